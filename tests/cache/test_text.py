@@ -1,0 +1,90 @@
+"""Known-answer tests of the cache's text normalization (velo/cache/text.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from velo.cache import text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("What is the capital of Australia?", ["what", "is", "the", "capital", "of", "australia"]),
+        ("澳大利亚的首都是哪里？", ["澳", "大", "利", "亚", "的", "首", "都", "是", "哪", "里"]),
+        ("Python是什么？", ["python", "是", "什", "么"]),
+        ("東京タワーは何メートル", ["東", "京", "タ", "ワ", "ー", "は", "何", "メ", "ー", "ト", "ル"]),
+        ("¿Cuál es la CAPITAL de España?", ["cual", "es", "la", "capital", "de", "espana"]),
+        ("Wie groß ist München?", ["wie", "gross", "ist", "munchen"]),
+        ("Ещё один вопрос", ["еще", "один", "вопрос"]),
+        ("Café, naïve, résumé!", ["cafe", "naive", "resume"]),
+        ("ＡＢＣ１２３", ["abc123"]),
+        ("  ...!!  ", []),
+    ],
+)
+def test_tokens(raw: str, expected: list[str]) -> None:
+    assert text.tokens(raw) == expected
+
+
+def test_fold_is_case_and_accent_insensitive() -> None:
+    assert text.fold("ÉCOLE") == text.fold("école") == text.fold("ecole") == "ecole"
+    assert text.fold("Ёлка") == text.fold("елка")
+    assert text.fold("STRASSE") == text.fold("straße") == "strasse", "casefold, not lower"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("How far is 5 km in miles?", {"5"}),
+        ("Is 3.5 bigger than 3,5?", {"3.5"}),
+        ("Population in 2023 vs 1990", {"2023", "1990"}),
+        ("２０２４年の人口", {"2024"}),
+        ("No digits here", set()),
+    ],
+)
+def test_numbers(raw: str, expected: set[str]) -> None:
+    assert text.numbers(raw) == frozenset(expected)
+
+
+def test_number_difference_is_visible() -> None:
+    assert text.numbers("Top 10 movies of 2020") != text.numbers("Top 10 movies of 2021")
+    assert text.numbers("Top 10 movies of 2020") == text.numbers("The 10 best films, 2020")
+
+
+@pytest.mark.parametrize(
+    ("raw", "negated"),
+    [
+        ("Why is the sky blue?", False),
+        ("Why isn't the sky green?", True),
+        ("Can I travel without a visa?", True),
+        ("Should I never use goto?", True),
+        ("¿Por qué no funciona?", True),
+        ("¿Por qué funciona?", False),
+        ("Warum geht das nicht?", True),
+        ("Warum geht das?", False),
+        ("Почему это не работает?", True),
+        ("Почему это работает?", False),
+        ("为什么不能吃？", True),
+        ("为什么能吃？", False),
+        ("I know the answer", False),
+    ],
+)
+def test_negation(raw: str, negated: bool) -> None:
+    assert text.is_negated(text.tokens(raw)) is negated
+
+
+def test_context_key_ignores_case_punctuation_and_accents() -> None:
+    base = text.context_key(["Who is Barack Obama?"])
+    assert base == text.context_key(["who is barack obama"]) == text.context_key(["WHO   is Barack Obama?!"])
+    assert text.context_key(["¿Quién es José?"]) == text.context_key(["quien es jose"])
+    assert len(base) == 32 and int(base, 16) >= 0
+
+
+def test_context_key_separates_conversations() -> None:
+    assert text.context_key([]) == "" == text.context_key(())
+    obama, messi = text.context_key(["Who is Barack Obama?"]), text.context_key(["Who is Lionel Messi?"])
+    assert "" != obama != messi
+    # Turn boundaries and order matter.
+    assert text.context_key(["a b", "c"]) != text.context_key(["a", "b c"])
+    assert text.context_key(["first", "second"]) != text.context_key(["second", "first"])
+    assert text.context_key(["Who is Barack Obama?"]) != text.context_key(["Who is Barack Obama?", "And his wife?"])

@@ -1,0 +1,203 @@
+"""The hit-decision stage: given a lookup's neighbours and their features, serve the best one or not.
+
+Two rules share one interface:
+
+* `StaticThreshold(t)` -- the rule of GPTCache, LiteLLM and RedisVL: **serve the best neighbour iff the
+  cosine similarity of the request's and the cached question's embeddings is at least t.** The number is
+  model-specific (with multilingual-e5-small unrelated questions already score about 0.7).
+* `LogisticHitRule` -- VELO's default: a logistic model over the features of `velo.cache.features`
+  (similarity under two embedders, lexical and content-word overlap, similarity of the words that
+  differ, how well the cached answer fits the request, number / negation / order mismatches). Its weights are fitted per embedder by `velo cache calibrate` on the team's own
+  multilingual set and shipped in `velo/cache/rules/`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from velo.types import HitFeatures
+
+RULES_DIR = Path(__file__).parent / "rules"
+RULE_FORMAT = "velo.hit_rule/1"
+MODEL_FEATURES = tuple(n for n in HitFeatures.names() if n != "margin")
+"""Margin is left out: two cached paraphrases of one question make it small while a hit is still right."""
+
+
+class HitRule(ABC):
+    name: str
+
+    @abstractmethod
+    def score(self, features: HitFeatures) -> float:
+        """Confidence that the best neighbour answers the request."""
+
+    @abstractmethod
+    def accepts(self, score: float) -> bool: ...
+
+
+@dataclass(frozen=True)
+class StaticThreshold(HitRule):
+    """Serve the best neighbour iff its embedding cosine similarity to the request is >= `threshold`."""
+
+    threshold: float
+
+    def __post_init__(self) -> None:
+        if not -1.0 <= self.threshold <= 1.0:
+            raise ValueError(f"a cosine threshold lies in [-1, 1], got {self.threshold}")
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"static:{self.threshold:g}"
+
+    def score(self, features: HitFeatures) -> float:
+        return features.similarity
+
+    def accepts(self, score: float) -> bool:
+        return score >= self.threshold
+
+
+def _vector(features: HitFeatures) -> np.ndarray:
+    return np.array([getattr(features, n) for n in MODEL_FEATURES], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class LogisticHitRule(HitRule):
+    """A gate, then a logistic model: serve iff similarity >= `min_similarity`, answer relevance >=
+    `min_answer_relevance`, and p = sigmoid(w . standardized(features) + b) >= `threshold`.
+
+    The gate keeps the linear model where it was fitted: without it, the low word overlap that marks a
+    reworded paraphrase would also lift an unrelated question.
+    """
+
+    embedder: str
+    """`<search embedder name>+<diff embedder name>`: the features are only meaningful for that pair."""
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    min_similarity: float = -1.0
+    min_answer_relevance: float = -1.0
+    name: str = "logistic"
+
+    def score(self, features: HitFeatures) -> float:
+        if features.similarity < self.min_similarity or features.answer_relevance < self.min_answer_relevance:
+            return 0.0
+        z = (_vector(features) - np.asarray(self.mean)) / np.asarray(self.scale)
+        logit = float(z @ np.asarray(self.weights) + self.bias)
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
+
+    def accepts(self, score: float) -> bool:
+        return score >= self.threshold
+
+    @classmethod
+    def fit(
+        cls, features: Sequence[HitFeatures], labels: Sequence[bool], groups: Sequence[str], embedder: str,
+        target_precision: float = 0.955, gate_quantile: float = 0.02,
+    ) -> LogisticHitRule:
+        """Fit on labelled (features, should-hit) pairs.
+
+        The gate keeps all but `gate_quantile` of the right hits; the model is fitted on what passes it.
+
+        The threshold is the lowest whose precision reaches `target_precision` on *out-of-fold* scores
+        (5 folds, grouped so paraphrases of one question stay in one fold): in-sample scores are
+        over-confident and would set it too low for unseen requests.
+        """
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
+
+        y_all = np.asarray(labels, dtype=bool)
+        if y_all.all() or not y_all.any():
+            raise ValueError("calibration needs both queries that should hit and queries that should miss")
+        sims = np.array([f.similarity for f in features])
+        rels = np.array([f.answer_relevance for f in features])
+        min_sim, min_rel = float(np.quantile(sims[y_all], gate_quantile)), float(np.quantile(rels[y_all], gate_quantile))
+        keep = (sims >= min_sim) & (rels >= min_rel)
+        x = np.stack([_vector(f) for f, k in zip(features, keep) if k])
+        y = y_all[keep]
+        groups = [g for g, k in zip(groups, keep) if k]
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        z = (x - mean) / scale
+        oof = np.zeros(len(y))
+        for train, test in GroupKFold(n_splits=5).split(z, y, groups):
+            oof[test] = LogisticRegression(C=1.0, max_iter=2000).fit(z[train], y[train]).predict_proba(z[test])[:, 1]
+        model = LogisticRegression(C=1.0, max_iter=2000).fit(z, y)
+        threshold = 1.0
+        for t in np.unique(oof):
+            hits = oof >= t
+            if (hits & y).sum() / max(1, hits.sum()) >= target_precision:
+                threshold = float(t)
+                break
+        return cls(
+            embedder, tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]), threshold,
+            min_sim, min_rel,
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "format": RULE_FORMAT,
+            "embedder": self.embedder,
+            "features": list(MODEL_FEATURES),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "threshold": self.threshold,
+            "min_similarity": self.min_similarity,
+            "min_answer_relevance": self.min_answer_relevance,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> LogisticHitRule:
+        if data.get("format") != RULE_FORMAT or tuple(data.get("features", ())) != MODEL_FEATURES:
+            raise ValueError(f"not a {RULE_FORMAT} rule over features {MODEL_FEATURES}")
+        return cls(
+            data["embedder"], tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
+            float(data["bias"]), float(data["threshold"]), float(data["min_similarity"]),
+            float(data["min_answer_relevance"]),
+        )
+
+
+def embedder_key(embedder_name: str, diff_embedder_name: str) -> str:
+    return f"{embedder_name}+{diff_embedder_name}"
+
+
+def rule_path(embedder_name: str) -> Path:
+    slug = "".join(c if c.isalnum() else "_" for c in embedder_name).strip("_")
+    return RULES_DIR / f"{slug}.json"
+
+
+def default_rule(embedder_name: str) -> LogisticHitRule:
+    """The shipped logistic rule for this embedder; a clear error if none was calibrated for it."""
+    path = rule_path(embedder_name)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no calibrated hit rule for embedder {embedder_name!r} ({path}); run `velo cache calibrate` "
+            "for it or choose a static threshold (`--rule static:0.9`)"
+        )
+    rule = LogisticHitRule.from_json(json.loads(path.read_text()))
+    if rule.embedder != embedder_name:
+        raise ValueError(f"{path} was calibrated for {rule.embedder!r}, not {embedder_name!r}")
+    return rule
+
+
+def parse_rule(spec: str, embedder_name: str) -> HitRule:
+    """`default` / `logistic` -> the shipped rule; `static:T` -> StaticThreshold(T); a path -> a rule file."""
+    if spec in ("default", "logistic"):
+        return default_rule(embedder_name)
+    if spec.startswith("static:"):
+        try:
+            return StaticThreshold(float(spec.split(":", 1)[1]))
+        except ValueError as exc:
+            raise ValueError(f"bad static rule {spec!r}: {exc}") from None
+    path = Path(spec)
+    if path.suffix == ".json" and path.exists():
+        return LogisticHitRule.from_json(json.loads(path.read_text()))
+    raise ValueError(f"unknown hit rule {spec!r}: use default, static:T, or a rule .json file")

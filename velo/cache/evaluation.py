@@ -1,0 +1,176 @@
+"""Cache evaluation: build a fresh cache from seed Q/A pairs, replay labelled queries, count right and wrong hits.
+
+SEEDS.jsonl lines: {"id", "question", "answer", "lang"}.
+QUERIES.jsonl lines: {"question", "lang", "expect": "hit"|"miss", "target": seed id or null}; other keys are kept
+as metadata (e.g. "kind": paraphrase / hard_negative / unrelated).
+
+A hit is correct iff the query expects a hit and the served entry is its target.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from velo.cache.decision import StaticThreshold
+from velo.cache.semantic_cache import SemanticCache
+from velo.types import HitFeatures
+
+
+class EvalDataError(ValueError):
+    """A seeds or queries file that cannot be evaluated; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    id: str
+    question: str
+    answer: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Query:
+    question: str
+    lang: str
+    expect: str
+    target: str | None
+    meta: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    query: Query
+    hit: bool
+    served: str | None
+    """Seed id the cache served (None on a miss)."""
+    best: str | None
+    """Seed id of the best neighbour, served or not."""
+    features: HitFeatures | None
+    score: float
+    latency_ms: float
+
+    @property
+    def correct_hit(self) -> bool:
+        return self.hit and self.query.expect == "hit" and self.served == self.query.target
+
+    @property
+    def best_is_right(self) -> bool:
+        """Serving the best neighbour would be right (the label a hit rule is calibrated on)."""
+        return self.query.expect == "hit" and self.best == self.query.target
+
+
+def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
+    if not path.exists():
+        raise EvalDataError(f"{path}: no such file")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalDataError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise EvalDataError(f"{path}:{n}: expected a JSON object")
+        rows.append((n, row))
+    if not rows:
+        raise EvalDataError(f"{path}: no records")
+    return rows
+
+
+def _field(path: Path, n: int, row: dict, key: str, nullable: bool = False) -> str | None:
+    value = row.get(key)
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise EvalDataError(f"{path}:{n}: field {key!r} must be a non-empty string")
+    return value
+
+
+def load_seeds(path: Path) -> list[Seed]:
+    seeds, seen = [], set()
+    for n, row in _read_jsonl(path):
+        seed = Seed(*(str(_field(path, n, row, k)) for k in ("id", "question", "answer", "lang")))
+        if seed.id in seen:
+            raise EvalDataError(f"{path}:{n}: duplicate seed id {seed.id!r}")
+        seen.add(seed.id)
+        seeds.append(seed)
+    return seeds
+
+
+def load_queries(path: Path, seed_ids: set[str]) -> list[Query]:
+    queries = []
+    for n, row in _read_jsonl(path):
+        expect = row.get("expect")
+        if expect not in ("hit", "miss"):
+            raise EvalDataError(f"{path}:{n}: 'expect' must be \"hit\" or \"miss\", got {expect!r}")
+        target = _field(path, n, row, "target", nullable=True)
+        if expect == "hit" and target is None:
+            raise EvalDataError(f"{path}:{n}: a query expecting a hit needs a 'target' seed id")
+        if target is not None and target not in seed_ids:
+            raise EvalDataError(f"{path}:{n}: target {target!r} is not a seed id")
+        meta = {k: v for k, v in row.items() if k not in ("question", "lang", "expect", "target")}
+        queries.append(Query(str(_field(path, n, row, "question")), str(_field(path, n, row, "lang")), expect, target, meta))
+    return queries
+
+
+def run_queries(cache: SemanticCache, seeds: Sequence[Seed], queries: Sequence[Query]) -> list[QueryOutcome]:
+    """Fill `cache` (fresh) with `seeds`, then look every query up without recording hits (order-independent)."""
+    entries = cache.insert_many([(s.question, s.answer, s.lang) for s in seeds])
+    seed_of = {e.id: s.id for e, s in zip(entries, seeds)}
+    outcomes = []
+    for q in queries:
+        result = cache.lookup(q.question, lang=q.lang, record=False)
+        d = result.decision
+        best = seed_of.get(d.neighbour.entry.id) if d.neighbour else None
+        outcomes.append(
+            QueryOutcome(q, d.hit, best if d.hit else None, best, d.features, d.score, result.timings_ms["total"])
+        )
+    return outcomes
+
+
+def _counts(hit: np.ndarray, right: np.ndarray, expect_hit: np.ndarray) -> dict[str, float]:
+    hits, correct = int(hit.sum()), int((hit & right).sum())
+    misses_expected = int((~expect_hit).sum())
+    return {
+        "precision": correct / hits if hits else 1.0,
+        "recall": correct / int(expect_hit.sum()) if expect_hit.any() else 1.0,
+        "false_hit_rate": int((hit & ~expect_hit).sum()) / misses_expected if misses_expected else 0.0,
+        "hits": hits,
+    }
+
+
+def summarize(outcomes: Sequence[QueryOutcome]) -> dict:
+    """The `velo cache eval --json` object, with a per-language breakdown."""
+    hit = np.array([o.hit for o in outcomes])
+    right = np.array([o.correct_hit for o in outcomes])
+    expect_hit = np.array([o.query.expect == "hit" for o in outcomes])
+    lat = np.array([o.latency_ms for o in outcomes])
+    report: dict = {**_counts(hit, right, expect_hit), "queries": len(outcomes)}
+    report["p50_ms"] = float(np.percentile(lat, 50))
+    report["p95_ms"] = float(np.percentile(lat, 95))
+    langs = sorted({o.query.lang for o in outcomes})
+    report["by_lang"] = {}
+    for lang in langs:
+        m = np.array([o.query.lang == lang for o in outcomes])
+        report["by_lang"][lang] = {**_counts(hit[m], right[m], expect_hit[m]), "queries": int(m.sum())}
+    return report
+
+
+def static_sweep(outcomes: Sequence[QueryOutcome], thresholds: Sequence[float] | None = None) -> list[dict]:
+    """Precision / recall of the plain static threshold on the same lookups (best-neighbour cosine >= t)."""
+    sims = np.array([o.features.similarity if o.features else -1.0 for o in outcomes])
+    best_right = np.array([o.best_is_right for o in outcomes])
+    expect_hit = np.array([o.query.expect == "hit" for o in outcomes])
+    grid = thresholds if thresholds is not None else [round(t, 3) for t in np.arange(0.80, 1.0001, 0.01)]
+    rows = []
+    for t in grid:
+        rule = StaticThreshold(float(t))
+        hit = np.array([rule.accepts(s) for s in sims])
+        rows.append({"threshold": float(t), **_counts(hit, best_right, expect_hit)})
+    return rows

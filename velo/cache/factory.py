@@ -1,0 +1,29 @@
+"""Build a ready semantic cache from names, as the CLI, benchmarks and services do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from velo.cache.decision import embedder_key, parse_rule
+from velo.cache.features import HitFeaturizer
+from velo.cache.semantic_cache import CacheConfig, SemanticCache
+from velo.embedding import DEFAULT_EMBEDDER, load_embedder
+
+DEFAULT_DIFF_EMBEDDER = "use-multilingual"
+"""Embeds the few words two questions do not share: USE is ~5x faster than e5 on such snippets and
+separated substitutions at least as well on our dev set."""
+
+
+def open_cache(
+    config: CacheConfig,
+    *,
+    embedder: str = DEFAULT_EMBEDDER,
+    diff_embedder: str = DEFAULT_DIFF_EMBEDDER,
+    rule: str = "default",
+    embedding_cache: Path | None = None,
+) -> SemanticCache:
+    """A SemanticCache with the named embedders and rule (`default`, `static:T` or a rule file)."""
+    search = load_embedder(embedder, embedding_cache)
+    diff = search if diff_embedder == embedder else load_embedder(diff_embedder)
+    hit_rule = parse_rule(rule, embedder_key(search.name, diff.name))
+    return SemanticCache(search, hit_rule, config, HitFeaturizer(search, diff))

@@ -1,0 +1,365 @@
+"""One edge server's semantic cache, stored in Milvus through `pymilvus.MilvusClient`.
+
+`uri` is a milvus-lite file (embedded, the default) or a server address (`http://host:19530`): the code
+is the same. Each cache owns one collection; its embedder's name and dimension are stored as collection
+properties, so a collection built with one embedder is never searched with another.
+
+Pipeline of a lookup: embed -> top-k search (namespace, conversation context and TTL as filters) ->
+hit-decision features -> rule. Every stage is timed.
+
+One process owns a collection: eviction bookkeeping (recency, frequency) is mirrored in memory from the
+collection at open and kept in step with every write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pymilvus import DataType, MilvusClient
+
+from velo.cache import text
+from velo.cache.decision import HitRule
+from velo.cache.features import HitFeaturizer
+from velo.embedding import Embedder
+from velo.types import CacheEntry, HitDecision, LookupResult, Neighbour, Source
+
+SCHEMA_VERSION = "1"
+_NAMESPACE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_MAX_VARCHAR_BYTES = 65535
+_FIELDS = ("id", "question", "answer", "lang", "namespace", "source", "created_at", "last_hit_at", "hit_count", "context_key")
+
+
+class CacheInputError(ValueError):
+    """A request or entry the cache refuses; nothing was written."""
+
+
+class CacheSchemaError(ValueError):
+    """The collection on disk does not match this cache (another embedder, dimension or schema)."""
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    uri: str = ".velo/cache.db"
+    """milvus-lite file (embedded) or server URI (http://host:port)."""
+    collection: str = "velo_cache"
+    top_k: int = 10
+    capacity: int | None = 10_000
+    """Most entries kept; inserting beyond it evicts by `eviction`."""
+    eviction: str = "lru"
+    """`lru` (least recently used) or `lfu` (least frequently used, ties by recency)."""
+    ttl_s: float | None = None
+    """Entries older than this are never served and are purged on write."""
+    max_chars: int = 8000
+    """Longest question or answer accepted (characters)."""
+    index: str = "HNSW"
+
+    def __post_init__(self) -> None:
+        if self.eviction not in ("lru", "lfu"):
+            raise ValueError(f"eviction must be 'lru' or 'lfu', got {self.eviction!r}")
+        if self.top_k < 1:
+            raise ValueError(f"top_k must be >= 1, got {self.top_k}")
+        if self.capacity is not None and self.capacity < 1:
+            raise ValueError(f"capacity must be >= 1 or None, got {self.capacity}")
+        if self.ttl_s is not None and self.ttl_s <= 0:
+            raise ValueError(f"ttl_s must be > 0 or None, got {self.ttl_s}")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,254}", self.collection):
+            raise ValueError(f"collection name {self.collection!r}: letters, digits and _ only, not starting with a digit")
+
+
+def check_namespace(namespace: str) -> str:
+    if not isinstance(namespace, str) or not _NAMESPACE.match(namespace):
+        raise CacheInputError(f"namespace {namespace!r} must be 1-64 characters of A-Z a-z 0-9 _ -")
+    return namespace
+
+
+def entry_id(namespace: str, ctx_key: str, question: str) -> str:
+    """Deterministic id: writing back the same question (up to case/accents/punctuation) replaces it."""
+    key = "\x1f".join((namespace, ctx_key, " ".join(text.tokens(question))))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class SemanticCache:
+    """An edge server's semantic cache on Milvus. Build one per edge server; nothing is global."""
+
+    def __init__(
+        self, embedder: Embedder, rule: HitRule, config: CacheConfig | None = None, featurizer: HitFeaturizer | None = None
+    ) -> None:
+        self.embedder = embedder
+        self.rule = rule
+        self.featurizer = featurizer or HitFeaturizer(embedder)
+        self.config = config or CacheConfig()
+        self.client = MilvusClient(self.config.uri)
+        self._open_collection()
+        self._stats: dict[str, tuple[float, float, int]] = {}  # id -> (created_at, last_hit_at, hit_count)
+        self._load_stats()
+
+    # ---------------------------------------------------------------- collection
+    def _properties(self) -> dict[str, str]:
+        return {"velo.schema": SCHEMA_VERSION, "velo.embedder": self.embedder.name, "velo.dim": str(self.embedder.dim)}
+
+    def _open_collection(self) -> None:
+        name = self.config.collection
+        if self.client.has_collection(name):
+            info = self.client.describe_collection(name)
+            props = {k: str(v) for k, v in (info.get("properties") or {}).items()}
+            dims = [int(f["params"]["dim"]) for f in info["fields"] if f["name"] == "embedding"]
+            found = props.get("velo.embedder", "<unknown>")
+            if props.get("velo.schema") != SCHEMA_VERSION or not dims:
+                raise CacheSchemaError(f"collection {name!r} was not created by this version of VELO's cache")
+            if found != self.embedder.name or dims[0] != self.embedder.dim:
+                raise CacheSchemaError(
+                    f"collection {name!r} was created with embedder {found!r} (dim {dims[0]}); this cache embeds "
+                    f"with {self.embedder.name!r} (dim {self.embedder.dim}). Use another collection or the same embedder."
+                )
+            return
+        schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+        schema.add_field("namespace", DataType.VARCHAR, max_length=64)
+        schema.add_field("context_key", DataType.VARCHAR, max_length=64)
+        schema.add_field("question", DataType.VARCHAR, max_length=_MAX_VARCHAR_BYTES)
+        schema.add_field("answer", DataType.VARCHAR, max_length=_MAX_VARCHAR_BYTES)
+        schema.add_field("lang", DataType.VARCHAR, max_length=16)
+        schema.add_field("source", DataType.VARCHAR, max_length=16)
+        schema.add_field("created_at", DataType.DOUBLE)
+        schema.add_field("last_hit_at", DataType.DOUBLE)
+        schema.add_field("hit_count", DataType.INT64)
+        schema.add_field("embedding", DataType.FLOAT_VECTOR, dim=self.embedder.dim)
+        index = self.client.prepare_index_params()
+        params = {"M": 16, "efConstruction": 200} if self.config.index == "HNSW" else {}
+        index.add_index("embedding", index_type=self.config.index, metric_type="COSINE", params=params)
+        # Strong consistency: a write-back must be visible to the very next lookup (real Milvus defaults to Bounded).
+        self.client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
+        self.client.alter_collection_properties(name, properties=self._properties())
+
+    def _load_stats(self) -> None:
+        it = self.client.query_iterator(
+            self.config.collection, batch_size=4096, filter="", output_fields=["id", "created_at", "last_hit_at", "hit_count"]
+        )
+        while batch := it.next():
+            for r in batch:
+                self._stats[r["id"]] = (float(r["created_at"]), float(r["last_hit_at"]), int(r["hit_count"]))
+        it.close()
+
+    def __len__(self) -> int:
+        return len(self._stats)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> SemanticCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- validation
+    def _check_text(self, value: object, what: str) -> str:
+        if not isinstance(value, str):
+            raise CacheInputError(f"{what} must be a string, got {type(value).__name__}")
+        if not value.strip():
+            raise CacheInputError(f"{what} is empty")
+        if len(value) > self.config.max_chars or len(value.encode()) > _MAX_VARCHAR_BYTES:
+            raise CacheInputError(f"{what} has {len(value)} characters; the cache accepts at most {self.config.max_chars}")
+        return value
+
+    def _check_vectors(self, vectors: np.ndarray, n: int) -> np.ndarray:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape != (n, self.embedder.dim):
+            raise CacheInputError(f"expected {n} vectors of dimension {self.embedder.dim}, got shape {vectors.shape}")
+        if not np.isfinite(vectors).all():
+            raise CacheInputError("vectors contain NaN or infinity")
+        return vectors
+
+    # ---------------------------------------------------------------- writes
+    def insert(
+        self, question: str, answer: str, *, lang: str, namespace: str = "default",
+        context: Sequence[str] = (), source: Source = Source.CLOUD, vector: np.ndarray | None = None,
+    ) -> CacheEntry:
+        vectors = None if vector is None else np.asarray(vector, dtype=np.float32)[None, :]
+        return self.insert_many([(question, answer, lang)], namespace=namespace, contexts=[context], source=source, vectors=vectors)[0]
+
+    def insert_many(
+        self, items: Sequence[tuple[str, str, str]], *, namespace: str = "default",
+        contexts: Sequence[Sequence[str]] | None = None, source: Source = Source.CLOUD, vectors: np.ndarray | None = None,
+    ) -> list[CacheEntry]:
+        """Write back (question, answer, lang) items. Everything is validated before anything is written."""
+        check_namespace(namespace)
+        contexts = list(contexts) if contexts is not None else [()] * len(items)
+        if len(contexts) != len(items):
+            raise CacheInputError(f"{len(items)} items but {len(contexts)} contexts")
+        for i, (q, a, lang) in enumerate(items):
+            self._check_text(q, f"question #{i}")
+            self._check_text(a, f"answer #{i}")
+            if not isinstance(lang, str) or not _LANG.match(lang):
+                raise CacheInputError(f"lang #{i} ({lang!r}) is not a language code like 'en' or 'pt-BR'")
+        vectors = self.embedder.embed([q for q, _, _ in items]) if vectors is None else self._check_vectors(vectors, len(items))
+        now = time.time()
+        rows, entries = [], []
+        for (q, a, lang), ctx, vec in zip(items, contexts, vectors):
+            key = text.context_key(ctx)
+            eid = entry_id(namespace, key, q)
+            _, last_hit, hits = self._stats.get(eid, (now, now, 0))
+            entry = CacheEntry(eid, q, a, lang, namespace, Source(source), now, max(last_hit, now), hits, key)
+            rows.append({**_row(entry), "embedding": vec.tolist()})
+            entries.append(entry)
+        self._purge_expired(now)
+        self._make_room(len({e.id for e in entries if e.id not in self._stats}))
+        self.client.upsert(self.config.collection, rows)
+        self.featurizer.remember_answers([e.id for e in entries], [e.answer for e in entries])
+        for e in entries:
+            self._stats[e.id] = (e.created_at, e.last_hit_at, e.hit_count)
+        return entries
+
+    def delete(self, ids: Sequence[str]) -> int:
+        ids = [i for i in ids if i in self._stats]
+        if ids:
+            self.client.delete(self.config.collection, ids=ids)
+            for i in ids:
+                del self._stats[i]
+        return len(ids)
+
+    def clear_namespace(self, namespace: str) -> int:
+        check_namespace(namespace)
+        rows = self.client.query(self.config.collection, filter=f'namespace == "{namespace}"', output_fields=["id"], limit=16384)
+        return self.delete([r["id"] for r in rows])
+
+    def _purge_expired(self, now: float) -> int:
+        if self.config.ttl_s is None:
+            return 0
+        return self.delete([i for i, (created, _, _) in self._stats.items() if created < now - self.config.ttl_s])
+
+    def _make_room(self, incoming: int) -> None:
+        cap = self.config.capacity
+        if cap is None or len(self._stats) + incoming <= cap:
+            return
+        excess = len(self._stats) + incoming - cap
+        if self.config.eviction == "lru":
+            order = sorted(self._stats, key=lambda i: self._stats[i][1])
+        else:
+            order = sorted(self._stats, key=lambda i: (self._stats[i][2], self._stats[i][1]))
+        self.delete(order[:excess])
+
+    def record_hit(self, neighbour: Neighbour) -> None:
+        """Bump recency and frequency of a served entry (what LRU and LFU evict by)."""
+        rows = self.client.get(self.config.collection, ids=[neighbour.entry.id], output_fields=["*"])
+        if not rows:
+            return
+        row = dict(rows[0])
+        row["last_hit_at"] = time.time()
+        row["hit_count"] = int(row["hit_count"]) + 1
+        row["embedding"] = [float(x) for x in row["embedding"]]
+        self.client.upsert(self.config.collection, [row])
+        self._stats[row["id"]] = (float(row["created_at"]), row["last_hit_at"], row["hit_count"])
+
+    # ---------------------------------------------------------------- reads
+    def _filter(self, namespace: str, ctx_key: str, lang: str | None, now: float) -> str:
+        expr = f'namespace == "{namespace}" and context_key == "{ctx_key}"'
+        if lang is not None:
+            expr += f' and lang == "{lang}"'
+        if self.config.ttl_s is not None:
+            expr += f" and created_at >= {now - self.config.ttl_s:.6f}"
+        return expr
+
+    def search(
+        self, vectors: np.ndarray, *, namespace: str = "default", contexts: Sequence[Sequence[str]] | None = None,
+        langs: Sequence[str | None] | None = None, top_k: int | None = None,
+    ) -> list[tuple[Neighbour, ...]]:
+        """Top-k neighbours of each vector, best first (similarity = cosine).
+
+        Only entries of the same namespace, the same conversation context and (when a request's language is
+        given) the same language are candidates: an answer in another language does not answer the user.
+        """
+        check_namespace(namespace)
+        vectors = self._check_vectors(vectors, len(vectors))
+        keys = [text.context_key(c) for c in contexts] if contexts is not None else [""] * len(vectors)
+        langs = list(langs) if langs is not None else [None] * len(vectors)
+        if len(keys) != len(vectors) or len(langs) != len(vectors):
+            raise CacheInputError(f"{len(vectors)} requests need as many contexts and languages")
+        for lang in langs:
+            if lang is not None and not _LANG.match(lang):
+                raise CacheInputError(f"language code {lang!r} is not a code like 'en' or 'pt-BR'")
+        now = time.time()
+        # One search call per (context, language): Milvus applies one filter expression per call.
+        groups: dict[tuple[str, str | None], list[int]] = {}
+        for i, group in enumerate(zip(keys, langs)):
+            groups.setdefault(group, []).append(i)
+        out: list[tuple[Neighbour, ...]] = [()] * len(vectors)
+        for (key, lang), idx in groups.items():
+            hits = self.client.search(
+                self.config.collection, data=[vectors[i].tolist() for i in idx], limit=top_k or self.config.top_k,
+                filter=self._filter(namespace, key, lang, now), output_fields=[*_FIELDS[1:], "embedding"],
+            )
+            for i, row_hits in zip(idx, hits):
+                out[i] = tuple(
+                    Neighbour(_entry(h["id"], h["entity"]), float(h["distance"]), tuple(h["entity"]["embedding"]))
+                    for h in row_hits
+                )
+        return out
+
+    def lookup(
+        self, question: str, *, namespace: str = "default", context: Sequence[str] = (), lang: str | None = None,
+        record: bool = True,
+    ) -> LookupResult:
+        """Embed, search and decide for one request; a hit is recorded for eviction unless `record=False`."""
+        return self.lookup_many([question], namespace=namespace, contexts=[context], langs=[lang], record=record)[0]
+
+    def lookup_many(
+        self, questions: Sequence[str], *, namespace: str = "default", contexts: Sequence[Sequence[str]] | None = None,
+        langs: Sequence[str | None] | None = None, record: bool = True,
+    ) -> list[LookupResult]:
+        check_namespace(namespace)
+        for i, q in enumerate(questions):
+            self._check_text(q, f"question #{i}")
+        t0 = time.perf_counter()
+        vectors = self.embedder.embed(list(questions))
+        t1 = time.perf_counter()
+        found = self.search(vectors, namespace=namespace, contexts=contexts, langs=langs)
+        t2 = time.perf_counter()
+        n, results = len(questions), []
+        for q, vector, neighbours in zip(questions, vectors, found):
+            t_start = time.perf_counter()
+            decision = self.decide(q, vector, neighbours)
+            timings = {"embed": (t1 - t0) * 1e3 / n, "search": (t2 - t1) * 1e3 / n}
+            timings["decide"] = (time.perf_counter() - t_start) * 1e3
+            timings["total"] = sum(timings.values())
+            results.append(LookupResult(neighbours, decision, timings))
+            if record and decision.hit and decision.neighbour is not None:
+                self.record_hit(decision.neighbour)
+        return results
+
+    def decide(self, question: str, vector: np.ndarray, neighbours: Sequence[Neighbour]) -> HitDecision:
+        """The hit-decision stage for one request whose embedding is `vector`."""
+        if not neighbours:
+            return HitDecision(False, 0.0, None, None, self.rule.name)
+        features = self.featurizer(question, vector, neighbours)
+        score = self.rule.score(features)
+        return HitDecision(self.rule.accepts(score), score, neighbours[0], features, self.rule.name)
+
+    def entries(self, namespace: str | None = None, limit: int = 16384) -> list[CacheEntry]:
+        expr = "" if namespace is None else f'namespace == "{check_namespace(namespace)}"'
+        rows = self.client.query(self.config.collection, filter=expr or 'id != ""', output_fields=list(_FIELDS), limit=limit)
+        return [_entry(r["id"], r) for r in rows]
+
+
+def _row(e: CacheEntry) -> dict:
+    return {
+        "id": e.id, "question": e.question, "answer": e.answer, "lang": e.lang, "namespace": e.namespace,
+        "source": e.source.value, "created_at": e.created_at, "last_hit_at": e.last_hit_at,
+        "hit_count": e.hit_count, "context_key": e.context_key,
+    }
+
+
+def _entry(eid: str, r: dict) -> CacheEntry:
+    return CacheEntry(
+        eid, r["question"], r["answer"], r["lang"], r["namespace"], Source(r["source"]), float(r["created_at"]),
+        float(r["last_hit_at"]), int(r["hit_count"]), r["context_key"],
+    )
+
+
+__all__ = ["CacheConfig", "CacheInputError", "CacheSchemaError", "SemanticCache", "check_namespace", "entry_id"]

@@ -1,0 +1,120 @@
+"""`velo cache ...`: evaluate and calibrate the semantic cache."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from velo.cli.errors import fail_cleanly
+
+cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
+console = Console()
+
+EmbedderOpt = Annotated[str, typer.Option(help="Search embedder: e5-small, use-multilingual, minilm or st:<name|path>.")]
+DiffOpt = Annotated[str, typer.Option(help="Embedder for the words two questions do not share.")]
+UriOpt = Annotated[
+    str | None, typer.Option(help="Milvus server URI (http://host:port); default: a fresh embedded milvus-lite file.")
+]
+
+
+@contextmanager
+def fresh_cache(uri: str | None, embedder: str, diff_embedder: str, rule: str) -> Iterator:
+    """A cache over an empty collection: a temporary milvus-lite file, or a throw-away collection on a server."""
+    from velo.cache import CacheConfig
+    from velo.cache.factory import open_cache
+
+    with tempfile.TemporaryDirectory(prefix="velo-eval-") as tmp:
+        config = CacheConfig(
+            uri=uri or str(Path(tmp) / "eval.db"), collection=f"velo_eval_{uuid.uuid4().hex[:12]}", capacity=None
+        )
+        cache = open_cache(config, embedder=embedder, diff_embedder=diff_embedder, rule=rule)
+        try:
+            yield cache
+        finally:
+            cache.client.drop_collection(config.collection)
+            cache.close()
+
+
+def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_embedder: str, rule: str):
+    from velo.cache.evaluation import load_queries, load_seeds, run_queries
+
+    seed_rows = load_seeds(seeds)
+    query_rows = load_queries(queries, {s.id for s in seed_rows})
+    with fresh_cache(uri, embedder, diff_embedder, rule) as cache:
+        return run_queries(cache, seed_rows, query_rows), cache.rule.name
+
+
+@cache_app.command("eval")
+@fail_cleanly
+def eval_cmd(
+    seeds: Annotated[Path, typer.Option(help="SEEDS.jsonl: {id, question, answer, lang} per line.")],
+    queries: Annotated[Path, typer.Option(help="QUERIES.jsonl: {question, lang, expect, target} per line.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    sweep: Annotated[bool, typer.Option("--sweep", help="Also print the static-threshold precision/recall curve.")] = False,
+    rule: Annotated[str, typer.Option(help="Hit rule: default, static:T, or a rule .json file.")] = "default",
+    embedder: EmbedderOpt = "e5-small",
+    diff_embedder: DiffOpt = "use-multilingual",
+    uri: UriOpt = None,
+) -> None:
+    """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency."""
+    from velo.cache.evaluation import static_sweep, summarize
+
+    outcomes, rule_name = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
+    report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
+    curve = static_sweep(outcomes) if sweep else None
+    if as_json:
+        if curve is not None:
+            report["static_sweep"] = curve
+        print(json.dumps(report))
+        return
+    table = Table(title=f"cache evaluation ({rule_name}, {embedder})")
+    for col in ("lang", "queries", "hits", "precision", "recall", "false-hit rate"):
+        table.add_column(col, justify="right")
+    for lang, r in {**report["by_lang"], "all": report}.items():
+        table.add_row(lang, str(r["queries"]), str(r["hits"]), f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['false_hit_rate']:.3f}")
+    console.print(table)
+    console.print(f"lookup latency (embed + search + decide): p50 {report['p50_ms']:.1f} ms, p95 {report['p95_ms']:.1f} ms")
+    if curve is not None:
+        sweep_table = Table(title="static threshold: serve iff cosine(request, cached question) >= t")
+        for col in ("t", "hits", "precision", "recall", "false-hit rate"):
+            sweep_table.add_column(col, justify="right")
+        for r in curve:
+            sweep_table.add_row(f"{r['threshold']:.2f}", str(r["hits"]), f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['false_hit_rate']:.3f}")
+        console.print(sweep_table)
+
+
+@cache_app.command("calibrate")
+@fail_cleanly
+def calibrate_cmd(
+    seeds: Annotated[list[Path], typer.Option(help="SEEDS.jsonl files (repeatable).")],
+    queries: Annotated[list[Path], typer.Option(help="QUERIES.jsonl files, one per --seeds, same order.")],
+    out: Annotated[Path | None, typer.Option(help="Rule file to write; default: the shipped rule of this embedder pair.")] = None,
+    target_precision: Annotated[float, typer.Option(help="Out-of-fold precision the threshold must reach.")] = 0.955,
+    embedder: EmbedderOpt = "e5-small",
+    diff_embedder: DiffOpt = "use-multilingual",
+) -> None:
+    """Fit the logistic hit rule on labelled queries (label: serving the best neighbour is right)."""
+    from velo.cache.decision import LogisticHitRule, embedder_key, rule_path
+
+    if len(seeds) != len(queries):
+        raise typer.BadParameter("give one --queries file per --seeds file")
+    outcomes = []
+    for s, q in zip(seeds, queries):
+        outcomes += _outcomes(s, q, None, embedder, diff_embedder, "static:1")[0]
+    usable = [o for o in outcomes if o.features is not None]
+    with fresh_cache(None, embedder, diff_embedder, "static:1") as cache:
+        key = embedder_key(cache.embedder.name, cache.featurizer.alt_embedder.name)
+    groups = [str(o.query.meta.get("of") or o.query.target or o.query.question) for o in usable]
+    rule = LogisticHitRule.fit([o.features for o in usable], [o.best_is_right for o in usable], groups, key, target_precision)
+    path = out or rule_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(rule.to_json(), indent=2) + "\n")
+    console.print(f"fitted on {len(usable)} lookups; threshold {rule.threshold:.3f}; written to {path}")

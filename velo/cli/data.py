@@ -1,0 +1,71 @@
+"""`velo data …`: turn oasst1 files (or the hub dataset) into the prepared train/test directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from velo.cli.errors import fail_cleanly
+from velo.data.oasst1 import download_hub_files
+from velo.data.prepare import DEFAULT_MAX_CHARS, SPLITS, PreparedData, prepare
+from velo.paths import BUNDLED_OASST1, prepared_dir
+from velo.types import LANGUAGES
+
+data_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Prepare oasst1 question/answer data.")
+
+
+@data_app.callback()
+def _data() -> None:
+    """Prepare oasst1 question/answer pairs for the cache, the environments and the benchmarks."""
+
+
+@data_app.command("prepare")
+@fail_cleanly
+def prepare_command(
+    source: Annotated[
+        list[Path] | None,
+        typer.Option("--source", "-s", help=f"oasst1 file or directory (repeatable); default: {BUNDLED_OASST1}"),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="output directory; default: $VELO_HOME/data")] = None,
+    languages: Annotated[str, typer.Option(help="comma-separated language codes to keep")] = ",".join(LANGUAGES),
+    test_fraction: Annotated[float, typer.Option(help="share of conversations held out for test")] = 0.2,
+    seed: Annotated[int, typer.Option(help="seed of the conversation hash that assigns the split")] = 0,
+    max_chars: Annotated[int, typer.Option(help="drop pairs whose question or answer is longer")] = DEFAULT_MAX_CHARS,
+    from_hub: Annotated[bool, typer.Option("--from-hub", help="download the parquet files from the hub")] = False,
+    hub_repo: Annotated[str, typer.Option(help="hub dataset used with --from-hub")] = "OpenAssistant/oasst1",
+    revision: Annotated[str | None, typer.Option(help="hub revision used with --from-hub")] = None,
+) -> None:
+    """Read, deduplicate, filter and split oasst1 pairs by conversation; write train/test JSON Lines."""
+    sources = list(source or [])
+    if from_hub:
+        sources = download_hub_files(hub_repo, revision) + sources
+    result = prepare(
+        sources or None,
+        out or prepared_dir(),
+        languages=languages.split(","),
+        test_fraction=test_fraction,
+        seed=seed,
+        max_chars=max_chars,
+    )
+    console = Console()
+    console.print(_counts_table(result))
+    dropped = ", ".join(f"{count} {reason}" for reason, count in result.manifest.dropped.items() if count)
+    console.print(f"read {len(result.manifest.sources)} file(s); dropped pairs: {dropped or 'none'}")
+    console.print(f"wrote train.jsonl, test.jsonl and manifest.json to {escape(str(result.out_dir))}")
+
+
+def _counts_table(result: PreparedData) -> Table:
+    manifest = result.manifest
+    table = Table(title="question/answer pairs")
+    table.add_column("lang")
+    for split in SPLITS:
+        table.add_column(split, justify="right")
+    for lang, per_split in manifest.counts.items():
+        table.add_row(lang, *(str(per_split[split]) for split in SPLITS))
+    table.add_row("total", *(str(manifest.total(split)) for split in SPLITS), style="bold")
+    return table

@@ -1,0 +1,90 @@
+"""`velo demo`: the quick start's main job on embedded defaults.
+
+Prepares the data, fills an edge server's semantic cache (embedded milvus-lite) with it, answers reworded
+and look-alike questions in five languages from it, and prints the cache evaluation on the bundled dev set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from velo.cli.errors import fail_cleanly
+from velo.paths import BUNDLED_CACHE_EVAL, velo_home
+
+console = Console()
+
+
+def _demo_queries(per_lang: int = 2) -> list[dict]:
+    """A reworded question and a look-alike asking something else, per language, from the dev set."""
+    import json
+
+    rows = [json.loads(line) for line in (BUNDLED_CACHE_EVAL / "dev.queries.jsonl").read_text().splitlines() if line]
+    picked: list[dict] = []
+    for lang in ("en", "es", "de", "zh", "ru"):
+        for kind in ("paraphrase", "hard_negative")[:per_lang]:
+            picked += [r for r in rows if r["lang"] == lang and r.get("kind") == kind][:1]
+    return picked
+
+
+@fail_cleanly
+def demo(
+    source: Annotated[
+        list[Path] | None, typer.Option("--source", "-s", help="oasst1 files or directories; default: the bundled sample.")
+    ] = None,
+    rule: Annotated[str, typer.Option(help="Hit rule: default, static:T, or a rule .json file.")] = "default",
+) -> None:
+    """Prepare data, fill an embedded Milvus cache, answer multilingual questions, evaluate the cache."""
+    from velo.cache import CacheConfig
+    from velo.cache.evaluation import load_queries, load_seeds, run_queries, summarize
+    from velo.cache.factory import open_cache
+    from velo.cli.cache import fresh_cache
+    from velo.data import load_prepared, prepare
+
+    home = velo_home()
+    console.rule("1. prepare oasst1 question/answer pairs")
+    prepared = prepare(source or None, home / "data")
+    for lang, per_split in prepared.manifest.counts.items():
+        console.print(f"  {lang}: {per_split['train']} train / {per_split['test']} test")
+
+    console.rule("2. fill the edge server's semantic cache (embedded milvus-lite)")
+    pairs = load_prepared(home / "data")
+    seeds = load_seeds(BUNDLED_CACHE_EVAL / "dev.seeds.jsonl")
+    config = CacheConfig(uri=str(home / "edge_0.db"), collection="edge_0", capacity=None)
+    cache = open_cache(config, rule=rule, embedding_cache=home / "embeddings.sqlite")
+    cache.insert_many([(p.question, p.answer, p.lang) for p in pairs if not p.context])
+    follow_ups = [p for p in pairs if p.context]
+    if follow_ups:
+        cache.insert_many(
+            [(p.question, p.answer, p.lang) for p in follow_ups],
+            contexts=[[t.text for t in p.context if t.role.value == "user"] for p in follow_ups],
+        )
+    cache.insert_many([(s.question, s.answer, s.lang) for s in seeds])
+    console.print(f"  {len(cache)} entries; hit rule: {cache.rule.name}")
+
+    console.rule("3. answer requests from the cache")
+    table = Table(show_lines=False)
+    for col in ("lang", "request", "served from cache", "score", "ms"):
+        table.add_column(col, overflow="fold")
+    for q in _demo_queries():
+        result = cache.lookup(q["question"], lang=q["lang"], record=False)
+        served = result.answer
+        cell = f"[green]{served[:70]}[/]" if served else "[yellow]miss -> edge LLM / cloud[/]"
+        table.add_row(q["lang"], q["question"], cell, f"{result.decision.score:.2f}", f"{result.timings_ms['total']:.0f}")
+    console.print(table)
+    cache.close()
+
+    console.rule("4. cache evaluation on the bundled multilingual dev set")
+    queries = load_queries(BUNDLED_CACHE_EVAL / "dev.queries.jsonl", {s.id for s in seeds})
+    with fresh_cache(None, "e5-small", "use-multilingual", rule) as eval_cache:
+        report = summarize(run_queries(eval_cache, seeds, queries))
+    console.print(
+        f"  precision {report['precision']:.3f}  recall {report['recall']:.3f}  false-hit rate "
+        f"{report['false_hit_rate']:.3f}  ({report['hits']} hits / {report['queries']} queries)  "
+        f"lookup p50 {report['p50_ms']:.1f} ms, p95 {report['p95_ms']:.1f} ms"
+    )
+    console.print("  full table and the static-threshold curve: velo cache eval --seeds ... --queries ... --sweep")

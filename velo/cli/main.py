@@ -1,0 +1,22 @@
+"""The `velo` command: one typer app, one sub-app per capability."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a hub look-up without network hangs ~74 s; opt in with HF_HUB_OFFLINE=0
+
+from velo.cli.cache import cache_app  # noqa: E402
+from velo.cli.data import data_app  # noqa: E402
+from velo.cli.demo import demo  # noqa: E402
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="VELO: LLM serving at the network edge.")
+app.add_typer(data_app, name="data")
+app.add_typer(cache_app, name="cache")
+app.command("demo")(demo)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,153 @@
+"""Plain, frozen records passed between VELO's stages.
+
+Nothing here imports torch or pymilvus: the SDK and the wire models may depend on this module alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from enum import Enum
+
+LANGUAGES: tuple[str, ...] = ("en", "es", "de", "zh", "ru")
+"""The five oasst1 languages VELO is built and evaluated for (the default selection)."""
+
+
+class Role(str, Enum):
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier message of a conversation."""
+
+    role: Role
+    text: str
+
+
+@dataclass(frozen=True)
+class QAPair:
+    """A question with its best-ranked answer, as prepared from oasst1.
+
+    `id` is the oasst1 message id of the answer; `conversation_id` is the message tree id, the unit of
+    the train/test split; `context` holds the earlier turns of the conversation, oldest first.
+    """
+
+    id: str
+    question: str
+    answer: str
+    lang: str
+    conversation_id: str
+    context: tuple[Turn, ...] = ()
+    split: str = "train"
+
+    @property
+    def is_follow_up(self) -> bool:
+        return bool(self.context)
+
+
+class Source(str, Enum):
+    """Which tier produced a cached answer."""
+
+    CLOUD = "cloud"
+    EDGE = "edge"
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One question/answer pair stored in an edge server's semantic cache."""
+
+    id: str
+    question: str
+    answer: str
+    lang: str
+    namespace: str
+    source: Source
+    created_at: float
+    last_hit_at: float
+    hit_count: int
+    context_key: str = ""
+    """Digest of the conversation context the question was asked in ("" for a first turn)."""
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One top-k search result: a cached entry, its cosine similarity to the request, and its stored vector."""
+
+    entry: CacheEntry
+    similarity: float
+    vector: tuple[float, ...] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class HitFeatures:
+    """What the hit-decision stage looked at for the best neighbour; agents observe these too.
+
+    "Content words" are tokens outside a small per-language list of function words, cut to six characters
+    so inflected forms (столица / столицы) count as one word.
+    """
+
+    similarity: float
+    """Cosine similarity of request and best neighbour under the search embedder."""
+    margin: float
+    """Best similarity minus the second best (1.0 when there is a single neighbour)."""
+    alt_similarity: float
+    """Cosine similarity of the two questions under the second (diff) embedder: a second opinion."""
+    lexical_overlap: float
+    """Jaccard overlap of the two questions' tokens."""
+    content_overlap: float
+    """Jaccard overlap of their content words."""
+    sequence_overlap: float
+    """Order-aware token overlap (difflib ratio): high when one question is the other with a word swapped."""
+    diff_similarity: float
+    """Similarity of the words only the request has and the words only the cached question has (1.0 if one side has none)."""
+    content_diff_similarity: float
+    """The same over content words only."""
+    request_only_words: float
+    """Number of content words only the request has."""
+    cached_only_words: float
+    """Number of content words only the cached question has."""
+    answer_relevance: float
+    """Relevance of the cached answer to the request (e5 query/passage similarity)."""
+    answer_gap: float
+    """How much less relevant the cached answer is to the request than to its own question."""
+    number_mismatch: float
+    """1.0 when the two questions contain different numbers."""
+    negation_mismatch: float
+    """1.0 when exactly one of the two questions is negated."""
+    order_swap: float
+    """1.0 when the questions have the same words in a different order ("A to B" / "B to A")."""
+
+    def as_tuple(self) -> tuple[float, ...]:
+        return tuple(getattr(self, n) for n in self.names())
+
+    @staticmethod
+    def names() -> tuple[str, ...]:
+        return tuple(f.name for f in fields(HitFeatures))
+
+
+@dataclass(frozen=True)
+class HitDecision:
+    """The decision stage's verdict on a lookup: serve `neighbour` or not, with the evidence."""
+
+    hit: bool
+    score: float
+    """The rule's own confidence that the best neighbour answers the request (0..1 for the default rule)."""
+    neighbour: Neighbour | None
+    features: HitFeatures | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """Everything one cache lookup produced, with its timing."""
+
+    neighbours: tuple[Neighbour, ...]
+    decision: HitDecision
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answer(self) -> str | None:
+        if self.decision.hit and self.decision.neighbour is not None:
+            return self.decision.neighbour.entry.answer
+        return None
