@@ -54,9 +54,10 @@ class HitFeaturizer:
         if todo:
             vectors = self.embedder.embed([a for _, a in todo], passage=True)
             for (i, _), v in zip(todo, vectors):
-                self._store(i, v)
+                self.remember_vector(i, v)
 
-    def _store(self, key: str, vector: np.ndarray) -> None:
+    def remember_vector(self, key: str, vector: np.ndarray) -> None:
+        """Use `vector` as the passage embedding of entry `key`'s answer."""
         self._answers[key] = vector
         self._answers.move_to_end(key)
         while len(self._answers) > self._answer_memory:
@@ -65,49 +66,68 @@ class HitFeaturizer:
     def _answer_vector(self, neighbour: Neighbour) -> np.ndarray:
         key = neighbour.entry.id
         if key not in self._answers:
-            self._store(key, self.embedder.embed([neighbour.entry.answer], passage=True)[0])
+            self.remember_vector(key, self.embedder.embed([neighbour.entry.answer], passage=True)[0])
         self._answers.move_to_end(key)
         return self._answers[key]
 
     def __call__(self, request: str, request_vector: np.ndarray, neighbours: Sequence[Neighbour]) -> HitFeatures:
         """Features of the best neighbour (neighbours sorted best first, at least one)."""
+        return self.batch([request], [request_vector], [neighbours])[0]
+
+    def batch(
+        self, requests: Sequence[str], request_vectors: Sequence[np.ndarray], neighbours: Sequence[Sequence[Neighbour]]
+    ) -> list[HitFeatures]:
+        """Features of many (request, best neighbour) pairs with one embedding call for all their snippets."""
+        pairs = [_Pair(r, n[0].entry.question) for r, n in zip(requests, neighbours)]
+        snippets = list(dict.fromkeys(s for p in pairs for s in p.snippets()))
+        vectors = dict(zip(snippets, self.alt_embedder.embed(snippets)))
+        return [
+            self._assemble(p, vec, nbs, vectors) for p, vec, nbs in zip(pairs, request_vectors, neighbours)
+        ]
+
+    def _assemble(self, p: _Pair, request_vector: np.ndarray, neighbours: Sequence[Neighbour], vectors: dict) -> HitFeatures:
+        def sim(a: str, b: str) -> float:
+            return float(vectors[a] @ vectors[b])
+
         best = neighbours[0]
-        cached = best.entry.question
-        tq, tc = text.tokens(request), text.tokens(cached)
-        cq, cc = text.content_words(tq), text.content_words(tc)
-        only_q = [t for t in tq if t not in set(tc)]
-        only_c = [t for t in tc if t not in set(tq)]
-        conly_q = [t for t in cq if t not in set(cc)]
-        conly_c = [t for t in cc if t not in set(cq)]
-
-        snippets = [request, cached]
-        if only_q and only_c:
-            snippets += [_join(only_q), _join(only_c)]
-        if conly_q and conly_c:
-            snippets += [_join(conly_q), _join(conly_c)]
-        alt = self.alt_embedder.embed(snippets)
-        pairs = iter(float(alt[i] @ alt[i + 1]) for i in range(0, len(alt), 2))
-        alt_similarity = next(pairs)
-        diff_similarity = next(pairs) if only_q and only_c else 1.0
-        content_diff_similarity = next(pairs) if conly_q and conly_c else 1.0
-
         answer = self._answer_vector(best)
-        relevance = float(request_vector @ answer)
+        relevance = float(np.asarray(request_vector, dtype=np.float32) @ answer)
         own = float(np.asarray(best.vector, dtype=np.float32) @ answer) if best.vector is not None else relevance
         return HitFeatures(
             similarity=best.similarity,
             margin=best.similarity - neighbours[1].similarity if len(neighbours) > 1 else 1.0,
-            alt_similarity=alt_similarity,
-            lexical_overlap=_jaccard(set(tq), set(tc)),
-            content_overlap=_jaccard(set(cq), set(cc)),
-            sequence_overlap=difflib.SequenceMatcher(None, tq, tc, autojunk=False).ratio(),
-            diff_similarity=diff_similarity,
-            content_diff_similarity=content_diff_similarity,
-            request_only_words=float(len(conly_q)),
-            cached_only_words=float(len(conly_c)),
+            alt_similarity=sim(p.request, p.cached),
+            lexical_overlap=_jaccard(set(p.tq), set(p.tc)),
+            content_overlap=_jaccard(set(p.cq), set(p.cc)),
+            sequence_overlap=difflib.SequenceMatcher(None, p.tq, p.tc, autojunk=False).ratio(),
+            diff_similarity=sim(*p.diff) if p.diff else 1.0,
+            content_diff_similarity=sim(*p.content_diff) if p.content_diff else 1.0,
+            request_only_words=float(len(p.conly_q)),
+            cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
             answer_gap=own - relevance,
-            number_mismatch=float(text.numbers(request) != text.numbers(cached)),
-            negation_mismatch=float(text.is_negated(tq) != text.is_negated(tc)),
-            order_swap=float(set(tq) == set(tc) and tq != tc),
+            number_mismatch=float(text.numbers(p.request) != text.numbers(p.cached)),
+            negation_mismatch=float(text.is_negated(p.tq) != text.is_negated(p.tc)),
+            order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
         )
+
+
+class _Pair:
+    """The token-level comparison of a request and a cached question."""
+
+    def __init__(self, request: str, cached: str) -> None:
+        self.request, self.cached = request, cached
+        self.tq, self.tc = text.tokens(request), text.tokens(cached)
+        self.cq, self.cc = text.content_words(self.tq), text.content_words(self.tc)
+        sq, sc, scq, scc = set(self.tq), set(self.tc), set(self.cq), set(self.cc)
+        only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]
+        self.conly_q, self.conly_c = [t for t in self.cq if t not in scc], [t for t in self.cc if t not in scq]
+        self.diff = (_join(only_q), _join(only_c)) if only_q and only_c else None
+        self.content_diff = (_join(self.conly_q), _join(self.conly_c)) if self.conly_q and self.conly_c else None
+
+    def snippets(self) -> list[str]:
+        out = [self.request, self.cached]
+        for pair in (self.diff, self.content_diff):
+            if pair:
+                out += list(pair)
+        return out

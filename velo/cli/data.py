@@ -69,3 +69,56 @@ def _counts_table(result: PreparedData) -> Table:
         table.add_row(lang, *(str(per_split[split]) for split in SPLITS))
     table.add_row("total", *(str(manifest.total(split)) for split in SPLITS), style="bold")
     return table
+
+
+@data_app.command("edge-answers")
+@fail_cleanly
+def edge_answers_command(
+    data: Annotated[Path | None, typer.Option("--data", "-d", help="prepared directory; default: $VELO_HOME/data")] = None,
+    split: Annotated[str, typer.Option(help="which pairs to answer: train, test or all")] = "all",
+    limit: Annotated[int | None, typer.Option(min=0, help="answer only the first N selected pairs (train first)")] = None,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="longest answer, in tokens")] = 200,
+    languages: Annotated[str | None, typer.Option(help="comma-separated language codes; default: all prepared")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="hub name or local directory of another chat model; default: SmolLM2-135M-Instruct")
+    ] = None,
+    threads: Annotated[
+        int, typer.Option(min=1, help="torch threads; 1 by default: on 2 shared cores a second thread rarely pays (velo/profiles/edge_llm.json)")
+    ] = 1,
+) -> None:
+    """Answer every prepared question with the edge LLM (with its conversation) into edge_answers.jsonl; resumable."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from velo.llm.edge_answers import generate_edge_answers, plan_edge_answers
+    from velo.llm.local import SMOLLM2_NAME, load_local_llm
+
+    data_dir = data or prepared_dir()
+    plan = plan_edge_answers(
+        data_dir, split=split, languages=languages.split(",") if languages else None, limit=limit, model=model or SMOLLM2_NAME
+    )
+    console = Console()
+    console.print(f"{len(plan.selected)} pair(s) selected, {plan.done} already answered in {escape(str(plan.path))}")
+    if not plan.todo:
+        console.print("nothing to generate")
+        return
+    started = time.perf_counter()
+    with console.status(f"loading {escape(model or SMOLLM2_NAME)}"):
+        llm = load_local_llm(model)
+    console.print(f"loaded {escape(llm.name)} in {time.perf_counter() - started:.1f} s")
+    import torch
+
+    tokens = 0
+    columns = (TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("answers", total=len(plan.todo))
+            for answer in generate_edge_answers(llm, plan, max_new_tokens=max_new_tokens):
+                tokens += answer.output_tokens
+                progress.advance(task)
+    finally:
+        torch.set_num_threads(previous_threads)  # commands also run in-process (tests, the demo)
+    console.print(f"wrote {len(plan.todo)} answer(s) ({tokens} tokens) to {escape(str(plan.path))}")

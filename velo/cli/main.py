@@ -11,11 +11,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a hub look-up without network ha
 from velo.cli.cache import cache_app  # noqa: E402
 from velo.cli.data import data_app  # noqa: E402
 from velo.cli.demo import demo  # noqa: E402
+from velo.cli.evaluate import evaluate  # noqa: E402
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="VELO: LLM serving at the network edge.")
 app.add_typer(data_app, name="data")
 app.add_typer(cache_app, name="cache")
 app.command("demo")(demo)
+app.command("evaluate")(evaluate)
 
 
 def main() -> None:

@@ -1,0 +1,134 @@
+"""Run policies through the edge environment and summarise what users got.
+
+Metrics per policy, over every request of every episode:
+
+* satisfaction (mean; all / similar / new requests), quality (mean);
+* latency mean and p95 (ms);
+* cache hit rate: share of requests answered from the cache;
+* false-hit rate: share of cache answers that answered a different question;
+* action shares; cloud calls (CLOUD + CLOUD_CONTEXT) per 1000 requests;
+* invalid actions (masked actions a policy chose; served by the cloud instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from agents.policy import Policy
+from envs.velo_edge_v0 import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT, VeloEdgeEnv
+
+
+def run_episodes(
+    env: VeloEdgeEnv, policy: Policy, episodes: int, seed: int, on_step: Callable[[], None] | None = None
+) -> list[dict]:
+    """Per-request records of `episodes` episodes seeded seed, seed+1, ... (the same for every policy)."""
+    records: list[dict] = []
+    for ep in range(episodes):
+        obs, _ = env.reset(seed=seed + ep)
+        while env.agents:
+            actions = {}
+            for agent in env.agents:
+                if hasattr(policy, "observe_env"):
+                    policy.observe_env(env, agent)
+                actions[agent] = policy.act(obs[agent]["observation"], obs[agent]["action_mask"])
+            obs, *_ = env.step(actions)
+            if on_step is not None:
+                on_step()
+        records += [{**r, "episode": ep} for r in env.records]
+    return records
+
+
+def summarize(records: Sequence[dict]) -> dict[str, float]:
+    sat = np.array([r["satisfaction"] for r in records])
+    similar = np.array([r["similar"] for r in records])
+    action = np.array([r["action"] for r in records])
+    latency = np.array([r["latency_ms"] for r in records])
+    cached = action == CACHE
+    wrong = np.array([r["hit_correct"] is False for r in records])
+    out = {
+        "requests": float(len(records)),
+        "satisfaction": float(sat.mean()),
+        "satisfaction_similar": float(sat[similar].mean()) if similar.any() else float("nan"),
+        "satisfaction_new": float(sat[~similar].mean()) if (~similar).any() else float("nan"),
+        "quality": float(np.mean([r["quality"] for r in records])),
+        "latency_mean_ms": float(latency.mean()),
+        "latency_p95_ms": float(np.percentile(latency, 95)),
+        "cache_hit_rate": float(cached.mean()),
+        "false_hit_rate": float(wrong.sum() / cached.sum()) if cached.any() else 0.0,
+        "cloud_calls_per_1000": float(1000.0 * np.isin(action, (CLOUD, CLOUD_CONTEXT)).mean()),
+        "invalid_actions": float(np.mean([r["invalid_action"] for r in records])),
+    }
+    for i, name in enumerate(ACTIONS):
+        out[f"share_{name}"] = float((action == i).mean())
+    return out
+
+
+TABLE_COLUMNS = (
+    ("satisfaction", "sat"), ("satisfaction_similar", "sat sim"), ("satisfaction_new", "sat new"),
+    ("latency_mean_ms", "lat ms"), ("latency_p95_ms", "p95 ms"), ("cache_hit_rate", "hit"),
+    ("false_hit_rate", "false hit"), ("share_cache", "cache"), ("share_edge", "edge"), ("share_cloud", "cloud"),
+    ("share_cloud_context", "cloud+ctx"), ("cloud_calls_per_1000", "cloud/1k"),
+)
+
+
+def markdown_table(results: dict[str, dict[str, float]]) -> str:
+    head = "| policy | " + " | ".join(label for _, label in TABLE_COLUMNS) + " |"
+    rule = "|---|" + "---:|" * len(TABLE_COLUMNS)
+    rows = []
+    for name, m in results.items():
+        cells = [f"{m[k]:.0f}" if k.endswith(("_ms", "_1000")) else f"{m[k]:.3f}" for k, _ in TABLE_COLUMNS]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join([head, rule, *rows])
+
+
+def plot(results: dict[str, dict[str, float]], out_dir: Path) -> list[Path]:
+    """Bar charts of satisfaction (all / similar / new), latency, and action shares per policy."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = list(results)
+    x = np.arange(len(names))
+    paths = []
+
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(names)), 4))
+    for i, (key, label) in enumerate((("satisfaction", "all"), ("satisfaction_similar", "similar"), ("satisfaction_new", "new"))):
+        ax.bar(x + (i - 1) * 0.27, [results[n][key] for n in names], 0.27, label=label)
+    ax.set_xticks(x, names, rotation=30, ha="right")
+    ax.set_ylabel("mean satisfaction")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(out_dir / "satisfaction.png")
+    fig.savefig(paths[-1], dpi=120)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(names)), 4))
+    ax.bar(x - 0.2, [results[n]["latency_mean_ms"] for n in names], 0.4, label="mean")
+    ax.bar(x + 0.2, [results[n]["latency_p95_ms"] for n in names], 0.4, label="p95")
+    ax.set_xticks(x, names, rotation=30, ha="right")
+    ax.set_ylabel("latency (ms)")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(out_dir / "latency.png")
+    fig.savefig(paths[-1], dpi=120)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(names)), 4))
+    bottom = np.zeros(len(names))
+    for action in ACTIONS:
+        share = np.array([results[n][f"share_{action}"] for n in names])
+        ax.bar(x, share, 0.6, bottom=bottom, label=action)
+        bottom += share
+    ax.set_xticks(x, names, rotation=30, ha="right")
+    ax.set_ylabel("share of requests")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(out_dir / "actions.png")
+    fig.savefig(paths[-1], dpi=120)
+    plt.close(fig)
+    return paths

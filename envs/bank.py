@@ -1,0 +1,278 @@
+"""The request bank: every text the environment can serve, embedded and featurized once, cached on disk.
+
+Built from the prepared oasst1 pairs (`velo data prepare`), their paraphrases, and the edge LLM's answers
+(`velo data edge-answers`) when they were generated. It holds what a live edge server would compute per
+request (the e5 request vector, the hit-decision features against nearby cached questions) so an episode
+step costs microseconds instead of an embedding call. Features come from the very `HitFeaturizer` the
+Milvus cache uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from velo.cache import text as cache_text
+from velo.cache.decision import LogisticHitRule, default_rule, embedder_key
+from velo.cache.features import HitFeaturizer
+from velo.data import load_prepared
+from velo.embedding import load_embedder
+from velo.paths import BUNDLED_CACHE_EVAL, velo_home
+from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
+
+BANK_VERSION = "velo.bank/1"
+ANSWER_FEATURES = (HitFeatures.names().index("answer_relevance"), HitFeatures.names().index("answer_gap"))
+
+
+def approx_tokens(text: str) -> int:
+    """BPE tokenizers average ~4 UTF-8 bytes per token across our five languages (Han: ~1 per character)."""
+    return max(1, round(len(text.encode()) / 4))
+
+
+def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
+    """Paraphrases keyed by the answer id of the question they reword.
+
+    Reads the cache-evaluation format (`{"question", "expect": "hit", "target"}` lines, as bundled in
+    data/sample/cache_eval) and the shared paraphrase format (`{"message_id", "paraphrases": [...]}`).
+    """
+    out: dict[str, list[str]] = {}
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "paraphrases" in row and "message_id" in row:
+                out.setdefault(row["message_id"], []).extend(row["paraphrases"])
+            elif row.get("expect") == "hit" and row.get("target"):
+                out.setdefault(row["target"], []).append(row["question"])
+            elif "expect" not in row:
+                raise ValueError(f"{path}:{n}: neither a paraphrase nor a cache-evaluation record")
+    return out
+
+
+def default_paraphrase_files() -> list[Path]:
+    return sorted(BUNDLED_CACHE_EVAL.glob("*.queries.jsonl"))
+
+
+@dataclass
+class RequestBank:
+    """Items are question/answer pairs; texts are the ways a request for an item can be worded."""
+
+    item_ids: list[str]
+    item_lang: np.ndarray  # (I,) language index (LANGUAGES order, 5 = other)
+    item_ctx: np.ndarray  # (I,) conversation-context id (0 = first turn)
+    item_follow_up: np.ndarray  # (I,) bool
+    answer_tokens: np.ndarray  # (I,) reference answer tokens
+    question_tokens: np.ndarray  # (I,) prompt tokens (question + context)
+    answer_vecs: np.ndarray  # (I, d) e5 passage vectors of reference answers
+    edge_answer_vecs: np.ndarray  # (I, d) e5 passage vectors of the edge LLM's answers (or zeros)
+    edge_tokens: np.ndarray  # (I,) edge answer output tokens
+    edge_quality: np.ndarray  # (I,) quality of the edge answer in [0, 1]
+    edge_answers_real: bool
+    text_item: np.ndarray  # (T,) item of each text
+    text_is_original: np.ndarray  # (T,) bool: the item's own oasst1 wording
+    text_vecs: np.ndarray  # (T, d) e5 query vectors
+    cand: np.ndarray  # (T, K) candidate texts (same language and context), -1 padded
+    cand_feats: np.ndarray  # (T, K, F) hit features against the candidate holding its reference answer
+    quality_floor: float
+    texts: list[str]
+    rule: LogisticHitRule
+    _featurizer: HitFeaturizer | None = field(default=None, init=False, repr=False)
+    _pair_memo: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_ids)
+
+    @property
+    def dim(self) -> int:
+        return int(self.text_vecs.shape[1])
+
+    def paraphrases_of(self, item: int) -> np.ndarray:
+        return np.flatnonzero((self.text_item == item) & ~self.text_is_original)
+
+
+def _digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(repr(p).encode())
+    return h.hexdigest()[:16]
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
+
+
+def build_bank(
+    data_dir: Path,
+    split: str | None = "train",
+    paraphrase_files: list[Path] | None = None,
+    candidates: int = 16,
+    edge_quality_fallback: float = 0.5,
+    cache_dir: Path | None = None,
+) -> RequestBank:
+    """Load the bank for `split` of the prepared data, building and caching it on first use."""
+    paraphrase_files = default_paraphrase_files() if paraphrase_files is None else paraphrase_files
+    pairs = load_prepared(data_dir, split)
+    if not pairs:
+        raise ValueError(f"no prepared pairs in {data_dir} (split {split!r}); run `velo data prepare`")
+    edge_file = data_dir / "edge_answers.jsonl"
+    search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
+    alt = load_embedder("use-multilingual", velo_home() / "embeddings.sqlite")
+    rule = default_rule(embedder_key(search.name, alt.name))
+    key = _digest(
+        BANK_VERSION, sorted(p.id for p in pairs), [_file_digest(p) for p in paraphrase_files],
+        _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(),
+    )
+    cache_dir = cache_dir or velo_home() / "banks"
+    path = cache_dir / f"{key}.npz"
+    if path.exists():
+        return _load(path, rule)
+    bank = _build(pairs, load_paraphrases(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _save(bank, path)
+    return bank
+
+
+def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallback: float, search, alt, rule) -> RequestBank:
+    from velo.observation import LANG_INDEX
+
+    ctx_ids: dict[str, int] = {"": 0}
+    item_ctx, texts, text_item, text_orig = [], [], [], []
+    for i, p in enumerate(pairs):
+        ckey = cache_text.context_key([t.text for t in p.context if t.role.value == "user"])
+        item_ctx.append(ctx_ids.setdefault(ckey, len(ctx_ids)))
+        variants = [p.question] + [q for q in dict.fromkeys(paraphrases.get(p.id, [])) if q != p.question]
+        for j, v in enumerate(variants):
+            texts.append(v)
+            text_item.append(i)
+            text_orig.append(j == 0)
+    text_item_a = np.array(text_item)
+    text_vecs = search.embed(texts)
+    answer_vecs = search.embed([p.answer for p in pairs], passage=True)
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, len(pairs), 4000), rng.integers(0, len(pairs), 4000)
+    keep = a != b
+    floor = float(np.median(np.sum(answer_vecs[a[keep]] * answer_vecs[b[keep]], axis=1))) if keep.any() else 0.75
+
+    edge = _edge_answers(edge_file)
+    real = bool(edge) and all(p.id in edge for p in pairs)
+    from velo.satisfaction import answer_quality
+
+    if real:
+        edge_vecs = search.embed([edge[p.id]["answer"] or "-" for p in pairs], passage=True)
+        edge_tokens = np.array([edge[p.id]["output_tokens"] for p in pairs], dtype=np.float64)
+        edge_q = np.array([answer_quality(float(e @ r), floor) for e, r in zip(edge_vecs, answer_vecs)])
+    else:
+        edge_vecs = np.zeros_like(answer_vecs)
+        edge_tokens = np.array([approx_tokens(p.answer) for p in pairs], dtype=np.float64)
+        edge_q = np.full(len(pairs), edge_fallback)
+
+    item_lang = np.array([LANG_INDEX.get(p.lang, 5) for p in pairs])
+    item_ctx_a = np.array(item_ctx)
+    featurizer = HitFeaturizer(search, alt)
+    for i, v in enumerate(answer_vecs):
+        featurizer.remember_vector(str(i), v)
+    cand = np.full((len(texts), k), -1, dtype=np.int64)
+    group = item_lang[text_item_a] * (len(ctx_ids) + 1) + item_ctx_a[text_item_a]
+    jobs: list[tuple[int, int, int]] = []
+    for g in np.unique(group):
+        members = np.flatnonzero(group == g)
+        sims = text_vecs[members] @ text_vecs[members].T
+        for row, t in enumerate(members):
+            order = members[np.argsort(-sims[row], kind="stable")[:k]]
+            cand[t, : len(order)] = order
+            jobs += [(int(t), col, int(c)) for col, c in enumerate(order)]
+    feats = np.zeros((len(texts), k, len(HitFeatures.names())), dtype=np.float32)
+    for start in range(0, len(jobs), 2048):
+        chunk = jobs[start : start + 2048]
+        neighbours = [[_neighbour(texts, text_item_a, text_vecs, t, c)] for t, _, c in chunk]
+        rows = featurizer.batch([texts[t] for t, _, _ in chunk], [text_vecs[t] for t, _, _ in chunk], neighbours)
+        for (t, col, _), f in zip(chunk, rows):
+            feats[t, col] = f.as_tuple()
+    return RequestBank(
+        item_ids=[p.id for p in pairs], item_lang=item_lang, item_ctx=item_ctx_a,
+        item_follow_up=np.array([bool(p.context) for p in pairs]),
+        answer_tokens=np.array([approx_tokens(p.answer) for p in pairs], dtype=np.float64),
+        question_tokens=np.array(
+            [approx_tokens(p.question) + sum(approx_tokens(t.text) for t in p.context) for p in pairs], dtype=np.float64
+        ),
+        answer_vecs=answer_vecs, edge_answer_vecs=edge_vecs, edge_tokens=edge_tokens, edge_quality=edge_q,
+        edge_answers_real=real, text_item=text_item_a, text_is_original=np.array(text_orig), text_vecs=text_vecs,
+        cand=cand, cand_feats=feats, quality_floor=floor, texts=texts, rule=rule,
+    )
+
+
+def _neighbour(texts: list[str], text_item: np.ndarray, text_vecs: np.ndarray, t: int, c: int) -> Neighbour:
+    """Cached text c (holding its item's reference answer, keyed by the item) as a neighbour of text t."""
+    item = int(text_item[c])
+    entry = CacheEntry(str(item), texts[c], "-", "", "default", Source.CLOUD, 0, 0, 0)
+    return Neighbour(entry, float(text_vecs[t] @ text_vecs[c]), tuple(text_vecs[c]))
+
+
+def pair_features(bank: RequestBank, t: int, c: int) -> np.ndarray:
+    """Hit features of text t against cached text c holding its item's reference answer (margin = 1).
+
+    Precomputed for each text's nearest candidates; any other pair is computed once with the cache's own
+    featurizer and remembered for the bank's lifetime.
+    """
+    found = bank._pair_memo.get((t, c))
+    if found is not None:
+        return found
+    row = np.flatnonzero(bank.cand[t] == c)
+    feats = bank.cand_feats[t, row[0]].astype(np.float64) if row.size else _featurize_pair(bank, t, c)
+    bank._pair_memo[(t, c)] = feats
+    return feats
+
+
+def _featurize_pair(bank: RequestBank, t: int, c: int) -> np.ndarray:
+    if bank._featurizer is None:
+        bank._featurizer = HitFeaturizer(
+            load_embedder("e5-small", velo_home() / "embeddings.sqlite"),
+            load_embedder("use-multilingual", velo_home() / "embeddings.sqlite"),
+        )
+    item = int(bank.text_item[c])
+    bank._featurizer.remember_vector(str(item), bank.answer_vecs[item])
+    nb = _neighbour(bank.texts, bank.text_item, bank.text_vecs, t, c)
+    return np.asarray(bank._featurizer(bank.texts[t], bank.text_vecs[t], [nb]).as_tuple(), dtype=np.float64)
+
+
+def _edge_answers(path: Path) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a crash; `velo data edge-answers` rewrites it
+        out[row["id"]] = row
+    return out
+
+
+_ARRAYS = (
+    "item_lang", "item_ctx", "item_follow_up", "answer_tokens", "question_tokens", "answer_vecs", "edge_answer_vecs",
+    "edge_tokens", "edge_quality", "text_item", "text_is_original", "text_vecs", "cand", "cand_feats",
+)
+
+
+def _save(bank: RequestBank, path: Path) -> None:
+    meta = {"version": BANK_VERSION, "item_ids": bank.item_ids, "texts": bank.texts,
+            "edge_answers_real": bank.edge_answers_real, "quality_floor": bank.quality_floor}
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, meta=np.array(json.dumps(meta)), **{n: getattr(bank, n) for n in _ARRAYS})
+    tmp.replace(path)
+
+
+def _load(path: Path, rule: LogisticHitRule) -> RequestBank:
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+        if meta["version"] != BANK_VERSION:
+            raise ValueError(f"{path} is a {meta['version']} bank, this code reads {BANK_VERSION}; delete it to rebuild")
+        arrays = {n: z[n] for n in _ARRAYS}
+    return RequestBank(item_ids=meta["item_ids"], texts=meta["texts"], edge_answers_real=meta["edge_answers_real"],
+                       quality_floor=meta["quality_floor"], rule=rule, **arrays)

@@ -1,0 +1,108 @@
+"""`velo data edge-answers` on the bundled sample, with the real edge LLM and tiny budgets."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import velo.data  # noqa: E402
+from velo.cli.main import app  # noqa: E402
+from velo.llm.edge_answers import EdgeAnswersError, chat_messages, load_edge_answers, plan_edge_answers  # noqa: E402
+from velo.llm.local import SMOLLM2_NAME  # noqa: E402
+
+
+@pytest.fixture()
+def llm_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The VELO home test_local_llm.py converts the model into (whichever module runs first converts it)."""
+    home = tmp_path_factory.getbasetemp() / "llm-velo-home"
+    monkeypatch.setenv("VELO_HOME", str(home))
+    return home
+
+
+@pytest.fixture()
+def prepared(tmp_path: Path) -> Path:
+    out = tmp_path / "data"
+    velo.data.prepare(None, out)
+    return out
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, ["data", "edge-answers", *args])
+
+
+def flat(output: str) -> str:
+    """rich wraps long lines at 80 columns under CliRunner."""
+    return " ".join(output.split())
+
+
+def test_answers_are_written_resumed_and_repaired(llm_home: Path, prepared: Path) -> None:
+    args = ("--data", str(prepared), "--limit", "2", "--max-new-tokens", "8")
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    path = prepared / "edge_answers.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    pairs = velo.data.load_prepared(prepared)[:2]
+    assert [r["id"] for r in records] == [p.id for p in pairs]
+    for record in records:
+        assert set(record) == {"id", "answer", "prompt_tokens", "output_tokens", "prefill_ms", "decode_ms", "model"}
+        assert record["model"] == SMOLLM2_NAME and record["answer"]
+        assert record["prompt_tokens"] > 0 and 0 < record["output_tokens"] <= 8
+        assert record["prefill_ms"] > 0 and record["decode_ms"] > 0
+
+    before = path.read_bytes()
+    again = run(*args)
+    assert again.exit_code == 0, again.output
+    assert "nothing to generate" in again.output and "2 already answered" in flat(again.output)
+    assert path.read_bytes() == before
+
+    path.write_bytes(before[: len(before) - len(lines[-1]) // 2 - 1])  # a crash in the middle of the last line
+    assert set(load_edge_answers(prepared)) == {records[0]["id"]}
+    repaired = run(*args)
+    assert repaired.exit_code == 0, repaired.output
+    assert "1 already answered" in flat(repaired.output)
+    after = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert after[0] == records[0]
+    assert [r["id"] for r in after] == [r["id"] for r in records]
+    assert after[1]["answer"] == records[1]["answer"]  # greedy: regenerated identically
+    assert set(load_edge_answers(prepared)) == {p.id for p in pairs}
+
+
+def test_questions_are_asked_in_their_conversation(prepared: Path) -> None:
+    follow_up = next(p for p in velo.data.load_prepared(prepared) if len(p.context) >= 2)
+    messages = chat_messages(follow_up)
+    assert [m["role"] for m in messages] == [t.role.value for t in follow_up.context] + ["user"]
+    assert messages[0]["content"] == follow_up.context[0].text and messages[-1]["content"] == follow_up.question
+
+
+def test_selection_by_split_language_and_limit(prepared: Path) -> None:
+    test_only = plan_edge_answers(prepared, split="test")
+    assert test_only.selected and {p.split for p in test_only.selected} == {"test"}
+    russian = plan_edge_answers(prepared, languages=["ru"], limit=3)
+    assert len(russian.selected) == 3 and {p.lang for p in russian.selected} == {"ru"}
+    assert len(plan_edge_answers(prepared).selected) == len(velo.data.load_prepared(prepared))
+
+
+def test_bad_input_fails_cleanly(tmp_path: Path, prepared: Path) -> None:
+    unprepared = run("--data", str(tmp_path / "nothing"))
+    assert unprepared.exit_code == 2 and "run `velo data prepare" in flat(unprepared.output)
+    assert run("--data", str(prepared), "--split", "dev").exit_code == 2
+    assert run("--data", str(prepared), "--languages", "xx").exit_code == 2
+    assert run("--data", str(prepared), "--languages", "fr").exit_code == 2  # valid code, not prepared
+    with pytest.raises(EdgeAnswersError, match="velo data edge-answers"):
+        load_edge_answers(prepared)
+
+    path = prepared / "edge_answers.jsonl"
+    record = '{"id": "y", "answer": "a", "prompt_tokens": 1, "output_tokens": 1, "prefill_ms": 1, "decode_ms": 1, "model": "%s"}\n'
+    path.write_text('{"id": "x"}\n' + record % SMOLLM2_NAME, encoding="utf-8")
+    damaged = run("--data", str(prepared), "--limit", "1")
+    assert damaged.exit_code == 2 and "damaged" in flat(damaged.output)
+    path.write_text(record % "other-llm", encoding="utf-8")
+    other = run("--data", str(prepared), "--limit", "1")
+    assert other.exit_code == 2 and "other-llm" in flat(other.output)

@@ -1,0 +1,64 @@
+"""`velo evaluate`: baselines and trained agents in the edge environment, side by side.
+
+The CLI is the composition root: this is the one module of `velo` that reaches `envs` and `agents`, and
+only inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from velo.cli.errors import fail_cleanly
+
+DEFAULT_POLICIES = "random,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,oracle"
+
+
+@fail_cleanly
+def evaluate(
+    policies: Annotated[str, typer.Option(help="Comma-separated baselines and/or checkpoint files.")] = DEFAULT_POLICIES,
+    episodes: Annotated[int, typer.Option(min=1, help="Episodes per policy (same seeds for every policy).")] = 3,
+    seed: Annotated[int, typer.Option(help="Seed of the first episode.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print {policy: {metric: value}} as JSON.")] = False,
+    plots: Annotated[Path | None, typer.Option(help="Write PNG charts to this directory.")] = None,
+    edges: Annotated[int, typer.Option(min=1, help="Edge servers (agents).")] = 3,
+    steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode.")] = 200,
+    data: Annotated[Path | None, typer.Option(help="Prepared data directory; default $VELO_HOME/data.")] = None,
+    split: Annotated[str, typer.Option(help="Prepared split to draw requests from: train, test or all.")] = "test",
+) -> None:
+    """Run every policy for N episodes and report satisfaction, latency, hits and action shares."""
+    from agents.evaluation import markdown_table, plot, run_episodes, summarize
+    from agents.registry import load_policy
+    from envs import velo_edge_v0
+
+    if split not in ("train", "test", "all"):
+        raise typer.BadParameter("split must be train, test or all")
+    names = [p.strip() for p in policies.split(",") if p.strip()]
+    if not names:
+        raise typer.BadParameter("give at least one policy")
+    env = velo_edge_v0.parallel_env(n_edges=edges, max_steps=steps, data_dir=data, split=None if split == "all" else split)
+    loaded = [load_policy(n, env.layout, seed) for n in names]
+    results: dict[str, dict[str, float]] = {}
+    console = Console(stderr=True)
+    with Progress(console=console, disable=as_json, transient=True) as progress:
+        for name, policy in zip(names, loaded):
+            task = progress.add_task(name, total=episodes * steps)
+            records = run_episodes(env, policy, episodes, seed, on_step=lambda: progress.advance(task))
+            results[name] = {**summarize(records), "edge_answers_real": float(env.bank.edge_answers_real)}
+    if as_json:
+        print(json.dumps(results))
+    else:
+        print(markdown_table(results))
+        if not env.bank.edge_answers_real:
+            print(
+                f"\nnote: the edge LLM's answers were not generated (`velo data edge-answers`); "
+                f"EDGE quality is the stand-in value {env.config.edge_quality_fallback}."
+            )
+    if plots is not None:
+        for path in plot(results, plots):
+            console.print(f"wrote {path}")

@@ -1,0 +1,206 @@
+"""`velo data edge-answers`: what the edge LLM answers to each prepared question, with its cost.
+
+The environment needs, for every prepared pair, the answer the edge server's own LLM would give (to
+score an EDGE action's quality against the oasst1 answer) and how long it took. Generating them takes
+seconds per pair on CPU, so it runs once, offline, into the prepared directory:
+
+| file                  | content                                                                                    |
+| --------------------- | ------------------------------------------------------------------------------------------ |
+| `edge_answers.jsonl`  | one line per pair: id, answer, prompt_tokens, output_tokens, prefill_ms, decode_ms, model  |
+
+`id` is the pair's id (`QAPair.id`). The question is asked with its conversation context as earlier chat
+turns, exactly as the edge server would. Lines are appended and flushed one by one, so an interrupted
+run resumes where it stopped; a last line cut short by a crash is dropped and regenerated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from velo.data.prepare import SPLITS, load_manifest, load_prepared, resolve_languages
+from velo.llm.local import LocalLLM, Message
+from velo.types import QAPair
+
+EDGE_ANSWERS_FILE = "edge_answers.jsonl"
+
+
+class EdgeAnswersError(ValueError):
+    """`edge_answers.jsonl` is missing, damaged, or from another model than the one asked for."""
+
+
+@dataclass(frozen=True)
+class EdgeAnswer:
+    """The edge LLM's answer to one prepared pair (`id` = `QAPair.id`) and what it cost on this machine."""
+
+    id: str
+    answer: str
+    prompt_tokens: int
+    output_tokens: int
+    prefill_ms: float
+    decode_ms: float
+    model: str
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, record: dict) -> EdgeAnswer:
+        return cls(
+            id=str(record["id"]),
+            answer=str(record["answer"]),
+            prompt_tokens=int(record["prompt_tokens"]),
+            output_tokens=int(record["output_tokens"]),
+            prefill_ms=float(record["prefill_ms"]),
+            decode_ms=float(record["decode_ms"]),
+            model=str(record["model"]),
+        )
+
+
+@dataclass(frozen=True)
+class EdgeAnswerPlan:
+    """The pairs selected for a run, and those of them that still need an answer."""
+
+    path: Path
+    selected: tuple[QAPair, ...]
+    todo: tuple[QAPair, ...]
+
+    @property
+    def done(self) -> int:
+        return len(self.selected) - len(self.todo)
+
+
+def edge_answers_path(data_dir: Path) -> Path:
+    return Path(data_dir) / EDGE_ANSWERS_FILE
+
+
+def load_edge_answers(data_dir: Path) -> dict[str, EdgeAnswer]:
+    """Answers by pair id. A cut-short last line (a crash mid-write) is ignored; a damaged line elsewhere raises."""
+    path = edge_answers_path(data_dir)
+    if not path.is_file():
+        raise EdgeAnswersError(f"{path} does not exist; run `velo data edge-answers --data {data_dir}`")
+    answers, _ = _read(path)
+    return answers
+
+
+def plan_edge_answers(
+    data_dir: Path,
+    split: str = "all",
+    languages: Sequence[str] | None = None,
+    limit: int | None = None,
+    model: str | None = None,
+) -> EdgeAnswerPlan:
+    """Select pairs (train then test, in file order, filtered by language, the first `limit`) and drop
+    those already answered. Repairs a cut-short last line of the answers file.
+
+    `model`, when given, must match the model of the answers already in the file: one file holds one
+    model's answers.
+    """
+    data_dir = Path(data_dir)
+    if split not in (*SPLITS, "all"):
+        raise ValueError(f"split must be one of {', '.join((*SPLITS, 'all'))}, got {split!r}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    manifest = load_manifest(data_dir)
+    pairs = load_prepared(data_dir, None if split == "all" else split)
+    if languages is not None:
+        wanted = resolve_languages(languages)
+        missing = [lang for lang in wanted if lang not in manifest.languages]
+        if missing:
+            raise ValueError(
+                f"{data_dir} was prepared for {', '.join(manifest.languages)}, not {', '.join(missing)}; "
+                f"run `velo data prepare --out {data_dir} --languages ...` with the languages you need"
+            )
+        pairs = [pair for pair in pairs if pair.lang in wanted]
+    selected = tuple(pairs[:limit] if limit is not None else pairs)
+
+    path = edge_answers_path(data_dir)
+    existing: dict[str, EdgeAnswer] = {}
+    if path.is_file():
+        existing, valid_bytes = _read(path)
+        if valid_bytes < path.stat().st_size:
+            with path.open("r+b") as stream:
+                stream.truncate(valid_bytes)
+    models = {answer.model for answer in existing.values()}
+    if model is not None and models - {model}:
+        raise EdgeAnswersError(
+            f"{path} holds answers from {', '.join(sorted(models))}, not {model}; one file holds one model's "
+            "answers: move it away (or delete it) to generate answers with another model"
+        )
+    return EdgeAnswerPlan(path, selected, tuple(pair for pair in selected if pair.id not in existing))
+
+
+def chat_messages(pair: QAPair) -> list[Message]:
+    """The pair's conversation as the edge server sees it: earlier turns, then the question."""
+    return [{"role": turn.role.value, "content": turn.text} for turn in pair.context] + [{"role": "user", "content": pair.question}]
+
+
+def answer_pair(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> EdgeAnswer:
+    """Ask the edge LLM the pair's question in its conversation.
+
+    A conversation too long for the model's context window loses its oldest turns first (a user turn
+    and the answer to it), then the question its beginning: the edge server could not do better.
+    """
+    messages = chat_messages(pair)
+    budget = llm.context_window - max_new_tokens
+    ids = llm.prompt_ids(messages)
+    while len(ids) > budget and len(messages) > 1:
+        messages = messages[2:] if len(messages) > 2 else messages[1:]
+        ids = llm.prompt_ids(messages)
+    while len(ids) > budget:
+        question = messages[-1]["content"]
+        messages = [{"role": "user", "content": question[len(question) // 4 :]}]
+        ids = llm.prompt_ids(messages)
+    generation = llm.generate_ids(ids, max_new_tokens)
+    return EdgeAnswer(
+        id=pair.id,
+        answer=generation.text,
+        prompt_tokens=generation.prompt_tokens,
+        output_tokens=generation.output_tokens,
+        prefill_ms=round(generation.prefill_ms, 3),
+        decode_ms=round(generation.decode_ms, 3),
+        model=llm.name,
+    )
+
+
+def generate_edge_answers(llm: LocalLLM, plan: EdgeAnswerPlan, max_new_tokens: int = 200) -> Iterator[EdgeAnswer]:
+    """Answer the plan's remaining pairs, appending each answer to the file as soon as it exists."""
+    if max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+    plan.path.parent.mkdir(parents=True, exist_ok=True)
+    with plan.path.open("a", encoding="utf-8") as stream:
+        for pair in plan.todo:
+            answer = answer_pair(llm, pair, max_new_tokens)
+            stream.write(answer.to_json() + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+            yield answer
+
+
+def _read(path: Path) -> tuple[dict[str, EdgeAnswer], int]:
+    """Answers in the file and the number of bytes of whole, valid lines at its start."""
+    raw = path.read_bytes()
+    lines = raw.split(b"\n")
+    answers: dict[str, EdgeAnswer] = {}
+    valid = 0
+    for number, line in enumerate(lines, start=1):
+        is_last = number == len(lines)
+        if not line.strip():
+            valid += len(line) + (0 if is_last else 1)
+            continue
+        try:
+            answer = EdgeAnswer.from_dict(json.loads(line))
+        except (ValueError, KeyError, TypeError) as err:
+            # only the last line may be cut short (by a crash mid-write); the next run regenerates it
+            if is_last or (number == len(lines) - 1 and not lines[-1].strip()):
+                break
+            raise EdgeAnswersError(f"{path}:{number} is damaged ({err!r}); delete the line or the file and run again") from err
+        if is_last:
+            break  # a valid record without its newline was still being written: regenerate it too
+        answers[answer.id] = answer
+        valid += len(line) + 1
+    return answers, valid

@@ -1,0 +1,122 @@
+"""The one function that turns an edge server's state into a scheduling agent's observation.
+
+The environment and the live edge server both call `encode_observation`, so a policy sees the same
+numbers in training and in service. Checkpoints record `OBS_VERSION` and the layout's sizes; a policy
+refuses to load against another encoder.
+
+Layout of the flat float32 vector (`ObservationLayout` gives the slices):
+
+| segment | size | content |
+|---|---|---|
+| request | dim | the request's embedding (question; follow-ups are matched within their context) |
+| language | 6 | one-hot over en, es, de, zh, ru, other |
+| follow_up | 1 | 1.0 if the request continues a conversation |
+| neighbours | V x 4 | per top-V search result, best first: similarity, present (0/1), written by the edge LLM (0/1), log1p(hit count) / 5 |
+| decision | F + 2 | the hit-decision features of the best neighbour (`HitFeatures` order), the rule's score, its verdict (0/1) |
+| system | 4 | edge LLM queue length / queue capacity, edge LLM wait (s) / 10, recent cloud latency (s) / 10, cache fill ratio |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from velo.types import LANGUAGES, HitFeatures
+
+OBS_VERSION = "velo.obs/1"
+NEIGHBOUR_FIELDS = 4
+SYSTEM_FIELDS = 4
+N_FEATURES = len(HitFeatures.names())
+LANG_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+@dataclass(frozen=True)
+class ObservationLayout:
+    dim: int
+    top_v: int
+
+    @cached_property
+    def sizes(self) -> dict[str, int]:
+        return {
+            "request": self.dim,
+            "language": len(LANGUAGES) + 1,
+            "follow_up": 1,
+            "neighbours": self.top_v * NEIGHBOUR_FIELDS,
+            "decision": N_FEATURES + 2,
+            "system": SYSTEM_FIELDS,
+        }
+
+    @cached_property
+    def slices(self) -> dict[str, slice]:
+        out, start = {}, 0
+        for name, size in self.sizes.items():
+            out[name] = slice(start, start + size)
+            start += size
+        return out
+
+    @cached_property
+    def offsets(self) -> dict[str, int]:
+        return {name: sl.start for name, sl in self.slices.items()}
+
+    @cached_property
+    def size(self) -> int:
+        return sum(self.sizes.values())
+
+    def describe(self) -> dict:
+        """What a checkpoint stores to prove it was trained against this encoder."""
+        return {"version": OBS_VERSION, "dim": self.dim, "top_v": self.top_v, "size": self.size}
+
+
+@dataclass(frozen=True)
+class SystemLoad:
+    edge_queue: int
+    edge_queue_capacity: int
+    edge_wait_ms: float
+    cloud_latency_ms: float
+    cache_fill: float
+
+
+def encode_observation(
+    layout: ObservationLayout,
+    request_vector: np.ndarray,
+    lang: str,
+    follow_up: bool,
+    neighbour_sims: Sequence[float],
+    neighbour_from_edge: Sequence[bool],
+    neighbour_hits: Sequence[int],
+    features: Sequence[float] | None,
+    rule_score: float,
+    rule_hit: bool,
+    load: SystemLoad,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Fill (or allocate) the observation vector; neighbours are given best first, at most `layout.top_v`."""
+    obs = np.zeros(layout.size, dtype=np.float32) if out is None else out
+    if out is not None:
+        obs[:] = 0.0
+    o = layout.offsets
+    obs[: layout.dim] = request_vector
+    obs[o["language"] + LANG_INDEX.get(lang, len(LANGUAGES))] = 1.0
+    obs[o["follow_up"]] = float(follow_up)
+    n = min(len(neighbour_sims), layout.top_v)
+    if n:
+        start = o["neighbours"]
+        stop = start + n * NEIGHBOUR_FIELDS
+        obs[start:stop:NEIGHBOUR_FIELDS] = neighbour_sims[:n]
+        obs[start + 1 : stop : NEIGHBOUR_FIELDS] = 1.0
+        obs[start + 2 : stop : NEIGHBOUR_FIELDS] = neighbour_from_edge[:n]
+        obs[start + 3 : stop : NEIGHBOUR_FIELDS] = np.log1p(neighbour_hits[:n]) / 5.0
+    if features is not None:
+        d = o["decision"]
+        obs[d : d + N_FEATURES] = features
+        obs[d + N_FEATURES] = rule_score
+        obs[d + N_FEATURES + 1] = float(rule_hit)
+    y = o["system"]
+    obs[y] = load.edge_queue / max(1, load.edge_queue_capacity)
+    obs[y + 1] = load.edge_wait_ms / 10_000.0
+    obs[y + 2] = load.cloud_latency_ms / 10_000.0
+    obs[y + 3] = load.cache_fill
+    return obs
