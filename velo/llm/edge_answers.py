@@ -145,8 +145,13 @@ def answer_pair(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> EdgeAnswer:
     A conversation too long for the model's context window loses its oldest turns first (a user turn
     and the answer to it), then the question its beginning: the edge server could not do better.
     """
-    messages = chat_messages(pair)
     budget = llm.context_window - max_new_tokens
+    if budget < llm.context_window // 2:
+        raise ValueError(
+            f"max_new_tokens={max_new_tokens} leaves too little of the {llm.context_window}-token context window "
+            f"of {llm.name} for the question; use at most {llm.context_window // 2}"
+        )
+    messages = chat_messages(pair)
     ids = llm.prompt_ids(messages)
     while len(ids) > budget and len(messages) > 1:
         messages = messages[2:] if len(messages) > 2 else messages[1:]

