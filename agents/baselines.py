@@ -22,7 +22,8 @@ class RandomPolicy:
         self.rng = np.random.default_rng(self.seed)
 
     def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int:
-        return int(self.rng.choice(np.flatnonzero(action_mask)))
+        allowed = np.flatnonzero(action_mask)
+        return int(allowed[self.rng.integers(allowed.size)])
 
 
 @dataclass

@@ -49,11 +49,9 @@ from velo.latency import CloudProfile, EdgeLLMProfile, load_cache_profile, load_
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.paths import prepared_dir
 from velo.satisfaction import SatisfactionWeights, answer_quality, satisfaction
-from velo.cache.decision import MODEL_FEATURES
 from velo.types import LANGUAGES, HitFeatures
 
 CACHE, EDGE, CLOUD, CLOUD_CONTEXT = range(4)
-_MODEL_IDX = np.array([HitFeatures.names().index(n) for n in MODEL_FEATURES])
 _MARGIN = HitFeatures.names().index("margin")
 ACTIONS = ("cache", "edge", "cloud", "cloud_context")
 ENV_ID = "velo_edge_v0"
@@ -124,9 +122,6 @@ class VeloEdgeEnv(ParallelEnv):
         self._obs_space = spaces.Dict({"observation": obs_box, "action_mask": mask_box})
         self._act_space = spaces.Discrete(len(ACTIONS))
         self.state_space = spaces.Box(-np.inf, np.inf, (config.n_edges * self.layout.size + 2,), np.float32)
-        rule = self.bank.rule
-        self._rule_w = np.asarray(rule.weights) / np.asarray(rule.scale)
-        self._rule_b = rule.bias - float(np.asarray(rule.mean) @ self._rule_w)
         self._n_ctx = int(self.bank.item_ctx.max()) + 2
         self._np_random: np.random.Generator | None = None
         self.records: list[dict] = []
@@ -201,12 +196,8 @@ class VeloEdgeEnv(ParallelEnv):
         if slots.size:
             feats = self._features(t, int(cache.question[slots[0]]), int(cache.answer[slots[0]])).copy()
             feats[_MARGIN] = float(sims[0] - sims[1]) if sims.size > 1 else 1.0
-            rule = self.bank.rule
-            if feats[0] >= rule.min_similarity and feats[ANSWER_FEATURES[0]] >= rule.min_answer_relevance:
-                score = 1.0 / (1.0 + np.exp(-(float(feats[_MODEL_IDX] @ self._rule_w) + self._rule_b)))
-            else:
-                score = 0.0
-            cur.update(feats=feats, score=score, hit=score >= rule.threshold)
+            score = self.bank.rule.score_vector(feats)
+            cur.update(feats=feats, score=score, hit=self.bank.rule.accepts(score))
         jobs = self.edge_jobs[e]
         while jobs and jobs[0] <= now:
             heapq.heappop(jobs)

@@ -10,6 +10,7 @@ the agents' actions, so it is drawn once at reset from the environment's generat
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,17 +75,14 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
     text = np.zeros((n_edges, steps), dtype=np.int64)
     similar = np.zeros((n_edges, steps), dtype=bool)
     order = np.argsort(times, axis=None, kind="stable")
-    asked: list[int] = []
-    asked_at: list[list[int]] = [[] for _ in range(n_edges)]
+    everywhere, here = _Pool(weights), [_Pool(weights) for _ in range(n_edges)]
     next_new = 0
     u = rng.random((n_edges * steps, 4))
     for n, flat in enumerate(order):
         e, k = divmod(int(flat), steps)
-        repeat = asked and (u[n, 0] < cfg.p_similar or next_new >= bank.n_items)
-        if repeat:
-            pool = asked_at[e] if asked_at[e] and u[n, 1] < cfg.locality else asked
-            w = weights[pool]
-            item = pool[int(np.searchsorted(np.cumsum(w), u[n, 2] * w.sum()))]
+        if len(everywhere) and (u[n, 0] < cfg.p_similar or next_new >= bank.n_items):
+            pool = here[e] if len(here[e]) and u[n, 1] < cfg.locality else everywhere
+            item = pool.draw(u[n, 2])
             para = paraphrases[item]
             if para.size and u[n, 3] >= cfg.p_exact_repeat:
                 text[e, k] = para[int(u[n, 3] * 1e6) % para.size]
@@ -94,8 +92,29 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
         else:
             item = int(first_seen[next_new])
             next_new += 1
-            asked.append(item)
+            everywhere.add(item)
             text[e, k] = originals[item]
-        if item not in asked_at[e]:
-            asked_at[e].append(item)
+        here[e].add(item)
     return Stream(text, times, similar, rng.standard_normal((n_edges, steps)))
+
+
+class _Pool:
+    """Items asked so far, drawn by popularity weight (cumulative sums kept as items arrive)."""
+
+    def __init__(self, weights: np.ndarray) -> None:
+        self._weights = weights
+        self._items: list[int] = []
+        self._seen: set[int] = set()
+        self._cum: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, item: int) -> None:
+        if item not in self._seen:
+            self._seen.add(item)
+            self._items.append(item)
+            self._cum.append((self._cum[-1] if self._cum else 0.0) + float(self._weights[item]))
+
+    def draw(self, u: float) -> int:
+        return self._items[min(bisect.bisect_right(self._cum, u * self._cum[-1]), len(self._items) - 1)]

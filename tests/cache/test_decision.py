@@ -239,6 +239,14 @@ def default_rule_cache(tmp_path_factory: pytest.TempPathFactory, e5: Embedder, u
 
 
 @pytest.mark.parametrize("lang", list(MULTILINGUAL))
+def test_default_rule_serves_the_same_question_again(default_rule_cache: SemanticCache, lang: str) -> None:
+    question, answer = MULTILINGUAL[lang][:2]
+    for request in (question, question.upper(), question.rstrip("?？") + " ?"):
+        result = default_rule_cache.lookup(request, lang=lang, record=False)
+        assert result.answer == answer, (request, result.decision.score, result.decision.features)
+
+
+@pytest.mark.parametrize("lang", list(MULTILINGUAL))
 def test_default_rule_serves_rewordings(default_rule_cache: SemanticCache, lang: str) -> None:
     for request in MULTILINGUAL[lang][2]:
         result = default_rule_cache.lookup(request, lang=lang, record=False)

@@ -219,11 +219,6 @@ def test_write_back_of_a_cached_question_never_evicts(make_cache: MakeCache) -> 
     assert {e.id for e in cache.entries()} == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in velo/cache/features.py: HitFeaturizer.remember_answers skips ids it already holds, so after "
-    "a write-back replaces an answer the decision still scores the old answer's vector (answer_relevance, answer_gap)",
-)
 @pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
 def test_write_back_updates_what_the_decision_sees(make_cache: MakeCache) -> None:
     cache = make_cache()
@@ -426,11 +421,6 @@ def test_bad_input_is_refused_and_damages_nothing(filled_cache: SemanticCache, c
     assert filled_cache.lookup(QA[0][0], record=False).answer == QA[0][1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in velo/cache/semantic_cache.py: _NAMESPACE and _LANG are applied with re.match and end in `$`, "
-    "which also matches before a trailing newline, so 'tenant\\n' and 'en\\n' are accepted and stored",
-)
 @pytest.mark.parametrize("case", ["namespace", "lang"])
 def test_trailing_newline_is_refused(filled_cache: SemanticCache, case: str) -> None:
     before = snapshot(filled_cache)

@@ -77,11 +77,6 @@ def test_bad_policy_name(prepared_sample: Path) -> None:
     assert "Traceback" not in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="velo/cli/errors.py prints with rich's wrapping: off a terminal (CliRunner, pipes, CI logs) the console "
-    "is 80 columns wide and a long message breaks over two lines; fix: _stderr.print(..., soft_wrap=True)",
-)
 def test_bad_policy_name_is_one_line(prepared_sample: Path) -> None:
     result = bad_policy(prepared_sample)
     assert result.stderr.count("\n") == 1, result.stderr

@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from velo.edgeshard import transport  # noqa: E402
 from velo.edgeshard.runtime import ShardedLLM, ShardError, as_ranges, check_ranges  # noqa: E402
 from velo.edgeshard.transport import Message, ProtocolError  # noqa: E402
-from velo.llm import LocalLLM, load_local_llm  # noqa: E402
+from velo.llm import Generation, LocalLLM, load_local_llm  # noqa: E402
 from velo.llm.local import SMOLLM2_CACHE_NAME  # noqa: E402
 
 PROMPTS = ("What is the capital of France?", "Name three colours of the rainbow.")
@@ -138,15 +138,23 @@ def unsharded_ids(reference: LocalLLM, prompt_ids: list[int], max_new_tokens: in
             out = reference.model(torch.tensor([produced[-1:]]), past_key_values=out.past_key_values, use_cache=True)
 
 
-@pytest.mark.parametrize("shards", ["0:15,15:30", "0:7,7:22,22:30"], ids=["2-workers", "3-workers"])
-def test_sharded_greedy_output_is_token_identical(shards: str, reference: LocalLLM, tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.fixture(scope="module")
+def expected(reference: LocalLLM) -> list[tuple[list[int], list[int], Generation]]:
+    """Per prompt: its ids, the unsharded greedy token ids and the unsharded `Generation`."""
     prompts = [reference.prompt_ids(p) for p in PROMPTS]
-    expected = [(unsharded_ids(reference, ids, MAX_NEW_TOKENS), reference.generate_ids(ids, MAX_NEW_TOKENS)) for ids in prompts]
+    return [(ids, unsharded_ids(reference, ids, MAX_NEW_TOKENS), reference.generate_ids(ids, MAX_NEW_TOKENS)) for ids in prompts]
+
+
+@pytest.mark.parametrize("shards", ["0:15,15:30", "0:7,7:22,22:30"], ids=["2-workers", "3-workers"])
+def test_sharded_greedy_output_is_token_identical(
+    shards: str, reference: LocalLLM, expected: list[tuple[list[int], list[int], Generation]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    prompts = [ids for ids, _, _ in expected]
     with ShardedLLM(shards, model_dir=model_dir(tmp_path_factory)) as llm:
         pids = llm.pids
         assert len(pids) == len(shards.split(",")) and all(alive(pid) for pid in pids)
         assert [w["layers"] for w in llm.ping()] == shards.split(",")
-        for text, ids, (want_ids, want) in zip(PROMPTS, prompts, expected):
+        for text, (ids, want_ids, want) in zip(PROMPTS, expected):
             assert llm.prompt_ids(text) == ids
             got = llm.run_ids(ids, MAX_NEW_TOKENS)
             assert list(got.token_ids) == want_ids
@@ -162,10 +170,9 @@ def test_sharded_greedy_output_is_token_identical(shards: str, reference: LocalL
 
 
 def test_workers_are_gone_after_an_exception_and_a_dead_worker_is_named(
-    reference: LocalLLM, tmp_path_factory: pytest.TempPathFactory
+    expected: list[tuple[list[int], list[int], Generation]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    ids = reference.prompt_ids(PROMPTS[1])
-    want = unsharded_ids(reference, ids, MAX_NEW_TOKENS)
+    ids, want, _ = expected[1]
     pids: list[int] = []
     with pytest.raises(RuntimeError, match="boom"):
         with ShardedLLM([(0, 1), (1, 30)], model_dir=model_dir(tmp_path_factory)) as llm:

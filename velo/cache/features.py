@@ -49,8 +49,8 @@ class HitFeaturizer:
         self._answer_memory = answer_memory
 
     def remember_answers(self, ids: Sequence[str], answers: Sequence[str]) -> None:
-        """Embed answers once, at write time, so lookups do not pay for it."""
-        todo = [(i, a) for i, a in zip(ids, answers) if i not in self._answers]
+        """Embed answers at write time, so lookups do not pay for it (a write-back replaces the old vector)."""
+        todo = list(zip(ids, answers))
         if todo:
             vectors = self.embedder.embed([a for _, a in todo], passage=True)
             for (i, _), v in zip(todo, vectors):

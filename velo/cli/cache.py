@@ -97,7 +97,7 @@ def calibrate_cmd(
     seeds: Annotated[list[Path], typer.Option(help="SEEDS.jsonl files (repeatable).")],
     queries: Annotated[list[Path], typer.Option(help="QUERIES.jsonl files, one per --seeds, same order.")],
     out: Annotated[Path | None, typer.Option(help="Rule file to write; default: the shipped rule of this embedder pair.")] = None,
-    target_precision: Annotated[float, typer.Option(help="Out-of-fold precision the threshold must reach.")] = 0.955,
+    target_precision: Annotated[float, typer.Option(help="Out-of-fold precision the threshold must reach.")] = 0.96,
     embedder: EmbedderOpt = "e5-small",
     diff_embedder: DiffOpt = "use-multilingual",
 ) -> None:

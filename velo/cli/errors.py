@@ -27,7 +27,7 @@ def fail_cleanly(fn: F) -> F:
         except typer.BadParameter:
             raise
         except EXPECTED as exc:
-            _stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            _stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

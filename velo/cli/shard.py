@@ -125,3 +125,8 @@ def edge_profile_cmd(
         f"prefill {profile.prefill_ms_per_token:.2f} ms/token, decode {profile.decode_ms_per_token:.1f} ms/token; "
         f"wrote {out}"
     )
+
+
+from velo.cli.shard_serve import serve  # noqa: E402  (its own module: the server's imports stay out of `plan`)
+
+shard_app.command("serve")(serve)

@@ -55,6 +55,7 @@ def serve(
 
         ranges = _ranges_of(list(find_plan(load_profile(profile), objective.value).assignment))
     settings = ShardServerSettings(shards=ranges, threads=threads, model_dir=model_dir)
+    _check_against_model(settings)
     typer.echo(f"serving {settings.model_name} as shards {settings.shards} on http://{host}:{port}/v1 (starting workers...)", err=True)
     uvicorn.run(build_app(settings), host=host, port=port, log_level="info")
 
@@ -74,3 +75,13 @@ def _ranges_of(assignment: list[str]) -> str:
     from velo.edgeshard.runtime import ranges_from_assignment
 
     return ",".join(f"{a}:{b}" for a, b in ranges_from_assignment(assignment))
+
+
+def _check_against_model(settings) -> None:  # noqa: ANN001
+    """Fail before uvicorn starts if the ranges do not fit a model that is already converted."""
+    from velo.edgeshard.runtime import as_ranges, check_ranges
+    from velo.llm.local import default_cache_dir
+
+    config = (settings.model_dir or default_cache_dir()) / "config.json"
+    if config.is_file():
+        check_ranges(as_ranges(settings.shards), int(json.loads(config.read_text())["num_hidden_layers"]))

@@ -2,7 +2,7 @@
 
 EdgeShard (arXiv 2405.14371, Sec. IV-A) profiles each layer's compute time, memory and output size on
 every device before planning. This measures them for one CPU, by running the layers exactly as a shard
-worker does (`velo.edgeshard.worker.Shard.run` over all layers) and timing each layer with forward
+worker does (`velo.edgeshard.worker.LoadedShard.run` over all layers) and timing each layer with forward
 hooks, for two phases:
 
 * prefill: the forward pass over a `prompt_tokens`-token prompt (a fresh KV cache);
@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from velo.edgeshard.worker import Shard
+from velo.edgeshard.worker import LoadedShard
 from velo.paths import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def profile_layers(model: PreTrainedModel, prompt_ids: Sequence[int], name: str,
         raise ValueError(f"runs must be >= 1, got {runs}")
     if len(prompt_ids) < 1:
         raise ValueError("the prompt is empty")
-    shard = Shard(model, 0, int(model.config.num_hidden_layers))
+    shard = LoadedShard(model, 0, int(model.config.num_hidden_layers))
     n = len(shard.layers)
     timer = _HookTimer(shard)
     prefill: list[list[float]] = []
@@ -165,7 +165,7 @@ class _HookTimer:
     The embedding's time is added to layer 0, the final norm's and LM head's to the last layer.
     """
 
-    def __init__(self, shard: Shard) -> None:
+    def __init__(self, shard: LoadedShard) -> None:
         self.elapsed: dict[int, float] = {}
         self._started: dict[int, float] = {}
         self._handles = []

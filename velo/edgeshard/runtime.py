@@ -19,6 +19,7 @@ import os
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -115,7 +116,8 @@ class _Worker:
     process: subprocess.Popen
     log_path: Path
     address: str | None = None
-    control: object | None = None  # the coordinator's socket to this worker
+    control: socket.socket | None = None
+    """The coordinator's connection to this worker (the chain's head also carries every forward)."""
 
     @property
     def label(self) -> str:
@@ -144,6 +146,8 @@ class ShardedLLM:
         name: str = SMOLLM2_NAME,
         startup_timeout_s: float = STARTUP_TIMEOUT_S,
     ) -> None:
+        if threads < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
         self.name = name
         self.ranges = as_ranges(shards)
         self.model_dir = Path(model_dir) if model_dir is not None else default_cache_dir()
@@ -154,8 +158,6 @@ class ShardedLLM:
         try:
             self._skeleton = _skeleton(self.model_dir, name)
             check_ranges(self.ranges, int(self._skeleton.model.config.num_hidden_layers))
-            if threads < 1:
-                raise ValueError(f"threads must be >= 1, got {threads}")
             self._start(threads, startup_timeout_s)
         except BaseException:
             self.close()
@@ -286,14 +288,25 @@ class ShardedLLM:
         if not self._finalizer.alive or worker.control is None:
             raise ShardError(f"{self!r} is closed")
         try:
-            reply = transport.request(worker.control, message)  # type: ignore[arg-type]
+            reply = transport.request(worker.control, message)
         except (OSError, transport.ProtocolError) as err:
             code = worker.process.poll()
             state = f"exited with code {code}" if code is not None else "running"
             raise ShardError(f"lost the connection to the worker for {worker.label} ({state}): {err}\n{worker.log_tail()}") from None
         if reply.op == "error":
-            raise ShardError(f"worker for {reply.fields.get('worker', worker.label)}: {reply.fields.get('message')}")
+            casualties = self._casualties() if reply.fields.get("broken_link") else ""
+            raise ShardError(f"worker for {reply.fields.get('worker', worker.label)}: {reply.fields.get('message')}{casualties}")
         return reply
+
+    def _casualties(self, wait_s: float = 2.0) -> str:
+        """Which workers have exited, to name the culprit when a live one reports a broken link. A dead
+        peer's socket resets a moment before its exit status can be collected, hence the short wait."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            dead = [f"{w.label} (exit code {w.process.poll()})" for w in self._workers if w.process.poll() is not None]
+            if dead or time.monotonic() > deadline:
+                return f"; exited: {', '.join(dead)}" if dead else ""
+            time.sleep(0.02)
 
     def _start(self, threads: int, timeout_s: float) -> None:
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1")}
@@ -350,8 +363,8 @@ def _stop_workers(workers: list[_Worker], logs: Path) -> None:
     for worker in workers:
         if worker.control is not None:
             try:
-                worker.control.settimeout(2.0)  # type: ignore[attr-defined]
-                transport.request(worker.control, Message("shutdown"))  # type: ignore[arg-type]
+                worker.control.settimeout(2.0)
+                transport.request(worker.control, Message("shutdown"))
             except (OSError, transport.ProtocolError):
                 pass
     deadline = time.monotonic() + STOP_GRACE_S
@@ -375,7 +388,7 @@ def _stop_workers(workers: list[_Worker], logs: Path) -> None:
                 pass
     for worker in workers:
         if worker.control is not None:
-            worker.control.close()  # type: ignore[attr-defined]
+            worker.control.close()
             worker.control = None
         if worker.process.stdout is not None:
             worker.process.stdout.close()

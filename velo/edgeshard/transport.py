@@ -19,7 +19,7 @@ Operations (`op`) and their fields:
 | op | fields | tensors | reply |
 |---|---|---|---|
 | `ping` | | | `ok` with `pid`, `layers` |
-| `load` | `start`, `end` (layers `start:end`), `num_layers`, `model_dir`, `next` ("host:port" or null) | | `ok` |
+| `load` | `start`, `end` (layers `start:end`), `model_dir`, `next` ("host:port" of the next stage, null for the last) | | `ok` |
 | `forward` | `session`, `position` (cache position of the first token), `is_prefill`, `return_logits` | `input_ids` (first shard) or `hidden` | `result` with `token`, `compute_ms` (one entry per shard), tensor `logits` if asked |
 | `reset` | `session` | | `ok` (passed down the chain) |
 | `shutdown` | | | `ok`, then the worker exits |

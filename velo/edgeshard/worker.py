@@ -49,7 +49,7 @@ mid-answer never sends its `reset`)."""
 log = logging.getLogger("velo.edgeshard.worker")
 
 
-class Shard:
+class LoadedShard:
     """Decoder layers `start:end` of a Llama-style causal LM, with the ends of the model they need.
 
     `run` is one forward step of these layers over a session's KV cache, exactly the computation
@@ -151,7 +151,7 @@ class Shard:
         return cache
 
 
-def load_shard(model_dir: Path | str, start: int, end: int) -> Shard:
+def load_shard(model_dir: Path | str, start: int, end: int) -> LoadedShard:
     """Load the model from `model_dir` and keep only what layers `start:end` need; the rest is freed."""
     import torch
     from transformers import AutoModelForCausalLM
@@ -161,7 +161,7 @@ def load_shard(model_dir: Path | str, start: int, end: int) -> Shard:
     model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32).eval()
     if not hasattr(model, "model") or not hasattr(model.model, "layers"):
         raise ValueError(f"{model_dir} holds a {type(model).__name__}; EdgeShard splits Llama-style models (model.model.layers)")
-    shard = Shard(model, start, end)
+    shard = LoadedShard(model, start, end)
     del model  # the shard references only its own modules; everything else goes with the model
     gc.collect()
     return shard
@@ -186,7 +186,7 @@ class Worker:
     def __init__(self, listener: socket.socket, parent_pid: int | None = None) -> None:
         self.listener = listener
         self.parent_pid = parent_pid
-        self.shard: Shard | None = None
+        self.shard: LoadedShard | None = None
         self.model_dir: str | None = None
         self.next = _Link()
         self.lock = threading.Lock()
@@ -305,7 +305,7 @@ class Worker:
             self._loaded().reset(str(message.fields["session"]))
             return self._downstream(message) if self.next.sock is not None else Message("ok")
 
-    def _loaded(self) -> Shard:
+    def _loaded(self) -> LoadedShard:
         if self.shard is None:
             raise ValueError("no layers loaded: send a 'load' message first")
         return self.shard
@@ -315,7 +315,8 @@ class Worker:
         try:
             return transport.request(self.next.sock, message)
         except OSError as err:
-            return self._error(f"the next stage {self.next.address} is unreachable: {err}")
+            reply = self._error(f"the next stage {self.next.address} is unreachable: {err}")
+            return Message("error", {**reply.fields, "broken_link": self.next.address})
 
 
 def parse_layers(text: str) -> tuple[int, int]:
