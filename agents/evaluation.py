@@ -94,41 +94,29 @@ def plot(results: dict[str, dict[str, float]], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     names = list(results)
     x = np.arange(len(names))
-    paths = []
 
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(names)), 4))
-    for i, (key, label) in enumerate((("satisfaction", "all"), ("satisfaction_similar", "similar"), ("satisfaction_new", "new"))):
-        ax.bar(x + (i - 1) * 0.27, [results[n][key] for n in names], 0.27, label=label)
-    ax.set_xticks(x, names, rotation=30, ha="right")
-    ax.set_ylabel("mean satisfaction")
-    ax.legend()
-    fig.tight_layout()
-    paths.append(out_dir / "satisfaction.png")
-    fig.savefig(paths[-1], dpi=120)
-    plt.close(fig)
+    def chart(filename: str, ylabel: str, bars: list[tuple[str, str]], stacked: bool = False) -> Path:
+        fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(names)), 4))
+        width = 0.6 if stacked else 0.8 / len(bars)
+        bottom = np.zeros(len(names))
+        for i, (key, label) in enumerate(bars):
+            values = np.array([results[n][key] for n in names])
+            offset = 0.0 if stacked else (i - (len(bars) - 1) / 2) * width
+            ax.bar(x + offset, values, width, bottom=bottom if stacked else None, label=label)
+            if stacked:
+                bottom += values
+        ax.set_xticks(x, names, rotation=30, ha="right")
+        ax.set_ylabel(ylabel)
+        ax.legend()
+        fig.tight_layout()
+        path = out_dir / filename
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        return path
 
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(names)), 4))
-    ax.bar(x - 0.2, [results[n]["latency_mean_ms"] for n in names], 0.4, label="mean")
-    ax.bar(x + 0.2, [results[n]["latency_p95_ms"] for n in names], 0.4, label="p95")
-    ax.set_xticks(x, names, rotation=30, ha="right")
-    ax.set_ylabel("latency (ms)")
-    ax.legend()
-    fig.tight_layout()
-    paths.append(out_dir / "latency.png")
-    fig.savefig(paths[-1], dpi=120)
-    plt.close(fig)
-
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(names)), 4))
-    bottom = np.zeros(len(names))
-    for action in ACTIONS:
-        share = np.array([results[n][f"share_{action}"] for n in names])
-        ax.bar(x, share, 0.6, bottom=bottom, label=action)
-        bottom += share
-    ax.set_xticks(x, names, rotation=30, ha="right")
-    ax.set_ylabel("share of requests")
-    ax.legend()
-    fig.tight_layout()
-    paths.append(out_dir / "actions.png")
-    fig.savefig(paths[-1], dpi=120)
-    plt.close(fig)
-    return paths
+    return [
+        chart("satisfaction.png", "mean satisfaction",
+              [("satisfaction", "all"), ("satisfaction_similar", "similar"), ("satisfaction_new", "new")]),
+        chart("latency.png", "latency (ms)", [("latency_mean_ms", "mean"), ("latency_p95_ms", "p95")]),
+        chart("actions.png", "share of requests", [(f"share_{a}", a) for a in ACTIONS], stacked=True),
+    ]

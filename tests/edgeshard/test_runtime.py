@@ -19,28 +19,13 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from velo.edgeshard import transport  # noqa: E402
+from tests.edgeshard.conftest import shared_model_dir  # noqa: E402
 from velo.edgeshard.runtime import ShardedLLM, ShardError, as_ranges, check_ranges  # noqa: E402
 from velo.edgeshard.transport import Message, ProtocolError  # noqa: E402
 from velo.llm import Generation, LocalLLM, load_local_llm  # noqa: E402
-from velo.llm.local import SMOLLM2_CACHE_NAME  # noqa: E402
 
 PROMPTS = ("What is the capital of France?", "Name three colours of the rainbow.")
 MAX_NEW_TOKENS = 12
-
-
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The converted model shared with tests/llm (same session, same directory: one conversion)."""
-    return tmp_path_factory.getbasetemp() / "llm-velo-home" / "models" / SMOLLM2_CACHE_NAME
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalLLM]:
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield load_local_llm(cache_dir=model_dir(tmp_path_factory))
-    finally:
-        torch.set_num_threads(previous)
 
 
 def alive(pid: int) -> bool:
@@ -150,7 +135,7 @@ def test_sharded_greedy_output_is_token_identical(
     shards: str, reference: LocalLLM, expected: list[tuple[list[int], list[int], Generation]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     prompts = [ids for ids, _, _ in expected]
-    with ShardedLLM(shards, model_dir=model_dir(tmp_path_factory)) as llm:
+    with ShardedLLM(shards, model_dir=shared_model_dir(tmp_path_factory)) as llm:
         pids = llm.pids
         assert len(pids) == len(shards.split(",")) and all(alive(pid) for pid in pids)
         assert [w["layers"] for w in llm.ping()] == shards.split(",")
@@ -175,7 +160,7 @@ def test_workers_are_gone_after_an_exception_and_a_dead_worker_is_named(
     ids, want, _ = expected[1]
     pids: list[int] = []
     with pytest.raises(RuntimeError, match="boom"):
-        with ShardedLLM([(0, 1), (1, 30)], model_dir=model_dir(tmp_path_factory)) as llm:
+        with ShardedLLM([(0, 1), (1, 30)], model_dir=shared_model_dir(tmp_path_factory)) as llm:
             pids = llm.pids
             assert list(llm.run_ids(ids, MAX_NEW_TOKENS).token_ids) == want  # a 1-layer first shard is fine too
             os.kill(pids[-1], signal.SIGKILL)  # break the chain: the error names the dead worker's layers
@@ -189,4 +174,4 @@ def test_ranges_that_do_not_cover_the_model_fail_before_any_worker_starts(
     reference: LocalLLM, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     with pytest.raises(ValueError, match="30 layers"):
-        ShardedLLM("0:10,10:20", model_dir=model_dir(tmp_path_factory))
+        ShardedLLM("0:10,10:20", model_dir=shared_model_dir(tmp_path_factory))

@@ -22,33 +22,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import uvicorn  # noqa: E402
 
 from velo.edgeshard.server import ShardServerSettings, build_app  # noqa: E402
+from tests.edgeshard.conftest import shared_model_dir  # noqa: E402
 from velo.llm import LocalLLM, load_local_llm  # noqa: E402
-from velo.llm.local import SMOLLM2_CACHE_NAME, SMOLLM2_NAME  # noqa: E402
+from velo.llm.local import SMOLLM2_NAME  # noqa: E402
 
 COMPLETION_PROMPT = "The three primary colours are"
 CHAT = [{"role": "user", "content": "What is the capital of France?"}]
 MAX_TOKENS = 10
 
 
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The converted model shared with tests/llm and tests/edgeshard/test_runtime.py (one conversion)."""
-    return tmp_path_factory.getbasetemp() / "llm-velo-home" / "models" / SMOLLM2_CACHE_NAME
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalLLM]:
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield load_local_llm(cache_dir=model_dir(tmp_path_factory))
-    finally:
-        torch.set_num_threads(previous)
-
-
 @pytest.fixture(scope="module")
 def server(reference: LocalLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[int]]]:
     """(base URL, worker pids) of a running server; afterwards checks the lifespan stopped the workers."""
-    app = build_app(ShardServerSettings(shards="0:15,15:30", model_dir=model_dir(tmp_path_factory)))
+    app = build_app(ShardServerSettings(shards="0:15,15:30", model_dir=shared_model_dir(tmp_path_factory)))
     sock = socket.create_server(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))

@@ -77,7 +77,7 @@ mein dein kannst kann konntest konnen bitte erklare erklar sag sage mal gibt den
 нас наш есть был была было были быть можно может могу можешь можете расскажи скажи объясни подскажи пожалуиста такое
 такои очень
 """
-_FUNCTION_CHARS = "的了是吗呢吧啊呀在有和与及或我你您他她它们这那个么什怎如何请一下能会可以要想给把被对就都也还很最从到为哪谁几嘛样告诉说讲解释"
+_FUNCTION_CHARS = "的了是吗呢吧啊呀在有和与及或我你您他她它们这那个么什怎如何请一下能会可以要想给把被对就都也还很最从到为哪谁几嘛样告诉说讲解释里儿"
 FUNCTION_WORDS = frozenset(fold(w) for w in _FUNCTION_WORDS.split()) | frozenset(_FUNCTION_CHARS)
 
 

@@ -208,15 +208,7 @@ class ShardedLLM:
         """`generate_ids` with the produced token ids, the stop reason and each shard's compute time."""
         import torch
 
-        if max_new_tokens < 1:
-            raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
-        if not prompt_ids:
-            raise ValueError("the prompt is empty")
-        if len(prompt_ids) + max_new_tokens > self.context_window:
-            raise ValueError(
-                f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the "
-                f"{self.context_window}-token context window of {self.name}; shorten the conversation"
-            )
+        self._skeleton.check_request(prompt_ids, max_new_tokens)
         session = uuid.uuid4().hex
         produced: list[int] = []
         decode_compute = [0.0] * len(self.ranges)
@@ -404,9 +396,9 @@ def _skeleton(model_dir: Path, name: str) -> LocalLLM:
     if not (model_dir / "config.json").is_file():
         if name != SMOLLM2_NAME:
             raise FileNotFoundError(f"{model_dir} holds no model (config.json); give a directory saved with save_pretrained")
-        from velo.llm.local import _convert_smollm2_gguf  # as load_local_llm: convert the bundled GGUF once
+        from velo.llm.local import ensure_smollm2
 
-        _convert_smollm2_gguf(model_dir)
+        ensure_smollm2(model_dir)
     config = AutoConfig.from_pretrained(model_dir)
     with torch.device("meta"):
         model = AutoModelForCausalLM.from_config(config)

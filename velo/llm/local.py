@@ -126,11 +126,8 @@ class LocalLLM:
         """Greedy answer to a chat (earlier turns first, the question last) or to a single user message."""
         return self.generate_ids(self.prompt_ids(messages), max_new_tokens)
 
-    def generate_ids(self, prompt_ids: Sequence[int], max_new_tokens: int = 256, stop_at_eos: bool = True) -> Generation:
-        """Greedy continuation of raw prompt token ids; `stop_at_eos=False` always produces
-        `max_new_tokens` tokens (the benchmark's fixed-length decode)."""
-        import torch
-
+    def check_request(self, prompt_ids: Sequence[int], max_new_tokens: int) -> None:
+        """A clear error for a request this model cannot run (also used by the sharded runtime)."""
         if max_new_tokens < 1:
             raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
         if not prompt_ids:
@@ -140,6 +137,13 @@ class LocalLLM:
                 f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the "
                 f"{self.context_window}-token context window of {self.name}; shorten the conversation"
             )
+
+    def generate_ids(self, prompt_ids: Sequence[int], max_new_tokens: int = 256, stop_at_eos: bool = True) -> Generation:
+        """Greedy continuation of raw prompt token ids; `stop_at_eos=False` always produces
+        `max_new_tokens` tokens (the benchmark's fixed-length decode)."""
+        import torch
+
+        self.check_request(prompt_ids, max_new_tokens)
         produced: list[int] = []
         with torch.inference_mode():
             start = time.perf_counter()
@@ -173,9 +177,7 @@ def load_local_llm(name_or_path: str | None = None, cache_dir: Path | None = Non
     (`HF_HUB_OFFLINE=0` to allow downloads).
     """
     if name_or_path is None:
-        target = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-        if not (target / "config.json").is_file():
-            _convert_smollm2_gguf(target)
+        target = ensure_smollm2(cache_dir)
         with _quiet_progress():  # a 0.3 s load needs no progress bar between a command's own output
             model, tokenizer = _from_pretrained(str(target))
         return LocalLLM(SMOLLM2_NAME, model, tokenizer)
@@ -196,6 +198,14 @@ def _from_pretrained(name_or_path: str, **kwargs: str) -> tuple[PreTrainedModel,
         offline = " (HF_HUB_OFFLINE=1: set HF_HUB_OFFLINE=0 to download)" if os.environ.get("HF_HUB_OFFLINE") == "1" else ""
         raise OSError(f"cannot load the LLM {name_or_path!r}{offline}: {err}") from err
     return model, tokenizer
+
+
+def ensure_smollm2(cache_dir: Path | None = None) -> Path:
+    """The directory of the float32 SmolLM2 model, converting the bundled GGUF there on first use."""
+    target = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    if not (target / "config.json").is_file():
+        _convert_smollm2_gguf(target)
+    return target
 
 
 def _convert_smollm2_gguf(target: Path) -> None:
