@@ -21,6 +21,7 @@ from velo.cache.decision import LogisticHitRule, default_rule, embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.data import load_prepared
 from velo.embedding import load_embedder
+from velo.embedding.models import E5SmallEmbedder, USEMultilingualEmbedder
 from velo.paths import BUNDLED_CACHE_EVAL, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
@@ -121,9 +122,8 @@ def build_bank(
     if not pairs:
         raise ValueError(f"no prepared pairs in {data_dir} (split {split!r}); run `velo data prepare`")
     edge_file = data_dir / "edge_answers.jsonl"
-    search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
-    alt = load_embedder("use-multilingual", velo_home() / "embeddings.sqlite")
-    rule = default_rule(embedder_key(search.name, alt.name))
+    # The models' names come from their classes: a bank already on disk needs no model loaded.
+    rule = default_rule(embedder_key(E5SmallEmbedder.name, USEMultilingualEmbedder.name))
     key = _digest(
         BANK_VERSION, sorted(p.id for p in pairs), [_file_digest(p) for p in paraphrase_files],
         _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(),
@@ -132,6 +132,8 @@ def build_bank(
     path = cache_dir / f"{key}.npz"
     if path.exists():
         return _load(path, rule)
+    search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
+    alt = load_embedder("use-multilingual", velo_home() / "embeddings.sqlite")
     bank = _build(pairs, load_paraphrases(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
     cache_dir.mkdir(parents=True, exist_ok=True)
     _save(bank, path)

@@ -44,12 +44,14 @@ def fresh_cache(uri: str | None, embedder: str, diff_embedder: str, rule: str) -
 
 
 def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_embedder: str, rule: str):
+    from velo.cache.decision import embedder_key
     from velo.cache.evaluation import load_queries, load_seeds, run_queries
 
     seed_rows = load_seeds(seeds)
     query_rows = load_queries(queries, {s.id for s in seed_rows})
     with fresh_cache(uri, embedder, diff_embedder, rule) as cache:
-        return run_queries(cache, seed_rows, query_rows), cache.rule.name
+        key = embedder_key(cache.embedder.name, cache.featurizer.alt_embedder.name)
+        return run_queries(cache, seed_rows, query_rows), cache.rule.name, key
 
 
 @cache_app.command("eval")
@@ -67,7 +69,7 @@ def eval_cmd(
     """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency."""
     from velo.cache.evaluation import static_sweep, summarize
 
-    outcomes, rule_name = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
+    outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
     report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
     curve = static_sweep(outcomes) if sweep else None
     if as_json:
@@ -102,16 +104,15 @@ def calibrate_cmd(
     diff_embedder: DiffOpt = "use-multilingual",
 ) -> None:
     """Fit the logistic hit rule on labelled queries (label: serving the best neighbour is right)."""
-    from velo.cache.decision import LogisticHitRule, embedder_key, rule_path
+    from velo.cache.decision import LogisticHitRule, rule_path
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
     outcomes = []
     for s, q in zip(seeds, queries):
-        outcomes += _outcomes(s, q, None, embedder, diff_embedder, "static:1")[0]
+        found, _, key = _outcomes(s, q, None, embedder, diff_embedder, "static:1")
+        outcomes += found
     usable = [o for o in outcomes if o.features is not None]
-    with fresh_cache(None, embedder, diff_embedder, "static:1") as cache:
-        key = embedder_key(cache.embedder.name, cache.featurizer.alt_embedder.name)
     groups = [str(o.query.meta.get("of") or o.query.target or o.query.question) for o in usable]
     rule = LogisticHitRule.fit([o.features for o in usable], [o.best_is_right for o in usable], groups, key, target_precision)
     path = out or rule_path(key)
