@@ -55,6 +55,10 @@ CACHE, EDGE, CLOUD, CLOUD_CONTEXT = range(4)
 _MARGIN = HitFeatures.names().index("margin")
 ACTIONS = ("cache", "edge", "cloud", "cloud_context")
 ENV_ID = "velo_edge_v0"
+_MASKS = {
+    (has_neighbours, edge_free): np.array([has_neighbours, edge_free, True, has_neighbours], dtype=np.int8)
+    for has_neighbours in (False, True) for edge_free in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,10 @@ class VeloEdgeEnv(ParallelEnv):
         self._act_space = spaces.Discrete(len(ACTIONS))
         self.state_space = spaces.Box(-np.inf, np.inf, (config.n_edges * self.layout.size + 2,), np.float32)
         self._n_ctx = int(self.bank.item_ctx.max()) + 2
+        # The step loop reads these per request: Python lists index ~10x faster than numpy scalars.
+        self._item_of_text = self.bank.text_item.tolist()
+        self._key_of_item = (self.bank.item_lang * self._n_ctx + self.bank.item_ctx).tolist()
+        self._lang_of_item = [LANGUAGES[i] if i < len(LANGUAGES) else "other" for i in self.bank.item_lang.tolist()]
         self._np_random: np.random.Generator | None = None
         self.records: list[dict] = []
 
@@ -143,6 +151,8 @@ class VeloEdgeEnv(ParallelEnv):
         self.agents = list(self.possible_agents)
         self.step_index = 0
         self.stream: Stream = generate(self.bank, cfg.n_edges, cfg.max_steps, cfg.workload, self._np_random)
+        self._texts, self._times = self.stream.text.tolist(), self.stream.time_ms.tolist()
+        self._similar, self._jitter = self.stream.similar.tolist(), self.stream.jitter.tolist()
         cache_cfg = MemoryCacheConfig(self.bank.dim, cfg.cache_capacity, cfg.eviction, cfg.ttl_s, cfg.top_v)
         self.caches = [MemoryCache(cache_cfg) for _ in range(cfg.n_edges)]
         self.pending: list[list[tuple]] = [[] for _ in range(cfg.n_edges)]
@@ -160,7 +170,7 @@ class VeloEdgeEnv(ParallelEnv):
         return obs, infos
 
     def _key(self, item: int) -> int:
-        return int(self.bank.item_lang[item]) * self._n_ctx + int(self.bank.item_ctx[item])
+        return self._key_of_item[item]
 
     def _apply_writes(self, e: int, now: float) -> None:
         queue = self.pending[e]
@@ -186,9 +196,9 @@ class VeloEdgeEnv(ParallelEnv):
     def _prepare(self, e: int) -> dict:
         """Look the edge's current request up in its cache: neighbours, features, rule verdict, mask."""
         k = self.step_index
-        t = int(self.stream.text[e, k])
-        now = float(self.stream.time_ms[e, k])
-        item = int(self.bank.text_item[t])
+        t = self._texts[e][k]
+        now = self._times[e][k]
+        item = self._item_of_text[t]
         self._apply_writes(e, now)
         cache = self.caches[e]
         slots, sims = cache.search(self.bank.text_vecs[t], self._key(item), now / 1000.0)
@@ -201,12 +211,7 @@ class VeloEdgeEnv(ParallelEnv):
         jobs = self.edge_jobs[e]
         while jobs and jobs[0] <= now:
             heapq.heappop(jobs)
-        mask = np.ones(len(ACTIONS), dtype=np.int8)
-        if not slots.size:
-            mask[CACHE] = mask[CLOUD_CONTEXT] = 0
-        if len(jobs) >= self.config.edge_queue_capacity:
-            mask[EDGE] = 0
-        cur["mask"] = mask
+        cur["mask"] = _MASKS[bool(slots.size), len(jobs) < self.config.edge_queue_capacity].copy()
         return cur
 
     def _observation(self, e: int) -> dict:
@@ -217,7 +222,7 @@ class VeloEdgeEnv(ParallelEnv):
             float(self.cloud_latency_ema[e]), len(cache) / cache.config.capacity,
         )
         obs = encode_observation(
-            self.layout, self.bank.text_vecs[cur["t"]], LANGUAGES[i] if (i := int(self.bank.item_lang[cur["item"]])) < 5 else "other",
+            self.layout, self.bank.text_vecs[cur["t"]], self._lang_of_item[cur["item"]],
             bool(self.bank.item_follow_up[cur["item"]]), cur["sims"], cache.source[slots] == 1, cache.hits[slots],
             cur["feats"], cur["score"], cur["hit"], load,
         )
@@ -225,7 +230,7 @@ class VeloEdgeEnv(ParallelEnv):
 
     def _info(self, e: int) -> dict:
         cur = self._current[e]
-        return {"similar": bool(self.stream.similar[e, self.step_index]), "item": self.bank.item_ids[cur["item"]]}
+        return {"similar": self._similar[e][self.step_index], "item": self.bank.item_ids[cur["item"]]}
 
     # ------------------------------------------------------------------ serving
     def _outcome(self, e: int, action: int, commit: bool) -> dict:
@@ -264,7 +269,7 @@ class VeloEdgeEnv(ParallelEnv):
                 best_vec = bank.edge_answer_vecs[best // 2] if best % 2 else bank.answer_vecs[best // 2]
                 reusable = answer_quality(float(best_vec @ bank.answer_vecs[item]), bank.quality_floor)
                 output = max(1.0, output * (1.0 - self.cloud.context_reuse * reusable))
-            rtt = max(0.0, self.cloud.rtt_ms + self.cloud.rtt_jitter_ms * float(self.stream.jitter[e, self.step_index]))
+            rtt = max(0.0, self.cloud.rtt_ms + self.cloud.rtt_jitter_ms * self._jitter[e][self.step_index])
             net = self.cloud.network_ms(prompt, output) - self.cloud.rtt_ms + rtt
             arrive = now + lookup + net / 2
             slot = int(np.argmin(self.cloud_free_ms))
@@ -294,7 +299,7 @@ class VeloEdgeEnv(ParallelEnv):
             invalid = not (0 <= action < len(ACTIONS)) or not self._current[e]["mask"][action]
             out = self._outcome(e, CLOUD if invalid else action, commit=True)
             rewards[agent] = float(out["satisfaction"])
-            record = {"agent": agent, "step": self.step_index, "similar": bool(self.stream.similar[e, self.step_index]),
+            record = {"agent": agent, "step": self.step_index, "similar": self._similar[e][self.step_index],
                       "invalid_action": invalid, **out}
             self.records.append(record)
             infos[agent] = {"outcome": record}

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -70,8 +71,9 @@ class ObservationLayout:
         return {"version": OBS_VERSION, "dim": self.dim, "top_v": self.top_v, "size": self.size}
 
 
-@dataclass(frozen=True)
-class SystemLoad:
+class SystemLoad(NamedTuple):
+    """The edge server's load as its agent sees it (a tuple: built once per request on the hot path)."""
+
     edge_queue: int
     edge_queue_capacity: int
     edge_wait_ms: float

@@ -105,7 +105,7 @@ class Twin:
                 float(self.memory.created[slot]), float(self.memory.last_hit[slot]), int(self.memory.hits[slot]),
                 cache_text.context_key(ctx),
             )
-            out.append(Neighbour(entry, float(sim), tuple(self.memory.vectors[slot])))
+            out.append(Neighbour(entry, float(sim), tuple(self.memory.vector(slot))))
         return tuple(out)
 
     def compare(self) -> int:

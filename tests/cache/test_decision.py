@@ -93,18 +93,19 @@ def test_logistic_score_known_answer() -> None:
     assert "margin" not in MODEL_FEATURES and set(MODEL_FEATURES) < set(HitFeatures.names())
 
 
-def test_logistic_gate_refuses_below_its_minimums() -> None:
-    gated = LogisticHitRule(**{**a_rule().__dict__, "min_similarity": 0.9, "min_answer_relevance": 0.7})
+def test_logistic_gate_refuses_below_its_minimum_similarity() -> None:
+    gated = LogisticHitRule(**{**a_rule().__dict__, "min_similarity": 0.9})
     f = features(similarity=0.95, answer_relevance=0.8)
     assert gated.score(f) == a_rule().score(f) > 0.0
     at = features(similarity=0.9, answer_relevance=0.7)
     assert gated.score(at) == a_rule().score(at), "exactly at the gate passes"
     assert gated.score(features(similarity=float(np.nextafter(0.9, 0.0)), answer_relevance=0.8)) == 0.0
-    assert gated.score(features(similarity=0.99, answer_relevance=0.69)) == 0.0
+    low_relevance = features(similarity=0.99, answer_relevance=0.2)
+    assert gated.score(low_relevance) == a_rule().score(low_relevance), "relevance is weighed, not gated"
 
 
 def test_logistic_rule_round_trips_through_json(tmp_path: Path) -> None:
-    rule = LogisticHitRule(**{**a_rule(threshold=0.8123456789).__dict__, "min_similarity": 0.87, "min_answer_relevance": 0.61})
+    rule = LogisticHitRule(**{**a_rule(threshold=0.8123456789).__dict__, "min_similarity": 0.87})
     data = json.loads(json.dumps(rule.to_json()))
     assert data["format"] == RULE_FORMAT and tuple(data["features"]) == MODEL_FEATURES
     again = LogisticHitRule.from_json(data)
@@ -121,6 +122,7 @@ def test_logistic_rule_round_trips_through_json(tmp_path: Path) -> None:
     "broken",
     [
         {"format": "velo.hit_rule/0"},
+        {"format": "velo.hit_rule/1"},
         {"features": list(MODEL_FEATURES[:-1])},
         {"features": list(reversed(MODEL_FEATURES))},
     ],

@@ -31,18 +31,49 @@ class MemoryCacheConfig:
             raise ValueError(f"ttl_s must be > 0 or None, got {self.ttl_s}")
 
 
+class _KeyBlock:
+    """The slots under one key, with their vectors stored contiguously so a search is one matrix product."""
+
+    __slots__ = ("slots", "vectors", "n")
+
+    def __init__(self, dim: int, capacity: int = 16) -> None:
+        self.slots = np.empty(capacity, dtype=np.int64)
+        self.vectors = np.empty((capacity, dim), dtype=np.float32)
+        self.n = 0
+
+    def append(self, slot: int, vector: np.ndarray) -> int:
+        if self.n == len(self.slots):
+            grown = 2 * len(self.slots)
+            self.slots = np.resize(self.slots, grown)
+            self.vectors = np.concatenate([self.vectors, np.empty_like(self.vectors)])[:grown]
+        self.slots[self.n] = slot
+        self.vectors[self.n] = vector
+        self.n += 1
+        return self.n - 1
+
+    def remove(self, index: int) -> int | None:
+        """Drop row `index` by moving the last row into it; returns the slot that moved (None if none)."""
+        self.n -= 1
+        if index == self.n:
+            return None
+        self.slots[index] = self.slots[self.n]
+        self.vectors[index] = self.vectors[self.n]
+        return int(self.slots[index])
+
+
 class MemoryCache:
-    """Slots hold: vector, key (namespace, context, language as ints), payload ids, created/last-hit time, hits.
+    """Slots hold: key (namespace, context, language as ints), payload ids, created/last-hit time, hits.
 
     `key` groups the filter fields into one integer the caller derives (e.g. from namespace, context and
     language ids); `question` and `answer` are the caller's integer ids for the texts, and a write-back of
-    the same (key, question) replaces the slot, as the Milvus cache's deterministic ids do.
+    the same (key, question) replaces the slot, as the Milvus cache's deterministic ids do. Vectors live
+    in one contiguous block per key (only entries under the request's key can match), so a search reads
+    no other key's rows and gathers nothing.
     """
 
     def __init__(self, config: MemoryCacheConfig) -> None:
         self.config = config
         n = config.capacity
-        self.vectors = np.zeros((n, config.dim), dtype=np.float32)
         self.key = np.full(n, -1, dtype=np.int64)
         self.question = np.full(n, -1, dtype=np.int64)
         self.answer = np.full(n, -1, dtype=np.int64)
@@ -50,26 +81,32 @@ class MemoryCache:
         self.created = np.zeros(n, dtype=np.float64)
         self.last_hit = np.zeros(n, dtype=np.float64)
         self.hits = np.zeros(n, dtype=np.int64)
+        self._row = np.full(n, -1, dtype=np.int64)  # a slot's row in its key's block
         self._slot_of: dict[tuple[int, int], int] = {}
-        self._by_key: dict[int, set[int]] = {}
-        self._key_slots: dict[int, np.ndarray] = {}  # sorted slots per key, rebuilt after a write to that key
+        self._blocks: dict[int, _KeyBlock] = {}
         self._free = list(range(n - 1, -1, -1))
 
     def __len__(self) -> int:
         return len(self._slot_of)
 
+    def vector(self, slot: int) -> np.ndarray:
+        """The stored vector of an occupied slot."""
+        return self._blocks[int(self.key[slot])].vectors[self._row[slot]]
+
     def clear(self) -> None:
         self.key[:] = -1
+        self._row[:] = -1
         self._slot_of.clear()
-        self._by_key.clear()
-        self._key_slots.clear()
+        self._blocks.clear()
         self._free = list(range(self.config.capacity - 1, -1, -1))
 
     def _release(self, slot: int) -> None:
         key = int(self.key[slot])
         del self._slot_of[(key, int(self.question[slot]))]
-        self._by_key[key].discard(slot)
-        self._key_slots.pop(key, None)
+        moved = self._blocks[key].remove(int(self._row[slot]))
+        if moved is not None:
+            self._row[moved] = self._row[slot]
+        self._row[slot] = -1
         self.key[slot] = -1
         self._free.append(slot)
 
@@ -96,12 +133,13 @@ class MemoryCache:
                 self._evict_one()
             slot = self._free.pop()
             self._slot_of[(key, question)] = slot
-            self._by_key.setdefault(key, set()).add(slot)
-            self._key_slots.pop(key, None)
+            block = self._blocks.get(key)
+            if block is None:
+                block = self._blocks[key] = _KeyBlock(self.config.dim)
+            self._row[slot] = block.append(slot, vector)
             self.hits[slot] = 0
             self.key[slot] = key
             self.question[slot] = question
-            self.vectors[slot] = vector
         self.answer[slot] = answer
         self.source[slot] = source
         self.created[slot] = now
@@ -110,24 +148,31 @@ class MemoryCache:
 
     def search(self, vector: np.ndarray, key: int, now: float, top_k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Slots and cosine similarities of the top-k entries under `key`, best first."""
-        # Only the slots under this key are scored (an index per key: ~4x faster than scanning all slots).
-        candidates = self._key_slots.get(key)
-        if candidates is None:
-            candidates = np.sort(np.fromiter(self._by_key.get(key, ()), dtype=np.int64))
-            self._key_slots[key] = candidates
-        if self.config.ttl_s is not None and candidates.size:
-            candidates = candidates[self.created[candidates] >= now - self.config.ttl_s]
-        if candidates.size == 0:
-            return candidates, np.zeros(0, dtype=np.float32)
-        sims = self.vectors[candidates] @ vector
+        block = self._blocks.get(key)
+        if block is None or block.n == 0:
+            return _NO_SLOTS, _NO_SIMS
+        candidates = block.slots[: block.n]
+        sims = block.vectors[: block.n] @ vector
+        if self.config.ttl_s is not None:
+            alive = self.created[candidates] >= now - self.config.ttl_s
+            if not alive.all():
+                candidates, sims = candidates[alive], sims[alive]
+                if candidates.size == 0:
+                    return _NO_SLOTS, _NO_SIMS
         k = min(top_k or self.config.top_k, candidates.size)
-        if k < candidates.size:
+        if candidates.size > 4 * k:  # a full sort of a few dozen values is cheaper than partitioning first
             part = np.argpartition(-sims, k - 1)[:k]
             order = part[np.argsort(-sims[part], kind="stable")]
         else:
-            order = np.argsort(-sims, kind="stable")
+            order = np.argsort(-sims, kind="stable")[:k]
         return candidates[order], sims[order]
 
     def record_hit(self, slot: int, now: float) -> None:
         self.hits[slot] += 1
         self.last_hit[slot] = now
+
+
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
+_NO_SIMS = np.zeros(0, dtype=np.float32)
+_NO_SLOTS.flags.writeable = False
+_NO_SIMS.flags.writeable = False
