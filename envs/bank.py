@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +86,19 @@ class RequestBank:
     rule: LogisticHitRule
     _featurizer: HitFeaturizer | None = field(default=None, init=False, repr=False)
     _pair_memo: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    _extra: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    """Pairs featurized after the build (beyond the precomputed candidates), persisted by `save_pair_features`."""
+    _extra_path: Path | None = field(default=None, init=False, repr=False)
+    _extra_saved: int = field(default=0, init=False, repr=False)
 
     @property
     def n_items(self) -> int:
         return len(self.item_ids)
+
+    @property
+    def extra_pairs(self) -> int:
+        """Pairs featurized beyond the precomputed candidates, by this process or saved by earlier ones."""
+        return len(self._extra)
 
     @property
     def dim(self) -> int:
@@ -131,12 +142,15 @@ def build_bank(
     cache_dir = cache_dir or velo_home() / "banks"
     path = cache_dir / f"{key}.npz"
     if path.exists():
-        return _load(path, rule)
-    search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
-    alt = load_embedder("use-multilingual", velo_home() / "embeddings.sqlite")
-    bank = _build(pairs, load_paraphrases(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    _save(bank, path)
+        bank = _load(path, rule)
+    else:
+        search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
+        alt = load_embedder("use-multilingual", velo_home() / "embeddings.sqlite")
+        bank = _build(pairs, load_paraphrases(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        _save(bank, path)
+    bank._extra_path = path.with_name(f"{key}.pairs.npz")
+    _load_extra(bank)
     return bank
 
 
@@ -220,23 +234,63 @@ def pair_features(bank: RequestBank, t: int, c: int) -> np.ndarray:
     """Hit features of text t against cached text c holding its item's reference answer (margin = 1).
 
     Precomputed for each text's nearest candidates; any other pair is computed once with the cache's own
-    featurizer and remembered for the bank's lifetime.
+    featurizer, remembered, and saved next to the bank file (`<key>.pairs.npz`, by `save_pair_features`:
+    the environment calls it on `reset` every 1000 new pairs and on `close`), so the cost of meeting a pair
+    for the first time is paid once per bank, not once per process.
     """
     found = bank._pair_memo.get((t, c))
     if found is not None:
         return found
     row = np.flatnonzero(bank.cand[t] == c)
-    feats = bank.cand_feats[t, row[0]].astype(np.float64) if row.size else _featurize_pair(bank, t, c)
+    if row.size:
+        feats = bank.cand_feats[t, row[0]].astype(np.float64)
+    else:
+        feats = bank._extra[(t, c)] = _featurize_pair(bank, t, c)
     bank._pair_memo[(t, c)] = feats
     return feats
 
 
+def save_pair_features(bank: RequestBank, min_new: int = 1) -> int:
+    """Write the pairs featurized since the bank was built next to it (merged with what other processes
+    wrote), once at least `min_new` are new, so later runs never featurize them again; returns how many
+    are stored."""
+    if bank._extra_path is None or len(bank._extra) - bank._extra_saved < max(1, min_new):
+        return bank._extra_saved
+    _load_extra(bank)  # take in what another process saved meanwhile
+    pairs = np.array(list(bank._extra), dtype=np.int64).reshape(-1, 2)
+    feats = np.stack(list(bank._extra.values())).astype(np.float32)
+    tmp = bank._extra_path.with_name(bank._extra_path.name + f".{os.getpid()}.tmp.npz")
+    np.savez(tmp, pairs=pairs, feats=feats)
+    tmp.replace(bank._extra_path)
+    bank._extra_saved = len(bank._extra)
+    return bank._extra_saved
+
+
+def _load_extra(bank: RequestBank) -> None:
+    path = bank._extra_path
+    if path is None or not path.exists():
+        return
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            pairs, feats = z["pairs"], z["feats"]
+        if pairs.ndim != 2 or pairs.shape[1] != 2 or feats.shape != (len(pairs), len(HitFeatures.names())):
+            raise ValueError(f"shapes {pairs.shape} and {feats.shape}")
+        if len(pairs) and (pairs.min() < 0 or pairs.max() >= len(bank.texts)):
+            raise ValueError("text index out of range")
+    except (OSError, ValueError, KeyError) as exc:  # a cache of derived values: recomputed, never trusted
+        warnings.warn(f"ignoring damaged pair features {path} ({exc}); they will be recomputed", stacklevel=2)
+        return
+    for (t, c), f in zip(pairs.tolist(), feats.astype(np.float64)):
+        bank._extra.setdefault((t, c), f)
+        bank._pair_memo.setdefault((t, c), bank._extra[(t, c)])
+    bank._extra_saved = max(bank._extra_saved, len(pairs))
+
+
 def _featurize_pair(bank: RequestBank, t: int, c: int) -> np.ndarray:
     if bank._featurizer is None:
-        bank._featurizer = HitFeaturizer(
-            load_embedder("e5-small", velo_home() / "embeddings.sqlite"),
-            load_embedder("use-multilingual", velo_home() / "embeddings.sqlite"),
-        )
+        # No on-disk embedding cache here: the features themselves are kept (save_pair_features), and a
+        # commit per pair would cost more than the embedding.
+        bank._featurizer = HitFeaturizer(load_embedder("e5-small"), load_embedder("use-multilingual"))
     item = int(bank.text_item[c])
     bank._featurizer.remember_vector(str(item), bank.answer_vecs[item])
     nb = _neighbour(bank.texts, bank.text_item, bank.text_vecs, t, c)

@@ -42,7 +42,7 @@ import numpy as np
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
-from envs.bank import ANSWER_FEATURES, RequestBank, build_bank, pair_features
+from envs.bank import ANSWER_FEATURES, RequestBank, build_bank, pair_features, save_pair_features
 from envs.workload import Stream, WorkloadConfig, generate
 from velo.cache.memory_cache import MemoryCache, MemoryCacheConfig
 from velo.latency import CloudProfile, EdgeLLMProfile, load_cache_profile, load_cloud_profile, load_edge_profile
@@ -147,6 +147,7 @@ class VeloEdgeEnv(ParallelEnv):
     def reset(self, seed: int | None = None, options: dict | None = None):
         if seed is not None or self._np_random is None:
             self._np_random = np.random.default_rng(seed)
+        save_pair_features(self.bank, min_new=1000)
         cfg = self.config
         self.agents = list(self.possible_agents)
         self.step_index = 0
@@ -323,6 +324,10 @@ class VeloEdgeEnv(ParallelEnv):
         parts = [self._observation(e)["observation"] for e in range(len(self.agents))]
         busy = float(np.mean(self.cloud_free_ms > max(c["now"] for c in self._current)))
         return np.concatenate(parts + [np.array([self.step_index / self.config.max_steps, busy], np.float32)])
+
+    def close(self) -> None:
+        """Keep the hit features of pairs first met in this run for the next (see `envs.bank`)."""
+        save_pair_features(self.bank)
 
     def with_config(self, **changes) -> VeloEdgeEnv:
         """The same bank under another configuration (banks are costly to build)."""

@@ -114,11 +114,12 @@ def encode_observation(
     if features is not None:
         d = o["decision"]
         obs[d : d + N_FEATURES] = features
-        obs[d + N_FEATURES] = rule_score
-        obs[d + N_FEATURES + 1] = float(rule_hit)
+        obs[d + N_FEATURES : d + N_FEATURES + 2] = (rule_score, float(rule_hit))
     y = o["system"]
-    obs[y] = load.edge_queue / max(1, load.edge_queue_capacity)
-    obs[y + 1] = load.edge_wait_ms / 10_000.0
-    obs[y + 2] = load.cloud_latency_ms / 10_000.0
-    obs[y + 3] = load.cache_fill
+    obs[y : y + SYSTEM_FIELDS] = (
+        load.edge_queue / max(1, load.edge_queue_capacity),
+        load.edge_wait_ms / 10_000.0,
+        load.cloud_latency_ms / 10_000.0,
+        load.cache_fill,
+    )
     return obs

@@ -10,6 +10,8 @@ BUNDLED_DATA = REPO_ROOT / "data"
 """The team-written multilingual sample shipped with the repository (works without ../shared)."""
 BUNDLED_OASST1 = BUNDLED_DATA / "sample" / "oasst1"
 BUNDLED_CACHE_EVAL = BUNDLED_DATA / "sample" / "cache_eval"
+BUNDLED_EDGE_ANSWERS = BUNDLED_DATA / "sample" / "edge_answers.jsonl"
+"""SmolLM2-135M-Instruct's answers to the sample's questions, made by `velo data edge-answers` on it."""
 
 
 def velo_home() -> Path:

@@ -17,6 +17,8 @@ from velo.llm.edge_answers import (  # noqa: E402
     EdgeAnswersError,
     answer_pair,
     chat_messages,
+    edge_answers_path,
+    install_bundled_edge_answers,
     load_edge_answers,
     plan_edge_answers,
 )
@@ -131,3 +133,20 @@ def test_long_conversations_are_cut_to_the_context_window(llm_home: Path) -> Non
     assert answer.prompt_tokens <= 96 - 8 and answer.output_tokens <= 8
     with pytest.raises(ValueError, match="max_new_tokens"):
         answer_pair(short, follow_up, max_new_tokens=60)
+
+
+def test_the_sample_ships_with_the_edge_llms_answers_to_every_question(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    result = CliRunner().invoke(app, ["data", "prepare", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pairs = velo.data.load_prepared(out)
+    answers = load_edge_answers(out)
+    assert set(answers) == {pair.id for pair in pairs}
+    assert {answer.model for answer in answers.values()} == {SMOLLM2_NAME}
+    assert all(answer.answer.strip() and answer.output_tokens > 0 for answer in answers.values())
+    assert f"edge LLM answers to {len(pairs)} sample" in flat(result.output)
+
+    kept = edge_answers_path(out).read_text(encoding="utf-8").splitlines()[:3]
+    edge_answers_path(out).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert install_bundled_edge_answers(out) == 0, "answers already there are kept"
+    assert len(load_edge_answers(out)) == 3

@@ -57,6 +57,12 @@ def prepare_command(
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.manifest.dropped.items() if count)
     console.print(f"read {len(result.manifest.sources)} file(s); dropped pairs: {dropped or 'none'}")
     console.print(f"wrote train.jsonl, test.jsonl and manifest.json to {escape(str(result.out_dir))}")
+    if not sources:
+        from velo.llm.edge_answers import install_bundled_edge_answers
+
+        installed = install_bundled_edge_answers(result.out_dir)
+        if installed:
+            console.print(f"installed the bundled edge LLM answers to {installed} sample question(s)")
 
 
 def _counts_table(result: PreparedData) -> Table:
@@ -83,7 +89,7 @@ def edge_answers_command(
         str | None, typer.Option(help="hub name or local directory of another chat model; default: SmolLM2-135M-Instruct")
     ] = None,
     threads: Annotated[
-        int, typer.Option(min=1, help="torch threads; 1 by default: on 2 shared cores a second thread rarely pays (velo/profiles/edge_llm.json)")
+        int, typer.Option(min=1, help="torch threads; 1 by default, leaving the other core to the rest of the machine (2 decode ~28% faster when it is idle: velo/profiles/edge_llm.json)")
     ] = 1,
 ) -> None:
     """Answer every prepared question with the edge LLM (with its conversation) into edge_answers.jsonl; resumable."""

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from velo.data.prepare import SPLITS, load_manifest, load_prepared, resolve_languages
 from velo.llm.local import LocalLLM, Message
+from velo.paths import BUNDLED_EDGE_ANSWERS
 from velo.types import QAPair
 
 EDGE_ANSWERS_FILE = "edge_answers.jsonl"
@@ -85,6 +86,23 @@ def load_edge_answers(data_dir: Path) -> dict[str, EdgeAnswer]:
         raise EdgeAnswersError(f"{path} does not exist; run `velo data edge-answers --data {data_dir}`")
     answers, _ = _read(path)
     return answers
+
+
+def install_bundled_edge_answers(data_dir: Path, bundled: Path = BUNDLED_EDGE_ANSWERS) -> int:
+    """Give data prepared from the bundled sample the answers generated for it once, so the environment
+    scores EDGE with real answers out of the box. Only answers to pairs prepared in `data_dir` are copied;
+    a directory that already has an answers file keeps it. Returns the number of answers installed.
+    """
+    path = edge_answers_path(data_dir)
+    if path.exists() or not bundled.is_file():
+        return 0
+    ids = {pair.id for pair in load_prepared(data_dir, None)}
+    answers = [answer for answer in _read(bundled)[0].values() if answer.id in ids]
+    if answers:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("".join(answer.to_json() + "\n" for answer in answers), encoding="utf-8")
+        tmp.replace(path)
+    return len(answers)
 
 
 def plan_edge_answers(
