@@ -42,11 +42,17 @@ class HitFeaturizer:
     second opinion (a fast model is enough).
     """
 
-    def __init__(self, embedder: Embedder, alt_embedder: Embedder | None = None, answer_memory: int = 50_000) -> None:
+    def __init__(
+        self, embedder: Embedder, alt_embedder: Embedder | None = None, answer_memory: int = 50_000,
+        snippet_memory: int = 10_000,
+    ) -> None:
         self.embedder = embedder
         self.alt_embedder = alt_embedder or embedder
         self._answers: OrderedDict[str, np.ndarray] = OrderedDict()
         self._answer_memory = answer_memory
+        self._snippets: OrderedDict[str, np.ndarray] = OrderedDict()
+        """`alt_embedder` vectors of recent snippets: a cached question is compared again and again."""
+        self._snippet_memory = snippet_memory
 
     def remember_answers(self, ids: Sequence[str], answers: Sequence[str]) -> None:
         """Embed answers at write time, so lookups do not pay for it (a write-back replaces the old vector)."""
@@ -80,7 +86,15 @@ class HitFeaturizer:
         """Features of many (request, best neighbour) pairs with one embedding call for all their snippets."""
         pairs = [_Pair(r, n[0].entry.question) for r, n in zip(requests, neighbours)]
         snippets = list(dict.fromkeys(s for p in pairs for s in p.snippets()))
-        vectors = dict(zip(snippets, self.alt_embedder.embed(snippets)))
+        vectors = {s: self._snippets[s] for s in snippets if s in self._snippets}
+        todo = [s for s in snippets if s not in vectors]
+        if todo:
+            vectors.update(zip(todo, self.alt_embedder.embed(todo)))
+        for s in snippets:
+            self._snippets[s] = vectors[s]
+            self._snippets.move_to_end(s)
+        while len(self._snippets) > self._snippet_memory:
+            self._snippets.popitem(last=False)
         return [
             self._assemble(p, vec, nbs, vectors) for p, vec, nbs in zip(pairs, request_vectors, neighbours)
         ]

@@ -1,0 +1,49 @@
+"""Hit features: the snippet memory changes nothing but the work done."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from velo.cache.features import HitFeaturizer
+from velo.embedding import Embedder
+from velo.types import CacheEntry, Neighbour, Source
+
+
+class Counting(Embedder):
+    """A real embedder that counts the texts it is asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim, self.texts = inner, inner.name, inner.dim, 0
+
+    def _embed_batch(self, texts: list[str], passage: bool) -> np.ndarray:
+        self.texts += len(texts)
+        return self.inner.embed(texts, passage=passage)
+
+
+def neighbour(e5: Embedder, question: str, answer: str) -> Neighbour:
+    entry = CacheEntry("1", question, answer, "en", "default", Source.CLOUD, 0, 0, 0)
+    return Neighbour(entry, 0.93, tuple(e5.embed([question])[0]))
+
+
+def test_snippets_are_embedded_once_and_features_do_not_change(e5: Embedder, use: Embedder) -> None:
+    alt = Counting(use)
+    featurizer = HitFeaturizer(e5, alt, snippet_memory=100)
+    request = "What is the capital of Austria?"
+    nb = neighbour(e5, "What is the capital of Australia?", "Canberra is the capital of Australia.")
+    vec = e5.embed([request])[0]
+    first = featurizer(request, vec, [nb])
+    embedded = alt.texts
+    assert embedded >= 2
+    again = featurizer(request, vec, [nb])
+    assert alt.texts == embedded, "the second lookup of the same pair embeds nothing"
+    assert again == first
+    fresh = HitFeaturizer(e5, use)(request, vec, [nb])
+    np.testing.assert_allclose(fresh.as_tuple(), first.as_tuple(), rtol=1e-5, atol=1e-6)
+
+
+def test_the_snippet_memory_is_bounded(e5: Embedder, use: Embedder) -> None:
+    featurizer = HitFeaturizer(e5, use, snippet_memory=3)
+    nb = neighbour(e5, "How do I boil an egg?", "Put it in boiling water for 8 minutes.")
+    for request in ("How do I boil eggs?", "How long to boil an egg?", "How to fry an egg?"):
+        featurizer(request, e5.embed([request])[0], [nb])
+    assert len(featurizer._snippets) == 3
