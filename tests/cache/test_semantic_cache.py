@@ -128,6 +128,21 @@ def test_insert_lookup_write_back_delete(make_cache: MakeCache) -> None:
 
 
 @pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
+def test_questions_that_differ_only_in_operator_symbols_are_different_entries(make_cache: MakeCache) -> None:
+    cache = make_cache()
+    qa = [
+        ("What does * do in Python?", "It unpacks an iterable (or multiplies).", "en"),
+        ("What does ** do in Python?", "It unpacks a mapping (or raises to a power).", "en"),
+        ("Is C++ hard to learn?", "Harder than most languages.", "en"),
+        ("Is C# hard to learn?", "Not very, if you know Java.", "en"),
+    ]
+    entries = cache.insert_many(qa)
+    assert len({e.id for e in entries}) == len(cache) == 4, "no write-back overwrote another question's answer"
+    for question, answer, _ in qa:
+        assert cache.lookup(question).answer == answer
+
+
+@pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
 def test_top_k_of_search_and_small_collection(make_cache: MakeCache, e5: Embedder) -> None:
     cache = make_cache(top_k=10)
     cache.insert_many(QA[:3])

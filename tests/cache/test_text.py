@@ -20,6 +20,8 @@ from velo.cache import text
         ("Café, naïve, résumé!", ["cafe", "naive", "resume"]),
         ("ＡＢＣ１２３", ["abc123"]),
         ("  ...!!  ", []),
+        ("What does ** do in Python?", ["what", "does", "**", "do", "in", "python"]),
+        ("C++ or C#, a Wi-Fi and/or 2+2=4?", ["c", "++", "or", "c", "#", "a", "wi", "fi", "and", "or", "2", "+", "2", "=", "4"]),
     ],
 )
 def test_tokens(raw: str, expected: list[str]) -> None:

@@ -1,7 +1,7 @@
 """Language-aware text normalization for cache keys and hit-decision features.
 
-Tokens are lowercased, accent-folded words; Han and kana characters are one token each, since Chinese and
-Japanese do not separate words with spaces.
+Tokens are lowercased, accent-folded words and runs of operator symbols; Han and kana characters are one
+token each, since Chinese and Japanese do not separate words with spaces.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import unicodedata
 from collections.abc import Iterable
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+", re.UNICODE)
+# Operator symbols are tokens too: "what does * do in Python" and "... ** ..." ask different things, as do
+# C++ and C#. Punctuation, hyphens and slashes are not (they vary freely between rewordings).
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[*+=<>%^&|~#@$]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 # Words that negate a question, per language ("n't" is split off by the tokenizer into "t").
