@@ -5,7 +5,7 @@ acted on by the policy and served. The figure bounds how fast agents can be trai
 environment.
 
 The request bank precomputes hit features for each text's nearest candidates; a pair met for the first
-time beyond those is featurized with the embedders (~3 ms) and kept on disk next to the bank, so a long
+time beyond those is featurized with the embedders (~1 ms) and kept on disk next to the bank, so a long
 training run meets fewer and fewer new pairs. The script therefore runs every episode twice: a first
 pass (featurizing what it has not met before: its rate and the pairs it featurized are reported) and
 the timed pass over the same seeds, which measures the environment step itself. Policies are
