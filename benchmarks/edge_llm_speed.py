@@ -27,7 +27,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,6 +41,7 @@ sys.path.insert(0, str(REPO_ROOT))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from velo.files import write_text_atomic  # noqa: E402
 from velo.llm.local import LocalLLM, load_local_llm  # noqa: E402
 from velo.paths import BUNDLED_OASST1  # noqa: E402
 
@@ -110,12 +110,7 @@ def typical_ms(profile: dict) -> float:
 
 
 def write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        stream.write(json.dumps(data, indent=2) + "\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_text_atomic(path, [json.dumps(data, indent=2) + "\n"])
 
 
 def main() -> None:

@@ -21,8 +21,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from velo.data.oasst1 import (
     normalize_lang,
     read_source,
 )
+from velo.files import write_text_atomic
 from velo.paths import BUNDLED_OASST1
 from velo.types import LANGUAGES, QAPair, Role, Turn
 
@@ -291,19 +290,5 @@ def _write(out_dir: Path, by_split: dict[str, tuple[QAPair, ...]], manifest: Man
     (out_dir / "manifest.json").unlink(missing_ok=True)
     for split, pairs in by_split.items():
         lines = (json.dumps(pair_to_dict(pair), ensure_ascii=False) + "\n" for pair in pairs)
-        _write_atomic(out_dir / f"{split}.jsonl", lines)
-    _write_atomic(out_dir / "manifest.json", [manifest.to_json()])
-
-
-def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.writelines(chunks)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; prepared data is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_text_atomic(out_dir / f"{split}.jsonl", lines)
+    write_text_atomic(out_dir / "manifest.json", [manifest.to_json()])

@@ -22,9 +22,7 @@ Written to `velo/profiles/smollm2_layers.json` by `benchmarks/profile_layers.py`
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from velo.edgeshard.worker import LoadedShard
+from velo.files import write_text_atomic
 from velo.paths import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -151,12 +150,7 @@ def profile_layers(model: PreTrainedModel, prompt_ids: Sequence[int], name: str,
 
 def write_layer_profile(profile: LayerProfile, path: Path = DEFAULT_PROFILE) -> None:
     """Write atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        stream.write(json.dumps(profile.to_json(), indent=2) + "\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_text_atomic(path, [json.dumps(profile.to_json(), indent=2) + "\n"])
 
 
 class _HookTimer:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from velo.data.prepare import SPLITS, load_manifest, load_prepared, resolve_languages
 from velo.llm.local import LocalLLM, Message
+from velo.files import write_text_atomic
 from velo.paths import BUNDLED_EDGE_ANSWERS
 from velo.types import QAPair
 
@@ -99,9 +100,7 @@ def install_bundled_edge_answers(data_dir: Path, bundled: Path = BUNDLED_EDGE_AN
     ids = {pair.id for pair in load_prepared(data_dir, None)}
     answers = [answer for answer in _read(bundled)[0].values() if answer.id in ids]
     if answers:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("".join(answer.to_json() + "\n" for answer in answers), encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, (answer.to_json() + "\n" for answer in answers))
     return len(answers)
 
 
