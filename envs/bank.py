@@ -24,6 +24,7 @@ from velo.cache.features import HitFeaturizer
 from velo.data import load_prepared
 from velo.embedding import load_embedder
 from velo.embedding.models import E5SmallEmbedder, USEMultilingualEmbedder
+from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
@@ -132,7 +133,7 @@ def build_bank(
     pairs = load_prepared(data_dir, split)
     if not pairs:
         raise ValueError(f"no prepared pairs in {data_dir} (split {split!r}); run `velo data prepare`")
-    edge_file = data_dir / "edge_answers.jsonl"
+    edge_file = edge_answers_path(data_dir)
     # The models' names come from their classes: a bank already on disk needs no model loaded.
     rule = default_rule(embedder_key(E5SmallEmbedder.name, USEMultilingualEmbedder.name))
     key = _digest(
@@ -175,13 +176,13 @@ def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallb
     keep = a != b
     floor = float(np.median(np.sum(answer_vecs[a[keep]] * answer_vecs[b[keep]], axis=1))) if keep.any() else 0.75
 
-    edge = _edge_answers(edge_file)
+    edge = load_edge_answers(edge_file.parent) if edge_file.exists() else {}
     real = bool(edge) and all(p.id in edge for p in pairs)
     from velo.satisfaction import answer_quality
 
     if real:
-        edge_vecs = search.embed([edge[p.id]["answer"] or "-" for p in pairs], passage=True)
-        edge_tokens = np.array([edge[p.id]["output_tokens"] for p in pairs], dtype=np.float64)
+        edge_vecs = search.embed([edge[p.id].answer or "-" for p in pairs], passage=True)
+        edge_tokens = np.array([edge[p.id].output_tokens for p in pairs], dtype=np.float64)
         edge_q = np.array([answer_quality(float(e @ r), floor) for e, r in zip(edge_vecs, answer_vecs)])
     else:
         edge_vecs = np.zeros_like(answer_vecs)
@@ -295,19 +296,6 @@ def _featurize_pair(bank: RequestBank, t: int, c: int) -> np.ndarray:
     bank._featurizer.remember_vector(str(item), bank.answer_vecs[item])
     nb = _neighbour(bank.texts, bank.text_item, bank.text_vecs, t, c)
     return np.asarray(bank._featurizer(bank.texts[t], bank.text_vecs[t], [nb]).as_tuple(), dtype=np.float64)
-
-
-def _edge_answers(path: Path) -> dict[str, dict]:
-    if not path.exists():
-        return {}
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line cut short by a crash; `velo data edge-answers` rewrites it
-        out[row["id"]] = row
-    return out
 
 
 _ARRAYS = (
