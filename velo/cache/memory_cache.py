@@ -42,10 +42,9 @@ class _KeyBlock:
         self.n = 0
 
     def append(self, slot: int, vector: np.ndarray) -> int:
-        if self.n == len(self.slots):
-            grown = 2 * len(self.slots)
-            self.slots = np.resize(self.slots, grown)
-            self.vectors = np.concatenate([self.vectors, np.empty_like(self.vectors)])[:grown]
+        if self.n == len(self.slots):  # full: double both arrays
+            self.slots = np.concatenate([self.slots, np.empty_like(self.slots)])
+            self.vectors = np.concatenate([self.vectors, np.empty_like(self.vectors)])
         self.slots[self.n] = slot
         self.vectors[self.n] = vector
         self.n += 1
