@@ -28,7 +28,8 @@ from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/1"
+BANK_VERSION = "velo.bank/2"
+"""2: hit features gained `symbol_swap` and `role_swap` (tokens keep symbols)."""
 ANSWER_FEATURES = (HitFeatures.names().index("answer_relevance"), HitFeatures.names().index("answer_gap"))
 
 

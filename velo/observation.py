@@ -27,7 +27,8 @@ import numpy as np
 
 from velo.types import LANGUAGES, HitFeatures
 
-OBS_VERSION = "velo.obs/1"
+OBS_VERSION = "velo.obs/2"
+"""2: the decision block gained the `symbol_swap` and `role_swap` hit features."""
 NEIGHBOUR_FIELDS = 4
 SYSTEM_FIELDS = 4
 N_FEATURES = len(HitFeatures.names())

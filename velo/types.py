@@ -116,7 +116,11 @@ class HitFeatures:
     negation_mismatch: float
     """1.0 when exactly one of the two questions is negated."""
     order_swap: float
-    """1.0 when the questions have the same words in a different order ("A to B" / "B to A")."""
+    """1.0 when the questions have the same words in a different order."""
+    symbol_swap: float
+    """1.0 when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`): see `text.symbol_swap`."""
+    role_swap: float
+    """1.0 when a role word takes swapped arguments ("5 km to miles" / "5 miles to km"): see `text.role_swap`."""
 
     def as_tuple(self) -> tuple[float, ...]:
         return tuple(getattr(self, n) for n in self.names())

@@ -19,22 +19,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pymilvus import MilvusClient
 
-from velo.cache import CacheConfig, CacheInputError, CacheSchemaError, SemanticCache, StaticThreshold
+from tests.cache.backends import ALL_BACKENDS, EMBEDDED, EXACT, LITE_BACKENDS, MakeCache
+from velo.cache import (
+    CacheConfig,
+    CacheInputError,
+    CacheSchemaError,
+    SemanticCache,
+    StaticThreshold,
+)
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-EMBEDDED = pytest.param("embedded", id="embedded")
-LITE_SERVER = pytest.param("lite-server", id="lite-server", marks=pytest.mark.server)
-STANDALONE = pytest.param("standalone", id="standalone", marks=pytest.mark.server)
-ALL_BACKENDS = [EMBEDDED, LITE_SERVER, STANDALONE]
-LITE_BACKENDS = [EMBEDDED, LITE_SERVER]
-
-# Identical questions score ~1.0 with e5, unrelated ones ~0.7-0.8: 0.95 serves exact repeats only.
-EXACT = StaticThreshold(0.95)
 
 QA = (
     ("What is the capital of Australia?", "Canberra.", "en"),
@@ -44,42 +41,6 @@ QA = (
     ("What is photosynthesis?", "Plants turning light, water and CO2 into sugar and oxygen.", "en"),
     ("Why is the sky blue?", "Rayleigh scattering of sunlight.", "en"),
 )
-
-MakeCache = Callable[..., SemanticCache]
-
-
-@pytest.fixture
-def uri(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Milvus URI of the backend named by the test's parameter (servers start once per session)."""
-    if request.param == "embedded":
-        return str(tmp_path / "cache.db")
-    if request.param == "lite-server":
-        return request.getfixturevalue("lite_server_uri")
-    return request.getfixturevalue("standalone_uri")
-
-
-@pytest.fixture
-def make_cache(uri: str, e5: Embedder, use: Embedder) -> Iterator[MakeCache]:
-    """Opens caches on one fresh collection of `uri`; closes them and drops the collection afterwards."""
-    collection = f"t_{uuid.uuid4().hex[:16]}"
-    opened: list[SemanticCache] = []
-
-    def make(*, embedder: Embedder | None = None, rule: StaticThreshold = EXACT, **config: object) -> SemanticCache:
-        config.setdefault("collection", collection)
-        embedder = embedder or e5
-        cache = SemanticCache(embedder, rule, CacheConfig(uri=uri, **config), HitFeaturizer(embedder, use))
-        opened.append(cache)
-        return cache
-
-    yield make
-    for cache in opened:
-        cache.close()
-    if uri.startswith("http"):
-        client = MilvusClient(uri=uri)
-        for name in {c.config.collection for c in opened}:
-            client.drop_collection(name)
-        client.close()
-
 
 def snapshot(cache: SemanticCache) -> list[tuple]:
     """Everything stored, in a comparable form."""
@@ -110,16 +71,18 @@ def test_insert_lookup_write_back_delete(make_cache: MakeCache) -> None:
     assert result.answer == "8,849 metres."
     assert set(result.timings_ms) == {"embed", "search", "decide", "total"}
 
-    # Write-back of the same question (up to case and punctuation) replaces the answer, keeps one entry.
+    # Write-back of the same question replaces the answer and keeps one entry; the same words in another
+    # case are another text, so another entry (ids never merge two texts that differ).
     again = cache.insert("How tall is Mount Everest?", "8,848.86 metres.", lang="en")
     assert again.id == result.neighbours[0].entry.id
     assert len(cache) == len(QA)
     assert answers(cache)["How tall is Mount Everest?"] == "8,848.86 metres."
     assert cache.lookup("How tall is Mount Everest?").answer == "8,848.86 metres."
-    again = cache.insert("how tall is mount everest", "8,848.86 metres (2020 survey).", lang="en")
-    assert again.id == result.neighbours[0].entry.id and len(cache) == len(QA)
-    assert answers(cache)["how tall is mount everest"] == "8,848.86 metres (2020 survey)."
+    lower = cache.insert("how tall is mount everest", "8,848.86 metres (2020 survey).", lang="en")
+    assert lower.id != again.id and len(cache) == len(QA) + 1
+    assert answers(cache)["How tall is Mount Everest?"] == "8,848.86 metres."
     assert cache.lookup("how tall is mount everest").answer == "8,848.86 metres (2020 survey)."
+    assert cache.delete([lower.id]) == 1
 
     assert cache.delete([again.id, "no-such-id"]) == 1
     assert len(cache) == len(QA) - 1 == len(cache.entries())
@@ -179,7 +142,7 @@ def test_ttl_expired_entries_never_served_and_purged_on_write(make_cache: MakeCa
     time.sleep(1.2)
     expired = cache.lookup(QA[0][0])
     assert expired.neighbours == () and expired.answer is None, "an expired entry is never a candidate"
-    assert len(cache) == 1, "expiry alone deletes nothing"
+    assert len(cache) == 0 and cache.entries() == [], "an expired entry is not counted nor listed"
 
     fresh = cache.insert(*QA[1][:2], lang="en")
     assert len(cache) == 1 and [e.id for e in cache.entries()] == [fresh.id], f"{old.id} purged on write"

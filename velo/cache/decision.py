@@ -26,14 +26,16 @@ import numpy as np
 from velo.types import HitFeatures
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/2"
-MODEL_FEATURES = tuple(n for n in HitFeatures.names() if n != "margin")
+RULE_FORMAT = "velo.hit_rule/3"
+MODEL_FEATURES = tuple(n for n in HitFeatures.names() if n not in ("margin", "symbol_swap", "role_swap"))
 _NAMES = HitFeatures.names()
 _MODEL_COLUMNS = np.array([_NAMES.index(n) for n in MODEL_FEATURES])
 _SIM = _NAMES.index("similarity")
 _SAME_WORDS = tuple(_NAMES.index(n) for n in ("lexical_overlap", "sequence_overlap"))
 _MISMATCHES = tuple(_NAMES.index(n) for n in ("number_mismatch", "negation_mismatch"))
-"""Margin is left out: two cached paraphrases of one question make it small while a hit is still right."""
+_VETOES = tuple(_NAMES.index(n) for n in ("symbol_swap", "role_swap"))
+"""Margin is left out of the model: two cached paraphrases of one question make it small while a hit is still
+right. The vetoes are rules, not model features."""
 
 
 class HitRule(ABC):
@@ -75,12 +77,14 @@ def _vector(features: HitFeatures) -> np.ndarray:
 @dataclass(frozen=True)
 class LogisticHitRule(HitRule):
     """A gate, then a logistic model: serve iff similarity >= `min_similarity` and
-    p = sigmoid(w . standardized(features) + b) >= `threshold`.
+    p = sigmoid(w . standardized(features) + b) >= `threshold`, and never when one question puts a symbol in
+    another's place (🙂 / 🙃) or swaps the arguments of a role word ("5 km to miles" / "5 miles to km").
 
     The gate keeps the linear model where it was fitted: without it, the low word overlap that marks a
     reworded paraphrase would also lift an unrelated question. Answer relevance is a feature, not a
     gate: how relevant an answer looks to e5 depends on the answer as much as on the request (rule
-    format 1 gated on it and lost 4 points of recall on the dev set for no precision).
+    format 1 gated on it and lost 4 points of recall on the dev set for no precision). Format 3 added the
+    `symbol_swap` and `role_swap` features and their vetoes.
     """
 
     embedder: str
@@ -106,8 +110,11 @@ class LogisticHitRule(HitRule):
 
         The same words in the same order (after case, accent and punctuation folding) is the same request:
         served outright. The linear model was fitted on rewordings and look-alikes and would otherwise
-        extrapolate its "fewer shared words" preference past its data.
+        extrapolate its "fewer shared words" preference past its data. A swapped symbol or swapped roles is
+        a different question, whatever the model says: such pairs are too rare in any fit set to be learned.
         """
+        if x[_VETOES[0]] or x[_VETOES[1]]:
+            return 0.0
         if x[_SAME_WORDS[0]] >= 1.0 and x[_SAME_WORDS[1]] >= 1.0 and not (x[_MISMATCHES[0]] or x[_MISMATCHES[1]]):
             return 1.0
         if x[_SIM] < self.min_similarity:
@@ -126,7 +133,8 @@ class LogisticHitRule(HitRule):
     ) -> LogisticHitRule:
         """Fit on labelled (features, should-hit) pairs.
 
-        The similarity gate keeps all but `gate_quantile` of the right hits; the model is fitted on what passes it.
+        The similarity gate keeps all but `gate_quantile` of the right hits; the model is fitted on what passes it
+        and the vetoes.
 
         The threshold is the lowest whose precision reaches `target_precision` on *out-of-fold* scores
         (5 folds, grouped so paraphrases of one question stay in one fold): in-sample scores are
@@ -140,7 +148,8 @@ class LogisticHitRule(HitRule):
             raise ValueError("calibration needs both queries that should hit and queries that should miss")
         sims = np.array([f.similarity for f in features])
         min_sim = float(np.quantile(sims[y_all], gate_quantile))
-        keep = sims >= min_sim
+        vetoed = np.array([bool(f.symbol_swap or f.role_swap) for f in features])
+        keep = (sims >= min_sim) & ~vetoed
         x = np.stack([_vector(f) for f, k in zip(features, keep) if k])
         y = y_all[keep]
         groups = [g for g, k in zip(groups, keep) if k]

@@ -13,11 +13,13 @@ collection at open and kept in step with every write.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from pymilvus import DataType, MilvusClient
@@ -34,6 +36,8 @@ _LANG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
 _FLUSH_EVERY = 128
 """Unflushed rows are searched by brute force in milvus-lite (~80 us each): flush once this many wait."""
 _MAX_VARCHAR_BYTES = 65535
+_QUERY_WINDOW = 16384
+"""Most rows one Milvus query returns (its limit on offset + limit); larger sets are read in id-prefix slices."""
 _FIELDS = ("id", "question", "answer", "lang", "namespace", "source", "created_at", "last_hit_at", "hit_count", "context_key")
 
 
@@ -43,6 +47,10 @@ class CacheInputError(ValueError):
 
 class CacheSchemaError(ValueError):
     """The collection on disk does not match this cache (another embedder, dimension or schema)."""
+
+
+class CacheLockedError(RuntimeError):
+    """The embedded milvus-lite file is open in another process (one process may hold it at a time)."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +96,43 @@ def check_lang(lang: object, what: str = "language code") -> str:
 
 
 def entry_id(namespace: str, ctx_key: str, question: str) -> str:
-    """Deterministic id: writing back the same question (up to case/accents/punctuation) replaces it."""
-    key = "\x1f".join((namespace, ctx_key, " ".join(text.tokens(question))))
+    """Deterministic id (32 hex digits): writing back the same question (up to white space) replaces it, and
+    two questions that differ in any character (an emoji, a symbol, case, any script) are two entries."""
+    key = "\x1f".join((namespace, ctx_key, text.exact_key(question)))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _is_embedded(uri: str) -> bool:
+    return "://" not in uri
+
+
+def _open_client(uri: str) -> MilvusClient:
+    """`MilvusClient(uri)`, with a clear error when an embedded file is locked by another process
+    (pymilvus reports only "Open local milvus failed")."""
+    try:
+        return MilvusClient(uri)
+    except Exception:
+        if _is_embedded(uri) and _locked_elsewhere(Path(uri)):
+            raise CacheLockedError(
+                f"the embedded Milvus file {uri!r} is locked by another process: milvus-lite lets one process "
+                f"open a file at a time. To share one cache between processes, serve the file with "
+                f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and open it with "
+                f"uri='http://127.0.0.1:19530' in every process (or stop the other process)."
+            ) from None
+        raise
+
+
+def _locked_elsewhere(path: Path) -> bool:
+    lock = path / "LOCK"  # milvus-lite's lock file (milvus_lite.db.MilvusLite._acquire_lock)
+    if not lock.is_file():
+        return False
+    with open(lock, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+    return False
 
 
 class SemanticCache:
@@ -103,7 +145,7 @@ class SemanticCache:
         self.rule = rule
         self.featurizer = featurizer or HitFeaturizer(embedder)
         self.config = config or CacheConfig()
-        self.client = MilvusClient(self.config.uri)
+        self.client = _open_client(self.config.uri)
         try:
             self._open_collection()
         except Exception:
@@ -154,23 +196,33 @@ class SemanticCache:
         self.client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
         self.client.alter_collection_properties(name, properties=self._properties())
 
+    def _query_all(self, expr: str, fields: list[str], prefix: str = "", expected: int | None = None) -> list[dict]:
+        """Every row matching `expr`, however many. One query returns at most `_QUERY_WINDOW` rows, so a set
+        that may be larger is read as 16 slices by the next hex digit of the id (ids are hex digests), and a
+        slice that fills the window is split again. `expected` (default: all entries) is an upper bound on
+        the rows; a bound over half a window goes straight to slices instead of reading a full window first.
+
+        Not offset paging (offset + limit may not pass the window either) nor `query_iterator` (it asks
+        milvus-lite for a timestamp it does not implement and logs a traceback).
+        """
+        expected = len(self._stats) if expected is None else expected
+        if expected <= _QUERY_WINDOW // 2:
+            where = f'({expr}) and id like "{prefix}%"' if prefix else expr
+            rows = self.client.query(self.config.collection, filter=where, output_fields=fields, limit=_QUERY_WINDOW)
+            if len(rows) < _QUERY_WINDOW:
+                return rows
+        return [r for d in "0123456789abcdef" for r in self._query_all(expr, fields, prefix + d, expected // 16)]
+
     def _load_stats(self) -> None:
-        # Paged query rather than query_iterator: the iterator asks milvus-lite for a timestamp it does not
-        # implement and logs a traceback on every open.
-        offset, page = 0, 16384
-        while True:
-            rows = self.client.query(
-                self.config.collection, filter='id != ""', output_fields=["id", "created_at", "last_hit_at", "hit_count"],
-                limit=page, offset=offset,
-            )
-            for r in rows:
-                self._stats[r["id"]] = (float(r["created_at"]), float(r["last_hit_at"]), int(r["hit_count"]))
-            if len(rows) < page:
-                return
-            offset += page
+        for r in self._query_all('id != ""', ["id", "created_at", "last_hit_at", "hit_count"]):
+            self._stats[r["id"]] = (float(r["created_at"]), float(r["last_hit_at"]), int(r["hit_count"]))
 
     def __len__(self) -> int:
-        return len(self._stats)
+        """Entries that can be served (an entry whose TTL has passed does not count, even before its purge)."""
+        if self.config.ttl_s is None:
+            return len(self._stats)
+        oldest = time.time() - self.config.ttl_s
+        return sum(1 for created, _, _ in self._stats.values() if created >= oldest)
 
     def close(self) -> None:
         self.client.close()
@@ -245,17 +297,18 @@ class SemanticCache:
 
     def delete(self, ids: Sequence[str]) -> int:
         ids = [i for i in ids if i in self._stats]
+        for start in range(0, len(ids), _QUERY_WINDOW):
+            self.client.delete(self.config.collection, ids=ids[start : start + _QUERY_WINDOW])
         if ids:
-            self.client.delete(self.config.collection, ids=ids)
             self._deleted = True
             for i in ids:
                 del self._stats[i]
         return len(ids)
 
     def clear_namespace(self, namespace: str) -> int:
+        """Delete every entry of `namespace` (however many); returns how many were deleted."""
         check_namespace(namespace)
-        rows = self.client.query(self.config.collection, filter=f'namespace == "{namespace}"', output_fields=["id"], limit=16384)
-        return self.delete([r["id"] for r in rows])
+        return self.delete([r["id"] for r in self._query_all(f'namespace == "{namespace}"', ["id"])])
 
     def _purge_expired(self, now: float) -> int:
         if self.config.ttl_s is None:
@@ -373,10 +426,12 @@ class SemanticCache:
         score = self.rule.score(features)
         return HitDecision(self.rule.accepts(score), score, neighbours[0], features, self.rule.name)
 
-    def entries(self, namespace: str | None = None, limit: int = 16384) -> list[CacheEntry]:
-        expr = "" if namespace is None else f'namespace == "{check_namespace(namespace)}"'
-        rows = self.client.query(self.config.collection, filter=expr or 'id != ""', output_fields=list(_FIELDS), limit=limit)
-        return [_entry(r["id"], r) for r in rows]
+    def entries(self, namespace: str | None = None) -> list[CacheEntry]:
+        """Every entry that can be served (of `namespace`, or of all), however many; none whose TTL has passed."""
+        expr = 'id != ""' if namespace is None else f'namespace == "{check_namespace(namespace)}"'
+        if self.config.ttl_s is not None:
+            expr += f" and created_at >= {time.time() - self.config.ttl_s:.6f}"
+        return [_entry(r["id"], r) for r in self._query_all(expr, list(_FIELDS))]
 
 
 def _row(e: CacheEntry) -> dict:
@@ -394,4 +449,4 @@ def _entry(eid: str, r: dict) -> CacheEntry:
     )
 
 
-__all__ = ["CacheConfig", "CacheInputError", "CacheSchemaError", "SemanticCache", "check_namespace", "entry_id"]
+__all__ = ["CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_namespace", "entry_id"]

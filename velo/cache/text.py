@@ -1,7 +1,12 @@
 """Language-aware text normalization for cache keys and hit-decision features.
 
-Tokens are lowercased, accent-folded words and runs of operator symbols; Han and kana characters are one
-token each, since Chinese and Japanese do not separate words with spaces.
+Tokens are lowercased, accent-folded words, runs of operator symbols, single symbols (emoji, currency,
+math, arrows: Unicode categories S*) and punctuation between two digits ("5/2" vs "5-2"); Han and kana
+characters are one token each, since Chinese and Japanese do not separate words with spaces.
+
+What tokens drop (case, accents on Latin, Greek and Cyrillic letters, punctuation between words) is what
+rewordings vary freely; everything else that can change what a question asks stays visible. Marks of
+other scripts (Thai tone marks, Devanagari vowel signs, ...) are letters of their words and are kept.
 """
 
 from __future__ import annotations
@@ -9,13 +14,38 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Operator symbols are tokens too: "what does * do in Python" and "... ** ..." ask different things, as do
-# C++ and C#. Punctuation, hyphens and slashes are not (they vary freely between rewordings).
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[*+=<>%^&|~#@$]+", re.UNICODE)
+# C++ and C#. Punctuation, hyphens and slashes between words are not (they vary freely between rewordings);
+# between digits they are ("5/2", "5-2", "3:2").
+_OPERATORS = "*+=<>%^&|~#@$"
+
+
+def _mark_ranges(limit: int = 0x20000) -> str:
+    """Combining marks (categories Mn, Mc, Me) as a regex class body: Python's `\\w` leaves them out, which
+    would cut Thai, Devanagari or Arabic words at every vowel sign or tone mark."""
+    ranges, start = [], None
+    for code in range(limit + 1):
+        is_mark = code < limit and unicodedata.category(chr(code))[0] == "M"
+        if is_mark and start is None:
+            start = code
+        elif not is_mark and start is not None:
+            ranges.append(f"\\u{start:04x}" if start == code - 1 else f"\\U{start:08x}-\\U{code - 1:08x}")
+            start = None
+    return "".join(ranges)
+
+
+_TOKEN = re.compile(
+    rf"(?P<cjk>[{_CJK}])|(?P<word>(?:[^\W{_CJK}]|[{_mark_ranges()}])+)|(?P<op>[{re.escape(_OPERATORS)}]+)"
+    rf"|(?P<digits>(?<=\d)[/:\-](?=\d))|(?P<other>[^\w\s])"
+)
+"""`other` is any other single character that is neither a word character nor space: kept iff it is a
+symbol (category S*: emoji, currency, math, arrows), dropped if it is punctuation."""
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_HAN = re.compile(rf"[{_CJK}]")
 
 # Words that negate a question, per language ("n't" is split off by the tokenizer into "t").
 _NEGATIONS = frozenset(
@@ -29,14 +59,44 @@ _NEGATIONS = frozenset(
 )
 
 
+def _folds_marks(base: str) -> bool:
+    """Accents are dropped only on Latin, Greek and Cyrillic letters (é/e, ё/е are spelling variants there)."""
+    code = ord(base)
+    return code < 0x0530 or 0x1E00 <= code < 0x2000
+
+
 def fold(text: str) -> str:
-    """Lowercase, NFKC, and strip accents (so a missing accent or ё/е is not a difference)."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    """Casefold, NFKC, and strip accents of Latin, Greek and Cyrillic letters (a missing accent or ё/е is
+    not a difference); combining marks of other scripts are kept, recomposed (NFC)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    out: list[str] = []
+    base = " "
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if _folds_marks(base):
+                continue
+        else:
+            base = ch
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text))
+    return [
+        m.group() for m in _TOKEN.finditer(fold(text))
+        if m.lastgroup != "other" or unicodedata.category(m.group())[0] == "S"
+    ]
+
+
+def symbols(toks: Iterable[str]) -> tuple[str, ...]:
+    """The tokens that are symbols or operators (emoji, currency, math, `**`, `#`), sorted: a multiset."""
+    return tuple(sorted(t for t in toks if not t[0].isalnum()))
+
+
+def exact_key(text: str) -> str:
+    """The text as a cache key: NFC with runs of white space as one space. Two texts that differ in any
+    character (case, punctuation, emoji, any script) have different keys."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -45,6 +105,68 @@ def numbers(text: str) -> frozenset[str]:
 
 def is_negated(toks: Iterable[str]) -> bool:
     return any(t in _NEGATIONS for t in toks)
+
+
+# Words that give an argument a role ("5 km *to* miles", "*from* English", "bigger *than* a cat"). The
+# same words with the arguments swapped ask the reverse question.
+_ROLE_MARKERS = frozenset(
+    """to into from than in per
+    a al de del desde hacia en que
+    nach zu zum zur von vom aus als ins pro
+    в во на из от до чем к ко за по
+    成 到 从 比 至 往 向""".split()
+)
+
+
+# Words that join two arguments symmetrically: "the difference between A and B" is "... between B and A".
+_COORDINATORS = frozenset("and or vs versus y o e u und oder и или 和 与 或 跟 及".split())
+
+
+def _stem(token: str) -> str:
+    # Crude and symmetric: "мили" / "миль", "mile" / "miles" share a stem, "km" / "miles" do not; at most
+    # six characters, as `content_words` cuts them.
+    return token if len(token) <= 3 else token[: max(3, min(6, len(token) - 2))]
+
+
+def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
+    """Each role word's first argument and all its arguments: the content words among the three tokens
+    after it (numbers skipped: "from 5 km"). A Han role word takes the very next character ("换算成英里")."""
+    roles: dict[str, tuple[str, set[str]]] = {}
+    for i, t in enumerate(toks):
+        if t not in _ROLE_MARKERS or t in roles:
+            continue
+        args = [_stem(n) for n in toks[i + 1 : i + (2 if _HAN.fullmatch(t) else 4)] if n not in FUNCTION_WORDS and not n[0].isdigit()]
+        if args:
+            roles[t] = (args[0], set(args))
+    return roles
+
+
+def role_swap(a: list[str], b: list[str]) -> bool:
+    """True when two questions with the same content words give a role word different arguments ("convert
+    5 km to miles" / "convert 5 miles to km", "from English to Spanish" / "from Spanish to English", "is a
+    dog bigger than a cat" / "... a cat bigger than a dog"): the reverse question, not a rewording.
+
+    Not a swap: a moved phrase ("in Python eine Datei" / "eine Datei in Python": same first argument), an
+    argument one side leaves out ("в градусы Фаренгейта" / "в Фаренгейты"), and arguments joined
+    symmetrically ("between A and B" / "between B and A").
+    """
+    if {_stem(t) for t in content_words(a)} != {_stem(t) for t in content_words(b)}:
+        return False
+    if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
+        return False
+    ra, rb = _roles(a), _roles(b)
+    for marker in ra.keys() & rb.keys():
+        (first_a, args_a), (first_b, args_b) = ra[marker], rb[marker]
+        if first_a != first_b and args_a - args_b and args_b - args_a:
+            return True
+    return False
+
+
+def symbol_swap(a: list[str], b: list[str]) -> bool:
+    """True when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`, C++ / C#, 5/2 / 5-2): one
+    symbol put in another's place. A symbol on one side only ("15 %" / "15 percent") is a rewording."""
+    sa, sb = Counter(symbols(a)), Counter(symbols(b))
+    return bool(sa - sb) and bool(sb - sa)
 
 
 def context_key(user_turns: Iterable[str]) -> str:

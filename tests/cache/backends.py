@@ -1,0 +1,20 @@
+"""The Milvus backends cache tests run on, and what they share (imported by tests/cache/conftest.py and tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from velo.cache import SemanticCache, StaticThreshold
+
+EMBEDDED = pytest.param("embedded", id="embedded")
+LITE_SERVER = pytest.param("lite-server", id="lite-server", marks=pytest.mark.server)
+STANDALONE = pytest.param("standalone", id="standalone", marks=pytest.mark.server)
+ALL_BACKENDS = [EMBEDDED, LITE_SERVER, STANDALONE]
+LITE_BACKENDS = [EMBEDDED, LITE_SERVER]
+
+# Identical questions score ~1.0 with e5, unrelated ones ~0.7-0.8: 0.95 serves exact repeats only.
+EXACT = StaticThreshold(0.95)
+
+MakeCache = Callable[..., SemanticCache]

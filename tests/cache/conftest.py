@@ -1,0 +1,48 @@
+"""Fixtures of the cache tests: one fresh collection per test on the backend the test names."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pymilvus import MilvusClient
+
+from tests.cache.backends import EXACT, MakeCache
+from velo.cache import CacheConfig, HitRule, SemanticCache
+from velo.cache.features import HitFeaturizer
+from velo.embedding import Embedder
+
+
+@pytest.fixture
+def uri(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Milvus URI of the backend named by the test's parameter (servers start once per session)."""
+    if request.param == "embedded":
+        return str(tmp_path / "cache.db")
+    if request.param == "lite-server":
+        return request.getfixturevalue("lite_server_uri")
+    return request.getfixturevalue("standalone_uri")
+
+
+@pytest.fixture
+def make_cache(uri: str, e5: Embedder, use: Embedder) -> Iterator[MakeCache]:
+    """Opens caches on one fresh collection of `uri`; closes them and drops the collection afterwards."""
+    collection = f"t_{uuid.uuid4().hex[:16]}"
+    opened: list[SemanticCache] = []
+
+    def make(*, embedder: Embedder | None = None, rule: HitRule = EXACT, **config: object) -> SemanticCache:
+        config.setdefault("collection", collection)
+        embedder = embedder or e5
+        cache = SemanticCache(embedder, rule, CacheConfig(uri=uri, **config), HitFeaturizer(embedder, use))
+        opened.append(cache)
+        return cache
+
+    yield make
+    for cache in opened:
+        cache.close()
+    if uri.startswith("http"):
+        client = MilvusClient(uri=uri)
+        for name in {c.config.collection for c in opened}:
+            client.drop_collection(name)
+        client.close()

@@ -1,0 +1,128 @@
+"""What differs between two questions is never invisible to the cache (issue "Correctness", cache kind).
+
+Three instances of one kind, each tried in several forms: a question that differs by an emoji or a symbol
+is another question; two texts that differ get two entry ids (so a write-back never overwrites another
+question's answer), in any script; and a question with its arguments swapped ("5 km to miles" / "5 miles
+to km") is the reverse question. Real e5 + USE embedders, real embedded Milvus, the shipped default rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from velo.cache import CacheConfig, SemanticCache, default_rule, text
+from velo.cache.decision import embedder_key
+from velo.cache.features import HitFeaturizer
+from velo.cache.semantic_cache import entry_id
+from velo.embedding import Embedder
+
+
+@pytest.fixture
+def cache(tmp_path, e5: Embedder, use: Embedder) -> Iterator[SemanticCache]:
+    """What `open_cache` builds by default: e5 search, USE for the differing words, the shipped rule."""
+    config = CacheConfig(uri=str(tmp_path / "cache.db"), collection=f"d_{uuid.uuid4().hex[:8]}", capacity=None)
+    with SemanticCache(e5, default_rule(embedder_key(e5.name, use.name)), config, HitFeaturizer(e5, use)) as c:
+        yield c
+
+
+# (cached question, request): the request asks something else; the cache must miss.
+SYMBOL_SWAPS = [
+    ("What does the 🙂 emoji mean?", "What does the 🙃 emoji mean?"),
+    ("What does 🍕 mean in a text?", "What does 🍑 mean in a text?"),
+    ("What does * do in Python?", "What does ** do in Python?"),
+    ("What is the difference between == and === in JavaScript?", "What is the difference between == and != in JavaScript?"),
+    ("Is C++ hard to learn?", "Is C# hard to learn?"),
+    ("How much is 10/2?", "How much is 10-2?"),
+    ("¿Cuánto son 100 € en dólares?", "¿Cuánto son 100 £ en dólares?"),
+    ("这个表情😂是什么意思？", "这个表情😭是什么意思？"),
+]
+
+ROLE_SWAPS = [
+    ("Convert 5 km to miles", "Convert 5 miles to km"),
+    ("Translate 'good morning' from English to Spanish", "Translate 'good morning' from Spanish to English"),
+    ("Is a blue whale heavier than an elephant?", "Is an elephant heavier than a blue whale?"),
+    ("Convierte 5 km a millas", "Convierte 5 millas a km"),
+    ("Rechne 5 km in Meilen um", "Rechne 5 Meilen in km um"),
+    ("Переведи 5 км в мили", "Переведи 5 миль в км"),
+    ("把5公里换算成英里", "把5英里换算成公里"),
+    ("把这段话从中文翻译成英文", "把这段话从英文翻译成中文"),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_"), SYMBOL_SWAPS + ROLE_SWAPS)
+def test_a_swapped_symbol_or_swapped_arguments_is_a_miss(cache: SemanticCache, cached: str, request_: str) -> None:
+    cache.insert(cached, "the cached answer", lang="en")
+    result = cache.lookup(request_, record=False)
+    assert result.answer is None, (request_, result.decision.score, result.decision.features)
+    assert cache.lookup(cached, record=False).answer == "the cached answer", "the cached question itself still hits"
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_"),
+    [
+        ("What is the difference between a cat and a dog?", "What is the difference between a dog and a cat?"),
+        ("How do I convert km to miles?", "How do I convert km to miles? 🙂"),
+        ("Wie lese ich eine Datei in Python Zeile für Zeile ein?", "Wie lese ich in Python eine Datei Zeile für Zeile ein?"),
+    ],
+)
+def test_symmetric_or_moved_words_are_not_swaps(cached: str, request_: str) -> None:
+    a, b = text.tokens(cached), text.tokens(request_)
+    assert not text.role_swap(a, b) and not text.symbol_swap(a, b)
+
+
+# Pairs of texts that differ: each pair must get two ids, and a write-back of one never replaces the other.
+DIFFERENT_TEXTS = [
+    ("What does 🍕 mean in a text?", "What does 🍑 mean in a text?"),
+    ("What does 👍 mean?", "What does 👍🏽 mean?"),  # a skin-tone modifier
+    ("Is 5/2 an integer?", "Is 5-2 an integer?"),
+    ("Is 3.5 > 3?", "Is 3.5 < 3?"),
+    ("What is $5 in euros?", "What is €5 in euros?"),
+    ("What is 'a' in regex?", "What is 'a?' in regex?"),
+    ("Why?", "Why!"),
+    ("What is US?", "What is us?"),
+    ("ไม่ แปลว่าอะไร", "ไม้ แปลว่าอะไร"),  # Thai: tone marks make different words, no spaces between words
+    ("東京タワーの高さは？", "東京スカイツリーの高さは？"),
+    ("北京的人口是多少", "南京的人口是多少"),
+    ("ភាសាខ្មែរ", "ភាសាខ្មែ"),  # Khmer, no spaces
+    ("Qu'est-ce que ça veut dire ?", "Qu'est-ce que ca veut dire ?"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_TEXTS)
+def test_texts_that_differ_get_different_ids(a: str, b: str) -> None:
+    assert entry_id("default", "", a) != entry_id("default", "", b)
+    assert entry_id("default", "", a) == entry_id("default", "", f"  {a}\n"), "white space alone is not a difference"
+
+
+def test_a_write_back_never_overwrites_another_questions_answer(cache: SemanticCache) -> None:
+    texts = list(dict.fromkeys(itertools.chain.from_iterable(DIFFERENT_TEXTS)))
+    entries = cache.insert_many([(q, f"answer to {q}", "en") for q in texts])
+    assert len({e.id for e in entries}) == len(cache) == len(texts)
+    stored = {e.question: e.answer for e in cache.entries()}
+    assert stored == {q: f"answer to {q}" for q in texts}
+
+
+def test_pizza_and_peach_are_two_entries_each_served_its_own_answer(cache: SemanticCache) -> None:
+    cache.insert("What does 🍕 mean in a text?", "Pizza, or a pizza night.", lang="en")
+    cache.insert("What does 🍑 mean in a text?", "A peach, or a bottom.", lang="en")
+    assert len(cache) == 2
+    assert cache.lookup("What does 🍕 mean in a text?", record=False).answer == "Pizza, or a pizza night."
+    assert cache.lookup("What does 🍑 mean in a text?", record=False).answer == "A peach, or a bottom."
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("What does the 🙂 emoji mean?", ["what", "does", "the", "🙂", "emoji", "mean"]),
+        ("Is 5/2 or 5-2 or 3:2 bigger?", ["is", "5", "/", "2", "or", "5", "-", "2", "or", "3", ":", "2", "bigger"]),
+        ("Price: 5 € → $", ["price", "5", "€", "→", "$"]),
+        ("ไม่ ไม้", ["ไม่", "ไม้"]),
+        ("नमस्ते दुनिया", ["नमस्ते", "दुनिया"]),
+    ],
+)
+def test_tokens_keep_symbols_and_the_marks_of_other_scripts(raw: str, expected: list[str]) -> None:
+    assert text.tokens(raw) == expected
