@@ -1,7 +1,8 @@
 """The OpenAI-compatible server for real: build_app with 2 shard workers behind uvicorn on loopback.
 
-One server for the module (starting the workers is the slow part); httpx checks the shapes and errors,
-the `openai` client checks compatibility. Answers are compared with the unsharded model's greedy text.
+One server for the module (starting the workers is the slow part); the official `openai` client checks
+the normal paths, streaming included, httpx the raw shapes and every 400. Greedy answers are compared with
+the unsharded model's; the known answers ("1, 2, 3, 4," -> " 5") are SmolLM2-135M-Instruct's greedy text.
 """
 
 from __future__ import annotations
@@ -11,23 +12,25 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-import torch
+from openai import OpenAI
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import uvicorn  # noqa: E402
 
-from velo.edgeshard.server import ShardServerSettings, build_app  # noqa: E402
 from tests.edgeshard.conftest import shared_model_dir  # noqa: E402
-from velo.llm import LocalLLM, load_local_llm  # noqa: E402
+from tests.edgeshard.test_runtime import unsharded_ids  # noqa: E402
+from velo.edgeshard.server import ShardServerSettings, build_app  # noqa: E402
+from velo.llm import LocalLLM  # noqa: E402
+from velo.llm.decoding import decode_text, tokenizer_decode  # noqa: E402
 from velo.llm.local import SMOLLM2_NAME  # noqa: E402
 
 COMPLETION_PROMPT = "The three primary colours are"
 CHAT = [{"role": "user", "content": "What is the capital of France?"}]
+MULTILINGUAL = [{"role": "user", "content": "你好 🙂 ¿qué tal?"}]
 MAX_TOKENS = 10
 
 
@@ -60,24 +63,52 @@ def client(server: tuple[str, list[int]]) -> Iterator[httpx.Client]:
         yield http
 
 
-def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict:
+@pytest.fixture(scope="module")
+def openai_client(server: tuple[str, list[int]]) -> OpenAI:
+    return OpenAI(base_url=f"{server[0]}/v1", api_key="not-needed", max_retries=0, timeout=120)
+
+
+def complete(client: httpx.Client, **fields: object) -> dict:
+    response = client.post("/v1/completions", json={"model": SMOLLM2_NAME, **fields})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def chat(client: httpx.Client, **fields: object) -> dict:
+    response = client.post("/v1/chat/completions", json={"model": SMOLLM2_NAME, **fields})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def raw_continuation(reference: LocalLLM, prompt_ids: list[int], max_tokens: int) -> str:
+    """The unsharded model's greedy continuation as the server should send it: raw, not stripped."""
+    produced = unsharded_ids(reference, prompt_ids, max_tokens)
+    return decode_text(tokenizer_decode(reference.tokenizer), prompt_ids, produced, reference.stop_ids)
+
+
+def assert_error(response: httpx.Response, status: int, code: str | None = None, param: str | None = None) -> dict:
+    """The one error shape; `param`, when given, must be named in the message too."""
     assert response.status_code == status, response.text
     body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"message", "type", "code"}
+    assert set(body) == {"error"} and set(body["error"]) == {"message", "type", "code", "param"}
     assert body["error"]["message"]
     if code is not None:
         assert body["error"]["code"] == code
+    if param is not None:
+        assert body["error"]["param"] == param and param in body["error"]["message"]
     return body["error"]
 
 
-def test_completion_is_the_unsharded_greedy_text(client: httpx.Client, reference: LocalLLM) -> None:
+# --- greedy answers, as the unsharded model gives them ---------------------------------------------
+
+
+def test_completion_is_the_unsharded_greedy_continuation(client: httpx.Client, reference: LocalLLM) -> None:
     prompt_ids = reference.tokenizer.encode(COMPLETION_PROMPT)
     want = reference.generate_ids(prompt_ids, MAX_TOKENS)
-    response = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": COMPLETION_PROMPT, "max_tokens": MAX_TOKENS, "temperature": 0})
-    assert response.status_code == 200, response.text
-    body = response.json()
+    body = complete(client, prompt=COMPLETION_PROMPT, max_tokens=MAX_TOKENS, temperature=0)
     assert body["object"] == "text_completion" and body["model"] == SMOLLM2_NAME and body["id"].startswith("cmpl-")
-    assert [c["text"] for c in body["choices"]] == [want.text]
+    assert [c["text"] for c in body["choices"]] == [raw_continuation(reference, prompt_ids, MAX_TOKENS)]
+    assert body["choices"][0]["text"].strip() == want.text
     assert body["choices"][0]["finish_reason"] == ("length" if want.output_tokens == MAX_TOKENS else "stop")
     usage = body["usage"]
     assert (usage["prompt_tokens"], usage["completion_tokens"]) == (len(prompt_ids), want.output_tokens)
@@ -85,26 +116,27 @@ def test_completion_is_the_unsharded_greedy_text(client: httpx.Client, reference
     assert body["velo"]["shards"] == ["0:15", "15:30"] and body["velo"]["prefill_ms"] > 0
 
 
+def test_a_completion_keeps_its_leading_space(client: httpx.Client) -> None:
+    choice = complete(client, prompt="The capital of France is", max_tokens=4)["choices"][0]
+    assert (choice["text"], choice["finish_reason"]) == (" Paris.\n\n", "length")
+
+
 def test_a_batch_of_text_and_token_id_prompts_gives_one_choice_each(client: httpx.Client, reference: LocalLLM) -> None:
     ids = reference.tokenizer.encode(COMPLETION_PROMPT)
-    want = reference.generate_ids(ids, 3).text
-    batch = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": [COMPLETION_PROMPT, "Hello"], "max_tokens": 3})
-    assert batch.status_code == 200, batch.text
-    body = batch.json()
+    want = raw_continuation(reference, ids, 3)
+    body = complete(client, prompt=[COMPLETION_PROMPT, "Hello"], max_tokens=3)
     assert [c["index"] for c in body["choices"]] == [0, 1] and body["choices"][0]["text"] == want
     assert body["usage"]["prompt_tokens"] == len(ids) + len(reference.tokenizer.encode("Hello"))
-    by_ids = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": ids, "max_tokens": 3})
-    assert [c["text"] for c in by_ids.json()["choices"]] == [want]
+    assert [c["text"] for c in complete(client, prompt=ids, max_tokens=3)["choices"]] == [want]
 
 
 def test_chat_completion_is_the_unsharded_greedy_answer(client: httpx.Client, reference: LocalLLM) -> None:
     want = reference.generate(CHAT, MAX_TOKENS)
-    response = client.post("/v1/chat/completions", json={"model": SMOLLM2_NAME, "messages": CHAT, "max_tokens": MAX_TOKENS})
-    assert response.status_code == 200, response.text
-    body = response.json()
+    body = chat(client, messages=CHAT, max_tokens=MAX_TOKENS)
     assert body["object"] == "chat.completion" and body["id"].startswith("chatcmpl-")
     choice = body["choices"][0]
-    assert choice["message"] == {"role": "assistant", "content": want.text} and "Paris" in want.text
+    assert choice["message"] == {"role": "assistant", "content": raw_continuation(reference, reference.prompt_ids(CHAT), MAX_TOKENS)}
+    assert choice["message"]["content"].strip() == want.text and "Paris" in want.text
     assert choice["finish_reason"] == ("length" if want.output_tokens == MAX_TOKENS else "stop")
     assert body["usage"] == {
         "prompt_tokens": want.prompt_tokens,
@@ -120,31 +152,216 @@ def test_models_and_health(client: httpx.Client, server: tuple[str, list[int]]) 
     assert health["status"] == "ok" and [w["pid"] for w in health["workers"]] == server[1]
 
 
-def test_every_failure_has_the_error_shape(client: httpx.Client) -> None:
-    hot = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "Hi", "temperature": 0.7})
-    assert "temperature" in assert_error(hot, 400, "unsupported_temperature")["message"]
-    chat_hot = client.post("/v1/chat/completions", json={"model": SMOLLM2_NAME, "messages": CHAT, "temperature": 1})
-    assert_error(chat_hot, 400, "unsupported_temperature")
-    invalid = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "max_tokens": 0})
-    error = assert_error(invalid, 422, "validation_error")
-    assert "prompt" in error["message"] and "max_tokens" in error["message"]
-    assert error["type"] == "invalid_request_error"
-    assert_error(client.post("/v1/chat/completions", json={"model": SMOLLM2_NAME, "messages": [{"role": "robot", "content": "x"}]}), 422)
-    assert_error(client.post("/v1/completions", content=b"{not json", headers={"content-type": "application/json"}), 422)
-    assert_error(client.post("/v1/completions", json={"model": "gpt-4", "prompt": "Hi"}), 404, "model_not_found")
-    assert_error(client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "Hi", "stream": True}), 400, "unsupported_stream")
-    assert_error(client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "", "max_tokens": 2}), 400, "invalid_prompt")
-    assert_error(client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "Hi", "max_tokens": 10**6}), 400)
-    assert_error(client.get("/v1/nothing"), 404)
+# --- stop strings ----------------------------------------------------------------------------------
 
 
-def test_the_openai_client_gets_a_completion(server: tuple[str, list[int]], reference: LocalLLM) -> None:
-    from openai import OpenAI
+@pytest.mark.parametrize("stop", [[","], ","], ids=["list", "string"])
+def test_a_completion_stops_at_the_first_stop_string(client: httpx.Client, stop: object) -> None:
+    body = complete(client, prompt="1, 2, 3, 4,", max_tokens=10, stop=stop)
+    assert [(c["text"], c["finish_reason"]) for c in body["choices"]] == [(" 5", "stop")]
+    assert body["usage"]["completion_tokens"] == 3  # " ", "5", "," (SmolLM2 splits digits): no token after the stop
 
-    openai_client = OpenAI(base_url=f"{server[0]}/v1", api_key="not-needed", max_retries=0, timeout=120)
+
+def test_chat_honours_stop(client: httpx.Client, reference: LocalLLM) -> None:
+    answer = raw_continuation(reference, reference.prompt_ids(CHAT), MAX_TOKENS)
+    choice = chat(client, messages=CHAT, max_tokens=MAX_TOKENS, stop=["Paris", "nowhere"])["choices"][0]
+    assert choice["message"]["content"] == answer[: answer.index("Paris")] and choice["finish_reason"] == "stop"
+
+
+def test_a_stop_string_spanning_tokens_and_chunks_is_never_streamed(openai_client: OpenAI) -> None:
+    # the answer's tokens are " ", "5", ",", " ", "6": ", 6" begins in one token (and chunk) and ends two later
+    chunks = list(openai_client.completions.create(model=SMOLLM2_NAME, prompt="1, 2, 3, 4,", max_tokens=10, stop=", 6", stream=True))
+    texts = [c.choices[0].text for c in chunks if c.choices]
+    assert "".join(texts) == " 5" and not any("," in t for t in texts)
+    assert chunks[-1].choices[0].finish_reason == "stop"
+
+
+# --- roles and characters --------------------------------------------------------------------------
+
+
+def test_the_developer_role_is_the_system_role(client: httpx.Client) -> None:
+    turns = [{"role": "developer", "content": "Answer briefly."}, {"role": "user", "content": "Hi"}]
+    as_developer = chat(client, messages=turns, max_tokens=6)
+    as_system = chat(client, messages=[{**turns[0], "role": "system"}, turns[1]], max_tokens=6)
+    assert as_developer["choices"][0]["message"]["content"]
+    assert as_developer["choices"][0]["message"] == as_system["choices"][0]["message"]
+    assert as_developer["usage"] == as_system["usage"]
+
+
+def test_an_answer_cut_inside_a_character_has_no_broken_character(
+    client: httpx.Client, openai_client: OpenAI, reference: LocalLLM
+) -> None:
+    # the 6th token is " " plus the first bytes of an emoji: the answer was "¡Hola! \ufffd"
+    assert reference.generate(MULTILINGUAL, 6).text == "¡Hola!"  # LocalLLM decodes by the same rules
+    whole = chat(client, messages=MULTILINGUAL, max_tokens=6)["choices"][0]
+    assert whole["finish_reason"] == "length" and whole["message"]["content"] == "¡Hola!"
+    assert "\ufffd" not in whole["message"]["content"]
+    for max_tokens in (5, 6, 12):
+        chunks = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=MULTILINGUAL, max_tokens=max_tokens, stream=True)  # type: ignore[arg-type]
+        deltas = [c.choices[0].delta.content or "" for c in chunks if c.choices]
+        assert not any("\ufffd" in d for d in deltas)
+        if max_tokens == 6:
+            assert "".join(deltas) == whole["message"]["content"]
+
+
+# --- the official client: plain, streamed, sampled --------------------------------------------------
+
+
+def test_the_openai_client_gets_a_completion_and_a_chat(openai_client: OpenAI, reference: LocalLLM) -> None:
     completion = openai_client.completions.create(model=SMOLLM2_NAME, prompt=COMPLETION_PROMPT, max_tokens=MAX_TOKENS, temperature=0)
-    assert completion.choices[0].text == reference.generate_ids(reference.tokenizer.encode(COMPLETION_PROMPT), MAX_TOKENS).text
+    assert completion.choices[0].text == raw_continuation(reference, reference.tokenizer.encode(COMPLETION_PROMPT), MAX_TOKENS)
     assert completion.usage is not None and completion.usage.completion_tokens > 0
-    chat = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=MAX_TOKENS, temperature=0)  # type: ignore[arg-type]
-    assert "Paris" in (chat.choices[0].message.content or "")
+    answer = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=MAX_TOKENS, temperature=0)  # type: ignore[arg-type]
+    assert "Paris" in (answer.choices[0].message.content or "")
     assert [m.id for m in openai_client.models.list()] == [SMOLLM2_NAME]
+
+
+def test_a_streamed_chat_is_the_whole_answer_in_pieces_with_usage_last(openai_client: OpenAI) -> None:
+    whole = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=MAX_TOKENS)  # type: ignore[arg-type]
+    chunks = list(
+        openai_client.chat.completions.create(
+            model=SMOLLM2_NAME, messages=CHAT, max_tokens=MAX_TOKENS, stream=True, stream_options={"include_usage": True}  # type: ignore[arg-type]
+        )
+    )
+    assert {c.id for c in chunks} == {chunks[0].id} and chunks[0].object == "chat.completion.chunk"
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == whole.choices[0].message.content
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == whole.choices[0].finish_reason
+    assert chunks[-1].choices == [] and chunks[-1].usage == whole.usage
+    assert all(c.usage is None for c in chunks[:-1])
+
+
+def test_a_streamed_completion_with_echo_and_n(openai_client: OpenAI) -> None:
+    chunks = list(openai_client.completions.create(model=SMOLLM2_NAME, prompt="The capital of France is", max_tokens=4, n=2, echo=True, stream=True))
+    texts = {0: "", 1: ""}
+    for chunk in chunks:
+        assert chunk.usage is None
+        for choice in chunk.choices:
+            texts[choice.index] += choice.text
+    assert texts == {0: "The capital of France is Paris.\n\n", 1: "The capital of France is Paris.\n\n"}  # greedy: n alike
+
+
+def test_a_client_leaving_mid_stream_frees_the_chain(server: tuple[str, list[int]]) -> None:
+    long = {"model": SMOLLM2_NAME, "prompt": "Once upon a time", "max_tokens": 500, "stream": True}
+    with httpx.Client(base_url=server[0], timeout=120) as leaving, leaving.stream("POST", "/v1/completions", json=long) as response:
+        assert next(response.iter_lines()).startswith("data: ")
+    # 500 tokens take over a minute here: an answer within 30 s means the abandoned generation stopped
+    with httpx.Client(base_url=server[0], timeout=30) as next_client:
+        assert complete(next_client, prompt="Hi", max_tokens=2)["choices"][0]["text"]
+
+
+def test_a_seed_reproduces_sampled_choices_that_differ(client: httpx.Client) -> None:
+    request = {"prompt": "Once upon a time", "max_tokens": 8, "temperature": 1.0, "top_p": 0.95, "seed": 3, "n": 3}
+    first, again = complete(client, **request), complete(client, **request)
+    texts = [c["text"] for c in first["choices"]]
+    assert texts == [c["text"] for c in again["choices"]] and len(set(texts)) > 1
+    assert [c["index"] for c in first["choices"]] == [0, 1, 2]
+    assert first["usage"]["prompt_tokens"] == 4  # the prompt is counted once, not once per choice
+    other_seed = complete(client, **{**request, "seed": 4})
+    assert [c["text"] for c in other_seed["choices"]] != texts
+
+
+def test_logit_bias_and_penalties_are_honoured(client: httpx.Client, reference: LocalLLM) -> None:
+    rome = reference.tokenizer.encode(" Rome")
+    assert len(rome) == 1
+    biased = complete(client, prompt="The capital of France is", max_tokens=1, logit_bias={str(rome[0]): 100})
+    assert biased["choices"][0]["text"] == " Rome"
+    # counting repeats ", " after every number; a strong frequency penalty makes the model leave the pattern
+    plain = complete(client, prompt="1, 2, 3, 4,", max_tokens=10)["choices"][0]["text"]
+    penalized = complete(client, prompt="1, 2, 3, 4,", max_tokens=10, frequency_penalty=2.0, presence_penalty=2.0)["choices"][0]["text"]
+    assert plain.startswith(" 5, 6, 7,") and penalized != plain
+
+
+def test_fields_accepted_and_ignored_change_nothing(client: httpx.Client) -> None:
+    plain = chat(client, messages=CHAT, max_tokens=3)
+    ignored = chat(
+        client, messages=[{**CHAT[0], "name": "ana"}], max_tokens=3, max_completion_tokens=3, user="u-1", metadata={"k": "v"}, store=False,
+        logprobs=False, response_format={"type": "text"}, tools=None, stream=False, n=1, top_p=1, presence_penalty=0,
+    )  # fmt: skip
+    assert ignored["choices"] == plain["choices"]
+    text = complete(client, prompt="Hi", max_tokens=2, user="u-1", suffix=None, best_of=1, logprobs=None, echo=False)
+    assert text["choices"][0]["finish_reason"] in ("stop", "length")
+
+
+# --- every refused field: 400, the one error shape, the field named ---------------------------------
+
+TOOL = {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}
+REFUSED_COMPLETION = [
+    ("logprobs", {"logprobs": 1}),
+    ("suffix", {"suffix": "and so on"}),
+    ("best_of", {"best_of": 3}),
+    ("max_tokens", {"max_tokens": 0}),
+    ("max_tokens", {"max_tokens": 10**6}),
+    ("prompt", {"prompt": []}),
+    ("prompt", {"prompt": [10**7]}),
+    ("prompt", {"prompt": ""}),
+    ("n", {"n": 0}),
+    ("temperature", {"temperature": 2.5}),
+    ("top_p", {"top_p": 1.5}),
+    ("seed", {"seed": "x"}),
+    ("stop", {"stop": ["a", "b", "c", "d", "e"]}),
+    ("stream", {"stream": "sometimes"}),
+    ("stream_options", {"stream_options": {"include_usage": True}}),
+    ("presence_penalty", {"presence_penalty": 2.5}),
+    ("frequency_penalty", {"frequency_penalty": -3}),
+    ("logit_bias", {"logit_bias": {"999999": 5}}),
+    ("logit_bias", {"logit_bias": {"1": 500}}),
+    ("user", {"user": 5}),
+    ("max_completion_tokens", {"max_completion_tokens": 5}),  # a chat field: unknown here
+    ("metadata", {"metadata": {"k": "v"}}),
+    ("frobnicate", {"frobnicate": True}),
+]
+REFUSED_CHAT = [
+    ("logprobs", {"logprobs": True}),
+    ("top_logprobs", {"top_logprobs": 2}),
+    ("response_format", {"response_format": {"type": "json_object"}}),
+    ("response_format", {"response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}}),
+    ("tools", {"tools": [TOOL]}),
+    ("tool_choice", {"tool_choice": "auto"}),
+    ("functions", {"functions": [TOOL["function"]]}),
+    ("function_call", {"function_call": "auto"}),
+    ("parallel_tool_calls", {"parallel_tool_calls": True}),
+    ("max_tokens", {"max_tokens": 5, "max_completion_tokens": 6}),
+    ("max_completion_tokens", {"max_completion_tokens": 10**6}),
+    ("messages", {"messages": []}),
+    ("messages[0].role", {"messages": [{"role": "tool", "content": "42", "tool_call_id": "c1"}]}),
+    ("messages[0].role", {"messages": [{"role": "function", "content": "42", "name": "f"}]}),
+    ("messages[0].role", {"messages": [{"role": "robot", "content": "Hi"}]}),
+    ("messages[1].tool_calls", {"messages": [CHAT[0], {"role": "assistant", "content": "", "tool_calls": [{"id": "c1"}]}]}),
+    ("messages[0].content[1]", {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}, {"type": "image_url", "image_url": {"url": "x"}}]}]}),
+    ("messages[0].content", {"messages": [{"role": "user", "content": None}]}),
+    ("messages[0].audio", {"messages": [{"role": "user", "content": "Hi", "audio": {}}]}),
+    ("echo", {"echo": True}),  # a completions field: unknown here
+    ("reasoning_effort", {"reasoning_effort": "low"}),
+    ("stop", {"stop": [""]}),
+    ("temperature", {"temperature": -1}),
+]
+
+
+@pytest.mark.parametrize("param, fields", REFUSED_COMPLETION, ids=[f"{p}-{i}" for i, (p, _) in enumerate(REFUSED_COMPLETION)])
+def test_a_refused_completion_field_is_a_400_naming_it(client: httpx.Client, param: str, fields: dict) -> None:
+    response = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "Hi", "max_tokens": 2, **fields})
+    assert assert_error(response, 400, param=param)["type"] == "invalid_request_error"
+
+
+@pytest.mark.parametrize("param, fields", REFUSED_CHAT, ids=[f"{p}-{i}" for i, (p, _) in enumerate(REFUSED_CHAT)])
+def test_a_refused_chat_field_is_a_400_naming_it(client: httpx.Client, param: str, fields: dict) -> None:
+    response = client.post("/v1/chat/completions", json={"model": SMOLLM2_NAME, "messages": CHAT, "max_completion_tokens": 2, **fields})
+    assert assert_error(response, 400, param=param)["type"] == "invalid_request_error"
+
+
+def test_the_openai_client_raises_bad_request_naming_the_field(openai_client: OpenAI) -> None:
+    from openai import BadRequestError
+
+    with pytest.raises(BadRequestError) as caught:
+        openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, tools=[TOOL])  # type: ignore[arg-type, list-item]
+    assert caught.value.param == "tools" and "tools" in caught.value.message  # type: ignore[attr-defined]
+
+
+def test_every_other_failure_has_the_error_shape(client: httpx.Client) -> None:
+    assert_error(client.post("/v1/completions", json={"model": "gpt-4", "prompt": "Hi"}), 404, "model_not_found", "model")
+    assert_error(client.post("/v1/completions", json={"model": SMOLLM2_NAME}), 400, "missing_required_parameter", "prompt")
+    assert_error(client.post("/v1/completions", content=b"{not json", headers={"content-type": "application/json"}), 400)
+    assert_error(client.post("/v1/completions", json=["a list"]), 400)
+    assert_error(client.get("/v1/nothing"), 404)
+    assert_error(client.get("/v1/completions"), 405)

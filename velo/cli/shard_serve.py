@@ -37,7 +37,7 @@ def serve(
     """Serve /v1/completions and /v1/chat/completions from SmolLM2 split layer-wise over worker processes.
 
     Each shard (a contiguous layer range, or each device's layers in a plan) runs in its own process; the
-    hidden states flow from worker to worker over loopback TCP. Greedy decoding only.
+    hidden states flow from worker to worker over loopback TCP. Greedy by default (temperature 0); temperature, top_p and seed are honoured.
     """
     import uvicorn
 

@@ -8,6 +8,11 @@ its layers in `LlamaForCausalLM.forward`, and hidden states travel as raw float3
 
     with ShardedLLM([(0, 15), (15, 30)]) as llm:           # or a planner assignment, or "0:15,15:30"
         print(llm.generate("What is the capital of France?").text)
+        for step in llm.stream_ids(llm.prompt_ids("Hi"), 20, Sampler(SamplingParams(temperature=0.7))):
+            ...                                            # one ShardStep per token, as it is chosen
+
+Greedy steps take the last worker's argmax; a sampler that needs the logits (temperature, penalties,
+logit bias: `velo.llm.sampling`) has the last worker send them back, 4 bytes per vocabulary entry.
 
 Workers run in their own process groups and are stopped by `close()` (also on errors, at interpreter
 exit, and by themselves when the coordinator process disappears), so none outlives the coordinator.
@@ -27,15 +32,18 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from velo.edgeshard import transport
 from velo.edgeshard.transport import Message
 from velo.edgeshard.worker import READY_PREFIX
+from velo.llm.decoding import FinishReason, TextDecoder
 from velo.llm.local import SMOLLM2_NAME, Generation, LocalLLM, Message as ChatMessage, default_cache_dir
+from velo.llm.sampling import Sampler
 
 if TYPE_CHECKING:
     import torch
@@ -50,6 +58,50 @@ LayerRanges = list[tuple[int, int]]
 
 class ShardError(RuntimeError):
     """A worker failed or the chain broke; the message names the worker's layers and the cause."""
+
+
+class ShardStep(NamedTuple):
+    """One forward pass through the chain and the token chosen from it."""
+
+    token: int
+    ms: float
+    """Wall time of the pass, transport and the choice of the token included."""
+    compute_ms: tuple[float, ...]
+    """Per shard: time in its layers."""
+
+
+class TextStream:
+    """The text of one generation, delta by delta as the chain chooses tokens (`velo.llm.decoding.TextDecoder`:
+    complete characters only, cut before a stop string). Iterate it once; then `finish_reason` ("stop" or
+    "length"), `tokens` (an end-of-sequence token included), `prefill_ms` and `decode_ms` are known.
+    Generation ends at a stop string without running to max_new_tokens.
+    """
+
+    def __init__(self, steps: Iterator[ShardStep], decoder: TextDecoder) -> None:
+        self._steps, self._decoder = steps, decoder
+        self.prefill_ms = self.decode_ms = 0.0
+
+    @property
+    def finish_reason(self) -> FinishReason | None:
+        return self._decoder.finish_reason
+
+    @property
+    def tokens(self) -> int:
+        return self._decoder.tokens
+
+    def __iter__(self) -> Iterator[str]:
+        with closing(self._steps) as steps:  # releases the chain even when the reader stops early
+            for step in steps:
+                if self._decoder.tokens == 0:
+                    self.prefill_ms = step.ms
+                else:
+                    self.decode_ms += step.ms
+                if text := self._decoder.push(step.token):
+                    yield text
+                if self._decoder.finish_reason is not None:
+                    return
+        if text := self._decoder.finish():
+            yield text
 
 
 @dataclass(frozen=True)
@@ -206,37 +258,34 @@ class ShardedLLM:
 
     def run_ids(self, prompt_ids: Sequence[int], max_new_tokens: int = 256, stop_at_eos: bool = True) -> ShardedGeneration:
         """`generate_ids` with the produced token ids, the stop reason and each shard's compute time."""
-        import torch
-
-        self._skeleton.check_request(prompt_ids, max_new_tokens)
-        session = uuid.uuid4().hex
-        produced: list[int] = []
-        decode_compute = [0.0] * len(self.ranges)
-        with self._lock:
-            try:
-                start = time.perf_counter()
-                token, prefill_compute = self._step(session, 0, torch.tensor([list(prompt_ids)]))
-                prefill_end = time.perf_counter()
-                produced.append(token)
-                position = len(prompt_ids)
-                while len(produced) < max_new_tokens and not (stop_at_eos and token in self.stop_ids):
-                    token, compute = self._step(session, position, torch.tensor([[token]]))
-                    decode_compute = [a + b for a, b in zip(decode_compute, compute)]
-                    produced.append(token)
-                    position += 1
-                end = time.perf_counter()
-            finally:
-                self._reset(session)
-        stopped = stop_at_eos and produced[-1] in self.stop_ids
-        text_ids = produced[:-1] if stopped else produced
+        steps = list(self.stream_ids(prompt_ids, max_new_tokens, stop_at_eos=stop_at_eos))
+        produced = [step.token for step in steps]
         generation = Generation(
-            text=self.tokenizer.decode(text_ids, skip_special_tokens=True).strip(),
+            text=self._skeleton.answer_text(prompt_ids, produced, stop_at_eos),
             prompt_tokens=len(prompt_ids),
             output_tokens=len(produced),
-            prefill_ms=(prefill_end - start) * 1000.0,
-            decode_ms=(end - prefill_end) * 1000.0,
+            prefill_ms=steps[0].ms,
+            decode_ms=sum(step.ms for step in steps[1:]),
         )
-        return ShardedGeneration(generation, tuple(produced), stopped, tuple(prefill_compute), tuple(decode_compute))
+        decode_compute = [sum(ms) for ms in zip(*(step.compute_ms for step in steps[1:]))] or [0.0] * len(self.ranges)
+        stopped = stop_at_eos and produced[-1] in self.stop_ids
+        return ShardedGeneration(generation, tuple(produced), stopped, steps[0].compute_ms, tuple(decode_compute))
+
+    def check_request(self, prompt_ids: Sequence[int], max_new_tokens: int) -> None:
+        """ValueError for a request the model cannot run: empty prompt, max_new_tokens < 1, context exceeded."""
+        self._skeleton.check_request(prompt_ids, max_new_tokens)
+
+    def stream_ids(
+        self, prompt_ids: Sequence[int], max_new_tokens: int = 256, sampler: Sampler | None = None, stop_at_eos: bool = True
+    ) -> Iterator[ShardStep]:
+        """The continuation of raw prompt token ids, one step per token as it is chosen (a final
+        end-of-sequence token included). `sampler`: how each token is chosen (default greedy).
+
+        The request is checked at once (ValueError); the chain is held from the first step until the
+        iterator is exhausted or closed, so close an iterator you stop reading early. ShardError if it breaks.
+        """
+        self.check_request(prompt_ids, max_new_tokens)
+        return self._steps(list(prompt_ids), max_new_tokens, sampler, stop_at_eos)
 
     def next_token_logits(self, prompt_ids: Sequence[int]) -> torch.Tensor:
         """Logits [vocab] of the token after `prompt_ids` (one prefill through the chain)."""
@@ -259,9 +308,36 @@ class ShardedLLM:
         """Stop every worker (politely, then by signal to its process group); safe to call twice."""
         self._finalizer()
 
-    def _step(self, session: str, position: int, tokens: torch.Tensor) -> tuple[int, list[float]]:
-        reply = self._forward(session, position, tokens, return_logits=False)
-        return int(reply.fields["token"]), [float(ms) for ms in reply.fields["compute_ms"]]
+    def stream_text(
+        self, prompt_ids: Sequence[int], max_new_tokens: int = 256, sampler: Sampler | None = None, stop: Iterable[str] = ()
+    ) -> TextStream:
+        """The raw continuation of `prompt_ids` as text deltas (leading space kept, nothing stripped), ending
+        at an end-of-sequence token, a `stop` string (not included) or max_new_tokens. Errors as `stream_ids`."""
+        decoder = TextDecoder.for_tokenizer(self.tokenizer, prompt_ids, stop, self.stop_ids)
+        return TextStream(self.stream_ids(prompt_ids, max_new_tokens, sampler), decoder)
+
+    def _steps(self, prompt_ids: list[int], max_new_tokens: int, sampler: Sampler | None, stop_at_eos: bool) -> Iterator[ShardStep]:
+        import torch
+
+        choose = sampler.choose if sampler is not None and sampler.needs_logits else None
+        session = uuid.uuid4().hex
+        produced: list[int] = []
+        with self._lock:
+            try:
+                inputs, position = torch.tensor([prompt_ids]), 0
+                while True:
+                    start = time.perf_counter()
+                    reply = self._forward(session, position, inputs, return_logits=choose is not None)
+                    token = choose(reply.tensors["logits"], produced) if choose else int(reply.fields["token"])
+                    produced.append(token)
+                    compute = tuple(float(ms) for ms in reply.fields["compute_ms"])
+                    yield ShardStep(token, (time.perf_counter() - start) * 1000.0, compute)
+                    if len(produced) == max_new_tokens or (stop_at_eos and token in self.stop_ids):
+                        return
+                    position += inputs.shape[1]
+                    inputs = torch.tensor([[token]])
+            finally:
+                self._reset(session)
 
     def _forward(self, session: str, position: int, tokens: torch.Tensor, return_logits: bool) -> Message:
         fields = {"session": session, "position": position, "is_prefill": position == 0, "return_logits": return_logits}

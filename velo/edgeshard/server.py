@@ -1,18 +1,48 @@
 """An OpenAI-compatible completion server in front of the sharded SmolLM2 (`ShardedLLM`).
 
-Routes (version 1, the OpenAI API's shapes, so the `openai` client works unchanged):
+Routes (version 1; the shapes are `velo.wire`'s, so the `openai` client works unchanged):
 
-| route | body | answer |
+| route | answer |
+|---|---|
+| `POST /v1/completions` | `text_completion`, n choices per prompt; with `stream`, server-sent `text_completion` chunks |
+| `POST /v1/chat/completions` | `chat.completion`; with `stream`, `chat.completion.chunk`s |
+| `GET /v1/models` | the served model |
+| `GET /health` | every worker answered a ping |
+
+What each OpenAI request field does here ("400" = HTTP 400 with `param` naming the field):
+
+| field | route | decision |
 |---|---|---|
-| `POST /v1/completions` | `model`, `prompt` (text, token ids, or a list of either), `max_tokens` (16), `temperature` | `text_completion`, one choice per prompt |
-| `POST /v1/chat/completions` | `model`, `messages`, `max_tokens` / `max_completion_tokens` (256), `temperature` | `chat.completion` |
-| `GET /v1/models` | | the served model |
-| `GET /health` | | every worker answered a ping |
+| `model` | both | must be the served model, else 404 `model_not_found` |
+| `prompt` | completions | text, token ids, or a batch of either; choice `i * n + j` is sample j of prompt i; empty -> 400 |
+| `messages` | chat | roles `system`, `developer` (the newer name of system: passed to the chat template as system), `user`, `assistant`; text or text parts; `name` accepted, ignored. Roles `tool` / `function`, `tool_calls`, `tool_call_id`, `function_call`, non-text parts, null content -> 400 |
+| `max_tokens` | both | honoured, 1 to `max_tokens_limit`; default 16 (completions), 256 or what the context has left (chat) |
+| `max_completion_tokens` | chat | the same limit; given with a different `max_tokens` -> 400 |
+| `n` | both | honoured: independent samples, generated one after another (all alike when greedy) |
+| `temperature` | both | honoured; default 0, greedy, where `top_p` and `seed` change nothing (OpenAI's default is 1: an edge model answers reproducibly unless asked) |
+| `top_p` | both | honoured (nucleus sampling, `velo.llm.sampling`) |
+| `seed` | both | honoured: seeds the request's own `torch.Generator`; same seed, same choices |
+| `stop` | both | honoured: a string or up to 4; the text ends before the first one, which is not included; reason "stop" |
+| `stream` | both | honoured: `data: <chunk>` events, then `data: [DONE]`; a failure mid-stream is sent as an error event |
+| `stream_options` | both | `include_usage` honoured (a last chunk with `usage`, `choices` empty); without `stream` -> 400 |
+| `presence_penalty`, `frequency_penalty` | both | honoured (OpenAI's formula, `velo.llm.sampling`) |
+| `logit_bias` | both | honoured; a token id outside the vocabulary -> 400 |
+| `logprobs` | completions | null only, a number -> 400 (per-token text of partial characters is not mapped to bytes here) |
+| `logprobs`, `top_logprobs` | chat | `logprobs` false / null only; true, or any `top_logprobs` -> 400 |
+| `echo` | completions | honoured: the prompt text before the completion (a token-id prompt decoded) |
+| `suffix` | completions | null or "" only, text -> 400 (the model does not fill in the middle) |
+| `best_of` | completions | null or equal to n only (then the same as n); else 400: ranking samples needs logprobs |
+| `response_format` | chat | `{"type": "text"}` only; `json_object` / `json_schema` -> 400 (no constrained decoding) |
+| `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | chat | null only, else 400 (the model has no tool calling) |
+| `user` | both | accepted, ignored |
+| `metadata`, `store` | chat | accepted, ignored (nothing is stored) |
+| any other field | both | 400 `unknown_parameter`, as OpenAI answers (the `openai` client sends only the fields it is given) |
 
-Decoding is greedy only: `temperature` must be absent or 0 (a 400 otherwise), and `n` 1, `stream` false.
-A completion prompt is raw text, continued as is; a chat is formatted with the model's chat template.
-`usage.completion_tokens` counts every token generated, including a final end-of-sequence token.
-Every failure, including request validation (422), answers `{"error": {"message", "type", "code"}}`.
+Text is the raw continuation (a completion of "The capital of France is" starts with its space), made
+of complete characters only (`velo.llm.decoding`). `usage.completion_tokens` counts every token generated,
+a final end-of-sequence token included; `usage.prompt_tokens` counts each prompt once, whatever n. Every
+failure answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`), request
+validation with 400 as OpenAI does. One request runs through the chain at a time.
 
     velo shard serve --shards 0:15,15:30 --port 8100
 """
@@ -22,23 +52,46 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from velo.edgeshard.runtime import ShardedGeneration, ShardedLLM, ShardError, as_ranges
+from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
+from velo.llm.sampling import Sampler, SamplingParams
+from velo.wire import (
+    API_VERSION,
+    SSE_DONE,
+    APIError,
+    AssistantMessage,
+    ChatChoice,
+    ChatChunkChoice,
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    ChatDelta,
+    Completion,
+    CompletionChoice,
+    CompletionRequest,
+    ModelCard,
+    ModelList,
+    Timings,
+    Usage,
+    sse_event,
+)
 
-API_VERSION = "v1"
-OWNER = "velo"
+COMPLETION_MAX_TOKENS = 16
+"""OpenAI's default for /v1/completions."""
+CHAT_MAX_TOKENS = 256
 
 
 class ShardServerSettings(BaseSettings):
@@ -64,119 +117,27 @@ class ShardServerSettings(BaseSettings):
         return value
 
 
-class APIError(Exception):
-    """A failure answered with the error shape; `type` and `code` follow the OpenAI API's vocabulary."""
-
-    def __init__(self, status: int, message: str, type: str = "invalid_request_error", code: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.type, self.code = status, message, type, code
-
-
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # clients send fields we need not read (user, top_p, ...)
-
-    model: str
-    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
-    n: Annotated[int, Field(ge=1)] = 1
-    stream: bool = False
-
-    def check_greedy(self) -> None:
-        if self.temperature:
-            raise APIError(400, f"only greedy decoding is served: temperature must be 0 or absent, got {self.temperature}", code="unsupported_temperature")
-        if self.n != 1:
-            raise APIError(400, f"greedy decoding gives one answer per prompt: n must be 1, got {self.n}", code="unsupported_n")
-        if self.stream:
-            raise APIError(400, "streaming is not supported: send stream=false", code="unsupported_stream")
+@dataclass(frozen=True)
+class _Prompt:
+    ids: list[int]
+    echo: str
+    """Text sent before the generated text (the prompt itself, for completions with `echo`)."""
 
 
-class CompletionRequest(_Request):
-    prompt: str | list[str] | list[int] | list[list[int]]
-    max_tokens: Annotated[int, Field(ge=1)] | None = 16
+@dataclass(frozen=True)
+class _Plan:
+    """A checked request: what to generate for it, and how."""
 
-
-class ContentPart(BaseModel):
-    type: Literal["text"]
-    text: str
-
-
-class ChatMessage(BaseModel):
-    role: Literal["system", "user", "assistant"]
-    content: str | list[ContentPart]
-
-    @property
-    def text(self) -> str:
-        return self.content if isinstance(self.content, str) else "".join(part.text for part in self.content)
-
-
-class ChatCompletionRequest(_Request):
-    messages: Annotated[list[ChatMessage], Field(min_length=1)]
-    max_tokens: Annotated[int, Field(ge=1)] | None = None
-    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
-
-
-class Usage(BaseModel):
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
-
-
-class Timings(BaseModel):
-    """VELO's addition to the OpenAI shapes (clients ignore it): where the time went, summed over choices."""
-
-    prefill_ms: float
-    decode_ms: float
-    shards: list[str]
-
-
-class CompletionChoice(BaseModel):
-    index: int
-    text: str
-    logprobs: None = None
-    finish_reason: Literal["stop", "length"]
-
-
-class Completion(BaseModel):
-    id: str
-    object: Literal["text_completion"] = "text_completion"
-    created: int
-    model: str
-    choices: list[CompletionChoice]
-    usage: Usage
-    velo: Timings
-
-
-class AssistantMessage(BaseModel):
-    role: Literal["assistant"] = "assistant"
-    content: str
-
-
-class ChatChoice(BaseModel):
-    index: int
-    message: AssistantMessage
-    logprobs: None = None
-    finish_reason: Literal["stop", "length"]
-
-
-class ChatCompletion(BaseModel):
-    id: str
-    object: Literal["chat.completion"] = "chat.completion"
-    created: int
-    model: str
-    choices: list[ChatChoice]
-    usage: Usage
-    velo: Timings
-
-
-class ModelCard(BaseModel):
-    id: str
-    object: Literal["model"] = "model"
-    created: int
-    owned_by: str = OWNER
-
-
-class ModelList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[ModelCard]
+    prompts: list[_Prompt]
+    n: int
+    max_tokens: int | None
+    """None: the route's default, within what the context window leaves."""
+    sampling: SamplingParams
+    stop: list[str]
+    stream: bool
+    include_usage: bool
+    prompt_param: str
+    """The field a prompt the model cannot take is blamed on: "prompt" or "messages"."""
 
 
 def build_app(settings: ShardServerSettings) -> FastAPI:
@@ -204,119 +165,291 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     def models(request: Request) -> ModelList:
         return ModelList(data=[ModelCard(id=settings.model_name, created=request.app.state.started)])
 
-    @app.post(f"/{API_VERSION}/completions")
-    def completions(body: CompletionRequest, request: Request) -> Completion:
+    @app.post(f"/{API_VERSION}/completions", response_model=None, responses={200: {"model": Completion}})
+    def completions(body: CompletionRequest, request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
-        _check(body, settings)
-        max_tokens = _limit(body.max_tokens or 16, settings)
-        runs = [_run(llm, _prompt_ids(llm, prompt), max_tokens) for prompt in _prompts(body.prompt)]
-        choices = [CompletionChoice(index=i, text=run.generation.text, finish_reason=_finish(run)) for i, run in enumerate(runs)]
-        return Completion(
-            id=f"cmpl-{uuid.uuid4().hex}", created=int(time.time()), model=settings.model_name, choices=choices,
-            usage=_usage(runs), velo=_timings(llm, runs),
-        )  # fmt: skip
+        plan = _plan_completion(body, llm, settings)
+        streams = _start(llm, plan, COMPLETION_MAX_TOKENS)
+        answer = _CompletionAnswer(f"cmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
+        return _stream_response(answer.chunks()) if plan.stream else _json(answer.whole())
 
-    @app.post(f"/{API_VERSION}/chat/completions")
-    def chat_completions(body: ChatCompletionRequest, request: Request) -> ChatCompletion:
+    @app.post(f"/{API_VERSION}/chat/completions", response_model=None, responses={200: {"model": ChatCompletion}})
+    def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
-        _check(body, settings)
-        max_tokens = _limit(body.max_completion_tokens or body.max_tokens or 256, settings)
-        try:
-            prompt_ids = llm.prompt_ids([{"role": m.role, "content": m.text} for m in body.messages])
-        except ValueError as err:
-            raise APIError(400, str(err), code="invalid_messages") from None
-        run = _run(llm, prompt_ids, max_tokens)
-        choice = ChatChoice(index=0, message=AssistantMessage(content=run.generation.text), finish_reason=_finish(run))
-        return ChatCompletion(
-            id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()), model=settings.model_name, choices=[choice],
-            usage=_usage([run]), velo=_timings(llm, [run]),
-        )  # fmt: skip
+        plan = _plan_chat(body, llm, settings)
+        streams = _start(llm, plan, CHAT_MAX_TOKENS)
+        answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
+        return _stream_response(answer.chunks()) if plan.stream else _json(answer.whole())
 
     return app
 
 
-def _check(body: _Request, settings: ShardServerSettings) -> None:
+# --- checking a request against what this server honours (the docstring's table) -----------------
+
+
+def _plan_completion(body: CompletionRequest, llm: ShardedLLM, settings: ShardServerSettings) -> _Plan:
+    _check_model(body, settings)
+    if body.logprobs is not None:
+        raise APIError.unsupported("logprobs", "send null; this server returns no log probabilities")
+    if body.suffix:
+        raise APIError.unsupported("suffix", "the model does not fill in the middle; send null")
+    n = body.n or 1
+    if body.best_of is not None and body.best_of != n:
+        raise APIError.unsupported("best_of", f"send null or best_of = n ({n}); ranking samples needs log probabilities")
+    prompts = [_completion_prompt(prompt, llm, bool(body.echo)) for prompt in _prompt_list(body.prompt)]
+    if body.max_tokens is not None and body.max_tokens < 1:
+        raise APIError(400, f"max_tokens must be at least 1 on this server, got {body.max_tokens}", code="invalid_value", param="max_tokens")
+    return _common_plan(body, llm, settings, prompts, (body.max_tokens, "max_tokens"), "prompt")
+
+
+def _plan_chat(body: ChatCompletionRequest, llm: ShardedLLM, settings: ShardServerSettings) -> _Plan:
+    _check_model(body, settings)
+    if body.logprobs:
+        raise APIError.unsupported("logprobs", "send false or null; this server returns no log probabilities")
+    if body.top_logprobs is not None:
+        raise APIError.unsupported("top_logprobs", "send null; this server returns no log probabilities")
+    if body.response_format is not None and body.response_format.type != "text":
+        raise APIError.unsupported("response_format", f"only {{'type': 'text'}} is served, got {body.response_format.type!r} (no constrained decoding)")
+    for name in ("tools", "tool_choice", "functions", "function_call", "parallel_tool_calls"):
+        if getattr(body, name) is not None:
+            raise APIError.unsupported(name, "the model has no tool calling; send null")
+    max_tokens, param = body.max_completion_tokens, "max_completion_tokens"
+    if body.max_tokens is not None:
+        if max_tokens is not None and max_tokens != body.max_tokens:
+            raise APIError(400, f"max_tokens ({body.max_tokens}) and max_completion_tokens ({max_tokens}) differ; send one", code="invalid_value", param="max_tokens")
+        max_tokens, param = body.max_tokens, "max_tokens"
+    return _common_plan(body, llm, settings, [_Prompt(_chat_prompt_ids(body, llm), echo="")], (max_tokens, param), "messages")
+
+
+def _check_model(body: CompletionRequest | ChatCompletionRequest, settings: ShardServerSettings) -> None:
     if body.model != settings.model_name:
-        raise APIError(404, f"the model {body.model!r} does not exist; this server serves {settings.model_name!r}", code="model_not_found")
-    body.check_greedy()
+        raise APIError(404, f"the model {body.model!r} does not exist; this server serves {settings.model_name!r}", "not_found_error", "model_not_found", "model")
 
 
-def _limit(max_tokens: int, settings: ShardServerSettings) -> int:
-    if max_tokens > settings.max_tokens_limit:
-        raise APIError(400, f"max_tokens is at most {settings.max_tokens_limit} on this server, got {max_tokens}", code="max_tokens_too_large")
-    return max_tokens
+def _common_plan(
+    body: CompletionRequest | ChatCompletionRequest,
+    llm: ShardedLLM,
+    settings: ShardServerSettings,
+    prompts: list[_Prompt],
+    limit: tuple[int | None, str],
+    prompt_param: str,
+) -> _Plan:
+    """The checks and choices both routes share; `limit` is (max tokens asked for, the field that asked)."""
+    max_tokens, param = limit
+    if max_tokens is not None and max_tokens > settings.max_tokens_limit:
+        raise APIError(400, f"{param} is at most {settings.max_tokens_limit} on this server, got {max_tokens}", code="invalid_value", param=param)
+    if body.stream_options is not None and not body.stream:
+        raise APIError(400, "stream_options is only allowed when stream is true", code="invalid_value", param="stream_options")
+    vocab = len(llm.tokenizer)
+    if body.logit_bias and any(not 0 <= token < vocab for token in body.logit_bias):
+        raise APIError(400, f"logit_bias keys must be token ids in 0..{vocab - 1}", code="invalid_value", param="logit_bias")
+    sampling = SamplingParams(
+        temperature=body.temperature or 0.0,
+        top_p=1.0 if body.top_p is None else body.top_p,
+        seed=body.seed,
+        presence_penalty=body.presence_penalty or 0.0,
+        frequency_penalty=body.frequency_penalty or 0.0,
+        logit_bias=dict(body.logit_bias or {}),
+    )
+    include_usage = bool(body.stream_options and body.stream_options.include_usage)
+    return _Plan(prompts, body.n or 1, max_tokens, sampling, body.stop_strings, bool(body.stream), include_usage, prompt_param)
 
 
-def _prompts(prompt: str | list[str] | list[int] | list[list[int]]) -> list[str | list[int]]:
+def _prompt_list(prompt: str | list[str] | list[int] | list[list[int]]) -> list[str | list[int]]:
     if isinstance(prompt, str):
         return [prompt]
-    if prompt and all(isinstance(p, int) for p in prompt):
-        return [prompt]  # type: ignore[list-item]
     if not prompt:
-        raise APIError(400, "prompt is empty", code="empty_prompt")
+        raise APIError(400, "prompt is empty", code="invalid_value", param="prompt")
+    if all(isinstance(p, int) for p in prompt):
+        return [prompt]  # type: ignore[list-item]
     return list(prompt)  # type: ignore[arg-type]
 
 
-def _prompt_ids(llm: ShardedLLM, prompt: str | list[int]) -> list[int]:
+def _completion_prompt(prompt: str | list[int], llm: ShardedLLM, echo: bool) -> _Prompt:
     if isinstance(prompt, str):
-        return list(llm.tokenizer.encode(prompt))
+        return _Prompt(list(llm.tokenizer.encode(prompt)), prompt if echo else "")
     vocab = len(llm.tokenizer)
     if any(not 0 <= t < vocab for t in prompt):
-        raise APIError(400, f"prompt token ids must be in 0..{vocab - 1}", code="invalid_token_id")
-    return list(prompt)
+        raise APIError(400, f"prompt token ids must be in 0..{vocab - 1}", code="invalid_value", param="prompt")
+    text = llm.tokenizer.decode(prompt, skip_special_tokens=False, clean_up_tokenization_spaces=False) if echo else ""
+    return _Prompt(list(prompt), text)
 
 
-def _run(llm: ShardedLLM, prompt_ids: list[int], max_tokens: int) -> ShardedGeneration:
+def _chat_prompt_ids(body: ChatCompletionRequest, llm: ShardedLLM) -> list[int]:
+    turns = []
+    for i, message in enumerate(body.messages):
+        where = f"messages[{i}]"
+        if message.role in ("tool", "function"):
+            raise APIError.unsupported(f"{where}.role", f"role {message.role!r} needs tool calling, which the model does not have")
+        for name in ("tool_calls", "tool_call_id", "function_call"):
+            if getattr(message, name) is not None:
+                raise APIError.unsupported(f"{where}.{name}", "the model has no tool calling")
+        if message.content is None:
+            raise APIError(400, f"{where}.content is missing: give the message's text", code="invalid_value", param=f"{where}.content")
+        if isinstance(message.content, str):
+            text = message.content
+        else:
+            for j, part in enumerate(message.content):
+                if part.type != "text" or part.text is None:
+                    raise APIError.unsupported(f"{where}.content[{j}]", f"only text parts ({{'type': 'text', 'text': ...}}) are served, got type {part.type!r}")
+            text = "".join(part.text or "" for part in message.content)
+        turns.append({"role": "system" if message.role == "developer" else message.role, "content": text})
+    return llm.prompt_ids(turns)
+
+
+# --- generating and answering ----------------------------------------------------------------------
+
+
+def _start(llm: ShardedLLM, plan: _Plan, default_max_tokens: int) -> list[TextStream]:
+    """One text stream per choice, in choice order; all requests are checked before any generates."""
+    sampler = Sampler(plan.sampling)  # one generator for the request: the n samples differ
+    streams = []
+    for prompt in plan.prompts:
+        room = llm.context_window - len(prompt.ids)
+        max_tokens = plan.max_tokens if plan.max_tokens is not None else max(1, min(default_max_tokens, room))
+        for _ in range(plan.n):
+            try:
+                streams.append(llm.stream_text(prompt.ids, max_tokens, sampler, plan.stop))
+            except ValueError as err:  # empty prompt, context window exceeded: the request's fault
+                raise APIError(400, str(err), code="invalid_prompt", param=plan.prompt_param) from None
+    return streams
+
+
+class _Answer:
+    """The answer to one planned request, as a whole or as stream chunks; subclasses shape the route's objects."""
+
+    def __init__(self, id: str, model: str, plan: _Plan, llm: ShardedLLM, streams: list[TextStream]) -> None:
+        self.id, self.model, self.plan, self.llm, self.streams = id, model, plan, llm, streams
+        self.created = int(time.time())
+
+    def echo(self, index: int) -> str:
+        return self.plan.prompts[index // self.plan.n].echo
+
+    @property
+    def usage(self) -> Usage:
+        prompt = sum(len(p.ids) for p in self.plan.prompts)
+        completion = sum(s.tokens for s in self.streams)
+        return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
+
+    @property
+    def timings(self) -> Timings:
+        return Timings(
+            prefill_ms=round(sum(s.prefill_ms for s in self.streams), 3),
+            decode_ms=round(sum(s.decode_ms for s in self.streams), 3),
+            shards=[f"{a}:{b}" for a, b in self.llm.ranges],
+        )
+
+    def chunks(self) -> Generator[str, None, None]:
+        """Server-sent events: each choice's chunks in turn, the usage chunk if asked for, then [DONE]."""
+        try:
+            for index, stream in enumerate(self.streams):
+                yield from self.choice_chunks(index, stream)
+            if self.plan.include_usage:
+                yield sse_event(self.usage_chunk())
+        # the status line is sent already: a failure can only be reported in the stream
+        except ShardError as err:
+            yield sse_event(APIError(503, f"the shard chain failed: {err}", "server_error", "shard_failure").body)
+        except Exception as err:
+            yield sse_event(APIError(500, f"internal error: {type(err).__name__}: {err}", "server_error", "internal_error").body)
+        yield SSE_DONE
+
+    def choice_chunks(self, index: int, stream: TextStream) -> Iterator[str]:
+        raise NotImplementedError
+
+    def usage_chunk(self) -> Completion | ChatCompletionChunk:
+        raise NotImplementedError
+
+
+class _CompletionAnswer(_Answer):
+    def whole(self) -> Completion:
+        choices = [
+            CompletionChoice(index=i, text=self.echo(i) + "".join(stream), finish_reason=stream.finish_reason)
+            for i, stream in enumerate(self.streams)
+        ]
+        return Completion(id=self.id, created=self.created, model=self.model, choices=choices, usage=self.usage, velo=self.timings)
+
+    def chunk(self, index: int, text: str, finish_reason: str | None = None) -> str:
+        choice = CompletionChoice(index=index, text=text, finish_reason=finish_reason)  # type: ignore[arg-type]
+        return sse_event(Completion(id=self.id, created=self.created, model=self.model, choices=[choice]))
+
+    def choice_chunks(self, index: int, stream: TextStream) -> Iterator[str]:
+        if echo := self.echo(index):
+            yield self.chunk(index, echo)
+        for text in stream:
+            yield self.chunk(index, text)
+        yield self.chunk(index, "", stream.finish_reason)
+
+    def usage_chunk(self) -> Completion:
+        return Completion(id=self.id, created=self.created, model=self.model, choices=[], usage=self.usage)
+
+
+class _ChatAnswer(_Answer):
+    def whole(self) -> ChatCompletion:
+        choices = [
+            ChatChoice(index=i, message=AssistantMessage(content="".join(stream)), finish_reason=stream.finish_reason)  # type: ignore[arg-type]
+            for i, stream in enumerate(self.streams)
+        ]
+        return ChatCompletion(id=self.id, created=self.created, model=self.model, choices=choices, usage=self.usage, velo=self.timings)
+
+    def chunk(self, index: int, delta: ChatDelta, finish_reason: str | None = None) -> str:
+        choice = ChatChunkChoice(index=index, delta=delta, finish_reason=finish_reason)  # type: ignore[arg-type]
+        return sse_event(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[choice]))
+
+    def choice_chunks(self, index: int, stream: TextStream) -> Iterator[str]:
+        yield self.chunk(index, ChatDelta(role="assistant", content=""))
+        for text in stream:
+            yield self.chunk(index, ChatDelta(content=text))
+        yield self.chunk(index, ChatDelta(), stream.finish_reason)
+
+    def usage_chunk(self) -> ChatCompletionChunk:
+        return ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[], usage=self.usage)
+
+
+def _json(answer: Completion | ChatCompletion) -> Response:
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
+def _stream_response(events: Generator[str, None, None]) -> StreamingResponse:
+    return StreamingResponse(_pulled_in_threads(events), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+async def _pulled_in_threads(events: Generator[str, None, None]) -> AsyncIterator[str]:
+    """The events of a blocking generator, each pulled in a worker thread (the chain never holds the event
+    loop). When the client leaves, Starlette cancels the stream; the generator is then closed at once,
+    which ends the generation and frees the chain, rather than whenever the garbage collector finds it."""
     try:
-        return llm.run_ids(prompt_ids, max_tokens)
-    except ValueError as err:  # empty prompt, context window exceeded: the request's fault
-        raise APIError(400, str(err), code="invalid_prompt") from None
+        while (event := await anyio.to_thread.run_sync(next, events, None)) is not None:
+            yield event
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(events.close)
 
 
-def _finish(run: ShardedGeneration) -> Literal["stop", "length"]:
-    return "stop" if run.stopped else "length"
+# --- the one error shape ---------------------------------------------------------------------------
 
 
-def _usage(runs: list[ShardedGeneration]) -> Usage:
-    prompt = sum(r.generation.prompt_tokens for r in runs)
-    completion = sum(r.generation.output_tokens for r in runs)
-    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
-
-
-def _timings(llm: ShardedLLM, runs: list[ShardedGeneration]) -> Timings:
-    return Timings(
-        prefill_ms=round(sum(r.generation.prefill_ms for r in runs), 3),
-        decode_ms=round(sum(r.generation.decode_ms for r in runs), 3),
-        shards=[f"{a}:{b}" for a, b in llm.ranges],
-    )
-
-
-def _error(status: int, message: str, type: str, code: str | None) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"message": message, "type": type, "code": code}})
+def _error(err: APIError) -> JSONResponse:
+    return JSONResponse(status_code=err.status, content=err.body.model_dump())
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(APIError)
     async def api_error(request: Request, exc: APIError) -> JSONResponse:
-        return _error(exc.status, exc.message, exc.type, exc.code)
+        return _error(exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"] if p != "body")
-            problems.append(f"{where}: {err['msg']}" if where else err["msg"])
-        return _error(422, "; ".join(problems), "invalid_request_error", "validation_error")
+        return _error(APIError.from_validation(exc.errors()))  # OpenAI answers 400, not FastAPI's 422
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
-        return _error(exc.status_code, str(exc.detail), kind, kind.removesuffix("_error"))
+        return _error(APIError(exc.status_code, str(exc.detail), kind, kind.removesuffix("_error")))
 
     @app.exception_handler(ShardError)
     async def shard_failed(request: Request, exc: ShardError) -> JSONResponse:
-        return _error(503, f"the shard chain failed: {exc}", "server_error", "shard_failure")
+        return _error(APIError(503, f"the shard chain failed: {exc}", "server_error", "shard_failure"))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return _error(500, f"internal error: {type(exc).__name__}: {exc}", "server_error", "internal_error")
+        return _error(APIError(500, f"internal error: {type(exc).__name__}: {exc}", "server_error", "internal_error"))

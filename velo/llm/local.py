@@ -9,7 +9,9 @@ split layer-wise across processes, so the model stays a float32 transformers mod
 
 Decoding is greedy and written out here rather than delegated to `model.generate`, so prefill (the
 forward pass over the prompt) and decode (one forward per further token, over the KV cache) are timed
-separately: those two numbers are the edge latency profile (`benchmarks/edge_llm_speed.py`).
+separately: those two numbers are the edge latency profile (`benchmarks/edge_llm_speed.py`). Text comes
+out of `velo.llm.decoding`, so an answer cut by max_new_tokens inside a character loses that character's
+bytes instead of ending in U+FFFD.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from velo.llm.decoding import decode_text, tokenizer_decode
 from velo.paths import velo_home
 
 if TYPE_CHECKING:
@@ -45,6 +48,8 @@ Message = dict[str, str]
 class Generation:
     """One answer and what it cost.
 
+    `text` is the answer without surrounding whitespace, complete characters only (an end-of-sequence
+    token adds no text). A raw continuation, leading space and all, is `velo.llm.decoding`'s business.
     `output_tokens` counts every token the model produced, including a final end-of-sequence token:
     each one cost a forward pass. The first comes out of prefill, so decode ran `output_tokens - 1`
     forward passes, and `decode_ms / (output_tokens - 1)` is the per-token decode time.
@@ -138,6 +143,12 @@ class LocalLLM:
                 f"{self.context_window}-token context window of {self.name}; shorten the conversation"
             )
 
+    def answer_text(self, prompt_ids: Sequence[int], produced: Sequence[int], stop_at_eos: bool = True) -> str:
+        """`Generation.text` of the tokens `produced` after `prompt_ids` (up to an end-of-sequence token
+        when `stop_at_eos`; special tokens never show)."""
+        stop_ids = self.stop_ids if stop_at_eos else ()
+        return decode_text(tokenizer_decode(self.tokenizer), prompt_ids, produced, stop_ids).strip()
+
     def generate_ids(self, prompt_ids: Sequence[int], max_new_tokens: int = 256, stop_at_eos: bool = True) -> Generation:
         """Greedy continuation of raw prompt token ids; `stop_at_eos=False` always produces
         `max_new_tokens` tokens (the benchmark's fixed-length decode)."""
@@ -159,9 +170,8 @@ class LocalLLM:
                 token = _greedy(out.logits)
                 produced.append(token)
             end = time.perf_counter()
-        text_ids = produced[:-1] if stop_at_eos and produced[-1] in self.stop_ids else produced
         return Generation(
-            text=self.tokenizer.decode(text_ids, skip_special_tokens=True).strip(),
+            text=self.answer_text(prompt_ids, produced, stop_at_eos),
             prompt_tokens=len(prompt_ids),
             output_tokens=len(produced),
             prefill_ms=(prefill_end - start) * 1000.0,

@@ -1,0 +1,81 @@
+"""The OpenAI wire models: light to import, strict about fields, one error shape that names the field."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from velo.wire import (
+    SSE_DONE,
+    APIError,
+    ChatChunkChoice,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    ChatDelta,
+    Completion,
+    CompletionChoice,
+    CompletionRequest,
+    sse_event,
+)
+
+CHAT = {"model": "m", "messages": [{"role": "user", "content": "Hi"}]}
+
+
+def test_importing_the_wire_models_imports_neither_torch_nor_pymilvus() -> None:
+    code = "import sys, velo.wire; print(json.dumps(sorted(m for m in ('torch', 'pymilvus', 'transformers') if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", f"import json; {code}"], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []
+
+
+def error_for(model: type, body: object) -> APIError:
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(body)
+    return APIError.from_validation(caught.value.errors())
+
+
+@pytest.mark.parametrize(
+    "body, param, code",
+    [
+        ({**CHAT, "foo": 1}, "foo", "unknown_parameter"),
+        ({**CHAT, "messages": [{"role": "user", "content": "Hi", "refusal": "x"}]}, "messages[0].refusal", "unknown_parameter"),
+        ({**CHAT, "messages": [{"role": "robot", "content": "Hi"}]}, "messages[0].role", "invalid_value"),
+        ({**CHAT, "stop": ["a", "b", "c", "d", "e"]}, "stop", "invalid_value"),
+        ({**CHAT, "stop": ""}, "stop", "invalid_value"),
+        ({**CHAT, "temperature": 3}, "temperature", "invalid_value"),
+        ({**CHAT, "logit_bias": {"not-an-id": 1}}, "logit_bias", "invalid_value"),
+        ({**CHAT, "stream_options": {"include_usage": True, "x": 1}}, "stream_options.x", "unknown_parameter"),
+        ({"model": "m"}, "messages", "missing_required_parameter"),
+        ([], None, "invalid_value"),
+    ],
+)
+def test_validation_errors_become_a_400_naming_the_field(body: object, param: str | None, code: str) -> None:
+    err = error_for(ChatCompletionRequest, body)
+    assert (err.status, err.param, err.code, err.type) == (400, param, code, "invalid_request_error")
+    assert param is None or param in err.message
+    assert set(err.body.model_dump()["error"]) == {"message", "type", "code", "param"}
+
+
+def test_a_union_mismatch_is_one_problem_of_its_field() -> None:
+    err = error_for(CompletionRequest, {"model": "m", "prompt": 5, "max_tokens": -1})
+    assert err.param == "prompt" and err.message.count("'prompt'") == 1 and "'max_tokens'" in err.message
+
+
+def test_logit_bias_keys_are_token_ids_and_stop_strings_normalize() -> None:
+    request = CompletionRequest.model_validate({"model": "m", "prompt": "x", "logit_bias": {"42": -100}, "stop": ","})
+    assert request.logit_bias == {42: -100.0} and request.stop_strings == [","]
+    assert CompletionRequest.model_validate({"model": "m", "prompt": "x"}).stop_strings == []
+
+
+def test_stream_chunks_are_server_sent_events_in_openais_shape() -> None:
+    chunk = ChatCompletionChunk(id="c", created=1, model="m", choices=[ChatChunkChoice(index=0, delta=ChatDelta(role="assistant", content=""))])
+    event = sse_event(chunk)
+    assert event.startswith("data: ") and event.endswith("\n\n") and SSE_DONE == "data: [DONE]\n\n"
+    data = json.loads(event.removeprefix("data: "))
+    assert data["object"] == "chat.completion.chunk" and data["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    assert json.loads(sse_event(ChatDelta(content="x")).removeprefix("data: ")) == {"content": "x"}
+    text = Completion(id="t", created=1, model="m", choices=[CompletionChoice(index=0, text="a", finish_reason=None)])
+    assert "velo" not in json.loads(text.model_dump_json())  # VELO's timings only where measured

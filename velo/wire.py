@@ -1,0 +1,316 @@
+"""The OpenAI API's wire shapes, version 1: requests, responses, streamed chunks and the one error shape.
+
+Pydantic only (no torch, no pymilvus): the EdgeShard server, later gateway and edge services and the SDK
+all import this module, and a client pays nothing for it. There is no second copy of these schemas.
+
+| model | route | notes |
+|---|---|---|
+| `CompletionRequest` -> `Completion` | `POST /v1/completions` | `Completion` is also each streamed chunk (OpenAI streams `text_completion` objects) |
+| `ChatCompletionRequest` -> `ChatCompletion` | `POST /v1/chat/completions` | streamed as `ChatCompletionChunk`s |
+| `ModelList` of `ModelCard` | `GET /v1/models` | |
+| `ErrorResponse` | every failure | `{"error": {"message", "type", "code", "param"}}`, `param` naming the offending field |
+
+Requests accept the OpenAI fields with their documented types and ranges, and refuse any other field
+(`extra="forbid"`, as OpenAI does). Whether a service honours a field it accepts is that service's
+decision, stated in its own docstring (velo/edgeshard/server.py for the EdgeShard server) and answered with
+`APIError.unsupported`. `APIError.from_validation` turns pydantic's errors into a 400 naming the field as
+`param`: a top-level name (`"stop"`) or a path (`"messages[1].role"`). Streams are server-sent events:
+`data: <chunk JSON>` per chunk, then `data: [DONE]` (`sse_event`, `SSE_DONE`).
+
+Responses may carry VELO's timings under `velo`; OpenAI clients ignore the extra key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+API_VERSION = "v1"
+MAX_STOP_STRINGS = 4
+SSE_DONE = "data: [DONE]\n\n"
+
+FinishReason = Literal["stop", "length"]
+
+
+# --- errors ----------------------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    message: str
+    type: str
+    code: str | None = None
+    param: str | None = None
+    """The request field at fault (`"temperature"`, `"messages[0].role"`), else None."""
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class APIError(Exception):
+    """A failure a service answers with `ErrorResponse` and HTTP `status`; the SDK raises it for one too."""
+
+    def __init__(self, status: int, message: str, type: str = "invalid_request_error", code: str | None = None, param: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.type, self.code, self.param = status, message, type, code, param
+
+    @property
+    def body(self) -> ErrorResponse:
+        return ErrorResponse(error=ErrorDetail(message=self.message, type=self.type, code=self.code, param=self.param))
+
+    @classmethod
+    def unsupported(cls, param: str, why: str) -> APIError:
+        """400 for a field the service understands but does not honour; `why` says what to send instead."""
+        return cls(400, f"{param} is not supported: {why}", code="unsupported_parameter", param=param)
+
+    @classmethod
+    def from_validation(cls, errors: Sequence[Mapping[str, Any]]) -> APIError:
+        """400 for pydantic validation errors of a request body (`loc` starting with "body" or a field),
+        naming every offending field in the message and the first as `param`."""
+        problems: dict[str | None, tuple[str, list[str]]] = {}  # param -> (error type, messages)
+        for err in errors:
+            kind = str(err.get("type", ""))
+            param = _param(err.get("loc", ()), unknown=kind == "extra_forbidden")
+            if kind == "json_invalid":
+                param = None
+            text = str(err.get("ctx", {}).get("error", "")) if kind == "json_invalid" else str(err.get("msg", ""))
+            messages = problems.setdefault(param, (kind, []))[1]
+            if text.removeprefix("Value error, ") not in messages:
+                messages.append(text.removeprefix("Value error, "))
+        message = "; ".join(_describe(param, kind, messages) for param, (kind, messages) in problems.items())
+        first = next(iter(problems.items()), (None, ("", [])))
+        code = {"extra_forbidden": "unknown_parameter", "missing": "missing_required_parameter"}.get(first[1][0], "invalid_value")
+        return cls(400, message or "invalid request", code=code, param=first[0])
+
+
+def _describe(param: str | None, kind: str, messages: list[str]) -> str:
+    if kind == "extra_forbidden":
+        return f"unknown parameter {param!r}: this server does not accept it"
+    if kind == "missing":
+        return f"missing required parameter {param!r}"
+    if kind == "json_invalid":
+        return f"the body is not valid JSON: {' '.join(messages)}"
+    if param is None:
+        return f"the body must be a JSON object of the request's fields: {' or '.join(messages)}"
+    return f"invalid {param!r}: {' or '.join(messages)}"
+
+
+def sse_event(chunk: BaseModel) -> str:
+    """One server-sent event carrying a chunk (or, when a stream fails, an `ErrorResponse`) as JSON."""
+    return f"data: {chunk.model_dump_json()}\n\n"
+
+
+# --- requests --------------------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StreamOptions(_Strict):
+    include_usage: bool | None = None
+    """Send a last chunk with `usage` (and no choices) before `[DONE]`."""
+    include_obfuscation: bool | None = None
+
+
+class ResponseFormat(_Strict):
+    type: Literal["text", "json_object", "json_schema"]
+    json_schema: dict[str, Any] | None = None
+
+
+class ContentPart(BaseModel):
+    """One part of a message's content; parts other than text have their own fields (`image_url`, ...)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(_Strict):
+    role: Literal["developer", "system", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+    name: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    tool_call_id: str | None = None
+    function_call: dict[str, Any] | None = None
+
+
+class _GenerationRequest(_Strict):
+    """Fields both generation routes take."""
+
+    model: str
+    n: Annotated[int, Field(ge=1, le=128)] | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    top_p: Annotated[float, Field(ge=0, le=1)] | None = None
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    stream: bool | None = None
+    stream_options: StreamOptions | None = None
+    presence_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
+    frequency_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
+    logit_bias: dict[int, Annotated[float, Field(ge=-100, le=100)]] | None = None
+    """Token id -> bias (JSON object keys are the ids as strings)."""
+    user: str | None = None
+
+    @field_validator("stop")
+    @classmethod
+    def _stop_strings(cls, value: str | list[str] | None) -> str | list[str] | None:
+        strings = [value] if isinstance(value, str) else value or []
+        if len(strings) > MAX_STOP_STRINGS or any(not s for s in strings):
+            raise ValueError(f"stop takes a string or a list of up to {MAX_STOP_STRINGS} non-empty strings")
+        return value
+
+    @property
+    def stop_strings(self) -> list[str]:
+        return [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
+
+
+class CompletionRequest(_GenerationRequest):
+    prompt: str | list[str] | list[int] | list[list[int]]
+    """Text, token ids, or a batch of either (one choice per prompt and n)."""
+    max_tokens: Annotated[int, Field(ge=0)] | None = None
+    echo: bool | None = None
+    suffix: str | None = None
+    best_of: Annotated[int, Field(ge=0, le=20)] | None = None
+    logprobs: Annotated[int, Field(ge=0, le=5)] | None = None
+
+
+class ChatCompletionRequest(_GenerationRequest):
+    messages: Annotated[list[ChatMessage], Field(min_length=1)]
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    """Deprecated by OpenAI in favour of `max_completion_tokens`; the same limit."""
+    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
+    logprobs: bool | None = None
+    top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
+    response_format: ResponseFormat | None = None
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    functions: list[dict[str, Any]] | None = None
+    function_call: str | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
+    metadata: dict[str, str] | None = None
+    store: bool | None = None
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class Timings(BaseModel):
+    """VELO's addition to the OpenAI shapes (clients ignore it): where the time went, summed over choices."""
+
+    prefill_ms: float
+    decode_ms: float
+    shards: list[str] = []
+
+
+def _none(value: object) -> bool:
+    return value is None
+
+
+class CompletionChoice(BaseModel):
+    index: int
+    text: str
+    logprobs: None = None
+    finish_reason: FinishReason | None
+    """None in every streamed chunk of the choice but its last."""
+
+
+class Completion(BaseModel):
+    """A completion, and (with `usage` None until the optional last chunk) each chunk of a streamed one."""
+
+    id: str
+    object: Literal["text_completion"] = "text_completion"
+    created: int
+    model: str
+    choices: list[CompletionChoice]
+    usage: Usage | None = None
+    velo: Timings | None = Field(None, exclude_if=_none)
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int
+    message: AssistantMessage
+    logprobs: None = None
+    finish_reason: FinishReason
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage
+    velo: Timings | None = Field(None, exclude_if=_none)
+
+
+class ChatDelta(BaseModel):
+    """What a chunk adds to the message: the role in a choice's first chunk, then content."""
+
+    role: Literal["assistant"] | None = Field(None, exclude_if=_none)
+    content: str | None = Field(None, exclude_if=_none)
+
+
+class ChatChunkChoice(BaseModel):
+    index: int
+    delta: ChatDelta
+    logprobs: None = None
+    finish_reason: FinishReason | None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    choices: list[ChatChunkChoice]
+    usage: Usage | None = None
+    """Only in the last chunk when `stream_options.include_usage`, whose `choices` is empty."""
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str = "velo"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+_REQUEST_MODELS: tuple[type[BaseModel], ...] = (CompletionRequest, ChatCompletionRequest, ChatMessage, ContentPart, StreamOptions, ResponseFormat)
+_FIELD_NAMES = frozenset(name for model in _REQUEST_MODELS for name in model.model_fields)
+
+
+def _param(loc: Sequence[str | int], unknown: bool = False) -> str | None:
+    """A pydantic error location as a request field path: ("body", "messages", 1, "role") -> "messages[1].role".
+
+    Union member tags ("list[int]") and dict keys are no fields and are left out, except the last part of
+    an `unknown` field's location, which is its name."""
+    parts = list(loc[1:] if loc and loc[0] == "body" else loc)
+    name = str(parts.pop()) if unknown and parts else None
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]" if path else ""
+        elif part in _FIELD_NAMES:
+            path = f"{path}.{part}" if path else part
+    if name is not None:
+        path = f"{path}.{name}" if path else name
+    return path or None
