@@ -46,6 +46,24 @@ class GreedyThresholdPolicy:
 
 
 @dataclass
+class RuleCloudPolicy:
+    """Serve from the cache iff the cache's learned hit rule accepts the best neighbour, else cloud: what a
+    deployment of VELO's cache alone does (a stronger baseline than any cosine threshold on look-alikes)."""
+
+    layout: ObservationLayout
+    name: str = "rule-cloud"
+
+    def __post_init__(self) -> None:
+        decision = self.layout.slices["decision"]
+        self._verdict = decision.stop - 1  # the decision block ends with (rule score, rule verdict)
+
+    def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int:
+        if action_mask[CACHE] and observation[self._verdict] > 0.5:
+            return CACHE
+        return CLOUD
+
+
+@dataclass
 class ConstantPolicy:
     """Always one action (falls back to cloud when it is masked): Greedy-LLM = always cloud, Edge-only."""
 
@@ -74,4 +92,4 @@ class OraclePolicy:
         return int(np.argmax(scores))
 
 
-BASELINES = ("random", "greedy-0.1", "greedy-0.3", "greedy-0.5", "greedy-llm", "edge-only", "oracle")
+BASELINES = ("random", "greedy-0.1", "greedy-0.3", "greedy-0.5", "greedy-llm", "edge-only", "rule-cloud", "oracle")

@@ -63,6 +63,9 @@ def summarize(records: Sequence[dict]) -> dict[str, float]:
     }
     for i, name in enumerate(ACTIONS):
         out[f"share_{name}"] = float((action == i).mean())
+    if records and "abandoned" in records[0]:  # velo_edge_v1
+        out["abandoned_rate"] = float(np.mean([r["abandoned"] for r in records]))
+        out["cloud_failed_rate"] = float(np.mean([r["cloud_failed"] for r in records]))
     return out
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from agents.baselines import BASELINES, ConstantPolicy, GreedyThresholdPolicy, OraclePolicy, RandomPolicy
+from agents.baselines import (
+    BASELINES, ConstantPolicy, GreedyThresholdPolicy, OraclePolicy, RandomPolicy, RuleCloudPolicy,
+)
 from agents.policy import Policy
 from envs.velo_edge_v0 import CLOUD, EDGE
 from velo.observation import ObservationLayout
@@ -20,6 +22,8 @@ def load_policy(spec: str, layout: ObservationLayout, seed: int = 0) -> Policy:
         return ConstantPolicy(EDGE, "edge-only")
     if spec == "oracle":
         return OraclePolicy()
+    if spec == "rule-cloud":
+        return RuleCloudPolicy(layout)
     if m := re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", spec):
         distance = float(m.group(1))
         if not 0.0 <= distance <= 2.0:

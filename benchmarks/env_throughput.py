@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None, help="prepared data directory (default $VELO_HOME/data)")
     parser.add_argument("--split", default="train", choices=("train", "test", "all"))
     parser.add_argument("--seed", type=int, default=0, help="episodes use seeds seed, seed+1, ...")
+    parser.add_argument("--scenario", default=None,
+                        help="measure velo_edge_v1 under this scenario (envs/scenarios.py); default: velo_edge_v0")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also run one episode of each policy under cProfile and print the top N functions")
     args = parser.parse_args()
@@ -80,9 +82,14 @@ def main() -> None:
         raise SystemExit(f"no prepared data in {data}; run `velo data prepare` (or pass --data)")
     t0 = time.perf_counter()
     try:
-        env = velo_edge_v0.parallel_env(
-            n_edges=args.edges, max_steps=args.steps, data_dir=data, split=None if args.split == "all" else args.split
-        )
+        config = dict(n_edges=args.edges, max_steps=args.steps, data_dir=data,
+                      split=None if args.split == "all" else args.split)
+        if args.scenario:
+            from envs import velo_edge_v1
+
+            env = velo_edge_v1.parallel_env(args.scenario, **config)
+        else:
+            env = velo_edge_v0.parallel_env(**config)
     except FileNotFoundError as exc:
         raise SystemExit(f"{exc}\n(the edge LLM profile is written by benchmarks/edge_llm_speed.py)") from None
     print(f"bank: {env.bank.n_items} items, {len(env.bank.texts)} texts ({time.perf_counter() - t0:.1f} s to load)",
@@ -106,7 +113,7 @@ def main() -> None:
             rates[name].append(n / seconds)
             print(f"run {repeat} {name}: {n / seconds:,.0f} agent-steps/s", file=sys.stderr)
 
-    print(f"\n`velo_edge_v0`, {args.edges} edges x {args.steps} steps, cache capacity {env.config.cache_capacity}, "
+    print(f"\n`{env.metadata['name']}`{f' ({args.scenario})' if args.scenario else ''}, {args.edges} edges x {args.steps} steps, cache capacity {env.config.cache_capacity}, "
           f"top-{env.config.top_v}; {args.repeats} timed episodes per policy; one thread; "
           f"Python {platform.python_version()} on {platform.machine()}\n")
     print("| policy | agent-steps/s (median) | min | max | µs per agent-step | first pass (median) | pairs featurized in it |")

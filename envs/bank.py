@@ -25,7 +25,7 @@ from velo.data import load_prepared
 from velo.embedding import load_embedder
 from velo.embedding.models import E5SmallEmbedder, USEMultilingualEmbedder
 from velo.llm.edge_answers import edge_answers_path, load_edge_answers
-from velo.paths import BUNDLED_CACHE_EVAL, velo_home
+from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
 BANK_VERSION = "velo.bank/2"
@@ -42,7 +42,8 @@ def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
     """Paraphrases keyed by the answer id of the question they reword.
 
     Reads the cache-evaluation format (`{"question", "expect": "hit", "target"}` lines, as bundled in
-    data/sample/cache_eval) and the shared paraphrase format (`{"message_id", "paraphrases": [...]}`).
+    data/sample/cache_eval), the shared paraphrase format (`{"message_id", "paraphrases": [...]}`) and the
+    team's rewordings (`{"id", "rewordings": [...]}`, data/rewordings).
     """
     out: dict[str, list[str]] = {}
     for path in paths:
@@ -52,6 +53,8 @@ def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
             row = json.loads(line)
             if "paraphrases" in row and "message_id" in row:
                 out.setdefault(row["message_id"], []).extend(row["paraphrases"])
+            elif "rewordings" in row and "id" in row:
+                out.setdefault(row["id"], []).extend(row["rewordings"])
             elif row.get("expect") == "hit" and row.get("target"):
                 out.setdefault(row["target"], []).append(row["question"])
             elif "expect" not in row:
@@ -60,7 +63,15 @@ def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
 
 
 def default_paraphrase_files() -> list[Path]:
+    """What `velo_edge_v0` rewords with: the bundled cache-evaluation paraphrases of the sample."""
     return sorted(BUNDLED_CACHE_EVAL.glob("*.queries.jsonl"))
+
+
+def all_paraphrase_files() -> list[Path]:
+    """Every paraphrase source there is (`velo_edge_v1`'s default): the bundled ones, the team's rewordings
+    (data/rewordings) and the shared oasst1 paraphrase set when `../shared` is present."""
+    shared = shared_paraphrases()
+    return default_paraphrase_files() + sorted(BUNDLED_REWORDINGS.glob("*.jsonl")) + ([shared] if shared.is_file() else [])
 
 
 @dataclass

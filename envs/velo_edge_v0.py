@@ -6,7 +6,7 @@
 | API | PettingZoo `ParallelEnv` |
 | agents | `edge_0 .. edge_{N-1}`, one scheduling agent per edge server |
 | action | `Discrete(4)`: 0 CACHE (serve the best cached answer), 1 EDGE (the edge's own LLM), 2 CLOUD, 3 CLOUD_CONTEXT (cloud, with the top cached neighbours as context) |
-| observation | `Dict(observation=Box(-inf, inf, (L,), float32), action_mask=Box(0, 1, (4,), int8))`, L = `ObservationLayout(dim, top_v).size` (452 for e5 and V=10); layout in `velo.observation` |
+| observation | `Dict(observation=Box(-inf, inf, (L,), float32), action_mask=Box(0, 1, (4,), int8))`, L = `ObservationLayout(dim, top_v).size` (462 for e5 and V=10); layout in `velo.observation` (`velo.obs/3`: v0 leaves the system block's rate-limit, failure, backhaul and request-length fields at their neutral values) |
 | state | `Box(-inf, inf, (N * L + 2,), float32)`: every agent's observation, then episode progress and cloud queue load |
 | reward | per agent, the satisfaction of its request: `w_q * quality + w_l / (1 + latency_ms / half_ms) - w_c * cost / cost_ref` (`velo.satisfaction`) |
 
@@ -23,21 +23,53 @@ its agent picks an action. Requests are then served in arrival order:
   their answer is the reference (quality 1) and costs tokens; CLOUD_CONTEXT sends `context_neighbours`
   cached Q/A pairs along and generates less when a cached answer is reusable; masked when no neighbour.
 LLM answers are written back into the edge's cache when they complete (capacity, eviction, TTL apply).
-A masked action falls back to CLOUD and is flagged in `infos[agent]["invalid_action"]`.
+A masked action (in range, but 0 in the agent's `action_mask`) is not an error: the request is served by
+CLOUD and flagged in `infos[agent]["outcome"]["invalid_action"]` (`agents.evaluation` counts them).
 
 Arguments: see `EdgeEnvConfig` (n_edges, max_steps, top_v, data_dir, split, workload, cache, queue and
 profile settings, satisfaction weights). Same seed, same episode.
 
-Version history: v0 (this) -- first release.
+Input contract: `step`, `reset` and the constructor check every input before anything changes, so a rejected
+call leaves the episode exactly as it was (retrying it serves no request twice). Errors are `ValueError` (a
+wrong value) or `TypeError` (a wrong type) and name the agent or field and what is allowed:
+
+| call | accepted | raises |
+|---|---|---|
+| `step(actions)` | a mapping with exactly the live agents (`env.agents`) as keys; each action an integer in 0..3: `int`, numpy integer scalar or 0-d integer array (what `operator.index` takes), not `bool` | missing, unknown or extra agents, actions out of range: `ValueError`; a non-mapping, `bool`, float (even 2.0), `None`, `str`, an array of another shape: `TypeError` |
+| `step`, `action_outcomes` | while an episode runs | before the first `reset` or after the last step: `ResetNeeded` (a `ValueError`; also gymnasium's `ResetNeeded`) |
+| `action_outcomes(agent)` | a live agent | any other name: `ValueError` |
+| `reset(seed, options)` | `seed`: `None` or an integer >= 0, of any size (numpy's `SeedSequence` takes them all); `options`: `None` or a mapping | a negative seed: `ValueError`; a seed that is no integer (`bool`, float, `str`, sequence): `TypeError`; `options` no mapping: `TypeError` |
+| `parallel_env(**config)`, `with_config` | `EdgeEnvConfig` fields (`workload`, `weights` may be dicts) | unknown names: `TypeError` listing the allowed ones; values out of range or of the wrong type: see `EdgeEnvConfig.__post_init__` |
+
+The environment reads no reset options: keys in `options` are ignored with a `UserWarning` naming them, not
+rejected, because PettingZoo's `parallel_api_test` calls `reset(seed=0, options={"options": 1})`.
+
+Version history:
+* v0 -- first release.
+* v0, input checks (behaviour on valid input unchanged, so the id stays v0): invalid calls raise before any
+  state changes. Before, a missing agent raised `KeyError` after the agents ahead of it in arrival order were
+  served; an out-of-range action (-1, 7) was served by CLOUD and flagged like a masked one, and now raises
+  `ValueError`; other types were cast with `int()` (2.7 became 2, "2" 2, True 1, `array([2])` 2), and now
+  raise `TypeError`; `step` before `reset` raised `AttributeError` and `step` after the episode ended was
+  silently accepted, both now raise `ResetNeeded`; seeds other than a non-negative integer or `None`
+  (sequences, generators) and non-mapping options are rejected; the configuration is checked field by field
+  at construction (cache size, eviction, TTL, split, arrival rates per edge, profiles), where some errors
+  used to surface only at `reset`, after it had started changing the episode, or deep inside `step`.
 """
 
 from __future__ import annotations
 
 import functools
 import heapq
-from dataclasses import dataclass, field, replace
+import math
+import numbers
+import operator
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+import gymnasium.error
 import numpy as np
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
@@ -45,6 +77,7 @@ from pettingzoo import ParallelEnv
 from envs.bank import ANSWER_FEATURES, RequestBank, build_bank, pair_features, save_pair_features
 from envs.workload import Stream, WorkloadConfig, generate
 from velo.cache.memory_cache import MemoryCache, MemoryCacheConfig
+from velo.data.prepare import SPLITS
 from velo.latency import CloudProfile, EdgeLLMProfile, load_cache_profile, load_cloud_profile, load_edge_profile
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.paths import prepared_dir
@@ -54,6 +87,8 @@ from velo.types import LANGUAGES, HitFeatures
 CACHE, EDGE, CLOUD, CLOUD_CONTEXT = range(4)
 _MARGIN = HitFeatures.names().index("margin")
 ACTIONS = ("cache", "edge", "cloud", "cloud_context")
+_N_ACTIONS = len(ACTIONS)
+_ALLOWED_ACTIONS = "an integer in 0..3 (" + ", ".join(f"{i} {name}" for i, name in enumerate(ACTIONS)) + ")"
 ENV_ID = "velo_edge_v0"
 _MASKS = {
     (has_neighbours, edge_free): np.array([has_neighbours, edge_free, True, has_neighbours], dtype=np.int8)
@@ -90,19 +125,102 @@ class EdgeEnvConfig:
     weights: SatisfactionWeights = field(default_factory=SatisfactionWeights)
 
     def __post_init__(self) -> None:
-        if self.n_edges < 1 or self.max_steps < 1 or self.top_v < 1:
-            raise ValueError("n_edges, max_steps and top_v must be >= 1")
-        if self.edge_queue_capacity < 1:
-            raise ValueError("edge_queue_capacity must be >= 1")
+        # Checked before a bank is loaded (a typo fails in milliseconds) and never half-way through a reset.
+        for name in ("n_edges", "max_steps", "top_v", "cache_capacity", "edge_queue_capacity"):
+            object.__setattr__(self, name, _integer(name, getattr(self, name), minimum=1))
+        if self.split is not None and self.split not in SPLITS:
+            raise ValueError(f"split must be one of {', '.join(SPLITS)} or None (both), got {self.split!r}")
+        if self.ttl_s is not None:
+            _real("ttl_s", self.ttl_s, low=0.0, low_open=True)
+        _real("edge_quality_fallback", self.edge_quality_fallback, low=0.0, high=1.0)
+        if not isinstance(self.write_back_edge, (bool, np.bool_)):
+            raise TypeError(f"write_back_edge must be a bool, got {self.write_back_edge!r}")
+        for name, cls in (("workload", WorkloadConfig), ("weights", SatisfactionWeights),
+                          ("edge_profile", EdgeLLMProfile), ("cloud_profile", CloudProfile)):
+            value = getattr(self, name)
+            if not isinstance(value, cls) and not (value is None and name.endswith("_profile")):
+                alternative = " or None" if name.endswith("_profile") else " (or, via parallel_env, a dict of its fields)"
+                raise TypeError(f"{name} must be {cls.__name__}{alternative}, got {type(value).__name__}")
+        try:
+            self.workload.rates(self.n_edges)
+        except ValueError as exc:
+            raise ValueError(f"workload.arrival_rate_per_s: {exc} (give one rate, or one per edge)") from None
+        # The cache's own check names the evictions it knows.
+        MemoryCacheConfig(dim=1, capacity=self.cache_capacity, eviction=self.eviction, ttl_s=self.ttl_s,
+                          top_k=self.top_v)
+        for name in ("edge_profile", "cloud_profile"):
+            if getattr(self, name) is not None:
+                _check_profile(name, getattr(self, name))
+
+
+def _integer(name: str, value, minimum: int) -> int:
+    """`value` as an int (Python or numpy integer, not bool) >= minimum, else an error naming `name`."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got the bool {value!r}")
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r} ({type(value).__name__})") from None
+    if number < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {number}")
+    return number
+
+
+def _real(name: str, value, low: float, high: float | None = None, low_open: bool = False) -> None:
+    """Check that `value` is a real number (not bool, not NaN) in [low, high] (or (low, high] if `low_open`)."""
+    bounds = f"{'(' if low_open else '['}{low}, {high if high is not None else 'inf'}]"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in {bounds}, got {value!r} ({type(value).__name__})")
+    if math.isnan(value) or value < low or (low_open and value == low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be a number in {bounds}, got {value!r}")
+
+
+_POSITIVE_PROFILE_FIELDS = {"tokens_per_s", "uplink_bytes_per_s", "downlink_bytes_per_s"}
+"""Divisors of the cloud model: zero would divide by zero inside `step`."""
+
+
+def _check_profile(name: str, profile: EdgeLLMProfile | CloudProfile) -> None:
+    """The profile numbers the environment computes with (`velo.latency` does not check them itself)."""
+    for f in fields(profile):
+        value, label = getattr(profile, f.name), f"{name}.{f.name}"
+        if f.name in ("name", "model"):
+            continue
+        if f.name == "parallel_slots":  # the cloud's queue: with no slot, a CLOUD request could start nowhere
+            _integer(label, value, minimum=1)
+        elif f.name == "context_neighbours":
+            _integer(label, value, minimum=0)
+        else:
+            _real(label, value, low=0.0, high=1.0 if f.name == "context_reuse" else None,
+                  low_open=f.name in _POSITIVE_PROFILE_FIELDS)
+
+
+def _check_names(what: str, given: Mapping, cls: type) -> None:
+    allowed = [f.name for f in fields(cls)]
+    unknown = [k for k in given if k not in allowed]
+    if unknown:
+        raise TypeError(f"unknown {what} argument(s) {unknown}; allowed: {', '.join(allowed)}")
+
+
+def _config(changes: dict, base: EdgeEnvConfig | None = None) -> EdgeEnvConfig:
+    """`base` (or the defaults) with `changes`; `workload` and `weights` may be given as dicts."""
+    _check_names(ENV_ID, changes, EdgeEnvConfig)
+    for name, cls in (("workload", WorkloadConfig), ("weights", SatisfactionWeights)):
+        if isinstance(changes.get(name), Mapping):
+            _check_names(name, changes[name], cls)
+            changes[name] = cls(**changes[name])
+    return replace(base, **changes) if base is not None else EdgeEnvConfig(**changes)
 
 
 def parallel_env(bank: RequestBank | None = None, **config) -> VeloEdgeEnv:
-    """Build the environment; keyword arguments are `EdgeEnvConfig` fields (a `workload` may be a dict)."""
-    if isinstance(config.get("workload"), dict):
-        config["workload"] = WorkloadConfig(**config["workload"])
-    if isinstance(config.get("weights"), dict):
-        config["weights"] = SatisfactionWeights(**config["weights"])
-    return VeloEdgeEnv(EdgeEnvConfig(**config), bank)
+    """Build the environment; keyword arguments are `EdgeEnvConfig` fields (`workload`, `weights` may be dicts)."""
+    return VeloEdgeEnv(_config(config), bank)
+
+
+class ResetNeeded(gymnasium.error.ResetNeeded, ValueError):
+    """`step` or `action_outcomes` while no episode runs (before the first `reset`, or after the last step).
+
+    A `ValueError` like every other rejected input here, and gymnasium's `ResetNeeded`, which its
+    order-enforcing wrapper raises for the same mistake."""
 
 
 class VeloEdgeEnv(ParallelEnv):
@@ -121,6 +239,8 @@ class VeloEdgeEnv(ParallelEnv):
         self.layout = ObservationLayout(self.bank.dim, config.top_v)
         self.possible_agents = [f"edge_{i}" for i in range(config.n_edges)]
         self.agents: list[str] = []
+        self._live: frozenset[str] = frozenset()
+        """`agents` as a set: `step` compares the keys of its actions with it."""
         obs_box = spaces.Box(-np.inf, np.inf, (self.layout.size,), np.float32)
         mask_box = spaces.Box(0, 1, (len(ACTIONS),), np.int8)
         self._obs_space = spaces.Dict({"observation": obs_box, "action_mask": mask_box})
@@ -145,6 +265,10 @@ class VeloEdgeEnv(ParallelEnv):
 
     # ------------------------------------------------------------------ episode
     def reset(self, seed: int | None = None, options: dict | None = None):
+        if seed is not None:
+            seed = _integer("seed", seed, minimum=0)
+        if options is not None:
+            self._check_options(options)
         if seed is not None or self._np_random is None:
             self._np_random = np.random.default_rng(seed)
         save_pair_features(self.bank, min_new=1000)
@@ -168,7 +292,26 @@ class VeloEdgeEnv(ParallelEnv):
         self._current = [self._prepare(e) for e in range(cfg.n_edges)]
         obs = {a: self._observation(e) for e, a in enumerate(self.agents)}
         infos = {a: self._info(e) for e, a in enumerate(self.agents)}
+        self._live = frozenset(self.agents)
         return obs, infos
+
+    @staticmethod
+    def _check_options(options) -> None:
+        if not isinstance(options, Mapping):
+            raise TypeError(f"options must be None or a mapping, got {type(options).__name__}")
+        if options:
+            warnings.warn(f"{ENV_ID} reads no reset options; ignored: {sorted(map(str, options))}", stacklevel=3)
+
+    def _require_episode(self, call: str) -> None:
+        """Raise `ResetNeeded` unless an episode runs."""
+        if self.agents:
+            return
+        if self._np_random is None:
+            raise ResetNeeded(f"{call} before reset(): call reset() first")
+        raise ResetNeeded(
+            f"{call} after the episode ended (every agent truncated after max_steps={self.config.max_steps}); "
+            "call reset() to start the next one"
+        )
 
     def _key(self, item: int) -> int:
         return self._key_of_item[item]
@@ -242,34 +385,15 @@ class VeloEdgeEnv(ParallelEnv):
         out = {"action": action, "hit_correct": None, "cost_usd": 0.0}
         if action == CACHE:
             slot = int(cur["slots"][0])
-            served, from_edge = divmod(int(cache.answer[slot]), 2)
-            vec = bank.edge_answer_vecs[served] if from_edge else bank.answer_vecs[served]
-            right = served == item
-            out.update(latency_ms=lookup, hit_correct=right,
-                       quality=float(bank.edge_quality[item]) if right and from_edge
-                       else answer_quality(float(vec @ bank.answer_vecs[item]), bank.quality_floor))
+            right, quality = self._cached_answer(e, slot)
+            out.update(latency_ms=lookup, hit_correct=right, quality=quality)
             if commit:
                 cache.record_hit(slot, now / 1000.0)
         elif action == EDGE:
-            start = max(now + lookup, float(self.edge_free_ms[e]))
-            service = self.edge.service_ms(bank.question_tokens[item], bank.edge_tokens[item])
-            done = start + service
+            _, done = self._edge_job(e, now + lookup, commit)
             out.update(latency_ms=done - now, quality=float(bank.edge_quality[item]))
-            if commit:
-                self.edge_free_ms[e] = done
-                heapq.heappush(self.edge_jobs[e], done)
-                if self.config.write_back_edge:
-                    heapq.heappush(self.pending[e], (done, self._key(item), t, 2 * item + 1, 1))
         else:
-            prompt, output = float(bank.question_tokens[item]), float(bank.answer_tokens[item])
-            if action == CLOUD_CONTEXT:
-                n = min(self.cloud.context_neighbours, cur["slots"].size)
-                ctx_items = [int(cache.answer[s]) // 2 for s in cur["slots"][:n]]
-                prompt += float(sum(bank.question_tokens[j] + bank.answer_tokens[j] for j in ctx_items))
-                best = int(cache.answer[cur["slots"][0]])
-                best_vec = bank.edge_answer_vecs[best // 2] if best % 2 else bank.answer_vecs[best // 2]
-                reusable = answer_quality(float(best_vec @ bank.answer_vecs[item]), bank.quality_floor)
-                output = max(1.0, output * (1.0 - self.cloud.context_reuse * reusable))
+            prompt, output = self._cloud_tokens(e, action)
             rtt = max(0.0, self.cloud.rtt_ms + self.cloud.rtt_jitter_ms * self._jitter[e][self.step_index])
             net = self.cloud.network_ms(prompt, output) - self.cloud.rtt_ms + rtt
             arrive = now + lookup + net / 2
@@ -285,19 +409,64 @@ class VeloEdgeEnv(ParallelEnv):
         out["satisfaction"] = satisfaction(out["quality"], out["latency_ms"], out["cost_usd"], self.config.weights)
         return out
 
+    def _cached_answer(self, e: int, slot: int) -> tuple[bool, float]:
+        """Whether cache slot `slot` of edge e answers its current request's item, and the answer's quality
+        (an edge-written answer to the right item has the edge answer's quality)."""
+        bank, item = self.bank, self._current[e]["item"]
+        served, from_edge = divmod(int(self.caches[e].answer[slot]), 2)
+        vec = bank.edge_answer_vecs[served] if from_edge else bank.answer_vecs[served]
+        right = served == item
+        if right and from_edge:
+            return True, float(bank.edge_quality[item])
+        return right, answer_quality(float(vec @ bank.answer_vecs[item]), bank.quality_floor)
+
+    def _edge_job(self, e: int, ready_ms: float, commit: bool) -> tuple[float, float]:
+        """(start, done) in ms of edge e's LLM answering its current request, handed over at `ready_ms`;
+        with `commit`, the job is queued and its answer written back when done."""
+        cur = self._current[e]
+        item = cur["item"]
+        start = max(ready_ms, float(self.edge_free_ms[e]))
+        done = start + self.edge.service_ms(self.bank.question_tokens[item], self.bank.edge_tokens[item])
+        if commit:
+            self.edge_free_ms[e] = done
+            heapq.heappush(self.edge_jobs[e], done)
+            if self.config.write_back_edge:
+                heapq.heappush(self.pending[e], (done, self._key(item), cur["t"], 2 * item + 1, 1))
+        return start, done
+
+    def _cloud_tokens(self, e: int, action: int) -> tuple[float, float]:
+        """(prompt, output) tokens of edge e's current request sent to the cloud with `action`: CLOUD_CONTEXT
+        adds the top cached Q/A pairs to the prompt and generates less when the best one is reusable."""
+        cur, bank, cache = self._current[e], self.bank, self.caches[e]
+        item = cur["item"]
+        prompt, output = float(bank.question_tokens[item]), float(bank.answer_tokens[item])
+        if action == CLOUD_CONTEXT:
+            n = min(self.cloud.context_neighbours, cur["slots"].size)
+            ctx_items = [int(cache.answer[s]) // 2 for s in cur["slots"][:n]]
+            prompt += float(sum(bank.question_tokens[j] + bank.answer_tokens[j] for j in ctx_items))
+            best = int(cache.answer[cur["slots"][0]])
+            best_vec = bank.edge_answer_vecs[best // 2] if best % 2 else bank.answer_vecs[best // 2]
+            reusable = answer_quality(float(best_vec @ bank.answer_vecs[item]), bank.quality_floor)
+            output = max(1.0, output * (1.0 - self.cloud.context_reuse * reusable))
+        return prompt, output
+
     def action_outcomes(self, agent: str) -> np.ndarray:
         """Satisfaction each action would give the agent's current request (NaN where masked), without acting."""
+        if agent not in self._live:
+            self._require_episode("action_outcomes()")
+            raise ValueError(f"unknown agent {agent!r}; live agents: {', '.join(self.agents)}")
         e = self.possible_agents.index(agent)
         mask = self._current[e]["mask"]
         return np.array([self._outcome(e, a, commit=False)["satisfaction"] if mask[a] else np.nan for a in range(len(ACTIONS))])
 
     def step(self, actions: dict):
+        chosen = self._checked_actions(actions)
         rewards, infos = {}, {}
         order = sorted(range(len(self.agents)), key=lambda e: self._current[e]["now"])
         for e in order:
             agent = self.agents[e]
-            action = int(actions[agent])
-            invalid = not (0 <= action < len(ACTIONS)) or not self._current[e]["mask"][action]
+            action = chosen[e]
+            invalid = not self._current[e]["mask"][action]
             out = self._outcome(e, CLOUD if invalid else action, commit=True)
             rewards[agent] = float(out["satisfaction"])
             record = {"agent": agent, "step": self.step_index, "similar": self._similar[e][self.step_index],
@@ -311,12 +480,36 @@ class VeloEdgeEnv(ParallelEnv):
         if done:
             obs = {a: {"observation": np.zeros(self.layout.size, np.float32), "action_mask": np.zeros(4, np.int8)} for a in self.agents}
             self.agents = []
+            self._live = frozenset()
             return obs, rewards, terminations, truncations, infos
         self._current = [self._prepare(e) for e in range(len(self.agents))]
         obs = {a: self._observation(e) for e, a in enumerate(self.agents)}
         for e, a in enumerate(self.agents):
             infos[a].update(self._info(e))
         return obs, rewards, terminations, truncations, infos
+
+    def _checked_actions(self, actions) -> list[int]:
+        """The action of each live agent, in `agents` order, once all of them are valid; else raise, having
+        changed nothing. Runs every step: the common case (a dict of ints) costs a set compare and two type
+        checks per agent."""
+        if not self.agents:
+            self._require_episode("step()")
+        if type(actions) is not dict and not isinstance(actions, Mapping):
+            raise TypeError(f"step() takes a mapping from agent to action, got {type(actions).__name__}")
+        if actions.keys() != self._live:
+            missing = [a for a in self.agents if a not in actions]
+            extra = [k for k in actions if k not in self._live]
+            problems = ([f"no action for {', '.join(missing)}"] if missing else []) + (
+                [f"unknown agent(s) {extra}"] if extra else [])
+            raise ValueError(f"step() needs one action for each live agent ({', '.join(self.agents)}): "
+                             + "; ".join(problems))
+        chosen = []
+        for agent in self.agents:
+            action = actions[agent]
+            if type(action) is not int or not 0 <= action < _N_ACTIONS:
+                action = _checked_action(agent, action)
+            chosen.append(action)
+        return chosen
 
     def state(self) -> np.ndarray:
         if not self.agents:
@@ -331,4 +524,25 @@ class VeloEdgeEnv(ParallelEnv):
 
     def with_config(self, **changes) -> VeloEdgeEnv:
         """The same bank under another configuration (banks are costly to build)."""
-        return VeloEdgeEnv(replace(self.config, **changes), self.bank)
+        return VeloEdgeEnv(_config(changes, self.config), self.bank)
+
+
+def _checked_action(agent: str, action) -> int:
+    """The slow path of `step`'s check: anything but an in-range Python int (numpy integers come through here,
+    e.g. from `action_space(agent).sample()`, so they return before any message is built)."""
+    if not isinstance(action, (bool, np.bool_)):
+        try:
+            value = operator.index(action)
+        except TypeError:
+            pass
+        else:
+            if 0 <= value < _N_ACTIONS:
+                return value
+            raise ValueError(f"action of {agent} must be {_ALLOWED_ACTIONS}, got {value}")
+    if isinstance(action, np.ndarray):
+        got = f"an array of shape {action.shape} and dtype {action.dtype}"
+    elif isinstance(action, (bool, np.bool_)):
+        got = f"the bool {action!r}"
+    else:
+        got = f"{action!r} ({type(action).__name__})"
+    raise TypeError(f"action of {agent} must be {_ALLOWED_ACTIONS}, got {got}")

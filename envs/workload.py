@@ -6,15 +6,29 @@ probability `locality` one asked at the same edge, else at any edge; drawn by po
 verbatim with probability `p_exact_repeat` and otherwise as one of its paraphrases when it has any.
 Popularity is Zipf(`zipf_s`) over a seeded random ranking of the items. The whole stream is exogenous to
 the agents' actions, so it is drawn once at reset from the environment's generator.
+
+Options of `velo_edge_v1`'s scenarios (all off by default, and then the draws are exactly v0's):
+
+* `arrival="mmpp"`: bursty arrivals, a Markov-modulated Poisson process shared by all edges
+  (`envs.arrivals`), with the same long-run rate;
+* `reworded_only`: only items that have rewordings are ever repeated, and never verbatim when
+  `p_exact_repeat` is 0 (the papers' similar requests rephrase earlier questions);
+* `p_lookalike`: the share of new requests that are look-alikes: an item not asked yet whose question
+  is within cosine `lookalike_min_similarity` (e5) of an item already asked, but a different question
+  with its own reference answer (mined from the bank's nearest-text candidates);
+* `balance_languages`: popularity re-weighted so that each language is drawn equally often.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from envs.arrivals import mmpp_times, poisson_times, shared_clock_times
 from envs.bank import RequestBank
 
 
@@ -30,16 +44,62 @@ class WorkloadConfig:
     """Probability a similar request repeats something asked at the same edge."""
     arrival_rate_per_s: float | tuple[float, ...] = 0.5
     """Requests per second per edge (one number for all edges, or one per edge)."""
+    arrival: str = "poisson"
+    """`poisson`, or `mmpp` (bursts; see `envs.arrivals`)."""
+    clock: str = "independent"
+    """`independent` (each edge its own arrival process, v0) or `shared` (one clock; see `envs.arrivals`)."""
+    burst_rate_factor: float = 4.0
+    """MMPP: arrival rate in a burst relative to the calm phase."""
+    mean_calm_s: float = 120.0
+    """MMPP: mean length of a calm phase (s)."""
+    mean_burst_s: float = 30.0
+    """MMPP: mean length of a burst (s)."""
+    reworded_only: bool = False
+    """Repeat only items that have rewordings."""
+    p_lookalike: float = 0.0
+    """Share of new requests drawn as look-alikes of items already asked (where any is left)."""
+    lookalike_min_similarity: float = 0.88
+    """e5 cosine from which a different question counts as a look-alike."""
+    balance_languages: bool = False
+    """Draw each language equally often (popularity re-weighted within each language)."""
 
     def __post_init__(self) -> None:
+        if self.arrival not in ("poisson", "mmpp"):
+            raise ValueError(f"arrival must be 'poisson' or 'mmpp', got {self.arrival!r}")
+        if self.clock not in ("independent", "shared"):
+            raise ValueError(f"clock must be 'independent' or 'shared', got {self.clock!r}")
+        for name in ("reworded_only", "balance_languages"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}")
+        for name, low in (("burst_rate_factor", 1.0), ("mean_calm_s", 0.0), ("mean_burst_s", 0.0)):
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {value!r}")
+            if not (low <= value < math.inf) or (low == 0.0 and value == 0.0):
+                raise ValueError(f"{name} must be a finite number {'>= 1' if low else '> 0'}, got {value!r}")
+        for name in ("p_lookalike", "lookalike_min_similarity"):
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {value!r}")
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+        rates = self.arrival_rate_per_s
+        if isinstance(rates, np.ndarray):
+            rates = rates.ravel().tolist()
+        elif not isinstance(rates, (tuple, list)):
+            rates = [rates]
+        numbers_given = [(n, getattr(self, n)) for n in ("p_similar", "p_exact_repeat", "locality", "zipf_s")]
+        for name, value in numbers_given + [("arrival_rate_per_s", r) for r in rates]:
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+        # Written as `not inside` so that NaN, which compares False with everything, is rejected too.
         for name in ("p_similar", "p_exact_repeat", "locality"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
-        if self.zipf_s < 0:
-            raise ValueError(f"zipf_s must be >= 0, got {self.zipf_s}")
-        rates = np.atleast_1d(self.arrival_rate_per_s)
-        if (rates <= 0).any():
-            raise ValueError(f"arrival rates must be > 0, got {self.arrival_rate_per_s}")
+        if not 0.0 <= self.zipf_s < math.inf:
+            raise ValueError(f"zipf_s must be a finite number >= 0, got {self.zipf_s}")
+        if not rates or not all(0.0 < r < math.inf for r in rates):
+            raise ValueError(f"arrival_rate_per_s: arrival rates must be finite and > 0, got {self.arrival_rate_per_s}")
 
     def rates(self, n_edges: int) -> np.ndarray:
         rates = np.atleast_1d(np.asarray(self.arrival_rate_per_s, dtype=np.float64))
@@ -53,34 +113,75 @@ class WorkloadConfig:
 @dataclass(frozen=True)
 class Stream:
     """Per edge e and step k: the text asked, its arrival time (ms), whether it repeats an earlier item,
-    and the round-trip jitter drawn for it (so counterfactual outcomes are deterministic)."""
+    the round-trip jitter drawn for it (so counterfactual outcomes are deterministic), whether it is a
+    look-alike of an item asked before, and whether it arrived during a burst."""
 
     text: np.ndarray  # (E, K) int
     time_ms: np.ndarray  # (E, K) float
     similar: np.ndarray  # (E, K) bool
     jitter: np.ndarray  # (E, K) float in N(0, 1)
+    lookalike: np.ndarray | None = None  # (E, K) bool
+    burst: np.ndarray | None = None  # (E, K) bool
+
+
+def lookalikes(bank: RequestBank, min_similarity: float) -> list[list[int]]:
+    """Per item, the other items whose original question is within `min_similarity` (e5 cosine) of its own,
+    nearest first: the bank's candidate lists, which hold each text's nearest texts of the same language
+    and conversation context."""
+    originals = np.flatnonzero(bank.text_is_original)
+    out: list[list[int]] = [[] for _ in range(bank.n_items)]
+    for t in originals.tolist():
+        item = int(bank.text_item[t])
+        for c in bank.cand[t].tolist():
+            if c < 0 or not bank.text_is_original[c] or int(bank.text_item[c]) == item:
+                continue
+            if float(bank.text_vecs[t] @ bank.text_vecs[c]) >= min_similarity:
+                out[item].append(int(bank.text_item[c]))
+    return out
 
 
 def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, rng: np.random.Generator) -> Stream:
     rates = cfg.rates(n_edges)
-    gaps = rng.exponential(1000.0 / rates[:, None], size=(n_edges, steps))
-    times = np.cumsum(gaps, axis=1)
+    burst = None
+    mmpp = (cfg.burst_rate_factor, cfg.mean_calm_s, cfg.mean_burst_s) if cfg.arrival == "mmpp" else None
+    if cfg.clock == "shared":
+        times, burst = shared_clock_times(rates, steps, rng, mmpp)
+    elif mmpp is not None:
+        times, burst = mmpp_times(rates, steps, *mmpp, rng)
+    else:
+        times = poisson_times(rates, steps, rng)
     weights = np.empty(bank.n_items)
     weights[rng.permutation(bank.n_items)] = 1.0 / np.arange(1, bank.n_items + 1) ** cfg.zipf_s
+    if cfg.balance_languages:
+        totals = np.bincount(bank.item_lang, weights=weights)
+        weights = weights / totals[bank.item_lang]
     # Items in order of first appearance: weighted sampling without replacement (Efraimidis-Spirakis).
     first_seen = np.argsort(-(np.log(weights) + rng.gumbel(size=bank.n_items)))
     originals = {int(bank.text_item[t]): int(t) for t in np.flatnonzero(bank.text_is_original)}
     paraphrases = {i: bank.paraphrases_of(i) for i in range(bank.n_items)}
+    repeatable = [not cfg.reworded_only or paraphrases[i].size > 0 for i in range(bank.n_items)]
+    near = lookalikes(bank, cfg.lookalike_min_similarity) if cfg.p_lookalike > 0 else None
 
     text = np.zeros((n_edges, steps), dtype=np.int64)
     similar = np.zeros((n_edges, steps), dtype=bool)
+    lookalike = np.zeros((n_edges, steps), dtype=bool)
     order = np.argsort(times, axis=None, kind="stable")
     everywhere, here = _Pool(weights), [_Pool(weights) for _ in range(n_edges)]
+    asked: set[int] = set()
+    candidates: list[int] = []
+    """Look-alikes of asked items not asked yet (may hold items asked since: skipped when drawn)."""
     next_new = 0
     u = rng.random((n_edges * steps, 4))
+    u_look = rng.random(n_edges * steps) if near is not None else None
     for n, flat in enumerate(order):
         e, k = divmod(int(flat), steps)
-        if len(everywhere) and (u[n, 0] < cfg.p_similar or next_new >= bank.n_items):
+        exhausted = len(asked) >= bank.n_items
+        if exhausted and not len(everywhere):  # nothing new left and nothing reworded: repeat verbatim
+            everywhere, here = _Pool(weights), [_Pool(weights) for _ in range(n_edges)]
+            for i in asked:
+                everywhere.add(i)
+            repeatable = [True] * bank.n_items
+        if len(everywhere) and (u[n, 0] < cfg.p_similar or exhausted):
             pool = here[e] if len(here[e]) and u[n, 1] < cfg.locality else everywhere
             item = pool.draw(u[n, 2])
             para = paraphrases[item]
@@ -90,12 +191,26 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
                 text[e, k] = originals[item]
             similar[e, k] = True
         else:
-            item = int(first_seen[next_new])
-            next_new += 1
-            everywhere.add(item)
+            item = -1
+            if u_look is not None and u_look[n] < cfg.p_lookalike:
+                while candidates and item < 0:
+                    pick = candidates.pop(int(u[n, 2] * len(candidates)) % len(candidates))
+                    item = -1 if pick in asked else pick
+                lookalike[e, k] = item >= 0
+            if item < 0:
+                while int(first_seen[next_new]) in asked:
+                    next_new += 1
+                item = int(first_seen[next_new])
+                next_new += 1
+            asked.add(item)
+            if repeatable[item]:
+                everywhere.add(item)
+            if near is not None:
+                candidates += [j for j in near[item] if j not in asked]
             text[e, k] = originals[item]
-        here[e].add(item)
-    return Stream(text, times, similar, rng.standard_normal((n_edges, steps)))
+        if repeatable[item]:
+            here[e].add(item)
+    return Stream(text, times, similar, rng.standard_normal((n_edges, steps)), lookalike, burst)
 
 
 class _Pool:

@@ -13,7 +13,11 @@ Layout of the flat float32 vector (`ObservationLayout` gives the slices):
 | follow_up | 1 | 1.0 if the request continues a conversation |
 | neighbours | V x 4 | per top-V search result, best first: similarity, present (0/1), written by the edge LLM (0/1), log1p(hit count) / 5 |
 | decision | F + 2 | the hit-decision features of the best neighbour (`HitFeatures` order), the rule's score, its verdict (0/1) |
-| system | 4 | edge LLM queue length / queue capacity, edge LLM wait (s) / 10, recent cloud latency (s) / 10, cache fill ratio |
+| system | 12 | edge LLM queue length / queue capacity, edge LLM wait (s) / 10, recent cloud latency (s) / 10, cache fill ratio, recent cloud failures (EMA of 0/1 per cloud call), recent rate-limit refusals (EMA of 0/1 per attempt), the cloud API's remaining-requests share at the last response, this edge's cloud calls in flight / 10, the backhaul state at the last probe (one-hot good / degraded / down), request tokens / 1000 |
+
+Everything in `system` is what an edge server observes itself: its queues, the answers and errors of its
+own cloud calls (latency, 429s, timeouts), the API's rate-limit headers (`x-ratelimit-remaining-requests`),
+and a periodic probe of its uplink; nothing only a simulator knows.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ import numpy as np
 
 from velo.types import LANGUAGES, HitFeatures
 
-OBS_VERSION = "velo.obs/2"
-"""2: the decision block gained the `symbol_swap` and `role_swap` hit features."""
+OBS_VERSION = "velo.obs/3"
+"""2: the decision block gained the `symbol_swap` and `role_swap` hit features. 3: the system block gained
+cloud failures, rate-limit state, cloud calls in flight, the backhaul probe and the request's length."""
 NEIGHBOUR_FIELDS = 4
-SYSTEM_FIELDS = 4
+SYSTEM_FIELDS = 12
 N_FEATURES = len(HitFeatures.names())
 LANG_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}
 
@@ -80,6 +85,18 @@ class SystemLoad(NamedTuple):
     edge_wait_ms: float
     cloud_latency_ms: float
     cache_fill: float
+    cloud_failures: float = 0.0
+    """EMA (weight 0.2) of 1 per failed cloud call (timeouts, refusals after the last retry), 0 per success."""
+    rate_limited: float = 0.0
+    """EMA (weight 0.2) of 1 per cloud attempt refused with 429, 0 per accepted attempt."""
+    rate_limit_remaining: float = 1.0
+    """Share of the API's request budget left at this edge's last cloud response (1.0 without a limit)."""
+    cloud_inflight: int = 0
+    """This edge's cloud calls not answered yet."""
+    link_state: int = 0
+    """Backhaul state at the last probe: 0 good, 1 degraded, 2 down."""
+    request_tokens: float = 0.0
+    """Prompt tokens of the request (question and conversation context)."""
 
 
 def encode_observation(
@@ -116,11 +133,23 @@ def encode_observation(
         d = o["decision"]
         obs[d : d + N_FEATURES] = features
         obs[d + N_FEATURES : d + N_FEATURES + 2] = (rule_score, float(rule_hit))
-    y = o["system"]
-    obs[y : y + SYSTEM_FIELDS] = (
+    encode_system(load, obs[o["system"] : o["system"] + SYSTEM_FIELDS])
+    return obs
+
+
+def encode_system(load: SystemLoad, out: np.ndarray) -> np.ndarray:
+    """Fill the `system` block (SYSTEM_FIELDS floats) from the edge server's load."""
+    out[:8] = (
         load.edge_queue / max(1, load.edge_queue_capacity),
         load.edge_wait_ms / 10_000.0,
         load.cloud_latency_ms / 10_000.0,
         load.cache_fill,
+        load.cloud_failures,
+        load.rate_limited,
+        load.rate_limit_remaining,
+        load.cloud_inflight / 10.0,
     )
-    return obs
+    out[8:11] = 0.0
+    out[8 + load.link_state] = 1.0
+    out[11] = load.request_tokens / 1000.0
+    return out

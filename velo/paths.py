@@ -12,6 +12,24 @@ BUNDLED_OASST1 = BUNDLED_DATA / "sample" / "oasst1"
 BUNDLED_CACHE_EVAL = BUNDLED_DATA / "sample" / "cache_eval"
 BUNDLED_EDGE_ANSWERS = BUNDLED_DATA / "sample" / "edge_answers.jsonl"
 """SmolLM2-135M-Instruct's answers to the sample's questions, made by `velo data edge-answers` on it."""
+SHIPPED_EDGE_ANSWERS = BUNDLED_DATA / "edge_answers"
+"""SmolLM2-135M-Instruct's answers to other data's questions (`*.jsonl`, keyed by pair id, answers only: the
+questions stay outside the repository), e.g. `oasst1_validation.jsonl` for the subsets in ../shared/data/oasst1."""
+
+
+BUNDLED_REWORDINGS = BUNDLED_DATA / "rewordings"
+"""Team-written rewordings (`{"id", "lang", "rewordings": [...]}` per line, keyed by pair id; our own text,
+the questions they reword stay outside the repository): the similar requests of the environment's scenarios."""
+
+
+def shared_dir() -> Path:
+    """The team's shared data beside the repository (`../shared`), or `$VELO_SHARED`; may not exist."""
+    return Path(os.environ.get("VELO_SHARED", REPO_ROOT.parent / "shared")).resolve()
+
+
+def shared_paraphrases() -> Path:
+    """The shared oasst1 paraphrase set (questions, paraphrases, hard negatives); may not exist."""
+    return shared_dir() / "data" / "paraphrases" / "oasst1_paraphrases.jsonl"
 
 
 def velo_home() -> Path:

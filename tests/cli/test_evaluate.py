@@ -80,3 +80,23 @@ def test_bad_policy_name(prepared_sample: Path) -> None:
 def test_bad_policy_name_is_one_line(prepared_sample: Path) -> None:
     result = bad_policy(prepared_sample)
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_scenario_report_has_baselines_oracle_headroom_and_workload(prepared_sample: Path, tmp_path: Path) -> None:
+    result = evaluate(prepared_sample, "--scenario", "calm", "--json", "--plots", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["calm"]
+    assert set(report["policies"]) == {*POLICIES, "greedy-best"}
+    assert report["greedy_best_distance"] in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
+    for metric in ("satisfaction", "satisfaction_similar", "satisfaction_new"):
+        h = report["headroom"][metric]
+        best = max(v[metric] for k, v in report["policies"].items() if k != "oracle")
+        assert h["best"] == pytest.approx(best) and h["oracle"] == report["policies"]["oracle"][metric]
+        assert h["headroom"] == pytest.approx((h["oracle"] - best) / abs(best))
+    assert 0.0 <= report["workload"]["verbatim_share_of_similar"] <= 1.0
+    assert (tmp_path / "calm" / "satisfaction.png").is_file()
+
+
+def test_unknown_scenario_is_named(prepared_sample: Path) -> None:
+    result = evaluate(prepared_sample, "--scenario", "stormy")
+    assert result.exit_code != 0 and "unknown scenario 'stormy'" in result.output

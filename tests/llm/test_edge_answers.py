@@ -14,11 +14,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import velo.data  # noqa: E402
 from velo.cli.main import app  # noqa: E402
 from velo.llm.edge_answers import (  # noqa: E402
+    EdgeAnswer,
     EdgeAnswersError,
     answer_pair,
     chat_messages,
     edge_answers_path,
-    install_bundled_edge_answers,
+    generate_edge_answers,
+    install_shipped_edge_answers,
     load_edge_answers,
     plan_edge_answers,
 )
@@ -51,17 +53,17 @@ def flat(output: str) -> str:
 
 
 def test_answers_are_written_resumed_and_repaired(llm_home: Path, prepared: Path) -> None:
-    args = ("--data", str(prepared), "--limit", "2", "--max-new-tokens", "8")
+    args = ("--data", str(prepared), "--limit", "2", "--max-new-tokens", "8", "--batch-size", "1")
     first = run(*args)
     assert first.exit_code == 0, first.output
     path = prepared / "edge_answers.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     pairs = velo.data.load_prepared(prepared)[:2]
-    assert [r["id"] for r in records] == [p.id for p in pairs]
+    assert sorted(r["id"] for r in records) == sorted(p.id for p in pairs)
     for record in records:
-        assert set(record) == {"id", "answer", "prompt_tokens", "output_tokens", "prefill_ms", "decode_ms", "model"}
-        assert record["model"] == SMOLLM2_NAME and record["answer"]
+        assert set(record) == {"id", "answer", "prompt_tokens", "output_tokens", "prefill_ms", "decode_ms", "model", "batch_size"}
+        assert record["model"] == SMOLLM2_NAME and record["answer"] and record["batch_size"] == 1
         assert record["prompt_tokens"] > 0 and 0 < record["output_tokens"] <= 8
         assert record["prefill_ms"] > 0 and record["decode_ms"] > 0
 
@@ -135,6 +137,28 @@ def test_long_conversations_are_cut_to_the_context_window(llm_home: Path) -> Non
         answer_pair(short, follow_up, max_new_tokens=60)
 
 
+def test_batched_answers_resume_after_an_interruption(llm_home: Path, prepared: Path) -> None:
+    llm = load_local_llm()
+    plan = plan_edge_answers(prepared, split="test", limit=5, model=llm.name)
+    lengths = {p.id: len(llm.prompt_ids(chat_messages(p))) for p in plan.todo}
+    answers = generate_edge_answers(llm, plan, max_new_tokens=6, batch_size=2)
+    first = [next(answers), next(answers)]
+    answers.close()  # interrupted after the first batch: its answers are on disk, nothing else
+    assert lengths[first[0].id] <= lengths[first[1].id] <= min(v for k, v in lengths.items() if k not in {a.id for a in first})
+    assert {a.batch_size for a in first} == {2}
+    path = edge_answers_path(prepared)
+    assert set(load_edge_answers(prepared)) == {a.id for a in first}
+    on_disk = path.read_bytes()
+
+    resumed = plan_edge_answers(prepared, split="test", limit=5, model=llm.name)
+    assert resumed.done == 2 and {p.id for p in resumed.todo} == set(lengths) - {a.id for a in first}
+    rest = list(generate_edge_answers(llm, resumed, max_new_tokens=6, batch_size=2))
+    assert [a.batch_size for a in rest] == [2, 2, 1]  # two left in a batch, the last one alone
+    assert path.read_bytes().startswith(on_disk)
+    assert set(load_edge_answers(prepared)) == set(lengths)
+    assert plan_edge_answers(prepared, split="test", limit=5).todo == ()
+
+
 def test_the_sample_ships_with_the_edge_llms_answers_to_every_question(tmp_path: Path) -> None:
     out = tmp_path / "data"
     result = CliRunner().invoke(app, ["data", "prepare", "--out", str(out)])
@@ -144,9 +168,50 @@ def test_the_sample_ships_with_the_edge_llms_answers_to_every_question(tmp_path:
     assert set(answers) == {pair.id for pair in pairs}
     assert {answer.model for answer in answers.values()} == {SMOLLM2_NAME}
     assert all(answer.answer.strip() and answer.output_tokens > 0 for answer in answers.values())
-    assert f"edge LLM answers to {len(pairs)} sample" in flat(result.output)
+    assert f"edge LLM answers to {len(pairs)} prepared" in flat(result.output)
 
     kept = edge_answers_path(out).read_text(encoding="utf-8").splitlines()[:3]
     edge_answers_path(out).write_text("\n".join(kept) + "\n", encoding="utf-8")
-    assert install_bundled_edge_answers(out) == 0, "answers already there are kept"
-    assert len(load_edge_answers(out)) == 3
+    assert install_shipped_edge_answers(out) == len(pairs) - 3, "the answers missing are added"
+    assert edge_answers_path(out).read_text(encoding="utf-8").splitlines()[:3] == kept
+    assert set(load_edge_answers(out)) == {pair.id for pair in pairs}
+    assert install_shipped_edge_answers(out) == 0
+
+
+def shipped_file(path: Path, answers: list[EdgeAnswer]) -> Path:
+    path.write_text("".join(answer.to_json() + "\n" for answer in answers), encoding="utf-8")
+    return path
+
+
+def answer_to(pair_id: str, text: str, model: str = SMOLLM2_NAME) -> EdgeAnswer:
+    return EdgeAnswer(pair_id, text, 10, 3, 5.0, 20.0, model, batch_size=8)
+
+
+def test_shipped_answers_are_installed_for_the_prepared_ids_of_any_source(tmp_path: Path, prepared: Path) -> None:
+    pairs = velo.data.load_prepared(prepared)
+    shipped = [
+        shipped_file(tmp_path / "a.jsonl", [answer_to(pairs[0].id, "first"), answer_to("not-prepared", "x")]),
+        shipped_file(tmp_path / "b.jsonl", [answer_to(pairs[1].id, "second"), answer_to(pairs[0].id, "later copy")]),
+    ]
+    assert install_shipped_edge_answers(prepared, shipped) == 2
+    installed = load_edge_answers(prepared)
+    assert {key: a.answer for key, a in installed.items()} == {pairs[0].id: "first", pairs[1].id: "second"}
+    assert installed[pairs[0].id].batch_size == 8
+
+    # an existing file is never overwritten: what it lacks is appended, after a cut-short last line is dropped
+    path = edge_answers_path(prepared)
+    own = answer_to(pairs[0].id, "generated here").to_json() + "\n"
+    path.write_text(own + answer_to(pairs[2].id, "cut").to_json()[:20], encoding="utf-8")
+    assert install_shipped_edge_answers(prepared, shipped) == 1
+    assert path.read_text(encoding="utf-8").startswith(own)
+    assert {key: a.answer for key, a in load_edge_answers(prepared).items()} == {pairs[0].id: "generated here", pairs[1].id: "second"}
+
+    path.write_text(answer_to(pairs[2].id, "other", model="other-llm").to_json() + "\n", encoding="utf-8")
+    before = path.read_bytes()
+    assert install_shipped_edge_answers(prepared, shipped) == 0, "one file holds one model's answers"
+    assert path.read_bytes() == before
+
+
+def test_old_records_without_batch_size_read_as_one_by_one() -> None:
+    record = {"id": "y", "answer": "a", "prompt_tokens": 1, "output_tokens": 1, "prefill_ms": 1, "decode_ms": 1, "model": "m"}
+    assert EdgeAnswer.from_dict(record).batch_size == 1

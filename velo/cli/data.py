@@ -57,12 +57,11 @@ def prepare_command(
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.manifest.dropped.items() if count)
     console.print(f"read {len(result.manifest.sources)} file(s); dropped pairs: {dropped or 'none'}")
     console.print(f"wrote train.jsonl, test.jsonl and manifest.json to {escape(str(result.out_dir))}")
-    if not sources:
-        from velo.llm.edge_answers import install_bundled_edge_answers
+    from velo.llm.edge_answers import install_shipped_edge_answers
 
-        installed = install_bundled_edge_answers(result.out_dir)
-        if installed:
-            console.print(f"installed the bundled edge LLM answers to {installed} sample question(s)")
+    installed = install_shipped_edge_answers(result.out_dir)
+    if installed:
+        console.print(f"installed the shipped edge LLM answers to {installed} prepared question(s)")
 
 
 def _counts_table(result: PreparedData) -> Table:
@@ -91,6 +90,9 @@ def edge_answers_command(
     threads: Annotated[
         int, typer.Option(min=1, help="torch threads; 1 by default, leaving the other core to the rest of the machine (2 decode ~28% faster when it is idle: velo/profiles/edge_llm.json)")
     ] = 1,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="questions answered together (shortest prompts first); 1 records single-request latencies")
+    ] = 8,
 ) -> None:
     """Answer every prepared question with the edge LLM (with its conversation) into edge_answers.jsonl; resumable."""
     import time
@@ -115,16 +117,26 @@ def edge_answers_command(
     console.print(f"loaded {escape(llm.name)} in {time.perf_counter() - started:.1f} s")
     import torch
 
-    tokens = 0
+    tokens = answered = capped = 0
     columns = (TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
+    started = time.perf_counter()
     try:
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("answers", total=len(plan.todo))
-            for answer in generate_edge_answers(llm, plan, max_new_tokens=max_new_tokens):
+            for answer in generate_edge_answers(llm, plan, max_new_tokens=max_new_tokens, batch_size=batch_size):
                 tokens += answer.output_tokens
+                answered += 1
+                capped += answer.output_tokens >= max_new_tokens
                 progress.advance(task)
+                if not console.is_terminal and (answered % batch_size == 0 or answered == len(plan.todo)):
+                    # a log file gets no live bar: one line per batch says how far it got
+                    console.print(f"{answered}/{len(plan.todo)} answered in {time.perf_counter() - started:.0f} s")
     finally:
         torch.set_num_threads(previous_threads)  # commands also run in-process (tests, the demo)
-    console.print(f"wrote {len(plan.todo)} answer(s) ({tokens} tokens) to {escape(str(plan.path))}")
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"wrote {answered} answer(s) ({tokens} tokens, {capped} at the --max-new-tokens cap) to {escape(str(plan.path))} "
+        f"in {elapsed:.0f} s ({answered / elapsed:.3f} answers/s, batch size {batch_size})"
+    )

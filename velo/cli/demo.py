@@ -48,10 +48,9 @@ def demo(
     home = velo_home()
     console.rule("1. prepare oasst1 question/answer pairs")
     prepared = prepare(source or None, home / "data")
-    if not source:
-        from velo.llm.edge_answers import install_bundled_edge_answers
+    from velo.llm.edge_answers import install_shipped_edge_answers
 
-        install_bundled_edge_answers(home / "data")
+    install_shipped_edge_answers(home / "data")
     for lang, per_split in prepared.manifest.counts.items():
         console.print(f"  {lang}: {per_split['train']} train / {per_split['test']} test")
 

@@ -34,8 +34,15 @@ def evaluate(
         Path | None,
         typer.Option(help="EDGE latency profile JSON (e.g. from `velo shard edge-profile`); default: the measured single device."),
     ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="Run velo_edge_v1 under a named scenario (calm, paper, burst, flaky-backhaul, lookalike, "
+                          "multilingual-edge) or `all`, with the headroom report; default: velo_edge_v0."),
+    ] = None,
 ) -> None:
     """Run every policy for N episodes and report satisfaction, latency, hits and action shares."""
+    if scenario is not None:
+        return _evaluate_scenarios(scenario, policies, episodes, seed, as_json, plots, steps, data, split, edge_profile)
     from agents.evaluation import markdown_table, plot, run_episodes, summarize
     from agents.registry import load_policy
     from envs import velo_edge_v0
@@ -71,3 +78,45 @@ def evaluate(
     if plots is not None:
         for path in plot(results, plots):
             console.print(f"wrote {path}")
+
+
+def _evaluate_scenarios(
+    scenario: str, policies: str, episodes: int, seed: int, as_json: bool, plots: Path | None, steps: int,
+    data: Path | None, split: str, edge_profile: Path | None,
+) -> None:
+    """`velo evaluate --scenario`: per scenario, every baseline, the tuned Greedy, the oracle and the headroom."""
+    from agents.evaluation import markdown_table, plot
+    from agents.headroom import SCENARIO_BASELINES, scenario_report, tune_greedy
+    from envs import velo_edge_v1
+    from envs.scenarios import SCENARIOS, get_scenario
+    from velo.latency import load_edge_profile
+
+    names = list(SCENARIOS) if scenario == "all" else [get_scenario(scenario).name]
+    chosen = [*SCENARIO_BASELINES, "oracle"] if policies == DEFAULT_POLICIES else [
+        p.strip() for p in policies.split(",") if p.strip()]
+    common = dict(max_steps=steps, data_dir=data, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
+    env = velo_edge_v1.parallel_env(names[0], split=None if split == "all" else split, **common)
+    tuning = velo_edge_v1.parallel_env(names[0], split="train", **common)
+    console = Console(stderr=True)
+    report = {}
+    with Progress(console=console, disable=as_json, transient=True) as progress:
+        for name in names:
+            task = progress.add_task(f"{name}: tuning greedy on train", total=None)
+            tuned = tune_greedy(tuning.with_scenario(name))
+            progress.update(task, description=f"{name}", total=episodes * steps * (len(chosen) + 1), completed=0)
+            report[name] = scenario_report(
+                env.with_scenario(name), chosen, episodes, seed, tuned, on_step=lambda _: progress.advance(task)
+            )
+    if as_json:
+        print(json.dumps(report))
+    else:
+        for name, r in report.items():
+            print(f"\n## {name} (greedy-best: distance {r['greedy_best_distance']:g})\n")
+            print(markdown_table(r["policies"]))
+            print("\n" + ", ".join(f"{m}: best {h['best_baseline']} {h['best']:.3f}, oracle {h['oracle']:.3f}, "
+                                   f"headroom {100 * h['headroom']:+.1f}%" for m, h in r["headroom"].items()))
+            print(", ".join(f"{k} {v:.3g}" for k, v in {**r["workload"], **r["cache_answers"]}.items()))
+    if plots is not None:
+        for name, r in report.items():
+            for path in plot(r["policies"], plots / name):
+                console.print(f"wrote {path}")

@@ -4,13 +4,29 @@ The environment needs, for every prepared pair, the answer the edge server's own
 score an EDGE action's quality against the oasst1 answer) and how long it took. Generating them takes
 seconds per pair on CPU, so it runs once, offline, into the prepared directory:
 
-| file                  | content                                                                                    |
-| --------------------- | ------------------------------------------------------------------------------------------ |
-| `edge_answers.jsonl`  | one line per pair: id, answer, prompt_tokens, output_tokens, prefill_ms, decode_ms, model  |
+| file                  | content                                                                                                |
+| --------------------- | ------------------------------------------------------------------------------------------------------ |
+| `edge_answers.jsonl`  | one line per pair: id, answer, prompt_tokens, output_tokens, prefill_ms, decode_ms, model, batch_size  |
 
 `id` is the pair's id (`QAPair.id`). The question is asked with its conversation context as earlier chat
-turns, exactly as the edge server would. Lines are appended and flushed one by one, so an interrupted
-run resumes where it stopped; a last line cut short by a crash is dropped and regenerated.
+turns, exactly as the edge server would. Pending questions are sorted by prompt length and answered in
+batches (`velo.llm.batch_generate`, greedy, left-padded); each batch's lines are appended and flushed when
+it finishes, so an interrupted run resumes where it stopped; a last line cut short by a crash is dropped
+and regenerated.
+
+**What the times mean.** `batch_size` is the number of questions answered together. `prefill_ms` is
+always the prompt's own prefill, run alone (batches share decode steps only: `velo.llm.batch_generate`).
+With `batch_size` 1 (`--batch-size 1`, or a batch of one) `decode_ms` is that request's own decode time,
+as `LocalLLM.generate_ids` measures it. With `batch_size` > 1 it is NOT a single request's decode time:
+it is the summed wall time of the batch's decode steps that produced this answer's tokens after the
+first, each step a forward pass over every question of the batch still being answered
+(`BatchedGeneration`). Records written before the field existed have no `batch_size` and were generated
+one by one: they read as 1. The edge latency the environment simulates comes from the measured profiles
+(`velo/profiles/`), not from these numbers.
+
+Answers generated once ship with the repository (`data/sample/edge_answers.jsonl` for the bundled sample,
+`data/edge_answers/*.jsonl` for the shared oasst1 subsets, keyed by oasst1 ids): `velo data prepare`
+installs those whose ids it prepared (`install_shipped_edge_answers`).
 """
 
 from __future__ import annotations
@@ -23,9 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from velo.data.prepare import SPLITS, load_manifest, load_prepared, resolve_languages
-from velo.llm.local import LocalLLM, Message
 from velo.files import write_text_atomic
-from velo.paths import BUNDLED_EDGE_ANSWERS
+from velo.llm.batch_generate import BatchedGeneration, generate_batch
+from velo.llm.local import LocalLLM, Message
+from velo.paths import BUNDLED_EDGE_ANSWERS, SHIPPED_EDGE_ANSWERS
 from velo.types import QAPair
 
 EDGE_ANSWERS_FILE = "edge_answers.jsonl"
@@ -37,7 +54,11 @@ class EdgeAnswersError(ValueError):
 
 @dataclass(frozen=True)
 class EdgeAnswer:
-    """The edge LLM's answer to one prepared pair (`id` = `QAPair.id`) and what it cost on this machine."""
+    """The edge LLM's answer to one prepared pair (`id` = `QAPair.id`) and what it cost on this machine.
+
+    With `batch_size` > 1, `decode_ms` is the batch's decode steps, not this request's alone (see the
+    module docstring).
+    """
 
     id: str
     answer: str
@@ -46,6 +67,7 @@ class EdgeAnswer:
     prefill_ms: float
     decode_ms: float
     model: str
+    batch_size: int = 1
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
@@ -60,6 +82,7 @@ class EdgeAnswer:
             prefill_ms=float(record["prefill_ms"]),
             decode_ms=float(record["decode_ms"]),
             model=str(record["model"]),
+            batch_size=int(record.get("batch_size", 1)),
         )
 
 
@@ -89,19 +112,43 @@ def load_edge_answers(data_dir: Path) -> dict[str, EdgeAnswer]:
     return answers
 
 
-def install_bundled_edge_answers(data_dir: Path, bundled: Path = BUNDLED_EDGE_ANSWERS) -> int:
-    """Give data prepared from the bundled sample the answers generated for it once, so the environment
-    scores EDGE with real answers out of the box. Only answers to pairs prepared in `data_dir` are copied;
-    a directory that already has an answers file keeps it. Returns the number of answers installed.
+def shipped_edge_answer_files() -> list[Path]:
+    """The answers files that ship with the repository: the bundled sample's, then `data/edge_answers/*.jsonl`."""
+    files = [BUNDLED_EDGE_ANSWERS, *sorted(SHIPPED_EDGE_ANSWERS.glob("*.jsonl"))]
+    return [path for path in files if path.is_file()]
+
+
+def install_shipped_edge_answers(data_dir: Path, shipped: Sequence[Path] | None = None) -> int:
+    """Give the pairs prepared in `data_dir` the answers generated for them once and shipped (`shipped`,
+    default `shipped_edge_answer_files()`), matched by pair id, so the environment scores EDGE with real
+    answers without generating them again. Returns the number of answers installed.
+
+    An answers file already in `data_dir` is never overwritten: answers to the prepared pairs it lacks are
+    appended to it (a cut-short last line is dropped first, as a resumed run does). A file holding another
+    model's answers gets none (one file holds one model's answers).
     """
     path = edge_answers_path(data_dir)
-    if path.exists() or not bundled.is_file():
-        return 0
     ids = {pair.id for pair in load_prepared(data_dir, None)}
-    answers = [answer for answer in _read(bundled)[0].values() if answer.id in ids]
-    if answers:
-        write_text_atomic(path, (answer.to_json() + "\n" for answer in answers))
-    return len(answers)
+    available: dict[str, EdgeAnswer] = {}
+    for file in shipped_edge_answer_files() if shipped is None else shipped:
+        for answer in _read(Path(file))[0].values():
+            if answer.id in ids:
+                available.setdefault(answer.id, answer)
+    if not available:
+        return 0
+    if not path.exists():
+        write_text_atomic(path, (answer.to_json() + "\n" for answer in available.values()))
+        return len(available)
+    existing = _repair(path)
+    if {answer.model for answer in existing.values()} - {answer.model for answer in available.values()}:
+        return 0
+    missing = [answer for answer in available.values() if answer.id not in existing]
+    if missing:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.writelines(answer.to_json() + "\n" for answer in missing)
+            stream.flush()
+            os.fsync(stream.fileno())
+    return len(missing)
 
 
 def plan_edge_answers(
@@ -136,12 +183,7 @@ def plan_edge_answers(
     selected = tuple(pairs[:limit] if limit is not None else pairs)
 
     path = edge_answers_path(data_dir)
-    existing: dict[str, EdgeAnswer] = {}
-    if path.is_file():
-        existing, valid_bytes = _read(path)
-        if valid_bytes < path.stat().st_size:
-            with path.open("r+b") as stream:
-                stream.truncate(valid_bytes)
+    existing = _repair(path) if path.is_file() else {}
     models = {answer.model for answer in existing.values()}
     if model is not None and models - {model}:
         raise EdgeAnswersError(
@@ -156,8 +198,8 @@ def chat_messages(pair: QAPair) -> list[Message]:
     return [{"role": turn.role.value, "content": turn.text} for turn in pair.context] + [{"role": "user", "content": pair.question}]
 
 
-def answer_pair(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> EdgeAnswer:
-    """Ask the edge LLM the pair's question in its conversation.
+def edge_prompt(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> list[int]:
+    """The prompt token ids the edge LLM answers the pair's question from, in its conversation.
 
     A conversation too long for the model's context window loses its oldest turns first (a user turn
     and the answer to it), then the question its beginning: the edge server could not do better.
@@ -177,7 +219,39 @@ def answer_pair(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> EdgeAnswer:
         question = messages[-1]["content"]
         messages = [{"role": "user", "content": question[len(question) // 4 :]}]
         ids = llm.prompt_ids(messages)
-    generation = llm.generate_ids(ids, max_new_tokens)
+    return ids
+
+
+def answer_pair(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> EdgeAnswer:
+    """Ask the edge LLM the pair's question in its conversation, alone (`batch_size` 1)."""
+    (generation,) = generate_batch(llm, [edge_prompt(llm, pair, max_new_tokens)], max_new_tokens)
+    return _edge_answer(llm, pair, generation)
+
+
+def generate_edge_answers(
+    llm: LocalLLM, plan: EdgeAnswerPlan, max_new_tokens: int = 200, batch_size: int = 8
+) -> Iterator[EdgeAnswer]:
+    """Answer the plan's remaining pairs, shortest prompt first, `batch_size` at a time, appending each
+    batch's answers to the file as soon as the batch is done."""
+    if max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    # every decode step of a batch attends over its longest prompt: similar lengths together pad least
+    prompts = sorted(((edge_prompt(llm, pair, max_new_tokens), pair) for pair in plan.todo), key=lambda item: len(item[0]))
+    plan.path.parent.mkdir(parents=True, exist_ok=True)
+    with plan.path.open("a", encoding="utf-8") as stream:
+        for start in range(0, len(prompts), batch_size):
+            batch = prompts[start : start + batch_size]
+            generations = generate_batch(llm, [ids for ids, _ in batch], max_new_tokens)
+            answers = [_edge_answer(llm, pair, generation) for (_, pair), generation in zip(batch, generations)]
+            stream.writelines(answer.to_json() + "\n" for answer in answers)
+            stream.flush()
+            os.fsync(stream.fileno())
+            yield from answers
+
+
+def _edge_answer(llm: LocalLLM, pair: QAPair, generation: BatchedGeneration) -> EdgeAnswer:
     return EdgeAnswer(
         id=pair.id,
         answer=generation.text,
@@ -186,21 +260,17 @@ def answer_pair(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> EdgeAnswer:
         prefill_ms=round(generation.prefill_ms, 3),
         decode_ms=round(generation.decode_ms, 3),
         model=llm.name,
+        batch_size=generation.batch_size,
     )
 
 
-def generate_edge_answers(llm: LocalLLM, plan: EdgeAnswerPlan, max_new_tokens: int = 200) -> Iterator[EdgeAnswer]:
-    """Answer the plan's remaining pairs, appending each answer to the file as soon as it exists."""
-    if max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
-    plan.path.parent.mkdir(parents=True, exist_ok=True)
-    with plan.path.open("a", encoding="utf-8") as stream:
-        for pair in plan.todo:
-            answer = answer_pair(llm, pair, max_new_tokens)
-            stream.write(answer.to_json() + "\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-            yield answer
+def _repair(path: Path) -> dict[str, EdgeAnswer]:
+    """The answers in `path`, after dropping a last line cut short by a crash (the next run regenerates it)."""
+    existing, valid_bytes = _read(path)
+    if valid_bytes < path.stat().st_size:
+        with path.open("r+b") as stream:
+            stream.truncate(valid_bytes)
+    return existing
 
 
 def _read(path: Path) -> tuple[dict[str, EdgeAnswer], int]:

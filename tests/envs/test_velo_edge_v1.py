@@ -1,0 +1,193 @@
+"""Contract and known-answer tests of `velo_edge_v1` and its scenarios on the bundled sample's test split.
+
+The bank loads every paraphrase source (the team's rewordings of the sample included), as v1 does by
+default; environments get explicit edge and cloud profiles where a number is checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from pettingzoo.test import parallel_api_test, parallel_seed_test
+
+import velo.data
+from envs import velo_edge_v0, velo_edge_v1
+from envs.bank import RequestBank, all_paraphrase_files, build_bank
+from envs.conditions import BackhaulConfig, Patience, RateLimitConfig
+from envs.scenarios import SCENARIOS, Scenario, get_scenario
+from envs.velo_edge_v0 import CLOUD, EDGE
+from velo.latency import EdgeLLMProfile
+from velo.llm.edge_answers import install_shipped_edge_answers
+from velo.observation import SYSTEM_FIELDS
+
+SLOW_EDGE = EdgeLLMProfile("slow", 20_000.0, 0.0, 0.0)
+"""20 s per answer: an edge request's first token comes after any patience."""
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> RequestBank:
+    """The sample's test split as `velo data prepare` leaves it: with the shipped edge LLM answers."""
+    data = tmp_path_factory.mktemp("v1-data")
+    velo.data.prepare(None, data)
+    assert install_shipped_edge_answers(data) > 0
+    return build_bank(data, "test", all_paraphrase_files())
+
+
+def make(bank: RequestBank, scenario: str | Scenario = "calm", **config) -> velo_edge_v1.VeloEdgeEnvV1:
+    config.setdefault("max_steps", 40)
+    return velo_edge_v1.parallel_env(scenario, bank=bank, **config)
+
+
+def run(env, policy, seed: int = 0) -> list[dict]:
+    obs, _ = env.reset(seed=seed)
+    while env.agents:
+        obs, *_ = env.step({a: policy(a, obs[a]) for a in env.agents})
+    return env.records
+
+
+def always(action: int):
+    return lambda agent, o: action if o["action_mask"][action] else CLOUD
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_parallel_api_and_seed(bank: RequestBank, name: str) -> None:
+    env = make(bank, name)
+    parallel_api_test(env, num_cycles=30)
+    parallel_seed_test(lambda: make(bank, name))
+
+
+def test_calm_is_v0(bank: RequestBank) -> None:
+    """Same workload, cloud and scoring: the same rewards for the same actions (the control)."""
+    v1 = make(bank, "calm")
+    v0 = velo_edge_v0.parallel_env(bank=bank, max_steps=40)
+    for seed in (0, 1):
+        o0, _ = v0.reset(seed=seed)
+        v1.reset(seed=seed)
+        rng = np.random.default_rng(seed)
+        while v0.agents:
+            actions = {a: int(rng.choice(np.flatnonzero(o0[a]["action_mask"]))) for a in v0.agents}
+            o0, r0, *_ = v0.step(actions)
+            _, r1, *_ = v1.step(actions)
+            assert r0 == r1
+
+
+@pytest.mark.parametrize("name", [n for n in SCENARIOS if n != "calm"])
+def test_similar_requests_are_rewordings(bank: RequestBank, name: str) -> None:
+    records = run(make(bank, name, max_steps=60), always(CLOUD))
+    similar = [r for r in records if r["similar"]]
+    assert similar and not any(r["verbatim"] for r in similar), "a repeat is worded differently"
+    assert all(bank.paraphrases_of(r["item"]).size for r in similar), "only items with rewordings repeat"
+    assert all(not bank.text_is_original[r["text"]] for r in similar)
+
+
+def test_patience_abandoned_requests_score_as_failures(bank: RequestBank) -> None:
+    env = make(bank, "paper", edge_profile=SLOW_EDGE)
+    records = run(env, always(EDGE))
+    edge = [r for r in records if r["action"] == EDGE]
+    assert edge and all(r["abandoned"] for r in edge), "20 s to the first token is past the 10 s patience"
+    assert all(r["satisfaction"] == 0.0 for r in edge), "no quality, no latency credit, no cloud spend"
+    cloud = [r for r in records if r["action"] == CLOUD]
+    assert cloud and not any(r["abandoned"] for r in cloud)
+
+
+def test_rate_limited_calls_are_retried_then_answered_at_the_edge(bank: RequestBank) -> None:
+    scenario = dataclasses.replace(get_scenario("burst"), rate_limit=RateLimitConfig(requests_per_minute=1.0))
+    env = make(bank, scenario)
+    obs, _ = env.reset(seed=0)
+    records, seen = [], []
+    while env.agents:
+        obs, *_ = env.step({a: CLOUD for a in env.agents})
+        seen += [o["observation"][env.layout.slices["system"]] for o in obs.values()]
+    records = env.records
+    answered = [r for r in records if not r["cloud_failed"]]
+    assert 1 <= len(answered) <= 3, "a bucket of one request per minute answers about one call"
+    failed = [r for r in records if r["cloud_failed"]]
+    assert all(r["refused"] == 3 for r in failed), "the first attempt and the client's 2 retries were refused"
+    assert {r["fallback"] for r in failed} <= {"edge", "cache", "none"}
+    assert any(r["fallback"] == "edge" for r in failed)
+    # 3 refusals take at least the two back-off waits (0.5 s and 1 s, less at most 25 %).
+    assert all(r["latency_ms"] >= 0.75 * 1500 for r in failed if r["fallback"] != "none")
+    assert max(s[5] for s in seen) > 0.5, "the observation shows the recent refusals"
+    assert len(seen[0]) == SYSTEM_FIELDS
+
+
+def test_a_down_link_times_out_and_the_probe_shows_it(bank: RequestBank) -> None:
+    down = BackhaulConfig(mean_sojourn_s=(1e-3, 1e-3, 1e6), p_good_to_down=1.0, p_degraded_to_down=1.0)
+    env = make(bank, dataclasses.replace(get_scenario("flaky-backhaul"), backhaul=down, patience=None))
+    obs, _ = env.reset(seed=0)
+    probe = env.layout.slices["system"].start + 8
+    assert all(o["observation"][probe + 2] == 1.0 for o in obs.values()), "the last probe saw the link down"
+    env.step({a: CLOUD for a in env.agents})
+    for r in env.records:
+        assert r["cloud_failed"] and r["refused"] == 0
+        # 3 attempts x 5 s connect timeout, plus the back-off waits, before the edge answers.
+        assert r["latency_ms"] >= 15_000
+
+
+def test_action_outcomes_change_nothing_and_predict_the_outcome(bank: RequestBank) -> None:
+    scenario = dataclasses.replace(get_scenario("burst"), rate_limit=RateLimitConfig(requests_per_minute=6.0))
+    env = make(bank, scenario)
+    twin = make(bank, scenario)
+    obs, _ = env.reset(seed=4)
+    twin.reset(seed=4)
+    rng = np.random.default_rng(0)
+    while env.agents:
+        predicted = {a: env.action_outcomes(a) for a in env.agents}
+        actions = {a: int(rng.choice(np.flatnonzero(obs[a]["action_mask"]))) for a in env.agents}
+        obs, rewards, *_ = env.step(actions)
+        _, twin_rewards, *_ = twin.step(actions)
+        assert rewards == twin_rewards, "asking for counterfactuals changed the episode"
+        if len(env.records) == len(env.possible_agents):  # the first step: no earlier request of this step queued
+            first = env.records[0]
+            assert predicted[first["agent"]][first["action"]] == pytest.approx(first["satisfaction"])
+
+
+def test_lookalike_requests_are_other_questions_close_to_asked_ones(bank: RequestBank) -> None:
+    scenario = dataclasses.replace(
+        get_scenario("lookalike"),
+        workload=dataclasses.replace(get_scenario("lookalike").workload, p_lookalike=1.0, lookalike_min_similarity=0.8),
+    )
+    env = make(bank, scenario, max_steps=60)
+    records = run(env, always(CLOUD))
+    looks = [r for r in records if r["lookalike"]]
+    assert looks, "the sample has questions within 0.8 of each other"
+    asked_before = set()
+    arrival = {(a, k): env.stream.time_ms[e, k] for e, a in enumerate(env.possible_agents) for k in range(60)}
+    for r in sorted(records, key=lambda r: arrival[r["agent"], r["step"]]):
+        if r["lookalike"]:
+            assert not r["similar"] and r["item"] not in asked_before
+        asked_before.add(r["item"])
+
+
+def test_balanced_languages(bank: RequestBank) -> None:
+    records = run(make(bank, "multilingual-edge", max_steps=200), always(CLOUD))
+    new = [bank.item_lang[r["item"]] for r in records if not r["similar"]]
+    counts = np.bincount(new, minlength=5)[:5]
+    assert counts.min() > 0
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda b: make(b, "stormy"), "unknown scenario 'stormy'"),
+        (lambda b: RateLimitConfig(requests_per_minute=-5), "rate_limit.requests_per_minute"),
+        (lambda b: BackhaulConfig(p_good_to_down=1.5), "backhaul.p_good_to_down"),
+        (lambda b: BackhaulConfig(mean_sojourn_s=(1.0, 2.0)), "backhaul.mean_sojourn_s"),
+        (lambda b: Patience(first_token_ms=0), "patience.first_token_ms"),
+        (lambda b: Scenario("x", "y", offload="everywhere"), "offload"),
+        (lambda b: make(b, "burst", workload={"p_lookalike": 2.0}), "p_lookalike"),
+        (lambda b: make(b, "burst", workload={"arrival": "hawkes"}), "arrival"),
+    ],
+)
+def test_bad_configuration_names_the_field(bank: RequestBank, call, message: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=message):
+        call(bank)
+
+
+def test_a_scenario_needing_edge_answers_says_so(bank: RequestBank) -> None:
+    no_answers = dataclasses.replace(bank, edge_answers_real=False)
+    with pytest.raises(ValueError, match="velo data edge-answers"):
+        make(no_answers, "burst")
+    make(no_answers, "calm")
