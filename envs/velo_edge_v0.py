@@ -358,13 +358,18 @@ class VeloEdgeEnv(ParallelEnv):
         cur["mask"] = _MASKS[bool(slots.size), len(jobs) < self.config.edge_queue_capacity].copy()
         return cur
 
-    def _observation(self, e: int) -> dict:
+    def _system_load(self, e: int) -> SystemLoad:
+        """What edge e's server observes of its own load (v0 has no rate limit, link model or failures)."""
         cur, cache = self._current[e], self.caches[e]
-        slots = cur["slots"]
-        load = SystemLoad(
+        return SystemLoad(
             len(self.edge_jobs[e]), self.config.edge_queue_capacity, max(0.0, self.edge_free_ms[e] - cur["now"]),
             float(self.cloud_latency_ema[e]), len(cache) / cache.config.capacity,
         )
+
+    def _observation(self, e: int) -> dict:
+        cur, cache = self._current[e], self.caches[e]
+        slots = cur["slots"]
+        load = self._system_load(e)
         obs = encode_observation(
             self.layout, self.bank.text_vecs[cur["t"]], self._lang_of_item[cur["item"]],
             bool(self.bank.item_follow_up[cur["item"]]), cur["sims"], cache.source[slots] == 1, cache.hits[slots],

@@ -55,7 +55,7 @@ from envs.bank import RequestBank, all_paraphrase_files, build_bank
 from envs.conditions import DEGRADED, DOWN, LinkTimeline, RateLimit, draw_link_timeline
 from envs.scenarios import Scenario, get_scenario
 from envs.velo_edge_v0 import CACHE, EDGE, EdgeEnvConfig, VeloEdgeEnv, _config
-from velo.observation import SystemLoad, encode_system
+from velo.observation import SystemLoad
 from velo.paths import prepared_dir
 from velo.satisfaction import satisfaction
 
@@ -94,6 +94,7 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
         super().__init__(config, bank)
         self.scenario = scenario
         self._conditions_ready = False
+        self._probe_ms = scenario.backhaul.probe_interval_ms if scenario.backhaul else 1.0
         self.state_space = spaces.Box(
             -np.inf, np.inf, (config.n_edges * self.layout.size + 2 + config.n_edges + 1,), np.float32
         )
@@ -116,25 +117,22 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
         self._conditions_ready = True
         return {a: self._observation(e) for e, a in enumerate(self.agents)}, infos
 
-    def _observation(self, e: int) -> dict:
-        out = super()._observation(e)
+    def _system_load(self, e: int) -> SystemLoad:
+        load = super()._system_load(e)
         if not self._conditions_ready:  # during v0's reset, before the episode's conditions exist
-            return out
+            return load
         cur = self._current[e]
         now = cur["now"]
         inflight = self.cloud_done[e]
         while inflight and inflight[0] <= now:
             heapq.heappop(inflight)
-        probe = self.scenario.backhaul.probe_interval_ms if self.scenario.backhaul else 1.0
-        cache = self.caches[e]
-        load = SystemLoad(
-            len(self.edge_jobs[e]), self.config.edge_queue_capacity, max(0.0, self.edge_free_ms[e] - now),
-            float(self.cloud_latency_ema[e]), len(cache) / cache.config.capacity,
-            float(self.cloud_failures[e]), float(self.rate_limited[e]), float(self.rate_remaining[e]), len(inflight),
-            self.links[e].state_at(probe * (now // probe)), float(self.bank.question_tokens[cur["item"]]),
+        probe = self._probe_ms
+        return load._replace(
+            cloud_failures=float(self.cloud_failures[e]), rate_limited=float(self.rate_limited[e]),
+            rate_limit_remaining=float(self.rate_remaining[e]), cloud_inflight=len(inflight),
+            link_state=self.links[e].state_at(probe * (now // probe)),
+            request_tokens=float(self.bank.question_tokens[cur["item"]]),
         )
-        encode_system(load, out["observation"][self.layout.slices["system"]])
-        return out
 
     def _info(self, e: int) -> dict:
         info = super()._info(e)
