@@ -3,7 +3,8 @@
 | name | what is hard about it |
 |---|---|
 | `calm` | nothing: today's default workload and an unlimited cloud (the control; `velo_edge_v0`'s setting) |
-| `paper` | the VELO / DLRS papers' setting as far as it is public: three edges, similar requests are rewordings, users who give up; offload to the nearest edge (the papers' second mode, offload to all edges and keep the fastest answer, is not built yet) |
+| `paper` | the VELO / DLRS papers' setting as far as it is public: three edges, similar requests are rewordings, users who give up; offload to the nearest edge |
+| `paper-all` | `paper`, but each request is offloaded to all edges and the fastest answer is kept (the papers' second mode) |
 | `burst` | bursty arrivals (a Markov-modulated Poisson process shared by all edges) against a cloud API limited to 50 requests per minute; refused calls are retried with back-off as the `openai` client does |
 | `flaky-backhaul` | each edge's link to the cloud is good, degraded or down (a Markov chain); a call over a down link fails after the connect timeout and is retried, or answered at the edge |
 | `lookalike` | many new requests are look-alikes: real questions close in embedding to ones already cached but asking something else |
@@ -74,6 +75,10 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "paper", "three edges, similar requests reworded, patient-limited users; nearest-edge offload",
             workload=WorkloadConfig(**_REWORDED), patience=_PATIENCE,
+        ),
+        Scenario(
+            "paper-all", "as paper, but every request goes to all edges and the first answer is kept",
+            workload=WorkloadConfig(**_REWORDED), patience=_PATIENCE, offload="all",
         ),
         Scenario(
             "burst", "bursty arrivals against a cloud API limited to 50 requests/min, retried with back-off",

@@ -275,7 +275,7 @@ class VeloEdgeEnv(ParallelEnv):
         cfg = self.config
         self.agents = list(self.possible_agents)
         self.step_index = 0
-        self.stream: Stream = generate(self.bank, cfg.n_edges, cfg.max_steps, cfg.workload, self._np_random)
+        self.stream: Stream = self._generate_stream()
         self._texts, self._times = self.stream.text.tolist(), self.stream.time_ms.tolist()
         self._similar, self._jitter = self.stream.similar.tolist(), self.stream.jitter.tolist()
         cache_cfg = MemoryCacheConfig(self.bank.dim, cfg.cache_capacity, cfg.eviction, cfg.ttl_s, cfg.top_v)
@@ -294,6 +294,11 @@ class VeloEdgeEnv(ParallelEnv):
         infos = {a: self._info(e) for e, a in enumerate(self.agents)}
         self._live = frozenset(self.agents)
         return obs, infos
+
+    def _generate_stream(self) -> Stream:
+        """The episode's requests, drawn from the environment's generator (exogenous to the actions)."""
+        cfg = self.config
+        return generate(self.bank, cfg.n_edges, cfg.max_steps, cfg.workload, self._np_random)
 
     @staticmethod
     def _check_options(options) -> None:

@@ -10,8 +10,14 @@
 | state | every agent's observation, episode progress, cloud slots busy, then what only the simulator knows: each edge's true link state (0 good, 1 degraded, 2 down) and the rate-limit bucket's level |
 | reward | per agent, the satisfaction of its request (`velo.satisfaction`); an abandoned or failed request scores `-w_cost * cost / cost_ref` (see below) |
 
-The scenarios (`envs.scenarios`: calm, paper, burst, flaky-backhaul, lookalike, multilingual-edge) set the
-workload and the conditions below; each number's source is in that module.
+The scenarios (`envs.scenarios`: calm, paper, paper-all, burst, flaky-backhaul, lookalike, multilingual-edge)
+set the workload and the conditions below; each number's source is in that module.
+
+**Offload** (the VELO paper's two evaluation modes): `nearest`, each request goes to its own edge (v0);
+`all`, every request is offered to every edge at once (one stream at the deployment's total rate), each
+agent serves it its own way, and the user keeps the answer whose first token comes first; all agents are
+rewarded with that answer's satisfaction less the cloud spend of every edge (`step`). The oracle's
+`action_outcomes` still scores each edge's own answer, not the kept one.
 
 A cloud call (CLOUD or CLOUD_CONTEXT) leaves the edge after the cache lookup and, per attempt:
 * over a **down** link, fails after the client's connect timeout (5 s);
@@ -48,6 +54,8 @@ Version history:
 from __future__ import annotations
 
 import heapq
+from dataclasses import replace
+
 import numpy as np
 from gymnasium import spaces
 
@@ -55,6 +63,7 @@ from envs.bank import RequestBank, all_paraphrase_files, build_bank
 from envs.conditions import DEGRADED, DOWN, LinkTimeline, RateLimit, draw_link_timeline
 from envs.scenarios import Scenario, get_scenario
 from envs.velo_edge_v0 import CACHE, EDGE, EdgeEnvConfig, VeloEdgeEnv, _config
+from envs.workload import Stream, generate
 from velo.observation import SystemLoad
 from velo.paths import prepared_dir
 from velo.satisfaction import satisfaction
@@ -78,8 +87,6 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
     metadata = {"name": ENV_ID, "render_modes": [], "is_parallelizable": True}
 
     def __init__(self, config: EdgeEnvConfig, scenario: Scenario, bank: RequestBank | None = None) -> None:
-        if scenario.offload != "nearest":
-            raise ValueError(f"scenario {scenario.name!r}: offload {scenario.offload!r} is not implemented in {ENV_ID}")
         bank = bank or build_bank(
             config.data_dir or prepared_dir(), config.split,
             list(config.paraphrase_files) if config.paraphrase_files is not None else None,
@@ -116,6 +123,40 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
         self._stream_lookalike = self.stream.lookalike.tolist() if self.stream.lookalike is not None else None
         self._conditions_ready = True
         return {a: self._observation(e) for e, a in enumerate(self.agents)}, infos
+
+    def _generate_stream(self) -> Stream:
+        """`nearest`: each edge its own requests. `all`: one stream at the deployment's total rate, every
+        request offered to every edge (the same text at the same time at each)."""
+        if self.scenario.offload == "nearest":
+            return super()._generate_stream()
+        cfg = self.config
+        rates = cfg.workload.rates(cfg.n_edges)
+        workload = replace(cfg.workload, arrival_rate_per_s=float(rates.sum()), locality=0.0)
+        one = generate(self.bank, 1, cfg.max_steps, workload, self._np_random)
+        return Stream(*(None if a is None else np.repeat(a, cfg.n_edges, axis=0) for a in (
+            one.text, one.time_ms, one.similar, one.jitter, one.lookalike, one.burst)))
+
+    def step(self, actions: dict):
+        """As v0; with `all` offload, every edge serves the same request and the user keeps the answer whose
+        first token comes first (of those not abandoned). Every agent is rewarded with that answer's
+        satisfaction, less the cloud spend of all edges (each served it). Records keep each edge's own
+        outcome under `own_satisfaction` and mark the kept one (`kept`); `agents.evaluation` counts kept
+        answers only, one per request."""
+        n_before = len(self.records)
+        obs, rewards, terminations, truncations, infos = super().step(actions)
+        if self.scenario.offload == "nearest":
+            return obs, rewards, terminations, truncations, infos
+        served = self.records[n_before:]
+        answered = [r for r in served if not r["abandoned"]]
+        kept = min(answered or served, key=lambda r: r["first_token_ms"])
+        cost = sum(r["cost_usd"] for r in served)
+        w = self.config.weights
+        shared = (satisfaction(kept["quality"], kept["latency_ms"], cost, w) if answered
+                  else -w.cost * cost / w.cost_ref_usd)
+        for r in served:
+            r["own_satisfaction"], r["satisfaction"], r["kept"] = r["satisfaction"], shared, r is kept
+            rewards[r["agent"]] = shared
+        return obs, rewards, terminations, truncations, infos
 
     def _system_load(self, e: int) -> SystemLoad:
         load = super()._system_load(e)

@@ -191,3 +191,23 @@ def test_a_scenario_needing_edge_answers_says_so(bank: RequestBank) -> None:
     with pytest.raises(ValueError, match="velo data edge-answers"):
         make(no_answers, "burst")
     make(no_answers, "calm")
+
+
+def test_offload_to_all_edges_keeps_the_first_answer(bank: RequestBank) -> None:
+    env = make(bank, "paper-all")
+    obs, _ = env.reset(seed=2)
+    assert len({float(env.stream.time_ms[e, 0]) for e in range(3)}) == 1, "one request, offered to every edge"
+    rng = np.random.default_rng(0)
+    while env.agents:
+        actions = {a: int(rng.choice(np.flatnonzero(obs[a]["action_mask"]))) for a in env.agents}
+        obs, rewards, *_ = env.step(actions)
+        served = env.records[-3:]
+        assert len({r["text"] for r in served}) == 1
+        kept = [r for r in served if r["kept"]]
+        assert len(kept) == 1 and len(set(rewards.values())) == 1
+        answered = [r for r in served if not r["abandoned"]]
+        if answered:
+            assert kept[0]["first_token_ms"] == min(r["first_token_ms"] for r in answered)
+    from agents.evaluation import summarize
+
+    assert summarize(env.records)["requests"] == len(env.records) / 3, "one answer per request reached the user"
