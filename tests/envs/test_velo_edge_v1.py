@@ -211,3 +211,24 @@ def test_offload_to_all_edges_keeps_the_first_answer(bank: RequestBank) -> None:
     from agents.evaluation import summarize
 
     assert summarize(env.records)["requests"] == len(env.records) / 3, "one answer per request reached the user"
+
+
+def test_vector_env_batches_and_auto_resets(bank: RequestBank) -> None:
+    from envs.vector import VectorEdgeEnv
+
+    envs = [make(bank, "burst", max_steps=5) for _ in range(2)]
+    vec = VectorEdgeEnv(envs)
+    obs, mask, state = vec.reset(seed=10)
+    assert obs.shape == (2, 3, envs[0].layout.size) and mask.shape == (2, 3, 4) and state.shape == (2, vec.state_size)
+    solo = make(bank, "burst", max_steps=5)
+    solo_obs, _ = solo.reset(seed=11)
+    np.testing.assert_array_equal(obs[1, 0], solo_obs["edge_0"]["observation"])  # env i is seeded seed + i
+    for k in range(5):
+        step = vec.step(np.full((2, 3), CLOUD))
+        _, solo_rewards, *_ = solo.step({a: CLOUD for a in solo.agents})
+        assert step.reward[1].tolist() == pytest.approx([solo_rewards[a] for a in solo.possible_agents])
+    assert step.done.all(), "max_steps reached: both episodes ended and were reset"
+    again, _ = make(bank, "burst", max_steps=5).reset(seed=12)  # env 0's second episode: seed 10 + 2
+    np.testing.assert_array_equal(step.obs[0, 0], again["edge_0"]["observation"])
+    with pytest.raises(ValueError, match="shape"):
+        vec.step(np.zeros((3, 3), int))
