@@ -24,17 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from envs.checks import real
+
 GOOD, DEGRADED, DOWN = 0, 1, 2
 LINK_STATES = ("good", "degraded", "down")
-
-
-def _check_number(name: str, value: object, low: float, high: float = math.inf, low_open: bool = False) -> None:
-    """A finite real number in [low, high] ((low, high] if `low_open`), with an error naming the field."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not (math.isfinite(float(value)) and (low < value if low_open else low <= value) and value <= high):
-        bound = f"{'>' if low_open else '>='} {low:g}" + (f" and <= {high:g}" if math.isfinite(high) else "")
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
 
 
 # ---------------------------------------------------------------------------------------------- rate limit
@@ -46,7 +39,7 @@ class RateLimitConfig:
     """The API's limit for the whole deployment (all edges share one key)."""
 
     def __post_init__(self) -> None:
-        _check_number("rate_limit.requests_per_minute", self.requests_per_minute, 0.0, low_open=True)
+        real("rate_limit.requests_per_minute", self.requests_per_minute, 0.0, low_open=True)
 
 
 class RateLimit:
@@ -95,10 +88,10 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, (int, np.integer)) or self.max_retries < 0:
             raise ValueError(f"retry.max_retries must be an integer >= 0, got {self.max_retries!r}")
-        _check_number("retry.initial_delay_ms", self.initial_delay_ms, 0.0)
-        _check_number("retry.max_delay_ms", self.max_delay_ms, 0.0)
-        _check_number("retry.jitter", self.jitter, 0.0, 1.0)
-        _check_number("retry.connect_timeout_ms", self.connect_timeout_ms, 0.0, low_open=True)
+        real("retry.initial_delay_ms", self.initial_delay_ms, 0.0)
+        real("retry.max_delay_ms", self.max_delay_ms, 0.0)
+        real("retry.jitter", self.jitter, 0.0, 1.0)
+        real("retry.connect_timeout_ms", self.connect_timeout_ms, 0.0, low_open=True)
 
     def delay_ms(self, retry: int, u: float) -> float:
         """Wait before retry number `retry` (0 = first retry), with u ~ U(0, 1) drawn by the caller."""
@@ -127,12 +120,12 @@ class BackhaulConfig:
         if len(self.mean_sojourn_s) != 3:
             raise ValueError(f"backhaul.mean_sojourn_s needs 3 values (good, degraded, down), got {self.mean_sojourn_s!r}")
         for name, v in zip(LINK_STATES, self.mean_sojourn_s):
-            _check_number(f"backhaul.mean_sojourn_s[{name}]", v, 0.0, low_open=True)
-        _check_number("backhaul.p_good_to_down", self.p_good_to_down, 0.0, 1.0)
-        _check_number("backhaul.p_degraded_to_down", self.p_degraded_to_down, 0.0, 1.0)
-        _check_number("backhaul.degraded_rtt_factor", self.degraded_rtt_factor, 1.0)
-        _check_number("backhaul.degraded_bandwidth_factor", self.degraded_bandwidth_factor, 0.0, 1.0, low_open=True)
-        _check_number("backhaul.probe_interval_ms", self.probe_interval_ms, 0.0, low_open=True)
+            real(f"backhaul.mean_sojourn_s[{name}]", v, 0.0, low_open=True)
+        real("backhaul.p_good_to_down", self.p_good_to_down, 0.0, 1.0)
+        real("backhaul.p_degraded_to_down", self.p_degraded_to_down, 0.0, 1.0)
+        real("backhaul.degraded_rtt_factor", self.degraded_rtt_factor, 1.0)
+        real("backhaul.degraded_bandwidth_factor", self.degraded_bandwidth_factor, 0.0, 1.0, low_open=True)
+        real("backhaul.probe_interval_ms", self.probe_interval_ms, 0.0, low_open=True)
 
     def stationary(self) -> np.ndarray:
         """Long-run share of time in each state (embedded jump chain weighted by mean sojourns)."""
@@ -191,7 +184,7 @@ class Patience:
     10 s is the limit for keeping a user's attention on a task without feedback)."""
 
     def __post_init__(self) -> None:
-        _check_number("patience.first_token_ms", self.first_token_ms, 0.0, low_open=True)
+        real("patience.first_token_ms", self.first_token_ms, 0.0, low_open=True)
 
     def abandoned(self, first_token_ms: float) -> bool:
         return first_token_ms > self.first_token_ms

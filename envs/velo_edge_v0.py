@@ -61,8 +61,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import math
-import numbers
 import operator
 import warnings
 from collections.abc import Mapping
@@ -75,6 +73,7 @@ from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
 from envs.bank import ANSWER_FEATURES, RequestBank, build_bank, pair_features, save_pair_features
+from envs.checks import integer, real
 from envs.workload import Stream, WorkloadConfig, generate
 from velo.cache.memory_cache import MemoryCache, MemoryCacheConfig
 from velo.data.prepare import SPLITS
@@ -127,12 +126,12 @@ class EdgeEnvConfig:
     def __post_init__(self) -> None:
         # Checked before a bank is loaded (a typo fails in milliseconds) and never half-way through a reset.
         for name in ("n_edges", "max_steps", "top_v", "cache_capacity", "edge_queue_capacity"):
-            object.__setattr__(self, name, _integer(name, getattr(self, name), minimum=1))
+            object.__setattr__(self, name, integer(name, getattr(self, name), minimum=1))
         if self.split is not None and self.split not in SPLITS:
             raise ValueError(f"split must be one of {', '.join(SPLITS)} or None (both), got {self.split!r}")
         if self.ttl_s is not None:
-            _real("ttl_s", self.ttl_s, low=0.0, low_open=True)
-        _real("edge_quality_fallback", self.edge_quality_fallback, low=0.0, high=1.0)
+            real("ttl_s", self.ttl_s, low=0.0, low_open=True)
+        real("edge_quality_fallback", self.edge_quality_fallback, low=0.0, high=1.0)
         if not isinstance(self.write_back_edge, (bool, np.bool_)):
             raise TypeError(f"write_back_edge must be a bool, got {self.write_back_edge!r}")
         for name, cls in (("workload", WorkloadConfig), ("weights", SatisfactionWeights),
@@ -153,28 +152,6 @@ class EdgeEnvConfig:
                 _check_profile(name, getattr(self, name))
 
 
-def _integer(name: str, value, minimum: int) -> int:
-    """`value` as an int (Python or numpy integer, not bool) >= minimum, else an error naming `name`."""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got the bool {value!r}")
-    try:
-        number = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r} ({type(value).__name__})") from None
-    if number < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {number}")
-    return number
-
-
-def _real(name: str, value, low: float, high: float | None = None, low_open: bool = False) -> None:
-    """Check that `value` is a real number (not bool, not NaN) in [low, high] (or (low, high] if `low_open`)."""
-    bounds = f"{'(' if low_open else '['}{low}, {high if high is not None else 'inf'}]"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number in {bounds}, got {value!r} ({type(value).__name__})")
-    if math.isnan(value) or value < low or (low_open and value == low) or (high is not None and value > high):
-        raise ValueError(f"{name} must be a number in {bounds}, got {value!r}")
-
-
 _POSITIVE_PROFILE_FIELDS = {"tokens_per_s", "uplink_bytes_per_s", "downlink_bytes_per_s"}
 """Divisors of the cloud model: zero would divide by zero inside `step`."""
 
@@ -186,11 +163,11 @@ def _check_profile(name: str, profile: EdgeLLMProfile | CloudProfile) -> None:
         if f.name in ("name", "model"):
             continue
         if f.name == "parallel_slots":  # the cloud's queue: with no slot, a CLOUD request could start nowhere
-            _integer(label, value, minimum=1)
+            integer(label, value, minimum=1)
         elif f.name == "context_neighbours":
-            _integer(label, value, minimum=0)
+            integer(label, value, minimum=0)
         else:
-            _real(label, value, low=0.0, high=1.0 if f.name == "context_reuse" else None,
+            real(label, value, low=0.0, high=1.0 if f.name == "context_reuse" else None,
                   low_open=f.name in _POSITIVE_PROFILE_FIELDS)
 
 
@@ -266,7 +243,7 @@ class VeloEdgeEnv(ParallelEnv):
     # ------------------------------------------------------------------ episode
     def reset(self, seed: int | None = None, options: dict | None = None):
         if seed is not None:
-            seed = _integer("seed", seed, minimum=0)
+            seed = integer("seed", seed, minimum=0)
         if options is not None:
             self._check_options(options)
         if seed is not None or self._np_random is None:
