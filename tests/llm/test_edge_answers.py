@@ -104,6 +104,7 @@ def test_bad_input_fails_cleanly(tmp_path: Path, prepared: Path) -> None:
     unprepared = run("--data", str(tmp_path / "nothing"))
     assert unprepared.exit_code == 2 and "run `velo data prepare" in flat(unprepared.output)
     assert run("--data", str(prepared), "--split", "dev").exit_code == 2
+    assert run("--data", str(prepared), "--batch-size", "0").exit_code == 2
     assert run("--data", str(prepared), "--languages", "xx").exit_code == 2
     assert run("--data", str(prepared), "--languages", "fr").exit_code == 2  # valid code, not prepared
     with pytest.raises(EdgeAnswersError, match="velo data edge-answers"):
