@@ -1,0 +1,84 @@
+"""Feature extractors that turn a flat observation into the vector an actor or critic reads.
+
+Both take `velo.observation.ObservationLayout` so they read the observation by its named segments (request,
+language, follow_up, neighbours, decision, system), never by raw offsets.
+
+- `MLPEncoder`: LayerNorm on the input, then two tanh layers (MAPPO reference code, Yu et al. 2022: LayerNorm on
+  inputs, 64-128 hidden units). The encoder of MAPPO and of the critic.
+- `TransformerEncoder`: a Transformer encoder (Vaswani et al. 2017) over 3 + V tokens: the request (its embedding,
+  language and follow-up flag), the hit-decision block, the edge server's system block, and one token per top-V
+  vector-search result (similarity, present, written by the edge LLM, hits) with a learned rank embedding.
+  Absent neighbours are padding (masked out of attention). This is the "Transformer encoder over the request
+  features and the top-k vector-search results" of LRS (VELO, ICWS 2024, arXiv 2406.13399) and T-MAPPO / DLRS
+  (IEEE TSC 18(3), 2025); the papers give no sizes, so ours are small enough for two CPU cores.
+
+Shapes: `forward(obs: (B, layout.size) float32) -> (B, out_dim)`.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from velo.observation import NEIGHBOUR_FIELDS, ObservationLayout
+
+
+class MLPEncoder(nn.Module):
+    def __init__(self, layout: ObservationLayout, hidden: int = 128, in_size: int | None = None) -> None:
+        """`in_size` overrides the input width (the critic reads `state()`, not one observation)."""
+        super().__init__()
+        if hidden < 1:
+            raise ValueError(f"hidden must be >= 1, got {hidden}")
+        self.layout = layout
+        self.out_dim = hidden
+        self.net = nn.Sequential(
+            nn.LayerNorm(in_size or layout.size),
+            nn.Linear(in_size or layout.size, hidden), nn.Tanh(),
+            nn.Linear(hidden, hidden), nn.Tanh(),
+        )
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        return self.net(obs)
+
+
+class TransformerEncoder(nn.Module):
+    """Attention over the request, its decision features, the edge's load and the top-V search results."""
+
+    def __init__(self, layout: ObservationLayout, d_model: int = 64, heads: int = 4, layers: int = 2) -> None:
+        super().__init__()
+        if d_model % heads:
+            raise ValueError(f"d_model ({d_model}) must be a multiple of heads ({heads})")
+        if layers < 1:
+            raise ValueError(f"layers must be >= 1, got {layers}")
+        self.layout = layout
+        s = layout.slices
+        self._request = slice(s["request"].start, s["follow_up"].stop)  # embedding, language, follow-up: contiguous
+        self._decision, self._system, self._neighbours = s["decision"], s["system"], s["neighbours"]
+        self.request_in = nn.Sequential(nn.LayerNorm(self._request.stop - self._request.start),
+                                        nn.Linear(self._request.stop - self._request.start, d_model))
+        self.decision_in = nn.Sequential(nn.LayerNorm(layout.sizes["decision"]), nn.Linear(layout.sizes["decision"], d_model))
+        self.system_in = nn.Linear(layout.sizes["system"], d_model)
+        self.neighbour_in = nn.Linear(NEIGHBOUR_FIELDS, d_model)
+        self.kind = nn.Parameter(torch.zeros(3 + layout.top_v, d_model))
+        """Learned embedding per token position: request, decision, system, then search rank 1..V."""
+        nn.init.normal_(self.kind, std=0.02)
+        block = nn.TransformerEncoderLayer(d_model, heads, dim_feedforward=2 * d_model, dropout=0.0,
+                                           batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(block, layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(d_model)
+        self.out_dim = 2 * d_model
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        b, v = obs.shape[0], self.layout.top_v
+        neighbours = obs[:, self._neighbours].reshape(b, v, NEIGHBOUR_FIELDS)
+        tokens = torch.cat([
+            self.request_in(obs[:, self._request]).unsqueeze(1),
+            self.decision_in(obs[:, self._decision]).unsqueeze(1),
+            self.system_in(obs[:, self._system]).unsqueeze(1),
+            self.neighbour_in(neighbours),
+        ], dim=1) + self.kind
+        absent = torch.cat([torch.zeros(b, 3, dtype=torch.bool, device=obs.device), neighbours[:, :, 1] < 0.5], dim=1)
+        h = self.norm(self.encoder(tokens, src_key_padding_mask=absent))
+        keep = (~absent).unsqueeze(-1).to(h.dtype)
+        pooled = (h * keep).sum(1) / keep.sum(1)
+        return torch.cat([h[:, 0], pooled], dim=-1)

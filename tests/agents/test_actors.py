@@ -1,0 +1,130 @@
+"""Known answers for the actors: schedule constants, log-probability replay, masking, encoders' shapes."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from agents.actors import CategoricalActor
+from agents.diffusion import DiffusionActor, NoiseSchedule, beta_schedule
+from agents.encoders import MLPEncoder, TransformerEncoder
+from velo.observation import NEIGHBOUR_FIELDS, ObservationLayout
+
+LAYOUT = ObservationLayout(dim=8, top_v=3)
+
+
+def observations(batch: int, seed: int = 0, present: int = 3) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    obs = torch.randn(batch, LAYOUT.size, generator=g)
+    nb = LAYOUT.slices["neighbours"]
+    flags = obs[:, nb].reshape(batch, LAYOUT.top_v, NEIGHBOUR_FIELDS).clone()
+    flags[:, :, 1] = 0.0
+    flags[:, :present, 1] = 1.0
+    obs[:, nb] = flags.reshape(batch, -1)
+    return obs
+
+
+def test_vp_schedule_matches_the_formula_by_hand() -> None:
+    betas = beta_schedule("vp", 2)
+    # t = 1: 1 - exp(-0.1/2 - 9.9 * 1 / 8); t = 2: 1 - exp(-0.05 - 9.9 * 3 / 8)
+    assert betas[0].item() == pytest.approx(1 - math.exp(-0.05 - 9.9 / 8))
+    assert betas[1].item() == pytest.approx(1 - math.exp(-0.05 - 29.7 / 8))
+    s = NoiseSchedule("vp", 2)
+    assert s.alphas_cumprod[1].item() == pytest.approx((1 - betas[0].item()) * (1 - betas[1].item()), rel=1e-6)
+    # the last reverse step (t = 0) returns x_0 itself: coef1 = 1, coef2 = 0, no posterior noise
+    assert s.posterior_mean_coef1[0].item() == pytest.approx(1.0)
+    assert s.posterior_mean_coef2[0].item() == pytest.approx(0.0)
+    assert s.posterior_std[0].item() == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("name", ["vp", "linear", "cosine"])
+def test_schedules_reach_noise(name: str) -> None:
+    s = NoiseSchedule(name, 10)
+    assert torch.all(s.betas > 0) and torch.all(s.betas < 1)
+    assert torch.all(s.alphas_cumprod[1:] < s.alphas_cumprod[:-1])
+    assert s.alphas_cumprod[-1].item() < 0.5
+
+
+def test_unknown_schedule_and_bad_steps_raise() -> None:
+    with pytest.raises(ValueError, match="unknown beta schedule 'sigmoid'"):
+        NoiseSchedule("sigmoid", 10)
+    with pytest.raises(ValueError, match="denoise_steps must be >= 1"):
+        NoiseSchedule("vp", 0)
+
+
+@pytest.mark.parametrize("steps", [1, 5, 10])
+def test_collection_and_update_log_probs_agree(steps: int) -> None:
+    """Sample as the trainer collects, then re-score the stored (obs, mask, noise, action) in shuffled minibatches."""
+    torch.manual_seed(0)
+    actor = DiffusionActor(TransformerEncoder(LAYOUT, d_model=16, heads=2, layers=1), denoise_steps=steps)
+    g = torch.Generator().manual_seed(1)
+    obs, mask = observations(64), torch.ones(64, 4, dtype=torch.bool)
+    mask[::3, 1] = False
+    with torch.no_grad():
+        noise = actor.sample_noise(64, g)
+        dist = actor(obs, mask, noise)
+        action = torch.multinomial(dist.probs, 1, generator=g).squeeze(1)
+        logp_collect = dist.log_prob(action)
+    perm = torch.randperm(64, generator=g)
+    for idx in perm.split(16):
+        logp_update = actor(obs[idx], mask[idx], noise[idx]).log_prob(action[idx])
+        assert torch.allclose(logp_update, logp_collect[idx], atol=1e-5)
+        assert logp_update.requires_grad
+
+
+def test_noise_changes_the_diffusion_policy_and_the_marginal_covers_all_actions() -> None:
+    torch.manual_seed(0)
+    actor = DiffusionActor(MLPEncoder(LAYOUT, hidden=16), denoise_steps=5)
+    obs = observations(1).expand(2000, -1)
+    with torch.no_grad():
+        probs = actor(obs, torch.ones(2000, 4), actor.sample_noise(2000, torch.Generator().manual_seed(2))).probs
+    assert probs.std(0).min() > 0.01  # each z gives its own categorical
+    assert probs.mean(0).min() > 0.1  # an untrained actor's marginal is spread over all actions
+
+
+@pytest.mark.parametrize("make", [
+    lambda: CategoricalActor(MLPEncoder(LAYOUT, hidden=16)),
+    lambda: DiffusionActor(TransformerEncoder(LAYOUT, d_model=16, heads=2, layers=1), denoise_steps=3),
+])
+def test_masked_actions_are_never_sampled(make) -> None:
+    torch.manual_seed(0)
+    actor = make()
+    with torch.no_grad():
+        obs, mask = observations(4000), torch.ones(4000, 4, dtype=torch.bool)
+        mask[:, 0] = False
+        mask[::2, 2] = False
+        g = torch.Generator().manual_seed(3)
+        dist = actor(obs, mask, actor.sample_noise(4000, g))
+        action = torch.multinomial(dist.probs, 1, generator=g).squeeze(1)
+    assert not torch.any(action == 0)
+    assert not torch.any(action[::2] == 2)
+    assert set(action.tolist()) == {1, 2, 3}
+    assert torch.all(dist.probs[:, 0] == 0.0)
+    assert torch.isfinite(dist.entropy()).all()
+
+
+def test_transformer_ignores_absent_neighbours() -> None:
+    """What an absent search result holds must not change the encoding (it is padding)."""
+    torch.manual_seed(0)
+    enc = TransformerEncoder(LAYOUT, d_model=16, heads=2, layers=2).eval()
+    obs = observations(5, present=1)
+    other = obs.clone()
+    nb = LAYOUT.slices["neighbours"]
+    junk = other[:, nb].reshape(5, LAYOUT.top_v, NEIGHBOUR_FIELDS).clone()
+    junk[:, 1:, 0] = 7.0
+    other[:, nb] = junk.reshape(5, -1)
+    with torch.no_grad():
+        assert torch.allclose(enc(obs), enc(other), atol=1e-6)
+        present = observations(5, present=3)
+        assert not torch.allclose(enc(obs), enc(present), atol=1e-3)
+    assert enc(obs).shape == (5, enc.out_dim)
+
+
+def test_bad_shapes_and_sizes_raise() -> None:
+    actor = DiffusionActor(MLPEncoder(LAYOUT, hidden=8), denoise_steps=4)
+    with pytest.raises(ValueError, match=r"noise must have shape \(2, 16\)"):
+        actor(observations(2), torch.ones(2, 4), torch.zeros(2, 3))
+    with pytest.raises(ValueError, match="multiple of heads"):
+        TransformerEncoder(LAYOUT, d_model=10, heads=4)
