@@ -128,7 +128,7 @@ class DiffusionActor(nn.Module):
 
     def __init__(
         self, encoder: nn.Module, n_actions: int = 4, denoise_steps: int = 10, schedule: str = "vp",
-        hidden: int = 128, logit_range: float = 5.0,
+        hidden: int = 64, logit_range: float = 5.0,
     ) -> None:
         super().__init__()
         if logit_range <= 0:
