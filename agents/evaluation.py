@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from agents.policy import Policy
-from envs.velo_edge_v0 import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT, VeloEdgeEnv
+from envs.velo_edge_v0 import VeloEdgeEnv
+from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT
 
 
 def run_episodes(

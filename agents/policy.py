@@ -1,22 +1,13 @@
-"""What acts: every policy, learned or not, answers `act(observation, action_mask) -> action`.
-
-`observation` is the flat vector of `velo.observation.encode_observation`; `action_mask` marks the
-actions the edge can take now (1) and cannot (0). Services load policies through `load_policy` and never
-import training code.
-"""
+"""What acts: the `Policy` contract lives in the core (`velo.policy`); this module adds the evaluation-only
+kind, a policy that may read the simulator's counterfactual outcomes."""
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
-import numpy as np
+from velo.policy import Policy
 
-
-@runtime_checkable
-class Policy(Protocol):
-    name: str
-
-    def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int: ...
+__all__ = ["HindsightPolicy", "Policy"]
 
 
 class HindsightPolicy(Policy, Protocol):

@@ -1,32 +1,22 @@
-"""`load_policy`: the one way services and the evaluation CLI obtain a policy by name or checkpoint."""
+"""`load_policy` for evaluation: everything `velo.policy.load_policy` loads, plus the hindsight oracle."""
 
 from __future__ import annotations
 
-import re
-
-from agents.baselines import (
-    BASELINES, ConstantPolicy, GreedyThresholdPolicy, OraclePolicy, RandomPolicy, RuleCloudPolicy,
-)
+from agents.baselines import OraclePolicy
 from agents.policy import Policy
-from envs.velo_edge_v0 import CLOUD, EDGE
 from velo.observation import ObservationLayout
+from velo.policy import BASELINE_NAMES
+from velo.policy import load_policy as load_serving_policy
 
 
 def load_policy(spec: str, layout: ObservationLayout, seed: int = 0) -> Policy:
-    """A baseline by name (see `BASELINES`; any `greedy-X` with X in [0, 2]) or a checkpoint path."""
-    if spec == "random":
-        return RandomPolicy(seed)
-    if spec == "greedy-llm":
-        return ConstantPolicy(CLOUD, "greedy-llm")
-    if spec == "edge-only":
-        return ConstantPolicy(EDGE, "edge-only")
+    """A baseline by name (`agents.baselines.BASELINES`; any `greedy-X` with X in [0, 2]), the oracle, or a
+    checkpoint path (checked against `layout`)."""
     if spec == "oracle":
         return OraclePolicy()
-    if spec == "rule-cloud":
-        return RuleCloudPolicy(layout)
-    if m := re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", spec):
-        distance = float(m.group(1))
-        if not 0.0 <= distance <= 2.0:
-            raise ValueError(f"{spec}: a cosine distance lies in [0, 2]")
-        return GreedyThresholdPolicy(layout, distance)
-    raise ValueError(f"unknown policy {spec!r}; choose from {', '.join(BASELINES)}, greedy-X, or a checkpoint file")
+    try:
+        return load_serving_policy(spec, layout, seed)
+    except ValueError as exc:
+        if str(exc).startswith("unknown policy"):
+            raise ValueError(str(exc).replace(", ".join(BASELINE_NAMES), ", ".join((*BASELINE_NAMES, "oracle")), 1)) from None
+        raise

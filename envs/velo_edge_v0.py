@@ -80,12 +80,11 @@ from velo.data.prepare import SPLITS
 from velo.latency import CloudProfile, EdgeLLMProfile, load_cache_profile, load_cloud_profile, load_edge_profile
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.paths import prepared_dir
+from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT, EDGE  # noqa: F401 (re-exported: the contract lives in velo.policy)
 from velo.satisfaction import SatisfactionWeights, answer_quality, satisfaction
 from velo.types import LANGUAGES, HitFeatures
 
-CACHE, EDGE, CLOUD, CLOUD_CONTEXT = range(4)
 _MARGIN = HitFeatures.names().index("margin")
-ACTIONS = ("cache", "edge", "cloud", "cloud_context")
 _N_ACTIONS = len(ACTIONS)
 _ALLOWED_ACTIONS = "an integer in 0..3 (" + ", ".join(f"{i} {name}" for i, name in enumerate(ACTIONS)) + ")"
 ENV_ID = "velo_edge_v0"

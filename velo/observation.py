@@ -35,6 +35,8 @@ OBS_VERSION = "velo.obs/3"
 """2: the decision block gained the `symbol_swap` and `role_swap` hit features. 3: the system block gained
 cloud failures, rate-limit state, cloud calls in flight, the backhaul probe and the request's length."""
 NEIGHBOUR_FIELDS = 4
+NEIGHBOUR_SIMILARITY, NEIGHBOUR_PRESENT, NEIGHBOUR_FROM_EDGE, NEIGHBOUR_HITS = range(NEIGHBOUR_FIELDS)
+"""Field indices within one neighbour's entry (`ObservationLayout.neighbours(obs)[..., k, field]`)."""
 SYSTEM_FIELDS = 12
 N_FEATURES = len(HitFeatures.names())
 LANG_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}
@@ -75,6 +77,35 @@ class ObservationLayout:
     def describe(self) -> dict:
         """What a checkpoint stores to prove it was trained against this encoder."""
         return {"version": OBS_VERSION, "dim": self.dim, "top_v": self.top_v, "size": self.size}
+
+    # Named readers: baselines and encoders read the observation through these, never by raw offsets.
+    # Each takes one observation (L,) or a batch (..., L) and returns a view (or scalar) of the same lead shape.
+    def segment(self, obs: np.ndarray, name: str) -> np.ndarray:
+        """One segment of the table above (`request`, `language`, ..., `system`): shape (..., size)."""
+        try:
+            return obs[..., self.slices[name]]
+        except KeyError:
+            raise ValueError(f"unknown observation segment {name!r}; segments: {', '.join(self.sizes)}") from None
+
+    def neighbours(self, obs: np.ndarray) -> np.ndarray:
+        """The top-V search results, best first: shape (..., V, NEIGHBOUR_FIELDS), fields `NEIGHBOUR_*`."""
+        return self.segment(obs, "neighbours").reshape(*obs.shape[:-1], self.top_v, NEIGHBOUR_FIELDS)
+
+    def best_similarity(self, obs: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the best cached neighbour (0 when there is none): shape (...)."""
+        return obs[..., self.offsets["neighbours"] + NEIGHBOUR_SIMILARITY]
+
+    def best_present(self, obs: np.ndarray) -> np.ndarray:
+        """Whether the search returned any neighbour: bool, shape (...)."""
+        return obs[..., self.offsets["neighbours"] + NEIGHBOUR_PRESENT] > 0.5
+
+    def rule_score(self, obs: np.ndarray) -> np.ndarray:
+        """The cache's hit rule's score of the best neighbour (`velo.cache.decision`): shape (...)."""
+        return obs[..., self.offsets["decision"] + N_FEATURES]
+
+    def rule_verdict(self, obs: np.ndarray) -> np.ndarray:
+        """Whether the hit rule accepts the best neighbour: bool, shape (...)."""
+        return obs[..., self.offsets["decision"] + N_FEATURES + 1] > 0.5
 
 
 class SystemLoad(NamedTuple):

@@ -1,0 +1,109 @@
+"""Policy checkpoints: a safetensors file whose metadata says what was trained, how, and for which encoder.
+
+File layout (`velo.policy/1`): a safetensors file (no pickle: tensors plus string metadata) holding the
+actor's weights (`state_dict` names) and, in its metadata, `format` = `FORMAT` and `header` = the JSON of
+`CheckpointHeader`:
+
+| field | holds |
+|---|---|
+| `algo` | the training algorithm (`mappo`, `g-mappo`, `t-mappo`, `lrs`, `dlrs`) |
+| `config` | the training configuration (the `velo train` options and their defaults) |
+| `actor` | the network to rebuild: `{"encoder": {"name": ..., **kwargs}, "actor": {"name": ..., **kwargs}}` |
+| `observation` | `ObservationLayout.describe()` of the encoder it was trained with: version, dim, top_v, size |
+| `steps` | agent-steps of training behind these weights |
+
+The header is read here without torch (safetensors' header is 8 bytes of length and a JSON object), so a
+checkpoint trained against another observation encoder is refused before torch is even imported.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from velo.observation import OBS_VERSION, ObservationLayout
+
+FORMAT = "velo.policy/1"
+_MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit
+
+
+class IncompatibleCheckpoint(ValueError):
+    """A checkpoint of another format version, or trained against another observation encoder or layout."""
+
+
+@dataclass(frozen=True)
+class CheckpointHeader:
+    algo: str
+    config: dict
+    actor: dict
+    """`{"encoder": {"name": ..., **kwargs}, "actor": {"name": ..., **kwargs}}` (see `agents.networks`)."""
+    observation: dict
+    """`ObservationLayout.describe()` at training time."""
+    steps: int = 0
+    format: str = field(default=FORMAT)
+
+    def to_metadata(self) -> dict[str, str]:
+        """The safetensors metadata (string to string) that stores this header."""
+        return {"format": self.format, "header": json.dumps(asdict(self), sort_keys=True)}
+
+    @property
+    def layout(self) -> ObservationLayout:
+        return ObservationLayout(int(self.observation["dim"]), int(self.observation["top_v"]))
+
+    def check(self, layout: ObservationLayout | None, path: Path | str = "checkpoint") -> ObservationLayout:
+        """The layout to feed this policy; raises `IncompatibleCheckpoint` when this VELO's encoder (or the
+        given `layout`) is not the one the checkpoint was trained against."""
+        obs = self.observation
+        if obs.get("version") != OBS_VERSION:
+            raise IncompatibleCheckpoint(
+                f"{path} was trained against observation encoder {obs.get('version')!r}, but this VELO encodes "
+                f"{OBS_VERSION!r}: its inputs would mean something else. Retrain it with `velo train`, or use the "
+                f"VELO release whose encoder is {obs.get('version')!r}."
+            )
+        trained = self.layout
+        if trained.size != int(obs.get("size", -1)):
+            raise IncompatibleCheckpoint(f"{path}: header says observation size {obs.get('size')}, but "
+                                         f"{obs['version']} with dim {trained.dim}, top_v {trained.top_v} has {trained.size}")
+        if layout is not None and (layout.dim, layout.top_v) != (trained.dim, trained.top_v):
+            raise IncompatibleCheckpoint(
+                f"{path} was trained on observations with embedding dim {trained.dim} and top_v {trained.top_v} "
+                f"(size {trained.size}); this deployment gives dim {layout.dim}, top_v {layout.top_v} (size "
+                f"{layout.size}). Use the same embedder and top_v, or retrain."
+            )
+        return trained
+
+
+def read_header(path: Path | str) -> CheckpointHeader:
+    """The header of a `velo.policy` checkpoint, without loading its tensors (and without torch)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint {path} does not exist")
+    with path.open("rb") as f:
+        head = f.read(8)
+        n = struct.unpack("<Q", head)[0] if len(head) == 8 else -1
+        raw = f.read(n) if 0 < n <= _MAX_HEADER_BYTES else b""
+    try:
+        meta = json.loads(raw.decode("utf-8")).get("__metadata__") or {}
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        meta = {}
+    if "format" not in meta:
+        raise ValueError(f"{path} is not a VELO policy checkpoint (a safetensors file written by `velo train`, "
+                         f"format {FORMAT})")
+    if meta["format"] != FORMAT:
+        raise IncompatibleCheckpoint(f"{path} has checkpoint format {meta['format']!r}; this VELO reads {FORMAT!r}")
+    try:
+        fields_ = json.loads(meta["header"])
+        return CheckpointHeader(**fields_)
+    except (KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: damaged {FORMAT} header ({exc})") from None
+
+
+def load_checkpoint_policy(path: Path | str, layout: ObservationLayout | None = None, seed: int = 0):
+    """The `velo.learned.LearnedPolicy` stored in `path` (imports torch); see `velo.policy.load_policy`."""
+    header = read_header(path)
+    trained = header.check(layout, path)
+    from velo.learned import LearnedPolicy
+
+    return LearnedPolicy.from_file(Path(path), header, trained, seed)

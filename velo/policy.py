@@ -1,0 +1,108 @@
+"""The policy contract: what every scheduler, rule or learned, answers, and the one way to obtain one.
+
+    action = policy.act(observation, action_mask)
+
+`observation` is the flat float32 vector of `velo.observation.encode_observation` (shape (L,)); `action_mask`
+(shape (4,), 0/1) marks the actions the edge server can take now. The action is an `int` in `Action`.
+
+`load_policy(spec)` builds a policy from a baseline name (`velo.baselines`) or a checkpoint file written by
+`velo train` (`velo.checkpoint`). Importing this module imports neither the environment (`envs`), PettingZoo,
+pymilvus nor torch: the edge server loads policies through it. torch is imported when a checkpoint is loaded.
+The hindsight oracle is not here: it reads the simulator's counterfactuals, so it lives with the evaluation
+code (`agents.baselines.OraclePolicy`, loaded by `agents.registry.load_policy`).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from velo.observation import ObservationLayout
+
+
+class Action(IntEnum):
+    """What an edge server does with one request (VELO, Yao et al., ICWS 2024, and its journal version)."""
+
+    CACHE = 0
+    """Serve the best cached neighbour's answer."""
+    EDGE = 1
+    """Answer with the edge server's own (small) LLM."""
+    CLOUD = 2
+    """Send the request to the cloud LLM."""
+    CLOUD_CONTEXT = 3
+    """Send it to the cloud LLM with the top cached question/answer pairs as context."""
+
+
+# Plain ints (not enum members) for the environment's hot path: `type(a) is int` checks and list indexing.
+CACHE, EDGE, CLOUD, CLOUD_CONTEXT = (int(a) for a in Action)
+ACTIONS: tuple[str, ...] = tuple(a.name.lower() for a in Action)
+"""Action names, indexed by action: ("cache", "edge", "cloud", "cloud_context")."""
+N_ACTIONS = len(Action)
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """Anything that schedules: `act` returns an allowed action (`action_mask[action] == 1`).
+
+    A policy with internal state (a recurrent actor) keeps it per instance: load one per edge server; if it
+    has a `reset()` method, call it when a new stream of requests starts."""
+
+    name: str
+
+    def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int: ...
+
+
+BASELINE_NAMES = ("random", "greedy-0.1", "greedy-0.3", "greedy-0.5", "greedy-llm", "edge-only", "rule-cloud")
+"""Rule baselines `load_policy` knows by name (plus any `greedy-X`, X a cosine distance in [0, 2])."""
+CHECKPOINT_SUFFIXES = (".safetensors",)
+
+
+def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 0) -> Policy:
+    """A baseline by name (`BASELINE_NAMES`, or `greedy-X`) or a checkpoint file (`velo train`'s `.safetensors`).
+
+    `layout`: the observation layout the policy will be given; required by the rules that read the
+    observation (greedy-X, rule-cloud), checked against a checkpoint's (a mismatch raises `ValueError`).
+    `seed`: the random baseline's generator, and the sampling noise of a learned policy.
+    Errors: `ValueError` naming the unknown spec, the bad threshold or the incompatible checkpoint;
+    `FileNotFoundError` for a checkpoint path that does not exist.
+    """
+    from velo import baselines
+
+    if not isinstance(spec, (str, Path)):
+        raise TypeError(f"a policy spec is a name or a checkpoint path, got {type(spec).__name__}")
+    text = str(spec)
+    if text == "random":
+        return baselines.RandomPolicy(seed)
+    if text == "greedy-llm":
+        return baselines.ConstantPolicy(CLOUD, "greedy-llm")
+    if text == "edge-only":
+        return baselines.ConstantPolicy(EDGE, "edge-only")
+    if text == "oracle":
+        raise ValueError("the oracle reads the simulator's counterfactual outcomes: it is evaluation-only "
+                         "(agents.registry.load_policy, velo evaluate), not a policy a server can run")
+    if text == "rule-cloud":
+        return baselines.RuleCloudPolicy(_needs(layout, text))
+    if m := re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", text):
+        distance = float(m.group(1))
+        if not 0.0 <= distance <= 2.0:
+            raise ValueError(f"{text}: a cosine distance lies in [0, 2]")
+        return baselines.GreedyThresholdPolicy(_needs(layout, text), distance)
+    path = Path(text)
+    if path.suffix in CHECKPOINT_SUFFIXES or path.exists():
+        from velo.checkpoint import load_checkpoint_policy
+
+        return load_checkpoint_policy(path, layout, seed)
+    raise ValueError(
+        f"unknown policy {text!r}; choose from {', '.join(BASELINE_NAMES)}, greedy-X (X a cosine distance), "
+        f"or a checkpoint file ({', '.join(CHECKPOINT_SUFFIXES)})"
+    )
+
+
+def _needs(layout: ObservationLayout | None, spec: str) -> ObservationLayout:
+    if layout is None:
+        raise ValueError(f"{spec} reads the observation: pass its ObservationLayout (load_policy(spec, layout))")
+    return layout
