@@ -6,3 +6,18 @@ import os as _os
 # spinning wait policy they starve each other on 2 cores and one e5 query takes ~0.7 s instead of ~0.03 s.
 # Each runtime reads this once when it loads, so it is set before anything imports them.
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+_SDK_NAMES = frozenset({
+    "Client", "AsyncClient", "Answer", "StreamPiece", "VeloError", "APIConnectionError", "APITimeoutError",
+    "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
+    "PayloadTooLargeError", "RateLimitError", "ServerError",
+})
+
+
+def __getattr__(name: str) -> object:
+    """`velo.Client` and the SDK's types, imported on first use so `import velo` stays light."""
+    if name in _SDK_NAMES:
+        from velo import sdk
+
+        return getattr(sdk, name)
+    raise AttributeError(f"module 'velo' has no attribute {name!r}")

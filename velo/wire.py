@@ -12,12 +12,20 @@ all import this module, and a client pays nothing for it. There is no second cop
 
 Requests accept the OpenAI fields with their documented types and ranges, and refuse any other field
 (`extra="forbid"`, as OpenAI does). Whether a service honours a field it accepts is that service's
-decision, stated in its own docstring (velo/edgeshard/server.py for the EdgeShard server) and answered with
+decision, stated in its own docstring (services/edgeshard.py for the EdgeShard server) and answered with
 `APIError.unsupported`. `APIError.from_validation` turns pydantic's errors into a 400 naming the field as
 `param`: a top-level name (`"stop"`) or a path (`"messages[1].role"`). Streams are server-sent events:
 `data: <chunk JSON>` per chunk, then `data: [DONE]` (`sse_event`, `SSE_DONE`).
 
-Responses may carry VELO's timings under `velo`; OpenAI clients ignore the extra key.
+VELO's additions ride in fields the official `openai` client keeps (its models allow extra keys) and other
+clients ignore: `route` (how the answer was served: cache / edge / cloud / cloud_context), `latency_ms`
+(VELO's end-to-end time for the request) and `similarity` (cosine similarity of the request to the best
+cached question, None when the cache had no candidate) on `Completion`, `ChatCompletion` and a stream's
+last chunk; `velo` carries the EdgeShard server's timings. Each is left out when None.
+
+VELO's own routes (the edge server's `/v1/serve`, the admin routes) take and return the models at the end
+of this module: `ServeRequest` / `ServeResponse`, `CacheLookupRequest` / `CacheLookupResponse`,
+`CacheEntryOut`, `DeletedCount`.
 """
 
 from __future__ import annotations
@@ -32,6 +40,9 @@ MAX_STOP_STRINGS = 4
 SSE_DONE = "data: [DONE]\n\n"
 
 FinishReason = Literal["stop", "length"]
+Route = Literal["cache", "edge", "cloud", "cloud_context"]
+"""How VELO served a request: the four actions of the scheduling agent."""
+ROUTES: tuple[str, ...] = ("cache", "edge", "cloud", "cloud_context")
 
 
 # --- errors ----------------------------------------------------------------------------------------
@@ -234,6 +245,9 @@ class Completion(BaseModel):
     choices: list[CompletionChoice]
     usage: Usage | None = None
     velo: Timings | None = Field(None, exclude_if=_none)
+    route: Route | None = Field(None, exclude_if=_none)
+    latency_ms: float | None = Field(None, exclude_if=_none)
+    similarity: float | None = Field(None, exclude_if=_none)
 
 
 class AssistantMessage(BaseModel):
@@ -256,6 +270,9 @@ class ChatCompletion(BaseModel):
     choices: list[ChatChoice]
     usage: Usage
     velo: Timings | None = Field(None, exclude_if=_none)
+    route: Route | None = Field(None, exclude_if=_none)
+    latency_ms: float | None = Field(None, exclude_if=_none)
+    similarity: float | None = Field(None, exclude_if=_none)
 
 
 class ChatDelta(BaseModel):
@@ -280,6 +297,9 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChatChunkChoice]
     usage: Usage | None = None
     """Only in the last chunk when `stream_options.include_usage`, whose `choices` is empty."""
+    route: Route | None = Field(None, exclude_if=_none)
+    latency_ms: float | None = Field(None, exclude_if=_none)
+    similarity: float | None = Field(None, exclude_if=_none)
 
 
 class ModelCard(BaseModel):
@@ -294,7 +314,81 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
-_REQUEST_MODELS: tuple[type[BaseModel], ...] = (CompletionRequest, ChatCompletionRequest, ChatMessage, ContentPart, StreamOptions, ResponseFormat)
+# --- VELO's own routes ------------------------------------------------------------------------------
+
+_NAMESPACE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+class Turn(_Strict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ServeRequest(_Strict):
+    """`POST /v1/serve` on an edge server: one question, served by the edge's scheduling policy."""
+
+    messages: Annotated[list[Turn], Field(min_length=1)]
+    """The conversation, the question last (a user turn); cache entries match within the turns before it."""
+    namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
+    lang: str | None = None
+    """The question's language code; None: unknown (stored as "und", looked up across languages)."""
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    stop: list[str] = []
+    cloud_allowed: bool = True
+    """False when the caller's cloud budget is spent: the edge answers from its cache or its own LLM."""
+
+
+class ServeResponse(BaseModel):
+    answer: str
+    route: Route
+    similarity: float | None
+    """Cosine similarity of the question to the best cached one (None: no candidate, or the cache was down)."""
+    latency_ms: float
+    """The edge server's time for the request, lookup and generation included."""
+    finish_reason: FinishReason
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model: str
+    edge: str
+    """The edge server's id."""
+    cache_error: str | None = None
+    """Why the cache could not be used for this request (Milvus down), else None."""
+
+
+class CacheLookupRequest(_Strict):
+    question: Annotated[str, Field(min_length=1)]
+    context: list[str] = []
+    namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
+    lang: str | None = None
+
+
+class CacheEntryOut(BaseModel):
+    id: str
+    question: str
+    answer: str
+    lang: str
+    namespace: str
+    source: str
+    created_at: float
+    hit_count: int
+
+
+class CacheLookupResponse(BaseModel):
+    hit: bool
+    score: float
+    """The hit rule's score of the best neighbour."""
+    similarity: float | None
+    entry: CacheEntryOut | None
+    """The best neighbour (served iff `hit`)."""
+
+
+class DeletedCount(BaseModel):
+    deleted: int
+
+
+_REQUEST_MODELS: tuple[type[BaseModel], ...] = (
+    CompletionRequest, ChatCompletionRequest, ChatMessage, ContentPart, StreamOptions, ResponseFormat, ServeRequest, CacheLookupRequest,
+)
 _FIELD_NAMES = frozenset(name for model in _REQUEST_MODELS for name in model.model_fields)
 
 

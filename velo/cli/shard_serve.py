@@ -41,7 +41,7 @@ def serve(
     """
     import uvicorn
 
-    from velo.edgeshard.server import ShardServerSettings, build_app
+    from services.edgeshard import ShardServerSettings, build_app
 
     chosen = [name for name, value in (("--shards", shards), ("--plan", plan), ("--profile", profile)) if value is not None]
     if len(chosen) > 1:

@@ -59,12 +59,11 @@ from pathlib import Path
 
 import anyio
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.http import error_response, install_error_handlers, json_response
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
 from velo.llm.sampling import Sampler, SamplingParams
@@ -171,7 +170,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         plan = _plan_completion(body, llm, settings)
         streams = _start(llm, plan, COMPLETION_MAX_TOKENS)
         answer = _CompletionAnswer(f"cmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
-        return _stream_response(answer.chunks()) if plan.stream else _json(answer.whole())
+        return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None, responses={200: {"model": ChatCompletion}})
     def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
@@ -179,7 +178,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         plan = _plan_chat(body, llm, settings)
         streams = _start(llm, plan, CHAT_MAX_TOKENS)
         answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
-        return _stream_response(answer.chunks()) if plan.stream else _json(answer.whole())
+        return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 
     return app
 
@@ -405,10 +404,6 @@ class _ChatAnswer(_Answer):
         return ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[], usage=self.usage)
 
 
-def _json(answer: Completion | ChatCompletion) -> Response:
-    return Response(answer.model_dump_json(), media_type="application/json")
-
-
 def _stream_response(events: Generator[str, None, None]) -> StreamingResponse:
     return StreamingResponse(_pulled_in_threads(events), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
@@ -425,31 +420,12 @@ async def _pulled_in_threads(events: Generator[str, None, None]) -> AsyncIterato
             await anyio.to_thread.run_sync(events.close)
 
 
-# --- the one error shape ---------------------------------------------------------------------------
-
-
-def _error(err: APIError) -> JSONResponse:
-    return JSONResponse(status_code=err.status, content=err.body.model_dump())
+# --- errors of the shard chain ---------------------------------------------------------------------
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(APIError)
-    async def api_error(request: Request, exc: APIError) -> JSONResponse:
-        return _error(exc)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(APIError.from_validation(exc.errors()))  # OpenAI answers 400, not FastAPI's 422
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
-        return _error(APIError(exc.status_code, str(exc.detail), kind, kind.removesuffix("_error")))
+    install_error_handlers(app)
 
     @app.exception_handler(ShardError)
     async def shard_failed(request: Request, exc: ShardError) -> JSONResponse:
-        return _error(APIError(503, f"the shard chain failed: {exc}", "server_error", "shard_failure"))
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return _error(APIError(500, f"internal error: {type(exc).__name__}: {exc}", "server_error", "internal_error"))
+        return error_response(APIError(503, f"the shard chain failed: {exc}", "server_error", "shard_failure"))

@@ -23,7 +23,7 @@ import uvicorn  # noqa: E402
 
 from tests.edgeshard.conftest import shared_model_dir  # noqa: E402
 from tests.edgeshard.test_runtime import unsharded_ids  # noqa: E402
-from velo.edgeshard.server import ShardServerSettings, build_app  # noqa: E402
+from services.edgeshard import ShardServerSettings, build_app  # noqa: E402
 from velo.llm import LocalLLM  # noqa: E402
 from velo.llm.decoding import decode_text, tokenizer_decode  # noqa: E402
 from velo.llm.local import SMOLLM2_NAME  # noqa: E402
@@ -365,3 +365,19 @@ def test_every_other_failure_has_the_error_shape(client: httpx.Client) -> None:
     assert_error(client.post("/v1/completions", json=["a list"]), 400)
     assert_error(client.get("/v1/nothing"), 404)
     assert_error(client.get("/v1/completions"), 405)
+
+
+def test_the_sdk_gets_answers_streams_and_typed_errors(server: tuple[str, list[int]], reference: LocalLLM) -> None:
+    import velo
+
+    with velo.Client(base_url=server[0], model=SMOLLM2_NAME, timeout=120) as sdk:
+        answer = sdk.chat(CHAT[0]["content"], max_tokens=MAX_TOKENS)
+        assert answer.text == reference.generate(CHAT, MAX_TOKENS).text
+        assert answer.route is None  # a bare LLM server says nothing of routes; the gateway does
+        pieces = list(sdk.chat_stream(CHAT[0]["content"], max_tokens=MAX_TOKENS))
+        assert "".join(p.text for p in pieces) == answer.text and pieces[-1].finish_reason is not None
+        with pytest.raises(velo.BadRequestError) as caught:
+            sdk.chat("Hi", tools=[{"type": "function", "function": {"name": "f"}}])
+        assert caught.value.param == "tools"
+    with velo.Client(base_url=server[0], model="no-such-model") as sdk, pytest.raises(velo.NotFoundError, match="no-such-model"):
+        sdk.chat("Hi", max_tokens=1)

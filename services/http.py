@@ -1,0 +1,55 @@
+"""What every VELO app shares: the one error shape for every failure, JSON and server-sent-event responses.
+
+Every failure of every app answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`):
+request validation with 400 as OpenAI does (FastAPI's own 422 is replaced), unknown routes with 404, and any
+unexpected exception with 500 and its type, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from velo.wire import APIError
+
+log = logging.getLogger("velo.services")
+
+
+def error_response(err: APIError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=err.status, content=err.body.model_dump(), headers=headers)
+
+
+def json_response(model: BaseModel, headers: dict[str, str] | None = None) -> Response:
+    return Response(model.model_dump_json(), media_type="application/json", headers=headers)
+
+
+def sse_response(events: AsyncIterator[str], headers: dict[str, str] | None = None) -> StreamingResponse:
+    return StreamingResponse(events, media_type="text/event-stream", headers={"Cache-Control": "no-cache", **(headers or {})})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every failure with the one error shape."""
+
+    @app.exception_handler(APIError)
+    async def api_error(request: Request, exc: APIError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(APIError.from_validation(exc.errors()))  # OpenAI answers 400, not FastAPI's 422
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
+        return error_response(APIError(exc.status_code, str(exc.detail), kind, kind.removesuffix("_error")))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return error_response(APIError(500, f"internal error: {type(exc).__name__}: {exc}", "server_error", "internal_error"))
