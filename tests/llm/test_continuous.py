@@ -1,0 +1,101 @@
+"""Continuous batching (`velo.llm.continuous`) against one-by-one decoding, with the real edge LLM."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import CancelledError
+from pathlib import Path
+
+import pytest
+import torch
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from velo.llm import LocalLLM, load_local_llm  # noqa: E402
+from velo.llm.continuous import BatcherClosedError, ContinuousBatcher  # noqa: E402
+from velo.llm.local import SMOLLM2_CACHE_NAME  # noqa: E402
+
+QUESTIONS = [
+    "What is the capital of France?",
+    "¿Cuántos planetas hay en el sistema solar?",
+    "Explain in one sentence why the sky is blue, then give one example of another blue thing in nature.",
+    "Wie viele Beine hat eine Spinne?",
+    "Назови три цвета радуги.",
+]
+TOKENS = 10
+
+
+@pytest.fixture(scope="module")
+def llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalLLM]:
+    home: Path = tmp_path_factory.getbasetemp() / "llm-velo-home"
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # STACK.md: other work shares the 2 cores
+    try:
+        yield load_local_llm(cache_dir=home / "models" / SMOLLM2_CACHE_NAME)
+    finally:
+        torch.set_num_threads(previous)
+
+
+@pytest.fixture(scope="module")
+def prompts(llm: LocalLLM) -> list[list[int]]:
+    return [llm.prompt_ids(q) for q in QUESTIONS]
+
+
+@pytest.fixture(scope="module")
+def alone(llm: LocalLLM, prompts: list[list[int]]) -> list:
+    return [llm.generate_ids(p, max_new_tokens=TOKENS) for p in prompts]
+
+
+def test_requests_joining_a_running_batch_get_their_alone_answers(llm, prompts, alone) -> None:
+    """The first request is decoding when the others arrive: they join mid-batch, with other prompt lengths."""
+    started = threading.Event()
+    seen: list[int] = []
+
+    def first_tokens(token: int) -> None:
+        seen.append(token)
+        if len(seen) == 3:
+            started.set()
+
+    with ContinuousBatcher(llm, max_batch=4) as batcher:
+        first = batcher.submit(prompts[2], TOKENS, on_token=first_tokens)
+        assert started.wait(120)
+        rest = [batcher.submit(p, TOKENS) for i, p in enumerate(prompts) if i != 2]
+        answers = {2: first.future.result(120)} | {i: h.future.result(120) for i, h in zip([0, 1, 3, 4], rest)}
+        stats = batcher.stats()
+    for i, one in enumerate(alone):
+        assert answers[i].text == one.text, QUESTIONS[i]
+        assert answers[i].output_tokens == one.output_tokens
+        assert answers[i].prompt_tokens == len(prompts[i])
+    assert seen == first.produced  # streaming saw every token, in order
+    assert max(a.batch_size for a in answers.values()) == 4  # max_batch holds: the fifth waited
+    assert stats.completed == 5 and stats.running == 0 and stats.waiting == 0
+    assert 1.0 < stats.mean_batch <= 4.0
+
+
+def test_cancel_and_close(llm, prompts) -> None:
+    batcher = ContinuousBatcher(llm, max_batch=1)
+    running = batcher.submit(prompts[0], 30)
+    queued = batcher.submit(prompts[1], 5)
+    running.cancel()
+    with pytest.raises(CancelledError):
+        running.future.result(120)
+    assert len(running.produced) < 30
+    batcher.close()
+    assert queued.future.done()  # finished before close, or cancelled by it: never left hanging
+    with pytest.raises(BatcherClosedError):
+        batcher.submit(prompts[0], 4)
+
+
+def test_bad_requests_are_refused_at_submit(llm, prompts) -> None:
+    with ContinuousBatcher(llm, kv_budget_tokens=64) as batcher:
+        with pytest.raises(ValueError, match="kv_budget_tokens=64"):
+            batcher.submit(prompts[2], 60)
+        with pytest.raises(ValueError, match="max_new_tokens must be >= 1"):
+            batcher.submit(prompts[0], 0)
+        with pytest.raises(ValueError, match="prompt is empty"):
+            batcher.submit([], 4)
+        assert batcher.stats().waiting == 0
+    with pytest.raises(ValueError, match="max_batch must be an integer >= 1"):
+        ContinuousBatcher(llm, max_batch=0)

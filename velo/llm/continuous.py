@@ -1,0 +1,320 @@
+"""Continuous batching for the edge LLM: requests join and leave a running batch at every decode step.
+
+Policy (iteration-level scheduling, Orca: Yu et al., OSDI 2022; admission under a memory budget as in the
+edge-inference scheduler OT-GAH, IEEE TWC 2024, which batches per time slot under KV-cache memory and deadline
+limits):
+
+1. **Admit** at each step boundary, first come first served, while the batch has fewer than `max_batch` rows,
+   the KV cache of the running rows plus the newcomer (prompt + `max_new_tokens` positions each, the worst case)
+   fits `kv_budget_tokens`, and this step's admissions have prefilled at most `prefill_budget_tokens` prompt
+   tokens (so one long prompt cannot stall the running rows for long: chunk-free Sarathi-style capping). A
+   request that does not fit waits; one that could never fit is refused at `submit`.
+2. **Prefill alone**: each newcomer runs its own prefill exactly as `LocalLLM.generate_ids` does (no padding),
+   so its first token and KV cache are those of the request served alone. Its cache is then left-padded to the
+   batch's width (or the batch's to its) and stacked into the running cache; an attention mask hides padding
+   and each row's position ids continue from its own length (`velo.llm.batch_generate` explains why this keeps
+   the greedy output of a row that of the request alone).
+3. **Decode together**: one forward pass per step for every running row (on CPU a step over 8 rows costs
+   ~2.5x a step over one: it is bound by reading the weights, `benchmarks/edge_batching.py`).
+4. **Leave**: a row that produced an end-of-sequence token, reached its `max_new_tokens`, or was cancelled
+   leaves the batch at once (`DynamicCache.batch_select_indices`); its future completes. Columns that have
+   become padding for every remaining row are trimmed, so a long prompt that left stops costing attention.
+
+One worker thread owns the model; `submit` is thread-safe and returns a `Handle` whose `future` resolves to a
+`BatchedGeneration` (concurrent.futures; `asyncio.wrap_future` for async servers). `on_token` callbacks run on
+the worker thread, one call per produced token id (for streaming).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from velo.llm.batch_generate import BatchedGeneration, _pad_left
+from velo.llm.local import LocalLLM
+
+if TYPE_CHECKING:
+    import torch
+
+
+class BatcherClosedError(RuntimeError):
+    """The batcher was closed: no new requests are taken and waiting ones are cancelled."""
+
+
+@dataclass(eq=False)
+class Handle:
+    """One submitted request: `future` resolves to its `BatchedGeneration`; `cancel()` makes it leave the batch."""
+
+    prompt_ids: tuple[int, ...]
+    max_new_tokens: int
+    on_token: Callable[[int], None] | None
+    future: Future = field(default_factory=Future)
+    produced: list[int] = field(default_factory=list)
+    submitted: float = field(default_factory=time.perf_counter)
+    prefill_ms: float = 0.0
+    decode_ms: float = 0.0
+    max_batch_seen: int = 1
+    cancelled: bool = False
+
+    def cancel(self) -> None:
+        """Stop generating for this request at the next step; its future then raises CancelledError (a no-op
+        once it has finished)."""
+        self.cancelled = True
+
+
+@dataclass(frozen=True)
+class BatcherStats:
+    """Counters since start: decode steps run, rows decoded over all steps (their mean is the mean batch size)."""
+
+    steps: int
+    rows_decoded: int
+    completed: int
+    running: int
+    waiting: int
+
+    @property
+    def mean_batch(self) -> float:
+        return self.rows_decoded / self.steps if self.steps else 0.0
+
+
+class ContinuousBatcher:
+    """Serves concurrent greedy generations of one `LocalLLM` in a continuously re-formed batch."""
+
+    def __init__(
+        self, llm: LocalLLM, max_batch: int = 8, kv_budget_tokens: int = 16_384, prefill_budget_tokens: int = 512,
+    ) -> None:
+        for name, value in (("max_batch", max_batch), ("kv_budget_tokens", kv_budget_tokens),
+                            ("prefill_budget_tokens", prefill_budget_tokens)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        self.llm = llm
+        self.max_batch, self.kv_budget_tokens, self.prefill_budget_tokens = max_batch, kv_budget_tokens, prefill_budget_tokens
+        self._waiting: deque[Handle] = deque()
+        self._lock = threading.Condition()
+        self._closed = False
+        self._steps = self._rows_decoded = self._completed = self._running = 0
+        self._worker = threading.Thread(target=self._run, name="velo-edge-llm-batcher", daemon=True)
+        self._worker.start()
+
+    # ------------------------------------------------------------------ API
+    def submit(
+        self, prompt_ids: Sequence[int], max_new_tokens: int, on_token: Callable[[int], None] | None = None,
+    ) -> Handle:
+        """Queue a request (token ids, e.g. `LocalLLM.prompt_ids`); raises ValueError for one the model cannot
+        run or that could never fit `kv_budget_tokens`, BatcherClosedError after `close()`."""
+        self.llm.check_request(prompt_ids, max_new_tokens)
+        if len(prompt_ids) + max_new_tokens > self.kv_budget_tokens:
+            raise ValueError(
+                f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the batcher's "
+                f"kv_budget_tokens={self.kv_budget_tokens}"
+            )
+        handle = Handle(tuple(int(t) for t in prompt_ids), max_new_tokens, on_token)
+        with self._lock:
+            if self._closed:
+                raise BatcherClosedError("the edge LLM batcher is closed")
+            self._waiting.append(handle)
+            self._lock.notify()
+        return handle
+
+    def generate(self, prompt_ids: Sequence[int], max_new_tokens: int, timeout: float | None = None) -> BatchedGeneration:
+        """Submit and wait for the answer."""
+        return self.submit(prompt_ids, max_new_tokens).future.result(timeout)
+
+    def stats(self) -> BatcherStats:
+        with self._lock:
+            return BatcherStats(self._steps, self._rows_decoded, self._completed, self._running, len(self._waiting))
+
+    def close(self) -> None:
+        """Finish the running rows, cancel the waiting ones, stop the worker."""
+        with self._lock:
+            self._closed = True
+            for handle in self._waiting:
+                handle.future.cancel()
+            self._waiting.clear()
+            self._lock.notify()
+        self._worker.join()
+
+    def __enter__(self) -> ContinuousBatcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ worker
+    def _run(self) -> None:
+        import torch
+
+        torch.set_grad_enabled(False)
+        batch = _Batch()
+        while True:
+            with self._lock:
+                while not self._waiting and not batch.rows and not self._closed:
+                    self._lock.wait()
+                if self._closed and not batch.rows:
+                    return
+                admitted = self._admissions(batch)
+            try:
+                with torch.inference_mode():
+                    for handle in admitted:
+                        self._prefill(batch, handle)
+                    if batch.rows:
+                        self._step(batch)
+            except Exception as error:  # a model failure fails the requests it touched, not the server
+                for handle in {*batch.rows, *admitted}:
+                    if not handle.future.done():
+                        with self._lock:
+                            self._running -= 1
+                        handle.future.set_exception(error)
+                batch = _Batch()
+
+    def _admissions(self, batch: _Batch) -> list[Handle]:
+        """Waiting requests that join at this step (caller holds the lock)."""
+        admitted: list[Handle] = []
+        kv = sum(len(h.prompt_ids) + h.max_new_tokens for h in batch.rows)
+        prefill = 0
+        while self._waiting and len(batch.rows) + len(admitted) < self.max_batch:
+            handle = self._waiting[0]
+            if handle.cancelled:
+                self._waiting.popleft().future.cancel()
+                continue
+            need = len(handle.prompt_ids) + handle.max_new_tokens
+            if kv + need > self.kv_budget_tokens:
+                break
+            if admitted and prefill + len(handle.prompt_ids) > self.prefill_budget_tokens:
+                break
+            self._waiting.popleft()
+            if not handle.future.set_running_or_notify_cancel():
+                continue
+            admitted.append(handle)
+            self._running += 1
+            kv += need
+            prefill += len(handle.prompt_ids)
+        return admitted
+
+    def _prefill(self, batch: _Batch, handle: Handle) -> None:
+        import torch
+
+        start = time.perf_counter()
+        out = self.llm.model(torch.tensor([list(handle.prompt_ids)]), use_cache=True, logits_to_keep=1)
+        token = int(out.logits[0, -1].argmax())
+        handle.prefill_ms = (time.perf_counter() - start) * 1000.0
+        self._emit(handle, token)
+        if self._finished(handle):
+            self._complete(handle)
+            return
+        batch.join(handle, [(k, v) for k, v, *_ in out.past_key_values], token)
+
+    def _step(self, batch: _Batch) -> None:
+        start = time.perf_counter()
+        tokens = batch.step(self.llm.model)
+        elapsed = (time.perf_counter() - start) * 1000.0
+        with self._lock:
+            self._steps += 1
+            self._rows_decoded += len(batch.rows)
+        keep = []
+        for index, (handle, token) in enumerate(zip(batch.rows, tokens)):
+            handle.decode_ms += elapsed
+            handle.max_batch_seen = max(handle.max_batch_seen, len(batch.rows))
+            self._emit(handle, token)
+            if self._finished(handle):
+                self._complete(handle)
+            else:
+                keep.append(index)
+        batch.keep(keep)
+
+    def _emit(self, handle: Handle, token: int) -> None:
+        handle.produced.append(token)
+        if handle.on_token is not None and not handle.cancelled:
+            try:
+                handle.on_token(token)
+            except Exception:  # a broken consumer (e.g. a client that left) cancels its own request only
+                handle.cancelled = True
+
+    def _finished(self, handle: Handle) -> bool:
+        return (handle.cancelled or len(handle.produced) >= handle.max_new_tokens
+                or handle.produced[-1] in self.llm.stop_ids)
+
+    def _complete(self, handle: Handle) -> None:
+        with self._lock:
+            self._completed += 1
+            self._running -= 1
+        if handle.cancelled:
+            handle.future.set_exception(CancelledError(f"cancelled after {len(handle.produced)} tokens"))
+            return
+        handle.future.set_result(BatchedGeneration(
+            text=self.llm.answer_text(handle.prompt_ids, handle.produced),
+            prompt_tokens=len(handle.prompt_ids),
+            output_tokens=len(handle.produced),
+            prefill_ms=handle.prefill_ms,
+            decode_ms=handle.decode_ms,
+            batch_size=handle.max_batch_seen,
+        ))
+
+
+class _Batch:
+    """The running rows' stacked KV cache, attention mask, position ids and next input tokens."""
+
+    def __init__(self) -> None:
+        self.rows: list[Handle] = []
+        self.layers: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self.mask: torch.Tensor | None = None
+        self.last: torch.Tensor | None = None
+        self.tokens: torch.Tensor | None = None
+
+    def join(self, handle: Handle, layers: list[tuple[torch.Tensor, torch.Tensor]], token: int) -> None:
+        import torch
+
+        length = layers[0][0].shape[-2]
+        if not self.rows:
+            self.layers = layers
+            self.mask = torch.ones((1, length), dtype=torch.long)
+            self.last = torch.tensor([length - 1])
+            self.tokens = torch.tensor([token])
+        else:
+            width = max(self.mask.shape[1], length)
+            self.layers = [
+                (torch.cat([_pad_left(k, width), _pad_left(nk, width)]), torch.cat([_pad_left(v, width), _pad_left(nv, width)]))
+                for (k, v), (nk, nv) in zip(self.layers, layers)
+            ]
+            row_mask = torch.zeros((1, width), dtype=torch.long)
+            row_mask[0, width - length :] = 1
+            self.mask = torch.cat([torch.nn.functional.pad(self.mask, (width - self.mask.shape[1], 0)), row_mask])
+            self.last = torch.cat([self.last, torch.tensor([length - 1])])
+            self.tokens = torch.cat([self.tokens, torch.tensor([token])])
+        self.rows.append(handle)
+
+    def step(self, model) -> list[int]:
+        import torch
+        from transformers import DynamicCache
+
+        cache = DynamicCache()
+        for layer, (keys, values) in enumerate(self.layers):
+            cache.update(keys, values, layer)
+        self.mask = torch.cat([self.mask, self.mask.new_ones((len(self.rows), 1))], dim=1)
+        self.last = self.last + 1
+        out = model(self.tokens[:, None], attention_mask=self.mask, position_ids=self.last[:, None],
+                    past_key_values=cache, use_cache=True)
+        self.layers = [(k, v) for k, v, *_ in out.past_key_values]
+        self.tokens = out.logits[:, -1].argmax(-1)
+        return self.tokens.tolist()
+
+    def keep(self, indices: list[int]) -> None:
+        """Keep only the rows at `indices`, then trim columns that are padding for every remaining row."""
+        import torch
+
+        if len(indices) == len(self.rows):
+            return
+        self.rows = [self.rows[i] for i in indices]
+        if not self.rows:
+            self.layers, self.mask, self.last, self.tokens = [], None, None, None
+            return
+        idx = torch.tensor(indices, dtype=torch.long)
+        self.mask, self.last, self.tokens = self.mask[idx], self.last[idx], self.tokens[idx]
+        first = int(self.mask.any(0).nonzero()[0])
+        self.mask = self.mask[:, first:]
+        self.layers = [(k[idx][:, :, first:], v[idx][:, :, first:]) for k, v in self.layers]
