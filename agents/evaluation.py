@@ -7,7 +7,9 @@ Metrics per policy, over every request of every episode:
 * cache hit rate: share of requests answered from the cache;
 * false-hit rate: share of cache answers that answered a different question;
 * action shares; cloud calls (CLOUD + CLOUD_CONTEXT) per 1000 requests;
-* invalid actions (masked actions a policy chose; served by the cloud instead).
+* invalid actions (masked actions a policy chose; served by the cloud instead);
+* `*_ci95`: half-width of the 95% Student-t interval of satisfaction (all / similar / new) over per-episode
+  means (`agents.statistics`: episodes, not requests, are the independent unit).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.policy import Policy
+from agents.statistics import episode_means, mean_interval
 from envs.velo_edge_v0 import VeloEdgeEnv
 from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT
 
@@ -66,6 +69,9 @@ def summarize(records: Sequence[dict]) -> dict[str, float]:
     }
     for i, name in enumerate(ACTIONS):
         out[f"share_{name}"] = float((action == i).mean())
+    if records and "episode" in records[0]:
+        for subset, key in (("all", "satisfaction"), ("similar", "satisfaction_similar"), ("new", "satisfaction_new")):
+            out[f"{key}_ci95"] = mean_interval(list(episode_means(records, "satisfaction", subset).values())).half_width
     if records and "abandoned" in records[0]:  # velo_edge_v1
         out["abandoned_rate"] = float(np.mean([r["abandoned"] for r in records]))
         out["cloud_failed_rate"] = float(np.mean([r["cloud_failed"] for r in records]))
