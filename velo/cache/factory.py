@@ -8,6 +8,7 @@ from velo.cache.decision import embedder_key, parse_rule
 from velo.cache.features import HitFeaturizer
 from velo.cache.semantic_cache import CacheConfig, SemanticCache
 from velo.embedding import DEFAULT_EMBEDDER, load_embedder
+from velo.embedding.recent import RecentEmbeddings
 
 DEFAULT_DIFF_EMBEDDER = "use-multilingual"
 """Embeds the few words two questions do not share: USE is ~5x faster than e5 on such snippets and
@@ -22,8 +23,11 @@ def open_cache(
     rule: str = "default",
     embedding_cache: Path | None = None,
 ) -> SemanticCache:
-    """A SemanticCache with the named embedders and rule (`default`, `static:T` or a rule file)."""
-    search = load_embedder(embedder, embedding_cache)
+    """A SemanticCache with the named embedders and rule (`default`, `static:T` or a rule file).
+
+    The search embedder remembers its recent vectors (`RecentEmbeddings`): an exact repeat is not embedded again.
+    """
+    search = RecentEmbeddings(load_embedder(embedder, embedding_cache))
     diff = search if diff_embedder == embedder else load_embedder(diff_embedder)
     hit_rule = parse_rule(rule, embedder_key(search.name, diff.name))
     return SemanticCache(search, hit_rule, config, HitFeaturizer(search, diff))
