@@ -144,13 +144,14 @@ def _wait_ready(uri: str, watchdog: subprocess.Popen, log_path: Path, timeout_s:
 
 
 @contextmanager
-def lite_server(data_dir: Path, timeout_s: float = 30.0) -> Iterator[str]:
-    """`milvus-lite server` on a free localhost port over `data_dir`; yields its `http://127.0.0.1:PORT` URI.
+def lite_server(data_dir: Path, timeout_s: float = 30.0, port: int | None = None) -> Iterator[str]:
+    """`milvus-lite server` on `port` (default: a free one) over `data_dir`; yields its `http://127.0.0.1:PORT` URI.
 
-    The server's output goes to `<data_dir>.log` next to the data directory.
+    The server's output goes to `<data_dir>.log` next to the data directory. Giving the port of a server
+    stopped earlier restarts it at the same URI (its clients reconnect there).
     """
     data_dir = Path(data_dir)
-    port = free_ports(1)[0]
+    port = port or free_ports(1)[0]
     uri = f"http://127.0.0.1:{port}"
     log_path = data_dir.with_name(data_dir.name + ".log")
     argv = [str(_venv_executable("milvus-lite")), "server", "--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port)]

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 API_VERSION = "v1"
 MAX_STOP_STRINGS = 4
@@ -227,6 +227,20 @@ def _none(value: object) -> bool:
     return value is None
 
 
+class _Served(BaseModel):
+    """VELO's additions: present (`similarity` as null when there was no candidate) exactly when `route` is set."""
+
+    route: Route | None = None
+    latency_ms: float | None = None
+    similarity: float | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_unrouted(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        added = {name: data.pop(name, None) for name in ("route", "latency_ms", "similarity")}
+        return data if self.route is None else {**data, **added}  # after OpenAI's own fields
+
+
 class CompletionChoice(BaseModel):
     index: int
     text: str
@@ -235,7 +249,7 @@ class CompletionChoice(BaseModel):
     """None in every streamed chunk of the choice but its last."""
 
 
-class Completion(BaseModel):
+class Completion(_Served):
     """A completion, and (with `usage` None until the optional last chunk) each chunk of a streamed one."""
 
     id: str
@@ -245,9 +259,6 @@ class Completion(BaseModel):
     choices: list[CompletionChoice]
     usage: Usage | None = None
     velo: Timings | None = Field(None, exclude_if=_none)
-    route: Route | None = Field(None, exclude_if=_none)
-    latency_ms: float | None = Field(None, exclude_if=_none)
-    similarity: float | None = Field(None, exclude_if=_none)
 
 
 class AssistantMessage(BaseModel):
@@ -262,7 +273,7 @@ class ChatChoice(BaseModel):
     finish_reason: FinishReason
 
 
-class ChatCompletion(BaseModel):
+class ChatCompletion(_Served):
     id: str
     object: Literal["chat.completion"] = "chat.completion"
     created: int
@@ -270,9 +281,6 @@ class ChatCompletion(BaseModel):
     choices: list[ChatChoice]
     usage: Usage
     velo: Timings | None = Field(None, exclude_if=_none)
-    route: Route | None = Field(None, exclude_if=_none)
-    latency_ms: float | None = Field(None, exclude_if=_none)
-    similarity: float | None = Field(None, exclude_if=_none)
 
 
 class ChatDelta(BaseModel):
@@ -289,7 +297,7 @@ class ChatChunkChoice(BaseModel):
     finish_reason: FinishReason | None = None
 
 
-class ChatCompletionChunk(BaseModel):
+class ChatCompletionChunk(_Served):
     id: str
     object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
     created: int
@@ -297,9 +305,6 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChatChunkChoice]
     usage: Usage | None = None
     """Only in the last chunk when `stream_options.include_usage`, whose `choices` is empty."""
-    route: Route | None = Field(None, exclude_if=_none)
-    latency_ms: float | None = Field(None, exclude_if=_none)
-    similarity: float | None = Field(None, exclude_if=_none)
 
 
 class ModelCard(BaseModel):

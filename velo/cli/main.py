@@ -12,6 +12,7 @@ from velo.cli.cache import cache_app  # noqa: E402
 from velo.cli.data import data_app  # noqa: E402
 from velo.cli.demo import demo  # noqa: E402
 from velo.cli.evaluate import evaluate  # noqa: E402
+from velo.cli.serve import serve_app  # noqa: E402
 from velo.cli.shard import shard_app  # noqa: E402
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="VELO: LLM serving at the network edge.")
@@ -20,6 +21,7 @@ app.add_typer(cache_app, name="cache")
 app.command("demo")(demo)
 app.command("evaluate")(evaluate)
 app.add_typer(shard_app, name="shard")
+app.add_typer(serve_app, name="serve")
 
 
 def main() -> None:

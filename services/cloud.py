@@ -1,0 +1,146 @@
+"""The cloud service: an OpenAI-compatible front for the cloud LLM that edge servers and the gateway call.
+
+With `upstream_url` set it forwards each request's JSON unchanged to that OpenAI-compatible server (vLLM,
+Ollama, a hosted API: `upstream_api_key` is sent as its bearer token, `upstream_model` replaces the
+request's `model`) and relays the answer, streams included, so every field the upstream honours works.
+Without it (the embedded default) it answers with a local model (SmolLM2-135M-Instruct through
+`velo.llm`), the fields decided as in `services/openai_chat.py`.
+
+| route | answer |
+|---|---|
+| `POST /v1/chat/completions` | `chat.completion` (or its stream) |
+| `GET /v1/models` | the served model |
+| `GET /healthz` | `{"status": "ok", "model", "upstream"}` |
+
+    velo serve cloud --port 8300
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.http import install_error_handlers, json_response, sse_response
+from services.llm import LocalChatLLM, cut_at_stop
+from services.openai_chat import WholeAnswer, chat_max_tokens, chat_turns, check_model
+from velo.wire import API_VERSION, APIError, ChatCompletionRequest, ModelCard, ModelList, Usage
+
+DEFAULT_MAX_TOKENS = 256
+
+
+class CloudSettings(BaseSettings):
+    """Settings of the cloud service; each can be set as VELO_CLOUD_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="VELO_CLOUD_", frozen=True)
+
+    model_name: str = "velo-cloud"
+    """The id clients send as `model` (with an upstream too: it is replaced by `upstream_model`)."""
+    upstream_url: str | None = None
+    """An OpenAI-compatible server's base URL (without /v1); None: answer with the local model."""
+    upstream_model: str | None = None
+    """The upstream's model id; None: the request's `model` is sent unchanged."""
+    upstream_api_key: SecretStr | None = None
+    timeout_s: float = Field(120.0, gt=0)
+    """Longest wait for the upstream's answer."""
+    model_dir: Path | None = None
+    """The local model's converted directory (default: SmolLM2 in $VELO_HOME/models)."""
+    threads: int | None = Field(None, ge=1)
+    """torch threads of the local model (None: torch's default)."""
+    max_tokens_limit: int = Field(1024, ge=1)
+
+
+def build_app(settings: CloudSettings) -> FastAPI:
+    """The cloud app; its lifespan loads the local model or opens the upstream connection pool."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.started = int(time.time())
+        app.state.llm, app.state.upstream = None, None
+        if settings.upstream_url:
+            key = settings.upstream_api_key.get_secret_value() if settings.upstream_api_key else None
+            app.state.upstream = httpx.AsyncClient(
+                base_url=settings.upstream_url.rstrip("/"), timeout=settings.timeout_s,
+                headers={"Authorization": f"Bearer {key}"} if key else {},
+            )
+        else:
+            import asyncio
+
+            app.state.llm = await asyncio.to_thread(LocalChatLLM, settings.model_dir, settings.threads)
+        try:
+            yield
+        finally:
+            if app.state.upstream is not None:
+                await app.state.upstream.aclose()
+
+    app = FastAPI(title="VELO cloud LLM", version=API_VERSION, lifespan=lifespan)
+    install_error_handlers(app)
+
+    @app.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok", "model": settings.model_name, "upstream": settings.upstream_url}
+
+    @app.get(f"/{API_VERSION}/models")
+    async def models(request: Request) -> ModelList:
+        return ModelList(data=[ModelCard(id=settings.model_name, created=request.app.state.started)])
+
+    @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
+    async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
+        if request.app.state.upstream is not None:
+            return await _forward(request.app.state.upstream, body, settings)
+        check_model(body.model, settings.model_name)
+        turns = chat_turns(body)
+        max_tokens = chat_max_tokens(body) or DEFAULT_MAX_TOKENS
+        if max_tokens > settings.max_tokens_limit:
+            raise APIError(400, f"max_tokens is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param="max_tokens")
+        llm: LocalChatLLM = request.app.state.llm
+        try:
+            made = await llm.generate(turns, max_tokens, body.stop_strings)
+        except ValueError as err:  # the prompt does not fit the context window: the request's fault
+            raise APIError(400, str(err), code="invalid_prompt", param="messages") from None
+        text, _ = cut_at_stop(made.text, body.stop_strings)
+        usage = Usage(prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, total_tokens=made.prompt_tokens + made.completion_tokens)
+        answer = WholeAnswer(settings.model_name, text, made.finish_reason, usage)
+        if body.stream:
+            include_usage = bool(body.stream_options and body.stream_options.include_usage)
+            return sse_response(_aiter(answer.chat_events(include_usage)))
+        return json_response(answer.chat())
+
+    return app
+
+
+async def _aiter(events) -> AsyncIterator[str]:
+    for event in events:
+        yield event
+
+
+async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, settings: CloudSettings) -> Response:
+    """Relay the request to the upstream and its answer back, status and stream included."""
+    payload = body.model_dump(exclude_none=True)
+    if settings.upstream_model:
+        payload["model"] = settings.upstream_model
+    try:
+        request = upstream.build_request("POST", "/v1/chat/completions", json=payload)
+        response = await upstream.send(request, stream=bool(body.stream))
+    except httpx.TransportError as err:
+        raise APIError(502, f"the cloud upstream {settings.upstream_url} is unreachable: {type(err).__name__}", "server_error", "upstream_unreachable") from None
+    if not body.stream or response.status_code >= 400:
+        content = await response.aread()
+        await response.aclose()
+        return Response(content, status_code=response.status_code, media_type=response.headers.get("content-type", "application/json"))
+
+    async def relay() -> AsyncIterator[bytes]:
+        try:
+            async for part in response.aiter_raw():
+                yield part
+        finally:
+            await response.aclose()
+
+    return StreamingResponse(relay(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

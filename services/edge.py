@@ -1,0 +1,208 @@
+"""The edge server: one Milvus semantic cache, one scheduling policy, its own LLM, a cloud behind it.
+
+| route | does |
+|---|---|
+| `POST /v1/serve` | `ServeRequest` -> `ServeResponse`: lookup, the policy's action, the answer, its route, latency, similarity (`services/edge_serving.py`) |
+| `POST /admin/cache/lookup` | `CacheLookupRequest` -> `CacheLookupResponse` (nothing recorded) |
+| `DELETE /admin/cache/entries/{id}` | `DeletedCount` (0 when the id is unknown) |
+| `DELETE /admin/cache/namespaces/{namespace}` | every entry of the namespace, however many (pages past one Milvus query window) |
+| `GET /admin/cache/namespaces/{namespace}` | `{"namespace", "entries"}` |
+| `POST /admin/cache/sync` | waits until every queued write-back is in the cache |
+| `GET /healthz` | `{"status", "edge", "cache": "up" / "down", "pending_writes", "policy"}`; 200 even with the cache down (the edge still answers) |
+| `GET /metrics` | Prometheus text (`services/metrics.py`) |
+
+    velo serve edge --port 8201 --cloud-url http://127.0.0.1:8300
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.edge_serving import EdgeServer
+from services.http import install_error_handlers
+from services.llm import ChatLLM, EndpointLLM, open_llm
+from services.metrics import Metrics
+from velo.wire import API_VERSION, APIError, CacheEntryOut, CacheLookupRequest, CacheLookupResponse, DeletedCount, ServeRequest, ServeResponse
+
+_NAMESPACE = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+class EdgeSettings(BaseSettings):
+    """Settings of one edge server; each can be set as VELO_EDGE_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="VELO_EDGE_", frozen=True)
+
+    edge_id: str = "edge-0"
+    cache_uri: str = ".velo/edge-0.db"
+    """milvus-lite file (embedded, one process) or a Milvus server (http://host:19530)."""
+    collection: str = "velo_cache"
+    capacity: int | None = Field(10_000, ge=1)
+    ttl_s: float | None = Field(None, gt=0)
+    top_v: int = Field(10, ge=1)
+    """Neighbours searched and observed (the policy's layout must have the same V)."""
+    embedder: str = "e5-small"
+    diff_embedder: str = "use-multilingual"
+    rule: str = "default"
+    """The cache's hit rule: `default`, `static:T` or a rule file."""
+    policy: str = "rule-cloud"
+    """What `velo.policy.load_policy` loads: a named rule (`rule-cloud`: the hit rule, else cloud) or a checkpoint path."""
+    llm: str = "local"
+    """`local` (SmolLM2-135M-Instruct in this process) or an OpenAI-compatible URL."""
+    llm_model: str = "SmolLM2-135M-Instruct"
+    """The model id sent to an `llm` URL."""
+    llm_api_key: SecretStr | None = None
+    cloud_url: str | None = None
+    """The cloud service (or any OpenAI-compatible server); None: no cloud from this edge."""
+    cloud_model: str = "velo-cloud"
+    cloud_api_key: SecretStr | None = None
+    timeout_s: float = Field(120.0, gt=0)
+    model_dir: Path | None = None
+    threads: int | None = Field(None, ge=1)
+    """torch threads of the local LLM (None: torch's default)."""
+    queue_capacity: int = Field(4, ge=1)
+    """Requests the edge LLM may hold before EDGE is masked (the environment's `edge_queue_capacity`)."""
+    default_max_tokens: int = Field(128, ge=1)
+    write_back_truncated: bool = False
+    """Also cache answers cut by max_tokens (off by default: a cut answer would be served to requests that allow more)."""
+
+    @field_validator("cache_uri")
+    @classmethod
+    def _uri(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("cache_uri is empty: give a milvus-lite file path or http://host:port")
+        return value
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
+    """Everything slow (embedders, Milvus, the LLM, the policy) happens here, in a worker thread."""
+    from velo.cache.factory import open_cache
+    from velo.cache.semantic_cache import CacheConfig
+    from velo.observation import ObservationLayout
+    from velo.policy import load_policy
+
+    if "://" not in settings.cache_uri:
+        Path(settings.cache_uri).parent.mkdir(parents=True, exist_ok=True)
+    config = CacheConfig(uri=settings.cache_uri, collection=settings.collection, top_k=settings.top_v, capacity=settings.capacity, ttl_s=settings.ttl_s)
+    cache = open_cache(config, embedder=settings.embedder, diff_embedder=settings.diff_embedder, rule=settings.rule)
+    layout = ObservationLayout(cache.embedder.dim, settings.top_v)
+    try:
+        policy = load_policy(settings.policy, layout)
+        llm: ChatLLM = open_llm(settings.llm, model=settings.llm_model, api_key=_secret(settings.llm_api_key), model_dir=settings.model_dir,
+                                timeout_s=settings.timeout_s, threads=settings.threads)
+    except Exception:
+        cache.close()
+        raise
+    cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, _secret(settings.cloud_api_key), settings.timeout_s) if settings.cloud_url else None
+    return EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, queue_capacity=settings.queue_capacity,
+                      default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated)
+
+
+def build_app(settings: EdgeSettings) -> FastAPI:
+    """The edge app; its lifespan opens the cache, policy and LLMs, runs the write-back task, and closes all."""
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        edge = await asyncio.to_thread(_open, settings, metrics)
+        app.state.edge = edge
+        writer = asyncio.create_task(edge.write_back_forever())
+        reopener = asyncio.create_task(edge.reopen_forever())
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(edge.writes.join(), timeout=30)  # a clean stop loses no answer
+            writer.cancel()
+            reopener.cancel()
+            for llm in (edge.llm, edge.cloud):
+                if llm is not None:
+                    await llm.aclose()
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(edge.cache.close)
+
+    app = FastAPI(title=f"VELO edge server {settings.edge_id}", version=API_VERSION, lifespan=lifespan)
+    install_error_handlers(app)
+
+    def edge_of(request: Request) -> EdgeServer:
+        return request.app.state.edge
+
+    @app.post(f"/{API_VERSION}/serve")
+    async def serve(body: ServeRequest, request: Request) -> ServeResponse:
+        return await edge_of(request).serve(body)
+
+    @app.post("/admin/cache/lookup")
+    async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:
+        edge = edge_of(request)
+        found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=body.lang, record=False)
+        best = found.decision.neighbour
+        entry = None if best is None else CacheEntryOut(
+            id=best.entry.id, question=best.entry.question, answer=best.entry.answer, lang=best.entry.lang, namespace=best.entry.namespace,
+            source=best.entry.source.value, created_at=best.entry.created_at, hit_count=best.entry.hit_count,
+        )
+        return CacheLookupResponse(hit=found.decision.hit, score=found.decision.score, similarity=None if best is None else best.similarity, entry=entry)
+
+    @app.delete("/admin/cache/entries/{entry_id}")
+    async def delete(entry_id: str, request: Request) -> DeletedCount:
+        edge = edge_of(request)
+        return DeletedCount(deleted=await _admin(edge, "delete", edge.cache.delete, [entry_id]))
+
+    @app.delete("/admin/cache/namespaces/{namespace}")
+    async def flush(namespace: str, request: Request) -> DeletedCount:
+        edge = edge_of(request)
+        return DeletedCount(deleted=await _admin(edge, "flush", edge.cache.clear_namespace, _checked(namespace)))
+
+    @app.get("/admin/cache/namespaces/{namespace}")
+    async def count(namespace: str, request: Request) -> dict:
+        edge = edge_of(request)
+        entries = await _admin(edge, "count", edge.cache.entries, _checked(namespace))
+        return {"namespace": namespace, "entries": len(entries)}
+
+    @app.post("/admin/cache/sync")
+    async def sync(request: Request) -> dict:
+        edge = edge_of(request)
+        t0 = time.perf_counter()
+        await edge.writes.join()
+        return {"pending_writes": edge.writes.qsize(), "waited_ms": round((time.perf_counter() - t0) * 1000, 3)}
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> dict:
+        edge = edge_of(request)
+        return {"status": "ok", "edge": settings.edge_id, "cache": "up" if edge.cache_up else "down",
+                "pending_writes": edge.writes.qsize(), "policy": settings.policy}
+
+    @app.get("/metrics")
+    async def prometheus() -> Response:
+        return Response(metrics.render(), media_type=metrics.content_type)
+
+    return app
+
+
+def _checked(namespace: str) -> str:
+    import re
+
+    if not re.fullmatch(_NAMESPACE[1:-1], namespace):
+        raise APIError(400, f"namespace {namespace!r} must be 1-64 characters of A-Z a-z 0-9 _ -", code="invalid_value", param="namespace")
+    return namespace
+
+
+async def _admin(edge: EdgeServer, operation: str, fn, *args, **kwargs):
+    try:
+        return await edge.cache_call(f"admin_{operation}", fn, *args, **kwargs)
+    except ConnectionError as err:
+        raise APIError(503, str(err), "server_error", "cache_unavailable") from None
+    except ValueError as err:  # CacheInputError: the request's fault
+        raise APIError(400, str(err), code="invalid_value") from None

@@ -1,0 +1,274 @@
+"""What one edge server does with a question: look it up, let its policy choose, answer, write back.
+
+    lookup (embed -> Milvus top-V -> hit features)   the SemanticCache's own stages
+    observation = encode_observation(...)            the same function the environment calls
+    action = policy.act(observation, action_mask)    a named rule or a checkpoint, via load_policy
+      CACHE          the best neighbour's answer
+      EDGE           this edge's LLM
+      CLOUD          the cloud LLM
+      CLOUD_CONTEXT  the cloud LLM, the best cached neighbours given as context
+    write-back of LLM answers into the cache, off the request path (a queue and one writer task)
+
+The mask allows CACHE only with a neighbour, EDGE while the edge LLM's queue has room (always, when
+nothing else is allowed), CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A
+masked choice falls back (CACHE if the rule accepted, else EDGE). A failed cloud call is answered by
+the edge LLM. When Milvus is unreachable every request is still answered, without the cache: the error
+is logged and counted (`velo_cache_errors_total`), answers wait in the write-back queue, and the cache is
+reopened (same embedders and rule) in the background every `reopen_after_s` until Milvus answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from services.llm import ChatLLM, Generated, UpstreamError, cut_at_stop
+from services.metrics import Metrics
+from velo.cache.semantic_cache import SemanticCache
+from velo.observation import ObservationLayout, SystemLoad, encode_observation
+from velo.policy import Action, Policy
+from velo.types import HitDecision, Neighbour, Source
+from velo.wire import ServeRequest, ServeResponse
+
+log = logging.getLogger("velo.edge")
+UNKNOWN_LANG = "und"
+"""ISO 639-2 "undetermined": the language stored for a question whose language the caller did not give."""
+_EMA = 0.2
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    question: str
+    answer: str
+    lang: str
+    namespace: str
+    context: tuple[str, ...]
+    source: Source
+    vector: np.ndarray | None
+    """The question's embedding from its lookup; None when the lookup failed (the writer embeds it)."""
+
+
+@dataclass(frozen=True)
+class Looked:
+    vector: np.ndarray | None
+    neighbours: tuple[Neighbour, ...]
+    decision: HitDecision | None
+    error: str | None
+
+
+class EdgeServer:
+    """One edge server's cache, policy and LLMs; `serve` answers one request."""
+
+    def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
+                 cloud: ChatLLM | None, metrics: Metrics, *, queue_capacity: int, default_max_tokens: int,
+                 write_back_truncated: bool, reopen_after_s: float = 1.0) -> None:
+        self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
+        self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
+        self.write_back_truncated, self.reopen_after_s = write_back_truncated, reopen_after_s
+        self.cache_lock = asyncio.Lock()
+        self.writes: asyncio.Queue[WriteBack] = asyncio.Queue()
+        self._cache_down_since: float | None = None
+        self._edge_ms = 0.0
+        self._cloud_ms = 0.0
+        self._cloud_failures = 0.0
+        self._rate_limited = 0.0
+        self._cloud_inflight = 0
+        self._link_state = 0
+        self._background: set[asyncio.Task] = set()
+
+    # ------------------------------------------------------------------ the cache, guarded
+    async def cache_call(self, operation: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
+        """Run a cache method in a worker thread, one at a time; a Milvus failure marks the cache down.
+
+        While the cache is down this raises ConnectionError at once: the request path never waits for Milvus
+        to come back (`reopen_forever` does)."""
+        async with self.cache_lock:
+            if self._cache_down_since is not None:
+                raise ConnectionError("the cache is down (Milvus unreachable); reconnecting in the background")
+            try:
+                return await asyncio.to_thread(fn, *args, **kwargs)
+            except (ValueError, KeyError):  # CacheInputError and friends: the request's fault, Milvus is fine
+                raise
+            except Exception as err:
+                self._cache_down_since = time.monotonic()
+                self.metrics.cache_errors.labels(operation).inc()
+                log.error("cache %s failed, serving without the cache: %s: %s", operation, type(err).__name__, err)
+                raise ConnectionError(f"cache {operation} failed: {type(err).__name__}: {err}") from err
+
+    async def reopen_forever(self) -> None:
+        """Every `reopen_after_s` while the cache is down, reopen it (same embedders, rule and config) off the lock."""
+        while True:
+            await asyncio.sleep(self.reopen_after_s)
+            if self._cache_down_since is None:
+                continue
+            old = self.cache
+            try:
+                fresh = await asyncio.to_thread(SemanticCache, old.embedder, old.rule, old.config, old.featurizer)
+            except Exception as err:
+                self.metrics.cache_errors.labels("reopen").inc()
+                log.warning("the cache is still down: %s: %s", type(err).__name__, str(err)[:200])
+                continue
+            async with self.cache_lock:
+                self.cache, self._cache_down_since = fresh, None
+            log.warning("the cache is back (Milvus reachable again)")
+            with contextlib.suppress(Exception):  # the old client's connection is dead already
+                await asyncio.to_thread(old.close)
+
+    @property
+    def cache_up(self) -> bool:
+        return self._cache_down_since is None
+
+    def _lookup(self, question: str, namespace: str, context: Sequence[str], lang: str | None) -> tuple[np.ndarray, tuple[Neighbour, ...], HitDecision]:
+        cache = self.cache
+        vector = cache.embedder.embed([question])[0]
+        neighbours = cache.search(vector[None, :], namespace=namespace, contexts=[context], langs=[lang], top_k=self.layout.top_v)[0]
+        return vector, neighbours, cache.decide(question, vector, neighbours)
+
+    async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: str | None) -> Looked:
+        try:
+            vector, neighbours, decision = await self.cache_call("lookup", self._lookup, question, namespace, context, lang)
+        except ConnectionError as err:
+            self.metrics.lookups.labels("error").inc()
+            return Looked(None, (), None, str(err))
+        self.metrics.lookups.labels("hit" if decision.hit else "miss").inc()
+        return Looked(vector, neighbours, decision, None)
+
+    # ------------------------------------------------------------------ one request
+    def _load(self, request_tokens: float) -> SystemLoad:
+        fill = len(self.cache) / self.cache.config.capacity if self.cache.config.capacity else 0.0
+        return SystemLoad(
+            self.llm.waiting, self.queue_capacity, self.llm.waiting * self._edge_ms, self._cloud_ms, fill,
+            self._cloud_failures, self._rate_limited, 1.0, self._cloud_inflight, self._link_state, request_tokens,
+        )
+
+    def _observe(self, looked: Looked, lang: str | None, follow_up: bool, request_tokens: float) -> np.ndarray:
+        d = looked.decision
+        return encode_observation(
+            self.layout, looked.vector if looked.vector is not None else np.zeros(self.layout.dim, np.float32), lang or UNKNOWN_LANG,
+            follow_up, [n.similarity for n in looked.neighbours], [n.entry.source is Source.EDGE for n in looked.neighbours],
+            [n.entry.hit_count for n in looked.neighbours], d.features.as_tuple() if d is not None and d.features is not None else None,
+            d.score if d is not None else 0.0, bool(d is not None and d.hit), self._load(request_tokens),
+        )
+
+    def _mask(self, looked: Looked, cloud_allowed: bool) -> np.ndarray:
+        cloud = self.cloud is not None and cloud_allowed
+        mask = np.array([bool(looked.neighbours), self.llm.waiting < self.queue_capacity, cloud, cloud and bool(looked.neighbours)], dtype=np.int8)
+        if not mask.any():
+            mask[Action.EDGE] = 1
+        return mask
+
+    async def serve(self, req: ServeRequest) -> ServeResponse:
+        t0 = time.perf_counter()
+        turns = [t.model_dump() for t in req.messages]
+        question, context = turns[-1]["content"], tuple(f"{t['role']}: {t['content']}" for t in turns[:-1])
+        looked = await self.lookup(question, req.namespace, context, req.lang)
+        request_tokens = sum(len(t["content"]) for t in turns) / 4.0  # ~4 characters per token
+        obs = self._observe(looked, req.lang, bool(context), request_tokens)
+        mask = self._mask(looked, req.cloud_allowed)
+        action = int(self.policy.act(obs, mask))
+        if not 0 <= action < len(mask) or not mask[action]:
+            action = Action.CACHE if mask[Action.CACHE] and looked.decision is not None and looked.decision.hit else Action.EDGE
+        max_tokens = req.max_tokens or self.default_max_tokens
+        similarity = looked.neighbours[0].similarity if looked.neighbours else None
+        if action == Action.CACHE:
+            best = looked.neighbours[0]
+            text, stopped = cut_at_stop(best.entry.answer, req.stop)
+            made = Generated(text, "stop", 0, 0, f"cache:{best.entry.id}")
+            route = "cache"
+            self._record_hit(best)
+        else:
+            made, route = await self._generate(action, turns, looked, max_tokens, req.stop)
+            if (made.finish_reason == "stop" or self.write_back_truncated) and made.text.strip():
+                source = Source.EDGE if route == "edge" else Source.CLOUD
+                self.writes.put_nowait(WriteBack(question, made.text, req.lang or UNKNOWN_LANG, req.namespace, context, source, looked.vector))
+                self.metrics.pending.set(self.writes.qsize())
+        seconds = time.perf_counter() - t0
+        self.metrics.served(route, seconds)
+        return ServeResponse(
+            answer=made.text, route=route, similarity=similarity, latency_ms=round(seconds * 1000.0, 3), finish_reason=made.finish_reason,
+            prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, model=made.model, edge=self.edge_id,
+            cache_error=looked.error,
+        )
+
+    async def _generate(self, action: int, turns: list[dict[str, str]], looked: Looked, max_tokens: int, stop: list[str]) -> tuple[Generated, str]:
+        if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None:
+            messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
+            t0 = time.perf_counter()
+            self._cloud_inflight += 1
+            try:
+                made = await self.cloud.generate(messages, max_tokens, stop)
+            except UpstreamError as err:
+                self.metrics.upstream_failures.labels("cloud").inc()
+                self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
+                self._rate_limited = (1 - _EMA) * self._rate_limited + _EMA * (err.status == 429)
+                self._link_state = 2 if err.status is None else 0
+                log.warning("cloud call failed, answering with the edge LLM: %s", err)
+            else:
+                self._cloud_ms = (1 - _EMA) * self._cloud_ms + _EMA * (time.perf_counter() - t0) * 1000.0 if self._cloud_ms else (time.perf_counter() - t0) * 1000.0
+                self._cloud_failures *= 1 - _EMA
+                self._rate_limited *= 1 - _EMA
+                self._link_state = 0
+                return made, "cloud" if action == Action.CLOUD else "cloud_context"
+            finally:
+                self._cloud_inflight -= 1
+        t0 = time.perf_counter()
+        made = await self.llm.generate(turns, max_tokens, stop)
+        elapsed = (time.perf_counter() - t0) * 1000.0
+        self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
+        return made, "edge"
+
+    def _record_hit(self, neighbour: Neighbour) -> None:
+        async def record() -> None:
+            try:
+                await self.cache_call("record_hit", self.cache.record_hit, neighbour)
+            except ConnectionError:
+                pass  # counted and logged by cache_call; a lost recency bump only shifts eviction order
+
+        task = asyncio.get_running_loop().create_task(record())
+        self._background.add(task)  # held until done: the loop keeps only weak references to tasks
+        task.add_done_callback(self._background.discard)
+
+    # ------------------------------------------------------------------ write-back
+    async def write_back_forever(self) -> None:
+        """The one writer: takes queued answers in batches and inserts them; while Milvus is down they wait."""
+        while True:
+            batch = [await self.writes.get()]
+            while not self.writes.empty() and len(batch) < 64:
+                batch.append(self.writes.get_nowait())
+            while True:
+                try:
+                    await self._insert(batch)
+                    break
+                except ConnectionError:
+                    await asyncio.sleep(self.reopen_after_s)
+                except Exception as err:  # a refused entry (too long, bad text): drop it, say so, keep going
+                    log.error("write-back refused %d answers: %s", len(batch), err)
+                    break
+            for _ in batch:
+                self.writes.task_done()
+            self.metrics.pending.set(self.writes.qsize())
+
+    async def _insert(self, batch: list[WriteBack]) -> None:
+        groups: dict[tuple[str, Source, bool], list[WriteBack]] = {}
+        for item in batch:
+            groups.setdefault((item.namespace, item.source, item.vector is not None), []).append(item)
+        for (namespace, source, embedded), items in groups.items():
+            vectors = np.stack([w.vector for w in items]) if embedded else None  # type: ignore[misc]
+            await self.cache_call(
+                "write", self.cache.insert_many, [(w.question, w.answer, w.lang) for w in items], namespace=namespace,
+                contexts=[w.context for w in items], source=source, vectors=vectors,
+            )
+            self.metrics.write_backs.inc(len(items))
+
+
+def _with_neighbours(turns: list[dict[str, str]], neighbours: Sequence[Neighbour], most: int = 3) -> list[dict[str, str]]:
+    """CLOUD_CONTEXT: the best cached questions and answers as a system message before the conversation."""
+    known = "\n\n".join(f"Q: {n.entry.question}\nA: {n.entry.answer}" for n in neighbours[:most])
+    note = {"role": "system", "content": f"Related questions answered before (use them if they help):\n\n{known}"}
+    return [note, *turns]

@@ -1,0 +1,210 @@
+"""The gateway: the users' OpenAI-compatible entry to VELO.
+
+| route | answer |
+|---|---|
+| `POST /v1/chat/completions` | `chat.completion` (or its stream) with `route`, `latency_ms`, `similarity` |
+| `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
+| `GET /v1/models` | the served model (`velo`) |
+| `GET /healthz` | the gateway and each edge server's health |
+| `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
+
+Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
+unknown key -> 401 (`services/gateway_keys.py`); the key's rate limit -> 429 with `Retry-After`; a namespace
+(`x-velo-namespace` header) the key may not use -> 403; malformed JSON or schema errors -> 400 naming the
+field; prompt longer than `max_prompt_chars` -> 413; request fields as `services/openai_chat.py` decides.
+Then the request goes to the edge servers (`services/gateway_routing.py`) with `cloud_allowed` set from the
+key's cloud budget. Every answer, streamed or not, carries the header `x-velo-overhead-ms`: the
+gateway's own time (total minus the time spent waiting on edge servers or the cloud), the figure LiteLLM
+reports as `x-litellm-overhead-duration-ms`; time a request waits in the event loop before its handler runs is
+not in it. A cached answer streams in word pieces exactly as a generated one.
+
+    velo serve gateway --port 8000 --edge http://127.0.0.1:8201 --cloud-url http://127.0.0.1:8300 --keys keys.json
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Literal
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.gateway_keys import KeyRing, load_keys, read_keys
+from services.gateway_routing import Router, Served
+from services.http import error_response, install_error_handlers, json_response, sse_response
+from services.llm import EndpointLLM
+from services.metrics import Metrics
+from services.openai_chat import WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt
+from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER
+from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ModelCard, ModelList, ServeRequest, Turn, Usage
+
+
+class GatewaySettings(BaseSettings):
+    """Settings of the gateway; each can be set as VELO_GATEWAY_<NAME> (lists as JSON)."""
+
+    model_config = SettingsConfigDict(env_prefix="VELO_GATEWAY_", frozen=True)
+
+    edges: list[str] = []
+    """Edge server base URLs, nearest first."""
+    mode: Literal["nearest", "all"] = "nearest"
+    """`nearest`: the first edge that answers; `all`: every edge at once, the fastest answer kept."""
+    cloud_url: str | None = None
+    """The cloud service, used directly when no edge server answers."""
+    cloud_model: str = "velo-cloud"
+    cloud_api_key: SecretStr | None = None
+    keys_file: Path | None = None
+    """The API keys (`services/gateway_keys.py`); or `keys_json` with the same document inline."""
+    keys_json: str | None = None
+    model_name: str = "velo"
+    timeout_s: float = Field(120.0, gt=0)
+    """Longest wait for one edge server's answer."""
+    retries: int = Field(2, ge=0)
+    backoff_s: float = Field(0.1, ge=0)
+    down_for_s: float = Field(5.0, ge=0)
+    """How long an edge server that failed is skipped."""
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    max_prompt_chars: int = Field(32_000, ge=1)
+    """Longest conversation accepted (characters over all messages); longer -> 413."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> GatewaySettings:
+        if not self.edges and not self.cloud_url:
+            raise ValueError("give at least one edge server (edges) or a cloud_url")
+        if (self.keys_file is None) == (self.keys_json is None):
+            raise ValueError("give the API keys as exactly one of keys_file or keys_json")
+        return self
+
+    def key_ring(self) -> KeyRing:
+        return KeyRing(read_keys(self.keys_file) if self.keys_file is not None else load_keys(self.keys_json or "", "keys_json"))
+
+
+def build_app(settings: GatewaySettings) -> FastAPI:
+    """The gateway app; its lifespan opens the connection pools to the edge servers and the cloud."""
+    metrics = Metrics()
+    keys = settings.key_ring()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cloud_key = settings.cloud_api_key.get_secret_value() if settings.cloud_api_key else None
+        cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, cloud_key, settings.timeout_s) if settings.cloud_url else None
+        app.state.router = Router(settings.edges, cloud, metrics, mode=settings.mode, timeout_s=settings.timeout_s,
+                                  retries=settings.retries, backoff_s=settings.backoff_s, down_for_s=settings.down_for_s)
+        app.state.started = int(time.time())
+        try:
+            yield
+        finally:
+            await app.state.router.aclose()
+
+    app = FastAPI(title="VELO gateway", version=API_VERSION, lifespan=lifespan)
+    install_error_handlers(app)
+
+    async def admitted(request: Request) -> tuple[str, str, bytes]:
+        """(key, namespace, body) of a request that passed size, key, rate and namespace checks."""
+        body = await request.body()
+        if len(body) > settings.max_body_bytes:
+            raise APIError(413, f"the body is {len(body)} bytes, more than {settings.max_body_bytes}", code="request_too_large")
+        key = keys.authenticate(request.headers.get("authorization"))
+        keys.admit(key)
+        return key, keys.namespace(key, request.headers.get(NAMESPACE_HEADER)), body
+
+    def check_size(turns: list[dict[str, str]]) -> None:
+        chars = sum(len(t["content"]) for t in turns)
+        if chars > settings.max_prompt_chars:
+            raise APIError(413, f"the prompt has {chars} characters, more than {settings.max_prompt_chars}", code="prompt_too_large", param="messages")
+
+    async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str]) -> Served:
+        req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop, cloud_allowed=keys.cloud_allowed(key))
+        served = await request.app.state.router.serve(req)
+        if served.answer.route in ("cloud", "cloud_context"):
+            keys.charge_cloud(key)
+        return served
+
+    def respond(served: Served, t0: float, body: ChatCompletionRequest | CompletionRequest, chat: bool) -> Response:
+        got = served.answer
+        total_ms = (time.perf_counter() - t0) * 1000.0
+        fields = {"route": got.route, "latency_ms": round(total_ms, 3), "similarity": None if got.similarity is None else round(got.similarity, 6)}
+        usage = Usage(prompt_tokens=got.prompt_tokens, completion_tokens=got.completion_tokens, total_tokens=got.prompt_tokens + got.completion_tokens)
+        whole = WholeAnswer(settings.model_name, got.answer, got.finish_reason, usage, fields)
+        overhead_ms = max(0.0, total_ms - served.upstream_ms)
+        metrics.served(got.route, total_ms / 1000.0)
+        metrics.overhead.observe(overhead_ms / 1000.0)
+        headers = {OVERHEAD_HEADER: f"{overhead_ms:.3f}", "x-velo-route": got.route, "x-velo-edge": got.edge}
+        if body.stream:
+            include_usage = bool(body.stream_options and body.stream_options.include_usage)
+            events = whole.chat_events(include_usage) if chat else whole.completion_events(include_usage)
+            return sse_response(_aiter(events), headers)
+        return json_response(whole.chat() if chat else whole.completion(), headers)
+
+    @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
+    async def chat_completions(request: Request) -> Response:
+        t0 = time.perf_counter()
+        key, namespace, raw = await admitted(request)
+        body = _parse(ChatCompletionRequest, raw)
+        check_model(body.model, settings.model_name)
+        turns = chat_turns(body)
+        check_size(turns)
+        served = await answer(request, key, namespace, turns, chat_max_tokens(body), body.stop_strings)
+        return respond(served, t0, body, chat=True)
+
+    @app.post(f"/{API_VERSION}/completions", response_model=None)
+    async def completions(request: Request) -> Response:
+        t0 = time.perf_counter()
+        key, namespace, raw = await admitted(request)
+        body = _parse(CompletionRequest, raw)
+        check_model(body.model, settings.model_name)
+        turns = [{"role": "user", "content": completion_prompt(body)}]
+        check_size(turns)
+        served = await answer(request, key, namespace, turns, body.max_tokens or None, body.stop_strings)
+        return respond(served, t0, body, chat=False)
+
+    @app.get(f"/{API_VERSION}/models")
+    async def models(request: Request) -> ModelList:
+        keys.authenticate(request.headers.get("authorization"))
+        return ModelList(data=[ModelCard(id=settings.model_name, created=request.app.state.started)])
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> dict:
+        router: Router = request.app.state.router
+        states = await asyncio.gather(*(_health(router.http, edge) for edge in router.edges))
+        return {"status": "ok", "mode": settings.mode, "edges": dict(zip(router.edges, states)), "cloud": settings.cloud_url}
+
+    @app.get("/metrics")
+    async def prometheus() -> Response:
+        return Response(metrics.render(), media_type=metrics.content_type)
+
+    app.add_exception_handler(APIError, _api_error_with_retry_after)
+    return app
+
+
+async def _api_error_with_retry_after(request: Request, exc: APIError) -> Response:
+    headers = None
+    if exc.code == "rate_limit_exceeded":
+        headers = {"Retry-After": "1"}
+    return error_response(exc, headers)
+
+
+def _parse(model: type[BaseModel], raw: bytes):
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as err:
+        raise APIError.from_validation(err.errors()) from None
+
+
+async def _health(http: httpx.AsyncClient, edge: str) -> str:
+    try:
+        response = await http.get(f"{edge}/healthz", timeout=2.0)
+    except httpx.TransportError:
+        return "down"
+    return "up" if response.status_code == 200 else f"status {response.status_code}"
+
+
+async def _aiter(events: Iterator[str]) -> AsyncIterator[str]:
+    for event in events:
+        yield event

@@ -1,0 +1,63 @@
+"""Prometheus metrics of one app, in the app's own registry (no module-level singleton: two apps in one
+process, as in the tests, keep separate counts).
+
+| metric | kind | labels |
+|---|---|---|
+| `velo_requests_total` | counter | route (cache / edge / cloud / cloud_context), or `error` |
+| `velo_request_latency_seconds` | histogram | route |
+| `velo_route_share` | gauge, set at scrape | route: share of answered requests |
+| `velo_cache_lookups_total` | counter | result: hit / miss / error |
+| `velo_cache_hit_rate` | gauge, set at scrape | hits / (hits + misses) |
+| `velo_cache_errors_total` | counter | operation: lookup / write / admin (Milvus unreachable) |
+| `velo_write_backs_total` | counter | answers written into the cache |
+| `velo_write_backs_pending` | gauge | answers waiting to be written |
+| `velo_upstream_failures_total` | counter | target: cloud / edge / llm |
+| `velo_overhead_seconds` | histogram | the gateway's own time per request |
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from velo.wire import ROUTES
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+_OVERHEAD_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1)
+
+
+class Metrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = r = CollectorRegistry()
+        self.requests = Counter("velo_requests", "Requests answered, by route", ["route"], registry=r)
+        self.latency = Histogram("velo_request_latency_seconds", "End-to-end latency by route", ["route"], buckets=_LATENCY_BUCKETS, registry=r)
+        self.route_share = Gauge("velo_route_share", "Share of answered requests by route", ["route"], registry=r)
+        self.lookups = Counter("velo_cache_lookups", "Cache lookups by result", ["result"], registry=r)
+        self.hit_rate = Gauge("velo_cache_hit_rate", "Cache hits / (hits + misses)", registry=r)
+        self.cache_errors = Counter("velo_cache_errors", "Cache operations that failed (Milvus unreachable)", ["operation"], registry=r)
+        self.write_backs = Counter("velo_write_backs", "Answers written back into the cache", registry=r)
+        self.pending = Gauge("velo_write_backs_pending", "Answers waiting to be written back", registry=r)
+        self.upstream_failures = Counter("velo_upstream_failures", "Failed calls to another service", ["target"], registry=r)
+        self.overhead = Histogram("velo_overhead_seconds", "The gateway's own time per request", buckets=_OVERHEAD_BUCKETS, registry=r)
+        for route in ROUTES:
+            self.requests.labels(route)
+        for result in ("hit", "miss", "error"):
+            self.lookups.labels(result)
+
+    def served(self, route: str, seconds: float) -> None:
+        self.requests.labels(route).inc()
+        self.latency.labels(route).observe(seconds)
+
+    def _value(self, counter: Counter, label: str) -> float:
+        return counter.labels(label)._value.get()
+
+    def render(self) -> bytes:
+        """The exposition text, with the derived gauges set from the counters first."""
+        counts = {route: self._value(self.requests, route) for route in ROUTES}
+        total = sum(counts.values())
+        for route, n in counts.items():
+            self.route_share.labels(route).set(n / total if total else 0.0)
+        hits, misses = self._value(self.lookups, "hit"), self._value(self.lookups, "miss")
+        self.hit_rate.set(hits / (hits + misses) if hits + misses else 0.0)
+        return generate_latest(self.registry)

@@ -1,0 +1,51 @@
+"""Run an ASGI app under uvicorn in a thread on a loopback port, for the services' tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+
+class Running:
+    """A started server: its `url`; `stop()` runs the app's shutdown (lifespan) and frees the port."""
+
+    def __init__(self, app, port: int | None = None, start_timeout_s: float = 300.0) -> None:
+        self.app = app
+        self.sock = socket.create_server(("127.0.0.1", port or 0), reuse_port=False)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=30))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + start_timeout_s
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                self.sock.close()
+                raise RuntimeError(f"the app on {self.url} did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Idempotent."""
+        self.server.should_exit = True
+        self.thread.join(timeout=60)
+        self.sock.close()
+
+
+@contextmanager
+def running(app, port: int | None = None) -> Iterator[Running]:
+    server = Running(app, port)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (an edge server that is down)."""
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        return sock.getsockname()[1]

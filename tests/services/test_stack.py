@@ -1,0 +1,276 @@
+"""The serving stack for real, on loopback: the cloud service (SmolLM2), an edge server (embedded milvus-lite,
+e5 + USE, the learned hit rule then cloud, its own SmolLM2) and gateways in front, driven by the official
+`openai` client, the SDK and raw httpx. Generations are a few tokens long so the module stays fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from openai import OpenAI
+
+import velo
+from services import cloud as cloud_service
+from services import edge as edge_service
+from services import gateway as gateway_service
+from tests.services.conftest import shared_model_dir
+from tests.services.servers import Running, closed_port, running
+
+KEY, LIMITED, FALLBACK, REFUSE = "test-key-0001", "limited-key-01", "budget-fallback", "budget-refuse-1"
+KEYS = {
+    KEY: {"name": "tests", "namespaces": ["default", "team-a", "load"]},
+    LIMITED: {"requests_per_minute": 6, "burst": 2},
+    FALLBACK: {"namespaces": ["budget"], "cloud_budget": 0, "over_budget": "fallback"},
+    REFUSE: {"namespaces": ["budget"], "cloud_budget": 0, "over_budget": "refuse"},
+}
+TOKENS = 6
+
+
+def _post(url: str, **kwargs: object) -> httpx.Response:
+    return httpx.post(url, **{"timeout": 120, **kwargs})
+
+
+def _get(url: str, **kwargs: object) -> httpx.Response:
+    return httpx.get(url, **{"timeout": 120, **kwargs})
+
+
+def _delete(url: str, **kwargs: object) -> httpx.Response:
+    return httpx.delete(url, **{"timeout": 120, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    settings = cloud_service.CloudSettings(model_dir=shared_model_dir(tmp_path_factory), threads=1)
+    with running(cloud_service.build_app(settings)) as server:
+        yield server
+
+
+def edge_settings(tmp: Path, cloud_url: str | None, model_dir: Path, **more: object) -> edge_service.EdgeSettings:
+    """An edge server whose few-token answers are written back (they are all cut by max_tokens here)."""
+    return edge_service.EdgeSettings(
+        cache_uri=str(tmp / "edge.db"), cloud_url=cloud_url, model_dir=model_dir, threads=1, default_max_tokens=TOKENS,
+        write_back_truncated=True, capacity=None, **more,
+    )
+
+
+@pytest.fixture(scope="module")
+def edge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("edge-a")
+
+
+@pytest.fixture(scope="module")
+def edge(cloud: Running, edge_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    settings = edge_settings(edge_dir, cloud.url, edge_id="edge-a", model_dir=shared_model_dir(tmp_path_factory))
+    with running(edge_service.build_app(settings)) as server:
+        yield server
+
+
+def gateway_app(edges: list[str], cloud_url: str | None, **more: object):
+    settings = gateway_service.GatewaySettings(edges=edges, cloud_url=cloud_url, keys_json=json.dumps(KEYS), retries=1, backoff_s=0.05, **more)
+    return gateway_service.build_app(settings)
+
+
+@pytest.fixture(scope="module")
+def gateway(edge: Running, cloud: Running) -> Iterator[Running]:
+    with running(gateway_app([edge.url], cloud.url)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def oai(gateway: Running) -> OpenAI:
+    return OpenAI(base_url=f"{gateway.url}/v1", api_key=KEY, max_retries=0, timeout=120)
+
+
+def sync(edge: Running) -> None:
+    """Wait until the edge's queued write-backs are in its cache."""
+    assert _post(f"{edge.url}/admin/cache/sync", timeout=120).json()["pending_writes"] == 0
+
+
+def ask(oai: OpenAI, question: str, **more: object):
+    return oai.chat.completions.with_raw_response.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=TOKENS, **more)
+
+
+def test_a_new_question_goes_to_the_cloud_and_its_repeat_is_served_from_the_cache(oai: OpenAI, edge: Running, cloud: Running) -> None:
+    question = "What is the capital of France?"
+    raw = ask(oai, question)
+    first = raw.parse()
+    direct = _post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": [{"role": "user", "content": question}], "max_tokens": TOKENS}, timeout=120).json()
+    assert first.route == "cloud" and first.similarity is None  # an empty cache has no candidate: null, not absent
+    assert first.choices[0].message.content == direct["choices"][0]["message"]["content"]
+    assert float(raw.headers["x-velo-overhead-ms"]) >= 0.0 and first.latency_ms > 0
+    sync(edge)
+    again = ask(oai, question).parse()
+    assert again.route == "cache" and again.similarity == pytest.approx(1.0, abs=1e-3)
+    assert again.choices[0].message.content == first.choices[0].message.content
+    assert again.usage.completion_tokens == 0
+
+
+def test_a_cached_answer_streams_like_a_fresh_one(oai: OpenAI, edge: Running) -> None:
+    question = "Name three primary colours."
+    whole = ask(oai, question).parse()
+    sync(edge)
+    stream = oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=TOKENS, stream=True,
+                                         stream_options={"include_usage": True})
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == whole.choices[0].message.content and sum(1 for c in chunks if c.choices and c.choices[0].delta.content) >= 2
+    finishing = [c for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finishing[0].route == "cache" and chunks[-1].usage is not None and not chunks[-1].choices
+
+
+def test_the_sdk_answers_with_route_latency_and_similarity(gateway: Running, edge: Running) -> None:
+    with velo.Client(base_url=gateway.url, api_key=KEY, namespace="team-a") as client:
+        answer = client.chat("How many legs does a spider have?", max_tokens=TOKENS)
+        assert answer.route == "cloud" and answer.latency_ms > 0 and answer.overhead_ms is not None and answer.text
+        sync(edge)
+        pieces = list(client.chat_stream("How many legs does a spider have?", max_tokens=TOKENS))
+        assert "".join(p.text for p in pieces) == answer.text and pieces[-1].route == "cache" and pieces[-1].similarity > 0.99
+
+    async def twice() -> list[velo.Answer]:
+        async with velo.AsyncClient(base_url=gateway.url, api_key=KEY, namespace="team-a") as client:
+            return await asyncio.gather(*(client.chat("How many legs does a spider have?", max_tokens=TOKENS) for _ in range(2)))
+
+    assert [a.route for a in asyncio.run(twice())] == ["cache", "cache"]
+    with velo.Client(base_url=gateway.url, api_key=KEY) as client:  # namespace "default": another tenant's entry is not served
+        assert client.chat("How many legs does a spider have?", max_tokens=TOKENS).route == "cloud"
+
+
+def test_bad_requests_get_the_one_error_shape_with_the_right_status(gateway: Running) -> None:
+    url, body = f"{gateway.url}/v1/chat/completions", {"model": "velo", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 2}
+    auth = {"Authorization": f"Bearer {KEY}"}
+    cases = [
+        (_post(url, json=body), 401, "missing_api_key", None),
+        (_post(url, json=body, headers={"Authorization": "Bearer wrong-key-123"}), 401, "invalid_api_key", None),
+        (_post(url, json=body, headers={**auth, "x-velo-namespace": "budget"}), 403, "namespace_forbidden", "x-velo-namespace"),
+        (_post(url, content=b'{"model": "velo", "messages": [', headers={**auth, "content-type": "application/json"}), 400, None, None),
+        (_post(url, json={"model": "velo", "messages": "Hi"}, headers=auth), 400, "invalid_value", "messages"),
+        (_post(url, json={**body, "temprature": 0}, headers=auth), 400, "unknown_parameter", "temprature"),
+        (_post(url, json={**body, "tools": [{"type": "function"}]}, headers=auth), 400, "unsupported_parameter", "tools"),
+        (_post(url, json={**body, "model": "gpt-4o"}, headers=auth), 404, "model_not_found", "model"),
+        (_post(url, json={**body, "messages": [{"role": "user", "content": "x" * 40_000}]}, headers=auth), 413, "prompt_too_large", "messages"),
+    ]
+    for response, status, code, param in cases:
+        error = response.json()["error"]
+        assert (response.status_code, set(error)) == (status, {"message", "type", "code", "param"}), response.text
+        assert code is None or error["code"] == code, error
+        assert error["param"] == param, error
+
+
+def test_a_key_over_its_rate_gets_429_and_the_openai_client_names_the_field(gateway: Running, oai: OpenAI) -> None:
+    url = f"{gateway.url}/v1/chat/completions"
+    statuses = [_post(url, json={"model": "velo", "messages": "x"}, headers={"Authorization": f"Bearer {LIMITED}"}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]  # the limit counts requests before their body is judged
+    import openai
+
+    with pytest.raises(openai.BadRequestError) as caught:
+        oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": "Hi"}], n=2)
+    assert caught.value.body["param"] == "n"
+
+
+def test_a_key_over_its_cloud_budget_is_served_by_the_edge_or_refused(gateway: Running) -> None:
+    with velo.Client(base_url=gateway.url, api_key=FALLBACK, namespace="budget") as client:
+        assert client.chat("Why is the sky blue?", max_tokens=TOKENS).route == "edge"
+    with velo.Client(base_url=gateway.url, api_key=REFUSE, namespace="budget") as client, pytest.raises(velo.RateLimitError) as caught:
+        client.chat("Why is the grass green?", max_tokens=TOKENS)
+    assert caught.value.code == "insufficient_quota"
+
+
+def test_an_edge_server_down_is_skipped_and_with_none_left_the_cloud_answers(edge: Running, cloud: Running) -> None:
+    down = f"http://127.0.0.1:{closed_port()}"
+    question = {"model": "velo", "messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": TOKENS}
+    for mode in ("nearest", "all"):
+        with running(gateway_app([down, edge.url], cloud.url, mode=mode)) as gw:
+            got = _post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
+            assert got.status_code == 200 and got.json()["route"] == "cache" and got.headers["x-velo-edge"] == "edge-a", got.text
+            assert "velo_upstream_failures_total{target=\"edge\"}" in _get(f"{gw.url}/metrics").text
+    with running(gateway_app([down], cloud.url)) as gw:
+        got = _post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
+        assert got.status_code == 200 and got.json()["route"] == "cloud" and got.headers["x-velo-edge"] == "gateway", got.text
+        assert _get(f"{gw.url}/healthz").json()["edges"] == {down: "down"}
+
+
+def test_with_the_cloud_down_the_cache_and_the_edge_llm_still_answer(edge_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = edge_settings(tmp_path_factory.mktemp("edge-no-cloud"), f"http://127.0.0.1:{closed_port()}", edge_id="edge-c",
+                             model_dir=shared_model_dir(tmp_path_factory))
+    with running(edge_service.build_app(settings)) as lonely, running(gateway_app([lonely.url], None)) as gw:
+        with velo.Client(base_url=gw.url, api_key=KEY) as client:
+            first = client.chat("What does a bee make?", max_tokens=TOKENS)
+            assert first.route == "edge" and first.text
+            sync(lonely)
+            assert client.chat("What does a bee make?", max_tokens=TOKENS).route == "cache"
+        assert 'velo_upstream_failures_total{target="cloud"} 1.0' in _get(f"{lonely.url}/metrics").text
+
+
+def test_admin_lookup_delete_flush_and_metrics(oai: OpenAI, edge: Running) -> None:
+    question = "What is the tallest mountain on Earth?"
+    ask(oai, question)
+    sync(edge)
+    ask(oai, question)  # a hit, for the hit rate
+    looked = _post(f"{edge.url}/admin/cache/lookup", json={"question": question}).json()
+    assert looked["hit"] and looked["entry"]["question"] == question and looked["similarity"] > 0.99
+    entry_id = looked["entry"]["id"]
+    assert _delete(f"{edge.url}/admin/cache/entries/{entry_id}").json() == {"deleted": 1}
+    assert _delete(f"{edge.url}/admin/cache/entries/{entry_id}").json() == {"deleted": 0}
+    assert not _post(f"{edge.url}/admin/cache/lookup", json={"question": question}).json()["hit"]
+    bad = _delete(f"{edge.url}/admin/cache/namespaces/no%20spaces")
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "namespace"
+    text = _get(f"{edge.url}/metrics").text
+    for name in ("velo_cache_hit_rate", 'velo_route_share{route="cache"}', 'velo_request_latency_seconds_bucket{le="0.5",route="cache"}',
+                 'velo_cache_lookups_total{result="hit"}', "velo_write_backs_total"):
+        assert name in text, name
+    hit_rate = float(next(line.split()[-1] for line in text.splitlines() if line.startswith("velo_cache_hit_rate ")))
+    assert 0.0 < hit_rate < 1.0
+
+
+def test_flushing_a_namespace_larger_than_one_milvus_query_window(edge: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window is shrunk to 64 rows (as tests/cache/test_large_namespace.py does on servers): filling 16,500
+    entries takes minutes on 2 cores; the same paging runs here over 200."""
+    from velo.cache import semantic_cache
+
+    monkeypatch.setattr(semantic_cache, "_QUERY_WINDOW", 64)
+    edge_server = edge.app.state.edge
+    n = 200
+    vectors = np.random.default_rng(0).standard_normal((n, edge_server.cache.embedder.dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    # written straight into the edge's cache (nothing else uses it meanwhile): the stored rows are under test, not the route
+    edge_server.cache.insert_many([(f"synthetic question {i}", f"answer {i}", "en") for i in range(n)], namespace="bulk", vectors=vectors)
+    assert _get(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json()["entries"] == n
+    assert _delete(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json() == {"deleted": n}
+    assert _get(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json()["entries"] == 0
+
+
+def test_concurrent_load_has_no_errors_and_loses_no_write_back(gateway: Running, edge: Running) -> None:
+    questions = [f"In one word, what colour is fruit number {i}?" for i in range(16)]
+
+    def one(question: str) -> str:
+        with velo.Client(base_url=gateway.url, api_key=KEY, namespace="load") as client:
+            return client.chat(question, max_tokens=2).route or ""
+
+    with ThreadPoolExecutor(16) as pool:
+        routes = list(pool.map(one, questions * 4))
+    assert len(routes) == 64 and set(routes) <= {"cache", "cloud", "cloud_context", "edge"}
+    sync(edge)
+    answered_by_llm = {q for q, r in zip(questions * 4, routes) if r != "cache"}
+    assert answered_by_llm == set(questions)  # each question's first request went to an LLM
+    count = _get(f"{edge.url}/admin/cache/namespaces/load").json()["entries"]
+    assert count == len(questions)
+    for q in questions:
+        assert _post(f"{edge.url}/admin/cache/lookup", json={"question": q, "namespace": "load"}, timeout=60).json()["entry"]["question"] == q
+
+
+def test_a_restarted_edge_server_keeps_its_cache(oai: OpenAI, edge: Running, edge_dir: Path, cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> None:
+    question = {"question": "Name three primary colours."}
+    ask(oai, question["question"])
+    sync(edge)
+    assert _post(f"{edge.url}/admin/cache/lookup", json=question).json()["hit"]
+    edge.stop()
+    settings = edge_settings(edge_dir, cloud.url, edge_id="edge-a", model_dir=shared_model_dir(tmp_path_factory))
+    with running(edge_service.build_app(settings)) as again:
+        assert _post(f"{again.url}/admin/cache/lookup", json=question, timeout=120).json()["hit"]
