@@ -1,0 +1,65 @@
+"""`velo up` brings the whole stack up as local processes, `velo ask` gets an answer through it, and SIGTERM
+stops every process `velo up` started: none is left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.milvus_servers import free_ports
+from tests.services.conftest import shared_model_dir
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_velo_up_serves_velo_ask_and_leaves_no_orphans(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    env = {**os.environ, "VELO_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    port = free_ports(1)[0]
+    model_dir = shared_model_dir(tmp_path_factory)
+    if not (model_dir / "config.json").is_file():  # converted once per session; a fresh run converts it here
+        from velo.llm.local import ensure_smollm2
+
+        ensure_smollm2(model_dir)
+    up = subprocess.Popen([sys.executable, "-m", "velo", "up", "--port", str(port), "--model-dir", str(model_dir)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    started: list[psutil.Process] = []
+    try:
+        lines = []
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = up.stdout.readline()
+            assert line or up.poll() is None, f"velo up stopped: {up.stderr.read()}"
+            lines.append(line)
+            if line.startswith("API key:"):
+                break
+        assert lines[0].strip() == f"VELO is up: http://127.0.0.1:{port}/v1", lines
+        key = lines[-1].split(":", 1)[1].strip()
+        assert key.startswith("velo-local-")
+        started = psutil.Process(up.pid).children(recursive=True)
+        names = " ".join(" ".join(p.cmdline()) for p in started)
+        assert len(started) >= 4 and "milvus-lite" in names and "serve gateway" in names and "serve edge" in names and "serve cloud" in names
+        asked = subprocess.run([sys.executable, "-m", "velo", "ask", "What is the capital of France?", "--max-tokens", "4"],
+                               capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        assert asked.returncode == 0, asked.stderr
+        assert asked.stdout.strip() and "route=cloud" in asked.stderr
+        wrong = subprocess.run([sys.executable, "-m", "velo", "ask", "Hi", "--key", "not-a-key-at-all"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+        assert wrong.returncode == 2 and "invalid API key" in wrong.stderr
+    finally:
+        up.send_signal(signal.SIGTERM)
+        try:
+            up.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            up.kill()
+            for p in started:
+                p.kill()
+            raise
+    _, alive = psutil.wait_procs(started, timeout=10)
+    assert not alive, f"velo up left {[' '.join(p.cmdline()) for p in alive]} running"
+    assert not (tmp_path / "home" / "up" / "client.json").exists()

@@ -1,0 +1,213 @@
+"""`velo up`: the whole stack as local processes on loopback, for machines without Docker; `velo ask`.
+
+`velo up` starts, in order, a milvus-lite server (or nothing with `--milvus embedded`: each edge then opens
+its own file), the cloud service (SmolLM2), `--edges` edge servers (one cache collection each, the learned
+hit rule then cloud) and the gateway on `--port`, waiting for each to report healthy. It writes a fresh
+local API key to `$VELO_HOME/up/keys.json` and the URL and key to `$VELO_HOME/up/client.json` (for `velo
+ask`), prints both, and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
+SIGKILL after a grace period). Each child is also told by the kernel to stop if `velo up` itself dies
+(PR_SET_PDEATHSIG), so no process outlives it. Logs: `$VELO_HOME/up/logs/<service>.log`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from velo.cli.errors import fail_cleanly
+from velo.paths import velo_home
+
+_GRACE_S = 20.0
+
+
+def _free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Runs in each child before exec: SIGTERM when the parent (`velo up`) dies, however it dies."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+class Stack:
+    """The processes `velo up` started, stopped all together."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs, self.procs = logs, []  # type: ignore[var-annotated]
+        logs.mkdir(parents=True, exist_ok=True)
+
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "ab")
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})},
+                                preexec_fn=_die_with_parent)
+        self.procs.append((name, proc, log))
+        return proc
+
+    def wait_healthy(self, name: str, url: str, timeout_s: float) -> None:
+        import httpx
+
+        proc = next(p for n, p, _ in self.procs if n == name)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise OSError(f"{name} exited with code {proc.returncode}; see {self.logs / (name + '.log')}")
+            try:
+                if httpx.get(url, timeout=2.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+        raise OSError(f"{name} was not healthy at {url} within {timeout_s:.0f} s; see {self.logs / (name + '.log')}")
+
+    def stop(self) -> None:
+        for _, proc, _ in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + _GRACE_S
+        for _, proc, log in reversed(self.procs):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.close()
+
+
+def _velo(*args: str) -> list[str]:
+    return [sys.executable, "-m", "velo", "serve", *args]
+
+
+@fail_cleanly
+def up(
+    port: Annotated[int, typer.Option(help="The gateway's port.")] = 8000,
+    edges: Annotated[int, typer.Option(min=1, max=8, help="Edge servers to start.")] = 1,
+    mode: Annotated[str, typer.Option(help="Gateway routing: nearest or all.")] = "nearest",
+    milvus: Annotated[str, typer.Option(help="lite-server (one milvus-lite server for all edges) or embedded (a file per edge).")] = "lite-server",
+    policy: Annotated[str, typer.Option(help="The edge servers' policy (a named rule or a checkpoint).")] = "rule-cloud",
+    model_dir: Annotated[Path | None, typer.Option(help="The local model's converted directory (default: $VELO_HOME/models).")] = None,
+    start_timeout: Annotated[float, typer.Option(help="Seconds each service may take to become healthy.")] = 300.0,
+) -> None:
+    """Start the whole stack on loopback and run until Ctrl-C / SIGTERM."""
+    if milvus not in ("lite-server", "embedded"):
+        raise ValueError(f"--milvus must be lite-server or embedded, got {milvus!r}")
+    if mode not in ("nearest", "all"):
+        raise ValueError(f"--mode must be nearest or all, got {mode!r}")
+    home = velo_home() / "up"
+    home.mkdir(parents=True, exist_ok=True)
+    key = f"velo-local-{secrets.token_hex(12)}"
+    keys_file = home / "keys.json"
+    keys_file.write_text(json.dumps({key: {"name": "local", "namespaces": ["default"]}}))
+    keys_file.chmod(0o600)
+    stack = Stack(home / "logs")
+    stopping = {"signal": None}
+
+    def on_signal(signum: int, frame: object) -> None:
+        stopping["signal"] = signum
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    threads = ["--threads", "1"]
+    models = ["--model-dir", str(model_dir)] if model_dir else []
+    try:
+        if milvus == "lite-server":
+            milvus_port = _free_port()
+            data = home / "milvus"
+            data.mkdir(exist_ok=True)
+            stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(milvus_port)])
+            _wait_port("milvus", milvus_port, stack, 60.0)
+        cloud_port = _free_port()
+        stack.start("cloud", _velo("cloud", "--port", str(cloud_port), *threads, *models))
+        stack.wait_healthy("cloud", f"http://127.0.0.1:{cloud_port}/healthz", start_timeout)
+        edge_urls = []
+        for i in range(edges):
+            edge_port = _free_port()
+            uri = f"http://127.0.0.1:{milvus_port}" if milvus == "lite-server" else str(home / f"edge-{i}.db")
+            stack.start(f"edge-{i}", _velo("edge", "--port", str(edge_port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", f"velo_edge_{i}",
+                                          "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models))
+            edge_urls.append(f"http://127.0.0.1:{edge_port}")
+        for i, url in enumerate(edge_urls):
+            stack.wait_healthy(f"edge-{i}", f"{url}/healthz", start_timeout)
+        edge_args = [arg for url in edge_urls for arg in ("--edge", url)]
+        stack.start("gateway", _velo("gateway", "--port", str(port), *edge_args, "--cloud-url", f"http://127.0.0.1:{cloud_port}",
+                                    "--keys-file", str(keys_file), "--mode", mode))
+        gateway_url = f"http://127.0.0.1:{port}"
+        stack.wait_healthy("gateway", f"{gateway_url}/healthz", start_timeout)
+        (home / "client.json").write_text(json.dumps({"base_url": gateway_url, "api_key": key}))
+        typer.echo(f"VELO is up: {gateway_url}/v1")
+        typer.echo(f"API key: {key}")
+        typer.echo(f"try: velo ask \"What is the capital of France?\"   (logs: {stack.logs}; Ctrl-C stops everything)", err=True)
+        while all(p.poll() is None for _, p, _ in stack.procs):
+            time.sleep(0.5)
+        dead = [f"{n} (code {p.returncode})" for n, p, _ in stack.procs if p.poll() is not None]
+        raise OSError(f"{', '.join(dead)} stopped; see {stack.logs}")
+    except KeyboardInterrupt:
+        typer.echo("stopping...", err=True)
+    finally:
+        stack.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        (home / "client.json").unlink(missing_ok=True)
+
+
+def _wait_port(name: str, port: int, stack: Stack, timeout_s: float) -> None:
+    proc = next(p for n, p, _ in stack.procs if n == name)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise OSError(f"{name} exited with code {proc.returncode}; see {stack.logs / (name + '.log')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise OSError(f"{name} did not listen on port {port} within {timeout_s:.0f} s")
+
+
+@fail_cleanly
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    url: Annotated[str | None, typer.Option(help="The gateway (default: the one `velo up` started).")] = None,
+    key: Annotated[str | None, typer.Option(help="The API key (default: the one `velo up` made).")] = None,
+    namespace: Annotated[str | None, typer.Option(help="The cache namespace.")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="Longest answer, in tokens.")] = None,
+    stream: Annotated[bool, typer.Option(help="Print the answer as it streams.")] = False,
+) -> None:
+    """Send one question through the gateway; prints the answer, then how it was served."""
+    import velo
+
+    if url is None or key is None:
+        client_file = velo_home() / "up" / "client.json"
+        if not client_file.is_file():
+            raise ValueError(f"no running `velo up` found ({client_file} missing): start it, or give --url and --key")
+        found = json.loads(client_file.read_text())
+        url, key = url or found["base_url"], key or found["api_key"]
+    try:
+        with velo.Client(base_url=url, api_key=key, namespace=namespace) as client:
+            if stream:
+                last = None
+                for piece in client.chat_stream(question, max_tokens=max_tokens):
+                    typer.echo(piece.text, nl=False)
+                    last = piece
+                typer.echo("")
+                route, latency, similarity = (last.route, last.latency_ms, last.similarity) if last else (None, None, None)
+            else:
+                answer = client.chat(question, max_tokens=max_tokens)
+                typer.echo(answer.text)
+                route, latency, similarity = answer.route, answer.latency_ms, answer.similarity
+    except velo.VeloError as err:
+        raise OSError(str(err)) from None
+    sim = "none" if similarity is None else f"{similarity:.3f}"
+    typer.echo(f"route={route} latency_ms={latency} similarity={sim}", err=True)
