@@ -1,0 +1,101 @@
+"""`velo train`: train a learned scheduler in the edge environment (composition root: reaches `envs` and
+`agents` only inside the command)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from velo.cli.errors import fail_cleanly
+
+TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
+
+
+@fail_cleanly
+def train(
+    algo: Annotated[str, typer.Option(help=f"Learner: {', '.join(TRAIN_ALGOS)}.")],
+    total_steps: Annotated[int, typer.Option(min=1, help="Agent-steps to train for (requests scheduled, all edges).")],
+    out: Annotated[Path, typer.Option(help="Directory for the policy, checkpoints and TensorBoard logs (tb/).")],
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the networks, the sampling and the training episodes.")] = 0,
+    scenario: Annotated[
+        str | None, typer.Option(help="Train on one scenario; default: drawn per episode from the non-calm suite.")
+    ] = None,
+    denoise_steps: Annotated[int, typer.Option(min=1, help="Denoising steps L of the diffusion actor (dlrs).")] = 10,
+    top_v: Annotated[int, typer.Option(min=1, help="Vector-search results V in the observation.")] = 10,
+    n_envs: Annotated[int, typer.Option(min=1, help="Environments stepped together.")] = 4,
+    episode_steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode (= rollout length).")] = 100,
+    checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps.")] = 50_000,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT's training state.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Prepared data directory; default $VELO_HOME/data.")] = None,
+    split: Annotated[str, typer.Option(help="Prepared split to train on (never the evaluation's test split).")] = "train",
+    threads: Annotated[int, typer.Option(min=1, help="torch threads (1 keeps a run deterministic and leaves a core).")] = 1,
+) -> None:
+    """Train a scheduler; prints a progress bar with the live reward and the training throughput."""
+    if algo not in TRAIN_ALGOS:
+        raise typer.BadParameter(f"--algo must be one of {', '.join(TRAIN_ALGOS)}, got {algo!r}")
+    if split not in ("train", "test", "all"):
+        raise typer.BadParameter("--split must be train, test or all")
+    import torch
+
+    from envs.scenarios import get_scenario
+
+    if scenario is not None:
+        get_scenario(scenario)
+    torch.set_num_threads(threads)
+    console = Console(stderr=True)
+    common = dict(total_steps=total_steps, seed=seed, scenario=scenario, n_envs=n_envs, episode_steps=episode_steps,
+                  top_v=top_v, checkpoint_every=checkpoint_every)
+    if algo == "ippo-sb3":
+        from agents.ippo_sb3 import IPPOConfig as Config
+        from agents.ippo_sb3 import train as run
+    elif algo == "g-mappo":
+        from agents.recurrent import GMAPPOConfig as Config
+        from agents.recurrent import train as run
+    else:
+        from agents.mappo import MAPPOConfig as Config
+        from agents.mappo import train as run
+
+        common.update(algo=algo, denoise_steps=denoise_steps)
+    config = Config(**common)
+    if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
+        raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
+    from torch.utils.tensorboard import SummaryWriter
+
+    from agents.networks import build_actor
+    from envs.mixture import training_envs
+
+    console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'})")
+    vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data)
+    writer = SummaryWriter(str(out / "tb"))
+    per_rollout = n_envs * episode_steps * len(vec.agents)
+    started, trained, base = time.perf_counter(), [0], [None]
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[live]}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as progress:
+        task = progress.add_task(algo, total=total_steps, live="")
+
+        def on_rollout(stats) -> None:
+            if base[0] is None:  # after --resume, count only this run's steps
+                base[0] = stats.steps - per_rollout
+            trained[0] = stats.steps - base[0]
+            progress.update(task, completed=min(stats.steps, total_steps),
+                            live=f"reward {stats.reward:.3f}  {stats.steps_per_s:,.0f} agent-steps/s")
+
+        if algo == "ippo-sb3":
+            path = run(config, vec, out, resume=resume, on_rollout=on_rollout, writer=writer)
+        else:
+            with torch.random.fork_rng():
+                torch.manual_seed(seed)
+                actor = build_actor(config.actor_spec(), vec.envs[0].layout)
+            path = run(config, vec, actor, out, resume=resume, on_rollout=on_rollout, writer=writer)
+    writer.close()
+    for env in vec.envs:
+        env.close()  # keeps the hit features of pairs first met in this run (envs.bank)
+    elapsed = time.perf_counter() - started
+    console.print(f"wrote {path}")
+    print(f"trained {trained[0]:,} agent-steps in {elapsed:.1f} s: {trained[0] / elapsed:,.0f} agent-steps/s "
+          f"(collection and update, {threads} torch thread(s))")
