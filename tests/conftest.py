@@ -83,3 +83,15 @@ def edge_bank(prepared_sample: Path):
     from envs.bank import build_bank
 
     return build_bank(prepared_sample, "train")
+
+
+@pytest.fixture(scope="session")
+def prepared_with_edge_answers(tmp_path_factory: pytest.TempPathFactory, velo_home: Path) -> Path:
+    """The bundled sample prepared as `velo data prepare` leaves it: with the shipped edge LLM answers, which
+    every scenario but `calm` needs (the trainers' environments)."""
+    from velo.llm.edge_answers import install_shipped_edge_answers
+
+    out = tmp_path_factory.mktemp("sample-with-edge-answers")
+    velo.data.prepare(None, out)
+    assert install_shipped_edge_answers(out) > 0
+    return out

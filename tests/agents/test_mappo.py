@@ -1,0 +1,186 @@
+"""Known answers of the MAPPO family: GAE by hand, value normalization, masking, checkpoints; and a short
+training run that must beat Random on held-out episodes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from agents.actors import CategoricalActor
+from agents.encoders import MLPEncoder
+from agents.evaluation import run_episodes, summarize
+from agents.mappo import MAPPOConfig, ValueNorm, gae, train
+from agents.networks import build_actor
+from agents.registry import load_policy
+from velo.checkpoint import IncompatibleCheckpoint, read_header
+from velo.observation import OBS_VERSION, ObservationLayout
+
+
+def test_gae_matches_a_hand_computation() -> None:
+    gamma, lam = 0.9, 0.8
+    rewards = torch.tensor([1.0, 0.0, 2.0, 1.0])
+    values = torch.tensor([0.5, 1.0, 1.5, 0.2])
+    dones = torch.tensor([0.0, 1.0, 0.0, 0.0])  # the first episode ends after step 1
+    last = torch.tensor(0.7)
+    # deltas: r_t + gamma V_{t+1} (0 after a done) - V_t
+    d3 = 1.0 + 0.9 * 0.7 - 0.2
+    d2 = 2.0 + 0.9 * 0.2 - 1.5
+    d1 = 0.0 - 1.0
+    d0 = 1.0 + 0.9 * 1.0 - 0.5
+    a3 = d3
+    a2 = d2 + gamma * lam * a3
+    a1 = d1
+    a0 = d0 + gamma * lam * a1
+    got = gae(rewards, values, dones, last, gamma, lam)
+    assert torch.allclose(got, torch.tensor([a0, a1, a2, a3]), atol=1e-6)
+    # batched over (env, agent) the same numbers come out per column
+    wide = gae(rewards[:, None, None].expand(-1, 2, 3), values[:, None, None].expand(-1, 2, 3),
+               dones[:, None, None].expand(-1, 2, 3), last.expand(2, 3), gamma, lam)
+    assert torch.allclose(wide[:, 1, 2], got)
+
+
+def test_value_norm_tracks_debiased_moments() -> None:
+    norm = ValueNorm(beta=0.9)
+    x1, x2 = torch.tensor([1.0, 3.0]), torch.tensor([10.0, 14.0])
+    norm.update(x1)
+    mean, var = norm.mean_var()
+    assert mean.item() == pytest.approx(2.0) and var.item() == pytest.approx(1.0)  # one batch: its own moments
+    norm.update(x2)
+    w1, w2 = 0.9 * 0.1, 0.1  # exponential weights, debiased by their sum
+    m = (w1 * 2.0 + w2 * 12.0) / (w1 + w2)
+    m2 = (w1 * 5.0 + w2 * 148.0) / (w1 + w2)
+    mean, var = norm.mean_var()
+    assert mean.item() == pytest.approx(m) and var.item() == pytest.approx(m2 - m * m)
+    y = torch.tensor([0.0, 5.0, 20.0])
+    assert torch.allclose(norm.denormalize(norm.normalize(y)), y, atol=1e-5)
+    assert torch.allclose(norm.normalize(y), (y - m) / np.sqrt(m2 - m * m), atol=1e-5)
+    flat = ValueNorm()
+    flat.update(torch.full((4,), 3.0))
+    assert flat.mean_var()[1].item() == pytest.approx(1e-2)  # variance floored
+
+
+def test_masked_actions_are_never_sampled() -> None:
+    layout = ObservationLayout(8, 2)
+    torch.manual_seed(0)
+    actor = CategoricalActor(MLPEncoder(layout, 16))
+    with torch.no_grad():
+        actor.head.weight.normal_(0, 5.0)  # sharp, arbitrary preferences, including for masked actions
+    gen = torch.Generator().manual_seed(1)
+    obs = torch.randn(4000, layout.size, generator=gen)
+    mask = torch.randint(0, 2, (4000, 4), generator=gen).bool()
+    mask[:, 2] = True
+    dist = actor(obs, mask, actor.sample_noise(4000, gen))
+    action = torch.multinomial(dist.probs, 1, generator=gen).squeeze(1)
+    assert mask[torch.arange(4000), action].all()
+    assert set(action.tolist()) == {0, 1, 2, 3}
+
+
+def tiny(algo: str, **changes) -> MAPPOConfig:
+    return MAPPOConfig(**{"algo": algo, "total_steps": 60, "n_envs": 1, "episode_steps": 10, "epochs": 1,
+                          "minibatches": 2, "d_model": 8, "hidden": 16, "denoise_steps": 2, "seed": 4} | changes)
+
+
+def test_config_errors_name_the_field() -> None:
+    with pytest.raises(ValueError, match="algo must be one of mappo, t-mappo, lrs, dlrs"):
+        MAPPOConfig(algo="ppo")
+    with pytest.raises(ValueError, match="n_envs must be an integer >= 1"):
+        MAPPOConfig(n_envs=0)
+    with pytest.raises(ValueError, match="gamma must lie in \\[0, 1\\]"):
+        MAPPOConfig(gamma=1.5)
+    with pytest.raises(ValueError, match="d_model \\(10\\) must be a multiple of heads \\(4\\)"):
+        MAPPOConfig(d_model=10, heads=4)
+
+
+@pytest.fixture(scope="module")
+def vec_factory(prepared_with_edge_answers: Path):
+    from envs.mixture import training_envs
+
+    def make(config: MAPPOConfig, scenario: str | None = None):
+        return training_envs(config.n_envs, config.episode_steps, config.top_v, scenario, "train", prepared_with_edge_answers)
+
+    return make
+
+
+def run(config: MAPPOConfig, vec, out: Path, resume: bool = False) -> Path:
+    with torch.random.fork_rng():
+        torch.manual_seed(config.seed)
+        actor = build_actor(config.actor_spec(), vec.envs[0].layout)
+    return train(config, vec, actor, out, resume=resume)
+
+
+def test_checkpoint_round_trip_and_refusal(tmp_path: Path, vec_factory) -> None:
+    config = tiny("lrs")
+    vec = vec_factory(config)
+    path = run(config, vec, tmp_path / "lrs")
+    header = read_header(path)
+    assert (header.algo, header.steps, header.observation["version"]) == ("lrs", 60, OBS_VERSION)
+    assert header.config["denoise_steps"] == 2 and header.actor["encoder"]["name"] == "transformer"
+    layout = vec.envs[0].layout
+    policy = load_policy(str(path), layout)
+    saved = torch.load(tmp_path / "lrs" / "train_state.pt", weights_only=True)["actor"]
+    assert all(torch.equal(policy.actor.state_dict()[k], v) for k, v in saved.items())
+    obs, mask, _ = vec.reset(123)
+    for o, m in zip(obs[0], mask[0]):
+        a = policy.act(o, m)
+        probs = policy.actor(torch.from_numpy(o)[None], torch.from_numpy(m)[None].bool(), torch.zeros(1, 0)).probs[0]
+        assert m[a] == 1 and a == int(probs.argmax())
+    with pytest.raises(IncompatibleCheckpoint, match=f"trained on observations with embedding dim {layout.dim} and top_v 10"):
+        load_policy(str(path), ObservationLayout(layout.dim, 5))
+
+
+def test_loading_a_checkpoint_imports_no_simulator(tmp_path: Path, vec_factory) -> None:
+    config = tiny("dlrs")
+    vec = vec_factory(config)
+    path = run(config, vec, tmp_path / "dlrs")
+    code = f"""
+import sys, numpy as np
+from velo.policy import load_policy
+p = load_policy({str(path)!r})
+a = p.act(np.zeros(p.layout.size, np.float32), np.array([0, 1, 1, 0], np.int8))
+assert a in (1, 2), a
+print(__import__("json").dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("envs", "pettingzoo", "pymilvus", "gymnasium"))))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def same_weights(a: Path, b: Path) -> bool:
+    """Same tensors (safetensors' metadata order varies between writes, so the bytes may not)."""
+    wa, wb = load_file(str(a)), load_file(str(b))
+    return wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
+
+
+def test_training_is_deterministic_and_resumes_exactly(tmp_path: Path, vec_factory) -> None:
+    config = tiny("mappo", total_steps=60)
+    vec = vec_factory(config)
+    once = run(config, vec, tmp_path / "a")
+    again = run(config, vec, tmp_path / "b")
+    assert same_weights(once, again)
+    half = MAPPOConfig(**{**config.__dict__, "total_steps": 30})
+    run(half, vec, tmp_path / "c")
+    resumed = run(config, vec, tmp_path / "c", resume=True)
+    assert same_weights(resumed, once) and read_header(resumed) == read_header(once)
+    other = run(MAPPOConfig(**{**config.__dict__, "seed": 5}), vec, tmp_path / "d")
+    assert not same_weights(other, once)
+    with pytest.raises(ValueError, match="trained with other settings \\(seed: seed=4\\)"):
+        run(MAPPOConfig(**{**config.__dict__, "seed": 5}), vec, tmp_path / "c", resume=True)
+
+
+def test_a_short_training_run_beats_random(tmp_path: Path, vec_factory, prepared_with_edge_answers: Path) -> None:
+    """MAPPO on `paper` for 3,000 agent-steps against Random, on the test split's episodes (held out)."""
+    from envs import velo_edge_v1
+
+    config = MAPPOConfig(algo="mappo", total_steps=3000, n_envs=2, episode_steps=50, seed=0)
+    path = run(config, vec_factory(config, "paper"), tmp_path / "m")
+    env = velo_edge_v1.parallel_env("paper", max_steps=50, split="test", data_dir=prepared_with_edge_answers)
+    learned = summarize(run_episodes(env, load_policy(str(path), env.layout), 2, seed=0))
+    random = summarize(run_episodes(env, load_policy("random", env.layout), 2, seed=0))
+    assert learned["invalid_actions"] == 0.0
+    assert learned["satisfaction"] > random["satisfaction"] + 0.05, (learned["satisfaction"], random["satisfaction"])
