@@ -30,14 +30,17 @@ def run_episodes(
 ) -> list[dict]:
     """Per-request records of `episodes` episodes seeded seed, seed+1, ... (the same for every policy)."""
     records: list[dict] = []
+    # A stateful (recurrent) policy remembers its edge's requests: one copy per edge, reset per episode.
+    stateful = getattr(policy, "stateful", False)
     for ep in range(episodes):
         obs, _ = env.reset(seed=seed + ep)
+        acting = {a: policy.spawn() if stateful else policy for a in env.agents}
         while env.agents:
             actions = {}
             for agent in env.agents:
                 if hasattr(policy, "observe_env"):
                     policy.observe_env(env, agent)
-                actions[agent] = policy.act(obs[agent]["observation"], obs[agent]["action_mask"])
+                actions[agent] = acting[agent].act(obs[agent]["observation"], obs[agent]["action_mask"])
             obs, *_ = env.step(actions)
             if on_step is not None:
                 on_step()

@@ -27,6 +27,7 @@ class LearnedPolicy:
         self.name = name
         self.layout = layout
         self.deterministic = deterministic
+        self.seed = seed
         self.generator = torch.Generator().manual_seed(seed)
         self._state = None
         self.reset()
@@ -42,6 +43,15 @@ class LearnedPolicy:
             raise ValueError(f"{path}: weights do not fit the {header.actor} network "
                              f"(missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]})")
         return cls(actor, path.stem, layout, seed)
+
+    @property
+    def stateful(self) -> bool:
+        """A recurrent actor remembers the requests it has seen: give each edge its own `spawn()`."""
+        return bool(getattr(self.actor, "recurrent", False))
+
+    def spawn(self) -> LearnedPolicy:
+        """The same weights with a memory (and a generator) of its own."""
+        return LearnedPolicy(self.actor, self.name, self.layout, self.seed, self.deterministic)
 
     def reset(self) -> None:
         """Start a new stream of requests (clears a recurrent actor's memory)."""

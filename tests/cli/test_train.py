@@ -1,0 +1,85 @@
+"""`velo train` with a tiny budget for every learner: checkpoint, TensorBoard log, throughput line, errors;
+and IPPO-SB3's exported actor acts as SB3's own policy does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from velo.checkpoint import read_header
+from velo.cli.main import app
+from velo.cli.train import TRAIN_ALGOS
+from velo.policy import load_policy
+
+
+def velo_train(data: Path, out: Path, *extra: str):
+    return CliRunner().invoke(app, [
+        "train", "--total-steps", "30", "--n-envs", "1", "--episode-steps", "10", "--seed", "2",
+        "--data", str(data), "--out", str(out), *extra,
+    ])
+
+
+@pytest.mark.parametrize("algo", TRAIN_ALGOS)
+def test_every_algo_trains_a_loadable_policy(algo: str, tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    extra = ["--denoise-steps", "2", "--top-v", "5"] if algo == "dlrs" else []
+    result = velo_train(prepared_with_edge_answers, tmp_path / algo, "--algo", algo, *extra)
+    assert result.exit_code == 0, result.output
+    assert "agent-steps/s" in result.output and "trained 30 agent-steps" in result.output
+    path = tmp_path / algo / "policy.safetensors"
+    header = read_header(path)
+    assert header.algo == algo and header.steps == 30
+    assert list((tmp_path / algo / "tb").rglob("events.out.tfevents.*"))
+    policy = load_policy(str(path))
+    assert policy.layout.top_v == (5 if algo == "dlrs" else 10)
+    if algo == "dlrs":
+        assert header.config["denoise_steps"] == 2 and header.actor["actor"]["denoise_steps"] == 2
+    action = policy.act(np.zeros(policy.layout.size, np.float32), np.array([0, 1, 1, 0], np.int8))
+    assert action in (1, 2)
+
+
+def test_resume_continues_the_step_count(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    out = tmp_path / "m"
+    assert velo_train(prepared_with_edge_answers, out, "--algo", "t-mappo").exit_code == 0
+    result = CliRunner().invoke(app, ["train", "--algo", "t-mappo", "--total-steps", "60", "--n-envs", "1",
+                                      "--episode-steps", "10", "--seed", "2", "--data", str(prepared_with_edge_answers),
+                                      "--out", str(out), "--resume"])
+    assert result.exit_code == 0, result.output
+    assert read_header(out / "policy.safetensors").steps == 60 and "trained 30 agent-steps" in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--algo", "ppo"], "--algo must be one of mappo, g-mappo"),
+    (["--algo", "mappo", "--scenario", "storm"], "unknown scenario 'storm'"),
+    (["--algo", "mappo", "--resume"], "holds no training state"),
+    (["--algo", "g-mappo", "--episode-steps", "15"], "must be a multiple of chunk_length"),
+])
+def test_bad_options_are_named(args: list[str], message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["train", "--total-steps", "30", "--out", str(tmp_path / "x"),
+                                      "--data", str(tmp_path / "nodata"), *args])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+
+
+def test_sb3_export_acts_as_sb3(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    from agents.ippo_sb3 import EdgeVecEnv, IPPOConfig, train
+    from envs.mixture import training_envs
+    from stable_baselines3 import PPO
+
+    config = IPPOConfig(total_steps=30, n_envs=1, episode_steps=10, seed=1, scenario="paper")
+    vec = training_envs(1, 10, 10, "paper", "train", prepared_with_edge_answers)
+    path = train(config, vec, tmp_path / "sb3")
+    policy = load_policy(str(path))
+    state = torch.load(tmp_path / "sb3" / "train_state.pt", weights_only=True)
+    venv = EdgeVecEnv(vec, 7)
+    model = PPO("MlpPolicy", venv, n_steps=10, device="cpu", seed=0)
+    model.policy.load_state_dict(state["policy"])
+    flat = torch.from_numpy(venv.reset())
+    sb3_probs = model.policy.get_distribution(flat).distribution.probs
+    size = policy.layout.size
+    mask = flat[:, size:].bool()
+    ours = policy.actor(flat[:, :size], mask, torch.zeros(len(flat), 0)).probs
+    expected = sb3_probs * mask / (sb3_probs * mask).sum(-1, keepdim=True)  # ours masks at inference
+    assert torch.allclose(ours, expected, atol=1e-5)
