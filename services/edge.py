@@ -142,7 +142,10 @@ def build_app(settings: EdgeSettings) -> FastAPI:
 
     @app.post(f"/{API_VERSION}/serve")
     async def serve(body: ServeRequest, request: Request) -> ServeResponse:
-        return await edge_of(request).serve(body)
+        try:
+            return await edge_of(request).serve(body)
+        except ValueError as err:  # CacheInputError: a question or language code the cache refuses, nothing written
+            raise APIError(400, str(err), code="invalid_value", param="messages") from None
 
     @app.post("/admin/cache/lookup")
     async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ import numpy as np
 
 from services.llm import ChatLLM, Generated, UpstreamError, cut_at_stop
 from services.metrics import Metrics
+from velo.batching import OpportunisticBatcher
 from velo.cache.semantic_cache import SemanticCache
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.policy import Action, Policy
@@ -55,6 +57,14 @@ class WriteBack:
 
 
 @dataclass(frozen=True)
+class LookupKey:
+    question: str
+    namespace: str
+    context: tuple[str, ...]
+    lang: str | None
+
+
+@dataclass(frozen=True)
 class Looked:
     vector: np.ndarray | None
     neighbours: tuple[Neighbour, ...]
@@ -71,7 +81,8 @@ class EdgeServer:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
         self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
         self.write_back_truncated, self.reopen_after_s = write_back_truncated, reopen_after_s
-        self.cache_lock = asyncio.Lock()
+        self._cache_mutex = threading.Lock()
+        self._lookups = OpportunisticBatcher(self._lookup_batch, max_batch=16)
         self.writes: asyncio.Queue[WriteBack] = asyncio.Queue()
         self._cache_down_since: float | None = None
         self._edge_ms = 0.0
@@ -83,16 +94,16 @@ class EdgeServer:
         self._background: set[asyncio.Task] = set()
 
     # ------------------------------------------------------------------ the cache, guarded
-    async def cache_call(self, operation: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
-        """Run a cache method in a worker thread, one at a time; a Milvus failure marks the cache down.
+    def _guarded(self, operation: str, fn, *args, **kwargs):  # noqa: ANN001, ANN202
+        """Run a cache method, one at a time (this runs in worker threads); a Milvus failure marks the cache down.
 
         While the cache is down this raises ConnectionError at once: the request path never waits for Milvus
         to come back (`reopen_forever` does)."""
-        async with self.cache_lock:
+        with self._cache_mutex:
             if self._cache_down_since is not None:
                 raise ConnectionError("the cache is down (Milvus unreachable); reconnecting in the background")
             try:
-                return await asyncio.to_thread(fn, *args, **kwargs)
+                return fn(*args, **kwargs)
             except (ValueError, KeyError):  # CacheInputError and friends: the request's fault, Milvus is fine
                 raise
             except Exception as err:
@@ -100,6 +111,10 @@ class EdgeServer:
                 self.metrics.cache_errors.labels(operation).inc()
                 log.error("cache %s failed, serving without the cache: %s: %s", operation, type(err).__name__, err)
                 raise ConnectionError(f"cache {operation} failed: {type(err).__name__}: {err}") from err
+
+    async def cache_call(self, operation: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
+        """`fn(*args, **kwargs)` on the cache in a worker thread, guarded (see `_guarded`)."""
+        return await asyncio.to_thread(self._guarded, operation, fn, *args, **kwargs)
 
     async def reopen_forever(self) -> None:
         """Every `reopen_after_s` while the cache is down, reopen it (same embedders, rule and config) off the lock."""
@@ -114,7 +129,7 @@ class EdgeServer:
                 self.metrics.cache_errors.labels("reopen").inc()
                 log.warning("the cache is still down: %s: %s", type(err).__name__, str(err)[:200])
                 continue
-            async with self.cache_lock:
+            with self._cache_mutex:  # held for an assignment only: no await, no blocking of the loop to speak of
                 self.cache, self._cache_down_since = fresh, None
             log.warning("the cache is back (Milvus reachable again)")
             with contextlib.suppress(Exception):  # the old client's connection is dead already
@@ -124,20 +139,33 @@ class EdgeServer:
     def cache_up(self) -> bool:
         return self._cache_down_since is None
 
-    def _lookup(self, question: str, namespace: str, context: Sequence[str], lang: str | None) -> tuple[np.ndarray, tuple[Neighbour, ...], HitDecision]:
+    def _lookup_batch(self, requests: list[LookupKey]) -> list[Looked]:
+        """Embed, search and decide a batch of requests in one embedder call and one search per namespace."""
+        return self._guarded("lookup", self._lookup_many, requests)
+
+    def _lookup_many(self, requests: list[LookupKey]) -> list[Looked]:
         cache = self.cache
-        vector = cache.embedder.embed([question])[0]
-        neighbours = cache.search(vector[None, :], namespace=namespace, contexts=[context], langs=[lang], top_k=self.layout.top_v)[0]
-        return vector, neighbours, cache.decide(question, vector, neighbours)
+        vectors = cache.embedder.embed([r.question for r in requests])
+        found: list[tuple[Neighbour, ...]] = [()] * len(requests)
+        by_namespace: dict[str, list[int]] = {}
+        for i, r in enumerate(requests):
+            by_namespace.setdefault(r.namespace, []).append(i)
+        for namespace, idx in by_namespace.items():
+            hits = cache.search(vectors[idx], namespace=namespace, contexts=[requests[i].context for i in idx],
+                                langs=[requests[i].lang for i in idx], top_k=self.layout.top_v)
+            for i, neighbours in zip(idx, hits):
+                found[i] = neighbours
+        return [Looked(v, n, cache.decide(r.question, v, n), None) for r, v, n in zip(requests, vectors, found)]
 
     async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: str | None) -> Looked:
+        """One request's lookup; concurrent requests are looked up together (`velo.batching.OpportunisticBatcher`)."""
         try:
-            vector, neighbours, decision = await self.cache_call("lookup", self._lookup, question, namespace, context, lang)
+            looked = await self._lookups(LookupKey(question, namespace, tuple(context), lang))
         except ConnectionError as err:
             self.metrics.lookups.labels("error").inc()
             return Looked(None, (), None, str(err))
-        self.metrics.lookups.labels("hit" if decision.hit else "miss").inc()
-        return Looked(vector, neighbours, decision, None)
+        self.metrics.lookups.labels("hit" if looked.decision is not None and looked.decision.hit else "miss").inc()
+        return looked
 
     # ------------------------------------------------------------------ one request
     def _load(self, request_tokens: float) -> SystemLoad:

@@ -221,6 +221,8 @@ def test_admin_lookup_delete_flush_and_metrics(oai: OpenAI, edge: Running) -> No
     assert not _post(f"{edge.url}/admin/cache/lookup", json={"question": question}).json()["hit"]
     bad = _delete(f"{edge.url}/admin/cache/namespaces/no%20spaces")
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "namespace"
+    bad = _post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "lang": "not a language"})
+    assert bad.status_code == 400 and "language code" in bad.json()["error"]["message"]
     text = _get(f"{edge.url}/metrics").text
     for name in ("velo_cache_hit_rate", 'velo_route_share{route="cache"}', 'velo_request_latency_seconds_bucket{le="0.5",route="cache"}',
                  'velo_cache_lookups_total{result="hit"}', "velo_write_backs_total"):
