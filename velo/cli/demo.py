@@ -1,7 +1,9 @@
 """`velo demo`: the quick start's main job on embedded defaults.
 
 Prepares the data, fills an edge server's semantic cache (embedded milvus-lite) with it, answers reworded
-and look-alike questions in five languages from it, and prints the cache evaluation on the bundled dev set.
+and look-alike questions in five languages from it, prints the cache evaluation on the bundled dev set, then
+serves a multilingual workload through the whole stack (gateway, edge server on that cache, cloud) with the
+SDK and compares the scheduling policies in the edge environment (`velo/cli/demo_serving.py`).
 """
 
 from __future__ import annotations
@@ -31,14 +33,27 @@ def _demo_queries(per_lang: int = 2) -> list[dict]:
     return picked
 
 
+def _fill(cache, pairs, seeds) -> None:  # noqa: ANN001
+    """The prepared pairs (follow-ups within their conversation) and the dev set's seed answers."""
+    cache.insert_many([(p.question, p.answer, p.lang) for p in pairs if not p.context])
+    follow_ups = [p for p in pairs if p.context]
+    if follow_ups:
+        cache.insert_many(
+            [(p.question, p.answer, p.lang) for p in follow_ups],
+            contexts=[[t.text for t in p.context if t.role.value == "user"] for p in follow_ups],
+        )
+    cache.insert_many([(s.question, s.answer, s.lang) for s in seeds])
+
+
 @fail_cleanly
 def demo(
     source: Annotated[
         list[Path] | None, typer.Option("--source", "-s", help="oasst1 files or directories; default: the bundled sample.")
     ] = None,
     rule: Annotated[str, typer.Option(help="Hit rule: default, static:T, or a rule .json file.")] = "default",
+    serve: Annotated[bool, typer.Option(help="Also run the serving stack on the filled cache and compare the scheduling policies.")] = True,
 ) -> None:
-    """Prepare data, fill an embedded Milvus cache, answer multilingual questions, evaluate the cache."""
+    """Prepare data, fill an embedded Milvus cache, answer multilingual questions, evaluate the cache, serve through the stack."""
     from velo.cache import CacheConfig
     from velo.cache.evaluation import load_queries, load_seeds, run_queries, summarize
     from velo.cache.factory import open_cache
@@ -59,14 +74,7 @@ def demo(
     seeds = load_seeds(BUNDLED_CACHE_EVAL / "dev.seeds.jsonl")
     config = CacheConfig(uri=str(home / "edge_0.db"), collection="edge_0", capacity=None)
     cache = open_cache(config, rule=rule, embedding_cache=home / "embeddings.sqlite")
-    cache.insert_many([(p.question, p.answer, p.lang) for p in pairs if not p.context])
-    follow_ups = [p for p in pairs if p.context]
-    if follow_ups:
-        cache.insert_many(
-            [(p.question, p.answer, p.lang) for p in follow_ups],
-            contexts=[[t.text for t in p.context if t.role.value == "user"] for p in follow_ups],
-        )
-    cache.insert_many([(s.question, s.answer, s.lang) for s in seeds])
+    _fill(cache, pairs, seeds)
     console.print(f"  {len(cache)} entries; hit rule: {cache.rule.name}")
 
     console.rule("3. answer requests from the cache")
@@ -91,3 +99,11 @@ def demo(
         f"lookup p50 {report['p50_ms']:.1f} ms, p95 {report['p95_ms']:.1f} ms"
     )
     console.print("  full table and the static-threshold curve: velo cache eval --seeds ... --queries ... --sweep")
+    if not serve:
+        return
+    from velo.cli.demo_serving import evaluate_policies, serve_workload
+
+    console.rule("5. the serving stack: gateway -> edge server (this cache) -> cloud; a multilingual workload through velo.Client")
+    serve_workload(console, home, lambda c: _fill(c, pairs, seeds), rule, _demo_queries())
+    console.rule("6. scheduling policies in the edge environment (the edge server above runs rule-cloud)")
+    evaluate_policies(console, home / "data")

@@ -86,6 +86,49 @@ class Stack:
             log.close()
 
 
+def start_milvus_lite(stack: Stack, data: Path) -> str:
+    """A milvus-lite server over `data` on a free port; its URI."""
+    port = _free_port()
+    data.mkdir(parents=True, exist_ok=True)
+    stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)])
+    _wait_port("milvus", port, stack, 60.0)
+    return f"http://127.0.0.1:{port}"
+
+
+def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_file: Path, *, mode: str = "nearest", policy: str = "rule-cloud",
+                model_dir: Path | None = None, start_timeout: float = 300.0, env: dict[str, str] | None = None) -> str:
+    """The cloud service, one edge server per (cache URI, collection) in `caches`, and the gateway on `port`,
+    each waited for; returns the gateway's URL. `env` is added to the services' environment."""
+    threads = ["--threads", "1"]
+    models = ["--model-dir", str(model_dir)] if model_dir else []
+    cloud_port = _free_port()
+    stack.start("cloud", _velo("cloud", "--port", str(cloud_port), *threads, *models), env)
+    stack.wait_healthy("cloud", f"http://127.0.0.1:{cloud_port}/healthz", start_timeout)
+    edge_urls = []
+    for i, (uri, collection) in enumerate(caches):
+        edge_port = _free_port()
+        stack.start(f"edge-{i}", _velo("edge", "--port", str(edge_port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", collection,
+                                      "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models), env)
+        edge_urls.append(f"http://127.0.0.1:{edge_port}")
+    for i, url in enumerate(edge_urls):
+        stack.wait_healthy(f"edge-{i}", f"{url}/healthz", start_timeout)
+    edge_args = [arg for url in edge_urls for arg in ("--edge", url)]
+    stack.start("gateway", _velo("gateway", "--port", str(port), *edge_args, "--cloud-url", f"http://127.0.0.1:{cloud_port}",
+                                "--keys-file", str(keys_file), "--mode", mode), env)
+    gateway_url = f"http://127.0.0.1:{port}"
+    stack.wait_healthy("gateway", f"{gateway_url}/healthz", start_timeout)
+    return gateway_url
+
+
+def write_local_key(home: Path) -> tuple[str, Path]:
+    """A fresh local API key and the keys file (mode 0600) that holds it."""
+    key = f"velo-local-{secrets.token_hex(12)}"
+    keys_file = home / "keys.json"
+    keys_file.write_text(json.dumps({key: {"name": "local", "namespaces": ["default"]}}))
+    keys_file.chmod(0o600)
+    return key, keys_file
+
+
 def _velo(*args: str) -> list[str]:
     return [sys.executable, "-m", "velo", "serve", *args]
 
@@ -107,44 +150,16 @@ def up(
         raise ValueError(f"--mode must be nearest or all, got {mode!r}")
     home = velo_home() / "up"
     home.mkdir(parents=True, exist_ok=True)
-    key = f"velo-local-{secrets.token_hex(12)}"
-    keys_file = home / "keys.json"
-    keys_file.write_text(json.dumps({key: {"name": "local", "namespaces": ["default"]}}))
-    keys_file.chmod(0o600)
+    key, keys_file = write_local_key(home)
     stack = Stack(home / "logs")
-    stopping = {"signal": None}
-
     def on_signal(signum: int, frame: object) -> None:
-        stopping["signal"] = signum
         raise KeyboardInterrupt
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    threads = ["--threads", "1"]
-    models = ["--model-dir", str(model_dir)] if model_dir else []
     try:
-        if milvus == "lite-server":
-            milvus_port = _free_port()
-            data = home / "milvus"
-            data.mkdir(exist_ok=True)
-            stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(milvus_port)])
-            _wait_port("milvus", milvus_port, stack, 60.0)
-        cloud_port = _free_port()
-        stack.start("cloud", _velo("cloud", "--port", str(cloud_port), *threads, *models))
-        stack.wait_healthy("cloud", f"http://127.0.0.1:{cloud_port}/healthz", start_timeout)
-        edge_urls = []
-        for i in range(edges):
-            edge_port = _free_port()
-            uri = f"http://127.0.0.1:{milvus_port}" if milvus == "lite-server" else str(home / f"edge-{i}.db")
-            stack.start(f"edge-{i}", _velo("edge", "--port", str(edge_port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", f"velo_edge_{i}",
-                                          "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models))
-            edge_urls.append(f"http://127.0.0.1:{edge_port}")
-        for i, url in enumerate(edge_urls):
-            stack.wait_healthy(f"edge-{i}", f"{url}/healthz", start_timeout)
-        edge_args = [arg for url in edge_urls for arg in ("--edge", url)]
-        stack.start("gateway", _velo("gateway", "--port", str(port), *edge_args, "--cloud-url", f"http://127.0.0.1:{cloud_port}",
-                                    "--keys-file", str(keys_file), "--mode", mode))
-        gateway_url = f"http://127.0.0.1:{port}"
-        stack.wait_healthy("gateway", f"{gateway_url}/healthz", start_timeout)
+        server = start_milvus_lite(stack, home / "milvus") if milvus == "lite-server" else None
+        caches = [(server or str(home / f"edge-{i}.db"), f"velo_edge_{i}") for i in range(edges)]
+        gateway_url = start_stack(stack, port, caches, keys_file, mode=mode, policy=policy, model_dir=model_dir, start_timeout=start_timeout)
         (home / "client.json").write_text(json.dumps({"base_url": gateway_url, "api_key": key}))
         typer.echo(f"VELO is up: {gateway_url}/v1")
         typer.echo(f"API key: {key}")

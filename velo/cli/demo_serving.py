@@ -1,0 +1,96 @@
+"""The demo's serving part: the whole stack on loopback, a multilingual workload through the SDK, and the
+scheduling policies side by side in the edge environment.
+
+The stack is `velo up`'s (cloud service, one edge server over the demo's filled embedded cache, gateway) as
+local processes, stopped when the part ends. The workload sends, per language, a reworded question (the cache
+should answer), a look-alike that asks something else (the policy should send it to the cloud), then the
+look-alike again (now answered from the cache: the cloud's answer was written back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from velo.cache import SemanticCache
+
+DEMO_MAX_TOKENS = 48
+"""Generated answers are cut at this length to keep the demo to minutes on a CPU; the demo caches them anyway."""
+EVAL_POLICIES = "rule-cloud,greedy-0.1,greedy-0.3,greedy-llm,edge-only,random,oracle"
+
+
+def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache], None], rule: str, queries: list[dict]) -> None:
+    """Start the stack over a milvus-lite server holding the same entries as the embedded cache above (a file
+    embedded in this process cannot be opened by another), send the workload, print routes and latency."""
+    import shutil
+
+    import velo
+    from velo.cache import CacheConfig
+    from velo.cache.factory import open_cache
+    from velo.cli.up import Stack, _free_port, start_milvus_lite, start_stack, write_local_key
+
+    up_home = home / "demo-stack"
+    shutil.rmtree(up_home / "milvus", ignore_errors=True)
+    up_home.mkdir(parents=True, exist_ok=True)
+    key, keys_file = write_local_key(up_home)
+    stack = Stack(up_home / "logs")
+    console.print(f"  starting a milvus-lite server, the cloud service, an edge server and the gateway (logs: {stack.logs}) ...")
+    try:
+        uri = start_milvus_lite(stack, up_home / "milvus")
+        with open_cache(CacheConfig(uri=uri, collection="edge_0", capacity=None), rule=rule, embedding_cache=home / "embeddings.sqlite") as cache:
+            fill(cache)
+        url = start_stack(stack, _free_port(), [(uri, "edge_0")], keys_file, env={"VELO_EDGE_WRITE_BACK_TRUNCATED": "true", "VELO_EDGE_RULE": rule})
+        console.print(f"  gateway {url}/v1; every request below goes through velo.Client")
+        kinds = [("reworded", q) for q in queries if q.get("kind") == "paraphrase"]
+        lookalikes = [q for q in queries if q.get("kind") != "paraphrase"]
+        kinds += [("look-alike", q) for q in lookalikes] + [("look-alike, asked again", q) for q in lookalikes]
+        table = Table()
+        for col in ("kind", "lang", "request", "route", "similarity", "ms", "answer"):
+            table.add_column(col, overflow="fold")
+        served: dict[str, list[float]] = {}
+        with velo.Client(base_url=url, api_key=key) as client:
+            for kind, q in kinds:
+                answer = client.chat(q["question"], max_tokens=DEMO_MAX_TOKENS)
+                if kind == "look-alike":
+                    _sync(url, stack)
+                served.setdefault(answer.route or "?", []).append(answer.latency_ms or 0.0)
+                sim = "-" if answer.similarity is None else f"{answer.similarity:.3f}"
+                table.add_row(kind, q["lang"], q["question"], answer.route, sim, f"{answer.latency_ms:.0f}", answer.text[:40])
+        console.print(table)
+        summary = Table(title="latency per route (ms, end to end through the gateway)")
+        for col in ("route", "requests", "p50", "max"):
+            summary.add_column(col)
+        for route, times in sorted(served.items()):
+            summary.add_row(route, str(len(times)), f"{np.percentile(times, 50):.0f}", f"{max(times):.0f}")
+        console.print(summary)
+    finally:
+        stack.stop()
+
+
+def _sync(gateway_url: str, stack) -> None:  # noqa: ANN001
+    """Wait for the edge's write-backs, so that the repeat finds the answer (the demo's edge is edge-0)."""
+    import httpx
+
+    health = httpx.get(f"{gateway_url}/healthz", timeout=30).json()
+    for edge in health["edges"]:
+        httpx.post(f"{edge}/admin/cache/sync", timeout=120)
+
+
+def evaluate_policies(console: Console, data: Path, episodes: int = 1, steps: int = 100) -> None:
+    """The edge server's default policy (rule-cloud) beside the baselines, on the same seeded episodes."""
+    from agents.evaluation import markdown_table, run_episodes, summarize
+    from agents.registry import load_policy
+    from envs import velo_edge_v0
+
+    env = velo_edge_v0.parallel_env(n_edges=3, max_steps=steps, data_dir=data, split="test")
+    results = {}
+    for name in EVAL_POLICIES.split(","):
+        policy = load_policy(name, env.layout, 0)
+        results[name] = summarize(run_episodes(env, policy, episodes, 0))
+    print(markdown_table(results))  # markdown: printed as is, not wrapped to the terminal
