@@ -1,7 +1,7 @@
 """How the gateway gets an answer: to the nearest edge server, or to all of them keeping the fastest.
 
-The two modes of the VELO paper: `nearest` sends a request to the first edge server of the key's list (the
-settings list edges nearest first; a key may name its own home edge), and on failure to the next; `all`
+The two modes of the VELO paper: `nearest` sends a request to the first edge server of the list (the settings
+list edges nearest first), and on failure to the next; `all`
 sends it to every edge server that is up at once and keeps the first answer (the others are cancelled).
 A call that fails with a connection error, a timeout or a 5xx is retried with exponential back-off
 (`backoff_s`, 2x, 4x...) up to `retries` times; an edge that failed is skipped for `down_for_s`. When no edge
@@ -76,10 +76,9 @@ class Router:
         self._down_until[edge] = time.monotonic() + self.down_for_s
         raise EdgeFailed(f"{edge}: {problem}")
 
-    async def serve(self, req: ServeRequest, home: int | None = None) -> Served:
+    async def serve(self, req: ServeRequest) -> Served:
         t0 = time.perf_counter()
-        order = self.edges if home is None else [self.edges[home], *self.edges[:home], *self.edges[home + 1 :]]
-        order = self._up(order)
+        order = self._up(self.edges)
         failures: list[str] = []
         if self.mode == "all":
             answer = await self._fastest(order, req, failures)
