@@ -7,8 +7,16 @@ the scenario on the *train* split (`tune_greedy`, seeds from `TUNING_SEED` on: n
 The oracle is `velo_edge_v1`'s per-request hindsight (see its docstring): a reference, not a strict bound.
 
 Also per scenario, what the workload was: the share of similar requests that were verbatim repeats, the
-distinct items repeated with rewordings, look-alike requests, and the mean quality of right and of wrong
-cache answers (over every policy's cache answers).
+items of the split that have rewordings (what a reworded-only workload can repeat) and the distinct items
+that were repeated with a rewording over the evaluated episodes, look-alike requests, the mean quality of
+right and of wrong cache answers (over every policy's cache answers), and the edge LLM's answer quality per
+language over the requests drawn (what EDGE would give them; `velo_edge_v1`'s `multilingual-edge`).
+
+Tuning data: the train split has no edge LLM answers (they were generated for the test split only), so
+Greedy is tuned in an environment that never offers EDGE (`velo_edge_v1.parallel_env(edge_action=False)`).
+Greedy never picks EDGE, so its actions are those it takes with EDGE offered; the one difference is the
+score of the edge fallback after a failed cloud call, which uses the stand-in `edge_quality_fallback`
+there (`velo evaluate` reports how the tuned threshold moves when the stand-in goes from 0 to 1).
 """
 
 from __future__ import annotations
@@ -31,12 +39,40 @@ METRICS = ("satisfaction", "satisfaction_similar", "satisfaction_new")
 
 
 def tune_greedy(env, episodes: int = 5) -> float:
-    """The Greedy threshold (cosine distance) with the best mean satisfaction on `env` (a train-split env)."""
-    scores = {
-        d: summarize(run_episodes(env, load_policy(f"greedy-{d:g}", env.layout), episodes, TUNING_SEED))["satisfaction"]
-        for d in TUNING_GRID
-    }
-    return max(scores, key=scores.get)
+    """The Greedy threshold (cosine distance) with the best mean satisfaction on `env` (a train-split env),
+    over `episodes` episodes seeded from `TUNING_SEED`; ties go to the smaller distance."""
+    return tune_greedy_report(env, episodes)["distance"]
+
+
+def tune_greedy_report(env, episodes: int = 5) -> dict:
+    """`tune_greedy` with what it saw: the score of every distance and, when `env`'s bank has no real edge
+    answers, the distance it would pick were the edge fallback's stand-in quality 0 or 1 instead. Greedy's
+    actions do not depend on that quality, so its episodes are run once and only the fallbacks re-scored."""
+    records = {d: run_episodes(env, load_policy(f"greedy-{d:g}", env.layout), episodes, TUNING_SEED) for d in TUNING_GRID}
+    scores = {d: summarize(r)["satisfaction"] for d, r in records.items()}
+    out = {"distance": max(scores, key=scores.get), "scores": {f"{d:g}": v for d, v in scores.items()},
+           "split": env.config.split, "edge_answers_real": bool(env.bank.edge_answers_real)}
+    if not env.bank.edge_answers_real:
+        out["stand_in_quality"] = env.config.edge_quality_fallback
+        out["edge_fallbacks"] = {f"{d:g}": sum(r.get("fallback") == "edge" for r in rs) for d, rs in records.items()}
+        out["distance_if_stand_in"] = {}
+        for q in (0.0, 1.0):
+            alt = {d: float(np.mean(_rescored(rs, q, env.config.weights))) for d, rs in records.items()}
+            out["distance_if_stand_in"][f"{q:g}"] = max(alt, key=alt.get)
+    return out
+
+
+def _rescored(records: Sequence[dict], edge_quality: float, weights) -> list[float]:
+    """Satisfaction of each request reaching the user had the edge fallbacks' answers had `edge_quality`
+    (an abandoned request scores the same whatever its quality)."""
+    from velo.satisfaction import satisfaction
+
+    if records and "kept" in records[0]:
+        if any(r["kept"] and r.get("fallback") == "edge" for r in records):
+            return [float("nan")]  # the kept answer's shared score depends on every edge's spend
+        return [r["satisfaction"] for r in records if r["kept"]]
+    return [satisfaction(edge_quality, r["latency_ms"], r["cost_usd"], weights)
+            if r.get("fallback") == "edge" and not r["abandoned"] else r["satisfaction"] for r in records]
 
 
 def headroom(results: dict[str, dict[str, float]]) -> dict[str, dict]:
@@ -53,16 +89,35 @@ def headroom(results: dict[str, dict[str, float]]) -> dict[str, dict]:
     return out
 
 
-def workload_stats(records: Sequence[dict]) -> dict[str, float]:
-    """What the requests were (from one policy's records: the stream does not depend on the policy)."""
+def workload_stats(records: Sequence[dict], bank=None) -> dict[str, float]:
+    """What the requests were (from one policy's records: the stream does not depend on the policy); with
+    the environment's `bank`, also how many of its items have rewordings."""
     similar = [r for r in records if r["similar"]]
-    return {
+    out = {
         "requests": float(len(records)),
         "similar_share": len(similar) / max(1, len(records)),
         "verbatim_share_of_similar": float(np.mean([r["verbatim"] for r in similar])) if similar else float("nan"),
         "distinct_reworded_items": float(len({r["item"] for r in similar if not r["verbatim"]})),
         "lookalike_share": float(np.mean([r["lookalike"] for r in records])) if records else float("nan"),
     }
+    if bank is not None:
+        reworded = np.zeros(bank.n_items, bool)
+        reworded[bank.text_item[~bank.text_is_original]] = True
+        out["items"] = float(bank.n_items)
+        out["items_with_rewordings"] = float(reworded.sum())
+    return out
+
+
+def edge_quality_by_language(records: Sequence[dict], bank) -> dict[str, float]:
+    """Mean quality of the edge LLM's answer (`bank.edge_quality`) over the requests drawn, per language of
+    the question: what EDGE would give them (NaN for a language not drawn)."""
+    from velo.types import LANGUAGES
+
+    items = np.array([r["item"] for r in records], dtype=np.int64)
+    langs = bank.item_lang[items] if items.size else np.zeros(0, np.int64)
+    quality = bank.edge_quality[items] if items.size else np.zeros(0)
+    return {lang: float(quality[langs == i].mean()) if (langs == i).any() else float("nan")
+            for i, lang in enumerate(LANGUAGES)}
 
 
 def cache_quality(all_records: Sequence[dict]) -> dict[str, float]:
@@ -95,6 +150,24 @@ def scenario_report(
     if tuned_distance is not None and "greedy-best" not in results:
         results["greedy-best"] = results[f"greedy-{tuned_distance:g}"]
     return {
-        "policies": results, "headroom": headroom(results), "workload": workload_stats(first or []),
+        "policies": results, "headroom": headroom(results), "workload": workload_stats(first or [], env.bank),
         "cache_answers": cache_quality(everything), "greedy_best_distance": tuned_distance,
+        "edge_quality_by_language": edge_quality_by_language(first or [], env.bank),
+        "edge_answers_real": bool(env.bank.edge_answers_real),
     }
+
+
+def with_tuning(report: dict, tuning: dict) -> dict:
+    """`report` (a `scenario_report` that ran Greedy at every `TUNING_GRID` distance, without `greedy-best`)
+    completed by `tuning` (`tune_greedy_report` on the train split): `greedy-best` is Greedy at the distance the
+    train split chose, and the headroom is recomputed with it. Evaluating first and tuning after gives the same
+    numbers as the other order (every policy runs on the same seeded episodes) and lets both run apart."""
+    d = tuning["distance"]
+    results = dict(report["policies"])
+    results["greedy-best"] = results[f"greedy-{d:g}"]
+    return {**report, "policies": results, "headroom": headroom(results), "greedy_best_distance": d,
+            "greedy_tuning": tuning}
+
+
+GRID_POLICIES = tuple(f"greedy-{d:g}" for d in TUNING_GRID)
+"""Greedy at every tuning distance: evaluated with the baselines so that the tuned one is among them."""

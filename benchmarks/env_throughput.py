@@ -1,4 +1,4 @@
-"""Throughput of the edge environment `velo_edge_v0`: agent-steps per second on one core.
+"""Throughput of the edge environment (`velo_edge_v0`, or `velo_edge_v1` under `--scenario`): agent-steps per second on one core.
 
 An agent-step is one agent's share of `env.step`: its request is looked up in its edge's cache, observed,
 acted on by the policy and served. The figure bounds how fast agents can be trained against the
@@ -13,6 +13,10 @@ interleaved so other load on the machine spreads over all of them; the table giv
 
     python benchmarks/env_throughput.py --edges 3 --steps 3000 --repeats 3
     python benchmarks/env_throughput.py --profile 25      # also cProfile one episode, top 25 functions
+    python benchmarks/env_throughput.py --scenario burst --vector 8
+
+"Per core" is agent-steps per CPU second of this process (`time.process_time`), which a shared machine's
+other load disturbs less than the wall-clock rate; both are printed, with the load average.
 
 Needs prepared data (`velo data prepare`; default `$VELO_HOME/data`) and the measured edge LLM profile.
 """
@@ -47,18 +51,38 @@ from velo.paths import prepared_dir  # noqa: E402
 POLICIES = ("random", "greedy-0.3")
 
 
-def episode(env: VeloEdgeEnv, name: str, seed: int) -> tuple[int, float]:
-    """Agent-steps of one episode and the seconds they took (reset included). The policy is seeded with the
-    episode, so a second pass over the same seed replays the same actions."""
+def episode(env: VeloEdgeEnv, name: str, seed: int) -> tuple[int, float, float]:
+    """Agent-steps of one episode and the wall and CPU seconds they took (reset included). The policy is seeded
+    with the episode, so a second pass over the same seed replays the same actions."""
     policy: Policy = load_policy(name, env.layout, seed=seed)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     obs, _ = env.reset(seed=seed)
     n = 0
     while env.agents:
         actions = {a: policy.act(obs[a]["observation"], obs[a]["action_mask"]) for a in env.agents}
         n += len(actions)
         obs, *_ = env.step(actions)
-    return n, time.perf_counter() - start
+    return n, time.perf_counter() - start, time.process_time() - cpu
+
+
+def vector_rate(env: VeloEdgeEnv, n_envs: int, steps: int, seed: int) -> tuple[float, float]:
+    """Agent-steps per wall and per CPU second of `envs.vector.VectorEdgeEnv` over `n_envs` copies of `env`
+    (same bank), with uniformly random allowed actions and the global state every step, as a trainer uses it."""
+    import numpy as np
+
+    from envs.vector import VectorEdgeEnv
+
+    vec = VectorEdgeEnv([env.with_config() for _ in range(n_envs)])
+    rng = np.random.default_rng(seed)
+    _, mask, _ = vec.reset(seed=seed)
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in range(steps):
+        # one allowed action per agent: the argmax of random scores on the allowed ones
+        actions = np.argmax(np.where(mask > 0, rng.random(mask.shape), -1.0), axis=-1)
+        step = vec.step(actions)
+        mask = step.mask
+    n = steps * n_envs * len(vec.agents)
+    return n / (time.perf_counter() - start), n / (time.process_time() - cpu)
 
 
 def main() -> None:
@@ -73,6 +97,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="episodes use seeds seed, seed+1, ...")
     parser.add_argument("--scenario", default=None,
                         help="measure velo_edge_v1 under this scenario (envs/scenarios.py); default: velo_edge_v0")
+    parser.add_argument("--vector", type=int, default=0, metavar="N",
+                        help="also measure envs.vector.VectorEdgeEnv over N environments (random actions, state every step)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also run one episode of each policy under cProfile and print the top N functions")
     args = parser.parse_args()
@@ -100,28 +126,35 @@ def main() -> None:
     for repeat in range(args.repeats):
         for name in POLICIES:
             before = env.bank.extra_pairs
-            n, seconds = episode(env, name, args.seed + repeat)
+            n, seconds, _ = episode(env, name, args.seed + repeat)
             first[name].append(n / seconds)
             featurized[name] += env.bank.extra_pairs - before
             print(f"first pass {repeat} {name}: {n / seconds:,.0f} agent-steps/s", file=sys.stderr)
     env.close()  # keeps the newly featurized pairs for the next run
 
     rates: dict[str, list[float]] = {name: [] for name in POLICIES}
+    cpu_rates: dict[str, list[float]] = {name: [] for name in POLICIES}
     for repeat in range(args.repeats):
         for name in POLICIES:
-            n, seconds = episode(env, name, args.seed + repeat)
+            n, seconds, cpu = episode(env, name, args.seed + repeat)
             rates[name].append(n / seconds)
-            print(f"run {repeat} {name}: {n / seconds:,.0f} agent-steps/s", file=sys.stderr)
+            cpu_rates[name].append(n / cpu)
+            print(f"run {repeat} {name}: {n / seconds:,.0f} agent-steps/s ({n / cpu:,.0f} per CPU second)", file=sys.stderr)
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\n`{env.metadata['name']}`{f' ({args.scenario})' if args.scenario else ''}, {args.edges} edges x {args.steps} steps, cache capacity {env.config.cache_capacity}, "
           f"top-{env.config.top_v}; {args.repeats} timed episodes per policy; one thread; "
-          f"Python {platform.python_version()} on {platform.machine()}\n")
-    print("| policy | agent-steps/s (median) | min | max | µs per agent-step | first pass (median) | pairs featurized in it |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}\n")
+    print("| policy | agent-steps/s (median, wall) | min | max | per CPU second (median) | µs per agent-step (CPU) | first pass (median) | pairs featurized in it |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, values in rates.items():
-        median = statistics.median(values)
-        print(f"| {name} | {median:,.0f} | {min(values):,.0f} | {max(values):,.0f} | {1e6 / median:.0f} "
+        median, cpu_median = statistics.median(values), statistics.median(cpu_rates[name])
+        print(f"| {name} | {median:,.0f} | {min(values):,.0f} | {max(values):,.0f} | {cpu_median:,.0f} | {1e6 / cpu_median:.0f} "
               f"| {statistics.median(first[name]):,.0f} | {featurized[name]} |")
+    if args.vector:
+        wall, cpu = vector_rate(env, args.vector, args.steps, args.seed)
+        print(f"\nVectorEdgeEnv, {args.vector} environments x {args.edges} agents, random actions, state every step: "
+              f"{wall:,.0f} agent-steps/s wall, {cpu:,.0f} per CPU second")
 
     if args.profile:
         for name in POLICIES:

@@ -54,8 +54,12 @@ class VectorEdgeEnv:
         self._episodes = [0] * self.n
 
     def _stack(self, per_env: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-        obs = np.stack([np.stack([o[a]["observation"] for a in self.agents]) for o in per_env])
-        mask = np.stack([np.stack([o[a]["action_mask"] for a in self.agents]) for o in per_env])
+        obs = np.empty((self.n, len(self.agents), self.obs_size), np.float32)
+        mask = np.empty((self.n, len(self.agents), 4), np.int8)
+        for i, o in enumerate(per_env):
+            for j, a in enumerate(self.agents):
+                obs[i, j] = o[a]["observation"]
+                mask[i, j] = o[a]["action_mask"]
         return obs, mask
 
     def _reset_one(self, i: int) -> dict:
@@ -73,7 +77,11 @@ class VectorEdgeEnv:
         return obs, mask, self.states()
 
     def states(self) -> np.ndarray:
-        return np.stack([e.state() for e in self.envs]).astype(np.float32)
+        """(N, S) float32: each environment's global state (built from the observations it last returned)."""
+        out = np.empty((self.n, self.state_size), np.float32)
+        for i, e in enumerate(self.envs):
+            out[i] = e.state()
+        return out
 
     def step(self, actions: np.ndarray) -> VectorStep:
         """`actions`: (N, A) integers."""

@@ -227,8 +227,13 @@ class VeloEdgeEnv(ParallelEnv):
         self._item_of_text = self.bank.text_item.tolist()
         self._key_of_item = (self.bank.item_lang * self._n_ctx + self.bank.item_ctx).tolist()
         self._lang_of_item = [LANGUAGES[i] if i < len(LANGUAGES) else "other" for i in self.bank.item_lang.tolist()]
+        self._follow_up_of_item = [bool(f) for f in self.bank.item_follow_up.tolist()]
+        self._last_obs: list[np.ndarray] = []
+        """The observation vector `_observation` last encoded per edge: what `state` concatenates."""
         self._np_random: np.random.Generator | None = None
         self.records: list[dict] = []
+        self._masks = _MASKS
+        """Action masks by (has neighbours, edge queue has room); v1 may offer EDGE never."""
 
     # PettingZoo wants the same space object on every call.
     @functools.lru_cache(maxsize=None)
@@ -336,7 +341,7 @@ class VeloEdgeEnv(ParallelEnv):
         jobs = self.edge_jobs[e]
         while jobs and jobs[0] <= now:
             heapq.heappop(jobs)
-        cur["mask"] = _MASKS[bool(slots.size), len(jobs) < self.config.edge_queue_capacity].copy()
+        cur["mask"] = self._masks[bool(slots.size), len(jobs) < self.config.edge_queue_capacity].copy()
         return cur
 
     def _system_load(self, e: int) -> SystemLoad:
@@ -353,9 +358,14 @@ class VeloEdgeEnv(ParallelEnv):
         load = self._system_load(e)
         obs = encode_observation(
             self.layout, self.bank.text_vecs[cur["t"]], self._lang_of_item[cur["item"]],
-            bool(self.bank.item_follow_up[cur["item"]]), cur["sims"], cache.source[slots] == 1, cache.hits[slots],
+            self._follow_up_of_item[cur["item"]], cur["sims"], cache.source[slots] == 1, cache.hits[slots],
             cur["feats"], cur["score"], cur["hit"], load,
         )
+        last = self._last_obs
+        if e < len(last):
+            last[e] = obs
+        else:
+            last.append(obs)
         return {"observation": obs, "action_mask": cur["mask"]}
 
     def _info(self, e: int) -> dict:
@@ -500,7 +510,8 @@ class VeloEdgeEnv(ParallelEnv):
     def state(self) -> np.ndarray:
         if not self.agents:
             return np.zeros(self.state_space.shape, np.float32)
-        parts = [self._observation(e)["observation"] for e in range(len(self.agents))]
+        # The observations the last reset or step returned, encoded then (nothing has changed since).
+        parts = self._last_obs[: len(self.agents)]
         busy = float(np.mean(self.cloud_free_ms > max(c["now"] for c in self._current)))
         return np.concatenate(parts + [np.array([self.step_index / self.config.max_steps, busy], np.float32)])
 

@@ -36,19 +36,36 @@ same. This is a failure, not "a bit less satisfying": it is what separates a min
 slow answer. First token: CACHE after the lookup; EDGE when its prefill ends; cloud after the slot's time
 to first token plus half the round trip.
 
-**Oracle** (`action_outcomes`): for the agent's current request, the satisfaction each action would get
-given everything that happened before, computed without acting (per-request hindsight). It does not see
-what its own choice does to later requests (queues, the rate-limit bucket, cache contents), so it is a
-reference, not a strict upper bound: a policy that protects the rate limit for later requests can beat it.
+**Oracle** (`action_outcomes(agent)`, used by `agents.baselines.OraclePolicy`): when a step begins, for the
+agent's current request, the satisfaction each allowed action would get, computed without acting on a
+state that holds every request of earlier steps. It knows what no causal policy knows: the true quality of
+the cached and the edge answer, the round-trip jitter, retry waits and link states drawn for this request.
+It is greedy per request: each agent takes its own argmax at once, blind to (a) the requests of other edges
+in the same step that arrive before its own and are served first (they may take the cloud slots or
+rate-limit tokens it counted on) and (b) what its choice does to later requests (queues, the rate-limit
+bucket, what gets cached). So it is a reference, not an upper bound: a policy that spares the rate limit or
+the edge queue for later requests can beat it, and the headroom it gives is no bound either way. A
+look-ahead oracle (each action followed by a default policy for H steps on copies of the environment) would
+cost about 4 x H x N full-environment steps per decision; it is not provided (see the README).
 
-Arguments: `scenario` (a name or a `Scenario`), then any `EdgeEnvConfig` field of v0 (n_edges, max_steps,
-top_v, data_dir, split, cache and profile settings, weights); `workload` overrides the scenario's.
+**Data without the edge LLM's answers** (e.g. the train split of the shared oasst1 data): every scenario
+but `calm` refuses it, since EDGE is a real choice there, unless `edge_action=False`, which takes EDGE out
+of every action mask. The edge server still falls back to its LLM after a failed cloud call, and that
+answer is then scored with the stand-in `edge_quality_fallback`: the one number of such an environment
+that is not measured. It serves to tune rules that never pick EDGE (Greedy, `agents.headroom`), whose
+actions it does not change; only the fallbacks' score depends on the stand-in.
+
+Arguments: `scenario` (a name or a `Scenario`), `edge_action` (default True: EDGE is offered), then any
+`EdgeEnvConfig` field of v0 (n_edges, max_steps, top_v, data_dir, split, cache and profile settings,
+weights); `workload` overrides the scenario's.
 Paraphrase sources default to every one there is (`envs.bank.all_paraphrase_files`).
 
 Version history:
 * v1 -- scenarios; cloud rate limit with client retries, backhaul link states, abandonment, edge
   fallback after a failed cloud call, the observation's system block filled, look-alike and
   reworded-only workloads, bursty arrivals. Calm keeps v0's workload, cloud and scoring.
+* v1, `edge_action=False` (default unchanged): environments over data without edge answers, for tuning
+  rules that never pick EDGE on the train split.
 """
 
 from __future__ import annotations
@@ -72,34 +89,49 @@ ENV_ID = "velo_edge_v1"
 _EMA = 0.2
 
 
-def parallel_env(scenario: str | Scenario = "calm", bank: RequestBank | None = None, **config) -> VeloEdgeEnvV1:
-    """Build the environment for `scenario`; keyword arguments are v0's `EdgeEnvConfig` fields."""
+def parallel_env(
+    scenario: str | Scenario = "calm", bank: RequestBank | None = None, edge_action: bool = True, **config
+) -> VeloEdgeEnvV1:
+    """Build the environment for `scenario`; keyword arguments are v0's `EdgeEnvConfig` fields.
+
+    `edge_action=False` never offers EDGE (it is 0 in every `action_mask`): for data without the edge LLM's
+    answers, e.g. to tune a rule that never picks EDGE on the train split (see the module docstring)."""
     scenario = get_scenario(scenario) if isinstance(scenario, str) else scenario
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a scenario name or a Scenario, got {type(scenario).__name__}")
     config.setdefault("n_edges", scenario.n_edges)
     config.setdefault("workload", scenario.workload)
     config.setdefault("paraphrase_files", tuple(all_paraphrase_files()))
-    return VeloEdgeEnvV1(_config(config), scenario, bank)
+    return VeloEdgeEnvV1(_config(config), scenario, bank, edge_action)
 
 
 class VeloEdgeEnvV1(VeloEdgeEnv):
     metadata = {"name": ENV_ID, "render_modes": [], "is_parallelizable": True}
 
-    def __init__(self, config: EdgeEnvConfig, scenario: Scenario, bank: RequestBank | None = None) -> None:
+    def __init__(
+        self, config: EdgeEnvConfig, scenario: Scenario, bank: RequestBank | None = None, edge_action: bool = True
+    ) -> None:
+        if not isinstance(edge_action, (bool, np.bool_)):
+            raise TypeError(f"edge_action must be a bool, got {edge_action!r}")
         bank = bank or build_bank(
             config.data_dir or prepared_dir(), config.split,
             list(config.paraphrase_files) if config.paraphrase_files is not None else None,
             edge_quality_fallback=config.edge_quality_fallback,
         )
-        if scenario.name != "calm" and not bank.edge_answers_real:
+        if scenario.name != "calm" and edge_action and not bank.edge_answers_real:
             raise ValueError(
                 f"scenario {scenario.name!r} needs the edge LLM's real answers to every request it can draw (EDGE is a "
-                f"real choice there), but {config.data_dir or prepared_dir()} has none for some pairs: run "
-                f"`velo data edge-answers` (or use scenario 'calm', which scores EDGE with a stand-in quality)"
+                f"real choice there), but {config.data_dir or prepared_dir()} (split {config.split!r}) has none for "
+                f"some pairs: run `velo data edge-answers`, or pass edge_action=False to never offer EDGE (then only "
+                f"the edge fallback after a failed cloud call uses the edge LLM, scored with the stand-in quality "
+                f"edge_quality_fallback={config.edge_quality_fallback}), or use scenario 'calm'"
             )
         super().__init__(config, bank)
         self.scenario = scenario
+        self.edge_action = bool(edge_action)
+        self._question_tokens = [float(q) for q in bank.question_tokens.tolist()]
+        if not self.edge_action:
+            self._masks = {key: np.array([m[0], 0, m[2], m[3]], np.int8) for key, m in self._masks.items()}
         self._conditions_ready = False
         self._probe_ms = scenario.backhaul.probe_interval_ms if scenario.backhaul else 1.0
         self.state_space = spaces.Box(
@@ -159,20 +191,19 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
         return obs, rewards, terminations, truncations, infos
 
     def _system_load(self, e: int) -> SystemLoad:
-        load = super()._system_load(e)
         if not self._conditions_ready:  # during v0's reset, before the episode's conditions exist
-            return load
-        cur = self._current[e]
+            return super()._system_load(e)
+        cur, cache = self._current[e], self.caches[e]
         now = cur["now"]
         inflight = self.cloud_done[e]
         while inflight and inflight[0] <= now:
             heapq.heappop(inflight)
         probe = self._probe_ms
-        return load._replace(
-            cloud_failures=float(self.cloud_failures[e]), rate_limited=float(self.rate_limited[e]),
-            rate_limit_remaining=float(self.rate_remaining[e]), cloud_inflight=len(inflight),
-            link_state=self.links[e].state_at(probe * (now // probe)),
-            request_tokens=float(self.bank.question_tokens[cur["item"]]),
+        return SystemLoad(  # v0's five fields, then v1's
+            len(self.edge_jobs[e]), self.config.edge_queue_capacity, max(0.0, self.edge_free_ms[e] - now),
+            float(self.cloud_latency_ema[e]), len(cache) / cache.config.capacity,
+            float(self.cloud_failures[e]), float(self.rate_limited[e]), float(self.rate_remaining[e]), len(inflight),
+            self.links[e].state_at(probe * (now // probe)), self._question_tokens[cur["item"]],
         )
 
     def _info(self, e: int) -> dict:
@@ -305,14 +336,14 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
 
     def with_config(self, **changes) -> VeloEdgeEnvV1:
         """The same bank and scenario under another configuration."""
-        return VeloEdgeEnvV1(_config(changes, self.config), self.scenario, self.bank)
+        return VeloEdgeEnvV1(_config(changes, self.config), self.scenario, self.bank, self.edge_action)
 
     def with_scenario(self, scenario: str | Scenario, **changes) -> VeloEdgeEnvV1:
         """The same bank under another scenario (its workload and edge count unless `changes` say otherwise)."""
         scenario = get_scenario(scenario) if isinstance(scenario, str) else scenario
         changes.setdefault("n_edges", scenario.n_edges)
         changes.setdefault("workload", scenario.workload)
-        return VeloEdgeEnvV1(_config(changes, self.config), scenario, self.bank)
+        return VeloEdgeEnvV1(_config(changes, self.config), scenario, self.bank, self.edge_action)
 
 
 __all__ = ["ENV_ID", "VeloEdgeEnvV1", "parallel_env"]

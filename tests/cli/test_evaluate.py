@@ -86,14 +86,20 @@ def test_scenario_report_has_baselines_oracle_headroom_and_workload(prepared_sam
     result = evaluate(prepared_sample, "--scenario", "calm", "--json", "--plots", str(tmp_path))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)["calm"]
-    assert set(report["policies"]) == {*POLICIES, "greedy-best"}
+    grid = ("0.02", "0.05", "0.1", "0.15", "0.2", "0.3", "0.5")
+    assert set(report["policies"]) == {*POLICIES, *(f"greedy-{d}" for d in grid), "greedy-best"}
     assert report["greedy_best_distance"] in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
+    assert report["policies"]["greedy-best"] == report["policies"][f"greedy-{report['greedy_best_distance']:g}"]
     for metric in ("satisfaction", "satisfaction_similar", "satisfaction_new"):
         h = report["headroom"][metric]
         best = max(v[metric] for k, v in report["policies"].items() if k != "oracle")
         assert h["best"] == pytest.approx(best) and h["oracle"] == report["policies"]["oracle"][metric]
         assert h["headroom"] == pytest.approx((h["oracle"] - best) / abs(best))
     assert 0.0 <= report["workload"]["verbatim_share_of_similar"] <= 1.0
+    assert 0 < report["workload"]["items_with_rewordings"] <= report["workload"]["items"]
+    assert set(report["edge_quality_by_language"]) == {"en", "es", "de", "zh", "ru"}
+    assert report["greedy_tuning"]["distance"] == report["greedy_best_distance"]
+    assert set(report["greedy_tuning"]["scores"]) == set(grid)
     assert (tmp_path / "calm" / "satisfaction.png").is_file()
 
 

@@ -15,10 +15,10 @@ from pettingzoo.test import parallel_api_test, parallel_seed_test
 import velo.data
 from envs import velo_edge_v0, velo_edge_v1
 from envs.bank import RequestBank, all_paraphrase_files, build_bank
-from envs.conditions import BackhaulConfig, Patience, RateLimitConfig
+from envs.conditions import BackhaulConfig, Patience, RateLimitConfig, RetryPolicy
 from envs.scenarios import SCENARIOS, Scenario, get_scenario
 from envs.velo_edge_v0 import CLOUD, EDGE
-from velo.latency import EdgeLLMProfile
+from velo.latency import CloudProfile, EdgeLLMProfile
 from velo.llm.edge_answers import install_shipped_edge_answers
 from velo.observation import SYSTEM_FIELDS
 
@@ -179,6 +179,13 @@ def test_balanced_languages(bank: RequestBank) -> None:
         (lambda b: Scenario("x", "y", offload="everywhere"), "offload"),
         (lambda b: make(b, "burst", workload={"p_lookalike": 2.0}), "p_lookalike"),
         (lambda b: make(b, "burst", workload={"arrival": "hawkes"}), "arrival"),
+        (lambda b: make(b, "burst", workload={"arrival_rate_per_s": -0.5}), "arrival_rate_per_s"),
+        (lambda b: make(b, "paper", workload={"p_similar": 1.5}), "p_similar"),
+        (lambda b: make(b, "paper", workload={"burst_rate_factor": 0.5}), "burst_rate_factor"),
+        (lambda b: BackhaulConfig(p_degraded_to_down=-0.1), "backhaul.p_degraded_to_down"),
+        (lambda b: BackhaulConfig(mean_sojourn_s=(-1.0, 2.0, 3.0)), r"backhaul.mean_sojourn_s\[good\]"),
+        (lambda b: RetryPolicy(jitter=2.0), "retry.jitter"),
+        (lambda b: make(b, "burst", edge_action="no"), "edge_action"),
     ],
 )
 def test_bad_configuration_names_the_field(bank: RequestBank, call, message: str) -> None:
@@ -188,9 +195,32 @@ def test_bad_configuration_names_the_field(bank: RequestBank, call, message: str
 
 def test_a_scenario_needing_edge_answers_says_so(bank: RequestBank) -> None:
     no_answers = dataclasses.replace(bank, edge_answers_real=False)
-    with pytest.raises(ValueError, match="velo data edge-answers"):
+    with pytest.raises(ValueError, match="velo data edge-answers.*edge_action=False"):
         make(no_answers, "burst")
     make(no_answers, "calm")
+    make(no_answers, "burst", edge_action=False)
+
+
+def test_without_edge_action_greedy_acts_and_scores_the_same(bank: RequestBank) -> None:
+    """EDGE never offered: the mask says so, and a rule that never picks EDGE sees the same episode."""
+    from agents.registry import load_policy
+
+    scenario = dataclasses.replace(get_scenario("burst"), rate_limit=RateLimitConfig(requests_per_minute=6.0))
+    runs = []
+    for edge_action in (True, False):
+        env = make(bank, scenario, edge_action=edge_action)
+        greedy = load_policy("greedy-0.1", env.layout)
+        masks: list[np.ndarray] = []
+
+        def act(agent, o, greedy=greedy, masks=masks):
+            masks.append(o["action_mask"].copy())
+            return greedy.act(o["observation"], o["action_mask"])
+
+        records = run(env, act)
+        runs.append(([(r["action"], r["fallback"], r["satisfaction"]) for r in records], masks))
+    assert runs[0][0] == runs[1][0], "the same actions and outcomes"
+    assert any(fallback == "edge" for _, fallback, _ in runs[1][0]), "the edge LLM still answers failed cloud calls"
+    assert any(m[EDGE] for m in runs[0][1]) and not any(m[EDGE] for m in runs[1][1])
 
 
 def test_offload_to_all_edges_keeps_the_first_answer(bank: RequestBank) -> None:
@@ -232,3 +262,43 @@ def test_vector_env_batches_and_auto_resets(bank: RequestBank) -> None:
     np.testing.assert_array_equal(step.obs[0, 0], again["edge_0"]["observation"])
     with pytest.raises(ValueError, match="shape"):
         vec.step(np.zeros((3, 3), int))
+
+
+PIN_EDGE = EdgeLLMProfile("pin", 300.0, 2.0, 60.0)
+PIN_CLOUD = CloudProfile(
+    name="pin-cloud", rtt_ms=80.0, rtt_jitter_ms=20.0, uplink_bytes_per_s=6_250_000.0, downlink_bytes_per_s=12_500_000.0,
+    ttft_ms=350.0, tokens_per_s=70.0, parallel_slots=32, usd_per_1k_input_tokens=0.00015,
+    usd_per_1k_output_tokens=0.0006, bytes_per_token=4.0, context_neighbours=3, context_reuse=0.5,
+)
+PINNED = {  # (reward sum, observation sum, state + counterfactual sum) of one 60-step episode, seed 5, policy seed 1
+    "v0": (129.01089383860565, 3829.871241906965, 4291.513439162304),
+    "calm": (129.01089383860565, 3840.5582420605515, 4362.20043931589),
+    "paper": (117.9787886420458, 3858.98663170843, 4336.360015509875),
+    "paper-all": (139.88457331810568, 3494.100473951752, 3964.710253683809),
+    "burst": (122.4253844819384, 3392.1672850559694, 3791.1928624761763),
+    "flaky-backhaul": (117.79220303331448, 3859.499218249904, 4351.140898268314),
+    "lookalike": (117.94441187317207, 3830.102886404274, 4305.4811267962505),
+    "multilingual-edge": (123.86312165252265, 3914.3213315689013, 4385.728873164764),
+}
+"""Measured before the step loop was optimised: speed work must leave every episode as it was. They depend on
+the sample's test split, its rewordings, these profiles and `velo/profiles/cache_lookup.json`. Relative
+tolerance 1e-9: hit features of a pair first met in this process are computed in float64, those read back
+from the bank's files in float32, which moves a rule score in its last bits (seen: 9e-12 relative); any
+changed action, outcome or observation field moves a sum by far more."""
+
+
+@pytest.mark.parametrize("name", list(PINNED))
+def test_episodes_are_pinned(bank: RequestBank, name: str) -> None:
+    assert (bank.n_items, len(bank.texts)) == (49, 301), "the pins hold for this bank only"
+    config = {"bank": bank, "max_steps": 60, "edge_profile": PIN_EDGE, "cloud_profile": PIN_CLOUD}
+    env = velo_edge_v0.parallel_env(**config) if name == "v0" else velo_edge_v1.parallel_env(name, **config)
+    rng = np.random.default_rng(1)
+    obs, _ = env.reset(seed=5)
+    rewards = observations = other = 0.0
+    while env.agents:
+        observations += sum(float(np.sum(o["observation"], dtype=np.float64)) for o in obs.values())
+        other += float(np.sum(env.state(), dtype=np.float64))
+        other += float(np.nansum([env.action_outcomes(a) for a in env.agents]))
+        obs, r, *_ = env.step({a: int(rng.choice(np.flatnonzero(obs[a]["action_mask"]))) for a in env.agents})
+        rewards += sum(r.values())
+    assert (rewards, observations, other) == pytest.approx(PINNED[name], rel=1e-9)

@@ -36,8 +36,9 @@ def evaluate(
     ] = None,
     scenario: Annotated[
         str | None,
-        typer.Option(help="Run velo_edge_v1 under a named scenario (calm, paper, burst, flaky-backhaul, lookalike, "
-                          "multilingual-edge) or `all`, with the headroom report; default: velo_edge_v0."),
+        typer.Option(help="Run velo_edge_v1 under named scenarios (calm, paper, paper-all, burst, flaky-backhaul, "
+                          "lookalike, multilingual-edge; comma-separated) or `all`, with the headroom report; "
+                          "default: velo_edge_v0."),
     ] = None,
 ) -> None:
     """Run every policy for N episodes and report satisfaction, latency, hits and action shares."""
@@ -86,27 +87,43 @@ def _evaluate_scenarios(
 ) -> None:
     """`velo evaluate --scenario`: per scenario, every baseline, the tuned Greedy, the oracle and the headroom."""
     from agents.evaluation import markdown_table, plot
-    from agents.headroom import SCENARIO_BASELINES, scenario_report, tune_greedy
+    from agents.headroom import (
+        GRID_POLICIES,
+        SCENARIO_BASELINES,
+        scenario_report,
+        tune_greedy_report,
+        with_tuning,
+    )
     from envs import velo_edge_v1
     from envs.scenarios import SCENARIOS, get_scenario
     from velo.latency import load_edge_profile
 
-    names = list(SCENARIOS) if scenario == "all" else [get_scenario(scenario).name]
+    names = list(SCENARIOS) if scenario == "all" else [get_scenario(n.strip()).name for n in scenario.split(",")]
     chosen = [*SCENARIO_BASELINES, "oracle"] if policies == DEFAULT_POLICIES else [
         p.strip() for p in policies.split(",") if p.strip()]
+    # Greedy at every tuning distance, so that the one the train split picks is among the evaluated policies.
+    chosen = [p for p in chosen if p != "oracle"] + [g for g in GRID_POLICIES if g not in chosen] + (
+        ["oracle"] if "oracle" in chosen else [])
     common = dict(max_steps=steps, data_dir=data, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
     env = velo_edge_v1.parallel_env(names[0], split=None if split == "all" else split, **common)
-    tuning = velo_edge_v1.parallel_env(names[0], split="train", **common)
     console = Console(stderr=True)
-    report = {}
+    evaluated = {}
     with Progress(console=console, disable=as_json, transient=True) as progress:
         for name in names:
-            task = progress.add_task(f"{name}: tuning greedy on train", total=None)
-            tuned = tune_greedy(tuning.with_scenario(name))
-            progress.update(task, description=f"{name}", total=episodes * steps * (len(chosen) + 1), completed=0)
-            report[name] = scenario_report(
-                env.with_scenario(name), chosen, episodes, seed, tuned, on_step=lambda _: progress.advance(task)
+            task = progress.add_task(f"{name}", total=episodes * steps * len(chosen))
+            evaluated[name] = scenario_report(
+                env.with_scenario(name), chosen, episodes, seed, None, on_step=lambda _: progress.advance(task)
             )
+        env.close()
+        # Tuned after the evaluation (the same numbers: each policy runs on its own seeded episodes). The
+        # train split has no edge LLM answers: EDGE is not offered there, which changes no Greedy action
+        # (agents/headroom.py says what it does change and reports it).
+        tuning = velo_edge_v1.parallel_env(names[0], split="train", edge_action=False, **common)
+        report = {}
+        for name in names:
+            progress.add_task(f"{name}: tuning greedy on train", total=None)
+            report[name] = with_tuning(evaluated[name], tune_greedy_report(tuning.with_scenario(name)))
+        tuning.close()
     if as_json:
         print(json.dumps(report))
     else:
@@ -116,6 +133,13 @@ def _evaluate_scenarios(
             print("\n" + ", ".join(f"{m}: best {h['best_baseline']} {h['best']:.3f}, oracle {h['oracle']:.3f}, "
                                    f"headroom {100 * h['headroom']:+.1f}%" for m, h in r["headroom"].items()))
             print(", ".join(f"{k} {v:.3g}" for k, v in {**r["workload"], **r["cache_answers"]}.items()))
+            print("edge answer quality by language: "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in r["edge_quality_by_language"].items()))
+            t = r["greedy_tuning"]
+            if "distance_if_stand_in" in t:
+                print(f"greedy tuned on {t['split']} without edge answers (EDGE not offered; fallback quality "
+                      f"{t['stand_in_quality']:g}): distance {t['distance']:g}; with stand-in 0 / 1: "
+                      + " / ".join(f"{d:g}" for d in t["distance_if_stand_in"].values()))
     if plots is not None:
         for name, r in report.items():
             for path in plot(r["policies"], plots / name):
