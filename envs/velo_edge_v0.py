@@ -233,6 +233,8 @@ class VeloEdgeEnv(ParallelEnv):
         self._np_random: np.random.Generator | None = None
         self.records: list[dict] = []
         self._masks = _MASKS
+        self._answer_memo: dict[tuple[int, int], tuple[bool, float]] = {}
+        """`_cached_answer`'s verdict and quality per (cached answer id, requested item)."""
         """Action masks by (has neighbours, edge queue has room); v1 may offer EDGE never."""
 
     # PettingZoo wants the same space object on every call.
@@ -408,13 +410,21 @@ class VeloEdgeEnv(ParallelEnv):
     def _cached_answer(self, e: int, slot: int) -> tuple[bool, float]:
         """Whether cache slot `slot` of edge e answers its current request's item, and the answer's quality
         (an edge-written answer to the right item has the edge answer's quality)."""
-        bank, item = self.bank, self._current[e]["item"]
-        served, from_edge = divmod(int(self.caches[e].answer[slot]), 2)
-        vec = bank.edge_answer_vecs[served] if from_edge else bank.answer_vecs[served]
-        right = served == item
-        if right and from_edge:
-            return True, float(bank.edge_quality[item])
-        return right, answer_quality(float(vec @ bank.answer_vecs[item]), bank.quality_floor)
+        item = self._current[e]["item"]
+        answer = int(self.caches[e].answer[slot])
+        key = (answer, item)
+        found = self._answer_memo.get(key)
+        if found is None:  # a function of the bank alone: remembered for the environment's life
+            bank = self.bank
+            served, from_edge = divmod(answer, 2)
+            vec = bank.edge_answer_vecs[served] if from_edge else bank.answer_vecs[served]
+            right = served == item
+            if right and from_edge:
+                found = (True, float(bank.edge_quality[item]))
+            else:
+                found = (right, answer_quality(float(vec @ bank.answer_vecs[item]), bank.quality_floor))
+            self._answer_memo[key] = found
+        return found
 
     def _edge_job(self, e: int, ready_ms: float, commit: bool) -> tuple[float, float]:
         """(start, done) in ms of edge e's LLM answering its current request, handed over at `ready_ms`;
