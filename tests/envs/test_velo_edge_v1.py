@@ -302,3 +302,26 @@ def test_episodes_are_pinned(bank: RequestBank, name: str) -> None:
         obs, r, *_ = env.step({a: int(rng.choice(np.flatnonzero(obs[a]["action_mask"]))) for a in env.agents})
         rewards += sum(r.values())
     assert (rewards, observations, other) == pytest.approx(PINNED[name], rel=1e-9)
+
+
+def test_tuning_without_edge_answers_rescores_the_fallbacks(bank: RequestBank) -> None:
+    """The tuning report re-scores edge fallbacks with stand-ins 0 and 1 instead of rerunning (Greedy's
+    actions do not depend on the fallback's quality); with the stand-in itself it gives the recorded scores."""
+    from agents.headroom import TUNING_GRID, _rescored, tune_greedy_report
+    from agents.registry import load_policy
+
+    stand_in = dataclasses.replace(bank, edge_answers_real=False, edge_quality=np.full(bank.n_items, 0.5))
+    scenario = dataclasses.replace(get_scenario("burst"), rate_limit=RateLimitConfig(requests_per_minute=6.0))
+    env = make(stand_in, scenario, edge_action=False, max_steps=20)
+    greedy = load_policy("greedy-0.1", env.layout)
+    records = run(env, lambda a, o: greedy.act(o["observation"], o["action_mask"]))
+    fallbacks = [i for i, r in enumerate(records) if r["fallback"] == "edge" and not r["abandoned"]]
+    assert fallbacks, "6 requests/min leave calls to fall back to the edge LLM"
+    w = env.config.weights
+    assert _rescored(records, 0.5, w) == pytest.approx([r["satisfaction"] for r in records])
+    higher = _rescored(records, 1.0, w)
+    assert all(higher[i] > records[i]["satisfaction"] for i in fallbacks)
+    report = tune_greedy_report(env, episodes=1)
+    assert report["stand_in_quality"] == 0.5 and report["edge_answers_real"] is False
+    assert set(report["distance_if_stand_in"]) == {"0", "1"}
+    assert {report["distance"], *report["distance_if_stand_in"].values()} <= set(TUNING_GRID)
