@@ -21,6 +21,7 @@ METRICS = (  # agents/evaluation.py `summarize`, plus what velo/cli/evaluate.py 
     "requests", "satisfaction", "satisfaction_similar", "satisfaction_new", "quality", "latency_mean_ms",
     "latency_p95_ms", "cache_hit_rate", "false_hit_rate", "cloud_calls_per_1000", "invalid_actions",
     "share_cache", "share_edge", "share_cloud", "share_cloud_context", "edge_answers_real",
+    "satisfaction_ci95", "satisfaction_similar_ci95", "satisfaction_new_ci95",
 )
 
 
