@@ -30,6 +30,11 @@ class RecentEmbeddings(Embedder):
         self.hits = 0
         self.misses = 0
 
+    def clear(self) -> None:
+        """Forget every remembered vector (the counters stay)."""
+        with self._lock:
+            self._vectors.clear()
+
     def _embed_batch(self, texts: list[str], passage: bool) -> np.ndarray:
         keys = [(passage, t) for t in texts]
         with self._lock:
