@@ -103,6 +103,7 @@ class RequestBank:
     """Pairs featurized after the build (beyond the precomputed candidates), persisted by `save_pair_features`."""
     _extra_path: Path | None = field(default=None, init=False, repr=False)
     _extra_saved: int = field(default=0, init=False, repr=False)
+    _paraphrase_table: list[np.ndarray] | None = field(default=None, init=False, repr=False)
 
     @property
     def n_items(self) -> int:
@@ -119,6 +120,16 @@ class RequestBank:
 
     def paraphrases_of(self, item: int) -> np.ndarray:
         return np.flatnonzero((self.text_item == item) & ~self.text_is_original)
+
+    def paraphrase_table(self) -> list[np.ndarray]:
+        """`paraphrases_of(i)` for every item i (the texts in index order), computed once per bank."""
+        if self._paraphrase_table is None:
+            lists: list[list[int]] = [[] for _ in range(self.n_items)]
+            for t, (item, original) in enumerate(zip(self.text_item.tolist(), self.text_is_original.tolist())):
+                if not original:
+                    lists[item].append(t)
+            self._paraphrase_table = [np.array(texts, dtype=np.intp) for texts in lists]
+        return self._paraphrase_table
 
 
 def _digest(*parts: object) -> str:

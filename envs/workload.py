@@ -156,9 +156,9 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
         totals = np.bincount(bank.item_lang, weights=weights)
         weights = weights / totals[bank.item_lang]
     # Items in order of first appearance: weighted sampling without replacement (Efraimidis-Spirakis).
-    first_seen = np.argsort(-(np.log(weights) + rng.gumbel(size=bank.n_items)))
-    originals = {int(bank.text_item[t]): int(t) for t in np.flatnonzero(bank.text_is_original)}
-    paraphrases = {i: bank.paraphrases_of(i) for i in range(bank.n_items)}
+    first_seen = np.argsort(-(np.log(weights) + rng.gumbel(size=bank.n_items))).tolist()
+    originals = dict(zip(bank.text_item[bank.text_is_original].tolist(), np.flatnonzero(bank.text_is_original).tolist()))
+    paraphrases = bank.paraphrase_table()
     repeatable = [not cfg.reworded_only or paraphrases[i].size > 0 for i in range(bank.n_items)]
     near = lookalikes(bank, cfg.lookalike_min_similarity) if cfg.p_lookalike > 0 else None
 
@@ -171,22 +171,22 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
     candidates: list[int] = []
     """Look-alikes of asked items not asked yet (may hold items asked since: skipped when drawn)."""
     next_new = 0
-    u = rng.random((n_edges * steps, 4))
-    u_look = rng.random(n_edges * steps) if near is not None else None
-    for n, flat in enumerate(order):
-        e, k = divmod(int(flat), steps)
+    u = rng.random((n_edges * steps, 4)).tolist()  # Python floats: the same numbers, faster to index
+    u_look = rng.random(n_edges * steps).tolist() if near is not None else None
+    for n, flat in enumerate(order.tolist()):
+        e, k = divmod(flat, steps)
         exhausted = len(asked) >= bank.n_items
         if exhausted and not len(everywhere):  # nothing new left and nothing reworded: repeat verbatim
             everywhere, here = _Pool(weights), [_Pool(weights) for _ in range(n_edges)]
             for i in asked:
                 everywhere.add(i)
             repeatable = [True] * bank.n_items
-        if len(everywhere) and (u[n, 0] < cfg.p_similar or exhausted):
-            pool = here[e] if len(here[e]) and u[n, 1] < cfg.locality else everywhere
-            item = pool.draw(u[n, 2])
+        if len(everywhere) and (u[n][0] < cfg.p_similar or exhausted):
+            pool = here[e] if len(here[e]) and u[n][1] < cfg.locality else everywhere
+            item = pool.draw(u[n][2])
             para = paraphrases[item]
-            if para.size and u[n, 3] >= cfg.p_exact_repeat:
-                text[e, k] = para[int(u[n, 3] * 1e6) % para.size]
+            if para.size and u[n][3] >= cfg.p_exact_repeat:
+                text[e, k] = para[int(u[n][3] * 1e6) % para.size]
             else:
                 text[e, k] = originals[item]
             similar[e, k] = True
@@ -194,13 +194,13 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
             item = -1
             if u_look is not None and u_look[n] < cfg.p_lookalike:
                 while candidates and item < 0:
-                    pick = candidates.pop(int(u[n, 2] * len(candidates)) % len(candidates))
+                    pick = candidates.pop(int(u[n][2] * len(candidates)) % len(candidates))
                     item = -1 if pick in asked else pick
                 lookalike[e, k] = item >= 0
             if item < 0:
-                while int(first_seen[next_new]) in asked:
+                while first_seen[next_new] in asked:
                     next_new += 1
-                item = int(first_seen[next_new])
+                item = first_seen[next_new]
                 next_new += 1
             asked.add(item)
             if repeatable[item]:
