@@ -173,6 +173,25 @@ def test_training_is_deterministic_and_resumes_exactly(tmp_path: Path, vec_facto
         run(MAPPOConfig(**{**config.__dict__, "seed": 5}), vec, tmp_path / "c", resume=True)
 
 
+def test_oracle_labels_are_the_oracles_choices(vec_factory) -> None:
+    from agents.baselines import OraclePolicy
+    from agents.mappo import oracle_labels
+
+    vec = vec_factory(tiny("lrs", n_envs=2))
+    obs, mask, _ = vec.reset(11)
+    oracle, seen = OraclePolicy(), set()
+    for _ in range(10):
+        labels = oracle_labels(vec.envs, vec.agents, mask)
+        for i, env in enumerate(vec.envs):
+            for j, agent in enumerate(vec.agents):
+                oracle.observe_env(env, agent)
+                assert labels[i, j] == oracle.act(obs[i, j], mask[i, j]) and mask[i, j, labels[i, j]] == 1
+        seen |= set(labels.ravel().tolist())
+        step = vec.step(labels)
+        obs, mask = step.obs, step.mask
+    assert len(seen) >= 2
+
+
 def test_a_short_training_run_beats_random(tmp_path: Path, vec_factory, prepared_with_edge_answers: Path) -> None:
     """MAPPO on `paper` for 3,000 agent-steps against Random, on the test split's episodes (held out)."""
     from envs import velo_edge_v1

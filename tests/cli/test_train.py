@@ -83,3 +83,17 @@ def test_sb3_export_acts_as_sb3(tmp_path: Path, prepared_with_edge_answers: Path
     ours = policy.actor(flat[:, :size], mask, torch.zeros(len(flat), 0)).probs
     expected = sb3_probs * mask / (sb3_probs * mask).sum(-1, keepdim=True)  # ours masks at inference
     assert torch.allclose(ours, expected, atol=1e-5)
+
+
+def test_evaluate_takes_a_checkpoint_beside_baselines(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    import json
+
+    out = tmp_path / "m"
+    assert velo_train(prepared_with_edge_answers, out, "--algo", "mappo").exit_code == 0
+    path = str(out / "policy.safetensors")
+    result = CliRunner().invoke(app, ["evaluate", "--scenario", "paper", "--policies", f"random,{path},oracle",
+                                      "--episodes", "1", "--steps", "10", "--data", str(prepared_with_edge_answers),
+                                      "--split", "test", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])["paper"]["policies"]
+    assert {"random", path, "oracle"} <= set(report) and report[path]["invalid_actions"] == 0.0
