@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from velo.baselines import ConstantPolicy, GreedyThresholdPolicy, RandomPolicy, RuleCloudPolicy
+from velo.baselines import (
+    ConstantPolicy,
+    GreedyThresholdPolicy,
+    RandomPolicy,
+    RuleCloudPolicy,
+)
 from velo.policy import BASELINE_NAMES
 
 __all__ = ["BASELINES", "ConstantPolicy", "GreedyThresholdPolicy", "OraclePolicy", "RandomPolicy", "RuleCloudPolicy"]

@@ -9,7 +9,7 @@ counted as invalid, as the environment does. An episode's end is terminal, as in
 
 Hyper-parameters are MAPPO's where they have a counterpart (gamma 0.99, lambda 0.95, clip 0.2, entropy 0.01,
 5 epochs, 4 minibatches, one episode per rollout); the rest are SB3's defaults (lr 3e-4, [64, 64] tanh).
-Checkpoints: the policy as a `velo.policy/1` file (`agents.networks.SB3MlpActor`) and, for `--resume`, the
+Checkpoints: the policy as a `velo.policy/1` file (`velo.networks.SB3MlpActor`) and, for `--resume`, the
 SB3 policy's and optimizer's state (torch.save of tensors only, read with weights_only=True; SB3's own zip
 format is not used because it unpickles). A resumed run continues the weights and the step count, but the
 rollout buffer and the environments restart: it is not bit-identical to an uninterrupted run.
@@ -147,7 +147,7 @@ class _Progress(BaseCallback):
 def save(model: PPO, config: IPPOConfig, layout, out: Path) -> Path:
     """The policy as a `velo.policy/1` checkpoint, and the training state for `--resume`."""
     from agents.mappo import save_policy
-    from agents.networks import build_actor
+    from velo.networks import build_actor
 
     actor = build_actor(config.actor_spec(), layout)
     state = model.policy.state_dict()

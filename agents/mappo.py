@@ -4,9 +4,9 @@ MAPPO (Yu et al., "The Surprising Effectiveness of PPO in Cooperative Multi-Agen
 Datasets & Benchmarks; reference code marlbenchmark/on-policy) as VELO's learners use it:
 
 * one actor shared by every edge agent (parameter sharing), given to `train` as a constructor argument
-  (`agents.actors` interface): the MLP actor is MAPPO, a Transformer encoder over the request and its top-V
+  (`velo.networks.actors` interface): the MLP actor is MAPPO, a Transformer encoder over the request and its top-V
   search results is T-MAPPO, T-MAPPO with behaviour cloning on the oracle's actions is LRS (VELO, ICWS 2024,
-  arXiv 2406.13399), and LRS with the diffusion actor of `agents.diffusion` is DLRS (IEEE TSC 18(3), 2025).
+  arXiv 2406.13399), and LRS with the diffusion actor of `velo.networks.diffusion` is DLRS (IEEE TSC 18(3), 2025).
   The loop never branches on the actor's type: it stores each transition's sampling noise and replays it;
 * a centralized critic on the environment's `state()` plus the agent's one-hot id (the reference code's
   agent-specific global state: rewards are per agent), one value per agent;
@@ -42,8 +42,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from agents.actors import orthogonal
-from agents.encoders import MLPEncoder
+from velo.networks.actors import orthogonal
+from velo.networks.encoders import MLPEncoder
 from velo.observation import ObservationLayout
 
 ALGOS = ("mappo", "t-mappo", "lrs", "dlrs")
@@ -74,7 +74,7 @@ class MAPPOConfig:
     hidden: int = 128
     """Hidden units of the MLP encoder (mappo's actor) and of the critic."""
     d_model: int = 32
-    """Width of the Transformer encoder (t-mappo, lrs, dlrs); see agents.encoders for the sizing."""
+    """Width of the Transformer encoder (t-mappo, lrs, dlrs); see velo.networks.encoders for the sizing."""
     heads: int = 2
     layers: int = 1
     actor_lr: float = 3e-4
@@ -121,7 +121,7 @@ class MAPPOConfig:
         return self.bc_coef if self.bc_coef is not None else (1.0 if self.algo in ("lrs", "dlrs") else 0.0)
 
     def actor_spec(self) -> dict:
-        """The actor's description (`agents.networks.build_actor`), stored in checkpoints."""
+        """The actor's description (`velo.networks.build_actor`), stored in checkpoints."""
         if self.algo == "mappo":
             encoder = {"name": "mlp", "hidden": self.hidden}
         else:

@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from agents.actors import CategoricalActor  # noqa: E402
-from agents.diffusion import DiffusionActor  # noqa: E402
-from agents.encoders import MLPEncoder, TransformerEncoder  # noqa: E402
+from velo.networks.actors import CategoricalActor  # noqa: E402
+from velo.networks.diffusion import DiffusionActor  # noqa: E402
+from velo.networks.encoders import MLPEncoder, TransformerEncoder  # noqa: E402
 from velo.observation import ObservationLayout  # noqa: E402
 
 

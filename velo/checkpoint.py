@@ -38,7 +38,7 @@ class CheckpointHeader:
     algo: str
     config: dict
     actor: dict
-    """`{"encoder": {"name": ..., **kwargs}, "actor": {"name": ..., **kwargs}}` (see `agents.networks`)."""
+    """`{"encoder": {"name": ..., **kwargs}, "actor": {"name": ..., **kwargs}}` (see `velo.networks`)."""
     observation: dict
     """`ObservationLayout.describe()` at training time."""
     steps: int = 0

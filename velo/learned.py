@@ -1,6 +1,6 @@
 """A trained actor behind the `velo.policy.Policy` interface (imports torch; loaded by `velo.checkpoint`).
 
-The networks themselves are defined in `agents.networks` (encoders and actors import only torch and the
+The networks themselves are defined in `velo.networks` (encoders and actors import only torch and the
 core), which `from_file` reaches by the names in the checkpoint header, from a fixed table.
 """
 
@@ -34,7 +34,7 @@ class LearnedPolicy:
 
     @classmethod
     def from_file(cls, path: Path, header: CheckpointHeader, layout: ObservationLayout, seed: int = 0) -> LearnedPolicy:
-        from agents.networks import build_actor
+        from velo.networks import build_actor
 
         actor = build_actor(header.actor, layout)
         weights = load_file(str(path))

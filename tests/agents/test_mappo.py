@@ -13,11 +13,11 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from agents.actors import CategoricalActor
-from agents.encoders import MLPEncoder
+from velo.networks.actors import CategoricalActor
+from velo.networks.encoders import MLPEncoder
 from agents.evaluation import run_episodes, summarize
 from agents.mappo import MAPPOConfig, ValueNorm, gae, train
-from agents.networks import build_actor
+from velo.networks import build_actor
 from agents.registry import load_policy
 from velo.checkpoint import IncompatibleCheckpoint, read_header
 from velo.observation import OBS_VERSION, ObservationLayout

@@ -66,7 +66,7 @@ def train(
         raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
     from torch.utils.tensorboard import SummaryWriter
 
-    from agents.networks import build_actor
+    from velo.networks import build_actor
     from envs.mixture import training_envs
 
     console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'})")

@@ -7,9 +7,9 @@ import math
 import pytest
 import torch
 
-from agents.actors import CategoricalActor
-from agents.diffusion import DiffusionActor, NoiseSchedule, beta_schedule
-from agents.encoders import MLPEncoder, TransformerEncoder
+from velo.networks.actors import CategoricalActor
+from velo.networks.diffusion import DiffusionActor, NoiseSchedule, beta_schedule
+from velo.networks.encoders import MLPEncoder, TransformerEncoder
 from velo.observation import NEIGHBOUR_FIELDS, ObservationLayout
 
 LAYOUT = ObservationLayout(dim=8, top_v=3)

@@ -37,7 +37,7 @@ import torch
 from torch import nn
 from torch.distributions import Categorical
 
-from agents.actors import masked_categorical, orthogonal
+from velo.networks.actors import masked_categorical, orthogonal
 
 SCHEDULES = ("vp", "linear", "cosine")
 

@@ -18,7 +18,7 @@ ACTORS = ("categorical", "diffusion", "gru", "sb3-mlp")
 
 
 def build_encoder(spec: dict, layout: ObservationLayout) -> nn.Module:
-    from agents.encoders import MLPEncoder, TransformerEncoder
+    from velo.networks.encoders import MLPEncoder, TransformerEncoder
 
     kwargs = {k: v for k, v in spec.items() if k != "name"}
     if spec.get("name") == "mlp":
@@ -39,15 +39,15 @@ def build_actor(spec: dict, layout: ObservationLayout) -> nn.Module:
         return SB3MlpActor(layout, **actor_spec)
     encoder = build_encoder(encoder_spec, layout)
     if name == "categorical":
-        from agents.actors import CategoricalActor
+        from velo.networks.actors import CategoricalActor
 
         return CategoricalActor(encoder, **actor_spec)
     if name == "diffusion":
-        from agents.diffusion import DiffusionActor
+        from velo.networks.diffusion import DiffusionActor
 
         return DiffusionActor(encoder, **actor_spec)
     if name == "gru":
-        from agents.recurrent import GRUActor
+        from velo.networks.recurrent import GRUActor
 
         return GRUActor(encoder, **actor_spec)
     raise ValueError(f"unknown actor {name!r}; choose from {', '.join(ACTORS)}")
@@ -79,7 +79,7 @@ class SB3MlpActor(nn.Module):
     def forward(self, obs, mask, noise=None):
         import torch
 
-        from agents.actors import masked_categorical
+        from velo.networks.actors import masked_categorical
 
         x = torch.cat([obs, mask.to(obs.dtype)], dim=-1)
         return masked_categorical(self.action_net(self.policy_net(x)), mask)

@@ -7,7 +7,7 @@ distribution over the actions (CACHE, EDGE, CLOUD, CLOUD_CONTEXT):
     dist = actor(obs, mask, noise)                    # torch.distributions.Categorical over A actions
 
 The trainer stores `noise` with each transition and passes it again at update time, so a stochastic actor (the
-diffusion actor of `agents.diffusion`) is scored on exactly the distribution it sampled from: collection-time and
+diffusion actor of `velo.networks.diffusion`) is scored on exactly the distribution it sampled from: collection-time and
 update-time log-probabilities agree. Unavailable actions get logit -1e10 before the softmax, as in the MAPPO
 reference code (Yu et al. 2022), so they have probability 0 and are never sampled.
 """
