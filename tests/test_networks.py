@@ -128,3 +128,35 @@ def test_bad_shapes_and_sizes_raise() -> None:
         actor(observations(2), torch.ones(2, 4), torch.zeros(2, 3))
     with pytest.raises(ValueError, match="multiple of heads"):
         TransformerEncoder(LAYOUT, d_model=10, heads=4)
+
+
+def test_a_checkpoint_loads_and_acts_with_the_core_alone(tmp_path) -> None:
+    """The edge server's path: load_policy on a DLRS checkpoint imports no trainer, environment or Milvus client."""
+    import subprocess
+    import sys
+
+    from safetensors.torch import save as save_bytes
+
+    from velo.checkpoint import CheckpointHeader
+    from velo.networks import build_actor
+
+    spec = {"encoder": {"name": "transformer", "d_model": 16, "heads": 2, "layers": 1},
+            "actor": {"name": "diffusion", "denoise_steps": 3}}
+    actor = build_actor(spec, LAYOUT)
+    header = CheckpointHeader("dlrs", {"algo": "dlrs"}, spec, LAYOUT.describe(), 0)
+    path = tmp_path / "dlrs.safetensors"
+    path.write_bytes(save_bytes({k: v.contiguous() for k, v in actor.state_dict().items()}, metadata=header.to_metadata()))
+    script = f"""
+import sys, numpy as np
+from velo.observation import ObservationLayout
+from velo.policy import load_policy
+layout = ObservationLayout({LAYOUT.dim}, {LAYOUT.top_v})
+policy = load_policy({str(path)!r}, layout)
+mask = np.array([0, 1, 1, 1], dtype=np.int8)
+actions = {{policy.act(np.zeros(layout.size, np.float32), mask) for _ in range(5)}}
+assert actions <= {{1, 2, 3}}, actions
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("agents", "envs", "pettingzoo", "pymilvus", "gymnasium")))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
