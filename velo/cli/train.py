@@ -33,6 +33,11 @@ def train(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT's training state.")] = False,
     data: Annotated[Path | None, typer.Option(help="Prepared data directory; default $VELO_HOME/data.")] = None,
     split: Annotated[str, typer.Option(help="Prepared split to train on (never the evaluation's test split).")] = "train",
+    edge_action: Annotated[
+        bool, typer.Option("--edge-action/--no-edge-action",
+                           help="Offer EDGE; --no-edge-action for data without the edge LLM's answers to the split "
+                                "(the shared oasst1 train split): a policy trained so never chooses EDGE."),
+    ] = True,
     threads: Annotated[int, typer.Option(min=1, help="torch threads (1 keeps a run deterministic and leaves a core).")] = 1,
 ) -> None:
     """Train a scheduler; prints a progress bar with the live reward and the training throughput."""
@@ -70,7 +75,8 @@ def train(
     from envs.mixture import training_envs
 
     console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'})")
-    vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data)
+    vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
+                        edge_action=edge_action)
     writer = SummaryWriter(str(out / "tb"))
     per_rollout = n_envs * episode_steps * len(vec.agents)
     started, trained, base = time.perf_counter(), [0], [None]
