@@ -160,3 +160,18 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("agents", "envs", "pe
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_shipped_dlrs_checkpoint_loads_by_name() -> None:
+    import numpy as np
+
+    from velo.checkpoint import read_header
+    from velo.observation import ObservationLayout
+    from velo.paths import SHIPPED_CHECKPOINTS
+    from velo.policy import load_policy
+
+    header = read_header(SHIPPED_CHECKPOINTS / "dlrs.safetensors")
+    assert header.algo == "dlrs" and header.actor["actor"]["denoise_steps"] == 10
+    layout = ObservationLayout(384, 10)
+    policy = load_policy("dlrs", layout)
+    assert policy.act(np.zeros(layout.size, np.float32), np.array([0, 0, 1, 1], np.int8)) in (2, 3)

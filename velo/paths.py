@@ -17,6 +17,9 @@ SHIPPED_EDGE_ANSWERS = BUNDLED_DATA / "edge_answers"
 questions stay outside the repository), e.g. `oasst1_validation.jsonl` for the subsets in ../shared/data/oasst1."""
 
 
+SHIPPED_CHECKPOINTS = BUNDLED_DATA / "checkpoints"
+"""Trained scheduling policies shipped with the repository (`velo.policy.SHIPPED_POLICIES`)."""
+
 BUNDLED_REWORDINGS = BUNDLED_DATA / "rewordings"
 """Team-written rewordings (`{"id", "lang", "rewordings": [...]}` per line, keyed by pair id; our own text,
 the questions they reword stay outside the repository): the similar requests of the environment's scenarios."""

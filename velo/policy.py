@@ -59,10 +59,14 @@ class Policy(Protocol):
 BASELINE_NAMES = ("random", "greedy-0.1", "greedy-0.3", "greedy-0.5", "greedy-llm", "edge-only", "rule-cloud")
 """Rule baselines `load_policy` knows by name (plus any `greedy-X`, X a cosine distance in [0, 2])."""
 CHECKPOINT_SUFFIXES = (".safetensors",)
+SHIPPED_POLICIES = ("dlrs",)
+"""Trained checkpoints that ship with the repository (`data/checkpoints/NAME.safetensors`), loadable by name;
+`data/checkpoints/README.md` says exactly how each was produced."""
 
 
 def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 0) -> Policy:
-    """A baseline by name (`BASELINE_NAMES`, or `greedy-X`) or a checkpoint file (`velo train`'s `.safetensors`).
+    """A baseline by name (`BASELINE_NAMES`, or `greedy-X`), a shipped checkpoint by name (`SHIPPED_POLICIES`) or a
+    checkpoint file (`velo train`'s `.safetensors`).
 
     `layout`: the observation layout the policy will be given; required by the rules that read the
     observation (greedy-X, rule-cloud), checked against a checkpoint's (a mismatch raises `ValueError`).
@@ -91,14 +95,18 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
         if not 0.0 <= distance <= 2.0:
             raise ValueError(f"{text}: a cosine distance lies in [0, 2]")
         return baselines.GreedyThresholdPolicy(_needs(layout, text), distance)
+    if text in SHIPPED_POLICIES:
+        from velo.paths import SHIPPED_CHECKPOINTS
+
+        text = str(SHIPPED_CHECKPOINTS / f"{text}.safetensors")
     path = Path(text)
     if path.suffix in CHECKPOINT_SUFFIXES or path.exists():
         from velo.checkpoint import load_checkpoint_policy
 
         return load_checkpoint_policy(path, layout, seed)
     raise ValueError(
-        f"unknown policy {text!r}; choose from {', '.join(BASELINE_NAMES)}, greedy-X (X a cosine distance), "
-        f"or a checkpoint file ({', '.join(CHECKPOINT_SUFFIXES)})"
+        f"unknown policy {text!r}; choose from {', '.join(BASELINE_NAMES + SHIPPED_POLICIES)}, greedy-X "
+        f"(X a cosine distance), or a checkpoint file ({', '.join(CHECKPOINT_SUFFIXES)})"
     )
 
 
