@@ -41,12 +41,14 @@ def test_milvus_down_then_back(tmp_path: Path, tmp_path_factory: pytest.TempPath
     try:  # Milvus is stopped now
         with caplog.at_level(logging.ERROR, logger="velo.edge"):
             down = serve(edge.url, "What do cows drink?")
-            assert down["route"] == "edge" and down["answer"] and "lookup failed" in down["cache_error"]
+            # either this lookup is the first to find Milvus gone, or a background operation found it first
+            assert down["route"] == "edge" and down["answer"]
+            assert "lookup failed" in down["cache_error"] or "the cache is down" in down["cache_error"], down["cache_error"]
             assert any("serving without the cache" in r.getMessage() for r in caplog.records)
             assert serve(edge.url, "Where do penguins live?")["route"] == "edge"  # its write-back waits for Milvus
         assert httpx.get(f"{edge.url}/healthz").json()["cache"] == "down"
         metrics = httpx.get(f"{edge.url}/metrics").text
-        assert 'velo_cache_errors_total{operation="lookup"}' in metrics and 'velo_cache_lookups_total{result="error"} 2.0' in metrics
+        assert 'velo_cache_errors_total{operation=' in metrics and 'velo_cache_lookups_total{result="error"} 2.0' in metrics
         with lite_server(data, port=port):
             deadline = time.monotonic() + 60  # the edge retries every second (reopen_after_s)
             while httpx.get(f"{edge.url}/healthz").json()["cache"] == "down":
