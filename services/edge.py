@@ -29,6 +29,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.edge_serving import EdgeServer
+from velo.policy import check_policy_spec
 from services.http import install_error_handlers
 from services.llm import ChatLLM, EndpointLLM, open_llm
 from services.metrics import Metrics
@@ -81,6 +82,15 @@ class EdgeSettings(BaseSettings):
         if not value.strip():
             raise ValueError("cache_uri is empty: give a milvus-lite file path or http://host:port")
         return value
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, value: str) -> str:
+        """A policy `load_policy` cannot build is refused here, before the server opens anything."""
+        try:
+            return check_policy_spec(value)
+        except FileNotFoundError as err:
+            raise ValueError(str(err)) from None
 
 
 def _secret(value: SecretStr | None) -> str | None:

@@ -110,6 +110,28 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
     )
 
 
+def check_policy_spec(spec: str) -> str:
+    """Check, without building anything, that `load_policy` knows `spec`: a rule name, `greedy-X`, a shipped
+    checkpoint, or a checkpoint file whose header this VELO can read (its encoder version is checked too).
+    Returns `spec`; raises `ValueError` / `FileNotFoundError` with `load_policy`'s message. For servers, to refuse
+    a bad policy before they open anything."""
+    text = str(spec)
+    if text in BASELINE_NAMES or text in SHIPPED_POLICIES:
+        return text
+    if m := re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", text):
+        if not 0.0 <= float(m.group(1)) <= 2.0:
+            raise ValueError(f"{text}: a cosine distance lies in [0, 2]")
+        return text
+    path = Path(text)
+    if path.suffix in CHECKPOINT_SUFFIXES or path.exists():
+        from velo.checkpoint import read_header
+
+        read_header(path).check(None, path)
+        return text
+    load_policy(text)  # raises the one "unknown policy" message
+    return text
+
+
 def _needs(layout: ObservationLayout | None, spec: str) -> ObservationLayout:
     if layout is None:
         raise ValueError(f"{spec} reads the observation: pass its ObservationLayout (load_policy(spec, layout))")

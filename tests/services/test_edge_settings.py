@@ -1,0 +1,25 @@
+"""An edge server refuses a policy it could not build before it opens anything (no traceback, no cache file)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from services.edge import EdgeSettings
+
+
+@pytest.mark.parametrize(("policy", "message"), [
+    ("nosuch", "unknown policy 'nosuch'"),
+    ("greedy-3", "a cosine distance lies in [0, 2]"),
+    ("oracle", "evaluation-only"),
+    ("/nonexistent/x.safetensors", "does not exist"),
+])
+def test_bad_policies_are_refused_by_the_settings(policy: str, message: str) -> None:
+    with pytest.raises(ValidationError, match="policy") as err:
+        EdgeSettings(policy=policy)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("policy", ["rule-cloud", "greedy-0.2", "dlrs"])
+def test_good_policies_pass(policy: str) -> None:
+    assert EdgeSettings(policy=policy).policy == policy
