@@ -29,11 +29,20 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.edge_serving import EdgeServer
-from velo.policy import check_policy_spec
 from services.http import install_error_handlers
 from services.llm import ChatLLM, EndpointLLM, open_llm
 from services.metrics import Metrics
-from velo.wire import API_VERSION, APIError, CacheEntryOut, CacheLookupRequest, CacheLookupResponse, DeletedCount, ServeRequest, ServeResponse
+from velo.policy import check_policy_spec
+from velo.wire import (
+    API_VERSION,
+    APIError,
+    CacheEntryOut,
+    CacheLookupRequest,
+    CacheLookupResponse,
+    DeletedCount,
+    ServeRequest,
+    ServeResponse,
+)
 
 _NAMESPACE = r"^[A-Za-z0-9_-]{1,64}$"
 
