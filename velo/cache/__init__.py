@@ -1,9 +1,22 @@
 """The semantic cache: Milvus storage, hit-decision features and rules."""
 
-from velo.cache.decision import HitRule, LogisticHitRule, StaticThreshold, default_rule, parse_rule
-from velo.cache.semantic_cache import CacheConfig, CacheInputError, CacheLockedError, CacheSchemaError, SemanticCache
+from velo.cache.decision import (
+    HitRule,
+    LogisticHitRule,
+    StaticThreshold,
+    default_rule,
+    parse_rule,
+)
+from velo.cache.semantic_cache import (
+    CacheConfig,
+    CacheInputError,
+    CacheLockedError,
+    CacheSchemaError,
+    CacheUnreachableError,
+    SemanticCache,
+)
 
 __all__ = [
-    "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "HitRule", "LogisticHitRule", "SemanticCache",
+    "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "CacheUnreachableError", "HitRule", "LogisticHitRule", "SemanticCache",
     "StaticThreshold", "default_rule", "parse_rule",
 ]

@@ -49,6 +49,10 @@ class CacheSchemaError(ValueError):
     """The collection on disk does not match this cache (another embedder, dimension or schema)."""
 
 
+class CacheUnreachableError(ConnectionError):
+    """No Milvus server answers at the cache's URI (a ConnectionError, so the CLI reports it in one line)."""
+
+
 class CacheLockedError(RuntimeError):
     """The embedded milvus-lite file is open in another process (one process may hold it at a time)."""
 
@@ -108,7 +112,7 @@ def _is_embedded(uri: str) -> bool:
 
 def _open_client(uri: str) -> MilvusClient:
     """`MilvusClient(uri)`, with a clear error when an embedded file is locked by another process
-    (pymilvus reports only "Open local milvus failed")."""
+    (pymilvus reports only "Open local milvus failed") or when no server answers at a server URI."""
     try:
         return MilvusClient(uri)
     except Exception:
@@ -118,6 +122,11 @@ def _open_client(uri: str) -> MilvusClient:
                 f"open a file at a time. To share one cache between processes, serve the file with "
                 f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and open it with "
                 f"uri='http://127.0.0.1:19530' in every process (or stop the other process)."
+            ) from None
+        if not _is_embedded(uri):
+            raise CacheUnreachableError(
+                f"cannot reach Milvus at {uri}: is the server running? Start one with `milvus-lite server "
+                f"--data-dir DIR --host HOST --port PORT` (or Milvus standalone), or give an embedded file path"
             ) from None
         raise
 
