@@ -47,6 +47,8 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
             fill(cache)
         url = start_stack(stack, _free_port(), [(uri, "edge_0")], keys_file, env={"VELO_EDGE_WRITE_BACK_TRUNCATED": "true", "VELO_EDGE_RULE": rule})
         console.print(f"  gateway {url}/v1; every request below goes through velo.Client")
+        console.print("  (offline, the 'cloud' here is a stand-in: the same small SmolLM2-135M as the edge, so its answers are "
+                      "weak; point the cloud service at a real LLM with `velo serve cloud --upstream-url URL`)")
         kinds = [("reworded", q) for q in queries if q.get("kind") == "paraphrase"]
         lookalikes = [q for q in queries if q.get("kind") != "paraphrase"]
         kinds += [("look-alike", q) for q in lookalikes] + [("look-alike, asked again", q) for q in lookalikes]
