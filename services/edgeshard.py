@@ -86,6 +86,7 @@ from velo.wire import (
     Timings,
     Usage,
     sse_event,
+    text_turns,
 )
 
 COMPLETION_MAX_TOKENS = 16
@@ -275,25 +276,7 @@ def _completion_prompt(prompt: str | list[int], llm: ShardedLLM, echo: bool) -> 
 
 
 def _chat_prompt_ids(body: ChatCompletionRequest, llm: ShardedLLM) -> list[int]:
-    turns = []
-    for i, message in enumerate(body.messages):
-        where = f"messages[{i}]"
-        if message.role in ("tool", "function"):
-            raise APIError.unsupported(f"{where}.role", f"role {message.role!r} needs tool calling, which the model does not have")
-        for name in ("tool_calls", "tool_call_id", "function_call"):
-            if getattr(message, name) is not None:
-                raise APIError.unsupported(f"{where}.{name}", "the model has no tool calling")
-        if message.content is None:
-            raise APIError(400, f"{where}.content is missing: give the message's text", code="invalid_value", param=f"{where}.content")
-        if isinstance(message.content, str):
-            text = message.content
-        else:
-            for j, part in enumerate(message.content):
-                if part.type != "text" or part.text is None:
-                    raise APIError.unsupported(f"{where}.content[{j}]", f"only text parts ({{'type': 'text', 'text': ...}}) are served, got type {part.type!r}")
-            text = "".join(part.text or "" for part in message.content)
-        turns.append({"role": "system" if message.role == "developer" else message.role, "content": text})
-    return llm.prompt_ids(turns)
+    return llm.prompt_ids(text_turns(body.messages, "the model"))
 
 
 # --- generating and answering ----------------------------------------------------------------------

@@ -40,6 +40,7 @@ from velo.wire import (
     FinishReason,
     Usage,
     sse_event,
+    text_turns,
 )
 
 _REFUSED_CHAT = ("presence_penalty", "frequency_penalty", "logit_bias", "top_logprobs", "tools", "tool_choice", "functions", "function_call", "parallel_tool_calls")
@@ -70,24 +71,7 @@ def chat_turns(body: ChatCompletionRequest) -> list[dict[str, str]]:
         raise APIError.unsupported("logprobs", "send false or null; no log probabilities are returned")
     if body.response_format is not None and body.response_format.type != "text":
         raise APIError.unsupported("response_format", f"only {{'type': 'text'}} is served, got {body.response_format.type!r}")
-    turns = []
-    for i, message in enumerate(body.messages):
-        where = f"messages[{i}]"
-        if message.role in ("tool", "function"):
-            raise APIError.unsupported(f"{where}.role", f"role {message.role!r} needs tool calling, which VELO does not serve")
-        for name in ("tool_calls", "tool_call_id", "function_call"):
-            if getattr(message, name) is not None:
-                raise APIError.unsupported(f"{where}.{name}", "VELO does not serve tool calling")
-        if message.content is None:
-            raise APIError(400, f"{where}.content is missing: give the message's text", code="invalid_value", param=f"{where}.content")
-        if isinstance(message.content, str):
-            text = message.content
-        else:
-            for j, part in enumerate(message.content):
-                if part.type != "text" or part.text is None:
-                    raise APIError.unsupported(f"{where}.content[{j}]", f"only text parts are served, got type {part.type!r}")
-            text = "".join(part.text or "" for part in message.content)
-        turns.append({"role": "system" if message.role == "developer" else message.role, "content": text})
+    turns = text_turns(body.messages, "VELO")
     if turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
         raise APIError(400, "the last message must be a user message with the question", code="invalid_value", param=f"messages[{len(turns) - 1}]")
     return turns

@@ -149,6 +149,33 @@ class ChatMessage(_Strict):
     function_call: dict[str, Any] | None = None
 
 
+def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, str]]:
+    """Chat messages as plain {role, content} turns for a text-only model (`developer` is read as `system`).
+
+    Raises `APIError` 400 naming the field for what a text-only server cannot honour: tool and function roles
+    and fields, missing content, non-text content parts. `server` names the refusing side in the messages.
+    """
+    turns = []
+    for i, message in enumerate(messages):
+        where = f"messages[{i}]"
+        if message.role in ("tool", "function"):
+            raise APIError.unsupported(f"{where}.role", f"role {message.role!r} needs tool calling, which {server} does not serve")
+        for name in ("tool_calls", "tool_call_id", "function_call"):
+            if getattr(message, name) is not None:
+                raise APIError.unsupported(f"{where}.{name}", f"{server} does not serve tool calling")
+        if message.content is None:
+            raise APIError(400, f"{where}.content is missing: give the message's text", code="invalid_value", param=f"{where}.content")
+        if isinstance(message.content, str):
+            text = message.content
+        else:
+            for j, part in enumerate(message.content):
+                if part.type != "text" or part.text is None:
+                    raise APIError.unsupported(f"{where}.content[{j}]", f"only text parts ({{'type': 'text', 'text': ...}}) are served, got type {part.type!r}")
+            text = "".join(part.text or "" for part in message.content)
+        turns.append({"role": "system" if message.role == "developer" else message.role, "content": text})
+    return turns
+
+
 class _GenerationRequest(_Strict):
     """Fields both generation routes take."""
 
