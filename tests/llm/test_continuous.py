@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
 from concurrent.futures import CancelledError
-from pathlib import Path
 
 import pytest
-import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from velo.llm import LocalLLM, load_local_llm  # noqa: E402
+from velo.llm import LocalLLM  # noqa: E402
 from velo.llm.continuous import BatcherClosedError, ContinuousBatcher  # noqa: E402
-from velo.llm.local import SMOLLM2_CACHE_NAME  # noqa: E402
 
 QUESTIONS = [
     "What is the capital of France?",
@@ -25,17 +21,6 @@ QUESTIONS = [
     "Назови три цвета радуги.",
 ]
 TOKENS = 10
-
-
-@pytest.fixture(scope="module")
-def llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalLLM]:
-    home: Path = tmp_path_factory.getbasetemp() / "llm-velo-home"
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)  # STACK.md: other work shares the 2 cores
-    try:
-        yield load_local_llm(cache_dir=home / "models" / SMOLLM2_CACHE_NAME)
-    finally:
-        torch.set_num_threads(previous)
 
 
 @pytest.fixture(scope="module")
