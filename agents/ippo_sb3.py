@@ -31,7 +31,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.vec_env import VecEnv
 
-from agents.mappo import POLICY_FILE, TRAIN_STATE, RolloutStats
+from agents.mappo import POLICY_FILE, TRAIN_STATE, RolloutStats, require_positive_ints
 from velo.files import write_bytes_atomic
 
 
@@ -53,10 +53,9 @@ class IPPOConfig:
     algo: str = "ippo-sb3"
 
     def __post_init__(self) -> None:
-        for name in ("total_steps", "n_envs", "episode_steps", "top_v", "checkpoint_every", "epochs", "minibatches"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        require_positive_ints(self, (
+            "total_steps", "n_envs", "episode_steps", "top_v", "checkpoint_every", "epochs", "minibatches"
+        ))
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate!r}")
 

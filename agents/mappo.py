@@ -52,6 +52,14 @@ POLICY_FILE = "policy.safetensors"
 
 
 # ------------------------------------------------------------------------------------------------ config
+def require_positive_ints(config: object, names: tuple[str, ...]) -> None:
+    """Each named field of `config` is an int >= 1 (not a bool), else ValueError naming the field."""
+    for name in names:
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+
+
 @dataclass
 class MAPPOConfig:
     algo: str = "mappo"
@@ -98,11 +106,10 @@ class MAPPOConfig:
     def __post_init__(self) -> None:
         if self.algo not in ALGOS:
             raise ValueError(f"algo must be one of {', '.join(ALGOS)}, got {self.algo!r}")
-        for name in ("total_steps", "n_envs", "episode_steps", "top_v", "denoise_steps", "hidden", "d_model",
-                     "heads", "layers", "epochs", "minibatches", "checkpoint_every"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        require_positive_ints(self, (
+            "total_steps", "n_envs", "episode_steps", "top_v", "denoise_steps", "hidden", "d_model", "heads",
+            "layers", "epochs", "minibatches", "checkpoint_every"
+        ))
         for name in ("actor_lr", "critic_lr", "clip", "max_grad_norm", "huber_delta"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")

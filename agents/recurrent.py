@@ -29,6 +29,7 @@ from agents.mappo import (
     RolloutStats,
     ValueNorm,
     gae,
+    require_positive_ints,
     save_policy,
 )
 from velo.files import write_bytes_atomic
@@ -68,11 +69,10 @@ class GMAPPOConfig:
     algo: str = "g-mappo"
 
     def __post_init__(self) -> None:
-        for name in ("total_steps", "n_envs", "episode_steps", "top_v", "hidden", "gru", "chunk_length", "epochs",
-                     "minibatches", "checkpoint_every"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        require_positive_ints(self, (
+            "total_steps", "n_envs", "episode_steps", "top_v", "hidden", "gru", "chunk_length", "epochs",
+            "minibatches", "checkpoint_every"
+        ))
         if self.episode_steps % self.chunk_length:
             raise ValueError(f"episode_steps ({self.episode_steps}) must be a multiple of chunk_length "
                              f"({self.chunk_length}): training chunks never cross an episode's end")
