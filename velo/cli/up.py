@@ -57,20 +57,39 @@ class Stack:
         return proc
 
     def wait_healthy(self, name: str, url: str, timeout_s: float) -> None:
+        """Until `url` answers 200; OSError if the process exits or the time runs out."""
         import httpx
 
+        def healthy() -> bool:
+            try:
+                return httpx.get(url, timeout=2.0).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        self.wait_until(name, healthy, timeout_s, 0.3, f"healthy at {url}")
+
+    def wait_listening(self, name: str, port: int, timeout_s: float) -> None:
+        """Until something accepts connections on loopback `port`; OSError if the process exits or the time runs out."""
+
+        def listening() -> bool:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+                    return True
+            except OSError:
+                return False
+
+        self.wait_until(name, listening, timeout_s, 0.2, f"listening on port {port}")
+
+    def wait_until(self, name: str, ready, timeout_s: float, poll_s: float, what: str) -> None:  # noqa: ANN001
         proc = next(p for n, p, _ in self.procs if n == name)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise OSError(f"{name} exited with code {proc.returncode}; see {self.logs / (name + '.log')}")
-            try:
-                if httpx.get(url, timeout=2.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        raise OSError(f"{name} was not healthy at {url} within {timeout_s:.0f} s; see {self.logs / (name + '.log')}")
+            if ready():
+                return
+            time.sleep(poll_s)
+        raise OSError(f"{name} was not {what} within {timeout_s:.0f} s; see {self.logs / (name + '.log')}")
 
     def stop(self) -> None:
         for _, proc, _ in reversed(self.procs):
@@ -91,7 +110,7 @@ def start_milvus_lite(stack: Stack, data: Path) -> str:
     port = _free_port()
     data.mkdir(parents=True, exist_ok=True)
     stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)])
-    _wait_port("milvus", port, stack, 60.0)
+    stack.wait_listening("milvus", port, 60.0)
     return f"http://127.0.0.1:{port}"
 
 
@@ -175,20 +194,6 @@ def up(
         for s, handler in previous.items():
             signal.signal(s, handler)
         (home / "client.json").unlink(missing_ok=True)
-
-
-def _wait_port(name: str, port: int, stack: Stack, timeout_s: float) -> None:
-    proc = next(p for n, p, _ in stack.procs if n == name)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise OSError(f"{name} exited with code {proc.returncode}; see {stack.logs / (name + '.log')}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1.0):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise OSError(f"{name} did not listen on port {port} within {timeout_s:.0f} s")
 
 
 @fail_cleanly
