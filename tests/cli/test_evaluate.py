@@ -107,3 +107,8 @@ def test_scenario_report_has_baselines_oracle_headroom_and_workload(prepared_sam
 def test_unknown_scenario_is_named(prepared_sample: Path) -> None:
     result = evaluate(prepared_sample, "--scenario", "stormy")
     assert result.exit_code != 0 and "unknown scenario 'stormy'" in result.output
+
+
+def test_negative_seed_names_the_option(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["evaluate", "--seed", "-1", "--data", str(tmp_path / "nodata")])
+    assert result.exit_code == 2 and "--seed" in result.output, result.output

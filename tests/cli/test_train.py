@@ -63,6 +63,15 @@ def test_bad_options_are_named(args: list[str], message: str, tmp_path: Path) ->
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
 
 
+def test_out_that_is_a_file_is_refused_before_any_work(tmp_path: Path) -> None:
+    target = tmp_path / "policy.txt"
+    target.write_text("keep me")
+    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "30", "--out", str(target),
+                                      "--data", str(tmp_path / "nodata")])
+    assert result.exit_code == 2 and "is a file" in " ".join(result.output.split()), result.output
+    assert "building" not in result.output and target.read_text() == "keep me"
+
+
 def test_sb3_export_acts_as_sb3(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     from agents.ippo_sb3 import EdgeVecEnv, IPPOConfig, train
     from envs.mixture import training_envs

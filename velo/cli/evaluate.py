@@ -23,7 +23,7 @@ DEFAULT_POLICIES = "random,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only
 def evaluate(
     policies: Annotated[str, typer.Option(help="Comma-separated baselines and/or checkpoint files.")] = DEFAULT_POLICIES,
     episodes: Annotated[int, typer.Option(min=1, help="Episodes per policy (same seeds for every policy).")] = 3,
-    seed: Annotated[int, typer.Option(help="Seed of the first episode.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the first episode.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print {policy: {metric: value}} as JSON.")] = False,
     plots: Annotated[Path | None, typer.Option(help="Write PNG charts to this directory.")] = None,
     edges: Annotated[int, typer.Option(min=1, help="Edge servers (agents).")] = 3,

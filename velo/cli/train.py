@@ -45,6 +45,10 @@ def train(
         raise typer.BadParameter(f"--algo must be one of {', '.join(TRAIN_ALGOS)}, got {algo!r}")
     if split not in ("train", "test", "all"):
         raise typer.BadParameter("--split must be train, test or all")
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"--out {out} is a file; give a directory for the policy, checkpoints and logs")
+    if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
+        raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
     import torch
 
     from envs.scenarios import get_scenario
@@ -67,8 +71,6 @@ def train(
 
         common.update(algo=algo, denoise_steps=denoise_steps)
     config = Config(**common)
-    if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
-        raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
     from torch.utils.tensorboard import SummaryWriter
 
     from velo.networks import build_actor
