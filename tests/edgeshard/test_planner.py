@@ -415,3 +415,15 @@ def test_table_script(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
         assert name in out
     solo_rows = [line for line in out.splitlines() if line.startswith("| Edge-Solo")]
     assert "OOM" not in solo_rows[0] and solo_rows[-1].count("OOM") == 8  # the 384 MiB source cannot hold the model
+
+
+def test_shipped_example_profile_is_the_measured_cluster_and_plans() -> None:
+    """velo/profiles/edgeshard_example.json (the README's `velo shard plan` example) is what build_profile makes
+    of the measured SmolLM2 layers on the 384 MiB-source cluster, 1 Gbit/s LAN, 1 Mbit/s backhaul, prefill."""
+    profiles = REPO_ROOT / "velo" / "profiles"
+    layers = read_layer_profile(profiles / "smollm2_layers.json")
+    expected = build_profile(layers, CLUSTERS[1], Network(1000e6, 1e6), "prefill").to_json()
+    shipped = profiles / "edgeshard_example.json"
+    assert json.loads(shipped.read_text()) == expected
+    result = CliRunner().invoke(shard_app, ["plan", "--profile", str(shipped), "--json", "--compare"])
+    assert result.exit_code == 0, result.output

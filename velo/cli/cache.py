@@ -57,8 +57,8 @@ def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_e
 @cache_app.command("eval")
 @fail_cleanly
 def eval_cmd(
-    seeds: Annotated[Path, typer.Option(help="SEEDS.jsonl: {id, question, answer, lang} per line.")],
-    queries: Annotated[Path, typer.Option(help="QUERIES.jsonl: {question, lang, expect, target} per line.")],
+    seeds: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="SEEDS.jsonl: {id, question, answer, lang} per line.")],
+    queries: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl: {question, lang, expect, target} per line.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     sweep: Annotated[bool, typer.Option("--sweep", help="Also print the static-threshold precision/recall curve.")] = False,
     rule: Annotated[str, typer.Option(help="Hit rule: default, static:T, or a rule .json file.")] = "default",
@@ -96,8 +96,8 @@ def eval_cmd(
 @cache_app.command("calibrate")
 @fail_cleanly
 def calibrate_cmd(
-    seeds: Annotated[list[Path], typer.Option(help="SEEDS.jsonl files (repeatable).")],
-    queries: Annotated[list[Path], typer.Option(help="QUERIES.jsonl files, one per --seeds, same order.")],
+    seeds: Annotated[list[Path], typer.Option(exists=True, dir_okay=False, help="SEEDS.jsonl files (repeatable).")],
+    queries: Annotated[list[Path], typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl files, one per --seeds, same order.")],
     out: Annotated[Path | None, typer.Option(help="Rule file to write; default: the shipped rule of this embedder pair.")] = None,
     target_precision: Annotated[float, typer.Option(help="Out-of-fold precision the threshold must reach.")] = 0.96,
     embedder: EmbedderOpt = "e5-small",

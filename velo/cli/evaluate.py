@@ -28,11 +28,11 @@ def evaluate(
     plots: Annotated[Path | None, typer.Option(help="Write PNG charts to this directory.")] = None,
     edges: Annotated[int, typer.Option(min=1, help="Edge servers (agents).")] = 3,
     steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode.")] = 200,
-    data: Annotated[Path | None, typer.Option(help="Prepared data directory; default $VELO_HOME/data.")] = None,
+    data: Annotated[Path | None, typer.Option(file_okay=False, help="Prepared data directory; default $VELO_HOME/data.")] = None,
     split: Annotated[str, typer.Option(help="Prepared split to draw requests from: train, test or all.")] = "test",
     edge_profile: Annotated[
         Path | None,
-        typer.Option(help="EDGE latency profile JSON (e.g. from `velo shard edge-profile`); default: the measured single device."),
+        typer.Option(exists=True, dir_okay=False, help="EDGE latency profile JSON (e.g. from `velo shard edge-profile`); default: the measured single device."),
     ] = None,
     scenario: Annotated[
         str | None,

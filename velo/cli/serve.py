@@ -87,7 +87,7 @@ def gateway(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     edge: Annotated[list[str] | None, typer.Option(help="An edge server's base URL (repeat, nearest first).")] = None,
     cloud_url: Annotated[str | None, typer.Option(help="The cloud service, used when no edge server answers.")] = None,
-    keys_file: Annotated[Path | None, typer.Option(help="The API keys (JSON, services/gateway_keys.py).")] = None,
+    keys_file: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="The API keys (JSON, services/gateway_keys.py).")] = None,
     mode: Annotated[str | None, typer.Option(help="nearest (the first edge that answers) or all (the fastest of all).")] = None,
 ) -> None:
     """The users' OpenAI-compatible entry (services/gateway.py)."""

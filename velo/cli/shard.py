@@ -58,7 +58,7 @@ def _summary(profile, p) -> None:
 @fail_cleanly
 def plan_cmd(
     profile: Annotated[
-        Path, typer.Option(help="Profile JSON: source, devices, layers, bandwidth_bytes_per_s (velo/edgeshard/profile.py).")
+        Path, typer.Option(exists=True, dir_okay=False, help="Profile JSON: source, devices, layers, bandwidth_bytes_per_s (velo/edgeshard/profile.py).")
     ],
     objective: Annotated[
         ObjectiveName, typer.Option(help="latency: one request, sequential; throughput: pipelined requests.")
@@ -102,7 +102,7 @@ def edge_profile_cmd(
     cluster: Annotated[str, typer.Option(help="Device cluster from velo/edgeshard/devices.py.")] = "source 1 GiB",
     lan_mbit: Annotated[float, typer.Option(help="Edge-edge bandwidth, Mbit/s.")] = 1000.0,
     cloud_mbit: Annotated[float, typer.Option(help="Edge-cloud bandwidth, Mbit/s.")] = 10.0,
-    layers: Annotated[Path | None, typer.Option(help="Measured layer profile; default velo/profiles/smollm2_layers.json.")] = None,
+    layers: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Measured layer profile; default velo/profiles/smollm2_layers.json.")] = None,
 ) -> None:
     """Plan the local shard on a cluster and write the latency profile `velo evaluate --edge-profile` reads."""
     from dataclasses import asdict

@@ -23,10 +23,10 @@ def serve(
         str | None, typer.Option(help="Contiguous layer ranges, one worker process each, e.g. 0:15,15:30 (the default).")
     ] = None,
     plan: Annotated[
-        Path | None, typer.Option(help="A plan JSON with an 'assignment' (device per layer), as `velo shard plan --json` prints.")
+        Path | None, typer.Option(exists=True, dir_okay=False, help="A plan JSON with an 'assignment' (device per layer), as `velo shard plan --json` prints.")
     ] = None,
     profile: Annotated[
-        Path | None, typer.Option(help="A planner profile (velo/edgeshard/profile.py): plan it now and serve that placement.")
+        Path | None, typer.Option(exists=True, dir_okay=False, help="A planner profile (velo/edgeshard/profile.py): plan it now and serve that placement.")
     ] = None,
     objective: Annotated[Objective, typer.Option(help="What --profile is planned for.")] = Objective.latency,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

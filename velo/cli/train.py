@@ -31,7 +31,7 @@ def train(
     episode_steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode (= rollout length).")] = 100,
     checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps.")] = 50_000,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT's training state.")] = False,
-    data: Annotated[Path | None, typer.Option(help="Prepared data directory; default $VELO_HOME/data.")] = None,
+    data: Annotated[Path | None, typer.Option(file_okay=False, help="Prepared data directory; default $VELO_HOME/data.")] = None,
     split: Annotated[str, typer.Option(help="Prepared split to train on (never the evaluation's test split).")] = "train",
     edge_action: Annotated[
         bool, typer.Option("--edge-action/--no-edge-action",
