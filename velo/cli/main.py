@@ -9,6 +9,7 @@ import typer
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a hub look-up without network hangs ~74 s; opt in with HF_HUB_OFFLINE=0
 
 from velo.cli.cache import cache_app  # noqa: E402
+from velo.cli.curves import curves  # noqa: E402
 from velo.cli.data import data_app  # noqa: E402
 from velo.cli.demo import demo  # noqa: E402
 from velo.cli.evaluate import evaluate  # noqa: E402
@@ -23,6 +24,7 @@ app.add_typer(cache_app, name="cache")
 app.command("demo")(demo)
 app.command("evaluate")(evaluate)
 app.command("train")(train)
+app.command("curves")(curves)
 app.add_typer(shard_app, name="shard")
 app.add_typer(serve_app, name="serve")
 app.command("up")(up)
