@@ -4,7 +4,8 @@ With `upstream_url` set it forwards each request's JSON unchanged to that OpenAI
 Ollama, a hosted API: `upstream_api_key` is sent as its bearer token, `upstream_model` replaces the
 request's `model`) and relays the answer, streams included, so every field the upstream honours works.
 Without it (the embedded default) it answers with a local model (SmolLM2-135M-Instruct through
-`velo.llm`), the fields decided as in `services/openai_chat.py`.
+`velo.llm`, concurrent requests continuously batched and streamed token by token: `services/llm.py`), the
+fields decided as in `services/openai_chat.py`.
 
 | route | answer |
 |---|---|
@@ -29,8 +30,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.http import install_error_handlers, json_response, sse_response
-from services.llm import LocalChatLLM, cut_at_stop
-from services.openai_chat import WholeAnswer, chat_max_tokens, chat_turns, check_model
+from services.llm import AnswerStream, LocalChatLLM, collect, sampling_params
+from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, sampling_of
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, ModelCard, ModelList, Usage
 
 DEFAULT_MAX_TOKENS = 256
@@ -54,6 +55,8 @@ class CloudSettings(BaseSettings):
     """The local model's converted directory (default: SmolLM2 in $VELO_HOME/models)."""
     threads: int | None = Field(None, ge=1)
     """torch threads of the local model (None: torch's default)."""
+    max_batch: int = Field(8, ge=1)
+    """Most requests the local model decodes together (its continuous batcher's `max_batch`)."""
     max_tokens_limit: int = Field(1024, ge=1)
 
 
@@ -73,12 +76,14 @@ def build_app(settings: CloudSettings) -> FastAPI:
         else:
             import asyncio
 
-            app.state.llm = await asyncio.to_thread(LocalChatLLM, settings.model_dir, settings.threads)
+            app.state.llm = await asyncio.to_thread(LocalChatLLM, settings.model_dir, settings.threads, settings.max_batch)
         try:
             yield
         finally:
             if app.state.upstream is not None:
                 await app.state.upstream.aclose()
+            if app.state.llm is not None:
+                await app.state.llm.aclose()
 
     app = FastAPI(title="VELO cloud LLM", version=API_VERSION, lifespan=lifespan)
     install_error_handlers(app)
@@ -102,23 +107,35 @@ def build_app(settings: CloudSettings) -> FastAPI:
             raise APIError(400, f"max_tokens is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param="max_tokens")
         llm: LocalChatLLM = request.app.state.llm
         try:
-            made = await llm.generate(turns, max_tokens, body.stop_strings)
+            sampling = sampling_params(**sampling_of(body))
+            stream = await llm.stream(turns, max_tokens, body.stop_strings, sampling)
         except ValueError as err:  # the prompt does not fit the context window: the request's fault
             raise APIError(400, str(err), code="invalid_prompt", param="messages") from None
-        text, _ = cut_at_stop(made.text, body.stop_strings)
-        usage = Usage(prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, total_tokens=made.prompt_tokens + made.completion_tokens)
-        answer = WholeAnswer(settings.model_name, text, made.finish_reason, usage)
         if body.stream:
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
-            return sse_response(_aiter(answer.chat_events(include_usage)))
-        return json_response(answer.chat())
+            return sse_response(_chunks(stream, settings.model_name, include_usage))
+        made = await collect(stream)
+        usage = Usage(prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, total_tokens=made.prompt_tokens + made.completion_tokens)
+        return json_response(WholeAnswer(settings.model_name, made.text, made.finish_reason, usage).chat())
 
     return app
 
 
-async def _aiter(events) -> AsyncIterator[str]:
-    for event in events:
-        yield event
+async def _chunks(stream: AnswerStream, model: str, include_usage: bool) -> AsyncIterator[str]:
+    """The local model's answer as chat chunks, each piece of text sent as the model produces it."""
+    chunks = Chunks(model, chat=True)
+    yield chunks.chat_start()
+    try:
+        async for delta in stream:
+            yield chunks.chat_delta(delta)
+    finally:
+        await stream.aclose()  # a client that left stops the generation
+    made = stream.generated
+    assert made is not None
+    usage = Usage(prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens,
+                  total_tokens=made.prompt_tokens + made.completion_tokens) if include_usage else None
+    for chunk in chunks.chat_end(made.finish_reason, usage):
+        yield chunk
 
 
 async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, settings: CloudSettings) -> Response:

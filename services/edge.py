@@ -2,7 +2,7 @@
 
 | route | does |
 |---|---|
-| `POST /v1/serve` | `ServeRequest` -> `ServeResponse`: lookup, the policy's action, the answer, its route, latency, similarity (`services/edge_serving.py`) |
+| `POST /v1/serve` | `ServeRequest` -> `ServeResponse`: lookup, the policy's action, the answer, its route, latency, similarity (`services/edge_serving.py`); with `stream: true` server-sent `ServeEvent`s (start, text deltas as the LLM makes them, done) |
 | `POST /admin/cache/lookup` | `CacheLookupRequest` -> `CacheLookupResponse` (nothing recorded) |
 | `DELETE /admin/cache/entries/{id}` | `DeletedCount` (0 when the id is unknown) |
 | `DELETE /admin/cache/namespaces/{namespace}` | every entry of the namespace, however many (pages past one Milvus query window) |
@@ -29,8 +29,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.edge_serving import EdgeServer
-from services.http import install_error_handlers
-from services.llm import ChatLLM, EndpointLLM, open_llm
+from services.http import install_error_handlers, json_response, sse_response
+from services.llm import ChatLLM, EndpointLLM, collect, open_llm
 from services.metrics import Metrics
 from velo.policy import check_policy_spec
 from velo.wire import (
@@ -41,7 +41,7 @@ from velo.wire import (
     CacheLookupResponse,
     DeletedCount,
     ServeRequest,
-    ServeResponse,
+    sse_event,
 )
 
 _NAMESPACE = r"^[A-Za-z0-9_-]{1,64}$"
@@ -79,6 +79,8 @@ class EdgeSettings(BaseSettings):
     model_dir: Path | None = None
     threads: int | None = Field(None, ge=1)
     """torch threads of the local LLM (None: torch's default)."""
+    max_batch: int = Field(8, ge=1)
+    """Most requests the local LLM decodes together (its continuous batcher's `max_batch`)."""
     queue_capacity: int = Field(4, ge=1)
     """Requests the edge LLM may hold before EDGE is masked (the environment's `edge_queue_capacity`)."""
     default_max_tokens: int = Field(128, ge=1)
@@ -121,7 +123,7 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
     try:
         policy = load_policy(settings.policy, layout)
         llm: ChatLLM = open_llm(settings.llm, model=settings.llm_model, api_key=_secret(settings.llm_api_key), model_dir=settings.model_dir,
-                                timeout_s=settings.timeout_s, threads=settings.threads)
+                                timeout_s=settings.timeout_s, threads=settings.threads, max_batch=settings.max_batch)
     except Exception:
         cache.close()
         raise
@@ -159,12 +161,16 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     def edge_of(request: Request) -> EdgeServer:
         return request.app.state.edge
 
-    @app.post(f"/{API_VERSION}/serve")
-    async def serve(body: ServeRequest, request: Request) -> ServeResponse:
+    @app.post(f"/{API_VERSION}/serve", response_model=None)
+    async def serve(body: ServeRequest, request: Request) -> Response:
+        edge = edge_of(request)
         try:
-            return await edge_of(request).serve(body)
-        except ValueError as err:  # CacheInputError: a question or language code the cache refuses, nothing written
+            started = await edge.start(body)
+        except ValueError as err:  # a question or language code the cache refuses, a prompt the LLM cannot take: nothing written
             raise APIError(400, str(err), code="invalid_value", param="messages") from None
+        if body.stream:
+            return sse_response(sse_event(event) async for event in edge.events(started))
+        return json_response(await edge.finish(started, await collect(started.stream)))
 
     @app.post("/admin/cache/lookup")
     async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:

@@ -24,19 +24,20 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from services.llm import ChatLLM, Generated, UpstreamError, cut_at_stop
+from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.metrics import Metrics
 from velo.batching import OpportunisticBatcher
 from velo.cache.semantic_cache import SemanticCache
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.policy import Action, Policy
 from velo.types import HitDecision, Neighbour, Source
-from velo.wire import ServeRequest, ServeResponse
+from velo.llm.sampling import SamplingParams
+from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart
 
 log = logging.getLogger("velo.edge")
 UNKNOWN_LANG = "und"
@@ -54,6 +55,8 @@ class WriteBack:
     source: Source
     vector: np.ndarray | None
     """The question's embedding from its lookup; None when the lookup failed (the writer embeds it)."""
+    queued_at: float = field(default_factory=time.perf_counter)
+    """When the answer was queued (`time.perf_counter`), for the write-back's delay."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,21 @@ class Looked:
     neighbours: tuple[Neighbour, ...]
     decision: HitDecision | None
     error: str | None
+
+
+@dataclass
+class Started:
+    """A request whose route is chosen and whose answer has started (`EdgeServer.start`)."""
+
+    request: ServeRequest
+    question: str
+    context: tuple[str, ...]
+    looked: Looked
+    route: str
+    model: str
+    similarity: float | None
+    stream: AnswerStream
+    t0: float
 
 
 class EdgeServer:
@@ -191,7 +209,11 @@ class EdgeServer:
             mask[Action.EDGE] = 1
         return mask
 
-    async def serve(self, req: ServeRequest) -> ServeResponse:
+    async def start(self, req: ServeRequest) -> Started:
+        """Look the request up, let the policy choose, and start the answer (its text not read yet).
+
+        Raises ValueError for a request the cache or the LLM refuses (a bad language code, a conversation too
+        long for the edge LLM), before anything is answered or written."""
         t0 = time.perf_counter()
         turns = [t.model_dump() for t in req.messages]
         question, context = turns[-1]["content"], tuple(f"{t['role']}: {t['content']}" for t in turns[:-1])
@@ -206,31 +228,68 @@ class EdgeServer:
         similarity = looked.neighbours[0].similarity if looked.neighbours else None
         if action == Action.CACHE:
             best = looked.neighbours[0]
-            text, stopped = cut_at_stop(best.entry.answer, req.stop)
-            made = Generated(text, "stop", 0, 0, f"cache:{best.entry.id}")
-            route = "cache"
+            text, _ = cut_at_stop(best.entry.answer, req.stop)
+            stream: AnswerStream = TextPieces(Generated(text, "stop", 0, 0, f"cache:{best.entry.id}"))
+            route, model = "cache", f"cache:{best.entry.id}"
             self._record_hit(best)
         else:
-            made, route = await self._generate(action, turns, looked, max_tokens, req.stop)
+            sampling = sampling_params(req.temperature, req.top_p, req.seed)
+            stream, route, model = await self._generate(action, turns, looked, max_tokens, req.stop, sampling, req.stream)
+        return Started(req, question, context, looked, route, model, similarity, stream, t0)
+
+    async def finish(self, started: Started, made: Generated) -> ServeResponse:
+        """After the answer's last text: queue its write-back (an LLM's complete answer), count it, the response."""
+        req = started.request
+        if started.route != "cache":
+            if started.route == "edge":
+                elapsed = (time.perf_counter() - started.t0) * 1000.0
+                self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
             if (made.finish_reason == "stop" or self.write_back_truncated) and made.text.strip():
-                source = Source.EDGE if route == "edge" else Source.CLOUD
-                self.writes.put_nowait(WriteBack(question, made.text, req.lang or UNKNOWN_LANG, req.namespace, context, source, looked.vector))
+                source = Source.EDGE if started.route == "edge" else Source.CLOUD
+                self.writes.put_nowait(WriteBack(started.question, made.text, req.lang or UNKNOWN_LANG, req.namespace, started.context,
+                                                 source, started.looked.vector, time.perf_counter()))
                 self.metrics.pending.set(self.writes.qsize())
-        seconds = time.perf_counter() - t0
-        self.metrics.served(route, seconds)
+        seconds = time.perf_counter() - started.t0
+        self.metrics.served(started.route, seconds)
         return ServeResponse(
-            answer=made.text, route=route, similarity=similarity, latency_ms=round(seconds * 1000.0, 3), finish_reason=made.finish_reason,
-            prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, model=made.model, edge=self.edge_id,
-            cache_error=looked.error,
+            answer=made.text, route=started.route, similarity=started.similarity, latency_ms=round(seconds * 1000.0, 3),
+            finish_reason=made.finish_reason, prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, model=made.model,
+            edge=self.edge_id, cache_error=started.looked.error,
         )
 
-    async def _generate(self, action: int, turns: list[dict[str, str]], looked: Looked, max_tokens: int, stop: list[str]) -> tuple[Generated, str]:
+    async def serve(self, req: ServeRequest) -> ServeResponse:
+        """One request, answered whole."""
+        started = await self.start(req)
+        return await self.finish(started, await collect(started.stream))
+
+    async def events(self, started: Started) -> AsyncIterator[ServeEvent]:
+        """A started request as `ServeEvent`s: start, each text delta as the LLM produces it, done. An answer the
+        client abandons (the stream closed early) stops generating and is not written back."""
+        yield ServeEvent(start=ServeStart(route=started.route, similarity=started.similarity, model=started.model, edge=self.edge_id,
+                                          cache_error=started.looked.error))
+        try:
+            async for delta in started.stream:
+                yield ServeEvent(delta=delta)
+        except UpstreamError as err:
+            self.metrics.upstream_failures.labels("cloud").inc()
+            yield ServeEvent(error=APIError(502, f"the cloud failed mid-answer: {err}", "server_error", "upstream_failed").body.error)
+            return
+        finally:
+            await started.stream.aclose()
+        assert started.stream.generated is not None
+        yield ServeEvent(done=await self.finish(started, started.stream.generated))
+
+    async def _generate(self, action: int, turns: list[dict[str, str]], looked: Looked, max_tokens: int, stop: list[str],
+                        sampling: SamplingParams, streaming: bool) -> tuple[AnswerStream, str, str]:
         if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None:
             messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
             t0 = time.perf_counter()
             self._cloud_inflight += 1
             try:
-                made = await self.cloud.generate(messages, max_tokens, stop)
+                if streaming:
+                    stream: AnswerStream = await self.cloud.stream(messages, max_tokens, stop, sampling)
+                else:
+                    stream = TextPieces(await self.cloud.generate(messages, max_tokens, stop, sampling))
             except UpstreamError as err:
                 self.metrics.upstream_failures.labels("cloud").inc()
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
@@ -238,18 +297,15 @@ class EdgeServer:
                 self._link_state = 2 if err.status is None else 0
                 log.warning("cloud call failed, answering with the edge LLM: %s", err)
             else:
-                self._cloud_ms = (1 - _EMA) * self._cloud_ms + _EMA * (time.perf_counter() - t0) * 1000.0 if self._cloud_ms else (time.perf_counter() - t0) * 1000.0
+                elapsed = (time.perf_counter() - t0) * 1000.0  # streamed: the time to the stream's start
+                self._cloud_ms = (1 - _EMA) * self._cloud_ms + _EMA * elapsed if self._cloud_ms else elapsed
                 self._cloud_failures *= 1 - _EMA
                 self._rate_limited *= 1 - _EMA
                 self._link_state = 0
-                return made, "cloud" if action == Action.CLOUD else "cloud_context"
+                return stream, "cloud" if action == Action.CLOUD else "cloud_context", self.cloud.name
             finally:
                 self._cloud_inflight -= 1
-        t0 = time.perf_counter()
-        made = await self.llm.generate(turns, max_tokens, stop)
-        elapsed = (time.perf_counter() - t0) * 1000.0
-        self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
-        return made, "edge"
+        return await self.llm.stream(turns, max_tokens, stop, sampling), "edge", self.llm.name
 
     def _record_hit(self, neighbour: Neighbour) -> None:
         async def record() -> None:

@@ -16,7 +16,9 @@ Then the request goes to the edge servers (`services/gateway_routing.py`) with `
 key's cloud budget. Every answer, streamed or not, carries the header `x-velo-overhead-ms`: the
 gateway's own time (total minus the time spent waiting on edge servers or the cloud), the figure LiteLLM
 reports as `x-litellm-overhead-duration-ms`; time a request waits in the event loop before its handler runs is
-not in it. A cached answer streams in word pieces exactly as a generated one.
+not in it; for a streamed answer it covers the gateway's work until the stream started (headers go first).
+A generated answer streams token by token as the edge's LLM (or the cloud) makes it, passed on as each piece
+arrives; a cached answer streams in word pieces, in the same chunks.
 
     velo serve gateway --port 8000 --edge http://127.0.0.1:8201 --cloud-url http://127.0.0.1:8300 --keys keys.json
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
@@ -37,11 +39,11 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway_keys import KeyRing, load_keys, read_keys
-from services.gateway_routing import Router, Served
+from services.gateway_routing import EdgeStream, Router, Served
 from services.http import error_response, install_error_handlers, json_response, sse_response
 from services.llm import EndpointLLM
 from services.metrics import Metrics
-from services.openai_chat import WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt
+from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt, sampling_of
 from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ModelCard, ModelList, ServeRequest, Turn, Usage
 
@@ -119,28 +121,58 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         if chars > settings.max_prompt_chars:
             raise APIError(413, f"the prompt has {chars} characters, more than {settings.max_prompt_chars}", code="prompt_too_large", param="messages")
 
-    async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str]) -> Served:
-        req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop, cloud_allowed=keys.cloud_allowed(key))
+    async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str],
+                     body: ChatCompletionRequest | CompletionRequest) -> Served:
+        req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
+                           cloud_allowed=keys.cloud_allowed(key), stream=bool(body.stream), **sampling_of(body))
         served = await request.app.state.router.serve(req)
-        if served.answer.route in ("cloud", "cloud_context"):
+        route = served.answer.route if served.answer is not None else served.stream.start.route  # type: ignore[union-attr]
+        if route in ("cloud", "cloud_context"):
             keys.charge_cloud(key)
         return served
 
     def respond(served: Served, t0: float, body: ChatCompletionRequest | CompletionRequest, chat: bool) -> Response:
+        overhead_ms = max(0.0, (time.perf_counter() - t0) * 1000.0 - served.upstream_ms)
+        metrics.overhead.observe(overhead_ms / 1000.0)
+        if served.stream is not None:
+            start = served.stream.start
+            headers = {OVERHEAD_HEADER: f"{overhead_ms:.3f}", "x-velo-route": start.route, "x-velo-edge": start.edge}
+            include_usage = bool(body.stream_options and body.stream_options.include_usage)
+            return sse_response(relay(served.stream, t0, include_usage, chat), headers)
         got = served.answer
+        assert got is not None
         total_ms = (time.perf_counter() - t0) * 1000.0
         fields = {"route": got.route, "latency_ms": round(total_ms, 3), "similarity": None if got.similarity is None else round(got.similarity, 6)}
         usage = Usage(prompt_tokens=got.prompt_tokens, completion_tokens=got.completion_tokens, total_tokens=got.prompt_tokens + got.completion_tokens)
         whole = WholeAnswer(settings.model_name, got.answer, got.finish_reason, usage, fields)
-        overhead_ms = max(0.0, total_ms - served.upstream_ms)
         metrics.served(got.route, total_ms / 1000.0)
-        metrics.overhead.observe(overhead_ms / 1000.0)
         headers = {OVERHEAD_HEADER: f"{overhead_ms:.3f}", "x-velo-route": got.route, "x-velo-edge": got.edge}
-        if body.stream:
-            include_usage = bool(body.stream_options and body.stream_options.include_usage)
-            events = whole.chat_events(include_usage) if chat else whole.completion_events(include_usage)
-            return sse_response(_aiter(events), headers)
         return json_response(whole.chat() if chat else whole.completion(), headers)
+
+    async def relay(stream: EdgeStream, t0: float, include_usage: bool, chat: bool) -> AsyncIterator[str]:
+        """The edge's events as OpenAI chunks, each text delta sent on as it arrives; the header's overhead covers
+        the gateway's work up to the stream's start."""
+        chunks = Chunks(settings.model_name, chat)
+        if chat:
+            yield chunks.chat_start()
+        async for event in stream.events():
+            if event.delta is not None:
+                yield chunks.chat_delta(event.delta) if chat else chunks.completion_delta(event.delta)
+            elif event.done is not None:
+                got = event.done
+                total_ms = (time.perf_counter() - t0) * 1000.0
+                metrics.served(got.route, total_ms / 1000.0)
+                fields = {"route": got.route, "latency_ms": round(total_ms, 3), "similarity": None if got.similarity is None else round(got.similarity, 6)}
+                usage = Usage(prompt_tokens=got.prompt_tokens, completion_tokens=got.completion_tokens,
+                              total_tokens=got.prompt_tokens + got.completion_tokens) if include_usage else None
+                for chunk in (chunks.chat_end if chat else chunks.completion_end)(got.finish_reason, usage, fields):
+                    yield chunk
+                return
+            elif event.error is not None:
+                metrics.requests.labels("error").inc()
+                for chunk in Chunks.failed(APIError(502, event.error.message, event.error.type, event.error.code)):
+                    yield chunk
+                return
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
@@ -150,7 +182,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
         check_size(turns)
-        served = await answer(request, key, namespace, turns, chat_max_tokens(body), body.stop_strings)
+        served = await answer(request, key, namespace, turns, chat_max_tokens(body), body.stop_strings, body)
         return respond(served, t0, body, chat=True)
 
     @app.post(f"/{API_VERSION}/completions", response_model=None)
@@ -161,7 +193,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         check_model(body.model, settings.model_name)
         turns = [{"role": "user", "content": completion_prompt(body)}]
         check_size(turns)
-        served = await answer(request, key, namespace, turns, body.max_tokens or None, body.stop_strings)
+        served = await answer(request, key, namespace, turns, body.max_tokens or None, body.stop_strings, body)
         return respond(served, t0, body, chat=False)
 
     @app.get(f"/{API_VERSION}/models")
@@ -203,8 +235,3 @@ async def _health(http: httpx.AsyncClient, edge: str) -> str:
     except httpx.TransportError:
         return "down"
     return "up" if response.status_code == 200 else f"status {response.status_code}"
-
-
-async def _aiter(events: Iterator[str]) -> AsyncIterator[str]:
-    for event in events:
-        yield event

@@ -12,24 +12,72 @@ is passed on unchanged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
 
-from services.llm import EndpointLLM, UpstreamError
+from services.llm import EndpointLLM, UpstreamError, sampling_params, word_pieces
 from services.metrics import Metrics
-from velo.wire import APIError, ErrorResponse, ServeRequest, ServeResponse
+from velo.wire import APIError, ErrorDetail, ErrorResponse, ServeEvent, ServeRequest, ServeResponse, ServeStart
 
 log = logging.getLogger("velo.gateway")
 
 
+class EdgeStream:
+    """A streamed answer whose start event has arrived: `events()` gives the rest (deltas, then done or error)."""
+
+    def __init__(self, start: ServeStart, response: httpx.Response | None, lines: AsyncIterator[str] | None, whole: ServeResponse | None = None) -> None:
+        self.start, self._response, self._lines, self._whole = start, response, lines, whole
+
+    @classmethod
+    def of_whole(cls, answer: ServeResponse) -> EdgeStream:
+        """A whole answer (the cloud's, when no edge answered) as a stream of word pieces."""
+        start = ServeStart(route=answer.route, similarity=answer.similarity, model=answer.model, edge=answer.edge, cache_error=answer.cache_error)
+        return cls(start, None, None, answer)
+
+    async def events(self) -> AsyncIterator[ServeEvent]:
+        if self._whole is not None:
+            for piece in word_pieces(self._whole.answer):
+                yield ServeEvent(delta=piece)
+            yield ServeEvent(done=self._whole)
+            return
+        assert self._lines is not None
+        try:
+            while (event := await _next_event(self._lines)) is not None:
+                yield event
+                if event.done is not None or event.error is not None:
+                    return
+            yield ServeEvent(error=ErrorDetail(message=f"edge {self.start.edge} ended its stream early", type="server_error", code="upstream_failed"))
+        except httpx.TransportError as err:
+            yield ServeEvent(error=ErrorDetail(message=f"edge {self.start.edge} broke off its stream: {type(err).__name__}", type="server_error",
+                                               code="upstream_failed"))
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._response is not None:
+            await self._response.aclose()
+
+
+async def _next_event(lines: AsyncIterator[str]) -> ServeEvent | None:
+    """The next `ServeEvent` of a server-sent stream; None at its end."""
+    async for line in lines:
+        if line.startswith("data:"):
+            return ServeEvent.model_validate_json(line[5:].strip())
+    return None
+
+
 @dataclass(frozen=True)
 class Served:
-    answer: ServeResponse
+    answer: ServeResponse | None
+    """The whole answer; None for a streamed one."""
     upstream_ms: float
-    """Time spent waiting on edge servers or the cloud (everything else is the gateway's own work)."""
+    """Time spent waiting on edge servers or the cloud (everything else is the gateway's own work); for a stream, until it started."""
+    stream: EdgeStream | None = None
 
 
 class EdgeFailed(Exception):
@@ -54,36 +102,50 @@ class Router:
         up = [e for e in order if self._down_until.get(e, 0.0) <= now]
         return up or order  # all marked down: try them anyway rather than not at all
 
-    async def _call_edge(self, edge: str, req: ServeRequest) -> ServeResponse:
+    async def _call_edge(self, edge: str, req: ServeRequest) -> ServeResponse | EdgeStream:
+        """One edge's answer; for `req.stream` an `EdgeStream` once the edge's start event arrived (a failure before
+        it is retried like any other)."""
         payload = req.model_dump(mode="json")
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(self.backoff_s * 2 ** (attempt - 1))
+            response = None
             try:
-                response = await self.http.post(f"{edge}/v1/serve", json=payload)
+                response = await self.http.send(self.http.build_request("POST", f"{edge}/v1/serve", json=payload), stream=True)
+                if response.status_code < 400 and req.stream:
+                    lines = response.aiter_lines()
+                    first = await _next_event(lines)
+                    if first is not None and first.start is not None:
+                        self._down_until.pop(edge, None)
+                        return EdgeStream(first.start, response, lines)
+                    problem = f"the stream began without a start event: {first}"
+                else:
+                    content = await response.aread()
+                    if response.status_code < 400:
+                        self._down_until.pop(edge, None)
+                        return ServeResponse.model_validate_json(content)
+                    if response.status_code < 500:
+                        error = ErrorResponse.model_validate_json(content).error
+                        raise APIError(response.status_code, error.message, error.type, error.code, error.param)
+                    problem = f"status {response.status_code}: {content[:200].decode(errors='replace')}"
             except httpx.TransportError as err:
                 problem = f"{type(err).__name__}: {err}"
-            else:
-                if response.status_code < 400:
-                    self._down_until.pop(edge, None)
-                    return ServeResponse.model_validate_json(response.content)
-                if response.status_code < 500:
-                    error = ErrorResponse.model_validate_json(response.content).error
-                    raise APIError(response.status_code, error.message, error.type, error.code, error.param)
-                problem = f"status {response.status_code}: {response.text[:200]}"
+            if response is not None:
+                await response.aclose()
             self.metrics.upstream_failures.labels("edge").inc()
             log.warning("edge %s failed (attempt %d of %d): %s", edge, attempt + 1, self.retries + 1, problem)
         self._down_until[edge] = time.monotonic() + self.down_for_s
         raise EdgeFailed(f"{edge}: {problem}")
 
     async def serve(self, req: ServeRequest) -> Served:
+        """The answer (`Served.answer`), or for `req.stream` its stream (`Served.stream`, started)."""
         t0 = time.perf_counter()
         order = self._up(self.edges)
         failures: list[str] = []
+        answer: ServeResponse | EdgeStream | None = None
         if self.mode == "all":
             answer = await self._fastest(order, req, failures)
         else:
-            answer = None
             for edge in order:
                 try:
                     answer = await self._call_edge(edge, req)
@@ -92,20 +154,32 @@ class Router:
                     failures.append(str(err))
         if answer is None:
             answer = await self._cloud_fallback(req, failures)
-        return Served(answer, (time.perf_counter() - t0) * 1000.0)
+            if req.stream:
+                answer = EdgeStream.of_whole(answer)
+        upstream_ms = (time.perf_counter() - t0) * 1000.0
+        if isinstance(answer, EdgeStream):
+            return Served(None, upstream_ms, answer)
+        return Served(answer, upstream_ms)
 
-    async def _fastest(self, order: list[str], req: ServeRequest, failures: list[str]) -> ServeResponse | None:
+    async def _fastest(self, order: list[str], req: ServeRequest, failures: list[str]) -> ServeResponse | EdgeStream | None:
         tasks = [asyncio.create_task(self._call_edge(edge, req)) for edge in order]
+        winner = None
         try:
             for next_done in asyncio.as_completed(tasks):
                 try:
-                    return await next_done
+                    winner = await next_done
+                    return winner
                 except EdgeFailed as err:
                     failures.append(str(err))
             return None
         finally:
             for task in tasks:
                 task.cancel()
+            for task in tasks:  # a slower edge's stream that started meanwhile is closed (that edge stops generating)
+                with contextlib.suppress(BaseException):
+                    late = await task
+                    if isinstance(late, EdgeStream) and late is not winner:
+                        await late.aclose()
 
     async def _cloud_fallback(self, req: ServeRequest, failures: list[str]) -> ServeResponse:
         why = "; ".join(failures) or "no edge server configured"
@@ -113,7 +187,8 @@ class Router:
             raise APIError(503, f"no edge server answered ({why}) and the cloud may not be used for this request", "server_error", "no_upstream")
         t0 = time.perf_counter()
         try:
-            made = await self.cloud.generate([t.model_dump() for t in req.messages], req.max_tokens or 128, req.stop)
+            made = await self.cloud.generate([t.model_dump() for t in req.messages], req.max_tokens or 128, req.stop,
+                                             sampling_params(req.temperature, req.top_p, req.seed))
         except UpstreamError as err:
             self.metrics.upstream_failures.labels("cloud").inc()
             raise APIError(503, f"no edge server answered ({why}) and the cloud failed: {err}", "server_error", "no_upstream") from None

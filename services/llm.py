@@ -1,23 +1,37 @@
 """The LLMs a service calls: a local model in the process, or any OpenAI-compatible endpoint over HTTP.
 
-Both answer `await llm.generate(messages, max_tokens, stop)` with a `Generated`. The local model
-(`LocalChatLLM`: SmolLM2-135M-Instruct through `velo.llm`, greedy) runs in a worker thread, one request at a
-time (a second waits on the lock: its wait is the edge queue the scheduling agent observes). The endpoint
-(`EndpointLLM`: vLLM, Ollama, a hosted API, VELO's cloud service) gets a `/v1/chat/completions` call;
-its failures raise `UpstreamError` with the upstream's status, so a caller can fall back.
+Both answer `await llm.generate(messages, max_tokens, stop, sampling)` with a `Generated`, and
+`llm.stream(...)` with an `AnswerStream`: the answer's text in deltas as the model produces them, then its
+`Generated`. The local model (`LocalChatLLM`: SmolLM2-135M-Instruct through `velo.llm`) serves concurrent
+requests in one continuously re-formed batch (`velo.llm.continuous.ContinuousBatcher`: requests join and
+leave the running batch at every decode step); its text is detokenized token by token (`velo.llm.decoding`),
+stop strings end a request at once. The endpoint (`EndpointLLM`: vLLM, Ollama, a hosted API, VELO's cloud
+service) gets a `/v1/chat/completions` call (`stream: true` for `stream`); its failures raise `UpstreamError`
+with the upstream's status, so a caller can fall back.
+
+Sampling (`sampling_params`): VELO answers greedily unless the request asks otherwise: `temperature` absent or
+0 is greedy (unlike OpenAI's default of 1, so a question asked twice gets the answer its cache holds);
+`temperature` > 0 samples, restricted to the `top_p` nucleus; `top_p` < 1 without a temperature samples at
+OpenAI's default temperature 1; `seed` seeds the request's own generator (`velo.llm.sampling.Sampler`), so the
+same request with the same seed gets the same answer. An endpoint is sent the same three fields, the
+temperature always explicitly (0 for greedy), so an upstream whose default is 1 still answers greedily.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import httpx
 
-from velo.wire import ChatCompletion, ErrorResponse, FinishReason
+from velo.llm.sampling import SamplingParams
+from velo.wire import ChatCompletion, ChatCompletionChunk, ErrorResponse, FinishReason
+
+GREEDY = SamplingParams()
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,70 @@ class UpstreamError(RuntimeError):
         self.status = status
 
 
+def sampling_params(temperature: float | None, top_p: float | None, seed: int | None) -> SamplingParams:
+    """The request's sampling fields as `SamplingParams` (the rules in this module's docstring).
+
+    Raises ValueError for values out of OpenAI's ranges (temperature [0, 2], top_p [0, 1])."""
+    if temperature is None:
+        temperature = 1.0 if top_p is not None and top_p < 1.0 else 0.0
+    return SamplingParams(temperature=temperature, top_p=1.0 if top_p is None else top_p, seed=seed)
+
+
+def sampling_fields(params: SamplingParams) -> dict[str, float | int]:
+    """The OpenAI request fields that ask an endpoint for `params` (temperature always, 0 for greedy)."""
+    fields: dict[str, float | int] = {"temperature": params.temperature}
+    if params.top_p < 1.0:
+        fields["top_p"] = params.top_p
+    if params.seed is not None:
+        fields["seed"] = params.seed
+    return fields
+
+
+class AnswerStream(Protocol):
+    """An answer being produced: `async for delta in stream` gives its text in pieces; once they are all read,
+    `generated` holds the whole answer and its counts. `aclose()` abandons it (the generation stops)."""
+
+    generated: Generated | None
+
+    def __aiter__(self) -> AsyncIterator[str]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class TextPieces:
+    """A whole answer (a cached one, or one an LLM gave at once) as a stream of word pieces."""
+
+    def __init__(self, generated: Generated) -> None:
+        self._whole = generated
+        self.generated: Generated | None = None
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        for piece in word_pieces(self._whole.text):
+            yield piece
+        self.generated = self._whole
+
+    async def aclose(self) -> None:
+        return None
+
+
+def word_pieces(text: str) -> list[str]:
+    """`text` cut after each run of whitespace: the pieces join to `text`."""
+    import re
+
+    return re.findall(r"\S+\s*|\s+", text)
+
+
+async def collect(stream: AnswerStream) -> Generated:
+    """Read a stream to its end; its `Generated`."""
+    try:
+        async for _ in stream:
+            pass
+    finally:
+        await stream.aclose()
+    assert stream.generated is not None
+    return stream.generated
+
+
 class ChatLLM(Protocol):
     name: str
 
@@ -44,7 +122,10 @@ class ChatLLM(Protocol):
     def waiting(self) -> int:
         """Requests queued or running on this LLM now."""
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Generated: ...
+    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated: ...
+
+    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
+        """Start an answer; raises what `generate` raises for a request that cannot start (before any text)."""
 
     async def aclose(self) -> None: ...
 
@@ -55,39 +136,114 @@ def cut_at_stop(text: str, stop: list[str]) -> tuple[str, bool]:
     return (text[: min(cuts)], True) if cuts else (text, False)
 
 
-class LocalChatLLM:
-    """A `velo.llm.LocalLLM` served one request at a time from a worker thread."""
+_END = object()
 
-    def __init__(self, model_dir: Path | None = None, threads: int | None = None) -> None:
+
+class _Trim:
+    """Deltas without the answer's leading and trailing whitespace (as `velo.llm.LocalLLM.generate`'s text):
+    whitespace is held back until text follows it."""
+
+    def __init__(self) -> None:
+        self.started, self.pending = False, ""
+
+    def push(self, text: str) -> str:
+        text = self.pending + text
+        if not self.started:
+            text = text.lstrip()
+        core = text.rstrip()
+        self.pending = text[len(core):]
+        if core:
+            self.started = True
+        return core
+
+
+class _LocalStream:
+    """One request on the continuous batcher; deltas are made on the batcher's thread and handed to the loop."""
+
+    def __init__(self, owner: LocalChatLLM, prompt_ids: list[int], max_tokens: int, stop: list[str], sampling: SamplingParams) -> None:
+        from velo.llm.decoding import TextDecoder
+        from velo.llm.sampling import Sampler
+
+        self.generated: Generated | None = None
+        self._owner, self._prompt = owner, prompt_ids
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue = asyncio.Queue()
+        self._decoder = TextDecoder.for_tokenizer(owner.llm.tokenizer, prompt_ids, stop, owner.llm.stop_ids)
+        self._trim = _Trim()
+        self._parts: list[str] = []
+        sampler = Sampler(sampling) if sampling.needs_logits else None
+        self._handle = owner.batcher.submit(prompt_ids, max_tokens, self._on_token, sampler)  # ValueError: the request's fault
+        owner._inflight += 1
+        self._counted = True
+        self._handle.future.add_done_callback(self._on_done)
+
+    def _release(self) -> None:
+        if self._counted:
+            self._counted = False
+            self._owner._inflight -= 1
+
+    def _put(self, item: object) -> None:
+        self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+
+    def _on_token(self, token: int) -> bool:  # the batcher's thread
+        text = self._trim.push(self._decoder.push(token))
+        if text:
+            self._put(text)
+        return self._decoder.finish_reason is not None
+
+    def _on_done(self, future) -> None:  # the batcher's thread (or the closer's)
+        if not future.cancelled() and future.exception() is None:
+            text = self._trim.push(self._decoder.finish())
+            if text:
+                self._put(text)
+        self._put(_END)
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        while (item := await self._queue.get()) is not _END:
+            self._parts.append(item)
+            yield item
+        self._release()
+        result = await asyncio.wrap_future(self._handle.future)  # raises the model's failure, if any
+        reason: FinishReason = self._decoder.finish_reason or "length"
+        self.generated = Generated("".join(self._parts), reason, result.prompt_tokens, result.output_tokens, self._owner.name)
+
+    async def aclose(self) -> None:
+        if not self._handle.future.done():
+            self._handle.cancel()
+        self._release()
+
+
+class LocalChatLLM:
+    """A `velo.llm.LocalLLM` serving concurrent requests through one `ContinuousBatcher`.
+
+    `max_batch`: most requests decoded together (the batcher's `max_batch`)."""
+
+    def __init__(self, model_dir: Path | None = None, threads: int | None = None, max_batch: int = 8) -> None:
         import torch
 
+        from velo.llm.continuous import ContinuousBatcher
         from velo.llm.local import load_local_llm
 
         if threads is not None:
             torch.set_num_threads(threads)
         self.llm = load_local_llm(cache_dir=model_dir)
         self.name = self.llm.name
-        self._lock = asyncio.Lock()
-        self._waiting = 0
-        self.busy_until = 0.0
+        self.batcher = ContinuousBatcher(self.llm, max_batch=max_batch)
+        self._inflight = 0
 
     @property
     def waiting(self) -> int:
-        return self._waiting
+        return self._inflight
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Generated:
-        self._waiting += 1
-        try:
-            async with self._lock:
-                result = await asyncio.to_thread(self.llm.generate, messages, max_tokens)
-        finally:
-            self._waiting -= 1
-        text, stopped = cut_at_stop(result.text, stop)
-        reason: FinishReason = "stop" if stopped or result.output_tokens < max_tokens else "length"
-        return Generated(text, reason, result.prompt_tokens, result.output_tokens, self.name)
+    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
+        """Raises ValueError for a conversation the model cannot take (too long for its context window)."""
+        return _LocalStream(self, self.llm.prompt_ids(messages), max_tokens, stop, sampling)
+
+    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated:
+        return await collect(await self.stream(messages, max_tokens, stop, sampling))
 
     async def aclose(self) -> None:
-        return None
+        await asyncio.to_thread(self.batcher.close)
 
 
 class EndpointLLM:
@@ -103,39 +259,98 @@ class EndpointLLM:
     def waiting(self) -> int:
         return self._waiting
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Generated:
-        body: dict = {"model": self.name, "messages": messages, "max_tokens": max_tokens}
+    def _body(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams) -> dict:
+        body: dict = {"model": self.name, "messages": messages, "max_tokens": max_tokens, **sampling_fields(sampling)}
         if stop:
             body["stop"] = stop
+        return body
+
+    async def _failed(self, response: httpx.Response) -> UpstreamError:
+        content = await response.aread()
+        try:
+            message = ErrorResponse.model_validate_json(content).error.message
+        except ValueError:
+            message = content.decode(errors="replace")[:300]
+        return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code)
+
+    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated:
         self._waiting += 1
         try:
-            response = await self._http.post("/v1/chat/completions", json=body)
+            response = await self._http.post("/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling))
         except httpx.TransportError as err:
             raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}") from None
         finally:
             self._waiting -= 1
         if response.status_code >= 400:
-            try:
-                message = ErrorResponse.model_validate_json(response.content).error.message
-            except ValueError:
-                message = response.text[:300]
-            raise UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code)
+            raise await self._failed(response)
         answer = ChatCompletion.model_validate_json(response.content)
         choice = answer.choices[0]
         return Generated(choice.message.content, choice.finish_reason, answer.usage.prompt_tokens, answer.usage.completion_tokens, answer.model)
+
+    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
+        """Opens the upstream's stream (`stream_options.include_usage` for the counts); raises UpstreamError when it
+        cannot be opened, before any text (a failure later ends the stream with UpstreamError)."""
+        body = {**self._body(messages, max_tokens, stop, sampling), "stream": True, "stream_options": {"include_usage": True}}
+        try:
+            response = await self._http.send(self._http.build_request("POST", "/v1/chat/completions", json=body), stream=True)
+        except httpx.TransportError as err:
+            raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}") from None
+        if response.status_code >= 400:
+            error = await self._failed(response)
+            await response.aclose()
+            raise error
+        return _EndpointStream(self, response)
 
     async def aclose(self) -> None:
         await self._http.aclose()
 
 
-def open_llm(spec: str, *, model: str, api_key: str | None, model_dir: Path | None, timeout_s: float, threads: int | None = None) -> ChatLLM:
+class _EndpointStream:
+    """An upstream's server-sent chat chunks as text deltas."""
+
+    def __init__(self, owner: EndpointLLM, response: httpx.Response) -> None:
+        self._owner, self._response = owner, response
+        self.generated: Generated | None = None
+        owner._waiting += 1
+        self._open = True
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        parts, finish, usage, model = [], None, None, self._owner.name
+        try:
+            async for line in self._response.aiter_lines():
+                if not line.startswith("data:") or (data := line[5:].strip()) == "[DONE]":
+                    continue
+                payload = json.loads(data)
+                if "error" in payload:
+                    raise UpstreamError(f"{self._owner.base_url} failed mid-stream: {payload['error'].get('message')}")
+                chunk = ChatCompletionChunk.model_validate(payload)
+                model, usage = chunk.model, chunk.usage or usage
+                for choice in chunk.choices[:1]:
+                    finish = choice.finish_reason or finish
+                    if choice.delta.content:
+                        parts.append(choice.delta.content)
+                        yield choice.delta.content
+        except httpx.TransportError as err:
+            raise UpstreamError(f"{self._owner.base_url} broke off its stream: {type(err).__name__}: {err}") from None
+        finally:
+            await self.aclose()
+        if finish is None:
+            raise UpstreamError(f"{self._owner.base_url} ended its stream without a finish_reason")
+        prompt, completion = (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
+        self.generated = Generated("".join(parts), finish, prompt, completion, model)
+
+    async def aclose(self) -> None:
+        if self._open:
+            self._open = False
+            self._owner._waiting -= 1
+            await self._response.aclose()
+
+
+def open_llm(spec: str, *, model: str, api_key: str | None, model_dir: Path | None, timeout_s: float, threads: int | None = None,
+             max_batch: int = 8) -> ChatLLM:
     """`local`: SmolLM2 in this process; an `http(s)://` URL: that OpenAI-compatible endpoint serving `model`."""
     if spec == "local":
-        return LocalChatLLM(model_dir, threads)
+        return LocalChatLLM(model_dir, threads, max_batch)
     if spec.startswith(("http://", "https://")):
         return EndpointLLM(spec, model, api_key, timeout_s)
     raise ValueError(f"llm must be 'local' or an http(s):// URL of an OpenAI-compatible server, got {spec!r}")
-
-
-def monotonic_ms() -> float:
-    return time.perf_counter() * 1000.0

@@ -1,7 +1,6 @@
-"""OpenAI requests in, whole answers out: what the gateway and the cloud service's local model share.
+"""OpenAI requests in, answers out (whole or streamed): what the gateway and the cloud service's local model share.
 
-Both answer from a whole text (a cached answer, or an LLM's), so a request's fields are honoured or refused
-here once. What each field does:
+A request's fields are honoured or refused here once. What each field does:
 
 | field | decision |
 |---|---|
@@ -10,16 +9,16 @@ here once. What each field does:
 | `prompt` (completions) | one text; a batch or token ids -> 400 (the cache keys on text) |
 | `max_tokens`, `max_completion_tokens` | honoured for generated answers; a cached answer is served whole |
 | `stop` | honoured for every answer, cached ones too: the text ends before the first stop string |
-| `stream`, `stream_options.include_usage` | honoured: a cached answer streams in word pieces like a generated one |
+| `stream`, `stream_options.include_usage` | honoured: a generated answer streams token by token as the LLM makes it, a cached answer in word pieces, in the same chunks |
+| `temperature`, `top_p`, `seed` | honoured for generated answers (`services/llm.py`: absent temperature = greedy, VELO's default; `seed` reproduces a sampled answer); a cached answer is served as it is, whatever they say |
 | `n`, `best_of` | 1 or null only, else 400 (one answer per request) |
-| `temperature`, `top_p`, `seed`, `user`, `metadata`, `store` | accepted; answers are deterministic (greedy LLMs, cached answers), so sampling fields change nothing |
+| `user`, `metadata`, `store` | accepted; they change no answer |
 | `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field |
 | any other field | 400 `unknown_parameter` (`velo.wire`'s strict models) |
 """
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -45,7 +44,6 @@ from velo.wire import (
 
 _REFUSED_CHAT = ("presence_penalty", "frequency_penalty", "logit_bias", "top_logprobs", "tools", "tool_choice", "functions", "function_call", "parallel_tool_calls")
 _REFUSED_COMPLETION = ("presence_penalty", "frequency_penalty", "logit_bias", "logprobs", "suffix")
-_PIECE = re.compile(r"\S+\s*|\s+")
 
 
 def check_model(model: str, served: str) -> None:
@@ -77,6 +75,11 @@ def chat_turns(body: ChatCompletionRequest) -> list[dict[str, str]]:
     return turns
 
 
+def sampling_of(body: ChatCompletionRequest | CompletionRequest) -> dict[str, float | int | None]:
+    """The request's honoured sampling fields (`temperature`, `top_p`, `seed`) as given, None when absent."""
+    return {"temperature": body.temperature, "top_p": body.top_p, "seed": body.seed}
+
+
 def chat_max_tokens(body: ChatCompletionRequest) -> int | None:
     if body.max_tokens is not None and body.max_completion_tokens not in (None, body.max_tokens):
         raise APIError(400, f"max_tokens ({body.max_tokens}) and max_completion_tokens ({body.max_completion_tokens}) differ; send one", code="invalid_value", param="max_tokens")
@@ -97,6 +100,51 @@ def completion_prompt(body: CompletionRequest) -> str:
     return body.prompt
 
 
+class Chunks:
+    """One answer's server-sent events, piece by piece: `chat_start`, `chat_delta` per piece of text, `chat_end`
+    (the finishing chunk with VELO's fields, the usage chunk if asked, `[DONE]`); `completion_*` likewise."""
+
+    def __init__(self, model: str, chat: bool) -> None:
+        self.model, self.created = model, int(time.time())
+        self.id = f"{'chatcmpl' if chat else 'cmpl'}-{uuid.uuid4().hex}"
+
+    def _chat(self, delta: ChatDelta, finish: FinishReason | None = None, **extra: object) -> str:
+        choice = ChatChunkChoice(index=0, delta=delta, finish_reason=finish)
+        return sse_event(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[choice], **extra))  # type: ignore[arg-type]
+
+    def chat_start(self) -> str:
+        return self._chat(ChatDelta(role="assistant", content=""))
+
+    def chat_delta(self, text: str) -> str:
+        return self._chat(ChatDelta(content=text))
+
+    def chat_end(self, finish_reason: FinishReason, usage: Usage | None, velo_fields: dict | None = None) -> Iterator[str]:
+        """`usage` None: no usage chunk (the client did not ask for one)."""
+        yield self._chat(ChatDelta(), finish_reason, **(velo_fields or {}))
+        if usage is not None:
+            yield sse_event(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[], usage=usage))
+        yield SSE_DONE
+
+    def _completion(self, text: str, finish: FinishReason | None = None, **extra: object) -> str:
+        choice = CompletionChoice(index=0, text=text, finish_reason=finish)
+        return sse_event(Completion(id=self.id, created=self.created, model=self.model, choices=[choice], **extra))  # type: ignore[arg-type]
+
+    def completion_delta(self, text: str) -> str:
+        return self._completion(text)
+
+    def completion_end(self, finish_reason: FinishReason, usage: Usage | None, velo_fields: dict | None = None) -> Iterator[str]:
+        yield self._completion("", finish_reason, **(velo_fields or {}))
+        if usage is not None:
+            yield sse_event(Completion(id=self.id, created=self.created, model=self.model, choices=[], usage=usage))
+        yield SSE_DONE
+
+    @staticmethod
+    def failed(error: APIError) -> Iterator[str]:
+        """A stream that fails after its status line was sent can only say so in the stream: the error shape, [DONE]."""
+        yield sse_event(error.body)
+        yield SSE_DONE
+
+
 class WholeAnswer:
     """One whole answer shaped as the route's response, or as server-sent events in word pieces."""
 
@@ -112,33 +160,3 @@ class WholeAnswer:
     def completion(self) -> Completion:
         choice = CompletionChoice(index=0, text=self.text, finish_reason=self.finish_reason)
         return Completion(id=f"cmpl-{uuid.uuid4().hex}", created=self.created, model=self.model, choices=[choice], usage=self.usage, **self.velo_fields)
-
-    def chat_events(self, include_usage: bool) -> Iterator[str]:
-        """A role chunk, one chunk per word piece, a finishing chunk with VELO's fields, usage if asked, [DONE]."""
-        cid = f"chatcmpl-{uuid.uuid4().hex}"
-
-        def chunk(delta: ChatDelta, finish: FinishReason | None = None, **extra: object) -> str:
-            choice = ChatChunkChoice(index=0, delta=delta, finish_reason=finish)
-            return sse_event(ChatCompletionChunk(id=cid, created=self.created, model=self.model, choices=[choice], **extra))  # type: ignore[arg-type]
-
-        yield chunk(ChatDelta(role="assistant", content=""))
-        for piece in _PIECE.findall(self.text):
-            yield chunk(ChatDelta(content=piece))
-        yield chunk(ChatDelta(), self.finish_reason, **self.velo_fields)
-        if include_usage:
-            yield sse_event(ChatCompletionChunk(id=cid, created=self.created, model=self.model, choices=[], usage=self.usage))
-        yield SSE_DONE
-
-    def completion_events(self, include_usage: bool) -> Iterator[str]:
-        cid = f"cmpl-{uuid.uuid4().hex}"
-
-        def chunk(text: str, finish: FinishReason | None = None, **extra: object) -> str:
-            choice = CompletionChoice(index=0, text=text, finish_reason=finish)
-            return sse_event(Completion(id=cid, created=self.created, model=self.model, choices=[choice], **extra))  # type: ignore[arg-type]
-
-        for piece in _PIECE.findall(self.text):
-            yield chunk(piece)
-        yield chunk("", self.finish_reason, **self.velo_fields)
-        if include_usage:
-            yield sse_event(Completion(id=cid, created=self.created, model=self.model, choices=[], usage=self.usage))
-        yield SSE_DONE

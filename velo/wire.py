@@ -24,7 +24,7 @@ cached question, None when the cache had no candidate) on `Completion`, `ChatCom
 last chunk; `velo` carries the EdgeShard server's timings. Each is left out when None.
 
 VELO's own routes (the edge server's `/v1/serve`, the admin routes) take and return the models at the end
-of this module: `ServeRequest` / `ServeResponse`, `CacheLookupRequest` / `CacheLookupResponse`,
+of this module: `ServeRequest` / `ServeResponse` (or, streamed, `ServeEvent`s), `CacheLookupRequest` / `CacheLookupResponse`,
 `CacheEntryOut`, `DeletedCount`.
 """
 
@@ -368,6 +368,12 @@ class ServeRequest(_Strict):
     stop: list[str] = []
     cloud_allowed: bool = True
     """False when the caller's cloud budget is spent: the edge answers from its cache or its own LLM."""
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    top_p: Annotated[float, Field(ge=0, le=1)] | None = None
+    seed: int | None = None
+    """Sampling of a generated answer (`services/llm.py` says how); a cached answer is served as it is."""
+    stream: bool = False
+    """True: answer with server-sent `ServeEvent`s (start, text deltas as they are generated, done)."""
 
 
 class ServeResponse(BaseModel):
@@ -385,6 +391,27 @@ class ServeResponse(BaseModel):
     """The edge server's id."""
     cache_error: str | None = None
     """Why the cache could not be used for this request (Milvus down), else None."""
+
+
+class ServeStart(BaseModel):
+    """How a streamed answer is being served, sent before its first text."""
+
+    route: Route
+    similarity: float | None
+    model: str
+    edge: str
+    cache_error: str | None = None
+
+
+class ServeEvent(BaseModel):
+    """One server-sent event of a streamed `/v1/serve`: exactly one field is set. `start` first, then `delta`s
+    (pieces of the answer's text, in order), then `done` (the whole `ServeResponse`); `error` ends a stream
+    that failed after it started."""
+
+    start: ServeStart | None = Field(None, exclude_if=_none)
+    delta: str | None = Field(None, exclude_if=_none)
+    done: ServeResponse | None = Field(None, exclude_if=_none)
+    error: ErrorDetail | None = Field(None, exclude_if=_none)
 
 
 class CacheLookupRequest(_Strict):

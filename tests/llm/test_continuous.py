@@ -84,3 +84,23 @@ def test_bad_requests_are_refused_at_submit(llm, prompts) -> None:
         assert batcher.stats().waiting == 0
     with pytest.raises(ValueError, match="max_batch must be an integer >= 1"):
         ContinuousBatcher(llm, max_batch=0)
+
+
+def test_sampled_rows_share_a_batch_with_greedy_ones_and_a_seed_reproduces_them(llm, prompts, alone) -> None:
+    from velo.llm.sampling import Sampler, SamplingParams
+
+    params = SamplingParams(temperature=1.3, top_p=0.95, seed=5)
+    with ContinuousBatcher(llm, max_batch=4) as batcher:
+        sampled = batcher.submit(prompts[2], TOKENS, sampler=Sampler(params))
+        greedy = [batcher.submit(p, TOKENS) for p in prompts[:2]]
+        first = sampled.future.result(120)
+        again = batcher.submit(prompts[2], TOKENS, sampler=Sampler(params)).future.result(120)
+        assert [g.future.result(120).text for g in greedy] == [a.text for a in alone[:2]]
+    assert first.text == again.text and first.text != alone[2].text
+
+
+def test_a_consumer_that_has_enough_finishes_its_request_with_the_answer_so_far(llm, prompts) -> None:
+    with ContinuousBatcher(llm) as batcher:
+        handle = batcher.submit(prompts[2], 30, on_token=lambda token: True)
+        answer = handle.future.result(120)
+    assert answer.output_tokens == 1 == len(handle.produced)

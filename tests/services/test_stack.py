@@ -25,7 +25,7 @@ from tests.services.servers import Running, closed_port, running
 
 KEY, LIMITED, FALLBACK, REFUSE = "test-key-0001", "limited-key-01", "budget-fallback", "budget-refuse-1"
 KEYS = {
-    KEY: {"name": "tests", "namespaces": ["default", "team-a", "load"]},
+    KEY: {"name": "tests", "namespaces": ["default", "team-a", "load", "seed-a", "seed-b", "seed-c"]},
     LIMITED: {"requests_per_minute": 6, "burst": 2},
     FALLBACK: {"namespaces": ["budget"], "cloud_budget": 0, "over_budget": "fallback"},
     REFUSE: {"namespaces": ["budget"], "cloud_budget": 0, "over_budget": "refuse"},
@@ -152,6 +152,7 @@ def test_bad_requests_get_the_one_error_shape_with_the_right_status(gateway: Run
         (_post(url, content=b'{"model": "velo", "messages": [', headers={**auth, "content-type": "application/json"}), 400, None, None),
         (_post(url, json={"model": "velo", "messages": "Hi"}, headers=auth), 400, "invalid_value", "messages"),
         (_post(url, json={**body, "temprature": 0}, headers=auth), 400, "unknown_parameter", "temprature"),
+        (_post(url, json={**body, "temperature": 2.5}, headers=auth), 400, "invalid_value", "temperature"),
         (_post(url, json={**body, "tools": [{"type": "function"}]}, headers=auth), 400, "unsupported_parameter", "tools"),
         (_post(url, json={**body, "model": "gpt-4o"}, headers=auth), 404, "model_not_found", "model"),
         (_post(url, json={**body, "messages": [{"role": "user", "content": "x" * 40_000}]}, headers=auth), 413, "prompt_too_large", "messages"),
@@ -248,31 +249,111 @@ def test_flushing_a_namespace_larger_than_one_milvus_query_window(edge: Running,
     assert _get(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json()["entries"] == 0
 
 
-def test_concurrent_load_has_no_errors_and_loses_no_write_back(gateway: Running, edge: Running) -> None:
-    questions = [f"In one word, what colour is fruit number {i}?" for i in range(16)]
-
-    def one(question: str) -> str:
-        with velo.Client(base_url=gateway.url, api_key=KEY, namespace="load") as client:
-            return client.chat(question, max_tokens=2).route or ""
-
-    with ThreadPoolExecutor(16) as pool:
-        routes = list(pool.map(one, questions * 4))
-    assert len(routes) == 64 and set(routes) <= {"cache", "cloud", "cloud_context", "edge"}
+def test_a_generated_answer_streams_token_by_token_and_is_written_back_whole(oai: OpenAI, edge: Running, cloud: Running) -> None:
+    """Its first text reaches the official client while the cloud's LLM is still generating the rest."""
+    question, tokens = "Write a long story about a dragon who learns to bake bread.", 24
+    batcher = cloud.app.state.llm.batcher
+    done_before = batcher.stats().completed
+    stream = oai.chat.completions.with_raw_response.create(model="velo", messages=[{"role": "user", "content": question}],
+                                                          max_tokens=tokens, stream=True, stream_options={"include_usage": True})
+    assert stream.headers["x-velo-route"] == "cloud" and float(stream.headers["x-velo-overhead-ms"]) >= 0.0
+    chunks, still_generating = [], None
+    for chunk in stream.parse():
+        chunks.append(chunk)
+        if still_generating is None and chunk.choices and chunk.choices[0].delta.content:
+            still_generating = batcher.stats().completed == done_before
+    assert still_generating, "the first text arrived only after the whole answer was generated"
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    pieces = sum(1 for c in chunks if c.choices and c.choices[0].delta.content)
+    usage = chunks[-1].usage
+    assert usage is not None and usage.completion_tokens == tokens and pieces >= tokens // 2  # about a piece per token
+    assert next(c for c in chunks if c.choices and c.choices[0].finish_reason).route == "cloud"
     sync(edge)
-    answered_by_llm = {q for q, r in zip(questions * 4, routes) if r != "cache"}
-    assert answered_by_llm == set(questions)  # each question's first request went to an LLM
-    count = _get(f"{edge.url}/admin/cache/namespaces/load").json()["entries"]
-    assert count == len(questions)
+    again = oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=tokens)
+    assert again.route == "cache" and again.choices[0].message.content == text
+
+
+def test_sampling_fields_are_honoured_and_a_seed_reproduces_the_answer(gateway: Running, edge: Running) -> None:
+    """Namespaces keep the cache out of it: each request is a miss answered by the cloud's LLM."""
+    question = "Invent a name for a new colour."
+    openai_client = {ns: OpenAI(base_url=f"{gateway.url}/v1", api_key=KEY, max_retries=0, timeout=120, default_headers={"x-velo-namespace": ns})
+                     for ns in ("seed-a", "seed-b", "seed-c")}
+
+    def sampled(ns: str, **fields: object):
+        return openai_client[ns].chat.completions.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=8, **fields)
+
+    first, same = sampled("seed-a", temperature=1.5, seed=11), sampled("seed-b", temperature=1.5, seed=11)
+    other = sampled("seed-c", temperature=1.5, top_p=0.95, seed=12)
+    assert {first.route, same.route, other.route} == {"cloud"}
+    assert first.choices[0].message.content == same.choices[0].message.content
+    assert other.choices[0].message.content != first.choices[0].message.content
+    with velo.Client(base_url=gateway.url, api_key=KEY) as client:
+        greedy = client.chat(question, max_tokens=8)
+    assert greedy.route == "cloud" and greedy.text != first.choices[0].message.content
+    sync(edge)
+    cached = sampled("seed-a", temperature=0.0, seed=99)  # a cached answer is served as it is, whatever the sampling fields
+    assert cached.route == "cache" and cached.choices[0].message.content == first.choices[0].message.content
+
+
+def test_concurrent_load_has_no_errors_and_loses_no_write_back(gateway: Running, edge: Running, cloud: Running) -> None:
+    """200 requests from 16 clients; the cloud's LLM batches the misses, each answer what it would be alone."""
+    questions = [f"In one word, what colour is fruit number {i}?" for i in range(25)]
+    schedule = questions + [questions[i] for i in np.random.default_rng(0).integers(0, len(questions), 175)]
+
+    def one(question: str) -> tuple[str, str]:
+        with velo.Client(base_url=gateway.url, api_key=KEY, namespace="load") as client:
+            answer = client.chat(question, max_tokens=2)
+            return answer.route or "", answer.text
+
+    steps_before = cloud.app.state.llm.batcher.stats()
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(one, schedule))
+    steps = cloud.app.state.llm.batcher.stats()
+    assert len(results) == 200 and {r for r, _ in results} <= {"cache", "cloud", "cloud_context", "edge"}
+    sync(edge)
+    by_llm: dict[str, set[str]] = {}
+    for q, (route, text) in zip(schedule, results):
+        if route != "cache":
+            by_llm.setdefault(q, set()).add(text)
+    assert set(by_llm) == set(questions)  # each question's first request went to an LLM
+    assert _get(f"{edge.url}/admin/cache/namespaces/load").json()["entries"] == len(questions)
+    assert (steps.rows_decoded - steps_before.rows_decoded) > (steps.steps - steps_before.steps)  # misses shared decode steps
     for q in questions:
-        assert _post(f"{edge.url}/admin/cache/lookup", json={"question": q, "namespace": "load"}, timeout=60).json()["entry"]["question"] == q
+        entry = _post(f"{edge.url}/admin/cache/lookup", json={"question": q, "namespace": "load"}, timeout=60).json()["entry"]
+        alone = _post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": [{"role": "user", "content": q}], "max_tokens": 2}).json()
+        assert entry["question"] == q and by_llm[q] == {entry["answer"]} == {alone["choices"][0]["message"]["content"]}
 
 
-def test_a_restarted_edge_server_keeps_its_cache(oai: OpenAI, edge: Running, edge_dir: Path, cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_checkpoint(
+        oai: OpenAI, edge: Running, edge_dir: Path, cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Restarted with `policy="dlrs"`: the route of each request is the learned policy's action on the observation
+    the server built (the real policy, its calls recorded; a second copy loaded apart agrees)."""
+    from velo.learned import LearnedPolicy
+    from velo.policy import Action, load_policy
+
     question = {"question": "Name three primary colours."}
     ask(oai, question["question"])
     sync(edge)
     assert _post(f"{edge.url}/admin/cache/lookup", json=question).json()["hit"]
     edge.stop()
-    settings = edge_settings(edge_dir, cloud.url, edge_id="edge-a", model_dir=shared_model_dir(tmp_path_factory))
+    settings = edge_settings(edge_dir, cloud.url, edge_id="edge-a", model_dir=shared_model_dir(tmp_path_factory), policy="dlrs")
     with running(edge_service.build_app(settings)) as again:
         assert _post(f"{again.url}/admin/cache/lookup", json=question, timeout=120).json()["hit"]
+        server = again.app.state.edge
+        policy = server.policy
+        assert isinstance(policy, LearnedPolicy) and _get(f"{again.url}/healthz").json()["policy"] == "dlrs"
+        calls: list[tuple[np.ndarray, np.ndarray, int]] = []
+
+        class Recorded:
+            def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int:
+                action = policy.act(observation, action_mask)
+                calls.append((observation.copy(), action_mask.copy(), action))
+                return action
+
+        server.policy = Recorded()
+        routes = [_post(f"{again.url}/v1/serve", json={"messages": [{"role": "user", "content": q}], "max_tokens": TOKENS}).json()["route"]
+                  for q in (question["question"], "What is the boiling point of water?")]
+        apart = load_policy("dlrs", server.layout)
+        for (observation, mask, action), route in zip(calls, routes):
+            assert observation.shape == (server.layout.size,) and mask[action]
+            assert route == Action(action).name.lower() and apart.act(observation, mask) == action

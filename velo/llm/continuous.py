@@ -22,7 +22,13 @@ limits):
 
 One worker thread owns the model; `submit` is thread-safe and returns a `Handle` whose `future` resolves to a
 `BatchedGeneration` (concurrent.futures; `asyncio.wrap_future` for async servers). `on_token` callbacks run on
-the worker thread, one call per produced token id (for streaming).
+the worker thread, one call per produced token id (for streaming); a callback that returns True (e.g. its
+detokenizer saw a stop string) or `Handle.finish()` makes the row leave with the answer so far, `Handle.cancel()`
+without one.
+
+Choosing tokens: greedy (argmax) by default; a request submitted with a `velo.llm.sampling.Sampler` draws its
+tokens from its own sampler (temperature, top_p, its seed's generator) over its row's logits, so rows with
+different sampling fields share one batch and a seed reproduces a request's draws.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from velo.llm.batch_generate import BatchedGeneration, _pad_left
 from velo.llm.local import LocalLLM
+from velo.llm.sampling import Sampler
 
 if TYPE_CHECKING:
     import torch
@@ -52,7 +59,10 @@ class Handle:
 
     prompt_ids: tuple[int, ...]
     max_new_tokens: int
-    on_token: Callable[[int], None] | None
+    on_token: Callable[[int], bool | None] | None
+    """Called on the worker thread with each produced token id; returning True finishes the request there."""
+    sampler: Sampler | None = None
+    """None: greedy (argmax); else the request's own sampler."""
     future: Future = field(default_factory=Future)
     produced: list[int] = field(default_factory=list)
     submitted: float = field(default_factory=time.perf_counter)
@@ -60,11 +70,23 @@ class Handle:
     decode_ms: float = 0.0
     max_batch_seen: int = 1
     cancelled: bool = False
+    finished: bool = False
 
     def cancel(self) -> None:
         """Stop generating for this request at the next step; its future then raises CancelledError (a no-op
         once it has finished)."""
         self.cancelled = True
+
+    def finish(self) -> None:
+        """Stop generating for this request after the token being produced; its future then resolves to the
+        answer so far (a stop string was reached). Safe from `on_token`."""
+        self.finished = True
+
+    def choose(self, logits: torch.Tensor) -> int:
+        """The next token from this row's logits [vocab]: argmax, or the request's sampler."""
+        if self.sampler is None or not self.sampler.needs_logits:
+            return int(logits.argmax())
+        return self.sampler.choose(logits, self.produced)
 
 
 @dataclass(frozen=True)
@@ -103,17 +125,19 @@ class ContinuousBatcher:
 
     # ------------------------------------------------------------------ API
     def submit(
-        self, prompt_ids: Sequence[int], max_new_tokens: int, on_token: Callable[[int], None] | None = None,
+        self, prompt_ids: Sequence[int], max_new_tokens: int, on_token: Callable[[int], bool | None] | None = None,
+        sampler: Sampler | None = None,
     ) -> Handle:
-        """Queue a request (token ids, e.g. `LocalLLM.prompt_ids`); raises ValueError for one the model cannot
-        run or that could never fit `kv_budget_tokens`, BatcherClosedError after `close()`."""
+        """Queue a request (token ids, e.g. `LocalLLM.prompt_ids`), greedy or drawn by `sampler`; raises
+        ValueError for one the model cannot run or that could never fit `kv_budget_tokens`, BatcherClosedError
+        after `close()`."""
         self.llm.check_request(prompt_ids, max_new_tokens)
         if len(prompt_ids) + max_new_tokens > self.kv_budget_tokens:
             raise ValueError(
                 f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the batcher's "
                 f"kv_budget_tokens={self.kv_budget_tokens}"
             )
-        handle = Handle(tuple(int(t) for t in prompt_ids), max_new_tokens, on_token)
+        handle = Handle(tuple(int(t) for t in prompt_ids), max_new_tokens, on_token, sampler)
         with self._lock:
             if self._closed:
                 raise BatcherClosedError("the edge LLM batcher is closed")
@@ -201,7 +225,7 @@ class ContinuousBatcher:
 
         start = time.perf_counter()
         out = self.llm.model(torch.tensor([list(handle.prompt_ids)]), use_cache=True, logits_to_keep=1)
-        token = int(out.logits[0, -1].argmax())
+        token = handle.choose(out.logits[0, -1])
         handle.prefill_ms = (time.perf_counter() - start) * 1000.0
         self._emit(handle, token)
         if self._finished(handle):
@@ -211,7 +235,9 @@ class ContinuousBatcher:
 
     def _step(self, batch: _Batch) -> None:
         start = time.perf_counter()
-        tokens = batch.step(self.llm.model)
+        logits = batch.step(self.llm.model)
+        tokens = [handle.choose(row) for handle, row in zip(batch.rows, logits)]
+        batch.chose(tokens)
         elapsed = (time.perf_counter() - start) * 1000.0
         with self._lock:
             self._steps += 1
@@ -231,12 +257,13 @@ class ContinuousBatcher:
         handle.produced.append(token)
         if handle.on_token is not None and not handle.cancelled:
             try:
-                handle.on_token(token)
+                if handle.on_token(token) is True:  # the consumer has what it needs (a stop string)
+                    handle.finished = True
             except Exception:  # a broken consumer (e.g. a client that left) cancels its own request only
                 handle.cancelled = True
 
     def _finished(self, handle: Handle) -> bool:
-        return (handle.cancelled or len(handle.produced) >= handle.max_new_tokens
+        return (handle.cancelled or handle.finished or len(handle.produced) >= handle.max_new_tokens
                 or handle.produced[-1] in self.llm.stop_ids)
 
     def _complete(self, handle: Handle) -> None:
@@ -288,7 +315,9 @@ class _Batch:
             self.tokens = torch.cat([self.tokens, torch.tensor([token])])
         self.rows.append(handle)
 
-    def step(self, model) -> list[int]:
+    def step(self, model) -> torch.Tensor:
+        """One decode step of every row: the logits [rows, vocab] of the next position (`chose` then sets the
+        tokens the rows feed next)."""
         import torch
         from transformers import DynamicCache
 
@@ -300,8 +329,12 @@ class _Batch:
         out = model(self.tokens[:, None], attention_mask=self.mask, position_ids=self.last[:, None],
                     past_key_values=cache, use_cache=True)
         self.layers = [(k, v) for k, v, *_ in out.past_key_values]
-        self.tokens = out.logits[:, -1].argmax(-1)
-        return self.tokens.tolist()
+        return out.logits[:, -1]
+
+    def chose(self, tokens: list[int]) -> None:
+        import torch
+
+        self.tokens = torch.tensor(tokens, dtype=torch.long)
 
     def keep(self, indices: list[int]) -> None:
         """Keep only the rows at `indices`, then trim columns that are padding for every remaining row."""
