@@ -58,8 +58,9 @@ def edge(
 
     settings = _settings(EdgeSettings, _given(edge_id=edge_id, cache_uri=cache_uri, collection=collection, cloud_url=cloud_url,
                                               policy=policy, llm=llm, model_dir=model_dir, threads=threads))
+    app = build_app(settings)
     typer.echo(f"edge server {settings.edge_id} on http://{host}:{port} (cache {settings.cache_uri}, policy {settings.policy})", err=True)
-    _run(build_app(settings), host, port)
+    _run(app, host, port)
 
 
 @serve_app.command("cloud")
@@ -76,8 +77,9 @@ def cloud(
     from services.cloud import CloudSettings, build_app
 
     settings = _settings(CloudSettings, _given(upstream_url=upstream_url, upstream_model=upstream_model, model_dir=model_dir, threads=threads))
+    app = build_app(settings)
     typer.echo(f"cloud service on http://{host}:{port}/v1 ({settings.upstream_url or 'local model'})", err=True)
-    _run(build_app(settings), host, port)
+    _run(app, host, port)
 
 
 @serve_app.command("gateway")
@@ -96,5 +98,6 @@ def gateway(
     if keys_file is not None and not keys_file.is_file():
         raise ValueError(f"--keys-file {keys_file}: no such file")
     settings = _settings(GatewaySettings, _given(edges=edge or None, cloud_url=cloud_url, keys_file=keys_file, mode=mode))
+    app = build_app(settings)  # reads and checks the keys: a bad keys file fails here, before the URL is announced
     typer.echo(f"gateway on http://{host}:{port}/v1 ({settings.mode}: {', '.join(settings.edges) or 'no edge'})", err=True)
-    _run(build_app(settings), host, port)
+    _run(app, host, port)
