@@ -112,7 +112,8 @@ class HitFeatures:
     answer_gap: float
     """How much less relevant the cached answer is to the request than to its own question."""
     number_mismatch: float
-    """1.0 when the two questions contain different numbers."""
+    """1.0 when a number is replaced by another (each question has a number the other lacks), 0.5 when numbers
+    differ otherwise (on one side only), 0.0 when the same: see `text.number_change`."""
     negation_mismatch: float
     """1.0 when exactly one of the two questions is negated."""
     order_swap: float

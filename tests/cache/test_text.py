@@ -41,11 +41,36 @@ def test_fold_is_case_and_accent_insensitive() -> None:
         ("Is 3.5 bigger than 3,5?", {"3.5"}),
         ("Population in 2023 vs 1990", {"2023", "1990"}),
         ("２０２４年の人口", {"2024"}),
+        ("٢٠٢٤ و ५", {"2024", "5"}),
         ("No digits here", set()),
     ],
 )
 def test_numbers(raw: str, expected: set[str]) -> None:
     assert text.numbers(raw) == frozenset(expected)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "change"),
+    [
+        ("Who was the 43rd president?", "Who was the 44th president?", 1.0),
+        ("给了小红5个", "给了小红4个", 1.0),
+        ("Сколько будет 20% от 300?", "Сколько будет 25% от 300?", 1.0),
+        ("५ किलोमीटर", "६ किलोमीटर", 1.0),  # Devanagari digits
+        ("A train goes 120 km in 90 minutes", "A train goes 120 km in 1.5 hours", 1.0),
+        ("Convert 5 km to miles", "Convert five km to miles", 0.5),
+        ("Top 10 movies", "Top 10 movies of 2020", 0.5),
+        ("Is 2 + 2 = 4?", "Is 2 + 2 = 4 and 2?", 0.5),
+        ("Top 10 movies of 2020", "The 10 best films, 2020", 0.0),
+        ("1,000 km", "1000 km", 0.0),
+        ("1.000 km", "1000 km", 0.0),
+        ("3,5 l", "3.50 l", 0.0),
+        ("٥ كم", "5 كم", 0.0),  # Arabic-Indic digits
+        ("２０２４年", "2024年", 0.0),
+        ("No digits", "Nothing either", 0.0),
+    ],
+)
+def test_number_change(a: str, b: str, change: float) -> None:
+    assert text.number_change(a, b) == text.number_change(b, a) == change
 
 
 def test_number_difference_is_visible() -> None:

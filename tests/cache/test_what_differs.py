@@ -1,7 +1,7 @@
 """What differs between two questions is never invisible to the cache (issue "Correctness", cache kind).
 
-Three instances of one kind, each tried in several forms: a question that differs by an emoji or a symbol
-is another question; two texts that differ get two entry ids (so a write-back never overwrites another
+Instances of one kind, each tried in several forms: a question that differs by an emoji, a symbol or a
+number put in another's place is another question; two texts that differ get two entry ids (so a write-back never overwrites another
 question's answer), in any script; and a question with its arguments swapped ("5 km to miles" / "5 miles
 to km") is the reverse question. Real e5 + USE embedders, real embedded Milvus, the shipped default rule.
 """
@@ -52,13 +52,38 @@ ROLE_SWAPS = [
     ("把这段话从中文翻译成英文", "把这段话从英文翻译成中文"),
 ]
 
+# A number written in digits replaced by another: each question has a number the other lacks.
+NUMBER_REPLACEMENTS = [
+    ("If I buy 3 apples at $2 each, how much do I pay?", "If I buy 4 apples at $2 each, how much do I pay?"),
+    ("¿Quién ganó el Mundial de 2014?", "¿Quién ganó el Mundial de 2010?"),
+    ("Wie viele Eier brauche ich für 500 g Mehl?", "Wie viele Eier brauche ich für 250 g Mehl?"),
+    ("Сколько будет 20% от 300?", "Сколько будет 25% от 300?"),
+    ("一个班有30个学生，走了6个，还剩几个？", "一个班有30个学生，走了8个，还剩几个？"),
+    ("५ किलोमीटर कितने मील होते हैं?", "६ किलोमीटर कितने मील होते हैं?"),  # Devanagari digits
+    ("كم ميلاً في ٥ كيلومترات؟", "كم ميلاً في ٧ كيلومترات؟"),  # Arabic-Indic digits
+]
 
-@pytest.mark.parametrize(("cached", "request_"), SYMBOL_SWAPS + ROLE_SWAPS)
+
+@pytest.mark.parametrize(("cached", "request_"), SYMBOL_SWAPS + ROLE_SWAPS + NUMBER_REPLACEMENTS)
 def test_a_swapped_symbol_or_swapped_arguments_is_a_miss(cache: SemanticCache, cached: str, request_: str) -> None:
     cache.insert(cached, "the cached answer", lang="en")
     result = cache.lookup(request_, record=False)
     assert result.answer is None, (request_, result.decision.score, result.decision.features)
     assert cache.lookup(cached, record=False).answer == "the cached answer", "the cached question itself still hits"
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_"),
+    [
+        ("How far is 5 km in miles?", "How far is five km in miles?"),
+        ("How many people live in Tokyo, 1,000 or 14,000,000?", "How many people live in Tokyo: 1000 or 14000000?"),
+        ("Сколько будет 3,5 + 2?", "Сколько будет 3.5 + 2?"),
+        ("２０２４年は閏年ですか", "2024年は閏年ですか"),
+        ("كم ميلاً في ٥ كيلومترات؟", "كم ميلاً في 5 كيلومترات؟"),
+    ],
+)
+def test_numbers_written_otherwise_are_not_a_replaced_number(cached: str, request_: str) -> None:
+    assert text.number_change(cached, request_) < 1.0
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,9 @@ import numpy as np
 from velo.types import HitFeatures
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/3"
+RULE_FORMAT = "velo.hit_rule/4"
+"""4: `number_mismatch` is graded (1.0 a number replaced: a veto; 0.5 numbers on one side only).
+3: the `symbol_swap` and `role_swap` features and their vetoes."""
 MODEL_FEATURES = tuple(n for n in HitFeatures.names() if n not in ("margin", "symbol_swap", "role_swap"))
 _NAMES = HitFeatures.names()
 _MODEL_COLUMNS = np.array([_NAMES.index(n) for n in MODEL_FEATURES])
@@ -34,8 +36,16 @@ _SIM = _NAMES.index("similarity")
 _SAME_WORDS = tuple(_NAMES.index(n) for n in ("lexical_overlap", "sequence_overlap"))
 _MISMATCHES = tuple(_NAMES.index(n) for n in ("number_mismatch", "negation_mismatch"))
 _VETOES = tuple(_NAMES.index(n) for n in ("symbol_swap", "role_swap"))
+_NUMBER = _NAMES.index("number_mismatch")
 """Margin is left out of the model: two cached paraphrases of one question make it small while a hit is still
-right. The vetoes are rules, not model features."""
+right. The vetoes are rules, not model features: a swapped symbol, swapped roles, a replaced number
+(`number_mismatch` 1.0; its 0.5, numbers on one side only, is a model feature)."""
+
+
+def vetoed(x: np.ndarray) -> bool:
+    """A difference no rewording makes, in features given in `HitFeatures` order: a symbol put in another's
+    place, a role word with swapped arguments, a number replaced by another."""
+    return bool(x[_VETOES[0]] or x[_VETOES[1]] or x[_NUMBER] >= 1.0)
 
 
 class HitRule(ABC):
@@ -78,13 +88,14 @@ def _vector(features: HitFeatures) -> np.ndarray:
 class LogisticHitRule(HitRule):
     """A gate, then a logistic model: serve iff similarity >= `min_similarity` and
     p = sigmoid(w . standardized(features) + b) >= `threshold`, and never when one question puts a symbol in
-    another's place (🙂 / 🙃) or swaps the arguments of a role word ("5 km to miles" / "5 miles to km").
+    another's place (🙂 / 🙃), swaps the arguments of a role word ("5 km to miles" / "5 miles to km") or
+    replaces a number written in digits by another ("给了小红5个" / "给了小红4个").
 
     The gate keeps the linear model where it was fitted: without it, the low word overlap that marks a
     reworded paraphrase would also lift an unrelated question. Answer relevance is a feature, not a
     gate: how relevant an answer looks to e5 depends on the answer as much as on the request (rule
     format 1 gated on it and lost 4 points of recall on the dev set for no precision). Format 3 added the
-    `symbol_swap` and `role_swap` features and their vetoes.
+    `symbol_swap` and `role_swap` features and their vetoes; format 4 the replaced-number veto.
     """
 
     embedder: str
@@ -110,10 +121,11 @@ class LogisticHitRule(HitRule):
 
         The same words in the same order (after case, accent and punctuation folding) is the same request:
         served outright. The linear model was fitted on rewordings and look-alikes and would otherwise
-        extrapolate its "fewer shared words" preference past its data. A swapped symbol or swapped roles is
-        a different question, whatever the model says: such pairs are too rare in any fit set to be learned.
+        extrapolate its "fewer shared words" preference past its data. A swapped symbol, swapped roles or a
+        replaced number is a different question, whatever the model says: such pairs are too rare in any fit
+        set to be learned.
         """
-        if x[_VETOES[0]] or x[_VETOES[1]]:
+        if vetoed(x):
             return 0.0
         if x[_SAME_WORDS[0]] >= 1.0 and x[_SAME_WORDS[1]] >= 1.0 and not (x[_MISMATCHES[0]] or x[_MISMATCHES[1]]):
             return 1.0
@@ -148,8 +160,8 @@ class LogisticHitRule(HitRule):
             raise ValueError("calibration needs both queries that should hit and queries that should miss")
         sims = np.array([f.similarity for f in features])
         min_sim = float(np.quantile(sims[y_all], gate_quantile))
-        vetoed = np.array([bool(f.symbol_swap or f.role_swap) for f in features])
-        keep = (sims >= min_sim) & ~vetoed
+        vetoes = np.array([vetoed(np.asarray(f.as_tuple(), dtype=np.float64)) for f in features])
+        keep = (sims >= min_sim) & ~vetoes
         x = np.stack([_vector(f) for f, k in zip(features, keep) if k])
         y = y_all[keep]
         groups = [g for g, k in zip(groups, keep) if k]
@@ -187,7 +199,10 @@ class LogisticHitRule(HitRule):
     @classmethod
     def from_json(cls, data: dict) -> LogisticHitRule:
         if data.get("format") != RULE_FORMAT or tuple(data.get("features", ())) != MODEL_FEATURES:
-            raise ValueError(f"not a {RULE_FORMAT} rule over features {MODEL_FEATURES}")
+            raise ValueError(
+                f"a hit rule of format {data.get('format')!r}: this code reads {RULE_FORMAT} rules over features "
+                f"{MODEL_FEATURES}; refit it with `velo cache calibrate` (its features changed meaning)"
+            )
         return cls(
             data["embedder"], tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
             float(data["bias"]), float(data["threshold"]), float(data["min_similarity"]),
@@ -198,9 +213,29 @@ def embedder_key(embedder_name: str, diff_embedder_name: str) -> str:
     return f"{embedder_name}+{diff_embedder_name}"
 
 
-def rule_path(embedder_name: str) -> Path:
+def rule_file_name(embedder_name: str) -> str:
     slug = "".join(c if c.isalnum() else "_" for c in embedder_name).strip("_")
-    return RULES_DIR / f"{slug}.json"
+    return f"{slug}.json"
+
+
+def rule_path(embedder_name: str) -> Path:
+    """The shipped rule of an embedder pair (`default` loads it)."""
+    return RULES_DIR / rule_file_name(embedder_name)
+
+
+def calibrated_rule_path(embedder_name: str) -> Path:
+    """Where `velo cache calibrate` writes without `--out`: `$VELO_HOME/hit_rules/`, never the shipped rule."""
+    from velo.paths import velo_home
+
+    return velo_home() / "hit_rules" / rule_file_name(embedder_name)
+
+
+def load_rule_file(path: Path) -> LogisticHitRule:
+    """A rule .json file; a ValueError naming the file if it is not JSON or of another format."""
+    try:
+        return LogisticHitRule.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from None
 
 
 def default_rule(embedder_name: str) -> LogisticHitRule:
@@ -211,7 +246,7 @@ def default_rule(embedder_name: str) -> LogisticHitRule:
             f"no calibrated hit rule for embedder {embedder_name!r} ({path}); run `velo cache calibrate` "
             "for it or choose a static threshold (`--rule static:0.9`)"
         )
-    rule = LogisticHitRule.from_json(json.loads(path.read_text()))
+    rule = load_rule_file(path)
     if rule.embedder != embedder_name:
         raise ValueError(f"{path} was calibrated for {rule.embedder!r}, not {embedder_name!r}")
     return rule
@@ -228,5 +263,5 @@ def parse_rule(spec: str, embedder_name: str) -> HitRule:
             raise ValueError(f"bad static rule {spec!r}: {exc}") from None
     path = Path(spec)
     if path.suffix == ".json" and path.exists():
-        return LogisticHitRule.from_json(json.loads(path.read_text()))
+        return load_rule_file(path)
     raise ValueError(f"unknown hit rule {spec!r}: use default, static:T, or a rule .json file")

@@ -8,8 +8,8 @@ share almost every word, so their vectors are close. These features add what the
   words; a look-alike swaps one content word for a different thing of the same kind);
 * *whether the cached answer fits*: e5 is trained to score query/passage relevance, so the cached answer
   should be about as relevant to the request as to the question it was written for;
-* explicit mismatches of numbers, negation, symbols (an emoji, `*` / `**`), word order and roles ("5 km to
-  miles" / "5 miles to km");
+* explicit mismatches of numbers (one replaced by another), negation, symbols (an emoji, `*` / `**`), word order
+  and roles ("5 km to miles" / "5 miles to km");
 * a second embedder's opinion of the whole pair.
 """
 
@@ -121,7 +121,7 @@ class HitFeaturizer:
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
             answer_gap=own - relevance,
-            number_mismatch=float(text.numbers(p.request) != text.numbers(p.cached)),
+            number_mismatch=text.number_change(p.request, p.cached),
             negation_mismatch=float(text.is_negated(p.tq) != text.is_negated(p.tc)),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
             symbol_swap=float(text.symbol_swap(p.tq, p.tc)),

@@ -99,8 +99,47 @@ def exact_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def _ascii_digits(text: str) -> str:
+    """NFKC, then every decimal digit of any script as its ASCII digit ("٥", "५", "５" -> "5")."""
+    return "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None else ch
+        for ch in unicodedata.normalize("NFKC", text)
+    )
+
+
 def numbers(text: str) -> frozenset[str]:
-    return frozenset(n.replace(",", ".") for n in _NUMBER.findall(unicodedata.normalize("NFKC", text)))
+    """The numbers written in digits (of any script), a decimal comma read as a point: "3,5" -> "3.5"."""
+    return frozenset(n.replace(",", ".") for n in _NUMBER.findall(_ascii_digits(text)))
+
+
+_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _readings(numeral: str) -> frozenset[str]:
+    """What a numeral can mean: the digits without separators ("1,000" / "1.000" = 1000) and, with its last
+    separator read as a decimal point, the decimal ("3,5" = 3.5), each without leading zeros."""
+    digits = numeral.replace(",", "").replace(".", "").lstrip("0") or "0"
+    head, _, tail = numeral.replace(",", ".").rpartition(".")
+    decimal = f"{head.replace('.', '').lstrip('0') or '0'}.{tail.rstrip('0')}" if head else digits
+    return frozenset({digits, decimal.rstrip(".")})
+
+
+def number_change(a: str, b: str) -> float:
+    """How the numbers written in digits differ between two questions.
+
+    1.0: *a number replaced* -- each question has a number the other lacks ("给了小红5个" / "给了小红4个",
+    "200 °F" / "100 °F", "the 43rd / 44th president"): a different question, whatever the wording around it.
+    0.5: numbers on one side only, or more numbers on one side ("5 km" / "five km", "in 90 minutes" / "in 1.5
+    hours" has one of each, so it is 1.0): possibly a rewording, weighed by the hit rule.
+    0.0: the same numbers (digits of any script, "1,000" = "1000", "3,5" = "3.5").
+    """
+    na = [_readings(n) for n in _NUMERAL.findall(_ascii_digits(a))]
+    nb = [_readings(n) for n in _NUMERAL.findall(_ascii_digits(b))]
+    a_only = any(not any(r & s for s in nb) for r in na)
+    b_only = any(not any(r & s for s in na) for r in nb)
+    if a_only and b_only:
+        return 1.0
+    return 0.5 if a_only or b_only or len(na) != len(nb) else 0.0
 
 
 def is_negated(toks: Iterable[str]) -> bool:

@@ -98,13 +98,20 @@ def eval_cmd(
 def calibrate_cmd(
     seeds: Annotated[list[Path], typer.Option(exists=True, dir_okay=False, help="SEEDS.jsonl files (repeatable).")],
     queries: Annotated[list[Path], typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl files, one per --seeds, same order.")],
-    out: Annotated[Path | None, typer.Option(help="Rule file to write; default: the shipped rule of this embedder pair.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Rule file to write; default: $VELO_HOME/hit_rules/<embedder pair>.json (never the shipped rule)."),
+    ] = None,
     target_precision: Annotated[float, typer.Option(help="Out-of-fold precision the threshold must reach.")] = 0.96,
     embedder: EmbedderOpt = "e5-small",
     diff_embedder: DiffOpt = "use-multilingual",
 ) -> None:
-    """Fit the logistic hit rule on labelled queries (label: serving the best neighbour is right)."""
-    from velo.cache.decision import LogisticHitRule, rule_path
+    """Fit the logistic hit rule on labelled queries (label: serving the best neighbour is right).
+
+    Without --out the rule goes to $VELO_HOME/hit_rules/ and is used with `--rule PATH`; the shipped default
+    (velo/cache/rules/) changes only when --out names it.
+    """
+    from velo.cache.decision import LogisticHitRule, calibrated_rule_path, rule_path
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
@@ -115,7 +122,12 @@ def calibrate_cmd(
     usable = [o for o in outcomes if o.features is not None]
     groups = [str(o.query.meta.get("of") or o.query.target or o.query.question) for o in usable]
     rule = LogisticHitRule.fit([o.features for o in usable], [o.best_is_right for o in usable], groups, key, target_precision)
-    path = out or rule_path(key)
+    path = out or calibrated_rule_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(rule.to_json(), indent=2) + "\n")
     console.print(f"fitted on {len(usable)} lookups; threshold {rule.threshold:.3f}; written to {path}")
+    if out is None:
+        console.print(
+            f"the shipped default rule ({rule_path(key)}) is unchanged: evaluate this one with `--rule {path}`, "
+            f"ship it with `--out {rule_path(key)}`"
+        )
