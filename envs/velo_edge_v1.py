@@ -129,7 +129,7 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
         super().__init__(config, bank)
         self.scenario = scenario
         self.edge_action = bool(edge_action)
-        self._question_tokens = [float(q) for q in bank.question_tokens.tolist()]
+        self._text_is_original = [bool(o) for o in self.bank.text_is_original.tolist()]
         if not self.edge_action:
             self._masks = {key: np.array([m[0], 0, m[2], m[3]], np.int8) for key, m in self._masks.items()}
         self._conditions_ready = False
@@ -148,9 +148,9 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
         self.links = [draw_link_timeline(sc.backhaul, horizon, rng) if sc.backhaul else LinkTimeline() for _ in range(n)]
         self.rate_limit = RateLimit(sc.rate_limit) if sc.rate_limit else None
         self._retry_u = rng.random((n, steps, max(1, sc.retry.max_retries))).tolist()
-        self.cloud_failures = np.zeros(n)
-        self.rate_limited = np.zeros(n)
-        self.rate_remaining = np.ones(n)
+        self.cloud_failures = [0.0] * n
+        self.rate_limited = [0.0] * n
+        self.rate_remaining = [1.0] * n
         self.cloud_done: list[list[float]] = [[] for _ in range(n)]
         self._stream_lookalike = self.stream.lookalike.tolist() if self.stream.lookalike is not None else None
         self._conditions_ready = True
@@ -201,8 +201,8 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
         probe = self._probe_ms
         return SystemLoad(  # v0's five fields, then v1's
             len(self.edge_jobs[e]), self.config.edge_queue_capacity, max(0.0, self.edge_free_ms[e] - now),
-            float(self.cloud_latency_ema[e]), len(cache) / cache.config.capacity,
-            float(self.cloud_failures[e]), float(self.rate_limited[e]), float(self.rate_remaining[e]), len(inflight),
+            self.cloud_latency_ema[e], len(cache) / cache.config.capacity,
+            self.cloud_failures[e], self.rate_limited[e], self.rate_remaining[e], len(inflight),
             self.links[e].state_at(probe * (now // probe)), self._question_tokens[cur["item"]],
         )
 
@@ -227,13 +227,12 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
             out = self._cloud_outcome(e, action, commit)
         t = cur["t"]
         out["item"], out["text"] = cur["item"], t
-        out["verbatim"] = bool(self._similar[e][self.step_index] and self.bank.text_is_original[t])
+        out["verbatim"] = bool(self._similar[e][self.step_index] and self._text_is_original[t])
         out["lookalike"] = bool(self._stream_lookalike[e][self.step_index]) if self._stream_lookalike else False
         return self._score(out)
 
     def _edge_prefill_ms(self, e: int) -> float:
-        item = self._current[e]["item"]
-        return self.edge.service_ms(self.bank.question_tokens[item], 1.0)
+        return self.edge.service_ms(self._question_tokens[self._current[e]["item"]], 1.0)
 
     def _cloud_outcome(self, e: int, action: int, commit: bool) -> dict:
         cloud, sc = self.cloud, self.scenario
@@ -265,15 +264,14 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
     ) -> dict:
         cur, cloud = self._current[e], self.cloud
         item, now = cur["item"], cur["now"]
-        slot = int(np.argmin(self.cloud_free_ms))
-        start = max(arrive, float(self.cloud_free_ms[slot]))
+        start = max(arrive, self.cloud_free_ms[0])
         done = start + cloud.service_ms(prompt, output)
         latency = done + net / 2 - now
         out = {"action": action, "hit_correct": None, "cost_usd": cloud.cost_usd(prompt, output), "latency_ms": latency,
                "quality": 1.0, "first_token_ms": start + cloud.ttft_ms + net / 2 - now, "cloud_failed": False,
                "refused": refused, "fallback": None}
         if commit:
-            self.cloud_free_ms[slot] = done
+            heapq.heapreplace(self.cloud_free_ms, done)
             self.cloud_latency_ema[e] = (1 - _EMA) * self.cloud_latency_ema[e] + _EMA * latency
             self.cloud_failures[e] *= 1 - _EMA
             self._note_attempts(e, refused, accepted=True)
@@ -291,13 +289,13 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
 
     def _fallback(self, e: int, action: int, t: float, refused: int, commit: bool) -> dict:
         """The cloud call failed at time t (ms): the edge server answers itself if it can."""
-        cur, bank = self._current[e], self.bank
+        cur = self._current[e]
         item, now = cur["item"], cur["now"]
         out = {"action": action, "hit_correct": None, "cost_usd": 0.0, "cloud_failed": True, "refused": refused}
         busy = sum(1 for done in self.edge_jobs[e] if done > t)
         if busy < self.config.edge_queue_capacity:
             start, done = self._edge_job(e, t, commit)
-            out.update(latency_ms=done - now, quality=float(bank.edge_quality[item]), fallback="edge",
+            out.update(latency_ms=done - now, quality=self._edge_quality[item], fallback="edge",
                        first_token_ms=start + self._edge_prefill_ms(e) - now)
         elif cur["slots"].size:
             right, quality = self._cached_answer(e, int(cur["slots"][0]))

@@ -26,8 +26,8 @@ class RandomPolicy:
         self.rng = np.random.default_rng(self.seed)
 
     def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int:
-        allowed = np.flatnonzero(action_mask)
-        return int(allowed[self.rng.integers(allowed.size)])
+        allowed = [a for a, m in enumerate(np.asarray(action_mask).tolist()) if m]  # np.flatnonzero, as ints
+        return allowed[self.rng.integers(len(allowed))]
 
 
 @dataclass

@@ -144,7 +144,21 @@ def encode_observation(
     load: SystemLoad,
     out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Fill (or allocate) the observation vector; neighbours are given best first, at most `layout.top_v`."""
+    """Fill (or allocate) the observation vector (L,) float32; neighbours are given best first, at most
+    `layout.top_v` are used. The same as `encode_request` followed by `encode_context`."""
+    return encode_context(
+        layout, encode_request(layout, request_vector, lang, follow_up, out), neighbour_sims, neighbour_from_edge,
+        neighbour_hits, features, rule_score, rule_hit, load,
+    )
+
+
+def encode_request(
+    layout: ObservationLayout, request_vector: np.ndarray, lang: str, follow_up: bool, out: np.ndarray | None = None
+) -> np.ndarray:
+    """The observation's `request`, `language` and `follow_up` segments filled and the rest zero: (L,) float32.
+
+    They depend on the request alone, so a caller that sees the same request text again (the environment)
+    may keep this vector and pass a copy to `encode_context`."""
     obs = np.zeros(layout.size, dtype=np.float32) if out is None else out
     if out is not None:
         obs[:] = 0.0
@@ -152,6 +166,23 @@ def encode_observation(
     obs[: layout.dim] = request_vector
     obs[o["language"] + LANG_INDEX.get(lang, len(LANGUAGES))] = 1.0
     obs[o["follow_up"]] = float(follow_up)
+    return obs
+
+
+def encode_context(
+    layout: ObservationLayout,
+    obs: np.ndarray,
+    neighbour_sims: Sequence[float],
+    neighbour_from_edge: Sequence[bool],
+    neighbour_hits: Sequence[int],
+    features: Sequence[float] | None,
+    rule_score: float,
+    rule_hit: bool,
+    load: SystemLoad,
+) -> np.ndarray:
+    """Fill the `neighbours`, `decision` and `system` segments of `obs` (L,), whose other segments
+    `encode_request` filled and which are still zero (a fresh copy), in place; returns `obs`."""
+    o = layout.offsets
     n = min(len(neighbour_sims), layout.top_v)
     if n:
         start = o["neighbours"]
@@ -163,14 +194,14 @@ def encode_observation(
     if features is not None:
         d = o["decision"]
         obs[d : d + N_FEATURES] = features
-        obs[d + N_FEATURES : d + N_FEATURES + 2] = (rule_score, float(rule_hit))
-    encode_system(load, obs[o["system"] : o["system"] + SYSTEM_FIELDS])
+        obs[d + N_FEATURES] = rule_score
+        obs[d + N_FEATURES + 1] = float(rule_hit)
+    obs[o["system"] : o["system"] + SYSTEM_FIELDS] = _system_values(load)
     return obs
 
 
-def encode_system(load: SystemLoad, out: np.ndarray) -> np.ndarray:
-    """Fill the `system` block (SYSTEM_FIELDS floats) from the edge server's load."""
-    out[:8] = (
+def _system_values(load: SystemLoad) -> list[float]:
+    values = [
         load.edge_queue / max(1, load.edge_queue_capacity),
         load.edge_wait_ms / 10_000.0,
         load.cloud_latency_ms / 10_000.0,
@@ -179,8 +210,14 @@ def encode_system(load: SystemLoad, out: np.ndarray) -> np.ndarray:
         load.rate_limited,
         load.rate_limit_remaining,
         load.cloud_inflight / 10.0,
-    )
-    out[8:11] = 0.0
-    out[8 + load.link_state] = 1.0
-    out[11] = load.request_tokens / 1000.0
+        0.0, 0.0, 0.0,
+    ]
+    values[8 + load.link_state] = 1.0  # one-hot: good, degraded, down
+    values.append(load.request_tokens / 1000.0)
+    return values
+
+
+def encode_system(load: SystemLoad, out: np.ndarray) -> np.ndarray:
+    """Fill the `system` block (SYSTEM_FIELDS floats) from the edge server's load."""
+    out[:] = _system_values(load)
     return out

@@ -150,20 +150,23 @@ class MemoryCache:
         block = self._blocks.get(key)
         if block is None or block.n == 0:
             return _NO_SLOTS, _NO_SIMS
-        candidates = block.slots[: block.n]
-        sims = block.vectors[: block.n] @ vector
-        if self.config.ttl_s is not None:
-            alive = self.created[candidates] >= now - self.config.ttl_s
+        n, config = block.n, self.config
+        candidates = block.slots[:n]
+        sims = block.vectors[:n] @ vector
+        if config.ttl_s is not None:
+            alive = self.created[candidates] >= now - config.ttl_s
             if not alive.all():
                 candidates, sims = candidates[alive], sims[alive]
-                if candidates.size == 0:
+                n = candidates.size
+                if n == 0:
                     return _NO_SLOTS, _NO_SIMS
-        k = min(top_k or self.config.top_k, candidates.size)
-        if candidates.size > 4 * k:  # a full sort of a few dozen values is cheaper than partitioning first
-            part = np.argpartition(-sims, k - 1)[:k]
-            order = part[np.argsort(-sims[part], kind="stable")]
+        k = min(top_k or config.top_k, n)
+        # ndarray methods rather than np.argsort & co.: the same sort without their Python wrappers (hot path)
+        if n > 4 * k:  # a full sort of a few dozen values is cheaper than partitioning first
+            part = (-sims).argpartition(k - 1)[:k]
+            order = part[(-sims[part]).argsort(kind="stable")]
         else:
-            order = np.argsort(-sims, kind="stable")[:k]
+            order = (-sims).argsort(kind="stable")[:k]
         return candidates[order], sims[order]
 
     def record_hit(self, slot: int, now: float) -> None:
