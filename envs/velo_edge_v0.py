@@ -282,6 +282,8 @@ class VeloEdgeEnv(ParallelEnv):
         self._feat_memo: dict[tuple[int, int, int], np.ndarray] = {}
         self._decision_memo: dict[tuple[int, int, int, float], tuple[np.ndarray, float, bool]] = {}
         """`_prepare`'s (features, rule score, verdict) per (text, cached text, cached answer, margin)."""
+        self._context_memo: dict[tuple, tuple[float, float]] = {}
+        """`_cloud_tokens`' CLOUD_CONTEXT (prompt, output) per (item, context answer ids, best answer id)."""
         self._current = [self._prepare(e) for e in range(cfg.n_edges)]
         obs = {a: self._observation(e) for e, a in enumerate(self.agents)}
         infos = {a: self._info(e) for e, a in enumerate(self.agents)}
@@ -470,12 +472,18 @@ class VeloEdgeEnv(ParallelEnv):
         prompt, output = self._question_tokens[item], self._answer_tokens[item]
         if action == CLOUD_CONTEXT:
             n = min(self.cloud.context_neighbours, cur["slots"].size)
+            answers = tuple(cache.answer[cur["slots"][:n]].tolist())
+            best = answers[0] if answers else int(cache.answer[cur["slots"][0]])
+            key = (item, answers, best)
+            found = self._context_memo.get(key)
+            if found is not None:  # a function of the key (the bank and the profile fixed): kept for the episode
+                return found
             q, a = self._question_tokens, self._answer_tokens
-            prompt += float(sum(q[j] + a[j] for j in (cache.answer[cur["slots"][:n]] // 2).tolist()))
-            best = int(cache.answer[cur["slots"][0]])
+            prompt += float(sum(q[j] + a[j] for j in (answer // 2 for answer in answers)))
             best_vec = bank.edge_answer_vecs[best // 2] if best % 2 else bank.answer_vecs[best // 2]
             reusable = answer_quality(float(best_vec @ bank.answer_vecs[item]), bank.quality_floor)
             output = max(1.0, output * (1.0 - self.cloud.context_reuse * reusable))
+            self._context_memo[key] = prompt, output
         return prompt, output
 
     def action_outcomes(self, agent: str) -> np.ndarray:

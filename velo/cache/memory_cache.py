@@ -116,12 +116,16 @@ class MemoryCache:
             self._release(int(slot))
 
     def _evict_one(self) -> None:
-        used = np.flatnonzero(self.key >= 0)
+        if self._free:  # not called so by `insert`: it evicts only a full cache, where every slot is in use
+            used = np.flatnonzero(self.key >= 0)
+            last_hit, hits = self.last_hit[used], self.hits[used]
+        else:
+            used, last_hit, hits = None, self.last_hit, self.hits
         if self.config.eviction == "lru":
-            victim = used[np.argmin(self.last_hit[used])]
+            victim = last_hit.argmin()  # the first of equal times: the lowest slot
         else:  # fewest hits, then least recent (np.lexsort sorts by the last key first)
-            victim = used[np.lexsort((self.last_hit[used], self.hits[used]))[0]]
-        self._release(int(victim))
+            victim = np.lexsort((last_hit, hits))[0]
+        self._release(int(victim if used is None else used[victim]))
 
     def insert(self, key: int, question: int, answer: int, vector: np.ndarray, now: float, source: int = 0) -> int:
         """Write back an answer; returns the slot. The same (key, question) replaces its earlier answer."""
