@@ -58,6 +58,15 @@ class Scenario:
     """`nearest`: a request goes to its own edge; `all`: to every edge, the fastest answer is kept."""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
+        for name, cls, optional in (
+            ("workload", WorkloadConfig, False), ("rate_limit", RateLimitConfig, True), ("retry", RetryPolicy, False),
+            ("backhaul", BackhaulConfig, True), ("patience", Patience, True),
+        ):  # a dict or a bare number here would fail only deep inside a step
+            value = getattr(self, name)
+            if not isinstance(value, cls) and not (optional and value is None):
+                raise TypeError(f"{name} must be a {cls.__name__}{' or None' if optional else ''}, got {value!r}")
         if self.offload not in OFFLOAD_MODES:
             raise ValueError(f"offload must be one of {OFFLOAD_MODES}, got {self.offload!r}")
         if isinstance(self.n_edges, bool) or not isinstance(self.n_edges, int) or self.n_edges < 1:

@@ -186,6 +186,10 @@ def test_balanced_languages(bank: RequestBank) -> None:
         (lambda b: BackhaulConfig(mean_sojourn_s=(-1.0, 2.0, 3.0)), r"backhaul.mean_sojourn_s\[good\]"),
         (lambda b: RetryPolicy(jitter=2.0), "retry.jitter"),
         (lambda b: make(b, "burst", edge_action="no"), "edge_action"),
+        (lambda b: Scenario("x", "y", rate_limit={"requests_per_minute": 50}), "rate_limit must be a RateLimitConfig"),
+        (lambda b: Scenario("x", "y", backhaul=0.3), "backhaul must be a BackhaulConfig"),
+        (lambda b: Scenario("x", "y", workload=None), "workload must be a WorkloadConfig"),
+        (lambda b: Scenario("", "y"), "name must be a non-empty string"),
     ],
 )
 def test_bad_configuration_names_the_field(bank: RequestBank, call, message: str) -> None:
