@@ -84,6 +84,8 @@ class EdgeSettings(BaseSettings):
     queue_capacity: int = Field(4, ge=1)
     """Requests the edge LLM may hold before EDGE is masked (the environment's `edge_queue_capacity`)."""
     default_max_tokens: int = Field(128, ge=1)
+    write_batch: int = Field(8, ge=1)
+    """Most answers written back per cache insert (`EdgeServer.write_back_forever`)."""
     write_back_truncated: bool = False
     """Also cache answers cut by max_tokens (off by default: a cut answer would be served to requests that allow more)."""
 
@@ -129,7 +131,8 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
         raise
     cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, _secret(settings.cloud_api_key), settings.timeout_s) if settings.cloud_url else None
     return EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, queue_capacity=settings.queue_capacity,
-                      default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated)
+                      default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated,
+                      write_batch=settings.write_batch)
 
 
 def build_app(settings: EdgeSettings) -> FastAPI:

@@ -95,10 +95,10 @@ class EdgeServer:
 
     def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
                  cloud: ChatLLM | None, metrics: Metrics, *, queue_capacity: int, default_max_tokens: int,
-                 write_back_truncated: bool, reopen_after_s: float = 1.0) -> None:
+                 write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8) -> None:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
         self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
-        self.write_back_truncated, self.reopen_after_s = write_back_truncated, reopen_after_s
+        self.write_back_truncated, self.reopen_after_s, self.write_batch = write_back_truncated, reopen_after_s, write_batch
         self._cache_mutex = threading.Lock()
         self._lookups = OpportunisticBatcher(self._lookup_batch, max_batch=16)
         self.writes: asyncio.Queue[WriteBack] = asyncio.Queue()
@@ -320,10 +320,16 @@ class EdgeServer:
 
     # ------------------------------------------------------------------ write-back
     async def write_back_forever(self) -> None:
-        """The one writer: takes queued answers in batches and inserts them; while Milvus is down they wait."""
+        """The one writer: takes queued answers `write_batch` at a time and inserts them; while Milvus is down they wait.
+
+        The answers' embeddings (e5 passages for the hit features' answer relevance, the costly part: seconds for a
+        long oasst1 answer on a loaded core) are computed first, outside the cache lock (`_embed_answers`); the
+        insert then holds the lock for the Milvus upsert only, so lookups are not stalled behind write-backs
+        (`benchmarks/write_back.py`: with the embedding under the lock, 64 answers in one insert stalled every
+        lookup for three minutes on a loaded machine)."""
         while True:
             batch = [await self.writes.get()]
-            while not self.writes.empty() and len(batch) < 64:
+            while not self.writes.empty() and len(batch) < self.write_batch:
                 batch.append(self.writes.get_nowait())
             while True:
                 try:
@@ -338,17 +344,33 @@ class EdgeServer:
                 self.writes.task_done()
             self.metrics.pending.set(self.writes.qsize())
 
+    def _embed_answers(self, answers: list[str]) -> None:
+        """Embed the answers for the hit features before the insert, outside the cache lock, so lookups run
+        meanwhile: the featurizer's embedder remembers recent vectors (`velo.embedding.recent`), and the insert's
+        own `remember_answers` then finds them instead of embedding under the lock. A failure here only means the
+        insert embeds them itself."""
+        try:
+            self.cache.featurizer.embedder.embed(answers, passage=True)
+        except Exception as err:
+            log.warning("embedding answers before their write-back failed (the insert will): %s: %s", type(err).__name__, err)
+
     async def _insert(self, batch: list[WriteBack]) -> None:
         groups: dict[tuple[str, Source, bool], list[WriteBack]] = {}
         for item in batch:
             groups.setdefault((item.namespace, item.source, item.vector is not None), []).append(item)
         for (namespace, source, embedded), items in groups.items():
             vectors = np.stack([w.vector for w in items]) if embedded else None  # type: ignore[misc]
+            t0 = time.perf_counter()
+            await asyncio.to_thread(self._embed_answers, [w.answer for w in items])
             await self.cache_call(
                 "write", self.cache.insert_many, [(w.question, w.answer, w.lang) for w in items], namespace=namespace,
                 contexts=[w.context for w in items], source=source, vectors=vectors,
             )
+            stored = time.perf_counter()
             self.metrics.write_backs.inc(len(items))
+            for item in items:
+                self.metrics.write_cost.observe((stored - t0) / len(items))
+                self.metrics.write_delay.observe(stored - item.queued_at)
 
 
 def _with_neighbours(turns: list[dict[str, str]], neighbours: Sequence[Neighbour], most: int = 3) -> list[dict[str, str]]:

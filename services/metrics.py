@@ -11,6 +11,8 @@ process, as in the tests, keep separate counts).
 | `velo_cache_errors_total` | counter | operation: lookup / write / admin (Milvus unreachable) |
 | `velo_write_backs_total` | counter | answers written into the cache |
 | `velo_write_backs_pending` | gauge | answers waiting to be written |
+| `velo_write_back_seconds` | histogram | cost of a write-back per answer (a batch's insert time / its answers) |
+| `velo_write_back_delay_seconds` | histogram | from an answer's queueing (its response's end) to its entry being stored |
 | `velo_upstream_failures_total` | counter | target: cloud / edge / llm |
 | `velo_overhead_seconds` | histogram | the gateway's own time per request |
 """
@@ -38,6 +40,9 @@ class Metrics:
         self.cache_errors = Counter("velo_cache_errors", "Cache operations that failed (Milvus unreachable)", ["operation"], registry=r)
         self.write_backs = Counter("velo_write_backs", "Answers written back into the cache", registry=r)
         self.pending = Gauge("velo_write_backs_pending", "Answers waiting to be written back", registry=r)
+        self.write_cost = Histogram("velo_write_back_seconds", "Write-back cost per answer", buckets=_LATENCY_BUCKETS, registry=r)
+        self.write_delay = Histogram("velo_write_back_delay_seconds", "From an answer's queueing to its entry being stored",
+                                     buckets=_LATENCY_BUCKETS, registry=r)
         self.upstream_failures = Counter("velo_upstream_failures", "Failed calls to another service", ["target"], registry=r)
         self.overhead = Histogram("velo_overhead_seconds", "The gateway's own time per request", buckets=_OVERHEAD_BUCKETS, registry=r)
         for route in ROUTES:

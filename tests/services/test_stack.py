@@ -250,18 +250,23 @@ def test_flushing_a_namespace_larger_than_one_milvus_query_window(edge: Running,
 
 
 def test_a_generated_answer_streams_token_by_token_and_is_written_back_whole(oai: OpenAI, edge: Running, cloud: Running) -> None:
-    """Its first text reaches the official client while the cloud's LLM is still generating the rest."""
+    """Its first text reaches the official client while the cloud's LLM is still generating the rest; the whole
+    answer reaches it while its write-back cannot be stored (the edge's cache lock held here), so the answer
+    never waits for its write-back."""
     question, tokens = "Write a long story about a dragon who learns to bake bread.", 24
-    batcher = cloud.app.state.llm.batcher
+    batcher, server = cloud.app.state.llm.batcher, edge.app.state.edge
+    sync(edge)
     done_before = batcher.stats().completed
     stream = oai.chat.completions.with_raw_response.create(model="velo", messages=[{"role": "user", "content": question}],
                                                           max_tokens=tokens, stream=True, stream_options={"include_usage": True})
     assert stream.headers["x-velo-route"] == "cloud" and float(stream.headers["x-velo-overhead-ms"]) >= 0.0
     chunks, still_generating = [], None
-    for chunk in stream.parse():
-        chunks.append(chunk)
-        if still_generating is None and chunk.choices and chunk.choices[0].delta.content:
-            still_generating = batcher.stats().completed == done_before
+    with server._cache_mutex:  # the lookup is done (the stream has started); the writer cannot store until released
+        for chunk in stream.parse():
+            chunks.append(chunk)
+            if still_generating is None and chunk.choices and chunk.choices[0].delta.content:
+                still_generating = batcher.stats().completed == done_before
+        assert server.writes._unfinished_tasks == 1  # the answer was delivered, its write-back still waits
     assert still_generating, "the first text arrived only after the whole answer was generated"
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     pieces = sum(1 for c in chunks if c.choices and c.choices[0].delta.content)

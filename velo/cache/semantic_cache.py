@@ -112,7 +112,7 @@ def _is_embedded(uri: str) -> bool:
 
 _GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
 """pymilvus pings every 10 s, idle or not (keepalive_time_ms 10000, permit_without_calls); a gRPC server with
-the default policy (milvus-lite's server, Milvus) accepts a ping without data at most every 5 minutes and answers
+the default policy (milvus-lite's, embedded or served, and Milvus) accepts a ping without data at most every 5 minutes and answers
 more with GOAWAY "too_many_pings", which grpc logs as an error on every idle edge server. Ping no more often
 than that, and not on an idle channel: a dead server still fails the next call."""
 
@@ -121,7 +121,7 @@ def _open_client(uri: str) -> MilvusClient:
     """`MilvusClient(uri)`, with a clear error when an embedded file is locked by another process
     (pymilvus reports only "Open local milvus failed") or when no server answers at a server URI."""
     try:
-        return MilvusClient(uri) if _is_embedded(uri) else MilvusClient(uri, grpc_options=_GRPC_OPTIONS)
+        return MilvusClient(uri, grpc_options=_GRPC_OPTIONS)
     except Exception:
         if _is_embedded(uri) and _locked_elsewhere(Path(uri)):
             raise CacheLockedError(
