@@ -9,6 +9,12 @@
       CLOUD_CONTEXT  the cloud LLM, the best cached neighbours given as context
     write-back of LLM answers into the cache, off the request path (a queue and one writer task)
 
+`serve` answers whole; `start` + `events` stream: the route is chosen and announced first, then the answer's
+text as it is generated (the edge LLM's tokens from its continuous batcher, the cloud's stream relayed), a
+cached answer in word pieces. The request's sampling fields go to whichever LLM answers (`services/llm.py`);
+a cached answer is served as it is. An LLM answer is written back once complete; one whose stream the client
+abandoned is not (it stopped generating).
+
 The mask allows CACHE only with a neighbour, EDGE while the edge LLM's queue has room (always, when
 nothing else is allowed), CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A
 masked choice falls back (CACHE if the rule accepted, else EDGE). A failed cloud call is answered by
