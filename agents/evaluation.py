@@ -25,10 +25,22 @@ from envs.velo_edge_v0 import VeloEdgeEnv
 from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT
 
 
+BATCH_EPISODES = 10
+"""Episodes stepped together for a policy that acts on batches (`act_many`): one forward pass per step for all
+their agents instead of one per agent (a DLRS action costs ~1.1 ms of CPU alone, the environment ~0.2 ms)."""
+
+
 def run_episodes(
-    env: VeloEdgeEnv, policy: Policy, episodes: int, seed: int, on_step: Callable[[], None] | None = None
+    env: VeloEdgeEnv, policy: Policy, episodes: int, seed: int, on_step: Callable[[], None] | None = None,
+    batch: int = BATCH_EPISODES,
 ) -> list[dict]:
-    """Per-request records of `episodes` episodes seeded seed, seed+1, ... (the same for every policy)."""
+    """Per-request records of `episodes` episodes seeded seed, seed+1, ... (the same for every policy), each
+    record with its `episode` index. `on_step` is called once per environment step of each episode.
+
+    A policy with `act_many` (a stateless learned policy) acts for up to `batch` episodes at once, run in
+    lockstep on copies of `env` that share its request bank; the episodes and their seeds are the same."""
+    if hasattr(policy, "act_many") and not getattr(policy, "stateful", False) and not hasattr(policy, "observe_env"):
+        return _run_batched(env, policy, episodes, seed, on_step, max(1, min(batch, episodes)))
     records: list[dict] = []
     # A stateful (recurrent) policy remembers its edge's requests: one copy per edge, reset per episode.
     stateful = getattr(policy, "stateful", False)
@@ -45,6 +57,29 @@ def run_episodes(
             if on_step is not None:
                 on_step()
         records += [{**r, "episode": ep} for r in env.records]
+    return records
+
+
+def _run_batched(env: VeloEdgeEnv, policy, episodes: int, seed: int, on_step, batch: int) -> list[dict]:
+    envs = [env] + [env.with_config() for _ in range(batch - 1)]
+    records: list[dict] = []
+    for first in range(0, episodes, batch):
+        live = envs[: min(batch, episodes - first)]
+        obs = [e.reset(seed=seed + first + i)[0] for i, e in enumerate(live)]
+        while any(e.agents for e in live):
+            rows = [(i, agent) for i, e in enumerate(live) for agent in e.agents]
+            chosen = policy.act_many(np.stack([obs[i][a]["observation"] for i, a in rows]),
+                                     np.stack([obs[i][a]["action_mask"] for i, a in rows]))
+            actions: list[dict] = [{} for _ in live]
+            for (i, agent), action in zip(rows, chosen):
+                actions[i][agent] = int(action)
+            for i, e in enumerate(live):
+                if e.agents:
+                    obs[i] = e.step(actions[i])[0]
+                    if on_step is not None:
+                        on_step()
+        for i, e in enumerate(live):
+            records += [{**r, "episode": first + i} for r in e.records]
     return records
 
 

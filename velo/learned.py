@@ -14,6 +14,7 @@ from safetensors.torch import load_file
 
 from velo.checkpoint import CheckpointHeader
 from velo.observation import ObservationLayout
+from velo.policy import N_ACTIONS
 
 
 class LearnedPolicy:
@@ -60,15 +61,35 @@ class LearnedPolicy:
 
     @torch.no_grad()
     def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int:
-        obs = torch.as_tensor(np.asarray(observation, dtype=np.float32)).reshape(1, -1)
-        if obs.shape[1] != self.layout.size:
-            raise ValueError(f"observation has {obs.shape[1]} values; this policy reads {self.layout.size}")
-        mask = torch.as_tensor(np.asarray(action_mask)).reshape(1, -1).bool()
-        noise = self.actor.sample_noise(1, self.generator)
         if getattr(self.actor, "recurrent", False):
-            dist, self._state = self.actor.step(obs, mask, noise, self._state, torch.zeros(1))
-        else:
-            dist = self.actor(obs, mask, noise)
+            obs, mask = self._tensors(np.asarray(observation).reshape(1, -1), np.asarray(action_mask).reshape(1, -1))
+            dist, self._state = self.actor.step(obs, mask, self.actor.sample_noise(1, self.generator), self._state,
+                                                torch.zeros(1))
+            return int(self._choose(dist)[0])
+        return int(self.act_many(np.asarray(observation).reshape(1, -1), np.asarray(action_mask).reshape(1, -1))[0])
+
+    @torch.no_grad()
+    def act_many(self, observations: np.ndarray, action_masks: np.ndarray) -> np.ndarray:
+        """Actions (B,) int64 for B independent requests: `observations` (B, layout.size), `action_masks` (B, 4).
+
+        One forward pass for the batch; a diffusion actor draws the B rows' noise at once from this policy's
+        generator, so its actions depend on how requests are grouped (deterministic for the same grouping).
+        Raises ValueError for a recurrent actor (its memory follows one stream: use `spawn()` and `act`)."""
+        if getattr(self.actor, "recurrent", False):
+            raise ValueError(f"{self.name} is recurrent: it acts on one stream of requests at a time (act)")
+        obs, mask = self._tensors(observations, action_masks)
+        return self._choose(self.actor(obs, mask, self.actor.sample_noise(len(obs), self.generator)))
+
+    def _tensors(self, observations: np.ndarray, action_masks: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        obs = torch.as_tensor(np.asarray(observations, dtype=np.float32))
+        if obs.ndim != 2 or obs.shape[1] != self.layout.size:
+            raise ValueError(f"observations have shape {tuple(obs.shape)}; this policy reads (B, {self.layout.size})")
+        mask = torch.as_tensor(np.asarray(action_masks)).bool()
+        if mask.shape != (obs.shape[0], N_ACTIONS):
+            raise ValueError(f"action masks have shape {tuple(mask.shape)}; expected ({obs.shape[0]}, {N_ACTIONS})")
+        return obs, mask
+
+    def _choose(self, dist) -> np.ndarray:
         if self.deterministic:
-            return int(dist.probs.argmax(-1).item())
-        return int(torch.multinomial(dist.probs, 1, generator=self.generator).item())
+            return dist.probs.argmax(-1).numpy()
+        return torch.multinomial(dist.probs, 1, generator=self.generator).squeeze(1).numpy()

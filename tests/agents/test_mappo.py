@@ -203,3 +203,14 @@ def test_a_short_training_run_beats_random(tmp_path: Path, vec_factory, prepared
     random = summarize(run_episodes(env, load_policy("random", env.layout), 2, seed=0))
     assert learned["invalid_actions"] == 0.0
     assert learned["satisfaction"] > random["satisfaction"] + 0.05, (learned["satisfaction"], random["satisfaction"])
+
+
+    class OneAtATime:  # the same policy without act_many: evaluated one agent at a time
+        def __init__(self, policy) -> None:
+            self.act = policy.act
+
+    policy = load_policy(str(path), env.layout)
+    batched = run_episodes(env, policy, 3, seed=0, batch=2)
+    assert batched == run_episodes(env, OneAtATime(policy), 3, seed=0)
+    with pytest.raises(ValueError, match="reads"):
+        policy.act_many(np.zeros((2, env.layout.size - 1), np.float32), np.ones((2, 4), np.int8))
