@@ -12,6 +12,10 @@ that were repeated with a rewording over the evaluated episodes, look-alike requ
 right and of wrong cache answers (over every policy's cache answers), and the edge LLM's answer quality per
 language over the requests drawn (what EDGE would give them; `velo_edge_v1`'s `multilingual-edge`).
 
+Learned policies (checkpoints) are evaluated beside the baselines but are never the "best baseline": for each,
+`learned_report` gives its paired per-episode difference with the best baseline (95 % interval), the share of
+the headroom it captures, and the DLRS paper's own measure, the gain over the mean of its rule baselines.
+
 Tuning data: the train split has no edge LLM answers (they were generated for the test split only), so
 Greedy is tuned in an environment that never offers EDGE (`velo_edge_v1.parallel_env(edge_action=False)`).
 Greedy never picks EDGE, so its actions are those it takes with EDGE offered; the one difference is the
@@ -21,12 +25,16 @@ there (`velo evaluate` reports how the tuned threshold moves when the stand-in g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from agents.evaluation import run_episodes, summarize
+from agents.statistics import episode_means, paired_difference
 from agents.registry import load_policy
+from velo.policy import BASELINE_NAMES
 
 SCENARIO_BASELINES = (
     "random", "greedy-0.05", "greedy-0.1", "greedy-0.2", "greedy-0.3", "greedy-0.5", "greedy-llm", "edge-only",
@@ -36,6 +44,28 @@ TUNING_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 TUNING_SEED = 1_000_000
 """Greedy is tuned on episodes seeded from here; evaluation seeds must stay below it."""
 METRICS = ("satisfaction", "satisfaction_similar", "satisfaction_new")
+SUBSETS = {"satisfaction": "all", "satisfaction_similar": "similar", "satisfaction_new": "new"}
+PAPER_BASELINES = ("greedy-0.1", "greedy-0.3", "greedy-0.5", "greedy-llm", "random")
+"""The DLRS paper's rule baselines: its "+15.0 % / +14.6 %" is a gain over their mean (with its MAPPO-family
+baselines too, which `learned_report` leaves out: they are among the learned policies here)."""
+
+
+def is_baseline(name: str) -> bool:
+    """A rule baseline (Random, any Greedy, Greedy-LLM, Edge-only, rule-cloud, the tuned greedy-best); not the
+    oracle and not a learned policy."""
+    return name in SCENARIO_BASELINES or name in BASELINE_NAMES or name == "greedy-best" or bool(
+        re.fullmatch(r"greedy-\d+(?:\.\d+)?", name))
+
+
+def split_label(spec: str) -> tuple[str, str]:
+    """`"LABEL=SPEC"` -> (LABEL, SPEC); a bare spec is its own label (a checkpoint labelled by its run folder)."""
+    if "=" in spec:
+        label, _, policy = spec.partition("=")
+        if not label.strip() or not policy.strip():
+            raise ValueError(f"policy {spec!r}: write LABEL=SPEC with both parts")
+        return label.strip(), policy.strip()
+    path = Path(spec)
+    return (path.parent.name if path.suffix == ".safetensors" and path.parent.name else spec), spec
 
 
 def tune_greedy(env, episodes: int = 5) -> float:
@@ -76,16 +106,45 @@ def _rescored(records: Sequence[dict], edge_quality: float, weights) -> list[flo
 
 
 def headroom(results: dict[str, dict[str, float]]) -> dict[str, dict]:
-    """Per metric: the best baseline (any policy but the oracle), its value, the oracle's, and the headroom."""
+    """Per metric: the best baseline (`is_baseline`: learned policies and the oracle are not), its value, the
+    oracle's, and the headroom `(oracle - best) / best`."""
     out = {}
     for m in METRICS:
-        base = {n: r[m] for n, r in results.items() if n != "oracle" and np.isfinite(r[m])}
+        base = {n: r[m] for n, r in results.items() if is_baseline(n) and np.isfinite(r[m])}
         if not base or "oracle" not in results:
             continue
         best = max(base, key=base.get)
         oracle = results["oracle"][m]
         out[m] = {"best_baseline": best, "best": base[best], "oracle": oracle,
                   "headroom": (oracle - base[best]) / abs(base[best]) if base[best] else float("nan")}
+    return out
+
+
+def learned_report(results: dict[str, dict[str, float]], episodes: dict[str, dict[str, dict[int, float]]]) -> dict:
+    """Per learned policy (neither a baseline nor the oracle) and metric: its value; its paired difference with
+    the best baseline over the same seeded episodes (`agents.statistics.paired_difference`: mean and 95 %
+    half-width, so "no worse beyond its interval" reads `diff_mean + diff_ci95 >= 0`); the share of the headroom
+    it captures, `(value - best) / (oracle - best)` (NaN when the oracle is not above the best baseline); and
+    the paper's measure, the gain over the mean of `PAPER_BASELINES`."""
+    gaps = headroom(results)
+    out: dict[str, dict] = {}
+    for name in results:
+        if name == "oracle" or is_baseline(name):
+            continue
+        out[name] = {}
+        for m, subset in SUBSETS.items():
+            if m not in gaps:
+                continue
+            value, best, oracle = results[name][m], gaps[m]["best"], gaps[m]["oracle"]
+            diff = paired_difference(episodes[name][subset], episodes[gaps[m]["best_baseline"]][subset])
+            paper = [results[b][m] for b in PAPER_BASELINES if b in results]
+            paper_mean = float(np.mean(paper)) if paper else float("nan")
+            out[name][m] = {
+                "value": value, "best_baseline": gaps[m]["best_baseline"],
+                "diff_mean": diff.mean, "diff_ci95": diff.half_width,
+                "headroom_captured": (value - best) / (oracle - best) if oracle > best else float("nan"),
+                "gain_vs_paper_baselines": (value - paper_mean) / paper_mean if paper else float("nan"),
+            }
     return out
 
 
@@ -135,22 +194,27 @@ def scenario_report(
     env, policies: Sequence[str], episodes: int, seed: int, tuned_distance: float | None,
     on_step: Callable[[str], None] | None = None,
 ) -> dict:
-    """Run `policies` (plus `greedy-best` at `tuned_distance`) on `env`; results, headroom and workload."""
+    """Run `policies` (specs, or `LABEL=SPEC`; plus `greedy-best` at `tuned_distance`) on `env`; results,
+    headroom, the learned policies' gains (`learned_report`) and the workload."""
     if seed + episodes > TUNING_SEED:
         raise ValueError(f"evaluation seeds must stay below {TUNING_SEED} (the tuning seeds)")
-    names = list(policies) + ([f"greedy-{tuned_distance:g}"] if tuned_distance is not None else [])
-    results, everything, first = {}, [], None
-    for name in dict.fromkeys(names):
-        records = run_episodes(env, load_policy(name, env.layout, seed), episodes, seed,
-                               on_step=(lambda n=name: on_step(n)) if on_step else None)
-        label = "greedy-best" if tuned_distance is not None and name == f"greedy-{tuned_distance:g}" and name not in policies else name
+    specs = dict(split_label(p) for p in policies)
+    if tuned_distance is not None:
+        specs.setdefault(f"greedy-{tuned_distance:g}", f"greedy-{tuned_distance:g}")
+    results, per_episode, everything, first = {}, {}, [], None
+    for label, spec in specs.items():
+        records = run_episodes(env, load_policy(spec, env.layout, seed), episodes, seed,
+                               on_step=(lambda n=label: on_step(n)) if on_step else None)
         results[label] = summarize(records)
+        per_episode[label] = {subset: episode_means(records, "satisfaction", subset) for subset in SUBSETS.values()}
         everything += records
         first = first or records
-    if tuned_distance is not None and "greedy-best" not in results:
+    if tuned_distance is not None:
         results["greedy-best"] = results[f"greedy-{tuned_distance:g}"]
+        per_episode["greedy-best"] = per_episode[f"greedy-{tuned_distance:g}"]
     return {
-        "policies": results, "headroom": headroom(results), "workload": workload_stats(first or [], env.bank),
+        "policies": results, "headroom": headroom(results), "learned": learned_report(results, per_episode),
+        "episode_means": per_episode, "workload": workload_stats(first or [], env.bank),
         "cache_answers": cache_quality(everything), "greedy_best_distance": tuned_distance,
         "edge_quality_by_language": edge_quality_by_language(first or [], env.bank),
         "edge_answers_real": bool(env.bank.edge_answers_real),
@@ -165,8 +229,10 @@ def with_tuning(report: dict, tuning: dict) -> dict:
     d = tuning["distance"]
     results = dict(report["policies"])
     results["greedy-best"] = results[f"greedy-{d:g}"]
-    return {**report, "policies": results, "headroom": headroom(results), "greedy_best_distance": d,
-            "greedy_tuning": tuning}
+    per_episode = {**report["episode_means"], "greedy-best": report["episode_means"][f"greedy-{d:g}"]}
+    return {**report, "policies": results, "headroom": headroom(results),
+            "learned": learned_report(results, per_episode), "episode_means": per_episode,
+            "greedy_best_distance": d, "greedy_tuning": tuning}
 
 
 GRID_POLICIES = tuple(f"greedy-{d:g}" for d in TUNING_GRID)

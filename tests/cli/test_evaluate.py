@@ -112,3 +112,29 @@ def test_unknown_scenario_is_named(prepared_sample: Path) -> None:
 def test_negative_seed_names_the_option(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["evaluate", "--seed", "-1", "--data", str(tmp_path / "nodata")])
     assert result.exit_code == 2 and "--seed" in result.output, result.output
+
+
+def test_a_learned_policy_is_compared_not_counted_as_a_baseline(prepared_with_edge_answers: Path) -> None:
+    """A checkpoint (the shipped DLRS, labelled) gets its paired difference with the best baseline, its share of
+    the headroom and the paper's measure; the headroom's best baseline is never the learned policy."""
+    result = evaluate(prepared_with_edge_answers, "--scenario", "flaky-backhaul", "--json", "--episodes", "3",
+                      "--policies", "random,greedy-0.3,greedy-llm,shipped=dlrs,oracle")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["flaky-backhaul"]
+    assert "shipped" in report["policies"] and "dlrs" not in report["policies"]
+    for metric, subset in (("satisfaction", "all"), ("satisfaction_new", "new")):
+        h, g = report["headroom"][metric], report["learned"]["shipped"][metric]
+        assert h["best_baseline"] not in ("shipped", "oracle")
+        assert g["best_baseline"] == h["best_baseline"]
+        mine, best = (report["episode_means"][n][subset] for n in ("shipped", h["best_baseline"]))
+        assert g["diff_mean"] == pytest.approx(sum(mine[e] - best[e] for e in mine) / len(mine))
+        # the grid adds greedy-0.1 and greedy-0.5: all five of the paper's rule baselines are there
+        paper = [report["policies"][n][metric] for n in ("greedy-0.1", "greedy-0.3", "greedy-0.5", "greedy-llm", "random")]
+        assert g["gain_vs_paper_baselines"] == pytest.approx(g["value"] / (sum(paper) / 5) - 1)
+        if h["oracle"] > h["best"]:
+            assert g["headroom_captured"] == pytest.approx((g["value"] - h["best"]) / (h["oracle"] - h["best"]))
+
+
+def test_a_label_without_a_policy_is_refused(prepared_sample: Path) -> None:
+    result = evaluate(prepared_sample, "--policies", "mine=")
+    assert result.exit_code == 2 and "LABEL=SPEC" in result.output, result.output

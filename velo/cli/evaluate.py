@@ -21,7 +21,7 @@ DEFAULT_POLICIES = "random,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only
 
 @fail_cleanly
 def evaluate(
-    policies: Annotated[str, typer.Option(help="Comma-separated baselines and/or checkpoint files.")] = DEFAULT_POLICIES,
+    policies: Annotated[str, typer.Option(help="Comma-separated baselines and/or checkpoint files, each optionally LABEL=SPEC (a checkpoint is labelled by its run folder).")] = DEFAULT_POLICIES,
     episodes: Annotated[int, typer.Option(min=1, help="Episodes per policy (same seeds for every policy).")] = 3,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the first episode.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print {policy: {metric: value}} as JSON.")] = False,
@@ -50,8 +50,13 @@ def evaluate(
 
     if split not in ("train", "test", "all"):
         raise typer.BadParameter("split must be train, test or all")
-    names = [p.strip() for p in policies.split(",") if p.strip()]
-    if not names:
+    from agents.headroom import split_label
+
+    try:
+        specs = dict(split_label(p.strip()) for p in policies.split(",") if p.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if not specs:
         raise typer.BadParameter("give at least one policy")
     from velo.latency import load_edge_profile
 
@@ -59,7 +64,8 @@ def evaluate(
         n_edges=edges, max_steps=steps, data_dir=data, split=None if split == "all" else split,
         edge_profile=load_edge_profile(edge_profile) if edge_profile is not None else None,
     )
-    loaded = [load_policy(n, env.layout, seed) for n in names]
+    names = list(specs)
+    loaded = [load_policy(spec, env.layout, seed) for spec in specs.values()]
     results: dict[str, dict[str, float]] = {}
     console = Console(stderr=True)
     with Progress(console=console, disable=as_json, transient=True) as progress:
@@ -132,6 +138,11 @@ def _evaluate_scenarios(
             print(markdown_table(r["policies"]))
             print("\n" + ", ".join(f"{m}: best {h['best_baseline']} {h['best']:.3f}, oracle {h['oracle']:.3f}, "
                                    f"headroom {100 * h['headroom']:+.1f}%" for m, h in r["headroom"].items()))
+            for learner, gains in r["learned"].items():
+                print(f"{learner}: " + "; ".join(
+                    f"{m} {g['value']:.3f}, {g['diff_mean']:+.3f} ± {g['diff_ci95']:.3f} vs {g['best_baseline']}, "
+                    f"{100 * g['headroom_captured']:.0f}% of the headroom, "
+                    f"{100 * g['gain_vs_paper_baselines']:+.1f}% vs the paper's baselines" for m, g in gains.items()))
             print(", ".join(f"{k} {v:.3g}" for k, v in {**r["workload"], **r["cache_answers"]}.items()))
             print("edge answer quality by language: "
                   + ", ".join(f"{k} {v:.3f}" for k, v in r["edge_quality_by_language"].items()))
