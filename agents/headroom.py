@@ -33,7 +33,7 @@ import numpy as np
 
 from agents.evaluation import run_episodes, summarize
 from agents.statistics import episode_means, paired_difference
-from agents.registry import load_policy
+from agents.registry import env_for, load_policy
 from velo.policy import BASELINE_NAMES
 
 SCENARIO_BASELINES = (
@@ -203,7 +203,8 @@ def scenario_report(
         specs.setdefault(f"greedy-{tuned_distance:g}", f"greedy-{tuned_distance:g}")
     results, per_episode, everything, first = {}, {}, [], None
     for label, spec in specs.items():
-        records = run_episodes(env, load_policy(spec, env.layout, seed), episodes, seed,
+        policy_env = env_for(env, spec)
+        records = run_episodes(policy_env, load_policy(spec, policy_env.layout, seed), episodes, seed,
                                on_step=(lambda n=label: on_step(n)) if on_step else None)
         results[label] = summarize(records)
         per_episode[label] = {subset: episode_means(records, "satisfaction", subset) for subset in SUBSETS.values()}

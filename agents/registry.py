@@ -7,6 +7,7 @@ from agents.policy import Policy
 from velo.observation import ObservationLayout
 from velo.policy import BASELINE_NAMES
 from velo.policy import load_policy as load_serving_policy
+from velo.policy import trained_layout
 
 
 def load_policy(spec: str, layout: ObservationLayout, seed: int = 0) -> Policy:
@@ -20,3 +21,12 @@ def load_policy(spec: str, layout: ObservationLayout, seed: int = 0) -> Policy:
         if str(exc).startswith("unknown policy"):
             raise ValueError(str(exc).replace(", ".join(BASELINE_NAMES), ", ".join((*BASELINE_NAMES, "oracle")), 1)) from None
         raise
+
+
+def env_for(env, spec: str):
+    """`env`, or a copy sharing its bank with the top_v the checkpoint `spec` was trained with (the same seeded
+    episodes: top_v changes what an agent observes and the neighbours a context prompt may use, not the requests)."""
+    layout = trained_layout(spec)
+    if layout is None or layout.top_v == env.config.top_v:
+        return env
+    return env.with_config(top_v=layout.top_v)

@@ -95,12 +95,7 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
         if not 0.0 <= distance <= 2.0:
             raise ValueError(f"{text}: a cosine distance lies in [0, 2]")
         return baselines.GreedyThresholdPolicy(_needs(layout, text), distance)
-    if text in SHIPPED_POLICIES:
-        from velo.paths import SHIPPED_CHECKPOINTS
-
-        text = str(SHIPPED_CHECKPOINTS / f"{text}.safetensors")
-    path = Path(text)
-    if path.suffix in CHECKPOINT_SUFFIXES or path.exists():
+    if (path := checkpoint_file(text)) is not None:
         from velo.checkpoint import load_checkpoint_policy
 
         return load_checkpoint_policy(path, layout, seed)
@@ -108,6 +103,31 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
         f"unknown policy {text!r}; choose from {', '.join(BASELINE_NAMES + SHIPPED_POLICIES)}, greedy-X "
         f"(X a cosine distance), or a checkpoint file ({', '.join(CHECKPOINT_SUFFIXES)})"
     )
+
+
+def checkpoint_file(spec: str) -> Path | None:
+    """The checkpoint file `spec` names (a shipped name or a `.safetensors` / existing path), or None for a rule."""
+    text = str(spec)
+    if text in BASELINE_NAMES or re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", text) or text == "oracle":
+        return None
+    if text in SHIPPED_POLICIES:
+        from velo.paths import SHIPPED_CHECKPOINTS
+
+        return SHIPPED_CHECKPOINTS / f"{text}.safetensors"
+    path = Path(text)
+    return path if path.suffix in CHECKPOINT_SUFFIXES or path.exists() else None
+
+
+def trained_layout(spec: str) -> ObservationLayout | None:
+    """The observation layout (embedding dim, top_v) a checkpoint was trained with, read from its header without
+    torch; None for a rule. An evaluation runs a checkpoint with another top_v (the DLRS-V ablations) on an
+    environment built with that top_v."""
+    path = checkpoint_file(spec)
+    if path is None:
+        return None
+    from velo.checkpoint import read_header
+
+    return read_header(path).layout
 
 
 def check_policy_spec(spec: str) -> str:

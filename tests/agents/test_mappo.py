@@ -214,3 +214,18 @@ def test_a_short_training_run_beats_random(tmp_path: Path, vec_factory, prepared
     assert batched == run_episodes(env, OneAtATime(policy), 3, seed=0)
     with pytest.raises(ValueError, match="reads"):
         policy.act_many(np.zeros((2, env.layout.size - 1), np.float32), np.ones((2, 4), np.int8))
+
+
+def test_a_top_v_ablation_is_evaluated_on_its_own_top_v(tmp_path: Path, vec_factory, prepared_with_edge_answers: Path) -> None:
+    """A DLRS-V5 checkpoint runs beside rules built for top_v 10, on a copy of the environment with top_v 5 and
+    the same seeded requests."""
+    from agents.headroom import scenario_report
+    from envs import velo_edge_v1
+
+    config = tiny("dlrs", top_v=5)
+    path = run(config, vec_factory(config), tmp_path / "v5")
+    env = velo_edge_v1.parallel_env("paper", max_steps=10, split="test", data_dir=prepared_with_edge_answers)
+    report = scenario_report(env, ["greedy-0.1", f"v5={path}", "oracle"], 2, seed=0, tuned_distance=None)
+    assert report["policies"]["v5"]["requests"] == report["policies"]["greedy-0.1"]["requests"] == 2 * 3 * 10
+    assert set(report["learned"]) == {"v5"}
+    assert set(report["episode_means"]["v5"]["all"]) == {0, 1}

@@ -45,7 +45,7 @@ def evaluate(
     if scenario is not None:
         return _evaluate_scenarios(scenario, policies, episodes, seed, as_json, plots, steps, data, split, edge_profile)
     from agents.evaluation import markdown_table, plot, run_episodes, summarize
-    from agents.registry import load_policy
+    from agents.registry import env_for, load_policy
     from envs import velo_edge_v0
 
     if split not in ("train", "test", "all"):
@@ -65,13 +65,14 @@ def evaluate(
         edge_profile=load_edge_profile(edge_profile) if edge_profile is not None else None,
     )
     names = list(specs)
-    loaded = [load_policy(spec, env.layout, seed) for spec in specs.values()]
+    envs = [env_for(env, spec) for spec in specs.values()]
+    loaded = [load_policy(spec, e.layout, seed) for spec, e in zip(specs.values(), envs)]
     results: dict[str, dict[str, float]] = {}
     console = Console(stderr=True)
     with Progress(console=console, disable=as_json, transient=True) as progress:
-        for name, policy in zip(names, loaded):
+        for name, policy, policy_env in zip(names, loaded, envs):
             task = progress.add_task(name, total=episodes * steps)
-            records = run_episodes(env, policy, episodes, seed, on_step=lambda: progress.advance(task))
+            records = run_episodes(policy_env, policy, episodes, seed, on_step=lambda: progress.advance(task))
             results[name] = {**summarize(records), "edge_answers_real": float(env.bank.edge_answers_real)}
     if as_json:
         print(json.dumps(results))
