@@ -179,7 +179,8 @@ class EdgeServer:
                                 langs=[requests[i].lang for i in idx], top_k=self.layout.top_v)
             for i, neighbours in zip(idx, hits):
                 found[i] = neighbours
-        return [Looked(v, n, cache.decide(r.question, v, n), None) for r, v, n in zip(requests, vectors, found)]
+        decisions = cache.decide_many([r.question for r in requests], vectors, found)
+        return [Looked(v, n, d, None) for v, n, d in zip(vectors, found, decisions)]
 
     async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: str | None) -> Looked:
         """One request's lookup; concurrent requests are looked up together (`velo.batching.OpportunisticBatcher`)."""

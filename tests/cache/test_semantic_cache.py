@@ -27,9 +27,12 @@ from velo.cache import (
     CacheSchemaError,
     SemanticCache,
     StaticThreshold,
+    parse_rule,
 )
+from velo.cache.decision import embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
+from velo.embedding.recent import RecentEmbeddings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -409,3 +412,41 @@ def test_trailing_newline_is_refused(filled_cache: SemanticCache, case: str) -> 
     finally:
         # Leave the shared cache as it was even while the bug is there.
         filled_cache.delete([e[0] for e in snapshot(filled_cache) if e not in before])
+
+
+# ------------------------------------------------------------------------------------------------ the decision path
+
+
+def test_a_cached_question_asked_again_is_embedded_by_neither_model(tmp_path: Path, e5: Embedder, use: Embedder) -> None:
+    """Stored questions' vectors (e5) and second-embedder vectors (USE) are kept at write time: a word-for-word
+    repeat costs no model call, and is decided exactly as by a cache that embeds everything afresh."""
+    search, alt = RecentEmbeddings(e5), RecentEmbeddings(use)
+    rule = parse_rule("default", embedder_key(e5.name, use.name))
+    questions = [q for q, _, _ in QA]
+    with SemanticCache(search, rule, CacheConfig(uri=str(tmp_path / "kept.db")), HitFeaturizer(search, alt)) as kept, \
+         SemanticCache(e5, rule, CacheConfig(uri=str(tmp_path / "fresh.db")), HitFeaturizer(e5, use)) as fresh:
+        vectors = e5.embed(questions)  # as a write-back passes its lookup's vector
+        kept.insert_many(QA, vectors=vectors)
+        fresh.insert_many(QA, vectors=vectors)
+        before = (search.misses, alt.misses)
+        repeat = kept.lookup(QA[1][0], lang="en", record=False)
+        assert (search.misses, alt.misses) == before
+        assert repeat.decision.hit and repeat.answer == QA[1][1]
+        again = fresh.lookup(QA[1][0], lang="en", record=False)
+        assert repeat.decision.features == again.decision.features and repeat.decision.score == again.decision.score
+        # a reworded question is embedded by both (once: its vector is then kept like any request's)
+        kept.lookup("How high is Mount Everest?", lang="en", record=False)
+        assert search.misses == before[0] + 1 and alt.misses > before[1]
+
+
+def test_decide_many_decides_each_request_as_decide_does(filled_cache: SemanticCache, e5: Embedder) -> None:
+    cache = filled_cache
+    questions = ["How high is Mount Everest?", "Who wrote Pride and Prejudice?", "What is the capital of Austria?"]
+    vectors = e5.embed(questions)
+    found = [*cache.search(vectors[:2], langs=["en", "en"]), ()]  # the last: no neighbour at all
+    many = cache.decide_many(questions, vectors, found)
+    one = [cache.decide(q, v, n) for q, v, n in zip(questions, vectors, found)]
+    assert [(d.hit, d.score, d.features) for d in many] == [(d.hit, d.score, d.features) for d in one]
+    assert many[2].neighbour is None and not many[2].hit
+    with pytest.raises(CacheInputError, match="3 questions need as many vectors and neighbour lists"):
+        cache.decide_many(questions, vectors[:2], found)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -137,3 +140,19 @@ def test_load_embedder_wraps_in_disk_cache(tmp_path: Path) -> None:
     embedder.embed(["hello"])
     assert (tmp_path / "e5.sqlite").exists() and embedder.misses == 1
     embedder.close()
+
+
+def test_e5_vectors_do_not_depend_on_its_thread_count(e5: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two threads by default; one (another process: OpenMP reads its thread count once) gives the very same
+    bits, so the stored vectors, the banks and the hit rule do not change with it."""
+    from velo.embedding.models import E5SmallEmbedder
+
+    assert getattr(e5, "threads", None) == min(2, os.cpu_count() or 1)
+    script = "import sys, velo; from velo.embedding import load_embedder; sys.stdout.buffer.write(load_embedder('e5-small').embed(sys.argv[1:]).tobytes())"
+    env = {**os.environ, "VELO_EMBED_THREADS": "1", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(Path(__file__).parents[2])}
+    out = subprocess.run([sys.executable, "-c", script, *TEXTS], env=env, capture_output=True, check=True).stdout
+    assert np.array_equal(np.frombuffer(out, dtype=np.float32).reshape(len(TEXTS), -1), e5.embed(TEXTS))
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert E5SmallEmbedder(threads=1).threads == 1 and os.environ["OMP_NUM_THREADS"] == "3"  # left as it was
+    with pytest.raises(ValueError, match="threads must be >= 1"):
+        E5SmallEmbedder(threads=-1)

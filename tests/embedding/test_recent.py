@@ -36,3 +36,18 @@ def test_duplicates_in_one_batch_are_embedded_once_and_bad_capacity(use) -> None
     assert recent.misses == 2 and recent.hits == 1 and np.array_equal(out[0], out[1])
     with pytest.raises(ValueError, match="capacity must be an integer >= 1"):
         RecentEmbeddings(use, capacity=0)
+
+
+def test_remembered_vectors_are_served_as_they_were_given(use) -> None:
+    """What a cache stores as a question's vector is that question's vector from then on: not embedded again."""
+    recent = RecentEmbeddings(use, capacity=2)
+    texts = ["How tall is Mount Everest?", "¿Qué altura tiene el Everest?"]
+    vectors = use.embed(texts)
+    recent.remember(texts, vectors)
+    out = recent.embed(texts)
+    assert recent.misses == 0 and recent.hits == 2 and np.array_equal(out, vectors)
+    recent.remember(["Wie hoch ist der Everest?"], use.embed(["Wie hoch ist der Everest?"]))  # capacity 2: oldest goes
+    recent.embed([texts[0]])
+    assert recent.misses == 1
+    with pytest.raises(ValueError, match=r"expected 1 vectors of dimension 512, got shape \(1, 3\)"):
+        recent.remember(["x"], np.zeros((1, 3), np.float32))

@@ -54,6 +54,8 @@ class HitFeaturizer:
         self._snippets: OrderedDict[str, np.ndarray] = OrderedDict()
         """`alt_embedder` vectors of recent snippets: a cached question is compared again and again."""
         self._snippet_memory = snippet_memory
+        self._questions: OrderedDict[str, np.ndarray] = OrderedDict()
+        """`alt_embedder` vectors of stored questions (up to `answer_memory`), embedded at write time."""
 
     def remember_answers(self, ids: Sequence[str], answers: Sequence[str]) -> None:
         """Embed answers at write time, so lookups do not pay for it (a write-back replaces the old vector)."""
@@ -62,6 +64,18 @@ class HitFeaturizer:
             vectors = self.embedder.embed([a for _, a in todo], passage=True)
             for (i, _), v in zip(todo, vectors):
                 self.remember_vector(i, v)
+
+    def remember_questions(self, questions: Sequence[str]) -> None:
+        """Embed stored questions with `alt_embedder` at write time: a lookup then embeds only the request and
+        the words that differ (a word-for-word repeat of a cached question, nothing)."""
+        todo = [q for q in dict.fromkeys(questions) if q not in self._questions]
+        vectors = self.alt_embedder.embed(todo) if todo else []
+        for q, v in zip(todo, vectors):
+            self._questions[q] = v
+        for q in questions:
+            self._questions.move_to_end(q)
+        while len(self._questions) > self._answer_memory:
+            self._questions.popitem(last=False)
 
     def remember_vector(self, key: str, vector: np.ndarray) -> None:
         """Use `vector` as the passage embedding of entry `key`'s answer."""
@@ -88,6 +102,7 @@ class HitFeaturizer:
         pairs = [_Pair(r, n[0].entry.question) for r, n in zip(requests, neighbours)]
         snippets = list(dict.fromkeys(s for p in pairs for s in p.snippets()))
         vectors = {s: self._snippets[s] for s in snippets if s in self._snippets}
+        vectors.update((s, self._questions[s]) for s in snippets if s not in vectors and s in self._questions)
         todo = [s for s in snippets if s not in vectors]
         if todo:
             vectors.update(zip(todo, self.alt_embedder.embed(todo)))

@@ -307,6 +307,10 @@ class SemanticCache:
             self.client.flush(self.config.collection)
             self._unflushed = 0
         self.featurizer.remember_answers([e.id for e in entries], [e.answer for e in entries])
+        self.featurizer.remember_questions([e.question for e in entries])
+        # The collection holds these as the embedder's vectors of these questions: a word-for-word repeat of a
+        # cached question need not be embedded again (`RecentEmbeddings` keeps them; other embedders ignore it).
+        self.embedder.remember([q for q, _, _ in items], vectors)
         for e in entries:
             self._stats[e.id] = (e.created_at, e.last_hit_at, e.hit_count)
         return entries
@@ -422,25 +426,35 @@ class SemanticCache:
         t1 = time.perf_counter()
         found = self.search(vectors, namespace=namespace, contexts=contexts, langs=langs)
         t2 = time.perf_counter()
-        n, results = len(questions), []
-        for q, vector, neighbours in zip(questions, vectors, found):
-            t_start = time.perf_counter()
-            decision = self.decide(q, vector, neighbours)
-            timings = {"embed": (t1 - t0) * 1e3 / n, "search": (t2 - t1) * 1e3 / n}
-            timings["decide"] = (time.perf_counter() - t_start) * 1e3
-            timings["total"] = sum(timings.values())
-            results.append(LookupResult(neighbours, decision, timings))
+        decisions = self.decide_many(questions, vectors, found)
+        n, t3 = len(questions), time.perf_counter()
+        timings = {"embed": (t1 - t0) * 1e3 / n, "search": (t2 - t1) * 1e3 / n, "decide": (t3 - t2) * 1e3 / n}
+        timings["total"] = sum(timings.values())
+        results = []
+        for neighbours, decision in zip(found, decisions):
+            results.append(LookupResult(neighbours, decision, dict(timings)))
             if record and decision.hit and decision.neighbour is not None:
                 self.record_hit(decision.neighbour)
         return results
 
     def decide(self, question: str, vector: np.ndarray, neighbours: Sequence[Neighbour]) -> HitDecision:
         """The hit-decision stage for one request whose embedding is `vector`."""
-        if not neighbours:
-            return HitDecision(False, 0.0, None, None, self.rule.name)
-        features = self.featurizer(question, vector, neighbours)
-        score = self.rule.score(features)
-        return HitDecision(self.rule.accepts(score), score, neighbours[0], features, self.rule.name)
+        return self.decide_many([question], [vector], [neighbours])[0]
+
+    def decide_many(
+        self, questions: Sequence[str], vectors: Sequence[np.ndarray], neighbours: Sequence[Sequence[Neighbour]]
+    ) -> list[HitDecision]:
+        """The hit-decision stage for many requests at once (one call of the second embedder for all their
+        snippets); each decision is the one `decide` makes for that request alone."""
+        if not len(questions) == len(vectors) == len(neighbours):
+            raise CacheInputError(f"{len(questions)} questions need as many vectors and neighbour lists")
+        out = [HitDecision(False, 0.0, None, None, self.rule.name)] * len(questions)
+        found = [i for i, n in enumerate(neighbours) if n]
+        features = self.featurizer.batch([questions[i] for i in found], [vectors[i] for i in found], [neighbours[i] for i in found])
+        for i, f in zip(found, features):
+            score = self.rule.score(f)
+            out[i] = HitDecision(self.rule.accepts(score), score, neighbours[i][0], f, self.rule.name)
+        return out
 
     def entries(self, namespace: str | None = None) -> list[CacheEntry]:
         """Every entry that can be served (of `namespace`, or of all), however many; none whose TTL has passed."""

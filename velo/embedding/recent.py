@@ -2,15 +2,18 @@
 
 Users ask the same question again word for word (46% of the bundled sample's similar requests are verbatim
 repeats), and an edge server embeds every request before it can decide anything: a repeat found here costs a
-dictionary look-up instead of a model call (e5 ~30 ms on one thread). Keys are (query or passage, the exact
+dictionary look-up instead of a model call. Keys are (query or passage, the exact
 text): two texts that differ in any character are embedded separately, so a vector is reused only where the
-model would compute the very same one.
+model would compute the very same one. A semantic cache also hands over the vectors of the questions it stores
+(`remember`): a repeat of a cached question is then found here however long ago it was first asked (e5 costs
+~0.9 ms of CPU per token, so an oasst1 question of 85 tokens, the 95th percentile, costs ~75 ms to embed again).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -34,6 +37,20 @@ class RecentEmbeddings(Embedder):
         """Forget every remembered vector (the counters stay)."""
         with self._lock:
             self._vectors.clear()
+
+    def remember(self, texts: Sequence[str], vectors: np.ndarray, *, passage: bool = False) -> None:
+        """Keep `vectors` as the vectors of `texts`: the cache calls this for the questions it stores, so a
+        request that repeats a cached question word for word is not embedded again, however long ago it was
+        first asked."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(texts), self.dim):
+            raise ValueError(f"expected {len(texts)} vectors of dimension {self.dim}, got shape {vectors.shape}")
+        with self._lock:
+            for text, vector in zip(texts, vectors):
+                self._vectors[(passage, text)] = vector
+                self._vectors.move_to_end((passage, text))
+            while len(self._vectors) > self.capacity:
+                self._vectors.popitem(last=False)
 
     def _embed_batch(self, texts: list[str], passage: bool) -> np.ndarray:
         keys = [(passage, t) for t in texts]
