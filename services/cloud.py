@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -113,7 +113,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
             raise APIError(400, str(err), code="invalid_prompt", param="messages") from None
         if body.stream:
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
-            return sse_response(_chunks(stream, settings.model_name, include_usage))
+            return sse_response(_chunks(stream, settings.model_name, include_usage), on_close=stream.aclose)
         made = await collect(stream)
         usage = Usage(prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, total_tokens=made.prompt_tokens + made.completion_tokens)
         return json_response(WholeAnswer(settings.model_name, made.text, made.finish_reason, usage).chat())
@@ -124,8 +124,8 @@ def build_app(settings: CloudSettings) -> FastAPI:
 async def _chunks(stream: AnswerStream, model: str, include_usage: bool) -> AsyncIterator[str]:
     """The local model's answer as chat chunks, each piece of text sent as the model produces it."""
     chunks = Chunks(model, chat=True)
-    yield chunks.chat_start()
     try:
+        yield chunks.chat_start()
         async for delta in stream:
             yield chunks.chat_delta(delta)
     finally:
@@ -160,4 +160,4 @@ async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, set
         finally:
             await response.aclose()
 
-    return StreamingResponse(relay(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    return sse_response(relay(), on_close=response.aclose)

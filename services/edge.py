@@ -30,7 +30,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.edge_serving import EdgeServer
 from services.http import install_error_handlers, json_response, sse_response
-from services.llm import ChatLLM, EndpointLLM, collect, open_llm
+from services.llm import ChatLLM, EndpointLLM, UpstreamError, collect, open_llm
 from services.metrics import Metrics
 from velo.policy import check_policy_spec
 from velo.wire import (
@@ -171,9 +171,15 @@ def build_app(settings: EdgeSettings) -> FastAPI:
             started = await edge.start(body)
         except ValueError as err:  # a question or language code the cache refuses, a prompt the LLM cannot take: nothing written
             raise APIError(400, str(err), code="invalid_value", param="messages") from None
+        except UpstreamError as err:
+            raise _no_llm(edge, err) from None
         if body.stream:
-            return sse_response(sse_event(event) async for event in edge.events(started))
-        return json_response(await edge.finish(started, await collect(started.stream)))
+            return sse_response((sse_event(event) async for event in edge.events(started)), on_close=started.stream.aclose)
+        try:
+            made = await collect(started.stream)
+        except UpstreamError as err:
+            raise _no_llm(edge, err) from None
+        return json_response(await edge.finish(started, made))
 
     @app.post("/admin/cache/lookup")
     async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:
@@ -220,6 +226,13 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         return Response(metrics.render(), media_type=metrics.content_type)
 
     return app
+
+
+def _no_llm(edge: EdgeServer, err: UpstreamError) -> APIError:
+    """The LLM that was to answer failed (an endpoint, the cloud having failed first or not being allowed): 502, which
+    the gateway retries and then answers from another edge or the cloud."""
+    edge.metrics.upstream_failures.labels("llm").inc()
+    return APIError(502, f"no LLM could answer: {err}", "server_error", "upstream_failed")
 
 
 def _checked(namespace: str) -> str:

@@ -271,15 +271,16 @@ class EdgeServer:
 
     async def events(self, started: Started) -> AsyncIterator[ServeEvent]:
         """A started request as `ServeEvent`s: start, each text delta as the LLM produces it, done. An answer the
-        client abandons (the stream closed early) stops generating and is not written back."""
-        yield ServeEvent(start=ServeStart(route=started.route, similarity=started.similarity, model=started.model, edge=self.edge_id,
-                                          cache_error=started.looked.error))
+        client abandons (the stream closed early, even before its first event) stops generating and is not written
+        back (the response also closes `started.stream` itself: `services.http.ClosingStreamingResponse`)."""
         try:
+            yield ServeEvent(start=ServeStart(route=started.route, similarity=started.similarity, model=started.model, edge=self.edge_id,
+                                              cache_error=started.looked.error))
             async for delta in started.stream:
                 yield ServeEvent(delta=delta)
         except UpstreamError as err:
-            self.metrics.upstream_failures.labels("cloud").inc()
-            yield ServeEvent(error=APIError(502, f"the cloud failed mid-answer: {err}", "server_error", "upstream_failed").body.error)
+            self.metrics.upstream_failures.labels("cloud" if started.route.startswith("cloud") else "llm").inc()
+            yield ServeEvent(error=APIError(502, f"the {started.route} LLM failed mid-answer: {err}", "server_error", "upstream_failed").body.error)
             return
         finally:
             await started.stream.aclose()

@@ -138,7 +138,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
             start = served.stream.start
             headers = {OVERHEAD_HEADER: f"{overhead_ms:.3f}", "x-velo-route": start.route, "x-velo-edge": start.edge}
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
-            return sse_response(relay(served.stream, t0, include_usage, chat), headers)
+            return sse_response(relay(served.stream, t0, include_usage, chat), headers, on_close=served.stream.aclose)
         got = served.answer
         assert got is not None
         total_ms = (time.perf_counter() - t0) * 1000.0

@@ -8,13 +8,14 @@ unexpected exception with 500 and its type, never a stack trace.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from velo.wire import APIError
 
@@ -29,8 +30,29 @@ def json_response(model: BaseModel, headers: dict[str, str] | None = None) -> Re
     return Response(model.model_dump_json(), media_type="application/json", headers=headers)
 
 
-def sse_response(events: AsyncIterator[str], headers: dict[str, str] | None = None) -> StreamingResponse:
-    return StreamingResponse(events, media_type="text/event-stream", headers={"Cache-Control": "no-cache", **(headers or {})})
+class ClosingStreamingResponse(StreamingResponse):
+    """A stream that calls `on_close` however it ends: sent whole, the client gone mid-stream, or gone before its first
+    byte. Starlette only stops iterating when the client leaves (ASGI spec 2.3: it cancels the sending task): an
+    async generator never started, or suspended outside its `try`, then never runs its `finally`, so the answer
+    behind it (an LLM generating for nobody, an upstream connection) would stay open; `on_close` is the owner's
+    explicit release (idempotent)."""
+
+    def __init__(self, content: AsyncIterator[str], on_close: Callable[[], Awaitable[None]] | None, **kwargs: object) -> None:
+        super().__init__(content, **kwargs)  # type: ignore[arg-type]
+        self.on_close = on_close
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if self.on_close is not None:
+                await self.on_close()
+
+
+def sse_response(events: AsyncIterator[str], headers: dict[str, str] | None = None,
+                 on_close: Callable[[], Awaitable[None]] | None = None) -> StreamingResponse:
+    """Server-sent events; `on_close` releases what produces them once the response ends, however it ends."""
+    return ClosingStreamingResponse(events, on_close, media_type="text/event-stream", headers={"Cache-Control": "no-cache", **(headers or {})})
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -158,7 +158,11 @@ class _Trim:
 
 
 class _LocalStream:
-    """One request on the continuous batcher; deltas are made on the batcher's thread and handed to the loop."""
+    """One request on the continuous batcher; deltas are made on the batcher's thread and handed to the loop.
+
+    It counts in its LLM's `waiting` from submission until its generation ends (finished, cut, cancelled or
+    failed), whether or not anyone reads it: a stream its client abandoned unread must not hold a place in the
+    edge's queue (a wrong count would mask EDGE for good once it reached the queue's capacity)."""
 
     def __init__(self, owner: LocalChatLLM, prompt_ids: list[int], max_tokens: int, stop: list[str], sampling: SamplingParams) -> None:
         from velo.llm.decoding import TextDecoder
@@ -197,20 +201,20 @@ class _LocalStream:
             if text:
                 self._put(text)
         self._put(_END)
+        self._loop.call_soon_threadsafe(self._release)
 
     async def __aiter__(self) -> AsyncIterator[str]:
         while (item := await self._queue.get()) is not _END:
             self._parts.append(item)
             yield item
-        self._release()
         result = await asyncio.wrap_future(self._handle.future)  # raises the model's failure, if any
         reason: FinishReason = self._decoder.finish_reason or "length"
         self.generated = Generated("".join(self._parts), reason, result.prompt_tokens, result.output_tokens, self._owner.name)
 
     async def aclose(self) -> None:
+        """Stop generating (idempotent); the count is released when the batcher drops the request (`_on_done`)."""
         if not self._handle.future.done():
             self._handle.cancel()
-        self._release()
 
 
 class LocalChatLLM:

@@ -381,3 +381,34 @@ def test_the_sdk_gets_answers_streams_and_typed_errors(server: tuple[str, list[i
         assert caught.value.param == "tools"
     with velo.Client(base_url=server[0], model="no-such-model") as sdk, pytest.raises(velo.NotFoundError, match="no-such-model"):
         sdk.chat("Hi", max_tokens=1)
+
+
+def test_the_cloud_service_relays_this_server_as_its_openai_compatible_upstream(server: tuple[str, list[int]], reference: LocalLLM) -> None:
+    """The compose deployment's cloud path (cloud -> `llm`), and any third-party OpenAI-compatible upstream: the
+    cloud service in front of this server, driven by the official client, whole and streamed; the upstream's
+    errors are relayed as they are, an upstream that is down is a 502 in the one error shape."""
+    from services import cloud as cloud_service
+    from tests.services.servers import closed_port, running
+
+    settings = cloud_service.CloudSettings(model_name="velo-cloud", upstream_url=server[0], upstream_model=SMOLLM2_NAME, upstream_api_key="sk-upstream")
+    with running(cloud_service.build_app(settings)) as front:
+        oai = OpenAI(base_url=f"{front.url}/v1", api_key="unused", max_retries=0, timeout=120)
+        whole = oai.chat.completions.create(model="velo-cloud", messages=CHAT, max_tokens=MAX_TOKENS)
+        assert whole.choices[0].message.content == reference.generate(CHAT, MAX_TOKENS).text and whole.model == SMOLLM2_NAME
+        chunks = list(oai.chat.completions.create(model="velo-cloud", messages=CHAT, max_tokens=MAX_TOKENS, stream=True,
+                                                  stream_options={"include_usage": True}))
+        pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
+        assert "".join(pieces) == whole.choices[0].message.content and len(pieces) >= 2
+        assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == whole.usage.completion_tokens
+        refused = httpx.post(f"{front.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": CHAT, "tools": [TOOL]}, timeout=60)
+        assert_error(refused, 400, param="tools")  # the upstream's refusal (the cloud's own wire model accepts tools)
+        # a client leaving the relayed stream closes the upstream's: the server is free for the next request at once
+        long = {"model": "velo-cloud", "messages": [{"role": "user", "content": "Tell me a very long story."}], "max_tokens": 500, "stream": True}
+        with httpx.Client(timeout=120) as leaving, leaving.stream("POST", f"{front.url}/v1/chat/completions", json=long) as response:
+            assert next(response.iter_lines()).startswith("data: ")
+        with httpx.Client(base_url=server[0], timeout=30) as next_client:  # 500 tokens take over a minute here
+            assert complete(next_client, prompt="Hi", max_tokens=2)["choices"][0]["text"]
+    down = cloud_service.CloudSettings(upstream_url=f"http://127.0.0.1:{closed_port()}")
+    with running(cloud_service.build_app(down)) as front:
+        assert_error(httpx.post(f"{front.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": CHAT}, timeout=60), 502,
+                     code="upstream_unreachable")

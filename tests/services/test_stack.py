@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -73,7 +75,7 @@ def edge(cloud: Running, edge_dir: Path, tmp_path_factory: pytest.TempPathFactor
 
 
 def gateway_app(edges: list[str], cloud_url: str | None, **more: object):
-    settings = gateway_service.GatewaySettings(edges=edges, cloud_url=cloud_url, keys_json=json.dumps(KEYS), retries=1, backoff_s=0.05, **more)
+    settings = gateway_service.GatewaySettings(edges=edges, cloud_url=cloud_url, keys_json=json.dumps(KEYS), **{"retries": 1, "backoff_s": 0.05, **more})
     return gateway_service.build_app(settings)
 
 
@@ -91,6 +93,12 @@ def oai(gateway: Running) -> OpenAI:
 def sync(edge: Running) -> None:
     """Wait until the edge's queued write-backs are in its cache."""
     assert _post(f"{edge.url}/admin/cache/sync", timeout=120).json()["pending_writes"] == 0
+
+
+def metric(server: Running, sample: str) -> float:
+    """A sample's value in a server's /metrics (0 when it is not there yet)."""
+    lines = [line for line in _get(f"{server.url}/metrics").text.splitlines() if line.startswith(sample + " ")]
+    return float(lines[0].split()[-1]) if lines else 0.0
 
 
 def ask(oai: OpenAI, question: str, **more: object):
@@ -200,16 +208,77 @@ def test_an_edge_server_down_is_skipped_and_with_none_left_the_cloud_answers(edg
         assert _get(f"{gw.url}/healthz").json()["edges"] == {down: "down"}
 
 
-def test_with_the_cloud_down_the_cache_and_the_edge_llm_still_answer(edge_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    settings = edge_settings(tmp_path_factory.mktemp("edge-no-cloud"), f"http://127.0.0.1:{closed_port()}", edge_id="edge-c",
-                             model_dir=shared_model_dir(tmp_path_factory))
-    with running(edge_service.build_app(settings)) as lonely, running(gateway_app([lonely.url], None)) as gw:
+@pytest.fixture(scope="module")
+def edge_c(cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A second edge server whose cloud is down and whose LLM, by config, is an OpenAI-compatible server (as in
+    docker-compose, a server apart from the cloud): here the SmolLM2 server the other tests use as the cloud."""
+    settings = edge_settings(tmp_path_factory.mktemp("edge-c"), f"http://127.0.0.1:{closed_port()}", edge_id="edge-c",
+                             model_dir=shared_model_dir(tmp_path_factory), llm=cloud.url, llm_model="velo-cloud")
+    with running(edge_service.build_app(settings)) as server:
+        yield server
+
+
+def test_all_mode_keeps_the_fastest_edge_and_a_slow_edge_times_out(edge: Running, edge_c: Running) -> None:
+    """edge-c is made slow (its lookup held at the cache lock): `all` keeps edge-a's answer without waiting for it, and
+    `nearest` with edge-c first gives up on it after `timeout_s` (no retry here) and asks edge-a, which has the
+    answer cached (a hit: well within the timeout)."""
+    question = {"model": "velo", "messages": [{"role": "user", "content": "What is the capital of Spain?"}], "max_tokens": TOKENS}
+    auth = {"Authorization": f"Bearer {KEY}"}
+    _post(f"{edge.url}/v1/serve", json={"messages": question["messages"], "max_tokens": TOKENS})
+    sync(edge)
+    with (running(gateway_app([edge_c.url, edge.url], None, mode="all")) as fastest,
+          running(gateway_app([edge_c.url, edge.url], None, timeout_s=3.0, retries=0)) as impatient):
+        with edge_c.app.state.edge._cache_mutex:
+            t0 = time.monotonic()
+            got = _post(f"{fastest.url}/v1/chat/completions", json=question, headers=auth)
+            assert got.status_code == 200 and got.headers["x-velo-edge"] == "edge-a" and time.monotonic() - t0 < 30, got.text
+            got = _post(f"{impatient.url}/v1/chat/completions", json=question, headers=auth)
+            assert got.status_code == 200 and got.headers["x-velo-edge"] == "edge-a", got.text
+        edge_failures = 'velo_upstream_failures_total{target="edge"}'
+        assert (metric(impatient, edge_failures), metric(fastest, edge_failures)) == (1.0, 0.0)
+
+
+def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_still_answer(cloud: Running, edge_c: Running) -> None:
+    """edge-c's answers are its LLM server's, streamed token by token through the gateway, and written back; with
+    that LLM server down too, the edge answers 502 and the gateway, with no edge and no cloud left, 503."""
+    from services.llm import EndpointLLM
+
+    question, story = "What does a bee make?", "Describe the longest river in Africa."
+
+    def direct(content: str, tokens: int) -> str:
+        body = {"model": "velo-cloud", "messages": [{"role": "user", "content": content}], "max_tokens": tokens, "temperature": 0}
+        return _post(f"{cloud.url}/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"]
+
+    cloud_failures = 'velo_upstream_failures_total{target="cloud"}'
+    failed_before = metric(edge_c, cloud_failures)
+    with running(gateway_app([edge_c.url], None)) as gw:
         with velo.Client(base_url=gw.url, api_key=KEY) as client:
-            first = client.chat("What does a bee make?", max_tokens=TOKENS)
-            assert first.route == "edge" and first.text
-            sync(lonely)
-            assert client.chat("What does a bee make?", max_tokens=TOKENS).route == "cache"
-        assert 'velo_upstream_failures_total{target="cloud"} 1.0' in _get(f"{lonely.url}/metrics").text
+            first = client.chat(question, max_tokens=TOKENS)
+            assert first.route == "edge" and first.text == direct(question, TOKENS)
+            sync(edge_c)
+            assert client.chat(question, max_tokens=TOKENS).route == "cache"
+            pieces = list(client.chat_stream(story, max_tokens=12))
+            assert pieces[-1].route == "edge" and "".join(p.text for p in pieces) == direct(story, 12) and len(pieces) >= 4
+        assert metric(edge_c, cloud_failures) == failed_before + 2  # the cache hit did not call it
+        server = edge_c.app.state.edge
+        server.llm = EndpointLLM(f"http://127.0.0.1:{closed_port()}", "velo-cloud")  # the edge's LLM server goes down too
+        nothing = _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do bees buzz?"}], "max_tokens": TOKENS})
+        assert nothing.status_code == 502 and nothing.json()["error"]["code"] == "upstream_failed", nothing.text
+        through = _post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Why do bees buzz?"}]},
+                        headers={"Authorization": f"Bearer {KEY}"})
+        assert through.status_code == 503 and through.json()["error"]["code"] == "no_upstream", through.text
+
+
+def test_the_completions_route_answers_whole_and_streamed(oai: OpenAI, edge: Running) -> None:
+    """`/v1/completions` through the gateway with the official client: the prompt is served as one question."""
+    prompt = "Name the largest ocean on Earth."
+    raw = oai.completions.with_raw_response.create(model="velo", prompt=prompt, max_tokens=TOKENS)
+    whole = raw.parse()
+    assert whole.object == "text_completion" and whole.choices[0].text and whole.route == "cloud" and float(raw.headers["x-velo-overhead-ms"]) >= 0
+    sync(edge)
+    chunks = list(oai.completions.create(model="velo", prompt=prompt, max_tokens=TOKENS, stream=True))
+    assert "".join(c.choices[0].text for c in chunks if c.choices) == whole.choices[0].text
+    assert next(c for c in chunks if c.choices and c.choices[0].finish_reason).route == "cache"
 
 
 def test_admin_lookup_delete_flush_and_metrics(oai: OpenAI, edge: Running) -> None:
@@ -332,6 +401,48 @@ def test_concurrent_load_has_no_errors_and_loses_no_write_back(gateway: Running,
         assert entry["question"] == q and by_llm[q] == {entry["answer"]} == {alone["choices"][0]["message"]["content"]}
 
 
+def _stopped_early(server, rows_before: int, max_tokens: int) -> None:  # noqa: ANN001
+    """Wait until the edge LLM holds no request; it must have stopped well before `max_tokens` (nobody was reading)."""
+    deadline = time.monotonic() + 60
+    while server.llm.waiting or server.llm.batcher.stats().running:
+        assert time.monotonic() < deadline, f"the abandoned answer still holds the edge LLM (waiting={server.llm.waiting})"
+        time.sleep(0.05)
+    assert server.llm.batcher.stats().rows_decoded - rows_before < max_tokens // 2, "the abandoned answer was generated to its end"
+
+
+def test_an_abandoned_stream_stops_generating_and_frees_its_place_in_the_edge_llm(edge: Running, gateway: Running) -> None:
+    """A client leaving after the first text, one leaving before the first byte (its request held at the lookup
+    meanwhile), and one leaving the gateway's stream: each time the edge's LLM stops that answer and its queue
+    count (which the policy observes and which masks EDGE at capacity) returns to 0; nothing is written back."""
+    server, tokens = edge.app.state.edge, 200
+    body = {"messages": [{"role": "user", "content": "Tell me a very long story about a lighthouse."}], "max_tokens": tokens,
+            "stream": True, "cloud_allowed": False, "namespace": "abandoned"}
+    rows = server.llm.batcher.stats().rows_decoded
+    with httpx.Client(timeout=120) as leaving, leaving.stream("POST", f"{edge.url}/v1/serve", json=body) as response:
+        events = (json.loads(line[5:]) for line in response.iter_lines() if line.startswith("data:"))
+        assert next(events)["start"]["route"] == "edge" and next(events)["delta"]
+    _stopped_early(server, rows, tokens)
+
+    rows, payload = server.llm.batcher.stats().rows_decoded, json.dumps(body).encode()
+    request = (f"POST /v1/serve HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
+    with server._cache_mutex:  # the lookup waits here: the client is gone before the response starts
+        with socket.create_connection(("127.0.0.1", edge.port)) as sock:
+            sock.sendall(request + payload)
+            time.sleep(2.0)  # the server has read the body and waits at the lookup
+    _stopped_early(server, rows, tokens)
+
+    rows, budget = server.llm.batcher.stats().rows_decoded, _get(f"{edge.url}/admin/cache/namespaces/budget").json()["entries"]
+    chat = {"model": "velo", "messages": body["messages"], "max_tokens": tokens, "stream": True}
+    headers = {"Authorization": f"Bearer {FALLBACK}", "x-velo-namespace": "budget"}  # no cloud budget: the edge LLM answers
+    with httpx.Client(timeout=120) as leaving, leaving.stream("POST", f"{gateway.url}/v1/chat/completions", json=chat, headers=headers) as response:
+        assert response.headers["x-velo-route"] == "edge"
+        assert any('"content"' in line for line in response.iter_lines())
+    _stopped_early(server, rows, tokens)
+    sync(edge)
+    assert _get(f"{edge.url}/admin/cache/namespaces/abandoned").json()["entries"] == 0
+    assert _get(f"{edge.url}/admin/cache/namespaces/budget").json()["entries"] == budget
+
+
 def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_checkpoint(
         oai: OpenAI, edge: Running, edge_dir: Path, cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Restarted with `policy="dlrs"`: the route of each request is the learned policy's action on the observation
@@ -365,3 +476,4 @@ def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_che
         for (observation, mask, action), route in zip(calls, routes):
             assert observation.shape == (server.layout.size,) and mask[action]
             assert route == Action(action).name.lower() and apart.act(observation, mask) == action
+

@@ -3,7 +3,7 @@
 Prepares the data, fills an edge server's semantic cache (embedded milvus-lite) with it, answers reworded
 and look-alike questions in five languages from it, prints the cache evaluation on the bundled dev set, then
 serves a multilingual workload through the whole stack (gateway, edge server on that cache, cloud) with the
-SDK and compares the scheduling policies in the edge environment (`velo/cli/demo_serving.py`).
+SDK and evaluates the shipped learned scheduler (DLRS) against the baselines in the edge environment (`velo/cli/demo_serving.py`).
 """
 
 from __future__ import annotations
@@ -105,5 +105,5 @@ def demo(
 
     console.rule("5. the serving stack: gateway -> edge server (this cache) -> cloud; a multilingual workload through velo.Client")
     serve_workload(console, home, lambda c: _fill(c, pairs, seeds), rule, _demo_queries())
-    console.rule("6. scheduling policies in the edge environment (the edge server above runs rule-cloud)")
+    console.rule("6. the shipped learned scheduler (DLRS) against the baselines in the edge environment")
     evaluate_policies(console, home / "data")

@@ -4,7 +4,8 @@ scheduling policies side by side in the edge environment.
 The stack is `velo up`'s (cloud service, one edge server over the demo's filled embedded cache, gateway) as
 local processes, stopped when the part ends. The workload sends, per language, a reworded question (the cache
 should answer), a look-alike that asks something else (the policy should send it to the cloud), then the
-look-alike again (now answered from the cache: the cloud's answer was written back).
+look-alike again (now answered from the cache: the cloud's answer was written back). Then the shipped learned
+scheduler (DLRS) is evaluated against the baselines in the edge environment.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 DEMO_MAX_TOKENS = 48
 """Generated answers are cut at this length to keep the demo to minutes on a CPU; the demo caches them anyway."""
-EVAL_POLICIES = "rule-cloud,greedy-0.1,greedy-0.3,greedy-llm,edge-only,random,oracle"
+EVAL_POLICIES = "dlrs,rule-cloud,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,random,oracle"
+"""The shipped learned scheduler first, then the rule baselines (the edge server above runs rule-cloud) and the oracle."""
 
 
 def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache], None], rule: str, queries: list[dict]) -> None:
@@ -84,15 +86,20 @@ def _sync(gateway_url: str, stack) -> None:  # noqa: ANN001
         httpx.post(f"{edge}/admin/cache/sync", timeout=120)
 
 
-def evaluate_policies(console: Console, data: Path, episodes: int = 1, steps: int = 100) -> None:
-    """The edge server's default policy (rule-cloud) beside the baselines, on the same seeded episodes."""
+def evaluate_policies(console: Console, data: Path, episodes: int = 3, steps: int = 100, scenario: str = "paper") -> None:
+    """The shipped learned policy (`dlrs`: data/checkpoints/dlrs.safetensors) beside the rule baselines and the oracle,
+    on the same seeded episodes of `velo_edge_v1` under `scenario` (the one the VELO paper describes), on the held-out
+    test split: what `velo evaluate --scenario paper --policies ...` prints, at a demo's budget."""
     from agents.evaluation import markdown_table, run_episodes, summarize
     from agents.registry import load_policy
-    from envs import velo_edge_v0
+    from envs import velo_edge_v1
 
-    env = velo_edge_v0.parallel_env(n_edges=3, max_steps=steps, data_dir=data, split="test")
+    env = velo_edge_v1.parallel_env(scenario, max_steps=steps, data_dir=data, split="test")
+    console.print(f"  scenario {scenario}: {len(env.possible_agents)} edge servers, {episodes} episodes x {steps} requests per edge "
+                  "on the held-out test split (DLRS was trained on the train split); satisfaction, latency and action shares")
     results = {}
     for name in EVAL_POLICIES.split(","):
         policy = load_policy(name, env.layout, 0)
         results[name] = summarize(run_episodes(env, policy, episodes, 0))
+    env.close()
     print(markdown_table(results))  # markdown: printed as is, not wrapped to the terminal
