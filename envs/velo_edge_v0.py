@@ -17,7 +17,8 @@ its agent picks an action. Requests are then served in arrival order:
 * CACHE serves the best neighbour's answer: quality = rescaled similarity of that answer to the request's
   reference answer; masked when no neighbour exists;
 * EDGE queues at the edge's single LLM (prefill + decode from the measured SmolLM2 profile, or an
-  EdgeShard plan); quality is that of the edge LLM's real answer (`velo data edge-answers`) or, when
+  EdgeShard plan; with a batched profile, opt-in, it joins the running batch: `_edge_start`); quality
+  is that of the edge LLM's real answer (`velo data edge-answers`) or, when
   none was generated, `edge_quality_fallback`; masked when the edge queue is full;
 * CLOUD and CLOUD_CONTEXT cross the network and queue at the cloud's parallel slots (documented profile);
   their answer is the reference (quality 1) and costs tokens; CLOUD_CONTEXT sends `context_neighbours`
@@ -161,7 +162,10 @@ def _check_profile(name: str, profile: EdgeLLMProfile | CloudProfile) -> None:
         value, label = getattr(profile, f.name), f"{name}.{f.name}"
         if f.name in ("name", "model"):
             continue
-        if f.name == "parallel_slots":  # the cloud's queue: with no slot, a CLOUD request could start nowhere
+        if f.name == "decode_ms_per_token_by_batch":  # batched edge profile: one time per batch size
+            for b, v in enumerate(value, 1):
+                real(f"{label}[{b - 1}] (batch of {b})", v, low=0.0)
+        elif f.name == "parallel_slots":  # the cloud's queue: with no slot, a CLOUD request could start nowhere
             integer(label, value, minimum=1)
         elif f.name == "context_neighbours":
             integer(label, value, minimum=0)
@@ -370,7 +374,7 @@ class VeloEdgeEnv(ParallelEnv):
         """What edge e's server observes of its own load (v0 has no rate limit, link model or failures)."""
         cur, cache = self._current[e], self.caches[e]
         return SystemLoad(
-            len(self.edge_jobs[e]), self.config.edge_queue_capacity, max(0.0, self.edge_free_ms[e] - cur["now"]),
+            len(self.edge_jobs[e]), self.config.edge_queue_capacity, self._edge_start(e, cur["now"])[0] - cur["now"],
             self.cloud_latency_ema[e], len(cache) / cache.config.capacity,
         )
 
@@ -450,13 +454,26 @@ class VeloEdgeEnv(ParallelEnv):
             self._answer_memo[key] = found
         return found
 
+    def _edge_start(self, e: int, ready_ms: float) -> tuple[float, int]:
+        """When edge e's LLM can start a request handed over at `ready_ms`, and the rows of the batch it joins.
+        One at a time: when the last job ends. Batched (`EdgeLLMProfile.decode_ms_per_token_by_batch`): at once
+        while a row is free, else when one leaves (first come first served, as `velo.llm.continuous`); the
+        request decodes at the speed of the batch it joined for its whole answer, since the environment scores
+        a request when it is served (requests joining later do not slow it; newcomers' prefills are ignored)."""
+        max_batch = self.edge.max_batch
+        if max_batch == 1:
+            return max(ready_ms, self.edge_free_ms[e]), 1
+        running = sorted(done for done in self.edge_jobs[e] if done > ready_ms)
+        waiting = len(running) - max_batch  # >= 0: every row taken; start when the (waiting + 1)-th leaves
+        return (ready_ms, len(running) + 1) if waiting < 0 else (running[waiting], max_batch)
+
     def _edge_job(self, e: int, ready_ms: float, commit: bool) -> tuple[float, float]:
         """(start, done) in ms of edge e's LLM answering its current request, handed over at `ready_ms`;
         with `commit`, the job is queued and its answer written back when done."""
         cur = self._current[e]
         item = cur["item"]
-        start = max(ready_ms, self.edge_free_ms[e])
-        done = start + self.edge.service_ms(self._question_tokens[item], self._edge_tokens[item])
+        start, batch = self._edge_start(e, ready_ms)
+        done = start + self.edge.service_ms(self._question_tokens[item], self._edge_tokens[item], batch)
         if commit:
             self.edge_free_ms[e] = done
             heapq.heappush(self.edge_jobs[e], done)

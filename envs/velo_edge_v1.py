@@ -200,7 +200,7 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
             heapq.heappop(inflight)
         probe = self._probe_ms
         return SystemLoad(  # v0's five fields, then v1's
-            len(self.edge_jobs[e]), self.config.edge_queue_capacity, max(0.0, self.edge_free_ms[e] - now),
+            len(self.edge_jobs[e]), self.config.edge_queue_capacity, self._edge_start(e, now)[0] - now,
             self.cloud_latency_ema[e], len(cache) / cache.config.capacity,
             self.cloud_failures[e], self.rate_limited[e], self.rate_remaining[e], len(inflight),
             self.links[e].state_at(probe * (now // probe)), self._question_tokens[cur["item"]],
@@ -220,7 +220,7 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
             out = super()._outcome(e, action, commit)
             out["first_token_ms"] = self.cache_ms
         elif action == EDGE:
-            start = max(now + self.cache_ms, float(self.edge_free_ms[e]))
+            start = self._edge_start(e, now + self.cache_ms)[0]
             out = super()._outcome(e, action, commit)
             out["first_token_ms"] = start + self._edge_prefill_ms(e) - now
         else:

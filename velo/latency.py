@@ -4,7 +4,9 @@
   `velo/profiles/cache_lookup.json`;
 * edge LLM (prefill ms per prompt token, decode ms per output token): measured on this machine with
   SmolLM2-135M by `benchmarks/edge_llm_speed.py` (`velo/profiles/edge_llm.json`), or taken from an
-  EdgeShard placement;
+  EdgeShard placement; served one request at a time. The batched profile (`--batched`,
+  `velo/profiles/edge_llm_batched.json`) adds the decode time per token of one row when b rows decode
+  together, as `velo.llm.continuous.ContinuousBatcher` runs them;
 * cloud LLM: a documented profile (`velo/profiles/cloud.json`): round trip, link bandwidth, time to first
   token, output speed, parallel slots and prices.
 
@@ -14,7 +16,7 @@ Queueing is not here: the environment keeps the queues and adds their waits.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 PROFILES = Path(__file__).parent / "profiles"
@@ -22,11 +24,11 @@ PROFILES = Path(__file__).parent / "profiles"
 
 def _load(path: Path, cls):
     data = json.loads(path.read_text())
-    names = {f.name for f in fields(cls)}
-    missing = names - data.keys()
+    required = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
+    missing = required - data.keys()
     if missing:
         raise ValueError(f"{path}: missing {sorted(missing)}")
-    return cls(**{k: data[k] for k in names})
+    return cls(**{f.name: tuple(v) if isinstance(v := data[f.name], list) else v for f in fields(cls) if f.name in data})
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,19 @@ class EdgeLLMProfile:
     prefill_ms_base: float
     prefill_ms_per_token: float
     decode_ms_per_token: float
+    decode_ms_per_token_by_batch: tuple[float, ...] = ()
+    """Batched profile: a row's decode ms per output token when b rows decode together, at index b - 1 (one
+    forward pass per step serves every row); its length is the batch's row limit. Empty: one request at a time."""
 
-    def service_ms(self, prompt_tokens: float, output_tokens: float) -> float:
-        return self.prefill_ms_base + self.prefill_ms_per_token * prompt_tokens + self.decode_ms_per_token * output_tokens
+    @property
+    def max_batch(self) -> int:
+        """Rows decoded together: 1 for a profile without `decode_ms_per_token_by_batch`."""
+        return max(1, len(self.decode_ms_per_token_by_batch))
+
+    def service_ms(self, prompt_tokens: float, output_tokens: float, batch: int = 1) -> float:
+        """Prefill alone, then `output_tokens` decode steps in a batch of `batch` rows (1: alone)."""
+        decode = self.decode_ms_per_token if batch == 1 else self.decode_ms_per_token_by_batch[batch - 1]
+        return self.prefill_ms_base + self.prefill_ms_per_token * prompt_tokens + decode * output_tokens
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,7 @@ def load_cache_profile(path: Path = PROFILES / "cache_lookup.json") -> CacheProf
 
 
 def load_edge_profile(path: Path = PROFILES / "edge_llm.json") -> EdgeLLMProfile:
+    """The measured single-request profile by default; `PROFILES / "edge_llm_batched.json"` is the batched one."""
     return _load(path, EdgeLLMProfile)
 
 

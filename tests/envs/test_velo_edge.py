@@ -16,7 +16,7 @@ from envs import velo_edge_v0
 from envs.bank import RequestBank
 from envs.velo_edge_v0 import CACHE, CLOUD, CLOUD_CONTEXT, EDGE, VeloEdgeEnv
 from envs.workload import WorkloadConfig
-from velo.latency import CloudProfile, EdgeLLMProfile, load_cache_profile
+from velo.latency import PROFILES, CloudProfile, EdgeLLMProfile, load_cache_profile, load_edge_profile
 from velo.satisfaction import SatisfactionWeights, answer_quality, satisfaction
 
 TEST_EDGE = EdgeLLMProfile("test", 20.0, 0.5, 40.0)
@@ -375,3 +375,33 @@ def test_predicted_outcome_is_the_outcome_received(make_env: MakeEnv) -> None:
         obs, rewards, *_ = env.step(actions)
         for a, action in actions.items():
             assert rewards[a] == predicted[a][action]
+
+
+def test_batched_edge_profile_by_hand(make_env: MakeEnv, edge_bank: RequestBank) -> None:
+    """Three EDGE requests 50 ms apart on an edge LLM decoding at most 2 rows together: the second joins the
+    first's batch (and decodes at the 2-row speed), the third waits for the first row to leave."""
+    batched = EdgeLLMProfile("batched", 20.0, 0.5, 40.0, (40.0, 60.0))
+    assert (batched.max_batch, TEST_EDGE.max_batch, load_edge_profile().max_batch) == (2, 1, 1)
+    assert load_edge_profile(PROFILES / "edge_llm_batched.json").max_batch > 1  # the measured one, opt-in
+    with pytest.raises(ValueError, match=r"decode_ms_per_token_by_batch\[1\] \(batch of 2\)"):
+        make_env(edge_profile=EdgeLLMProfile("bad", 20.0, 0.5, 40.0, (40.0, -1.0)))
+    env = make_env(n_edges=1, max_steps=3, edge_profile=batched, workload={"arrival_rate_per_s": 20.0})
+    obs, _ = env.reset(seed=0)
+    lookup = load_cache_profile().lookup_ms
+    items = [int(edge_bank.text_item[t]) for t in env.stream.text[0]]
+    t = [float(x) for x in env.stream.time_ms[0]]
+
+    def service(k: int, decode_ms: float) -> float:
+        return 20.0 + 0.5 * edge_bank.question_tokens[items[k]] + decode_ms * edge_bank.edge_tokens[items[k]]
+
+    done0 = t[0] + lookup + service(0, 40.0)
+    done1 = t[1] + lookup + service(1, 60.0)
+    start2 = min(done0, done1)
+    assert t[2] + lookup < start2, "both rows must be busy when the third request comes for this test to mean anything"
+    expected = [done0 - t[0], done1 - t[1], start2 + service(2, 60.0) - t[2]]
+    wait_column = env.layout.offsets["system"] + 1  # edge LLM wait (s) / 10
+    for k, latency in enumerate(expected):
+        wait = 0.0 if k < 2 else start2 - t[2]
+        assert obs["edge_0"]["observation"][wait_column] == np.float32(wait / 10_000.0)
+        obs, _, _, _, infos = env.step({"edge_0": EDGE})
+        assert infos["edge_0"]["outcome"]["latency_ms"] == pytest.approx(latency, rel=1e-12)

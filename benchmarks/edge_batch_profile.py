@@ -1,0 +1,127 @@
+"""The edge LLM's batched profile: a row's decode time per token when b rows decode together.
+
+The edge server runs SmolLM2 through `velo.llm.continuous.ContinuousBatcher`: each newcomer is prefilled
+alone, then one forward pass per step decodes every running row. This script times those steps for batches of
+`--batches` rows (b prompts of `--prompt-tokens` tokens cut from the bundled oasst1 sample, greedy,
+`--decode-tokens` tokens each, `velo.llm.batch_generate.generate_batch`, the batcher's prefill and decode),
+interleaving batch sizes within each run so other load spreads over all of them, and writes
+`velo/profiles/edge_llm_batched.json`: the default profile (`velo/profiles/edge_llm.json`: its prefill fit and
+single-request decode time) plus `decode_ms_per_token_by_batch`, whose entry b - 1 is the default decode time
+scaled by step(b) / step(1): step(1) is this run's median step of one request alone (`LocalLLM.generate_ids`,
+as `generate_batch` serves a batch of one), step(b >= 2) a least-squares line through the median steps of the
+batched sizes (a CPU decode step reads every weight once whatever the rows, then does per-row work: a fixed
+cost plus one per row; the batched path, with its attention mask and position ids, costs more than the
+single-request one even at 2 rows). Scaling keeps the single-request figure of the profile's own (quieter)
+measurement; the ratio is what this run adds. On a shared machine single sizes move by tens of percent
+(other load), hence the line rather than the raw medians, which are kept under "measured" with the fit.
+
+    python benchmarks/edge_batch_profile.py --batches 1,2,4,8 --runs 3
+
+The environment takes it opt-in: `velo evaluate --edge-profile velo/profiles/edge_llm_batched.json`, or
+`edge_profile=load_edge_profile(PROFILES / "edge_llm_batched.json")` (`envs.velo_edge_v0`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # ../shared/STACK.md: a hub look-up hangs ~74 s
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see benchmarks/edge_llm_speed.py
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from benchmarks.edge_llm_speed import sample_text_ids, write_json  # noqa: E402
+from velo.latency import PROFILES  # noqa: E402
+from velo.llm.batch_generate import generate_batch  # noqa: E402
+from velo.llm.local import load_local_llm  # noqa: E402
+
+DEFAULT_OUT = PROFILES / "edge_llm_batched.json"
+
+
+def step_ms(llm, prompts: list[list[int]], decode_tokens: int) -> float | None:
+    """Mean wall ms of one decode step over `len(prompts)` rows, or None if a row stopped early (the batch shrank)."""
+    rows = generate_batch(llm, prompts, decode_tokens)
+    if any(r.output_tokens != decode_tokens for r in rows):
+        return None
+    return rows[0].decode_ms / (decode_tokens - 1)  # every row was in every step: each row's sum is the batch's
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--batches", default="1,2,3,4,6,8", help="batch sizes to time (1 and at least two more)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per batch size (median taken)")
+    parser.add_argument("--prompt-tokens", type=int, default=64)
+    parser.add_argument("--decode-tokens", type=int, default=16)
+    parser.add_argument("--base", type=Path, default=PROFILES / "edge_llm.json", help="single-request profile to extend")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+    sizes = sorted({int(b) for b in args.batches.split(",")})
+    if sizes[0] != 1 or len(sizes) < 3 or args.runs < 1 or args.decode_tokens < 2:
+        parser.error("--batches must include 1 and two larger sizes, --runs >= 1, --decode-tokens >= 2")
+
+    base = json.loads(args.base.read_text())
+    torch.set_num_threads(int(base.get("threads", 1)))
+    load_before = os.getloadavg()[0]
+    llm = load_local_llm()
+    ids = sample_text_ids(llm, args.prompt_tokens + 97 * args.runs * max(sizes) + 1)
+    generate_batch(llm, [ids[: args.prompt_tokens]] * 2, 4)  # warm-up: first calls allocate and pick kernels
+    samples: dict[int, list[float]] = {b: [] for b in sizes}
+    early = 0
+    offset = 0
+    for run in range(args.runs):
+        for b in sizes:
+            prompts = []
+            for _ in range(b):  # a fresh window of real text per row, so no two rows or runs see the same prompt
+                prompts.append(ids[offset : offset + args.prompt_tokens])
+                offset += 97
+            ms = step_ms(llm, prompts, args.decode_tokens)
+            if ms is None:
+                early += 1
+            else:
+                samples[b].append(ms)
+        print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
+    measured = {b: statistics.median(v) for b, v in samples.items() if v}
+    if 1 not in measured or len(measured) < 3:
+        raise SystemExit(f"too few full-length batches ({early} stopped early): raise --runs or lower --decode-tokens")
+    known = sorted(measured)
+    per_row, fixed = np.polyfit(known[1:], [measured[b] for b in known[1:]], 1)
+    fitted = np.concatenate([[measured[1]], fixed + per_row * np.arange(2, known[-1] + 1)])
+    if fitted.min() <= 0:
+        raise SystemExit(f"the fitted step time is not positive ({fixed:.1f} + {per_row:.1f} x rows ms): measure again")
+    ratio = fitted / fitted[0]
+    by_batch = [round(float(base["decode_ms_per_token"] * r), 2) for r in ratio]
+    profile = {
+        **{k: base[k] for k in ("model", "runtime", "threads", "prefill_ms_base", "prefill_ms_per_token")},
+        "decode_ms_per_token": base["decode_ms_per_token"],
+        "decode_ms_per_token_by_batch": by_batch,
+        "measured": {str(b): round(measured[b], 2) for b in known},
+        "fit_step_ms": {"fixed": round(float(fixed), 2), "per_row": round(float(per_row), 2)},
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "conditions": {"runs": args.runs, "prompt_tokens": args.prompt_tokens, "decode_tokens": args.decode_tokens,
+                       "batches_stopped_early": early, "base_profile": args.base.name,
+                       "load_average_before": round(load_before, 2), "load_average_after": round(os.getloadavg()[0], 2),
+                       "torch_threads": torch.get_num_threads(), "torch": torch.__version__},
+    }
+    write_json(args.out, profile)
+    print(f"## Edge LLM decode step by batch size: {llm.name}, {torch.get_num_threads()} torch thread(s)\n")
+    print("| rows | step ms (median, this run) | step ms (fit) | x one row | ms per token per row (profile) | tokens/s of the batch (profile) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for b in range(1, known[-1] + 1):
+        step = f"{measured[b]:.1f}" if b in measured else "-"
+        print(f"| {b} | {step} | {fitted[b - 1]:.1f} | {ratio[b - 1]:.2f} | {by_batch[b - 1]:.1f} | {1000.0 * b / by_batch[b - 1]:.1f} |")
+    print(f"\nload average {profile['conditions']['load_average_before']} -> {profile['conditions']['load_average_after']}; "
+          f"batches stopped early (not counted): {early}; wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
