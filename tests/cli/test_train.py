@@ -41,6 +41,17 @@ def test_every_algo_trains_a_loadable_policy(algo: str, tmp_path: Path, prepared
     assert action in (1, 2)
 
 
+def test_training_can_see_the_batched_edge_llm(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    from envs.mixture import training_envs
+    from velo.latency import PROFILES, load_edge_profile
+
+    batched = PROFILES / "edge_llm_batched.json"
+    vec = training_envs(2, 10, 10, None, "train", prepared_with_edge_answers, edge_profile=load_edge_profile(batched))
+    assert {env.edge.max_batch for slot in vec.envs for env in slot.envs} == {load_edge_profile(batched).max_batch} != {1}
+    result = velo_train(prepared_with_edge_answers, tmp_path / "b", "--algo", "mappo", "--edge-profile", str(batched))
+    assert result.exit_code == 0 and "trained 30 agent-steps" in result.output, result.output
+
+
 def test_resume_continues_the_step_count(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     out = tmp_path / "m"
     assert velo_train(prepared_with_edge_answers, out, "--algo", "t-mappo").exit_code == 0

@@ -39,6 +39,11 @@ def train(
                                 "(the shared oasst1 train split): a policy trained so never chooses EDGE."),
     ] = True,
     threads: Annotated[int, typer.Option(min=1, help="torch threads (1 keeps a run deterministic and leaves a core).")] = 1,
+    edge_profile: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="EDGE latency profile JSON, e.g. velo/profiles/edge_llm_batched.json "
+                     "(the edge LLM batching concurrent requests, as the edge server runs it); default: one at a time."),
+    ] = None,
 ) -> None:
     """Train a scheduler; prints a progress bar with the live reward and the training throughput."""
     if algo not in TRAIN_ALGOS:
@@ -77,8 +82,10 @@ def train(
     from envs.mixture import training_envs
 
     console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'})")
+    from velo.latency import load_edge_profile
+
     vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
-                        edge_action=edge_action)
+                        edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
     writer = SummaryWriter(str(out / "tb"))
     per_rollout = n_envs * episode_steps * len(vec.agents)
     started, trained, base = time.perf_counter(), [0], [None]
