@@ -179,6 +179,20 @@ def build_bank(
     return bank
 
 
+def load_bank_file(path: Path | str, pairs: Path | str | None = None) -> RequestBank:
+    """A bank `build_bank` saved (`<key>.npz`), read-only: with the pair features in `pairs` (default: the
+    `<stem>.pairs.npz` beside it) and nothing ever written back. Its vectors and hit features are those of the
+    machine that built it; embedders give other last bits on other CPUs (OpenBLAS picks its kernels by CPU),
+    which flips decisions near a threshold, so a test that pins episodes reads a bank file instead of building
+    one. Raises ValueError for a bank of another format version."""
+    path = Path(path)
+    bank = _load(path, default_rule(embedder_key(E5SmallEmbedder.name, USEMultilingualEmbedder.name)))
+    bank._extra_path = Path(pairs) if pairs is not None else path.with_name(f"{path.stem}.pairs.npz")
+    _load_extra(bank)
+    bank._extra_path = None
+    return bank
+
+
 def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallback: float, search, alt, rule) -> RequestBank:
     from velo.observation import LANG_INDEX
 
