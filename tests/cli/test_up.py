@@ -19,7 +19,10 @@ from tests.services.conftest import shared_model_dir
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_velo_up_serves_velo_ask_and_leaves_no_orphans(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
+def test_velo_up_serves_velo_ask_and_leaves_no_orphans(stop: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`sigterm`: what docker or systemd send, to `velo up` alone; `ctrl-c`: what a terminal sends, SIGINT to the whole
+    foreground process group, so every child gets it too while `velo up` stops them."""
     env = {**os.environ, "VELO_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     port = free_ports(1)[0]
     model_dir = shared_model_dir(tmp_path_factory)
@@ -28,7 +31,7 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(tmp_path: Path, tmp_path_
 
         ensure_smollm2(model_dir)
     up = subprocess.Popen([sys.executable, "-m", "velo", "up", "--port", str(port), "--model-dir", str(model_dir)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO, process_group=0)
     started: list[psutil.Process] = []
     try:
         lines = []
@@ -52,7 +55,10 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(tmp_path: Path, tmp_path_
         wrong = subprocess.run([sys.executable, "-m", "velo", "ask", "Hi", "--key", "not-a-key-at-all"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
         assert wrong.returncode == 2 and "invalid API key" in wrong.stderr
     finally:
-        up.send_signal(signal.SIGTERM)
+        if stop == "ctrl-c":
+            os.killpg(up.pid, signal.SIGINT)
+        else:
+            up.send_signal(signal.SIGTERM)
         try:
             up.wait(timeout=120)
         except subprocess.TimeoutExpired:
