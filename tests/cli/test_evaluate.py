@@ -138,3 +138,18 @@ def test_a_learned_policy_is_compared_not_counted_as_a_baseline(prepared_with_ed
 def test_a_label_without_a_policy_is_refused(prepared_sample: Path) -> None:
     result = evaluate(prepared_sample, "--policies", "mine=")
     assert result.exit_code == 2 and "LABEL=SPEC" in result.output, result.output
+
+
+def test_the_readme_tables_render_from_the_shipped_headroom_report(capsys: pytest.CaptureFixture[str]) -> None:
+    """scripts/headroom_tables.py prints the README's headroom tables from docs/headroom/report.json."""
+    import runpy
+
+    root = Path(__file__).resolve().parents[2]
+    script = runpy.run_path(str(root / "scripts" / "headroom_tables.py"))
+    script["main"](str(root / "docs" / "headroom" / "report.json"))
+    out = capsys.readouterr().out
+    report = json.loads((root / "docs" / "headroom" / "report.json").read_text())
+    for name, r in report.items():
+        h = r["headroom"]["satisfaction"]
+        assert f"| `{name}` | {r['greedy_tuning']['distance']:g}" in out
+        assert f"{100 * h['headroom']:+.1f} %" in out

@@ -1,0 +1,92 @@
+"""Print the README's headroom tables from a `velo evaluate --scenario ... --json` report.
+
+    python scripts/headroom_tables.py docs/headroom/report.json
+
+Three markdown tables: mean satisfaction (all / similar / new) per policy and scenario; per scenario the tuned
+Greedy distance, the best baseline, the headroom and the workload; the edge LLM's answer quality per language.
+Learned policies in the report get a fourth table (`learned_report`: paired difference with the best baseline,
+share of the headroom, gain over the paper's rule baselines).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+METRICS = ("satisfaction", "satisfaction_similar", "satisfaction_new")
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:+.1f} %"
+
+
+def satisfaction_table(report: dict) -> str:
+    scenarios = list(report)
+    policies = list(dict.fromkeys(p for r in report.values() for p in r["policies"]))
+    lines = ["| policy | " + " | ".join(f"`{s}`" for s in scenarios) + " |", "|---|" + "---:|" * len(scenarios)]
+    for p in policies:
+        cells = []
+        for s in scenarios:
+            m = report[s]["policies"].get(p)
+            cells.append(" / ".join(f"{m[k]:.3f}" for k in METRICS) if m else "")
+        label = f"greedy-best (tuned on train)" if p == "greedy-best" else p
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def scenario_table(report: dict) -> str:
+    head = ("| scenario | Greedy distance tuned on train (stand-in 0 / 1) | best baseline (all) | headroom all | similar "
+            "| new | verbatim share of similar | items with rewordings | distinct items repeated reworded "
+            "| look-alike share | right / wrong cache answer quality | abandoned (best baseline / oracle) |")
+    lines = [head, "|---|---|---|" + "---:|" * 9]
+    for s, r in report.items():
+        h, w, c, t = r["headroom"], r["workload"], r["cache_answers"], r["greedy_tuning"]
+        alt = " / ".join(f"{d:g}" for d in t.get("distance_if_stand_in", {}).values())
+        best = h["satisfaction"]["best_baseline"]
+        abandoned = f"{r['policies'][best]['abandoned_rate']:.3f} / {r['policies']['oracle']['abandoned_rate']:.3f}"
+        lines.append(
+            f"| `{s}` | {t['distance']:g}" + (f" ({alt})" if alt else "") + f" | {best} | "
+            + " | ".join(pct(h[m]["headroom"]) for m in METRICS)
+            + f" | {w['verbatim_share_of_similar']:.2f} | {w['items_with_rewordings']:.0f} of {w['items']:.0f}"
+            f" | {w['distinct_reworded_items']:.0f} | {w['lookalike_share']:.3f}"
+            f" | {c['cache_right_quality']:.3f} / {c['cache_wrong_quality']:.3f} | {abandoned} |")
+    return "\n".join(lines)
+
+
+def language_table(report: dict) -> str:
+    langs = ("en", "es", "de", "zh", "ru")
+    lines = ["| scenario | " + " | ".join(langs) + " |", "|---|" + "---:|" * len(langs)]
+    for s, r in report.items():
+        q = r["edge_quality_by_language"]
+        lines.append(f"| `{s}` | " + " | ".join(f"{q[lang]:.3f}" for lang in langs) + " |")
+    return "\n".join(lines)
+
+
+def learned_table(report: dict) -> str | None:
+    rows = []
+    for s, r in report.items():
+        for name, gains in r.get("learned", {}).items():
+            cells = []
+            for m in METRICS:
+                g = gains.get(m)
+                cells.append(f"{g['value']:.3f} ({g['diff_mean']:+.3f} ± {g['diff_ci95']:.3f}; "
+                             f"{100 * g['headroom_captured']:.0f} %; {pct(g['gain_vs_paper_baselines'])})" if g else "")
+            rows.append(f"| `{s}` | {name} | " + " | ".join(cells) + " |")
+    if not rows:
+        return None
+    head = ("| scenario | policy | all: value (difference with the best baseline ± 95 %; share of the headroom; "
+            "gain over the paper's baselines) | similar | new |")
+    return "\n".join([head, "|---|---|---|---|---|", *rows])
+
+
+def main(path: str) -> None:
+    report = json.loads(Path(path).read_text())
+    tables = [satisfaction_table(report), scenario_table(report), language_table(report), learned_table(report)]
+    print("\n\n".join(t for t in tables if t))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
