@@ -1,6 +1,7 @@
 """Print the README's headroom tables from a `velo evaluate --scenario ... --json` report.
 
-    python scripts/headroom_tables.py docs/headroom/report.json
+    python scripts/headroom_tables.py docs/headroom/report.json [--ci]
+    python scripts/headroom_tables.py A.json B.json --ci      # several reports (scenario subsets) as one
 
 Three markdown tables: mean satisfaction (all / similar / new) per policy and scenario; per scenario the tuned
 Greedy distance, the best baseline, the headroom and the workload; the edge LLM's answer quality per language.
@@ -21,7 +22,7 @@ def pct(x: float) -> str:
     return f"{100 * x:+.1f} %"
 
 
-def satisfaction_table(report: dict) -> str:
+def satisfaction_table(report: dict, ci: bool = False) -> str:
     scenarios = list(report)
     policies = list(dict.fromkeys(p for r in report.values() for p in r["policies"]))
     lines = ["| policy | " + " | ".join(f"`{s}`" for s in scenarios) + " |", "|---|" + "---:|" * len(scenarios)]
@@ -29,7 +30,11 @@ def satisfaction_table(report: dict) -> str:
         cells = []
         for s in scenarios:
             m = report[s]["policies"].get(p)
-            cells.append(" / ".join(f"{m[k]:.3f}" for k in METRICS) if m else "")
+            if m and ci:
+                cells.append(f"{m['satisfaction']:.3f}±{m['satisfaction_ci95']:.3f} / "
+                             + " / ".join(f"{m[k]:.3f}" for k in METRICS[1:]))
+            else:
+                cells.append(" / ".join(f"{m[k]:.3f}" for k in METRICS) if m else "")
         label = f"greedy-best (tuned on train)" if p == "greedy-best" else p
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -80,13 +85,16 @@ def learned_table(report: dict) -> str | None:
     return "\n".join([head, "|---|---|---|---|---|", *rows])
 
 
-def main(path: str) -> None:
-    report = json.loads(Path(path).read_text())
-    tables = [satisfaction_table(report), scenario_table(report), language_table(report), learned_table(report)]
+def main(*paths: str, ci: bool = False) -> None:
+    report: dict = {}
+    for path in paths:
+        report.update(json.loads(Path(path).read_text()))
+    tables = [satisfaction_table(report, ci), scenario_table(report), language_table(report), learned_table(report)]
     print("\n\n".join(t for t in tables if t))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    files = [a for a in sys.argv[1:] if a != "--ci"]
+    if not files:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(*files, ci="--ci" in sys.argv[1:])
