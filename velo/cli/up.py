@@ -6,11 +6,15 @@ hit rule then cloud) and the gateway on `--port`, waiting for each to report hea
 local API key to `$VELO_HOME/up/keys.json` and the URL and key to `$VELO_HOME/up/client.json` (for `velo
 ask`), prints both, and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
 SIGKILL after a grace period). Each child is also told by the kernel to stop if `velo up` itself dies
-(PR_SET_PDEATHSIG), so no process outlives it. Logs: `$VELO_HOME/up/logs/<service>.log`.
+(PR_SET_PDEATHSIG), so no process outlives it. Logs: `$VELO_HOME/up/logs/<service>.log`. One `velo up` per
+`$VELO_HOME`: it holds a lock on `$VELO_HOME/up/up.lock` while it runs, and a second one is refused before it
+touches the first one's key, client file or milvus-lite data. A bad `--port`, `--policy` or `--start-timeout` is
+refused before any process starts.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -148,27 +152,44 @@ def write_local_key(home: Path) -> tuple[str, Path]:
     return key, keys_file
 
 
+def lock_home(home: Path):  # noqa: ANN201 (an open file)
+    """The lock that makes this process the one `velo up` of `home` (held until the file is closed or the process
+    dies); OSError naming the problem if another `velo up` holds it."""
+    lock = open(home / "up.lock", "a+")  # noqa: SIM115 (held for the life of the stack)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise OSError(f"another `velo up` is running with this VELO_HOME ({home.parent}): stop it first, or set VELO_HOME "
+                      "to another directory to run a second stack") from None
+    return lock
+
+
 def _velo(*args: str) -> list[str]:
     return [sys.executable, "-m", "velo", "serve", *args]
 
 
 @fail_cleanly
 def up(
-    port: Annotated[int, typer.Option(help="The gateway's port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="The gateway's port.")] = 8000,
     edges: Annotated[int, typer.Option(min=1, max=8, help="Edge servers to start.")] = 1,
     mode: Annotated[str, typer.Option(help="Gateway routing: nearest or all.")] = "nearest",
     milvus: Annotated[str, typer.Option(help="lite-server (one milvus-lite server for all edges) or embedded (a file per edge).")] = "lite-server",
     policy: Annotated[str, typer.Option(help="The edge servers' policy (a named rule or a checkpoint).")] = "rule-cloud",
     model_dir: Annotated[Path | None, typer.Option(help="The local model's converted directory (default: $VELO_HOME/models).")] = None,
-    start_timeout: Annotated[float, typer.Option(help="Seconds each service may take to become healthy.")] = 300.0,
+    start_timeout: Annotated[float, typer.Option(min=1.0, help="Seconds each service may take to become healthy.")] = 300.0,
 ) -> None:
     """Start the whole stack on loopback and run until Ctrl-C / SIGTERM."""
     if milvus not in ("lite-server", "embedded"):
         raise ValueError(f"--milvus must be lite-server or embedded, got {milvus!r}")
     if mode not in ("nearest", "all"):
         raise ValueError(f"--mode must be nearest or all, got {mode!r}")
+    from velo.policy import check_policy_spec
+
+    check_policy_spec(policy)
     home = velo_home() / "up"
     home.mkdir(parents=True, exist_ok=True)
+    lock = lock_home(home)
     key, keys_file = write_local_key(home)
     stack = Stack(home / "logs")
     def on_signal(signum: int, frame: object) -> None:
@@ -194,6 +215,7 @@ def up(
         for s, handler in previous.items():
             signal.signal(s, handler)
         (home / "client.json").unlink(missing_ok=True)
+        lock.close()
 
 
 @fail_cleanly

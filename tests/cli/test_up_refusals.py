@@ -1,0 +1,50 @@
+"""`velo up` refuses what it cannot run before it starts any process or touches a running stack's files: a second
+`velo up` on the same VELO_HOME (which used to delete the first one's client file and overwrite its key), a port
+outside 1-65535 (99999 used to be served on 34463 while `velo up` printed :99999), an unknown policy (used to be
+"edge-0 exited with code 2; see ...log") and a start timeout below a second."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _up(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VELO_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "velo", "up", *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+
+
+def test_a_second_velo_up_on_the_same_home_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "client.json").write_text('{"base_url": "http://127.0.0.1:1", "api_key": "first"}')
+    (up / "keys.json").write_text('{"first": {}}')
+    with open(up / "up.lock", "a+") as held:  # what the running `velo up` holds
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        second = _up(tmp_path, "--port", "1")
+    assert second.returncode == 2
+    assert "another `velo up` is running" in second.stderr and str(tmp_path) in second.stderr and "Traceback" not in second.stderr
+    assert (up / "client.json").read_text() == '{"base_url": "http://127.0.0.1:1", "api_key": "first"}'
+    assert (up / "keys.json").read_text() == '{"first": {}}'
+    assert not (up / "logs").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--port", "99999"], "'--port'"),
+    (["--port", "0"], "'--port'"),
+    (["--policy", "no-such-rule"], "unknown policy 'no-such-rule'"),
+    (["--policy", "README.md"], "is not a VELO policy checkpoint"),
+    (["--start-timeout", "-5"], "'--start-timeout'"),
+])
+def test_bad_options_are_refused_before_anything_starts(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _up(tmp_path, *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "up").exists()
