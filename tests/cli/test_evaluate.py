@@ -140,6 +140,22 @@ def test_a_label_without_a_policy_is_refused(prepared_sample: Path) -> None:
     assert result.exit_code == 2 and "LABEL=SPEC" in result.output, result.output
 
 
+@pytest.mark.parametrize("scenario", [(), ("--scenario", "calm")])
+def test_a_label_given_twice_is_refused_before_any_episode(prepared_sample: Path, scenario: tuple[str, ...]) -> None:
+    """`a=random,a=oracle` used to print one row `a` with the oracle's numbers."""
+    result = evaluate(prepared_sample, *scenario, "--policies", "a=random,a=oracle")
+    assert result.exit_code == 2 and "policy label 'a' given twice" in result.output, result.output
+    assert result.stdout == ""
+
+
+def test_without_the_oracle_the_scenario_report_says_why_it_has_no_headroom(prepared_sample: Path) -> None:
+    """It used to print an empty `dlrs: ` line per learned policy and an empty headroom line."""
+    result = evaluate(prepared_sample, "--scenario", "calm", "--policies", "greedy-0.1,dlrs")
+    assert result.exit_code == 0, result.output
+    assert "no headroom and no comparison of learned policies: they need `oracle` in --policies" in result.stdout
+    assert not any(line.startswith("dlrs:") for line in result.stdout.splitlines())
+
+
 def test_the_readme_tables_render_from_the_shipped_headroom_report(capsys: pytest.CaptureFixture[str]) -> None:
     """scripts/headroom_tables.py prints the README's headroom tables from docs/headroom/report.json."""
     import runpy

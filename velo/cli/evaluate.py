@@ -50,14 +50,7 @@ def evaluate(
 
     if split not in ("train", "test", "all"):
         raise typer.BadParameter("split must be train, test or all")
-    from agents.headroom import split_label
-
-    try:
-        specs = dict(split_label(p.strip()) for p in policies.split(",") if p.strip())
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    if not specs:
-        raise typer.BadParameter("give at least one policy")
+    specs = _labelled_specs(policies)
     from velo.latency import load_edge_profile
 
     env = velo_edge_v0.parallel_env(
@@ -88,6 +81,23 @@ def evaluate(
             console.print(f"wrote {path}")
 
 
+def _labelled_specs(policies: str) -> dict[str, str]:
+    """`--policies` as {label: spec}; BadParameter for an empty list, a half-written LABEL=SPEC or a label given
+    twice (two policies with one label used to keep the last one silently)."""
+    from agents.headroom import split_label
+
+    try:
+        pairs = [split_label(p.strip()) for p in policies.split(",") if p.strip()]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if not pairs:
+        raise typer.BadParameter("give at least one policy")
+    labels = [label for label, _ in pairs]
+    if twice := sorted({label for label in labels if labels.count(label) > 1}):
+        raise typer.BadParameter(f"policy label {', '.join(map(repr, twice))} given twice; give each policy once, with LABEL=SPEC to tell two apart")
+    return dict(pairs)
+
+
 def _evaluate_scenarios(
     scenario: str, policies: str, episodes: int, seed: int, as_json: bool, plots: Path | None, steps: int,
     data: Path | None, split: str, edge_profile: Path | None,
@@ -106,6 +116,8 @@ def _evaluate_scenarios(
     from velo.latency import load_edge_profile
 
     names = list(SCENARIOS) if scenario == "all" else [get_scenario(n.strip()).name for n in scenario.split(",")]
+    if policies != DEFAULT_POLICIES:
+        _labelled_specs(policies)  # the same checks (labels unique) before any episode runs
     chosen = [*SCENARIO_BASELINES, "oracle"] if policies == DEFAULT_POLICIES else [
         p.strip() for p in policies.split(",") if p.strip()]
     # Greedy at every tuning distance, so that the one the train split picks is among the evaluated policies.
@@ -137,9 +149,14 @@ def _evaluate_scenarios(
         for name, r in report.items():
             print(f"\n## {name} (greedy-best: distance {r['greedy_best_distance']:g})\n")
             print(markdown_table(r["policies"]))
-            print("\n" + ", ".join(f"{m}: best {h['best_baseline']} {h['best']:.3f}, oracle {h['oracle']:.3f}, "
-                                   f"headroom {100 * h['headroom']:+.1f}%" for m, h in r["headroom"].items()))
+            if not r["headroom"]:
+                print("\nno headroom and no comparison of learned policies: they need `oracle` in --policies")
+            else:
+                print("\n" + ", ".join(f"{m}: best {h['best_baseline']} {h['best']:.3f}, oracle {h['oracle']:.3f}, "
+                                       f"headroom {100 * h['headroom']:+.1f}%" for m, h in r["headroom"].items()))
             for learner, gains in r["learned"].items():
+                if not gains:
+                    continue
                 print(f"{learner}: " + "; ".join(
                     f"{m} {g['value']:.3f}, {g['diff_mean']:+.3f} ± {g['diff_ci95']:.3f} vs {g['best_baseline']}, "
                     f"{100 * g['headroom_captured']:.0f}% of the headroom, "
