@@ -83,6 +83,19 @@ def test_out_that_is_a_file_is_refused_before_any_work(tmp_path: Path) -> None:
     assert "building" not in result.output and target.read_text() == "keep me"
 
 
+def test_out_that_holds_a_run_is_refused_without_resume(tmp_path: Path) -> None:
+    """A second `velo train --out` into a run's folder used to replace its policy and add a second TensorBoard log."""
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "policy.safetensors").write_bytes(b"keep me")
+    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "30", "--out", str(out),
+                                      "--data", str(tmp_path / "nodata")])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and "already holds a run (policy.safetensors): add --resume" in text, result.output
+    assert "building" not in result.output and (out / "policy.safetensors").read_bytes() == b"keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["policy.safetensors"]
+
+
 def test_sb3_export_acts_as_sb3(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     from agents.ippo_sb3 import EdgeVecEnv, IPPOConfig, train
     from envs.mixture import training_envs

@@ -54,6 +54,9 @@ def train(
         raise NotADirectoryError(f"--out {out} is a file; give a directory for the policy, checkpoints and logs")
     if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
         raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
+    if not resume and (held := [n for n in ("policy.safetensors", "train_state.pt", "sb3_model.zip") if (out / n).is_file()]):
+        raise FileExistsError(f"--out {out} already holds a run ({', '.join(held)}): add --resume to continue it, or give "
+                              "another directory (a new run there would replace its policy and mix its TensorBoard logs)")
     import torch
 
     from envs.scenarios import get_scenario
