@@ -70,8 +70,11 @@ def chat_turns(body: ChatCompletionRequest) -> list[dict[str, str]]:
     if body.response_format is not None and body.response_format.type != "text":
         raise APIError.unsupported("response_format", f"only {{'type': 'text'}} is served, got {body.response_format.type!r}")
     turns = text_turns(body.messages, "VELO")
-    if turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
-        raise APIError(400, "the last message must be a user message with the question", code="invalid_value", param=f"messages[{len(turns) - 1}]")
+    last = f"messages[{len(turns) - 1}]"
+    if turns[-1]["role"] != "user":
+        raise APIError(400, "the last message must be a user message with the question", code="invalid_value", param=last)
+    if not turns[-1]["content"].strip():
+        raise APIError(400, f"the question is empty: {last}.content has no text", code="invalid_value", param=last)
     return turns
 
 

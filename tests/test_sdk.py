@@ -41,3 +41,10 @@ def test_a_stream_line_is_a_piece_and_the_last_carries_the_route() -> None:
     line = 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"velo","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"route":"cache","latency_ms":12.5,"similarity":0.97}'
     assert sdk._piece_of(line) == sdk.StreamPiece("", "stop", "cache", 12.5, 0.97)
     assert sdk._piece_of("data: [DONE]") is None and sdk._piece_of("") is None
+
+
+@pytest.mark.parametrize("question", [123, None, [["user", "Hi"]]])
+def test_a_question_of_the_wrong_type_is_named_before_any_request(question: object) -> None:
+    """`client.chat(123)` used to fail with "'int' object is not iterable"."""
+    with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client, pytest.raises(TypeError, match="question must be a str or a list of"):
+        client.chat(question)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ pymilvus or the simulator (tests/test_sdk.py checks `sys.modules`).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +106,8 @@ class StreamPiece:
 def _messages(question: Messages) -> list[dict[str, Any]]:
     if isinstance(question, str):
         return [{"role": "user", "content": question}]
+    if not isinstance(question, (list, tuple)) or not all(isinstance(m, Mapping) for m in question):
+        raise TypeError(f"question must be a str or a list of {{'role': ..., 'content': ...}} messages, got {type(question).__name__}")
     return [dict(m) for m in question]
 
 

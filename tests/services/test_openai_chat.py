@@ -1,0 +1,31 @@
+"""`services.openai_chat.chat_turns`: what a chat request must hold, each refusal saying which."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.openai_chat import chat_turns
+from velo.wire import APIError, ChatCompletionRequest
+
+
+def _request(*messages: dict) -> ChatCompletionRequest:
+    return ChatCompletionRequest.model_validate({"model": "velo", "messages": list(messages)})
+
+
+@pytest.mark.parametrize("content", ["", "   \n"])
+def test_an_empty_question_is_called_empty(content: str) -> None:
+    """It used to get "the last message must be a user message with the question", which it was."""
+    with pytest.raises(APIError) as caught:
+        chat_turns(_request({"role": "system", "content": "Be brief."}, {"role": "user", "content": content}))
+    assert caught.value.status == 400 and caught.value.param == "messages[1]"
+    assert "the question is empty" in caught.value.message
+
+
+def test_a_last_turn_that_is_not_the_users_is_named() -> None:
+    with pytest.raises(APIError) as caught:
+        chat_turns(_request({"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}))
+    assert caught.value.param == "messages[1]" and "must be a user message" in caught.value.message
+
+
+def test_a_user_question_is_a_turn() -> None:
+    assert chat_turns(_request({"role": "user", "content": "Hi"}))[-1] == {"role": "user", "content": "Hi"}
