@@ -23,11 +23,22 @@ PROFILES = Path(__file__).parent / "profiles"
 
 
 def _load(path: Path, cls):
-    data = json.loads(path.read_text())
+    """`cls` from the JSON object at `path`; ValueError naming the file for anything else (not JSON, not an
+    object, a required field missing, a number field that is not a number)."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a JSON latency profile ({exc})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a latency profile is a JSON object, got {type(data).__name__}")
     required = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
     missing = required - data.keys()
     if missing:
         raise ValueError(f"{path}: missing {sorted(missing)}")
+    for f in fields(cls):
+        value = data.get(f.name)
+        if f.type == "float" and f.name in data and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ValueError(f"{path}: {f.name} must be a number, got {value!r}")
     return cls(**{f.name: tuple(v) if isinstance(v := data[f.name], list) else v for f in fields(cls) if f.name in data})
 
 

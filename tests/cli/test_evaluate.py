@@ -169,3 +169,26 @@ def test_the_readme_tables_render_from_the_shipped_headroom_report(capsys: pytes
         h = r["headroom"]["satisfaction"]
         assert f"| `{name}` | {r['greedy_tuning']['distance']:g}" in out
         assert f"{100 * h['headroom']:+.1f} %" in out
+
+
+def test_a_plots_directory_that_cannot_be_made_is_refused_before_any_episode(prepared_sample: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = evaluate(prepared_sample, "--plots", str(blocker / "charts"))
+    assert result.exit_code == 2 and f"--plots {blocker / 'charts'}: cannot make the directory" in " ".join(result.output.split())
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("not json", "not a JSON latency profile"),
+    ("[1]", "a latency profile is a JSON object, got list"),
+    ('{"model": "m", "prefill_ms_base": "abc", "prefill_ms_per_token": 1, "decode_ms_per_token": 1}', "prefill_ms_base must be a number, got 'abc'"),
+    ("{}", "missing ['decode_ms_per_token'"),
+])
+def test_a_bad_edge_profile_is_named_in_one_line(prepared_sample: Path, tmp_path: Path, text: str, message: str) -> None:
+    """A list or a string where a number goes used to end in a traceback; not-JSON did not name the file."""
+    profile = tmp_path / "edge.json"
+    profile.write_text(text)
+    result = evaluate(prepared_sample, "--edge-profile", str(profile))
+    assert result.exit_code == 2 and f"{profile}: {message}" in " ".join(result.output.split()), result.output
+    assert "Traceback" not in result.output

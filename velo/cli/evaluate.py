@@ -42,6 +42,11 @@ def evaluate(
     ] = None,
 ) -> None:
     """Run every policy for N episodes and report satisfaction, latency, hits and action shares."""
+    if plots is not None:  # before any episode: a bad --plots used to fail after the whole evaluation
+        try:
+            plots.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OSError(f"--plots {plots}: cannot make the directory ({exc.strerror})") from None
     if scenario is not None:
         return _evaluate_scenarios(scenario, policies, episodes, seed, as_json, plots, steps, data, split, edge_profile)
     from agents.evaluation import markdown_table, plot, run_episodes, summarize
