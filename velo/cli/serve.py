@@ -43,7 +43,7 @@ def _settings(cls, options: dict[str, object]):
 @fail_cleanly
 def edge(
     host: Host = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8201,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8201,
     edge_id: Annotated[str | None, typer.Option(help="This edge server's id.")] = None,
     cache_uri: Annotated[str | None, typer.Option(help="milvus-lite file or Milvus server URI (http://host:19530).")] = None,
     collection: Annotated[str | None, typer.Option(help="The cache's Milvus collection.")] = None,
@@ -67,7 +67,7 @@ def edge(
 @fail_cleanly
 def cloud(
     host: Host = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8300,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8300,
     upstream_url: Annotated[str | None, typer.Option(help="Forward to this OpenAI-compatible server instead of the local model.")] = None,
     upstream_model: Annotated[str | None, typer.Option(help="The upstream's model id.")] = None,
     model_dir: Annotated[Path | None, typer.Option(help="The local model's converted directory.")] = None,
@@ -86,7 +86,7 @@ def cloud(
 @fail_cleanly
 def gateway(
     host: Host = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     edge: Annotated[list[str] | None, typer.Option(help="An edge server's base URL (repeat, nearest first).")] = None,
     cloud_url: Annotated[str | None, typer.Option(help="The cloud service, used when no edge server answers.")] = None,
     keys_file: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="The API keys (JSON, services/gateway_keys.py).")] = None,

@@ -30,7 +30,7 @@ def serve(
     ] = None,
     objective: Annotated[Objective, typer.Option(help="What --profile is planned for.")] = Objective.latency,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8100,
     threads: Annotated[int, typer.Option(help="torch threads per worker.")] = 1,
     model_dir: Annotated[Path | None, typer.Option(help="Converted model directory (default: SmolLM2 in $VELO_HOME/models).")] = None,
 ) -> None:
