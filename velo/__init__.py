@@ -6,6 +6,12 @@ import os as _os
 # spinning wait policy they starve each other on 2 cores and one e5 query takes ~0.7 s instead of ~0.03 s.
 # Each runtime reads this once when it loads, so it is set before anything imports them.
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# grpcio (pymilvus's transport) >= 1.80 runs fork handlers that restart its poller in a forked child; with a
+# channel busy in another thread, the child can abort on `epoll_wait: Bad file descriptor` before it execs
+# (grpc/grpc#43055): `velo demo` lost its edge server that way (exit -6) once in three fresh runs, and 4-10 of
+# 150 `subprocess.run(..., preexec_fn=...)` died beside a busy MilvusClient. VELO's children exec at once and
+# never use a parent's channel, so the handlers are not needed (tests/test_fork_safety.py).
+_os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
 _SDK_NAMES = frozenset({
     "Client", "AsyncClient", "Answer", "StreamPiece", "VeloError", "APIConnectionError", "APITimeoutError",

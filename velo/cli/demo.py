@@ -79,14 +79,20 @@ def demo(
 
     console.rule("3. answer requests from the cache")
     table = Table(show_lines=False)
-    for col in ("lang", "request", "served from cache", "score", "ms"):
+    for col in ("lang", "request", "served from cache", "similarity", "rule score", "ms"):
         table.add_column(col, overflow="fold")
     for q in _demo_queries():
         result = cache.lookup(q["question"], lang=q["lang"], record=False)
-        served = result.answer
+        served, best = result.answer, result.decision.neighbour
         cell = f"[green]{served[:70]}[/]" if served else "[yellow]miss -> edge LLM / cloud[/]"
-        table.add_row(q["lang"], q["question"], cell, f"{result.decision.score:.2f}", f"{result.timings_ms['total']:.0f}")
+        table.add_row(q["lang"], q["question"], cell, f"{best.similarity:.3f}" if best else "none",
+                      f"{result.decision.score:.2f}", f"{result.timings_ms['total']:.0f}")
     console.print(table)
+    threshold = getattr(cache.rule, "threshold", None)
+    console.print(f"  similarity: cosine of the request and the closest cached question; rule score: the hit rule's "
+                  f"confidence that the cached answer fits ({cache.rule.name}"
+                  + (f", served at >= {threshold:.2f})" if threshold is not None else ")")
+                  + ": a look-alike scores high on similarity and low on the rule")
     cache.close()
 
     console.rule("4. cache evaluation on the bundled multilingual dev set")
