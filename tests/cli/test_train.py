@@ -55,6 +55,11 @@ def test_training_can_see_the_batched_edge_llm(tmp_path: Path, prepared_with_edg
 def test_resume_continues_the_step_count(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     out = tmp_path / "m"
     assert velo_train(prepared_with_edge_answers, out, "--algo", "t-mappo").exit_code == 0
+    # a resume that is refused (other settings) changes nothing in the run's folder, its TensorBoard logs included
+    files = {f: f.read_bytes() for f in out.rglob("*") if f.is_file()}
+    refused = velo_train(prepared_with_edge_answers, out, "--algo", "t-mappo", "--top-v", "5", "--resume")
+    assert refused.exit_code != 0 and "other settings" in " ".join(refused.output.split()), refused.output
+    assert {f: f.read_bytes() for f in out.rglob("*") if f.is_file()} == files
     result = CliRunner().invoke(app, ["train", "--algo", "t-mappo", "--total-steps", "60", "--n-envs", "1",
                                       "--episode-steps", "10", "--seed", "2", "--data", str(prepared_with_edge_answers),
                                       "--out", str(out), "--resume"])
@@ -67,6 +72,7 @@ def test_resume_continues_the_step_count(tmp_path: Path, prepared_with_edge_answ
     (["--algo", "mappo", "--scenario", "storm"], "unknown scenario 'storm'"),
     (["--algo", "mappo", "--resume"], "holds no training state"),
     (["--algo", "g-mappo", "--episode-steps", "15"], "must be a multiple of chunk_length"),
+    (["--algo", "mappo", "--split", "test"], "--split test is the evaluation's held-out split"),
 ])
 def test_bad_options_are_named(args: list[str], message: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["train", "--total-steps", "30", "--out", str(tmp_path / "x"),

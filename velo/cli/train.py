@@ -32,7 +32,8 @@ def train(
     checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps.")] = 50_000,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT's training state.")] = False,
     data: Annotated[Path | None, typer.Option(file_okay=False, help="Prepared data directory; default $VELO_HOME/data.")] = None,
-    split: Annotated[str, typer.Option(help="Prepared split to train on (never the evaluation's test split).")] = "train",
+    split: Annotated[str, typer.Option(help="Prepared split to train on: train, or all (then the test split is no "
+                                            "longer held out); never the evaluation's test split.")] = "train",
     edge_action: Annotated[
         bool, typer.Option("--edge-action/--no-edge-action",
                            help="Offer EDGE; --no-edge-action for data without the edge LLM's answers to the split "
@@ -48,8 +49,11 @@ def train(
     """Train a scheduler; prints a progress bar with the live reward and the training throughput."""
     if algo not in TRAIN_ALGOS:
         raise typer.BadParameter(f"--algo must be one of {', '.join(TRAIN_ALGOS)}, got {algo!r}")
-    if split not in ("train", "test", "all"):
-        raise typer.BadParameter("--split must be train, test or all")
+    if split == "test":
+        raise typer.BadParameter("--split test is the evaluation's held-out split: a policy trained on it would be "
+                                 "judged on requests it learned from; train on train (or all, knowingly)")
+    if split not in ("train", "all"):
+        raise typer.BadParameter(f"--split must be train or all, got {split!r}")
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out {out} is a file; give a directory for the policy, checkpoints and logs")
     if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
@@ -89,6 +93,8 @@ def train(
 
     vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
                         edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
+    existed = {d: d.exists() for d in (out, out / "tb")}
+    logs_before = set((out / "tb").iterdir()) if existed[out / "tb"] else set()
     writer = SummaryWriter(str(out / "tb"))
     per_rollout = n_envs * episode_steps * len(vec.agents)
     started, trained, base = time.perf_counter(), [0], [None]
@@ -103,13 +109,19 @@ def train(
             progress.update(task, completed=min(stats.steps, total_steps),
                             live=f"reward {stats.reward:.3f}  {stats.steps_per_s:,.0f} agent-steps/s")
 
-        if algo == "ippo-sb3":
-            path = run(config, vec, out, resume=resume, on_rollout=on_rollout, writer=writer)
-        else:
-            with torch.random.fork_rng():
-                torch.manual_seed(seed)
-                actor = build_actor(config.actor_spec(), vec.envs[0].layout)
-            path = run(config, vec, actor, out, resume=resume, on_rollout=on_rollout, writer=writer)
+        try:
+            if algo == "ippo-sb3":
+                path = run(config, vec, out, resume=resume, on_rollout=on_rollout, writer=writer)
+            else:
+                with torch.random.fork_rng():
+                    torch.manual_seed(seed)
+                    actor = build_actor(config.actor_spec(), vec.envs[0].layout)
+                path = run(config, vec, actor, out, resume=resume, on_rollout=on_rollout, writer=writer)
+        except BaseException:
+            writer.close()
+            if base[0] is None:  # refused before its first rollout (e.g. --resume with other settings): leave no trace
+                _remove_new_logs(out, existed, logs_before)
+            raise
     writer.close()
     for env in vec.envs:
         env.close()  # keeps the hit features of pairs first met in this run (envs.bank)
@@ -117,3 +129,13 @@ def train(
     console.print(f"wrote {path}")
     print(f"trained {trained[0]:,} agent-steps in {elapsed:.1f} s: {trained[0] / elapsed:,.0f} agent-steps/s "
           f"(collection and update, {threads} torch thread(s))")
+
+
+def _remove_new_logs(out: Path, existed: dict[Path, bool], logs_before: set[Path]) -> None:
+    """Undo what a run that trained nothing wrote: its TensorBoard event file, and `out/tb` and `out` if it made them."""
+    tb = out / "tb"
+    for f in set(tb.iterdir()) - logs_before if tb.exists() else ():
+        f.unlink()
+    for d in (tb, out):
+        if not existed[d] and d.exists() and not any(d.iterdir()):
+            d.rmdir()
