@@ -125,7 +125,7 @@ def learned_report(results: dict[str, dict[str, float]], episodes: dict[str, dic
     the best baseline over the same seeded episodes (`agents.statistics.paired_difference`: mean and 95 %
     half-width, so "no worse beyond its interval" reads `diff_mean + diff_ci95 >= 0`); the share of the headroom
     it captures, `(value - best) / (oracle - best)` (NaN when the oracle is not above the best baseline); and
-    the paper's measure, the gain over the mean of `PAPER_BASELINES`."""
+    the paper's measure, the gain over the mean of `PAPER_BASELINES` (NaN unless all of them were evaluated)."""
     gaps = headroom(results)
     out: dict[str, dict] = {}
     for name in results:
@@ -137,7 +137,8 @@ def learned_report(results: dict[str, dict[str, float]], episodes: dict[str, dic
                 continue
             value, best, oracle = results[name][m], gaps[m]["best"], gaps[m]["oracle"]
             diff = paired_difference(episodes[name][subset], episodes[gaps[m]["best_baseline"]][subset])
-            paper = [results[b][m] for b in PAPER_BASELINES if b in results]
+            # the paper's measure needs all of its baselines: a mean over some of them would be another measure
+            paper = [results[b][m] for b in PAPER_BASELINES] if all(b in results for b in PAPER_BASELINES) else []
             paper_mean = float(np.mean(paper)) if paper else float("nan")
             out[name][m] = {
                 "value": value, "best_baseline": gaps[m]["best_baseline"],

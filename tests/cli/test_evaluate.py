@@ -192,3 +192,11 @@ def test_a_bad_edge_profile_is_named_in_one_line(prepared_sample: Path, tmp_path
     result = evaluate(prepared_sample, "--edge-profile", str(profile))
     assert result.exit_code == 2 and f"{profile}: {message}" in " ".join(result.output.split()), result.output
     assert "Traceback" not in result.output
+
+
+def test_scenario_lists_are_read_as_users_write_them(prepared_sample: Path) -> None:
+    """A trailing comma, `all` among names, or a name given twice: each scenario is run once."""
+    result = evaluate(prepared_sample, "--scenario", "calm,calm,", "--json")
+    assert result.exit_code == 0, result.output
+    assert list(json.loads(result.stdout)) == ["calm"]
+    assert evaluate(prepared_sample, "--scenario", ",").exit_code == 2

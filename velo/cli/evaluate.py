@@ -120,7 +120,10 @@ def _evaluate_scenarios(
     from envs.scenarios import SCENARIOS, get_scenario
     from velo.latency import load_edge_profile
 
-    names = list(SCENARIOS) if scenario == "all" else [get_scenario(n.strip()).name for n in scenario.split(",")]
+    asked = [n.strip() for n in scenario.split(",") if n.strip()]
+    names = list(SCENARIOS) if "all" in asked else list(dict.fromkeys(get_scenario(n).name for n in asked))
+    if not names:
+        raise typer.BadParameter("--scenario: give a scenario name, several separated by commas, or all")
     if policies != DEFAULT_POLICIES:
         _labelled_specs(policies)  # the same checks (labels unique) before any episode runs
     chosen = [*SCENARIO_BASELINES, "oracle"] if policies == DEFAULT_POLICIES else [
