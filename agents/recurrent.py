@@ -4,7 +4,10 @@ The DLRS paper lists G-MAPPO among its baselines without a definition we can ret
 MAPPO reference code's recurrent variant (rMAPPO, Yu et al. 2022, marlbenchmark/on-policy `--use_recurrent_policy`):
 the actor's and the critic's features pass through a GRU whose hidden state carries over from one request to
 the next at the same edge (reset at each episode start), and PPO's update replays data chunks of
-`chunk_length` = 10 consecutive steps per agent from the hidden state stored at the chunk's start.
+`chunk_length` = 10 consecutive steps per agent from the hidden state stored at the chunk's start (the replay
+reproduces the collection-time log-probabilities exactly: ratio 1 before the first update). Both GRUs are the
+reference code's `RNNLayer` (`velo.networks.recurrent.GRULayer`: orthogonal weights, zero biases, LayerNorm on
+the output); with PyTorch's default GRU instead, G-MAPPO stalled at a training reward of 0.78 (see there).
 
 Everything else is `agents.mappo`'s (value normalization, GAE, clipped objective, entropy bonus, masking,
 separate Adam optimizers, learning rates, one rollout = one episode of every environment, exact resume).
@@ -35,7 +38,7 @@ from agents.mappo import (
 from velo.files import write_bytes_atomic
 from velo.networks.actors import orthogonal
 from velo.networks.encoders import MLPEncoder
-from velo.networks.recurrent import GRUActor
+from velo.networks.recurrent import GRUActor, GRULayer
 
 
 @dataclass
@@ -91,14 +94,14 @@ class GRUCritic(nn.Module):
         super().__init__()
         self.n_agents, self.hidden = n_agents, gru
         self.body = MLPEncoder(layout, hidden, in_size=state_size + n_agents)
-        self.gru = nn.GRUCell(hidden, gru)
+        self.gru = GRULayer(hidden, gru)
         self.head = orthogonal(nn.Linear(gru, 1), gain=1.0)
 
     def step(self, state_rows: torch.Tensor, agent: torch.Tensor, h: torch.Tensor, start: torch.Tensor):
         """state_rows (B, S), agent (B,) ids, h (B, gru) -> (values (B,), next h)."""
         x = torch.cat([state_rows, nn.functional.one_hot(agent, self.n_agents).float()], dim=-1)
-        h = self.gru(self.body(x), h * (1.0 - start).unsqueeze(-1))
-        return self.head(h).squeeze(-1), h
+        features, h = self.gru(self.body(x), h, start)
+        return self.head(features).squeeze(-1), h
 
 
 def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = False,
@@ -169,7 +172,7 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
         ch_action, ch_logp, ch_adv = chunked(buf_action), chunked(buf_logp), chunked(adv)
         ch_ret, ch_oldv, ch_start = chunked(returns), chunked(buf_value), chunked(starts)
         ch_agent = chunked(agent_ids.expand(steps, b))
-        logs = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0}
+        logs = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0, "clipfrac": 0.0}
         size, updates = max(1, chunks // cfg.minibatches), 0
         for _ in range(cfg.epochs):
             perm = torch.randperm(chunks, generator=gen)
@@ -184,7 +187,8 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
                     v, h_c = critic.step(ch["state"][t, idx], ch_agent[t, idx], h_c, ch_start[t, idx])
                     vals.append(v)
                 logp, ent, v = torch.stack(logp), torch.stack(ent), torch.stack(vals)
-                ratio = (logp - ch_logp[:, idx]).exp()
+                log_ratio = logp - ch_logp[:, idx]
+                ratio = log_ratio.exp()
                 a = ch_adv[:, idx]
                 policy_loss = -torch.min(ratio * a, ratio.clamp(1 - cfg.clip, 1 + cfg.clip) * a).mean()
                 entropy = ent.mean()
@@ -202,6 +206,9 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
                 value_loss.backward()
                 nn.utils.clip_grad_norm_(critic.parameters(), cfg.max_grad_norm)
                 critic_opt.step()
+                with torch.no_grad():
+                    logs["approx_kl"] += float(((ratio - 1) - log_ratio).mean())
+                    logs["clipfrac"] += float(((ratio - 1).abs() > cfg.clip).float().mean())
                 logs["policy_loss"] += float(policy_loss.detach())
                 logs["value_loss"] += float(value_loss.detach())
                 logs["entropy"] += float(entropy.detach())
