@@ -284,30 +284,42 @@ class ContinuousBatcher:
 
 
 class _Batch:
-    """The running rows' stacked KV cache, attention mask, position ids and next input tokens."""
+    """The running rows' stacked KV cache, attention mask, position ids and next input tokens.
+
+    The `DynamicCache` lives as long as the batch: a decode step appends to it in place (one copy of the cache
+    per step, made by the model's own `torch.cat`, as in `LocalLLM.generate_ids`). Rebuilding it from the
+    layers' tensors before every step, as this class first did, copied the whole cache a second time per step:
+    with 16 rows padded to a 1,111-token oasst1 prompt that is ~0.9 GB per step, more than the weights
+    (`benchmarks/edge_batching.py`, README "Edge LLM batching"). Only a join (stacking) and a leave (selecting
+    rows, trimming all-padding columns) build new tensors.
+    """
 
     def __init__(self) -> None:
         self.rows: list[Handle] = []
-        self.layers: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self.cache = None  # transformers.DynamicCache once a row has joined
         self.mask: torch.Tensor | None = None
         self.last: torch.Tensor | None = None
         self.tokens: torch.Tensor | None = None
+
+    @property
+    def layers(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        return [] if self.cache is None else [(layer.keys, layer.values) for layer in self.cache.layers]
 
     def join(self, handle: Handle, layers: list[tuple[torch.Tensor, torch.Tensor]], token: int) -> None:
         import torch
 
         length = layers[0][0].shape[-2]
         if not self.rows:
-            self.layers = layers
+            self.cache = _cache_of(layers)
             self.mask = torch.ones((1, length), dtype=torch.long)
             self.last = torch.tensor([length - 1])
             self.tokens = torch.tensor([token])
         else:
             width = max(self.mask.shape[1], length)
-            self.layers = [
+            self.cache = _cache_of([
                 (torch.cat([_pad_left(k, width), _pad_left(nk, width)]), torch.cat([_pad_left(v, width), _pad_left(nv, width)]))
                 for (k, v), (nk, nv) in zip(self.layers, layers)
-            ]
+            ])
             row_mask = torch.zeros((1, width), dtype=torch.long)
             row_mask[0, width - length :] = 1
             self.mask = torch.cat([torch.nn.functional.pad(self.mask, (width - self.mask.shape[1], 0)), row_mask])
@@ -317,18 +329,14 @@ class _Batch:
 
     def step(self, model) -> torch.Tensor:
         """One decode step of every row: the logits [rows, vocab] of the next position (`chose` then sets the
-        tokens the rows feed next)."""
+        tokens the rows feed next). The cache grows in place."""
         import torch
-        from transformers import DynamicCache
 
-        cache = DynamicCache()
-        for layer, (keys, values) in enumerate(self.layers):
-            cache.update(keys, values, layer)
         self.mask = torch.cat([self.mask, self.mask.new_ones((len(self.rows), 1))], dim=1)
         self.last = self.last + 1
         out = model(self.tokens[:, None], attention_mask=self.mask, position_ids=self.last[:, None],
-                    past_key_values=cache, use_cache=True)
-        self.layers = [(k, v) for k, v, *_ in out.past_key_values]
+                    past_key_values=self.cache, use_cache=True)
+        self.cache = out.past_key_values
         return out.logits[:, -1]
 
     def chose(self, tokens: list[int]) -> None:
@@ -344,10 +352,21 @@ class _Batch:
             return
         self.rows = [self.rows[i] for i in indices]
         if not self.rows:
-            self.layers, self.mask, self.last, self.tokens = [], None, None, None
+            self.cache, self.mask, self.last, self.tokens = None, None, None, None
             return
         idx = torch.tensor(indices, dtype=torch.long)
         self.mask, self.last, self.tokens = self.mask[idx], self.last[idx], self.tokens[idx]
         first = int(self.mask.any(0).nonzero()[0])
         self.mask = self.mask[:, first:]
-        self.layers = [(k[idx][:, :, first:], v[idx][:, :, first:]) for k, v in self.layers]
+        for layer in self.cache.layers:
+            layer.keys, layer.values = layer.keys[idx][:, :, first:], layer.values[idx][:, :, first:]
+
+
+def _cache_of(layers: list[tuple[torch.Tensor, torch.Tensor]]):
+    """A `DynamicCache` holding these (keys, values) per layer, each (rows, kv heads, positions, head dim)."""
+    from transformers import DynamicCache
+
+    cache = DynamicCache()
+    for index, (keys, values) in enumerate(layers):
+        cache.update(keys, values, index)
+    return cache
