@@ -16,7 +16,7 @@ Per (policy, clients) it prints throughput (output tokens/s, requests/s) and per
 `--max-new-tokens` cap; answers may stop earlier at end of sequence. Run on an otherwise idle machine; the
 load average before each row is printed.
 
-    python benchmarks/edge_batching.py --clients 1,4,16 --requests-per-client 3 --max-new-tokens 48
+    python -u benchmarks/edge_batching.py --clients 1,4,16 --requests-per-client 4 --max-new-tokens 48
 """
 
 from __future__ import annotations
