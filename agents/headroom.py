@@ -25,7 +25,6 @@ there (`velo evaluate` reports how the tuned threshold moves when the stand-in g
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -34,7 +33,7 @@ import numpy as np
 from agents.evaluation import run_episodes, summarize
 from agents.statistics import episode_means, paired_difference
 from agents.registry import env_for, load_policy
-from velo.policy import BASELINE_NAMES
+from velo.policy import is_rule
 
 SCENARIO_BASELINES = (
     "random", "greedy-0.05", "greedy-0.1", "greedy-0.2", "greedy-0.3", "greedy-0.5", "greedy-llm", "edge-only",
@@ -53,8 +52,7 @@ baselines too, which `learned_report` leaves out: they are among the learned pol
 def is_baseline(name: str) -> bool:
     """A rule baseline (Random, any Greedy, Greedy-LLM, Edge-only, rule-cloud, the tuned greedy-best); not the
     oracle and not a learned policy."""
-    return name in SCENARIO_BASELINES or name in BASELINE_NAMES or name == "greedy-best" or bool(
-        re.fullmatch(r"greedy-\d+(?:\.\d+)?", name))
+    return is_rule(name) or name == "greedy-best"
 
 
 def split_label(spec: str) -> tuple[str, str]:
@@ -127,6 +125,8 @@ def learned_report(results: dict[str, dict[str, float]], episodes: dict[str, dic
     it captures, `(value - best) / (oracle - best)` (NaN when the oracle is not above the best baseline); and
     the paper's measure, the gain over the mean of `PAPER_BASELINES` (NaN unless all of them were evaluated)."""
     gaps = headroom(results)
+    # the paper's measure needs all of its baselines: a mean over some of them would be another measure
+    has_paper = all(b in results for b in PAPER_BASELINES)
     out: dict[str, dict] = {}
     for name in results:
         if name == "oracle" or is_baseline(name):
@@ -137,14 +137,12 @@ def learned_report(results: dict[str, dict[str, float]], episodes: dict[str, dic
                 continue
             value, best, oracle = results[name][m], gaps[m]["best"], gaps[m]["oracle"]
             diff = paired_difference(episodes[name][subset], episodes[gaps[m]["best_baseline"]][subset])
-            # the paper's measure needs all of its baselines: a mean over some of them would be another measure
-            paper = [results[b][m] for b in PAPER_BASELINES] if all(b in results for b in PAPER_BASELINES) else []
-            paper_mean = float(np.mean(paper)) if paper else float("nan")
+            paper_mean = float(np.mean([results[b][m] for b in PAPER_BASELINES])) if has_paper else float("nan")
             out[name][m] = {
                 "value": value, "best_baseline": gaps[m]["best_baseline"],
                 "diff_mean": diff.mean, "diff_ci95": diff.half_width,
                 "headroom_captured": (value - best) / (oracle - best) if oracle > best else float("nan"),
-                "gain_vs_paper_baselines": (value - paper_mean) / paper_mean if paper else float("nan"),
+                "gain_vs_paper_baselines": (value - paper_mean) / paper_mean if has_paper else float("nan"),
             }
     return out
 

@@ -58,6 +58,8 @@ class Policy(Protocol):
 
 BASELINE_NAMES = ("random", "greedy-0.1", "greedy-0.3", "greedy-0.5", "greedy-llm", "edge-only", "rule-cloud")
 """Rule baselines `load_policy` knows by name (plus any `greedy-X`, X a cosine distance in [0, 2])."""
+GREEDY_NAME = re.compile(r"greedy-(\d+(?:\.\d+)?)")
+"""`greedy-X`: Greedy at cosine distance X (the group), as `load_policy` reads it."""
 CHECKPOINT_SUFFIXES = (".safetensors",)
 SHIPPED_POLICIES = ("dlrs",)
 """Trained checkpoints that ship with the repository (`data/checkpoints/NAME.safetensors`), loadable by name;
@@ -90,7 +92,7 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
                          "(agents.registry.load_policy, velo evaluate), not a policy a server can run")
     if text == "rule-cloud":
         return baselines.RuleCloudPolicy(_needs(layout, text))
-    if m := re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", text):
+    if m := GREEDY_NAME.fullmatch(text):
         distance = float(m.group(1))
         if not 0.0 <= distance <= 2.0:
             raise ValueError(f"{text}: a cosine distance lies in [0, 2]")
@@ -105,10 +107,15 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
     )
 
 
+def is_rule(spec: str) -> bool:
+    """Whether `spec` names a rule baseline (`BASELINE_NAMES` or any `greedy-X`), not a checkpoint."""
+    return str(spec) in BASELINE_NAMES or GREEDY_NAME.fullmatch(str(spec)) is not None
+
+
 def checkpoint_file(spec: str) -> Path | None:
     """The checkpoint file `spec` names (a shipped name or a `.safetensors` / existing path), or None for a rule."""
     text = str(spec)
-    if text in BASELINE_NAMES or re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", text) or text == "oracle":
+    if is_rule(text) or text == "oracle":
         return None
     if text in SHIPPED_POLICIES:
         from velo.paths import SHIPPED_CHECKPOINTS
@@ -138,12 +145,11 @@ def check_policy_spec(spec: str) -> str:
     text = str(spec)
     if text in BASELINE_NAMES or text in SHIPPED_POLICIES:
         return text
-    if m := re.fullmatch(r"greedy-(\d+(?:\.\d+)?)", text):
+    if m := GREEDY_NAME.fullmatch(text):
         if not 0.0 <= float(m.group(1)) <= 2.0:
             raise ValueError(f"{text}: a cosine distance lies in [0, 2]")
         return text
-    path = Path(text)
-    if path.suffix in CHECKPOINT_SUFFIXES or path.exists():
+    if (path := checkpoint_file(text)) is not None:
         from velo.checkpoint import read_header
 
         read_header(path).check(None, path)
