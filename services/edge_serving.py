@@ -223,6 +223,11 @@ class EdgeServer:
         long for the edge LLM), before anything is answered or written."""
         t0 = time.perf_counter()
         turns = [t.model_dump() for t in req.messages]
+        max_tokens = req.max_tokens or self.default_max_tokens
+        # The edge LLM answers whatever the cache and the cloud do not (a cloud failure included), so a conversation
+        # it cannot take is refused here, before the lookup: embedding a long prompt costs ~0.6 s per 500 tokens
+        # (e5 runs over every 510-token window), 41 s for a 61k-token CJK prompt that was then refused anyway.
+        self.llm.check(turns, max_tokens)
         question, context = turns[-1]["content"], tuple(f"{t['role']}: {t['content']}" for t in turns[:-1])
         looked = await self.lookup(question, req.namespace, context, req.lang)
         request_tokens = sum(len(t["content"]) for t in turns) / 4.0  # ~4 characters per token
@@ -231,7 +236,6 @@ class EdgeServer:
         action = int(self.policy.act(obs, mask))
         if not 0 <= action < len(mask) or not mask[action]:
             action = Action.CACHE if mask[Action.CACHE] and looked.decision is not None and looked.decision.hit else Action.EDGE
-        max_tokens = req.max_tokens or self.default_max_tokens
         similarity = looked.neighbours[0].similarity if looked.neighbours else None
         if action == Action.CACHE:
             best = looked.neighbours[0]

@@ -293,7 +293,7 @@ def _start(llm: ShardedLLM, plan: _Plan, default_max_tokens: int) -> list[TextSt
             try:
                 streams.append(llm.stream_text(prompt.ids, max_tokens, sampler, plan.stop))
             except ValueError as err:  # empty prompt, context window exceeded: the request's fault
-                raise APIError(400, str(err), code="invalid_prompt", param=plan.prompt_param) from None
+                raise APIError(400, f"{plan.prompt_param}: {err}", code="invalid_prompt", param=plan.prompt_param) from None
     return streams
 
 

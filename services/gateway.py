@@ -11,7 +11,9 @@
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
 unknown key -> 401 (`services/gateway_keys.py`); the key's rate limit -> 429 with `Retry-After`; a namespace
 (`x-velo-namespace` header) the key may not use -> 403; malformed JSON or schema errors -> 400 naming the
-field; prompt longer than `max_prompt_chars` -> 413; request fields as `services/openai_chat.py` decides.
+field; prompt longer than `max_prompt_chars` -> 413 (a coarse bound: a character is a quarter of a token in
+English but one or two in CJK, so the edge server, which counts its LLM's tokens, answers a prompt longer than
+its context window with 400 before any lookup); request fields as `services/openai_chat.py` decides.
 Then the request goes to the edge servers (`services/gateway_routing.py`) with `cloud_allowed` set from the
 key's cloud budget. Every answer, streamed or not, carries the header `x-velo-overhead-ms`: the
 gateway's own time (total minus the time spent waiting on edge servers or the cloud), the figure LiteLLM
@@ -73,7 +75,8 @@ class GatewaySettings(BaseSettings):
     """How long an edge server that failed is skipped."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_prompt_chars: int = Field(32_000, ge=1)
-    """Longest conversation accepted (characters over all messages); longer -> 413."""
+    """Longest conversation accepted (characters over all messages); longer -> 413. Characters are no measure of
+    tokens across scripts: the edge refuses what its LLM cannot take, in tokens."""
 
     @model_validator(mode="after")
     def _checks(self) -> GatewaySettings:

@@ -350,6 +350,18 @@ def test_a_refused_chat_field_is_a_400_naming_it(client: httpx.Client, param: st
     assert assert_error(response, 400, param=param)["type"] == "invalid_request_error"
 
 
+CJK_PROMPT = "这是一个很长的中文提示，用来测试服务器的长度检查。" * 1525
+"""61,000 SmolLM2 tokens in 38,125 characters: the issue's example of a prompt with more tokens than characters."""
+
+
+@pytest.mark.parametrize("route, fields", [("/v1/completions", {"prompt": CJK_PROMPT}), ("/v1/completions", {"prompt": ["Hi", CJK_PROMPT]}),
+                                           ("/v1/chat/completions", {"messages": [{"role": "user", "content": CJK_PROMPT}]})])
+def test_a_prompt_longer_than_the_context_window_is_a_400_naming_it(client: httpx.Client, route: str, fields: dict) -> None:
+    error = assert_error(client.post(route, json={"model": SMOLLM2_NAME, "max_tokens": 2, **fields}), 400, "invalid_prompt", next(iter(fields)))
+    assert "8192-token context window" in error["message"], error
+    assert client.get("/health").status_code == 200  # nothing was started: the chain is free
+
+
 def test_the_openai_client_raises_bad_request_naming_the_field(openai_client: OpenAI) -> None:
     from openai import BadRequestError
 

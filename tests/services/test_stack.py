@@ -172,6 +172,31 @@ def test_bad_requests_get_the_one_error_shape_with_the_right_status(gateway: Run
         assert error["param"] == param, error
 
 
+CJK_SENTENCE = "这是一个很长的中文提示，用来测试服务器的长度检查。"
+"""25 characters, 40 SmolLM2 tokens: a CJK prompt has more tokens than characters."""
+
+
+def test_a_prompt_too_long_for_the_llm_is_refused_before_the_lookup_in_every_script(gateway: Running, edge: Running, cloud: Running) -> None:
+    """A 61k-token CJK prompt (issue: refused only after 41 s, once e5 had embedded all of it) and a CJK prompt under
+    the gateway's character bound get a 400 naming the context window, with no cache lookup and nothing written."""
+    lookups = [f'velo_cache_lookups_total{{result="{r}"}}' for r in ("hit", "miss", "error")]
+    before = [metric(edge, sample) for sample in lookups]
+    huge = [{"role": "user", "content": CJK_SENTENCE * 1525}]  # 38,125 characters, 61,000 tokens
+    under_gateway_bound = [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": CJK_SENTENCE * 800}]
+    refusals = [
+        _post(f"{edge.url}/v1/serve", json={"messages": huge, "max_tokens": TOKENS}),
+        _post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": under_gateway_bound, "max_tokens": TOKENS},
+              headers={"Authorization": f"Bearer {KEY}"}),
+        _post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": huge, "max_tokens": TOKENS}),
+    ]
+    for response in refusals:
+        error = response.json()["error"]
+        assert response.status_code == 400 and error["param"] == "messages", response.text
+        assert "8192-token context window" in error["message"] and "tokens plus max_new_tokens" in error["message"], error
+    assert [metric(edge, sample) for sample in lookups] == before
+    assert _post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS}).status_code == 200
+
+
 def test_a_key_over_its_rate_gets_429_and_the_openai_client_names_the_field(gateway: Running, oai: OpenAI) -> None:
     url = f"{gateway.url}/v1/chat/completions"
     statuses = [_post(url, json={"model": "velo", "messages": "x"}, headers={"Authorization": f"Bearer {LIMITED}"}).status_code for _ in range(3)]

@@ -131,12 +131,7 @@ class ContinuousBatcher:
         """Queue a request (token ids, e.g. `LocalLLM.prompt_ids`), greedy or drawn by `sampler`; raises
         ValueError for one the model cannot run or that could never fit `kv_budget_tokens`, BatcherClosedError
         after `close()`."""
-        self.llm.check_request(prompt_ids, max_new_tokens)
-        if len(prompt_ids) + max_new_tokens > self.kv_budget_tokens:
-            raise ValueError(
-                f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the batcher's "
-                f"kv_budget_tokens={self.kv_budget_tokens}"
-            )
+        self.check(prompt_ids, max_new_tokens)
         handle = Handle(tuple(int(t) for t in prompt_ids), max_new_tokens, on_token, sampler)
         with self._lock:
             if self._closed:
@@ -144,6 +139,16 @@ class ContinuousBatcher:
             self._waiting.append(handle)
             self._lock.notify()
         return handle
+
+    def check(self, prompt_ids: Sequence[int], max_new_tokens: int) -> None:
+        """ValueError naming the limit for a request `submit` would refuse (the model's context window, the
+        batcher's `kv_budget_tokens`); nothing is queued."""
+        self.llm.check_request(prompt_ids, max_new_tokens)
+        if len(prompt_ids) + max_new_tokens > self.kv_budget_tokens:
+            raise ValueError(
+                f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the batcher's "
+                f"kv_budget_tokens={self.kv_budget_tokens}"
+            )
 
     def generate(self, prompt_ids: Sequence[int], max_new_tokens: int, timeout: float | None = None) -> BatchedGeneration:
         """Submit and wait for the answer."""
