@@ -41,6 +41,19 @@ def test_every_algo_trains_a_loadable_policy(algo: str, tmp_path: Path, prepared
     assert action in (1, 2)
 
 
+def test_the_step_count_rounds_up_to_whole_rollouts_and_every_count_says_so(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """Issue: the bar showed 3000 while 3,600 steps ran. Rollouts here are 1 env x 10 steps x 3 edges = 30 agent-steps."""
+    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "40", "--n-envs", "1", "--episode-steps", "10",
+                                      "--data", str(prepared_with_edge_answers), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "training 60 agent-steps: --total-steps 40 rounded up to whole rollouts of 30" in text, text
+    assert "60/60" in text and "/40" not in text and "trained 60 agent-steps" in text
+    assert read_header(tmp_path / "r" / "policy.safetensors").steps == 60
+    help_text = " ".join(CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200"}).output.split())
+    assert "rounded up to whole rollouts" in help_text
+
+
 def test_training_can_see_the_batched_edge_llm(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     from envs.mixture import training_envs
     from velo.latency import PROFILES, load_edge_profile

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +20,8 @@ TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
 @fail_cleanly
 def train(
     algo: Annotated[str, typer.Option(help=f"Learner: {', '.join(TRAIN_ALGOS)}.")],
-    total_steps: Annotated[int, typer.Option(min=1, help="Agent-steps to train for (requests scheduled, all edges).")],
+    total_steps: Annotated[int, typer.Option(min=1, help="Agent-steps to train for (requests scheduled, all edges), rounded up to "
+                                             "whole rollouts of n-envs x episode-steps x edges (4 x 100 x 3 = 1,200 by default).")],
     out: Annotated[Path, typer.Option(help="Directory for the policy, checkpoints and TensorBoard logs (tb/).")],
     seed: Annotated[int, typer.Option(min=0, help="Seed of the networks, the sampling and the training episodes.")] = 0,
     scenario: Annotated[
@@ -29,7 +31,7 @@ def train(
     top_v: Annotated[int, typer.Option(min=1, help="Vector-search results V in the observation.")] = 10,
     n_envs: Annotated[int, typer.Option(min=1, help="Environments stepped together.")] = 4,
     episode_steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode (= rollout length).")] = 100,
-    checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps.")] = 50_000,
+    checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps (rounded up to whole rollouts).")] = 50_000,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT's training state.")] = False,
     data: Annotated[Path | None, typer.Option(file_okay=False, help="Prepared data directory; default $VELO_HOME/data.")] = None,
     split: Annotated[str, typer.Option(help="Prepared split to train on: train, or all (then the test split is no "
@@ -97,16 +99,20 @@ def train(
     logs_before = set((out / "tb").iterdir()) if existed[out / "tb"] else set()
     writer = SummaryWriter(str(out / "tb"))
     per_rollout = n_envs * episode_steps * len(vec.agents)
+    planned = math.ceil(total_steps / per_rollout) * per_rollout  # the learners run whole rollouts (agents.mappo.train)
+    if planned != total_steps:
+        console.print(f"training {planned:,} agent-steps: --total-steps {total_steps:,} rounded up to whole rollouts of "
+                      f"{per_rollout:,} ({n_envs} env(s) x {episode_steps} steps x {len(vec.agents)} edges)")
     started, trained, base = time.perf_counter(), [0], [None]
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[live]}"),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=console) as progress:
-        task = progress.add_task(algo, total=total_steps, live="")
+        task = progress.add_task(algo, total=planned, live="")
 
         def on_rollout(stats) -> None:
             if base[0] is None:  # after --resume, count only this run's steps
                 base[0] = stats.steps - per_rollout
             trained[0] = stats.steps - base[0]
-            progress.update(task, completed=min(stats.steps, total_steps),
+            progress.update(task, completed=stats.steps,
                             live=f"reward {stats.reward:.3f}  {stats.steps_per_s:,.0f} agent-steps/s")
 
         try:
