@@ -175,7 +175,7 @@ def test_a_plots_directory_that_cannot_be_made_is_refused_before_any_episode(pre
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = evaluate(prepared_sample, "--plots", str(blocker / "charts"))
-    assert result.exit_code == 2 and f"--plots {blocker / 'charts'}: cannot make the directory" in " ".join(result.output.split())
+    assert result.exit_code == 2 and f"--plots {blocker / 'charts'}: {blocker} is a file, not a directory" in " ".join(result.output.split())
     assert result.stdout == ""
 
 

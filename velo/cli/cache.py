@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.outputs import check_output
 
 cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
 console = Console()
@@ -115,6 +116,8 @@ def calibrate_cmd(
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
+    if out is not None:
+        check_output("--out", out)
     outcomes = []
     for s, q in zip(seeds, queries):
         found, _, key = _outcomes(s, q, None, embedder, diff_embedder, "static:1")

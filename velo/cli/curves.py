@@ -8,18 +8,20 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.outputs import check_output
 
 
 @fail_cleanly
 def curves(
     runs: Annotated[list[str], typer.Argument(help="Training runs: DIR (labelled by its name) or LABEL=DIR.")],
-    out: Annotated[Path, typer.Option(dir_okay=False, help="The PNG to write.")],
+    out: Annotated[Path, typer.Option(dir_okay=False, help="The PNG to write (missing directories are created).")],
     smooth: Annotated[int, typer.Option(min=1, help="Moving average over this many rollouts.")] = 20,
     tag: Annotated[str, typer.Option(help="TensorBoard scalar to plot, e.g. reward/paper.")] = "train/reward",
 ) -> None:
     """Plot the training reward of each run against agent-steps on shared axes."""
     from agents.curves import plot_curves
 
+    check_output("--out", out)
     labelled: dict[str, Path] = {}
     for run in runs:
         label, _, path = run.rpartition("=")

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.outputs import check_output
 from velo.data.oasst1 import download_hub_files
 from velo.data.prepare import DEFAULT_MAX_CHARS, SPLITS, PreparedData, prepare
 from velo.paths import BUNDLED_OASST1, prepared_dir
@@ -41,6 +42,8 @@ def prepare_command(
     revision: Annotated[str | None, typer.Option(help="hub revision used with --from-hub")] = None,
 ) -> None:
     """Read, deduplicate, filter and split oasst1 pairs by conversation; write train/test JSON Lines."""
+    if out is not None:
+        check_output("--out", out, directory=True)
     sources = list(source or [])
     if from_hub:
         sources = download_hub_files(hub_repo, revision) + sources

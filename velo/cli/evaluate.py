@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.outputs import check_output
 
 DEFAULT_POLICIES = "random,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,oracle"
 
@@ -25,7 +26,7 @@ def evaluate(
     episodes: Annotated[int, typer.Option(min=1, help="Episodes per policy (same seeds for every policy).")] = 3,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the first episode.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print {policy: {metric: value}} as JSON.")] = False,
-    plots: Annotated[Path | None, typer.Option(help="Write PNG charts to this directory.")] = None,
+    plots: Annotated[Path | None, typer.Option(help="Write PNG charts to this directory (created if missing).")] = None,
     edges: Annotated[int, typer.Option(min=1, help="Edge servers (agents).")] = 3,
     steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode.")] = 200,
     data: Annotated[Path | None, typer.Option(file_okay=False, help="Prepared data directory; default $VELO_HOME/data.")] = None,
@@ -43,10 +44,7 @@ def evaluate(
 ) -> None:
     """Run every policy for N episodes and report satisfaction, latency, hits and action shares."""
     if plots is not None:  # before any episode: a bad --plots used to fail after the whole evaluation
-        try:
-            plots.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OSError(f"--plots {plots}: cannot make the directory ({exc.strerror})") from None
+        check_output("--plots", plots, directory=True)
     if scenario is not None:
         return _evaluate_scenarios(scenario, policies, episodes, seed, as_json, plots, steps, data, split, edge_profile)
     from agents.evaluation import markdown_table, plot, run_episodes, summarize

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.outputs import check_output
 
 shard_app = typer.Typer(no_args_is_help=True, help="Plan a layer-wise split of an LLM over edge devices and the cloud (EdgeShard).")
 console = Console()
@@ -111,6 +112,7 @@ def edge_profile_cmd(
     from velo.edgeshard.edge_profile import sharded_edge_profile
     from velo.edgeshard.layer_profile import DEFAULT_PROFILE
 
+    check_output("--out", out)
     found = [c for c in CLUSTERS if c.name == cluster]
     if not found:
         raise typer.BadParameter(f"unknown cluster {cluster!r}; choose one of {', '.join(c.name for c in CLUSTERS)}")

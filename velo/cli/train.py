@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.outputs import check_output
 
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
 
@@ -56,8 +57,7 @@ def train(
                                  "judged on requests it learned from; train on train (or all, knowingly)")
     if split not in ("train", "all"):
         raise typer.BadParameter(f"--split must be train or all, got {split!r}")
-    if out.exists() and not out.is_dir():
-        raise NotADirectoryError(f"--out {out} is a file; give a directory for the policy, checkpoints and logs")
+    check_output("--out", out, directory=True)
     if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
         raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
     if not resume and (held := [n for n in ("policy.safetensors", "train_state.pt", "sb3_model.zip") if (out / n).is_file()]):
