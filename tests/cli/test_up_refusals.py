@@ -42,9 +42,27 @@ def test_a_second_velo_up_on_the_same_home_is_refused_and_changes_nothing(tmp_pa
     (["--policy", "no-such-rule"], "unknown policy 'no-such-rule'"),
     (["--policy", "README.md"], "is not a VELO policy checkpoint"),
     (["--start-timeout", "-5"], "'--start-timeout'"),
+    (["--model-dir", "/nonexistent/velo-model"], "--model-dir /nonexistent/velo-model does not exist"),  # used to be created
+    (["--model-dir", "/"], "--model-dir / holds no model (no config.json)"),
+    (["--model-dir", "README.md"], "--model-dir README.md is a file"),
 ])
 def test_bad_options_are_refused_before_anything_starts(tmp_path: Path, args: list[str], message: str) -> None:
     result = _up(tmp_path, *args)
     assert result.returncode == 2
-    assert message in result.stderr and "Traceback" not in result.stderr
-    assert not (tmp_path / "up").exists()
+    assert message in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
+    assert not (tmp_path / "up").exists() and not Path("/nonexistent").exists()
+
+
+@pytest.mark.parametrize("command", [["shard", "serve"], ["serve", "edge"], ["serve", "cloud"]])
+def test_every_command_with_a_model_dir_refuses_one_that_holds_no_model(tmp_path: Path, command: list[str]) -> None:
+    """The same rule as `velo up --model-dir` (velo/cli/model_dir.py), before any server starts or anything is written."""
+    from typer.testing import CliRunner
+
+    from velo.cli.main import app
+
+    missing, empty = tmp_path / "missing" / "model", tmp_path / "empty"
+    empty.mkdir()
+    for path, message in ((missing, "does not exist"), (empty, "holds no model (no config.json)")):
+        result = CliRunner().invoke(app, [*command, "--model-dir", str(path)])
+        assert result.exit_code == 2 and f"--model-dir {path} {message}" in " ".join(result.output.split()), result.output
+    assert not missing.parent.exists() and not any(empty.iterdir())

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.model_dir import check_model_dir
 
 serve_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run one VELO service (edge server, cloud LLM, gateway).")
 
@@ -50,7 +51,7 @@ def edge(
     cloud_url: Annotated[str | None, typer.Option(help="The cloud service (any OpenAI-compatible base URL).")] = None,
     policy: Annotated[str | None, typer.Option(help="A named rule (rule-cloud, greedy-0.3, ...) or a checkpoint file.")] = None,
     llm: Annotated[str | None, typer.Option(help="'local' (SmolLM2 in this process) or an OpenAI-compatible URL.")] = None,
-    model_dir: Annotated[Path | None, typer.Option(help="The local model's converted directory.")] = None,
+    model_dir: Annotated[Path | None, typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models.")] = None,
     threads: Annotated[int | None, typer.Option(help="torch threads of the local LLM.")] = None,
 ) -> None:
     """An edge server: semantic cache, scheduling policy, its own LLM (services/edge.py)."""
@@ -58,6 +59,8 @@ def edge(
 
     settings = _settings(EdgeSettings, _given(edge_id=edge_id, cache_uri=cache_uri, collection=collection, cloud_url=cloud_url,
                                               policy=policy, llm=llm, model_dir=model_dir, threads=threads))
+    if settings.llm == "local":
+        check_model_dir(settings.model_dir, "--model-dir" if model_dir else "VELO_EDGE_MODEL_DIR")
     app = build_app(settings)
     typer.echo(f"edge server {settings.edge_id} on http://{host}:{port} (cache {settings.cache_uri}, policy {settings.policy})", err=True)
     _run(app, host, port)
@@ -70,13 +73,15 @@ def cloud(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8300,
     upstream_url: Annotated[str | None, typer.Option(help="Forward to this OpenAI-compatible server instead of the local model.")] = None,
     upstream_model: Annotated[str | None, typer.Option(help="The upstream's model id.")] = None,
-    model_dir: Annotated[Path | None, typer.Option(help="The local model's converted directory.")] = None,
+    model_dir: Annotated[Path | None, typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models.")] = None,
     threads: Annotated[int | None, typer.Option(help="torch threads of the local model.")] = None,
 ) -> None:
     """The cloud LLM's OpenAI-compatible front (services/cloud.py); the API key of an upstream: VELO_CLOUD_UPSTREAM_API_KEY."""
     from services.cloud import CloudSettings, build_app
 
     settings = _settings(CloudSettings, _given(upstream_url=upstream_url, upstream_model=upstream_model, model_dir=model_dir, threads=threads))
+    if not settings.upstream_url:
+        check_model_dir(settings.model_dir, "--model-dir" if model_dir else "VELO_CLOUD_MODEL_DIR")
     app = build_app(settings)
     typer.echo(f"cloud service on http://{host}:{port}/v1 ({settings.upstream_url or 'local model'})", err=True)
     _run(app, host, port)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.model_dir import check_model_dir
 
 
 class Objective(str, Enum):
@@ -32,7 +33,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8100,
     threads: Annotated[int, typer.Option(help="torch threads per worker.")] = 1,
-    model_dir: Annotated[Path | None, typer.Option(help="Converted model directory (default: SmolLM2 in $VELO_HOME/models).")] = None,
+    model_dir: Annotated[Path | None, typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models.")] = None,
 ) -> None:
     """Serve /v1/completions and /v1/chat/completions from SmolLM2 split layer-wise over worker processes.
 
@@ -43,6 +44,7 @@ def serve(
 
     from services.edgeshard import ShardServerSettings, build_app
 
+    check_model_dir(model_dir)
     chosen = [name for name, value in (("--shards", shards), ("--plan", plan), ("--profile", profile)) if value is not None]
     if len(chosen) > 1:
         raise typer.BadParameter(f"give one of --shards, --plan, --profile, not {' and '.join(chosen)}")
