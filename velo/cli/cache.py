@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Annotated, Iterator
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output
 
 cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
-console = Console()
+console = make_console()
 
 EmbedderOpt = Annotated[str, typer.Option(help="Search embedder: e5-small, use-multilingual, minilm or st:<name|path>.")]
 DiffOpt = Annotated[str, typer.Option(help="Embedder for the words two questions do not share.")]

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output
 from velo.data.oasst1 import download_hub_files
@@ -55,7 +55,7 @@ def prepare_command(
         seed=seed,
         max_chars=max_chars,
     )
-    console = Console()
+    console = make_console()
     console.print(_counts_table(result))
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.manifest.dropped.items() if count)
     console.print(f"read {len(result.manifest.sources)} file(s); dropped pairs: {dropped or 'none'}")
@@ -109,7 +109,7 @@ def edge_answers_command(
     plan = plan_edge_answers(
         data_dir, split=split, languages=languages.split(",") if languages else None, limit=limit, model=model or SMOLLM2_NAME
     )
-    console = Console()
+    console = make_console()
     console.print(f"{len(plan.selected)} pair(s) selected, {plan.done} already answered in {escape(str(plan.path))}")
     if not plan.todo:
         console.print("nothing to generate")

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from velo.cli.console import make_console, section
 from velo.cli.errors import fail_cleanly
 from velo.paths import BUNDLED_CACHE_EVAL, velo_home
 
-console = Console()
+console = make_console()
 
 
 def _demo_queries(per_lang: int = 2) -> list[dict]:
@@ -61,7 +61,7 @@ def demo(
     from velo.data import load_prepared, prepare
 
     home = velo_home()
-    console.rule("1. prepare oasst1 question/answer pairs")
+    section(console, "1. prepare oasst1 question/answer pairs")
     prepared = prepare(source or None, home / "data")
     from velo.llm.edge_answers import install_shipped_edge_answers
 
@@ -69,7 +69,7 @@ def demo(
     for lang, per_split in prepared.manifest.counts.items():
         console.print(f"  {lang}: {per_split['train']} train / {per_split['test']} test")
 
-    console.rule("2. fill the edge server's semantic cache (embedded milvus-lite)")
+    section(console, "2. fill the edge server's semantic cache (embedded milvus-lite)")
     pairs = load_prepared(home / "data")
     seeds = load_seeds(BUNDLED_CACHE_EVAL / "dev.seeds.jsonl")
     config = CacheConfig(uri=str(home / "edge_0.db"), collection="edge_0", capacity=None)
@@ -77,7 +77,7 @@ def demo(
     _fill(cache, pairs, seeds)
     console.print(f"  {len(cache)} entries; hit rule: {cache.rule.name}")
 
-    console.rule("3. answer requests from the cache")
+    section(console, "3. answer requests from the cache")
     table = Table(show_lines=False)
     for col in ("lang", "request", "served from cache", "similarity", "rule score", "ms"):
         table.add_column(col, overflow="fold")
@@ -95,7 +95,7 @@ def demo(
                   + ": a look-alike scores high on similarity and low on the rule")
     cache.close()
 
-    console.rule("4. cache evaluation on the bundled multilingual dev set")
+    section(console, "4. cache evaluation on the bundled multilingual dev set")
     queries = load_queries(BUNDLED_CACHE_EVAL / "dev.queries.jsonl", {s.id for s in seeds})
     with fresh_cache(None, "e5-small", "use-multilingual", rule) as eval_cache:
         report = summarize(run_queries(eval_cache, seeds, queries))
@@ -109,7 +109,7 @@ def demo(
         return
     from velo.cli.demo_serving import evaluate_policies, serve_workload
 
-    console.rule("5. the serving stack: gateway -> edge server (this cache) -> cloud; a multilingual workload through velo.Client")
+    section(console, "5. the serving stack: gateway -> edge server (this cache) -> cloud; a multilingual workload through velo.Client")
     serve_workload(console, home, lambda c: _fill(c, pairs, seeds), rule, _demo_queries())
-    console.rule("6. the shipped learned scheduler (DLRS) against the baselines in the edge environment")
+    section(console, "6. the shipped learned scheduler (DLRS) against the baselines in the edge environment")
     evaluate_policies(console, home / "data")

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from velo.cli.console import make_console
+
 F = TypeVar("F", bound=Callable)
-_stderr = Console(stderr=True)
+_stderr = make_console(stderr=True)
 
 # Errors that mean "the input or the environment is wrong", each subclass carrying a message that says what.
 EXPECTED = (ValueError, OSError)

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 
+from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output
 
@@ -64,7 +64,7 @@ def evaluate(
     envs = [env_for(env, spec) for spec in specs.values()]
     loaded = [load_policy(spec, e.layout, seed) for spec, e in zip(specs.values(), envs)]
     results: dict[str, dict[str, float]] = {}
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     with Progress(console=console, disable=as_json, transient=True) as progress:
         for name, policy, policy_env in zip(names, loaded, envs):
             task = progress.add_task(name, total=episodes * steps)
@@ -131,7 +131,7 @@ def _evaluate_scenarios(
         ["oracle"] if "oracle" in chosen else [])
     common = dict(max_steps=steps, data_dir=data, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
     env = velo_edge_v1.parallel_env(names[0], split=None if split == "all" else split, **common)
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     evaluated = {}
     with Progress(console=console, disable=as_json, transient=True) as progress:
         for name in names:

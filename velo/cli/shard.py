@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output
 
 shard_app = typer.Typer(no_args_is_help=True, help="Plan a layer-wise split of an LLM over edge devices and the cloud (EdgeShard).")
-console = Console()
+console = make_console()
 
 
 class ObjectiveName(str, Enum):

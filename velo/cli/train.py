@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output
 
@@ -70,7 +70,7 @@ def train(
     if scenario is not None:
         get_scenario(scenario)
     torch.set_num_threads(threads)
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     common = dict(total_steps=total_steps, seed=seed, scenario=scenario, n_envs=n_envs, episode_steps=episode_steps,
                   top_v=top_v, checkpoint_every=checkpoint_every)
     if algo == "ippo-sb3":

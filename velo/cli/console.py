@@ -1,0 +1,33 @@
+"""The consoles every command prints through: a terminal gets Rich's usual layout; a pipe or a file gets lines
+that are never wrapped, so `velo ... | grep` and scripts that parse the output see each line whole.
+
+Rich lays out for 80 columns when its output is not a terminal, so a table was squeezed and a long line
+("wrote ... to <path>") broken in two as soon as stdout was piped. Here a console whose file is not a terminal
+(and with no COLUMNS in the environment, which Rich honours as the user's choice) does not soft-wrap text and lays
+tables out for `PIPED_WIDTH` columns: a table takes only the width its cells need (`expand` is off), so this only
+stops the squeezing. Full-width decorations (`section`) stay at `RULE_WIDTH`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+from rich.rule import Rule
+
+PIPED_WIDTH = 1000
+"""Columns a table may take when the output is not a terminal (no table of ours comes near it)."""
+RULE_WIDTH = 100
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console on stdout (or stderr) that wraps nothing when that stream is not a terminal."""
+    probe = Console(stderr=stderr)
+    if probe.is_terminal or "COLUMNS" in os.environ:
+        return probe
+    return Console(stderr=stderr, width=PIPED_WIDTH, soft_wrap=True)
+
+
+def section(console: Console, title: str) -> None:
+    """A titled horizontal rule, at most `RULE_WIDTH` columns wide (a piped console's width would draw 1000)."""
+    console.print(Rule(title), width=min(console.width, RULE_WIDTH))
