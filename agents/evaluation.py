@@ -129,7 +129,7 @@ def markdown_table(results: dict[str, dict[str, float]]) -> str:
     rule = "|---|" + "---:|" * len(TABLE_COLUMNS)
     rows = []
     for name, m in results.items():
-        cells = [f"{m[k]:.0f}" if k.endswith(("_ms", "_1000")) else f"{m[k]:.3f}" for k, _ in TABLE_COLUMNS]
+        cells = ["n/a" if np.isnan(m[k]) else f"{m[k]:,.0f}" if k.endswith(("_ms", "_1000")) else f"{m[k]:.3f}" for k, _ in TABLE_COLUMNS]
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join([head, rule, *rows])
 

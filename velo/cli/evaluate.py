@@ -16,6 +16,7 @@ from rich.progress import Progress
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output
+from velo.cli.scenario_summary import scenario_summary
 
 DEFAULT_POLICIES = "random,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,oracle"
 
@@ -106,7 +107,7 @@ def _evaluate_scenarios(
     data: Path | None, split: str, edge_profile: Path | None,
 ) -> None:
     """`velo evaluate --scenario`: per scenario, every baseline, the tuned Greedy, the oracle and the headroom."""
-    from agents.evaluation import markdown_table, plot
+    from agents.evaluation import plot
     from agents.headroom import (
         GRID_POLICIES,
         SCENARIO_BASELINES,
@@ -153,28 +154,7 @@ def _evaluate_scenarios(
         print(json.dumps(report))
     else:
         for name, r in report.items():
-            print(f"\n## {name} (greedy-best: distance {r['greedy_best_distance']:g})\n")
-            print(markdown_table(r["policies"]))
-            if not r["headroom"]:
-                print("\nno headroom and no comparison of learned policies: they need `oracle` in --policies")
-            else:
-                print("\n" + ", ".join(f"{m}: best {h['best_baseline']} {h['best']:.3f}, oracle {h['oracle']:.3f}, "
-                                       f"headroom {100 * h['headroom']:+.1f}%" for m, h in r["headroom"].items()))
-            for learner, gains in r["learned"].items():
-                if not gains:
-                    continue
-                print(f"{learner}: " + "; ".join(
-                    f"{m} {g['value']:.3f}, {g['diff_mean']:+.3f} ± {g['diff_ci95']:.3f} vs {g['best_baseline']}, "
-                    f"{100 * g['headroom_captured']:.0f}% of the headroom, "
-                    f"{100 * g['gain_vs_paper_baselines']:+.1f}% vs the paper's baselines" for m, g in gains.items()))
-            print(", ".join(f"{k} {v:.3g}" for k, v in {**r["workload"], **r["cache_answers"]}.items()))
-            print("edge answer quality by language: "
-                  + ", ".join(f"{k} {v:.3f}" for k, v in r["edge_quality_by_language"].items()))
-            t = r["greedy_tuning"]
-            if "distance_if_stand_in" in t:
-                print(f"greedy tuned on {t['split']} without edge answers (EDGE not offered; fallback quality "
-                      f"{t['stand_in_quality']:g}): distance {t['distance']:g}; with stand-in 0 / 1: "
-                      + " / ".join(f"{d:g}" for d in t["distance_if_stand_in"].values()))
+            print(scenario_summary(name, r))
     if plots is not None:
         for name, r in report.items():
             for path in plot(r["policies"], plots / name):
