@@ -25,7 +25,7 @@ there (`velo evaluate` reports how the tuned threshold moves when the stand-in g
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -190,14 +190,16 @@ def cache_quality(all_records: Sequence[dict]) -> dict[str, float]:
 
 
 def scenario_report(
-    env, policies: Sequence[str], episodes: int, seed: int, tuned_distance: float | None,
+    env, policies: Mapping[str, str], episodes: int, seed: int, tuned_distance: float | None,
     on_step: Callable[[str], None] | None = None,
 ) -> dict:
-    """Run `policies` (specs, or `LABEL=SPEC`; plus `greedy-best` at `tuned_distance`) on `env`; results,
-    headroom, the learned policies' gains (`learned_report`) and the workload."""
+    """Run `policies`, {label: spec} as the caller parsed them (`split_label` reads one `LABEL=SPEC`), plus Greedy
+    at `tuned_distance`, on `env`; results, headroom, the learned policies' gains (`learned_report`) and the workload."""
+    if not isinstance(policies, Mapping):
+        raise TypeError(f"policies must be a mapping {{label: spec}} (split_label reads LABEL=SPEC), got {type(policies).__name__}")
     if seed + episodes > TUNING_SEED:
         raise ValueError(f"evaluation seeds must stay below {TUNING_SEED} (the tuning seeds)")
-    specs = dict(split_label(p) for p in policies)
+    specs = dict(policies)
     if tuned_distance is not None:
         specs.setdefault(f"greedy-{tuned_distance:g}", f"greedy-{tuned_distance:g}")
     results, per_episode, everything, first = {}, {}, [], None

@@ -225,7 +225,7 @@ def test_a_top_v_ablation_is_evaluated_on_its_own_top_v(tmp_path: Path, vec_fact
     config = tiny("dlrs", top_v=5)
     path = run(config, vec_factory(config), tmp_path / "v5")
     env = velo_edge_v1.parallel_env("paper", max_steps=10, split="test", data_dir=prepared_with_edge_answers)
-    report = scenario_report(env, ["greedy-0.1", f"v5={path}", "oracle"], 2, seed=0, tuned_distance=None)
+    report = scenario_report(env, {"greedy-0.1": "greedy-0.1", "v5": str(path), "oracle": "oracle"}, 2, seed=0, tuned_distance=None)
     assert report["policies"]["v5"]["requests"] == report["policies"]["greedy-0.1"]["requests"] == 2 * 3 * 10
     assert set(report["learned"]) == {"v5"}
     assert set(report["episode_means"]["v5"]["all"]) == {0, 1}

@@ -123,13 +123,13 @@ def _evaluate_scenarios(
     names = list(SCENARIOS) if "all" in asked else list(dict.fromkeys(get_scenario(n).name for n in asked))
     if not names:
         raise typer.BadParameter("--scenario: give a scenario name, several separated by commas, or all")
-    if policies != DEFAULT_POLICIES:
-        _labelled_specs(policies)  # the same checks (labels unique) before any episode runs
-    chosen = [*SCENARIO_BASELINES, "oracle"] if policies == DEFAULT_POLICIES else [
-        p.strip() for p in policies.split(",") if p.strip()]
-    # Greedy at every tuning distance, so that the one the train split picks is among the evaluated policies.
-    chosen = [p for p in chosen if p != "oracle"] + [g for g in GRID_POLICIES if g not in chosen] + (
-        ["oracle"] if "oracle" in chosen else [])
+    # --policies parsed once, here (labels checked before any episode runs); scenario_report takes {label: spec}
+    chosen = ({p: p for p in [*SCENARIO_BASELINES, "oracle"]} if policies == DEFAULT_POLICIES else _labelled_specs(policies))
+    # Greedy at every tuning distance, so that the one the train split picks is among the evaluated policies; the
+    # oracle last.
+    chosen |= {g: g for g in GRID_POLICIES if g not in chosen}
+    if "oracle" in chosen:
+        chosen["oracle"] = chosen.pop("oracle")
     common = dict(max_steps=steps, data_dir=data, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
     env = velo_edge_v1.parallel_env(names[0], split=None if split == "all" else split, **common)
     console = make_console(stderr=True)
