@@ -79,7 +79,8 @@ from gymnasium import spaces
 from envs.bank import RequestBank, all_paraphrase_files, build_bank
 from envs.conditions import DEGRADED, DOWN, LinkTimeline, RateLimit, draw_link_timeline
 from envs.scenarios import Scenario, get_scenario
-from envs.velo_edge_v0 import CACHE, EDGE, EdgeEnvConfig, VeloEdgeEnv, _config
+from envs.edge_config import EdgeEnvConfig, config_with
+from envs.velo_edge_v0 import CACHE, EDGE, VeloEdgeEnv
 from envs.workload import Stream, generate
 from velo.observation import SystemLoad
 from velo.paths import prepared_dir
@@ -102,7 +103,7 @@ def parallel_env(
     config.setdefault("n_edges", scenario.n_edges)
     config.setdefault("workload", scenario.workload)
     config.setdefault("paraphrase_files", tuple(all_paraphrase_files()))
-    return VeloEdgeEnvV1(_config(config), scenario, bank, edge_action)
+    return VeloEdgeEnvV1(config_with(config), scenario, bank, edge_action)
 
 
 class VeloEdgeEnvV1(VeloEdgeEnv):
@@ -334,14 +335,14 @@ class VeloEdgeEnvV1(VeloEdgeEnv):
 
     def with_config(self, **changes) -> VeloEdgeEnvV1:
         """The same bank and scenario under another configuration."""
-        return VeloEdgeEnvV1(_config(changes, self.config), self.scenario, self.bank, self.edge_action)
+        return VeloEdgeEnvV1(config_with(changes, self.config), self.scenario, self.bank, self.edge_action)
 
     def with_scenario(self, scenario: str | Scenario, **changes) -> VeloEdgeEnvV1:
         """The same bank under another scenario (its workload and edge count unless `changes` say otherwise)."""
         scenario = get_scenario(scenario) if isinstance(scenario, str) else scenario
         changes.setdefault("n_edges", scenario.n_edges)
         changes.setdefault("workload", scenario.workload)
-        return VeloEdgeEnvV1(_config(changes, self.config), scenario, self.bank, self.edge_action)
+        return VeloEdgeEnvV1(config_with(changes, self.config), scenario, self.bank, self.edge_action)
 
 
 __all__ = ["ENV_ID", "VeloEdgeEnvV1", "parallel_env"]
