@@ -38,7 +38,7 @@ import numpy as np
 from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.metrics import Metrics
 from velo.batching import OpportunisticBatcher
-from velo.cache.semantic_cache import SemanticCache
+from velo.cache.semantic_cache import CacheInputError, SemanticCache
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.policy import Action, Policy
 from velo.types import HitDecision, Neighbour, Source
@@ -182,8 +182,20 @@ class EdgeServer:
         decisions = cache.decide_many([r.question for r in requests], vectors, found)
         return [Looked(v, n, d, None) for v, n, d in zip(vectors, found, decisions)]
 
+    def uncacheable(self, question: str) -> str | None:
+        """Why the cache cannot hold `question` (longer than its `max_chars`, empty), or None."""
+        try:
+            self.cache.check_text(question, "the question")
+        except CacheInputError as err:
+            return str(err)
+        return None
+
     async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: str | None) -> Looked:
-        """One request's lookup; concurrent requests are looked up together (`velo.batching.OpportunisticBatcher`)."""
+        """One request's lookup; concurrent requests are looked up together (`velo.batching.OpportunisticBatcher`).
+        A question the cache cannot hold is not looked up: it could match nothing, and embedding it would cost
+        ~0.6 s per 500 tokens (its `Looked.error` says why; it is answered without the cache and not written back)."""
+        if (why := self.uncacheable(question)) is not None:
+            return Looked(None, (), None, f"not looked up: {why}")
         try:
             looked = await self._lookups(LookupKey(question, namespace, tuple(context), lang))
         except ConnectionError as err:
@@ -255,7 +267,7 @@ class EdgeServer:
             if started.route == "edge":
                 elapsed = (time.perf_counter() - started.t0) * 1000.0
                 self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
-            if (made.finish_reason == "stop" or self.write_back_truncated) and made.text.strip():
+            if (made.finish_reason == "stop" or self.write_back_truncated) and made.text.strip() and self.uncacheable(started.question) is None:
                 source = Source.EDGE if started.route == "edge" else Source.CLOUD
                 self.writes.put_nowait(WriteBack(started.question, made.text, req.lang or UNKNOWN_LANG, req.namespace, started.context,
                                                  source, started.looked.vector, time.perf_counter()))

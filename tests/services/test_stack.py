@@ -244,6 +244,23 @@ def edge_c(cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield server
 
 
+def test_an_edge_whose_llm_is_an_endpoint_refuses_a_prompt_too_long_without_embedding_it(edge_c: Running) -> None:
+    """edge-c cannot count its LLM's tokens: a question longer than the cache holds is not looked up (it used to be
+    embedded first, ~41 s for this one), and the endpoint's own refusal comes back as a 400, not as a failed LLM."""
+    lookups = [f'velo_cache_lookups_total{{result="{r}"}}' for r in ("hit", "miss", "error")]
+    before = [metric(edge_c, sample) for sample in lookups] + [metric(edge_c, 'velo_upstream_failures_total{target="llm"}')]
+    refused = _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE * 1525}], "max_tokens": TOKENS})
+    error = refused.json()["error"]
+    assert refused.status_code == 400 and error["param"] == "messages" and "8192-token context window" in error["message"], refused.text
+    assert [metric(edge_c, sample) for sample in lookups] + [metric(edge_c, 'velo_upstream_failures_total{target="llm"}')] == before
+    long_enough = "Name a colour. " + "-" * 8_100  # more characters than the cache holds in ~130 tokens (a quick prefill)
+    answered = _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": long_enough}], "max_tokens": TOKENS})
+    assert answered.status_code == 200 and answered.json()["route"] == "edge", answered.text
+    assert "not looked up: the question has" in answered.json()["cache_error"] and "at most 8000" in answered.json()["cache_error"]
+    sync(edge_c)  # an answer the cache cannot hold is not queued for write-back
+    assert [metric(edge_c, sample) for sample in lookups] == before[:3]
+
+
 def test_all_mode_keeps_the_fastest_edge_and_a_slow_edge_times_out(edge: Running, edge_c: Running) -> None:
     """edge-c is made slow (its lookup held at the cache lock): `all` keeps edge-a's answer without waiting for it, and
     `nearest` with edge-c first gives up on it after `timeout_s` (no retry here) and asks edge-a, which has the

@@ -250,7 +250,9 @@ class SemanticCache:
         self.close()
 
     # ---------------------------------------------------------------- validation
-    def _check_text(self, value: object, what: str) -> str:
+    def check_text(self, value: object, what: str) -> str:
+        """`value` if the cache can hold it as a question or answer (a non-empty string of at most `max_chars`
+        characters); else `CacheInputError` naming `what`. Callers that embed texts themselves check first."""
         if not isinstance(value, str):
             raise CacheInputError(f"{what} must be a string, got {type(value).__name__}")
         if not value.strip():
@@ -285,8 +287,8 @@ class SemanticCache:
         if len(contexts) != len(items):
             raise CacheInputError(f"{len(items)} items but {len(contexts)} contexts")
         for i, (q, a, lang) in enumerate(items):
-            self._check_text(q, f"question #{i}")
-            self._check_text(a, f"answer #{i}")
+            self.check_text(q, f"question #{i}")
+            self.check_text(a, f"answer #{i}")
             check_lang(lang, f"lang #{i}")
         vectors = self.embedder.embed([q for q, _, _ in items]) if vectors is None else self._check_vectors(vectors, len(items))
         now = time.time()
@@ -420,7 +422,7 @@ class SemanticCache:
     ) -> list[LookupResult]:
         check_namespace(namespace)
         for i, q in enumerate(questions):
-            self._check_text(q, f"question #{i}")
+            self.check_text(q, f"question #{i}")
         t0 = time.perf_counter()
         vectors = self.embedder.embed(list(questions))
         t1 = time.perf_counter()
