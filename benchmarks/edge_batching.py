@@ -9,11 +9,14 @@ Policies:
 * `static`: batches of a fixed size (`--static-size`, default 4), formed by waiting until that many requests
   are queued or `--static-wait-ms` (default 250) has passed since the first, decoded together to the end
   (`velo.llm.batch_generate.generate_batch`); requests arriving meanwhile wait for the next batch;
-* `dynamic`: `velo.llm.continuous.ContinuousBatcher` (requests join and leave at every decode step).
+* `dynamic`: `velo.llm.continuous.ContinuousBatcher` (requests join and leave at every decode step);
+* `dynamic-no-prefix` (only when named in `--policies`): the same without reusing shared prompt prefixes' KV.
 
-Per (policy, clients) it prints throughput (output tokens/s, requests/s) and per-request latency p50 / p95
-(submit to answer) and p95 time per output token (latency / output tokens). Every request has the same
-`--max-new-tokens` cap; answers may stop earlier at end of sequence. Run on an otherwise idle machine; the
+Per (policy, clients) it prints throughput (output tokens/s, requests/s), per-request latency p50 / p95 (submit
+to answer), p95 time per output token (latency / output tokens), output tokens per CPU second of the process (what
+the policy costs, whatever else runs on the machine) and how many answers are the same text as `none`'s answer to
+the same prompt (the greedy answer of the request served alone; `none` must run first for that). Every request has
+the same `--max-new-tokens` cap; answers may stop earlier at end of sequence. Run on an otherwise idle machine; the
 load average before each row is printed.
 
     python -u benchmarks/edge_batching.py --clients 1,4,16 --requests-per-client 4 --max-new-tokens 48
@@ -109,8 +112,8 @@ class StaticBatches:
 
 
 class Continuous:
-    def __init__(self, llm: LocalLLM, max_batch: int) -> None:
-        self.batcher = ContinuousBatcher(llm, max_batch=max_batch)
+    def __init__(self, llm: LocalLLM, max_batch: int, prefix_cache_entries: int = 4) -> None:
+        self.batcher = ContinuousBatcher(llm, max_batch=max_batch, prefix_cache_entries=prefix_cache_entries)
 
     def __call__(self, prompt: list[int], max_new_tokens: int) -> Generation:
         return self.batcher.generate(prompt, max_new_tokens)
@@ -121,30 +124,34 @@ class Continuous:
 
 def run_clients(serve: Serve, prompts: list[list[int]], clients: int, per_client: int, max_new_tokens: int) -> dict:
     latencies, per_token, tokens = [], [], []
+    answers: dict[int, str] = {}
     lock = threading.Lock()
 
     def client(c: int) -> None:
         for r in range(per_client):
-            prompt = prompts[(c * per_client + r) % len(prompts)]
+            index = (c * per_client + r) % len(prompts)
             start = time.perf_counter()
-            answer = serve(prompt, max_new_tokens)
+            answer = serve(prompts[index], max_new_tokens)
             elapsed = time.perf_counter() - start
             with lock:
+                answers[index] = answer.text
                 latencies.append(elapsed)
                 per_token.append(elapsed / answer.output_tokens)
                 tokens.append(answer.output_tokens)
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     return {
         "tokens_per_s": sum(tokens) / wall, "requests_per_s": len(latencies) / wall,
+        "tokens_per_cpu_s": sum(tokens) / cpu,
         "p50_s": float(np.percentile(latencies, 50)), "p95_s": float(np.percentile(latencies, 95)),
         "p95_ms_per_token": 1000.0 * float(np.percentile(per_token, 95)), "mean_tokens": statistics.mean(tokens),
+        "answers": answers,
     }
 
 
@@ -156,36 +163,53 @@ def main() -> None:
     parser.add_argument("--static-size", type=int, default=4)
     parser.add_argument("--static-wait-ms", type=float, default=250.0)
     parser.add_argument("--max-batch", type=int, default=16, help="continuous batching's row limit")
+    parser.add_argument("--policies", default="none,static,dynamic",
+                        help=f"comma-separated, run in this order for each client count, from: {', '.join(POLICIES)}")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    names = [p.strip() for p in args.policies.split(",") if p.strip()]
+    if not names or (unknown := sorted(set(names) - set(POLICIES))):
+        parser.error(f"--policies: unknown {unknown or 'empty'}; choose from {', '.join(POLICIES)}")
     torch.set_num_threads(1)
     llm = load_local_llm()
     questions, source = load_questions(200)
     prompts = [llm.prompt_ids(q) for q in questions]
     llm.generate_ids(prompts[0], 4)  # warm-up
-    policies: dict[str, Callable[[], object]] = {
-        "none": lambda: Unbatched(llm),
-        f"static-{args.static_size}": lambda: StaticBatches(llm, args.static_size, args.static_wait_ms),
-        "dynamic": lambda: Continuous(llm, args.max_batch),
-    }
     print(f"{llm.name}, prompts from {source}, max_new_tokens {args.max_new_tokens}, "
           f"{args.requests_per_client} requests per client, 1 torch thread")
-    print("| clients | policy | tokens/s | requests/s | p50 s | p95 s | p95 ms/token | load before |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| clients | policy | tokens/s | requests/s | p50 s | p95 s | p95 ms/token | tokens per CPU s "
+          "| same answer as none | load before |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     results = []
     for clients in (int(c) for c in args.clients.split(",")):
-        for name, make in policies.items():
+        alone: dict[int, str] | None = None
+        for name in names:
             load = os.getloadavg()[0]
-            serve = make()
+            serve = POLICIES[name](llm, args)
             try:
                 row = run_clients(serve, prompts, clients, args.requests_per_client, args.max_new_tokens)
             finally:
                 serve.close()
-            results.append({"clients": clients, "policy": name, **row, "load_before": load})
-            print(f"| {clients} | {name} | {row['tokens_per_s']:.1f} | {row['requests_per_s']:.2f} | {row['p50_s']:.2f} | "
-                  f"{row['p95_s']:.2f} | {row['p95_ms_per_token']:.0f} | {load:.1f} |", flush=True)
+            answers = row.pop("answers")
+            if name == "none":
+                alone = answers
+            same = "-" if alone is None else f"{sum(alone.get(i) == t for i, t in answers.items())}/{len(answers)}"
+            label = f"static-{args.static_size}" if name == "static" else name
+            results.append({"clients": clients, "policy": label, **row, "same_as_none": same, "load_before": load})
+            print(f"| {clients} | {label} | {row['tokens_per_s']:.1f} | {row['requests_per_s']:.2f} | "
+                  f"{row['p50_s']:.2f} | {row['p95_s']:.2f} | {row['p95_ms_per_token']:.0f} | "
+                  f"{row['tokens_per_cpu_s']:.1f} | {same} | {load:.1f} |", flush=True)
     if args.json:
         print(json.dumps(results))
+
+
+POLICIES: dict[str, Callable[[LocalLLM, argparse.Namespace], object]] = {
+    "none": lambda llm, args: Unbatched(llm),
+    "static": lambda llm, args: StaticBatches(llm, args.static_size, args.static_wait_ms),
+    "dynamic": lambda llm, args: Continuous(llm, args.max_batch),
+    "dynamic-no-prefix": lambda llm, args: Continuous(llm, args.max_batch, prefix_cache_entries=0),
+}
+"""What `--policies` names: `dynamic-no-prefix` is `dynamic` without reusing the KV of shared prompt prefixes."""
 
 
 if __name__ == "__main__":

@@ -104,3 +104,23 @@ def test_a_consumer_that_has_enough_finishes_its_request_with_the_answer_so_far(
         handle = batcher.submit(prompts[2], 30, on_token=lambda token: True)
         answer = handle.future.result(120)
     assert answer.output_tokens == 1 == len(handle.produced)
+
+
+def test_rows_of_very_different_lengths_and_a_repeated_prompt_get_their_alone_answers(llm, prompts, alone) -> None:
+    """Per-row KV and attention (`velo.llm.row_cache`): a ~300-token prompt decodes beside short ones; a repeat
+    reuses all but its last token's KV and a new question the template's (`velo.llm.prefix_cache`). The model's
+    other callers, switched to the per-row attention by the batcher, still compute what they did."""
+    from velo.llm.batch_generate import generate_batch
+
+    long_prompt = llm.prompt_ids("Summarize this paragraph in one sentence. " + "The river rises in the hills, "
+                                 "turns the mill wheels of three villages and reaches the sea in a wide delta. " * 12)
+    assert len(long_prompt) > 250
+    with ContinuousBatcher(llm, max_batch=4) as batcher:
+        handles = [batcher.submit(p, TOKENS) for p in (long_prompt, prompts[0], prompts[1], prompts[0])]
+        answers = [h.future.result(120) for h in handles]
+        assert batcher.prefixes.reused_tokens >= len(prompts[0]) - 1 + 16
+    assert [a.text for a in answers[1:]] == [alone[0].text, alone[1].text, alone[0].text]
+    assert answers[0].text == llm.generate_ids(long_prompt, TOKENS).text
+    assert llm.model.config._attn_implementation == "velo_rows"
+    assert llm.generate_ids(prompts[3], TOKENS).text == alone[3].text
+    assert [g.text for g in generate_batch(llm, prompts[3:5], TOKENS)] == [alone[3].text, alone[4].text]

@@ -9,16 +9,16 @@ limits):
    fits `kv_budget_tokens`, and this step's admissions have prefilled at most `prefill_budget_tokens` prompt
    tokens (so one long prompt cannot stall the running rows for long: chunk-free Sarathi-style capping). A
    request that does not fit waits; one that could never fit is refused at `submit`.
-2. **Prefill alone**: each newcomer runs its own prefill exactly as `LocalLLM.generate_ids` does (no padding),
-   so its first token and KV cache are those of the request served alone. Its cache is then left-padded to the
-   batch's width (or the batch's to its) and stacked into the running cache; an attention mask hides padding
-   and each row's position ids continue from its own length (`velo.llm.batch_generate` explains why this keeps
-   the greedy output of a row that of the request alone).
-3. **Decode together**: one forward pass per step for every running row (on CPU a step over 8 rows costs
-   ~2.5x a step over one: it is bound by reading the weights, `benchmarks/edge_batching.py`).
+2. **Prefill alone**: each newcomer runs its own prefill as `LocalLLM.generate_ids` does (no padding), except
+   that the part of its prompt it shares with a recent prompt (at least 16 tokens: the chat template's system
+   turn, 24 tokens of SmolLM2's) is not recomputed: its keys and values come from `velo.llm.prefix_cache` (vLLM's
+   automatic prefix caching). Its cache then becomes the row's own KV buffers (`velo.llm.row_cache`).
+3. **Decode together**: one forward pass per step for every running row: the linear layers on all rows at once (on
+   CPU a step over 16 rows costs ~3x a step over one, since it reads every weight once whatever the rows:
+   `velo/profiles/edge_llm_batched.json`), attention row by row over each row's own positions, so no row pays
+   for another's length (no padding; the idea of vLLM's PagedAttention, Kwon et al., SOSP 2023).
 4. **Leave**: a row that produced an end-of-sequence token, reached its `max_new_tokens`, or was cancelled
-   leaves the batch at once (`DynamicCache.batch_select_indices`); its future completes. Columns that have
-   become padding for every remaining row are trimmed, so a long prompt that left stops costing attention.
+   leaves the batch at once, freeing its buffers; its future completes.
 
 One worker thread owns the model; `submit` is thread-safe and returns a `Handle` whose `future` resolves to a
 `BatchedGeneration` (concurrent.futures; `asyncio.wrap_future` for async servers). `on_token` callbacks run on
@@ -41,7 +41,7 @@ from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from velo.llm.batch_generate import BatchedGeneration, _pad_left
+from velo.llm.batch_generate import BatchedGeneration
 from velo.llm.local import LocalLLM
 from velo.llm.sampling import Sampler
 
@@ -109,11 +109,20 @@ class ContinuousBatcher:
 
     def __init__(
         self, llm: LocalLLM, max_batch: int = 8, kv_budget_tokens: int = 16_384, prefill_budget_tokens: int = 512,
+        prefix_cache_entries: int = 4,
     ) -> None:
+        """`prefix_cache_entries`: prompt prefixes whose KV is kept for reuse (`velo.llm.prefix_cache`; 0: none)."""
         for name, value in (("max_batch", max_batch), ("kv_budget_tokens", kv_budget_tokens),
                             ("prefill_budget_tokens", prefill_budget_tokens)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        if not isinstance(prefix_cache_entries, int) or prefix_cache_entries < 0:
+            raise ValueError(f"prefix_cache_entries must be an integer >= 0, got {prefix_cache_entries!r}")
+        from velo.llm.prefix_cache import PrefixCache
+        from velo.llm.row_cache import use_row_attention
+
+        use_row_attention(llm.model)
+        self.prefixes = PrefixCache(prefix_cache_entries) if prefix_cache_entries else None
         self.llm = llm
         self.max_batch, self.kv_budget_tokens, self.prefill_budget_tokens = max_batch, kv_budget_tokens, prefill_budget_tokens
         self._waiting: deque[Handle] = deque()
@@ -179,7 +188,7 @@ class ContinuousBatcher:
         import torch
 
         torch.set_grad_enabled(False)
-        batch = _Batch()
+        batch = _Batch(self.llm.model)
         while True:
             with self._lock:
                 while not self._waiting and not batch.rows and not self._closed:
@@ -199,7 +208,7 @@ class ContinuousBatcher:
                         with self._lock:
                             self._running -= 1
                         handle.future.set_exception(error)
-                batch = _Batch()
+                batch = _Batch(self.llm.model)
 
     def _admissions(self, batch: _Batch) -> list[Handle]:
         """Waiting requests that join at this step (caller holds the lock)."""
@@ -228,15 +237,23 @@ class ContinuousBatcher:
     def _prefill(self, batch: _Batch, handle: Handle) -> None:
         import torch
 
+        from transformers import DynamicCache
+
         start = time.perf_counter()
-        out = self.llm.model(torch.tensor([list(handle.prompt_ids)]), use_cache=True, logits_to_keep=1)
+        ids = handle.prompt_ids
+        reused, prefix = self.prefixes.lookup(ids) if self.prefixes is not None else (0, [])
+        past = DynamicCache(prefix) if reused else None  # DynamicCache copies the prefix: the entry stays as it was
+        out = self.llm.model(torch.tensor([ids[reused:]]), past_key_values=past, use_cache=True, logits_to_keep=1)
         token = handle.choose(out.logits[0, -1])
         handle.prefill_ms = (time.perf_counter() - start) * 1000.0
+        layers = [(k, v) for k, v, *_ in out.past_key_values]
+        if self.prefixes is not None:
+            self.prefixes.store(ids, layers)
         self._emit(handle, token)
         if self._finished(handle):
             self._complete(handle)
             return
-        batch.join(handle, [(k, v) for k, v, *_ in out.past_key_values], token)
+        batch.join(handle, layers, token)
 
     def _step(self, batch: _Batch) -> None:
         start = time.perf_counter()
@@ -289,89 +306,40 @@ class ContinuousBatcher:
 
 
 class _Batch:
-    """The running rows' stacked KV cache, attention mask, position ids and next input tokens.
+    """The running rows: their handles, next input tokens and `velo.llm.row_cache.RowCache` (each row's own KV
+    buffers, sized once for its prompt plus `max_new_tokens`: a step writes one position per row in place and a
+    row's attention reads only its own positions, so no row pays for another's length; a leave frees one row's
+    buffers and copies nothing)."""
 
-    The `DynamicCache` lives as long as the batch: a decode step appends to it in place (one copy of the cache
-    per step, made by the model's own `torch.cat`, as in `LocalLLM.generate_ids`). Rebuilding it from the
-    layers' tensors before every step, as this class first did, copied the whole cache a second time per step:
-    with 16 rows padded to a 1,111-token oasst1 prompt that is ~0.9 GB per step, more than the weights
-    (`benchmarks/edge_batching.py`, README "Edge LLM batching"). Only a join (stacking) and a leave (selecting
-    rows, trimming all-padding columns) build new tensors.
-    """
+    def __init__(self, model) -> None:
+        from velo.llm.row_cache import RowCache
 
-    def __init__(self) -> None:
         self.rows: list[Handle] = []
-        self.cache = None  # transformers.DynamicCache once a row has joined
-        self.mask: torch.Tensor | None = None
-        self.last: torch.Tensor | None = None
-        self.tokens: torch.Tensor | None = None
-
-    @property
-    def layers(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
-        return [] if self.cache is None else [(layer.keys, layer.values) for layer in self.cache.layers]
+        self.tokens: list[int] = []
+        self.cache = RowCache(model.config.num_hidden_layers)
 
     def join(self, handle: Handle, layers: list[tuple[torch.Tensor, torch.Tensor]], token: int) -> None:
-        import torch
-
-        length = layers[0][0].shape[-2]
-        if not self.rows:
-            self.cache = _cache_of(layers)
-            self.mask = torch.ones((1, length), dtype=torch.long)
-            self.last = torch.tensor([length - 1])
-            self.tokens = torch.tensor([token])
-        else:
-            width = max(self.mask.shape[1], length)
-            self.cache = _cache_of([
-                (torch.cat([_pad_left(k, width), _pad_left(nk, width)]), torch.cat([_pad_left(v, width), _pad_left(nv, width)]))
-                for (k, v), (nk, nv) in zip(self.layers, layers)
-            ])
-            row_mask = torch.zeros((1, width), dtype=torch.long)
-            row_mask[0, width - length :] = 1
-            self.mask = torch.cat([torch.nn.functional.pad(self.mask, (width - self.mask.shape[1], 0)), row_mask])
-            self.last = torch.cat([self.last, torch.tensor([length - 1])])
-            self.tokens = torch.cat([self.tokens, torch.tensor([token])])
+        self.cache.add_row(layers, len(handle.prompt_ids) + handle.max_new_tokens)
         self.rows.append(handle)
+        self.tokens.append(token)
 
     def step(self, model) -> torch.Tensor:
         """One decode step of every row: the logits [rows, vocab] of the next position (`chose` then sets the
-        tokens the rows feed next). The cache grows in place."""
+        tokens the rows feed next). Each row's position id is its own count of cached positions."""
         import torch
 
-        self.mask = torch.cat([self.mask, self.mask.new_ones((len(self.rows), 1))], dim=1)
-        self.last = self.last + 1
-        out = model(self.tokens[:, None], attention_mask=self.mask, position_ids=self.last[:, None],
+        out = model(torch.tensor(self.tokens)[:, None], position_ids=torch.tensor(self.cache.lengths)[:, None],
                     past_key_values=self.cache, use_cache=True)
-        self.cache = out.past_key_values
+        self.cache.advance()
         return out.logits[:, -1]
 
     def chose(self, tokens: list[int]) -> None:
-        import torch
-
-        self.tokens = torch.tensor(tokens, dtype=torch.long)
+        self.tokens = tokens
 
     def keep(self, indices: list[int]) -> None:
-        """Keep only the rows at `indices`, then trim columns that are padding for every remaining row."""
-        import torch
-
+        """Keep only the rows at `indices`."""
         if len(indices) == len(self.rows):
             return
         self.rows = [self.rows[i] for i in indices]
-        if not self.rows:
-            self.cache, self.mask, self.last, self.tokens = None, None, None, None
-            return
-        idx = torch.tensor(indices, dtype=torch.long)
-        self.mask, self.last, self.tokens = self.mask[idx], self.last[idx], self.tokens[idx]
-        first = int(self.mask.any(0).nonzero()[0])
-        self.mask = self.mask[:, first:]
-        for layer in self.cache.layers:
-            layer.keys, layer.values = layer.keys[idx][:, :, first:], layer.values[idx][:, :, first:]
-
-
-def _cache_of(layers: list[tuple[torch.Tensor, torch.Tensor]]):
-    """A `DynamicCache` holding these (keys, values) per layer, each (rows, kv heads, positions, head dim)."""
-    from transformers import DynamicCache
-
-    cache = DynamicCache()
-    for index, (keys, values) in enumerate(layers):
-        cache.update(keys, values, index)
-    return cache
+        self.tokens = [self.tokens[i] for i in indices]
+        self.cache.keep(indices)
