@@ -28,8 +28,10 @@ from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/3"
-"""3: `number_mismatch` is graded (1.0 a number replaced, 0.5 numbers on one side only).
+BANK_VERSION = "velo.bank/4"
+"""4: `content_diff_similarity` scores each replaced stretch of content words on its own; `number_mismatch` reads
+Han numerals and small number words (hit rule format 5).
+3: `number_mismatch` is graded (1.0 a number replaced, 0.5 numbers on one side only).
 2: hit features gained `symbol_swap` and `role_swap` (tokens keep symbols)."""
 ANSWER_FEATURES = (HitFeatures.names().index("answer_relevance"), HitFeatures.names().index("answer_gap"))
 

@@ -102,7 +102,9 @@ class HitFeatures:
     diff_similarity: float
     """Similarity of the words only the request has and the words only the cached question has (1.0 if one side has none)."""
     content_diff_similarity: float
-    """The same over content words only."""
+    """The least similar pair of content words put in place of each other, each stretch where the questions
+    differ scored on its own (second embedder; 1.0 if no content word is replaced): low when a term is
+    swapped for a different one ("largest city" / "capital"), high for a near-synonym."""
     request_only_words: float
     """Number of content words only the request has."""
     cached_only_words: float
@@ -112,8 +114,9 @@ class HitFeatures:
     answer_gap: float
     """How much less relevant the cached answer is to the request than to its own question."""
     number_mismatch: float
-    """1.0 when a number is replaced by another (each question has a number the other lacks), 0.5 when numbers
-    differ otherwise (on one side only), 0.0 when the same: see `text.number_change`."""
+    """1.0 when a number is replaced by another (each question has a number the other lacks; digits of any
+    script, Han numerals, small number words), 0.5 when numbers differ otherwise (on one side only), 0.0 when
+    the same: see `text.number_change`."""
     negation_mismatch: float
     """1.0 when exactly one of the two questions is negated."""
     order_swap: float

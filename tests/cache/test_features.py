@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
@@ -47,3 +48,28 @@ def test_the_snippet_memory_is_bounded(e5: Embedder, use: Embedder) -> None:
     for request in ("How do I boil eggs?", "How long to boil an egg?", "How to fry an egg?"):
         featurizer(request, e5.embed([request])[0], [nb])
     assert len(featurizer._snippets) == 3
+
+
+def test_each_replaced_stretch_of_content_words_is_scored_on_its_own(e5: Embedder, use: Embedder) -> None:
+    from velo.cache import text
+    from velo.cache.features import _substitutions
+
+    def subs(a: str, b: str) -> list[tuple[str, str]]:
+        return _substitutions(text.tokens(a), text.tokens(b))
+
+    assert subs("What is the largest city of Canada?", "What is the capital of Canada? Tell me briefly.") == [
+        ("largest city", "capital")
+    ]
+    assert subs("How do I rename a branch in git?", "How do I create a new branch in git and switch to it?") == [
+        ("rename", "create")
+    ]
+    assert subs("细菌性肺炎要不要吃抗生素？", "感冒了要不要吃抗生素？") == [("细菌性肺炎", "感冒")]
+    assert subs("鲁迅的儿子是谁？", "鲁迅是谁？") == [], "a word added on one side replaces nothing"
+    assert subs("Why is the sky blue?", "why is the sky blue") == []
+
+    request = "Who is the queen of Spain today? Tell me briefly"
+    nb = neighbour(e5, "Who is the king of Spain today? Give a short answer", "Felipe VI.")
+    assert subs(request, nb.entry.question) == [("queen", "king"), ("briefly", "short answer")]
+    features = HitFeaturizer(e5, use)(request, e5.embed([request])[0], [nb])
+    queen, king, briefly, short = use.embed(["queen", "king", "briefly", "short answer"])
+    assert features.content_diff_similarity == pytest.approx(min(float(queen @ king), float(briefly @ short)), abs=1e-5)

@@ -57,7 +57,17 @@ def test_numbers(raw: str, expected: set[str]) -> None:
         ("Сколько будет 20% от 300?", "Сколько будет 25% от 300?", 1.0),
         ("५ किलोमीटर", "६ किलोमीटर", 1.0),  # Devanagari digits
         ("A train goes 120 km in 90 minutes", "A train goes 120 km in 1.5 hours", 1.0),
-        ("Convert 5 km to miles", "Convert five km to miles", 0.5),
+        ("小明有五个苹果", "小明有四个苹果", 1.0),  # Han numerals
+        ("打八五折后多少钱", "打八折后多少钱", 1.0),  # 85 % / 80 % of the price
+        ("Does the 5 second rule exist?", "Does the ten-second rule exist?", 1.0),  # a number word
+        ("¿Cuánto son cinco millas?", "¿Cuánto son siete millas?", 1.0),
+        ("Сколько будет пять плюс два?", "Сколько будет пять плюс три?", 1.0),
+        ("Convert 5 km to miles", "Convert five km to miles", 0.0),
+        ("十五个苹果", "15个苹果", 0.0),
+        ("二百零五", "205", 0.0),
+        ("三万人", "30000人", 0.0),
+        ("光合作用是怎么一回事", "什么是光合作用", 0.0),  # a lone 一 is not read as a number
+        ("What is the novel Nineteen Eighty-Four about?", "What is the novel 1984 about?", 0.5),  # a compound is not read
         ("Top 10 movies", "Top 10 movies of 2020", 0.5),
         ("Is 2 + 2 = 4?", "Is 2 + 2 = 4 and 2?", 0.5),
         ("Top 10 movies of 2020", "The 10 best films, 2020", 0.0),

@@ -52,7 +52,8 @@ ROLE_SWAPS = [
     ("把这段话从中文翻译成英文", "把这段话从英文翻译成中文"),
 ]
 
-# A number written in digits replaced by another: each question has a number the other lacks.
+# A number replaced by another (in digits of any script, Han numerals or words): each question has a number the
+# other lacks.
 NUMBER_REPLACEMENTS = [
     ("If I buy 3 apples at $2 each, how much do I pay?", "If I buy 4 apples at $2 each, how much do I pay?"),
     ("¿Quién ganó el Mundial de 2014?", "¿Quién ganó el Mundial de 2010?"),
@@ -61,6 +62,9 @@ NUMBER_REPLACEMENTS = [
     ("一个班有30个学生，走了6个，还剩几个？", "一个班有30个学生，走了8个，还剩几个？"),
     ("५ किलोमीटर कितने मील होते हैं?", "६ किलोमीटर कितने मील होते हैं?"),  # Devanagari digits
     ("كم ميلاً في ٥ كيلومترات؟", "كم ميلاً في ٧ كيلومترات؟"),  # Arabic-Indic digits
+    ("小明有五个苹果，吃了两个，还剩几个？", "小明有五个苹果，吃了三个，还剩几个？"),  # Han numerals
+    ("一件衣服原价200元，打八折后多少钱？", "一件衣服原价200元，打八五折后多少钱？"),
+    ("Does the five-second rule for dropped food exist?", "Does the ten-second rule for dropped food exist?"),
 ]
 
 
@@ -76,6 +80,7 @@ def test_a_swapped_symbol_or_swapped_arguments_is_a_miss(cache: SemanticCache, c
     ("cached", "request_"),
     [
         ("How far is 5 km in miles?", "How far is five km in miles?"),
+        ("十五个苹果吃了三个还剩几个", "15个苹果吃了3个还剩几个"),
         ("How many people live in Tokyo, 1,000 or 14,000,000?", "How many people live in Tokyo: 1000 or 14000000?"),
         ("Сколько будет 3,5 + 2?", "Сколько будет 3.5 + 2?"),
         ("２０２４年は閏年ですか", "2024年は閏年ですか"),

@@ -26,8 +26,10 @@ import numpy as np
 from velo.types import HitFeatures
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/4"
-"""4: `number_mismatch` is graded (1.0 a number replaced: a veto; 0.5 numbers on one side only).
+RULE_FORMAT = "velo.hit_rule/5"
+"""5: `content_diff_similarity` scores each replaced stretch of content words on its own (its least similar pair);
+`number_mismatch` also reads Han numerals and small number words ("五个" / "四个", "five" / "ten" is a veto).
+4: `number_mismatch` is graded (1.0 a number replaced: a veto; 0.5 numbers on one side only).
 3: the `symbol_swap` and `role_swap` features and their vetoes."""
 MODEL_FEATURES = tuple(n for n in HitFeatures.names() if n not in ("margin", "symbol_swap", "role_swap"))
 _NAMES = HitFeatures.names()
@@ -89,13 +91,14 @@ class LogisticHitRule(HitRule):
     """A gate, then a logistic model: serve iff similarity >= `min_similarity` and
     p = sigmoid(w . standardized(features) + b) >= `threshold`, and never when one question puts a symbol in
     another's place (🙂 / 🙃), swaps the arguments of a role word ("5 km to miles" / "5 miles to km") or
-    replaces a number written in digits by another ("给了小红5个" / "给了小红4个").
+    replaces a number by another ("给了小红5个" / "给了小红4个", "五个" / "四个", "five" / "ten").
 
     The gate keeps the linear model where it was fitted: without it, the low word overlap that marks a
     reworded paraphrase would also lift an unrelated question. Answer relevance is a feature, not a
     gate: how relevant an answer looks to e5 depends on the answer as much as on the request (rule
     format 1 gated on it and lost 4 points of recall on the dev set for no precision). Format 3 added the
-    `symbol_swap` and `role_swap` features and their vetoes; format 4 the replaced-number veto.
+    `symbol_swap` and `role_swap` features and their vetoes; format 4 the replaced-number veto; format 5 scores
+    each replaced stretch of content words on its own and reads numbers written in Han numerals or words.
     """
 
     embedder: str

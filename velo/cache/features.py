@@ -3,12 +3,14 @@
 The embedding cosine alone cannot tell "What is the capital of Australia?" from "... of Austria?": both
 share almost every word, so their vectors are close. These features add what the cosine misses:
 
-* *what differs*: overlap of all and of content words, order-aware overlap, and how similar the words
-  only one side has are to each other (a paraphrase swaps words for near-synonyms or drops function
-  words; a look-alike swaps one content word for a different thing of the same kind);
+* *what differs*: overlap of all and of content words, order-aware overlap, how similar the words only one
+  side has are to each other, and how similar the least similar pair of content words put in place of
+  each other is (a paraphrase swaps words for near-synonyms or drops function words; a look-alike swaps
+  one content word for a different thing of the same kind);
 * *whether the cached answer fits*: e5 is trained to score query/passage relevance, so the cached answer
   should be about as relevant to the request as to the question it was written for;
-* explicit mismatches of numbers (one replaced by another), negation, symbols (an emoji, `*` / `**`), word order
+* explicit mismatches of numbers (one replaced by another, in digits of any script, Han numerals or number
+  words), negation, symbols (an emoji, `*` / `**`), word order
   and roles ("5 km to miles" / "5 miles to km");
 * a second embedder's opinion of the whole pair.
 """
@@ -131,7 +133,7 @@ class HitFeaturizer:
             content_overlap=_jaccard(set(p.cq), set(p.cc)),
             sequence_overlap=difflib.SequenceMatcher(None, p.tq, p.tc, autojunk=False).ratio(),
             diff_similarity=sim(*p.diff) if p.diff else 1.0,
-            content_diff_similarity=sim(*p.content_diff) if p.content_diff else 1.0,
+            content_diff_similarity=min((sim(a, b) for a, b in p.substitutions), default=1.0),
             request_only_words=float(len(p.conly_q)),
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
@@ -155,11 +157,32 @@ class _Pair:
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]
         self.conly_q, self.conly_c = [t for t in self.cq if t not in scc], [t for t in self.cc if t not in scq]
         self.diff = (_join(only_q), _join(only_c)) if only_q and only_c else None
-        self.content_diff = (_join(self.conly_q), _join(self.conly_c)) if self.conly_q and self.conly_c else None
+        self.substitutions = _substitutions(self.tq, self.tc)
 
     def snippets(self) -> list[str]:
         out = [self.request, self.cached]
-        for pair in (self.diff, self.content_diff):
-            if pair:
-                out += list(pair)
+        if self.diff:
+            out += list(self.diff)
+        for pair in self.substitutions:
+            out += list(pair)
         return out
+
+
+def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
+    """The content words put in place of others: for each stretch where the two token sequences differ (difflib's
+    alignment) and both sides have content words, those words of each side, joined ("largest city" / "capital",
+    "rename" / "create new").
+
+    Scoring each stretch on its own keeps one swapped term from being averaged away among the words a
+    rewording changes elsewhere (all the differing words joined did that); its least similar pair is the
+    `content_diff_similarity` feature.
+    """
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, tq, tc, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        a = [t for t in tq[i1:i2] if t not in text.FUNCTION_WORDS]
+        b = [t for t in tc[j1:j2] if t not in text.FUNCTION_WORDS]
+        if a and b:
+            out.append((_join(a), _join(b)))
+    return out

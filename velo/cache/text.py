@@ -113,6 +113,49 @@ def numbers(text: str) -> frozenset[str]:
 
 
 _NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_HAN_MYRIADS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_HAN_NUMERAL = re.compile(f"[{''.join(_HAN_DIGITS)}{''.join(_HAN_UNITS)}{''.join(_HAN_MYRIADS)}]+")
+# Small numbers written as words, 2 to 12 and round tens, in the languages of the team's set. "One" and its
+# kin are left out: they are also articles and pronouns ("which one", "un", "ein", "один из"); so are words
+# that are another word in a neighbouring language ("once", "elf").
+_NUMBER_WORDS = {
+    fold(w): n
+    for n, words in {
+        2: "two dos zwei два двух двум двумя", 3: "three tres drei три трех трем тремя",
+        4: "four cuatro vier четыре четырех", 5: "five cinco funf пять пяти", 6: "six seis sechs шесть шести",
+        7: "seven siete sieben семь семи", 8: "eight ocho acht восемь восьми", 9: "nine nueve neun девять девяти",
+        10: "ten diez zehn десять десяти", 11: "eleven", 12: "twelve doce zwolf двенадцать",
+        20: "twenty veinte zwanzig двадцать", 30: "thirty treinta dreissig тридцать",
+        100: "hundred cien hundert сто",
+    }.items()
+    for w in words.split()
+}
+_NUMBER_WORD_PARTS = frozenset(_NUMBER_WORDS) | frozenset(
+    fold(w) for w in """one eleven thirteen fourteen fifteen sixteen seventeen eighteen nineteen forty fifty sixty seventy
+    eighty ninety thousand million y und и""".split()
+)
+"""Words that may join a number word into a longer number ("nineteen eighty-four", "veinte y dos"): a number word
+beside one of them is not read on its own."""
+
+
+def _han_value(run: str) -> int:
+    """A run of Han numerals as an integer: "十五" 15, "二百零五" 205, "三万" 30000; without a unit character the
+    digits are read in place ("八五" 85, as in 八五折, "二〇二四" 2024)."""
+    if not any(c in _HAN_UNITS or c in _HAN_MYRIADS for c in run):
+        return int("".join(str(_HAN_DIGITS[c]) for c in run))
+    total = section = digit = 0
+    for c in run:
+        if c in _HAN_DIGITS:
+            digit = _HAN_DIGITS[c]
+        elif c in _HAN_UNITS:
+            section += (digit or 1) * _HAN_UNITS[c]
+            digit = 0
+        else:
+            total += (section + digit or 1) * _HAN_MYRIADS[c]
+            section = digit = 0
+    return total + section + digit
 
 
 def _readings(numeral: str) -> frozenset[str]:
@@ -124,17 +167,33 @@ def _readings(numeral: str) -> frozenset[str]:
     return frozenset({digits, decimal.rstrip(".")})
 
 
+def _all_readings(text: str) -> list[frozenset[str]]:
+    """The readings of every number in a text: written in digits of any script, in Han numerals, or as one of
+    the small number words of `_NUMBER_WORDS`."""
+    plain = _ascii_digits(text)
+    found = [_readings(n) for n in _NUMERAL.findall(plain)]
+    # A lone 一 is as often "a", "once" or part of a word (一下, 一样, 统一) as the number one.
+    found += [frozenset({str(_han_value(n))}) for n in _HAN_NUMERAL.findall(plain) if n != "一"]
+    toks = tokens(plain)
+    found += [
+        frozenset({str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
+        if t in _NUMBER_WORDS and not _NUMBER_WORD_PARTS.intersection(toks[max(0, i - 1) : i] + toks[i + 1 : i + 2])
+    ]
+    return found
+
+
 def number_change(a: str, b: str) -> float:
-    """How the numbers written in digits differ between two questions.
+    """How the numbers differ between two questions, written in digits of any script, in Han numerals or as
+    small number words ("five", "cinco", "пять").
 
     1.0: *a number replaced* -- each question has a number the other lacks ("给了小红5个" / "给了小红4个",
-    "200 °F" / "100 °F", "the 43rd / 44th president"): a different question, whatever the wording around it.
-    0.5: numbers on one side only, or more numbers on one side ("5 km" / "five km", "in 90 minutes" / "in 1.5
-    hours" has one of each, so it is 1.0): possibly a rewording, weighed by the hit rule.
-    0.0: the same numbers (digits of any script, "1,000" = "1000", "3,5" = "3.5").
+    "五个" / "四个", "八折" / "八五折", "200 °F" / "100 °F", "the 43rd / 44th president", "five" / "ten"): a
+    different question, whatever the wording around it.
+    0.5: numbers on one side only, or more numbers on one side ("in 90 minutes" / "in 1.5 hours" has one of
+    each, so it is 1.0): possibly a rewording, weighed by the hit rule.
+    0.0: the same numbers (digits of any script, "1,000" = "1000", "3,5" = "3.5", "5 km" = "five km").
     """
-    na = [_readings(n) for n in _NUMERAL.findall(_ascii_digits(a))]
-    nb = [_readings(n) for n in _NUMERAL.findall(_ascii_digits(b))]
+    na, nb = _all_readings(a), _all_readings(b)
     a_only = any(not any(r & s for s in nb) for r in na)
     b_only = any(not any(r & s for s in na) for r in nb)
     if a_only and b_only:
