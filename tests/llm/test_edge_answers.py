@@ -25,6 +25,7 @@ from velo.llm.edge_answers import (  # noqa: E402
     plan_edge_answers,
 )
 from velo.llm.local import SMOLLM2_NAME, LocalLLM, load_local_llm  # noqa: E402
+from velo.paths import shared_dir  # noqa: E402
 from velo.types import QAPair, Role, Turn  # noqa: E402
 
 
@@ -177,6 +178,24 @@ def test_the_sample_ships_with_the_edge_llms_answers_to_every_question(tmp_path:
     assert edge_answers_path(out).read_text(encoding="utf-8").splitlines()[:3] == kept
     assert set(load_edge_answers(out)) == {pair.id for pair in pairs}
     assert install_shipped_edge_answers(out) == 0
+
+
+SHARED_OASST1 = shared_dir() / "data" / "oasst1"
+
+
+@pytest.mark.skipif(not SHARED_OASST1.is_dir(), reason="the shared oasst1 subsets (../shared) are not on this machine")
+def test_the_shared_oasst1_data_ships_with_the_edge_llms_answers_to_every_question(tmp_path: Path) -> None:
+    """`data/edge_answers/oasst1_validation.jsonl` (test split) and `oasst1_train.jsonl` (train split) together answer
+    every question `velo data prepare --source ../shared/data/oasst1` prepares with the default seed."""
+    out = tmp_path / "data"
+    result = CliRunner().invoke(app, ["data", "prepare", "--source", str(SHARED_OASST1), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    answers = load_edge_answers(out)
+    for split in ("train", "test"):
+        assert {pair.id for pair in velo.data.load_prepared(out, split)} <= set(answers), split
+    assert len(answers) == len(velo.data.load_prepared(out))
+    assert {answer.model for answer in answers.values()} == {SMOLLM2_NAME}
+    assert f"edge LLM answers to {len(answers)} prepared" in flat(result.output)
 
 
 def shipped_file(path: Path, answers: list[EdgeAnswer]) -> Path:
