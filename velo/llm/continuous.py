@@ -7,16 +7,17 @@ limits):
 1. **Admit** at each step boundary, first come first served, while the batch has fewer than `max_batch` rows,
    the KV cache of the running rows plus the newcomer (prompt + `max_new_tokens` positions each, the worst case)
    fits `kv_budget_tokens`, and this step's admissions have prefilled at most `prefill_budget_tokens` prompt
-   tokens (so one long prompt cannot stall the running rows for long: chunk-free Sarathi-style capping). A
-   request that does not fit waits; one that could never fit is refused at `submit`.
+   tokens (so the newcomers of one step stall the running rows for a bounded time; a single prompt longer than
+   that is still prefilled whole: README "Edge LLM batching" says why it is not chunked). A request that does not
+   fit waits; one that could never fit is refused at `submit`.
 2. **Prefill alone**: each newcomer runs its own prefill as `LocalLLM.generate_ids` does (no padding), except
    that the part of its prompt it shares with a recent prompt (at least 16 tokens: the chat template's system
    turn, 24 tokens of SmolLM2's) is not recomputed: its keys and values come from `velo.llm.prefix_cache` (vLLM's
    automatic prefix caching). Its cache then becomes the row's own KV buffers (`velo.llm.row_cache`).
-3. **Decode together**: one forward pass per step for every running row: the linear layers on all rows at once (on
-   CPU a step over 16 rows costs ~3x a step over one, since it reads every weight once whatever the rows:
-   `velo/profiles/edge_llm_batched.json`), attention row by row over each row's own positions, so no row pays
-   for another's length (no padding; the idea of vLLM's PagedAttention, Kwon et al., SOSP 2023).
+3. **Decode together**: one forward pass per step for every running row: the linear layers on all rows at once
+   (a step reads every weight once whatever the rows: on one thread 16 rows cost ~3x one row, 120-147 against
+   42-45 ms of CPU, README "Edge LLM batching"), attention row by row over each row's own positions, so no row
+   pays for another's length (no padding; the idea of vLLM's PagedAttention, Kwon et al., SOSP 2023).
 4. **Leave**: a row that produced an end-of-sequence token, reached its `max_new_tokens`, or was cancelled
    leaves the batch at once, freeing its buffers; its future completes.
 

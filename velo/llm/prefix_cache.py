@@ -1,12 +1,12 @@
 """Keys and values of recent prompt prefixes, so a prompt that starts like an earlier one prefills only the rest.
 
 Every chat prompt of the edge LLM starts with the same template: SmolLM2's begins with 24 tokens of system turn and
-user-turn opener before the question, about a third of an oasst1 prompt (median ~55 tokens). Prefill costs ~5 ms
-per token on one thread (it is bound by arithmetic on every prompt token, `velo.llm.batch_generate`), so those 24
-tokens cost ~0.12 s per request, recomputed identically every time. Like vLLM's automatic prefix caching and
-SGLang's RadixAttention (Zheng et al., 2024), `PrefixCache` keeps the keys and values of a few prompt prefixes and
-hands out the longest one a new prompt shares (at least `min_tokens`, and never the whole prompt: the last token
-must run to give the first answer token's logits).
+user-turn opener before the question, a third of an oasst1 prompt (the benchmark's first 64: mean 80 tokens,
+median 52). Prefill costs ~4-5 ms per token on one thread (it is bound by arithmetic on every prompt token,
+`velo.llm.batch_generate`), so those 24 tokens cost ~0.1 s per request, recomputed identically every time.
+Like vLLM's automatic prefix caching and SGLang's RadixAttention (Zheng et al., 2024), `PrefixCache` keeps the
+keys and values of a few prompt prefixes and hands out the longest one a new prompt shares (at least
+`min_tokens`, and never the whole prompt: the last token must run to give the first answer token's logits).
 
 What is kept converges to what prompts share: after a prefill, the entry sharing the longest prefix (at least
 `min_tokens`) with the prompt is cut down to that common prefix; a prompt sharing less with every entry becomes a
