@@ -59,3 +59,37 @@ def test_missing_directories_of_an_output_are_created_as_it_is_written(tmp_path:
     assert CliRunner().invoke(app, ["curves", str(run), "--out", str(png), "--smooth", "1"]).exit_code == 0
     assert CliRunner().invoke(app, ["shard", "edge-profile", "--out", str(profile)]).exit_code == 0
     assert png.read_bytes()[:4] == b"\x89PNG" and profile.read_text().startswith("{")
+
+
+@pytest.mark.parametrize("unwritable", ["/proc/velo-x/sub", "/sys/velo"])
+@pytest.mark.parametrize(("args", "option", "directory"), OUTPUTS, ids=IDS)
+def test_an_output_nothing_can_be_created_in_is_refused_first_even_as_root(
+        tmp_path: Path, args: list[str], option: str, directory: bool, unwritable: str) -> None:
+    """os.access says yes to root on /proc and /sys: the check creates (and removes) a real file instead."""
+    path = Path(unwritable) / ("out" if directory else "out.png")
+    result = _invoke(tmp_path, args, option, path)
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"{option} {path}: cannot write into /{path.parts[1]}" in text, text
+    assert not Path("/proc/velo-x").exists()
+
+
+@pytest.mark.parametrize(("args", "option", "directory"), OUTPUTS, ids=IDS)
+def test_an_empty_output_is_refused_not_taken_for_the_current_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], option: str, directory: bool) -> None:
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = _invoke(tmp_path, args, option, "")
+    text = " ".join(result.output.replace("│", " ").split())
+    assert result.exit_code == 2 and f"'{option}'" in text and "is empty; give a path" in text, text
+    assert list(work.iterdir()) == []
+
+
+def test_the_write_probe_leaves_nothing_behind(tmp_path: Path) -> None:
+    from velo.cli.outputs import check_output
+
+    assert check_output("--out", tmp_path / "a" / "b", directory=True) == tmp_path / "a" / "b"
+    assert check_output("--out", tmp_path / "x.png") == tmp_path / "x.png"
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="--out is empty"):
+        check_output("--out", "")

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
-from velo.cli.outputs import check_output
+from velo.cli.outputs import check_output, output_path
 
 cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
 console = make_console()
@@ -101,7 +101,7 @@ def calibrate_cmd(
     queries: Annotated[list[Path], typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl files, one per --seeds, same order.")],
     out: Annotated[
         Path | None,
-        typer.Option(help="Rule file to write; default: $VELO_HOME/hit_rules/<embedder pair>.json (never the shipped rule)."),
+        typer.Option(parser=output_path, help="Rule file to write; default: $VELO_HOME/hit_rules/<embedder pair>.json (never the shipped rule)."),
     ] = None,
     target_precision: Annotated[float, typer.Option(help="Out-of-fold precision the threshold must reach.")] = 0.96,
     embedder: EmbedderOpt = "e5-small",

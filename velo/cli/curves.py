@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
-from velo.cli.outputs import check_output
+from velo.cli.outputs import check_output, output_path
 
 
 @fail_cleanly
 def curves(
     runs: Annotated[list[str], typer.Argument(help="Training runs: DIR (labelled by its name) or LABEL=DIR.")],
-    out: Annotated[Path, typer.Option(dir_okay=False, help="The PNG to write (missing directories are created).")],
+    out: Annotated[Path, typer.Option(parser=output_path, help="The PNG to write (missing directories are created).")],
     smooth: Annotated[int, typer.Option(min=1, help="Moving average over this many rollouts.")] = 20,
     tag: Annotated[str, typer.Option(help="TensorBoard scalar to plot, e.g. reward/paper.")] = "train/reward",
 ) -> None:

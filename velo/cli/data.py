@@ -11,7 +11,7 @@ from rich.table import Table
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
-from velo.cli.outputs import check_output
+from velo.cli.outputs import check_output, output_path
 from velo.data.oasst1 import download_hub_files
 from velo.data.prepare import DEFAULT_MAX_CHARS, SPLITS, PreparedData, prepare
 from velo.paths import BUNDLED_OASST1, prepared_dir
@@ -32,7 +32,7 @@ def prepare_command(
         list[Path] | None,
         typer.Option("--source", "-s", help=f"oasst1 file or directory (repeatable); default: {BUNDLED_OASST1}"),
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="output directory; default: $VELO_HOME/data")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", parser=output_path, help="output directory; default: $VELO_HOME/data")] = None,
     languages: Annotated[str, typer.Option(help="comma-separated language codes to keep")] = ",".join(LANGUAGES),
     test_fraction: Annotated[float, typer.Option(help="share of conversations held out for test")] = 0.2,
     seed: Annotated[int, typer.Option(help="seed of the conversation hash that assigns the split")] = 0,

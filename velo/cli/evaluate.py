@@ -15,7 +15,7 @@ from rich.progress import Progress
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
-from velo.cli.outputs import check_output
+from velo.cli.outputs import check_output, output_path
 from velo.cli.scenario_summary import scenario_summary
 
 DEFAULT_POLICIES = "random,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,oracle"
@@ -27,7 +27,7 @@ def evaluate(
     episodes: Annotated[int, typer.Option(min=1, help="Episodes per policy (same seeds for every policy).")] = 3,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the first episode.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print {policy: {metric: value}} as JSON.")] = False,
-    plots: Annotated[Path | None, typer.Option(help="Write PNG charts to this directory (created if missing).")] = None,
+    plots: Annotated[Path | None, typer.Option(parser=output_path, help="Write PNG charts to this directory (created if missing).")] = None,
     edges: Annotated[int, typer.Option(min=1, help="Edge servers (agents).")] = 3,
     steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode.")] = 200,
     data: Annotated[Path | None, typer.Option(file_okay=False, help="Prepared data directory; default $VELO_HOME/data.")] = None,

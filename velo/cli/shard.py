@@ -13,7 +13,7 @@ from rich.table import Table
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
-from velo.cli.outputs import check_output
+from velo.cli.outputs import check_output, output_path
 
 shard_app = typer.Typer(no_args_is_help=True, help="Plan a layer-wise split of an LLM over edge devices and the cloud (EdgeShard).")
 console = make_console()
@@ -99,7 +99,7 @@ def plan_cmd(
 @shard_app.command("edge-profile")
 @fail_cleanly
 def edge_profile_cmd(
-    out: Annotated[Path, typer.Option(help="Where to write the EDGE latency profile (JSON).")],
+    out: Annotated[Path, typer.Option(parser=output_path, help="Where to write the EDGE latency profile (JSON).")],
     cluster: Annotated[str, typer.Option(help="Device cluster from velo/edgeshard/devices.py.")] = "source 1 GiB",
     lan_mbit: Annotated[float, typer.Option(help="Edge-edge bandwidth, Mbit/s.")] = 1000.0,
     cloud_mbit: Annotated[float, typer.Option(help="Edge-cloud bandwidth, Mbit/s.")] = 10.0,

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
-from velo.cli.outputs import check_output
+from velo.cli.outputs import check_output, output_path
 
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
 
@@ -23,7 +23,7 @@ def train(
     algo: Annotated[str, typer.Option(help=f"Learner: {', '.join(TRAIN_ALGOS)}.")],
     total_steps: Annotated[int, typer.Option(min=1, help="Agent-steps to train for (requests scheduled, all edges), rounded up to "
                                              "whole rollouts of n-envs x episode-steps x edges (4 x 100 x 3 = 1,200 by default).")],
-    out: Annotated[Path, typer.Option(help="Directory for the policy, checkpoints and TensorBoard logs (tb/).")],
+    out: Annotated[Path, typer.Option(parser=output_path, help="Directory for the policy, checkpoints and TensorBoard logs (tb/).")],
     seed: Annotated[int, typer.Option(min=0, help="Seed of the networks, the sampling and the training episodes.")] = 0,
     scenario: Annotated[
         str | None, typer.Option(help="Train on one scenario; default: drawn per episode from the non-calm suite.")
