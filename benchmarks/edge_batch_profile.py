@@ -1,9 +1,11 @@
 """The edge LLM's batched profile: a row's decode time per token when b rows decode together.
 
 The edge server runs SmolLM2 through `velo.llm.continuous.ContinuousBatcher`: each newcomer is prefilled
-alone, then one forward pass per step decodes every running row. This script times those steps for batches of
+alone, then one forward pass per step decodes every running row. This script times such steps for batches of
 `--batches` rows (b prompts of `--prompt-tokens` tokens cut from the bundled oasst1 sample, greedy,
-`--decode-tokens` tokens each, `velo.llm.batch_generate.generate_batch`, the batcher's prefill and decode),
+`--decode-tokens` tokens each, `velo.llm.batch_generate.generate_batch`: its padded step, which the batcher used
+until it kept a KV cache per row; the batcher's own step costs less, README "The environment's EDGE under
+batching"),
 interleaving batch sizes within each run so other load spreads over all of them, and writes
 `velo/profiles/edge_llm_batched.json`: the default profile (`velo/profiles/edge_llm.json`: its prefill fit and
 single-request decode time) plus `decode_ms_per_token_by_batch`, whose entry b - 1 is the default decode time
