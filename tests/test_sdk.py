@@ -48,3 +48,33 @@ def test_a_question_of_the_wrong_type_is_named_before_any_request(question: obje
     """`client.chat(123)` used to fail with "'int' object is not iterable"."""
     with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client, pytest.raises(TypeError, match="question must be a str or a list of"):
         client.chat(question)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("suffix", ["", "/", "/v1", "/v1/"])
+def test_the_base_url_may_end_in_v1_as_the_openai_clients_does(suffix: str) -> None:
+    """Issue: `velo.Client(base_url="http://host:8123/v1")` got a bare "404 Not Found" (paths became /v1/v1/...)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Models(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found = self.path == "/v1/models"
+            body = json.dumps({"object": "list", "data": [{"id": "velo", "object": "model", "created": 0, "owned_by": "velo"}]} if found
+                              else {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}}).encode()
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Models)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with velo.Client(base_url=f"http://127.0.0.1:{server.server_port}{suffix}", timeout=5) as client:
+            assert [m.id for m in client.models().data] == ["velo"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,6 +1,6 @@
 """The Python SDK: `velo.Client` and `velo.AsyncClient`, thin httpx clients of a VELO gateway.
 
-    client = velo.Client(base_url="http://127.0.0.1:8000", api_key="velo-...")
+    client = velo.Client(base_url="http://127.0.0.1:8000", api_key="velo-...")  # a trailing /v1 is fine too
     answer = client.chat("What is the capital of France?")
     answer.text, answer.route, answer.latency_ms, answer.similarity
     for piece in client.chat_stream("Tell me a story"):   # StreamPiece(text=..., route=None ... last: route set)
@@ -12,6 +12,9 @@ a typed exception: `APIStatusError` subclasses by HTTP status (400 `BadRequestEr
 `AuthenticationError`, 403 `PermissionDeniedError`, 404 `NotFoundError`, 413 `PayloadTooLargeError`, 429
 `RateLimitError`, 5xx `ServerError`), each with the server's `message`, `code` and `param`; a gateway that
 cannot be reached raises `APIConnectionError`, a timeout `APITimeoutError`.
+
+`base_url` is the gateway's address; the address the openai client takes (ending in `/v1`) works as well: a
+trailing `/v1` is dropped, since the SDK adds it to every path.
 
 Imports httpx, pydantic and `velo.wire` only: an application can depend on the SDK without torch,
 pymilvus or the simulator (tests/test_sdk.py checks `sys.modules`).
@@ -118,6 +121,12 @@ def _chat_body(question: Messages, model: str, stream: bool, fields: dict[str, A
     return body
 
 
+def _gateway_url(base_url: str) -> str:
+    """`base_url` without trailing slashes or a trailing `/v1` (the openai client's form): the SDK's paths start with /v1."""
+    url = base_url.rstrip("/")
+    return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
 def _headers(api_key: str | None, namespace: str | None) -> dict[str, str]:
     headers = {}
     if api_key:
@@ -180,7 +189,7 @@ class Client:
     def __init__(self, base_url: str = DEFAULT_BASE_URL, api_key: str | None = None, *, namespace: str | None = None,
                  model: str = DEFAULT_MODEL, timeout: float = 120.0) -> None:
         self.model = model
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), headers=_headers(api_key, namespace), timeout=timeout)
+        self._http = httpx.Client(base_url=_gateway_url(base_url), headers=_headers(api_key, namespace), timeout=timeout)
 
     def __enter__(self) -> Client:
         return self
@@ -233,7 +242,7 @@ class AsyncClient:
     def __init__(self, base_url: str = DEFAULT_BASE_URL, api_key: str | None = None, *, namespace: str | None = None,
                  model: str = DEFAULT_MODEL, timeout: float = 120.0) -> None:
         self.model = model
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), headers=_headers(api_key, namespace), timeout=timeout)
+        self._http = httpx.AsyncClient(base_url=_gateway_url(base_url), headers=_headers(api_key, namespace), timeout=timeout)
 
     async def __aenter__(self) -> AsyncClient:
         return self
