@@ -6,6 +6,7 @@ from agents.baselines import OraclePolicy
 from agents.policy import Policy
 from velo.observation import ObservationLayout
 from velo.policy import BASELINE_NAMES
+from velo.policy import check_policy_spec as check_serving_spec
 from velo.policy import load_policy as load_serving_policy
 from velo.policy import trained_layout
 
@@ -18,9 +19,26 @@ def load_policy(spec: str, layout: ObservationLayout, seed: int = 0) -> Policy:
     try:
         return load_serving_policy(spec, layout, seed)
     except ValueError as exc:
-        if str(exc).startswith("unknown policy"):
-            raise ValueError(str(exc).replace(", ".join(BASELINE_NAMES), ", ".join((*BASELINE_NAMES, "oracle")), 1)) from None
-        raise
+        raise _with_oracle(exc) from None
+
+
+def check_policy_spec(spec: str) -> str:
+    """`spec` if `load_policy` knows it (the oracle too), checked without building anything (a checkpoint's
+    header is read, not its weights); else `load_policy`'s ValueError / FileNotFoundError. `velo evaluate` checks
+    every spec so before it builds an environment's bank (minutes on the shared data)."""
+    if spec == "oracle":
+        return spec
+    try:
+        return check_serving_spec(spec)
+    except ValueError as exc:
+        raise _with_oracle(exc) from None
+
+
+def _with_oracle(exc: ValueError) -> ValueError:
+    """velo.policy's "unknown policy" message with the oracle among the choices (evaluation knows it)."""
+    if str(exc).startswith("unknown policy"):
+        return ValueError(str(exc).replace(", ".join(BASELINE_NAMES), ", ".join((*BASELINE_NAMES, "oracle")), 1))
+    return exc
 
 
 def env_for(env, spec: str):

@@ -83,6 +83,22 @@ def test_bad_policy_name_is_one_line(prepared_sample: Path) -> None:
     assert result.stderr.count("\n") == 1, result.stderr
 
 
+@pytest.mark.parametrize("args", [(), ("--scenario", "calm")], ids=["v0", "scenario"])
+@pytest.mark.parametrize(("spec", "message"), [("nosuch", "unknown policy 'nosuch'"), ("runs/none/policy.safetensors", "policy.safetensors")])
+def test_a_bad_policy_is_refused_before_the_bank_is_built(prepared_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         args: tuple[str, ...], spec: str, message: str) -> None:
+    """Issue: `velo evaluate --policies nosuch` was refused only after the environment's bank was built (212 s on the
+    shared data). A fresh VELO_HOME with prepared data gets no banks directory."""
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(prepared_sample, home / "data")
+    monkeypatch.setenv("VELO_HOME", str(home))
+    result = CliRunner().invoke(app, ["evaluate", "--policies", f"random,{spec}", "--episodes", "1", "--steps", "5", "--split", "train", *args])
+    assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.output
+    assert sorted(p.name for p in home.iterdir()) == ["data"]
+
+
 def test_scenario_report_has_baselines_oracle_headroom_and_workload(prepared_sample: Path, tmp_path: Path) -> None:
     result = evaluate(prepared_sample, "--scenario", "calm", "--json", "--plots", str(tmp_path))
     assert result.exit_code == 0, result.output

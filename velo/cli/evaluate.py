@@ -87,8 +87,12 @@ def evaluate(
 
 def _labelled_specs(policies: str) -> dict[str, str]:
     """`--policies` as {label: spec}; BadParameter for an empty list, a half-written LABEL=SPEC or a label given
-    twice (two policies with one label used to keep the last one silently)."""
+    twice (two policies with one label used to keep the last one silently); ValueError / FileNotFoundError for a
+    spec no policy loads (an unknown
+    name, a missing or unreadable checkpoint): all before anything is built (a typo used to be reported after the
+    environment's bank was built, 212 s on the shared data)."""
     from agents.headroom import split_label
+    from agents.registry import check_policy_spec
 
     try:
         pairs = [split_label(p.strip()) for p in policies.split(",") if p.strip()]
@@ -99,6 +103,8 @@ def _labelled_specs(policies: str) -> dict[str, str]:
     labels = [label for label, _ in pairs]
     if twice := sorted({label for label in labels if labels.count(label) > 1}):
         raise typer.BadParameter(f"policy label {', '.join(map(repr, twice))} given twice; give each policy once, with LABEL=SPEC to tell two apart")
+    for _, spec in pairs:
+        check_policy_spec(spec)  # ValueError / FileNotFoundError: one line from fail_cleanly
     return dict(pairs)
 
 
