@@ -110,7 +110,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
             sampling = sampling_params(**sampling_of(body))
             stream = await llm.stream(turns, max_tokens, body.stop_strings, sampling)
         except ValueError as err:  # the prompt does not fit the context window: the request's fault
-            raise APIError(400, str(err), code="invalid_prompt", param="messages") from None
+            raise APIError(400, str(err), code="invalid_prompt", param=getattr(err, "param", "messages")) from None
         if body.stream:
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
             return sse_response(_chunks(stream, settings.model_name, include_usage), on_close=stream.aclose)

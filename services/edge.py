@@ -170,7 +170,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         try:
             started = await edge.start(body)
         except ValueError as err:  # a question or language code the cache refuses, a prompt the LLM cannot take: nothing written
-            raise APIError(400, str(err), code="invalid_value", param="messages") from None
+            raise APIError(400, str(err), code="invalid_value", param=getattr(err, "param", "messages")) from None
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
         if body.stream:
@@ -233,7 +233,8 @@ def _no_llm(edge: EdgeServer, err: UpstreamError) -> APIError:
     the gateway retries and then answers from another edge or the cloud. An endpoint that refused the request itself
     (400: a prompt longer than its context window) did not fail: 400, relayed to the client as it is."""
     if err.status == 400:
-        return APIError(400, f"the LLM refused the request: {err}", code="invalid_value", param="messages")
+        return APIError(400, f"the LLM refused the request: {err}", code="invalid_value",
+                        param="max_tokens" if err.param == "max_tokens" else "messages")
     edge.metrics.upstream_failures.labels("llm").inc()
     return APIError(502, f"no LLM could answer: {err}", "server_error", "upstream_failed")
 

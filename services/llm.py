@@ -46,9 +46,9 @@ class Generated:
 class UpstreamError(RuntimeError):
     """An LLM endpoint failed (unreachable, timed out, or answered an error status)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, param: str | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.param = status, param  # param: the request field the endpoint blamed, if it said
 
 
 def sampling_params(temperature: float | None, top_p: float | None, seed: int | None) -> SamplingParams:
@@ -286,10 +286,11 @@ class EndpointLLM:
     async def _failed(self, response: httpx.Response) -> UpstreamError:
         content = await response.aread()
         try:
-            message = ErrorResponse.model_validate_json(content).error.message
+            error = ErrorResponse.model_validate_json(content).error
+            message, param = error.message, error.param
         except ValueError:
-            message = content.decode(errors="replace")[:300]
-        return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code)
+            message, param = content.decode(errors="replace")[:300], None
+        return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code, param)
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated:
         self._waiting += 1

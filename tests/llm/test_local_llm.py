@@ -12,7 +12,7 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from velo.llm import Generation, LocalLLM, load_local_llm, smollm2_gguf_path  # noqa: E402
-from velo.llm.local import SMOLLM2_CACHE_NAME, SMOLLM2_NAME  # noqa: E402
+from velo.llm.local import SMOLLM2_CACHE_NAME, SMOLLM2_NAME, RequestTooLong  # noqa: E402
 
 
 def llm_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -84,6 +84,11 @@ def test_bad_requests_raise_clear_errors(llm: LocalLLM) -> None:
         llm.generate([{"role": "robot", "content": "hi"}])
     with pytest.raises(ValueError, match="context window"):
         llm.generate_ids([1] * llm.context_window, max_new_tokens=1)
+    with pytest.raises(RequestTooLong, match="shorten the conversation") as alone:
+        llm.generate_ids([1] * llm.context_window, max_new_tokens=1)
+    with pytest.raises(RequestTooLong, match=f"at most {llm.context_window - 32} new tokens") as too_many:
+        llm.generate_ids([1] * 32, max_new_tokens=llm.context_window - 2)
+    assert (alone.value.param, too_many.value.param, too_many.value.largest) == ("messages", "max_tokens", llm.context_window - 32)
 
 
 def test_missing_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

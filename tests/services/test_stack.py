@@ -197,6 +197,22 @@ def test_a_prompt_too_long_for_the_llm_is_refused_before_the_lookup_in_every_scr
     assert _post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS}).status_code == 200
 
 
+def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_blamed_on_max_tokens(gateway: Running, cloud: Running, edge_c: Running) -> None:
+    """Issue: `chat("Say hello", max_tokens=8190)` was told to shorten the conversation (param "messages"). When the
+    prompt alone fits, the 400 names max_tokens and its largest value for this prompt: at the gateway (edge with a
+    local LLM), at the cloud, and at an edge relaying its endpoint LLM's refusal."""
+    with velo.Client(base_url=gateway.url, api_key=KEY) as client, pytest.raises(velo.BadRequestError) as caught:
+        client.chat("Say hello", max_tokens=8190)
+    assert caught.value.param == "max_tokens" and "ask for max_tokens <= " in caught.value.message, caught.value.message
+    largest = int(caught.value.message.rsplit("<= ", 1)[1])
+    assert 8000 < largest < 8190 and "shorten the conversation" not in caught.value.message
+    long_prompt = [{"role": "user", "content": CJK_SENTENCE * 190}]  # ~7,600 tokens: fits, but not with 1,000 more
+    for response in (_post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": long_prompt, "max_tokens": 1000}),
+                     _post(f"{edge_c.url}/v1/serve", json={"messages": long_prompt, "max_tokens": 1000})):
+        error = response.json()["error"]
+        assert response.status_code == 400 and error["param"] == "max_tokens" and "ask for max_tokens <= " in error["message"], response.text
+
+
 def test_a_key_over_its_rate_gets_429_and_the_openai_client_names_the_field(gateway: Running, oai: OpenAI) -> None:
     url = f"{gateway.url}/v1/chat/completions"
     statuses = [_post(url, json={"model": "velo", "messages": "x"}, headers={"Authorization": f"Bearer {LIMITED}"}).status_code for _ in range(3)]

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from velo.llm.batch_generate import BatchedGeneration
-from velo.llm.local import LocalLLM
+from velo.llm.local import LocalLLM, check_room
 from velo.llm.sampling import Sampler
 
 if TYPE_CHECKING:
@@ -154,11 +154,7 @@ class ContinuousBatcher:
         """ValueError naming the limit for a request `submit` would refuse (the model's context window, the
         batcher's `kv_budget_tokens`); nothing is queued."""
         self.llm.check_request(prompt_ids, max_new_tokens)
-        if len(prompt_ids) + max_new_tokens > self.kv_budget_tokens:
-            raise ValueError(
-                f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the batcher's "
-                f"kv_budget_tokens={self.kv_budget_tokens}"
-            )
+        check_room(len(prompt_ids), max_new_tokens, self.kv_budget_tokens, f"the batcher's kv_budget_tokens={self.kv_budget_tokens}")
 
     def generate(self, prompt_ids: Sequence[int], max_new_tokens: int, timeout: float | None = None) -> BatchedGeneration:
         """Submit and wait for the answer."""

@@ -90,6 +90,28 @@ def default_cache_dir() -> Path:
     return velo_home() / "models" / SMOLLM2_CACHE_NAME
 
 
+class RequestTooLong(ValueError):
+    """A request that does not fit: `param` names the request field at fault, "max_tokens" when the prompt alone
+    fits (then `largest` is the largest max_tokens this prompt allows) and "messages" when the prompt alone is too long."""
+
+    def __init__(self, message: str, param: str, largest: int | None = None) -> None:
+        super().__init__(message)
+        self.param, self.largest = param, largest
+
+
+def check_room(prompt_tokens: int, max_new_tokens: int, window: int, what: str) -> None:
+    """RequestTooLong unless a prompt of `prompt_tokens` plus `max_new_tokens` fits `window` tokens (`what`: the
+    limit's name in the message, e.g. "the 8192-token context window of SmolLM2")."""
+    if prompt_tokens + max_new_tokens <= window:
+        return
+    if prompt_tokens >= window:
+        raise RequestTooLong(f"a prompt of {prompt_tokens} tokens plus max_new_tokens={max_new_tokens} exceeds {what}: "
+                             "the prompt alone leaves no room for an answer; shorten the conversation", "messages")
+    largest = window - prompt_tokens
+    raise RequestTooLong(f"max_tokens={max_new_tokens} is too large for this prompt: a prompt of {prompt_tokens} tokens leaves "
+                         f"room for at most {largest} new tokens in {what}; ask for max_tokens <= {largest}", "max_tokens", largest)
+
+
 class LocalLLM:
     """A causal LM and its tokenizer, answering chat messages greedily on CPU.
 
@@ -137,11 +159,7 @@ class LocalLLM:
             raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
         if not prompt_ids:
             raise ValueError("the prompt is empty")
-        if len(prompt_ids) + max_new_tokens > self.context_window:
-            raise ValueError(
-                f"a prompt of {len(prompt_ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the "
-                f"{self.context_window}-token context window of {self.name}; shorten the conversation"
-            )
+        check_room(len(prompt_ids), max_new_tokens, self.context_window, f"the {self.context_window}-token context window of {self.name}")
 
     def answer_text(self, prompt_ids: Sequence[int], produced: Sequence[int], stop_at_eos: bool = True) -> str:
         """`Generation.text` of the tokens `produced` after `prompt_ids` (up to an end-of-sequence token
