@@ -131,6 +131,9 @@ def test_max_chars_and_whitespace(tmp_path: Path) -> None:
         [oa_record(["  short?  "], "  fine \n", "m1"), oa_record(["long?"], "x" * 101, "m2"), oa_record(["no answer"], " \n ", "m3")],
     )
     result = prepare([oa], tmp_path / "out", test_fraction=0.0, max_chars=100)
+    with pytest.raises(ValueError, match="test_fraction=0.5 leaves the (test|train) split empty"):  # one conversation
+        prepare([oa], tmp_path / "out2", test_fraction=0.5, max_chars=100, require_both_splits=True)
+    assert not (tmp_path / "out2").exists()
     assert result.train == (QAPair("m1", "short?", "fine", "en", result.train[0].conversation_id, (), "train"),)
     assert (result.manifest.dropped["too_long"], result.manifest.dropped["empty"]) == (1, 1)
 
@@ -185,7 +188,9 @@ def test_cli_prepare_prints_counts_and_fails_cleanly(sources: Path, tmp_path: Pa
     for args, message in [
         (["--source", str(sources / "README.md")], "not a recognized oasst1 file"),
         (["--source", str(sources), "--languages", "en,klingon"], "unknown language code"),
-        (["--source", str(sources), "--test-fraction", "2"], "test_fraction"),
+        (["--source", str(sources), "--test-fraction", "2"], "--test-fraction must lie strictly between 0 and 1"),
+        (["--source", str(sources), "--test-fraction", "0"], "--test-fraction must lie strictly between 0 and 1"),
+        (["--source", str(sources), "--test-fraction", "1"], "--test-fraction must lie strictly between 0 and 1"),
         (["--from-hub"], "HF_HUB_OFFLINE"),
     ]:
         failed = runner.invoke(data_app, ["prepare", "--out", str(out), *args])

@@ -42,6 +42,8 @@ def prepare_command(
     revision: Annotated[str | None, typer.Option(help="hub revision used with --from-hub")] = None,
 ) -> None:
     """Read, deduplicate, filter and split oasst1 pairs by conversation; write train/test JSON Lines."""
+    if not 0.0 < test_fraction < 1.0:  # 0 or 1 leaves a split empty, and training or evaluation on it fails later
+        raise ValueError(f"--test-fraction must lie strictly between 0 and 1 (both splits non-empty), got {test_fraction}")
     if out is not None:
         check_output("--out", out, directory=True)
     sources = list(source or [])
@@ -54,6 +56,7 @@ def prepare_command(
         test_fraction=test_fraction,
         seed=seed,
         max_chars=max_chars,
+        require_both_splits=True,
     )
     console = make_console()
     console.print(_counts_table(result))

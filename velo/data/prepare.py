@@ -152,12 +152,15 @@ def prepare(
     test_fraction: float = 0.2,
     seed: int = 0,
     max_chars: int | None = DEFAULT_MAX_CHARS,
+    require_both_splits: bool = False,
 ) -> PreparedData:
     """Read, filter, deduplicate and split oasst1 pairs, and write them to `out_dir` atomically.
 
     `sources=None` reads the sample bundled with the repository. Deduplication keys on (language,
     context, question) with whitespace collapsed, keeping the first pair in source order, because
     `oa_questions.jsonl` repeats the English validation trees and the LLaMA-Factory files overlap.
+    `require_both_splits` (`velo data prepare`: training and evaluation each need their split): ValueError, nothing
+    written, if the train or the test split ends empty (test_fraction 0 or 1, or too few conversations).
     """
     if not 0.0 <= test_fraction <= 1.0:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
@@ -200,6 +203,11 @@ def prepare(
     counts = {lang: dict.fromkeys(SPLITS, 0) for lang in wanted}
     for pair in kept:
         counts[pair.lang][pair.split] += 1
+    empty = [split for split in SPLITS if not any(per[split] for per in counts.values())]
+    if empty and require_both_splits:
+        conversations = len({pair.conversation_id for pair in kept})
+        raise ValueError(f"test_fraction={test_fraction} leaves the {empty[0]} split empty ({conversations} conversation(s) "
+                         "split by a seeded hash): give a fraction nearer 0.5, another seed, or more data")
     manifest = Manifest(FORMAT_VERSION, seed, test_fraction, wanted, max_chars, tuple(records), tuple(skipped), counts, dropped)
     by_split = {split: tuple(pair for pair in kept if pair.split == split) for split in SPLITS}
     _write(Path(out_dir), by_split, manifest)
