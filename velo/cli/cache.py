@@ -26,6 +26,19 @@ UriOpt = Annotated[
 ]
 
 
+def check_rule_option(rule: str) -> str:
+    """`rule` (the --rule option) unless it names a rule file that is not there: FileNotFoundError saying so (it used
+    to be "unknown hit rule"), before any cache is built. The rest is `velo.cache.decision.parse_rule`'s to judge."""
+    if rule in ("default", "logistic") or rule.startswith("static:"):
+        return rule
+    path = Path(rule)
+    if not path.exists():
+        raise FileNotFoundError(f"--rule {rule}: file not found (a hit rule is default, static:T, or a rule .json file)")
+    if not path.is_file():
+        raise IsADirectoryError(f"--rule {rule} is a directory; give a rule .json file")
+    return rule
+
+
 @contextmanager
 def fresh_cache(uri: str | None, embedder: str, diff_embedder: str, rule: str) -> Iterator:
     """A cache over an empty collection: a temporary milvus-lite file, or a throw-away collection on a server."""
@@ -70,6 +83,7 @@ def eval_cmd(
     """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency."""
     from velo.cache.evaluation import static_sweep, summarize
 
+    check_rule_option(rule)
     outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
     report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
     curve = static_sweep(outcomes) if sweep else None

@@ -57,9 +57,10 @@ def demo(
     from velo.cache import CacheConfig
     from velo.cache.evaluation import load_queries, load_seeds, run_queries, summarize
     from velo.cache.factory import open_cache
-    from velo.cli.cache import fresh_cache
+    from velo.cli.cache import check_rule_option, fresh_cache
     from velo.data import load_prepared, prepare
 
+    check_rule_option(rule)
     home = velo_home()
     section(console, "1. prepare oasst1 question/answer pairs")
     prepared = prepare(source or None, home / "data")

@@ -28,7 +28,20 @@ def fail_cleanly(fn: F) -> F:
         except typer.BadParameter:
             raise
         except EXPECTED as exc:
-            _stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            _stderr.print(f"[bold red]error:[/] {escape(_one_line(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message of `exc`; for a pydantic ValidationError (a command's settings, e.g. `velo shard serve --shards
+    15:0`) each error as "--field: message" instead of pydantic's multi-line dump with its documentation URL."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    return "; ".join(
+        f"--{'.'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg'].removeprefix('Value error, ')}" if e["loc"] else e["msg"]
+        for e in exc.errors()
+    )

@@ -1,0 +1,35 @@
+"""Bad options of `velo shard serve`, `velo cache eval` and `velo demo` are refused in one line naming the option,
+before anything is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from velo.cli.main import app
+
+
+@pytest.mark.parametrize(("shards", "message"), [
+    ("15:0", "--shards: a layer range is START:END with START < END, e.g. 0:15, got '15:0'"),
+    ("x", "--shards: "),
+])
+def test_bad_shards_are_one_line_naming_the_option_not_a_pydantic_dump(shards: str, message: str) -> None:
+    result = CliRunner().invoke(app, ["shard", "serve", "--shards", shards])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert "errors.pydantic.dev" not in result.output and "validation error" not in result.output
+    assert result.output.count("\n") == 1, result.output
+
+
+@pytest.mark.parametrize("command", [["cache", "eval", "--seeds", "{jsonl}", "--queries", "{jsonl}"], ["demo"]], ids=["cache eval", "demo"])
+@pytest.mark.parametrize("rule", ["{tmp}/nonexist.json", "defualt"])
+def test_a_rule_file_that_is_not_there_is_named_as_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], rule: str) -> None:
+    """Issue: `velo cache eval --rule /tmp/nonexist.json` said "unknown hit rule"."""
+    monkeypatch.setenv("VELO_HOME", str(tmp_path / "home"))
+    jsonl = tmp_path / "empty.jsonl"
+    jsonl.write_text("")
+    rule = rule.format(tmp=tmp_path)
+    result = CliRunner().invoke(app, [*(a.format(jsonl=jsonl) for a in command), "--rule", rule])
+    assert result.exit_code == 2 and f"--rule {rule}: file not found" in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "home").exists()
