@@ -80,7 +80,44 @@ def test_resume_continues_the_step_count(tmp_path: Path, prepared_with_edge_answ
     assert read_header(out / "policy.safetensors").steps == 60 and "trained 30 agent-steps" in result.output
 
 
+def test_resume_takes_the_options_left_out_from_the_run_and_refuses_only_those_that_differ(
+        tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """Issue: leaving out `--checkpoint-every 1200` on --resume was "trained with other settings", after the
+    environments were built; a total below what is done rewrote the policy. Both refusals come before "building"."""
+    out = tmp_path / "m"
+    first = velo_train(prepared_with_edge_answers, out, "--algo", "mappo", "--top-v", "5", "--checkpoint-every", "30")
+    assert first.exit_code == 0, first.output
+    files = {f: f.read_bytes() for f in out.rglob("*") if f.is_file()}
+
+    def resume(*extra: str):
+        return CliRunner().invoke(app, ["train", "--algo", "mappo", "--data", str(prepared_with_edge_answers), "--out", str(out),
+                                        "--resume", *extra])
+
+    for extra, message in [(("--total-steps", "60", "--top-v", "10"), "other settings: --top-v 10 (the run has 5)"),
+                           (("--total-steps", "30"), "has already trained 30 agent-steps, at or past --total-steps 30"),
+                           (("--total-steps", "20"), "at or past --total-steps 20; nothing to do")]:
+        refused = resume(*extra)
+        text = " ".join(refused.output.split())
+        assert refused.exit_code == 2 and message in text and "building" not in text, refused.output
+        assert {f: f.read_bytes() for f in out.rglob("*") if f.is_file()} == files
+    result = resume("--total-steps", "60", "--top-v", "5")  # the rest (seed, n-envs, episode-steps, checkpoint-every) from the run
+    assert result.exit_code == 0, result.output
+    header = read_header(out / "policy.safetensors")
+    assert header.steps == 60 and (header.config["top_v"], header.config["seed"], header.config["checkpoint_every"]) == (5, 2, 30)
+    assert "trained 30 agent-steps" in result.output
+
+
+def test_the_bar_and_the_final_line_say_which_speed_they_show(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """Issue: the bar said 823 agent-steps/s and the final line 324 for one run, both unlabelled."""
+    result = velo_train(prepared_with_edge_answers, tmp_path / "s", "--algo", "mappo")
+    text = " ".join(result.output.split())
+    assert result.exit_code == 0 and "agent-steps/s overall (last rollout" in text, result.output
+    assert "agent-steps/s overall (the whole run: collection, updates and checkpoints" in text, result.output
+
+
 @pytest.mark.parametrize(("args", "message"), [
+    (["--algo", "mappo", "--denoise-steps", "5"], "--denoise-steps applies to --algo dlrs only, not mappo"),
+    (["--algo", "ippo-sb3", "--denoise-steps", "10"], "--denoise-steps applies to --algo dlrs only, not ippo-sb3"),
     (["--algo", "ppo"], "--algo must be one of mappo, g-mappo"),
     (["--algo", "mappo", "--scenario", "storm"], "unknown scenario 'storm'"),
     (["--algo", "mappo", "--resume"], "holds no training state"),

@@ -16,10 +16,16 @@ from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output, output_path
 
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
+RUN_SETTINGS = {"algo": "--algo", "seed": "--seed", "scenario": "--scenario", "denoise_steps": "--denoise-steps", "top_v": "--top-v",
+                "n_envs": "--n-envs", "episode_steps": "--episode-steps", "checkpoint_every": "--checkpoint-every"}
+"""The options a run stores (its training state's config): on --resume, one left out is taken from the run."""
+ONLY_FOR = {"denoise_steps": ("dlrs",)}
+"""Options that apply to some learners only: given with another --algo they are refused, not silently ignored."""
 
 
 @fail_cleanly
 def train(
+    ctx: typer.Context,
     algo: Annotated[str, typer.Option(help=f"Learner: {', '.join(TRAIN_ALGOS)}.")],
     total_steps: Annotated[int, typer.Option(min=1, help="Agent-steps to train for (requests scheduled, all edges), rounded up to "
                                              "whole rollouts of n-envs x episode-steps x edges (4 x 100 x 3 = 1,200 by default).")],
@@ -33,7 +39,8 @@ def train(
     n_envs: Annotated[int, typer.Option(min=1, help="Environments stepped together.")] = 4,
     episode_steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode (= rollout length).")] = 100,
     checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps (rounded up to whole rollouts).")] = 50_000,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT's training state.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT's training state: options left out are "
+                                                         "taken from the run; one given must match it.")] = False,
     data: Annotated[Path | None, typer.Option(file_okay=False, help="Prepared data directory; default $VELO_HOME/data.")] = None,
     split: Annotated[str, typer.Option(help="Prepared split to train on: train, or all (then the test split is no "
                                             "longer held out); never the evaluation's test split.")] = "train",
@@ -60,6 +67,16 @@ def train(
     check_output("--out", out, directory=True)
     if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
         raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
+    given = {name for name in ctx.params if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"}
+    if resume:  # before any environment is built: the run's settings, and a total it has not reached yet
+        settings = _resumed_settings(out, given, dict(algo=algo, seed=seed, scenario=scenario, denoise_steps=denoise_steps,
+                                                      top_v=top_v, n_envs=n_envs, episode_steps=episode_steps,
+                                                      checkpoint_every=checkpoint_every), total_steps)
+        seed, scenario, denoise_steps, top_v = settings["seed"], settings["scenario"], settings["denoise_steps"], settings["top_v"]
+        n_envs, episode_steps, checkpoint_every = settings["n_envs"], settings["episode_steps"], settings["checkpoint_every"]
+    for name, algos in ONLY_FOR.items():
+        if name in given and algo not in algos:
+            raise ValueError(f"{RUN_SETTINGS[name]} applies to --algo {' or '.join(algos)} only, not {algo}; leave it out")
     if not resume and (held := [n for n in ("policy.safetensors", "train_state.pt", "sb3_model.zip") if (out / n).is_file()]):
         raise FileExistsError(f"--out {out} already holds a run ({', '.join(held)}): add --resume to continue it, or give "
                               "another directory (a new run there would replace its policy and mix its TensorBoard logs)")
@@ -112,8 +129,11 @@ def train(
             if base[0] is None:  # after --resume, count only this run's steps
                 base[0] = stats.steps - per_rollout
             trained[0] = stats.steps - base[0]
-            progress.update(task, completed=stats.steps,
-                            live=f"reward {stats.reward:.3f}  {stats.steps_per_s:,.0f} agent-steps/s")
+            # the run's rate so far, as the final line measures it; the last rollout's own (collection and update,
+            # no checkpoint or start-up) beside it, labelled: the two used to disagree unlabelled (823 vs 324)
+            overall = trained[0] / (time.perf_counter() - started)
+            progress.update(task, completed=stats.steps, live=f"reward {stats.reward:.3f}  {overall:,.0f} agent-steps/s "
+                                                              f"overall (last rollout {stats.steps_per_s:,.0f})")
 
         try:
             if algo == "ippo-sb3":
@@ -133,8 +153,32 @@ def train(
         env.close()  # keeps the hit features of pairs first met in this run (envs.bank)
     elapsed = time.perf_counter() - started
     console.print(f"wrote {path}")
-    print(f"trained {trained[0]:,} agent-steps in {elapsed:.1f} s: {trained[0] / elapsed:,.0f} agent-steps/s "
-          f"(collection and update, {threads} torch thread(s))")
+    print(f"trained {trained[0]:,} agent-steps in {elapsed:.1f} s: {trained[0] / elapsed:,.0f} agent-steps/s overall "
+          f"(the whole run: collection, updates and checkpoints; {threads} torch thread(s))")
+
+
+def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int) -> dict:
+    """`values` with each option not `given` taken from the run in `out` (its training state's config); ValueError,
+    before anything is built or written, for a given option that differs from the run's, or for a --total-steps the
+    run has already reached (a resume used to rewrite the policy then)."""
+    import torch
+
+    state = out / "train_state.pt"
+    saved = torch.load(state, weights_only=True).get("config", {}) if state.is_file() else {}
+    differs = [f"{RUN_SETTINGS[k]} {values[k]} (the run has {saved[k]})" for k in RUN_SETTINGS
+               if k in saved and k in given and values[k] != saved[k]]
+    if differs:
+        raise ValueError(f"--resume: {out} was trained with other settings: {', '.join(differs)}; leave them out to "
+                         "continue with the run's own, or train into another directory")
+    resumed = {k: saved[k] if k in saved and k not in given else v for k, v in values.items()}
+    if (out / "policy.safetensors").is_file():
+        from velo.checkpoint import read_header
+
+        done = read_header(out / "policy.safetensors").steps
+        if total_steps <= done:
+            raise ValueError(f"--resume: the run in {out} has already trained {done:,} agent-steps, at or past --total-steps "
+                             f"{total_steps:,}; nothing to do (give a larger total to continue it)")
+    return resumed
 
 
 def _remove_new_logs(out: Path, existed: dict[Path, bool], logs_before: set[Path]) -> None:
