@@ -362,6 +362,13 @@ def test_a_prompt_longer_than_the_context_window_is_a_400_naming_it(client: http
     assert client.get("/health").status_code == 200  # nothing was started: the chain is free
 
 
+def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_a_400_naming_max_tokens(client: httpx.Client) -> None:
+    """~7,600 tokens fit the 8,192-token window, not with 1,000 more: max_tokens is at fault, not the prompt."""
+    body = {"model": SMOLLM2_NAME, "max_tokens": 1000, "messages": [{"role": "user", "content": CJK_PROMPT[:25 * 190]}]}
+    error = assert_error(client.post("/v1/chat/completions", json=body), 400, "invalid_value", "max_tokens")
+    assert "ask for max_tokens <= " in error["message"] and "shorten" not in error["message"], error
+
+
 def test_the_openai_client_raises_bad_request_naming_the_field(openai_client: OpenAI) -> None:
     from openai import BadRequestError
 
