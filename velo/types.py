@@ -122,7 +122,9 @@ class HitFeatures:
     order_swap: float
     """1.0 when the questions have the same words in a different order."""
     symbol_swap: float
-    """1.0 when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`): see `text.symbol_swap`."""
+    """1.0 when each question has a symbol the other lacks (🙂 / 🙃, `:)` / `:(`, `*` / `**`), or two questions the same word
+    for word after folding spell a word otherwise in a way that names another thing (an accent on a content word "papa" /
+    "papá", an acronym's capitals "US" / "us"): see `text.symbol_swap` and `text.spelling_swap`."""
     role_swap: float
     """1.0 when a role word takes swapped arguments ("5 km to miles" / "5 miles to km"): see `text.role_swap`."""
 

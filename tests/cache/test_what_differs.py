@@ -156,3 +156,112 @@ def test_pizza_and_peach_are_two_entries_each_served_its_own_answer(cache: Seman
 )
 def test_tokens_keep_symbols_and_the_marks_of_other_scripts(raw: str, expected: list[str]) -> None:
     assert text.tokens(raw) == expected
+
+
+# What case, accent and punctuation folding throws away, where it names another thing: each was served word for
+# word at score 1.0 before (emoticons made of punctuation, an accent on a content word, an acronym's capitals).
+FOLDED_AWAY = [
+    ("What does :) mean in a chat?", "What does :( mean in a chat?"),
+    ("What does :-) mean in a chat?", "What does :-( mean in a chat?"),
+    ("Is ;) flirty?", "Is :) flirty?"),
+    ("What does :D mean?", "What does :P mean?"),
+    ("¿Qué come el papa?", "¿Qué come el papá?"),
+    ("¿Cuántos años tiene?", "¿Cuántos anos tiene?"),
+    ("Ist das schon gut?", "Ist das schön gut?"),
+    ("Where is the US?", "Where is the us?"),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_"), FOLDED_AWAY)
+def test_what_folding_throws_away_is_not_served_word_for_word(cache: SemanticCache, cached: str, request_: str) -> None:
+    cache.insert(cached, "the cached answer", lang="en")
+    result = cache.lookup(request_, record=False)
+    assert result.answer is None, (request_, result.decision.score, result.decision.features)
+    assert cache.lookup(cached, record=False).answer == "the cached answer"
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_"),
+    [
+        ("¿Qué es Python?", "que es python"),  # the accent of a function word, case, punctuation
+        ("Was ist gut für Kinder?", "was ist gut fur kinder"),
+        ("What is the capital of France?", "WHAT IS THE CAPITAL OF FRANCE"),
+        ("Что такое всё это?", "что такое все это"),  # ё written е
+        ("How do I convert km to miles?", "How do I convert km to miles ?"),
+    ],
+)
+def test_what_rewordings_vary_freely_is_still_served_outright(cache: SemanticCache, cached: str, request_: str) -> None:
+    cache.insert(cached, "the cached answer", lang="en")
+    result = cache.lookup(request_, record=False)
+    assert result.answer == "the cached answer" and result.decision.score == 1.0, result.decision.features
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("What does :) mean?", ["what", "does", ":)", "mean"]),
+        (":-) or :-( ?", [":-)", "or", ":-("]),
+        ("Thanks ;)!", ["thanks", ";)"]),
+        ("What does :D mean", ["what", "does", ":d", "mean"]),
+        ("a - b ... c ?", ["a", "b", "c"]),  # sentence punctuation standing alone is still dropped
+    ],
+)
+def test_tokens_keep_emoticons_made_of_punctuation(raw: str, expected: list[str]) -> None:
+    assert text.tokens(raw) == expected
+
+
+# Swapped arguments in inflected forms: the role words' arguments are compared by stem ("долларов" / "доллары").
+INFLECTED_ROLE_SWAPS = [
+    ("Переведи 10 долларов в рубли", "Переведи 10 рублей в доллары"),
+    ("Сколько евро в 100 рублях?", "Сколько рублей в 100 евро?"),
+    ("Переведи текст с русского на английский", "Переведи текст с английского на русский"),
+    ("Rechne 10 Dollar in Euro um", "Rechne 10 Euro in Dollar um"),
+    ("Convierte 10 dólares a pesos", "Convierte 10 pesos a dólares"),
+    ("Traduce del inglés al español", "Traduce del español al inglés"),
+]
+# A number of things counted with 一 and a measure word, replaced by another ("吃了一个" / "吃了两个").
+HAN_ONE_REPLACEMENTS = [
+    ("小明有五个苹果，吃了一个，还剩几个？", "小明有五个苹果，吃了两个，还剩几个？"),
+    ("我一年去一次北京", "我一年去三次北京"),
+    ("第一次世界大战是哪一年开始的？", "第二次世界大战是哪一年开始的？"),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_"), INFLECTED_ROLE_SWAPS + HAN_ONE_REPLACEMENTS)
+def test_inflected_swaps_and_a_counted_one_replaced_are_misses(cache: SemanticCache, cached: str, request_: str) -> None:
+    cache.insert(cached, "the cached answer", lang="en")
+    result = cache.lookup(request_, record=False)
+    assert result.answer is None, (request_, result.decision.score, result.decision.features)
+    assert cache.lookup(cached, record=False).answer == "the cached answer"
+
+
+@pytest.mark.parametrize(("a", "b"), INFLECTED_ROLE_SWAPS)
+def test_role_swap_compares_stems(a: str, b: str) -> None:
+    assert text.role_swap(text.tokens(a), text.tokens(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Переведи 10 долларов в рубли", "Переведи 10 долларов в рублях"),  # the same argument, inflected
+        ("Convierte 10 dólares a pesos", "Convierte 10 dólares en pesos"),
+    ],
+)
+def test_an_inflected_argument_is_not_a_swap(a: str, b: str) -> None:
+    assert not text.role_swap(text.tokens(a), text.tokens(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "change"),
+    [
+        ("小明吃了一个苹果", "小明吃了两个苹果", 1.0),  # 一 before a measure word is one
+        ("我去过一次北京", "我去过三次北京", 1.0),
+        ("星期一开会吗", "星期二开会吗", 1.0),  # after an ordinal marker
+        ("请等一下", "请稍等", 0.0),  # 一下, 一样, 统一, 一起: not the number one
+        ("这两个一样吗", "这两个相同吗", 0.0),
+        ("统一的标准是什么", "统一标准是什么", 0.0),
+        ("我们一起吃饭吧", "咱们一起吃饭吧", 0.0),
+    ],
+)
+def test_a_lone_one_counts_only_before_a_measure_word(a: str, b: str, change: float) -> None:
+    assert text.number_change(a, b) == change

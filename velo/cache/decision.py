@@ -90,7 +90,7 @@ def _vector(features: HitFeatures) -> np.ndarray:
 class LogisticHitRule(HitRule):
     """A gate, then a logistic model: serve iff similarity >= `min_similarity` and
     p = sigmoid(w . standardized(features) + b) >= `threshold`, and never when one question puts a symbol in
-    another's place (🙂 / 🙃), swaps the arguments of a role word ("5 km to miles" / "5 miles to km") or
+    another's place (🙂 / 🙃, `:)` / `:(`) or spells a shared word otherwise ("papa" / "papá", "US" / "us"), swaps the arguments of a role word ("5 km to miles" / "5 miles to km") or
     replaces a number by another ("给了小红5个" / "给了小红4个", "五个" / "四个", "five" / "ten").
 
     The gate keeps the linear model where it was fitted: without it, the low word overlap that marks a
@@ -123,7 +123,11 @@ class LogisticHitRule(HitRule):
         """The score of features given as an array in `HitFeatures` order (the environment's hot path).
 
         The same words in the same order (after case, accent and punctuation folding) is the same request:
-        served outright. The linear model was fitted on rewordings and look-alikes and would otherwise
+        served outright -- once the vetoes have ruled out what that folding would hide: an emoticon made of
+        punctuation (`:)` / `:(`, a symbol token), an accent on a content word ("papa" / "papá") or an acronym's
+        capitals ("US" / "us") (`symbol_swap`). What the folding still drops is what rewordings vary freely:
+        punctuation between words, case at a sentence start or in a text all in capitals, the accent of a
+        function word ("qué" / "que"). The linear model was fitted on rewordings and look-alikes and would otherwise
         extrapolate its "fewer shared words" preference past its data. A swapped symbol, swapped roles or a
         replaced number is a different question, whatever the model says: such pairs are too rare in any fit
         set to be learned.

@@ -10,7 +10,8 @@ share almost every word, so their vectors are close. These features add what the
 * *whether the cached answer fits*: e5 is trained to score query/passage relevance, so the cached answer
   should be about as relevant to the request as to the question it was written for;
 * explicit mismatches of numbers (one replaced by another, in digits of any script, Han numerals or number
-  words), negation, symbols (an emoji, `*` / `**`), word order
+  words), negation, symbols (an emoji, an emoticon `:)` / `:(`, `*` / `**`) and spellings (an accent on a
+  content word "papa" / "papá", an acronym's capitals "US" / "us"), word order
   and roles ("5 km to miles" / "5 miles to km");
 * a second embedder's opinion of the whole pair.
 """
@@ -141,7 +142,7 @@ class HitFeaturizer:
             number_mismatch=text.number_change(p.request, p.cached),
             negation_mismatch=float(text.is_negated(p.tq) != text.is_negated(p.tc)),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
-            symbol_swap=float(text.symbol_swap(p.tq, p.tc)),
+            symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
             role_swap=float(text.role_swap(p.tq, p.tc)),
         )
 

@@ -11,6 +11,7 @@ other scripts (Thai tone marks, Devanagari vowel signs, ...) are letters of thei
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -81,9 +82,43 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+_SENTENCE_PUNCT = "?!¿¡.,;:…\"'«»“”„‘’‚‹›-–—"
+"""Punctuation that ends, opens or splits sentences: what rewordings vary freely."""
+_STANDALONE = re.compile(r"(?<!\S)(?:[^\w\s]+|[:;=][-']?[dpox3][?!.,…]*)(?!\S)")
+"""A run of punctuation or symbols standing alone between spaces (":)", ":-(", ";)", "(:", "?", "...") or an
+emoticon with a letter for a mouth (":D", ";P", ":3" after folding)."""
+
+
+def _standalone_punct(run: str) -> str | None:
+    """A stand-alone run as one token when it is more than sentence punctuation and symbols (an emoticon made of
+    punctuation, ":)" / ":(", ":-)" / ":-(", ";)"); its sentence punctuation at either end is dropped (":)?" is
+    ":)"). None for a run that is only sentence punctuation ("?", "...", " - ") or has no punctuation beside
+    symbols (emoji, `**`, `$`: the other token kinds already keep them)."""
+    core = run.strip("?!¿¡.,…")
+    if not core or all(c in _SENTENCE_PUNCT for c in core):
+        return None
+    if all(unicodedata.category(c)[0] == "S" or c in _OPERATORS or c in _SENTENCE_PUNCT for c in core):
+        return None
+    return core
+
+
 def tokens(text: str) -> list[str]:
+    folded = fold(text)
+    out: list[str] = []
+    pos = 0
+    for run in _STANDALONE.finditer(folded):
+        core = _standalone_punct(run.group())
+        if core is None:
+            continue
+        out += _plain_tokens(folded[pos : run.start()])
+        out.append(core)
+        pos = run.end()
+    return out + _plain_tokens(folded[pos:])
+
+
+def _plain_tokens(folded: str) -> list[str]:
     return [
-        m.group() for m in _TOKEN.finditer(fold(text))
+        m.group() for m in _TOKEN.finditer(folded)
         if m.lastgroup != "other" or unicodedata.category(m.group())[0] == "S"
     ]
 
@@ -167,13 +202,34 @@ def _readings(numeral: str) -> frozenset[str]:
     return frozenset({digits, decimal.rstrip(".")})
 
 
+_MEASURE_WORDS = re.compile(
+    "公斤|公里|千克|小时|分钟|星期|[个個只隻本次件条條张張位天年月斤米元块塊岁歲杯碗辆輛台部双雙对對瓶份页頁篇首支名"
+    "间間座棵朵匹周秒克遍层層节節盒包袋箱升吨噸倍颗顆粒场場届屆套]"
+)
+"""Measure words (classifiers) and units: a numeral before one counts something ("一个" / "两个", "一次", "一年")."""
+_NOT_COUNTING = frozenset("哪这這那每某同唯")
+_ORDINAL_MARKERS = ("第", "星期", "礼拜", "禮拜", "周", "週")
+
+
+def _counts_one(text: str, at: int) -> bool:
+    """Whether a lone 一 at `at` is the number one: before a measure word ("吃了一个" / "吃了两个", "一年") or
+    after an ordinal marker ("第一", "星期一"). Elsewhere it is as often "a", "once" or part of a word
+    (一下, 一样, 一起, 统一) as the number one; after a demonstrative or question word it picks one out, not counts
+    ("哪一年" which year, "这一次" this time, "每一个" every one)."""
+    if text[at - 1 : at] in _NOT_COUNTING:
+        return False
+    return bool(_MEASURE_WORDS.match(text, at + 1)) or text[:at].endswith(_ORDINAL_MARKERS)
+
+
 def _all_readings(text: str) -> list[frozenset[str]]:
     """The readings of every number in a text: written in digits of any script, in Han numerals, or as one of
     the small number words of `_NUMBER_WORDS`."""
     plain = _ascii_digits(text)
     found = [_readings(n) for n in _NUMERAL.findall(plain)]
-    # A lone 一 is as often "a", "once" or part of a word (一下, 一样, 统一) as the number one.
-    found += [frozenset({str(_han_value(n))}) for n in _HAN_NUMERAL.findall(plain) if n != "一"]
+    found += [
+        frozenset({str(_han_value(m.group()))}) for m in _HAN_NUMERAL.finditer(plain)
+        if m.group() != "一" or _counts_one(plain, m.start())
+    ]
     toks = tokens(plain)
     found += [
         frozenset({str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
@@ -220,10 +276,23 @@ _ROLE_MARKERS = frozenset(
 _COORDINATORS = frozenset("and or vs versus y o e u und oder и или 和 与 或 跟 及".split())
 
 
+_SUFFIXES = sorted(
+    """ами ями ого его ому ему ов ев еи ам ям ах ях ом ем ои ью ии ыи ая яя ое ее ые ие ых их ую юю а я о е ы и у ю ь
+    ern en er es em os as e n s a o""".split(),
+    key=len, reverse=True,
+)
+"""Inflection endings of nouns and adjectives in ru, de, es and en, longest first (a suffix-stripping stemmer), as
+folded: й is read и ("рублей" is the token "рублеи")."""
+
+
 def _stem(token: str) -> str:
-    # Crude and symmetric: "мили" / "миль", "mile" / "miles" share a stem, "km" / "miles" do not; at most
-    # six characters, as `content_words` cuts them.
-    return token if len(token) <= 3 else token[: max(3, min(6, len(token) - 2))]
+    """The token without its longest inflection ending, keeping at least three characters: "долларов" / "доллары"
+    / "доллар", "рублей" / "рубли", "Meilen" / "Meile", "millas" / "milla", "miles" / "mile" each share a stem,
+    "km" / "miles" do not."""
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)]
+    return token
 
 
 def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
@@ -248,7 +317,7 @@ def role_swap(a: list[str], b: list[str]) -> bool:
     argument one side leaves out ("в градусы Фаренгейта" / "в Фаренгейты"), and arguments joined
     symmetrically ("between A and B" / "between B and A").
     """
-    if {_stem(t) for t in content_words(a)} != {_stem(t) for t in content_words(b)}:
+    if {_stem(t) for t in a if t not in FUNCTION_WORDS} != {_stem(t) for t in b if t not in FUNCTION_WORDS}:
         return False
     if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
         return False
@@ -257,6 +326,66 @@ def role_swap(a: list[str], b: list[str]) -> bool:
         (first_a, args_a), (first_b, args_b) = ra[marker], rb[marker]
         if first_a != first_b and args_a - args_b and args_b - args_a:
             return True
+    return False
+
+
+_CASE_SENSITIVE = re.compile(rf"(?P<word>(?:[^\W{_CJK}]|[{_mark_ranges()}])+)")
+
+
+def _spellings(text: str) -> list[str]:
+    """The words of a text as written (NFKC, case and accents kept), in the order `tokens` finds them."""
+    return _CASE_SENSITIVE.findall(unicodedata.normalize("NFKC", text))
+
+
+# Function words as written with their accents: a writer who leaves the accent out still means them.
+_ACCENTED_FUNCTION_WORDS = frozenset(
+    unicodedata.normalize("NFC", w) for w in """
+    qué cómo cuál cuáles quién quiénes dónde cuándo cuánto cuánta cuántos cuántas adónde está están estás estáis él tú
+    mí sí más sé dé aún sólo éste ésta éstos éstas ése ésa ésos ésas aquél aquélla también después así podrías podría
+    ahí allí aquí según través explícame explícalo dímelo podrías qu'est ça où à là déjà très être
+    für über können könnte könntest konnen erkläre erklär wäre wären hätte müssen muss gehört dürfen größer
+    """.split()
+)
+
+
+def _omitted_accent(x: str, y: str) -> bool:
+    """Two lower-case spellings of one folded word: True when one is the other with an accent a writer leaves out
+    freely -- ё written е (Russian convention), or the accents of a function word ("qué" / "que", "für" / "fur")."""
+    if x.replace("ё", "е") == y.replace("ё", "е"):
+        return True
+    return fold(x) in FUNCTION_WORDS and (x in _ACCENTED_FUNCTION_WORDS or y in _ACCENTED_FUNCTION_WORDS)
+
+
+def spelling_swap(a: str, b: str) -> bool:
+    """True when a word the two questions share after folding is spelled differently in a way that changes what
+    it names: an accent on a content word ("papa" / "papá", "anos" / "años", "schon" / "schön") or the capitals
+    of an acronym ("US" / "us": a word of two or more capitals on one side, lower case on the other, in a text
+    that marks case: not all in capitals nor all in lower case).
+
+    Not a swap: the accent of a function word, which writers leave out freely ("qué" / "que", "für" / "fur",
+    "está" / "esta"), ё written е, case at a sentence start or in a text written all in capitals or all in lower case.
+
+    The features ask this only of questions with the same tokens (word for word after folding): there nothing
+    else tells the two apart. Between rewordings an accent or capitals left out are mostly typing ("nacio" /
+    "nació", "sql" / "SQL": 11 of the dev set's right hits), and the other features weigh the pair.
+    """
+    wa, wb = _spellings(a), _spellings(b)
+    fa, fb = [fold(w) for w in wa], [fold(w) for w in wb]
+    # A text all in capitals, or without any, does not mark case.
+    caps_a, caps_b, low_a, low_b = a.upper() == a, b.upper() == b, a.lower() == a, b.lower() == b
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
+        if op != "equal":
+            continue
+        for x, y, f in zip(wa[i1:i2], wb[j1:j2], fa[i1:i2]):
+            if x == y:
+                continue
+            if x.lower() != y.lower():
+                if not _omitted_accent(x.lower(), y.lower()):
+                    return True
+            elif (len(x) > 1 and x.isupper() and y.islower() and not caps_a and not low_b) or (
+                len(y) > 1 and y.isupper() and x.islower() and not caps_b and not low_a
+            ):
+                return True
     return False
 
 
