@@ -380,6 +380,21 @@ BAD_INPUTS: dict[str, tuple[Callable[[SemanticCache], object], str]] = {
     "lang None": (lambda c: c.insert("New question?", "a", lang=None), "lang #0 (None)"),
     "lookup lang injection": (lambda c: c.lookup("Why is the sky blue?", lang='en" or lang != "x'), "language code"),
     "lookup lang underscore": (lambda c: c.lookup("Why is the sky blue?", lang="en_US"), "language code"),
+    "lang not ISO 639-1": (lambda c: c.insert("New question?", "a", lang="xx"), "lang #0 ('xx') is not a language code: an ISO 639-1"),
+    "lang of three letters": (lambda c: c.insert("New question?", "a", lang="xyz"), "lang #0 ('xyz')"),
+    "lookup lang not ISO 639-1": (lambda c: c.lookup("Why is the sky blue?", lang="xx"), "('xx') is not a language code"),
+    "context of numbers": (lambda c: c.insert("New question?", "a", lang="en", context=[1, 2]), "context turn #0 must be a string, got int"),
+    "context a string": (lambda c: c.insert("New question?", "a", lang="en", context="Who is Messi?"), "context must be a list"),
+    "lookup context a string": (lambda c: c.lookup("Why is the sky blue?", context="Who is Messi?"), "context must be a list"),
+    "lookup context of numbers": (lambda c: c.lookup("Why is the sky blue?", context=[None]), "context turn #0 must be a string"),
+    "delete a string": (lambda c: c.delete("abc"), "ids must be a list of entry ids, got str"),
+    "delete non-string ids": (lambda c: c.delete([1, 2]), "ids must be strings, got int"),
+    "question lone surrogate": (lambda c: c.insert("Why \ud83d?", "a", lang="en"), "question #0 is not valid Unicode text"),
+    "answer lone surrogate": (lambda c: c.insert("New question?", "a \udc00", lang="en"), "answer #0 is not valid Unicode"),
+    "lookup lone surrogate": (lambda c: c.lookup("Why \ud83d?"), "question #0 is not valid Unicode"),
+    "context lone surrogate": (lambda c: c.insert("New question?", "a", lang="en", context=["hi \ud83d"]), "context turn #0 is not valid"),
+    "zero vector": (lambda c: c.insert("New question?", "a", lang="en", vector=np.zeros(384, dtype=np.float32)), "vector #0 is all zeros"),
+    "zero search vector": (lambda c: c.search(np.zeros((1, 384), dtype=np.float32)), "vector #0 is all zeros"),
 }
 for _ns in ['a"b', "x or 1==1", "", "a" * 65, "tenant a", "ténant", "a\\", "*"]:
     BAD_INPUTS[f"insert namespace {_ns[:12]!r}"] = (

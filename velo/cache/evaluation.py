@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from velo.cache.decision import StaticThreshold
-from velo.cache.semantic_cache import SemanticCache
+from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang
 from velo.types import HitFeatures
 
 
@@ -92,10 +92,20 @@ def _field(path: Path, n: int, row: dict, key: str, nullable: bool = False) -> s
     return value
 
 
+def _lang(path: Path, n: int, row: dict) -> str:
+    """The row's "lang", a language code the cache accepts (`check_lang`); an EvalDataError naming the line."""
+    value = _field(path, n, row, "lang")
+    try:
+        check_lang(value, "field 'lang'")
+    except CacheInputError as exc:
+        raise EvalDataError(f"{path}:{n}: {exc}") from None
+    return str(value)
+
+
 def load_seeds(path: Path) -> list[Seed]:
     seeds, seen = [], set()
     for n, row in _read_jsonl(path):
-        seed = Seed(*(str(_field(path, n, row, k)) for k in ("id", "question", "answer", "lang")))
+        seed = Seed(*(str(_field(path, n, row, k)) for k in ("id", "question", "answer")), _lang(path, n, row))
         if seed.id in seen:
             raise EvalDataError(f"{path}:{n}: duplicate seed id {seed.id!r}")
         seen.add(seed.id)
@@ -115,7 +125,7 @@ def load_queries(path: Path, seed_ids: set[str]) -> list[Query]:
         if target is not None and target not in seed_ids:
             raise EvalDataError(f"{path}:{n}: target {target!r} is not a seed id")
         meta = {k: v for k, v in row.items() if k not in ("question", "lang", "expect", "target")}
-        queries.append(Query(str(_field(path, n, row, "question")), str(_field(path, n, row, "lang")), expect, target, meta))
+        queries.append(Query(str(_field(path, n, row, "question")), _lang(path, n, row), expect, target, meta))
     return queries
 
 

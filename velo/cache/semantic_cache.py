@@ -27,12 +27,13 @@ from pymilvus import DataType, MilvusClient
 from velo.cache import text
 from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
+from velo.cache.lang_codes import ISO_639_1
 from velo.embedding import Embedder
-from velo.types import CacheEntry, HitDecision, LookupResult, Neighbour, Source
+from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
 
 SCHEMA_VERSION = "1"
 _NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_LANG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
+_LANG = re.compile(r"(?P<primary>[a-z]{2})(-[a-z0-9]{2,8})?")
 _FLUSH_EVERY = 128
 """Unflushed rows are searched by brute force in milvus-lite (~80 us each): flush once this many wait."""
 _MAX_VARCHAR_BYTES = 65535
@@ -93,10 +94,43 @@ def check_namespace(namespace: str) -> str:
 
 
 def check_lang(lang: object, what: str = "language code") -> str:
-    """Language codes are compared lower-cased ("EN" finds entries stored as "en")."""
-    if not isinstance(lang, str) or not _LANG.fullmatch(lang.lower()):
-        raise CacheInputError(f"{what} ({lang!r}) is not a language code like 'en' or 'pt-BR'")
+    """An ISO 639-1 code, optionally with a region or script subtag ("en", "pt-BR", "zh-Hant"); compared
+    lower-cased ("EN" finds entries stored as "en"). Anything else (a word, "xx", "en_US") is a
+    `CacheInputError` naming `what` and the allowed codes."""
+    match = _LANG.fullmatch(lang.lower()) if isinstance(lang, str) else None
+    if match is None or match["primary"] not in ISO_639_1:
+        raise CacheInputError(
+            f"{what} ({lang!r}) is not a language code: an ISO 639-1 code of two letters ({', '.join(LANGUAGES)}, "
+            f"or any other of the {len(ISO_639_1)} in velo/cache/lang_codes.py), optionally with a region or "
+            f"script like 'pt-BR' or 'zh-Hant'"
+        )
     return lang.lower()
+
+
+def check_context(context: object, what: str = "context") -> list[str]:
+    """A conversation's earlier user turns: a list (or tuple) of strings. A string alone is refused (it would be
+    read as one turn per character), as is a turn that is not a string or not valid Unicode."""
+    if isinstance(context, (str, bytes)) or not isinstance(context, (list, tuple)):
+        raise CacheInputError(
+            f"{what} must be a list of the conversation's earlier user turns (strings), got {type(context).__name__}"
+            + (" (wrap a single turn in a list)" if isinstance(context, str) else "")
+        )
+    for j, turn in enumerate(context):
+        if not isinstance(turn, str):
+            raise CacheInputError(f"{what} turn #{j} must be a string, got {type(turn).__name__}")
+        check_unicode(turn, f"{what} turn #{j}")
+    return list(context)
+
+
+def check_unicode(value: str, what: str) -> str:
+    """`value` if it can be stored as UTF-8; a lone surrogate (half of a UTF-16 pair) cannot."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CacheInputError(
+            f"{what} is not valid Unicode text: a lone surrogate {value[exc.start]!r} at character {exc.start}"
+        ) from None
+    return value
 
 
 def entry_id(namespace: str, ctx_key: str, question: str) -> str:
@@ -257,6 +291,7 @@ class SemanticCache:
             raise CacheInputError(f"{what} must be a string, got {type(value).__name__}")
         if not value.strip():
             raise CacheInputError(f"{what} is empty")
+        check_unicode(value, what)
         if len(value) > self.config.max_chars or len(value.encode()) > _MAX_VARCHAR_BYTES:
             raise CacheInputError(f"{what} has {len(value)} characters; the cache accepts at most {self.config.max_chars}")
         return value
@@ -267,6 +302,9 @@ class SemanticCache:
             raise CacheInputError(f"expected {n} vectors of dimension {self.embedder.dim}, got shape {vectors.shape}")
         if not np.isfinite(vectors).all():
             raise CacheInputError("vectors contain NaN or infinity")
+        zero = np.flatnonzero(~np.any(vectors, axis=1))
+        if len(zero):
+            raise CacheInputError(f"vector #{zero[0]} is all zeros: it has no direction, so no cosine similarity")
         return vectors
 
     # ---------------------------------------------------------------- writes
@@ -283,9 +321,7 @@ class SemanticCache:
     ) -> list[CacheEntry]:
         """Write back (question, answer, lang) items. Everything is validated before anything is written."""
         check_namespace(namespace)
-        contexts = list(contexts) if contexts is not None else [()] * len(items)
-        if len(contexts) != len(items):
-            raise CacheInputError(f"{len(items)} items but {len(contexts)} contexts")
+        contexts = _check_contexts(contexts, len(items), "items")
         for i, (q, a, lang) in enumerate(items):
             self.check_text(q, f"question #{i}")
             self.check_text(a, f"answer #{i}")
@@ -318,6 +354,15 @@ class SemanticCache:
         return entries
 
     def delete(self, ids: Sequence[str]) -> int:
+        """Delete the entries with these ids (a list of entry ids; unknown ids are skipped); returns how many."""
+        if isinstance(ids, (str, bytes)) or not isinstance(ids, (list, tuple, set, frozenset)):
+            raise CacheInputError(
+                f"ids must be a list of entry ids, got {type(ids).__name__}"
+                + (" (wrap a single id in a list)" if isinstance(ids, str) else "")
+            )
+        bad = [i for i in ids if not isinstance(i, str)]
+        if bad:
+            raise CacheInputError(f"ids must be strings, got {type(bad[0]).__name__} {bad[0]!r}")
         ids = [i for i in ids if i in self._stats]
         for start in range(0, len(ids), _QUERY_WINDOW):
             self.client.delete(self.config.collection, ids=ids[start : start + _QUERY_WINDOW])
@@ -380,9 +425,9 @@ class SemanticCache:
         """
         check_namespace(namespace)
         vectors = self._check_vectors(vectors, len(vectors))
-        keys = [text.context_key(c) for c in contexts] if contexts is not None else [""] * len(vectors)
+        keys = [text.context_key(c) for c in _check_contexts(contexts, len(vectors), "requests")]
         langs = list(langs) if langs is not None else [None] * len(vectors)
-        if len(keys) != len(vectors) or len(langs) != len(vectors):
+        if len(langs) != len(vectors):
             raise CacheInputError(f"{len(vectors)} requests need as many contexts and languages")
         langs = [None if lang is None else check_lang(lang) for lang in langs]
         now = time.time()
@@ -466,6 +511,17 @@ class SemanticCache:
         return [_entry(r["id"], r) for r in self._query_all(expr, list(_FIELDS))]
 
 
+def _check_contexts(contexts: Sequence[Sequence[str]] | None, n: int, what: str) -> list[list[str]]:
+    """One context per item or request (none given: every one a first turn), each checked by `check_context`."""
+    if contexts is None:
+        return [[] for _ in range(n)]
+    if isinstance(contexts, (str, bytes)) or not isinstance(contexts, (list, tuple)):
+        raise CacheInputError(f"contexts must be a list with one context per item, got {type(contexts).__name__}")
+    if len(contexts) != n:
+        raise CacheInputError(f"{n} {what} but {len(contexts)} contexts")
+    return [check_context(c, "context" if n == 1 else f"context #{i}") for i, c in enumerate(contexts)]
+
+
 def _row(e: CacheEntry) -> dict:
     return {
         "id": e.id, "question": e.question, "answer": e.answer, "lang": e.lang, "namespace": e.namespace,
@@ -481,4 +537,7 @@ def _entry(eid: str, r: dict) -> CacheEntry:
     )
 
 
-__all__ = ["CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_namespace", "entry_id"]
+__all__ = [
+    "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_context",
+    "check_lang", "check_namespace", "entry_id",
+]

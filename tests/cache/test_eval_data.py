@@ -1,0 +1,41 @@
+"""`velo cache eval` refuses a seeds or queries line whose language code the cache would refuse, naming the line,
+the field and the allowed codes, before any model is loaded (it counted a silent miss for "xx" before)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from velo.cache.evaluation import EvalDataError, load_queries, load_seeds
+from velo.cli.main import app
+
+SEED = {"id": "s1", "question": "Why is the sky blue?", "answer": "Rayleigh scattering.", "lang": "en"}
+QUERY = {"question": "Why's the sky blue?", "lang": "en", "expect": "hit", "target": "s1"}
+
+
+def write(path: Path, *rows: dict) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["xx", "english", "en_US", ""])
+def test_a_bad_language_code_in_queries_or_seeds_names_the_line(tmp_path: Path, lang: str) -> None:
+    seeds = write(tmp_path / "seeds.jsonl", SEED)
+    with pytest.raises(EvalDataError, match=r"queries.jsonl:2: .*'lang'"):
+        load_queries(write(tmp_path / "queries.jsonl", QUERY, {**QUERY, "lang": lang}), {"s1"})
+    with pytest.raises(EvalDataError, match=r"seeds2.jsonl:1: .*'lang'"):
+        load_seeds(write(tmp_path / "seeds2.jsonl", {**SEED, "lang": lang}))
+    assert [s.lang for s in load_seeds(seeds)] == ["en"]
+    assert [q.lang for q in load_queries(write(tmp_path / "ok.jsonl", {**QUERY, "lang": "pt-BR"}), {"s1"})] == ["pt-BR"]
+
+
+def test_cache_eval_refuses_xx_in_one_line(tmp_path: Path) -> None:
+    seeds = write(tmp_path / "seeds.jsonl", SEED)
+    queries = write(tmp_path / "queries.jsonl", {**QUERY, "lang": "xx"})
+    result = CliRunner().invoke(app, ["cache", "eval", "--seeds", str(seeds), "--queries", str(queries)])
+    out = " ".join(result.output.split())
+    assert result.exit_code != 0 and "Traceback" not in result.output, result.output
+    assert "queries.jsonl:1" in out and "('xx') is not a language code" in out and "ISO 639-1" in out, out
