@@ -39,3 +39,10 @@ def test_cache_eval_refuses_xx_in_one_line(tmp_path: Path) -> None:
     out = " ".join(result.output.split())
     assert result.exit_code != 0 and "Traceback" not in result.output, result.output
     assert "queries.jsonl:1" in out and "('xx') is not a language code" in out and "ISO 639-1" in out, out
+
+
+@pytest.mark.parametrize(("code", "stored"), [("en", "en"), ("EN", "en"), ("pt-BR", "pt-br"), ("zh-Hant", "zh-hant"), ("und", "und")])
+def test_language_codes_the_cache_accepts(code: str, stored: str) -> None:
+    from velo.cache.semantic_cache import check_lang
+
+    assert check_lang(code) == stored

@@ -382,6 +382,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[SemanticCache], object], str]] = {
     "lookup lang underscore": (lambda c: c.lookup("Why is the sky blue?", lang="en_US"), "language code"),
     "lang not ISO 639-1": (lambda c: c.insert("New question?", "a", lang="xx"), "lang #0 ('xx') is not a language code: an ISO 639-1"),
     "lang of three letters": (lambda c: c.insert("New question?", "a", lang="xyz"), "lang #0 ('xyz')"),
+    "lang und-like but not und": (lambda c: c.insert("New question?", "a", lang="unk"), "or 'und' (undetermined)"),
     "lookup lang not ISO 639-1": (lambda c: c.lookup("Why is the sky blue?", lang="xx"), "('xx') is not a language code"),
     "context of numbers": (lambda c: c.insert("New question?", "a", lang="en", context=[1, 2]), "context turn #0 must be a string, got int"),
     "context a string": (lambda c: c.insert("New question?", "a", lang="en", context="Who is Messi?"), "context must be a list"),

@@ -1,4 +1,4 @@
-"""The language codes the cache accepts: ISO 639-1 (two letters), as the `lang` of an entry or a request.
+"""The language codes the cache accepts as the `lang` of an entry or a request: ISO 639-1 (two letters) or "und".
 
 Source: ISO 639-1 as maintained by the Library of Congress (184 codes; the deprecated "iw", "in", "ji" and
 "jw" are left out: their current codes are "he", "id", "yi", "jv").
@@ -13,3 +13,5 @@ ISO_639_1 = frozenset(
     ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss
     st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split()
 )
+LANGUAGE_CODES = ISO_639_1 | {"und"}
+"""What a `lang` may start with: ISO 639-1, or BCP 47's "und" (undetermined: a request that names no language)."""

@@ -27,13 +27,13 @@ from pymilvus import DataType, MilvusClient
 from velo.cache import text
 from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
-from velo.cache.lang_codes import ISO_639_1
+from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES
 from velo.embedding import Embedder
 from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
 
 SCHEMA_VERSION = "1"
 _NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_LANG = re.compile(r"(?P<primary>[a-z]{2})(-[a-z0-9]{2,8})?")
+_LANG = re.compile(r"(?P<primary>[a-z]{2,3})(-[a-z0-9]{2,8})?")
 _FLUSH_EVERY = 128
 """Unflushed rows are searched by brute force in milvus-lite (~80 us each): flush once this many wait."""
 _MAX_VARCHAR_BYTES = 65535
@@ -94,15 +94,16 @@ def check_namespace(namespace: str) -> str:
 
 
 def check_lang(lang: object, what: str = "language code") -> str:
-    """An ISO 639-1 code, optionally with a region or script subtag ("en", "pt-BR", "zh-Hant"); compared
+    """An ISO 639-1 code or "und" (BCP 47's undetermined, what the edge server writes back for a request
+    without a language), optionally with a region or script subtag ("en", "pt-BR", "zh-Hant"); compared
     lower-cased ("EN" finds entries stored as "en"). Anything else (a word, "xx", "en_US") is a
     `CacheInputError` naming `what` and the allowed codes."""
     match = _LANG.fullmatch(lang.lower()) if isinstance(lang, str) else None
-    if match is None or match["primary"] not in ISO_639_1:
+    if match is None or match["primary"] not in LANGUAGE_CODES:
         raise CacheInputError(
             f"{what} ({lang!r}) is not a language code: an ISO 639-1 code of two letters ({', '.join(LANGUAGES)}, "
-            f"or any other of the {len(ISO_639_1)} in velo/cache/lang_codes.py), optionally with a region or "
-            f"script like 'pt-BR' or 'zh-Hant'"
+            f"or any other of the {len(ISO_639_1)} in velo/cache/lang_codes.py) or 'und' (undetermined), "
+            f"optionally with a region or script like 'pt-BR' or 'zh-Hant'"
         )
     return lang.lower()
 
