@@ -1,8 +1,10 @@
 """Language-aware text normalization for cache keys and hit-decision features.
 
 Tokens are lowercased, accent-folded words, runs of operator symbols, single symbols (emoji, currency,
-math, arrows: Unicode categories S*) and punctuation between two digits ("5/2" vs "5-2"); Han and kana
-characters are one token each, since Chinese and Japanese do not separate words with spaces.
+math, arrows: Unicode categories S*), punctuation between two digits ("5/2" vs "5-2") and emoticons made of
+punctuation standing alone (":)", ":-(", ";)", ":D"); Han and kana characters are one token each, since
+Chinese and Japanese do not separate words with spaces. What folding hides between two questions that are
+otherwise the same word for word (an accent on a content word, an acronym's capitals) is `spelling_swap`.
 
 What tokens drop (case, accents on Latin, Greek and Cyrillic letters, punctuation between words) is what
 rewordings vary freely; everything else that can change what a question asks stays visible. Marks of
