@@ -9,6 +9,15 @@ written there, so a typo in the path cost a 15 s conversion and left a 540 MB mo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ModelDirOpt = Annotated[
+    Path | None,
+    typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models."),
+]
+"""The `--model-dir` option of every command that takes it, checked by `check_model_dir`."""
 
 
 def check_model_dir(path: Path | None, option: str = "--model-dir") -> Path | None:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
-from velo.cli.model_dir import check_model_dir
+from velo.cli.model_dir import ModelDirOpt, check_model_dir
 
 serve_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run one VELO service (edge server, cloud LLM, gateway).")
 
@@ -51,7 +51,7 @@ def edge(
     cloud_url: Annotated[str | None, typer.Option(help="The cloud service (any OpenAI-compatible base URL).")] = None,
     policy: Annotated[str | None, typer.Option(help="A named rule (rule-cloud, greedy-0.3, ...) or a checkpoint file.")] = None,
     llm: Annotated[str | None, typer.Option(help="'local' (SmolLM2 in this process) or an OpenAI-compatible URL.")] = None,
-    model_dir: Annotated[Path | None, typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models.")] = None,
+    model_dir: ModelDirOpt = None,
     threads: Annotated[int | None, typer.Option(help="torch threads of the local LLM.")] = None,
 ) -> None:
     """An edge server: semantic cache, scheduling policy, its own LLM (services/edge.py)."""
@@ -73,7 +73,7 @@ def cloud(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8300,
     upstream_url: Annotated[str | None, typer.Option(help="Forward to this OpenAI-compatible server instead of the local model.")] = None,
     upstream_model: Annotated[str | None, typer.Option(help="The upstream's model id.")] = None,
-    model_dir: Annotated[Path | None, typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models.")] = None,
+    model_dir: ModelDirOpt = None,
     threads: Annotated[int | None, typer.Option(help="torch threads of the local model.")] = None,
 ) -> None:
     """The cloud LLM's OpenAI-compatible front (services/cloud.py); the API key of an upstream: VELO_CLOUD_UPSTREAM_API_KEY."""

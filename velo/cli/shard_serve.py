@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
-from velo.cli.model_dir import check_model_dir
+from velo.cli.model_dir import ModelDirOpt, check_model_dir
 
 
 class Objective(str, Enum):
@@ -33,7 +33,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8100,
     threads: Annotated[int, typer.Option(help="torch threads per worker.")] = 1,
-    model_dir: Annotated[Path | None, typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models.")] = None,
+    model_dir: ModelDirOpt = None,
 ) -> None:
     """Serve /v1/completions and /v1/chat/completions from SmolLM2 split layer-wise over worker processes.
 

@@ -29,7 +29,7 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
-from velo.cli.model_dir import check_model_dir
+from velo.cli.model_dir import ModelDirOpt, check_model_dir
 from velo.paths import velo_home
 
 _GRACE_S = 20.0
@@ -177,7 +177,7 @@ def up(
     mode: Annotated[str, typer.Option(help="Gateway routing: nearest or all.")] = "nearest",
     milvus: Annotated[str, typer.Option(help="lite-server (one milvus-lite server for all edges) or embedded (a file per edge).")] = "lite-server",
     policy: Annotated[str, typer.Option(help="The edge servers' policy (a named rule or a checkpoint).")] = "rule-cloud",
-    model_dir: Annotated[Path | None, typer.Option(help="A converted model's directory (must hold its config.json); default: SmolLM2 in $VELO_HOME/models.")] = None,
+    model_dir: ModelDirOpt = None,
     start_timeout: Annotated[float, typer.Option(min=1.0, help="Seconds each service may take to become healthy.")] = 300.0,
 ) -> None:
     """Start the whole stack on loopback and run until Ctrl-C / SIGTERM."""
