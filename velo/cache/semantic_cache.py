@@ -111,16 +111,20 @@ def check_lang(lang: object, what: str = "language code") -> str:
 def check_context(context: object, what: str = "context") -> list[str]:
     """A conversation's earlier user turns: a list (or tuple) of strings. A string alone is refused (it would be
     read as one turn per character), as is a turn that is not a string or not valid Unicode."""
-    if isinstance(context, (str, bytes)) or not isinstance(context, (list, tuple)):
-        raise CacheInputError(
-            f"{what} must be a list of the conversation's earlier user turns (strings), got {type(context).__name__}"
-            + (" (wrap a single turn in a list)" if isinstance(context, str) else "")
-        )
+    _require_list(context, what, "of the conversation's earlier user turns (strings)", single="turn")
     for j, turn in enumerate(context):
         if not isinstance(turn, str):
             raise CacheInputError(f"{what} turn #{j} must be a string, got {type(turn).__name__}")
         check_unicode(turn, f"{what} turn #{j}")
     return list(context)
+
+
+def _require_list(value: object, what: str, of: str, *, kinds: tuple[type, ...] = (list, tuple), single: str | None = None) -> None:
+    """CacheInputError unless `value` is one of `kinds`: a string (or bytes) is refused, as iterating it would read one
+    item per character; `single` names the item a lone string probably was ("wrap a single turn in a list")."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, kinds):
+        hint = f" (wrap a single {single} in a list)" if single and isinstance(value, str) else ""
+        raise CacheInputError(f"{what} must be a list {of}, got {type(value).__name__}{hint}")
 
 
 def check_unicode(value: str, what: str) -> str:
@@ -356,11 +360,7 @@ class SemanticCache:
 
     def delete(self, ids: Sequence[str]) -> int:
         """Delete the entries with these ids (a list of entry ids; unknown ids are skipped); returns how many."""
-        if isinstance(ids, (str, bytes)) or not isinstance(ids, (list, tuple, set, frozenset)):
-            raise CacheInputError(
-                f"ids must be a list of entry ids, got {type(ids).__name__}"
-                + (" (wrap a single id in a list)" if isinstance(ids, str) else "")
-            )
+        _require_list(ids, "ids", "of entry ids", kinds=(list, tuple, set, frozenset), single="id")
         bad = [i for i in ids if not isinstance(i, str)]
         if bad:
             raise CacheInputError(f"ids must be strings, got {type(bad[0]).__name__} {bad[0]!r}")
@@ -516,8 +516,7 @@ def _check_contexts(contexts: Sequence[Sequence[str]] | None, n: int, what: str)
     """One context per item or request (none given: every one a first turn), each checked by `check_context`."""
     if contexts is None:
         return [[] for _ in range(n)]
-    if isinstance(contexts, (str, bytes)) or not isinstance(contexts, (list, tuple)):
-        raise CacheInputError(f"contexts must be a list with one context per item, got {type(contexts).__name__}")
+    _require_list(contexts, "contexts", "with one context per item")
     if len(contexts) != n:
         raise CacheInputError(f"{n} {what} but {len(contexts)} contexts")
     return [check_context(c, "context" if n == 1 else f"context #{i}") for i, c in enumerate(contexts)]
