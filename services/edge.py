@@ -231,10 +231,10 @@ def build_app(settings: EdgeSettings) -> FastAPI:
 def _no_llm(edge: EdgeServer, err: UpstreamError) -> APIError:
     """The LLM that was to answer failed (an endpoint, the cloud having failed first or not being allowed): 502, which
     the gateway retries and then answers from another edge or the cloud. An endpoint that refused the request itself
-    (400: a prompt longer than its context window) did not fail: 400, relayed to the client as it is."""
-    if err.status == 400:
-        return APIError(400, f"the LLM refused the request: {err}", code="invalid_value",
-                        param="max_tokens" if err.param == "max_tokens" else "messages")
+    (`services.llm.refused_request`: 400 for a prompt longer than its context window) did not fail: its status and
+    error are relayed to the client as they are."""
+    if err.refused:
+        return err.refusal("the LLM")
     edge.metrics.upstream_failures.labels("llm").inc()
     return APIError(502, f"no LLM could answer: {err}", "server_error", "upstream_failed")
 

@@ -17,8 +17,12 @@ abandoned is not (it stopped generating).
 
 The mask allows CACHE only with a neighbour, EDGE while the edge LLM's queue has room (always, when
 nothing else is allowed), CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A
-masked choice falls back (CACHE if the rule accepted, else EDGE). A failed cloud call is answered by
-the edge LLM. When Milvus is unreachable every request is still answered, without the cache: the error
+masked choice falls back (CACHE if the rule accepted, else EDGE). A failed cloud call (unreachable, timed out,
+5xx, 408, 429, or a 401 / 403 / 404 that says the edge's cloud settings are wrong) is counted in the cloud's
+failures the policy observes and answered by the edge LLM. A cloud that refuses the request itself (400, 413,
+...: `services.llm.refused_request`, e.g. a max_tokens above the cloud's limit) did not fail: nothing is counted
+and the client gets that status with the cloud's message (for CLOUD_CONTEXT, whose prompt the edge enlarged with
+cached neighbours, the edge LLM answers instead). When Milvus is unreachable every request is still answered, without the cache: the error
 is logged and counted (`velo_cache_errors_total`), answers wait in the write-back queue, and the cache is
 reopened (same embedders and rule) in the background every `reopen_after_s` until Milvus answers.
 """
@@ -315,6 +319,11 @@ class EdgeServer:
                 else:
                     stream = TextPieces(await self.cloud.generate(messages, max_tokens, stop, sampling))
             except UpstreamError as err:
+                if err.refused and action == Action.CLOUD:  # the client's own conversation: the request's fault, not the link's
+                    raise err.refusal("the cloud LLM") from None
+                if err.refused:  # CLOUD_CONTEXT: the neighbours the edge added may be what the cloud refused
+                    log.warning("the cloud refused the conversation with its cached neighbours, answering with the edge LLM: %s", err)
+                    return await self.llm.stream(turns, max_tokens, stop, sampling), "edge", self.llm.name
                 self.metrics.upstream_failures.labels("cloud").inc()
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
                 self._rate_limited = (1 - _EMA) * self._rate_limited + _EMA * (err.status == 429)

@@ -3,10 +3,11 @@
 The two modes of the VELO paper: `nearest` sends a request to the first edge server of the list (the settings
 list edges nearest first), and on failure to the next; `all`
 sends it to every edge server that is up at once and keeps the first answer (the others are cancelled).
-A call that fails with a connection error, a timeout or a 5xx is retried with exponential back-off
-(`backoff_s`, 2x, 4x...) up to `retries` times; an edge that failed is skipped for `down_for_s`. When no edge
-answers, the cloud answers directly (if the caller may use it). A 4xx from an edge is the request's fault and
-is passed on unchanged.
+A call that fails with a connection error, a timeout, a 5xx, a 408 or 429 (the edge's state), or a 401 / 403 /
+404 / 405 / 407 (the gateway's settings: not an edge at that URL) is retried with exponential back-off (`backoff_s`,
+2x, 4x...) up to `retries` times; an edge that failed is skipped for `down_for_s`. When no edge answers, the cloud
+answers directly (if the caller may use it). Any other 4xx from an edge or the cloud is the request's fault
+(`services.llm.refused_request`): it is passed on unchanged, neither retried nor counted as a failure.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from services.llm import EndpointLLM, UpstreamError, sampling_params, word_pieces
+from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
 from services.metrics import Metrics
-from velo.wire import APIError, ErrorDetail, ErrorResponse, ServeEvent, ServeRequest, ServeResponse, ServeStart
+from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
 
 log = logging.getLogger("velo.gateway")
 _JSON = {"content-type": "application/json"}
@@ -127,8 +128,8 @@ class Router:
                     if response.status_code < 400:
                         self._down_until.pop(edge, None)
                         return ServeResponse.model_validate_json(content)
-                    if response.status_code < 500:
-                        error = ErrorResponse.model_validate_json(content).error
+                    if refused_request(response.status_code):  # the request's fault: any edge would refuse it
+                        error = parse_error(content) or ErrorDetail(message=content[:300].decode(errors="replace"), type="invalid_request_error")
                         raise APIError(response.status_code, error.message, error.type, error.code, error.param)
                     problem = f"status {response.status_code}: {content[:200].decode(errors='replace')}"
             except httpx.TransportError as err:
@@ -193,6 +194,8 @@ class Router:
             made = await self.cloud.generate([t.model_dump() for t in req.messages], req.max_tokens or 128, req.stop,
                                              sampling_params(req.temperature, req.top_p, req.seed))
         except UpstreamError as err:
+            if err.refused:
+                raise err.refusal("the cloud LLM") from None
             self.metrics.upstream_failures.labels("cloud").inc()
             raise APIError(503, f"no edge server answered ({why}) and the cloud failed: {err}", "server_error", "no_upstream") from None
         log.warning("answered by the cloud directly: %s", why)

@@ -29,7 +29,7 @@ from typing import Protocol
 import httpx
 
 from velo.llm.sampling import SamplingParams
-from velo.wire import ChatCompletion, ChatCompletionChunk, ErrorResponse, FinishReason
+from velo.wire import APIError, ChatCompletion, ChatCompletionChunk, ErrorDetail, FinishReason, parse_error
 
 GREEDY = SamplingParams()
 
@@ -44,11 +44,41 @@ class Generated:
 
 
 class UpstreamError(RuntimeError):
-    """An LLM endpoint failed (unreachable, timed out, or answered an error status)."""
+    """An LLM endpoint failed (unreachable, timed out, or answered an error status), or refused the request itself
+    (`refused`); `detail` is the endpoint's own error (its message, code, param) when it answered one."""
 
-    def __init__(self, message: str, status: int | None = None, param: str | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, detail: ErrorDetail | None = None) -> None:
         super().__init__(message)
-        self.status, self.param = status, param  # param: the request field the endpoint blamed, if it said
+        self.status, self.detail = status, detail
+
+    @property
+    def param(self) -> str | None:
+        """The request field the endpoint blamed, if it said."""
+        return self.detail.param if self.detail is not None else None
+
+    @property
+    def refused(self) -> bool:
+        """The endpoint refused the request itself (`refused_request`): not a failure of the endpoint."""
+        return refused_request(self.status)
+
+    def refusal(self, who: str) -> APIError:
+        """The refusal passed on to the client as it came: the endpoint's status, message, type, code and param."""
+        detail = self.detail or ErrorDetail(message=str(self), type="invalid_request_error")
+        return APIError(self.status or 400, f"{who} refused the request: {detail.message}", detail.type, detail.code, detail.param)
+
+
+NOT_THE_REQUESTS_FAULT = frozenset({401, 403, 404, 405, 407, 408, 429})
+"""4xx statuses that say nothing against a request's content: 408 (timeout) and 429 (rate limit) are the upstream's
+state at the time, 401 / 403 / 404 / 405 / 407 the caller's configuration (the key, URL and model the edge or the
+gateway send, never the client's); each is a failure of that upstream, counted and answered elsewhere."""
+
+
+def refused_request(status: int | None) -> bool:
+    """Whether an upstream's HTTP status says the request itself is wrong (400, 413, 422...: a prompt too long for
+    the model, a max_tokens above its limit): no other upstream would take it either, so it is not a failure of the
+    upstream (not counted in its failures, not retried, no fallback) and the client gets the upstream's error.
+    Every place the edge and the gateway classify an upstream's answer asks this."""
+    return status is not None and 400 <= status < 500 and status not in NOT_THE_REQUESTS_FAULT
 
 
 def sampling_params(temperature: float | None, top_p: float | None, seed: int | None) -> SamplingParams:
@@ -285,12 +315,9 @@ class EndpointLLM:
 
     async def _failed(self, response: httpx.Response) -> UpstreamError:
         content = await response.aread()
-        try:
-            error = ErrorResponse.model_validate_json(content).error
-            message, param = error.message, error.param
-        except ValueError:
-            message, param = content.decode(errors="replace")[:300], None
-        return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code, param)
+        detail = parse_error(content)
+        message = detail.message if detail is not None else content.decode(errors="replace")[:300]
+        return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code, detail)
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated:
         self._waiting += 1

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from velo.wire import ChatCompletion, ChatCompletionChunk, Completion, ErrorResponse, ModelList, Usage
+from velo.wire import ChatCompletion, ChatCompletionChunk, Completion, ErrorResponse, ModelList, Usage, parse_error
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_MODEL = "velo"
@@ -139,10 +139,9 @@ def _headers(api_key: str | None, namespace: str | None) -> dict[str, str]:
 def _raise_for(status: int, body: bytes) -> None:
     if status < 400:
         return
-    try:
-        detail = ErrorResponse.model_validate_json(body).error
+    if (detail := parse_error(body)) is not None:
         message, kind, code, param = detail.message, detail.type, detail.code, detail.param
-    except ValueError:
+    else:
         message, kind, code, param = body.decode(errors="replace")[:500] or "no body", None, None, None
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else APIStatusError)
     raise cls(status, message, kind, code, param)

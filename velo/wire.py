@@ -60,6 +60,14 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+def parse_error(body: bytes) -> ErrorDetail | None:
+    """The error a failed response's body carries in the one error shape; None for a body of another shape."""
+    try:
+        return ErrorResponse.model_validate_json(body).error
+    except ValueError:
+        return None
+
+
 class APIError(Exception):
     """A failure a service answers with `ErrorResponse` and HTTP `status`; the SDK raises it for one too."""
 

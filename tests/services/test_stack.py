@@ -213,6 +213,41 @@ def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_blamed_on_max_tokens(g
         assert response.status_code == 400 and error["param"] == "max_tokens" and "ask for max_tokens <= " in error["message"], response.text
 
 
+def test_a_request_the_cloud_refuses_is_passed_on_and_not_counted_as_a_cloud_failure(gateway: Running, edge: Running, cloud: Running) -> None:
+    """Issue: the cloud's 400 (here max_tokens above its limit of 1024) counted in the edge's cloud-failure EMA, which
+    the policy observes, and the edge LLM answered instead. A refusal is the request's fault: the client gets the
+    cloud's 400 through the edge, through the gateway (streamed or not) and from the gateway's own cloud fallback,
+    and nothing is counted, retried or answered elsewhere. A 404 (an edge's misnamed cloud model, a gateway's edge
+    URL where no edge listens) says the settings are wrong: a failure of that upstream, answered elsewhere."""
+    from services.llm import EndpointLLM
+
+    server, cloud_failures, edge_failures = edge.app.state.edge, 'velo_upstream_failures_total{target="cloud"}', 'velo_upstream_failures_total{target="edge"}'
+    before = (metric(edge, cloud_failures), server._cloud_failures, server.llm.batcher.stats().rows_decoded, metric(gateway, edge_failures))
+    turns = [{"role": "user", "content": "Write a long essay about rivers."}]
+    auth = {"Authorization": f"Bearer {KEY}"}
+    with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud.url)) as cloud_only:
+        refusals = [_post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": 2000})] + [
+            _post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": 2000, "stream": stream}, headers=auth)
+            for gw, stream in ((gateway, False), (gateway, True), (cloud_only, False))]
+        assert metric(cloud_only, cloud_failures) == 0
+    for response in refusals:
+        error = response.json()["error"]
+        assert response.status_code == 400 and error["param"] == "max_tokens", response.text
+        assert error["message"].startswith("the cloud LLM refused the request: max_tokens is at most 1024"), error
+    assert (metric(edge, cloud_failures), server._cloud_failures, server.llm.batcher.stats().rows_decoded, metric(gateway, edge_failures)) == before
+
+    server.cloud, right = EndpointLLM(cloud.url, "no-such-model"), server.cloud
+    try:
+        misnamed = _post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": TOKENS, "namespace": "misnamed"})
+    finally:
+        server.cloud = right
+    assert misnamed.status_code == 200 and misnamed.json()["route"] == "edge", misnamed.text
+    assert metric(edge, cloud_failures) == before[0] + 1 and server._cloud_failures > before[1]
+    with running(gateway_app([cloud.url, edge.url], None)) as misconfigured:  # the cloud answers 404 at /v1/serve
+        got = _post(f"{misconfigured.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": TOKENS}, headers=auth)
+        assert got.status_code == 200 and got.headers["x-velo-edge"] == "edge-a" and metric(misconfigured, edge_failures) == 2, got.text
+
+
 def test_a_key_over_its_rate_gets_429_and_the_openai_client_names_the_field(gateway: Running, oai: OpenAI) -> None:
     url = f"{gateway.url}/v1/chat/completions"
     statuses = [_post(url, json={"model": "velo", "messages": "x"}, headers={"Authorization": f"Bearer {LIMITED}"}).status_code for _ in range(3)]
