@@ -58,6 +58,8 @@ class CloudSettings(BaseSettings):
     max_batch: int = Field(8, ge=1)
     """Most requests the local model decodes together (its continuous batcher's `max_batch`)."""
     max_tokens_limit: int = Field(1024, ge=1)
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
 
 
 def build_app(settings: CloudSettings) -> FastAPI:
@@ -86,7 +88,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
                 await app.state.llm.aclose()
 
     app = FastAPI(title="VELO cloud LLM", version=API_VERSION, lifespan=lifespan)
-    install_error_handlers(app)
+    install_error_handlers(app, settings.max_body_bytes)
 
     @app.get("/healthz")
     async def healthz() -> dict:

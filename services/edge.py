@@ -25,12 +25,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.edge_serving import EdgeServer
 from services.http import install_error_handlers, json_response, sse_response
-from services.llm import ChatLLM, EndpointLLM, UpstreamError, collect, open_llm
+from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm
 from services.metrics import Metrics
 from velo.policy import check_policy_spec
 from velo.wire import (
@@ -71,6 +71,12 @@ class EdgeSettings(BaseSettings):
     llm_model: str = "SmolLM2-135M-Instruct"
     """The model id sent to an `llm` URL."""
     llm_api_key: SecretStr | None = None
+    llm_tokenizer: Path | None = None
+    """With an `llm` URL: a Hugging Face model directory of that model (its tokenizer, chat template and config.json), so the
+    edge counts the endpoint's tokens and refuses a conversation too long for it before the lookup, as for the local
+    LLM; without it the endpoint refuses such a conversation itself, after the lookup embedded the question."""
+    llm_context_window: int | None = Field(None, ge=1)
+    """The `llm` URL model's context window in tokens (default: `max_position_embeddings` in `llm_tokenizer`'s config.json)."""
     cloud_url: str | None = None
     """The cloud service (or any OpenAI-compatible server); None: no cloud from this edge."""
     cloud_model: str = "velo-cloud"
@@ -86,6 +92,8 @@ class EdgeSettings(BaseSettings):
     default_max_tokens: int = Field(128, ge=1)
     write_batch: int = Field(8, ge=1)
     """Most answers written back per cache insert (`EdgeServer.write_back_forever`)."""
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
     write_back_truncated: bool = False
     """Also cache answers cut by max_tokens (off by default: a cut answer would be served to requests that allow more)."""
 
@@ -95,6 +103,16 @@ class EdgeSettings(BaseSettings):
         if not value.strip():
             raise ValueError("cache_uri is empty: give a milvus-lite file path or http://host:port")
         return value
+
+    @model_validator(mode="after")
+    def _tokenizer(self) -> EdgeSettings:
+        if (self.llm_tokenizer is not None or self.llm_context_window is not None) and self.llm == "local":
+            raise ValueError("llm_tokenizer and llm_context_window describe an llm URL's model; the local LLM counts its own tokens")
+        if self.llm_context_window is not None and self.llm_tokenizer is None:
+            raise ValueError("llm_context_window needs llm_tokenizer: the endpoint's tokens cannot be counted without its tokenizer")
+        if self.llm_tokenizer is not None and not self.llm_tokenizer.is_dir():
+            raise ValueError(f"llm_tokenizer {self.llm_tokenizer}: no such directory")
+        return self
 
     @field_validator("policy")
     @classmethod
@@ -124,8 +142,9 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
     layout = ObservationLayout(cache.embedder.dim, settings.top_v)
     try:
         policy = load_policy(settings.policy, layout)
+        counter = PromptCounter(settings.llm_tokenizer, settings.llm_context_window) if settings.llm_tokenizer is not None else None
         llm: ChatLLM = open_llm(settings.llm, model=settings.llm_model, api_key=_secret(settings.llm_api_key), model_dir=settings.model_dir,
-                                timeout_s=settings.timeout_s, threads=settings.threads, max_batch=settings.max_batch)
+                                timeout_s=settings.timeout_s, threads=settings.threads, max_batch=settings.max_batch, counter=counter)
     except Exception:
         cache.close()
         raise
@@ -159,7 +178,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
                 await asyncio.to_thread(edge.cache.close)
 
     app = FastAPI(title=f"VELO edge server {settings.edge_id}", version=API_VERSION, lifespan=lifespan)
-    install_error_handlers(app)
+    install_error_handlers(app, settings.max_body_bytes)
 
     def edge_of(request: Request) -> EdgeServer:
         return request.app.state.edge

@@ -42,7 +42,7 @@ import numpy as np
 from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.metrics import Metrics
 from velo.batching import OpportunisticBatcher
-from velo.cache.semantic_cache import CacheInputError, SemanticCache
+from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang, check_unicode
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.policy import Action, Policy
 from velo.types import HitDecision, Neighbour, Source
@@ -235,16 +235,18 @@ class EdgeServer:
     async def start(self, req: ServeRequest) -> Started:
         """Look the request up, let the policy choose, and start the answer (its text not read yet).
 
-        Raises ValueError for a request the cache or the LLM refuses (a bad language code, a conversation too
-        long for the edge LLM), before anything is answered or written."""
+        Raises APIError 400 for a field the cache would refuse (a bad language code, text that is not valid Unicode) and
+        ValueError for a conversation the edge LLM cannot take (too long for its context window), both before the
+        lookup; APIError with the cloud's status for a request the cloud refuses; nothing is answered or written."""
         t0 = time.perf_counter()
         turns = [t.model_dump() for t in req.messages]
         max_tokens = req.max_tokens or self.default_max_tokens
+        question, context = turns[-1]["content"], tuple(f"{t['role']}: {t['content']}" for t in turns[:-1])
+        _check_cache_fields(req.lang, turns)
         # The edge LLM answers whatever the cache and the cloud do not (a cloud failure included), so a conversation
         # it cannot take is refused here, before the lookup: embedding a long prompt costs ~0.6 s per 500 tokens
         # (e5 runs over every 510-token window), 41 s for a 61k-token CJK prompt that was then refused anyway.
         self.llm.check(turns, max_tokens)
-        question, context = turns[-1]["content"], tuple(f"{t['role']}: {t['content']}" for t in turns[:-1])
         looked = await self.lookup(question, req.namespace, context, req.lang)
         request_tokens = sum(len(t["content"]) for t in turns) / 4.0  # ~4 characters per token
         obs = self._observe(looked, req.lang, bool(context), request_tokens)
@@ -404,6 +406,23 @@ class EdgeServer:
             for item in items:
                 self.metrics.write_cost.observe((stored - t0) / len(items))
                 self.metrics.write_delay.observe(stored - item.queued_at)
+
+
+def _check_cache_fields(lang: str | None, turns: list[dict[str, str]]) -> None:
+    """APIError 400 for a field the cache would refuse only once the lookup had embedded the question (a language code
+    it does not know, a message that is not valid Unicode): checked first, in microseconds, since the refusal came
+    after the embedding and, the lookup being batched, made every request of its batch be looked up again alone
+    (`velo.batching.OpportunisticBatcher` finds the culprit that way)."""
+    try:
+        if lang is not None:
+            check_lang(lang, "lang")
+    except CacheInputError as err:
+        raise APIError(400, str(err), code="invalid_value", param="lang") from None
+    for i, turn in enumerate(turns):
+        try:
+            check_unicode(turn["content"], f"messages[{i}].content")
+        except CacheInputError as err:
+            raise APIError(400, str(err), code="invalid_value", param=f"messages[{i}].content") from None
 
 
 def _with_neighbours(turns: list[dict[str, str]], neighbours: Sequence[Neighbour], most: int = 3) -> list[dict[str, str]]:

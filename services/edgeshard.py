@@ -42,7 +42,7 @@ Text is the raw continuation (a completion of "The capital of France is" starts 
 of complete characters only (`velo.llm.decoding`). `usage.completion_tokens` counts every token generated,
 a final end-of-sequence token included; `usage.prompt_tokens` counts each prompt once, whatever n. Every
 failure answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`), request
-validation with 400 as OpenAI does. One request runs through the chain at a time.
+validation with 400 as OpenAI does, a body over `max_body_bytes` with 413 before it is read or tokenized. One request runs through the chain at a time.
 
     velo shard serve --shards 0:15,15:30 --port 8100
 """
@@ -109,6 +109,8 @@ class ShardServerSettings(BaseSettings):
     """torch threads per worker."""
     max_tokens_limit: int = Field(1024, ge=1)
     """Largest max_tokens a request may ask for."""
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
 
     @field_validator("shards")
     @classmethod
@@ -154,7 +156,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
             await asyncio.to_thread(llm.close)
 
     app = FastAPI(title="VELO EdgeShard completions", version=API_VERSION, lifespan=lifespan)
-    _install_error_handlers(app)
+    _install_error_handlers(app, settings.max_body_bytes)
 
     @app.get("/health")
     def health(request: Request) -> dict:
@@ -408,8 +410,8 @@ async def _pulled_in_threads(events: Generator[str, None, None]) -> AsyncIterato
 # --- errors of the shard chain ---------------------------------------------------------------------
 
 
-def _install_error_handlers(app: FastAPI) -> None:
-    install_error_handlers(app)
+def _install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
+    install_error_handlers(app, max_body_bytes)
 
     @app.exception_handler(ShardError)
     async def shard_failed(request: Request, exc: ShardError) -> JSONResponse:

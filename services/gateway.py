@@ -108,13 +108,11 @@ def build_app(settings: GatewaySettings) -> FastAPI:
             await app.state.router.aclose()
 
     app = FastAPI(title="VELO gateway", version=API_VERSION, lifespan=lifespan)
-    install_error_handlers(app)
+    install_error_handlers(app, settings.max_body_bytes)
 
     async def admitted(request: Request) -> tuple[str, str, bytes]:
         """(key, namespace, body) of a request that passed size, key, rate and namespace checks."""
-        body = await request.body()
-        if len(body) > settings.max_body_bytes:
-            raise APIError(413, f"the body is {len(body)} bytes, more than {settings.max_body_bytes}", code="request_too_large")
+        body = await request.body()  # at most max_body_bytes: `services.http.BodyLimit` refused a larger one
         key = keys.authenticate(request.headers.get("authorization"))
         keys.admit(key)
         return key, keys.namespace(key, request.headers.get(NAMESPACE_HEADER)), body

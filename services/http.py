@@ -1,8 +1,9 @@
 """What every VELO app shares: the one error shape for every failure, JSON and server-sent-event responses.
 
 Every failure of every app answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`):
-request validation with 400 as OpenAI does (FastAPI's own 422 is replaced), unknown routes with 404, and any
-unexpected exception with 500 and its type, never a stack trace.
+request validation with 400 as OpenAI does (FastAPI's own 422 is replaced), unknown routes with 404, a body
+larger than the app's `max_body_bytes` with 413 before it is read, and any unexpected exception with 500 and its
+type, never a stack trace.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from velo.wire import APIError
 
@@ -55,8 +56,41 @@ def sse_response(events: AsyncIterator[str], headers: dict[str, str] | None = No
     return ClosingStreamingResponse(events, on_close, media_type="text/event-stream", headers={"Cache-Control": "no-cache", **(headers or {})})
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Answer every failure with the one error shape."""
+class BodyLimit:
+    """ASGI middleware: a request whose body is larger than `max_bytes` is answered 413 naming the limit before any of it
+    is parsed, tokenized or embedded: a declared `Content-Length` before the route runs, a chunked body as soon as
+    what was read passes the limit (an HTTPException, which FastAPI's body reading lets through to the handler of
+    every app). A 3 MB CJK prompt otherwise cost an app seconds (`benchmarks/oversized_refusal.py`), tokenizing 1.6
+    million tokens to find them longer than an 8,192-token context window."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            message = f"the body is {int(declared)} bytes, more than this server's limit of {self.max_bytes}"
+            return await error_response(APIError(413, message, code="request_too_large"))(scope, receive, send)
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise StarletteHTTPException(413, f"the body is more than this server's limit of {self.max_bytes} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None) -> None:
+    """Answer every failure with the one error shape; with `max_body_bytes`, a larger body with 413 (`BodyLimit`)."""
+    if max_body_bytes is not None:
+        app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
     @app.exception_handler(APIError)
     async def api_error(request: Request, exc: APIError) -> JSONResponse:
@@ -69,7 +103,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
-        return error_response(APIError(exc.status_code, str(exc.detail), kind, kind.removesuffix("_error")))
+        code = "request_too_large" if exc.status_code == 413 else kind.removesuffix("_error")
+        return error_response(APIError(exc.status_code, str(exc.detail), kind, code))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

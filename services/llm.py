@@ -291,13 +291,46 @@ class LocalChatLLM:
         await asyncio.to_thread(self.batcher.close)
 
 
-class EndpointLLM:
-    """An OpenAI-compatible `/v1/chat/completions` endpoint; `base_url` without the `/v1`."""
+class PromptCounter:
+    """An endpoint model's own tokenizer and context window, so that a conversation too long for the endpoint is refused
+    before anything is spent on it (`EndpointLLM.check`), as the local LLM's is.
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout_s: float = 60.0) -> None:
+    `tokenizer_dir`: a Hugging Face model directory of the endpoint's model (tokenizer files with a chat template);
+    `context_window`: its tokens (prompt + answer), default its config.json's `max_position_embeddings`. Raises
+    ValueError naming what is missing."""
+
+    def __init__(self, tokenizer_dir: Path, context_window: int | None = None) -> None:
+        from transformers import AutoTokenizer
+
+        if context_window is None:
+            try:
+                context_window = int(json.loads((tokenizer_dir / "config.json").read_text())["max_position_embeddings"])
+            except (OSError, KeyError, TypeError, ValueError):
+                raise ValueError(f"{tokenizer_dir}: no config.json with max_position_embeddings; give the endpoint's context window") from None
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{tokenizer_dir}: not a tokenizer directory: {err}") from None
+        if self.tokenizer.chat_template is None:
+            raise ValueError(f"{tokenizer_dir}: the tokenizer has no chat template, so a chat prompt's tokens cannot be counted")
+        self.context_window = context_window
+
+    def check(self, messages: list[dict[str, str]], max_tokens: int, model: str) -> None:
+        """`velo.llm.local.RequestTooLong` naming the window (and `param`) for a conversation the endpoint would refuse."""
+        from velo.llm.local import check_room
+
+        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+        check_room(len(ids), max_tokens, self.context_window, f"the {self.context_window}-token context window of {model}")
+
+
+class EndpointLLM:
+    """An OpenAI-compatible `/v1/chat/completions` endpoint; `base_url` without the `/v1`. With `counter` (the endpoint
+    model's tokenizer) `check` refuses a conversation too long for it before it is sent."""
+
+    def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout_s: float = 60.0, counter: PromptCounter | None = None) -> None:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s)
-        self.name, self.base_url = model, base_url
+        self.name, self.base_url, self.counter = model, base_url, counter
         self._waiting = 0
 
     @property
@@ -305,7 +338,10 @@ class EndpointLLM:
         return self._waiting
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> None:
-        """Nothing: the endpoint's tokenizer and context window are its own, so it refuses what it cannot take."""
+        """With a `counter`, ValueError naming the endpoint's context window for a conversation it would refuse; without
+        one nothing: the endpoint's tokenizer is its own, and it refuses what it cannot take (after the lookup)."""
+        if self.counter is not None:
+            self.counter.check(messages, max_tokens, self.name)
 
     def _body(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams) -> dict:
         body: dict = {"model": self.name, "messages": messages, "max_tokens": max_tokens, **sampling_fields(sampling)}
@@ -393,10 +429,11 @@ class _EndpointStream:
 
 
 def open_llm(spec: str, *, model: str, api_key: str | None, model_dir: Path | None, timeout_s: float, threads: int | None = None,
-             max_batch: int = 8) -> ChatLLM:
-    """`local`: SmolLM2 in this process; an `http(s)://` URL: that OpenAI-compatible endpoint serving `model`."""
+             max_batch: int = 8, counter: PromptCounter | None = None) -> ChatLLM:
+    """`local`: SmolLM2 in this process; an `http(s)://` URL: that OpenAI-compatible endpoint serving `model` (`counter`:
+    its tokenizer, for `check`)."""
     if spec == "local":
         return LocalChatLLM(model_dir, threads, max_batch)
     if spec.startswith(("http://", "https://")):
-        return EndpointLLM(spec, model, api_key, timeout_s)
+        return EndpointLLM(spec, model, api_key, timeout_s, counter)
     raise ValueError(f"llm must be 'local' or an http(s):// URL of an OpenAI-compatible server, got {spec!r}")

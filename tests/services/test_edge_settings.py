@@ -1,4 +1,4 @@
-"""An edge server refuses a policy it could not build before it opens anything (no traceback, no cache file)."""
+"""An edge server refuses a policy (or an endpoint tokenizer) it could not use before it opens anything (no traceback, no cache file)."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ def test_bad_policies_are_refused_by_the_settings(policy: str, message: str) -> 
 @pytest.mark.parametrize("policy", ["rule-cloud", "greedy-0.2", "dlrs"])
 def test_good_policies_pass(policy: str) -> None:
     assert EdgeSettings(policy=policy).policy == policy
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"llm_tokenizer": "."}, "the local LLM counts its own tokens"),
+    ({"llm": "http://127.0.0.1:9", "llm_context_window": 4096}, "needs llm_tokenizer"),
+    ({"llm": "http://127.0.0.1:9", "llm_tokenizer": "/nonexistent/tokenizer"}, "no such directory"),
+])
+def test_an_endpoint_tokenizer_that_cannot_be_used_is_refused_by_the_settings(settings: dict, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        EdgeSettings(**settings)

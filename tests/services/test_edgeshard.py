@@ -7,6 +7,7 @@ the unsharded model's; the known answers ("1, 2, 3, 4," -> " 5") are SmolLM2-135
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -360,6 +361,17 @@ def test_a_prompt_longer_than_the_context_window_is_a_400_naming_it(client: http
     error = assert_error(client.post(route, json={"model": SMOLLM2_NAME, "max_tokens": 2, **fields}), 400, "invalid_prompt", next(iter(fields)))
     assert "8192-token context window" in error["message"], error
     assert client.get("/health").status_code == 200  # nothing was started: the chain is free
+
+
+def test_a_body_over_the_limit_is_a_413_naming_it_before_it_is_read(client: httpx.Client) -> None:
+    """Issue: a 3 MB CJK body was refused only once its 1.6 million tokens were counted (seconds). Declared or chunked,
+    a body over `max_body_bytes` (1,000,000) is refused naming the limit; `benchmarks/oversized_refusal.py` times it."""
+    body = json.dumps({"model": SMOLLM2_NAME, "max_tokens": 2, "messages": [{"role": "user", "content": CJK_PROMPT * 27}]}, ensure_ascii=False).encode()
+    assert len(body) > 3_000_000
+    for sent in ({"content": body}, {"content": iter([body[:500_000], body[500_000:]])}):  # an iterator: sent chunked
+        error = assert_error(client.post("/v1/chat/completions", headers={"content-type": "application/json"}, **sent), 413, "request_too_large")
+        assert "limit of 1000000" in error["message"], error
+    assert client.get("/health").status_code == 200
 
 
 def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_a_400_naming_max_tokens(client: httpx.Client) -> None:

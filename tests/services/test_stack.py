@@ -312,6 +312,35 @@ def test_an_edge_whose_llm_is_an_endpoint_refuses_a_prompt_too_long_without_embe
     assert [metric(edge_c, sample) for sample in lookups] == before[:3]
 
 
+def test_every_limit_is_checked_before_the_lookup(edge: Running, cloud: Running, edge_c: Running, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Issue: a 3 MB CJK body took seconds to be refused (its 1.6 million tokens counted), a bad language code was
+    refused after the embedding, and an edge whose LLM is an endpoint embedded a question of up to 8,000 characters
+    before the endpoint refused it. Now: 413 naming the body limit at the edge and the cloud; 400 naming `lang`; and,
+    given the endpoint model's tokenizer (`llm_tokenizer`), 400 naming its context window; no lookup for any."""
+    from services.llm import EndpointLLM, PromptCounter
+
+    lookups = [f'velo_cache_lookups_total{{result="{r}"}}' for r in ("hit", "miss", "error")]
+    before = [metric(server, sample) for server in (edge, edge_c) for sample in lookups]
+    huge = json.dumps({"model": "velo-cloud", "messages": [{"role": "user", "content": CJK_SENTENCE * 40_000}]}, ensure_ascii=False).encode()
+    for url in (f"{edge.url}/v1/serve", f"{cloud.url}/v1/chat/completions"):
+        refused = _post(url, content=huge, headers={"content-type": "application/json"})
+        assert refused.status_code == 413 and "limit of 1000000" in refused.json()["error"]["message"], refused.text
+    bad_lang = _post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Hello there"}], "lang": "english"})
+    assert bad_lang.status_code == 400 and bad_lang.json()["error"]["param"] == "lang", bad_lang.text
+    server = edge_c.app.state.edge
+    server.llm, endpoint = EndpointLLM(cloud.url, "velo-cloud", counter=PromptCounter(shared_model_dir(tmp_path_factory))), server.llm
+    try:
+        cacheable = [{"role": "user", "content": CJK_SENTENCE * 300}]  # 7,500 characters (the cache holds 8,000), 12,000 tokens
+        refused = _post(f"{edge_c.url}/v1/serve", json={"messages": cacheable, "max_tokens": TOKENS})
+        assert refused.status_code == 400 and "8192-token context window of velo-cloud" in refused.json()["error"]["message"], refused.text
+        assert _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS,
+                                                      "namespace": "counted"}).status_code == 200
+    finally:
+        server.llm = endpoint
+    after = [metric(server, sample) for server in (edge, edge_c) for sample in lookups]
+    assert after == [*before[:4], before[4] + 1, before[5]]  # only the last request was looked up (a miss at edge-c)
+
+
 def test_all_mode_keeps_the_fastest_edge_and_a_slow_edge_times_out(edge: Running, edge_c: Running) -> None:
     """edge-c is made slow (its lookup held at the cache lock): `all` keeps edge-a's answer without waiting for it, and
     `nearest` with edge-c first gives up on it after `timeout_s` (no retry here) and asks edge-a, which has the
