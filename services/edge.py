@@ -95,7 +95,8 @@ class EdgeSettings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
     write_back_truncated: bool = False
-    """Also cache answers cut by max_tokens (off by default: a cut answer would be served to requests that allow more)."""
+    """Also cache answers cut by max_tokens or by the request's stop strings (off by default: a cut answer would be served
+    to requests that allow more)."""
 
     @field_validator("cache_uri")
     @classmethod

@@ -12,8 +12,10 @@
 `serve` answers whole; `start` + `events` stream: the route is chosen and announced first, then the answer's
 text as it is generated (the edge LLM's tokens from its continuous batcher, the cloud's stream relayed), a
 cached answer in word pieces. The request's sampling fields go to whichever LLM answers (`services/llm.py`);
-a cached answer is served as it is. An LLM answer is written back once complete; one whose stream the client
-abandoned is not (it stopped generating).
+a cached answer is served as it is. An LLM answer is written back once complete, and only if the LLM ended it
+itself: one cut by `max_tokens` (finish_reason "length") or by the request's `stop` strings is not (the next
+requester would be served the cut answer), nor one whose stream the client abandoned (it stopped generating);
+`write_back_truncated` writes the cut ones too.
 
 The mask allows CACHE only with a neighbour, EDGE while the edge LLM's queue has room (always, when
 nothing else is allowed), CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A
@@ -273,7 +275,7 @@ class EdgeServer:
             if started.route == "edge":
                 elapsed = (time.perf_counter() - started.t0) * 1000.0
                 self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
-            if (made.finish_reason == "stop" or self.write_back_truncated) and made.text.strip() and self.uncacheable(started.question) is None:
+            if self._whole(req, made) and made.text.strip() and self.uncacheable(started.question) is None:
                 source = Source.EDGE if started.route == "edge" else Source.CLOUD
                 self.writes.put_nowait(WriteBack(started.question, made.text, req.lang or UNKNOWN_LANG, req.namespace, started.context,
                                                  source, started.looked.vector, time.perf_counter()))
@@ -285,6 +287,13 @@ class EdgeServer:
             finish_reason=made.finish_reason, prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, model=made.model,
             edge=self.edge_id, cache_error=started.looked.error,
         )
+
+    def _whole(self, req: ServeRequest, made: Generated) -> bool:
+        """Whether an answer may be written back: one the LLM ended itself. An answer cut by max_tokens ("length") or by
+        the request's own stop strings (which OpenAI, like VELO, also reports as "stop": a request with stop strings
+        cannot tell) would be served, cut, to the next requester, who may allow more; `write_back_truncated` writes
+        them too."""
+        return self.write_back_truncated or (made.finish_reason == "stop" and not req.stop)
 
     async def serve(self, req: ServeRequest) -> ServeResponse:
         """One request, answered whole."""

@@ -1,4 +1,4 @@
-"""Run an ASGI app under uvicorn in a thread on a loopback port, for the services' tests."""
+"""Run an ASGI app under uvicorn in a thread on a loopback port, for the services' tests, and the calls they make to it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 
 
@@ -49,3 +50,26 @@ def closed_port() -> int:
     """A loopback port nothing listens on (an edge server that is down)."""
     with socket.create_server(("127.0.0.1", 0)) as sock:
         return sock.getsockname()[1]
+
+
+def post(url: str, **kwargs: object) -> httpx.Response:
+    return httpx.post(url, **{"timeout": 120, **kwargs})
+
+
+def get(url: str, **kwargs: object) -> httpx.Response:
+    return httpx.get(url, **{"timeout": 120, **kwargs})
+
+
+def delete(url: str, **kwargs: object) -> httpx.Response:
+    return httpx.delete(url, **{"timeout": 120, **kwargs})
+
+
+def sync(edge: Running) -> None:
+    """Wait until the edge's queued write-backs are in its cache."""
+    assert post(f"{edge.url}/admin/cache/sync", timeout=120).json()["pending_writes"] == 0
+
+
+def metric(server: Running, sample: str) -> float:
+    """A sample's value in a server's /metrics (0 when it is not there yet)."""
+    lines = [line for line in get(f"{server.url}/metrics").text.splitlines() if line.startswith(sample + " ")]
+    return float(lines[0].split()[-1]) if lines else 0.0

@@ -23,7 +23,7 @@ from services import cloud as cloud_service
 from services import edge as edge_service
 from services import gateway as gateway_service
 from tests.services.conftest import shared_model_dir
-from tests.services.servers import Running, closed_port, running
+from tests.services.servers import Running, closed_port, delete, get, metric, post, running, sync
 
 KEY, LIMITED, FALLBACK, REFUSE = "test-key-0001", "limited-key-01", "budget-fallback", "budget-refuse-1"
 KEYS = {
@@ -33,18 +33,6 @@ KEYS = {
     REFUSE: {"namespaces": ["budget"], "cloud_budget": 0, "over_budget": "refuse"},
 }
 TOKENS = 6
-
-
-def _post(url: str, **kwargs: object) -> httpx.Response:
-    return httpx.post(url, **{"timeout": 120, **kwargs})
-
-
-def _get(url: str, **kwargs: object) -> httpx.Response:
-    return httpx.get(url, **{"timeout": 120, **kwargs})
-
-
-def _delete(url: str, **kwargs: object) -> httpx.Response:
-    return httpx.delete(url, **{"timeout": 120, **kwargs})
 
 
 @pytest.fixture(scope="module")
@@ -90,17 +78,6 @@ def oai(gateway: Running) -> OpenAI:
     return OpenAI(base_url=f"{gateway.url}/v1", api_key=KEY, max_retries=0, timeout=120)
 
 
-def sync(edge: Running) -> None:
-    """Wait until the edge's queued write-backs are in its cache."""
-    assert _post(f"{edge.url}/admin/cache/sync", timeout=120).json()["pending_writes"] == 0
-
-
-def metric(server: Running, sample: str) -> float:
-    """A sample's value in a server's /metrics (0 when it is not there yet)."""
-    lines = [line for line in _get(f"{server.url}/metrics").text.splitlines() if line.startswith(sample + " ")]
-    return float(lines[0].split()[-1]) if lines else 0.0
-
-
 def ask(oai: OpenAI, question: str, **more: object):
     return oai.chat.completions.with_raw_response.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=TOKENS, **more)
 
@@ -109,7 +86,7 @@ def test_a_new_question_goes_to_the_cloud_and_its_repeat_is_served_from_the_cach
     question = "What is the capital of France?"
     raw = ask(oai, question)
     first = raw.parse()
-    direct = _post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": [{"role": "user", "content": question}], "max_tokens": TOKENS}, timeout=120).json()
+    direct = post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": [{"role": "user", "content": question}], "max_tokens": TOKENS}, timeout=120).json()
     assert first.route == "cloud" and first.similarity is None  # an empty cache has no candidate: null, not absent
     assert first.choices[0].message.content == direct["choices"][0]["message"]["content"]
     assert float(raw.headers["x-velo-overhead-ms"]) >= 0.0 and first.latency_ms > 0
@@ -154,16 +131,16 @@ def test_bad_requests_get_the_one_error_shape_with_the_right_status(gateway: Run
     url, body = f"{gateway.url}/v1/chat/completions", {"model": "velo", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 2}
     auth = {"Authorization": f"Bearer {KEY}"}
     cases = [
-        (_post(url, json=body), 401, "missing_api_key", None),
-        (_post(url, json=body, headers={"Authorization": "Bearer wrong-key-123"}), 401, "invalid_api_key", None),
-        (_post(url, json=body, headers={**auth, "x-velo-namespace": "budget"}), 403, "namespace_forbidden", "x-velo-namespace"),
-        (_post(url, content=b'{"model": "velo", "messages": [', headers={**auth, "content-type": "application/json"}), 400, None, None),
-        (_post(url, json={"model": "velo", "messages": "Hi"}, headers=auth), 400, "invalid_value", "messages"),
-        (_post(url, json={**body, "temprature": 0}, headers=auth), 400, "unknown_parameter", "temprature"),
-        (_post(url, json={**body, "temperature": 2.5}, headers=auth), 400, "invalid_value", "temperature"),
-        (_post(url, json={**body, "tools": [{"type": "function"}]}, headers=auth), 400, "unsupported_parameter", "tools"),
-        (_post(url, json={**body, "model": "gpt-4o"}, headers=auth), 404, "model_not_found", "model"),
-        (_post(url, json={**body, "messages": [{"role": "user", "content": "x" * 40_000}]}, headers=auth), 413, "prompt_too_large", "messages"),
+        (post(url, json=body), 401, "missing_api_key", None),
+        (post(url, json=body, headers={"Authorization": "Bearer wrong-key-123"}), 401, "invalid_api_key", None),
+        (post(url, json=body, headers={**auth, "x-velo-namespace": "budget"}), 403, "namespace_forbidden", "x-velo-namespace"),
+        (post(url, content=b'{"model": "velo", "messages": [', headers={**auth, "content-type": "application/json"}), 400, None, None),
+        (post(url, json={"model": "velo", "messages": "Hi"}, headers=auth), 400, "invalid_value", "messages"),
+        (post(url, json={**body, "temprature": 0}, headers=auth), 400, "unknown_parameter", "temprature"),
+        (post(url, json={**body, "temperature": 2.5}, headers=auth), 400, "invalid_value", "temperature"),
+        (post(url, json={**body, "tools": [{"type": "function"}]}, headers=auth), 400, "unsupported_parameter", "tools"),
+        (post(url, json={**body, "model": "gpt-4o"}, headers=auth), 404, "model_not_found", "model"),
+        (post(url, json={**body, "messages": [{"role": "user", "content": "x" * 40_000}]}, headers=auth), 413, "prompt_too_large", "messages"),
     ]
     for response, status, code, param in cases:
         error = response.json()["error"]
@@ -184,17 +161,17 @@ def test_a_prompt_too_long_for_the_llm_is_refused_before_the_lookup_in_every_scr
     huge = [{"role": "user", "content": CJK_SENTENCE * 1525}]  # 38,125 characters, 61,000 tokens
     under_gateway_bound = [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": CJK_SENTENCE * 800}]
     refusals = [
-        _post(f"{edge.url}/v1/serve", json={"messages": huge, "max_tokens": TOKENS}),
-        _post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": under_gateway_bound, "max_tokens": TOKENS},
+        post(f"{edge.url}/v1/serve", json={"messages": huge, "max_tokens": TOKENS}),
+        post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": under_gateway_bound, "max_tokens": TOKENS},
               headers={"Authorization": f"Bearer {KEY}"}),
-        _post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": huge, "max_tokens": TOKENS}),
+        post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": huge, "max_tokens": TOKENS}),
     ]
     for response in refusals:
         error = response.json()["error"]
         assert response.status_code == 400 and error["param"] == "messages", response.text
         assert "8192-token context window" in error["message"] and "tokens plus max_new_tokens" in error["message"], error
     assert [metric(edge, sample) for sample in lookups] == before
-    assert _post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS}).status_code == 200
+    assert post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS}).status_code == 200
 
 
 def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_blamed_on_max_tokens(gateway: Running, cloud: Running, edge_c: Running) -> None:
@@ -207,8 +184,8 @@ def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_blamed_on_max_tokens(g
     largest = int(caught.value.message.rsplit("<= ", 1)[1])
     assert 8000 < largest < 8190 and "shorten the conversation" not in caught.value.message
     long_prompt = [{"role": "user", "content": CJK_SENTENCE * 190}]  # ~7,600 tokens: fits, but not with 1,000 more
-    for response in (_post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": long_prompt, "max_tokens": 1000}),
-                     _post(f"{edge_c.url}/v1/serve", json={"messages": long_prompt, "max_tokens": 1000})):
+    for response in (post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": long_prompt, "max_tokens": 1000}),
+                     post(f"{edge_c.url}/v1/serve", json={"messages": long_prompt, "max_tokens": 1000})):
         error = response.json()["error"]
         assert response.status_code == 400 and error["param"] == "max_tokens" and "ask for max_tokens <= " in error["message"], response.text
 
@@ -226,8 +203,8 @@ def test_a_request_the_cloud_refuses_is_passed_on_and_not_counted_as_a_cloud_fai
     turns = [{"role": "user", "content": "Write a long essay about rivers."}]
     auth = {"Authorization": f"Bearer {KEY}"}
     with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud.url)) as cloud_only:
-        refusals = [_post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": 2000})] + [
-            _post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": 2000, "stream": stream}, headers=auth)
+        refusals = [post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": 2000})] + [
+            post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": 2000, "stream": stream}, headers=auth)
             for gw, stream in ((gateway, False), (gateway, True), (cloud_only, False))]
         assert metric(cloud_only, cloud_failures) == 0
     for response in refusals:
@@ -238,19 +215,19 @@ def test_a_request_the_cloud_refuses_is_passed_on_and_not_counted_as_a_cloud_fai
 
     server.cloud, right = EndpointLLM(cloud.url, "no-such-model"), server.cloud
     try:
-        misnamed = _post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": TOKENS, "namespace": "misnamed"})
+        misnamed = post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": TOKENS, "namespace": "misnamed"})
     finally:
         server.cloud = right
     assert misnamed.status_code == 200 and misnamed.json()["route"] == "edge", misnamed.text
     assert metric(edge, cloud_failures) == before[0] + 1 and server._cloud_failures > before[1]
     with running(gateway_app([cloud.url, edge.url], None)) as misconfigured:  # the cloud answers 404 at /v1/serve
-        got = _post(f"{misconfigured.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": TOKENS}, headers=auth)
+        got = post(f"{misconfigured.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": TOKENS}, headers=auth)
         assert got.status_code == 200 and got.headers["x-velo-edge"] == "edge-a" and metric(misconfigured, edge_failures) == 2, got.text
 
 
 def test_a_key_over_its_rate_gets_429_and_the_openai_client_names_the_field(gateway: Running, oai: OpenAI) -> None:
     url = f"{gateway.url}/v1/chat/completions"
-    statuses = [_post(url, json={"model": "velo", "messages": "x"}, headers={"Authorization": f"Bearer {LIMITED}"}).status_code for _ in range(3)]
+    statuses = [post(url, json={"model": "velo", "messages": "x"}, headers={"Authorization": f"Bearer {LIMITED}"}).status_code for _ in range(3)]
     assert statuses == [400, 400, 429]  # the limit counts requests before their body is judged
     import openai
 
@@ -272,7 +249,7 @@ def test_an_edge_server_down_is_skipped_and_with_none_left_the_cloud_answers(edg
     question = {"model": "velo", "messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": TOKENS}
     for mode in ("nearest", "all"):
         with running(gateway_app([down, edge.url], cloud.url, mode=mode)) as gw:
-            got = _post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
+            got = post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
             assert got.status_code == 200 and got.json()["route"] == "cache" and got.headers["x-velo-edge"] == "edge-a", got.text
             # nearest: the call and its one retry (retries=1); all: the retry is cancelled once edge-a has answered
             assert metric(gw, 'velo_upstream_failures_total{target="edge"}') in ({2.0} if mode == "nearest" else {1.0, 2.0})
@@ -280,9 +257,9 @@ def test_an_edge_server_down_is_skipped_and_with_none_left_the_cloud_answers(edg
                 pieces = list(client.chat_stream(question["messages"][0]["content"], max_tokens=TOKENS))
             assert "".join(p.text for p in pieces) == got.json()["choices"][0]["message"]["content"] and pieces[-1].route == "cache"
     with running(gateway_app([down], cloud.url)) as gw:
-        got = _post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
+        got = post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
         assert got.status_code == 200 and got.json()["route"] == "cloud" and got.headers["x-velo-edge"] == "gateway", got.text
-        assert _get(f"{gw.url}/healthz").json()["edges"] == {down: "down"}
+        assert get(f"{gw.url}/healthz").json()["edges"] == {down: "down"}
 
 
 @pytest.fixture(scope="module")
@@ -300,12 +277,12 @@ def test_an_edge_whose_llm_is_an_endpoint_refuses_a_prompt_too_long_without_embe
     embedded first, ~41 s for this one), and the endpoint's own refusal comes back as a 400, not as a failed LLM."""
     lookups = [f'velo_cache_lookups_total{{result="{r}"}}' for r in ("hit", "miss", "error")]
     before = [metric(edge_c, sample) for sample in lookups] + [metric(edge_c, 'velo_upstream_failures_total{target="llm"}')]
-    refused = _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE * 1525}], "max_tokens": TOKENS})
+    refused = post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE * 1525}], "max_tokens": TOKENS})
     error = refused.json()["error"]
     assert refused.status_code == 400 and error["param"] == "messages" and "8192-token context window" in error["message"], refused.text
     assert [metric(edge_c, sample) for sample in lookups] + [metric(edge_c, 'velo_upstream_failures_total{target="llm"}')] == before
     long_enough = "Name a colour. " + "-" * 8_100  # more characters than the cache holds in ~130 tokens (a quick prefill)
-    answered = _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": long_enough}], "max_tokens": TOKENS})
+    answered = post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": long_enough}], "max_tokens": TOKENS})
     assert answered.status_code == 200 and answered.json()["route"] == "edge", answered.text
     assert "not looked up: the question has" in answered.json()["cache_error"] and "at most 8000" in answered.json()["cache_error"]
     sync(edge_c)  # an answer the cache cannot hold is not queued for write-back
@@ -323,17 +300,17 @@ def test_every_limit_is_checked_before_the_lookup(edge: Running, cloud: Running,
     before = [metric(server, sample) for server in (edge, edge_c) for sample in lookups]
     huge = json.dumps({"model": "velo-cloud", "messages": [{"role": "user", "content": CJK_SENTENCE * 40_000}]}, ensure_ascii=False).encode()
     for url in (f"{edge.url}/v1/serve", f"{cloud.url}/v1/chat/completions"):
-        refused = _post(url, content=huge, headers={"content-type": "application/json"})
+        refused = post(url, content=huge, headers={"content-type": "application/json"})
         assert refused.status_code == 413 and "limit of 1000000" in refused.json()["error"]["message"], refused.text
-    bad_lang = _post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Hello there"}], "lang": "english"})
+    bad_lang = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Hello there"}], "lang": "english"})
     assert bad_lang.status_code == 400 and bad_lang.json()["error"]["param"] == "lang", bad_lang.text
     server = edge_c.app.state.edge
     server.llm, endpoint = EndpointLLM(cloud.url, "velo-cloud", counter=PromptCounter(shared_model_dir(tmp_path_factory))), server.llm
     try:
         cacheable = [{"role": "user", "content": CJK_SENTENCE * 300}]  # 7,500 characters (the cache holds 8,000), 12,000 tokens
-        refused = _post(f"{edge_c.url}/v1/serve", json={"messages": cacheable, "max_tokens": TOKENS})
+        refused = post(f"{edge_c.url}/v1/serve", json={"messages": cacheable, "max_tokens": TOKENS})
         assert refused.status_code == 400 and "8192-token context window of velo-cloud" in refused.json()["error"]["message"], refused.text
-        assert _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS,
+        assert post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS,
                                                       "namespace": "counted"}).status_code == 200
     finally:
         server.llm = endpoint
@@ -347,15 +324,15 @@ def test_all_mode_keeps_the_fastest_edge_and_a_slow_edge_times_out(edge: Running
     answer cached (a hit: well within the timeout)."""
     question = {"model": "velo", "messages": [{"role": "user", "content": "What is the capital of Spain?"}], "max_tokens": TOKENS}
     auth = {"Authorization": f"Bearer {KEY}"}
-    _post(f"{edge.url}/v1/serve", json={"messages": question["messages"], "max_tokens": TOKENS})
+    post(f"{edge.url}/v1/serve", json={"messages": question["messages"], "max_tokens": TOKENS})
     sync(edge)
     with (running(gateway_app([edge_c.url, edge.url], None, mode="all")) as fastest,
           running(gateway_app([edge_c.url, edge.url], None, timeout_s=3.0, retries=0)) as impatient):
         with edge_c.app.state.edge._cache_mutex:
             t0 = time.monotonic()
-            got = _post(f"{fastest.url}/v1/chat/completions", json=question, headers=auth)
+            got = post(f"{fastest.url}/v1/chat/completions", json=question, headers=auth)
             assert got.status_code == 200 and got.headers["x-velo-edge"] == "edge-a" and time.monotonic() - t0 < 30, got.text
-            got = _post(f"{impatient.url}/v1/chat/completions", json=question, headers=auth)
+            got = post(f"{impatient.url}/v1/chat/completions", json=question, headers=auth)
             assert got.status_code == 200 and got.headers["x-velo-edge"] == "edge-a", got.text
         edge_failures = 'velo_upstream_failures_total{target="edge"}'
         assert (metric(impatient, edge_failures), metric(fastest, edge_failures)) == (1.0, 0.0)
@@ -370,7 +347,7 @@ def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_sti
 
     def direct(content: str, tokens: int) -> str:
         body = {"model": "velo-cloud", "messages": [{"role": "user", "content": content}], "max_tokens": tokens, "temperature": 0}
-        return _post(f"{cloud.url}/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"]
+        return post(f"{cloud.url}/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"]
 
     cloud_failures = 'velo_upstream_failures_total{target="cloud"}'
     failed_before = metric(edge_c, cloud_failures)
@@ -385,9 +362,9 @@ def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_sti
         assert metric(edge_c, cloud_failures) == failed_before + 2  # the cache hit did not call it
         server = edge_c.app.state.edge
         server.llm = EndpointLLM(f"http://127.0.0.1:{closed_port()}", "velo-cloud")  # the edge's LLM server goes down too
-        nothing = _post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do bees buzz?"}], "max_tokens": TOKENS})
+        nothing = post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do bees buzz?"}], "max_tokens": TOKENS})
         assert nothing.status_code == 502 and nothing.json()["error"]["code"] == "upstream_failed", nothing.text
-        through = _post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Why do bees buzz?"}]},
+        through = post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Why do bees buzz?"}]},
                         headers={"Authorization": f"Bearer {KEY}"})
         assert through.status_code == 503 and through.json()["error"]["code"] == "no_upstream", through.text
 
@@ -409,17 +386,17 @@ def test_admin_lookup_delete_flush_and_metrics(oai: OpenAI, edge: Running) -> No
     ask(oai, question)
     sync(edge)
     ask(oai, question)  # a hit, for the hit rate
-    looked = _post(f"{edge.url}/admin/cache/lookup", json={"question": question}).json()
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": question}).json()
     assert looked["hit"] and looked["entry"]["question"] == question and looked["similarity"] > 0.99
     entry_id = looked["entry"]["id"]
-    assert _delete(f"{edge.url}/admin/cache/entries/{entry_id}").json() == {"deleted": 1}
-    assert _delete(f"{edge.url}/admin/cache/entries/{entry_id}").json() == {"deleted": 0}
-    assert not _post(f"{edge.url}/admin/cache/lookup", json={"question": question}).json()["hit"]
-    bad = _delete(f"{edge.url}/admin/cache/namespaces/no%20spaces")
+    assert delete(f"{edge.url}/admin/cache/entries/{entry_id}").json() == {"deleted": 1}
+    assert delete(f"{edge.url}/admin/cache/entries/{entry_id}").json() == {"deleted": 0}
+    assert not post(f"{edge.url}/admin/cache/lookup", json={"question": question}).json()["hit"]
+    bad = delete(f"{edge.url}/admin/cache/namespaces/no%20spaces")
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "namespace"
-    bad = _post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "lang": "not a language"})
+    bad = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "lang": "not a language"})
     assert bad.status_code == 400 and "language code" in bad.json()["error"]["message"]
-    text = _get(f"{edge.url}/metrics").text
+    text = get(f"{edge.url}/metrics").text
     for name in ("velo_cache_hit_rate", 'velo_route_share{route="cache"}', 'velo_request_latency_seconds_bucket{le="0.5",route="cache"}',
                  'velo_cache_lookups_total{result="hit"}', "velo_write_backs_total"):
         assert name in text, name
@@ -439,9 +416,9 @@ def test_flushing_a_namespace_larger_than_one_milvus_query_window(edge: Running,
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     # written straight into the edge's cache (nothing else uses it meanwhile): the stored rows are under test, not the route
     edge_server.cache.insert_many([(f"synthetic question {i}", f"answer {i}", "en") for i in range(n)], namespace="bulk", vectors=vectors)
-    assert _get(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json()["entries"] == n
-    assert _delete(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json() == {"deleted": n}
-    assert _get(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json()["entries"] == 0
+    assert get(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json()["entries"] == n
+    assert delete(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json() == {"deleted": n}
+    assert get(f"{edge.url}/admin/cache/namespaces/bulk", timeout=120).json()["entries"] == 0
 
 
 def test_a_generated_answer_streams_token_by_token_and_is_written_back_whole(oai: OpenAI, edge: Running, cloud: Running) -> None:
@@ -471,6 +448,24 @@ def test_a_generated_answer_streams_token_by_token_and_is_written_back_whole(oai
     sync(edge)
     again = oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=tokens)
     assert again.route == "cache" and again.choices[0].message.content == text
+
+
+def test_only_an_answer_the_llm_ended_itself_is_written_back(edge: Running) -> None:
+    """With `write_back_truncated` off (the default; the other tests turn it on to keep generations short), an answer
+    cut by max_tokens (finish_reason "length") or by the request's stop strings is not cached: the next requester
+    would be served the cut answer. The same question answered whole (7 tokens) is."""
+    server, question = edge.app.state.edge, "What is 2+2? Answer with one number."
+    server.write_back_truncated = False
+    try:
+        for fields, finish in (({"max_tokens": 3}, "length"), ({"max_tokens": 16, "stop": [" is"]}, "stop"), ({"max_tokens": 16}, "stop")):
+            got = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "namespace": "whole", **fields}).json()
+            sync(edge)
+            assert got["route"] == "cloud" and got["finish_reason"] == finish, got
+        assert got["answer"] == "The answer is 4."
+        entry = post(f"{edge.url}/admin/cache/lookup", json={"question": question, "namespace": "whole"}).json()["entry"]
+        assert get(f"{edge.url}/admin/cache/namespaces/whole").json()["entries"] == 1 and entry["answer"] == got["answer"]
+    finally:
+        server.write_back_truncated = True
 
 
 def test_sampling_fields_are_honoured_and_a_seed_reproduces_the_answer(gateway: Running, edge: Running) -> None:
@@ -516,11 +511,11 @@ def test_concurrent_load_has_no_errors_and_loses_no_write_back(gateway: Running,
         if route != "cache":
             by_llm.setdefault(q, set()).add(text)
     assert set(by_llm) == set(questions)  # each question's first request went to an LLM
-    assert _get(f"{edge.url}/admin/cache/namespaces/load").json()["entries"] == len(questions)
+    assert get(f"{edge.url}/admin/cache/namespaces/load").json()["entries"] == len(questions)
     assert (steps.rows_decoded - steps_before.rows_decoded) > (steps.steps - steps_before.steps)  # misses shared decode steps
     for q in questions:
-        entry = _post(f"{edge.url}/admin/cache/lookup", json={"question": q, "namespace": "load"}, timeout=60).json()["entry"]
-        alone = _post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": [{"role": "user", "content": q}], "max_tokens": 2}).json()
+        entry = post(f"{edge.url}/admin/cache/lookup", json={"question": q, "namespace": "load"}, timeout=60).json()["entry"]
+        alone = post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": [{"role": "user", "content": q}], "max_tokens": 2}).json()
         assert entry["question"] == q and by_llm[q] == {entry["answer"]} == {alone["choices"][0]["message"]["content"]}
 
 
@@ -554,7 +549,7 @@ def test_an_abandoned_stream_stops_generating_and_frees_its_place_in_the_edge_ll
             time.sleep(2.0)  # the server has read the body and waits at the lookup
     _stopped_early(server, rows, tokens)
 
-    rows, budget = server.llm.batcher.stats().rows_decoded, _get(f"{edge.url}/admin/cache/namespaces/budget").json()["entries"]
+    rows, budget = server.llm.batcher.stats().rows_decoded, get(f"{edge.url}/admin/cache/namespaces/budget").json()["entries"]
     chat = {"model": "velo", "messages": body["messages"], "max_tokens": tokens, "stream": True}
     headers = {"Authorization": f"Bearer {FALLBACK}", "x-velo-namespace": "budget"}  # no cloud budget: the edge LLM answers
     with httpx.Client(timeout=120) as leaving, leaving.stream("POST", f"{gateway.url}/v1/chat/completions", json=chat, headers=headers) as response:
@@ -562,8 +557,8 @@ def test_an_abandoned_stream_stops_generating_and_frees_its_place_in_the_edge_ll
         assert any('"content"' in line for line in response.iter_lines())
     _stopped_early(server, rows, tokens)
     sync(edge)
-    assert _get(f"{edge.url}/admin/cache/namespaces/abandoned").json()["entries"] == 0
-    assert _get(f"{edge.url}/admin/cache/namespaces/budget").json()["entries"] == budget
+    assert get(f"{edge.url}/admin/cache/namespaces/abandoned").json()["entries"] == 0
+    assert get(f"{edge.url}/admin/cache/namespaces/budget").json()["entries"] == budget
 
 
 def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_checkpoint(
@@ -576,14 +571,14 @@ def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_che
     question = {"question": "Name three primary colours."}
     ask(oai, question["question"])
     sync(edge)
-    assert _post(f"{edge.url}/admin/cache/lookup", json=question).json()["hit"]
+    assert post(f"{edge.url}/admin/cache/lookup", json=question).json()["hit"]
     edge.stop()
     settings = edge_settings(edge_dir, cloud.url, edge_id="edge-a", model_dir=shared_model_dir(tmp_path_factory), policy="dlrs")
     with running(edge_service.build_app(settings)) as again:
-        assert _post(f"{again.url}/admin/cache/lookup", json=question, timeout=120).json()["hit"]
+        assert post(f"{again.url}/admin/cache/lookup", json=question, timeout=120).json()["hit"]
         server = again.app.state.edge
         policy = server.policy
-        assert isinstance(policy, LearnedPolicy) and _get(f"{again.url}/healthz").json()["policy"] == "dlrs"
+        assert isinstance(policy, LearnedPolicy) and get(f"{again.url}/healthz").json()["policy"] == "dlrs"
         calls: list[tuple[np.ndarray, np.ndarray, int]] = []
 
         class Recorded:
@@ -593,7 +588,7 @@ def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_che
                 return action
 
         server.policy = Recorded()
-        routes = [_post(f"{again.url}/v1/serve", json={"messages": [{"role": "user", "content": q}], "max_tokens": TOKENS}).json()["route"]
+        routes = [post(f"{again.url}/v1/serve", json={"messages": [{"role": "user", "content": q}], "max_tokens": TOKENS}).json()["route"]
                   for q in (question["question"], "What is the boiling point of water?")]
         apart = load_policy("dlrs", server.layout)
         for (observation, mask, action), route in zip(calls, routes):
