@@ -118,7 +118,8 @@ class HitFeatures:
     script, Han numerals, small number words), 0.5 when numbers differ otherwise (on one side only), 0.0 when
     the same: see `text.number_change`."""
     negation_mismatch: float
-    """1.0 when exactly one of the two questions is negated."""
+    """1.0 when a negation is put in where the questions differ ("bad" / "not bad", "有害" / "无害"), 0.5 when exactly
+    one of the two questions is negated otherwise, 0.0 when both or neither: see `text.negation_change`."""
     order_swap: float
     """1.0 when the questions have the same words in a different order."""
     symbol_swap: float

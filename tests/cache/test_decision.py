@@ -84,18 +84,30 @@ def a_rule(threshold: float = 0.5) -> LogisticHitRule:
 
 def test_logistic_score_known_answer() -> None:
     rule = a_rule()
-    f = features(similarity=0.95, lexical_overlap=0.4, diff_similarity=0.7, number_mismatch=0.5, negation_mismatch=1.0)
-    # z: similarity (0.95-0.9)/0.05 = 1, lexical 0, diff (0.7-0.5)/0.2 = 1, number (0.5-0.1)/0.3 = 4/3, negation 1
-    # logit = 2.5*1 + 1.2*1 - 1.5*4/3 - 0.8*1 + 0.25 = 1.15
-    assert rule.score(f) == pytest.approx(1 / (1 + math.exp(-1.15)))
-    assert rule.score(f) == pytest.approx(0.75951, abs=1e-5)
+    f = features(similarity=0.95, lexical_overlap=0.4, diff_similarity=0.7, number_mismatch=0.5, negation_mismatch=0.5)
+    # z: similarity (0.95-0.9)/0.05 = 1, lexical 0, diff (0.7-0.5)/0.2 = 1, number (0.5-0.1)/0.3 = 4/3, negation 0.5
+    # logit = 2.5*1 + 1.2*1 - 1.5*4/3 - 0.8*0.5 + 0.25 = 1.55
+    assert rule.score(f) == pytest.approx(1 / (1 + math.exp(-1.55)))
+    assert rule.score(f) == pytest.approx(0.82491, abs=1e-5)
     assert rule.accepts(rule.score(f)) and not rule.accepts(0.4999)
     assert "margin" not in MODEL_FEATURES and set(MODEL_FEATURES) < set(HitFeatures.names())
 
 
-@pytest.mark.parametrize("veto", [{"number_mismatch": 1.0}, {"symbol_swap": 1.0}, {"role_swap": 1.0}])
+def test_answer_gap_counts_no_lower_than_the_rules_floor() -> None:
+    """A cached answer that fits the request better than its own question weighs no more than `gap_floor` says."""
+    rule = LogisticHitRule(**{**a_rule().__dict__, "weights": tuple(-1.0 if n == "answer_gap" else 0.0 for n in MODEL_FEATURES)})
+    floored = LogisticHitRule(**{**rule.__dict__, "gap_floor": -0.02})
+    assert rule.score(features(answer_gap=-0.1)) > rule.score(features(answer_gap=-0.02))
+    assert floored.score(features(answer_gap=-0.1)) == floored.score(features(answer_gap=-0.02)) == rule.score(features(answer_gap=-0.02))
+    assert floored.score(features(answer_gap=0.03)) == rule.score(features(answer_gap=0.03)), "above the floor: unchanged"
+
+
+@pytest.mark.parametrize(
+    "veto", [{"number_mismatch": 1.0}, {"symbol_swap": 1.0}, {"role_swap": 1.0}, {"negation_mismatch": 1.0}]
+)
 def test_a_veto_refuses_whatever_the_model_says(veto: dict) -> None:
-    """A replaced number, a swapped symbol or swapped roles: score 0 even for near-identical questions."""
+    """A replaced number, a swapped symbol, swapped roles or a negation put in: score 0 even for near-identical
+    questions."""
     rule = a_rule(threshold=0.0001)
     near_same = {"similarity": 0.999, "lexical_overlap": 0.95, "diff_similarity": 0.99}
     assert rule.score(features(**near_same)) > 0.99
@@ -116,7 +128,7 @@ def test_logistic_gate_refuses_below_its_minimum_similarity() -> None:
 
 
 def test_logistic_rule_round_trips_through_json(tmp_path: Path) -> None:
-    rule = LogisticHitRule(**{**a_rule(threshold=0.8123456789).__dict__, "min_similarity": 0.87})
+    rule = LogisticHitRule(**{**a_rule(threshold=0.8123456789).__dict__, "min_similarity": 0.87, "gap_floor": -0.0173})
     data = json.loads(json.dumps(rule.to_json()))
     assert data["format"] == RULE_FORMAT and tuple(data["features"]) == MODEL_FEATURES
     again = LogisticHitRule.from_json(data)

@@ -99,7 +99,32 @@ HAN_ONE_REPLACEMENTS = [
 ]
 
 
-@pytest.mark.parametrize(("cached", "request_"), SYMBOL_SWAPS + ROLE_SWAPS + NUMBER_REPLACEMENTS + FOLDED_AWAY + INFLECTED_ROLE_SWAPS + HAN_ONE_REPLACEMENTS)
+# A quantity's unit or counted thing swapped with no role word to show it, in the five languages.
+UNIT_SWAPS = [
+    ("Wie viele Meilen sind 10 Kilometer?", "Wie viele Kilometer sind 10 Meilen?"),
+    ("How many miles are 10 kilometers?", "How many kilometers are 10 miles?"),
+    ("¿Cuántas millas son 5 km?", "¿Cuántos km son 5 millas?"),
+    ("Сколько миль составляют 10 километров?", "Сколько километров составляют 10 миль?"),
+    ("10公里是多少英里？", "10英里是多少公里？"),
+    ("I have 5 apples and 3 pears: how many fruits?", "I have 3 apples and 5 pears: how many fruits?"),
+]
+# A negation put in where the two questions are otherwise the same, in the five languages.
+NEGATIONS_PUT_IN = [
+    ("Is coffee bad for you?", "Is coffee not bad for you?"),
+    ("Why is the sky blue?", "Why isn't the sky blue?"),
+    ("¿El café es malo para la salud?", "¿El café no es malo para la salud?"),
+    ("Ist Kaffee schlecht für dich?", "Ist Kaffee nicht schlecht für dich?"),
+    ("Кофе вреден для здоровья?", "Кофе не вреден для здоровья?"),
+    ("咖啡对身体有害吗？", "咖啡对身体无害吗？"),
+    ("Can I fly with a power bank?", "Can I fly without a power bank?"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_"),
+    SYMBOL_SWAPS + ROLE_SWAPS + NUMBER_REPLACEMENTS + FOLDED_AWAY + INFLECTED_ROLE_SWAPS + HAN_ONE_REPLACEMENTS
+    + UNIT_SWAPS + NEGATIONS_PUT_IN,
+)
 def test_a_swapped_symbol_or_swapped_arguments_is_a_miss(cache: SemanticCache, cached: str, request_: str) -> None:
     cache.insert(cached, "the cached answer", lang="en")
     result = cache.lookup(request_, record=False)
@@ -249,3 +274,78 @@ def test_an_inflected_argument_is_not_a_swap(a: str, b: str) -> None:
 )
 def test_a_lone_one_counts_only_before_a_measure_word(a: str, b: str, change: float) -> None:
     assert text.number_change(a, b) == change
+
+
+@pytest.mark.parametrize(
+    ("raw", "numbers"),
+    [
+        ("秦始皇统一六国", {"6"}),  # 统一 ends in 一: six states, not sixteen
+        ("唯一的三个人", {"3"}),
+        ("我们一起去", set()),
+        ("这两个一样吗", {"2"}),
+        ("他一直在等", set()),
+        ("统一", set()),
+        ("第一次", {"1"}),
+        ("一个苹果", {"1"}),
+        ("十一个人", {"11"}),
+        ("我们一块去吧", set()),  # together
+        ("一块儿走", set()),
+        ("一块蛋糕多少钱", {"1"}),  # one piece
+        ("万一下雨怎么办", set()),  # in case
+        ("三万一千人", {"31000"}),
+        ("一点钟开会", {"1"}),
+        ("等一点儿", set()),
+    ],
+)
+def test_words_containing_one_are_read_as_numbers_only_where_they_count(raw: str, numbers: set[str]) -> None:
+    assert {r for readings in text._all_readings(raw) for r in readings} == numbers
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("秦始皇是怎么统一六国的？", "秦始皇是如何统一了六个国家的？"),
+        ("我们一块去吃饭吧", "我们一起去吃饭吧"),
+    ],
+)
+def test_one_inside_a_word_is_no_replaced_number(a: str, b: str) -> None:
+    assert text.number_change(a, b) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is coffee harmful?", "Isn't coffee harmful?"),  # a negative question asks the same
+        ("¿Es malo el café?", "¿No es malo el café?"),
+        ("Вреден ли кофе?", "Не вреден ли кофе?"),
+        ("Is coffee bad for you?", "Is coffee bad for you or not?"),  # tags
+        ("Ist Kaffee schlecht?", "Ist Kaffee schlecht oder nicht?"),
+        ("Вреден ли кофе?", "Вреден кофе или нет?"),
+        ("感冒了要吃抗生素吗？", "感冒了要不要吃抗生素？"),  # A-not-A
+        ("你吃饭了吗", "你吃饭了没有"),
+        ("Can I take ibuprofen without eating anything first?", "Is it safe to take ibuprofen on an empty stomach?"),
+    ],
+)
+def test_a_yes_no_rewording_is_no_negation_put_in(a: str, b: str) -> None:
+    assert text.negation_change(text.tokens(a), text.tokens(b)) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What are the top 10 movies of 2020?", "What are the 10 top movies of 2020?"),
+        ("How many miles are 10 kilometers?", "10 kilometers is how many miles?"),
+        ("How many calories in 100 g of rice?", "How many calories does 100 g of rice have?"),
+        ("200块的衣服打8折要付多少", "一件衣服原价200元，打八折后多少钱？"),
+    ],
+)
+def test_a_moved_word_is_no_unit_swap(a: str, b: str) -> None:
+    assert not text.unit_swap(text.tokens(a), text.tokens(b))
+
+
+def test_a_generic_answer_that_fits_another_task_does_not_serve_it(cache: SemanticCache) -> None:
+    """Another task on the same topic: a short cached answer fits the request better than its own question, which the
+    rule does not take as evidence (`gap_floor`)."""
+    cache.insert("How do I reset my router password?", "You can find it on your phone.", lang="en")
+    result = cache.lookup("How do I find the Wi-Fi password on my phone?", record=False)
+    assert result.answer is None, (result.decision.score, result.decision.features)

@@ -269,20 +269,21 @@ def test_vector_env_batches_and_auto_resets(bank: RequestBank) -> None:
 
 
 PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state + counterfactual sum)
-    "v0": (129.03170721590885, 3823.2128836181855, 4284.932824383813),
-    "calm": (129.03170721590885, 3833.899883771772, 4355.619824537399),
-    "paper": (117.99290613512642, 3856.2734922460877, 4333.691355768074),
-    "paper-all": (139.90668463340438, 3501.1000229782367, 3971.748780155119),
-    "burst": (122.43755327382796, 3383.941533915099, 3782.987544103752),
-    "flaky-backhaul": (117.8062881050526, 3856.78607863855, 4348.472160088484),
-    "lookalike": (117.95599093756711, 3827.819089726255, 4303.238369174555),
-    "multilingual-edge": (123.8831448009094, 3912.8119412376464, 4384.351076507849),
+    "v0": (129.03170721590885, 3822.0794960525727, 4283.799436818201),
+    "calm": (129.03170721590885, 3832.766496206159, 4354.486436971786),
+    "paper": (117.99290613512642, 3853.549667525258, 4330.967531047244),
+    "paper-all": (139.90668463340438, 3501.395125991752, 3972.0438831686347),
+    "burst": (122.43755327382796, 3382.708236008283, 3781.754246196936),
+    "flaky-backhaul": (117.8062881050526, 3854.06225391772, 4345.748335367654),
+    "lookalike": (117.95599093756711, 3826.174338654325, 4301.593618102625),
+    "multilingual-edge": (123.8831448009094, 3906.2485428429127, 4377.787678113115),
 }
 """Speed work must leave every episode as it was. Pinned on a bank snapshot (`tests/envs/data/pinned_bank.npz`),
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
 Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned
-on 2026-12-01 for that snapshot (same code as the pins before); `python tests/envs/pinned_episodes.py` prints
+on 2026-12-01 for bank format 6 / hit rule format 6 (graded `negation_mismatch`, unit swaps, Han 一 in words): every
+reward sum as before, the observation and state sums moved by the hit features the agents observe; `python tests/envs/pinned_episodes.py` prints
 the sums, `--rebuild` makes a new snapshot when the bank format or the hit rule changes."""
 
 

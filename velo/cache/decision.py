@@ -26,8 +26,12 @@ import numpy as np
 from velo.types import HitFeatures
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/5"
-"""5: `content_diff_similarity` scores each replaced stretch of content words on its own (its least similar pair);
+RULE_FORMAT = "velo.hit_rule/6"
+"""6: `negation_mismatch` is graded (1.0 a negation put in where the questions differ: a veto; 0.5 one question
+negated otherwise), `role_swap` also sees a quantity's unit swapped ("10 Meilen" / "10 Kilometer"), Han 一 inside
+words is no number ("统一六国" is 6), and the rule floors `answer_gap` at `gap_floor` (a cached answer that fits the
+request better than its own question is no more evidence than the fitting data's 5th percentile of right hits).
+5: `content_diff_similarity` scores each replaced stretch of content words on its own (its least similar pair);
 `number_mismatch` also reads Han numerals and small number words ("五个" / "四个", "five" / "ten" is a veto).
 4: `number_mismatch` is graded (1.0 a number replaced: a veto; 0.5 numbers on one side only).
 3: the `symbol_swap` and `role_swap` features and their vetoes."""
@@ -39,15 +43,22 @@ _SAME_WORDS = tuple(_NAMES.index(n) for n in ("lexical_overlap", "sequence_overl
 _MISMATCHES = tuple(_NAMES.index(n) for n in ("number_mismatch", "negation_mismatch"))
 _VETOES = tuple(_NAMES.index(n) for n in ("symbol_swap", "role_swap"))
 _NUMBER = _NAMES.index("number_mismatch")
+_NEGATION = _NAMES.index("negation_mismatch")
+_GAP = _NAMES.index("answer_gap")
+_MODEL_GAP = MODEL_FEATURES.index("answer_gap")
+GAP_FLOOR_QUANTILE = 0.05
+"""`LogisticHitRule.fit` floors `answer_gap` at this quantile of the right hits' gaps in its fitting data."""
 """Margin is left out of the model: two cached paraphrases of one question make it small while a hit is still
 right. The vetoes are rules, not model features: a swapped symbol, swapped roles, a replaced number
-(`number_mismatch` 1.0; its 0.5, numbers on one side only, is a model feature)."""
+(`number_mismatch` 1.0; its 0.5, numbers on one side only, is a model feature), a negation put in
+(`negation_mismatch` 1.0; its 0.5 is a model feature)."""
 
 
 def vetoed(x: np.ndarray) -> bool:
     """A difference no rewording makes, in features given in `HitFeatures` order: a symbol put in another's
-    place, a role word with swapped arguments, a number replaced by another."""
-    return bool(x[_VETOES[0]] or x[_VETOES[1]] or x[_NUMBER] >= 1.0)
+    place, a role word with swapped arguments or a quantity's unit swapped, a number replaced by another, a
+    negation put in ("Is coffee bad for you?" / "Is coffee not bad for you?")."""
+    return bool(x[_VETOES[0]] or x[_VETOES[1]] or x[_NUMBER] >= 1.0 or x[_NEGATION] >= 1.0)
 
 
 class HitRule(ABC):
@@ -91,9 +102,9 @@ class LogisticHitRule(HitRule):
     """A gate, then a logistic model: serve iff similarity >= `min_similarity` and
     p = sigmoid(w . standardized(features) + b) >= `threshold`, and never when one question puts a symbol in
     another's place (🙂 / 🙃, `:)` / `:(`) or spells a shared word otherwise ("papa" / "papá", "US" / "us"), swaps the arguments of a role word ("5 km to miles" / "5 miles to km") or
-    replaces a number by another ("给了小红5个" / "给了小红4个", "五个" / "四个", "five" / "ten").
+    the units of a number, puts a negation in ("bad" / "not bad") or replaces a number by another ("给了小红5个" / "给了小红4个", "五个" / "四个", "five" / "ten").
 
-    The gate keeps the linear model where it was fitted: without it, the low word overlap that marks a
+    The gate keeps the linear model where it was fitted (and `gap_floor` keeps `answer_gap` there): without it, the low word overlap that marks a
     reworded paraphrase would also lift an unrelated question. Answer relevance is a feature, not a
     gate: how relevant an answer looks to e5 depends on the answer as much as on the request (rule
     format 1 gated on it and lost 4 points of recall on the dev set for no precision). Format 3 added the
@@ -109,6 +120,10 @@ class LogisticHitRule(HitRule):
     bias: float
     threshold: float
     min_similarity: float = -1.0
+    gap_floor: float = -1.0
+    """`answer_gap` below this counts as this: a short cached answer may fit another question on its topic better than
+    its own ("You can find it on your phone." after "How do I reset my router password?" fits "How do I find the
+    Wi-Fi password on my phone?"), which says nothing about the two questions being the same."""
     name: str = "logistic"
 
     def score(self, features: HitFeatures) -> float:
@@ -139,7 +154,9 @@ class LogisticHitRule(HitRule):
         if x[_SIM] < self.min_similarity:
             return 0.0
         w, b = self._linear
-        logit = float(x[_MODEL_COLUMNS] @ w + b)
+        z = x[_MODEL_COLUMNS]
+        z[_MODEL_GAP] = max(z[_MODEL_GAP], self.gap_floor)
+        logit = float(z @ w + b)
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
 
     def accepts(self, score: float) -> bool:
@@ -169,7 +186,9 @@ class LogisticHitRule(HitRule):
         min_sim = float(np.quantile(sims[y_all], gate_quantile))
         vetoes = np.array([vetoed(np.asarray(f.as_tuple(), dtype=np.float64)) for f in features])
         keep = (sims >= min_sim) & ~vetoes
+        gap_floor = float(np.quantile([f.answer_gap for f, k, y in zip(features, keep, y_all) if k and y], GAP_FLOOR_QUANTILE))
         x = np.stack([_vector(f) for f, k in zip(features, keep) if k])
+        x[:, _MODEL_GAP] = np.maximum(x[:, _MODEL_GAP], gap_floor)
         y = y_all[keep]
         groups = [g for g, k in zip(groups, keep) if k]
         mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -187,7 +206,7 @@ class LogisticHitRule(HitRule):
                 break
         return cls(
             embedder, tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]), threshold,
-            min_sim,
+            min_sim, gap_floor,
         )
 
     def to_json(self) -> dict:
@@ -201,6 +220,7 @@ class LogisticHitRule(HitRule):
             "bias": self.bias,
             "threshold": self.threshold,
             "min_similarity": self.min_similarity,
+            "gap_floor": self.gap_floor,
         }
 
     @classmethod
@@ -212,7 +232,7 @@ class LogisticHitRule(HitRule):
             )
         return cls(
             data["embedder"], tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
-            float(data["bias"]), float(data["threshold"]), float(data["min_similarity"]),
+            float(data["bias"]), float(data["threshold"]), float(data["min_similarity"]), float(data["gap_floor"]),
         )
 
 

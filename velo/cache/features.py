@@ -140,7 +140,7 @@ class HitFeaturizer:
             answer_relevance=relevance,
             answer_gap=own - relevance,
             number_mismatch=text.number_change(p.request, p.cached),
-            negation_mismatch=float(text.is_negated(p.tq) != text.is_negated(p.tc)),
+            negation_mismatch=text.negation_change(p.tq, p.tc),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
             symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
             role_swap=float(text.role_swap(p.tq, p.tc)),

@@ -205,7 +205,7 @@ def _readings(numeral: str) -> frozenset[str]:
 
 
 _MEASURE_WORDS = re.compile(
-    "公斤|公里|千克|小时|分钟|星期|[个個只隻本次件条條张張位天年月斤米元块塊岁歲杯碗辆輛台部双雙对對瓶份页頁篇首支名"
+    "公斤|公里|千克|小时|分钟|星期|点钟|點鐘|点半|點半|[个個只隻本次件条條张張位天年月斤米元块塊岁歲杯碗辆輛台部双雙对對瓶份页頁篇首支名"
     "间間座棵朵匹周秒克遍层層节節盒包袋箱升吨噸倍颗顆粒场場届屆套]"
 )
 """Measure words (classifiers) and units: a numeral before one counts something ("一个" / "两个", "一次", "一年")."""
@@ -213,14 +213,34 @@ _NOT_COUNTING = frozenset("哪这這那每某同唯")
 _ORDINAL_MARKERS = ("第", "星期", "礼拜", "禮拜", "周", "週")
 
 
+_WORDS_ENDING_IN_ONE = frozenset("统一 統一 唯一 同一 单一 單一 逐一 专一 專一 划一 劃一 均一 合一 归一 歸一 不一".split())
+"""Words whose last character is 一 without counting ("统一六国" unified the six states: 6, not 16)."""
+_TOGETHER = re.compile("块儿|塊兒|块[去来走玩吃喝做学住回看跑坐聊干过]|塊[去來走玩吃喝做學住回看跑坐聊幹過]")
+"""一块 meaning "together" ("一块儿", "我们一块去"), not "one piece" ("一块蛋糕") or "one yuan" ("一块钱")."""
+
+
 def _counts_one(text: str, at: int) -> bool:
     """Whether a lone 一 at `at` is the number one: before a measure word ("吃了一个" / "吃了两个", "一年") or
     after an ordinal marker ("第一", "星期一"). Elsewhere it is as often "a", "once" or part of a word
     (一下, 一样, 一起, 统一) as the number one; after a demonstrative or question word it picks one out, not counts
     ("哪一年" which year, "这一次" this time, "每一个" every one)."""
-    if text[at - 1 : at] in _NOT_COUNTING:
+    if text[at - 1 : at] in _NOT_COUNTING or text[at - 1 : at + 1] in _WORDS_ENDING_IN_ONE or _TOGETHER.match(text, at + 1):
         return False
     return bool(_MEASURE_WORDS.match(text, at + 1)) or text[:at].endswith(_ORDINAL_MARKERS)
+
+
+def _han_numbers(text: str) -> list[str]:
+    """The runs of Han numerals that are numbers: a 一 that ends a word ("统一六国": 六, not 一六) is cut off a
+    run, "万一" (in case) is no number, and a lone 一 counts only where `_counts_one` says so."""
+    out = []
+    for m in _HAN_NUMERAL.finditer(text):
+        start, run = m.start(), m.group()
+        if run[0] == "一" and len(run) > 1 and text[start - 1 : start + 1] in _WORDS_ENDING_IN_ONE:
+            start, run = start + 1, run[1:]
+        if run == "万一" or run == "萬一" or (run == "一" and not _counts_one(text, start)):
+            continue
+        out.append(run)
+    return out
 
 
 def _all_readings(text: str) -> list[frozenset[str]]:
@@ -228,10 +248,7 @@ def _all_readings(text: str) -> list[frozenset[str]]:
     the small number words of `_NUMBER_WORDS`."""
     plain = _ascii_digits(text)
     found = [_readings(n) for n in _NUMERAL.findall(plain)]
-    found += [
-        frozenset({str(_han_value(m.group()))}) for m in _HAN_NUMERAL.finditer(plain)
-        if m.group() != "一" or _counts_one(plain, m.start())
-    ]
+    found += [frozenset({str(_han_value(run))}) for run in _han_numbers(plain)]
     toks = tokens(plain)
     found += [
         frozenset({str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
@@ -261,6 +278,60 @@ def number_change(a: str, b: str) -> float:
 
 def is_negated(toks: Iterable[str]) -> bool:
     return any(t in _NEGATIONS for t in toks)
+
+
+_CONTRACTED = frozenset("isn aren wasn weren don doesn didn haven hasn hadn won wouldn shouldn couldn mustn ain".split())
+"""English auxiliaries before a split-off "n't" ("isn't" is the tokens "isn", "t")."""
+_TAG_OPENERS = frozenset("or o oder или 还是 還是".split())
+
+
+def _asks_either_way(toks: list[str], k: int) -> bool:
+    """Whether the negation at `toks[k]` only shapes a yes/no question, which asks the same either way: a negative
+    question's opener ("Isn't coffee harmful?", "¿No es malo?", "Не вреден ли кофе?"), a tag ("..., or not?",
+    "¿o no?", "oder nicht?", "или нет?", "nicht wahr?", "..., isn't it?") or a Chinese A-not-A question ("要不要",
+    "是不是", "有没有")."""
+    t = toks[k]
+    if (k == 1 and toks[0] in _CONTRACTED) or (k == 0 and t == "no"):
+        return True
+    if t == "не" and "ли" in toks[k + 1 : k + 4]:
+        return True
+    if k == len(toks) - 1 or toks[k - 1 : k] and toks[k - 1] in _TAG_OPENERS or toks[k + 1 : k + 2] == ["wahr"]:
+        return True
+    if t == "t" and toks[k - 1 : k] and toks[k - 1] in _CONTRACTED and k >= len(toks) - 3:
+        return True
+    if t in ("不", "没", "沒") and all(x in FUNCTION_WORDS for x in toks[k + 1 :]):
+        return True  # a tag at the end: "你吃饭了没有", "去不"
+    return t in ("不", "没", "沒") and 0 < k < len(toks) - 1 and toks[k - 1] == toks[k + 1]
+
+
+def _negations(toks: list[str], i1: int, i2: int) -> list[int]:
+    return [k for k in range(i1, i2) if toks[k] in _NEGATIONS and not _asks_either_way(toks, k)]
+
+
+def negation_change(a: list[str], b: list[str]) -> float:
+    """How negation differs between two token lists.
+
+    1.0: *a negation put in* -- where the two questions differ (difflib's alignment), one side has only a
+    negation and function words and the other only function words ("Is coffee bad for you?" / "Is coffee not bad
+    for you?", "有害" / "无害", "with" / "without"): the opposite question, whatever the wording around it.
+    A negation that only shapes a yes/no question is not counted ("Is coffee harmful?" / "Isn't coffee harmful?",
+    "..., or not?", "要不要"): see `_asks_either_way`.
+    0.5: exactly one question is negated otherwise (a rewording may say "without X" for "no X needed"),
+    weighed by the hit rule.
+    0.0: both or neither negated.
+    """
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        for (x, x1, x2), (y, y1, y2) in (((a, i1, i2), (b, j1, j2)), ((b, j1, j2), (a, i1, i2))):
+            if (
+                _negations(x, x1, x2)
+                and not any(t in _NEGATIONS for t in y[y1:y2])
+                and all(t in FUNCTION_WORDS or t in _NEGATIONS or t in _CONTRACTED for t in x[x1:x2])
+                and all(t in FUNCTION_WORDS or t in _CONTRACTED for t in y[y1:y2])
+            ):
+                return 1.0
+    return 0.5 if is_negated(a) != is_negated(b) else 0.0
 
 
 # Words that give an argument a role ("5 km *to* miles", "*from* English", "bigger *than* a cat"). The
@@ -310,15 +381,67 @@ def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     return roles
 
 
+def _is_number_token(t: str) -> bool:
+    """Digits, a small number word, a Han numeral other than 一 (which is as often "a" or part of a word)."""
+    return t[0].isdigit() or t in _NUMBER_WORDS or (t != "一" and (t in _HAN_DIGITS or t in _HAN_UNITS or t in _HAN_MYRIADS))
+
+
+def _quantities(toks: list[str]) -> dict[str, tuple[str, str]]:
+    """Each number's unit or counted thing -- the stem of the content word right after it, or after one function
+    or measure word ("10 Kilometer" -> kilomet, "5 millas" -> mill, "10公里" -> 公, "五个苹果" -> 苹; none in
+    "200块的衣服") -- and the stem of the token right before it. A run of number tokens ("10", "5" of "10.5"; "十", "五") is one number; the first
+    occurrence of a number counts."""
+    out: dict[str, tuple[str, str]] = {}
+    i = 0
+    while i < len(toks):
+        if not _is_number_token(toks[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and _is_number_token(toks[j]):
+            j += 1
+        number = _ascii_digits(" ".join(toks[i:j]))
+        after = toks[j : j + 2]
+        if after and (after[0] in FUNCTION_WORDS or _MEASURE_WORDS.fullmatch(after[0])):
+            after = after[1:]
+        unit = after[0] if after else ""
+        if unit and unit not in FUNCTION_WORDS and not _is_number_token(unit) and unit[0].isalnum():
+            out.setdefault(number, (_stem(unit), _stem(toks[i - 1]) if i else ""))
+        i = j
+    return out
+
+
+def unit_swap(a: list[str], b: list[str]) -> bool:
+    """True when a number both questions have counts another of their words on each side, each word being in both
+    questions ("Wie viele Meilen sind 10 Kilometer" / "Wie viele Kilometer sind 10 Meilen", "¿Cuántas millas son
+    5 km?" / "¿Cuántos km son 5 millas?", "5 apples and 3 pears" / "3 apples and 5 pears"): a quantity attached to
+    another thing, with no role word to show it.
+
+    Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
+    films"), a unit one side leaves out."""
+    qa, qb = _quantities(a), _quantities(b)
+    sa = {_stem(t) for t in a if t not in FUNCTION_WORDS}
+    sb = {_stem(t) for t in b if t not in FUNCTION_WORDS}
+    for n in qa.keys() & qb.keys():
+        (ua, before_a), (ub, before_b) = qa[n], qb[n]
+        if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b:
+            return True
+    return False
+
+
 def role_swap(a: list[str], b: list[str]) -> bool:
     """True when two questions with the same content words give a role word different arguments ("convert
     5 km to miles" / "convert 5 miles to km", "from English to Spanish" / "from Spanish to English", "is a
-    dog bigger than a cat" / "... a cat bigger than a dog"): the reverse question, not a rewording.
+    dog bigger than a cat" / "... a cat bigger than a dog"), or a number counts another of their words with
+    no role word to show it (`unit_swap`: "Wie viele Meilen sind 10 Kilometer" / "... Kilometer sind 10 Meilen"):
+    the reverse question, not a rewording.
 
     Not a swap: a moved phrase ("in Python eine Datei" / "eine Datei in Python": same first argument), an
     argument one side leaves out ("в градусы Фаренгейта" / "в Фаренгейты"), and arguments joined
     symmetrically ("between A and B" / "between B and A").
     """
+    if unit_swap(a, b):
+        return True
     if {_stem(t) for t in a if t not in FUNCTION_WORDS} != {_stem(t) for t in b if t not in FUNCTION_WORDS}:
         return False
     if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
@@ -398,13 +521,32 @@ def symbol_swap(a: list[str], b: list[str]) -> bool:
     return bool(sa - sb) and bool(sb - sa)
 
 
+def _marked_spellings(text: str) -> list[str]:
+    """The words of `text` whose spelling says more than their folded token, as `spelling_swap` reads them: a content
+    word with an accent ("josé", "papá"; not "qué", "für"; ё is е) and, in a text that marks case, an acronym's
+    capitals ("US"; not the first word, whose case writers vary: "WHO is ..." is "Who is ..."), each with its place
+    among the words."""
+    caps, low = text.upper() == text, text.lower() == text
+    out = []
+    for i, w in enumerate(_spellings(text)):
+        lw = w.lower().replace("ё", "е")
+        if fold(lw) != lw and not (fold(lw) in FUNCTION_WORDS and lw in _ACCENTED_FUNCTION_WORDS):
+            out.append(f"{i}:{lw}")
+        elif i and len(w) > 1 and w.isupper() and not caps and not low:
+            out.append(f"{i}:{w}")
+    return out
+
+
 def context_key(user_turns: Iterable[str]) -> str:
     """Digest of a conversation's earlier user turns ("" for a first turn).
 
     Only user turns count: the assistant's earlier replies may differ by which tier answered, yet the
-    follow-up means the same thing.
+    follow-up means the same thing. Turns are matched as strictly as questions: by their tokens (case, punctuation
+    between words and the accents of function words fold away) and by what `spelling_swap` would see, an accent on
+    a content word or an acronym's capitals ("¿Quién es José?" and "quien es jose" are two contexts). A turn
+    without such spellings keeps the key it had when only tokens counted.
     """
-    parts = [" ".join(tokens(t)) for t in user_turns]
+    parts = [" ".join(tokens(t) + (["\x1e", *marked] if (marked := _marked_spellings(t)) else [])) for t in user_turns]
     if not parts:
         return ""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
