@@ -30,7 +30,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.http import install_error_handlers, json_response, sse_response
-from services.llm import AnswerStream, LocalChatLLM, collect, sampling_params
+from services.llm import AnswerStream, LocalChatLLM, collect, refused_prompt, sampling_params
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, sampling_of
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, ModelCard, ModelList, Usage
 
@@ -108,11 +108,11 @@ def build_app(settings: CloudSettings) -> FastAPI:
         if max_tokens > settings.max_tokens_limit:
             raise APIError(400, f"max_tokens is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param="max_tokens")
         llm: LocalChatLLM = request.app.state.llm
+        sampling = sampling_params(**sampling_of(body))
         try:
-            sampling = sampling_params(**sampling_of(body))
             stream = await llm.stream(turns, max_tokens, body.stop_strings, sampling)
         except ValueError as err:  # the prompt does not fit the context window: the request's fault
-            raise APIError(400, str(err), code="invalid_prompt", param=getattr(err, "param", "messages")) from None
+            raise refused_prompt(err) from None
         if body.stream:
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
             return sse_response(_chunks(stream, settings.model_name, include_usage), on_close=stream.aclose)

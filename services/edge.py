@@ -30,7 +30,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.edge_serving import EdgeServer
 from services.http import install_error_handlers, json_response, sse_response
-from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm
+from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
 from velo.policy import check_policy_spec
 from velo.wire import (
@@ -189,8 +189,8 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         edge = edge_of(request)
         try:
             started = await edge.start(body)
-        except ValueError as err:  # a question or language code the cache refuses, a prompt the LLM cannot take: nothing written
-            raise APIError(400, str(err), code="invalid_value", param=getattr(err, "param", "messages")) from None
+        except ValueError as err:  # a prompt the LLM cannot take (the cache's refusals are APIErrors naming their field): nothing written
+            raise refused_prompt(err) from None
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
         if body.stream:

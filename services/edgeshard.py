@@ -64,6 +64,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.http import error_response, install_error_handlers, json_response
+from services.llm import refused_prompt
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
 from velo.llm.sampling import Sampler, SamplingParams
@@ -295,9 +296,7 @@ def _start(llm: ShardedLLM, plan: _Plan, default_max_tokens: int) -> list[TextSt
             try:
                 streams.append(llm.stream_text(prompt.ids, max_tokens, sampler, plan.stop))
             except ValueError as err:  # empty prompt, context window exceeded: the request's fault
-                if getattr(err, "param", None) == "max_tokens":  # the prompt fits; the answer asked for does not
-                    raise APIError(400, str(err), code="invalid_value", param="max_tokens") from None
-                raise APIError(400, f"{plan.prompt_param}: {err}", code="invalid_prompt", param=plan.prompt_param) from None
+                raise refused_prompt(err, plan.prompt_param) from None
     return streams
 
 

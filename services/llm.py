@@ -81,6 +81,16 @@ def refused_request(status: int | None) -> bool:
     return status is not None and 400 <= status < 500 and status not in NOT_THE_REQUESTS_FAULT
 
 
+def refused_prompt(err: ValueError, prompt_param: str = "messages") -> APIError:
+    """400 for a request an LLM cannot take (`velo.llm.local.RequestTooLong`: longer than its context window), blaming
+    the field the LLM blamed: `max_tokens` (code invalid_value) when the prompt alone fits, else the prompt's field,
+    `prompt_param` (code invalid_prompt), named in the message too. Every service that runs an LLM answers its
+    refusals through this."""
+    if getattr(err, "param", None) == "max_tokens":
+        return APIError(400, str(err), code="invalid_value", param="max_tokens")
+    return APIError(400, f"{prompt_param}: {err}", code="invalid_prompt", param=prompt_param)
+
+
 def sampling_params(temperature: float | None, top_p: float | None, seed: int | None) -> SamplingParams:
     """The request's sampling fields as `SamplingParams` (the rules in this module's docstring).
 

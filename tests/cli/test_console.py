@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from velo.cli.console import PIPED_WIDTH, RULE_WIDTH, make_console, section
+from velo.cli.console import PIPED_HELP_WIDTH, PIPED_WIDTH, RULE_WIDTH, make_console, section
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,3 +39,14 @@ def test_a_console_on_a_pipe_does_not_wrap_and_a_section_rule_stays_short(monkey
 def test_columns_set_by_the_user_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
     assert make_console().width == 60
+
+
+@pytest.mark.parametrize(("setting", "width"), [({}, PIPED_HELP_WIDTH), ({"COLUMNS": "90"}, 90), ({"TERMINAL_WIDTH": "100"}, 100)])
+def test_piped_help_boxes_are_laid_out_wider_than_80_columns_unless_the_user_says(setting: dict, width: int) -> None:
+    """Issue: `velo train --help | less` squeezed each option's help into 14 columns (Rich's 80 on a pipe)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "TERMINAL_WIDTH")} | {"HF_HUB_OFFLINE": "1"} | setting
+    result = subprocess.run([sys.executable, "-m", "velo", "train", "--help"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) == width, result.stdout
+    if width == PIPED_HELP_WIDTH:
+        assert "Learner: mappo, g-mappo, t-mappo, lrs, dlrs," in result.stdout, result.stdout

@@ -5,16 +5,20 @@ Rich lays out for 80 columns when its output is not a terminal, so a table was s
 ("wrote ... to <path>") broken in two as soon as stdout was piped. Here a console whose file is not a terminal
 (and with no COLUMNS in the environment, which Rich honours as the user's choice) does not soft-wrap text and lays
 tables out for `PIPED_WIDTH` columns: a table takes only the width its cells need (`expand` is off), so this only
-stops the squeezing. Full-width decorations (`section`) stay at `RULE_WIDTH`.
+stops the squeezing. Full-width decorations (`section`) stay at `RULE_WIDTH`, typer's help boxes at
+`PIPED_HELP_WIDTH` (`widen_piped_help`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 from rich.console import Console
 from rich.rule import Rule
 
+PIPED_HELP_WIDTH = 120
+"""Columns of typer's help boxes when the output is not a terminal (`widen_piped_help`)."""
 PIPED_WIDTH = 1000
 """Columns a table may take when the output is not a terminal (no table of ours comes near it)."""
 RULE_WIDTH = 100
@@ -26,6 +30,17 @@ def make_console(stderr: bool = False) -> Console:
     if probe.is_terminal or "COLUMNS" in os.environ:
         return probe
     return Console(stderr=stderr, width=PIPED_WIDTH, soft_wrap=True)
+
+
+def widen_piped_help() -> None:
+    """Lay typer's help and error boxes out for `PIPED_HELP_WIDTH` columns when stdout is not a terminal.
+
+    Typer draws them with Rich, which assumes 80 columns on a pipe: `velo train --help | less` squeezed each option's
+    help into a column of 14 characters. Typer takes its width from `TERMINAL_WIDTH`, read once when it first renders
+    (typer.rich_utils), so the command's entry point sets it before running; a `TERMINAL_WIDTH` or `COLUMNS` the
+    user set wins. Panels fill their width, so a pipe gets a bounded width, not `PIPED_WIDTH`."""
+    if not sys.stdout.isatty() and "TERMINAL_WIDTH" not in os.environ and "COLUMNS" not in os.environ:
+        os.environ["TERMINAL_WIDTH"] = str(PIPED_HELP_WIDTH)
 
 
 def section(console: Console, title: str) -> None:

@@ -32,4 +32,8 @@ app.command("ask")(ask)
 
 
 def main() -> None:
+    """The `velo` entry point (and `python -m velo`); tests invoke `app` itself, whose help keeps typer's width."""
+    from velo.cli.console import widen_piped_help
+
+    widen_piped_help()
     app()
