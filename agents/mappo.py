@@ -85,6 +85,9 @@ class MAPPOConfig:
     """Width of the Transformer encoder (t-mappo, lrs, dlrs); see velo.networks.encoders for the sizing."""
     heads: int = 2
     layers: int = 1
+    request_embedding: bool = True
+    """Whether the actor's encoder reads the request's embedding (velo.networks.encoders: False leaves it out, so the
+    policy cannot key its choices to the train split's questions)."""
     actor_lr: float = 3e-4
     critic_lr: float = 1e-3
     gamma: float = 0.99
@@ -122,6 +125,8 @@ class MAPPOConfig:
             raise ValueError(f"d_model ({self.d_model}) must be a multiple of heads ({self.heads})")
         if self.seed < 0:
             raise ValueError(f"seed must be >= 0, got {self.seed}")
+        if not isinstance(self.request_embedding, bool):
+            raise ValueError(f"request_embedding must be a bool, got {self.request_embedding!r}")
 
     @property
     def bc_start(self) -> float:
@@ -133,6 +138,8 @@ class MAPPOConfig:
             encoder = {"name": "mlp", "hidden": self.hidden}
         else:
             encoder = {"name": "transformer", "d_model": self.d_model, "heads": self.heads, "layers": self.layers}
+        if not self.request_embedding:  # only then: a default run's description is the same as before the option
+            encoder["request"] = False
         actor = {"name": "diffusion", "denoise_steps": self.denoise_steps} if self.algo == "dlrs" else {"name": "categorical"}
         return {"encoder": encoder, "actor": actor}
 
@@ -417,7 +424,9 @@ def _load_train_state(path: Path, cfg, actor, critic, value_norm, actor_opt, cri
         raise FileNotFoundError(f"--resume: no training state at {path} (train into this directory first)")
     saved = torch.load(path, weights_only=True)
     mine = asdict(cfg)
-    differs = [f.name for f in fields(cfg) if f.name != "total_steps" and saved["config"].get(f.name) != mine[f.name]]
+    # a field the saved run predates counts as its default (the run was trained that way)
+    differs = [f.name for f in fields(cfg)
+               if f.name != "total_steps" and saved["config"].get(f.name, f.default) != mine[f.name]]
     if differs:
         raise ValueError(f"--resume: {path} was trained with other settings ({', '.join(differs)}: "
                          + ", ".join(f"{k}={saved['config'].get(k)!r}" for k in differs) + "); use the same ones")

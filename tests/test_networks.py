@@ -122,6 +122,41 @@ def test_transformer_ignores_absent_neighbours() -> None:
     assert enc(obs).shape == (5, enc.out_dim)
 
 
+@pytest.mark.parametrize("make", [lambda request: MLPEncoder(LAYOUT, hidden=8, request=request),
+                                  lambda request: TransformerEncoder(LAYOUT, d_model=8, heads=2, request=request)])
+def test_an_encoder_without_the_request_embedding_ignores_it(make) -> None:
+    """request=False: the embedding's values do not reach the output; language and follow-up still do."""
+    torch.manual_seed(0)
+    obs = observations(4)
+    other, relang = obs.clone(), obs.clone()
+    other[:, LAYOUT.slices["request"]] = torch.randn(4, LAYOUT.dim)
+    relang[:, LAYOUT.slices["language"]] += 1.0
+    with torch.no_grad():
+        blind, reading = make(False).eval(), make(True).eval()
+        assert torch.equal(blind(obs), blind(other))
+        assert not torch.allclose(blind(obs), blind(relang), atol=1e-4)
+        assert not torch.allclose(reading(obs), reading(other), atol=1e-4)
+    assert blind(obs).shape == (4, blind.out_dim)
+
+
+def test_an_actor_description_with_and_without_the_request_option() -> None:
+    """A description without `request` (every checkpoint before the option) builds the encoder that reads it."""
+    from velo.networks import build_actor
+
+    obs = observations(3)
+    other = obs.clone()
+    other[:, LAYOUT.slices["request"]] += 1.0
+    for encoder in ({"name": "mlp", "hidden": 8}, {"name": "transformer", "d_model": 8, "heads": 2}):
+        torch.manual_seed(0)
+        old = build_actor({"encoder": encoder, "actor": {"name": "categorical"}}, LAYOUT).eval()
+        new = build_actor({"encoder": encoder | {"request": False}, "actor": {"name": "categorical"}}, LAYOUT).eval()
+        with torch.no_grad():
+            assert not torch.allclose(old.encoder(obs), old.encoder(other), atol=1e-4)
+            assert torch.equal(new.encoder(obs), new.encoder(other))
+    with pytest.raises(ValueError, match="cannot be combined with in_size"):
+        MLPEncoder(LAYOUT, hidden=8, in_size=20, request=False)
+
+
 def test_bad_shapes_and_sizes_raise() -> None:
     actor = DiffusionActor(MLPEncoder(LAYOUT, hidden=8), denoise_steps=4)
     with pytest.raises(ValueError, match=r"noise must have shape \(2, 16\)"):

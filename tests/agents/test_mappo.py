@@ -96,6 +96,16 @@ def test_config_errors_name_the_field() -> None:
         MAPPOConfig(gamma=1.5)
     with pytest.raises(ValueError, match="d_model \\(10\\) must be a multiple of heads \\(4\\)"):
         MAPPOConfig(d_model=10, heads=4)
+    with pytest.raises(ValueError, match="request_embedding must be a bool"):
+        MAPPOConfig(request_embedding="no")
+
+
+def test_the_request_option_is_described_only_when_off() -> None:
+    """A default run's actor description is the one checkpoints had before the option existed."""
+    assert "request" not in MAPPOConfig(algo="dlrs").actor_spec()["encoder"]
+    assert MAPPOConfig(algo="lrs", request_embedding=False).actor_spec()["encoder"]["request"] is False
+    assert MAPPOConfig(algo="mappo", request_embedding=False).actor_spec()["encoder"] == {"name": "mlp", "hidden": 128,
+                                                                                           "request": False}
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,13 @@ language, follow_up, neighbours, decision, system), never by raw offsets.
   (d_model 32, 2 heads, 1 layer) runs ~10k forward / ~4.7k forward+backward samples/s on one thread, against
   ~2.8k / ~1.1k for d_model 64 with 2 layers (`python benchmarks/actor_speed.py`, measured under load).
 
+Both take `request` (default True): False leaves the request's embedding out (the encoder still reads its language
+and follow-up flag). A policy that reads the raw 384-d embedding can learn which TRAIN questions have right cached
+answers (the cache's correctness is a fixed property of a question and its neighbour) instead of how to judge a
+neighbour; on oasst1 the test split repeats no train question, and DLRS reading the embedding scored the same as
+Greedy-0.1 on train questions but 0.043 below it on the test split (README, "Results on oasst1"). A checkpoint's
+header stores the option (absent in older ones: the embedding is read).
+
 Shapes: `forward(obs: (B, layout.size) float32) -> (B, out_dim)`.
 """
 
@@ -26,27 +33,34 @@ from velo.observation import NEIGHBOUR_FIELDS, ObservationLayout
 
 
 class MLPEncoder(nn.Module):
-    def __init__(self, layout: ObservationLayout, hidden: int = 128, in_size: int | None = None) -> None:
-        """`in_size` overrides the input width (the critic reads `state()`, not one observation)."""
+    def __init__(self, layout: ObservationLayout, hidden: int = 128, in_size: int | None = None,
+                 request: bool = True) -> None:
+        """`in_size` overrides the input width (the critic reads `state()`, not one observation); `request=False`
+        skips the request's embedding (observations only)."""
         super().__init__()
         if hidden < 1:
             raise ValueError(f"hidden must be >= 1, got {hidden}")
+        if not request and in_size is not None:
+            raise ValueError("request=False reads an observation's segments; it cannot be combined with in_size")
         self.layout = layout
         self.out_dim = hidden
+        self._start = 0 if request else layout.slices["request"].stop
+        width = (in_size or layout.size) - self._start
         self.net = nn.Sequential(
-            nn.LayerNorm(in_size or layout.size),
-            nn.Linear(in_size or layout.size, hidden), nn.Tanh(),
+            nn.LayerNorm(width),
+            nn.Linear(width, hidden), nn.Tanh(),
             nn.Linear(hidden, hidden), nn.Tanh(),
         )
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        return self.net(obs)
+        return self.net(obs[..., self._start:])
 
 
 class TransformerEncoder(nn.Module):
     """Attention over the request, its decision features, the edge's load and the top-V search results."""
 
-    def __init__(self, layout: ObservationLayout, d_model: int = 32, heads: int = 2, layers: int = 1) -> None:
+    def __init__(self, layout: ObservationLayout, d_model: int = 32, heads: int = 2, layers: int = 1,
+                 request: bool = True) -> None:
         super().__init__()
         if d_model % heads:
             raise ValueError(f"d_model ({d_model}) must be a multiple of heads ({heads})")
@@ -54,7 +68,8 @@ class TransformerEncoder(nn.Module):
             raise ValueError(f"layers must be >= 1, got {layers}")
         self.layout = layout
         s = layout.slices
-        self._request = slice(s["request"].start, s["follow_up"].stop)  # embedding, language, follow-up: contiguous
+        # embedding, language, follow-up: contiguous; without the embedding the request token reads the other two
+        self._request = slice(s["request" if request else "language"].start, s["follow_up"].stop)
         self._decision, self._system, self._neighbours = s["decision"], s["system"], s["neighbours"]
         self.request_in = nn.Sequential(nn.LayerNorm(self._request.stop - self._request.start),
                                         nn.Linear(self._request.stop - self._request.start, d_model))
