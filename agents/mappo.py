@@ -19,10 +19,16 @@ Datasets & Benchmarks; reference code marlbenchmark/on-policy) as VELO's learner
 * action masking in the actor (unavailable actions get logit -1e10: never sampled);
 * minibatches over every (step, environment, agent) sample of the rollout from N vectorized environments
   (`envs.vector.VectorEdgeEnv`).
-* behaviour cloning (LRS, DLRS): each state is labelled with the environment's hindsight best action
-  (`action_outcomes`, the oracle of `agents.baselines`); the actor loss adds `bc_coef * -log pi(a_expert | s)`
-  with the coefficient fading linearly to 0 over the first `bc_fade` of training (RL-NOTES, "Expert
-  demonstrations").
+* behaviour cloning (LRS, DLRS): each state is labelled by the environment's hindsight oracle (`action_outcomes`,
+  the satisfaction each allowed action would get, as `agents.baselines.OraclePolicy` reads it); the actor loss adds
+  `bc_coef` times a demonstration term, the coefficient fading linearly to 0 over the first `bc_fade` of training
+  (RL-NOTES, "Expert demonstrations"). `bc_target="argmax"` (the papers' recipe): -log pi(a_oracle | s), the
+  oracle's best action cloned. Its optimum is P(oracle picks a | observation): the oracle knows whether the
+  cached answer is right, the policy does not, so where a cached answer is right 60 % of the time the clone serves
+  it although the cloud would be better on average. `bc_target="expected"`: -sum_a pi(a | s) (q_a - mean q) / scale,
+  with q the oracle's per-action satisfactions, centred over the allowed actions and divided by their spread over
+  the rollout (neither changes the optimum). Averaged over what the observation cannot see, its optimum is the
+  action of best EXPECTED satisfaction given the observation (`hindsight_loss`).
 
 One rollout is one episode of every environment (`episode_steps` requests per edge): all N environments
 start together and end together, so a rollout never cuts an episode, GAE needs no bootstrap (the episode's end
@@ -47,6 +53,7 @@ from velo.networks.encoders import MLPEncoder
 from velo.observation import ObservationLayout
 
 ALGOS = ("mappo", "t-mappo", "lrs", "dlrs")
+BC_TARGETS = ("argmax", "expected")
 TRAIN_STATE = "train_state.pt"
 POLICY_FILE = "policy.safetensors"
 
@@ -103,6 +110,9 @@ class MAPPOConfig:
     """Initial weight of the behaviour-cloning term; default 1.0 for lrs and dlrs, 0 otherwise."""
     bc_fade: float = 0.5
     """Share of training over which the behaviour-cloning weight fades linearly to 0."""
+    bc_target: str = "argmax"
+    """What the demonstration term fits (see the module docstring): argmax (the oracle's best action, cloned) or
+    expected (the oracle's per-action satisfactions: the best action in expectation given the observation)."""
     checkpoint_every: int = 50_000
     """Write the policy and the training state every this many agent-steps (at the next rollout's end)."""
 
@@ -125,6 +135,8 @@ class MAPPOConfig:
             raise ValueError(f"d_model ({self.d_model}) must be a multiple of heads ({self.heads})")
         if self.seed < 0:
             raise ValueError(f"seed must be >= 0, got {self.seed}")
+        if self.bc_target not in BC_TARGETS:
+            raise ValueError(f"bc_target must be one of {', '.join(BC_TARGETS)}, got {self.bc_target!r}")
         if not isinstance(self.request_embedding, bool):
             raise ValueError(f"request_embedding must be a bool, got {self.request_embedding!r}")
 
@@ -214,14 +226,30 @@ def gae(rewards: torch.Tensor, values: torch.Tensor, dones: torch.Tensor, last_v
     return adv
 
 
-def oracle_labels(envs, agents: list[str], mask: np.ndarray) -> np.ndarray:
-    """(N, A) the hindsight best allowed action of each agent's current request (`action_outcomes`)."""
-    out = np.empty(mask.shape[:2], np.int64)
+def oracle_outcomes(envs, agents: list[str], mask: np.ndarray) -> np.ndarray:
+    """(N, A, 4) float32: the satisfaction each action would give each agent's current request
+    (`action_outcomes`), 0 where `mask` (N, A, 4) forbids the action."""
+    out = np.zeros(mask.shape, np.float32)
     for i, env in enumerate(envs):
         for j, agent in enumerate(agents):
-            outcomes = env.action_outcomes(agent)
-            out[i, j] = int(np.argmax(np.where(mask[i, j].astype(bool), np.nan_to_num(outcomes, nan=-np.inf), -np.inf)))
+            out[i, j] = np.where(mask[i, j].astype(bool), np.nan_to_num(env.action_outcomes(agent)), 0.0)
     return out
+
+
+def oracle_labels(outcomes: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(...) the hindsight best allowed action given `oracle_outcomes` and the mask (..., 4)."""
+    return np.argmax(np.where(mask.astype(bool), outcomes, -np.inf), axis=-1)
+
+
+def hindsight_loss(probs: torch.Tensor, outcomes: torch.Tensor, mask: torch.Tensor, scale: float = 1.0) -> torch.Tensor:
+    """-mean_b sum_a pi(a|s_b) (q_ba - mean_allowed q_b) / scale: probs, outcomes, mask (B, 4).
+
+    The negative expected hindsight satisfaction of the policy, centred per state (the centring changes no
+    gradient: sum_a pi(a|s) = 1). Its minimum over policies that see only the observation is the action of best
+    expected satisfaction given it, not the one the oracle picks most often."""
+    allowed = mask.to(outcomes.dtype)
+    centred = (outcomes - (outcomes * allowed).sum(-1, keepdim=True) / allowed.sum(-1, keepdim=True)) * allowed
+    return -(probs * centred).sum(-1).mean() / scale
 
 
 # ------------------------------------------------------------------------------------------------ training
@@ -280,6 +308,7 @@ def train(
         buf_reward = torch.zeros(steps, n, a_count)
         buf_done = torch.zeros(steps, n, 1)
         buf_expert = torch.zeros(steps, n * a_count, dtype=torch.long)
+        buf_outcomes = torch.zeros(steps, n * a_count, mask.shape[-1])
         scenario_rewards: dict[str, list[float]] = {}
         # --- rollout: one episode of every environment
         for t in range(steps):
@@ -293,7 +322,9 @@ def train(
                 buf_logp[t] = dist.log_prob(action)
                 buf_value[t] = critic(s)
             if bc_now > 0:
-                buf_expert[t] = torch.from_numpy(oracle_labels(vec.envs, agents, mask).reshape(-1))
+                outcomes = oracle_outcomes(vec.envs, agents, mask)
+                buf_outcomes[t] = torch.from_numpy(outcomes.reshape(n * a_count, -1))
+                buf_expert[t] = torch.from_numpy(oracle_labels(outcomes, mask).reshape(-1))
             names = [getattr(e, "scenario", None) for e in vec.envs]
             step = vec.step(action.reshape(n, a_count).numpy())
             buf_obs[t], buf_mask[t], buf_noise[t], buf_action[t], buf_state[t] = o, m, noise, action, s
@@ -318,7 +349,11 @@ def train(
         flat = steps * n * a_count
         b_obs, b_mask = buf_obs.reshape(flat, -1), buf_mask.reshape(flat, -1)
         b_noise, b_action, b_logp = buf_noise.reshape(flat, -1), buf_action.reshape(-1), buf_logp.reshape(-1)
-        b_expert = buf_expert.reshape(-1)
+        b_expert, b_outcomes = buf_expert.reshape(-1), buf_outcomes.reshape(flat, -1)
+        # the rollout's spread of the centred outcomes: the expected-satisfaction term on the scale of the advantages
+        allowed = b_mask.float()
+        spread = ((b_outcomes - (b_outcomes * allowed).sum(-1, keepdim=True) / allowed.sum(-1, keepdim=True)) * allowed)
+        bc_scale = float(spread[b_mask].std()) + 1e-8 if bc_now > 0 else 1.0
         # sample k = (t, env, agent) in that order; the critic's input is (t, env) and its output the agent
         b_state_index = torch.arange(flat) // a_count
         b_agent = torch.arange(flat) % a_count
@@ -342,7 +377,10 @@ def train(
                 loss = policy_loss - cfg.entropy_coef * entropy
                 bc_loss = torch.zeros(())
                 if bc_now > 0:
-                    bc_loss = -dist.log_prob(b_expert[idx]).mean()
+                    if cfg.bc_target == "expected":
+                        bc_loss = hindsight_loss(dist.probs, b_outcomes[idx], b_mask[idx], bc_scale)
+                    else:
+                        bc_loss = -dist.log_prob(b_expert[idx]).mean()
                     loss = loss + bc_now * bc_loss
                 actor_opt.zero_grad()
                 loss.backward()

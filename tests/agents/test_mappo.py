@@ -96,6 +96,8 @@ def test_config_errors_name_the_field() -> None:
         MAPPOConfig(gamma=1.5)
     with pytest.raises(ValueError, match="d_model \\(10\\) must be a multiple of heads \\(4\\)"):
         MAPPOConfig(d_model=10, heads=4)
+    with pytest.raises(ValueError, match="bc_target must be one of argmax, expected"):
+        MAPPOConfig(bc_target="soft")
     with pytest.raises(ValueError, match="request_embedding must be a bool"):
         MAPPOConfig(request_embedding="no")
 
@@ -183,15 +185,61 @@ def test_training_is_deterministic_and_resumes_exactly(tmp_path: Path, vec_facto
         run(MAPPOConfig(**{**config.__dict__, "seed": 5}), vec, tmp_path / "c", resume=True)
 
 
+def test_hindsight_loss_by_hand() -> None:
+    from agents.mappo import hindsight_loss
+
+    probs = torch.tensor([[0.5, 0.0, 0.25, 0.25], [0.1, 0.2, 0.3, 0.4]])
+    outcomes = torch.tensor([[0.9, 0.0, 0.6, 0.3], [0.2, 0.4, 0.6, 0.8]])
+    mask = torch.tensor([[1, 0, 1, 1], [1, 1, 1, 1]]).bool()
+    # row 0: allowed mean 0.6 -> centred (0.3, 0, 0, -0.3): 0.5*0.3 - 0.25*0.3 = 0.075
+    # row 1: mean 0.5 -> (-0.3, -0.1, 0.1, 0.3): -0.03 - 0.02 + 0.03 + 0.12 = 0.10
+    assert hindsight_loss(probs, outcomes, mask).item() == pytest.approx(-(0.075 + 0.10) / 2)
+    assert hindsight_loss(probs, outcomes, mask, scale=2.0).item() == pytest.approx(-(0.075 + 0.10) / 4)
+
+
+def test_the_expected_target_picks_the_best_action_on_average_the_argmax_clone_the_most_frequent() -> None:
+    """One observation, two hidden outcomes: the cached answer is right (CACHE 0.98, CLOUD 0.75) 3 times in 5 and
+    wrong (CACHE 0.2) 2 times in 5. The oracle picks CACHE 60 % of the time, so its clone serves from the cache;
+    on average CACHE gives 0.668 < 0.75 and the expected-satisfaction term learns CLOUD."""
+    from agents.mappo import hindsight_loss
+
+    outcomes = torch.tensor([[0.98, 0.0, 0.75, 0.0]] * 3 + [[0.2, 0.0, 0.75, 0.0]] * 2)
+    mask = torch.tensor([[1, 0, 1, 0]] * 5).bool()
+    oracle = torch.where(mask, outcomes, torch.tensor(-1e9)).argmax(-1)
+    chosen = {}
+    for target in ("argmax", "expected"):
+        logits = torch.zeros(4, requires_grad=True)
+        opt = torch.optim.Adam([logits], lr=0.05)
+        for _ in range(300):
+            dist = torch.distributions.Categorical(logits=logits.masked_fill(~mask[0], -1e10).expand(5, -1))
+            loss = -dist.log_prob(oracle).mean() if target == "argmax" else hindsight_loss(dist.probs, outcomes, mask)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        chosen[target] = int(logits.masked_fill(~mask[0], -1e10).argmax())
+    assert chosen == {"argmax": 0, "expected": 2}
+
+
+def test_a_run_with_the_expected_target_and_no_request_embedding_trains_and_loads(tmp_path: Path, vec_factory) -> None:
+    config = tiny("dlrs", bc_target="expected", request_embedding=False)
+    vec = vec_factory(config)
+    path = run(config, vec, tmp_path / "x")
+    header = read_header(path)
+    assert header.config["bc_target"] == "expected" and header.actor["encoder"]["request"] is False
+    policy = load_policy(str(path), vec.envs[0].layout)
+    obs, mask, _ = vec.reset(3)
+    assert mask[0, 0, policy.act(obs[0, 0], mask[0, 0])] == 1
+
+
 def test_oracle_labels_are_the_oracles_choices(vec_factory) -> None:
     from agents.baselines import OraclePolicy
-    from agents.mappo import oracle_labels
+    from agents.mappo import oracle_labels, oracle_outcomes
 
     vec = vec_factory(tiny("lrs", n_envs=2))
     obs, mask, _ = vec.reset(11)
     oracle, seen = OraclePolicy(), set()
     for _ in range(10):
-        labels = oracle_labels(vec.envs, vec.agents, mask)
+        labels = oracle_labels(oracle_outcomes(vec.envs, vec.agents, mask), mask)
         for i, env in enumerate(vec.envs):
             for j, agent in enumerate(vec.agents):
                 oracle.observe_env(env, agent)

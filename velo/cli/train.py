@@ -18,9 +18,9 @@ from velo.cli.outputs import check_output, output_path
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
 RUN_SETTINGS = {"algo": "--algo", "seed": "--seed", "scenario": "--scenario", "denoise_steps": "--denoise-steps", "top_v": "--top-v",
                 "n_envs": "--n-envs", "episode_steps": "--episode-steps", "checkpoint_every": "--checkpoint-every",
-                "request_embedding": "--request-embedding/--no-request-embedding"}
+                "request_embedding": "--request-embedding/--no-request-embedding", "bc_target": "--bc-target"}
 """The options a run stores (its training state's config): on --resume, one left out is taken from the run."""
-ONLY_FOR = {"denoise_steps": ("dlrs",), "request_embedding": ("mappo", "t-mappo", "lrs", "dlrs")}
+ONLY_FOR = {"denoise_steps": ("dlrs",), "request_embedding": ("mappo", "t-mappo", "lrs", "dlrs"), "bc_target": ("lrs", "dlrs")}
 """Options that apply to some learners only: given with another --algo they are refused, not silently ignored."""
 
 
@@ -42,6 +42,11 @@ def train(
                            help="Whether the actor reads the request's embedding (mappo, t-mappo, lrs, dlrs); "
                                 "--no-request-embedding keeps it from keying choices to the train split's questions."),
     ] = True,
+    bc_target: Annotated[
+        str, typer.Option(help="What the demonstration term of lrs and dlrs fits: argmax (the hindsight oracle's best action, "
+                               "cloned) or expected (the oracle's per-action satisfactions: the action of best expected "
+                               "satisfaction given the observation); agents/mappo.py says why.")
+    ] = "argmax",
     n_envs: Annotated[int, typer.Option(min=1, help="Environments stepped together.")] = 4,
     episode_steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode (= rollout length).")] = 100,
     checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps (rounded up to whole rollouts).")] = 50_000,
@@ -78,10 +83,11 @@ def train(
         settings = _resumed_settings(out, given, dict(algo=algo, seed=seed, scenario=scenario, denoise_steps=denoise_steps,
                                                       top_v=top_v, n_envs=n_envs, episode_steps=episode_steps,
                                                       checkpoint_every=checkpoint_every,
-                                                      request_embedding=request_embedding), total_steps)
+                                                      request_embedding=request_embedding, bc_target=bc_target),
+                                     total_steps)
         seed, scenario, denoise_steps, top_v = settings["seed"], settings["scenario"], settings["denoise_steps"], settings["top_v"]
         n_envs, episode_steps, checkpoint_every = settings["n_envs"], settings["episode_steps"], settings["checkpoint_every"]
-        request_embedding = settings["request_embedding"]
+        request_embedding, bc_target = settings["request_embedding"], settings["bc_target"]
     for name, algos in ONLY_FOR.items():
         if name in given and algo not in algos:
             raise ValueError(f"{RUN_SETTINGS[name]} applies to --algo {' or '.join(algos)} only, not {algo}; leave it out")
@@ -108,7 +114,7 @@ def train(
         from agents.mappo import MAPPOConfig as Config
         from agents.mappo import train as run
 
-        common.update(algo=algo, denoise_steps=denoise_steps, request_embedding=request_embedding)
+        common.update(algo=algo, denoise_steps=denoise_steps, request_embedding=request_embedding, bc_target=bc_target)
     config = Config(**common)
     from torch.utils.tensorboard import SummaryWriter
 
