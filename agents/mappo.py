@@ -92,9 +92,9 @@ class MAPPOConfig:
     """Width of the Transformer encoder (t-mappo, lrs, dlrs); see velo.networks.encoders for the sizing."""
     heads: int = 2
     layers: int = 1
-    request_embedding: bool = True
-    """Whether the actor's encoder reads the request's embedding (velo.networks.encoders: False leaves it out, so the
-    policy cannot key its choices to the train split's questions)."""
+    request_identity: bool = True
+    """Whether the actor's encoder reads what names the request, its embedding and language (velo.networks.encoders:
+    False leaves them out, so the policy cannot key its choices to the train split's few reworded questions)."""
     actor_lr: float = 3e-4
     critic_lr: float = 1e-3
     gamma: float = 0.99
@@ -137,8 +137,8 @@ class MAPPOConfig:
             raise ValueError(f"seed must be >= 0, got {self.seed}")
         if self.bc_target not in BC_TARGETS:
             raise ValueError(f"bc_target must be one of {', '.join(BC_TARGETS)}, got {self.bc_target!r}")
-        if not isinstance(self.request_embedding, bool):
-            raise ValueError(f"request_embedding must be a bool, got {self.request_embedding!r}")
+        if not isinstance(self.request_identity, bool):
+            raise ValueError(f"request_identity must be a bool, got {self.request_identity!r}")
 
     @property
     def bc_start(self) -> float:
@@ -150,7 +150,7 @@ class MAPPOConfig:
             encoder = {"name": "mlp", "hidden": self.hidden}
         else:
             encoder = {"name": "transformer", "d_model": self.d_model, "heads": self.heads, "layers": self.layers}
-        if not self.request_embedding:  # only then: a default run's description is the same as before the option
+        if not self.request_identity:  # only then: a default run's description is the same as before the option
             encoder["request"] = False
         actor = {"name": "diffusion", "denoise_steps": self.denoise_steps} if self.algo == "dlrs" else {"name": "categorical"}
         return {"encoder": encoder, "actor": actor}

@@ -124,17 +124,18 @@ def test_transformer_ignores_absent_neighbours() -> None:
 
 @pytest.mark.parametrize("make", [lambda request: MLPEncoder(LAYOUT, hidden=8, request=request),
                                   lambda request: TransformerEncoder(LAYOUT, d_model=8, heads=2, request=request)])
-def test_an_encoder_without_the_request_embedding_ignores_it(make) -> None:
-    """request=False: the embedding's values do not reach the output; language and follow-up still do."""
+def test_an_encoder_without_the_request_identity_ignores_it(make) -> None:
+    """request=False: the embedding's and the language's values do not reach the output; the follow-up flag does."""
     torch.manual_seed(0)
     obs = observations(4)
-    other, relang = obs.clone(), obs.clone()
+    other, follow = obs.clone(), obs.clone()
     other[:, LAYOUT.slices["request"]] = torch.randn(4, LAYOUT.dim)
-    relang[:, LAYOUT.slices["language"]] += 1.0
+    other[:, LAYOUT.slices["language"]] = torch.randn(4, LAYOUT.sizes["language"])
+    follow[:, LAYOUT.slices["follow_up"]] += 1.0
     with torch.no_grad():
         blind, reading = make(False).eval(), make(True).eval()
         assert torch.equal(blind(obs), blind(other))
-        assert not torch.allclose(blind(obs), blind(relang), atol=1e-4)
+        assert not torch.allclose(blind(obs), blind(follow), atol=1e-4)
         assert not torch.allclose(reading(obs), reading(other), atol=1e-4)
     assert blind(obs).shape == (4, blind.out_dim)
 
@@ -145,7 +146,7 @@ def test_an_actor_description_with_and_without_the_request_option() -> None:
 
     obs = observations(3)
     other = obs.clone()
-    other[:, LAYOUT.slices["request"]] += 1.0
+    other[:, LAYOUT.slices["language"]] += 1.0
     for encoder in ({"name": "mlp", "hidden": 8}, {"name": "transformer", "d_model": 8, "heads": 2}):
         torch.manual_seed(0)
         old = build_actor({"encoder": encoder, "actor": {"name": "categorical"}}, LAYOUT).eval()

@@ -98,15 +98,15 @@ def test_config_errors_name_the_field() -> None:
         MAPPOConfig(d_model=10, heads=4)
     with pytest.raises(ValueError, match="bc_target must be one of argmax, expected"):
         MAPPOConfig(bc_target="soft")
-    with pytest.raises(ValueError, match="request_embedding must be a bool"):
-        MAPPOConfig(request_embedding="no")
+    with pytest.raises(ValueError, match="request_identity must be a bool"):
+        MAPPOConfig(request_identity="no")
 
 
 def test_the_request_option_is_described_only_when_off() -> None:
     """A default run's actor description is the one checkpoints had before the option existed."""
     assert "request" not in MAPPOConfig(algo="dlrs").actor_spec()["encoder"]
-    assert MAPPOConfig(algo="lrs", request_embedding=False).actor_spec()["encoder"]["request"] is False
-    assert MAPPOConfig(algo="mappo", request_embedding=False).actor_spec()["encoder"] == {"name": "mlp", "hidden": 128,
+    assert MAPPOConfig(algo="lrs", request_identity=False).actor_spec()["encoder"]["request"] is False
+    assert MAPPOConfig(algo="mappo", request_identity=False).actor_spec()["encoder"] == {"name": "mlp", "hidden": 128,
                                                                                            "request": False}
 
 
@@ -220,8 +220,8 @@ def test_the_expected_target_picks_the_best_action_on_average_the_argmax_clone_t
     assert chosen == {"argmax": 0, "expected": 2}
 
 
-def test_a_run_with_the_expected_target_and_no_request_embedding_trains_and_loads(tmp_path: Path, vec_factory) -> None:
-    config = tiny("dlrs", bc_target="expected", request_embedding=False)
+def test_a_run_with_the_expected_target_and_no_request_identity_trains_and_loads(tmp_path: Path, vec_factory) -> None:
+    config = tiny("dlrs", bc_target="expected", request_identity=False)
     vec = vec_factory(config)
     path = run(config, vec, tmp_path / "x")
     header = read_header(path)

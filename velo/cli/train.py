@@ -18,9 +18,9 @@ from velo.cli.outputs import check_output, output_path
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
 RUN_SETTINGS = {"algo": "--algo", "seed": "--seed", "scenario": "--scenario", "denoise_steps": "--denoise-steps", "top_v": "--top-v",
                 "n_envs": "--n-envs", "episode_steps": "--episode-steps", "checkpoint_every": "--checkpoint-every",
-                "request_embedding": "--request-embedding/--no-request-embedding", "bc_target": "--bc-target"}
+                "request_identity": "--request-identity/--no-request-identity", "bc_target": "--bc-target"}
 """The options a run stores (its training state's config): on --resume, one left out is taken from the run."""
-ONLY_FOR = {"denoise_steps": ("dlrs",), "request_embedding": ("mappo", "t-mappo", "lrs", "dlrs"), "bc_target": ("lrs", "dlrs")}
+ONLY_FOR = {"denoise_steps": ("dlrs",), "request_identity": ("mappo", "t-mappo", "lrs", "dlrs"), "bc_target": ("lrs", "dlrs")}
 """Options that apply to some learners only: given with another --algo they are refused, not silently ignored."""
 
 
@@ -37,10 +37,11 @@ def train(
     ] = None,
     denoise_steps: Annotated[int, typer.Option(min=1, help="Denoising steps L of the diffusion actor (dlrs).")] = 10,
     top_v: Annotated[int, typer.Option(min=1, help="Vector-search results V in the observation.")] = 10,
-    request_embedding: Annotated[
-        bool, typer.Option("--request-embedding/--no-request-embedding",
-                           help="Whether the actor reads the request's embedding (mappo, t-mappo, lrs, dlrs); "
-                                "--no-request-embedding keeps it from keying choices to the train split's questions."),
+    request_identity: Annotated[
+        bool, typer.Option("--request-identity/--no-request-identity",
+                           help="Whether the actor reads the request's embedding and language (mappo, t-mappo, lrs, "
+                                "dlrs); --no-request-identity keeps it from keying choices to the train split's few "
+                                "reworded questions (velo/networks/encoders.py says why)."),
     ] = True,
     bc_target: Annotated[
         str, typer.Option(help="What the demonstration term of lrs and dlrs fits: argmax (the hindsight oracle's best action, "
@@ -83,11 +84,11 @@ def train(
         settings = _resumed_settings(out, given, dict(algo=algo, seed=seed, scenario=scenario, denoise_steps=denoise_steps,
                                                       top_v=top_v, n_envs=n_envs, episode_steps=episode_steps,
                                                       checkpoint_every=checkpoint_every,
-                                                      request_embedding=request_embedding, bc_target=bc_target),
+                                                      request_identity=request_identity, bc_target=bc_target),
                                      total_steps)
         seed, scenario, denoise_steps, top_v = settings["seed"], settings["scenario"], settings["denoise_steps"], settings["top_v"]
         n_envs, episode_steps, checkpoint_every = settings["n_envs"], settings["episode_steps"], settings["checkpoint_every"]
-        request_embedding, bc_target = settings["request_embedding"], settings["bc_target"]
+        request_identity, bc_target = settings["request_identity"], settings["bc_target"]
     for name, algos in ONLY_FOR.items():
         if name in given and algo not in algos:
             raise ValueError(f"{RUN_SETTINGS[name]} applies to --algo {' or '.join(algos)} only, not {algo}; leave it out")
@@ -114,7 +115,7 @@ def train(
         from agents.mappo import MAPPOConfig as Config
         from agents.mappo import train as run
 
-        common.update(algo=algo, denoise_steps=denoise_steps, request_embedding=request_embedding, bc_target=bc_target)
+        common.update(algo=algo, denoise_steps=denoise_steps, request_identity=request_identity, bc_target=bc_target)
     config = Config(**common)
     from torch.utils.tensorboard import SummaryWriter
 

@@ -14,12 +14,13 @@ language, follow_up, neighbours, decision, system), never by raw offsets.
   (d_model 32, 2 heads, 1 layer) runs ~10k forward / ~4.7k forward+backward samples/s on one thread, against
   ~2.8k / ~1.1k for d_model 64 with 2 layers (`python benchmarks/actor_speed.py`, measured under load).
 
-Both take `request` (default True): False leaves the request's embedding out (the encoder still reads its language
-and follow-up flag). A policy that reads the raw 384-d embedding can learn which TRAIN questions have right cached
-answers (the cache's correctness is a fixed property of a question and its neighbour) instead of how to judge a
-neighbour; on oasst1 the test split repeats no train question, and DLRS reading the embedding scored the same as
-Greedy-0.1 on train questions but 0.043 below it on the test split (README, "Results on oasst1"). A checkpoint's
-header stores the option (absent in older ones: the embedding is read).
+Both take `request` (default True): False leaves out what names the request, its embedding and its language, and
+keeps its follow-up flag, so a policy judges a request by its search results, the hit rule's features and the load.
+Why: on the shared oasst1 data the train split's reworded ("similar") requests are rewordings of 90 of its 1,409
+questions, 4 of them in Chinese, while every test question has three rewordings, half of them Chinese. An actor that
+reads the embedding and the language learns which few train questions come back and that a Chinese request is
+almost never a repeat; on the test split it sent rewordings to the cloud that Greedy-0.1 served right from the
+cache (README, "Results on oasst1"). A checkpoint's header stores the option (absent in older ones: all is read).
 
 Shapes: `forward(obs: (B, layout.size) float32) -> (B, out_dim)`.
 """
@@ -36,7 +37,7 @@ class MLPEncoder(nn.Module):
     def __init__(self, layout: ObservationLayout, hidden: int = 128, in_size: int | None = None,
                  request: bool = True) -> None:
         """`in_size` overrides the input width (the critic reads `state()`, not one observation); `request=False`
-        skips the request's embedding (observations only)."""
+        skips the request's embedding and language (observations only)."""
         super().__init__()
         if hidden < 1:
             raise ValueError(f"hidden must be >= 1, got {hidden}")
@@ -44,7 +45,7 @@ class MLPEncoder(nn.Module):
             raise ValueError("request=False reads an observation's segments; it cannot be combined with in_size")
         self.layout = layout
         self.out_dim = hidden
-        self._start = 0 if request else layout.slices["request"].stop
+        self._start = 0 if request else layout.slices["follow_up"].start  # request, language, follow_up: in that order
         width = (in_size or layout.size) - self._start
         self.net = nn.Sequential(
             nn.LayerNorm(width),
@@ -68,11 +69,13 @@ class TransformerEncoder(nn.Module):
             raise ValueError(f"layers must be >= 1, got {layers}")
         self.layout = layout
         s = layout.slices
-        # embedding, language, follow-up: contiguous; without the embedding the request token reads the other two
-        self._request = slice(s["request" if request else "language"].start, s["follow_up"].stop)
+        # embedding, language, follow-up: contiguous; with request=False the request token reads the follow-up flag
+        self._request = slice(s["request" if request else "follow_up"].start, s["follow_up"].stop)
         self._decision, self._system, self._neighbours = s["decision"], s["system"], s["neighbours"]
-        self.request_in = nn.Sequential(nn.LayerNorm(self._request.stop - self._request.start),
-                                        nn.Linear(self._request.stop - self._request.start, d_model))
+        width = self._request.stop - self._request.start
+        # the follow-up flag alone is one number: a LayerNorm over one value would always give 0
+        self.request_in = (nn.Sequential(nn.LayerNorm(width), nn.Linear(width, d_model)) if request
+                           else nn.Linear(width, d_model))
         self.decision_in = nn.Sequential(nn.LayerNorm(layout.sizes["decision"]), nn.Linear(layout.sizes["decision"], d_model))
         self.system_in = nn.Linear(layout.sizes["system"], d_model)
         self.neighbour_in = nn.Linear(NEIGHBOUR_FIELDS, d_model)
