@@ -28,7 +28,7 @@ from fastapi.responses import Response
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.edge_serving import EdgeServer
+from services.edge_serving import EdgeServer, check_cache_fields
 from services.http import install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
@@ -204,6 +204,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     @app.post("/admin/cache/lookup")
     async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:
         edge = edge_of(request)
+        check_cache_fields(body.lang, {"question": body.question, **{f"context[{j}]": turn for j, turn in enumerate(body.context)}})
         found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=body.lang, record=False)
         best = found.decision.neighbour
         entry = None if best is None else CacheEntryOut(

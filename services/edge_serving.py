@@ -244,7 +244,7 @@ class EdgeServer:
         turns = [t.model_dump() for t in req.messages]
         max_tokens = req.max_tokens or self.default_max_tokens
         question, context = turns[-1]["content"], tuple(f"{t['role']}: {t['content']}" for t in turns[:-1])
-        _check_cache_fields(req.lang, turns)
+        check_cache_fields(req.lang, {f"messages[{i}].content": t["content"] for i, t in enumerate(turns)})
         # The edge LLM answers whatever the cache and the cloud do not (a cloud failure included), so a conversation
         # it cannot take is refused here, before the lookup: embedding a long prompt costs ~0.6 s per 500 tokens
         # (e5 runs over every 510-token window), 41 s for a 61k-token CJK prompt that was then refused anyway.
@@ -417,21 +417,21 @@ class EdgeServer:
                 self.metrics.write_delay.observe(stored - item.queued_at)
 
 
-def _check_cache_fields(lang: str | None, turns: list[dict[str, str]]) -> None:
-    """APIError 400 for a field the cache would refuse only once the lookup had embedded the question (a language code
-    it does not know, a message that is not valid Unicode): checked first, in microseconds, since the refusal came
-    after the embedding and, the lookup being batched, made every request of its batch be looked up again alone
-    (`velo.batching.OpportunisticBatcher` finds the culprit that way)."""
+def check_cache_fields(lang: str | None, texts: dict[str, str]) -> None:
+    """APIError 400 naming the field for what the cache would refuse only once a lookup had embedded the question: a
+    language code it does not know, a text (`texts`: request field -> text) that is not valid Unicode. Checked first,
+    in microseconds: the refusal came after the embedding and, the lookup being batched, made every request of its
+    batch be looked up again alone (`velo.batching.OpportunisticBatcher` finds the culprit that way)."""
     try:
         if lang is not None:
             check_lang(lang, "lang")
     except CacheInputError as err:
         raise APIError(400, str(err), code="invalid_value", param="lang") from None
-    for i, turn in enumerate(turns):
+    for field, text in texts.items():
         try:
-            check_unicode(turn["content"], f"messages[{i}].content")
+            check_unicode(text, field)
         except CacheInputError as err:
-            raise APIError(400, str(err), code="invalid_value", param=f"messages[{i}].content") from None
+            raise APIError(400, str(err), code="invalid_value", param=field) from None
 
 
 def _with_neighbours(turns: list[dict[str, str]], neighbours: Sequence[Neighbour], most: int = 3) -> list[dict[str, str]]:

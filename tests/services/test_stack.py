@@ -302,8 +302,9 @@ def test_every_limit_is_checked_before_the_lookup(edge: Running, cloud: Running,
     for url in (f"{edge.url}/v1/serve", f"{cloud.url}/v1/chat/completions"):
         refused = post(url, content=huge, headers={"content-type": "application/json"})
         assert refused.status_code == 413 and "limit of 1000000" in refused.json()["error"]["message"], refused.text
-    bad_lang = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Hello there"}], "lang": "english"})
-    assert bad_lang.status_code == 400 and bad_lang.json()["error"]["param"] == "lang", bad_lang.text
+    for bad_lang in (post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Hello there"}], "lang": "english"}),
+                     post(f"{edge.url}/admin/cache/lookup", json={"question": "Hello there", "lang": "english"})):
+        assert bad_lang.status_code == 400 and bad_lang.json()["error"]["param"] == "lang", bad_lang.text
     server = edge_c.app.state.edge
     server.llm, endpoint = EndpointLLM(cloud.url, "velo-cloud", counter=PromptCounter(shared_model_dir(tmp_path_factory))), server.llm
     try:
