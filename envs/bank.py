@@ -28,8 +28,10 @@ from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/6"
-"""6: `negation_mismatch` is graded (1.0 a negation put in where the questions differ, 0.5 one side negated otherwise),
+BANK_VERSION = "velo.bank/7"
+"""7: `content_diff_similarity` also scores a replaced stretch with content words on one side only; `negation_mismatch`
+1.0 also for a word with a negating prefix in place of the word ("gekochter" / "ungekochter") (hit rule format 7).
+6: `negation_mismatch` is graded (1.0 a negation put in where the questions differ, 0.5 one side negated otherwise),
 `role_swap` also sees a quantity's unit swapped, Han 一 inside words is no number, context keys keep accents on content
 words and acronyms' capitals (hit rule format 6, with its `gap_floor`).
 5: `number_mismatch` reads a lone 一 before a measure word as one ("一个" / "两个"); `symbol_swap` sees emoticons made

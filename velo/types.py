@@ -103,8 +103,9 @@ class HitFeatures:
     """Similarity of the words only the request has and the words only the cached question has (1.0 if one side has none)."""
     content_diff_similarity: float
     """The least similar pair of content words put in place of each other, each stretch where the questions
-    differ scored on its own (second embedder; 1.0 if no content word is replaced): low when a term is
-    swapped for a different one ("largest city" / "capital"), high for a near-synonym."""
+    differ scored on its own (second embedder; 1.0 if no content word is replaced; a stretch with content words on one
+    side only is scored with all the words of the other): low when a term is swapped for a different one ("largest
+    city" / "capital", "calorías plato" / "como se hace una"), high for a near-synonym."""
     request_only_words: float
     """Number of content words only the request has."""
     cached_only_words: float

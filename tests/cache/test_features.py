@@ -66,6 +66,10 @@ def test_each_replaced_stretch_of_content_words_is_scored_on_its_own(e5: Embedde
     assert subs("细菌性肺炎要不要吃抗生素？", "感冒了要不要吃抗生素？") == [("细菌性肺炎", "感冒")]
     assert subs("鲁迅的儿子是谁？", "鲁迅是谁？") == [], "a word added on one side replaces nothing"
     assert subs("Why is the sky blue?", "why is the sky blue") == []
+    # content words on one side of a replaced stretch only: scored against all the words of the other side
+    assert subs("¿Cómo se hace una paella?", "¿Cuántas calorías tiene un plato de paella?") == [
+        ("como se hace una", "calorias plato")
+    ]
 
     request = "Who is the queen of Spain today? Tell me briefly"
     nb = neighbour(e5, "Who is the king of Spain today? Give a short answer", "Felipe VI.")

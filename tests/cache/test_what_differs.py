@@ -117,6 +117,11 @@ NEGATIONS_PUT_IN = [
     ("Кофе вреден для здоровья?", "Кофе не вреден для здоровья?"),
     ("咖啡对身体有害吗？", "咖啡对身体无害吗？"),
     ("Can I fly with a power bank?", "Can I fly without a power bank?"),
+    # a word with a negating prefix in place of the word
+    ("How long does cooked rice last?", "How long does uncooked rice last?"),
+    ("Wie installiere ich ein Python-Paket mit pip?", "Wie deinstalliere ich ein Python-Paket mit pip?"),
+    ("¿Cómo instalo Python en Windows?", "¿Cómo desinstalo Python en Windows?"),
+    ("Это правильно написано?", "Это неправильно написано?"),
 ]
 
 

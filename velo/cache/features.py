@@ -170,13 +170,16 @@ class _Pair:
 
 
 def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
-    """The content words put in place of others: for each stretch where the two token sequences differ (difflib's
+    """The words put in place of others: for each stretch where the two token sequences differ (difflib's
     alignment) and both sides have content words, those words of each side, joined ("largest city" / "capital",
-    "rename" / "create new").
+    "rename" / "create new"); where one side of a replaced stretch has content words and the other only function
+    words, all the words of that side ("calorías plato" / "como se hace una": another question about the same dish).
 
     Scoring each stretch on its own keeps one swapped term from being averaged away among the words a
     rewording changes elsewhere (all the differing words joined did that); its least similar pair is the
-    `content_diff_similarity` feature.
+    `content_diff_similarity` feature. Before rule format 7 a stretch with content words on one side only was not
+    scored, so a question asking something else about the same thing in function words ("¿Cómo se hace una paella?"
+    / "¿Cuántas calorías tiene un plato de paella?") had nothing replaced and looked like a heavy rewording.
     """
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, tq, tc, autojunk=False).get_opcodes():
@@ -186,4 +189,6 @@ def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
         b = [t for t in tc[j1:j2] if t not in text.FUNCTION_WORDS]
         if a and b:
             out.append((_join(a), _join(b)))
+        elif op == "replace" and (a or b):
+            out.append((_join(a or tq[i1:i2]), _join(b or tc[j1:j2])))
     return out

@@ -304,6 +304,19 @@ def _asks_either_way(toks: list[str], k: int) -> bool:
     return t in ("不", "没", "沒") and 0 < k < len(toks) - 1 and toks[k - 1] == toks[k + 1]
 
 
+_NEGATING_PREFIXES = ("des", "dis", "non", "un", "de", "in", "im", "il", "ir", "не", "без", "бес")
+"""Prefixes that turn a word into its opposite: "uncooked" / "ungekocht", "deinstallieren", "desinstalar", "disable",
+"illegal", "неправильно", "безопасно"."""
+
+
+def _negated_word(x: str, y: str) -> bool:
+    """Whether `x` is `y` with a negating prefix ("ungekochter" / "gekochter", "deinstalliere" / "installiere",
+    "неправильный" / "правильная"): the rest has at least four letters and the same stem as `y`."""
+    return any(
+        x.startswith(p) and len(x) - len(p) >= 4 and _stem(x[len(p) :]) == _stem(y) for p in _NEGATING_PREFIXES
+    )
+
+
 def _negations(toks: list[str], i1: int, i2: int) -> list[int]:
     return [k for k in range(i1, i2) if toks[k] in _NEGATIONS and not _asks_either_way(toks, k)]
 
@@ -313,7 +326,9 @@ def negation_change(a: list[str], b: list[str]) -> float:
 
     1.0: *a negation put in* -- where the two questions differ (difflib's alignment), one side has only a
     negation and function words and the other only function words ("Is coffee bad for you?" / "Is coffee not bad
-    for you?", "有害" / "无害", "with" / "without"): the opposite question, whatever the wording around it.
+    for you?", "有害" / "无害", "with" / "without"), or one word replaced by itself with a negating prefix ("gekochter"
+    / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно"): the opposite question, whatever
+    the wording around it.
     A negation that only shapes a yes/no question is not counted ("Is coffee harmful?" / "Isn't coffee harmful?",
     "..., or not?", "要不要"): see `_asks_either_way`.
     0.5: exactly one question is negated otherwise (a rewording may say "without X" for "no X needed"),
@@ -323,6 +338,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             continue
+        if op == "replace" and i2 - i1 == j2 - j1 == 1 and (_negated_word(a[i1], b[j1]) or _negated_word(b[j1], a[i1])):
+            return 1.0
         for (x, x1, x2), (y, y1, y2) in (((a, i1, i2), (b, j1, j2)), ((b, j1, j2), (a, i1, i2))):
             if (
                 _negations(x, x1, x2)
