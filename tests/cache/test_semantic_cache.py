@@ -455,6 +455,25 @@ def test_a_cached_question_asked_again_is_embedded_by_neither_model(tmp_path: Pa
         assert search.misses == before[0] + 1 and alt.misses > before[1]
 
 
+def test_a_bad_language_or_context_is_refused_before_any_embedding(tmp_path: Path, e5: Embedder, use: Embedder) -> None:
+    """Every argument of a lookup is checked before the costly work: a bad `lang` or context costs no model call."""
+    search, alt = RecentEmbeddings(e5), RecentEmbeddings(use)
+    rule = parse_rule("default", embedder_key(e5.name, use.name))
+    with SemanticCache(search, rule, CacheConfig(uri=str(tmp_path / "c.db")), HitFeaturizer(search, alt)) as cache:
+        bad_calls = {
+            "lang #1 ('english')": lambda: cache.lookup_many(["Why is the sky blue?", "Who wrote Faust?"], langs=["en", "english"]),
+            "is not a language code": lambda: cache.lookup("How high is Mount Everest?", lang="xx"),
+            "context must be a list": lambda: cache.lookup("How high is Mount Everest?", context="Who is Messi?"),
+            "2 requests need as many contexts and languages": lambda: cache.lookup_many(["Q one?", "Q two?"], langs=["en"]),
+        }
+        for message, call in bad_calls.items():
+            with pytest.raises(CacheInputError, match=re.escape(message)):
+                call()
+        assert (search.misses, alt.misses) == (0, 0)
+        cache.lookup("How high is Mount Everest?", lang="en")
+        assert search.misses == 1
+
+
 def test_decide_many_decides_each_request_as_decide_does(filled_cache: SemanticCache, e5: Embedder) -> None:
     cache = filled_cache
     questions = ["How high is Mount Everest?", "Who wrote Pride and Prejudice?", "What is the capital of Austria?"]

@@ -426,11 +426,7 @@ class SemanticCache:
         """
         check_namespace(namespace)
         vectors = self._check_vectors(vectors, len(vectors))
-        keys = [text.context_key(c) for c in _check_contexts(contexts, len(vectors), "requests")]
-        langs = list(langs) if langs is not None else [None] * len(vectors)
-        if len(langs) != len(vectors):
-            raise CacheInputError(f"{len(vectors)} requests need as many contexts and languages")
-        langs = [None if lang is None else check_lang(lang) for lang in langs]
+        keys, langs = _check_requests(contexts, langs, len(vectors))
         now = time.time()
         # One search call per (context, language): Milvus applies one filter expression per call.
         groups: dict[tuple[str, str | None], list[int]] = {}
@@ -469,6 +465,7 @@ class SemanticCache:
         check_namespace(namespace)
         for i, q in enumerate(questions):
             self.check_text(q, f"question #{i}")
+        _check_requests(contexts, langs, len(questions))  # before the embedding: a bad call costs nothing
         t0 = time.perf_counter()
         vectors = self.embedder.embed(list(questions))
         t1 = time.perf_counter()
@@ -510,6 +507,17 @@ class SemanticCache:
         if self.config.ttl_s is not None:
             expr += f" and created_at >= {time.time() - self.config.ttl_s:.6f}"
         return [_entry(r["id"], r) for r in self._query_all(expr, list(_FIELDS))]
+
+
+def _check_requests(
+    contexts: Sequence[Sequence[str]] | None, langs: Sequence[str | None] | None, n: int
+) -> tuple[list[str], list[str | None]]:
+    """Each of `n` requests' context key and checked language (None: any), or `CacheInputError` naming the bad one."""
+    keys = [text.context_key(c) for c in _check_contexts(contexts, n, "requests")]
+    langs = list(langs) if langs is not None else [None] * n
+    if len(langs) != n:
+        raise CacheInputError(f"{n} requests need as many contexts and languages")
+    return keys, [None if lang is None else check_lang(lang, "lang" if n == 1 else f"lang #{i}") for i, lang in enumerate(langs)]
 
 
 def _check_contexts(contexts: Sequence[Sequence[str]] | None, n: int, what: str) -> list[list[str]]:
