@@ -28,8 +28,10 @@ from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/7"
-"""7: `content_diff_similarity` also scores a replaced stretch with content words on one side only; `negation_mismatch`
+BANK_VERSION = "velo.bank/8"
+"""8: `negation_mismatch` 1.0 only when the two questions have the same content words and not as many negations (a
+negation moved or written otherwise, "does not" / "doesn't", "mein WLAN nicht" / "nicht mein WLAN", is none put in).
+7: `content_diff_similarity` also scores a replaced stretch with content words on one side only; `negation_mismatch`
 1.0 also for a word with a negating prefix in place of the word ("gekochter" / "ungekochter") (hit rule format 7).
 6: `negation_mismatch` is graded (1.0 a negation put in where the questions differ, 0.5 one side negated otherwise),
 `role_swap` also sees a quantity's unit swapped, Han 一 inside words is no number, context keys keep accents on content

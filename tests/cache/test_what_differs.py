@@ -107,6 +107,14 @@ UNIT_SWAPS = [
     ("Сколько миль составляют 10 километров?", "Сколько километров составляют 10 миль?"),
     ("10公里是多少英里？", "10英里是多少公里？"),
     ("I have 5 apples and 3 pears: how many fruits?", "I have 3 apples and 5 pears: how many fruits?"),
+    # a unit written as an abbreviation on one side and as a word on the other
+    ("Convert 5 km to miles", "Convert 5 miles to kilometers"),
+    ("Convierte 5 km a millas", "Convierte 5 millas a kilómetros"),
+    ("Rechne 5 km in Meilen um", "Rechne 5 Meilen in Kilometer um"),
+    ("Переведи 5 км в мили", "Переведи 5 миль в километры"),
+    ("How many pounds is 10 kg?", "How many kilograms is 10 pounds?"),
+    ("Convert 30 °C to Fahrenheit", "Convert 30 °F to Celsius"),
+    ("Convert 100 USD to EUR", "Convert 100 euros to dollars"),
 ]
 # A negation put in where the two questions are otherwise the same, in the five languages.
 NEGATIONS_PUT_IN = [
@@ -329,6 +337,14 @@ def test_one_inside_a_word_is_no_replaced_number(a: str, b: str) -> None:
         ("感冒了要吃抗生素吗？", "感冒了要不要吃抗生素？"),  # A-not-A
         ("你吃饭了吗", "你吃饭了没有"),
         ("Can I take ibuprofen without eating anything first?", "Is it safe to take ibuprofen on an empty stomach?"),
+        # a negation on both sides, moved or written otherwise
+        ("Why does my wifi not work?", "Why doesn't my wifi work?"),
+        ("Why is my wifi not working?", "Why isn't my wifi working?"),
+        ("Warum funktioniert mein WLAN nicht?", "Warum funktioniert nicht mein WLAN?"),
+        ("¿Por qué no funciona mi wifi?", "¿Por qué mi wifi no funciona?"),
+        ("Почему не работает мой вайфай?", "Почему мой вайфай не работает?"),
+        ("为什么我的wifi不能用？", "我的wifi为什么不能用？"),
+        ("Why can't I sleep?", "Why am I unable to sleep?"),  # other words beside it: weighed, not vetoed
     ],
 )
 def test_a_yes_no_rewording_is_no_negation_put_in(a: str, b: str) -> None:
@@ -342,10 +358,12 @@ def test_a_yes_no_rewording_is_no_negation_put_in(a: str, b: str) -> None:
         ("How many miles are 10 kilometers?", "10 kilometers is how many miles?"),
         ("How many calories in 100 g of rice?", "How many calories does 100 g of rice have?"),
         ("200块的衣服打8折要付多少", "一件衣服原价200元，打八折后多少钱？"),
+        ("Convert 5 km to miles", "Convert 5 kilometers to miles"),  # the same unit written otherwise
+        ("Is 30 °C hot?", "Is 30 degrees Celsius hot?"),
     ],
 )
 def test_a_moved_word_is_no_unit_swap(a: str, b: str) -> None:
-    assert not text.unit_swap(text.tokens(a), text.tokens(b))
+    assert not text.unit_swap(text.tokens(a), text.tokens(b)) and not text.role_swap(text.tokens(a), text.tokens(b))
 
 
 def test_a_generic_answer_that_fits_another_task_does_not_serve_it(cache: SemanticCache) -> None:

@@ -29,7 +29,8 @@ RULES_DIR = Path(__file__).parent / "rules"
 RULE_FORMAT = "velo.hit_rule/7"
 """7: `content_diff_similarity` also scores a replaced stretch with content words on one side only (all the words of
 the other side: "calorías plato" / "como se hace una"); `negation_mismatch` 1.0 also for a word replaced by itself with
-a negating prefix ("gekochter" / "ungekochter", "installiere" / "deinstalliere").
+a negating prefix ("gekochter" / "ungekochter", "installiere" / "deinstalliere"), and only between questions with the
+same content words and not as many negations (bank format 8 fixed that: "does not" / "doesn't" was a veto).
 6: `negation_mismatch` is graded (1.0 a negation put in where the questions differ: a veto; 0.5 one question
 negated otherwise), `role_swap` also sees a quantity's unit swapped ("10 Meilen" / "10 Kilometer"), Han 一 inside
 words is no number ("统一六国" is 6), and the rule floors `answer_gap` at `gap_floor` (a cached answer that fits the

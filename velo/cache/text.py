@@ -295,8 +295,8 @@ def _asks_either_way(toks: list[str], k: int) -> bool:
         return True
     if t == "не" and "ли" in toks[k + 1 : k + 4]:
         return True
-    if k == len(toks) - 1 or toks[k - 1 : k] and toks[k - 1] in _TAG_OPENERS or toks[k + 1 : k + 2] == ["wahr"]:
-        return True
+    if (t == "no" and k == len(toks) - 1) or toks[k - 1 : k] and toks[k - 1] in _TAG_OPENERS or toks[k + 1 : k + 2] == ["wahr"]:
+        return True  # "..., ¿no?", "..., or not?", "nicht wahr?" (a German "nicht" at the end is no tag: "Warum geht das nicht?")
     if t == "t" and toks[k - 1 : k] and toks[k - 1] in _CONTRACTED and k >= len(toks) - 3:
         return True
     if t in ("不", "没", "沒") and all(x in FUNCTION_WORDS for x in toks[k + 1 :]):
@@ -317,6 +317,11 @@ def _negated_word(x: str, y: str) -> bool:
     )
 
 
+def _plain_content(toks: list[str]) -> set[str]:
+    """The stems of the content words, negations and English auxiliaries before "n't" left out."""
+    return {_stem(t) for t in toks if t not in FUNCTION_WORDS and t not in _NEGATIONS and t not in _CONTRACTED}
+
+
 def _negations(toks: list[str], i1: int, i2: int) -> list[int]:
     return [k for k in range(i1, i2) if toks[k] in _NEGATIONS and not _asks_either_way(toks, k)]
 
@@ -326,7 +331,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
 
     1.0: *a negation put in* -- where the two questions differ (difflib's alignment), one side has only a
     negation and function words and the other only function words ("Is coffee bad for you?" / "Is coffee not bad
-    for you?", "有害" / "无害", "with" / "without"), or one word replaced by itself with a negating prefix ("gekochter"
+    for you?", "有害" / "无害", "with" / "without") while the two have the same content words and not as many
+    negations, or one word replaced by itself with a negating prefix ("gekochter"
     / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно"): the opposite question, whatever
     the wording around it.
     A negation that only shapes a yes/no question is not counted ("Is coffee harmful?" / "Isn't coffee harmful?",
@@ -335,11 +341,15 @@ def negation_change(a: list[str], b: list[str]) -> float:
     weighed by the hit rule.
     0.0: both or neither negated.
     """
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
+    ops = [o for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if o[0] != "equal"]
+    for op, i1, i2, j1, j2 in ops:
         if op == "replace" and i2 - i1 == j2 - j1 == 1 and (_negated_word(a[i1], b[j1]) or _negated_word(b[j1], a[i1])):
             return 1.0
+    # A negation moved or written otherwise ("nicht mein WLAN" / "mein WLAN nicht", "does not" / "doesn't") is none put
+    # in; nor is one beside other words ("can't" / "unable": the model weighs that).
+    if len(_negations(a, 0, len(a))) == len(_negations(b, 0, len(b))) or _plain_content(a) != _plain_content(b):
+        return 0.5 if is_negated(a) != is_negated(b) else 0.0
+    for op, i1, i2, j1, j2 in ops:
         for (x, x1, x2), (y, y1, y2) in (((a, i1, i2), (b, j1, j2)), ((b, j1, j2), (a, i1, i2))):
             if (
                 _negations(x, x1, x2)
@@ -385,6 +395,33 @@ def _stem(token: str) -> str:
     return token
 
 
+_UNITS = (
+    ("km", {"km", "kms", "км", "kilometro", "kilometros"}, ("kilomet", "километр")),
+    ("mile", {"mi"}, ("mile", "milla", "meile", "мил")),
+    ("kg", {"kg", "kgs", "кг", "kilo", "kilos"}, ("kilogram", "килограм")),
+    ("lb", {"lb", "lbs"}, ("pound", "libra", "pfund", "фунт")),
+    ("cm", {"cm", "см"}, ("centimet", "zentimet", "сантиметр")),
+    ("inch", {"inch", "inches"}, ("pulgada", "zoll", "дюйм")),
+    ("liter", {"l", "литр", "литра", "литров"}, ("liter", "litre", "litro")),
+    ("gallon", set(), ("gallon", "galon", "галлон")),
+    ("celsius", {"c", "°c", "℃"}, ("celsius", "centigrad", "цельси")),
+    ("fahrenheit", {"f", "°f", "℉"}, ("fahrenheit", "фаренгейт")),
+    ("usd", {"usd", "$"}, ("dollar", "dolar", "доллар")),
+    ("eur", {"eur", "€"}, ("euro", "евро")),
+    ("rub", {"rub", "₽"}, ("ruble", "rouble", "rubel", "рубл")),
+)
+"""Units and currencies written as a symbol, an abbreviation or a word in the five languages (as folded tokens): "km" and
+"kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`."""
+
+
+def _term(token: str) -> str:
+    """A token as `role_swap` compares it: the unit it names (`_UNITS`), else its stem."""
+    for unit, words, prefixes in _UNITS:
+        if token in words or token.startswith(prefixes):
+            return unit
+    return _stem(token)
+
+
 def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     """Each role word's first argument and all its arguments: the content words among the three tokens
     after it (numbers skipped: "from 5 km"). A Han role word takes the very next character ("换算成英里")."""
@@ -392,7 +429,7 @@ def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     for i, t in enumerate(toks):
         if t not in _ROLE_MARKERS or t in roles:
             continue
-        args = [_stem(n) for n in toks[i + 1 : i + (2 if _HAN.fullmatch(t) else 4)] if n not in FUNCTION_WORDS and not n[0].isdigit()]
+        args = [_term(n) for n in toks[i + 1 : i + (2 if _HAN.fullmatch(t) else 4)] if n not in FUNCTION_WORDS and not n[0].isdigit()]
         if args:
             roles[t] = (args[0], set(args))
     return roles
@@ -419,11 +456,13 @@ def _quantities(toks: list[str]) -> dict[str, tuple[str, str]]:
             j += 1
         number = _ascii_digits(" ".join(toks[i:j]))
         after = toks[j : j + 2]
-        if after and (after[0] in FUNCTION_WORDS or _MEASURE_WORDS.fullmatch(after[0])):
-            after = after[1:]
+        if after and _term(after[0]) == after[0] and (
+            after[0] in FUNCTION_WORDS or _MEASURE_WORDS.fullmatch(after[0]) or not after[0][0].isalnum()
+        ):
+            after = after[1:]  # "5 个 苹果", "30 ° C" (a unit symbol such as "$" or "€" is kept)
         unit = after[0] if after else ""
-        if unit and unit not in FUNCTION_WORDS and not _is_number_token(unit) and unit[0].isalnum():
-            out.setdefault(number, (_stem(unit), _stem(toks[i - 1]) if i else ""))
+        if unit and unit not in FUNCTION_WORDS and not _is_number_token(unit) and (unit[0].isalnum() or _term(unit) != unit):
+            out.setdefault(number, (_term(unit), _term(toks[i - 1]) if i else ""))
         i = j
     return out
 
@@ -437,8 +476,8 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
     films"), a unit one side leaves out."""
     qa, qb = _quantities(a), _quantities(b)
-    sa = {_stem(t) for t in a if t not in FUNCTION_WORDS}
-    sb = {_stem(t) for t in b if t not in FUNCTION_WORDS}
+    sa = {_term(t) for t in a if t not in FUNCTION_WORDS}
+    sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
     for n in qa.keys() & qb.keys():
         (ua, before_a), (ub, before_b) = qa[n], qb[n]
         if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b:
@@ -459,7 +498,7 @@ def role_swap(a: list[str], b: list[str]) -> bool:
     """
     if unit_swap(a, b):
         return True
-    if {_stem(t) for t in a if t not in FUNCTION_WORDS} != {_stem(t) for t in b if t not in FUNCTION_WORDS}:
+    if {_term(t) for t in a if t not in FUNCTION_WORDS} != {_term(t) for t in b if t not in FUNCTION_WORDS}:
         return False
     if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
         return False
