@@ -117,10 +117,10 @@ class HitFeatures:
     number_mismatch: float
     """1.0 when a number is replaced by another (each question has a number the other lacks; digits of any
     script, Han numerals, small number words), 0.5 when numbers differ otherwise (on one side only), 0.0 when
-    the same: see `text.number_change`."""
+    the same: see `velo.cache.numbers.number_change`."""
     negation_mismatch: float
     """1.0 when a negation is put in where the questions differ ("bad" / "not bad", "有害" / "无害"), 0.5 when exactly
-    one of the two questions is negated otherwise, 0.0 when both or neither: see `text.negation_change`."""
+    one of the two questions is negated otherwise, 0.0 when both or neither: see `velo.cache.negation.negation_change`."""
     order_swap: float
     """1.0 when the questions have the same words in a different order."""
     symbol_swap: float
@@ -128,7 +128,7 @@ class HitFeatures:
     for word after folding spell a word otherwise in a way that names another thing (an accent on a content word "papa" /
     "papá", an acronym's capitals "US" / "us"): see `text.symbol_swap` and `text.spelling_swap`."""
     role_swap: float
-    """1.0 when a role word takes swapped arguments ("5 km to miles" / "5 miles to km"): see `text.role_swap`."""
+    """1.0 when a role word takes swapped arguments ("5 km to miles" / "5 miles to km"): see `velo.cache.roles.role_swap`."""
 
     def as_tuple(self) -> tuple[float, ...]:
         return tuple(getattr(self, n) for n in self.names())

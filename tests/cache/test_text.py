@@ -1,10 +1,10 @@
-"""Known-answer tests of the cache's text normalization (velo/cache/text.py)."""
+"""Known-answer tests of the cache's text normalization, number reading and negation (velo/cache/text.py, numbers.py, negation.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from velo.cache import text
+from velo.cache import negation, numbers, text
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_fold_is_case_and_accent_insensitive() -> None:
     ],
 )
 def test_numbers(raw: str, expected: set[str]) -> None:
-    assert text.numbers(raw) == frozenset(expected)
+    assert numbers.numbers(raw) == frozenset(expected)
 
 
 @pytest.mark.parametrize(
@@ -80,12 +80,12 @@ def test_numbers(raw: str, expected: set[str]) -> None:
     ],
 )
 def test_number_change(a: str, b: str, change: float) -> None:
-    assert text.number_change(a, b) == text.number_change(b, a) == change
+    assert numbers.number_change(a, b) == numbers.number_change(b, a) == change
 
 
 def test_number_difference_is_visible() -> None:
-    assert text.numbers("Top 10 movies of 2020") != text.numbers("Top 10 movies of 2021")
-    assert text.numbers("Top 10 movies of 2020") == text.numbers("The 10 best films, 2020")
+    assert numbers.numbers("Top 10 movies of 2020") != numbers.numbers("Top 10 movies of 2021")
+    assert numbers.numbers("Top 10 movies of 2020") == numbers.numbers("The 10 best films, 2020")
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_number_difference_is_visible() -> None:
     ],
 )
 def test_negation(raw: str, negated: bool) -> None:
-    assert text.is_negated(text.tokens(raw)) is negated
+    assert negation.is_negated(text.tokens(raw)) is negated
 
 
 def test_context_key_ignores_case_punctuation_and_function_word_accents() -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from velo.cache import CacheConfig, SemanticCache, default_rule, text
+from velo.cache import CacheConfig, SemanticCache, default_rule, negation, numbers, roles, text
 from velo.cache.decision import embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.cache.semantic_cache import entry_id
@@ -157,7 +157,7 @@ def test_a_swapped_symbol_or_swapped_arguments_is_a_miss(cache: SemanticCache, c
     ],
 )
 def test_numbers_written_otherwise_are_not_a_replaced_number(cached: str, request_: str) -> None:
-    assert text.number_change(cached, request_) < 1.0
+    assert numbers.number_change(cached, request_) < 1.0
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_numbers_written_otherwise_are_not_a_replaced_number(cached: str, reques
 )
 def test_symmetric_or_moved_words_are_not_swaps(cached: str, request_: str) -> None:
     a, b = text.tokens(cached), text.tokens(request_)
-    assert not text.role_swap(a, b) and not text.symbol_swap(a, b)
+    assert not roles.role_swap(a, b) and not text.symbol_swap(a, b)
 
 
 # Pairs of texts that differ: each pair must get two ids, and a write-back of one never replaces the other.
@@ -259,7 +259,7 @@ def test_tokens_keep_emoticons_made_of_punctuation(raw: str, expected: list[str]
 
 @pytest.mark.parametrize(("a", "b"), INFLECTED_ROLE_SWAPS)
 def test_role_swap_compares_stems(a: str, b: str) -> None:
-    assert text.role_swap(text.tokens(a), text.tokens(b))
+    assert roles.role_swap(text.tokens(a), text.tokens(b))
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_role_swap_compares_stems(a: str, b: str) -> None:
     ],
 )
 def test_an_inflected_argument_is_not_a_swap(a: str, b: str) -> None:
-    assert not text.role_swap(text.tokens(a), text.tokens(b))
+    assert not roles.role_swap(text.tokens(a), text.tokens(b))
 
 
 @pytest.mark.parametrize(
@@ -286,11 +286,11 @@ def test_an_inflected_argument_is_not_a_swap(a: str, b: str) -> None:
     ],
 )
 def test_a_lone_one_counts_only_before_a_measure_word(a: str, b: str, change: float) -> None:
-    assert text.number_change(a, b) == change
+    assert numbers.number_change(a, b) == change
 
 
 @pytest.mark.parametrize(
-    ("raw", "numbers"),
+    ("raw", "expected"),
     [
         ("秦始皇统一六国", {"6"}),  # 统一 ends in 一: six states, not sixteen
         ("唯一的三个人", {"3"}),
@@ -310,8 +310,8 @@ def test_a_lone_one_counts_only_before_a_measure_word(a: str, b: str, change: fl
         ("等一点儿", set()),
     ],
 )
-def test_words_containing_one_are_read_as_numbers_only_where_they_count(raw: str, numbers: set[str]) -> None:
-    assert {r for readings in text._all_readings(raw) for r in readings} == numbers
+def test_words_containing_one_are_read_as_numbers_only_where_they_count(raw: str, expected: set[str]) -> None:
+    assert {r for readings in numbers._all_readings(raw) for r in readings} == expected
 
 
 @pytest.mark.parametrize(
@@ -322,7 +322,7 @@ def test_words_containing_one_are_read_as_numbers_only_where_they_count(raw: str
     ],
 )
 def test_one_inside_a_word_is_no_replaced_number(a: str, b: str) -> None:
-    assert text.number_change(a, b) == 0.0
+    assert numbers.number_change(a, b) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -348,7 +348,7 @@ def test_one_inside_a_word_is_no_replaced_number(a: str, b: str) -> None:
     ],
 )
 def test_a_yes_no_rewording_is_no_negation_put_in(a: str, b: str) -> None:
-    assert text.negation_change(text.tokens(a), text.tokens(b)) < 1.0
+    assert negation.negation_change(text.tokens(a), text.tokens(b)) < 1.0
 
 
 @pytest.mark.parametrize(
@@ -363,7 +363,7 @@ def test_a_yes_no_rewording_is_no_negation_put_in(a: str, b: str) -> None:
     ],
 )
 def test_a_moved_word_is_no_unit_swap(a: str, b: str) -> None:
-    assert not text.unit_swap(text.tokens(a), text.tokens(b)) and not text.role_swap(text.tokens(a), text.tokens(b))
+    assert not roles.unit_swap(text.tokens(a), text.tokens(b)) and not roles.role_swap(text.tokens(a), text.tokens(b))
 
 
 def test_a_generic_answer_that_fits_another_task_does_not_serve_it(cache: SemanticCache) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from velo.cache import text
+from velo.cache import negation, numbers, roles, text
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
 
@@ -139,11 +139,11 @@ class HitFeaturizer:
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
             answer_gap=own - relevance,
-            number_mismatch=text.number_change(p.request, p.cached),
-            negation_mismatch=text.negation_change(p.tq, p.tc),
+            number_mismatch=numbers.number_change(p.request, p.cached),
+            negation_mismatch=negation.negation_change(p.tq, p.tc),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
             symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
-            role_swap=float(text.role_swap(p.tq, p.tc)),
+            role_swap=float(roles.role_swap(p.tq, p.tc)),
         )
 
 

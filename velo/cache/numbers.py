@@ -1,0 +1,159 @@
+"""Numbers as the hit decision reads them: digits of any script, Han numerals and small number words.
+
+`number_change` compares the numbers two questions mention ("5 km" / "50 km", "五个" / "四个", "five" / "ten"
+differ; "5 km" / "five km" do not); `is_number_token` tells `velo.cache.roles` where a quantity starts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from velo.cache.text import fold, tokens
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def ascii_digits(text: str) -> str:
+    """NFKC, then every decimal digit of any script as its ASCII digit ("٥", "५", "５" -> "5")."""
+    return "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None else ch
+        for ch in unicodedata.normalize("NFKC", text)
+    )
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers written in digits (of any script), a decimal comma read as a point: "3,5" -> "3.5"."""
+    return frozenset(n.replace(",", ".") for n in _NUMBER.findall(ascii_digits(text)))
+
+
+_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_HAN_MYRIADS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_HAN_NUMERAL = re.compile(f"[{''.join(_HAN_DIGITS)}{''.join(_HAN_UNITS)}{''.join(_HAN_MYRIADS)}]+")
+# Small numbers written as words, 2 to 12 and round tens, in the languages of the team's set. "One" and its
+# kin are left out: they are also articles and pronouns ("which one", "un", "ein", "один из"); so are words
+# that are another word in a neighbouring language ("once", "elf").
+_NUMBER_WORDS = {
+    fold(w): n
+    for n, words in {
+        2: "two dos zwei два двух двум двумя", 3: "three tres drei три трех трем тремя",
+        4: "four cuatro vier четыре четырех", 5: "five cinco funf пять пяти", 6: "six seis sechs шесть шести",
+        7: "seven siete sieben семь семи", 8: "eight ocho acht восемь восьми", 9: "nine nueve neun девять девяти",
+        10: "ten diez zehn десять десяти", 11: "eleven", 12: "twelve doce zwolf двенадцать",
+        20: "twenty veinte zwanzig двадцать", 30: "thirty treinta dreissig тридцать",
+        100: "hundred cien hundert сто",
+    }.items()
+    for w in words.split()
+}
+_NUMBER_WORD_PARTS = frozenset(_NUMBER_WORDS) | frozenset(
+    fold(w) for w in """one eleven thirteen fourteen fifteen sixteen seventeen eighteen nineteen forty fifty sixty seventy
+    eighty ninety thousand million y und и""".split()
+)
+"""Words that may join a number word into a longer number ("nineteen eighty-four", "veinte y dos"): a number word
+beside one of them is not read on its own."""
+
+
+def _han_value(run: str) -> int:
+    """A run of Han numerals as an integer: "十五" 15, "二百零五" 205, "三万" 30000; without a unit character the
+    digits are read in place ("八五" 85, as in 八五折, "二〇二四" 2024)."""
+    if not any(c in _HAN_UNITS or c in _HAN_MYRIADS for c in run):
+        return int("".join(str(_HAN_DIGITS[c]) for c in run))
+    total = section = digit = 0
+    for c in run:
+        if c in _HAN_DIGITS:
+            digit = _HAN_DIGITS[c]
+        elif c in _HAN_UNITS:
+            section += (digit or 1) * _HAN_UNITS[c]
+            digit = 0
+        else:
+            total += (section + digit or 1) * _HAN_MYRIADS[c]
+            section = digit = 0
+    return total + section + digit
+
+
+def _readings(numeral: str) -> frozenset[str]:
+    """What a numeral can mean: the digits without separators ("1,000" / "1.000" = 1000) and, with its last
+    separator read as a decimal point, the decimal ("3,5" = 3.5), each without leading zeros."""
+    digits = numeral.replace(",", "").replace(".", "").lstrip("0") or "0"
+    head, _, tail = numeral.replace(",", ".").rpartition(".")
+    decimal = f"{head.replace('.', '').lstrip('0') or '0'}.{tail.rstrip('0')}" if head else digits
+    return frozenset({digits, decimal.rstrip(".")})
+
+
+MEASURE_WORDS = re.compile(
+    "公斤|公里|千克|小时|分钟|星期|点钟|點鐘|点半|點半|[个個只隻本次件条條张張位天年月斤米元块塊岁歲杯碗辆輛台部双雙对對瓶份页頁篇首支名"
+    "间間座棵朵匹周秒克遍层層节節盒包袋箱升吨噸倍颗顆粒场場届屆套]"
+)
+"""Measure words (classifiers) and units: a numeral before one counts something ("一个" / "两个", "一次", "一年")."""
+_NOT_COUNTING = frozenset("哪这這那每某同唯")
+_ORDINAL_MARKERS = ("第", "星期", "礼拜", "禮拜", "周", "週")
+
+
+_WORDS_ENDING_IN_ONE = frozenset("统一 統一 唯一 同一 单一 單一 逐一 专一 專一 划一 劃一 均一 合一 归一 歸一 不一".split())
+"""Words whose last character is 一 without counting ("统一六国" unified the six states: 6, not 16)."""
+_TOGETHER = re.compile("块儿|塊兒|块[去来走玩吃喝做学住回看跑坐聊干过]|塊[去來走玩吃喝做學住回看跑坐聊幹過]")
+"""一块 meaning "together" ("一块儿", "我们一块去"), not "one piece" ("一块蛋糕") or "one yuan" ("一块钱")."""
+
+
+def _counts_one(text: str, at: int) -> bool:
+    """Whether a lone 一 at `at` is the number one: before a measure word ("吃了一个" / "吃了两个", "一年") or
+    after an ordinal marker ("第一", "星期一"). Elsewhere it is as often "a", "once" or part of a word
+    (一下, 一样, 一起, 统一) as the number one; after a demonstrative or question word it picks one out, not counts
+    ("哪一年" which year, "这一次" this time, "每一个" every one)."""
+    if text[at - 1 : at] in _NOT_COUNTING or text[at - 1 : at + 1] in _WORDS_ENDING_IN_ONE or _TOGETHER.match(text, at + 1):
+        return False
+    return bool(MEASURE_WORDS.match(text, at + 1)) or text[:at].endswith(_ORDINAL_MARKERS)
+
+
+def _han_numbers(text: str) -> list[str]:
+    """The runs of Han numerals that are numbers: a 一 that ends a word ("统一六国": 六, not 一六) is cut off a
+    run, "万一" (in case) is no number, and a lone 一 counts only where `_counts_one` says so."""
+    out = []
+    for m in _HAN_NUMERAL.finditer(text):
+        start, run = m.start(), m.group()
+        if run[0] == "一" and len(run) > 1 and text[start - 1 : start + 1] in _WORDS_ENDING_IN_ONE:
+            start, run = start + 1, run[1:]
+        if run == "万一" or run == "萬一" or (run == "一" and not _counts_one(text, start)):
+            continue
+        out.append(run)
+    return out
+
+
+def _all_readings(text: str) -> list[frozenset[str]]:
+    """The readings of every number in a text: written in digits of any script, in Han numerals, or as one of
+    the small number words of `_NUMBER_WORDS`."""
+    plain = ascii_digits(text)
+    found = [_readings(n) for n in _NUMERAL.findall(plain)]
+    found += [frozenset({str(_han_value(run))}) for run in _han_numbers(plain)]
+    toks = tokens(plain)
+    found += [
+        frozenset({str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
+        if t in _NUMBER_WORDS and not _NUMBER_WORD_PARTS.intersection(toks[max(0, i - 1) : i] + toks[i + 1 : i + 2])
+    ]
+    return found
+
+
+def number_change(a: str, b: str) -> float:
+    """How the numbers differ between two questions, written in digits of any script, in Han numerals or as
+    small number words ("five", "cinco", "пять").
+
+    1.0: *a number replaced* -- each question has a number the other lacks ("给了小红5个" / "给了小红4个",
+    "五个" / "四个", "八折" / "八五折", "200 °F" / "100 °F", "the 43rd / 44th president", "five" / "ten"): a
+    different question, whatever the wording around it.
+    0.5: numbers on one side only, or more numbers on one side ("in 90 minutes" / "in 1.5 hours" has one of
+    each, so it is 1.0): possibly a rewording, weighed by the hit rule.
+    0.0: the same numbers (digits of any script, "1,000" = "1000", "3,5" = "3.5", "5 km" = "five km").
+    """
+    na, nb = _all_readings(a), _all_readings(b)
+    a_only = any(not any(r & s for s in nb) for r in na)
+    b_only = any(not any(r & s for s in na) for r in nb)
+    if a_only and b_only:
+        return 1.0
+    return 0.5 if a_only or b_only or len(na) != len(nb) else 0.0
+
+
+def is_number_token(t: str) -> bool:
+    """Digits, a small number word, a Han numeral other than 一 (which is as often "a" or part of a word)."""
+    return t[0].isdigit() or t in _NUMBER_WORDS or (t != "一" and (t in _HAN_DIGITS or t in _HAN_UNITS or t in _HAN_MYRIADS))

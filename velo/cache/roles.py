@@ -1,0 +1,135 @@
+"""Role and unit swaps: the same words with their arguments in other roles ask another question.
+
+"Convert 5 km to miles" / "Convert 5 miles to km" (`role_swap`: a role word such as "to", "from", "than", "в",
+"成" takes another argument) and "Wie viele Meilen sind 10 Kilometer" / "Wie viele Kilometer sind 10 Meilen"
+(`unit_swap`: a number's unit or counted thing changed) are vetoes of the hit decision.
+"""
+
+from __future__ import annotations
+
+from velo.cache.numbers import MEASURE_WORDS, ascii_digits, is_number_token
+from velo.cache.text import FUNCTION_WORDS, HAN, stem
+
+# Words that give an argument a role ("5 km *to* miles", "*from* English", "bigger *than* a cat"). The
+# same words with the arguments swapped ask the reverse question.
+_ROLE_MARKERS = frozenset(
+    """to into from than in per
+    a al de del desde hacia en que
+    nach zu zum zur von vom aus als ins pro
+    в во на из от до чем к ко за по
+    成 到 从 比 至 往 向""".split()
+)
+
+
+# Words that join two arguments symmetrically: "the difference between A and B" is "... between B and A".
+_COORDINATORS = frozenset("and or vs versus y o e u und oder и или 和 与 或 跟 及".split())
+
+
+_UNITS = (
+    ("km", {"km", "kms", "км", "kilometro", "kilometros"}, ("kilomet", "километр")),
+    ("mile", {"mi"}, ("mile", "milla", "meile", "мил")),
+    ("kg", {"kg", "kgs", "кг", "kilo", "kilos"}, ("kilogram", "килограм")),
+    ("lb", {"lb", "lbs"}, ("pound", "libra", "pfund", "фунт")),
+    ("cm", {"cm", "см"}, ("centimet", "zentimet", "сантиметр")),
+    ("inch", {"inch", "inches"}, ("pulgada", "zoll", "дюйм")),
+    ("liter", {"l", "литр", "литра", "литров"}, ("liter", "litre", "litro")),
+    ("gallon", set(), ("gallon", "galon", "галлон")),
+    ("celsius", {"c", "°c", "℃"}, ("celsius", "centigrad", "цельси")),
+    ("fahrenheit", {"f", "°f", "℉"}, ("fahrenheit", "фаренгейт")),
+    ("usd", {"usd", "$"}, ("dollar", "dolar", "доллар")),
+    ("eur", {"eur", "€"}, ("euro", "евро")),
+    ("rub", {"rub", "₽"}, ("ruble", "rouble", "rubel", "рубл")),
+)
+"""Units and currencies written as a symbol, an abbreviation or a word in the five languages (as folded tokens): "km" and
+"kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`."""
+
+
+def _term(token: str) -> str:
+    """A token as `role_swap` compares it: the unit it names (`_UNITS`), else its stem."""
+    for unit, words, prefixes in _UNITS:
+        if token in words or token.startswith(prefixes):
+            return unit
+    return stem(token)
+
+
+def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
+    """Each role word's first argument and all its arguments: the content words among the three tokens
+    after it (numbers skipped: "from 5 km"). A Han role word takes the very next character ("换算成英里")."""
+    roles: dict[str, tuple[str, set[str]]] = {}
+    for i, t in enumerate(toks):
+        if t not in _ROLE_MARKERS or t in roles:
+            continue
+        args = [_term(n) for n in toks[i + 1 : i + (2 if HAN.fullmatch(t) else 4)] if n not in FUNCTION_WORDS and not n[0].isdigit()]
+        if args:
+            roles[t] = (args[0], set(args))
+    return roles
+
+
+def _quantities(toks: list[str]) -> dict[str, tuple[str, str]]:
+    """Each number's unit or counted thing -- the stem of the content word right after it, or after one function
+    or measure word ("10 Kilometer" -> kilomet, "5 millas" -> mill, "10公里" -> 公, "五个苹果" -> 苹; none in
+    "200块的衣服") -- and the stem of the token right before it. A run of number tokens ("10", "5" of "10.5"; "十", "五") is one number; the first
+    occurrence of a number counts."""
+    out: dict[str, tuple[str, str]] = {}
+    i = 0
+    while i < len(toks):
+        if not is_number_token(toks[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and is_number_token(toks[j]):
+            j += 1
+        number = ascii_digits(" ".join(toks[i:j]))
+        after = toks[j : j + 2]
+        if after and _term(after[0]) == after[0] and (
+            after[0] in FUNCTION_WORDS or MEASURE_WORDS.fullmatch(after[0]) or not after[0][0].isalnum()
+        ):
+            after = after[1:]  # "5 个 苹果", "30 ° C" (a unit symbol such as "$" or "€" is kept)
+        unit = after[0] if after else ""
+        if unit and unit not in FUNCTION_WORDS and not is_number_token(unit) and (unit[0].isalnum() or _term(unit) != unit):
+            out.setdefault(number, (_term(unit), _term(toks[i - 1]) if i else ""))
+        i = j
+    return out
+
+
+def unit_swap(a: list[str], b: list[str]) -> bool:
+    """True when a number both questions have counts another of their words on each side, each word being in both
+    questions ("Wie viele Meilen sind 10 Kilometer" / "Wie viele Kilometer sind 10 Meilen", "¿Cuántas millas son
+    5 km?" / "¿Cuántos km son 5 millas?", "5 apples and 3 pears" / "3 apples and 5 pears"): a quantity attached to
+    another thing, with no role word to show it.
+
+    Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
+    films"), a unit one side leaves out."""
+    qa, qb = _quantities(a), _quantities(b)
+    sa = {_term(t) for t in a if t not in FUNCTION_WORDS}
+    sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
+    for n in qa.keys() & qb.keys():
+        (ua, before_a), (ub, before_b) = qa[n], qb[n]
+        if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b:
+            return True
+    return False
+
+
+def role_swap(a: list[str], b: list[str]) -> bool:
+    """True when two questions with the same content words give a role word different arguments ("convert
+    5 km to miles" / "convert 5 miles to km", "from English to Spanish" / "from Spanish to English", "is a
+    dog bigger than a cat" / "... a cat bigger than a dog"), or a number counts another of their words with
+    no role word to show it (`unit_swap`: "Wie viele Meilen sind 10 Kilometer" / "... Kilometer sind 10 Meilen"):
+    the reverse question, not a rewording.
+
+    Not a swap: a moved phrase ("in Python eine Datei" / "eine Datei in Python": same first argument), an
+    argument one side leaves out ("в градусы Фаренгейта" / "в Фаренгейты"), and arguments joined
+    symmetrically ("between A and B" / "between B and A").
+    """
+    if unit_swap(a, b):
+        return True
+    if {_term(t) for t in a if t not in FUNCTION_WORDS} != {_term(t) for t in b if t not in FUNCTION_WORDS}:
+        return False
+    if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
+        return False
+    ra, rb = _roles(a), _roles(b)
+    for marker in ra.keys() & rb.keys():
+        (first_a, args_a), (first_b, args_b) = ra[marker], rb[marker]
+        if first_a != first_b and args_a - args_b and args_b - args_a:
+            return True
+    return False
