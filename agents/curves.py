@@ -58,8 +58,10 @@ def plot_curves(runs: dict[str, Path], out: Path, smooth: int = 20, tag: str = R
 
     curves = {name: read_curve(path, tag) for name, path in runs.items()}
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    for name, (steps, values) in curves.items():
-        (line,) = ax.plot(steps, moving_average(values, smooth), label=name, linewidth=1.5)
+    for i, (name, (steps, values)) in enumerate(curves.items()):
+        # the default colour cycle has 10 colours: the 11th run on is dashed, so no two runs look alike
+        (line,) = ax.plot(steps, moving_average(values, smooth), label=name, linewidth=1.5,
+                          linestyle="-" if i < 10 else "--")
         ax.plot(steps, values, color=line.get_color(), alpha=0.15, linewidth=0.5)
     ax.set_xlabel("agent-steps")
     ax.set_ylabel(f"{tag} (moving average over {smooth} rollouts)")
