@@ -122,3 +122,21 @@ print(__import__("json").dumps(heavy))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+@pytest.mark.parametrize("cut", ["truncated", "padded"])
+def test_a_damaged_checkpoint_is_refused_from_its_header_naming_the_file(tmp_path, cut: str) -> None:
+    """Issue: a checkpoint cut short (header intact) passed the spec check, then failed with safetensors'
+    "incomplete metadata" traceback after the environments were built. The layout is checked with the header."""
+    from velo.policy import check_policy_spec
+
+    whole = tmp_path / "whole.safetensors"
+    _write(whole, LAYOUT.describe())
+    data = whole.read_bytes()
+    path = tmp_path / "cut.safetensors"
+    path.write_bytes(data[:-5] if cut == "truncated" else data + b"\0" * 7)
+    message = "truncated" if cut == "truncated" else "trailing bytes"
+    with pytest.raises(ValueError, match=f"cut.safetensors: damaged checkpoint.*{message}"):
+        check_policy_spec(str(path))
+    with pytest.raises(ValueError, match=f"cut.safetensors: damaged checkpoint.*{message}"):
+        load_policy(str(path), LAYOUT)

@@ -19,6 +19,7 @@ checkpoint trained against another observation encoder is refused before torch i
 from __future__ import annotations
 
 import json
+import math
 import struct
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ from velo.observation import OBS_VERSION, ObservationLayout
 
 FORMAT = "velo.policy/1"
 _MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit
+_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
+"""Bytes per element of the safetensors dtypes a policy holds (safetensors' `Dtype`)."""
 
 
 class IncompatibleCheckpoint(ValueError):
@@ -76,7 +79,11 @@ class CheckpointHeader:
 
 
 def read_header(path: Path | str) -> CheckpointHeader:
-    """The header of a `velo.policy` checkpoint, without loading its tensors (and without torch)."""
+    """The header of a `velo.policy` checkpoint, without loading its tensors (and without torch).
+
+    The file's layout is checked too (every tensor's bytes lie inside the file, which ends where the last one
+    does), so a truncated or padded file is refused here, naming it, before anything is built; `ValueError`.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
@@ -85,9 +92,10 @@ def read_header(path: Path | str) -> CheckpointHeader:
         n = struct.unpack("<Q", head)[0] if len(head) == 8 else -1
         raw = f.read(n) if 0 < n <= _MAX_HEADER_BYTES else b""
     try:
-        meta = json.loads(raw.decode("utf-8")).get("__metadata__") or {}
+        table = json.loads(raw.decode("utf-8"))
+        meta = table.get("__metadata__") or {}
     except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-        meta = {}
+        table, meta = {}, {}
     if "format" not in meta:
         raise ValueError(f"{path} is not a VELO policy checkpoint (a safetensors file written by `velo train`, "
                          f"format {FORMAT})")
@@ -95,9 +103,35 @@ def read_header(path: Path | str) -> CheckpointHeader:
         raise IncompatibleCheckpoint(f"{path} has checkpoint format {meta['format']!r}; this VELO reads {FORMAT!r}")
     try:
         fields_ = json.loads(meta["header"])
-        return CheckpointHeader(**fields_)
+        header = CheckpointHeader(**fields_)
     except (KeyError, TypeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: damaged {FORMAT} header ({exc})") from None
+    _check_extent(path, 8 + n, table)
+    return header
+
+
+def _check_extent(path: Path, data_start: int, table: dict) -> None:
+    """ValueError unless the tensors `table` lists (safetensors' `{name: {dtype, shape, data_offsets}}`) fill
+    exactly the bytes after the header: what safetensors itself checks when the weights are loaded, done here
+    without torch so that a damaged file is refused before any environment or server is built."""
+    size = path.stat().st_size
+    end = 0
+    for name, entry in table.items():
+        if name == "__metadata__":
+            continue
+        try:
+            start, stop = (int(x) for x in entry["data_offsets"])
+            width = _DTYPE_BYTES[entry["dtype"]] * math.prod(int(d) for d in entry["shape"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: damaged checkpoint (tensor {name!r} is described wrongly: {exc})") from None
+        if not 0 <= start <= stop or stop - start != width:
+            raise ValueError(f"{path}: damaged checkpoint (tensor {name!r} has offsets {start}-{stop} for {width} bytes)")
+        end = max(end, stop)
+    if data_start + end != size:
+        raise ValueError(
+            f"{path}: damaged checkpoint: its tensors need {data_start + end:,} bytes, the file has {size:,} "
+            f"({'truncated' if size < data_start + end else 'trailing bytes'}); copy it again or retrain"
+        )
 
 
 def load_checkpoint_policy(path: Path | str, layout: ObservationLayout | None = None, seed: int = 0):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file
 
 from velo.checkpoint import CheckpointHeader
@@ -38,7 +39,10 @@ class LearnedPolicy:
         from velo.networks import build_actor
 
         actor = build_actor(header.actor, layout)
-        weights = load_file(str(path))
+        try:
+            weights = load_file(str(path))
+        except SafetensorError as exc:  # read_header checks the layout first; this is what it cannot see
+            raise ValueError(f"{path}: damaged checkpoint ({exc}); copy it again or retrain") from None
         missing, unexpected = actor.load_state_dict(weights, strict=False)
         if missing or unexpected:
             raise ValueError(f"{path}: weights do not fit the {header.actor} network "

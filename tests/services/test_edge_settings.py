@@ -20,6 +20,16 @@ def test_bad_policies_are_refused_by_the_settings(policy: str, message: str) -> 
     assert message in str(err.value)
 
 
+def test_a_truncated_checkpoint_is_refused_by_the_settings(tmp_path) -> None:
+    """Issue: a checkpoint cut to 30 KB (header intact) passed the settings and failed in the lifespan."""
+    from velo.paths import SHIPPED_CHECKPOINTS
+
+    cut = tmp_path / "trunc.safetensors"
+    cut.write_bytes((SHIPPED_CHECKPOINTS / "dlrs.safetensors").read_bytes()[:30_000])
+    with pytest.raises(ValidationError, match="trunc.safetensors: damaged checkpoint"):
+        EdgeSettings(policy=str(cut))
+
+
 @pytest.mark.parametrize("policy", ["rule-cloud", "greedy-0.2", "dlrs"])
 def test_good_policies_pass(policy: str) -> None:
     assert EdgeSettings(policy=policy).policy == policy
