@@ -33,3 +33,34 @@ def test_a_rule_file_that_is_not_there_is_named_as_missing(tmp_path: Path, monke
     result = CliRunner().invoke(app, [*(a.format(jsonl=jsonl) for a in command), "--rule", rule])
     assert result.exit_code == 2 and f"--rule {rule}: file not found" in " ".join(result.output.split()), result.output
     assert not (tmp_path / "home").exists()
+
+
+@pytest.mark.parametrize(("uri", "message"), [
+    ("{tmp}/nonexistent/dir/x.db", "directory {tmp}/nonexistent/dir does not exist"),
+    ("{tmp}/cache.sqlite", "must end in .db"),
+    ("{tmp}", "must end in .db"),
+    ("ftp://host:19530", "a Milvus server URI is http://host:port"),
+    ("http://:19530", "a Milvus server URI is http://host:port"),
+    ("http://host:99999", "(port 1-65535)"),
+    ("", "--uri is empty"),
+])
+@pytest.mark.parametrize("command", ["cache eval", "serve edge"])
+def test_a_milvus_uri_pymilvus_would_reject_is_refused_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      uri: str, message: str, command: str) -> None:
+    """Issue: `velo cache eval --uri /nonexistent/dir/x.db` (or a path not ending in .db) printed pymilvus'
+    ConnectionConfigException traceback after the embedders were loaded."""
+    monkeypatch.setenv("VELO_HOME", str(tmp_path / "home"))
+    uri, message = uri.format(tmp=tmp_path), message.format(tmp=tmp_path)
+    if command == "cache eval":
+        jsonl = tmp_path / "empty.jsonl"
+        jsonl.write_text("")
+        argv = ["cache", "eval", "--seeds", str(jsonl), "--queries", str(jsonl), "--uri", uri]
+    else:  # the edge server creates a milvus-lite file's directories: a missing one is not refused there
+        if "nonexistent" in uri:
+            return
+        argv, message = ["serve", "edge", "--cache-uri", uri, "--llm", "http://127.0.0.1:9"], message.replace("--uri", "--cache-uri" if uri else "cache_uri")
+    result = CliRunner().invoke(app, argv)
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2 and message in flat and "Traceback" not in flat, result.output
+    assert result.output.count("\n") == 1 and "edge server" not in flat, result.output
+    assert not (tmp_path / "home").exists() and not (tmp_path / "nonexistent").exists()

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
+from velo.cli.milvus_uri import check_milvus_uri
 from velo.cli.outputs import check_output, output_path
 
 cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
@@ -22,7 +23,8 @@ console = make_console()
 EmbedderOpt = Annotated[str, typer.Option(help="Search embedder: e5-small, use-multilingual, minilm or st:<name|path>.")]
 DiffOpt = Annotated[str, typer.Option(help="Embedder for the words two questions do not share.")]
 UriOpt = Annotated[
-    str | None, typer.Option(help="Milvus server URI (http://host:port); default: a fresh embedded milvus-lite file.")
+    str | None, typer.Option(help="Milvus server URI (http://host:port) or a milvus-lite file (an existing directory, a name ending in .db); "
+                                 "default: a fresh embedded milvus-lite file in a temporary directory.")
 ]
 
 
@@ -84,6 +86,8 @@ def eval_cmd(
     from velo.cache.evaluation import static_sweep, summarize
 
     check_rule_option(rule)
+    if uri is not None:
+        check_milvus_uri("--uri", uri)
     outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
     report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
     curve = static_sweep(outcomes) if sweep else None

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from velo.cli.errors import fail_cleanly
+from velo.cli.milvus_uri import check_milvus_uri
 from velo.cli.model_dir import ModelDirOpt, check_model_dir
 
 serve_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run one VELO service (edge server, cloud LLM, gateway).")
@@ -46,7 +47,7 @@ def edge(
     host: Host = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8201,
     edge_id: Annotated[str | None, typer.Option(help="This edge server's id.")] = None,
-    cache_uri: Annotated[str | None, typer.Option(help="milvus-lite file or Milvus server URI (http://host:19530).")] = None,
+    cache_uri: Annotated[str | None, typer.Option(help="milvus-lite file (name.db, directories created) or Milvus server URI (http://host:19530).")] = None,
     collection: Annotated[str | None, typer.Option(help="The cache's Milvus collection.")] = None,
     cloud_url: Annotated[str | None, typer.Option(help="The cloud service (any OpenAI-compatible base URL).")] = None,
     policy: Annotated[str | None, typer.Option(help="A named rule (rule-cloud, greedy-0.3, ...) or a checkpoint file.")] = None,
@@ -59,6 +60,7 @@ def edge(
 
     settings = _settings(EdgeSettings, _given(edge_id=edge_id, cache_uri=cache_uri, collection=collection, cloud_url=cloud_url,
                                               policy=policy, llm=llm, model_dir=model_dir, threads=threads))
+    check_milvus_uri("--cache-uri" if cache_uri else "VELO_EDGE_CACHE_URI", settings.cache_uri, make_parent=True)
     if settings.llm == "local":
         check_model_dir(settings.model_dir, "--model-dir" if model_dir else "VELO_EDGE_MODEL_DIR")
     app = build_app(settings)
