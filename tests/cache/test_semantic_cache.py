@@ -226,6 +226,33 @@ def test_language_filter(make_cache: MakeCache) -> None:
     assert {n.entry.lang for n in cache.lookup("What is the capital of Australia?").neighbours} == {"en", "es"}
 
 
+@pytest.mark.parametrize("uri", LITE_BACKENDS, indirect=True)
+def test_language_matches_on_the_primary_subtag(make_cache: MakeCache) -> None:
+    """BCP 47: en-US is English. A lookup in en-US finds entries stored as en and the reverse; the code is stored
+    as given (lower-cased); another language stays out."""
+    cache = make_cache()
+    cache.insert("What is the capital of Australia?", "Canberra.", lang="en")
+    cache.insert("¿Cuál es la capital de Australia?", "Canberra.", lang="es-MX")
+    cache.insert("澳大利亚的首都是哪里？", "堪培拉。", lang="zh-Hans")
+    assert cache.lookup("What is the capital of Australia?", lang="en-US").answer == "Canberra."
+    assert cache.lookup("What is the capital of Australia?", lang="EN").answer == "Canberra."
+    assert [n.entry.lang for n in cache.lookup("¿Cuál es la capital de Australia?", lang="es").neighbours] == ["es-mx"]
+    assert [n.entry.lang for n in cache.lookup("澳大利亚的首都是哪里？", lang="zh").neighbours] == ["zh-hans"]
+    assert [n.entry.lang for n in cache.lookup("澳大利亚的首都是哪里？", lang="zh-Hant").neighbours] == ["zh-hans"]
+    assert cache.lookup("What is the capital of Australia?", lang="et").neighbours == ()  # "es" is no prefix of "et"
+
+
+@pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
+def test_empty_batches_are_empty(make_cache: MakeCache) -> None:
+    cache = make_cache()
+    cache.insert(*QA[0][:2], lang="en")
+    assert cache.lookup_many([]) == []
+    assert cache.insert_many([]) == []
+    assert cache.search(np.zeros((0, 384), dtype=np.float32)) == []
+    assert cache.decide_many([], [], []) == []
+    assert len(cache) == 1
+
+
 @pytest.mark.parametrize("uri", ALL_BACKENDS, indirect=True)
 def test_data_survives_client_reconnect(make_cache: MakeCache) -> None:
     first = make_cache()
@@ -396,6 +423,10 @@ BAD_INPUTS: dict[str, tuple[Callable[[SemanticCache], object], str]] = {
     "context lone surrogate": (lambda c: c.insert("New question?", "a", lang="en", context=["hi \ud83d"]), "context turn #0 is not valid"),
     "zero vector": (lambda c: c.insert("New question?", "a", lang="en", vector=np.zeros(384, dtype=np.float32)), "vector #0 is all zeros"),
     "zero search vector": (lambda c: c.search(np.zeros((1, 384), dtype=np.float32)), "vector #0 is all zeros"),
+    "lookup_many a string": (lambda c: c.lookup_many("What is the capital of Australia?"), "questions must be a list of questions"),
+    "insert_many a tuple": (lambda c: c.insert_many(("Q?", "a", "en")), "item #0 must be a (question, answer, lang) tuple"),
+    "insert_many a string": (lambda c: c.insert_many("Q?"), "items must be a list"),
+    "decide_many a string": (lambda c: c.decide_many("Q?", np.ones((3, 384)), [(), (), ()]), "questions must be a list"),
 }
 for _ns in ['a"b', "x or 1==1", "", "a" * 65, "tenant a", "ténant", "a\\", "*"]:
     BAD_INPUTS[f"insert namespace {_ns[:12]!r}"] = (

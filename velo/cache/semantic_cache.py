@@ -96,7 +96,8 @@ def check_namespace(namespace: str) -> str:
 def check_lang(lang: object, what: str = "language code") -> str:
     """An ISO 639-1 code or "und" (BCP 47's undetermined, what the edge server writes back for a request
     without a language), optionally with a region or script subtag ("en", "pt-BR", "zh-Hant"); compared
-    lower-cased ("EN" finds entries stored as "en"). Anything else (a word, "xx", "en_US") is a
+    lower-cased ("EN" finds entries stored as "en") and on the primary subtag (`primary_language`; the code is
+    stored as given, lower-cased). Anything else (a word, "xx", "en_US") is a
     `CacheInputError` naming `what` and the allowed codes."""
     match = _LANG.fullmatch(lang.lower()) if isinstance(lang, str) else None
     if match is None or match["primary"] not in LANGUAGE_CODES:
@@ -106,6 +107,15 @@ def check_lang(lang: object, what: str = "language code") -> str:
             f"optionally with a region or script like 'pt-BR' or 'zh-Hant'"
         )
     return lang.lower()
+
+
+def primary_language(lang: str) -> str:
+    """The primary language subtag of a checked code ("en-us" -> "en", "zh-hant" -> "zh"): what a lookup's language
+    is matched on. BCP 47 / RFC 4647 basic filtering: a request in "en-US" finds entries stored as "en", "en-GB" or
+    "en-US", and a request in "en" finds them all. Scripts and regions are not told apart ("zh-Hant" finds
+    "zh-Hans" entries): the filter keeps out answers in another language; a Traditional-script reader is served a
+    Simplified answer rather than a miss (the codes callers send are mostly bare "zh" or a region, not a script)."""
+    return lang.split("-", 1)[0]
 
 
 def check_context(context: object, what: str = "context") -> list[str]:
@@ -324,13 +334,20 @@ class SemanticCache:
         self, items: Sequence[tuple[str, str, str]], *, namespace: str = "default",
         contexts: Sequence[Sequence[str]] | None = None, source: Source = Source.CLOUD, vectors: np.ndarray | None = None,
     ) -> list[CacheEntry]:
-        """Write back (question, answer, lang) items. Everything is validated before anything is written."""
+        """Write back (question, answer, lang) items (a list of tuples; none: nothing written, `[]`). Everything is
+        validated before anything is written."""
         check_namespace(namespace)
+        _require_list(items, "items", "of (question, answer, lang) tuples", single="item")
+        for i, item in enumerate(items):
+            if isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple)) or len(item) != 3:
+                raise CacheInputError(f"item #{i} must be a (question, answer, lang) tuple, got {type(item).__name__}")
         contexts = _check_contexts(contexts, len(items), "items")
         for i, (q, a, lang) in enumerate(items):
             self.check_text(q, f"question #{i}")
             self.check_text(a, f"answer #{i}")
             check_lang(lang, f"lang #{i}")
+        if not items:
+            return []
         vectors = self.embedder.embed([q for q, _, _ in items]) if vectors is None else self._check_vectors(vectors, len(items))
         now = time.time()
         rows, entries = [], []
@@ -410,7 +427,8 @@ class SemanticCache:
     def _filter(self, namespace: str, ctx_key: str, lang: str | None, now: float) -> str:
         expr = f'namespace == "{namespace}" and context_key == "{ctx_key}"'
         if lang is not None:
-            expr += f' and lang == "{lang}"'
+            primary = primary_language(lang)
+            expr += f' and (lang == "{primary}" or lang like "{primary}-%")'
         if self.config.ttl_s is not None:
             expr += f" and created_at >= {now - self.config.ttl_s:.6f}"
         return expr
@@ -422,9 +440,13 @@ class SemanticCache:
         """Top-k neighbours of each vector, best first (similarity = cosine).
 
         Only entries of the same namespace, the same conversation context and (when a request's language is
-        given) the same language are candidates: an answer in another language does not answer the user.
+        given) the same language are candidates: an answer in another language does not answer the user. A
+        language is matched on its primary subtag (`primary_language`: "en-US" finds "en" entries and the reverse).
         """
         check_namespace(namespace)
+        if isinstance(vectors, (list, tuple)) and not vectors or isinstance(vectors, np.ndarray) and vectors.size == 0:
+            _check_requests(contexts, langs, 0)
+            return []
         vectors = self._check_vectors(vectors, len(vectors))
         keys, langs = _check_requests(contexts, langs, len(vectors))
         now = time.time()
@@ -462,10 +484,14 @@ class SemanticCache:
         self, questions: Sequence[str], *, namespace: str = "default", contexts: Sequence[Sequence[str]] | None = None,
         langs: Sequence[str | None] | None = None, record: bool = True,
     ) -> list[LookupResult]:
+        """`lookup` for each of `questions` (a list of strings; none: `[]`), embedded and decided as one batch."""
         check_namespace(namespace)
+        _require_list(questions, "questions", "of questions (strings)", single="question")
         for i, q in enumerate(questions):
             self.check_text(q, f"question #{i}")
         _check_requests(contexts, langs, len(questions))  # before the embedding: a bad call costs nothing
+        if not questions:
+            return []
         t0 = time.perf_counter()
         vectors = self.embedder.embed(list(questions))
         t1 = time.perf_counter()
@@ -491,6 +517,8 @@ class SemanticCache:
     ) -> list[HitDecision]:
         """The hit-decision stage for many requests at once (one call of the second embedder for all their
         snippets); each decision is the one `decide` makes for that request alone."""
+        _require_list(questions, "questions", "of questions (strings)", single="question")
+        _require_list(neighbours, "neighbours", "with one list of neighbours per question")
         if not len(questions) == len(vectors) == len(neighbours):
             raise CacheInputError(f"{len(questions)} questions need as many vectors and neighbour lists")
         out = [HitDecision(False, 0.0, None, None, self.rule.name)] * len(questions)
@@ -547,5 +575,5 @@ def _entry(eid: str, r: dict) -> CacheEntry:
 
 __all__ = [
     "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_context",
-    "check_lang", "check_namespace", "entry_id",
+    "check_lang", "check_namespace", "entry_id", "primary_language",
 ]
