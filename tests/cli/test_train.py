@@ -152,6 +152,30 @@ def test_out_that_holds_a_run_is_refused_without_resume(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["policy.safetensors"]
 
 
+@pytest.mark.parametrize("damage", ["cut", "junk", "empty", "not a state"])
+def test_a_damaged_training_state_is_refused_on_resume_naming_the_file(tmp_path: Path, damage: str) -> None:
+    """Issue: `velo train --resume` on a corrupted train_state.pt ended in torch's RuntimeError traceback."""
+    out = tmp_path / "run"
+    out.mkdir()
+    whole = out / "whole.pt"
+    torch.save({"rollout": 1, "config": {"seed": 2}, "actor": {"w": torch.zeros(500)}}, whole)
+    data = whole.read_bytes()
+    whole.unlink()
+    state = out / "train_state.pt"
+    if damage == "not a state":
+        torch.save({"w": torch.zeros(3)}, state)
+    else:
+        state.write_bytes({"cut": data[: len(data) // 2], "junk": b"hello world" * 10, "empty": b""}[damage])
+    before = state.read_bytes()
+    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "30", "--out", str(out),
+                                      "--data", str(tmp_path / "nodata"), "--resume"])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"--resume: {state}" in text and "Traceback" not in text, result.output
+    assert ("not a training state" if damage == "not a state" else "is damaged") in text, result.output
+    assert result.output.count("\n") == 1 and "building" not in text
+    assert sorted(p.name for p in out.iterdir()) == ["train_state.pt"] and state.read_bytes() == before
+
+
 def test_sb3_export_acts_as_sb3(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     from agents.ippo_sb3 import EdgeVecEnv, IPPOConfig, train
     from envs.mixture import training_envs

@@ -176,10 +176,8 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
     """`values` with each option not `given` taken from the run in `out` (its training state's config); ValueError,
     before anything is built or written, for a given option that differs from the run's, or for a --total-steps the
     run has already reached (a resume used to rewrite the policy then)."""
-    import torch
-
     state = out / "train_state.pt"
-    saved = torch.load(state, weights_only=True).get("config", {}) if state.is_file() else {}
+    saved = _read_train_state(state)["config"] if state.is_file() else {}
     differs = [f"{RUN_SETTINGS[k]} {values[k]} (the run has {saved[k]})" for k in RUN_SETTINGS
                if k in saved and k in given and values[k] != saved[k]]
     if differs:
@@ -194,6 +192,26 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
             raise ValueError(f"--resume: the run in {out} has already trained {done:,} agent-steps, at or past --total-steps "
                              f"{total_steps:,}; nothing to do (give a larger total to continue it)")
     return resumed
+
+
+def _read_train_state(path: Path) -> dict:
+    """The training state `velo train` saved at `path` (torch, weights only), checked to be one: ValueError naming
+    the file for a damaged one (cut short, overwritten, not a training state), before anything is built; torch's
+    own RuntimeError / KeyError / EOFError used to end the command in a traceback."""
+    import pickle
+
+    import torch
+
+    try:
+        saved = torch.load(path, weights_only=True)
+    except (RuntimeError, KeyError, EOFError, ValueError, pickle.UnpicklingError, OSError) as exc:
+        reason = str(exc).split(". ")[0].strip() or type(exc).__name__
+        raise ValueError(f"--resume: {path} is damaged and cannot be read ({reason}); resume from a copy of it, or "
+                         f"start afresh in another --out directory") from None
+    if not isinstance(saved, dict) or not isinstance(saved.get("config"), dict) or not ("rollout" in saved or "num_timesteps" in saved):
+        raise ValueError(f"--resume: {path} is not a training state written by `velo train` (no config and step count); "
+                         "resume from a copy of it, or start afresh in another --out directory")
+    return saved
 
 
 def _remove_new_logs(out: Path, existed: dict[Path, bool], logs_before: set[Path]) -> None:
