@@ -176,6 +176,56 @@ def test_a_damaged_training_state_is_refused_on_resume_naming_the_file(tmp_path:
     assert sorted(p.name for p in out.iterdir()) == ["train_state.pt"] and state.read_bytes() == before
 
 
+def _interrupted(data: Path, out: Path, ready: Path, *extra: str):
+    """`velo train` sent a real Ctrl-C (SIGINT to this process, from a watcher thread) once `ready` exists."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        deadline = time.monotonic() + 120
+        while not (ready.is_file() if ready.suffix else ready.is_dir() and any(ready.iterdir())):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "100000", "--n-envs", "1",
+                                      "--episode-steps", "10", "--data", str(data), "--out", str(out), *extra])
+    watcher.join()
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_ctrl_c_says_what_was_saved_and_how_to_go_on(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """Issue: Ctrl-C during `velo train` printed nothing, whether or not a checkpoint had been saved; a run stopped
+    before its first checkpoint left TensorBoard logs that the next run into the folder mixed with its own."""
+    out = tmp_path / "first"
+    code, err = _interrupted(prepared_with_edge_answers, out, out / "tb", "--checkpoint-every", "90000")
+    assert code == 130 and "interrupted before the first checkpoint (due at 90,000 agent-steps" in err, err
+    assert "nothing was saved" in err and "Traceback" not in err and not out.exists(), err
+    out = tmp_path / "saved"
+    code, err = _interrupted(prepared_with_edge_answers, out, out / "train_state.pt", "--checkpoint-every", "30")
+    saved = read_header(out / "policy.safetensors").steps
+    assert code == 130 and f"the checkpoint at {saved:,} agent-steps is saved in {out}" in err, err
+    assert "continue with the same command with --resume" in err and (out / "train_state.pt").is_file()
+
+
+def test_out_that_holds_another_runs_logs_is_refused_without_resume(tmp_path: Path) -> None:
+    """Issue: a new run into a folder with a run's TensorBoard logs but no train_state.pt logged step 1200 twice."""
+    out = tmp_path / "run"
+    (out / "tb").mkdir(parents=True)
+    (out / "tb" / "events.out.tfevents.1").write_bytes(b"keep me")
+    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "30", "--out", str(out),
+                                      "--data", str(tmp_path / "nodata")])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and "holds another run's TensorBoard logs (tb/) but no checkpoint" in text, result.output
+    assert f"delete {out / 'tb'} to start afresh there" in text and "building" not in text
+    assert [p.name for p in out.rglob("*")] == ["tb", "events.out.tfevents.1"]
+
+
 def test_sb3_export_acts_as_sb3(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     from agents.ippo_sb3 import EdgeVecEnv, IPPOConfig, train
     from envs.mixture import training_envs

@@ -94,7 +94,12 @@ def train(
             raise ValueError(f"{RUN_SETTINGS[name]} applies to --algo {' or '.join(algos)} only, not {algo}; leave it out")
     if not resume and (held := [n for n in ("policy.safetensors", "train_state.pt", "sb3_model.zip") if (out / n).is_file()]):
         raise FileExistsError(f"--out {out} already holds a run ({', '.join(held)}): add --resume to continue it, or give "
-                              "another directory (a new run there would replace its policy and mix its TensorBoard logs)")
+                              "another directory (a new run there would replace its policy and mix its TensorBoard logs); "
+                              f"to start afresh there, delete it first (rm -r {out})")
+    if not resume and (out / "tb").is_dir() and any(p.is_file() for p in (out / "tb").rglob("*")):
+        raise FileExistsError(f"--out {out} holds another run's TensorBoard logs (tb/) but no checkpoint to resume: a new "
+                              f"run there would log the same steps twice; give another directory, or delete {out / 'tb'} "
+                              "to start afresh there")
     import torch
 
     from envs.scenarios import get_scenario
@@ -125,32 +130,36 @@ def train(
     console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'})")
     from velo.latency import load_edge_profile
 
-    vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
-                        edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
+    saved_before = _saved_steps(out)
+    try:
+        vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
+                            edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
+    except KeyboardInterrupt:
+        _say_interrupted(console, out, resume, saved_before, saved_before, None)
     existed = {d: d.exists() for d in (out, out / "tb")}
     logs_before = set((out / "tb").iterdir()) if existed[out / "tb"] else set()
-    writer = SummaryWriter(str(out / "tb"))
     per_rollout = n_envs * episode_steps * len(vec.agents)
     planned = math.ceil(total_steps / per_rollout) * per_rollout  # the learners run whole rollouts (agents.mappo.train)
     if planned != total_steps:
         console.print(f"training {planned:,} agent-steps: --total-steps {total_steps:,} rounded up to whole rollouts of "
                       f"{per_rollout:,} ({n_envs} env(s) x {episode_steps} steps x {len(vec.agents)} edges)")
-    started, trained, base = time.perf_counter(), [0], [None]
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[live]}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as progress:
-        task = progress.add_task(algo, total=planned, live="")
+    started, trained, base, writer = time.perf_counter(), [0], [None], None
+    try:
+        writer = SummaryWriter(str(out / "tb"))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[live]}"),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=console) as progress:
+            task = progress.add_task(algo, total=planned, live="")
 
-        def on_rollout(stats) -> None:
-            if base[0] is None:  # after --resume, count only this run's steps
-                base[0] = stats.steps - per_rollout
-            trained[0] = stats.steps - base[0]
-            # the run's rate so far, as the final line measures it; the last rollout's own (collection and update,
-            # no checkpoint or start-up) beside it, labelled: the two used to disagree unlabelled (823 vs 324)
-            overall = trained[0] / (time.perf_counter() - started)
-            progress.update(task, completed=stats.steps, live=f"reward {stats.reward:.3f}  {overall:,.0f} agent-steps/s "
-                                                              f"overall (last rollout {stats.steps_per_s:,.0f})")
+            def on_rollout(stats) -> None:
+                if base[0] is None:  # after --resume, count only this run's steps
+                    base[0] = stats.steps - per_rollout
+                trained[0] = stats.steps - base[0]
+                # the run's rate so far, as the final line measures it; the last rollout's own (collection and update,
+                # no checkpoint or start-up) beside it, labelled: the two used to disagree unlabelled (823 vs 324)
+                overall = trained[0] / (time.perf_counter() - started)
+                progress.update(task, completed=stats.steps, live=f"reward {stats.reward:.3f}  {overall:,.0f} agent-steps/s "
+                                                                  f"overall (last rollout {stats.steps_per_s:,.0f})")
 
-        try:
             if algo == "ippo-sb3":
                 path = run(config, vec, out, resume=resume, on_rollout=on_rollout, writer=writer)
             else:
@@ -158,11 +167,17 @@ def train(
                     torch.manual_seed(seed)
                     actor = build_actor(config.actor_spec(), vec.envs[0].layout)
                 path = run(config, vec, actor, out, resume=resume, on_rollout=on_rollout, writer=writer)
-        except BaseException:
+    except BaseException as exc:  # the progress bar is gone by now
+        if writer is not None:
             writer.close()
-            if base[0] is None:  # refused before its first rollout (e.g. --resume with other settings): leave no trace
-                _remove_new_logs(out, existed, logs_before)
+        # refused before its first rollout (e.g. --resume with other settings), or interrupted before a checkpoint
+        # of its own: leave no trace (the logs of steps no checkpoint holds would be logged again by the next run)
+        if base[0] is None or (isinstance(exc, KeyboardInterrupt) and _saved_steps(out) == saved_before):
+            _remove_new_logs(out, existed, logs_before)
+        if not isinstance(exc, KeyboardInterrupt):
             raise
+        first = min(planned, math.ceil(checkpoint_every / per_rollout) * per_rollout)
+        _say_interrupted(console, out, resume, saved_before, _saved_steps(out), first)
     writer.close()
     for env in vec.envs:
         env.close()  # keeps the hit features of pairs first met in this run (envs.bank)
@@ -192,6 +207,36 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
             raise ValueError(f"--resume: the run in {out} has already trained {done:,} agent-steps, at or past --total-steps "
                              f"{total_steps:,}; nothing to do (give a larger total to continue it)")
     return resumed
+
+
+def _saved_steps(out: Path) -> int | None:
+    """Agent-steps of the checkpoint in `out` a run can resume from (its policy's header, beside a training state),
+    None without one."""
+    from velo.checkpoint import read_header
+
+    policy = out / "policy.safetensors"
+    return read_header(policy).steps if policy.is_file() and (out / "train_state.pt").is_file() else None
+
+
+def _say_interrupted(console, out: Path, resume: bool, before: int | None, saved: int | None, first: int | None) -> None:
+    """Ctrl-C: say what is saved in `out` and how to go on, and exit 130 (as a shell reports SIGINT); it used to
+    end silently, whatever it had saved."""
+    again = "the same command" if resume else "the same command with --resume"
+    if saved is not None and saved != before:
+        said = (f"interrupted: the checkpoint at {saved:,} agent-steps is saved in {out} (policy.safetensors, "
+                f"train_state.pt; the steps after it are lost): continue with {again}")
+    elif saved is not None:
+        said = (f"interrupted before the next checkpoint: nothing new was saved; {out} still holds the run at "
+                f"{saved:,} agent-steps: continue with {again}")
+    elif (out / "policy.safetensors").is_file():  # stopped between writing the first policy and its training state
+        said = (f"interrupted while saving the first checkpoint: {out / 'policy.safetensors'} can be evaluated but "
+                f"not resumed (no train_state.pt): delete {out} and start again with the same command")
+    else:
+        due = f" (due at {first:,} agent-steps; --checkpoint-every sets it)" if first else ""
+        said = (f"interrupted before the first checkpoint{due}: nothing was saved and {out} is as it was: "
+                "start again with the same command")
+    console.print(f"[bold yellow]{said}[/]", highlight=False, soft_wrap=True)
+    raise typer.Exit(130)
 
 
 def _read_train_state(path: Path) -> dict:
