@@ -32,6 +32,7 @@ from services.edge_serving import EdgeServer, check_cache_fields
 from services.http import install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
+from velo.lang_id import DEFAULT_LANGUAGES, LanguageIdentifier
 from velo.policy import check_policy_spec
 from velo.wire import (
     API_VERSION,
@@ -94,6 +95,12 @@ class EdgeSettings(BaseSettings):
     """Most answers written back per cache insert (`EdgeServer.write_back_forever`)."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
+    lang_candidates: list[str] = list(DEFAULT_LANGUAGES)
+    """Languages a request that states none may be identified as (`velo.lang_id`; fewer candidates are surer on short questions)."""
+    lang_min_probability: float = Field(0.8, ge=0, le=1)
+    """Below this probability a request's language is "und" (looked up among "und" entries only). 0.8: no question of the
+    sample's 1,464 or the shared paraphrases' 330 identified as another language, 1.3% / 3.6% "und"
+    (`benchmarks/lang_id_accuracy.py`)."""
     write_back_truncated: bool = False
     """Also cache answers cut by max_tokens or by the request's stop strings (off by default: a cut answer would be served
     to requests that allow more)."""
@@ -150,7 +157,8 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
         cache.close()
         raise
     cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, _secret(settings.cloud_api_key), settings.timeout_s) if settings.cloud_url else None
-    return EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, queue_capacity=settings.queue_capacity,
+    languages = LanguageIdentifier(settings.lang_candidates, settings.lang_min_probability)
+    return EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, languages, queue_capacity=settings.queue_capacity,
                       default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated,
                       write_batch=settings.write_batch)
 

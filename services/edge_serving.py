@@ -44,6 +44,7 @@ import numpy as np
 from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.metrics import Metrics
 from velo.batching import OpportunisticBatcher
+from velo.lang_id import LanguageIdentifier
 from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang, check_unicode
 from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.policy import Action, Policy
@@ -52,8 +53,6 @@ from velo.llm.sampling import SamplingParams
 from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart
 
 log = logging.getLogger("velo.edge")
-UNKNOWN_LANG = "und"
-"""ISO 639-2 "undetermined": the language stored for a question whose language the caller did not give."""
 _EMA = 0.2
 
 
@@ -93,6 +92,8 @@ class Started:
 
     request: ServeRequest
     question: str
+    lang: str
+    """The stated language, else the identified one ("und" when unsure): the lookup's and the write-back's."""
     context: tuple[str, ...]
     looked: Looked
     route: str
@@ -106,9 +107,10 @@ class EdgeServer:
     """One edge server's cache, policy and LLMs; `serve` answers one request."""
 
     def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
-                 cloud: ChatLLM | None, metrics: Metrics, *, queue_capacity: int, default_max_tokens: int,
+                 cloud: ChatLLM | None, metrics: Metrics, languages: LanguageIdentifier, *, queue_capacity: int, default_max_tokens: int,
                  write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8) -> None:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
+        self.languages = languages
         self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
         self.write_back_truncated, self.reopen_after_s, self.write_batch = write_back_truncated, reopen_after_s, write_batch
         self._cache_mutex = threading.Lock()
@@ -218,10 +220,10 @@ class EdgeServer:
             self._cloud_failures, self._rate_limited, 1.0, self._cloud_inflight, self._link_state, request_tokens,
         )
 
-    def _observe(self, looked: Looked, lang: str | None, follow_up: bool, request_tokens: float) -> np.ndarray:
+    def _observe(self, looked: Looked, lang: str, follow_up: bool, request_tokens: float) -> np.ndarray:
         d = looked.decision
         return encode_observation(
-            self.layout, looked.vector if looked.vector is not None else np.zeros(self.layout.dim, np.float32), lang or UNKNOWN_LANG,
+            self.layout, looked.vector if looked.vector is not None else np.zeros(self.layout.dim, np.float32), lang,
             follow_up, [n.similarity for n in looked.neighbours], [n.entry.source is Source.EDGE for n in looked.neighbours],
             [n.entry.hit_count for n in looked.neighbours], d.features.as_tuple() if d is not None and d.features is not None else None,
             d.score if d is not None else 0.0, bool(d is not None and d.hit), self._load(request_tokens),
@@ -249,9 +251,12 @@ class EdgeServer:
         # it cannot take is refused here, before the lookup: embedding a long prompt costs ~0.6 s per 500 tokens
         # (e5 runs over every 510-token window), 41 s for a 61k-token CJK prompt that was then refused anyway.
         self.llm.check(turns, max_tokens)
-        looked = await self.lookup(question, req.namespace, context, req.lang)
+        # A stated language wins; else the question's own (~35 us of CPU), so the lookup compares it only with entries of
+        # its language, and an unsure "und" only with "und" entries (`velo.lang_id`).
+        lang = req.lang or self.languages.identify(question).lang
+        looked = await self.lookup(question, req.namespace, context, lang)
         request_tokens = sum(len(t["content"]) for t in turns) / 4.0  # ~4 characters per token
-        obs = self._observe(looked, req.lang, bool(context), request_tokens)
+        obs = self._observe(looked, lang, bool(context), request_tokens)
         mask = self._mask(looked, req.cloud_allowed)
         action = int(self.policy.act(obs, mask))
         if not 0 <= action < len(mask) or not mask[action]:
@@ -266,7 +271,7 @@ class EdgeServer:
         else:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
             stream, route, model = await self._generate(action, turns, looked, max_tokens, req.stop, sampling, req.stream)
-        return Started(req, question, context, looked, route, model, similarity, stream, t0)
+        return Started(req, question, lang, context, looked, route, model, similarity, stream, t0)
 
     async def finish(self, started: Started, made: Generated) -> ServeResponse:
         """After the answer's last text: queue its write-back (an LLM's complete answer), count it, the response."""
@@ -277,7 +282,7 @@ class EdgeServer:
                 self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
             if self._whole(req, made) and made.text.strip() and self.uncacheable(started.question) is None:
                 source = Source.EDGE if started.route == "edge" else Source.CLOUD
-                self.writes.put_nowait(WriteBack(started.question, made.text, req.lang or UNKNOWN_LANG, req.namespace, started.context,
+                self.writes.put_nowait(WriteBack(started.question, made.text, started.lang, req.namespace, started.context,
                                                  source, started.looked.vector, time.perf_counter()))
                 self.metrics.pending.set(self.writes.qsize())
         seconds = time.perf_counter() - started.t0

@@ -125,7 +125,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str],
                      body: ChatCompletionRequest | CompletionRequest) -> Served:
         req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
-                           cloud_allowed=keys.cloud_allowed(key), stream=bool(body.stream), **sampling_of(body))
+                           cloud_allowed=keys.cloud_allowed(key), stream=bool(body.stream), lang=body.lang, **sampling_of(body))
         served = await request.app.state.router.serve(req)
         route = served.answer.route if served.answer is not None else served.stream.start.route  # type: ignore[union-attr]
         if route in ("cloud", "cloud_context"):

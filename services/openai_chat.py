@@ -13,6 +13,7 @@ A request's fields are honoured or refused here once. What each field does:
 | `temperature`, `top_p`, `seed` | honoured for generated answers (`services/llm.py`: absent temperature = greedy, VELO's default; `seed` reproduces a sampled answer); a cached answer is served as it is, whatever they say |
 | `n`, `best_of` | 1 or null only, else 400 (one answer per request) |
 | `user`, `metadata`, `store` | accepted; they change no answer |
+| `lang` (VELO's extension; `extra_body` in the `openai` client) | the question's language code: only cached entries of it are candidates; absent -> the edge identifies it; a code the cache does not know -> 400 naming `lang` (from the edge) |
 | `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field |
 | any other field | 400 `unknown_parameter` (`velo.wire`'s strict models) |
 """

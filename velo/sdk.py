@@ -205,17 +205,18 @@ class Client:
         except httpx.TransportError as err:
             raise _transport_error(err) from None
 
-    def chat(self, question: Messages, *, max_tokens: int | None = None, **fields: Any) -> Answer:
-        """Ask a question (or send chat messages); `fields` are further OpenAI request fields."""
-        body = _chat_body(question, self.model, False, {"max_tokens": max_tokens, **fields})
+    def chat(self, question: Messages, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Answer:
+        """Ask a question (or send chat messages); `lang`: its language code (None: the edge identifies it; only cached
+        entries of that language are candidates); `fields` are further OpenAI request fields."""
+        body = _chat_body(question, self.model, False, {"max_tokens": max_tokens, "lang": lang, **fields})
         return _answer_of(self._post("/v1/chat/completions", body))
 
-    def complete(self, prompt: str, *, max_tokens: int | None = None, **fields: Any) -> Answer:
-        body = {"model": self.model, "prompt": prompt, **({"max_tokens": max_tokens} if max_tokens else {}), **fields}
+    def complete(self, prompt: str, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Answer:
+        body = {"model": self.model, "prompt": prompt, **({"max_tokens": max_tokens} if max_tokens else {}), **({"lang": lang} if lang else {}), **fields}
         return _answer_of(self._post("/v1/completions", body), completion=True)
 
-    def chat_stream(self, question: Messages, *, max_tokens: int | None = None, **fields: Any) -> Iterator[StreamPiece]:
-        body = _chat_body(question, self.model, True, {"max_tokens": max_tokens, **fields})
+    def chat_stream(self, question: Messages, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Iterator[StreamPiece]:
+        body = _chat_body(question, self.model, True, {"max_tokens": max_tokens, "lang": lang, **fields})
         try:
             with self._http.stream("POST", "/v1/chat/completions", json=body) as response:
                 if response.status_code >= 400:
@@ -258,16 +259,16 @@ class AsyncClient:
         except httpx.TransportError as err:
             raise _transport_error(err) from None
 
-    async def chat(self, question: Messages, *, max_tokens: int | None = None, **fields: Any) -> Answer:
-        body = _chat_body(question, self.model, False, {"max_tokens": max_tokens, **fields})
+    async def chat(self, question: Messages, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Answer:
+        body = _chat_body(question, self.model, False, {"max_tokens": max_tokens, "lang": lang, **fields})
         return _answer_of(await self._post("/v1/chat/completions", body))
 
-    async def complete(self, prompt: str, *, max_tokens: int | None = None, **fields: Any) -> Answer:
-        body = {"model": self.model, "prompt": prompt, **({"max_tokens": max_tokens} if max_tokens else {}), **fields}
+    async def complete(self, prompt: str, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Answer:
+        body = {"model": self.model, "prompt": prompt, **({"max_tokens": max_tokens} if max_tokens else {}), **({"lang": lang} if lang else {}), **fields}
         return _answer_of(await self._post("/v1/completions", body), completion=True)
 
-    async def chat_stream(self, question: Messages, *, max_tokens: int | None = None, **fields: Any) -> AsyncIterator[StreamPiece]:
-        body = _chat_body(question, self.model, True, {"max_tokens": max_tokens, **fields})
+    async def chat_stream(self, question: Messages, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> AsyncIterator[StreamPiece]:
+        body = _chat_body(question, self.model, True, {"max_tokens": max_tokens, "lang": lang, **fields})
         try:
             async with self._http.stream("POST", "/v1/chat/completions", json=body) as response:
                 if response.status_code >= 400:

@@ -200,6 +200,10 @@ class _GenerationRequest(_Strict):
     logit_bias: dict[int, Annotated[float, Field(ge=-100, le=100)]] | None = None
     """Token id -> bias (JSON object keys are the ids as strings)."""
     user: str | None = None
+    lang: str | None = None
+    """VELO's extension: the question's language code (ISO 639-1 or "und"; the `openai` client sends it as
+    `extra_body={"lang": "es"}`). None: the edge identifies it (`velo.lang_id`). Only cached entries of that language
+    are candidates."""
 
     @field_validator("stop")
     @classmethod
@@ -371,7 +375,8 @@ class ServeRequest(_Strict):
     """The conversation, the question last (a user turn); cache entries match within the turns before it."""
     namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
-    """The question's language code; None: unknown (stored as "und", looked up across languages)."""
+    """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, compared only
+    with "und" entries)."""
     max_tokens: Annotated[int, Field(ge=1)] | None = None
     stop: list[str] = []
     cloud_allowed: bool = True

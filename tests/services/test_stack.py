@@ -97,6 +97,28 @@ def test_a_new_question_goes_to_the_cloud_and_its_repeat_is_served_from_the_cach
     assert again.usage.completion_tokens == 0
 
 
+def test_a_question_in_another_language_is_not_served_an_answer_in_the_first(oai: OpenAI, edge: Running) -> None:
+    """The gateway states no language: the edge identifies it (`velo.lang_id`) and compares only within it."""
+    first = ask(oai, "What is the capital of Germany?").parse()
+    assert first.route == "cloud"
+    sync(edge)
+    spanish = ask(oai, "¿Cuál es la capital de Alemania?").parse()
+    assert spanish.route == "cloud"
+    reworded = ask(oai, "What's the capital city of Germany?").parse()
+    assert reworded.route == "cache" and reworded.choices[0].message.content == first.choices[0].message.content
+    found = post(f"{edge.url}/admin/cache/lookup", json={"question": "¿Cuál es la capital de Alemania?", "lang": "en"}, timeout=60).json()
+    assert found["entry"]["question"] == "What is the capital of Germany?" and found["entry"]["lang"] == "en"  # stored as English
+    stated = ask(oai, "¿Cuál es la capital de Alemania?", extra_body={"lang": "en"}).parse()  # a stated language wins
+    assert stated.route == "cache" and stated.choices[0].message.content == first.choices[0].message.content
+
+
+def test_the_sdk_states_a_language_and_a_bad_code_is_refused_naming_lang(gateway: Running) -> None:
+    with velo.Client(base_url=gateway.url, api_key=KEY) as client:
+        with pytest.raises(velo.BadRequestError) as bad:
+            client.chat("Hello there", lang="english", max_tokens=TOKENS)
+    assert bad.value.status == 400 and bad.value.param == "lang"
+
+
 def test_a_cached_answer_streams_like_a_fresh_one(oai: OpenAI, edge: Running) -> None:
     question = "Name three primary colours."
     whole = ask(oai, question).parse()

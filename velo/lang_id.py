@@ -1,0 +1,57 @@
+"""The language of a question that does not state one, so the cache compares it only with entries of its language.
+
+py3langid (langid.py's maintained fork: a naive Bayes over byte n-grams, its model inside the wheel, numpy only, no
+pickle) ranks the candidate `languages`; the answer is the best one's ISO 639-1 code when its probability (normalized
+over the candidates) is at least `min_probability`, else "und" (undetermined). The cache looks an "und" request up
+among "und" entries only (`SemanticCache._filter` matches the primary subtag: "und" finds "und" alone), so an unsure guess never
+serves an answer in another known language; it only misses entries of its own language.
+
+Accuracy and time per question on the bundled sample and the shared paraphrases, per language:
+`benchmarks/lang_id_accuracy.py` (figures in the README's serving section).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+UNDETERMINED = "und"
+"""BCP 47 / ISO 639-2 "undetermined": what an unsure identification and a request without a language are stored as."""
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "zh", "es", "ru", "de", "fr", "pt", "it", "ja", "ko")
+"""Candidates by default: the five languages of the team's data (oasst1's largest) and the next five of oasst1.
+A short question has too few n-grams to tell 97 languages apart ("Capital of Germany?" ranks Bikol first among
+all of py3langid's); among these ten it is English."""
+
+
+@dataclass(frozen=True)
+class Identified:
+    lang: str
+    """ISO 639-1 code, or "und" when `probability` is below the identifier's `min_probability`."""
+    best: str
+    """The most probable candidate, kept even when unsure (for diagnostics)."""
+    probability: float
+    """The best candidate's probability among the candidates, in [0, 1]."""
+
+
+class LanguageIdentifier:
+    """`identify(text)` -> `Identified`; one per edge server (the model is ~1 s to load, ~50 MB in memory).
+
+    Raises ValueError for a candidate py3langid does not know or `min_probability` outside [0, 1]."""
+
+    def __init__(self, languages: Sequence[str] = DEFAULT_LANGUAGES, min_probability: float = 0.9) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier as _Model
+
+        if not 0.0 <= min_probability <= 1.0:
+            raise ValueError(f"min_probability must be in [0, 1], got {min_probability}")
+        self._model = _Model.from_model_file(MODEL_FILE, norm_probs=True)
+        unknown = sorted(set(languages) - set(self._model.nb_classes))
+        if unknown or not languages:
+            raise ValueError(f"languages must be codes py3langid knows ({', '.join(sorted(self._model.nb_classes))}); got {unknown or 'none'}")
+        self._model.set_languages(list(languages))
+        self.languages, self.min_probability = tuple(languages), min_probability
+
+    def identify(self, text: str) -> Identified:
+        best, probability = self._model.classify(text)
+        probability = float(probability)
+        return Identified(best if probability >= self.min_probability else UNDETERMINED, str(best), probability)
