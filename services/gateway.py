@@ -5,13 +5,13 @@
 | `POST /v1/chat/completions` | `chat.completion` (or its stream) with `route`, `latency_ms`, `similarity` |
 | `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
 | `GET /v1/models` | the served model (`velo`) |
-| `GET /healthz` | the gateway and each edge server's health |
+| `GET /healthz` | each edge server's state and the gateway's `status`: `ok`, `degraded` (an edge down, requests still answered) or `unavailable` (503: no edge up, no cloud) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
 unknown key -> 401 (`services/gateway_keys.py`); the key's rate limit -> 429 with `Retry-After`; a namespace
-(`x-velo-namespace` header) the key may not use -> 403; malformed JSON or schema errors -> 400 naming the
-field; prompt longer than `max_prompt_chars` -> 413 (a coarse bound: a character is a quarter of a token in
+(`x-velo-namespace` header) the key may not use -> 403; a body that is empty, not UTF-8 or not JSON, a text
+with a lone surrogate, or schema errors -> 400 naming the problem and the field (`velo.wire.parse_body`, as the edge); prompt longer than `max_prompt_chars` -> 413 (a coarse bound: a character is a quarter of a token in
 English but one or two in CJK, so the edge server, which counts its LLM's tokens, answers a prompt longer than
 its context window with 400 before any lookup); request fields as `services/openai_chat.py` decides.
 Then the request goes to the edge servers (`services/gateway_routing.py`) with `cloud_allowed` set from the
@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
-from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway_keys import KeyRing, load_keys, read_keys
@@ -47,7 +47,7 @@ from services.llm import EndpointLLM
 from services.metrics import Metrics
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt, sampling_of
 from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER
-from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ModelCard, ModelList, ServeRequest, Turn, Usage
+from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ModelCard, ModelList, ServeRequest, Turn, Usage, parse_body
 
 
 class GatewaySettings(BaseSettings):
@@ -179,7 +179,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     async def chat_completions(request: Request) -> Response:
         t0 = time.perf_counter()
         key, namespace, raw = await admitted(request)
-        body = _parse(ChatCompletionRequest, raw)
+        body = parse_body(ChatCompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
         check_size(turns)
@@ -190,7 +190,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     async def completions(request: Request) -> Response:
         t0 = time.perf_counter()
         key, namespace, raw = await admitted(request)
-        body = _parse(CompletionRequest, raw)
+        body = parse_body(CompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = [{"role": "user", "content": completion_prompt(body)}]
         check_size(turns)
@@ -203,10 +203,12 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         return ModelList(data=[ModelCard(id=settings.model_name, created=request.app.state.started)])
 
     @app.get("/healthz")
-    async def healthz(request: Request) -> dict:
+    async def healthz(request: Request) -> Response:
         router: Router = request.app.state.router
         states = await asyncio.gather(*(_health(router.http, edge) for edge in router.edges))
-        return {"status": "ok", "mode": settings.mode, "edges": dict(zip(router.edges, states)), "cloud": settings.cloud_url}
+        status = health_status(states, settings.cloud_url is not None)
+        body = {"status": status, "mode": settings.mode, "edges": dict(zip(router.edges, states)), "cloud": settings.cloud_url}
+        return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
 
     @app.get("/metrics")
     async def prometheus() -> Response:
@@ -216,18 +218,22 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     return app
 
 
+def health_status(edge_states: Sequence[str], has_cloud: bool) -> str:
+    """"ok": every edge server is up; "degraded": some are not, but requests are still answered (by an edge that is up,
+    or by the cloud directly when none is); "unavailable" (served with 503, so a load balancer takes the gateway out):
+    no edge is up and no cloud is configured. The cloud is not probed: an OpenAI-compatible upstream need not have a
+    health route, and a failed cloud call is answered with 502 per request."""
+    up = sum(state == "up" for state in edge_states)
+    if edge_states and up == len(edge_states):
+        return "ok"
+    return "degraded" if up or has_cloud else "unavailable"
+
+
 async def _api_error_with_retry_after(request: Request, exc: APIError) -> Response:
     headers = None
     if exc.code == "rate_limit_exceeded":
         headers = {"Retry-After": "1"}
     return error_response(exc, headers)
-
-
-def _parse(model: type[BaseModel], raw: bytes):
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as err:
-        raise APIError.from_validation(err.errors()) from None
 
 
 async def _health(http: httpx.AsyncClient, edge: str) -> str:

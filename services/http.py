@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from velo.wire import APIError
+from velo.wire import APIError, body_not_json
 
 log = logging.getLogger("velo.services")
 
@@ -102,6 +102,8 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None) -> N
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI's "There was an error parsing the body": say why
+            return error_response(body_not_json(exc.__cause__.object))
         kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
         code = "request_too_large" if exc.status_code == 413 else kind.removesuffix("_error")
         return error_response(APIError(exc.status_code, str(exc.detail), kind, code))

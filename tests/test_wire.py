@@ -19,6 +19,7 @@ from velo.wire import (
     Completion,
     CompletionChoice,
     CompletionRequest,
+    parse_body,
     sse_event,
 )
 
@@ -79,3 +80,24 @@ def test_stream_chunks_are_server_sent_events_in_openais_shape() -> None:
     assert json.loads(sse_event(ChatDelta(content="x")).removeprefix("data: ")) == {"content": "x"}
     text = Completion(id="t", created=1, model="m", choices=[CompletionChoice(index=0, text="a", finish_reason=None)])
     assert "velo" not in json.loads(text.model_dump_json())  # VELO's timings only where measured
+
+
+@pytest.mark.parametrize(("raw", "message", "param"), [
+    (b"", "the body is empty: send a JSON object of the request's fields", None),
+    (b"\xff\xfe{}", "the body is not valid UTF-8: byte 0xff at position 0", None),
+    (b'{"model": "velo", "messages": [', "the body is not valid JSON: Expecting value at line 1 column 32", None),
+    (b'{"model": "velo", "messages": [{"role": "user", "content": "abc\\ud800"}]}',
+     "messages[0].content is not valid Unicode text: a lone surrogate '\\ud800' at character 3", "messages[0].content"),
+    (b'{"model": "velo", "messages": [{"role": "user", "content": "Hi"}], "user": "\\udc00"}',
+     "user is not valid Unicode text: a lone surrogate '\\udc00' at character 0", "user"),
+])
+def test_a_body_that_is_no_request_is_refused_naming_the_problem(raw: bytes, message: str, param: str | None) -> None:
+    with pytest.raises(APIError) as caught:
+        parse_body(ChatCompletionRequest, raw)
+    assert (caught.value.status, caught.value.message, caught.value.param) == (400, message, param)
+
+
+def test_a_valid_body_parses_the_same_on_both_paths() -> None:
+    raw = b'{"model": "velo", "messages": [{"role": "user", "content": "Caf\\u00e9"}], "lang": "fr"}'
+    assert parse_body(ChatCompletionRequest, raw) == ChatCompletionRequest.model_validate(json.loads(raw))
+    assert parse_body(ChatCompletionRequest, raw).lang == "fr"

@@ -30,10 +30,11 @@ of this module: `ServeRequest` / `ServeResponse` (or, streamed, `ServeEvent`s), 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, ValidationError, field_validator, model_serializer
 
 API_VERSION = "v1"
 MAX_STOP_STRINGS = 4
@@ -107,6 +108,8 @@ class APIError(Exception):
 def _describe(param: str | None, kind: str, messages: list[str]) -> str:
     if kind == "extra_forbidden":
         return f"unknown parameter {param!r}: this server does not accept it"
+    if kind == "missing" and param is None:
+        return "the body is empty: send a JSON object of the request's fields"
     if kind == "missing":
         return f"missing required parameter {param!r}"
     if kind == "json_invalid":
@@ -114,6 +117,61 @@ def _describe(param: str | None, kind: str, messages: list[str]) -> str:
     if param is None:
         return f"the body must be a JSON object of the request's fields: {' or '.join(messages)}"
     return f"invalid {param!r}: {' or '.join(messages)}"
+
+
+def body_not_json(raw: bytes) -> APIError:
+    """400 saying why `raw` is no JSON text: empty, not UTF-8 (RFC 8259 8.1), or the JSON syntax error and where."""
+    if not raw.strip():
+        return APIError(400, "the body is empty: send a JSON object of the request's fields", code="invalid_value")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return APIError(400, f"the body is not valid UTF-8: byte 0x{raw[err.start]:02x} at position {err.start}", code="invalid_value")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        return APIError(400, f"the body is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}", code="invalid_value")
+    return APIError(400, "the body is not valid JSON", code="invalid_value")
+
+
+def not_unicode(value: object, path: str = "") -> APIError | None:
+    """400 naming the first text field of a parsed JSON body (`value`) with a lone surrogate (JSON allows "\\ud800",
+    UTF-8 cannot hold it: the cache, the tokenizers and the upstreams refuse it), else None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            message = f"{path} is not valid Unicode text: a lone surrogate {value[err.start]!r} at character {err.start}"
+            return APIError(400, message, code="invalid_value", param=path or None)
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = not_unicode(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def parse_body(model: type[BaseModel], raw: bytes) -> Any:
+    """`raw` validated as `model`, or the APIError naming the problem: an empty body, bytes that are not UTF-8, a JSON
+    syntax error, a text field with a lone surrogate, or the fields pydantic refuses (`APIError.from_validation`).
+    The fast path is pydantic's own JSON parser; only a body it cannot parse is parsed again to say why."""
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as err:
+        errors = err.errors()
+    if not any(e.get("type") == "json_invalid" for e in errors):
+        raise APIError.from_validation(errors)
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        raise body_not_json(raw) from None
+    if (problem := not_unicode(value)) is not None:
+        raise problem
+    try:
+        return model.model_validate(value)
+    except ValidationError as err:
+        raise APIError.from_validation(err.errors()) from None
 
 
 def sse_event(chunk: BaseModel) -> str:

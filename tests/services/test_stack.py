@@ -171,6 +171,22 @@ def test_bad_requests_get_the_one_error_shape_with_the_right_status(gateway: Run
         assert error["param"] == param, error
 
 
+def test_odd_bodies_are_named_alike_by_the_gateway_and_the_edge(gateway: Running, edge: Running) -> None:
+    json_type = {"content-type": "application/json"}
+    question = b'"messages": [{"role": "user", "content": "abc\\ud800"}]'  # valid JSON, but no UTF-8 text
+    for url, headers, surrogate in ((f"{gateway.url}/v1/chat/completions", {"Authorization": f"Bearer {KEY}", **json_type}, b'{"model": "velo", ' + question + b"}"),
+                                    (f"{edge.url}/v1/serve", json_type, b"{" + question + b"}")):
+        odd = {
+            b"": ("the body is empty", None),
+            b'{"user": "caf\xe9"}': ("the body is not valid UTF-8: byte 0xe9 at position 13", None),  # Latin-1
+            surrogate: ("messages[0].content is not valid Unicode text: a lone surrogate", "messages[0].content"),
+        }
+        for raw, (message, param) in odd.items():
+            response = post(url, content=raw, headers=headers)
+            error = response.json()["error"]
+            assert response.status_code == 400 and error["message"].startswith(message) and error["param"] == param, (url, raw, response.text)
+
+
 CJK_SENTENCE = "这是一个很长的中文提示，用来测试服务器的长度检查。"
 """25 characters, 40 SmolLM2 tokens: a CJK prompt has more tokens than characters."""
 
@@ -278,10 +294,20 @@ def test_an_edge_server_down_is_skipped_and_with_none_left_the_cloud_answers(edg
             with velo.Client(base_url=gw.url, api_key=KEY) as client:  # a stream is routed the same way
                 pieces = list(client.chat_stream(question["messages"][0]["content"], max_tokens=TOKENS))
             assert "".join(p.text for p in pieces) == got.json()["choices"][0]["message"]["content"] and pieces[-1].route == "cache"
+            health = get(f"{gw.url}/healthz")
+            assert health.status_code == 200 and health.json()["status"] == "degraded" and health.json()["edges"] == {down: "down", edge.url: "up"}
     with running(gateway_app([down], cloud.url)) as gw:
         got = post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
         assert got.status_code == 200 and got.json()["route"] == "cloud" and got.headers["x-velo-edge"] == "gateway", got.text
-        assert get(f"{gw.url}/healthz").json()["edges"] == {down: "down"}
+        health = get(f"{gw.url}/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "degraded" and health.json()["edges"] == {down: "down"}
+    with running(gateway_app([down], None)) as gw:  # nothing can answer: a load balancer must take this gateway out
+        health = get(f"{gw.url}/healthz")
+        assert health.status_code == 503 and health.json()["status"] == "unavailable", health.text
+        got = post(f"{gw.url}/v1/chat/completions", json=question, headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
+        assert got.status_code >= 500
+    with running(gateway_app([edge.url], None)) as gw:
+        assert get(f"{gw.url}/healthz").json()["status"] == "ok"
 
 
 @pytest.fixture(scope="module")
