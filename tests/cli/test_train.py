@@ -95,7 +95,9 @@ def test_resume_takes_the_options_left_out_from_the_run_and_refuses_only_those_t
 
     for extra, message in [(("--total-steps", "60", "--top-v", "10"), "other settings: --top-v 10 (the run has 5)"),
                            (("--total-steps", "30"), "has already trained 30 agent-steps, at or past --total-steps 30"),
-                           (("--total-steps", "20"), "at or past --total-steps 20; nothing to do")]:
+                           (("--total-steps", "20"), "at or past --total-steps 20; nothing to do"),
+                           # the option as it is typed, not "--request-identity/--no-request-identity False (the run has True)"
+                           (("--total-steps", "60", "--no-request-identity"), "--no-request-identity (the run has --request-identity)")]:
         refused = resume(*extra)
         text = " ".join(refused.output.split())
         assert refused.exit_code == 2 and message in text and "building" not in text, refused.output
@@ -123,6 +125,7 @@ def test_the_bar_and_the_final_line_say_which_speed_they_show(tmp_path: Path, pr
     (["--algo", "mappo", "--resume"], "holds no training state"),
     (["--algo", "g-mappo", "--episode-steps", "15"], "must be a multiple of chunk_length"),
     (["--algo", "mappo", "--split", "test"], "--split test is the evaluation's held-out split"),
+    (["--algo", "lrs", "--bc-target", "bogus"], "--bc-target must be one of argmax, expected, got 'bogus'"),
 ])
 def test_bad_options_are_named(args: list[str], message: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["train", "--total-steps", "30", "--out", str(tmp_path / "x"),
@@ -262,3 +265,12 @@ def test_evaluate_takes_a_checkpoint_beside_baselines(tmp_path: Path, prepared_w
     # a checkpoint is labelled by its run folder, and compared with the baselines rather than counted among them
     assert {"random", "m", "oracle"} <= set(report["policies"]) and report["policies"]["m"]["invalid_actions"] == 0.0
     assert set(report["learned"]) == {"m"} and report["headroom"]["satisfaction"]["best_baseline"] != "m"
+
+
+@pytest.mark.parametrize("command", [["train", "--algo", "mappo", "--total-steps", "30"], ["evaluate"], ["data", "prepare"]])
+def test_one_rule_for_seeds_a_negative_one_is_refused_by_every_command(tmp_path: Path, command: list[str]) -> None:
+    """Issue: `velo data prepare --seed -3` was accepted while train and evaluate refused negative seeds."""
+    out = ["--out", str(tmp_path / "out")] if command[0] != "evaluate" else []
+    result = CliRunner().invoke(app, [*command, "--seed", "-3", *out])
+    assert result.exit_code == 2 and "--seed" in result.output and "greater than or equal to 0" in result.output, result.output
+    assert not (tmp_path / "out").exists()

@@ -35,7 +35,7 @@ def prepare_command(
     out: Annotated[Path | None, typer.Option("--out", "-o", parser=output_path, help="output directory; default: $VELO_HOME/data")] = None,
     languages: Annotated[str, typer.Option(help="comma-separated language codes to keep")] = ",".join(LANGUAGES),
     test_fraction: Annotated[float, typer.Option(help="share of conversations held out for test")] = 0.2,
-    seed: Annotated[int, typer.Option(help="seed of the conversation hash that assigns the split")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="seed of the conversation hash that assigns the split")] = 0,
     max_chars: Annotated[int, typer.Option(help="drop pairs whose question or answer is longer")] = DEFAULT_MAX_CHARS,
     from_hub: Annotated[bool, typer.Option("--from-hub", help="download the parquet files from the hub")] = False,
     hub_repo: Annotated[str, typer.Option(help="hub dataset used with --from-hub")] = "OpenAssistant/oasst1",

@@ -121,7 +121,10 @@ def train(
         from agents.mappo import train as run
 
         common.update(algo=algo, denoise_steps=denoise_steps, request_identity=request_identity, bc_target=bc_target)
-    config = Config(**common)
+    try:
+        config = Config(**common)
+    except ValueError as exc:  # the config's own check, in the words the user typed ("bc_target must be" was the message)
+        raise ValueError(_as_options(str(exc))) from None
     from torch.utils.tensorboard import SummaryWriter
 
     from velo.networks import build_actor
@@ -193,7 +196,7 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
     run has already reached (a resume used to rewrite the policy then)."""
     state = out / "train_state.pt"
     saved = _read_train_state(state)["config"] if state.is_file() else {}
-    differs = [f"{RUN_SETTINGS[k]} {values[k]} (the run has {saved[k]})" for k in RUN_SETTINGS
+    differs = [f"{_typed(k, values[k])} (the run has {_typed(k, saved[k]) if '/' in RUN_SETTINGS[k] else saved[k]})" for k in RUN_SETTINGS
                if k in saved and k in given and values[k] != saved[k]]
     if differs:
         raise ValueError(f"--resume: {out} was trained with other settings: {', '.join(differs)}; leave them out to "
@@ -207,6 +210,24 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
             raise ValueError(f"--resume: the run in {out} has already trained {done:,} agent-steps, at or past --total-steps "
                              f"{total_steps:,}; nothing to do (give a larger total to continue it)")
     return resumed
+
+
+def _typed(name: str, value) -> str:
+    """A setting as the user types it: `--top-v 5`, `--no-request-identity` (not `--request-identity/... False`)."""
+    option = RUN_SETTINGS[name]
+    if "/" in option:
+        on, off = option.split("/")
+        return on if value else off
+    return f"{option} {value}"
+
+
+def _as_options(message: str) -> str:
+    """A training config's error with each field it names written as its option (`bc_target` -> `--bc-target`)."""
+    import re
+
+    for name, option in {**RUN_SETTINGS, "total_steps": "--total-steps"}.items():
+        message = re.sub(rf"(?<![\w-]){name}\b", option.split("/")[0], message)
+    return message
 
 
 def _saved_steps(out: Path) -> int | None:
