@@ -65,9 +65,46 @@ def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_e
 
     seed_rows = load_seeds(seeds)
     query_rows = load_queries(queries, {s.id for s in seed_rows})
+    for path in (seeds, queries):
+        _refuse_context(path)
     with fresh_cache(uri, embedder, diff_embedder, rule) as cache:
         key = embedder_key(cache.embedder.name, cache.featurizer.alt_embedder.name)
         return run_queries(cache, seed_rows, query_rows), cache.rule.name, key
+
+
+def _refuse_context(path: Path) -> None:
+    """ValueError naming file:line for a row with a `context` field: the replay looks every question up without a
+    conversation context (velo.cache.evaluation.run_queries), so the field used to be ignored silently."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and "context" in json.loads(line):  # well-formed: load_seeds / load_queries read it first
+            raise ValueError(f"{path}:{n}: 'context' is not replayed by velo cache eval (it looks every question up "
+                             "without a conversation context, so the field would be ignored); remove it, or evaluate "
+                             "context-keyed lookups with SemanticCache.insert/lookup(context=...)")
+
+
+def _undefined_as_none(outcomes, report: dict, sweep: list[dict] | None) -> None:
+    """In place: a precision with no hits, a recall with no query expecting a hit and a false-hit rate with no
+    query expecting a miss are undefined (None, shown n/a), not 1.0 or 0.0 (a query set with no expected hit used
+    to show recall 1.000)."""
+    def fix(row: dict, expect_hit: int, expect_miss: int) -> None:
+        for key, undefined in (("precision", row["hits"] == 0), ("recall", expect_hit == 0), ("false_hit_rate", expect_miss == 0)):
+            if undefined:
+                row[key] = None
+
+    def expected(lang: str | None) -> tuple[int, int]:
+        chosen = [o for o in outcomes if lang is None or o.query.lang == lang]
+        hits = sum(o.query.expect == "hit" for o in chosen)
+        return hits, len(chosen) - hits
+
+    fix(report, *expected(None))
+    for lang, row in report["by_lang"].items():
+        fix(row, *expected(lang))
+    for row in sweep or ():
+        fix(row, *expected(None))
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 @cache_app.command("eval")
@@ -82,7 +119,8 @@ def eval_cmd(
     diff_embedder: DiffOpt = "use-multilingual",
     uri: UriOpt = None,
 ) -> None:
-    """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency."""
+    """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency (n/a where
+    undefined: a recall with no query expecting a hit, a precision with no hit)."""
     from velo.cache.evaluation import static_sweep, summarize
 
     check_rule_option(rule)
@@ -91,6 +129,7 @@ def eval_cmd(
     outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
     report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
     curve = static_sweep(outcomes) if sweep else None
+    _undefined_as_none(outcomes, report, curve)
     if as_json:
         if curve is not None:
             report["static_sweep"] = curve
@@ -100,7 +139,7 @@ def eval_cmd(
     for col in ("lang", "queries", "hits", "precision", "recall", "false-hit rate"):
         table.add_column(col, justify="right")
     for lang, r in {**report["by_lang"], "all": report}.items():
-        table.add_row(lang, str(r["queries"]), str(r["hits"]), f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['false_hit_rate']:.3f}")
+        table.add_row(lang, str(r["queries"]), str(r["hits"]), _rate(r["precision"]), _rate(r["recall"]), _rate(r["false_hit_rate"]))
     console.print(table)
     console.print(f"lookup latency (embed + search + decide): p50 {report['p50_ms']:.1f} ms, p95 {report['p95_ms']:.1f} ms")
     if curve is not None:
@@ -108,7 +147,7 @@ def eval_cmd(
         for col in ("t", "hits", "precision", "recall", "false-hit rate"):
             sweep_table.add_column(col, justify="right")
         for r in curve:
-            sweep_table.add_row(f"{r['threshold']:.2f}", str(r["hits"]), f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['false_hit_rate']:.3f}")
+            sweep_table.add_row(f"{r['threshold']:.2f}", str(r["hits"]), _rate(r["precision"]), _rate(r["recall"]), _rate(r["false_hit_rate"]))
         console.print(sweep_table)
 
 

@@ -40,5 +40,6 @@ def check_milvus_uri(option: str, uri: str, *, make_parent: bool = False) -> str
                          "a server address); or give a server URI (http://host:19530)")
     if not make_parent and not path.parent.is_dir():
         raise FileNotFoundError(f"{option} {uri}: directory {path.parent} does not exist; create it or give another path")
-    check_output(option, path)
+    if not path.exists():  # an existing one is used as it is (this milvus-lite keeps a .db as a directory)
+        check_output(option, path)
     return uri
