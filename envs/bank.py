@@ -28,8 +28,10 @@ from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/8"
-"""8: `negation_mismatch` 1.0 only when the two questions have the same content words and not as many negations (a
+BANK_VERSION = "velo.bank/9"
+"""9: the hit features of hit rule format 8 (Han numerals compared as digits, 一 numbering a date / line / floor,
+`role_swap` with question words of another category, a number in another unit, and not a moved target unit).
+8: `negation_mismatch` 1.0 only when the two questions have the same content words and not as many negations (a
 negation moved or written otherwise, "does not" / "doesn't", "mein WLAN nicht" / "nicht mein WLAN", is none put in).
 7: `content_diff_similarity` also scores a replaced stretch with content words on one side only; `negation_mismatch`
 1.0 also for a word with a negating prefix in place of the word ("gekochter" / "ungekochter") (hit rule format 7).

@@ -26,8 +26,14 @@ import numpy as np
 from velo.types import HitFeatures
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/7"
-"""7: `content_diff_similarity` also scores a replaced stretch with content words on one side only (all the words of
+RULE_FORMAT = "velo.hit_rule/8"
+"""8: the hit features compare questions with their Han numerals in digits ("一万元" / "10000元" differ in no word;
+`numbers.han_numerals_as_digits`), a stretch that is one number written two ways is no replacement in
+`content_diff_similarity`; 一 before 日 / 号 / 楼 counts (a date, a metro line, a floor: "十月一日" / "十月二日" is a
+replaced number); `role_swap` also sees a question word of another category ("where" / "when", `question_words`) and
+the same number in another unit ("5 km" / "5 miles"), and no longer the target unit moved around one quantity ("How
+many miles are in 5 kilometers?" / "5 km in miles?").
+7: `content_diff_similarity` also scores a replaced stretch with content words on one side only (all the words of
 the other side: "calorías plato" / "como se hace una"); `negation_mismatch` 1.0 also for a word replaced by itself with
 a negating prefix ("gekochter" / "ungekochter", "installiere" / "deinstalliere"), and only between questions with the
 same content words and not as many negations (bank format 8 fixed that: "does not" / "doesn't" was a veto).

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from velo.cache import negation, numbers, roles, text
+from velo.cache import negation, numbers, question_words, roles, text
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
 
@@ -143,7 +143,7 @@ class HitFeaturizer:
             negation_mismatch=negation.negation_change(p.tq, p.tc),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
             symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
-            role_swap=float(roles.role_swap(p.tq, p.tc)),
+            role_swap=float(roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)),
         )
 
 
@@ -152,7 +152,8 @@ class _Pair:
 
     def __init__(self, request: str, cached: str) -> None:
         self.request, self.cached = request, cached
-        self.tq, self.tc = text.tokens(request), text.tokens(cached)
+        # Han numerals in digits: "一万元" / "10000元" differ in no word (number_mismatch reads the texts as written).
+        self.tq, self.tc = (text.tokens(numbers.han_numerals_as_digits(t)) for t in (request, cached))
         self.cq, self.cc = text.content_words(self.tq), text.content_words(self.tc)
         sq, sc, scq, scc = set(self.tq), set(self.tc), set(self.cq), set(self.cc)
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]
@@ -177,7 +178,8 @@ def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
 
     Scoring each stretch on its own keeps one swapped term from being averaged away among the words a
     rewording changes elsewhere (all the differing words joined did that); its least similar pair is the
-    `content_diff_similarity` feature. Before rule format 7 a stretch with content words on one side only was not
+    `content_diff_similarity` feature. A stretch that is one number on both sides, written two ways ("一万" /
+    "10000", "five" / "5"), is no replacement (`numbers.same_number`). Before rule format 7 a stretch with content words on one side only was not
     scored, so a question asking something else about the same thing in function words ("¿Cómo se hace una paella?"
     / "¿Cuántas calorías tiene un plato de paella?") had nothing replaced and looked like a heavy rewording.
     """
@@ -187,6 +189,8 @@ def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
             continue
         a = [t for t in tq[i1:i2] if t not in text.FUNCTION_WORDS]
         b = [t for t in tc[j1:j2] if t not in text.FUNCTION_WORDS]
+        if a and b and numbers.same_number(_join(tq[i1:i2]), _join(tc[j1:j2])):
+            continue  # one number written two ways ("一万" / "10000"): nothing replaced
         if a and b:
             out.append((_join(a), _join(b)))
         elif op == "replace" and (a or b):

@@ -84,9 +84,10 @@ def _readings(numeral: str) -> frozenset[str]:
 
 MEASURE_WORDS = re.compile(
     "公斤|公里|千克|小时|分钟|星期|点钟|點鐘|点半|點半|[个個只隻本次件条條张張位天年月斤米元块塊岁歲杯碗辆輛台部双雙对對瓶份页頁篇首支名"
-    "间間座棵朵匹周秒克遍层層节節盒包袋箱升吨噸倍颗顆粒场場届屆套]"
+    "间間座棵朵匹周秒克遍层層节節盒包袋箱升吨噸倍颗顆粒场場届屆套日号號楼樓]"
 )
-"""Measure words (classifiers) and units: a numeral before one counts something ("一个" / "两个", "一次", "一年")."""
+"""Measure words (classifiers), units and what a numeral before it numbers: a numeral before one counts or numbers
+something ("一个" / "两个", "一次", "一年", a date "十月一日", a metro line "一号线", a floor "一楼")."""
 _NOT_COUNTING = frozenset("哪这這那每某同唯")
 _ORDINAL_MARKERS = ("第", "星期", "礼拜", "禮拜", "周", "週")
 
@@ -107,9 +108,9 @@ def _counts_one(text: str, at: int) -> bool:
     return bool(MEASURE_WORDS.match(text, at + 1)) or text[:at].endswith(_ORDINAL_MARKERS)
 
 
-def _han_numbers(text: str) -> list[str]:
-    """The runs of Han numerals that are numbers: a 一 that ends a word ("统一六国": 六, not 一六) is cut off a
-    run, "万一" (in case) is no number, and a lone 一 counts only where `_counts_one` says so."""
+def _han_number_spans(text: str) -> list[tuple[int, str]]:
+    """The runs of Han numerals that are numbers, with where each starts: a 一 that ends a word ("统一六国": 六, not
+    一六) is cut off a run, "万一" (in case) is no number, and a lone 一 counts only where `_counts_one` says so."""
     out = []
     for m in _HAN_NUMERAL.finditer(text):
         start, run = m.start(), m.group()
@@ -117,8 +118,24 @@ def _han_numbers(text: str) -> list[str]:
             start, run = start + 1, run[1:]
         if run == "万一" or run == "萬一" or (run == "一" and not _counts_one(text, start)):
             continue
-        out.append(run)
+        out.append((start, run))
     return out
+
+
+def _han_numbers(text: str) -> list[str]:
+    """The runs of Han numerals that are numbers (`_han_number_spans`)."""
+    return [run for _, run in _han_number_spans(text)]
+
+
+def han_numerals_as_digits(text: str) -> str:
+    """`text` with each run of Han numerals that is a number (`_han_numbers`) written in ASCII digits ("一万元" ->
+    "10000元", "十月一日" -> "10月1日"; "统一六国" -> "统一6国"; "一下", "万一" stay): what the hit features compare,
+    so "一万元" / "10000元" differ in no word."""
+    out, end = [], 0
+    for start, run in _han_number_spans(text):
+        out += [text[end:start], str(_han_value(run))]
+        end = start + len(run)
+    return "".join(out) + text[end:]
 
 
 def _all_readings(text: str) -> list[frozenset[str]]:
@@ -152,6 +169,15 @@ def number_change(a: str, b: str) -> float:
     if a_only and b_only:
         return 1.0
     return 0.5 if a_only or b_only or len(na) != len(nb) else 0.0
+
+
+def same_number(a: str, b: str) -> bool:
+    """Whether two stretches of text are each nothing but numbers, and the same numbers ("一万" / "10000", "五" / "5",
+    "five" / "5", "1,000" / "1000")."""
+    na, nb = _all_readings(a), _all_readings(b)
+    if not na or not nb or number_change(a, b) != 0.0:
+        return False
+    return all(is_number_token(t) or t == "一" for t in tokens(ascii_digits(a)) + tokens(ascii_digits(b)))
 
 
 def is_number_token(t: str) -> bool:

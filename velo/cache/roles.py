@@ -44,6 +44,9 @@ _UNITS = (
 "kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`."""
 
 
+_UNIT_NAMES = frozenset(u for u, _, _ in _UNITS)
+
+
 def _term(token: str) -> str:
     """A token as `role_swap` compares it: the unit it names (`_UNITS`), else its stem."""
     for unit, words, prefixes in _UNITS:
@@ -93,7 +96,8 @@ def _quantities(toks: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def unit_swap(a: list[str], b: list[str]) -> bool:
-    """True when a number both questions have counts another of their words on each side, each word being in both
+    """True when a number both questions have is in another unit (`_UNITS`: "walk 5 km" / "walk 5 miles", "100 °F" /
+    "100 °C"), or counts another of their words on each side, each word being in both
     questions ("Wie viele Meilen sind 10 Kilometer" / "Wie viele Kilometer sind 10 Meilen", "¿Cuántas millas son
     5 km?" / "¿Cuántos km son 5 millas?", "5 apples and 3 pears" / "3 apples and 5 pears"): a quantity attached to
     another thing, with no role word to show it.
@@ -101,6 +105,8 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
     films"), a unit one side leaves out."""
     qa, qb = _quantities(a), _quantities(b)
+    if any(qa[n][0] != qb[n][0] and qa[n][0] in _UNIT_NAMES and qb[n][0] in _UNIT_NAMES for n in qa.keys() & qb.keys()):
+        return True  # the same number in another unit: "walk 5 km" / "walk 5 miles", "100 °F" / "100 °C"
     sa = {_term(t) for t in a if t not in FUNCTION_WORDS}
     sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
     for n in qa.keys() & qb.keys():
@@ -118,14 +124,21 @@ def role_swap(a: list[str], b: list[str]) -> bool:
     the reverse question, not a rewording.
 
     Not a swap: a moved phrase ("in Python eine Datei" / "eine Datei in Python": same first argument), an
-    argument one side leaves out ("в градусы Фаренгейта" / "в Фаренгейты"), and arguments joined
-    symmetrically ("between A and B" / "between B and A").
+    argument one side leaves out ("в градусы Фаренгейта" / "в Фаренгейты"), arguments joined
+    symmetrically ("between A and B" / "between B and A"), and one quantity in the same unit on both sides with
+    the target unit moved ("How many miles are in 5 kilometers?" / "5 km in miles?").
     """
     if unit_swap(a, b):
         return True
     if {_term(t) for t in a if t not in FUNCTION_WORDS} != {_term(t) for t in b if t not in FUNCTION_WORDS}:
         return False
     if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
+        return False
+    qa, qb = _quantities(a), _quantities(b)
+    if len(qa) == 1 and qa.keys() == qb.keys() and {u for u, _ in qa.values()} == {u for u, _ in qb.values()} <= _UNIT_NAMES:
+        # One quantity in the same unit on both sides: the other unit is the target however the words are
+        # ordered ("How many miles are in 5 kilometers?" / "5 km in miles?"); "5 km to miles" / "5 miles to km"
+        # has the quantity in another unit (`unit_swap`).
         return False
     ra, rb = _roles(a), _roles(b)
     for marker in ra.keys() & rb.keys():
