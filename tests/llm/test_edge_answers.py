@@ -63,8 +63,9 @@ def test_answers_are_written_resumed_and_repaired(llm_home: Path, prepared: Path
     pairs = velo.data.load_prepared(prepared)[:2]
     assert sorted(r["id"] for r in records) == sorted(p.id for p in pairs)
     for record in records:
-        assert set(record) == {"id", "answer", "prompt_tokens", "output_tokens", "prefill_ms", "decode_ms", "model", "batch_size"}
-        assert record["model"] == SMOLLM2_NAME and record["answer"] and record["batch_size"] == 1
+        assert set(record) == {"id", "answer", "prompt_tokens", "output_tokens", "prefill_ms", "decode_ms", "model", "batch_size",
+                               "max_new_tokens"}
+        assert record["model"] == SMOLLM2_NAME and record["answer"] and record["batch_size"] == 1 and record["max_new_tokens"] == 8
         assert record["prompt_tokens"] > 0 and 0 < record["output_tokens"] <= 8
         assert record["prefill_ms"] > 0 and record["decode_ms"] > 0
 
@@ -73,6 +74,12 @@ def test_answers_are_written_resumed_and_repaired(llm_home: Path, prepared: Path
     assert again.exit_code == 0, again.output
     assert "nothing to generate" in again.output and "2 already answered" in flat(again.output)
     assert path.read_bytes() == before
+
+    # Issue: answers cut at 8 tokens counted as answered in a 200-token run, and EDGE was scored on them silently
+    other_cap = run("--data", str(prepared), "--limit", "3", "--max-new-tokens", "200", "--batch-size", "1")
+    text = flat(other_cap.output)
+    assert other_cap.exit_code == 2 and "holds answers generated with --max-new-tokens 8, not 200" in text, other_cap.output
+    assert "continue with --max-new-tokens 8, or move the file away" in text and path.read_bytes() == before
 
     path.write_bytes(before[: len(before) - len(lines[-1]) // 2 - 1])  # a crash in the middle of the last line
     assert set(load_edge_answers(prepared)) == {records[0]["id"]}
@@ -178,6 +185,11 @@ def test_the_sample_ships_with_the_edge_llms_answers_to_every_question(tmp_path:
     assert edge_answers_path(out).read_text(encoding="utf-8").splitlines()[:3] == kept
     assert set(load_edge_answers(out)) == {pair.id for pair in pairs}
     assert install_shipped_edge_answers(out) == 0
+    # answers generated with another cap get no shipped ones (200 tokens) mixed in
+    cut = [json.dumps({**json.loads(line), "max_new_tokens": 16}) for line in kept]
+    edge_answers_path(out).write_text("\n".join(cut) + "\n", encoding="utf-8")
+    assert install_shipped_edge_answers(out) == 0 and len(load_edge_answers(out)) == 3
+    assert {a.max_new_tokens for a in load_edge_answers(out).values()} == {16}
 
 
 SHARED_OASST1 = shared_dir() / "data" / "oasst1"

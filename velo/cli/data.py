@@ -88,7 +88,8 @@ def edge_answers_command(
     data: Annotated[Path | None, typer.Option("--data", "-d", help="prepared directory; default: $VELO_HOME/data")] = None,
     split: Annotated[str, typer.Option(help="which pairs to answer: train, test or all")] = "all",
     limit: Annotated[int | None, typer.Option(min=0, help="answer only the first N selected pairs (train first)")] = None,
-    max_new_tokens: Annotated[int, typer.Option(min=1, help="longest answer, in tokens")] = 200,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="longest answer, in tokens; recorded with the answers, and a "
+                                                           "file's answers all have one (a run with another is refused)")] = 200,
     languages: Annotated[str | None, typer.Option(help="comma-separated language codes; default: all prepared")] = None,
     model: Annotated[
         str | None, typer.Option(help="hub name or local directory of another chat model; default: SmolLM2-135M-Instruct")
@@ -110,7 +111,8 @@ def edge_answers_command(
 
     data_dir = data or prepared_dir()
     plan = plan_edge_answers(
-        data_dir, split=split, languages=languages.split(",") if languages else None, limit=limit, model=model or SMOLLM2_NAME
+        data_dir, split=split, languages=languages.split(",") if languages else None, limit=limit, model=model or SMOLLM2_NAME,
+        max_new_tokens=max_new_tokens,
     )
     console = make_console()
     console.print(f"{len(plan.selected)} pair(s) selected, {plan.done} already answered in {escape(str(plan.path))}")

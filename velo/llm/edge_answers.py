@@ -6,7 +6,7 @@ seconds per pair on CPU, so it runs once, offline, into the prepared directory:
 
 | file                  | content                                                                                                |
 | --------------------- | ------------------------------------------------------------------------------------------------------ |
-| `edge_answers.jsonl`  | one line per pair: id, answer, prompt_tokens, output_tokens, prefill_ms, decode_ms, model, batch_size  |
+| `edge_answers.jsonl`  | one line per pair: id, answer, prompt_tokens, output_tokens, prefill_ms, decode_ms, model, batch_size, max_new_tokens |
 
 `id` is the pair's id (`QAPair.id`). The question is asked with its conversation context as earlier chat
 turns, exactly as the edge server would. Pending questions are sorted by prompt length and answered in
@@ -23,6 +23,12 @@ first, each step a forward pass over every question of the batch still being ans
 (`BatchedGeneration`). Records written before the field existed have no `batch_size` and were generated
 one by one: they read as 1. The edge latency the environment simulates comes from the measured profiles
 (`velo/profiles/`), not from these numbers.
+
+**One file, one generation setting.** `max_new_tokens` (`--max-new-tokens`, the answer's length cap) is recorded
+with every answer: a run with another cap is refused (its answers would be cut at another length and EDGE scored on
+a mixture), as a run with another model is. Records written before the field existed have none; they were all
+generated with the default cap (`DEFAULT_MAX_NEW_TOKENS`, the shipped files: their longest answers have exactly
+200 tokens) and read as it.
 
 Answers generated once ship with the repository (`data/sample/edge_answers.jsonl` for the bundled sample,
 `data/edge_answers/*.jsonl` for the shared oasst1 subsets, keyed by oasst1 ids): `velo data prepare`
@@ -46,6 +52,8 @@ from velo.paths import BUNDLED_EDGE_ANSWERS, SHIPPED_EDGE_ANSWERS
 from velo.types import QAPair
 
 EDGE_ANSWERS_FILE = "edge_answers.jsonl"
+DEFAULT_MAX_NEW_TOKENS = 200
+"""`velo data edge-answers --max-new-tokens` by default; the cap of every shipped answer."""
 
 
 class EdgeAnswersError(ValueError):
@@ -68,6 +76,8 @@ class EdgeAnswer:
     decode_ms: float
     model: str
     batch_size: int = 1
+    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
+    """The cap the answer was generated under (an answer of `output_tokens == max_new_tokens` was cut there)."""
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
@@ -83,6 +93,7 @@ class EdgeAnswer:
             decode_ms=float(record["decode_ms"]),
             model=str(record["model"]),
             batch_size=int(record.get("batch_size", 1)),
+            max_new_tokens=int(record.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS)),
         )
 
 
@@ -125,7 +136,7 @@ def install_shipped_edge_answers(data_dir: Path, shipped: Sequence[Path] | None 
 
     An answers file already in `data_dir` is never overwritten: answers to the prepared pairs it lacks are
     appended to it (a cut-short last line is dropped first, as a resumed run does). A file holding another
-    model's answers gets none (one file holds one model's answers).
+    model's answers, or answers generated with another `max_new_tokens`, gets none (one file, one setting).
     """
     path = edge_answers_path(data_dir)
     ids = {pair.id for pair in load_prepared(data_dir, None)}
@@ -140,8 +151,8 @@ def install_shipped_edge_answers(data_dir: Path, shipped: Sequence[Path] | None 
         write_text_atomic(path, (answer.to_json() + "\n" for answer in available.values()))
         return len(available)
     existing = _repair(path)
-    if {answer.model for answer in existing.values()} - {answer.model for answer in available.values()}:
-        return 0
+    if {_setting(a) for a in existing.values()} - {_setting(a) for a in available.values()}:
+        return 0  # another model's answers, or answers cut at another length
     missing = [answer for answer in available.values() if answer.id not in existing]
     if missing:
         with path.open("a", encoding="utf-8") as stream:
@@ -157,12 +168,13 @@ def plan_edge_answers(
     languages: Sequence[str] | None = None,
     limit: int | None = None,
     model: str | None = None,
+    max_new_tokens: int | None = None,
 ) -> EdgeAnswerPlan:
     """Select pairs (train then test, in file order, filtered by language, the first `limit`) and drop
     those already answered. Repairs a cut-short last line of the answers file.
 
-    `model`, when given, must match the model of the answers already in the file: one file holds one
-    model's answers.
+    `model` and `max_new_tokens`, when given, must match those of the answers already in the file (one file holds
+    one model's answers, all generated with one cap): `EdgeAnswersError` saying how to go on otherwise.
     """
     data_dir = Path(data_dir)
     if split not in (*SPLITS, "all"):
@@ -189,6 +201,14 @@ def plan_edge_answers(
         raise EdgeAnswersError(
             f"{path} holds answers from {', '.join(sorted(models))}, not {model}; one file holds one model's "
             "answers: move it away (or delete it) to generate answers with another model"
+        )
+    caps = {answer.max_new_tokens for answer in existing.values()}
+    if max_new_tokens is not None and caps - {max_new_tokens}:
+        had = ", ".join(map(str, sorted(caps)))
+        raise EdgeAnswersError(
+            f"{path} holds answers generated with --max-new-tokens {had}, not {max_new_tokens}: they would count as "
+            f"answered, cut at another length, and EDGE be scored on them; continue with --max-new-tokens {had}, or "
+            "move the file away (or delete it) to generate every answer with the new cap"
         )
     return EdgeAnswerPlan(path, selected, tuple(pair for pair in selected if pair.id not in existing))
 
@@ -225,7 +245,7 @@ def edge_prompt(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> list[int]:
 def answer_pair(llm: LocalLLM, pair: QAPair, max_new_tokens: int) -> EdgeAnswer:
     """Ask the edge LLM the pair's question in its conversation, alone (`batch_size` 1)."""
     (generation,) = generate_batch(llm, [edge_prompt(llm, pair, max_new_tokens)], max_new_tokens)
-    return _edge_answer(llm, pair, generation)
+    return _edge_answer(llm, pair, generation, max_new_tokens)
 
 
 def generate_edge_answers(
@@ -244,14 +264,19 @@ def generate_edge_answers(
         for start in range(0, len(prompts), batch_size):
             batch = prompts[start : start + batch_size]
             generations = generate_batch(llm, [ids for ids, _ in batch], max_new_tokens)
-            answers = [_edge_answer(llm, pair, generation) for (_, pair), generation in zip(batch, generations)]
+            answers = [_edge_answer(llm, pair, generation, max_new_tokens) for (_, pair), generation in zip(batch, generations)]
             stream.writelines(answer.to_json() + "\n" for answer in answers)
             stream.flush()
             os.fsync(stream.fileno())
             yield from answers
 
 
-def _edge_answer(llm: LocalLLM, pair: QAPair, generation: BatchedGeneration) -> EdgeAnswer:
+def _setting(answer: EdgeAnswer) -> tuple[str, int]:
+    """What must be the same for every answer of one file: the model and the length cap."""
+    return answer.model, answer.max_new_tokens
+
+
+def _edge_answer(llm: LocalLLM, pair: QAPair, generation: BatchedGeneration, max_new_tokens: int) -> EdgeAnswer:
     return EdgeAnswer(
         id=pair.id,
         answer=generation.text,
@@ -261,6 +286,7 @@ def _edge_answer(llm: LocalLLM, pair: QAPair, generation: BatchedGeneration) -> 
         decode_ms=round(generation.decode_ms, 3),
         model=llm.name,
         batch_size=generation.batch_size,
+        max_new_tokens=max_new_tokens,
     )
 
 
