@@ -59,7 +59,8 @@ def train(
     edge_action: Annotated[
         bool, typer.Option("--edge-action/--no-edge-action",
                            help="Offer EDGE; --no-edge-action for data without the edge LLM's answers to the split "
-                                "(the shared oasst1 train split): a policy trained so never chooses EDGE."),
+                                "(`velo data edge-answers` makes them; both shared oasst1 splits and the sample ship "
+                                "theirs): a policy trained so never chooses EDGE."),
     ] = True,
     threads: Annotated[int, typer.Option(min=1, help="torch threads (1 keeps a run deterministic and leaves a core).")] = 1,
     edge_profile: Annotated[
