@@ -186,18 +186,24 @@ def _interrupted(data: Path, out: Path, ready: Path, *extra: str):
     import threading
     import time
 
+    finished = threading.Event()
+
     def watch() -> None:
-        deadline = time.monotonic() + 120
+        # No time limit: building the bank on a fresh machine can take minutes before training starts (a 120 s
+        # limit let the whole 100,000-step run finish in CI); the watcher gives up only once the command returned.
         while not (ready.is_file() if ready.suffix else ready.is_dir() and any(ready.iterdir())):
-            if time.monotonic() > deadline:
+            if finished.is_set():
                 return
             time.sleep(0.02)
         os.kill(os.getpid(), signal.SIGINT)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "100000", "--n-envs", "1",
-                                      "--episode-steps", "10", "--data", str(data), "--out", str(out), *extra])
+    try:
+        result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "100000", "--n-envs", "1",
+                                          "--episode-steps", "10", "--data", str(data), "--out", str(out), *extra])
+    finally:
+        finished.set()
     watcher.join()
     return result.exit_code, " ".join(result.output.split())
 
