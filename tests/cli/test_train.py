@@ -197,6 +197,9 @@ def _interrupted(data: Path, out: Path, ready: Path, *extra: str):
             time.sleep(0.02)
         os.kill(os.getpid(), signal.SIGINT)
 
+    # A terminal's Ctrl-C reaches a fresh process whose SIGINT raises KeyboardInterrupt; an earlier test in this
+    # process may have left another handler (a server run in-process installs its own), so restore that default.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
@@ -204,7 +207,8 @@ def _interrupted(data: Path, out: Path, ready: Path, *extra: str):
                                           "--episode-steps", "10", "--data", str(data), "--out", str(out), *extra])
     finally:
         finished.set()
-    watcher.join()
+        watcher.join()
+        signal.signal(signal.SIGINT, previous)
     return result.exit_code, " ".join(result.output.split())
 
 
