@@ -448,7 +448,13 @@ class SemanticCache:
             _check_requests(contexts, langs, 0)
             return []
         vectors = self._check_vectors(vectors, len(vectors))
-        keys, langs = _check_requests(contexts, langs, len(vectors))
+        keys, checked_langs = _check_requests(contexts, langs, len(vectors))
+        return self._search(vectors, namespace, keys, checked_langs, top_k)
+
+    def _search(
+        self, vectors: np.ndarray, namespace: str, keys: list[str], langs: list[str | None], top_k: int | None = None
+    ) -> list[tuple[Neighbour, ...]]:
+        """`search` once its arguments are checked: `keys` and `langs` as `_check_requests` returns them."""
         now = time.time()
         # One search call per (context, language): Milvus applies one filter expression per call.
         groups: dict[tuple[str, str | None], list[int]] = {}
@@ -489,13 +495,13 @@ class SemanticCache:
         _require_list(questions, "questions", "of questions (strings)", single="question")
         for i, q in enumerate(questions):
             self.check_text(q, f"question #{i}")
-        _check_requests(contexts, langs, len(questions))  # before the embedding: a bad call costs nothing
+        keys, checked_langs = _check_requests(contexts, langs, len(questions))  # before the embedding: a bad call costs nothing
         if not questions:
             return []
         t0 = time.perf_counter()
         vectors = self.embedder.embed(list(questions))
         t1 = time.perf_counter()
-        found = self.search(vectors, namespace=namespace, contexts=contexts, langs=langs)
+        found = self._search(self._check_vectors(vectors, len(vectors)), namespace, keys, checked_langs)
         t2 = time.perf_counter()
         decisions = self.decide_many(questions, vectors, found)
         n, t3 = len(questions), time.perf_counter()
