@@ -1,4 +1,4 @@
-"""`velo cache eval` on tiny real files: undefined rates are n/a, not 1.0; a `context` field is refused, not ignored."""
+"""`velo cache eval` on tiny real files: undefined rates are n/a, not 1.0; a `context` field is replayed."""
 
 from __future__ import annotations
 
@@ -34,11 +34,26 @@ def test_recall_with_no_expected_hit_is_undefined(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "n/a" in table.stdout and "1.000" not in table.stdout, table.output
 
 
-def test_a_context_field_is_refused_naming_file_and_line(tmp_path: Path, monkeypatch) -> None:
-    """Issue: a `context` field in a query file was silently ignored (the replay looks questions up without one)."""
+def test_a_context_field_is_replayed(tmp_path: Path, monkeypatch) -> None:
+    """Issue 8: `context` used to be refused (before that, ignored). Now a seed is stored under its conversation and a
+    query looked up under its own: "How old is he?" after Messi is served Messi's answer, not Obama's, and is a miss
+    as a first turn; a context that is not a list of strings is refused naming the line and the field."""
     monkeypatch.setenv("VELO_HOME", str(tmp_path / "home"))
-    queries = _write(tmp_path / "q.jsonl", [MISSES[0], {**MISSES[1], "context": ["Tell me about Shakespeare."]}])
-    result = CliRunner().invoke(app, ["cache", "eval", "--seeds", str(_write(tmp_path / "s.jsonl", SEEDS)), "--queries", str(queries)])
+    obama, messi = ["Who is Barack Obama?"], ["Who is Lionel Messi?"]
+    seeds = _write(tmp_path / "s.jsonl", [
+        {"id": "obama", "question": "How old is he?", "answer": "He was born in 1961.", "lang": "en", "context": obama},
+        {"id": "messi", "question": "How old is he?", "answer": "He was born in 1987.", "lang": "en", "context": messi},
+    ])
+    queries = _write(tmp_path / "q.jsonl", [
+        {"question": "How old is he?", "lang": "en", "expect": "hit", "target": "messi", "context": messi},
+        {"question": "how old is he", "lang": "en", "expect": "hit", "target": "obama", "context": obama},
+        {"question": "How old is he?", "lang": "en", "expect": "miss", "target": None},
+    ])
+    result = CliRunner().invoke(app, ["cache", "eval", "--seeds", str(seeds), "--queries", str(queries), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["hits"], report["precision"], report["recall"], report["false_hit_rate"]) == (2, 1.0, 1.0, 0.0), report
+    bad = _write(tmp_path / "bad.jsonl", [MISSES[0], {**MISSES[1], "context": "Tell me about Shakespeare."}])
+    result = CliRunner().invoke(app, ["cache", "eval", "--seeds", str(seeds), "--queries", str(bad)])
     text = " ".join(result.output.split())
-    assert result.exit_code == 2 and f"{queries}:2: 'context' is not replayed" in text and "Traceback" not in text, result.output
-    assert not (tmp_path / "home").exists()
+    assert result.exit_code != 0 and f"{bad}:2:" in text and "'context'" in text and "Traceback" not in text, result.output

@@ -1,8 +1,11 @@
 """Cache evaluation: build a fresh cache from seed Q/A pairs, replay labelled queries, count right and wrong hits.
 
-SEEDS.jsonl lines: {"id", "question", "answer", "lang"}.
-QUERIES.jsonl lines: {"question", "lang", "expect": "hit"|"miss", "target": seed id or null}; other keys are kept
-as metadata (e.g. "kind": paraphrase / hard_negative / unrelated).
+SEEDS.jsonl lines: {"id", "question", "answer", "lang"}, optionally "context".
+QUERIES.jsonl lines: {"question", "lang", "expect": "hit"|"miss", "target": seed id or null}, optionally "context";
+other keys are kept as metadata (e.g. "kind": paraphrase / hard_negative / unrelated).
+"context" is the conversation's earlier user turns (a list of strings, as `SemanticCache.insert` / `lookup` take
+it; absent or [] for a first turn): a seed is stored under its context and a query looked up under its own, so a
+follow-up only ever meets the entries of the same conversation.
 
 A hit is correct iff the query expects a hit and the served entry is its target.
 """
@@ -17,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from velo.cache.decision import StaticThreshold
-from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang
+from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_context, check_lang
 from velo.types import HitFeatures
 
 
@@ -31,6 +34,8 @@ class Seed:
     question: str
     answer: str
     lang: str
+    context: tuple[str, ...] = ()
+    """The conversation's earlier user turns (empty: a first turn)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Query:
     expect: str
     target: str | None
     meta: dict = field(default_factory=dict, compare=False)
+    context: tuple[str, ...] = ()
+    """The conversation's earlier user turns (empty: a first turn)."""
 
 
 @dataclass(frozen=True)
@@ -102,10 +109,20 @@ def _lang(path: Path, n: int, row: dict) -> str:
     return str(value)
 
 
+def _context(path: Path, n: int, row: dict) -> tuple[str, ...]:
+    """The row's "context" (absent: a first turn), checked as the cache checks it; an EvalDataError naming the line."""
+    try:
+        return tuple(check_context(row.get("context", []), "field 'context'"))
+    except CacheInputError as exc:
+        raise EvalDataError(f"{path}:{n}: {exc}") from None
+
+
 def load_seeds(path: Path) -> list[Seed]:
     seeds, seen = [], set()
     for n, row in _read_jsonl(path):
-        seed = Seed(*(str(_field(path, n, row, k)) for k in ("id", "question", "answer")), _lang(path, n, row))
+        seed = Seed(
+            *(str(_field(path, n, row, k)) for k in ("id", "question", "answer")), _lang(path, n, row), _context(path, n, row)
+        )
         if seed.id in seen:
             raise EvalDataError(f"{path}:{n}: duplicate seed id {seed.id!r}")
         seen.add(seed.id)
@@ -124,18 +141,21 @@ def load_queries(path: Path, seed_ids: set[str]) -> list[Query]:
             raise EvalDataError(f"{path}:{n}: a query expecting a hit needs a 'target' seed id")
         if target is not None and target not in seed_ids:
             raise EvalDataError(f"{path}:{n}: target {target!r} is not a seed id")
-        meta = {k: v for k, v in row.items() if k not in ("question", "lang", "expect", "target")}
-        queries.append(Query(str(_field(path, n, row, "question")), _lang(path, n, row), expect, target, meta))
+        meta = {k: v for k, v in row.items() if k not in ("question", "lang", "expect", "target", "context")}
+        queries.append(
+            Query(str(_field(path, n, row, "question")), _lang(path, n, row), expect, target, meta, _context(path, n, row))
+        )
     return queries
 
 
 def run_queries(cache: SemanticCache, seeds: Sequence[Seed], queries: Sequence[Query]) -> list[QueryOutcome]:
-    """Fill `cache` (fresh) with `seeds`, then look every query up without recording hits (order-independent)."""
-    entries = cache.insert_many([(s.question, s.answer, s.lang) for s in seeds])
+    """Fill `cache` (fresh) with `seeds`, each under its context, then look every query up under its own context
+    without recording hits (order-independent)."""
+    entries = cache.insert_many([(s.question, s.answer, s.lang) for s in seeds], contexts=[s.context for s in seeds])
     seed_of = {e.id: s.id for e, s in zip(entries, seeds)}
     outcomes = []
     for q in queries:
-        result = cache.lookup(q.question, lang=q.lang, record=False)
+        result = cache.lookup(q.question, lang=q.lang, context=q.context, record=False)
         d = result.decision
         best = seed_of.get(d.neighbour.entry.id) if d.neighbour else None
         outcomes.append(

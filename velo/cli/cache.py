@@ -65,21 +65,9 @@ def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_e
 
     seed_rows = load_seeds(seeds)
     query_rows = load_queries(queries, {s.id for s in seed_rows})
-    for path in (seeds, queries):
-        _refuse_context(path)
     with fresh_cache(uri, embedder, diff_embedder, rule) as cache:
         key = embedder_key(cache.embedder.name, cache.featurizer.alt_embedder.name)
         return run_queries(cache, seed_rows, query_rows), cache.rule.name, key
-
-
-def _refuse_context(path: Path) -> None:
-    """ValueError naming file:line for a row with a `context` field: the replay looks every question up without a
-    conversation context (velo.cache.evaluation.run_queries), so the field used to be ignored silently."""
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and "context" in json.loads(line):  # well-formed: load_seeds / load_queries read it first
-            raise ValueError(f"{path}:{n}: 'context' is not replayed by velo cache eval (it looks every question up "
-                             "without a conversation context, so the field would be ignored); remove it, or evaluate "
-                             "context-keyed lookups with SemanticCache.insert/lookup(context=...)")
 
 
 def _undefined_as_none(outcomes, report: dict, sweep: list[dict] | None) -> None:
@@ -110,8 +98,8 @@ def _rate(value: float | None) -> str:
 @cache_app.command("eval")
 @fail_cleanly
 def eval_cmd(
-    seeds: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="SEEDS.jsonl: {id, question, answer, lang} per line.")],
-    queries: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl: {question, lang, expect, target} per line.")],
+    seeds: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="SEEDS.jsonl: {id, question, answer, lang[, context]} per line.")],
+    queries: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl: {question, lang, expect, target[, context]} per line.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     sweep: Annotated[bool, typer.Option("--sweep", help="Also print the static-threshold precision/recall curve.")] = False,
     rule: Annotated[str, typer.Option(help="Hit rule: default, static:T, or a rule .json file.")] = "default",
@@ -120,7 +108,8 @@ def eval_cmd(
     uri: UriOpt = None,
 ) -> None:
     """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency (n/a where
-    undefined: a recall with no query expecting a hit, a precision with no hit)."""
+    undefined: a recall with no query expecting a hit, a precision with no hit). A line's `context` (the earlier user
+    turns) is replayed: seeds are stored and queries looked up under it."""
     from velo.cache.evaluation import static_sweep, summarize
 
     check_rule_option(rule)
