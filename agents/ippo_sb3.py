@@ -6,6 +6,8 @@ Every (environment, edge agent) pair is one of SB3's environments (`EdgeVecEnv`,
 (independent PPO, IPPO: de Witt et al. 2020, arXiv 2011.09533). The observation is the agent's observation
 with its action mask appended; SB3's PPO cannot mask actions, so a masked choice is served by CLOUD and
 counted as invalid, as the environment does. An episode's end is terminal, as in `agents.mappo`.
+With `request_identity=False` (`--no-request-identity`) SB3 is given the observation without the request's
+embedding and language (from the follow-up flag on), as the MAPPO family's encoders leave them out.
 
 Hyper-parameters are MAPPO's where they have a counterpart (gamma 0.99, lambda 0.95, clip 0.2, entropy 0.01,
 5 epochs, 4 minibatches, one episode per rollout); the rest are SB3's defaults (lr 3e-4, [64, 64] tanh).
@@ -47,6 +49,8 @@ class IPPOConfig:
     """Requests per edge per episode = SB3's n_steps (one episode per rollout)."""
     top_v: int = 10
     checkpoint_every: int = 50_000
+    request_identity: bool = True
+    """Whether the policy reads the request's embedding and language (as `agents.mappo.MAPPOConfig`'s)."""
     learning_rate: float = 3e-4
     epochs: int = 5
     minibatches: int = 4
@@ -58,23 +62,30 @@ class IPPOConfig:
         ))
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate!r}")
+        if not isinstance(self.request_identity, bool):
+            raise ValueError(f"request_identity must be a bool, got {self.request_identity!r}")
 
     def actor_spec(self) -> dict:
-        return {"encoder": {"name": "none"}, "actor": {"name": "sb3-mlp", "hidden": [64, 64]}}
+        actor = {"name": "sb3-mlp", "hidden": [64, 64]}
+        if not self.request_identity:  # only then: a default run's description is the same as before the option
+            actor["request"] = False
+        return {"encoder": {"name": "none"}, "actor": actor}
 
 
 class EdgeVecEnv(VecEnv):
-    """SB3's view of a `VectorEdgeEnv`: N * A environments, observation ++ action mask."""
+    """SB3's view of a `VectorEdgeEnv`: N * A environments, observation ++ action mask; `request=False` drops the
+    observation's request embedding and language (its first segments)."""
 
-    def __init__(self, vec, seed: int) -> None:
+    def __init__(self, vec, seed: int, request: bool = True) -> None:
         self.vec, self.seed_ = vec, seed
         self.agents = len(vec.agents)
-        size = vec.obs_size + 4
+        self._start = 0 if request else vec.envs[0].layout.slices["follow_up"].start
+        size = vec.obs_size - self._start + 4
         super().__init__(vec.n * self.agents, spaces.Box(-np.inf, np.inf, (size,), np.float32), spaces.Discrete(4))
         self._actions: np.ndarray | None = None
 
     def _flat(self, obs: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.concatenate([obs, mask.astype(np.float32)], axis=-1).reshape(self.num_envs, -1)
+        return np.concatenate([obs[..., self._start:], mask.astype(np.float32)], axis=-1).reshape(self.num_envs, -1)
 
     def reset(self):
         obs, mask, _ = self.vec.reset(self.seed_)
@@ -164,7 +175,7 @@ def save(model: PPO, config: IPPOConfig, layout, out: Path) -> Path:
 def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
           on_rollout: Callable[[RolloutStats], None] | None = None, writer=None) -> Path:
     """Train SB3's PPO with parameter sharing on `vec`; return the policy checkpoint's path."""
-    venv = EdgeVecEnv(vec, config.seed)
+    venv = EdgeVecEnv(vec, config.seed, config.request_identity)
     per_rollout = config.episode_steps * venv.num_envs
     rollouts = math.ceil(config.total_steps / per_rollout)
     model = PPO(

@@ -58,6 +58,8 @@ class GMAPPOConfig:
     """GRU hidden state size (actor and critic)."""
     chunk_length: int = 10
     """Steps per recurrent training chunk (the reference code's data_chunk_length)."""
+    request_identity: bool = True
+    """Whether the actor's encoder reads the request's embedding and language (as `agents.mappo.MAPPOConfig`'s)."""
     actor_lr: float = 3e-4
     critic_lr: float = 1e-3
     gamma: float = 0.99
@@ -82,9 +84,14 @@ class GMAPPOConfig:
         for name in ("gamma", "gae_lambda"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)!r}")
+        if not isinstance(self.request_identity, bool):
+            raise ValueError(f"request_identity must be a bool, got {self.request_identity!r}")
 
     def actor_spec(self) -> dict:
-        return {"encoder": {"name": "mlp", "hidden": self.hidden}, "actor": {"name": "gru", "hidden": self.gru}}
+        encoder = {"name": "mlp", "hidden": self.hidden}
+        if not self.request_identity:  # only then: a default run's description is the same as before the option
+            encoder["request"] = False
+        return {"encoder": encoder, "actor": {"name": "gru", "hidden": self.gru}}
 
 
 class GRUCritic(nn.Module):
@@ -236,7 +243,9 @@ def _load(path: Path, cfg: GMAPPOConfig, parts: dict, gen: torch.Generator) -> i
     if not path.is_file():
         raise FileNotFoundError(f"--resume: no training state at {path} (train into this directory first)")
     saved = torch.load(path, weights_only=True)
-    differs = [f.name for f in fields(cfg) if f.name != "total_steps" and saved["config"].get(f.name) != getattr(cfg, f.name)]
+    # a setting a run saved before it existed had its default (request_identity came after the first runs)
+    differs = [f.name for f in fields(cfg)
+               if f.name != "total_steps" and saved["config"].get(f.name, f.default) != getattr(cfg, f.name)]
     if differs:
         raise ValueError(f"--resume: {path} was trained with other settings ({', '.join(differs)}); use the same ones")
     for key, part in parts.items():

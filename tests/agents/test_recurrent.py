@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
 from agents.evaluation import run_episodes, summarize
@@ -66,6 +67,14 @@ def test_the_gru_layer_is_the_reference_codes() -> None:
     x = torch.randn(64, 32)
     features, state = layer(x, torch.zeros(64, 16), torch.ones(64))
     assert features.pow(2).mean().sqrt().item() > 0.99 and state.abs().max() < 1
+
+
+def test_the_request_option_is_checked_and_described_only_when_off() -> None:
+    """As MAPPO's: a default run's actor description is the one G-MAPPO checkpoints had before the option."""
+    assert "request" not in GMAPPOConfig().actor_spec()["encoder"]
+    assert GMAPPOConfig(request_identity=False).actor_spec()["encoder"] == {"name": "mlp", "hidden": 128, "request": False}
+    with pytest.raises(ValueError, match="request_identity must be a bool"):
+        GMAPPOConfig(request_identity="no")
 
 
 def test_a_short_training_run_beats_random_without_settling_on_one_action(tmp_path: Path, prepared_with_edge_answers: Path) -> None:

@@ -41,6 +41,27 @@ def test_every_algo_trains_a_loadable_policy(algo: str, tmp_path: Path, prepared
     assert action in (1, 2)
 
 
+@pytest.mark.parametrize("algo", TRAIN_ALGOS)
+def test_every_algo_trains_without_the_request_identity(algo: str, tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """--no-request-identity for every learner (G-MAPPO and IPPO-SB3 refused it before): the run stores it, and the
+    policy's action distribution is the same whatever the request's embedding and language say."""
+    extra = ["--denoise-steps", "2"] if algo == "dlrs" else []
+    result = velo_train(prepared_with_edge_answers, tmp_path / algo, "--algo", algo, "--no-request-identity", *extra)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / algo / "policy.safetensors"
+    assert read_header(path).config["request_identity"] is False
+    policy = load_policy(str(path))
+    layout, generator = policy.layout, torch.Generator().manual_seed(0)
+    obs = torch.rand(6, layout.size, generator=generator)
+    other = obs.clone()
+    other[:, layout.slices["request"]] = torch.randn(6, layout.sizes["request"], generator=generator)
+    other[:, layout.slices["language"]] = torch.rand(6, layout.sizes["language"], generator=generator)
+    mask = torch.ones(6, 4, dtype=torch.bool)
+    noise = policy.actor.sample_noise(6, generator)
+    with torch.no_grad():
+        assert torch.equal(policy.actor(obs, mask, noise).probs, policy.actor(other, mask, noise).probs)
+
+
 def test_the_step_count_rounds_up_to_whole_rollouts_and_every_count_says_so(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     """Issue: the bar showed 3000 while 3,600 steps ran. Rollouts here are 1 env x 10 steps x 3 edges = 30 agent-steps."""
     result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "40", "--n-envs", "1", "--episode-steps", "10",

@@ -20,7 +20,7 @@ RUN_SETTINGS = {"algo": "--algo", "seed": "--seed", "scenario": "--scenario", "d
                 "n_envs": "--n-envs", "episode_steps": "--episode-steps", "checkpoint_every": "--checkpoint-every",
                 "request_identity": "--request-identity/--no-request-identity", "bc_target": "--bc-target"}
 """The options a run stores (its training state's config): on --resume, one left out is taken from the run."""
-ONLY_FOR = {"denoise_steps": ("dlrs",), "request_identity": ("mappo", "t-mappo", "lrs", "dlrs"), "bc_target": ("lrs", "dlrs")}
+ONLY_FOR = {"denoise_steps": ("dlrs",), "bc_target": ("lrs", "dlrs")}
 """Options that apply to some learners only: given with another --algo they are refused, not silently ignored."""
 
 
@@ -39,8 +39,8 @@ def train(
     top_v: Annotated[int, typer.Option(min=1, help="Vector-search results V in the observation.")] = 10,
     request_identity: Annotated[
         bool, typer.Option("--request-identity/--no-request-identity",
-                           help="Whether the actor reads the request's embedding and language (mappo, t-mappo, lrs, "
-                                "dlrs); --no-request-identity keeps it from keying choices to the train split's few "
+                           help="Whether the actor reads the request's embedding and language (every --algo); "
+                                "--no-request-identity keeps it from keying choices to the train split's few "
                                 "reworded questions (velo/networks/encoders.py says why)."),
     ] = True,
     bc_target: Annotated[
@@ -110,7 +110,7 @@ def train(
     torch.set_num_threads(threads)
     console = make_console(stderr=True)
     common = dict(total_steps=total_steps, seed=seed, scenario=scenario, n_envs=n_envs, episode_steps=episode_steps,
-                  top_v=top_v, checkpoint_every=checkpoint_every)
+                  top_v=top_v, checkpoint_every=checkpoint_every, request_identity=request_identity)
     if algo == "ippo-sb3":
         from agents.ippo_sb3 import IPPOConfig as Config
         from agents.ippo_sb3 import train as run
@@ -121,7 +121,7 @@ def train(
         from agents.mappo import MAPPOConfig as Config
         from agents.mappo import train as run
 
-        common.update(algo=algo, denoise_steps=denoise_steps, request_identity=request_identity, bc_target=bc_target)
+        common.update(algo=algo, denoise_steps=denoise_steps, bc_target=bc_target)
     try:
         config = Config(**common)
     except ValueError as exc:  # the config's own check, in the words the user typed ("bc_target must be" was the message)

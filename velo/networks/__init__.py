@@ -1,7 +1,8 @@
 """Build an actor from its description, the form a checkpoint stores (`velo.checkpoint`, header `actor`).
 
     {"encoder": {"name": "mlp" | "transformer", **kwargs}, "actor": {"name": "categorical" | "diffusion" | "gru", **kwargs}}
-    {"encoder": {"name": "none"}, "actor": {"name": "sb3-mlp", "hidden": [64, 64]}}     (ippo-sb3)
+    {"encoder": {"name": "none"}, "actor": {"name": "sb3-mlp", "hidden": [64, 64]}}     (ippo-sb3; "request": False
+                                                                                          as the encoders' option)
 
 Names map to classes through the fixed tables below (a name read from a file is never used as an import path).
 Imports torch and the core only, never the environment: `velo.learned` reaches it when a checkpoint is loaded.
@@ -57,14 +58,18 @@ class SB3MlpActor(nn.Module):
     """The actor half of stable-baselines3's PPO `MlpPolicy` as `agents.ippo_sb3` trains it (input: the
     observation with the action mask appended; two tanh layers of 64; `action_net`), under SB3's parameter
     names, behind the actor interface. SB3's PPO cannot mask actions while training (a masked choice is served
-    by CLOUD, as the environment does); at inference this actor masks them like every other."""
+    by CLOUD, as the environment does); at inference this actor masks them like every other. `request=False`: the
+    observation is read from the follow-up flag on, without the request's embedding and language (as the
+    encoders' option, `velo.networks.encoders`)."""
 
     noise_dim = 0
 
-    def __init__(self, layout: ObservationLayout, hidden: tuple[int, ...] | list[int] = (64, 64), n_actions: int = 4) -> None:
+    def __init__(self, layout: ObservationLayout, hidden: tuple[int, ...] | list[int] = (64, 64), n_actions: int = 4,
+                 request: bool = True) -> None:
         super().__init__()
         layers: list[nn.Module] = []
-        width = layout.size + n_actions
+        self._start = 0 if request else layout.slices["follow_up"].start
+        width = layout.size - self._start + n_actions
         for h in hidden:
             layers += [nn.Linear(width, h), nn.Tanh()]
             width = h
@@ -81,5 +86,5 @@ class SB3MlpActor(nn.Module):
 
         from velo.networks.actors import masked_categorical
 
-        x = torch.cat([obs, mask.to(obs.dtype)], dim=-1)
+        x = torch.cat([obs[..., self._start:], mask.to(obs.dtype)], dim=-1)
         return masked_categorical(self.action_net(self.policy_net(x)), mask)
