@@ -174,6 +174,43 @@ def test_a_swapped_symbol_or_swapped_arguments_is_a_miss(cache: SemanticCache, c
     assert cache.lookup(cached, record=False).answer == "the cached answer", "the cached question itself still hits"
 
 
+# Chinese unit names are words of several characters, each character a token: swapped (reverse direction) and replaced
+# at the same number, Simplified and Traditional, each with a real answer (the answer's fit is a feature too).
+CHINESE_UNITS = [
+    ("5公里等于多少英里", "5公里约等于3.1英里。", "5英里等于多少公里"),
+    ("5千米等于多少英里？", "5千米约等于3.1英里。", "5英里等于多少千米？"),  # served at 0.989: "5千米" was read as 51000 米
+    ("10公斤是多少磅？", "10公斤约等于22磅。", "10磅是多少公斤？"),
+    ("30攝氏度是多少華氏度？", "30攝氏度等於86華氏度。", "30華氏度是多少攝氏度？"),
+    ("走5公里要多久？", "步行5公里大约需要1小时。", "走5英里要多久？"),
+    ("100摄氏度的水烫吗？", "100摄氏度的水是沸水，非常烫。", "100华氏度的水烫吗？"),
+    ("100美元能买什么？", "100美元可以买一双运动鞋。", "100欧元能买什么？"),
+    ("100美元是多少人民币？", "100美元约合720元人民币。", "100欧元是多少人民币？"),
+    ("一百元能买什么？", "一百元可以买几本书。", "一百日元能买什么？"),
+]
+
+
+@pytest.mark.parametrize(("cached", "answer", "request_"), CHINESE_UNITS)
+def test_chinese_units_swapped_or_replaced_are_vetoed(cache: SemanticCache, cached: str, answer: str, request_: str) -> None:
+    cache.insert(cached, answer, lang="zh")
+    result = cache.lookup(request_, lang="zh", record=False)
+    assert result.answer is None and result.decision.features.role_swap == 1.0, (result.decision.score, result.decision.features)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is 100 yuan a lot of money?", "Is 100 yen a lot of money?"),
+        ("¿Es mucho dinero 100 yuanes?", "¿Es mucho dinero 100 yenes?"),
+        ("Sind 100 Yuan viel Geld?", "Sind 100 Yen viel Geld?"),
+        ("100 юаней это много?", "100 иен это много?"),
+        ("100元能买什么？", "100日元能买什么？"),
+        ("Is 100 GBP a lot?", "Is 100 USD a lot?"),
+    ],
+)
+def test_yuan_yen_and_pounds_sterling_are_units(a: str, b: str) -> None:
+    assert roles.unit_swap(text.tokens(numbers.han_numerals_as_digits(a)), text.tokens(numbers.han_numerals_as_digits(b)))
+
+
 @pytest.mark.parametrize(
     ("cached", "request_"),
     [
@@ -236,6 +273,34 @@ def test_question_words_of_one_category_are_no_swap(a: str, b: str) -> None:
 
 def test_ten_thousand_in_han_numerals_is_the_same_number() -> None:
     assert numbers.number_change("一万元能买什么？", "10000元能买什么？") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "change"),
+    [
+        ("5万元能买车吗？", "50000元能买车吗？", 0.0),  # digits before 万, 千, 百 multiply it
+        ("1.5万元够吗？", "15000元够吗？", 0.0),
+        ("5千元够吗？", "6千元够吗？", 1.0),
+        ("5千米有多远？", "5公里有多远？", 0.0),  # 千米 is km: 5, not 5 and 1000
+        ("五千米有多远？", "五公里有多远？", 0.0),
+    ],
+)
+def test_digits_before_a_han_myriad_multiply_it(a: str, b: str, change: float) -> None:
+    assert numbers.number_change(a, b) == change
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("5公里等于多少英里", "5公里是多少英里？"),  # reworded around the same quantity and target
+        ("5公里等于多少英里", "五公里是多少英里"),
+        ("5千米等于多少英里", "5公里等于多少英里"),  # two names of one unit
+        ("把100美元换成人民币", "100美金换成人民币是多少"),
+    ],
+)
+def test_chinese_units_reworded_are_no_swap(a: str, b: str) -> None:
+    ta, tb = (text.tokens(numbers.han_numerals_as_digits(q)) for q in (a, b))
+    assert not roles.role_swap(ta, tb)
 
 
 # Pairs of texts that differ: each pair must get two ids, and a write-back of one never replaces the other.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 from velo.cache.text import fold, tokens
 
@@ -83,7 +84,7 @@ def _readings(numeral: str) -> frozenset[str]:
 
 
 MEASURE_WORDS = re.compile(
-    "公斤|公里|千克|小时|分钟|星期|点钟|點鐘|点半|點半|[个個只隻本次件条條张張位天年月斤米元块塊岁歲杯碗辆輛台部双雙对對瓶份页頁篇首支名"
+    "公斤|公里|千克|千米|小时|分钟|星期|点钟|點鐘|点半|點半|[个個只隻本次件条條张張位天年月斤米元块塊岁歲杯碗辆輛台部双雙对對瓶份页頁篇首支名"
     "间間座棵朵匹周秒克遍层層节節盒包袋箱升吨噸倍颗顆粒场場届屆套日号號楼樓]"
 )
 """Measure words (classifiers), units and what a numeral before it numbers: a numeral before one counts or numbers
@@ -108,32 +109,44 @@ def _counts_one(text: str, at: int) -> bool:
     return bool(MEASURE_WORDS.match(text, at + 1)) or text[:at].endswith(_ORDINAL_MARKERS)
 
 
+_HAN_UNIT_THOUSAND = re.compile("千[米克瓦]")
+"""千 starting a unit's name (千米 km, 千克 kg, 千瓦 kW), not a thousand: "5千米" is 5 km."""
+
+
 def _han_number_spans(text: str) -> list[tuple[int, str]]:
     """The runs of Han numerals that are numbers, with where each starts: a 一 that ends a word ("统一六国": 六, not
-    一六) is cut off a run, "万一" (in case) is no number, and a lone 一 counts only where `_counts_one` says so."""
+    一六) is cut off a run, so is a 千 that starts a unit ("五千米": 五 and 千米 km), "万一" (in case) is no number, and
+    a lone 一 counts only where `_counts_one` says so."""
     out = []
     for m in _HAN_NUMERAL.finditer(text):
         start, run = m.start(), m.group()
         if run[0] == "一" and len(run) > 1 and text[start - 1 : start + 1] in _WORDS_ENDING_IN_ONE:
             start, run = start + 1, run[1:]
-        if run == "万一" or run == "萬一" or (run == "一" and not _counts_one(text, start)):
+        if _HAN_UNIT_THOUSAND.match(text, start + len(run) - 1):
+            run = run[:-1]
+        if not run or run == "万一" or run == "萬一" or (run == "一" and not _counts_one(text, start)):
             continue
         out.append((start, run))
     return out
 
 
-def _han_numbers(text: str) -> list[str]:
-    """The runs of Han numerals that are numbers (`_han_number_spans`)."""
-    return [run for _, run in _han_number_spans(text)]
+_DIGITS_BEFORE = re.compile(r"\d+(?:\.\d+)?$")
 
 
 def han_numerals_as_digits(text: str) -> str:
-    """`text` with each run of Han numerals that is a number (`_han_numbers`) written in ASCII digits ("一万元" ->
+    """`text` with each run of Han numerals that is a number (`_han_number_spans`) written in ASCII digits ("一万元" ->
     "10000元", "十月一日" -> "10月1日"; "统一六国" -> "统一6国"; "一下", "万一" stay): what the hit features compare,
-    so "一万元" / "10000元" differ in no word."""
+    so "一万元" / "10000元" differ in no word. Digits right before a run that starts with 十, 百, 千, 万 or 亿 multiply it
+    ("5万" -> "50000", "1.5千" -> "1500"; "5千米" is 5 km, `_HAN_UNIT_THOUSAND`)."""
     out, end = [], 0
     for start, run in _han_number_spans(text):
-        out += [text[end:start], str(_han_value(run))]
+        value = _han_value(run)
+        head = text[end:start]
+        digits = _DIGITS_BEFORE.search(head) if (run[0] in _HAN_UNITS or run[0] in _HAN_MYRIADS) else None
+        if digits is not None:
+            product = Decimal(ascii_digits(digits.group())) * value
+            head, value = head[: digits.start()], format(product.normalize(), "f")
+        out += [head, str(value)]
         end = start + len(run)
     return "".join(out) + text[end:]
 
@@ -142,8 +155,7 @@ def _all_readings(text: str) -> list[frozenset[str]]:
     """The readings of every number in a text: written in digits of any script, in Han numerals, or as one of
     the small number words of `_NUMBER_WORDS`."""
     plain = ascii_digits(text)
-    found = [_readings(n) for n in _NUMERAL.findall(plain)]
-    found += [frozenset({str(_han_value(run))}) for run in _han_numbers(plain)]
+    found = [_readings(n) for n in _NUMERAL.findall(han_numerals_as_digits(plain))]
     toks = tokens(plain)
     found += [
         frozenset({str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)

@@ -39,12 +39,37 @@ _UNITS = (
     ("usd", {"usd", "$"}, ("dollar", "dolar", "доллар")),
     ("eur", {"eur", "€"}, ("euro", "евро")),
     ("rub", {"rub", "₽"}, ("ruble", "rouble", "rubel", "рубл")),
+    ("cny", {"cny", "rmb"}, ("yuan", "renminbi", "юан")),
+    ("jpy", {"jpy"}, ("yen", "иен", "йен")),
+    ("gbp", {"gbp", "£"}, ("sterling", "стерлинг")),
 )
 """Units and currencies written as a symbol, an abbreviation or a word in the five languages (as folded tokens): "km" and
-"kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`."""
+"kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`. Chinese names are `_HAN_UNITS`."""
 
+_HAN_UNITS = {
+    word: unit
+    for unit, words in (
+        ("km", "公里 千米"), ("mile", "英里 哩"), ("kg", "公斤 千克"), ("lb", "磅"), ("cm", "厘米 公分 釐米"),
+        ("inch", "英寸 吋"), ("liter", "公升 升"), ("gallon", "加仑 加侖"), ("celsius", "摄氏度 摄氏 攝氏度 攝氏"),
+        ("fahrenheit", "华氏度 华氏 華氏度 華氏"), ("usd", "美元 美金"), ("eur", "欧元 歐元"), ("rub", "卢布 盧布"),
+        ("cny", "人民币 人民幣 元"), ("jpy", "日元 日圓 日幣 円"), ("gbp", "英镑 英鎊"),
+    )
+    for word in words.split()
+}
+"""The units of `_UNITS` as Chinese writes them, Simplified and Traditional. A Han character is one token, so a unit is
+a run of tokens ("公", "里"), matched longest first ("美元" before "元"). 块 (yuan, also "a piece") is left out."""
+_HAN_UNIT_LENGTHS = sorted({len(w) for w in _HAN_UNITS}, reverse=True)
 
 _UNIT_NAMES = frozenset(u for u, _, _ in _UNITS)
+
+
+def _han_unit(toks: list[str], at: int) -> str | None:
+    """The unit (`_HAN_UNITS`) whose Chinese name starts at token `at` ("5公里" -> "km"), else None."""
+    for n in _HAN_UNIT_LENGTHS:
+        unit = _HAN_UNITS.get("".join(toks[at : at + n]))
+        if unit is not None and all(HAN.fullmatch(t) for t in toks[at : at + n]):
+            return unit
+    return None
 
 
 def _term(token: str) -> str:
@@ -57,10 +82,14 @@ def _term(token: str) -> str:
 
 def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     """Each role word's first argument and all its arguments: the content words among the three tokens
-    after it (numbers skipped: "from 5 km"). A Han role word takes the very next character ("换算成英里")."""
+    after it (numbers skipped: "from 5 km"). A Han role word takes the very next character, or the unit whose name
+    starts there ("换算成英里": mile)."""
     roles: dict[str, tuple[str, set[str]]] = {}
     for i, t in enumerate(toks):
         if t not in _ROLE_MARKERS or t in roles:
+            continue
+        if HAN.fullmatch(t) and (unit := _han_unit(toks, i + 1)) is not None:
+            roles[t] = (unit, {unit})
             continue
         args = [_term(n) for n in toks[i + 1 : i + (2 if HAN.fullmatch(t) else 4)] if n not in FUNCTION_WORDS and not n[0].isdigit()]
         if args:
@@ -69,20 +98,25 @@ def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
 
 
 def _quantities(toks: list[str]) -> dict[str, tuple[str, str]]:
-    """Each number's unit or counted thing -- the stem of the content word right after it, or after one function
-    or measure word ("10 Kilometer" -> kilomet, "5 millas" -> mill, "10公里" -> 公, "五个苹果" -> 苹; none in
+    """Each number's unit or counted thing -- the unit a Chinese unit name right after it names ("10公里" -> km,
+    "100美元" -> usd), else the stem of the content word right after it, or after one function
+    or measure word ("10 Kilometer" -> kilomet, "5 millas" -> mill, "五个苹果" -> 苹; none in
     "200块的衣服") -- and the stem of the token right before it. A run of number tokens ("10", "5" of "10.5"; "十", "五") is one number; the first
     occurrence of a number counts."""
     out: dict[str, tuple[str, str]] = {}
     i = 0
     while i < len(toks):
-        if not is_number_token(toks[i]):
+        if not is_number_token(toks[i]) or _han_unit(toks, i) is not None:
             i += 1
             continue
         j = i
-        while j < len(toks) and is_number_token(toks[j]):
+        while j < len(toks) and is_number_token(toks[j]) and _han_unit(toks, j) is None:  # "5千米": 5 and km
             j += 1
         number = ascii_digits(" ".join(toks[i:j]))
+        if (han := _han_unit(toks, j)) is not None:
+            out.setdefault(number, (han, _term(toks[i - 1]) if i else ""))
+            i = j
+            continue
         after = toks[j : j + 2]
         if after and _term(after[0]) == after[0] and (
             after[0] in FUNCTION_WORDS or MEASURE_WORDS.fullmatch(after[0]) or not after[0][0].isalnum()
