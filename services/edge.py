@@ -3,7 +3,7 @@
 | route | does |
 |---|---|
 | `POST /v1/serve` | `ServeRequest` -> `ServeResponse`: lookup, the policy's action, the answer, its route, latency, similarity (`services/edge_serving.py`); with `stream: true` server-sent `ServeEvent`s (start, text deltas as the LLM makes them, done) |
-| `POST /admin/cache/lookup` | `CacheLookupRequest` -> `CacheLookupResponse` (nothing recorded) |
+| `POST /admin/cache/lookup` | `CacheLookupRequest` -> `CacheLookupResponse` (nothing recorded); without `lang` the question's language is identified as `/v1/serve` does, so it finds what a request would be served |
 | `DELETE /admin/cache/entries/{id}` | `DeletedCount` (0 when the id is unknown) |
 | `DELETE /admin/cache/namespaces/{namespace}` | every entry of the namespace, however many (pages past one Milvus query window) |
 | `GET /admin/cache/namespaces/{namespace}` | `{"namespace", "entries"}` |
@@ -213,13 +213,15 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:
         edge = edge_of(request)
         check_cache_fields(body.lang, {"question": body.question, **{f"context[{j}]": turn for j, turn in enumerate(body.context)}})
-        found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=body.lang, record=False)
+        lang = edge.request_lang(body.lang, body.question)
+        found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=lang, record=False)
         best = found.decision.neighbour
         entry = None if best is None else CacheEntryOut(
             id=best.entry.id, question=best.entry.question, answer=best.entry.answer, lang=best.entry.lang, namespace=best.entry.namespace,
             source=best.entry.source.value, created_at=best.entry.created_at, hit_count=best.entry.hit_count,
         )
-        return CacheLookupResponse(hit=found.decision.hit, score=found.decision.score, similarity=None if best is None else best.similarity, entry=entry)
+        return CacheLookupResponse(hit=found.decision.hit, score=found.decision.score, similarity=None if best is None else best.similarity, entry=entry,
+                                   lang=lang)
 
     @app.delete("/admin/cache/entries/{entry_id}")
     async def delete(entry_id: str, request: Request) -> DeletedCount:

@@ -490,6 +490,7 @@ class CacheLookupRequest(_Strict):
     context: list[str] = []
     namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
+    """As `ServeRequest.lang`: None, the edge identifies the question's language, as it does for `/v1/serve`."""
 
 
 class CacheEntryOut(BaseModel):
@@ -510,6 +511,8 @@ class CacheLookupResponse(BaseModel):
     similarity: float | None
     entry: CacheEntryOut | None
     """The best neighbour (served iff `hit`)."""
+    lang: str | None = None
+    """The language the lookup compared within: the request's `lang`, else the one the edge identified."""
 
 
 class DeletedCount(BaseModel):

@@ -112,6 +112,21 @@ def test_a_question_in_another_language_is_not_served_an_answer_in_the_first(oai
     assert stated.route == "cache" and stated.choices[0].message.content == first.choices[0].message.content
 
 
+def test_admin_lookup_without_a_language_identifies_it_as_serving_does(edge: Running) -> None:
+    """Issue 8: `/admin/cache/lookup` without `lang` searched every language, so it showed an English entry for a
+    Spanish question that `/v1/serve` (and so the gateway) would never compare with it. Both now identify it."""
+    english, spanish = "What is the boiling point of water at sea level?", "¿Cuál es el punto de ebullición del agua al nivel del mar?"
+    served = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": english}], "namespace": "admin-lang", "max_tokens": TOKENS})
+    assert served.status_code == 200, served.text
+    sync(edge)
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": english, "namespace": "admin-lang"}).json()
+    assert looked["hit"] and looked["lang"] == "en" and looked["entry"]["question"] == english
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": spanish, "namespace": "admin-lang"}).json()
+    assert looked["lang"] == "es" and not looked["hit"] and looked["entry"] is None, looked
+    stated = post(f"{edge.url}/admin/cache/lookup", json={"question": spanish, "namespace": "admin-lang", "lang": "en"}).json()
+    assert stated["lang"] == "en" and stated["entry"]["question"] == english  # a stated language wins, as for /v1/serve
+
+
 def test_the_sdk_states_a_language_and_a_bad_code_is_refused_naming_lang(gateway: Running) -> None:
     with velo.Client(base_url=gateway.url, api_key=KEY) as client:
         with pytest.raises(velo.BadRequestError) as bad:
