@@ -6,6 +6,11 @@ over the candidates) is at least `min_probability`, else "und" (undetermined). T
 among "und" entries only (`SemanticCache._filter` matches the primary subtag: "und" finds "und" alone), so an unsure guess never
 serves an answer in another known language; it only misses entries of its own language.
 
+Chinese is identified with its script (`velo.zh_script`): "zh-Hant" for a question in Traditional characters, "zh-Hans"
+for one in Simplified, bare "zh" for one written alike in both ("北京的人口是多少"), which the cache reads as Simplified
+(CLDR's likely script for zh). The cache tells the scripts apart (`velo.cache.lang_codes.SCRIPTS`), so a question in
+Traditional characters is served answers cached for Traditional ones.
+
 Accuracy and time per question on the bundled sample and the shared paraphrases, per language:
 `benchmarks/lang_id_accuracy.py` (figures in the README's serving section).
 """
@@ -14,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from velo.zh_script import chinese_script
 
 UNDETERMINED = "und"
 """BCP 47 / ISO 639-2 "undetermined": what an unsure identification and a request without a language are stored as."""
@@ -27,7 +34,8 @@ all of py3langid's); among these ten it is English."""
 @dataclass(frozen=True)
 class Identified:
     lang: str
-    """ISO 639-1 code, or "und" when `probability` is below the identifier's `min_probability`."""
+    """ISO 639-1 code ("zh-Hant" / "zh-Hans" when the characters show the script), or "und" when `probability` is below
+    the identifier's `min_probability`."""
     best: str
     """The most probable candidate, kept even when unsure (for diagnostics)."""
     probability: float
@@ -54,4 +62,7 @@ class LanguageIdentifier:
     def identify(self, text: str) -> Identified:
         best, probability = self._model.classify(text)
         probability = float(probability)
-        return Identified(best if probability >= self.min_probability else UNDETERMINED, str(best), probability)
+        if probability < self.min_probability:
+            return Identified(UNDETERMINED, str(best), probability)
+        script = chinese_script(text) if best == "zh" else None
+        return Identified(f"zh-{script.title()}" if script else str(best), str(best), probability)

@@ -164,7 +164,10 @@ def encode_request(
         obs[:] = 0.0
     o = layout.offsets
     obs[: layout.dim] = request_vector
-    obs[o["language"] + LANG_INDEX.get(lang, len(LANGUAGES))] = 1.0
+    index = LANG_INDEX.get(lang)
+    if index is None:  # a code with a region or script ("zh-Hant", "en-US", as the edge serves them): its language
+        index = LANG_INDEX.get(lang.split("-", 1)[0].lower(), len(LANGUAGES))
+    obs[o["language"] + index] = 1.0
     obs[o["follow_up"]] = float(follow_up)
     return obs
 

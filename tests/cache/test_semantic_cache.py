@@ -238,8 +238,29 @@ def test_language_matches_on_the_primary_subtag(make_cache: MakeCache) -> None:
     assert cache.lookup("What is the capital of Australia?", lang="EN").answer == "Canberra."
     assert [n.entry.lang for n in cache.lookup("¿Cuál es la capital de Australia?", lang="es").neighbours] == ["es-mx"]
     assert [n.entry.lang for n in cache.lookup("澳大利亚的首都是哪里？", lang="zh").neighbours] == ["zh-hans"]
-    assert [n.entry.lang for n in cache.lookup("澳大利亚的首都是哪里？", lang="zh-Hant").neighbours] == ["zh-hans"]
     assert cache.lookup("What is the capital of Australia?", lang="et").neighbours == ()  # "es" is no prefix of "et"
+
+
+@pytest.mark.parametrize("uri", LITE_BACKENDS, indirect=True)
+def test_traditional_and_simplified_chinese_are_told_apart(make_cache: MakeCache) -> None:
+    """Issue 8: a lookup in zh-Hant was served the Simplified answer. A reader of one script wants an answer in it: the
+    script is the code's script subtag, else its region's (TW, HK, MO: Traditional), else Simplified (CLDR)."""
+    cache = make_cache()
+    cache.insert("澳大利亚的首都是哪里？", "堪培拉。", lang="zh-Hans")
+    cache.insert("日本的首都是哪里？", "东京。", lang="zh")
+    cache.insert("澳大利亞的首都是哪裡？", "坎培拉。", lang="zh-TW")
+    cache.insert("加拿大的首都是哪裡？", "渥太華。", lang="zh-Hant")
+
+    def found(lang: str) -> set[str]:
+        return {n.entry.answer for n in cache.lookup("澳大利亞的首都是哪裡？", lang=lang, record=False).neighbours}
+
+    for traditional in ("zh-Hant", "zh-TW", "zh-hk", "ZH-MO"):
+        assert found(traditional) == {"坎培拉。", "渥太華。"}, traditional
+    for simplified in ("zh", "zh-Hans", "zh-CN", "zh-SG"):
+        assert found(simplified) == {"堪培拉。", "东京。"}, simplified
+    assert cache.lookup("澳大利亞的首都是哪裡？", lang="zh-Hant", record=False).answer == "坎培拉。"
+    with pytest.raises(CacheInputError, match="'zh' is told apart by script, and its scripts are Hans, Hant"):
+        cache.lookup("澳大利亞的首都是哪裡？", lang="zh-Latn")
 
 
 @pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)

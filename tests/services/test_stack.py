@@ -127,6 +127,21 @@ def test_admin_lookup_without_a_language_identifies_it_as_serving_does(edge: Run
     assert stated["lang"] == "en" and stated["entry"]["question"] == english  # a stated language wins, as for /v1/serve
 
 
+def test_a_question_in_traditional_characters_is_not_served_a_simplified_answer(edge: Running) -> None:
+    """Issue 8: zh-Hant and zh-Hans were one language to the cache and "zh" to the identifier. Now the identifier adds
+    the script the characters show, and the cache compares within it."""
+    simplified, traditional = "长城有多长？", "長城有多長？"
+    served = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": simplified}], "namespace": "scripts", "max_tokens": TOKENS})
+    assert served.status_code == 200, served.text
+    sync(edge)
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": simplified, "namespace": "scripts"}).json()
+    assert looked["hit"] and looked["lang"] == "zh-Hans" and looked["entry"]["lang"] == "zh-hans"
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": traditional, "namespace": "scripts"}).json()
+    assert looked["lang"] == "zh-Hant" and looked["entry"] is None, looked
+    again = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": traditional}], "namespace": "scripts", "max_tokens": TOKENS})
+    assert again.json()["route"] != "cache", again.text
+
+
 def test_the_sdk_states_a_language_and_a_bad_code_is_refused_naming_lang(gateway: Running) -> None:
     with velo.Client(base_url=gateway.url, api_key=KEY) as client:
         with pytest.raises(velo.BadRequestError) as bad:

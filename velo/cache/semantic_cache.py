@@ -27,7 +27,7 @@ from pymilvus import DataType, MilvusClient
 from velo.cache import text
 from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
-from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES
+from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES, SCRIPTS, codes_of_script, script_of
 from velo.embedding import Embedder
 from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
 
@@ -96,9 +96,9 @@ def check_namespace(namespace: str) -> str:
 def check_lang(lang: object, what: str = "language code") -> str:
     """An ISO 639-1 code or "und" (BCP 47's undetermined, what the edge server writes back for a request
     without a language), optionally with a region or script subtag ("en", "pt-BR", "zh-Hant"); compared
-    lower-cased ("EN" finds entries stored as "en") and on the primary subtag (`primary_language`; the code is
-    stored as given, lower-cased). Anything else (a word, "xx", "en_US") is a
-    `CacheInputError` naming `what` and the allowed codes."""
+    lower-cased ("EN" finds entries stored as "en") on the primary subtag and, for Chinese, the script
+    (`primary_language`; the code is stored as given, lower-cased). Anything else (a word, "xx", "en_US", a script
+    Chinese is not written in here, "zh-Latn") is a `CacheInputError` naming `what` and the allowed codes."""
     match = _LANG.fullmatch(lang.lower()) if isinstance(lang, str) else None
     if match is None or match["primary"] not in LANGUAGE_CODES:
         raise CacheInputError(
@@ -106,16 +106,39 @@ def check_lang(lang: object, what: str = "language code") -> str:
             f"or any other of the {len(ISO_639_1)} in velo/cache/lang_codes.py) or 'und' (undetermined), "
             f"optionally with a region or script like 'pt-BR' or 'zh-Hant'"
         )
+    scripts = SCRIPTS.get(match["primary"], ())
+    if scripts and script_of(lang.lower()) not in scripts:
+        raise CacheInputError(
+            f"{what} ({lang!r}): {match['primary']!r} is told apart by script, and its scripts are "
+            f"{', '.join(s.title() for s in scripts)} (e.g. '{match['primary']}-{scripts[-1].title()}'), or a region"
+        )
     return lang.lower()
 
 
 def primary_language(lang: str) -> str:
     """The primary language subtag of a checked code ("en-us" -> "en", "zh-hant" -> "zh"): what a lookup's language
-    is matched on. BCP 47 / RFC 4647 basic filtering: a request in "en-US" finds entries stored as "en", "en-GB" or
-    "en-US", and a request in "en" finds them all. Scripts and regions are not told apart ("zh-Hant" finds
-    "zh-Hans" entries): the filter keeps out answers in another language; a Traditional-script reader is served a
-    Simplified answer rather than a miss (the codes callers send are mostly bare "zh" or a region, not a script)."""
+    is matched on, with the script for a language written in several (`lang_codes.SCRIPTS`). BCP 47 / RFC 4647 basic
+    filtering: a request in "en-US" finds entries stored as "en", "en-GB" or "en-US", and a request in "en" finds them
+    all. Regions are not told apart; scripts are (`lang_codes.script_of`): "zh-Hant" and "zh-TW" find Traditional
+    entries only, "zh", "zh-Hans" and "zh-CN" Simplified ones only (a reader of one script wants an answer in it)."""
     return lang.split("-", 1)[0]
+
+
+def _lang_filter(lang: str) -> str:
+    """The Milvus filter of the entries a request in `lang` (checked) may be served: `primary_language`, and the same
+    script for a language of `SCRIPTS` (stored codes carry one subtag at most, so they can be listed)."""
+    primary, script = primary_language(lang), script_of(lang)
+    if script is None:
+        return f'(lang == "{primary}" or lang like "{primary}-%")'
+    named, default = codes_of_script(primary, script)
+    if not default:
+        return f"lang in {_milvus_list(named)}"
+    others = {c for s in SCRIPTS[primary] if s != script for c in codes_of_script(primary, s)[0]}
+    return f'(lang == "{primary}" or (lang like "{primary}-%" and lang not in {_milvus_list(others)}))'
+
+
+def _milvus_list(codes: frozenset[str] | set[str]) -> str:
+    return "[" + ", ".join(f'"{c}"' for c in sorted(codes)) + "]"
 
 
 def check_context(context: object, what: str = "context") -> list[str]:
@@ -427,8 +450,7 @@ class SemanticCache:
     def _filter(self, namespace: str, ctx_key: str, lang: str | None, now: float) -> str:
         expr = f'namespace == "{namespace}" and context_key == "{ctx_key}"'
         if lang is not None:
-            primary = primary_language(lang)
-            expr += f' and (lang == "{primary}" or lang like "{primary}-%")'
+            expr += f" and {_lang_filter(lang)}"
         if self.config.ttl_s is not None:
             expr += f" and created_at >= {now - self.config.ttl_s:.6f}"
         return expr
@@ -441,7 +463,8 @@ class SemanticCache:
 
         Only entries of the same namespace, the same conversation context and (when a request's language is
         given) the same language are candidates: an answer in another language does not answer the user. A
-        language is matched on its primary subtag (`primary_language`: "en-US" finds "en" entries and the reverse).
+        language is matched on its primary subtag and, for Chinese, its script (`primary_language`: "en-US" finds "en"
+        entries and the reverse; "zh-TW" finds "zh-Hant" entries, not "zh" ones).
         """
         check_namespace(namespace)
         if isinstance(vectors, (list, tuple)) and not vectors or isinstance(vectors, np.ndarray) and vectors.size == 0:

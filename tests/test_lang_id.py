@@ -1,0 +1,50 @@
+"""The edge's language identification (`velo.lang_id`) with the real py3langid model: Chinese comes with its script."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from velo.lang_id import LanguageIdentifier
+from velo.observation import LANG_INDEX, ObservationLayout, encode_request
+from velo.zh_script import chinese_script
+
+
+@pytest.fixture(scope="module")
+def ident() -> LanguageIdentifier:
+    return LanguageIdentifier(min_probability=0.8)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("澳大利亞的首都是哪裡？", "zh-Hant"),  # issue 8: Traditional was plain "zh", served Simplified answers
+        ("為什麼天空是藍色的？", "zh-Hant"),
+        ("你們這個週末有什麼計劃嗎？", "zh-Hant"),
+        ("澳大利亚的首都是哪里？", "zh-Hans"),
+        ("为什么天空是蓝色的？", "zh-Hans"),
+        ("北京的人口是多少", "zh"),  # written alike in both scripts: the cache reads bare zh as Simplified
+        ("What is the capital of Australia?", "en"),
+        ("¿Cuál es la capital de Australia?", "es"),
+        ("Was ist die Hauptstadt von Australien?", "de"),
+        ("Какая столица Австралии?", "ru"),
+    ],
+)
+def test_chinese_is_identified_with_its_script(ident: LanguageIdentifier, question: str, lang: str) -> None:
+    assert ident.identify(question).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [("这个", "hans"), ("這個", "hant"), ("后面", None), ("後面", "hant"), ("头发", "hans"), ("頭髮", "hant"), ("abc", None)],
+)
+def test_only_characters_of_one_script_tell_it(text: str, script: str | None) -> None:
+    assert chinese_script(text) == script  # 后 is a form in both scripts (後 / 后 "queen"): it tells nothing
+
+
+def test_a_code_with_a_script_or_region_observes_its_language() -> None:
+    layout = ObservationLayout(4, 2)
+    for code in ("zh-Hant", "zh-TW", "zh-hans", "en-US"):
+        obs = encode_request(layout, np.zeros(4, np.float32), code, False)
+        segment = obs[layout.offsets["language"] : layout.offsets["language"] + len(LANG_INDEX) + 1]
+        assert segment.argmax() == LANG_INDEX[code[:2].lower()], code
