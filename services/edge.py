@@ -98,7 +98,7 @@ class EdgeSettings(BaseSettings):
     lang_candidates: list[str] = list(DEFAULT_LANGUAGES)
     """Languages a request that states none may be identified as (`velo.lang_id`; fewer candidates are surer on short questions)."""
     lang_min_probability: float = Field(0.8, ge=0, le=1)
-    """Below this probability a request's language is "und" (looked up among "und" entries only). 0.8: no question of the
+    """Below this probability a request's language is "und" (looked up as its best guess, `SemanticCache.search`). 0.8: no question of the
     sample's 1,464 or the shared paraphrases' 330 identified as another language, 1.3% / 3.6% "und"
     (`benchmarks/lang_id_accuracy.py`)."""
     write_back_truncated: bool = False
@@ -146,7 +146,8 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
     if "://" not in settings.cache_uri:
         Path(settings.cache_uri).parent.mkdir(parents=True, exist_ok=True)
     config = CacheConfig(uri=settings.cache_uri, collection=settings.collection, top_k=settings.top_v, capacity=settings.capacity, ttl_s=settings.ttl_s)
-    cache = open_cache(config, embedder=settings.embedder, diff_embedder=settings.diff_embedder, rule=settings.rule)
+    languages = LanguageIdentifier(settings.lang_candidates, settings.lang_min_probability)
+    cache = open_cache(config, embedder=settings.embedder, diff_embedder=settings.diff_embedder, rule=settings.rule, languages=languages)
     layout = ObservationLayout(cache.embedder.dim, settings.top_v)
     try:
         policy = load_policy(settings.policy, layout)
@@ -157,7 +158,6 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
         cache.close()
         raise
     cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, _secret(settings.cloud_api_key), settings.timeout_s) if settings.cloud_url else None
-    languages = LanguageIdentifier(settings.lang_candidates, settings.lang_min_probability)
     return EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, languages, queue_capacity=settings.queue_capacity,
                       default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated,
                       write_batch=settings.write_batch)

@@ -156,7 +156,7 @@ class EdgeServer:
                 continue
             old = self.cache
             try:
-                fresh = await asyncio.to_thread(SemanticCache, old.embedder, old.rule, old.config, old.featurizer)
+                fresh = await asyncio.to_thread(SemanticCache, old.embedder, old.rule, old.config, old.featurizer, old.languages)
             except Exception as err:
                 self.metrics.cache_errors.labels("reopen").inc()
                 log.warning("the cache is still down: %s: %s", type(err).__name__, str(err)[:200])
@@ -184,7 +184,7 @@ class EdgeServer:
             by_namespace.setdefault(r.namespace, []).append(i)
         for namespace, idx in by_namespace.items():
             hits = cache.search(vectors[idx], namespace=namespace, contexts=[requests[i].context for i in idx],
-                                langs=[requests[i].lang for i in idx], top_k=self.layout.top_v)
+                                langs=[requests[i].lang for i in idx], top_k=self.layout.top_v, questions=[requests[i].question for i in idx])
             for i, neighbours in zip(idx, hits):
                 found[i] = neighbours
         decisions = cache.decide_many([r.question for r in requests], vectors, found)

@@ -433,8 +433,8 @@ class ServeRequest(_Strict):
     """The conversation, the question last (a user turn); cache entries match within the turns before it."""
     namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
-    """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, compared only
-    with "und" entries)."""
+    """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, then compared as
+    its best guess)."""
     max_tokens: Annotated[int, Field(ge=1)] | None = None
     stop: list[str] = []
     cloud_allowed: bool = True

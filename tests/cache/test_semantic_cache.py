@@ -263,6 +263,35 @@ def test_traditional_and_simplified_chinese_are_told_apart(make_cache: MakeCache
         cache.lookup("澳大利亞的首都是哪裡？", lang="zh-Latn")
 
 
+def test_und_is_matched_as_its_best_guess_with_a_language_identifier(tmp_path: Path, e5: Embedder, use: Embedder) -> None:
+    """Issue 8: an entry stored as `und` (the edge unsure of its language) was found by `und` requests only, and an
+    `und` request found `und` entries of any language. With the edge's identifier, `und` counts as the language its
+    question most probably is, on both sides; an `und` entry of another best guess stays out."""
+    from velo.lang_id import LanguageIdentifier
+
+    config = CacheConfig(uri=str(tmp_path / "cache.db"), collection="und_guess", capacity=None)
+    with SemanticCache(e5, StaticThreshold(0.8), config, HitFeaturizer(e5, use), LanguageIdentifier(min_probability=0.8)) as cache:
+        cache.insert("Capital of Germany?", "Berlin.", lang="und")  # en 0.26, de 0.16: unsure, best guess en
+        cache.insert("dime la capital de peru", "Lima.", lang="und")  # es 0.56: unsure, best guess es
+        cache.insert("What is the capital of Peru?", "Lima is the capital of Peru.", lang="en")
+        cache.insert("¿Cuál es la capital de Alemania?", "Berlín.", lang="es")
+
+        def found(question: str, lang: str) -> set[str]:
+            return {n.entry.question for n in cache.lookup(question, lang=lang, record=False).neighbours}
+
+        assert found("What is the capital of Germany?", "en") == {"Capital of Germany?", "What is the capital of Peru?"}
+        assert found("¿Cuál es la capital de Perú?", "es") == {"dime la capital de peru", "¿Cuál es la capital de Alemania?"}
+        assert found("Capital of France?", "und") == {"Capital of Germany?", "What is the capital of Peru?"}  # best guess en
+        assert found("德国的首都是哪里？", "zh") == set()
+        assert cache.lookup("What is the capital of Germany?", lang="en", record=False).answer == "Berlin."
+        vectors = e5.embed(["Capital of Germany?"])  # by vector alone, no question to guess from: `und` finds `und`
+        assert {n.entry.question for n in cache.search(vectors, langs=["und"])[0]} == {"Capital of Germany?", "dime la capital de peru"}
+        with pytest.raises(CacheInputError, match="1 vectors need as many questions"):
+            cache.search(vectors, langs=["und"], questions=["a", "b"])
+    with SemanticCache(e5, StaticThreshold(0.8), config, HitFeaturizer(e5, use)) as plain:  # no identifier: as before
+        assert {n.entry.question for n in plain.lookup("What is the capital of Germany?", lang="en").neighbours} == {"What is the capital of Peru?"}
+
+
 @pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
 def test_empty_batches_are_empty(make_cache: MakeCache) -> None:
     cache = make_cache()

@@ -142,6 +142,19 @@ def test_a_question_in_traditional_characters_is_not_served_a_simplified_answer(
     assert again.json()["route"] != "cache", again.text
 
 
+def test_an_answer_written_back_as_und_is_found_by_its_best_guess(edge: Running) -> None:
+    """Issue 8: a question the edge could not identify surely ("Capital of Germany?": en 0.26) was written back as `und`
+    and found by `und` requests only. Now it is a candidate for requests in its best guess, English, not Spanish."""
+    unsure = "Capital of Germany?"
+    served = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": unsure}], "namespace": "und-guess", "max_tokens": TOKENS})
+    assert served.status_code == 200, served.text
+    sync(edge)
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": "What is the capital of Germany?", "namespace": "und-guess"}).json()
+    assert looked["lang"] == "en" and looked["entry"]["question"] == unsure and looked["entry"]["lang"] == "und", looked
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": "¿Cuál es la capital de Alemania?", "namespace": "und-guess"}).json()
+    assert looked["lang"] == "es" and looked["entry"] is None, looked
+
+
 def test_the_sdk_states_a_language_and_a_bad_code_is_refused_naming_lang(gateway: Running) -> None:
     with velo.Client(base_url=gateway.url, api_key=KEY) as client:
         with pytest.raises(velo.BadRequestError) as bad:

@@ -9,6 +9,7 @@ from velo.cache.features import HitFeaturizer
 from velo.cache.semantic_cache import CacheConfig, SemanticCache
 from velo.embedding import DEFAULT_EMBEDDER, load_embedder
 from velo.embedding.recent import RecentEmbeddings
+from velo.lang_id import LanguageIdentifier
 
 DEFAULT_DIFF_EMBEDDER = "use-multilingual"
 """Embeds the few words two questions do not share: USE is ~5x faster than e5 on such snippets and
@@ -22,12 +23,14 @@ def open_cache(
     diff_embedder: str = DEFAULT_DIFF_EMBEDDER,
     rule: str = "default",
     embedding_cache: Path | None = None,
+    languages: LanguageIdentifier | None = None,
 ) -> SemanticCache:
-    """A SemanticCache with the named embedders and rule (`default`, `static:T` or a rule file).
+    """A SemanticCache with the named embedders and rule (`default`, `static:T` or a rule file); `languages` lets `und`
+    match by its best guess (`SemanticCache.search`).
 
     The search embedder remembers its recent vectors (`RecentEmbeddings`): an exact repeat is not embedded again.
     """
     search = RecentEmbeddings(load_embedder(embedder, embedding_cache))
     diff = search if diff_embedder == embedder else load_embedder(diff_embedder)
     hit_rule = parse_rule(rule, embedder_key(search.name, diff.name))
-    return SemanticCache(search, hit_rule, config, HitFeaturizer(search, diff))
+    return SemanticCache(search, hit_rule, config, HitFeaturizer(search, diff), languages)

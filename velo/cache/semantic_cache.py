@@ -29,6 +29,7 @@ from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
 from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES, SCRIPTS, codes_of_script, script_of
 from velo.embedding import Embedder
+from velo.lang_id import UNDETERMINED, LanguageIdentifier
 from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
 
 SCHEMA_VERSION = "1"
@@ -227,12 +228,15 @@ class SemanticCache:
     """An edge server's semantic cache on Milvus. Build one per edge server; nothing is global."""
 
     def __init__(
-        self, embedder: Embedder, rule: HitRule, config: CacheConfig | None = None, featurizer: HitFeaturizer | None = None
+        self, embedder: Embedder, rule: HitRule, config: CacheConfig | None = None, featurizer: HitFeaturizer | None = None,
+        languages: LanguageIdentifier | None = None,
     ) -> None:
         self.embedder = embedder
         self.rule = rule
         self.featurizer = featurizer or HitFeaturizer(embedder)
         self.config = config or CacheConfig()
+        self.languages = languages
+        """With an identifier, `und` matches by its question's best guess (`_search`); without, `und` finds `und` only."""
         self.client = _open_client(self.config.uri)
         try:
             self._open_collection()
@@ -447,17 +451,17 @@ class SemanticCache:
         self._stats[row["id"]] = (float(row["created_at"]), row["last_hit_at"], row["hit_count"])
 
     # ---------------------------------------------------------------- reads
-    def _filter(self, namespace: str, ctx_key: str, lang: str | None, now: float) -> str:
+    def _filter(self, namespace: str, ctx_key: str, lang: str | None, now: float, *, und: bool = False) -> str:
         expr = f'namespace == "{namespace}" and context_key == "{ctx_key}"'
         if lang is not None:
-            expr += f" and {_lang_filter(lang)}"
+            expr += f" and ({_lang_filter(lang)} or {_lang_filter(UNDETERMINED)})" if und else f" and {_lang_filter(lang)}"
         if self.config.ttl_s is not None:
             expr += f" and created_at >= {now - self.config.ttl_s:.6f}"
         return expr
 
     def search(
         self, vectors: np.ndarray, *, namespace: str = "default", contexts: Sequence[Sequence[str]] | None = None,
-        langs: Sequence[str | None] | None = None, top_k: int | None = None,
+        langs: Sequence[str | None] | None = None, top_k: int | None = None, questions: Sequence[str] | None = None,
     ) -> list[tuple[Neighbour, ...]]:
         """Top-k neighbours of each vector, best first (similarity = cosine).
 
@@ -465,6 +469,12 @@ class SemanticCache:
         given) the same language are candidates: an answer in another language does not answer the user. A
         language is matched on its primary subtag and, for Chinese, its script (`primary_language`: "en-US" finds "en"
         entries and the reverse; "zh-TW" finds "zh-Hant" entries, not "zh" ones).
+
+        `und` (undetermined: the language could not be told) finds `und` entries only, unless the cache has a language
+        identifier (`languages`) and the requests' `questions` (one string per vector) are given: then an `und` question
+        counts as the language it most probably is (the identifier's best guess, which it was unsure of), on either side.
+        An `und` request finds the entries of its best guess and the `und` entries of the same best guess; a request in
+        a language finds the `und` entries whose best guess it is. Only the rule then decides, as for any candidate.
         """
         check_namespace(namespace)
         if isinstance(vectors, (list, tuple)) and not vectors or isinstance(vectors, np.ndarray) and vectors.size == 0:
@@ -472,16 +482,26 @@ class SemanticCache:
             return []
         vectors = self._check_vectors(vectors, len(vectors))
         keys, checked_langs = _check_requests(contexts, langs, len(vectors))
-        return self._search(vectors, namespace, keys, checked_langs, top_k)
+        if questions is not None:
+            _require_list(questions, "questions", "of the requests' questions (strings)", single="question")
+            if len(questions) != len(vectors):
+                raise CacheInputError(f"{len(vectors)} vectors need as many questions, got {len(questions)}")
+            for i, q in enumerate(questions):
+                self.check_text(q, f"question #{i}")
+        return self._search(vectors, namespace, keys, checked_langs, top_k, questions)
 
     def _search(
-        self, vectors: np.ndarray, namespace: str, keys: list[str], langs: list[str | None], top_k: int | None = None
+        self, vectors: np.ndarray, namespace: str, keys: list[str], langs: list[str | None], top_k: int | None = None,
+        questions: Sequence[str] | None = None,
     ) -> list[tuple[Neighbour, ...]]:
         """`search` once its arguments are checked: `keys` and `langs` as `_check_requests` returns them."""
         now = time.time()
+        guess = _BestGuess(self.languages) if self.languages is not None and questions is not None else None
+        # An `und` request is searched as its best guess, `und` entries of that guess included (`search`).
+        matched = langs if guess is None else [guess.resolve(lang, q) for lang, q in zip(langs, questions)]
         # One search call per (context, language): Milvus applies one filter expression per call.
         groups: dict[tuple[str, str | None], list[int]] = {}
-        for i, group in enumerate(zip(keys, langs)):
+        for i, group in enumerate(zip(keys, matched)):
             groups.setdefault(group, []).append(i)
         out: list[tuple[Neighbour, ...]] = [()] * len(vectors)
         strong_first = self._deleted
@@ -489,7 +509,7 @@ class SemanticCache:
         for (key, lang), idx in groups.items():
             hits = self.client.search(
                 self.config.collection, data=[vectors[i].tolist() for i in idx], limit=top_k or self.config.top_k,
-                filter=self._filter(namespace, key, lang, now), output_fields=[*_FIELDS[1:], "embedding"],
+                filter=self._filter(namespace, key, lang, now, und=guess is not None), output_fields=[*_FIELDS[1:], "embedding"],
                 # Session: this client's own write-backs are visible (read-your-writes) without Strong's
                 # ~200 ms wait on real Milvus (measured: 3.7 ms with Session). Deletes are not covered by
                 # Session there (a deleted entry was still found), so the first search after one is Strong.
@@ -499,6 +519,7 @@ class SemanticCache:
                 out[i] = tuple(
                     Neighbour(_entry(h["id"], h["entity"]), float(h["distance"]), tuple(h["entity"]["embedding"]))
                     for h in row_hits
+                    if guess is None or lang is None or guess.matches(h["entity"], lang)
                 )
         return out
 
@@ -524,7 +545,7 @@ class SemanticCache:
         t0 = time.perf_counter()
         vectors = self.embedder.embed(list(questions))
         t1 = time.perf_counter()
-        found = self._search(self._check_vectors(vectors, len(vectors)), namespace, keys, checked_langs)
+        found = self._search(self._check_vectors(vectors, len(vectors)), namespace, keys, checked_langs, questions=questions)
         t2 = time.perf_counter()
         decisions = self.decide_many(questions, vectors, found)
         n, t3 = len(questions), time.perf_counter()
@@ -564,6 +585,30 @@ class SemanticCache:
         if self.config.ttl_s is not None:
             expr += f" and created_at >= {time.time() - self.config.ttl_s:.6f}"
         return [_entry(r["id"], r) for r in self._query_all(expr, list(_FIELDS))]
+
+
+class _BestGuess:
+    """What `und` matches when the cache has a language identifier: the best guess for its question, memoized per search."""
+
+    def __init__(self, languages: LanguageIdentifier) -> None:
+        self._languages = languages
+        self._known: dict[str, str] = {}
+
+    def of(self, question: str) -> str:
+        if question not in self._known:
+            self._known[question] = self._languages.identify(question).best
+        return self._known[question]
+
+    def resolve(self, lang: str | None, question: str) -> str | None:
+        """The language a request is searched as: its own, or for `und` its question's best guess."""
+        return self.of(question) if lang is not None and primary_language(lang) == UNDETERMINED else lang
+
+    def matches(self, row: dict, lang: str) -> bool:
+        """Whether a found entry may be a candidate for a request searched as `lang`: any entry of that language (the
+        filter chose it), an `und` one only when its question's best guess is `lang`'s language."""
+        if primary_language(row["lang"]) != UNDETERMINED:
+            return True
+        return self.of(row["question"]) == primary_language(lang)
 
 
 def _check_requests(
