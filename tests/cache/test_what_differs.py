@@ -175,8 +175,9 @@ def test_a_swapped_symbol_or_swapped_arguments_is_a_miss(cache: SemanticCache, c
 
 
 # Chinese unit names are words of several characters, each character a token: swapped (reverse direction) and replaced
-# at the same number, Simplified and Traditional, each with a real answer (the answer's fit is a feature too).
-CHINESE_UNITS = [
+# at the same number, Simplified and Traditional, each with a real answer (the answer's fit is a feature too); then
+# units of the same kind in the other languages.
+UNITS_WITH_ANSWERS = [
     ("5公里等于多少英里", "5公里约等于3.1英里。", "5英里等于多少公里"),
     ("5千米等于多少英里？", "5千米约等于3.1英里。", "5英里等于多少千米？"),  # served at 0.989: "5千米" was read as 51000 米
     ("10公斤是多少磅？", "10公斤约等于22磅。", "10磅是多少公斤？"),
@@ -186,13 +187,23 @@ CHINESE_UNITS = [
     ("100美元能买什么？", "100美元可以买一双运动鞋。", "100欧元能买什么？"),
     ("100美元是多少人民币？", "100美元约合720元人民币。", "100欧元是多少人民币？"),
     ("一百元能买什么？", "一百元可以买几本书。", "一百日元能买什么？"),
+    ("8盎司是多少克？", "8盎司约等于227克。", "8克是多少盎司？"),  # the rest were served before: 0.999, 0.972, 0.99
+    ("煮鸡蛋要10分钟吗？", "一般煮10分钟左右。", "煮鸡蛋要10小时吗？"),
+    ("100公斤重吗？", "100公斤算比较重。", "100斤重吗？"),
+    # the same kind in the other languages: units of speed and time were no units (served at 0.943 and 0.636)
+    ("Is 30 mph fast?", "30 mph is a typical city speed limit.", "Is 30 km/h fast?"),
+    ("Should I boil an egg for 10 minutes?", "10 minutes gives a hard-boiled egg.", "Should I boil an egg for 10 hours?"),
+    ("¿Hay que hervir un huevo 10 minutos?", "10 minutos dan un huevo duro.", "¿Hay que hervir un huevo 10 horas?"),
+    ("Soll ich ein Ei 10 Minuten kochen?", "Nach 10 Minuten ist es hart.", "Soll ich ein Ei 10 Stunden kochen?"),
+    ("Нужно ли варить яйцо 10 минут?", "За 10 минут яйцо сварится вкрутую.", "Нужно ли варить яйцо 10 часов?"),
+    ("How far is 100 meters?", "About a football pitch.", "How far is 100 yards?"),
 ]
 
 
-@pytest.mark.parametrize(("cached", "answer", "request_"), CHINESE_UNITS)
-def test_chinese_units_swapped_or_replaced_are_vetoed(cache: SemanticCache, cached: str, answer: str, request_: str) -> None:
-    cache.insert(cached, answer, lang="zh")
-    result = cache.lookup(request_, lang="zh", record=False)
+@pytest.mark.parametrize(("cached", "answer", "request_"), UNITS_WITH_ANSWERS)
+def test_units_swapped_or_replaced_at_the_same_number_are_vetoed(cache: SemanticCache, cached: str, answer: str, request_: str) -> None:
+    cache.insert(cached, answer, lang="und")
+    result = cache.lookup(request_, lang="und", record=False)
     assert result.answer is None and result.decision.features.role_swap == 1.0, (result.decision.score, result.decision.features)
 
 

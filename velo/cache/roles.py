@@ -42,6 +42,19 @@ _UNITS = (
     ("cny", {"cny", "rmb"}, ("yuan", "renminbi", "юан")),
     ("jpy", {"jpy"}, ("yen", "иен", "йен")),
     ("gbp", {"gbp", "£"}, ("sterling", "стерлинг")),
+    ("meter", {"metro", "metros", "метр", "метра", "метров", "метре", "метрах"}, ("meter", "metre")),
+    ("foot", {"ft", "foot", "feet", "pie", "pies", "fuss"}, ("фут",)),
+    ("yard", {"yd", "yds"}, ("yard", "ярд")),
+    ("gram", {"g", "gr"}, ("gram", "грамм")),
+    ("ounce", {"oz"}, ("ounce", "onza", "unze", "унци")),
+    ("mph", {"mph"}, ()),
+    ("second", {"sec", "secs"}, ("second", "segundo", "sekunde", "секунд")),
+    ("minute", {"min", "mins"}, ("minute", "minuto", "минут")),
+    ("hour", {"h", "hr", "hrs", "час", "часа", "часов"}, ("hour", "hora", "stunde")),
+    ("day", {"day", "days", "dia", "dias", "tag", "tage", "tagen", "день", "дня", "дней"}, ()),
+    ("week", set(), ("week", "semana", "woche", "недел")),
+    ("month", {"mes", "meses"}, ("month", "monat", "месяц")),
+    ("year", {"year", "years", "ano", "anos", "jahr", "jahre", "jahren", "год", "года", "лет"}, ()),
 )
 """Units and currencies written as a symbol, an abbreviation or a word in the five languages (as folded tokens): "km" and
 "kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`. Chinese names are `_HAN_UNITS`."""
@@ -52,15 +65,19 @@ _HAN_UNITS = {
         ("km", "公里 千米"), ("mile", "英里 哩"), ("kg", "公斤 千克"), ("lb", "磅"), ("cm", "厘米 公分 釐米"),
         ("inch", "英寸 吋"), ("liter", "公升 升"), ("gallon", "加仑 加侖"), ("celsius", "摄氏度 摄氏 攝氏度 攝氏"),
         ("fahrenheit", "华氏度 华氏 華氏度 華氏"), ("usd", "美元 美金"), ("eur", "欧元 歐元"), ("rub", "卢布 盧布"),
-        ("cny", "人民币 人民幣 元"), ("jpy", "日元 日圓 日幣 円"), ("gbp", "英镑 英鎊"),
+        ("cny", "人民币 人民幣 元"), ("jpy", "日元 日圓 日幣 円"), ("gbp", "英镑 英鎊"), ("meter", "米 公尺"),
+        ("foot", "英尺 呎"), ("yard", "码 碼"), ("gram", "克 公克"), ("ounce", "盎司 安士"), ("jin", "斤"),
+        ("second", "秒 秒钟 秒鐘"), ("minute", "分钟 分鐘"), ("hour", "小时 小時 钟头 鐘頭"), ("day", "天"),
+        ("week", "周 週 星期 个星期 個星期"), ("month", "个月 個月"), ("year", "年"),
     )
     for word in words.split()
 }
 """The units of `_UNITS` as Chinese writes them, Simplified and Traditional. A Han character is one token, so a unit is
-a run of tokens ("公", "里"), matched longest first ("美元" before "元"). 块 (yuan, also "a piece") is left out."""
+a run of tokens ("公", "里"), matched longest first ("美元" before "元", "公斤" before "斤"). Left out: 块 (yuan, also "a
+piece"), 分 (minute, also a point or a cent), 月 and 日 after a number (a date: "10月" is October, "10个月" ten months)."""
 _HAN_UNIT_LENGTHS = sorted({len(w) for w in _HAN_UNITS}, reverse=True)
 
-_UNIT_NAMES = frozenset(u for u, _, _ in _UNITS)
+_UNIT_NAMES = frozenset(u for u, _, _ in _UNITS) | frozenset(_HAN_UNITS.values())
 
 
 def _han_unit(toks: list[str], at: int) -> str | None:
@@ -97,10 +114,10 @@ def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     return roles
 
 
-def _quantities(toks: list[str]) -> dict[str, tuple[str, str]]:
-    """Each number's unit or counted thing -- the unit a Chinese unit name right after it names ("10公里" -> km,
-    "100美元" -> usd), else the stem of the content word right after it, or after one function
-    or measure word ("10 Kilometer" -> kilomet, "5 millas" -> mill, "五个苹果" -> 苹; none in
+def _quantities(toks: list[str], han_units: bool = False) -> dict[str, tuple[str, str]]:
+    """Each number's unit or counted thing -- with `han_units`, the unit a Chinese unit name right after it names
+    ("10公里" -> km, "100美元" -> usd); else the stem of the content word right after it, or after one function
+    or measure word ("10 Kilometer" -> kilomet, "5 millas" -> mill, "10公里" -> 公, "五个苹果" -> 苹, "200元原价" -> 原; none in
     "200块的衣服") -- and the stem of the token right before it. A run of number tokens ("10", "5" of "10.5"; "十", "五") is one number; the first
     occurrence of a number counts."""
     out: dict[str, tuple[str, str]] = {}
@@ -113,7 +130,7 @@ def _quantities(toks: list[str]) -> dict[str, tuple[str, str]]:
         while j < len(toks) and is_number_token(toks[j]) and _han_unit(toks, j) is None:  # "5千米": 5 and km
             j += 1
         number = ascii_digits(" ".join(toks[i:j]))
-        if (han := _han_unit(toks, j)) is not None:
+        if han_units and (han := _han_unit(toks, j)) is not None:
             out.setdefault(number, (han, _term(toks[i - 1]) if i else ""))
             i = j
             continue
@@ -138,9 +155,14 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
 
     Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
     films"), a unit one side leaves out."""
+    units_a, units_b = _quantities(a, han_units=True), _quantities(b, han_units=True)
+    if any(
+        units_a[n][0] != units_b[n][0] and units_a[n][0] in _UNIT_NAMES and units_b[n][0] in _UNIT_NAMES
+        for n in units_a.keys() & units_b.keys()
+    ):
+        return True  # the same number in another unit: "walk 5 km" / "walk 5 miles", "100 °F" / "100 °C", "5公里" / "5英里"
+    # A counted thing read past a Chinese unit ("200元原价" / "原价200元打八折": 原 / 打) tells a price's role apart.
     qa, qb = _quantities(a), _quantities(b)
-    if any(qa[n][0] != qb[n][0] and qa[n][0] in _UNIT_NAMES and qb[n][0] in _UNIT_NAMES for n in qa.keys() & qb.keys()):
-        return True  # the same number in another unit: "walk 5 km" / "walk 5 miles", "100 °F" / "100 °C"
     sa = {_term(t) for t in a if t not in FUNCTION_WORDS}
     sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
     for n in qa.keys() & qb.keys():
