@@ -2,8 +2,9 @@
 
 Questions: the bundled sample's (data/sample/oasst1 prompter turns, data/sample/cache_eval seeds and queries) and the
 shared paraphrase set's (../shared/data/paraphrases: questions, paraphrases, hard negatives), each with its labelled
-language. For each minimum probability it prints, per language: right (the labelled language), und (unsure: looked up
-among "und" entries only, a miss but never another language's answer) and wrong (another language: a cross-language
+language. For each minimum probability it prints, per language: right (the labelled language), und (unsure: written
+back as "und" and matched as its best guess, `SemanticCache.search`; at 0.0 every question counts as its best guess, so
+that row says how often the best guess of an unsure question is right) and wrong (another language: a cross-language
 answer is possible). Then the time per question (one thread). Run: `.venv/bin/python benchmarks/lang_id_accuracy.py`.
 """
 
