@@ -7,6 +7,7 @@ import pytest
 
 from velo.lang_id import LanguageIdentifier
 from velo.observation import LANG_INDEX, ObservationLayout, encode_request
+from velo.scripts import written_script
 from velo.zh_script import chinese_script
 
 
@@ -40,6 +41,28 @@ def test_chinese_is_identified_with_its_script(ident: LanguageIdentifier, questi
 )
 def test_only_characters_of_one_script_tell_it(text: str, script: str | None) -> None:
     assert chinese_script(text) == script  # 后 is a form in both scripts (後 / 后 "queen"): it tells nothing
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Koji je glavni grad Srbije?", "sr-Latn"),  # the same kind: Serbian is written in two scripts
+        ("Који је главни град Србије?", "sr-Cyrl"),
+        ("Kako da naučim da programiram?", "sr-Latn"),
+        ("What is the capital of Serbia?", "en"),
+    ],
+)
+def test_serbian_is_identified_with_its_script_when_a_candidate(question: str, lang: str) -> None:
+    assert LanguageIdentifier(["sr", "en", "ru", "de"], 0.8).identify(question).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "script"),
+    [("Који је главни град?", "sr", "cyrl"), ("Koji je glavni grad?", "sr", "latn"), ("ਪੰਜਾਬੀ", "pa", "guru"),
+     ("پنجابی", "pa", "arab"), ("12345?", "sr", None), ("What?", "en", None)],
+)
+def test_the_script_of_a_language_written_in_several(text: str, lang: str, script: str | None) -> None:
+    assert written_script(text, lang) == script
 
 
 def test_a_code_with_a_script_or_region_observes_its_language() -> None:

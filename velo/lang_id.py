@@ -8,10 +8,11 @@ the one it was unsure of: `SemanticCache.search`), so an unsure question finds a
 language it most probably is, and never one of another language. Of the 31 questions "und" at 0.8 in the bundled sample
 and the shared paraphrases, 27 have their own language as the best guess (`benchmarks/lang_id_accuracy.py` at 0.0).
 
-Chinese is identified with its script (`velo.zh_script`): "zh-Hant" for a question in Traditional characters, "zh-Hans"
-for one in Simplified, bare "zh" for one written alike in both ("北京的人口是多少"), which the cache reads as Simplified
-(CLDR's likely script for zh). The cache tells the scripts apart (`velo.cache.lang_codes.SCRIPTS`), so a question in
-Traditional characters is served answers cached for Traditional ones.
+A language written in several scripts (`velo.scripts.SCRIPTS`) is identified with the script of the question's letters:
+"zh-Hant" for a question in Traditional characters, "zh-Hans" for one in Simplified, bare "zh" for one written alike in
+both ("北京的人口是多少"), which the cache reads as Simplified (CLDR's likely script for zh); "sr-Latn" / "sr-Cyrl" when
+Serbian is a candidate. The cache tells the scripts apart, so a question in Traditional characters is served answers
+cached for Traditional ones.
 
 Accuracy and time per question on the bundled sample and the shared paraphrases, per language:
 `benchmarks/lang_id_accuracy.py` (figures in the README's serving section).
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from velo.zh_script import chinese_script
+from velo.scripts import written_script
 
 UNDETERMINED = "und"
 """BCP 47 / ISO 639-2 "undetermined": what an unsure identification and a request without a language are stored as."""
@@ -66,5 +67,5 @@ class LanguageIdentifier:
         probability = float(probability)
         if probability < self.min_probability:
             return Identified(UNDETERMINED, str(best), probability)
-        script = chinese_script(text) if best == "zh" else None
-        return Identified(f"zh-{script.title()}" if script else str(best), str(best), probability)
+        script = written_script(text, str(best))
+        return Identified(f"{best}-{script.title()}" if script else str(best), str(best), probability)

@@ -261,6 +261,11 @@ def test_traditional_and_simplified_chinese_are_told_apart(make_cache: MakeCache
     assert cache.lookup("澳大利亞的首都是哪裡？", lang="zh-Hant", record=False).answer == "坎培拉。"
     with pytest.raises(CacheInputError, match="'zh' is told apart by script, and its scripts are Hans, Hant"):
         cache.lookup("澳大利亞的首都是哪裡？", lang="zh-Latn")
+    # the same kind in another language: Serbian in Cyrillic (its default) and in Latin letters
+    cache.insert("Који је главни град Србије?", "Београд.", lang="sr")
+    cache.insert("Koji je glavni grad Srbije?", "Beograd.", lang="sr-Latn")
+    for lang, answer in (("sr", "Београд."), ("sr-Cyrl", "Београд."), ("sr-RS", "Београд."), ("sr-Latn", "Beograd."), ("sr-ME", "Beograd.")):
+        assert {n.entry.answer for n in cache.lookup("Koji je glavni grad Srbije?", lang=lang, record=False).neighbours} == {answer}, lang
 
 
 def test_und_is_matched_as_its_best_guess_with_a_language_identifier(tmp_path: Path, e5: Embedder, use: Embedder) -> None:

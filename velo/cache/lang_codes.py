@@ -6,6 +6,8 @@ Source: ISO 639-1 as maintained by the Library of Congress (184 codes; the depre
 
 from __future__ import annotations
 
+from velo.scripts import REGION_SCRIPTS, SCRIPTS
+
 ISO_639_1 = frozenset(
     """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el
     en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja
@@ -17,29 +19,22 @@ LANGUAGE_CODES = ISO_639_1 | {"und"}
 """What a `lang` may start with: ISO 639-1, or BCP 47's "und" (undetermined: a request that names no language)."""
 
 
-SCRIPTS = {"zh": ("hans", "hant")}
-"""Languages written in more than one script, whose scripts the cache tells apart: the script subtags a code may carry, the
-default first. A reader of Traditional Chinese wants an answer in Traditional characters, as a reader of Simplified wants
-Simplified: the two are one language (ISO 639-1 "zh") but a reader of one script reads the other slowly if at all."""
-_REGION_SCRIPTS = {"zh": {"tw": "hant", "hk": "hant", "mo": "hant"}}
-"""A region whose default script differs from the language's (CLDR likely subtags: zh -> zh-Hans-CN, zh-TW -> zh-Hant-TW,
-zh-HK -> zh-Hant-HK, zh-MO -> zh-Hant-MO; every other region of zh -> Hans)."""
-
-
 def script_of(code: str) -> str | None:
-    """The script of a lower-cased code as the cache compares it: for a language of `SCRIPTS`, its script subtag, else the
-    one its region implies, else the language's default ("zh-hant", "zh-tw" -> "hant"; "zh", "zh-cn", "zh-hans" -> "hans");
-    None for other languages (their scripts are not told apart)."""
+    """The script of a lower-cased code as the cache compares it: for a language written in several
+    (`velo.scripts.SCRIPTS`: a reader of one script wants an answer in it), its script subtag, else the
+    one its region implies (`velo.scripts.REGION_SCRIPTS`), else the language's default ("zh-hant", "zh-tw" -> "hant";
+    "zh", "zh-cn", "zh-hans" -> "hans"; "sr-latn", "sr-me" -> "latn"); None for other languages (their scripts are not
+    told apart)."""
     primary, _, sub = code.partition("-")
     if primary not in SCRIPTS:
         return None
     if len(sub) == 4:
         return sub
-    return _REGION_SCRIPTS.get(primary, {}).get(sub, SCRIPTS[primary][0])
+    return REGION_SCRIPTS.get(primary, {}).get(sub, SCRIPTS[primary][0])
 
 
 def codes_of_script(primary: str, script: str) -> tuple[frozenset[str], bool]:
     """The stored codes (one subtag at most, lower-cased) of `primary` whose script is `script`: (the codes named, whether
     every other code of `primary` -- bare, or with a region of the default script -- is of it too)."""
-    named = {f"{primary}-{script}"} | {f"{primary}-{r}" for r, s in _REGION_SCRIPTS.get(primary, {}).items() if s == script}
+    named = {f"{primary}-{script}"} | {f"{primary}-{r}" for r, s in REGION_SCRIPTS.get(primary, {}).items() if s == script}
     return frozenset(named), script == SCRIPTS[primary][0]
