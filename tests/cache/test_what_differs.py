@@ -197,6 +197,12 @@ UNITS_WITH_ANSWERS = [
     ("Soll ich ein Ei 10 Minuten kochen?", "Nach 10 Minuten ist es hart.", "Soll ich ein Ei 10 Stunden kochen?"),
     ("Нужно ли варить яйцо 10 минут?", "За 10 минут яйцо сварится вкрутую.", "Нужно ли варить яйцо 10 часов?"),
     ("How far is 100 meters?", "About a football pitch.", "How far is 100 yards?"),
+    # a unit written before the number, or after a word for degrees (served at 0.975, 0.72, 0.944 and 0.718)
+    ("How much is $100 in euros?", "$100 is about 92 euros.", "How much is 100 euros in dollars?"),
+    ("Is USD 100 a lot in Mexico?", "USD 100 goes a long way in Mexico.", "Is EUR 100 a lot in Mexico?"),
+    ("¿Cuánto son $100 en euros?", "$100 son unos 92 euros.", "¿Cuánto son 100 euros en dólares?"),
+    ("Sind 20 Grad Celsius warm?", "20 °C sind mild.", "Sind 20 Grad Fahrenheit warm?"),
+    ("Is 20 degrees Celsius warm?", "20 °C is mild.", "Is 20 degrees Fahrenheit warm?"),
 ]
 
 
@@ -216,6 +222,9 @@ def test_units_swapped_or_replaced_at_the_same_number_are_vetoed(cache: Semantic
         ("100 юаней это много?", "100 иен это много?"),
         ("100元能买什么？", "100日元能买什么？"),
         ("Is 100 GBP a lot?", "Is 100 USD a lot?"),
+        ("20 градусов Цельсия это тепло?", "20 градусов Фаренгейта это тепло?"),  # units as tokens spell them: folded й
+        ("Сколько см в 10 дюймах?", "Сколько дюймов в 10 см?"),
+        ("Сколько часов в 3 днях?", "Сколько дней в 3 часах?"),
     ],
 )
 def test_yuan_yen_and_pounds_sterling_are_units(a: str, b: str) -> None:

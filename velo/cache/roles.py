@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from velo.cache.numbers import MEASURE_WORDS, ascii_digits, is_number_token
-from velo.cache.text import FUNCTION_WORDS, HAN, stem
+from velo.cache.text import FUNCTION_WORDS, HAN, fold, stem
 
 # Words that give an argument a role ("5 km *to* miles", "*from* English", "bigger *than* a cat"). The
 # same words with the arguments swapped ask the reverse question.
@@ -50,8 +50,8 @@ _UNITS = (
     ("mph", {"mph"}, ()),
     ("second", {"sec", "secs"}, ("second", "segundo", "sekunde", "секунд")),
     ("minute", {"min", "mins"}, ("minute", "minuto", "минут")),
-    ("hour", {"h", "hr", "hrs", "час", "часа", "часов"}, ("hour", "hora", "stunde")),
-    ("day", {"day", "days", "dia", "dias", "tag", "tage", "tagen", "день", "дня", "дней"}, ()),
+    ("hour", {"h", "hr", "hrs", "час", "часа", "часов", "часах", "часам", "часу"}, ("hour", "hora", "stunde")),
+    ("day", {"day", "days", "dia", "dias", "tag", "tage", "tagen", "день", "дня", "дней", "днях", "дням", "днем"}, ()),
     ("week", set(), ("week", "semana", "woche", "недел")),
     ("month", {"mes", "meses"}, ("month", "monat", "месяц")),
     ("year", {"year", "years", "ano", "anos", "jahr", "jahre", "jahren", "год", "года", "лет"}, ()),
@@ -80,6 +80,10 @@ _HAN_UNIT_LENGTHS = sorted({len(w) for w in _HAN_UNITS}, reverse=True)
 _UNIT_NAMES = frozenset(u for u, _, _ in _UNITS) | frozenset(_HAN_UNITS.values())
 
 
+_DEGREES = ("degree", "grad", "градус", "°")
+"""Words for degrees, which stand between a number and its scale ("20 degrees Celsius", "20 grados", "20 Grad", "20 градусов")."""
+
+
 def _han_unit(toks: list[str], at: int) -> str | None:
     """The unit (`_HAN_UNITS`) whose Chinese name starts at token `at` ("5公里" -> "km"), else None."""
     for n in _HAN_UNIT_LENGTHS:
@@ -89,9 +93,13 @@ def _han_unit(toks: list[str], at: int) -> str | None:
     return None
 
 
+_FOLDED_UNITS = tuple((unit, {fold(w) for w in words}, tuple(fold(p) for p in prefixes)) for unit, words, prefixes in _UNITS)
+"""`_UNITS` as tokens spell them (folded: "фаренгейт" is "фаренгеит", "ß" is "ss")."""
+
+
 def _term(token: str) -> str:
     """A token as `role_swap` compares it: the unit it names (`_UNITS`), else its stem."""
-    for unit, words, prefixes in _UNITS:
+    for unit, words, prefixes in _FOLDED_UNITS:
         if token in words or token.startswith(prefixes):
             return unit
     return stem(token)
@@ -114,9 +122,10 @@ def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     return roles
 
 
-def _quantities(toks: list[str], han_units: bool = False) -> dict[str, tuple[str, str]]:
-    """Each number's unit or counted thing -- with `han_units`, the unit a Chinese unit name right after it names
-    ("10公里" -> km, "100美元" -> usd); else the stem of the content word right after it, or after one function
+def _quantities(toks: list[str], units: bool = False) -> dict[str, tuple[str, str]]:
+    """Each number's unit or counted thing -- with `units`, the unit (`_UNIT_NAMES`) right after it, after a word for
+    degrees, or else right before it ("10公里" -> km, "100美元" -> usd, "20 degrees Celsius" -> celsius, "$100" and
+    "USD 100" -> usd; nothing for a number without one); else the stem of the content word right after it, or after one function
     or measure word ("10 Kilometer" -> kilomet, "5 millas" -> mill, "10公里" -> 公, "五个苹果" -> 苹, "200元原价" -> 原; none in
     "200块的衣服") -- and the stem of the token right before it. A run of number tokens ("10", "5" of "10.5"; "十", "五") is one number; the first
     occurrence of a number counts."""
@@ -130,8 +139,13 @@ def _quantities(toks: list[str], han_units: bool = False) -> dict[str, tuple[str
         while j < len(toks) and is_number_token(toks[j]) and _han_unit(toks, j) is None:  # "5千米": 5 and km
             j += 1
         number = ascii_digits(" ".join(toks[i:j]))
-        if han_units and (han := _han_unit(toks, j)) is not None:
-            out.setdefault(number, (han, _term(toks[i - 1]) if i else ""))
+        if units:
+            k = j + (j < len(toks) and toks[j].startswith(_DEGREES))  # "20 degrees Celsius", "20 Grad Fahrenheit"
+            unit = _han_unit(toks, k) or (_term(toks[k]) if k < len(toks) else "")
+            if unit not in _UNIT_NAMES and i:
+                unit = _term(toks[i - 1])  # "$100", "USD 100"
+            if unit in _UNIT_NAMES:
+                out.setdefault(number, (unit, _term(toks[i - 1]) if i else ""))
             i = j
             continue
         after = toks[j : j + 2]
@@ -155,13 +169,14 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
 
     Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
     films"), a unit one side leaves out."""
-    units_a, units_b = _quantities(a, han_units=True), _quantities(b, han_units=True)
+    units_a, units_b = _quantities(a, units=True), _quantities(b, units=True)
     if any(
         units_a[n][0] != units_b[n][0] and units_a[n][0] in _UNIT_NAMES and units_b[n][0] in _UNIT_NAMES
         for n in units_a.keys() & units_b.keys()
     ):
         return True  # the same number in another unit: "walk 5 km" / "walk 5 miles", "100 °F" / "100 °C", "5公里" / "5英里"
-    # A counted thing read past a Chinese unit ("200元原价" / "原价200元打八折": 原 / 打) tells a price's role apart.
+    # The counted things of `_quantities` without `units`: one read past a Chinese unit ("打八折后是200元，原价" /
+    # "原价200元，打八折": 原 / 打) tells a price's role apart.
     qa, qb = _quantities(a), _quantities(b)
     sa = {_term(t) for t in a if t not in FUNCTION_WORDS}
     sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
