@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from velo.cache import CacheConfig, LogisticHitRule, SemanticCache, StaticThreshold, default_rule, parse_rule
-from velo.cache.decision import MODEL_FEATURES, RULE_FORMAT, calibrated_rule_path, embedder_key, rule_path
+from velo.cache.decision import MODEL_FEATURES, RULE_FORMAT, calibrated_rule_path, embedder_key, rule_path, source_weights
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
 from velo.types import HitFeatures
@@ -187,6 +187,18 @@ def test_logistic_fit_separates_and_meets_precision() -> None:
         LogisticHitRule.fit(hits, [True] * 60, groups[:60], embedder="e5+use")
 
 
+def test_every_source_weighs_the_same() -> None:
+    """`velo cache calibrate` weighs each --seeds / --queries pair the same: 3 pairs of one source and 1 of another get
+    4 / (2 * 3) and 4 / (2 * 1), totals 2 and 2 (mean weight 1)."""
+    assert np.allclose(source_weights(["a", "a", "b", "a"]), [2 / 3, 2 / 3, 2.0, 2 / 3])
+    rng = np.random.default_rng(0)
+    pairs = [features(similarity=s, diff_similarity=d) for s, d in zip(rng.uniform(0.85, 1.0, 80), rng.uniform(0.0, 1.0, 80))]
+    labels, groups = [bool(f.diff_similarity > 0.4) for f in pairs], [f"q{i % 20}" for i in range(80)]
+    one_source = LogisticHitRule.fit(pairs, labels, groups, "e5+use", sources=["fit"] * 80)
+    assert one_source == LogisticHitRule.fit(pairs, labels, groups, "e5+use")
+    assert LogisticHitRule.fit(pairs, labels, groups, "e5+use", sources=["a"] * 20 + ["b"] * 60) != one_source
+
+
 # ------------------------------------------------------------------------------------------------ parse_rule
 
 
@@ -289,7 +301,16 @@ def test_default_rule_serves_the_same_question_again(default_rule_cache: Semanti
         assert result.answer == answer, (request, result.decision.score, result.decision.features)
 
 
-@pytest.mark.parametrize("lang", list(MULTILINGUAL))
+ADDS_A_WORD = pytest.mark.xfail(
+    strict=True,
+    reason="a rewording that adds 'city' ('¿Cuál es la ciudad capital de Australia?' 0.876, 'Welche Stadt ist die "
+    "Hauptstadt von Australien?' 0.903, '澳大利亚的首都是哪个城市？' 0.708) is missed since the rule was refitted on the oasst1 "
+    "train look-alikes for 0.97 out-of-fold precision (threshold 0.946): they taught it that a word added on one side is "
+    "another question ('鲁迅的儿子' / '鲁迅'); the price of the precision target (README, the semantic cache).",
+)
+
+
+@pytest.mark.parametrize("lang", [pytest.param(lang, marks=ADDS_A_WORD) if lang in ("es", "de", "zh") else lang for lang in MULTILINGUAL])
 def test_default_rule_serves_rewordings(default_rule_cache: SemanticCache, lang: str) -> None:
     for request in MULTILINGUAL[lang][2]:
         result = default_rule_cache.lookup(request, lang=lang, record=False)

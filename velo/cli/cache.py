@@ -149,7 +149,11 @@ def calibrate_cmd(
         Path | None,
         typer.Option(parser=output_path, help="Rule file to write; default: $VELO_HOME/hit_rules/<embedder pair>.json (never the shipped rule)."),
     ] = None,
-    target_precision: Annotated[float, typer.Option(help="Out-of-fold precision the threshold must reach.")] = 0.96,
+    target_precision: Annotated[
+        float | None,
+        typer.Option(help="Out-of-fold precision the threshold must reach, every --seeds / --queries pair weighing the same "
+                          "(default: velo.cache.decision.TARGET_PRECISION, 0.97)."),
+    ] = None,
     embedder: EmbedderOpt = "e5-small",
     diff_embedder: DiffOpt = "use-multilingual",
 ) -> None:
@@ -158,19 +162,24 @@ def calibrate_cmd(
     Without --out the rule goes to $VELO_HOME/hit_rules/ and is used with `--rule PATH`; the shipped default
     (velo/cache/rules/) changes only when --out names it.
     """
-    from velo.cache.decision import LogisticHitRule, calibrated_rule_path, rule_path
+    from velo.cache.decision import TARGET_PRECISION, LogisticHitRule, calibrated_rule_path, rule_path
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
     if out is not None:
         check_output("--out", out)
-    outcomes = []
-    for s, q in zip(seeds, queries):
+    outcomes, sources = [], []
+    for n, (s, q) in enumerate(zip(seeds, queries)):
         found, _, key = _outcomes(s, q, None, embedder, diff_embedder, "static:1")
         outcomes += found
-    usable = [o for o in outcomes if o.features is not None]
-    groups = [str(o.query.meta.get("of") or o.query.target or o.query.question) for o in usable]
-    rule = LogisticHitRule.fit([o.features for o in usable], [o.best_is_right for o in usable], groups, key, target_precision)
+        sources += [f"{n}:{q}"] * len(found)
+    usable = [(o, src) for o, src in zip(outcomes, sources) if o.features is not None]
+    groups = [f"{src}:{o.query.meta.get('of') or o.query.target or o.query.question}" for o, src in usable]
+    rule = LogisticHitRule.fit(
+        [o.features for o, _ in usable], [o.best_is_right for o, _ in usable], groups, key,
+        TARGET_PRECISION if target_precision is None else target_precision,
+        sources=[src for _, src in usable],
+    )
     path = out or calibrated_rule_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(rule.to_json(), indent=2) + "\n")
