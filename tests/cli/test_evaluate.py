@@ -193,6 +193,32 @@ def test_the_readme_tables_render_from_the_shipped_headroom_report(capsys: pytes
         assert f"{100 * h['headroom']:+.1f} %" in out
 
 
+def test_reports_of_other_learned_policies_merge_as_one_evaluation() -> None:
+    """scripts/merge_reports.py: the union's paired differences are against the best baseline of either report,
+    and a policy that scores differently in two reports (another commit or seed) is refused."""
+    import runpy
+
+    merge = runpy.run_path(str(Path(__file__).resolve().parents[2] / "scripts" / "merge_reports.py"))["merge"]
+
+    def report(**means: list[float]) -> dict:
+        policies = {p: {m: sum(v) / len(v) for m in ("satisfaction", "satisfaction_similar", "satisfaction_new")}
+                    for p, v in means.items()}
+        episodes = {p: {s: {str(e): x for e, x in enumerate(v)} for s in ("all", "similar", "new")} for p, v in means.items()}
+        return {"paper": {"policies": policies, "episode_means": episodes, "workload": {}}}
+
+    first = report(**{"greedy-0.1": [0.5, 0.7], "oracle": [0.9, 0.9], "a": [0.6, 0.8]})
+    second = report(**{"greedy-0.1": [0.5, 0.7], "greedy-0.2": [0.6, 0.8], "oracle": [0.9, 0.9], "b": [0.5, 0.9]})
+    merged = merge([first, second])["paper"]
+    assert set(merged["policies"]) == {"greedy-0.1", "greedy-0.2", "oracle", "a", "b"}
+    assert merged["headroom"]["satisfaction"]["best_baseline"] == "greedy-0.2"
+    a, b = merged["learned"]["a"]["satisfaction"], merged["learned"]["b"]["satisfaction"]
+    assert a["best_baseline"] == "greedy-0.2" and abs(a["diff_mean"]) < 1e-12
+    assert abs(b["diff_mean"]) < 1e-12 and abs(b["headroom_captured"]) < 1e-12
+    other = report(**{"greedy-0.1": [0.5, 0.6], "oracle": [0.9, 0.9]})
+    with pytest.raises(ValueError, match="paper: greedy-0.1 scores differently in report 2"):
+        merge([first, other])
+
+
 def test_a_plots_directory_that_cannot_be_made_is_refused_before_any_episode(prepared_sample: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
