@@ -50,7 +50,7 @@ from velo.observation import ObservationLayout, SystemLoad, encode_observation
 from velo.policy import Action, Policy
 from velo.types import HitDecision, Neighbour, Source
 from velo.llm.sampling import SamplingParams
-from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart
+from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context
 
 log = logging.getLogger("velo.edge")
 _EMA = 0.2
@@ -251,7 +251,7 @@ class EdgeServer:
         t0 = time.perf_counter()
         turns = [t.model_dump() for t in req.messages]
         max_tokens = req.max_tokens or self.default_max_tokens
-        question, context = turns[-1]["content"], tuple(f"{t['role']}: {t['content']}" for t in turns[:-1])
+        question, context = turns[-1]["content"], cache_context(turns[:-1])
         check_cache_fields(req.lang, {f"messages[{i}].content": t["content"] for i, t in enumerate(turns)})
         # The edge LLM answers whatever the cache and the cloud do not (a cloud failure included), so a conversation
         # it cannot take is refused here, before the lookup: embedding a long prompt costs ~0.6 s per 500 tokens

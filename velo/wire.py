@@ -426,11 +426,27 @@ class Turn(_Strict):
     content: str
 
 
+def cache_context(turns: Sequence[Mapping[str, str]]) -> tuple[str, ...]:
+    """The conversation context a question is cached and looked up under: the text of each earlier turn but the
+    assistant's (`turns` as {role, content}, the question excluded), in order; user turns, and system / developer
+    instructions, which change the answer as much as the words asked.
+
+    The assistant's replies are left out: they differ with the tier that wrote them (a repeat of a conversation served
+    from the cache, by the cloud or by the edge LLM, or sampled again, one character apart) while the follow-up is the
+    same request; keyed on them nearly every follow-up would miss. The cost, accepted: the same user turns answered
+    differently ("Who is the best footballer?": one tier names Messi, another Ronaldo) share a follow-up's answer
+    ("How old is he?"), as they share the first question's. What `SemanticCache.insert` / `lookup` take as `context`,
+    `/admin/cache/lookup`'s `context` and a `velo cache eval` line's "context" are this list; `envs.bank` keys on user
+    turns alone, which is the same for oasst1's conversations (they have no system turns)."""
+    return tuple(t["content"] for t in turns if t["role"] != "assistant")
+
+
 class ServeRequest(_Strict):
     """`POST /v1/serve` on an edge server: one question, served by the edge's scheduling policy."""
 
     messages: Annotated[list[Turn], Field(min_length=1)]
-    """The conversation, the question last (a user turn); cache entries match within the turns before it."""
+    """The conversation, the question last (a user turn); cache entries match within its earlier turns but the
+    assistant's (`cache_context`)."""
     namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
     """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, then compared as
@@ -488,6 +504,8 @@ class ServeEvent(BaseModel):
 class CacheLookupRequest(_Strict):
     question: Annotated[str, Field(min_length=1)]
     context: list[str] = []
+    """The conversation's earlier user (and system) turns, without the assistant's replies: what `/v1/serve` stores
+    a follow-up under (`cache_context`)."""
     namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
     """As `ServeRequest.lang`: None, the edge identifies the question's language, as it does for `/v1/serve`."""

@@ -687,3 +687,25 @@ def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_che
             assert observation.shape == (server.layout.size,) and mask[action]
             assert route == Action(action).name.lower() and apart.act(observation, mask) == action
 
+
+
+def test_a_follow_up_is_cached_under_the_earlier_user_turns_not_the_assistants_replies(edge: Running) -> None:
+    """Issue 8 (newcomer report): the edge keyed a follow-up on "role: content" of every earlier turn, so the admin
+    lookup with the documented context (the earlier user turns) found nothing /v1/serve had stored, and the same
+    follow-up after a reply one character apart missed. A system instruction still tells two conversations apart."""
+    first, follow_up = "Who is Barack Obama?", "How old is he?"
+
+    def serve(*turns: tuple[str, str]) -> dict:
+        messages = [{"role": role, "content": content} for role, content in turns]
+        return post(f"{edge.url}/v1/serve", json={"messages": messages, "namespace": "follow-ups", "lang": "en"}, timeout=120).json()
+
+    stored = serve(("user", first), ("assistant", "x"), ("user", follow_up))
+    sync(edge)
+    assert stored["route"] != "cache", stored
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": follow_up, "context": [first], "namespace": "follow-ups"}).json()
+    assert looked["hit"] and looked["entry"]["answer"] == stored["answer"], looked
+    assert post(f"{edge.url}/admin/cache/lookup", json={"question": follow_up, "namespace": "follow-ups"}).json()["entry"] is None
+    again = serve(("user", first), ("assistant", "y"), ("user", follow_up))
+    assert again["route"] == "cache" and again["answer"] == stored["answer"], again
+    instructed = serve(("system", "Answer in one word."), ("user", first), ("assistant", "x"), ("user", follow_up))
+    assert instructed["route"] != "cache", instructed
