@@ -3,7 +3,7 @@
     python scripts/hit_rule_selection.py \
         --pair fit data/sample/cache_eval/fit.seeds.jsonl data/sample/cache_eval/fit.queries.jsonl \
         --pair shared SHARED/shared.seeds.jsonl SHARED/shared.queries.jsonl \
-        --pair train TRAIN/train.seeds.jsonl TRAIN/train.queries.jsonl [--target 0.97] [--unweighted]
+        --pair train TRAIN/train.seeds.jsonl TRAIN/train.queries.jsonl [--target 0.97] [--unweighted] [--rule FILE]
 
 (SHARED from `shared_paraphrases_to_cache_eval.py`, TRAIN from `rewordings_to_cache_eval.py`.) Each source's queries are
 looked up once in a fresh cache under the static:1 rule (the features of the best neighbour, nothing decided), as
@@ -11,7 +11,8 @@ looked up once in a fresh cache under the static:1 rule (the features of the bes
 --unweighted, the threshold at --target out-of-fold precision) is fitted on all sources but one and judged on that one,
 and fitted on all languages but one (every source) and judged on that one. Per held-out set it prints precision,
 recall and false hits at the recipe's threshold, and recall at precision 0.95 / 0.97 (the best threshold for each over
-the same scores: the curve). Dev is never read here.
+the same scores: the curve). With --rule, a rule file is judged as it is on every source and language instead (nothing
+fitted). Dev is never read here.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from velo.cache import CacheConfig
-from velo.cache.decision import TARGET_PRECISION, LogisticHitRule, embedder_key
+from velo.cache.decision import TARGET_PRECISION, LogisticHitRule, embedder_key, load_rule_file
 from velo.cache.evaluation import QueryOutcome, load_queries, load_seeds, run_queries
 from velo.cache.factory import open_cache
 
@@ -71,6 +72,7 @@ def main() -> None:
     parser.add_argument("--target", type=float, default=TARGET_PRECISION)
     parser.add_argument("--unweighted", action="store_true", help="every query weighs the same, not every source")
     parser.add_argument("--embedding-cache", type=Path, help="SQLite file for the embeddings (spares repeated runs)")
+    parser.add_argument("--rule", type=Path, help="judge this rule file as it is on every source and language")
     args = parser.parse_args()
     pairs: list[tuple[QueryOutcome, str]] = []
     for name, seeds, queries in args.pair:
@@ -78,6 +80,13 @@ def main() -> None:
         pairs += [(o, name) for o in found]
     names = [n for n, _, _ in args.pair]
     langs = sorted({o.query.lang for o, _ in pairs})
+    if args.rule is not None:
+        rule = load_rule_file(args.rule)
+        for held in names:
+            print(f"source {held:8s} {judge(rule, [o for o, s in pairs if s == held])}")
+        for lang in langs:
+            print(f"lang   {lang:8s} {judge(rule, [o for o, _ in pairs if o.query.lang == lang])}")
+        return
     print(f"recipe: target {args.target}, {'unweighted' if args.unweighted else 'every source weighing the same'}")
     for held in names:
         rule = fit([p for p in pairs if p[1] != held], key, args.target, not args.unweighted)
