@@ -84,7 +84,7 @@ def load_pairs(max_chars: int) -> tuple[list[Pair], str]:
         source = ", ".join(str(f) for f in seed_files)
     fits = [p for p in pairs if p.answer.strip() and max(len(p.question), len(p.answer)) <= max_chars]
     # One entry per cache id (the same question up to case and punctuation, in the same conversation).
-    unique = list({entry_id("default", text.context_key(p.context), p.question): p for p in fits}.values())
+    unique = list({entry_id("default", text.context_key(p.context), p.question, p.lang): p for p in fits}.values())
     return unique, source
 
 

@@ -31,6 +31,7 @@ from velo.cache import (
 )
 from velo.cache.decision import embedder_key
 from velo.cache.features import HitFeaturizer
+from velo.cache.semantic_cache import entry_id
 from velo.embedding import Embedder
 from velo.embedding.recent import RecentEmbeddings
 
@@ -297,6 +298,92 @@ def test_und_is_matched_as_its_best_guess_with_a_language_identifier(tmp_path: P
         assert {n.entry.question for n in plain.lookup("What is the capital of Germany?", lang="en").neighbours} == {"What is the capital of Peru?"}
 
 
+def test_und_keeps_simplified_and_traditional_apart(tmp_path: Path, e5: Embedder, use: Embedder) -> None:
+    """Issue 8: `und` was matched as its best guess by primary language alone, so an `und` lookup of 頭髮 was served the
+    头发 (zh-Hans) answer and an `und` entry 漢字 was served to Simplified lookups. The best guess now carries the script
+    the characters are written in (`velo.scripts.written_script`), on both sides; `und` with a subtag is refused."""
+    from velo.lang_id import LanguageIdentifier
+
+    config = CacheConfig(uri=str(tmp_path / "cache.db"), collection="und_script", capacity=None)
+    with SemanticCache(e5, StaticThreshold(0.8), config, HitFeaturizer(e5, use), LanguageIdentifier(min_probability=0.8)) as cache:
+        cache.insert("头发", "头发是长在头上的毛发。", lang="zh-Hans")
+        cache.insert("长城有多长？", "约21196公里。", lang="zh")
+        cache.insert("漢字", "漢字是中文的文字。", lang="und")  # written back unsure (zh 0.60), Traditional characters
+
+        def found(question: str, lang: str) -> set[str]:
+            return {n.entry.question for n in cache.lookup(question, lang=lang, record=False).neighbours}
+
+        for question in ("頭髮", "長城有多長？"):
+            assert found(question, "und") == {"漢字"}, question  # a Traditional question: never a Simplified entry
+        assert cache.lookup("長城有多長？", lang="und", record=False).decision.hit is False
+        for simplified in ("zh", "zh-Hans", "zh-CN", "zh-SG"):
+            assert "漢字" not in found("汉字", simplified), simplified
+        assert "漢字" in found("汉字", "zh-Hant") and "漢字" in found("汉字", "zh-TW")
+        assert found("头发", "und") == {"头发", "长城有多长？"}
+        for code in ("und-Hant", "und-TW", "UND-Hans"):
+            with pytest.raises(CacheInputError, match="'und' \\(undetermined\\) takes no subtag"):
+                cache.lookup("漢字", lang=code)
+            with pytest.raises(CacheInputError, match="takes no subtag"):
+                cache.insert("漢字", "x", lang=code)
+        assert len(cache) == 3
+
+
+@pytest.mark.parametrize("uri", LITE_BACKENDS, indirect=True)
+def test_one_question_in_two_languages_or_scripts_is_two_entries(make_cache: MakeCache) -> None:
+    """Issue 8: the entry id left the language out, so the same text written back in another language or script
+    replaced the first entry (a zh-TW write-back overwrote the zh-Hans answer, a zh-SG one flipped it back). One entry
+    per question and `lang_key`: regions of one script share it, scripts and languages do not."""
+    cache = make_cache()
+    hans = cache.insert("长城有多长？", "约21196公里（简体）", lang="zh")
+    hant = cache.insert("长城有多长？", "約21196公里（繁體）", lang="zh-Hant")
+    en = cache.insert("Gift", "A present.", lang="en")
+    de = cache.insert("Gift", "Ein Giftstoff.", lang="de")
+    assert len({hans.id, hant.id, en.id, de.id}) == 4 == len(cache)
+    assert cache.lookup("长城有多长？", lang="zh", record=False).answer == "约21196公里（简体）"
+    assert cache.lookup("长城有多长？", lang="zh-Hant", record=False).answer == "約21196公里（繁體）"
+    assert cache.lookup("Gift", lang="en", record=False).answer == "A present."
+    assert cache.lookup("Gift", lang="de", record=False).answer == "Ein Giftstoff."
+    # regions of one script are one entry: a zh-TW write-back replaces the zh-Hant one, zh-SG the zh one (no thrashing)
+    assert cache.insert("长城有多长？", "約21196公里。", lang="zh-TW").id == hant.id
+    assert cache.insert("长城有多长？", "约21196公里。", lang="zh-SG").id == hans.id
+    assert cache.insert("Gift", "A present (US).", lang="en-US").id == en.id
+    assert len(cache) == 4
+    assert entry_id("default", "", "Gift", "en-GB") == entry_id("default", "", "Gift", "EN") != entry_id("default", "", "Gift", "und")
+
+
+@pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
+def test_a_schema_1_store_is_rekeyed_when_opened(make_cache: MakeCache) -> None:
+    """Schema 1 ids (`sha256(namespace, context key, question)`) left the language out; a store written by it is given
+    schema-2 ids when opened: every entry kept once, served as before, and a write-back of one replaces it."""
+    import hashlib
+
+    from velo.cache import text
+
+    cache = make_cache()
+    cache.insert_many(QA)
+    before = {e.question: (e.answer, e.lang, e.hit_count) for e in cache.entries()}
+    rows = cache.client.query(cache.config.collection, filter='id != ""', output_fields=["*"], limit=100)
+    old = []
+    for r in rows:  # what schema 1 wrote
+        key = "\x1f".join((r["namespace"], r["context_key"], text.exact_key(r["question"])))
+        old.append({**r, "id": hashlib.sha256(key.encode()).hexdigest()[:32], "embedding": [float(x) for x in r["embedding"]]})
+    cache.client.delete(cache.config.collection, ids=[r["id"] for r in rows])
+    cache.client.upsert(cache.config.collection, old)
+    cache.client.alter_collection_properties(cache.config.collection, properties={"velo.schema": "1"})
+    cache.close()
+
+    reopened = make_cache()
+    entries = reopened.entries()
+    assert {e.question: (e.answer, e.lang, e.hit_count) for e in entries} == before and len(reopened) == len(QA)
+    assert {e.id for e in entries} == {entry_id(e.namespace, e.context_key, e.question, e.lang) for e in entries}
+    question, answer, lang = QA[0]
+    assert reopened.lookup(question, lang=lang, record=False).answer == answer
+    reopened.insert(question, "Rewritten.", lang=lang)
+    assert len(reopened) == len(QA) == len(reopened.entries())
+    props = reopened.client.describe_collection(reopened.config.collection)["properties"]
+    assert props["velo.schema"] == "2"
+
+
 @pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
 def test_empty_batches_are_empty(make_cache: MakeCache) -> None:
     cache = make_cache()
@@ -329,6 +416,7 @@ _WRITER = """
 import json, sys
 from velo.cache import CacheConfig, SemanticCache, StaticThreshold
 from velo.cache.features import HitFeaturizer
+from velo.cache.semantic_cache import entry_id
 from velo.embedding import load_embedder
 
 e5 = load_embedder("e5-small")

@@ -343,8 +343,8 @@ DIFFERENT_TEXTS = [
 
 @pytest.mark.parametrize(("a", "b"), DIFFERENT_TEXTS)
 def test_texts_that_differ_get_different_ids(a: str, b: str) -> None:
-    assert entry_id("default", "", a) != entry_id("default", "", b)
-    assert entry_id("default", "", a) == entry_id("default", "", f"  {a}\n"), "white space alone is not a difference"
+    assert entry_id("default", "", a, "und") != entry_id("default", "", b, "und")
+    assert entry_id("default", "", a, "und") == entry_id("default", "", f"  {a}\n", "und"), "white space alone is not a difference"
 
 
 def test_a_write_back_never_overwrites_another_questions_answer(cache: SemanticCache) -> None:

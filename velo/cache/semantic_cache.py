@@ -30,9 +30,11 @@ from velo.cache.features import HitFeaturizer
 from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES, SCRIPTS, codes_of_script, script_of
 from velo.embedding import Embedder
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
+from velo.scripts import written_script
 from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2: an entry's id includes its language (`entry_id`). A collection of schema 1 is re-keyed when opened (`_rekey_v1`)."""
 _NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _LANG = re.compile(r"(?P<primary>[a-z]{2,3})(-[a-z0-9]{2,8})?")
 _FLUSH_EVERY = 128
@@ -107,6 +109,11 @@ def check_lang(lang: object, what: str = "language code") -> str:
             f"or any other of the {len(ISO_639_1)} in velo/cache/lang_codes.py) or 'und' (undetermined), "
             f"optionally with a region or script like 'pt-BR' or 'zh-Hant'"
         )
+    if match["primary"] == UNDETERMINED and match[2]:
+        raise CacheInputError(
+            f"{what} ({lang!r}): 'und' (undetermined) takes no subtag; name the language instead (e.g. 'zh-Hant' for "
+            f"Traditional Chinese), or send 'und' alone"
+        )
     scripts = SCRIPTS.get(match["primary"], ())
     if scripts and script_of(lang.lower()) not in scripts:
         raise CacheInputError(
@@ -114,6 +121,14 @@ def check_lang(lang: object, what: str = "language code") -> str:
             f"{', '.join(s.title() for s in scripts)} (e.g. '{match['primary']}-{scripts[-1].title()}'), or a region"
         )
     return lang.lower()
+
+
+def lang_key(lang: str) -> str:
+    """What a checked code is told apart by (lower-cased): its primary subtag, with the script for a language written in
+    several (`lang_codes.script_of`): "en-US" and "en-GB" -> "en", "zh", "zh-CN", "zh-SG" -> "zh-hans", "zh-TW", "zh-Hant"
+    -> "zh-hant", "und" -> "und". Two entries of one question are one entry iff their keys are equal (`entry_id`)."""
+    primary, script = primary_language(lang.lower()), script_of(lang.lower())
+    return f"{primary}-{script}" if script else primary
 
 
 def primary_language(lang: str) -> str:
@@ -172,10 +187,12 @@ def check_unicode(value: str, what: str) -> str:
     return value
 
 
-def entry_id(namespace: str, ctx_key: str, question: str) -> str:
-    """Deterministic id (32 hex digits): writing back the same question (up to white space) replaces it, and
-    two questions that differ in any character (an emoji, a symbol, case, any script) are two entries."""
-    key = "\x1f".join((namespace, ctx_key, text.exact_key(question)))
+def entry_id(namespace: str, ctx_key: str, question: str, lang: str) -> str:
+    """Deterministic id (32 hex digits): writing back the same question (up to white space) in the same language
+    (`lang_key`: regions alike, scripts apart) replaces it; two questions that differ in any character (an emoji, a
+    symbol, case, any script) are two entries, and so is one question in two languages ("Gift" in en and in de) or
+    scripts (zh-Hans and zh-Hant): each is served to its own readers. Schema 2; schema 1 ids left `lang` out."""
+    key = "\x1f".join((namespace, ctx_key, text.exact_key(question), lang_key(lang)))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -259,7 +276,7 @@ class SemanticCache:
             props = {k: str(v) for k, v in (info.get("properties") or {}).items()}
             dims = [int(f["params"]["dim"]) for f in info["fields"] if f["name"] == "embedding"]
             found = props.get("velo.embedder", "<unknown>")
-            if props.get("velo.schema") != SCHEMA_VERSION or not dims:
+            if props.get("velo.schema") not in ("1", SCHEMA_VERSION) or not dims:
                 raise CacheSchemaError(f"collection {name!r} was not created by this version of VELO's cache")
             if found != self.embedder.name or dims[0] != self.embedder.dim:
                 raise CacheSchemaError(
@@ -268,6 +285,8 @@ class SemanticCache:
                 )
             # milvus-lite reopens an existing collection released; searching it needs it loaded.
             self.client.load_collection(name)
+            if props.get("velo.schema") == "1":
+                self._rekey_v1()
             return
         schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
@@ -287,6 +306,27 @@ class SemanticCache:
         # Strong consistency: a write-back must be visible to the very next lookup (real Milvus defaults to Bounded).
         self.client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
         self.client.alter_collection_properties(name, properties=self._properties())
+
+    def _rekey_v1(self) -> None:
+        """Give every entry of a schema-1 collection its schema-2 id (`entry_id` with its language), then mark the
+        collection schema 2. Nothing is lost or duplicated: schema 1 held one entry per question, so no two entries
+        get one id; the new rows are written before the old ids are deleted, and an interrupted re-keying is finished
+        at the next open (rows already re-keyed keep their id)."""
+        name = self.config.collection
+        rows = self._query_all('id != ""', ["*"], expected=_QUERY_WINDOW)
+        moved, old_ids = [], []
+        for r in rows:
+            new_id = entry_id(r["namespace"], r["context_key"], r["question"], r["lang"])
+            if new_id != r["id"]:
+                moved.append({**{k: r[k] for k in _FIELDS}, "id": new_id, "embedding": [float(x) for x in r["embedding"]]})
+                old_ids.append(r["id"])
+        for start in range(0, len(moved), 1000):
+            self.client.upsert(name, moved[start : start + 1000])
+        self.client.flush(name)
+        for start in range(0, len(old_ids), _QUERY_WINDOW):
+            self.client.delete(name, ids=old_ids[start : start + _QUERY_WINDOW])
+        self.client.flush(name)
+        self.client.alter_collection_properties(name, properties={"velo.schema": SCHEMA_VERSION})
 
     def _query_all(self, expr: str, fields: list[str], prefix: str = "", expected: int | None = None) -> list[dict]:
         """Every row matching `expr`, however many. One query returns at most `_QUERY_WINDOW` rows, so a set
@@ -381,7 +421,7 @@ class SemanticCache:
         for (q, a, raw_lang), ctx, vec in zip(items, contexts, vectors):
             lang = raw_lang.lower()
             key = text.context_key(ctx)
-            eid = entry_id(namespace, key, q)
+            eid = entry_id(namespace, key, q, lang)
             _, last_hit, hits = self._stats.get(eid, (now, now, 0))
             entry = CacheEntry(eid, q, a, lang, namespace, Source(source), now, max(last_hit, now), hits, key)
             rows.append({**_row(entry), "embedding": vec.tolist()})
@@ -588,7 +628,8 @@ class SemanticCache:
 
 
 class _BestGuess:
-    """What `und` matches when the cache has a language identifier: the best guess for its question, memoized per search."""
+    """What `und` matches when the cache has a language identifier: the best guess for its question with the script its
+    characters are written in (`lang_key` form: "zh-hant" for 頭髮, "zh-hans" for 头发, "en"), memoized per search."""
 
     def __init__(self, languages: LanguageIdentifier) -> None:
         self._languages = languages
@@ -596,7 +637,9 @@ class _BestGuess:
 
     def of(self, question: str) -> str:
         if question not in self._known:
-            self._known[question] = self._languages.identify(question).best
+            best = self._languages.identify(question).best
+            script = written_script(question, best)
+            self._known[question] = lang_key(f"{best}-{script}" if script else best)
         return self._known[question]
 
     def resolve(self, lang: str | None, question: str) -> str | None:
@@ -605,10 +648,10 @@ class _BestGuess:
 
     def matches(self, row: dict, lang: str) -> bool:
         """Whether a found entry may be a candidate for a request searched as `lang`: any entry of that language (the
-        filter chose it), an `und` one only when its question's best guess is `lang`'s language."""
+        filter chose it), an `und` one only when its question's best guess is `lang`'s language and script."""
         if primary_language(row["lang"]) != UNDETERMINED:
             return True
-        return self.of(row["question"]) == primary_language(lang)
+        return self.of(row["question"]) == lang_key(lang)
 
 
 def _check_requests(
@@ -649,5 +692,5 @@ def _entry(eid: str, r: dict) -> CacheEntry:
 
 __all__ = [
     "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_context",
-    "check_lang", "check_namespace", "entry_id", "primary_language",
+    "check_lang", "check_namespace", "entry_id", "lang_key", "primary_language",
 ]
