@@ -18,21 +18,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.edge_serving import EdgeServer, check_cache_fields
 from services.http import install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
-from velo.lang_id import DEFAULT_LANGUAGES, LanguageIdentifier
+from velo.lang_id import DEFAULT_LANGUAGES, LanguageIdentifier, check_candidates
 from velo.policy import check_policy_spec
 from velo.wire import (
     API_VERSION,
@@ -95,8 +97,9 @@ class EdgeSettings(BaseSettings):
     """Most answers written back per cache insert (`EdgeServer.write_back_forever`)."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
-    lang_candidates: list[str] = list(DEFAULT_LANGUAGES)
-    """Languages a request that states none may be identified as (`velo.lang_id`; fewer candidates are surer on short questions)."""
+    lang_candidates: Annotated[list[str], NoDecode] = list(DEFAULT_LANGUAGES)
+    """Languages a request that states none may be identified as (`velo.lang_id`; fewer candidates are surer on short questions):
+    ISO 639-1 codes py3langid knows (`velo.lang_id.IDENTIFIABLE`), as a comma list (`VELO_EDGE_LANG_CANDIDATES=en,zh`) or JSON."""
     lang_min_probability: float = Field(0.8, ge=0, le=1)
     """Below this probability a request's language is "und" (looked up as its best guess, `SemanticCache.search`). 0.8: no question of the
     sample's 1,464 or the shared paraphrases' 330 identified as another language, 1.3% / 3.6% "und"
@@ -104,6 +107,30 @@ class EdgeSettings(BaseSettings):
     write_back_truncated: bool = False
     """Also cache answers cut by max_tokens or by the request's stop strings (off by default: a cut answer would be served
     to requests that allow more)."""
+
+    @field_validator("lang_candidates", mode="before")
+    @classmethod
+    def _split_candidates(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                try:
+                    return json.loads(value)
+                except json.JSONDecodeError as err:
+                    raise ValueError(f"not a JSON list ({err.msg}); give a comma list like en,zh") from None
+            return [code.strip() for code in value.split(",") if code.strip()]
+        return value
+
+    @field_validator("lang_candidates")
+    @classmethod
+    def _candidates(cls, value: list[str]) -> list[str]:
+        return list(check_candidates(value))
+
+    @field_validator("llm")
+    @classmethod
+    def _llm(cls, value: str) -> str:
+        if value != "local" and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be 'local' or an http(s):// URL of an OpenAI-compatible server, got {value!r}")
+        return value
 
     @field_validator("cache_uri")
     @classmethod

@@ -71,3 +71,22 @@ def test_a_code_with_a_script_or_region_observes_its_language() -> None:
         obs = encode_request(layout, np.zeros(4, np.float32), code, False)
         segment = obs[layout.offsets["language"] : layout.offsets["language"] + len(LANG_INDEX) + 1]
         assert segment.argmax() == LANG_INDEX[code[:2].lower()], code
+
+
+def test_identifiable_is_what_the_model_knows_and_the_cache_accepts(ident: LanguageIdentifier) -> None:
+    from velo.cache.lang_codes import ISO_639_1
+    from velo.lang_id import IDENTIFIABLE
+
+    assert IDENTIFIABLE == set(ident._model._full_model[2]) & ISO_639_1  # every class, not only the candidates
+
+
+@pytest.mark.parametrize(("languages", "message"), [
+    (["en", "xx"], "'xx' is not a language the identifier knows"),
+    (["zh-Hant", "en"], "'zh-Hant' is not a language the identifier knows"),
+    (["yue"], "'yue' is not a language"),
+    ([], "non-empty list"),
+    (["en", "en"], "twice"),
+])
+def test_bad_candidates_are_refused_before_the_model_loads(languages: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        LanguageIdentifier(languages)

@@ -34,6 +34,32 @@ A short question has too few n-grams to tell 97 languages apart ("Capital of Ger
 all of py3langid's); among these ten it is English."""
 
 
+IDENTIFIABLE = frozenset(
+    """af am an ar as az ba be bg bn br bs ca cs cy da de dz el en eo es et eu fa fi fo fr fy ga gd gl gu ha he hi hr ht hu
+    hy id ig is it ja jv ka kk km kn ko ku ky la lb lg ln lo lt lv mg mk ml mn mr ms mt my ne nl nn no oc om or pa pl ps pt
+    qu ro ru rw sa se si sk sl sn so sq sr st sv sw ta te tg th tk tl tr tt ug uk ur uz vi vo wa xh yo zh zu""".split()
+)
+"""The candidates an identifier may be given: the languages of py3langid's model (its `nb_classes`, checked by
+tests/test_lang_id.py) that are ISO 639-1 codes the cache accepts (its "yue", "wuu", "ary", ... are not). A script is no
+candidate ("zh-Hant"): the identifier adds the script it sees."""
+
+
+def check_candidates(languages: object) -> tuple[str, ...]:
+    """`languages` as a tuple when it is a non-empty list of distinct `IDENTIFIABLE` codes; else ValueError saying why
+    (read without loading the model, ~1-5 s, so settings refuse a bad list before a server starts)."""
+    if isinstance(languages, (str, bytes)) or not isinstance(languages, (list, tuple)) or not languages:
+        raise ValueError(f"must be a non-empty list of language codes, like en,zh (got {languages!r})")
+    unknown = [c for c in languages if c not in IDENTIFIABLE]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]!r} is not a language the identifier knows: give ISO 639-1 codes of py3langid's model "
+            f"without script or region ({', '.join(sorted(IDENTIFIABLE))})"
+        )
+    if len(set(languages)) != len(languages):
+        raise ValueError(f"lists a language twice: {list(languages)}")
+    return tuple(languages)
+
+
 @dataclass(frozen=True)
 class Identified:
     lang: str
@@ -48,17 +74,18 @@ class Identified:
 class LanguageIdentifier:
     """`identify(text)` -> `Identified`; one per edge server (the model is ~1 s to load, ~50 MB in memory).
 
-    Raises ValueError for a candidate py3langid does not know or `min_probability` outside [0, 1]."""
+    Raises ValueError for a candidate not in `IDENTIFIABLE` or `min_probability` outside [0, 1]."""
 
     def __init__(self, languages: Sequence[str] = DEFAULT_LANGUAGES, min_probability: float = 0.9) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier as _Model
 
         if not 0.0 <= min_probability <= 1.0:
             raise ValueError(f"min_probability must be in [0, 1], got {min_probability}")
+        try:
+            languages = check_candidates(list(languages) if isinstance(languages, tuple) else languages)
+        except ValueError as err:
+            raise ValueError(f"languages {err}") from None
         self._model = _Model.from_model_file(MODEL_FILE, norm_probs=True)
-        unknown = sorted(set(languages) - set(self._model.nb_classes))
-        if unknown or not languages:
-            raise ValueError(f"languages must be codes py3langid knows ({', '.join(sorted(self._model.nb_classes))}); got {unknown or 'none'}")
         self._model.set_languages(list(languages))
         self.languages, self.min_probability = tuple(languages), min_probability
 

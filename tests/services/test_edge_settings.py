@@ -43,3 +43,39 @@ def test_good_policies_pass(policy: str) -> None:
 def test_an_endpoint_tokenizer_that_cannot_be_used_is_refused_by_the_settings(settings: dict, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         EdgeSettings(**settings)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ("en,zh", ["en", "zh"]), (" en , zh ,es", ["en", "zh", "es"]), ('["en","zh"]', ["en", "zh"]),
+])
+def test_lang_candidates_from_the_environment(monkeypatch: pytest.MonkeyPatch, env: str, expected: list[str]) -> None:
+    """Issue 8: `VELO_EDGE_LANG_CANDIDATES=en,zh` failed with pydantic's "error parsing value ... EnvSettingsSource"."""
+    monkeypatch.setenv("VELO_EDGE_LANG_CANDIDATES", env)
+    assert EdgeSettings().lang_candidates == expected
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("lang_candidates", '["en","xx"]', "'xx' is not a language the identifier knows"),
+    ("lang_candidates", '["zh-Hant","en"]', "'zh-Hant' is not a language"),
+    ("lang_candidates", "[]", "non-empty list"),
+    ("lang_candidates", "[en", "not a JSON list"),
+    ("llm", "ftp://x", "must be 'local' or an http(s):// URL"),
+])
+def test_bad_edge_settings_are_refused_before_the_server_starts(monkeypatch: pytest.MonkeyPatch, field: str, value: str, message: str) -> None:
+    """Issue 8: these started the server, which died with "Application startup failed" and a traceback."""
+    monkeypatch.setenv(f"VELO_EDGE_{field.upper()}", value)
+    with pytest.raises(ValidationError, match=field) as err:
+        EdgeSettings()
+    assert message in str(err.value)
+
+
+def test_velo_serve_edge_refuses_a_bad_setting_in_one_line(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VELO_EDGE_LANG_CANDIDATES": "en,xx", "VELO_HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "velo", "serve", "edge", "--cache-uri", str(tmp_path / "c.db")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "lang_candidates" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not (tmp_path / "c.db").exists()
