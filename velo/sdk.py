@@ -8,7 +8,8 @@
 
 Both clients build requests and read responses with the same functions (`_chat_body`, `_answer_of`,
 `_raise_for`, `_piece_of`); only the transport differs. Responses are `velo.wire` models; every failure is
-a typed exception: `APIStatusError` subclasses by HTTP status (400 `BadRequestError`, 401
+a typed exception: `APIStatusError` subclasses by HTTP status (400 `BadRequestError`, and its `InvalidRequestError`
+for a request the SDK refuses before sending it: a field of the wrong type, text with a lone surrogate; 401
 `AuthenticationError`, 403 `PermissionDeniedError`, 404 `NotFoundError`, 413 `PayloadTooLargeError`, 429
 `RateLimitError`, 5xx `ServerError`), each with the server's `message`, `code` and `param`; a gateway that
 cannot be reached raises `APIConnectionError`, a timeout `APITimeoutError`.
@@ -29,7 +30,12 @@ from typing import Any
 
 import httpx
 
-from velo.wire import ChatCompletion, ChatCompletionChunk, Completion, ErrorResponse, ModelList, Usage, parse_error
+from pydantic import BaseModel, ValidationError
+
+from velo.wire import (
+    APIError, ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, CompletionRequest, ErrorResponse, ModelList, Usage,
+    not_unicode, parse_error,
+)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_MODEL = "velo"
@@ -61,6 +67,14 @@ class APIStatusError(VeloError):
 
 
 class BadRequestError(APIStatusError): ...
+
+
+class InvalidRequestError(BadRequestError, ValueError):
+    """A request the SDK refused before sending it, with the 400 the gateway would answer (`param` names the field):
+    a field of the wrong type or range (`max_tokens=True`), or text with a lone surrogate, which no JSON body in
+    UTF-8 can carry (httpx would fail on it with a bare UnicodeEncodeError at an offset into the body)."""
+
+
 class AuthenticationError(APIStatusError): ...
 class PermissionDeniedError(APIStatusError): ...
 class NotFoundError(APIStatusError): ...
@@ -118,6 +132,24 @@ def _chat_body(question: Messages, model: str, stream: bool, fields: dict[str, A
     body = {"model": model, "messages": _messages(question), **{k: v for k, v in fields.items() if v is not None}}
     if stream:
         body["stream"] = True
+    return _checked(ChatCompletionRequest, body)
+
+
+def _completion_body(prompt: str, model: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return _checked(CompletionRequest, {"model": model, "prompt": prompt, **{k: v for k, v in fields.items() if v is not None}})
+
+
+def _checked(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
+    """`body`, validated as the gateway validates it (`velo.wire`'s request model, the one schema), else
+    `InvalidRequestError` naming the field; nothing is sent."""
+    problem = not_unicode(body)
+    if problem is None:
+        try:
+            model.model_validate(body)
+        except ValidationError as err:
+            problem = APIError.from_validation(err.errors())
+    if problem is not None:
+        raise InvalidRequestError(problem.status, f"refused before sending: {problem.message}", problem.type, problem.code, problem.param)
     return body
 
 
@@ -212,7 +244,7 @@ class Client:
         return _answer_of(self._post("/v1/chat/completions", body))
 
     def complete(self, prompt: str, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Answer:
-        body = {"model": self.model, "prompt": prompt, **({"max_tokens": max_tokens} if max_tokens else {}), **({"lang": lang} if lang else {}), **fields}
+        body = _completion_body(prompt, self.model, {"max_tokens": max_tokens, "lang": lang, **fields})
         return _answer_of(self._post("/v1/completions", body), completion=True)
 
     def chat_stream(self, question: Messages, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Iterator[StreamPiece]:
@@ -264,7 +296,7 @@ class AsyncClient:
         return _answer_of(await self._post("/v1/chat/completions", body))
 
     async def complete(self, prompt: str, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> Answer:
-        body = {"model": self.model, "prompt": prompt, **({"max_tokens": max_tokens} if max_tokens else {}), **({"lang": lang} if lang else {}), **fields}
+        body = _completion_body(prompt, self.model, {"max_tokens": max_tokens, "lang": lang, **fields})
         return _answer_of(await self._post("/v1/completions", body), completion=True)
 
     async def chat_stream(self, question: Messages, *, max_tokens: int | None = None, lang: str | None = None, **fields: Any) -> AsyncIterator[StreamPiece]:

@@ -11,7 +11,7 @@ all import this module, and a client pays nothing for it. There is no second cop
 | `ErrorResponse` | every failure | `{"error": {"message", "type", "code", "param"}}`, `param` naming the offending field |
 
 Requests accept the OpenAI fields with their documented types and ranges, and refuse any other field
-(`extra="forbid"`, as OpenAI does). Whether a service honours a field it accepts is that service's
+(`extra="forbid"`, as OpenAI does), and a value of another JSON type than the field's (`strict`: no "5" for 5). Whether a service honours a field it accepts is that service's
 decision, stated in its own docstring (services/edgeshard.py for the EdgeShard server) and answered with
 `APIError.unsupported`. `APIError.from_validation` turns pydantic's errors into a 400 naming the field as
 `param`: a top-level name (`"stop"`) or a path (`"messages[1].role"`). Streams are server-sent events:
@@ -34,7 +34,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, ValidationError, field_validator, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, Strict, ValidationError, field_validator, model_serializer
 
 API_VERSION = "v1"
 MAX_STOP_STRINGS = 4
@@ -183,7 +183,11 @@ def sse_event(chunk: BaseModel) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request model: unknown fields refused, and every field of its own JSON type (`strict`): "max_tokens": "5" or
+    true, "stream": "yes", "temperature": "0.5" are a 400 naming the field, as OpenAI answers them, not read as 5, 1,
+    True and 0.5 (an integer is a number: "temperature": 1 stays valid)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class StreamOptions(_Strict):
@@ -255,7 +259,8 @@ class _GenerationRequest(_Strict):
     stream_options: StreamOptions | None = None
     presence_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
     frequency_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
-    logit_bias: dict[int, Annotated[float, Field(ge=-100, le=100)]] | None = None
+    logit_bias: dict[Annotated[int, Strict(False)], Annotated[float, Field(ge=-100, le=100)]] | None = None
+    """Token id (a JSON key, so a string of digits) -> bias."""
     """Token id -> bias (JSON object keys are the ids as strings)."""
     user: str | None = None
     lang: str | None = None

@@ -709,3 +709,36 @@ def test_a_follow_up_is_cached_under_the_earlier_user_turns_not_the_assistants_r
     assert again["route"] == "cache" and again["answer"] == stored["answer"], again
     instructed = serve(("system", "Answer in one word."), ("user", first), ("assistant", "x"), ("user", follow_up))
     assert instructed["route"] != "cache", instructed
+
+
+def test_a_field_of_the_wrong_json_type_is_refused_by_the_gateway_the_edge_and_the_sdk(gateway: Running, edge: Running) -> None:
+    """Issue 8 (newcomer report): "max_tokens": "5" and true (served 1 token), "stream": "yes", "temperature": "0.5"
+    were read as 5, 1, True, 0.5. Now a 400 naming the field from the gateway and the edge, the SDK refuses them (and a
+    lone surrogate, which had raised a bare UnicodeEncodeError at an offset into the body) before sending; nothing is
+    served (the edge's served count does not move). An integer temperature is still a number."""
+    url, body = f"{gateway.url}/v1/chat/completions", {"model": "velo", "messages": [{"role": "user", "content": "Hi there"}], "max_tokens": 2}
+    def served_count() -> float:
+        return sum(float(line.split()[-1]) for line in get(f"{edge.url}/metrics").text.splitlines() if line.startswith("velo_requests_total{"))
+
+    served = served_count()
+    for field, value in (("max_tokens", "5"), ("max_tokens", True), ("max_tokens", 5.0), ("stream", "yes"), ("temperature", "0.5"), ("n", "1")):
+        for where, json_body, headers in ((url, {**body, field: value}, {"Authorization": f"Bearer {KEY}"}),
+                                          (f"{edge.url}/v1/serve", {"messages": body["messages"], field: value}, {})):
+            if field == "n" and "serve" in where:
+                continue
+            response = post(where, json=json_body, headers=headers)
+            error = response.json()["error"]
+            assert response.status_code == 400 and error["param"] == field and field in error["message"], (where, field, value, response.text)
+    assert served_count() == served
+    with velo.Client(gateway.url, api_key=KEY) as client:
+        for kwargs, param in (({"max_tokens": True}, "max_tokens"), ({"max_tokens": "5"}, "max_tokens"), ({"temperature": "0.5"}, "temperature")):
+            with pytest.raises(velo.InvalidRequestError, match=f"refused before sending: invalid '{param}'") as refused:
+                client.chat("Hi there", **kwargs)
+            assert refused.value.param == param
+        with pytest.raises(velo.InvalidRequestError, match="messages\\[0\\].content is not valid Unicode text") as refused:
+            client.chat("a\ud800")
+        assert refused.value.param == "messages[0].content" and isinstance(refused.value, ValueError)
+        with pytest.raises(velo.InvalidRequestError, match="prompt is not valid Unicode"):
+            client.complete("a\ud800")
+        assert client.chat("Hi there", max_tokens=2, temperature=0).text
+    assert served_count() == served + 1
