@@ -329,6 +329,39 @@ def test_und_keeps_simplified_and_traditional_apart(tmp_path: Path, e5: Embedder
 
 
 @pytest.mark.parametrize("uri", LITE_BACKENDS, indirect=True)
+def test_full_bcp47_tags_are_read_by_script_and_region(make_cache: MakeCache) -> None:
+    """Issue 8: zh-Hant-TW, zh-Hant-HK and zh-Hans-CN (what iOS and macOS send) were refused as "not a language code",
+    while zh-yue was taken and read as Simplified and en-Cyrl, ja-Jpan silently. language[-script][-region] is parsed
+    (BCP 47): the script subtag, else the region's, decides; extended language subtags and a script subtag of a
+    language written in one script here are refused naming `lang`."""
+    cache = make_cache()
+    cache.insert("澳大利亞的首都是哪裡？", "坎培拉。", lang="zh-Hant-TW")
+    cache.insert("香港的首都是哪裡？", "香港不是國家。", lang="zh-Hant-HK")
+    cache.insert("澳大利亚的首都是哪里？", "堪培拉。", lang="zh-Hans-CN")
+    cache.insert("台湾的首都是哪里？", "台北。", lang="zh-Hans-TW")  # the script subtag beats the region's
+    cache.insert("What is the capital of Peru?", "Lima.", lang="es-419")  # a UN M.49 region: Spanish
+
+    def found(lang: str) -> set[str]:
+        return {n.entry.answer for n in cache.lookup("澳大利亞的首都是哪裡？", lang=lang, record=False).neighbours}
+
+    for traditional in ("zh-Hant", "zh-TW", "zh-Hant-TW", "zh-Hant-HK", "zh-HK", "ZH-HANT-MO"):
+        assert found(traditional) == {"坎培拉。", "香港不是國家。"}, traditional
+    for simplified in ("zh", "zh-Hans", "zh-CN", "zh-Hans-CN", "zh-Hans-TW", "zh-SG"):
+        assert found(simplified) == {"堪培拉。", "台北。"}, simplified
+    assert cache.lookup("What is the capital of Peru?", lang="es", record=False).answer == "Lima."
+    assert {e.lang for e in cache.entries()} == {"zh-hant-tw", "zh-hant-hk", "zh-hans-cn", "zh-hans-tw", "es-419"}
+    refused = {
+        "zh-yue": "not a language code", "zh-yue-HK": "not a language code", "en-Cyrl": "'en' is written in one script here",
+        "ja-Jpan": "'ja' is written in one script here", "zh-Latn-TW": "'zh' is told apart by script", "zh-TW-Hant": "not a language code",
+        "zh-Hant-TW-x": "not a language code", "und-Hant-TW": "takes no subtag",
+    }
+    for code, message in refused.items():
+        for call in (lambda: cache.lookup("澳大利亞的首都是哪裡？", lang=code), lambda: cache.insert("新问题？", "a", lang=code)):
+            with pytest.raises(CacheInputError, match=re.escape(message)):
+                call()
+    assert len(cache) == 5
+
+@pytest.mark.parametrize("uri", LITE_BACKENDS, indirect=True)
 def test_one_question_in_two_languages_or_scripts_is_two_entries(make_cache: MakeCache) -> None:
     """Issue 8: the entry id left the language out, so the same text written back in another language or script
     replaced the first entry (a zh-TW write-back overwrote the zh-Hans answer, a zh-SG one flipped it back). One entry

@@ -36,7 +36,8 @@ from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbo
 SCHEMA_VERSION = "2"
 """2: an entry's id includes its language (`entry_id`). A collection of schema 1 is re-keyed when opened (`_rekey_v1`)."""
 _NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_LANG = re.compile(r"(?P<primary>[a-z]{2,3})(-[a-z0-9]{2,8})?")
+_LANG = re.compile(r"(?P<primary>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|[0-9]{3}))?")
+"""BCP 47 language[-script][-region] (RFC 5646 2.1); extended language subtags ("zh-yue") and variants are not taken."""
 _FLUSH_EVERY = 128
 """Unflushed rows are searched by brute force in milvus-lite (~80 us each): flush once this many wait."""
 _MAX_VARCHAR_BYTES = 65535
@@ -107,14 +108,20 @@ def check_lang(lang: object, what: str = "language code") -> str:
         raise CacheInputError(
             f"{what} ({lang!r}) is not a language code: an ISO 639-1 code of two letters ({', '.join(LANGUAGES)}, "
             f"or any other of the {len(ISO_639_1)} in velo/cache/lang_codes.py) or 'und' (undetermined), "
-            f"optionally with a region or script like 'pt-BR' or 'zh-Hant'"
+            f"optionally with a script and a region (BCP 47 language[-script][-region]) like 'pt-BR', 'zh-Hant' or "
+            f"'zh-Hant-TW'; Cantonese is 'zh-HK' or 'zh-Hant-HK'"
         )
-    if match["primary"] == UNDETERMINED and match[2]:
+    if match["primary"] == UNDETERMINED and (match["script"] or match["region"]):
         raise CacheInputError(
             f"{what} ({lang!r}): 'und' (undetermined) takes no subtag; name the language instead (e.g. 'zh-Hant' for "
             f"Traditional Chinese), or send 'und' alone"
         )
     scripts = SCRIPTS.get(match["primary"], ())
+    if match["script"] and not scripts:
+        raise CacheInputError(
+            f"{what} ({lang!r}): {match['primary']!r} is written in one script here, so a script subtag tells nothing; "
+            f"drop it ('{match['primary']}' or '{match['primary']}-' and a region)"
+        )
     if scripts and script_of(lang.lower()) not in scripts:
         raise CacheInputError(
             f"{what} ({lang!r}): {match['primary']!r} is told apart by script, and its scripts are "
@@ -142,15 +149,18 @@ def primary_language(lang: str) -> str:
 
 def _lang_filter(lang: str) -> str:
     """The Milvus filter of the entries a request in `lang` (checked) may be served: `primary_language`, and the same
-    script for a language of `SCRIPTS` (stored codes carry one subtag at most, so they can be listed)."""
+    script for a language of `SCRIPTS`: a stored code with a script subtag says it (`zh-hant`, `zh-hant-tw`), one
+    without has its region's or the default (`codes_of_script` lists the regions that are not the default's)."""
     primary, script = primary_language(lang), script_of(lang)
     if script is None:
         return f'(lang == "{primary}" or lang like "{primary}-%")'
     named, default = codes_of_script(primary, script)
     if not default:
-        return f"lang in {_milvus_list(named)}"
-    others = {c for s in SCRIPTS[primary] if s != script for c in codes_of_script(primary, s)[0]}
-    return f'(lang == "{primary}" or (lang like "{primary}-%" and lang not in {_milvus_list(others)}))'
+        return f'(lang in {_milvus_list(named)} or lang like "{primary}-{script}-%")'
+    other_scripts = [s for s in SCRIPTS[primary] if s != script]
+    others = {c for s in other_scripts for c in codes_of_script(primary, s)[0]}
+    unlike = "".join(f' and not (lang like "{primary}-{s}-%")' for s in other_scripts)
+    return f'(lang == "{primary}" or (lang like "{primary}-%" and lang not in {_milvus_list(others)}{unlike}))'
 
 
 def _milvus_list(codes: frozenset[str] | set[str]) -> str:
