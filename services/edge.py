@@ -34,7 +34,7 @@ from services.edge_serving import EdgeServer, check_cache_fields
 from services.http import install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
-from velo.lang_id import DEFAULT_LANGUAGES, LanguageIdentifier, check_candidates
+from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
 from velo.policy import check_policy_spec
 from velo.wire import (
     API_VERSION,
@@ -100,7 +100,7 @@ class EdgeSettings(BaseSettings):
     lang_candidates: Annotated[list[str], NoDecode] = list(DEFAULT_LANGUAGES)
     """Languages a request that states none may be identified as (`velo.lang_id`; fewer candidates are surer on short questions):
     ISO 639-1 codes py3langid knows (`velo.lang_id.IDENTIFIABLE`), as a comma list (`VELO_EDGE_LANG_CANDIDATES=en,zh`) or JSON."""
-    lang_min_probability: float = Field(0.8, ge=0, le=1)
+    lang_min_probability: float = Field(EDGE_MIN_PROBABILITY, ge=0, le=1)
     """Below this probability a request's language is "und" (looked up as its best guess, `SemanticCache.search`). 0.8: no question of the
     sample's 1,464 or the shared paraphrases' 330 identified as another language, 1.3% / 3.6% "und"
     (`benchmarks/lang_id_accuracy.py`)."""

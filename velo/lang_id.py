@@ -34,6 +34,9 @@ A short question has too few n-grams to tell 97 languages apart ("Capital of Ger
 all of py3langid's); among these ten it is English."""
 
 
+EDGE_MIN_PROBABILITY = 0.8
+"""The edge server's default `min_probability` (`VELO_EDGE_LANG_MIN_PROBABILITY`; why 0.8: `services/edge.py`)."""
+
 IDENTIFIABLE = frozenset(
     """af am an ar as az ba be bg bn br bs ca cs cy da de dz el en eo es et eu fa fi fo fr fy ga gd gl gu ha he hi hr ht hu
     hy id ig is it ja jv ka kk km kn ko ku ky la lb lg ln lo lt lv mg mk ml mn mr ms mt my ne nl nn no oc om or pa pl ps pt

@@ -46,3 +46,40 @@ def test_language_codes_the_cache_accepts(code: str, stored: str) -> None:
     from velo.cache.semantic_cache import check_lang
 
     assert check_lang(code) == stored
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({**QUERY, "contxt": ["Hi"]}, "unknown field 'contxt' (did you mean 'context'?)"),
+    ({**QUERY, "extra": 1}, "unknown field 'extra'"),
+    ({**QUERY, "question": "Why \ud800 blue?"}, "field 'question' is not valid Unicode text: a lone surrogate"),
+    ({"question": "Who wrote Hamlet?", "lang": "en", "expect": "miss", "target": "s1"}, "a query expecting a miss has no 'target'"),
+])
+def test_bad_query_lines_are_refused_naming_file_and_line(tmp_path: Path, row: dict, message: str) -> None:
+    """Issue 8: a typo ("contxt") or an unknown key ran silently (without the context), a lone surrogate was reported as
+    "question #0" with no file or line, and a miss with a target was taken."""
+    with pytest.raises(EvalDataError, match=r"queries.jsonl:2: ") as err:
+        load_queries(write(tmp_path / "queries.jsonl", QUERY, row), {"s1"})
+    assert message in str(err.value)
+    meta = load_queries(write(tmp_path / "ok.jsonl", {**QUERY, "kind": "paraphrase", "of": "s1", "source": "x"}), {"s1"})[0].meta
+    assert meta == {"kind": "paraphrase", "of": "s1", "source": "x"}
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({**SEED, "anwser": "x"}, "unknown field 'anwser' (did you mean 'answer'?)"),
+    ({**SEED, "answer": "Rayleigh \udfff."}, "field 'answer' is not valid Unicode text"),
+])
+def test_bad_seed_lines_are_refused_naming_file_and_line(tmp_path: Path, row: dict, message: str) -> None:
+    with pytest.raises(EvalDataError, match=r"seeds.jsonl:1: ") as err:
+        load_seeds(write(tmp_path / "seeds.jsonl", row))
+    assert message in str(err.value)
+
+
+def test_cache_eval_matches_und_by_its_best_guess_as_the_edge_does(tmp_path: Path) -> None:
+    """Issue 8: `velo cache eval` built its cache without the edge's language identifier, so an `und` query missed what
+    the edge serves: "Capital of Germany?" (und: en 0.26) finds the English seed."""
+    seeds = write(tmp_path / "seeds.jsonl", {"id": "de", "question": "What is the capital of Germany?", "answer": "Berlin.", "lang": "en"})
+    queries = write(tmp_path / "queries.jsonl", {"question": "Capital of Germany?", "lang": "und", "expect": "hit", "target": "de"})
+    result = CliRunner().invoke(app, ["cache", "eval", "--seeds", str(seeds), "--queries", str(queries), "--json", "--rule", "static:0.85"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert report["hits"] == 1 and report["recall"] == 1.0, report

@@ -1,8 +1,9 @@
 """Cache evaluation: build a fresh cache from seed Q/A pairs, replay labelled queries, count right and wrong hits.
 
 SEEDS.jsonl lines: {"id", "question", "answer", "lang"}, optionally "context".
-QUERIES.jsonl lines: {"question", "lang", "expect": "hit"|"miss", "target": seed id or null}, optionally "context";
-other keys are kept as metadata (e.g. "kind": paraphrase / hard_negative / unrelated).
+QUERIES.jsonl lines: {"question", "lang", "expect": "hit"|"miss", "target": seed id (null or absent for a miss)},
+optionally "context", and the metadata keys `QUERY_METADATA` ("kind": paraphrase / hard_negative / unrelated, "of", "source"),
+kept as `Query.meta`. Any other key is refused naming the line (a typo, "contxt", would otherwise run without context).
 "context" is the conversation's earlier user turns (a list of strings, as `SemanticCache.insert` / `lookup` take
 it; absent or [] for a first turn): a seed is stored under its context and a query looked up under its own, so a
 follow-up only ever meets the entries of the same conversation.
@@ -12,6 +13,7 @@ A hit is correct iff the query expects a hit and the served entry is its target.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,8 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from velo.cache.decision import StaticThreshold
-from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_context, check_lang
+from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_context, check_lang, check_unicode
 from velo.types import HitFeatures
+
+
+SEED_FIELDS = ("id", "question", "answer", "lang", "context")
+QUERY_FIELDS = ("question", "lang", "expect", "target", "context")
+QUERY_METADATA = ("kind", "of", "source")
+"""Keys a query may carry besides `QUERY_FIELDS`, kept as metadata (`scripts/*_to_cache_eval.py` write them)."""
 
 
 class EvalDataError(ValueError):
@@ -90,12 +98,25 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
     return rows
 
 
+def _known_keys(path: Path, n: int, row: dict, allowed: tuple[str, ...]) -> None:
+    """EvalDataError naming the line and the first key of `row` not in `allowed` (with the field it may be a typo of)."""
+    for key in row:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.7)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise EvalDataError(f"{path}:{n}: unknown field {key!r}{hint}; a line has {', '.join(allowed)}")
+
+
 def _field(path: Path, n: int, row: dict, key: str, nullable: bool = False) -> str | None:
     value = row.get(key)
     if value is None and nullable:
         return None
     if not isinstance(value, str) or not value.strip():
         raise EvalDataError(f"{path}:{n}: field {key!r} must be a non-empty string")
+    try:
+        check_unicode(value, f"field {key!r}")
+    except CacheInputError as exc:
+        raise EvalDataError(f"{path}:{n}: {exc}") from None
     return value
 
 
@@ -120,6 +141,7 @@ def _context(path: Path, n: int, row: dict) -> tuple[str, ...]:
 def load_seeds(path: Path) -> list[Seed]:
     seeds, seen = [], set()
     for n, row in _read_jsonl(path):
+        _known_keys(path, n, row, SEED_FIELDS)
         seed = Seed(
             *(str(_field(path, n, row, k)) for k in ("id", "question", "answer")), _lang(path, n, row), _context(path, n, row)
         )
@@ -133,15 +155,18 @@ def load_seeds(path: Path) -> list[Seed]:
 def load_queries(path: Path, seed_ids: set[str]) -> list[Query]:
     queries = []
     for n, row in _read_jsonl(path):
+        _known_keys(path, n, row, QUERY_FIELDS + QUERY_METADATA)
         expect = row.get("expect")
         if expect not in ("hit", "miss"):
             raise EvalDataError(f"{path}:{n}: 'expect' must be \"hit\" or \"miss\", got {expect!r}")
         target = _field(path, n, row, "target", nullable=True)
         if expect == "hit" and target is None:
             raise EvalDataError(f"{path}:{n}: a query expecting a hit needs a 'target' seed id")
+        if expect == "miss" and target is not None:
+            raise EvalDataError(f"{path}:{n}: a query expecting a miss has no 'target' (null or left out), got {target!r}")
         if target is not None and target not in seed_ids:
             raise EvalDataError(f"{path}:{n}: target {target!r} is not a seed id")
-        meta = {k: v for k, v in row.items() if k not in ("question", "lang", "expect", "target", "context")}
+        meta = {k: v for k, v in row.items() if k in QUERY_METADATA}
         queries.append(
             Query(str(_field(path, n, row, "question")), _lang(path, n, row), expect, target, meta, _context(path, n, row))
         )

@@ -42,8 +42,9 @@ def check_rule_option(rule: str) -> str:
 
 
 @contextmanager
-def fresh_cache(uri: str | None, embedder: str, diff_embedder: str, rule: str) -> Iterator:
-    """A cache over an empty collection: a temporary milvus-lite file, or a throw-away collection on a server."""
+def fresh_cache(uri: str | None, embedder: str, diff_embedder: str, rule: str, languages=None) -> Iterator:
+    """A cache over an empty collection: a temporary milvus-lite file, or a throw-away collection on a server;
+    `languages` (a `velo.lang_id.LanguageIdentifier`) matches `und` by its best guess, as the edge server does."""
     from velo.cache import CacheConfig
     from velo.cache.factory import open_cache
 
@@ -51,7 +52,7 @@ def fresh_cache(uri: str | None, embedder: str, diff_embedder: str, rule: str) -
         config = CacheConfig(
             uri=uri or str(Path(tmp) / "eval.db"), collection=f"velo_eval_{uuid.uuid4().hex[:12]}", capacity=None
         )
-        cache = open_cache(config, embedder=embedder, diff_embedder=diff_embedder, rule=rule)
+        cache = open_cache(config, embedder=embedder, diff_embedder=diff_embedder, rule=rule, languages=languages)
         try:
             yield cache
         finally:
@@ -63,9 +64,15 @@ def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_e
     from velo.cache.decision import embedder_key
     from velo.cache.evaluation import load_queries, load_seeds, run_queries
 
+    from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, UNDETERMINED, LanguageIdentifier
+
     seed_rows = load_seeds(seeds)
     query_rows = load_queries(queries, {s.id for s in seed_rows})
-    with fresh_cache(uri, embedder, diff_embedder, rule) as cache:
+    # The edge's identifier with its default settings: it decides only what `und` matches, so it is loaded (~1 s) only
+    # when a seed or query is `und`.
+    und = any(r.lang.split("-")[0].lower() == UNDETERMINED for r in [*seed_rows, *query_rows])
+    languages = LanguageIdentifier(DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY) if und else None
+    with fresh_cache(uri, embedder, diff_embedder, rule, languages) as cache:
         key = embedder_key(cache.embedder.name, cache.featurizer.alt_embedder.name)
         return run_queries(cache, seed_rows, query_rows), cache.rule.name, key
 
