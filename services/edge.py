@@ -240,6 +240,8 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:
         edge = edge_of(request)
         check_cache_fields(body.lang, {"question": body.question, **{f"context[{j}]": turn for j, turn in enumerate(body.context)}})
+        if (why := edge.uncacheable(body.question)) is not None:  # a question the cache cannot hold (over max_chars)
+            raise APIError(400, why, code="invalid_value", param="question")
         lang = edge.request_lang(body.lang, body.question)
         found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=lang, record=False)
         best = found.decision.neighbour

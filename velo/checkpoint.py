@@ -85,6 +85,9 @@ def read_header(path: Path | str) -> CheckpointHeader:
     does), so a truncated or padded file is refused here, naming it, before anything is built; `ValueError`.
     """
     path = Path(path)
+    if path.is_dir():  # a run directory: `velo train --out DIR` writes DIR/policy.safetensors
+        hint = f"; give its checkpoint, {path / 'policy.safetensors'}" if (path / "policy.safetensors").is_file() else ""
+        raise IsADirectoryError(f"checkpoint {path} is a directory, not a checkpoint file{hint}")
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
     with path.open("rb") as f:

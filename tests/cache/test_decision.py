@@ -185,6 +185,8 @@ def test_logistic_fit_separates_and_meets_precision() -> None:
     assert precision >= 0.97 and sum(served[:60]) >= 30
     with pytest.raises(ValueError, match="both queries that should hit and queries that should miss"):
         LogisticHitRule.fit(hits, [True] * 60, groups[:60], embedder="e5+use")
+    with pytest.raises(ValueError, match="needs queries of at least 5 different questions .* got 3: give more queries"):
+        LogisticHitRule.fit(hits + misses, [True] * 60 + [False] * 60, [f"q{i % 3}" for i in range(120)], embedder="e5+use")  # was sklearn's n_splits=5 error
 
 
 def test_every_source_weighs_the_same() -> None:

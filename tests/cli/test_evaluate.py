@@ -85,7 +85,8 @@ def test_bad_policy_name_is_one_line(prepared_sample: Path) -> None:
 
 @pytest.mark.parametrize("args", [(), ("--scenario", "calm")], ids=["v0", "scenario"])
 @pytest.mark.parametrize(("spec", "message"), [("nosuch", "unknown policy 'nosuch'"), ("runs/none/policy.safetensors", "policy.safetensors"),
-                                                ("TRUNC", "trunc.safetensors: damaged checkpoint")])
+                                                ("TRUNC", "trunc.safetensors: damaged checkpoint"),
+                                                ("RUNDIR", "rundir is a directory, not a checkpoint file; give its checkpoint, ")])
 def test_a_bad_policy_is_refused_before_the_bank_is_built(prepared_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          args: tuple[str, ...], spec: str, message: str) -> None:
     """Issue: `velo evaluate --policies nosuch` was refused only after the environment's bank was built (212 s on the
@@ -97,6 +98,10 @@ def test_a_bad_policy_is_refused_before_the_bank_is_built(prepared_sample: Path,
     if spec == "TRUNC":  # cut to 30 KB, header intact: used to fail with safetensors' traceback after the build
         spec = str(tmp_path / "trunc.safetensors")
         Path(spec).write_bytes((SHIPPED_CHECKPOINTS / "dlrs.safetensors").read_bytes()[:30_000])
+    if spec == "RUNDIR":  # a run directory (velo train --out): had said "checkpoint ... does not exist"
+        spec = str(tmp_path / "rundir")
+        Path(spec).mkdir()
+        shutil.copy(SHIPPED_CHECKPOINTS / "dlrs.safetensors", Path(spec) / "policy.safetensors")
     home = tmp_path / "home"
     shutil.copytree(prepared_sample, home / "data")
     monkeypatch.setenv("VELO_HOME", str(home))

@@ -37,6 +37,7 @@ def test_a_rule_file_that_is_not_there_is_named_as_missing(tmp_path: Path, monke
 
 @pytest.mark.parametrize(("uri", "message"), [
     ("{tmp}/nonexistent/dir/x.db", "directory {tmp}/nonexistent/dir does not exist"),
+    ("{tmp}/empty.jsonl/x.db", "--uri {tmp}/empty.jsonl/x.db: {tmp}/empty.jsonl is a file, not a directory"),  # said "does not exist"
     ("{tmp}/cache.sqlite", "must end in .db"),
     ("{tmp}", "must end in .db"),
     ("ftp://host:19530", "a Milvus server URI is http://host:port"),
@@ -56,7 +57,7 @@ def test_a_milvus_uri_pymilvus_would_reject_is_refused_before_any_work(tmp_path:
         jsonl.write_text("")
         argv = ["cache", "eval", "--seeds", str(jsonl), "--queries", str(jsonl), "--uri", uri]
     else:  # the edge server creates a milvus-lite file's directories: a missing one is not refused there
-        if "nonexistent" in uri:
+        if "nonexistent" in uri or "jsonl" in uri:
             return
         argv, message = ["serve", "edge", "--cache-uri", uri, "--llm", "http://127.0.0.1:9"], message.replace("--uri", "--cache-uri" if uri else "cache_uri")
     result = CliRunner().invoke(app, argv)

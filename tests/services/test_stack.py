@@ -742,3 +742,16 @@ def test_a_field_of_the_wrong_json_type_is_refused_by_the_gateway_the_edge_and_t
             client.complete("a\ud800")
         assert client.chat("Hi there", max_tokens=2, temperature=0).text
     assert served_count() == served + 1
+
+
+def test_an_admin_lookup_too_long_for_the_cache_names_question(edge: Running) -> None:
+    """Issue 8 (newcomer report): it said "question #0 has 9000 characters" with param null; the cache's own lookup
+    names the argument as the caller wrote it, and `langs` given as a string is named as such, not as a count."""
+    response = post(f"{edge.url}/admin/cache/lookup", json={"question": "x" * 9000})
+    error = response.json()["error"]
+    assert response.status_code == 400 and error["param"] == "question" and error["message"].startswith("the question has 9000 characters"), error
+    cache = edge.app.state.edge.cache
+    with pytest.raises(ValueError, match=r"^question has 9000 characters"):
+        cache.lookup("x" * 9000)
+    with pytest.raises(ValueError, match=r"^langs must be a list with one language code \(or None\) per request, got str"):
+        cache.lookup_many(["a"], langs="en")

@@ -116,6 +116,10 @@ def _vector(features: HitFeatures) -> np.ndarray:
     return np.array([getattr(features, n) for n in MODEL_FEATURES], dtype=np.float64)
 
 
+_FOLDS = 5
+"""Out-of-fold folds of `LogisticHitRule.fit`'s threshold."""
+
+
 @dataclass(frozen=True)
 class LogisticHitRule(HitRule):
     """A gate, then a logistic model: serve iff similarity >= `min_similarity` and
@@ -214,12 +218,15 @@ class LogisticHitRule(HitRule):
         x[:, _MODEL_GAP] = np.maximum(x[:, _MODEL_GAP], gap_floor)
         y = y_all[keep]
         groups = [g for g, k in zip(groups, keep) if k]
+        if (distinct := len(set(groups))) < _FOLDS:  # GroupKFold's own error spoke of n_splits and n_samples
+            raise ValueError(f"calibration needs queries of at least {_FOLDS} different questions past the similarity gate "
+                             f"(the threshold is chosen on {_FOLDS} folds, grouped by question); got {distinct}: give more queries")
         weight = source_weights(sources if sources is not None else [""] * len(y_all))[keep]
         mean, scale = x.mean(axis=0), x.std(axis=0)
         scale[scale < 1e-9] = 1.0
         z = (x - mean) / scale
         oof = np.zeros(len(y))
-        for train, test in GroupKFold(n_splits=5).split(z, y, groups):
+        for train, test in GroupKFold(n_splits=_FOLDS).split(z, y, groups):
             model = LogisticRegression(C=1.0, max_iter=2000).fit(z[train], y[train], sample_weight=weight[train])
             oof[test] = model.predict_proba(z[test])[:, 1]
         model = LogisticRegression(C=1.0, max_iter=2000).fit(z, y, sample_weight=weight)

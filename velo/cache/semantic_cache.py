@@ -578,6 +578,7 @@ class SemanticCache:
         record: bool = True,
     ) -> LookupResult:
         """Embed, search and decide for one request; a hit is recorded for eviction unless `record=False`."""
+        self.check_text(question, "question")  # named as the caller wrote it, not "question #0" of lookup_many
         return self.lookup_many([question], namespace=namespace, contexts=[context], langs=[lang], record=record)[0]
 
     def lookup_many(
@@ -669,6 +670,8 @@ def _check_requests(
 ) -> tuple[list[str], list[str | None]]:
     """Each of `n` requests' context key and checked language (None: any), or `CacheInputError` naming the bad one."""
     keys = [text.context_key(c) for c in _check_contexts(contexts, n, "requests")]
+    if langs is not None:
+        _require_list(langs, "langs", "with one language code (or None) per request", single="language code")
     langs = list(langs) if langs is not None else [None] * n
     if len(langs) != n:
         raise CacheInputError(f"{n} requests need as many contexts and languages")

@@ -38,6 +38,8 @@ def check_milvus_uri(option: str, uri: str, *, make_parent: bool = False) -> str
     if path.suffix != ".db":
         raise ValueError(f"{option} {uri}: a milvus-lite file's name must end in .db (pymilvus reads any other path as "
                          "a server address); or give a server URI (http://host:19530)")
+    if not make_parent and path.parent.exists() and not path.parent.is_dir():
+        raise NotADirectoryError(f"{option} {uri}: {path.parent} is a file, not a directory; give a path in a directory")
     if not make_parent and not path.parent.is_dir():
         raise FileNotFoundError(f"{option} {uri}: directory {path.parent} does not exist; create it or give another path")
     if not path.exists():  # an existing one is used as it is (this milvus-lite keeps a .db as a directory)
