@@ -328,6 +328,27 @@ def test_und_keeps_simplified_and_traditional_apart(tmp_path: Path, e5: Embedder
         assert len(cache) == 3
 
 
+def test_a_lookup_without_a_language_is_identified_when_the_cache_has_an_identifier(tmp_path: Path, e5: Embedder, use: Embedder) -> None:
+    """Issue 8: `lookup()` with `lang` omitted searched every language and script, so 長城有多長？ was served the
+    Simplified answer (0.875), though the README says only entries of the request's language are candidates. With an
+    identifier the question's language (best guess, with its script) is searched, as the edge does; without one, every
+    language, as documented."""
+    from velo.lang_id import LanguageIdentifier
+
+    config = CacheConfig(uri=str(tmp_path / "cache.db"), collection="no_lang", capacity=None)
+    with SemanticCache(e5, StaticThreshold(0.8), config, HitFeaturizer(e5, use), LanguageIdentifier(min_probability=0.8)) as cache:
+        cache.insert("长城有多长？", "约21196公里。", lang="zh-Hans")
+        cache.insert("How long is the Great Wall of China?", "About 21,196 km.", lang="en")
+        cache.insert("漢字", "漢字是中文的文字。", lang="und")
+        assert {n.entry.question for n in cache.lookup("長城有多長？", record=False).neighbours} == {"漢字"}
+        assert cache.lookup("長城有多長？", record=False).decision.hit is False
+        assert {n.entry.question for n in cache.lookup("长城有多长？", record=False).neighbours} == {"长城有多长？"}
+        assert cache.lookup("How long is the Great Wall?", record=False).answer == "About 21,196 km."
+        (found,) = cache.search(e5.embed(["長城有多長？"]), langs=[None], questions=["長城有多長？"])
+        assert {n.entry.question for n in found} == {"漢字"}
+    with SemanticCache(e5, StaticThreshold(0.8), config, HitFeaturizer(e5, use)) as plain:
+        assert len(plain.lookup("長城有多長？", record=False).neighbours) == 3  # no identifier: every language
+
 @pytest.mark.parametrize("uri", LITE_BACKENDS, indirect=True)
 def test_full_bcp47_tags_are_read_by_script_and_region(make_cache: MakeCache) -> None:
     """Issue 8: zh-Hant-TW, zh-Hant-HK and zh-Hans-CN (what iOS and macOS send) were refused as "not a language code",

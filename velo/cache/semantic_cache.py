@@ -515,8 +515,10 @@ class SemanticCache:
     ) -> list[tuple[Neighbour, ...]]:
         """Top-k neighbours of each vector, best first (similarity = cosine).
 
-        Only entries of the same namespace, the same conversation context and (when a request's language is
-        given) the same language are candidates: an answer in another language does not answer the user. A
+        Only entries of the same namespace, the same conversation context and the same language are candidates: an
+        answer in another language does not answer the user. A request without a language (None) is searched as its
+        question's language when the cache has an identifier and `questions` are given (as `und`, below); else it
+        searches every language (a cache opened without an identifier, or vectors alone). A
         language is matched on its primary subtag and, for Chinese, its script (`primary_language`: "en-US" finds "en"
         entries and the reverse; "zh-TW" finds "zh-Hant" entries, not "zh" ones).
 
@@ -577,7 +579,9 @@ class SemanticCache:
         self, question: str, *, namespace: str = "default", context: Sequence[str] = (), lang: str | None = None,
         record: bool = True,
     ) -> LookupResult:
-        """Embed, search and decide for one request; a hit is recorded for eviction unless `record=False`."""
+        """Embed, search and decide for one request; a hit is recorded for eviction unless `record=False`. `lang` None:
+        the question's language when the cache has a language identifier (`languages`, as the edge server opens it),
+        every language without one (`search`)."""
         self.check_text(question, "question")  # named as the caller wrote it, not "question #0" of lookup_many
         return self.lookup_many([question], namespace=namespace, contexts=[context], langs=[lang], record=record)[0]
 
@@ -654,8 +658,9 @@ class _BestGuess:
         return self._known[question]
 
     def resolve(self, lang: str | None, question: str) -> str | None:
-        """The language a request is searched as: its own, or for `und` its question's best guess."""
-        return self.of(question) if lang is not None and primary_language(lang) == UNDETERMINED else lang
+        """The language a request is searched as: its own, or for `und` and for none given its question's best guess
+        (what the edge identifies it as, with its script, sure or not)."""
+        return self.of(question) if lang is None or primary_language(lang) == UNDETERMINED else lang
 
     def matches(self, row: dict, lang: str) -> bool:
         """Whether a found entry may be a candidate for a request searched as `lang`: any entry of that language (the
