@@ -11,6 +11,7 @@ own LLM and `refuse` answers 429 `insufficient_quota`. The rate limit is a token
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from velo.wire import APIError
+from velo.wire import NAMESPACE_PATTERN, APIError
 
 
 class KeySpec(BaseModel):
@@ -94,6 +95,8 @@ class KeyRing:
         spec = self._accounts[key].spec
         if asked is None:
             return spec.namespaces[0]
+        if not re.fullmatch(NAMESPACE_PATTERN, asked):  # malformed, not forbidden: 400 (was 403), as the edge answers it
+            raise APIError(400, f"x-velo-namespace {asked!r} is not a namespace: 1-64 letters, digits, _ and -", code="invalid_value", param="x-velo-namespace")
         if asked not in spec.namespaces:
             raise APIError(403, f"this key may not use namespace {asked!r} (allowed: {', '.join(spec.namespaces)})", "permission_error", "namespace_forbidden", "x-velo-namespace")
         return asked

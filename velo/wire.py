@@ -423,7 +423,8 @@ class ModelList(BaseModel):
 
 # --- VELO's own routes ------------------------------------------------------------------------------
 
-_NAMESPACE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+NAMESPACE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+"""A cache namespace: 1-64 letters, digits, _ and - (the edge's `namespace` fields, the gateway's x-velo-namespace)."""
 
 
 class Turn(_Strict):
@@ -452,7 +453,7 @@ class ServeRequest(_Strict):
     messages: Annotated[list[Turn], Field(min_length=1)]
     """The conversation, the question last (a user turn); cache entries match within its earlier turns but the
     assistant's (`cache_context`)."""
-    namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
+    namespace: Annotated[str, Field(pattern=NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
     """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, then compared as
     its best guess)."""
@@ -511,7 +512,7 @@ class CacheLookupRequest(_Strict):
     context: list[str] = []
     """The conversation's earlier user (and system) turns, without the assistant's replies: what `/v1/serve` stores
     a follow-up under (`cache_context`)."""
-    namespace: Annotated[str, Field(pattern=_NAMESPACE_PATTERN)] = "default"
+    namespace: Annotated[str, Field(pattern=NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
     """As `ServeRequest.lang`: None, the edge identifies the question's language, as it does for `/v1/serve`."""
 

@@ -36,3 +36,17 @@ def test_shown_by_hand() -> None:
     assert shown(12.34, "headroom", "+.1f", "%") == "+12.3%"
     assert shown(float("nan"), "headroom_captured", ".0f", "%") == "n/a (the oracle is not above the best baseline)"
     assert shown(None, "something") == "n/a (no value)"
+
+
+def test_a_learned_policy_judged_on_one_episode_has_no_interval_not_plus_minus_nan() -> None:
+    """Issue 8 (newcomer report): `velo evaluate --scenario paper --episodes 1` printed "-0.002 ± nan": a paired
+    difference over one episode has no 95 % half-width (`agents.statistics.paired_difference`)."""
+    from agents.headroom import SUBSETS, learned_report
+
+    calm = json.loads(REPORT.read_text())["calm"]
+    names = ("greedy-0.1", "oracle", "dlrs")
+    results = {n: {m: 0.9 + 0.01 * i for m in SUBSETS} for i, n in enumerate(names)}
+    episodes = {n: {s: {9173: 0.9 + 0.01 * i} for s in SUBSETS.values()} for i, n in enumerate(names)}
+    learned = learned_report(results, episodes)
+    text = scenario_summary("one", {**calm, "learned": learned, "headroom": {m: {"best_baseline": "greedy-0.1", "best": 0.9, "oracle": 0.91, "headroom": 0.011} for m in SUBSETS}})
+    assert "± n/a (one episode)" in text and "nan" not in text.lower(), text

@@ -755,3 +755,27 @@ def test_an_admin_lookup_too_long_for_the_cache_names_question(edge: Running) ->
         cache.lookup("x" * 9000)
     with pytest.raises(ValueError, match=r"^langs must be a list with one language code \(or None\) per request, got str"):
         cache.lookup_many(["a"], langs="en")
+
+
+def test_velo_ask_states_a_language_and_a_malformed_namespace_is_a_400(gateway: Running) -> None:
+    """Issue 8 (newcomer report): `velo ask` had no --lang (the gateway and the SDK take one), and a namespace that is
+    no namespace ("a/b") was a 403 "may not use" rather than a 400 saying what a namespace is."""
+    from typer.testing import CliRunner
+
+    from velo.cli.main import app
+
+    def ask_cli(*more: str):
+        return CliRunner().invoke(app, ["ask", "What is the capital of Italy?", "--url", gateway.url, "--key", KEY, "--max-tokens", "2", *more])
+
+    answered = ask_cli("--lang", "en")
+    assert answered.exit_code == 0 and answered.stdout.strip() and "route=" in answered.stderr, answered.output
+    refused = ask_cli("--lang", "english")
+    assert refused.exit_code != 0 and "400" in refused.output and "lang" in refused.output, refused.output
+    malformed = ask_cli("--namespace", "a/b")
+    assert malformed.exit_code != 0 and "400 x-velo-namespace 'a/b' is not a namespace" in " ".join(malformed.output.split()), malformed.output
+    response = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Hi"}]},
+                    headers={"Authorization": f"Bearer {KEY}", "x-velo-namespace": "a/b"})
+    assert response.status_code == 400 and response.json()["error"]["param"] == "x-velo-namespace", response.text
+    forbidden = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Hi"}]},
+                     headers={"Authorization": f"Bearer {KEY}", "x-velo-namespace": "team-b"})
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "namespace_forbidden", forbidden.text

@@ -17,6 +17,7 @@ NO_VALUE = {
     "headroom_captured": "the oracle is not above the best baseline",
     "gain_vs_paper_baselines": "the paper's baselines were not all evaluated",
     "language": "no request in this language",
+    "diff_ci95": "one episode",
 }
 """Why an entry can hold no value (agents/headroom.py returns NaN in these cases)."""
 
@@ -44,7 +45,7 @@ def scenario_summary(name: str, r: dict) -> str:
     for learner, gains in r["learned"].items():
         if gains:
             lines.append(f"{learner}: " + "; ".join(
-                f"{m} {g['value']:.3f}, {g['diff_mean']:+.3f} ± {g['diff_ci95']:.3f} vs {g['best_baseline']}, "
+                f"{m} {g['value']:.3f}, {g['diff_mean']:+.3f} ± {shown(g['diff_ci95'], 'diff_ci95')} vs {g['best_baseline']}, "
                 f"{shown(100 * g['headroom_captured'], 'headroom_captured', '.0f', '%')} of the headroom, "
                 f"{shown(100 * g['gain_vs_paper_baselines'], 'gain_vs_paper_baselines', '+.1f', '%')} vs the paper's baselines"
                 for m, g in gains.items()))

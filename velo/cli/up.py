@@ -228,6 +228,7 @@ def ask(
     namespace: Annotated[str | None, typer.Option(help="The cache namespace.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Longest answer, in tokens.")] = None,
     stream: Annotated[bool, typer.Option(help="Print the answer as it streams.")] = False,
+    lang: Annotated[str | None, typer.Option(help="The question's language code (en, pt-BR, zh-Hant); default: the edge identifies it.")] = None,
 ) -> None:
     """Send one question through the gateway; prints the answer, then how it was served."""
     import velo
@@ -242,13 +243,13 @@ def ask(
         with velo.Client(base_url=url, api_key=key, namespace=namespace) as client:
             if stream:
                 last = None
-                for piece in client.chat_stream(question, max_tokens=max_tokens):
+                for piece in client.chat_stream(question, max_tokens=max_tokens, lang=lang):
                     typer.echo(piece.text, nl=False)
                     last = piece
                 typer.echo("")
                 route, latency, similarity = (last.route, last.latency_ms, last.similarity) if last else (None, None, None)
             else:
-                answer = client.chat(question, max_tokens=max_tokens)
+                answer = client.chat(question, max_tokens=max_tokens, lang=lang)
                 typer.echo(answer.text)
                 route, latency, similarity = answer.route, answer.latency_ms, answer.similarity
     except velo.VeloError as err:
