@@ -138,6 +138,15 @@ def test_a_question_in_traditional_characters_is_not_served_a_simplified_answer(
     assert looked["hit"] and looked["lang"] == "zh-Hans" and looked["entry"]["lang"] == "zh-hans"
     looked = post(f"{edge.url}/admin/cache/lookup", json={"question": traditional, "namespace": "scripts"}).json()
     assert looked["lang"] == "zh-Hant" and looked["entry"] is None, looked
+    # und was searched as bare zh, so Simplified; full BCP 47 tags (what iOS and macOS send) were a 400
+    for lang in ("und", "zh-Hant-TW", "zh-Hant-HK"):
+        looked = post(f"{edge.url}/admin/cache/lookup", json={"question": traditional, "namespace": "scripts", "lang": lang})
+        assert looked.status_code == 200 and looked.json()["entry"] is None, (lang, looked.text)
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": simplified, "namespace": "scripts", "lang": "zh-Hans-CN"}).json()
+    assert looked["hit"] and looked["entry"]["lang"] == "zh-hans"
+    for lang in ("und-Hant", "zh-yue", "en-Cyrl"):
+        refused = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": traditional}], "namespace": "scripts", "lang": lang})
+        assert refused.status_code == 400 and refused.json()["error"]["param"] == "lang", refused.text
     again = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": traditional}], "namespace": "scripts", "max_tokens": TOKENS})
     assert again.json()["route"] != "cache", again.text
 
