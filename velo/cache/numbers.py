@@ -10,7 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from velo.cache.text import fold, tokens
+from velo.cache.text import CJK, MINUS_SIGNS, fold, tokens
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -28,7 +28,12 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(n.replace(",", ".") for n in _NUMBER.findall(ascii_digits(text)))
 
 
-_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMERAL = re.compile(
+    rf"(?P<sign>(?<![^\W{CJK}])(?<!\d )[-+{MINUS_SIGNS}])?(?P<digits>\d+(?:[.,]\d+)*)"
+    rf"(?:e(?P<exponent>[-+{MINUS_SIGNS}]?\d+)(?!\w))?"
+)
+"""A numeral with its sign and exponent: "-5", "−5", "气温-10度" (a sign after a space, a Han character or the start,
+not after a word or a number and a space: "x-1", "10 -3" subtract), "1e-5"."""
 _HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _HAN_MYRIADS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
@@ -81,6 +86,18 @@ def _readings(numeral: str) -> frozenset[str]:
     head, _, tail = numeral.replace(",", ".").rpartition(".")
     decimal = f"{head.replace('.', '').lstrip('0') or '0'}.{tail.rstrip('0')}" if head else digits
     return frozenset({digits, decimal.rstrip(".")})
+
+
+def _signed_readings(m: re.Match) -> frozenset[str]:
+    """The readings (`_readings`) of a `_NUMERAL` match with its exponent applied and its sign ("-5" is not "5";
+    "+5" is), in the decimal notation `Decimal` normalizes to ("1e-5" 0.00001, "1e5" 100000)."""
+    found = _readings(m["digits"])
+    if m["exponent"]:
+        scale = Decimal(10) ** int(m["exponent"].replace(MINUS_SIGNS, "-"))
+        found = frozenset(format((Decimal(r) * scale).normalize(), "f") for r in found)
+    if m["sign"] and m["sign"] != "+" and found != {"0"}:
+        found = frozenset("-" + r for r in found)
+    return found
 
 
 MEASURE_WORDS = re.compile(
@@ -155,7 +172,7 @@ def _all_readings(text: str) -> list[frozenset[str]]:
     """The readings of every number in a text: written in digits of any script, in Han numerals, or as one of
     the small number words of `_NUMBER_WORDS`."""
     plain = ascii_digits(text)
-    found = [_readings(n) for n in _NUMERAL.findall(han_numerals_as_digits(plain))]
+    found = [_signed_readings(m) for m in _NUMERAL.finditer(han_numerals_as_digits(plain))]
     toks = tokens(plain)
     found += [
         frozenset({str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)

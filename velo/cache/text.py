@@ -1,7 +1,8 @@
 """Language-aware text normalization for cache keys and hit-decision features.
 
 Tokens are lowercased, accent-folded words, runs of operator symbols, single symbols (emoji, currency,
-math, arrows: Unicode categories S*), punctuation between two digits ("5/2" vs "5-2") and emoticons made of
+math, arrows: Unicode categories S*), a slash between digits and a hyphen between operands ("5/2" vs "5-2", "10 - 3", "x-1"), a
+number's sign ("-5", "−5" and "－5" are one token "-" before "5"), a command-line flag ("-rf", "--force") and emoticons made of
 punctuation standing alone (":)", ":-(", ";)", ":D"); Han and kana characters are one token each, since
 Chinese and Japanese do not separate words with spaces. What folding hides between two questions that are
 otherwise the same word for word (an accent on a content word, an acronym's capitals) is `spelling_swap`.
@@ -23,11 +24,22 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Operator symbols are tokens too: "what does * do in Python" and "... ** ..." ask different things, as do
 # C++ and C#. Punctuation, hyphens and slashes between words are not (they vary freely between rewordings);
-# between digits they are ("5/2", "5-2", "3:2").
+# between operands they are ("5/2", "5-2", "3:2", "10 - 3", "x-1", "a / b"), and so are a number's sign ("-5",
+# "气温-10度") and a command-line flag's dash ("rm -rf", "--force").
 _OPERATORS = "*+=<>%^&|~#@$"
+_LETTER = r"[^\W\d_]"
+_ALONE = rf"(?<!{_LETTER}){_LETTER}"
+_BETWEEN_OPERANDS = (
+    rf"(?<=\d)/(?=\d)|(?:(?<=\d)|(?<=\d ))-(?= ?(?:\d|{_LETTER}(?!{_LETTER})))|(?:(?<={_ALONE})|(?<={_ALONE} ))-(?= ?\d)"
+)
+"""A slash between digits ("5/2"); a hyphen between operands, one of them digits, the other digits or a letter standing
+alone ("x", not the "x" of "max"), at most one space on either side ("10 - 3", "x-1", "x - 1"). Not "a - b" (a dash in
+a sentence), "m/s" nor "l/100 km" (units)."""
+MINUS_SIGNS = "\u2212"
+"""The minus signs NFKC leaves apart from the ASCII hyphen-minus ("−"; "﹣" and "－" fold to "-"): one token, "-"."""
 
 
 def _mark_ranges(limit: int = 0x20000) -> str:
@@ -45,12 +57,13 @@ def _mark_ranges(limit: int = 0x20000) -> str:
 
 
 _TOKEN = re.compile(
-    rf"(?P<cjk>[{_CJK}])|(?P<word>(?:[^\W{_CJK}]|[{_mark_ranges()}])+)|(?P<op>[{re.escape(_OPERATORS)}]+)"
-    rf"|(?P<digits>(?<=\d)[/:\-](?=\d))|(?P<other>[^\w\s])"
+    rf"(?P<cjk>[{CJK}])|(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)|(?P<op>[{re.escape(_OPERATORS)}]+)"
+    rf"|(?P<digits>(?<=\d):(?=\d)|{_BETWEEN_OPERANDS})"
+    rf"|(?P<sign>(?<![^\W{CJK}])-(?=\d))|(?P<flag>(?<![^\s(\[{{\"'`])--?{_LETTER}[\w-]*)|(?P<other>[^\w\s])"
 )
 """`other` is any other single character that is neither a word character nor space: kept iff it is a
 symbol (category S*: emoji, currency, math, arrows), dropped if it is punctuation."""
-HAN = re.compile(rf"[{_CJK}]")
+HAN = re.compile(rf"[{CJK}]")
 """One Han or kana character (each is one token)."""
 
 
@@ -98,7 +111,7 @@ def _standalone_punct(run: str) -> str | None:
 
 
 def tokens(text: str) -> list[str]:
-    folded = fold(text)
+    folded = fold(text).replace(MINUS_SIGNS, "-")
     out: list[str] = []
     pos = 0
     for run in _STANDALONE.finditer(folded):
@@ -129,7 +142,7 @@ def exact_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-_CASE_SENSITIVE = re.compile(rf"(?P<word>(?:[^\W{_CJK}]|[{_mark_ranges()}])+)")
+_CASE_SENSITIVE = re.compile(rf"(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)")
 
 
 def _spellings(text: str) -> list[str]:
@@ -190,10 +203,17 @@ def spelling_swap(a: str, b: str) -> bool:
 
 
 def symbol_swap(a: list[str], b: list[str]) -> bool:
-    """True when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`, C++ / C#, 5/2 / 5-2): one
-    symbol put in another's place. A symbol on one side only ("15 %" / "15 percent") is a rewording."""
+    """True when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`, C++ / C#, 5/2 / 5-2, "10 - 3" /
+    "10 + 3", "x - 1" / "x + 1"): one symbol put in another's place; or a command-line flag is a bare word on the
+    other side ("rm -rf" / "rm rf"). A symbol on one side only ("15 %" / "15 percent") is a rewording; a sign on one
+    side only ("-5" / "5") is a number replaced (`velo.cache.numbers`)."""
     sa, sb = Counter(symbols(a)), Counter(symbols(b))
-    return bool(sa - sb) and bool(sb - sa)
+    return (bool(sa - sb) and bool(sb - sa)) or _flag_dropped(a, set(b)) or _flag_dropped(b, set(a))
+
+
+def _flag_dropped(a: list[str], b: set[str]) -> bool:
+    """A command-line flag of `a` written as a bare word in `b` ("rm -rf" / "rm rf", "-v" / "v")."""
+    return any(t[0] == "-" and len(t) > 1 and t not in b and t.lstrip("-") in b for t in a)
 
 
 def _marked_spellings(text: str) -> list[str]:
