@@ -152,8 +152,9 @@ class _Pair:
 
     def __init__(self, request: str, cached: str) -> None:
         self.request, self.cached = request, cached
-        # Han numerals in digits: "一万元" / "10000元" differ in no word (number_mismatch reads the texts as written).
-        self.tq, self.tc = (text.tokens(numbers.han_numerals_as_digits(t)) for t in (request, cached))
+        # Han numerals in digits: "一万元" / "10000元" differ in no word (number_mismatch reads the texts as written);
+        # a unit before its number after it: "摄氏100度" / "100摄氏度" is one quantity in the same words.
+        self.tq, self.tc = (roles.unit_after_number(text.tokens(numbers.han_numerals_as_digits(t))) for t in (request, cached))
         self.cq, self.cc = text.content_words(self.tq), text.content_words(self.tc)
         sq, sc, scq, scc = set(self.tq), set(self.tc), set(self.cq), set(self.cc)
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]

@@ -1,11 +1,14 @@
 """Role and unit swaps: the same words with their arguments in other roles ask another question.
 
 "Convert 5 km to miles" / "Convert 5 miles to km" (`role_swap`: a role word such as "to", "from", "than", "в",
-"成" takes another argument) and "Wie viele Meilen sind 10 Kilometer" / "Wie viele Kilometer sind 10 Meilen"
+"成" or an asymmetric operator such as "-" or "^" takes another argument: "Is 1/2 bigger than 1/3?" / "Is 1/3 bigger than
+1/2?", "10 - 3" / "3 - 10") and "Wie viele Meilen sind 10 Kilometer" / "Wie viele Kilometer sind 10 Meilen"
 (`unit_swap`: a number's unit or counted thing changed) are vetoes of the hit decision.
 """
 
 from __future__ import annotations
+
+import re
 
 from velo.cache.numbers import MEASURE_WORDS, ascii_digits, is_number_token
 from velo.cache.text import FUNCTION_WORDS, HAN, fold, stem
@@ -21,6 +24,11 @@ _ROLE_MARKERS = frozenset(
 )
 
 
+_ASYMMETRIC_OPERATORS = frozenset("- / ÷ ^ ** < > <= >= :".split())
+"""Operators whose operands in another order ask another question ("10 - 3" / "3 - 10", "2^10" / "10^2", "5 > 3" /
+"3 > 5"): role words whose argument is the operand right after them."""
+
+
 # Words that join two arguments symmetrically: "the difference between A and B" is "... between B and A".
 _COORDINATORS = frozenset("and or vs versus y o e u und oder и или 和 与 或 跟 及".split())
 
@@ -32,10 +40,11 @@ _UNITS = (
     ("lb", {"lb", "lbs"}, ("pound", "libra", "pfund", "фунт")),
     ("cm", {"cm", "см"}, ("centimet", "zentimet", "сантиметр")),
     ("inch", {"inch", "inches"}, ("pulgada", "zoll", "дюйм")),
-    ("liter", {"l", "литр", "литра", "литров"}, ("liter", "litre", "litro")),
+    ("liter", {"литр", "литра", "литров"}, ("liter", "litre", "litro")),
     ("gallon", set(), ("gallon", "galon", "галлон")),
-    ("celsius", {"c", "°c", "℃"}, ("celsius", "centigrad", "цельси")),
-    ("fahrenheit", {"f", "°f", "℉"}, ("fahrenheit", "фаренгейт")),
+    ("celsius", {"°c", "℃"}, ("celsius", "centigrad", "цельси")),
+    ("fahrenheit", {"°f", "℉"}, ("fahrenheit", "фаренгейт")),
+    ("kelvin", set(), ("kelvin", "кельвин")),
     ("usd", {"usd", "$"}, ("dollar", "dolar", "доллар")),
     ("eur", {"eur", "€"}, ("euro", "евро")),
     ("rub", {"rub", "₽"}, ("ruble", "rouble", "rubel", "рубл")),
@@ -45,26 +54,35 @@ _UNITS = (
     ("meter", {"metro", "metros", "метр", "метра", "метров", "метре", "метрах"}, ("meter", "metre")),
     ("foot", {"ft", "foot", "feet", "pie", "pies", "fuss"}, ("фут",)),
     ("yard", {"yd", "yds"}, ("yard", "ярд")),
-    ("gram", {"g", "gr"}, ("gram", "грамм")),
+    ("gram", {"gr"}, ("gram", "грамм")),
     ("ounce", {"oz"}, ("ounce", "onza", "unze", "унци")),
     ("mph", {"mph"}, ()),
     ("second", {"sec", "secs"}, ("second", "segundo", "sekunde", "секунд")),
     ("minute", {"min", "mins"}, ("minute", "minuto", "минут")),
-    ("hour", {"h", "hr", "hrs", "час", "часа", "часов", "часах", "часам", "часу"}, ("hour", "hora", "stunde")),
+    ("hour", {"hr", "hrs", "час", "часа", "часов", "часах", "часам", "часу"}, ("hour", "hora", "stunde")),
     ("day", {"day", "days", "dia", "dias", "tag", "tage", "tagen", "день", "дня", "дней", "днях", "дням", "днем"}, ()),
     ("week", set(), ("week", "semana", "woche", "недел")),
     ("month", {"mes", "meses"}, ("month", "monat", "месяц")),
     ("year", {"year", "years", "ano", "anos", "jahr", "jahre", "jahren", "год", "года", "лет"}, ()),
 )
 """Units and currencies written as a symbol, an abbreviation or a word in the five languages (as folded tokens): "km" and
-"kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`. Chinese names are `_HAN_UNITS`."""
+"kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`. Chinese names are `_HAN_UNITS`, one-letter
+symbols `_LETTER_UNITS`."""
+
+_LETTER_UNITS = {
+    "m": "meter", "g": "gram", "s": "second", "l": "liter", "h": "hour", "k": "kelvin", "c": "celsius", "f": "fahrenheit",
+    "м": "meter", "л": "liter", "ч": "hour",
+}
+"""Units written as one letter: a unit only where a number is attached ("5 m", "5m", "30 °C", "5 м") or a conversion
+names it ("to m", "in g", "в м"); elsewhere the letter is a word ("m" of "I'm", "s" of "it's", the language C). Not
+the Russian "г" (also "год": "в 2020 г.") nor "с" (also "with")."""
 
 _HAN_UNITS = {
     word: unit
     for unit, words in (
         ("km", "公里 千米"), ("mile", "英里 哩"), ("kg", "公斤 千克"), ("lb", "磅"), ("cm", "厘米 公分 釐米"),
         ("inch", "英寸 吋"), ("liter", "公升 升"), ("gallon", "加仑 加侖"), ("celsius", "摄氏度 摄氏 攝氏度 攝氏"),
-        ("fahrenheit", "华氏度 华氏 華氏度 華氏"), ("usd", "美元 美金"), ("eur", "欧元 歐元"), ("rub", "卢布 盧布"),
+        ("fahrenheit", "华氏度 华氏 華氏度 華氏"), ("kelvin", "开尔文 開爾文"), ("usd", "美元 美金"), ("eur", "欧元 歐元"), ("rub", "卢布 盧布"),
         ("cny", "人民币 人民幣 元"), ("jpy", "日元 日圓 日幣 円"), ("gbp", "英镑 英鎊"), ("meter", "米 公尺"),
         ("foot", "英尺 呎"), ("yard", "码 碼"), ("gram", "克 公克"), ("ounce", "盎司 安士"), ("jin", "斤"),
         ("second", "秒 秒钟 秒鐘"), ("minute", "分钟 分鐘"), ("hour", "小时 小時 钟头 鐘頭"), ("day", "天"),
@@ -105,18 +123,101 @@ def _term(token: str) -> str:
     return stem(token)
 
 
+def _term_at(toks: list[str], at: int) -> str:
+    """`_term` of token `at`, a one-letter unit (`_LETTER_UNITS`) read as one right after a number, a word for degrees
+    or a role word ("5 m", "30 ° c", "to m"; "I'm" and the language C are no units)."""
+    t = toks[at]
+    if t in _LETTER_UNITS and at and (
+        is_number_token(toks[at - 1]) or toks[at - 1] in _ROLE_MARKERS or toks[at - 1].startswith(_DEGREES)
+    ):
+        return _LETTER_UNITS[t]
+    return _term(t)
+
+
+_GLUED = re.compile(r"(\d+(?:[.,]\d+)?)([^\W\d_]+)")
+
+
+def _unglued(toks: list[str]) -> list[str]:
+    """Tokens with a number and the unit written onto it apart ("5km" -> "5", "km"; "5m" -> "5", "m"). Not "5k" (five
+    thousand) nor "1990s" (a decade)."""
+    out = []
+    for t in toks:
+        m = _GLUED.fullmatch(t)
+        if m and m[2] not in ("k", "s") and (m[2] in _LETTER_UNITS or _term(m[2]) in _UNIT_NAMES):
+            out += [m[1], m[2]]
+        else:
+            out.append(t)
+    return out
+
+
+def _number_at(toks: list[str], at: int) -> str | None:
+    """The number that starts at token `at`, with its sign and as a fraction or ratio ("-5", "1/3", "3:2"), else None."""
+    k = at + (toks[at : at + 1] == ["-"])
+    if k >= len(toks) or not is_number_token(toks[k]):
+        return None
+    while k < len(toks) and (
+        is_number_token(toks[k]) or (toks[k] in ("/", ":") and k + 1 < len(toks) and is_number_token(toks[k + 1]))
+    ):
+        k += 1
+    return " ".join(toks[at:k])
+
+
+_UNITS_BEFORE_NUMBERS = frozenset("celsius fahrenheit usd eur rub cny jpy gbp".split())
+"""Units Chinese writes before their number: temperature scales ("摄氏100度", the standard order) and currencies
+("人民币100元", "美元100")."""
+
+
+def unit_after_number(toks: list[str]) -> list[str]:
+    """Tokens with a Chinese unit written before its number (`_UNITS_BEFORE_NUMBERS`) moved after it ("摄氏100度" ->
+    "100摄氏度", "美元100" -> "100美元"): one quantity in either order. Not a unit that ends another number's quantity
+    ("5美元100" stays) nor one before a number with a unit of its own ("人民币100元" reads 元 already)."""
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        if not is_number_token(out[i]) or (i and is_number_token(out[i - 1])):
+            i += 1
+            continue
+        j = i
+        while j < len(out) and is_number_token(out[j]):
+            j += 1
+        start = i - (out[i - 1 : i] == ["-"])  # "华氏-40度"
+        # The longest unit name ending there: "5美元100" ends in 美元, the unit of 5, not in 元.
+        n = next((n for n in _HAN_UNIT_LENGTHS if start >= n and "".join(out[start - n : start]) in _HAN_UNITS), 0)
+        name = out[start - n : start]
+        if (
+            n and _HAN_UNITS["".join(name)] in _UNITS_BEFORE_NUMBERS and all(HAN.fullmatch(t) for t in name)
+            and not (start > n and is_number_token(out[start - n - 1])) and _han_unit(out, j) is None
+        ):
+            out[start - n : j] = out[start:j] + name
+        i = j
+    return out
+
+
 def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     """Each role word's first argument and all its arguments: the content words among the three tokens
-    after it (numbers skipped: "from 5 km"). A Han role word takes the very next character, or the unit whose name
-    starts there ("换算成英里": mile)."""
+    after it (numbers skipped: "from 5 km"; a one-letter unit counts: "to m"), else the number right after it ("than
+    1/3", "比2"). A Han role word takes the very next character, or the unit whose name starts there ("换算成英里":
+    mile). An asymmetric operator (`_ASYMMETRIC_OPERATORS`) takes the operand right after it."""
     roles: dict[str, tuple[str, set[str]]] = {}
     for i, t in enumerate(toks):
-        if t not in _ROLE_MARKERS or t in roles:
+        if t in roles:
+            continue
+        if t in _ASYMMETRIC_OPERATORS:
+            if (operand := _number_at(toks, i + 1) or (_term_at(toks, i + 1) if i + 1 < len(toks) else None)) is not None:
+                roles[t] = (operand, {operand})
+            continue
+        if t not in _ROLE_MARKERS:
             continue
         if HAN.fullmatch(t) and (unit := _han_unit(toks, i + 1)) is not None:
             roles[t] = (unit, {unit})
             continue
-        args = [_term(n) for n in toks[i + 1 : i + (2 if HAN.fullmatch(t) else 4)] if n not in FUNCTION_WORDS and not n[0].isdigit()]
+        args = [
+            _term_at(toks, j) for j in range(i + 1, min(len(toks), i + (2 if HAN.fullmatch(t) else 4)))
+            if (j == i + 1 and toks[j] in _LETTER_UNITS)
+            or (toks[j] not in FUNCTION_WORDS and not toks[j][0].isdigit() and toks[j] != "-")
+        ]
+        if not args and (number := _number_at(toks, i + 1)) is not None:
+            args = [number]
         if args:
             roles[t] = (args[0], set(args))
     return roles
@@ -141,21 +242,22 @@ def _quantities(toks: list[str], units: bool = False) -> dict[str, tuple[str, st
         number = ascii_digits(" ".join(toks[i:j]))
         if units:
             k = j + (j < len(toks) and toks[j].startswith(_DEGREES))  # "20 degrees Celsius", "20 Grad Fahrenheit"
-            unit = _han_unit(toks, k) or (_term(toks[k]) if k < len(toks) else "")
+            unit = _han_unit(toks, k) or (_term_at(toks, k) if k < len(toks) else "")
             if unit not in _UNIT_NAMES and i:
                 unit = _term(toks[i - 1])  # "$100", "USD 100"
             if unit in _UNIT_NAMES:
                 out.setdefault(number, (unit, _term(toks[i - 1]) if i else ""))
             i = j
             continue
-        after = toks[j : j + 2]
-        if after and _term(after[0]) == after[0] and (
-            after[0] in FUNCTION_WORDS or MEASURE_WORDS.fullmatch(after[0]) or not after[0][0].isalnum()
+        after = list(range(j, min(j + 2, len(toks))))
+        if after and _term_at(toks, after[0]) == toks[after[0]] and (
+            toks[after[0]] in FUNCTION_WORDS or MEASURE_WORDS.fullmatch(toks[after[0]]) or not toks[after[0]][0].isalnum()
         ):
             after = after[1:]  # "5 个 苹果", "30 ° C" (a unit symbol such as "$" or "€" is kept)
-        unit = after[0] if after else ""
-        if unit and unit not in FUNCTION_WORDS and not is_number_token(unit) and (unit[0].isalnum() or _term(unit) != unit):
-            out.setdefault(number, (_term(unit), _term(toks[i - 1]) if i else ""))
+        unit = toks[after[0]] if after else ""
+        term = _term_at(toks, after[0]) if after else ""
+        if unit and (unit not in FUNCTION_WORDS or term != unit) and not is_number_token(unit) and (unit[0].isalnum() or term != unit):
+            out.setdefault(number, (term, _term(toks[i - 1]) if i else ""))
         i = j
     return out
 
@@ -169,6 +271,7 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
 
     Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
     films"), a unit one side leaves out."""
+    a, b = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
     units_a, units_b = _quantities(a, units=True), _quantities(b, units=True)
     if any(
         units_a[n][0] != units_b[n][0] and units_a[n][0] in _UNIT_NAMES and units_b[n][0] in _UNIT_NAMES
@@ -199,6 +302,7 @@ def role_swap(a: list[str], b: list[str]) -> bool:
     symmetrically ("between A and B" / "between B and A"), and one quantity in the same unit on both sides with
     the target unit moved ("How many miles are in 5 kilometers?" / "5 km in miles?").
     """
+    a, b = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
     if unit_swap(a, b):
         return True
     if {_term(t) for t in a if t not in FUNCTION_WORDS} != {_term(t) for t in b if t not in FUNCTION_WORDS}:
