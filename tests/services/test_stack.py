@@ -662,42 +662,6 @@ def test_an_abandoned_stream_stops_generating_and_frees_its_place_in_the_edge_ll
     assert get(f"{edge.url}/admin/cache/namespaces/budget").json()["entries"] == budget
 
 
-def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_checkpoint(
-        oai: OpenAI, edge: Running, edge_dir: Path, cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Restarted with `policy="dlrs"`: the route of each request is the learned policy's action on the observation
-    the server built (the real policy, its calls recorded; a second copy loaded apart agrees)."""
-    from velo.learned import LearnedPolicy
-    from velo.policy import Action, load_policy
-
-    question = {"question": "Name three primary colours."}
-    ask(oai, question["question"])
-    sync(edge)
-    assert post(f"{edge.url}/admin/cache/lookup", json=question).json()["hit"]
-    edge.stop()
-    settings = edge_settings(edge_dir, cloud.url, edge_id="edge-a", model_dir=shared_model_dir(tmp_path_factory), policy="dlrs")
-    with running(edge_service.build_app(settings)) as again:
-        assert post(f"{again.url}/admin/cache/lookup", json=question, timeout=120).json()["hit"]
-        server = again.app.state.edge
-        policy = server.policy
-        assert isinstance(policy, LearnedPolicy) and get(f"{again.url}/healthz").json()["policy"] == "dlrs"
-        calls: list[tuple[np.ndarray, np.ndarray, int]] = []
-
-        class Recorded:
-            def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int:
-                action = policy.act(observation, action_mask)
-                calls.append((observation.copy(), action_mask.copy(), action))
-                return action
-
-        server.policy = Recorded()
-        routes = [post(f"{again.url}/v1/serve", json={"messages": [{"role": "user", "content": q}], "max_tokens": TOKENS}).json()["route"]
-                  for q in (question["question"], "What is the boiling point of water?")]
-        apart = load_policy("dlrs", server.layout)
-        for (observation, mask, action), route in zip(calls, routes):
-            assert observation.shape == (server.layout.size,) and mask[action]
-            assert route == Action(action).name.lower() and apart.act(observation, mask) == action
-
-
-
 def test_a_follow_up_is_cached_under_the_earlier_user_turns_not_the_assistants_replies(edge: Running) -> None:
     """Issue 8 (newcomer report): the edge keyed a follow-up on "role: content" of every earlier turn, so the admin
     lookup with the documented context (the earlier user turns) found nothing /v1/serve had stored, and the same
@@ -788,3 +752,38 @@ def test_velo_ask_states_a_language_and_a_malformed_namespace_is_a_400(gateway: 
     forbidden = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Hi"}]},
                      headers={"Authorization": f"Bearer {KEY}", "x-velo-namespace": "team-b"})
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "namespace_forbidden", forbidden.text
+
+
+def test_a_restarted_edge_server_keeps_its_cache_and_serves_with_the_shipped_checkpoint(
+        oai: OpenAI, edge: Running, edge_dir: Path, cloud: Running, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Restarted with `policy="dlrs"`: the route of each request is the learned policy's action on the observation
+    the server built (the real policy, its calls recorded; a second copy loaded apart agrees)."""
+    from velo.learned import LearnedPolicy
+    from velo.policy import Action, load_policy
+
+    question = {"question": "Name three primary colours."}
+    ask(oai, question["question"])
+    sync(edge)
+    assert post(f"{edge.url}/admin/cache/lookup", json=question).json()["hit"]
+    edge.stop()
+    settings = edge_settings(edge_dir, cloud.url, edge_id="edge-a", model_dir=shared_model_dir(tmp_path_factory), policy="dlrs")
+    with running(edge_service.build_app(settings)) as again:
+        assert post(f"{again.url}/admin/cache/lookup", json=question, timeout=120).json()["hit"]
+        server = again.app.state.edge
+        policy = server.policy
+        assert isinstance(policy, LearnedPolicy) and get(f"{again.url}/healthz").json()["policy"] == "dlrs"
+        calls: list[tuple[np.ndarray, np.ndarray, int]] = []
+
+        class Recorded:
+            def act(self, observation: np.ndarray, action_mask: np.ndarray) -> int:
+                action = policy.act(observation, action_mask)
+                calls.append((observation.copy(), action_mask.copy(), action))
+                return action
+
+        server.policy = Recorded()
+        routes = [post(f"{again.url}/v1/serve", json={"messages": [{"role": "user", "content": q}], "max_tokens": TOKENS}).json()["route"]
+                  for q in (question["question"], "What is the boiling point of water?")]
+        apart = load_policy("dlrs", server.layout)
+        for (observation, mask, action), route in zip(calls, routes):
+            assert observation.shape == (server.layout.size,) and mask[action]
+            assert route == Action(action).name.lower() and apart.act(observation, mask) == action
