@@ -4,7 +4,7 @@ the learned policies' paired differences over the union (`agents.headroom`), as 
 would give: every policy runs its own seeded episodes, so a policy in two reports scores the same in both
 (checked; a mismatch means the reports are not of one commit, one split or one seed, and nothing is written).
 
-    python scripts/merge_reports.py OUT.json A.json B.json ... [--strip]
+    python scripts/merge_reports.py OUT.json A.json [B.json ...] [--strip]
 
 `--strip` leaves out the per-episode means (the JSON docs/ keeps); the paired differences are computed before.
 """
@@ -49,6 +49,6 @@ def main(out: str, *paths: str, strip: bool = False) -> None:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "--strip"]
-    if len(args) < 3:
+    if len(args) < 2:
         sys.exit(__doc__)
     main(*args, strip="--strip" in sys.argv[1:])
