@@ -3,7 +3,7 @@
 py3langid (langid.py's maintained fork: a naive Bayes over byte n-grams, its model inside the wheel, numpy only, no
 pickle) ranks the candidate `languages`; the answer is the best one's ISO 639-1 code when its probability (normalized
 over the candidates) is at least `min_probability`, else "und" (undetermined). An "und" question is written back as
-"und"; the cache, given this identifier, matches "und" on either side as the question's best guess (`Identified.best`,
+"und"; the cache, given this identifier, matches "und" on either side as the question's best guess (`Identified.guess`,
 the one it was unsure of: `SemanticCache.search`), so an unsure question finds and is found by questions of the
 language it most probably is, and never one of another language. Of the 31 questions "und" at 0.8 in the bundled sample
 and the shared paraphrases, 27 have their own language as the best guess (`benchmarks/lang_id_accuracy.py` at 0.0).
@@ -70,6 +70,9 @@ class Identified:
     the identifier's `min_probability`."""
     best: str
     """The most probable candidate, kept even when unsure (for diagnostics)."""
+    guess: str
+    """`best` with the script its letters show, as `lang` would be if sure ("zh-Hant"; "en"): what the cache matches an
+    "und" question as (`SemanticCache.search`)."""
     probability: float
     """The best candidate's probability among the candidates, in [0, 1]."""
 
@@ -94,8 +97,7 @@ class LanguageIdentifier:
 
     def identify(self, text: str) -> Identified:
         best, probability = self._model.classify(text)
-        probability = float(probability)
-        if probability < self.min_probability:
-            return Identified(UNDETERMINED, str(best), probability)
-        script = written_script(text, str(best))
-        return Identified(f"{best}-{script.title()}" if script else str(best), str(best), probability)
+        best, probability = str(best), float(probability)
+        script = written_script(text, best)
+        guess = f"{best}-{script.title()}" if script else best
+        return Identified(guess if probability >= self.min_probability else UNDETERMINED, best, guess, probability)

@@ -30,7 +30,6 @@ from velo.cache.features import HitFeaturizer
 from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES, SCRIPTS, codes_of_script, script_of
 from velo.embedding import Embedder
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
-from velo.scripts import written_script
 from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
 
 SCHEMA_VERSION = "2"
@@ -652,9 +651,7 @@ class _BestGuess:
 
     def of(self, question: str) -> str:
         if question not in self._known:
-            best = self._languages.identify(question).best
-            script = written_script(question, best)
-            self._known[question] = lang_key(f"{best}-{script}" if script else best)
+            self._known[question] = lang_key(self._languages.identify(question).guess)
         return self._known[question]
 
     def resolve(self, lang: str | None, question: str) -> str | None:
