@@ -15,7 +15,8 @@ Datasets & Benchmarks; reference code marlbenchmark/on-policy) as VELO's learner
 * GAE (Schulman et al. 2016, eq. 16), gamma 0.99, lambda 0.95; advantages normalized over the rollout;
 * PPO's clipped objective (Schulman et al. 2017, eq. 7), clip 0.2, entropy bonus 0.01, clipped value loss with
   Huber delta 10, gradient norm 10, separate Adam optimizers (eps 1e-5). Learning rates: the DLRS paper's
-  (actor 3e-4, critic 1e-3);
+  (actor 3e-4, critic 1e-3), constant by default; `anneal_lr` lowers both linearly towards 0 over the run, one
+  step per rollout (`annealed_lr`: CleanRL `ppo.py`'s default schedule);
 * action masking in the actor (unavailable actions get logit -1e10: never sampled);
 * minibatches over every (step, environment, agent) sample of the rollout from N vectorized environments
   (`envs.vector.VectorEdgeEnv`).
@@ -97,6 +98,9 @@ class MAPPOConfig:
     False leaves them out, so the policy cannot key its choices to the train split's few reworded questions)."""
     actor_lr: float = 3e-4
     critic_lr: float = 1e-3
+    anneal_lr: bool = False
+    """Lower both learning rates linearly towards 0 over the run (`annealed_lr`, as CleanRL's PPO does by default);
+    the schedule spans `total_steps`, so a run resumes only with the same total."""
     gamma: float = 0.99
     gae_lambda: float = 0.95
     clip: float = 0.2
@@ -137,8 +141,9 @@ class MAPPOConfig:
             raise ValueError(f"seed must be >= 0, got {self.seed}")
         if self.bc_target not in BC_TARGETS:
             raise ValueError(f"bc_target must be one of {', '.join(BC_TARGETS)}, got {self.bc_target!r}")
-        if not isinstance(self.request_identity, bool):
-            raise ValueError(f"request_identity must be a bool, got {self.request_identity!r}")
+        for name in ("request_identity", "anneal_lr"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be a bool, got {getattr(self, name)!r}")
 
     @property
     def bc_start(self) -> float:
@@ -252,6 +257,14 @@ def hindsight_loss(probs: torch.Tensor, outcomes: torch.Tensor, mask: torch.Tens
     return -(probs * centred).sum(-1).mean() / scale
 
 
+def annealed_lr(base: float, rollout: int, rollouts: int) -> float:
+    """The learning rate of rollout `rollout` (0-based) of `rollouts` when annealed linearly towards 0: `base` in the
+    first, `base / rollouts` in the last (CleanRL `ppo.py`: `frac = 1 - (iteration - 1) / num_iterations`)."""
+    if not 0 <= rollout < rollouts:
+        raise ValueError(f"rollout must lie in [0, {rollouts}), got {rollout}")
+    return base * (1.0 - rollout / rollouts)
+
+
 # ------------------------------------------------------------------------------------------------ training
 @dataclass
 class RolloutStats:
@@ -360,6 +373,10 @@ def train(
         b_state = buf_state.reshape(steps * n, -1)
 
         # --- update: epochs x minibatches over every sample of the rollout
+        if cfg.anneal_lr:  # set from the rollout index, not stepped: a resumed run continues the schedule exactly
+            for opt, base in ((actor_opt, cfg.actor_lr), (critic_opt, cfg.critic_lr)):
+                for group in opt.param_groups:
+                    group["lr"] = annealed_lr(base, r, rollouts)
         logs = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "bc_loss": 0.0, "approx_kl": 0.0, "clipfrac": 0.0}
         size = max(1, flat // cfg.minibatches)
         updates = 0
@@ -406,7 +423,8 @@ def train(
                 logs["entropy"] += float(entropy.detach())
                 logs["bc_loss"] += float(bc_loss.detach())
                 updates += 1
-        logs = {k: v / max(1, updates) for k, v in logs.items()} | {"bc_coef": bc_now}
+        logs = {k: v / max(1, updates) for k, v in logs.items()} | {"bc_coef": bc_now,
+                                                                    "actor_lr": actor_opt.param_groups[0]["lr"]}
         done_steps = (r + 1) * per_rollout
         stats = RolloutStats(r, done_steps, float(buf_reward.mean()), per_rollout / (time.perf_counter() - began), logs)
         if writer is not None:
@@ -468,6 +486,9 @@ def _load_train_state(path: Path, cfg, actor, critic, value_norm, actor_opt, cri
     if differs:
         raise ValueError(f"--resume: {path} was trained with other settings ({', '.join(differs)}: "
                          + ", ".join(f"{k}={saved['config'].get(k)!r}" for k in differs) + "); use the same ones")
+    if cfg.anneal_lr and saved["config"]["total_steps"] != cfg.total_steps:
+        raise ValueError(f"--resume: {path} anneals its learning rates over total_steps={saved['config']['total_steps']}, "
+                         f"not {cfg.total_steps}: resume it with the same total")
     actor.load_state_dict(saved["actor"])
     critic.load_state_dict(saved["critic"])
     value_norm.load_state_dict(saved["value_norm"])

@@ -185,6 +185,52 @@ def test_training_is_deterministic_and_resumes_exactly(tmp_path: Path, vec_facto
         run(MAPPOConfig(**{**config.__dict__, "seed": 5}), vec, tmp_path / "c", resume=True)
 
 
+def test_the_annealed_learning_rate_by_hand() -> None:
+    """CleanRL's schedule, lr * (1 - r / R) for rollout r of R: the base at the first, base / R at the last."""
+    from agents.mappo import annealed_lr
+
+    assert [annealed_lr(3e-4, r, 4) for r in (0, 2, 3)] == pytest.approx([3e-4, 1.5e-4, 0.75e-4], rel=1e-12)
+    with pytest.raises(ValueError, match="rollout must lie in \\[0, 4\\), got 4"):
+        annealed_lr(3e-4, 4, 4)
+    with pytest.raises(ValueError, match="anneal_lr must be a bool"):
+        MAPPOConfig(anneal_lr="yes")
+
+
+def test_an_annealed_run_follows_the_schedule_and_resumes_it_exactly(tmp_path: Path, vec_factory) -> None:
+    """Three rollouts of 30 agent-steps: lr 3e-4, 2e-4, 1e-4 (critic 1e-3 x the same fractions); a run stopped after
+    its second rollout's checkpoint resumes at the third rollout's rate and ends with the same weights."""
+    config = tiny("mappo", total_steps=90, checkpoint_every=30, anneal_lr=True)
+    vec = vec_factory(config)
+
+    def train_logging(out: Path, resume: bool = False, stop_at: int | None = None) -> list[float]:
+        seen: list[float] = []
+
+        def on_rollout(stats) -> None:
+            if stats.rollout == stop_at:
+                raise KeyboardInterrupt
+            seen.append(stats.losses["actor_lr"])
+
+        with torch.random.fork_rng():
+            torch.manual_seed(config.seed)
+            actor = build_actor(config.actor_spec(), vec.envs[0].layout)
+        train(config, vec, actor, out, resume=resume, on_rollout=on_rollout)
+        return seen
+
+    assert train_logging(tmp_path / "full") == pytest.approx([3e-4, 2e-4, 1e-4], rel=1e-12)
+    saved = torch.load(tmp_path / "full" / "train_state.pt", weights_only=True)
+    assert saved["critic_opt"]["param_groups"][0]["lr"] == pytest.approx(1e-3 / 3, rel=1e-12)
+    with pytest.raises(KeyboardInterrupt):
+        train_logging(tmp_path / "cut", stop_at=2)
+    assert train_logging(tmp_path / "cut", resume=True) == pytest.approx([1e-4], rel=1e-12)
+    assert same_weights(tmp_path / "cut" / "policy.safetensors", tmp_path / "full" / "policy.safetensors")
+    with pytest.raises(ValueError, match="anneals its learning rates over total_steps=90, not 120"):
+        run(MAPPOConfig(**{**config.__dict__, "total_steps": 120}), vec, tmp_path / "cut", resume=True)
+    constant = []
+    train(tiny("mappo"), vec, build_actor(tiny("mappo").actor_spec(), vec.envs[0].layout), tmp_path / "constant",
+          on_rollout=lambda stats: constant.append(stats.losses["actor_lr"]))
+    assert constant == [3e-4, 3e-4]
+
+
 def test_hindsight_loss_by_hand() -> None:
     from agents.mappo import hindsight_loss
 

@@ -18,9 +18,10 @@ from velo.cli.outputs import check_output, output_path
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
 RUN_SETTINGS = {"algo": "--algo", "seed": "--seed", "scenario": "--scenario", "denoise_steps": "--denoise-steps", "top_v": "--top-v",
                 "n_envs": "--n-envs", "episode_steps": "--episode-steps", "checkpoint_every": "--checkpoint-every",
-                "request_identity": "--request-identity/--no-request-identity", "bc_target": "--bc-target"}
+                "request_identity": "--request-identity/--no-request-identity", "bc_target": "--bc-target",
+                "anneal_lr": "--anneal-lr/--no-anneal-lr"}
 """The options a run stores (its training state's config): on --resume, one left out is taken from the run."""
-ONLY_FOR = {"denoise_steps": ("dlrs",), "bc_target": ("lrs", "dlrs")}
+ONLY_FOR = {"denoise_steps": ("dlrs",), "bc_target": ("lrs", "dlrs"), "anneal_lr": ("mappo", "t-mappo", "lrs", "dlrs")}
 """Options that apply to some learners only: given with another --algo they are refused, not silently ignored."""
 
 
@@ -48,6 +49,11 @@ def train(
                                "cloned) or expected (the oracle's per-action satisfactions: the action of best expected "
                                "satisfaction given the observation); agents/mappo.py says why.")
     ] = "argmax",
+    anneal_lr: Annotated[
+        bool, typer.Option("--anneal-lr/--no-anneal-lr",
+                           help="Lower the actor's and the critic's learning rates linearly towards 0 over --total-steps "
+                                "(mappo, t-mappo, lrs, dlrs; CleanRL's PPO default); a run resumes only with its own total.")
+    ] = False,
     n_envs: Annotated[int, typer.Option(min=1, help="Environments stepped together.")] = 4,
     episode_steps: Annotated[int, typer.Option(min=1, help="Requests per edge per episode (= rollout length).")] = 100,
     checkpoint_every: Annotated[int, typer.Option(min=1, help="Checkpoint every this many agent-steps (rounded up to whole rollouts).")] = 50_000,
@@ -85,11 +91,12 @@ def train(
         settings = _resumed_settings(out, given, dict(algo=algo, seed=seed, scenario=scenario, denoise_steps=denoise_steps,
                                                       top_v=top_v, n_envs=n_envs, episode_steps=episode_steps,
                                                       checkpoint_every=checkpoint_every,
-                                                      request_identity=request_identity, bc_target=bc_target),
+                                                      request_identity=request_identity, bc_target=bc_target,
+                                                      anneal_lr=anneal_lr),
                                      total_steps)
         seed, scenario, denoise_steps, top_v = settings["seed"], settings["scenario"], settings["denoise_steps"], settings["top_v"]
         n_envs, episode_steps, checkpoint_every = settings["n_envs"], settings["episode_steps"], settings["checkpoint_every"]
-        request_identity, bc_target = settings["request_identity"], settings["bc_target"]
+        request_identity, bc_target, anneal_lr = settings["request_identity"], settings["bc_target"], settings["anneal_lr"]
     for name, algos in ONLY_FOR.items():
         if name in given and algo not in algos:
             raise ValueError(f"{RUN_SETTINGS[name]} applies to --algo {' or '.join(algos)} only, not {algo}; leave it out")
@@ -121,7 +128,7 @@ def train(
         from agents.mappo import MAPPOConfig as Config
         from agents.mappo import train as run
 
-        common.update(algo=algo, denoise_steps=denoise_steps, bc_target=bc_target)
+        common.update(algo=algo, denoise_steps=denoise_steps, bc_target=bc_target, anneal_lr=anneal_lr)
     try:
         config = Config(**common)
     except ValueError as exc:  # the config's own check, in the words the user typed ("bc_target must be" was the message)
@@ -203,6 +210,9 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
         raise ValueError(f"--resume: {out} was trained with other settings: {', '.join(differs)}; leave them out to "
                          "continue with the run's own, or train into another directory")
     resumed = {k: saved[k] if k in saved and k not in given else v for k, v in values.items()}
+    if resumed.get("anneal_lr") and saved.get("total_steps") != total_steps:  # agents.mappo refuses it too, after the build
+        raise ValueError(f"--resume: the run in {out} anneals its learning rates over --total-steps {saved.get('total_steps'):,}; "
+                         "resume it with the same total")
     if (out / "policy.safetensors").is_file():
         from velo.checkpoint import read_header
 
