@@ -130,6 +130,20 @@ def test_resume_takes_the_options_left_out_from_the_run_and_refuses_only_those_t
     assert "trained 30 agent-steps" in result.output
 
 
+def test_an_annealed_run_resumes_only_with_its_own_total(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """The schedule spans --total-steps: another total is refused before anything is built, --anneal-lr left out
+    is taken from the run."""
+    out = tmp_path / "m"
+    first = velo_train(prepared_with_edge_answers, out, "--algo", "mappo", "--anneal-lr", "--total-steps", "60",
+                       "--checkpoint-every", "30")
+    assert first.exit_code == 0 and read_header(out / "policy.safetensors").config["anneal_lr"] is True, first.output
+    (out / "policy.safetensors").unlink()  # as if stopped after its first checkpoint: train_state.pt stays
+    refused = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "90", "--data", str(prepared_with_edge_answers),
+                                       "--out", str(out), "--resume"])
+    text = " ".join(refused.output.split())
+    assert refused.exit_code == 2 and "anneals its learning rates over --total-steps 60" in text and "building" not in text, text
+
+
 def test_the_bar_and_the_final_line_say_which_speed_they_show(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     """Issue: the bar said 823 agent-steps/s and the final line 324 for one run, both unlabelled."""
     result = velo_train(prepared_with_edge_answers, tmp_path / "s", "--algo", "mappo")
@@ -147,6 +161,7 @@ def test_the_bar_and_the_final_line_say_which_speed_they_show(tmp_path: Path, pr
     (["--algo", "g-mappo", "--episode-steps", "15"], "must be a multiple of chunk_length"),
     (["--algo", "mappo", "--split", "test"], "--split test is the evaluation's held-out split"),
     (["--algo", "lrs", "--bc-target", "bogus"], "--bc-target must be one of argmax, expected, got 'bogus'"),
+    (["--algo", "g-mappo", "--anneal-lr"], "applies to --algo mappo or t-mappo or lrs or dlrs only, not g-mappo"),
 ])
 def test_bad_options_are_named(args: list[str], message: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["train", "--total-steps", "30", "--out", str(tmp_path / "x"),
