@@ -28,8 +28,10 @@ from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/9"
-"""9: the hit features of hit rule format 8 (Han numerals compared as digits, 一 numbering a date / line / floor,
+BANK_VERSION = "velo.bank/10"
+"""10: the hit features of hit rule format 9 (one quantity spelled as the cached question spells it, a sign word as
+the number's sign, a command-line flag's case kept).
+9: the hit features of hit rule format 8 (Han numerals compared as digits, 一 numbering a date / line / floor,
 `role_swap` with question words of another category, a number in another unit, and not a moved target unit).
 8: `negation_mismatch` 1.0 only when the two questions have the same content words and not as many negations (a
 negation moved or written otherwise, "does not" / "doesn't", "mein WLAN nicht" / "nicht mein WLAN", is none put in).

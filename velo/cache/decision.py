@@ -27,8 +27,13 @@ import numpy as np
 from velo.types import HitFeatures
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/8"
-"""8: the hit features compare questions with their Han numerals in digits ("一万元" / "10000元" differ in no word;
+RULE_FORMAT = "velo.hit_rule/9"
+"""9: the hit features compare one quantity spelled as the cached question spells it ("100 °C" / "100 degrees Celsius" /
+"100摄氏度", "$100" / "100 dollars" / "USD 100", "5 km" / "5 kilometers" / "5公里": `roles.spelled_as`; a quantity in
+another unit keeps its spelling and stays a `role_swap`), a sign written as a word is the number's sign ("minus 5",
+"menos 5", "минус 5", "零下5度" read as -5: `numbers.signs_as_minus`), and a command-line flag keeps its case ("-V" /
+"-v" is a `symbol_swap`). The shipped format 8 rule was relabelled 9 unrefitted (same weights) until its refit.
+8: the hit features compare questions with their Han numerals in digits ("一万元" / "10000元" differ in no word;
 `numbers.han_numerals_as_digits`), a stretch that is one number written two ways is no replacement in
 `content_diff_similarity`; 一 before 日 / 号 / 楼 counts (a date, a metro line, a floor: "十月一日" / "十月二日" is a
 replaced number); `role_swap` also sees a question word of another category ("where" / "when", `question_words`) and

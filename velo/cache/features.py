@@ -154,7 +154,10 @@ class _Pair:
         self.request, self.cached = request, cached
         # Han numerals in digits: "一万元" / "10000元" differ in no word (number_mismatch reads the texts as written);
         # a unit before its number after it: "摄氏100度" / "100摄氏度" is one quantity in the same words.
-        self.tq, self.tc = (roles.unit_after_number(text.tokens(numbers.han_numerals_as_digits(t))) for t in (request, cached))
+        self.tq, self.tc = (roles.unit_after_number(text.tokens(numbers.as_digits(t))) for t in (request, cached))
+        # One quantity spelled as the cached question spells it: "100 °C" / "100 degrees Celsius" / "100摄氏度" differ
+        # in no word (a quantity in another unit keeps its spelling: role_swap sees it).
+        self.tq = roles.spelled_as(self.tq, self.tc)
         self.cq, self.cc = text.content_words(self.tq), text.content_words(self.tc)
         sq, sc, scq, scc = set(self.tq), set(self.tc), set(self.cq), set(self.cc)
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]

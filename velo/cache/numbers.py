@@ -10,7 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from velo.cache.text import CJK, MINUS_SIGNS, fold, tokens
+from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, tokens
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -168,17 +168,64 @@ def han_numerals_as_digits(text: str) -> str:
     return "".join(out) + text[end:]
 
 
+_SIGN_WORDS = frozenset("minus negative menos negativo negativ минус".split())
+"""Words for a number's minus sign in en, es, de and ru ("minus 5 degrees", "menos 5 grados", "minus 5 Grad", "минус 5
+градусов"); Chinese writes 零下 (below zero) or 负 before the number (`_HAN_SIGN`)."""
+_NOT_A_SIGN_AFTER = frozenset("al lo o mas".split())
+"""Words after which "menos" is no sign: "al menos 5" / "por lo menos 5" (at least 5), "más o menos 5" (about 5)."""
+_SIGN_WORD = re.compile(rf"(?i)(?<!\w)(?:{'|'.join(sorted(_SIGN_WORDS))})\s+(?=[-+{MINUS_SIGNS}]?\d)")
+_HAN_SIGN = re.compile(f"(?<![正胜勝])(?:零下|负|負)(?=\\s*[\\d{''.join(_HAN_DIGITS)}十百千])")
+
+
+def _is_operand(word: str) -> bool:
+    """A number or a letter standing alone that is no word ("10", "x"; not the "a" of "a menos 5"): a sign word after
+    it subtracts ("10 minus 3", "x minus 5")."""
+    return bool(word) and (
+        word[-1].isdigit() or (len(word) == 1 and word.isalpha() and fold(word) not in FUNCTION_WORDS) or fold(word) in _NUMBER_WORDS
+    )
+
+
+def _sign_as_minus(m: re.Match) -> str:
+    before = m.string[: m.start()].split()
+    previous = before[-1].strip(".,;:!?¿¡()\"'") if before else ""
+    if _is_operand(previous) or fold(previous) in _NOT_A_SIGN_AFTER:
+        return m.group()
+    return "-"
+
+
+def signs_as_minus(text: str) -> str:
+    """`text` with a number's sign written as a word turned into a minus sign ("minus 5 °C" -> "-5 °C", "零下5度" ->
+    "-5度", "负五" -> "-五"): the same number as "-5" (`_NUMERAL`). A sign word after an operand subtracts and stays
+    ("10 minus 3", "x minus 5"), so do "al menos 5" (at least), "más o menos 5" (about) and "正负5" (plus or minus)."""
+    return _HAN_SIGN.sub("-", _SIGN_WORD.sub(_sign_as_minus, text))
+
+
+def as_digits(text: str) -> str:
+    """`text` as the hit features compare it: a sign word as a minus (`signs_as_minus`), then Han numerals in digits
+    (`han_numerals_as_digits`; in that order: the 零 of 零下 is no zero)."""
+    return han_numerals_as_digits(signs_as_minus(text))
+
+
 def _all_readings(text: str) -> list[frozenset[str]]:
     """The readings of every number in a text: written in digits of any script, in Han numerals, or as one of
-    the small number words of `_NUMBER_WORDS`."""
+    the small number words of `_NUMBER_WORDS`, each with its sign, a minus or a sign word (`signs_as_minus`; "minus
+    five" is -5)."""
     plain = ascii_digits(text)
-    found = [_signed_readings(m) for m in _NUMERAL.finditer(han_numerals_as_digits(plain))]
+    found = [_signed_readings(m) for m in _NUMERAL.finditer(as_digits(plain))]
     toks = tokens(plain)
     found += [
-        frozenset({str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
+        frozenset({("-" if _signed_word(toks, i) else "") + str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
         if t in _NUMBER_WORDS and not _NUMBER_WORD_PARTS.intersection(toks[max(0, i - 1) : i] + toks[i + 1 : i + 2])
     ]
     return found
+
+
+def _signed_word(toks: list[str], at: int) -> bool:
+    """Whether the number word at `at` has a sign word before it that is no subtraction ("minus five", not "ten minus
+    five")."""
+    return at > 0 and toks[at - 1] in _SIGN_WORDS and not (
+        at > 1 and (_is_operand(toks[at - 2]) or toks[at - 2] in _NOT_A_SIGN_AFTER)
+    )
 
 
 def number_change(a: str, b: str) -> float:

@@ -3,12 +3,14 @@
 "Convert 5 km to miles" / "Convert 5 miles to km" (`role_swap`: a role word such as "to", "from", "than", "в",
 "成" or an asymmetric operator such as "-" or "^" takes another argument: "Is 1/2 bigger than 1/3?" / "Is 1/3 bigger than
 1/2?", "10 - 3" / "3 - 10") and "Wie viele Meilen sind 10 Kilometer" / "Wie viele Kilometer sind 10 Meilen"
-(`unit_swap`: a number's unit or counted thing changed) are vetoes of the hit decision.
+(`unit_swap`: a number's unit or counted thing changed) are vetoes of the hit decision. One quantity spelled two ways
+("100 °C" / "100 degrees Celsius" / "100摄氏度") is spelled one way before the hit features compare (`spelled_as`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from velo.cache.numbers import MEASURE_WORDS, ascii_digits, is_number_token
 from velo.cache.text import FUNCTION_WORDS, HAN, fold, stem
@@ -35,7 +37,7 @@ _COORDINATORS = frozenset("and or vs versus y o e u und oder и или 和 与 �
 
 _UNITS = (
     ("km", {"km", "kms", "км", "kilometro", "kilometros"}, ("kilomet", "километр")),
-    ("mile", {"mi"}, ("mile", "milla", "meile", "мил")),
+    ("mile", {"mi", "миля", "мили", "миль", "милю", "миле", "милеи", "милям", "милями", "милях"}, ("mile", "milla", "meile")),
     ("kg", {"kg", "kgs", "кг", "kilo", "kilos"}, ("kilogram", "килограм")),
     ("lb", {"lb", "lbs"}, ("pound", "libra", "pfund", "фунт")),
     ("cm", {"cm", "см"}, ("centimet", "zentimet", "сантиметр")),
@@ -46,7 +48,7 @@ _UNITS = (
     ("fahrenheit", {"°f", "℉"}, ("fahrenheit", "фаренгейт")),
     ("kelvin", set(), ("kelvin", "кельвин")),
     ("usd", {"usd", "$"}, ("dollar", "dolar", "доллар")),
-    ("eur", {"eur", "€"}, ("euro", "евро")),
+    ("eur", {"eur", "€", "euro", "euros", "евро"}, ()),
     ("rub", {"rub", "₽"}, ("ruble", "rouble", "rubel", "рубл")),
     ("cny", {"cny", "rmb"}, ("yuan", "renminbi", "юан")),
     ("jpy", {"jpy"}, ("yen", "иен", "йен")),
@@ -102,17 +104,33 @@ _DEGREES = ("degree", "grad", "градус", "°")
 """Words for degrees, which stand between a number and its scale ("20 degrees Celsius", "20 grados", "20 Grad", "20 градусов")."""
 
 
-def _han_unit(toks: list[str], at: int) -> str | None:
-    """The unit (`_HAN_UNITS`) whose Chinese name starts at token `at` ("5公里" -> "km"), else None."""
+def _han_unit_span(toks: list[str], at: int) -> tuple[str, int] | None:
+    """The unit (`_HAN_UNITS`) whose Chinese name starts at token `at` and the name's length in tokens ("5公里" -> ("km",
+    2)), else None."""
     for n in _HAN_UNIT_LENGTHS:
         unit = _HAN_UNITS.get("".join(toks[at : at + n]))
         if unit is not None and all(HAN.fullmatch(t) for t in toks[at : at + n]):
-            return unit
+            return unit, n
     return None
+
+
+def _han_unit(toks: list[str], at: int) -> str | None:
+    """The unit (`_HAN_UNITS`) whose Chinese name starts at token `at` ("5公里" -> "km"), else None."""
+    found = _han_unit_span(toks, at)
+    return found[0] if found else None
 
 
 _FOLDED_UNITS = tuple((unit, {fold(w) for w in words}, tuple(fold(p) for p in prefixes)) for unit, words, prefixes in _UNITS)
 """`_UNITS` as tokens spell them (folded: "фаренгейт" is "фаренгеит", "ß" is "ss")."""
+
+
+def _unit_form(token: str) -> bool:
+    """Whether a token is a unit's symbol, abbreviation or word (`_UNITS`), or a unit's stem with an ending of at most
+    four characters ("kilometros", "километрах", "килограммами"): not a longer word that starts alike ("milestones")."""
+    return any(
+        token in words or any(token.startswith(p) and len(token) - len(p) <= 4 for p in prefixes)
+        for _, words, prefixes in _FOLDED_UNITS
+    )
 
 
 def _term(token: str) -> str:
@@ -223,6 +241,21 @@ def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
     return roles
 
 
+def _number_runs(toks: list[str]) -> Iterator[tuple[int, int]]:
+    """Where each run of number tokens starts and ends ("10", "5" of "10.5"; "十", "五"), a Chinese unit's name
+    not included ("5千米": 5, then km)."""
+    i = 0
+    while i < len(toks):
+        if not is_number_token(toks[i]) or _han_unit(toks, i) is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and is_number_token(toks[j]) and _han_unit(toks, j) is None:
+            j += 1
+        yield i, j
+        i = j
+
+
 def _quantities(toks: list[str], units: bool = False) -> dict[str, tuple[str, str]]:
     """Each number's unit or counted thing -- with `units`, the unit (`_UNIT_NAMES`) right after it, after a word for
     degrees, or else right before it ("10公里" -> km, "100美元" -> usd, "20 degrees Celsius" -> celsius, "$100" and
@@ -231,14 +264,7 @@ def _quantities(toks: list[str], units: bool = False) -> dict[str, tuple[str, st
     "200块的衣服") -- and the stem of the token right before it. A run of number tokens ("10", "5" of "10.5"; "十", "五") is one number; the first
     occurrence of a number counts."""
     out: dict[str, tuple[str, str]] = {}
-    i = 0
-    while i < len(toks):
-        if not is_number_token(toks[i]) or _han_unit(toks, i) is not None:
-            i += 1
-            continue
-        j = i
-        while j < len(toks) and is_number_token(toks[j]) and _han_unit(toks, j) is None:  # "5千米": 5 and km
-            j += 1
+    for i, j in _number_runs(toks):
         number = ascii_digits(" ".join(toks[i:j]))
         if units:
             k = j + (j < len(toks) and toks[j].startswith(_DEGREES))  # "20 degrees Celsius", "20 Grad Fahrenheit"
@@ -247,7 +273,6 @@ def _quantities(toks: list[str], units: bool = False) -> dict[str, tuple[str, st
                 unit = _term(toks[i - 1])  # "$100", "USD 100"
             if unit in _UNIT_NAMES:
                 out.setdefault(number, (unit, _term(toks[i - 1]) if i else ""))
-            i = j
             continue
         after = list(range(j, min(j + 2, len(toks))))
         if after and _term_at(toks, after[0]) == toks[after[0]] and (
@@ -258,8 +283,53 @@ def _quantities(toks: list[str], units: bool = False) -> dict[str, tuple[str, st
         term = _term_at(toks, after[0]) if after else ""
         if unit and (unit not in FUNCTION_WORDS or term != unit) and not is_number_token(unit) and (unit[0].isalnum() or term != unit):
             out.setdefault(number, (term, _term(toks[i - 1]) if i else ""))
-        i = j
     return out
+
+
+_DEGREE_WORDS = frozenset("° degree degrees grad grado grados градус градуса градусов градусах 度".split())
+"""Words for degrees with no scale after them ("100 degrees", "100°", "100 Grad", "100度"): one unit, "degree"."""
+
+
+def _unit_spans(toks: list[str]) -> dict[str, tuple[str, int, int]]:
+    """Each number with a unit (its first occurrence) -> (the unit, where the quantity's tokens start, where they end):
+    the unit after the number ("5 km", "5 kilometers", "5 公 里", "100 ° c", "100 degrees celsius", "100 摄 氏 度"), a word
+    for degrees with no scale ("100 degrees", "100 度": "degree") or the unit before it ("$ 100", "usd 100")."""
+    out: dict[str, tuple[str, int, int]] = {}
+    for i, j in _number_runs(toks):
+        k = j + (j < len(toks) and toks[j].startswith(_DEGREES))
+        han = _han_unit_span(toks, k)
+        unit, start, end = "", i, j
+        if han is not None:
+            unit, end = han[0], k + han[1]
+        elif k < len(toks) and _term_at(toks, k) in _UNIT_NAMES and (toks[k] in _LETTER_UNITS or _unit_form(toks[k])):
+            unit, end = _term_at(toks, k), k + 1
+        elif j < len(toks) and toks[j] in _DEGREE_WORDS:
+            unit, end = "degree", j + 1
+        elif i and _term(toks[i - 1]) in _UNIT_NAMES and _unit_form(toks[i - 1]):
+            unit, start = _term(toks[i - 1]), i - 1
+        if unit:
+            out.setdefault(ascii_digits(" ".join(toks[i:j])), (unit, start, end))
+    return out
+
+
+def spelled_as(a: list[str], b: list[str]) -> list[str]:
+    """Tokens `a` with each quantity that `b` has too, the same number in the same unit, spelled as `b` spells it
+    ("100 ° c" / "100 degrees celsius" / "100 摄 氏 度", "$ 100" / "100 dollars" / "100 美 元" / "usd 100", "5 km" / "5
+    kilometers" / "5 公 里" / "5 километров"): one quantity in another spelling differs in no token. A quantity in
+    another unit ("5 km" / "5 miles", "100 ° c" / "100 ° f", "$ 100" / "€ 100") keeps its spelling, and `a` comes back
+    as it is when nothing is respelled (a unit written onto its number, "5km", stays one token)."""
+    ua, ub = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
+    spans_b = _unit_spans(ub)
+    respell = sorted(
+        ((start, end, ub[spans_b[n][1] : spans_b[n][2]]) for n, (unit, start, end) in _unit_spans(ua).items()
+         if n in spans_b and spans_b[n][0] == unit and ua[start:end] != ub[spans_b[n][1] : spans_b[n][2]]),
+        reverse=True,
+    )
+    if not respell:
+        return a
+    for start, end, spelling in respell:
+        ua[start:end] = spelling
+    return ua
 
 
 def unit_swap(a: list[str], b: list[str]) -> bool:

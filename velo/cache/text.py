@@ -7,8 +7,8 @@ punctuation standing alone (":)", ":-(", ";)", ":D"); Han and kana characters ar
 Chinese and Japanese do not separate words with spaces. What folding hides between two questions that are
 otherwise the same word for word (an accent on a content word, an acronym's capitals) is `spelling_swap`.
 
-What tokens drop (case, accents on Latin, Greek and Cyrillic letters, punctuation between words) is what
-rewordings vary freely; everything else that can change what a question asks stays visible. Marks of
+What tokens drop (case, except a command-line flag's: "-V" / "-v"; accents on Latin, Greek and Cyrillic letters;
+punctuation between words) is what rewordings vary freely; everything else that can change what a question asks stays visible. Marks of
 other scripts (Thai tone marks, Devanagari vowel signs, ...) are letters of their words and are kept.
 
 What the hit decision reads from these tokens lives beside this module: the numbers (`velo.cache.numbers`),
@@ -110,8 +110,23 @@ def _standalone_punct(run: str) -> str | None:
     return core
 
 
+_FLAG = re.compile(rf"(?<![^\s(\[{{\"'`])--?{_LETTER}[\w-]*")
+"""A command-line flag as written ("-V", "--force"): the `flag` tokens of `_TOKEN`, found before folding."""
+
+
+def _fold_keeping_flags(text: str) -> str:
+    """`fold`, except that a command-line flag keeps its case: "ls -V" and "ls -v", "tar -C" and "tar -c" are different
+    options (NFKC still applies: "－V" is "-V")."""
+    text = unicodedata.normalize("NFKC", text)
+    out, end = [], 0
+    for m in _FLAG.finditer(text):
+        out += [fold(text[end : m.start()]), m.group()]
+        end = m.end()
+    return "".join(out) + fold(text[end:])
+
+
 def tokens(text: str) -> list[str]:
-    folded = fold(text).replace(MINUS_SIGNS, "-")
+    folded = _fold_keeping_flags(text).replace(MINUS_SIGNS, "-")
     out: list[str] = []
     pos = 0
     for run in _STANDALONE.finditer(folded):
@@ -213,7 +228,7 @@ def symbol_swap(a: list[str], b: list[str]) -> bool:
 
 def _flag_dropped(a: list[str], b: set[str]) -> bool:
     """A command-line flag of `a` written as a bare word in `b` ("rm -rf" / "rm rf", "-v" / "v")."""
-    return any(t[0] == "-" and len(t) > 1 and t not in b and t.lstrip("-") in b for t in a)
+    return any(t[0] == "-" and len(t) > 1 and t not in b and t.lstrip("-").lower() in b for t in a)
 
 
 def _marked_spellings(text: str) -> list[str]:
