@@ -11,30 +11,28 @@ embedding and language (from the follow-up flag on), as the MAPPO family's encod
 
 Hyper-parameters are MAPPO's where they have a counterpart (gamma 0.99, lambda 0.95, clip 0.2, entropy 0.01,
 5 epochs, 4 minibatches, one episode per rollout); the rest are SB3's defaults (lr 3e-4, [64, 64] tanh).
-Checkpoints: the policy as a `velo.policy/1` file (`velo.networks.SB3MlpActor`) and, for `--resume`, the
+Checkpoints: the policy as a `velo.policy/2` file (`velo.networks.SB3MlpActor`) and, for `--resume`, the
 SB3 policy's and optimizer's state (torch.save of tensors only, read with weights_only=True; SB3's own zip
-format is not used because it unpickles). A resumed run continues the weights and the step count, but the
+format is not used because it unpickles), written as a pair by `agents.checkpoints`. A resumed run continues the weights and the step count, but the
 rollout buffer and the environments restart: it is not bit-identical to an uninterrupted run.
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 from gymnasium import spaces
 from stable_baselines3 import PPO
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.vec_env import VecEnv
 
-from agents.mappo import POLICY_FILE, TRAIN_STATE, RolloutStats, require_positive_ints
-from velo.files import write_bytes_atomic
+from agents.checkpoints import policy_bytes, resume_state, write_checkpoint
+from agents.mappo import RolloutStats, require_positive_ints
 
 
 @dataclass
@@ -125,9 +123,9 @@ class EdgeVecEnv(VecEnv):
 
 
 class _Progress(BaseCallback):
-    def __init__(self, config: IPPOConfig, out: Path, layout, on_rollout, writer, per_rollout: int, every: int) -> None:
+    def __init__(self, config: IPPOConfig, out: Path, vec, on_rollout, writer, per_rollout: int, every: int) -> None:
         super().__init__()
-        self.config, self.out, self.layout, self.on_rollout, self.writer = config, out, layout, on_rollout, writer
+        self.config, self.out, self.vec, self.on_rollout, self.writer = config, out, vec, on_rollout, writer
         self.per_rollout, self.every, self.rollouts = per_rollout, every, 0
         self.started = None
 
@@ -151,25 +149,21 @@ class _Progress(BaseCallback):
         if self.on_rollout is not None:
             self.on_rollout(RolloutStats(self.rollouts, steps, reward, rate, {}))
         if self.rollouts % self.every == 0:
-            save(self.model, self.config, self.layout, self.out)
+            save(self.model, self.config, self.vec, self.out)
 
 
-def save(model: PPO, config: IPPOConfig, layout, out: Path) -> Path:
-    """The policy as a `velo.policy/1` checkpoint, and the training state for `--resume`."""
-    from agents.mappo import save_policy
+def save(model: PPO, config: IPPOConfig, vec, out: Path) -> Path:
+    """The policy as a `velo.policy/2` checkpoint, and the training state for `--resume` (`agents.checkpoints`)."""
     from velo.networks import build_actor
 
+    layout, hit_rule, steps = vec.envs[0].layout, vec.hit_rule, int(model.num_timesteps)
     actor = build_actor(config.actor_spec(), layout)
     state = model.policy.state_dict()
     actor.policy_net.load_state_dict({k.removeprefix("mlp_extractor.policy_net."): v for k, v in state.items()
                                       if k.startswith("mlp_extractor.policy_net.")})
     actor.action_net.load_state_dict({k.removeprefix("action_net."): v for k, v in state.items() if k.startswith("action_net.")})
-    path = save_policy(out / POLICY_FILE, actor, config, layout, int(model.num_timesteps))
-    buffer = io.BytesIO()
-    torch.save({"config": asdict(config), "policy": state, "optimizer": model.policy.optimizer.state_dict(),
-                "num_timesteps": int(model.num_timesteps)}, buffer)
-    write_bytes_atomic(out / TRAIN_STATE, buffer.getvalue())
-    return path
+    learner = {"config": asdict(config), "policy": state, "optimizer": model.policy.optimizer.state_dict(), "num_timesteps": steps}
+    return write_checkpoint(out, policy_bytes(actor, config, layout, steps, hit_rule), learner, steps, hit_rule)
 
 
 def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
@@ -187,15 +181,13 @@ def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
     model.set_logger(configure(str(out / "tb" / "sb3"), ["tensorboard"]))
     done_before = 0
     if resume:
-        saved = torch.load(out / TRAIN_STATE, weights_only=True)
-        if saved.get("config", {}).get("seed") != config.seed:
-            raise ValueError(f"--resume: {out} was trained with seed {saved.get('config', {}).get('seed')}; use it")
+        saved = resume_state(out, config, vec.hit_rule)
         model.policy.load_state_dict(saved["policy"])
         model.policy.optimizer.load_state_dict(saved["optimizer"])
         model.num_timesteps = done_before = int(saved["num_timesteps"])
     every = max(1, math.ceil(config.checkpoint_every / per_rollout))
-    callback = _Progress(config, out, vec.envs[0].layout, on_rollout, writer, per_rollout, every)
+    callback = _Progress(config, out, vec, on_rollout, writer, per_rollout, every)
     remaining = max(0, rollouts * per_rollout - done_before)
     if remaining:
         model.learn(remaining, callback=callback, reset_num_timesteps=not resume, progress_bar=False)
-    return save(model, config, vec.envs[0].layout, out)
+    return save(model, config, vec, out)

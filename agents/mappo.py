@@ -42,21 +42,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from agents.checkpoints import POLICY_FILE, TRAIN_STATE, policy_bytes, read_state, resume_learner, write_checkpoint
 from velo.networks.actors import orthogonal
 from velo.networks.encoders import MLPEncoder
 from velo.observation import ObservationLayout
 
 ALGOS = ("mappo", "t-mappo", "lrs", "dlrs")
 BC_TARGETS = ("argmax", "expected")
-TRAIN_STATE = "train_state.pt"
-POLICY_FILE = "policy.safetensors"
 
 
 # ------------------------------------------------------------------------------------------------ config
@@ -285,9 +284,10 @@ def train(
     """Train `actor` (and a new critic) on `vec` (a `VectorEdgeEnv` of `config.n_envs` environments whose
     episodes last `config.episode_steps`); write checkpoints to `out`; return the final policy's path.
 
-    With `resume`, continue from `out/train_state.pt` (its configuration must match, `total_steps` aside)."""
+    With `resume`, continue from `out/train_state.pt` (its configuration and hit rule must match, `total_steps` aside;
+    `agents.checkpoints`)."""
     cfg = config
-    n, agents, layout = vec.n, vec.agents, vec.envs[0].layout
+    n, agents, layout, hit_rule = vec.n, vec.agents, vec.envs[0].layout, vec.hit_rule
     a_count, steps = len(agents), cfg.episode_steps
     if any(e.config.max_steps != steps for e in _base_envs(vec)):
         raise ValueError(f"the environments' episodes must last episode_steps={steps} requests per edge")
@@ -302,10 +302,12 @@ def train(
     value_norm = ValueNorm()
     actor_opt = torch.optim.Adam(actor.parameters(), lr=cfg.actor_lr, eps=1e-5)
     critic_opt = torch.optim.Adam(critic.parameters(), lr=cfg.critic_lr, eps=1e-5)
-    start = 0
     out.mkdir(parents=True, exist_ok=True)
-    if resume:
-        start = _load_train_state(out / TRAIN_STATE, cfg, actor, critic, value_norm, actor_opt, critic_opt, gen)
+    parts = {"actor": actor, "critic": critic, "value_norm": value_norm, "actor_opt": actor_opt, "critic_opt": critic_opt}
+    if resume and cfg.anneal_lr and (total := read_state(out)["config"]["total_steps"]) != cfg.total_steps:
+        raise ValueError(f"--resume: {out / TRAIN_STATE} anneals its learning rates over total_steps={total}, not "
+                         f"{cfg.total_steps}: resume it with the same total")
+    start = resume_learner(out, cfg, hit_rule, parts, gen) if resume else 0
 
     obs, mask, state = vec.reset(cfg.seed + start * n)
     for r in range(start, rollouts):
@@ -437,62 +439,12 @@ def train(
         if on_rollout is not None:
             on_rollout(stats)
         if (r + 1) % every == 0 or r + 1 == rollouts:
-            save_policy(out / POLICY_FILE, actor, cfg, layout, done_steps)
-            _save_train_state(out / TRAIN_STATE, r + 1, cfg, actor, critic, value_norm, actor_opt, critic_opt, gen)
+            learner = {"rollout": r + 1, "config": asdict(cfg), "generator": gen.get_state(),
+                       **{k: p.state_dict() for k, p in parts.items()}}
+            write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule), learner, done_steps, hit_rule)
     return out / POLICY_FILE
 
 
 def _base_envs(vec) -> list:
     """The environments behind `vec`, unwrapping scenario mixtures."""
     return [sub for e in vec.envs for sub in getattr(e, "envs", [e])]
-
-
-# ------------------------------------------------------------------------------------------------ checkpoints
-def save_policy(path: Path, actor: nn.Module, config, layout: ObservationLayout, steps: int) -> Path:
-    """Write the actor as a `velo.policy/1` checkpoint (`velo.checkpoint`): safetensors + header."""
-    from safetensors.torch import save as save_bytes
-
-    from velo.checkpoint import CheckpointHeader
-    from velo.files import write_bytes_atomic
-
-    header = CheckpointHeader(config.algo, asdict(config), config.actor_spec(), layout.describe(), steps)
-    tensors = {k: v.detach().contiguous().clone() for k, v in actor.state_dict().items()}
-    write_bytes_atomic(path, save_bytes(tensors, metadata=header.to_metadata()))
-    return path
-
-
-def _save_train_state(path: Path, rollout: int, cfg, actor, critic, value_norm, actor_opt, critic_opt, gen) -> None:
-    import io
-
-    from velo.files import write_bytes_atomic
-
-    buffer = io.BytesIO()
-    torch.save({
-        "rollout": rollout, "config": asdict(cfg), "actor": actor.state_dict(), "critic": critic.state_dict(),
-        "value_norm": value_norm.state_dict(), "actor_opt": actor_opt.state_dict(),
-        "critic_opt": critic_opt.state_dict(), "generator": gen.get_state(),
-    }, buffer)
-    write_bytes_atomic(path, buffer.getvalue())
-
-
-def _load_train_state(path: Path, cfg, actor, critic, value_norm, actor_opt, critic_opt, gen) -> int:
-    if not path.is_file():
-        raise FileNotFoundError(f"--resume: no training state at {path} (train into this directory first)")
-    saved = torch.load(path, weights_only=True)
-    mine = asdict(cfg)
-    # a field the saved run predates counts as its default (the run was trained that way)
-    differs = [f.name for f in fields(cfg)
-               if f.name != "total_steps" and saved["config"].get(f.name, f.default) != mine[f.name]]
-    if differs:
-        raise ValueError(f"--resume: {path} was trained with other settings ({', '.join(differs)}: "
-                         + ", ".join(f"{k}={saved['config'].get(k)!r}" for k in differs) + "); use the same ones")
-    if cfg.anneal_lr and saved["config"]["total_steps"] != cfg.total_steps:
-        raise ValueError(f"--resume: {path} anneals its learning rates over total_steps={saved['config']['total_steps']}, "
-                         f"not {cfg.total_steps}: resume it with the same total")
-    actor.load_state_dict(saved["actor"])
-    critic.load_state_dict(saved["critic"])
-    value_norm.load_state_dict(saved["value_norm"])
-    actor_opt.load_state_dict(saved["actor_opt"])
-    critic_opt.load_state_dict(saved["critic_opt"])
-    gen.set_state(saved["generator"])
-    return int(saved["rollout"])

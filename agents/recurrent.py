@@ -16,26 +16,17 @@ A deployed G-MAPPO policy keeps its hidden state per instance: one per edge serv
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from agents.mappo import (
-    POLICY_FILE,
-    TRAIN_STATE,
-    RolloutStats,
-    ValueNorm,
-    gae,
-    require_positive_ints,
-    save_policy,
-)
-from velo.files import write_bytes_atomic
+from agents.checkpoints import POLICY_FILE, policy_bytes, resume_learner, write_checkpoint
+from agents.mappo import RolloutStats, ValueNorm, gae, require_positive_ints
 from velo.networks.actors import orthogonal
 from velo.networks.encoders import MLPEncoder
 from velo.networks.recurrent import GRUActor, GRULayer
@@ -115,7 +106,7 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
           on_rollout: Callable[[RolloutStats], None] | None = None, writer=None) -> Path:
     """As `agents.mappo.train`, with recurrent actor and critic trained on chunks of `chunk_length` steps."""
     cfg = config
-    n, layout, a_count, steps = vec.n, vec.envs[0].layout, len(vec.agents), cfg.episode_steps
+    n, layout, a_count, steps, hit_rule = vec.n, vec.envs[0].layout, len(vec.agents), cfg.episode_steps, vec.hit_rule
     b = n * a_count
     per_rollout = steps * b
     rollouts = math.ceil(cfg.total_steps / per_rollout)
@@ -129,7 +120,7 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
     critic_opt = torch.optim.Adam(critic.parameters(), lr=cfg.critic_lr, eps=1e-5)
     parts = {"actor": actor, "critic": critic, "value_norm": value_norm, "actor_opt": actor_opt, "critic_opt": critic_opt}
     out.mkdir(parents=True, exist_ok=True)
-    start = _load(out / TRAIN_STATE, cfg, parts, gen) if resume else 0
+    start = resume_learner(out, cfg, hit_rule, parts, gen) if resume else 0
     agent_ids = torch.arange(a_count).repeat(n)
 
     obs, mask, state = vec.reset(cfg.seed + start * n)
@@ -231,24 +222,7 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
         if on_rollout is not None:
             on_rollout(stats)
         if (r + 1) % every == 0 or r + 1 == rollouts:
-            save_policy(out / POLICY_FILE, actor, cfg, layout, done_steps)
-            buffer = io.BytesIO()
-            torch.save({"rollout": r + 1, "config": asdict(cfg), "generator": gen.get_state(),
-                        **{k: p.state_dict() for k, p in parts.items()}}, buffer)
-            write_bytes_atomic(out / TRAIN_STATE, buffer.getvalue())
+            learner = {"rollout": r + 1, "config": asdict(cfg), "generator": gen.get_state(),
+                       **{k: p.state_dict() for k, p in parts.items()}}
+            write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule), learner, done_steps, hit_rule)
     return out / POLICY_FILE
-
-
-def _load(path: Path, cfg: GMAPPOConfig, parts: dict, gen: torch.Generator) -> int:
-    if not path.is_file():
-        raise FileNotFoundError(f"--resume: no training state at {path} (train into this directory first)")
-    saved = torch.load(path, weights_only=True)
-    # a setting a run saved before it existed had its default (request_identity came after the first runs)
-    differs = [f.name for f in fields(cfg)
-               if f.name != "total_steps" and saved["config"].get(f.name, f.default) != getattr(cfg, f.name)]
-    if differs:
-        raise ValueError(f"--resume: {path} was trained with other settings ({', '.join(differs)}); use the same ones")
-    for key, part in parts.items():
-        part.load_state_dict(saved[key])
-    gen.set_state(saved["generator"])
-    return int(saved["rollout"])

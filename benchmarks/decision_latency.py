@@ -70,7 +70,7 @@ class DecisionPath:
     def __init__(self, cache: SemanticCache, policy_spec: str) -> None:
         self.cache = cache
         self.layout = ObservationLayout(cache.embedder.dim, TOP_V)
-        self.policy = load_policy(policy_spec, self.layout)
+        self.policy = load_policy(policy_spec, self.layout, hit_rule=cache.rule.identity)
         self.mask = np.ones(N_ACTIONS, dtype=np.int8)
         self.load = SystemLoad(0, 8, 0.0, 800.0, 0.5)
 

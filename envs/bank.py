@@ -160,6 +160,13 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
 
 
+def bank_rule() -> LogisticHitRule:
+    """The hit rule every bank decides with, so the rule whose score and verdict the environment's observations carry
+    (a checkpoint records its `identity`): the shipped rule of the e5 + USE pair. The models' names come from their
+    classes: no model is loaded (a bank already on disk needs none)."""
+    return default_rule(embedder_key(E5SmallEmbedder.name, USEMultilingualEmbedder.name))
+
+
 def build_bank(
     data_dir: Path,
     split: str | None = "train",
@@ -174,8 +181,7 @@ def build_bank(
     if not pairs:
         raise ValueError(f"no prepared pairs in {data_dir} (split {split!r}); run `velo data prepare`")
     edge_file = edge_answers_path(data_dir)
-    # The models' names come from their classes: a bank already on disk needs no model loaded.
-    rule = default_rule(embedder_key(E5SmallEmbedder.name, USEMultilingualEmbedder.name))
+    rule = bank_rule()
     key = _digest(
         BANK_VERSION, sorted(p.id for p in pairs), [_file_digest(p) for p in paraphrase_files],
         _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(),
@@ -202,7 +208,7 @@ def load_bank_file(path: Path | str, pairs: Path | str | None = None) -> Request
     which flips decisions near a threshold, so a test that pins episodes reads a bank file instead of building
     one. Raises ValueError for a bank of another format version."""
     path = Path(path)
-    bank = _load(path, default_rule(embedder_key(E5SmallEmbedder.name, USEMultilingualEmbedder.name)))
+    bank = _load(path, bank_rule())
     bank._extra_path = Path(pairs) if pairs is not None else path.with_name(f"{path.stem}.pairs.npz")
     _load_extra(bank)
     bank._extra_path = None

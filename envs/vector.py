@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from envs.velo_edge_v0 import VeloEdgeEnv
+from velo.types import HitRuleId
 
 
 @dataclass
@@ -52,6 +53,16 @@ class VectorEdgeEnv:
         self.state_size = int(envs[0].state_space.shape[0])
         self._seeds: list[int] = []
         self._episodes = [0] * self.n
+
+    @property
+    def hit_rule(self) -> HitRuleId:
+        """The identity of the hit rule whose score and verdict every observation carries (its environments' bank's;
+        a scenario mixture's environments share one): what a checkpoint trained here records (`velo.checkpoint`)."""
+        rules = {sub.bank.rule.identity for e in self.envs for sub in getattr(e, "envs", [e])}
+        if len(rules) != 1:
+            raise ValueError(f"the environments decide with different hit rules ({', '.join(map(str, rules))}); "
+                             "a policy trained on them would have no one rule to be served with")
+        return rules.pop()
 
     def _stack(self, per_env: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         obs = np.empty((self.n, len(self.agents), self.obs_size), np.float32)

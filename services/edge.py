@@ -27,7 +27,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.edge_serving import EdgeServer, check_cache_fields
@@ -35,6 +35,7 @@ from services.http import install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
+from velo.checkpoint import HitRuleMismatch
 from velo.policy import check_policy_spec
 from velo.wire import (
     API_VERSION,
@@ -149,14 +150,39 @@ class EdgeSettings(BaseSettings):
             raise ValueError(f"llm_tokenizer {self.llm_tokenizer}: no such directory")
         return self
 
-    @field_validator("policy")
+    @field_validator("rule")
     @classmethod
-    def _policy(cls, value: str) -> str:
-        """A policy `load_policy` cannot build is refused here, before the server opens anything."""
+    def _rule(cls, value: str, info: ValidationInfo) -> str:
+        """A rule the cache cannot build (unknown, a missing file, none calibrated for the embedders) is refused here."""
         try:
-            return check_policy_spec(value)
+            _hit_rule(value, info.data)
         except FileNotFoundError as err:
             raise ValueError(str(err)) from None
+        return value
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, value: str, info: ValidationInfo) -> str:
+        """A policy `load_policy` cannot build is refused here, before the server opens anything, and so is a checkpoint
+        trained with another hit rule than the cache's (`rule`): its observations would carry another rule's scores."""
+        rule = _hit_rule(info.data["rule"], info.data) if "rule" in info.data else None  # absent: refused itself
+        try:
+            return check_policy_spec(value, None if rule is None else rule.identity)
+        except FileNotFoundError as err:
+            raise ValueError(str(err)) from None
+        except HitRuleMismatch as err:
+            shipped = _hit_rule("default", info.data).identity
+            use = ("`default`" if err.trained == shipped else err.trained.name if err.trained.format == "static"
+                   else f"a rule file of fingerprint {err.trained.fingerprint}")
+            raise ValueError(f"{err} This edge's hit rule is its `rule` setting (VELO_EDGE_RULE={info.data['rule']}): "
+                             f"set it to {use} to serve this policy.") from None
+
+
+def _hit_rule(rule: str, settings: dict):
+    """The `velo.cache.decision.HitRule` the cache of these settings (`embedder`, `diff_embedder`) decides with."""
+    from velo.cache.factory import hit_rule_for
+
+    return hit_rule_for(rule, settings["embedder"], settings["diff_embedder"])  # fields declared before `rule`
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -177,7 +203,7 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
     cache = open_cache(config, embedder=settings.embedder, diff_embedder=settings.diff_embedder, rule=settings.rule, languages=languages)
     layout = ObservationLayout(cache.embedder.dim, settings.top_v)
     try:
-        policy = load_policy(settings.policy, layout)
+        policy = load_policy(settings.policy, layout, hit_rule=cache.rule.identity)
         counter = PromptCounter(settings.llm_tokenizer, settings.llm_context_window) if settings.llm_tokenizer is not None else None
         llm: ChatLLM = open_llm(settings.llm, model=settings.llm_model, api_key=_secret(settings.llm_api_key), model_dir=settings.model_dir,
                                 timeout_s=settings.timeout_s, threads=settings.threads, max_batch=settings.max_batch, counter=counter)

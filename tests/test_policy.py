@@ -66,9 +66,13 @@ def test_core_loader_refuses_what_it_cannot_serve() -> None:
     assert load_policy("edge-only").act(np.zeros(LAYOUT.size), np.array([1, 0, 1, 1])) == CLOUD
 
 
+SHIPPED_RULE = {"name": "logistic", "format": "velo.hit_rule/8", "fingerprint": "d3e7cad9f5aeba59"}
+"""A rule identity as a header stores it (tests/test_checkpoint_rule.py checks real rules' identities)."""
+
+
 def _write(path, observation: dict, fmt: str = FORMAT) -> None:
     header = CheckpointHeader("mappo", {"seed": 1}, {"encoder": {"name": "mlp"}, "actor": {"name": "categorical"}},
-                              observation, steps=12)
+                              observation, steps=12, hit_rule=SHIPPED_RULE)
     meta = header.to_metadata() | {"format": fmt}
     save_file({"w": np.zeros((2, 2), np.float32)}, str(path), metadata=meta)
 

@@ -1,19 +1,26 @@
-"""Policy checkpoints: a safetensors file whose metadata says what was trained, how, and for which encoder.
+"""Policy checkpoints: a safetensors file whose metadata says what was trained, how, and for which encoder and hit rule.
 
-File layout (`velo.policy/1`): a safetensors file (no pickle: tensors plus string metadata) holding the
+File layout (`velo.policy/2`): a safetensors file (no pickle: tensors plus string metadata) holding the
 actor's weights (`state_dict` names) and, in its metadata, `format` = `FORMAT` and `header` = the JSON of
 `CheckpointHeader`:
 
 | field | holds |
 |---|---|
-| `algo` | the training algorithm (`mappo`, `g-mappo`, `t-mappo`, `lrs`, `dlrs`) |
+| `algo` | the training algorithm (`mappo`, `g-mappo`, `t-mappo`, `lrs`, `dlrs`, `ippo-sb3`) |
 | `config` | the training configuration (the `velo train` options and their defaults) |
 | `actor` | the network to rebuild: `{"encoder": {"name": ..., **kwargs}, "actor": {"name": ..., **kwargs}}` |
 | `observation` | `ObservationLayout.describe()` of the encoder it was trained with: version, dim, top_v, size |
 | `steps` | agent-steps of training behind these weights |
+| `hit_rule` | `velo.types.HitRuleId` of the hit rule whose score and verdict its observations carried: name, format, fingerprint |
 
 The header is read here without torch (safetensors' header is 8 bytes of length and a JSON object), so a
-checkpoint trained against another observation encoder is refused before torch is even imported.
+checkpoint trained against another observation encoder, or under another hit rule, is refused before torch is
+even imported. The hit rule is checked only where the caller says which rule scores the observations
+(`check(..., hit_rule=)`: `velo evaluate` gives its environment's, the edge server its cache's).
+
+Versions: 2 added `hit_rule` (required). A `velo.policy/1` checkpoint (the shipped DLRS of 2026-12-01 among them)
+predates the check: it is read and loaded, its rule unchecked (`hit_rule` None), because nothing says which rule
+it was trained with; retrain it to have the rule checked.
 """
 
 from __future__ import annotations
@@ -25,15 +32,26 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from velo.observation import OBS_VERSION, ObservationLayout
+from velo.types import HitRuleId
 
-FORMAT = "velo.policy/1"
+FORMAT = "velo.policy/2"
+READABLE_FORMATS = ("velo.policy/1", FORMAT)
+"""Formats `read_header` reads: /1 has no `hit_rule` (from before the check), /2 must have one."""
 _MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit
 _DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
 """Bytes per element of the safetensors dtypes a policy holds (safetensors' `Dtype`)."""
 
 
 class IncompatibleCheckpoint(ValueError):
-    """A checkpoint of another format version, or trained against another observation encoder or layout."""
+    """A checkpoint of another format version, or trained against another observation encoder, layout or hit rule."""
+
+
+class HitRuleMismatch(IncompatibleCheckpoint):
+    """A checkpoint trained with hit rule `trained`, loaded where `given` scores the observations."""
+
+    def __init__(self, message: str, trained: HitRuleId, given: HitRuleId) -> None:
+        super().__init__(message)
+        self.trained, self.given = trained, given
 
 
 @dataclass(frozen=True)
@@ -45,7 +63,20 @@ class CheckpointHeader:
     observation: dict
     """`ObservationLayout.describe()` at training time."""
     steps: int = 0
+    hit_rule: dict | None = None
+    """`asdict(HitRuleId)` of the rule its observations were scored with; None only in a `velo.policy/1` header."""
     format: str = field(default=FORMAT)
+
+    def __post_init__(self) -> None:
+        if self.format == FORMAT and self.hit_rule is None:
+            raise ValueError(f"a {FORMAT} header records the hit rule the policy was trained with (hit_rule)")
+        if self.hit_rule is not None:
+            HitRuleId(**self.hit_rule)  # TypeError for a wrong field set
+
+    @property
+    def trained_rule(self) -> HitRuleId | None:
+        """The hit rule it was trained with; None for a header from before rules were recorded (`velo.policy/1`)."""
+        return None if self.hit_rule is None else HitRuleId(**self.hit_rule)
 
     def to_metadata(self) -> dict[str, str]:
         """The safetensors metadata (string to string) that stores this header."""
@@ -55,9 +86,12 @@ class CheckpointHeader:
     def layout(self) -> ObservationLayout:
         return ObservationLayout(int(self.observation["dim"]), int(self.observation["top_v"]))
 
-    def check(self, layout: ObservationLayout | None, path: Path | str = "checkpoint") -> ObservationLayout:
+    def check(self, layout: ObservationLayout | None, path: Path | str = "checkpoint",
+              hit_rule: HitRuleId | None = None) -> ObservationLayout:
         """The layout to feed this policy; raises `IncompatibleCheckpoint` when this VELO's encoder (or the
-        given `layout`) is not the one the checkpoint was trained against."""
+        given `layout`) is not the one the checkpoint was trained against, or when `hit_rule` (the rule that scores
+        the observations it will be given; None: not checked) is not the one it was trained with. A header without
+        a rule (`velo.policy/1`, from before the check) passes any `hit_rule`."""
         obs = self.observation
         if obs.get("version") != OBS_VERSION:
             raise IncompatibleCheckpoint(
@@ -74,6 +108,15 @@ class CheckpointHeader:
                 f"{path} was trained on observations with embedding dim {trained.dim} and top_v {trained.top_v} "
                 f"(size {trained.size}); this deployment gives dim {layout.dim}, top_v {layout.top_v} (size "
                 f"{layout.size}). Use the same embedder and top_v, or retrain."
+            )
+        rule = self.trained_rule
+        if hit_rule is not None and rule is not None and rule.fingerprint != hit_rule.fingerprint:
+            raise HitRuleMismatch(
+                f"{path} was trained with hit rule {rule}, but the observations here are scored by hit rule {hit_rule}: "
+                "the rule's score and verdict it reads would mean something else. Use the rule it was trained with ("
+                + (rule.name if rule.format == "static" else "the shipped rule of the VELO version that trained it")
+                + "), or retrain it with `velo train` (which trains under this VELO's shipped rule).",
+                rule, hit_rule,
             )
         return trained
 
@@ -102,13 +145,14 @@ def read_header(path: Path | str) -> CheckpointHeader:
     if "format" not in meta:
         raise ValueError(f"{path} is not a VELO policy checkpoint (a safetensors file written by `velo train`, "
                          f"format {FORMAT})")
-    if meta["format"] != FORMAT:
-        raise IncompatibleCheckpoint(f"{path} has checkpoint format {meta['format']!r}; this VELO reads {FORMAT!r}")
+    if meta["format"] not in READABLE_FORMATS:
+        raise IncompatibleCheckpoint(f"{path} has checkpoint format {meta['format']!r}; this VELO reads "
+                                     f"{' and '.join(map(repr, READABLE_FORMATS))}")
     try:
         fields_ = json.loads(meta["header"])
-        header = CheckpointHeader(**fields_)
-    except (KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: damaged {FORMAT} header ({exc})") from None
+        header = CheckpointHeader(**{**fields_, "format": meta["format"]})
+    except (KeyError, TypeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        raise ValueError(f"{path}: damaged {meta['format']} header ({exc})") from None
     _check_extent(path, 8 + n, table)
     return header
 
@@ -137,10 +181,11 @@ def _check_extent(path: Path, data_start: int, table: dict) -> None:
         )
 
 
-def load_checkpoint_policy(path: Path | str, layout: ObservationLayout | None = None, seed: int = 0):
+def load_checkpoint_policy(path: Path | str, layout: ObservationLayout | None = None, seed: int = 0,
+                           hit_rule: HitRuleId | None = None):
     """The `velo.learned.LearnedPolicy` stored in `path` (imports torch); see `velo.policy.load_policy`."""
     header = read_header(path)
-    trained = header.check(layout, path)
+    trained = header.check(layout, path, hit_rule)
     from velo.learned import LearnedPolicy
 
     return LearnedPolicy.from_file(Path(path), header, trained, seed)

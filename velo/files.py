@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
@@ -22,8 +22,35 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     _write_atomic(path, [data])
 
 
+def write_files_in_order(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write each `(path, data)` to a temporary file beside `path` (synced), then rename them over their paths in the
+    order given. Interrupted at any point (Ctrl-C, a full disk), each path holds its old or its new content, a path is
+    new only if every path before it is new, and no temporary file is left: a pair of files that must match (a
+    training run's state and the policy it holds, `agents.checkpoints`) puts first the one the other is rebuilt from."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(Path(path), [data]), Path(path)))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
 def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
     path = Path(path)
+    tmp = _stage(path, chunks)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _stage(path: Path, chunks: Iterable[bytes]) -> Path:
+    """`chunks` in a synced, world-readable temporary file beside `path` (its parent created); removed on any error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -32,7 +59,7 @@ def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)

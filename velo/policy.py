@@ -22,6 +22,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from velo.observation import ObservationLayout
+from velo.types import HitRuleId
 
 
 class Action(IntEnum):
@@ -66,13 +67,17 @@ SHIPPED_POLICIES = ("dlrs",)
 `data/checkpoints/README.md` says exactly how each was produced."""
 
 
-def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 0) -> Policy:
+def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 0,
+                hit_rule: HitRuleId | None = None) -> Policy:
     """A baseline by name (`BASELINE_NAMES`, or `greedy-X`), a shipped checkpoint by name (`SHIPPED_POLICIES`) or a
     checkpoint file (`velo train`'s `.safetensors`).
 
     `layout`: the observation layout the policy will be given; required by the rules that read the
     observation (greedy-X, rule-cloud), checked against a checkpoint's (a mismatch raises `ValueError`).
     `seed`: the random baseline's generator, and the sampling noise of a learned policy.
+    `hit_rule`: the identity (`HitRule.identity`) of the hit rule whose score and verdict the observations carry,
+    checked against the rule a checkpoint was trained with (a mismatch raises `ValueError`); None checks nothing,
+    so whoever knows the rule passes it (`velo evaluate`: its environment's; the edge server: its cache's).
     Errors: `ValueError` naming the unknown spec, the bad threshold or the incompatible checkpoint;
     `FileNotFoundError` for a checkpoint path that does not exist.
     """
@@ -100,7 +105,7 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
     if (path := checkpoint_file(text)) is not None:
         from velo.checkpoint import load_checkpoint_policy
 
-        return load_checkpoint_policy(path, layout, seed)
+        return load_checkpoint_policy(path, layout, seed, hit_rule)
     raise ValueError(
         f"unknown policy {text!r}; choose from {', '.join(BASELINE_NAMES + SHIPPED_POLICIES)}, greedy-X "
         f"(X a cosine distance), or a checkpoint file ({', '.join(CHECKPOINT_SUFFIXES)})"
@@ -137,13 +142,13 @@ def trained_layout(spec: str) -> ObservationLayout | None:
     return read_header(path).layout
 
 
-def check_policy_spec(spec: str) -> str:
+def check_policy_spec(spec: str, hit_rule: HitRuleId | None = None) -> str:
     """Check, without building anything, that `load_policy` knows `spec`: a rule name, `greedy-X`, a shipped
-    checkpoint, or a checkpoint file whose header this VELO can read (its encoder version is checked too).
-    Returns `spec`; raises `ValueError` / `FileNotFoundError` with `load_policy`'s message. For servers, to refuse
-    a bad policy before they open anything."""
+    checkpoint, or a checkpoint file whose header this VELO can read (its encoder version is checked too, and its
+    hit rule against `hit_rule` when given). Returns `spec`; raises `ValueError` / `FileNotFoundError` with
+    `load_policy`'s message. For servers, to refuse a bad policy before they open anything."""
     text = str(spec)
-    if text in BASELINE_NAMES or text in SHIPPED_POLICIES:
+    if text in BASELINE_NAMES:
         return text
     if m := GREEDY_NAME.fullmatch(text):
         if not 0.0 <= float(m.group(1)) <= 2.0:
@@ -152,7 +157,7 @@ def check_policy_spec(spec: str) -> str:
     if (path := checkpoint_file(text)) is not None:
         from velo.checkpoint import read_header
 
-        read_header(path).check(None, path)
+        read_header(path).check(None, path, hit_rule)
         return text
     load_policy(text)  # raises the one "unknown policy" message
     return text

@@ -139,6 +139,24 @@ class HitFeatures:
 
 
 @dataclass(frozen=True)
+class HitRuleId:
+    """Which hit rule decided (`velo.cache.decision.HitRule.identity`). Its score and verdict of the best neighbour are
+    part of every observation (`velo.observation`), so a checkpoint records the rule it was trained with
+    (`velo.checkpoint`) and is refused where another rule scores the observations."""
+
+    name: str
+    """`logistic` (a fitted rule) or `static:T`."""
+    format: str
+    """A fitted rule's file format (`velo.cache.decision.RULE_FORMAT`), `static` for a threshold."""
+    fingerprint: str
+    """16 hex digits of the sha256 of the rule's parameters as canonical JSON (its format included): two rules
+    with the same fingerprint give every observation the same score and verdict."""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.format}, fingerprint {self.fingerprint})"
+
+
+@dataclass(frozen=True)
 class HitDecision:
     """The decision stage's verdict on a lookup: serve `neighbour` or not, with the evidence."""
 

@@ -231,6 +231,30 @@ def test_an_annealed_run_follows_the_schedule_and_resumes_it_exactly(tmp_path: P
     assert constant == [3e-4, 3e-4]
 
 
+def test_a_run_interrupted_between_its_checkpoint_files_resumes_exactly(tmp_path: Path, vec_factory, monkeypatch) -> None:
+    """Ctrl-C after the second checkpoint's training state was renamed into place, before its policy was: the resume
+    restores the policy saved with the state and continues from it, as if never interrupted."""
+    from agents.checkpoints import POLICY_FILE, saved_steps
+    from envs.bank import bank_rule
+    from tests.agents.test_checkpoints import Interrupt
+    from velo.cache.decision import StaticThreshold
+
+    config = tiny("mappo", total_steps=60, checkpoint_every=30)
+    vec = vec_factory(config)
+    once = run(config, vec, tmp_path / "a")
+    assert read_header(once).trained_rule == vec.hit_rule == bank_rule().identity
+    with monkeypatch.context() as patch:
+        Interrupt(patch, "replace", 4)  # state 30, policy 30, state 60, [policy 60]
+        with pytest.raises(KeyboardInterrupt):
+            run(config, vec, tmp_path / "b")
+    assert saved_steps(tmp_path / "b") == 60 and read_header(tmp_path / "b" / POLICY_FILE).steps == 30
+    resumed = run(config, vec, tmp_path / "b", resume=True)
+    assert same_weights(resumed, once) and read_header(resumed) == read_header(once)
+    with pytest.raises(IncompatibleCheckpoint, match="static:0.9"):
+        load_policy(str(once), vec.envs[0].layout, hit_rule=StaticThreshold(0.9).identity)
+    assert load_policy(str(once), vec.envs[0].layout, hit_rule=vec.hit_rule).layout == vec.envs[0].layout
+
+
 def test_hindsight_loss_by_hand() -> None:
     from agents.mappo import hindsight_loss
 

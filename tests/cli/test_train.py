@@ -10,6 +10,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
+from envs.bank import bank_rule
 from velo.checkpoint import read_header
 from velo.cli.main import app
 from velo.cli.train import TRAIN_ALGOS
@@ -32,6 +33,7 @@ def test_every_algo_trains_a_loadable_policy(algo: str, tmp_path: Path, prepared
     path = tmp_path / algo / "policy.safetensors"
     header = read_header(path)
     assert header.algo == algo and header.steps == 30
+    assert header.trained_rule == bank_rule().identity  # the rule the environment scored its observations with
     assert list((tmp_path / algo / "tb").rglob("events.out.tfevents.*"))
     policy = load_policy(str(path))
     assert policy.layout.top_v == (5 if algo == "dlrs" else 10)
@@ -94,10 +96,12 @@ def test_resume_continues_the_step_count(tmp_path: Path, prepared_with_edge_answ
     refused = velo_train(prepared_with_edge_answers, out, "--algo", "t-mappo", "--top-v", "5", "--resume")
     assert refused.exit_code != 0 and "other settings" in " ".join(refused.output.split()), refused.output
     assert {f: f.read_bytes() for f in out.rglob("*") if f.is_file()} == files
+    (out / "policy.safetensors").unlink()  # as Ctrl-C between the first checkpoint's two files leaves it
     result = CliRunner().invoke(app, ["train", "--algo", "t-mappo", "--total-steps", "60", "--n-envs", "1",
                                       "--episode-steps", "10", "--seed", "2", "--data", str(prepared_with_edge_answers),
                                       "--out", str(out), "--resume"])
     assert result.exit_code == 0, result.output
+    assert "policy.safetensors was missing" in " ".join(result.output.split()), result.output
     assert read_header(out / "policy.safetensors").steps == 60 and "trained 30 agent-steps" in result.output
 
 

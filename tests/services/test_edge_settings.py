@@ -79,3 +79,41 @@ def test_velo_serve_edge_refuses_a_bad_setting_in_one_line(tmp_path) -> None:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode != 0 and "lang_candidates" in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert not (tmp_path / "c.db").exists()
+
+
+@pytest.fixture(scope="module")
+def logistic_checkpoint(tmp_path_factory: pytest.TempPathFactory):
+    """A real (untrained) DLRS checkpoint that records the shipped logistic rule, as `velo train` writes one."""
+    from agents.checkpoints import policy_bytes
+    from agents.mappo import MAPPOConfig
+    from velo.cache.factory import hit_rule_for
+    from velo.networks import build_actor
+    from velo.observation import ObservationLayout
+
+    config, layout = MAPPOConfig(algo="dlrs", d_model=8, denoise_steps=2), ObservationLayout(384, 10)
+    path = tmp_path_factory.mktemp("ckpt") / "dlrs-logistic.safetensors"
+    path.write_bytes(policy_bytes(build_actor(config.actor_spec(), layout), config, layout, 0, hit_rule_for("default").identity))
+    return path
+
+
+def test_a_checkpoint_of_another_hit_rule_is_refused_by_the_settings(logistic_checkpoint) -> None:
+    assert EdgeSettings(policy=str(logistic_checkpoint)).rule == "default"  # the rule it was trained with
+    with pytest.raises(ValidationError, match="policy") as err:
+        EdgeSettings(policy=str(logistic_checkpoint), rule="static:0.9")
+    message = str(err.value)
+    assert "trained with hit rule logistic (velo.hit_rule/" in message and "static:0.9 (static, fingerprint" in message
+    assert "`rule` setting (VELO_EDGE_RULE=static:0.9): set it to `default`" in message, message
+    assert EdgeSettings(policy="dlrs", rule="static:0.9").policy == "dlrs"  # velo.policy/1: from before the check
+
+
+def test_velo_serve_edge_refuses_a_checkpoint_of_another_hit_rule_in_one_line(tmp_path, logistic_checkpoint) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VELO_EDGE_RULE": "static:0.9", "VELO_HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "velo", "serve", "edge", "--cache-uri", str(tmp_path / "c.db"),
+                          "--policy", str(logistic_checkpoint)], env=env, capture_output=True, text=True, timeout=120)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode != 0 and len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "policy" in lines[0] and "VELO_EDGE_RULE=static:0.9" in lines[0] and not (tmp_path / "c.db").exists(), run.stderr

@@ -14,6 +14,7 @@ Two rules share one interface:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from abc import ABC, abstractmethod
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from velo.types import HitFeatures
+from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
 RULE_FORMAT = "velo.hit_rule/9"
@@ -51,6 +52,8 @@ request better than its own question is no more evidence than the fitting data's
 `number_mismatch` also reads Han numerals and small number words ("五个" / "四个", "five" / "ten" is a veto).
 4: `number_mismatch` is graded (1.0 a number replaced: a veto; 0.5 numbers on one side only).
 3: the `symbol_swap` and `role_swap` features and their vetoes."""
+STATIC_FORMAT = "static"
+"""The `format` a static threshold's identity gives (`HitRule.identity`): it has no file and no fitted parameters."""
 MODEL_FEATURES = tuple(n for n in HitFeatures.names() if n not in ("margin", "symbol_swap", "role_swap"))
 _NAMES = HitFeatures.names()
 _MODEL_COLUMNS = np.array([_NAMES.index(n) for n in MODEL_FEATURES])
@@ -95,6 +98,19 @@ class HitRule(ABC):
     @abstractmethod
     def accepts(self, score: float) -> bool: ...
 
+    @abstractmethod
+    def parameters(self) -> dict:
+        """Everything that sets this rule's scores and verdicts, as JSON (a fitted rule: its file's content)."""
+
+    @property
+    def identity(self) -> HitRuleId:
+        """What a checkpoint records of the rule its observations were scored with (`velo.checkpoint`): the
+        fingerprint is the sha256 of `parameters()` as canonical JSON (sorted keys, no spaces), so a refitted rule
+        (new weights or threshold, same format) gets another one, and the same rule read from another file does not."""
+        params = self.parameters()
+        canonical = json.dumps(params, sort_keys=True, separators=(",", ":"))
+        return HitRuleId(self.name, str(params["format"]), hashlib.sha256(canonical.encode()).hexdigest()[:16])
+
 
 @dataclass(frozen=True)
 class StaticThreshold(HitRule):
@@ -115,6 +131,9 @@ class StaticThreshold(HitRule):
 
     def accepts(self, score: float) -> bool:
         return score >= self.threshold
+
+    def parameters(self) -> dict:
+        return {"format": STATIC_FORMAT, "threshold": float(self.threshold)}
 
 
 def _vector(features: HitFeatures) -> np.ndarray:
@@ -245,6 +264,9 @@ class LogisticHitRule(HitRule):
             embedder, tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]), threshold,
             min_sim, gap_floor,
         )
+
+    def parameters(self) -> dict:
+        return self.to_json()
 
     def to_json(self) -> dict:
         return {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velo.cache.decision import embedder_key, parse_rule
+from velo.cache.decision import HitRule, embedder_key, parse_rule
 from velo.cache.features import HitFeaturizer
 from velo.cache.semantic_cache import CacheConfig, SemanticCache
-from velo.embedding import DEFAULT_EMBEDDER, load_embedder
+from velo.embedding import DEFAULT_EMBEDDER, embedder_name, load_embedder
 from velo.embedding.recent import RecentEmbeddings
 from velo.lang_id import LanguageIdentifier
 
@@ -30,7 +30,13 @@ def open_cache(
 
     The search embedder remembers its recent vectors (`RecentEmbeddings`): an exact repeat is not embedded again.
     """
+    hit_rule = hit_rule_for(rule, embedder, diff_embedder)  # before any model loads: a bad rule costs nothing
     search = RecentEmbeddings(load_embedder(embedder, embedding_cache))
     diff = search if diff_embedder == embedder else load_embedder(diff_embedder)
-    hit_rule = parse_rule(rule, embedder_key(search.name, diff.name))
     return SemanticCache(search, hit_rule, config, HitFeaturizer(search, diff), languages)
+
+
+def hit_rule_for(rule: str = "default", embedder: str = DEFAULT_EMBEDDER, diff_embedder: str = DEFAULT_DIFF_EMBEDDER) -> HitRule:
+    """The hit rule `open_cache` decides with for these names (`default`: the shipped rule of the embedder pair,
+    `static:T`, or a rule file), without loading a model; ValueError / FileNotFoundError as `parse_rule`."""
+    return parse_rule(rule, embedder_key(embedder_name(embedder), embedder_name(diff_embedder)))

@@ -99,7 +99,7 @@ def evaluate_policies(console: Console, data: Path, episodes: int = 3, steps: in
                   "on the held-out test split (DLRS was trained on the train split); satisfaction, latency and action shares")
     results = {}
     for name in EVAL_POLICIES.split(","):
-        policy = load_policy(name, env.layout, 0)
+        policy = load_policy(name, env.layout, 0, env.bank.rule.identity)
         results[name] = summarize(run_episodes(env, policy, episodes, 0))
     env.close()
     print(markdown_table(results))  # markdown: printed as is, not wrapped to the terminal

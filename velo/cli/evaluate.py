@@ -63,7 +63,7 @@ def evaluate(
     )
     names = list(specs)
     envs = [env_for(env, spec) for spec in specs.values()]
-    loaded = [load_policy(spec, e.layout, seed) for spec, e in zip(specs.values(), envs)]
+    loaded = [load_policy(spec, e.layout, seed, e.bank.rule.identity) for spec, e in zip(specs.values(), envs)]
     results: dict[str, dict[str, float]] = {}
     console = make_console(stderr=True)
     with Progress(console=console, disable=as_json, transient=True) as progress:
@@ -89,10 +89,11 @@ def _labelled_specs(policies: str) -> dict[str, str]:
     """`--policies` as {label: spec}; BadParameter for an empty list, a half-written LABEL=SPEC or a label given
     twice (two policies with one label used to keep the last one silently); ValueError / FileNotFoundError for a
     spec no policy loads (an unknown
-    name, a missing or unreadable checkpoint): all before anything is built (a typo used to be reported after the
+    name, a missing or unreadable checkpoint, one trained under another hit rule): all before anything is built (a typo used to be reported after the
     environment's bank was built, 212 s on the shared data)."""
     from agents.headroom import split_label
     from agents.registry import check_policy_spec
+    from envs.bank import bank_rule
 
     try:
         pairs = [split_label(p.strip()) for p in policies.split(",") if p.strip()]
@@ -103,8 +104,9 @@ def _labelled_specs(policies: str) -> dict[str, str]:
     labels = [label for label, _ in pairs]
     if twice := sorted({label for label in labels if labels.count(label) > 1}):
         raise typer.BadParameter(f"policy label {', '.join(map(repr, twice))} given twice; give each policy once, with LABEL=SPEC to tell two apart")
+    rule = bank_rule().identity  # the rule the environment will score observations with
     for _, spec in pairs:
-        check_policy_spec(spec)  # ValueError / FileNotFoundError: one line from fail_cleanly
+        check_policy_spec(spec, rule)  # ValueError / FileNotFoundError: one line from fail_cleanly
     return dict(pairs)
 
 

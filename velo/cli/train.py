@@ -87,7 +87,11 @@ def train(
     if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
         raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
     given = {name for name in ctx.params if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"}
+    restored = None
     if resume:  # before any environment is built: the run's settings, and a total it has not reached yet
+        from agents.checkpoints import restore_policy
+
+        restored = restore_policy(out)  # a checkpoint Ctrl-C stopped between its two files (agents/checkpoints.py)
         settings = _resumed_settings(out, given, dict(algo=algo, seed=seed, scenario=scenario, denoise_steps=denoise_steps,
                                                       top_v=top_v, n_envs=n_envs, episode_steps=episode_steps,
                                                       checkpoint_every=checkpoint_every,
@@ -110,12 +114,15 @@ def train(
                               "to start afresh there")
     import torch
 
+    from agents.checkpoints import restore_policy, saved_steps
     from envs.scenarios import get_scenario
 
     if scenario is not None:
         get_scenario(scenario)
     torch.set_num_threads(threads)
     console = make_console(stderr=True)
+    if restored is not None:
+        console.print(restored, highlight=False, soft_wrap=True)
     common = dict(total_steps=total_steps, seed=seed, scenario=scenario, n_envs=n_envs, episode_steps=episode_steps,
                   top_v=top_v, checkpoint_every=checkpoint_every, request_identity=request_identity)
     if algo == "ippo-sb3":
@@ -141,7 +148,7 @@ def train(
     console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'})")
     from velo.latency import load_edge_profile
 
-    saved_before = _saved_steps(out)
+    saved_before = saved_steps(out)
     try:
         vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
                             edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
@@ -183,12 +190,14 @@ def train(
             writer.close()
         # refused before its first rollout (e.g. --resume with other settings), or interrupted before a checkpoint
         # of its own: leave no trace (the logs of steps no checkpoint holds would be logged again by the next run)
-        if base[0] is None or (isinstance(exc, KeyboardInterrupt) and _saved_steps(out) == saved_before):
+        if isinstance(exc, KeyboardInterrupt):  # stopped between a checkpoint's two files: make them a pair again
+            restore_policy(out)
+        if base[0] is None or (isinstance(exc, KeyboardInterrupt) and saved_steps(out) == saved_before):
             _remove_new_logs(out, existed, logs_before)
         if not isinstance(exc, KeyboardInterrupt):
             raise
         first = min(planned, math.ceil(checkpoint_every / per_rollout) * per_rollout)
-        _say_interrupted(console, out, resume, saved_before, _saved_steps(out), first)
+        _say_interrupted(console, out, resume, saved_before, saved_steps(out), first)
     writer.close()
     for env in vec.envs:
         env.close()  # keeps the hit features of pairs first met in this run (envs.bank)
@@ -202,8 +211,9 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
     """`values` with each option not `given` taken from the run in `out` (its training state's config); ValueError,
     before anything is built or written, for a given option that differs from the run's, or for a --total-steps the
     run has already reached (a resume used to rewrite the policy then)."""
-    state = out / "train_state.pt"
-    saved = _read_train_state(state)["config"] if state.is_file() else {}
+    from agents.checkpoints import read_state, saved_steps
+
+    saved = read_state(out)["config"] if (out / "train_state.pt").is_file() else {}
     differs = [f"{_typed(k, values[k])} (the run has {_typed(k, saved[k]) if '/' in RUN_SETTINGS[k] else saved[k]})" for k in RUN_SETTINGS
                if k in saved and k in given and values[k] != saved[k]]
     if differs:
@@ -213,10 +223,7 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
     if resumed.get("anneal_lr") and saved.get("total_steps") != total_steps:  # agents.mappo refuses it too, after the build
         raise ValueError(f"--resume: the run in {out} anneals its learning rates over --total-steps {saved.get('total_steps'):,}; "
                          "resume it with the same total")
-    if (out / "policy.safetensors").is_file():
-        from velo.checkpoint import read_header
-
-        done = read_header(out / "policy.safetensors").steps
+    if (done := saved_steps(out)) is not None:
         if total_steps <= done:
             raise ValueError(f"--resume: the run in {out} has already trained {done:,} agent-steps, at or past --total-steps "
                              f"{total_steps:,}; nothing to do (give a larger total to continue it)")
@@ -241,15 +248,6 @@ def _as_options(message: str) -> str:
     return message
 
 
-def _saved_steps(out: Path) -> int | None:
-    """Agent-steps of the checkpoint in `out` a run can resume from (its policy's header, beside a training state),
-    None without one."""
-    from velo.checkpoint import read_header
-
-    policy = out / "policy.safetensors"
-    return read_header(policy).steps if policy.is_file() and (out / "train_state.pt").is_file() else None
-
-
 def _say_interrupted(console, out: Path, resume: bool, before: int | None, saved: int | None, first: int | None) -> None:
     """Ctrl-C: say what is saved in `out` and how to go on, and exit 130 (as a shell reports SIGINT); it used to
     end silently, whatever it had saved."""
@@ -269,26 +267,6 @@ def _say_interrupted(console, out: Path, resume: bool, before: int | None, saved
                 "start again with the same command")
     console.print(f"[bold yellow]{said}[/]", highlight=False, soft_wrap=True)
     raise typer.Exit(130)
-
-
-def _read_train_state(path: Path) -> dict:
-    """The training state `velo train` saved at `path` (torch, weights only), checked to be one: ValueError naming
-    the file for a damaged one (cut short, overwritten, not a training state), before anything is built; torch's
-    own RuntimeError / KeyError / EOFError used to end the command in a traceback."""
-    import pickle
-
-    import torch
-
-    try:
-        saved = torch.load(path, weights_only=True)
-    except (RuntimeError, KeyError, EOFError, ValueError, pickle.UnpicklingError, OSError) as exc:
-        reason = str(exc).split(". ")[0].strip() or type(exc).__name__
-        raise ValueError(f"--resume: {path} is damaged and cannot be read ({reason}); resume from a copy of it, or "
-                         f"start afresh in another --out directory") from None
-    if not isinstance(saved, dict) or not isinstance(saved.get("config"), dict) or not ("rollout" in saved or "num_timesteps" in saved):
-        raise ValueError(f"--resume: {path} is not a training state written by `velo train` (no config and step count); "
-                         "resume from a copy of it, or start afresh in another --out directory")
-    return saved
 
 
 def _remove_new_logs(out: Path, existed: dict[Path, bool], logs_before: set[Path]) -> None:

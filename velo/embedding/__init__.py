@@ -22,7 +22,7 @@ def load_embedder(spec: str = DEFAULT_EMBEDDER, cache_path: Path | None = None) 
         embedder = models.USEMultilingualEmbedder()
     elif spec == "minilm":
         embedder = models.SentenceTransformerEmbedder(models.minilm_path())
-        embedder.name = "st:all-MiniLM-L6-v2"
+        embedder.name = embedder_name(spec)
     elif spec.startswith("st:") and len(spec) > 3:
         embedder = models.SentenceTransformerEmbedder(spec[3:])
     else:
@@ -30,4 +30,17 @@ def load_embedder(spec: str = DEFAULT_EMBEDDER, cache_path: Path | None = None) 
     return CachedEmbedder(embedder, cache_path) if cache_path is not None else embedder
 
 
-__all__ = ["CachedEmbedder", "DEFAULT_EMBEDDER", "Embedder", "EmbeddingError", "load_embedder", "normalize"]
+def embedder_name(spec: str) -> str:
+    """The `name` of the embedder `load_embedder(spec)` builds (what a hit rule is calibrated for), without loading it."""
+    from velo.embedding import models
+
+    names = {"e5-small": models.E5SmallEmbedder.name, "use-multilingual": models.USEMultilingualEmbedder.name,
+             "minilm": "st:all-MiniLM-L6-v2"}
+    if spec in names:
+        return names[spec]
+    if spec.startswith("st:") and len(spec) > 3:
+        return spec  # SentenceTransformerEmbedder names itself st:<model name or path>
+    raise ValueError(f"unknown embedder {spec!r}; choose one of {', '.join(EMBEDDER_NAMES)}")
+
+
+__all__ = ["CachedEmbedder", "DEFAULT_EMBEDDER", "Embedder", "EmbeddingError", "embedder_name", "load_embedder", "normalize"]
