@@ -3,6 +3,7 @@ and `load_policy` staying light (no environment, PettingZoo, pymilvus or torch u
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
+from velo.cache.factory import hit_rule_for
 from velo.checkpoint import FORMAT, CheckpointHeader, IncompatibleCheckpoint, read_header
 from velo.observation import OBS_VERSION, ObservationLayout, SystemLoad, encode_observation
 from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT, EDGE, Action, Policy, load_policy
@@ -66,8 +68,8 @@ def test_core_loader_refuses_what_it_cannot_serve() -> None:
     assert load_policy("edge-only").act(np.zeros(LAYOUT.size), np.array([1, 0, 1, 1])) == CLOUD
 
 
-SHIPPED_RULE = {"name": "logistic", "format": "velo.hit_rule/8", "fingerprint": "d3e7cad9f5aeba59"}
-"""A rule identity as a header stores it (tests/test_checkpoint_rule.py checks real rules' identities)."""
+SHIPPED_RULE = dataclasses.asdict(hit_rule_for("default").identity)
+"""The shipped rule's identity as a header stores it (tests/test_checkpoint_rule.py checks the rule check)."""
 
 
 def _write(path, observation: dict, fmt: str = FORMAT) -> None:
