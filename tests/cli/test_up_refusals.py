@@ -66,3 +66,23 @@ def test_every_command_with_a_model_dir_refuses_one_that_holds_no_model(tmp_path
         result = CliRunner().invoke(app, [*command, "--model-dir", str(path)])
         assert result.exit_code == 2 and f"--model-dir {path} {message}" in " ".join(result.output.split()), result.output
     assert not missing.parent.exists() and not any(empty.iterdir())
+
+
+def test_a_checkpoint_of_another_hit_rule_than_the_edges_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    """The edges would refuse it at start-up (VELO_EDGE_RULE, tests/services/test_edge_settings.py); `velo up` used to
+    start the cloud first and then report that edge-0 exited."""
+    from agents.checkpoints import policy_bytes
+    from agents.mappo import MAPPOConfig
+    from velo.cache.factory import hit_rule_for
+    from velo.networks import build_actor
+    from velo.observation import ObservationLayout
+
+    config, layout = MAPPOConfig(algo="mappo", hidden=16), ObservationLayout(384, 10)
+    path = tmp_path / "mappo.safetensors"
+    path.write_bytes(policy_bytes(build_actor(config.actor_spec(), layout), config, layout, 0, hit_rule_for("default").identity))
+    env = {**os.environ, "VELO_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1", "VELO_EDGE_RULE": "static:0.9"}
+    result = subprocess.run([sys.executable, "-m", "velo", "up", "--policy", str(path)], capture_output=True, text=True,
+                            env=env, cwd=REPO, timeout=120)
+    text = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "VELO_EDGE_RULE=static:0.9" in text and "Traceback" not in result.stderr, result.stderr
+    assert not (tmp_path / "up").exists()

@@ -31,7 +31,8 @@ def _run(app, host: str, port: int) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
 
 
-def _settings(cls, options: dict[str, object]):
+def checked_settings(cls, options: dict[str, object]):
+    """`cls(**options)` (settings that also read VELO_* variables), or one ValueError listing each bad setting."""
     from pydantic import ValidationError
 
     try:
@@ -58,7 +59,7 @@ def edge(
     """An edge server: semantic cache, scheduling policy, its own LLM (services/edge.py)."""
     from services.edge import EdgeSettings, build_app
 
-    settings = _settings(EdgeSettings, _given(edge_id=edge_id, cache_uri=cache_uri, collection=collection, cloud_url=cloud_url,
+    settings = checked_settings(EdgeSettings, _given(edge_id=edge_id, cache_uri=cache_uri, collection=collection, cloud_url=cloud_url,
                                               policy=policy, llm=llm, model_dir=model_dir, threads=threads))
     check_milvus_uri("--cache-uri" if cache_uri else "VELO_EDGE_CACHE_URI", settings.cache_uri, make_parent=True)
     if settings.llm == "local":
@@ -81,7 +82,7 @@ def cloud(
     """The cloud LLM's OpenAI-compatible front (services/cloud.py); the API key of an upstream: VELO_CLOUD_UPSTREAM_API_KEY."""
     from services.cloud import CloudSettings, build_app
 
-    settings = _settings(CloudSettings, _given(upstream_url=upstream_url, upstream_model=upstream_model, model_dir=model_dir, threads=threads))
+    settings = checked_settings(CloudSettings, _given(upstream_url=upstream_url, upstream_model=upstream_model, model_dir=model_dir, threads=threads))
     if not settings.upstream_url:
         check_model_dir(settings.model_dir, "--model-dir" if model_dir else "VELO_CLOUD_MODEL_DIR")
     app = build_app(settings)
@@ -104,7 +105,7 @@ def gateway(
 
     if keys_file is not None and not keys_file.is_file():
         raise ValueError(f"--keys-file {keys_file}: no such file")
-    settings = _settings(GatewaySettings, _given(edges=edge or None, cloud_url=cloud_url, keys_file=keys_file, mode=mode))
+    settings = checked_settings(GatewaySettings, _given(edges=edge or None, cloud_url=cloud_url, keys_file=keys_file, mode=mode))
     app = build_app(settings)  # reads and checks the keys: a bad keys file fails here, before the URL is announced
     typer.echo(f"gateway on http://{host}:{port}/v1 ({settings.mode}: {', '.join(settings.edges) or 'no edge'})", err=True)
     _run(app, host, port)

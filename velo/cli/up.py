@@ -185,9 +185,12 @@ def up(
         raise ValueError(f"--milvus must be lite-server or embedded, got {milvus!r}")
     if mode not in ("nearest", "all"):
         raise ValueError(f"--mode must be nearest or all, got {mode!r}")
-    from velo.policy import check_policy_spec
+    from services.edge import EdgeSettings
+    from velo.cli.serve import checked_settings
 
-    check_policy_spec(policy)
+    # what each edge server checks at start-up, in the environment it inherits: an unknown policy, or a checkpoint
+    # trained with another hit rule than VELO_EDGE_RULE's, is one line here, not "edge-0 exited with code 2"
+    checked_settings(EdgeSettings, {"policy": policy})
     check_model_dir(model_dir)
     home = velo_home() / "up"
     home.mkdir(parents=True, exist_ok=True)
