@@ -28,8 +28,13 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/9"
-"""9: the hit features compare one quantity spelled as the cached question spells it ("100 °C" / "100 degrees Celsius" /
+RULE_FORMAT = "velo.hit_rule/10"
+"""10: `role_swap` reads every occurrence of a role word, each with the argument right after it up to the next role word
+("How to convert JSON to CSV" / "How to convert CSV to JSON": the infinitive's "to" hid the target's; "from Paris to
+London": "from" took both cities; "de ... a ...", "von ... nach ...", "из ... в ...", every operator: `roles._roles`),
+and a role word's occurrence added by a rewording is no swap ("How to convert JSON to CSV" / "How do I convert JSON to
+CSV"). The shipped format 9 rule was relabelled 10 unrefitted (same weights) until its refit.
+9: the hit features compare one quantity spelled as the cached question spells it ("100 °C" / "100 degrees Celsius" /
 "100摄氏度", "$100" / "100 dollars" / "USD 100", "5 km" / "5 kilometers" / "5公里": `roles.spelled_as`; a quantity in
 another unit keeps its spelling and stays a `role_swap`), a sign written as a word is the number's sign ("minus 5",
 "menos 5", "минус 5", "零下5度" read as -5: `numbers.signs_as_minus`), and a command-line flag keeps its case ("-V" /

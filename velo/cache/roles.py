@@ -211,34 +211,55 @@ def unit_after_number(toks: list[str]) -> list[str]:
     return out
 
 
-def _roles(toks: list[str]) -> dict[str, tuple[str, set[str]]]:
-    """Each role word's first argument and all its arguments: the content words among the three tokens
-    after it (numbers skipped: "from 5 km"; a one-letter unit counts: "to m"), else the number right after it ("than
-    1/3", "比2"). A Han role word takes the very next character, or the unit whose name starts there ("换算成英里":
-    mile). An asymmetric operator (`_ASYMMETRIC_OPERATORS`) takes the operand right after it."""
-    roles: dict[str, tuple[str, set[str]]] = {}
+def _roles(toks: list[str]) -> dict[str, list[tuple[str, set[str]]]]:
+    """Each role word -> every occurrence's argument: (its first term, all its terms). The argument is the content
+    words among the three tokens after the role word, up to the next role word ("from Paris to London": Paris for
+    "from", London for "to"; numbers skipped: "from 5 km"; a one-letter unit counts: "to m"), else the number right
+    after it ("than 1/3", "比2"). A Han role word takes the very next character, or the unit whose name starts there
+    ("换算成英里": mile). An asymmetric operator (`_ASYMMETRIC_OPERATORS`) takes the operand right after it.
+
+    Every occurrence counts: in "How to convert JSON to CSV" the first "to" is the infinitive's (argument "convert"),
+    the second the target's (CSV). Format 9 kept the first occurrence only and let a window span the next role word
+    ("from Paris to London" gave "from" both cities), so "How to convert JSON to CSV" / "How to convert CSV to JSON"
+    and "from Paris to London" / "from London to Paris" showed no swap."""
+    roles: dict[str, list[tuple[str, set[str]]]] = {}
     for i, t in enumerate(toks):
-        if t in roles:
-            continue
         if t in _ASYMMETRIC_OPERATORS:
             if (operand := _number_at(toks, i + 1) or (_term_at(toks, i + 1) if i + 1 < len(toks) else None)) is not None:
-                roles[t] = (operand, {operand})
+                roles.setdefault(t, []).append((operand, {operand}))
             continue
         if t not in _ROLE_MARKERS:
             continue
         if HAN.fullmatch(t) and (unit := _han_unit(toks, i + 1)) is not None:
-            roles[t] = (unit, {unit})
+            roles.setdefault(t, []).append((unit, {unit}))
             continue
-        args = [
-            _term_at(toks, j) for j in range(i + 1, min(len(toks), i + (2 if HAN.fullmatch(t) else 4)))
-            if (j == i + 1 and toks[j] in _LETTER_UNITS)
-            or (toks[j] not in FUNCTION_WORDS and not toks[j][0].isdigit() and toks[j] != "-")
-        ]
+        args = []
+        for j in range(i + 1, min(len(toks), i + (2 if HAN.fullmatch(t) else 4))):
+            if args and (toks[j] in _ROLE_MARKERS or toks[j] in _ASYMMETRIC_OPERATORS):
+                break  # the next role word's argument ("from Paris to London"); "to a string" reads past the article "a"
+            if (j == i + 1 and toks[j] in _LETTER_UNITS) or (
+                toks[j] not in FUNCTION_WORDS and not toks[j][0].isdigit() and toks[j] != "-"
+            ):
+                args.append(_term_at(toks, j))
         if not args and (number := _number_at(toks, i + 1)) is not None:
             args = [number]
         if args:
-            roles[t] = (args[0], set(args))
+            roles.setdefault(t, []).append((args[0], set(args)))
     return roles
+
+
+def _swapped(occurrences_a: list[tuple[str, set[str]]], occurrences_b: list[tuple[str, set[str]]]) -> bool:
+    """Whether one role word's arguments (`_roles`) differ on both sides: each side has an occurrence whose first term
+    no occurrence on the other side starts with, and those occurrences' terms differ both ways. Not an argument one
+    side leaves out ("в градусы Фаренгейта" / "в Фаренгейты": Фаренгейт is among the other side's terms) nor an
+    occurrence one side adds ("How to convert JSON to CSV" / "How do I convert JSON to CSV": CSV on both sides)."""
+    firsts_a, firsts_b = {f for f, _ in occurrences_a}, {f for f, _ in occurrences_b}
+    lost_a, lost_b = firsts_a - firsts_b, firsts_b - firsts_a
+    if not lost_a or not lost_b:
+        return False
+    terms_a = set().union(*(terms for f, terms in occurrences_a if f in lost_a))
+    terms_b = set().union(*(terms for f, terms in occurrences_b if f in lost_b))
+    return bool(terms_a - terms_b) and bool(terms_b - terms_a)
 
 
 def _number_runs(toks: list[str]) -> Iterator[tuple[int, int]]:
@@ -386,8 +407,4 @@ def role_swap(a: list[str], b: list[str]) -> bool:
         # has the quantity in another unit (`unit_swap`).
         return False
     ra, rb = _roles(a), _roles(b)
-    for marker in ra.keys() & rb.keys():
-        (first_a, args_a), (first_b, args_b) = ra[marker], rb[marker]
-        if first_a != first_b and args_a - args_b and args_b - args_a:
-            return True
-    return False
+    return any(_swapped(ra[marker], rb[marker]) for marker in ra.keys() & rb.keys())
