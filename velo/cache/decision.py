@@ -28,8 +28,12 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/10"
-"""10: `role_swap` reads every occurrence of a role word, each with the argument right after it up to the next role word
+RULE_FORMAT = "velo.hit_rule/11"
+"""11: `role_swap` also sees two arguments exchanged around what stays between them, with the same content words ("Why
+did Germany invade Poland?" / "Why did Poland invade Germany?", "为什么德国入侵波兰？" / "为什么波兰入侵德国？":
+`order.exchanged`; not neighbours exchanged, "the capital of France" / "France's capital"). The shipped format 10 rule
+was relabelled 11 unrefitted (same weights) until its refit.
+10: `role_swap` reads every occurrence of a role word, each with the argument right after it up to the next role word
 ("How to convert JSON to CSV" / "How to convert CSV to JSON": the infinitive's "to" hid the target's; "from Paris to
 London": "from" took both cities; "de ... a ...", "von ... nach ...", "из ... в ...", every operator: `roles._roles`),
 and a role word's occurrence added by a rewording is no swap ("How to convert JSON to CSV" / "How do I convert JSON to

@@ -12,7 +12,8 @@ share almost every word, so their vectors are close. These features add what the
 * explicit mismatches of numbers (one replaced by another, in digits of any script, Han numerals or number
   words), negation, symbols (an emoji, an emoticon `:)` / `:(`, `*` / `**`) and spellings (an accent on a
   content word "papa" / "papá", an acronym's capitals "US" / "us"), word order
-  and roles ("5 km to miles" / "5 miles to km");
+  and roles ("5 km to miles" / "5 miles to km"; two arguments exchanged around a verb, "Germany invaded Poland" /
+  "Poland invaded Germany": `velo.cache.order`);
 * a second embedder's opinion of the whole pair.
 """
 
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from velo.cache import negation, numbers, question_words, roles, text
+from velo.cache import negation, numbers, order, question_words, roles, text
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
 
@@ -143,7 +144,9 @@ class HitFeaturizer:
             negation_mismatch=negation.negation_change(p.tq, p.tc),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
             symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
-            role_swap=float(roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)),
+            role_swap=float(
+                roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
+            ),
         )
 
 

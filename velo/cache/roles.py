@@ -381,6 +381,12 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     return False
 
 
+def content_terms(toks: list[str]) -> list[str]:
+    """The tokens that are not function words, each as `role_swap` compares it (`_term`: a unit as its name, a word as
+    its stem), in order."""
+    return [_term(t) for t in toks if t not in FUNCTION_WORDS]
+
+
 def role_swap(a: list[str], b: list[str]) -> bool:
     """True when two questions with the same content words give a role word different arguments ("convert
     5 km to miles" / "convert 5 miles to km", "from English to Spanish" / "from Spanish to English", "is a
@@ -396,7 +402,7 @@ def role_swap(a: list[str], b: list[str]) -> bool:
     a, b = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
     if unit_swap(a, b):
         return True
-    if {_term(t) for t in a if t not in FUNCTION_WORDS} != {_term(t) for t in b if t not in FUNCTION_WORDS}:
+    if set(content_terms(a)) != set(content_terms(b)):
         return False
     if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
         return False

@@ -1,0 +1,82 @@
+"""Subject and object exchanged around a verb is another question (issue 8, cache kind: what differs must never be
+invisible; swapped arguments are one kind with reversed direction). Rule format 10 served "Why did Germany invade
+Poland?" / "Why did Poland invade Germany?" at 0.991: `order_swap` (the same tokens in another order) is a model
+feature only. Real e5 + USE embedders, real embedded Milvus, the shipped default rule.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from velo.cache import CacheConfig, SemanticCache, default_rule, order
+from velo.cache.decision import embedder_key
+from velo.cache.features import HitFeaturizer, _Pair
+from velo.embedding import Embedder
+
+# (cached question, request, format 10's score): two arguments exchanged around what stays between them.
+EXCHANGED = [
+    ("Why did Germany invade Poland?", "Why did Poland invade Germany?", 0.991),
+    ("¿Por qué Alemania invadió Polonia?", "¿Por qué Polonia invadió Alemania?", 0.976),
+    ("为什么德国入侵波兰？", "为什么波兰入侵德国？", 0.991),
+    ("Did the cat chase the dog?", "Did the dog chase the cat?", 0.946),
+    ("Почему Германия напала на Польшу?", "Почему Польша напала на Германию?", 0.0),  # also a role word ("на")
+    ("Does Messi earn more than Ronaldo?", "Does Ronaldo earn more than Messi?", 0.0),  # also "than"
+    ("Warum hat Deutschland Polen angegriffen, obwohl Polen Deutschland nie bedroht hat?",
+     "Warum hat Polen Deutschland angegriffen, obwohl Deutschland Polen nie bedroht hat?", None),
+]
+
+# (cached question, request): the same question with its words reordered, or no exchange around a word that stays.
+REORDERED = [
+    ("What's the capital of France?", "France's capital is what?"),  # neighbours exchanged: nothing between them
+    ("What's the capital of France?", "Paris, what country is it the capital of?"),
+    ("In Python, how do I read a file?", "How do I read a file in Python?"),  # a phrase moved to the other end
+    ("What is the difference between a cat and a dog?", "What is the difference between a dog and a cat?"),
+    ("Wie lese ich eine Datei in Python Zeile für Zeile ein?", "Wie lese ich in Python eine Datei Zeile für Zeile ein?"),
+    ("¿Por qué Alemania invadió Polonia?", "¿Por qué invadió Alemania a Polonia?"),
+    ("为什么德国入侵波兰？", "德国为什么入侵波兰？"),
+]
+
+
+def _exchanged(cached: str, request_: str) -> bool:
+    """`order.exchanged` on the tokens the hit features compare."""
+    pair = _Pair(request_, cached)
+    return order.exchanged(pair.tq, pair.tc)
+
+
+@pytest.mark.parametrize(("cached", "request_", "before"), EXCHANGED)
+def test_two_arguments_exchanged_around_a_verb(cached: str, request_: str, before: float | None) -> None:
+    assert _exchanged(cached, request_) and _exchanged(request_, cached)
+
+
+@pytest.mark.parametrize(("cached", "request_"), REORDERED)
+def test_words_reordered_otherwise_are_no_exchange(cached: str, request_: str) -> None:
+    assert not _exchanged(cached, request_) and not _exchanged(request_, cached)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory, e5: Embedder, use: Embedder) -> Iterator[SemanticCache]:
+    """What `open_cache` builds by default: e5 search, USE for the differing words, the shipped rule."""
+    uri = str(tmp_path_factory.mktemp("order") / "cache.db")
+    config = CacheConfig(uri=uri, collection=f"o_{uuid.uuid4().hex[:8]}", capacity=None)
+    with SemanticCache(e5, default_rule(embedder_key(e5.name, use.name)), config, HitFeaturizer(e5, use)) as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_", "served"),
+    [
+        *((c, r, False) for c, r, _ in EXCHANGED[:4]),  # served at 0.95-0.99 by format 10
+        ("What's the capital of France?", "France's capital is what?", True),  # 1.0
+    ],
+)
+def test_exchanged_arguments_are_a_miss_and_a_reordering_is_served(
+    cache: SemanticCache, cached: str, request_: str, served: bool
+) -> None:
+    namespace = uuid.uuid4().hex[:8]
+    cache.insert(cached, f"the answer to {cached}", lang="und", namespace=namespace)
+    result = cache.lookup(request_, lang="und", namespace=namespace, record=False)
+    assert (result.answer is not None) is served, (result.decision.score, result.decision.features)
+    assert result.decision.features.role_swap == float(not served)
