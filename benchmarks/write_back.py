@@ -63,8 +63,8 @@ async def lookups(edge: EdgeServer, questions: list[str], clients: int, until) -
     async def client(c: int) -> None:
         i = c
         while not until():
-            t0 = time.perf_counter()
-            await edge.lookup(questions[i % len(questions)], "default", (), None)
+            question, t0 = questions[i % len(questions)], time.perf_counter()
+            await edge.lookup(question, "default", (), edge.request_lang(None, question))
             times.append(time.perf_counter() - t0)
             i += clients
 

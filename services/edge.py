@@ -269,14 +269,15 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         if (why := edge.uncacheable(body.question)) is not None:  # a question the cache cannot hold (over max_chars)
             raise APIError(400, why, code="invalid_value", param="question")
         lang = edge.request_lang(body.lang, body.question)
-        found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=lang, record=False)
+        found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=lang.lang,
+                             record=False, guess=lang.guess)
         best = found.decision.neighbour
         entry = None if best is None else CacheEntryOut(
             id=best.entry.id, question=best.entry.question, answer=best.entry.answer, lang=best.entry.lang, namespace=best.entry.namespace,
             source=best.entry.source.value, created_at=best.entry.created_at, hit_count=best.entry.hit_count,
         )
         return CacheLookupResponse(hit=found.decision.hit, score=found.decision.score, similarity=None if best is None else best.similarity, entry=entry,
-                                   lang=lang)
+                                   lang=lang.lang)
 
     @app.delete("/admin/cache/entries/{entry_id}")
     async def delete(entry_id: str, request: Request) -> DeletedCount:

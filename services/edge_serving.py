@@ -71,11 +71,22 @@ class WriteBack:
 
 
 @dataclass(frozen=True)
+class RequestLang:
+    """The language a request is looked up and written back under (`EdgeServer.request_lang`)."""
+
+    lang: str
+    """The stated language, else the identified one ("und" when unsure)."""
+    guess: str | None = None
+    """The identifier's best guess when it identified the question (`Identified.guess`; None for a stated language),
+    given to the cache, which matches an "und" question as it and would otherwise identify the question again."""
+
+
+@dataclass(frozen=True)
 class LookupKey:
     question: str
     namespace: str
     context: tuple[str, ...]
-    lang: str | None
+    lang: RequestLang
 
 
 @dataclass(frozen=True)
@@ -184,7 +195,8 @@ class EdgeServer:
             by_namespace.setdefault(r.namespace, []).append(i)
         for namespace, idx in by_namespace.items():
             hits = cache.search(vectors[idx], namespace=namespace, contexts=[requests[i].context for i in idx],
-                                langs=[requests[i].lang for i in idx], top_k=self.layout.top_v, questions=[requests[i].question for i in idx])
+                                langs=[requests[i].lang.lang for i in idx], top_k=self.layout.top_v, questions=[requests[i].question for i in idx],
+                                guesses=[requests[i].lang.guess for i in idx])
             for i, neighbours in zip(idx, hits):
                 found[i] = neighbours
         decisions = cache.decide_many([r.question for r in requests], vectors, found)
@@ -198,7 +210,7 @@ class EdgeServer:
             return str(err)
         return None
 
-    async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: str | None) -> Looked:
+    async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: RequestLang) -> Looked:
         """One request's lookup; concurrent requests are looked up together (`velo.batching.OpportunisticBatcher`).
         A question the cache cannot hold is not looked up: it could match nothing, and embedding it would cost
         ~0.6 s per 500 tokens (its `Looked.error` says why; it is answered without the cache and not written back)."""
@@ -212,11 +224,15 @@ class EdgeServer:
         self.metrics.lookups.labels("hit" if looked.decision is not None and looked.decision.hit else "miss").inc()
         return looked
 
-    def request_lang(self, stated: str | None, question: str) -> str:
+    def request_lang(self, stated: str | None, question: str) -> RequestLang:
         """The language a request is looked up and written back under: the stated one, else the question's own as
         `velo.lang_id` identifies it (~35 us of CPU), so the lookup compares it only with entries of its language. The
-        one rule of `/v1/serve` (and so the gateway) and `/admin/cache/lookup`."""
-        return stated if stated is not None else self.languages.identify(question).lang
+        one rule of `/v1/serve` (and so the gateway) and `/admin/cache/lookup`. The identification runs once: its best
+        guess goes to the cache with the language (`RequestLang.guess`)."""
+        if stated is not None:
+            return RequestLang(stated)
+        identified = self.languages.identify(question)
+        return RequestLang(identified.lang, identified.guess)
 
     # ------------------------------------------------------------------ one request
     def _load(self, request_tokens: float) -> SystemLoad:
@@ -257,8 +273,9 @@ class EdgeServer:
         # it cannot take is refused here, before the lookup: embedding a long prompt costs ~0.6 s per 500 tokens
         # (e5 runs over every 510-token window), 41 s for a 61k-token CJK prompt that was then refused anyway.
         self.llm.check(turns, max_tokens)
-        lang = self.request_lang(req.lang, question)
-        looked = await self.lookup(question, req.namespace, context, lang)
+        language = self.request_lang(req.lang, question)
+        looked = await self.lookup(question, req.namespace, context, language)
+        lang = language.lang
         request_tokens = sum(len(t["content"]) for t in turns) / 4.0  # ~4 characters per token
         obs = self._observe(looked, lang, bool(context), request_tokens)
         mask = self._mask(looked, req.cloud_allowed)

@@ -511,6 +511,7 @@ class SemanticCache:
     def search(
         self, vectors: np.ndarray, *, namespace: str = "default", contexts: Sequence[Sequence[str]] | None = None,
         langs: Sequence[str | None] | None = None, top_k: int | None = None, questions: Sequence[str] | None = None,
+        guesses: Sequence[str | None] | None = None,
     ) -> list[tuple[Neighbour, ...]]:
         """Top-k neighbours of each vector, best first (similarity = cosine).
 
@@ -526,6 +527,9 @@ class SemanticCache:
         counts as the language it most probably is (the identifier's best guess, which it was unsure of), on either side.
         An `und` request finds the entries of its best guess and the `und` entries of the same best guess; a request in
         a language finds the `und` entries whose best guess it is. Only the rule then decides, as for any candidate.
+        `guesses` (one per question, None where unknown): each question's best guess (`Identified.guess` from this
+        cache's identifier) when the caller identified it already, as the edge server does to choose its language; its
+        question is then not identified a second time.
         """
         check_namespace(namespace)
         if isinstance(vectors, (list, tuple)) and not vectors or isinstance(vectors, np.ndarray) and vectors.size == 0:
@@ -539,15 +543,16 @@ class SemanticCache:
                 raise CacheInputError(f"{len(vectors)} vectors need as many questions, got {len(questions)}")
             for i, q in enumerate(questions):
                 self.check_text(q, f"question #{i}")
-        return self._search(vectors, namespace, keys, checked_langs, top_k, questions)
+        return self._search(vectors, namespace, keys, checked_langs, top_k, questions, _check_guesses(guesses, questions))
 
     def _search(
         self, vectors: np.ndarray, namespace: str, keys: list[str], langs: list[str | None], top_k: int | None = None,
-        questions: Sequence[str] | None = None,
+        questions: Sequence[str] | None = None, guesses: Sequence[str | None] | None = None,
     ) -> list[tuple[Neighbour, ...]]:
-        """`search` once its arguments are checked: `keys` and `langs` as `_check_requests` returns them."""
+        """`search` once its arguments are checked: `keys` and `langs` as `_check_requests` returns them, `guesses` as
+        `_check_guesses` does."""
         now = time.time()
-        guess = _BestGuess(self.languages) if self.languages is not None and questions is not None else None
+        guess = _BestGuess(self.languages, questions, guesses) if self.languages is not None and questions is not None else None
         # An `und` request is searched as its best guess, `und` entries of that guess included (`search`).
         matched = langs if guess is None else [guess.resolve(lang, q) for lang, q in zip(langs, questions)]
         # One search call per (context, language): Milvus applies one filter expression per call.
@@ -576,17 +581,17 @@ class SemanticCache:
 
     def lookup(
         self, question: str, *, namespace: str = "default", context: Sequence[str] = (), lang: str | None = None,
-        record: bool = True,
+        record: bool = True, guess: str | None = None,
     ) -> LookupResult:
         """Embed, search and decide for one request; a hit is recorded for eviction unless `record=False`. `lang` None:
         the question's language when the cache has a language identifier (`languages`, as the edge server opens it),
-        every language without one (`search`)."""
+        every language without one (`search`); `guess`: the question's best guess if the caller identified it (`search`)."""
         self.check_text(question, "question")  # named as the caller wrote it, not "question #0" of lookup_many
-        return self.lookup_many([question], namespace=namespace, contexts=[context], langs=[lang], record=record)[0]
+        return self.lookup_many([question], namespace=namespace, contexts=[context], langs=[lang], record=record, guesses=[guess])[0]
 
     def lookup_many(
         self, questions: Sequence[str], *, namespace: str = "default", contexts: Sequence[Sequence[str]] | None = None,
-        langs: Sequence[str | None] | None = None, record: bool = True,
+        langs: Sequence[str | None] | None = None, record: bool = True, guesses: Sequence[str | None] | None = None,
     ) -> list[LookupResult]:
         """`lookup` for each of `questions` (a list of strings; none: `[]`), embedded and decided as one batch."""
         check_namespace(namespace)
@@ -594,12 +599,13 @@ class SemanticCache:
         for i, q in enumerate(questions):
             self.check_text(q, f"question #{i}")
         keys, checked_langs = _check_requests(contexts, langs, len(questions))  # before the embedding: a bad call costs nothing
+        guesses = _check_guesses(guesses, questions)
         if not questions:
             return []
         t0 = time.perf_counter()
         vectors = self.embedder.embed(list(questions))
         t1 = time.perf_counter()
-        found = self._search(self._check_vectors(vectors, len(vectors)), namespace, keys, checked_langs, questions=questions)
+        found = self._search(self._check_vectors(vectors, len(vectors)), namespace, keys, checked_langs, questions=questions, guesses=guesses)
         t2 = time.perf_counter()
         decisions = self.decide_many(questions, vectors, found)
         n, t3 = len(questions), time.perf_counter()
@@ -643,11 +649,12 @@ class SemanticCache:
 
 class _BestGuess:
     """What `und` matches when the cache has a language identifier: the best guess for its question with the script its
-    characters are written in (`lang_key` form: "zh-hant" for 頭髮, "zh-hans" for 头发, "en"), memoized per search."""
+    characters are written in (`lang_key` form: "zh-hant" for 頭髮, "zh-hans" for 头发, "en"), memoized per search and
+    known beforehand for the `questions` whose `guesses` the caller gave (checked codes, None where not given)."""
 
-    def __init__(self, languages: LanguageIdentifier) -> None:
+    def __init__(self, languages: LanguageIdentifier, questions: Sequence[str] = (), guesses: Sequence[str | None] | None = None) -> None:
         self._languages = languages
-        self._known: dict[str, str] = {}
+        self._known: dict[str, str] = {q: lang_key(g) for q, g in zip(questions, guesses or ()) if g is not None}
 
     def of(self, question: str) -> str:
         if question not in self._known:
@@ -665,6 +672,19 @@ class _BestGuess:
         if primary_language(row["lang"]) != UNDETERMINED:
             return True
         return self.of(row["question"]) == lang_key(lang)
+
+
+def _check_guesses(guesses: Sequence[str | None] | None, questions: Sequence[str] | None) -> list[str | None] | None:
+    """`guesses` checked (one language code or None per question), or `CacheInputError` naming the bad one."""
+    if guesses is None:
+        return None
+    _require_list(guesses, "guesses", "with one language code (or None) per question", single="language code")
+    if questions is None or len(guesses) != len(questions):
+        raise CacheInputError(f"{0 if questions is None else len(questions)} questions need as many guesses, got {len(guesses)}")
+    checked = [None if g is None else check_lang(g, f"guess #{i}") for i, g in enumerate(guesses)]
+    if UNDETERMINED in checked:
+        raise CacheInputError(f"guess #{checked.index(UNDETERMINED)} is 'und': a best guess names a language (None: not identified)")
+    return checked
 
 
 def _check_requests(
