@@ -1,12 +1,13 @@
-"""How long an oversized prompt takes to be refused, with and without the body limit (`services.http.BodyLimit`).
+"""How long an oversized prompt takes to be refused, with and without the limits: the body's (`max_body_bytes`,
+`services.http.BodyLimit`) and the prompt's (`max_prompt_chars`, `services.http.check_prompt_chars`).
 
 Starts the cloud service, an edge server (local SmolLM2, embedded milvus-lite, no cloud) and the EdgeShard server
-(`velo shard serve`, two workers) in this process on loopback, each twice: with the default `max_body_bytes`
-(1,000,000) and with a limit too high to matter (the behaviour before the limit). Each gets, in turn (A/B
+(`velo shard serve`, two workers) in this process on loopback, each twice: with the default limits (1,000,000 bytes,
+64,000 characters) and with limits too high to matter (the behaviour before them). Each gets, in turn (A/B
 interleaved), a CJK chat body of 3 MB (1 million characters, 1.6 million SmolLM2 tokens) and one of 0.9 MB
-(under the limit: its tokens are still counted before the 8,192-token context window refuses it), and the time
-to the refusal is printed (median of `--repeats`), with the status. Before the limit, the 3 MB body cost its
-tokenizing (the time goes there: parsing 3 MB of JSON takes ~15 ms, the lookup is never reached).
+(300,000 characters: under the body limit, over the prompt's), and the time to the refusal is printed (median of
+`--repeats`), with the status. Without the limits a body costs its tokenizing before the 8,192-token context window
+refuses it (the time goes there: parsing 3 MB of JSON takes ~15 ms, the lookup is never reached).
 
     python benchmarks/oversized_refusal.py --repeats 3
 
@@ -51,17 +52,18 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="velo-oversized-"))
     apps = {
-        "cloud": (lambda limit: cloud.build_app(cloud.CloudSettings(threads=1, max_body_bytes=limit)), "/v1/chat/completions", "velo-cloud"),
-        "edge": (lambda limit: edge.build_app(edge.EdgeSettings(cache_uri=str(tmp / f"edge-{limit}.db"), threads=1, max_body_bytes=limit)),
+        "cloud": (lambda limits: cloud.build_app(cloud.CloudSettings(threads=1, **limits)), "/v1/chat/completions", "velo-cloud"),
+        "edge": (lambda limits: edge.build_app(edge.EdgeSettings(cache_uri=str(tmp / f"edge-{len(limits)}.db"), threads=1, **limits)),
                  "/v1/serve", None),
-        "velo shard serve": (lambda limit: edgeshard.build_app(edgeshard.ShardServerSettings(max_body_bytes=limit)), "/v1/chat/completions", SMOLLM2_NAME),
+        "velo shard serve": (lambda limits: edgeshard.build_app(edgeshard.ShardServerSettings(**limits)), "/v1/chat/completions", SMOLLM2_NAME),
     }
+    no_limits = {"max_body_bytes": NO_LIMIT, "max_prompt_chars": NO_LIMIT}
     sizes = {"3 MB": 1_000_000, "0.9 MB": 300_000}
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
-    print("| server | body | limit 1,000,000 bytes: status, s to refusal | no limit (before): status, s to refusal |")
+    print("| server | body | default limits: status, s to refusal | no limits (before): status, s to refusal |")
     print("|---|---:|---:|---:|")
     for name, (build, route, model) in apps.items():
-        with running(build(1_000_000)) as limited, running(build(NO_LIMIT)) as unlimited:
+        with running(build({})) as limited, running(build(no_limits)) as unlimited:
             for size, chars in sizes.items():
                 payload = body(chars, model)
                 times: dict[str, list[float]] = {"limited": [], "unlimited": []}

@@ -29,7 +29,7 @@ from fastapi.responses import Response
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import install_error_handlers, json_response, sse_response
+from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_response, sse_response
 from services.llm import AnswerStream, LocalChatLLM, collect, refused_prompt, sampling_params
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, sampling_of
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, ModelCard, ModelList, Usage
@@ -60,6 +60,9 @@ class CloudSettings(BaseSettings):
     max_tokens_limit: int = Field(1024, ge=1)
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
+    max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)
+    """Longest prompt the local model is given (characters over all messages; an upstream judges its own); longer -> 413
+    before it is tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
 
 
 def build_app(settings: CloudSettings) -> FastAPI:
@@ -104,6 +107,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
             return await _forward(request.app.state.upstream, body, settings)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
+        check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
         max_tokens = chat_max_tokens(body) or DEFAULT_MAX_TOKENS
         if max_tokens > settings.max_tokens_limit:
             raise APIError(400, f"max_tokens is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param="max_tokens")

@@ -31,7 +31,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.edge_serving import EdgeServer, check_cache_fields
-from services.http import install_error_handlers, json_response, sse_response
+from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
@@ -98,6 +98,9 @@ class EdgeSettings(BaseSettings):
     """Most answers written back per cache insert (`EdgeServer.write_back_forever`)."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
+    max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)
+    """Longest prompt accepted (characters over all messages); longer -> 413 before it is tokenized
+    (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
     lang_candidates: Annotated[list[str], NoDecode] = list(DEFAULT_LANGUAGES)
     """Languages a request that states none may be identified as (`velo.lang_id`; fewer candidates are surer on short questions):
     ISO 639-1 codes py3langid knows (`velo.lang_id.IDENTIFIABLE`), as a comma list (`VELO_EDGE_LANG_CANDIDATES=en,zh`) or JSON."""
@@ -248,6 +251,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     @app.post(f"/{API_VERSION}/serve", response_model=None)
     async def serve(body: ServeRequest, request: Request) -> Response:
         edge = edge_of(request)
+        check_prompt_chars((turn.content for turn in body.messages), settings.max_prompt_chars, "messages")
         try:
             started = await edge.start(body)
         except ValueError as err:  # a prompt the LLM cannot take (the cache's refusals are APIErrors naming their field): nothing written

@@ -7,7 +7,7 @@ Routes (version 1; the shapes are `velo.wire`'s, so the `openai` client works un
 | `POST /v1/completions` | `text_completion`, n choices per prompt; with `stream`, server-sent `text_completion` chunks |
 | `POST /v1/chat/completions` | `chat.completion`; with `stream`, `chat.completion.chunk`s |
 | `GET /v1/models` | the served model |
-| `GET /health` | every worker answered a ping |
+| `GET /health` | every worker answered a ping; `prompts_tokenized`, the prompts tokenized since the start |
 
 What each OpenAI request field does here ("400" = HTTP 400 with `param` naming the field):
 
@@ -42,7 +42,9 @@ Text is the raw continuation (a completion of "The capital of France is" starts 
 of complete characters only (`velo.llm.decoding`). `usage.completion_tokens` counts every token generated,
 a final end-of-sequence token included; `usage.prompt_tokens` counts each prompt once, whatever n. Every
 failure answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`), request
-validation with 400 as OpenAI does, a body over `max_body_bytes` with 413 before it is read or tokenized. One request runs through the chain at a time.
+validation with 400 as OpenAI does, a body over `max_body_bytes` with 413 before it is read or tokenized, text prompts
+over `max_prompt_chars` characters in all with 413 naming `prompt` or `messages` before they are tokenized. One request
+runs through the chain at a time.
 
     velo shard serve --shards 0:15,15:30 --port 8100
 """
@@ -50,6 +52,7 @@ validation with 400 as OpenAI does, a body over `max_body_bytes` with 413 before
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Generator, Iterator
@@ -63,7 +66,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import error_response, install_error_handlers, json_response
+from services.http import MAX_PROMPT_CHARS, check_prompt_chars, error_response, install_error_handlers, json_response
 from services.llm import refused_prompt
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
@@ -112,6 +115,9 @@ class ShardServerSettings(BaseSettings):
     """Largest max_tokens a request may ask for."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
+    max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)
+    """Longest prompt accepted (characters over all messages, or over a completion's text prompts); longer -> 413
+    before it is tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
 
     @field_validator("shards")
     @classmethod
@@ -150,7 +156,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # starting the workers blocks for seconds: keep the event loop free meanwhile
         llm = await asyncio.to_thread(ShardedLLM, settings.shards, settings.model_dir, settings.threads, settings.model_name)
-        app.state.llm, app.state.started = llm, int(time.time())
+        app.state.llm, app.state.tokenizer, app.state.started = llm, _Tokenizer(llm), int(time.time())
         try:
             yield
         finally:
@@ -162,7 +168,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     @app.get("/health")
     def health(request: Request) -> dict:
         llm: ShardedLLM = request.app.state.llm
-        return {"status": "ok", "model": settings.model_name, "workers": llm.ping()}
+        return {"status": "ok", "model": settings.model_name, "workers": llm.ping(), "prompts_tokenized": request.app.state.tokenizer.prompts}
 
     @app.get(f"/{API_VERSION}/models")
     def models(request: Request) -> ModelList:
@@ -171,7 +177,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     @app.post(f"/{API_VERSION}/completions", response_model=None, responses={200: {"model": Completion}})
     def completions(body: CompletionRequest, request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
-        plan = _plan_completion(body, llm, settings)
+        plan = _plan_completion(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, COMPLETION_MAX_TOKENS)
         answer = _CompletionAnswer(f"cmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
@@ -179,7 +185,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None, responses={200: {"model": ChatCompletion}})
     def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
-        plan = _plan_chat(body, llm, settings)
+        plan = _plan_chat(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, CHAT_MAX_TOKENS)
         answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
@@ -190,7 +196,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
 # --- checking a request against what this server honours (the docstring's table) -----------------
 
 
-def _plan_completion(body: CompletionRequest, llm: ShardedLLM, settings: ShardServerSettings) -> _Plan:
+def _plan_completion(body: CompletionRequest, tokenizer: _Tokenizer, settings: ShardServerSettings) -> _Plan:
     _check_model(body, settings)
     if body.logprobs is not None:
         raise APIError.unsupported("logprobs", "send null; this server returns no log probabilities")
@@ -199,13 +205,15 @@ def _plan_completion(body: CompletionRequest, llm: ShardedLLM, settings: ShardSe
     n = body.n or 1
     if body.best_of is not None and body.best_of != n:
         raise APIError.unsupported("best_of", f"send null or best_of = n ({n}); ranking samples needs log probabilities")
-    prompts = [_completion_prompt(prompt, llm, bool(body.echo)) for prompt in _prompt_list(body.prompt)]
+    listed = _prompt_list(body.prompt)
+    check_prompt_chars((p for p in listed if isinstance(p, str)), settings.max_prompt_chars, "prompt")
+    prompts = [_completion_prompt(prompt, tokenizer, bool(body.echo)) for prompt in listed]
     if body.max_tokens is not None and body.max_tokens < 1:
         raise APIError(400, f"max_tokens must be at least 1 on this server, got {body.max_tokens}", code="invalid_value", param="max_tokens")
-    return _common_plan(body, llm, settings, prompts, (body.max_tokens, "max_tokens"), "prompt")
+    return _common_plan(body, tokenizer.llm, settings, prompts, (body.max_tokens, "max_tokens"), "prompt")
 
 
-def _plan_chat(body: ChatCompletionRequest, llm: ShardedLLM, settings: ShardServerSettings) -> _Plan:
+def _plan_chat(body: ChatCompletionRequest, tokenizer: _Tokenizer, settings: ShardServerSettings) -> _Plan:
     _check_model(body, settings)
     if body.logprobs:
         raise APIError.unsupported("logprobs", "send false or null; this server returns no log probabilities")
@@ -221,7 +229,9 @@ def _plan_chat(body: ChatCompletionRequest, llm: ShardedLLM, settings: ShardServ
         if max_tokens is not None and max_tokens != body.max_tokens:
             raise APIError(400, f"max_tokens ({body.max_tokens}) and max_completion_tokens ({max_tokens}) differ; send one", code="invalid_value", param="max_tokens")
         max_tokens, param = body.max_tokens, "max_tokens"
-    return _common_plan(body, llm, settings, [_Prompt(_chat_prompt_ids(body, llm), echo="")], (max_tokens, param), "messages")
+    turns = text_turns(body.messages, "the model")
+    check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
+    return _common_plan(body, tokenizer.llm, settings, [_Prompt(tokenizer.chat(turns), echo="")], (max_tokens, param), "messages")
 
 
 def _check_model(body: CompletionRequest | ChatCompletionRequest, settings: ShardServerSettings) -> None:
@@ -268,9 +278,10 @@ def _prompt_list(prompt: str | list[str] | list[int] | list[list[int]]) -> list[
     return list(prompt)  # type: ignore[arg-type]
 
 
-def _completion_prompt(prompt: str | list[int], llm: ShardedLLM, echo: bool) -> _Prompt:
+def _completion_prompt(prompt: str | list[int], tokenizer: _Tokenizer, echo: bool) -> _Prompt:
     if isinstance(prompt, str):
-        return _Prompt(list(llm.tokenizer.encode(prompt)), prompt if echo else "")
+        return _Prompt(tokenizer.text(prompt), prompt if echo else "")
+    llm = tokenizer.llm
     vocab = len(llm.tokenizer)
     if any(not 0 <= t < vocab for t in prompt):
         raise APIError(400, f"prompt token ids must be in 0..{vocab - 1}", code="invalid_value", param="prompt")
@@ -278,8 +289,25 @@ def _completion_prompt(prompt: str | list[int], llm: ShardedLLM, echo: bool) -> 
     return _Prompt(list(prompt), text)
 
 
-def _chat_prompt_ids(body: ChatCompletionRequest, llm: ShardedLLM) -> list[int]:
-    return llm.prompt_ids(text_turns(body.messages, "the model"))
+class _Tokenizer:
+    """The served model's tokenizer, counting the prompts it has tokenized (`/health` reports the count: a request
+    refused before its prompt was tokenized leaves it unchanged)."""
+
+    def __init__(self, llm: ShardedLLM) -> None:
+        self.llm, self.prompts, self._lock = llm, 0, threading.Lock()  # the routes run in worker threads
+
+    def _counted(self) -> None:
+        with self._lock:
+            self.prompts += 1
+
+    def text(self, prompt: str) -> list[int]:
+        self._counted()
+        return list(self.llm.tokenizer.encode(prompt))
+
+    def chat(self, turns: list[dict[str, str]]) -> list[int]:
+        """The chat template's prompt for `turns` ({role, content})."""
+        self._counted()
+        return self.llm.prompt_ids(turns)
 
 
 # --- generating and answering ----------------------------------------------------------------------

@@ -11,7 +11,7 @@
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
 unknown key -> 401 (`services/gateway_keys.py`); the key's rate limit -> 429 with `Retry-After`; a namespace
 (`x-velo-namespace` header) the key may not use -> 403; a body that is empty, not UTF-8 or not JSON, a text
-with a lone surrogate, or schema errors -> 400 naming the problem and the field (`velo.wire.parse_body`, as the edge); prompt longer than `max_prompt_chars` -> 413 (a coarse bound: a character is a quarter of a token in
+with a lone surrogate, or schema errors -> 400 naming the problem and the field (`velo.wire.parse_body`, as the edge); prompt longer than `max_prompt_chars` -> 413 naming `messages` (`prompt`) and the limit (a coarse bound: a character is a quarter of a token in
 English but one or two in CJK, so the edge server, which counts its LLM's tokens, answers a prompt longer than
 its context window with 400 before any lookup); request fields as `services/openai_chat.py` decides.
 Then the request goes to the edge servers (`services/gateway_routing.py`) with `cloud_allowed` set from the
@@ -42,7 +42,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway_keys import KeyRing, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
-from services.http import error_response, install_error_handlers, json_response, sse_response
+from services.http import check_prompt_chars, error_response, install_error_handlers, json_response, sse_response
 from services.llm import EndpointLLM
 from services.metrics import Metrics
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt, sampling_of
@@ -75,8 +75,9 @@ class GatewaySettings(BaseSettings):
     """How long an edge server that failed is skipped."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_prompt_chars: int = Field(32_000, ge=1)
-    """Longest conversation accepted (characters over all messages); longer -> 413. Characters are no measure of
-    tokens across scripts: the edge refuses what its LLM cannot take, in tokens."""
+    """Longest conversation accepted (characters over all messages, or the prompt's); longer -> 413 naming the field
+    (`services.http.check_prompt_chars`). Characters are no measure of tokens across scripts: the edge refuses what
+    its LLM cannot take, in tokens."""
 
     @model_validator(mode="after")
     def _checks(self) -> GatewaySettings:
@@ -116,11 +117,6 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         key = keys.authenticate(request.headers.get("authorization"))
         keys.admit(key)
         return key, keys.namespace(key, request.headers.get(NAMESPACE_HEADER)), body
-
-    def check_size(turns: list[dict[str, str]]) -> None:
-        chars = sum(len(t["content"]) for t in turns)
-        if chars > settings.max_prompt_chars:
-            raise APIError(413, f"the prompt has {chars} characters, more than {settings.max_prompt_chars}", code="prompt_too_large", param="messages")
 
     async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str],
                      body: ChatCompletionRequest | CompletionRequest) -> Served:
@@ -182,7 +178,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         body = parse_body(ChatCompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
-        check_size(turns)
+        check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
         served = await answer(request, key, namespace, turns, chat_max_tokens(body), body.stop_strings, body)
         return respond(served, t0, body, chat=True)
 
@@ -193,7 +189,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         body = parse_body(CompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = [{"role": "user", "content": completion_prompt(body)}]
-        check_size(turns)
+        check_prompt_chars((turns[0]["content"],), settings.max_prompt_chars, "prompt")
         served = await answer(request, key, namespace, turns, body.max_tokens or None, body.stop_strings, body)
         return respond(served, t0, body, chat=False)
 

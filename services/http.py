@@ -2,14 +2,15 @@
 
 Every failure of every app answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`):
 request validation with 400 as OpenAI does (FastAPI's own 422 is replaced), unknown routes with 404, a body
-larger than the app's `max_body_bytes` with 413 before it is read, and any unexpected exception with 500 and its
-type, never a stack trace.
+larger than the app's `max_body_bytes` with 413 before it is read, a prompt longer than its `max_prompt_chars` with
+413 naming the prompt's field before it is tokenized or embedded (`check_prompt_chars`), and any unexpected exception
+with 500 and its type, never a stack trace.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -85,6 +86,24 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+MAX_PROMPT_CHARS = 64_000
+"""The default `max_prompt_chars` of the services that tokenize a prompt (the edge server, the cloud service, `velo shard
+serve`): twice the characters of English text filling SmolLM2's 8,192-token context window (about 4 a token), so a
+prompt refused by it could have fit only if made mostly of long runs (SmolLM2 has tokens of up to 81 spaces or '#');
+tokenizing 64,000 CJK characters (~100,000 tokens) before the context window refuses them costs ~0.1 s."""
+
+
+def check_prompt_chars(texts: Iterable[str], limit: int, param: str) -> None:
+    """413 `prompt_too_large` naming `param` (the prompt's field: "messages", "prompt") and the limit for a prompt whose
+    `texts` (its messages' or its prompts' text) have more than `limit` characters in all. Counting takes microseconds,
+    so every service asks this before its tokenizer or embedder sees the prompt: a 0.9 MB CJK body, under
+    `max_body_bytes`, had taken ~0.55 s of tokenizing to be refused by the context window (`benchmarks/oversized_refusal.py`)."""
+    chars = sum(len(text) for text in texts)
+    if chars > limit:
+        raise APIError(413, f"{param} has {chars} characters, more than this server's limit of {limit} (max_prompt_chars)",
+                       code="prompt_too_large", param=param)
 
 
 def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None) -> None:

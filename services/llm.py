@@ -265,7 +265,8 @@ class _LocalStream:
 class LocalChatLLM:
     """A `velo.llm.LocalLLM` serving concurrent requests through one `ContinuousBatcher`.
 
-    `max_batch`: most requests decoded together (the batcher's `max_batch`)."""
+    `max_batch`: most requests decoded together (the batcher's `max_batch`). `prompts_tokenized` counts the
+    conversations tokenized (by `stream` and `check`): a request refused before it was tokenized leaves it unchanged."""
 
     def __init__(self, model_dir: Path | None = None, threads: int | None = None, max_batch: int = 8) -> None:
         import torch
@@ -279,6 +280,7 @@ class LocalChatLLM:
         self.name = self.llm.name
         self.batcher = ContinuousBatcher(self.llm, max_batch=max_batch)
         self._inflight = 0
+        self.prompts_tokenized = 0
 
     @property
     def waiting(self) -> int:
@@ -286,13 +288,17 @@ class LocalChatLLM:
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
         """Raises ValueError for a conversation the model cannot take (too long for its context window)."""
-        return _LocalStream(self, self.llm.prompt_ids(messages), max_tokens, stop, sampling)
+        return _LocalStream(self, self._prompt_ids(messages), max_tokens, stop, sampling)
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> None:
         """ValueError naming the context window for a conversation `stream` would refuse. Counts the model's own
         tokens (a CJK character is one or two of them, an English word about one), so the limit holds for every
         script; tokenizing is fast (~0.1 s for 120,000 tokens on one core)."""
-        self.batcher.check(self.llm.prompt_ids(messages), max_tokens)
+        self.batcher.check(self._prompt_ids(messages), max_tokens)
+
+    def _prompt_ids(self, messages: list[dict[str, str]]) -> list[int]:
+        self.prompts_tokenized += 1  # called on the event loop's thread only
+        return self.llm.prompt_ids(messages)
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated:
         return await collect(await self.stream(messages, max_tokens, stop, sampling))

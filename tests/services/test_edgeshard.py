@@ -374,6 +374,28 @@ def test_a_body_over_the_limit_is_a_413_naming_it_before_it_is_read(client: http
     assert client.get("/health").status_code == 200
 
 
+def test_a_prompt_over_max_prompt_chars_is_a_413_naming_it_before_it_is_tokenized(client: httpx.Client) -> None:
+    """Issue: a 0.9 MB CJK body, under `max_body_bytes`, was refused by the context window only after ~0.55 s of
+    tokenizing. Text prompts of more than `max_prompt_chars` (64,000) characters in all, a batch's or a conversation's,
+    are refused naming the field and the limit before the tokenizer sees them (`/health` counts the prompts it
+    tokenized); one of 64,000 is tokenized, and refused by the context window."""
+    def tokenized() -> int:
+        return client.get("/health").json()["prompts_tokenized"]
+
+    at_limit = (CJK_PROMPT * 2)[:64_000]
+    before = tokenized()
+    for route, fields, param, chars in (
+        ("/v1/completions", {"prompt": at_limit + "x"}, "prompt", 64_001),
+        ("/v1/completions", {"prompt": ["Hi", at_limit]}, "prompt", 64_002),
+        ("/v1/chat/completions", {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": at_limit}]}, "messages", 64_009),
+    ):
+        error = assert_error(client.post(route, json={"model": SMOLLM2_NAME, "max_tokens": 2, **fields}), 413, "prompt_too_large", param)
+        assert error["message"] == f"{param} has {chars} characters, more than this server's limit of 64000 (max_prompt_chars)", error
+    assert tokenized() == before
+    error = assert_error(client.post("/v1/completions", json={"model": SMOLLM2_NAME, "max_tokens": 2, "prompt": at_limit}), 400, "invalid_prompt", "prompt")
+    assert "8192-token context window" in error["message"] and tokenized() == before + 1, error
+
+
 def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_a_400_naming_max_tokens(client: httpx.Client) -> None:
     """~7,600 tokens fit the 8,192-token window, not with 1,000 more: max_tokens is at fault, not the prompt."""
     body = {"model": SMOLLM2_NAME, "max_tokens": 1000, "messages": [{"role": "user", "content": CJK_PROMPT[:25 * 190]}]}

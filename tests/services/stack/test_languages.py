@@ -78,6 +78,21 @@ def test_an_answer_written_back_as_und_is_found_by_its_best_guess(edge: Running)
     assert looked["lang"] == "es" and looked["entry"] is None, looked
 
 
+def test_an_und_question_is_identified_once_per_request(edge: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An `und` question was identified twice per request: by the edge to choose its language, and by the cache to match
+    it as its best guess. The edge now gives the cache its identification (the identifier's calls recorded here)."""
+    server, seen = edge.app.state.edge, []
+    languages = server.languages
+    assert server.cache.languages is languages
+    identify = languages.identify
+    monkeypatch.setattr(languages, "identify", lambda text: seen.append(text) or identify(text))
+    question, namespace = "Capital of Germany?", "identified-once"
+    looked = post(f"{edge.url}/admin/cache/lookup", json={"question": question, "namespace": namespace}).json()
+    assert looked["lang"] == "und" and seen == [question], (looked, seen)
+    served = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "namespace": namespace, "max_tokens": TOKENS})
+    assert served.status_code == 200 and seen == [question, question], (served.text, seen)
+
+
 def test_the_sdk_states_a_language_and_a_bad_code_is_refused_naming_lang(gateway: Running) -> None:
     with velo.Client(base_url=gateway.url, api_key=KEY) as client:
         with pytest.raises(velo.BadRequestError) as bad:

@@ -1,11 +1,13 @@
 """Prompts the LLMs cannot take are refused before anything is spent on them (the lookup's embedding, the tokenizer):
 too long for the context window in any script, a max_tokens too large for a prompt that fits, a body over the limit,
-at the gateway, the edge (with its own LLM or an endpoint's) and the cloud."""
+a prompt over the service's `max_prompt_chars`, at the gateway, the edge (with its own LLM or an endpoint's) and the
+cloud (`velo shard serve`'s: tests/services/test_edgeshard.py)."""
 
 from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 import velo
@@ -101,3 +103,62 @@ def test_every_limit_is_checked_before_the_lookup(edge: Running, cloud: Running,
     after = [metric(server, sample) for server in (edge, edge_c) for sample in lookups]
     assert after == [*before[:4], before[4] + 1, before[5]]  # only the last request was looked up (a miss at edge-c)
 
+
+def _refused_for_its_length(response: httpx.Response, param: str, chars: int, limit: int) -> None:
+    error = response.json()["error"]
+    assert response.status_code == 413 and (error["code"], error["param"]) == ("prompt_too_large", param), response.text
+    assert error["message"] == f"{param} has {chars} characters, more than this server's limit of {limit} (max_prompt_chars)", error
+
+
+LOOKUPS = [f'velo_cache_lookups_total{{result="{r}"}}' for r in ("hit", "miss", "error")]
+
+
+def test_the_edge_refuses_a_prompt_over_max_prompt_chars_before_tokenizing_it(edge: Running) -> None:
+    """Issue: a 0.9 MB CJK body (300,000 characters, under the 1,000,000-byte body limit) was refused by the context
+    window only after ~0.55 s of tokenizing. Now more than `max_prompt_chars` (64,000) characters over all messages are
+    a 413 naming `messages` and the limit before the tokenizer and the lookup; 64,000 are tokenized (and refused)."""
+    llm = edge.app.state.edge.llm
+    at_limit = (CJK_SENTENCE * 2_560)[:64_000]
+    before = (llm.prompts_tokenized, [metric(edge, sample) for sample in LOOKUPS])
+    for turns, chars in (([{"role": "user", "content": CJK_SENTENCE * 12_000}], 300_000),
+                         ([{"role": "system", "content": "Be brief."}, {"role": "user", "content": at_limit}], 64_009)):
+        _refused_for_its_length(post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": TOKENS}), "messages", chars, 64_000)
+    assert (llm.prompts_tokenized, [metric(edge, sample) for sample in LOOKUPS]) == before
+    tokenized = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": at_limit}], "max_tokens": TOKENS})
+    assert tokenized.status_code == 400 and "8192-token context window" in tokenized.json()["error"]["message"], tokenized.text
+    assert llm.prompts_tokenized == before[0] + 1 and [metric(edge, sample) for sample in LOOKUPS] == before[1]
+
+
+def test_the_cloud_refuses_a_prompt_over_max_prompt_chars_before_tokenizing_it(cloud: Running) -> None:
+    """As the edge: 413 naming `messages` and the limit (64,000) before its SmolLM2's tokenizer; 64,000 are tokenized."""
+    llm, body = cloud.app.state.llm, {"model": "velo-cloud", "max_tokens": TOKENS}
+    at_limit = (CJK_SENTENCE * 2_560)[:64_000]
+    before = llm.prompts_tokenized
+    refused = post(f"{cloud.url}/v1/chat/completions", json={**body, "messages": [{"role": "user", "content": CJK_SENTENCE * 12_000}]})
+    _refused_for_its_length(refused, "messages", 300_000, 64_000)
+    assert llm.prompts_tokenized == before
+    tokenized = post(f"{cloud.url}/v1/chat/completions", json={**body, "messages": [{"role": "user", "content": at_limit}]})
+    assert tokenized.status_code == 400 and "8192-token context window" in tokenized.json()["error"]["message"], tokenized.text
+    assert llm.prompts_tokenized == before + 1
+
+
+def test_the_gateway_refuses_a_prompt_over_max_prompt_chars_before_any_edge_sees_it(gateway: Running, edge: Running) -> None:
+    """The gateway's bound (32,000 characters), on both routes, naming `messages` or `prompt`. The edge would tokenize
+    32,001 characters (under its own 64,000): its tokenized prompts and lookups do not move, so nothing reached it;
+    32,000 do reach it, whose tokenizer counts them and its context window refuses them."""
+    auth, llm = {"Authorization": f"Bearer {KEY}"}, edge.app.state.edge.llm
+    at_limit = (CJK_SENTENCE * 1_280)[:32_000]
+
+    def edge_counts() -> tuple[int, list[float]]:
+        return llm.prompts_tokenized, [metric(edge, sample) for sample in LOOKUPS]
+
+    before = edge_counts()
+    chat = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "system", "content": "x"}, {"role": "user", "content": at_limit}]},
+                headers=auth)
+    _refused_for_its_length(chat, "messages", 32_001, 32_000)
+    completion = post(f"{gateway.url}/v1/completions", json={"model": "velo", "prompt": at_limit + "x"}, headers=auth)
+    _refused_for_its_length(completion, "prompt", 32_001, 32_000)
+    assert edge_counts() == before
+    tokenized = post(f"{gateway.url}/v1/completions", json={"model": "velo", "prompt": at_limit, "max_tokens": TOKENS}, headers=auth)
+    assert tokenized.status_code == 400 and "8192-token context window" in tokenized.json()["error"]["message"], tokenized.text
+    assert edge_counts() == (before[0] + 1, before[1])
