@@ -28,8 +28,11 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/11"
-"""11: `role_swap` also sees two arguments exchanged around what stays between them, with the same content words ("Why
+RULE_FORMAT = "velo.hit_rule/12"
+"""12: `number_mismatch` counts numbers (a number written more often on one side is a replaced number: "10 * 10" /
+"10 * 10 * 10") and compares words written with letters and digits ("H2O" / "H2O2", "CO" / "CO2": the same letters,
+other digits, 1.0; "MP3" / "MP-3" the same word). The shipped format 11 rule was relabelled 12 unrefitted (same weights).
+11: `role_swap` also sees two arguments exchanged around what stays between them, with the same content words ("Why
 did Germany invade Poland?" / "Why did Poland invade Germany?", "为什么德国入侵波兰？" / "为什么波兰入侵德国？":
 `order.exchanged`; not neighbours exchanged, "the capital of France" / "France's capital"). The shipped format 10 rule
 was relabelled 11 unrefitted (same weights) until its refit.

@@ -228,23 +228,69 @@ def _signed_word(toks: list[str], at: int) -> bool:
     )
 
 
+def _unmatched(na: list[frozenset[str]], nb: list[frozenset[str]]) -> tuple[list[int], list[int]]:
+    """The numbers of each side left over when every number of `na` is paired with at most one of `nb` that can
+    mean the same (a maximum matching of readings that share a value, by augmenting paths): a number written
+    three times on one side and twice on the other leaves one over."""
+    pair_of_b: dict[int, int] = {}
+
+    def place(i: int, seen: set[int]) -> bool:
+        for j, s in enumerate(nb):
+            if j not in seen and na[i] & s:
+                seen.add(j)
+                if j not in pair_of_b or place(pair_of_b[j], seen):
+                    pair_of_b[j] = i
+                    return True
+        return False
+
+    free_a = [i for i in range(len(na)) if not place(i, set())]
+    return free_a, [j for j in range(len(nb)) if j not in pair_of_b]
+
+
+def _has_letters_and_digits(t: str) -> bool:
+    return any(c.isdigit() for c in t) and any(c.isalpha() for c in t)
+
+
+def _letters(t: str) -> str:
+    return "".join(c for c in t if c.isalpha())
+
+
+def _code_replaced(ta: list[str], tb: list[str]) -> bool:
+    """Whether a word of `ta` written with letters and digits (a chemical formula, a model name: "H2O", "CO2", "MP3",
+    "i5", "5G") stands where `tb` has another word with the same letters and other digits or none ("H2O2", "HO2",
+    "CO"): another thing of the same family. The same word written apart ("MP-3", "5 G": two tokens of `tb` that
+    glue into it) is no other word."""
+    glued_a = set(ta) | {x + y for x, y in zip(ta, ta[1:])}
+    glued_b = set(tb) | {x + y for x, y in zip(tb, tb[1:])}
+    return any(
+        _letters(y) == _letters(x) and y not in glued_a
+        for x in ta if _has_letters_and_digits(x) and x not in glued_b
+        for y in tb if y != x and y[0].isalnum()
+    )
+
+
 def number_change(a: str, b: str) -> float:
     """How the numbers differ between two questions, written in digits of any script, in Han numerals or as
-    small number words ("five", "cinco", "пять").
+    small number words ("five", "cinco", "пять"), counted as often as they are written.
 
     1.0: *a number replaced* -- each question has a number the other lacks ("给了小红5个" / "给了小红4个",
-    "五个" / "四个", "八折" / "八五折", "200 °F" / "100 °F", "the 43rd / 44th president", "five" / "ten"): a
-    different question, whatever the wording around it.
+    "五个" / "四个", "八折" / "八五折", "200 °F" / "100 °F", "the 43rd / 44th president", "five" / "ten"), one
+    question has a number more often than the other ("10 * 10" / "10 * 10 * 10"), or a word written with letters and
+    digits stands for another with the same letters ("H2O" / "H2O2", "CO" / "CO2", "H2O" / "HO2": `_code_replaced`):
+    a different question, whatever the wording around it.
     0.5: numbers on one side only, or more numbers on one side ("in 90 minutes" / "in 1.5 hours" has one of
     each, so it is 1.0): possibly a rewording, weighed by the hit rule.
     0.0: the same numbers (digits of any script, "1,000" = "1000", "3,5" = "3.5", "5 km" = "five km").
     """
     na, nb = _all_readings(a), _all_readings(b)
-    a_only = any(not any(r & s for s in nb) for r in na)
-    b_only = any(not any(r & s for s in na) for r in nb)
-    if a_only and b_only:
+    free_a, free_b = _unmatched(na, nb)
+    a_only = [i for i in free_a if not any(na[i] & s for s in nb)]
+    b_only = [j for j in free_b if not any(nb[j] & r for r in na)]
+    more_often = len(a_only) < len(free_a) or len(b_only) < len(free_b)
+    ta, tb = tokens(ascii_digits(a)), tokens(ascii_digits(b))
+    if (a_only and b_only) or more_often or _code_replaced(ta, tb) or _code_replaced(tb, ta):
         return 1.0
-    return 0.5 if a_only or b_only or len(na) != len(nb) else 0.0
+    return 0.5 if free_a or free_b else 0.0
 
 
 def same_number(a: str, b: str) -> bool:
