@@ -17,9 +17,10 @@ itself: one cut by `max_tokens` (finish_reason "length") or by the request's `st
 requester would be served the cut answer), nor one whose stream the client abandoned (it stopped generating);
 `write_back_truncated` writes the cut ones too.
 
-The mask allows CACHE only with a neighbour, EDGE while the edge LLM's queue has room (always, when
-nothing else is allowed), CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A
-masked choice falls back (CACHE if the rule accepted, else EDGE). A failed cloud call (unreachable, timed out,
+The mask allows CACHE only with a neighbour the cache's hit rule scores at least `cache_min_score` (0.5 by default: see
+`EdgeSettings.cache_min_score`), EDGE while the edge LLM's queue has room (always, when nothing else is allowed),
+CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A masked choice falls back (CACHE if the rule
+accepted, else EDGE). A failed cloud call (unreachable, timed out,
 5xx, 408, 429, or a 401 / 403 / 404 that says the edge's cloud settings are wrong) is counted in the cloud's
 failures the policy observes and answered by the edge LLM. A cloud that refuses the request itself (400, 413,
 ...: `services.llm.refused_request`, e.g. a max_tokens above the cloud's limit) did not fail: nothing is counted
@@ -119,8 +120,9 @@ class EdgeServer:
 
     def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
                  cloud: ChatLLM | None, metrics: Metrics, languages: LanguageIdentifier, *, queue_capacity: int, default_max_tokens: int,
-                 write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8) -> None:
+                 write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8, cache_min_score: float = 0.0) -> None:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
+        self.cache_min_score = cache_min_score
         self.languages = languages
         self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
         self.write_back_truncated, self.reopen_after_s, self.write_batch = write_back_truncated, reopen_after_s, write_batch
@@ -243,17 +245,12 @@ class EdgeServer:
         )
 
     def _observe(self, looked: Looked, lang: str, follow_up: bool, request_tokens: float) -> np.ndarray:
-        d = looked.decision
-        return encode_observation(
-            self.layout, looked.vector if looked.vector is not None else np.zeros(self.layout.dim, np.float32), lang,
-            follow_up, [n.similarity for n in looked.neighbours], [n.entry.source is Source.EDGE for n in looked.neighbours],
-            [n.entry.hit_count for n in looked.neighbours], d.features.as_tuple() if d is not None and d.features is not None else None,
-            d.score if d is not None else 0.0, bool(d is not None and d.hit), self._load(request_tokens),
-        )
+        return observe(self.layout, looked, lang, follow_up, self._load(request_tokens))
 
     def _mask(self, looked: Looked, cloud_allowed: bool) -> np.ndarray:
         cloud = self.cloud is not None and cloud_allowed
-        mask = np.array([bool(looked.neighbours), self.llm.waiting < self.queue_capacity, cloud, cloud and bool(looked.neighbours)], dtype=np.int8)
+        servable = servable_from_cache(looked, self.cache_min_score)
+        mask = np.array([servable, self.llm.waiting < self.queue_capacity, cloud, cloud and bool(looked.neighbours)], dtype=np.int8)
         if not mask.any():
             mask[Action.EDGE] = 1
         return mask
@@ -441,6 +438,29 @@ class EdgeServer:
             for item in items:
                 self.metrics.write_cost.observe((stored - t0) / len(items))
                 self.metrics.write_delay.observe(stored - item.queued_at)
+
+
+def observe(layout: ObservationLayout, looked: Looked, lang: str, follow_up: bool, load: SystemLoad) -> np.ndarray:
+    """The policy's observation (layout.size,) float32 of one looked-up request: `encode_observation` of its vector (zeros
+    when the lookup failed), its neighbours best first (similarity, written by the edge LLM, hit count), the hit rule's
+    features, score and verdict of the best one, and the edge's `load`. The environment fills the same fields from its
+    bank (`envs.velo_edge_v0.VeloEdgeEnv._observation`); tests/services/test_edge_observation.py checks both agree."""
+    d = looked.decision
+    return encode_observation(
+        layout, looked.vector if looked.vector is not None else np.zeros(layout.dim, np.float32), lang,
+        follow_up, [n.similarity for n in looked.neighbours], [n.entry.source is Source.EDGE for n in looked.neighbours],
+        [n.entry.hit_count for n in looked.neighbours], d.features.as_tuple() if d is not None and d.features is not None else None,
+        d.score if d is not None else 0.0, bool(d is not None and d.hit), load,
+    )
+
+
+def servable_from_cache(looked: Looked, min_score: float) -> bool:
+    """Whether the policy may serve the best cached answer: a neighbour exists and, with `min_score` > 0, the hit rule scores
+    it at least `min_score`. A learned policy reads the rule's score as one feature among many and may override it; this
+    floor keeps it from serving what the rule itself holds more likely wrong than right (see `EdgeSettings.cache_min_score`)."""
+    if not looked.neighbours:
+        return False
+    return min_score <= 0.0 or (looked.decision is not None and looked.decision.score >= min_score)
 
 
 def check_cache_fields(lang: str | None, texts: dict[str, str]) -> None:
