@@ -26,6 +26,7 @@ EXCHANGED = [
     ("Does Messi earn more than Ronaldo?", "Does Ronaldo earn more than Messi?", 0.0),  # also "than"
     ("Warum hat Deutschland Polen angegriffen, obwohl Polen Deutschland nie bedroht hat?",
      "Warum hat Polen Deutschland angegriffen, obwohl Deutschland Polen nie bedroht hat?", None),
+    ("守望先锋里，如何用源氏针对对方的安娜？", "守望先锋里，如何用安娜针对对方的源氏？", None),  # an oasst1 train look-alike
 ]
 
 # (cached question, request): the same question with its words reordered, or no exchange around a word that stays.
@@ -37,6 +38,9 @@ REORDERED = [
     ("Wie lese ich eine Datei in Python Zeile für Zeile ein?", "Wie lese ich in Python eine Datei Zeile für Zeile ein?"),
     ("¿Por qué Alemania invadió Polonia?", "¿Por qué invadió Alemania a Polonia?"),
     ("为什么德国入侵波兰？", "德国为什么入侵波兰？"),
+    # long stretches in each other's place: rewordings of the oasst1 train set (format 11 as first landed vetoed them)
+    ("写一首关于人工智能的诗，作者为李白", "以李白为作者，写一首关于人工智能的诗"),
+    ("请详细解释一下开源项目OpenAssistant", "OpenAssistant开源项目，详细说说"),
 ]
 
 

@@ -57,6 +57,8 @@ SAME_DIRECTION = [
     ("Как в Python перевести строку в число?", "Как перевести строку в число в Python?"),  # format 9: a swap
     ("Чтобы перевести JSON в CSV, что нужно?", "Что нужно, чтобы перевести JSON в CSV?"),
     ("从北京到上海要多久？", "从北京去上海要多久？"),
+    # "por qué" is "why", not "than": an oasst1 train rewording the first reading of every "que" vetoed
+    ("¿Por qué aprender Excel importante como ingeniero industrial?", "¿Por qué es importante que un ingeniero industrial aprenda Excel?"),
 ]
 
 

@@ -28,8 +28,11 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/12"
-"""12: `number_mismatch` counts numbers (a number written more often on one side is a replaced number: "10 * 10" /
+RULE_FORMAT = "velo.hit_rule/13"
+"""13: `order.exchanged` only for short stretches (each argument and what stays between them at most 3 terms: longer
+ones are phrases a rewording reorders, "写一首关于人工智能的诗，作者为李白" / "以李白为作者，写一首..."), and "que" after
+"por" or first is no role word ("¿Por qué es importante que ...?"). The shipped rule was relabelled 13 unrefitted.
+12: `number_mismatch` counts numbers (a number written more often on one side is a replaced number: "10 * 10" /
 "10 * 10 * 10") and compares words written with letters and digits ("H2O" / "H2O2", "CO" / "CO2": the same letters,
 other digits, 1.0; "MP3" / "MP-3" the same word). The shipped format 11 rule was relabelled 12 unrefitted (same weights).
 11: `role_swap` also sees two arguments exchanged around what stays between them, with the same content words ("Why

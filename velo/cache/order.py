@@ -12,6 +12,13 @@ from __future__ import annotations
 from velo.cache.roles import content_terms
 
 
+_LONGEST = 3
+"""The most terms each exchanged argument and what stays between them may have: a subject and an object are short
+("Germany", "德 国", "the big cat") around a verb ("invade", "入 侵"). Longer stretches in each other's place are phrases a
+rewording reorders ("写一首关于人工智能的诗，作者为李白" / "以李白为作者，写一首关于人工智能的诗", "请详细解释一下开源项目
+OpenAssistant" / "OpenAssistant开源项目，详细说说": right hits of the oasst1 train rewordings)."""
+
+
 def _middle(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
     """`a` and `b` without the terms they share at their start and at their end."""
     start = 0
@@ -26,8 +33,8 @@ def _middle(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
 def exchanged(a: list[str], b: list[str]) -> bool:
     """True when the content terms of two token lists (`roles.content_terms`: function words left out, a unit as its
     name, a word as its stem) are the same, and one is the other with two runs of terms in each other's place around
-    a run of at least one term that stays ("germany invade poland" / "poland invade germany", "德 国 入 侵 波 兰" /
-    "波 兰 入 侵 德 国").
+    a run of at least one term that stays, each of the three at most `_LONGEST` terms ("germany invade poland" / "poland
+    invade germany", "德 国 入 侵 波 兰" / "波 兰 入 侵 德 国").
 
     Not an exchange: two neighbours in each other's place ("the capital of France" / "France's capital": nothing stays
     between them), a phrase moved to the other end ("In Python, how do I read a file?" / "How do I read a file in
@@ -37,10 +44,10 @@ def exchanged(a: list[str], b: list[str]) -> bool:
         return False
     ma, mb = _middle(ca, cb)
     n = len(ma)
-    for i in range(1, n - 1):  # A = ma[:i] is the end of mb
+    for i in range(1, min(n - 1, _LONGEST) + 1):  # A = ma[:i] is the end of mb
         if ma[:i] != mb[n - i :]:
             continue
-        for j in range(1, n - i):  # B = mb[:j] is the end of ma; what stays between them is not empty
-            if mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
+        for j in range(1, min(n - i, _LONGEST + 1)):  # B = mb[:j] is the end of ma; what stays between them is not empty
+            if n - i - j <= _LONGEST and mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
                 return True
     return False

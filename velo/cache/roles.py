@@ -228,8 +228,8 @@ def _roles(toks: list[str]) -> dict[str, list[tuple[str, set[str]]]]:
             if (operand := _number_at(toks, i + 1) or (_term_at(toks, i + 1) if i + 1 < len(toks) else None)) is not None:
                 roles.setdefault(t, []).append((operand, {operand}))
             continue
-        if t not in _ROLE_MARKERS:
-            continue
+        if t not in _ROLE_MARKERS or (t == "que" and (i == 0 or toks[i - 1] == "por")):
+            continue  # "¿Qué ...?", "¿Por qué ...?": a question word, not "than"
         if HAN.fullmatch(t) and (unit := _han_unit(toks, i + 1)) is not None:
             roles.setdefault(t, []).append((unit, {unit}))
             continue
