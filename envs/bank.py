@@ -28,8 +28,9 @@ from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/14"
-"""14: the hit features of hit rule format 13 (short exchanged arguments only; "por qué" is no role word).
+BANK_VERSION = "velo.bank/15"
+"""15: the hit features of hit rule format 14 (arithmetic's numbers counted, opposite directions a negation put in).
+14: the hit features of hit rule format 13 (short exchanged arguments only; "por qué" is no role word).
 13: the hit features of hit rule format 12 (numbers counted, words of letters and digits compared).
 12: the hit features of hit rule format 11 (`role_swap` also sees two arguments exchanged around a verb).
 11: the hit features of hit rule format 10 (`role_swap` reads every occurrence of a role word, each with its own

@@ -69,7 +69,7 @@ def test_numbers(raw: str, expected: set[str]) -> None:
         ("光合作用是怎么一回事", "什么是光合作用", 0.0),  # a lone 一 is not read as a number
         ("What is the novel Nineteen Eighty-Four about?", "What is the novel 1984 about?", 0.5),  # a compound is not read
         ("Top 10 movies", "Top 10 movies of 2020", 0.5),
-        ("Is 2 + 2 = 4?", "Is 2 + 2 = 4 and 2?", 1.0),  # 2 written three times, not twice (format 9 and before: 0.5)
+        ("Is 2 + 2 = 4?", "Is 2 + 2 = 4 and 2?", 0.5),
         ("Top 10 movies of 2020", "The 10 best films, 2020", 0.0),
         ("1,000 km", "1000 km", 0.0),
         ("1.000 km", "1000 km", 0.0),

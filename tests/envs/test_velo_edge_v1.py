@@ -282,7 +282,8 @@ PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
 Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned
-on 2026-12-01 for bank format 14 / hit rule format 13 (short exchanged arguments only, "por qué" no role word; the same
+on 2026-12-01 for bank format 15 / hit rule format 14 (arithmetic's numbers counted, opposite directions a negation put
+in; the same weights): every sum as for format 13 (the snapshot rebuilt for its bank format); before, for bank format 14 / hit rule format 13 (short exchanged arguments only, "por qué" no role word; the same
 weights): every sum as for format 12 (the snapshot rebuilt for its bank format); before, for bank format 13 / hit rule
 format 12 (numbers counted, words of letters and digits compared; the
 same weights): every sum as for format 11 (the snapshot rebuilt for its bank format); before, for bank format 12 / hit rule format 11 (arguments exchanged around a verb a role swap; the format

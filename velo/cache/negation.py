@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from velo.cache import opposites
 from velo.cache.text import FUNCTION_WORDS, stem
 
 # Words that negate a question, per language ("n't" is split off by the tokenizer into "t").
@@ -79,8 +80,9 @@ def negation_change(a: list[str], b: list[str]) -> float:
     negation and function words and the other only function words ("Is coffee bad for you?" / "Is coffee not bad
     for you?", "有害" / "无害", "with" / "without") while the two have the same content words and not as many
     negations, or one word replaced by itself with a negating prefix ("gekochter"
-    / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно"): the opposite question, whatever
-    the wording around it.
+    / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно"), or an action put in the opposite
+    direction by a prefix or particle ("включить" / "выключить", "turn on" / "turn off", "schalte ... ein" / "... aus",
+    "打开" / "关闭": `opposites.opposite_action`): the opposite question, whatever the wording around it.
     A negation that only shapes a yes/no question is not counted ("Is coffee harmful?" / "Isn't coffee harmful?",
     "..., or not?", "要不要"): see `_asks_either_way`.
     0.5: exactly one question is negated otherwise (a rewording may say "without X" for "no X needed"),
@@ -91,6 +93,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
     for op, i1, i2, j1, j2 in ops:
         if op == "replace" and i2 - i1 == j2 - j1 == 1 and (_negated_word(a[i1], b[j1]) or _negated_word(b[j1], a[i1])):
             return 1.0
+    if opposites.opposite_action(a, b, ops):
+        return 1.0  # an action in the opposite direction ("включить" / "выключить", "turn on" / "turn off")
     # A negation moved or written otherwise ("nicht mein WLAN" / "mein WLAN nicht", "does not" / "doesn't") is none put
     # in; nor is one beside other words ("can't" / "unable": the model weighs that).
     if len(_negations(a, 0, len(a))) == len(_negations(b, 0, len(b))) or _plain_content(a) != _plain_content(b):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from decimal import Decimal
 
 from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, tokens
@@ -247,6 +248,20 @@ def _unmatched(na: list[frozenset[str]], nb: list[frozenset[str]]) -> tuple[list
     return free_a, [j for j in range(len(nb)) if j not in pair_of_b]
 
 
+_OPERATOR = r"(?:[-+*/^×÷·=]|times|plus|minus|mal|por|mas|más|menos|плюс|минус|умножить на|разделить на|乘以?|加|减|除以)"
+_EXPRESSION = re.compile(rf"(?i)\d+(?:[.,]\d+)?(?:\s*{_OPERATOR}\s*\d+(?:[.,]\d+)?)+")
+"""Arithmetic written in digits and operators, symbols or words ("10 * 10", "3 mal 3", "2 + 2 = 4", "5乘以5")."""
+_OPERAND = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _operands(text: str) -> Counter:
+    """The numbers of the arithmetic written in digits and operator symbols ("10 * 10 * 10": 10 three times; "2 + 2 =
+    4": 2 twice and 4), each as its readings (`_readings`), counted: where two questions both compute, a number
+    written more or fewer times is another computation. Numbers in prose are not counted (a rewording mentions a
+    number once where the question repeated it)."""
+    return Counter(_readings(n) for e in _EXPRESSION.finditer(ascii_digits(text)) for n in _OPERAND.findall(e.group()))
+
+
 def _has_letters_and_digits(t: str) -> bool:
     return any(c.isdigit() for c in t) and any(c.isalpha() for c in t)
 
@@ -257,15 +272,16 @@ def _letters(t: str) -> str:
 
 def _code_replaced(ta: list[str], tb: list[str]) -> bool:
     """Whether a word of `ta` written with letters and digits (a chemical formula, a model name: "H2O", "CO2", "MP3",
-    "i5", "5G") stands where `tb` has another word with the same letters and other digits or none ("H2O2", "HO2",
-    "CO"): another thing of the same family. The same word written apart ("MP-3", "5 G": two tokens of `tb` that
+    "i5") stands where `tb` has another word with the same letters and other digits or none ("H2O2", "HO2", "CO"):
+    another thing of the same family. Only words that start with a letter: "720p30" / "720p" or "5G" are quantities
+    with a unit (`number_change` compares their numbers). The same word written apart ("MP-3", "5 G": two tokens of `tb` that
     glue into it) is no other word."""
     glued_a = set(ta) | {x + y for x, y in zip(ta, ta[1:])}
     glued_b = set(tb) | {x + y for x, y in zip(tb, tb[1:])}
     return any(
         _letters(y) == _letters(x) and y not in glued_a
-        for x in ta if _has_letters_and_digits(x) and x not in glued_b
-        for y in tb if y != x and y[0].isalnum()
+        for x in ta if x[0].isalpha() and _has_letters_and_digits(x) and x not in glued_b
+        for y in tb if y != x and y[0].isalpha()
     )
 
 
@@ -275,7 +291,7 @@ def number_change(a: str, b: str) -> float:
 
     1.0: *a number replaced* -- each question has a number the other lacks ("给了小红5个" / "给了小红4个",
     "五个" / "四个", "八折" / "八五折", "200 °F" / "100 °F", "the 43rd / 44th president", "five" / "ten"), one
-    question has a number more often than the other ("10 * 10" / "10 * 10 * 10"), or a word written with letters and
+    question computes with a number more often than the other ("10 * 10" / "10 * 10 * 10": `_operands`), or a word written with letters and
     digits stands for another with the same letters ("H2O" / "H2O2", "CO" / "CO2", "H2O" / "HO2": `_code_replaced`):
     a different question, whatever the wording around it.
     0.5: numbers on one side only, or more numbers on one side ("in 90 minutes" / "in 1.5 hours" has one of
@@ -286,9 +302,9 @@ def number_change(a: str, b: str) -> float:
     free_a, free_b = _unmatched(na, nb)
     a_only = [i for i in free_a if not any(na[i] & s for s in nb)]
     b_only = [j for j in free_b if not any(nb[j] & r for r in na)]
-    more_often = len(a_only) < len(free_a) or len(b_only) < len(free_b)
+    ea, eb = _operands(a), _operands(b)
     ta, tb = tokens(ascii_digits(a)), tokens(ascii_digits(b))
-    if (a_only and b_only) or more_often or _code_replaced(ta, tb) or _code_replaced(tb, ta):
+    if (a_only and b_only) or (ea and eb and ea != eb) or _code_replaced(ta, tb) or _code_replaced(tb, ta):
         return 1.0
     return 0.5 if free_a or free_b else 0.0
 

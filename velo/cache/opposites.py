@@ -1,0 +1,94 @@
+"""Opposite actions written with a direction prefix or a particle, as the hit decision reads them: "включить" /
+"выключить", "einschalten" / "ausschalten", "enable" / "disable", "upload" / "download", "login" / "logout", "turn on"
+/ "turn off", "schalte ... ein" / "schalte ... aus", "打开" / "关闭", "开灯" / "关灯". `negation.negation_change` scores
+such a pair as a negation put in (1.0, a veto). Opposites that are other words ("encender" / "apagar") are left to
+the model.
+"""
+
+from __future__ import annotations
+
+from velo.cache.text import FUNCTION_WORDS
+
+_PREFIX_PAIRS = tuple(
+    tuple(p.split("/"))
+    for p in """
+    en/dis en/de in/de in/ex im/ex in/out up/down over/under pre/post on/off max/min at/de ac/de as/de
+    ein/aus an/aus auf/zu an/ab ein/ab auf/ab zu/ab hoch/herunter hoch/runter ver/ent hinein/hinaus herein/heraus rein/raus
+    в/вы во/вы за/от за/рас за/раз под/от в/от при/от при/у за/вы
+    sobre/sub
+    """.split()
+)
+"""Prefixes of opposite direction, folded (й is и): "enable" / "disable", "encrypt" / "decrypt", "increase" / "decrease",
+"include" / "exclude", "import" / "export", "input" / "output", "upload" / "download", "overestimate" / "underestimate",
+"online" / "offline", "maximize" / "minimize", "attach" / "detach", "accelerate" / "decelerate"; "einschalten" /
+"ausschalten", "anmachen" / "ausmachen", "aufmachen" / "zumachen", "anmelden" / "abmelden", "hochladen" /
+"herunterladen", "verschlüsseln" / "entschlüsseln"; "включить" / "выключить", "войти" / "выйти", "вход" / "выход",
+"закрыть" / "открыть", "заблокировать" / "разблокировать", "подключить" / "отключить", "включить" / "отключить",
+"прийти" / "уйти"; "sobreestimar" / "subestimar" (es "desactivar" is a negating prefix: `negation`)."""
+_SUFFIX_PAIRS = (("in", "out"), ("on", "off"), ("up", "down"))
+"""Particles written onto their verb: "login" / "logout", "signin" / "signout", "checkin" / "checkout"."""
+_PARTICLE_PAIRS = frozenset(
+    frozenset(p.split("/")) for p in "on/off in/out up/down ein/aus an/aus auf/zu an/ab ein/ab hoch/runter".split()
+)
+"""Particles of opposite direction after the same verb ("turn on" / "turn off", "log in" / "log out", "zoom in" /
+"zoom out") or, in German, ending the clause ("Wie schalte ich Bluetooth ein?" / "... aus?")."""
+_HAN_PAIRS = frozenset(frozenset(p) for p in "开关 上下 入出 进出 升降 增减 启禁".split())
+"""Han characters of opposite direction put in each other's place: "打开" / "关闭", "开灯" / "关灯", "上传" / "下传",
+"登入" / "登出", "输入" / "输出", "升级" / "降级", "增加" / "减加", "启用" / "禁用"."""
+_NOT_CLOSING = frozenset("于系键注心")
+"""关 before one of these is no closing (关于 about, 关系 relation, 关键 key, 关注 follow, 关心 care)."""
+
+
+def _same_rest(x: str, y: str) -> bool:
+    """Two word rests that are one word inflected: a common beginning of at least 3 letters that leaves at most 2 of
+    the shorter ("abled" / "able", "ключить" / "ключите")."""
+    n = 0
+    for c, d in zip(x, y):
+        if c != d:
+            break
+        n += 1
+    return n >= max(3, min(len(x), len(y)) - 2)
+
+
+def opposite_words(x: str, y: str) -> bool:
+    """Whether `x` and `y` are one word with prefixes or particles of opposite direction ("enable" / "disable",
+    "выключить" / "включить", "login" / "logout")."""
+    for p, q in _PREFIX_PAIRS:
+        for u, v in ((x, y), (y, x)):
+            if u.startswith(p) and v.startswith(q) and _same_rest(u[len(p) :], v[len(q) :]):
+                if not (v.startswith(p) and len(q) < len(p)):  # "выход" / "вход": в + ыход is no prefix of вы
+                    return True
+    for p, q in _SUFFIX_PAIRS:
+        for u, v in ((x, y), (y, x)):
+            if u.endswith(p) and v.endswith(q) and len(u) - len(p) >= 3 and u[: -len(p)] == v[: -len(q)]:
+                return True
+    return False
+
+
+def _han_opposite(a: list[str], b: list[str], k: int, m: int) -> bool:
+    x, y = a[k], b[m]
+    if frozenset((x, y)) not in _HAN_PAIRS:
+        return False
+    return not any(t == "关" and s[i + 1 : i + 2] and s[i + 1] in _NOT_CLOSING for t, s, i in ((x, a, k), (y, b, m)))
+
+
+def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, int, int]]) -> bool:
+    """Whether, where two token lists differ (`ops`: difflib's non-equal opcodes, at most 3 tokens a side), one puts
+    an action in the opposite direction: a word with a prefix or particle of opposite direction (`opposite_words`), a
+    particle of opposite direction after the same content word or ending both questions ("turn on" / "turn off",
+    "Bluetooth ein?" / "Bluetooth aus?"), or a Han character of opposite direction ("开" / "关", "上" / "下")."""
+    for op, i1, i2, j1, j2 in ops:
+        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
+            continue
+        for k in range(i1, i2):
+            for m in range(j1, j2):
+                x, y = a[k], b[m]
+                if x in b[j1:j2] or y in a[i1:i2]:
+                    continue
+                if opposite_words(x, y) or _han_opposite(a, b, k, m):
+                    return True
+                if frozenset((x, y)) in _PARTICLE_PAIRS and k == i1 and m == j1:
+                    after_same = i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and a[i1 - 1].isalpha() and a[i1 - 1] not in FUNCTION_WORDS
+                    if after_same or (i2 == len(a) and j2 == len(b)):
+                        return True
+    return False
