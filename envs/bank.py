@@ -25,6 +25,7 @@ from velo.data import load_prepared
 from velo.embedding import load_embedder
 from velo.embedding.models import E5SmallEmbedder, USEMultilingualEmbedder
 from velo.llm.edge_answers import edge_answers_path, load_edge_answers
+from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
@@ -54,11 +55,6 @@ Han numerals and small number words (hit rule format 5).
 3: `number_mismatch` is graded (1.0 a number replaced, 0.5 numbers on one side only).
 2: hit features gained `symbol_swap` and `role_swap` (tokens keep symbols)."""
 ANSWER_FEATURES = (HitFeatures.names().index("answer_relevance"), HitFeatures.names().index("answer_gap"))
-
-
-def approx_tokens(text: str) -> int:
-    """BPE tokenizers average ~4 UTF-8 bytes per token across our five languages (Han: ~1 per character)."""
-    return max(1, round(len(text.encode()) / 4))
 
 
 def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
@@ -281,9 +277,7 @@ def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallb
         item_ids=[p.id for p in pairs], item_lang=item_lang, item_ctx=item_ctx_a,
         item_follow_up=np.array([bool(p.context) for p in pairs]),
         answer_tokens=np.array([approx_tokens(p.answer) for p in pairs], dtype=np.float64),
-        question_tokens=np.array(
-            [approx_tokens(p.question) + sum(approx_tokens(t.text) for t in p.context) for p in pairs], dtype=np.float64
-        ),
+        question_tokens=np.array([request_tokens([p.question, *(t.text for t in p.context)]) for p in pairs], dtype=np.float64),
         answer_vecs=answer_vecs, edge_answer_vecs=edge_vecs, edge_tokens=edge_tokens, edge_quality=edge_q,
         edge_answers_real=real, text_item=text_item_a, text_is_original=np.array(text_orig), text_vecs=text_vecs,
         cand=cand, cand_feats=feats, quality_floor=floor, texts=texts, rule=rule,

@@ -47,7 +47,7 @@ from services.metrics import Metrics
 from velo.batching import OpportunisticBatcher
 from velo.lang_id import LanguageIdentifier
 from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang, check_unicode
-from velo.observation import ObservationLayout, SystemLoad, encode_observation
+from velo.observation import ObservationLayout, SystemLoad, encode_observation, request_tokens
 from velo.policy import Action, Policy
 from velo.types import HitDecision, Neighbour, Source
 from velo.llm.sampling import SamplingParams
@@ -237,15 +237,15 @@ class EdgeServer:
         return RequestLang(identified.lang, identified.guess)
 
     # ------------------------------------------------------------------ one request
-    def _load(self, request_tokens: float) -> SystemLoad:
+    def _load(self, prompt_tokens: float) -> SystemLoad:
         fill = len(self.cache) / self.cache.config.capacity if self.cache.config.capacity else 0.0
         return SystemLoad(
             self.llm.waiting, self.queue_capacity, self.llm.waiting * self._edge_ms, self._cloud_ms, fill,
-            self._cloud_failures, self._rate_limited, 1.0, self._cloud_inflight, self._link_state, request_tokens,
+            self._cloud_failures, self._rate_limited, 1.0, self._cloud_inflight, self._link_state, prompt_tokens,
         )
 
-    def _observe(self, looked: Looked, lang: str, follow_up: bool, request_tokens: float) -> np.ndarray:
-        return observe(self.layout, looked, lang, follow_up, self._load(request_tokens))
+    def _observe(self, looked: Looked, lang: str, follow_up: bool, prompt_tokens: float) -> np.ndarray:
+        return observe(self.layout, looked, lang, follow_up, self._load(prompt_tokens))
 
     def _mask(self, looked: Looked, cloud_allowed: bool) -> np.ndarray:
         cloud = self.cloud is not None and cloud_allowed
@@ -273,8 +273,7 @@ class EdgeServer:
         language = self.request_lang(req.lang, question)
         looked = await self.lookup(question, req.namespace, context, language)
         lang = language.lang
-        request_tokens = sum(len(t["content"]) for t in turns) / 4.0  # ~4 characters per token
-        obs = self._observe(looked, lang, bool(context), request_tokens)
+        obs = self._observe(looked, lang, bool(context), request_tokens(t["content"] for t in turns))
         mask = self._mask(looked, req.cloud_allowed)
         action = int(self.policy.act(obs, mask))
         if not 0 <= action < len(mask) or not mask[action]:

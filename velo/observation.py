@@ -22,7 +22,7 @@ and a periodic probe of its uplink; nothing only a simulator knows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -108,6 +108,17 @@ class ObservationLayout:
         return obs[..., self.offsets["decision"] + N_FEATURES + 1] > 0.5
 
 
+def approx_tokens(text: str) -> int:
+    """BPE tokenizers average ~4 UTF-8 bytes per token across our five languages (Han: ~1 per character)."""
+    return max(1, round(len(text.encode()) / 4))
+
+
+def request_tokens(texts: Iterable[str]) -> float:
+    """`SystemLoad.request_tokens` of a request whose question and earlier turns are `texts`: their `approx_tokens`,
+    summed. The environment's bank counts its requests' prompts so (`envs.bank`), and the edge server calls this."""
+    return float(sum(approx_tokens(t) for t in texts))
+
+
 class SystemLoad(NamedTuple):
     """The edge server's load as its agent sees it (a tuple: built once per request on the hot path)."""
 
@@ -127,7 +138,7 @@ class SystemLoad(NamedTuple):
     link_state: int = 0
     """Backhaul state at the last probe: 0 good, 1 degraded, 2 down."""
     request_tokens: float = 0.0
-    """Prompt tokens of the request (question and conversation context)."""
+    """Prompt tokens of the request (question and conversation context), as `request_tokens` counts them."""
 
 
 def encode_observation(

@@ -21,6 +21,7 @@ from tests.services.servers import Running, post, running
 from tests.services.test_edge_observation import CACHED, LOOKALIKES
 from velo.cache import CacheConfig
 from velo.cache.factory import open_cache
+from velo.observation import SYSTEM_FIELDS
 from velo.types import Source
 
 TOKENS = 4
@@ -51,6 +52,25 @@ def test_the_shipped_dlrs_serves_no_look_alike_from_the_cache(edge: Running) -> 
     for question, answer in CACHED:  # the floor leaves the rule's hits to the policy
         served = serve(edge, question)
         assert served["route"] == "cache" and served["answer"] == answer, (question, served)
+
+
+def test_the_edge_counts_a_request_as_the_environment_does(edge: Running) -> None:
+    """The system block's request length is `velo.observation.request_tokens` (~4 UTF-8 bytes per token), as the
+    environment's bank counts its requests; the edge counted 4 characters per token, a third of that for Chinese."""
+    server = edge.app.state.edge
+    policy, seen = server.policy, []
+
+    class Recorded:
+        def act(self, observation, action_mask):  # noqa: ANN001, ANN202
+            seen.append(observation.copy())
+            return policy.act(observation, action_mask)
+
+    server.policy = Recorded()
+    try:
+        serve(edge, "长城有多长？")  # 6 characters, 18 bytes
+    finally:
+        server.policy = policy
+    assert server.layout.segment(seen[0], "system")[SYSTEM_FIELDS - 1] == pytest.approx(4 / 1000)  # the last field: request tokens / 1000
 
 
 def test_the_floor_is_a_setting_refused_below_zero() -> None:
