@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -18,3 +19,14 @@ LITE_BACKENDS = [EMBEDDED, LITE_SERVER]
 EXACT = StaticThreshold(0.95)
 
 MakeCache = Callable[..., SemanticCache]
+
+_PAIR_NAMESPACES = itertools.count()
+
+
+def served_pair(cache: SemanticCache, cached: str, request_: str, lang: str, answer: str = "the cached answer") -> tuple[bool, object]:
+    """Insert `cached` with `answer` in a namespace of its own, look up `request_`: (whether `answer` was served, the
+    lookup's decision)."""
+    namespace = f"pair{next(_PAIR_NAMESPACES)}"
+    cache.insert(cached, answer, lang=lang, namespace=namespace)
+    result = cache.lookup(request_, lang=lang, namespace=namespace, record=False)
+    return result.answer == answer, result.decision

@@ -10,7 +10,8 @@ import pytest
 from pymilvus import MilvusClient
 
 from tests.cache.backends import EXACT, MakeCache
-from velo.cache import CacheConfig, HitRule, SemanticCache
+from velo.cache import CacheConfig, HitRule, SemanticCache, default_rule
+from velo.cache.decision import embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
 
@@ -46,3 +47,12 @@ def make_cache(uri: str, e5: Embedder, use: Embedder) -> Iterator[MakeCache]:
         for name in {c.config.collection for c in opened}:
             client.drop_collection(name)
         client.close()
+
+
+@pytest.fixture(scope="module")
+def shipped_rule_cache(tmp_path_factory: pytest.TempPathFactory, e5: Embedder, use: Embedder) -> Iterator[SemanticCache]:
+    """One embedded cache per test module with the shipped default rule and no capacity limit (pairs go in namespaces
+    of their own: `backends.served_pair`)."""
+    config = CacheConfig(uri=str(tmp_path_factory.mktemp("pairs") / "cache.db"), collection=f"p_{uuid.uuid4().hex[:8]}", capacity=None)
+    with SemanticCache(e5, default_rule(embedder_key(e5.name, use.name)), config, HitFeaturizer(e5, use)) as cache:
+        yield cache

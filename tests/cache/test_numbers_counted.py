@@ -6,32 +6,10 @@ Real e5 + USE embedders, real embedded Milvus, the shipped default rule: one cac
 
 from __future__ import annotations
 
-import itertools
-import uuid
-from collections.abc import Iterator
-
 import pytest
 
-from velo.cache import CacheConfig, SemanticCache, default_rule, numbers
-from velo.cache.decision import embedder_key
-from velo.cache.features import HitFeaturizer
-from velo.embedding import Embedder
-
-_NAMESPACES = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory, e5: Embedder, use: Embedder) -> Iterator[SemanticCache]:
-    config = CacheConfig(uri=str(tmp_path_factory.mktemp("counted") / "cache.db"), collection=f"n_{uuid.uuid4().hex[:8]}", capacity=None)
-    with SemanticCache(e5, default_rule(embedder_key(e5.name, use.name)), config, HitFeaturizer(e5, use)) as c:
-        yield c
-
-
-def _served(cache: SemanticCache, cached: str, request_: str, lang: str, answer: str = "the cached answer") -> tuple[bool, object]:
-    namespace = f"n{next(_NAMESPACES)}"
-    cache.insert(cached, answer, lang=lang, namespace=namespace)
-    result = cache.lookup(request_, lang=lang, namespace=namespace, record=False)
-    return result.answer == answer, result.decision
+from tests.cache.backends import served_pair
+from velo.cache import SemanticCache, numbers
 
 
 # (lang, cached question, request): another question. The newcomer's reports first (the format 9 rule served the
@@ -57,9 +35,9 @@ OTHER_QUESTIONS = [
 
 @pytest.mark.parametrize(("lang", "cached", "request_"), OTHER_QUESTIONS)
 def test_a_number_counted_otherwise_or_a_code_with_other_digits_is_a_miss(
-    cache: SemanticCache, lang: str, cached: str, request_: str
+    shipped_rule_cache: SemanticCache, lang: str, cached: str, request_: str
 ) -> None:
-    served, decision = _served(cache, cached, request_, lang)
+    served, decision = served_pair(shipped_rule_cache, cached, request_, lang)
     assert not served, (decision.score, decision.features)
     assert decision.features.number_mismatch == 1.0
 
@@ -72,8 +50,8 @@ SAME_QUESTIONS = [
 
 
 @pytest.mark.parametrize(("lang", "cached", "answer", "request_"), SAME_QUESTIONS)
-def test_a_code_written_apart_is_still_served(cache: SemanticCache, lang: str, cached: str, answer: str, request_: str) -> None:
-    served, decision = _served(cache, cached, request_, lang, answer)
+def test_a_code_written_apart_is_still_served(shipped_rule_cache: SemanticCache, lang: str, cached: str, answer: str, request_: str) -> None:
+    served, decision = served_pair(shipped_rule_cache, cached, request_, lang, answer)
     assert served, (decision.score, decision.features)
     assert decision.features.number_mismatch == 0.0
 

@@ -6,25 +6,10 @@ the same direction is none. Real e5 + USE embedders, real embedded Milvus, the s
 
 from __future__ import annotations
 
-import itertools
-import uuid
-from collections.abc import Iterator
-
 import pytest
 
-from velo.cache import CacheConfig, SemanticCache, default_rule, negation, text
-from velo.cache.decision import embedder_key
-from velo.cache.features import HitFeaturizer
-from velo.embedding import Embedder
-
-_NAMESPACES = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory, e5: Embedder, use: Embedder) -> Iterator[SemanticCache]:
-    config = CacheConfig(uri=str(tmp_path_factory.mktemp("opposite") / "cache.db"), collection=f"o_{uuid.uuid4().hex[:8]}", capacity=None)
-    with SemanticCache(e5, default_rule(embedder_key(e5.name, use.name)), config, HitFeaturizer(e5, use)) as c:
-        yield c
+from tests.cache.backends import served_pair
+from velo.cache import SemanticCache, negation, text
 
 
 # (lang, cached question, request): the opposite question. The newcomer's reports first (the format 11 rule served
@@ -49,11 +34,9 @@ OPPOSITES = [
 
 
 @pytest.mark.parametrize(("lang", "cached", "request_"), OPPOSITES)
-def test_an_action_in_the_opposite_direction_is_a_miss(cache: SemanticCache, lang: str, cached: str, request_: str) -> None:
-    namespace = f"n{next(_NAMESPACES)}"
-    cache.insert(cached, "the cached answer", lang=lang, namespace=namespace)
-    result = cache.lookup(request_, lang=lang, namespace=namespace, record=False)
-    assert result.answer is None or result.answer != "the cached answer", (result.decision.score, result.decision.features)
+def test_an_action_in_the_opposite_direction_is_a_miss(shipped_rule_cache: SemanticCache, lang: str, cached: str, request_: str) -> None:
+    served, decision = served_pair(shipped_rule_cache, cached, request_, lang)
+    assert not served, (decision.score, decision.features)
     assert negation.negation_change(text.tokens(cached), text.tokens(request_)) == 1.0
 
 
