@@ -108,7 +108,8 @@ def build_app(settings: CloudSettings) -> FastAPI:
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
         check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
-        max_tokens = chat_max_tokens(body) or DEFAULT_MAX_TOKENS
+        max_tokens = chat_max_tokens(body)
+        max_tokens = DEFAULT_MAX_TOKENS if max_tokens is None else max_tokens
         if max_tokens > settings.max_tokens_limit:
             raise APIError(400, f"max_tokens is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param="max_tokens")
         llm: LocalChatLLM = request.app.state.llm

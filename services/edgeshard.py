@@ -38,6 +38,10 @@ What each OpenAI request field does here ("400" = HTTP 400 with `param` naming t
 | `metadata`, `store` | chat | accepted, ignored (nothing is stored) |
 | any other field | both | 400 `unknown_parameter`, as OpenAI answers (the `openai` client sends only the fields it is given) |
 
+A field given its OpenAI default (`n: 1`, `presence_penalty: 0`, `logprobs: false`, `suffix: ""`, `tool_choice: "none"`,
+`response_format: {"type": "text"}`, ...) is read as absent, here as in every VELO service (`velo.wire._GenerationRequest`):
+"null only" above means null or that default. `max_tokens: 0` is a 400 naming it (`velo.wire.CompletionRequest`).
+
 Text is the raw continuation (a completion of "The capital of France is" starts with its space), made
 of complete characters only (`velo.llm.decoding`). `usage.completion_tokens` counts every token generated,
 a final end-of-sequence token included; `usage.prompt_tokens` counts each prompt once, whatever n. Every
@@ -200,26 +204,24 @@ def _plan_completion(body: CompletionRequest, tokenizer: _Tokenizer, settings: S
     _check_model(body, settings)
     if body.logprobs is not None:
         raise APIError.unsupported("logprobs", "send null; this server returns no log probabilities")
-    if body.suffix:
+    if body.suffix is not None:  # "" is read as absent (`velo.wire.CompletionRequest`)
         raise APIError.unsupported("suffix", "the model does not fill in the middle; send null")
-    n = body.n or 1
+    n = 1 if body.n is None else body.n
     if body.best_of is not None and body.best_of != n:
         raise APIError.unsupported("best_of", f"send null or best_of = n ({n}); ranking samples needs log probabilities")
     listed = _prompt_list(body.prompt)
     check_prompt_chars((p for p in listed if isinstance(p, str)), settings.max_prompt_chars, "prompt")
     prompts = [_completion_prompt(prompt, tokenizer, bool(body.echo)) for prompt in listed]
-    if body.max_tokens is not None and body.max_tokens < 1:
-        raise APIError(400, f"max_tokens must be at least 1 on this server, got {body.max_tokens}", code="invalid_value", param="max_tokens")
     return _common_plan(body, tokenizer.llm, settings, prompts, (body.max_tokens, "max_tokens"), "prompt")
 
 
 def _plan_chat(body: ChatCompletionRequest, tokenizer: _Tokenizer, settings: ShardServerSettings) -> _Plan:
     _check_model(body, settings)
-    if body.logprobs:
+    if body.logprobs is not None:  # false is read as absent (`velo.wire.ChatCompletionRequest`)
         raise APIError.unsupported("logprobs", "send false or null; this server returns no log probabilities")
     if body.top_logprobs is not None:
         raise APIError.unsupported("top_logprobs", "send null; this server returns no log probabilities")
-    if body.response_format is not None and body.response_format.type != "text":
+    if body.response_format is not None:  # {"type": "text"} is read as absent
         raise APIError.unsupported("response_format", f"only {{'type': 'text'}} is served, got {body.response_format.type!r} (no constrained decoding)")
     for name in ("tools", "tool_choice", "functions", "function_call", "parallel_tool_calls"):
         if getattr(body, name) is not None:
@@ -254,18 +256,18 @@ def _common_plan(
     if body.stream_options is not None and not body.stream:
         raise APIError(400, "stream_options is only allowed when stream is true", code="invalid_value", param="stream_options")
     vocab = len(llm.tokenizer)
-    if body.logit_bias and any(not 0 <= token < vocab for token in body.logit_bias):
+    if body.logit_bias is not None and any(not 0 <= token < vocab for token in body.logit_bias):
         raise APIError(400, f"logit_bias keys must be token ids in 0..{vocab - 1}", code="invalid_value", param="logit_bias")
     sampling = SamplingParams(
-        temperature=body.temperature or 0.0,
+        temperature=0.0 if body.temperature is None else body.temperature,
         top_p=1.0 if body.top_p is None else body.top_p,
         seed=body.seed,
-        presence_penalty=body.presence_penalty or 0.0,
-        frequency_penalty=body.frequency_penalty or 0.0,
-        logit_bias=dict(body.logit_bias or {}),
+        presence_penalty=0.0 if body.presence_penalty is None else body.presence_penalty,
+        frequency_penalty=0.0 if body.frequency_penalty is None else body.frequency_penalty,
+        logit_bias={} if body.logit_bias is None else dict(body.logit_bias),
     )
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    return _Plan(prompts, body.n or 1, max_tokens, sampling, body.stop_strings, bool(body.stream), include_usage, prompt_param)
+    return _Plan(prompts, 1 if body.n is None else body.n, max_tokens, sampling, body.stop_strings, bool(body.stream), include_usage, prompt_param)
 
 
 def _prompt_list(prompt: str | list[str] | list[int] | list[list[int]]) -> list[str | list[int]]:

@@ -190,7 +190,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         check_model(body.model, settings.model_name)
         turns = [{"role": "user", "content": completion_prompt(body)}]
         check_prompt_chars((turns[0]["content"],), settings.max_prompt_chars, "prompt")
-        served = await answer(request, key, namespace, turns, body.max_tokens or None, body.stop_strings, body)
+        served = await answer(request, key, namespace, turns, body.max_tokens, body.stop_strings, body)
         return respond(served, t0, body, chat=False)
 
     @app.get(f"/{API_VERSION}/models")

@@ -26,6 +26,8 @@ from services.metrics import Metrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
 
 log = logging.getLogger("velo.gateway")
+CLOUD_MAX_TOKENS = 128
+"""max_tokens of a request that gave none, when the gateway asks the cloud directly (an edge's default: its `default_max_tokens`, also 128)."""
 _JSON = {"content-type": "application/json"}
 
 
@@ -191,7 +193,7 @@ class Router:
             raise APIError(503, f"no edge server answered ({why}) and the cloud may not be used for this request", "server_error", "no_upstream")
         t0 = time.perf_counter()
         try:
-            made = await self.cloud.generate([t.model_dump() for t in req.messages], req.max_tokens or 128, req.stop,
+            made = await self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens, req.stop,
                                              sampling_params(req.temperature, req.top_p, req.seed))
         except UpstreamError as err:
             if err.refused:

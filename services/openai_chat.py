@@ -12,9 +12,10 @@ A request's fields are honoured or refused here once. What each field does:
 | `stream`, `stream_options.include_usage` | honoured: a generated answer streams token by token as the LLM makes it, a cached answer in word pieces, in the same chunks |
 | `temperature`, `top_p`, `seed` | honoured for generated answers (`services/llm.py`: absent temperature = greedy, VELO's default; `seed` reproduces a sampled answer); a cached answer is served as it is, whatever they say |
 | `n`, `best_of` | 1 or null only, else 400 (one answer per request) |
+| `max_tokens` (completions) | at least 1 (`velo.wire.CompletionRequest`); 0 -> 400 (it had meant no limit) |
 | `user`, `metadata`, `store` | accepted; they change no answer |
 | `lang` (VELO's extension; `extra_body` in the `openai` client) | the question's language code: only cached entries of it are candidates; absent -> the edge identifies it; a code the cache does not know -> 400 naming `lang` (from the edge) |
-| `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field |
+| `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field, unless given their OpenAI default (0, `{}`, false, 0, false, "", `{"type": "text"}`, -, "none", -, "none", true), which is read as absent (`velo.wire._GenerationRequest`); completions' `logprobs: 0` asks for the chosen tokens' log probabilities: 400 |
 | any other field | 400 `unknown_parameter` (`velo.wire`'s strict models) |
 """
 
@@ -53,7 +54,7 @@ def check_model(model: str, served: str) -> None:
 
 
 def _common(body: ChatCompletionRequest | CompletionRequest) -> None:
-    if body.n not in (None, 1):
+    if body.n is not None:  # n: 1 is read as absent (`velo.wire._GenerationRequest`), as every field's default
         raise APIError.unsupported("n", "one answer per request; send 1 or null")
     if body.stream_options is not None and not body.stream:
         raise APIError(400, "stream_options is only allowed when stream is true", code="invalid_value", param="stream_options")
@@ -63,12 +64,11 @@ def chat_turns(body: ChatCompletionRequest) -> list[dict[str, str]]:
     """The request's messages as plain {role, content} turns, after refusing what is not honoured."""
     _common(body)
     for name in _REFUSED_CHAT:
-        value = getattr(body, name)
-        if value is not None and value != {}:
-            raise APIError.unsupported(name, "send null: VELO serves plain text answers (no tools, penalties or biases)")
-    if body.logprobs:
+        if getattr(body, name) is not None:
+            raise APIError.unsupported(name, "send null or its default: VELO serves plain text answers (no tools, penalties or biases)")
+    if body.logprobs is not None:
         raise APIError.unsupported("logprobs", "send false or null; no log probabilities are returned")
-    if body.response_format is not None and body.response_format.type != "text":
+    if body.response_format is not None:
         raise APIError.unsupported("response_format", f"only {{'type': 'text'}} is served, got {body.response_format.type!r}")
     turns = text_turns(body.messages, "VELO")
     last = f"messages[{len(turns) - 1}]"
@@ -87,17 +87,17 @@ def sampling_of(body: ChatCompletionRequest | CompletionRequest) -> dict[str, fl
 def chat_max_tokens(body: ChatCompletionRequest) -> int | None:
     if body.max_tokens is not None and body.max_completion_tokens not in (None, body.max_tokens):
         raise APIError(400, f"max_tokens ({body.max_tokens}) and max_completion_tokens ({body.max_completion_tokens}) differ; send one", code="invalid_value", param="max_tokens")
-    return body.max_tokens or body.max_completion_tokens
+    return body.max_tokens if body.max_tokens is not None else body.max_completion_tokens
 
 
 def completion_prompt(body: CompletionRequest) -> str:
     _common(body)
     for name in _REFUSED_COMPLETION:
-        if getattr(body, name):
-            raise APIError.unsupported(name, "send null")
-    if body.echo:
+        if getattr(body, name) is not None:
+            raise APIError.unsupported(name, "send null or its default")
+    if body.echo is not None:
         raise APIError.unsupported("echo", "send false or null")
-    if body.best_of not in (None, 1):
+    if body.best_of is not None:
         raise APIError.unsupported("best_of", "one answer per request; send 1 or null")
     if not isinstance(body.prompt, str) or not body.prompt.strip():
         raise APIError(400, "prompt must be one non-empty text (batches and token ids are not served)", code="invalid_value", param="prompt")

@@ -101,3 +101,39 @@ def test_a_valid_body_parses_the_same_on_both_paths() -> None:
     raw = b'{"model": "velo", "messages": [{"role": "user", "content": "Caf\\u00e9"}], "lang": "fr"}'
     assert parse_body(ChatCompletionRequest, raw) == ChatCompletionRequest.model_validate(json.loads(raw))
     assert parse_body(ChatCompletionRequest, raw).lang == "fr"
+
+
+DEFAULTS_GIVEN = [
+    (ChatCompletionRequest, {"presence_penalty": 0, "frequency_penalty": 0.0, "logit_bias": {}, "n": 1, "top_p": 1, "stream": False, "logprobs": False,
+                             "top_logprobs": 0, "response_format": {"type": "text"}, "tool_choice": "none", "function_call": "none",
+                             "parallel_tool_calls": True}),
+    (CompletionRequest, {"presence_penalty": 0.0, "frequency_penalty": 0, "logit_bias": {}, "n": 1, "top_p": 1.0, "stream": False, "echo": False,
+                         "suffix": "", "best_of": 1}),
+]
+ASKING = [
+    (ChatCompletionRequest, {"presence_penalty": 0.5, "frequency_penalty": -0.1, "logit_bias": {"5": 1}, "n": 2, "top_p": 0.9, "stream": True,
+                             "logprobs": True, "top_logprobs": 1, "response_format": {"type": "json_object"}, "tool_choice": "auto",
+                             "parallel_tool_calls": False}),
+    (CompletionRequest, {"logprobs": 0, "echo": True, "suffix": "x", "best_of": 2, "temperature": 1.0}),  # logprobs 0 is a count, not false
+]
+
+
+@pytest.mark.parametrize("model, fields", DEFAULTS_GIVEN)
+def test_a_field_given_its_openai_default_reads_as_absent(model: type, fields: dict) -> None:
+    """Issue 8 (M6): chat refused `presence_penalty: 0` with a 400 while /v1/completions let falsy values through by a
+    truthiness check. One rule in the wire model: OpenAI's default given explicitly is None, as if absent."""
+    base = CHAT if model is ChatCompletionRequest else {"model": "m", "prompt": "x"}
+    request = model.model_validate({**base, **fields})
+    assert {name: getattr(request, name) for name in fields} == dict.fromkeys(fields)
+
+
+@pytest.mark.parametrize("model, fields", ASKING)
+def test_a_field_that_asks_for_something_is_kept(model: type, fields: dict) -> None:
+    base = CHAT if model is ChatCompletionRequest else {"model": "m", "prompt": "x"}
+    request = model.model_validate({**base, **fields})
+    assert all(getattr(request, name) is not None for name in fields)
+
+
+def test_a_completion_of_zero_tokens_is_refused_naming_max_tokens() -> None:
+    """Issue 8 (M7): the gateway read `max_tokens: 0` as no limit (`body.max_tokens or None`); `velo shard serve` refused it."""
+    assert error_for(CompletionRequest, {"model": "m", "prompt": "x", "max_tokens": 0}).param == "max_tokens"

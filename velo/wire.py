@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, Strict, ValidationError, field_validator, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, Strict, ValidationError, field_validator, model_serializer, model_validator
 
 API_VERSION = "v1"
 MAX_STOP_STRINGS = 4
@@ -247,7 +247,18 @@ def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, s
 
 
 class _GenerationRequest(_Strict):
-    """Fields both generation routes take."""
+    """Fields both generation routes take.
+
+    A field given the value OpenAI documents as its default, one that asks for nothing (`presence_penalty: 0`,
+    `frequency_penalty: 0.0`, `logit_bias: {}`, `n: 1`, `top_p: 1`, `stream: false`, and per route `_NEUTRAL`), is read as
+    absent: it is None after validation, so every service's "was it given" is `is not None`, and a service that does not
+    honour the field refuses only a value that asks for something (`presence_penalty: 0.5` -> 400 naming it). The
+    `openai` client and SDKs of other languages send these defaults explicitly. `temperature` is not among them: VELO's
+    default is greedy (0), not OpenAI's 1, so an explicit `temperature: 1` samples."""
+
+    _NEUTRAL: ClassVar[dict[str, object]] = {
+        "n": 1, "top_p": 1.0, "stream": False, "presence_penalty": 0.0, "frequency_penalty": 0.0, "logit_bias": {},
+    }
 
     model: str
     n: Annotated[int, Field(ge=1, le=128)] | None = None
@@ -276,19 +287,43 @@ class _GenerationRequest(_Strict):
             raise ValueError(f"stop takes a string or a list of up to {MAX_STOP_STRINGS} non-empty strings")
         return value
 
+    @model_validator(mode="after")
+    def _neutral_as_absent(self) -> Any:
+        for name, neutral in self._NEUTRAL.items():
+            if _is_neutral(getattr(self, name), neutral):
+                setattr(self, name, None)
+        return self
+
     @property
     def stop_strings(self) -> list[str]:
-        return [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
+        if self.stop is None:
+            return []
+        return [self.stop] if isinstance(self.stop, str) else list(self.stop)
+
+
+def _is_neutral(value: object, neutral: object) -> bool:
+    """Whether a field's `value` is its documented default `neutral`; a bool is never a number (`logprobs: 0`, a count,
+    is not `false`), and a nested model compares by the fields it was given (`{"type": "text"}`)."""
+    if value is None or isinstance(value, bool) != isinstance(neutral, bool):
+        return False
+    if isinstance(value, BaseModel):
+        value = value.model_dump(exclude_none=True)
+    return value == neutral
 
 
 class CompletionRequest(_GenerationRequest):
     prompt: str | list[str] | list[int] | list[list[int]]
     """Text, token ids, or a batch of either (one choice per prompt and n)."""
-    max_tokens: Annotated[int, Field(ge=0)] | None = None
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    """At least 1 in every VELO service: OpenAI takes 0 to return only an echoed prompt's log probabilities, which no
+    VELO service returns (0 had been read as "no limit" by the gateway)."""
     echo: bool | None = None
     suffix: str | None = None
     best_of: Annotated[int, Field(ge=0, le=20)] | None = None
     logprobs: Annotated[int, Field(ge=0, le=5)] | None = None
+    """A count of most likely tokens (0: the chosen token's only), so 0 is not absent, unlike chat's `false`."""
+
+    _NEUTRAL: ClassVar[dict[str, object]] = {**_GenerationRequest._NEUTRAL, "echo": False, "suffix": "", "best_of": 1}
 
 
 class ChatCompletionRequest(_GenerationRequest):
@@ -306,6 +341,11 @@ class ChatCompletionRequest(_GenerationRequest):
     parallel_tool_calls: bool | None = None
     metadata: dict[str, str] | None = None
     store: bool | None = None
+
+    _NEUTRAL: ClassVar[dict[str, object]] = {
+        **_GenerationRequest._NEUTRAL, "logprobs": False, "top_logprobs": 0, "response_format": {"type": "text"}, "tool_choice": "none",
+        "function_call": "none", "parallel_tool_calls": True,
+    }
 
 
 # --- responses -------------------------------------------------------------------------------------

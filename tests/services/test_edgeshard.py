@@ -284,11 +284,27 @@ def test_fields_accepted_and_ignored_change_nothing(client: httpx.Client) -> Non
     assert text["choices"][0]["finish_reason"] in ("stop", "length")
 
 
+def test_every_optional_field_given_its_openai_default_is_read_as_absent(openai_client: OpenAI) -> None:
+    """Issue 8 (M6): explicit defaults (`presence_penalty: 0`, `frequency_penalty: 0.0`, ...) answer as if absent, through
+    the official client, which sends what it is given."""
+    plain = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=3)  # type: ignore[arg-type]
+    defaults = openai_client.chat.completions.create(
+        model=SMOLLM2_NAME, messages=CHAT, max_tokens=3, presence_penalty=0, frequency_penalty=0.0, logit_bias={}, n=1, top_p=1,  # type: ignore[arg-type]
+        logprobs=False, top_logprobs=0, response_format={"type": "text"}, tool_choice="none", parallel_tool_calls=True, stream=False,
+    )
+    assert defaults.choices[0].message.content == plain.choices[0].message.content
+    plain_text = openai_client.completions.create(model=SMOLLM2_NAME, prompt="Hi", max_tokens=2)
+    defaults_text = openai_client.completions.create(model=SMOLLM2_NAME, prompt="Hi", max_tokens=2, presence_penalty=0, frequency_penalty=0,
+                                                     logit_bias={}, n=1, best_of=1, echo=False, suffix="", top_p=1)
+    assert defaults_text.choices[0].text == plain_text.choices[0].text
+
+
 # --- every refused field: 400, the one error shape, the field named ---------------------------------
 
 TOOL = {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}
 REFUSED_COMPLETION = [
     ("logprobs", {"logprobs": 1}),
+    ("logprobs", {"logprobs": 0}),  # a count (the chosen tokens' log probabilities), not chat's false
     ("suffix", {"suffix": "and so on"}),
     ("best_of", {"best_of": 3}),
     ("max_tokens", {"max_tokens": 0}),
@@ -321,7 +337,7 @@ REFUSED_CHAT = [
     ("tool_choice", {"tool_choice": "auto"}),
     ("functions", {"functions": [TOOL["function"]]}),
     ("function_call", {"function_call": "auto"}),
-    ("parallel_tool_calls", {"parallel_tool_calls": True}),
+    ("parallel_tool_calls", {"parallel_tool_calls": False}),  # true is OpenAI's default: read as absent
     ("max_tokens", {"max_tokens": 5, "max_completion_tokens": 6}),
     ("max_completion_tokens", {"max_completion_tokens": 10**6}),
     ("messages", {"messages": []}),

@@ -1,0 +1,51 @@
+"""What OpenAI clients rely on, through the gateway, the edge and the cloud (issue 8, "conformance to the OpenAI API"):
+explicit defaults read as absent, `max_tokens: 0`, `models.retrieve`, one rule for the question, sampled answers and the
+cache, and an upstream's answers outside VELO's own (a fake OpenAI upstream on loopback: the thing outside VELO).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from openai import BadRequestError, NotFoundError, OpenAI
+
+from services import edge as edge_service
+from tests.services.servers import Running, get, metric, post, running, sync
+from tests.services.stack.apps import KEY, TOKENS, edge_settings, gateway_app
+
+DEFAULT_CHAT = {"presence_penalty": 0, "frequency_penalty": 0.0, "logit_bias": {}, "n": 1, "top_p": 1, "logprobs": False, "top_logprobs": 0,
+                "response_format": {"type": "text"}, "tool_choice": "none", "parallel_tool_calls": True, "stream": False}
+DEFAULT_COMPLETION = {"presence_penalty": 0, "frequency_penalty": 0.0, "logit_bias": {}, "n": 1, "top_p": 1, "best_of": 1, "echo": False, "suffix": ""}
+
+
+def test_every_optional_field_given_its_openai_default_is_read_as_absent(oai: OpenAI, cloud: Running) -> None:
+    """Issue 8 (M6): chat refused `presence_penalty: 0` and `frequency_penalty: 0.0` (OpenAI's defaults) with a 400 while
+    /v1/completions let them through a truthiness check. Now every default given explicitly answers as absent, at the
+    gateway (both routes) and the cloud, and a value that asks for something unsupported is a 400 naming the field."""
+    question = [{"role": "user", "content": "Which metal is best for electrical wiring?"}]
+    chat = oai.chat.completions.create(model="velo", messages=question, max_tokens=TOKENS, **DEFAULT_CHAT)  # type: ignore[arg-type]
+    assert chat.choices[0].message.content
+    text = oai.completions.create(model="velo", prompt="Which metal is best for electrical wiring?", max_tokens=TOKENS, **DEFAULT_COMPLETION)
+    assert text.choices[0].text == chat.choices[0].message.content  # the same question, the same (cached) answer
+    direct = post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": question, "max_tokens": TOKENS, **DEFAULT_CHAT})
+    assert direct.status_code == 200, direct.text
+    for name, value in (("presence_penalty", 0.5), ("frequency_penalty", -1.0), ("logit_bias", {"5": 1}), ("n", 2), ("logprobs", True)):
+        with pytest.raises(BadRequestError) as refused:
+            oai.chat.completions.create(model="velo", messages=question, max_tokens=TOKENS, **{name: value})  # type: ignore[arg-type]
+        assert refused.value.param == name, refused.value  # type: ignore[attr-defined]
+    for name, value in (("presence_penalty", 0.5), ("logprobs", 0), ("echo", True), ("suffix", "!"), ("best_of", 2)):
+        with pytest.raises(BadRequestError) as refused:
+            oai.completions.create(model="velo", prompt="Which metal is best for electrical wiring?", max_tokens=TOKENS, **{name: value})  # type: ignore[arg-type]
+        assert refused.value.param == name, refused.value  # type: ignore[attr-defined]
+
+
+def test_a_completion_of_zero_tokens_is_refused_naming_max_tokens(oai: OpenAI) -> None:
+    """Issue 8 (M7): `max_tokens: 0` on /v1/completions was read as no limit (`body.max_tokens or None`)."""
+    with pytest.raises(BadRequestError) as refused:
+        oai.completions.create(model="velo", prompt="Count from one to ten.", max_tokens=0)
+    assert refused.value.param == "max_tokens"  # type: ignore[attr-defined]
