@@ -51,7 +51,7 @@ from velo.observation import ObservationLayout, SystemLoad, encode_observation, 
 from velo.policy import Action, Policy
 from velo.types import HitDecision, Neighbour, Source
 from velo.llm.sampling import SamplingParams
-from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context
+from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
 
 log = logging.getLogger("velo.edge")
 _EMA = 0.2
@@ -263,7 +263,8 @@ class EdgeServer:
         lookup; APIError with the cloud's status for a request the cloud refuses; nothing is answered or written."""
         t0 = time.perf_counter()
         turns = [t.model_dump() for t in req.messages]
-        max_tokens = req.max_tokens or self.default_max_tokens
+        check_question(turns)  # the gateway's rule too: the last turn is the user's question
+        max_tokens = self.default_max_tokens if req.max_tokens is None else req.max_tokens
         question, context = turns[-1]["content"], cache_context(turns[:-1])
         check_cache_fields(req.lang, {f"messages[{i}].content": t["content"] for i, t in enumerate(turns)})
         # The edge LLM answers whatever the cache and the cloud do not (a cloud failure included), so a conversation

@@ -40,6 +40,7 @@ from velo.wire import (
     CompletionRequest,
     FinishReason,
     Usage,
+    check_question,
     sse_event,
     text_turns,
 )
@@ -71,11 +72,7 @@ def chat_turns(body: ChatCompletionRequest) -> list[dict[str, str]]:
     if body.response_format is not None:
         raise APIError.unsupported("response_format", f"only {{'type': 'text'}} is served, got {body.response_format.type!r}")
     turns = text_turns(body.messages, "VELO")
-    last = f"messages[{len(turns) - 1}]"
-    if turns[-1]["role"] != "user":
-        raise APIError(400, "the last message must be a user message with the question", code="invalid_value", param=last)
-    if not turns[-1]["content"].strip():
-        raise APIError(400, f"the question is empty: {last}.content has no text", code="invalid_value", param=last)
+    check_question(turns)
     return turns
 
 

@@ -246,6 +246,21 @@ def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, s
     return turns
 
 
+def check_question(turns: Sequence[Mapping[str, str]]) -> str:
+    """The question a conversation (`turns` as {role, content}) asks: its last turn, which must be a user turn with text.
+    APIError 400 naming `messages[i]` otherwise. The one rule of the gateway's and the cloud's chat routes
+    (`services.openai_chat.chat_turns`) and the edge's `/v1/serve`: a conversation ending with an assistant turn asks
+    nothing the cache could answer (the edge had served it the answer cached for the assistant's text)."""
+    if not turns:
+        raise APIError(400, "messages is empty: give the conversation, the question last", code="invalid_value", param="messages")
+    last = f"messages[{len(turns) - 1}]"
+    if turns[-1]["role"] != "user":
+        raise APIError(400, f"the last message must be a user message with the question, got role {turns[-1]['role']!r}", code="invalid_value", param=last)
+    if not turns[-1]["content"].strip():
+        raise APIError(400, f"the question is empty: {last}.content has no text", code="invalid_value", param=last)
+    return turns[-1]["content"]
+
+
 class _GenerationRequest(_Strict):
     """Fields both generation routes take.
 
@@ -491,8 +506,8 @@ class ServeRequest(_Strict):
     """`POST /v1/serve` on an edge server: one question, served by the edge's scheduling policy."""
 
     messages: Annotated[list[Turn], Field(min_length=1)]
-    """The conversation, the question last (a user turn); cache entries match within its earlier turns but the
-    assistant's (`cache_context`)."""
+    """The conversation, the question last (a user turn, else 400 naming it: `check_question`, the gateway's rule); cache
+    entries match within its earlier turns but the assistant's (`cache_context`)."""
     namespace: Annotated[str, Field(pattern=NAMESPACE_PATTERN)] = "default"
     lang: str | None = None
     """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, then compared as

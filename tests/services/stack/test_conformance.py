@@ -49,3 +49,15 @@ def test_a_completion_of_zero_tokens_is_refused_naming_max_tokens(oai: OpenAI) -
     with pytest.raises(BadRequestError) as refused:
         oai.completions.create(model="velo", prompt="Count from one to ten.", max_tokens=0)
     assert refused.value.param == "max_tokens"  # type: ignore[attr-defined]
+
+
+def test_a_conversation_ending_with_an_assistant_turn_is_refused_alike_by_the_edge_and_the_gateway(gateway: Running, edge: Running) -> None:
+    """Issue 8 (L4): the edge's /v1/serve served such a request (from the cache) while the gateway refused it."""
+    turns = [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris."}]
+    at_edge = post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": TOKENS})
+    at_gateway = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": TOKENS},
+                      headers={"Authorization": f"Bearer {KEY}"})
+    assert at_edge.status_code == at_gateway.status_code == 400
+    assert at_edge.json()["error"] == at_gateway.json()["error"] and at_edge.json()["error"]["param"] == "messages[1]", at_edge.text
+    blank = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "  "}]}).json()["error"]
+    assert blank["param"] == "messages[0]" and "the question is empty" in blank["message"]
