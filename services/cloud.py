@@ -10,7 +10,7 @@ fields decided as in `services/openai_chat.py`.
 | route | answer |
 |---|---|
 | `POST /v1/chat/completions` | `chat.completion` (or its stream) |
-| `GET /v1/models` | the served model |
+| `GET /v1/models`, `GET /v1/models/{id}` | the served model (`services.http.model_routes`) |
 | `GET /healthz` | `{"status": "ok", "model", "upstream"}` |
 
     velo serve cloud --port 8300
@@ -29,10 +29,10 @@ from fastapi.responses import Response
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_response, sse_response
+from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_response, model_routes, sse_response
 from services.llm import AnswerStream, LocalChatLLM, collect, refused_prompt, sampling_params
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, sampling_of
-from velo.wire import API_VERSION, APIError, ChatCompletionRequest, ModelCard, ModelList, Usage
+from velo.wire import API_VERSION, APIError, ChatCompletionRequest, Usage
 
 DEFAULT_MAX_TOKENS = 256
 
@@ -97,9 +97,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
     async def healthz() -> dict:
         return {"status": "ok", "model": settings.model_name, "upstream": settings.upstream_url}
 
-    @app.get(f"/{API_VERSION}/models")
-    async def models(request: Request) -> ModelList:
-        return ModelList(data=[ModelCard(id=settings.model_name, created=request.app.state.started)])
+    model_routes(app, settings.model_name)
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
     async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:

@@ -6,7 +6,7 @@ Routes (version 1; the shapes are `velo.wire`'s, so the `openai` client works un
 |---|---|
 | `POST /v1/completions` | `text_completion`, n choices per prompt; with `stream`, server-sent `text_completion` chunks |
 | `POST /v1/chat/completions` | `chat.completion`; with `stream`, `chat.completion.chunk`s |
-| `GET /v1/models` | the served model |
+| `GET /v1/models`, `GET /v1/models/{id}` | the served model (`services.http.model_routes`: another id -> 404 `model_not_found`) |
 | `GET /health` | every worker answered a ping; `prompts_tokenized`, the prompts tokenized since the start |
 
 What each OpenAI request field does here ("400" = HTTP 400 with `param` naming the field):
@@ -70,7 +70,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import MAX_PROMPT_CHARS, check_prompt_chars, error_response, install_error_handlers, json_response
+from services.http import MAX_PROMPT_CHARS, check_prompt_chars, error_response, install_error_handlers, json_response, model_routes
 from services.llm import refused_prompt
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
@@ -89,8 +89,6 @@ from velo.wire import (
     Completion,
     CompletionChoice,
     CompletionRequest,
-    ModelCard,
-    ModelList,
     Timings,
     Usage,
     sse_event,
@@ -174,9 +172,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         llm: ShardedLLM = request.app.state.llm
         return {"status": "ok", "model": settings.model_name, "workers": llm.ping(), "prompts_tokenized": request.app.state.tokenizer.prompts}
 
-    @app.get(f"/{API_VERSION}/models")
-    def models(request: Request) -> ModelList:
-        return ModelList(data=[ModelCard(id=settings.model_name, created=request.app.state.started)])
+    model_routes(app, settings.model_name)
 
     @app.post(f"/{API_VERSION}/completions", response_model=None, responses={200: {"model": Completion}})
     def completions(body: CompletionRequest, request: Request) -> Response:
@@ -238,7 +234,7 @@ def _plan_chat(body: ChatCompletionRequest, tokenizer: _Tokenizer, settings: Sha
 
 def _check_model(body: CompletionRequest | ChatCompletionRequest, settings: ShardServerSettings) -> None:
     if body.model != settings.model_name:
-        raise APIError(404, f"the model {body.model!r} does not exist; this server serves {settings.model_name!r}", "not_found_error", "model_not_found", "model")
+        raise APIError.model_not_found(body.model, settings.model_name)
 
 
 def _common_plan(

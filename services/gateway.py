@@ -4,7 +4,7 @@
 |---|---|
 | `POST /v1/chat/completions` | `chat.completion` (or its stream) with `route`, `latency_ms`, `similarity` |
 | `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
-| `GET /v1/models` | the served model (`velo`) |
+| `GET /v1/models`, `GET /v1/models/{id}` | the served model (`velo`; `services.http.model_routes`: another id -> 404 `model_not_found`), for a valid key |
 | `GET /healthz` | each edge server's state and the gateway's `status`: `ok`, `degraded` (an edge down, requests still answered) or `unavailable` (503: no edge up, no cloud) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
@@ -42,12 +42,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway_keys import KeyRing, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
-from services.http import check_prompt_chars, error_response, install_error_handlers, json_response, sse_response
+from services.http import check_prompt_chars, error_response, install_error_handlers, json_response, model_routes, sse_response
 from services.llm import EndpointLLM
 from services.metrics import Metrics
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt, sampling_of
 from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER
-from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ModelCard, ModelList, ServeRequest, Turn, Usage, parse_body
+from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ServeRequest, Turn, Usage, parse_body
 
 
 class GatewaySettings(BaseSettings):
@@ -193,10 +193,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         served = await answer(request, key, namespace, turns, body.max_tokens, body.stop_strings, body)
         return respond(served, t0, body, chat=False)
 
-    @app.get(f"/{API_VERSION}/models")
-    async def models(request: Request) -> ModelList:
-        keys.authenticate(request.headers.get("authorization"))
-        return ModelList(data=[ModelCard(id=settings.model_name, created=request.app.state.started)])
+    model_routes(app, settings.model_name, authenticate=lambda request: keys.authenticate(request.headers.get("authorization")))
 
     @app.get("/healthz")
     async def healthz(request: Request) -> Response:

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from velo.wire import APIError, body_not_json
+from velo.wire import API_VERSION, APIError, ModelCard, ModelList, body_not_json
 
 log = logging.getLogger("velo.services")
 
@@ -30,6 +30,28 @@ def error_response(err: APIError, headers: dict[str, str] | None = None) -> JSON
 
 def json_response(model: BaseModel, headers: dict[str, str] | None = None) -> Response:
     return Response(model.model_dump_json(), media_type="application/json", headers=headers)
+
+
+def model_routes(app: FastAPI, model_name: str, authenticate: Callable[[Request], object] | None = None) -> None:
+    """`GET /v1/models` (the one served model) and `GET /v1/models/{id}` (its card, the `openai` client's
+    `models.retrieve`; another id -> 404 `model_not_found` in the one error shape, as OpenAI answers), each after
+    `authenticate(request)` if given. The card's `created` is the app's start (`app.state.started`, set in its lifespan)."""
+
+    def card(request: Request) -> ModelCard:
+        if authenticate is not None:
+            authenticate(request)
+        return ModelCard(id=model_name, created=request.app.state.started)
+
+    @app.get(f"/{API_VERSION}/models")
+    async def models(request: Request) -> ModelList:
+        return ModelList(data=[card(request)])
+
+    @app.get(f"/{API_VERSION}/models/{{model_id:path}}")  # ids may hold a slash ("HuggingFaceTB/SmolLM2-135M-Instruct")
+    async def model(model_id: str, request: Request) -> ModelCard:
+        found = card(request)
+        if model_id != model_name:
+            raise APIError.model_not_found(model_id, model_name)
+        return found
 
 
 class ClosingStreamingResponse(StreamingResponse):

@@ -51,7 +51,7 @@ _REFUSED_COMPLETION = ("presence_penalty", "frequency_penalty", "logit_bias", "l
 
 def check_model(model: str, served: str) -> None:
     if model != served:
-        raise APIError(404, f"the model {model!r} does not exist; this server serves {served!r}", "not_found_error", "model_not_found", "model")
+        raise APIError.model_not_found(model, served)
 
 
 def _common(body: ChatCompletionRequest | CompletionRequest) -> None:

@@ -8,6 +8,7 @@ all import this module, and a client pays nothing for it. There is no second cop
 | `CompletionRequest` -> `Completion` | `POST /v1/completions` | `Completion` is also each streamed chunk (OpenAI streams `text_completion` objects) |
 | `ChatCompletionRequest` -> `ChatCompletion` | `POST /v1/chat/completions` | streamed as `ChatCompletionChunk`s |
 | `ModelList` of `ModelCard` | `GET /v1/models` | |
+| `ModelCard` | `GET /v1/models/{id}` | the `openai` client's `models.retrieve`; an unknown id -> 404 `model_not_found` |
 | `ErrorResponse` | every failure | `{"error": {"message", "type", "code", "param"}}`, `param` naming the offending field |
 
 Requests accept the OpenAI fields with their documented types and ranges, and refuse any other field
@@ -84,6 +85,11 @@ class APIError(Exception):
     def unsupported(cls, param: str, why: str) -> APIError:
         """400 for a field the service understands but does not honour; `why` says what to send instead."""
         return cls(400, f"{param} is not supported: {why}", code="unsupported_parameter", param=param)
+
+    @classmethod
+    def model_not_found(cls, model: str, served: str) -> APIError:
+        """404 for a model id this server does not serve (a request's `model`, `GET /v1/models/{id}`), as OpenAI answers."""
+        return cls(404, f"the model {model!r} does not exist; this server serves {served!r}", "not_found_error", "model_not_found", "model")
 
     @classmethod
     def from_validation(cls, errors: Sequence[Mapping[str, Any]]) -> APIError:

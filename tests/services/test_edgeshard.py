@@ -153,6 +153,17 @@ def test_models_and_health(client: httpx.Client, server: tuple[str, list[int]]) 
     assert health["status"] == "ok" and [w["pid"] for w in health["workers"]] == server[1]
 
 
+def test_the_openai_client_retrieves_the_served_model_and_an_unknown_one_is_a_404(openai_client: OpenAI, client: httpx.Client) -> None:
+    """Issue 8 (L7): `GET /v1/models/{id}` (`models.retrieve`) was a 404 for the served model too."""
+    from openai import NotFoundError
+
+    card = openai_client.models.retrieve(SMOLLM2_NAME)
+    assert (card.id, card.object, card.owned_by) == (SMOLLM2_NAME, "model", "velo") and card.created > 0
+    with pytest.raises(NotFoundError):
+        openai_client.models.retrieve("gpt-4o")
+    assert_error(client.get("/v1/models/gpt-4o"), 404, "model_not_found", "model")
+
+
 # --- stop strings ----------------------------------------------------------------------------------
 
 

@@ -51,6 +51,19 @@ def test_a_completion_of_zero_tokens_is_refused_naming_max_tokens(oai: OpenAI) -
     assert refused.value.param == "max_tokens"  # type: ignore[attr-defined]
 
 
+def test_the_openai_client_retrieves_the_served_model_and_an_unknown_one_is_a_404(oai: OpenAI, gateway: Running, cloud: Running) -> None:
+    """Issue 8 (L7): `GET /v1/models/{id}` (`models.retrieve`) was a 404 for the served model too."""
+    card = oai.models.retrieve("velo")
+    assert (card.id, card.object) == ("velo", "model")
+    with pytest.raises(NotFoundError) as unknown:
+        oai.models.retrieve("gpt-4o")
+    assert unknown.value.body["code"] == "model_not_found"  # type: ignore[index]
+    assert get(f"{gateway.url}/v1/models/velo").status_code == 401  # the key is checked first, as for /v1/models
+    assert get(f"{cloud.url}/v1/models/velo-cloud").json()["id"] == "velo-cloud"
+    error = get(f"{cloud.url}/v1/models/velo").json()["error"]
+    assert (error["code"], error["param"]) == ("model_not_found", "model")
+
+
 def test_a_conversation_ending_with_an_assistant_turn_is_refused_alike_by_the_edge_and_the_gateway(gateway: Running, edge: Running) -> None:
     """Issue 8 (L4): the edge's /v1/serve served such a request (from the cache) while the gateway refused it."""
     turns = [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris."}]
