@@ -15,7 +15,15 @@ cached answer in word pieces. The request's sampling fields go to whichever LLM 
 a cached answer is served as it is. An LLM answer is written back once complete, and only if the LLM ended it
 itself: one cut by `max_tokens` (finish_reason "length") or by the request's `stop` strings is not (the next
 requester would be served the cut answer), nor one whose stream the client abandoned (it stopped generating);
-`write_back_truncated` writes the cut ones too.
+`write_back_truncated` writes the cut ones too. An answer an upstream filtered ("content_filter") is never written.
+
+Sampling and the cache: only greedy answers are written back (temperature absent or 0, `services.llm.sampling_params`);
+sampled requests read the cache like greedy ones. A greedy request (VELO's default) is promised the answer the model
+gives it, the same each time, so the cache may only hold that: a sampled answer (`temperature: 1.0, seed: 3`) is one
+draw of many, and written back it was served at similarity 1.0 to every later greedy asker of the question. The other
+way is safe: a cached greedy answer is the model's most likely one, an answer a sampled request may get too, and
+clients that always send a temperature (LangChain's `ChatOpenAI` sends 0.7 unless told otherwise) keep their hits;
+a client that wants a fresh draw each time sees `route: "cache"` and may use a namespace of its own.
 
 The mask allows CACHE only with a neighbour the cache's hit rule scores at least `cache_min_score` (0.5 by default: see
 `EdgeSettings.cache_min_score`), EDGE while the edge LLM's queue has room (always, when nothing else is allowed),
@@ -312,10 +320,14 @@ class EdgeServer:
         )
 
     def _whole(self, req: ServeRequest, made: Generated) -> bool:
-        """Whether an answer may be written back: one the LLM ended itself. An answer cut by max_tokens ("length") or by
-        the request's own stop strings (which OpenAI, like VELO, also reports as "stop": a request with stop strings
-        cannot tell) would be served, cut, to the next requester, who may allow more; `write_back_truncated` writes
-        them too."""
+        """Whether an answer may be written back: a greedy one the LLM ended itself (the module docstring says why a
+        sampled one is not). An answer cut by max_tokens ("length") or by the request's own stop strings (which OpenAI,
+        like VELO, also reports as "stop": a request with stop strings cannot tell) would be served, cut, to the next
+        requester, who may allow more; `write_back_truncated` writes them too. A filtered one ("content_filter") never."""
+        if made.finish_reason == "content_filter":  # an upstream filtered it: relayed to this client, never served to another
+            return False
+        if not sampling_params(req.temperature, req.top_p, req.seed).greedy:  # one draw of many: not what a greedy request would get
+            return False
         return self.write_back_truncated or (made.finish_reason == "stop" and not req.stop)
 
     async def serve(self, req: ServeRequest) -> ServeResponse:

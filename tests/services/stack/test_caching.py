@@ -85,8 +85,11 @@ def test_sampling_fields_are_honoured_and_a_seed_reproduces_the_answer(gateway: 
         greedy = client.chat(question, max_tokens=8)
     assert greedy.route == "cloud" and greedy.text != first.choices[0].message.content
     sync(edge)
-    cached = sampled("seed-a", temperature=0.0, seed=99)  # a cached answer is served as it is, whatever the sampling fields
-    assert cached.route == "cache" and cached.choices[0].message.content == first.choices[0].message.content
+    unsampled = sampled("seed-a", temperature=0.0, seed=99)  # the sampled answers were not written back (issue 8, M1)
+    assert unsampled.route == "cloud" and unsampled.choices[0].message.content == greedy.text
+    sync(edge)
+    cached = sampled("seed-a", temperature=1.5, seed=11)  # a cached (greedy) answer is served as it is, whatever the sampling fields
+    assert cached.route == "cache" and cached.choices[0].message.content == greedy.text
 
 
 def test_concurrent_load_has_no_errors_and_loses_no_write_back(gateway: Running, edge: Running, cloud: Running) -> None:

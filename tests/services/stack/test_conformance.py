@@ -74,3 +74,28 @@ def test_a_conversation_ending_with_an_assistant_turn_is_refused_alike_by_the_ed
     assert at_edge.json()["error"] == at_gateway.json()["error"] and at_edge.json()["error"]["param"] == "messages[1]", at_edge.text
     blank = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "  "}]}).json()["error"]
     assert blank["param"] == "messages[0]" and "the question is empty" in blank["message"]
+
+
+def test_a_sampled_answer_is_never_written_back_and_a_sampled_request_reads_the_cache(edge: Running) -> None:
+    """Issue 8 (M1): a sampled answer (temperature 1.0, seed 3) was written back and then served to the same question
+    asked greedily, at similarity 1.0. Only greedy answers are written back (even with `write_back_truncated`, which this
+    edge has); a sampled request is served the cached greedy answer (`services/edge_serving.py` says why)."""
+    url, namespace = f"{edge.url}/v1/serve", "sampling"
+    question = [{"role": "user", "content": "Say hello to my friend number 3."}]
+    sampled = post(url, json={"messages": question, "namespace": namespace, "temperature": 1.0, "seed": 3, "max_tokens": TOKENS}).json()
+    assert sampled["route"] == "cloud", sampled
+    sync(edge)
+    greedy = post(url, json={"messages": question, "namespace": namespace, "max_tokens": TOKENS}).json()
+    assert greedy["route"] == "cloud" and greedy["similarity"] is None, greedy  # nothing was cached
+    sync(edge)
+    again = post(url, json={"messages": question, "namespace": namespace, "max_tokens": TOKENS}).json()
+    assert again["route"] == "cache" and again["answer"] == greedy["answer"], again
+    resampled = post(url, json={"messages": question, "namespace": namespace, "temperature": 1.0, "seed": 4, "max_tokens": TOKENS}).json()
+    assert resampled["route"] == "cache" and resampled["answer"] == greedy["answer"], resampled
+    other = "Describe a quiet morning by the sea."
+    top_p_alone = post(url, json={"messages": [{"role": "user", "content": other}], "namespace": namespace, "top_p": 0.5,
+                                  "max_tokens": TOKENS}).json()  # top_p < 1 alone samples at temperature 1
+    assert top_p_alone["route"] == "cloud"
+    sync(edge)
+    found = post(f"{edge.url}/admin/cache/lookup", json={"question": other, "namespace": namespace}).json()
+    assert found["entry"] is None or found["entry"]["question"] != other, found
