@@ -159,9 +159,15 @@ async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, set
         return Response(content, status_code=response.status_code, media_type=response.headers.get("content-type", "application/json"))
 
     async def relay() -> AsyncIterator[bytes]:
+        """The upstream's events unchanged (a finish_reason VELO's own model never gives, "content_filter", included: the
+        edge decides what it relays); an upstream that breaks off ends the stream with an error event and [DONE]."""
         try:
             async for part in response.aiter_raw():
                 yield part
+        except httpx.TransportError as err:
+            failed = APIError(502, f"the cloud upstream {settings.upstream_url} broke off its stream: {type(err).__name__}", "server_error", "upstream_failed")
+            for chunk in Chunks.failed(failed):
+                yield ("\n\n" + chunk).encode()  # after whatever part of an event came last
         finally:
             await response.aclose()
 

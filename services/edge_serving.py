@@ -29,8 +29,11 @@ The mask allows CACHE only with a neighbour the cache's hit rule scores at least
 `EdgeSettings.cache_min_score`), EDGE while the edge LLM's queue has room (always, when nothing else is allowed),
 CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A masked choice falls back (CACHE if the rule
 accepted, else EDGE). A failed cloud call (unreachable, timed out,
-5xx, 408, 429, or a 401 / 403 / 404 that says the edge's cloud settings are wrong) is counted in the cloud's
-failures the policy observes and answered by the edge LLM. A cloud that refuses the request itself (400, 413,
+5xx, 408, 429, a 401 / 403 / 404 that says the edge's cloud settings are wrong, or a 200 whose answer cannot be
+relayed: a tool call, null content, no chat.completion at all, `services.llm.relayable`) is counted in the cloud's
+failures the policy observes and answered by the edge LLM; once a streamed answer has begun, such a failure ends the
+stream with an error event (502 `upstream_failed` naming what the upstream sent), as does an edge LLM at an endpoint
+that fails, without a stream (`services.edge._no_llm`). A cloud that refuses the request itself (400, 413,
 ...: `services.llm.refused_request`, e.g. a max_tokens above the cloud's limit) did not fail: nothing is counted
 and the client gets that status with the cloud's message (for CLOUD_CONTEXT, whose prompt the edge enlarged with
 cached neighbours, the edge LLM answers instead). When Milvus is unreachable every request is still answered, without the cache: the error
@@ -347,6 +350,10 @@ class EdgeServer:
         except UpstreamError as err:
             self.metrics.upstream_failures.labels("cloud" if started.route.startswith("cloud") else "llm").inc()
             yield ServeEvent(error=APIError(502, f"the {started.route} LLM failed mid-answer: {err}", "server_error", "upstream_failed").body.error)
+            return
+        except Exception as err:  # the status line is sent: a stream must still end with an error, never cut short
+            log.exception("the %s answer failed mid-stream", started.route)
+            yield ServeEvent(error=APIError(500, f"internal error mid-answer: {type(err).__name__}: {err}", "server_error", "internal_error").body.error)
             return
         finally:
             await started.stream.aclose()

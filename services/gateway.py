@@ -152,7 +152,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         chunks = Chunks(settings.model_name, chat)
         if chat:
             yield chunks.chat_start()
-        async for event in stream.events():
+        async for event in stream.events():  # it ends with done or error, whatever the edge sent (`EdgeStream.events`)
             if event.delta is not None:
                 yield chunks.chat_delta(event.delta) if chat else chunks.completion_delta(event.delta)
             elif event.done is not None:

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
+from pydantic import ValidationError
 
 from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
 from services.metrics import Metrics
@@ -59,6 +60,9 @@ class EdgeStream:
         except httpx.TransportError as err:
             yield ServeEvent(error=ErrorDetail(message=f"edge {self.start.edge} broke off its stream: {type(err).__name__}", type="server_error",
                                                code="upstream_failed"))
+        except ValidationError as err:
+            yield ServeEvent(error=ErrorDetail(message=f"edge {self.start.edge} sent an event that is no ServeEvent: {err.errors()[0].get('msg')}",
+                                               type="server_error", code="upstream_failed"))
         finally:
             await self.aclose()
 
@@ -128,14 +132,18 @@ class Router:
                 else:
                     content = await response.aread()
                     if response.status_code < 400:
+                        answer = ServeResponse.model_validate_json(content)  # ValidationError: a failure of that edge, below
                         self._down_until.pop(edge, None)
-                        return ServeResponse.model_validate_json(content)
+                        return answer
                     if refused_request(response.status_code):  # the request's fault: any edge would refuse it
                         error = parse_error(content) or ErrorDetail(message=content[:300].decode(errors="replace"), type="invalid_request_error")
                         raise APIError(response.status_code, error.message, error.type, error.code, error.param)
-                    problem = f"status {response.status_code}: {content[:200].decode(errors='replace')}"
+                    detail = parse_error(content)  # the edge's own words (what its cloud or LLM sent), not a cut of its JSON
+                    problem = f"status {response.status_code}: {detail.message if detail is not None else content[:200].decode(errors='replace')}"
             except httpx.TransportError as err:
                 problem = f"{type(err).__name__}: {err}"
+            except ValidationError as err:
+                problem = f"status {response.status_code if response is not None else '-'} with no ServeResponse: {err.errors()[0].get('msg')}"
             if response is not None:
                 await response.aclose()
             self.metrics.upstream_failures.labels("edge").inc()

@@ -28,6 +28,8 @@ from typing import Protocol
 
 import httpx
 
+from pydantic import ValidationError
+
 from velo.llm.sampling import SamplingParams
 from velo.wire import APIError, ChatCompletion, ChatCompletionChunk, ErrorDetail, FinishReason, parse_error
 
@@ -381,9 +383,16 @@ class EndpointLLM:
             self._waiting -= 1
         if response.status_code >= 400:
             raise await self._failed(response)
-        answer = ChatCompletion.model_validate_json(response.content)
-        choice = answer.choices[0]
-        return Generated(choice.message.content, choice.finish_reason, answer.usage.prompt_tokens, answer.usage.completion_tokens, answer.model)
+        try:
+            answer = ChatCompletion.model_validate_json(response.content)
+        except ValidationError as err:
+            raise UpstreamError(f"{self.base_url} answered {response.status_code} with no chat.completion: {_first_problem(err)}", response.status_code) from None
+        if not answer.choices:
+            raise UpstreamError(f"{self.base_url} answered a chat.completion without choices", response.status_code)
+        message, finish = answer.choices[0].message, answer.choices[0].finish_reason
+        text, reason = relayable(self.base_url, message.content, finish, message.tool_calls is not None or message.function_call is not None, message.refusal)
+        usage = answer.usage
+        return Generated(text, reason, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0, answer.model)
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
         """Opens the upstream's stream (`stream_options.include_usage` for the counts); raises UpstreamError when it
@@ -403,8 +412,35 @@ class EndpointLLM:
         await self._http.aclose()
 
 
+def relayable(url: str, text: str | None, finish: str | None, calls_tools: bool, refusal: str | None) -> tuple[str, FinishReason]:
+    """An upstream's answer as the (text, finish_reason) VELO relays, or UpstreamError naming what the upstream sent.
+
+    Relayed: every finish_reason OpenAI defines for a text answer ("stop", "length", "content_filter"; a filtered answer
+    with null content as ""). Not relayable, a failure of the upstream (the edge answers with its own LLM, or 502
+    `upstream_failed` where none is left): a tool call ("tool_calls" / "function_call", or the message's `tool_calls`:
+    VELO sends no tools and relays text only), a `refusal` without text, null content otherwise. A filtered or failed
+    answer is never written to the cache (`services.edge_serving.EdgeServer.finish` writes "stop" only)."""
+    if calls_tools or finish in ("tool_calls", "function_call"):
+        what = f"finish_reason {finish!r}" if finish is not None else "tool_calls in its message"
+        raise UpstreamError(f"{url} answered with a tool call ({what}); VELO asked for text and relays no tool calls", 200)
+    if refusal and not text:
+        raise UpstreamError(f"{url} refused to answer (message.refusal {refusal[:200]!r}), with no text to relay", 200)
+    if text is None and finish != "content_filter":
+        raise UpstreamError(f"{url} answered message.content null with finish_reason {finish!r}: no text to relay", 200)
+    assert finish in ("stop", "length", "content_filter")
+    return text or "", finish  # type: ignore[return-value]
+
+
+def _first_problem(err: ValidationError) -> str:
+    """The first field pydantic refused in an upstream's body, and its value (short), for the error that names it."""
+    first = err.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or "the body"
+    return f"{where}: {first.get('msg', '')} (got {str(first.get('input'))[:80]!r})"
+
+
 class _EndpointStream:
-    """An upstream's server-sent chat chunks as text deltas."""
+    """An upstream's server-sent chat chunks as text deltas; what cannot be relayed (`relayable`) or read ends it with
+    UpstreamError naming it."""
 
     def __init__(self, owner: EndpointLLM, response: httpx.Response) -> None:
         self._owner, self._response = owner, response
@@ -418,24 +454,40 @@ class _EndpointStream:
             async for line in self._response.aiter_lines():
                 if not line.startswith("data:") or (data := line[5:].strip()) == "[DONE]":
                     continue
-                payload = json.loads(data)
-                if "error" in payload:
-                    raise UpstreamError(f"{self._owner.base_url} failed mid-stream: {payload['error'].get('message')}")
-                chunk = ChatCompletionChunk.model_validate(payload)
-                model, usage = chunk.model, chunk.usage or usage
+                chunk = self._chunk(data)
+                model, usage = chunk.model, chunk.usage if chunk.usage is not None else usage
                 for choice in chunk.choices[:1]:
-                    finish = choice.finish_reason or finish
-                    if choice.delta.content:
-                        parts.append(choice.delta.content)
-                        yield choice.delta.content
+                    finish = choice.finish_reason if choice.finish_reason is not None else finish
+                    delta = choice.delta
+                    if delta.tool_calls is not None or delta.function_call is not None or delta.refusal:
+                        relayable(self._owner.base_url, None, finish, delta.tool_calls is not None or delta.function_call is not None, delta.refusal)
+                    if delta.content:
+                        parts.append(delta.content)
+                        yield delta.content
         except httpx.TransportError as err:
             raise UpstreamError(f"{self._owner.base_url} broke off its stream: {type(err).__name__}: {err}") from None
         finally:
             await self.aclose()
         if finish is None:
             raise UpstreamError(f"{self._owner.base_url} ended its stream without a finish_reason")
+        text, reason = relayable(self._owner.base_url, "".join(parts), finish, False, None)
         prompt, completion = (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
-        self.generated = Generated("".join(parts), finish, prompt, completion, model)
+        self.generated = Generated(text, reason, prompt, completion, model)
+
+    def _chunk(self, data: str) -> ChatCompletionChunk:
+        """One event's chunk; UpstreamError for an error event or anything that is no chat.completion.chunk."""
+        url = self._owner.base_url
+        try:
+            payload = json.loads(data)
+        except json.JSONDecodeError as err:
+            raise UpstreamError(f"{url} sent an event that is not JSON mid-stream ({err.msg}): {data[:80]!r}", 200) from None
+        if isinstance(payload, dict) and "error" in payload:
+            error = payload["error"]
+            raise UpstreamError(f"{url} failed mid-stream: {error.get('message') if isinstance(error, dict) else error}")
+        try:
+            return ChatCompletionChunk.model_validate(payload)
+        except ValidationError as err:
+            raise UpstreamError(f"{url} sent no chat.completion.chunk mid-stream: {_first_problem(err)}", 200) from None
 
     async def aclose(self) -> None:
         if self._open:

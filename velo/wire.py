@@ -41,7 +41,12 @@ API_VERSION = "v1"
 MAX_STOP_STRINGS = 4
 SSE_DONE = "data: [DONE]\n\n"
 
-FinishReason = Literal["stop", "length"]
+FinishReason = Literal["stop", "length", "content_filter"]
+"""Why an answer VELO serves ended: OpenAI's reasons for a text answer (a completion's are exactly these). VELO's own LLMs
+end with "stop" or "length"; "content_filter" is relayed from an upstream that filtered its answer."""
+ChatFinishReason = Literal["stop", "length", "content_filter", "tool_calls", "function_call"]
+"""Every reason OpenAI defines for a chat choice: an upstream's answer is read with these, and `services.llm` decides what
+it can relay (a tool call it cannot: VELO asks for text)."""
 Route = Literal["cache", "edge", "cloud", "cloud_context"]
 """How VELO served a request: the four actions of the scheduling agent."""
 ROUTES: tuple[str, ...] = ("cache", "edge", "cloud", "cloud_context")
@@ -425,15 +430,22 @@ class Completion(_Served):
 
 
 class AssistantMessage(BaseModel):
+    """An answer's message. VELO's own always has `content`; OpenAI's schema (what an upstream is read with) allows null
+    content beside a `refusal` or `tool_calls`, which VELO never sends (left out when None)."""
+
     role: Literal["assistant"] = "assistant"
-    content: str
+    content: str | None
+    refusal: str | None = Field(None, exclude_if=_none)
+    tool_calls: list[dict[str, Any]] | None = Field(None, exclude_if=_none)
+    function_call: dict[str, Any] | None = Field(None, exclude_if=_none)
 
 
 class ChatChoice(BaseModel):
     index: int
     message: AssistantMessage
-    logprobs: None = None
-    finish_reason: FinishReason
+    logprobs: dict[str, Any] | None = None
+    """Always null from VELO (it returns no log probabilities); an upstream's object is read, not relayed."""
+    finish_reason: ChatFinishReason
 
 
 class ChatCompletion(_Served):
@@ -442,7 +454,8 @@ class ChatCompletion(_Served):
     created: int
     model: str
     choices: list[ChatChoice]
-    usage: Usage
+    usage: Usage | None = None
+    """Always set by VELO; an OpenAI-compatible upstream may leave it out (its counts are then read as 0)."""
     velo: Timings | None = Field(None, exclude_if=_none)
 
 
@@ -451,13 +464,17 @@ class ChatDelta(BaseModel):
 
     role: Literal["assistant"] | None = Field(None, exclude_if=_none)
     content: str | None = Field(None, exclude_if=_none)
+    refusal: str | None = Field(None, exclude_if=_none)
+    """OpenAI's schema, read from an upstream; never sent by VELO (as `tool_calls`, `function_call`)."""
+    tool_calls: list[dict[str, Any]] | None = Field(None, exclude_if=_none)
+    function_call: dict[str, Any] | None = Field(None, exclude_if=_none)
 
 
 class ChatChunkChoice(BaseModel):
     index: int
     delta: ChatDelta
-    logprobs: None = None
-    finish_reason: FinishReason | None = None
+    logprobs: dict[str, Any] | None = None
+    finish_reason: ChatFinishReason | None = None
 
 
 class ChatCompletionChunk(_Served):

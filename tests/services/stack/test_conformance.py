@@ -99,3 +99,133 @@ def test_a_sampled_answer_is_never_written_back_and_a_sampled_request_reads_the_
     sync(edge)
     found = post(f"{edge.url}/admin/cache/lookup", json={"question": other, "namespace": namespace}).json()
     assert found["entry"] is None or found["entry"]["question"] != other, found
+
+
+# --- an OpenAI upstream's answers outside VELO's own ------------------------------------------------
+
+ANSWERS: dict[str, tuple[dict, str]] = {
+    # keyword in the question -> (the message, finish_reason)
+    "filtered": ({"role": "assistant", "content": "I cannot", "refusal": None}, "content_filter"),
+    "blanked": ({"role": "assistant", "content": None}, "content_filter"),
+    "toolish": ({"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+                "tool_calls"),
+    "calling": ({"role": "assistant", "content": None, "function_call": {"name": "f", "arguments": "{}"}}, "function_call"),
+    "nothing": ({"role": "assistant", "content": None}, "stop"),
+    "refusing": ({"role": "assistant", "content": None, "refusal": "I'm sorry, I cannot help."}, "refusal-only"),
+    "uncounted": ({"role": "assistant", "content": "Plain answer."}, "stop"),
+}
+
+
+def fake_upstream() -> FastAPI:
+    """An OpenAI-compatible upstream whose answer to a question holding a keyword of `ANSWERS` is that answer, in OpenAI's
+    full shape (whole: usage with details, system_fingerprint; streamed: chunks, then [DONE]); "uncounted" leaves usage out."""
+    app = FastAPI()
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request):  # noqa: ANN202
+        body = await request.json()
+        keyword = next(k for k in ANSWERS if k in body["messages"][-1]["content"])
+        message, finish = ANSWERS[keyword]
+        finish = "stop" if finish == "refusal-only" else finish
+        if body.get("stream"):
+            delta = {k: v for k, v in message.items() if v is not None}
+
+            def events() -> Iterator[str]:
+                for piece in ({**delta, "content": None} if "content" not in delta else delta, {}):
+                    chunk = {"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "up",
+                             "choices": [{"index": 0, "delta": piece, "logprobs": None, "finish_reason": None if piece else finish}]}
+                    yield f"data: {json.dumps(chunk)}\n\n"
+                yield "data: [DONE]\n\n"
+
+            return StreamingResponse(events(), media_type="text/event-stream")
+        answer = {"id": "x", "object": "chat.completion", "created": 1, "model": "up", "system_fingerprint": "fp",
+                  "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
+                  "usage": {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8, "prompt_tokens_details": {"cached_tokens": 0}}}
+        if keyword == "uncounted":
+            del answer["usage"]
+        return JSONResponse(answer)
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[Running]:
+    with running(fake_upstream()) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def edge_up(upstream: Running, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """An edge whose cloud and whose own LLM are the fake upstream: what the cloud cannot relay, its LLM cannot either."""
+    settings = edge_settings(tmp_path_factory.mktemp("edge-up"), upstream.url, None, edge_id="edge-up", llm=upstream.url, llm_model="up")  # type: ignore[arg-type]
+    with running(edge_service.build_app(settings)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def gateway_up(edge_up: Running) -> Iterator[Running]:
+    with running(gateway_app([edge_up.url], None)) as server:
+        yield server
+
+
+def serve(edge: Running, question: str, **more: object) -> httpx.Response:
+    return post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "max_tokens": TOKENS, **more})
+
+
+def events_of(response: httpx.Response) -> list[str]:
+    return [line[5:].strip() for line in response.text.splitlines() if line.startswith("data:")]
+
+
+def test_a_filtered_upstream_answer_is_relayed_and_never_cached(edge_up: Running, gateway_up: Running, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 8 (M2): `finish_reason: "content_filter"` was a 400 blamed on the client's `messages`, and streamed, it cut
+    the stream with a traceback in the edge's log. It is relayed, whole and streamed, with null content as "", and never
+    written back (this edge writes back even cut answers)."""
+    oai = OpenAI(base_url=f"{gateway_up.url}/v1", api_key=KEY, max_retries=0, timeout=120)
+    whole = oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": "Is this filtered?"}], max_tokens=TOKENS)
+    assert (whole.choices[0].finish_reason, whole.choices[0].message.content, whole.route) == ("content_filter", "I cannot", "cloud")  # type: ignore[attr-defined]
+    blanked = serve(edge_up, "Is this blanked?").json()
+    assert (blanked["finish_reason"], blanked["answer"]) == ("content_filter", ""), blanked
+    chunks = list(oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": "Is this filtered too?"}], max_tokens=TOKENS,
+                                              stream=True))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "I cannot"
+    assert [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason] == ["content_filter"]
+    sync(edge_up)
+    for question in ("Is this filtered?", "Is this blanked?", "Is this filtered too?"):
+        assert serve(edge_up, question).json()["route"] == "cloud", question  # not cached
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
+
+
+def test_an_upstream_answer_that_cannot_be_relayed_is_a_502_naming_it(edge_up: Running, gateway_up: Running, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 8 (M2): a tool call, null content or a refusal from an upstream was a 400 blamed on `messages`. It is the
+    upstream's failure: 502 `upstream_failed` naming what it sent (the edge's cloud failed, then its own LLM), and
+    through the gateway, which tries the edge again, 503 with the same words; streamed, an error event, then [DONE]."""
+    for keyword, words in (("toolish", "answered with a tool call"), ("calling", "answered with a tool call"), ("refusing", "refused to answer")):
+        response = serve(edge_up, f"Is this {keyword}?")
+        error = response.json()["error"]
+        assert (response.status_code, error["code"]) == (502, "upstream_failed") and words in error["message"], response.text
+        through = post(f"{gateway_up.url}/v1/chat/completions", headers={"Authorization": f"Bearer {KEY}"},
+                       json={"model": "velo", "messages": [{"role": "user", "content": f"Is this {keyword}?"}], "max_tokens": TOKENS})
+        assert through.status_code in (502, 503) and words in through.json()["error"]["message"], through.text
+        streamed = post(f"{gateway_up.url}/v1/chat/completions", headers={"Authorization": f"Bearer {KEY}"},
+                        json={"model": "velo", "messages": [{"role": "user", "content": f"Is this {keyword}?"}], "max_tokens": TOKENS, "stream": True})
+        events = events_of(streamed)
+        assert events[-1] == "[DONE]" and json.loads(events[-2])["error"]["code"] == "upstream_failed", streamed.text
+        assert words in json.loads(events[-2])["error"]["message"], events
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
+
+
+def test_null_content_is_a_failure_of_the_cloud(edge_up: Running) -> None:
+    """`message.content: null` with "stop" is no answer: the cloud failed (counted, as the policy observes it) and the edge's
+    own LLM answered, streamed (a stream has no null content: this upstream's deltas join to "", an empty answer, which
+    is relayed and not written back)."""
+    failures = 'velo_upstream_failures_total{target="cloud"}'
+    before = metric(edge_up, failures)
+    answer = serve(edge_up, "Is this nothing?").json()
+    assert (answer["route"], answer["answer"]) == ("edge", ""), answer
+    assert metric(edge_up, failures) == before + 1
+
+
+def test_an_upstream_answer_without_usage_is_relayed_with_no_counts(edge_up: Running) -> None:
+    """OpenAI always sends `usage`; an OpenAI-compatible upstream may not. Its answer is no less an answer."""
+    answer = serve(edge_up, "Is this uncounted?").json()
+    assert (answer["answer"], answer["finish_reason"], answer["completion_tokens"]) == ("Plain answer.", "stop", 0), answer
