@@ -9,6 +9,7 @@ real embedder, as passages for the hit features.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import time
@@ -93,6 +94,24 @@ def test_second_process_on_the_same_embedded_file_is_told_it_is_locked(tmp_path:
         assert second.returncode != 0
         assert "CacheLockedError" in second.stderr and "locked by another process" in second.stderr
         assert "milvus-lite server --data-dir" in second.stderr, "the message says how to share the file"
+        # milvus-lite's own log of the lock (its DataDirLockedError's 20-line traceback) is replaced by VELO's message
+        assert "Failed to start MilvusLite" not in second.stderr and "DataDirLockedError" not in second.stderr, second.stderr
+        assert second.stderr.count("Traceback") == 1, second.stderr
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
+
+
+def test_milvus_lites_log_is_held_only_to_be_replaced_and_otherwise_given_out(caplog: pytest.LogCaptureFixture) -> None:
+    from velo.cache.semantic_cache import _MILVUS_LITE_LOG, _holding
+
+    logger = logging.getLogger(_MILVUS_LITE_LOG)
+    with caplog.at_level(logging.INFO, logger=_MILVUS_LITE_LOG):
+        with _holding(_MILVUS_LITE_LOG) as held:
+            logger.error("kept")
+            assert caplog.messages == [] and [r.getMessage() for r in held.records] == ["kept"]
+        assert caplog.messages == ["kept"]
+        with _holding(_MILVUS_LITE_LOG) as held:
+            logger.error("replaced")
+            held.records.clear()
+        assert caplog.messages == ["kept"]

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import re
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,25 +219,61 @@ more with GOAWAY "too_many_pings", which grpc logs as an error on every idle edg
 than that, and not on an idle channel: a dead server still fails the next call."""
 
 
+_MILVUS_LITE_LOG = "milvus_lite.server_manager"
+"""The logger milvus-lite writes its own failure to open a file on (with the traceback of its DataDirLockedError,
+about 20 lines, before pymilvus raises "Open local milvus failed")."""
+
+
+class _Held(logging.Filter):
+    """Holds back the records this thread logs on a logger, to be dropped or given out again (`_holding`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread, self.records = threading.get_ident(), []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.thread != self.thread:
+            return True
+        self.records.append(record)
+        return False
+
+
+@contextmanager
+def _holding(name: str) -> Iterator[_Held]:
+    """The records this thread logs on logger `name` inside the block, held back; given out on leaving unless the
+    block cleared `held.records` (it said the same more clearly)."""
+    logger, held = logging.getLogger(name), _Held()
+    logger.addFilter(held)
+    try:
+        yield held
+    finally:
+        logger.removeFilter(held)
+        for record in held.records:
+            logger.handle(record)
+
+
 def _open_client(uri: str) -> MilvusClient:
     """`MilvusClient(uri)`, with a clear error when an embedded file is locked by another process
-    (pymilvus reports only "Open local milvus failed") or when no server answers at a server URI."""
-    try:
-        return MilvusClient(uri, grpc_options=_GRPC_OPTIONS)
-    except Exception:
-        if _is_embedded(uri) and _locked_elsewhere(Path(uri)):
-            raise CacheLockedError(
-                f"the embedded Milvus file {uri!r} is locked by another process: milvus-lite lets one process "
-                f"open a file at a time. To share one cache between processes, serve the file with "
-                f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and open it with "
-                f"uri='http://127.0.0.1:19530' in every process (or stop the other process)."
-            ) from None
-        if not _is_embedded(uri):
-            raise CacheUnreachableError(
-                f"cannot reach Milvus at {uri}: is the server running? Start one with `milvus-lite server "
-                f"--data-dir DIR --host HOST --port PORT` (or Milvus standalone), or give an embedded file path"
-            ) from None
-        raise
+    (pymilvus reports only "Open local milvus failed", after milvus-lite logged a 20-line traceback, which VELO's
+    message replaces; any other failure's log is given out as it was) or when no server answers at a server URI."""
+    with _holding(_MILVUS_LITE_LOG) as held:
+        try:
+            return MilvusClient(uri, grpc_options=_GRPC_OPTIONS)
+        except Exception:
+            if _is_embedded(uri) and _locked_elsewhere(Path(uri)):
+                held.records.clear()
+                raise CacheLockedError(
+                    f"the embedded Milvus file {uri!r} is locked by another process: milvus-lite lets one process "
+                    f"open a file at a time. To share one cache between processes, serve the file with "
+                    f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and open it with "
+                    f"uri='http://127.0.0.1:19530' in every process (or stop the other process)."
+                ) from None
+            if not _is_embedded(uri):
+                raise CacheUnreachableError(
+                    f"cannot reach Milvus at {uri}: is the server running? Start one with `milvus-lite server "
+                    f"--data-dir DIR --host HOST --port PORT` (or Milvus standalone), or give an embedded file path"
+                ) from None
+            raise
 
 
 def _locked_elsewhere(path: Path) -> bool:
