@@ -78,3 +78,91 @@ def test_the_base_url_may_end_in_v1_as_the_openai_clients_does(suffix: str) -> N
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize(("arguments", "says"), [
+    ({"namespace": "ünï"}, "namespace: 'ünï' is not a namespace: 1-64 ASCII letters, digits, _ and -"),
+    ({"namespace": "a/b"}, "namespace: 'a/b' is not a namespace"),
+    ({"namespace": ""}, "namespace: '' is not a namespace"),
+    ({"namespace": 7}, "namespace: a namespace is a string, got int"),
+    ({"api_key": "kéy-0001"}, "api_key: the API key must be visible ASCII characters"),
+    ({"api_key": "key 0001\n"}, "api_key: the API key must be visible ASCII characters"),
+    ({"api_key": ""}, "api_key: the API key is empty"),
+    ({"base_url": "127.0.0.1:8000"}, "base_url '127.0.0.1:8000' is not an http(s) URL with a host"),
+    ({"base_url": None}, "base_url must be a str"),
+])
+def test_a_header_value_no_request_could_carry_is_refused_when_the_client_is_built(arguments: dict, says: str) -> None:
+    """`velo.Client(namespace="ünï").chat("hi")` raised httpx's bare UnicodeEncodeError at the first request."""
+    for cls in (velo.Client, velo.AsyncClient):
+        with pytest.raises(ValueError) as caught:
+            cls(**{"base_url": "http://127.0.0.1:9", **arguments})
+        assert says in str(caught.value) and "kéy" not in str(caught.value)
+
+
+def test_the_namespace_rule_is_the_gateways() -> None:
+    from services.gateway_keys import KeyRing, KeySpec
+    from velo.wire import APIError
+
+    ring = KeyRing({"key-00000001": KeySpec(namespaces=["team-a"])})
+    for name in ("ünï", "a/b", "x" * 65):
+        with pytest.raises(APIError) as caught:
+            ring.namespace("key-00000001", name)
+        assert caught.value.status == 400 and caught.value.param == "x-velo-namespace"
+        with pytest.raises(ValueError, match="is not a namespace"):
+            velo.Client(namespace=name)
+    velo.Client(namespace="team-a").close()
+
+
+@pytest.mark.parametrize(("method", "fields", "param", "says"), [
+    ("chat", {"stream": True}, "stream", "chat() returns one whole answer; for a streamed answer call chat_stream()"),
+    ("complete", {"stream": True}, "stream", "complete() returns one whole answer; for a streamed answer call chat_stream(prompt"),
+    ("chat_stream", {"stream": False}, "stream", "chat_stream() always streams"),
+    ("chat", {"n": 2}, "n", "an Answer carries one text answer"),
+    ("complete", {"best_of": 3}, "best_of", "an Answer carries one text answer"),
+    ("chat", {"logprobs": True}, "logprobs", "without log probabilities"),
+    ("chat", {"top_logprobs": 2}, "top_logprobs", "without log probabilities"),
+    ("complete", {"logprobs": 2}, "logprobs", "without log probabilities"),
+    ("chat", {"tools": [{"type": "function", "function": {"name": "f"}}]}, "tools", "never a tool call"),
+    ("chat_stream", {"tool_choice": "auto"}, "tool_choice", "never a tool call"),
+    ("chat", {"messages": [{"role": "user", "content": "Hi"}]}, "messages", "chat() takes the messages as its first argument"),
+])
+def test_a_field_whose_answer_the_sdk_cannot_read_is_refused_before_sending(method: str, fields: dict, param: str, says: str) -> None:
+    """`chat(..., stream=True)` was served and billed, then failed on the stream with a raw pydantic ValidationError.
+    The gateway here is a closed port: an attempt to send would be an APIConnectionError."""
+    with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client, pytest.raises(velo.InvalidRequestError) as caught:
+        out = getattr(client, method)("Hi", **fields)
+        list(out) if method == "chat_stream" else None
+    assert caught.value.param == param and says in caught.value.message and caught.value.status == 400
+
+
+def test_stream_false_and_fields_the_answer_can_carry_are_sent() -> None:
+    with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client:
+        for fields in ({"stream": False}, {"n": 1}, {"logprobs": False}, {"best_of": 1}):
+            with pytest.raises(velo.APIConnectionError):
+                (client.complete if "best_of" in fields else client.chat)("Hi", **fields)
+
+
+def _chunk(choices: list, **more: object) -> str:
+    return "data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "velo", "choices": choices, **more})
+
+
+def test_the_usage_chunk_is_folded_into_the_last_piece_which_carries_the_route() -> None:
+    usage = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+    lines = [_chunk([{"index": 0, "delta": {"role": "assistant", "content": ""}}]), "", _chunk([{"index": 0, "delta": {"content": "Hel"}}]),
+             _chunk([{"index": 0, "delta": {"content": "lo"}}]), _chunk([{"index": 0, "delta": {}, "finish_reason": "length"}], route="cloud", latency_ms=5.0,
+             similarity=None), _chunk([], usage=usage), "data: [DONE]"]
+    pieces = sdk._Pieces()
+    got = [piece for line in lines for piece in pieces.feed(line)] + pieces.end()
+    assert got == [sdk.StreamPiece("Hel"), sdk.StreamPiece("lo"), sdk.StreamPiece("", "length", "cloud", 5.0, None, velo.wire.Usage(**usage))]
+    pieces = sdk._Pieces()  # without include_usage the finishing piece is the last one, and is given out at [DONE] or at the end
+    assert [p for line in lines[:5] for p in pieces.feed(line)] == [sdk.StreamPiece("Hel"), sdk.StreamPiece("lo")]
+    assert pieces.end() == [sdk.StreamPiece("", "length", "cloud", 5.0, None)]
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ('data: {"id": 1}', "the server's answer is not a chat.completion.chunk"),
+    ("data: not json", "the server's answer is not a chat.completion.chunk"),
+])
+def test_a_stream_event_that_is_no_chunk_is_a_response_validation_error(line: str, says: str) -> None:
+    with pytest.raises(velo.APIResponseValidationError, match=says):
+        sdk._Pieces().feed(line)

@@ -16,7 +16,7 @@ _os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 _SDK_NAMES = frozenset({
     "Client", "AsyncClient", "Answer", "StreamPiece", "VeloError", "APIConnectionError", "APITimeoutError",
     "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
-    "PayloadTooLargeError", "RateLimitError", "ServerError", "InvalidRequestError",
+    "PayloadTooLargeError", "RateLimitError", "ServerError", "InvalidRequestError", "APIResponseValidationError",
 })
 
 

@@ -32,6 +32,7 @@ of this module: `ServeRequest` / `ServeResponse` (or, streamed, `ServeEvent`s), 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -503,6 +504,31 @@ class ModelList(BaseModel):
 
 NAMESPACE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 """A cache namespace: 1-64 letters, digits, _ and - (the edge's `namespace` fields, the gateway's x-velo-namespace)."""
+NAMESPACE_RULE = "1-64 ASCII letters, digits, _ and -"
+API_KEY_RULE = "visible ASCII characters (no spaces, control or non-ASCII characters: an HTTP header carries it)"
+
+
+def namespace_problem(value: object) -> str | None:
+    """Why `value` is no cache namespace (`NAMESPACE_PATTERN`), else None: the one check behind the SDK's `namespace`,
+    the gateway's `x-velo-namespace` header and the `namespaces` of its keys file (the edge's models use the pattern)."""
+    if not isinstance(value, str):
+        return f"a namespace is a string, got {type(value).__name__}"
+    if not re.fullmatch(NAMESPACE_PATTERN, value):
+        return f"{value[:80]!r} is not a namespace: {NAMESPACE_RULE}"
+    return None
+
+
+def api_key_problem(value: object) -> str | None:
+    """Why `value` cannot be an API key sent as `Authorization: Bearer <key>`, else None (`API_KEY_RULE`). The message
+    never quotes the key: it is a secret."""
+    if not isinstance(value, str):
+        return f"an API key is a string, got {type(value).__name__}"
+    if not value:
+        return "the API key is empty"
+    bad = next((i for i, c in enumerate(value) if not "!" <= c <= "~"), None)
+    if bad is not None:
+        return f"the API key must be {API_KEY_RULE}; its character {bad} is not"
+    return None
 
 
 class Turn(_Strict):

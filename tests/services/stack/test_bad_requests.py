@@ -121,7 +121,8 @@ def test_velo_ask_states_a_language_and_a_malformed_namespace_is_a_400(gateway: 
     refused = ask_cli("--lang", "english")
     assert refused.exit_code != 0 and "400" in refused.output and "lang" in refused.output, refused.output
     malformed = ask_cli("--namespace", "a/b")
-    assert malformed.exit_code != 0 and "400 x-velo-namespace 'a/b' is not a namespace" in " ".join(malformed.output.split()), malformed.output
+    # refused by the SDK before sending, by the gateway's rule (velo.wire.namespace_problem)
+    assert malformed.exit_code != 0 and "400 refused before sending: namespace: 'a/b' is not a namespace" in " ".join(malformed.output.split()), malformed.output
     response = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Hi"}]},
                     headers={"Authorization": f"Bearer {KEY}", "x-velo-namespace": "a/b"})
     assert response.status_code == 400 and response.json()["error"]["param"] == "x-velo-namespace", response.text
