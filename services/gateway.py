@@ -9,15 +9,18 @@
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
-unknown key -> 401 (`services/gateway_keys.py`); the key's rate limit -> 429 with `Retry-After`; a namespace
+unknown key -> 401 (`services/gateway_keys.py`); the key's rate limit -> 429 with `Retry-After` (the wait in whole
+seconds, rounded up, as its message says); a namespace
 (`x-velo-namespace` header) the key may not use -> 403; a body that is empty, not UTF-8 or not JSON, a text
 with a lone surrogate, or schema errors -> 400 naming the problem and the field (`velo.wire.parse_body`, as the edge); prompt longer than `max_prompt_chars` -> 413 naming `messages` (`prompt`) and the limit (a coarse bound: a character is a quarter of a token in
 English but one or two in CJK, so the edge server, which counts its LLM's tokens, answers a prompt longer than
 its context window with 400 before any lookup); request fields as `services/openai_chat.py` decides.
 Then the request goes to the edge servers (`services/gateway_routing.py`) with `cloud_allowed` set from the
-key's cloud budget. Every answer, streamed or not, carries the header `x-velo-overhead-ms`: the
-gateway's own time (total minus the time spent waiting on edge servers or the cloud), the figure LiteLLM
-reports as `x-litellm-overhead-duration-ms`; time a request waits in the event loop before its handler runs is
+key's cloud budget, one cloud answer of it reserved while the request is routed (`KeyRing.cloud_use`: concurrent
+requests cannot overspend it). A 503 (`no_upstream`: no edge answered and no cloud for the request; `/healthz`
+unavailable) carries `Retry-After: <down_for_s>`, rounded up: the time a failed edge is skipped.
+Every answer, streamed or not, carries the header `x-velo-overhead-ms`: the gateway's own time (total minus the
+time spent waiting on edge servers or the cloud), the figure LiteLLM reports as `x-litellm-overhead-duration-ms`; time a request waits in the event loop before its handler runs is
 not in it; for a streamed answer it covers the gateway's work until the stream started (headers go first).
 A generated answer streams token by token as the edge's LLM (or the cloud) makes it, passed on as each piece
 arrives; a cached answer streams in word pieces, in the same chunks.
@@ -28,6 +31,7 @@ arrives; a cached answer streams in word pieces, in the same chunks.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -37,23 +41,23 @@ from typing import Literal
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.gateway_keys import KeyRing, load_keys, read_keys
+from services.gateway_keys import KeyRing, RateLimited, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
 from services.http import check_prompt_chars, error_response, install_error_handlers, json_response, model_routes, sse_response
 from services.llm import EndpointLLM
 from services.metrics import Metrics
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt, sampling_of
-from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER
-from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ServeRequest, Turn, Usage, parse_body
+from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER, url_problem
+from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ServeRequest, Turn, Usage, api_key_problem, parse_body
 
 
 class GatewaySettings(BaseSettings):
     """Settings of the gateway; each can be set as VELO_GATEWAY_<NAME> (lists as JSON)."""
 
-    model_config = SettingsConfigDict(env_prefix="VELO_GATEWAY_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="VELO_GATEWAY_", frozen=True, hide_input_in_errors=True)  # cloud_api_key is a secret
 
     edges: list[str] = []
     """Edge server base URLs, nearest first."""
@@ -79,6 +83,28 @@ class GatewaySettings(BaseSettings):
     (`services.http.check_prompt_chars`). Characters are no measure of tokens across scripts: the edge refuses what
     its LLM cannot take, in tokens."""
 
+    @field_validator("edges")
+    @classmethod
+    def _edge_urls(cls, value: list[str]) -> list[str]:
+        for i, url in enumerate(value):
+            if (problem := url_problem(url)) is not None:
+                raise ValueError(f"edges[{i}]: {problem}")
+        return value
+
+    @field_validator("cloud_url")
+    @classmethod
+    def _cloud_url(cls, value: str | None) -> str | None:
+        if value is not None and (problem := url_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("cloud_api_key")
+    @classmethod
+    def _cloud_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (problem := api_key_problem(value.get_secret_value())) is not None:
+            raise ValueError(problem)
+        return value
+
     @model_validator(mode="after")
     def _checks(self) -> GatewaySettings:
         if not self.edges and not self.cloud_url:
@@ -95,6 +121,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     """The gateway app; its lifespan opens the connection pools to the edge servers and the cloud."""
     metrics = Metrics()
     keys = settings.key_ring()
+    retry_503 = {"Retry-After": str(max(1, math.ceil(settings.down_for_s)))}  # a failed edge is skipped that long
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -120,12 +147,13 @@ def build_app(settings: GatewaySettings) -> FastAPI:
 
     async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str],
                      body: ChatCompletionRequest | CompletionRequest) -> Served:
-        req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
-                           cloud_allowed=keys.cloud_allowed(key), stream=bool(body.stream), lang=body.lang, **sampling_of(body))
-        served = await request.app.state.router.serve(req)
-        route = served.answer.route if served.answer is not None else served.stream.start.route  # type: ignore[union-attr]
-        if route in ("cloud", "cloud_context"):
-            keys.charge_cloud(key)
+        with keys.cloud_use(key) as grant:  # reserved before routing, settled by the route (a stream's at its start)
+            req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
+                               cloud_allowed=grant.allowed, stream=bool(body.stream), lang=body.lang, **sampling_of(body))
+            served = await request.app.state.router.serve(req)
+            route = served.answer.route if served.answer is not None else served.stream.start.route  # type: ignore[union-attr]
+            if route in ("cloud", "cloud_context"):
+                grant.charge()
         return served
 
     def respond(served: Served, t0: float, body: ChatCompletionRequest | CompletionRequest, chat: bool) -> Response:
@@ -201,13 +229,26 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         states = await asyncio.gather(*(_health(router.http, edge) for edge in router.edges))
         status = health_status(states, settings.cloud_url is not None)
         body = {"status": status, "mode": settings.mode, "edges": dict(zip(router.edges, states)), "cloud": settings.cloud_url}
-        return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
+        unavailable = status == "unavailable"
+        return JSONResponse(body, status_code=503 if unavailable else 200, headers=retry_503 if unavailable else None)
 
     @app.get("/metrics")
     async def prometheus() -> Response:
         return Response(metrics.render(), media_type=metrics.content_type)
 
-    app.add_exception_handler(APIError, _api_error_with_retry_after)
+    async def with_retry_after(request: Request, exc: APIError) -> Response:
+        """`Retry-After` in whole seconds, rounded up, on the 429 of a rate limit and the 503 of no upstream; none on
+        a spent cloud budget's 429, which waiting does not lift (`x-should-retry: false` tells the openai client so)."""
+        headers = None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after_s)}
+        elif exc.status == 503:
+            headers = retry_503
+        elif exc.code == "insufficient_quota":
+            headers = {"x-should-retry": "false"}
+        return error_response(exc, headers)
+
+    app.add_exception_handler(APIError, with_retry_after)
     return app
 
 
@@ -220,13 +261,6 @@ def health_status(edge_states: Sequence[str], has_cloud: bool) -> str:
     if edge_states and up == len(edge_states):
         return "ok"
     return "degraded" if up or has_cloud else "unavailable"
-
-
-async def _api_error_with_retry_after(request: Request, exc: APIError) -> Response:
-    headers = None
-    if exc.code == "rate_limit_exceeded":
-        headers = {"Retry-After": "1"}
-    return error_response(exc, headers)
 
 
 async def _health(http: httpx.AsyncClient, edge: str) -> str:

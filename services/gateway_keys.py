@@ -6,55 +6,148 @@ namespaces the key may use (the first is its default); `cloud_budget` counts ans
 (CLOUD or CLOUD_CONTEXT), None for no limit; past it, `fallback` has the edge answer from its cache or its
 own LLM and `refuse` answers 429 `insufficient_quota`. The rate limit is a token bucket refilled at
 `requests_per_minute` / 60 per second holding at most `burst` requests (default: a second's worth, at least 1).
+
+Every field is checked when the gateway starts, and a bad file is refused with one line naming the entry (by its
+position and `name`, never by the secret) and the field: an API key of fewer than 8 characters or of characters an
+HTTP header cannot carry (`velo.wire.api_key_problem`), the same key twice, a namespace the gateway would refuse in
+`x-velo-namespace` (`velo.wire.namespace_problem`), a value of another JSON type (`strict`: no `true` for 1), an
+infinite rate, a `burst` without a rate, an unknown field.
+
+The cloud budget holds under concurrency: a request reserves one cloud answer before it is routed
+(`KeyRing.cloud_use`) and the reservation is settled by the route it got (charged for a cloud route, given back
+otherwise, and on any failure), so requests in flight never spend more than the budget between them. While
+reservations are pending, a further request is answered as if the budget were spent (fallback or 429): it may
+turn out that a reserved request was served from the cache, but never that the budget was overspent.
+A 429 of the rate limit carries `Retry-After`: the wait rounded up to whole seconds, the figure its message says.
+The rate limit takes its token as the request is admitted (no await between check and take), and a request that
+then fails (a 400, a 404) keeps it spent: the limit meters the requests a key sends, as OpenAI's does; the cloud
+budget meters answers, so a failed request gives its reservation back.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from velo.wire import NAMESPACE_PATTERN, APIError
+from velo.wire import APIError, api_key_problem, namespace_problem
+
+MIN_KEY_CHARS = 8
+
+
+def _namespace(value: str) -> str:
+    if (problem := namespace_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
 
 
 class KeySpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    name: str = "key"
-    namespaces: list[str] = Field(default_factory=lambda: ["default"], min_length=1)
-    requests_per_minute: float | None = Field(None, gt=0)
+    name: Annotated[str, Field(min_length=1, max_length=100)] = "key"
+    """Names the key in messages and logs (the key itself is a secret)."""
+    namespaces: list[Annotated[str, AfterValidator(_namespace)]] = Field(default_factory=lambda: ["default"], min_length=1)
+    requests_per_minute: float | None = Field(None, gt=0, allow_inf_nan=False)
     burst: int | None = Field(None, ge=1)
     cloud_budget: int | None = Field(None, ge=0)
     over_budget: Literal["fallback", "refuse"] = "fallback"
 
+    @model_validator(mode="after")
+    def _burst_needs_a_rate(self) -> KeySpec:
+        if self.burst is not None and self.requests_per_minute is None:
+            raise ValueError("burst is the size of the rate limit's bucket: give requests_per_minute too, or drop burst")
+        return self
+
+
+class RateLimited(APIError):
+    """429 of a key's rate limit; `retry_after_s` (whole seconds, rounded up) goes out as `Retry-After`."""
+
+    def __init__(self, rate: float, wait_s: float) -> None:
+        self.retry_after_s = max(1, math.ceil(wait_s))
+        super().__init__(429, f"rate limit of {rate:g} requests per minute reached; retry in {self.retry_after_s} s",
+                         "rate_limit_error", "rate_limit_exceeded")
+
+
+class _Members(list):
+    """A JSON object's members as (name, value) pairs in order, repeats kept (json.loads would keep the last silently)."""
+
+
+def _settings(value: Any, where: str) -> dict[str, Any]:
+    """A key's settings as a dict; a field given twice is refused; nested objects become dicts (pydantic refuses them
+    naming the field)."""
+    seen: dict[str, Any] = {}
+    for name, item in value:
+        if name in seen:
+            raise ValueError(f"{where}: {name}: given twice")
+        seen[name] = _plain(item)
+    return seen
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Members):
+        return {name: _plain(item) for name, item in value}
+    return [_plain(item) for item in value] if isinstance(value, list) else value
+
+
+def _entry_name(index: int, spec: object) -> str:
+    names = [value for name, value in spec if name == "name"] if isinstance(spec, _Members) else []
+    return f"entry {index}" + (f" (name {names[0][:100]!r})" if names and isinstance(names[0], str) else "")
+
 
 def load_keys(text: str, where: str) -> dict[str, KeySpec]:
-    """Parse a keys document; a bad one raises ValueError naming the key and field."""
+    """Parse a keys document; a bad one raises a one-line ValueError naming the entry (its position from 1 and its
+    `name`, never the secret) and the field."""
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_Members)
     except json.JSONDecodeError as err:
         raise ValueError(f"{where}: not valid JSON ({err})") from None
-    if not isinstance(raw, dict) or not raw:
+    if not isinstance(raw, _Members) or not raw:
         raise ValueError(f"{where}: must be a JSON object mapping each API key to its settings")
-    keys = {}
-    for key, spec in raw.items():
-        if len(key) < 8:
-            raise ValueError(f"{where}: key {key[:3]!r}... is shorter than 8 characters")
+    keys: dict[str, KeySpec] = {}
+    first_at: dict[str, int] = {}
+    for index, (key, spec) in enumerate(raw, start=1):
+        entry = f"{where}: {_entry_name(index, spec)}"
+        if (problem := api_key_problem(key)) is not None or len(key) < MIN_KEY_CHARS:
+            raise ValueError(f"{entry}: {problem or f'the API key is shorter than {MIN_KEY_CHARS} characters'}")
+        if key in first_at:
+            raise ValueError(f"{entry}: the same API key as entry {first_at[key]}; give each key once")
+        if not isinstance(spec, _Members):
+            raise ValueError(f"{entry}: the key's settings must be a JSON object, got {json.dumps(_plain(spec))[:60]}")
         try:
-            keys[key] = KeySpec.model_validate(spec)
+            keys[key] = KeySpec.model_validate(_settings(spec, entry))
         except ValidationError as err:
             first = err.errors()[0]
-            raise ValueError(f"{where}: key {key[:6]!r}...: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+            field_name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".") or "settings"
+            why = f"unknown field (known: {', '.join(KeySpec.model_fields)})" if first["type"] == "extra_forbidden" else first["msg"]
+            raise ValueError(f"{entry}: {field_name}: {why.removeprefix('Value error, ')}") from None
+        first_at[key] = index
     return keys
 
 
 def read_keys(path: Path) -> dict[str, KeySpec]:
-    return load_keys(path.read_text(), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: cannot read the keys file: {err}") from None
+    return load_keys(text, str(path))
+
+
+@dataclass
+class CloudGrant:
+    """What one request may do with its key's cloud budget: `allowed` (use the cloud); `charge()` once it did."""
+
+    allowed: bool
+    charged: bool = False
+
+    def charge(self) -> None:
+        self.charged = True
 
 
 @dataclass
@@ -63,6 +156,8 @@ class _Account:
     tokens: float
     refilled_at: float
     cloud_used: int = 0
+    cloud_reserved: int = 0
+    """Cloud answers held by requests in flight (`KeyRing.cloud_use`)."""
 
 
 @dataclass
@@ -95,8 +190,8 @@ class KeyRing:
         spec = self._accounts[key].spec
         if asked is None:
             return spec.namespaces[0]
-        if not re.fullmatch(NAMESPACE_PATTERN, asked):  # malformed, not forbidden: 400 (was 403), as the edge answers it
-            raise APIError(400, f"x-velo-namespace {asked!r} is not a namespace: 1-64 letters, digits, _ and -", code="invalid_value", param="x-velo-namespace")
+        if (problem := namespace_problem(asked)) is not None:  # malformed, not forbidden: 400 (was 403), as the edge answers it
+            raise APIError(400, f"x-velo-namespace {problem}", code="invalid_value", param="x-velo-namespace")
         if asked not in spec.namespaces:
             raise APIError(403, f"this key may not use namespace {asked!r} (allowed: {', '.join(spec.namespaces)})", "permission_error", "namespace_forbidden", "x-velo-namespace")
         return asked
@@ -111,22 +206,29 @@ class KeyRing:
         account.tokens = min(self._burst(account.spec), account.tokens + (now - account.refilled_at) * rate / 60.0)
         account.refilled_at = now
         if account.tokens < 1.0:
-            wait = (1.0 - account.tokens) * 60.0 / rate
-            raise APIError(429, f"rate limit of {rate:g} requests per minute reached; retry in {wait:.2f} s", "rate_limit_error", "rate_limit_exceeded")
+            raise RateLimited(rate, (1.0 - account.tokens) * 60.0 / rate)
         account.tokens -= 1.0
 
-    def cloud_allowed(self, key: str) -> bool:
-        """Whether this request may use the cloud; 429 `insufficient_quota` when the budget is spent and the key refuses fallback."""
+    @contextmanager
+    def cloud_use(self, key: str) -> Iterator[CloudGrant]:
+        """Reserve one cloud answer of the key's budget for the request served inside the block (no await between the
+        check and the reservation: atomic on the event loop). The grant says whether the request may use the cloud;
+        `grant.charge()` when it did; on leaving, the reservation becomes a charge or is given back (also when the
+        block fails). Past the budget (answers used plus reserved), `fallback` gives a grant without the cloud and
+        `refuse` answers 429 `insufficient_quota`."""
         account = self._accounts[key]
         budget = account.spec.cloud_budget
-        if budget is None or account.cloud_used < budget:
-            return True
-        if account.spec.over_budget == "refuse":
-            raise APIError(429, f"the cloud budget of this key ({budget} answers) is spent", "insufficient_quota", "insufficient_quota")
-        return False
-
-    def charge_cloud(self, key: str) -> None:
-        self._accounts[key].cloud_used += 1
+        reserved = budget is not None and account.cloud_used + account.cloud_reserved < budget
+        if budget is not None and not reserved and account.spec.over_budget == "refuse":
+            raise APIError(429, f"the cloud budget of this key ({budget} answers) is spent ({account.cloud_used} used, "
+                                f"{account.cloud_reserved} held by requests in flight)", "insufficient_quota", "insufficient_quota")
+        grant = CloudGrant(allowed=budget is None or reserved)
+        account.cloud_reserved += reserved
+        try:
+            yield grant
+        finally:
+            account.cloud_reserved -= reserved
+            account.cloud_used += grant.charged
 
     def cloud_used(self, key: str) -> int:
         return self._accounts[key].cloud_used
