@@ -2,9 +2,10 @@
 
     python benchmarks/cache_floor.py [--policy dlrs] [--floor 0.5] [--split test] [--episodes 10] [--scenarios lookalike,paper]
 
-Runs the policy on the same seeded `velo_edge_v1` episodes twice: as the environment offers actions, and with CACHE
-withheld whenever the hit rule scores the best neighbour below the floor (what `services.edge_serving.servable_from_cache`
-does live). Prints per scenario the mean satisfaction, the share of requests served from the cache and the false-hit
+Runs the policy on the same seeded `velo_edge_v1` episodes twice: with `cache_min_score=0` (CACHE offered whenever a
+neighbour exists, the environment's mask before the floor) and with `cache_min_score=FLOOR` (CACHE withheld whenever the
+hit rule scores the best neighbour below it: `velo.policy.cache_servable`, the environment's default mask and the live
+edge's). Prints per scenario the mean satisfaction, the share of requests served from the cache and the false-hit
 rate of each run, and the difference. The simulator's wrong neighbours are almost never one-word look-alikes (see
 `EdgeSettings.cache_min_score`), so the hits the floor takes away here are rewordings the rule misses: the cost printed is
 what the floor costs where the simulator holds every low-score neighbour of the same item right.
@@ -22,19 +23,13 @@ from envs import velo_edge_v1  # noqa: E402
 from velo.policy import CACHE, load_policy  # noqa: E402
 
 
-def run(env, policy, floor: float, episodes: int) -> tuple[float, float, float]:  # noqa: ANN001
+def run(env, policy, episodes: int) -> tuple[float, float, float]:  # noqa: ANN001
     """(mean satisfaction, cache share, false-hit rate) over `episodes` episodes seeded 5000, 5001, ..."""
-    layout = env.layout
     total, hits, wrong, n = 0.0, 0, 0, 0
     for episode in range(episodes):
         obs, _ = env.reset(seed=5000 + episode)
         while env.agents:
-            actions = {}
-            for agent in env.agents:
-                observation, mask = obs[agent]["observation"], obs[agent]["action_mask"].copy()
-                if floor > 0 and mask[CACHE] and layout.rule_score(observation) < floor:
-                    mask[CACHE] = 0
-                actions[agent] = int(policy.act(observation, mask))
+            actions = {agent: int(policy.act(obs[agent]["observation"], obs[agent]["action_mask"])) for agent in env.agents}
             obs, _, _, _, infos = env.step(actions)
             for info in infos.values():
                 outcome = info["outcome"]
@@ -53,9 +48,10 @@ def main() -> None:
     parser.add_argument("--scenarios", default="lookalike,paper")
     args = parser.parse_args()
     for scenario in args.scenarios.split(","):
-        env = velo_edge_v1.parallel_env(scenario, split=args.split)
-        policy = load_policy(args.policy, env.layout)
-        free, floored = run(env, policy, 0.0, args.episodes), run(env, policy, args.floor, args.episodes)
+        free_env = velo_edge_v1.parallel_env(scenario, split=args.split, cache_min_score=0.0)
+        floored_env = velo_edge_v1.parallel_env(scenario, bank=free_env.bank, split=args.split, cache_min_score=args.floor)
+        policy = load_policy(args.policy, free_env.layout)
+        free, floored = run(free_env, policy, args.episodes), run(floored_env, policy, args.episodes)
         for label, (satisfaction, share, false_hits) in (("no floor", free), (f"floor {args.floor}", floored)):
             print(f"{scenario:18s} {label:10s} satisfaction {satisfaction:.4f}  cache share {share:.3f}  false-hit rate {false_hits:.4f}")
         print(f"{scenario:18s} the floor changes satisfaction by {floored[0] - free[0]:+.4f}")

@@ -17,6 +17,7 @@ from envs.workload import WorkloadConfig
 from velo.cache.memory_cache import MemoryCacheConfig
 from velo.data.prepare import SPLITS
 from velo.latency import CloudProfile, EdgeLLMProfile
+from velo.policy import CACHE_MIN_SCORE
 from velo.satisfaction import SatisfactionWeights
 
 
@@ -47,6 +48,10 @@ class EdgeEnvConfig:
     edge_quality_fallback: float = 0.5
     """Quality of an edge answer when `velo data edge-answers` was not run."""
     weights: SatisfactionWeights = field(default_factory=SatisfactionWeights)
+    cache_min_score: float = CACHE_MIN_SCORE
+    """CACHE is in the action mask only when the hit rule scores the best neighbour at least this
+    (`velo.policy.cache_servable`, as the live edge server's `EdgeSettings.cache_min_score`); 0: whenever there is a
+    neighbour (the mask before this field existed)."""
 
     def __post_init__(self) -> None:
         # Checked before a bank is loaded (a typo fails in milliseconds) and never half-way through a reset.
@@ -57,6 +62,7 @@ class EdgeEnvConfig:
         if self.ttl_s is not None:
             real("ttl_s", self.ttl_s, low=0.0, low_open=True)
         real("edge_quality_fallback", self.edge_quality_fallback, low=0.0, high=1.0)
+        real("cache_min_score", self.cache_min_score, low=0.0)
         if not isinstance(self.write_back_edge, (bool, np.bool_)):
             raise TypeError(f"write_back_edge must be a bool, got {self.write_back_edge!r}")
         for name, cls in (("workload", WorkloadConfig), ("weights", SatisfactionWeights),

@@ -15,7 +15,8 @@ its agent picks an action. Requests are then served in arrival order:
 
 * the cache lookup (embed + search + decide) is paid by every request, from the measured profile;
 * CACHE serves the best neighbour's answer: quality = rescaled similarity of that answer to the request's
-  reference answer; masked when no neighbour exists;
+  reference answer; masked when no neighbour exists or the hit rule scores the best one below `cache_min_score`
+  (0.5; `velo.policy.cache_servable`, the live edge server's mask);
 * EDGE queues at the edge's single LLM (prefill + decode from the measured SmolLM2 profile, or an
   EdgeShard plan; with a batched profile, opt-in, it joins the running batch: `_edge_start`); quality
   is that of the edge LLM's real answer (`velo data edge-answers`) or, when
@@ -56,6 +57,11 @@ Version history:
   (sequences, generators) and non-mapping options are rejected; the configuration is checked field by field
   at construction (cache size, eviction, TTL, split, arrival rates per edge, profiles), where some errors
   used to surface only at `reset`, after it had started changing the episode, or deep inside `step`.
+* v0, CACHE floor (ACTION MASK CHANGE, id kept: the spaces are unchanged): CACHE is masked when the hit rule scores
+  the best neighbour below `cache_min_score` (default 0.5, `velo.policy.CACHE_MIN_SCORE`), as the live edge server
+  masks it since commit 60f7efa; before, CACHE was offered whenever a neighbour existed, so policies were trained and
+  evaluated under a mask serving no longer used. `cache_min_score=0` restores the old mask. Rewards of a policy that
+  served low-score neighbours change; policies trained before it should be retrained.
 """
 
 from __future__ import annotations
@@ -79,7 +85,7 @@ from velo.cache.memory_cache import MemoryCache, MemoryCacheConfig
 from velo.latency import load_cache_profile, load_cloud_profile, load_edge_profile
 from velo.observation import ObservationLayout, SystemLoad, encode_context, encode_request
 from velo.paths import prepared_dir
-from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT, EDGE  # noqa: F401 (re-exported: the contract lives in velo.policy)
+from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT, EDGE, cache_servable  # noqa: F401 (re-exported: the contract lives in velo.policy)
 from velo.satisfaction import answer_quality, satisfaction
 from velo.types import LANGUAGES, HitFeatures
 
@@ -270,6 +276,8 @@ class VeloEdgeEnv(ParallelEnv):
         while jobs and jobs[0] <= now:
             heapq.heappop(jobs)
         cur["mask"] = self._masks[bool(slots.size), len(jobs) < self.config.edge_queue_capacity].copy()
+        if slots.size and not cache_servable(True, cur["score"], self.config.cache_min_score):
+            cur["mask"][CACHE] = 0
         return cur
 
     def _system_load(self, e: int) -> SystemLoad:

@@ -5,7 +5,7 @@
 | import | `from envs import velo_edge_v1; env = velo_edge_v1.parallel_env(scenario="burst")` |
 | API | PettingZoo `ParallelEnv` (as v0) |
 | agents | `edge_0 .. edge_{N-1}` (N from the scenario unless given) |
-| action | `Discrete(4)`: 0 CACHE, 1 EDGE, 2 CLOUD, 3 CLOUD_CONTEXT, with `action_mask` (as v0) |
+| action | `Discrete(4)`: 0 CACHE, 1 EDGE, 2 CLOUD, 3 CLOUD_CONTEXT, with `action_mask` (as v0: CACHE only above the hit rule's `cache_min_score`) |
 | observation | v0's layout (`velo.observation`, `velo.obs/3`), whose `system` block v1 fills completely: recent cloud failures and 429s, the API's remaining budget at the last response, cloud calls in flight, the backhaul state at the last probe, the request's length |
 | state | every agent's observation, episode progress, cloud slots busy, then what only the simulator knows: each edge's true link state (0 good, 1 degraded, 2 down) and the rate-limit bucket's level |
 | reward | per agent, the satisfaction of its request (`velo.satisfaction`); an abandoned or failed request scores `-w_cost * cost / cost_ref` (see below) |
@@ -65,7 +65,8 @@ Version history:
   fallback after a failed cloud call, the observation's system block filled, look-alike and
   reworded-only workloads, bursty arrivals. Calm keeps v0's workload, cloud and scoring.
 * v1, `edge_action=False` (default unchanged): environments over data without edge answers, for tuning
-  rules that never pick EDGE on the train split.
+  rules that never pick EDGE on the train split.* v1, CACHE floor (ACTION MASK CHANGE, as v0's): CACHE is masked when the hit rule scores the best neighbour below
+  `cache_min_score` (default 0.5; 0: the mask before), as the live edge server masks it.
 """
 
 from __future__ import annotations

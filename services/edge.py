@@ -36,7 +36,7 @@ from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, col
 from services.metrics import Metrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
 from velo.checkpoint import HitRuleMismatch
-from velo.policy import check_policy_spec
+from velo.policy import CACHE_MIN_SCORE, check_policy_spec
 from velo.wire import (
     API_VERSION,
     APIError,
@@ -70,16 +70,14 @@ class EdgeSettings(BaseSettings):
     """The cache's hit rule: `default`, `static:T` or a rule file."""
     policy: str = "rule-cloud"
     """What `velo.policy.load_policy` loads: a named rule (`rule-cloud`: the hit rule, else cloud) or a checkpoint path."""
-    cache_min_score: float = Field(0.5, ge=0.0)
+    cache_min_score: float = Field(CACHE_MIN_SCORE, ge=0.0)
     """The policy may serve a cached answer only when the hit rule scores it at least this (0: whenever there is a
-    neighbour). A learned policy reads the rule's score as one feature and may serve what the rule rejects: the shipped DLRS
-    learned in the simulator to serve rewordings the rule misses (a third of its cache hits there), and as the simulator's
-    wrong neighbours almost never differ from the request by one word (8 of the sample train bank's 2,542 candidate pairs of
-    another item at cosine >= 0.84), it served such look-alikes live ("What is the capital of Australia?" the answer to
-    "... of France?", rule score 0.000). On the rule's own labelled sets
-    (data/sample/cache_eval: fit, dev, same_topic, 1,024 queries) the best neighbour is right for 77 of the 471 scoring
-    below 0.5 (16 %) and 519 of the 553 at 0.5 or more (94 %), so the default floor keeps what the rule holds at least as
-    likely right as wrong; above it a policy keeps every choice (in the simulator it costs DLRS 8 % of its right hits).
+    neighbour): `velo.policy.cache_servable`, the rule the environment's action mask follows too (its
+    `EdgeEnvConfig.cache_min_score`, same default), so a policy serves under the mask it was trained with. A learned
+    policy reads the rule's score as one feature and may serve what the rule rejects: the shipped DLRS, trained without
+    the floor, served one-word look-alikes live ("What is the capital of Australia?" the answer to "... of France?",
+    rule score 0.000), since the simulator's wrong neighbours almost never differ from the request by one word (8 of the
+    sample train bank's 2,542 candidate pairs of another item at cosine >= 0.84). Why 0.5: `velo.policy.CACHE_MIN_SCORE`.
     For a `static:T` rule the score is the cosine similarity."""
     llm: str = "local"
     """`local` (SmolLM2-135M-Instruct in this process) or an OpenAI-compatible URL."""

@@ -26,7 +26,7 @@ clients that always send a temperature (LangChain's `ChatOpenAI` sends 0.7 unles
 a client that wants a fresh draw each time sees `route: "cache"` and may use a namespace of its own.
 
 The mask allows CACHE only with a neighbour the cache's hit rule scores at least `cache_min_score` (0.5 by default: see
-`EdgeSettings.cache_min_score`), EDGE while the edge LLM's queue has room (always, when nothing else is allowed),
+`velo.policy.CACHE_MIN_SCORE`, the environment's mask the same), EDGE while the edge LLM's queue has room (always, when nothing else is allowed),
 CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A masked choice falls back (CACHE if the rule
 accepted, else EDGE). A failed cloud call (unreachable, timed out,
 5xx, 408, 429, a 401 / 403 / 404 that says the edge's cloud settings are wrong, or a 200 whose answer cannot be
@@ -59,7 +59,7 @@ from velo.batching import OpportunisticBatcher
 from velo.lang_id import LanguageIdentifier
 from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang, check_unicode
 from velo.observation import ObservationLayout, SystemLoad, encode_observation, request_tokens
-from velo.policy import Action, Policy
+from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
 from velo.types import HitDecision, Neighbour, Source
 from velo.llm.sampling import SamplingParams
 from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
@@ -131,7 +131,7 @@ class EdgeServer:
 
     def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
                  cloud: ChatLLM | None, metrics: Metrics, languages: LanguageIdentifier, *, queue_capacity: int, default_max_tokens: int,
-                 write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8, cache_min_score: float = 0.0) -> None:
+                 write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8, cache_min_score: float = CACHE_MIN_SCORE) -> None:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
         self.cache_min_score = cache_min_score
         self.languages = languages
@@ -474,12 +474,9 @@ def observe(layout: ObservationLayout, looked: Looked, lang: str, follow_up: boo
 
 
 def servable_from_cache(looked: Looked, min_score: float) -> bool:
-    """Whether the policy may serve the best cached answer: a neighbour exists and, with `min_score` > 0, the hit rule scores
-    it at least `min_score`. A learned policy reads the rule's score as one feature among many and may override it; this
-    floor keeps it from serving what the rule itself holds more likely wrong than right (see `EdgeSettings.cache_min_score`)."""
-    if not looked.neighbours:
-        return False
-    return min_score <= 0.0 or (looked.decision is not None and looked.decision.score >= min_score)
+    """Whether the policy may serve the best cached answer of a lookup: `velo.policy.cache_servable` (a neighbour exists
+    and, with `min_score` > 0, the hit rule scores it at least `min_score`), as the environment's action mask decides."""
+    return cache_servable(bool(looked.neighbours), looked.decision.score if looked.decision is not None else None, min_score)
 
 
 def check_cache_fields(lang: str | None, texts: dict[str, str]) -> None:

@@ -45,6 +45,26 @@ ACTIONS: tuple[str, ...] = tuple(a.name.lower() for a in Action)
 N_ACTIONS = len(Action)
 
 
+CACHE_MIN_SCORE = 0.5
+"""The hit-rule score below which CACHE is not offered (`cache_servable`), where the environment and the edge server
+build the action mask alike (`EdgeEnvConfig.cache_min_score`, `EdgeSettings.cache_min_score`; 0: any neighbour). On
+the rule's own labelled sets (data/sample/cache_eval: fit, dev, same_topic, 1,024 queries) the best neighbour is right
+for 77 of the 471 pairs scoring below 0.5 (16 %) and 519 of the 553 at 0.5 or more (94 %): the floor withholds only
+what the rule holds more likely wrong than right. Without it the shipped DLRS served one-word look-alikes live ("What
+is the capital of Australia?" the answer to "... of France?", rule score 0.000; commit 60f7efa)."""
+
+
+def cache_servable(has_neighbour: bool, rule_score: float | None, min_score: float) -> bool:
+    """Whether an action mask offers CACHE: a cached neighbour exists and, with `min_score` > 0, the hit rule scores the
+    best one (`rule_score`, None when no rule decided) at least `min_score`. A learned policy reads the rule's score as
+    one feature among many and may override it; this floor keeps it from serving what the rule itself holds more likely
+    wrong than right. The one definition the environment's mask (`envs.velo_edge_v0`) and the edge server's
+    (`services.edge_serving.servable_from_cache`) share, so policies train under the mask they serve with."""
+    if not has_neighbour:
+        return False
+    return min_score <= 0.0 or (rule_score is not None and rule_score >= min_score)
+
+
 @runtime_checkable
 class Policy(Protocol):
     """Anything that schedules: `act` returns an allowed action (`action_mask[action] == 1`).

@@ -9,6 +9,8 @@ observation) is re-pinned on purpose:
 
     python tests/envs/pinned_episodes.py            # prints the sums on the snapshot
     python tests/envs/pinned_episodes.py --rebuild  # rebuilds the snapshot first (new bank format, new rule)
+    python tests/envs/pinned_episodes.py --extend   # adds the pairs changed episodes meet, every stored one kept
+                                                    # (an action mask change: the old pairs' features stay as pinned)
 """
 
 from __future__ import annotations
@@ -71,9 +73,22 @@ def rebuild_snapshot() -> None:
         shutil.copyfile(built.with_name(f"{built.stem}.pairs.npz"), SNAPSHOT.with_name("pinned_bank.pairs.npz"))
 
 
+def extend_snapshot() -> None:
+    """Featurize the pairs the pinned episodes meet that the snapshot lacks, and store them beside the stored ones."""
+    from envs.bank import save_pair_features
+
+    bank = load_bank_file(SNAPSHOT)
+    bank._extra_path = SNAPSHOT.with_name("pinned_bank.pairs.npz")  # load_bank_file's banks never write: this one may
+    for name in NAMES:
+        episode_sums(bank, name)
+    print(f"{save_pair_features(bank)} pairs stored")
+
+
 if __name__ == "__main__":
     if "--rebuild" in sys.argv[1:]:
         rebuild_snapshot()
+    if "--extend" in sys.argv[1:]:
+        extend_snapshot()
     snapshot = load_bank_file(SNAPSHOT)
     for n in NAMES:
         print(f'    "{n}": {episode_sums(snapshot, n)},')

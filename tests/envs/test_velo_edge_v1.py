@@ -17,7 +17,7 @@ from envs import velo_edge_v0, velo_edge_v1
 from envs.bank import RequestBank, all_paraphrase_files, build_bank
 from envs.conditions import BackhaulConfig, Patience, RateLimitConfig, RetryPolicy
 from envs.scenarios import SCENARIOS, Scenario, get_scenario
-from envs.velo_edge_v0 import CLOUD, EDGE
+from envs.velo_edge_v0 import CACHE, CLOUD, EDGE
 from velo.latency import EdgeLLMProfile
 from velo.llm.edge_answers import install_shipped_edge_answers
 from velo.observation import SYSTEM_FIELDS
@@ -269,20 +269,23 @@ def test_vector_env_batches_and_auto_resets(bank: RequestBank) -> None:
 
 
 PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state + counterfactual sum)
-    "v0": (129.03170721590885, 3799.3734881398177, 4261.093428905446),
-    "calm": (129.03170721590885, 3810.060488293404, 4331.780429059031),
-    "paper": (117.99290613512642, 3832.6406594581567, 4310.058522980143),
-    "paper-all": (139.90668463340438, 3489.381984775042, 3960.0307419519245),
-    "burst": (122.43755327382796, 3334.146580116224, 3733.192590304877),
-    "flaky-backhaul": (117.8062881050526, 3833.153245850619, 4324.839327300553),
-    "lookalike": (117.95599093756711, 3802.6124490990196, 4278.031728547319),
-    "multilingual-edge": (123.8831448009094, 3881.49562887055, 4353.0347641407525),
+    "v0": (129.2527889361724, 3952.386159141073, 4393.776501450739),
+    "calm": (129.2527889361724, 3964.8731593363827, 4466.263501646047),
+    "paper": (121.74448436715774, 3851.4639588884675, 4321.651787746982),
+    "paper-all": (148.33512769550276, 3662.41509256055, 4116.440519095869),
+    "burst": (121.24285039496506, 3423.9580330323924, 3796.3341580102688),
+    "flaky-backhaul": (121.5254258306104, 3852.0142893932425, 4336.466375907617),
+    "lookalike": (120.04847985679855, 3791.276272196964, 4251.694769258586),
+    "multilingual-edge": (123.10043634757479, 4007.1864235824823, 4434.065165626846),
 }
 """Speed work must leave every episode as it was. Pinned on a bank snapshot (`tests/envs/data/pinned_bank.npz`),
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
 Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned
-on 2026-12-01 for bank format 15 / hit rule format 14 (arithmetic's numbers counted, opposite directions a negation put
+on 2026-12-01 for the CACHE floor in the action mask (`cache_min_score` 0.5, as the live edge: CACHE no longer offered
+below the hit rule's score 0.5; same snapshot): every sum moved, since the pinned episodes draw their actions uniformly
+from the mask, so fewer CACHE draws and different draws after them; with `cache_min_score=0` every sum is as in the pins
+before; before, on 2026-12-01 for bank format 15 / hit rule format 14 (arithmetic's numbers counted, opposite directions a negation put
 in; the same weights): every sum as for format 13 (the snapshot rebuilt for its bank format); before, for bank format 14 / hit rule format 13 (short exchanged arguments only, "por qué" no role word; the same
 weights): every sum as for format 12 (the snapshot rebuilt for its bank format); before, for bank format 13 / hit rule
 format 12 (numbers counted, words of letters and digits compared; the
@@ -315,6 +318,32 @@ def test_episodes_are_pinned(pinned_bank: RequestBank, name: str) -> None:
     pairs_before = len(pinned_bank._extra)
     assert episode_sums(pinned_bank, name) == pytest.approx(PINNED[name], rel=1e-9)
     assert len(pinned_bank._extra) == pairs_before, "a pair met for the first time was featurized by this CPU's embedders"
+
+
+def test_the_mask_offers_cache_only_above_the_rule_floor(pinned_bank: RequestBank) -> None:
+    """CACHE is in the action mask iff a neighbour exists and the hit rule scores it at least `cache_min_score` (0.5, the
+    live edge's floor: `velo.policy.cache_servable`); with 0 whenever a neighbour exists, as before. Real bank data (the
+    pinned snapshot, the pinned lookalike episode: its pairs are stored at both floors), both sides of the floor met."""
+    from tests.envs.pinned_episodes import PIN_CLOUD, PIN_EDGE
+
+    seen = {True: 0, False: 0}
+    for floor in (0.5, 0.0):
+        env = make(pinned_bank, "lookalike", max_steps=60, edge_profile=PIN_EDGE, cloud_profile=PIN_CLOUD, cache_min_score=floor)
+        rng = np.random.default_rng(1)
+        obs, _ = env.reset(seed=5)
+        while env.agents:
+            for o in obs.values():
+                observation, mask = o["observation"], o["action_mask"]
+                present = bool(env.layout.best_present(observation))
+                above = present and float(env.layout.rule_score(observation)) >= 0.5
+                assert mask[CACHE] == (above if floor else present)
+                assert mask[3] == present  # CLOUD_CONTEXT needs a neighbour only
+                if floor and present:
+                    seen[above] += 1
+            obs, *_ = env.step({a: int(rng.choice(np.flatnonzero(obs[a]["action_mask"]))) for a in env.agents})
+    assert seen[True] > 0 and seen[False] > 0, seen
+    with pytest.raises(ValueError, match="cache_min_score"):
+        make(pinned_bank, "calm", cache_min_score=-0.1)
 
 
 def test_tuning_without_edge_answers_rescores_the_fallbacks(bank: RequestBank) -> None:

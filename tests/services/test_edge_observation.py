@@ -6,7 +6,8 @@ way (`velo_edge_v0`'s `_prepare` and `_observation` over a `MemoryCache` holding
 (a milvus-lite `SemanticCache` holding the same, `services.edge_serving.observe`), and compared field by field. They
 agree (the embedder's last bits aside): what the shipped DLRS did live, it does on the environment's observation too, so
 its false hits were no drift of the observation but states its training never showed it (issue: look-alikes that differ
-from a cached question by one word). The edge's `cache_min_score` floor is checked on the same lookups.
+from a cached question by one word). The `cache_min_score` floor is checked on the same lookups, and the environment's
+action mask against the edge's (`velo.policy.cache_servable` on both sides).
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import pytest
 
 from envs import velo_edge_v0
 from envs.bank import build_bank
+from envs.edge_config import EdgeEnvConfig
+from services.edge import EdgeSettings
 from services.edge_serving import Looked, observe, servable_from_cache
 from velo.cache import CacheConfig
 from velo.cache.factory import open_cache
 from velo.cache.memory_cache import MemoryCache
 from velo.data.prepare import FORMAT_VERSION, Manifest
+from velo.policy import CACHE, CACHE_MIN_SCORE, CLOUD_CONTEXT
 from velo.types import HitFeatures, Source
 
 CACHED = [
@@ -55,7 +59,8 @@ def _prepared(out: Path, pairs: list[tuple[str, str]]) -> Path:
 
 @pytest.fixture(scope="module")
 def both_ways(tmp_path_factory: pytest.TempPathFactory, velo_home: Path):
-    """Per look-alike: (the environment's observation, the edge's observation, the edge's `Looked`), and the layout."""
+    """Per look-alike, then per cached question asked again: (question, the environment's observation, the edge's
+    observation, the edge's `Looked`, the environment's action mask), and the layout."""
     tmp = tmp_path_factory.mktemp("observe")
     bank = build_bank(_prepared(tmp / "data", CACHED + LOOKALIKES), "train", paraphrase_files=[], cache_dir=tmp / "banks")
     env = velo_edge_v0.parallel_env(bank=bank, n_edges=1, max_steps=4)
@@ -68,21 +73,22 @@ def both_ways(tmp_path_factory: pytest.TempPathFactory, velo_home: Path):
     out = []
     with open_cache(CacheConfig(uri=str(tmp / "edge.db"), collection="observe")) as live:
         live.insert_many([(q, a, "en") for q, a in CACHED], source=Source.CLOUD)
-        for question, _ in LOOKALIKES:
+        for question, _ in LOOKALIKES + CACHED:
             env._texts[0][env.step_index] = bank.texts.index(question)
             env._current[0] = env._prepare(0)
-            simulated = env._observation(0)["observation"]
+            simulated = env._observation(0)
             result = live.lookup(question, lang="en", record=False)
             looked = Looked(live.embedder.embed([question])[0], tuple(result.neighbours), result.decision, None)
             # the edge's own load differs from the simulated edge's by design: both observed under the environment's
-            out.append((question, simulated, observe(env.layout, looked, "en", False, env._system_load(0)), looked))
+            out.append((question, simulated["observation"], observe(env.layout, looked, "en", False, env._system_load(0)), looked,
+                        simulated["action_mask"].copy()))
     return env.layout, out
 
 
 def test_the_edge_observes_a_look_alike_as_the_environment_does(both_ways) -> None:
     layout, cases = both_ways
     names = [*HitFeatures.names(), "rule score", "rule verdict"]
-    for question, simulated, live, _ in cases:
+    for question, simulated, live, *_ in cases[:len(LOOKALIKES)]:
         for segment in ("request", "language", "follow_up", "system"):
             np.testing.assert_allclose(layout.segment(live, segment), layout.segment(simulated, segment), atol=1e-5,
                                        err_msg=f"{question!r}: {segment}")
@@ -99,8 +105,20 @@ def test_the_edge_observes_a_look_alike_as_the_environment_does(both_ways) -> No
 
 def test_the_edge_offers_no_look_alike_the_rule_rejects_to_its_policy(both_ways) -> None:
     _, cases = both_ways
-    for question, _, _, looked in cases:
+    for question, _, _, looked, _ in cases[:len(LOOKALIKES)]:
         assert looked.neighbours[0].similarity > 0.84, question  # close in embedding: a cosine threshold would serve them
         assert not servable_from_cache(looked, 0.5), question
         assert servable_from_cache(looked, 0.0), question  # no floor: any neighbour may be served (the behaviour before)
     assert not servable_from_cache(Looked(None, (), None, "the cache is down"), 0.0)
+
+
+def test_the_environment_masks_cache_as_the_edge_does(both_ways) -> None:
+    """One floor (`velo.policy.cache_servable`, 0.5 by default on both sides): the environment's mask refuses CACHE for
+    the look-alikes the rule scores below it and offers it for the cached questions asked again, as the edge does."""
+    layout, cases = both_ways
+    assert EdgeSettings().cache_min_score == EdgeEnvConfig().cache_min_score == CACHE_MIN_SCORE == 0.5
+    for question, simulated, _, looked, mask in cases:
+        above = layout.rule_score(simulated) >= CACHE_MIN_SCORE
+        assert above == (question in dict(CACHED)), (question, layout.rule_score(simulated))
+        assert bool(mask[CACHE]) == above == servable_from_cache(looked, CACHE_MIN_SCORE), question
+        assert mask[CLOUD_CONTEXT] == 1, question  # cloud with context needs a neighbour only, on both sides
