@@ -12,7 +12,7 @@ Layout of the flat float32 vector (`ObservationLayout` gives the slices):
 | language | 6 | one-hot over en, es, de, zh, ru, other |
 | follow_up | 1 | 1.0 if the request continues a conversation |
 | neighbours | V x 4 | per top-V search result, best first: similarity, present (0/1), written by the edge LLM (0/1), log1p(hit count) / 5 |
-| decision | F + 2 | the hit-decision features of the best neighbour (`HitFeatures` order), the rule's score, its verdict (0/1) |
+| decision | F + 2 | the F = 18 hit-decision features of the best neighbour (`HitFeatures` order), the rule's score, its verdict (0/1) |
 | system | 12 | edge LLM queue length / queue capacity, edge LLM wait (s) / 10, recent cloud latency (s) / 10, cache fill ratio, recent cloud failures (EMA of 0/1 per cloud call), recent rate-limit refusals (EMA of 0/1 per attempt), the cloud API's remaining-requests share at the last response, this edge's cloud calls in flight / 10, the backhaul state at the last probe (one-hot good / degraded / down), request tokens / 1000 |
 
 Everything in `system` is what an edge server observes itself: its queues, the answers and errors of its
@@ -31,9 +31,10 @@ import numpy as np
 
 from velo.types import LANGUAGES, HitFeatures
 
-OBS_VERSION = "velo.obs/3"
+OBS_VERSION = "velo.obs/4"
 """2: the decision block gained the `symbol_swap` and `role_swap` hit features. 3: the system block gained
-cloud failures, rate-limit state, cloud calls in flight, the backhaul probe and the request's length."""
+cloud failures, rate-limit state, cloud calls in flight, the backhaul probe and the request's length. 4: the decision
+block gained the `added_words_similarity` hit feature (after `content_diff_similarity`; F = 18, hit rule format 15)."""
 NEIGHBOUR_FIELDS = 4
 NEIGHBOUR_SIMILARITY, NEIGHBOUR_PRESENT, NEIGHBOUR_FROM_EDGE, NEIGHBOUR_HITS = range(NEIGHBOUR_FIELDS)
 """Field indices within one neighbour's entry (`ObservationLayout.neighbours(obs)[..., k, field]`)."""

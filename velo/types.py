@@ -106,6 +106,14 @@ class HitFeatures:
     differ scored on its own (second embedder; 1.0 if no content word is replaced; a stretch with content words on one
     side only is scored with all the words of the other): low when a term is swapped for a different one ("largest
     city" / "capital", "calorías plato" / "como se hace una"), high for a near-synonym."""
+    added_words_similarity: float
+    """The least similar stretch of content words one question adds to the other (inserted, not put in place of
+    others, and not moved from elsewhere in it), scored against the whole other question (second embedder; 1.0 when
+    no content word is added: the same words, words only replaced or moved, or only function words added). Words on
+    the question's subject score higher than words about how to answer it ("WLAN和WiFi有什么区别" / "WLAN": 0.63;
+    "Can you briefly explain why the sky is blue?" / "Why is the sky blue?": 0.02), but a word that changes what is
+    asked can score as low as a filler ("green banana" / "banana" 0.01, "capital city" / "capital" 0.22): the model
+    weighs it with the other features (README, the semantic cache)."""
     request_only_words: float
     """Number of content words only the request has."""
     cached_only_words: float

@@ -77,3 +77,30 @@ def test_each_replaced_stretch_of_content_words_is_scored_on_its_own(e5: Embedde
     features = HitFeaturizer(e5, use)(request, e5.embed([request])[0], [nb])
     queen, king, briefly, short = use.embed(["queen", "king", "briefly", "short answer"])
     assert features.content_diff_similarity == pytest.approx(min(float(queen @ king), float(briefly @ short)), abs=1e-5)
+
+
+def test_words_added_on_one_side_are_scored_against_the_other_question(e5: Embedder, use: Embedder) -> None:
+    from velo.cache import text
+    from velo.cache.features import _additions
+
+    def adds(a: str, b: str) -> list[tuple[str, str]]:
+        return _additions(a, b, text.tokens(a), text.tokens(b))
+
+    assert adds("How do I boil an egg quickly?", "How do I boil an egg?") == [("quickly", "How do I boil an egg?")]
+    assert adds("How do I boil an egg?", "How do I boil an egg in the microwave?") == [("microwave", "How do I boil an egg?")]
+    assert adds("什么是redis", "redis是什么") == [], "a word moved elsewhere is not added"
+    assert adds("What is the capital of Austria?", "What is the capital of Australia?") == [], "a replaced word is not added"
+    assert adds("Why is the sky blue?", "So why is the sky blue?") == [], "only a function word added"
+
+    def added(request: str, cached: str) -> float:
+        nb = neighbour(e5, cached, "An answer.")
+        return HitFeaturizer(e5, use)(request, e5.embed([request])[0], [nb]).added_words_similarity
+
+    # known answers: the cosine of the added words and the question without them, under the second embedder
+    request, cached = "WLAN和WiFi有什么区别", "WLAN"
+    [(words, other)] = adds(request, cached)
+    assert added(request, cached) == pytest.approx(float(np.prod(use.embed([words, other]), axis=0).sum()), abs=1e-5)
+    # words on the question's subject (another thing to ask about it) score high, a word about how to answer low
+    assert added(request, cached) > 0.5
+    assert added("Can you briefly explain why the sky is blue?", "Why is the sky blue?") < 0.1
+    assert added("What is the capital of Austria?", "What is the capital of Australia?") == 1.0, "nothing added"

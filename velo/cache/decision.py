@@ -7,7 +7,7 @@ Two rules share one interface:
   model-specific (with multilingual-e5-small unrelated questions already score about 0.7).
 * `LogisticHitRule` -- VELO's default: a logistic model over the features of `velo.cache.features`
   (similarity under two embedders, lexical and content-word overlap, similarity of the words that
-  differ, how well the cached answer fits the request, number / negation / order mismatches). Its weights are fitted per embedder by `velo cache calibrate` on the team's own
+  differ and of the words one side adds, how well the cached answer fits the request, number / negation / order mismatches). Its weights are fitted per embedder by `velo cache calibrate` on the team's own
   multilingual set, the shared oasst1 paraphrases and the team's rewordings and look-alikes of the oasst1 train questions
   (each source weighing the same, the threshold at 0.97 out-of-fold precision) and shipped in `velo/cache/rules/`.
 """
@@ -28,8 +28,11 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/14"
-"""14: `number_mismatch` counts only the numbers of arithmetic (`numbers._operands`: "10 * 10" / "10 * 10 * 10"; a number
+RULE_FORMAT = "velo.hit_rule/15"
+"""15: the model reads `added_words_similarity`, the least similar stretch of content words one question adds to the
+other, scored against the other question ("鲁迅的儿子是谁？" / "鲁迅是谁？"); before it such a pair had nothing replaced.
+Fitted on format 13's other features (the calibration started before format 14's opposite-direction veto landed).
+14: `number_mismatch` counts only the numbers of arithmetic (`numbers._operands`: "10 * 10" / "10 * 10 * 10"; a number
 repeated in prose is no veto, format 12 vetoed 40 rewordings of the oasst1 train set so) and compares only words of
 letters and digits that start with a letter ("720p30" is a quantity); `negation_mismatch` 1.0 also for an action put
 in the opposite direction by a prefix or particle ("включить" / "выключить", "turn on" / "turn off", "schalte ... ein"

@@ -4,9 +4,11 @@ The embedding cosine alone cannot tell "What is the capital of Australia?" from 
 share almost every word, so their vectors are close. These features add what the cosine misses:
 
 * *what differs*: overlap of all and of content words, order-aware overlap, how similar the words only one
-  side has are to each other, and how similar the least similar pair of content words put in place of
+  side has are to each other, how similar the least similar pair of content words put in place of
   each other is (a paraphrase swaps words for near-synonyms or drops function words; a look-alike swaps
-  one content word for a different thing of the same kind);
+  one content word for a different thing of the same kind), and how similar the content words one question
+  adds are to the question without them (a rewording adds a word that restates it, "capital city"; a
+  look-alike adds a condition or another thing to ask, "WLAN" / "WLAN和WiFi有什么区别");
 * *whether the cached answer fits*: e5 is trained to score query/passage relevance, so the cached answer
   should be about as relevant to the request as to the question it was written for;
 * explicit mismatches of numbers (one replaced by another, in digits of any script, Han numerals or number
@@ -133,9 +135,10 @@ class HitFeaturizer:
             alt_similarity=sim(p.request, p.cached),
             lexical_overlap=_jaccard(set(p.tq), set(p.tc)),
             content_overlap=_jaccard(set(p.cq), set(p.cc)),
-            sequence_overlap=difflib.SequenceMatcher(None, p.tq, p.tc, autojunk=False).ratio(),
+            sequence_overlap=p.sequence_ratio,
             diff_similarity=sim(*p.diff) if p.diff else 1.0,
             content_diff_similarity=min((sim(a, b) for a, b in p.substitutions), default=1.0),
+            added_words_similarity=min((sim(a, b) for a, b in p.additions), default=1.0),
             request_only_words=float(len(p.conly_q)),
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
@@ -166,18 +169,26 @@ class _Pair:
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]
         self.conly_q, self.conly_c = [t for t in self.cq if t not in scc], [t for t in self.cc if t not in scq]
         self.diff = (_join(only_q), _join(only_c)) if only_q and only_c else None
-        self.substitutions = _substitutions(self.tq, self.tc)
+        matcher = difflib.SequenceMatcher(None, self.tq, self.tc, autojunk=False)
+        self.sequence_ratio = matcher.ratio()
+        opcodes = matcher.get_opcodes()
+        self.substitutions = _substitutions(self.tq, self.tc, opcodes)
+        self.additions = _additions(self.request, self.cached, self.tq, self.tc, opcodes)
 
     def snippets(self) -> list[str]:
         out = [self.request, self.cached]
         if self.diff:
             out += list(self.diff)
-        for pair in self.substitutions:
+        for pair in self.substitutions + self.additions:
             out += list(pair)
         return out
 
 
-def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
+def _opcodes(tq: list[str], tc: list[str]) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(None, tq, tc, autojunk=False).get_opcodes()
+
+
+def _substitutions(tq: list[str], tc: list[str], opcodes: list | None = None) -> list[tuple[str, str]]:
     """The words put in place of others: for each stretch where the two token sequences differ (difflib's
     alignment) and both sides have content words, those words of each side, joined ("largest city" / "capital",
     "rename" / "create new"); where one side of a replaced stretch has content words and the other only function
@@ -191,7 +202,7 @@ def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
     / "¿Cuántas calorías tiene un plato de paella?") had nothing replaced and looked like a heavy rewording.
     """
     out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, tq, tc, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in opcodes if opcodes is not None else _opcodes(tq, tc):
         if op == "equal":
             continue
         a = [t for t in tq[i1:i2] if t not in text.FUNCTION_WORDS]
@@ -202,4 +213,23 @@ def _substitutions(tq: list[str], tc: list[str]) -> list[tuple[str, str]]:
             out.append((_join(a), _join(b)))
         elif op == "replace" and (a or b):
             out.append((_join(a or tq[i1:i2]), _join(b or tc[j1:j2])))
+    return out
+
+
+def _additions(request: str, cached: str, tq: list[str], tc: list[str], opcodes: list | None = None) -> list[tuple[str, str]]:
+    """The content words one question adds to the other: for each stretch of tokens only one side has (difflib's
+    alignment: inserted, not put in place of others), its content words the other question lacks altogether (a word
+    moved elsewhere is not added: "什么是redis" / "redis是什么"), joined, with the other question as written
+    ("How do I boil an egg quickly?" / "How do I boil an egg?": [("quickly", "How do I boil an egg?")]).
+
+    Their least similar pair is the `added_words_similarity` feature. Before it (rule format 11) such a pair had nothing
+    replaced and `diff_similarity` and `content_diff_similarity` were 1.0, as for a word-for-word repeat.
+    """
+    sq, sc = set(tq), set(tc)
+    out = []
+    for op, i1, i2, j1, j2 in opcodes if opcodes is not None else _opcodes(tq, tc):
+        if op == "delete" and (a := [t for t in tq[i1:i2] if t not in text.FUNCTION_WORDS and t not in sc]):
+            out.append((_join(a), cached))
+        elif op == "insert" and (b := [t for t in tc[j1:j2] if t not in text.FUNCTION_WORDS and t not in sq]):
+            out.append((_join(b), request))
     return out
