@@ -75,13 +75,11 @@ def test_a_checkpoint_is_refused_under_another_rule(tmp_path: Path) -> None:
 
 
 def test_a_header_from_before_the_check_loads_under_any_rule(tmp_path: Path) -> None:
-    """Decision: `velo.policy/1` headers name no rule, so nothing can be checked; they load (the shipped DLRS is one)."""
+    """Decision: `velo.policy/1` headers name no rule, so nothing can be checked; they load, unchecked."""
     path = _checkpoint(tmp_path / "old.safetensors", None, fmt="velo.policy/1")
     header = read_header(path)
     assert header.format == "velo.policy/1" and header.trained_rule is None
     assert header.check(LAYOUT, path, STATIC.identity) == LAYOUT
-    shipped = load_policy("dlrs", ObservationLayout(384, 10), hit_rule=STATIC.identity)
-    assert shipped.act(np.zeros(shipped.layout.size, np.float32), np.array([0, 0, 1, 0])) == 2
     cut = _checkpoint(tmp_path / "new.safetensors", None, fmt="velo.policy/1")
     meta_fixed = cut.read_bytes().replace(b'"velo.policy/1"', b'"velo.policy/2"')  # a /2 header without its rule
     cut.write_bytes(meta_fixed)
@@ -107,3 +105,11 @@ print(__import__("json").dumps(sorted(m for m in sys.modules if m.split(".")[0] 
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_the_shipped_dlrs_records_the_shipped_rule() -> None:
+    """The shipped checkpoint is `velo.policy/2`: it loads under the rule it was trained with and is refused under another."""
+    shipped = load_policy("dlrs", ObservationLayout(384, 10), hit_rule=SHIPPED.identity)
+    assert shipped.act(np.zeros(shipped.layout.size, np.float32), np.array([0, 0, 1, 0])) == 2
+    with pytest.raises(ValueError, match="hit rule"):
+        load_policy("dlrs", ObservationLayout(384, 10), hit_rule=STATIC.identity)
