@@ -6,15 +6,11 @@ feature only. Real e5 + USE embedders, real embedded Milvus, the shipped default
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 
-from velo.cache import CacheConfig, SemanticCache, default_rule, order
-from velo.cache.decision import embedder_key
-from velo.cache.features import HitFeaturizer, _Pair
-from velo.embedding import Embedder
+from velo.cache import SemanticCache, order
+from velo.cache.features import _Pair
+from tests.cache.backends import served_pair
 
 # (cached question, request, format 10's score): two arguments exchanged around what stays between them.
 EXCHANGED = [
@@ -60,15 +56,6 @@ def test_words_reordered_otherwise_are_no_exchange(cached: str, request_: str) -
     assert not _exchanged(cached, request_) and not _exchanged(request_, cached)
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory, e5: Embedder, use: Embedder) -> Iterator[SemanticCache]:
-    """What `open_cache` builds by default: e5 search, USE for the differing words, the shipped rule."""
-    uri = str(tmp_path_factory.mktemp("order") / "cache.db")
-    config = CacheConfig(uri=uri, collection=f"o_{uuid.uuid4().hex[:8]}", capacity=None)
-    with SemanticCache(e5, default_rule(embedder_key(e5.name, use.name)), config, HitFeaturizer(e5, use)) as c:
-        yield c
-
-
 @pytest.mark.parametrize(
     ("cached", "request_", "served"),
     [
@@ -77,10 +64,8 @@ def cache(tmp_path_factory: pytest.TempPathFactory, e5: Embedder, use: Embedder)
     ],
 )
 def test_exchanged_arguments_are_a_miss_and_a_reordering_is_served(
-    cache: SemanticCache, cached: str, request_: str, served: bool
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, served: bool
 ) -> None:
-    namespace = uuid.uuid4().hex[:8]
-    cache.insert(cached, f"the answer to {cached}", lang="und", namespace=namespace)
-    result = cache.lookup(request_, lang="und", namespace=namespace, record=False)
-    assert (result.answer is not None) is served, (result.decision.score, result.decision.features)
-    assert result.decision.features.role_swap == float(not served)
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert got is served, (decision.score, decision.features)
+    assert decision.features.role_swap == float(not served)

@@ -10,15 +10,11 @@ gave "from" both cities, so the reverse questions were served (0.96-0.98). The s
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 
-from velo.cache import CacheConfig, SemanticCache, default_rule, roles
-from velo.cache.decision import embedder_key
-from velo.cache.features import HitFeaturizer, _Pair
-from velo.embedding import Embedder
+from velo.cache import SemanticCache, roles
+from velo.cache.features import _Pair
+from tests.cache.backends import served_pair
 
 # (cached question, request): the same words with a role word's arguments swapped. Each marked one was served (or
 # not seen as a swap) by format 9; the rest hold the kind in every language.
@@ -78,15 +74,6 @@ def test_the_same_direction_reworded_is_no_swap(cached: str, request_: str) -> N
     assert not _role_swap(cached, request_) and not _role_swap(request_, cached)
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory, e5: Embedder, use: Embedder) -> Iterator[SemanticCache]:
-    """What `open_cache` builds by default: e5 search, USE for the differing words, the shipped rule."""
-    uri = str(tmp_path_factory.mktemp("roles") / "cache.db")
-    config = CacheConfig(uri=uri, collection=f"r_{uuid.uuid4().hex[:8]}", capacity=None)
-    with SemanticCache(e5, default_rule(embedder_key(e5.name, use.name)), config, HitFeaturizer(e5, use)) as c:
-        yield c
-
-
 @pytest.mark.parametrize(
     ("cached", "request_", "served"),
     [
@@ -96,9 +83,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory, e5: Embedder, use: Embedder)
     ],
 )
 def test_the_reverse_question_is_a_miss_and_a_rewording_is_served(
-    cache: SemanticCache, cached: str, request_: str, served: bool
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, served: bool
 ) -> None:
-    namespace = uuid.uuid4().hex[:8]
-    cache.insert(cached, f"the answer to {cached}", lang="en", namespace=namespace)
-    result = cache.lookup(request_, lang="en", namespace=namespace, record=False)
-    assert (result.answer is not None) is served, (result.decision.score, result.decision.features)
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "en", f"the answer to {cached}")
+    assert got is served, (decision.score, decision.features)
