@@ -307,7 +307,7 @@ ADDS_A_WORD = pytest.mark.xfail(
     strict=True,
     reason="a rewording that adds 'city' ('¿Cuál es la ciudad capital de Australia?' 0.876, 'Welche Stadt ist die "
     "Hauptstadt von Australien?' 0.903, '澳大利亚的首都是哪个城市？' 0.708 under the first refit) is missed since the rule was refitted on the oasst1 "
-    "train look-alikes for 0.97 out-of-fold precision (threshold 0.943): they taught it that a word added on one side is "
+    "train look-alikes for 0.97 out-of-fold precision (threshold 0.942 since format 15, 0.943 before): they taught it that a word added on one side is "
     "another question ('鲁迅的儿子' / '鲁迅'); the price of the precision target (README, the semantic cache).",
 )
 

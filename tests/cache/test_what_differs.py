@@ -520,7 +520,7 @@ def test_a_generic_answer_that_fits_another_task_does_not_serve_it(cache: Semant
     """Another task on the same topic: a short cached answer fits the request better than its own question, which the
     rule does not take as evidence (`gap_floor`). Format 8 as first fitted served it (threshold 0.627, score 0.654: a
     strict xfail); refitted with the oasst1 train look-alikes, every source weighing the same, for 0.97 out-of-fold
-    precision (threshold 0.943) it is a miss."""
+    precision (threshold 0.943; 0.942 since format 15) it is a miss."""
     cache.insert("How do I reset my router password?", "You can find it on your phone.", lang="en")
     result = cache.lookup("How do I find the Wi-Fi password on my phone?", record=False)
     assert result.answer is None, (result.decision.score, result.decision.features)
