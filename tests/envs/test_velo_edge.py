@@ -90,19 +90,19 @@ def test_rewards_are_the_records_satisfaction(make_env: MakeEnv) -> None:
 def test_observation_layout(make_env: MakeEnv, edge_bank: RequestBank) -> None:
     env = make_env()
     layout = env.layout
-    assert layout.sizes == {"request": 384, "language": 6, "follow_up": 1, "neighbours": 40, "decision": 19, "system": 12}
-    assert layout.size == 462 == env.observation_space("edge_0")["observation"].shape[0]
+    assert layout.sizes == {"request": 384, "language": 6, "follow_up": 1, "neighbours": 40, "decision": 20, "system": 12}
+    assert layout.size == 463 == env.observation_space("edge_0")["observation"].shape[0]
     stops = [0] + [s.stop for s in layout.slices.values()]
     assert [s.start for s in layout.slices.values()] == stops[:-1] and stops[-1] == layout.size
-    assert make_env(top_v=4).layout.size == 462 - 6 * 4
-    assert env.state_space.shape == (3 * 462 + 2,)
+    assert make_env(top_v=4).layout.size == 463 - 6 * 4
+    assert env.state_space.shape == (3 * 463 + 2,)
 
     obs, infos = env.reset(seed=1)
     assert env.state().shape == env.state_space.shape
     sl = layout.slices
     for e, agent in enumerate(env.agents):
         o = obs[agent]["observation"]
-        assert o.dtype == np.float32 and o.shape == (462,)
+        assert o.dtype == np.float32 and o.shape == (463,)
         t = int(env.stream.text[e, 0])
         item = int(edge_bank.text_item[t])
         assert edge_bank.item_ids[item] == infos[agent]["item"]
