@@ -2,7 +2,8 @@
 
 With `upstream_url` set it forwards each request's JSON unchanged to that OpenAI-compatible server (vLLM,
 Ollama, a hosted API: `upstream_api_key` is sent as its bearer token, `upstream_model` replaces the
-request's `model`) and relays the answer, streams included, so every field the upstream honours works.
+request's `model`) and relays the answer, streams included, so every field the upstream honours works; a failure
+is relayed with its status and the upstream's `Retry-After` (`retry-after-ms`, `x-should-retry`).
 Without it (the embedded default) it answers with a local model (SmolLM2-135M-Instruct through
 `velo.llm`, concurrent requests continuously batched and streamed token by token: `services/llm.py`), the
 fields decided as in `services/openai_chat.py`.
@@ -35,6 +36,8 @@ from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turn
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, Usage
 
 DEFAULT_MAX_TOKENS = 256
+_RETRY_HEADERS = ("retry-after", "retry-after-ms", "x-should-retry")
+"""An upstream's advice on retrying a failed call, relayed with its status (the `openai` client reads all three)."""
 
 
 class CloudSettings(BaseSettings):
@@ -156,7 +159,8 @@ async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, set
     if not body.stream or response.status_code >= 400:
         content = await response.aread()
         await response.aclose()
-        return Response(content, status_code=response.status_code, media_type=response.headers.get("content-type", "application/json"))
+        retry = {name: response.headers[name] for name in _RETRY_HEADERS if name in response.headers}  # when to ask again, as the upstream said
+        return Response(content, status_code=response.status_code, media_type=response.headers.get("content-type", "application/json"), headers=retry)
 
     async def relay() -> AsyncIterator[bytes]:
         """The upstream's events unchanged (a finish_reason VELO's own model never gives, "content_filter", included: the

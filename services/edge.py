@@ -11,6 +11,9 @@
 | `GET /healthz` | `{"status", "edge", "cache": "up" / "down", "pending_writes", "policy"}`; 200 even with the cache down (the edge still answers) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`) |
 
+An admin route while Milvus is down answers 503 `cache_unavailable` with `Retry-After` (the reconnection interval,
+`EdgeServer.reopen_after_s`, rounded up); `/v1/serve` answers without the cache meanwhile.
+
     velo serve edge --port 8201 --cloud-url http://127.0.0.1:8300
 """
 
@@ -31,7 +34,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.edge_serving import EdgeServer, check_cache_fields
-from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_response, sse_response
+from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
@@ -351,6 +354,6 @@ async def _admin(edge: EdgeServer, operation: str, fn, *args, **kwargs):
     try:
         return await edge.cache_call(f"admin_{operation}", fn, *args, **kwargs)
     except ConnectionError as err:
-        raise APIError(503, str(err), "server_error", "cache_unavailable") from None
+        raise RetryLater(503, str(err), "cache_unavailable", edge.reopen_after_s) from None  # the cache is reopened that often
     except ValueError as err:  # CacheInputError: the request's fault
         raise APIError(400, str(err), code="invalid_value") from None

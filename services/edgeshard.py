@@ -47,8 +47,9 @@ of complete characters only (`velo.llm.decoding`). `usage.completion_tokens` cou
 a final end-of-sequence token included; `usage.prompt_tokens` counts each prompt once, whatever n. Every
 failure answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`), request
 validation with 400 as OpenAI does, a body over `max_body_bytes` with 413 before it is read or tokenized, text prompts
-over `max_prompt_chars` characters in all with 413 naming `prompt` or `messages` before they are tokenized. One request
-runs through the chain at a time.
+over `max_prompt_chars` characters in all with 413 naming `prompt` or `messages` before they are tokenized, a failed
+shard chain with 503 `shard_failure` and `Retry-After` (`ShardServerSettings.retry_after_s`, rounded up; `/health` too).
+One request runs through the chain at a time.
 
     velo shard serve --shards 0:15,15:30 --port 8100
 """
@@ -70,7 +71,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import MAX_PROMPT_CHARS, check_prompt_chars, error_response, install_error_handlers, json_response, model_routes
+from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, error_response, install_error_handlers, json_response, model_routes
 from services.llm import refused_prompt
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
@@ -121,6 +122,11 @@ class ShardServerSettings(BaseSettings):
     """Longest prompt accepted (characters over all messages, or over a completion's text prompts); longer -> 413
     before it is tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
 
+    retry_after_s: float = Field(20.0, gt=0)
+    """The `Retry-After` (rounded up) of a 503 `shard_failure`, answered when the shard chain fails (a worker lost or
+    failing): how long a supervisor takes to restart this server, whose `/health` answers the same 503 then (a lost
+    worker is not restarted in place). 20 s: two workers started in 12 s and one in 19 s at load average 5.5 on 2 cores."""
+
     @field_validator("shards")
     @classmethod
     def _ranges(cls, value: str) -> str:
@@ -165,7 +171,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
             await asyncio.to_thread(llm.close)
 
     app = FastAPI(title="VELO EdgeShard completions", version=API_VERSION, lifespan=lifespan)
-    _install_error_handlers(app, settings.max_body_bytes)
+    _install_error_handlers(app, settings.max_body_bytes, settings.retry_after_s)
 
     @app.get("/health")
     def health(request: Request) -> dict:
@@ -179,7 +185,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_completion(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, COMPLETION_MAX_TOKENS)
-        answer = _CompletionAnswer(f"cmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
+        answer = _CompletionAnswer(f"cmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams, settings.retry_after_s)
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None, responses={200: {"model": ChatCompletion}})
@@ -187,7 +193,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_chat(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, CHAT_MAX_TOKENS)
-        answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams)
+        answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams, settings.retry_after_s)
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 
     return app
@@ -329,8 +335,8 @@ def _start(llm: ShardedLLM, plan: _Plan, default_max_tokens: int) -> list[TextSt
 class _Answer:
     """The answer to one planned request, as a whole or as stream chunks; subclasses shape the route's objects."""
 
-    def __init__(self, id: str, model: str, plan: _Plan, llm: ShardedLLM, streams: list[TextStream]) -> None:
-        self.id, self.model, self.plan, self.llm, self.streams = id, model, plan, llm, streams
+    def __init__(self, id: str, model: str, plan: _Plan, llm: ShardedLLM, streams: list[TextStream], retry_after_s: float) -> None:
+        self.id, self.model, self.plan, self.llm, self.streams, self.retry_after_s = id, model, plan, llm, streams, retry_after_s
         self.created = int(time.time())
 
     def echo(self, index: int) -> str:
@@ -359,7 +365,7 @@ class _Answer:
                 yield sse_event(self.usage_chunk())
         # the status line is sent already: a failure can only be reported in the stream
         except ShardError as err:
-            yield sse_event(APIError(503, f"the shard chain failed: {err}", "server_error", "shard_failure").body)
+            yield sse_event(shard_failure(err, self.retry_after_s).body)
         except Exception as err:
             yield sse_event(APIError(500, f"internal error: {type(err).__name__}: {err}", "server_error", "internal_error").body)
         yield SSE_DONE
@@ -435,9 +441,14 @@ async def _pulled_in_threads(events: Generator[str, None, None]) -> AsyncIterato
 # --- errors of the shard chain ---------------------------------------------------------------------
 
 
-def _install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
+def _install_error_handlers(app: FastAPI, max_body_bytes: int, retry_after_s: float) -> None:
     install_error_handlers(app, max_body_bytes)
 
     @app.exception_handler(ShardError)
     async def shard_failed(request: Request, exc: ShardError) -> JSONResponse:
-        return error_response(APIError(503, f"the shard chain failed: {exc}", "server_error", "shard_failure"))
+        return error_response(shard_failure(exc, retry_after_s))
+
+
+def shard_failure(err: ShardError, retry_after_s: float) -> RetryLater:
+    """503 `shard_failure`; streamed, the error event after the status line, which can carry no header."""
+    return RetryLater(503, f"the shard chain failed: {err}", "shard_failure", retry_after_s)

@@ -31,7 +31,6 @@ arrives; a cached answer streams in word pieces, in the same chunks.
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -44,9 +43,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.gateway_keys import KeyRing, RateLimited, load_keys, read_keys
+from services.gateway_keys import KeyRing, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
-from services.http import check_prompt_chars, error_response, install_error_handlers, json_response, model_routes, sse_response
+from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, retry_after, sse_response
 from services.llm import EndpointLLM
 from services.metrics import Metrics
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt, sampling_of
@@ -121,7 +120,6 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     """The gateway app; its lifespan opens the connection pools to the edge servers and the cloud."""
     metrics = Metrics()
     keys = settings.key_ring()
-    retry_503 = {"Retry-After": str(max(1, math.ceil(settings.down_for_s)))}  # a failed edge is skipped that long
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -230,25 +228,12 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         status = health_status(states, settings.cloud_url is not None)
         body = {"status": status, "mode": settings.mode, "edges": dict(zip(router.edges, states)), "cloud": settings.cloud_url}
         unavailable = status == "unavailable"
-        return JSONResponse(body, status_code=503 if unavailable else 200, headers=retry_503 if unavailable else None)
+        return JSONResponse(body, status_code=503 if unavailable else 200, headers=retry_after(settings.down_for_s) if unavailable else None)
 
     @app.get("/metrics")
     async def prometheus() -> Response:
         return Response(metrics.render(), media_type=metrics.content_type)
 
-    async def with_retry_after(request: Request, exc: APIError) -> Response:
-        """`Retry-After` in whole seconds, rounded up, on the 429 of a rate limit and the 503 of no upstream; none on
-        a spent cloud budget's 429, which waiting does not lift (`x-should-retry: false` tells the openai client so)."""
-        headers = None
-        if isinstance(exc, RateLimited):
-            headers = {"Retry-After": str(exc.retry_after_s)}
-        elif exc.status == 503:
-            headers = retry_503
-        elif exc.code == "insufficient_quota":
-            headers = {"x-should-retry": "false"}
-        return error_response(exc, headers)
-
-    app.add_exception_handler(APIError, with_retry_after)
     return app
 
 

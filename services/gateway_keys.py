@@ -18,7 +18,8 @@ The cloud budget holds under concurrency: a request reserves one cloud answer be
 otherwise, and on any failure), so requests in flight never spend more than the budget between them. While
 reservations are pending, a further request is answered as if the budget were spent (fallback or 429): it may
 turn out that a reserved request was served from the cache, but never that the budget was overspent.
-A 429 of the rate limit carries `Retry-After`: the wait rounded up to whole seconds, the figure its message says.
+A 429 of the rate limit carries `Retry-After`: the wait rounded up to whole seconds, the figure its message says; the
+429 of a spent budget, which waiting does not lift, `x-should-retry: false` (`services.http.RetryLater`).
 The rate limit takes its token as the request is admitted (no await between check and take), and a request that
 then fails (a 400, a 404) keeps it spent: the limit meters the requests a key sends, as OpenAI's does; the cloud
 budget meters answers, so a failed request gives its reservation back.
@@ -27,7 +28,6 @@ budget meters answers, so a failed request gives its reservation back.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +37,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from services.http import RetryLater, retry_after
 from velo.wire import APIError, api_key_problem, namespace_problem
 
 MIN_KEY_CHARS = 8
@@ -66,13 +67,10 @@ class KeySpec(BaseModel):
         return self
 
 
-class RateLimited(APIError):
-    """429 of a key's rate limit; `retry_after_s` (whole seconds, rounded up) goes out as `Retry-After`."""
-
-    def __init__(self, rate: float, wait_s: float) -> None:
-        self.retry_after_s = max(1, math.ceil(wait_s))
-        super().__init__(429, f"rate limit of {rate:g} requests per minute reached; retry in {self.retry_after_s} s",
-                         "rate_limit_error", "rate_limit_exceeded")
+def rate_limited(rate: float, wait_s: float) -> RetryLater:
+    """429 of a key's rate limit, `wait_s` until its bucket holds a request again; its message says the wait `Retry-After` sends."""
+    seconds = retry_after(wait_s)["Retry-After"]
+    return RetryLater(429, f"rate limit of {rate:g} requests per minute reached; retry in {seconds} s", "rate_limit_exceeded", wait_s, "rate_limit_error")
 
 
 class _Members(list):
@@ -206,7 +204,7 @@ class KeyRing:
         account.tokens = min(self._burst(account.spec), account.tokens + (now - account.refilled_at) * rate / 60.0)
         account.refilled_at = now
         if account.tokens < 1.0:
-            raise RateLimited(rate, (1.0 - account.tokens) * 60.0 / rate)
+            raise rate_limited(rate, (1.0 - account.tokens) * 60.0 / rate)
         account.tokens -= 1.0
 
     @contextmanager
@@ -220,8 +218,8 @@ class KeyRing:
         budget = account.spec.cloud_budget
         reserved = budget is not None and account.cloud_used + account.cloud_reserved < budget
         if budget is not None and not reserved and account.spec.over_budget == "refuse":
-            raise APIError(429, f"the cloud budget of this key ({budget} answers) is spent ({account.cloud_used} used, "
-                                f"{account.cloud_reserved} held by requests in flight)", "insufficient_quota", "insufficient_quota")
+            raise RetryLater(429, f"the cloud budget of this key ({budget} answers) is spent ({account.cloud_used} used, "
+                                  f"{account.cloud_reserved} held by requests in flight)", "insufficient_quota", None, "insufficient_quota")
         grant = CloudGrant(allowed=budget is None or reserved)
         account.cloud_reserved += reserved
         try:

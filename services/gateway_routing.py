@@ -6,7 +6,8 @@ sends it to every edge server that is up at once and keeps the first answer (the
 A call that fails with a connection error, a timeout, a 5xx, a 408 or 429 (the edge's state), or a 401 / 403 /
 404 / 405 / 407 (the gateway's settings: not an edge at that URL) is retried with exponential back-off (`backoff_s`,
 2x, 4x...) up to `retries` times; an edge that failed is skipped for `down_for_s`. When no edge answers, the cloud
-answers directly (if the caller may use it). Any other 4xx from an edge or the cloud is the request's fault
+answers directly (if the caller may use it); when it cannot, 503 `no_upstream` with `Retry-After: <down_for_s>`
+rounded up, the time a failed edge is skipped. Any other 4xx from an edge or the cloud is the request's fault
 (`services.llm.refused_request`): it is passed on unchanged, neither retried nor counted as a failure.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import httpx
 from pydantic import ValidationError
 
+from services.http import RetryLater
 from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
 from services.metrics import Metrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
@@ -198,7 +200,7 @@ class Router:
     async def _cloud_fallback(self, req: ServeRequest, failures: list[str]) -> ServeResponse:
         why = "; ".join(failures) or "no edge server configured"
         if self.cloud is None or not req.cloud_allowed:
-            raise APIError(503, f"no edge server answered ({why}) and the cloud may not be used for this request", "server_error", "no_upstream")
+            raise RetryLater(503, f"no edge server answered ({why}) and the cloud may not be used for this request", "no_upstream", self.down_for_s)
         t0 = time.perf_counter()
         try:
             made = await self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens, req.stop,
@@ -207,7 +209,7 @@ class Router:
             if err.refused:
                 raise err.refusal("the cloud LLM") from None
             self.metrics.upstream_failures.labels("cloud").inc()
-            raise APIError(503, f"no edge server answered ({why}) and the cloud failed: {err}", "server_error", "no_upstream") from None
+            raise RetryLater(503, f"no edge server answered ({why}) and the cloud failed: {err}", "no_upstream", self.down_for_s) from None
         log.warning("answered by the cloud directly: %s", why)
         return ServeResponse(
             answer=made.text, route="cloud", similarity=None, latency_ms=round((time.perf_counter() - t0) * 1000.0, 3),

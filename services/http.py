@@ -4,13 +4,16 @@ Every failure of every app answers `{"error": {"message", "type", "code", "param
 request validation with 400 as OpenAI does (FastAPI's own 422 is replaced), unknown routes with 404, a body
 larger than the app's `max_body_bytes` with 413 before it is read, a prompt longer than its `max_prompt_chars` with
 413 naming the prompt's field before it is tokenized or embedded (`check_prompt_chars`), and any unexpected exception
-with 500 and its type, never a stack trace.
+with 500 and its type, never a stack trace. Every 503 and 429 is a `RetryLater`, which says when to ask again in the
+headers the official `openai` client obeys.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +27,29 @@ from velo.wire import API_VERSION, APIError, ModelCard, ModelList, body_not_json
 log = logging.getLogger("velo.services")
 
 
+def retry_after(wait_s: float) -> dict[str, str]:
+    """The `Retry-After` header of a wait of `wait_s` seconds: whole seconds (RFC 9110 10.2.3 has no fractions), rounded
+    up so a client that obeys it never comes back early, and at least 1 (0 would have the `openai` client fall back on
+    its own backoff). A limit that said "retry in 59.48 s" had sent `Retry-After: 1` (tests/services/test_gateway_keys.py)."""
+    return {"Retry-After": str(max(1, math.ceil(wait_s)))}
+
+
+class RetryLater(APIError):
+    """A 503 (this server cannot answer now) or 429 (the caller asked too often) and when to ask again: `wait_s` goes out
+    as `Retry-After` (`retry_after`); None says waiting will not lift the refusal (a spent budget), as
+    `x-should-retry: false`, which the official `openai` client reads before retrying. The one way a VELO service answers
+    503 or 429 (`tests/services/test_retry_later.py` finds no other), so none is sent without its wait."""
+
+    def __init__(self, status: Literal[429, 503], message: str, code: str, wait_s: float | None, type: str = "server_error") -> None:
+        super().__init__(status, message, type, code)
+        self.wait_s = wait_s
+        self.headers = retry_after(wait_s) if wait_s is not None else {"x-should-retry": "false"}
+
+
 def error_response(err: APIError, headers: dict[str, str] | None = None) -> JSONResponse:
+    """`err` in the one error shape, with a `RetryLater`'s headers."""
+    if isinstance(err, RetryLater):
+        headers = {**err.headers, **(headers or {})}
     return JSONResponse(status_code=err.status, content=err.body.model_dump(), headers=headers)
 
 

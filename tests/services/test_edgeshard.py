@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import openai
 import pytest
 from openai import OpenAI
 
@@ -33,12 +34,15 @@ COMPLETION_PROMPT = "The three primary colours are"
 CHAT = [{"role": "user", "content": "What is the capital of France?"}]
 MULTILINGUAL = [{"role": "user", "content": "你好 🙂 ¿qué tal?"}]
 MAX_TOKENS = 10
+RETRY_AFTER_S = 1.5
+"""The module server's wait after a failed chain (`Retry-After: 2`), short so the `openai` client's retry is quick."""
 
 
 @pytest.fixture(scope="module")
 def server(reference: LocalLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[int]]]:
     """(base URL, worker pids) of a running server; afterwards checks the lifespan stopped the workers."""
-    app = build_app(ShardServerSettings(shards="0:15,15:30", model_dir=shared_model_dir(tmp_path_factory)))
+    settings = ShardServerSettings(shards="0:15,15:30", model_dir=shared_model_dir(tmp_path_factory), retry_after_s=RETRY_AFTER_S)
+    app = build_app(settings)
     sock = socket.create_server(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -492,3 +496,37 @@ def test_the_cloud_service_relays_this_server_as_its_openai_compatible_upstream(
     with running(cloud_service.build_app(down)) as front:
         assert_error(httpx.post(f"{front.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": CHAT}, timeout=60), 502,
                      code="upstream_unreachable")
+
+
+# --- the last tests: they break the chain (a worker killed), so every test before them has it whole ----------------
+
+
+def test_a_lost_worker_is_a_503_with_retry_after_which_the_openai_client_waits(server: tuple[str, list[int]]) -> None:
+    """A 503 without `Retry-After` had the `openai` client retry on its own short backoff; now it waits the server's
+    wait, rounded up, and so does every 503: `/health`, a stream's error event, the cloud service relaying it."""
+    import signal
+
+    from services import cloud as cloud_service
+    from tests.services.servers import running
+
+    url, pids = server
+    os.kill(pids[1], signal.SIGKILL)
+    failed = httpx.post(f"{url}/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "Hi", "max_tokens": 2}, timeout=60)
+    assert_error(failed, 503, code="shard_failure")
+    assert failed.headers["retry-after"] == "2" and "15:30" in failed.json()["error"]["message"], failed.text
+    streamed = httpx.post(f"{url}/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "Hi", "max_tokens": 2, "stream": True}, timeout=60)
+    events = [line.removeprefix("data: ") for line in streamed.text.splitlines() if line.startswith("data: ")]
+    assert json.loads(events[0])["error"]["code"] == "shard_failure" and events[-1] == "[DONE]", streamed.text  # headers went first
+    health = httpx.get(f"{url}/health", timeout=60)
+    assert health.status_code == 503 and health.headers["retry-after"] == "2", health.text
+    sent: list[float] = []
+    with httpx.Client(event_hooks={"request": [lambda request: sent.append(time.monotonic())]}) as http:
+        oai = OpenAI(base_url=f"{url}/v1", api_key="not-needed", max_retries=1, timeout=60, http_client=http)
+        with pytest.raises(openai.InternalServerError) as caught:
+            oai.completions.create(model=SMOLLM2_NAME, prompt="Hi", max_tokens=2)
+    assert caught.value.status_code == 503 and len(sent) == 2 and sent[1] - sent[0] >= 2.0, sent
+    settings = cloud_service.CloudSettings(model_name="velo-cloud", upstream_url=url, upstream_model=SMOLLM2_NAME)
+    with running(cloud_service.build_app(settings)) as front:
+        relayed = httpx.post(f"{front.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": CHAT, "max_tokens": 2}, timeout=60)
+        assert_error(relayed, 503, code="shard_failure")
+        assert relayed.headers["retry-after"] == "2", relayed.headers

@@ -47,6 +47,9 @@ def test_milvus_down_then_back(tmp_path: Path, tmp_path_factory: pytest.TempPath
             assert any("serving without the cache" in r.getMessage() for r in caplog.records)
             assert serve(edge.url, "Where do penguins live?")["route"] == "edge"  # its write-back waits for Milvus
         assert httpx.get(f"{edge.url}/healthz").json()["cache"] == "down"
+        admin = httpx.post(f"{edge.url}/admin/cache/lookup", json={"question": "What do cows drink?"}, timeout=120)
+        assert admin.status_code == 503 and admin.json()["error"]["code"] == "cache_unavailable", admin.text
+        assert admin.headers["retry-after"] == "1", admin.headers  # the edge tries Milvus again every second (reopen_after_s)
         metrics = httpx.get(f"{edge.url}/metrics").text
         assert 'velo_cache_errors_total{operation=' in metrics and 'velo_cache_lookups_total{result="error"} 2.0' in metrics
         with lite_server(data, port=port):
