@@ -39,7 +39,7 @@ What each OpenAI request field does here ("400" = HTTP 400 with `param` naming t
 | any other field | both | 400 `unknown_parameter`, as OpenAI answers (the `openai` client sends only the fields it is given) |
 
 A field given its OpenAI default (`n: 1`, `presence_penalty: 0`, `logprobs: false`, `suffix: ""`, `tool_choice: "none"`,
-`response_format: {"type": "text"}`, ...) is read as absent, here as in every VELO service (`velo.wire._GenerationRequest`):
+`response_format: {"type": "text"}`, ...) is read as absent, here as in every VELO service (`velo.wire.requests._GenerationRequest`):
 "null only" above means null or that default. `max_tokens: 0` is a 400 naming it (`velo.wire.CompletionRequest`).
 
 Text is the raw continuation (a completion of "The capital of France is" starts with its space), made

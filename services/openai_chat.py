@@ -15,7 +15,7 @@ A request's fields are honoured or refused here once. What each field does:
 | `max_tokens` (completions) | at least 1 (`velo.wire.CompletionRequest`); 0 -> 400 (it had meant no limit) |
 | `user`, `metadata`, `store` | accepted; they change no answer |
 | `lang` (VELO's extension; `extra_body` in the `openai` client) | the question's language code: only cached entries of it are candidates; absent -> the edge identifies it; a code the cache does not know -> 400 naming `lang` (from the edge) |
-| `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field, unless given their OpenAI default (0, `{}`, false, 0, false, "", `{"type": "text"}`, -, "none", -, "none", true), which is read as absent (`velo.wire._GenerationRequest`); completions' `logprobs: 0` asks for the chosen tokens' log probabilities: 400 |
+| `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field, unless given their OpenAI default (0, `{}`, false, 0, false, "", `{"type": "text"}`, -, "none", -, "none", true), which is read as absent (`velo.wire.requests._GenerationRequest`); completions' `logprobs: 0` asks for the chosen tokens' log probabilities: 400 |
 | any other field | 400 `unknown_parameter` (`velo.wire`'s strict models) |
 """
 
@@ -55,7 +55,7 @@ def check_model(model: str, served: str) -> None:
 
 
 def _common(body: ChatCompletionRequest | CompletionRequest) -> None:
-    if body.n is not None:  # n: 1 is read as absent (`velo.wire._GenerationRequest`), as every field's default
+    if body.n is not None:  # n: 1 is read as absent (`velo.wire.requests._GenerationRequest`), as every field's default
         raise APIError.unsupported("n", "one answer per request; send 1 or null")
     if body.stream_options is not None and not body.stream:
         raise APIError(400, "stream_options is only allowed when stream is true", code="invalid_value", param="stream_options")

@@ -1,0 +1,195 @@
+"""The OpenAI request models (`POST /v1/completions`, `POST /v1/chat/completions`) and the conversation rules every
+service shares (`text_turns`, `check_question`): unknown fields refused, every field of its own JSON type, a field
+given its OpenAI default read as absent (`_GenerationRequest`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+
+from velo.wire.errors import APIError
+
+MAX_STOP_STRINGS = 4
+
+
+class _Strict(BaseModel):
+    """A request model: unknown fields refused, and every field of its own JSON type (`strict`): "max_tokens": "5" or
+    true, "stream": "yes", "temperature": "0.5" are a 400 naming the field, as OpenAI answers them, not read as 5, 1,
+    True and 0.5 (an integer is a number: "temperature": 1 stays valid)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class StreamOptions(_Strict):
+    include_usage: bool | None = None
+    """Send a last chunk with `usage` (and no choices) before `[DONE]`."""
+    include_obfuscation: bool | None = None
+
+
+class ResponseFormat(_Strict):
+    type: Literal["text", "json_object", "json_schema"]
+    json_schema: dict[str, Any] | None = None
+
+
+class ContentPart(BaseModel):
+    """One part of a message's content; parts other than text have their own fields (`image_url`, ...)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(_Strict):
+    role: Literal["developer", "system", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+    name: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    tool_call_id: str | None = None
+    function_call: dict[str, Any] | None = None
+
+
+def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, str]]:
+    """Chat messages as plain {role, content} turns for a text-only model (`developer` is read as `system`).
+
+    Raises `APIError` 400 naming the field for what a text-only server cannot honour: tool and function roles
+    and fields, missing content, non-text content parts. `server` names the refusing side in the messages.
+    """
+    turns = []
+    for i, message in enumerate(messages):
+        where = f"messages[{i}]"
+        if message.role in ("tool", "function"):
+            raise APIError.unsupported(f"{where}.role", f"role {message.role!r} needs tool calling, which {server} does not serve")
+        for name in ("tool_calls", "tool_call_id", "function_call"):
+            if getattr(message, name) is not None:
+                raise APIError.unsupported(f"{where}.{name}", f"{server} does not serve tool calling")
+        if message.content is None:
+            raise APIError(400, f"{where}.content is missing: give the message's text", code="invalid_value", param=f"{where}.content")
+        if isinstance(message.content, str):
+            text = message.content
+        else:
+            for j, part in enumerate(message.content):
+                if part.type != "text" or part.text is None:
+                    raise APIError.unsupported(f"{where}.content[{j}]", f"only text parts ({{'type': 'text', 'text': ...}}) are served, got type {part.type!r}")
+            text = "".join(part.text or "" for part in message.content)
+        turns.append({"role": "system" if message.role == "developer" else message.role, "content": text})
+    return turns
+
+
+def check_question(turns: Sequence[Mapping[str, str]]) -> str:
+    """The question a conversation (`turns` as {role, content}) asks: its last turn, which must be a user turn with text.
+    APIError 400 naming `messages[i]` otherwise. The one rule of the gateway's and the cloud's chat routes
+    (`services.openai_chat.chat_turns`) and the edge's `/v1/serve`: a conversation ending with an assistant turn asks
+    nothing the cache could answer (the edge had served it the answer cached for the assistant's text)."""
+    if not turns:
+        raise APIError(400, "messages is empty: give the conversation, the question last", code="invalid_value", param="messages")
+    last = f"messages[{len(turns) - 1}]"
+    if turns[-1]["role"] != "user":
+        raise APIError(400, f"the last message must be a user message with the question, got role {turns[-1]['role']!r}", code="invalid_value", param=last)
+    if not turns[-1]["content"].strip():
+        raise APIError(400, f"the question is empty: {last}.content has no text", code="invalid_value", param=last)
+    return turns[-1]["content"]
+
+
+class _GenerationRequest(_Strict):
+    """Fields both generation routes take.
+
+    A field given the value OpenAI documents as its default, one that asks for nothing (`presence_penalty: 0`,
+    `frequency_penalty: 0.0`, `logit_bias: {}`, `n: 1`, `top_p: 1`, `stream: false`, and per route `_NEUTRAL`), is read as
+    absent: it is None after validation, so every service's "was it given" is `is not None`, and a service that does not
+    honour the field refuses only a value that asks for something (`presence_penalty: 0.5` -> 400 naming it). The
+    `openai` client and SDKs of other languages send these defaults explicitly. `temperature` is not among them: VELO's
+    default is greedy (0), not OpenAI's 1, so an explicit `temperature: 1` samples."""
+
+    _NEUTRAL: ClassVar[dict[str, object]] = {
+        "n": 1, "top_p": 1.0, "stream": False, "presence_penalty": 0.0, "frequency_penalty": 0.0, "logit_bias": {},
+    }
+
+    model: str
+    n: Annotated[int, Field(ge=1, le=128)] | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    top_p: Annotated[float, Field(ge=0, le=1)] | None = None
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    stream: bool | None = None
+    stream_options: StreamOptions | None = None
+    presence_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
+    frequency_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
+    logit_bias: dict[Annotated[int, Strict(False)], Annotated[float, Field(ge=-100, le=100)]] | None = None
+    """Token id (a JSON key, so a string of digits) -> bias."""
+    """Token id -> bias (JSON object keys are the ids as strings)."""
+    user: str | None = None
+    lang: str | None = None
+    """VELO's extension: the question's language code (ISO 639-1 or "und"; the `openai` client sends it as
+    `extra_body={"lang": "es"}`). None: the edge identifies it (`velo.lang_id`). Only cached entries of that language
+    are candidates."""
+
+    @field_validator("stop")
+    @classmethod
+    def _stop_strings(cls, value: str | list[str] | None) -> str | list[str] | None:
+        strings = [value] if isinstance(value, str) else value or []
+        if len(strings) > MAX_STOP_STRINGS or any(not s for s in strings):
+            raise ValueError(f"stop takes a string or a list of up to {MAX_STOP_STRINGS} non-empty strings")
+        return value
+
+    @model_validator(mode="after")
+    def _neutral_as_absent(self) -> Any:
+        for name, neutral in self._NEUTRAL.items():
+            if _is_neutral(getattr(self, name), neutral):
+                setattr(self, name, None)
+        return self
+
+    @property
+    def stop_strings(self) -> list[str]:
+        if self.stop is None:
+            return []
+        return [self.stop] if isinstance(self.stop, str) else list(self.stop)
+
+
+def _is_neutral(value: object, neutral: object) -> bool:
+    """Whether a field's `value` is its documented default `neutral`; a bool is never a number (`logprobs: 0`, a count,
+    is not `false`), and a nested model compares by the fields it was given (`{"type": "text"}`)."""
+    if value is None or isinstance(value, bool) != isinstance(neutral, bool):
+        return False
+    if isinstance(value, BaseModel):
+        value = value.model_dump(exclude_none=True)
+    return value == neutral
+
+
+class CompletionRequest(_GenerationRequest):
+    prompt: str | list[str] | list[int] | list[list[int]]
+    """Text, token ids, or a batch of either (one choice per prompt and n)."""
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    """At least 1 in every VELO service: OpenAI takes 0 to return only an echoed prompt's log probabilities, which no
+    VELO service returns (0 had been read as "no limit" by the gateway)."""
+    echo: bool | None = None
+    suffix: str | None = None
+    best_of: Annotated[int, Field(ge=0, le=20)] | None = None
+    logprobs: Annotated[int, Field(ge=0, le=5)] | None = None
+    """A count of most likely tokens (0: the chosen token's only), so 0 is not absent, unlike chat's `false`."""
+
+    _NEUTRAL: ClassVar[dict[str, object]] = {**_GenerationRequest._NEUTRAL, "echo": False, "suffix": "", "best_of": 1}
+
+
+class ChatCompletionRequest(_GenerationRequest):
+    messages: Annotated[list[ChatMessage], Field(min_length=1)]
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    """Deprecated by OpenAI in favour of `max_completion_tokens`; the same limit."""
+    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
+    logprobs: bool | None = None
+    top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
+    response_format: ResponseFormat | None = None
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    functions: list[dict[str, Any]] | None = None
+    function_call: str | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
+    metadata: dict[str, str] | None = None
+    store: bool | None = None
+
+    _NEUTRAL: ClassVar[dict[str, object]] = {
+        **_GenerationRequest._NEUTRAL, "logprobs": False, "top_logprobs": 0, "response_format": {"type": "text"}, "tool_choice": "none",
+        "function_call": "none", "parallel_tool_calls": True,
+    }
