@@ -29,8 +29,10 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/16"
-"""16: the hit features gained `added_words_similarity` (the content words one question adds, scored against the
+BANK_VERSION = "velo.bank/17"
+"""17: the hit features of hit rule format 16 (a question word asking for subject or object, German arguments side by
+side exchanged: `role_swap`; a negating prefix in a replaced stretch: `negation_mismatch`).
+16: the hit features gained `added_words_similarity` (the content words one question adds, scored against the
 other question; hit rule format 15).
 15: the hit features of hit rule format 14 (arithmetic's numbers counted, opposite directions a negation put in).
 14: the hit features of hit rule format 13 (short exchanged arguments only; "por qué" is no role word).

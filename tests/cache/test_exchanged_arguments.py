@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from velo.cache import SemanticCache, order
+from velo.cache import SemanticCache, order, question_words
 from velo.cache.features import _Pair
 from tests.cache.backends import served_pair
 
@@ -23,6 +23,24 @@ EXCHANGED = [
     ("Warum hat Deutschland Polen angegriffen, obwohl Polen Deutschland nie bedroht hat?",
      "Warum hat Polen Deutschland angegriffen, obwohl Deutschland Polen nie bedroht hat?", None),
     ("守望先锋里，如何用源氏针对对方的安娜？", "守望先锋里，如何用安娜针对对方的源氏？", None),  # an oasst1 train look-alike
+    # German puts subject and object side by side (rule format 16: order._german_neighbours): before the final verb
+    ("Warum hat Deutschland Polen angegriffen?", "Warum hat Polen Deutschland angegriffen?", 0.670),
+    ("Ich glaube, dass der Hund die Katze jagt", "Ich glaube, dass die Katze den Hund jagt", 0.928),
+    ("Weißt du, ob der Hund die Katze gebissen hat?", "Weißt du, ob die Katze den Hund gebissen hat?", None),
+    # and after the first verb of a question
+    ("Warum jagt der Hund die Katze?", "Warum jagt die Katze den Hund?", 0.947),
+    ("Warum jagt die Katze die Maus?", "Warum jagt die Maus die Katze?", None),
+]
+
+# (cached question, request, format 15's score): the question word asks for the subject in one, the object in the
+# other (rule format 16: question_words.subject_object_swap).
+SUBJECT_OBJECT = [
+    ("Who did Brutus kill?", "Who killed Brutus?", 0.991),
+    ("What did the cat eat?", "What ate the cat?", 0.954),
+    ("¿A quién mató Bruto?", "¿Quién mató a Bruto?", 0.731),
+    ("Wen tötete Brutus?", "Wer tötete Brutus?", 0.933),
+    ("Кого убил Брут?", "Кто убил Брута?", 0.995),
+    ("谁杀了布鲁图斯？", "布鲁图斯杀了谁？", 0.900),
 ]
 
 # (cached question, request): the same question with its words reordered, or no exchange around a word that stays.
@@ -37,6 +55,17 @@ REORDERED = [
     # long stretches in each other's place: rewordings of the oasst1 train set (format 11 as first landed vetoed them)
     ("写一首关于人工智能的诗，作者为李白", "以李白为作者，写一首关于人工智能的诗"),
     ("请详细解释一下开源项目OpenAssistant", "OpenAssistant开源项目，详细说说"),
+    # German neighbours whose case says the roles, or no German clause around them
+    ("Wie gebe ich dem Kind die Medizin?", "Wie gebe ich die Medizin dem Kind?"),
+    ("Why is the big red ball heavy?", "Why is the red big ball heavy?"),
+]
+
+# (cached question, request): one question word asking for the same role, or worded otherwise.
+SAME_ROLE = [
+    ("Who wrote Hamlet?", "Who did write Hamlet?"),  # "did" stresses: Hamlet is the object in both
+    ("谁是李白？", "李白是谁？"),
+    ("What does compound interest mean?", "Can you explain what compound interest is?"),  # a fit rewording
+    ("谁？", "你是谁？"),  # an oasst1 train rewording
 ]
 
 
@@ -56,10 +85,23 @@ def test_words_reordered_otherwise_are_no_exchange(cached: str, request_: str) -
     assert not _exchanged(cached, request_) and not _exchanged(request_, cached)
 
 
+@pytest.mark.parametrize(("cached", "request_", "before"), SUBJECT_OBJECT)
+def test_subject_and_object_asked_in_each_others_place(cached: str, request_: str, before: float) -> None:
+    pair = _Pair(request_, cached)
+    assert question_words.subject_object_swap(pair.tq, pair.tc) and question_words.subject_object_swap(pair.tc, pair.tq)
+
+
+@pytest.mark.parametrize(("cached", "request_"), SAME_ROLE)
+def test_the_same_role_asked_is_no_subject_object_swap(cached: str, request_: str) -> None:
+    pair = _Pair(request_, cached)
+    assert not question_words.subject_object_swap(pair.tq, pair.tc) and not question_words.subject_object_swap(pair.tc, pair.tq)
+
+
 @pytest.mark.parametrize(
     ("cached", "request_", "served"),
     [
         *((c, r, False) for c, r, _ in EXCHANGED[:4]),  # served at 0.95-0.99 by format 10
+        *((c, r, False) for c, r, before in EXCHANGED[8:] + SUBJECT_OBJECT if before),  # format 15: 0.67-0.995
         ("What's the capital of France?", "France's capital is what?", True),  # 1.0
     ],
 )

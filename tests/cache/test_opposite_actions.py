@@ -30,6 +30,15 @@ OPPOSITES = [
     ("es", "¿Cómo activar el modo oscuro?", "¿Cómo desactivar el modo oscuro?"),
     ("zh", "如何打开蓝牙？", "如何关闭蓝牙？"),
     ("zh", "怎么开灯？", "怎么关灯？"),
+    # A negating prefix in a stretch of more than one word (rule format 16; format 15 left it to the model: the first
+    # a miss at 0.477, the others already vetoed as one word replaced)
+    ("en", "How do I connect to the VPN?", "How do I disconnect from the VPN?"),
+    ("en", "How do I connect my headphones?", "How do I disconnect my headphones?"),
+    ("en", "How to install Docker on Ubuntu?", "How to uninstall Docker on Ubuntu?"),
+    ("en", "How do I lock my screen?", "How do I unlock my screen?"),
+    ("es", "¿Cómo instalar Python en Windows?", "¿Cómo desinstalar Python de Windows?"),
+    ("ru", "Как подключить наушники?", "Как отключить наушники?"),
+    ("ru", "Как подписаться на канал?", "Как отписаться от канала?"),
 ]
 
 
@@ -51,6 +60,12 @@ def test_an_action_in_the_opposite_direction_is_a_miss(shipped_rule_cache: Seman
         ("Was bedeutet das auf Deutsch?", "Was bedeutet das zu Deutsch?"),  # auf / zu after a function word: no particle
         ("关于蓝牙的问题", "打开蓝牙的问题"),  # 关 of 关于 (about) closes nothing
         ("20% off shoes", "20% on shoes"),  # no verb before the particle
+        # the letters of a negating prefix that are none (rule format 16: negation._NOT_NEGATED, _LATIN_IN)
+        ("How do I cover a cake?", "How do I discover a cake?"),
+        ("Where is the stall?", "Where is the install?"),
+        ("Dices que es importante", "Me indicas que es importante"),  # oasst1 train rewording: "in-" of a verb
+        ("Is it likely to rain?", "Is it not unlikely to rain?"),  # a negation beside: not un-likely
+        ("¿Qué hay detrás de la casa?", "¿Qué hay tras de la casa?"),
     ],
 )
 def test_the_same_direction_or_no_particle_is_no_opposite(a: str, b: str) -> None:

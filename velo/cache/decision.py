@@ -28,8 +28,15 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/15"
-"""15: the model reads `added_words_similarity`, the least similar stretch of content words one question adds to the
+RULE_FORMAT = "velo.hit_rule/16"
+"""16: `role_swap` also for a question word asking for the subject in one question and the object in the other
+("Who did Brutus kill?" / "Who killed Brutus?", "¿A quién mató Bruto?" / "¿Quién mató a Bruto?", "Wen" / "Wer",
+"Кого" / "Кто": `question_words.subject_object_swap`) and for German subject and object side by side in each other's
+place ("Warum hat Deutschland Polen angegriffen?" / "... Polen Deutschland ...", "dass der Hund die Katze jagt" / "dass
+die Katze den Hund jagt": `order._german_neighbours`); `negation_mismatch` 1.0 for a negating prefix in a replaced
+stretch of up to 3 words a side ("connect to" / "disconnect from": `negation._negated_in`), words such as "discover" /
+"cover" excepted. The shipped format 15 rule was relabelled 16 unrefitted (same weights).
+15: the model reads `added_words_similarity`, the least similar stretch of content words one question adds to the
 other, scored against the other question ("鲁迅的儿子是谁？" / "鲁迅是谁？"); before it such a pair had nothing replaced.
 Fitted on format 13's other features (the calibration started before format 14's opposite-direction veto landed).
 14: `number_mismatch` counts only the numbers of arithmetic (`numbers._operands`: "10 * 10" / "10 * 10 * 10"; a number

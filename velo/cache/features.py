@@ -148,7 +148,10 @@ class HitFeaturizer:
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
             symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
             role_swap=float(
-                roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
+                roles.role_swap(p.tq, p.tc)
+                or question_words.question_swap(p.tq, p.tc)
+                or question_words.subject_object_swap(p.tq, p.tc)
+                or order.exchanged(p.tq, p.tc)
             ),
         )
 

@@ -56,12 +56,53 @@ _NEGATING_PREFIXES = ("des", "dis", "non", "un", "de", "in", "im", "il", "ir", "
 "illegal", "неправильно", "безопасно"."""
 
 
-def _negated_word(x: str, y: str) -> bool:
+_NOT_NEGATED = tuple(
+    """discover discuss dismiss display dispos dispatch district distinct disgust disease discount dispens
+    detail design depart deport depress deposit depend demand decid defin defend deliver describ desir deserv determin
+    devot derive decline denot detras
+    invest install inform invent intend insight inside income index import impress improv impart impose inflamm invaluab
+    irradiat unravel
+    desarroll descubr desayun despert destac despach despedi
+    """.split()
+)
+"""Beginnings of words whose first letters are a negating prefix's but which are no negation of the rest: "discover" /
+"cover", "display" / "play", "install" / "stall", "detrás" / "tras", "desarrollar" / "arrollar", "descubrir" /
+"cubrir"; "inflammable" / "flammable" and "invaluable" / "valuable" even mean the same. ("understand" is no "un-":
+its rest "derstand" is no word.)"""
+
+
+_LATIN_IN = ("in", "im", "il", "ir")
+"""Latin "in-" and its forms, mostly an adjective's ("invalid", "impossible", "illegal") and as often a verb's own
+beginning ("indicar" / "dicar", "inform"): read only where the word alone was replaced (`_negated_in`)."""
+
+
+def _negated_word(x: str, y: str, prefixes: tuple[str, ...] = _NEGATING_PREFIXES) -> bool:
     """Whether `x` is `y` with a negating prefix ("ungekochter" / "gekochter", "deinstalliere" / "installiere",
-    "неправильный" / "правильная"): the rest has at least four letters and the same stem as `y`."""
-    return any(
-        x.startswith(p) and len(x) - len(p) >= 4 and stem(x[len(p) :]) == stem(y) for p in _NEGATING_PREFIXES
+    "неправильный" / "правильная", "disconnect" / "connect"): the rest has at least four letters and the same stem as
+    `y`, and `x` is none of the `_NOT_NEGATED` words ("discover" / "cover")."""
+    return not x.startswith(_NOT_NEGATED) and any(
+        x.startswith(p) and len(x) - len(p) >= 4 and stem(x[len(p) :]) == stem(y) for p in prefixes
     )
+
+
+def _negated_in(a: list[str], b: list[str], ops: list[tuple[str, int, int, int, int]]) -> bool:
+    """Whether, where two token lists differ (`ops`: difflib's non-equal opcodes, at most 3 tokens a side), one word is
+    the other with a negating prefix (`_negated_word`): "connect to" / "disconnect from", "install" / "uninstall", "lock"
+    / "unlock", "activar" / "desactivar". Not where the other side negates in a word ("not likely" / "unlikely": the
+    same question). In a stretch of more than one word a side, Latin "in-" is not read (`_LATIN_IN`: "dices" / "me
+    indicas" is a rewording)."""
+    for op, i1, i2, j1, j2 in ops:
+        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
+            continue
+        if any(t in _NEGATIONS for t in a[i1:i2] + b[j1:j2]):
+            continue
+        alone = i2 - i1 == j2 - j1 == 1
+        prefixes = _NEGATING_PREFIXES if alone else tuple(p for p in _NEGATING_PREFIXES if p not in _LATIN_IN)
+        for x in a[i1:i2]:
+            for y in b[j1:j2]:
+                if x not in b[j1:j2] and y not in a[i1:i2] and (_negated_word(x, y, prefixes) or _negated_word(y, x, prefixes)):
+                    return True
+    return False
 
 
 def _plain_content(toks: list[str]) -> set[str]:
@@ -79,8 +120,9 @@ def negation_change(a: list[str], b: list[str]) -> float:
     1.0: *a negation put in* -- where the two questions differ (difflib's alignment), one side has only a
     negation and function words and the other only function words ("Is coffee bad for you?" / "Is coffee not bad
     for you?", "有害" / "无害", "with" / "without") while the two have the same content words and not as many
-    negations, or one word replaced by itself with a negating prefix ("gekochter"
-    / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно"), or an action put in the opposite
+    negations, or a word replaced by itself with a negating prefix ("gekochter"
+    / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно", "connect to" / "disconnect from":
+    `_negated_in`), or an action put in the opposite
     direction by a prefix or particle ("включить" / "выключить", "turn on" / "turn off", "schalte ... ein" / "... aus",
     "打开" / "关闭": `opposites.opposite_action`): the opposite question, whatever the wording around it.
     A negation that only shapes a yes/no question is not counted ("Is coffee harmful?" / "Isn't coffee harmful?",
@@ -90,9 +132,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
     0.0: both or neither negated.
     """
     ops = [o for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if o[0] != "equal"]
-    for op, i1, i2, j1, j2 in ops:
-        if op == "replace" and i2 - i1 == j2 - j1 == 1 and (_negated_word(a[i1], b[j1]) or _negated_word(b[j1], a[i1])):
-            return 1.0
+    if _negated_in(a, b, ops):
+        return 1.0  # a word replaced by itself with a negating prefix ("connect to" / "disconnect from")
     if opposites.opposite_action(a, b, ops):
         return 1.0  # an action in the opposite direction ("включить" / "выключить", "turn on" / "turn off")
     # A negation moved or written otherwise ("nicht mein WLAN" / "mein WLAN nicht", "does not" / "doesn't") is none put

@@ -3,6 +3,9 @@
 "Why did Germany invade Poland?" / "Why did Poland invade Germany?", "Did the cat chase the dog?" / "Did the dog chase
 the cat?", "¿Por qué Alemania invadió Polonia?" / "¿Por qué Polonia invadió Alemania?", "为什么德国入侵波兰？" /
 "为什么波兰入侵德国？": subject and object swapped, with no role word to show it (`velo.cache.roles` reads role words).
+German puts both arguments side by side before a final verb ("Warum hat Deutschland Polen angegriffen?", "..., dass der
+Hund die Katze jagt") or after a first verb ("Warum jagt der Hund die Katze?"): nothing stays between them, so
+`_german_neighbours` reads that order on its own (rule format 16).
 The hit features' `order_swap` (the same tokens in another order) is only a model feature, weighed among the rest,
 and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_swap` veto since rule format 11.
 """
@@ -10,6 +13,7 @@ and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_sw
 from __future__ import annotations
 
 from velo.cache.roles import content_terms
+from velo.cache.text import FUNCTION_WORDS
 
 
 _LONGEST = 3
@@ -30,6 +34,67 @@ def _middle(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
     return a[start : len(a) - end], b[start : len(b) - end]
 
 
+_DE_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
+"""German articles: their case marks an argument's role, so one that changes with its noun's place ("der Hund die
+Katze" / "die Katze den Hund") says the roles changed."""
+_DE_CLAUSE = frozenset(
+    """dass ob weil wenn obwohl nachdem bevor damit hat hatte haben hatten hast ist war sind waren wird wurde werden
+    wurden kann konnte konnen soll sollte sollten will wollte muss musste darf durfte mochte mochten""".split()
+)
+"""Words after which German puts the arguments before the clause's final verb (verb-final order): subordinating
+conjunctions and finite auxiliaries or modals ("weil Deutschland Polen angegriffen hat", "Warum hat Deutschland Polen
+angegriffen?"), folded."""
+_DE_QUESTION = frozenset("warum wieso weshalb wann wo wie was wen wem wer".split())
+"""German question words, the finite verb right after them (verb-second: "Warum liebt Maria Peter?")."""
+
+
+def _noun_phrase(toks: list[str]) -> tuple[str | None, list[str]] | None:
+    """(article or None, content words) when `toks` is one noun phrase of at most `_LONGEST` content words, else None."""
+    art = toks[0] if toks and toks[0] in _DE_ARTICLES else None
+    words = toks[1:] if art else toks
+    if not 1 <= len(words) <= _LONGEST or any(w in FUNCTION_WORDS or not w.isalpha() for w in words):
+        return None
+    return art, words
+
+
+def _german_neighbours(a: list[str], b: list[str]) -> bool:
+    """True when two German noun phrases side by side are in each other's place where German puts subject and object
+    next to each other (`exchanged` needs a term between them): before a final verb after a conjunction or auxiliary
+    ("Warum hat Deutschland Polen angegriffen?" / "Warum hat Polen Deutschland angegriffen?", "dass der Hund die Katze
+    jagt" / "dass die Katze den Hund jagt"), or after the finite verb of a question ("Warum jagt der Hund die Katze?" /
+    "Warum jagt die Katze den Hund?").
+
+    Not an exchange: each noun keeps its article and the two articles differ ("Wie gebe ich dem Kind die Medizin?" /
+    "Wie gebe ich die Medizin dem Kind?": the case says the roles, so the order is a rewording), a preposition in the
+    stretch ("eine Datei in Python" / "in Python eine Datei"), English and other orders (no German clause word before
+    bare nouns; adjectives swapped, "big red ball" / "red big ball", stay a rewording)."""
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    while start and a[start - 1] in _DE_ARTICLES:  # an article both first phrases share ("die Katze die Maus")
+        start -= 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    ma, mb = a[start : len(a) - end], b[start : len(b) - end]
+    if not start or len(ma) < 2 or len(ma) != len(mb) or len(ma) > 2 * (_LONGEST + 1):
+        return False
+    for i in range(1, len(ma)):
+        j = len(mb) - i
+        x1, x2, y2, y1 = _noun_phrase(ma[:i]), _noun_phrase(ma[i:]), _noun_phrase(mb[:j]), _noun_phrase(mb[j:])
+        if None in (x1, x2, y1, y2) or x1[1] != y1[1] or x2[1] != y2[1]:
+            continue
+        if x1[0] != y1[0] or x2[0] != y2[0]:
+            return True  # an article changed its case with its noun's place
+        if x1[0] != x2[0]:
+            return False  # each noun kept its own article: the case says the roles
+        before = a[start - 1]
+        verb_final = before in _DE_CLAUSE and end > 0 and a[-end] not in FUNCTION_WORDS and a[-end].isalpha()
+        verb_second = start >= 2 and a[start - 2] in _DE_QUESTION and before not in FUNCTION_WORDS
+        return verb_final or verb_second
+    return False
+
+
 def exchanged(a: list[str], b: list[str]) -> bool:
     """True when the content terms of two token lists (`roles.content_terms`: function words left out, a unit as its
     name, a word as its stem) are the same, and one is the other with two runs of terms in each other's place around
@@ -38,7 +103,9 @@ def exchanged(a: list[str], b: list[str]) -> bool:
 
     Not an exchange: two neighbours in each other's place ("the capital of France" / "France's capital": nothing stays
     between them), a phrase moved to the other end ("In Python, how do I read a file?" / "How do I read a file in
-    Python?"), other content words on either side."""
+    Python?"), other content words on either side. German arguments side by side: `_german_neighbours`."""
+    if _german_neighbours(a, b):
+        return True
     ca, cb = content_terms(a), content_terms(b)
     if ca == cb or sorted(ca) != sorted(cb):
         return False

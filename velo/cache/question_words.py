@@ -12,7 +12,8 @@ although it holds "怎么"); Han phrases are matched character by character (`ve
 
 from __future__ import annotations
 
-from velo.cache.text import fold, tokens
+from velo.cache.roles import content_terms
+from velo.cache.text import FUNCTION_WORDS, fold, tokens
 
 _PHRASES = {
     "place": """where | whereabouts | donde | adonde | wo | wohin | где | куда
@@ -80,3 +81,73 @@ def question_swap(a: list[str], b: list[str]) -> bool:
     if not wa or not wb or not wa[0] or not wb[0] or wa[0] == wb[0]:
         return False
     return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
+
+
+_OBJECT_WORDS = frozenset("whom wen wem кого кому кем".split())
+"""Question words that ask for an object by their case ("Wen tötete Brutus?", "Кого убил Брут?")."""
+_SUBJECT_WORDS = frozenset("wer кто".split())
+"""Question words that ask for the subject by their case ("Wer tötete Brutus?", "Кто убил Брута?")."""
+_OPEN_WORDS = frozenset("who what quien quienes 谁 誰".split())
+"""Question words whose case is not written: the question's shape says whether they ask for the subject or the
+object (`_asks_for`)."""
+_DO = frozenset("did does do".split())
+"""English "do" after a question word: the question word is the object ("Who did Brutus kill?")."""
+_TRAILING = frozenset("了 呢 吗 嗎 啊 呀 的".split())
+
+
+def _asks_for(toks: list[str]) -> tuple[str, int] | None:
+    """Whether a question's first person-or-thing question word asks for the subject or the object, and its place: the
+    word's case ("wer" / "wen", "кто" / "кого"); Spanish "a quién" (the personal "a" marks the object) against "quién"
+    before a content word; English "who" / "what" before "did" against before a content word ("Who did Brutus kill?"
+    / "Who killed Brutus?", the question's first word only); Chinese "谁" first against last ("谁杀了布鲁图斯" /
+    "布鲁图斯杀了谁", not beside "是"). None when the shape says neither ("Who is ...?", "What about ...?", "谁是李白").""" 
+    for k, t in enumerate(toks):
+        if t in _OBJECT_WORDS:
+            return "object", k
+        if t in _SUBJECT_WORDS:
+            return "subject", k
+        if t not in _OPEN_WORDS:
+            continue
+        if t in ("quien", "quienes") and k > 0 and toks[k - 1] == "a":
+            return "object", k
+        after = toks[k + 1 : k + 2]
+        if t in ("谁", "誰"):
+            if "是" in toks[max(k - 1, 0) : k + 2]:
+                return None  # "谁是李白" / "李白是谁": who is, either way round
+            if k == 0 and after and after[0].isalnum() and after[0] not in _TRAILING:
+                return "subject", k
+            if k > 0 and all(x in _TRAILING or not x.isalnum() for x in toks[k + 1 :]):
+                return "object", k
+            return None
+        if k > 0 and t in ("who", "what"):
+            return None  # a clause inside the question ("Can you explain what compound interest is?")
+        if after and after[0] in _DO:
+            return "object", k
+        if after and after[0].isalpha() and after[0] not in FUNCTION_WORDS:
+            return "subject", k
+        return None
+    return None
+
+
+def subject_object_swap(a: list[str], b: list[str]) -> bool:
+    """True when one question's question word asks for the subject and the other's for the object of the same words
+    ("Who did Brutus kill?" / "Who killed Brutus?", "What did the cat eat?" / "What ate the cat?", "¿A quién mató
+    Bruto?" / "¿Quién mató a Bruto?", "Wen tötete Brutus?" / "Wer tötete Brutus?", "Кого убил Брут?" / "Кто убил
+    Брута?"): both question words ask for a person or a thing and are of one category, so `question_swap` cannot see
+    it. Only when the two questions' content terms, the question words left out, are the same (`roles.content_terms`:
+    a word as its stem; English's verb after "did" is in its other form), so a question worded otherwise around the
+    question word is none ("Who wrote Hamlet?" / "Who did write Hamlet?": "did" stresses, the object is Hamlet in
+    both). Folded into `role_swap` since rule format 16."""
+    ra, rb = _asks_for(a), _asks_for(b)
+    if ra is None or rb is None or ra[0] == rb[0]:
+        return False
+    rest_a, rest_b = content_terms(a[: ra[1]] + a[ra[1] + 1 :]), content_terms(b[: rb[1]] + b[rb[1] + 1 :])
+    if sorted(rest_a) == sorted(rest_b):
+        return True
+    # English changes the verb's form with "did": "Who killed Brutus?" / "Who did Brutus kill?", "What ate the cat?" /
+    # "What did the cat eat?". The verb right after the subject's question word and the object question's last term
+    # are that verb; the rest must be the same.
+    (s, k), (o, m) = ((a, ra[1]), (b, rb[1])) if ra[0] == "subject" else ((b, rb[1]), (a, ra[1]))
+    if o[m + 1 : m + 2] and o[m + 1] in _DO and content_terms(s[k + 1 : k + 2]):
+        return sorted(content_terms(s[:k] + s[k + 2 :])) == sorted(content_terms(o[:m] + o[m + 1 :])[:-1])
+    return False
