@@ -23,14 +23,22 @@ rewording reorders ("写一首关于人工智能的诗，作者为李白" / "以
 OpenAssistant" / "OpenAssistant开源项目，详细说说": right hits of the oasst1 train rewordings)."""
 
 
-def _middle(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
-    """`a` and `b` without the terms they share at their start and at their end."""
+def _shared_ends(a: list[str], b: list[str], back_over: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """How many terms `a` and `b` share at their start (less the `back_over` words ending it) and then at their end."""
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:
         start += 1
+    while start and a[start - 1] in back_over:
+        start -= 1
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
+    return start, end
+
+
+def _middle(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    """`a` and `b` without the terms they share at their start and at their end."""
+    start, end = _shared_ends(a, b)
     return a[start : len(a) - end], b[start : len(b) - end]
 
 
@@ -68,14 +76,7 @@ def _german_neighbours(a: list[str], b: list[str]) -> bool:
     "Wie gebe ich die Medizin dem Kind?": the case says the roles, so the order is a rewording), a preposition in the
     stretch ("eine Datei in Python" / "in Python eine Datei"), English and other orders (no German clause word before
     bare nouns; adjectives swapped, "big red ball" / "red big ball", stay a rewording)."""
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    while start and a[start - 1] in _DE_ARTICLES:  # an article both first phrases share ("die Katze die Maus")
-        start -= 1
-    end = 0
-    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
-        end += 1
+    start, end = _shared_ends(a, b, _DE_ARTICLES)  # an article both first phrases share ("die Katze die Maus")
     ma, mb = a[start : len(a) - end], b[start : len(b) - end]
     if not start or len(ma) < 2 or len(ma) != len(mb) or len(ma) > 2 * (_LONGEST + 1):
         return False
