@@ -281,7 +281,7 @@ class EdgeServer:
         # The edge LLM answers whatever the cache and the cloud do not (a cloud failure included), so a conversation
         # it cannot take is refused here, before the lookup: embedding a long prompt costs ~0.6 s per 500 tokens
         # (e5 runs over every 510-token window), 41 s for a 61k-token CJK prompt that was then refused anyway.
-        self.llm.check(turns, max_tokens)
+        prompt_ids = self.llm.check(turns, max_tokens)  # the local LLM's tokens, generated from below without tokenizing again
         language = self.request_lang(req.lang, question)
         looked = await self.lookup(question, req.namespace, context, language)
         lang = language.lang
@@ -299,7 +299,7 @@ class EdgeServer:
             self._record_hit(best)
         else:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
-            stream, route, model = await self._generate(action, turns, looked, max_tokens, req.stop, sampling, req.stream)
+            stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream)
         return Started(req, question, lang, context, looked, route, model, similarity, stream, t0)
 
     async def finish(self, started: Started, made: Generated) -> ServeResponse:
@@ -360,8 +360,8 @@ class EdgeServer:
         assert started.stream.generated is not None
         yield ServeEvent(done=await self.finish(started, started.stream.generated))
 
-    async def _generate(self, action: int, turns: list[dict[str, str]], looked: Looked, max_tokens: int, stop: list[str],
-                        sampling: SamplingParams, streaming: bool) -> tuple[AnswerStream, str, str]:
+    async def _generate(self, action: int, turns: list[dict[str, str]], prompt_ids: list[int] | None, looked: Looked, max_tokens: int,
+                        stop: list[str], sampling: SamplingParams, streaming: bool) -> tuple[AnswerStream, str, str]:
         if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None:
             messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
             t0 = time.perf_counter()
@@ -376,7 +376,7 @@ class EdgeServer:
                     raise err.refusal("the cloud LLM") from None
                 if err.refused:  # CLOUD_CONTEXT: the neighbours the edge added may be what the cloud refused
                     log.warning("the cloud refused the conversation with its cached neighbours, answering with the edge LLM: %s", err)
-                    return await self.llm.stream(turns, max_tokens, stop, sampling), "edge", self.llm.name
+                    return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
                 self.metrics.upstream_failures.labels("cloud").inc()
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
                 self._rate_limited = (1 - _EMA) * self._rate_limited + _EMA * (err.status == 429)
@@ -391,7 +391,7 @@ class EdgeServer:
                 return stream, "cloud" if action == Action.CLOUD else "cloud_context", self.cloud.name
             finally:
                 self._cloud_inflight -= 1
-        return await self.llm.stream(turns, max_tokens, stop, sampling), "edge", self.llm.name
+        return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
 
     def _record_hit(self, neighbour: Neighbour) -> None:
         async def record() -> None:

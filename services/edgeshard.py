@@ -60,7 +60,7 @@ import asyncio
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,8 +213,11 @@ def _plan_completion(body: CompletionRequest, tokenizer: _Tokenizer, settings: S
         raise APIError.unsupported("best_of", f"send null or best_of = n ({n}); ranking samples needs log probabilities")
     listed = _prompt_list(body.prompt)
     check_prompt_chars((p for p in listed if isinstance(p, str)), settings.max_prompt_chars, "prompt")
-    prompts = [_completion_prompt(prompt, tokenizer, bool(body.echo)) for prompt in listed]
-    return _common_plan(body, tokenizer.llm, settings, prompts, (body.max_tokens, "max_tokens"), "prompt")
+    vocab = len(tokenizer.llm.tokenizer)
+    if any(not 0 <= t < vocab for p in listed if not isinstance(p, str) for t in p):
+        raise APIError(400, f"prompt token ids must be in 0..{vocab - 1}", code="invalid_value", param="prompt")
+    return _common_plan(body, tokenizer.llm, settings, lambda: [_completion_prompt(p, tokenizer, bool(body.echo)) for p in listed],
+                        (body.max_tokens, "max_tokens"), "prompt")
 
 
 def _plan_chat(body: ChatCompletionRequest, tokenizer: _Tokenizer, settings: ShardServerSettings) -> _Plan:
@@ -235,7 +238,7 @@ def _plan_chat(body: ChatCompletionRequest, tokenizer: _Tokenizer, settings: Sha
         max_tokens, param = body.max_tokens, "max_tokens"
     turns = text_turns(body.messages, "the model")
     check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
-    return _common_plan(body, tokenizer.llm, settings, [_Prompt(tokenizer.chat(turns), echo="")], (max_tokens, param), "messages")
+    return _common_plan(body, tokenizer.llm, settings, lambda: [_Prompt(tokenizer.chat(turns), echo="")], (max_tokens, param), "messages")
 
 
 def _check_model(body: CompletionRequest | ChatCompletionRequest, settings: ShardServerSettings) -> None:
@@ -247,11 +250,13 @@ def _common_plan(
     body: CompletionRequest | ChatCompletionRequest,
     llm: ShardedLLM,
     settings: ShardServerSettings,
-    prompts: list[_Prompt],
+    make_prompts: Callable[[], list[_Prompt]],
     limit: tuple[int | None, str],
     prompt_param: str,
 ) -> _Plan:
-    """The checks and choices both routes share; `limit` is (max tokens asked for, the field that asked)."""
+    """The checks and choices both routes share; `limit` is (max tokens asked for, the field that asked). The prompts
+    are made (tokenized) by `make_prompts` last, once every check of the request passed: a field refused costs no
+    tokenizing (`/health`'s `prompts_tokenized` does not move)."""
     max_tokens, param = limit
     if max_tokens is not None and max_tokens > settings.max_tokens_limit:
         raise APIError(400, f"{param} is at most {settings.max_tokens_limit} on this server, got {max_tokens}", code="invalid_value", param=param)
@@ -269,7 +274,7 @@ def _common_plan(
         logit_bias={} if body.logit_bias is None else dict(body.logit_bias),
     )
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    return _Plan(prompts, 1 if body.n is None else body.n, max_tokens, sampling, body.stop_strings, bool(body.stream), include_usage, prompt_param)
+    return _Plan(make_prompts(), 1 if body.n is None else body.n, max_tokens, sampling, body.stop_strings, bool(body.stream), include_usage, prompt_param)
 
 
 def _prompt_list(prompt: str | list[str] | list[int] | list[list[int]]) -> list[str | list[int]]:
@@ -283,13 +288,10 @@ def _prompt_list(prompt: str | list[str] | list[int] | list[list[int]]) -> list[
 
 
 def _completion_prompt(prompt: str | list[int], tokenizer: _Tokenizer, echo: bool) -> _Prompt:
+    """A text prompt tokenized, or token ids (checked against the vocabulary by `_plan_completion`) with their text for `echo`."""
     if isinstance(prompt, str):
         return _Prompt(tokenizer.text(prompt), prompt if echo else "")
-    llm = tokenizer.llm
-    vocab = len(llm.tokenizer)
-    if any(not 0 <= t < vocab for t in prompt):
-        raise APIError(400, f"prompt token ids must be in 0..{vocab - 1}", code="invalid_value", param="prompt")
-    text = llm.tokenizer.decode(prompt, skip_special_tokens=False, clean_up_tokenization_spaces=False) if echo else ""
+    text = tokenizer.llm.tokenizer.decode(prompt, skip_special_tokens=False, clean_up_tokenization_spaces=False) if echo else ""
     return _Prompt(list(prompt), text)
 
 

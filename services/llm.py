@@ -166,13 +166,16 @@ class ChatLLM(Protocol):
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated: ...
 
-    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
-        """Start an answer; raises what `generate` raises for a request that cannot start (before any text)."""
+    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
+                     prompt_ids: list[int] | None = None) -> AnswerStream:
+        """Start an answer; raises what `generate` raises for a request that cannot start (before any text). `prompt_ids`:
+        what `check` returned for these `messages`, so an LLM that tokenized them there does not tokenize them again."""
 
-    def check(self, messages: list[dict[str, str]], max_tokens: int) -> None:
+    def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int] | None:
         """Raises ValueError naming the limit for a conversation this LLM cannot take (too long for its context
         window), in milliseconds and before a caller spends anything on the request; an LLM that cannot count
-        the tokens itself (an endpoint) leaves it to `stream`."""
+        the tokens itself (an endpoint) leaves it to `stream`. Returns the prompt's token ids when this LLM generates
+        from them (the local LLM), for `stream`; else None."""
 
     async def aclose(self) -> None: ...
 
@@ -268,7 +271,8 @@ class LocalChatLLM:
     """A `velo.llm.LocalLLM` serving concurrent requests through one `ContinuousBatcher`.
 
     `max_batch`: most requests decoded together (the batcher's `max_batch`). `prompts_tokenized` counts the
-    conversations tokenized (by `stream` and `check`): a request refused before it was tokenized leaves it unchanged."""
+    conversations tokenized (by `check`, and by `stream` when not given `check`'s ids): a request refused before it was
+    tokenized leaves it unchanged, a request the edge server checked and answered with this LLM adds one."""
 
     def __init__(self, model_dir: Path | None = None, threads: int | None = None, max_batch: int = 8) -> None:
         import torch
@@ -288,15 +292,20 @@ class LocalChatLLM:
     def waiting(self) -> int:
         return self._inflight
 
-    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
-        """Raises ValueError for a conversation the model cannot take (too long for its context window)."""
-        return _LocalStream(self, self._prompt_ids(messages), max_tokens, stop, sampling)
+    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
+                     prompt_ids: list[int] | None = None) -> AnswerStream:
+        """Raises ValueError for a conversation the model cannot take (too long for its context window). `messages` are
+        tokenized unless `prompt_ids` (`check`'s answer for them) are given."""
+        return _LocalStream(self, self._prompt_ids(messages) if prompt_ids is None else prompt_ids, max_tokens, stop, sampling)
 
-    def check(self, messages: list[dict[str, str]], max_tokens: int) -> None:
-        """ValueError naming the context window for a conversation `stream` would refuse. Counts the model's own
-        tokens (a CJK character is one or two of them, an English word about one), so the limit holds for every
-        script; tokenizing is fast (~0.1 s for 120,000 tokens on one core)."""
-        self.batcher.check(self._prompt_ids(messages), max_tokens)
+    def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int]:
+        """ValueError naming the context window for a conversation `stream` would refuse, else its token ids (for
+        `stream`: the edge server checks before its lookup and generates after, from one tokenization). Counts the
+        model's own tokens (a CJK character is one or two of them, an English word about one), so the limit holds for
+        every script; tokenizing is fast (~0.1 s for 120,000 tokens on one core)."""
+        ids = self._prompt_ids(messages)
+        self.batcher.check(ids, max_tokens)
+        return ids
 
     def _prompt_ids(self, messages: list[dict[str, str]]) -> list[int]:
         self.prompts_tokenized += 1  # called on the event loop's thread only
@@ -357,7 +366,8 @@ class EndpointLLM:
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> None:
         """With a `counter`, ValueError naming the endpoint's context window for a conversation it would refuse; without
-        one nothing: the endpoint's tokenizer is its own, and it refuses what it cannot take (after the lookup)."""
+        one nothing: the endpoint's tokenizer is its own, and it refuses what it cannot take (after the lookup). None:
+        the endpoint is sent the messages."""
         if self.counter is not None:
             self.counter.check(messages, max_tokens, self.name)
 
@@ -394,7 +404,8 @@ class EndpointLLM:
         usage = answer.usage
         return Generated(text, reason, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0, answer.model)
 
-    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> AnswerStream:
+    async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
+                     prompt_ids: list[int] | None = None) -> AnswerStream:
         """Opens the upstream's stream (`stream_options.include_usage` for the counts); raises UpstreamError when it
         cannot be opened, before any text (a failure later ends the stream with UpstreamError)."""
         body = {**self._body(messages, max_tokens, stop, sampling), "stream": True, "stream_options": {"include_usage": True}}

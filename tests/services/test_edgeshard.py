@@ -427,6 +427,21 @@ def test_a_prompt_over_max_prompt_chars_is_a_413_naming_it_before_it_is_tokenize
     assert "8192-token context window" in error["message"] and tokenized() == before + 1, error
 
 
+@pytest.mark.parametrize(("route", "fields", "param"), [
+    ("/v1/completions", {"prompt": "Hi", "max_tokens": 5000}, "max_tokens"),
+    ("/v1/completions", {"prompt": "Hi", "stream_options": {"include_usage": True}}, "stream_options"),
+    ("/v1/completions", {"prompt": ["Hi", [1, 10**9]]}, "prompt"),
+    ("/v1/chat/completions", {"messages": CHAT, "logit_bias": {"99999999": 1}}, "logit_bias"),
+    ("/v1/chat/completions", {"messages": CHAT, "max_completion_tokens": 5000}, "max_completion_tokens"),
+])
+def test_a_refused_field_costs_no_tokenizing(client: httpx.Client, route: str, fields: dict, param: str) -> None:
+    """These checks ran after the prompt was tokenized (a batch's text prompts before its token ids were checked):
+    now every check of the request comes first, and the prompt is tokenized once, last."""
+    before = client.get("/health").json()["prompts_tokenized"]
+    assert_error(client.post(route, json={"model": SMOLLM2_NAME, **fields}), 400, "invalid_value", param)
+    assert client.get("/health").json()["prompts_tokenized"] == before
+
+
 def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_a_400_naming_max_tokens(client: httpx.Client) -> None:
     """~7,600 tokens fit the 8,192-token window, not with 1,000 more: max_tokens is at fault, not the prompt."""
     body = {"model": SMOLLM2_NAME, "max_tokens": 1000, "messages": [{"role": "user", "content": CJK_PROMPT[:25 * 190]}]}

@@ -129,6 +129,19 @@ def test_the_edge_refuses_a_prompt_over_max_prompt_chars_before_tokenizing_it(ed
     assert llm.prompts_tokenized == before[0] + 1 and [metric(edge, sample) for sample in LOOKUPS] == before[1]
 
 
+def test_an_answer_of_the_edge_llm_tokenizes_its_conversation_once(edge: Running) -> None:
+    """The edge counts a conversation's tokens before its lookup (the context window's check) and its LLM generated from
+    a second tokenization of it: 2 per answer. Now `check`'s ids are generated from: 1, streamed or not."""
+    llm = edge.app.state.edge.llm
+    for question, stream in (("Name one colour of the rainbow.", False), ("What is the boiling point of mercury in kelvin?", True)):
+        before = llm.prompts_tokenized
+        body = {"messages": [{"role": "user", "content": question}], "max_tokens": TOKENS,
+                "cloud_allowed": False, "stream": stream}
+        served = post(f"{edge.url}/v1/serve", json=body)
+        assert served.status_code == 200 and '"edge"' in served.text, served.text
+        assert llm.prompts_tokenized == before + 1
+
+
 def test_the_cloud_refuses_a_prompt_over_max_prompt_chars_before_tokenizing_it(cloud: Running) -> None:
     """As the edge: 413 naming `messages` and the limit (64,000) before its SmolLM2's tokenizer; 64,000 are tokenized."""
     llm, body = cloud.app.state.llm, {"model": "velo-cloud", "max_tokens": TOKENS}
