@@ -39,6 +39,7 @@ wrong value) or `TypeError` (a wrong type) and name the agent or field and what 
 |---|---|---|
 | `step(actions)` | a mapping with exactly the live agents (`env.agents`) as keys; each action an integer in 0..3: `int`, numpy integer scalar or 0-d integer array (what `operator.index` takes), not `bool` | missing, unknown or extra agents, actions out of range: `ValueError`; a non-mapping, `bool`, float (even 2.0), `None`, `str`, an array of another shape: `TypeError` |
 | `step`, `action_outcomes` | while an episode runs | before the first `reset` or after the last step: `ResetNeeded` (a `ValueError`; also gymnasium's `ResetNeeded`) |
+| `state()` | after the first `reset` (after the last step: zeros, as the final observations) | before the first `reset`: `ResetNeeded` naming `state()` |
 | `action_outcomes(agent)` | a live agent | any other name: `ValueError` |
 | `reset(seed, options)` | `seed`: `None` or an integer >= 0, of any size (numpy's `SeedSequence` takes them all); `options`: `None` or a mapping | a negative seed: `ValueError`; a seed that is no integer (`bool`, float, `str`, sequence): `TypeError`; `options` no mapping: `TypeError` |
 | `parallel_env(**config)`, `with_config` | `EdgeEnvConfig` fields (`workload`, `weights` may be dicts) | unknown names: `TypeError` listing the allowed ones; values out of range or of the wrong type: see `EdgeEnvConfig.__post_init__` |
@@ -62,6 +63,8 @@ Version history:
   masks it since commit 60f7efa; before, CACHE was offered whenever a neighbour existed, so policies were trained and
   evaluated under a mask serving no longer used. `cache_min_score=0` restores the old mask. Rewards of a policy that
   served low-score neighbours change; policies trained before it should be retrained.
+* v0, `state()` before `reset` (contract only, id kept): raises `ResetNeeded` ("state() before reset(): call reset()
+  first"), as `step` does; it had returned zeros, which a critic reads as a real state.
 """
 
 from __future__ import annotations
@@ -475,7 +478,11 @@ class VeloEdgeEnv(ParallelEnv):
         return chosen
 
     def state(self) -> np.ndarray:
+        """The centralized critic's state (`state_space`); zeros after the episode's last step, like its final observations.
+        `ResetNeeded` before the first `reset`: there is no state yet (it had been zeros, which a critic takes for one)."""
         if not self.agents:
+            if self._np_random is None:
+                self._require_episode("state()")
             return np.zeros(self.state_space.shape, np.float32)
         # The observations the last reset or step returned, encoded then (nothing has changed since).
         parts = self._last_obs[: len(self.agents)]

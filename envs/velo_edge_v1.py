@@ -65,8 +65,11 @@ Version history:
   fallback after a failed cloud call, the observation's system block filled, look-alike and
   reworded-only workloads, bursty arrivals. Calm keeps v0's workload, cloud and scoring.
 * v1, `edge_action=False` (default unchanged): environments over data without edge answers, for tuning
-  rules that never pick EDGE on the train split.* v1, CACHE floor (ACTION MASK CHANGE, as v0's): CACHE is masked when the hit rule scores the best neighbour below
+  rules that never pick EDGE on the train split.
+* v1, CACHE floor (ACTION MASK CHANGE, as v0's): CACHE is masked when the hit rule scores the best neighbour below
   `cache_min_score` (default 0.5; 0: the mask before), as the live edge server masks it.
+* v1, `state()` before `reset` (as v0's, id kept): raises `ResetNeeded` naming `state()` and "call reset() first"; it
+  had returned zeros.
 """
 
 from __future__ import annotations

@@ -201,10 +201,11 @@ def test_masked_action_is_served_by_cloud_not_rejected(make_env: MakeEnv, masked
 
 # ---------------------------------------------------------------------------------------------- call order
 def test_step_before_reset(make_env: MakeEnv) -> None:
+    """`state()` before `reset` had returned zeros, which a centralized critic takes for a state."""
     env = make_env()
-    for call in (lambda: env.step({a: CLOUD for a in env.possible_agents}), lambda: env.step({}),
-                 lambda: env.action_outcomes("edge_0")):
-        with pytest.raises(ResetNeeded, match=r"before reset\(\): call reset\(\) first") as caught:
+    for call, name in ((lambda: env.step({a: CLOUD for a in env.possible_agents}), "step"), (lambda: env.step({}), "step"),
+                       (lambda: env.action_outcomes("edge_0"), "action_outcomes"), (env.state, "state")):
+        with pytest.raises(ResetNeeded, match=rf"^{name}\(\) before reset\(\): call reset\(\) first") as caught:
             call()
         assert isinstance(caught.value, ValueError) and isinstance(caught.value, gymnasium.error.ResetNeeded)
     env.reset(seed=SEED)

@@ -17,7 +17,7 @@ from envs import velo_edge_v0, velo_edge_v1
 from envs.bank import RequestBank, all_paraphrase_files, build_bank
 from envs.conditions import BackhaulConfig, Patience, RateLimitConfig, RetryPolicy
 from envs.scenarios import SCENARIOS, Scenario, get_scenario
-from envs.velo_edge_v0 import CACHE, CLOUD, EDGE
+from envs.velo_edge_v0 import CACHE, CLOUD, EDGE, ResetNeeded
 from velo.latency import EdgeLLMProfile
 from velo.llm.edge_answers import install_shipped_edge_answers
 from velo.observation import SYSTEM_FIELDS
@@ -56,6 +56,15 @@ def test_parallel_api_and_seed(bank: RequestBank, name: str) -> None:
     env = make(bank, name)
     parallel_api_test(env, num_cycles=30)
     parallel_seed_test(lambda: make(bank, name))
+
+
+def test_state_before_reset_says_to_call_reset(bank: RequestBank) -> None:
+    """v1's `state()` before `reset` had returned zeros (v0's too): a critic took them for a state."""
+    env = make(bank, "flaky-backhaul")
+    with pytest.raises(ResetNeeded, match=r"^state\(\) before reset\(\): call reset\(\) first"):
+        env.state()
+    env.reset(seed=0)
+    assert env.state().shape == env.state_space.shape
 
 
 def test_calm_is_v0(bank: RequestBank) -> None:
