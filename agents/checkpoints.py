@@ -4,8 +4,8 @@
 
 | file | holds | read by |
 |---|---|---|
-| `policy.safetensors` | the actor and its header (`velo.checkpoint`: algorithm, config, encoder, hit rule, steps) | `velo evaluate`, the edge server |
-| `train_state.pt` | the learner's state (critic, optimizers, value normalizer, generator), `steps`, the `hit_rule` it was trained with, and `policy_file`: the exact bytes of the policy written with it (torch.save of tensors and plain values, read with `weights_only=True`) | `--resume` |
+| `policy.safetensors` | the actor and its header (`velo.checkpoint`: algorithm, config, encoder, hit rule, CACHE floor, steps) | `velo evaluate`, the edge server |
+| `train_state.pt` | the learner's state (critic, optimizers, value normalizer, generator), `steps`, the `hit_rule` and `cache_min_score` it was trained with, and `policy_file`: the exact bytes of the policy written with it (torch.save of tensors and plain values, read with `weights_only=True`) | `--resume` |
 
 `write_checkpoint` writes both to temporary files, then renames the training state over its file first and the
 policy second (`velo.files.write_files_in_order`). Interrupted (Ctrl-C, a full disk) at any point, DIR holds:
@@ -41,21 +41,24 @@ TRAIN_STATE = "train_state.pt"
 POLICY_FILE = "policy.safetensors"
 
 
-def policy_bytes(actor: nn.Module, config, layout: ObservationLayout, steps: int, hit_rule: HitRuleId) -> bytes:
-    """The actor as a `velo.policy/2` checkpoint (`velo.checkpoint`): safetensors + header, `config` a learner's
-    config dataclass (`algo`, `actor_spec()`), `hit_rule` the rule its observations were scored with."""
+def policy_bytes(actor: nn.Module, config, layout: ObservationLayout, steps: int, hit_rule: HitRuleId,
+                 cache_min_score: float) -> bytes:
+    """The actor as a `velo.policy/3` checkpoint (`velo.checkpoint`): safetensors + header, `config` a learner's
+    config dataclass (`algo`, `actor_spec()`), `hit_rule` the rule its observations were scored with,
+    `cache_min_score` the CACHE floor of its action masks (`VectorEdgeEnv.cache_min_score`)."""
     from safetensors.torch import save as save_bytes
 
-    header = CheckpointHeader(config.algo, asdict(config), config.actor_spec(), layout.describe(), steps, asdict(hit_rule))
+    header = CheckpointHeader(config.algo, asdict(config), config.actor_spec(), layout.describe(), steps, asdict(hit_rule),
+                              cache_min_score)
     tensors = {k: v.detach().contiguous().clone() for k, v in actor.state_dict().items()}
     return save_bytes(tensors, metadata=header.to_metadata())
 
 
-def write_checkpoint(out: Path, policy: bytes, state: dict, steps: int, hit_rule: HitRuleId) -> Path:
-    """Write `out/train_state.pt` (the learner's `state` entries, plus `steps`, `hit_rule` and the `policy` bytes),
-    then `out/policy.safetensors` (`policy`), as the module docstring says; returns the policy's path."""
+def write_checkpoint(out: Path, policy: bytes, state: dict, steps: int, hit_rule: HitRuleId, cache_min_score: float) -> Path:
+    """Write `out/train_state.pt` (the learner's `state` entries, plus `steps`, `hit_rule`, `cache_min_score` and the
+    `policy` bytes), then `out/policy.safetensors` (`policy`), as the module docstring says; returns the policy's path."""
     buffer = io.BytesIO()
-    torch.save({**state, "steps": steps, "hit_rule": asdict(hit_rule),
+    torch.save({**state, "steps": steps, "hit_rule": asdict(hit_rule), "cache_min_score": float(cache_min_score),
                 "policy_file": torch.frombuffer(bytearray(policy), dtype=torch.uint8)}, buffer)
     write_files_in_order([(out / TRAIN_STATE, buffer.getvalue()), (out / POLICY_FILE, policy)])
     return out / POLICY_FILE
@@ -118,11 +121,25 @@ def restore_policy(out: Path, state: dict | None = None) -> str | None:
             f"{out / TRAIN_STATE}, at {int(state['steps']):,} agent-steps")
 
 
-def resume_state(out: Path, config, hit_rule: HitRuleId) -> dict:
+def run_floor(out: Path, state: dict | None = None) -> float | None:
+    """The CACHE floor (`cache_min_score`) the run in `out` trains under: its training state's (`state`, if already
+    read), or for a state from before the floor was stored the `trained_floor` of the policy saved with it
+    (`velo.checkpoint`: 0.5 for every run of `velo.obs/4`); None when unknown."""
+    if state is None:
+        state = read_state(out)
+    if state.get("cache_min_score") is not None:
+        return float(state["cache_min_score"])
+    restore_policy(out, state)
+    policy = out / POLICY_FILE
+    return read_header(policy).trained_floor if policy.is_file() else None
+
+
+def resume_state(out: Path, config, hit_rule: HitRuleId, cache_min_score: float) -> dict:
     """The training state `--resume` continues from, with `out`'s policy made the one saved with it
     (`restore_policy`). Refused (ValueError) when it was trained with other settings than `config` (`total_steps`
-    aside; a setting the run predates counts as its default) or under another hit rule than `hit_rule` (the
-    environment's: one policy would be trained under two rules); FileNotFoundError without a state."""
+    aside; a setting the run predates counts as its default), under another hit rule than `hit_rule` (the
+    environment's: one policy would be trained under two rules) or under another CACHE floor than `cache_min_score`
+    (the environment's mask: `run_floor`); FileNotFoundError without a state."""
     saved = read_state(out)
     path = out / TRAIN_STATE
     mine = asdict(config)
@@ -135,14 +152,24 @@ def resume_state(out: Path, config, hit_rule: HitRuleId) -> dict:
         raise ValueError(f"--resume: {path} was trained with hit rule {trained}, but the environment now decides with "
                          f"{hit_rule} (the shipped rule changed since): continuing would train one policy under two "
                          "rules; start a new run in another --out directory")
+    if (floor := run_floor(out, saved)) is not None and floor != float(cache_min_score):
+        raise ValueError(floor_differs(out, floor, cache_min_score))
     restore_policy(out, saved)
     return saved
 
 
-def resume_learner(out: Path, config, hit_rule: HitRuleId, parts: dict, generator: torch.Generator) -> int:
+def floor_differs(out: Path, floor: float, given: float) -> str:
+    """The refusal of a `--resume` of the run in `out` (trained under CACHE floor `floor`) under floor `given`."""
+    return (f"--resume: {out / TRAIN_STATE} was trained with --cache-min-score {floor:g}, not {float(given):g}: "
+            "continuing would train one policy under two action masks; leave --cache-min-score out (or give "
+            f"--cache-min-score {floor:g}) to continue the run, or train into another --out directory")
+
+
+def resume_learner(out: Path, config, hit_rule: HitRuleId, cache_min_score: float, parts: dict,
+                   generator: torch.Generator) -> int:
     """`resume_state` loaded into a MAPPO-family learner: its `parts` ({name: module or optimizer}, as saved) and
     its `generator`; returns the rollouts done."""
-    saved = resume_state(out, config, hit_rule)
+    saved = resume_state(out, config, hit_rule, cache_min_score)
     for key, part in parts.items():
         part.load_state_dict(saved[key])
     generator.set_state(saved["generator"])

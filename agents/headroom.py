@@ -205,7 +205,8 @@ def scenario_report(
     results, per_episode, everything, first = {}, {}, [], None
     for label, spec in specs.items():
         policy_env = env_for(env, spec)
-        records = run_episodes(policy_env, load_policy(spec, policy_env.layout, seed, policy_env.bank.rule.identity), episodes, seed,
+        records = run_episodes(policy_env, load_policy(spec, policy_env.layout, seed, policy_env.bank.rule.identity,
+                                                       policy_env.config.cache_min_score), episodes, seed,
                                on_step=(lambda n=label: on_step(n)) if on_step else None)
         results[label] = summarize(records)
         per_episode[label] = {subset: episode_means(records, "satisfaction", subset) for subset in SUBSETS.values()}

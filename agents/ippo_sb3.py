@@ -11,7 +11,7 @@ embedding and language (from the follow-up flag on), as the MAPPO family's encod
 
 Hyper-parameters are MAPPO's where they have a counterpart (gamma 0.99, lambda 0.95, clip 0.2, entropy 0.01,
 5 epochs, 4 minibatches, one episode per rollout); the rest are SB3's defaults (lr 3e-4, [64, 64] tanh).
-Checkpoints: the policy as a `velo.policy/2` file (`velo.networks.SB3MlpActor`) and, for `--resume`, the
+Checkpoints: the policy as a `velo.policy/3` file (`velo.networks.SB3MlpActor`) and, for `--resume`, the
 SB3 policy's and optimizer's state (torch.save of tensors only, read with weights_only=True; SB3's own zip
 format is not used because it unpickles), written as a pair by `agents.checkpoints`. A resumed run continues the weights and the step count, but the
 rollout buffer and the environments restart: it is not bit-identical to an uninterrupted run.
@@ -153,17 +153,17 @@ class _Progress(BaseCallback):
 
 
 def save(model: PPO, config: IPPOConfig, vec, out: Path) -> Path:
-    """The policy as a `velo.policy/2` checkpoint, and the training state for `--resume` (`agents.checkpoints`)."""
+    """The policy as a `velo.policy/3` checkpoint, and the training state for `--resume` (`agents.checkpoints`)."""
     from velo.networks import build_actor
 
-    layout, hit_rule, steps = vec.envs[0].layout, vec.hit_rule, int(model.num_timesteps)
+    layout, hit_rule, floor, steps = vec.envs[0].layout, vec.hit_rule, vec.cache_min_score, int(model.num_timesteps)
     actor = build_actor(config.actor_spec(), layout)
     state = model.policy.state_dict()
     actor.policy_net.load_state_dict({k.removeprefix("mlp_extractor.policy_net."): v for k, v in state.items()
                                       if k.startswith("mlp_extractor.policy_net.")})
     actor.action_net.load_state_dict({k.removeprefix("action_net."): v for k, v in state.items() if k.startswith("action_net.")})
     learner = {"config": asdict(config), "policy": state, "optimizer": model.policy.optimizer.state_dict(), "num_timesteps": steps}
-    return write_checkpoint(out, policy_bytes(actor, config, layout, steps, hit_rule), learner, steps, hit_rule)
+    return write_checkpoint(out, policy_bytes(actor, config, layout, steps, hit_rule, floor), learner, steps, hit_rule, floor)
 
 
 def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
@@ -181,7 +181,7 @@ def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
     model.set_logger(configure(str(out / "tb" / "sb3"), ["tensorboard"]))
     done_before = 0
     if resume:
-        saved = resume_state(out, config, vec.hit_rule)
+        saved = resume_state(out, config, vec.hit_rule, vec.cache_min_score)
         model.policy.load_state_dict(saved["policy"])
         model.policy.optimizer.load_state_dict(saved["optimizer"])
         model.num_timesteps = done_before = int(saved["num_timesteps"])

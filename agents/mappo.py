@@ -287,7 +287,7 @@ def train(
     With `resume`, continue from `out/train_state.pt` (its configuration and hit rule must match, `total_steps` aside;
     `agents.checkpoints`)."""
     cfg = config
-    n, agents, layout, hit_rule = vec.n, vec.agents, vec.envs[0].layout, vec.hit_rule
+    n, agents, layout, hit_rule, floor = vec.n, vec.agents, vec.envs[0].layout, vec.hit_rule, vec.cache_min_score
     a_count, steps = len(agents), cfg.episode_steps
     if any(e.config.max_steps != steps for e in _base_envs(vec)):
         raise ValueError(f"the environments' episodes must last episode_steps={steps} requests per edge")
@@ -307,7 +307,7 @@ def train(
     if resume and cfg.anneal_lr and (total := read_state(out)["config"]["total_steps"]) != cfg.total_steps:
         raise ValueError(f"--resume: {out / TRAIN_STATE} anneals its learning rates over total_steps={total}, not "
                          f"{cfg.total_steps}: resume it with the same total")
-    start = resume_learner(out, cfg, hit_rule, parts, gen) if resume else 0
+    start = resume_learner(out, cfg, hit_rule, floor, parts, gen) if resume else 0
 
     obs, mask, state = vec.reset(cfg.seed + start * n)
     for r in range(start, rollouts):
@@ -441,7 +441,8 @@ def train(
         if (r + 1) % every == 0 or r + 1 == rollouts:
             learner = {"rollout": r + 1, "config": asdict(cfg), "generator": gen.get_state(),
                        **{k: p.state_dict() for k, p in parts.items()}}
-            write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule), learner, done_steps, hit_rule)
+            write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule, floor), learner, done_steps, hit_rule,
+                             floor)
     return out / POLICY_FILE
 
 

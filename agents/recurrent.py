@@ -107,6 +107,7 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
     """As `agents.mappo.train`, with recurrent actor and critic trained on chunks of `chunk_length` steps."""
     cfg = config
     n, layout, a_count, steps, hit_rule = vec.n, vec.envs[0].layout, len(vec.agents), cfg.episode_steps, vec.hit_rule
+    floor = vec.cache_min_score
     b = n * a_count
     per_rollout = steps * b
     rollouts = math.ceil(cfg.total_steps / per_rollout)
@@ -120,7 +121,7 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
     critic_opt = torch.optim.Adam(critic.parameters(), lr=cfg.critic_lr, eps=1e-5)
     parts = {"actor": actor, "critic": critic, "value_norm": value_norm, "actor_opt": actor_opt, "critic_opt": critic_opt}
     out.mkdir(parents=True, exist_ok=True)
-    start = resume_learner(out, cfg, hit_rule, parts, gen) if resume else 0
+    start = resume_learner(out, cfg, hit_rule, floor, parts, gen) if resume else 0
     agent_ids = torch.arange(a_count).repeat(n)
 
     obs, mask, state = vec.reset(cfg.seed + start * n)
@@ -224,5 +225,6 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
         if (r + 1) % every == 0 or r + 1 == rollouts:
             learner = {"rollout": r + 1, "config": asdict(cfg), "generator": gen.get_state(),
                        **{k: p.state_dict() for k, p in parts.items()}}
-            write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule), learner, done_steps, hit_rule)
+            write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule, floor), learner, done_steps, hit_rule,
+                             floor)
     return out / POLICY_FILE

@@ -12,25 +12,27 @@ from velo.policy import trained_layout
 from velo.types import HitRuleId
 
 
-def load_policy(spec: str, layout: ObservationLayout, seed: int = 0, hit_rule: HitRuleId | None = None) -> Policy:
+def load_policy(spec: str, layout: ObservationLayout, seed: int = 0, hit_rule: HitRuleId | None = None,
+                cache_min_score: float | None = None) -> Policy:
     """A baseline by name (`agents.baselines.BASELINES`; any `greedy-X` with X in [0, 2]), the oracle, or a
-    checkpoint path (checked against `layout` and `hit_rule`, the environment's: `env.bank.rule.identity`)."""
+    checkpoint path (checked against `layout`, `hit_rule` and `cache_min_score`, the environment's:
+    `env.bank.rule.identity`, `env.config.cache_min_score`)."""
     if spec == "oracle":
         return OraclePolicy()
     try:
-        return load_serving_policy(spec, layout, seed, hit_rule)
+        return load_serving_policy(spec, layout, seed, hit_rule, cache_min_score)
     except ValueError as exc:
         raise _with_oracle(exc) from None
 
 
-def check_policy_spec(spec: str, hit_rule: HitRuleId | None = None) -> str:
+def check_policy_spec(spec: str, hit_rule: HitRuleId | None = None, cache_min_score: float | None = None) -> str:
     """`spec` if `load_policy` knows it (the oracle too), checked without building anything (a checkpoint's
     header is read, not its weights); else `load_policy`'s ValueError / FileNotFoundError. `velo evaluate` checks
     every spec so before it builds an environment's bank (minutes on the shared data)."""
     if spec == "oracle":
         return spec
     try:
-        return check_serving_spec(spec, hit_rule)
+        return check_serving_spec(spec, hit_rule, cache_min_score)
     except ValueError as exc:
         raise _with_oracle(exc) from None
 

@@ -64,6 +64,16 @@ class VectorEdgeEnv:
                              "a policy trained on them would have no one rule to be served with")
         return rules.pop()
 
+    @property
+    def cache_min_score(self) -> float:
+        """The CACHE floor of every environment's action mask (`EdgeEnvConfig.cache_min_score`): what a checkpoint
+        trained here records (`velo.checkpoint`), so it is served and judged under the mask it learned with."""
+        floors = {sub.config.cache_min_score for e in self.envs for sub in getattr(e, "envs", [e])}
+        if len(floors) != 1:
+            raise ValueError(f"the environments mask CACHE under different floors ({', '.join(map(str, sorted(floors)))}); "
+                             "a policy trained on them would have no one floor to be served with")
+        return floors.pop()
+
     def _stack(self, per_env: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         obs = np.empty((self.n, len(self.agents), self.obs_size), np.float32)
         mask = np.empty((self.n, len(self.agents), 4), np.int8)

@@ -39,7 +39,7 @@ from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, col
 from services.metrics import Metrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
 from velo.checkpoint import HitRuleMismatch
-from velo.policy import CACHE_MIN_SCORE, check_policy_spec
+from velo.policy import CACHE_MIN_SCORE, check_policy_spec, trained_floor
 from velo.wire import (
     API_VERSION,
     APIError,
@@ -73,10 +73,12 @@ class EdgeSettings(BaseSettings):
     """The cache's hit rule: `default`, `static:T` or a rule file."""
     policy: str = "rule-cloud"
     """What `velo.policy.load_policy` loads: a named rule (`rule-cloud`: the hit rule, else cloud) or a checkpoint path."""
-    cache_min_score: float = Field(CACHE_MIN_SCORE, ge=0.0)
+    cache_min_score: float | None = Field(None, ge=0.0, le=1.0, validate_default=True)
     """The policy may serve a cached answer only when the hit rule scores it at least this (0: whenever there is a
     neighbour): `velo.policy.cache_servable`, the rule the environment's action mask follows too (its
-    `EdgeEnvConfig.cache_min_score`, same default), so a policy serves under the mask it was trained with. A learned
+    `EdgeEnvConfig.cache_min_score`, same default), so a policy serves under the mask it was trained with. Unset: the
+    floor the checkpoint `policy` was trained with (its header's, `velo.checkpoint.CheckpointHeader.trained_floor`),
+    else `CACHE_MIN_SCORE`; set to another than the checkpoint's: refused at start-up. A learned
     policy reads the rule's score as one feature and may serve what the rule rejects: the shipped DLRS, trained without
     the floor, served one-word look-alikes live ("What is the capital of Australia?" the answer to "... of France?",
     rule score 0.000), since the simulator's wrong neighbours almost never differ from the request by one word (8 of the
@@ -192,6 +194,22 @@ class EdgeSettings(BaseSettings):
             raise ValueError(f"{err} This edge's hit rule is its `rule` setting (VELO_EDGE_RULE={info.data['rule']}): "
                              f"set it to {use} to serve this policy.") from None
 
+    @field_validator("cache_min_score")
+    @classmethod
+    def _floor(cls, value: float | None, info: ValidationInfo) -> float:
+        """Unset: the checkpoint's training floor (or `CACHE_MIN_SCORE` for a rule, or a checkpoint whose floor is
+        unknown); set to another floor than the checkpoint's: refused, as a rule the checkpoint was not trained with is."""
+        spec = info.data.get("policy")  # absent: refused itself
+        trained = trained_floor(spec) if spec is not None else None
+        if value is None:
+            return CACHE_MIN_SCORE if trained is None else trained
+        if trained is not None and trained != value:
+            raise ValueError(f"VELO_EDGE_CACHE_MIN_SCORE={value:g}, but the policy {spec} was trained with CACHE offered only "
+                             f"from hit-rule score {trained:g} (its checkpoint's cache_min_score): it would be given another "
+                             f"action mask than it learned with. Unset VELO_EDGE_CACHE_MIN_SCORE to take the checkpoint's, "
+                             f"or set it to {trained:g}.")
+        return value
+
 
 def _hit_rule(rule: str, settings: dict):
     """The `velo.cache.decision.HitRule` the cache of these settings (`embedder`, `diff_embedder`) decides with."""
@@ -218,7 +236,7 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
     cache = open_cache(config, embedder=settings.embedder, diff_embedder=settings.diff_embedder, rule=settings.rule, languages=languages)
     layout = ObservationLayout(cache.embedder.dim, settings.top_v)
     try:
-        policy = load_policy(settings.policy, layout, hit_rule=cache.rule.identity)
+        policy = load_policy(settings.policy, layout, hit_rule=cache.rule.identity, cache_min_score=settings.cache_min_score)
         counter = PromptCounter(settings.llm_tokenizer, settings.llm_context_window) if settings.llm_tokenizer is not None else None
         llm: ChatLLM = open_llm(settings.llm, model=settings.llm_model, api_key=_secret(settings.llm_api_key), model_dir=settings.model_dir,
                                 timeout_s=settings.timeout_s, threads=settings.threads, max_batch=settings.max_batch, counter=counter)

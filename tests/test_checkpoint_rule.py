@@ -29,7 +29,8 @@ STATIC = StaticThreshold(0.9)
 
 def _checkpoint(path: Path, rule: HitRuleId | None, fmt: str = FORMAT) -> Path:
     header = CheckpointHeader("mappo", {"seed": 1}, {"encoder": {"name": "mlp"}, "actor": {"name": "categorical"}},
-                              LAYOUT.describe(), 12, None if rule is None else dataclasses.asdict(rule), fmt)
+                              LAYOUT.describe(), 12, None if rule is None else dataclasses.asdict(rule),
+                              0.5 if fmt == FORMAT else None, fmt)
     meta = header.to_metadata()
     if rule is None:  # as a velo.policy/1 writer wrote it: no hit_rule field at all
         fields = json.loads(meta["header"])

@@ -180,7 +180,7 @@ def test_a_checkpoint_loads_and_acts_with_the_core_alone(tmp_path) -> None:
             "actor": {"name": "diffusion", "denoise_steps": 3}}
     actor = build_actor(spec, LAYOUT)
     header = CheckpointHeader("dlrs", {"algo": "dlrs"}, spec, LAYOUT.describe(), 0,
-                              {"name": "static:0.9", "format": "static", "fingerprint": "962543ced22da500"})
+                              {"name": "static:0.9", "format": "static", "fingerprint": "962543ced22da500"}, 0.5)
     path = tmp_path / "dlrs.safetensors"
     path.write_bytes(save_bytes({k: v.contiguous() for k, v in actor.state_dict().items()}, metadata=header.to_metadata()))
     script = f"""

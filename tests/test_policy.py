@@ -74,7 +74,7 @@ SHIPPED_RULE = dataclasses.asdict(hit_rule_for("default").identity)
 
 def _write(path, observation: dict, fmt: str = FORMAT) -> None:
     header = CheckpointHeader("mappo", {"seed": 1}, {"encoder": {"name": "mlp"}, "actor": {"name": "categorical"}},
-                              observation, steps=12, hit_rule=SHIPPED_RULE)
+                              observation, steps=12, hit_rule=SHIPPED_RULE, cache_min_score=0.5)
     meta = header.to_metadata() | {"format": fmt}
     save_file({"w": np.zeros((2, 2), np.float32)}, str(path), metadata=meta)
 

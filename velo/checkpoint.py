@@ -1,6 +1,7 @@
-"""Policy checkpoints: a safetensors file whose metadata says what was trained, how, and for which encoder and hit rule.
+"""Policy checkpoints: a safetensors file whose metadata says what was trained, how, and for which encoder, hit rule
+and CACHE floor.
 
-File layout (`velo.policy/2`): a safetensors file (no pickle: tensors plus string metadata) holding the
+File layout (`velo.policy/3`): a safetensors file (no pickle: tensors plus string metadata) holding the
 actor's weights (`state_dict` names) and, in its metadata, `format` = `FORMAT` and `header` = the JSON of
 `CheckpointHeader`:
 
@@ -12,15 +13,23 @@ actor's weights (`state_dict` names) and, in its metadata, `format` = `FORMAT` a
 | `observation` | `ObservationLayout.describe()` of the encoder it was trained with: version, dim, top_v, size |
 | `steps` | agent-steps of training behind these weights |
 | `hit_rule` | `velo.types.HitRuleId` of the hit rule whose score and verdict its observations carried: name, format, fingerprint |
+| `cache_min_score` | the floor of its action mask: CACHE was offered only when the hit rule scored the best neighbour at least this (`velo.policy.cache_servable`; `velo train --cache-min-score`) |
 
 The header is read here without torch (safetensors' header is 8 bytes of length and a JSON object), so a
-checkpoint trained against another observation encoder, or under another hit rule, is refused before torch is
-even imported. The hit rule is checked only where the caller says which rule scores the observations
-(`check(..., hit_rule=)`: `velo evaluate` gives its environment's, the edge server its cache's).
+checkpoint trained against another observation encoder, under another hit rule or under another CACHE floor, is
+refused before torch is even imported. The hit rule and the floor are checked only where the caller says which
+apply (`check(..., hit_rule=, cache_min_score=)`: `velo evaluate` gives its environment's, the edge server its
+cache's rule and its `cache_min_score`): a policy given another mask than it learned with is offered CACHE where it
+never was (or never where it always was).
 
-Versions: 2 added `hit_rule` (required). A `velo.policy/1` checkpoint (the shipped DLRS of 2026-12-01 among them)
-predates the check: it is read and loaded, its rule unchecked (`hit_rule` None), because nothing says which rule
-it was trained with; retrain it to have the rule checked.
+Versions (`trained_floor` says how a header without `cache_min_score` is read; from `git log`):
+| format | written by | `hit_rule` | `cache_min_score` |
+|---|---|---|---|
+| `velo.policy/1` | `velo train` before 7a31130 | absent: unchecked | absent: 0 (the environment had no floor until e7c7524) |
+| `velo.policy/2` | 7a31130 until /3 | required | absent: 0.5 with observation `velo.obs/4` (f7df31e on, after e7c7524 put the 0.5 floor in the environment's mask, which `velo train` could not change); unknown (unchecked) with `velo.obs/3`, trained with no floor before e7c7524 and with 0.5 after it, and refused by the encoder check anyway |
+| `velo.policy/3` | `velo train --cache-min-score` | required | required |
+
+The shipped DLRS (data/checkpoints/dlrs.safetensors, 0cc6e30) is a /2 header with `velo.obs/4`: trained under 0.5.
 """
 
 from __future__ import annotations
@@ -34,9 +43,12 @@ from pathlib import Path
 from velo.observation import OBS_VERSION, ObservationLayout
 from velo.types import HitRuleId
 
-FORMAT = "velo.policy/2"
-READABLE_FORMATS = ("velo.policy/1", FORMAT)
-"""Formats `read_header` reads: /1 has no `hit_rule` (from before the check), /2 must have one."""
+FORMAT = "velo.policy/3"
+READABLE_FORMATS = ("velo.policy/1", "velo.policy/2", FORMAT)
+"""Formats `read_header` reads: /1 has no `hit_rule` (from before the check), /2 must have one, /3 must have both
+`hit_rule` and `cache_min_score` (see the module docstring's version table)."""
+V2_FLOOR_ENCODER, V2_FLOOR = "velo.obs/4", 0.5
+"""A `velo.policy/2` header of this observation encoder was trained under this floor (the module docstring says why)."""
 _MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit
 _DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
 """Bytes per element of the safetensors dtypes a policy holds (safetensors' `Dtype`)."""
@@ -44,6 +56,14 @@ _DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I1
 
 class IncompatibleCheckpoint(ValueError):
     """A checkpoint of another format version, or trained against another observation encoder, layout or hit rule."""
+
+
+class FloorMismatch(IncompatibleCheckpoint):
+    """A checkpoint trained with CACHE floor `trained` (`cache_min_score`), loaded where the action mask uses `given`."""
+
+    def __init__(self, message: str, trained: float, given: float) -> None:
+        super().__init__(message)
+        self.trained, self.given = trained, given
 
 
 class HitRuleMismatch(IncompatibleCheckpoint):
@@ -65,13 +85,34 @@ class CheckpointHeader:
     steps: int = 0
     hit_rule: dict | None = None
     """`asdict(HitRuleId)` of the rule its observations were scored with; None only in a `velo.policy/1` header."""
+    cache_min_score: float | None = None
+    """The floor of its action mask (`velo.policy.cache_servable`), in [0, 1]; None only in a /1 or /2 header
+    (`trained_floor` reads those)."""
     format: str = field(default=FORMAT)
 
     def __post_init__(self) -> None:
-        if self.format == FORMAT and self.hit_rule is None:
-            raise ValueError(f"a {FORMAT} header records the hit rule the policy was trained with (hit_rule)")
+        if self.format != "velo.policy/1" and self.hit_rule is None:
+            raise ValueError(f"a {self.format} header records the hit rule the policy was trained with (hit_rule)")
+        if self.format == FORMAT and self.cache_min_score is None:
+            raise ValueError(f"a {FORMAT} header records the CACHE floor the policy was trained with (cache_min_score)")
+        if self.cache_min_score is not None:
+            score = self.cache_min_score
+            if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0.0 <= score <= 1.0:
+                raise ValueError(f"cache_min_score must be a number in [0, 1], got {score!r}")
+            object.__setattr__(self, "cache_min_score", float(score))
         if self.hit_rule is not None:
             HitRuleId(**self.hit_rule)  # TypeError for a wrong field set
+
+    @property
+    def trained_floor(self) -> float | None:
+        """The CACHE floor its action mask had in training: the recorded `cache_min_score`, or for a header from before
+        it was recorded what `git log` says (module docstring): /1 0, /2 of `velo.obs/4` 0.5, an older /2 None
+        (unknown; not checked)."""
+        if self.cache_min_score is not None:
+            return self.cache_min_score
+        if self.format == "velo.policy/1":
+            return 0.0
+        return V2_FLOOR if self.observation.get("version") == V2_FLOOR_ENCODER else None
 
     @property
     def trained_rule(self) -> HitRuleId | None:
@@ -87,11 +128,13 @@ class CheckpointHeader:
         return ObservationLayout(int(self.observation["dim"]), int(self.observation["top_v"]))
 
     def check(self, layout: ObservationLayout | None, path: Path | str = "checkpoint",
-              hit_rule: HitRuleId | None = None) -> ObservationLayout:
+              hit_rule: HitRuleId | None = None, cache_min_score: float | None = None) -> ObservationLayout:
         """The layout to feed this policy; raises `IncompatibleCheckpoint` when this VELO's encoder (or the
-        given `layout`) is not the one the checkpoint was trained against, or when `hit_rule` (the rule that scores
-        the observations it will be given; None: not checked) is not the one it was trained with. A header without
-        a rule (`velo.policy/1`, from before the check) passes any `hit_rule`."""
+        given `layout`) is not the one the checkpoint was trained against, `HitRuleMismatch` when `hit_rule` (the
+        rule that scores the observations it will be given; None: not checked) is not the one it was trained with,
+        `FloorMismatch` when `cache_min_score` (the floor of the action masks it will be given; None: not checked)
+        is not its `trained_floor`. A header without a rule (`velo.policy/1`) passes any `hit_rule`, one whose floor
+        is unknown any `cache_min_score`."""
         obs = self.observation
         if obs.get("version") != OBS_VERSION:
             raise IncompatibleCheckpoint(
@@ -117,6 +160,13 @@ class CheckpointHeader:
                 + (rule.name if rule.format == "static" else "the shipped rule of the VELO version that trained it")
                 + "), or retrain it with `velo train` (which trains under this VELO's shipped rule).",
                 rule, hit_rule,
+            )
+        floor = self.trained_floor
+        if cache_min_score is not None and floor is not None and floor != float(cache_min_score):
+            raise FloorMismatch(
+                f"{path} was trained with CACHE offered only from hit-rule score {floor:g} (cache_min_score), but here "
+                f"the floor is {float(cache_min_score):g}: it would be given another action mask than it learned with.",
+                floor, float(cache_min_score),
             )
         return trained
 
@@ -182,10 +232,10 @@ def _check_extent(path: Path, data_start: int, table: dict) -> None:
 
 
 def load_checkpoint_policy(path: Path | str, layout: ObservationLayout | None = None, seed: int = 0,
-                           hit_rule: HitRuleId | None = None):
+                           hit_rule: HitRuleId | None = None, cache_min_score: float | None = None):
     """The `velo.learned.LearnedPolicy` stored in `path` (imports torch); see `velo.policy.load_policy`."""
     header = read_header(path)
-    trained = header.check(layout, path, hit_rule)
+    trained = header.check(layout, path, hit_rule, cache_min_score)
     from velo.learned import LearnedPolicy
 
     return LearnedPolicy.from_file(Path(path), header, trained, seed)

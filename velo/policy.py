@@ -88,7 +88,7 @@ SHIPPED_POLICIES = ("dlrs",)
 
 
 def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 0,
-                hit_rule: HitRuleId | None = None) -> Policy:
+                hit_rule: HitRuleId | None = None, cache_min_score: float | None = None) -> Policy:
     """A baseline by name (`BASELINE_NAMES`, or `greedy-X`), a shipped checkpoint by name (`SHIPPED_POLICIES`) or a
     checkpoint file (`velo train`'s `.safetensors`).
 
@@ -98,6 +98,8 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
     `hit_rule`: the identity (`HitRule.identity`) of the hit rule whose score and verdict the observations carry,
     checked against the rule a checkpoint was trained with (a mismatch raises `ValueError`); None checks nothing,
     so whoever knows the rule passes it (`velo evaluate`: its environment's; the edge server: its cache's).
+    `cache_min_score`: the floor of the action masks the policy will be given (`cache_servable`), checked against the
+    floor a checkpoint was trained with (`velo.checkpoint.FloorMismatch`, a `ValueError`); None checks nothing.
     Errors: `ValueError` naming the unknown spec, the bad threshold or the incompatible checkpoint;
     `FileNotFoundError` for a checkpoint path that does not exist.
     """
@@ -125,11 +127,22 @@ def load_policy(spec: str, layout: ObservationLayout | None = None, seed: int = 
     if (path := checkpoint_file(text)) is not None:
         from velo.checkpoint import load_checkpoint_policy
 
-        return load_checkpoint_policy(path, layout, seed, hit_rule)
+        return load_checkpoint_policy(path, layout, seed, hit_rule, cache_min_score)
     raise ValueError(
         f"unknown policy {text!r}; choose from {', '.join(BASELINE_NAMES + SHIPPED_POLICIES)}, greedy-X "
         f"(X a cosine distance), or a checkpoint file ({', '.join(CHECKPOINT_SUFFIXES)})"
     )
+
+
+def trained_floor(spec: str) -> float | None:
+    """The CACHE floor (`cache_min_score`) a checkpoint was trained with, read from its header without torch
+    (`velo.checkpoint.CheckpointHeader.trained_floor`); None for a rule, or a checkpoint whose floor is unknown."""
+    path = checkpoint_file(spec)
+    if path is None:
+        return None
+    from velo.checkpoint import read_header
+
+    return read_header(path).trained_floor
 
 
 def is_rule(spec: str) -> bool:
@@ -162,10 +175,10 @@ def trained_layout(spec: str) -> ObservationLayout | None:
     return read_header(path).layout
 
 
-def check_policy_spec(spec: str, hit_rule: HitRuleId | None = None) -> str:
+def check_policy_spec(spec: str, hit_rule: HitRuleId | None = None, cache_min_score: float | None = None) -> str:
     """Check, without building anything, that `load_policy` knows `spec`: a rule name, `greedy-X`, a shipped
-    checkpoint, or a checkpoint file whose header this VELO can read (its encoder version is checked too, and its
-    hit rule against `hit_rule` when given). Returns `spec`; raises `ValueError` / `FileNotFoundError` with
+    checkpoint, or a checkpoint file whose header this VELO can read (its encoder version is checked too, its
+    hit rule against `hit_rule` and its CACHE floor against `cache_min_score` when given). Returns `spec`; raises `ValueError` / `FileNotFoundError` with
     `load_policy`'s message. For servers, to refuse a bad policy before they open anything."""
     text = str(spec)
     if text in BASELINE_NAMES:
@@ -177,7 +190,7 @@ def check_policy_spec(spec: str, hit_rule: HitRuleId | None = None) -> str:
     if (path := checkpoint_file(text)) is not None:
         from velo.checkpoint import read_header
 
-        read_header(path).check(None, path, hit_rule)
+        read_header(path).check(None, path, hit_rule, cache_min_score)
         return text
     load_policy(text)  # raises the one "unknown policy" message
     return text

@@ -31,6 +31,7 @@ from velo.observation import ObservationLayout
 LAYOUT = ObservationLayout(8, 3)
 CONFIG = MAPPOConfig(algo="mappo", hidden=16, seed=3)
 RULE = hit_rule_for("default").identity
+FLOOR = 0.5
 
 
 def checkpoint(out: Path, steps: int) -> Path:
@@ -38,7 +39,7 @@ def checkpoint(out: Path, steps: int) -> Path:
     torch.manual_seed(steps)
     actor = build_actor(CONFIG.actor_spec(), LAYOUT)
     state = {"rollout": steps // 30, "config": dataclasses.asdict(CONFIG), "actor": actor.state_dict()}
-    return write_checkpoint(out, policy_bytes(actor, CONFIG, LAYOUT, steps, RULE), state, steps, RULE)
+    return write_checkpoint(out, policy_bytes(actor, CONFIG, LAYOUT, steps, RULE, FLOOR), state, steps, RULE, FLOOR)
 
 
 class Interrupt:
@@ -110,9 +111,24 @@ def test_resume_refuses_another_rule_or_other_settings_and_restores_the_policy(t
     static = StaticThreshold(0.9).identity
     with pytest.raises(ValueError, match=f"trained with hit rule {re.escape(str(RULE))}.*now decides with "
                                          f"{re.escape(str(static))}.*start a new run"):
-        resume_state(out, CONFIG, static)
+        resume_state(out, CONFIG, static, FLOOR)
     with pytest.raises(ValueError, match="other settings \\(seed: seed=3\\)"):
-        resume_state(out, dataclasses.replace(CONFIG, seed=4), RULE)
+        resume_state(out, dataclasses.replace(CONFIG, seed=4), RULE, FLOOR)
     assert (out / POLICY_FILE).read_bytes() == before  # a refused resume changes nothing
-    saved = resume_state(out, dataclasses.replace(CONFIG, total_steps=90), RULE)
+    saved = resume_state(out, dataclasses.replace(CONFIG, total_steps=90), RULE, FLOOR)
     assert saved["steps"] == 60 and read_header(out / POLICY_FILE).steps == 60
+
+
+def test_resume_refuses_another_floor_also_for_a_state_from_before_the_floor_was_stored(tmp_path: Path) -> None:
+    """A state written before `cache_min_score` was stored in it takes the floor of the policy saved with it."""
+    out = tmp_path / "run"
+    checkpoint(out, 30)
+    assert read_state(out)["cache_min_score"] == FLOOR == read_header(out / POLICY_FILE).cache_min_score
+    for state in (read_state(out), {k: v for k, v in read_state(out).items() if k != "cache_min_score"}):
+        torch.save(state, out / TRAIN_STATE)
+        files = {f: f.read_bytes() for f in out.iterdir()}
+        with pytest.raises(ValueError, match="trained with --cache-min-score 0.5, not 0.3: continuing would train one "
+                                             "policy under two action masks"):
+            resume_state(out, dataclasses.replace(CONFIG, total_steps=90), RULE, 0.3)
+        assert {f: f.read_bytes() for f in out.iterdir()} == files
+        assert resume_state(out, dataclasses.replace(CONFIG, total_steps=90), RULE, FLOOR)["steps"] == 30

@@ -68,9 +68,15 @@ def test_every_command_with_a_model_dir_refuses_one_that_holds_no_model(tmp_path
     assert not missing.parent.exists() and not any(empty.iterdir())
 
 
-def test_a_checkpoint_of_another_hit_rule_than_the_edges_is_refused_before_anything_starts(tmp_path: Path) -> None:
-    """The edges would refuse it at start-up (VELO_EDGE_RULE, tests/services/test_edge_settings.py); `velo up` used to
-    start the cloud first and then report that edge-0 exited."""
+@pytest.mark.parametrize(("variable", "value", "floor", "said"), [
+    ("VELO_EDGE_RULE", "static:0.9", 0.5, "VELO_EDGE_RULE=static:0.9"),
+    ("VELO_EDGE_CACHE_MIN_SCORE", "0.5", 0.3, "VELO_EDGE_CACHE_MIN_SCORE=0.5, but the policy"),
+])
+def test_a_checkpoint_the_edges_would_refuse_is_refused_before_anything_starts(tmp_path: Path, variable: str, value: str,
+                                                                               floor: float, said: str) -> None:
+    """A checkpoint trained under another hit rule or another CACHE floor than the edges' settings: the edges would
+    refuse it at start-up (tests/services/test_edge_settings.py); `velo up` used to start the cloud first and then report
+    that edge-0 exited."""
     from agents.checkpoints import policy_bytes
     from agents.mappo import MAPPOConfig
     from velo.cache.factory import hit_rule_for
@@ -79,10 +85,10 @@ def test_a_checkpoint_of_another_hit_rule_than_the_edges_is_refused_before_anyth
 
     config, layout = MAPPOConfig(algo="mappo", hidden=16), ObservationLayout(384, 10)
     path = tmp_path / "mappo.safetensors"
-    path.write_bytes(policy_bytes(build_actor(config.actor_spec(), layout), config, layout, 0, hit_rule_for("default").identity))
-    env = {**os.environ, "VELO_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1", "VELO_EDGE_RULE": "static:0.9"}
+    path.write_bytes(policy_bytes(build_actor(config.actor_spec(), layout), config, layout, 0, hit_rule_for("default").identity, floor))
+    env = {**os.environ, "VELO_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1", variable: value}
     result = subprocess.run([sys.executable, "-m", "velo", "up", "--policy", str(path)], capture_output=True, text=True,
                             env=env, cwd=REPO, timeout=120)
     text = " ".join(result.stderr.split())
-    assert result.returncode == 2 and "VELO_EDGE_RULE=static:0.9" in text and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2 and said in text and "Traceback" not in result.stderr, result.stderr
     assert not (tmp_path / "up").exists()

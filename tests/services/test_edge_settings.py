@@ -92,7 +92,7 @@ def logistic_checkpoint(tmp_path_factory: pytest.TempPathFactory):
 
     config, layout = MAPPOConfig(algo="dlrs", d_model=8, denoise_steps=2), ObservationLayout(384, 10)
     path = tmp_path_factory.mktemp("ckpt") / "dlrs-logistic.safetensors"
-    path.write_bytes(policy_bytes(build_actor(config.actor_spec(), layout), config, layout, 0, hit_rule_for("default").identity))
+    path.write_bytes(policy_bytes(build_actor(config.actor_spec(), layout), config, layout, 0, hit_rule_for("default").identity, 0.5))
     return path
 
 
@@ -108,14 +108,51 @@ def test_a_checkpoint_of_another_hit_rule_is_refused_by_the_settings(logistic_ch
     assert EdgeSettings(policy="dlrs").policy == "dlrs"
 
 
-def test_velo_serve_edge_refuses_a_checkpoint_of_another_hit_rule_in_one_line(tmp_path, logistic_checkpoint) -> None:
+@pytest.mark.parametrize(("checkpoint", "variable", "value", "said"), [
+    ("logistic_checkpoint", "VELO_EDGE_RULE", "static:0.9", "policy: Value error"),
+    ("floor_checkpoint", "VELO_EDGE_CACHE_MIN_SCORE", "0.5", "hit-rule score 0.3"),
+])
+def test_velo_serve_edge_refuses_a_checkpoint_of_another_rule_or_floor_in_one_line(
+        tmp_path, request: pytest.FixtureRequest, checkpoint: str, variable: str, value: str, said: str) -> None:
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "VELO_EDGE_RULE": "static:0.9", "VELO_HOME": str(tmp_path)}
+    env = {**os.environ, variable: value, "VELO_HOME": str(tmp_path)}
     run = subprocess.run([sys.executable, "-m", "velo", "serve", "edge", "--cache-uri", str(tmp_path / "c.db"),
-                          "--policy", str(logistic_checkpoint)], env=env, capture_output=True, text=True, timeout=120)
+                          "--policy", str(request.getfixturevalue(checkpoint))], env=env, capture_output=True, text=True, timeout=120)
     lines = run.stderr.strip().splitlines()
     assert run.returncode != 0 and len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
-    assert "policy" in lines[0] and "VELO_EDGE_RULE=static:0.9" in lines[0] and not (tmp_path / "c.db").exists(), run.stderr
+    assert f"{variable}={value}" in lines[0] and said in lines[0] and not (tmp_path / "c.db").exists(), run.stderr
+
+
+@pytest.fixture(scope="module")
+def floor_checkpoint(tmp_path_factory: pytest.TempPathFactory):
+    """A real (untrained) MAPPO checkpoint trained, as its header says, with CACHE offered from hit-rule score 0.3."""
+    from agents.checkpoints import policy_bytes
+    from agents.mappo import MAPPOConfig
+    from velo.cache.factory import hit_rule_for
+    from velo.networks import build_actor
+    from velo.observation import ObservationLayout
+
+    config, layout = MAPPOConfig(algo="mappo", hidden=16), ObservationLayout(384, 10)
+    path = tmp_path_factory.mktemp("ckpt") / "mappo-floor.safetensors"
+    path.write_bytes(policy_bytes(build_actor(config.actor_spec(), layout), config, layout, 0, hit_rule_for("default").identity, 0.3))
+    return path
+
+
+def test_the_edge_takes_the_checkpoints_floor_unless_told_another_which_it_refuses(floor_checkpoint) -> None:
+    from velo.policy import CACHE_MIN_SCORE
+
+    assert EdgeSettings(policy=str(floor_checkpoint)).cache_min_score == 0.3  # VELO_EDGE_CACHE_MIN_SCORE unset
+    assert EdgeSettings(policy=str(floor_checkpoint), cache_min_score=0.3).cache_min_score == 0.3
+    assert EdgeSettings(policy="dlrs").cache_min_score == 0.5  # a velo.policy/2 header of velo.obs/4: trained under 0.5
+    assert EdgeSettings().cache_min_score == EdgeSettings(policy="greedy-0.2").cache_min_score == CACHE_MIN_SCORE
+    assert EdgeSettings(policy="greedy-0.2", cache_min_score=0.1).cache_min_score == 0.1  # a rule learned no mask
+    with pytest.raises(ValidationError, match="cache_min_score") as err:
+        EdgeSettings(policy=str(floor_checkpoint), cache_min_score=0.5)
+    message = str(err.value)
+    assert "VELO_EDGE_CACHE_MIN_SCORE=0.5, but the policy" in message and "hit-rule score 0.3" in message, message
+    assert "Unset VELO_EDGE_CACHE_MIN_SCORE to take the checkpoint's, or set it to 0.3" in message, message
+    with pytest.raises(ValidationError, match="VELO_EDGE_CACHE_MIN_SCORE=0, but the policy dlrs"):
+        EdgeSettings(policy="dlrs", cache_min_score=0)

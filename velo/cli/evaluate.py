@@ -15,6 +15,7 @@ from rich.progress import Progress
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
+from velo.cli.floor import CacheMinScore
 from velo.cli.outputs import check_output, output_path
 from velo.cli.scenario_summary import scenario_summary
 
@@ -42,28 +43,32 @@ def evaluate(
                           "lookalike, multilingual-edge; comma-separated) or `all`, with the headroom report; "
                           "default: velo_edge_v0."),
     ] = None,
+    cache_min_score: CacheMinScore = None,
 ) -> None:
     """Run every policy for N episodes and report satisfaction, latency, hits and action shares."""
+    from velo.policy import CACHE_MIN_SCORE
+
+    floor = CACHE_MIN_SCORE if cache_min_score is None else cache_min_score  # every policy is judged under this mask
     if plots is not None:  # before any episode: a bad --plots used to fail after the whole evaluation
         check_output("--plots", plots, directory=True)
     if scenario is not None:
-        return _evaluate_scenarios(scenario, policies, episodes, seed, as_json, plots, steps, data, split, edge_profile)
+        return _evaluate_scenarios(scenario, policies, episodes, seed, as_json, plots, steps, data, split, edge_profile, floor)
     from agents.evaluation import markdown_table, plot, run_episodes, summarize
     from agents.registry import env_for, load_policy
     from envs import velo_edge_v0
 
     if split not in ("train", "test", "all"):
         raise typer.BadParameter("split must be train, test or all")
-    specs = _labelled_specs(policies)
+    specs = _labelled_specs(policies, floor)
     from velo.latency import load_edge_profile
 
     env = velo_edge_v0.parallel_env(
         n_edges=edges, max_steps=steps, data_dir=data, split=None if split == "all" else split,
-        edge_profile=load_edge_profile(edge_profile) if edge_profile is not None else None,
+        edge_profile=load_edge_profile(edge_profile) if edge_profile is not None else None, cache_min_score=floor,
     )
     names = list(specs)
     envs = [env_for(env, spec) for spec in specs.values()]
-    loaded = [load_policy(spec, e.layout, seed, e.bank.rule.identity) for spec, e in zip(specs.values(), envs)]
+    loaded = [load_policy(spec, e.layout, seed, e.bank.rule.identity, floor) for spec, e in zip(specs.values(), envs)]
     results: dict[str, dict[str, float]] = {}
     console = make_console(stderr=True)
     with Progress(console=console, disable=as_json, transient=True) as progress:
@@ -85,15 +90,17 @@ def evaluate(
             console.print(f"wrote {path}")
 
 
-def _labelled_specs(policies: str) -> dict[str, str]:
+def _labelled_specs(policies: str, cache_min_score: float) -> dict[str, str]:
     """`--policies` as {label: spec}; BadParameter for an empty list, a half-written LABEL=SPEC or a label given
     twice (two policies with one label used to keep the last one silently); ValueError / FileNotFoundError for a
     spec no policy loads (an unknown
-    name, a missing or unreadable checkpoint, one trained under another hit rule): all before anything is built (a typo used to be reported after the
+    name, a missing or unreadable checkpoint, one trained under another hit rule or another CACHE floor than
+    `cache_min_score`): all before anything is built (a typo used to be reported after the
     environment's bank was built, 212 s on the shared data)."""
     from agents.headroom import split_label
     from agents.registry import check_policy_spec
     from envs.bank import bank_rule
+    from velo.checkpoint import FloorMismatch
 
     try:
         pairs = [split_label(p.strip()) for p in policies.split(",") if p.strip()]
@@ -106,13 +113,17 @@ def _labelled_specs(policies: str) -> dict[str, str]:
         raise typer.BadParameter(f"policy label {', '.join(map(repr, twice))} given twice; give each policy once, with LABEL=SPEC to tell two apart")
     rule = bank_rule().identity  # the rule the environment will score observations with
     for _, spec in pairs:
-        check_policy_spec(spec, rule)  # ValueError / FileNotFoundError: one line from fail_cleanly
+        try:
+            check_policy_spec(spec, rule, cache_min_score)  # ValueError / FileNotFoundError: one line from fail_cleanly
+        except FloorMismatch as err:
+            raise ValueError(f"{err} Pass --cache-min-score {err.trained:g} to judge it under its own floor (every policy "
+                             "of a run is judged under one), or retrain it with this one.") from None
     return dict(pairs)
 
 
 def _evaluate_scenarios(
     scenario: str, policies: str, episodes: int, seed: int, as_json: bool, plots: Path | None, steps: int,
-    data: Path | None, split: str, edge_profile: Path | None,
+    data: Path | None, split: str, edge_profile: Path | None, cache_min_score: float,
 ) -> None:
     """`velo evaluate --scenario`: per scenario, every baseline, the tuned Greedy, the oracle and the headroom."""
     from agents.evaluation import plot
@@ -132,13 +143,14 @@ def _evaluate_scenarios(
     if not names:
         raise typer.BadParameter("--scenario: give a scenario name, several separated by commas, or all")
     # --policies parsed once, here (labels checked before any episode runs); scenario_report takes {label: spec}
-    chosen = ({p: p for p in [*SCENARIO_BASELINES, "oracle"]} if policies == DEFAULT_POLICIES else _labelled_specs(policies))
+    chosen = ({p: p for p in [*SCENARIO_BASELINES, "oracle"]} if policies == DEFAULT_POLICIES else _labelled_specs(policies, cache_min_score))
     # Greedy at every tuning distance, so that the one the train split picks is among the evaluated policies; the
     # oracle last.
     chosen |= {g: g for g in GRID_POLICIES if g not in chosen}
     if "oracle" in chosen:
         chosen["oracle"] = chosen.pop("oracle")
-    common = dict(max_steps=steps, data_dir=data, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
+    common = dict(max_steps=steps, data_dir=data, edge_profile=load_edge_profile(edge_profile) if edge_profile else None,
+                  cache_min_score=cache_min_score)
     env = velo_edge_v1.parallel_env(names[0], split=None if split == "all" else split, **common)
     console = make_console(stderr=True)
     evaluated = {}

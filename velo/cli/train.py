@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
+from velo.cli.floor import CacheMinScore
 from velo.cli.outputs import check_output, output_path
 
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
@@ -74,6 +75,7 @@ def train(
         typer.Option(exists=True, dir_okay=False, help="EDGE latency profile JSON, e.g. velo/profiles/edge_llm_batched.json "
                      "(the edge LLM batching concurrent requests, as the edge server runs it); default: one at a time."),
     ] = None,
+    cache_min_score: CacheMinScore = None,
 ) -> None:
     """Train a scheduler; prints a progress bar with the live reward and the training throughput."""
     if algo not in TRAIN_ALGOS:
@@ -101,6 +103,7 @@ def train(
         seed, scenario, denoise_steps, top_v = settings["seed"], settings["scenario"], settings["denoise_steps"], settings["top_v"]
         n_envs, episode_steps, checkpoint_every = settings["n_envs"], settings["episode_steps"], settings["checkpoint_every"]
         request_identity, bc_target, anneal_lr = settings["request_identity"], settings["bc_target"], settings["anneal_lr"]
+        cache_min_score = _resumed_floor(out, cache_min_score)
     for name, algos in ONLY_FOR.items():
         if name in given and algo not in algos:
             raise ValueError(f"{RUN_SETTINGS[name]} applies to --algo {' or '.join(algos)} only, not {algo}; leave it out")
@@ -116,7 +119,10 @@ def train(
 
     from agents.checkpoints import restore_policy, saved_steps
     from envs.scenarios import get_scenario
+    from velo.policy import CACHE_MIN_SCORE
 
+    if cache_min_score is None:
+        cache_min_score = CACHE_MIN_SCORE
     if scenario is not None:
         get_scenario(scenario)
     torch.set_num_threads(threads)
@@ -145,13 +151,15 @@ def train(
     from velo.networks import build_actor
     from envs.mixture import training_envs
 
-    console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'})")
+    console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'}; "
+                  f"CACHE offered from hit-rule score {cache_min_score:g})")
     from velo.latency import load_edge_profile
 
     saved_before = saved_steps(out)
     try:
         vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
-                            edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None)
+                            edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None,
+                            cache_min_score=cache_min_score)
     except KeyboardInterrupt:
         _say_interrupted(console, out, resume, saved_before, saved_before, None)
     existed = {d: d.exists() for d in (out, out / "tb")}
@@ -228,6 +236,20 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
             raise ValueError(f"--resume: the run in {out} has already trained {done:,} agent-steps, at or past --total-steps "
                              f"{total_steps:,}; nothing to do (give a larger total to continue it)")
     return resumed
+
+
+def _resumed_floor(out: Path, given: float | None) -> float | None:
+    """The CACHE floor a --resume trains under: the run's (`agents.checkpoints.run_floor`), or `given` (None: the
+    default) when the run's is unknown; ValueError, before anything is built, for a --cache-min-score given that
+    differs from the run's (one policy would learn under two action masks)."""
+    from agents.checkpoints import floor_differs, read_state, run_floor
+
+    floor = run_floor(out, read_state(out)) if (out / "train_state.pt").is_file() else None
+    if floor is None:
+        return given
+    if given is not None and floor != given:
+        raise ValueError(floor_differs(out, floor, given))
+    return floor
 
 
 def _typed(name: str, value) -> str:
