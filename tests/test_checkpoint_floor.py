@@ -84,12 +84,13 @@ def test_a_v2_header_loads_as_trained_under_the_floor_of_its_time(tmp_path: Path
     assert read_header(v1).trained_floor == 0.0 and read_header(v1).trained_rule is None
 
 
-def test_the_shipped_dlrs_is_a_v2_header_trained_under_the_default_floor() -> None:
+def test_the_shipped_dlrs_reads_as_trained_under_the_default_floor() -> None:
+    """It is a /2 header of velo.obs/4 (0cc6e30), so 0.5; a retrained one records 0.5 itself. Its rule is not checked
+    here: a hit rule format change refuses it until it is retrained (test_checkpoint_rule.py says so)."""
     from velo.paths import SHIPPED_CHECKPOINTS
 
     header = read_header(SHIPPED_CHECKPOINTS / "dlrs.safetensors")
-    assert header.format == "velo.policy/2" and header.trained_floor == CACHE_MIN_SCORE == 0.5
-    layout = header.layout
-    assert load_policy("dlrs", layout, hit_rule=RULE, cache_min_score=CACHE_MIN_SCORE).layout == layout
-    with pytest.raises(FloorMismatch):
-        load_policy("dlrs", layout, hit_rule=RULE, cache_min_score=0.0)
+    assert header.format in ("velo.policy/2", FORMAT) and header.trained_floor == trained_floor("dlrs") == CACHE_MIN_SCORE
+    assert check_policy_spec("dlrs", None, CACHE_MIN_SCORE) == "dlrs"
+    with pytest.raises(FloorMismatch, match="hit-rule score 0.5 .* the floor is 0:"):
+        check_policy_spec("dlrs", None, 0.0)

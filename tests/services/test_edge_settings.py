@@ -146,7 +146,6 @@ def test_the_edge_takes_the_checkpoints_floor_unless_told_another_which_it_refus
 
     assert EdgeSettings(policy=str(floor_checkpoint)).cache_min_score == 0.3  # VELO_EDGE_CACHE_MIN_SCORE unset
     assert EdgeSettings(policy=str(floor_checkpoint), cache_min_score=0.3).cache_min_score == 0.3
-    assert EdgeSettings(policy="dlrs").cache_min_score == 0.5  # a velo.policy/2 header of velo.obs/4: trained under 0.5
     assert EdgeSettings().cache_min_score == EdgeSettings(policy="greedy-0.2").cache_min_score == CACHE_MIN_SCORE
     assert EdgeSettings(policy="greedy-0.2", cache_min_score=0.1).cache_min_score == 0.1  # a rule learned no mask
     with pytest.raises(ValidationError, match="cache_min_score") as err:
@@ -154,5 +153,5 @@ def test_the_edge_takes_the_checkpoints_floor_unless_told_another_which_it_refus
     message = str(err.value)
     assert "VELO_EDGE_CACHE_MIN_SCORE=0.5, but the policy" in message and "hit-rule score 0.3" in message, message
     assert "Unset VELO_EDGE_CACHE_MIN_SCORE to take the checkpoint's, or set it to 0.3" in message, message
-    with pytest.raises(ValidationError, match="VELO_EDGE_CACHE_MIN_SCORE=0, but the policy dlrs"):
-        EdgeSettings(policy="dlrs", cache_min_score=0)
+    with pytest.raises(ValidationError, match="VELO_EDGE_CACHE_MIN_SCORE=0, but the policy"):
+        EdgeSettings(policy=str(floor_checkpoint), cache_min_score=0)
