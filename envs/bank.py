@@ -1,10 +1,27 @@
 """The request bank: every text the environment can serve, embedded and featurized once, cached on disk.
 
-Built from the prepared oasst1 pairs (`velo data prepare`), their paraphrases, and the edge LLM's answers
-(`velo data edge-answers`) when they were generated. It holds what a live edge server would compute per
+Built from the prepared oasst1 pairs (`velo data prepare`), their paraphrases, the team's written look-alikes of
+them, and the edge LLM's answers (`velo data edge-answers`) when they were generated. It holds what a live edge server would compute per
 request (the e5 request vector, the hit-decision features against nearby cached questions) so an episode
 step costs microseconds instead of an embedding call. Features come from the very `HitFeaturizer` the
 Milvus cache uses.
+
+**Written look-alikes** (bank format 18). A look-alike of item X is a question written against X that asks
+something else (cache-evaluation rows with `"expect": "miss"` and `"of": X`, the rewordings files' `lookalikes`,
+the shared set's `hard_negatives`; `load_lookalikes`). Each becomes an item of its own, appended after the oasst1
+items, with `item_lookalike_of` = X (-1 for oasst1 items). It has no reference answer, so what it is scored with
+comes from X and from the bank's measured numbers:
+
+| field | value | why |
+|---|---|---|
+| language, conversation context, follow-up | X's | written in X's language, in X's conversation: it searches X's cache partition |
+| `question_tokens` | its own text with X's context | what it sends |
+| `answer_tokens`, `edge_tokens` | X's | a question of the same kind and length (an assumption) |
+| `answer_vecs`, `edge_answer_vecs` | zeros | no reference answer: any other item's answer served to it (X's above all) has cosine 0 to it and scores `answer_quality(0, floor)` = 0, a wrong cached neighbour; its own answers served to any other item score 0 too |
+| `edge_quality` | the mean `edge_quality` of the bank's oasst1 items of its language (`edge_quality_fallback` when none, or when the edge answers are not real) | what the edge LLM's measured answers give a question of that language |
+
+The reference (CLOUD) answer is the look-alike's own: quality 1, as for every item. Only look-alikes of the
+bank's own items join it, so a split's bank holds only the look-alikes written against that split's questions.
 """
 
 from __future__ import annotations
@@ -29,8 +46,10 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/17"
-"""17: the hit features of hit rule format 16 (a question word asking for subject or object, German arguments side by
+BANK_VERSION = "velo.bank/18"
+"""18: written look-alikes are items (`item_lookalike_of`, after the oasst1 items): each a different question the team
+wrote against a cached one (`load_lookalikes`), with no reference answer of its own.
+17: the hit features of hit rule format 16 (a question word asking for subject or object, German arguments side by
 side exchanged: `role_swap`; a negating prefix in a replaced stretch: `negation_mismatch`).
 16: the hit features gained `added_words_similarity` (the content words one question adds, scored against the
 other question; hit rule format 15).
@@ -85,6 +104,28 @@ def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
     return out
 
 
+def load_lookalikes(paths: list[Path]) -> dict[str, list[str]]:
+    """Written look-alikes keyed by the answer id of the question they look like but do not ask.
+
+    Reads the same files as `load_paraphrases`: cache-evaluation lines with `"expect": "miss"` and an `"of"` (kinds
+    `hard_negative`, `same_topic`; `unrelated` lines name no question and are skipped), the shared set's
+    `hard_negatives` (keyed by `message_id`) and the team's rewordings' `lookalikes` (keyed by `id`).
+    """
+    out: dict[str, list[str]] = {}
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "hard_negatives" in row and "message_id" in row:
+                out.setdefault(row["message_id"], []).extend(row["hard_negatives"])
+            elif "lookalikes" in row and "id" in row:
+                out.setdefault(row["id"], []).extend(row["lookalikes"])
+            elif row.get("expect") == "miss" and row.get("of"):
+                out.setdefault(row["of"], []).append(row["question"])
+    return out
+
+
 def default_paraphrase_files() -> list[Path]:
     """What `velo_edge_v0` rewords with: the bundled cache-evaluation paraphrases of the sample."""
     return sorted(BUNDLED_CACHE_EVAL.glob("*.queries.jsonl"))
@@ -112,6 +153,7 @@ class RequestBank:
     edge_tokens: np.ndarray  # (I,) edge answer output tokens
     edge_quality: np.ndarray  # (I,) quality of the edge answer in [0, 1]
     edge_answers_real: bool
+    item_lookalike_of: np.ndarray  # (I,) the item a written look-alike looks like, -1 for an oasst1 item
     text_item: np.ndarray  # (T,) item of each text
     text_is_original: np.ndarray  # (T,) bool: the item's own oasst1 wording
     text_vecs: np.ndarray  # (T, d) e5 query vectors
@@ -127,10 +169,26 @@ class RequestBank:
     _extra_path: Path | None = field(default=None, init=False, repr=False)
     _extra_saved: int = field(default=0, init=False, repr=False)
     _paraphrase_table: list[np.ndarray] | None = field(default=None, init=False, repr=False)
+    _lookalike_table: list[list[int]] | None = field(default=None, init=False, repr=False)
 
     @property
     def n_items(self) -> int:
         return len(self.item_ids)
+
+    @property
+    def n_questions(self) -> int:
+        """The oasst1 items (the first `n_questions`); the written look-alikes follow them."""
+        return int(np.count_nonzero(self.item_lookalike_of < 0))
+
+    def lookalike_table(self) -> list[list[int]]:
+        """Per item, its written look-alike items (in index order), computed once per bank."""
+        if self._lookalike_table is None:
+            lists: list[list[int]] = [[] for _ in range(self.n_items)]
+            for item, of in enumerate(self.item_lookalike_of.tolist()):
+                if of >= 0:
+                    lists[of].append(item)
+            self._lookalike_table = lists
+        return self._lookalike_table
 
     @property
     def extra_pairs(self) -> int:
@@ -199,7 +257,7 @@ def build_bank(
     else:
         search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
         alt = load_embedder("use-multilingual", velo_home() / "embeddings.sqlite")
-        bank = _build(pairs, load_paraphrases(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
+        bank = _build(pairs, load_paraphrases(paraphrase_files), load_lookalikes(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
         cache_dir.mkdir(parents=True, exist_ok=True)
         _save(bank, path)
     bank._extra_path = path.with_name(f"{key}.pairs.npz")
@@ -221,7 +279,7 @@ def load_bank_file(path: Path | str, pairs: Path | str | None = None) -> Request
     return bank
 
 
-def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallback: float, search, alt, rule) -> RequestBank:
+def _build(pairs: list[QAPair], paraphrases, lookalike_texts, edge_file: Path, k: int, edge_fallback: float, search, alt, rule) -> RequestBank:
     from velo.observation import LANG_INDEX
 
     ctx_ids: dict[str, int] = {"": 0}
@@ -234,6 +292,17 @@ def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallb
             texts.append(v)
             text_item.append(i)
             text_orig.append(j == 0)
+    worded = set(texts)
+    lookalike_of: list[int] = []
+    for i, p in enumerate(pairs):
+        for q in dict.fromkeys(lookalike_texts.get(p.id, [])):
+            if q not in worded:  # a text another item asks is no look-alike of this one
+                worded.add(q)
+                lookalike_of.append(i)
+                texts.append(q)
+                text_item.append(len(pairs) + len(lookalike_of) - 1)
+                text_orig.append(True)
+    of = np.array(lookalike_of, dtype=np.int64)
     text_item_a = np.array(text_item)
     text_vecs = search.embed(texts)
     answer_vecs = search.embed([p.answer for p in pairs], passage=True)
@@ -256,7 +325,15 @@ def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallb
         edge_q = np.full(len(pairs), edge_fallback)
 
     item_lang = np.array([LANG_INDEX.get(p.lang, 5) for p in pairs])
-    item_ctx_a = np.array(item_ctx)
+    look_q = np.array([edge_q[item_lang == item_lang[x]].mean() if real else edge_fallback for x in of.tolist()])
+    item_lang = np.concatenate([item_lang, item_lang[of]])
+    item_ctx_a = np.array(item_ctx + [item_ctx[x] for x in of.tolist()])
+    answer_vecs = np.concatenate([answer_vecs, np.zeros((of.size, answer_vecs.shape[1]), answer_vecs.dtype)])
+    edge_vecs = np.concatenate([edge_vecs, np.zeros((of.size, edge_vecs.shape[1]), edge_vecs.dtype)])
+    edge_tokens = np.concatenate([edge_tokens, edge_tokens[of]])
+    edge_q = np.concatenate([edge_q, look_q])
+    n_real = len(pairs)
+    look_texts = texts[len(texts) - of.size :]
     featurizer = HitFeaturizer(search, alt)
     for i, v in enumerate(answer_vecs):
         featurizer.remember_vector(str(i), v)
@@ -277,11 +354,19 @@ def _build(pairs: list[QAPair], paraphrases, edge_file: Path, k: int, edge_fallb
         rows = featurizer.batch([texts[t] for t, _, _ in chunk], [text_vecs[t] for t, _, _ in chunk], neighbours)
         for (t, col, _), f in zip(chunk, rows):
             feats[t, col] = f.as_tuple()
+    lookalike_ids = []
+    for j, x in enumerate(of.tolist()):
+        lookalike_ids.append(f"{pairs[x].id}#lookalike{sum(1 for y in of[:j].tolist() if y == x)}")
+    follow_up = [bool(p.context) for p in pairs]
+    answer_tokens = [approx_tokens(p.answer) for p in pairs]
+    question_tokens = [request_tokens([p.question, *(t.text for t in p.context)]) for p in pairs]
+    question_tokens += [request_tokens([q, *(t.text for t in pairs[x].context)]) for q, x in zip(look_texts, of.tolist())]
     return RequestBank(
-        item_ids=[p.id for p in pairs], item_lang=item_lang, item_ctx=item_ctx_a,
-        item_follow_up=np.array([bool(p.context) for p in pairs]),
-        answer_tokens=np.array([approx_tokens(p.answer) for p in pairs], dtype=np.float64),
-        question_tokens=np.array([request_tokens([p.question, *(t.text for t in p.context)]) for p in pairs], dtype=np.float64),
+        item_ids=[p.id for p in pairs] + lookalike_ids, item_lang=item_lang, item_ctx=item_ctx_a,
+        item_follow_up=np.array(follow_up + [follow_up[x] for x in of.tolist()]),
+        answer_tokens=np.array(answer_tokens + [answer_tokens[x] for x in of.tolist()], dtype=np.float64),
+        question_tokens=np.array(question_tokens, dtype=np.float64),
+        item_lookalike_of=np.concatenate([np.full(n_real, -1, np.int64), of]),
         answer_vecs=answer_vecs, edge_answer_vecs=edge_vecs, edge_tokens=edge_tokens, edge_quality=edge_q,
         edge_answers_real=real, text_item=text_item_a, text_is_original=np.array(text_orig), text_vecs=text_vecs,
         cand=cand, cand_feats=feats, quality_floor=floor, texts=texts, rule=rule,
@@ -364,7 +449,7 @@ def _featurize_pair(bank: RequestBank, t: int, c: int) -> np.ndarray:
 
 _ARRAYS = (
     "item_lang", "item_ctx", "item_follow_up", "answer_tokens", "question_tokens", "answer_vecs", "edge_answer_vecs",
-    "edge_tokens", "edge_quality", "text_item", "text_is_original", "text_vecs", "cand", "cand_feats",
+    "edge_tokens", "edge_quality", "item_lookalike_of", "text_item", "text_is_original", "text_vecs", "cand", "cand_feats",
 )
 
 

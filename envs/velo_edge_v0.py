@@ -190,7 +190,7 @@ class VeloEdgeEnv(ParallelEnv):
         self.edge_jobs: list[list[float]] = [[] for _ in range(cfg.n_edges)]
         self.cloud_free_ms = [0.0] * self.cloud.parallel_slots
         """When each cloud slot frees up (ms), as a heap: a request takes the earliest (the slots are alike)."""
-        typical = float(np.median(self.bank.answer_tokens))
+        typical = float(np.median(self.bank.answer_tokens[: self.bank.n_questions]))  # oasst1 items: v0's nominal
         nominal = float(self.cloud.network_ms(50, typical) + self.cloud.service_ms(50, typical))
         self.cloud_latency_ema = [nominal] * cfg.n_edges
         self.records = []

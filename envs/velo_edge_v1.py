@@ -70,6 +70,14 @@ Version history:
   `cache_min_score` (default 0.5; 0: the mask before), as the live edge server masks it.
 * v1, `state()` before `reset` (as v0's, id kept): raises `ResetNeeded` naming `state()` and "call reset() first"; it
   had returned zeros.
+* v1, written look-alikes (WORKLOAD CHANGE, bank format 18, id kept: the spaces are unchanged): the team's written
+  look-alikes of the split's questions are requests (`envs.bank`: each an item of its own whose cached neighbour's
+  answer is wrong; `envs.workload.WorkloadConfig.p_written_lookalike`): 37.8 % of new requests in every scenario
+  but `calm` (the measured share among the bundled cache-evaluation queries, `envs.scenarios`), 60 % in
+  `lookalike`. They count as new requests, flagged `lookalike` like the mined ones. Before, a wrong cached
+  neighbour one word from the request was almost never met, so
+  the learners never saw a high hit-rule score on a wrong answer; the shipped DLRS served "What is the capital
+  of Australia?" France's capital live. `calm` draws as before; policies trained before it should be retrained.
 """
 
 from __future__ import annotations

@@ -16,7 +16,14 @@ Options of `velo_edge_v1`'s scenarios (all off by default, and then the draws ar
 * `p_lookalike`: the share of new requests that are look-alikes: an item not asked yet whose question
   is within cosine `lookalike_min_similarity` (e5) of an item already asked, but a different question
   with its own reference answer (mined from the bank's nearest-text candidates);
+* `p_written_lookalike`: the share of new requests that are the team's written look-alikes (`envs.bank`'s
+  `item_lookalike_of`) of items already asked (where one is left): a different question worded like a cached
+  one, whose cached neighbour's answer is wrong. Drawn before the mined look-alikes and fresh items; a
+  look-alike is asked once per episode (never repeated, never a similar request): it counts as *new*;
 * `balance_languages`: popularity re-weighted so that each language is drawn equally often.
+
+Fresh items are drawn from the bank's oasst1 items only (`RequestBank.n_questions`), so a bank's written
+look-alikes change no draw while `p_written_lookalike` is 0.
 """
 
 from __future__ import annotations
@@ -60,6 +67,8 @@ class WorkloadConfig:
     """Share of new requests drawn as look-alikes of items already asked (where any is left)."""
     lookalike_min_similarity: float = 0.88
     """e5 cosine from which a different question counts as a look-alike."""
+    p_written_lookalike: float = 0.0
+    """Share of new requests drawn as written look-alikes of items already asked (where any is left)."""
     balance_languages: bool = False
     """Draw each language equally often (popularity re-weighted within each language)."""
 
@@ -77,7 +86,7 @@ class WorkloadConfig:
                 raise TypeError(f"{name} must be a number, got {value!r}")
             if not (low <= value < math.inf) or (low == 0.0 and value == 0.0):
                 raise ValueError(f"{name} must be a finite number {'>= 1' if low else '> 0'}, got {value!r}")
-        for name in ("p_lookalike", "lookalike_min_similarity"):
+        for name in ("p_lookalike", "lookalike_min_similarity", "p_written_lookalike"):
             value = getattr(self, name)
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
                 raise TypeError(f"{name} must be a number, got {value!r}")
@@ -114,7 +123,7 @@ class WorkloadConfig:
 class Stream:
     """Per edge e and step k: the text asked, its arrival time (ms), whether it repeats an earlier item,
     the round-trip jitter drawn for it (so counterfactual outcomes are deterministic), whether it is a
-    look-alike of an item asked before, and whether it arrived during a burst."""
+    look-alike of an item asked before (mined or written), and whether it arrived during a burst."""
 
     text: np.ndarray  # (E, K) int
     time_ms: np.ndarray  # (E, K) float
@@ -128,12 +137,13 @@ def lookalikes(bank: RequestBank, min_similarity: float) -> list[list[int]]:
     """Per item, the other items whose original question is within `min_similarity` (e5 cosine) of its own,
     nearest first: the bank's candidate lists, which hold each text's nearest texts of the same language
     and conversation context."""
-    originals = np.flatnonzero(bank.text_is_original)
+    questions = bank.item_lookalike_of[bank.text_item] < 0
+    originals = np.flatnonzero(bank.text_is_original & questions)
     out: list[list[int]] = [[] for _ in range(bank.n_items)]
     for t in originals.tolist():
         item = int(bank.text_item[t])
         for c in bank.cand[t].tolist():
-            if c < 0 or not bank.text_is_original[c] or int(bank.text_item[c]) == item:
+            if c < 0 or not bank.text_is_original[c] or not questions[c] or int(bank.text_item[c]) == item:
                 continue
             if float(bank.text_vecs[t] @ bank.text_vecs[c]) >= min_similarity:
                 out[item].append(int(bank.text_item[c]))
@@ -150,17 +160,20 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
         times, burst = mmpp_times(rates, steps, *mmpp, rng)
     else:
         times = poisson_times(rates, steps, rng)
-    weights = np.empty(bank.n_items)
-    weights[rng.permutation(bank.n_items)] = 1.0 / np.arange(1, bank.n_items + 1) ** cfg.zipf_s
+    n_questions = bank.n_questions  # the oasst1 items come first; written look-alikes are never drawn fresh
+    weights = np.zeros(bank.n_items)
+    weights[rng.permutation(n_questions)] = 1.0 / np.arange(1, n_questions + 1) ** cfg.zipf_s
     if cfg.balance_languages:
-        totals = np.bincount(bank.item_lang, weights=weights)
-        weights = weights / totals[bank.item_lang]
+        totals = np.bincount(bank.item_lang[:n_questions], weights=weights[:n_questions])
+        weights[:n_questions] = weights[:n_questions] / totals[bank.item_lang[:n_questions]]
     # Items in order of first appearance: weighted sampling without replacement (Efraimidis-Spirakis).
-    first_seen = np.argsort(-(np.log(weights) + rng.gumbel(size=bank.n_items))).tolist()
+    first_seen = np.argsort(-(np.log(weights[:n_questions]) + rng.gumbel(size=n_questions))).tolist()
     originals = dict(zip(bank.text_item[bank.text_is_original].tolist(), np.flatnonzero(bank.text_is_original).tolist()))
     paraphrases = bank.paraphrase_table()
-    repeatable = [not cfg.reworded_only or paraphrases[i].size > 0 for i in range(bank.n_items)]
+    repeatable = [not cfg.reworded_only or paraphrases[i].size > 0 for i in range(n_questions)]
+    repeatable += [False] * (bank.n_items - n_questions)
     near = lookalikes(bank, cfg.lookalike_min_similarity) if cfg.p_lookalike > 0 else None
+    written = bank.lookalike_table() if cfg.p_written_lookalike > 0 else None
 
     text = np.zeros((n_edges, steps), dtype=np.int64)
     similar = np.zeros((n_edges, steps), dtype=bool)
@@ -170,17 +183,21 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
     asked: set[int] = set()
     candidates: list[int] = []
     """Look-alikes of asked items not asked yet (may hold items asked since: skipped when drawn)."""
-    next_new = 0
+    written_left: list[int] = []
+    """Written look-alikes of asked items, not asked yet (each is asked once)."""
+    next_new = questions_asked = 0
     u = rng.random((n_edges * steps, 4)).tolist()  # Python floats: the same numbers, faster to index
     u_look = rng.random(n_edges * steps).tolist() if near is not None else None
+    u_written = rng.random((n_edges * steps, 2)).tolist() if written is not None else None
     for n, flat in enumerate(order.tolist()):
         e, k = divmod(flat, steps)
-        exhausted = len(asked) >= bank.n_items
+        exhausted = questions_asked >= n_questions
         if exhausted and not len(everywhere):  # nothing new left and nothing reworded: repeat verbatim
             everywhere, here = _Pool(weights), [_Pool(weights) for _ in range(n_edges)]
             for i in asked:
-                everywhere.add(i)
-            repeatable = [True] * bank.n_items
+                if i < n_questions:
+                    everywhere.add(i)
+            repeatable = [True] * n_questions + [False] * (bank.n_items - n_questions)
         if len(everywhere) and (u[n][0] < cfg.p_similar or exhausted):
             pool = here[e] if len(here[e]) and u[n][1] < cfg.locality else everywhere
             item = pool.draw(u[n][2])
@@ -192,7 +209,10 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
             similar[e, k] = True
         else:
             item = -1
-            if u_look is not None and u_look[n] < cfg.p_lookalike:
+            if u_written is not None and written_left and u_written[n][0] < cfg.p_written_lookalike:
+                item = written_left.pop(int(u_written[n][1] * len(written_left)) % len(written_left))
+                lookalike[e, k] = True
+            if item < 0 and u_look is not None and u_look[n] < cfg.p_lookalike:
                 while candidates and item < 0:
                     pick = candidates.pop(int(u[n][2] * len(candidates)) % len(candidates))
                     item = -1 if pick in asked else pick
@@ -203,10 +223,13 @@ def generate(bank: RequestBank, n_edges: int, steps: int, cfg: WorkloadConfig, r
                 item = first_seen[next_new]
                 next_new += 1
             asked.add(item)
+            questions_asked += item < n_questions
             if repeatable[item]:
                 everywhere.add(item)
-            if near is not None:
+            if near is not None and item < n_questions:
                 candidates += [j for j in near[item] if j not in asked]
+            if written is not None and item < n_questions:
+                written_left += written[item]
             text[e, k] = originals[item]
         if repeatable[item]:
             here[e].add(item)
