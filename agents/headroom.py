@@ -149,7 +149,8 @@ def learned_report(results: dict[str, dict[str, float]], episodes: dict[str, dic
 
 def workload_stats(records: Sequence[dict], bank=None) -> dict[str, float]:
     """What the requests were (from one policy's records: the stream does not depend on the policy); with
-    the environment's `bank`, also how many of its items have rewordings."""
+    the environment's `bank`, also how many of its questions have rewordings (`items`: its oasst1 questions, not
+    counting the written look-alikes, `written_lookalikes`)."""
     similar = [r for r in records if r["similar"]]
     out = {
         "requests": float(len(records)),
@@ -161,7 +162,8 @@ def workload_stats(records: Sequence[dict], bank=None) -> dict[str, float]:
     if bank is not None:
         reworded = np.zeros(bank.n_items, bool)
         reworded[bank.text_item[~bank.text_is_original]] = True
-        out["items"] = float(bank.n_items)
+        out["items"] = float(bank.n_questions)
+        out["written_lookalikes"] = float(bank.n_items - bank.n_questions)
         out["items_with_rewordings"] = float(reworded.sum())
     return out
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-COUNTS = frozenset({"requests", "distinct_reworded_items", "items", "items_with_rewordings", "cache_right_answers", "cache_wrong_answers"})
+COUNTS = frozenset({"requests", "distinct_reworded_items", "items", "items_with_rewordings", "written_lookalikes", "cache_right_answers", "cache_wrong_answers"})
 """Report entries that count something (whole numbers, stored as floats in the JSON report)."""
 NO_VALUE = {
     "verbatim_share_of_similar": "no similar request",
