@@ -88,19 +88,15 @@ def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
     team's rewordings (`{"id", "rewordings": [...]}`, data/rewordings).
     """
     out: dict[str, list[str]] = {}
-    for path in paths:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if "paraphrases" in row and "message_id" in row:
-                out.setdefault(row["message_id"], []).extend(row["paraphrases"])
-            elif "rewordings" in row and "id" in row:
-                out.setdefault(row["id"], []).extend(row["rewordings"])
-            elif row.get("expect") == "hit" and row.get("target"):
-                out.setdefault(row["target"], []).append(row["question"])
-            elif "expect" not in row:
-                raise ValueError(f"{path}:{n}: neither a paraphrase nor a cache-evaluation record")
+    for where, row in _records(paths):
+        if "paraphrases" in row and "message_id" in row:
+            out.setdefault(row["message_id"], []).extend(row["paraphrases"])
+        elif "rewordings" in row and "id" in row:
+            out.setdefault(row["id"], []).extend(row["rewordings"])
+        elif row.get("expect") == "hit" and row.get("target"):
+            out.setdefault(row["target"], []).append(row["question"])
+        elif "expect" not in row:
+            raise ValueError(f"{where}: neither a paraphrase nor a cache-evaluation record")
     return out
 
 
@@ -112,18 +108,22 @@ def load_lookalikes(paths: list[Path]) -> dict[str, list[str]]:
     `hard_negatives` (keyed by `message_id`) and the team's rewordings' `lookalikes` (keyed by `id`).
     """
     out: dict[str, list[str]] = {}
+    for _, row in _records(paths):
+        if "hard_negatives" in row and "message_id" in row:
+            out.setdefault(row["message_id"], []).extend(row["hard_negatives"])
+        elif "lookalikes" in row and "id" in row:
+            out.setdefault(row["id"], []).extend(row["lookalikes"])
+        elif row.get("expect") == "miss" and row.get("of"):
+            out.setdefault(row["of"], []).append(row["question"])
+    return out
+
+
+def _records(paths: list[Path]):
+    """("path:line", parsed JSON object) for every non-blank line of the paraphrase files."""
     for path in paths:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if "hard_negatives" in row and "message_id" in row:
-                out.setdefault(row["message_id"], []).extend(row["hard_negatives"])
-            elif "lookalikes" in row and "id" in row:
-                out.setdefault(row["id"], []).extend(row["lookalikes"])
-            elif row.get("expect") == "miss" and row.get("of"):
-                out.setdefault(row["of"], []).append(row["question"])
-    return out
+            if line.strip():
+                yield f"{path}:{n}", json.loads(line)
 
 
 def default_paraphrase_files() -> list[Path]:
