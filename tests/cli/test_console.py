@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from velo.cli.console import PIPED_HELP_WIDTH, PIPED_WIDTH, RULE_WIDTH, make_console, section
+from rich.console import Console
+
+from velo.cli.console import PIPED_HELP_WIDTH, PIPED_WIDTH, RULE_WIDTH, excerpt, make_console, section
+from velo.cli.demo import SECTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,6 +37,35 @@ def test_a_console_on_a_pipe_does_not_wrap_and_a_section_rule_stays_short(monkey
     section(console, "title")
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].rstrip() == ("word " * 100).rstrip() and len(lines[1]) == RULE_WIDTH and "title" in lines[1]
+
+
+def test_a_piped_section_title_is_never_cut(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """`velo demo | cat` printed its section 5 as "... a multilingual workload thr… ─": a rule cut its 111-column title."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    console = make_console()
+    for title in SECTIONS:
+        section(console, title)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(SECTIONS) and "…" not in "".join(lines)
+    for title, line in zip(SECTIONS, lines):
+        assert line.startswith("─") and line.endswith("─") and f" {title} " in line and len(line) == max(RULE_WIDTH, len(title) + 4), line
+
+
+def test_a_title_wider_than_the_terminal_is_wrapped_under_its_rule() -> None:
+    console = Console(force_terminal=True, width=60, record=True, color_system=None)
+    section(console, SECTIONS[4])
+    lines = console.export_text().splitlines()
+    assert lines[0] == "─" * 60 and " ".join(lines[1:]) == SECTIONS[4]
+
+
+def test_an_answer_excerpt_is_whole_on_a_pipe_and_marked_when_cut_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's tables cut answers to 70 and 40 characters with no mark, piped too; brackets were read as markup."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    answer = "Canberra [not Sydney] was built as a compromise between Sydney and Melbourne, early in the 20th century."
+    assert excerpt(make_console(), answer, 40).plain == answer
+    cut = excerpt(Console(force_terminal=True, width=120), answer, 40).plain
+    assert cut == answer[:39] + "…" and len(cut) == 40
+    assert excerpt(Console(force_terminal=True), "short", 40).plain == "short"
 
 
 def test_columns_set_by_the_user_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:

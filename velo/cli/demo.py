@@ -13,12 +13,22 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from velo.cli.console import make_console, section
+from velo.cli.console import excerpt, make_console, section
 from velo.cli.errors import fail_cleanly
 from velo.paths import BUNDLED_CACHE_EVAL, velo_home
 
 console = make_console()
+SECTIONS = (
+    "1. prepare oasst1 question/answer pairs",
+    "2. fill the edge server's semantic cache (embedded milvus-lite)",
+    "3. answer requests from the cache",
+    "4. cache evaluation on the bundled multilingual dev set",
+    "5. the serving stack: gateway -> edge server (this cache) -> cloud; a multilingual workload through velo.Client",
+    "6. the shipped learned scheduler (DLRS) against the baselines in the edge environment",
+)
+"""The titles of the demo's sections, in order (`section`)."""
 
 
 def _demo_queries(per_lang: int = 2) -> list[dict]:
@@ -62,7 +72,7 @@ def demo(
 
     check_rule_option(rule)
     home = velo_home()
-    section(console, "1. prepare oasst1 question/answer pairs")
+    section(console, SECTIONS[0])
     prepared = prepare(source or None, home / "data")
     from velo.llm.edge_answers import install_shipped_edge_answers
 
@@ -70,7 +80,7 @@ def demo(
     for lang, per_split in prepared.manifest.counts.items():
         console.print(f"  {lang}: {per_split['train']} train / {per_split['test']} test")
 
-    section(console, "2. fill the edge server's semantic cache (embedded milvus-lite)")
+    section(console, SECTIONS[1])
     pairs = load_prepared(home / "data")
     seeds = load_seeds(BUNDLED_CACHE_EVAL / "dev.seeds.jsonl")
     config = CacheConfig(uri=str(home / "edge_0.db"), collection="edge_0", capacity=None)
@@ -78,15 +88,16 @@ def demo(
     _fill(cache, pairs, seeds)
     console.print(f"  {len(cache)} entries; hit rule: {cache.rule.name}")
 
-    section(console, "3. answer requests from the cache")
+    section(console, SECTIONS[2])
     table = Table(show_lines=False)
     for col in ("lang", "request", "served from cache", "similarity", "rule score", "ms"):
         table.add_column(col, overflow="fold")
     for q in _demo_queries():
         result = cache.lookup(q["question"], lang=q["lang"], record=False)
         served, best = result.answer, result.decision.neighbour
-        cell = f"[green]{served[:70]}[/]" if served else "[yellow]miss -> edge LLM / cloud[/]"
-        table.add_row(q["lang"], q["question"], cell, f"{best.similarity:.3f}" if best else "none",
+        cell = excerpt(console, served, 70) if served else Text("miss -> edge LLM / cloud")
+        cell.stylize("green" if served else "yellow")
+        table.add_row(q["lang"], Text(q["question"]), cell, f"{best.similarity:.3f}" if best else "none",
                       f"{result.decision.score:.2f}", f"{result.timings_ms['total']:.0f}")
     console.print(table)
     threshold = getattr(cache.rule, "threshold", None)
@@ -96,7 +107,7 @@ def demo(
                   + ": a look-alike scores high on similarity and low on the rule")
     cache.close()
 
-    section(console, "4. cache evaluation on the bundled multilingual dev set")
+    section(console, SECTIONS[3])
     queries = load_queries(BUNDLED_CACHE_EVAL / "dev.queries.jsonl", {s.id for s in seeds})
     with fresh_cache(None, "e5-small", "use-multilingual", rule) as eval_cache:
         report = summarize(run_queries(eval_cache, seeds, queries))
@@ -110,7 +121,7 @@ def demo(
         return
     from velo.cli.demo_serving import evaluate_policies, serve_workload
 
-    section(console, "5. the serving stack: gateway -> edge server (this cache) -> cloud; a multilingual workload through velo.Client")
+    section(console, SECTIONS[4])
     serve_workload(console, home, lambda c: _fill(c, pairs, seeds), rule, _demo_queries())
-    section(console, "6. the shipped learned scheduler (DLRS) against the baselines in the edge environment")
+    section(console, SECTIONS[5])
     evaluate_policies(console, home / "data")

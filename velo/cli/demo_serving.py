@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from velo.cli.console import excerpt
 
 if TYPE_CHECKING:
     from velo.cache import SemanticCache
@@ -65,7 +68,7 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
                     _sync(url, stack)
                 served.setdefault(answer.route or "?", []).append(answer.latency_ms or 0.0)
                 sim = "-" if answer.similarity is None else f"{answer.similarity:.3f}"
-                table.add_row(kind, q["lang"], q["question"], answer.route, sim, f"{answer.latency_ms:.0f}", answer.text[:40])
+                table.add_row(kind, q["lang"], Text(q["question"]), answer.route, sim, f"{answer.latency_ms:.0f}", excerpt(console, answer.text, 40))
         console.print(table)
         summary = Table(title="latency per route (ms, end to end through the gateway)")
         for col in ("route", "requests", "p50", "max"):
