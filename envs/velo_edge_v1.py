@@ -72,12 +72,12 @@ Version history:
   had returned zeros.
 * v1, written look-alikes (WORKLOAD CHANGE, bank format 18, id kept: the spaces are unchanged): the team's written
   look-alikes of the split's questions are requests (`envs.bank`: each an item of its own whose cached neighbour's
-  answer is wrong; `envs.workload.WorkloadConfig.p_written_lookalike`): 37.8 % of new requests in every scenario
-  but `calm` (the measured share among the bundled cache-evaluation queries, `envs.scenarios`), 60 % in
-  `lookalike`. They count as new requests, flagged `lookalike` like the mined ones. Before, a wrong cached
+  answer is wrong; `envs.workload.WorkloadConfig.p_written_lookalike`): 60 % of new requests in `lookalike`
+  (first drafted at 37.8 % in every scenario but `calm`; narrowed to `lookalike`, whose workload is look-alikes,
+  so that `paper` keeps the papers' similar / new mix: `envs.scenarios` says why). They count as new requests, flagged `lookalike` like the mined ones. Before, a wrong cached
   neighbour one word from the request was almost never met, so
   the learners never saw a high hit-rule score on a wrong answer; the shipped DLRS served "What is the capital
-  of Australia?" France's capital live. `calm` draws as before; policies trained before it should be retrained.
+  of Australia?" France's capital live. The other scenarios draw as before; policies trained before it should be retrained.
 """
 
 from __future__ import annotations
