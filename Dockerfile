@@ -2,11 +2,13 @@
 # command chooses the service: `velo serve edge|cloud|gateway` or `velo shard serve`.
 FROM python:3.11-slim
 
+# VELO_DATA_DIR: the installed velo package has no data/ beside it (velo/paths.py); it reads the copy below.
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     HF_HUB_OFFLINE=1 \
     TOKENIZERS_PARALLELISM=false \
-    VELO_HOME=/opt/velo
+    VELO_HOME=/opt/velo \
+    VELO_DATA_DIR=/app/data
 
 WORKDIR /app
 # torch first, pinned, from the CPU index: any other torch spec pulls several GB of CUDA wheels (STACK.md).

@@ -43,7 +43,7 @@ from velo.embedding import load_embedder
 from velo.embedding.models import E5SmallEmbedder, USEMultilingualEmbedder
 from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.observation import approx_tokens, request_tokens
-from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, shared_paraphrases, velo_home
+from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
 BANK_VERSION = "velo.bank/18"
@@ -128,6 +128,7 @@ def _records(paths: list[Path]):
 
 def default_paraphrase_files() -> list[Path]:
     """What `velo_edge_v0` rewords with: the bundled cache-evaluation paraphrases of the sample."""
+    require_bundled_data()
     return sorted(BUNDLED_CACHE_EVAL.glob("*.queries.jsonl"))
 
 

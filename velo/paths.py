@@ -6,8 +6,13 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_DATA = REPO_ROOT / "data"
-"""The team-written multilingual sample shipped with the repository (works without ../shared)."""
+"""The checkout VELO runs from when installed editable; an installed VELO (`pip install .`, the Docker image) has
+site-packages here, with no `data/` beside it: it finds its data through `$VELO_DATA_DIR`."""
+DATA_DIR_ENV = "VELO_DATA_DIR"
+BUNDLED_DATA = Path(os.environ.get(DATA_DIR_ENV) or REPO_ROOT / "data").expanduser().resolve()
+"""The repository's `data/` (the multilingual sample, the shipped checkpoints, edge answers and rewordings; works
+without ../shared): `$VELO_DATA_DIR` when set (the Dockerfile sets it to the image's copy), else `data/` beside the
+`velo` package, which only an editable install has. Read through `require_bundled_data()`, which says what to set."""
 BUNDLED_OASST1 = BUNDLED_DATA / "sample" / "oasst1"
 BUNDLED_CACHE_EVAL = BUNDLED_DATA / "sample" / "cache_eval"
 BUNDLED_EDGE_ANSWERS = BUNDLED_DATA / "sample" / "edge_answers.jsonl"
@@ -23,6 +28,22 @@ SHIPPED_CHECKPOINTS = BUNDLED_DATA / "checkpoints"
 BUNDLED_REWORDINGS = BUNDLED_DATA / "rewordings"
 """Team-written rewordings (`{"id", "lang", "rewordings": [...]}` per line, keyed by pair id; our own text,
 the questions they reword stay outside the repository): the similar requests of the environment's scenarios."""
+
+
+def require_bundled_data() -> Path:
+    """`BUNDLED_DATA`, checked to be VELO's data directory (it holds `checkpoints/` and `sample/`).
+
+    Raises `FileNotFoundError` naming `$VELO_DATA_DIR` otherwise: a glob over a missing directory is empty, so
+    without this check an installed VELO would build banks without the bundled paraphrases and report a
+    shipped checkpoint as a missing file."""
+    if not ((BUNDLED_DATA / "checkpoints").is_dir() and (BUNDLED_DATA / "sample").is_dir()):
+        given = os.environ.get(DATA_DIR_ENV)
+        where = f"${DATA_DIR_ENV}={given}" if given else f"{BUNDLED_DATA} (beside the velo package; ${DATA_DIR_ENV} is not set)"
+        raise FileNotFoundError(
+            f"VELO's bundled data is not at {where}: set {DATA_DIR_ENV} to the repository's data/ directory (it holds "
+            "checkpoints/ and sample/); an installed VELO (pip install ., the Docker image) has no repository beside it"
+        )
+    return BUNDLED_DATA
 
 
 def shared_dir() -> Path:

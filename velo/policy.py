@@ -156,8 +156,9 @@ def checkpoint_file(spec: str) -> Path | None:
     if is_rule(text) or text == "oracle":
         return None
     if text in SHIPPED_POLICIES:
-        from velo.paths import SHIPPED_CHECKPOINTS
+        from velo.paths import SHIPPED_CHECKPOINTS, require_bundled_data
 
+        require_bundled_data()
         return SHIPPED_CHECKPOINTS / f"{text}.safetensors"
     path = Path(text)
     return path if path.suffix in CHECKPOINT_SUFFIXES or path.exists() else None

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from velo.cli.console import excerpt, make_console, section
 from velo.cli.errors import fail_cleanly
-from velo.paths import BUNDLED_CACHE_EVAL, velo_home
+from velo.paths import BUNDLED_CACHE_EVAL, require_bundled_data, velo_home
 
 console = make_console()
 SECTIONS = (
@@ -71,6 +71,7 @@ def demo(
     from velo.data import load_prepared, prepare
 
     check_rule_option(rule)
+    require_bundled_data()
     home = velo_home()
     section(console, SECTIONS[0])
     prepared = prepare(source or None, home / "data")

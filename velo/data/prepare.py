@@ -36,7 +36,7 @@ from velo.data.oasst1 import (
     read_source,
 )
 from velo.files import write_text_atomic
-from velo.paths import BUNDLED_OASST1
+from velo.paths import BUNDLED_OASST1, require_bundled_data
 from velo.types import LANGUAGES, QAPair, Role, Turn
 
 FORMAT_VERSION = "velo.prepared/1"
@@ -168,6 +168,7 @@ def prepare(
         raise ValueError(f"max_chars must be positive (or None for no limit), got {max_chars}")
     wanted = resolve_languages(languages)
     if sources is None:
+        require_bundled_data()
         if not BUNDLED_OASST1.is_dir():
             raise FileNotFoundError(f"the bundled sample {BUNDLED_OASST1} is missing; pass sources explicitly")
         sources = [BUNDLED_OASST1]

@@ -48,7 +48,7 @@ from velo.data.prepare import SPLITS, load_manifest, load_prepared, resolve_lang
 from velo.files import write_text_atomic
 from velo.llm.batch_generate import BatchedGeneration, generate_batch
 from velo.llm.local import LocalLLM, Message
-from velo.paths import BUNDLED_EDGE_ANSWERS, SHIPPED_EDGE_ANSWERS
+from velo.paths import BUNDLED_EDGE_ANSWERS, SHIPPED_EDGE_ANSWERS, require_bundled_data
 from velo.types import QAPair
 
 EDGE_ANSWERS_FILE = "edge_answers.jsonl"
@@ -125,6 +125,7 @@ def load_edge_answers(data_dir: Path) -> dict[str, EdgeAnswer]:
 
 def shipped_edge_answer_files() -> list[Path]:
     """The answers files that ship with the repository: the bundled sample's, then `data/edge_answers/*.jsonl`."""
+    require_bundled_data()
     files = [BUNDLED_EDGE_ANSWERS, *sorted(SHIPPED_EDGE_ANSWERS.glob("*.jsonl"))]
     return [path for path in files if path.is_file()]
 
