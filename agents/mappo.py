@@ -112,7 +112,8 @@ class MAPPOConfig:
     bc_coef: float | None = None
     """Initial weight of the behaviour-cloning term; default 1.0 for lrs and dlrs, 0 otherwise."""
     bc_fade: float = 0.5
-    """Share of training over which the behaviour-cloning weight fades linearly to 0."""
+    """Share of training over which the behaviour-cloning weight fades linearly to 0; the fade spans `total_steps`,
+    so a run that fades resumes only with the same total (`total_schedules`)."""
     bc_target: str = "argmax"
     """What the demonstration term fits (see the module docstring): argmax (the oracle's best action, cloned) or
     expected (the oracle's per-action satisfactions: the best action in expectation given the observation)."""
@@ -158,6 +159,20 @@ class MAPPOConfig:
             encoder["request"] = False
         actor = {"name": "diffusion", "denoise_steps": self.denoise_steps} if self.algo == "dlrs" else {"name": "categorical"}
         return {"encoder": encoder, "actor": actor}
+
+
+def total_schedules(config: dict, total: str) -> list[str]:
+    """What a run's `config` (a `MAPPOConfig` as a dict, as its training state stores it) schedules over its
+    `total_steps`, in words, with its total written as `total`: such a run resumes only with its own total. Another
+    total re-stretches the schedule: the annealed learning rates (`anneal_lr`) rise again, the behaviour-cloning
+    weight (lrs, dlrs: `bc_fade`) jumps back up mid-fade or fades a second time (nc17 finding 6: 37 of 44 tensors of a dlrs run resumed from 3,000 to
+    6,000 agent-steps differed from a fresh 6,000 run; mappo's, with neither schedule, all equal)."""
+    spans = [f"anneals its learning rates over {total}"] if config.get("anneal_lr") else []
+    coef = config.get("bc_coef")
+    bc_start = coef if coef is not None else (1.0 if config.get("algo") in ("lrs", "dlrs") else 0.0)
+    if bc_start > 0 and config.get("bc_fade", 0.0) > 0:
+        spans.append(f"fades its behaviour-cloning term ({config.get('algo')}) over the first {config['bc_fade']:.0%} of {total}")
+    return spans
 
 
 # ------------------------------------------------------------------------------------------------ networks
@@ -304,9 +319,10 @@ def train(
     critic_opt = torch.optim.Adam(critic.parameters(), lr=cfg.critic_lr, eps=1e-5)
     out.mkdir(parents=True, exist_ok=True)
     parts = {"actor": actor, "critic": critic, "value_norm": value_norm, "actor_opt": actor_opt, "critic_opt": critic_opt}
-    if resume and cfg.anneal_lr and (total := read_state(out)["config"]["total_steps"]) != cfg.total_steps:
-        raise ValueError(f"--resume: {out / TRAIN_STATE} anneals its learning rates over total_steps={total}, not "
-                         f"{cfg.total_steps}: resume it with the same total")
+    if resume and (total := read_state(out)["config"]["total_steps"]) != cfg.total_steps and (
+            spans := total_schedules(asdict(cfg), f"total_steps={total}")):
+        raise ValueError(f"--resume: {out / TRAIN_STATE} {' and '.join(spans)}, not {cfg.total_steps}: resume it with "
+                         "the same total")
     start = resume_learner(out, cfg, hit_rule, floor, parts, gen) if resume else 0
 
     obs, mask, state = vec.reset(cfg.seed + start * n)

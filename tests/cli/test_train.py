@@ -114,11 +114,12 @@ def test_resume_takes_the_options_left_out_from_the_run_and_refuses_only_those_t
     assert first.exit_code == 0, first.output
     files = {f: f.read_bytes() for f in out.rglob("*") if f.is_file()}
 
-    def resume(*extra: str):
-        return CliRunner().invoke(app, ["train", "--algo", "mappo", "--data", str(prepared_with_edge_answers), "--out", str(out),
-                                        "--resume", *extra])
+    def resume(*extra: str):  # --algo left out too (nc17 finding 9: "Missing option '--algo'")
+        return CliRunner().invoke(app, ["train", "--data", str(prepared_with_edge_answers), "--out", str(out), "--resume", *extra])
 
     for extra, message in [(("--total-steps", "60", "--top-v", "10"), "other settings: --top-v 10 (the run has 5)"),
+                           (("--algo", "t-mappo", "--total-steps", "60"), "other settings: --algo t-mappo (the run has mappo)"),
+                           ((), "at or past --total-steps 30; nothing to do (give a larger total"),  # the run's own total
                            (("--total-steps", "30"), "has already trained 30 agent-steps, at or past --total-steps 30"),
                            (("--total-steps", "20"), "at or past --total-steps 20; nothing to do"),
                            # the option as it is typed, not "--request-identity/--no-request-identity False (the run has True)"
@@ -148,6 +149,36 @@ def test_an_annealed_run_resumes_only_with_its_own_total(tmp_path: Path, prepare
     assert refused.exit_code == 2 and "anneals its learning rates over --total-steps 60" in text and "building" not in text, text
 
 
+def test_a_run_that_fades_behaviour_cloning_resumes_only_with_its_own_total(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """nc17 finding 6: `velo train --algo dlrs --total-steps 3000`, then `--total-steps 6000 --resume`, silently
+    re-stretched the behaviour-cloning fade (it spans the total; 37 of 44 tensors differed from a fresh 6,000 run,
+    mappo's 0 of 8). Refused before anything is built, as an annealed run's other total is, naming the option."""
+    out = tmp_path / "d"
+    first = velo_train(prepared_with_edge_answers, out, "--algo", "dlrs", "--denoise-steps", "2", "--top-v", "5")
+    assert first.exit_code == 0, first.output
+    files = {f: f.read_bytes() for f in out.rglob("*") if f.is_file()}
+    refused = CliRunner().invoke(app, ["train", "--total-steps", "60", "--data", str(prepared_with_edge_answers), "--out", str(out),
+                                       "--resume"])
+    text = " ".join(refused.output.split())
+    assert refused.exit_code == 2 and "building" not in text, text
+    assert "fades its behaviour-cloning term (dlrs) over the first 50% of --total-steps 30; another total would stretch" in text, text
+    assert {f: f.read_bytes() for f in out.rglob("*") if f.is_file()} == files
+    done = CliRunner().invoke(app, ["train", "--data", str(prepared_with_edge_answers), "--out", str(out), "--resume"])
+    assert "at or past --total-steps 30; nothing to do (a run whose schedules span its total cannot be extended)" in " ".join(done.output.split())
+
+
+def test_what_a_run_schedules_over_its_total() -> None:
+    from agents.mappo import total_schedules
+
+    assert total_schedules({"algo": "mappo", "bc_fade": 0.5, "bc_coef": None, "anneal_lr": False}, "T") == []
+    assert total_schedules({"algo": "lrs", "bc_fade": 0.5, "bc_coef": None, "anneal_lr": False}, "T") == [
+        "fades its behaviour-cloning term (lrs) over the first 50% of T"]
+    assert total_schedules({"algo": "dlrs", "bc_fade": 0.5, "bc_coef": 0.0, "anneal_lr": True}, "T") == ["anneals its learning rates over T"]
+    assert total_schedules({"algo": "mappo", "bc_fade": 0.25, "bc_coef": 2.0, "anneal_lr": False}, "T") == [
+        "fades its behaviour-cloning term (mappo) over the first 25% of T"]
+    assert total_schedules({"algo": "lrs", "bc_fade": 0.0, "bc_coef": None, "anneal_lr": False}, "T") == []
+
+
 def test_the_bar_and_the_final_line_say_which_speed_they_show(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
     """Issue: the bar said 823 agent-steps/s and the final line 324 for one run, both unlabelled."""
     result = velo_train(prepared_with_edge_answers, tmp_path / "s", "--algo", "mappo")
@@ -162,6 +193,7 @@ def test_the_bar_and_the_final_line_say_which_speed_they_show(tmp_path: Path, pr
     (["--algo", "ppo"], "--algo must be one of mappo, g-mappo"),
     (["--algo", "mappo", "--scenario", "storm"], "unknown scenario 'storm'"),
     (["--algo", "mappo", "--resume"], "holds no training state"),
+    ([], "--algo is required (with --resume it is taken from the run)"),
     (["--algo", "g-mappo", "--episode-steps", "15"], "must be a multiple of chunk_length"),
     (["--algo", "mappo", "--split", "test"], "--split test is the evaluation's held-out split"),
     (["--algo", "lrs", "--bc-target", "bogus"], "--bc-target must be one of argmax, expected, got 'bogus'"),

@@ -29,10 +29,11 @@ ONLY_FOR = {"denoise_steps": ("dlrs",), "bc_target": ("lrs", "dlrs"), "anneal_lr
 @fail_cleanly
 def train(
     ctx: typer.Context,
-    algo: Annotated[str, typer.Option(help=f"Learner: {', '.join(TRAIN_ALGOS)}.")],
-    total_steps: Annotated[int, typer.Option(min=1, help="Agent-steps to train for (requests scheduled, all edges), rounded up to "
-                                             "whole rollouts of n-envs x episode-steps x edges (4 x 100 x 3 = 1,200 by default).")],
     out: Annotated[Path, typer.Option(parser=output_path, help="Directory for the policy, checkpoints and TensorBoard logs (tb/).")],
+    algo: Annotated[str | None, typer.Option(help=f"Learner: {', '.join(TRAIN_ALGOS)}; required, but with --resume (the run's).")] = None,
+    total_steps: Annotated[int | None, typer.Option(
+        min=1, help="Agent-steps to train for (requests scheduled, all edges), rounded up to whole rollouts of n-envs x "
+                    "episode-steps x edges (4 x 100 x 3 = 1,200 by default); required, but with --resume (the run's).")] = None,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the networks, the sampling and the training episodes.")] = 0,
     scenario: Annotated[
         str | None, typer.Option(help="Train on one scenario; default: drawn per episode from the non-calm suite.")
@@ -78,13 +79,9 @@ def train(
     cache_min_score: CacheMinScore = None,
 ) -> None:
     """Train a scheduler; prints a progress bar with the live reward and the training throughput."""
-    if algo not in TRAIN_ALGOS:
-        raise typer.BadParameter(f"--algo must be one of {', '.join(TRAIN_ALGOS)}, got {algo!r}")
-    if split == "test":
-        raise typer.BadParameter("--split test is the evaluation's held-out split: a policy trained on it would be "
-                                 "judged on requests it learned from; train on train (or all, knowingly)")
-    if split not in ("train", "all"):
-        raise typer.BadParameter(f"--split must be train or all, got {split!r}")
+    for name, value in (("--algo", algo), ("--total-steps", total_steps)):
+        if value is None and not resume:
+            raise typer.BadParameter(f"{name} is required (with --resume it is taken from the run)")
     check_output("--out", out, directory=True)
     if resume and not (out / "train_state.pt").is_file() and not (out / "sb3_model.zip").is_file():
         raise FileNotFoundError(f"--resume: {out} holds no training state; train into it first")
@@ -100,10 +97,18 @@ def train(
                                                       request_identity=request_identity, bc_target=bc_target,
                                                       anneal_lr=anneal_lr),
                                      total_steps)
-        seed, scenario, denoise_steps, top_v = settings["seed"], settings["scenario"], settings["denoise_steps"], settings["top_v"]
+        algo, seed, scenario, denoise_steps, top_v = (settings[k] for k in ("algo", "seed", "scenario", "denoise_steps", "top_v"))
         n_envs, episode_steps, checkpoint_every = settings["n_envs"], settings["episode_steps"], settings["checkpoint_every"]
         request_identity, bc_target, anneal_lr = settings["request_identity"], settings["bc_target"], settings["anneal_lr"]
+        total_steps = settings["total_steps"]
         cache_min_score = _resumed_floor(out, cache_min_score)
+    if algo not in TRAIN_ALGOS:
+        raise typer.BadParameter(f"--algo must be one of {', '.join(TRAIN_ALGOS)}, got {algo!r}")
+    if split == "test":
+        raise typer.BadParameter("--split test is the evaluation's held-out split: a policy trained on it would be "
+                                 "judged on requests it learned from; train on train (or all, knowingly)")
+    if split not in ("train", "all"):
+        raise typer.BadParameter(f"--split must be train or all, got {split!r}")
     for name, algos in ONLY_FOR.items():
         if name in given and algo not in algos:
             raise ValueError(f"{RUN_SETTINGS[name]} applies to --algo {' or '.join(algos)} only, not {algo}; leave it out")
@@ -215,11 +220,13 @@ def train(
           f"(the whole run: collection, updates and checkpoints; {threads} torch thread(s))")
 
 
-def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int) -> dict:
-    """`values` with each option not `given` taken from the run in `out` (its training state's config); ValueError,
-    before anything is built or written, for a given option that differs from the run's, or for a --total-steps the
-    run has already reached (a resume used to rewrite the policy then)."""
+def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int | None) -> dict:
+    """`values` and `total_steps` (None: the run's) with each option not `given` taken from the run in `out` (its
+    training state's config); ValueError, before anything is built or written, for a given option that differs from
+    the run's, for a --total-steps the run has already reached (a resume used to rewrite the policy then), or for
+    another total than the run's when a schedule spans it (`agents.mappo.total_schedules`)."""
     from agents.checkpoints import read_state, saved_steps
+    from agents.mappo import total_schedules
 
     saved = read_state(out)["config"] if (out / "train_state.pt").is_file() else {}
     differs = [f"{_typed(k, values[k])} (the run has {_typed(k, saved[k]) if '/' in RUN_SETTINGS[k] else saved[k]})" for k in RUN_SETTINGS
@@ -228,14 +235,23 @@ def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int
         raise ValueError(f"--resume: {out} was trained with other settings: {', '.join(differs)}; leave them out to "
                          "continue with the run's own, or train into another directory")
     resumed = {k: saved[k] if k in saved and k not in given else v for k, v in values.items()}
-    if resumed.get("anneal_lr") and saved.get("total_steps") != total_steps:  # agents.mappo refuses it too, after the build
-        raise ValueError(f"--resume: the run in {out} anneals its learning rates over --total-steps {saved.get('total_steps'):,}; "
-                         "resume it with the same total")
+    if resumed["algo"] is None:
+        raise ValueError(f"--resume: the training state in {out} does not say its learner; give --algo")
+    if total_steps is None:
+        total_steps = saved.get("total_steps")
+        if total_steps is None:
+            raise ValueError(f"--resume: the training state in {out} does not say its total; give --total-steps")
+    # agents.mappo refuses it too, after the build
+    spans = total_schedules(saved, f"--total-steps {saved.get('total_steps', 0):,}")
+    if spans and saved.get("total_steps") != total_steps:
+        raise ValueError(f"--resume: the run in {out} {' and '.join(spans)}; another total would stretch that schedule: "
+                         "resume it with the same total (leave --total-steps out), or train a new run")
     if (done := saved_steps(out)) is not None:
         if total_steps <= done:
+            more = "a run whose schedules span its total cannot be extended" if spans else "give a larger total to continue it"
             raise ValueError(f"--resume: the run in {out} has already trained {done:,} agent-steps, at or past --total-steps "
-                             f"{total_steps:,}; nothing to do (give a larger total to continue it)")
-    return resumed
+                             f"{total_steps:,}; nothing to do ({more})")
+    return resumed | {"total_steps": total_steps}
 
 
 def _resumed_floor(out: Path, given: float | None) -> float | None:
