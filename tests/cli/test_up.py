@@ -1,5 +1,6 @@
-"""`velo up` brings the whole stack up as local processes, `velo ask` gets an answer through it, and SIGTERM
-stops every process `velo up` started: none is left behind."""
+"""`velo up` brings the whole stack up as local processes, `velo ask` gets an answer through it, an edge that dies
+is reported and restarted while the gateway keeps serving, and SIGTERM stops every process `velo up` started: none
+is left behind."""
 
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(stop: str, tmp_path: Path
         assert asked.stdout.strip() and "route=cloud" in asked.stderr
         wrong = subprocess.run([sys.executable, "-m", "velo", "ask", "Hi", "--key", "not-a-key-at-all"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
         assert wrong.returncode == 2 and "invalid API key" in wrong.stderr
+        if stop == "sigterm":
+            _an_edge_that_dies_is_reported_and_restarted_while_the_gateway_serves(up, env)
+            started = psutil.Process(up.pid).children(recursive=True)  # the restarted edge among them
     finally:
         if stop == "ctrl-c":
             os.killpg(up.pid, signal.SIGINT)
@@ -69,3 +73,26 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(stop: str, tmp_path: Path
     _, alive = psutil.wait_procs(started, timeout=10)
     assert not alive, f"velo up left {[' '.join(p.cmdline()) for p in alive]} running"
     assert not (tmp_path / "home" / "up" / "client.json").exists()
+
+
+def _an_edge_that_dies_is_reported_and_restarted_while_the_gateway_serves(up: subprocess.Popen, env: dict[str, str]) -> None:
+    """nc17 finding 3: `kill -9` of edge-0 under `velo up` stopped the whole stack ("error: edge-0 (code -9)
+    stopped"), and the next request got "Connection refused" from the gateway, whose cloud was healthy."""
+    (edge,) = [p for p in psutil.Process(up.pid).children() if "serve edge" in " ".join(p.cmdline())]
+    edge.kill()
+    edge.wait(10)
+    asked = subprocess.run([sys.executable, "-m", "velo", "ask", "What is the capital of Italy?", "--max-tokens", "4"],
+                           capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert asked.returncode == 0 and "route=cloud" in asked.stderr, asked.stderr  # the gateway failed over to the cloud
+    said = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not any(line.startswith("edge-0 is back (healthy at") for line in said):
+        line = up.stderr.readline()
+        assert line or up.poll() is None, f"velo up stopped: {said}"
+        said.append(line)
+    assert up.poll() is None, said
+    assert any(line.startswith("edge-0 stopped (code -9); restarting it (1 of 3), meanwhile the gateway routes around it") for line in said), said
+    assert any(line.startswith("edge-0 is back (healthy at") for line in said), said
+    asked = subprocess.run([sys.executable, "-m", "velo", "ask", "What is the capital of Spain?", "--max-tokens", "4"],
+                           capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert asked.returncode == 0, asked.stderr

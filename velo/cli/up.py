@@ -5,7 +5,12 @@ its own file), the cloud service (SmolLM2), `--edges` edge servers (one cache co
 hit rule then cloud) and the gateway on `--port`, waiting for each to report healthy. It writes a fresh
 local API key to `$VELO_HOME/up/keys.json` and the URL and key to `$VELO_HOME/up/client.json` (for `velo
 ask`), prints both, and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
-SIGKILL after a grace period). Each child is also told by the kernel to stop if `velo up` itself dies
+SIGKILL after a grace period). A process that dies meanwhile is reported on stderr and started again with the same
+command (same port), up to `RESTARTS` times each, as compose's `restart: unless-stopped` does: the gateway
+stays up while an edge is down (it routes around a failed edge, to the other edges, then the cloud; /healthz says
+degraded), so one crashed edge is not an outage; one that keeps dying is left down, reported. Only the gateway,
+the stack's one entry point, stops everything when it dies past its restarts (nc17 finding 3: `velo up` used to
+stop the whole stack, gateway included, when one edge died). Each child is also told by the kernel to stop if `velo up` itself dies
 (PR_SET_PDEATHSIG), so no process outlives it. Logs: `$VELO_HOME/up/logs/<service>.log`. One `velo up` per
 `$VELO_HOME`: it holds a lock on `$VELO_HOME/up/up.lock` while it runs, and a second one is refused before it
 touches the first one's key, client file or milvus-lite data. A bad `--port`, `--policy` or `--start-timeout` is
@@ -23,8 +28,9 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -33,6 +39,11 @@ from velo.cli.model_dir import ModelDirOpt, check_model_dir
 from velo.paths import velo_home
 
 _GRACE_S = 20.0
+RESTARTS = 3
+"""Restarts of each process `velo up` started, after which one that dies again is left down (the gateway: the stack stops)."""
+_MEANWHILE = {"milvus": "the edges answer without their cache until it returns", "cloud": "the edges answer with their own LLM",
+              "edge": "the gateway routes around it (to the other edges, then the cloud)", "gateway": "nothing serves"}
+"""What serving does while a process of each kind is down (services/gateway.py, services/edge.py)."""
 
 
 def _free_port() -> int:
@@ -47,19 +58,77 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
+@dataclass
+class Child:
+    """One process `velo up` started: how to start it again, and how often it was."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    proc: subprocess.Popen
+    log: BinaryIO
+    health: str | None = None
+    """The URL that answers 200 when it is up (None: milvus, checked by its port)."""
+    restarts: int = 0
+    recovering: bool = False
+    """Restarted and not yet seen healthy."""
+    left_down: bool = False
+    """Died past its restarts, reported once."""
+
+
 class Stack:
     """The processes `velo up` started, stopped all together."""
 
     def __init__(self, logs: Path) -> None:
-        self.logs, self.procs = logs, []  # type: ignore[var-annotated]
+        self.logs, self.children = logs, []  # type: ignore[var-annotated]
         logs.mkdir(parents=True, exist_ok=True)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-        log = open(self.logs / f"{name}.log", "ab")
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})},
+    @property
+    def procs(self) -> list[tuple[str, subprocess.Popen, BinaryIO]]:
+        return [(c.name, c.proc, c.log) for c in self.children]
+
+    def _spawn(self, argv: list[str], env: dict[str, str], log: BinaryIO) -> subprocess.Popen:
+        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **env},
                                 preexec_fn=_die_with_parent)
-        self.procs.append((name, proc, log))
-        return proc
+
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None, health: str | None = None) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (closed by stop)
+        child = Child(name, argv, dict(env or {}), self._spawn(argv, dict(env or {}), log), log, health)
+        self.children.append(child)
+        return child.proc
+
+    def supervise(self, say) -> None:  # noqa: ANN001 (a print function)
+        """One round of supervision: each process found dead is reported through `say` and started again with its
+        own command, up to `RESTARTS` times; a restarted one is reported back once its health URL answers. Raises
+        OSError when the gateway is dead past its restarts (nothing serves then); another process past its restarts
+        is reported once and left down."""
+        import httpx
+
+        for child in self.children:
+            code = child.proc.poll()
+            if code is None:
+                if child.recovering and child.health is not None:
+                    try:
+                        healthy = httpx.get(child.health, timeout=1.0).status_code == 200
+                    except httpx.TransportError:
+                        healthy = False
+                    if healthy:
+                        child.recovering = False
+                        say(f"{child.name} is back (healthy at {child.health})")
+                continue
+            if child.left_down:
+                continue
+            log, meanwhile = self.logs / f"{child.name}.log", _MEANWHILE[child.name.split("-")[0]]
+            if child.restarts >= RESTARTS:
+                if child.name == "gateway":
+                    raise OSError(f"the gateway stopped (code {code}) after {RESTARTS} restarts; see {log}")
+                say(f"{child.name} stopped (code {code}) after {RESTARTS} restarts: left down, {meanwhile} (see {log})")
+                child.left_down = True
+                continue
+            child.restarts += 1
+            say(f"{child.name} stopped (code {code}); restarting it ({child.restarts} of {RESTARTS}), meanwhile {meanwhile} "
+                f"(see {log})")
+            child.proc, child.recovering = self._spawn(child.argv, child.env, child.log), True
 
     def wait_healthy(self, name: str, url: str, timeout_s: float) -> None:
         """Until `url` answers 200; OSError if the process exits or the time runs out."""
@@ -86,7 +155,7 @@ class Stack:
         self.wait_until(name, listening, timeout_s, 0.2, f"listening on port {port}")
 
     def wait_until(self, name: str, ready, timeout_s: float, poll_s: float, what: str) -> None:  # noqa: ANN001
-        proc = next(p for n, p, _ in self.procs if n == name)
+        proc = next(c.proc for c in self.children if c.name == name)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -126,20 +195,21 @@ def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_fil
     threads = ["--threads", "1"]
     models = ["--model-dir", str(model_dir)] if model_dir else []
     cloud_port = _free_port()
-    stack.start("cloud", _velo("cloud", "--port", str(cloud_port), *threads, *models), env)
+    stack.start("cloud", _velo("cloud", "--port", str(cloud_port), *threads, *models), env, f"http://127.0.0.1:{cloud_port}/healthz")
     stack.wait_healthy("cloud", f"http://127.0.0.1:{cloud_port}/healthz", start_timeout)
     edge_urls = []
     for i, (uri, collection) in enumerate(caches):
         edge_port = _free_port()
         stack.start(f"edge-{i}", _velo("edge", "--port", str(edge_port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", collection,
-                                      "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models), env)
+                                      "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models), env,
+                    f"http://127.0.0.1:{edge_port}/healthz")
         edge_urls.append(f"http://127.0.0.1:{edge_port}")
     for i, url in enumerate(edge_urls):
         stack.wait_healthy(f"edge-{i}", f"{url}/healthz", start_timeout)
     edge_args = [arg for url in edge_urls for arg in ("--edge", url)]
-    stack.start("gateway", _velo("gateway", "--port", str(port), *edge_args, "--cloud-url", f"http://127.0.0.1:{cloud_port}",
-                                "--keys-file", str(keys_file), "--mode", mode), env)
     gateway_url = f"http://127.0.0.1:{port}"
+    stack.start("gateway", _velo("gateway", "--port", str(port), *edge_args, "--cloud-url", f"http://127.0.0.1:{cloud_port}",
+                                "--keys-file", str(keys_file), "--mode", mode), env, f"{gateway_url}/healthz")
     stack.wait_healthy("gateway", f"{gateway_url}/healthz", start_timeout)
     return gateway_url
 
@@ -209,10 +279,9 @@ def up(
         typer.echo(f"VELO is up: {gateway_url}/v1")
         typer.echo(f"API key: {key}")
         typer.echo(f"try: velo ask \"What is the capital of France?\"   (logs: {stack.logs}; Ctrl-C stops everything)", err=True)
-        while all(p.poll() is None for _, p, _ in stack.procs):
+        while True:
+            stack.supervise(lambda line: typer.echo(line, err=True))
             time.sleep(0.5)
-        dead = [f"{n} (code {p.returncode})" for n, p, _ in stack.procs if p.poll() is not None]
-        raise OSError(f"{', '.join(dead)} stopped; see {stack.logs}")
     except KeyboardInterrupt:
         typer.echo("stopping...", err=True)
     finally:
