@@ -43,7 +43,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.gateway_keys import KeyRing, load_keys, read_keys
+from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, retry_after, sse_response
 from services.llm import EndpointLLM
@@ -67,8 +67,13 @@ class GatewaySettings(BaseSettings):
     cloud_model: str = "velo-cloud"
     cloud_api_key: SecretStr | None = None
     keys_file: Path | None = None
-    """The API keys (`services/gateway_keys.py`); or `keys_json` with the same document inline."""
+    """The API keys (`services/gateway_keys.py`); or `keys_json` with the same document inline; or `api_key`."""
     keys_json: str | None = None
+    api_key: SecretStr | None = None
+    """One API key, for the namespace `default` with no limits (`KeySpec`'s defaults, named `api_key`): what
+    docker-compose passes (`VELO_GATEWAY_API_KEY`), a secret with no JSON to build around it (a key spliced into
+    `keys_json` by the compose file's text interpolation broke the JSON at a `"`: nc17 finding 8). Checked as a
+    keys file's are (`gateway_keys.key_problem`: at least 8 visible ASCII characters)."""
     model_name: str = "velo"
     timeout_s: float = Field(120.0, gt=0)
     """Longest wait for one edge server's answer."""
@@ -104,15 +109,24 @@ class GatewaySettings(BaseSettings):
             raise ValueError(problem)
         return value
 
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (problem := key_problem(value.get_secret_value())) is not None:
+            raise ValueError(problem)
+        return value
+
     @model_validator(mode="after")
     def _checks(self) -> GatewaySettings:
         if not self.edges and not self.cloud_url:
             raise ValueError("give at least one edge server (edges) or a cloud_url")
-        if (self.keys_file is None) == (self.keys_json is None):
-            raise ValueError("give the API keys as exactly one of keys_file or keys_json")
+        if sum(given is not None for given in (self.keys_file, self.keys_json, self.api_key)) != 1:
+            raise ValueError("give the API keys as exactly one of keys_file, keys_json or api_key")
         return self
 
     def key_ring(self) -> KeyRing:
+        if self.api_key is not None:
+            return KeyRing({self.api_key.get_secret_value(): KeySpec(name="api_key")})
         return KeyRing(read_keys(self.keys_file) if self.keys_file is not None else load_keys(self.keys_json or "", "keys_json"))
 
 

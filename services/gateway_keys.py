@@ -43,6 +43,14 @@ from velo.wire import APIError, api_key_problem, namespace_problem
 MIN_KEY_CHARS = 8
 
 
+def key_problem(key: object) -> str | None:
+    """Why `key` cannot be one of the gateway's API keys (`velo.wire.api_key_problem`, or fewer than `MIN_KEY_CHARS`
+    characters), else None; never quotes the key."""
+    if (problem := api_key_problem(key)) is not None:
+        return problem
+    return f"the API key is shorter than {MIN_KEY_CHARS} characters" if len(key) < MIN_KEY_CHARS else None  # type: ignore[arg-type]
+
+
 def _namespace(value: str) -> str:
     if (problem := namespace_problem(value)) is not None:
         raise ValueError(problem)
@@ -112,8 +120,8 @@ def load_keys(text: str, where: str) -> dict[str, KeySpec]:
     first_at: dict[str, int] = {}
     for index, (key, spec) in enumerate(raw, start=1):
         entry = f"{where}: {_entry_name(index, spec)}"
-        if (problem := api_key_problem(key)) is not None or len(key) < MIN_KEY_CHARS:
-            raise ValueError(f"{entry}: {problem or f'the API key is shorter than {MIN_KEY_CHARS} characters'}")
+        if (problem := key_problem(key)) is not None:
+            raise ValueError(f"{entry}: {problem}")
         if key in first_at:
             raise ValueError(f"{entry}: the same API key as entry {first_at[key]}; give each key once")
         if not isinstance(spec, _Members):

@@ -62,3 +62,43 @@ def test_services_find_each_other_by_compose_names_and_their_settings_parse(monk
     gateway = services["gateway"]
     assert set(gateway["depends_on"]) == {"edge-0", "edge-1", "edge-2"} and gateway["ports"][0]["target"] == 8000
     assert {e["environment"]["VELO_EDGE_COLLECTION"] for n, e in services.items() if n.startswith("edge-")} == {"velo_edge_0", "velo_edge_1", "velo_edge_2"}
+
+
+def gateway_settings(api_key: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """The gateway's settings as its container gets them from `docker-compose config` with VELO_API_KEY=`api_key`."""
+    done = compose("config", "--format", "json", api_key=api_key)
+    assert done.returncode == 0, done.stderr
+    env = json.loads(done.stdout)["services"]["gateway"]["environment"]
+    for key in list(os.environ):
+        if key.startswith("VELO_"):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        if key.startswith("VELO_GATEWAY_") and value is not None:
+            monkeypatch.setenv(key, value.replace("$$", "$"))  # `config` prints a compose file: "$$" there is one "$"
+    return GatewaySettings()
+
+
+@pytest.mark.parametrize("api_key", ['velo-ab"cd', "velo-{x}\\y'z$w`", "velo-%s,]}"])
+def test_the_api_key_reaches_the_gateway_as_it_is(api_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """nc17 finding 8: the key was spliced into VELO_GATEWAY_KEYS_JSON by compose's text interpolation: with a `"` in
+    it, `config -q` passed and the gateway found no JSON (JSONDecodeError)."""
+    ring = gateway_settings(api_key, monkeypatch).key_ring()
+    assert ring.authenticate(f"Bearer {api_key}") == api_key
+
+
+def test_a_key_the_gateway_refuses_is_refused_at_start_up_as_the_readme_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`config -q` passes any key that is set (compose has no length check); the gateway refuses it at start-up
+    naming the setting, with the rule the README and the compose file state."""
+    from pydantic import ValidationError
+
+    from services.gateway_keys import MIN_KEY_CHARS
+
+    assert compose("config", "-q", api_key="k3y-123").returncode == 0
+    for key, why in (("k3y-123", f"the API key is shorter than {MIN_KEY_CHARS} characters"), ("velo key 1", "visible ASCII characters")):
+        with pytest.raises(ValidationError) as err:
+            gateway_settings(key, monkeypatch)
+        assert "api_key" in str(err.value) and why in str(err.value) and key not in str(err.value)
+    rule = f"at least {MIN_KEY_CHARS} visible ASCII characters"
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f"`VELO_API_KEY=... docker compose up`, the key {rule} with no spaces" in readme
+    assert rule in COMPOSE_FILE.read_text()
