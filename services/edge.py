@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import json
 import time
 from collections.abc import AsyncIterator
@@ -28,12 +29,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.edge_serving import EdgeServer, check_cache_fields
+from services.gateway_keys import key_problem
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
@@ -57,7 +59,7 @@ _NAMESPACE = r"^[A-Za-z0-9_-]{1,64}$"
 class EdgeSettings(BaseSettings):
     """Settings of one edge server; each can be set as VELO_EDGE_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix="VELO_EDGE_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="VELO_EDGE_", frozen=True, hide_input_in_errors=True)  # internal_token is a secret
 
     edge_id: str = "edge-0"
     cache_uri: str = ".velo/edge-0.db"
@@ -125,6 +127,20 @@ class EdgeSettings(BaseSettings):
     write_back_truncated: bool = False
     """Also cache answers cut by max_tokens or by the request's stop strings (off by default: a cut answer would be served
     to requests that allow more)."""
+    internal_token: SecretStr | None = None
+    """The token `/v1/serve` and `/admin/*` require as `Authorization: Bearer <token>`: the gateway's `edge_token`
+    (`/healthz` and `/metrics` stay open to health checks and scrapers). The gateway enforces API keys and
+    namespaces; an edge takes any namespace in its body and its admin routes read and delete cached answers, so
+    without a token anyone who reaches its port bypasses the gateway (nc17 finding 7: `DELETE
+    /admin/cache/namespaces/default` on an edge of docker-compose's network answered `{"deleted": 2}`). Unset: no
+    check, for an edge only its gateway can reach (loopback, an isolated network). At least 8 visible ASCII characters."""
+
+    @field_validator("internal_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (problem := key_problem(value.get_secret_value())) is not None:
+            raise ValueError(problem.replace("API key", "token"))
+        return value
 
     @field_validator("lang_candidates", mode="before")
     @classmethod
@@ -278,7 +294,18 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     def edge_of(request: Request) -> EdgeServer:
         return request.app.state.edge
 
-    @app.post(f"/{API_VERSION}/serve", response_model=None)
+    token = settings.internal_token.get_secret_value().encode() if settings.internal_token else None
+
+    def internal(request: Request) -> None:
+        """Admits a request of the gateway (`settings.internal_token`); 401 otherwise."""
+        sent = request.headers.get("authorization", "")
+        if token is not None and not (sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].strip().encode(), token)):
+            raise APIError(401, "this edge server answers its gateway only: send 'Authorization: Bearer <the edge's internal token>' "
+                                "(VELO_EDGE_INTERNAL_TOKEN, the gateway's VELO_GATEWAY_EDGE_TOKEN)", "authentication_error", "invalid_internal_token")
+
+    guarded = [Depends(internal)]
+
+    @app.post(f"/{API_VERSION}/serve", response_model=None, dependencies=guarded)
     async def serve(body: ServeRequest, request: Request) -> Response:
         edge = edge_of(request)
         check_prompt_chars((turn.content for turn in body.messages), settings.max_prompt_chars, "messages")
@@ -296,7 +323,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
             raise _no_llm(edge, err) from None
         return json_response(await edge.finish(started, made))
 
-    @app.post("/admin/cache/lookup")
+    @app.post("/admin/cache/lookup", dependencies=guarded)
     async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:
         edge = edge_of(request)
         check_cache_fields(body.lang, {"question": body.question, **{f"context[{j}]": turn for j, turn in enumerate(body.context)}})
@@ -313,23 +340,23 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         return CacheLookupResponse(hit=found.decision.hit, score=found.decision.score, similarity=None if best is None else best.similarity, entry=entry,
                                    lang=lang.lang)
 
-    @app.delete("/admin/cache/entries/{entry_id}")
+    @app.delete("/admin/cache/entries/{entry_id}", dependencies=guarded)
     async def delete(entry_id: str, request: Request) -> DeletedCount:
         edge = edge_of(request)
         return DeletedCount(deleted=await _admin(edge, "delete", edge.cache.delete, [entry_id]))
 
-    @app.delete("/admin/cache/namespaces/{namespace}")
+    @app.delete("/admin/cache/namespaces/{namespace}", dependencies=guarded)
     async def flush(namespace: str, request: Request) -> DeletedCount:
         edge = edge_of(request)
         return DeletedCount(deleted=await _admin(edge, "flush", edge.cache.clear_namespace, _checked(namespace)))
 
-    @app.get("/admin/cache/namespaces/{namespace}")
+    @app.get("/admin/cache/namespaces/{namespace}", dependencies=guarded)
     async def count(namespace: str, request: Request) -> dict:
         edge = edge_of(request)
         entries = await _admin(edge, "count", edge.cache.entries, _checked(namespace))
         return {"namespace": namespace, "entries": len(entries)}
 
-    @app.post("/admin/cache/sync")
+    @app.post("/admin/cache/sync", dependencies=guarded)
     async def sync(request: Request) -> dict:
         edge = edge_of(request)
         t0 = time.perf_counter()

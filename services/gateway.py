@@ -40,7 +40,7 @@ from typing import Literal
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
@@ -74,6 +74,8 @@ class GatewaySettings(BaseSettings):
     docker-compose passes (`VELO_GATEWAY_API_KEY`), a secret with no JSON to build around it (a key spliced into
     `keys_json` by the compose file's text interpolation broke the JSON at a `"`: nc17 finding 8). Checked as a
     keys file's are (`gateway_keys.key_problem`: at least 8 visible ASCII characters)."""
+    edge_token: SecretStr | None = None
+    """Sent to the edge servers as `Authorization: Bearer <token>`: their `internal_token` (`services.edge.EdgeSettings`)."""
     model_name: str = "velo"
     timeout_s: float = Field(120.0, gt=0)
     """Longest wait for one edge server's answer."""
@@ -109,11 +111,11 @@ class GatewaySettings(BaseSettings):
             raise ValueError(problem)
         return value
 
-    @field_validator("api_key")
+    @field_validator("api_key", "edge_token")
     @classmethod
-    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
+    def _api_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if value is not None and (problem := key_problem(value.get_secret_value())) is not None:
-            raise ValueError(problem)
+            raise ValueError(problem if info.field_name == "api_key" else problem.replace("API key", "token"))
         return value
 
     @model_validator(mode="after")
@@ -140,7 +142,8 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         cloud_key = settings.cloud_api_key.get_secret_value() if settings.cloud_api_key else None
         cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, cloud_key, settings.timeout_s) if settings.cloud_url else None
         app.state.router = Router(settings.edges, cloud, metrics, mode=settings.mode, timeout_s=settings.timeout_s,
-                                  retries=settings.retries, backoff_s=settings.backoff_s, down_for_s=settings.down_for_s)
+                                  retries=settings.retries, backoff_s=settings.backoff_s, down_for_s=settings.down_for_s,
+                                  edge_token=settings.edge_token.get_secret_value() if settings.edge_token else None)
         app.state.started = int(time.time())
         try:
             yield

