@@ -28,8 +28,14 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/16"
-"""16: `role_swap` also for a question word asking for the subject in one question and the object in the other
+RULE_FORMAT = "velo.hit_rule/17"
+"""17: `role_swap` also for Russian arguments exchanged with their case endings ("Почему кошки боятся собак?" / "Почему
+собаки боятся кошек?": `order._as_cased`; "... кошек боятся собаки?", the cases alone: `order._cases_exchanged`) and no longer for two numbers around a commutative operator ("7 times 8" /
+"8 times 7", "7加8", "7 умножить на 8": `roles.COMMUTATIVE_OPERATORS`; subtraction, division and powers still);
+`negation_mismatch` 1.0 also for "with" / "without" around a noun in another case ("с алкоголем" / "без алкоголя":
+`negation._uninflected`) and for "before" / "after" ("перед" / "после", "antes" / "después", "vor" / "nach", "之前" /
+"之后": `opposites._RELATION_PAIRS`). The shipped format 16 rule was relabelled 17 unrefitted (same weights).
+16: `role_swap` also for a question word asking for the subject in one question and the object in the other
 ("Who did Brutus kill?" / "Who killed Brutus?", "¿A quién mató Bruto?" / "¿Quién mató a Bruto?", "Wen" / "Wer",
 "Кого" / "Кто": `question_words.subject_object_swap`) and for German subject and object side by side in each other's
 place ("Warum hat Deutschland Polen angegriffen?" / "... Polen Deutschland ...", "dass der Hund die Katze jagt" / "dass

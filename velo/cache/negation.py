@@ -17,7 +17,7 @@ _NEGATIONS = frozenset(
         "not", "no", "never", "without", "nor", "t", "cannot", "dont", "doesnt", "isnt", "arent", "cant",
         "nunca", "sin", "tampoco", "ni",  # es ("no" above)
         "nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals", "ohne",  # de
-        "не", "нет", "ни", "никогда", "без", "нельзя",  # ru
+        "не", "нет", "ни", "никогда", "без", "безо", "нельзя",  # ru
         "不", "没", "別", "别", "无", "無", "非", "勿", "未",  # zh: single characters, as tokenized
     }
 )
@@ -110,6 +110,13 @@ def _plain_content(toks: list[str]) -> set[str]:
     return {stem(t) for t in toks if t not in FUNCTION_WORDS and t not in _NEGATIONS and t not in _CONTRACTED}
 
 
+def _uninflected(x: list[str], y: list[str]) -> list[str]:
+    """The tokens of `x` whose stem no token of `y` has: a word a preposition put in another case ("с алкоголем" /
+    "без алкоголя", "mit Zucker" / "ohne Zucker") is the same word on both sides."""
+    stems = {stem(t) for t in y}
+    return [t for t in x if stem(t) not in stems]
+
+
 def _negations(toks: list[str], i1: int, i2: int) -> list[int]:
     return [k for k in range(i1, i2) if toks[k] in _NEGATIONS and not _asks_either_way(toks, k)]
 
@@ -118,9 +125,9 @@ def negation_change(a: list[str], b: list[str]) -> float:
     """How negation differs between two token lists.
 
     1.0: *a negation put in* -- where the two questions differ (difflib's alignment), one side has only a
-    negation and function words and the other only function words ("Is coffee bad for you?" / "Is coffee not bad
-    for you?", "有害" / "无害", "with" / "without") while the two have the same content words and not as many
-    negations, or a word replaced by itself with a negating prefix ("gekochter"
+    negation and function words and the other only function words, a content word in another case apart ("Is coffee
+    bad for you?" / "Is coffee not bad for you?", "有害" / "无害", "with" / "without", "с алкоголем" / "без алкоголя":
+    `_uninflected`) while the two have the same content words and not as many negations, or a word replaced by itself with a negating prefix ("gekochter"
     / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно", "connect to" / "disconnect from":
     `_negated_in`), or an action put in the opposite
     direction by a prefix or particle ("включить" / "выключить", "turn on" / "turn off", "schalte ... ein" / "... aus",
@@ -145,8 +152,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
             if (
                 _negations(x, x1, x2)
                 and not any(t in _NEGATIONS for t in y[y1:y2])
-                and all(t in FUNCTION_WORDS or t in _NEGATIONS or t in _CONTRACTED for t in x[x1:x2])
-                and all(t in FUNCTION_WORDS or t in _CONTRACTED for t in y[y1:y2])
+                and all(t in FUNCTION_WORDS or t in _NEGATIONS or t in _CONTRACTED for t in _uninflected(x[x1:x2], y[y1:y2]))
+                and all(t in FUNCTION_WORDS or t in _CONTRACTED for t in _uninflected(y[y1:y2], x[x1:x2]))
             ):
                 return 1.0
     return 0.5 if is_negated(a) != is_negated(b) else 0.0

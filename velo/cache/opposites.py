@@ -1,13 +1,13 @@
 """Opposite actions written with a direction prefix or a particle, as the hit decision reads them: "включить" /
 "выключить", "einschalten" / "ausschalten", "enable" / "disable", "upload" / "download", "login" / "logout", "turn on"
-/ "turn off", "schalte ... ein" / "schalte ... aus", "打开" / "关闭", "开灯" / "关灯". `negation.negation_change` scores
-such a pair as a negation put in (1.0, a veto). Opposites that are other words ("encender" / "apagar") are left to
-the model.
+/ "turn off", "schalte ... ein" / "schalte ... aus", "打开" / "关闭", "开灯" / "关灯", and "before" / "after" (rule format
+17: `_RELATION_PAIRS`, "перед" / "после", "vor" / "nach", "之前" / "之后"). `negation.negation_change` scores such a
+pair as a negation put in (1.0, a veto). Opposites that are other words ("encender" / "apagar") are left to the model.
 """
 
 from __future__ import annotations
 
-from velo.cache.text import FUNCTION_WORDS
+from velo.cache.text import FUNCTION_WORDS, HAN
 
 _PREFIX_PAIRS = tuple(
     tuple(p.split("/"))
@@ -35,6 +35,13 @@ _PARTICLE_PAIRS = frozenset(
 _HAN_PAIRS = frozenset(frozenset(p) for p in "开关 上下 入出 进出 升降 增减 启禁".split())
 """Han characters of opposite direction put in each other's place: "打开" / "关闭", "开灯" / "关灯", "上传" / "下传",
 "登入" / "登出", "输入" / "输出", "升级" / "降级", "增加" / "减加", "启用" / "禁用"."""
+_RELATION_PAIRS = frozenset(
+    frozenset(p.split("/")) for p in "before/after antes/despues vor/nach bevor/nachdem перед/после до/после 前/后 前/後".split()
+)
+"""Words of opposite order in time put in each other's place: "before" / "after a workout", "antes" / "después de
+entrenar", "vor" / "nach dem Training", "перед тренировкой" / "после тренировки", "до" / "после", "训练之前" / "之后",
+"睡前" / "睡后" (folded: "después" is "despues"). A Han character only where it alone is replaced ("前" of "目前"
+/ "后" of "然后" are other words)."""
 _NOT_CLOSING = frozenset("于系键注心")
 """关 before one of these is no closing (关于 about, 关系 relation, 关键 key, 关注 follow, 关心 care)."""
 
@@ -76,7 +83,8 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
     """Whether, where two token lists differ (`ops`: difflib's non-equal opcodes, at most 3 tokens a side), one puts
     an action in the opposite direction: a word with a prefix or particle of opposite direction (`opposite_words`), a
     particle of opposite direction after the same content word or ending both questions ("turn on" / "turn off",
-    "Bluetooth ein?" / "Bluetooth aus?"), or a Han character of opposite direction ("开" / "关", "上" / "下")."""
+    "Bluetooth ein?" / "Bluetooth aus?"), a Han character of opposite direction ("开" / "关", "上" / "下"), or a word of
+    opposite order in time (`_RELATION_PAIRS`: "before" / "after", "перед" / "после")."""
     for op, i1, i2, j1, j2 in ops:
         if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
             continue
@@ -87,6 +95,8 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
                     continue
                 if opposite_words(x, y) or _han_opposite(a, b, k, m):
                     return True
+                if frozenset((x, y)) in _RELATION_PAIRS and (x.isalpha() and not HAN.fullmatch(x) or i2 - i1 == j2 - j1 == 1):
+                    return True  # "before" / "after", "перед" / "после", "之前" / "之后"
                 if frozenset((x, y)) in _PARTICLE_PAIRS and k == i1 and m == j1:
                     after_same = i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and a[i1 - 1].isalpha() and a[i1 - 1] not in FUNCTION_WORDS
                     if after_same or (i2 == len(a) and j2 == len(b)):

@@ -12,8 +12,11 @@ and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_sw
 
 from __future__ import annotations
 
-from velo.cache.roles import content_terms
-from velo.cache.text import FUNCTION_WORDS
+import re
+
+from velo.cache.numbers import is_number_token
+from velo.cache.roles import COMMUTATIVE_TERMS, content_terms
+from velo.cache.text import FUNCTION_WORDS, HAN
 
 
 _LONGEST = 3
@@ -96,18 +99,66 @@ def _german_neighbours(a: list[str], b: list[str]) -> bool:
     return False
 
 
+def _commuted(x: list[str], between: list[str], y: list[str]) -> bool:
+    """Whether `x` and `y` are one number each around a commutative operator ("7 times 8" / "8 times 7", "7乘8")."""
+    return len(x) == len(y) == 1 and is_number_token(x[0]) and is_number_token(y[0]) and set(between) <= COMMUTATIVE_TERMS
+
+
+def _one_word(x: str, y: str) -> bool:
+    """Whether two terms are one word in two cases: a common beginning of at least 3 letters that leaves at most 2 of
+    each ("кошк" / "кошек", the stems of "кошки" / "кошек"; not "отлич" / "отличаетс", a noun and its verb)."""
+    if not (x.isalpha() and y.isalpha()) or HAN.search(x + y):
+        return False
+    n = next((k for k, (c, d) in enumerate(zip(x, y)) if c != d), min(len(x), len(y)))
+    return n >= max(3, len(x) - 2, len(y) - 2)
+
+
+def _as_cased(ca: list[str], cb: list[str]) -> list[str]:
+    """`cb` with each term `ca` lacks replaced by the one term `ca` has and `cb` lacks that is the same word in another
+    case (`_one_word`): Russian marks an argument's role by its case, so an exchange changes both arguments' endings
+    ("кошки боятся собак" / "собаки боятся кошек")."""
+    only_a, only_b = [t for t in ca if t not in cb], [t for t in cb if t not in ca]
+    to = {}
+    for t in only_b:
+        same = [u for u in only_a if _one_word(t, u)]
+        if len(same) != 1 or same[0] in to.values():
+            return cb
+        to[t] = same[0]
+    return [to.get(t, t) for t in cb]
+
+
+_CYRILLIC = re.compile(r"[а-яё]+")
+
+
+def _cases_exchanged(a: list[str], b: list[str]) -> bool:
+    """True when two Russian questions differ in exactly two words, each the same word in another case (`_one_word`),
+    with a content word that stays between them: the cases exchanged the roles with the words in place ("Почему кошки
+    боятся собак?" / "Почему кошек боятся собаки?"). Not a noun and its verb agreeing ("кошки боятся" / "кошка
+    боится": side by side)."""
+    if len(a) != len(b):
+        return False
+    diff = [k for k, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(diff) != 2 or not all(_CYRILLIC.fullmatch(a[k]) and _CYRILLIC.fullmatch(b[k]) for k in diff):
+        return False
+    i, j = diff
+    return all(_one_word(a[k], b[k]) for k in diff) and any(t not in FUNCTION_WORDS for t in a[i + 1 : j])
+
+
 def exchanged(a: list[str], b: list[str]) -> bool:
     """True when the content terms of two token lists (`roles.content_terms`: function words left out, a unit as its
     name, a word as its stem) are the same, and one is the other with two runs of terms in each other's place around
     a run of at least one term that stays, each of the three at most `_LONGEST` terms ("germany invade poland" / "poland
     invade germany", "德 国 入 侵 波 兰" / "波 兰 入 侵 德 国").
 
-    Not an exchange: two neighbours in each other's place ("the capital of France" / "France's capital": nothing stays
-    between them), a phrase moved to the other end ("In Python, how do I read a file?" / "How do I read a file in
+    Russian arguments in another case count as the same terms (`_as_cased`: "Почему кошки боятся собак?" / "Почему
+    собаки боятся кошек?"). Not an exchange: two numbers around a commutative operator ("7 times 8" / "8 times 7",
+    `roles.COMMUTATIVE_OPERATORS`), two neighbours in each other's place ("the capital of France" / "France's capital":
+    nothing stays between them), a phrase moved to the other end ("In Python, how do I read a file?" / "How do I read a file in
     Python?"), other content words on either side. German arguments side by side: `_german_neighbours`."""
-    if _german_neighbours(a, b):
+    if _german_neighbours(a, b) or _cases_exchanged(a, b):
         return True
     ca, cb = content_terms(a), content_terms(b)
+    cb = _as_cased(ca, cb)
     if ca == cb or sorted(ca) != sorted(cb):
         return False
     ma, mb = _middle(ca, cb)
@@ -117,5 +168,5 @@ def exchanged(a: list[str], b: list[str]) -> bool:
             continue
         for j in range(1, min(n - i, _LONGEST + 1)):  # B = mb[:j] is the end of ma; what stays between them is not empty
             if n - i - j <= _LONGEST and mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
-                return True
+                return not _commuted(ma[:i], ma[i : n - j], ma[n - j :])
     return False

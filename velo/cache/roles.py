@@ -31,6 +31,14 @@ _ASYMMETRIC_OPERATORS = frozenset("- / ÷ ^ ** < > <= >= :".split())
 "3 > 5"): role words whose argument is the operand right after them."""
 
 
+COMMUTATIVE_OPERATORS = frozenset(
+    """+ * × x times plus multiplied mal por mas multiplicado multipliziert 乘 乘以 加 加上 умножить умноженное плюс""".split()
+)
+"""Operators of multiplication and addition (folded: "más" is "mas"): two numbers either side of one ask the same
+question either way round ("7 times 8" / "8 times 7", "7加8" / "8加7", "7 умножить на 8"); subtraction, division and
+powers do not (`_ASYMMETRIC_OPERATORS`)."""
+
+
 # Words that join two arguments symmetrically: "the difference between A and B" is "... between B and A".
 _COORDINATORS = frozenset("and or vs versus y o e u und oder и или 和 与 或 跟 及".split())
 
@@ -230,6 +238,8 @@ def _roles(toks: list[str]) -> dict[str, list[tuple[str, set[str]]]]:
             continue
         if t not in _ROLE_MARKERS or (t == "que" and (i == 0 or toks[i - 1] == "por")):
             continue  # "¿Qué ...?", "¿Por qué ...?": a question word, not "than"
+        if t == "на" and i and toks[i - 1].startswith("умнож"):
+            continue  # "7 умножить на 8": a multiplication's operand has no role ("больше на 5" keeps it)
         if HAN.fullmatch(t) and (unit := _han_unit(toks, i + 1)) is not None:
             roles.setdefault(t, []).append((unit, {unit}))
             continue
@@ -376,8 +386,8 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
     for n in qa.keys() & qb.keys():
         (ua, before_a), (ub, before_b) = qa[n], qb[n]
-        if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b:
-            return True
+        if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b and not {ua, ub} & COMMUTATIVE_TERMS:
+            return True  # not an operator's operands: "7乘以8等于" / "8乘以7等于" counts 乘 and 等
     return False
 
 
@@ -385,6 +395,10 @@ def content_terms(toks: list[str]) -> list[str]:
     """The tokens that are not function words, each as `role_swap` compares it (`_term`: a unit as its name, a word as
     its stem), in order."""
     return [_term(t) for t in toks if t not in FUNCTION_WORDS]
+
+
+COMMUTATIVE_TERMS = frozenset(content_terms([c for w in sorted(COMMUTATIVE_OPERATORS) for c in (w if HAN.match(w) else [w])]))
+"""`COMMUTATIVE_OPERATORS` as `content_terms` gives them, a Han word character by character ("乘以" is 乘, 以)."""
 
 
 def role_swap(a: list[str], b: list[str]) -> bool:
