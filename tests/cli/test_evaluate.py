@@ -253,3 +253,14 @@ def test_scenario_lists_are_read_as_users_write_them(prepared_sample: Path) -> N
     assert result.exit_code == 0, result.output
     assert list(json.loads(result.stdout)) == ["calm"]
     assert evaluate(prepared_sample, "--scenario", ",").exit_code == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--policies", "random,,oracle"), "--policies: entry 2 of 'random,,oracle' is empty"),
+    (("--policies", ",random"), "--policies: entry 1 of ',random' is empty"),
+    (("--scenario", "calm,,paper"), "--scenario: entry 2 of 'calm,,paper' is empty"),
+])
+def test_an_empty_entry_between_names_is_refused_not_dropped(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    """nc17 finding 18: `--policies random,,oracle` ran random and oracle, silently dropping the name left out."""
+    result = CliRunner().invoke(app, ["evaluate", *args, "--data", str(tmp_path / "nodata")])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output

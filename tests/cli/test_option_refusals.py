@@ -35,6 +35,24 @@ def test_a_rule_file_that_is_not_there_is_named_as_missing(tmp_path: Path, monke
     assert not (tmp_path / "home").exists()
 
 
+@pytest.mark.parametrize(("rule", "message"), [
+    ("/etc/passwd", "--rule /etc/passwd: unknown hit rule '/etc/passwd'"),
+    ("{tmp}/empty.jsonl", "--rule {tmp}/empty.jsonl: unknown hit rule"),
+    ("{tmp}/bad.json", "--rule {tmp}/bad.json: {tmp}/bad.json:"),
+    ("static:x", "--rule static:x: bad static rule 'static:x'"),
+])
+def test_a_rule_that_is_not_one_is_refused_before_the_demo_prepares_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: str,
+                                                                          message: str) -> None:
+    """nc17 finding 17: `velo demo --rule /etc/passwd --no-serve` prepared the data (step 1) before refusing the rule."""
+    monkeypatch.setenv("VELO_HOME", str(tmp_path / "home"))
+    (tmp_path / "empty.jsonl").write_text("")
+    (tmp_path / "bad.json").write_text('{"format": "not a rule"}')
+    rule, message = rule.format(tmp=tmp_path), message.format(tmp=tmp_path)
+    result = CliRunner().invoke(app, ["demo", "--rule", rule, "--no-serve"])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "home").exists()
+
+
 @pytest.mark.parametrize(("uri", "message"), [
     ("{tmp}/nonexistent/dir/x.db", "directory {tmp}/nonexistent/dir does not exist"),
     ("{tmp}/empty.jsonl/x.db", "--uri {tmp}/empty.jsonl/x.db: {tmp}/empty.jsonl is a file, not a directory"),  # said "does not exist"

@@ -29,15 +29,25 @@ UriOpt = Annotated[
 
 
 def check_rule_option(rule: str) -> str:
-    """`rule` (the --rule option) unless it names a rule file that is not there: FileNotFoundError saying so (it used
-    to be "unknown hit rule"), before any cache is built. The rest is `velo.cache.decision.parse_rule`'s to judge."""
-    if rule in ("default", "logistic") or rule.startswith("static:"):
+    """`rule` (the --rule option), read as `velo.cache.decision.parse_rule` will read it, before any data is prepared
+    or cache built: FileNotFoundError for a rule file that is not there (it used to be "unknown hit rule"),
+    ValueError naming --rule for a bad `static:T` or a file that is not a rule (`velo demo --rule /etc/passwd` had
+    prepared its data before refusing it: nc17 finding 17). The shipped rule's fit to the embedders is checked when
+    the cache opens."""
+    from velo.cache.decision import parse_rule
+
+    if rule in ("default", "logistic"):
         return rule
-    path = Path(rule)
-    if not path.exists():
-        raise FileNotFoundError(f"--rule {rule}: file not found (a hit rule is default, static:T, or a rule .json file)")
-    if not path.is_file():
-        raise IsADirectoryError(f"--rule {rule} is a directory; give a rule .json file")
+    if not rule.startswith("static:"):
+        path = Path(rule)
+        if not path.exists():
+            raise FileNotFoundError(f"--rule {rule}: file not found (a hit rule is default, static:T, or a rule .json file)")
+        if not path.is_file():
+            raise IsADirectoryError(f"--rule {rule} is a directory; give a rule .json file")
+    try:
+        parse_rule(rule, "")  # the embedders name only the default rule's file
+    except ValueError as exc:
+        raise ValueError(f"--rule {rule}: {exc}") from None
     return rule
 
 

@@ -30,10 +30,10 @@ _RULE_ENDS = 4
 
 def make_console(stderr: bool = False) -> Console:
     """A console on stdout (or stderr) that wraps nothing when that stream is not a terminal."""
-    probe = Console(stderr=stderr)
+    probe = Console(stderr=stderr, emoji=False)  # ":x:" in a message or a question is text ("--rule static:x:" printed "static❌")
     if probe.is_terminal or "COLUMNS" in os.environ:
         return probe
-    return Console(stderr=stderr, width=PIPED_WIDTH, soft_wrap=True)
+    return Console(stderr=stderr, width=PIPED_WIDTH, soft_wrap=True, emoji=False)
 
 
 def widen_piped_help() -> None:

@@ -103,7 +103,7 @@ def _labelled_specs(policies: str, cache_min_score: float) -> dict[str, str]:
     from velo.checkpoint import FloorMismatch
 
     try:
-        pairs = [split_label(p.strip()) for p in policies.split(",") if p.strip()]
+        pairs = [split_label(p) for p in comma_entries(policies, "--policies")]
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if not pairs:
@@ -119,6 +119,18 @@ def _labelled_specs(policies: str, cache_min_score: float) -> dict[str, str]:
             raise ValueError(f"{err} Pass --cache-min-score {err.trained:g} to judge it under its own floor (every policy "
                              "of a run is judged under one), or retrain it with this one.") from None
     return dict(pairs)
+
+
+def comma_entries(text: str, option: str) -> list[str]:
+    """The entries of a comma-separated option, stripped, trailing commas allowed (`calm,`); BadParameter naming
+    `option` for an empty entry before a name (`--policies random,,oracle` used to drop it silently: a name left
+    out, while `""` alone was refused: nc17 finding 18)."""
+    entries = [entry.strip() for entry in text.split(",")]
+    while entries and not entries[-1]:
+        entries.pop()
+    if (empty := next((i for i, entry in enumerate(entries, 1) if not entry), None)) is not None:
+        raise typer.BadParameter(f"{option}: entry {empty} of {text!r} is empty; separate the names with single commas")
+    return entries
 
 
 def _evaluate_scenarios(
@@ -138,7 +150,7 @@ def _evaluate_scenarios(
     from envs.scenarios import SCENARIOS, get_scenario
     from velo.latency import load_edge_profile
 
-    asked = [n.strip() for n in scenario.split(",") if n.strip()]
+    asked = comma_entries(scenario, "--scenario")
     names = list(SCENARIOS) if "all" in asked else list(dict.fromkeys(get_scenario(n).name for n in asked))
     if not names:
         raise typer.BadParameter("--scenario: give a scenario name, several separated by commas, or all")
