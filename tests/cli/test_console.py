@@ -82,3 +82,25 @@ def test_piped_help_boxes_are_laid_out_wider_than_80_columns_unless_the_user_say
     assert max(len(line) for line in result.stdout.splitlines()) == width, result.stdout
     if width == PIPED_HELP_WIDTH:
         assert "Learner: mappo, g-mappo, t-mappo, lrs, dlrs," in result.stdout, result.stdout
+
+
+def test_every_command_listing_is_one_paragraph_without_hard_line_breaks() -> None:
+    """nc17 finding 20: `velo cache --help` listed `eval` with its docstring's line breaks ("(n/a where" /
+    "undefined: ..." on separate lines): in rich markup mode typer keeps the single newlines of a command's first
+    paragraph, the one a group's listing shows. A command's first paragraph is one source line."""
+    import inspect
+
+    import typer
+
+    from velo.cli.main import app
+
+    broken = []
+
+    def walk(command, path: str) -> None:  # noqa: ANN001 (a click command)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+        if "\n" in inspect.cleandoc(command.short_help or command.help or "").split("\n\n")[0]:
+            broken.append(path)
+
+    walk(typer.main.get_command(app), "velo")
+    assert not broken, broken

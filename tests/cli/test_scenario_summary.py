@@ -16,6 +16,10 @@ def test_counts_get_thousands_separators_and_no_exponent() -> None:
     text = scenario_summary("calm", calm)
     assert f"requests {calm['workload']['requests']:,.0f}," in text and "requests 30,000," in text
     assert f"cache_right_answers {calm['cache_answers']['cache_right_answers']:,.0f}" in text and "e+0" not in text and "nan" not in text.lower()
+    # nc17 finding 21: the cache answers are summed over the policies, the requests are one policy's
+    ran = len([label for label in calm["policies"] if label != "greedy-best"])
+    assert "\nworkload (the same for each policy): requests 30,000," in text
+    assert f"\ncache answers, all {ran} policies' episodes together: cache_right_quality" in text
     assert f" {calm['policies']['random']['latency_mean_ms']:,.0f} |" in text  # the table's mean latency in ms
 
 

@@ -124,9 +124,10 @@ def eval_cmd(
     diff_embedder: DiffOpt = "use-multilingual",
     uri: UriOpt = None,
 ) -> None:
-    """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency (n/a where
-    undefined: a recall with no query expecting a hit, a precision with no hit). A line's `context` (the earlier user
-    turns) is replayed: seeds are stored and queries looked up under it."""
+    """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency.
+
+    n/a where undefined: a recall with no query expecting a hit, a precision with no hit. A line's `context` (the
+    earlier user turns) is replayed: seeds are stored and queries looked up under it."""
     from velo.cache.evaluation import static_sweep, summarize
 
     check_rule_option(rule)
