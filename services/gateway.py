@@ -5,7 +5,7 @@
 | `POST /v1/chat/completions` | `chat.completion` (or its stream) with `route`, `latency_ms`, `similarity` |
 | `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
 | `GET /v1/models`, `GET /v1/models/{id}` | the served model (`velo`; `services.http.model_routes`: another id -> 404 `model_not_found`), for a valid key |
-| `GET /healthz` | each edge server's state and the gateway's `status`: `ok`, `degraded` (an edge down, requests still answered) or `unavailable` (503: no edge up, no cloud) |
+| `GET /healthz` | each edge server's state (`up`, `cache down`, `down`, `status N`) and the gateway's `status`: `ok`, `degraded` (an edge down or answering without its cache, requests still answered) or `unavailable` (503: no edge answering, no cloud) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
@@ -255,14 +255,16 @@ def build_app(settings: GatewaySettings) -> FastAPI:
 
 
 def health_status(edge_states: Sequence[str], has_cloud: bool) -> str:
-    """"ok": every edge server is up; "degraded": some are not, but requests are still answered (by an edge that is up,
-    or by the cloud directly when none is); "unavailable" (served with 503, so a load balancer takes the gateway out):
-    no edge is up and no cloud is configured. The cloud is not probed: an OpenAI-compatible upstream need not have a
-    health route, and a failed cloud call is answered with 502 per request."""
-    up = sum(state == "up" for state in edge_states)
-    if edge_states and up == len(edge_states):
+    """"ok": every edge server is up with its cache; "degraded": some are not, but requests are still answered (by an
+    edge that is up, with its cache or without it, or by the cloud directly when none is); "unavailable" (served with
+    503, so a load balancer takes the gateway out): no edge answers and no cloud is configured. An edge whose Milvus
+    is down answers without its cache (every request from its LLM or the cloud): "degraded", not "ok" (nc17 finding
+    19: the gateway said "ok" while its only edge's cache was down). The cloud is not probed: an OpenAI-compatible
+    upstream need not have a health route, and a failed cloud call is answered with 502 per request."""
+    if edge_states and all(state == "up" for state in edge_states):
         return "ok"
-    return "degraded" if up or has_cloud else "unavailable"
+    answering = any(state in ("up", "cache down") for state in edge_states)
+    return "degraded" if answering or has_cloud else "unavailable"
 
 
 async def _health(http: httpx.AsyncClient, edge: str) -> str:
@@ -270,4 +272,10 @@ async def _health(http: httpx.AsyncClient, edge: str) -> str:
         response = await http.get(f"{edge}/healthz", timeout=2.0)
     except httpx.TransportError:
         return "down"
-    return "up" if response.status_code == 200 else f"status {response.status_code}"
+    if response.status_code != 200:
+        return f"status {response.status_code}"
+    try:
+        cache = response.json().get("cache")
+    except (ValueError, AttributeError):  # not an edge server's JSON: its 200 is all it says
+        cache = None
+    return "cache down" if cache == "down" else "up"

@@ -14,7 +14,8 @@ import pytest
 from services import edge as edge_service
 from tests.milvus_servers import free_ports, lite_server
 from tests.services.conftest import shared_model_dir
-from tests.services.servers import Running
+from tests.services.servers import Running, running
+from tests.services.stack.apps import gateway_app
 
 TOKENS = 4
 
@@ -47,6 +48,9 @@ def test_milvus_down_then_back(tmp_path: Path, tmp_path_factory: pytest.TempPath
             assert any("serving without the cache" in r.getMessage() for r in caplog.records)
             assert serve(edge.url, "Where do penguins live?")["route"] == "edge"  # its write-back waits for Milvus
         assert httpx.get(f"{edge.url}/healthz").json()["cache"] == "down"
+        with running(gateway_app([edge.url], None)) as gateway:  # nc17 finding 19: it said "ok"
+            health = httpx.get(f"{gateway.url}/healthz").json()
+            assert health["status"] == "degraded" and health["edges"] == {edge.url: "cache down"}, health
         admin = httpx.post(f"{edge.url}/admin/cache/lookup", json={"question": "What do cows drink?"}, timeout=120)
         assert admin.status_code == 503 and admin.json()["error"]["code"] == "cache_unavailable", admin.text
         assert admin.headers["retry-after"] == "1", admin.headers  # the edge tries Milvus again every second (reopen_after_s)
@@ -58,6 +62,8 @@ def test_milvus_down_then_back(tmp_path: Path, tmp_path_factory: pytest.TempPath
                 assert time.monotonic() < deadline, "the edge did not reconnect to Milvus"
                 time.sleep(0.2)
             assert serve(edge.url, "What do cows drink?")["route"] == "cache"
+            with running(gateway_app([edge.url], None)) as gateway:
+                assert httpx.get(f"{gateway.url}/healthz").json()["status"] == "ok"
             httpx.post(f"{edge.url}/admin/cache/sync", timeout=120)
             looked = httpx.post(f"{edge.url}/admin/cache/lookup", json={"question": "Where do penguins live?"}, timeout=120).json()
             assert looked["hit"], "the answer given while Milvus was down was written once it returned"
