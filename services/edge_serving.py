@@ -15,7 +15,9 @@ cached answer in word pieces. The request's sampling fields go to whichever LLM 
 a cached answer is served as it is. An LLM answer is written back once complete, and only if the LLM ended it
 itself: one cut by `max_tokens` (finish_reason "length") or by the request's `stop` strings is not (the next
 requester would be served the cut answer), nor one whose stream the client abandoned (it stopped generating);
-`write_back_truncated` writes the cut ones too. An answer an upstream filtered ("content_filter") is never written.
+`write_back_truncated` writes the cut ones too. An answer an upstream filtered ("content_filter") is never written,
+nor one surely in another language than the request's (`answer_language_differs`; counted in
+`velo_write_backs_skipped{reason="language"}`).
 
 Sampling and the cache: only greedy answers are written back (temperature absent or 0, `services.llm.sampling_params`);
 sampled requests read the cache like greedy ones. A greedy request (VELO's default) is promised the answer the model
@@ -56,7 +58,7 @@ import numpy as np
 from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.metrics import Metrics
 from velo.batching import OpportunisticBatcher
-from velo.lang_id import LanguageIdentifier
+from velo.lang_id import UNDETERMINED, LanguageIdentifier
 from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang, check_unicode
 from velo.observation import ObservationLayout, SystemLoad, encode_observation, request_tokens
 from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
@@ -309,7 +311,11 @@ class EdgeServer:
             if started.route == "edge":
                 elapsed = (time.perf_counter() - started.t0) * 1000.0
                 self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
-            if self._whole(req, made) and made.text.strip() and self.uncacheable(started.question) is None:
+            writable = self._whole(req, made) and made.text.strip() and self.uncacheable(started.question) is None
+            if writable and (other := self.answer_language_differs(started.lang, made.text)) is not None:
+                log.info("not writing back a %s answer to a %s question", other, started.lang)
+                self.metrics.not_written.labels("language").inc()
+            elif writable:
                 source = Source.EDGE if started.route == "edge" else Source.CLOUD
                 self.writes.put_nowait(WriteBack(started.question, made.text, started.lang, req.namespace, started.context,
                                                  source, started.looked.vector, time.perf_counter()))
@@ -321,6 +327,17 @@ class EdgeServer:
             finish_reason=made.finish_reason, prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, model=made.model,
             edge=self.edge_id, cache_error=started.looked.error,
         )
+
+    def answer_language_differs(self, lang: str, answer: str) -> str | None:
+        """The language `answer` is surely written in (`self.languages`, at its `min_probability`) when that is not the
+        request's `lang`, else None; None too when `lang` is "und" or a language the identifier cannot name. Such an
+        answer is relayed but not written back: the stand-in cloud answered `Was ist die Hauptstadt von Schweden?` in
+        English, which the cache stored under `de` and served at similarity 1.0 to the repeat (nc17 finding 15)."""
+        base = lang.split("-")[0]
+        if base not in self.languages.languages:
+            return None
+        found = self.languages.identify(answer).lang
+        return found if found != UNDETERMINED and found.split("-")[0] != base else None
 
     def _whole(self, req: ServeRequest, made: Generated) -> bool:
         """Whether an answer may be written back: a greedy one the LLM ended itself (the module docstring says why a

@@ -39,6 +39,7 @@ class Metrics:
         self.hit_rate = Gauge("velo_cache_hit_rate", "Cache hits / (hits + misses)", registry=r)
         self.cache_errors = Counter("velo_cache_errors", "Cache operations that failed (Milvus unreachable)", ["operation"], registry=r)
         self.write_backs = Counter("velo_write_backs", "Answers written back into the cache", registry=r)
+        self.not_written = Counter("velo_write_backs_skipped", "Whole answers not written back, by reason", ["reason"], registry=r)
         self.pending = Gauge("velo_write_backs_pending", "Answers waiting to be written back", registry=r)
         self.write_cost = Histogram("velo_write_back_seconds", "Write-back cost per answer", buckets=_LATENCY_BUCKETS, registry=r)
         self.write_delay = Histogram("velo_write_back_delay_seconds", "From an answer's queueing to its entry being stored",
