@@ -31,7 +31,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.vec_env import VecEnv
 
-from agents.checkpoints import policy_bytes, resume_state, write_checkpoint
+from agents.checkpoints import POLICY_FILE, policy_bytes, resume_state, write_checkpoint
 from agents.mappo import RolloutStats, require_positive_ints
 
 
@@ -123,14 +123,14 @@ class EdgeVecEnv(VecEnv):
 
 
 class _Progress(BaseCallback):
-    def __init__(self, config: IPPOConfig, out: Path, vec, on_rollout, writer, per_rollout: int, every: int) -> None:
+    def __init__(self, config: IPPOConfig, out: Path, vec, on_rollout, writer, per_rollout: int, every: int, stop) -> None:
         super().__init__()
         self.config, self.out, self.vec, self.on_rollout, self.writer = config, out, vec, on_rollout, writer
-        self.per_rollout, self.every, self.rollouts = per_rollout, every, 0
+        self.per_rollout, self.every, self.rollouts, self.stop, self.stopped = per_rollout, every, 0, stop, False
         self.started = None
 
     def _on_step(self) -> bool:
-        return True
+        return not self.stopped  # False ends `learn` (a rollout stopped after its checkpoint: its steps are dropped)
 
     def _on_rollout_start(self) -> None:
         import time
@@ -148,7 +148,8 @@ class _Progress(BaseCallback):
             self.writer.add_scalar("train/reward", reward, steps)
         if self.on_rollout is not None:
             self.on_rollout(RolloutStats(self.rollouts, steps, reward, rate, {}))
-        if self.rollouts % self.every == 0:
+        self.stopped = self.stop is not None and self.stop()
+        if self.rollouts % self.every == 0 or self.stopped:
             save(self.model, self.config, self.vec, self.out)
 
 
@@ -167,8 +168,10 @@ def save(model: PPO, config: IPPOConfig, vec, out: Path) -> Path:
 
 
 def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
-          on_rollout: Callable[[RolloutStats], None] | None = None, writer=None) -> Path:
-    """Train SB3's PPO with parameter sharing on `vec`; return the policy checkpoint's path."""
+          on_rollout: Callable[[RolloutStats], None] | None = None, writer=None, stop: Callable[[], bool] | None = None) -> Path:
+    """Train SB3's PPO with parameter sharing on `vec`; return the policy checkpoint's path. When `stop()` turns true,
+    the rollout under way is checkpointed at its end (as every checkpoint here: before SB3's update of it) and
+    training ends."""
     venv = EdgeVecEnv(vec, config.seed, config.request_identity)
     per_rollout = config.episode_steps * venv.num_envs
     rollouts = math.ceil(config.total_steps / per_rollout)
@@ -186,8 +189,8 @@ def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
         model.policy.optimizer.load_state_dict(saved["optimizer"])
         model.num_timesteps = done_before = int(saved["num_timesteps"])
     every = max(1, math.ceil(config.checkpoint_every / per_rollout))
-    callback = _Progress(config, out, vec, on_rollout, writer, per_rollout, every)
+    callback = _Progress(config, out, vec, on_rollout, writer, per_rollout, every, stop)
     remaining = max(0, rollouts * per_rollout - done_before)
     if remaining:
         model.learn(remaining, callback=callback, reset_num_timesteps=not resume, progress_bar=False)
-    return save(model, config, vec, out)
+    return out / POLICY_FILE if callback.stopped else save(model, config, vec, out)

@@ -294,10 +294,11 @@ class RolloutStats:
 
 def train(
     config: MAPPOConfig, vec, actor: nn.Module, out: Path, resume: bool = False,
-    on_rollout: Callable[[RolloutStats], None] | None = None, writer=None,
+    on_rollout: Callable[[RolloutStats], None] | None = None, writer=None, stop: Callable[[], bool] | None = None,
 ) -> Path:
     """Train `actor` (and a new critic) on `vec` (a `VectorEdgeEnv` of `config.n_envs` environments whose
-    episodes last `config.episode_steps`); write checkpoints to `out`; return the final policy's path.
+    episodes last `config.episode_steps`); write checkpoints to `out`; return the final policy's path. When `stop()`
+    turns true (`velo train`'s first Ctrl-C), the rollout under way is finished, checkpointed and training ends.
 
     With `resume`, continue from `out/train_state.pt` (its configuration and hit rule must match, `total_steps` aside;
     `agents.checkpoints`)."""
@@ -454,11 +455,14 @@ def train(
                 writer.add_scalar(f"reward/{name}", float(np.mean(rewards)), done_steps)
         if on_rollout is not None:
             on_rollout(stats)
-        if (r + 1) % every == 0 or r + 1 == rollouts:
+        stopping = stop is not None and stop()
+        if (r + 1) % every == 0 or r + 1 == rollouts or stopping:
             learner = {"rollout": r + 1, "config": asdict(cfg), "generator": gen.get_state(),
                        **{k: p.state_dict() for k, p in parts.items()}}
             write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule, floor), learner, done_steps, hit_rule,
                              floor)
+        if stopping:
+            break
     return out / POLICY_FILE
 
 

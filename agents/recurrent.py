@@ -103,8 +103,8 @@ class GRUCritic(nn.Module):
 
 
 def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = False,
-          on_rollout: Callable[[RolloutStats], None] | None = None, writer=None) -> Path:
-    """As `agents.mappo.train`, with recurrent actor and critic trained on chunks of `chunk_length` steps."""
+          on_rollout: Callable[[RolloutStats], None] | None = None, writer=None, stop: Callable[[], bool] | None = None) -> Path:
+    """As `agents.mappo.train` (`stop` too), with recurrent actor and critic trained on chunks of `chunk_length` steps."""
     cfg = config
     n, layout, a_count, steps, hit_rule = vec.n, vec.envs[0].layout, len(vec.agents), cfg.episode_steps, vec.hit_rule
     floor = vec.cache_min_score
@@ -222,9 +222,12 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
                 writer.add_scalar(f"loss/{key}", value, done_steps)
         if on_rollout is not None:
             on_rollout(stats)
-        if (r + 1) % every == 0 or r + 1 == rollouts:
+        stopping = stop is not None and stop()
+        if (r + 1) % every == 0 or r + 1 == rollouts or stopping:
             learner = {"rollout": r + 1, "config": asdict(cfg), "generator": gen.get_state(),
                        **{k: p.state_dict() for k, p in parts.items()}}
             write_checkpoint(out, policy_bytes(actor, cfg, layout, done_steps, hit_rule, floor), learner, done_steps, hit_rule,
                              floor)
+        if stopping:
+            break
     return out / POLICY_FILE

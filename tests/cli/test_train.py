@@ -251,7 +251,7 @@ def test_a_damaged_training_state_is_refused_on_resume_naming_the_file(tmp_path:
     assert sorted(p.name for p in out.iterdir()) == ["train_state.pt"] and state.read_bytes() == before
 
 
-def _interrupted(data: Path, out: Path, ready: Path, *extra: str):
+def _interrupted(data: Path, out: Path, ready: Path, *extra: str, algo: str = "mappo"):
     """`velo train` sent a real Ctrl-C (SIGINT to this process, from a watcher thread) once `ready` exists."""
     import os
     import signal
@@ -275,7 +275,7 @@ def _interrupted(data: Path, out: Path, ready: Path, *extra: str):
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "100000", "--n-envs", "1",
+        result = CliRunner().invoke(app, ["train", "--algo", algo, "--total-steps", "100000", "--n-envs", "1",
                                           "--episode-steps", "10", "--data", str(data), "--out", str(out), *extra])
     finally:
         finished.set()
@@ -285,17 +285,31 @@ def _interrupted(data: Path, out: Path, ready: Path, *extra: str):
 
 
 def test_ctrl_c_says_what_was_saved_and_how_to_go_on(tmp_path: Path, prepared_with_edge_answers: Path) -> None:
-    """Issue: Ctrl-C during `velo train` printed nothing, whether or not a checkpoint had been saved; a run stopped
-    before its first checkpoint left TensorBoard logs that the next run into the folder mixed with its own."""
+    """Issue: Ctrl-C during `velo train` printed nothing, whether or not a checkpoint had been saved. nc17 finding
+    10: Ctrl-C before the first checkpoint saved nothing (with the default --checkpoint-every 50000, any shorter run
+    kept nothing): the first Ctrl-C now finishes the rollout under way and saves it, and --resume continues it."""
     out = tmp_path / "first"
     code, err = _interrupted(prepared_with_edge_answers, out, out / "tb", "--checkpoint-every", "90000")
-    assert code == 130 and "interrupted before the first checkpoint (due at 90,000 agent-steps" in err, err
-    assert "nothing was saved" in err and "Traceback" not in err and not out.exists(), err
+    saved = read_header(out / "policy.safetensors").steps
+    assert code == 130 and "Ctrl-C: finishing this rollout to save it" in err and "Traceback" not in err, err
+    assert 30 <= saved < 100_000 and f"the checkpoint at {saved:,} agent-steps is saved in {out}" in err, err
+    resumed = CliRunner().invoke(app, ["train", "--total-steps", str(saved + 30), "--data", str(prepared_with_edge_answers),
+                                       "--out", str(out), "--resume"])
+    assert resumed.exit_code == 0 and read_header(out / "policy.safetensors").steps == saved + 30, resumed.output
     out = tmp_path / "saved"
     code, err = _interrupted(prepared_with_edge_answers, out, out / "train_state.pt", "--checkpoint-every", "30")
     saved = read_header(out / "policy.safetensors").steps
     assert code == 130 and f"the checkpoint at {saved:,} agent-steps is saved in {out}" in err, err
     assert "continue with the same command with --resume" in err and (out / "train_state.pt").is_file()
+
+
+@pytest.mark.parametrize("algo", ["g-mappo", "ippo-sb3"])
+def test_ctrl_c_saves_the_rollout_under_way_for_the_other_learners(algo: str, tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """nc17 finding 10, for the learners with loops of their own (agents.recurrent, SB3's callbacks)."""
+    out = tmp_path / algo
+    code, err = _interrupted(prepared_with_edge_answers, out, out / "tb", "--checkpoint-every", "90000", algo=algo)
+    saved = read_header(out / "policy.safetensors").steps
+    assert code == 130 and 30 <= saved < 100_000 and f"the checkpoint at {saved:,} agent-steps is saved in {out}" in err, err
 
 
 def test_out_that_holds_another_runs_logs_is_refused_without_resume(tmp_path: Path) -> None:

@@ -175,6 +175,7 @@ def train(
         console.print(f"training {planned:,} agent-steps: --total-steps {total_steps:,} rounded up to whole rollouts of "
                       f"{per_rollout:,} ({n_envs} env(s) x {episode_steps} steps x {len(vec.agents)} edges)")
     started, trained, base, writer = time.perf_counter(), [0], [None], None
+    stop = _StopAtRolloutEnd(console)
     try:
         writer = SummaryWriter(str(out / "tb"))
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[live]}"),
@@ -191,13 +192,14 @@ def train(
                 progress.update(task, completed=stats.steps, live=f"reward {stats.reward:.3f}  {overall:,.0f} agent-steps/s "
                                                                   f"overall (last rollout {stats.steps_per_s:,.0f})")
 
-            if algo == "ippo-sb3":
-                path = run(config, vec, out, resume=resume, on_rollout=on_rollout, writer=writer)
-            else:
-                with torch.random.fork_rng():
-                    torch.manual_seed(seed)
-                    actor = build_actor(config.actor_spec(), vec.envs[0].layout)
-                path = run(config, vec, actor, out, resume=resume, on_rollout=on_rollout, writer=writer)
+            with stop:
+                if algo == "ippo-sb3":
+                    path = run(config, vec, out, resume=resume, on_rollout=on_rollout, writer=writer, stop=stop.requested)
+                else:
+                    with torch.random.fork_rng():
+                        torch.manual_seed(seed)
+                        actor = build_actor(config.actor_spec(), vec.envs[0].layout)
+                    path = run(config, vec, actor, out, resume=resume, on_rollout=on_rollout, writer=writer, stop=stop.requested)
     except BaseException as exc:  # the progress bar is gone by now
         if writer is not None:
             writer.close()
@@ -214,6 +216,8 @@ def train(
     writer.close()
     for env in vec.envs:
         env.close()  # keeps the hit features of pairs first met in this run (envs.bank)
+    if stop.asked and (saved_steps(out) or 0) < planned:  # the first Ctrl-C: the learner checkpointed the rollout it was in
+        _say_interrupted(console, out, resume, saved_before, saved_steps(out), None)
     elapsed = time.perf_counter() - started
     console.print(f"wrote {path}")
     print(f"trained {trained[0]:,} agent-steps in {elapsed:.1f} s: {trained[0] / elapsed:,.0f} agent-steps/s overall "
@@ -305,6 +309,41 @@ def _say_interrupted(console, out: Path, resume: bool, before: int | None, saved
                 "start again with the same command")
     console.print(f"[bold yellow]{said}[/]", highlight=False, soft_wrap=True)
     raise typer.Exit(130)
+
+
+class _StopAtRolloutEnd:
+    """While training: the first Ctrl-C (SIGINT) asks the learner to finish the rollout under way, checkpoint it and
+    stop (`requested`, the learners' `stop`); a second one stops at once (KeyboardInterrupt), losing the steps since
+    the last checkpoint. A Ctrl-C before the first checkpoint used to save nothing: with the default --checkpoint-every
+    50000, any shorter run kept nothing (nc17 finding 10). Outside the main thread no handler can be installed: Ctrl-C
+    then stops at once, as before."""
+
+    def __init__(self, console) -> None:  # noqa: ANN001 (a rich Console)
+        self.console, self.asked, self.previous = console, False, None
+
+    def requested(self) -> bool:
+        return self.asked
+
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+        self.console.print("[bold yellow]Ctrl-C: finishing this rollout to save it; Ctrl-C again to stop at once, losing "
+                           "the steps since the last checkpoint[/]", highlight=False, soft_wrap=True)
+
+    def __enter__(self) -> _StopAtRolloutEnd:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 def _remove_new_logs(out: Path, existed: dict[Path, bool], logs_before: set[Path]) -> None:
