@@ -46,8 +46,10 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/19"
-"""19: the hit features of hit rule format 17 (Russian arguments exchanged with their cases, a commutative operation no
+BANK_VERSION = "velo.bank/20"
+"""20: the hit features of hit rule format 18 (a commutative operation no exchange only between the question's two
+numbers: `role_swap`).
+19: the hit features of hit rule format 17 (Russian arguments exchanged with their cases, a commutative operation no
 exchange: `role_swap`; "с" / "без" around a noun in another case, "before" / "after": `negation_mismatch`).
 18: written look-alikes are items (`item_lookalike_of`, after the oasst1 items): each a different question the team
 wrote against a cached one (`load_lookalikes`), with no reference answer of its own.

@@ -83,6 +83,13 @@ NOT_COMMUTED = [
     ("Сколько будет 8 разделить на 2?", "Сколько будет 2 разделить на 8?"),
     ("8减7等于多少？", "7减8等于多少？"),
     ("¿Es 5 más que 3?", "¿Es 3 más que 5?"),  # "más que": more than, no addition
+    # A third number: precedence or another operator makes the order matter (nc18: served at 0.96-0.98 by format 17).
+    ("What is 3 plus 4 times 5?", "What is 4 plus 3 times 5?"),
+    ("What is 10 minus 2 plus 3?", "What is 10 minus 3 plus 2?"),
+    ("What is 8 divided by 2 times 7?", "What is 8 divided by 7 times 2?"),
+    ("What is 2 times 3 to the power of 2?", "What is 3 times 2 to the power of 2?"),
+    ("Was ist 3 plus 4 mal 5?", "Was ist 4 plus 3 mal 5?"),
+    ("3加4乘5等于多少？", "4加3乘5等于多少？"),
 ]
 
 # (cached question, request): the same question with its words reordered, or no exchange around a word that stays.

@@ -290,7 +290,8 @@ PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state
 """Speed work must leave every episode as it was. Pinned on a bank snapshot (`tests/envs/data/pinned_bank.npz`),
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
-Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned
+Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned on 2026-12-02 for bank format 20 / hit rule format 18 (the commutative exception only between two numbers): the
+reward sums as before, observation and state sums within 1e-9 relative (snapshot rebuilt). Re-pinned
 on 2026-12-02 for bank format 19 / hit rule format 17 (Russian arguments exchanged with their cases, commutative
 operations, "с" / "без" around a noun in another case, "before" / "after"; the same weights): the reward sums as for
 format 18, observation and state sums within 1.1e-9 relative (the snapshot rebuilt for its bank format). Before, on

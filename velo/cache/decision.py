@@ -28,8 +28,11 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/17"
-"""17: `role_swap` also for Russian arguments exchanged with their case endings ("Почему кошки боятся собак?" / "Почему
+RULE_FORMAT = "velo.hit_rule/18"
+"""18: the commutative exception of 17 only for a question with two numbers ("7 times 8" / "8 times 7"); with a third,
+"3 plus 4 times 5" / "4 plus 3 times 5" is a `role_swap` again (`order._commuted`). The shipped format 17 rule was
+relabelled 18 unrefitted (same weights).
+17: `role_swap` also for Russian arguments exchanged with their case endings ("Почему кошки боятся собак?" / "Почему
 собаки боятся кошек?": `order._as_cased`; "... кошек боятся собаки?", the cases alone: `order._cases_exchanged`) and no longer for two numbers around a commutative operator ("7 times 8" /
 "8 times 7", "7加8", "7 умножить на 8": `roles.COMMUTATIVE_OPERATORS`; subtraction, division and powers still);
 `negation_mismatch` 1.0 also for "with" / "without" around a noun in another case ("с алкоголем" / "без алкоголя":

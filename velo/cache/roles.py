@@ -384,9 +384,10 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     qa, qb = _quantities(a), _quantities(b)
     sa = {_term(t) for t in a if t not in FUNCTION_WORDS}
     sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
+    two_numbers = sum(is_number_token(t) for t in a) == 2  # with a third, an operand's place can matter: "3 más 4 por 5"
     for n in qa.keys() & qb.keys():
         (ua, before_a), (ub, before_b) = qa[n], qb[n]
-        if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b and not {ua, ub} & COMMUTATIVE_TERMS:
+        if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b and not (two_numbers and {ua, ub} & COMMUTATIVE_TERMS):
             return True  # not an operator's operands: "7乘以8等于" / "8乘以7等于" counts 乘 and 等
     return False
 
