@@ -92,3 +92,18 @@ def test_a_checkpoint_the_edges_would_refuse_is_refused_before_anything_starts(t
     text = " ".join(result.stderr.split())
     assert result.returncode == 2 and said in text and "Traceback" not in result.stderr, result.stderr
     assert not (tmp_path / "up").exists()
+
+
+def test_files_holding_the_local_key_are_private(tmp_path) -> None:
+    """keys.json and client.json hold the API key: mode 0600 (client.json was 0644, nc18 finding 12)."""
+    import stat
+
+    from velo.cli.up import write_local_key, write_private
+
+    key, keys_file = write_local_key(tmp_path)
+    (tmp_path / "client.json").write_text("old")
+    (tmp_path / "client.json").chmod(0o644)
+    write_private(tmp_path / "client.json", f'{{"api_key": "{key}"}}')
+    for path in (keys_file, tmp_path / "client.json"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert key in (tmp_path / "client.json").read_text()

@@ -220,12 +220,19 @@ def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_fil
     return gateway_url
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` readable by its owner only (mode 0600 from creation: no moment another user could read it)."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def write_local_key(home: Path) -> tuple[str, Path]:
     """A fresh local API key and the keys file (mode 0600) that holds it."""
     key = f"velo-local-{secrets.token_hex(12)}"
     keys_file = home / "keys.json"
-    keys_file.write_text(json.dumps({key: {"name": "local", "namespaces": ["default"]}}))
-    keys_file.chmod(0o600)
+    write_private(keys_file, json.dumps({key: {"name": "local", "namespaces": ["default"]}}))
     return key, keys_file
 
 
@@ -283,7 +290,7 @@ def up(
         # the edges answer only the gateway: another local user cannot serve or flush them past the API key
         gateway_url = start_stack(stack, port, caches, keys_file, mode=mode, policy=policy, model_dir=model_dir, start_timeout=start_timeout,
                                   internal_token=secrets.token_hex(16))
-        (home / "client.json").write_text(json.dumps({"base_url": gateway_url, "api_key": key}))
+        write_private(home / "client.json", json.dumps({"base_url": gateway_url, "api_key": key}))  # holds the key too (nc18)
         typer.echo(f"VELO is up: {gateway_url}/v1")
         typer.echo(f"API key: {key}")
         typer.echo(f"try: velo ask \"What is the capital of France?\"   (logs: {stack.logs}; Ctrl-C stops everything)", err=True)
