@@ -83,10 +83,6 @@ class Stack:
         self.logs, self.children = logs, []  # type: ignore[var-annotated]
         logs.mkdir(parents=True, exist_ok=True)
 
-    @property
-    def procs(self) -> list[tuple[str, subprocess.Popen, BinaryIO]]:
-        return [(c.name, c.proc, c.log) for c in self.children]
-
     def _spawn(self, argv: list[str], env: dict[str, str], log: BinaryIO) -> subprocess.Popen:
         return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **env},
                                 preexec_fn=_die_with_parent)
@@ -166,17 +162,17 @@ class Stack:
         raise OSError(f"{name} was not {what} within {timeout_s:.0f} s; see {self.logs / (name + '.log')}")
 
     def stop(self) -> None:
-        for _, proc, _ in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
+        for child in reversed(self.children):
+            if child.proc.poll() is None:
+                child.proc.terminate()
         deadline = time.monotonic() + _GRACE_S
-        for _, proc, log in reversed(self.procs):
+        for child in reversed(self.children):
             try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            log.close()
+                child.proc.kill()
+                child.proc.wait()
+            child.log.close()
 
 
 def start_milvus_lite(stack: Stack, data: Path) -> str:
