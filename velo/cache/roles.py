@@ -384,12 +384,18 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     qa, qb = _quantities(a), _quantities(b)
     sa = {_term(t) for t in a if t not in FUNCTION_WORDS}
     sb = {_term(t) for t in b if t not in FUNCTION_WORDS}
-    two_numbers = sum(is_number_token(t) for t in a) == 2  # with a third, an operand's place can matter: "3 más 4 por 5"
+    two_numbers = holds_two_numbers(a)  # with a third, an operand's place can matter: "3 más 4 por 5"
     for n in qa.keys() & qb.keys():
         (ua, before_a), (ub, before_b) = qa[n], qb[n]
         if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b and not (two_numbers and {ua, ub} & COMMUTATIVE_TERMS):
             return True  # not an operator's operands: "7乘以8等于" / "8乘以7等于" counts 乘 and 等
     return False
+
+
+def holds_two_numbers(toks: list[str]) -> bool:
+    """Whether exactly two of `toks` are numbers: the only questions where a commutative operator's operands may trade
+    places ("7 times 8" / "8 times 7"; not "3 plus 4 times 5" / "4 plus 3 times 5")."""
+    return sum(is_number_token(t) for t in toks) == 2
 
 
 def content_terms(toks: list[str]) -> list[str]:
