@@ -91,7 +91,7 @@ def _an_edge_that_dies_is_reported_and_restarted_while_the_gateway_serves(up: su
         assert line or up.poll() is None, f"velo up stopped: {said}"
         said.append(line)
     assert up.poll() is None, said
-    assert any(line.startswith("edge-0 stopped (code -9); restarting it (1 of 3), meanwhile the gateway routes around it") for line in said), said
+    assert any(line.startswith("edge-0 stopped (code -9); restarting it (1 of 3 within 60 s), meanwhile the gateway routes around it") for line in said), said
     assert any(line.startswith("edge-0 is back (healthy at") for line in said), said
     asked = subprocess.run([sys.executable, "-m", "velo", "ask", "What is the capital of Spain?", "--max-tokens", "4"],
                            capture_output=True, text=True, env=env, cwd=REPO, timeout=300)

@@ -6,10 +6,12 @@ hit rule then cloud) and the gateway on `--port`, waiting for each to report hea
 local API key to `$VELO_HOME/up/keys.json` and the URL and key to `$VELO_HOME/up/client.json` (for `velo
 ask`), prints both, and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
 SIGKILL after a grace period). A process that dies meanwhile is reported on stderr and started again with the same
-command (same port), up to `RESTARTS` times each, as compose's `restart: unless-stopped` does: the gateway
-stays up while an edge is down (it routes around a failed edge, to the other edges, then the cloud; /healthz says
-degraded), so one crashed edge is not an outage; one that keeps dying is left down, reported. Only the gateway,
-the stack's one entry point, stops everything when it dies past its restarts (nc17 finding 3: `velo up` used to
+command (same port), at most `RESTARTS` times within any `RESTART_WINDOW_S` seconds (a rate, as systemd's
+`StartLimitBurst=3` / `StartLimitIntervalSec=60`: deaths spread over hours are each restarted; compose's
+`restart: unless-stopped` has no limit at all, only a growing delay): the gateway stays up while an edge is down (it
+routes around a failed edge, to the other edges, then the cloud; /healthz says degraded), so one crashed edge is not
+an outage; one that keeps dying (a 4th death within the window) is left down, reported. Only the gateway, the
+stack's one entry point, stops everything when it dies past that rate (nc17 finding 3: `velo up` used to
 stop the whole stack, gateway included, when one edge died). Each child is also told by the kernel to stop if `velo up` itself dies
 (PR_SET_PDEATHSIG), so no process outlives it. Logs: `$VELO_HOME/up/logs/<service>.log`. One `velo up` per
 `$VELO_HOME`: it holds a lock on `$VELO_HOME/up/up.lock` while it runs, and a second one is refused before it
@@ -28,7 +30,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
@@ -39,8 +41,10 @@ from velo.cli.model_dir import ModelDirOpt, check_model_dir
 from velo.paths import velo_home
 
 _GRACE_S = 20.0
-RESTARTS = 3
-"""Restarts of each process `velo up` started, after which one that dies again is left down (the gateway: the stack stops)."""
+RESTARTS, RESTART_WINDOW_S = 3, 60.0
+"""A process `velo up` started is restarted at most `RESTARTS` times within any `RESTART_WINDOW_S` seconds; one that
+dies again within the window is left down (the gateway: the stack stops). A rate, not a count for the whole run
+(nc18 finding 12: three kills hours apart left an edge down for good); systemd's StartLimitBurst / StartLimitIntervalSec."""
 _MEANWHILE = {"milvus": "the edges answer without their cache until it returns", "cloud": "the edges answer with their own LLM",
               "edge": "the gateway routes around it (to the other edges, then the cloud)", "gateway": "nothing serves"}
 """What serving does while a process of each kind is down (services/gateway.py, services/edge.py)."""
@@ -69,18 +73,23 @@ class Child:
     log: BinaryIO
     health: str | None = None
     """The URL that answers 200 when it is up (None: milvus, checked by its port)."""
-    restarts: int = 0
+    restarted_at: list[float] = field(default_factory=list)
+    """`time.monotonic()` of its restarts within the last window (older ones are dropped)."""
     recovering: bool = False
     """Restarted and not yet seen healthy."""
     left_down: bool = False
-    """Died past its restarts, reported once."""
+    """Died past its restart rate, reported once."""
 
 
 class Stack:
-    """The processes `velo up` started, stopped all together."""
+    """The processes `velo up` started, stopped all together; each restarted at most `restarts` times within any
+    `window_s` seconds (`supervise`)."""
 
-    def __init__(self, logs: Path) -> None:
+    def __init__(self, logs: Path, restarts: int = RESTARTS, window_s: float = RESTART_WINDOW_S) -> None:
+        if restarts < 0 or not window_s > 0:
+            raise ValueError(f"restarts must be >= 0 and window_s > 0, got {restarts} and {window_s}")
         self.logs, self.children = logs, []  # type: ignore[var-annotated]
+        self.restarts, self.window_s = restarts, window_s
         logs.mkdir(parents=True, exist_ok=True)
 
     def _spawn(self, argv: list[str], env: dict[str, str], log: BinaryIO) -> subprocess.Popen:
@@ -95,9 +104,9 @@ class Stack:
 
     def supervise(self, say) -> None:  # noqa: ANN001 (a print function)
         """One round of supervision: each process found dead is reported through `say` and started again with its
-        own command, up to `RESTARTS` times; a restarted one is reported back once its health URL answers. Raises
-        OSError when the gateway is dead past its restarts (nothing serves then); another process past its restarts
-        is reported once and left down."""
+        own command, unless it was restarted `restarts` times within the last `window_s` seconds; a restarted one is
+        reported back once its health URL answers. Raises OSError when the gateway dies past that rate (nothing serves
+        then); another process past it is reported once and left down."""
         import httpx
 
         for child in self.children:
@@ -115,15 +124,19 @@ class Stack:
             if child.left_down:
                 continue
             log, meanwhile = self.logs / f"{child.name}.log", _MEANWHILE[child.name.split("-")[0]]
-            if child.restarts >= RESTARTS:
+            now = time.monotonic()
+            child.restarted_at = [t for t in child.restarted_at if now - t < self.window_s]
+            within = f"within {self.window_s:g} s"
+            if len(child.restarted_at) >= self.restarts:
                 if child.name == "gateway":
-                    raise OSError(f"the gateway stopped (code {code}) after {RESTARTS} restarts; see {log}")
-                say(f"{child.name} stopped (code {code}) after {RESTARTS} restarts: left down, {meanwhile} (see {log})")
+                    raise OSError(f"the gateway stopped (code {code}) after {self.restarts} restarts {within}; see {log}")
+                say(f"{child.name} stopped (code {code}) after {self.restarts} restarts {within}: left down, {meanwhile} "
+                    f"(see {log})")
                 child.left_down = True
                 continue
-            child.restarts += 1
-            say(f"{child.name} stopped (code {code}); restarting it ({child.restarts} of {RESTARTS}), meanwhile {meanwhile} "
-                f"(see {log})")
+            child.restarted_at.append(now)
+            say(f"{child.name} stopped (code {code}); restarting it ({len(child.restarted_at)} of {self.restarts} {within}), "
+                f"meanwhile {meanwhile} (see {log})")
             child.proc, child.recovering = self._spawn(child.argv, child.env, child.log), True
 
     def wait_healthy(self, name: str, url: str, timeout_s: float) -> None:

@@ -1,0 +1,75 @@
+"""`velo up`'s restart limit is a rate (`velo.cli.up.Stack.supervise`), checked with real child processes that die
+at once (`sh -c 'exit 3'`): nc18 finding 12 found a count for the whole run, so three kills hours apart left an edge
+down for good."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from velo.cli.up import Stack
+
+DIES = ["sh", "-c", "exit 3"]
+
+
+def _death(stack: Stack, said: list[str]) -> None:
+    """Wait for the one child to exit, then one round of supervision."""
+    stack.children[0].proc.wait(10)
+    stack.supervise(said.append)
+
+
+def test_a_process_dying_faster_than_the_rate_is_left_down_after_three_restarts(tmp_path: Path) -> None:
+    stack = Stack(tmp_path / "logs", restarts=3, window_s=60.0)
+    stack.start("edge-0", DIES)
+    said: list[str] = []
+    try:
+        for _ in range(5):
+            _death(stack, said)
+    finally:
+        stack.stop()
+    assert [line.split(" (see ")[0] for line in said] == [
+        "edge-0 stopped (code 3); restarting it (1 of 3 within 60 s), meanwhile the gateway routes around it "
+        "(to the other edges, then the cloud)",
+        "edge-0 stopped (code 3); restarting it (2 of 3 within 60 s), meanwhile the gateway routes around it "
+        "(to the other edges, then the cloud)",
+        "edge-0 stopped (code 3); restarting it (3 of 3 within 60 s), meanwhile the gateway routes around it "
+        "(to the other edges, then the cloud)",
+        "edge-0 stopped (code 3) after 3 restarts within 60 s: left down, the gateway routes around it "
+        "(to the other edges, then the cloud)",
+    ], said  # the 5th round finds it left down and says nothing more
+    assert stack.children[0].left_down
+
+
+def test_deaths_spread_out_are_each_restarted(tmp_path: Path) -> None:
+    window = 0.3
+    stack = Stack(tmp_path / "logs", restarts=2, window_s=window)
+    stack.start("edge-0", DIES)
+    said: list[str] = []
+    try:
+        for _ in range(5):  # more deaths than `restarts`, one window apart
+            time.sleep(window)
+            _death(stack, said)
+    finally:
+        stack.stop()
+    assert len(said) == 5 and all("restarting it (1 of 2 within 0.3 s)" in line for line in said), said
+    assert not stack.children[0].left_down
+
+
+def test_the_gateway_dying_faster_than_the_rate_stops_the_stack(tmp_path: Path) -> None:
+    stack = Stack(tmp_path / "logs", restarts=1, window_s=60.0)
+    stack.start("gateway", DIES)
+    said: list[str] = []
+    try:
+        _death(stack, said)
+        with pytest.raises(OSError, match=r"the gateway stopped \(code 3\) after 1 restarts within 60 s"):
+            _death(stack, said)
+    finally:
+        stack.stop()
+
+
+@pytest.mark.parametrize(("restarts", "window_s"), [(-1, 60.0), (3, 0.0)])
+def test_a_rate_that_is_none_is_refused(tmp_path: Path, restarts: int, window_s: float) -> None:
+    with pytest.raises(ValueError, match="restarts must be >= 0 and window_s > 0"):
+        Stack(tmp_path / "logs", restarts=restarts, window_s=window_s)
