@@ -32,7 +32,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from velo.checkpoint import CheckpointHeader, read_header
+from velo.checkpoint import CheckpointHeader, canonical_bytes, read_header
 from velo.files import write_bytes_atomic, write_files_in_order
 from velo.observation import ObservationLayout
 from velo.types import HitRuleId
@@ -45,13 +45,14 @@ def policy_bytes(actor: nn.Module, config, layout: ObservationLayout, steps: int
                  cache_min_score: float) -> bytes:
     """The actor as a `velo.policy/3` checkpoint (`velo.checkpoint`): safetensors + header, `config` a learner's
     config dataclass (`algo`, `actor_spec()`), `hit_rule` the rule its observations were scored with,
-    `cache_min_score` the CACHE floor of its action masks (`VectorEdgeEnv.cache_min_score`)."""
+    `cache_min_score` the CACHE floor of its action masks (`VectorEdgeEnv.cache_min_score`). The same weights and
+    header give the same bytes (`velo.checkpoint.canonical_bytes`)."""
     from safetensors.torch import save as save_bytes
 
     header = CheckpointHeader(config.algo, asdict(config), config.actor_spec(), layout.describe(), steps, asdict(hit_rule),
                               cache_min_score)
     tensors = {k: v.detach().contiguous().clone() for k, v in actor.state_dict().items()}
-    return save_bytes(tensors, metadata=header.to_metadata())
+    return canonical_bytes(save_bytes(tensors, metadata=header.to_metadata()))
 
 
 def write_checkpoint(out: Path, policy: bytes, state: dict, steps: int, hit_rule: HitRuleId, cache_min_score: float) -> Path:

@@ -29,7 +29,8 @@ Versions (`trained_floor` says how a header without `cache_min_score` is read; f
 | `velo.policy/2` | 7a31130 until /3 | required | absent: 0.5 with observation `velo.obs/4` (f7df31e on, after e7c7524 put the 0.5 floor in the environment's mask, which `velo train` could not change); unknown (unchecked) with `velo.obs/3`, trained with no floor before e7c7524 and with 0.5 after it, and refused by the encoder check anyway |
 | `velo.policy/3` | `velo train --cache-min-score` | required | required |
 
-The shipped DLRS (data/checkpoints/dlrs.safetensors, 0cc6e30) is a /2 header with `velo.obs/4`: trained under 0.5.
+The shipped DLRS (data/checkpoints/dlrs.safetensors, data/checkpoints/README.md) is a /3 header. The header is written
+in one order (`canonical_bytes`), so a policy's file is byte-identical for the same weights and header.
 """
 
 from __future__ import annotations
@@ -205,6 +206,22 @@ def read_header(path: Path | str) -> CheckpointHeader:
         raise ValueError(f"{path}: damaged {meta['format']} header ({exc})") from None
     _check_extent(path, 8 + n, table)
     return header
+
+
+def canonical_bytes(data: bytes) -> bytes:
+    """The safetensors file `data` with its header written in one fixed order: `__metadata__` first, its keys sorted,
+    then the tensors in the order of their bytes, as compact JSON padded with spaces to 8 bytes (safetensors' own
+    alignment); the tensors' bytes are untouched. safetensors writes the metadata from a Rust HashMap, so the same
+    policy came out with "format" and "header" in either order: two files per seed (nc18 finding 10), and a shipped
+    checkpoint named by its sha256 could not be checked by retraining it."""
+    n = struct.unpack("<Q", data[:8])[0]
+    table = json.loads(data[8 : 8 + n].decode("utf-8"))
+    meta = table.pop("__metadata__", None)
+    ordered = {"__metadata__": dict(sorted(meta.items()))} if meta is not None else {}
+    ordered |= dict(sorted(table.items(), key=lambda kv: (kv[1]["data_offsets"], kv[0])))
+    head = json.dumps(ordered, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    head += b" " * (-len(head) % 8)
+    return struct.pack("<Q", len(head)) + head + data[8 + n :]
 
 
 def _check_extent(path: Path, data_start: int, table: dict) -> None:

@@ -132,3 +132,18 @@ def test_resume_refuses_another_floor_also_for_a_state_from_before_the_floor_was
             resume_state(out, dataclasses.replace(CONFIG, total_steps=90), RULE, 0.3)
         assert {f: f.read_bytes() for f in out.iterdir()} == files
         assert resume_state(out, dataclasses.replace(CONFIG, total_steps=90), RULE, FLOOR)["steps"] == 30
+
+
+def test_the_same_weights_and_header_give_the_same_bytes(tmp_path: Path) -> None:
+    """nc18 finding 10: safetensors wrote the metadata keys ("format", "header") in a random order (a Rust HashMap),
+    so one seed's policy came out as two files; here the header is written in one order (`canonical_bytes`)."""
+    torch.manual_seed(0)
+    actor = build_actor(CONFIG.actor_spec(), LAYOUT)
+    written = {policy_bytes(actor, CONFIG, LAYOUT, 30, RULE, FLOOR) for _ in range(12)}
+    assert len(written) == 1
+    (data,) = written
+    assert data[8:].startswith(b'{"__metadata__":{"format":"velo.policy/3","header":')
+    path = checkpoint(tmp_path / "a", 30)
+    assert path.read_bytes() == checkpoint(tmp_path / "b", 30).read_bytes()
+    assert (tmp_path / "a" / TRAIN_STATE).read_bytes() == (tmp_path / "b" / TRAIN_STATE).read_bytes()
+    assert read_header(path).steps == 30
