@@ -46,8 +46,12 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/20"
-"""20: the hit features of hit rule format 18 (a commutative operation no exchange only between the question's two
+BANK_VERSION = "velo.bank/21"
+"""21: the hit features of hit rule format 19 (operands of division exchanged, German and Russian arguments in more forms,
+the subject or object asked in a passive, "which N", 把 / 被: `role_swap`; "before" / "after" attached to each other's
+arguments: `negation_mismatch`; no veto for commutative operands in any order, "by whom", Russian forms moved, "or"
+alternatives reordered).
+20: the hit features of hit rule format 18 (a commutative operation no exchange only between the question's two
 numbers: `role_swap`).
 19: the hit features of hit rule format 17 (Russian arguments exchanged with their cases, a commutative operation no
 exchange: `role_swap`; "с" / "без" around a noun in another case, "before" / "after": `negation_mismatch`).

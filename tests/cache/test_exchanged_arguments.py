@@ -172,7 +172,10 @@ def test_the_newcomers_exchanged_arguments_are_a_miss(
 
 def test_russian_arguments_in_each_others_case_and_place_are_exchanged() -> None:
     assert _exchanged("Почему кошки боятся собак?", "Почему собаки боятся кошек?")
-    assert _exchanged("Почему кошки боятся собак?", "Почему собак боятся кошки?")  # the same forms moved: as before
+    # the same forms moved, each in its own case: free word order, the same question (rule format 19; formats 17-18
+    # vetoed it: nc18 finding 8); two forms alike leave the order to say the roles
+    assert not _exchanged("Почему кошки боятся собак?", "Почему собак боятся кошки?")
+    assert _exchanged("Почему дочь любит мать?", "Почему мать любит дочь?")
     # the cases exchanged with the words in place (rule format 17: order._cases_exchanged; format 16 served the first
     # at 0.998)
     assert _exchanged("Почему кошки боятся собак?", "Почему кошек боятся собаки?")

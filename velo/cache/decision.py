@@ -28,8 +28,23 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/18"
-"""18: the commutative exception of 17 only for a question with two numbers ("7 times 8" / "8 times 7"); with a third,
+RULE_FORMAT = "velo.hit_rule/19"
+"""19: `role_swap` also for two operands of division or subtraction exchanged with no role word between them ("Divide
+10 by 2" / "Divide 2 by 10", "Teile 10 durch 2", "3 más 4 por 5" / "4 más 3 por 5": `roles.exchanged_numbers`), German
+subject and object whose article, adjective or weak noun changed with its place or whose articles are alike in the
+nominative and accusative ("der Junge das Mädchen" / "das Mädchen den Jungen", "der kleine Hund" / "den kleinen Hund",
+"die Mutter das Kind": `order._same_phrase`), Russian nouns with a fleeting vowel ("пёс" / "пса", "заяц" / "зайца":
+`order._forms`), a passive, "which N" and Chinese 把 / 被 asking for the other role ("Who did Brutus kill?" / "Who was
+Brutus killed by?", "Which company bought Twitter?" / "Which company did Twitter buy?", "谁把小明打了" / "小明把谁打了":
+`question_words._asks_for`); `negation_mismatch` 1.0 for "before" / "after" attached to each other's arguments ("перед
+сном и после пробуждения" / "после сна и перед пробуждением": `opposites.relations_exchanged`). No longer a veto: the
+same numbers in any order around one commutative operator or after "add" / "multiply" ("2 plus 3 plus 4" / "4 plus 3
+plus 2", "Add 5 to 12" / "Add 12 to 5": `roles.numbers_commute`), "by whom" (the agent: "By whom was Brutus killed?"),
+Russian arguments moved with their forms in two cases ("Почему кошки боятся собак?" / "Почему собак боятся кошки?":
+`order._moved_in_their_cases`), alternatives of an "or" in another order ("Kaffee mit Milch oder ohne?" / "... ohne
+Milch oder mit?", "之前还是之后": `opposites.alternatives_exchanged`). The shipped format 18 rule was relabelled 19
+unrefitted (same weights).
+18: the commutative exception of 17 only for a question with two numbers ("7 times 8" / "8 times 7"); with a third,
 "3 plus 4 times 5" / "4 plus 3 times 5" is a `role_swap` again (`order._commuted`). The shipped format 17 rule was
 relabelled 18 unrefitted (same weights).
 17: `role_swap` also for Russian arguments exchanged with their case endings ("Почему кошки боятся собак?" / "Почему

@@ -138,10 +138,12 @@ def negation_change(a: list[str], b: list[str]) -> float:
     weighed by the hit rule.
     0.0: both or neither negated.
     """
+    if opposites.alternatives_exchanged(a, b):
+        return 0.0  # "mit Milch oder ohne" / "ohne Milch oder mit": the same alternatives in another order
     ops = [o for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if o[0] != "equal"]
     if _negated_in(a, b, ops):
         return 1.0  # a word replaced by itself with a negating prefix ("connect to" / "disconnect from")
-    if opposites.opposite_action(a, b, ops):
+    if opposites.opposite_action(a, b, ops) or opposites.relations_exchanged(a, b):
         return 1.0  # an action in the opposite direction ("включить" / "выключить", "turn on" / "turn off")
     # A negation moved or written otherwise ("nicht mein WLAN" / "mein WLAN nicht", "does not" / "doesn't") is none put
     # in; nor is one beside other words ("can't" / "unable": the model weighs that).

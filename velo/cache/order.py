@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from velo.cache.numbers import is_number_token
-from velo.cache.roles import COMMUTATIVE_TERMS, content_terms, holds_two_numbers
+from velo.cache.opposites import alternatives_exchanged
+from velo.cache.roles import content_terms, numbers_commute
 from velo.cache.text import FUNCTION_WORDS, HAN
 
 
@@ -39,15 +40,12 @@ def _shared_ends(a: list[str], b: list[str], back_over: frozenset[str] = frozens
     return start, end
 
 
-def _middle(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
-    """`a` and `b` without the terms they share at their start and at their end."""
-    start, end = _shared_ends(a, b)
-    return a[start : len(a) - end], b[start : len(b) - end]
-
-
 _DE_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
 """German articles: their case marks an argument's role, so one that changes with its noun's place ("der Hund die
 Katze" / "die Katze den Hund") says the roles changed."""
+_DE_NOMINATIVE_OR_ACCUSATIVE = frozenset("die das eine ein".split())
+"""Articles alike in the nominative and the accusative: two nouns that keep them ("die Mutter das Kind" / "das Kind
+die Mutter") say their roles by their order alone."""
 _DE_CLAUSE = frozenset(
     """dass ob weil wenn obwohl nachdem bevor damit hat hatte haben hatten hast ist war sind waren wird wurde werden
     wurden kann konnte konnen soll sollte sollten will wollte muss musste darf durfte mochte mochten""".split()
@@ -59,13 +57,29 @@ _DE_QUESTION = frozenset("warum wieso weshalb wann wo wie was wen wem wer".split
 """German question words, the finite verb right after them (verb-second: "Warum liebt Maria Peter?")."""
 
 
+_CYRILLIC = re.compile(r"[а-яё]+")
+
+
+_DE_NOUNS = frozenset("kind will gift".split())
+"""German nouns that are English function words (folded): a word after an article ("das Kind") is a noun."""
+
+
 def _noun_phrase(toks: list[str]) -> tuple[str | None, list[str]] | None:
     """(article or None, content words) when `toks` is one noun phrase of at most `_LONGEST` content words, else None."""
     art = toks[0] if toks and toks[0] in _DE_ARTICLES else None
     words = toks[1:] if art else toks
-    if not 1 <= len(words) <= _LONGEST or any(w in FUNCTION_WORDS or not w.isalpha() for w in words):
+    if not 1 <= len(words) <= _LONGEST or any(
+        (w in FUNCTION_WORDS and not (art and w in _DE_NOUNS)) or not w.isalpha() for w in words
+    ):
         return None
     return art, words
+
+
+def _same_phrase(x: list[str], y: list[str]) -> bool:
+    """Whether two noun phrases' words are the same words, each perhaps in another case: an adjective's or a weak
+    noun's ending follows the article ("der kleine Junge" / "den kleinen Jungen": nc18 finding 3, served at 0.99 by
+    format 18)."""
+    return len(x) == len(y) and all(u == v or _one_word(u, v) for u, v in zip(x, y))
 
 
 def _german_neighbours(a: list[str], b: list[str]) -> bool:
@@ -75,8 +89,11 @@ def _german_neighbours(a: list[str], b: list[str]) -> bool:
     jagt" / "dass die Katze den Hund jagt"), or after the finite verb of a question ("Warum jagt der Hund die Katze?" /
     "Warum jagt die Katze den Hund?").
 
-    Not an exchange: each noun keeps its article and the two articles differ ("Wie gebe ich dem Kind die Medizin?" /
-    "Wie gebe ich die Medizin dem Kind?": the case says the roles, so the order is a rewording), a preposition in the
+    Since rule format 19 the phrases' words compare in any case (`_same_phrase`: "der kleine Junge das Mädchen" / "das
+    Mädchen den kleinen Jungen"), and a noun after an article may be an English function word ("das Kind": `_DE_NOUNS`).
+    Not an exchange: each noun keeps its article and the two articles differ, one of them not alike in the nominative
+    and the accusative ("Wie gebe ich dem Kind die Medizin?" / "Wie gebe ich die Medizin dem Kind?": the case says the
+    roles, so the order is a rewording; "die Mutter das Kind" / "das Kind die Mutter" is an exchange), a preposition in the
     stretch ("eine Datei in Python" / "in Python eine Datei"), English and other orders (no German clause word before
     bare nouns; adjectives swapped, "big red ball" / "red big ball", stay a rewording)."""
     start, end = _shared_ends(a, b, _DE_ARTICLES)  # an article both first phrases share ("die Katze die Maus")
@@ -86,11 +103,11 @@ def _german_neighbours(a: list[str], b: list[str]) -> bool:
     for i in range(1, len(ma)):
         j = len(mb) - i
         x1, x2, y2, y1 = _noun_phrase(ma[:i]), _noun_phrase(ma[i:]), _noun_phrase(mb[:j]), _noun_phrase(mb[j:])
-        if None in (x1, x2, y1, y2) or x1[1] != y1[1] or x2[1] != y2[1]:
+        if None in (x1, x2, y1, y2) or not _same_phrase(x1[1], y1[1]) or not _same_phrase(x2[1], y2[1]):
             continue
         if x1[0] != y1[0] or x2[0] != y2[0]:
             return True  # an article changed its case with its noun's place
-        if x1[0] != x2[0]:
+        if x1[0] != x2[0] and not {x1[0], x2[0]} <= _DE_NOMINATIVE_OR_ACCUSATIVE:
             return False  # each noun kept its own article: the case says the roles
         before = a[start - 1]
         verb_final = before in _DE_CLAUSE and end > 0 and a[-end] not in FUNCTION_WORDS and a[-end].isalpha()
@@ -99,22 +116,39 @@ def _german_neighbours(a: list[str], b: list[str]) -> bool:
     return False
 
 
-def _commuted(x: list[str], between: list[str], y: list[str], terms: list[str]) -> bool:
-    """Whether `x` and `y` are one number each around a commutative operator and the question (its content `terms`)
-    holds no other number ("7 times 8" / "8 times 7", "7乘8"). With a third number the operands' order can matter
-    through precedence or another operator: "3 plus 4 times 5" / "4 plus 3 times 5", "10 minus 2 plus 3" / "10 minus
-    3 plus 2" (nc18 finding 1: served at 0.98 by format 17)."""
-    return (len(x) == len(y) == 1 and is_number_token(x[0]) and is_number_token(y[0]) and set(between) <= COMMUTATIVE_TERMS
-            and holds_two_numbers(terms))
+def _commuted(x: list[str], y: list[str], toks: list[str]) -> bool:
+    """Whether `x` and `y` are one number each and the question (its tokens `toks`) puts its numbers in any order
+    (`roles.numbers_commute`: "7 times 8" / "8 times 7", "7乘8", "2 plus 3 plus 4" / "4 plus 3 plus 2"). With another
+    operator the operands' order can matter through precedence: "3 plus 4 times 5" / "4 plus 3 times 5", "10 minus 2
+    plus 3" / "10 minus 3 plus 2" (nc18 finding 1: served at 0.98 by format 17)."""
+    return len(x) == len(y) == 1 and is_number_token(x[0]) and is_number_token(y[0]) and numbers_commute(toks)
+
+
+_FLEETING = re.compile(r"(.+?)([еоя])([^аеиоуыэюяь])")
+"""A Russian word whose last vowel drops or turns soft in its other cases (folded: ё is е, й is и): "пёс" / "пса",
+"орёл" / "орла", "отец" / "отца"; an е or я may turn into ь or й: "лев" / "льва", "заяц" / "зайца", "боец" / "бойца"."""
+
+
+def _forms(x: str) -> list[str]:
+    """`x` and, for a Russian word with a fleeting vowel (`_FLEETING`), its stem in the other cases ("пес" -> "пс",
+    "лев" -> "льв", "заяц" -> "заиц")."""
+    m = _FLEETING.fullmatch(x)
+    if not m or not _CYRILLIC.fullmatch(x):
+        return [x]
+    return [x, m[1] + m[3]] + ([m[1] + "ь" + m[3], m[1] + "и" + m[3]] if m[2] != "о" else [])
 
 
 def _one_word(x: str, y: str) -> bool:
     """Whether two terms are one word in two cases: a common beginning of at least 3 letters that leaves at most 2 of
-    each ("кошк" / "кошек", the stems of "кошки" / "кошек"; not "отлич" / "отличаетс", a noun and its verb)."""
+    each ("кошк" / "кошек", the stems of "кошки" / "кошек"; not "отлич" / "отличаетс", a noun and its verb), or one is
+    the other's stem with its fleeting vowel gone (`_forms`: "пес" / "пса", "заяц" / "заица", "лев" / "льв": nc18
+    finding 4, served at 0.97-0.98 by format 18) and at most 2 letters more."""
     if not (x.isalpha() and y.isalpha()) or HAN.search(x + y):
         return False
     n = next((k for k, (c, d) in enumerate(zip(x, y)) if c != d), min(len(x), len(y)))
-    return n >= max(3, len(x) - 2, len(y) - 2)
+    if n >= max(3, len(x) - 2, len(y) - 2):
+        return True
+    return any(v.startswith(u) and len(v) - len(u) <= 2 for s, t in ((x, y), (y, x)) for u in _forms(s)[1:] for v in (t,))
 
 
 def _as_cased(ca: list[str], cb: list[str]) -> list[str]:
@@ -129,9 +163,6 @@ def _as_cased(ca: list[str], cb: list[str]) -> list[str]:
             return cb
         to[t] = same[0]
     return [to.get(t, t) for t in cb]
-
-
-_CYRILLIC = re.compile(r"[а-яё]+")
 
 
 def _cases_exchanged(a: list[str], b: list[str]) -> bool:
@@ -159,18 +190,39 @@ def exchanged(a: list[str], b: list[str]) -> bool:
     `roles.COMMUTATIVE_OPERATORS`), two neighbours in each other's place ("the capital of France" / "France's capital":
     nothing stays between them), a phrase moved to the other end ("In Python, how do I read a file?" / "How do I read a file in
     Python?"), other content words on either side. German arguments side by side: `_german_neighbours`."""
+    if alternatives_exchanged(a, b):
+        return False  # "跑步之前还是之后" / "跑步之后还是之前": the same alternatives
     if _german_neighbours(a, b) or _cases_exchanged(a, b):
         return True
     ca, cb = content_terms(a), content_terms(b)
     cb = _as_cased(ca, cb)
     if ca == cb or sorted(ca) != sorted(cb):
         return False
-    ma, mb = _middle(ca, cb)
+    start, end = _shared_ends(ca, cb)
+    ma, mb = ca[start : len(ca) - end], cb[start : len(cb) - end]
     n = len(ma)
     for i in range(1, min(n - 1, _LONGEST) + 1):  # A = ma[:i] is the end of mb
         if ma[:i] != mb[n - i :]:
             continue
         for j in range(1, min(n - i, _LONGEST + 1)):  # B = mb[:j] is the end of ma; what stays between them is not empty
             if n - i - j <= _LONGEST and mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
-                return not _commuted(ma[:i], ma[i : n - j], ma[n - j :], ca)
+                words = [t for t in a if t not in FUNCTION_WORDS]
+                heads = words[start + i - 1], words[start + n - 1]  # the last word of each argument, as `a` writes it
+                return not (_commuted(ma[:i], ma[n - j :], a) or _moved_in_their_cases(a, b, *heads))
     return False
+
+
+def _ending(word: str) -> str:
+    """A Russian word's ending by its last letter, the vowels of one case paired (а/я, о/е, ы/и, у/ю); "" for a
+    consonant (no ending: "кот", "собак")."""
+    return next((v for v in ("ая", "ое", "ыи", "ую", "ь") if word[-1] in v), "")
+
+
+def _moved_in_their_cases(a: list[str], b: list[str], x: str, y: str) -> bool:
+    """Whether two Russian arguments `x` and `y` changed places with their forms and the two forms are of different
+    cases (`_ending`): Russian word order is free and the case says the role, so "Почему кошки боятся собак?" /
+    "Почему собак боятся кошки?" (nc18 finding 8, vetoed by formats 17-18) and "Почему кот любит собаку?" / "Почему
+    собаку любит кот?" ask the same. Two forms alike ("Почему мать любит дочь?" / "Почему дочь любит мать?") leave
+    the order to say the roles: an exchange."""
+    return (sorted(a) == sorted(b) and bool(_CYRILLIC.fullmatch(x)) and bool(_CYRILLIC.fullmatch(y))
+            and _ending(x) != _ending(y))
