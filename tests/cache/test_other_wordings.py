@@ -1,7 +1,7 @@
 """Exchanged arguments in wordings rule format 18 missed, and rewordings its vetoes refused (issue 8, cache kind: what
 differs between two questions must never be invisible to the cache; nc18 findings 2-6 and 8). Each report is one
-instance of a kind; the other instances here are the same kind in en / es / de / ru / zh. Rule format 19 (same
-weights). Token-level tests read the vetoes as the hit features do; the shipped-rule tests use real e5 + USE embedders,
+instance of a kind; the other instances here are the same kind in en / es / de / ru / zh. Rule formats 19 and 20
+(same weights). Token-level tests read the vetoes as the hit features do; the shipped-rule tests use real e5 + USE embedders,
 real embedded Milvus and the shipped default rule.
 """
 
@@ -76,6 +76,12 @@ OTHER_QUESTION_TOKENS = [
     ("Was soll ich vor dem Laufen und nach dem Schwimmen essen?", "Was soll ich nach dem Laufen und vor dem Schwimmen essen?"),
     ("Что есть до тренировки и после сна?", "Что есть после тренировки и до сна?"),
     ("睡觉前和起床后应该做什么？", "睡觉后和起床前应该做什么？"),
+    # rule format 20: a passive's "who" asks for the one acted on; Russian forms alike in the nominative and accusative
+    ("Wer wurde von Brutus getötet?", "Wer hat Brutus getötet?"),
+    ("Wer wurde von Brutus getötet?", "Wer tötete Brutus?"),
+    ("¿Quién fue asesinado por Bruto?", "¿Quién asesinó a Bruto?"),
+    ("Почему время лечит сердце?", "Почему сердце лечит время?"),
+    ("Почему стол задевает дверь?", "Почему дверь задевает стол?"),
 ]
 
 # (cached question, request, format 18's score, format 19's): the same question, refused at 0 by a veto of format 18
@@ -116,6 +122,9 @@ SAME_QUESTION_TOKENS = [
     ("¿Es mejor café con leche o sin?", "¿Es mejor café sin leche o con?"),
     ("Кофе лучше с молоком или без?", "Кофе лучше без молока или с?"),
     ("跑步前还是跑步后喝水？", "跑步后还是跑步前喝水？"),
+    ("Wen hat Brutus getötet?", "Wer wurde von Brutus getötet?"),
+    ("¿A quién asesinó Bruto?", "¿Quién fue asesinado por Bruto?"),
+    ("Почему сын любит книги?", "Почему книги любит сын?"),
 ]
 
 

@@ -28,8 +28,13 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/19"
-"""19: `role_swap` also for two operands of division or subtraction exchanged with no role word between them ("Divide
+RULE_FORMAT = "velo.hit_rule/20"
+"""20: `role_swap` also for a passive's "who" asking for the one acted on in German and Spanish ("Wer wurde von Brutus
+getötet?" / "Wer hat Brutus getötet?", "¿Quién fue asesinado por Bruto?" / "¿Quién asesinó a Bruto?":
+`question_words._asks_for`) and for Russian arguments moved with their forms when a neuter or a consonant beside a soft
+sign leaves the nominative and accusative alike ("Почему время лечит сердце?" / "Почему сердце лечит время?":
+`order._moved_in_their_cases`). The shipped format 19 rule was relabelled 20 unrefitted (same weights).
+19: `role_swap` also for two operands of division or subtraction exchanged with no role word between them ("Divide
 10 by 2" / "Divide 2 by 10", "Teile 10 durch 2", "3 más 4 por 5" / "4 más 3 por 5": `roles.exchanged_numbers`), German
 subject and object whose article, adjective or weak noun changed with its place or whose articles are alike in the
 nominative and accusative ("der Junge das Mädchen" / "das Mädchen den Jungen", "der kleine Hund" / "den kleinen Hund",

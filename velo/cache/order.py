@@ -222,7 +222,10 @@ def _moved_in_their_cases(a: list[str], b: list[str], x: str, y: str) -> bool:
     """Whether two Russian arguments `x` and `y` changed places with their forms and the two forms are of different
     cases (`_ending`): Russian word order is free and the case says the role, so "Почему кошки боятся собак?" /
     "Почему собак боятся кошки?" (nc18 finding 8, vetoed by formats 17-18) and "Почему кот любит собаку?" / "Почему
-    собаку любит кот?" ask the same. Two forms alike ("Почему мать любит дочь?" / "Почему дочь любит мать?") leave
-    the order to say the roles: an exchange."""
-    return (sorted(a) == sorted(b) and bool(_CYRILLIC.fullmatch(x)) and bool(_CYRILLIC.fullmatch(y))
-            and _ending(x) != _ending(y))
+    собаку любит кот?" ask the same. Two forms alike ("Почему мать любит дочь?" / "Почему дочь любит мать?"), a
+    neuter in -о / -е or a consonant beside a soft sign (nominative and accusative alike: "Почему время лечит сердце?",
+    "Почему стол задевает дверь?") leave the order to say the roles: an exchange."""
+    if sorted(a) != sorted(b) or not (_CYRILLIC.fullmatch(x) and _CYRILLIC.fullmatch(y)):
+        return False
+    endings = {_ending(x), _ending(y)}
+    return len(endings) == 2 and "ое" not in endings and endings != {"", "ь"}

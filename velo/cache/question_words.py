@@ -98,6 +98,11 @@ Konzern kaufte Twitter?"; "mit welchen Tools" is a dative)."""
 _AGENT_BEFORE = frozenset("by von".split())
 """Prepositions that make the question word after them the passive's agent, the active's subject ("By whom was Brutus
 killed?", "Von wem wurde Brutus getötet?")."""
+_PASSIVE = frozenset("wurde wurden wird werden fue fueron был была было были".split())
+"""Auxiliaries of the passive after a subject's question word ("Wer wurde von Brutus getötet?", "¿Quién fue asesinado por
+Bruto?", "Кто был убит Брутом?"): the question word is the one acted on, the object of the active."""
+_AGENT_AFTER = frozenset("von por".split())
+"""Prepositions of a passive's agent after the verb ("von Brutus", "por Bruto")."""
 _OPEN_WORDS = frozenset("who what which quien quienes que 谁 誰".split())
 """Question words whose case is not written: the question's shape says whether they ask for the subject or the
 object (`_asks_for`)."""
@@ -164,8 +169,11 @@ def _asks_for(toks: list[str]) -> _Asked | None:
         agent = k > 0 and toks[k - 1] in _AGENT_BEFORE
         if t in _OBJECT_WORDS or (k == 0 and t in _FIRST_OBJECT_WORDS):
             return _Asked("subject" if agent else "object", k, _last_content(toks, k) if agent else ())
-        if t in _SUBJECT_WORDS or (k == 0 and t in _FIRST_SUBJECT_WORDS):
-            return _Asked("subject", k)
+        if t in _SUBJECT_WORDS or (k == 0 and t in _FIRST_SUBJECT_WORDS) or t in ("quien", "quienes"):
+            if toks[k + 1 : k + 2] and toks[k + 1] in _PASSIVE and _AGENT_AFTER.intersection(toks[k + 2 :]):
+                return _Asked("object", k, _first_content(toks, k + 1) + _last_content(toks, k + 1))  # the one killed
+            if t not in ("quien", "quienes"):
+                return _Asked("subject", k, (k + 1,))
         if t not in _OPEN_WORDS:
             continue
         if t in ("quien", "quienes", "que") and k > 0 and toks[k - 1] == "a":
@@ -185,7 +193,7 @@ def _asks_for(toks: list[str]) -> _Asked | None:
             return None
         if t in ("quien", "quienes", "que"):
             if (t != "que" or k == 0) and after and after[0].isalpha() and after[0] not in FUNCTION_WORDS:
-                return _Asked("subject", k)
+                return _Asked("subject", k, (k + 1,))
             return None
         if k > 0:
             return None  # a clause inside the question ("Can you explain what compound interest is?")
@@ -210,11 +218,10 @@ def subject_object_swap(a: list[str], b: list[str]) -> bool:
     ra, rb = _asks_for(a), _asks_for(b)
     if ra is None or rb is None or ra.role == rb.role:
         return False
-    rest_a, rest_b = content_terms(a[: ra.at] + a[ra.at + 1 :]), content_terms(b[: rb.at] + b[rb.at + 1 :])
-    if sorted(rest_a) == sorted(rest_b):
+
+    def rest(toks: list[str], skip: tuple[int, ...]) -> list[str]:  # a passive's auxiliary left out ("wurde", "fue")
+        return sorted(content_terms([t for i, t in enumerate(toks) if i not in skip and t not in _PASSIVE]))
+
+    if rest(a, (ra.at,)) == rest(b, (rb.at,)):
         return True
-    for u in ra.verbs:
-        rest_a = sorted(content_terms([t for i, t in enumerate(a) if i not in (ra.at, u)]))
-        if any(rest_a == sorted(content_terms([t for i, t in enumerate(b) if i not in (rb.at, v)])) for v in rb.verbs):
-            return True
-    return False
+    return any(rest(a, (ra.at, u)) == rest(b, (rb.at, v)) for u in ra.verbs for v in rb.verbs)
