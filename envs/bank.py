@@ -88,6 +88,14 @@ Han numerals and small number words (hit rule format 5).
 3: `number_mismatch` is graded (1.0 a number replaced, 0.5 numbers on one side only).
 2: hit features gained `symbol_swap` and `role_swap` (tokens keep symbols)."""
 ANSWER_FEATURES = (HitFeatures.names().index("answer_relevance"), HitFeatures.names().index("answer_gap"))
+PAIRS_FORMAT = "velo.bank_pairs/2"
+"""Format of the pair features saved next to a bank (`<key>.pairs.npz`; `pair_features`). 2: each pair's features
+are a function of the pair alone, so a run does not depend on which pairs the file already held (issue 10): the
+second embedder embeds one snippet per call (USE's vector of a text changes in its last bits with the texts batched
+with it, and the featurizer remembers snippets across pairs, so a pair's features depended on the pairs met before it
+in the process) and the features are kept as float32 from the start (as stored: a pair met in the run was used at
+float64, the same pair read back from the file at float32). 1 (no `format` entry): neither; `build_bank` ignores such
+a file (its pairs are featurized again and the next save replaces it), `load_bank_file` reads it as stored."""
 
 
 def load_paraphrases(paths: list[Path]) -> dict[str, list[str]]:
@@ -272,7 +280,7 @@ def build_bank(
         cache_dir.mkdir(parents=True, exist_ok=True)
         _save(bank, path)
     bank._extra_path = path.with_name(f"{key}.pairs.npz")
-    _load_extra(bank)
+    _load_extra(bank, any_format=False)
     return bank
 
 
@@ -281,11 +289,12 @@ def load_bank_file(path: Path | str, pairs: Path | str | None = None) -> Request
     `<stem>.pairs.npz` beside it) and nothing ever written back. Its vectors and hit features are those of the
     machine that built it; embedders give other last bits on other CPUs (OpenBLAS picks its kernels by CPU),
     which flips decisions near a threshold, so a test that pins episodes reads a bank file instead of building
-    one. Raises ValueError for a bank of another format version."""
+    one. The pair features are read as stored, whatever their `PAIRS_FORMAT`. Raises ValueError for a bank of another
+    format version."""
     path = Path(path)
     bank = _load(path, bank_rule())
     bank._extra_path = Path(pairs) if pairs is not None else path.with_name(f"{path.stem}.pairs.npz")
-    _load_extra(bank)
+    _load_extra(bank, any_format=True)
     bank._extra_path = None
     return bank
 
@@ -397,7 +406,8 @@ def pair_features(bank: RequestBank, t: int, c: int) -> np.ndarray:
     Precomputed for each text's nearest candidates; any other pair is computed once with the cache's own
     featurizer, remembered, and saved next to the bank file (`<key>.pairs.npz`, by `save_pair_features`:
     the environment calls it on `reset` every 1000 new pairs and on `close`), so the cost of meeting a pair
-    for the first time is paid once per bank, not once per process.
+    for the first time is paid once per bank, not once per process. A pair's features are the same whether this
+    process computes them or reads them from the file, whatever pairs were met before (`PAIRS_FORMAT`).
     """
     found = bank._pair_memo.get((t, c))
     if found is not None:
@@ -417,22 +427,25 @@ def save_pair_features(bank: RequestBank, min_new: int = 1) -> int:
     are stored."""
     if bank._extra_path is None or len(bank._extra) - bank._extra_saved < max(1, min_new):
         return bank._extra_saved
-    _load_extra(bank)  # take in what another process saved meanwhile
+    _load_extra(bank, any_format=False)  # take in what another process saved meanwhile
     pairs = np.array(list(bank._extra), dtype=np.int64).reshape(-1, 2)
     feats = np.stack(list(bank._extra.values())).astype(np.float32)
     tmp = bank._extra_path.with_name(bank._extra_path.name + f".{os.getpid()}.tmp.npz")
-    np.savez(tmp, pairs=pairs, feats=feats)
+    np.savez(tmp, format=np.array(PAIRS_FORMAT), pairs=pairs, feats=feats)
     tmp.replace(bank._extra_path)
     bank._extra_saved = len(bank._extra)
     return bank._extra_saved
 
 
-def _load_extra(bank: RequestBank) -> None:
+def _load_extra(bank: RequestBank, any_format: bool) -> None:
+    """Take in the pair features saved at `bank._extra_path`: only those of `PAIRS_FORMAT` unless `any_format`."""
     path = bank._extra_path
     if path is None or not path.exists():
         return
     try:
         with np.load(path, allow_pickle=False) as z:
+            if not any_format and ("format" not in z.files or str(z["format"]) != PAIRS_FORMAT):
+                return  # an older file: its features depend on the history of the run that wrote them
             pairs, feats = z["pairs"], z["feats"]
         if pairs.ndim != 2 or pairs.shape[1] != 2 or feats.shape != (len(pairs), len(HitFeatures.names())):
             raise ValueError(f"shapes {pairs.shape} and {feats.shape}")
@@ -448,14 +461,21 @@ def _load_extra(bank: RequestBank) -> None:
 
 
 def _featurize_pair(bank: RequestBank, t: int, c: int) -> np.ndarray:
+    """The hit features of text t against cached text c, a function of the pair alone (`PAIRS_FORMAT`), rounded to
+    float32 as the bank stores every feature."""
     if bank._featurizer is None:
         # No on-disk embedding cache here: the features themselves are kept (save_pair_features), and a
-        # commit per pair would cost more than the embedding.
-        bank._featurizer = HitFeaturizer(load_embedder("e5-small"), load_embedder("use-multilingual"))
+        # commit per pair would cost more than the embedding. The second embedder takes one snippet per call: its
+        # vectors then do not depend on what the featurizer embedded before (`PAIRS_FORMAT`; 5.4 vs 4.7 ms CPU per
+        # pair batched: benchmarks/pair_featurizing.py); e5 gives the same bits batched or not and embeds nothing here.
+        alt = load_embedder("use-multilingual")
+        alt.batch_size = 1
+        bank._featurizer = HitFeaturizer(load_embedder("e5-small"), alt)
     item = int(bank.text_item[c])
     bank._featurizer.remember_vector(str(item), bank.answer_vecs[item])
     nb = _neighbour(bank.texts, bank.text_item, bank.text_vecs, t, c)
-    return np.asarray(bank._featurizer(bank.texts[t], bank.text_vecs[t], [nb]).as_tuple(), dtype=np.float64)
+    features = bank._featurizer(bank.texts[t], bank.text_vecs[t], [nb]).as_tuple()
+    return np.asarray(features, dtype=np.float32).astype(np.float64)
 
 
 _ARRAYS = (
