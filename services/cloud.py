@@ -23,14 +23,15 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Annotated
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_response, model_routes, sse_response
+from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, sse_response
 from services.llm import AnswerStream, LocalChatLLM, collect, refused_prompt, sampling_params
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, sampling_of
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, Usage
@@ -103,7 +104,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
     model_routes(app, settings.model_name)
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
-    async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
+    async def chat_completions(body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))], request: Request) -> Response:
         if request.app.state.upstream is not None:
             return await _forward(request.app.state.upstream, body, settings)
         check_model(body.model, settings.model_name)

@@ -36,7 +36,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.edge_serving import EdgeServer, check_cache_fields
 from services.gateway_keys import key_problem
-from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_response, sse_response
+from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
@@ -306,7 +306,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     guarded = [Depends(internal)]
 
     @app.post(f"/{API_VERSION}/serve", response_model=None, dependencies=guarded)
-    async def serve(body: ServeRequest, request: Request) -> Response:
+    async def serve(body: Annotated[ServeRequest, Depends(json_body(ServeRequest))], request: Request) -> Response:
         edge = edge_of(request)
         check_prompt_chars((turn.content for turn in body.messages), settings.max_prompt_chars, "messages")
         try:
@@ -324,7 +324,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         return json_response(await edge.finish(started, made))
 
     @app.post("/admin/cache/lookup", dependencies=guarded)
-    async def lookup(body: CacheLookupRequest, request: Request) -> CacheLookupResponse:
+    async def lookup(body: Annotated[CacheLookupRequest, Depends(json_body(CacheLookupRequest))], request: Request) -> CacheLookupResponse:
         edge = edge_of(request)
         check_cache_fields(body.lang, {"question": body.question, **{f"context[{j}]": turn for j, turn in enumerate(body.context)}})
         if (why := edge.uncacheable(body.question)) is not None:  # a question the cache cannot hold (over max_chars)

@@ -35,7 +35,7 @@ What each OpenAI request field does here ("400" = HTTP 400 with `param` naming t
 | `response_format` | chat | `{"type": "text"}` only; `json_object` / `json_schema` -> 400 (no constrained decoding) |
 | `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | chat | null only, else 400 (the model has no tool calling) |
 | `user` | both | accepted, ignored |
-| `metadata`, `store` | chat | accepted, ignored (nothing is stored) |
+| `store`, `metadata` | chat | false / `{}` or null only, else 400 (`velo.wire.ChatCompletionRequest.refuse_storing`: nothing is stored) |
 | any other field | both | 400 `unknown_parameter`, as OpenAI answers (the `openai` client sends only the fields it is given) |
 
 A field given its OpenAI default (`n: 1`, `presence_penalty: 0`, `logprobs: false`, `suffix: ""`, `tool_choice: "none"`,
@@ -64,14 +64,15 @@ from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import anyio
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, error_response, install_error_handlers, json_response, model_routes
+from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, error_response, install_error_handlers, json_body, json_response, model_routes
 from services.llm import refused_prompt
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
@@ -181,7 +182,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     model_routes(app, settings.model_name)
 
     @app.post(f"/{API_VERSION}/completions", response_model=None, responses={200: {"model": Completion}})
-    def completions(body: CompletionRequest, request: Request) -> Response:
+    def completions(body: Annotated[CompletionRequest, Depends(json_body(CompletionRequest))], request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_completion(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, COMPLETION_MAX_TOKENS)
@@ -189,7 +190,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None, responses={200: {"model": ChatCompletion}})
-    def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
+    def chat_completions(body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))], request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_chat(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, CHAT_MAX_TOKENS)
@@ -231,6 +232,7 @@ def _plan_chat(body: ChatCompletionRequest, tokenizer: _Tokenizer, settings: Sha
     for name in ("tools", "tool_choice", "functions", "function_call", "parallel_tool_calls"):
         if getattr(body, name) is not None:
             raise APIError.unsupported(name, "the model has no tool calling; send null")
+    body.refuse_storing()
     max_tokens, param = body.max_completion_tokens, "max_completion_tokens"
     if body.max_tokens is not None:
         if max_tokens is not None and max_tokens != body.max_tokens:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Literal
+from typing import Literal, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,9 +22,26 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from velo.wire import API_VERSION, APIError, ModelCard, ModelList, body_not_json
+from velo.wire import API_VERSION, APIError, ModelCard, ModelList, body_not_json, parse_body
 
 log = logging.getLogger("velo.services")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
+    """The dependency that reads a request's body as `model` by `velo.wire.parse_body`, whatever its `Content-Type`:
+    a route takes `body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))]`. The one way every
+    VELO service reads a body (the gateway calls `parse_body` itself, after its key checks), so every service answers an
+    odd body alike: empty, not UTF-8, not JSON, a text field with a lone surrogate, a field pydantic refuses, each a 400
+    naming it. FastAPI's own body parameters had let `velo shard serve` pass a lone surrogate to its tokenizer (a 500)
+    and refuse a JSON object sent as `text/plain` that the gateway served (nc19 findings 1 and 8);
+    tests/services/test_one_body_path.py finds no route that reads its body otherwise."""
+
+    async def read(request: Request) -> M:
+        return parse_body(model, await request.body())  # type: ignore[no-any-return]
+
+    return read
 
 
 def retry_after(wait_s: float) -> dict[str, str]:

@@ -13,7 +13,8 @@ A request's fields are honoured or refused here once. What each field does:
 | `temperature`, `top_p`, `seed` | honoured for generated answers (`services/llm.py`: absent temperature = greedy, VELO's default; `seed` reproduces a sampled answer); a cached answer is served as it is, whatever they say |
 | `n`, `best_of` | 1 or null only, else 400 (one answer per request) |
 | `max_tokens` (completions) | at least 1 (`velo.wire.CompletionRequest`); 0 -> 400 (it had meant no limit) |
-| `user`, `metadata`, `store` | accepted; they change no answer |
+| `user` | accepted; it changes no answer |
+| `store`, `metadata` | false / `{}` or null only, else 400 (`ChatCompletionRequest.refuse_storing`: VELO stores no completions) |
 | `lang` (VELO's extension; `extra_body` in the `openai` client) | the question's language code: only cached entries of it are candidates; absent -> the edge identifies it; a code the cache does not know -> 400 naming `lang` (from the edge) |
 | `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field, unless given their OpenAI default (0, `{}`, false, 0, false, "", `{"type": "text"}`, -, "none", -, "none", true), which is read as absent (`velo.wire.requests._GenerationRequest`); completions' `logprobs: 0` asks for the chosen tokens' log probabilities: 400 |
 | any other field | 400 `unknown_parameter` (`velo.wire`'s strict models) |
@@ -64,6 +65,7 @@ def _common(body: ChatCompletionRequest | CompletionRequest) -> None:
 def chat_turns(body: ChatCompletionRequest) -> list[dict[str, str]]:
     """The request's messages as plain {role, content} turns, after refusing what is not honoured."""
     _common(body)
+    body.refuse_storing()
     for name in _REFUSED_CHAT:
         if getattr(body, name) is not None:
             raise APIError.unsupported(name, "send null or its default: VELO serves plain text answers (no tools, penalties or biases)")

@@ -150,3 +150,66 @@ def test_a_field_that_asks_for_something_is_kept(model: type, fields: dict) -> N
 def test_a_completion_of_zero_tokens_is_refused_naming_max_tokens() -> None:
     """Issue 8 (M7): the gateway read `max_tokens: 0` as no limit (`body.max_tokens or None`); `velo shard serve` refused it."""
     assert error_for(CompletionRequest, {"model": "m", "prompt": "x", "max_tokens": 0}).param == "max_tokens"
+
+
+def _unbounded_ints(annotation: object, metadata: list) -> list[str]:
+    """The integers in `annotation` (a field's type, with `metadata` for its top level) that have no upper bound."""
+    from typing import Annotated, get_args, get_origin
+
+    if get_origin(annotation) is Annotated:
+        base, *more = get_args(annotation)
+        return _unbounded_ints(base, [*metadata, *more])
+    if annotation is int:
+        bounds = [m for item in metadata for m in (getattr(item, "metadata", None) or [item])]
+        return [] if any(getattr(m, "le", None) is not None or getattr(m, "lt", None) is not None for m in bounds) else ["int"]
+    return [found for arg in get_args(annotation) for found in _unbounded_ints(arg, [])]
+
+
+def test_every_integer_field_of_a_request_model_is_bounded() -> None:
+    """nc19 finding 2: `seed` had no bound, and 2**64 reached torch (`manual_seed`: a 500, or a 400 blaming `messages`).
+    Every integer a request model takes (counts, token ids, seeds, nested and in unions) has an upper bound, so a
+    number no server can take is a 400 naming its field from every service and the SDK before sending."""
+    from velo.wire import CacheLookupRequest, ChatMessage, ContentPart, ResponseFormat, ServeRequest, StreamOptions, Turn
+
+    models = (CompletionRequest, ChatCompletionRequest, ChatMessage, ContentPart, StreamOptions, ResponseFormat, ServeRequest, CacheLookupRequest, Turn)
+    unbounded = [f"{model.__name__}.{name}" for model in models for name, field in model.model_fields.items()
+                 if _unbounded_ints(field.annotation, list(field.metadata))]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize(("model", "fields", "param"), [
+    (ChatCompletionRequest, {"seed": 2**64}, "seed"),  # the newcomer's example
+    (ChatCompletionRequest, {"seed": 2**63}, "seed"),
+    (ChatCompletionRequest, {"seed": -(2**63) - 1}, "seed"),
+    (CompletionRequest, {"seed": 2**70}, "seed"),
+    (ChatCompletionRequest, {"max_tokens": 2**31}, "max_tokens"),
+    (ChatCompletionRequest, {"max_completion_tokens": 2**40}, "max_completion_tokens"),
+    (CompletionRequest, {"prompt": [2**31]}, "prompt"),
+    (CompletionRequest, {"prompt": [[1, -1]]}, "prompt"),
+    (ChatCompletionRequest, {"logit_bias": {str(2**40): 1}}, "logit_bias"),
+    (ChatCompletionRequest, {"store": True}, None),  # valid here; every service refuses it (`refuse_storing`)
+])
+def test_an_integer_out_of_range_is_a_400_naming_its_field(model: type, fields: dict, param: str | None) -> None:
+    body = {**CHAT, **fields} if model is ChatCompletionRequest else {"model": "m", "prompt": "Hi", **fields}
+    if param is None:
+        parse_body(model, json.dumps(body).encode())
+        return
+    with pytest.raises(APIError) as caught:
+        parse_body(model, json.dumps(body).encode())
+    assert (caught.value.status, caught.value.param) == (400, param), caught.value.message
+    assert "than or equal to" in caught.value.message
+
+
+def test_the_ends_of_every_integer_range_are_accepted() -> None:
+    for seed in (2**63 - 1, -(2**63)):
+        assert parse_body(ChatCompletionRequest, json.dumps({**CHAT, "seed": seed, "max_tokens": 2**31 - 1}).encode()).seed == seed
+    assert parse_body(CompletionRequest, b'{"model": "m", "prompt": [[0, 2147483647]], "logit_bias": {"2147483647": 1}}').prompt == [[0, 2**31 - 1]]
+
+
+def test_store_and_metadata_are_refused_unless_they_ask_for_nothing() -> None:
+    """nc19 finding 7: `store: true` and `metadata` were accepted and ignored; false and {} ask for nothing."""
+    for fields, param in (({"store": True}, "store"), ({"metadata": {"a": "b"}}, "metadata")):
+        with pytest.raises(APIError) as caught:
+            ChatCompletionRequest.model_validate({**CHAT, **fields}).refuse_storing()
+        assert (caught.value.status, caught.value.code, caught.value.param) == (400, "unsupported_parameter", param)
+    ChatCompletionRequest.model_validate({**CHAT, "store": False, "metadata": {}}).refuse_storing()

@@ -291,7 +291,7 @@ def test_logit_bias_and_penalties_are_honoured(client: httpx.Client, reference: 
 def test_fields_accepted_and_ignored_change_nothing(client: httpx.Client) -> None:
     plain = chat(client, messages=CHAT, max_tokens=3)
     ignored = chat(
-        client, messages=[{**CHAT[0], "name": "ana"}], max_tokens=3, max_completion_tokens=3, user="u-1", metadata={"k": "v"}, store=False,
+        client, messages=[{**CHAT[0], "name": "ana"}], max_tokens=3, max_completion_tokens=3, user="u-1", metadata={}, store=False,
         logprobs=False, response_format={"type": "text"}, tools=None, stream=False, n=1, top_p=1, presence_penalty=0,
     )  # fmt: skip
     assert ignored["choices"] == plain["choices"]
@@ -341,6 +341,7 @@ REFUSED_COMPLETION = [
     ("user", {"user": 5}),
     ("max_completion_tokens", {"max_completion_tokens": 5}),  # a chat field: unknown here
     ("metadata", {"metadata": {"k": "v"}}),
+    ("seed", {"seed": 2**64, "temperature": 1}),  # nc19 finding 2: a 500 from torch's manual_seed
     ("frobnicate", {"frobnicate": True}),
 ]
 REFUSED_CHAT = [
@@ -367,6 +368,10 @@ REFUSED_CHAT = [
     ("reasoning_effort", {"reasoning_effort": "low"}),
     ("stop", {"stop": [""]}),
     ("temperature", {"temperature": -1}),
+    ("seed", {"seed": 2**64, "temperature": 1}),  # nc19 finding 2
+    ("seed", {"seed": 2**63}),
+    ("store", {"store": True}),  # nc19 finding 7: accepted and ignored
+    ("metadata", {"metadata": {"a": "b"}}),
 ]
 
 
@@ -455,6 +460,28 @@ def test_the_openai_client_raises_bad_request_naming_the_field(openai_client: Op
     with pytest.raises(BadRequestError) as caught:
         openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, tools=[TOOL])  # type: ignore[arg-type, list-item]
     assert caught.value.param == "tools" and "tools" in caught.value.message  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("route", "body", "param"), [
+    ("/v1/chat/completions", '"messages": [{"role": "user", "content": "hi \\ud800"}]', "messages[0].content"),
+    ("/v1/completions", '"prompt": "hi \\ud800"', "prompt"),
+    ("/v1/completions", '"prompt": ["ok", "hi \\ud800"]', "prompt[1]"),
+    ("/v1/chat/completions", '"messages": [{"role": "user", "content": "hi"}], "stop": "\\udc00"', "stop"),
+    ("/v1/chat/completions", '"messages": [{"role": "user", "content": "hi"}], "user": "\\udc00"', "user"),
+])
+def test_a_lone_surrogate_in_any_text_field_is_a_400_naming_it(client: httpx.Client, route: str, body: str, param: str) -> None:
+    """nc19 finding 1: a lone surrogate in the text was a 500 from the tokenizer (which the `openai` client retries), and
+    one in `stop` or `user` was served; the body is now read by `velo.wire.parse_body`, as the gateway reads it."""
+    raw = f'{{"model": "{SMOLLM2_NAME}", "max_tokens": 2, {body}}}'.encode()
+    error = assert_error(client.post(route, content=raw, headers={"content-type": "application/json"}), 400, "invalid_value", param)
+    assert "is not valid Unicode text: a lone surrogate" in error["message"], error
+
+
+def test_a_json_body_is_read_whatever_its_content_type(client: httpx.Client) -> None:
+    """nc19 finding 8: a JSON object sent as text/plain was "not a JSON object" here and served by the gateway."""
+    raw = json.dumps({"model": SMOLLM2_NAME, "prompt": "1, 2, 3, 4,", "max_tokens": 2}).encode()
+    texts = [client.post("/v1/completions", content=raw, headers={"content-type": kind}).json()["choices"][0]["text"] for kind in ("text/plain", "application/json")]
+    assert texts[0] == texts[1] and texts[0].startswith(" 5")
 
 
 def test_every_other_failure_has_the_error_shape(client: httpx.Client) -> None:

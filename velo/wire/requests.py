@@ -13,6 +13,18 @@ from velo.wire.errors import APIError
 
 MAX_STOP_STRINGS = 4
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT32_MAX = 2**31 - 1
+Seed = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+"""OpenAI's `seed` is an int64; `torch.Generator.manual_seed` overflows past 2**64 - 1, which a 500 (`velo shard serve`)
+or a 400 blaming `messages` (the gateway) had answered (nc19 finding 2). Every integer field of the request models is
+bounded so (`tests/test_wire.py` finds none unbounded): a count by what a server can do, a token id or token count by
+int32, which holds every vocabulary and context window."""
+TokenCount = Annotated[int, Field(ge=1, le=INT32_MAX)]
+"""`max_tokens` and its kin; each server then holds it to its own limit (`max_tokens_limit`, the context window)."""
+TokenId = Annotated[int, Field(ge=0, le=INT32_MAX)]
+"""A token id (a prompt's, a `logit_bias` key); a server refuses one outside its vocabulary."""
+
 
 class _Strict(BaseModel):
     """A request model: unknown fields refused, and every field of its own JSON type (`strict`): "max_tokens": "5" or
@@ -111,15 +123,14 @@ class _GenerationRequest(_Strict):
     n: Annotated[int, Field(ge=1, le=128)] | None = None
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
     top_p: Annotated[float, Field(ge=0, le=1)] | None = None
-    seed: int | None = None
+    seed: Seed | None = None
     stop: str | list[str] | None = None
     stream: bool | None = None
     stream_options: StreamOptions | None = None
     presence_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
     frequency_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
-    logit_bias: dict[Annotated[int, Strict(False)], Annotated[float, Field(ge=-100, le=100)]] | None = None
+    logit_bias: dict[Annotated[TokenId, Strict(False)], Annotated[float, Field(ge=-100, le=100)]] | None = None
     """Token id (a JSON key, so a string of digits) -> bias."""
-    """Token id -> bias (JSON object keys are the ids as strings)."""
     user: str | None = None
     lang: str | None = None
     """VELO's extension: the question's language code (ISO 639-1 or "und"; the `openai` client sends it as
@@ -159,9 +170,9 @@ def _is_neutral(value: object, neutral: object) -> bool:
 
 
 class CompletionRequest(_GenerationRequest):
-    prompt: str | list[str] | list[int] | list[list[int]]
+    prompt: str | list[str] | list[TokenId] | list[list[TokenId]]
     """Text, token ids, or a batch of either (one choice per prompt and n)."""
-    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_tokens: TokenCount | None = None
     """At least 1 in every VELO service: OpenAI takes 0 to return only an echoed prompt's log probabilities, which no
     VELO service returns (0 had been read as "no limit" by the gateway)."""
     echo: bool | None = None
@@ -175,9 +186,9 @@ class CompletionRequest(_GenerationRequest):
 
 class ChatCompletionRequest(_GenerationRequest):
     messages: Annotated[list[ChatMessage], Field(min_length=1)]
-    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_tokens: TokenCount | None = None
     """Deprecated by OpenAI in favour of `max_completion_tokens`; the same limit."""
-    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_completion_tokens: TokenCount | None = None
     logprobs: bool | None = None
     top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
     response_format: ResponseFormat | None = None
@@ -187,9 +198,20 @@ class ChatCompletionRequest(_GenerationRequest):
     function_call: str | dict[str, Any] | None = None
     parallel_tool_calls: bool | None = None
     metadata: dict[str, str] | None = None
+    """Tags of a stored completion; with `store`, refused by every VELO service (`refuse_storing`)."""
     store: bool | None = None
 
     _NEUTRAL: ClassVar[dict[str, object]] = {
         **_GenerationRequest._NEUTRAL, "logprobs": False, "top_logprobs": 0, "response_format": {"type": "text"}, "tool_choice": "none",
-        "function_call": "none", "parallel_tool_calls": True,
+        "function_call": "none", "parallel_tool_calls": True, "store": False, "metadata": {},
     }
+
+    def refuse_storing(self) -> None:
+        """APIError 400 naming `store` (true) or `metadata` (not empty): OpenAI keeps such a completion for its
+        distillation and evals products and tags it with `metadata`; no VELO service stores completions, so neither
+        can be honoured. They had been accepted and ignored while the README promised a 400 for every field a
+        service cannot honour (nc19 finding 7); `false` and `{}` ask for nothing and are read as absent."""
+        if self.store is not None:
+            raise APIError.unsupported("store", "VELO stores no completions (OpenAI's stored completions for distillation and evals); send false or null")
+        if self.metadata is not None:
+            raise APIError.unsupported("metadata", "it tags a stored completion, and VELO stores none; send null")

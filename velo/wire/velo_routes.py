@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from velo.wire.errors import ErrorDetail
-from velo.wire.requests import _Strict
+from velo.wire.requests import Seed, TokenCount, _Strict
 from velo.wire.responses import FinishReason, Route, _none
 
 NAMESPACE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -72,13 +72,13 @@ class ServeRequest(_Strict):
     lang: str | None = None
     """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, then compared as
     its best guess)."""
-    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_tokens: TokenCount | None = None
     stop: list[str] = []
     cloud_allowed: bool = True
     """False when the caller's cloud budget is spent: the edge answers from its cache or its own LLM."""
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
     top_p: Annotated[float, Field(ge=0, le=1)] | None = None
-    seed: int | None = None
+    seed: Seed | None = None
     """Sampling of a generated answer (`services/llm.py` says how); a cached answer is served as it is."""
     stream: bool = False
     """True: answer with server-sent `ServeEvent`s (start, text deltas as they are generated, done)."""

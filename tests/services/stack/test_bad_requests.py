@@ -3,6 +3,8 @@ the SDK and `velo ask`: keys, rates, namespaces, odd bodies, fields of the wrong
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from openai import OpenAI
 
@@ -129,3 +131,27 @@ def test_velo_ask_states_a_language_and_a_malformed_namespace_is_a_400(gateway: 
     forbidden = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": "Hi"}]},
                      headers={"Authorization": f"Bearer {KEY}", "x-velo-namespace": "team-b"})
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "namespace_forbidden", forbidden.text
+
+
+def test_every_service_reads_a_body_alike_and_bounds_every_integer(gateway: Running, edge: Running, cloud: Running) -> None:
+    """nc19 findings 1, 2, 7, 8 through the gateway, the edge and the cloud, all reading bodies by `velo.wire.parse_body`:
+    `seed: 2**64` had gone to the cloud's torch and come back as a 400 naming `messages`; `store` / `metadata` had been
+    accepted and ignored; a JSON object sent as text/plain had been "not a JSON object" at the edge and the cloud while
+    the gateway read it. Each is a 400 naming the field, from every service, and nothing is served."""
+    question = [{"role": "user", "content": "Hi there"}]
+    chat = {"model": "velo", "messages": question, "max_tokens": 2}
+    at = {"gateway": (f"{gateway.url}/v1/chat/completions", chat, {"Authorization": f"Bearer {KEY}"}),
+          "cloud": (f"{cloud.url}/v1/chat/completions", {**chat, "model": "velo-cloud"}, {}),
+          "edge": (f"{edge.url}/v1/serve", {"messages": question, "max_tokens": 2}, {})}
+    cases = [({"seed": 2**64, "temperature": 1}, "seed", "invalid_value"), ({"seed": -(2**63) - 1}, "seed", "invalid_value"),
+             ({"max_tokens": 2**31}, "max_tokens", "invalid_value"), ({"store": True}, "store", "unsupported_parameter"),
+             ({"metadata": {"a": "b"}}, "metadata", "unsupported_parameter"), ({"temprature": 1}, "temprature", "unknown_parameter")]
+    for service, (url, body, headers) in at.items():
+        for fields, param, code in cases:
+            if service == "edge" and param in ("store", "metadata"):
+                continue  # no such fields on /v1/serve: unknown there, as any other
+            raw = json.dumps({**body, **fields}).encode()
+            for content_type in ("application/json", "text/plain"):
+                response = post(url, content=raw, headers={**headers, "content-type": content_type})
+                error = response.json()["error"]
+                assert (response.status_code, error["param"], error["code"]) == (400, param, code), (service, fields, content_type, response.text)
