@@ -124,7 +124,10 @@ def test_the_namespace_rule_is_the_gateways() -> None:
     ("complete", {"logprobs": 2}, "logprobs", "without log probabilities"),
     ("chat", {"tools": [{"type": "function", "function": {"name": "f"}}]}, "tools", "never a tool call"),
     ("chat_stream", {"tool_choice": "auto"}, "tool_choice", "never a tool call"),
+    ("chat", {"tools": []}, "tools", "never a tool call"),  # nc19 finding 6: bool([]) had let it through
     ("chat", {"messages": [{"role": "user", "content": "Hi"}]}, "messages", "chat() takes the messages as its first argument"),
+    ("chat", {"seed": 2**70, "temperature": 1.0}, "seed", "less than or equal to 9223372036854775807"),  # nc19 finding 2
+    ("complete", {"max_tokens": 2**31}, "max_tokens", "less than or equal to 2147483647"),
 ])
 def test_a_field_whose_answer_the_sdk_cannot_read_is_refused_before_sending(method: str, fields: dict, param: str, says: str) -> None:
     """`chat(..., stream=True)` was served and billed, then failed on the stream with a raw pydantic ValidationError.
@@ -135,9 +138,18 @@ def test_a_field_whose_answer_the_sdk_cannot_read_is_refused_before_sending(meth
     assert caught.value.param == param and says in caught.value.message and caught.value.status == 400
 
 
+@pytest.mark.parametrize("prompt", [["a", "b"], [1, 2], ("a",)])
+def test_complete_refuses_a_prompt_that_is_not_one_text_before_sending(prompt: object) -> None:
+    """nc19 finding 6: `complete(["a", "b"])` against `velo shard serve` was generated and billed twice, and only choice 0
+    came back. A batch is refused naming `prompt`; the closed port shows nothing was sent."""
+    with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client, pytest.raises(velo.InvalidRequestError) as caught:
+        client.complete(prompt)  # type: ignore[arg-type]
+    assert caught.value.param == "prompt" and "one text prompt" in caught.value.message
+
+
 def test_stream_false_and_fields_the_answer_can_carry_are_sent() -> None:
     with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client:
-        for fields in ({"stream": False}, {"n": 1}, {"logprobs": False}, {"best_of": 1}):
+        for fields in ({"stream": False}, {"n": 1}, {"logprobs": False}, {"best_of": 1}, {"tool_choice": "none"}, {"seed": -(2**63)}, {"store": True}):
             with pytest.raises(velo.APIConnectionError):
                 (client.complete if "best_of" in fields else client.chat)("Hi", **fields)
 

@@ -19,8 +19,9 @@ route's shape `APIResponseValidationError`.
 What the SDK refuses before sending (`InvalidRequestError` naming the field), because it could not read the
 answer or because the method sets the field itself: `stream` in `chat` / `complete` (they return one whole
 answer: stream with `chat_stream`), `stream` in `chat_stream`, `messages` / `prompt` among the fields (the
-method's first argument), `n` / `best_of` other than 1 (an `Answer` holds one), `logprobs` / `top_logprobs`
-and tools (`tools`, `tool_choice`, `functions`, `function_call`): an `Answer` carries text only. Header values
+method's first argument), a `complete` prompt that is not one text and `n` / `best_of` other than 1 (an `Answer`
+holds one choice), `logprobs` / `top_logprobs` and tools (`tools`, `tool_choice`, `functions`, `function_call`) given
+anything but their OpenAI default: an `Answer` carries text only. Header values
 are checked when the client is built (`InvalidRequestError`, a ValueError, naming the argument): `namespace` by the
 rule the gateway applies (`velo.wire.namespace_problem`), `api_key` as an HTTP header can carry it
 (`velo.wire.api_key_problem`); a `base_url` that is no http(s) URL is a ValueError.
@@ -147,17 +148,20 @@ def _messages(question: Messages) -> list[dict[str, Any]]:
 
 
 _ONE_TEXT = "an Answer carries one text answer"
-_UNREADABLE: dict[str, tuple[Any, str]] = {
-    "n": (lambda v: v != 1, f"{_ONE_TEXT}; send 1 or leave it out"),
-    "best_of": (lambda v: v != 1, f"{_ONE_TEXT}; send 1 or leave it out"),
-    "logprobs": (bool, f"{_ONE_TEXT} without log probabilities; leave it out"),
-    "top_logprobs": (lambda v: True, f"{_ONE_TEXT} without log probabilities; leave it out"),
-    "tools": (bool, f"{_ONE_TEXT}, never a tool call; leave it out"),
-    "tool_choice": (lambda v: True, f"{_ONE_TEXT}, never a tool call; leave it out"),
-    "functions": (bool, f"{_ONE_TEXT}, never a function call; leave it out"),
-    "function_call": (lambda v: True, f"{_ONE_TEXT}, never a function call; leave it out"),
+_UNREADABLE: dict[str, str] = {
+    "n": f"{_ONE_TEXT}; send 1 or leave it out",
+    "best_of": f"{_ONE_TEXT}; send 1 or leave it out",
+    "logprobs": f"{_ONE_TEXT} without log probabilities; leave it out",
+    "top_logprobs": f"{_ONE_TEXT} without log probabilities; leave it out",
+    "tools": f"{_ONE_TEXT}, never a tool call; leave it out",
+    "tool_choice": f"{_ONE_TEXT}, never a tool call; leave it out",
+    "functions": f"{_ONE_TEXT}, never a function call; leave it out",
+    "function_call": f"{_ONE_TEXT}, never a function call; leave it out",
 }
-"""Request fields whose answer the SDK could not read (its wire models type them None), -> (refused when, why)."""
+"""Request fields whose answer the SDK could not read (its wire models type them None) -> why: refused when the request
+model holds them after validation, i.e. given anything but their OpenAI default, which it reads as absent
+(`velo.wire.requests._GenerationRequest`: `n: 1`, `logprobs: false`, `tool_choice: "none"`). Judged on the value
+(`tools=[]` asks for tools; `bool([])` had let it through, nc19 finding 6)."""
 
 
 def _refused(param: str, message: str) -> InvalidRequestError:
@@ -175,9 +179,6 @@ def _readable(fields: dict[str, Any], method: str, streamed: bool, own: str) -> 
         raise _refused("stream", f"stream=True: {method}() returns one whole answer; for a streamed answer call {instead}")
     if streamed and "stream" in given:
         raise _refused("stream", f"stream={given['stream']!r}: chat_stream() always streams; leave stream out")
-    for name, (refused_when, why) in _UNREADABLE.items():
-        if name in given and refused_when(given[name]):
-            raise _refused(name, f"{name}={given[name]!r}: {why}")
     return given
 
 
@@ -190,6 +191,8 @@ def _chat_body(question: Messages, model: str, stream: bool, fields: dict[str, A
 
 
 def _completion_body(prompt: str, model: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(prompt, str):  # a batch has one choice per prompt; only choice 0 had been read (nc19 finding 6)
+        raise _refused("prompt", f"complete() takes one text prompt, got {type(prompt).__name__}: {_ONE_TEXT}; call it once per prompt")
     return _checked(CompletionRequest, {"model": model, "prompt": prompt, **_readable(fields, "complete", False, "prompt")})
 
 
@@ -199,9 +202,13 @@ def _checked(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
     problem = not_unicode(body)
     if problem is None:
         try:
-            model.model_validate(body)
+            request = model.model_validate(body)
         except ValidationError as err:
             problem = APIError.from_validation(err.errors())
+        else:
+            for name, why in _UNREADABLE.items():
+                if getattr(request, name, None) is not None:
+                    raise _refused(name, f"{name}={body[name]!r}: {why}")
     if problem is not None:
         raise InvalidRequestError(problem.status, f"refused before sending: {problem.message}", problem.type, problem.code, problem.param)
     return body
