@@ -19,7 +19,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -449,8 +449,16 @@ class SemanticCache:
         self, items: Sequence[tuple[str, str, str]], *, namespace: str = "default",
         contexts: Sequence[Sequence[str]] | None = None, source: Source = Source.CLOUD, vectors: np.ndarray | None = None,
     ) -> list[CacheEntry]:
-        """Write back (question, answer, lang) items (a list of tuples; none: nothing written, `[]`). Everything is
-        validated before anything is written."""
+        """Write back (question, answer, lang) items (a list of tuples; none: nothing written, `[]`); returns one entry per
+        item, in order, each the entry stored under that item's id when the call returns. Everything is validated before
+        anything is written.
+
+        Items with the same id (the same question, language, namespace and context) are one entry: the last one wins,
+        as two inserts in a row leave it, and every position of that id returns the entry stored (a batch with "A1" then
+        "A2" for one question had returned "A1" for the first while "A2" was stored: nc19 finding 5). The capacity holds
+        after every call: entries the batch adds beyond it evict older ones by `eviction`, never the batch's own; a batch
+        of more entries (distinct ids) than the capacity is a `CacheInputError`, nothing written (3,000 new entries into
+        a capacity of 4 had all been stored: nc19 finding 4)."""
         check_namespace(namespace)
         _require_list(items, "items", "of (question, answer, lang) tuples", single="item")
         for i, item in enumerate(items):
@@ -463,47 +471,60 @@ class SemanticCache:
             check_lang(lang, f"lang #{i}")
         if not items:
             return []
-        vectors = self.embedder.embed([q for q, _, _ in items]) if vectors is None else self._check_vectors(vectors, len(items))
+        if vectors is not None:
+            vectors = self._check_vectors(vectors, len(items))
+        keys = [text.context_key(ctx) for ctx in contexts]
+        ids = [entry_id(namespace, key, q, lang.lower()) for (q, _, lang), key in zip(items, keys)]
+        last = {eid: i for i, eid in enumerate(ids)}  # an id given twice: its last item is written
+        if self.config.capacity is not None and len(last) > self.config.capacity:
+            raise CacheInputError(f"items hold {len(last)} entries, more than the cache's capacity of {self.config.capacity}: insert at most "
+                                  f"{self.config.capacity} per call (each call evicts older entries by {self.config.eviction}, never its own)")
+        kept = sorted(last.values())
+        if vectors is None:
+            vectors = self.embedder.embed([items[i][0] for i in kept])
+        else:
+            vectors = vectors[kept]
         now = time.time()
-        rows, entries = [], []
-        for (q, a, raw_lang), ctx, vec in zip(items, contexts, vectors):
-            lang = raw_lang.lower()
-            key = text.context_key(ctx)
-            eid = entry_id(namespace, key, q, lang)
-            _, last_hit, hits = self._stats.get(eid, (now, now, 0))
-            entry = CacheEntry(eid, q, a, lang, namespace, Source(source), now, max(last_hit, now), hits, key)
+        rows, written = [], {}
+        for i, vec in zip(kept, vectors):
+            q, a, raw_lang = items[i]
+            _, last_hit, hits = self._stats.get(ids[i], (now, now, 0))
+            entry = CacheEntry(ids[i], q, a, raw_lang.lower(), namespace, Source(source), now, max(last_hit, now), hits, keys[i])
             rows.append({**_row(entry), "embedding": vec.tolist()})
-            entries.append(entry)
+            written[entry.id] = entry
         self._purge_expired(now)
-        self._make_room(len({e.id for e in entries if e.id not in self._stats}))
+        self._make_room(sum(1 for eid in written if eid not in self._stats), keep=written.keys())
         self.client.upsert(self.config.collection, rows)
         self._unflushed += len(rows)
         if self._unflushed >= _FLUSH_EVERY:
             self.client.flush(self.config.collection)
             self._unflushed = 0
+        entries = list(written.values())
         self.featurizer.remember_answers([e.id for e in entries], [e.answer for e in entries])
         self.featurizer.remember_questions([e.question for e in entries])
         # The collection holds these as the embedder's vectors of these questions: a word-for-word repeat of a
         # cached question need not be embedded again (`RecentEmbeddings` keeps them; other embedders ignore it).
-        self.embedder.remember([q for q, _, _ in items], vectors)
+        self.embedder.remember([e.question for e in entries], vectors)
         for e in entries:
             self._stats[e.id] = (e.created_at, e.last_hit_at, e.hit_count)
-        return entries
+        return [written[eid] for eid in ids]
 
     def delete(self, ids: Sequence[str]) -> int:
-        """Delete the entries with these ids (a list of entry ids; unknown ids are skipped); returns how many."""
+        """Delete the entries with these ids (a list of entry ids; unknown ids are skipped, an id given twice is one);
+        returns how many entries were deleted. A non-string id is a `CacheInputError` before anything is deleted. A
+        repeated id had been deleted and then raised a bare KeyError, the count lost (nc19 finding 3)."""
         _require_list(ids, "ids", "of entry ids", kinds=(list, tuple, set, frozenset), single="id")
         bad = [i for i in ids if not isinstance(i, str)]
         if bad:
             raise CacheInputError(f"ids must be strings, got {type(bad[0]).__name__} {bad[0]!r}")
-        ids = [i for i in ids if i in self._stats]
-        for start in range(0, len(ids), _QUERY_WINDOW):
-            self.client.delete(self.config.collection, ids=ids[start : start + _QUERY_WINDOW])
-        if ids:
+        known = [i for i in dict.fromkeys(ids) if i in self._stats]
+        for start in range(0, len(known), _QUERY_WINDOW):
+            window = known[start : start + _QUERY_WINDOW]
+            self.client.delete(self.config.collection, ids=window)
             self._deleted = True
-            for i in ids:
+            for i in window:  # after each window Milvus deleted: a failure later leaves the stats true to the store
                 del self._stats[i]
-        return len(ids)
+        return len(known)
 
     def clear_namespace(self, namespace: str) -> int:
         """Delete every entry of `namespace` (however many); returns how many were deleted."""
@@ -515,15 +536,18 @@ class SemanticCache:
             return 0
         return self.delete([i for i, (created, _, _) in self._stats.items() if created < now - self.config.ttl_s])
 
-    def _make_room(self, incoming: int) -> None:
+    def _make_room(self, incoming: int, keep: Collection[str] = ()) -> None:
+        """Evict by `eviction` so that `incoming` new entries fit the capacity, never an entry in `keep` (the ids the
+        write is about to store: one evicted and written again had left the cache over its capacity)."""
         cap = self.config.capacity
         if cap is None or len(self._stats) + incoming <= cap:
             return
         excess = len(self._stats) + incoming - cap
+        candidates = [i for i in self._stats if i not in keep]
         if self.config.eviction == "lru":
-            order = sorted(self._stats, key=lambda i: self._stats[i][1])
+            order = sorted(candidates, key=lambda i: self._stats[i][1])
         else:
-            order = sorted(self._stats, key=lambda i: (self._stats[i][2], self._stats[i][1]))
+            order = sorted(candidates, key=lambda i: (self._stats[i][2], self._stats[i][1]))
         self.delete(order[:excess])
 
     def record_hit(self, neighbour: Neighbour) -> None:
