@@ -19,7 +19,6 @@ rollout buffer and the environments restart: it is not bit-identical to an unint
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from stable_baselines3.common.logger import configure
 from stable_baselines3.common.vec_env import VecEnv
 
 from agents.checkpoints import POLICY_FILE, policy_bytes, resume_state, write_checkpoint
-from agents.mappo import RolloutStats, require_positive_ints
+from agents.mappo import RolloutStats, require_positive_ints, whole_rollouts
 
 
 @dataclass
@@ -174,7 +173,7 @@ def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
     training ends."""
     venv = EdgeVecEnv(vec, config.seed, config.request_identity)
     per_rollout = config.episode_steps * venv.num_envs
-    rollouts = math.ceil(config.total_steps / per_rollout)
+    rollouts = whole_rollouts(config.total_steps, per_rollout)
     model = PPO(
         "MlpPolicy", venv, n_steps=config.episode_steps, batch_size=max(1, per_rollout // config.minibatches),
         n_epochs=config.epochs, learning_rate=config.learning_rate, gamma=0.99, gae_lambda=0.95, clip_range=0.2,
@@ -188,7 +187,7 @@ def train(config: IPPOConfig, vec, out: Path, resume: bool = False,
         model.policy.load_state_dict(saved["policy"])
         model.policy.optimizer.load_state_dict(saved["optimizer"])
         model.num_timesteps = done_before = int(saved["num_timesteps"])
-    every = max(1, math.ceil(config.checkpoint_every / per_rollout))
+    every = whole_rollouts(config.checkpoint_every, per_rollout)
     callback = _Progress(config, out, vec, on_rollout, writer, per_rollout, every, stop)
     remaining = max(0, rollouts * per_rollout - done_before)
     if remaining:

@@ -39,7 +39,6 @@ resumes exactly (the next episodes' seeds follow from the rollout index).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -59,12 +58,26 @@ BC_TARGETS = ("argmax", "expected")
 
 
 # ------------------------------------------------------------------------------------------------ config
+MAX_TOTAL_STEPS = 10**11
+"""The most agent-steps a training config takes: at 10,000 agent-steps/s, more than the environment alone runs on this
+machine (README, "Simulator speed"), four months of training. 10**20 had been accepted and started (nc19 finding 9)."""
+
+
 def require_positive_ints(config: object, names: tuple[str, ...]) -> None:
-    """Each named field of `config` is an int >= 1 (not a bool), else ValueError naming the field."""
+    """Each named field of `config` is an int >= 1 (not a bool), `total_steps` at most `MAX_TOTAL_STEPS`, else
+    ValueError naming the field."""
     for name in names:
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        if name == "total_steps" and value > MAX_TOTAL_STEPS:
+            raise ValueError(f"total_steps must be at most {MAX_TOTAL_STEPS:,} (agents.mappo.MAX_TOTAL_STEPS), got {value:,}")
+
+
+def whole_rollouts(steps: int, per_rollout: int) -> int:
+    """How many rollouts of `per_rollout` agent-steps cover `steps`, rounded up in integer arithmetic: `math.ceil` of a
+    float quotient had rounded 99,999,999,999,999,999,999 down to a smaller total (nc19 finding 9)."""
+    return -(-steps // per_rollout)
 
 
 @dataclass
@@ -308,8 +321,8 @@ def train(
     if any(e.config.max_steps != steps for e in _base_envs(vec)):
         raise ValueError(f"the environments' episodes must last episode_steps={steps} requests per edge")
     per_rollout = steps * n * a_count
-    rollouts = math.ceil(cfg.total_steps / per_rollout)
-    every = max(1, math.ceil(cfg.checkpoint_every / per_rollout))
+    rollouts = whole_rollouts(cfg.total_steps, per_rollout)
+    every = whole_rollouts(cfg.checkpoint_every, per_rollout)
 
     gen = torch.Generator().manual_seed(cfg.seed)
     with torch.random.fork_rng():

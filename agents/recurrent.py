@@ -16,7 +16,6 @@ A deployed G-MAPPO policy keeps its hidden state per instance: one per edge serv
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -26,7 +25,7 @@ import torch
 from torch import nn
 
 from agents.checkpoints import POLICY_FILE, policy_bytes, resume_learner, write_checkpoint
-from agents.mappo import RolloutStats, ValueNorm, gae, require_positive_ints
+from agents.mappo import RolloutStats, ValueNorm, gae, require_positive_ints, whole_rollouts
 from velo.networks.actors import orthogonal
 from velo.networks.encoders import MLPEncoder
 from velo.networks.recurrent import GRUActor, GRULayer
@@ -110,8 +109,8 @@ def train(config: GMAPPOConfig, vec, actor: GRUActor, out: Path, resume: bool = 
     floor = vec.cache_min_score
     b = n * a_count
     per_rollout = steps * b
-    rollouts = math.ceil(cfg.total_steps / per_rollout)
-    every = max(1, math.ceil(cfg.checkpoint_every / per_rollout))
+    rollouts = whole_rollouts(cfg.total_steps, per_rollout)
+    every = whole_rollouts(cfg.checkpoint_every, per_rollout)
     gen = torch.Generator().manual_seed(cfg.seed)
     with torch.random.fork_rng():
         torch.manual_seed(cfg.seed + 1)

@@ -62,7 +62,7 @@ class EdgeEnvConfig:
         if self.ttl_s is not None:
             real("ttl_s", self.ttl_s, low=0.0, low_open=True)
         real("edge_quality_fallback", self.edge_quality_fallback, low=0.0, high=1.0)
-        real("cache_min_score", self.cache_min_score, low=0.0)
+        real("cache_min_score", self.cache_min_score, low=0.0, high=1.0)  # a hit-rule score: 1.5 had never offered CACHE (nc19 finding 9)
         if not isinstance(self.write_back_edge, (bool, np.bool_)):
             raise TypeError(f"write_back_edge must be a bool, got {self.write_back_edge!r}")
         for name, cls in (("workload", WorkloadConfig), ("weights", SatisfactionWeights),

@@ -248,8 +248,8 @@ def test_a_bad_edge_profile_is_named_in_one_line(prepared_sample: Path, tmp_path
 
 
 def test_scenario_lists_are_read_as_users_write_them(prepared_sample: Path) -> None:
-    """A trailing comma, `all` among names, or a name given twice: each scenario is run once."""
-    result = evaluate(prepared_sample, "--scenario", "calm,calm,", "--json")
+    """`all` among names, or a name given twice: each scenario is run once."""
+    result = evaluate(prepared_sample, "--scenario", "calm, calm", "--json")
     assert result.exit_code == 0, result.output
     assert list(json.loads(result.stdout)) == ["calm"]
     assert evaluate(prepared_sample, "--scenario", ",").exit_code == 2
@@ -259,6 +259,10 @@ def test_scenario_lists_are_read_as_users_write_them(prepared_sample: Path) -> N
     (("--policies", "random,,oracle"), "--policies: entry 2 of 'random,,oracle' is empty"),
     (("--policies", ",random"), "--policies: entry 1 of ',random' is empty"),
     (("--scenario", "calm,,paper"), "--scenario: entry 2 of 'calm,,paper' is empty"),
+    # nc19 finding 9: a trailing empty entry was dropped while "" alone was refused; one rule for every empty entry
+    (("--policies", "random,"), "--policies: entry 2 of 'random,' is empty"),
+    (("--policies", ""), "--policies: entry 1 of '' is empty"),
+    (("--scenario", "calm,"), "--scenario: entry 2 of 'calm,' is empty"),
 ])
 def test_an_empty_entry_between_names_is_refused_not_dropped(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     """nc17 finding 18: `--policies random,,oracle` ran random and oracle, silently dropping the name left out."""

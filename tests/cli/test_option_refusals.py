@@ -83,3 +83,12 @@ def test_a_milvus_uri_pymilvus_would_reject_is_refused_before_any_work(tmp_path:
     assert result.exit_code == 2 and message in flat and "Traceback" not in flat, result.output
     assert result.output.count("\n") == 1 and "edge server" not in flat, result.output
     assert not (tmp_path / "home").exists() and not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.parametrize("command", [["data", "prepare"], ["data", "edge-answers"]])
+def test_an_empty_language_entry_is_refused_as_every_comma_list(tmp_path: Path, command: list[str]) -> None:
+    """nc19 finding 9's kind: `--languages en,,de` was read as en,de (`str.split` and a filter), while `--policies` and
+    `--scenario` refuse an empty entry (`velo.cli.comma_list`)."""
+    result = CliRunner().invoke(app, [*command, "--languages", "en,,de", "--out" if command[1] == "prepare" else "--data", str(tmp_path / "d")])
+    assert result.exit_code == 2 and "--languages: entry 2 of 'en,,de' is empty" in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "d").exists()

@@ -384,3 +384,18 @@ def test_one_rule_for_seeds_a_negative_one_is_refused_by_every_command(tmp_path:
     result = CliRunner().invoke(app, [*command, "--seed", "-3", *out])
     assert result.exit_code == 2 and "--seed" in result.output and "greater than or equal to 0" in result.output, result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_total_past_the_bound_is_refused_before_any_work_and_rounding_is_exact(tmp_path: Path) -> None:
+    """nc19 finding 9: `--total-steps 99999999999999999999` printed a "rounded up" total smaller than the request (a float
+    quotient) and started training. Over `MAX_TOTAL_STEPS` it is refused naming the option, nothing created; below it
+    the rounding is integer arithmetic, exact at any size."""
+    from agents.mappo import MAX_TOTAL_STEPS, whole_rollouts
+
+    out = tmp_path / "r"
+    result = CliRunner().invoke(app, ["train", "--algo", "mappo", "--total-steps", "99999999999999999999", "--out", str(out)])
+    assert result.exit_code != 0 and f"--total-steps must be at most {MAX_TOTAL_STEPS:,}" in " ".join(result.output.split()), result.output
+    assert not out.exists()
+    big = 99_999_999_999_999_999_999
+    assert whole_rollouts(big, 1_200) * 1_200 == 100_000_000_000_000_000_800 >= big
+    assert [whole_rollouts(n, 30) for n in (1, 30, 31, 60)] == [1, 1, 2, 2]

@@ -304,6 +304,9 @@ BAD_CONFIGS = [
     ({"ttl_s": math.nan}, ValueError, r"ttl_s must be a number in \(0\.0, inf\], got nan"),
     ({"split": "dev"}, ValueError, r"split must be one of train, test or None \(both\), got 'dev'"),
     ({"edge_quality_fallback": 1.5}, ValueError, r"edge_quality_fallback must be a number in \[0\.0, 1\.0\], got 1\.5"),
+    # nc19 finding 9: 1.5 was accepted (the mask then never offered CACHE) while the CLI's --cache-min-score refused it
+    ({"cache_min_score": 1.5}, ValueError, r"cache_min_score must be a number in \[0\.0, 1\.0\], got 1\.5"),
+    ({"cache_min_score": math.nan}, ValueError, r"cache_min_score must be a number in \[0\.0, 1\.0\], got nan"),
     ({"write_back_edge": "yes"}, TypeError, r"write_back_edge must be a bool, got 'yes'"),
     ({"workload": "heavy"}, TypeError, r"workload must be WorkloadConfig \(or, via parallel_env, a dict of its fields\), got str"),
     ({"workload": {"p_similar": 1.5}}, ValueError, r"p_similar must lie in \[0, 1\], got 1\.5"),

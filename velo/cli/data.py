@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from velo.cli.comma_list import comma_entries
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output, output_path
@@ -52,7 +53,7 @@ def prepare_command(
     result = prepare(
         sources or None,
         out or prepared_dir(),
-        languages=languages.split(","),
+        languages=comma_entries(languages, "--languages"),
         test_fraction=test_fraction,
         seed=seed,
         max_chars=max_chars,
@@ -111,7 +112,7 @@ def edge_answers_command(
 
     data_dir = data or prepared_dir()
     plan = plan_edge_answers(
-        data_dir, split=split, languages=languages.split(",") if languages else None, limit=limit, model=model or SMOLLM2_NAME,
+        data_dir, split=split, languages=comma_entries(languages, "--languages") if languages is not None else None, limit=limit, model=model or SMOLLM2_NAME,
         max_new_tokens=max_new_tokens,
     )
     console = make_console()

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
+from velo.cli.comma_list import comma_entries
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.floor import CacheMinScore
@@ -106,8 +107,6 @@ def _labelled_specs(policies: str, cache_min_score: float) -> dict[str, str]:
         pairs = [split_label(p) for p in comma_entries(policies, "--policies")]
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    if not pairs:
-        raise typer.BadParameter("give at least one policy")
     labels = [label for label, _ in pairs]
     if twice := sorted({label for label in labels if labels.count(label) > 1}):
         raise typer.BadParameter(f"policy label {', '.join(map(repr, twice))} given twice; give each policy once, with LABEL=SPEC to tell two apart")
@@ -119,18 +118,6 @@ def _labelled_specs(policies: str, cache_min_score: float) -> dict[str, str]:
             raise ValueError(f"{err} Pass --cache-min-score {err.trained:g} to judge it under its own floor (every policy "
                              "of a run is judged under one), or retrain it with this one.") from None
     return dict(pairs)
-
-
-def comma_entries(text: str, option: str) -> list[str]:
-    """The entries of a comma-separated option, stripped, trailing commas allowed (`calm,`); BadParameter naming
-    `option` for an empty entry before a name (`--policies random,,oracle` used to drop it silently: a name left
-    out, while `""` alone was refused: nc17 finding 18)."""
-    entries = [entry.strip() for entry in text.split(",")]
-    while entries and not entries[-1]:
-        entries.pop()
-    if (empty := next((i for i, entry in enumerate(entries, 1) if not entry), None)) is not None:
-        raise typer.BadParameter(f"{option}: entry {empty} of {text!r} is empty; separate the names with single commas")
-    return entries
 
 
 def _evaluate_scenarios(
@@ -152,8 +139,6 @@ def _evaluate_scenarios(
 
     asked = comma_entries(scenario, "--scenario")
     names = list(SCENARIOS) if "all" in asked else list(dict.fromkeys(get_scenario(n).name for n in asked))
-    if not names:
-        raise typer.BadParameter("--scenario: give a scenario name, several separated by commas, or all")
     # --policies parsed once, here (labels checked before any episode runs); scenario_report takes {label: spec}
     chosen = ({p: p for p in [*SCENARIO_BASELINES, "oracle"]} if policies == DEFAULT_POLICIES else _labelled_specs(policies, cache_min_score))
     # Greedy at every tuning distance, so that the one the train split picks is among the evaluated policies; the

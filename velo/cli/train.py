@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 from typing import Annotated
@@ -123,6 +122,7 @@ def train(
     import torch
 
     from agents.checkpoints import restore_policy, saved_steps
+    from agents.mappo import whole_rollouts
     from envs.scenarios import get_scenario
     from velo.policy import CACHE_MIN_SCORE
 
@@ -170,7 +170,7 @@ def train(
     existed = {d: d.exists() for d in (out, out / "tb")}
     logs_before = set((out / "tb").iterdir()) if existed[out / "tb"] else set()
     per_rollout = n_envs * episode_steps * len(vec.agents)
-    planned = math.ceil(total_steps / per_rollout) * per_rollout  # the learners run whole rollouts (agents.mappo.train)
+    planned = whole_rollouts(total_steps, per_rollout) * per_rollout  # the learners run whole rollouts (agents.mappo.train)
     if planned != total_steps:
         console.print(f"training {planned:,} agent-steps: --total-steps {total_steps:,} rounded up to whole rollouts of "
                       f"{per_rollout:,} ({n_envs} env(s) x {episode_steps} steps x {len(vec.agents)} edges)")
@@ -211,7 +211,7 @@ def train(
             _remove_new_logs(out, existed, logs_before)
         if not isinstance(exc, KeyboardInterrupt):
             raise
-        first = min(planned, math.ceil(checkpoint_every / per_rollout) * per_rollout)
+        first = min(planned, whole_rollouts(checkpoint_every, per_rollout) * per_rollout)
         _say_interrupted(console, out, resume, saved_before, saved_steps(out), first)
     writer.close()
     for env in vec.envs:
