@@ -39,7 +39,7 @@ from velo.cache import text as cache_text
 from velo.cache.decision import LogisticHitRule, default_rule, embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.data import load_prepared
-from velo.embedding import load_embedder
+from velo.embedding import CachedEmbedder, Embedder, load_embedder
 from velo.embedding.models import E5SmallEmbedder, USEMultilingualEmbedder
 from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.observation import approx_tokens, request_tokens
@@ -250,6 +250,27 @@ def bank_rule() -> LogisticHitRule:
     return default_rule(embedder_key(E5SmallEmbedder.name, USEMultilingualEmbedder.name))
 
 
+ALT_ONE_TEXT = "use-one-text-per-call.sqlite"
+"""The on-disk cache of the second embedder's vectors a bank build reads (in the bank directory), each of a text
+embedded alone (`alt_embedder`); also in the bank key, so a bank built from `embeddings.sqlite`'s USE vectors (each
+embedded in whatever batch first met its text: the bank then depended on what other commands had embedded before,
+952 of the sample's 965 texts' candidate features in the last bits) is not reused."""
+
+
+def alt_embedder(cache: Path | None) -> Embedder:
+    """The second embedder (USE) as the bank uses it, giving a text's vector embedded alone: USE's vector of a text
+    changes in its last bits with the texts batched with it, so the bank's hit features are a function of its inputs
+    only this way (issue 10), and a pair met after the build is featurized exactly as the precomputed ones. Vectors are
+    kept in `cache` (an SQLite file, looked up and written 64 texts at a time) when given."""
+    use = load_embedder("use-multilingual")
+    use.batch_size = 1
+    if cache is None:
+        return use
+    cached = CachedEmbedder(use, cache)
+    cached.batch_size = 64
+    return cached
+
+
 def build_bank(
     data_dir: Path,
     split: str | None = "train",
@@ -267,7 +288,7 @@ def build_bank(
     rule = bank_rule()
     key = _digest(
         BANK_VERSION, sorted(p.id for p in pairs), [_file_digest(p) for p in paraphrase_files],
-        _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(),
+        _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(), ALT_ONE_TEXT,
     )
     cache_dir = cache_dir or velo_home() / "banks"
     path = cache_dir / f"{key}.npz"
@@ -275,7 +296,7 @@ def build_bank(
         bank = _load(path, rule)
     else:
         search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
-        alt = load_embedder("use-multilingual", velo_home() / "embeddings.sqlite")
+        alt = alt_embedder(cache_dir / ALT_ONE_TEXT)
         bank = _build(pairs, load_paraphrases(paraphrase_files), load_lookalikes(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
         cache_dir.mkdir(parents=True, exist_ok=True)
         _save(bank, path)
@@ -465,12 +486,11 @@ def _featurize_pair(bank: RequestBank, t: int, c: int) -> np.ndarray:
     float32 as the bank stores every feature."""
     if bank._featurizer is None:
         # No on-disk embedding cache here: the features themselves are kept (save_pair_features), and a
-        # commit per pair would cost more than the embedding. The second embedder takes one snippet per call: its
-        # vectors then do not depend on what the featurizer embedded before (`PAIRS_FORMAT`; 5.4 vs 4.7 ms CPU per
-        # pair batched: benchmarks/pair_featurizing.py); e5 gives the same bits batched or not and embeds nothing here.
-        alt = load_embedder("use-multilingual")
-        alt.batch_size = 1
-        bank._featurizer = HitFeaturizer(load_embedder("e5-small"), alt)
+        # commit per pair would cost more than the embedding. The second embedder takes one snippet per call
+        # (`alt_embedder`): its vectors then do not depend on what the featurizer embedded before (`PAIRS_FORMAT`;
+        # 5.4 vs 4.7 ms CPU per pair batched: benchmarks/pair_featurizing.py); e5 gives the same bits batched or
+        # not and embeds nothing here.
+        bank._featurizer = HitFeaturizer(load_embedder("e5-small"), alt_embedder(None))
     item = int(bank.text_item[c])
     bank._featurizer.remember_vector(str(item), bank.answer_vecs[item])
     nb = _neighbour(bank.texts, bank.text_item, bank.text_vecs, t, c)

@@ -8,7 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from envs.bank import PAIRS_FORMAT, RequestBank, build_bank, load_bank_file, pair_features, save_pair_features
+from envs.bank import (
+    ALT_ONE_TEXT,
+    PAIRS_FORMAT,
+    RequestBank,
+    alt_embedder,
+    build_bank,
+    load_bank_file,
+    pair_features,
+    save_pair_features,
+)
 
 
 @pytest.fixture()
@@ -101,3 +110,13 @@ def test_pair_features_of_an_older_format_are_featurized_again(prepared_sample: 
     np.savez(bank._extra_path, pairs=np.array([[t, c]], dtype=np.int64), feats=(feats + 0.5)[None].astype(np.float32))
     (built,) = [f for f in bank_dir.glob("*.npz") if not f.name.endswith(".pairs.npz")]
     np.testing.assert_array_equal(pair_features(load_bank_file(built), t, c), (feats + 0.5).astype(np.float32))
+
+
+def test_the_banks_second_embedder_gives_each_text_the_vector_it_has_alone(tmp_path: Path) -> None:
+    """USE's vector of a text changes in its last bits with the texts batched with it; the bank embeds each text alone
+    (`envs.bank.alt_embedder`), so a bank no longer depends on what `embeddings.sqlite` held (issue 10: 952 of the
+    sample's 965 texts' candidate features differed between a bank built in a used `$VELO_HOME` and in a fresh one)."""
+    texts = ["How do I boil an egg?", "What is the capital of Australia and why not Sydney?", "Warum ist der Himmel blau?"]
+    alone = np.stack([alt_embedder(None).embed([t])[0] for t in texts])
+    np.testing.assert_array_equal(alt_embedder(tmp_path / ALT_ONE_TEXT).embed(texts), alone)
+    np.testing.assert_array_equal(alt_embedder(tmp_path / ALT_ONE_TEXT).embed(texts[::-1]), alone[::-1])  # read back
