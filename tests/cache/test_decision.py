@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from velo.cache import CacheConfig, LogisticHitRule, SemanticCache, StaticThreshold, default_rule, parse_rule
-from velo.cache.decision import MODEL_FEATURES, RULE_FORMAT, calibrated_rule_path, embedder_key, rule_path, source_weights
+from velo.cache.decision import MODEL_FEATURES, MODEL_TERMS, RULE_FORMAT, calibrated_rule_path, embedder_key, rule_path, source_weights
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
 from velo.types import HitFeatures
@@ -74,9 +74,9 @@ def a_rule(threshold: float = 0.5) -> LogisticHitRule:
     """Hand-set weights on a few features, zero on the others."""
     return LogisticHitRule(
         embedder="e5+use",
-        mean=tuple(MEAN.get(n, 0.5) for n in MODEL_FEATURES),
-        scale=tuple(SCALE.get(n, 1.0) for n in MODEL_FEATURES),
-        weights=tuple(WEIGHTS.get(n, 0.0) for n in MODEL_FEATURES),
+        mean=tuple(MEAN.get(n, 0.5) for n in MODEL_TERMS),
+        scale=tuple(SCALE.get(n, 1.0) for n in MODEL_TERMS),
+        weights=tuple(WEIGHTS.get(n, 0.0) for n in MODEL_TERMS),
         bias=0.25,
         threshold=threshold,
     )
@@ -93,9 +93,20 @@ def test_logistic_score_known_answer() -> None:
     assert "margin" not in MODEL_FEATURES and set(MODEL_FEATURES) < set(HitFeatures.names())
 
 
+def test_shared_words_are_weighed_by_the_similarity() -> None:
+    """Format 21's products: the weight of `lexical_overlap` and `sequence_overlap` moves with `similarity`."""
+    rule = LogisticHitRule(**{**a_rule().__dict__, "weights": tuple(
+        {"similarity*lexical_overlap": 2.0, "similarity*sequence_overlap": -1.0}.get(n, 0.0) for n in MODEL_TERMS
+    )})
+    assert MODEL_TERMS[-2:] == ("similarity*lexical_overlap", "similarity*sequence_overlap")
+    f = features(similarity=0.96, lexical_overlap=0.5, sequence_overlap=0.25)
+    # products 0.48 and 0.24, standardized by mean 0.5 and scale 1: logit = 2 * (0.48 - 0.5) - (0.24 - 0.5) + 0.25 = 0.47
+    assert rule.score(f) == pytest.approx(1 / (1 + math.exp(-0.47)))
+
+
 def test_answer_gap_counts_no_lower_than_the_rules_floor() -> None:
     """A cached answer that fits the request better than its own question weighs no more than `gap_floor` says."""
-    rule = LogisticHitRule(**{**a_rule().__dict__, "weights": tuple(-1.0 if n == "answer_gap" else 0.0 for n in MODEL_FEATURES)})
+    rule = LogisticHitRule(**{**a_rule().__dict__, "weights": tuple(-1.0 if n == "answer_gap" else 0.0 for n in MODEL_TERMS)})
     floored = LogisticHitRule(**{**rule.__dict__, "gap_floor": -0.02})
     assert rule.score(features(answer_gap=-0.1)) > rule.score(features(answer_gap=-0.02))
     assert floored.score(features(answer_gap=-0.1)) == floored.score(features(answer_gap=-0.02)) == rule.score(features(answer_gap=-0.02))
@@ -130,7 +141,7 @@ def test_logistic_gate_refuses_below_its_minimum_similarity() -> None:
 def test_logistic_rule_round_trips_through_json(tmp_path: Path) -> None:
     rule = LogisticHitRule(**{**a_rule(threshold=0.8123456789).__dict__, "min_similarity": 0.87, "gap_floor": -0.0173})
     data = json.loads(json.dumps(rule.to_json()))
-    assert data["format"] == RULE_FORMAT and tuple(data["features"]) == MODEL_FEATURES
+    assert data["format"] == RULE_FORMAT and tuple(data["features"]) == MODEL_TERMS
     again = LogisticHitRule.from_json(data)
     assert again == rule
     f = features(similarity=0.97, diff_similarity=0.9)
@@ -146,8 +157,9 @@ def test_logistic_rule_round_trips_through_json(tmp_path: Path) -> None:
     [
         {"format": "velo.hit_rule/0"},
         {"format": "velo.hit_rule/1"},
-        {"features": list(MODEL_FEATURES[:-1])},
-        {"features": list(reversed(MODEL_FEATURES))},
+        {"features": list(MODEL_TERMS[:-1])},
+        {"features": list(reversed(MODEL_TERMS))},
+        {"features": list(MODEL_FEATURES)},
     ],
 )
 def test_logistic_rule_of_another_format_is_refused(broken: dict) -> None:

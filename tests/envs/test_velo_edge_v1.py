@@ -278,19 +278,22 @@ def test_vector_env_batches_and_auto_resets(bank: RequestBank) -> None:
 
 
 PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state + counterfactual sum)
-    "v0": (129.2527889361724, 4077.8271873476824, 4519.802264705415),
-    "calm": (129.2527889361724, 4090.314187542992, 4592.289264900724),
-    "paper": (121.74448436715774, 3972.5407131148168, 4443.3132770214),
-    "paper-all": (148.33512769550276, 3775.102771454578, 4229.128197989898),
-    "burst": (121.24285039496506, 3535.719992867348, 3908.0961178452253),
-    "flaky-backhaul": (121.5254258306104, 3973.091043619592, 4458.127865182035),
-    "lookalike": (123.22435907269187, 3693.4941833970847, 4114.972990643841),
-    "multilingual-edge": (122.26708592152825, 4168.120615170096, 4596.08556150011),
+    "v0": (129.2527889361724, 4076.8513811523935, 4518.826458510126),
+    "calm": (129.2527889361724, 4089.338381347703, 4591.313458705436),
+    "paper": (121.76435369933084, 3972.493071546931, 4442.275454360714),
+    "paper-all": (148.33512769550276, 3775.1234596903378, 4229.148886225657),
+    "burst": (121.24285039496506, 3535.6828491675233, 3908.0589741454005),
+    "flaky-backhaul": (121.5452951627835, 3973.043402088959, 4457.090042558601),
+    "lookalike": (123.22435907269187, 3693.4938188066644, 4114.97262605342),
+    "multilingual-edge": (122.26708592152825, 4166.133603469228, 4593.108368706442),
 }
 """Speed work must leave every episode as it was. Pinned on a bank snapshot (`tests/envs/data/pinned_bank.npz`),
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
-Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned on 2026-12-02 for bank format 22 / hit rule format 20 (a passive's "who" in de / es, Russian forms alike in two
+Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned on
+2026-12-02 for hit rule format 21 (similarity times each overlap, refitted; the bank's features unchanged, snapshot
+kept): the observed scores moved every observation and state sum, and the reward sums of paper and flaky-backhaul
+(a CACHE verdict near the floor); the other six reward sums as before. Re-pinned on 2026-12-02 for bank format 22 / hit rule format 20 (a passive's "who" in de / es, Russian forms alike in two
 cases): every sum as before (snapshot rebuilt). Re-pinned on 2026-12-02 for bank format 21 / hit rule format 19 (operands of division, German and Russian arguments, passives,
 "before" / "after" across clauses; "or" alternatives and commutative operands no veto): every sum as for format 20 (snapshot
 rebuilt). Re-pinned on 2026-12-02 for bank format 20 / hit rule format 18 (the commutative exception only between two numbers): the
