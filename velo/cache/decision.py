@@ -28,8 +28,16 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/21"
-"""21: the model also weighs `similarity` times `lexical_overlap` and times `sequence_overlap` (`MODEL_PRODUCTS`): how
+RULE_FORMAT = "velo.hit_rule/22"
+"""22: one number written two ways compares as one (issue 8: rewordings refused at 0): groups of three digits and a
+scale word or "k" in plain digits ("10 000" / "10000", "1 million" / "1000000", "5k" / "5000", "пять тысяч" / "5000",
+"2,5 Millionen" / "2.500.000": `numbers.scales_as_digits`), a decimal comma no thousands separator ("1,5" is 1.5, not
+15 too: `numbers._readings`), a quantity of equal size in another unit of the family respelled and one number to
+`number_mismatch` ("1 kg" / "1000 g", "1 hour" / "60 minutes", with the same other units: `roles.equal_quantities`);
+no `role_swap` for the two arguments of a symmetric relation exchanged ("Python vs Java" / "Java vs Python", "different
+from", "married to", "se diferencia", "отличается от": `roles.symmetric_exchange`). The shipped format 21 rule was
+relabelled 22 unrefitted (same weights).
+21: the model also weighs `similarity` times `lexical_overlap` and times `sequence_overlap` (`MODEL_PRODUCTS`): how
 much shared words count against a hit depends on how close the embeddings are. Formats 15-20 weighed overlap the same
 at every similarity, so light rewordings one word apart ("how do i undo my last git commit but still keep the changes" /
 "... but keep the changes", 0.942) were held down by the overlap that look-alikes share. Chosen on held-out sets

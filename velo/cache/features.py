@@ -143,7 +143,7 @@ class HitFeaturizer:
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
             answer_gap=own - relevance,
-            number_mismatch=numbers.number_change(p.request, p.cached),
+            number_mismatch=numbers.number_change(p.request, p.cached, p.same_quantities),
             negation_mismatch=negation.negation_change(p.tq, p.tc),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
             symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
@@ -165,7 +165,9 @@ class _Pair:
         # a unit before its number after it: "摄氏100度" / "100摄氏度" is one quantity in the same words.
         self.tq, self.tc = (roles.unit_after_number(text.tokens(numbers.as_digits(t))) for t in (request, cached))
         # One quantity spelled as the cached question spells it: "100 °C" / "100 degrees Celsius" / "100摄氏度" differ
-        # in no word (a quantity in another unit keeps its spelling: role_swap sees it).
+        # in no word (a quantity in another unit keeps its spelling: role_swap sees it; one of equal size in a unit of
+        # the same family, "1000 g" / "1 kg", is respelled, and its numbers are one number to number_mismatch).
+        self.same_quantities = roles.equal_quantities(self.tq, self.tc)
         self.tq = roles.spelled_as(self.tq, self.tc)
         self.cq, self.cc = text.content_words(self.tq), text.content_words(self.tc)
         sq, sc, scq, scc = set(self.tq), set(self.tc), set(self.cq), set(self.cc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from decimal import Decimal
 
 from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, tokens
@@ -81,12 +82,23 @@ def _han_value(run: str) -> int:
 
 
 def _readings(numeral: str) -> frozenset[str]:
-    """What a numeral can mean: the digits without separators ("1,000" / "1.000" = 1000) and, with its last
-    separator read as a decimal point, the decimal ("3,5" = 3.5), each without leading zeros."""
+    """What a numeral can mean: the digits without separators where each separator is one kind of thousands separator
+    ("1,000" / "1.000" / "1,000,000": the groups after the first have 3 digits) and, with its last separator read as a
+    decimal point, the decimal ("3,5" = 3.5, "1.234,5" = 1234.5: the decimal point written once, the groups before it
+    by three), each without leading zeros. Since rule format 22 "1,5" is 1.5 only, not 15 as well (German and Spanish
+    write a decimal comma: "1,5 Liter" / "15 Liter" is another quantity); a numeral neither reading fits ("1,2,3")
+    keeps both."""
     digits = numeral.replace(",", "").replace(".", "").lstrip("0") or "0"
     head, _, tail = numeral.replace(",", ".").rpartition(".")
     decimal = f"{head.replace('.', '').lstrip('0') or '0'}.{tail.rstrip('0')}" if head else digits
-    return frozenset({digits, decimal.rstrip(".")})
+    if not head:
+        return frozenset({digits})
+    seps = [c for c in numeral if c in ",."]
+    groups = re.split("[.,]", numeral)
+    grouped = len(set(seps)) == 1 and all(len(g) == 3 for g in groups[1:])
+    pointed = seps.count(seps[-1]) == 1 and all(len(g) == 3 for g in groups[1:-1])
+    found = ({digits} if grouped else set()) | ({decimal.rstrip(".")} if pointed else set())
+    return frozenset(found or {digits, decimal.rstrip(".")})
 
 
 def _signed_readings(m: re.Match) -> frozenset[str]:
@@ -201,10 +213,76 @@ def signs_as_minus(text: str) -> str:
     return _HAN_SIGN.sub("-", _SIGN_WORD.sub(_sign_as_minus, text))
 
 
+_GROUPED = re.compile(r"(?<![\d.,])(?<![\d.,] )[1-9]\d{0,2}(?P<sep>[,.'\u00a0\u2009\u202f ])\d{3}(?:(?P=sep)\d{3})*(?![\d]|[.,]\d)")
+"""A number written in groups of three digits with one kind of separator: a comma, a point, an apostrophe or a space
+("10 000", "1,000,000", "1.000", "1'000"), not a decimal ("1,5", "3.14"), not after another number ("5 100 200"
+starts at 5: a list is no number, `_GROUPED` needs the whole run)."""
+
+_SCALE_WORDS = {
+    n: words.split()
+    for n, words in {
+        10**3: "thousand thousands tausend mil тысяча тысячи тысяч тысячу тыс",
+        10**6: "million millions millionen mio millón millon millones миллион миллиона миллионов млн",
+        10**9: "billion billions milliarde milliarden mrd миллиард миллиарда миллиардов млрд",
+        10**12: "trillion trillions billionen",
+    }.items()
+}
+_SCALES = {fold(w): n for n, words in _SCALE_WORDS.items() for w in words}
+"""Words that multiply the number before them ("1 million", "zwei Millionen", "5 mil", "пять тысяч"), folded; "mil
+millones" multiplies twice. German "Billion" (10^12) is left as the English word: one spelling means one value."""
+_ONES = frozenset(fold(w) for w in "one ein eine un uno una один одна одну".split())
+"""Words for one before a scale word ("one million", "eine Million", "un millón", "одна тысяча"); elsewhere they are
+articles (`_NUMBER_WORDS` leaves them out)."""
+_SCALE = "|".join(sorted((re.escape(w) for ws in _SCALE_WORDS.values() for w in ws), key=len, reverse=True))
+_SCALED = re.compile(
+    rf"(?i)(?<![\w.,])(?P<number>\d+(?:[.,]\d+)?|[^\W\d_]+)"
+    rf"(?:(?P<scales>(?:\s+(?:{_SCALE})(?![\w])\.?)+)|(?P<k>k)(?![\w]))"
+)
+"""A number in digits or a word, then scale words (`_SCALES`) or a "k" written onto it ("5k", "10K": five thousand;
+`roles._unglued` reads no unit there)."""
+_NEXT_WORD = re.compile(r"\s*([^\W_]+)")
+
+
+def _number_value(number: str) -> Decimal | None:
+    """The value of a number written in digits (a decimal comma or point once: "2,5" is 2.5) or as a word for one to
+    twelve or a round ten (`_NUMBER_WORDS`, `_ONES`), else None."""
+    if number[0].isdigit():
+        readings = _readings(number)
+        return Decimal(next(iter(readings))) if len(readings) == 1 else None
+    word = fold(number)
+    return Decimal(1) if word in _ONES else Decimal(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS else None
+
+
+def _scaled(m: re.Match) -> str:
+    value = _number_value(m["number"])
+    if value is None or (m["k"] and not m["number"][0].isdigit()):
+        return m.group()
+    if m["k"]:  # "5k", "50k", "2.5k"; "401k" is a retirement plan's name, no round number of thousands
+        return format((value * 1000).normalize(), "f") if value < 100 or value % 10 == 0 else m.group()
+    after = _NEXT_WORD.match(m.string, m.end())
+    if after and (after[1][0].isdigit() or fold(after[1]) in _NUMBER_WORD_PARTS or fold(after[1]) in _ONES):
+        return m.group()  # a number goes on ("dos mil veinte", "five thousand two hundred", "1 million 200")
+    for word in m["scales"].split():
+        value *= _SCALES[fold(word.rstrip("."))]
+    return format(value.normalize(), "f")
+
+
+def scales_as_digits(text: str) -> str:
+    """`text` with a number written in groups of three digits as one number ("10 000" -> "10000", "1,000,000" ->
+    "1000000", "1.000" -> "1000"; `_GROUPED`) and a number with a word that multiplies it in digits ("1 million" ->
+    "1000000", "5k" -> "5000", "zwei Millionen" -> "2000000", "2,5 Millionen" -> "2500000", "пять тысяч" -> "5000";
+    `_SCALES`): one number written two ways differs in no word. A number that goes on after the scale word ("dos mil
+    veinte", 2020) stays as written (issue 8: "Is 10 000 a big number?" / "Is 10000 a big number?", "count to 1
+    million" / "count to 1000000" were `number_mismatch` 1.0 under rule format 21)."""
+    text = _GROUPED.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+    return _SCALED.sub(_scaled, text)
+
+
 def as_digits(text: str) -> str:
-    """`text` as the hit features compare it: a sign word as a minus (`signs_as_minus`), then Han numerals in digits
-    (`han_numerals_as_digits`; in that order: the 零 of 零下 is no zero)."""
-    return han_numerals_as_digits(signs_as_minus(text))
+    """`text` as the hit features compare it: a sign word as a minus (`signs_as_minus`), numbers in groups or with a
+    scale word in plain digits (`scales_as_digits`), then Han numerals in digits (`han_numerals_as_digits`; in that
+    order: the 零 of 零下 is no zero)."""
+    return han_numerals_as_digits(scales_as_digits(signs_as_minus(text)))
 
 
 def _all_readings(text: str) -> list[frozenset[str]]:
@@ -213,7 +291,7 @@ def _all_readings(text: str) -> list[frozenset[str]]:
     five" is -5)."""
     plain = ascii_digits(text)
     found = [_signed_readings(m) for m in _NUMERAL.finditer(as_digits(plain))]
-    toks = tokens(plain)
+    toks = tokens(scales_as_digits(plain))
     found += [
         frozenset({("-" if _signed_word(toks, i) else "") + str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
         if t in _NUMBER_WORDS and not _NUMBER_WORD_PARTS.intersection(toks[max(0, i - 1) : i] + toks[i + 1 : i + 2])
@@ -285,7 +363,7 @@ def _code_replaced(ta: list[str], tb: list[str]) -> bool:
     )
 
 
-def number_change(a: str, b: str) -> float:
+def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> float:
     """How the numbers differ between two questions, written in digits of any script, in Han numerals or as
     small number words ("five", "cinco", "пять"), counted as often as they are written.
 
@@ -296,9 +374,14 @@ def number_change(a: str, b: str) -> float:
     a different question, whatever the wording around it.
     0.5: numbers on one side only, or more numbers on one side ("in 90 minutes" / "in 1.5 hours" has one of
     each, so it is 1.0): possibly a rewording, weighed by the hit rule.
-    0.0: the same numbers (digits of any script, "1,000" = "1000", "3,5" = "3.5", "5 km" = "five km").
+    0.0: the same numbers (digits of any script, "1,000" = "1000", "3,5" = "3.5", "5 km" = "five km", "10 000" = "10000",
+    "1 million" = "1000000": `scales_as_digits`).
+
+    `same`: (a number of `a`, a number of `b`) that are one quantity in two units of a family ("1 kg" / "1000 g":
+    `roles.equal_quantities`, since rule format 22).
     """
     na, nb = _all_readings(a), _all_readings(b)
+    na = [r | {y for x, y in same if x in r} for r in na]
     free_a, free_b = _unmatched(na, nb)
     a_only = [i for i in free_a if not any(na[i] & s for s in nb)]
     b_only = [j for j in free_b if not any(nb[j] & r for r in na)]

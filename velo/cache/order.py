@@ -16,7 +16,7 @@ import re
 
 from velo.cache.numbers import is_number_token
 from velo.cache.opposites import alternatives_exchanged
-from velo.cache.roles import content_terms, numbers_commute
+from velo.cache.roles import content_terms, numbers_commute, symmetric_exchange
 from velo.cache.text import FUNCTION_WORDS, HAN
 
 
@@ -192,6 +192,8 @@ def exchanged(a: list[str], b: list[str]) -> bool:
     Python?"), other content words on either side. German arguments side by side: `_german_neighbours`."""
     if alternatives_exchanged(a, b):
         return False  # "跑步之前还是之后" / "跑步之后还是之前": the same alternatives
+    if symmetric_exchange(a, b):
+        return False  # "Python vs Java" / "Java vs Python": a symmetric relation's arguments (`roles.symmetric_exchange`)
     if _german_neighbours(a, b) or _cases_exchanged(a, b):
         return True
     ca, cb = content_terms(a), content_terms(b)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from velo.cache.numbers import MEASURE_WORDS, ascii_digits, is_number_token
 from velo.cache.text import FUNCTION_WORDS, HAN, fold, stem
@@ -343,17 +344,77 @@ def _unit_spans(toks: list[str]) -> dict[str, tuple[str, int, int]]:
     return out
 
 
+_UNIT_SIZES = {
+    "km": ("length", Decimal(1000)), "meter": ("length", Decimal(1)), "cm": ("length", Decimal("0.01")),
+    "mile": ("length", Decimal("1609.344")), "yard": ("length", Decimal("0.9144")), "foot": ("length", Decimal("0.3048")),
+    "inch": ("length", Decimal("0.0254")), "kg": ("mass", Decimal(1000)), "gram": ("mass", Decimal(1)),
+    "lb": ("mass", Decimal("453.59237")), "ounce": ("mass", Decimal("28.349523125")), "second": ("time", Decimal(1)),
+    "minute": ("time", Decimal(60)), "hour": ("time", Decimal(3600)), "day": ("time", Decimal(86400)),
+    "week": ("time", Decimal(604800)),
+}
+"""Units of one family with their exact sizes (international yard and pound): "1 kg" and "1000 g", "1 foot" and "12
+inches", "1 hour" and "60 minutes" are one quantity. Not temperatures (an offset), months and years (no fixed size),
+currencies (a rate)."""
+
+
+def _value(number: str, unit: str) -> tuple[str, Decimal] | None:
+    """A quantity's family and size in the family's base unit (`_UNIT_SIZES`), for a number written as one token of
+    digits; else None."""
+    if unit not in _UNIT_SIZES or not number.isdigit():
+        return None
+    family, size = _UNIT_SIZES[unit]
+    return family, Decimal(number) * size
+
+
+def _other_units(toks: list[str], span: tuple[str, int, int]) -> list[str]:
+    """The units `toks` names outside the quantity at `span` (`_unit_spans`), sorted: a conversion's target ("in
+    pounds", "to g")."""
+    return sorted(
+        u for k in range(len(toks)) if not span[1] <= k < span[2]
+        and (u := _term_at(toks, k)) in _UNIT_NAMES and (toks[k] in _LETTER_UNITS or _unit_form(toks[k]))
+    )
+
+
+def _same_quantities(ua: list[str], ub: list[str]) -> list[tuple[str, tuple[str, int, int], tuple[str, int, int]]]:
+    """(number of `ua`, its span, the span of `ub`) for each quantity of `ua` (`_unit_spans`) that `ub` has too, the same
+    number in the same unit, or another number in another unit of the same family and equal size (`_UNIT_SIZES`: "1 kg"
+    / "1000 g") where the two name the same other units ("in pounds"; "Convert 1 kg to g" / "Convert 1000 g to kg" is
+    the reverse conversion: `_other_units`)."""
+    spans_a, spans_b = _unit_spans(ua), _unit_spans(ub)
+    out = []
+    for n, span in spans_a.items():
+        if n in spans_b and spans_b[n][0] == span[0]:
+            out.append((n, span, spans_b[n]))
+            continue
+        value = _value(n, span[0])
+        other = next((m for m, s in spans_b.items() if value is not None and s[0] != span[0] and _value(m, s[0]) == value), None)
+        if other is not None and other not in spans_a and _other_units(ua, span) == _other_units(ub, spans_b[other]):
+            out.append((n, span, spans_b[other]))
+    return out
+
+
+def equal_quantities(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """(number of `a`, number of `b`) for each quantity the two write with other numbers in units of the same family
+    and of equal size ("1 kg" / "1000 g": ("1", "1000"); `_UNIT_SIZES`): one number to `numbers.number_change`."""
+    ua, ub = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
+    spans_b = _unit_spans(ub)
+    return [
+        (n, next(m for m, s in spans_b.items() if s == span_b))
+        for n, _, span_b in _same_quantities(ua, ub) if n not in spans_b or spans_b[n] != span_b
+    ]
+
+
 def spelled_as(a: list[str], b: list[str]) -> list[str]:
     """Tokens `a` with each quantity that `b` has too, the same number in the same unit, spelled as `b` spells it
     ("100 ° c" / "100 degrees celsius" / "100 摄 氏 度", "$ 100" / "100 dollars" / "100 美 元" / "usd 100", "5 km" / "5
     kilometers" / "5 公 里" / "5 километров"): one quantity in another spelling differs in no token. A quantity in
-    another unit ("5 km" / "5 miles", "100 ° c" / "100 ° f", "$ 100" / "€ 100") keeps its spelling, and `a` comes back
-    as it is when nothing is respelled (a unit written onto its number, "5km", stays one token)."""
+    another unit ("5 km" / "5 miles", "100 ° c" / "100 ° f", "$ 100" / "€ 100") keeps its spelling, unless it is the
+    same size in a unit of the same family (since rule format 22: "1000 g" / "1 kg", "12 inches" / "1 foot":
+    `_UNIT_SIZES`), and `a` comes back as it is when nothing is respelled (a unit written onto its number, "5km", stays
+    one token)."""
     ua, ub = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
-    spans_b = _unit_spans(ub)
     respell = sorted(
-        ((start, end, ub[spans_b[n][1] : spans_b[n][2]]) for n, (unit, start, end) in _unit_spans(ua).items()
-         if n in spans_b and spans_b[n][0] == unit and ua[start:end] != ub[spans_b[n][1] : spans_b[n][2]]),
+        ((start, end, ub[sb:eb]) for _, (unit, start, end), (_, sb, eb) in _same_quantities(ua, ub) if ua[start:end] != ub[sb:eb]),
         reverse=True,
     )
     if not respell:
@@ -452,6 +513,51 @@ COMMUTATIVE_TERMS = frozenset(content_terms([c for w in sorted(COMMUTATIVE_OPERA
 """`COMMUTATIVE_OPERATORS` as `content_terms` gives them, a Han word character by character ("乘以" is 乘, 以)."""
 
 
+_SYMMETRIC = (
+    "vs", "versus", "differ", "similar", "compar", "married", "marry", "equal", "unterschied", "unterscheid", "verschied",
+    "ahnlich", "vergleich", "verheiratet", "diferen", "distint", "parecid", "casad", "отлич", "различ", "разниц", "похож",
+    "сравн", "区别", "差别", "差异", "不同", "相似", "结婚",
+)
+"""Beginnings of words for a symmetric relation (folded; Chinese as written): A differs from B as B from A, A is
+married to B as B to A ("vs", "different from", "similar to", "compared to", "married to", "Unterschied", "se
+diferencia de", "отличается от", "похож на", "区别")."""
+_COMPARATIVES = frozenset(
+    """more less better worse than mas menos mejor peor mehr weniger besser schlechter больше меньше лучше хуже 更""".split()
+)
+"""Words that make a comparison one-sided ("How much more expensive is a Mac compared to a PC?"): no symmetric relation."""
+
+
+def _symmetric_term(terms: list[str]) -> bool:
+    """Whether a word of `terms` is a symmetric relation's (`_SYMMETRIC`; Han characters read together, "区 别")."""
+    return any(t.startswith(_SYMMETRIC) for t in terms) or any(w in "".join(terms) for w in _SYMMETRIC if HAN.match(w))
+
+
+def symmetric_exchange(a: list[str], b: list[str]) -> bool:
+    """Whether `b` is `a` with the two arguments of a symmetric relation in each other's place: the content terms
+    (`content_terms`) the same but for two runs of at most 3 terms exchanged, with a word of a symmetric relation
+    (`_SYMMETRIC`) between them or among the two before the first ("Python vs Java" / "Java vs Python", "How is a crocodile
+    different from an alligator?" / "How is an alligator different from a crocodile?", "Is Tom married to Anna?" / "Is
+    Anna married to Tom?", "Compare Python to Java", "Чем крокодил отличается от аллигатора?"), and no comparative
+    (`_COMPARATIVES`: "more expensive ... compared to" asks which way). The same question, not the reverse one (issue 8:
+    `role_swap` refused these under rule format 21)."""
+    if _COMPARATIVES.intersection(a) or _COMPARATIVES.intersection(b):
+        return False
+    ca, cb = content_terms(a), content_terms(b)
+    if ca == cb or sorted(ca) != sorted(cb):
+        return False
+    start = next((k for k, (x, y) in enumerate(zip(ca, cb)) if x != y), len(ca))
+    end = next((k for k, (x, y) in enumerate(zip(reversed(ca), reversed(cb))) if x != y), len(ca))
+    ma, mb = ca[start : len(ca) - end], cb[start : len(cb) - end]
+    n = len(ma)
+    for i in range(1, min(n - 1, 3) + 1):
+        for j in range(1, min(n - i, 3) + 1):
+            if ma[:i] == mb[n - i :] and mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
+                between = ma[i : n - j] + ca[max(start - 2, 0) : start]
+                if _symmetric_term(between):
+                    return True
+    return False
+
+
 def role_swap(a: list[str], b: list[str]) -> bool:
     """True when two questions with the same content words give a role word different arguments ("convert
     5 km to miles" / "convert 5 miles to km", "from English to Spanish" / "from Spanish to English", "is a
@@ -473,6 +579,8 @@ def role_swap(a: list[str], b: list[str]) -> bool:
         return not (numbers_commute(a) or all(t in _COORDINATORS for t in a[i + 1 : j]))
     if unit_swap(a, b):
         return True
+    if symmetric_exchange(a, b):
+        return False  # "How is a crocodile different from an alligator?" / "... an alligator different from a crocodile?"
     if set(content_terms(a)) != set(content_terms(b)):
         return False
     if _COORDINATORS.intersection(a) and _COORDINATORS.intersection(b):
