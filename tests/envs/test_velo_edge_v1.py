@@ -290,7 +290,11 @@ PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state
 """Speed work must leave every episode as it was. Pinned on a bank snapshot (`tests/envs/data/pinned_bank.npz`),
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
-Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Re-pinned on
+Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Rebuilt on
+2026-12-02 for bank format 24 / hit rule format 23 (arguments exchanged around function words, compounds, "whom",
+kitchen / data / power units, converse verbs, quantifiers): every array of the snapshot and of its stored pairs the
+same bytes as format 23's (no veto of its 373 x 16 candidates nor of its 137 stored pairs changed), every sum as
+before. Re-pinned on
 2026-12-02 for bank format 23 / hit rule format 22 (one number written two ways, a quantity of equal size in another
 unit, a symmetric relation's arguments exchanged): the snapshot rebuilt with format 21's code and with format 22's gives
 the same sums, each within 1.2e-8 relative of format 21's pins (the rebuild's embedder bits: `edge_quality` moved by at

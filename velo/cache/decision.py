@@ -28,8 +28,17 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/22"
-"""22: one number written two ways compares as one (issue 8: rewordings refused at 0): groups of three digits and a
+RULE_FORMAT = "velo.hit_rule/23"
+"""23: `role_swap` also for two arguments exchanged around function words only ("Is a tomato a fruit?" / "Is a fruit a
+tomato?", "Who is my mother's brother?" / "... brother's mother?", "Wie viele Megabyte hat ein Gigabyte?":
+`order._exchanged_around_function_words`), German compounds' modifiers exchanged ("Katzenfutter ... Hunde" /
+"Hundefutter ... Katzen": `order._compounds_split`), "whom did" against "who" (`question_words._asks_for`), and units of
+kitchen measures, data sizes and power in the five languages (`roles._UNITS`: "teaspoons" / "tablespoon", "MB",
+"千瓦" / "马力"); `negation_mismatch` 1.0 for a converse verb with the same people in the same places ("lend" /
+"borrow", "teach" / "learn", "buy" / "sell", "give" / "receive": `opposites.converse_action`) and for quantifiers of
+another share ("all" / "some" / "most": `negation.quantifier_change`). The shipped format 22 rule was relabelled 23
+unrefitted (same weights).
+22: one number written two ways compares as one (issue 8: rewordings refused at 0): groups of three digits and a
 scale word or "k" in plain digits ("10 000" / "10000", "1 million" / "1000000", "5k" / "5000", "пять тысяч" / "5000",
 "2,5 Millionen" / "2.500.000": `numbers.scales_as_digits`), a decimal comma no thousands separator ("1,5" is 1.5, not
 15 too: `numbers._readings`), a quantity of equal size in another unit of the family respelled and one number to

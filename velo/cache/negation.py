@@ -9,7 +9,7 @@ import difflib
 from collections.abc import Iterable
 
 from velo.cache import opposites
-from velo.cache.text import FUNCTION_WORDS, stem
+from velo.cache.text import FUNCTION_WORDS, HAN, stem
 
 # Words that negate a question, per language ("n't" is split off by the tokenizer into "t").
 _NEGATIONS = frozenset(
@@ -105,6 +105,51 @@ def _negated_in(a: list[str], b: list[str], ops: list[tuple[str, int, int, int, 
     return False
 
 
+_QUANTIFIERS = {
+    "all": """all every each todos todas cada alle jeder jede jedes jeden jedem все каждыи каждая каждое каждого каждому
+        所有 每 每个 每個 全部 一切""",
+    "most": """most mayoria meisten большинство 大多数 大多數 大部分""",
+    "some": """some several algunos algunas varios varias einige manche mehrere некоторые несколько 有些 有的 一些 某些""",
+}
+"""Quantifiers by how much of a kind they speak of, folded ("mayoría" is "mayoria", "каждый" is "каждыи"; Han words
+matched character by character, longest first): "all" / "most" / "some" put in each other's place ask another question
+("Can all birds fly?" / "Can some birds fly?", "所有的鸟都会飞吗？" / "有些鸟会飞吗？"). Not "any" (a rewording says "any" for
+"some": "Are there any ..." / "Are there some ..."), nor "todo" / "alles" (everything; Russian "всё" is folded into "все").
+Rule format 23."""
+_QUANTIFIER_PHRASES = sorted(
+    ((tuple(w) if HAN.match(w) else (w,), kind) for kind, ws in _QUANTIFIERS.items() for w in ws.split()),
+    key=lambda pk: -len(pk[0]),
+)
+
+
+def _quantified(toks: list[str]) -> tuple[set[str], list[str]]:
+    """The kinds of quantifier (`_QUANTIFIERS`) in `toks`, and `toks` without them."""
+    kinds, rest, i = set(), [], 0
+    while i < len(toks):
+        for phrase, kind in _QUANTIFIER_PHRASES:
+            if tuple(toks[i : i + len(phrase)]) == phrase:
+                kinds.add(kind)
+                i += len(phrase)
+                break
+        else:
+            rest.append(toks[i])
+            i += 1
+    return kinds, rest
+
+
+def quantifier_change(a: list[str], b: list[str]) -> bool:
+    """Whether two questions with the same content words speak of another share of a kind: each has a quantifier and
+    one has a kind the other has not ("Can all birds fly?" / "Can some birds fly?", "¿Pueden volar todas las aves?" /
+    "¿Pueden volar algunas aves?", "Können alle Vögel fliegen?" / "Können einige Vögel fliegen?", "Все ли птицы умеют
+    летать?" / "Некоторые птицы умеют летать?", "所有的鸟都会飞吗？" / "有些鸟会飞吗？": a quantifier is a function word, so
+    the content-word features do not see it; the model scored them 0.70-0.89). A quantifier one side adds ("Can birds
+    fly?" / "Can all birds fly?") is left to the model. Rule format 23."""
+    (ka, ra), (kb, rb) = _quantified(a), _quantified(b)
+    if not ka or not kb or ka == kb:
+        return False
+    return _plain_content(ra) - {"都"} == _plain_content(rb) - {"都"}
+
+
 def _plain_content(toks: list[str]) -> set[str]:
     """The stems of the content words, negations and English auxiliaries before "n't" left out."""
     return {stem(t) for t in toks if t not in FUNCTION_WORDS and t not in _NEGATIONS and t not in _CONTRACTED}
@@ -131,7 +176,9 @@ def negation_change(a: list[str], b: list[str]) -> float:
     / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно", "connect to" / "disconnect from":
     `_negated_in`), or an action put in the opposite
     direction by a prefix or particle ("включить" / "выключить", "turn on" / "turn off", "schalte ... ein" / "... aus",
-    "打开" / "关闭": `opposites.opposite_action`): the opposite question, whatever the wording around it.
+    "打开" / "关闭": `opposites.opposite_action`), a converse verb with the same people in the same places ("lend" /
+    "borrow": `opposites.converse_action`) or a quantifier of another share ("all" / "some": `quantifier_change`; rule
+    format 23): the opposite question, whatever the wording around it.
     A negation that only shapes a yes/no question is not counted ("Is coffee harmful?" / "Isn't coffee harmful?",
     "..., or not?", "要不要"): see `_asks_either_way`.
     0.5: exactly one question is negated otherwise (a rewording may say "without X" for "no X needed"),
@@ -143,8 +190,10 @@ def negation_change(a: list[str], b: list[str]) -> float:
     ops = [o for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if o[0] != "equal"]
     if _negated_in(a, b, ops):
         return 1.0  # a word replaced by itself with a negating prefix ("connect to" / "disconnect from")
-    if opposites.opposite_action(a, b, ops) or opposites.relations_exchanged(a, b):
-        return 1.0  # an action in the opposite direction ("включить" / "выключить", "turn on" / "turn off")
+    if opposites.opposite_action(a, b, ops) or opposites.relations_exchanged(a, b) or opposites.converse_action(a, b, ops):
+        return 1.0  # an action in the opposite direction ("включить" / "выключить", "turn on" / "turn off"), a converse
+    if quantifier_change(a, b):
+        return 1.0  # "all" / "some" (rule format 23)
     # A negation moved or written otherwise ("nicht mein WLAN" / "mein WLAN nicht", "does not" / "doesn't") is none put
     # in; nor is one beside other words ("can't" / "unable": the model weighs that).
     if len(_negations(a, 0, len(a))) == len(_negations(b, 0, len(b))) or _plain_content(a) != _plain_content(b):

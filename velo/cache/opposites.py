@@ -2,7 +2,9 @@
 "выключить", "einschalten" / "ausschalten", "enable" / "disable", "upload" / "download", "login" / "logout", "turn on"
 / "turn off", "schalte ... ein" / "schalte ... aus", "打开" / "关闭", "开灯" / "关灯", and "before" / "after" (rule format
 17: `_RELATION_PAIRS`, "перед" / "после", "vor" / "nach", "之前" / "之后"). `negation.negation_change` scores such a
-pair as a negation put in (1.0, a veto). Opposites that are other words ("encender" / "apagar") are left to the model.
+pair as a negation put in (1.0, a veto), and so a converse verb with the same people in the same places ("lend" /
+"borrow", "buy" / "sell": `converse_action`, rule format 23). Opposites that are other words ("encender" / "apagar")
+are left to the model.
 """
 
 from __future__ import annotations
@@ -102,6 +104,51 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
                     if after_same or (i2 == len(a) and j2 == len(b)):
                         return True
     return False
+
+
+_CONVERSE = (
+    (("lend", "lent"), ("borrow",)), (("teach", "taught"), ("learn",)), (("buy", "bought"), ("sell", "sold")),
+    (("give", "gave", "given"), ("receiv",)),
+    (("ensen",), ("aprend",)), (("compra", "compro", "compre"), ("vend",)), (("dar", "da", "dan", "dio", "dado"), ("recib",)),
+    (("lehr", "beibring", "bringt"), ("lern",)), (("kauf", "gekauft"), ("verkauf",)), (("verleih",), ("ausleih",)),
+    (("gebe", "gibt", "gibst", "gab", "gegeben"), ("bekomm", "erhalt", "erhielt")),
+    (("покуп", "купи", "купл"), ("прода",)), (("преподава",), ("изуча",)),
+    (("дать", "дал", "дает", "даст", "давать", "даю"), ("получ",)),
+    (("买", "買"), ("卖", "賣")), (("教",), ("学", "學")),
+)
+"""Converse verbs, folded: the same act seen from the other side ("lend" / "borrow", "teach" / "learn", "buy" / "sell",
+"give" / "receive", "enseñar" / "aprender", "comprar" / "vender", "dar" / "recibir", "lehren" / "lernen", "kaufen" /
+"verkaufen", "verleihen" / "ausleihen", "geben" / "bekommen", "покупать" / "продавать", "давать" / "получать", 买 / 卖,
+教 / 学). Each form opens a word: a beginning of at least four letters takes any ending, a shorter form stands alone
+("dar", "dio"; "da" not "dame"). Rule format 23."""
+
+
+def _opens(word: str, forms: tuple[str, ...]) -> bool:
+    return any(word == f or (len(f) >= 4 and word.startswith(f) and len(word) - len(f) <= 5) for f in forms)
+
+
+def _converse(x: str, y: str) -> bool:
+    if x.startswith(("compren", "comprom", "comprob", "compres")) or y.startswith(("compren", "comprom", "comprob", "compres")):
+        return False  # "comprender", "comprobar": other verbs
+    return any(_opens(u, p) and _opens(v, q) for p, q in _CONVERSE for u, v in ((x, y), (y, x)))
+
+
+def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, int, int]]) -> bool:
+    """Whether `b` is `a` with a verb put in its converse (`_CONVERSE`) and nothing else changed but function words
+    (the prepositions that go with it): "Should I lend money to my brother?" / "Should I borrow money from my
+    brother?", "¿Puedo comprar una casa con mal crédito?" / "¿Puedo vender ...?", "Wie lerne ich Deutsch?" / "Wie
+    lehre ich Deutsch?", "怎么买房？" / "怎么卖房？": the same people in the same places in the other role. With the people
+    exchanged too ("Should my brother borrow money from me?") more than function words change: no veto, the model
+    weighs it. Rule format 23."""
+    found = False
+    for op, i1, i2, j1, j2 in ops:
+        xs, ys = a[i1:i2], b[j1:j2]
+        pair = op == "replace" and any(_converse(x, y) for x in xs for y in ys)
+        rest = [t for t in xs + ys if not (pair and any(_converse(t, u) for u in xs + ys))]
+        if any(t not in FUNCTION_WORDS and t.isalnum() for t in rest):
+            return False
+        found = found or pair
+    return found
 
 
 def _alike(u: str, v: str) -> bool:

@@ -5,7 +5,9 @@ the cat?", "¿Por qué Alemania invadió Polonia?" / "¿Por qué Polonia invadi�
 "为什么波兰入侵德国？": subject and object swapped, with no role word to show it (`velo.cache.roles` reads role words).
 German puts both arguments side by side before a final verb ("Warum hat Deutschland Polen angegriffen?", "..., dass der
 Hund die Katze jagt") or after a first verb ("Warum jagt der Hund die Katze?"): nothing stays between them, so
-`_german_neighbours` reads that order on its own (rule format 16).
+`_german_neighbours` reads that order on its own (rule format 16). Arguments with only function words between them
+("Is a tomato a fruit?" / "Is a fruit a tomato?") and German compounds' modifiers ("Katzenfutter ... Hunde" /
+"Hundefutter ... Katzen") since rule format 23.
 The hit features' `order_swap` (the same tokens in another order) is only a model feature, weighed among the rest,
 and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_swap` veto since rule format 11.
 """
@@ -16,7 +18,8 @@ import re
 
 from velo.cache.numbers import is_number_token
 from velo.cache.opposites import alternatives_exchanged
-from velo.cache.roles import content_terms, numbers_commute, symmetric_exchange
+from velo.cache.question_words import question_words
+from velo.cache.roles import COMMUTATIVE_OPERATORS, content_terms, numbers_commute, symmetric_exchange, term
 from velo.cache.text import FUNCTION_WORDS, HAN
 
 
@@ -179,7 +182,7 @@ def _cases_exchanged(a: list[str], b: list[str]) -> bool:
     return all(_one_word(a[k], b[k]) for k in diff) and any(t not in FUNCTION_WORDS for t in a[i + 1 : j])
 
 
-def exchanged(a: list[str], b: list[str]) -> bool:
+def exchanged(a: list[str], b: list[str], compounds: bool = True) -> bool:
     """True when the content terms of two token lists (`roles.content_terms`: function words left out, a unit as its
     name, a word as its stem) are the same, and one is the other with two runs of terms in each other's place around
     a run of at least one term that stays, each of the three at most `_LONGEST` terms ("germany invade poland" / "poland
@@ -194,8 +197,10 @@ def exchanged(a: list[str], b: list[str]) -> bool:
         return False  # "跑步之前还是之后" / "跑步之后还是之前": the same alternatives
     if symmetric_exchange(a, b):
         return False  # "Python vs Java" / "Java vs Python": a symmetric relation's arguments (`roles.symmetric_exchange`)
-    if _german_neighbours(a, b) or _cases_exchanged(a, b):
+    if _german_neighbours(a, b) or _cases_exchanged(a, b) or _exchanged_around_function_words(a, b):
         return True
+    if compounds and (split := _compounds_split(a, b)) is not None and exchanged(*split, compounds=False):
+        return True  # "Katzenfutter ... Hunde" / "Hundefutter ... Katzen" (rule format 23)
     ca, cb = content_terms(a), content_terms(b)
     cb = _as_cased(ca, cb)
     if ca == cb or sorted(ca) != sorted(cb):
@@ -231,3 +236,74 @@ def _moved_in_their_cases(a: list[str], b: list[str], x: str, y: str) -> bool:
         return False
     endings = {_ending(x), _ending(y)}
     return len(endings) == 2 and "ое" not in endings and endings != {"", "ь"}
+
+
+_JOINS = frozenset(
+    """and or vs versus y o e u und oder и или либо with without con sin mit ohne с со без & / + plus
+    和 与 與 或 跟 及 同 还 還""".split()
+) | COMMUTATIVE_OPERATORS
+"""Words between two arguments that join them alike ("cats and dogs", "Python or Java", "bleach with ammonia", "猫和狗",
+"A还是B"): the arguments in each other's place are a rewording. Rule format 23."""
+
+
+_ARTICLE_GENDERS = {"la": "el", "los": "el", "las": "el", "una": "un", "unos": "un", "unas": "un", "eine": "ein"}
+"""Articles that agree with their noun's gender only, read as one ("el tomate" / "la fruta", "ein Obst" / "eine Tomate"):
+not German articles whose case marks a role ("der" / "den")."""
+
+
+def _exchanged_around_function_words(a: list[str], b: list[str]) -> bool:
+    """True when `b` is `a` with two runs of at most `_LONGEST` tokens, each with a content word, in each other's place
+    around function words only, every other token the same (`roles.term`: a unit as its name, a word as its stem):
+    "Is a tomato a fruit?" / "Is a fruit a tomato?", "Who is my mother's brother?" / "Who is my brother's mother?",
+    "Wie viele Megabyte hat ein Gigabyte?" / "Wie viele Gigabyte hat ein Megabyte?", "¿Cuántos caballos de fuerza tiene un
+    kilovatio?" / "¿Cuántos kilovatios tiene un caballo de fuerza?", "番茄是水果吗？" / "水果是番茄吗？" (served at 0.97-1.0 by
+    formats 21 and 22: `exchanged` needs a content word to stay between the arguments). Rule format 23.
+
+    Not an exchange: arguments joined alike (`_JOINS`: "cats and dogs" / "dogs and cats"), two numbers (an operation's
+    operands: `velo.cache.roles.exchanged_numbers`), neighbours (nothing between), Russian arguments moved with their
+    cases (`_moved_in_their_cases`: "Почему мама любит папу?" / "Почему папу любит мама?"), a German article that
+    changed with its noun (the case says the roles: `_german_neighbours`), a question word moved with its phrase ("How
+    many GB is 5000 MB?" / "5000 MB is how many GB?")."""
+    if len(a) != len(b) or a == b:
+        return False
+    ta, tb = [_ARTICLE_GENDERS.get(t, term(t)) for t in a], [_ARTICLE_GENDERS.get(t, term(t)) for t in b]
+    start, end = _shared_ends(ta, tb)
+    ma, mb = ta[start : len(ta) - end], tb[start : len(tb) - end]
+    n = len(ma)
+    for i in range(1, min(n - 2, _LONGEST) + 1):  # A = ma[:i] is the end of mb
+        if ma[:i] != mb[n - i :]:
+            continue
+        for j in range(1, min(n - i - 1, _LONGEST) + 1):  # B = mb[:j] is the end of ma; something stays between
+            middle = a[start + i : start + n - j]
+            if mb[:j] != ma[n - j :] or ta[start + i : start + n - j] != tb[start + j : start + n - i]:
+                continue
+            x, y = a[start : start + i], a[start + n - j : start + n]
+            if (
+                any(t not in FUNCTION_WORDS for t in middle) or any(t in _JOINS for t in middle)
+                or all(t in FUNCTION_WORDS or is_number_token(t) for t in x)
+                or all(t in FUNCTION_WORDS or is_number_token(t) for t in y)
+                or question_words(x) or question_words(y)
+            ):
+                continue
+            return not _moved_in_their_cases(a, b, x[-1], y[-1])
+    return False
+
+
+def _compounds_split(a: list[str], b: list[str]) -> tuple[list[str], list[str]] | None:
+    """`a` and `b` with each pair of compounds in the same place that share their head split in two ("katzenfutter" /
+    "hundefutter" -> "katzen futter" / "hunde futter"), so that their modifiers read as words: "Ist Katzenfutter
+    schlecht für Hunde?" / "Ist Hundefutter schlecht für Katzen?" exchanges "Katzen" and "Hunde" (served at 0.995 by
+    formats 21 and 22). None when no compound is split. Rule format 23."""
+    if len(a) != len(b):
+        return None
+    out_a, out_b, split = [], [], False
+    for x, y in zip(a, b):
+        n = next((k for k in range(1, min(len(x), len(y))) if x[-k] != y[-k]), 0) - 1
+        if x != y and n >= 4 and x.isalpha() and y.isalpha() and not HAN.search(x + y) and min(len(x), len(y)) - n >= 3:
+            out_a += [x[:-n], x[-n:]]
+            out_b += [y[:-n], y[-n:]]
+            split = True
+        else:
+            out_a.append(x)
+            out_b.append(y)
+    return (out_a, out_b) if split else None

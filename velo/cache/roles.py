@@ -75,6 +75,22 @@ _UNITS = (
     ("week", set(), ("week", "semana", "woche", "недел")),
     ("month", {"mes", "meses"}, ("month", "monat", "месяц")),
     ("year", {"year", "years", "ano", "anos", "jahr", "jahre", "jahren", "год", "года", "лет"}, ()),
+    # Kitchen measures, data sizes and power (rule format 23: "How many teaspoons are in a tablespoon?" / "How many
+    # tablespoons are in a teaspoon?" read "teaspoons" / "teaspoon" as two stems, "How many MB are in a GB?" held
+    # abbreviations only): a unit is one term in every language and form.
+    ("teaspoon", {"tsp", "tsps", "cucharadita", "cucharaditas", "cdta", "cdtas"}, ("teaspoon", "teeloffel")),
+    ("tablespoon", {"tbsp", "tbsps", "tbs", "cucharada", "cucharadas", "cda", "cdas"}, ("tablespoon", "essloffel")),
+    ("cup", {"cup", "cups", "taza", "tazas", "tasse", "tassen", "стакан", "стакана", "стаканов", "стаканы", "стакане"}, ()),
+    ("pint", {"pint", "pints", "pinta", "pintas"}, ("пинт",)),
+    ("bit", {"bit", "bits", "бит", "бита", "битов"}, ()),
+    ("byte", {"byte", "bytes", "баит", "баита", "баитов", "баитах"}, ()),
+    ("kb", {"kb", "kib", "кб"}, ("kilobyte", "килобаит")),
+    ("mb", {"mb", "mib", "мб"}, ("megabyte", "мегабаит")),
+    ("gb", {"gb", "gib", "гб"}, ("gigabyte", "гигабаит")),
+    ("tb", {"tb", "tib", "тб"}, ("terabyte", "терабаит")),
+    ("watt", {"вт", "ватт", "ватта", "ваттов", "ваттах"}, ("watt", "vatio")),
+    ("kw", {"kw", "квт"}, ("kilowatt", "kilovatio", "киловатт")),
+    ("horsepower", {"hp", "ps"}, ("horsepower", "pferdestarke")),
 )
 """Units and currencies written as a symbol, an abbreviation or a word in the five languages (as folded tokens): "km" and
 "kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`. Chinese names are `_HAN_UNITS`, one-letter
@@ -98,6 +114,9 @@ _HAN_UNITS = {
         ("foot", "英尺 呎"), ("yard", "码 碼"), ("gram", "克 公克"), ("ounce", "盎司 安士"), ("jin", "斤"),
         ("second", "秒 秒钟 秒鐘"), ("minute", "分钟 分鐘"), ("hour", "小时 小時 钟头 鐘頭"), ("day", "天"),
         ("week", "周 週 星期 个星期 個星期"), ("month", "个月 個月"), ("year", "年"),
+        ("teaspoon", "茶匙 小勺"), ("tablespoon", "汤匙 湯匙 大勺"), ("byte", "字节 字節"), ("bit", "比特"),
+        ("kb", "千字节 千字節"), ("mb", "兆字节 兆字節"), ("gb", "吉字节 吉字節"), ("tb", "太字节 太字節"),
+        ("watt", "瓦 瓦特"), ("kw", "千瓦"), ("horsepower", "马力 馬力 匹马力 匹馬力"),
     )
     for word in words.split()
 }
@@ -148,6 +167,12 @@ def _term(token: str) -> str:
         if token in words or token.startswith(prefixes):
             return unit
     return stem(token)
+
+
+def term(token: str) -> str:
+    """A token as the exchange of two arguments around function words compares it: a function word as it is, else
+    `_term` (a unit as its name, a word as its stem)."""
+    return token if token in FUNCTION_WORDS else _term(token)
 
 
 def _term_at(toks: list[str], at: int) -> str:
@@ -350,11 +375,12 @@ _UNIT_SIZES = {
     "inch": ("length", Decimal("0.0254")), "kg": ("mass", Decimal(1000)), "gram": ("mass", Decimal(1)),
     "lb": ("mass", Decimal("453.59237")), "ounce": ("mass", Decimal("28.349523125")), "second": ("time", Decimal(1)),
     "minute": ("time", Decimal(60)), "hour": ("time", Decimal(3600)), "day": ("time", Decimal(86400)),
-    "week": ("time", Decimal(604800)),
+    "week": ("time", Decimal(604800)), "watt": ("power", Decimal(1)), "kw": ("power", Decimal(1000)),
 }
 """Units of one family with their exact sizes (international yard and pound): "1 kg" and "1000 g", "1 foot" and "12
 inches", "1 hour" and "60 minutes" are one quantity. Not temperatures (an offset), months and years (no fixed size),
-currencies (a rate)."""
+currencies (a rate). Power since rule format 23 ("1 kW" / "1000 watts"); not horsepower (two sizes: hp and PS), data
+sizes (1000 or 1024) nor kitchen measures (US or metric)."""
 
 
 def _value(number: str, unit: str) -> tuple[str, Decimal] | None:
