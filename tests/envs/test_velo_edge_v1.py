@@ -291,6 +291,9 @@ PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
 Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Rebuilt on
+2026-12-02 for bank format 25 / hit rule format 24 (case that names, the brackets of code, superscripts as exponents:
+`symbol_swap`): every array of the snapshot the same as format 24's but its format (no veto flag of it changed), every
+sum as before. Rebuilt on
 2026-12-02 for bank format 24 / hit rule format 23 (arguments exchanged around function words, compounds, "whom",
 kitchen / data / power units, converse verbs, quantifiers): every array of the snapshot and of its stored pairs the
 same bytes as format 23's (no veto of its 373 x 16 candidates nor of its 137 stored pairs changed), every sum as

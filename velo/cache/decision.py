@@ -28,8 +28,15 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/23"
-"""23: `role_swap` also for two arguments exchanged around function words only ("Is a tomato a fruit?" / "Is a fruit a
+RULE_FORMAT = "velo.hit_rule/24"
+"""24: `symbol_swap` also sees what folding hid between questions with the same tokens: case where both texts mark
+case and it is part of what a word names ("What is CO?" / "What is Co?", "100 Mbps" / "100 MBps", "\\d" / "\\D", "%m"
+/ "%M", "Wie geht es Ihnen?" / "... ihnen?": `text.spelling_swap`; a capital first letter, a sentence's first word and
+texts all in one case still fold away), the brackets of code and the separators inside them ("a[1:]" / "a[:1]",
+"sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2": `text.code_swap`; a parenthesis of prose does not count), and a
+superscript is an exponent ("10²" is "10^2", no longer "102": `text.nfkc`). The shipped format 23 rule was relabelled
+24 unrefitted (same weights).
+23: `role_swap` also for two arguments exchanged around function words only ("Is a tomato a fruit?" / "Is a fruit a
 tomato?", "Who is my mother's brother?" / "... brother's mother?", "Wie viele Megabyte hat ein Gigabyte?":
 `order._exchanged_around_function_words`), German compounds' modifiers exchanged ("Katzenfutter ... Hunde" /
 "Hundefutter ... Katzen": `order._compounds_split`), "whom did" against "who" (`question_words._asks_for`), and units of
@@ -281,10 +288,12 @@ class LogisticHitRule(HitRule):
 
         The same words in the same order (after case, accent and punctuation folding) is the same request:
         served outright -- once the vetoes have ruled out what that folding would hide: an emoticon made of
-        punctuation (`:)` / `:(`, a symbol token), an accent on a content word ("papa" / "papá") or an acronym's
-        capitals ("US" / "us") (`symbol_swap`). What the folding still drops is what rewordings vary freely:
-        punctuation between words, case at a sentence start or in a text all in capitals, the accent of a
-        function word ("qué" / "que"). The linear model was fitted on rewordings and look-alikes and would otherwise
+        punctuation (`:)` / `:(`, a symbol token), an accent on a content word ("papa" / "papá"), case that is part
+        of what a word names ("US" / "us", "CO" / "Co", "100 Mbps" / "100 MBps", "\\d" / "\\D", "Ihnen" / "ihnen") or the
+        brackets of code ("a[1:]" / "a[:1]") (`symbol_swap`, format 24). What the folding still drops is what rewordings
+        vary freely: punctuation between words, a parenthesis of prose, case at a sentence start, in a text all in
+        capitals or all in lower case or of a capital first letter ("Python" / "python"), the accent of a function
+        word ("qué" / "que"). The linear model was fitted on rewordings and look-alikes and would otherwise
         extrapolate its "fewer shared words" preference past its data. A swapped symbol, swapped roles or a
         replaced number is a different question, whatever the model says: such pairs are too rare in any fit
         set to be learned.

@@ -146,7 +146,10 @@ class HitFeaturizer:
             number_mismatch=numbers.number_change(p.request, p.cached, p.same_quantities),
             negation_mismatch=negation.negation_change(p.tq, p.tc),
             order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
-            symbol_swap=float(text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and text.spelling_swap(p.request, p.cached))),
+            symbol_swap=float(
+                text.symbol_swap(p.tq, p.tc)
+                or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or text.code_swap(p.request, p.cached)))
+            ),
             role_swap=float(
                 roles.role_swap(p.tq, p.tc)
                 or question_words.question_swap(p.tq, p.tc)

@@ -12,16 +12,17 @@ from collections import Counter
 from collections.abc import Collection
 from decimal import Decimal
 
-from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, tokens
+from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, nfkc, tokens
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def ascii_digits(text: str) -> str:
-    """NFKC, then every decimal digit of any script as its ASCII digit ("٥", "५", "５" -> "5")."""
+    """NFKC (a superscript as a `^` exponent: `text.nfkc`), then every decimal digit of any script as its ASCII digit
+    ("٥", "५", "５" -> "5")."""
     return "".join(
         str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None else ch
-        for ch in unicodedata.normalize("NFKC", text)
+        for ch in nfkc(text)
     )
 
 

@@ -4,12 +4,16 @@ Tokens are lowercased, accent-folded words, runs of operator symbols, single sym
 math, arrows: Unicode categories S*), a slash between digits and a hyphen between operands ("5/2" vs "5-2", "10 - 3", "x-1"), a
 number's sign ("-5", "−5" and "－5" are one token "-" before "5"), a command-line flag ("-rf", "--force") and emoticons made of
 punctuation standing alone (":)", ":-(", ";)", ":D"); Han and kana characters are one token each, since
-Chinese and Japanese do not separate words with spaces. What folding hides between two questions that are
-otherwise the same word for word (an accent on a content word, an acronym's capitals) is `spelling_swap`.
+Chinese and Japanese do not separate words with spaces. A superscript is an exponent ("10²" is "10^2": `nfkc`).
+What folding hides between two questions that are otherwise the same word for word is read from the texts as written:
+an accent on a content word and case that is part of what a word names ("CO" / "Co", "100 Mbps" / "100 MBps", "\\d" /
+"\\D", "Ihnen" / "ihnen") by `spelling_swap`, the brackets of code ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)")
+by `code_swap`.
 
 What tokens drop (case, except a command-line flag's: "-V" / "-v"; accents on Latin, Greek and Cyrillic letters;
-punctuation between words) is what rewordings vary freely; everything else that can change what a question asks stays visible. Marks of
-other scripts (Thai tone marks, Devanagari vowel signs, ...) are letters of their words and are kept.
+punctuation between words, brackets included) is what rewordings vary freely; everything else that can change what a
+question asks stays visible, in the tokens or to those two readers. Marks of other scripts (Thai tone marks, Devanagari
+vowel signs, ...) are letters of their words and are kept.
 
 What the hit decision reads from these tokens lives beside this module: the numbers (`velo.cache.numbers`),
 negation (`velo.cache.negation`) and role and unit swaps (`velo.cache.roles`).
@@ -68,6 +72,16 @@ HAN = re.compile(rf"[{CJK}]")
 
 
 
+_SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u207b\u207f]+")
+"""A run of superscript digits, signs or "ⁿ": an exponent ("10²", "x⁻¹", "2ⁿ")."""
+
+
+def nfkc(text: str) -> str:
+    """NFKC, with a superscript written as the exponent it is: "10²" is "10^2", as written with a caret, not "102"
+    (NFKC alone makes it a plain digit). Subscripts stay plain digits: "H₂O" is "H2O", a formula written either way."""
+    return unicodedata.normalize("NFKC", _SUPERSCRIPT.sub(lambda m: f"^{m.group()}", text))
+
+
 def _folds_marks(base: str) -> bool:
     """Accents are dropped only on Latin, Greek and Cyrillic letters (é/e, ё/е are spelling variants there)."""
     code = ord(base)
@@ -75,9 +89,10 @@ def _folds_marks(base: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """Casefold, NFKC, and strip accents of Latin, Greek and Cyrillic letters (a missing accent or ё/е is
-    not a difference); combining marks of other scripts are kept, recomposed (NFC)."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    """Casefold, NFKC (a superscript as a `^` exponent: `nfkc`), and strip accents of Latin, Greek and Cyrillic
+    letters (a missing accent or ё/е is not a difference); combining marks of other scripts are kept, recomposed
+    (NFC)."""
+    decomposed = unicodedata.normalize("NFKD", nfkc(text).casefold())
     out: list[str] = []
     base = " "
     for ch in decomposed:
@@ -117,7 +132,7 @@ _FLAG = re.compile(rf"(?<![^\s(\[{{\"'`])--?{_LETTER}[\w-]*")
 def _fold_keeping_flags(text: str) -> str:
     """`fold`, except that a command-line flag keeps its case: "ls -V" and "ls -v", "tar -C" and "tar -c" are different
     options (NFKC still applies: "－V" is "-V")."""
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     out, end = [], 0
     for m in _FLAG.finditer(text):
         out += [fold(text[end : m.start()]), m.group()]
@@ -160,9 +175,45 @@ def exact_key(text: str) -> str:
 _CASE_SENSITIVE = re.compile(rf"(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)")
 
 
-def _spellings(text: str) -> list[str]:
-    """The words of a text as written (NFKC, case and accents kept), in the order `tokens` finds them."""
-    return _CASE_SENSITIVE.findall(unicodedata.normalize("NFKC", text))
+_SENTENCE_START = re.compile(r"(?:\A|[.!?…。！？]\s+|\n)[\s¿¡\"'«“‘„(\[]*\Z")
+"""What comes before a word that starts a sentence: nothing, or the end of a sentence then space (and opening quotes)."""
+_AFTER_NUMBER = re.compile(r"\d ?\Z")
+_CODE_PUNCT = "\\%$@#&^~/*+=<>|`"
+"""Punctuation that makes a single letter right after it code: "\\d" / "\\D" (a regex class), "%m" / "%M" (strftime),
+"A^T". Not a letter before it ("C++" / "c++", "C#", "A*": a name) nor after a hyphen ("X-ray" / "x-ray", "L-theanine";
+a flag's case is in its token: "-V" / "-v")."""
+_POLITE_FORMS = frozenset("sie ihnen ihr ihre ihren ihrem ihrer ihres".split())
+"""German pronouns whose capital makes them the polite "you": "Wie geht es Ihnen?" (you) / "... ihnen?" (them)."""
+
+
+def _cased_words(text: str) -> list[tuple[str, bool, bool, bool]]:
+    """The words of `text` as written (NFKC, case and accents kept, in the order `tokens` finds them), each with
+    whether it starts a sentence (its case is how a writer starts: "WHO is ..." is "Who is ..."), whether its case is
+    part of what it names wherever it stands (a unit or formula, a word with a digit or right after a number: "100
+    Mbps" / "100 MBps", "CO2"; a single letter after code punctuation: "\\d" / "\\D", "%m" / "%M"; a German polite
+    pronoun: "Ihnen" / "ihnen"), and whether it is such a single letter."""
+    text = nfkc(text)
+    out = []
+    for m in _CASE_SENSITIVE.finditer(text):
+        w, start = m.group(), m.start()
+        coded = len(w) == 1 and start > 0 and text[start - 1] in _CODE_PUNCT
+        unit = any(c.isdigit() for c in w) or bool(_AFTER_NUMBER.search(text, 0, start))
+        named = unit or coded or w.lower() in _POLITE_FORMS
+        out.append((w, bool(_SENTENCE_START.search(text, 0, start)), named, coded))
+    return out
+
+
+def _case_counts(x: str, y: str, x_named: bool, y_named: bool) -> bool:
+    """Whether two spellings of one word that differ only in case name different things: an acronym's capitals on
+    either side ("CO" / "Co", "US" / "us"), or a word whose case is part of what it names (`_cased_words`). A capital
+    first letter of another word is typing ("World War" / "world war", "Python" / "python")."""
+    return (len(x) > 1 and x.isupper()) or (len(y) > 1 and y.isupper()) or x_named or y_named
+
+
+def marks_case(text: str) -> bool:
+    """True for a text that marks case: neither all in capitals nor all in lower case (in a text written all one way,
+    "co" or "CO" says nothing about which one is meant)."""
+    return text.upper() != text and text.lower() != text
 
 
 # Function words as written with their accents: a writer who leaves the accent out still means them.
@@ -186,35 +237,93 @@ def _omitted_accent(x: str, y: str) -> bool:
 
 def spelling_swap(a: str, b: str) -> bool:
     """True when a word the two questions share after folding is spelled differently in a way that changes what
-    it names: an accent on a content word ("papa" / "papá", "anos" / "años", "schon" / "schön") or the capitals
-    of an acronym ("US" / "us": a word of two or more capitals on one side, lower case on the other, in a text
-    that marks case: not all in capitals nor all in lower case).
+    it names: an accent on a content word ("papa" / "papá", "anos" / "años", "schon" / "schön") or, where both texts
+    mark case (`marks_case`: not all in capitals nor all in lower case) and not at a sentence start, its case when that
+    is part of what it names (`_case_counts`): an acronym's capitals ("CO" / "Co": carbon monoxide, cobalt; "US" /
+    "us"), a unit or formula ("100 Mbps" / "100 MBps"), a single letter after code punctuation ("\\d" / "\\D", "%m" /
+    "%M"), a German polite pronoun ("Wie geht es Ihnen?" / "... ihnen?": you, them).
 
     Not a swap: the accent of a function word, which writers leave out freely ("qué" / "que", "für" / "fur",
-    "está" / "esta"), ё written е, case at a sentence start or in a text written all in capitals or all in lower case.
+    "está" / "esta"), ё written е, the case of a word that starts a sentence ("WHO is ..." / "Who is ..."), a capital
+    first letter of any other word ("World War II" / "world war II", "Солнечной системе" / "солнечной системе", "Python"
+    / "python": mostly typing, 2 right hits of the fit and dev sets), a single letter standing alone ("can I" / "can
+    i"), or any case in a text written all in capitals or all in lower case ("what is python's list slicing" / "What is
+    Python's list slicing?").
 
     The features ask this only of questions with the same tokens (word for word after folding): there nothing
     else tells the two apart. Between rewordings an accent or capitals left out are mostly typing ("nacio" /
     "nació", "sql" / "SQL": 11 of the dev set's right hits), and the other features weigh the pair.
     """
-    wa, wb = _spellings(a), _spellings(b)
-    fa, fb = [fold(w) for w in wa], [fold(w) for w in wb]
-    # A text all in capitals, or without any, does not mark case.
-    caps_a, caps_b, low_a, low_b = a.upper() == a, b.upper() == b, a.lower() == a, b.lower() == b
+    wa, wb = _cased_words(a), _cased_words(b)
+    fa, fb = [fold(w) for w, *_ in wa], [fold(w) for w, *_ in wb]
+    both_mark_case = marks_case(a) and marks_case(b)
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
         if op != "equal":
             continue
-        for x, y, f in zip(wa[i1:i2], wb[j1:j2], fa[i1:i2]):
+        for (x, x_starts, x_named, _), (y, y_starts, y_named, _) in zip(wa[i1:i2], wb[j1:j2]):
             if x == y:
                 continue
             if x.lower() != y.lower():
                 if not _omitted_accent(x.lower(), y.lower()):
                     return True
-            elif (len(x) > 1 and x.isupper() and y.islower() and not caps_a and not low_b) or (
-                len(y) > 1 and y.isupper() and x.islower() and not caps_b and not low_a
-            ):
+            elif both_mark_case and not (x_starts or y_starts) and _case_counts(x, y, x_named, y_named):
                 return True
     return False
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+_CODE_SEPARATORS = ",:;"
+
+
+def code_marks(text: str) -> list[str]:
+    """The brackets of code in `text` and the separators inside them, each as "<tokens before it><mark>": the
+    structure that `tokens` drops ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2").
+
+    A bracket pair is code when it touches a word or symbol from outside: its opening bracket follows a non-space
+    character ("sqrt(", "a[") or its closing bracket is followed by one other than sentence punctuation (")**2").
+    A parenthesis of prose ("What is RAM (memory)?") is not, nor an empty pair ("len()" / "len": a call written or
+    not), a grouping that changes nothing (`_redundant`: "(-1)*(-1)") or an unmatched bracket ("1)"). Spaces do not
+    count: "sqrt(16) + 9" is "sqrt(16)+9"."""
+    text = nfkc(text)
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            stack.append(i)
+        elif ch in _CLOSE and stack and text[stack[-1]] == _OPEN[_CLOSE.index(ch)]:
+            start = stack.pop()
+            if i == start + 1:
+                continue
+            before = text[start - 1] if start else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            touches = not before.isspace() or not (after.isspace() or after in _SENTENCE_PUNCT)
+            if touches and not _redundant(text, start, i):
+                pairs.append((start, i))
+        elif ch in _CLOSE:
+            stack.clear()
+    if not pairs:
+        return []
+    places = {p for pair in pairs for p in pair}
+    places |= {i for start, end in pairs for i in range(start + 1, end) if text[i] in _CODE_SEPARATORS}
+    return [f"{len(tokens(text[:i]))}{text[i]}" for i in sorted(places)]
+
+
+def _redundant(text: str, start: int, end: int) -> bool:
+    """A grouping parenthesis around one operand changes nothing ("(-1)*(-1)" is "-1*-1", "(2)" is "2"), except a sign
+    grouped before a power: "(-2)**2" is 4, "-2**2" is -4. Not a call's ("sqrt(16)") nor an index's ("a[1]")."""
+    if text[start] != "(" or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
+        return False
+    inner = tokens(text[start + 1 : end])
+    if len(inner) == 1 and inner[0][0].isalnum():
+        return True
+    return len(inner) == 2 and inner[0] == "-" and not text[end + 1 :].lstrip().startswith(("**", "^"))
+
+
+def code_swap(a: str, b: str) -> bool:
+    """True when the two questions' code has its brackets or separators elsewhere among the same tokens (`code_marks`):
+    "a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2". Asked, as `spelling_swap`, only of questions
+    with the same tokens."""
+    return code_marks(a) != code_marks(b)
 
 
 def symbol_swap(a: list[str], b: list[str]) -> bool:
@@ -232,19 +341,23 @@ def _flag_dropped(a: list[str], b: set[str]) -> bool:
 
 
 def _marked_spellings(text: str) -> list[str]:
-    """The words of `text` whose spelling says more than their folded token, as `spelling_swap` reads them: a content
-    word with an accent ("josé", "papá"; not "qué", "für"; ё is е) and, in a text that marks case, an acronym's
-    capitals ("US"; not the first word, whose case writers vary: "WHO is ..." is "Who is ..."), each with its place
-    among the words."""
-    caps, low = text.upper() == text, text.lower() == text
+    """The words of `text` whose spelling says more than their folded token, as `spelling_swap` reads them, each with
+    its place among the words: a content word with an accent ("josé", "papá"; not "qué", "für"; ё is е) and, in a text
+    that marks case and not as its first word ("WHO is ..." is "Who is ..."), an acronym's capitals ("US") or a single
+    capital after code punctuation ("\\D", "%M"); then the brackets of its code (`code_marks`: "a[1:]" / "a[:1]").
+
+    A key is one text's, so it cannot see what only a pair shows: a unit's or a polite pronoun's case ("100 MBps" /
+    "100 Mbps", "Ihnen" / "ihnen") is not in it (marked, it would split every German turn in the polite form from
+    the same turn typed in lower case, and change their keys)."""
+    marks_case_ = marks_case(text)
     out = []
-    for i, w in enumerate(_spellings(text)):
+    for i, (w, _, _, coded) in enumerate(_cased_words(text)):
         lw = w.lower().replace("ё", "е")
         if fold(lw) != lw and not (fold(lw) in FUNCTION_WORDS and lw in _ACCENTED_FUNCTION_WORDS):
             out.append(f"{i}:{lw}")
-        elif i and len(w) > 1 and w.isupper() and not caps and not low:
+        elif i and marks_case_ and w.isupper() and (len(w) > 1 or coded):
             out.append(f"{i}:{w}")
-    return out
+    return out + code_marks(text)
 
 
 def context_key(user_turns: Iterable[str]) -> str:
@@ -252,9 +365,11 @@ def context_key(user_turns: Iterable[str]) -> str:
 
     Only user turns count: the assistant's earlier replies may differ by which tier answered, yet the
     follow-up means the same thing. Turns are matched as strictly as questions: by their tokens (case, punctuation
-    between words and the accents of function words fold away) and by what `spelling_swap` would see, an accent on
-    a content word or an acronym's capitals ("¿Quién es José?" and "quien es jose" are two contexts). A turn
-    without such spellings keeps the key it had when only tokens counted.
+    between words and the accents of function words fold away) and by what `spelling_swap` and `code_swap` would see
+    in one text (`_marked_spellings`): an accent on a content word, an acronym's capitals, a capital after code
+    punctuation, the brackets of code ("¿Quién es José?" and "quien es jose", "a[1:]" and "a[:1]" are two contexts).
+    A turn without such spellings keeps the key it had when only tokens counted (a superscript, now a `^` exponent,
+    changes a turn's tokens and so its key: "10²" was "102").
     """
     parts = [" ".join(tokens(t) + (["\x1e", *marked] if (marked := _marked_spellings(t)) else [])) for t in user_turns]
     if not parts:
