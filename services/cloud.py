@@ -31,9 +31,9 @@ from fastapi.responses import Response
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, sse_response
+from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, record_request, sse_response
 from services.llm import AnswerStream, LocalChatLLM, collect, refused_prompt, sampling_params
-from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, sampling_of
+from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, max_tokens_param, sampling_of, stream_flags
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, Usage
 
 DEFAULT_MAX_TOKENS = 256
@@ -106,23 +106,26 @@ def build_app(settings: CloudSettings) -> FastAPI:
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
     async def chat_completions(body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))], request: Request) -> Response:
         if request.app.state.upstream is not None:
+            record_request("cloud", "upstream", body.user)
             return await _forward(request.app.state.upstream, body, settings)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
         check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
         max_tokens = chat_max_tokens(body)
         max_tokens = DEFAULT_MAX_TOKENS if max_tokens is None else max_tokens
+        limit_param = max_tokens_param(body)
         if max_tokens > settings.max_tokens_limit:
-            raise APIError(400, f"max_tokens is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param="max_tokens")
+            raise APIError(400, f"{limit_param} is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param=limit_param)
         llm: LocalChatLLM = request.app.state.llm
         sampling = sampling_params(**sampling_of(body))
         try:
             stream = await llm.stream(turns, max_tokens, body.stop_strings, sampling)
         except ValueError as err:  # the prompt does not fit the context window: the request's fault
-            raise refused_prompt(err) from None
+            raise refused_prompt(err, "messages", limit_param) from None
+        record_request("cloud", "local", body.user)
         if body.stream:
-            include_usage = bool(body.stream_options and body.stream_options.include_usage)
-            return sse_response(_chunks(stream, settings.model_name, include_usage), on_close=stream.aclose)
+            include_usage, obfuscate = stream_flags(body)
+            return sse_response(_chunks(stream, settings.model_name, include_usage, obfuscate), on_close=stream.aclose)
         made = await collect(stream)
         usage = Usage(prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, total_tokens=made.prompt_tokens + made.completion_tokens)
         return json_response(WholeAnswer(settings.model_name, made.text, made.finish_reason, usage).chat())
@@ -130,9 +133,9 @@ def build_app(settings: CloudSettings) -> FastAPI:
     return app
 
 
-async def _chunks(stream: AnswerStream, model: str, include_usage: bool) -> AsyncIterator[str]:
+async def _chunks(stream: AnswerStream, model: str, include_usage: bool, obfuscate: bool) -> AsyncIterator[str]:
     """The local model's answer as chat chunks, each piece of text sent as the model produces it."""
-    chunks = Chunks(model, chat=True)
+    chunks = Chunks(model, chat=True, obfuscate=obfuscate)
     try:
         yield chunks.chat_start()
         async for delta in stream:

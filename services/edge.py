@@ -36,7 +36,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.edge_serving import EdgeServer, check_cache_fields
 from services.gateway_keys import key_problem
-from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, sse_response
+from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import Metrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
@@ -315,6 +315,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
             raise refused_prompt(err) from None
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
+        record_request("edge", started.route, body.user, edge=settings.edge_id, namespace=body.namespace)
         if body.stream:
             return sse_response((sse_event(event) async for event in edge.events(started)), on_close=started.stream.aclose)
         try:

@@ -15,16 +15,17 @@ What each OpenAI request field does here ("400" = HTTP 400 with `param` naming t
 |---|---|---|
 | `model` | both | must be the served model, else 404 `model_not_found` |
 | `prompt` | completions | text, token ids, or a batch of either; choice `i * n + j` is sample j of prompt i; empty -> 400 |
-| `messages` | chat | roles `system`, `developer` (the newer name of system: passed to the chat template as system), `user`, `assistant`; text or text parts; `name` accepted, ignored. Roles `tool` / `function`, `tool_calls`, `tool_call_id`, `function_call`, non-text parts, null content -> 400 |
+| `messages` | chat | roles `system`, `developer` (the newer name of system: passed to the chat template as system), `user`, `assistant`; text or text parts. Roles `tool` / `function`, `tool_calls`, `tool_call_id`, `function_call`, non-text parts, null content -> 400 |
+| `messages[i].name` | chat | 400 naming it: the ChatML template has no participant names, and a name dropped would make two speakers' turns one (`velo.wire.text_turns`); write it into `content` |
 | `max_tokens` | both | honoured, 1 to `max_tokens_limit`; default 16 (completions), 256 or what the context has left (chat) |
-| `max_completion_tokens` | chat | the same limit; given with a different `max_tokens` -> 400 |
+| `max_completion_tokens` | chat | the same limit; given with a different `max_tokens` -> 400; a refusal of the limit names the field the client sent |
 | `n` | both | honoured: independent samples, generated one after another (all alike when greedy) |
 | `temperature` | both | honoured; default 0, greedy, where `top_p` and `seed` change nothing (OpenAI's default is 1: an edge model answers reproducibly unless asked) |
 | `top_p` | both | honoured (nucleus sampling, `velo.llm.sampling`) |
 | `seed` | both | honoured: seeds the request's own `torch.Generator`; same seed, same choices |
 | `stop` | both | honoured: a string or up to 4; the text ends before the first one, which is not included; reason "stop" |
 | `stream` | both | honoured: `data: <chunk>` events, then `data: [DONE]`; a failure mid-stream is sent as an error event |
-| `stream_options` | both | `include_usage` honoured (a last chunk with `usage`, `choices` empty); without `stream` -> 400 |
+| `stream_options` | both | `include_usage` honoured (a last chunk with `usage`, `choices` empty); `include_obfuscation` honoured (true: every chunk padded with OpenAI's `obfuscation` field to a multiple of 64 bytes, `velo.wire.sse_chunk`; absent or false: none); without `stream` -> 400 |
 | `presence_penalty`, `frequency_penalty` | both | honoured (OpenAI's formula, `velo.llm.sampling`) |
 | `logit_bias` | both | honoured; a token id outside the vocabulary -> 400 |
 | `logprobs` | completions | null only, a number -> 400 (per-token text of partial characters is not mapped to bytes here) |
@@ -34,7 +35,7 @@ What each OpenAI request field does here ("400" = HTTP 400 with `param` naming t
 | `best_of` | completions | null or equal to n only (then the same as n); else 400: ranking samples needs logprobs |
 | `response_format` | chat | `{"type": "text"}` only; `json_object` / `json_schema` -> 400 (no constrained decoding) |
 | `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | chat | null only, else 400 (the model has no tool calling) |
-| `user` | both | accepted, ignored |
+| `user` | both | at most 256 characters, else 400; written in the request log (`services.http.record_request`); changes no answer |
 | `store`, `metadata` | chat | false / `{}` or null only, else 400 (`velo.wire.ChatCompletionRequest.refuse_storing`: nothing is stored) |
 | any other field | both | 400 `unknown_parameter`, as OpenAI answers (the `openai` client sends only the fields it is given) |
 
@@ -72,7 +73,17 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, error_response, install_error_handlers, json_body, json_response, model_routes
+from services.http import (
+    MAX_PROMPT_CHARS,
+    RetryLater,
+    check_prompt_chars,
+    error_response,
+    install_error_handlers,
+    json_body,
+    json_response,
+    model_routes,
+    record_request,
+)
 from services.llm import refused_prompt
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
@@ -93,6 +104,7 @@ from velo.wire import (
     CompletionRequest,
     Timings,
     Usage,
+    sse_chunk,
     sse_event,
     text_turns,
 )
@@ -154,8 +166,12 @@ class _Plan:
     stop: list[str]
     stream: bool
     include_usage: bool
+    obfuscate: bool
+    """`stream_options.include_obfuscation`: every chunk padded (`velo.wire.sse_chunk`)."""
     prompt_param: str
     """The field a prompt the model cannot take is blamed on: "prompt" or "messages"."""
+    max_tokens_param: str
+    """The field a token limit the model cannot take is blamed on: "max_tokens" or "max_completion_tokens"."""
 
 
 def build_app(settings: ShardServerSettings) -> FastAPI:
@@ -186,6 +202,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_completion(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, COMPLETION_MAX_TOKENS)
+        record_request("shard", "completions", body.user, choices=len(streams))
         answer = _CompletionAnswer(f"cmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams, settings.retry_after_s)
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 
@@ -194,6 +211,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_chat(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, CHAT_MAX_TOKENS)
+        record_request("shard", "chat", body.user, choices=len(streams))
         answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams, settings.retry_after_s)
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 
@@ -275,8 +293,10 @@ def _common_plan(
         frequency_penalty=0.0 if body.frequency_penalty is None else body.frequency_penalty,
         logit_bias={} if body.logit_bias is None else dict(body.logit_bias),
     )
-    include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    return _Plan(make_prompts(), 1 if body.n is None else body.n, max_tokens, sampling, body.stop_strings, bool(body.stream), include_usage, prompt_param)
+    options = body.stream_options
+    include_usage, obfuscate = bool(options and options.include_usage), bool(options and options.include_obfuscation)
+    return _Plan(make_prompts(), 1 if body.n is None else body.n, max_tokens, sampling, body.stop_strings, bool(body.stream), include_usage, obfuscate,
+                 prompt_param, param)
 
 
 def _prompt_list(prompt: str | list[str] | list[int] | list[list[int]]) -> list[str | list[int]]:
@@ -332,7 +352,7 @@ def _start(llm: ShardedLLM, plan: _Plan, default_max_tokens: int) -> list[TextSt
             try:
                 streams.append(llm.stream_text(prompt.ids, max_tokens, sampler, plan.stop))
             except ValueError as err:  # empty prompt, context window exceeded: the request's fault
-                raise refused_prompt(err, plan.prompt_param) from None
+                raise refused_prompt(err, plan.prompt_param, plan.max_tokens_param) from None
     return streams
 
 
@@ -366,7 +386,7 @@ class _Answer:
             for index, stream in enumerate(self.streams):
                 yield from self.choice_chunks(index, stream)
             if self.plan.include_usage:
-                yield sse_event(self.usage_chunk())
+                yield sse_chunk(self.usage_chunk(), self.plan.obfuscate)
         # the status line is sent already: a failure can only be reported in the stream
         except ShardError as err:
             yield sse_event(shard_failure(err, self.retry_after_s).body)
@@ -391,7 +411,7 @@ class _CompletionAnswer(_Answer):
 
     def chunk(self, index: int, text: str, finish_reason: str | None = None) -> str:
         choice = CompletionChoice(index=index, text=text, finish_reason=finish_reason)  # type: ignore[arg-type]
-        return sse_event(Completion(id=self.id, created=self.created, model=self.model, choices=[choice]))
+        return sse_chunk(Completion(id=self.id, created=self.created, model=self.model, choices=[choice]), self.plan.obfuscate)
 
     def choice_chunks(self, index: int, stream: TextStream) -> Iterator[str]:
         if echo := self.echo(index):
@@ -414,7 +434,7 @@ class _ChatAnswer(_Answer):
 
     def chunk(self, index: int, delta: ChatDelta, finish_reason: str | None = None) -> str:
         choice = ChatChunkChoice(index=index, delta=delta, finish_reason=finish_reason)  # type: ignore[arg-type]
-        return sse_event(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[choice]))
+        return sse_chunk(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[choice]), self.plan.obfuscate)
 
     def choice_chunks(self, index: int, stream: TextStream) -> Iterator[str]:
         yield self.chunk(index, ChatDelta(role="assistant", content=""))

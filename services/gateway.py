@@ -45,10 +45,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
-from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, retry_after, sse_response
+from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
 from services.llm import EndpointLLM
 from services.metrics import Metrics
-from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, completion_prompt, sampling_of
+from services.openai_chat import (
+    Chunks,
+    WholeAnswer,
+    chat_max_tokens,
+    chat_turns,
+    check_model,
+    completion_prompt,
+    max_tokens_param,
+    sampling_of,
+    stream_flags,
+)
 from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER, url_problem
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ServeRequest, Turn, Usage, api_key_problem, parse_body
 
@@ -164,11 +174,15 @@ def build_app(settings: GatewaySettings) -> FastAPI:
                      body: ChatCompletionRequest | CompletionRequest) -> Served:
         with keys.cloud_use(key) as grant:  # reserved before routing, settled by the route (a stream's at its start)
             req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
-                               cloud_allowed=grant.allowed, stream=bool(body.stream), lang=body.lang, **sampling_of(body))
-            served = await request.app.state.router.serve(req)
+                               cloud_allowed=grant.allowed, stream=bool(body.stream), lang=body.lang, user=body.user, **sampling_of(body))
+            try:
+                served = await request.app.state.router.serve(req)
+            except APIError as err:
+                raise as_sent(err, body) from None
             route = served.answer.route if served.answer is not None else served.stream.start.route  # type: ignore[union-attr]
             if route in ("cloud", "cloud_context"):
                 grant.charge()
+        record_request("gateway", route, body.user, key=repr(keys.specs[key].name), namespace=namespace)
         return served
 
     def respond(served: Served, t0: float, body: ChatCompletionRequest | CompletionRequest, chat: bool) -> Response:
@@ -177,8 +191,8 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         if served.stream is not None:
             start = served.stream.start
             headers = {OVERHEAD_HEADER: f"{overhead_ms:.3f}", "x-velo-route": start.route, "x-velo-edge": start.edge}
-            include_usage = bool(body.stream_options and body.stream_options.include_usage)
-            return sse_response(relay(served.stream, t0, include_usage, chat), headers, on_close=served.stream.aclose)
+            include_usage, obfuscate = stream_flags(body)
+            return sse_response(relay(served.stream, t0, include_usage, obfuscate, chat), headers, on_close=served.stream.aclose)
         got = served.answer
         assert got is not None
         total_ms = (time.perf_counter() - t0) * 1000.0
@@ -189,10 +203,10 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         headers = {OVERHEAD_HEADER: f"{overhead_ms:.3f}", "x-velo-route": got.route, "x-velo-edge": got.edge}
         return json_response(whole.chat() if chat else whole.completion(), headers)
 
-    async def relay(stream: EdgeStream, t0: float, include_usage: bool, chat: bool) -> AsyncIterator[str]:
+    async def relay(stream: EdgeStream, t0: float, include_usage: bool, obfuscate: bool, chat: bool) -> AsyncIterator[str]:
         """The edge's events as OpenAI chunks, each text delta sent on as it arrives; the header's overhead covers
         the gateway's work up to the stream's start."""
-        chunks = Chunks(settings.model_name, chat)
+        chunks = Chunks(settings.model_name, chat, obfuscate)
         if chat:
             yield chunks.chat_start()
         async for event in stream.events():  # it ends with done or error, whatever the edge sent (`EdgeStream.events`)
@@ -252,6 +266,22 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         return Response(metrics.render(), media_type=metrics.content_type)
 
     return app
+
+
+def as_sent(err: APIError, body: ChatCompletionRequest | CompletionRequest) -> APIError:
+    """An edge's or the cloud's refusal naming the fields the client sent: the gateway asks them with `messages` and
+    `max_tokens` (`ServeRequest`, a chat call), so a completion's prompt is their `messages` / `messages[0]...` and a
+    chat's `max_completion_tokens` their `max_tokens` (a prompt too long for the edge LLM's context window had been a
+    400 naming `messages` on `/v1/completions`, and a `max_completion_tokens` too large for it one naming `max_tokens`)."""
+    param, message = err.param, err.message
+    if param is None:
+        return err
+    if isinstance(body, CompletionRequest) and (param == "messages" or param.startswith("messages[")):
+        message = message.replace(f"{param}.content", "prompt").replace(param, "prompt")
+        param = "prompt"
+    elif param == "max_tokens" and (named := max_tokens_param(body)) != "max_tokens":
+        message, param = message.replace("max_tokens", named), named
+    return err if param == err.param else APIError(err.status, message, err.type, err.code, param)
 
 
 def health_status(edge_states: Sequence[str], has_cloud: bool) -> str:

@@ -25,6 +25,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from velo.wire import API_VERSION, APIError, ModelCard, ModelList, body_not_json, parse_body
 
 log = logging.getLogger("velo.services")
+requests_log = logging.getLogger("velo.requests")
+"""One INFO line per answered OpenAI request (`record_request`), the request log."""
+
+
+def record_request(service: str, route: str, user: str | None, **fields: object) -> None:
+    """The request log's line for an answered request: the service, its route, the client's `user` (OpenAI's end-user
+    identifier for monitoring and abuse detection: what VELO does with it, as it changes no answer; quoted, so no
+    identifier can forge a line) and `fields` (the gateway's API key name and namespace, how it was served). Logged once
+    the answer is decided: the whole answer's status, or a stream's start."""
+    extra = "".join(f" {name}={value}" for name, value in fields.items())
+    requests_log.info("%s %s user=%s%s", service, route, "-" if user is None else repr(user), extra)
 
 M = TypeVar("M", bound=BaseModel)
 

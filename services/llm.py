@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,13 +84,22 @@ def refused_request(status: int | None) -> bool:
     return status is not None and 400 <= status < 500 and status not in NOT_THE_REQUESTS_FAULT
 
 
-def refused_prompt(err: ValueError, prompt_param: str = "messages") -> APIError:
-    """400 for a request an LLM cannot take (`velo.llm.local.RequestTooLong`: longer than its context window), blaming
-    the field the LLM blamed: `max_tokens` (code invalid_value) when the prompt alone fits, else the prompt's field,
-    `prompt_param` (code invalid_prompt), named in the message too. Every service that runs an LLM answers its
-    refusals through this."""
-    if getattr(err, "param", None) == "max_tokens":
-        return APIError(400, str(err), code="invalid_value", param="max_tokens")
+def refused_prompt(err: ValueError, prompt_param: str = "messages", max_tokens_param: str = "max_tokens") -> APIError:
+    """400 for a request an LLM cannot take, naming the request field at fault as the client sent it. The ValueErrors
+    that reach it (every caller: `services.cloud`, `services.edge`'s `/v1/serve`, `services.edgeshard._start`):
+    `velo.llm.local.RequestTooLong` (the prompt and max_tokens exceed the context window or the batcher's
+    `kv_budget_tokens`), whose `param` is "max_tokens" when the prompt alone fits, named as `max_tokens_param` (the
+    field the client used: `max_completion_tokens` when it sent that one; code invalid_value), or "messages" when the
+    prompt alone is too long; `velo.llm.decoding.StopMatcher`'s empty stop string (`param` "stop", invalid_value: the
+    wire models refuse one first); an empty prompt (`LocalLLM.check_request`, no param: `velo shard serve`'s
+    `prompt: ""`). What names no other field is the prompt's, `prompt_param` (code invalid_prompt, named in the message
+    too). It had blamed the prompt for every ValueError, and `max_tokens` for a client that sent `max_completion_tokens`."""
+    param = getattr(err, "param", None)
+    if param == "max_tokens":
+        message = re.sub(r"\bmax_tokens\b", max_tokens_param, str(err))
+        return APIError(400, message, code="invalid_value", param=max_tokens_param)
+    if param is not None and param != "messages":
+        return APIError(400, f"{param}: {err}", code="invalid_value", param=param)
     return APIError(400, f"{prompt_param}: {err}", code="invalid_prompt", param=prompt_param)
 
 

@@ -6,14 +6,16 @@ A request's fields are honoured or refused here once. What each field does:
 |---|---|
 | `model` | must be the served model name, else 404 `model_not_found` |
 | `messages` | roles `system`, `developer` (= system), `user`, `assistant`; text or text parts; the last must be a user turn; `tool` / `function` roles, tool calls, non-text parts, null content -> 400 |
+| `messages[i].name` | 400 naming it (`velo.wire.text_turns` says why: the cache keys on what was said, and a name dropped would serve one speaker what another was answered; write the name into `content`) |
 | `prompt` (completions) | one text; a batch or token ids -> 400 (the cache keys on text) |
 | `max_tokens`, `max_completion_tokens` | honoured for generated answers; a cached answer is served whole |
 | `stop` | honoured for every answer, cached ones too: the text ends before the first stop string |
 | `stream`, `stream_options.include_usage` | honoured: a generated answer streams token by token as the LLM makes it, a cached answer in word pieces, in the same chunks |
+| `stream_options.include_obfuscation` | honoured: true pads every chunk with OpenAI's `obfuscation` field to a multiple of 64 bytes (`velo.wire.sse_chunk`); absent or false, none (OpenAI's default is true: `velo.wire.StreamOptions` says why VELO's is not) |
 | `temperature`, `top_p`, `seed` | honoured for generated answers (`services/llm.py`: absent temperature = greedy, VELO's default; `seed` reproduces a sampled answer); a cached answer is served as it is, whatever they say |
 | `n`, `best_of` | 1 or null only, else 400 (one answer per request) |
 | `max_tokens` (completions) | at least 1 (`velo.wire.CompletionRequest`); 0 -> 400 (it had meant no limit) |
-| `user` | accepted; it changes no answer |
+| `user` | at most 256 characters, else 400; written in the request log of the gateway (with the API key's name), the edge and the cloud (`services.http.record_request`) and passed to the cloud's upstream; it changes no answer |
 | `store`, `metadata` | false / `{}` or null only, else 400 (`ChatCompletionRequest.refuse_storing`: VELO stores no completions) |
 | `lang` (VELO's extension; `extra_body` in the `openai` client) | the question's language code: only cached entries of it are candidates; absent -> the edge identifies it; a code the cache does not know -> 400 naming `lang` (from the edge) |
 | `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field, unless given their OpenAI default (0, `{}`, false, 0, false, "", `{"type": "text"}`, -, "none", -, "none", true), which is read as absent (`velo.wire.requests._GenerationRequest`); completions' `logprobs: 0` asks for the chosen tokens' log probabilities: 400 |
@@ -42,6 +44,7 @@ from velo.wire import (
     FinishReason,
     Usage,
     check_question,
+    sse_chunk,
     sse_event,
     text_turns,
 )
@@ -78,9 +81,24 @@ def chat_turns(body: ChatCompletionRequest) -> list[dict[str, str]]:
     return turns
 
 
+def stream_flags(body: ChatCompletionRequest | CompletionRequest) -> tuple[bool, bool]:
+    """(`stream_options.include_usage`, `stream_options.include_obfuscation`) of a request, false when absent."""
+    options = body.stream_options
+    return bool(options and options.include_usage), bool(options and options.include_obfuscation)
+
+
 def sampling_of(body: ChatCompletionRequest | CompletionRequest) -> dict[str, float | int | None]:
     """The request's honoured sampling fields (`temperature`, `top_p`, `seed`) as given, None when absent."""
     return {"temperature": body.temperature, "top_p": body.top_p, "seed": body.seed}
+
+
+def max_tokens_param(body: ChatCompletionRequest | CompletionRequest) -> str:
+    """The field that set the answer's token limit, as the client named it: `max_completion_tokens` when a chat request
+    sent that one alone, else `max_tokens` (given, or what a default would be changed by). A refusal of the limit
+    (`services.llm.refused_prompt`, a service's `max_tokens_limit`) names this one."""
+    if isinstance(body, ChatCompletionRequest) and body.max_tokens is None and body.max_completion_tokens is not None:
+        return "max_completion_tokens"
+    return "max_tokens"
 
 
 def chat_max_tokens(body: ChatCompletionRequest) -> int | None:
@@ -107,13 +125,14 @@ class Chunks:
     """One answer's server-sent events, piece by piece: `chat_start`, `chat_delta` per piece of text, `chat_end`
     (the finishing chunk with VELO's fields, the usage chunk if asked, `[DONE]`); `completion_*` likewise."""
 
-    def __init__(self, model: str, chat: bool) -> None:
-        self.model, self.created = model, int(time.time())
+    def __init__(self, model: str, chat: bool, obfuscate: bool = False) -> None:
+        """`obfuscate`: the request's `stream_options.include_obfuscation` (`velo.wire.sse_chunk`)."""
+        self.model, self.created, self.obfuscate = model, int(time.time()), obfuscate
         self.id = f"{'chatcmpl' if chat else 'cmpl'}-{uuid.uuid4().hex}"
 
     def _chat(self, delta: ChatDelta, finish: FinishReason | None = None, **extra: object) -> str:
         choice = ChatChunkChoice(index=0, delta=delta, finish_reason=finish)
-        return sse_event(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[choice], **extra))  # type: ignore[arg-type]
+        return sse_chunk(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[choice], **extra), self.obfuscate)  # type: ignore[arg-type]
 
     def chat_start(self) -> str:
         return self._chat(ChatDelta(role="assistant", content=""))
@@ -125,12 +144,12 @@ class Chunks:
         """`usage` None: no usage chunk (the client did not ask for one)."""
         yield self._chat(ChatDelta(), finish_reason, **(velo_fields or {}))
         if usage is not None:
-            yield sse_event(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[], usage=usage))
+            yield sse_chunk(ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=[], usage=usage), self.obfuscate)
         yield SSE_DONE
 
     def _completion(self, text: str, finish: FinishReason | None = None, **extra: object) -> str:
         choice = CompletionChoice(index=0, text=text, finish_reason=finish)
-        return sse_event(Completion(id=self.id, created=self.created, model=self.model, choices=[choice], **extra))  # type: ignore[arg-type]
+        return sse_chunk(Completion(id=self.id, created=self.created, model=self.model, choices=[choice], **extra), self.obfuscate)  # type: ignore[arg-type]
 
     def completion_delta(self, text: str) -> str:
         return self._completion(text)
@@ -138,7 +157,7 @@ class Chunks:
     def completion_end(self, finish_reason: FinishReason, usage: Usage | None, velo_fields: dict | None = None) -> Iterator[str]:
         yield self._completion("", finish_reason, **(velo_fields or {}))
         if usage is not None:
-            yield sse_event(Completion(id=self.id, created=self.created, model=self.model, choices=[], usage=usage))
+            yield sse_chunk(Completion(id=self.id, created=self.created, model=self.model, choices=[], usage=usage), self.obfuscate)
         yield SSE_DONE
 
     @staticmethod

@@ -291,7 +291,7 @@ def test_logit_bias_and_penalties_are_honoured(client: httpx.Client, reference: 
 def test_fields_accepted_and_ignored_change_nothing(client: httpx.Client) -> None:
     plain = chat(client, messages=CHAT, max_tokens=3)
     ignored = chat(
-        client, messages=[{**CHAT[0], "name": "ana"}], max_tokens=3, max_completion_tokens=3, user="u-1", metadata={}, store=False,
+        client, messages=CHAT, max_tokens=3, max_completion_tokens=3, user="u-1", metadata={}, store=False,
         logprobs=False, response_format={"type": "text"}, tools=None, stream=False, n=1, top_p=1, presence_penalty=0,
     )  # fmt: skip
     assert ignored["choices"] == plain["choices"]
@@ -452,6 +452,72 @@ def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_a_400_naming_max_token
     body = {"model": SMOLLM2_NAME, "max_tokens": 1000, "messages": [{"role": "user", "content": CJK_PROMPT[:25 * 190]}]}
     error = assert_error(client.post("/v1/chat/completions", json=body), 400, "invalid_value", "max_tokens")
     assert "ask for max_tokens <= " in error["message"] and "shorten" not in error["message"], error
+
+
+def test_a_max_completion_tokens_too_large_for_the_prompt_is_a_400_naming_it(openai_client: OpenAI) -> None:
+    """Issue 8: `services.llm.refused_prompt` named `max_tokens` whatever field the client had sent the limit in."""
+    long_prompt = [{"role": "user", "content": CJK_PROMPT[:25 * 190]}]  # ~7,600 tokens: fits, but not with 1,000 more
+    with pytest.raises(openai.BadRequestError) as refused:
+        openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=long_prompt, max_completion_tokens=1000)  # type: ignore[arg-type]
+    assert refused.value.param == "max_completion_tokens", refused.value  # type: ignore[attr-defined]
+    assert "ask for max_completion_tokens <= " in refused.value.message and "max_tokens=" not in refused.value.message, refused.value.message
+
+
+def test_a_participant_name_is_a_400_naming_it(openai_client: OpenAI) -> None:
+    """Issue 8: `messages[i].name` was accepted and never reached the model (the ChatML template has no place for it):
+    now a 400 naming the message's field, as the gateway answers it (`velo.wire.text_turns`)."""
+    for at, messages in ((0, [{**CHAT[0], "name": "ana"}]), (1, [{"role": "system", "content": "Be brief."}, {**CHAT[0], "name": "ana"}])):
+        with pytest.raises(openai.BadRequestError) as refused:
+            openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=messages, max_tokens=2)  # type: ignore[arg-type]
+        assert refused.value.param == f"messages[{at}].name" and "content" in refused.value.message, refused.value  # type: ignore[attr-defined]
+
+
+def test_user_is_written_in_the_request_log_and_bounded(openai_client: OpenAI, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 8: `user` was accepted and ignored. It is the request log's (`services.http.record_request`), up to 256
+    characters (OpenAI documents no bound; its `safety_identifier` takes 64), and changes no answer."""
+    caplog.set_level("INFO", logger="velo.requests")
+    plain = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=3)  # type: ignore[arg-type]
+    tagged = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=3, user="user-7f3a")  # type: ignore[arg-type]
+    assert tagged.choices[0].message.content == plain.choices[0].message.content
+    openai_client.completions.create(model=SMOLLM2_NAME, prompt="Hi", max_tokens=1, user="u" * 256)
+    lines = [r.getMessage() for r in caplog.records if r.name == "velo.requests"]
+    assert "shard chat user='user-7f3a' choices=1" in lines and f"shard completions user='{'u' * 256}' choices=1" in lines, lines
+    assert "shard chat user=- choices=1" in lines, lines
+    for route in ("chat", "completions"):
+        with pytest.raises(openai.BadRequestError) as refused:
+            if route == "chat":
+                openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=1, user="u" * 257)  # type: ignore[arg-type]
+            else:
+                openai_client.completions.create(model=SMOLLM2_NAME, prompt="Hi", max_tokens=1, user="u" * 257)
+        assert refused.value.param == "user", refused.value  # type: ignore[attr-defined]
+
+
+def _events(client: httpx.Client, route: str, body: dict) -> list[str]:
+    with client.stream("POST", route, json={"model": SMOLLM2_NAME, "stream": True, **body}) as response:
+        assert response.status_code == 200
+        return [line[6:] for line in response.iter_lines() if line.startswith("data: ")]
+
+
+def test_stream_obfuscation_pads_every_chunk_when_asked(openai_client: OpenAI, client: httpx.Client) -> None:
+    """Issue 8: `stream_options.include_obfuscation` was accepted and ignored. True: every chunk carries OpenAI's
+    `obfuscation` field, its JSON a multiple of 64 bytes (`velo.wire.sse_chunk`), and the `openai` client reads the
+    same answer; absent or false: no padding."""
+    asked = {"include_usage": True, "include_obfuscation": True}
+    plain = list(openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=MAX_TOKENS, stream=True))  # type: ignore[arg-type]
+    padded = list(openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=MAX_TOKENS, stream=True,  # type: ignore[arg-type]
+                                                        stream_options=asked))  # type: ignore[arg-type]
+    text = "".join(c.choices[0].delta.content or "" for c in plain if c.choices)
+    assert text and "".join(c.choices[0].delta.content or "" for c in padded if c.choices) == text
+    assert all(c.obfuscation for c in padded) and padded[-1].usage is not None  # the client's own field
+    assert all(c.obfuscation is None for c in plain)
+    for route, body in (("/v1/chat/completions", {"messages": CHAT, "max_tokens": MAX_TOKENS}),
+                        ("/v1/completions", {"prompt": "The capital of France is", "max_tokens": 4, "n": 2, "echo": True})):
+        events = _events(client, route, {**body, "stream_options": asked})
+        assert events[-1] == "[DONE]" and len(events) > 4
+        for data in events[:-1]:
+            assert len(data.encode()) % 64 == 0 and json.loads(data)["obfuscation"].isalnum(), data
+        for data in _events(client, route, {**body, "stream_options": {"include_obfuscation": False}})[:-1]:
+            assert "obfuscation" not in json.loads(data), data
 
 
 def test_the_openai_client_raises_bad_request_naming_the_field(openai_client: OpenAI) -> None:

@@ -71,16 +71,23 @@ class IncrementalDetokenizer:
         return after[len(before) :].replace(REPLACEMENT, "")
 
 
+class EmptyStopError(ValueError):
+    """An empty stop string; `param` names the request field at fault, as `velo.llm.local.RequestTooLong`'s does
+    (`services.llm.refused_prompt` reads it)."""
+
+    param = "stop"
+
+
 class StopMatcher:
     """Cuts a text, fed in deltas, before the first occurrence of any of `stops`.
 
-    Raises ValueError for an empty stop string (it would match before any text).
+    Raises ValueError (`EmptyStopError`) for an empty stop string (it would match before any text).
     """
 
     def __init__(self, stops: Iterable[str] = ()) -> None:
         self.stops = tuple(stops)
         if any(not stop for stop in self.stops):
-            raise ValueError("a stop string must not be empty")
+            raise EmptyStopError("a stop string must not be empty")
         self.stopped = False
         self._held = ""
 

@@ -7,7 +7,7 @@ imported from `velo.wire`; the modules say what they hold:
 | module | holds |
 |---|---|
 | `velo.wire.requests` | `CompletionRequest`, `ChatCompletionRequest` and their parts; `text_turns`, `check_question` |
-| `velo.wire.responses` | `Completion`, `ChatCompletion`, `ChatCompletionChunk`, `ModelList`, `Usage`; `sse_event`, `SSE_DONE` |
+| `velo.wire.responses` | `Completion`, `ChatCompletion`, `ChatCompletionChunk`, `ModelList`, `Usage`; `sse_event`, `sse_chunk` (with `obfuscation` padding), `SSE_DONE` |
 | `velo.wire.errors` | `ErrorResponse`, `APIError`; `parse_body` and the 400s it answers |
 | `velo.wire.velo_routes` | VELO's own routes (`ServeRequest`, ...) and the namespace and API key rules |
 
@@ -53,6 +53,7 @@ from velo.wire.requests import (
 )
 from velo.wire.responses import (
     ROUTES,
+    OBFUSCATION_BLOCK,
     SSE_DONE,
     AssistantMessage,
     ChatChoice,
@@ -69,6 +70,7 @@ from velo.wire.responses import (
     Route,
     Timings,
     Usage,
+    sse_chunk,
     sse_event,
 )
 from velo.wire.velo_routes import (
@@ -93,11 +95,11 @@ API_VERSION = "v1"
 """The version of every route (`/v1/...`)."""
 
 __all__ = [
-    "API_KEY_RULE", "API_VERSION", "MAX_STOP_STRINGS", "NAMESPACE_PATTERN", "NAMESPACE_RULE", "ROUTES", "SSE_DONE",
+    "API_KEY_RULE", "API_VERSION", "MAX_STOP_STRINGS", "NAMESPACE_PATTERN", "NAMESPACE_RULE", "OBFUSCATION_BLOCK", "ROUTES", "SSE_DONE",
     "APIError", "AssistantMessage", "CacheEntryOut", "CacheLookupRequest", "CacheLookupResponse", "ChatChoice", "ChatChunkChoice",
     "ChatCompletion", "ChatCompletionChunk", "ChatCompletionRequest", "ChatDelta", "ChatFinishReason", "ChatMessage", "Completion",
     "CompletionChoice", "CompletionRequest", "ContentPart", "DeletedCount", "ErrorDetail", "ErrorResponse", "FinishReason", "ModelCard",
     "ModelList", "ResponseFormat", "Route", "ServeEvent", "ServeRequest", "ServeResponse", "ServeStart", "StreamOptions", "Timings",
     "Turn", "Usage", "api_key_problem", "body_not_json", "cache_context", "check_question", "namespace_problem", "not_unicode",
-    "parse_body", "parse_error", "sse_event", "text_turns",
+    "parse_body", "parse_error", "sse_chunk", "sse_event", "text_turns",
 ]

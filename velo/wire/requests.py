@@ -12,6 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, mode
 from velo.wire.errors import APIError
 
 MAX_STOP_STRINGS = 4
+USER_MAX_CHARS = 256
+"""Longest `user` accepted (400 naming `user` beyond). OpenAI documents no maximum for `user`; its successor
+`safety_identifier` takes at most 64 characters. 256 holds any hash or id a client sends (a SHA-256 in hex is 64) and
+keeps the services' request log lines, where `user` is written (`services.http.record_request`), bounded."""
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INT32_MAX = 2**31 - 1
@@ -38,6 +42,12 @@ class StreamOptions(_Strict):
     include_usage: bool | None = None
     """Send a last chunk with `usage` (and no choices) before `[DONE]`."""
     include_obfuscation: bool | None = None
+    """True: every chunk carries an `obfuscation` field of random characters that pads its JSON to a multiple of
+    `velo.wire.OBFUSCATION_BLOCK` bytes (`velo.wire.sse_chunk`), OpenAI's mitigation of side channels that read the
+    answer's tokens from the sizes of encrypted events. Honoured by every VELO streaming route (the gateway's two, the
+    cloud's, `velo shard serve`'s two). Absent or false: no padding. OpenAI pads unless told false; VELO's services
+    speak plain HTTP (TLS, where the padding hides anything, is a deployment's proxy in front of them) and an edge link
+    is where bytes cost most, so a client behind such a proxy asks for it."""
 
 
 class ResponseFormat(_Strict):
@@ -58,6 +68,8 @@ class ChatMessage(_Strict):
     role: Literal["developer", "system", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
     name: str | None = None
+    """OpenAI's participant name; refused by every VELO service with a 400 naming `messages[i].name` (`text_turns`
+    says why), where it had been accepted and dropped."""
     tool_calls: list[dict[str, Any]] | None = None
     tool_call_id: str | None = None
     function_call: dict[str, Any] | None = None
@@ -67,7 +79,15 @@ def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, s
     """Chat messages as plain {role, content} turns for a text-only model (`developer` is read as `system`).
 
     Raises `APIError` 400 naming the field for what a text-only server cannot honour: tool and function roles
-    and fields, missing content, non-text content parts. `server` names the refusing side in the messages.
+    and fields, missing content, non-text content parts, a participant's `name`. `server` names the refusing side in
+    the messages.
+
+    `messages[i].name` is refused, not honoured: SmolLM2's chat template (ChatML: `<|im_start|>user\n...<|im_end|>`)
+    renders a role and a text, nothing else, so a name could only be written into the text, in a form the model was
+    never tuned on; and the gateway's cache keys a conversation on its turns' text (`velo.wire.cache_context`), so a
+    name it dropped would make Ana's "What is my name?" and Ben's the same question, served one answer. Accepted and
+    ignored, as it had been, Ben could be answered what was said to Ana; refused, a client that needs names writes them
+    into `content` ("Ana: ..."), where the model reads them and the cache tells the two speakers apart.
     """
     turns = []
     for i, message in enumerate(messages):
@@ -77,6 +97,9 @@ def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, s
         for name in ("tool_calls", "tool_call_id", "function_call"):
             if getattr(message, name) is not None:
                 raise APIError.unsupported(f"{where}.{name}", f"{server} does not serve tool calling")
+        if message.name is not None:
+            raise APIError.unsupported(f"{where}.name", "the model's chat template has no participant names and the cache keys on what was said, so "
+                                                        "a name would be dropped; write it into content (e.g. 'Ana: ...') or send null")
         if message.content is None:
             raise APIError(400, f"{where}.content is missing: give the message's text", code="invalid_value", param=f"{where}.content")
         if isinstance(message.content, str):
@@ -131,7 +154,11 @@ class _GenerationRequest(_Strict):
     frequency_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
     logit_bias: dict[Annotated[TokenId, Strict(False)], Annotated[float, Field(ge=-100, le=100)]] | None = None
     """Token id (a JSON key, so a string of digits) -> bias."""
-    user: str | None = None
+    user: Annotated[str, Field(max_length=USER_MAX_CHARS)] | None = None
+    """OpenAI's end-user identifier, for monitoring and abuse detection: it changes no answer. Every VELO service
+    writes it in its line of the request log (`services.http.record_request`: the gateway with the API key's name,
+    the edge, the cloud, `velo shard serve`); the gateway passes it to the edge (`ServeRequest.user`), the cloud
+    service to its upstream. At most `USER_MAX_CHARS` characters, else 400 naming `user`."""
     lang: str | None = None
     """VELO's extension: the question's language code (ISO 639-1 or "und"; the `openai` client sends it as
     `extra_body={"lang": "es"}`). None: the edge identifies it (`velo.lang_id`). Only cached entries of that language

@@ -3,6 +3,7 @@ additions (`route`, `latency_ms`, `similarity`, `velo`), and server-sent events.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
@@ -23,6 +24,25 @@ ROUTES: tuple[str, ...] = ("cache", "edge", "cloud", "cloud_context")
 def sse_event(chunk: BaseModel) -> str:
     """One server-sent event carrying a chunk (or, when a stream fails, an `ErrorResponse`) as JSON."""
     return f"data: {chunk.model_dump_json()}\n\n"
+
+
+OBFUSCATION_BLOCK = 64
+"""Bytes an obfuscated chunk's JSON is padded to a multiple of (`sse_chunk`): a text delta of a token or a word (under
+~40 bytes) leaves every chunk of a stream the same size."""
+_PAD_FIELD = ',"obfuscation":""'
+
+
+def sse_chunk(chunk: BaseModel, obfuscate: bool = False) -> str:
+    """`sse_event` of a stream's chunk; with `obfuscate` (the request's `stream_options.include_obfuscation`) the chunk
+    carries OpenAI's `obfuscation` field, random letters and digits (1 to `OBFUSCATION_BLOCK`) that bring its JSON to
+    a multiple of `OBFUSCATION_BLOCK` bytes, so an event's size no longer tells its text's length. The `openai`
+    client reads the field as any extra one."""
+    data = chunk.model_dump_json()
+    if not obfuscate:
+        return f"data: {data}\n\n"
+    assert data.endswith("}")
+    pad = OBFUSCATION_BLOCK - (len(data.encode()) + len(_PAD_FIELD)) % OBFUSCATION_BLOCK
+    return f'data: {data[:-1]},"obfuscation":"{secrets.token_hex(pad)[:pad]}"}}\n\n'
 
 
 class Usage(BaseModel):

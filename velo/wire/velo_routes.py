@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from velo.wire.errors import ErrorDetail
-from velo.wire.requests import Seed, TokenCount, _Strict
+from velo.wire.requests import MAX_STOP_STRINGS, USER_MAX_CHARS, Seed, TokenCount, _Strict
 from velo.wire.responses import FinishReason, Route, _none
 
 NAMESPACE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -73,7 +73,12 @@ class ServeRequest(_Strict):
     """The question's language code; None: the edge identifies it (`velo.lang_id`: "und" when unsure, then compared as
     its best guess)."""
     max_tokens: TokenCount | None = None
-    stop: list[str] = []
+    stop: Annotated[list[Annotated[str, Field(min_length=1)]], Field(max_length=MAX_STOP_STRINGS)] = []
+    """Up to `MAX_STOP_STRINGS` non-empty strings, as the OpenAI routes take (an empty one had reached the LLM's stop
+    matcher, whose ValueError was answered as a 400 blaming `messages`)."""
+    user: Annotated[str, Field(max_length=USER_MAX_CHARS)] | None = Field(None, exclude_if=_none)
+    """The client's `user` (the gateway passes it on): written in the edge's request log line, changes no answer. Left
+    out of the body when absent, so a gateway sends an edge of the release before this field what it reads."""
     cloud_allowed: bool = True
     """False when the caller's cloud budget is spent: the edge answers from its cache or its own LLM."""
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
