@@ -18,8 +18,13 @@ from pathlib import Path
 METRICS = ("satisfaction", "satisfaction_similar", "satisfaction_new")
 
 
-def pct(x: float) -> str:
-    return f"{100 * x:+.1f} %"
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:+.1f} %"
+
+
+def num(x: float | None, fmt: str) -> str:
+    """`x` formatted, or n/a where the report has null (an undefined figure: `velo.cli.json_out`)."""
+    return "n/a" if x is None else format(x, fmt)
 
 
 def satisfaction_table(report: dict, ci: bool = False) -> str:
@@ -31,7 +36,7 @@ def satisfaction_table(report: dict, ci: bool = False) -> str:
         for s in scenarios:
             m = report[s]["policies"].get(p)
             if m and ci:
-                cells.append(f"{m['satisfaction']:.3f}±{m['satisfaction_ci95']:.3f} / "
+                cells.append(f"{m['satisfaction']:.3f}±{num(m['satisfaction_ci95'], '.3f')} / "
                              + " / ".join(f"{m[k]:.3f}" for k in METRICS[1:]))
             else:
                 cells.append(" / ".join(f"{m[k]:.3f}" for k in METRICS) if m else "")
@@ -75,8 +80,8 @@ def learned_table(report: dict) -> str | None:
             cells = []
             for m in METRICS:
                 g = gains.get(m)
-                cells.append(f"{g['value']:.3f} ({g['diff_mean']:+.3f} ± {g['diff_ci95']:.3f}; "
-                             f"{100 * g['headroom_captured']:.0f} %; {pct(g['gain_vs_paper_baselines'])})" if g else "")
+                cells.append(f"{g['value']:.3f} ({g['diff_mean']:+.3f} ± {num(g['diff_ci95'], '.3f')}; "
+                             f"{num(None if g['headroom_captured'] is None else 100 * g['headroom_captured'], '.0f')} %; {pct(g['gain_vs_paper_baselines'])})" if g else "")
             rows.append(f"| `{s}` | {name} | " + " | ".join(cells) + " |")
     if not rows:
         return None

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from agents.headroom import headroom, learned_report
+from velo.cli import json_out
 
 
 def merge(reports: list[dict]) -> dict:
@@ -43,7 +44,7 @@ def main(out: str, *paths: str, strip: bool = False) -> None:
     if strip:
         for m in merged.values():
             del m["episode_means"]
-    Path(out).write_text(json.dumps(merged))
+    Path(out).write_text(json_out.dumps(merged))
     print(f"wrote {out}: " + ", ".join(f"{s} {len(m['policies'])} policies" for s, m in merged.items()))
 
 

@@ -268,3 +268,25 @@ def test_an_empty_entry_between_names_is_refused_not_dropped(tmp_path: Path, arg
     """nc17 finding 18: `--policies random,,oracle` ran random and oracle, silently dropping the name left out."""
     result = CliRunner().invoke(app, ["evaluate", *args, "--data", str(tmp_path / "nodata")])
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+
+
+def _strict_json(text: str):
+    """json.loads that refuses the non-standard tokens NaN, Infinity and -Infinity, as jq or JSON.parse would."""
+    def refuse(token: str):
+        raise ValueError(f"non-standard JSON token {token}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_is_standard_an_undefined_interval_is_null(prepared_sample: Path) -> None:
+    # nc22 finding 6: one episode has no 95 % interval; it was printed as the bare token NaN
+    result = evaluate(prepared_sample, "--json")
+    assert result.exit_code == 0, result.output
+    report = _strict_json(result.stdout)
+    assert all(m["satisfaction_ci95"] is None for m in report.values())
+
+
+def test_json_out_replaces_every_non_finite_float() -> None:
+    from velo.cli.json_out import dumps
+
+    text = dumps({"a": float("nan"), "b": [1.5, float("inf"), {"c": -float("inf")}], "d": (2, "x"), "e": None})
+    assert _strict_json(text) == {"a": None, "b": [1.5, None, {"c": None}], "d": [2, "x"], "e": None}

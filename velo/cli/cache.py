@@ -12,6 +12,7 @@ from typing import Annotated, Iterator
 import typer
 from rich.table import Table
 
+from velo.cli import json_out
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.milvus_uri import check_milvus_uri
@@ -140,7 +141,7 @@ def eval_cmd(
     if as_json:
         if curve is not None:
             report["static_sweep"] = curve
-        print(json.dumps(report))
+        print(json_out.dumps(report))
         return
     table = Table(title=f"cache evaluation ({rule_name}, {embedder})")
     for col in ("lang", "queries", "hits", "precision", "recall", "false-hit rate"):

@@ -6,13 +6,13 @@ only inside the command.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import Progress
 
+from velo.cli import json_out
 from velo.cli.comma_list import comma_entries
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
@@ -78,7 +78,7 @@ def evaluate(
             records = run_episodes(policy_env, policy, episodes, seed, on_step=lambda: progress.advance(task))
             results[name] = {**summarize(records), "edge_answers_real": float(env.bank.edge_answers_real)}
     if as_json:
-        print(json.dumps(results))
+        print(json_out.dumps(results))
     else:
         print(markdown_table(results))
         if not env.bank.edge_answers_real:
@@ -168,7 +168,7 @@ def _evaluate_scenarios(
             report[name] = with_tuning(evaluated[name], tune_greedy_report(tuning.with_scenario(name)))
         tuning.close()
     if as_json:
-        print(json.dumps(report))
+        print(json_out.dumps(report))
     else:
         for name, r in report.items():
             print(scenario_summary(name, r))

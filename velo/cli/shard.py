@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from velo.cli import json_out
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output, output_path
@@ -80,7 +81,7 @@ def plan_cmd(
         report = _wire(best)
         if compare:
             report["baselines"] = {k: _wire(v) if isinstance(v, Plan) else {"error": str(v)} for k, v in others.items()}
-        print(json.dumps(report))
+        print(json_out.dumps(report))
         return
     _summary(prof, best)
     if compare:
