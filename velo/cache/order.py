@@ -208,15 +208,25 @@ def exchanged(a: list[str], b: list[str], compounds: bool = True) -> bool:
     start, end = _shared_ends(ca, cb)
     ma, mb = ca[start : len(ca) - end], cb[start : len(cb) - end]
     n = len(ma)
-    for i in range(1, min(n - 1, _LONGEST) + 1):  # A = ma[:i] is the end of mb
+    for i, j in _swapped_runs(ma, mb):
+        if n - i - j <= _LONGEST:  # what stays between them is at most `_LONGEST` terms
+            words = [t for t in a if t not in FUNCTION_WORDS]
+            heads = words[start + i - 1], words[start + n - 1]  # the last word of each argument, as `a` writes it
+            return not (_commuted(ma[:i], ma[n - j :], a) or _moved_in_their_cases(a, b, *heads))
+    return False
+
+
+def _swapped_runs(ma: list[str], mb: list[str]):
+    """Every (i, j), each at most `_LONGEST`, such that `mb` is `ma` with its first i terms (A) and its last j terms (B)
+    in each other's place around the same non-empty middle: A = ma[:i] is the end of mb, B = mb[:j] the end of ma.
+    The one search `exchanged` and `_exchanged_around_function_words` both make; `ma` and `mb` have the same length."""
+    n = len(ma)
+    for i in range(1, min(n - 2, _LONGEST) + 1):
         if ma[:i] != mb[n - i :]:
             continue
-        for j in range(1, min(n - i, _LONGEST + 1)):  # B = mb[:j] is the end of ma; what stays between them is not empty
-            if n - i - j <= _LONGEST and mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
-                words = [t for t in a if t not in FUNCTION_WORDS]
-                heads = words[start + i - 1], words[start + n - 1]  # the last word of each argument, as `a` writes it
-                return not (_commuted(ma[:i], ma[n - j :], a) or _moved_in_their_cases(a, b, *heads))
-    return False
+        for j in range(1, min(n - i - 1, _LONGEST) + 1):
+            if mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
+                yield i, j
 
 
 def _ending(word: str) -> str:
@@ -270,22 +280,17 @@ def _exchanged_around_function_words(a: list[str], b: list[str]) -> bool:
     start, end = _shared_ends(ta, tb)
     ma, mb = ta[start : len(ta) - end], tb[start : len(tb) - end]
     n = len(ma)
-    for i in range(1, min(n - 2, _LONGEST) + 1):  # A = ma[:i] is the end of mb
-        if ma[:i] != mb[n - i :]:
+    for i, j in _swapped_runs(ma, mb):
+        middle = a[start + i : start + n - j]
+        x, y = a[start : start + i], a[start + n - j : start + n]
+        if (
+            any(t not in FUNCTION_WORDS for t in middle) or any(t in _JOINS for t in middle)
+            or all(t in FUNCTION_WORDS or is_number_token(t) for t in x)
+            or all(t in FUNCTION_WORDS or is_number_token(t) for t in y)
+            or question_words(x) or question_words(y)
+        ):
             continue
-        for j in range(1, min(n - i - 1, _LONGEST) + 1):  # B = mb[:j] is the end of ma; something stays between
-            middle = a[start + i : start + n - j]
-            if mb[:j] != ma[n - j :] or ta[start + i : start + n - j] != tb[start + j : start + n - i]:
-                continue
-            x, y = a[start : start + i], a[start + n - j : start + n]
-            if (
-                any(t not in FUNCTION_WORDS for t in middle) or any(t in _JOINS for t in middle)
-                or all(t in FUNCTION_WORDS or is_number_token(t) for t in x)
-                or all(t in FUNCTION_WORDS or is_number_token(t) for t in y)
-                or question_words(x) or question_words(y)
-            ):
-                continue
-            return not _moved_in_their_cases(a, b, x[-1], y[-1])
+        return not _moved_in_their_cases(a, b, x[-1], y[-1])
     return False
 
 
