@@ -12,19 +12,30 @@ share of the headroom, gain over the paper's rule baselines).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
 METRICS = ("satisfaction", "satisfaction_similar", "satisfaction_new")
 
 
+def _undefined(x: float | None) -> bool:
+    """Null (`velo.cli.json_out` writes an undefined figure so) or NaN (reports written before it, in `docs/`)."""
+    return x is None or not math.isfinite(x)
+
+
 def pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:+.1f} %"
+    return "n/a" if _undefined(x) else f"{100 * x:+.1f} %"
 
 
 def num(x: float | None, fmt: str) -> str:
-    """`x` formatted, or n/a where the report has null (an undefined figure: `velo.cli.json_out`)."""
-    return "n/a" if x is None else format(x, fmt)
+    """`x` formatted, or n/a where the report has null or NaN (an undefined figure)."""
+    return "n/a" if _undefined(x) else format(x, fmt)
+
+
+def share(x: float | None) -> str:
+    """A share of the headroom in whole percent, n/a where undefined (no headroom)."""
+    return "n/a" if _undefined(x) else f"{100 * x:.0f} %"
 
 
 def satisfaction_table(report: dict, ci: bool = False) -> str:
@@ -81,7 +92,7 @@ def learned_table(report: dict) -> str | None:
             for m in METRICS:
                 g = gains.get(m)
                 cells.append(f"{g['value']:.3f} ({g['diff_mean']:+.3f} ± {num(g['diff_ci95'], '.3f')}; "
-                             f"{num(None if g['headroom_captured'] is None else 100 * g['headroom_captured'], '.0f')} %; {pct(g['gain_vs_paper_baselines'])})" if g else "")
+                             f"{share(g['headroom_captured'])}; {pct(g['gain_vs_paper_baselines'])})" if g else "")
             rows.append(f"| `{s}` | {name} | " + " | ".join(cells) + " |")
     if not rows:
         return None

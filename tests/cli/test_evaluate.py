@@ -198,6 +198,19 @@ def test_the_readme_tables_render_from_the_shipped_headroom_report(capsys: pytes
         assert f"{100 * h['headroom']:+.1f} %" in out
 
 
+def test_an_undefined_share_prints_as_n_a_in_reports_written_before_json_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/results-oasst1/report-e63af44.json holds NaN where the share of a headroom is undefined (the oracle no
+    better than the best baseline on similar requests): the tables print n/a there, never "nan %"."""
+    import runpy
+
+    root = Path(__file__).resolve().parents[2]
+    path = root / "docs" / "results-oasst1" / "report-e63af44.json"
+    assert "NaN" in path.read_text(), "the case this test is about"
+    runpy.run_path(str(root / "scripts" / "headroom_tables.py"))["main"](str(path), ci=True)
+    out = capsys.readouterr().out
+    assert "nan" not in out.lower() and "± 0.000; n/a; +13.7 %" in out
+
+
 def test_reports_of_other_learned_policies_merge_as_one_evaluation() -> None:
     """scripts/merge_reports.py: the union's paired differences are against the best baseline of either report,
     and a policy that scores differently in two reports (another commit or seed) is refused."""
