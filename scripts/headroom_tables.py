@@ -6,7 +6,8 @@
 Three markdown tables: mean satisfaction (all / similar / new) per policy and scenario; per scenario the tuned
 Greedy distance, the best baseline, the headroom and the workload; the edge LLM's answer quality per language.
 Learned policies in the report get a fourth table (`learned_report`: paired difference with the best baseline,
-share of the headroom, gain over the paper's rule baselines).
+share of the headroom, gain over the paper's rule baselines) and the README's two tables of the same differences in
+thousandths (all requests with the share of the headroom; similar / new).
 """
 
 from __future__ import annotations
@@ -101,11 +102,42 @@ def learned_table(report: dict) -> str | None:
     return "\n".join([head, "|---|---|---|---|---|", *rows])
 
 
+def _diff(g: dict) -> str:
+    """A paired difference with the best baseline and its 95 % interval, in thousandths of satisfaction."""
+    ci = "n/a" if _undefined(g["diff_ci95"]) else f"{1000 * g['diff_ci95']:.1f}"
+    return f"{1000 * g['diff_mean']:+.1f} ± {ci}"
+
+
+def thousandths_tables(report: dict) -> str | None:
+    """The README's two tables of learned policies against the best baseline, in thousandths ± 95 %: on all requests
+    with the share of the oracle's headroom, then on similar / new requests."""
+    learned = list(dict.fromkeys(n for r in report.values() for n in r.get("learned", {})))
+    if not learned:
+        return None
+    head = "| policy | " + " | ".join(f"`{s}`" for s in report) + " |\n|---|" + "---:|" * len(report)
+    hs = {s: r["headroom"] for s, r in report.items()}
+    first = [head,
+             "| best baseline (all) | " + " | ".join(f"{h['satisfaction']['best_baseline']} {h['satisfaction']['best']:.3f}"
+                                                    for h in hs.values()) + " |",
+             "| oracle headroom | " + " | ".join(f"{1000 * (h['satisfaction']['oracle'] - h['satisfaction']['best']):+.1f} "
+                                                f"({pct(h['satisfaction']['headroom'])})" for h in hs.values()) + " |"]
+    second = [head, "| best baseline (similar / new) | " + " | ".join(
+        " / ".join(f"{h[m]['best_baseline']} {h[m]['best']:.3f}" for m in METRICS[1:]) for h in hs.values()) + " |"]
+    for name in learned:
+        gains = [r.get("learned", {}).get(name) for r in report.values()]
+        first.append(f"| {name} | " + " | ".join(
+            f"{_diff(g['satisfaction'])} ({share(g['satisfaction']['headroom_captured'])})" if g else "" for g in gains) + " |")
+        second.append(f"| {name} | " + " | ".join(
+            " / ".join(_diff(g[m]) for m in METRICS[1:]) if g else "" for g in gains) + " |")
+    return "\n".join(first) + "\n\n" + "\n".join(second)
+
+
 def main(*paths: str, ci: bool = False) -> None:
     report: dict = {}
     for path in paths:
         report.update(json.loads(Path(path).read_text()))
-    tables = [satisfaction_table(report, ci), scenario_table(report), language_table(report), learned_table(report)]
+    tables = [satisfaction_table(report, ci), scenario_table(report), language_table(report), learned_table(report),
+              thousandths_tables(report)]
     print("\n\n".join(t for t in tables if t))
 
 
