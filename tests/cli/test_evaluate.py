@@ -209,6 +209,8 @@ def test_an_undefined_share_prints_as_n_a_in_reports_written_before_json_out(cap
     runpy.run_path(str(root / "scripts" / "headroom_tables.py"))["main"](str(path), ci=True)
     out = capsys.readouterr().out
     assert "nan" not in out.lower() and "± 0.000; n/a; +13.7 %" in out
+    # the README's thousandths tables: paper's oracle headroom (0.8153 - 0.8104) and a learner's paired difference
+    assert "| oracle headroom | +4.9 (+0.6 %) |" in out and "| dlrs-seed1 | -0.6 ± 0.0 (-12 %) |" in out
 
 
 def test_reports_of_other_learned_policies_merge_as_one_evaluation() -> None:
