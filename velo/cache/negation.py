@@ -122,11 +122,17 @@ _QUANTIFIER_PHRASES = sorted(
 )
 
 
+_QUANTIFIERS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _kind in _QUANTIFIER_PHRASES:
+    _QUANTIFIERS_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _kind))
+"""`_QUANTIFIER_PHRASES` by each phrase's first token, longest first."""
+
+
 def _quantified(toks: list[str]) -> tuple[set[str], list[str]]:
     """The kinds of quantifier (`_QUANTIFIERS`) in `toks`, and `toks` without them."""
     kinds, rest, i = set(), [], 0
     while i < len(toks):
-        for phrase, kind in _QUANTIFIER_PHRASES:
+        for phrase, kind in _QUANTIFIERS_BY_FIRST.get(toks[i], ()):
             if tuple(toks[i : i + len(phrase)]) == phrase:
                 kinds.add(kind)
                 i += len(phrase)

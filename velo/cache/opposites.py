@@ -9,6 +9,8 @@ are left to the model.
 
 from __future__ import annotations
 
+import functools
+
 from velo.cache.text import FUNCTION_WORDS, HAN
 
 _PREFIX_PAIRS = tuple(
@@ -127,6 +129,7 @@ def _opens(word: str, forms: tuple[str, ...]) -> bool:
     return any(word == f or (len(f) >= 4 and word.startswith(f) and len(word) - len(f) <= 5) for f in forms)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of two words, asked for every word pair a replacement holds
 def _converse(x: str, y: str) -> bool:
     if x.startswith(("compren", "comprom", "comprob", "compres")) or y.startswith(("compren", "comprom", "comprob", "compres")):
         return False  # "comprender", "comprobar": other verbs

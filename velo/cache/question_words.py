@@ -50,6 +50,10 @@ def _phrase_table() -> list[tuple[tuple[str, ...], str]]:
 
 
 _TABLE = _phrase_table()
+_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _cat in _TABLE:
+    _BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _cat))
+"""`_TABLE` by each phrase's first token, longest first: a phrase can match only where its first token stands."""
 
 
 def question_words(toks: list[str]) -> list[str]:
@@ -57,7 +61,7 @@ def question_words(toks: list[str]) -> list[str]:
     first; "" for a word too vague to categorise."""
     found, i = [], 0
     while i < len(toks):
-        for phrase, cat in _TABLE:
+        for phrase, cat in _BY_FIRST.get(toks[i], ()):
             if tuple(toks[i : i + len(phrase)]) == phrase:
                 found.append(cat)
                 i += len(phrase)

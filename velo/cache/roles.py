@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -161,6 +162,7 @@ def _unit_form(token: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of one token: the vetoes ask for each token's term many times
 def _term(token: str) -> str:
     """A token as `role_swap` compares it: the unit it names (`_UNITS`), else its stem."""
     for unit, words, prefixes in _FOLDED_UNITS:

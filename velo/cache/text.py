@@ -22,6 +22,7 @@ negation (`velo.cache.negation`) and role and unit swaps (`velo.cache.roles`).
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -415,6 +416,7 @@ _SUFFIXES = sorted(
 folded: й is read и ("рублей" is the token "рублеи")."""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of one token, called ~350 times per pair's vetoes
 def stem(token: str) -> str:
     """The token without its longest inflection ending, keeping at least three characters: "долларов" / "доллары"
     / "доллар", "рублей" / "рубли", "Meilen" / "Meile", "millas" / "milla", "miles" / "mile" each share a stem,

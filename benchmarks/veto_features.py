@@ -1,0 +1,69 @@
+"""CPU per pair of the hit features read from the tokens alone: the vetoes (`number_mismatch`, `negation_mismatch`,
+`symbol_swap`, `role_swap`) and the token comparison they start from (`velo.cache.features._Pair`).
+
+    python benchmarks/veto_features.py [--pairs 3000] [--repeats 3]
+
+Pairs, all bundled: every (query, its seed) of `data/sample/cache_eval/{fit,dev}` and, per oasst1 train question of
+`data/rewordings/`, its first rewording against the next two and against two of its written look-alikes. "CPU" is
+`time.process_time` of this one-threaded loop, per pair, each repeat over the same pairs (the first repeat fills the
+per-token memos), printed with the load average. Every edge lookup and every pair the request bank featurizes pays it
+once per (request, best neighbour).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+from velo.cache import features, negation, numbers, order, question_words, roles, text
+from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS
+
+
+def bundled_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for name in ("fit", "dev"):
+        with open(BUNDLED_CACHE_EVAL / f"{name}.seeds.jsonl", encoding="utf-8") as f:
+            seeds = {(r := json.loads(line))["id"]: r["question"] for line in f}
+        with open(BUNDLED_CACHE_EVAL / f"{name}.queries.jsonl", encoding="utf-8") as f:
+            pairs += [(q["question"], seeds[q["of"]]) for line in f if (q := json.loads(line)).get("of") in seeds]
+    for path in sorted(Path(BUNDLED_REWORDINGS).glob("oasst1_train.*.jsonl")):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                rewordings = r.get("rewordings") or []
+                if rewordings:
+                    pairs += [(w, rewordings[0]) for w in rewordings[1:3] + (r.get("lookalikes") or [])[:2]]
+    return pairs
+
+
+def vetoes(request: str, cached: str) -> tuple:
+    """The four veto features of one pair, as `HitFeaturizer` computes them."""
+    p = features._Pair(request, cached)
+    return (
+        numbers.number_change(p.request, p.cached, p.same_quantities),
+        negation.negation_change(p.tq, p.tc),
+        text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or text.code_swap(p.request, p.cached))),
+        roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)
+        or question_words.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=3000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    pairs = bundled_pairs()[: args.pairs]
+    print(f"{len(pairs)} pairs, load average {os.getloadavg()[0]:.1f}")
+    for repeat in range(args.repeats):
+        start = time.process_time()
+        for request, cached in pairs:
+            vetoes(request, cached)
+        print(f"repeat {repeat + 1}: {1000 * (time.process_time() - start) / len(pairs):.3f} ms CPU per pair")
+
+
+if __name__ == "__main__":
+    main()
