@@ -291,6 +291,11 @@ PINNED = {  # tests/envs/pinned_episodes.py: (reward sum, observation sum, state
 not on a bank built by the test: the embedders' last bits differ from one CPU to another (the pins measured on
 one machine moved rewards by 0.02 on an AVX-512 one with the same code), which flips decisions near a threshold.
 Relative tolerance 1e-9: any changed action, outcome or observation field moves a sum by far more. Rebuilt on
+2026-12-02 for bank format 26 / hit rule format 25 (neighbours and before / after's activities exchanged, symmetric
+distances and interactions, presentation selectors, ".5", "^" / "**"): rebuilt with `--rebuild`, every veto flag and
+every token-level feature of its 373 x 16 candidates and 137 stored pairs the same as bank format 25's, the embedding
+features within 4e-7 (this machine's CPU, not the code: main's own snapshot gives the same sums here), so the snapshot
+is bank format 25's arrays with the new version in meta, every sum as before. Rebuilt on
 2026-12-02 for bank format 25 / hit rule format 24 (case that names, the brackets of code, superscripts as exponents:
 `symbol_swap`): every array of the snapshot the same as format 24's but its format (no veto flag of it changed), every
 sum as before. Rebuilt on

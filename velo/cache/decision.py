@@ -28,8 +28,19 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/24"
-"""24: `symbol_swap` also sees what folding hid between questions with the same tokens: case where both texts mark
+RULE_FORMAT = "velo.hit_rule/25"
+"""25: `role_swap` also for the only two content words of a yes/no question exchanged as neighbours ("Are all squares
+rectangles?" / "Are all rectangles squares?", "Sind Wale Fische?", "¿Son todos los cuadrados rectángulos?", "Все
+квадраты — прямоугольники?", "Являются ли все квадраты прямоугольниками?" / "... прямоугольники квадратами?":
+`order._neighbours_exchanged`) and for the two activities of "before" / "after" exchanged in other forms ("Should I
+stretch before running?" / "Should I run before stretching?": `opposites.relation_arguments_exchanged`); no longer for
+a distance or an interaction with its arguments exchanged ("How far is Berlin from Munich?", "Does aspirin interact
+with ibuprofen?": `roles.symmetric_exchange`) nor a quantifier moved in German ("Sind Quadrate alle Rechtecke?").
+No `symbol_swap` for an emoji's presentation selector ("❤" / "❤️": `text.nfkc`) or "^" / "**" in a question of numbers
+only ("2^10" / "2**10"); no `number_mismatch` for a decimal point without its zero (".5" is "0.5":
+`numbers.leading_zero`, also in the compared tokens). The shipped format 24 rule was relabelled 25 unrefitted (same
+weights).
+24: `symbol_swap` also sees what folding hid between questions with the same tokens: case where both texts mark
 case and it is part of what a word names ("What is CO?" / "What is Co?", "100 Mbps" / "100 MBps", "\\d" / "\\D", "%m"
 / "%M", "Wie geht es Ihnen?" / "... ihnen?": `text.spelling_swap`; a capital first letter, a sentence's first word and
 texts all in one case still fold away), the brackets of code and the separators inside them ("a[1:]" / "a[:1]",

@@ -172,6 +172,7 @@ class _Pair:
         # the same family, "1000 g" / "1 kg", is respelled, and its numbers are one number to number_mismatch).
         self.same_quantities = roles.equal_quantities(self.tq, self.tc)
         self.tq = roles.spelled_as(self.tq, self.tc)
+        self.tq, self.tc = text.one_power_sign(self.tq, self.tc)  # "2^10" / "2**10" (rule format 25)
         self.cq, self.cc = text.content_words(self.tq), text.content_words(self.tc)
         sq, sc, scq, scc = set(self.tq), set(self.tc), set(self.cq), set(self.cc)
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]

@@ -116,6 +116,10 @@ matched character by character, longest first): "all" / "most" / "some" put in e
 ("Can all birds fly?" / "Can some birds fly?", "所有的鸟都会飞吗？" / "有些鸟会飞吗？"). Not "any" (a rewording says "any" for
 "some": "Are there any ..." / "Are there some ..."), nor "todo" / "alles" (everything; Russian "всё" is folded into "все").
 Rule format 23."""
+QUANTIFIER_WORDS = frozenset(w for ws in _QUANTIFIERS.values() for w in ws.split() if not HAN.match(w))
+"""The quantifiers of `_QUANTIFIERS` written as one token ("all", "alle", "todos", "все"; not the Han words, read
+character by character): words that may stand before two arguments exchanged as neighbours ("Are all squares
+rectangles?": `velo.cache.order._neighbours_exchanged`, rule format 25)."""
 _QUANTIFIER_PHRASES = sorted(
     ((tuple(w) if HAN.match(w) else (w,), kind) for kind, ws in _QUANTIFIERS.items() for w in ws.split()),
     key=lambda pk: -len(pk[0]),

@@ -15,15 +15,24 @@ from decimal import Decimal
 from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, nfkc, tokens
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_LEADING_POINT = re.compile(r"(?<![\w.,])\.(?=\d+(?![\w.]))")
+"""A decimal point with no digit before it, before a number that ends its word: ".5" is "0.5" (rule format 25; "1..5",
+"v.5", "1.2.5" are left alone, and so is a number with letters written onto it, ".01c/yr": "0.01c" would be two tokens,
+"0" and "01c", and move the features of two rewordings of the oasst1 train set that both write ".01c")."""
+
+
+def leading_zero(text: str) -> str:
+    """`text` with a zero before a decimal point that has no digit before it (`_LEADING_POINT`: ".5" -> "0.5")."""
+    return _LEADING_POINT.sub("0.", text)
 
 
 def ascii_digits(text: str) -> str:
     """NFKC (a superscript as a `^` exponent: `text.nfkc`), then every decimal digit of any script as its ASCII digit
     ("٥", "५", "５" -> "5")."""
-    return "".join(
+    return leading_zero("".join(
         str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None else ch
         for ch in nfkc(text)
-    )
+    ))
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -283,7 +292,7 @@ def as_digits(text: str) -> str:
     """`text` as the hit features compare it: a sign word as a minus (`signs_as_minus`), numbers in groups or with a
     scale word in plain digits (`scales_as_digits`), then Han numerals in digits (`han_numerals_as_digits`; in that
     order: the 零 of 零下 is no zero)."""
-    return han_numerals_as_digits(scales_as_digits(signs_as_minus(text)))
+    return han_numerals_as_digits(scales_as_digits(signs_as_minus(leading_zero(text))))
 
 
 def _all_readings(text: str) -> list[frozenset[str]]:

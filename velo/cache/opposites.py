@@ -3,7 +3,9 @@
 / "turn off", "schalte ... ein" / "schalte ... aus", "打开" / "关闭", "开灯" / "关灯", and "before" / "after" (rule format
 17: `_RELATION_PAIRS`, "перед" / "после", "vor" / "nach", "之前" / "之后"). `negation.negation_change` scores such a
 pair as a negation put in (1.0, a veto), and so a converse verb with the same people in the same places ("lend" /
-"borrow", "buy" / "sell": `converse_action`, rule format 23). Opposites that are other words ("encender" / "apagar")
+"borrow", "buy" / "sell": `converse_action`, rule format 23). The activities a relation word orders, exchanged ("stretch
+before running" / "run before stretching": `relation_arguments_exchanged`, rule format 25), are an exchange of roles
+(`velo.cache.order.exchanged`). Opposites that are other words ("encender" / "apagar")
 are left to the model.
 """
 
@@ -186,6 +188,52 @@ def relations_exchanged(a: list[str], b: list[str]) -> bool:
             continue
         if _alike(ax, by) and _alike(ay, bx) and not _alike(ax, bx):
             return True
+    return False
+
+
+_RELATION_WORDS = frozenset().union(*_RELATION_PAIRS)
+
+
+def _content(toks: list[str]) -> bool:
+    return any(t not in FUNCTION_WORDS and t.isalpha() for t in toks)
+
+
+def relation_arguments_exchanged(a: list[str], b: list[str]) -> bool:
+    """Whether `b` is `a` with the two activities a word of order in time (`_RELATION_PAIRS`, the same one, once in
+    each question) relates in each other's place, each run of up to 3 tokens perhaps in another form (`_alike`, word
+    by word): "Should I stretch before running?" / "Should I run before stretching?", "Should I drink coffee before
+    taking antibiotics?" / "Should I take antibiotics before drinking coffee?" (served at 0.99 by format 24:
+    `order.exchanged` compares stems, and "running" is no form of "run" there), and German puts both after it, "Soll
+    ich vor dem Laufen dehnen?" / "Soll ich vor dem Dehnen laufen?". The relation word stands between the two runs,
+    or right before the first (past up to two function words). Rule format 25.
+
+    Not an exchange: a clause moved with its argument ("Before running, should I stretch?"), the other relation word
+    ("Should I run after stretching?" is the same question: `opposite_action` reads "before" / "after"), a word
+    changed in its place ("before running" / "before a run")."""
+    if len(a) != len(b) or a == b:
+        return False
+    rels = [r for r in _RELATION_WORDS if a.count(r) == 1 and b.count(r) == 1]
+    if len(rels) != 1 or sum(a.count(r) for r in _RELATION_WORDS) != 1 or sum(b.count(r) for r in _RELATION_WORDS) != 1:
+        return False
+    start = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    end = next((k for k, (x, y) in enumerate(zip(reversed(a), reversed(b))) if x != y), len(a))
+    ma, mb = a[start : len(a) - end], b[start : len(b) - end]
+    n = len(ma)
+    before = a[max(start - 3, 0) : start]
+    for i in range(1, min(n - 1, 3) + 1):
+        for j in range(1, min(n - i, 3) + 1):
+            x, mid, y = ma[:i], ma[i : n - j], ma[n - j :]
+            if mid != mb[j : n - i] or not (_content(x) and _content(y)):
+                continue
+            if not (all(map(_alike, x, mb[n - i :])) and all(map(_alike, y, mb[:j]))):
+                continue
+            if i == j and all(map(_alike, x, mb[:j])):
+                continue  # each word alike in its own place: no exchange
+            related = rels[0] in mid or (
+                rels[0] in before and all(t in FUNCTION_WORDS for t in before[before.index(rels[0]) + 1 :])
+            )
+            if related:
+                return True
     return False
 
 

@@ -7,7 +7,10 @@ German puts both arguments side by side before a final verb ("Warum hat Deutschl
 Hund die Katze jagt") or after a first verb ("Warum jagt der Hund die Katze?"): nothing stays between them, so
 `_german_neighbours` reads that order on its own (rule format 16). Arguments with only function words between them
 ("Is a tomato a fruit?" / "Is a fruit a tomato?") and German compounds' modifiers ("Katzenfutter ... Hunde" /
-"Hundefutter ... Katzen") since rule format 23.
+"Hundefutter ... Katzen") since rule format 23; the only two content words of a yes/no question exchanged as neighbours
+("Are all squares rectangles?" / "Are all rectangles squares?": `_neighbours_exchanged`) and the activities of "before"
+exchanged in other forms ("stretch before running" / "run before stretching": `opposites.relation_arguments_exchanged`)
+since rule format 25.
 The hit features' `order_swap` (the same tokens in another order) is only a model feature, weighed among the rest,
 and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_swap` veto since rule format 11.
 """
@@ -16,8 +19,9 @@ from __future__ import annotations
 
 import re
 
+from velo.cache.negation import QUANTIFIER_WORDS
 from velo.cache.numbers import is_number_token
-from velo.cache.opposites import alternatives_exchanged
+from velo.cache.opposites import alternatives_exchanged, relation_arguments_exchanged
 from velo.cache.question_words import question_words
 from velo.cache.roles import COMMUTATIVE_OPERATORS, content_terms, numbers_commute, symmetric_exchange, term
 from velo.cache.text import FUNCTION_WORDS, HAN
@@ -72,7 +76,7 @@ def _noun_phrase(toks: list[str]) -> tuple[str | None, list[str]] | None:
     art = toks[0] if toks and toks[0] in _DE_ARTICLES else None
     words = toks[1:] if art else toks
     if not 1 <= len(words) <= _LONGEST or any(
-        (w in FUNCTION_WORDS and not (art and w in _DE_NOUNS)) or not w.isalpha() for w in words
+        (w in FUNCTION_WORDS and not (art and w in _DE_NOUNS)) or w in QUANTIFIER_WORDS or not w.isalpha() for w in words
     ):
         return None
     return art, words
@@ -199,6 +203,8 @@ def exchanged(a: list[str], b: list[str], compounds: bool = True) -> bool:
         return False  # "Python vs Java" / "Java vs Python": a symmetric relation's arguments (`roles.symmetric_exchange`)
     if _german_neighbours(a, b) or _cases_exchanged(a, b) or _exchanged_around_function_words(a, b):
         return True
+    if _neighbours_exchanged(a, b) or relation_arguments_exchanged(a, b):
+        return True  # "Are all squares rectangles?" / "Are all rectangles squares?" (rule format 25)
     if compounds and (split := _compounds_split(a, b)) is not None and exchanged(*split, compounds=False):
         return True  # "Katzenfutter ... Hunde" / "Hundefutter ... Katzen" (rule format 23)
     ca, cb = content_terms(a), content_terms(b)
@@ -312,3 +318,46 @@ def _compounds_split(a: list[str], b: list[str]) -> tuple[list[str], list[str]] 
             out_a.append(x)
             out_b.append(y)
     return (out_a, out_b) if split else None
+
+
+_COPULAS = frozenset("являются является".split())
+"""Russian copulas that are no function words (folded: "является"), before the two arguments of "Являются ли все
+квадраты прямоугольниками?"."""
+_PLURAL_INSTRUMENTAL = ("ами", "ями")
+"""Russian endings of the plural instrumental, the predicate's case after "являются" ("прямоугольниками"): a
+nominative beside it ("квадраты", ending in a vowel `_ending` pairs with it) is another case."""
+
+
+def _neighbours_exchanged(a: list[str], b: list[str]) -> bool:
+    """True when `b` is `a` with its only two content words, side by side, in each other's place, after function
+    words and quantifiers only and with no question word: "Are all squares rectangles?" / "Are all rectangles
+    squares?", "Are whales fish?" / "Are fish whales?", "Sind alle Quadrate Rechtecke?", "¿Son todos los cuadrados
+    rectángulos?" (Spanish articles read by gender: `_ARTICLE_GENDERS`), "Все квадраты — прямоугольники?" / "Все
+    прямоугольники — квадраты?", and Russian words exchanged with their cases changed, "Являются ли все квадраты
+    прямоугольниками?" / "Являются ли все прямоугольники квадратами?" (served at 0.96-0.97 by format 24: `exchanged`
+    needs a term between the arguments, as "the capital of France" / "France's capital" reorders a rewording). The
+    subject and the predicate of an "is-a" question: which is which is the question. Rule format 25.
+
+    Not an exchange: a question word (a name in two orders, "Who is Xi Jinping?" / "Who is Jinping Xi?"), a third
+    content word ("big red balls" / "red big balls": adjectives), nothing before the pair (a query of keywords, "python
+    tutorial" / "tutorial python"), numbers (`_commuted`), Han characters (`exchanged` reads them: "正方形是长方形吗？"),
+    Russian words moved with their cases ("Являются ли все квадраты прямоугольниками?" / "Являются ли все
+    прямоугольниками квадраты?": `_moved_in_their_cases`, a plural instrumental beside a nominative)."""
+    if len(a) != len(b) or a == b:
+        return False
+    ta, tb = [_ARTICLE_GENDERS.get(t, term(t)) for t in a], [_ARTICLE_GENDERS.get(t, term(t)) for t in b]
+    diff = [k for k, (x, y) in enumerate(zip(ta, tb)) if x != y]
+    if len(diff) != 2 or diff[1] != diff[0] + 1 or not diff[0]:
+        return False
+    k = diff[0]
+    (x, y), (u, v) = a[k : k + 2], b[k : k + 2]
+    if not all(w.isalpha() and w not in FUNCTION_WORDS and not HAN.search(w) for w in (x, y, u, v)):
+        return False
+    rest = a[:k] + a[k + 2 :]
+    if any(t not in FUNCTION_WORDS and t not in QUANTIFIER_WORDS and t not in _COPULAS for t in rest) or question_words(rest):
+        return False
+    if (x, y) == (v, u):  # the same forms in each other's place
+        instrumental = [w.endswith(_PLURAL_INSTRUMENTAL) for w in (x, y)]
+        return not (_moved_in_their_cases(a, b, x, y) or instrumental[0] != instrumental[1])
+    swapped = (ta[k] == tb[k + 1] or _one_word(x, v)) and (ta[k + 1] == tb[k] or _one_word(y, u))
+    return swapped and not (_one_word(x, u) or _one_word(y, v))  # exchanged, their forms changed with their roles

@@ -545,25 +545,34 @@ _SYMMETRIC = (
     "vs", "versus", "differ", "similar", "compar", "married", "marry", "equal", "unterschied", "unterscheid", "verschied",
     "ahnlich", "vergleich", "verheiratet", "diferen", "distint", "parecid", "casad", "отлич", "различ", "разниц", "похож",
     "сравн", "区别", "差别", "差异", "不同", "相似", "结婚",
+    "distanc", "entfernung", "расстоян", "距离", "多远", "interact", "wechselwirk", "взаимодейств", "相互作用",
 )
 """Beginnings of words for a symmetric relation (folded; Chinese as written): A differs from B as B from A, A is
 married to B as B to A ("vs", "different from", "similar to", "compared to", "married to", "Unterschied", "se
-diferencia de", "отличается от", "похож на", "区别")."""
+diferencia de", "отличается от", "похож на", "区别"); since rule format 25 a distance ("distance", "Entfernung",
+"расстояние", "距离", "多远") and an interaction ("interact", "Wechselwirkung", "взаимодействует", "相互作用")."""
 _COMPARATIVES = frozenset(
     """more less better worse than mas menos mejor peor mehr weniger besser schlechter больше меньше лучше хуже 更""".split()
 )
 """Words that make a comparison one-sided ("How much more expensive is a Mac compared to a PC?"): no symmetric relation."""
 
 
+_SYMMETRIC_WORDS = frozenset("far lejos lej weit далеко далек".split())
+"""Whole words (and their stems, as `content_terms` gives them) for a symmetric relation, whose beginnings open other
+words ("farm", "weiter"): how far A is from B is how far B is from A. Rule format 25."""
+
+
 def _symmetric_term(terms: list[str]) -> bool:
-    """Whether a word of `terms` is a symmetric relation's (`_SYMMETRIC`; Han characters read together, "区 别")."""
-    return any(t.startswith(_SYMMETRIC) for t in terms) or any(w in "".join(terms) for w in _SYMMETRIC if HAN.match(w))
+    """Whether a word of `terms` is a symmetric relation's (`_SYMMETRIC`, `_SYMMETRIC_WORDS`; Han characters read
+    together, "区 别")."""
+    return any(t.startswith(_SYMMETRIC) or t in _SYMMETRIC_WORDS for t in terms) or any(w in "".join(terms) for w in _SYMMETRIC if HAN.match(w))
 
 
 def symmetric_exchange(a: list[str], b: list[str]) -> bool:
     """Whether `b` is `a` with the two arguments of a symmetric relation in each other's place: the content terms
     (`content_terms`) the same but for two runs of at most 3 terms exchanged, with a word of a symmetric relation
-    (`_SYMMETRIC`) between them or among the two before the first ("Python vs Java" / "Java vs Python", "How is a crocodile
+    (`_SYMMETRIC`) between them or among the two before the first, or in Chinese among the two after the second
+    ("北京到上海的距离是多少？", rule format 25) ("Python vs Java" / "Java vs Python", "How is a crocodile
     different from an alligator?" / "How is an alligator different from a crocodile?", "Is Tom married to Anna?" / "Is
     Anna married to Tom?", "Compare Python to Java", "Чем крокодил отличается от аллигатора?"), and no comparative
     (`_COMPARATIVES`: "more expensive ... compared to" asks which way). The same question, not the reverse one (issue 8:
@@ -581,6 +590,7 @@ def symmetric_exchange(a: list[str], b: list[str]) -> bool:
         for j in range(1, min(n - i, 3) + 1):
             if ma[:i] == mb[n - i :] and mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
                 between = ma[i : n - j] + ca[max(start - 2, 0) : start]
+                between += [t for t in ca[len(ca) - end : len(ca) - end + 2] if HAN.match(t)]  # "北京到上海的距离"
                 if _symmetric_term(between):
                     return True
     return False

@@ -77,9 +77,15 @@ _SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u207b\u207f]+")
 """A run of superscript digits, signs or "ⁿ": an exponent ("10²", "x⁻¹", "2ⁿ")."""
 
 
+_VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
+"""Text and emoji presentation selectors: "❤" and "❤️" (U+2764 U+FE0F) are one symbol drawn two ways (rule format 25)."""
+
+
 def nfkc(text: str) -> str:
     """NFKC, with a superscript written as the exponent it is: "10²" is "10^2", as written with a caret, not "102"
-    (NFKC alone makes it a plain digit). Subscripts stay plain digits: "H₂O" is "H2O", a formula written either way."""
+    (NFKC alone makes it a plain digit). Subscripts stay plain digits: "H₂O" is "H2O", a formula written either way.
+    A presentation selector is dropped (`_VARIATION_SELECTORS`: "❤️" is "❤")."""
+    text = _VARIATION_SELECTORS.sub("", text)
     return unicodedata.normalize("NFKC", _SUPERSCRIPT.sub(lambda m: f"^{m.group()}", text))
 
 
@@ -334,6 +340,22 @@ def symbol_swap(a: list[str], b: list[str]) -> bool:
     side only ("-5" / "5") is a number replaced (`velo.cache.numbers`)."""
     sa, sb = Counter(symbols(a)), Counter(symbols(b))
     return (bool(sa - sb) and bool(sb - sa)) or _flag_dropped(a, set(b)) or _flag_dropped(b, set(a))
+
+
+def _arithmetic(toks: list[str]) -> bool:
+    """Whether `toks` are numbers, operators and function words only ("what is 2 ^ 10", "2 ** 10")."""
+    return any(t[0].isdigit() for t in toks) and all(
+        t in FUNCTION_WORDS or t[0].isdigit() or all(c in _OPERATORS for c in t) for t in toks
+    )
+
+
+def one_power_sign(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    """`a` and `b` with "**" written "^" when both are questions of numbers and operators only ("What is 2^10?" /
+    "What is 2**10?": one power, rule format 25). Not where a word says more: in code ("2^10 in Python", "x^2" / "x**2")
+    "^" may be XOR, and "2^10 in Python" is 8."""
+    if not (_arithmetic(a) and _arithmetic(b)):
+        return a, b
+    return [("^" if t == "**" else t) for t in a], [("^" if t == "**" else t) for t in b]
 
 
 def _flag_dropped(a: list[str], b: set[str]) -> bool:
