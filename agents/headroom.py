@@ -56,14 +56,19 @@ def is_baseline(name: str) -> bool:
 
 
 def split_label(spec: str) -> tuple[str, str]:
-    """`"LABEL=SPEC"` -> (LABEL, SPEC); a bare spec is its own label (a checkpoint labelled by its run folder)."""
+    """`"LABEL=SPEC"` -> (LABEL, SPEC); a bare spec is its own label, a checkpoint's is its run folder for the
+    `policy.safetensors` `velo train` writes ("runs/dlrs/policy.safetensors" -> "dlrs"), else the file's stem
+    ("data/checkpoints/dlrs.safetensors" -> "dlrs", not "checkpoints": nc23 finding L3, where two files of one folder
+    were refused as one label given twice)."""
     if "=" in spec:
         label, _, policy = spec.partition("=")
         if not label.strip() or not policy.strip():
             raise ValueError(f"policy {spec!r}: write LABEL=SPEC with both parts")
         return label.strip(), policy.strip()
     path = Path(spec)
-    return (path.parent.name if path.suffix == ".safetensors" and path.parent.name else spec), spec
+    if path.suffix != ".safetensors":
+        return spec, spec
+    return (path.parent.name if path.name == "policy.safetensors" and path.parent.name else path.stem), spec
 
 
 def tune_greedy(env, episodes: int = 5) -> float:

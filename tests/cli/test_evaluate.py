@@ -167,6 +167,24 @@ def test_a_label_without_a_policy_is_refused(prepared_sample: Path) -> None:
     assert result.exit_code == 2 and "LABEL=SPEC" in result.output, result.output
 
 
+@pytest.mark.parametrize(
+    ("spec", "label"),
+    [
+        ("runs/dlrs/policy.safetensors", "dlrs"),  # what `velo train --out runs/dlrs` writes: its run folder
+        ("data/checkpoints/dlrs.safetensors", "dlrs"),  # the shipped file: its name (was "checkpoints")
+        ("ck/a.safetensors", "a"),  # two files of one folder: two labels (both were "ck", refused as given twice)
+        ("ck/b.safetensors", "b"),
+        ("policy.safetensors", "policy"),
+        ("greedy-0.1", "greedy-0.1"),
+        ("mine=ck/a.safetensors", "mine"),
+    ],
+)
+def test_a_bare_spec_is_labelled_by_what_names_it(spec: str, label: str) -> None:
+    from agents.headroom import split_label
+
+    assert split_label(spec)[0] == label
+
+
 @pytest.mark.parametrize("scenario", [(), ("--scenario", "calm")])
 def test_a_label_given_twice_is_refused_before_any_episode(prepared_sample: Path, scenario: tuple[str, ...]) -> None:
     """`a=random,a=oracle` used to print one row `a` with the oracle's numbers."""

@@ -99,12 +99,12 @@ def demo(
         cell = excerpt(console, served, 70) if served else Text("miss -> edge LLM / cloud")
         cell.stylize("green" if served else "yellow")
         table.add_row(q["lang"], Text(q["question"]), cell, f"{best.similarity:.3f}" if best else "none",
-                      f"{result.decision.score:.2f}", f"{result.timings_ms['total']:.0f}")
+                      f"{result.decision.score:.4f}", f"{result.timings_ms['total']:.0f}")
     console.print(table)
     threshold = getattr(cache.rule, "threshold", None)
     console.print(f"  similarity: cosine of the request and the closest cached question; rule score: the hit rule's "
                   f"confidence that the cached answer fits ({cache.rule.name}"
-                  + (f", served at >= {threshold:.2f})" if threshold is not None else ")")
+                  + (f", served at >= {threshold:.4f})" if threshold is not None else ")")
                   + ": a look-alike scores high on similarity and low on the rule")
     cache.close()
 
