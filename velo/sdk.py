@@ -10,7 +10,8 @@
 Both clients build requests and read responses with the same functions (`_chat_body`, `_answer_of`,
 `_raise_for`, `_piece_of`); only the transport differs. Responses are `velo.wire` models; every failure is
 a typed exception: `APIStatusError` subclasses by HTTP status (400 `BadRequestError`, and its `InvalidRequestError`
-for a request the SDK refuses before sending it: a field of the wrong type, text with a lone surrogate; 401
+for a request the SDK refuses before sending it: a field of the wrong type, text with a lone surrogate or a control
+character other than tab and line ends (`velo.control_chars`), a number that is not finite (NaN, infinity); 401
 `AuthenticationError`, 403 `PermissionDeniedError`, 404 `NotFoundError`, 413 `PayloadTooLargeError`, 429
 `RateLimitError`, 5xx `ServerError`), each with the server's `message`, `code` and `param`; a gateway that
 cannot be reached raises `APIConnectionError`, a timeout `APITimeoutError`; a success whose body is not the
@@ -45,7 +46,7 @@ from pydantic import BaseModel, ValidationError
 
 from velo.wire import (
     APIError, ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, CompletionRequest, ModelList, Usage,
-    api_key_problem, namespace_problem, not_unicode, parse_error,
+    api_key_problem, body_problem, namespace_problem, parse_error,
 )
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -199,7 +200,7 @@ def _completion_body(prompt: str, model: str, fields: dict[str, Any]) -> dict[st
 def _checked(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
     """`body`, validated as the gateway validates it (`velo.wire`'s request model, the one schema), else
     `InvalidRequestError` naming the field; nothing is sent."""
-    problem = not_unicode(body)
+    problem = body_problem(body)
     if problem is None:
         try:
             request = model.model_validate(body)

@@ -94,6 +94,19 @@ def test_insert_lookup_write_back_delete(make_cache: MakeCache) -> None:
     assert cache.delete([again.id]) == 0
 
 
+@pytest.mark.parametrize("uri", ALL_BACKENDS, indirect=True)
+def test_an_answer_is_stored_as_written_control_characters_included(make_cache: MakeCache) -> None:
+    """Only what is asked is held to `velo.control_chars`' rule; an LLM's answer is stored as it wrote it, and Milvus
+    keeps every character (a NUL is not cut: a store that truncated at it would corrupt the answer), as are tab and
+    line ends in a question."""
+    cache = make_cache()
+    answer = "Press \x1b[1mCtrl\x1b[0m+C.\x00 Then\tdone.\r\n"
+    entry = cache.insert("How do I stop a program?\tIn a terminal\r\n", answer, lang="en")
+    stored = [e for e in cache.entries() if e.id == entry.id]
+    assert [(e.question, e.answer) for e in stored] == [("How do I stop a program?\tIn a terminal\r\n", answer)]
+    assert cache.lookup("How do I stop a program?\tIn a terminal\r\n").answer == answer
+
+
 @pytest.mark.parametrize("uri", [EMBEDDED], indirect=True)
 def test_questions_that_differ_only_in_operator_symbols_are_different_entries(make_cache: MakeCache) -> None:
     cache = make_cache()
@@ -618,6 +631,13 @@ BAD_INPUTS: dict[str, tuple[Callable[[SemanticCache], object], str]] = {
     "answer lone surrogate": (lambda c: c.insert("New question?", "a \udc00", lang="en"), "answer #0 is not valid Unicode"),
     "lookup lone surrogate": (lambda c: c.lookup("Why \ud83d?"), "question is not valid Unicode"),
     "context lone surrogate": (lambda c: c.insert("New question?", "a", lang="en", context=["hi \ud83d"]), "context turn #0 is not valid"),
+    # issue 8 finding 1: a NUL (or another control character but tab and line ends) in what is asked; `velo.control_chars`
+    "question NUL": (lambda c: c.insert("Why\x00?", "a", lang="en"), "question #0 holds the control character U+0000 (NUL) at character 3"),
+    "question ESC": (lambda c: c.insert("New \x1b[1mquestion?", "a", lang="en"), "question #0 holds the control character U+001B (ESC) at character 4"),
+    "lookup NUL": (lambda c: c.lookup("Why is the sky blue?\x00"), "question holds the control character U+0000 (NUL) at character 20"),
+    "lookup_many NUL": (lambda c: c.lookup_many(["Why is the sky blue?", "Why\x07"]), "question #1 holds the control character U+0007 (BEL)"),
+    "context NUL": (lambda c: c.insert("New question?", "a", lang="en", context=["hi\x00"]), "context turn #0 holds the control character U+0000"),
+    "lookup context NUL": (lambda c: c.lookup("Why is the sky blue?", context=["\x00"]), "context turn #0 holds the control character"),
     "zero vector": (lambda c: c.insert("New question?", "a", lang="en", vector=np.zeros(384, dtype=np.float32)), "vector #0 is all zeros"),
     "zero search vector": (lambda c: c.search(np.zeros((1, 384), dtype=np.float32)), "vector #0 is all zeros"),
     "lookup_many a string": (lambda c: c.lookup_many("What is the capital of Australia?"), "questions must be a list of questions"),

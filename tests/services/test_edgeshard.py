@@ -492,6 +492,19 @@ def test_user_is_written_in_the_request_log_and_bounded(openai_client: OpenAI, c
         assert refused.value.param == "user", refused.value  # type: ignore[attr-defined]
 
 
+
+def test_a_control_character_or_a_number_not_finite_is_a_400_naming_its_field(client: httpx.Client, openai_client: OpenAI) -> None:
+    """Issue 8 findings 1 and 2, as every VELO service answers them (`velo.wire.parse_body`): a NUL in a prompt had
+    reached the tokenizer, `temperature: NaN` been "Input should be less than or equal to 2"."""
+    with pytest.raises(openai.BadRequestError) as refused:
+        openai_client.completions.create(model=SMOLLM2_NAME, prompt="Hi\u0000", max_tokens=1)
+    assert refused.value.param == "prompt" and "U+0000 (NUL) at character 2" in refused.value.message, refused.value  # type: ignore[attr-defined]
+    for route, raw, param in [("/v1/chat/completions", b'"messages": [{"role": "user", "content": "a\\u001b"}]', "messages[0].content"),
+                              ("/v1/chat/completions", b'"messages": [{"role": "user", "content": "Hi"}], "temperature": NaN', "temperature"),
+                              ("/v1/completions", b'"prompt": "Hi", "top_p": 1e999', "top_p")]:
+        answer = client.post(route, content=b'{"model": "' + SMOLLM2_NAME.encode() + b'", ' + raw + b"}")
+        assert answer.status_code == 400 and answer.json()["error"]["param"] == param, answer.text
+
 def _events(client: httpx.Client, route: str, body: dict) -> list[str]:
     with client.stream("POST", route, json={"model": SMOLLM2_NAME, "stream": True, **body}) as response:
         assert response.status_code == 200

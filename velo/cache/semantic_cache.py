@@ -31,6 +31,7 @@ from velo.cache import text
 from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
 from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES, SCRIPTS, codes_of_script, script_of
+from velo.control_chars import CONTROL_RULE, control_character
 from velo.embedding import Embedder
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
 from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
@@ -177,6 +178,7 @@ def check_context(context: object, what: str = "context") -> list[str]:
         if not isinstance(turn, str):
             raise CacheInputError(f"{what} turn #{j} must be a string, got {type(turn).__name__}")
         check_unicode(turn, f"{what} turn #{j}")
+        check_asked(turn, f"{what} turn #{j}")
     return list(context)
 
 
@@ -196,6 +198,16 @@ def check_unicode(value: str, what: str) -> str:
         raise CacheInputError(
             f"{what} is not valid Unicode text: a lone surrogate {value[exc.start]!r} at character {exc.start}"
         ) from None
+    return value
+
+
+def check_asked(value: str, what: str) -> str:
+    """`value` if it can be asked: a question or context turn with no control character but tab, line feed and carriage
+    return (`velo.control_chars`, the services' rule for every request text), else `CacheInputError` naming it and the
+    character's position. A NUL in a question had been embedded, stored and served (issue 8): milvus-lite keeps it, so
+    nothing was cut, but the entry showed as a question it was not. Answers are stored as the LLM wrote them."""
+    if (control := control_character(value)) is not None:
+        raise CacheInputError(f"{what} holds {control}: {CONTROL_RULE}")
     return value
 
 
@@ -466,7 +478,7 @@ class SemanticCache:
                 raise CacheInputError(f"item #{i} must be a (question, answer, lang) tuple, got {type(item).__name__}")
         contexts = _check_contexts(contexts, len(items), "items")
         for i, (q, a, lang) in enumerate(items):
-            self.check_text(q, f"question #{i}")
+            check_asked(self.check_text(q, f"question #{i}"), f"question #{i}")
             self.check_text(a, f"answer #{i}")
             check_lang(lang, f"lang #{i}")
         if not items:
@@ -649,7 +661,7 @@ class SemanticCache:
         """Embed, search and decide for one request; a hit is recorded for eviction unless `record=False`. `lang` None:
         the question's language when the cache has a language identifier (`languages`, as the edge server opens it),
         every language without one (`search`); `guess`: the question's best guess if the caller identified it (`search`)."""
-        self.check_text(question, "question")  # named as the caller wrote it, not "question #0" of lookup_many
+        check_asked(self.check_text(question, "question"), "question")  # named as the caller wrote it, not "question #0" of lookup_many
         return self.lookup_many([question], namespace=namespace, contexts=[context], langs=[lang], record=record, guesses=[guess])[0]
 
     def lookup_many(
@@ -660,7 +672,7 @@ class SemanticCache:
         check_namespace(namespace)
         _require_list(questions, "questions", "of questions (strings)", single="question")
         for i, q in enumerate(questions):
-            self.check_text(q, f"question #{i}")
+            check_asked(self.check_text(q, f"question #{i}"), f"question #{i}")
         keys, checked_langs = _check_requests(contexts, langs, len(questions))  # before the embedding: a bad call costs nothing
         guesses = _check_guesses(guesses, questions)
         if not questions:
@@ -789,6 +801,6 @@ def _entry(eid: str, r: dict) -> CacheEntry:
 
 
 __all__ = [
-    "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_context",
+    "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_asked", "check_context",
     "check_lang", "check_namespace", "entry_id", "lang_key", "primary_language",
 ]

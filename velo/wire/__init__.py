@@ -8,7 +8,7 @@ imported from `velo.wire`; the modules say what they hold:
 |---|---|
 | `velo.wire.requests` | `CompletionRequest`, `ChatCompletionRequest` and their parts; `text_turns`, `check_question` |
 | `velo.wire.responses` | `Completion`, `ChatCompletion`, `ChatCompletionChunk`, `ModelList`, `Usage`; `sse_event`, `sse_chunk` (with `obfuscation` padding), `SSE_DONE` |
-| `velo.wire.errors` | `ErrorResponse`, `APIError`; `parse_body` and the 400s it answers |
+| `velo.wire.errors` | `ErrorResponse`, `APIError`; `parse_body` and the 400s it answers (`body_problem`: a lone surrogate or a control character in a text, a number that is not finite) |
 | `velo.wire.velo_routes` | VELO's own routes (`ServeRequest`, ...) and the namespace and API key rules |
 
 | model | route | notes |
@@ -39,7 +39,7 @@ VELO's own routes (the edge server's `/v1/serve`, the admin routes) take and ret
 
 from __future__ import annotations
 
-from velo.wire.errors import APIError, ErrorDetail, ErrorResponse, body_not_json, not_unicode, parse_body, parse_error
+from velo.wire.errors import APIError, ErrorDetail, ErrorResponse, body_not_json, body_problem, parse_body, parse_error
 from velo.wire.requests import (
     MAX_STOP_STRINGS,
     ChatCompletionRequest,
@@ -100,6 +100,6 @@ __all__ = [
     "ChatCompletion", "ChatCompletionChunk", "ChatCompletionRequest", "ChatDelta", "ChatFinishReason", "ChatMessage", "Completion",
     "CompletionChoice", "CompletionRequest", "ContentPart", "DeletedCount", "ErrorDetail", "ErrorResponse", "FinishReason", "ModelCard",
     "ModelList", "ResponseFormat", "Route", "ServeEvent", "ServeRequest", "ServeResponse", "ServeStart", "StreamOptions", "Timings",
-    "Turn", "Usage", "api_key_problem", "body_not_json", "cache_context", "check_question", "namespace_problem", "not_unicode",
+    "Turn", "Usage", "api_key_problem", "body_not_json", "body_problem", "cache_context", "check_question", "namespace_problem",
     "parse_body", "parse_error", "sse_chunk", "sse_event", "text_turns",
 ]

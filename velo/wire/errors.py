@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+
+from velo.control_chars import CONTROL_RULE, control_character
 
 
 class ErrorDetail(BaseModel):
@@ -81,6 +84,8 @@ def _describe(param: str | None, kind: str, messages: list[str]) -> str:
         return f"missing required parameter {param!r}"
     if kind == "json_invalid":
         return f"the body is not valid JSON: {' '.join(messages)}"
+    if kind == "finite_number":  # a model built in Python (`parse_body` refuses such a body first: `body_problem`)
+        return f"{param or 'the body'} must be a finite number: JSON has no NaN or Infinity (RFC 8259 6)"
     if param is None:
         return f"the body must be a JSON object of the request's fields: {' or '.join(messages)}"
     return f"invalid {param!r}: {' or '.join(messages)}"
@@ -101,39 +106,107 @@ def body_not_json(raw: bytes) -> APIError:
     return APIError(400, "the body is not valid JSON", code="invalid_value")
 
 
-def not_unicode(value: object, path: str = "") -> APIError | None:
-    """400 naming the first text field of a parsed JSON body (`value`) with a lone surrogate (JSON allows "\\ud800",
-    UTF-8 cannot hold it: the cache, the tokenizers and the upstreams refuse it), else None."""
+def body_problem(value: object, path: str = "") -> APIError | None:
+    """400 naming the first field of a parsed JSON body (`value`, or the SDK's body before it is sent) that no VELO
+    service takes, else None; `path` is the field's (`messages[0].content`, `tools[0].parameters.x`):
+
+    - a text with a lone surrogate (JSON allows "\\ud800", UTF-8 cannot hold it: the cache, the tokenizers and the
+      upstreams refuse it);
+    - a text with a control character other than tab, line feed and carriage return (`velo.control_chars` says why),
+      named with its position: "\\u0000" in a question had been looked up, answered and written back (issue 8);
+    - a number that is not finite: Python's `json` (and pydantic's parser) read the literals `NaN`, `Infinity` and
+      `-Infinity`, which RFC 8259 has no place for, and `1e999` as infinity; `temperature: NaN` had been refused as
+      "Input should be less than or equal to 2", a NaN inside `tools` accepted, and a cloud would forward it upstream.
+    """
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as err:
             message = f"{path} is not valid Unicode text: a lone surrogate {value[err.start]!r} at character {err.start}"
             return APIError(400, message, code="invalid_value", param=path or None)
+        if (control := control_character(value)) is not None:
+            return APIError(400, f"{path} holds {control}: {CONTROL_RULE}", code="invalid_value", param=path or None)
         return None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    if isinstance(value, float):
+        return None if math.isfinite(value) else not_finite(path, value)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else ()
     for key, item in items:
-        found = not_unicode(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key))
+        found = body_problem(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key))
         if found is not None:
+            return found
+    return None
+
+
+def not_finite(path: str | None, value: float) -> APIError:
+    """400 naming the field `path` whose number is NaN or an infinity, as JSON spells it (`NaN`, `Infinity`)."""
+    return APIError(400, f"{path or 'the body'} must be a finite number, got {json.dumps(value)}: JSON has no NaN or Infinity (RFC 8259 6)",
+                    code="invalid_value", param=path or None)
+
+
+_MAYBE_REFUSED = (b"\\u00", b"\\b", b"\\f", b"NaN", b"Infinity")
+"""Bytes of a JSON body that may hold what `body_problem` refuses and pydantic's parser lets through: an escaped control
+character (the only way valid JSON holds one: `\\u0000`-`\\u001f`, and `\\b`, `\\f` for backspace and form feed) and
+the `NaN` and `Infinity` literals. Only such a body is parsed a second time to look; a false alarm ("NaN" in a
+question, `C:\\\\bin`) costs that parse, never a refusal. Plain substring searches: a regular expression over a
+64 KB body had cost the fast path ~1 ms on a loaded core, against ~15 us for pydantic's whole parse."""
+
+
+def _infinite(value: object) -> APIError | None:
+    """`not_finite` for the first number of a validated request (`value`) that is not finite: what a body without the
+    `NaN` / `Infinity` literals may still hold, an exponent beyond float's range (`1e999`, read as infinity). A typed
+    float field refuses it itself (`allow_inf_nan=False`); this finds one in an untyped field (`tools`, `json_schema`),
+    which a cloud in upstream mode forwards. Texts are not read and the path is spelled only for a find: microseconds."""
+    found = _infinite_at(value)
+    if found is None:
+        return None
+    keys, number = found
+    path = ""
+    for key in keys:
+        path = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+    return not_finite(path, number)
+
+
+def _infinite_at(value: object) -> tuple[list[str | int], float] | None:
+    """(the keys down to the first non-finite number in `value`, innermost last; that number), else None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else ([], value)
+    if isinstance(value, BaseModel):
+        items: Any = [*value.__dict__.items(), *(value.__pydantic_extra__ or {}).items()]  # the fields' values, extra ones too
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(item, (float, BaseModel, dict, list)) and (found := _infinite_at(item)) is not None:
+            found[0].insert(0, key)
             return found
     return None
 
 
 def parse_body(model: type[BaseModel], raw: bytes) -> Any:
     """`raw` validated as `model`, or the APIError naming the problem: an empty body, bytes that are not UTF-8, a JSON
-    syntax error, a text field with a lone surrogate, or the fields pydantic refuses (`APIError.from_validation`).
-    The fast path is pydantic's own JSON parser; only a body it cannot parse is parsed again to say why."""
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as err:
-        errors = err.errors()
-    if not any(e.get("type") == "json_invalid" for e in errors):
-        raise APIError.from_validation(errors)
+    syntax error, a field `body_problem` refuses (a lone surrogate or a control character in a text, a number that is
+    not finite, anywhere in the body), or the fields pydantic refuses (`APIError.from_validation`).
+    The fast path is pydantic's own JSON parser; a body it cannot parse, or that may hold what `body_problem` looks for
+    (`_MAYBE_REFUSED`), is parsed by `json` to say why."""
+    if not any(sign in raw for sign in _MAYBE_REFUSED):
+        try:
+            request = model.model_validate_json(raw)
+        except ValidationError as err:
+            errors = err.errors()
+        else:
+            if (problem := _infinite(request)) is not None:
+                raise problem
+            return request
+        if not any(e.get("type") == "json_invalid" for e in errors):
+            raise APIError.from_validation(errors)
     try:
         value = json.loads(raw.decode("utf-8"))
     except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
         raise body_not_json(raw) from None
-    if (problem := not_unicode(value)) is not None:
+    if (problem := body_problem(value)) is not None:
         raise problem
     try:
         return model.model_validate(value)

@@ -35,7 +35,7 @@ class _Strict(BaseModel):
     true, "stream": "yes", "temperature": "0.5" are a 400 naming the field, as OpenAI answers them, not read as 5, 1,
     True and 0.5 (an integer is a number: "temperature": 1 stays valid)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class StreamOptions(_Strict):

@@ -1,0 +1,43 @@
+"""The control characters a question may not hold: every C0 control code (U+0000-U+001F) but tab, line feed and
+carriage return, the rule of XML 1.0's `Char` production (section 2.2). The one rule of every VELO service's request
+bodies (`velo.wire.parse_body`, every text field), the SDK (before sending) and the semantic cache's questions and
+context turns (`SemanticCache.insert` / `lookup`, a `CacheInputError`).
+
+    >>> control_character("What is 2+2?\\n")  # None: text
+    >>> control_character("What is\\x00 2+2?")
+    'the control character U+0000 (NUL) at character 7'
+
+Why refused (issue 8 finding 1: a NUL in a question had been accepted, looked up, answered and written back): none
+of them is text anyone reads, so two questions that show alike in a log, the admin routes or a terminal are two cache
+entries (`velo.cache.semantic_cache.entry_id` keys on the characters), the embedders and the LLM read a code they were
+not trained on, and stores a deployment copies answers into refuse them (PostgreSQL's `text` refuses NUL:
+aegra/aegra#370, python-discord/bot#1182). Milvus cuts nothing: milvus-lite, its server and Milvus standalone read
+back an answer holding NUL and ESC as written (tests/cache/test_semantic_cache.py), so the refusal is the rule, not a
+workaround, and an LLM's answer is stored as it wrote it. DEL (U+007F) and the C1 codes
+(U+0080-U+009F) stay allowed, as XML allows them; tab, line feed and carriage return are how text is laid out.
+OpenAI documents no rule for control characters in a message's content.
+"""
+
+from __future__ import annotations
+
+import re
+
+CONTROL_RULE = "text may hold tab, line feed and carriage return, no other control character (U+0000-U+001F)"
+"""The rule as a refusal states it."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NAMES = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
+"""The C0 codes' names (ISO 646 / ECMA-48), so a refusal names one a reader can look up."""
+
+
+def control_character(text: str) -> str | None:
+    """The first control character `text` may not hold and its position (in characters, from 0), as a refusal says it,
+    else None. One regular-expression search, linear in the text (a few hundred microseconds for a 64,000-character
+    prompt on a loaded core)."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    return f"the control character U+{code:04X} ({_NAMES[code]}) at character {found.start()}"
