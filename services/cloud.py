@@ -106,7 +106,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
     async def chat_completions(body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))], request: Request) -> Response:
         if request.app.state.upstream is not None:
-            record_request("cloud", "upstream", body.user)
+            record_request("cloud", "upstream", body.user, body.safety_identifier)
             return await _forward(request.app.state.upstream, body, settings)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
@@ -122,7 +122,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
             stream = await llm.stream(turns, max_tokens, body.stop_strings, sampling)
         except ValueError as err:  # the prompt does not fit the context window: the request's fault
             raise refused_prompt(err, "messages", limit_param) from None
-        record_request("cloud", "local", body.user)
+        record_request("cloud", "local", body.user, body.safety_identifier)
         if body.stream:
             include_usage, obfuscate = stream_flags(body)
             return sse_response(_chunks(stream, settings.model_name, include_usage, obfuscate), on_close=stream.aclose)

@@ -315,7 +315,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
             raise refused_prompt(err) from None
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
-        record_request("edge", started.route, body.user, edge=settings.edge_id, namespace=body.namespace)
+        record_request("edge", started.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
         if body.stream:
             return sse_response((sse_event(event) async for event in edge.events(started)), on_close=started.stream.aclose)
         try:

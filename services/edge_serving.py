@@ -50,7 +50,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -296,13 +296,24 @@ class EdgeServer:
         if action == Action.CACHE:
             best = looked.neighbours[0]
             text, _ = cut_at_stop(best.entry.answer, req.stop)
-            stream: AnswerStream = TextPieces(Generated(text, "stop", 0, 0, f"cache:{best.entry.id}"))
+            prompt_tokens, completion_tokens = self.hit_usage(prompt_ids, text)
+            stream: AnswerStream = TextPieces(Generated(text, "stop", prompt_tokens, completion_tokens, f"cache:{best.entry.id}"))
             route, model = "cache", f"cache:{best.entry.id}"
             self._record_hit(best)
         else:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
-            stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream)
+            stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
+                                                        req.upstream_fields())
         return Started(req, question, lang, context, looked, route, model, similarity, stream, t0)
+
+    def hit_usage(self, prompt_ids: list[int] | None, answer: str) -> tuple[int, int]:
+        """(prompt_tokens, completion_tokens) of a cached answer served: the prompt's tokens as this edge's LLM counted
+        them for the request (`ChatLLM.check`, the count it reports for an answer it generates) and the served text's
+        tokens in the same tokenizer (a generated answer's count also has its end-of-sequence token: one more). A hit
+        had answered 0 and 0 (issue 8 finding 3), though the client sent a prompt and read an answer. 0 where the LLM
+        cannot count (an endpoint without `llm_tokenizer`)."""
+        completion = self.llm.count_tokens(answer)
+        return (0 if prompt_ids is None else len(prompt_ids)), (0 if completion is None else completion)
 
     async def finish(self, started: Started, made: Generated) -> ServeResponse:
         """After the answer's last text: queue its write-back (an LLM's complete answer), count it, the response."""
@@ -378,16 +389,18 @@ class EdgeServer:
         yield ServeEvent(done=await self.finish(started, started.stream.generated))
 
     async def _generate(self, action: int, turns: list[dict[str, str]], prompt_ids: list[int] | None, looked: Looked, max_tokens: int,
-                        stop: list[str], sampling: SamplingParams, streaming: bool) -> tuple[AnswerStream, str, str]:
+                        stop: list[str], sampling: SamplingParams, streaming: bool, fields: Mapping[str, str]) -> tuple[AnswerStream, str, str]:
+        """Start the answer of a generating `action`; the cloud is sent the client's identifiers (`fields`:
+        `ServeRequest.upstream_fields`) as the cloud service forwards them to its upstream."""
         if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None:
             messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
             t0 = time.perf_counter()
             self._cloud_inflight += 1
             try:
                 if streaming:
-                    stream: AnswerStream = await self.cloud.stream(messages, max_tokens, stop, sampling)
+                    stream: AnswerStream = await self.cloud.stream(messages, max_tokens, stop, sampling, fields=fields)
                 else:
-                    stream = TextPieces(await self.cloud.generate(messages, max_tokens, stop, sampling))
+                    stream = TextPieces(await self.cloud.generate(messages, max_tokens, stop, sampling, fields=fields))
             except UpstreamError as err:
                 if err.refused and action == Action.CLOUD:  # the client's own conversation: the request's fault, not the link's
                     raise err.refusal("the cloud LLM") from None

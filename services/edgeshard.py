@@ -36,6 +36,9 @@ What each OpenAI request field does here ("400" = HTTP 400 with `param` naming t
 | `response_format` | chat | `{"type": "text"}` only; `json_object` / `json_schema` -> 400 (no constrained decoding) |
 | `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | chat | null only, else 400 (the model has no tool calling) |
 | `user` | both | at most 256 characters, else 400; written in the request log (`services.http.record_request`); changes no answer |
+| `safety_identifier` | chat | at most 128 characters (OpenAI's maximum), else 400; written in the request log as `user` is; changes no answer |
+| `prompt_cache_key` | chat | at most 256 characters, else 400; accepted and unused (OpenAI's prefix-cache routing hint: one server has no servers to route among) |
+| text, numbers | both | a control character other than tab and line ends in any text, or a number that is not finite (`NaN`, `Infinity`), anywhere in the body -> 400 naming the field (`velo.wire.body_problem`) |
 | `store`, `metadata` | chat | false / `{}` or null only, else 400 (`velo.wire.ChatCompletionRequest.refuse_storing`: nothing is stored) |
 | any other field | both | 400 `unknown_parameter`, as OpenAI answers (the `openai` client sends only the fields it is given) |
 
@@ -211,7 +214,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_chat(body, request.app.state.tokenizer, settings)
         streams = _start(llm, plan, CHAT_MAX_TOKENS)
-        record_request("shard", "chat", body.user, choices=len(streams))
+        record_request("shard", "chat", body.user, body.safety_identifier, choices=len(streams))
         answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams, settings.retry_after_s)
         return _stream_response(answer.chunks()) if plan.stream else json_response(answer.whole())
 

@@ -55,6 +55,7 @@ from services.openai_chat import (
     chat_turns,
     check_model,
     completion_prompt,
+    identifiers,
     max_tokens_param,
     sampling_of,
     stream_flags,
@@ -174,7 +175,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
                      body: ChatCompletionRequest | CompletionRequest) -> Served:
         with keys.cloud_use(key) as grant:  # reserved before routing, settled by the route (a stream's at its start)
             req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
-                               cloud_allowed=grant.allowed, stream=bool(body.stream), lang=body.lang, user=body.user, **sampling_of(body))
+                               cloud_allowed=grant.allowed, stream=bool(body.stream), lang=body.lang, user=body.user, **identifiers(body), **sampling_of(body))
             try:
                 served = await request.app.state.router.serve(req)
             except APIError as err:
@@ -182,7 +183,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
             route = served.answer.route if served.answer is not None else served.stream.start.route  # type: ignore[union-attr]
             if route in ("cloud", "cloud_context"):
                 grant.charge()
-        record_request("gateway", route, body.user, key=repr(keys.specs[key].name), namespace=namespace)
+        record_request("gateway", route, body.user, identifiers(body).get("safety_identifier"), key=repr(keys.specs[key].name), namespace=namespace)
         return served
 
     def respond(served: Served, t0: float, body: ChatCompletionRequest | CompletionRequest, chat: bool) -> Response:

@@ -205,7 +205,7 @@ class Router:
         t0 = time.perf_counter()
         try:
             made = await self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens, req.stop,
-                                             sampling_params(req.temperature, req.top_p, req.seed))
+                                             sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields())
         except UpstreamError as err:
             if err.refused:
                 raise err.refusal("the cloud LLM") from None

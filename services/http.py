@@ -29,12 +29,17 @@ requests_log = logging.getLogger("velo.requests")
 """One INFO line per answered OpenAI request (`record_request`), the request log."""
 
 
-def record_request(service: str, route: str, user: str | None, **fields: object) -> None:
+def record_request(service: str, route: str, user: str | None, safety_identifier: str | None = None, **fields: object) -> None:
     """The request log's line for an answered request: the service, its route, the client's `user` (OpenAI's end-user
     identifier for monitoring and abuse detection: what VELO does with it, as it changes no answer; quoted, so no
-    identifier can forge a line) and `fields` (the gateway's API key name and namespace, how it was served). Logged once
-    the answer is decided: the whole answer's status, or a stream's start."""
+    identifier can forge a line), its `safety_identifier` (`user`'s successor, written only when given, so a line
+    without one reads as before) and `fields` (the gateway's API key name and namespace, how it was served). Logged
+    once the answer is decided: the whole answer's status, or a stream's start.
+
+        gateway cache user='hash-9c1e' safety_identifier='sid-41f2' key='tests' namespace=default"""
     extra = "".join(f" {name}={value}" for name, value in fields.items())
+    if safety_identifier is not None:
+        extra = f" safety_identifier={safety_identifier!r}{extra}"
     requests_log.info("%s %s user=%s%s", service, route, "-" if user is None else repr(user), extra)
 
 M = TypeVar("M", bound=BaseModel)

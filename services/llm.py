@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -174,18 +174,26 @@ class ChatLLM(Protocol):
     def waiting(self) -> int:
         """Requests queued or running on this LLM now."""
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated: ...
+    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
+                       *, fields: Mapping[str, str] | None = None) -> Generated: ...
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                     prompt_ids: list[int] | None = None) -> AnswerStream:
+                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None) -> AnswerStream:
         """Start an answer; raises what `generate` raises for a request that cannot start (before any text). `prompt_ids`:
-        what `check` returned for these `messages`, so an LLM that tokenized them there does not tokenize them again."""
+        what `check` returned for these `messages`, so an LLM that tokenized them there does not tokenize them again.
+        `fields`: the client's identifiers an endpoint sends with the request (`ServeRequest.upstream_fields`: `user`,
+        `safety_identifier`, `prompt_cache_key`); a local model has no one to tell and ignores them."""
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int] | None:
         """Raises ValueError naming the limit for a conversation this LLM cannot take (too long for its context
         window), in milliseconds and before a caller spends anything on the request; an LLM that cannot count
-        the tokens itself (an endpoint) leaves it to `stream`. Returns the prompt's token ids when this LLM generates
-        from them (the local LLM), for `stream`; else None."""
+        the tokens itself (an endpoint without `llm_tokenizer`) leaves it to `stream`. Returns the prompt's token ids
+        when it counted them (the local LLM generates from them: `stream`'s `prompt_ids`; an endpoint's are its model's,
+        for `len` only), else None."""
+
+    def count_tokens(self, text: str) -> int | None:
+        """The tokens of `text` in this LLM's own tokenizer, special tokens left out; None when it has none to count with
+        (an endpoint without `llm_tokenizer`). A cache hit's `completion_tokens` (`EdgeServer.start`)."""
 
     async def aclose(self) -> None: ...
 
@@ -303,9 +311,9 @@ class LocalChatLLM:
         return self._inflight
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                     prompt_ids: list[int] | None = None) -> AnswerStream:
+                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None) -> AnswerStream:
         """Raises ValueError for a conversation the model cannot take (too long for its context window). `messages` are
-        tokenized unless `prompt_ids` (`check`'s answer for them) are given."""
+        tokenized unless `prompt_ids` (`check`'s answer for them) are given; `fields` are for an endpoint (ignored)."""
         return _LocalStream(self, self._prompt_ids(messages) if prompt_ids is None else prompt_ids, max_tokens, stop, sampling)
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int]:
@@ -321,7 +329,11 @@ class LocalChatLLM:
         self.prompts_tokenized += 1  # called on the event loop's thread only
         return self.llm.prompt_ids(messages)
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated:
+    def count_tokens(self, text: str) -> int:
+        return len(self.llm.tokenizer.encode(text, add_special_tokens=False))
+
+    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
+                       *, fields: Mapping[str, str] | None = None) -> Generated:
         return await collect(await self.stream(messages, max_tokens, stop, sampling))
 
     async def aclose(self) -> None:
@@ -352,12 +364,14 @@ class PromptCounter:
             raise ValueError(f"{tokenizer_dir}: the tokenizer has no chat template, so a chat prompt's tokens cannot be counted")
         self.context_window = context_window
 
-    def check(self, messages: list[dict[str, str]], max_tokens: int, model: str) -> None:
-        """`velo.llm.local.RequestTooLong` naming the window (and `param`) for a conversation the endpoint would refuse."""
+    def check(self, messages: list[dict[str, str]], max_tokens: int, model: str) -> list[int]:
+        """`velo.llm.local.RequestTooLong` naming the window (and `param`) for a conversation the endpoint would refuse,
+        else its token ids (the endpoint model's)."""
         from velo.llm.local import check_room
 
         ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
         check_room(len(ids), max_tokens, self.context_window, f"the {self.context_window}-token context window of {model}")
+        return list(ids)
 
 
 class EndpointLLM:
@@ -374,15 +388,20 @@ class EndpointLLM:
     def waiting(self) -> int:
         return self._waiting
 
-    def check(self, messages: list[dict[str, str]], max_tokens: int) -> None:
-        """With a `counter`, ValueError naming the endpoint's context window for a conversation it would refuse; without
-        one nothing: the endpoint's tokenizer is its own, and it refuses what it cannot take (after the lookup). None:
-        the endpoint is sent the messages."""
-        if self.counter is not None:
-            self.counter.check(messages, max_tokens, self.name)
+    def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int] | None:
+        """With a `counter`, ValueError naming the endpoint's context window for a conversation it would refuse, else the
+        prompt's token ids in the endpoint model's tokenizer (counted, never sent: the endpoint is sent the messages);
+        without one None: the endpoint's tokenizer is its own, and it refuses what it cannot take (after the lookup)."""
+        return None if self.counter is None else self.counter.check(messages, max_tokens, self.name)
 
-    def _body(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams) -> dict:
-        body: dict = {"model": self.name, "messages": messages, "max_tokens": max_tokens, **sampling_fields(sampling)}
+    def count_tokens(self, text: str) -> int | None:
+        return None if self.counter is None else len(self.counter.tokenizer.encode(text, add_special_tokens=False))
+
+    def _body(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams,
+              fields: Mapping[str, str] | None) -> dict:
+        """The request's JSON; `fields` (the client's `user`, ...: `ServeRequest.upstream_fields`) only when given, so an
+        endpoint that takes none of them is sent what it had been."""
+        body: dict = {"model": self.name, "messages": messages, "max_tokens": max_tokens, **sampling_fields(sampling), **(fields or {})}
         if stop:
             body["stop"] = stop
         return body
@@ -393,10 +412,11 @@ class EndpointLLM:
         message = detail.message if detail is not None else content.decode(errors="replace")[:300]
         return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code, detail)
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY) -> Generated:
+    async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
+                       *, fields: Mapping[str, str] | None = None) -> Generated:
         self._waiting += 1
         try:
-            response = await self._http.post("/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling))
+            response = await self._http.post("/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling, fields))
         except httpx.TransportError as err:
             raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}") from None
         finally:
@@ -415,10 +435,10 @@ class EndpointLLM:
         return Generated(text, reason, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0, answer.model)
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                     prompt_ids: list[int] | None = None) -> AnswerStream:
+                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None) -> AnswerStream:
         """Opens the upstream's stream (`stream_options.include_usage` for the counts); raises UpstreamError when it
         cannot be opened, before any text (a failure later ends the stream with UpstreamError)."""
-        body = {**self._body(messages, max_tokens, stop, sampling), "stream": True, "stream_options": {"include_usage": True}}
+        body = {**self._body(messages, max_tokens, stop, sampling, fields), "stream": True, "stream_options": {"include_usage": True}}
         try:
             response = await self._http.send(self._http.build_request("POST", "/v1/chat/completions", json=body), stream=True)
         except httpx.TransportError as err:

@@ -15,7 +15,11 @@ A request's fields are honoured or refused here once. What each field does:
 | `temperature`, `top_p`, `seed` | honoured for generated answers (`services/llm.py`: absent temperature = greedy, VELO's default; `seed` reproduces a sampled answer); a cached answer is served as it is, whatever they say |
 | `n`, `best_of` | 1 or null only, else 400 (one answer per request) |
 | `max_tokens` (completions) | at least 1 (`velo.wire.CompletionRequest`); 0 -> 400 (it had meant no limit) |
-| `user` | at most 256 characters, else 400; written in the request log of the gateway (with the API key's name), the edge and the cloud (`services.http.record_request`) and passed to the cloud's upstream; it changes no answer |
+| `user` | at most 256 characters, else 400; written in the request log of the gateway (with the API key's name), the edge and the cloud (`services.http.record_request`) and passed to the edge, which sends it with a request it asks the cloud, and to the cloud's upstream; it changes no answer |
+| `safety_identifier` (chat) | at most 128 characters (OpenAI's maximum), else 400; written in the request log as `user` is, passed to the edge, which sends it with a request it asks the cloud, and to the cloud's upstream; it changes no answer |
+| `prompt_cache_key` (chat) | at most 256 characters, else 400; OpenAI's prefix-cache routing hint: nothing of VELO's reads it (its cache keys on the question), it is passed on as `safety_identifier` is, to the upstream |
+| text anywhere in a body | no lone surrogate and no control character but tab, line feed and carriage return, else 400 naming the field and the character's position (`velo.wire.body_problem`, `velo.control_chars`) |
+| numbers anywhere in a body | finite: `NaN`, `Infinity` (which Python's JSON parsers read) and `1e999` -> 400 naming the field, "must be a finite number" |
 | `store`, `metadata` | false / `{}` or null only, else 400 (`ChatCompletionRequest.refuse_storing`: VELO stores no completions) |
 | `lang` (VELO's extension; `extra_body` in the `openai` client) | the question's language code: only cached entries of it are candidates; absent -> the edge identifies it; a code the cache does not know -> 400 naming `lang` (from the edge) |
 | `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `echo`, `suffix`, `response_format` other than text, `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls` | 400 naming the field, unless given their OpenAI default (0, `{}`, false, 0, false, "", `{"type": "text"}`, -, "none", -, "none", true), which is read as absent (`velo.wire.requests._GenerationRequest`); completions' `logprobs: 0` asks for the chosen tokens' log probabilities: 400 |
@@ -90,6 +94,14 @@ def stream_flags(body: ChatCompletionRequest | CompletionRequest) -> tuple[bool,
 def sampling_of(body: ChatCompletionRequest | CompletionRequest) -> dict[str, float | int | None]:
     """The request's honoured sampling fields (`temperature`, `top_p`, `seed`) as given, None when absent."""
     return {"temperature": body.temperature, "top_p": body.top_p, "seed": body.seed}
+
+
+def identifiers(body: ChatCompletionRequest | CompletionRequest) -> dict[str, str]:
+    """A chat request's `safety_identifier` and `prompt_cache_key`, those given (a completion has neither, as OpenAI's
+    `/v1/completions` takes neither): what the gateway passes to the edge beside `user` (`ServeRequest`)."""
+    if not isinstance(body, ChatCompletionRequest):
+        return {}
+    return {name: value for name in ("safety_identifier", "prompt_cache_key") if (value := getattr(body, name)) is not None}
 
 
 def max_tokens_param(body: ChatCompletionRequest | CompletionRequest) -> str:

@@ -1,7 +1,8 @@
 """Issue 8 findings 1 and 2, at the one body path (`velo.wire.parse_body`) every service reads a request with, and in the
 SDK before sending: a control character in any text (NUL, ESC, ...; tab and line ends stay) and a number that is not
-finite (`NaN`, `Infinity`, `1e999`) are a 400 naming the field, the character's position or "must be a finite number".
-The services' answers to such bodies: tests/services/stack/test_body_problems.py."""
+finite (`NaN`, `Infinity`, `1e999`) are a 400 naming the field, the character's position or "must be a finite number";
+`safety_identifier` and `prompt_cache_key` are chat fields with bounds. The services' answers to such bodies:
+tests/services/stack/test_body_problems.py."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def _refusal(model: type, raw: bytes) -> APIError:
      "messages[0].content[0].text", "U+0008 (BS) at character 1"),
     (ChatCompletionRequest, {**CHAT, "stop": ["\u0000"]}, "stop[0]", "U+0000 (NUL) at character 0"),
     (ChatCompletionRequest, {**CHAT, "user": "u\u0001"}, "user", "U+0001 (SOH)"),
-    (ChatCompletionRequest, {**CHAT, "messages": [{"role": "user", "content": "form\u000cfeed"}]}, "messages[0].content", "U+000C (FF)"),
+    (ChatCompletionRequest, {**CHAT, "safety_identifier": "s\u000c"}, "safety_identifier", "U+000C (FF)"),
     (CompletionRequest, {"model": "m", "prompt": "Why\u0000?"}, "prompt", "U+0000 (NUL) at character 3"),
     (CompletionRequest, {"model": "m", "prompt": ["fine", "\u000bno"]}, "prompt[1]", "U+000B (VT) at character 0"),
     (ServeRequest, {"messages": [{"role": "user", "content": "Hi\u0000"}]}, "messages[0].content", "U+0000 (NUL) at character 2"),
@@ -102,6 +103,23 @@ def test_a_number_that_is_not_finite_is_refused_anywhere_in_a_body(extra: str, p
         raw = b'{"model": "m", ' + extra.encode() + b"}"
     refused = _refusal(ChatCompletionRequest, raw)
     assert refused.param == param and "must be a finite number" in refused.message, refused.message
+
+
+def test_safety_identifier_and_prompt_cache_key_are_bounded_chat_fields() -> None:
+    """OpenAI documents at most 128 characters for safety_identifier; prompt_cache_key has VELO's bound of 256; the
+    legacy completions route takes neither, as OpenAI's."""
+    ok = parse_body(ChatCompletionRequest, json.dumps({**CHAT, "safety_identifier": "s" * 128, "prompt_cache_key": "k" * 256}).encode())
+    assert (len(ok.safety_identifier), len(ok.prompt_cache_key)) == (128, 256)
+    for name, length in (("safety_identifier", 129), ("prompt_cache_key", 257)):
+        with pytest.raises(APIError) as caught:
+            parse_body(ChatCompletionRequest, json.dumps({**CHAT, name: "x" * length}).encode())
+        assert caught.value.param == name and "at most" in caught.value.message
+    with pytest.raises(APIError) as caught:
+        parse_body(CompletionRequest, b'{"model": "m", "prompt": "Hi", "safety_identifier": "s"}')
+    assert caught.value.code == "unknown_parameter" and caught.value.param == "safety_identifier"
+    serve = ServeRequest(messages=[Turn(role="user", content="Hi")], user="u", safety_identifier="s")
+    assert serve.upstream_fields() == {"user": "u", "safety_identifier": "s"}
+    assert "prompt_cache_key" not in serve.model_dump_json()  # absent: not sent, so an older edge reads the body
 
 
 @pytest.mark.parametrize(("fields", "param", "says"), [

@@ -474,13 +474,15 @@ def test_a_participant_name_is_a_400_naming_it(openai_client: OpenAI) -> None:
 
 def test_user_is_written_in_the_request_log_and_bounded(openai_client: OpenAI, caplog: pytest.LogCaptureFixture) -> None:
     """Issue 8: `user` was accepted and ignored. It is the request log's (`services.http.record_request`), up to 256
-    characters (OpenAI documents no bound; its `safety_identifier` takes 64), and changes no answer."""
+    characters (OpenAI documents no bound; its successor `safety_identifier` takes 128, and is logged too), and changes no answer."""
     caplog.set_level("INFO", logger="velo.requests")
     plain = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=3)  # type: ignore[arg-type]
     tagged = openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=3, user="user-7f3a")  # type: ignore[arg-type]
     assert tagged.choices[0].message.content == plain.choices[0].message.content
     openai_client.completions.create(model=SMOLLM2_NAME, prompt="Hi", max_tokens=1, user="u" * 256)
+    openai_client.chat.completions.create(model=SMOLLM2_NAME, messages=CHAT, max_tokens=1, safety_identifier="sid-41f2", prompt_cache_key="k")  # type: ignore[arg-type]
     lines = [r.getMessage() for r in caplog.records if r.name == "velo.requests"]
+    assert "shard chat user=- safety_identifier='sid-41f2' choices=1" in lines, lines
     assert "shard chat user='user-7f3a' choices=1" in lines and f"shard completions user='{'u' * 256}' choices=1" in lines, lines
     assert "shard chat user=- choices=1" in lines, lines
     for route in ("chat", "completions"):

@@ -14,8 +14,14 @@ from velo.wire.errors import APIError
 MAX_STOP_STRINGS = 4
 USER_MAX_CHARS = 256
 """Longest `user` accepted (400 naming `user` beyond). OpenAI documents no maximum for `user`; its successor
-`safety_identifier` takes at most 64 characters. 256 holds any hash or id a client sends (a SHA-256 in hex is 64) and
+`safety_identifier` takes at most 128 (`SAFETY_IDENTIFIER_MAX_CHARS`). 256 holds any hash or id a client sends (a SHA-256 in hex is 64) and
 keeps the services' request log lines, where `user` is written (`services.http.record_request`), bounded."""
+SAFETY_IDENTIFIER_MAX_CHARS = 128
+"""Longest `safety_identifier` accepted (400 naming it beyond): OpenAI's documented maximum (the `openai` client 3.57's
+`completion_create_params`: "a maximum length of 128 characters"; its guides had said 64)."""
+PROMPT_CACHE_KEY_MAX_CHARS = 256
+"""Longest `prompt_cache_key` accepted (400 naming it beyond). OpenAI documents no maximum; the bound keeps what a
+cloud forwards upstream as small as `user`'s."""
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INT32_MAX = 2**31 - 1
@@ -227,6 +233,16 @@ class ChatCompletionRequest(_GenerationRequest):
     metadata: dict[str, str] | None = None
     """Tags of a stored completion; with `store`, refused by every VELO service (`refuse_storing`)."""
     store: bool | None = None
+    safety_identifier: Annotated[str, Field(max_length=SAFETY_IDENTIFIER_MAX_CHARS)] | None = None
+    """OpenAI's successor of `user` for abuse monitoring (a hash of the end user's name or email): it changes no answer.
+    Honoured as `user` is: written in every service's line of the request log (`services.http.record_request`), passed by
+    the gateway to the edge (`ServeRequest.safety_identifier`), sent by the edge with a request it asks the cloud
+    (`ServeRequest.upstream_fields`) and by the cloud service to its upstream. At most `SAFETY_IDENTIFIER_MAX_CHARS`."""
+    prompt_cache_key: Annotated[str, Field(max_length=PROMPT_CACHE_KEY_MAX_CHARS)] | None = None
+    """OpenAI's hint that routes requests sharing a long prompt prefix to the same servers (its prompt caching, which
+    "replaces the `user` field" for that purpose). VELO's own models have no prefix cache and VELO's semantic cache keys
+    on the question, so nothing here reads it; it travels where a prefix cache may: gateway -> edge -> cloud ->
+    upstream, as `safety_identifier`. At most `PROMPT_CACHE_KEY_MAX_CHARS` characters."""
 
     _NEUTRAL: ClassVar[dict[str, object]] = {
         **_GenerationRequest._NEUTRAL, "logprobs": False, "top_logprobs": 0, "response_format": {"type": "text"}, "tool_choice": "none",

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from velo.wire.errors import ErrorDetail
-from velo.wire.requests import MAX_STOP_STRINGS, USER_MAX_CHARS, Seed, TokenCount, _Strict
+from velo.wire.requests import MAX_STOP_STRINGS, PROMPT_CACHE_KEY_MAX_CHARS, SAFETY_IDENTIFIER_MAX_CHARS, USER_MAX_CHARS, Seed, TokenCount, _Strict
 from velo.wire.responses import FinishReason, Route, _none
 
 NAMESPACE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -79,6 +79,10 @@ class ServeRequest(_Strict):
     user: Annotated[str, Field(max_length=USER_MAX_CHARS)] | None = Field(None, exclude_if=_none)
     """The client's `user` (the gateway passes it on): written in the edge's request log line, changes no answer. Left
     out of the body when absent, so a gateway sends an edge of the release before this field what it reads."""
+    safety_identifier: Annotated[str, Field(max_length=SAFETY_IDENTIFIER_MAX_CHARS)] | None = Field(None, exclude_if=_none)
+    """The client's `safety_identifier` (`ChatCompletionRequest.safety_identifier`): logged as `user`; left out when absent."""
+    prompt_cache_key: Annotated[str, Field(max_length=PROMPT_CACHE_KEY_MAX_CHARS)] | None = Field(None, exclude_if=_none)
+    """The client's `prompt_cache_key`, for the cloud's upstream (`upstream_fields`); left out when absent."""
     cloud_allowed: bool = True
     """False when the caller's cloud budget is spent: the edge answers from its cache or its own LLM."""
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
@@ -87,6 +91,13 @@ class ServeRequest(_Strict):
     """Sampling of a generated answer (`services/llm.py` says how); a cached answer is served as it is."""
     stream: bool = False
     """True: answer with server-sent `ServeEvent`s (start, text deltas as they are generated, done)."""
+
+    def upstream_fields(self) -> dict[str, str]:
+        """The client's identifiers an edge sends with a request it asks the cloud (CLOUD, CLOUD_CONTEXT), as the cloud
+        service forwards them to its upstream: `user`, `safety_identifier`, `prompt_cache_key`, those given. They change
+        no answer; an upstream such as OpenAI reads them for abuse monitoring and prompt caching. The edge had sent
+        none (issue 8 finding 4), so the cloud's upstream saw every end user as the edge."""
+        return {name: value for name in ("user", "safety_identifier", "prompt_cache_key") if (value := getattr(self, name)) is not None}
 
 
 class ServeResponse(BaseModel):
