@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -54,6 +55,7 @@ from velo.wire import (
 )
 
 _NAMESPACE = r"^[A-Za-z0-9_-]{1,64}$"
+log = logging.getLogger("velo.edge")
 
 
 class EdgeSettings(BaseSettings):
@@ -260,9 +262,14 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
         cache.close()
         raise
     cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, _secret(settings.cloud_api_key), settings.timeout_s) if settings.cloud_url else None
-    return EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, languages, queue_capacity=settings.queue_capacity,
+    edge = EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, languages, queue_capacity=settings.queue_capacity,
                       default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated,
                       write_batch=settings.write_batch, cache_min_score=settings.cache_min_score)
+    try:  # before the lifespan yields: the first request is as fast as the next (`EdgeServer.warm_up`)
+        log.info("edge %s warmed up in %.2f s", settings.edge_id, edge.warm_up())
+    except Exception as err:  # the request path meets the same failure and answers it (Milvus down: without the cache)
+        log.warning("warming up edge %s failed, the first request will load what is left: %s: %s", settings.edge_id, type(err).__name__, err)
+    return edge
 
 
 def build_app(settings: EdgeSettings) -> FastAPI:

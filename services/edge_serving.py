@@ -68,6 +68,8 @@ from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeSt
 
 log = logging.getLogger("velo.edge")
 _EMA = 0.2
+WARM_UP_PROBE = "What is the capital of France?"
+"""The question `EdgeServer.warm_up` sends through a request's stages at start (looked up, never answered or written)."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,27 @@ class EdgeServer:
             return RequestLang(stated)
         identified = self.languages.identify(question)
         return RequestLang(identified.lang, identified.guess)
+
+    def warm_up(self) -> float:
+        """Run once every stage a request's path loads lazily, so the first request is as fast as the next; returns the
+        seconds it took. The edge's lifespan calls it (in `services.edge._open`) before the server answers `/healthz`.
+
+        The first cache hit after a start had taken 2-2.7 s against ~40 ms for the next (issue 8 finding 6): the hit
+        rule's second embedder (USE) reads its tokenizer and weights on its first embedding (~2.8 s of a first lookup,
+        profiled), Milvus' first search of the collection took ~0.3 s, the LLM's chat template is compiled on its first
+        render. A probe question (`WARM_UP_PROBE`) goes through each: the LLM's `check`, the language identifier, the
+        lookup (both embedders, query and passage; the search; the hit features and rule when the cache has a
+        neighbour) and the observation. Nothing is recorded, written or generated, and the policy is not asked: a
+        random or recurrent one would draw from its generator or step its state, and its choice costs microseconds."""
+        t0 = time.perf_counter()
+        turns = [{"role": "user", "content": WARM_UP_PROBE}]
+        self.llm.check(turns, 1)
+        language = self.request_lang(None, WARM_UP_PROBE)
+        looked = self._lookup_many([LookupKey(WARM_UP_PROBE, "default", (), language)])[0]
+        self.cache.featurizer.alt_embedder.embed([WARM_UP_PROBE])  # an empty cache decides nothing, so no features were made
+        self.cache.featurizer.embedder.embed([WARM_UP_PROBE], passage=True)
+        self._observe(looked, language.lang, False, request_tokens([WARM_UP_PROBE]))
+        return time.perf_counter() - t0
 
     # ------------------------------------------------------------------ one request
     def _load(self, prompt_tokens: float) -> SystemLoad:
