@@ -52,6 +52,8 @@ def test_language_codes_the_cache_accepts(code: str, stored: str) -> None:
     ({**QUERY, "contxt": ["Hi"]}, "unknown field 'contxt' (did you mean 'context'?)"),
     ({**QUERY, "extra": 1}, "unknown field 'extra'"),
     ({**QUERY, "question": "Why \ud800 blue?"}, "field 'question' is not valid Unicode text: a lone surrogate"),
+    ({**QUERY, "question": "Why\u0000 blue?"}, "field 'question' holds the control character U+0000 (NUL) at character 3"),
+    ({**QUERY, "context": ["Hi\u001b"]}, "field 'context' turn #0 holds the control character U+001B (ESC) at character 2"),
     ({"question": "Who wrote Hamlet?", "lang": "en", "expect": "miss", "target": "s1"}, "a query expecting a miss has no 'target'"),
 ])
 def test_bad_query_lines_are_refused_naming_file_and_line(tmp_path: Path, row: dict, message: str) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from velo.cache.decision import StaticThreshold
-from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_context, check_lang, check_unicode
+from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_asked, check_context, check_lang, check_unicode
 from velo.types import HitFeatures
 
 
@@ -115,6 +115,8 @@ def _field(path: Path, n: int, row: dict, key: str, nullable: bool = False) -> s
         raise EvalDataError(f"{path}:{n}: field {key!r} must be a non-empty string")
     try:
         check_unicode(value, f"field {key!r}")
+        if key == "question":  # what is asked: the cache refuses a control character in it (`check_asked`), so say where
+            check_asked(value, f"field {key!r}")
     except CacheInputError as exc:
         raise EvalDataError(f"{path}:{n}: {exc}") from None
     return value
