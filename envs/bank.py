@@ -46,8 +46,10 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/26"
-"""26: the hit features of hit rule format 25 (neighbours exchanged, before / after's activities exchanged: `role_swap`;
+BANK_VERSION = "velo.bank/27"
+"""27: the hit features of hit rule format 26 (the punctuation of code and math, an operator on one side only:
+`symbol_swap`; speaker and listener exchanged: `role_swap`; the punctuation of code also changes the context key).
+26: the hit features of hit rule format 25 (neighbours exchanged, before / after's activities exchanged: `role_swap`;
 a distance's or an interaction's arguments: none; ".5" and "❤️" also change the tokens of every feature and the key).
 25: the hit features of hit rule format 24 (case that names, code brackets, superscripts as exponents:
 `symbol_swap`; a superscript also changes the tokens of every feature and the context key).

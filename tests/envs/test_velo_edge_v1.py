@@ -295,6 +295,11 @@ by CPU) moves the sums by up to 7e-9 relative between an AVX2 and an AVX-512 mac
 sum 129.25279048 against 129.25278986); a changed action or outcome moves a reward sum by far more (rewards of two
 actions differ by hundredths), a changed veto flag or verdict an observation sum by at least 1 (1e-9 held on one
 machine and failed 5 of 8 on another). Rebuilt on
+2026-12-02 for bank format 27 / hit rule format 26 (the punctuation of code and math, an operator on one side only:
+`symbol_swap`; speaker and listener exchanged: `role_swap`): rebuilt with `--rebuild`, every veto flag, every
+token-level feature and every context key of its 373 x 16 candidates and 137 stored pairs the same as bank format 26's,
+the embedding features within 4e-7 (this machine's CPU), so the snapshot is bank format 26's arrays with the new
+version in meta, every sum as before. Rebuilt on
 2026-12-02 for bank format 26 / hit rule format 25 (neighbours and before / after's activities exchanged, symmetric
 distances and interactions, presentation selectors, ".5", "^" / "**"): rebuilt with `--rebuild`, every veto flag and
 every token-level feature of its 373 x 16 candidates and 137 stored pairs the same as bank format 25's, the embedding

@@ -28,8 +28,17 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/25"
-"""25: `role_swap` also for the only two content words of a yes/no question exchanged as neighbours ("Are all squares
+RULE_FORMAT = "velo.hit_rule/26"
+"""26: `symbol_swap` also for the punctuation of code and math that folding drops, between questions with the same
+tokens ("What does :q! do in vim?" / "... :q ...", "Is 0! equal to 1?" / "Is 0 equal to 1?", "a.*b" / "a.*?b", "a?.b" /
+"a.b", "name?: string" / "name!: string", ":=" / "=", "$?" / "$!", "the ? operator" / "the ! operator", "cd .." /
+"cd .": `text.code_marks`, `text._code_punctuation`; a sentence's "?", "!", ".", "e.g." still fold away) and for an
+operator on one side only among the same words ("^abc$" / "abc": `text.symbol_swap`); `role_swap` also for the speaker
+and the listener exchanged ("How old are you?" / "How old am I?", "Do you love me?" / "Do I love you?", "Wie alt bist
+du?", "¿Cómo te llamas?", "你爱我吗？", "Как тебя зовут?": `persons.person_swap`; not the generic doer of a how-to,
+"How do I install Python?" / "How do you install Python?"). The shipped format 25 rule was relabelled 26 unrefitted
+(same weights).
+25: `role_swap` also for the only two content words of a yes/no question exchanged as neighbours ("Are all squares
 rectangles?" / "Are all rectangles squares?", "Sind Wale Fische?", "¿Son todos los cuadrados rectángulos?", "Все
 квадраты — прямоугольники?", "Являются ли все квадраты прямоугольниками?" / "... прямоугольники квадратами?":
 `order._neighbours_exchanged`) and for the two activities of "before" / "after" exchanged in other forms ("Should I

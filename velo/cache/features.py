@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from velo.cache import negation, numbers, order, question_words, roles, text
+from velo.cache import negation, numbers, order, persons, question_words, roles, text
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
 
@@ -155,6 +155,7 @@ class HitFeaturizer:
                 or question_words.question_swap(p.tq, p.tc)
                 or question_words.subject_object_swap(p.tq, p.tc)
                 or order.exchanged(p.tq, p.tc)
+                or persons.person_swap(p.tq, p.tc)
             ),
         )
 

@@ -8,7 +8,8 @@ Chinese and Japanese do not separate words with spaces. A superscript is an expo
 What folding hides between two questions that are otherwise the same word for word is read from the texts as written:
 an accent on a content word and case that is part of what a word names ("CO" / "Co", "100 Mbps" / "100 MBps", "\\d" /
 "\\D", "Ihnen" / "ihnen") by `spelling_swap`, the brackets of code ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)")
-by `code_swap`.
+and the punctuation of code and math (":q!" / ":q", "0!" / "0", "a?.b" / "a.b", "cd .." / "cd .": `_code_punctuation`,
+rule format 26) by `code_swap`.
 
 What tokens drop (case, except a command-line flag's: "-V" / "-v"; accents on Latin, Greek and Cyrillic letters;
 punctuation between words, brackets included) is what rewordings vary freely; everything else that can change what a
@@ -308,11 +309,93 @@ def code_marks(text: str) -> list[str]:
                 pairs.append((start, i))
         elif ch in _CLOSE:
             stack.clear()
-    if not pairs:
-        return []
-    places = {p for pair in pairs for p in pair}
-    places |= {i for start, end in pairs for i in range(start + 1, end) if text[i] in _CODE_SEPARATORS}
-    return [f"{len(tokens(text[:i]))}{text[i]}" for i in sorted(places)]
+    places = {p: text[p] for pair in pairs for p in pair}
+    places |= {i: text[i] for start, end in pairs for i in range(start + 1, end) if text[i] in _CODE_SEPARATORS}
+    places |= _code_punctuation(text)
+    return [f"{len(tokens(text[:i]))}{places[i]}" for i in sorted(places)]
+
+
+_PUNCT_RUN = re.compile(r"[.!?:]+|(?<!\S)-(?=[?!.]*[\s\"'»”’)\]}]*\Z)")
+"""A run of the punctuation that folding drops yet code and math use (":q!", "0!", "a?.b", "name?:", ":=", "$?", "cd ..",
+"the ? operator"), or a dash alone at the end ("cd -")."""
+_PROSE_RUN = re.compile(r"\.+|[?!]+|:|\.+[?!]+|[?!]+\.+")
+"""How a sentence or an abbreviation ends after a word: "What?", "Hello!", "What?!", "e.g.", "Wait...", "Note:"."""
+_CLOSING = "\"'»”’)]}"
+_FREE = _CLOSING + ",;"
+
+
+def _code_punctuation(text: str) -> dict[int, str]:
+    """The runs of "." "!" "?" ":" in `text` (NFKC) that are code or math, by where they start (rule format 26; a
+    newcomer's finding: ":q!" / ":q", "0!" / "0", "a?.b" / "a.b" were served at 1.000).
+
+    Prose, folded as before: a run ending a sentence or an abbreviation after a word, before a space or the end ("What
+    is Python?", "Hello!", "e.g.", "Mr.", "Note:", "Wait..."); after a number or a single letter, a run without "!"
+    at the end or before a capital ("Is it 5? Or 6?", "a or b?"); a point or comma of a number ("0.5", ".5": numbers
+    read them); one point, "!" or "?" between two words with no space ("Hello.How", "file.txt"), an abbreviation's
+    points ("e.g.", "U.S."); any run beside a Han character ("你好!我"); a standalone "?" / "!" at the end or before a
+    capital (French spacing "Ça va ?"), "...", a standalone ":" and "." at the end.
+
+    Code: a run touching a symbol, digit or letter on its right ("a?.b", ":q", ":=", ".NET", "5!等于", "a.*?b", "1..5"),
+    a "!" after a number ("0!", "5!?": a factorial) or after a single letter that is no word ("x!", ":q!"), a "?" after
+    one before more text ("x? mean"), a run that no sentence ends with ("name?: string", "name!:"), a run after an
+    operator before more text ("$? in bash", "$!"), a standalone "?" / "!" run before a word in lower case ("the ?
+    operator", "!! in bash", "??"), ".." and a standalone "." before more text ("cd ..", "cd . do"), "-" alone at the
+    end ("cd -")."""
+    out: dict[int, str] = {}
+    for m in _PUNCT_RUN.finditer(text):
+        s, e, run = m.start(), m.end(), m.group()
+        left = text[s - 1] if s else " "
+        right = text[e] if e < len(text) else " "
+        rest = text[e:].lstrip(" \t" + _CLOSING)
+        at_end = not rest
+        sentence_next = at_end or rest[0] == "\n" or rest[0].isupper()
+        free = right.isspace() or right in _FREE or at_end
+        if HAN.match(left) or (HAN.match(right) and not left.isdigit() and not _code_letter(text, s)):
+            continue
+        if run == "-":
+            code = True
+        elif left.isspace() or left in "([{\"'«“":
+            if not free:
+                code = not (run == "." and right.isdigit())
+            elif set(run) <= set("?!"):
+                code = not sentence_next
+            else:
+                core, tail = run.rstrip("?!"), run[len(run.rstrip("?!")) :]
+                code = core == ".." or (core == "." and not tail and not at_end)
+        elif left.isdigit():
+            if right.isdigit() and len(run) == 1:
+                continue
+            code = "!" in run or not free
+        elif _code_letter(text, s):
+            code = "!" in run or not free or ("?" in run and not sentence_next)
+        elif left.isalnum() or left in _CLOSING:
+            if free:
+                code = not _PROSE_RUN.fullmatch(run)
+            else:
+                word = _word_before(text, s)
+                abbreviation = run == "." and len(word) == 1 and text[e + 1 : e + 2] == "."  # "e.g.", "U.S."
+                code = not (abbreviation or (len(run) == 1 and right.isalpha() and word[1:].isalpha()))
+        elif left in _OPERATORS:
+            code = "!" in run or not (free and sentence_next)
+        else:
+            code = not (free and _PROSE_RUN.fullmatch(run))
+        if code:
+            out[s] = run
+    return out
+
+
+def _word_before(text: str, end: int) -> str:
+    """The letters and digits of `text` right before `end` ("q" in ":q!", "name" in "name?:")."""
+    start = end
+    while start and (text[start - 1].isalnum() or unicodedata.category(text[start - 1])[0] == "M"):
+        start -= 1
+    return text[start:end]
+
+
+def _code_letter(text: str, end: int) -> bool:
+    """A single Latin letter standing alone right before `end` that is no word of its own ("x", "q"; not "I", "a")."""
+    word = _word_before(text, end)
+    return len(word) == 1 and word.isascii() and word.isalpha() and fold(word) not in FUNCTION_WORDS
 
 
 def _redundant(text: str, start: int, end: int) -> bool:
@@ -336,10 +419,39 @@ def code_swap(a: str, b: str) -> bool:
 def symbol_swap(a: list[str], b: list[str]) -> bool:
     """True when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`, C++ / C#, 5/2 / 5-2, "10 - 3" /
     "10 + 3", "x - 1" / "x + 1"): one symbol put in another's place; or a command-line flag is a bare word on the
-    other side ("rm -rf" / "rm rf"). A symbol on one side only ("15 %" / "15 percent") is a rewording; a sign on one
+    other side ("rm -rf" / "rm rf"); or an operator on one side only among the same words ("^abc$" / "abc", "C++" /
+    "C", "5%" / "5": nothing else says what it adds, rule format 26). A symbol on one side only beside another word
+    ("15 %" / "15 percent") or an emoji on one side only ("Thanks 🙂" / "Thanks") is a rewording; a sign on one
     side only ("-5" / "5") is a number replaced (`velo.cache.numbers`)."""
     sa, sb = Counter(symbols(a)), Counter(symbols(b))
-    return (bool(sa - sb) and bool(sb - sa)) or _flag_dropped(a, set(b)) or _flag_dropped(b, set(a))
+    return (
+        (bool(sa - sb) and bool(sb - sa)) or _flag_dropped(a, set(b)) or _flag_dropped(b, set(a))
+        or (_operators(_asked(a)) != _operators(_asked(b)) and _words(a) == _words(b))
+    )
+
+
+def _asked(toks: list[str]) -> Counter:
+    """The symbols of `toks` without an "=" that ends them ("1+2=?" asks what "1+2" asks: oasst1 train) nor a number's
+    plus sign ("What is +5 plus 3?": no operand before it, a single letter or a number, changes no number)."""
+    toks = toks[:-1] if toks and toks[-1] == "=" else toks
+    return Counter(symbols(
+        t for i, t in enumerate(toks)
+        if not (t == "+" and i + 1 < len(toks) and toks[i + 1][0].isdigit() and not _operand(toks[i - 1] if i else ""))
+    ))
+
+
+def _operand(token: str) -> bool:
+    return bool(token) and (token[0].isdigit() or (len(token) == 1 and token.isalpha()))
+
+
+def _operators(symbols_: Counter) -> Counter:
+    """The operators among `symbols_` (a multiset), emoji and other symbols left out."""
+    return Counter({t: n for t, n in symbols_.items() if all(c in _OPERATORS for c in t)})
+
+
+def _words(toks: list[str]) -> list[str]:
+    """The tokens that are words or numbers, in order."""
+    return [t for t in toks if t[0].isalnum()]
 
 
 def _arithmetic(toks: list[str]) -> bool:
