@@ -38,6 +38,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from services.http import RetryLater, retry_after
+from velo.json_limits import TOO_DEEP, JSONLimitError, depth_beyond
 from velo.wire import APIError, api_key_problem, namespace_problem
 
 MIN_KEY_CHARS = 8
@@ -111,8 +112,10 @@ def load_keys(text: str, where: str) -> dict[str, KeySpec]:
     """Parse a keys document; a bad one raises a one-line ValueError naming the entry (its position from 1 and its
     `name`, never the secret) and the field."""
     try:
+        if depth_beyond(text) is not None:
+            raise JSONLimitError(TOO_DEEP)
         raw = json.loads(text, object_pairs_hook=_Members)
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, JSONLimitError) as err:
         raise ValueError(f"{where}: not valid JSON ({err})") from None
     if not isinstance(raw, _Members) or not raw:
         raise ValueError(f"{where}: must be a JSON object mapping each API key to its settings")

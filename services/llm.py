@@ -31,6 +31,7 @@ import httpx
 
 from pydantic import ValidationError
 
+from velo.json_limits import JSONLimitError, loads as load_json
 from velo.llm.sampling import SamplingParams
 from velo.wire import APIError, ChatCompletion, ChatCompletionChunk, ErrorDetail, FinishReason, parse_error
 
@@ -519,9 +520,11 @@ class _EndpointStream:
         """One event's chunk; UpstreamError for an error event or anything that is no chat.completion.chunk."""
         url = self._owner.base_url
         try:
-            payload = json.loads(data)
+            payload = load_json(data)
         except json.JSONDecodeError as err:
             raise UpstreamError(f"{url} sent an event that is not JSON mid-stream ({err.msg}): {data[:80]!r}", 200) from None
+        except JSONLimitError as err:
+            raise UpstreamError(f"{url} sent an event that is refused mid-stream: {err}", 200) from None
         if isinstance(payload, dict) and "error" in payload:
             error = payload["error"]
             raise UpstreamError(f"{url} failed mid-stream: {error.get('message') if isinstance(error, dict) else error}")

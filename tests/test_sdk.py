@@ -46,7 +46,7 @@ def test_a_stream_line_is_a_piece_and_the_last_carries_the_route() -> None:
 @pytest.mark.parametrize("question", [123, None, [["user", "Hi"]]])
 def test_a_question_of_the_wrong_type_is_named_before_any_request(question: object) -> None:
     """`client.chat(123)` used to fail with "'int' object is not iterable"."""
-    with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client, pytest.raises(TypeError, match="question must be a str or a list of"):
+    with velo.Client(base_url="http://127.0.0.1:9", timeout=5) as client, pytest.raises(TypeError, match=r"question(\[0\])? must be a"):
         client.chat(question)  # type: ignore[arg-type]
 
 

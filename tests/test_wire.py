@@ -55,7 +55,7 @@ def error_for(model: type, body: object) -> APIError:
     "body, param, code",
     [
         ({**CHAT, "foo": 1}, "foo", "unknown_parameter"),
-        ({**CHAT, "messages": [{"role": "user", "content": "Hi", "refusal": "x"}]}, "messages[0].refusal", "unknown_parameter"),
+        ({**CHAT, "messages": [{"role": "user", "content": "Hi", "reasoning_content": "x"}]}, "messages[0].reasoning_content", "unknown_parameter"),
         ({**CHAT, "messages": [{"role": "robot", "content": "Hi"}]}, "messages[0].role", "invalid_value"),
         ({**CHAT, "stop": ["a", "b", "c", "d", "e"]}, "stop", "invalid_value"),
         ({**CHAT, "stop": ""}, "stop", "invalid_value"),

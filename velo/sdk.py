@@ -143,8 +143,12 @@ class StreamPiece:
 def _messages(question: Messages) -> list[dict[str, Any]]:
     if isinstance(question, str):
         return [{"role": "user", "content": question}]
-    if not isinstance(question, (list, tuple)) or not all(isinstance(m, Mapping) for m in question):
+    if not isinstance(question, (list, tuple)):
         raise TypeError(f"question must be a str or a list of {{'role': ..., 'content': ...}} messages, got {type(question).__name__}")
+    for i, message in enumerate(question):
+        if not isinstance(message, Mapping):  # chat(["a", "b"]) had been "... messages, got list": the list was not the fault
+            hint = " (a list of strings: wrap each in {'role': 'user', 'content': ...}, or join them into one str)" if isinstance(message, str) else ""
+            raise TypeError(f"question[{i}] must be a {{'role': ..., 'content': ...}} message, got {type(message).__name__}{hint}")
     return [dict(m) for m in question]
 
 

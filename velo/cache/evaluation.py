@@ -23,6 +23,7 @@ import numpy as np
 
 from velo.cache.decision import StaticThreshold
 from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_asked, check_context, check_lang, check_unicode
+from velo.json_limits import JSONLimitError, loads as load_json
 from velo.types import HitFeatures
 
 
@@ -87,9 +88,11 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = load_json(line)
         except json.JSONDecodeError as exc:
             raise EvalDataError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        except JSONLimitError as exc:  # a RecursionError or a bare int-digits ValueError had escaped (issue 9)
+            raise EvalDataError(f"{path}:{n}: {exc}") from None
         if not isinstance(row, dict):
             raise EvalDataError(f"{path}:{n}: expected a JSON object")
         rows.append((n, row))

@@ -30,6 +30,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from velo.json_limits import JSONLimitError, loads as load_json
 from velo.types import QAPair, Role, Turn
 
 OASST1_LANGUAGES: frozenset[str] = frozenset(
@@ -381,18 +382,23 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
                 if not line.strip():
                     continue
                 try:
-                    yield lineno, json.loads(line)
+                    record = load_json(line)
                 except json.JSONDecodeError as err:
                     raise DataFormatError(f"{path}:{lineno}: not valid JSON ({err.msg})") from err
+                except JSONLimitError as err:  # a RecursionError or a bare int-digits ValueError had escaped (issue 9)
+                    raise DataFormatError(f"{path}:{lineno}: {err}") from None
+                yield lineno, record
     except (OSError, UnicodeDecodeError, EOFError) as err:
         raise DataFormatError(f"{path}: cannot read ({err})") from err
 
 
 def _json_array(path: Path) -> list[Any]:
     try:
-        records = json.loads(path.read_text(encoding="utf-8"))
+        records = load_json(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise DataFormatError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from err
+    except JSONLimitError as err:
+        raise DataFormatError(f"{path}: {err}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise DataFormatError(f"{path}: cannot read ({err})") from err
     if not isinstance(records, list):

@@ -36,6 +36,7 @@ from velo.data.oasst1 import (
     read_source,
 )
 from velo.files import write_text_atomic
+from velo.json_limits import loads as load_json
 from velo.paths import BUNDLED_OASST1, require_bundled_data
 from velo.types import LANGUAGES, QAPair, Role, Turn
 
@@ -84,7 +85,7 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
-        raw = json.loads(text)
+        raw = load_json(text)
         raw["languages"] = tuple(raw["languages"])
         raw["skipped"] = tuple(raw["skipped"])
         raw["sources"] = tuple(SourceRecord(**source) for source in raw["sources"])
@@ -241,7 +242,7 @@ def load_prepared(out_dir: Path, split: str | None = None) -> list[QAPair]:
         path = Path(out_dir) / f"{name}.jsonl"
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
-            loaded = [pair_from_dict(json.loads(line)) for line in lines if line.strip()]
+            loaded = [pair_from_dict(load_json(line)) for line in lines if line.strip()]  # JSONLimitError is a ValueError
         except FileNotFoundError as err:
             raise PreparedDataError(f"{path} is missing; run `velo data prepare --out {out_dir}` again") from err
         except (ValueError, KeyError, TypeError) as err:

@@ -35,6 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from velo.json_limits import loads as load_json
+
 if TYPE_CHECKING:
     import torch
 
@@ -118,8 +120,8 @@ def parse_body(header_bytes: bytes, payload: memoryview | bytes) -> Message:
     import torch
 
     try:
-        header = json.loads(header_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        header = load_json(header_bytes.decode("utf-8"))
+    except ValueError as err:  # UnicodeDecodeError, JSONDecodeError, JSONLimitError (a RecursionError had escaped)
         raise ProtocolError(f"header is not UTF-8 JSON: {err}") from None
     if not isinstance(header, dict) or not isinstance(header.get("op"), str):
         raise ProtocolError("header must be a JSON object with a string 'op'")

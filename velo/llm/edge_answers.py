@@ -46,6 +46,7 @@ from pathlib import Path
 
 from velo.data.prepare import SPLITS, load_manifest, load_prepared, resolve_languages
 from velo.files import write_text_atomic
+from velo.json_limits import loads as load_json
 from velo.llm.batch_generate import BatchedGeneration, generate_batch
 from velo.llm.local import LocalLLM, Message
 from velo.paths import BUNDLED_EDGE_ANSWERS, SHIPPED_EDGE_ANSWERS, require_bundled_data
@@ -312,7 +313,7 @@ def _read(path: Path) -> tuple[dict[str, EdgeAnswer], int]:
             valid += len(line) + (0 if is_last else 1)
             continue
         try:
-            answer = EdgeAnswer.from_dict(json.loads(line))
+            answer = EdgeAnswer.from_dict(load_json(line))  # JSONLimitError is a ValueError
         except (ValueError, KeyError, TypeError) as err:
             # only the last line may be cut short (by a crash mid-write); the next run regenerates it
             if is_last or (number == len(lines) - 1 and not lines[-1].strip()):

@@ -8,7 +8,7 @@ imported from `velo.wire`; the modules say what they hold:
 |---|---|
 | `velo.wire.requests` | `CompletionRequest`, `ChatCompletionRequest` and their parts; `text_turns`, `check_question` |
 | `velo.wire.responses` | `Completion`, `ChatCompletion`, `ChatCompletionChunk`, `ModelList`, `Usage`; `sse_event`, `sse_chunk` (with `obfuscation` padding), `SSE_DONE` |
-| `velo.wire.errors` | `ErrorResponse`, `APIError`; `parse_body` and the 400s it answers (`body_problem`: a lone surrogate or a control character in a text, a number that is not finite) |
+| `velo.wire.errors` | `ErrorResponse`, `APIError`; `parse_body` and the 400s it answers (`body_problem`: a lone surrogate or a control character in a text, a number that is not finite, an integer beyond 4,300 digits; JSON nested beyond `velo.json_limits.MAX_DEPTH`), each naming at most `MAX_NAMED` fields |
 | `velo.wire.velo_routes` | VELO's own routes (`ServeRequest`, ...) and the namespace and API key rules |
 
 | model | route | notes |

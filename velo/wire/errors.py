@@ -4,6 +4,7 @@ what is wrong with it (`parse_body`, `APIError.from_validation`)."""
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from velo.control_chars import CONTROL_RULE, control_character
+from velo.json_limits import MAX_DEPTH, MAX_INT_DIGITS, TOO_DEEP, JSONLimitError, loads, too_long
+
+
+MAX_NAMED = 5
+"""Most problems one error message names (`APIError.from_validation`); the rest are counted ("and 49,995 more
+(50,000 fields in all)"), so that a 400 stays a few hundred bytes whatever the body: it had grown with the request."""
+MAX_NAMED_CHARS = 200
+"""Longest text of a body (a key, a value) an error message quotes; longer is cut with "...". """
+
+
+def clip(text: str) -> str:
+    """`text` as an error message quotes it: at most `MAX_NAMED_CHARS` characters (a 100 KB key is no name to echo)."""
+    return text if len(text) <= MAX_NAMED_CHARS else f"{text[:MAX_NAMED_CHARS]}..."
 
 
 class ErrorDetail(BaseModel):
@@ -53,7 +67,7 @@ class APIError(Exception):
     @classmethod
     def model_not_found(cls, model: str, served: str) -> APIError:
         """404 for a model id this server does not serve (a request's `model`, `GET /v1/models/{id}`), as OpenAI answers."""
-        return cls(404, f"the model {model!r} does not exist; this server serves {served!r}", "not_found_error", "model_not_found", "model")
+        return cls(404, f"the model {clip(model)!r} does not exist; this server serves {served!r}", "not_found_error", "model_not_found", "model")
 
     @classmethod
     def from_validation(cls, errors: Sequence[Mapping[str, Any]]) -> APIError:
@@ -62,17 +76,27 @@ class APIError(Exception):
         problems: dict[str | None, tuple[str, list[str]]] = {}  # param -> (error type, messages)
         for err in errors:
             kind = str(err.get("type", ""))
-            param = _param(err.get("loc", ()), unknown=kind == "extra_forbidden")
+            param = err["param"] if "param" in err else _param(err.get("loc", ()), unknown=kind == "extra_forbidden")
+            param = None if param is None else clip(param)
             if kind == "json_invalid":
                 param = None
             text = str(err.get("ctx", {}).get("error", "")) if kind == "json_invalid" else str(err.get("msg", ""))
             messages = problems.setdefault(param, (kind, []))[1]
             if text.removeprefix("Value error, ") not in messages:
                 messages.append(text.removeprefix("Value error, "))
-        message = "; ".join(_describe(param, kind, messages) for param, (kind, messages) in problems.items())
+        described = [_describe(param, kind, messages) for param, (kind, messages) in itertools.islice(problems.items(), MAX_NAMED)]
+        if len(problems) > MAX_NAMED:  # 50,000 unknown keys had made a 3.0 MB 400 (issue 9 finding 3)
+            described.append(f"and {len(problems) - MAX_NAMED:,} more ({len(problems):,} fields in all)")
+        message = "; ".join(described)
         first = next(iter(problems.items()), (None, ("", [])))
         code = {"extra_forbidden": "unknown_parameter", "missing": "missing_required_parameter"}.get(first[1][0], "invalid_value")
         return cls(400, message or "invalid request", code=code, param=first[0])
+
+
+def unknown_keys(params: Sequence[str]) -> APIError:
+    """400 for fields a model that keeps extra keys has (a text content part's), worded and bounded as pydantic's
+    `extra_forbidden` errors are by `APIError.from_validation`."""
+    return APIError.from_validation([{"type": "extra_forbidden", "loc": (), "msg": "", "param": p} for p in params])
 
 
 def _describe(param: str | None, kind: str, messages: list[str]) -> str:
@@ -100,10 +124,27 @@ def body_not_json(raw: bytes) -> APIError:
     except UnicodeDecodeError as err:
         return APIError(400, f"the body is not valid UTF-8: byte 0x{raw[err.start]:02x} at position {err.start}", code="invalid_value")
     try:
-        json.loads(text)
+        loads(text)
     except json.JSONDecodeError as err:
         return APIError(400, f"the body is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}", code="invalid_value")
+    except JSONLimitError as err:
+        return too_big(str(err))
     return APIError(400, "the body is not valid JSON", code="invalid_value")
+
+
+def too_big(problem: str, path: str | None = None) -> APIError:
+    """400 for JSON beyond `velo.json_limits` (nested more than `MAX_DEPTH` deep, an integer of more than
+    `MAX_INT_DIGITS` digits), naming the field that holds such an integer: they had been a 500 (issue 9 finding 1)."""
+    return APIError(400, f"{path or 'the body'} holds {problem}", code="invalid_value", param=path)
+
+
+class _LongInt(str):
+    """An integer of more than `MAX_INT_DIGITS` digits, as `parse_body` reads it: kept as its digits so that
+    `body_problem` names the field holding it."""
+
+
+def _mark_long(digits: str) -> int | _LongInt:
+    return _LongInt(digits) if len(digits) > MAX_INT_DIGITS else int(digits)
 
 
 def body_problem(value: object, path: str = "") -> APIError | None:
@@ -116,19 +157,22 @@ def body_problem(value: object, path: str = "") -> APIError | None:
       named with its position: "\\u0000" in a question had been looked up, answered and written back (issue 8);
     - a number that is not finite: Python's `json` (and pydantic's parser) read the literals `NaN`, `Infinity` and
       `-Infinity`, which RFC 8259 has no place for, and `1e999` as infinity; `temperature: NaN` had been refused as
-      "Input should be less than or equal to 2", a NaN inside `tools` accepted, and a cloud would forward it upstream.
+      "Input should be less than or equal to 2", a NaN inside `tools` accepted, and a cloud would forward it upstream;
+    - an integer of more than `MAX_INT_DIGITS` digits (`parse_body` reads one as `_LongInt`): a 500 (issue 9).
     """
+    if isinstance(value, _LongInt):
+        return too_big(too_long(value), clip(path) or None)
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as err:
-            message = f"{path} is not valid Unicode text: a lone surrogate {value[err.start]!r} at character {err.start}"
-            return APIError(400, message, code="invalid_value", param=path or None)
+            message = f"{clip(path)} is not valid Unicode text: a lone surrogate {value[err.start]!r} at character {err.start}"
+            return APIError(400, message, code="invalid_value", param=clip(path) or None)
         if (control := control_character(value)) is not None:
-            return APIError(400, f"{path} holds {control}: {CONTROL_RULE}", code="invalid_value", param=path or None)
+            return APIError(400, f"{clip(path)} holds {control}: {CONTROL_RULE}", code="invalid_value", param=clip(path) or None)
         return None
     if isinstance(value, float):
-        return None if math.isfinite(value) else not_finite(path, value)
+        return None if math.isfinite(value) else not_finite(clip(path), value)
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else ()
     for key, item in items:
         found = body_problem(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key))
@@ -151,7 +195,7 @@ question, `C:\\\\bin`) costs that parse, never a refusal. Plain substring search
 64 KB body had cost the fast path ~1 ms on a loaded core, against ~15 us for pydantic's whole parse."""
 
 
-def _infinite(value: object) -> APIError | None:
+def _infinite(value: object) -> APIError | None:  # and too deep: see _infinite_at
     """`not_finite` for the first number of a validated request (`value`) that is not finite: what a body without the
     `NaN` / `Infinity` literals may still hold, an exponent beyond float's range (`1e999`, read as infinity). A typed
     float field refuses it itself (`allow_inf_nan=False`); this finds one in an untyped field (`tools`, `json_schema`),
@@ -163,11 +207,15 @@ def _infinite(value: object) -> APIError | None:
     path = ""
     for key in keys:
         path = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
-    return not_finite(path, number)
+    return not_finite(clip(path), number)
 
 
-def _infinite_at(value: object) -> tuple[list[str | int], float] | None:
-    """(the keys down to the first non-finite number in `value`, innermost last; that number), else None."""
+def _infinite_at(value: object, depth: int = 0) -> tuple[list[str | int], float] | None:
+    """(the keys down to the first non-finite number in `value`, innermost last; that number), else None. Raises
+    `too_big` for a container more than `MAX_DEPTH` deep: pydantic's parser reads 200 levels, and the walk that looks
+    for numbers is where a body's depth is known for free (an untyped field, `tools`, is where a body nests)."""
+    if depth >= MAX_DEPTH:  # `value` is at level depth + 1 (the body is level 1)
+        raise too_big(TOO_DEEP)
     if isinstance(value, float):
         return None if math.isfinite(value) else ([], value)
     if isinstance(value, BaseModel):
@@ -179,7 +227,7 @@ def _infinite_at(value: object) -> tuple[list[str | int], float] | None:
     else:
         return None
     for key, item in items:
-        if isinstance(item, (float, BaseModel, dict, list)) and (found := _infinite_at(item)) is not None:
+        if isinstance(item, (float, BaseModel, dict, list)) and (found := _infinite_at(item, depth + 1)) is not None:
             found[0].insert(0, key)
             return found
     return None
@@ -187,8 +235,9 @@ def _infinite_at(value: object) -> tuple[list[str | int], float] | None:
 
 def parse_body(model: type[BaseModel], raw: bytes) -> Any:
     """`raw` validated as `model`, or the APIError naming the problem: an empty body, bytes that are not UTF-8, a JSON
-    syntax error, a field `body_problem` refuses (a lone surrogate or a control character in a text, a number that is
-    not finite, anywhere in the body), or the fields pydantic refuses (`APIError.from_validation`).
+    syntax error, JSON nested more than `velo.json_limits.MAX_DEPTH` deep, a field `body_problem` refuses (a lone
+    surrogate or a control character in a text, a number that is not finite, an integer of more than `MAX_INT_DIGITS`
+    digits, anywhere in the body), or the fields pydantic refuses (`APIError.from_validation`).
     The fast path is pydantic's own JSON parser; a body it cannot parse, or that may hold what `body_problem` looks for
     (`_MAYBE_REFUSED`), is parsed by `json` to say why."""
     if not any(sign in raw for sign in _MAYBE_REFUSED):
@@ -203,7 +252,9 @@ def parse_body(model: type[BaseModel], raw: bytes) -> Any:
         if not any(e.get("type") == "json_invalid" for e in errors):
             raise APIError.from_validation(errors)
     try:
-        value = json.loads(raw.decode("utf-8"))
+        value = loads(raw.decode("utf-8"), parse_int=_mark_long)
+    except JSONLimitError as err:  # nested too deep: a RecursionError of `json` had been a 500 (issue 9)
+        raise too_big(str(err)) from None
     except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
         raise body_not_json(raw) from None
     if (problem := body_problem(value)) is not None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
-from velo.wire.errors import APIError
+from velo.wire.errors import APIError, unknown_keys
 
 MAX_STOP_STRINGS = 4
 USER_MAX_CHARS = 256
@@ -79,6 +79,29 @@ class ChatMessage(_Strict):
     tool_calls: list[dict[str, Any]] | None = None
     tool_call_id: str | None = None
     function_call: dict[str, Any] | None = None
+    refusal: str | None = None
+    annotations: list[dict[str, Any]] | None = None
+    audio: dict[str, Any] | None = None
+    """`refusal`, `annotations`, `audio` (and `tool_calls`, `function_call`) are fields of OpenAI's assistant message: the
+    official `openai` client's `resp.choices[0].message.model_dump()` sends them back as null or [] with the next turn,
+    which had been a 400 "unknown parameter 'messages[1].refusal'" (issue 9 finding 4). Null or empty asks for nothing
+    and is read as absent (`_empty_as_absent`); a value is refused by `text_turns` as valid OpenAI that VELO does not
+    serve (`ASSISTANT_ONLY`)."""
+
+    @model_validator(mode="after")
+    def _empty_as_absent(self) -> Any:
+        for name in ("tool_calls", "annotations"):
+            if getattr(self, name) == []:
+                setattr(self, name, None)
+        return self
+
+
+ASSISTANT_ONLY = {
+    "refusal": "VELO's models read a turn's content only; send the refusal's text as content, or null",
+    "annotations": "they cite a web search's sources, which VELO's models do not run; send [] or null",
+    "audio": "VELO answers in text only; send the transcript as content, or null",
+}
+"""The fields of OpenAI's assistant message that no VELO service honours, and why (`text_turns`' 400 for a value)."""
 
 
 def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, str]]:
@@ -102,7 +125,11 @@ def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, s
             raise APIError.unsupported(f"{where}.role", f"role {message.role!r} needs tool calling, which {server} does not serve")
         for name in ("tool_calls", "tool_call_id", "function_call"):
             if getattr(message, name) is not None:
-                raise APIError.unsupported(f"{where}.{name}", f"{server} does not serve tool calling")
+                raise APIError.unsupported(f"{where}.{name}", f"it is a field of OpenAI's {'tool' if name == 'tool_call_id' else 'assistant'} "
+                                                              f"message, but {server} does not serve tool calling; send null")
+        for name, why in ASSISTANT_ONLY.items():
+            if getattr(message, name) is not None:
+                raise APIError.unsupported(f"{where}.{name}", f"it is a field of OpenAI's assistant message that {server} does not serve: {why}")
         if message.name is not None:
             raise APIError.unsupported(f"{where}.name", "the model's chat template has no participant names and the cache keys on what was said, so "
                                                         "a name would be dropped; write it into content (e.g. 'Ana: ...') or send null")
@@ -114,6 +141,8 @@ def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, s
             for j, part in enumerate(message.content):
                 if part.type != "text" or part.text is None:
                     raise APIError.unsupported(f"{where}.content[{j}]", f"only text parts ({{'type': 'text', 'text': ...}}) are served, got type {part.type!r}")
+                if part.model_extra:  # `cache_control` (Anthropic's) had been dropped silently; a top-level one is refused
+                    raise unknown_keys([f"{where}.content[{j}].{key}" for key in part.model_extra])
             text = "".join(part.text or "" for part in message.content)
         turns.append({"role": "system" if message.role == "developer" else message.role, "content": text})
     return turns
