@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Literal, TypeVar
+from typing import Literal, TextIO, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,6 +42,26 @@ def record_request(service: str, route: str, user: str | None, safety_identifier
     if safety_identifier is not None:
         extra = f" safety_identifier={safety_identifier!r}{extra}"
     requests_log.info("%s %s user=%s%s", service, route, "-" if user is None else repr(user), extra)
+
+
+def write_request_log(stream: TextIO | None = None) -> None:
+    """Write the request log's INFO lines to `stream` (stderr when None), whatever level uvicorn runs at: what `velo
+    serve` and `velo shard serve` call before they start a service, so each line reaches the service's log
+    (`velo up` sends a child's stderr to `$VELO_HOME/up/logs/<service>.log`, docker to its log driver). Nothing had
+    configured `velo.requests`: its INFO lines were dropped (Python's last-resort handler writes WARNING and up) and
+    no log held the `user` the README says is written there (issue 9 finding 2). Idempotent; the lines do not
+    propagate, so a root logger configured later does not write them twice.
+
+        2026-12-02 10:41:07,512 velo.requests cloud upstream user='hash-9c1e'"""
+    if any(getattr(handler, "velo_request_log", False) for handler in requests_log.handlers):
+        return
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    handler.velo_request_log = True  # type: ignore[attr-defined]
+    requests_log.addHandler(handler)
+    requests_log.setLevel(logging.INFO)
+    requests_log.propagate = False
+
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -28,6 +28,9 @@ def _given(**options: object) -> dict[str, object]:
 def _run(app, host: str, port: int) -> None:
     import uvicorn
 
+    from services.http import write_request_log
+
+    write_request_log()  # the request log (INFO) reaches the service's log at uvicorn's "warning"
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
 
 

@@ -43,6 +43,7 @@ def serve(
     import uvicorn
 
     from services.edgeshard import ShardServerSettings, build_app
+    from services.http import write_request_log
 
     check_model_dir(model_dir)
     chosen = [name for name, value in (("--shards", shards), ("--plan", plan), ("--profile", profile)) if value is not None]
@@ -59,6 +60,7 @@ def serve(
     settings = ShardServerSettings(shards=ranges, threads=threads, model_dir=model_dir)
     _check_against_model(settings)
     typer.echo(f"serving {settings.model_name} as shards {settings.shards} on http://{host}:{port}/v1 (starting workers...)", err=True)
+    write_request_log()  # uvicorn's "info" configures its own loggers only, not the request log's
     uvicorn.run(build_app(settings), host=host, port=port, log_level="info")
 
 
