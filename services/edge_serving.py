@@ -64,7 +64,7 @@ from velo.observation import ObservationLayout, SystemLoad, encode_observation, 
 from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
 from velo.types import HitDecision, Neighbour, Source
 from velo.llm.sampling import SamplingParams
-from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
+from velo.wire import APIError, FinishReason, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
 
 log = logging.getLogger("velo.edge")
 _EMA = 0.2
@@ -318,9 +318,9 @@ class EdgeServer:
         similarity = looked.neighbours[0].similarity if looked.neighbours else None
         if action == Action.CACHE:
             best = looked.neighbours[0]
-            text, _ = cut_at_stop(best.entry.answer, req.stop)
+            text, reason = self.hit_answer(best.entry.answer, req.stop, req.max_tokens)
             prompt_tokens, completion_tokens = self.hit_usage(prompt_ids, text)
-            stream: AnswerStream = TextPieces(Generated(text, "stop", prompt_tokens, completion_tokens, f"cache:{best.entry.id}"))
+            stream: AnswerStream = TextPieces(Generated(text, reason, prompt_tokens, completion_tokens, f"cache:{best.entry.id}"))
             route, model = "cache", f"cache:{best.entry.id}"
             self._record_hit(best)
         else:
@@ -328,6 +328,18 @@ class EdgeServer:
             stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
                                                         req.upstream_fields())
         return Started(req, question, lang, context, looked, route, model, similarity, stream, t0)
+
+    def hit_answer(self, answer: str, stop: list[str], max_tokens: int | None) -> tuple[str, FinishReason]:
+        """A cached `answer` as a request is served it, with its finish reason: cut at the first of the request's `stop`
+        strings, then to the request's `max_tokens` (the client's, not the edge's default cap, which bounds generation)
+        in this edge LLM's tokens, the count `hit_usage` reports, so `completion_tokens <= max_tokens` holds for a hit as
+        for a generated answer; "length" when that cut it, as an LLM stopped by `max_tokens` says. A hit had come back
+        whole with "stop" whatever `max_tokens` while `stop` was applied (issue 9 finding 5). An endpoint LLM without
+        `llm_tokenizer` cannot count: its hits are served uncut by `max_tokens`, as its `completion_tokens` are 0."""
+        text, _ = cut_at_stop(answer, stop)
+        if max_tokens is None or (cut := self.llm.first_tokens(text, max_tokens)) is None:
+            return text, "stop"
+        return cut[0], "length" if cut[1] else "stop"
 
     def hit_usage(self, prompt_ids: list[int] | None, answer: str) -> tuple[int, int]:
         """(prompt_tokens, completion_tokens) of a cached answer served: the prompt's tokens as this edge's LLM counted

@@ -43,3 +43,36 @@ def test_a_completion_hit_counts_its_prompt(oai: OpenAI, edge: Running) -> None:
     usage = chunks[-1].usage
     assert usage is not None and first.usage is not None and usage.prompt_tokens == first.usage.prompt_tokens > 0, (usage, first.usage)
     assert usage.completion_tokens > 0 and usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+
+
+def test_a_cache_hit_is_cut_to_max_tokens_as_usage_counts_them(oai: OpenAI, edge: Running) -> None:
+    """Issue 9 finding 5: a hit had come back whole with finish_reason "stop" whatever `max_tokens` (while `stop` was
+    applied). Now it is cut to `max_tokens` / `max_completion_tokens` of the edge LLM's tokens, with "length", on both
+    routes, whole and streamed (`EdgeServer.hit_answer`); a limit the answer fits in leaves it whole, with "stop"."""
+    asked = [{"role": "user", "content": "How many strings does a violin have?"}]
+    first = oai.chat.completions.create(model="velo", messages=asked, max_tokens=TOKENS)  # type: ignore[arg-type]
+    sync(edge)
+    whole = oai.chat.completions.create(model="velo", messages=asked, max_tokens=TOKENS)  # type: ignore[arg-type]
+    cached = whole.choices[0].message.content or ""
+    tokenizer = edge.app.state.edge.llm.llm.tokenizer
+    assert getattr(whole, "route") == "cache" and cached == first.choices[0].message.content, whole
+    assert whole.choices[0].finish_reason == "stop" and len(tokenizer.encode(cached, add_special_tokens=False)) > 2
+    for limit in ({"max_tokens": 2}, {"max_completion_tokens": 2}):
+        hit = oai.chat.completions.create(model="velo", messages=asked, **limit)  # type: ignore[arg-type]
+        text = hit.choices[0].message.content or ""
+        assert getattr(hit, "route") == "cache" and hit.choices[0].finish_reason == "length", hit
+        assert cached.startswith(text) and len(text) < len(cached) and hit.usage is not None and hit.usage.completion_tokens == 2, hit
+        assert len(tokenizer.encode(text, add_special_tokens=False)) == 2
+        chunks = list(oai.chat.completions.create(model="velo", messages=asked, stream=True, stream_options={"include_usage": True}, **limit))  # type: ignore[arg-type]
+        assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == text
+        assert [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason] == ["length"]
+        assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == 2
+    prompt = "How many strings does a violin have?"
+    completion = oai.completions.create(model="velo", prompt=prompt, max_tokens=2)
+    assert getattr(completion, "route") == "cache" and completion.choices[0].finish_reason == "length", completion
+    assert cached.startswith(completion.choices[0].text) and completion.usage is not None and completion.usage.completion_tokens == 2
+    streamed = list(oai.completions.create(model="velo", prompt=prompt, max_tokens=2, stream=True))
+    assert "".join(c.choices[0].text for c in streamed if c.choices) == completion.choices[0].text
+    assert [c.choices[0].finish_reason for c in streamed if c.choices and c.choices[0].finish_reason] == ["length"]
+    stopped = oai.chat.completions.create(model="velo", messages=asked, max_tokens=TOKENS, stop=[cached.split()[1]])  # type: ignore[arg-type]
+    assert stopped.choices[0].finish_reason == "stop" and cached.startswith(stopped.choices[0].message.content or "")
