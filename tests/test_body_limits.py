@@ -186,3 +186,10 @@ def test_user_data_files_refuse_deep_json_and_huge_integers_naming_the_line(tmp_
         (tmp_path / "oaast_rm_zh.json").write_text(bad, encoding="utf-8")
         with pytest.raises(DataFormatError, match=rf"oaast_rm_zh.json: {says}"):
             read_source(tmp_path / "oaast_rm_zh.json")
+
+
+def test_an_assistant_field_on_another_role_says_so() -> None:
+    body = {"model": "velo", "messages": [{"role": "user", "content": "Hi", "audio": {"id": "a1"}}]}
+    with pytest.raises(APIError) as caught:
+        text_turns(parse_body(ChatCompletionRequest, json.dumps(body).encode()).messages, "VELO")
+    assert caught.value.param == "messages[0].audio" and "assistant message (not of a user message)" in caught.value.message

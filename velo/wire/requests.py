@@ -84,16 +84,9 @@ class ChatMessage(_Strict):
     audio: dict[str, Any] | None = None
     """`refusal`, `annotations`, `audio` (and `tool_calls`, `function_call`) are fields of OpenAI's assistant message: the
     official `openai` client's `resp.choices[0].message.model_dump()` sends them back as null or [] with the next turn,
-    which had been a 400 "unknown parameter 'messages[1].refusal'" (issue 9 finding 4). Null or empty asks for nothing
-    and is read as absent (`_empty_as_absent`); a value is refused by `text_turns` as valid OpenAI that VELO does not
-    serve (`ASSISTANT_ONLY`)."""
-
-    @model_validator(mode="after")
-    def _empty_as_absent(self) -> Any:
-        for name in ("tool_calls", "annotations"):
-            if getattr(self, name) == []:
-                setattr(self, name, None)
-        return self
+    which had been a 400 "unknown parameter 'messages[1].refusal'" (issue 9 finding 4). Null or empty asks for nothing:
+    `text_turns` reads it as absent (not a validator, which would run in Python for every message of every body) and
+    refuses a value as valid OpenAI that VELO does not serve (`ASSISTANT_ONLY`)."""
 
 
 ASSISTANT_ONLY = {
@@ -124,12 +117,13 @@ def text_turns(messages: Sequence[ChatMessage], server: str) -> list[dict[str, s
         if message.role in ("tool", "function"):
             raise APIError.unsupported(f"{where}.role", f"role {message.role!r} needs tool calling, which {server} does not serve")
         for name in ("tool_calls", "tool_call_id", "function_call"):
-            if getattr(message, name) is not None:
+            if getattr(message, name) not in (None, []):
                 raise APIError.unsupported(f"{where}.{name}", f"it is a field of OpenAI's {'tool' if name == 'tool_call_id' else 'assistant'} "
                                                               f"message, but {server} does not serve tool calling; send null")
         for name, why in ASSISTANT_ONLY.items():
-            if getattr(message, name) is not None:
-                raise APIError.unsupported(f"{where}.{name}", f"it is a field of OpenAI's assistant message that {server} does not serve: {why}")
+            if getattr(message, name) not in (None, []):
+                whose = "" if message.role == "assistant" else f" (not of a {message.role} message)"
+                raise APIError.unsupported(f"{where}.{name}", f"it is a field of OpenAI's assistant message{whose} that {server} does not serve: {why}")
         if message.name is not None:
             raise APIError.unsupported(f"{where}.name", "the model's chat template has no participant names and the cache keys on what was said, so "
                                                         "a name would be dropped; write it into content (e.g. 'Ana: ...') or send null")
