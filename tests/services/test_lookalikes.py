@@ -51,7 +51,8 @@ def test_the_shipped_dlrs_serves_no_look_alike_from_the_cache(edge: Running) -> 
         assert served["similarity"] > 0.84  # close in embedding: the neighbour was there to be served
     for question, answer in CACHED:  # the floor leaves the rule's hits to the policy
         served = serve(edge, question)
-        assert served["route"] == "cache" and served["answer"] == answer, (question, served)
+        # the cached answer, cut to the request's max_tokens (TOKENS) like any answer: a hit honours it
+        assert served["route"] == "cache" and served["answer"] and answer.startswith(served["answer"]), (question, served)
 
 
 def test_the_edge_counts_a_request_as_the_environment_does(edge: Running) -> None:
