@@ -147,6 +147,12 @@ def _mark_long(digits: str) -> int | _LongInt:
     return _LongInt(digits) if len(digits) > MAX_INT_DIGITS else int(digits)
 
 
+def _field_path(path: str, key: str | int) -> str:
+    """The path of field `key` inside the field at `path` ("" for the body), as a refusal names it: `messages[0]`,
+    `messages[0].content`, `tools[0].parameters.x`."""
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+
+
 def body_problem(value: object, path: str = "") -> APIError | None:
     """400 naming the first field of a parsed JSON body (`value`, or the SDK's body before it is sent) that no VELO
     service takes, else None; `path` is the field's (`messages[0].content`, `tools[0].parameters.x`):
@@ -175,7 +181,7 @@ def body_problem(value: object, path: str = "") -> APIError | None:
         return None if math.isfinite(value) else not_finite(clip(path), value)
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else ()
     for key, item in items:
-        found = body_problem(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key))
+        found = body_problem(item, _field_path(path, key))
         if found is not None:
             return found
     return None
@@ -206,7 +212,7 @@ def _infinite(value: object) -> APIError | None:  # and too deep: see _infinite_
     keys, number = found
     path = ""
     for key in keys:
-        path = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+        path = _field_path(path, key)
     return not_finite(clip(path), number)
 
 
