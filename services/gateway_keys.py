@@ -2,7 +2,8 @@
 
 A keys file is JSON: `{"<key>": {"name": ..., "namespaces": [...], "requests_per_minute": 600,
 "cloud_budget": 1000, "over_budget": "fallback" | "refuse"}, ...}`. `namespaces` lists the cache
-namespaces the key may use (the first is its default); `cloud_budget` counts answers that came from the cloud
+namespaces the key may use (the first is its default); `"*"` after the first lets it use any namespace (`velo up`'s
+local key: `["default", "*"]`, so `velo ask --namespace NS` works in the quick start); `cloud_budget` counts answers that came from the cloud
 (CLOUD or CLOUD_CONTEXT), None for no limit; past it, `fallback` has the edge answer from its cache or its
 own LLM and `refuse` answers 429 `insufficient_quota`. The rate limit is a token bucket refilled at
 `requests_per_minute` / 60 per second holding at most `burst` requests (default: a second's worth, at least 1).
@@ -42,6 +43,9 @@ from velo.json_limits import TOO_DEEP, JSONLimitError, depth_beyond
 from velo.wire import APIError, api_key_problem, namespace_problem
 
 MIN_KEY_CHARS = 8
+ANY_NAMESPACE = "*"
+"""In a key's `namespaces` (not first: the first is the key's default): any namespace. No namespace is spelt so
+(`velo.wire.NAMESPACE_PATTERN`), so it cannot be mistaken for one."""
 
 
 def key_problem(key: object) -> str | None:
@@ -53,9 +57,16 @@ def key_problem(key: object) -> str | None:
 
 
 def _namespace(value: str) -> str:
-    if (problem := namespace_problem(value)) is not None:
+    if value != ANY_NAMESPACE and (problem := namespace_problem(value)) is not None:
         raise ValueError(problem)
     return value
+
+
+def _default_first(values: list[str]) -> list[str]:
+    if values and values[0] == ANY_NAMESPACE:
+        raise ValueError(f'the first namespace is the key\'s default and must name one; put "{ANY_NAMESPACE}" after it '
+                         f'(["default", "{ANY_NAMESPACE}"]: default, and any other)')
+    return values
 
 
 class KeySpec(BaseModel):
@@ -63,7 +74,9 @@ class KeySpec(BaseModel):
 
     name: Annotated[str, Field(min_length=1, max_length=100)] = "key"
     """Names the key in messages and logs (the key itself is a secret)."""
-    namespaces: list[Annotated[str, AfterValidator(_namespace)]] = Field(default_factory=lambda: ["default"], min_length=1)
+    namespaces: Annotated[list[Annotated[str, AfterValidator(_namespace)]], AfterValidator(_default_first)] = Field(
+        default_factory=lambda: ["default"], min_length=1)
+    """The namespaces the key may use, its default first; `ANY_NAMESPACE` after it: any namespace."""
     requests_per_minute: float | None = Field(None, gt=0, allow_inf_nan=False)
     burst: int | None = Field(None, ge=1)
     cloud_budget: int | None = Field(None, ge=0)
@@ -74,6 +87,17 @@ class KeySpec(BaseModel):
         if self.burst is not None and self.requests_per_minute is None:
             raise ValueError("burst is the size of the rate limit's bucket: give requests_per_minute too, or drop burst")
         return self
+
+
+def namespace_forbidden(spec: KeySpec, asked: str) -> APIError:
+    """403 of a namespace `spec`'s key may not use: names the key (by its `name`, never the secret), the namespaces it
+    may use and the setting that grants another (a newcomer's `velo ask --namespace team-a` got "this key may not use
+    namespace 'team-a' (allowed: default)" and no way forward)."""
+    return APIError(
+        403, f"key {spec.name!r} may not use namespace {asked!r} (allowed: {', '.join(spec.namespaces)}): send one of those "
+             f"in x-velo-namespace, or have the gateway's operator add {asked!r} (or \"{ANY_NAMESPACE}\", any namespace) to this "
+             "key's \"namespaces\" in its keys file (--keys-file, VELO_GATEWAY_KEYS_FILE)",
+        "permission_error", "namespace_forbidden", "x-velo-namespace")
 
 
 def rate_limited(rate: float, wait_s: float) -> RetryLater:
@@ -201,8 +225,8 @@ class KeyRing:
             return spec.namespaces[0]
         if (problem := namespace_problem(asked)) is not None:  # malformed, not forbidden: 400 (was 403), as the edge answers it
             raise APIError(400, f"x-velo-namespace {problem}", code="invalid_value", param="x-velo-namespace")
-        if asked not in spec.namespaces:
-            raise APIError(403, f"this key may not use namespace {asked!r} (allowed: {', '.join(spec.namespaces)})", "permission_error", "namespace_forbidden", "x-velo-namespace")
+        if asked not in spec.namespaces and ANY_NAMESPACE not in spec.namespaces:
+            raise namespace_forbidden(spec, asked)
         return asked
 
     def admit(self, key: str) -> None:

@@ -53,6 +53,10 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(stop: str, tmp_path: Path
                                capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
         assert asked.returncode == 0, asked.stderr
         assert asked.stdout.strip() and "route=cloud" in asked.stderr
+        # a newcomer's `velo ask --namespace NS` got 403 "this key may not use namespace": the local key may use any
+        tenant = subprocess.run([sys.executable, "-m", "velo", "ask", "What is the capital of France?", "--namespace", "team-a", "--max-tokens", "4"],
+                                capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        assert tenant.returncode == 0 and tenant.stdout.strip() and "route=" in tenant.stderr, tenant.stderr
         wrong = subprocess.run([sys.executable, "-m", "velo", "ask", "Hi", "--key", "not-a-key-at-all"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
         assert wrong.returncode == 2 and "invalid API key" in wrong.stderr
         if stop == "sigterm":

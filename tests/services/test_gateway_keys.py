@@ -25,9 +25,10 @@ from services.gateway_keys import load_keys
 from tests.services.conftest import shared_model_dir
 from tests.services.servers import Running, closed_port, post, running
 
-PLAIN, ONE_CLOUD, TWO_FALLBACK, RATED = "plain-key-0001", "one-cloud-0001", "two-fallback-01", "rated-key-0001"
+PLAIN, ONE_CLOUD, TWO_FALLBACK, RATED, ANY = "plain-key-0001", "one-cloud-0001", "two-fallback-01", "rated-key-0001", "any-namespace-01"
 KEYS = {
     PLAIN: {"name": "plain"},
+    ANY: {"name": "owner", "namespaces": ["default", "*"]},
     ONE_CLOUD: {"name": "one-cloud", "cloud_budget": 1, "over_budget": "refuse"},
     TWO_FALLBACK: {"name": "two-fallback", "cloud_budget": 2, "over_budget": "fallback"},
     RATED: {"name": "rated", "requests_per_minute": 40, "burst": 1},  # one request per 1.5 s
@@ -66,6 +67,8 @@ SECRET = "s3cret-value-42"
     ({"name": "team-a", "namespaces": ["a/b"]}, "entry 1 (name 'team-a'): namespaces[0]: 'a/b' is not a namespace"),
     ({"namespaces": ["ok", "ünï"]}, "entry 1: namespaces[1]: 'ünï' is not a namespace"),
     ({"namespaces": []}, "entry 1: namespaces: List should have at least 1 item"),
+    ({"namespaces": ["*", "a"]}, "entry 1: namespaces: the first namespace is the key's default and must name one; put \"*\" after it"),
+    ({"namespaces": ["a", "**"]}, "entry 1: namespaces[1]: '**' is not a namespace"),
     ({"name": "ops", "cloud_budget": True}, "entry 1 (name 'ops'): cloud_budget: Input should be a valid integer"),
     ({"requests_per_minute": "6"}, "requests_per_minute: Input should be a valid number"),
     ({"burst": 2}, "burst is the size of the rate limit's bucket: give requests_per_minute too"),
@@ -118,6 +121,34 @@ def test_the_gateways_upstream_settings_are_checked_at_start(setting: str, value
     with pytest.raises(ValueError) as caught:
         gateway_service.GatewaySettings(**{**others, setting: value}, keys_json=json.dumps(KEYS))
     assert says in str(caught.value) and "clöud" not in str(caught.value)
+
+
+# --- namespaces ------------------------------------------------------------------------------------
+
+
+def test_a_key_with_star_uses_any_namespace_and_a_403_says_which_key_and_setting(gateway: Running) -> None:
+    """A newcomer's `velo ask --namespace team-a` under `velo up` got 403 "this key may not use namespace 'team-a'
+    (allowed: default)": `velo up`'s key now has `"*"` (`velo.cli.up.LOCAL_NAMESPACES`, served end to end in
+    tests/cli/test_up.py), and a key without it is told which key, and which setting grants the namespace."""
+    from typer.testing import CliRunner
+
+    from velo.cli.main import app
+
+    url = f"{gateway.url}/v1/chat/completions"
+    anywhere = post(url, json=QUESTION, headers={**auth(ANY), "x-velo-namespace": "team-z"})
+    assert anywhere.status_code == 200 and anywhere.json()["route"] == "cloud", anywhere.text
+    malformed = post(url, json=QUESTION, headers={**auth(ANY), "x-velo-namespace": "*"})
+    assert malformed.status_code == 400 and malformed.json()["error"]["param"] == "x-velo-namespace", malformed.text  # "*" is no namespace
+    forbidden = post(url, json=QUESTION, headers={**auth(PLAIN), "x-velo-namespace": "team-z"})
+    error = forbidden.json()["error"]
+    assert (forbidden.status_code, error["code"], error["param"]) == (403, "namespace_forbidden", "x-velo-namespace"), forbidden.text
+    assert error["message"] == (
+        "key 'plain' may not use namespace 'team-z' (allowed: default): send one of those in x-velo-namespace, or have the "
+        "gateway's operator add 'team-z' (or \"*\", any namespace) to this key's \"namespaces\" in its keys file (--keys-file, "
+        "VELO_GATEWAY_KEYS_FILE)"), error
+    asked = CliRunner().invoke(app, ["ask", "Name a colour.", "--url", gateway.url, "--key", PLAIN, "--namespace", "team-z", "--max-tokens", "2"])
+    assert asked.exit_code == 2 and "key 'plain' may not use namespace 'team-z'" in " ".join(asked.output.split()), asked.output
+    assert PLAIN not in asked.output
 
 
 # --- the cloud budget under concurrency ------------------------------------------------------------

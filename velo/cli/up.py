@@ -3,8 +3,8 @@
 `velo up` starts, in order, a milvus-lite server (or nothing with `--milvus embedded`: each edge then opens
 its own file), the cloud service (SmolLM2), `--edges` edge servers (one cache collection each, the learned
 hit rule then cloud) and the gateway on `--port`, waiting for each to report healthy. It writes a fresh
-local API key to `$VELO_HOME/up/keys.json` and the URL and key to `$VELO_HOME/up/client.json` (for `velo
-ask`), prints both, and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
+local API key, for every cache namespace (`LOCAL_NAMESPACES`), to `$VELO_HOME/up/keys.json` and the URL and key to
+`$VELO_HOME/up/client.json` (for `velo ask`), prints both, and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
 SIGKILL after a grace period). A process that dies meanwhile is reported on stderr and started again with the same
 command (same port), at most `RESTARTS` times within any `RESTART_WINDOW_S` seconds (a rate, as systemd's
 `StartLimitBurst=3` / `StartLimitIntervalSec=60`: deaths spread over hours are each restarted; compose's
@@ -237,11 +237,17 @@ def write_private(path: Path, text: str) -> None:
         f.write(text)
 
 
+LOCAL_NAMESPACES = ("default", "*")
+"""The local key's namespaces: `default` first (a request without one), then any (`services.gateway_keys.ANY_NAMESPACE`).
+The key is the stack owner's, the one user of a loopback stack, so every tenant of its cache is theirs; with `["default"]`
+alone, the README's `velo ask --namespace NS` got 403 "this key may not use namespace" (a newcomer's finding, 2 Dec 2026)."""
+
+
 def write_local_key(home: Path) -> tuple[str, Path]:
-    """A fresh local API key and the keys file (mode 0600) that holds it."""
+    """A fresh local API key and the keys file (mode 0600) that holds it, for every namespace (`LOCAL_NAMESPACES`)."""
     key = f"velo-local-{secrets.token_hex(12)}"
     keys_file = home / "keys.json"
-    write_private(keys_file, json.dumps({key: {"name": "local", "namespaces": ["default"]}}))
+    write_private(keys_file, json.dumps({key: {"name": "local", "namespaces": LOCAL_NAMESPACES}}))
     return key, keys_file
 
 
@@ -321,7 +327,8 @@ def ask(
     question: Annotated[str, typer.Argument(help="The question.")],
     url: Annotated[str | None, typer.Option(help="The gateway (default: the one `velo up` started).")] = None,
     key: Annotated[str | None, typer.Option(help="The API key (default: the one `velo up` made).")] = None,
-    namespace: Annotated[str | None, typer.Option(help="The cache namespace.")] = None,
+    namespace: Annotated[str | None, typer.Option(help="The cache namespace (a tenant's cache: 1-64 of A-Z a-z 0-9 _ -); default: the key's "
+                                                       "first. `velo up`'s key may use any.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Longest answer, in tokens.")] = None,
     stream: Annotated[bool, typer.Option(help="Print the answer as it streams.")] = False,
     lang: Annotated[str | None, typer.Option(help="The question's language code (en, pt-BR, zh-Hant); default: the edge identifies it.")] = None,
