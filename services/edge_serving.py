@@ -113,6 +113,16 @@ class Looked:
     error: str | None
 
 
+@dataclass(frozen=True)
+class HitText:
+    """A cached answer as one request is served it (`EdgeServer.hit_answer`)."""
+
+    text: str
+    finish_reason: FinishReason
+    tokens: int | None
+    """`text`'s tokens in the edge LLM's tokenizer; None when it has none (an endpoint without `llm_tokenizer`)."""
+
+
 @dataclass
 class Started:
     """A request whose route is chosen and whose answer has started (`EdgeServer.start`)."""
@@ -318,9 +328,9 @@ class EdgeServer:
         similarity = looked.neighbours[0].similarity if looked.neighbours else None
         if action == Action.CACHE:
             best = looked.neighbours[0]
-            text, reason = self.hit_answer(best.entry.answer, req.stop, req.max_tokens)
-            prompt_tokens, completion_tokens = self.hit_usage(prompt_ids, text)
-            stream: AnswerStream = TextPieces(Generated(text, reason, prompt_tokens, completion_tokens, f"cache:{best.entry.id}"))
+            hit = self.hit_answer(best.entry.answer, req.stop, req.max_tokens)
+            prompt_tokens, completion_tokens = self.hit_usage(prompt_ids, hit.tokens)
+            stream: AnswerStream = TextPieces(Generated(hit.text, hit.finish_reason, prompt_tokens, completion_tokens, f"cache:{best.entry.id}"))
             route, model = "cache", f"cache:{best.entry.id}"
             self._record_hit(best)
         else:
@@ -329,25 +339,27 @@ class EdgeServer:
                                                         req.upstream_fields())
         return Started(req, question, lang, context, looked, route, model, similarity, stream, t0)
 
-    def hit_answer(self, answer: str, stop: list[str], max_tokens: int | None) -> tuple[str, FinishReason]:
-        """A cached `answer` as a request is served it, with its finish reason: cut at the first of the request's `stop`
-        strings, then to the request's `max_tokens` (the client's, not the edge's default cap, which bounds generation)
-        in this edge LLM's tokens, the count `hit_usage` reports, so `completion_tokens <= max_tokens` holds for a hit as
-        for a generated answer; "length" when that cut it, as an LLM stopped by `max_tokens` says. A hit had come back
-        whole with "stop" whatever `max_tokens` while `stop` was applied (issue 9 finding 5). An endpoint LLM without
-        `llm_tokenizer` cannot count: its hits are served uncut by `max_tokens`, as its `completion_tokens` are 0."""
+    def hit_answer(self, answer: str, stop: list[str], max_tokens: int | None) -> HitText:
+        """A cached `answer` as a request is served it, with its finish reason and its tokens: cut at the first of the
+        request's `stop` strings, then to the request's `max_tokens` (the client's, not the edge's default cap, which
+        bounds generation) in this edge LLM's tokens, the count `hit_usage` reports, so `completion_tokens <= max_tokens`
+        holds for a hit as for a generated answer; "length" when that cut it, as an LLM stopped by `max_tokens` says. A
+        hit had come back whole with "stop" whatever `max_tokens` while `stop` was applied (issue 9 finding 5). An
+        endpoint LLM without `llm_tokenizer` cannot count: its hits are served uncut by `max_tokens`, as its
+        `completion_tokens` are 0. The text is tokenized once: the cut's count is the one reported (it had been
+        tokenized again to count it)."""
         text, _ = cut_at_stop(answer, stop)
-        if max_tokens is None or (cut := self.llm.first_tokens(text, max_tokens)) is None:
-            return text, "stop"
-        return cut[0], "length" if cut[1] else "stop"
+        if max_tokens is None or (prefix := self.llm.first_tokens(text, max_tokens)) is None:
+            return HitText(text, "stop", self.llm.count_tokens(text))
+        return HitText(prefix.text, "length" if prefix.cut else "stop", prefix.tokens)
 
-    def hit_usage(self, prompt_ids: list[int] | None, answer: str) -> tuple[int, int]:
+    @staticmethod
+    def hit_usage(prompt_ids: list[int] | None, completion: int | None) -> tuple[int, int]:
         """(prompt_tokens, completion_tokens) of a cached answer served: the prompt's tokens as this edge's LLM counted
         them for the request (`ChatLLM.check`, the count it reports for an answer it generates) and the served text's
-        tokens in the same tokenizer (a generated answer's count also has its end-of-sequence token: one more). A hit
-        had answered 0 and 0 (issue 8 finding 3), though the client sent a prompt and read an answer. 0 where the LLM
-        cannot count (an endpoint without `llm_tokenizer`)."""
-        completion = self.llm.count_tokens(answer)
+        tokens in the same tokenizer (`hit_answer`'s count; a generated answer's count also has its end-of-sequence
+        token: one more). A hit had answered 0 and 0 (issue 8 finding 3), though the client sent a prompt and read an
+        answer. 0 where the LLM cannot count (an endpoint without `llm_tokenizer`: `completion` None)."""
         return (0 if prompt_ids is None else len(prompt_ids)), (0 if completion is None else completion)
 
     async def finish(self, started: Started, made: Generated) -> ServeResponse:

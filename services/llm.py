@@ -25,7 +25,7 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import httpx
 
@@ -196,30 +196,41 @@ class ChatLLM(Protocol):
         """The tokens of `text` in this LLM's own tokenizer, special tokens left out; None when it has none to count with
         (an endpoint without `llm_tokenizer`). A cache hit's `completion_tokens` (`EdgeServer.start`)."""
 
-    def first_tokens(self, text: str, max_tokens: int) -> tuple[str, bool] | None:
-        """`text` cut to at most `max_tokens` of `count_tokens`' tokens, and whether it was cut; None when this LLM has
-        no tokenizer (as `count_tokens`). A cache hit served under the request's `max_tokens` (`EdgeServer.start`)."""
+    def first_tokens(self, text: str, max_tokens: int) -> Prefix | None:
+        """`text` cut to at most `max_tokens` of `count_tokens`' tokens, whether it was cut, and its count; None when this
+        LLM has no tokenizer (as `count_tokens`). A cache hit served under the request's `max_tokens` (`EdgeServer.start`)."""
 
     async def aclose(self) -> None: ...
 
 
-def first_tokens(tokenizer: Any, text: str, max_tokens: int) -> tuple[str, bool]:
-    """`text` cut to a prefix of at most `max_tokens` tokens of `tokenizer` (special tokens left out, as usage counts
-    a cached answer: `ChatLLM.count_tokens`), and whether it was cut. The cut is at a token's end in `text` (the fast
-    tokenizer's offsets), so the served text is the cached answer's own prefix, never a character broken in two; a
-    character that spans tokens ends where its last token does, and the cut steps back a token while the prefix counts
-    more than `max_tokens` (a prefix may tokenize differently from the whole).
+class Prefix(NamedTuple):
+    """What `first_tokens` keeps of a text."""
 
-        first_tokens(smollm2_tokenizer, "Paris is the capital of France.", 3) -> ("Paris is the", True)"""
+    text: str
+    cut: bool
+    """Tokens were left out."""
+    tokens: int
+    """`text`'s tokens (special tokens left out, as `ChatLLM.count_tokens` counts them): a hit's `completion_tokens`, so
+    the served text is not tokenized a second time to count it."""
+
+
+def first_tokens(tokenizer: Any, text: str, max_tokens: int) -> Prefix:
+    """`text` cut to a prefix of at most `max_tokens` tokens of `tokenizer` (special tokens left out, as usage counts
+    a cached answer: `ChatLLM.count_tokens`), whether it was cut, and the prefix's count. The cut is at a token's end in
+    `text` (the fast tokenizer's offsets), so the served text is the cached answer's own prefix, never a character
+    broken in two; a character that spans tokens ends where its last token does, and the cut steps back a token while
+    the prefix counts more than `max_tokens` (a prefix may tokenize differently from the whole).
+
+        first_tokens(smollm2_tokenizer, "Paris is the capital of France.", 3) -> Prefix("Paris is the", True, 3)"""
     encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     offsets = encoded["offset_mapping"]
     if len(offsets) <= max_tokens:
-        return text, False
+        return Prefix(text, False, len(offsets))
     for keep in range(max_tokens, 0, -1):
         cut = text[: offsets[keep - 1][1]]
-        if len(tokenizer.encode(cut, add_special_tokens=False)) <= max_tokens:
-            return cut, True
-    return "", True
+        if (tokens := len(tokenizer.encode(cut, add_special_tokens=False))) <= max_tokens:
+            return Prefix(cut, True, tokens)
+    return Prefix("", True, 0)
 
 
 def cut_at_stop(text: str, stop: list[str]) -> tuple[str, bool]:
@@ -356,7 +367,7 @@ class LocalChatLLM:
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenizer.encode(text, add_special_tokens=False))
 
-    def first_tokens(self, text: str, max_tokens: int) -> tuple[str, bool]:
+    def first_tokens(self, text: str, max_tokens: int) -> Prefix:
         return first_tokens(self.llm.tokenizer, text, max_tokens)
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
@@ -424,7 +435,7 @@ class EndpointLLM:
     def count_tokens(self, text: str) -> int | None:
         return None if self.counter is None else len(self.counter.tokenizer.encode(text, add_special_tokens=False))
 
-    def first_tokens(self, text: str, max_tokens: int) -> tuple[str, bool] | None:
+    def first_tokens(self, text: str, max_tokens: int) -> Prefix | None:
         return None if self.counter is None else first_tokens(self.counter.tokenizer, text, max_tokens)
 
     def _body(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams,

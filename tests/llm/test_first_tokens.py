@@ -1,6 +1,7 @@
 """`services.llm.first_tokens`: a cached answer cut to a request's `max_tokens` in SmolLM2's tokens (issue 9 finding 5,
 `EdgeServer.hit_answer`): a prefix of the answer, never more tokens than asked, never a character broken in two
-(SmolLM2's byte-level BPE spells 東 and 🙂 in two tokens each), and whole when it fits."""
+(SmolLM2's byte-level BPE spells 東 and 🙂 in two tokens each), and whole when it fits; with the kept text's count, a
+hit's `completion_tokens` (the text is not tokenized again to count it)."""
 
 from __future__ import annotations
 
@@ -31,5 +32,7 @@ def tokenizer():  # noqa: ANN201 - a transformers tokenizer
     ("🙂🙂🙂", 4, ("🙂🙂", True)),
 ])
 def test_a_cut_is_a_prefix_of_whole_characters_within_the_limit(tokenizer, text: str, max_tokens: int, cut: tuple[str, bool]) -> None:  # noqa: ANN001
-    assert first_tokens(tokenizer, text, max_tokens) == cut
-    assert len(tokenizer.encode(cut[0], add_special_tokens=False)) <= max_tokens
+    prefix = first_tokens(tokenizer, text, max_tokens)
+    assert (prefix.text, prefix.cut) == cut
+    # its count is the served text's, as `count_tokens` would count it again (a hit's completion_tokens)
+    assert prefix.tokens == len(tokenizer.encode(cut[0], add_special_tokens=False)) <= max_tokens
