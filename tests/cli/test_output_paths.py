@@ -19,6 +19,7 @@ OUTPUTS = [
     (["data", "prepare"], "--out", True),
     (["shard", "edge-profile"], "--out", False),
     (["cache", "calibrate", "--seeds", "{jsonl}", "--queries", "{jsonl}"], "--out", False),
+    (["cache", "eval", "--seeds", "{jsonl}", "--queries", "{jsonl}"], "--verdicts", False),
 ]
 IDS = [f"{' '.join(a[:2])} {o}" for a, o, _ in OUTPUTS]
 

@@ -205,6 +205,20 @@ def vetoed(x: np.ndarray) -> bool:
     return bool(x[_VETOES[0]] or x[_VETOES[1]] or x[_NUMBER] >= 1.0 or x[_NEGATION] >= 1.0)
 
 
+def fired_vetoes(x: np.ndarray) -> tuple[str, ...]:
+    """The features of `x` (in `HitFeatures` order) whose veto `vetoed` reads, by name: () when none fired.
+
+        fired_vetoes(features of "Is coffee bad for you?" / "Is coffee not bad for you?") -> ("negation_mismatch",)
+
+    What `velo cache eval --verdicts` writes for each query; `vetoed(x) == bool(fired_vetoes(x))`."""
+    fired = (x[_VETOES[0]], x[_VETOES[1]], x[_NUMBER] >= 1.0, x[_NEGATION] >= 1.0)
+    return tuple(name for name, on in zip(VETO_NAMES, fired) if on)
+
+
+VETO_NAMES = ("symbol_swap", "role_swap", "number_mismatch", "negation_mismatch")
+"""The vetoes of `vetoed`, in its order (`fired_vetoes`)."""
+
+
 class HitRule(ABC):
     name: str
 
@@ -218,6 +232,10 @@ class HitRule(ABC):
     @abstractmethod
     def parameters(self) -> dict:
         """Everything that sets this rule's scores and verdicts, as JSON (a fitted rule: its file's content)."""
+
+    def vetoes(self, features: HitFeatures) -> tuple[str, ...]:
+        """The vetoes this rule applies that fire on `features` (`fired_vetoes`); () for a rule without vetoes."""
+        return ()
 
     @property
     def identity(self) -> HitRuleId:
@@ -330,6 +348,9 @@ class LogisticHitRule(HitRule):
 
     def accepts(self, score: float) -> bool:
         return score >= self.threshold
+
+    def vetoes(self, features: HitFeatures) -> tuple[str, ...]:
+        return fired_vetoes(np.asarray(features.as_tuple(), dtype=np.float64))
 
     @classmethod
     def fit(

@@ -9,6 +9,15 @@ it; absent or [] for a first turn): a seed is stored under its context and a que
 follow-up only ever meets the entries of the same conversation.
 
 A hit is correct iff the query expects a hit and the served entry is its target.
+
+Each outcome has a verdict (`VERDICTS`): `right_hit` (served its target), `wrong_hit` (expects a hit, served another
+seed), `false_hit` (expects a miss, served a seed), `missed` (expects a hit, served nothing), `right_miss`. `velo cache
+eval --verdicts FILE` writes one JSON line per query (`verdict_record`), so a user tuning a cache sees which queries
+were wrong and why: the best neighbour, the rule's score, the similarity and the vetoes that fired:
+
+    {"line": 3, "question": "Is coffee not bad for you?", "lang": "en", "context": [], "expect": "miss", "target": null,
+     "best": {"id": "coffee", "question": "Is coffee bad for you?"}, "served": null, "score": 0.0, "similarity": 0.97,
+     "vetoes": ["negation_mismatch"], "verdict": "right_miss"}
 """
 
 from __future__ import annotations
@@ -56,6 +65,13 @@ class Query:
     meta: dict = field(default_factory=dict, compare=False)
     context: tuple[str, ...] = ()
     """The conversation's earlier user turns (empty: a first turn)."""
+    line: int | None = field(default=None, compare=False)
+    """Its line in the queries file (from 1), when read from one."""
+
+
+VERDICTS = ("right_hit", "wrong_hit", "false_hit", "missed", "right_miss")
+"""What became of a query (`QueryOutcome.verdict`): served its target / expects a hit and was served another seed /
+expects a miss and was served a seed / expects a hit and was served nothing / expects a miss and was served nothing."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +85,21 @@ class QueryOutcome:
     features: HitFeatures | None
     score: float
     latency_ms: float
+    best_question: str | None = None
+    """The best neighbour's question (None without one)."""
+    vetoes: tuple[str, ...] = ()
+    """The rule's vetoes that fired on the best neighbour (`HitRule.vetoes`; () for a rule without vetoes)."""
 
     @property
     def correct_hit(self) -> bool:
         return self.hit and self.query.expect == "hit" and self.served == self.query.target
+
+    @property
+    def verdict(self) -> str:
+        """One of `VERDICTS`."""
+        if self.hit:
+            return "false_hit" if self.query.expect == "miss" else "right_hit" if self.correct_hit else "wrong_hit"
+        return "missed" if self.query.expect == "hit" else "right_miss"
 
     @property
     def best_is_right(self) -> bool:
@@ -173,7 +200,7 @@ def load_queries(path: Path, seed_ids: set[str]) -> list[Query]:
             raise EvalDataError(f"{path}:{n}: target {target!r} is not a seed id")
         meta = {k: v for k, v in row.items() if k in QUERY_METADATA}
         queries.append(
-            Query(str(_field(path, n, row, "question")), _lang(path, n, row), expect, target, meta, _context(path, n, row))
+            Query(str(_field(path, n, row, "question")), _lang(path, n, row), expect, target, meta, _context(path, n, row), n)
         )
     return queries
 
@@ -182,16 +209,38 @@ def run_queries(cache: SemanticCache, seeds: Sequence[Seed], queries: Sequence[Q
     """Fill `cache` (fresh) with `seeds`, each under its context, then look every query up under its own context
     without recording hits (order-independent)."""
     entries = cache.insert_many([(s.question, s.answer, s.lang) for s in seeds], contexts=[s.context for s in seeds])
-    seed_of = {e.id: s.id for e, s in zip(entries, seeds)}
+    seed_of = {e.id: s for e, s in zip(entries, seeds)}
     outcomes = []
     for q in queries:
         result = cache.lookup(q.question, lang=q.lang, context=q.context, record=False)
         d = result.decision
-        best = seed_of.get(d.neighbour.entry.id) if d.neighbour else None
-        outcomes.append(
-            QueryOutcome(q, d.hit, best if d.hit else None, best, d.features, d.score, result.timings_ms["total"])
-        )
+        seed = seed_of.get(d.neighbour.entry.id) if d.neighbour else None
+        best = seed.id if seed else None
+        vetoes = cache.rule.vetoes(d.features) if d.features is not None else ()
+        outcomes.append(QueryOutcome(
+            q, d.hit, best if d.hit else None, best, d.features, d.score, result.timings_ms["total"], seed.question if seed else None, vetoes,
+        ))
     return outcomes
+
+
+def verdict_record(outcome: QueryOutcome) -> dict:
+    """One line of `velo cache eval --verdicts`: the query (its line, question, language, context, expectation,
+    target and metadata `QUERY_METADATA`), its best neighbour (seed id and question; null without one), the seed
+    served (null on a miss), the rule's score, the best neighbour's cosine similarity (null without one), the vetoes
+    that fired and the verdict (`VERDICTS`)."""
+    q = outcome.query
+    best = None if outcome.best is None else {"id": outcome.best, "question": outcome.best_question}
+    return {
+        "line": q.line, "question": q.question, "lang": q.lang, "context": list(q.context), "expect": q.expect, "target": q.target,
+        **q.meta, "best": best, "served": outcome.served, "score": outcome.score,
+        "similarity": outcome.features.similarity if outcome.features is not None else None,
+        "vetoes": list(outcome.vetoes), "verdict": outcome.verdict,
+    }
+
+
+def verdict_counts(outcomes: Sequence[QueryOutcome]) -> dict[str, int]:
+    """How many queries got each verdict, in `VERDICTS` order."""
+    return {v: sum(o.verdict == v for o in outcomes) for v in VERDICTS}
 
 
 def _counts(hit: np.ndarray, right: np.ndarray, expect_hit: np.ndarray) -> dict[str, float]:

@@ -109,6 +109,18 @@ def _undefined_as_none(outcomes, report: dict, sweep: list[dict] | None) -> None
         fix(row, *expected(None))
 
 
+def _write_verdicts(outcomes, path: Path) -> str:  # noqa: ANN001 (QueryOutcome list)
+    """Write `velo cache eval --verdicts`' file (one `verdict_record` per line, standard JSON); the line that says so."""
+    from velo.cache.evaluation import verdict_counts, verdict_record
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for outcome in outcomes:
+            f.write(json_out.dumps(verdict_record(outcome), ensure_ascii=False) + "\n")
+    counts = ", ".join(f"{n} {verdict}" for verdict, n in verdict_counts(outcomes).items())
+    return f"verdicts of {len(outcomes)} queries ({counts}) written to {path}"
+
+
 def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
@@ -124,24 +136,37 @@ def eval_cmd(
     embedder: EmbedderOpt = "e5-small",
     diff_embedder: DiffOpt = "use-multilingual",
     uri: UriOpt = None,
+    verdicts: Annotated[
+        Path | None,
+        typer.Option(parser=output_path, help="Also write one JSON line per query to this file: its line, question, lang, context, expect, "
+                                              "target, the best neighbour's seed id and question, the seed served, the rule's score, the "
+                                              "cosine similarity, the vetoes that fired and the verdict (right_hit, wrong_hit: served "
+                                              "another seed, false_hit, missed, right_miss)."),
+    ] = None,
 ) -> None:
     """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency.
 
     n/a where undefined: a recall with no query expecting a hit, a precision with no hit. A line's `context` (the
-    earlier user turns) is replayed: seeds are stored and queries looked up under it."""
+    earlier user turns) is replayed: seeds are stored and queries looked up under it. --verdicts FILE says which
+    queries were wrong and why."""
     from velo.cache.evaluation import static_sweep, summarize
 
     check_rule_option(rule)
     if uri is not None:
         check_milvus_uri("--uri", uri)
+    if verdicts is not None:
+        check_output("--verdicts", verdicts)
     outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
     report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
     curve = static_sweep(outcomes) if sweep else None
     _undefined_as_none(outcomes, report, curve)
+    written = _write_verdicts(outcomes, verdicts) if verdicts is not None else None
     if as_json:
         if curve is not None:
             report["static_sweep"] = curve
         print(json_out.dumps(report))
+        if written:
+            typer.echo(written, err=True)  # stdout holds the one JSON object
         return
     table = Table(title=f"cache evaluation ({rule_name}, {embedder})")
     for col in ("lang", "queries", "hits", "precision", "recall", "false-hit rate"):
@@ -157,6 +182,8 @@ def eval_cmd(
         for r in curve:
             sweep_table.add_row(f"{r['threshold']:.2f}", str(r["hits"]), _rate(r["precision"]), _rate(r["recall"]), _rate(r["false_hit_rate"]))
         console.print(sweep_table)
+    if written:
+        console.print(written, markup=False, highlight=False)
 
 
 @cache_app.command("calibrate")

@@ -24,6 +24,7 @@ def finite_or_none(value: Any) -> Any:
     return value
 
 
-def dumps(value: Any) -> str:
-    """Standard JSON for `value`: undefined figures as `null` (`finite_or_none`); never the tokens NaN or Infinity."""
-    return json.dumps(finite_or_none(value), allow_nan=False)
+def dumps(value: Any, *, ensure_ascii: bool = True) -> str:
+    """Standard JSON for `value`: undefined figures as `null` (`finite_or_none`); never the tokens NaN or Infinity.
+    `ensure_ascii=False` keeps non-ASCII text as it is (a verdicts file's Chinese questions stay readable)."""
+    return json.dumps(finite_or_none(value), allow_nan=False, ensure_ascii=ensure_ascii)

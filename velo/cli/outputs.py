@@ -2,7 +2,7 @@
 
 Directories that do not exist yet are created when the output is written (as `mkdir -p` would): `velo curves
 --out runs/plots/reward.png`, `velo evaluate --plots`, `velo train --out`, `velo data prepare --out`,
-`velo shard edge-profile --out` and `velo cache calibrate --out` all behave so. A path that could never be
+`velo shard edge-profile --out`, `velo cache calibrate --out` and `velo cache eval --verdicts` all behave so. A path that could never be
 written (an empty path, a file where a directory must be, a directory where the file must be, a directory
 nothing can be created in: no permission, a read-only or pseudo filesystem such as /proc or /sys) is refused
 before any work, with the option named; a refused or failed call creates nothing.
