@@ -11,6 +11,10 @@
 | `GET /healthz` | `{"status", "edge", "cache": "up" / "down", "pending_writes", "policy"}`; 200 even with the cache down (the edge still answers) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`) |
 
+Identical whole (non-streaming) greedy `/v1/serve` requests in flight at once share one answer (`services/coalesce.py`,
+`EdgeSettings.coalesce`): N identical concurrent misses make one cloud call, not N; each response has its own
+`latency_ms`, and `velo_coalesced_requests_total` counts the ones that shared. Streams are each answered on their own.
+
 An admin route while Milvus is down answers 503 `cache_unavailable` with `Retry-After` (the reconnection interval,
 `EdgeServer.reopen_after_s`, rounded up); `/v1/serve` answers without the cache meanwhile.
 
@@ -35,7 +39,8 @@ from fastapi.responses import Response
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services.edge_serving import EdgeServer, check_cache_fields
+from services.coalesce import Coalescer, coalescing_key
+from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
@@ -51,6 +56,7 @@ from velo.wire import (
     CacheLookupResponse,
     DeletedCount,
     ServeRequest,
+    ServeResponse,
     sse_event,
 )
 
@@ -129,6 +135,9 @@ class EdgeSettings(BaseSettings):
     write_back_truncated: bool = False
     """Also cache answers cut by max_tokens or by the request's stop strings (off by default: a cut answer would be served
     to requests that allow more)."""
+    coalesce: bool = True
+    """Identical whole (non-streaming) greedy requests in flight at once share one answer (`services/coalesce.py`): one
+    lookup, one upstream call. False: each is answered on its own, as before (N identical misses made N cloud calls)."""
     internal_token: SecretStr | None = None
     """The token `/v1/serve` and `/admin/*` require as `Authorization: Bearer <token>`: the gateway's `edge_token`
     (`/healthz` and `/metrics` stay open to health checks and scrapers). The gateway enforces API keys and
@@ -312,24 +321,46 @@ def build_app(settings: EdgeSettings) -> FastAPI:
 
     guarded = [Depends(internal)]
 
-    @app.post(f"/{API_VERSION}/serve", response_model=None, dependencies=guarded)
-    async def serve(body: Annotated[ServeRequest, Depends(json_body(ServeRequest))], request: Request) -> Response:
-        edge = edge_of(request)
-        check_prompt_chars((turn.content for turn in body.messages), settings.max_prompt_chars, "messages")
+    flights: Coalescer[ServeResponse] = Coalescer()
+    app.state.flights = flights
+
+    async def started(edge: EdgeServer, body: ServeRequest) -> Started:
         try:
-            started = await edge.start(body)
+            return await edge.start(body)
         except ValueError as err:  # a prompt the LLM cannot take (the cache's refusals are APIErrors naming their field): nothing written
             raise refused_prompt(err) from None
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
-        record_request("edge", started.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
-        if body.stream:
-            return sse_response((sse_event(event) async for event in edge.events(started)), on_close=started.stream.aclose)
+
+    async def whole(edge: EdgeServer, body: ServeRequest) -> ServeResponse:
+        begun = await started(edge, body)
         try:
-            made = await collect(started.stream)
+            made = await collect(begun.stream)
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
-        return json_response(await edge.finish(started, made))
+        return await edge.finish(begun, made)
+
+    @app.post(f"/{API_VERSION}/serve", response_model=None, dependencies=guarded)
+    async def serve(body: Annotated[ServeRequest, Depends(json_body(ServeRequest))], request: Request) -> Response:
+        edge = edge_of(request)
+        check_prompt_chars((turn.content for turn in body.messages), settings.max_prompt_chars, "messages")
+        if body.stream:
+            begun = await started(edge, body)
+            record_request("edge", begun.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
+            return sse_response((sse_event(event) async for event in edge.events(begun)), on_close=begun.stream.aclose)
+        key = coalescing_key(body) if settings.coalesce else None
+        if key is None:
+            answer = await whole(edge, body)
+        else:
+            t0 = time.perf_counter()
+            answer, joined = await flights.run(key, lambda: whole(edge, body))
+            if joined:  # another request's answer: this one's own time, counted as served by that route and as coalesced
+                seconds = time.perf_counter() - t0
+                answer = answer.model_copy(update={"latency_ms": round(seconds * 1000.0, 3)})
+                edge.metrics.served(answer.route, seconds)
+                edge.metrics.coalesced.inc()
+        record_request("edge", answer.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
+        return json_response(answer)
 
     @app.post("/admin/cache/lookup", dependencies=guarded)
     async def lookup(body: Annotated[CacheLookupRequest, Depends(json_body(CacheLookupRequest))], request: Request) -> CacheLookupResponse:

@@ -14,6 +14,7 @@ process, as in the tests, keep separate counts).
 | `velo_write_back_seconds` | histogram | cost of a write-back per answer (a batch's insert time / its answers) |
 | `velo_write_back_delay_seconds` | histogram | from an answer's queueing (its response's end) to its entry being stored |
 | `velo_upstream_failures_total` | counter | target: cloud / edge / llm |
+| `velo_coalesced_requests_total` | counter | requests answered with an identical request's answer in flight (`services/coalesce.py`) |
 | `velo_overhead_seconds` | histogram | the gateway's own time per request |
 """
 
@@ -45,6 +46,7 @@ class Metrics:
         self.write_delay = Histogram("velo_write_back_delay_seconds", "From an answer's queueing to its entry being stored",
                                      buckets=_LATENCY_BUCKETS, registry=r)
         self.upstream_failures = Counter("velo_upstream_failures", "Failed calls to another service", ["target"], registry=r)
+        self.coalesced = Counter("velo_coalesced_requests", "Requests answered with an identical request's answer in flight", registry=r)
         self.overhead = Histogram("velo_overhead_seconds", "The gateway's own time per request", buckets=_OVERHEAD_BUCKETS, registry=r)
         for route in ROUTES:
             self.requests.labels(route)
