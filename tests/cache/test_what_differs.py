@@ -77,7 +77,8 @@ FOLDED_AWAY = [
     ("What does :D mean?", "What does :P mean?"),
     ("¿Qué come el papa?", "¿Qué come el papá?"),
     ("¿Cuántos años tiene?", "¿Cuántos anos tiene?"),
-    ("Ist das schon gut?", "Ist das schön gut?"),
+    ("Ist das schon gut?", "Ist das schön gut?"),  # an umlaut left out is another word (rule format 27)
+    ("Was würde passieren?", "Was wurde passieren?"),
     ("Where is the US?", "Where is the us?"),
 ]
 
@@ -138,6 +139,9 @@ QUESTION_WORD_SWAPS = [
     ("Warum ist der Himmel blau?", "Wo ist der Himmel blau?"),
     ("Кто написал «Войну и мир»?", "Когда написали «Войну и мир»?"),
     ("谁发明了电话？", "电话是什么时候发明的？"),
+    # two things asked against one of them (rule format 27 serves the same two asked in another order)
+    ("Who discovered penicillin and when?", "When was penicillin discovered?"),
+    ("Когда и кем был открыт пенициллин?", "Кто открыл пенициллин?"),
 ]
 # Han 一 numbering a date, a metro line or a floor.
 HAN_ONE_NUMBERING = [
@@ -285,6 +289,13 @@ def test_a_moved_target_unit_is_no_role_swap(a: str, b: str, swap: bool) -> None
         ("Как сварить гречку?", "Сколько варить гречку?"),  # manner beside quantity: rewordings do it
         ("Wie hoch ist der Kalorienverbrauch beim Laufen?", "Wie viele Kalorien verbrennt man beim Laufen?"),
         ("Откуда название у Магнитогорска?", "Почему Магнитогорск так называется?"),  # "откуда" is also "why"
+        # the same two things asked in another order (rule format 27; dev: "When was penicillin first discovered, and
+        # by whom?" / "Who discovered penicillin and when?" was vetoed)
+        ("When was penicillin first discovered, and by whom?", "Who discovered penicillin and when?"),
+        ("¿Cuándo y quién descubrió la penicilina?", "¿Quién descubrió la penicilina y cuándo?"),
+        ("Wer hat das Penicillin wann entdeckt?", "Wann und von wem wurde das Penicillin entdeckt?"),
+        ("Кто и когда открыл пенициллин?", "Когда и кем был открыт пенициллин?"),
+        ("谁在什么时候发现了青霉素？", "青霉素是什么时候被谁发现的？"),
     ],
 )
 def test_question_words_of_one_category_are_no_swap(a: str, b: str) -> None:

@@ -82,9 +82,14 @@ def question_swap(a: list[str], b: list[str]) -> bool:
     ("dónde" / "cuándo", "wo" / "wann", "где" / "когда", "在哪里" / "什么时候", "who" / "when"). Not a swap: the same
     category worded otherwise ("when" / "what time", "why" / "how come", "cuándo" / "a qué hora"), a first question
     word too vague to categorise ("what", "qué", "что", "什么": "What's a good way to ... when learning"), no question
-    word on one side, and the `_COMPATIBLE` pairs (manner beside reason or quantity)."""
+    word on one side, the `_COMPATIBLE` pairs (manner beside reason or quantity), and two questions that ask the same
+    things in another order ("When was penicillin discovered, and by whom?" / "Who discovered penicillin and when?",
+    "¿Cuándo y quién ...?", "Кто и когда открыл пенициллин?" / "Когда и кем ...?", "谁在什么时候发现了青霉素？": the same
+    set of categories, rule format 27)."""
     wa, wb = question_words(a), question_words(b)
     if not wa or not wb or not wa[0] or not wb[0] or wa[0] == wb[0]:
+        return False
+    if set(wa) - {""} == set(wb) - {""}:
         return False
     return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
 
