@@ -243,6 +243,30 @@ def _omitted_accent(x: str, y: str) -> bool:
     return fold(x) in FUNCTION_WORDS and (x in _ACCENTED_FUNCTION_WORDS or y in _ACCENTED_FUNCTION_WORDS)
 
 
+_SPANISH_SIGNS = re.compile("[¿¡ñÑáéíóúÁÉÍÓÚ]")
+"""What only Spanish writes among texts with a diaeresis: there "ü" is an accent ("pingüino"), not a German umlaut."""
+
+
+def types_accents(text: str) -> bool:
+    """Whether `text` writes an accent on any Latin or Greek letter (Cyrillic "й" and "ё" are letters of their own)."""
+    base = " "
+    for ch in unicodedata.normalize("NFD", nfkc(text)):
+        if not unicodedata.combining(ch):
+            base = ch
+        elif ord(base) < 0x0400 or 0x1E00 <= ord(base) < 0x2000:
+            return True
+    return False
+
+
+def _unaccented_writer(accented_word: str, accented_text: str) -> bool:
+    """Whether a word's accents may be left out by a writer who types none (rule format 27): any accent, except a
+    German umlaut ("schön" / "schon", "würde" / "wurde", "zählen" / "zahlen" are other words; a German writer without
+    umlauts writes "schoen"), read as such in a text without Spanish signs (`_SPANISH_SIGNS`: "pingüino" / "pinguino"
+    folds)."""
+    umlaut = any(c in "äöüÄÖÜ" for c in unicodedata.normalize("NFC", accented_word))
+    return not umlaut or bool(_SPANISH_SIGNS.search(accented_text))
+
+
 def spelling_swap(a: str, b: str) -> bool:
     """True when a word the two questions share after folding is spelled differently in a way that changes what
     it names: an accent on a content word ("papa" / "papá", "anos" / "años", "schon" / "schön") or, where both texts
@@ -252,11 +276,13 @@ def spelling_swap(a: str, b: str) -> bool:
     "%M"), a German polite pronoun ("Wie geht es Ihnen?" / "... ihnen?": you, them).
 
     Not a swap: the accent of a function word, which writers leave out freely ("qué" / "que", "für" / "fur",
-    "está" / "esta"), ё written е, the case of a word that starts a sentence ("WHO is ..." / "Who is ..."), a capital
-    first letter of any other word ("World War II" / "world war II", "Солнечной системе" / "солнечной системе", "Python"
-    / "python": mostly typing, 2 right hits of the fit and dev sets), a single letter standing alone ("can I" / "can
-    i"), or any case in a text written all in capitals or all in lower case ("what is python's list slicing" / "What is
-    Python's list slicing?").
+    "está" / "esta"), ё written е, any accent where one text types none at all (that writer's typing, rule format 27:
+    "¿Cual es la ciudad mas grande de Canada?" / "¿Cuál es la ciudad más grande de Canadá?"; "¿Quién es el papa?" /
+    "¿Quién es el papá?" types accents elsewhere and stays a swap, and so does a German umlaut, `_unaccented_writer`),
+    the case of a word that starts a sentence ("WHO is ..." / "Who is ..."), a capital first letter of any other word
+    ("World War II" / "world war II", "Солнечной системе" / "солнечной системе", "Python" / "python": mostly typing, 2
+    right hits of the fit and dev sets), a single letter standing alone ("can I" / "can i"), or any case in a text
+    written all in capitals or all in lower case ("what is python's list slicing" / "What is Python's list slicing?").
 
     The features ask this only of questions with the same tokens (word for word after folding): there nothing
     else tells the two apart. Between rewordings an accent or capitals left out are mostly typing ("nacio" /
@@ -265,6 +291,7 @@ def spelling_swap(a: str, b: str) -> bool:
     wa, wb = _cased_words(a), _cased_words(b)
     fa, fb = [fold(w) for w, *_ in wa], [fold(w) for w, *_ in wb]
     both_mark_case = marks_case(a) and marks_case(b)
+    plain_a, plain_b = not types_accents(a), not types_accents(b)
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
         if op != "equal":
             continue
@@ -272,7 +299,8 @@ def spelling_swap(a: str, b: str) -> bool:
             if x == y:
                 continue
             if x.lower() != y.lower():
-                if not _omitted_accent(x.lower(), y.lower()):
+                typing = (plain_a and _unaccented_writer(y, b)) or (plain_b and _unaccented_writer(x, a))
+                if not (typing or _omitted_accent(x.lower(), y.lower())):
                     return True
             elif both_mark_case and not (x_starts or y_starts) and _case_counts(x, y, x_named, y_named):
                 return True
