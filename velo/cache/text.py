@@ -74,8 +74,17 @@ HAN = re.compile(rf"[{CJK}]")
 
 
 
-_SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u207b\u207f]+")
-"""A run of superscript digits, signs or "ⁿ": an exponent ("10²", "x⁻¹", "2ⁿ")."""
+_SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u207b\u207f]+(?![/\u2044])")
+"""A run of superscript digits, signs or "ⁿ": an exponent ("10²", "x⁻¹", "2ⁿ"); not a fraction's numerator ("¹/₂")."""
+_FRACTION = re.compile("(?<=\\d)(?=[\u00bc-\u00be\u2150-\u215f\u2189]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+[/\u2044])")
+"""Before a fraction written as one character after a whole number ("1½", "2¾", "1¹/₂"): NFKC makes "½" "1⁄2", and
+"1½" would read "11⁄2"; a space keeps "1 1/2"."""
+_DASHES = re.compile("[\u2010-\u2015\u2e3a\u2e3b]")
+"""Hyphens and dashes NFKC leaves apart from "-" (‐ ‑ ‒ – — ―, ⸺ ⸻; "﹘" folds to "—"): typography, not another sign
+(rule format 27: "1914–1918", "–5", "10 – 3" are "1914-1918", "-5", "10 - 3"; between words a dash is punctuation either
+way, "Киты — рыбы?")."""
+_DASH_FLAG = re.compile("(?<![^\\s(\\[{\"'`])[\u2013\u2014](?=[A-Za-z])")
+"""An en or em dash opening a command-line flag: what "--" becomes under autocorrect ("ls —all" is "ls --all")."""
 
 
 _VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
@@ -85,9 +94,12 @@ _VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
 def nfkc(text: str) -> str:
     """NFKC, with a superscript written as the exponent it is: "10²" is "10^2", as written with a caret, not "102"
     (NFKC alone makes it a plain digit). Subscripts stay plain digits: "H₂O" is "H2O", a formula written either way.
-    A presentation selector is dropped (`_VARIATION_SELECTORS`: "❤️" is "❤")."""
-    text = _VARIATION_SELECTORS.sub("", text)
-    return unicodedata.normalize("NFKC", _SUPERSCRIPT.sub(lambda m: f"^{m.group()}", text))
+    A presentation selector is dropped (`_VARIATION_SELECTORS`: "❤️" is "❤"). A typographic dash is "-" (`_DASHES`; "--"
+    opening a flag, `_DASH_FLAG`) and a fraction "½" is "1/2" ("1½" is "1 1/2": `_FRACTION`; the fraction slash "⁄" is
+    "/"), rule format 27."""
+    text = _FRACTION.sub(" ", _VARIATION_SELECTORS.sub("", text))
+    text = _DASHES.sub("-", _DASH_FLAG.sub("--", text.replace("\ufe58", "\u2014")))
+    return unicodedata.normalize("NFKC", _SUPERSCRIPT.sub(lambda m: f"^{m.group()}", text)).replace("\u2044", "/")
 
 
 def _folds_marks(base: str) -> bool:
