@@ -30,6 +30,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from velo.cache import spellings
+
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Operator symbols are tokens too: "what does * do in Python" and "... ** ..." ask different things, as do
 # C++ and C#. Punctuation, hyphens and slashes between words are not (they vary freely between rewordings);
@@ -160,8 +162,13 @@ def _fold_keeping_flags(text: str) -> str:
     return "".join(out) + fold(text[end:])
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, spelled: bool = False) -> list[str]:
+    """The tokens of `text` (module docstring); `spelled`: with one spelling of an English contraction and Simplified
+    Chinese characters (`velo.cache.spellings`, rule format 27: "What's" / "What is", "臺灣" / "台灣"), what the hit
+    features compare where it makes two questions the same words (`velo.cache.features._Pair`)."""
     folded = _fold_keeping_flags(text).replace(MINUS_SIGNS, "-")
+    if spelled:
+        folded = spellings.contractions(spellings.simplified(folded))
     out: list[str] = []
     pos = 0
     for run in _STANDALONE.finditer(folded):
