@@ -3,7 +3,8 @@ against the 0.85 target; a newcomer's findings M5 and M7): a writer who types no
 grande de Canada?"), two questions asked in another order ("When was penicillin first discovered, and by whom?" / "Who
 discovered penicillin and when?"), a typographic dash or "½" ("–5" / "-5", "½" / "1/2"), a contraction ("What's" /
 "What is"), British and American spelling ("favourite colour"), a hyphen inside a word ("e-mail"), Traditional and
-Simplified Chinese ("臺灣" / "台灣"), a German umlaut written out ("groesste" / "größte"). Rule format 27 (same weights)
+Simplified Chinese ("臺灣" / "台灣"), a German umlaut written out ("groesste" / "größte"), one quantity in another unit
+written with a decimal or in data sizes ("1.5 kg" / "1500 g", "1 GB" / "1000 MB"). Rule format 27 (same weights)
 serves them; their look-alikes stay vetoed or missed. Token-level tests read the features as the featurizer does; the
 shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the shipped rule.
 """
@@ -55,6 +56,14 @@ SERVED = [
     ("為什麼天空是藍色的？", "为什么天空是蓝色的？", 0.870, 1.0),
     ("Wie groß ist der größte See Deutschlands?", "Wie gross ist der groesste See Deutschlands?", 0.076, 1.0),
     ("Was kostet ein Ticket für München?", "Was kostet ein Ticket fuer Muenchen?", 0.347, 1.0),
+    # one quantity in another unit of its family, a decimal or a data size (format 26: number_mismatch)
+    ("How much is 1.5 kg in pounds?", "How much is 1500 g in pounds?", 0.0, 1.0),
+    ("Wie viel sind 1,5 kg in Pfund?", "Wie viel sind 1500 g in Pfund?", 0.0, 1.0),
+    ("How long is 1.5 hours in seconds?", "How long is 90 minutes in seconds?", 0.0, 1.0),
+    ("A train travels 120 km in 90 minutes. What is its average speed?",
+     "A train travels 120 km in 1.5 hours. What is its average speed?", 0.0, 1.0),
+    ("Is 1 GB enough for a phone plan?", "Is 1000 MB enough for a phone plan?", 0.0, 1.0),
+    ("Is 2 TB enough for a laptop?", "Is 2000 GB enough for a laptop?", 0.0, 1.0),
 ]
 
 # (cached question, request, score): another question (or word), as format 26 scored it, unchanged by format 27.
@@ -67,6 +76,9 @@ STILL_MISSED = [
     ("Who discovered penicillin?", "When was penicillin discovered?", 0.0),
     ("How do I re-sign a document?", "How do I resign a document?", 0.088),  # "re-": another word
     ("How many kilograms are in a ton?", "How many kilograms are in a tonne?", 0.441),  # 907 kg / 1000 kg
+    ("Is 1 GB enough for a phone plan?", "Is 100 MB enough for a phone plan?", 0.0),
+    ("Convert 1.5 kg to g", "Convert 1500 g to kg", 0.0),  # the reverse conversion
+    ("How far is 2.5 km in miles?", "How far is 250 m in miles?", 0.0),
 ]
 
 
@@ -117,6 +129,23 @@ def test_an_accent_is_typing_only_where_one_side_types_none(a: str, b: str, swap
 )
 def test_typographic_dashes_and_fractions_are_the_ascii_ones(raw: str, expected: list[str]) -> None:
     assert text.tokens(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "change"),
+    [
+        ("How much is 1.5 kg in pounds?", "How much is 1500 g in pounds?", 0.0),
+        ("120 km in 90 minutes", "120 km in 1.5 hours", 0.0),
+        ("Is 1 GB enough?", "Is 1024 MB enough?", 0.0),  # binary prefixes
+        ("Is 1 GB enough?", "Is 1000 MB enough?", 0.0),  # decimal prefixes
+        ("Is 1 GB enough?", "Is 100 MB enough?", 1.0),
+        ("How much is 1.5 kg in pounds?", "How much is 150 g in pounds?", 1.0),
+        ("How much is 1,000 kg in pounds?", "How much is 1 g in pounds?", 1.0),  # a thousands separator, no decimal
+    ],
+)
+def test_one_quantity_in_another_unit_is_one_number(a: str, b: str, change: float) -> None:
+    p = _Pair(a, b)
+    assert numbers.number_change(p.request, p.cached, p.same_quantities) == change
 
 
 def test_a_typographic_minus_sign_is_the_same_number() -> None:

@@ -381,17 +381,25 @@ _UNIT_SIZES = {
 }
 """Units of one family with their exact sizes (international yard and pound): "1 kg" and "1000 g", "1 foot" and "12
 inches", "1 hour" and "60 minutes" are one quantity. Not temperatures (an offset), months and years (no fixed size),
-currencies (a rate). Power since rule format 23 ("1 kW" / "1000 watts"); not horsepower (two sizes: hp and PS), data
-sizes (1000 or 1024) nor kitchen measures (US or metric)."""
+currencies (a rate). Power since rule format 23 ("1 kW" / "1000 watts"); not horsepower (two sizes: hp and PS) nor
+kitchen measures (US or metric). Data sizes since rule format 27, in both readings (`_DATA_SIZES`)."""
+_DATA_SIZES = {"kb": 1, "mb": 2, "gb": 3, "tb": 4}
+"""Data sizes by their power of 1000 or of 1024: a writer's "1 GB" is 1000 MB or 1024 MB (SI or binary prefixes), so
+either is the same quantity ("1 GB" / "1000 MB" / "1024 MB"; not "100 MB")."""
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _value(number: str, unit: str) -> tuple[str, Decimal] | None:
-    """A quantity's family and size in the family's base unit (`_UNIT_SIZES`), for a number written as one token of
-    digits; else None."""
-    if unit not in _UNIT_SIZES or not number.isdigit():
-        return None
+def _value(number: str, unit: str) -> frozenset[tuple[str, Decimal]]:
+    """A quantity's family and its sizes in the family's base unit (`_UNIT_SIZES`, `_DATA_SIZES`), for a number written
+    in digits with or without a decimal point ("1.5": `equal_quantities`); empty for any other."""
+    if not _DECIMAL.fullmatch(number):
+        return frozenset()
+    if unit in _DATA_SIZES:
+        return frozenset(("data", Decimal(number) * base ** _DATA_SIZES[unit]) for base in (1000, 1024))
+    if unit not in _UNIT_SIZES:
+        return frozenset()
     family, size = _UNIT_SIZES[unit]
-    return family, Decimal(number) * size
+    return frozenset({(family, Decimal(number) * size)})
 
 
 def _other_units(toks: list[str], span: tuple[str, int, int]) -> list[str]:
@@ -403,46 +411,63 @@ def _other_units(toks: list[str], span: tuple[str, int, int]) -> list[str]:
     )
 
 
-def _same_quantities(ua: list[str], ub: list[str]) -> list[tuple[str, tuple[str, int, int], tuple[str, int, int]]]:
+def _same_quantities(
+    ua: list[str], ub: list[str], da: dict[str, str] | None = None, db: dict[str, str] | None = None
+) -> list[tuple[str, tuple[str, int, int], tuple[str, int, int]]]:
     """(number of `ua`, its span, the span of `ub`) for each quantity of `ua` (`_unit_spans`) that `ub` has too, the same
     number in the same unit, or another number in another unit of the same family and equal size (`_UNIT_SIZES`: "1 kg"
     / "1000 g") where the two name the same other units ("in pounds"; "Convert 1 kg to g" / "Convert 1000 g to kg" is
-    the reverse conversion: `_other_units`)."""
+    the reverse conversion: `_other_units`). `da`, `db`: a decimal's number run as written ("1 5": "1.5", `_decimals`)."""
     spans_a, spans_b = _unit_spans(ua), _unit_spans(ub)
+    da, db = da or {}, db or {}
     out = []
     for n, span in spans_a.items():
         if n in spans_b and spans_b[n][0] == span[0]:
             out.append((n, span, spans_b[n]))
             continue
-        value = _value(n, span[0])
-        other = next((m for m, s in spans_b.items() if value is not None and s[0] != span[0] and _value(m, s[0]) == value), None)
+        value = _value(da.get(n, n), span[0])
+        other = next((m for m, s in spans_b.items() if s[0] != span[0] and value & _value(db.get(m, m), s[0])), None)
         if other is not None and other not in spans_a and _other_units(ua, span) == _other_units(ub, spans_b[other]):
             out.append((n, span, spans_b[other]))
     return out
 
 
-def equal_quantities(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+_DECIMAL_WRITTEN = re.compile(r"(?<![\d.,])(\d+)[.,](\d{1,2}|\d{4,})(?![\d.,]\d)")
+
+
+def _decimals(text: str) -> dict[str, str]:
+    """The decimals written in `text` by the run of number tokens they become ("1.5" and "1,5" are the tokens "1", "5":
+    {"1 5": "1.5"}); a group of three digits after the point or comma is a thousands separator and left out."""
+    return {f"{m[1]} {m[2]}": f"{m[1]}.{m[2]}" for m in _DECIMAL_WRITTEN.finditer(ascii_digits(text))}
+
+
+def equal_quantities(a: list[str], b: list[str], text_a: str = "", text_b: str = "") -> list[tuple[str, str]]:
     """(number of `a`, number of `b`) for each quantity the two write with other numbers in units of the same family
-    and of equal size ("1 kg" / "1000 g": ("1", "1000"); `_UNIT_SIZES`): one number to `numbers.number_change`."""
+    and of equal size ("1 kg" / "1000 g": ("1", "1000"); `_UNIT_SIZES`): one number to `numbers.number_change`. With
+    the texts as written, a decimal counts too ("1.5 kg" / "1500 g": ("1.5", "1500"), "in 90 minutes" / "in 1.5 hours",
+    rule format 27)."""
     ua, ub = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
+    da, db = _decimals(text_a), _decimals(text_b)
     spans_b = _unit_spans(ub)
     return [
-        (n, next(m for m, s in spans_b.items() if s == span_b))
-        for n, _, span_b in _same_quantities(ua, ub) if n not in spans_b or spans_b[n] != span_b
+        (da.get(n, n), db.get(m, m))
+        for n, _, span_b in _same_quantities(ua, ub, da, db) if n not in spans_b or spans_b[n] != span_b
+        for m in [next(m for m, s in spans_b.items() if s == span_b)]
     ]
 
 
-def spelled_as(a: list[str], b: list[str]) -> list[str]:
+def spelled_as(a: list[str], b: list[str], text_a: str = "", text_b: str = "") -> list[str]:
     """Tokens `a` with each quantity that `b` has too, the same number in the same unit, spelled as `b` spells it
     ("100 ° c" / "100 degrees celsius" / "100 摄 氏 度", "$ 100" / "100 dollars" / "100 美 元" / "usd 100", "5 km" / "5
     kilometers" / "5 公 里" / "5 километров"): one quantity in another spelling differs in no token. A quantity in
     another unit ("5 km" / "5 miles", "100 ° c" / "100 ° f", "$ 100" / "€ 100") keeps its spelling, unless it is the
     same size in a unit of the same family (since rule format 22: "1000 g" / "1 kg", "12 inches" / "1 foot":
     `_UNIT_SIZES`), and `a` comes back as it is when nothing is respelled (a unit written onto its number, "5km", stays
-    one token)."""
+    one token). With the texts as written, a decimal too ("1.5 kg" / "1500 g": `equal_quantities`, rule format 27)."""
     ua, ub = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
+    same = _same_quantities(ua, ub, _decimals(text_a), _decimals(text_b))
     respell = sorted(
-        ((start, end, ub[sb:eb]) for _, (unit, start, end), (_, sb, eb) in _same_quantities(ua, ub) if ua[start:end] != ub[sb:eb]),
+        ((start, end, ub[sb:eb]) for _, (unit, start, end), (_, sb, eb) in same if ua[start:end] != ub[sb:eb]),
         reverse=True,
     )
     if not respell:
