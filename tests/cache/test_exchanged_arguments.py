@@ -199,3 +199,26 @@ def test_an_asymmetric_operation_the_other_way_round_is_a_miss(
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert not got and decision.features.role_swap == 1.0, (decision.score, decision.features)
+
+
+# (cached question, request, order_swap): the hit features' `order_swap` counts each token (helper veto27, M6): a word
+# repeated on one side only is no reordering (formats up to 26 compared token sets: all of these but the first two
+# read 1.0; the shipped rule's scores moved by 0.001-0.005 and no decision of the replay's 13 such pairs changed).
+ORDER_SWAP = [
+    ("Is a tomato a fruit?", "Is a fruit a tomato?", 1.0),
+    ("Why did Germany invade Poland?", "Why did Germany invade Poland?", 0.0),
+    ("你好", "你好你好！", 0.0),  # oasst1 train rewordings
+    ("夸夸我", "夸我", 0.0),
+    ("嗨", "嗨嗨", 0.0),
+    ("When should I use 'affect' and when 'effect'?", "When should I use 'affect' and when should I use 'effect'?", 0.0),
+    ("¿Cuándo se usa 'por' y cuándo 'para'?", "¿Cuándo se usa 'por' y cuándo se usa 'para'?", 0.0),
+    ("¿Qué diferencia hay entre una tarjeta de débito y una de crédito?",
+     "¿Qué diferencia hay entre una tarjeta de débito y una tarjeta de crédito?", 0.0),
+    ("没有指南针，怎么在北半球寻找北方。", "没有指南针，怎么在南半球寻找北方。", 0.0),  # a look-alike: 南 in place of a second 北
+]
+
+
+@pytest.mark.parametrize(("cached", "request_", "swap"), ORDER_SWAP)
+def test_order_swap_is_the_same_tokens_each_as_often_in_another_order(cached: str, request_: str, swap: float) -> None:
+    pair = _Pair(request_, cached)
+    assert float(order.reordered(pair.tq, pair.tc)) == swap == float(order.reordered(pair.tc, pair.tq))

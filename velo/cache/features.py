@@ -145,7 +145,7 @@ class HitFeaturizer:
             answer_gap=own - relevance,
             number_mismatch=numbers.number_change(p.request, p.cached, p.same_quantities),
             negation_mismatch=negation.negation_change(p.tq, p.tc),
-            order_swap=float(set(p.tq) == set(p.tc) and p.tq != p.tc),
+            order_swap=float(order.reordered(p.tq, p.tc)),
             symbol_swap=float(
                 text.symbol_swap(p.tq, p.tc)
                 or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or text.code_swap(p.request, p.cached)))

@@ -18,6 +18,7 @@ and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_sw
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from velo.cache.negation import QUANTIFIER_WORDS
 from velo.cache.numbers import is_number_token
@@ -32,6 +33,15 @@ _LONGEST = 3
 ("Germany", "德 国", "the big cat") around a verb ("invade", "入 侵"). Longer stretches in each other's place are phrases a
 rewording reorders ("写一首关于人工智能的诗，作者为李白" / "以李白为作者，写一首关于人工智能的诗", "请详细解释一下开源项目
 OpenAssistant" / "OpenAssistant开源项目，详细说说": right hits of the oasst1 train rewordings)."""
+
+
+def reordered(a: list[str], b: list[str]) -> bool:
+    """The hit features' `order_swap`: the same tokens, each as often, in another order ("Is a tomato a fruit?" / "Is a
+    fruit a tomato?"). A word repeated on one side only is no reordering ("你好" / "你好你好！", "When should I use
+    'affect' and when 'effect'?" / "... and when should I use 'effect'?", "夸夸我" / "夸我"): rule formats up to 26
+    compared the two token sets, so an added repeat read as the same words reordered (helper veto27, M6: 13 of the
+    replay's 8,946 pairs)."""
+    return a != b and Counter(a) == Counter(b)
 
 
 def _shared_ends(a: list[str], b: list[str], back_over: frozenset[str] = frozenset()) -> tuple[int, int]:
