@@ -25,8 +25,9 @@ _PHRASES = {
         | в каком году | в котором часу | какого числа | 什么时候 | 什麼時候 | 何时 | 何時 | 几点 | 幾點 | 哪年 | 哪一年
         | 什么时间 | 几号 | 幾號""",
     "person": """who | whom | whose | quien | quienes | wer | wen | wem | wessen | кто | кого | кому | кем | чей | чья | 谁 | 誰""",
-    "reason": """why | how come | what for | por que | para que | warum | wieso | weshalb | weswegen | почему | зачем | отчего
-        | 为什么 | 為什麼 | 为何 | 為何 | 怎么会 | 怎麼會 | 干嘛 | 幹嘛""",
+    "reason": """why | how come | how is it that | what for | por que | para que | como es que | warum | wieso | weshalb
+        | weswegen | wie kommt es | почему | зачем | отчего | как так | 为什么 | 為什麼 | 为何 | 為何 | 怎么会 | 怎麼會 | 干嘛
+        | 幹嘛 | 怎么不 | 怎麼不 | 怎么没 | 怎麼沒 | 怎么这么 | 怎麼這麼 | 怎么那么 | 怎麼那麼""",
     "manner": """how | como | wie | как | каким образом | 怎么 | 怎麼 | 如何 | 怎样 | 怎樣""",
     "quantity": """how many | how much | how long | how much time | how often | cuanto | cuantos | cuanta | cuantas
         | cuanto tiempo | wie viel | wie viele | wie vielen | wie vieler | wieviel | wieviele | wie lange | wie oft
@@ -56,14 +57,13 @@ for _phrase, _cat in _TABLE:
 """`_TABLE` by each phrase's first token, longest first: a phrase can match only where its first token stands."""
 
 
-def question_words(toks: list[str]) -> list[str]:
-    """The category of each question word in a question's tokens (`velo.cache.text.tokens`), in order, longest phrase
-    first; "" for a word too vague to categorise."""
+def _matches(toks: list[str]) -> list[tuple[int, int, str]]:
+    """(start, length, category) of each question word or phrase in a question's tokens, in order, longest first."""
     found, i = [], 0
     while i < len(toks):
         for phrase, cat in _BY_FIRST.get(toks[i], ()):
             if tuple(toks[i : i + len(phrase)]) == phrase:
-                found.append(cat)
+                found.append((i, len(phrase), cat))
                 i += len(phrase)
                 break
         else:
@@ -71,10 +71,47 @@ def question_words(toks: list[str]) -> list[str]:
     return found
 
 
+def question_words(toks: list[str]) -> list[str]:
+    """The category of each question word in a question's tokens (`velo.cache.text.tokens`), in order, longest phrase
+    first; "" for a word too vague to categorise."""
+    return [cat for _, _, cat in _matches(toks)]
+
+
 _COMPATIBLE = {frozenset({"manner", "reason"}), frozenset({"manner", "quantity"})}
-"""Pairs of categories that rewordings put in each other's place: "How does X work?" / "Why does X work?", "Как
-сварить гречку?" / "Сколько варить гречку?", "Wie hoch ist der Verbrauch?" / "Wie viele Kalorien ...?" ("how" before
-an adjective asks for a measure)."""
+"""Pairs of categories that rewordings put in each other's place: "¿Por qué flotan los barcos si son de acero?" /
+"¿Cómo es posible que un barco de hierro no se hunda?", "武汉火神山医院为什么能十天建成?" / "...是怎么做到只用十天就建成的?"
+(team dev and oasst1 train rewordings), "Как сварить гречку?" / "Сколько варить гречку?", "Wie hoch ist der Verbrauch?"
+/ "Wie viele Kalorien ...?" ("how" before an adjective asks for a measure). Manner and reason only with the rest
+reworded: `_manner_for_reason`."""
+
+_HOW_IS_WHY = frozenset(
+    """work works worked working function functions funktioniert funktionieren funktioniere wirkt wirken
+    funciona funcionan funcionar работает работают работать действует действуют""".split()
+)
+"""Verbs whose manner is their reason, folded: how a vaccine works is why it works ("How does a vaccine work?" / "Why
+does a vaccine work?", "Wie funktioniert ...?" / "Warum funktioniert ...?", "Как работает ...?" / "Почему работает
+...?")."""
+_HAN_HOW_IS_WHY = ("起作用", "运作", "運作", "奏效", "管用")
+"""The same in Chinese, read in the joined characters ("疫苗是怎么起作用的？" / "疫苗为什么起作用？")."""
+
+
+def _manner_for_reason(a: list[str], b: list[str]) -> bool:
+    """True when "how" was put in place of "why" with every other content word kept (`roles.content_terms`, the
+    question words left out): "How did Napoleon die?" / "Why did Napoleon die?", "Как умер Наполеон?" / "Почему умер
+    Наполеон?", "¿Cómo murió Napoleón?" / "¿Por qué murió Napoleón?", "Wie starb Napoleon?" / "Warum starb Napoleon?",
+    "拿破仑是怎么死的？" / "拿破仑为什么死？" (served at 0.96-0.99 by format 26: helper veto27, H5): the way a thing happened
+    and its cause are two answers. Not a swap: a verb whose manner is its reason (`_HOW_IS_WHY`: "How does a vaccine
+    work?" / "Why does ...?"), a manner word that asks why ("how come", "how is it that", "cómo es que", "wie kommt es",
+    "как так", "怎么不", "怎么这么": reason in `_PHRASES`), and a rewording that changes other words too (the model weighs
+    those: "¿Por qué flotan los barcos si son de acero?" / "¿Cómo es posible que un barco de hierro no se hunda?")."""
+    rest_a, rest_b = (
+        [t for k, t in enumerate(x) if not any(i <= k < i + n for i, n, _ in _matches(x))] for x in (a, b)
+    )
+    terms_a = content_terms(rest_a)
+    if sorted(terms_a) != sorted(content_terms(rest_b)):
+        return False
+    joined = "".join(rest_a)
+    return not (_HOW_IS_WHY.intersection(rest_a) or any(w in joined for w in _HAN_HOW_IS_WHY))
 
 
 def question_swap(a: list[str], b: list[str]) -> bool:
@@ -82,8 +119,9 @@ def question_swap(a: list[str], b: list[str]) -> bool:
     ("dónde" / "cuándo", "wo" / "wann", "где" / "когда", "在哪里" / "什么时候", "who" / "when"). Not a swap: the same
     category worded otherwise ("when" / "what time", "why" / "how come", "cuándo" / "a qué hora"), a first question
     word too vague to categorise ("what", "qué", "что", "什么": "What's a good way to ... when learning"), no question
-    word on one side, the `_COMPATIBLE` pairs (manner beside reason or quantity), and two questions that ask the same
-    things in another order ("When was penicillin discovered, and by whom?" / "Who discovered penicillin and when?",
+    word on one side, the `_COMPATIBLE` pairs (manner beside quantity; manner beside reason unless "how" was put in
+    place of "why" with the rest kept, `_manner_for_reason`, since helper veto27's H5), and two questions that ask the
+    same things in another order ("When was penicillin discovered, and by whom?" / "Who discovered penicillin and when?",
     "¿Cuándo y quién ...?", "Кто и когда открыл пенициллин?" / "Когда и кем ...?", "谁在什么时候发现了青霉素？": the same
     set of categories, rule format 27)."""
     wa, wb = question_words(a), question_words(b)
@@ -91,7 +129,10 @@ def question_swap(a: list[str], b: list[str]) -> bool:
         return False
     if set(wa) - {""} == set(wb) - {""}:
         return False
-    return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
+    pair = frozenset({wa[0], wb[0]})
+    if pair == frozenset({"manner", "reason"}):
+        return _manner_for_reason(a, b)
+    return pair not in _COMPATIBLE
 
 
 _OBJECT_WORDS = frozenset("whom wen wem кого кому кем какую".split())
