@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from velo.cache import negation, numbers, order, persons, question_words, roles, text, variants
+from velo.cache import answer_language, negation, numbers, order, persons, question_words, roles, text, variants
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
 
@@ -156,6 +156,7 @@ class HitFeaturizer:
                 or question_words.subject_object_swap(p.tq, p.tc)
                 or order.exchanged(p.tq, p.tc)
                 or persons.person_swap(p.tq, p.tc)
+                or answer_language.answer_language_change(p.tq, p.tc)
             ),
         )
 

@@ -1,0 +1,155 @@
+"""An instruction naming the answer's language on one side only: "What is photosynthesis? Answer in French." /
+"What is photosynthesis?" asks for another answer (helper veto27, H4: served at 0.975 by rule format 26), as do "...
+Bitte auf Deutsch antworten.", "... Responde en inglés.", "... Ответь по-английски.", "...用英文回答。" beside the question
+without them (0.99-0.997). `answer_language_change` is folded into the `role_swap` veto by `velo.cache.features`.
+
+An answer-language instruction is a language's name after the preposition that says what a text is written in ("in
+French", "auf Englisch", "en inglés", "по-английски" / "на английском", "用英文") with a verb of answering, writing or
+explaining next to it ("answer in", "write it in", "auf Englisch antworten", "responde en", "ответь по-", "英文回答") or
+"please" / "only" right after the name ("in English please", "en inglés, por favor"). The veto: a language one
+question's instruction names that the other question does not name at all. A language named otherwise is part of what
+is asked and stays for the content words to weigh ("How do you say hello in French?", "What does the German word
+'Schadenfreude' mean?", "英语怎么说"), and a language both name is no difference ("请你使用繁体中文" / "请用繁体中文回答",
+oasst1 train rewordings). An instruction naming the language the question is written in changes nothing ("What is
+photosynthesis? Please answer in English.", "Was ist Photosynthese? Antworte auf Deutsch."): the answer was in that
+language already (`_question_language`, by script or by common words; "What is photosynthesis? Bitte auf Deutsch
+antworten." names German in an English question).
+"""
+
+from __future__ import annotations
+
+import re
+
+from velo.cache.text import HAN
+
+_CYRILLIC = re.compile(r"[а-яё]")
+
+_NAMES = {
+    "en": """english:en french:fr german:de spanish:es russian:ru chinese:zh mandarin:zh cantonese:yue italian:it
+        portuguese:pt japanese:ja korean:ko arabic:ar dutch:nl polish:pl turkish:tr ukrainian:uk hindi:hi latin:la""",
+    "de": """englisch:en franzosisch:fr deutsch:de spanisch:es russisch:ru chinesisch:zh italienisch:it portugiesisch:pt
+        japanisch:ja koreanisch:ko arabisch:ar niederlandisch:nl polnisch:pl turkisch:tr ukrainisch:uk latein:la""",
+    "es": """ingles:en frances:fr aleman:de espanol:es castellano:es ruso:ru chino:zh mandarin:zh italiano:it
+        portugues:pt japones:ja coreano:ko arabe:ar neerlandes:nl holandes:nl polaco:pl turco:tr ucraniano:uk latin:la""",
+}
+"""Languages' names, folded, by the language they are written in, with the language they name."""
+_RU_STEMS = {
+    "англииск": "en", "француз": "fr", "немецк": "de", "испанск": "es", "русск": "ru", "китаиск": "zh",
+    "итальянск": "it", "португальск": "pt", "японск": "ja", "кореиск": "ko", "арабск": "ar", "украинск": "uk",
+    "польск": "pl", "турецк": "tr", "латин": "la",
+}
+"""Russian languages' stems, folded (й is и), after "по" ("по-английски") or "на" ("на английском")."""
+_HAN_NAMES = {
+    "英文": "en", "英语": "en", "英語": "en", "中文": "zh", "汉语": "zh", "漢語": "zh", "普通话": "zh", "简体": "zh",
+    "簡體": "zh", "繁体": "zh-hant", "繁體": "zh-hant", "法语": "fr", "法文": "fr", "法語": "fr",
+    "德语": "de", "德文": "de", "德語": "de", "西班牙语": "es", "西班牙文": "es", "西班牙語": "es", "俄语": "ru",
+    "俄文": "ru", "俄語": "ru", "日语": "ja", "日文": "ja", "日語": "ja", "韩语": "ko", "韩文": "ko", "韓語": "ko",
+    "意大利语": "it", "葡萄牙语": "pt", "阿拉伯语": "ar", "粤语": "yue", "粵語": "yue",
+}
+_PREPOSITIONS = {"en": ("in", "using"), "de": ("auf", "in"), "es": ("en",), "ru": ("по", "на")}
+_VERBS = {
+    "en": ("answer", "respond", "reply", "replies", "write", "explain", "speak", "talk", "tell", "describe", "summar"),
+    "de": ("antwort", "beantwort", "schreib", "erklar", "sprich", "sprech", "formulier", "beschreib"),
+    "es": ("respond", "respuesta", "contest", "escrib", "explic", "habl", "describ", "resum", "dime"),
+    "ru": ("ответ", "отвеч", "напиш", "пиши", "объясн", "расскаж", "говор", "опиш"),
+}
+"""Beginnings of the verbs (and nouns: "Antwort", "respuesta") of answering, writing and explaining, folded."""
+_AFTER = frozenset("please only bitte nur solo solamente пожалуиста только".split())
+"""Words right after a language's name that make it an instruction ("in English please"; Spanish "por favor" too)."""
+_HAN_VERBS = ("回答", "回复", "回覆", "作答", "答复", "解释", "解釋", "解答", "写", "寫", "讲", "講", "说明", "說明", "描述")
+"""Chinese verbs of answering, writing and explaining, after the language's name ("用英文回答", "请用英语来回答"); not 说 ("英语怎么说": how to say it in English) nor 翻译 (a translation's target is what is asked)."""
+
+_COMMON = {
+    "en": frozenset("the is are what how why who when where does do did can you i an of and to this that it my your with for".split()),
+    "de": frozenset("der das ist sind wie warum wer wann wo und ich du ein eine einen nicht kann mit fur von zu".split()),
+    "es": frozenset("el la los las son que como por cual quien cuando donde y un una del se mi tu con para".split()),
+}
+"""Common words of each Latin-script language, folded, none the others' ("was", "die", "es", "a" left out)."""
+
+_HAN_BETWEEN = ("中文", "字", "来", "來", "进行", "進行")
+"""What may stand between a language's name and the verb: the rest of a name ("繁体中文回答"), "来" ("用英语来回答")."""
+
+
+def _han_instruction(after: str) -> bool:
+    """Whether the Han text right after a language's name starts with a verb of answering or writing (`_HAN_VERBS`),
+    perhaps after `_HAN_BETWEEN` ("回答", "来写"; not "缩写", an abbreviation: "英文缩写")."""
+    for _ in range(3):
+        after = after.removeprefix(next((w for w in _HAN_BETWEEN if after.startswith(w)), ""))
+    return after.startswith(_HAN_VERBS)
+
+
+_WORDS = {w: (lang, code) for lang, names in _NAMES.items() for w, code in (p.split(":") for p in names.split())}
+
+
+def _is_verb(token: str, lang: str) -> bool:
+    return token.startswith(_VERBS[lang])
+
+
+def _named(toks: list[str], k: int) -> tuple[str, str] | None:
+    """(the instruction's own language, the language it names) when the token at `k` names a language in an
+    answer-language instruction, else None."""
+    t = toks[k]
+    if t in _WORDS:
+        lang, code = _WORDS[t]
+    elif k and toks[k - 1] in _PREPOSITIONS["ru"] and (stem := next((s for s in _RU_STEMS if t.startswith(s)), None)):
+        lang, code = "ru", _RU_STEMS[stem]
+    else:
+        return None
+    if not k or toks[k - 1] not in _PREPOSITIONS[lang]:
+        return None
+    near = toks[max(k - 4, 0) : k - 1] + toks[k + 1 : k + 3]
+    after = toks[k + 1 : k + 3]
+    if any(_is_verb(w, lang) for w in near) or after[:1] and after[0] in _AFTER or after == ["por", "favor"]:
+        return lang, code
+    return None
+
+
+def _question_language(toks: list[str], fallback: str) -> str:
+    """The language a question is written in: Han characters Chinese, Cyrillic Russian, else the Latin-script language
+    with most of its common words (`_COMMON`), `fallback` (the instruction's own) on a tie."""
+    if any(HAN.match(t) for t in toks):
+        return "zh"
+    if any(_CYRILLIC.match(t) for t in toks):
+        return "ru"
+    counts = {lang: sum(t in words for t in toks) for lang, words in _COMMON.items()}
+    best = max(counts.values())
+    top = [lang for lang, n in counts.items() if n == best]
+    return fallback if fallback in top else top[0]
+
+
+def answer_languages(toks: list[str]) -> frozenset[str]:
+    """The languages a question's answer-language instructions name other than the one it is written in (codes:
+    "fr", "en", ...)."""
+    named = [found for k in range(1, len(toks)) if (found := _named(toks, k))]
+    joined = "".join(t for t in toks if len(t) == 1 and HAN.match(t))  # Han characters are a token each
+    for name, code in _HAN_NAMES.items():
+        at = joined.find(name)
+        while at >= 0:
+            if _han_instruction(joined[at + len(name) :]):
+                named.append(("zh", code))
+            at = joined.find(name, at + 1)
+    if not named:
+        return frozenset()
+    own = _question_language(toks, named[0][0])
+    return frozenset(code for _, code in named if code != own)
+
+
+def mentioned(toks: list[str]) -> frozenset[str]:
+    """Every language a question names anywhere, in an instruction or not ("in German", "Текст песни на японском",
+    "繁体字", "#zh-hant")."""
+    out = {_WORDS[t][1] for t in toks if t in _WORDS}
+    out.update(code for t in toks for stem, code in _RU_STEMS.items() if t.startswith(stem))
+    joined = "".join(t for t in toks if len(t) == 1 and HAN.match(t))
+    out.update(code for name, code in _HAN_NAMES.items() if name in joined)
+    if "hant" in toks:
+        out.add("zh-hant")
+    return frozenset(out)
+
+
+def answer_language_change(a: list[str], b: list[str]) -> bool:
+    """True when an answer-language instruction of one question names a language the other does not name at all:
+    "What is photosynthesis? Answer in French." / "What is photosynthesis?", "... Answer in English." / "... Answer in
+    French.", "Was ist Photosynthese? Bitte auf Englisch antworten." / "Was ist Photosynthese?". Not when the other
+    names it otherwise ("请你使用繁体中文" / "请用繁体中文回答", "Dame la respuesta en inglés y en español." / "En inglés y
+    en español.": oasst1 train rewordings)."""
+    return bool(answer_languages(a) - mentioned(b) or answer_languages(b) - mentioned(a))
