@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 
-from velo.cache.text import FUNCTION_WORDS, HAN
+from velo.cache.text import FUNCTION_WORDS, HAN, shared_ends
 
 _PREFIX_PAIRS = tuple(
     tuple(p.split("/"))
@@ -215,8 +215,7 @@ def relation_arguments_exchanged(a: list[str], b: list[str]) -> bool:
     rels = [r for r in _RELATION_WORDS if a.count(r) == 1 and b.count(r) == 1]
     if len(rels) != 1 or sum(a.count(r) for r in _RELATION_WORDS) != 1 or sum(b.count(r) for r in _RELATION_WORDS) != 1:
         return False
-    start = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
-    end = next((k for k, (x, y) in enumerate(zip(reversed(a), reversed(b))) if x != y), len(a))
+    start, end = shared_ends(a, b)
     ma, mb = a[start : len(a) - end], b[start : len(b) - end]
     n = len(ma)
     before = a[max(start - 3, 0) : start]

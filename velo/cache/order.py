@@ -25,7 +25,7 @@ from velo.cache.numbers import is_number_token
 from velo.cache.opposites import alternatives_exchanged, relation_arguments_exchanged
 from velo.cache.question_words import question_words
 from velo.cache.roles import COMMUTATIVE_OPERATORS, content_terms, numbers_commute, symmetric_exchange, term
-from velo.cache.text import FUNCTION_WORDS, HAN
+from velo.cache.text import FUNCTION_WORDS, HAN, shared_ends
 
 
 _LONGEST = 3
@@ -42,19 +42,6 @@ def reordered(a: list[str], b: list[str]) -> bool:
     compared the two token sets, so an added repeat read as the same words reordered (helper veto27, M6: 13 of the
     replay's 8,946 pairs)."""
     return a != b and Counter(a) == Counter(b)
-
-
-def _shared_ends(a: list[str], b: list[str], back_over: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """How many terms `a` and `b` share at their start (less the `back_over` words ending it) and then at their end."""
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    while start and a[start - 1] in back_over:
-        start -= 1
-    end = 0
-    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
-        end += 1
-    return start, end
 
 
 _DE_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
@@ -113,7 +100,7 @@ def _german_neighbours(a: list[str], b: list[str]) -> bool:
     roles, so the order is a rewording; "die Mutter das Kind" / "das Kind die Mutter" is an exchange), a preposition in the
     stretch ("eine Datei in Python" / "in Python eine Datei"), English and other orders (no German clause word before
     bare nouns; adjectives swapped, "big red ball" / "red big ball", stay a rewording)."""
-    start, end = _shared_ends(a, b, _DE_ARTICLES)  # an article both first phrases share ("die Katze die Maus")
+    start, end = shared_ends(a, b, _DE_ARTICLES)  # an article both first phrases share ("die Katze die Maus")
     ma, mb = a[start : len(a) - end], b[start : len(b) - end]
     if not start or len(ma) < 2 or len(ma) != len(mb) or len(ma) > 2 * (_LONGEST + 1):
         return False
@@ -221,7 +208,7 @@ def exchanged(a: list[str], b: list[str], compounds: bool = True) -> bool:
     cb = _as_cased(ca, cb)
     if ca == cb or sorted(ca) != sorted(cb):
         return False
-    start, end = _shared_ends(ca, cb)
+    start, end = shared_ends(ca, cb)
     ma, mb = ca[start : len(ca) - end], cb[start : len(cb) - end]
     n = len(ma)
     for i, j in _swapped_runs(ma, mb):
@@ -293,7 +280,7 @@ def _exchanged_around_function_words(a: list[str], b: list[str]) -> bool:
     if len(a) != len(b) or a == b:
         return False
     ta, tb = [_ARTICLE_GENDERS.get(t, term(t)) for t in a], [_ARTICLE_GENDERS.get(t, term(t)) for t in b]
-    start, end = _shared_ends(ta, tb)
+    start, end = shared_ends(ta, tb)
     ma, mb = ta[start : len(ta) - end], tb[start : len(tb) - end]
     n = len(ma)
     for i, j in _swapped_runs(ma, mb):

@@ -188,6 +188,20 @@ def _plain_tokens(folded: str) -> list[str]:
     ]
 
 
+def shared_ends(a: list[str], b: list[str], back_over: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """How many terms `a` and `b` share at their start (less the `back_over` words ending it) and then at their end:
+    what stays around the stretch where two questions differ (`velo.cache.order`, `velo.cache.opposites`)."""
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    while start and a[start - 1] in back_over:
+        start -= 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return start, end
+
+
 def symbols(toks: Iterable[str]) -> tuple[str, ...]:
     """The tokens that are symbols or operators (emoji, currency, math, `**`, `#`), sorted: a multiset."""
     return tuple(sorted(t for t in toks if not t[0].isalnum()))
@@ -359,7 +373,39 @@ def code_marks(text: str) -> list[str]:
     places = {p: text[p] for pair in pairs for p in pair}
     places |= {i: text[i] for start, end in pairs for i in range(start + 1, end) if text[i] in _CODE_SEPARATORS}
     places |= _code_punctuation(text)
-    return [f"{len(tokens(text[:i]))}{places[i]}" for i in sorted(places)]
+    at = sorted(places)
+    return [f"{n}{places[i]}" for i, n in zip(at, _token_counts(text, at))]
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _hyphen_beside(text: str, k: int, step: int) -> bool:
+    """Whether the first character from `k` on (`step` 1) or back (`step` -1) that folding keeps is a hyphen or minus
+    ("-", "−", "－", "﹣"): a combining mark or a presentation selector after a space or a hyphen folds away ("- ́3")."""
+    while 0 <= k < len(text) and unicodedata.category(text[k])[0] == "M":
+        k += step
+    return 0 <= k < len(text) and (text[k] == MINUS_SIGNS or "-" in unicodedata.normalize("NFKC", text[k]))
+
+
+def _token_counts(text: str, places: list[int]) -> list[int]:
+    """`len(tokens(text[:i]))` for each place i (sorted), tokenizing `text` once: the tokens of a prefix are those of the
+    pieces before it, cut at spaces, and those of the rest of it. No token of `tokens` holds a space and its
+    look-arounds see one character across one, except a hyphen's between operands ("10 - 3", "x - 1": `_BETWEEN_OPERANDS`
+    looks past the space), so a space with a hyphen on neither side is a cut. Before, each place tokenized its whole
+    prefix (quadratic in a long turn of code). Checked against brute force (tests/cache/test_code_punctuation.py)."""
+    cuts = [
+        c for m in _SPACE.finditer(text, 1, len(text) - 1)
+        if not _hyphen_beside(text, (c := m.start()) - 1, -1) and not _hyphen_beside(text, c + 1, 1)
+    ]
+    out, done, start, k = [], 0, 0, 0
+    for i in places:
+        while k < len(cuts) and cuts[k] < i:
+            done += len(tokens(text[start : cuts[k]]))
+            start = cuts[k]
+            k += 1
+        out.append(done + len(tokens(text[start:i])))
+    return out
 
 
 _PUNCT_RUN = re.compile(r"[.!?:]+|(?<!\S)-(?=[?!.]*[\s\"'»”’)\]}]*\Z)")
