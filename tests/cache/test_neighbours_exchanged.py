@@ -19,6 +19,7 @@ from tests.cache.test_other_wordings import _vetoed
 from velo.cache import SemanticCache
 from velo.cache.features import _Pair
 from velo.cache.numbers import leading_zero, number_change
+from velo.cache.order import dash_exchanged
 from velo.cache.text import symbol_swap, tokens
 
 # (cached question, request, format 24's score with the answer "the answer to {cached}"): another question, served by
@@ -166,3 +167,37 @@ def test_a_leading_point_is_one_number() -> None:
     assert number_change("What is .5 times 4?", "What is 0.5 times 4?") == 0.0
     assert number_change("What is .5 times 4?", "What is 5 times 4?") == 1.0
     assert _Pair("What is .5 times 4?", "What is 0.5 times 4?").tq == _Pair("x", "What is 0.5 times 4?").tc
+
+
+# (cached question, request, format 26's score): two Russian nouns around the copula dash, nothing before them, in each
+# other's place (helper veto27: `order.dash_exchanged`, the leftover of rule format 25).
+DASH_EXCHANGED = [
+    ("Киты — рыбы?", "Рыбы — киты?", 0.974),
+    ("Кит — рыба?", "Рыба — кит?", None),
+    ("Дельфины — млекопитающие?", "Млекопитающие — дельфины?", None),
+]
+# (cached question, request): no exchange of an "is-a" question's subject and predicate.
+DASH_NOT_EXCHANGED = [
+    ("Москва — столица России?", "Столица России — Москва?"),  # an identity: one thing named twice
+    ("погода москва", "москва погода"),  # no dash: keywords
+    ("Berlin – München", "München – Berlin"),  # not Russian: a range or a pair
+    ("Киты — рыбы?", "Киты — рыбы!"),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_26"), DASH_EXCHANGED)
+def test_nouns_exchanged_around_a_copula_dash(cached: str, request_: str, format_26: float | None) -> None:
+    assert dash_exchanged(request_, cached) and dash_exchanged(cached, request_)
+
+
+@pytest.mark.parametrize(("cached", "request_"), DASH_NOT_EXCHANGED)
+def test_no_copula_dash_exchange(cached: str, request_: str) -> None:
+    assert not dash_exchanged(request_, cached) and not dash_exchanged(cached, request_)
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_26"), [d for d in DASH_EXCHANGED if d[2]])
+def test_nouns_exchanged_around_a_copula_dash_are_a_miss(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_26: float
+) -> None:
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert not got and decision.features.role_swap == 1.0, (decision.score, decision.features)

@@ -155,6 +155,7 @@ class HitFeaturizer:
                 or question_words.question_swap(p.tq, p.tc)
                 or question_words.subject_object_swap(p.tq, p.tc)
                 or order.exchanged(p.tq, p.tc)
+                or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc)
             ),

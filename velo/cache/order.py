@@ -25,7 +25,7 @@ from velo.cache.numbers import is_number_token
 from velo.cache.opposites import alternatives_exchanged, relation_arguments_exchanged
 from velo.cache.question_words import question_words
 from velo.cache.roles import COMMUTATIVE_OPERATORS, content_terms, numbers_commute, symmetric_exchange, term
-from velo.cache.text import FUNCTION_WORDS, HAN, shared_ends
+from velo.cache.text import FUNCTION_WORDS, HAN, nfkc, shared_ends, tokens
 
 
 _LONGEST = 3
@@ -358,3 +358,24 @@ def _neighbours_exchanged(a: list[str], b: list[str]) -> bool:
         return not (_moved_in_their_cases(a, b, x, y) or instrumental[0] != instrumental[1])
     swapped = (ta[k] == tb[k + 1] or _one_word(x, v)) and (ta[k + 1] == tb[k] or _one_word(y, u))
     return swapped and not (_one_word(x, u) or _one_word(y, v))  # exchanged, their forms changed with their roles
+
+
+_DASH = re.compile(r"\s[—–-]\s")
+"""A dash between spaces: the Russian copula of "Киты — рыбы?" (the present of "to be" is not written)."""
+
+
+def dash_exchanged(a: str, b: str) -> bool:
+    """True when two Russian questions (as written: `tokens` drops the dash) are each two phrases around a copula dash
+    (`_DASH`), the same two in each other's place: "Киты — рыбы?" / "Рыбы — киты?" (served at 0.974 by format 26: with
+    nothing before the pair, `_neighbours_exchanged` reads two words as keywords), "Кит — рыба?" / "Рыба — кит?". The
+    subject and the predicate of an "is-a" question, one content word each (as `_neighbours_exchanged`): which is which
+    is the question. Not an identity ("Москва — столица России?" / "Столица России — Москва?": one thing named twice),
+    two words without the dash ("погода москва" / "москва погода": keywords), nor words other than Russian (a dash
+    between two names is a range or a pair elsewhere: "Berlin – München")."""
+    pa, pb = _DASH.split(nfkc(a)), _DASH.split(nfkc(b))
+    if len(pa) != 2 or len(pb) != 2:
+        return False
+    (x, y), (u, v) = (tokens(t) for t in pa), (tokens(t) for t in pb)
+    words = [[t for t in side if t not in FUNCTION_WORDS and t not in QUANTIFIER_WORDS] for side in (x, y)]
+    one_noun = all(len(w) == 1 and _CYRILLIC.fullmatch(w[0]) for w in words)
+    return one_noun and x != y and (x, y) == (v, u) and not question_words(x + y)
