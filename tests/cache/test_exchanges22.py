@@ -134,3 +134,40 @@ def test_the_same_question_is_served(shipped_rule_cache: SemanticCache, cached: 
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert decision.score == pytest.approx(format_22, abs=0.02), decision.features
     assert got and decision.features.role_swap == 0.0 and decision.features.negation_mismatch < 1.0
+
+
+# (cached question, request, format 26's score): lend / borrow in es / de / ru with the same people in the same places
+# (helper veto27, format 25's leftover: opposites._directed reads German "leihen" and Russian "одолжить" in the direction
+# their question gives them, Spanish "pedir prestado" as one verb, a person in another case in the same place).
+LEND_BORROW = [
+    ("¿Puedo prestar dinero a mi hermano?", "¿Puedo pedir prestado dinero a mi hermano?", 0.943),
+    ("¿Puedo prestarle dinero a mi hermano?", "¿Puedo tomar prestado dinero de mi hermano?", None),
+    ("Kann ich meinem Bruder Geld leihen?", "Kann ich mir von meinem Bruder Geld leihen?", 0.988),
+    ("Kann ich meinem Bruder Geld leihen?", "Kann ich mir von meinem Bruder Geld ausleihen?", None),
+    ("Можно одолжить деньги брату?", "Можно занять деньги у брата?", 0.977),
+    ("Можно одолжить деньги брату?", "Можно одолжить деньги у брата?", None),
+    ("Можно дать деньги в долг брату?", "Можно взять деньги в долг у брата?", None),
+]
+# (cached question, request): one direction worded two ways.
+LEND_BORROW_SAME = [
+    ("Kann ich mir Geld leihen?", "Kann ich mir Geld ausleihen?"),  # both borrow
+    ("Можно занять деньги у брата?", "Можно одолжить деньги у брата?"),
+    ("¿Puedo pedir prestado dinero?", "¿Puedo tomar prestado dinero?"),
+    ("Should I lend money to my brother?", "Should my brother borrow money from me?"),  # the people exchanged too
+]
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_26"), LEND_BORROW)
+def test_lend_and_borrow_are_converse_in_every_language(cached: str, request_: str, format_26: float | None) -> None:
+    assert _vetoed(cached, request_) and _vetoed(request_, cached)
+
+
+@pytest.mark.parametrize(("cached", "request_"), LEND_BORROW_SAME)
+def test_one_direction_worded_otherwise_is_no_converse(cached: str, request_: str) -> None:
+    assert not _vetoed(cached, request_) and not _vetoed(request_, cached)
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_26"), [x for x in LEND_BORROW if x[2]])
+def test_lend_and_borrow_are_a_miss(shipped_rule_cache: SemanticCache, cached: str, request_: str, format_26: float) -> None:
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert not got and decision.features.negation_mismatch == 1.0, (decision.score, decision.features)

@@ -11,6 +11,7 @@ are left to the model.
 
 from __future__ import annotations
 
+import difflib
 import functools
 
 from velo.cache.text import FUNCTION_WORDS, HAN, shared_ends
@@ -118,13 +119,46 @@ _CONVERSE = (
     (("gebe", "gibt", "gibst", "gab", "gegeben"), ("bekomm", "erhalt", "erhielt")),
     (("покуп", "купи", "купл"), ("прода",)), (("преподава",), ("изуча",)),
     (("дать", "дал", "дает", "даст", "давать", "даю"), ("получ",)),
+    (("prest",), ("pedirprestado",)), (("одолж", "одалжива"), ("заня", "займ", "занима")),
+    (("дать", "дал", "дает", "даст", "давать", "даю"), ("взять", "взял", "возьм")),
     (("买", "買"), ("卖", "賣")), (("教",), ("学", "學")),
 )
 """Converse verbs, folded: the same act seen from the other side ("lend" / "borrow", "teach" / "learn", "buy" / "sell",
 "give" / "receive", "enseñar" / "aprender", "comprar" / "vender", "dar" / "recibir", "lehren" / "lernen", "kaufen" /
 "verkaufen", "verleihen" / "ausleihen", "geben" / "bekommen", "покупать" / "продавать", "давать" / "получать", 买 / 卖,
 教 / 学). Each form opens a word: a beginning of at least four letters takes any ending, a shorter form stands alone
-("dar", "dio"; "da" not "dame"). Rule format 23."""
+("dar", "dio"; "da" not "dame"). Rule format 23; lend / borrow in es / de / ru since helper veto27 ("prestar" / "pedir
+prestado", "одолжить" / "занять", "дать" / "взять в долг"; German "leihen" and Russian "одолжить" by `_directed`)."""
+
+_ASK_OR_TAKE = ("pid", "ped", "tom")
+"""Spanish "pedir" / "tomar" before "prestado": borrowing in two words (`_directed` writes them as one)."""
+_REFLEXIVE = frozenset("mir mich sich uns".split())
+_FROM = frozenset("von у".split())
+
+
+def _directed(toks: list[str]) -> list[str]:
+    """`toks` with a verb of lending whose direction the question's other words set written as the verb of that
+    direction: German "leihen" is "ausleihen" (borrow) beside a reflexive pronoun or "von" ("Kann ich mir von meinem
+    Bruder Geld leihen?"), else "verleihen" (lend: "Kann ich meinem Bruder Geld leihen?"); Russian "одолжить" beside
+    "у" (from) is "занять" ("одолжить деньги у брата", borrow); Spanish "pedir prestado" / "tomar prestado" is one
+    word, "pedirprestado" (borrow). Lend / borrow in es / de / ru were served at 0.943-0.988 by format 26 (format 25's
+    leftover)."""
+    out, k = [], 0
+    borrow_de = bool(_REFLEXIVE.intersection(toks) or "von" in toks)
+    from_ru = "у" in toks
+    while k < len(toks):
+        t = toks[k]
+        if t.startswith("leih") and t.isalpha():
+            out.append(("aus" if borrow_de else "ver") + t)
+        elif from_ru and t.startswith(("одолж", "одалжива")):
+            out.append("занять")
+        elif t.startswith(_ASK_OR_TAKE) and k + 1 < len(toks) and toks[k + 1].startswith("prestad"):
+            out.append("pedirprestado")
+            k += 1
+        else:
+            out.append(t)
+        k += 1
+    return out
 
 
 def _opens(word: str, forms: tuple[str, ...]) -> bool:
@@ -144,13 +178,22 @@ def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
     brother?", "¿Puedo comprar una casa con mal crédito?" / "¿Puedo vender ...?", "Wie lerne ich Deutsch?" / "Wie
     lehre ich Deutsch?", "怎么买房？" / "怎么卖房？": the same people in the same places in the other role. With the people
     exchanged too ("Should my brother borrow money from me?") more than function words change: no veto, the model
-    weighs it. Rule format 23."""
+    weighs it. Rule format 23. A verb of lending whose direction other words set is read in that direction
+    (`_directed`: "Kann ich meinem Bruder Geld leihen?" / "Kann ich mir von meinem Bruder Geld leihen?"), and a person
+    in another case is in the same place ("одолжить деньги брату" / "занять деньги у брата": `_alike`)."""
+    da, db = _directed(a), _directed(b)
+    if (da, db) != (a, b):
+        a, b = da, db
+        ops = [o for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if o[0] != "equal"]
     found = False
     for op, i1, i2, j1, j2 in ops:
         xs, ys = a[i1:i2], b[j1:j2]
         pair = op == "replace" and any(_converse(x, y) for x in xs for y in ys)
-        rest = [t for t in xs + ys if not (pair and any(_converse(t, u) for u in xs + ys))]
-        if any(t not in FUNCTION_WORDS and t.isalnum() for t in rest):
+        rest_x, rest_y = (
+            [t for t in side if t not in FUNCTION_WORDS and t.isalnum() and not (pair and any(_converse(t, u) for u in xs + ys))]
+            for side in (xs, ys)
+        )
+        if (rest_x or rest_y) and not (len(rest_x) == len(rest_y) and all(map(_alike, rest_x, rest_y))):
             return False
         found = found or pair
     return found
