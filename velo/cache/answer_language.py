@@ -47,6 +47,7 @@ _HAN_NAMES = {
     "意大利语": "it", "葡萄牙语": "pt", "阿拉伯语": "ar", "粤语": "yue", "粵語": "yue",
 }
 _PREPOSITIONS = {"en": ("in", "using"), "de": ("auf", "in"), "es": ("en",), "ru": ("по", "на")}
+_ANY_PREPOSITION = frozenset().union(*_PREPOSITIONS.values())
 _VERBS = {
     "en": ("answer", "respond", "reply", "replies", "write", "explain", "speak", "talk", "tell", "describe", "summar"),
     "de": ("antwort", "beantwort", "schreib", "erklar", "sprich", "sprech", "formulier", "beschreib"),
@@ -120,9 +121,9 @@ def _question_language(toks: list[str], fallback: str) -> str:
 def answer_languages(toks: list[str]) -> frozenset[str]:
     """The languages a question's answer-language instructions name other than the one it is written in (codes:
     "fr", "en", ...)."""
-    named = [found for k in range(1, len(toks)) if (found := _named(toks, k))]
+    named = [found for k in range(1, len(toks)) if toks[k - 1] in _ANY_PREPOSITION and (found := _named(toks, k))]
     joined = "".join(t for t in toks if len(t) == 1 and HAN.match(t))  # Han characters are a token each
-    for name, code in _HAN_NAMES.items():
+    for name, code in _HAN_NAMES.items() if joined else ():
         at = joined.find(name)
         while at >= 0:
             if _han_instruction(joined[at + len(name) :]):
@@ -152,4 +153,5 @@ def answer_language_change(a: list[str], b: list[str]) -> bool:
     French.", "Was ist Photosynthese? Bitte auf Englisch antworten." / "Was ist Photosynthese?". Not when the other
     names it otherwise ("请你使用繁体中文" / "请用繁体中文回答", "Dame la respuesta en inglés y en español." / "En inglés y
     en español.": oasst1 train rewordings)."""
-    return bool(answer_languages(a) - mentioned(b) or answer_languages(b) - mentioned(a))
+    la, lb = answer_languages(a), answer_languages(b)
+    return bool(la or lb) and bool(la - mentioned(b) or lb - mentioned(a))
