@@ -21,6 +21,7 @@ MANNER_FOR_REASON = [
     ("Wie starb Napoleon?", "Warum starb Napoleon?", 0.995),
     ("拿破仑是怎么死的？", "拿破仑为什么死？", 0.996),
     ("How did the war start?", "Why did the war start?", 0.950),
+    ("How?", "Why?", None),
     ("How can cryptocurrencies be improved and completely revamped/",  # an oasst1 train look-alike (missed at 0.3)
      "Why did cryptocurrencies need to be improved and completely revamped?", None),
 ]
@@ -29,6 +30,9 @@ MANNER_FOR_REASON = [
 SAME_QUESTION = [
     ("Why is the sky blue?", "How come the sky is blue?", 0.982),  # "how come" asks why
     ("Why is the sky blue?", "How is it that the sky is blue?", None),
+    ("Why?", "How so?", None),
+    ("¿Por qué?", "¿Cómo así?", None),
+    ("Почему?", "Как же так?", None),
     ("How does a vaccine work?", "Why does a vaccine work?", 0.976),  # how a thing works is why it works
     ("Wie funktioniert ein Impfstoff?", "Warum funktioniert ein Impfstoff?", 0.979),
     ("¿Cómo funciona una vacuna?", "¿Por qué funciona una vacuna?", 0.992),

@@ -25,8 +25,8 @@ _PHRASES = {
         | в каком году | в котором часу | какого числа | 什么时候 | 什麼時候 | 何时 | 何時 | 几点 | 幾點 | 哪年 | 哪一年
         | 什么时间 | 几号 | 幾號""",
     "person": """who | whom | whose | quien | quienes | wer | wen | wem | wessen | кто | кого | кому | кем | чей | чья | 谁 | 誰""",
-    "reason": """why | how come | how is it that | what for | por que | para que | como es que | warum | wieso | weshalb
-        | weswegen | wie kommt es | почему | зачем | отчего | как так | 为什么 | 為什麼 | 为何 | 為何 | 怎么会 | 怎麼會 | 干嘛
+    "reason": """why | how come | how is it that | how so | what for | por que | para que | como es que | como asi | warum
+        | wieso | weshalb | weswegen | wie kommt es | почему | зачем | отчего | как так | как же так | 为什么 | 為什麼 | 为何 | 為何 | 怎么会 | 怎麼會 | 干嘛
         | 幹嘛 | 怎么不 | 怎麼不 | 怎么没 | 怎麼沒 | 怎么这么 | 怎麼這麼 | 怎么那么 | 怎麼那麼""",
     "manner": """how | como | wie | как | каким образом | 怎么 | 怎麼 | 如何 | 怎样 | 怎樣""",
     "quantity": """how many | how much | how long | how much time | how often | cuanto | cuantos | cuanta | cuantas
@@ -101,8 +101,8 @@ def _manner_for_reason(a: list[str], b: list[str]) -> bool:
     Наполеон?", "¿Cómo murió Napoleón?" / "¿Por qué murió Napoleón?", "Wie starb Napoleon?" / "Warum starb Napoleon?",
     "拿破仑是怎么死的？" / "拿破仑为什么死？" (served at 0.96-0.99 by format 26: helper veto27, H5): the way a thing happened
     and its cause are two answers. Not a swap: a verb whose manner is its reason (`_HOW_IS_WHY`: "How does a vaccine
-    work?" / "Why does ...?"), a manner word that asks why ("how come", "how is it that", "cómo es que", "wie kommt es",
-    "как так", "怎么不", "怎么这么": reason in `_PHRASES`), and a rewording that changes other words too (the model weighs
+    work?" / "Why does ...?"), a manner word that asks why ("how come", "how is it that", "how so", "cómo es que", "wie kommt
+    es", "как так", "怎么不", "怎么这么": reason in `_PHRASES`), and a rewording that changes other words too (the model weighs
     those: "¿Por qué flotan los barcos si son de acero?" / "¿Cómo es posible que un barco de hierro no se hunda?")."""
     rest_a, rest_b = (
         [t for k, t in enumerate(x) if not any(i <= k < i + n for i, n, _ in _matches(x))] for x in (a, b)
