@@ -15,7 +15,8 @@ share almost every word, so their vectors are close. These features add what the
   words), negation, symbols (an emoji, an emoticon `:)` / `:(`, `*` / `**`) and spellings (an accent on a
   content word "papa" / "papá", an acronym's capitals "US" / "us"), word order
   and roles ("5 km to miles" / "5 miles to km"; two arguments exchanged around a verb, "Germany invaded Poland" /
-  "Poland invaded Germany": `velo.cache.order`);
+  "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language that the other question
+  does not name ("What is photosynthesis?" / "... Answer in French.": `velo.cache.answer_language`, in `role_swap`);
 * a second embedder's opinion of the whole pair.
 """
 
