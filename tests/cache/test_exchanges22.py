@@ -151,6 +151,8 @@ LEND_BORROW = [
 # (cached question, request): one direction worded two ways.
 LEND_BORROW_SAME = [
     ("Kann ich mir Geld leihen?", "Kann ich mir Geld ausleihen?"),  # both borrow
+    ("Kannst du mir Geld leihen?", "Kannst du mir Geld verleihen?"),  # both lend: "mir" is the one lent to
+    ("Kannst du dir Geld leihen?", "Kannst du dir Geld ausleihen?"),
     ("Можно занять деньги у брата?", "Можно одолжить деньги у брата?"),
     ("¿Puedo pedir prestado dinero?", "¿Puedo tomar prestado dinero?"),
     ("Should I lend money to my brother?", "Should my brother borrow money from me?"),  # the people exchanged too

@@ -132,19 +132,20 @@ prestado", "одолжить" / "занять", "дать" / "взять в до
 
 _ASK_OR_TAKE = ("pid", "ped", "tom")
 """Spanish "pedir" / "tomar" before "prestado": borrowing in two words (`_directed` writes them as one)."""
-_REFLEXIVE = frozenset("mir mich sich uns".split())
-_FROM = frozenset("von у".split())
+_REFLEXIVE = {"mir": "ich", "mich": "ich", "dir": "du", "dich": "du", "uns": "wir", "euch": "ihr"}
+"""German pronouns that are reflexive beside their own subject ("Kann ich mir Geld leihen?": borrow; "Kannst du mir Geld
+leihen?": lend, "mir" the one lent to); "sich" always is."""
 
 
 def _directed(toks: list[str]) -> list[str]:
     """`toks` with a verb of lending whose direction the question's other words set written as the verb of that
-    direction: German "leihen" is "ausleihen" (borrow) beside a reflexive pronoun or "von" ("Kann ich mir von meinem
-    Bruder Geld leihen?"), else "verleihen" (lend: "Kann ich meinem Bruder Geld leihen?"); Russian "одолжить" beside
-    "у" (from) is "занять" ("одолжить деньги у брата", borrow); Spanish "pedir prestado" / "tomar prestado" is one
-    word, "pedirprestado" (borrow). Lend / borrow in es / de / ru were served at 0.943-0.988 by format 26 (format 25's
-    leftover)."""
+    direction: German "leihen" is "ausleihen" (borrow) beside a reflexive pronoun (`_REFLEXIVE`) or "von" ("Kann ich
+    mir von meinem Bruder Geld leihen?"), else "verleihen" (lend: "Kann ich meinem Bruder Geld leihen?", "Kannst du
+    mir Geld leihen?"); Russian "одолжить" beside "у" (from) is "занять" ("одолжить деньги у брата", borrow); Spanish
+    "pedir prestado" / "tomar prestado" is one word, "pedirprestado" (borrow). Lend / borrow in es / de / ru were
+    served at 0.943-0.988 by format 26 (format 25's leftover)."""
     out, k = [], 0
-    borrow_de = bool(_REFLEXIVE.intersection(toks) or "von" in toks)
+    borrow_de = "von" in toks or "sich" in toks or any(p in toks and s in toks for p, s in _REFLEXIVE.items())
     from_ru = "у" in toks
     while k < len(toks):
         t = toks[k]
