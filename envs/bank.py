@@ -46,8 +46,12 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/27"
-"""27: the hit features of hit rule format 26 (the punctuation of code and math, an operator on one side only:
+BANK_VERSION = "velo.bank/28"
+"""28: the hit features of hit rule format 27 (how for why, an answer language named on one side, Russian
+nouns around the copula dash exchanged: `role_swap`; lend / borrow in es / de / ru: `negation_mismatch`; `order_swap`
+counted per token; accents of a writer who types none, the same question categories in another order, typographic
+dashes, fractions, one word in two spellings, one quantity in two units: vetoes lifted or the same words).
+27: the hit features of hit rule format 26 (the punctuation of code and math, an operator on one side only:
 `symbol_swap`; speaker and listener exchanged: `role_swap`; the punctuation of code also changes the context key).
 26: the hit features of hit rule format 25 (neighbours exchanged, before / after's activities exchanged: `role_swap`;
 a distance's or an interaction's arguments: none; ".5" and "❤️" also change the tokens of every feature and the key).

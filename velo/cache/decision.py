@@ -28,8 +28,30 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/26"
-"""26: `symbol_swap` also for the punctuation of code and math that folding drops, between questions with the same
+RULE_FORMAT = "velo.hit_rule/27"
+"""27: precision: `role_swap` also for "how" put in place of "why" with every other content word kept ("How did
+Napoleon die?" / "Why did Napoleon die?", "Как умер Наполеон?" / "Почему ...", "¿Cómo murió Napoleón?", "Wie starb
+Napoleon?", "拿破仑是怎么死的？" / "拿破仑为什么死？": `question_words._manner_for_reason`; not a verb whose manner is its
+reason, "How does a vaccine work?" / "Why ...", and manner words that ask why are reason now, "how come", "how is it
+that", "cómo es que", "wie kommt es", "как так", 怎么不), for an instruction naming the answer's language that the other
+question does not name at all ("What is photosynthesis?" / "... Answer in French.", "Responde en inglés", "Ответь
+по-английски", "用英文回答": `answer_language.answer_language_change`; not the question's own language nor a language
+that is what is asked, "How do you say hello in French?") and for two Russian nouns around the copula dash exchanged
+("Киты — рыбы?" / "Рыбы — киты?": `order.dash_exchanged`); `negation_mismatch` 1.0 for lend / borrow in es / de / ru
+("prestar" / "pedir prestado", "одолжить брату" / "занять у брата": `opposites._CONVERSE`); `order_swap` counts each
+token (`order.reordered`; a word repeated on one side only, "你好" / "你好你好！", had read as a reordering). Recall: an
+accent is typing where one question types none at all ("¿Cual es la ciudad mas grande de Canada?" / "¿Cuál ... Canadá?":
+`text.types_accents`; "¿Quién es el papa?" / "... papá?", both typing accents elsewhere, and "schon" / "schön" stay a
+`symbol_swap`); two questions asking the same set of question categories in another order are no `role_swap` ("When
+was penicillin first discovered, and by whom?" / "Who discovered penicillin and when?"); a typographic dash is "-" and
+a fraction character its digits ("1914–1918", "ls —all" / "ls --all", "½" / "1/2": `text.nfkc`); one word in two
+spellings makes the same words where nothing else differs ("What's" / "What is", "don't" / "do not", "臺灣" / "台灣"
+by OpenCC t2s: `spellings`; "favourite colour" / "favorite color", "e-mail" / "email", "groesste" / "größte":
+`variants`; `features._Pair._same_words_spelled_otherwise`; elsewhere the tokens stay as the model was fitted on them);
+one quantity in another unit of its family is one number also with a decimal or in data sizes ("1.5 kg" / "1500 g",
+"90 minutes" / "1.5 hours", "1 GB" / "1000 MB": `roles.equal_quantities`). The shipped format 26 rule was relabelled 27
+unrefitted (same weights).
+26: `symbol_swap` also for the punctuation of code and math that folding drops, between questions with the same
 tokens ("What does :q! do in vim?" / "... :q ...", "Is 0! equal to 1?" / "Is 0 equal to 1?", "a.*b" / "a.*?b", "a?.b" /
 "a.b", "name?: string" / "name!: string", ":=" / "=", "$?" / "$!", "the ? operator" / "the ! operator", "cd .." /
 "cd .": `text.code_marks`, `text._code_punctuation`; a sentence's "?", "!", ".", "e.g." still fold away) and for an
