@@ -116,6 +116,9 @@ def summarize(records: Sequence[dict]) -> dict[str, float]:
     return out
 
 
+PLOT_FILES = ("satisfaction.png", "latency.png", "actions.png")
+"""The charts `plot` writes into its directory (`velo evaluate --plots`), in place."""
+
 TABLE_COLUMNS = (
     ("satisfaction", "sat"), ("satisfaction_similar", "sat sim"), ("satisfaction_new", "sat new"),
     ("latency_mean_ms", "lat ms"), ("latency_p95_ms", "p95 ms"), ("cache_hit_rate", "hit"),
@@ -165,8 +168,8 @@ def plot(results: dict[str, dict[str, float]], out_dir: Path) -> list[Path]:
         return path
 
     return [
-        chart("satisfaction.png", "mean satisfaction",
+        chart(PLOT_FILES[0], "mean satisfaction",
               [("satisfaction", "all"), ("satisfaction_similar", "similar"), ("satisfaction_new", "new")]),
-        chart("latency.png", "latency (ms)", [("latency_mean_ms", "mean"), ("latency_p95_ms", "p95")]),
-        chart("actions.png", "share of requests", [(f"share_{a}", a) for a in ACTIONS], stacked=True),
+        chart(PLOT_FILES[1], "latency (ms)", [("latency_mean_ms", "mean"), ("latency_p95_ms", "p95")]),
+        chart(PLOT_FILES[2], "share of requests", [(f"share_{a}", a) for a in ACTIONS], stacked=True),
     ]

@@ -121,6 +121,12 @@ def _write_verdicts(outcomes, path: Path) -> str:  # noqa: ANN001 (QueryOutcome 
     return f"verdicts of {len(outcomes)} queries ({counts}) written to {path}"
 
 
+def _eval_inputs(seeds: Path, queries: Path, rule: str, uri: str | None) -> dict[str, Path | None]:
+    """`velo cache eval`'s input files by option: --rule when it names a file, --uri when it names a milvus-lite file."""
+    return {"--seeds": seeds, "--queries": queries, "--rule": None if rule in ("default", "logistic") or rule.startswith("static:") else Path(rule),
+            "--uri": Path(uri) if uri is not None and "://" not in uri else None}
+
+
 def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
@@ -155,7 +161,7 @@ def eval_cmd(
     if uri is not None:
         check_milvus_uri("--uri", uri)
     if verdicts is not None:
-        check_output("--verdicts", verdicts)
+        check_output("--verdicts", verdicts, inputs=_eval_inputs(seeds, queries, rule, uri))
     outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
     report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
     curve = static_sweep(outcomes) if sweep else None
@@ -213,7 +219,7 @@ def calibrate_cmd(
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
     if out is not None:
-        check_output("--out", out)
+        check_output("--out", out, inputs={"--seeds": seeds, "--queries": queries})
     outcomes, sources = [], []
     for n, (s, q) in enumerate(zip(seeds, queries)):
         found, _, key = _outcomes(s, q, None, embedder, diff_embedder, "static:1")

@@ -21,7 +21,9 @@ def curves(
     """Plot the training reward of each run against agent-steps on shared axes."""
     from agents.curves import plot_curves
 
-    check_output("--out", out)
+    # a run's event files are its inputs (RUNS): an --out that is one would overwrite a training log
+    logs = [f for run in runs for f in Path(run.rpartition("=")[2]).glob("tb/events.out.tfevents.*")]
+    check_output("--out", out, inputs={"RUNS": logs})
     labelled: dict[str, Path] = {}
     for run in runs:
         label, _, path = run.rpartition("=")

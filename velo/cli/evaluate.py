@@ -50,8 +50,10 @@ def evaluate(
     from velo.policy import CACHE_MIN_SCORE
 
     floor = CACHE_MIN_SCORE if cache_min_score is None else cache_min_score  # every policy is judged under this mask
-    if plots is not None:  # before any episode: a bad --plots used to fail after the whole evaluation
-        check_output("--plots", plots, directory=True)
+    if plots is not None and scenario is None:  # before any episode: a bad --plots used to fail after the whole evaluation
+        from agents.evaluation import PLOT_FILES
+
+        check_output("--plots", plots, directory=True, files=PLOT_FILES, inputs={"--edge-profile": edge_profile})
     if scenario is not None:
         return _evaluate_scenarios(scenario, policies, episodes, seed, as_json, plots, steps, data, split, edge_profile, floor)
     from agents.evaluation import markdown_table, plot, run_episodes, summarize
@@ -125,7 +127,7 @@ def _evaluate_scenarios(
     data: Path | None, split: str, edge_profile: Path | None, cache_min_score: float,
 ) -> None:
     """`velo evaluate --scenario`: per scenario, every baseline, the tuned Greedy, the oracle and the headroom."""
-    from agents.evaluation import plot
+    from agents.evaluation import PLOT_FILES, plot
     from agents.headroom import (
         GRID_POLICIES,
         SCENARIO_BASELINES,
@@ -139,6 +141,9 @@ def _evaluate_scenarios(
 
     asked = comma_entries(scenario, "--scenario")
     names = list(SCENARIOS) if "all" in asked else list(dict.fromkeys(get_scenario(n).name for n in asked))
+    if plots is not None:  # a chart directory per scenario
+        for name in names:
+            check_output("--plots", plots / name, directory=True, files=PLOT_FILES, inputs={"--edge-profile": edge_profile})
     # --policies parsed once, here (labels checked before any episode runs); scenario_report takes {label: spec}
     chosen = ({p: p for p in [*SCENARIO_BASELINES, "oracle"]} if policies == DEFAULT_POLICIES else _labelled_specs(policies, cache_min_score))
     # Greedy at every tuning distance, so that the one the train split picks is among the evaluated policies; the

@@ -113,7 +113,7 @@ def edge_profile_cmd(
     from velo.edgeshard.edge_profile import sharded_edge_profile
     from velo.edgeshard.layer_profile import DEFAULT_PROFILE
 
-    check_output("--out", out)
+    check_output("--out", out, inputs={"--layers": layers})
     found = [c for c in CLUSTERS if c.name == cluster]
     if not found:
         raise typer.BadParameter(f"unknown cluster {cluster!r}; choose one of {', '.join(c.name for c in CLUSTERS)}")
