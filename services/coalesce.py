@@ -10,11 +10,19 @@ What makes it safe:
   gone, its handler cancelled) leaves the others waiting on an answer that goes on; the work is cancelled only when no
   requester waits for it any longer, and is then taken out of the table first, so no one joins a cancelled flight.
 - A flight leaves the table as it ends, whatever its end: a failure is never handed to a later request.
-- A failed flight is not shared either: its first requester gets its failure, as it would alone, and each of the others
-  runs its request once on its own, uncoalesced (so at most N upstream calls, as without coalescing, and a transient
-  failure of one call fails one request). A refusal of the request itself (a 400) is then met again by each, cheaply.
+- A failed flight's failure is shared only when it is the request's own fault (`shared_failure`; the edge's:
+  `requests_fault`, a 4xx refusal of the body or prompt, such as the cloud's "max_tokens is at most 1024"), which each
+  identical request would meet again: its followers get it too, and the upstream is asked once, not N times. Any other
+  failure (the upstream down, timed out, rate-limited) fails its first requester only, as it would alone, and each of
+  the others runs its request once on its own, uncoalesced (so at most N upstream calls, as without coalescing, and a
+  transient failure of one call fails one request). Such a follower's `latency_ms` is its whole wait, the failed
+  flight's time included (the edge counts from its arrival: brk finding 4 had it count only its own run).
 
-    flights = Coalescer()
+What the upstream sees: only the first requester's request, with its `user` / `safety_identifier` (the fields the key
+leaves out, `NOT_THE_ANSWER`); a follower's identifiers never reach it, as a cache hit's never do. They are in the edge's
+request log, where a follower's line ends `coalesced=yes`.
+
+    flights = Coalescer(shared_failure=requests_fault)
     answer, joined = await flights.run(key, lambda: serve(request))   # joined: another request's answer was shared
 """
 
@@ -26,8 +34,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from services.llm import sampling_params
-from velo.wire import ServeRequest
+from services.llm import refused_request, sampling_params
+from velo.wire import APIError, ServeRequest
 
 T = TypeVar("T")
 
@@ -47,6 +55,13 @@ def coalescing_key(req: ServeRequest) -> str | None:
     return json.dumps(req.model_dump(exclude=set(NOT_THE_ANSWER)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def requests_fault(err: Exception) -> bool:
+    """Whether a failed flight's `err` is the request's own fault, met again by every identical request: an APIError whose
+    status says the request itself is wrong (`services.llm.refused_request`: a 4xx but 401 / 403 / 404 / 405 / 407 /
+    408 / 429), such as an upstream's refusal of its max_tokens or a prompt too long for the LLM."""
+    return isinstance(err, APIError) and refused_request(err.status)
+
+
 @dataclass
 class _Flight(Generic[T]):
     task: asyncio.Task[T]
@@ -57,15 +72,18 @@ class Coalescer(Generic[T]):
     """The flights in progress of one event loop, by key (touched only on the loop: no lock needed, no await between
     a look-up and an insert)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared_failure: Callable[[Exception], bool] = lambda err: False) -> None:
         self._flights: dict[str, _Flight[T]] = {}
+        self.shared_failure = shared_failure
+        """Which failures of a flight its followers get too (default: none; each then runs alone)."""
 
     def __len__(self) -> int:
         return len(self._flights)
 
     async def run(self, key: str, work: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
         """`work()`'s result, shared with every request of the same `key` that arrives while it runs; and whether this
-        request joined another's flight (False for the first, and for a follower that ran alone after the flight failed)."""
+        request joined another's flight (False for the first, and for a follower that ran alone after the flight failed).
+        A failure of the flight is raised to its first requester, and to the others when `shared_failure` says so."""
         flight = self._flights.get(key)
         joined = flight is not None
         if flight is None:
@@ -86,9 +104,9 @@ class Coalescer(Generic[T]):
             if not joined:  # the flight was cancelled under its first requester (a shutdown): as it would be alone
                 raise
             return await work(), False
-        except Exception:
+        except Exception as err:
             flight.waiters -= 1
-            if not joined:
+            if not joined or self.shared_failure(err):
                 raise
             return await work(), False
         flight.waiters -= 1

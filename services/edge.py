@@ -13,7 +13,8 @@
 
 Identical whole (non-streaming) greedy `/v1/serve` requests in flight at once share one answer (`services/coalesce.py`,
 `EdgeSettings.coalesce`): N identical concurrent misses make one cloud call, not N; each response has its own
-`latency_ms`, and `velo_coalesced_requests_total` counts the ones that shared. Streams are each answered on their own.
+`latency_ms` (its whole wait), `velo_coalesced_requests_total` counts the ones that shared (`velo_requests_total` counts
+them too) and their request-log lines end `coalesced=yes`. Streams are each answered on their own.
 
 An admin route while Milvus is down answers 503 `cache_unavailable` with `Retry-After` (the reconnection interval,
 `EdgeServer.reopen_after_s`, rounded up); `/v1/serve` answers without the cache meanwhile.
@@ -39,7 +40,7 @@ from fastapi.responses import Response
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services.coalesce import Coalescer, coalescing_key
+from services.coalesce import Coalescer, coalescing_key, requests_fault
 from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
@@ -321,19 +322,19 @@ def build_app(settings: EdgeSettings) -> FastAPI:
 
     guarded = [Depends(internal)]
 
-    flights: Coalescer[ServeResponse] = Coalescer()
+    flights: Coalescer[ServeResponse] = Coalescer(shared_failure=requests_fault)
     app.state.flights = flights
 
-    async def started(edge: EdgeServer, body: ServeRequest) -> Started:
+    async def started(edge: EdgeServer, body: ServeRequest, arrived: float | None = None) -> Started:
         try:
-            return await edge.start(body)
+            return await edge.start(body, arrived)
         except ValueError as err:  # a prompt the LLM cannot take (the cache's refusals are APIErrors naming their field): nothing written
             raise refused_prompt(err) from None
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
 
-    async def whole(edge: EdgeServer, body: ServeRequest) -> ServeResponse:
-        begun = await started(edge, body)
+    async def whole(edge: EdgeServer, body: ServeRequest, arrived: float | None = None) -> ServeResponse:
+        begun = await started(edge, body, arrived)
         try:
             made = await collect(begun.stream)
         except UpstreamError as err:
@@ -349,17 +350,20 @@ def build_app(settings: EdgeSettings) -> FastAPI:
             record_request("edge", begun.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
             return sse_response((sse_event(event) async for event in edge.events(begun)), on_close=begun.stream.aclose)
         key = coalescing_key(body) if settings.coalesce else None
+        joined = False
         if key is None:
             answer = await whole(edge, body)
         else:
+            # the whole wait counts, also for a request that ran on its own after the flight it had joined failed
             t0 = time.perf_counter()
-            answer, joined = await flights.run(key, lambda: whole(edge, body))
+            answer, joined = await flights.run(key, lambda: whole(edge, body, t0))
             if joined:  # another request's answer: this one's own time, counted as served by that route and as coalesced
                 seconds = time.perf_counter() - t0
                 answer = answer.model_copy(update={"latency_ms": round(seconds * 1000.0, 3)})
                 edge.metrics.served(answer.route, seconds)
                 edge.metrics.coalesced.inc()
-        record_request("edge", answer.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
+        shared = {"coalesced": "yes"} if joined else {}  # a follower's line, told apart from its flight's first requester's
+        record_request("edge", answer.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace, **shared)
         return json_response(answer)
 
     @app.post("/admin/cache/lookup", dependencies=guarded)

@@ -138,6 +138,10 @@ class Started:
     similarity: float | None
     stream: AnswerStream
     t0: float
+    """When this answer was started (the edge LLM's time, which the policy observes, is counted from it)."""
+    arrived: float
+    """When the request arrived: its `latency_ms` and its latency histogram count from it (t0, but for a coalesced
+    request that waited on an identical one's failed flight before running on its own: `services/coalesce.py`)."""
 
 
 class EdgeServer:
@@ -301,8 +305,9 @@ class EdgeServer:
             mask[Action.EDGE] = 1
         return mask
 
-    async def start(self, req: ServeRequest) -> Started:
-        """Look the request up, let the policy choose, and start the answer (its text not read yet).
+    async def start(self, req: ServeRequest, arrived: float | None = None) -> Started:
+        """Look the request up, let the policy choose, and start the answer (its text not read yet); `arrived`: the
+        `time.perf_counter()` its latency counts from, when it waited before (default: now).
 
         Raises APIError 400 for a field the cache would refuse (a bad language code, text that is not valid Unicode) and
         ValueError for a conversation the edge LLM cannot take (too long for its context window), both before the
@@ -337,7 +342,7 @@ class EdgeServer:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
             stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
                                                         req.upstream_fields())
-        return Started(req, question, lang, context, looked, route, model, similarity, stream, t0)
+        return Started(req, question, lang, context, looked, route, model, similarity, stream, t0, t0 if arrived is None else arrived)
 
     def hit_answer(self, answer: str, stop: list[str], max_tokens: int | None) -> HitText:
         """A cached `answer` as a request is served it, with its finish reason and its tokens: cut at the first of the
@@ -378,7 +383,7 @@ class EdgeServer:
                 self.writes.put_nowait(WriteBack(started.question, made.text, started.lang, req.namespace, started.context,
                                                  source, started.looked.vector, time.perf_counter()))
                 self.metrics.pending.set(self.writes.qsize())
-        seconds = time.perf_counter() - started.t0
+        seconds = time.perf_counter() - started.arrived
         self.metrics.served(started.route, seconds)
         return ServeResponse(
             answer=made.text, route=started.route, similarity=started.similarity, latency_ms=round(seconds * 1000.0, 3),

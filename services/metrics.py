@@ -14,7 +14,7 @@ process, as in the tests, keep separate counts).
 | `velo_write_back_seconds` | histogram | cost of a write-back per answer (a batch's insert time / its answers) |
 | `velo_write_back_delay_seconds` | histogram | from an answer's queueing (its response's end) to its entry being stored |
 | `velo_upstream_failures_total` | counter | target: cloud / edge / llm |
-| `velo_coalesced_requests_total` | counter | requests answered with an identical request's answer in flight (`services/coalesce.py`) |
+| `velo_coalesced_requests_total` | counter | requests answered with an identical request's answer in flight (`services/coalesce.py`); `velo_requests_total` counts them too, under that answer's route |
 | `velo_overhead_seconds` | histogram | the gateway's own time per request |
 """
 
