@@ -139,8 +139,10 @@ class GatewaySettings(BaseSettings):
 
     def key_ring(self) -> KeyRing:
         if self.api_key is not None:
-            return KeyRing({self.api_key.get_secret_value(): KeySpec(name="api_key")})
-        return KeyRing(read_keys(self.keys_file) if self.keys_file is not None else load_keys(self.keys_json or "", "keys_json"))
+            return KeyRing({self.api_key.get_secret_value(): KeySpec(name="api_key")}, "api_key")
+        if self.keys_file is not None:
+            return KeyRing(read_keys(self.keys_file), "keys_file")
+        return KeyRing(load_keys(self.keys_json or "", "keys_json"), "keys_json")
 
 
 def build_app(settings: GatewaySettings) -> FastAPI:

@@ -2,8 +2,8 @@
 
 A keys file is JSON: `{"<key>": {"name": ..., "namespaces": [...], "requests_per_minute": 600,
 "cloud_budget": 1000, "over_budget": "fallback" | "refuse"}, ...}`. `namespaces` lists the cache
-namespaces the key may use (the first is its default); `"*"` after the first lets it use any namespace (`velo up`'s
-local key: `["default", "*"]`, so `velo ask --namespace NS` works in the quick start); `cloud_budget` counts answers that came from the cloud
+namespaces the key may use (the first is its default; each once); `"*"` after the first lets it use any namespace (`velo up`'s
+local key: `["default", "*"]`, so `velo ask --namespace NS` works in the quick start), and is then the only other entry; `cloud_budget` counts answers that came from the cloud
 (CLOUD or CLOUD_CONTEXT), None for no limit; past it, `fallback` has the edge answer from its cache or its
 own LLM and `refuse` answers 429 `insufficient_quota`. The rate limit is a token bucket refilled at
 `requests_per_minute` / 60 per second holding at most `burst` requests (default: a second's worth, at least 1).
@@ -62,10 +62,19 @@ def _namespace(value: str) -> str:
     return value
 
 
-def _default_first(values: list[str]) -> list[str]:
+def _namespace_list(values: list[str]) -> list[str]:
+    """A key's namespaces: its default first (a name, not `ANY_NAMESPACE`), each once, and beside `ANY_NAMESPACE` only
+    the default: `["default", "default"]`, `["default", "*", "*"]` and `["default", "*", "team-a"]` had loaded silently
+    (brk finding 7); a name listed with "*" grants nothing "*" does not, and reads as if it restricted the key."""
     if values and values[0] == ANY_NAMESPACE:
         raise ValueError(f'the first namespace is the key\'s default and must name one; put "{ANY_NAMESPACE}" after it '
                          f'(["default", "{ANY_NAMESPACE}"]: default, and any other)')
+    if twice := [name for i, name in enumerate(values) if name in values[:i]]:
+        raise ValueError(f"{json.dumps(twice[0])} is listed more than once; give each namespace once")
+    if ANY_NAMESPACE in values and len(values) > 2:
+        others = ", ".join(json.dumps(v) for v in values[1:] if v != ANY_NAMESPACE)
+        raise ValueError(f'"{ANY_NAMESPACE}" grants every namespace: {others} beside it grants nothing more; give '
+                         f'[{json.dumps(values[0])}, "{ANY_NAMESPACE}"], or drop "{ANY_NAMESPACE}" to allow the listed ones only')
     return values
 
 
@@ -74,7 +83,7 @@ class KeySpec(BaseModel):
 
     name: Annotated[str, Field(min_length=1, max_length=100)] = "key"
     """Names the key in messages and logs (the key itself is a secret)."""
-    namespaces: Annotated[list[Annotated[str, AfterValidator(_namespace)]], AfterValidator(_default_first)] = Field(
+    namespaces: Annotated[list[Annotated[str, AfterValidator(_namespace)]], AfterValidator(_namespace_list)] = Field(
         default_factory=lambda: ["default"], min_length=1)
     """The namespaces the key may use, its default first; `ANY_NAMESPACE` after it: any namespace."""
     requests_per_minute: float | None = Field(None, gt=0, allow_inf_nan=False)
@@ -89,14 +98,26 @@ class KeySpec(BaseModel):
         return self
 
 
-def namespace_forbidden(spec: KeySpec, asked: str) -> APIError:
+KeysSetting = Literal["keys_file", "keys_json", "api_key"]
+"""The gateway setting its keys came from (`services.gateway.GatewaySettings`): what an operator edits to grant more."""
+
+
+def namespace_forbidden(spec: KeySpec, asked: str, setting: KeysSetting = "keys_file") -> APIError:
     """403 of a namespace `spec`'s key may not use: names the key (by its `name`, never the secret), the namespaces it
-    may use and the setting that grants another (a newcomer's `velo ask --namespace team-a` got "this key may not use
-    namespace 'team-a' (allowed: default)" and no way forward)."""
+    may use and how the `setting` the keys came from grants another (a newcomer's `velo ask --namespace team-a` got
+    "this key may not use namespace 'team-a' (allowed: default)" and no way forward). It had named the keys file
+    whatever the setting (brk finding 5): a gateway of VELO_GATEWAY_KEYS_JSON has none, and one of
+    VELO_GATEWAY_API_KEY (docker-compose) has one key whose namespace is `default`, with nothing to edit."""
+    grant = f"{asked!r} (or \"{ANY_NAMESPACE}\", any namespace)"
+    how = {
+        "keys_file": f"add {grant} to this key's \"namespaces\" in its keys file (--keys-file, VELO_GATEWAY_KEYS_FILE)",
+        "keys_json": f"add {grant} to this key's \"namespaces\" in VELO_GATEWAY_KEYS_JSON",
+        "api_key": f"configure its keys as a keys file (VELO_GATEWAY_KEYS_FILE) or VELO_GATEWAY_KEYS_JSON instead of "
+                   f"VELO_GATEWAY_API_KEY, whose one key uses namespace default only, with {grant} in this key's \"namespaces\"",
+    }[setting]
     return APIError(
         403, f"key {spec.name!r} may not use namespace {asked!r} (allowed: {', '.join(spec.namespaces)}): send one of those "
-             f"in x-velo-namespace, or have the gateway's operator add {asked!r} (or \"{ANY_NAMESPACE}\", any namespace) to this "
-             "key's \"namespaces\" in its keys file (--keys-file, VELO_GATEWAY_KEYS_FILE)",
+             f"in x-velo-namespace, or have the gateway's operator {how}",
         "permission_error", "namespace_forbidden", "x-velo-namespace")
 
 
@@ -198,6 +219,8 @@ class KeyRing:
     """The gateway's keys and their live state (rate-limit buckets, cloud answers used)."""
 
     specs: dict[str, KeySpec]
+    setting: KeysSetting = "keys_file"
+    """Where the keys were configured: what a 403 tells the operator to edit (`namespace_forbidden`)."""
     _accounts: dict[str, _Account] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -226,7 +249,7 @@ class KeyRing:
         if (problem := namespace_problem(asked)) is not None:  # malformed, not forbidden: 400 (was 403), as the edge answers it
             raise APIError(400, f"x-velo-namespace {problem}", code="invalid_value", param="x-velo-namespace")
         if asked not in spec.namespaces and ANY_NAMESPACE not in spec.namespaces:
-            raise namespace_forbidden(spec, asked)
+            raise namespace_forbidden(spec, asked, self.setting)
         return asked
 
     def admit(self, key: str) -> None:

@@ -69,6 +69,11 @@ SECRET = "s3cret-value-42"
     ({"namespaces": []}, "entry 1: namespaces: List should have at least 1 item"),
     ({"namespaces": ["*", "a"]}, "entry 1: namespaces: the first namespace is the key's default and must name one; put \"*\" after it"),
     ({"namespaces": ["a", "**"]}, "entry 1: namespaces[1]: '**' is not a namespace"),
+    # brk finding 7: these had loaded silently
+    ({"namespaces": ["default", "default"]}, 'entry 1: namespaces: "default" is listed more than once; give each namespace once'),
+    ({"namespaces": ["default", "*", "*"]}, 'entry 1: namespaces: "*" is listed more than once'),
+    ({"namespaces": ["default", "*", "team-a"]}, 'entry 1: namespaces: "*" grants every namespace: "team-a" beside it grants nothing '
+                                                 'more; give ["default", "*"], or drop "*" to allow the listed ones only'),
     ({"name": "ops", "cloud_budget": True}, "entry 1 (name 'ops'): cloud_budget: Input should be a valid integer"),
     ({"requests_per_minute": "6"}, "requests_per_minute: Input should be a valid number"),
     ({"burst": 2}, "burst is the size of the rate limit's bucket: give requests_per_minute too"),
@@ -142,13 +147,32 @@ def test_a_key_with_star_uses_any_namespace_and_a_403_says_which_key_and_setting
     forbidden = post(url, json=QUESTION, headers={**auth(PLAIN), "x-velo-namespace": "team-z"})
     error = forbidden.json()["error"]
     assert (forbidden.status_code, error["code"], error["param"]) == (403, "namespace_forbidden", "x-velo-namespace"), forbidden.text
-    assert error["message"] == (
+    assert error["message"] == (  # this gateway's keys are VELO_GATEWAY_KEYS_JSON: it had named a keys file (brk finding 5)
         "key 'plain' may not use namespace 'team-z' (allowed: default): send one of those in x-velo-namespace, or have the "
-        "gateway's operator add 'team-z' (or \"*\", any namespace) to this key's \"namespaces\" in its keys file (--keys-file, "
-        "VELO_GATEWAY_KEYS_FILE)"), error
+        "gateway's operator add 'team-z' (or \"*\", any namespace) to this key's \"namespaces\" in VELO_GATEWAY_KEYS_JSON"), error
     asked = CliRunner().invoke(app, ["ask", "Name a colour.", "--url", gateway.url, "--key", PLAIN, "--namespace", "team-z", "--max-tokens", "2"])
     assert asked.exit_code == 2 and "key 'plain' may not use namespace 'team-z'" in " ".join(asked.output.split()), asked.output
     assert PLAIN not in asked.output
+
+
+@pytest.mark.parametrize(("setting", "grant"), [
+    ("keys_file", "add 'team-z' (or \"*\", any namespace) to this key's \"namespaces\" in its keys file (--keys-file, "
+                  "VELO_GATEWAY_KEYS_FILE)"),
+    ("api_key", "configure its keys as a keys file (VELO_GATEWAY_KEYS_FILE) or VELO_GATEWAY_KEYS_JSON instead of "
+                "VELO_GATEWAY_API_KEY, whose one key uses namespace default only, with 'team-z' (or \"*\", any namespace) in "
+                "this key's \"namespaces\""),
+])
+def test_a_403_names_the_setting_the_gateways_keys_came_from(tmp_path, setting: str, grant: str) -> None:  # noqa: ANN001
+    """docker-compose's gateway (VELO_GATEWAY_API_KEY) has no namespaces to edit; `velo serve gateway --keys-file` has.
+    Refused before any upstream is asked: no cloud listens here."""
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({PLAIN: {"name": "plain"}}))
+    given = {"keys_file": keys} if setting == "keys_file" else {"api_key": PLAIN}
+    settings = gateway_service.GatewaySettings(edges=[], cloud_url=f"http://127.0.0.1:{closed_port()}", **given)
+    with running(gateway_service.build_app(settings)) as gateway:
+        forbidden = post(f"{gateway.url}/v1/chat/completions", json=QUESTION, headers={**auth(PLAIN), "x-velo-namespace": "team-z"})
+    error = forbidden.json()["error"]
+    assert forbidden.status_code == 403 and error["message"].endswith(f"or have the gateway's operator {grant}"), error
 
 
 # --- the cloud budget under concurrency ------------------------------------------------------------
