@@ -133,3 +133,21 @@ def test_fired_vetoes_names_what_vetoed_reads() -> None:
     for set_to, fired in cases:
         x = features(**set_to)
         assert fired_vetoes(x) == fired and vetoed(x) == bool(fired), set_to
+
+
+def test_an_und_querys_verdict_says_the_language_it_was_looked_up_as(tmp_path: Path) -> None:
+    """brk finding 8: an `und` query is searched as its best guess (the edge's identifier), which decides the seeds it can
+    find, and its verdict line did not say which; a query in a stated language has no such field."""
+    seeds = _write(tmp_path / "s.jsonl", SEEDS)
+    queries = _write(tmp_path / "q.jsonl", [
+        {"question": "What is the capital of France?", "lang": "und", "expect": "hit", "target": "s2"},
+        {"question": "你好吗？今天天气怎么样？", "lang": "und", "expect": "miss"},
+        {"question": "What is the capital of France?", "lang": "en", "expect": "hit", "target": "s2"},
+    ])
+    out = tmp_path / "verdicts.jsonl"
+    result = CliRunner().invoke(app, ["cache", "eval", "--seeds", str(seeds), "--queries", str(queries), "--rule", "static:0.999",
+                                      "--verdicts", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r.get("looked_up_as") for r in rows] == ["en", "zh-hans", None], rows
+    assert [r["verdict"] for r in rows] == ["right_hit", "right_miss", "right_hit"] and "looked_up_as" not in rows[2]

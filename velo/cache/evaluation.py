@@ -31,7 +31,17 @@ from pathlib import Path
 import numpy as np
 
 from velo.cache.decision import StaticThreshold
-from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_asked, check_context, check_lang, check_unicode
+from velo.cache.semantic_cache import (
+    CacheInputError,
+    SemanticCache,
+    check_asked,
+    check_context,
+    check_lang,
+    check_unicode,
+    lang_key,
+    primary_language,
+)
+from velo.lang_id import UNDETERMINED
 from velo.json_limits import JSONLimitError, loads as load_json
 from velo.types import HitFeatures
 
@@ -89,6 +99,9 @@ class QueryOutcome:
     """The best neighbour's question (None without one)."""
     vetoes: tuple[str, ...] = ()
     """The rule's vetoes that fired on the best neighbour (`HitRule.vetoes`; () for a rule without vetoes)."""
+    looked_up_as: str | None = None
+    """The language an `und` query was searched as: its question's best guess (`semantic_cache.lang_key` form, "en",
+    "zh-hant"), as the cache's identifier makes it; None for a query in a stated language or a cache without one."""
 
     @property
     def correct_hit(self) -> bool:
@@ -217,8 +230,12 @@ def run_queries(cache: SemanticCache, seeds: Sequence[Seed], queries: Sequence[Q
         seed = seed_of.get(d.neighbour.entry.id) if d.neighbour else None
         best = seed.id if seed else None
         vetoes = cache.rule.vetoes(d.features) if d.features is not None else ()
+        # the best guess the lookup searched an `und` query as (`SemanticCache.search`; the identifier is deterministic)
+        und = cache.languages is not None and primary_language(q.lang.lower()) == UNDETERMINED
+        looked_up_as = lang_key(cache.languages.identify(q.question).guess) if und else None
         outcomes.append(QueryOutcome(
             q, d.hit, best if d.hit else None, best, d.features, d.score, result.timings_ms["total"], seed.question if seed else None, vetoes,
+            looked_up_as,
         ))
     return outcomes
 
@@ -227,11 +244,13 @@ def verdict_record(outcome: QueryOutcome) -> dict:
     """One line of `velo cache eval --verdicts`: the query (its line, question, language, context, expectation,
     target and metadata `QUERY_METADATA`), its best neighbour (seed id and question; null without one), the seed
     served (null on a miss), the rule's score, the best neighbour's cosine similarity (null without one), the vetoes
-    that fired and the verdict (`VERDICTS`)."""
+    that fired and the verdict (`VERDICTS`). An `und` query's line also says the language it was looked up as
+    (`looked_up_as`, its best guess: brk finding 8), which decides the seeds it could find."""
     q = outcome.query
     best = None if outcome.best is None else {"id": outcome.best, "question": outcome.best_question}
+    guessed = {} if outcome.looked_up_as is None else {"looked_up_as": outcome.looked_up_as}
     return {
-        "line": q.line, "question": q.question, "lang": q.lang, "context": list(q.context), "expect": q.expect, "target": q.target,
+        "line": q.line, "question": q.question, "lang": q.lang, **guessed, "context": list(q.context), "expect": q.expect, "target": q.target,
         **q.meta, "best": best, "served": outcome.served, "score": outcome.score,
         "similarity": outcome.features.similarity if outcome.features is not None else None,
         "vetoes": list(outcome.vetoes), "verdict": outcome.verdict,

@@ -144,7 +144,8 @@ def eval_cmd(
     uri: UriOpt = None,
     verdicts: Annotated[
         Path | None,
-        typer.Option(parser=output_path, help="Also write one JSON line per query to this file: its line, question, lang, context, expect, "
+        typer.Option(parser=output_path, help="Also write one JSON line per query to this file: its line, question, lang (for und: "
+                                              "looked_up_as, the language it was searched as), context, expect, "
                                               "target, the best neighbour's seed id and question, the seed served, the rule's score, the "
                                               "cosine similarity, the vetoes that fired and the verdict (right_hit, wrong_hit: served "
                                               "another seed, false_hit, missed, right_miss)."),
