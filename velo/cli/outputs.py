@@ -14,8 +14,9 @@ before any work, with the option named; a refused or failed call creates nothing
   passed, as only its directory was probed, and `velo cache eval --verdicts` failed after the whole evaluation with
   "[Errno 1] Operation not permitted", naming no option and losing the --json report (brk finding 2). It is opened
   for appending and closed: its contents and modification time stay as they were;
-- `-`: no output option writes to standard output (a file named "-" used to be written): give a path, ./- for a
-  file of that name, /dev/stdout to print a file output (brk finding 3).
+- `-`: no output option writes to standard output, which holds the command's report or table (`velo cache eval
+  --json --verdicts -` would mix the verdict lines into the one JSON object); a file named "-" used to be written
+  (brk finding 3): give a path, ./- for a file of that name.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def output_path(raw: str) -> Path:
     return Path(raw)
 
 
-STDOUT_REFUSED = "'-' is not standard output here: give a path (./- for a file named '-', /dev/stdout to print a file)"
+STDOUT_REFUSED = "'-' is not standard output here: give a path (./- for a file named '-')"
 
 Inputs = Mapping[str, "Path | str | Iterable[Path | str] | None"]
 """A command's input options and their paths (None: not given; a list for a repeatable option)."""
@@ -93,7 +94,8 @@ def _check_not_an_input(option: str, path: Path, written: list[Path], inputs: In
             for file in written:
                 if _same_file(file, source):
                     what = "" if file == path else f" would write {file}, which"
-                    raise ValueError(f"{option} {path}{what} is the {input_option} file {source}: writing it would overwrite "
+                    named = "" if source == file else f" {source}"  # the same name, or another one for it (a symlink)
+                    raise ValueError(f"{option} {path}{what} is the {input_option} file{named}: writing it would overwrite "
                                      f"that input; give {option} another path")
 
 
