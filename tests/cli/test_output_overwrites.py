@@ -99,15 +99,17 @@ def _unwritable(path: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
-# The outputs written in place (train and data prepare replace their files by renaming temporary ones over them).
-IN_PLACE = [(a, o, d) for a, o, d in OUTPUTS if not d or o == "--plots"]
+# The outputs written in place: every file output; in a directory output, evaluate's charts and the edge answers data
+# prepare appends to (train, and data prepare's splits, are replaced by renaming temporary files over them).
+IN_DIR = {"evaluate": "satisfaction.png", "data": "edge_answers.jsonl"}
+IN_PLACE = [(a, o, d) for a, o, d in OUTPUTS if not d or a[0] in IN_DIR]
 
 
 @pytest.mark.parametrize(("args", "option", "directory"), IN_PLACE, ids=[i for i, o in zip(IDS, OUTPUTS) if o in IN_PLACE])
 def test_an_existing_output_that_cannot_be_written_is_refused_first_and_left_as_it_was(
         tmp_path: Path, args: list[str], option: str, directory: bool) -> None:
     target = tmp_path / "out"
-    written = target / "satisfaction.png" if directory else target
+    written = target / IN_DIR[args[0]] if directory else target
     written.parent.mkdir(exist_ok=True)
     written.write_text("keep me")
     stamp = written.stat().st_mtime_ns
@@ -116,6 +118,22 @@ def test_an_existing_output_that_cannot_be_written_is_refused_first_and_left_as_
     text = " ".join(result.output.split())
     assert result.exit_code == 2 and f"{option} {written}: the file exists and cannot be written" in text, text
     assert written.read_text() == "keep me" and written.stat().st_mtime_ns == stamp
+
+
+def test_edge_answers_to_append_to_that_cannot_be_written_are_refused_before_the_model_loads(
+        tmp_path: Path, prepared_with_edge_answers: Path) -> None:
+    """`velo data edge-answers` appends to --data's edge_answers.jsonl as it answers: an unwritable one failed only once
+    SmolLM2 was loaded and the first batch answered."""
+    data = tmp_path / "data"
+    shutil.copytree(prepared_with_edge_answers, data)
+    answers = data / "edge_answers.jsonl"
+    answers.write_text("".join(answers.read_text().splitlines(keepends=True)[:-1]))  # one pair left to answer
+    before = answers.read_bytes()
+    with _unwritable(answers):
+        result = CliRunner().invoke(app, ["data", "edge-answers", "--data", str(data), "--limit", "1000"])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"--data {answers}: the file exists and cannot be written" in text and "loaded" not in text, text
+    assert answers.read_bytes() == before
 
 
 @pytest.mark.parametrize(("args", "option", "directory"), OUTPUTS, ids=IDS)

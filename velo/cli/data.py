@@ -45,8 +45,10 @@ def prepare_command(
     """Read, deduplicate, filter and split oasst1 pairs by conversation; write train/test JSON Lines."""
     if not 0.0 < test_fraction < 1.0:  # 0 or 1 leaves a split empty, and training or evaluation on it fails later
         raise ValueError(f"--test-fraction must lie strictly between 0 and 1 (both splits non-empty), got {test_fraction}")
-    if out is not None:
-        check_output("--out", out, directory=True)
+    if out is not None:  # train/test/manifest are replaced by renaming; the shipped edge answers are appended in place
+        from velo.llm.edge_answers import EDGE_ANSWERS_FILE
+
+        check_output("--out", out, directory=True, files=(EDGE_ANSWERS_FILE,))
     sources = list(source or [])
     if from_hub:
         sources = download_hub_files(hub_repo, revision) + sources
@@ -120,6 +122,7 @@ def edge_answers_command(
     if not plan.todo:
         console.print("nothing to generate")
         return
+    check_output("--data", plan.path)  # appended to as answers come: an unwritable one failed after the model loaded
     started = time.perf_counter()
     with console.status(f"loading {escape(model or SMOLLM2_NAME)}"):
         llm = load_local_llm(model)
