@@ -37,7 +37,7 @@ CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # C++ and C#. Punctuation, hyphens and slashes between words are not (they vary freely between rewordings);
 # between operands they are ("5/2", "5-2", "3:2", "10 - 3", "x-1", "a / b"), and so are a number's sign ("-5",
 # "气温-10度") and a command-line flag's dash ("rm -rf", "--force").
-_OPERATORS = "*+=<>%^&|~#@$"
+OPERATORS = "*+=<>%^&|~#@$"
 _LETTER = r"[^\W\d_]"
 _ALONE = rf"(?<!{_LETTER}){_LETTER}"
 _BETWEEN_OPERANDS = (
@@ -65,7 +65,7 @@ def _mark_ranges(limit: int = 0x20000) -> str:
 
 
 _TOKEN = re.compile(
-    rf"(?P<cjk>[{CJK}])|(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)|(?P<op>[{re.escape(_OPERATORS)}]+)"
+    rf"(?P<cjk>[{CJK}])|(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)|(?P<op>[{re.escape(OPERATORS)}]+)"
     rf"|(?P<digits>(?<=\d):(?=\d)|{_BETWEEN_OPERANDS})"
     rf"|(?P<sign>(?<![^\W{CJK}])-(?=\d))|(?P<flag>(?<![^\s(\[{{\"'`])--?{_LETTER}[\w-]*)|(?P<other>[^\w\s])"
 )
@@ -127,7 +127,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-_SENTENCE_PUNCT = "?!¿¡.,;:…\"'«»“”„‘’‚‹›-–—"
+SENTENCE_PUNCT = "?!¿¡.,;:…\"'«»“”„‘’‚‹›-–—"
 """Punctuation that ends, opens or splits sentences: what rewordings vary freely."""
 _STANDALONE = re.compile(r"(?<!\S)(?:[^\w\s]+|[:;=][-']?[dpox3][?!.,…]*)(?!\S)")
 """A run of punctuation or symbols standing alone between spaces (":)", ":-(", ";)", "(:", "?", "...") or an
@@ -140,9 +140,9 @@ def _standalone_punct(run: str) -> str | None:
     ":)"). None for a run that is only sentence punctuation ("?", "...", " - ") or has no punctuation beside
     symbols (emoji, `**`, `$`: the other token kinds already keep them)."""
     core = run.strip("?!¿¡.,…")
-    if not core or all(c in _SENTENCE_PUNCT for c in core):
+    if not core or all(c in SENTENCE_PUNCT for c in core):
         return None
-    if all(unicodedata.category(c)[0] == "S" or c in _OPERATORS or c in _SENTENCE_PUNCT for c in core):
+    if all(unicodedata.category(c)[0] == "S" or c in OPERATORS or c in SENTENCE_PUNCT for c in core):
         return None
     return core
 
@@ -227,7 +227,7 @@ _POLITE_FORMS = frozenset("sie ihnen ihr ihre ihren ihrem ihrer ihres".split())
 """German pronouns whose capital makes them the polite "you": "Wie geht es Ihnen?" (you) / "... ihnen?" (them)."""
 
 
-def _cased_words(text: str) -> list[tuple[str, bool, bool, bool]]:
+def cased_words(text: str) -> list[tuple[str, bool, bool, bool]]:
     """The words of `text` as written (NFKC, case and accents kept, in the order `tokens` finds them), each with
     whether it starts a sentence (its case is how a writer starts: "WHO is ..." is "Who is ..."), whether its case is
     part of what it names wherever it stands (a unit or formula, a word with a digit or right after a number: "100
@@ -246,7 +246,7 @@ def _cased_words(text: str) -> list[tuple[str, bool, bool, bool]]:
 
 def _case_counts(x: str, y: str, x_named: bool, y_named: bool) -> bool:
     """Whether two spellings of one word that differ only in case name different things: an acronym's capitals on
-    either side ("CO" / "Co", "US" / "us"), or a word whose case is part of what it names (`_cased_words`). A capital
+    either side ("CO" / "Co", "US" / "us"), or a word whose case is part of what it names (`cased_words`). A capital
     first letter of another word is typing ("World War" / "world war", "Python" / "python")."""
     return (len(x) > 1 and x.isupper()) or (len(y) > 1 and y.isupper()) or x_named or y_named
 
@@ -258,7 +258,7 @@ def marks_case(text: str) -> bool:
 
 
 # Function words as written with their accents: a writer who leaves the accent out still means them.
-_ACCENTED_FUNCTION_WORDS = frozenset(
+ACCENTED_FUNCTION_WORDS = frozenset(
     unicodedata.normalize("NFC", w) for w in """
     qué cómo cuál cuáles quién quiénes dónde cuándo cuánto cuánta cuántos cuántas adónde está están estás estáis él tú
     mí sí más sé dé aún sólo éste ésta éstos éstas ése ésa ésos ésas aquél aquélla también después así podrías podría
@@ -273,7 +273,7 @@ def _omitted_accent(x: str, y: str) -> bool:
     freely -- ё written е (Russian convention), or the accents of a function word ("qué" / "que", "für" / "fur")."""
     if x.replace("ё", "е") == y.replace("ё", "е"):
         return True
-    return fold(x) in FUNCTION_WORDS and (x in _ACCENTED_FUNCTION_WORDS or y in _ACCENTED_FUNCTION_WORDS)
+    return fold(x) in FUNCTION_WORDS and (x in ACCENTED_FUNCTION_WORDS or y in ACCENTED_FUNCTION_WORDS)
 
 
 _SPANISH_SIGNS = re.compile("[¿¡ñÑáéíóúÁÉÍÓÚ]")
@@ -321,7 +321,7 @@ def spelling_swap(a: str, b: str) -> bool:
     else tells the two apart. Between rewordings an accent or capitals left out are mostly typing ("nacio" /
     "nació", "sql" / "SQL": 11 of the dev set's right hits), and the other features weigh the pair.
     """
-    wa, wb = _cased_words(a), _cased_words(b)
+    wa, wb = cased_words(a), cased_words(b)
     fa, fb = [fold(w) for w, *_ in wa], [fold(w) for w, *_ in wb]
     both_mark_case = marks_case(a) and marks_case(b)
     plain_a, plain_b = not types_accents(a), not types_accents(b)
@@ -365,7 +365,7 @@ def code_marks(text: str) -> list[str]:
                 continue
             before = text[start - 1] if start else " "
             after = text[i + 1] if i + 1 < len(text) else " "
-            touches = not before.isspace() or not (after.isspace() or after in _SENTENCE_PUNCT)
+            touches = not before.isspace() or not (after.isspace() or after in SENTENCE_PUNCT)
             if touches and not _redundant(text, start, i):
                 pairs.append((start, i))
         elif ch in _CLOSE:
@@ -468,7 +468,7 @@ def _code_punctuation(text: str) -> dict[int, str]:
                 word = _word_before(text, s)
                 abbreviation = run == "." and len(word) == 1 and text[e + 1 : e + 2] == "."  # "e.g.", "U.S."
                 code = not (abbreviation or (len(run) == 1 and right.isalpha() and word[1:].isalpha()))
-        elif left in _OPERATORS:
+        elif left in OPERATORS:
             code = "!" in run or not (free and sentence_next)
         else:
             code = not (free and _PROSE_RUN.fullmatch(run))
@@ -539,7 +539,7 @@ def _operand(token: str) -> bool:
 
 def _operators(symbols_: Counter) -> Counter:
     """The operators among `symbols_` (a multiset), emoji and other symbols left out."""
-    return Counter({t: n for t, n in symbols_.items() if all(c in _OPERATORS for c in t)})
+    return Counter({t: n for t, n in symbols_.items() if all(c in OPERATORS for c in t)})
 
 
 def _words(toks: list[str]) -> list[str]:
@@ -550,7 +550,7 @@ def _words(toks: list[str]) -> list[str]:
 def _arithmetic(toks: list[str]) -> bool:
     """Whether `toks` are numbers, operators and function words only ("what is 2 ^ 10", "2 ** 10")."""
     return any(t[0].isdigit() for t in toks) and all(
-        t in FUNCTION_WORDS or t[0].isdigit() or all(c in _OPERATORS for c in t) for t in toks
+        t in FUNCTION_WORDS or t[0].isdigit() or all(c in OPERATORS for c in t) for t in toks
     )
 
 
@@ -579,9 +579,9 @@ def _marked_spellings(text: str) -> list[str]:
     the same turn typed in lower case, and change their keys)."""
     marks_case_ = marks_case(text)
     out = []
-    for i, (w, _, _, coded) in enumerate(_cased_words(text)):
+    for i, (w, _, _, coded) in enumerate(cased_words(text)):
         lw = w.lower().replace("ё", "е")
-        if fold(lw) != lw and not (fold(lw) in FUNCTION_WORDS and lw in _ACCENTED_FUNCTION_WORDS):
+        if fold(lw) != lw and not (fold(lw) in FUNCTION_WORDS and lw in ACCENTED_FUNCTION_WORDS):
             out.append(f"{i}:{lw}")
         elif i and marks_case_ and w.isupper() and (len(w) > 1 or coded):
             out.append(f"{i}:{w}")
