@@ -38,7 +38,8 @@ sys.path.insert(0, str(REPO_ROOT))
 import numpy as np  # noqa: E402
 
 from tests.milvus_servers import lite_server, standalone_server, standalone_unavailable  # noqa: E402
-from velo.cache import CacheConfig, SemanticCache, parse_rule, text  # noqa: E402
+from velo.cache import CacheConfig, SemanticCache, parse_rule  # noqa: E402
+from velo.cache.keys import context_key  # noqa: E402
 from velo.cache.decision import embedder_key  # noqa: E402
 from velo.cache.evaluation import load_seeds  # noqa: E402
 from velo.cache.features import HitFeaturizer  # noqa: E402
@@ -84,7 +85,7 @@ def load_pairs(max_chars: int) -> tuple[list[Pair], str]:
         source = ", ".join(str(f) for f in seed_files)
     fits = [p for p in pairs if p.answer.strip() and max(len(p.question), len(p.answer)) <= max_chars]
     # One entry per cache id (the same question up to case and punctuation, in the same conversation).
-    unique = list({entry_id("default", text.context_key(p.context), p.question, p.lang): p for p in fits}.values())
+    unique = list({entry_id("default", context_key(p.context), p.question, p.lang): p for p in fits}.values())
     return unique, source
 
 

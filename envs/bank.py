@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from velo.cache import text as cache_text
+from velo.cache.keys import context_key
 from velo.cache.decision import LogisticHitRule, default_rule, embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.data import load_prepared
@@ -340,7 +340,7 @@ def _build(pairs: list[QAPair], paraphrases, lookalike_texts, edge_file: Path, k
     ctx_ids: dict[str, int] = {"": 0}
     item_ctx, texts, text_item, text_orig = [], [], [], []
     for i, p in enumerate(pairs):
-        ckey = cache_text.context_key([t.text for t in p.context if t.role.value == "user"])
+        ckey = context_key([t.text for t in p.context if t.role.value == "user"])
         item_ctx.append(ctx_ids.setdefault(ckey, len(ctx_ids)))
         variants = [p.question] + [q for q in dict.fromkeys(paraphrases.get(p.id, [])) if q != p.question]
         for j, v in enumerate(variants):

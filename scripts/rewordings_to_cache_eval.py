@@ -27,7 +27,7 @@ import json
 import sys
 from pathlib import Path
 
-from velo.cache.text import context_key
+from velo.cache.keys import context_key
 
 ANSWER_CHARS = 7999
 """Answers are cut here, as `shared_paraphrases_to_cache_eval.py` cuts them (the cache's answer field holds 8,000)."""

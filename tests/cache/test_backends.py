@@ -18,8 +18,8 @@ import pytest
 
 from envs.bank import RequestBank, pair_features
 from velo.cache import CacheConfig, SemanticCache, StaticThreshold
-from velo.cache import text as cache_text
 from velo.cache.features import HitFeaturizer
+from velo.cache.keys import context_key
 from velo.cache.memory_cache import MemoryCache, MemoryCacheConfig
 from velo.data import load_prepared
 from velo.embedding import Embedder
@@ -53,13 +53,13 @@ QUERIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (  # request, lang, cont
 )
 KEYS = {
     key: n
-    for n, key in enumerate(dict.fromkeys((cache_text.context_key(c), lang) for *_, lang, c in ENTRIES + QUERIES))
+    for n, key in enumerate(dict.fromkeys((context_key(c), lang) for *_, lang, c in ENTRIES + QUERIES))
 }
 """The memory cache's integer filter keys: one per (conversation context, language); the namespace is fixed."""
 
 
 def memory_key(lang: str, context: tuple[str, ...]) -> int:
-    return KEYS[(cache_text.context_key(context), lang)]
+    return KEYS[(context_key(context), lang)]
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ class Twin:
             entry = CacheEntry(
                 f"memory-{int(self.memory.answer[slot])}", q, answer, lang, "default", Source.CLOUD,
                 float(self.memory.created[slot]), float(self.memory.last_hit[slot]), int(self.memory.hits[slot]),
-                cache_text.context_key(ctx),
+                context_key(ctx),
             )
             out.append(Neighbour(entry, float(sim), tuple(self.memory.vector(slot))))
         return tuple(out)

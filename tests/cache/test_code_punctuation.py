@@ -15,7 +15,7 @@ import random
 import pytest
 
 from tests.cache.backends import served_pair
-from velo.cache import SemanticCache, text
+from velo.cache import SemanticCache, code_marks, keys, text
 from velo.cache.features import _Pair
 
 # (cached question, request, format 25's score with the answer "the answer to {cached}"): another question, served by
@@ -94,7 +94,7 @@ def _symbol_swap(cached: str, request_: str) -> bool:
     p = _Pair(request_, cached)
     return bool(
         text.symbol_swap(p.tq, p.tc)
-        or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or text.code_swap(p.request, p.cached)))
+        or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached)))
     )
 
 
@@ -109,16 +109,16 @@ def test_the_same_question_reworded_is_no_veto(cached: str, request_: str) -> No
 
 
 def test_code_punctuation_is_placed_among_the_tokens() -> None:
-    assert text.code_marks("Is 0! equal to 1?") == ["2!"]
-    assert text.code_marks("What does a?.b do?") == ["3?."]
-    assert text.code_marks("What does :q! do?") == ["2:", "3!"]
-    assert text.code_marks("What is Python? Hello! e.g. this") == []
+    assert code_marks.code_marks("Is 0! equal to 1?") == ["2!"]
+    assert code_marks.code_marks("What does a?.b do?") == ["3?."]
+    assert code_marks.code_marks("What does :q! do?") == ["2:", "3!"]
+    assert code_marks.code_marks("What is Python? Hello! e.g. this") == []
 
 
 def test_a_follow_up_after_another_formula_has_another_context() -> None:
-    assert text.context_key(["Is 0! equal to 1?"]) != text.context_key(["Is 0 equal to 1?"])
-    assert text.context_key(["What does :q! do in vim?"]) != text.context_key(["What does :q do in vim?"])
-    assert text.context_key(["What is Python?"]) == text.context_key(["what is python"])
+    assert keys.context_key(["Is 0! equal to 1?"]) != keys.context_key(["Is 0 equal to 1?"])
+    assert keys.context_key(["What does :q! do in vim?"]) != keys.context_key(["What does :q do in vim?"])
+    assert keys.context_key(["What is Python?"]) == keys.context_key(["what is python"])
 
 
 @pytest.mark.parametrize(("cached", "request_", "format_25"), OTHER_QUESTION)
@@ -147,4 +147,4 @@ def test_code_marks_count_the_tokens_before_each_mark_as_the_prefix_tokenized_al
     for _ in range(500):
         s = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40)))
         places = list(range(len(s) + 1))
-        assert text._token_counts(s, places) == [len(text.tokens(s[:i])) for i in places], s
+        assert code_marks._token_counts(s, places) == [len(text.tokens(s[:i])) for i in places], s

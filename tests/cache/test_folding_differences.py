@@ -13,7 +13,7 @@ import hashlib
 import pytest
 
 from tests.cache.backends import served_pair
-from velo.cache import SemanticCache, text
+from velo.cache import SemanticCache, code_marks, keys, text
 
 # (cached question, request): another question, served at 1.000 by formats 21 to 23 (the same tokens), now vetoed (score 0).
 OTHER_QUESTION = [
@@ -98,12 +98,12 @@ def test_casual_case_is_no_spelling_swap(a: str, b: str) -> None:
 
 
 def test_code_marks_place_brackets_among_the_tokens() -> None:
-    assert text.code_marks("What does a[1:] return?") == ["3[", "4:", "4]"]
-    assert text.code_marks("What does a[:1] return?") == ["3[", "3:", "4]"]
-    assert text.code_marks("What is sqrt(16)+9?") == ["3(", "4)"]
-    assert text.code_marks("What is sqrt(16+9)?") == ["3(", "6)"]
-    assert text.code_marks("What is (-2)**2?") == ["2(", "4)"]
-    assert text.code_marks("What is -2**2?") == []
+    assert code_marks.code_marks("What does a[1:] return?") == ["3[", "4:", "4]"]
+    assert code_marks.code_marks("What does a[:1] return?") == ["3[", "3:", "4]"]
+    assert code_marks.code_marks("What is sqrt(16)+9?") == ["3(", "4)"]
+    assert code_marks.code_marks("What is sqrt(16+9)?") == ["3(", "6)"]
+    assert code_marks.code_marks("What is (-2)**2?") == ["2(", "4)"]
+    assert code_marks.code_marks("What is -2**2?") == []
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_code_marks_place_brackets_among_the_tokens() -> None:
 )
 def test_brackets_of_code_elsewhere_are_a_code_swap(a: str, b: str) -> None:
     assert text.tokens(a) == text.tokens(b)
-    assert text.code_swap(a, b)
+    assert code_marks.code_swap(a, b)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_brackets_of_code_elsewhere_are_a_code_swap(a: str, b: str) -> None:
 )
 def test_brackets_that_change_nothing_are_no_code_swap(a: str, b: str) -> None:
     assert text.tokens(a) == text.tokens(b)
-    assert not text.code_swap(a, b)
+    assert not code_marks.code_swap(a, b)
 
 
 def test_a_superscript_is_an_exponent() -> None:
@@ -155,7 +155,7 @@ def _tokens_only_key(turns: list[str]) -> str:
     "turn", ["Who is Barack Obama?", "Wie geht es Ihnen?", "How fast is 100 MBps?", "What is C++ used for?", "Who was Barack Obama (the president)?"]
 )
 def test_a_turn_with_nothing_marked_keeps_its_key(turn: str) -> None:
-    assert text.context_key([turn]) == _tokens_only_key([turn])
+    assert keys.context_key([turn]) == _tokens_only_key([turn])
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_a_turn_with_nothing_marked_keeps_its_key(turn: str) -> None:
     ],
 )
 def test_context_key_sees_what_one_text_marks(a: str, b: str) -> None:
-    assert text.context_key([a]) != text.context_key([b])
+    assert keys.context_key([a]) != keys.context_key([b])
 
 
 @pytest.mark.parametrize(
@@ -179,4 +179,4 @@ def test_context_key_sees_what_one_text_marks(a: str, b: str) -> None:
 )
 def test_context_key_cannot_see_what_only_a_pair_shows(a: str, b: str) -> None:
     # A key is one text's: "Ihnen" marked would split every polite German turn from the same turn in lower case.
-    assert text.context_key([a]) == text.context_key([b])
+    assert keys.context_key([a]) == keys.context_key([b])

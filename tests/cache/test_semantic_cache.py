@@ -424,7 +424,7 @@ def test_a_schema_1_store_is_rekeyed_when_opened(make_cache: MakeCache) -> None:
     schema-2 ids when opened: every entry kept once, served as before, and a write-back of one replaces it."""
     import hashlib
 
-    from velo.cache import text
+    from velo.cache.keys import exact_key
 
     cache = make_cache()
     cache.insert_many(QA)
@@ -432,7 +432,7 @@ def test_a_schema_1_store_is_rekeyed_when_opened(make_cache: MakeCache) -> None:
     rows = cache.client.query(cache.config.collection, filter='id != ""', output_fields=["*"], limit=100)
     old = []
     for r in rows:  # what schema 1 wrote
-        key = "\x1f".join((r["namespace"], r["context_key"], text.exact_key(r["question"])))
+        key = "\x1f".join((r["namespace"], r["context_key"], exact_key(r["question"])))
         old.append({**r, "id": hashlib.sha256(key.encode()).hexdigest()[:32], "embedding": [float(x) for x in r["embedding"]]})
     cache.client.delete(cache.config.collection, ids=[r["id"] for r in rows])
     cache.client.upsert(cache.config.collection, old)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from velo.cache import negation, numbers, text
+from velo.cache import keys, negation, numbers, text
 
 
 @pytest.mark.parametrize(
@@ -111,10 +111,10 @@ def test_negation(raw: str, negated: bool) -> None:
 
 
 def test_context_key_ignores_case_punctuation_and_function_word_accents() -> None:
-    base = text.context_key(["Who is Barack Obama?"])
-    assert base == text.context_key(["who is barack obama"]) == text.context_key(["WHO   is Barack Obama?!"])
-    assert text.context_key(["¿Quién es José?"]) == text.context_key(["quien es José"])  # the accent of a function word
-    assert text.context_key(["Что такое всё это?"]) == text.context_key(["что такое все это"])  # ё written е
+    base = keys.context_key(["Who is Barack Obama?"])
+    assert base == keys.context_key(["who is barack obama"]) == keys.context_key(["WHO   is Barack Obama?!"])
+    assert keys.context_key(["¿Quién es José?"]) == keys.context_key(["quien es José"])  # the accent of a function word
+    assert keys.context_key(["Что такое всё это?"]) == keys.context_key(["что такое все это"])  # ё written е
     assert len(base) == 32 and int(base, 16) >= 0
 
 
@@ -129,7 +129,7 @@ def test_context_key_ignores_case_punctuation_and_function_word_accents() -> Non
     ],
 )
 def test_context_key_is_as_strict_as_question_matching(a: str, b: str) -> None:
-    assert text.context_key([a]) != text.context_key([b])
+    assert keys.context_key([a]) != keys.context_key([b])
     assert text.spelling_swap(a, b) or text.symbol_swap(text.tokens(a), text.tokens(b))
 
 
@@ -137,14 +137,14 @@ def test_context_key_is_stricter_than_question_matching_for_a_writer_without_acc
     """Rule format 27 serves "quien es jose" for "¿Quién es José?" (a writer who types no accent at all: `spelling_swap`),
     which only the pair shows; a key is one text's, so the two stay two contexts (a miss, never a wrong hit)."""
     assert not text.spelling_swap("¿Quién es José?", "quien es jose")
-    assert text.context_key(["¿Quién es José?"]) != text.context_key(["quien es jose"])
+    assert keys.context_key(["¿Quién es José?"]) != keys.context_key(["quien es jose"])
 
 
 def test_context_key_separates_conversations() -> None:
-    assert text.context_key([]) == "" == text.context_key(())
-    obama, messi = text.context_key(["Who is Barack Obama?"]), text.context_key(["Who is Lionel Messi?"])
+    assert keys.context_key([]) == "" == keys.context_key(())
+    obama, messi = keys.context_key(["Who is Barack Obama?"]), keys.context_key(["Who is Lionel Messi?"])
     assert "" != obama != messi
     # Turn boundaries and order matter.
-    assert text.context_key(["a b", "c"]) != text.context_key(["a", "b c"])
-    assert text.context_key(["first", "second"]) != text.context_key(["second", "first"])
-    assert text.context_key(["Who is Barack Obama?"]) != text.context_key(["Who is Barack Obama?", "And his wife?"])
+    assert keys.context_key(["a b", "c"]) != keys.context_key(["a", "b c"])
+    assert keys.context_key(["first", "second"]) != keys.context_key(["second", "first"])
+    assert keys.context_key(["Who is Barack Obama?"]) != keys.context_key(["Who is Barack Obama?", "And his wife?"])

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from velo.cache import answer_language, negation, numbers, order, persons, question_words, roles, text, variants
+from velo.cache import answer_language, code_marks, negation, numbers, order, persons, question_words, roles, text, variants
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
 
@@ -149,7 +149,7 @@ class HitFeaturizer:
             order_swap=float(order.reordered(p.tq, p.tc)),
             symbol_swap=float(
                 text.symbol_swap(p.tq, p.tc)
-                or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or text.code_swap(p.request, p.cached)))
+                or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached)))
             ),
             role_swap=float(
                 roles.role_swap(p.tq, p.tc)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from pymilvus import DataType, MilvusClient
 
-from velo.cache import text
+from velo.cache.keys import context_key, exact_key
 from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
 from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES, SCRIPTS, codes_of_script, script_of
@@ -216,7 +216,7 @@ def entry_id(namespace: str, ctx_key: str, question: str, lang: str) -> str:
     (`lang_key`: regions alike, scripts apart) replaces it; two questions that differ in any character (an emoji, a
     symbol, case, any script) are two entries, and so is one question in two languages ("Gift" in en and in de) or
     scripts (zh-Hans and zh-Hant): each is served to its own readers. Schema 2; schema 1 ids left `lang` out."""
-    key = "\x1f".join((namespace, ctx_key, text.exact_key(question), lang_key(lang)))
+    key = "\x1f".join((namespace, ctx_key, exact_key(question), lang_key(lang)))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -485,7 +485,7 @@ class SemanticCache:
             return []
         if vectors is not None:
             vectors = self._check_vectors(vectors, len(items))
-        keys = [text.context_key(ctx) for ctx in contexts]
+        keys = [context_key(ctx) for ctx in contexts]
         ids = [entry_id(namespace, key, q, lang.lower()) for (q, _, lang), key in zip(items, keys)]
         last = {eid: i for i, eid in enumerate(ids)}  # an id given twice: its last item is written
         if self.config.capacity is not None and len(last) > self.config.capacity:
@@ -766,7 +766,7 @@ def _check_requests(
     contexts: Sequence[Sequence[str]] | None, langs: Sequence[str | None] | None, n: int
 ) -> tuple[list[str], list[str | None]]:
     """Each of `n` requests' context key and checked language (None: any), or `CacheInputError` naming the bad one."""
-    keys = [text.context_key(c) for c in _check_contexts(contexts, n, "requests")]
+    keys = [context_key(c) for c in _check_contexts(contexts, n, "requests")]
     if langs is not None:
         _require_list(langs, "langs", "with one language code (or None) per request", single="language code")
     langs = list(langs) if langs is not None else [None] * n

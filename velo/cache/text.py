@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -207,12 +206,6 @@ def symbols(toks: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(t for t in toks if not t[0].isalnum()))
 
 
-def exact_key(text: str) -> str:
-    """The text as a cache key: NFC with runs of white space as one space. Two texts that differ in any
-    character (case, punctuation, emoji, any script) have different keys."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 _CASE_SENSITIVE = re.compile(rf"(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)")
 
 
@@ -340,175 +333,6 @@ def spelling_swap(a: str, b: str) -> bool:
     return False
 
 
-_OPEN, _CLOSE = "([{", ")]}"
-_CODE_SEPARATORS = ",:;"
-
-
-def code_marks(text: str) -> list[str]:
-    """The brackets of code in `text` and the separators inside them, each as "<tokens before it><mark>": the
-    structure that `tokens` drops ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2").
-
-    A bracket pair is code when it touches a word or symbol from outside: its opening bracket follows a non-space
-    character ("sqrt(", "a[") or its closing bracket is followed by one other than sentence punctuation (")**2").
-    A parenthesis of prose ("What is RAM (memory)?") is not, nor an empty pair ("len()" / "len": a call written or
-    not), a grouping that changes nothing (`_redundant`: "(-1)*(-1)") or an unmatched bracket ("1)"). Spaces do not
-    count: "sqrt(16) + 9" is "sqrt(16)+9"."""
-    text = nfkc(text)
-    stack: list[int] = []
-    pairs: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            stack.append(i)
-        elif ch in _CLOSE and stack and text[stack[-1]] == _OPEN[_CLOSE.index(ch)]:
-            start = stack.pop()
-            if i == start + 1:
-                continue
-            before = text[start - 1] if start else " "
-            after = text[i + 1] if i + 1 < len(text) else " "
-            touches = not before.isspace() or not (after.isspace() or after in SENTENCE_PUNCT)
-            if touches and not _redundant(text, start, i):
-                pairs.append((start, i))
-        elif ch in _CLOSE:
-            stack.clear()
-    places = {p: text[p] for pair in pairs for p in pair}
-    places |= {i: text[i] for start, end in pairs for i in range(start + 1, end) if text[i] in _CODE_SEPARATORS}
-    places |= _code_punctuation(text)
-    at = sorted(places)
-    return [f"{n}{places[i]}" for i, n in zip(at, _token_counts(text, at))]
-
-
-_SPACE = re.compile(r"\s")
-
-
-def _hyphen_beside(text: str, k: int, step: int) -> bool:
-    """Whether the first character from `k` on (`step` 1) or back (`step` -1) that folding keeps is a hyphen or minus
-    ("-", "−", "－", "﹣"): a combining mark or a presentation selector after a space or a hyphen folds away ("- ́3")."""
-    while 0 <= k < len(text) and unicodedata.category(text[k])[0] == "M":
-        k += step
-    return 0 <= k < len(text) and (text[k] == MINUS_SIGNS or "-" in unicodedata.normalize("NFKC", text[k]))
-
-
-def _token_counts(text: str, places: list[int]) -> list[int]:
-    """`len(tokens(text[:i]))` for each place i (sorted), tokenizing `text` once: the tokens of a prefix are those of the
-    pieces before it, cut at spaces, and those of the rest of it. No token of `tokens` holds a space and its
-    look-arounds see one character across one, except a hyphen's between operands ("10 - 3", "x - 1": `_BETWEEN_OPERANDS`
-    looks past the space), so a space with a hyphen on neither side is a cut. Before, each place tokenized its whole
-    prefix (quadratic in a long turn of code). Checked against brute force (tests/cache/test_code_punctuation.py)."""
-    cuts = [
-        c for m in _SPACE.finditer(text, 1, len(text) - 1)
-        if not _hyphen_beside(text, (c := m.start()) - 1, -1) and not _hyphen_beside(text, c + 1, 1)
-    ]
-    out, done, start, k = [], 0, 0, 0
-    for i in places:
-        while k < len(cuts) and cuts[k] < i:
-            done += len(tokens(text[start : cuts[k]]))
-            start = cuts[k]
-            k += 1
-        out.append(done + len(tokens(text[start:i])))
-    return out
-
-
-_PUNCT_RUN = re.compile(r"[.!?:]+|(?<!\S)-(?=[?!.]*[\s\"'»”’)\]}]*\Z)")
-"""A run of the punctuation that folding drops yet code and math use (":q!", "0!", "a?.b", "name?:", ":=", "$?", "cd ..",
-"the ? operator"), or a dash alone at the end ("cd -")."""
-_PROSE_RUN = re.compile(r"\.+|[?!]+|:|\.+[?!]+|[?!]+\.+")
-"""How a sentence or an abbreviation ends after a word: "What?", "Hello!", "What?!", "e.g.", "Wait...", "Note:"."""
-_CLOSING = "\"'»”’)]}"
-_FREE = _CLOSING + ",;"
-
-
-def _code_punctuation(text: str) -> dict[int, str]:
-    """The runs of "." "!" "?" ":" in `text` (NFKC) that are code or math, by where they start (rule format 26; a
-    newcomer's finding: ":q!" / ":q", "0!" / "0", "a?.b" / "a.b" were served at 1.000).
-
-    Prose, folded as before: a run ending a sentence or an abbreviation after a word, before a space or the end ("What
-    is Python?", "Hello!", "e.g.", "Mr.", "Note:", "Wait..."); after a number or a single letter, a run without "!"
-    at the end or before a capital ("Is it 5? Or 6?", "a or b?"); a point or comma of a number ("0.5", ".5": numbers
-    read them); one point, "!" or "?" between two words with no space ("Hello.How", "file.txt"), an abbreviation's
-    points ("e.g.", "U.S."); any run beside a Han character ("你好!我"); a standalone "?" / "!" at the end or before a
-    capital (French spacing "Ça va ?"), "...", a standalone ":" and "." at the end.
-
-    Code: a run touching a symbol, digit or letter on its right ("a?.b", ":q", ":=", ".NET", "5!等于", "a.*?b", "1..5"),
-    a "!" after a number ("0!", "5!?": a factorial) or after a single letter that is no word ("x!", ":q!"), a "?" after
-    one before more text ("x? mean"), a run that no sentence ends with ("name?: string", "name!:"), a run after an
-    operator before more text ("$? in bash", "$!"), a standalone "?" / "!" run before a word in lower case ("the ?
-    operator", "!! in bash", "??"), ".." and a standalone "." before more text ("cd ..", "cd . do"), "-" alone at the
-    end ("cd -")."""
-    out: dict[int, str] = {}
-    for m in _PUNCT_RUN.finditer(text):
-        s, e, run = m.start(), m.end(), m.group()
-        left = text[s - 1] if s else " "
-        right = text[e] if e < len(text) else " "
-        rest = text[e:].lstrip(" \t" + _CLOSING)
-        at_end = not rest
-        sentence_next = at_end or rest[0] == "\n" or rest[0].isupper()
-        free = right.isspace() or right in _FREE or at_end
-        if HAN.match(left) or (HAN.match(right) and not left.isdigit() and not _code_letter(text, s)):
-            continue
-        if run == "-":
-            code = True
-        elif left.isspace() or left in "([{\"'«“":
-            if not free:
-                code = not (run == "." and right.isdigit())
-            elif set(run) <= set("?!"):
-                code = not sentence_next
-            else:
-                core, tail = run.rstrip("?!"), run[len(run.rstrip("?!")) :]
-                code = core == ".." or (core == "." and not tail and not at_end)
-        elif left.isdigit():
-            if right.isdigit() and len(run) == 1:
-                continue
-            code = "!" in run or not free
-        elif _code_letter(text, s):
-            code = "!" in run or not free or ("?" in run and not sentence_next)
-        elif left.isalnum() or left in _CLOSING:
-            if free:
-                code = not _PROSE_RUN.fullmatch(run)
-            else:
-                word = _word_before(text, s)
-                abbreviation = run == "." and len(word) == 1 and text[e + 1 : e + 2] == "."  # "e.g.", "U.S."
-                code = not (abbreviation or (len(run) == 1 and right.isalpha() and word[1:].isalpha()))
-        elif left in OPERATORS:
-            code = "!" in run or not (free and sentence_next)
-        else:
-            code = not (free and _PROSE_RUN.fullmatch(run))
-        if code:
-            out[s] = run
-    return out
-
-
-def _word_before(text: str, end: int) -> str:
-    """The letters and digits of `text` right before `end` ("q" in ":q!", "name" in "name?:")."""
-    start = end
-    while start and (text[start - 1].isalnum() or unicodedata.category(text[start - 1])[0] == "M"):
-        start -= 1
-    return text[start:end]
-
-
-def _code_letter(text: str, end: int) -> bool:
-    """A single Latin letter standing alone right before `end` that is no word of its own ("x", "q"; not "I", "a")."""
-    word = _word_before(text, end)
-    return len(word) == 1 and word.isascii() and word.isalpha() and fold(word) not in FUNCTION_WORDS
-
-
-def _redundant(text: str, start: int, end: int) -> bool:
-    """A grouping parenthesis around one operand changes nothing ("(-1)*(-1)" is "-1*-1", "(2)" is "2"), except a sign
-    grouped before a power: "(-2)**2" is 4, "-2**2" is -4. Not a call's ("sqrt(16)") nor an index's ("a[1]")."""
-    if text[start] != "(" or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
-        return False
-    inner = tokens(text[start + 1 : end])
-    if len(inner) == 1 and inner[0][0].isalnum():
-        return True
-    return len(inner) == 2 and inner[0] == "-" and not text[end + 1 :].lstrip().startswith(("**", "^"))
-
-
-def code_swap(a: str, b: str) -> bool:
-    """True when the two questions' code has its brackets or separators elsewhere among the same tokens (`code_marks`):
-    "a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2". Asked, as `spelling_swap`, only of questions
-    with the same tokens."""
-    return code_marks(a) != code_marks(b)
-
-
 def symbol_swap(a: list[str], b: list[str]) -> bool:
     """True when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`, C++ / C#, 5/2 / 5-2, "10 - 3" /
     "10 + 3", "x - 1" / "x + 1"): one symbol put in another's place; or a command-line flag is a bare word on the
@@ -566,43 +390,6 @@ def one_power_sign(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
 def _flag_dropped(a: list[str], b: set[str]) -> bool:
     """A command-line flag of `a` written as a bare word in `b` ("rm -rf" / "rm rf", "-v" / "v")."""
     return any(t[0] == "-" and len(t) > 1 and t not in b and t.lstrip("-").lower() in b for t in a)
-
-
-def _marked_spellings(text: str) -> list[str]:
-    """The words of `text` whose spelling says more than their folded token, as `spelling_swap` reads them, each with
-    its place among the words: a content word with an accent ("josé", "papá"; not "qué", "für"; ё is е) and, in a text
-    that marks case and not as its first word ("WHO is ..." is "Who is ..."), an acronym's capitals ("US") or a single
-    capital after code punctuation ("\\D", "%M"); then the brackets of its code (`code_marks`: "a[1:]" / "a[:1]").
-
-    A key is one text's, so it cannot see what only a pair shows: a unit's or a polite pronoun's case ("100 MBps" /
-    "100 Mbps", "Ihnen" / "ihnen") is not in it (marked, it would split every German turn in the polite form from
-    the same turn typed in lower case, and change their keys)."""
-    marks_case_ = marks_case(text)
-    out = []
-    for i, (w, _, _, coded) in enumerate(cased_words(text)):
-        lw = w.lower().replace("ё", "е")
-        if fold(lw) != lw and not (fold(lw) in FUNCTION_WORDS and lw in ACCENTED_FUNCTION_WORDS):
-            out.append(f"{i}:{lw}")
-        elif i and marks_case_ and w.isupper() and (len(w) > 1 or coded):
-            out.append(f"{i}:{w}")
-    return out + code_marks(text)
-
-
-def context_key(user_turns: Iterable[str]) -> str:
-    """Digest of a conversation's earlier user turns ("" for a first turn).
-
-    Only user turns count: the assistant's earlier replies may differ by which tier answered, yet the
-    follow-up means the same thing. Turns are matched as strictly as questions: by their tokens (case, punctuation
-    between words and the accents of function words fold away) and by what `spelling_swap` and `code_swap` would see
-    in one text (`_marked_spellings`): an accent on a content word, an acronym's capitals, a capital after code
-    punctuation, the brackets of code ("¿Quién es José?" and "quien es jose", "a[1:]" and "a[:1]" are two contexts).
-    A turn without such spellings keeps the key it had when only tokens counted (a superscript, now a `^` exponent,
-    changes a turn's tokens and so its key: "10²" was "102").
-    """
-    parts = [" ".join(tokens(t) + (["\x1e", *marked] if (marked := _marked_spellings(t)) else [])) for t in user_turns]
-    if not parts:
-        return ""
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 # Function words: dropping them leaves the words that carry a question's meaning ("content words").
