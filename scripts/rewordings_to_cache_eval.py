@@ -12,7 +12,7 @@ questions and answers are the shared oasst1 data and never enter the repository.
 
 Seeds that ask the same question are one seed. The split keeps near-duplicates ("你是谁" / "你是谁？", "1+1等于几" /
 "1+1 等于几", "介绍你自己" asked in several conversations): the same question after the cache's own folding (the key
-`velo.cache.text.context_key` gives a single turn: case, width, punctuation between words, white space, with an
+`velo.cache.keys.context_key` gives a single turn: case, width, punctuation between words, white space, with an
 accent on a content word or an acronym's capitals still telling two apart), under the same earlier user turns and in
 the same language. A cache holds them as one entry, and serving either answer to a rewording of either is right;
 kept as two seeds, a rewording that found the other first would be labelled a wrong hit. So the first such seed in
@@ -34,7 +34,7 @@ ANSWER_CHARS = 7999
 
 
 def _user_turns(context: list[dict]) -> list[str]:
-    # The cache keys an entry by the conversation's earlier user turns (velo.cache.text.context_key), as the
+    # The cache keys an entry by the conversation's earlier user turns (velo.cache.keys.context_key), as the
     # environment's bank and the demo do: an assistant turn may differ by which tier answered it.
     return [t["text"] for t in context if t["role"] == "user"]
 

@@ -2,10 +2,10 @@
 invisible to the cache), and a sentence's punctuation still must: a newcomer's findings against hit rule format 25,
 each served at 0.975-1.000, and their kin in en / es / de / ru / zh (rule format 26, format 25's weights).
 A "!", "?", "." or ":" touching a symbol, digit or letter inside a token, or standing alone as an operand ("cd ..", "the
-? operator"), is code or math (`text.code_marks`, `text._code_punctuation`: `symbol_swap` between questions with the
-same tokens); an operator on one side only among the same words is one too ("^abc$" / "abc": `text.symbol_swap`).
-Token-level tests read `symbol_swap` as the hit features do; the shipped-rule tests use real e5 + USE embedders, real
-embedded Milvus and the shipped default rule.
+? operator"), is code or math (`code_marks.code_marks`, `code_marks._code_punctuation`: `symbol_swap` between questions
+with the same tokens); an operator on one side only among the same words is one too ("^abc$" / "abc":
+`text.symbol_swap`). Token-level tests read `symbol_swap` as the hit features do; the shipped-rule tests use real e5 +
+USE embedders, real embedded Milvus and the shipped default rule.
 """
 
 from __future__ import annotations
@@ -140,9 +140,10 @@ _PIECES = list("ab xyzXZ 0123  9-+*/^=()[]{},:;.!?'\"\t\n#$%&|<>~`_") + ["-", "â
 
 
 def test_code_marks_count_the_tokens_before_each_mark_as_the_prefix_tokenized_alone() -> None:
-    """`text._token_counts` tokenizes once, cut at spaces between letters (helper veto27: each mark had tokenized its
-    whole prefix): against brute force on every prefix of strings of code, math and prose pieces (60,000 such strings
-    and code_marks of 18,557 texts of the cache-eval sets and oasst1 were checked equal once; these run each time)."""
+    """`code_marks._token_counts` tokenizes once, cut at spaces between letters (helper veto27: each mark had tokenized
+    its whole prefix): against brute force on every prefix of strings of code, math and prose pieces (60,000 such
+    strings and code_marks of 18,557 texts of the cache-eval sets and oasst1 were checked equal once; these run each
+    time)."""
     rng = random.Random(0)
     for _ in range(500):
         s = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40)))

@@ -1,8 +1,8 @@
 """What folding hid between two questions (issue 8, cache kind: what differs between two questions must never be invisible
 to the cache). Under hit rule formats 21 to 23 each pair of `OTHER_QUESTION` had the same tokens and was served outright at
 1.000: case that is part of what a word names, the brackets of code, a superscript read as a plain digit. Format 24
-vetoes them (`text.spelling_swap`, `text.code_swap`, `text.nfkc`); rewordings that differ only by casual typing are still
-served. The shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the shipped default rule
+vetoes them (`text.spelling_swap`, `code_marks.code_swap`, `text.nfkc`); rewordings that differ only by casual typing
+are still served. The shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the shipped default rule
 (`backends.served_pair`: the first question inserted with an answer of its own, the second looked up).
 """
 

@@ -1,4 +1,5 @@
-"""Known-answer tests of the cache's text normalization, number reading and negation (velo/cache/text.py, numbers.py, negation.py)."""
+"""Known-answer tests of the cache's text normalization, number reading and negation (velo/cache/text.py, keys.py,
+numbers.py, negation.py)."""
 
 from __future__ import annotations
 

@@ -66,9 +66,10 @@ def _hyphen_beside(text: str, k: int, step: int) -> bool:
 def _token_counts(text: str, places: list[int]) -> list[int]:
     """`len(tokens(text[:i]))` for each place i (sorted), tokenizing `text` once: the tokens of a prefix are those of the
     pieces before it, cut at spaces, and those of the rest of it. No token of `tokens` holds a space and its
-    look-arounds see one character across one, except a hyphen's between operands ("10 - 3", "x - 1": `_BETWEEN_OPERANDS`
-    looks past the space), so a space with a hyphen on neither side is a cut. Before, each place tokenized its whole
-    prefix (quadratic in a long turn of code). Checked against brute force (tests/cache/test_code_punctuation.py)."""
+    look-arounds see one character across one, except a hyphen's between operands ("10 - 3", "x - 1":
+    `text._BETWEEN_OPERANDS` looks past the space), so a space with a hyphen on neither side is a cut. Before, each
+    place tokenized its whole prefix (quadratic in a long turn of code). Checked against brute force
+    (tests/cache/test_code_punctuation.py)."""
     cuts = [
         c for m in _SPACE.finditer(text, 1, len(text) - 1)
         if not _hyphen_beside(text, (c := m.start()) - 1, -1) and not _hyphen_beside(text, c + 1, 1)
@@ -179,6 +180,6 @@ def _redundant(text: str, start: int, end: int) -> bool:
 
 def code_swap(a: str, b: str) -> bool:
     """True when the two questions' code has its brackets or separators elsewhere among the same tokens (`code_marks`):
-    "a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2". Asked, as `spelling_swap`, only of questions
-    with the same tokens."""
+    "a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2". Asked, as `text.spelling_swap`, only of
+    questions with the same tokens."""
     return code_marks(a) != code_marks(b)

@@ -54,10 +54,10 @@ unrefitted (same weights).
 26: `symbol_swap` also for the punctuation of code and math that folding drops, between questions with the same
 tokens ("What does :q! do in vim?" / "... :q ...", "Is 0! equal to 1?" / "Is 0 equal to 1?", "a.*b" / "a.*?b", "a?.b" /
 "a.b", "name?: string" / "name!: string", ":=" / "=", "$?" / "$!", "the ? operator" / "the ! operator", "cd .." /
-"cd .": `text.code_marks`, `text._code_punctuation`; a sentence's "?", "!", ".", "e.g." still fold away) and for an
-operator on one side only among the same words ("^abc$" / "abc": `text.symbol_swap`); `role_swap` also for the speaker
-and the listener exchanged ("How old are you?" / "How old am I?", "Do you love me?" / "Do I love you?", "Wie alt bist
-du?", "¿Cómo te llamas?", "你爱我吗？", "Как тебя зовут?": `persons.person_swap`; not the generic doer of a how-to,
+"cd .": `code_marks.code_marks`, `code_marks._code_punctuation`; a sentence's "?", "!", ".", "e.g." still fold away) and
+for an operator on one side only among the same words ("^abc$" / "abc": `text.symbol_swap`); `role_swap` also for the
+speaker and the listener exchanged ("How old are you?" / "How old am I?", "Do you love me?" / "Do I love you?", "Wie alt
+bist du?", "¿Cómo te llamas?", "你爱我吗？", "Как тебя зовут?": `persons.person_swap`; not the generic doer of a how-to,
 "How do I install Python?" / "How do you install Python?"). The shipped format 25 rule was relabelled 26 unrefitted
 (same weights).
 25: `role_swap` also for the only two content words of a yes/no question exchanged as neighbours ("Are all squares
@@ -75,7 +75,7 @@ weights).
 case and it is part of what a word names ("What is CO?" / "What is Co?", "100 Mbps" / "100 MBps", "\\d" / "\\D", "%m"
 / "%M", "Wie geht es Ihnen?" / "... ihnen?": `text.spelling_swap`; a capital first letter, a sentence's first word and
 texts all in one case still fold away), the brackets of code and the separators inside them ("a[1:]" / "a[:1]",
-"sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2": `text.code_swap`; a parenthesis of prose does not count), and a
+"sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2": `code_marks.code_swap`; a parenthesis of prose does not count), and a
 superscript is an exponent ("10²" is "10^2", no longer "102": `text.nfkc`). The shipped format 23 rule was relabelled
 24 unrefitted (same weights).
 23: `role_swap` also for two arguments exchanged around function words only ("Is a tomato a fruit?" / "Is a fruit a

@@ -20,10 +20,11 @@ def exact_key(text: str) -> str:
 
 
 def _marked_spellings(text: str) -> list[str]:
-    """The words of `text` whose spelling says more than their folded token, as `spelling_swap` reads them, each with
-    its place among the words: a content word with an accent ("josé", "papá"; not "qué", "für"; ё is е) and, in a text
-    that marks case and not as its first word ("WHO is ..." is "Who is ..."), an acronym's capitals ("US") or a single
-    capital after code punctuation ("\\D", "%M"); then the brackets of its code (`code_marks`: "a[1:]" / "a[:1]").
+    """The words of `text` whose spelling says more than their folded token, as `text.spelling_swap` reads them, each
+    with its place among the words: a content word with an accent ("josé", "papá"; not "qué", "für"; ё is е) and, in a
+    text that marks case and not as its first word ("WHO is ..." is "Who is ..."), an acronym's capitals ("US") or a
+    single capital after code punctuation ("\\D", "%M"); then the brackets of its code (`code_marks`: "a[1:]" /
+    "a[:1]").
 
     A key is one text's, so it cannot see what only a pair shows: a unit's or a polite pronoun's case ("100 MBps" /
     "100 Mbps", "Ihnen" / "ihnen") is not in it (marked, it would split every German turn in the polite form from
@@ -44,9 +45,10 @@ def context_key(user_turns: Iterable[str]) -> str:
 
     Only user turns count: the assistant's earlier replies may differ by which tier answered, yet the
     follow-up means the same thing. Turns are matched as strictly as questions: by their tokens (case, punctuation
-    between words and the accents of function words fold away) and by what `spelling_swap` and `code_swap` would see
-    in one text (`_marked_spellings`): an accent on a content word, an acronym's capitals, a capital after code
-    punctuation, the brackets of code ("¿Quién es José?" and "quien es jose", "a[1:]" and "a[:1]" are two contexts).
+    between words and the accents of function words fold away) and by what `text.spelling_swap` and
+    `code_marks.code_swap` would see in one text (`_marked_spellings`): an accent on a content word, an acronym's
+    capitals, a capital after code punctuation, the brackets of code ("¿Quién es José?" and "quien es jose", "a[1:]" and
+    "a[:1]" are two contexts).
     A turn without such spellings keeps the key it had when only tokens counted (a superscript, now a `^` exponent,
     changes a turn's tokens and so its key: "10²" was "102").
     """

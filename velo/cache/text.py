@@ -8,8 +8,8 @@ Chinese and Japanese do not separate words with spaces. A superscript is an expo
 What folding hides between two questions that are otherwise the same word for word is read from the texts as written:
 an accent on a content word and case that is part of what a word names ("CO" / "Co", "100 Mbps" / "100 MBps", "\\d" /
 "\\D", "Ihnen" / "ihnen") by `spelling_swap`, the brackets of code ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)")
-and the punctuation of code and math (":q!" / ":q", "0!" / "0", "a?.b" / "a.b", "cd .." / "cd .": `_code_punctuation`,
-rule format 26) by `code_swap`.
+and the punctuation of code and math (":q!" / ":q", "0!" / "0", "a?.b" / "a.b", "cd .." / "cd .": rule format 26) by
+`velo.cache.code_marks`.
 
 What tokens drop (case, except a command-line flag's: "-V" / "-v"; accents on Latin, Greek and Cyrillic letters;
 punctuation between words, brackets included) is what rewordings vary freely; everything else that can change what a
@@ -17,7 +17,8 @@ question asks stays visible, in the tokens or to those two readers. Marks of oth
 vowel signs, ...) are letters of their words and are kept.
 
 What the hit decision reads from these tokens lives beside this module: the numbers (`velo.cache.numbers`),
-negation (`velo.cache.negation`) and role and unit swaps (`velo.cache.roles`).
+negation (`velo.cache.negation`), role and unit swaps (`velo.cache.roles`) and the brackets and punctuation of code
+(`velo.cache.code_marks`); the cache's keys are built from them (`velo.cache.keys`).
 """
 
 from __future__ import annotations
