@@ -28,7 +28,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from velo.cache import answer_language, code_marks, negation, numbers, order, persons, question_words, roles, text, variants
+from velo.cache import (
+    answer_language, code_marks, negation, numbers, order, persons, question_words, roles, spellings, text, variants,
+)
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
 
@@ -200,7 +202,8 @@ class _Pair:
         "What's Google Authenticator?" / "What is google authenticator?" 0.965 -> 0.887; 2 rose above it, besides those
         made the same words)."""
         sq, sc = (
-            roles.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True)) for t in (self.request, self.cached)
+            roles.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True))
+            for t in spellings.one_script(self.request, self.cached)
         )
         sq = roles.spelled_as(variants.respelled(self.request, self.cached, sq, sc), sc, self.request, self.cached)
         sq, sc = text.one_power_sign(sq, sc)

@@ -8,10 +8,11 @@ rewordings were refused for their spelling alone, "What's the SQL query ...?" / 
   the way "n't" splits ("do not", "don't" and "dont" are the tokens "don", "t"; "cannot", "can not" and "can't" are
   "can", "t"), so `velo.cache.negation` keeps reading a contracted auxiliary as before ("Isn't coffee harmful?" asks
   either way).
-* Traditional Chinese characters in their Simplified forms (`simplified`, OpenCC's t2s: "臺灣" and "台灣" are "台湾",
-  "為什麼" is "为什么").
+* Traditional Chinese characters in their Simplified forms (`simplified`, OpenCC's t2s: "為什麼" is "为什么"), only
+  between a text written wholly in Traditional and one written wholly in Simplified (`one_script`, rule format 28);
+  and "臺" written "台" between two Traditional texts ("臺灣" / "台灣").
 
-What only the pair shows (British / American spelling, a hyphen inside a word, a German umlaut written "oe") is in
+`contractions` reads one text; `one_script` reads the pair. What else only the pair shows (British / American spelling, a hyphen inside a word, a German umlaut written "oe") is in
 `velo.cache.variants`.
 """
 
@@ -52,9 +53,9 @@ def contractions(folded: str) -> str:
     return _OTHER.sub(lambda m: _EXPANSIONS[m[1]], folded)
 
 
-@functools.lru_cache(maxsize=1)
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+@functools.lru_cache(maxsize=2)
+def _converter(config: str = "t2s") -> opencc.OpenCC:
+    return opencc.OpenCC(config)
 
 
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
@@ -69,3 +70,34 @@ def simplified(text: str) -> str:
     if not _HAN.search(text) or _KANA.search(text):
         return text
     return _converter().convert(text)
+
+
+_BOTH_SCRIPTS = str.maketrans({"臺": "台"})
+""""台", OpenCC's Simplified form of "臺", is written for it in Traditional too ("台灣", "台北"): a Traditional text
+with it is still Traditional, and two Traditional texts read "臺" as "台" (dev's "臺灣最高的山是哪一座？" / "台灣...")."""
+
+
+def _traditional(text: str) -> bool:
+    """Whether `text` is written wholly in Traditional characters: OpenCC s2t leaves it as it is but for "台"."""
+    converted = _converter("s2t").convert(text)
+    return len(converted) == len(text) and all(x == y or y == "台" for x, y in zip(converted, text))
+
+
+def one_script(a: str, b: str) -> tuple[str, str]:
+    """`a` and `b` in one script where each is written wholly in one (rule format 28, a tester's finding after format
+    27: converting every text to Simplified merged the characters a question is about, "“髮”是什么意思？" / "“發”是什么意思？",
+    "麵" / "面", "“瞭解”和“了解”一样吗？", served at 1.000): a Traditional text (`_traditional`) in Simplified (`simplified`)
+    against a Simplified one (t2s leaves it as it is), "臺" as "台" between two Traditional texts; a text that mixes
+    the two scripts (a Traditional character in a Simplified question: the character asked about) is left as written
+    ("為什麼天空是藍色的？" / "为什么天空是蓝色的？" are one text; "“髮”是什么意思？" / "“發”是什么意思？" stay two), and so are
+    texts with kana (Japanese, whose kanji are no Traditional Chinese)."""
+    if not (_HAN.search(a) and _HAN.search(b)) or _KANA.search(a) or _KANA.search(b):
+        return a, b
+    trad_a, trad_b = _traditional(a), _traditional(b)
+    if trad_a and trad_b:
+        return a.translate(_BOTH_SCRIPTS), b.translate(_BOTH_SCRIPTS)
+    if trad_a and simplified(b) == b:
+        return simplified(a), b
+    if trad_b and simplified(a) == a:
+        return a, simplified(b)
+    return a, b
