@@ -163,12 +163,13 @@ def _fold_keeping_flags(text: str) -> str:
 
 
 def tokens(text: str, spelled: bool = False) -> list[str]:
-    """The tokens of `text` (module docstring); `spelled`: with one spelling of an English contraction and Simplified
-    Chinese characters (`velo.cache.spellings`, rule format 27: "What's" / "What is", "臺灣" / "台灣"), what the hit
-    features compare where it makes two questions the same words (`velo.cache.features._Pair`)."""
+    """The tokens of `text` (module docstring); `spelled`: with one spelling of an English contraction
+    (`velo.cache.spellings`, rule format 27: "What's" / "What is"), what the hit features compare where it makes two
+    questions the same words (`velo.cache.features._Pair`, which writes Chinese in one script first:
+    `spellings.one_script`)."""
     folded = _fold_keeping_flags(text).replace(MINUS_SIGNS, "-")
     if spelled:
-        folded = spellings.contractions(spellings.simplified(folded))
+        folded = spellings.contractions(folded)
     out: list[str] = []
     pos = 0
     for run in _STANDALONE.finditer(folded):
@@ -285,13 +286,44 @@ def types_accents(text: str) -> bool:
     return False
 
 
+_OWN_LETTERS = frozenset("ñÑßẞ")
+"""Letters of their own, no accent a writer leaves out (rule format 28, a tester's finding: "Que es un ano?" / "¿Qué es
+un año?", "sonar" / "soñar", "Masse" / "Maße", "in Massen" / "in Maßen" were served as one)."""
+_ACCENT_PAIRS = frozenset(
+    unicodedata.normalize("NFC", w) for w in "papá sábana secretaría hábito péché".split()
+)
+"""Accented words whose accent-less spelling is another frequent word ("papa" / "papá", "sabana" / "sábana",
+"secretaria" / "secretaría", "habito" / "hábito", "peche" / "péché"): even a writer who types no accent asks another
+question with the other word (rule format 28)."""
+
+
 def _unaccented_writer(accented_word: str, accented_text: str) -> bool:
     """Whether a word's accents may be left out by a writer who types none (rule format 27): any accent, except a
     German umlaut ("schön" / "schon", "würde" / "wurde", "zählen" / "zahlen" are other words; a German writer without
     umlauts writes "schoen"), read as such in a text without Spanish signs (`_SPANISH_SIGNS`: "pingüino" / "pinguino"
-    folds)."""
-    umlaut = any(c in "äöüÄÖÜ" for c in unicodedata.normalize("NFC", accented_word))
+    folds), "ñ", a letter of its own (`_OWN_LETTERS`: "año" / "ano"), and the words of `_ACCENT_PAIRS` (rule format 28)."""
+    word = unicodedata.normalize("NFC", accented_word)
+    if "ñ" in word.lower() or word.lower() in _ACCENT_PAIRS:  # "ß": `spelling_swap`, `_no_german_letters`
+        return False
+    umlaut = any(c in "äöüÄÖÜ" for c in word)
     return not umlaut or bool(_SPANISH_SIGNS.search(accented_text))
+
+
+def _no_german_letters(words: str, a: str, b: str) -> bool:
+    """Whether "ß" in `words` is written "ss" by a writer who types no German letters: one of the texts writes an umlaut
+    of the other out ("Wie gross ist der groesste See?" / "Wie groß ist der größte See?"); "Masse" / "Maße" alone is two
+    words (mass, measure)."""
+    if "ß" not in words.lower():
+        return False
+    for plain, accented in ((a, b), (b, a)):
+        written = fold(plain).split()
+        umlauts = re.findall(r"\w*[äöü]\w*", unicodedata.normalize("NFC", accented.lower()))
+        if any(w.translate(_UMLAUTS_OUT).replace("ß", "ss") in written for w in umlauts):
+            return True
+    return False
+
+
+_UMLAUTS_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
 def spelling_swap(a: str, b: str) -> bool:
@@ -326,7 +358,8 @@ def spelling_swap(a: str, b: str) -> bool:
             if x == y:
                 continue
             if x.lower() != y.lower():
-                typing = (plain_a and _unaccented_writer(y, b)) or (plain_b and _unaccented_writer(x, a))
+                own = any(c in _OWN_LETTERS for c in x + y) and not _no_german_letters(x + y, a, b)
+                typing = not own and ((plain_a and _unaccented_writer(y, b)) or (plain_b and _unaccented_writer(x, a)))
                 if not (typing or _omitted_accent(x.lower(), y.lower())):
                     return True
             elif both_mark_case and not (x_starts or y_starts) and _case_counts(x, y, x_named, y_named):
