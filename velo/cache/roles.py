@@ -389,13 +389,21 @@ either is the same quantity ("1 GB" / "1000 MB" / "1024 MB"; not "100 MB")."""
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _value(number: str, unit: str) -> frozenset[tuple[str, Decimal]]:
-    """A quantity's family and its sizes in the family's base unit (`_UNIT_SIZES`, `_DATA_SIZES`), for a number written
-    in digits with or without a decimal point ("1.5": `equal_quantities`); empty for any other."""
+_BINARY = frozenset("kib mib gib tib".split())
+_BITS = re.compile(r"\d\s*[kKmMgGtT]i?b(?![^\W\d_])")
+"""A data size written with a lower-case "b" ("1 Gb", "100 Mb", "1 gb"): bits or bytes, which the folded token no longer
+tells ("1 Gb" / "1000 MB" were one quantity at format 27)."""
+
+
+def _value(number: str, unit: str, written: list[str] | None = None) -> frozenset[tuple[str, Decimal]]:
+    """A quantity's family and its sizes in the family's base unit (`_UNIT_SIZES`, `_DATA_SIZES`; a binary prefix as
+    written, "GiB", by 1024 only), for a number written in digits with or without a decimal point ("1.5":
+    `equal_quantities`); empty for any other. `written`: the quantity's tokens."""
     if not _DECIMAL.fullmatch(number):
         return frozenset()
     if unit in _DATA_SIZES:
-        return frozenset(("data", Decimal(number) * base ** _DATA_SIZES[unit]) for base in (1000, 1024))
+        bases = (1024,) if _BINARY.intersection(written or ()) else (1000, 1024)
+        return frozenset(("data", Decimal(number) * base ** _DATA_SIZES[unit]) for base in bases)
     if unit not in _UNIT_SIZES:
         return frozenset()
     family, size = _UNIT_SIZES[unit]
@@ -412,12 +420,15 @@ def _other_units(toks: list[str], span: tuple[str, int, int]) -> list[str]:
 
 
 def _same_quantities(
-    ua: list[str], ub: list[str], da: dict[str, str] | None = None, db: dict[str, str] | None = None
+    ua: list[str], ub: list[str], da: dict[str, str] | None = None, db: dict[str, str] | None = None, bits: bool = False
 ) -> list[tuple[str, tuple[str, int, int], tuple[str, int, int]]]:
     """(number of `ua`, its span, the span of `ub`) for each quantity of `ua` (`_unit_spans`) that `ub` has too, the same
     number in the same unit, or another number in another unit of the same family and equal size (`_UNIT_SIZES`: "1 kg"
     / "1000 g") where the two name the same other units ("in pounds"; "Convert 1 kg to g" / "Convert 1000 g to kg" is
-    the reverse conversion: `_other_units`). `da`, `db`: a decimal's number run as written ("1 5": "1.5", `_decimals`)."""
+    the reverse conversion: `_other_units`) and neither of the two units among them (rule format 28: "How many MB are in
+    1 GB?" / "How many MB are in 1000 MB?", "Why is 1 GB 1024 MB?" / "Why is 1000 MB 1024 MB?" ask about the
+    conversion itself). `da`, `db`: a decimal's number run as written ("1 5": "1.5", `_decimals`); `bits`: a text writes
+    a data size with a lower-case "b" (`_BITS`), and data sizes in other units are not equal."""
     spans_a, spans_b = _unit_spans(ua), _unit_spans(ub)
     da, db = da or {}, db or {}
     out = []
@@ -425,9 +436,16 @@ def _same_quantities(
         if n in spans_b and spans_b[n][0] == span[0]:
             out.append((n, span, spans_b[n]))
             continue
-        value = _value(da.get(n, n), span[0])
-        other = next((m for m, s in spans_b.items() if s[0] != span[0] and value & _value(db.get(m, m), s[0])), None)
-        if other is not None and other not in spans_a and _other_units(ua, span) == _other_units(ub, spans_b[other]):
+        if bits and span[0] in _DATA_SIZES:
+            continue
+        value = _value(da.get(n, n), span[0], ua[span[1] : span[2]])
+        other = next(
+            (m for m, s in spans_b.items() if s[0] != span[0] and value & _value(db.get(m, m), s[0], ub[s[1] : s[2]])), None
+        )
+        if other is None or other in spans_a:
+            continue
+        others = _other_units(ua, span)
+        if others == _other_units(ub, spans_b[other]) and span[0] not in others and spans_b[other][0] not in others:
             out.append((n, span, spans_b[other]))
     return out
 
@@ -441,6 +459,10 @@ def _decimals(text: str) -> dict[str, str]:
     return {f"{m[1]} {m[2]}": f"{m[1]}.{m[2]}" for m in _DECIMAL_WRITTEN.finditer(ascii_digits(text))}
 
 
+def _written_bits(text_a: str, text_b: str) -> bool:
+    return bool(_BITS.search(text_a) or _BITS.search(text_b))
+
+
 def equal_quantities(a: list[str], b: list[str], text_a: str = "", text_b: str = "") -> list[tuple[str, str]]:
     """(number of `a`, number of `b`) for each quantity the two write with other numbers in units of the same family
     and of equal size ("1 kg" / "1000 g": ("1", "1000"); `_UNIT_SIZES`): one number to `numbers.number_change`. With
@@ -451,7 +473,8 @@ def equal_quantities(a: list[str], b: list[str], text_a: str = "", text_b: str =
     spans_b = _unit_spans(ub)
     return [
         (da.get(n, n), db.get(m, m))
-        for n, _, span_b in _same_quantities(ua, ub, da, db) if n not in spans_b or spans_b[n] != span_b
+        for n, _, span_b in _same_quantities(ua, ub, da, db, _written_bits(text_a, text_b))
+        if n not in spans_b or spans_b[n] != span_b
         for m in [next(m for m, s in spans_b.items() if s == span_b)]
     ]
 
@@ -465,7 +488,7 @@ def spelled_as(a: list[str], b: list[str], text_a: str = "", text_b: str = "") -
     `_UNIT_SIZES`), and `a` comes back as it is when nothing is respelled (a unit written onto its number, "5km", stays
     one token). With the texts as written, a decimal too ("1.5 kg" / "1500 g": `equal_quantities`, rule format 27)."""
     ua, ub = unit_after_number(_unglued(a)), unit_after_number(_unglued(b))
-    same = _same_quantities(ua, ub, _decimals(text_a), _decimals(text_b))
+    same = _same_quantities(ua, ub, _decimals(text_a), _decimals(text_b), _written_bits(text_a, text_b))
     respell = sorted(
         ((start, end, ub[sb:eb]) for _, (unit, start, end), (_, sb, eb) in same if ua[start:end] != ub[sb:eb]),
         reverse=True,
