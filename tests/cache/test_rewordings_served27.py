@@ -25,7 +25,6 @@ SERVED = [
     ("¿Quién inventó la nitroglicerina?", "Quien invento la nitroglicerina?", 0.0, 1.0),
     ("¿Qué come un pingüino?", "que come un pinguino", 0.0, 1.0),  # Spanish "ü": an accent, not an umlaut
     ("What is the best café in Paris?", "What is the best cafe in Paris?", 0.0, 1.0),
-    ("¿Quién es el papá?", "¿Quien es el papa?", 0.0, 1.0),
     # the same two things asked in another order (format 26: role_swap, question_words.question_swap)
     ("Who discovered penicillin and when?", "When was penicillin first discovered, and by whom?", 0.0, 1.0),
     ("¿Quién descubrió la penicilina y cuándo?", "¿Cuándo y quién descubrió la penicilina?", 0.0, 0.964),
@@ -69,6 +68,7 @@ SERVED = [
 # (cached question, request, score): another question (or word), as format 26 scored it, unchanged by format 27.
 STILL_MISSED = [
     ("¿Quién es el papá?", "¿Quién es el papa?", 0.0),  # both type accents elsewhere: "papá" is another word
+    # "papá" / "papa" even from a writer who types no accent (rule format 28: test_false_hits28.py)
     ("¿Cuántos años tiene?", "¿Cuántos anos tiene?", 0.0),
     ("Ist das schön gut?", "Ist das schon gut?", 0.0),  # a German umlaut left out is another word
     ("Was würde passieren?", "Was wurde passieren?", 0.0),
@@ -108,7 +108,8 @@ def test_a_look_alike_is_vetoed_either_way(cached: str, request_: str) -> None:
         ("¿Cual es la ciudad mas grande de Canada?", "¿Cuál es la ciudad más grande de Canadá?", False),
         ("quien es jose", "¿Quién es José?", False),
         ("¿Quién es el papa?", "¿Quién es el papá?", True),  # both type accents
-        ("¿Quien es el papa?", "¿Quién es el papá?", False),  # "Quien": this writer types none
+        ("¿Quien es el cantante?", "¿Quién es el cantánte?", False),  # "Quien": this writer types none
+        ("¿Quien es el papa?", "¿Quién es el papá?", True),  # a frequent minimal pair (rule format 28)
         ("Ist das schon gut?", "Ist das schön gut?", True),  # an umlaut, even from a writer who types none
         ("Que come un pinguino", "Qué come un pingüino", False),  # "ü" beside Spanish signs is an accent
         ("Где ёлка?", "Где елка?", False),  # ё written е, as before
@@ -178,14 +179,18 @@ def test_traditional_chinese_is_simplified_and_japanese_kept() -> None:
     ("british", "american"),
     [("colour", "color"), ("favourite", "favorite"), ("organisation", "organization"), ("tokenise", "tokenize"),
      ("analyse", "analyze"), ("centre", "center"), ("fibres", "fibers"), ("catalogue", "catalog"), ("defence", "defense"),
-     ("programme", "program"), ("travelling", "traveling"), ("cancelled", "canceled"), ("anaemia", "anemia"),
+     ("travelling", "traveling"), ("cancelled", "canceled"), ("anaemia", "anemia"),
      ("oestrogen", "estrogen"), ("grey", "gray"), ("aluminium", "aluminum")],
 )
 def test_british_spelling_is_american(british: str, american: str) -> None:
     assert variants.american(british) == variants.american(american) == american
 
 
-@pytest.mark.parametrize(("a", "b"), [("four", "for"), ("filling", "filing"), ("michael", "michel"), ("tonne", "ton")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("four", "for"), ("filling", "filing"), ("michael", "michel"), ("tonne", "ton"), ("programme", "program"),
+     ("timbre", "timber"), ("flour", "flor"), ("draught", "draft")],  # rule format 28: listed words only
+)
 def test_other_words_are_no_variant(a: str, b: str) -> None:
     assert variants.american(a) != variants.american(b)
 
