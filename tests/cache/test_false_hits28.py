@@ -143,6 +143,10 @@ def test_n_tilde_eszett_and_frequent_minimal_pairs_are_no_typing(a: str, b: str,
         ("Why is 1 GB 1024 MB?", "Why is 1000 MB 1024 MB?", 1.0),
         ("Convert 1 kg to g", "Convert 1000 g to g", 1.0),
         ("Is 1 GB enough?", "Is 1000 MB enough?", 0.0), ("How much is 1.5 kg in pounds?", "How much is 1500 g in pounds?", 0.0),
+        # a decimal with a trailing zero is the same number (a tester's recall finding)
+        ("How much is 1.50 kg in pounds?", "How much is 1500 g in pounds?", 0.0),
+        ("How much is 2.0 kg in pounds?", "How much is 2000 g in pounds?", 0.0),
+        ("How much is 2.0 kg in pounds?", "How much is 200 g in pounds?", 1.0),
     ],
 )
 def test_data_sizes_fold_only_bytes_in_either_reading_and_no_conversion(a: str, b: str, change: float) -> None:

@@ -391,7 +391,8 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
     `roles.equal_quantities`, since rule format 22).
     """
     na, nb = _all_readings(a), _all_readings(b)
-    na = [r | {y for x, y in same if x in r} for r in na]
+    # a decimal as `same` writes it ("1.50", "2.0") and as the readings do ("1.5", "2"): rule format 28
+    na = [r.union(*(_readings(y) | {y} for x, y in same if x in r or r & _readings(x))) for r in na]
     free_a, free_b = _unmatched(na, nb)
     a_only = [i for i in free_a if not any(na[i] & s for s in nb)]
     b_only = [j for j in free_b if not any(nb[j] & r for r in na)]
