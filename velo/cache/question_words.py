@@ -81,37 +81,12 @@ _COMPATIBLE = {frozenset({"manner", "reason"}), frozenset({"manner", "quantity"}
 """Pairs of categories that rewordings put in each other's place: "¿Por qué flotan los barcos si son de acero?" /
 "¿Cómo es posible que un barco de hierro no se hunda?", "武汉火神山医院为什么能十天建成?" / "...是怎么做到只用十天就建成的?"
 (team dev and oasst1 train rewordings), "Как сварить гречку?" / "Сколько варить гречку?", "Wie hoch ist der Verbrauch?"
-/ "Wie viele Kalorien ...?" ("how" before an adjective asks for a measure). Manner and reason only with the rest
-reworded: `_manner_for_reason`."""
-
-_HOW_IS_WHY = frozenset(
-    """work works worked working function functions funktioniert funktionieren funktioniere wirkt wirken
-    funciona funcionan funcionar работает работают работать действует действуют""".split()
-)
-"""Verbs whose manner is their reason, folded: how a vaccine works is why it works ("How does a vaccine work?" / "Why
-does a vaccine work?", "Wie funktioniert ...?" / "Warum funktioniert ...?", "Как работает ...?" / "Почему работает
-...?")."""
-_HAN_HOW_IS_WHY = ("起作用", "运作", "運作", "奏效", "管用")
-"""The same in Chinese, read in the joined characters ("疫苗是怎么起作用的？" / "疫苗为什么起作用？")."""
-
-
-def _manner_for_reason(a: list[str], b: list[str]) -> bool:
-    """True when "how" was put in place of "why" with every other content word kept (`roles.content_terms`, the
-    question words left out): "How did Napoleon die?" / "Why did Napoleon die?", "Как умер Наполеон?" / "Почему умер
-    Наполеон?", "¿Cómo murió Napoleón?" / "¿Por qué murió Napoleón?", "Wie starb Napoleon?" / "Warum starb Napoleon?",
-    "拿破仑是怎么死的？" / "拿破仑为什么死？" (served at 0.96-0.99 by format 26: helper veto27, H5): the way a thing happened
-    and its cause are two answers. Not a swap: a verb whose manner is its reason (`_HOW_IS_WHY`: "How does a vaccine
-    work?" / "Why does ...?"), a manner word that asks why ("how come", "how is it that", "how so", "cómo es que", "wie kommt
-    es", "как так", "怎么不", "怎么这么": reason in `_PHRASES`), and a rewording that changes other words too (the model weighs
-    those: "¿Por qué flotan los barcos si son de acero?" / "¿Cómo es posible que un barco de hierro no se hunda?")."""
-    rest_a, rest_b = (
-        [t for k, t in enumerate(x) if not any(i <= k < i + n for i, n, _ in _matches(x))] for x in (a, b)
-    )
-    terms_a = content_terms(rest_a)
-    if sorted(terms_a) != sorted(content_terms(rest_b)):
-        return False
-    joined = "".join(rest_a)
-    return not (_HOW_IS_WHY.intersection(rest_a) or any(w in joined for w in _HAN_HOW_IS_WHY))
+/ "Wie viele Kalorien ...?" ("how" before an adjective asks for a measure). Manner beside reason is compatible even with
+every other word kept (rule format 28, the lead's decision after tester brk27's finding 2): format 27 vetoed "how" put in
+place of "why" (helper veto27's H5, "How did Napoleon die?" / "Why did Napoleon die?") and so refused plain rewordings
+at 0 that format 26 served at 0.94-0.99 ("How does ice float?" / "Why does ice float?", "How do magnets attract iron?",
+"How did the dinosaurs go extinct?", "天怎么是蓝的？" / "为什么天是蓝的？", "你怎么哭了？" / "你为什么哭了？"): a mechanism
+question and a cause question about one event mostly share their answer (Napoleon: stomach cancer either way)."""
 
 
 def question_swap(a: list[str], b: list[str]) -> bool:
@@ -119,8 +94,7 @@ def question_swap(a: list[str], b: list[str]) -> bool:
     ("dónde" / "cuándo", "wo" / "wann", "где" / "когда", "在哪里" / "什么时候", "who" / "when"). Not a swap: the same
     category worded otherwise ("when" / "what time", "why" / "how come", "cuándo" / "a qué hora"), a first question
     word too vague to categorise ("what", "qué", "что", "什么": "What's a good way to ... when learning"), no question
-    word on one side, the `_COMPATIBLE` pairs (manner beside quantity; manner beside reason unless "how" was put in
-    place of "why" with the rest kept, `_manner_for_reason`, since helper veto27's H5), and two questions that ask the
+    word on one side, the `_COMPATIBLE` pairs (manner beside quantity, manner beside reason), and two questions that ask the
     same things in another order ("When was penicillin discovered, and by whom?" / "Who discovered penicillin and when?",
     "¿Cuándo y quién ...?", "Кто и когда открыл пенициллин?" / "Когда и кем ...?", "谁在什么时候发现了青霉素？": the same
     set of categories, rule format 27)."""
@@ -129,10 +103,7 @@ def question_swap(a: list[str], b: list[str]) -> bool:
         return False
     if set(wa) - {""} == set(wb) - {""}:
         return False
-    pair = frozenset({wa[0], wb[0]})
-    if pair == frozenset({"manner", "reason"}):
-        return _manner_for_reason(a, b)
-    return pair not in _COMPATIBLE
+    return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
 
 
 _OBJECT_WORDS = frozenset("whom wen wem кого кому кем какую".split())
