@@ -89,6 +89,56 @@ at 0 that format 26 served at 0.94-0.99 ("How does ice float?" / "Why does ice f
 question and a cause question about one event mostly share their answer (Napoleon: stomach cancer either way)."""
 
 
+_CONJUNCTIONS = frozenset("and or but y e o u pero und oder aber sowie и а или но 和 与 與 跟 而 并 並 还 還 或".split())
+"""Conjunctions that open a clause ("... and when did he die?", "... y cuándo murió", "... und wann starb er", "... и
+когда он умер"); punctuation does too ("爱因斯坦在哪里出生，什么时候去世？")."""
+_CONJUNCTION_WHEN = frozenset("when where".split())
+"""English "when" / "where" after a content word and before one join a clause, they ask nothing ("Who died when
+Lincoln was shot?")."""
+
+
+def _content(t: str) -> bool:
+    return t.isalnum() and t not in FUNCTION_WORDS
+
+
+_ENDS = frozenset("please bitte пожалуйста 了 呢 吗 嗎 啊 呀 的 请 請".split())
+"""Words that may end a question after its last question word ("... and when, please?", "...被谁发现的？")."""
+
+
+def _ends(t: str) -> bool:
+    """True for a token that may stand after a question word that ends the question: punctuation or `_ENDS` (not
+    function words at large: "... and when did he die?" ends in "did he die", all of them function words, "die" a
+    German article)."""
+    return not t.isalnum() or t in _ENDS
+
+
+def _asked(toks: list[str]) -> list[tuple[int, int, str]]:
+    """`_matches` without English "when" / "where" used as a conjunction (`_CONJUNCTION_WHEN`)."""
+    return [
+        (i, n, cat) for i, n, cat in _matches(toks)
+        if not i or toks[i] not in _CONJUNCTION_WHEN or not _content(toks[i - 1]) or all(_ends(t) for t in toks[i + n :])
+    ]
+
+
+def _one_question(toks: list[str], found: list[tuple[int, int, str]]) -> bool:
+    """True when a question's question words after the first ask about one event with it: each is coordinated with the
+    one before it (only function words between: "Кто и когда открыл пенициллин?", "¿Cuándo y quién ...?", "谁在什么时候
+    发现了青霉素？"), stands at the end with only function words after it ("Who discovered penicillin and when?", "...
+    and by whom?", "¿... y cuándo?") or, outside Chinese, inside the clause ("Wer hat das Penicillin wann entdeckt?"). False when one
+    opens a clause of its own, after a conjunction or punctuation with content words after it ("Where was Einstein born
+    and when did he die?", "¿Dónde vivió Picasso y cuándo pintó el Guernica?", "爱因斯坦在哪里出生，什么时候去世？"):
+    tester brk27's finding 1."""
+    for (pi, pn, _), (i, n, _) in zip(found, found[1:]):
+        if not any(_content(t) for t in toks[pi + pn : i]) or all(_ends(t) for t in toks[i + n :]):
+            continue
+        if toks[i][0] >= "\u2e80":
+            return False  # Han tokens keep no punctuation: a clause's start cannot be seen ("出生，什么时候去世")
+        before = next((t for t in reversed(toks[:i]) if not (t.isalnum() and t in FUNCTION_WORDS and t not in _CONJUNCTIONS)), "")
+        if not before.isalnum() or before in _CONJUNCTIONS:
+            return False
+    return True
+
+
 def question_swap(a: list[str], b: list[str]) -> bool:
     """True when the two questions' first question words are of different categories: one was put in another's place
     ("dónde" / "cuándo", "wo" / "wann", "где" / "когда", "在哪里" / "什么时候", "who" / "when"). Not a swap: the same
@@ -97,11 +147,13 @@ def question_swap(a: list[str], b: list[str]) -> bool:
     word on one side, the `_COMPATIBLE` pairs (manner beside quantity, manner beside reason), and two questions that ask the
     same things in another order ("When was penicillin discovered, and by whom?" / "Who discovered penicillin and when?",
     "¿Cuándo y quién ...?", "Кто и когда открыл пенициллин?" / "Когда и кем ...?", "谁在什么时候发现了青霉素？": the same
-    set of categories, rule format 27)."""
-    wa, wb = question_words(a), question_words(b)
+    set of categories, rule format 27, asked of one event, `_one_question`, rule format 28: "Where was Einstein born and
+    when did he die?" / "When was Einstein born and where did he die?" asks two other things)."""
+    fa, fb = _asked(a), _asked(b)
+    wa, wb = [cat for _, _, cat in fa], [cat for _, _, cat in fb]
     if not wa or not wb or not wa[0] or not wb[0] or wa[0] == wb[0]:
         return False
-    if set(wa) - {""} == set(wb) - {""}:
+    if set(wa) - {""} == set(wb) - {""} and _one_question(a, fa) and _one_question(b, fb):
         return False
     return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
 
