@@ -1,7 +1,9 @@
 """An instruction naming the answer's language on one side only asks for another answer (issue 8, cache kind: what
 differs must never be invisible; helper veto27, H4): "What is photosynthesis?" / "What is photosynthesis? Answer in
 French." was served at 0.975 by format 26 (`velo.cache.answer_language`, in the `role_swap` veto). Real e5 + USE
-embedders, real embedded Milvus, the shipped default rule.
+embedders, real embedded Milvus, the shipped default rule. Since rule format 28 (tester brk27, finding 3) a language is
+no change when the other question is written in it ("Was ist Photosynthese?" / "What is photosynthesis? Answer in
+German.": `answer_language.written_in`), and French and more languages' names are read.
 """
 
 from __future__ import annotations
@@ -36,7 +38,12 @@ ANOTHER_LANGUAGE = [
     ("请使用简体中文回答问题。", "请使用繁体中文回答问题。", None),
     ("请使用简体中文回答问题。", "请使用英文回答问题。", None),
     ("¿Cómo funciona open assistant?\nDame la respuesta en inglés y en español.",
-     "¿Cómo funciona open assistant?\nDame la respuesta en francés y en alemán.", None),
+     "¿Cómo funciona open assistant?\nDame la respuesta en francés y en alemán.", None),    # names rule format 28 added (tester brk27, finding 3: "Swedish" was no name, served at 0.948)
+    ("What is photosynthesis?", "What is photosynthesis? Answer in Swedish.", 0.948),
+    ("Was ist Photosynthese?", "Was ist Photosynthese? Antworte auf Schwedisch.", None),
+    ("What is photosynthesis?", "What is photosynthesis? Réponds en français.", None),
+    ("What is photosynthesis? Answer in Portuguese.", "What is photosynthesis? Answer in Italian.", None),
+    ("Что такое фотосинтез?", "Что такое фотосинтез? Ответь на шведском.", None),
 ]
 
 # (cached question, request, format 26's score): no instruction changes the answer's language.
@@ -59,7 +66,18 @@ SAME_ANSWER = [
     ("为什么我用简体字问你，你却用繁体字回答？", "我用简体，你为啥回繁体？", None),
     ("请使用 #zh-hant 再复述一遍", "麻烦把刚才的内容用繁体中文（#zh-hant）重新讲一遍。", None),
     ("¿Cómo funciona open assistant?\nDame la respuesta en inglés y en español.",
-     "¿Cómo funciona Open Assistant? En inglés y en español.", None),
+     "¿Cómo funciona Open Assistant? En inglés y en español.", None),    # the other question is written in the language asked for (rule format 28, tester brk27's finding 3: format 27 vetoed
+    # them, the cached answer being in the asked language already)
+    ("Was ist Photosynthese?", "What is photosynthesis? Answer in German.", 1.000),
+    ("¿Qué es la fotosíntesis?", "What is photosynthesis? Answer in Spanish.", None),
+    ("Qu'est-ce que la photosynthèse ?", "What is photosynthesis? Answer in French.", 1.000),
+    ("What is photosynthesis?", "¿Qué es la fotosíntesis? Responde en inglés.", 0.997),
+    ("Explique la photosynthèse", "Explain photosynthesis in French", None),
+    ("What is photosynthesis? Answer in French.", "What is photosynthesis? Réponds en français.", 0.997),
+    ("What is photosynthesis? Answer in French.", "Qu'est-ce que la photosynthèse ? Réponds en français.", None),
+    ("Что такое фотосинтез?", "What is photosynthesis? Answer in Russian.", None),
+    ("什么是光合作用？", "What is photosynthesis? Answer in Chinese.", None),
+    ("什么是光合作用？用法语回答。", "What is photosynthesis? Answer in French.", None),
 ]
 
 
@@ -89,6 +107,9 @@ def test_no_instruction_naming_another_language_is_no_change(cached: str, reques
         ("Как сказать привет по-английски?", set()),
         ("英语怎么说“你好”？", set()),
         ("Is Spanish hard to learn? Answer in English.", set()),
+        ("What is photosynthesis? Réponds en français.", {"fr"}),
+        ("Qu'est-ce que la photosynthèse ? Réponds en français.", set()),  # French is the question's own
+        ("What is photosynthesis? Answer in Swedish.", {"sv"}),
     ],
 )
 def test_answer_languages_are_named_by_instructions(question: str, languages: set[str]) -> None:

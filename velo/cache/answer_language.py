@@ -26,17 +26,27 @@ _CYRILLIC = re.compile(r"[а-яё]")
 
 _NAMES = {
     "en": """english:en french:fr german:de spanish:es russian:ru chinese:zh mandarin:zh cantonese:yue italian:it
-        portuguese:pt japanese:ja korean:ko arabic:ar dutch:nl polish:pl turkish:tr ukrainian:uk hindi:hi latin:la""",
+        portuguese:pt japanese:ja korean:ko arabic:ar dutch:nl polish:pl turkish:tr ukrainian:uk hindi:hi latin:la
+        swedish:sv norwegian:no danish:da finnish:fi greek:el hebrew:he vietnamese:vi thai:th indonesian:id czech:cs
+        hungarian:hu romanian:ro persian:fa""",
+    "fr": """anglais:en francais:fr allemand:de espagnol:es russe:ru chinois:zh italien:it portugais:pt japonais:ja
+        coreen:ko neerlandais:nl polonais:pl turc:tr ukrainien:uk suedois:sv norvegien:no danois:da finnois:fi grec:el
+        hebreu:he vietnamien:vi""",
     "de": """englisch:en franzosisch:fr deutsch:de spanisch:es russisch:ru chinesisch:zh italienisch:it portugiesisch:pt
-        japanisch:ja koreanisch:ko arabisch:ar niederlandisch:nl polnisch:pl turkisch:tr ukrainisch:uk latein:la""",
+        japanisch:ja koreanisch:ko arabisch:ar niederlandisch:nl polnisch:pl turkisch:tr ukrainisch:uk latein:la
+        schwedisch:sv norwegisch:no danisch:da finnisch:fi griechisch:el hebraisch:he vietnamesisch:vi""",
     "es": """ingles:en frances:fr aleman:de espanol:es castellano:es ruso:ru chino:zh mandarin:zh italiano:it
-        portugues:pt japones:ja coreano:ko arabe:ar neerlandes:nl holandes:nl polaco:pl turco:tr ucraniano:uk latin:la""",
+        portugues:pt japones:ja coreano:ko arabe:ar neerlandes:nl holandes:nl polaco:pl turco:tr ucraniano:uk latin:la
+        sueco:sv noruego:no danes:da finlandes:fi griego:el hebreo:he vietnamita:vi""",
 }
-"""Languages' names, folded, by the language they are written in, with the language they name."""
+"""Languages' names, folded, by the language they are written in, with the language they name (French and the
+Nordic, Greek, Hebrew, Vietnamese ... names since rule format 28: "... Answer in Swedish." was served at 0.948, "...
+Réponds en français." was no instruction; a name two languages share counts as the later one's, "arabe" Spanish)."""
 _RU_STEMS = {
     "англииск": "en", "француз": "fr", "немецк": "de", "испанск": "es", "русск": "ru", "китаиск": "zh",
     "итальянск": "it", "португальск": "pt", "японск": "ja", "кореиск": "ko", "арабск": "ar", "украинск": "uk",
-    "польск": "pl", "турецк": "tr", "латин": "la",
+    "польск": "pl", "турецк": "tr", "латин": "la", "шведск": "sv", "норвежск": "no", "датск": "da", "финск": "fi",
+    "греческ": "el", "иврит": "he", "вьетнамск": "vi",
 }
 """Russian languages' stems, folded (й is и), after "по" ("по-английски") or "на" ("на английском")."""
 _HAN_NAMES = {
@@ -44,18 +54,21 @@ _HAN_NAMES = {
     "簡體": "zh", "繁体": "zh-hant", "繁體": "zh-hant", "法语": "fr", "法文": "fr", "法語": "fr",
     "德语": "de", "德文": "de", "德語": "de", "西班牙语": "es", "西班牙文": "es", "西班牙語": "es", "俄语": "ru",
     "俄文": "ru", "俄語": "ru", "日语": "ja", "日文": "ja", "日語": "ja", "韩语": "ko", "韩文": "ko", "韓語": "ko",
-    "意大利语": "it", "葡萄牙语": "pt", "阿拉伯语": "ar", "粤语": "yue", "粵語": "yue",
+    "意大利语": "it", "葡萄牙语": "pt", "阿拉伯语": "ar", "粤语": "yue", "粵語": "yue", "意大利文": "it", "葡萄牙文": "pt",
+    "韩國語": "ko", "韓文": "ko", "瑞典语": "sv", "瑞典語": "sv", "挪威语": "no", "丹麦语": "da", "芬兰语": "fi",
+    "希腊语": "el", "希伯来语": "he", "越南语": "vi", "越南語": "vi",
 }
-_PREPOSITIONS = {"en": ("in", "using"), "de": ("auf", "in"), "es": ("en",), "ru": ("по", "на")}
+_PREPOSITIONS = {"en": ("in", "using"), "de": ("auf", "in"), "es": ("en",), "ru": ("по", "на"), "fr": ("en",)}
 _ANY_PREPOSITION = frozenset().union(*_PREPOSITIONS.values())
 _VERBS = {
     "en": ("answer", "respond", "reply", "replies", "write", "explain", "speak", "talk", "tell", "describe", "summar"),
     "de": ("antwort", "beantwort", "schreib", "erklar", "sprich", "sprech", "formulier", "beschreib"),
     "es": ("respond", "respuesta", "contest", "escrib", "explic", "habl", "describ", "resum", "dime"),
     "ru": ("ответ", "отвеч", "напиш", "пиши", "объясн", "расскаж", "говор", "опиш"),
+    "fr": ("repond", "reponse", "ecri", "expliqu", "redig", "decri", "resum", "parl"),
 }
 """Beginnings of the verbs (and nouns: "Antwort", "respuesta") of answering, writing and explaining, folded."""
-_AFTER = frozenset("please only bitte nur solo solamente пожалуиста только".split())
+_AFTER = frozenset("please only bitte nur solo solamente пожалуиста только seulement uniquement svp".split())
 """Words right after a language's name that make it an instruction ("in English please"; Spanish "por favor" too)."""
 _HAN_VERBS = ("回答", "回复", "回覆", "作答", "答复", "解释", "解釋", "解答", "写", "寫", "讲", "講", "说明", "說明", "描述")
 """Chinese verbs of answering, writing and explaining, after the language's name ("用英文回答", "请用英语来回答"); not 说 ("英语怎么说": how to say it in English) nor 翻译 (a translation's target is what is asked)."""
@@ -64,8 +77,10 @@ _COMMON = {
     "en": frozenset("the is are what how why who when where does do did can you i an of and to this that it my your with for".split()),
     "de": frozenset("der das ist sind wie warum wer wann wo und ich du ein eine einen nicht kann mit fur von zu".split()),
     "es": frozenset("el la los las son que como por cual quien cuando donde y un una del se mi tu con para".split()),
+    "fr": frozenset("est ce qu les des du et je il elle vous nous pour dans avec pas quoi comment pourquoi quel quelle qui sont au aux explique".split()),
 }
-"""Common words of each Latin-script language, folded, none the others' ("was", "die", "es", "a" left out)."""
+"""Common words of each Latin-script language, folded, none the others' ("was", "die", "es", "a", French "la" / "que" /
+"une" left out)."""
 
 _HAN_BETWEEN = ("中文", "字", "来", "來", "进行", "進行")
 """What may stand between a language's name and the verb: the rest of a name ("繁体中文回答"), "来" ("用英语来回答")."""
@@ -147,11 +162,28 @@ def mentioned(toks: list[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def written_in(toks: list[str]) -> frozenset[str]:
+    """The languages a question may be written in: Chinese by Han characters, Russian by Cyrillic, else every
+    Latin-script language with most common words (`_COMMON`; two on a tie, none without a common word)."""
+    if any(HAN.match(t) for t in toks):
+        return frozenset({"zh"})
+    if any(_CYRILLIC.match(t) for t in toks):
+        return frozenset({"ru"})
+    counts = {lang: sum(t in words for t in toks) for lang, words in _COMMON.items()}
+    best = max(counts.values())
+    return frozenset(lang for lang, n in counts.items() if n == best and n)
+
+
 def answer_language_change(a: list[str], b: list[str]) -> bool:
     """True when an answer-language instruction of one question names a language the other does not name at all:
     "What is photosynthesis? Answer in French." / "What is photosynthesis?", "... Answer in English." / "... Answer in
     French.", "Was ist Photosynthese? Bitte auf Englisch antworten." / "Was ist Photosynthese?". Not when the other
     names it otherwise ("请你使用繁体中文" / "请用繁体中文回答", "Dame la respuesta en inglés y en español." / "En inglés y
-    en español.": oasst1 train rewordings)."""
+    en español.": oasst1 train rewordings) or is written in it (`written_in`, rule format 28, tester brk27's finding 3:
+    "Was ist Photosynthese?" / "What is photosynthesis? Answer in German.", "What is photosynthesis?" / "¿Qué es la
+    fotosíntesis? Responde en inglés.", "Explique la photosynthèse" / "Explain photosynthesis in French": the cached
+    answer is in the asked language, served at 0.99-1.000 by format 26)."""
     la, lb = answer_languages(a), answer_languages(b)
-    return bool(la or lb) and bool(la - mentioned(b) or lb - mentioned(a))
+    if not (la or lb):
+        return False
+    return bool(la - mentioned(b) - written_in(b) or lb - mentioned(a) - written_in(a))
