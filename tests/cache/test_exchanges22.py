@@ -146,7 +146,9 @@ LEND_BORROW = [
     ("Kann ich meinem Bruder Geld leihen?", "Kann ich mir von meinem Bruder Geld ausleihen?", None),
     ("Можно одолжить деньги брату?", "Можно занять деньги у брата?", 0.977),
     ("Можно одолжить деньги брату?", "Можно одолжить деньги у брата?", None),
-    ("Можно дать деньги в долг брату?", "Можно взять деньги в долг у брата?", None),
+    ("Можно дать деньги в долг брату?", "Можно взять деньги в долг у брата?", None),    # the converse verb with the same doer (rule format 28 keeps these vetoed)
+    ("Can I lend you my car?", "Can I borrow your car?", None),
+    ("Kann ich dir Geld leihen?", "Kann ich mir von dir Geld leihen?", None),
 ]
 # (cached question, request): one direction worded two ways.
 LEND_BORROW_SAME = [
@@ -156,6 +158,20 @@ LEND_BORROW_SAME = [
     ("Можно занять деньги у брата?", "Можно одолжить деньги у брата?"),
     ("¿Puedo pedir prestado dinero?", "¿Puedo tomar prestado dinero?"),
     ("Should I lend money to my brother?", "Should my brother borrow money from me?"),  # the people exchanged too
+]
+# (cached question, request, format 26's score): the converse verb with the doer changed, "you lend me" = "I borrow from
+# you", one loan (tester brk27, finding 4; vetoed by format 27, English since format 23): served again by rule format 28,
+# opposites.converse_action reads persons.subject_person.
+LEND_BORROW_OTHER_DOER = [
+    ("Kann ich mir Geld von dir leihen?", "Kannst du mir Geld leihen?", 0.999),
+    ("Kannst du mir dein Auto leihen?", "Kann ich mir dein Auto leihen?", 0.999),
+    ("Можешь одолжить мне денег?", "Можно одолжить у тебя денег?", 0.999),
+    ("Можешь одолжить мне денег?", "Можно занять у тебя денег?", None),
+    ("Ты можешь одолжить мне машину?", "Я могу одолжить тебе машину?", None),
+    ("¿Me prestas dinero?", "¿Te pido prestado dinero?", 0.995),
+    ("¿Puedo pedirte prestado el coche?", "¿Me puedes prestar el coche?", None),
+    ("Can you lend me your car?", "Can I borrow your car?", None),
+    ("Can I borrow money from you?", "Can you lend me money?", 0.954),
 ]
 
 
@@ -173,3 +189,16 @@ def test_one_direction_worded_otherwise_is_no_converse(cached: str, request_: st
 def test_lend_and_borrow_are_a_miss(shipped_rule_cache: SemanticCache, cached: str, request_: str, format_26: float) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert not got and decision.features.negation_mismatch == 1.0, (decision.score, decision.features)
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_26"), LEND_BORROW_OTHER_DOER)
+def test_the_converse_verb_with_the_other_doer_is_no_converse(cached: str, request_: str, format_26: float | None) -> None:
+    assert not _vetoed(cached, request_) and not _vetoed(request_, cached)
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_26"), [x for x in LEND_BORROW_OTHER_DOER if x[2]])
+def test_the_converse_verb_with_the_other_doer_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_26: float
+) -> None:
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert got and decision.features.negation_mismatch < 1.0, (decision.score, decision.features)

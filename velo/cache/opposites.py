@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import functools
 
+from velo.cache import persons
 from velo.cache.text import FUNCTION_WORDS, HAN, shared_ends
 
 _PREFIX_PAIRS = tuple(
@@ -181,7 +182,10 @@ def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
     exchanged too ("Should my brother borrow money from me?") more than function words change: no veto, the model
     weighs it. Rule format 23. A verb of lending whose direction other words set is read in that direction
     (`_directed`: "Kann ich meinem Bruder Geld leihen?" / "Kann ich mir von meinem Bruder Geld leihen?"), and a person
-    in another case is in the same place ("одолжить деньги брату" / "занять деньги у брата": `_alike`)."""
+    in another case is in the same place ("одолжить деньги брату" / "занять деньги у брата": `_alike`). Not when the
+    two doers are known and differ (`velo.cache.persons.subject_person`, rule format 28): "Can you lend me your car?" /
+    "Can I borrow your car?" is one loan; "Can I lend you my car?" / "Can I borrow your car?" stays vetoed."""
+    doers = persons.subject_person(a), persons.subject_person(b)  # read before `_directed` joins "pido prestado"
     da, db = _directed(a), _directed(b)
     if (da, db) != (a, b):
         a, b = da, db
@@ -197,7 +201,10 @@ def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
         if (rest_x or rest_y) and not (len(rest_x) == len(rest_y) and all(map(_alike, rest_x, rest_y))):
             return False
         found = found or pair
-    return found
+    # the converse verb with its doer changed is the same act seen from the other side ("Can you lend me your car?" /
+    # "Can I borrow your car?", "Kannst du mir Geld leihen?" / "Kann ich mir Geld von dir leihen?", "¿Me prestas
+    # dinero?" / "¿Te pido prestado dinero?"): tester brk27's finding 4, rule format 28
+    return found and not (0 < doers[0] != doers[1] > 0)
 
 
 def _alike(u: str, v: str) -> bool:

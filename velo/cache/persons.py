@@ -103,3 +103,37 @@ def person_swap(a: list[str], b: list[str]) -> bool:
     if len(changes) > 1:
         return True
     return about or not generic
+
+
+_RU_FIRST = frozenset("можно могу хочу".split())
+"""Russian words that make the speaker the doer without a pronoun ("Можно одолжить у тебя денег?": may I borrow)."""
+_ES_VERBS = ("prest", "pid", "ped", "pued", "pod", "quier", "tom")
+"""Beginnings of the Spanish verbs of lending and borrowing and their modals, whose ending says the person ("¿Me
+prestas dinero?": you lend; "¿Te pido prestado dinero?", "¿Puedo pedirte ...?": I borrow)."""
+
+
+def subject_person(toks: list[str]) -> int:
+    """The person of a question's doer, on folded tokens: 1 the speaker, 2 the listener, 0 unknown (a third person, or
+    nothing says). The first subject pronoun (`_subject`: "Can I ...", "Can you ...", "Kannst du ...", "Ты можешь ...",
+    "我能 ..."), else a Russian verb in the second person ("можешь") or a word that makes the speaker the doer
+    ("можно", "могу"), else the ending of a Spanish verb of lending or its modal ("prestas", "puedes": 2; "pido",
+    "puedo": 1). Used by `velo.cache.opposites.converse_action` (rule format 28: "you lend me" is "I borrow from you")."""
+    for i, t in enumerate(toks):
+        if _subject(toks, i):
+            return _person(t)
+    for t in toks:
+        if t.endswith(("ешь", "ишь", "ешься", "ишься")) and _CYRILLIC_WORD(t):
+            return 2
+        if t in _RU_FIRST:
+            return 1
+    for t in toks:
+        if t.startswith(_ES_VERBS) and t.isalpha() and not t.endswith(("ado", "ada")):
+            if t.endswith("o"):
+                return 1
+            if t.endswith(("as", "es")):
+                return 2
+    return 0
+
+
+def _CYRILLIC_WORD(t: str) -> bool:
+    return all("а" <= c <= "я" or c == "ё" for c in t)
