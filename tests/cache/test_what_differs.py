@@ -151,7 +151,8 @@ QUESTION_WORD_SWAPS = [
     ("爱因斯坦在哪里出生，什么时候去世？", "爱因斯坦什么时候出生，在哪里去世？"),
     ("Where was Mozart born and when did he die?", "When was Mozart born and where did he die?"),
     ("¿Dónde vivió Picasso y cuándo pintó el Guernica?", "¿Cuándo vivió Picasso y dónde pintó el Guernica?"),
-    ("When did Lincoln die and who shot him?", "Who died when Lincoln was shot?"),  # "when" joins a clause there
+    ("When did Lincoln die and who shot him?", "Who died when Lincoln was shot?"),  # "when" joins a clause there    ("When to plant tomatoes?", "Where to plant tomatoes?"),  # "when" / "where" before "to" ask
+    ("Where in the lower 48 can I see the best starry sky?", "When is the best time to see the starry sky in the lower 48?"),
 ]
 # Han 一 numbering a date, a metro line or a floor.
 HAN_ONE_NUMBERING = [
@@ -306,6 +307,12 @@ def test_a_moved_target_unit_is_no_role_swap(a: str, b: str, swap: bool) -> None
         ("Wer hat das Penicillin wann entdeckt?", "Wann und von wem wurde das Penicillin entdeckt?"),
         ("Кто и когда открыл пенициллин?", "Когда и кем был открыт пенициллин?"),
         ("谁在什么时候发现了青霉素？", "青霉素是什么时候被谁发现的？"),
+        # English "when" / "where" before a subject is a conjunction (rule format 28; oasst1 validation and train rewordings
+        # that format 27 vetoed)
+        ("Why does the second batch of pancakes brown much faster?",
+         "I've noticed something when making pancakes: the second batch browns much faster. What's the reason for that?"),
+        ("Now give me a list of 5 words where the letters are in reverse alphabetical order.",
+         "Now give me 5 words whose letters are in reverse alphabetical order."),
     ],
 )
 def test_question_words_of_one_category_are_no_swap(a: str, b: str) -> None:

@@ -93,8 +93,15 @@ _CONJUNCTIONS = frozenset("and or but y e o u pero und oder aber sowie и а и�
 """Conjunctions that open a clause ("... and when did he die?", "... y cuándo murió", "... und wann starb er", "... и
 когда он умер"); punctuation does too ("爱因斯坦在哪里出生，什么时候去世？")."""
 _CONJUNCTION_WHEN = frozenset("when where".split())
-"""English "when" / "where" after a content word and before one join a clause, they ask nothing ("Who died when
-Lincoln was shot?")."""
+_CLAUSE_STARTS = frozenset(
+    """i you he she it we they the a an this that these those my your his her its our their someone people there if""".split()
+)
+"""English "when" / "where" before a subject (a content word or one of these: "Who died when Lincoln was shot?",
+"However, when I make a and b closer, ...", "words where the letters are ...", "when making pancakes") joins a clause
+and asks nothing, unlike "When did he die?", "Where do I start?", "When to plant tomatoes?", "Where in the lower 48 ...?"
+(tester brk27, finding 1)."""
+_ASKING_AFTER = frozenset("exactly else".split())
+"""Content words that still ask after "when" / "where" ("When exactly did it start?")."""
 
 
 def _content(t: str) -> bool:
@@ -113,10 +120,11 @@ def _ends(t: str) -> bool:
 
 
 def _asked(toks: list[str]) -> list[tuple[int, int, str]]:
-    """`_matches` without English "when" / "where" used as a conjunction (`_CONJUNCTION_WHEN`)."""
+    """`_matches` without English "when" / "where" used as a conjunction (`_CLAUSE_STARTS`)."""
     return [
         (i, n, cat) for i, n, cat in _matches(toks)
-        if not i or toks[i] not in _CONJUNCTION_WHEN or not _content(toks[i - 1]) or all(_ends(t) for t in toks[i + n :])
+        if toks[i] not in _CONJUNCTION_WHEN or all(_ends(t) for t in toks[i + n :]) or toks[i + n] in _ASKING_AFTER
+        or not (_content(toks[i + n]) or toks[i + n] in _CLAUSE_STARTS)
     ]
 
 
