@@ -91,7 +91,7 @@ question and a cause question about one event mostly share their answer (Napoleo
 
 _CONJUNCTIONS = frozenset("and or but y e o u pero und oder aber sowie и а или но 和 与 與 跟 而 并 並 还 還 或".split())
 """Conjunctions that open a clause ("... and when did he die?", "... y cuándo murió", "... und wann starb er", "... и
-когда он умер"); punctuation does too ("爱因斯坦在哪里出生，什么时候去世？")."""
+когда он умер")."""
 _CONJUNCTION_WHEN = frozenset("when where".split())
 _CLAUSE_STARTS = frozenset(
     """i you he she it we they the a an this that these those my your his her its our their someone people there if""".split()
@@ -120,7 +120,7 @@ def _ends(t: str) -> bool:
 
 
 def _asked(toks: list[str]) -> list[tuple[int, int, str]]:
-    """`_matches` without English "when" / "where" used as a conjunction (`_CLAUSE_STARTS`)."""
+    """`_matches` without English "when" / "where" used as a conjunction (`_CLAUSE_STARTS`, `_ASKING_AFTER`)."""
     return [
         (i, n, cat) for i, n, cat in _matches(toks)
         if toks[i] not in _CONJUNCTION_WHEN or all(_ends(t) for t in toks[i + n :]) or toks[i + n] in _ASKING_AFTER
@@ -132,16 +132,19 @@ def _one_question(toks: list[str], found: list[tuple[int, int, str]]) -> bool:
     """True when a question's question words after the first ask about one event with it: each is coordinated with the
     one before it (only function words between: "Кто и когда открыл пенициллин?", "¿Cuándo y quién ...?", "谁在什么时候
     发现了青霉素？"), stands at the end with only function words after it ("Who discovered penicillin and when?", "...
-    and by whom?", "¿... y cuándo?") or, outside Chinese, inside the clause ("Wer hat das Penicillin wann entdeckt?"). False when one
-    opens a clause of its own, after a conjunction or punctuation with content words after it ("Where was Einstein born
-    and when did he die?", "¿Dónde vivió Picasso y cuándo pintó el Guernica?", "爱因斯坦在哪里出生，什么时候去世？"):
-    tester brk27's finding 1."""
+    and by whom?", "¿... y cuándo?") or, outside Chinese, inside the clause ("Wer hat das Penicillin wann entdeckt?").
+    False when one opens a clause of its own, after a conjunction (`_CONJUNCTIONS`; the tokens keep no punctuation, so
+    "Where was Einstein born, when did he die?" is not seen) with content words after it ("Where was Einstein born and
+    when did he die?", "¿Dónde vivió Picasso y cuándo pintó el Guernica?"), and in Chinese any that is neither
+    coordinated nor last ("爱因斯坦在哪里出生，什么时候去世？"): tester brk27's finding 1."""
     for (pi, pn, _), (i, n, _) in zip(found, found[1:]):
         if not any(_content(t) for t in toks[pi + pn : i]) or all(_ends(t) for t in toks[i + n :]):
             continue
         if toks[i][0] >= "\u2e80":
             return False  # Han tokens keep no punctuation: a clause's start cannot be seen ("出生，什么时候去世")
-        before = next((t for t in reversed(toks[:i]) if not (t.isalnum() and t in FUNCTION_WORDS and t not in _CONJUNCTIONS)), "")
+        before = next(  # the nearest word before it that is a content word or a conjunction
+            (t for t in reversed(toks[:i]) if not (t.isalnum() and t in FUNCTION_WORDS and t not in _CONJUNCTIONS)), ""
+        )
         if not before.isalnum() or before in _CONJUNCTIONS:
             return False
     return True
