@@ -46,8 +46,12 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/28"
-"""28: the hit features of hit rule format 27 (how for why, an answer language named on one side, Russian
+BANK_VERSION = "velo.bank/29"
+"""29: the hit features of hit rule format 28 (format 27's spelling folds narrowed: British / American by
+list, hyphens in listed compounds, one Chinese script against the other, ñ / ß / minimal pairs kept, data sizes in
+bytes; the same question categories only of one event; how / why compatible again; answer-language instructions in
+the other question's own language and converse verbs with the doer changed no longer vetoed).
+28: the hit features of hit rule format 27 (how for why, an answer language named on one side, Russian
 nouns around the copula dash exchanged: `role_swap`; lend / borrow in es / de / ru: `negation_mismatch`; `order_swap`
 counted per token; accents of a writer who types none, the same question categories in another order, typographic
 dashes, fractions, one word in two spellings, one quantity in two units: vetoes lifted or the same words).
