@@ -136,18 +136,6 @@ def test_edge_answers_to_append_to_that_cannot_be_written_are_refused_before_the
     assert answers.read_bytes() == before
 
 
-@pytest.mark.parametrize(("args", "option", "directory"), OUTPUTS, ids=IDS)
-def test_dash_is_refused_not_written_as_a_file_named_dash(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], option: str, directory: bool) -> None:
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    result = _invoke(tmp_path, args, option, "-")
-    text = " ".join(result.output.replace("│", " ").split())
-    assert result.exit_code == 2 and f"'{option}'" in text and "'-' is not standard output here" in text, text
-    assert list(work.iterdir()) == []
-
-
 def test_the_checks_change_nothing(tmp_path: Path) -> None:
     """An existing writable output is opened for appending: its bytes and modification time stay; ./- is a file."""
     out = tmp_path / "verdicts.jsonl"

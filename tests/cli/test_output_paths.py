@@ -74,15 +74,20 @@ def test_an_output_nothing_can_be_created_in_is_refused_first_even_as_root(
     assert not Path("/proc/velo-x").exists()
 
 
+@pytest.mark.parametrize(("value", "message"), [("", "is empty; give a path"), ("-", "'-' is not standard output here")],
+                         ids=["empty", "dash"])
 @pytest.mark.parametrize(("args", "option", "directory"), OUTPUTS, ids=IDS)
-def test_an_empty_output_is_refused_not_taken_for_the_current_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], option: str, directory: bool) -> None:
+def test_an_empty_or_dash_output_is_refused_not_written_in_the_current_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], option: str, directory: bool, value: str,
+        message: str) -> None:
+    """"" is not the current directory and "-" is not standard output (which carries each command's report): both
+    are refused, naming the option, and nothing is written where the command runs (a file named "-" had been)."""
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
-    result = _invoke(tmp_path, args, option, "")
+    result = _invoke(tmp_path, args, option, value)
     text = " ".join(result.output.replace("│", " ").split())
-    assert result.exit_code == 2 and f"'{option}'" in text and "is empty; give a path" in text, text
+    assert result.exit_code == 2 and f"'{option}'" in text and message in text, text
     assert list(work.iterdir()) == []
 
 
