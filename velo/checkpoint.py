@@ -158,7 +158,8 @@ class CheckpointHeader:
             raise HitRuleMismatch(
                 f"{path} was trained with hit rule {rule}, but the observations here are scored by hit rule {hit_rule}: "
                 "the rule's score and verdict it reads would mean something else. Use the rule it was trained with ("
-                + (rule.name if rule.format == "static" else "the shipped rule of the VELO version that trained it")
+                + (rule.name if rule.format == "static" else "the shipped rule of the VELO version that trained it: run it with that "
+                   "version, since a shipped rule's weights are not an option of this one")
                 + "), or retrain it with `velo train` (which trains under this VELO's shipped rule).",
                 rule, hit_rule,
             )

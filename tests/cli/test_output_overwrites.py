@@ -72,6 +72,17 @@ def test_an_output_that_is_an_input_is_refused_first_naming_both(
     assert _contents(paths) == before
 
 
+def test_an_output_that_an_input_would_create_is_refused_first(tmp_path: Path) -> None:
+    """--uri naming a milvus-lite file not there yet and --verdicts the same path: refused before any work (nc24 M2:
+    it ran the evaluation, milvus-lite created `e.db/`, and then writing the verdicts failed "Is a directory")."""
+    paths = _inputs(tmp_path)
+    db = tmp_path / "e.db"
+    result = CliRunner().invoke(app, [*(a.format(**paths) for a in EVAL), "--uri", str(db), "--verdicts", str(tmp_path / "x" / ".." / "e.db")])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and "is the --uri file" in text and "--verdicts another path" in text, text
+    assert not db.exists()
+
+
 def test_an_output_beside_its_inputs_is_still_written_where_they_differ(tmp_path: Path) -> None:
     """Not over-eager: --out next to --layers (and a --layers file whose name the output shares elsewhere) is fine."""
     paths = _inputs(tmp_path)

@@ -100,11 +100,13 @@ def _check_not_an_input(option: str, path: Path, written: list[Path], inputs: In
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    """Whether `a` and `b` name one existing file (through a symlink, a hard link, `..`)."""
+    """Whether `a` and `b` name one file (through a symlink, a hard link, `..`); a path not there yet by its resolved
+    name, since the command would create it as the one and then write it as the other (`velo cache eval --uri e.db
+    --verdicts e.db` ran the whole evaluation, milvus-lite creating `e.db/`, then failed "Is a directory": nc24 M2)."""
     try:
         return os.path.samefile(a, b)
-    except OSError:  # one is not there (an output not written yet): not the same file
-        return False
+    except OSError:  # one is not there yet: the same path once resolved is the same file
+        return Path(a).resolve() == Path(b).resolve()
 
 
 def _check_writable(option: str, file: Path) -> None:
