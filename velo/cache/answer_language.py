@@ -81,6 +81,7 @@ _COMMON = {
 }
 """Common words of each Latin-script language, folded, none the others' ("was", "die", "es", "a", French "la" / "que" /
 "une" left out)."""
+_ORDER = {lang: n for n, lang in enumerate(("zh", "ru", *_COMMON))}
 
 _HAN_BETWEEN = ("中文", "字", "来", "來", "进行", "進行")
 """What may stand between a language's name and the verb: the rest of a name ("繁体中文回答"), "来" ("用英语来回答")."""
@@ -121,23 +122,22 @@ def _named(toks: list[str], k: int) -> tuple[str, str] | None:
 
 
 def _question_language(toks: list[str], fallback: str) -> str:
-    """The language a question is written in: Han characters Chinese, Cyrillic Russian, else the Latin-script language
-    with most of its common words (`_COMMON`), `fallback` (the instruction's own) on a tie."""
-    if any(HAN.match(t) for t in toks):
-        return "zh"
-    if any(_CYRILLIC.match(t) for t in toks):
-        return "ru"
-    counts = {lang: sum(t in words for t in toks) for lang, words in _COMMON.items()}
-    best = max(counts.values())
-    top = [lang for lang, n in counts.items() if n == best]
-    return fallback if fallback in top else top[0]
+    """The language a question is written in (`written_in`; with no common word, any of `_COMMON`'s), `fallback` (the
+    instruction's own) on a tie, else the first in `_COMMON`'s order."""
+    top = written_in(toks) or frozenset(_COMMON)
+    return fallback if fallback in top else min(top, key=_ORDER.get)
+
+
+def _han_text(toks: list[str]) -> str:
+    """The question's Han characters run together (each is a token of its own), for names of more than one character."""
+    return "".join(t for t in toks if len(t) == 1 and HAN.match(t))
 
 
 def answer_languages(toks: list[str]) -> frozenset[str]:
     """The languages a question's answer-language instructions name other than the one it is written in (codes:
     "fr", "en", ...)."""
     named = [found for k in range(1, len(toks)) if toks[k - 1] in _ANY_PREPOSITION and (found := _named(toks, k))]
-    joined = "".join(t for t in toks if len(t) == 1 and HAN.match(t))  # Han characters are a token each
+    joined = _han_text(toks)
     for name, code in _HAN_NAMES.items() if joined else ():
         at = joined.find(name)
         while at >= 0:
@@ -155,7 +155,7 @@ def mentioned(toks: list[str]) -> frozenset[str]:
     "繁体字", "#zh-hant")."""
     out = {_WORDS[t][1] for t in toks if t in _WORDS}
     out.update(code for t in toks for stem, code in _RU_STEMS.items() if t.startswith(stem))
-    joined = "".join(t for t in toks if len(t) == 1 and HAN.match(t))
+    joined = _han_text(toks)
     out.update(code for name, code in _HAN_NAMES.items() if name in joined)
     if "hant" in toks:
         out.add("zh-hant")
