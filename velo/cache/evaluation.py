@@ -225,14 +225,16 @@ def run_queries(cache: SemanticCache, seeds: Sequence[Seed], queries: Sequence[Q
     seed_of = {e.id: s for e, s in zip(entries, seeds)}
     outcomes = []
     for q in queries:
-        result = cache.lookup(q.question, lang=q.lang, context=q.context, record=False)
+        # An `und` query is searched as its best guess (`SemanticCache.search`): identified once here, handed to the
+        # lookup and reported as `looked_up_as`.
+        und = cache.languages is not None and primary_language(q.lang.lower()) == UNDETERMINED
+        guess = cache.languages.identify(q.question).guess if und else None
+        result = cache.lookup(q.question, lang=q.lang, context=q.context, record=False, guess=guess)
         d = result.decision
         seed = seed_of.get(d.neighbour.entry.id) if d.neighbour else None
         best = seed.id if seed else None
         vetoes = cache.rule.vetoes(d.features) if d.features is not None else ()
-        # the best guess the lookup searched an `und` query as (`SemanticCache.search`; the identifier is deterministic)
-        und = cache.languages is not None and primary_language(q.lang.lower()) == UNDETERMINED
-        looked_up_as = lang_key(cache.languages.identify(q.question).guess) if und else None
+        looked_up_as = lang_key(guess) if guess is not None else None
         outcomes.append(QueryOutcome(
             q, d.hit, best if d.hit else None, best, d.features, d.score, result.timings_ms["total"], seed.question if seed else None, vetoes,
             looked_up_as,
