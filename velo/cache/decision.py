@@ -245,7 +245,12 @@ def vetoed(x: np.ndarray) -> bool:
     """A difference no rewording makes, in features given in `HitFeatures` order: a symbol put in another's
     place, a role word with swapped arguments or a quantity's unit swapped, a number replaced by another, a
     negation put in ("Is coffee bad for you?" / "Is coffee not bad for you?")."""
-    return bool(x[_VETOES[0]] or x[_VETOES[1]] or x[_NUMBER] >= 1.0 or x[_NEGATION] >= 1.0)
+    return any(_veto_flags(x))
+
+
+def _veto_flags(x: np.ndarray) -> tuple[bool, ...]:
+    """Whether each veto of `VETO_NAMES` fired, in its order: the one condition `vetoed` and `fired_vetoes` read."""
+    return bool(x[_VETOES[0]]), bool(x[_VETOES[1]]), x[_NUMBER] >= 1.0, x[_NEGATION] >= 1.0
 
 
 def fired_vetoes(x: np.ndarray) -> tuple[str, ...]:
@@ -254,8 +259,7 @@ def fired_vetoes(x: np.ndarray) -> tuple[str, ...]:
         fired_vetoes(features of "Is coffee bad for you?" / "Is coffee not bad for you?") -> ("negation_mismatch",)
 
     What `velo cache eval --verdicts` writes for each query; `vetoed(x) == bool(fired_vetoes(x))`."""
-    fired = (x[_VETOES[0]], x[_VETOES[1]], x[_NUMBER] >= 1.0, x[_NEGATION] >= 1.0)
-    return tuple(name for name, on in zip(VETO_NAMES, fired) if on)
+    return tuple(name for name, on in zip(VETO_NAMES, _veto_flags(x)) if on)
 
 
 VETO_NAMES = ("symbol_swap", "role_swap", "number_mismatch", "negation_mismatch")
