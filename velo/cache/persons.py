@@ -122,7 +122,7 @@ def subject_person(toks: list[str]) -> int:
         if _subject(toks, i):
             return _person(t)
     for t in toks:
-        if t.endswith(("ешь", "ишь", "ешься", "ишься")) and _CYRILLIC_WORD(t):
+        if t.endswith(("ешь", "ишь", "ешься", "ишься")) and _cyrillic_word(t):
             return 2
         if t in _RU_FIRST:
             return 1
@@ -135,5 +135,6 @@ def subject_person(toks: list[str]) -> int:
     return 0
 
 
-def _CYRILLIC_WORD(t: str) -> bool:
+def _cyrillic_word(t: str) -> bool:
+    """A lower-case Russian word (а-я, ё): a Latin token ending in "-ish" is no second-person verb."""
     return all("а" <= c <= "я" or c == "ё" for c in t)
