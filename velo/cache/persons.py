@@ -136,5 +136,6 @@ def subject_person(toks: list[str]) -> int:
 
 
 def _cyrillic_word(t: str) -> bool:
-    """A lower-case Russian word (а-я, ё): a Latin token ending in "-ish" is no second-person verb."""
+    """A word wholly in lower-case Russian letters (а-я, ё), as a second-person verb is: a capitalized name or a
+    token mixing scripts or digits that ends in "-ешь" is none."""
     return all("а" <= c <= "я" or c == "ё" for c in t)
