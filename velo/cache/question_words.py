@@ -12,6 +12,7 @@ although it holds "怎么"); Han phrases are matched character by character (`ve
 
 from __future__ import annotations
 
+import difflib
 from typing import NamedTuple
 
 from velo.cache.roles import content_terms
@@ -26,7 +27,8 @@ _PHRASES = {
         | 什么时间 | 几号 | 幾號""",
     "person": """who | whom | whose | quien | quienes | wer | wen | wem | wessen | кто | кого | кому | кем | чей | чья | 谁 | 誰""",
     "reason": """why | how come | how is it that | how so | what for | por que | para que | como es que | como asi | warum
-        | wieso | weshalb | weswegen | wie kommt es | почему | зачем | отчего | как так | как же так | 为什么 | 為什麼 | 为何 | 為何 | 怎么会 | 怎麼會 | 干嘛
+        | wieso | weshalb | weswegen | wozu | wie kommt es | почему | зачем | для чего | отчего | как так | как же так
+        | 为什么 | 為什麼 | 为何 | 為何 | 为啥 | 為啥 | 何必 | 何苦 | 怎么会 | 怎麼會 | 干嘛
         | 幹嘛 | 怎么不 | 怎麼不 | 怎么没 | 怎麼沒 | 怎么这么 | 怎麼這麼 | 怎么那么 | 怎麼那麼""",
     "manner": """how | como | wie | как | каким образом | 怎么 | 怎麼 | 如何 | 怎样 | 怎樣""",
     "quantity": """how many | how much | how long | how much time | how often | cuanto | cuantos | cuanta | cuantas
@@ -87,6 +89,93 @@ place of "why" (helper veto27's H5, "How did Napoleon die?" / "Why did Napoleon 
 at 0 that format 26 served at 0.94-0.99 ("How does ice float?" / "Why does ice float?", "How do magnets attract iron?",
 "How did the dinosaurs go extinct?", "天怎么是蓝的？" / "为什么天是蓝的？", "你怎么哭了？" / "你为什么哭了？"): a mechanism
 question and a cause question about one event mostly share their answer (Napoleon: stomach cancer either way)."""
+
+
+_DOERS = frozenset("i you we one someone somebody people".split())
+_HOW_TO_VERBS = {
+    "how": frozenset("can could should shall may might must would do does".split()),
+    "como": frozenset("""puedo puedes puede podemos pueden podria podriamos debo debes debe debemos deben deberia
+        deberiamos hago hacemos se""".split()),
+    "как": frozenset("мне нам можно нужно надо лучше следует стоит правильно".split()),
+}
+"""Words after "how" (before a doer: "How can I ...?", "How do you ...?", "How does one ...?"), "cómo" ("¿Cómo puedo
+...?", "¿Cómo se hace ...?": the impersonal "se") and "как" ("Как мне ...?", "Как можно ...?") that make a how-to."""
+_MOTIVE_VERBS = {
+    "why": frozenset("should shall would must ought".split()),
+    "por": frozenset("deberia deberias deberiamos debo debes debe debemos deben necesito necesitamos conviene".split()),
+    "warum": frozenset("soll sollte sollten sollen solle sollst solltest muss musst mussen musste brauche".split()),
+    "почему": frozenset("нужно надо должен должна должно должны стоит следует".split()),
+    "为": frozenset("要需应應必该該"), "為": frozenset("要需应應必该該"), "干": frozenset("要"), "幹": frozenset("要"),
+}
+"""Words after a reason word that make it ask for a motive: "Why should / would I ...?", "¿Por qué debería ...?",
+"Warum sollte ich ...?" (also after "wieso", "weshalb"), "Почему нужно / должен ...?", 为什么要 / 为何需要 / 干嘛要."""
+_MOTIVE_WORDS = frozenset(tuple(tokens(p)) for p in ("what for", "para que", "wozu", "зачем", "для чего", "何必", "何苦"))
+"""Reason words that ask for a purpose whatever follows ("What for?", "¿Para qué ahorrar?", "Wozu abnehmen?", "Зачем
+медитировать?", "何必省钱？")."""
+_HAN_BEFORE_HOW_TO = frozenset("我们們咱你您该該应應要能可以才到底究竟")
+"""Han characters that may stand before 如何 / 怎么 in a how-to: its doer and modal ("我该怎么减肥？", "我们要如何省钱？")."""
+
+
+def _infinitive(word: str) -> bool:
+    """A Spanish or Russian infinitive by its ending ("bajar", "relajarse", "медитировать", "беречь")."""
+    return len(word) > 3 and word not in FUNCTION_WORDS and word.endswith(
+        ("ar", "er", "ir", "arse", "erse", "irse", "ть", "ться", "ти", "тись", "чь", "чься")
+    )
+
+
+def _how_to(toks: list[str], at: tuple[int, int, str]) -> bool:
+    """True when the manner word at `at` asks how a doer should perform an act: "How can I / do you / does one ...?",
+    "How to ...?", "¿Cómo puedo ...?", "¿Cómo se hace ...?", "¿Cómo bajar de peso?", "Wie kann ich / nehme ich / macht
+    man ...?", "Как медитировать?", "Как мне ...?", "Как я могу ...?", 如何 / 怎么 with only a doer or a modal before it
+    and no 了 or 的 closing the question ("如何省钱？", "我该怎么减肥？"; not "你怎么哭了？", "拿破仑是怎么死的？": an event)."""
+    i, n, _ = at
+    word, after = toks[i], [*toks[i + n : i + n + 2], "", ""]
+    if word >= "\u2e80":
+        last = [t for t in toks if t.isalnum()][-1:]
+        return all(t in _HAN_BEFORE_HOW_TO for t in toks[:i]) and last not in (["了"], ["的"])
+    if word == "how":
+        return after[0] == "to" or (after[0] in _HOW_TO_VERBS["how"] and after[1] in _DOERS)
+    if word == "wie":
+        return after[1] in ("ich", "man", "wir", "du")
+    if word in ("como", "как", "каким"):
+        verbs = _HOW_TO_VERBS["как" if word != "como" else "como"]
+        person = word != "como" and after[0] in ("я", "мы", "ты", "вы") and after[1].startswith(("мог", "може", "долж"))
+        return after[0] in verbs or _infinitive(after[0]) or person
+    return False
+
+
+def _motive(toks: list[str], at: tuple[int, int, str]) -> bool:
+    """True when the reason word at `at` asks for a motive to act (`_MOTIVE_WORDS`, `_MOTIVE_VERBS`, "why do I need /
+    have to ...", "¿Por qué tengo que / hay que ...?", "¿Por qué ahorrar?", "Why meditate?": an infinitive after it)."""
+    i, n, _ = at
+    phrase, after = " ".join(toks[i : i + n]), [*toks[i + n : i + n + 3], "", "", ""]
+    if tuple(toks[i : i + n]) in _MOTIVE_WORDS:
+        return True
+    key = {"wieso": "warum", "weshalb": "warum", "weswegen": "warum"}.get(toks[i], toks[i])
+    if after[0] in _MOTIVE_VERBS.get(key, ()):
+        return True
+    if phrase == "why":
+        doer_needs = after[0] in ("do", "does") and after[1] in _DOERS and after[2] in ("need", "have", "want")
+        return doer_needs or (after[0].isalpha() and after[0] not in FUNCTION_WORDS)  # "Why meditate?"
+    if phrase == "por que":
+        return (after[0] in ("tengo", "tenemos", "tienes", "hay") and after[1] == "que") or _infinitive(after[0])
+    return phrase == "почему" and after[0] in ("я", "мы", "ты", "вы", "мне", "нам", "тебе", "вам") and (
+        after[1] in _MOTIVE_VERBS["почему"]
+    )
+
+
+def how_to_against_motive(a: list[str], b: list[str]) -> bool:
+    """True when one question asks how to do something and the other why one should do it: a procedure against a
+    motive ("How can I lose weight?" / "Why should I lose weight?", "¿Cómo puedo bajar de peso?" / "¿Por qué debería
+    bajar de peso?", "Wie kann ich abnehmen?" / "Warum sollte ich abnehmen?", "Как медитировать?" / "Зачем
+    медитировать?", "如何省钱？" / "为什么要省钱？": served at 0.99-0.998 by rule format 28, newcomer's finding H2). Read on
+    each question's first question word (`_how_to`, `_motive`); manner beside reason stays compatible otherwise
+    (`_COMPATIBLE`): "How does ice float?" / "Why does ice float?", "How did Napoleon die?" / "Why did Napoleon die?",
+    "你怎么哭了？" / "你为什么哭了？" ask for the mechanism and the cause of one event, and share their answer."""
+    fa, fb = _asked(a), _asked(b)
+    if not fa or not fb:
+        return False
+    return (_how_to(a, fa[0]) and _motive(b, fb[0])) or (_how_to(b, fb[0]) and _motive(a, fa[0]))
 
 
 _CONJUNCTIONS = frozenset("and or but y e o u pero und oder aber sowie и а или но 和 与 與 跟 而 并 並 还 還 或".split())
@@ -150,12 +239,82 @@ def _one_question(toks: list[str], found: list[tuple[int, int, str]]) -> bool:
     return True
 
 
+_TIME_OR_PLACE = {
+    "time": _PHRASES["time"] + "| whenever | als | wenn | 时候 | 時候 | 时 | 時 | 时间 | 時間",
+    "place": _PHRASES["place"] + "| wherever | 地方 | 处 | 處 | 地点 | 地點",
+}
+"""Time and place words as question words and as conjunctions ("when" / "where", "cuando" / "donde", "als" / "wo",
+"когда" / "где", 的时候 / 的地方, 沉没时 / 沉没处)."""
+_TIME_OR_PLACE_TABLE = sorted(
+    ((tuple(tokens(fold(p.strip()))), kind) for kind, ps in _TIME_OR_PLACE.items() for p in ps.split("|") if p.strip()),
+    key=lambda pk: -len(pk[0]),
+)
+_SITUATIONS = frozenset(
+    """case cases situation situations instance instances scenario scenarios circumstance circumstances occasion
+    occasions moment moments times point stage caso casos situacion situaciones momento momentos fall falle fallen
+    situation situationen moment momenten случай случае случаях случаи ситуация ситуации ситуациях момент моменты""".split()
+)
+"""Nouns after which "when" and "where" open the same relative clause ("in cases where / when the test fails", "en
+los casos donde / cuando", "in Fällen, wo / wenn", "в случаях, где / когда"): no exchange there."""
+
+
+def _names_a_variable(toks: list[str], at: int) -> bool:
+    """True for a one-letter variable at `at` ("... f(b)-f(a) /(b-a), where / when x is user input": oasst1 validation,
+    a rewording; "where x is" defines x as "when x is" does), not "I", "a" nor Spanish "y", "o", "e", "u"."""
+    return at < len(toks) and len(toks[at]) == 1 and toks[at].isascii() and toks[at].isalpha() and toks[at] not in "iayoeu"
+
+
+def _times_and_places(toks: list[str], lo: int, hi: int) -> set[str] | None:
+    """The kinds ("time", "place") of the time and place words in toks[lo:hi]; None when a word there is neither one
+    of them nor a function word (the questions differ in more than those words)."""
+    kinds, i = set(), lo
+    while i < hi:
+        found = next(((p, k) for p, k in _TIME_OR_PLACE_TABLE if tuple(toks[i : min(i + len(p), hi)]) == p), None)
+        if found:
+            if not (i > 0 and toks[i - 1] in _SITUATIONS) and not _names_a_variable(toks, i + len(found[0])):
+                kinds.add(found[1])
+            i += len(found[0])
+        elif toks[i] in FUNCTION_WORDS or not toks[i].isalnum():
+            i += 1
+        else:
+            return None
+    return kinds
+
+
+def time_for_place(a: list[str], b: list[str]) -> bool:
+    """True when the two questions are the same words but for a time word in one where the other has a place word,
+    as a question word or as a conjunction ("What happened when / where the Titanic sank?", "Who died when / where
+    Lincoln was shot?", "Что случилось, когда / где убили Линкольна?", "¿Qué pasó cuando / donde se hundió el
+    Titanic?", "Was geschah, als / wo die Titanic sank?", "泰坦尼克号沉没的时候 / 的地方发生了什么？", "Who discovered
+    penicillin and when / and where?": served at 0.96-0.98 by rule format 28, newcomer's finding H5; `question_swap`
+    reads only the first question words, and English "when" / "where" before a clause not at all). Function words may
+    differ beside them ("什么时候出生" / "在哪里出生"); a side with both kinds ("when and where") asks the other's too."""
+    ka, kb = set(), set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        da, db = _times_and_places(a, i1, i2), _times_and_places(b, j1, j2)
+        if da is None or db is None:
+            return False
+        ka |= da
+        kb |= db
+    return {frozenset(ka), frozenset(kb)} == {frozenset({"time"}), frozenset({"place"})}
+
+
 def question_swap(a: list[str], b: list[str]) -> bool:
+    """True when a question word of one category was put in place of one of another: the first question words
+    (`_first_words_swap`, where a how-to against a motive is a swap although manner beside reason is compatible:
+    `how_to_against_motive`) or a time word for a place word anywhere (`time_for_place`)."""
+    return _first_words_swap(a, b) or time_for_place(a, b)
+
+
+def _first_words_swap(a: list[str], b: list[str]) -> bool:
     """True when the two questions' first question words are of different categories: one was put in another's place
     ("dónde" / "cuándo", "wo" / "wann", "где" / "когда", "在哪里" / "什么时候", "who" / "when"). Not a swap: the same
     category worded otherwise ("when" / "what time", "why" / "how come", "cuándo" / "a qué hora"), a first question
     word too vague to categorise ("what", "qué", "что", "什么": "What's a good way to ... when learning"), no question
-    word on one side, the `_COMPATIBLE` pairs (manner beside quantity, manner beside reason), and two questions that ask the
+    word on one side, the `_COMPATIBLE` pairs (manner beside quantity, manner beside reason but for a how-to against a
+    motive: `how_to_against_motive`), and two questions that ask the
     same things in another order ("When was penicillin discovered, and by whom?" / "Who discovered penicillin and when?",
     "¿Cuándo y quién ...?", "Кто и когда открыл пенициллин?" / "Когда и кем ...?", "谁在什么时候发现了青霉素？": the same
     set of categories, rule format 27, asked of one event, `_one_question`, rule format 28: "Where was Einstein born and
@@ -166,7 +325,7 @@ def question_swap(a: list[str], b: list[str]) -> bool:
         return False
     if set(wa) - {""} == set(wb) - {""} and _one_question(a, fa) and _one_question(b, fb):
         return False
-    return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
+    return frozenset({wa[0], wb[0]}) not in _COMPATIBLE or how_to_against_motive(a, b)
 
 
 _OBJECT_WORDS = frozenset("whom wen wem кого кому кем какую".split())
