@@ -8,6 +8,8 @@ categorise ("what", "which", "qué", "cuál", "was", "что", "什么", "哪个
 ("cómo se llama", "wie heißt", "как зовут", "怎么样") belong to no category. Phrases are matched on folded tokens,
 longest first ("what time" is time, "how many" quantity, "为什么" reason although it holds "什么"; "怎么会" reason
 although it holds "怎么"); Han phrases are matched character by character (`velo.cache.text.tokens` splits Han so).
+Besides the first question words, `question_swap` sees a how-to against a motive (`how_to_against_motive`) and a time
+word exchanged for a place word anywhere, a conjunction included (`time_for_place`).
 """
 
 from __future__ import annotations
