@@ -50,6 +50,10 @@ HOW_TO_AND_MOTIVE = [
     ("Как я могу сэкономить деньги?", "Зачем экономить деньги?"),
     ("我该如何学习编程？", "我为什么要学习编程？"),
     ("怎样戒烟？", "何必戒烟？"),
+    ("我们如何省钱？", "为什么我们要省钱？"),
+    ("¿Cómo puedo ahorrar?", "¿Por qué yo debería ahorrar?"),
+    ("Как медитировать?", "Почему нужно медитировать?"),
+    ("How should I invest?", "Why should I invest?"),
 ]
 
 # Manner against reason that is no how-to against a motive: no question_swap (the mechanism and the cause of one
@@ -70,6 +74,8 @@ NOT_A_SWAP = [
     ("Как медитировать?", "Как правильно медитировать?"),
     ("Зачем медитировать?", "Почему стоит медитировать?"),
     ("他怎么不来？", "他为什么不来？"),
+    ("Почему ты плачешь?", "Как ты плачешь?"),
+    ("Why is the sky blue?", "How is the sky blue?"),
 ]
 
 # Manner beside reason of one event, served by the shipped rule (format 28's scores, unchanged).
@@ -108,7 +114,9 @@ def test_the_false_hit_is_refused(shipped_rule_cache: SemanticCache, cached: str
 
 
 @pytest.mark.parametrize(("cached", "request_", "before"), SERVED)
-def test_the_cause_of_one_event_is_served(shipped_rule_cache: SemanticCache, cached: str, request_: str, before: float) -> None:
+def test_the_cause_of_one_event_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, before: float
+) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert decision.features.role_swap == 0.0
     assert got, (decision.score, decision.features)

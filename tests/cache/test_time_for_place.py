@@ -5,10 +5,10 @@ English "when" / "where" before a clause for no question word at all; "Who disco
 where?" starts with "who" both. `question_words.time_for_place` refuses two questions that are the same words but for a
 time word on one side where the other has a place word (when / where, cuando / donde, als, wenn, wann / wo, когда / где,
 什么时候, 的时候, 时 / 哪里, 的地方, 处), function words beside them allowed. Not an exchange: the same question words in
-another order (rule format 27's exemption), one side asking both, "where" / "when" after a noun of situations ("in cases
-where / when ...") and before a one-letter variable ("where / when x is user input", an oasst1 validation rewording).
-Token-level tests read the features as the featurizer does; the shipped-rule tests use real e5 + USE embedders, real
-embedded Milvus and the shipped rule.
+another order (rule format 27's exemption), one side asking both, "where" / "when" after a noun of situations or times
+("in cases where / when ...", "a time where / when ...") and before a one-letter variable ("where / when x is user
+input", an oasst1 validation rewording). Token-level tests read the features as the featurizer does; the shipped-rule
+tests use real e5 + USE embedders, real embedded Milvus and the shipped rule.
 """
 
 from __future__ import annotations
@@ -32,7 +32,11 @@ REFUSED = [
     ("Who invented the telephone and when?", "Who invented the telephone and where?", 0.947),
     ("Кто изобрёл телефон и когда?", "Кто изобрёл телефон и где?", 0.970),
     ("谁发明了电话，什么时候？", "谁发明了电话，在哪里？", 0.975),
-    ("How did the weather change when the volcano erupted?", "How did the weather change where the volcano erupted?", 0.965),
+    (
+        "How did the weather change when the volcano erupted?",
+        "How did the weather change where the volcano erupted?",
+        0.965,
+    ),
 ]
 
 # Other instances in the five languages.
@@ -57,6 +61,9 @@ NOT_AN_EXCHANGE = [
     ("What should I do in cases where the test fails?", "What should I do in cases when the test fails?"),
     ("¿Qué hago en los casos donde falla la prueba?", "¿Qué hago en los casos cuando falla la prueba?"),
     ("Что делать в случаях, когда тест падает?", "Что делать в случаях, где тест падает?"),
+    ("Tell me about a time where you failed", "Tell me about a time when you failed"),
+    ("What was the year where the Berlin Wall fell?", "What was the year when the Berlin Wall fell?"),
+    ("Wie war das in der Zeit, wo die Mauer fiel?", "Wie war das in der Zeit, als die Mauer fiel?"),
     ("Write a script that prints f(x) when x is user input", "Write a script that prints f(x), where x is user input"),
 ]
 

@@ -109,8 +109,10 @@ _MOTIVE_VERBS = {
     "почему": frozenset("нужно надо должен должна должно должны стоит следует".split()),
     "为": frozenset("要需应應必该該"), "為": frozenset("要需应應必该該"), "干": frozenset("要"), "幹": frozenset("要"),
 }
-"""Words after a reason word that make it ask for a motive: "Why should / would I ...?", "¿Por qué debería ...?",
-"Warum sollte ich ...?" (also after "wieso", "weshalb"), "Почему нужно / должен ...?", 为什么要 / 为何需要 / 干嘛要."""
+"""Words after a reason word, and after its subject if one stands between, that make it ask for a motive: "Why should /
+would I ...?", "¿Por qué (yo) debería ...?", "Warum sollte ich ...?" (also after "wieso", "weshalb"), "Почему (я)
+должен / нужно ...?", 为什么(我们)要 / 为何需要 / 干嘛要."""
+_SUBJECTS = frozenset("yo tu usted nosotros я мы ты вы мне нам тебе вам 我 你 您 他 她 们 們 咱".split())
 _MOTIVE_WORDS = frozenset(tuple(tokens(p)) for p in ("what for", "para que", "wozu", "зачем", "для чего", "何必", "何苦"))
 """Reason words that ask for a purpose whatever follows ("What for?", "¿Para qué ahorrar?", "Wozu abnehmen?", "Зачем
 медитировать?", "何必省钱？")."""
@@ -130,8 +132,10 @@ def _how_to(toks: list[str], at: tuple[int, int, str]) -> bool:
     "How to ...?", "¿Cómo puedo ...?", "¿Cómo se hace ...?", "¿Cómo bajar de peso?", "Wie kann ich / nehme ich / macht
     man ...?", "Как медитировать?", "Как мне ...?", "Как я могу ...?", 如何 / 怎么 with only a doer or a modal before it
     and no 了 or 的 closing the question ("如何省钱？", "我该怎么减肥？"; not "你怎么哭了？", "拿破仑是怎么死的？": an event)."""
-    i, n, _ = at
+    i, n, category = at
     word, after = toks[i], [*toks[i + n : i + n + 2], "", ""]
+    if category != "manner":
+        return False
     if word >= "\u2e80":
         last = [t for t in toks if t.isalnum()][-1:]
         return all(t in _HAN_BEFORE_HOW_TO for t in toks[:i]) and last not in (["了"], ["的"])
@@ -140,7 +144,7 @@ def _how_to(toks: list[str], at: tuple[int, int, str]) -> bool:
     if word == "wie":
         return after[1] in ("ich", "man", "wir", "du")
     if word in ("como", "как", "каким"):
-        verbs = _HOW_TO_VERBS["как" if word != "como" else "como"]
+        verbs = _HOW_TO_VERBS["como" if word == "como" else "как"]  # "каким образом" is Russian "how" too
         person = word != "como" and after[0] in ("я", "мы", "ты", "вы") and after[1].startswith(("мог", "може", "долж"))
         return after[0] in verbs or _infinitive(after[0]) or person
     return False
@@ -148,22 +152,24 @@ def _how_to(toks: list[str], at: tuple[int, int, str]) -> bool:
 
 def _motive(toks: list[str], at: tuple[int, int, str]) -> bool:
     """True when the reason word at `at` asks for a motive to act (`_MOTIVE_WORDS`, `_MOTIVE_VERBS`, "why do I need /
-    have to ...", "¿Por qué tengo que / hay que ...?", "¿Por qué ahorrar?", "Why meditate?": an infinitive after it)."""
-    i, n, _ = at
+    have to ...", "¿Por qué tengo que / hay que ...?", an infinitive after "por qué": "¿Por qué ahorrar?", a content
+    word right after "why": "Why meditate?")."""
+    i, n, category = at
     phrase, after = " ".join(toks[i : i + n]), [*toks[i + n : i + n + 3], "", "", ""]
+    if category != "reason":
+        return False
     if tuple(toks[i : i + n]) in _MOTIVE_WORDS:
         return True
     key = {"wieso": "warum", "weshalb": "warum", "weswegen": "warum"}.get(toks[i], toks[i])
-    if after[0] in _MOTIVE_VERBS.get(key, ()):
+    verb = next((t for t in toks[i + n :] if t not in _SUBJECTS), "")
+    if verb in _MOTIVE_VERBS.get(key, ()):
         return True
     if phrase == "why":
         doer_needs = after[0] in ("do", "does") and after[1] in _DOERS and after[2] in ("need", "have", "want")
         return doer_needs or (after[0].isalpha() and after[0] not in FUNCTION_WORDS)  # "Why meditate?"
     if phrase == "por que":
         return (after[0] in ("tengo", "tenemos", "tienes", "hay") and after[1] == "que") or _infinitive(after[0])
-    return phrase == "почему" and after[0] in ("я", "мы", "ты", "вы", "мне", "нам", "тебе", "вам") and (
-        after[1] in _MOTIVE_VERBS["почему"]
-    )
+    return False
 
 
 def how_to_against_motive(a: list[str], b: list[str]) -> bool:
@@ -253,17 +259,20 @@ _TIME_OR_PLACE_TABLE = sorted(
 )
 _SITUATIONS = frozenset(
     """case cases situation situations instance instances scenario scenarios circumstance circumstances occasion
-    occasions moment moments times point stage caso casos situacion situaciones momento momentos fall falle fallen
-    situation situationen moment momenten случай случае случаях случаи ситуация ситуации ситуациях момент моменты""".split()
+    occasions moment moments point stage time times day days year years era period age caso casos situacion
+    situaciones momento momentos epoca dia ano tiempo fall falle fallen situation situationen moment momenten zeit tag
+    jahr случай случае случаях случаи ситуация ситуации ситуациях момент моменты время день год""".split()
 )
-"""Nouns after which "when" and "where" open the same relative clause ("in cases where / when the test fails", "en
-los casos donde / cuando", "in Fällen, wo / wenn", "в случаях, где / когда"): no exchange there."""
+"""Nouns of situations and times after which "when" and "where" open the same relative clause ("in cases where /
+when the test fails", "a time where / when", "en los casos donde / cuando", "in Fällen, wo / wenn", "in der Zeit, wo /
+als", "в случаях, где / когда"): no exchange there."""
 
 
 def _names_a_variable(toks: list[str], at: int) -> bool:
     """True for a one-letter variable at `at` ("... f(b)-f(a) /(b-a), where / when x is user input": oasst1 validation,
     a rewording; "where x is" defines x as "when x is" does), not "I", "a" nor Spanish "y", "o", "e", "u"."""
-    return at < len(toks) and len(toks[at]) == 1 and toks[at].isascii() and toks[at].isalpha() and toks[at] not in "iayoeu"
+    word = toks[at] if at < len(toks) else ""
+    return len(word) == 1 and word.isascii() and word.isalpha() and word not in "iayoeu"
 
 
 def _times_and_places(toks: list[str], lo: int, hi: int) -> set[str] | None:
