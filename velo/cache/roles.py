@@ -85,10 +85,16 @@ _UNITS = (
     ("pint", {"pint", "pints", "pinta", "pintas"}, ("пинт",)),
     ("bit", {"bit", "bits", "бит", "бита", "битов"}, ()),
     ("byte", {"byte", "bytes", "баит", "баита", "баитов", "баитах"}, ()),
-    ("kb", {"kb", "kib", "кб"}, ("kilobyte", "килобаит")),
-    ("mb", {"mb", "mib", "мб"}, ("megabyte", "мегабаит")),
-    ("gb", {"gb", "gib", "гб"}, ("gigabyte", "гигабаит")),
-    ("tb", {"tb", "tib", "тб"}, ("terabyte", "терабаит")),
+    ("kb", {"kb", "кб"}, ("kilobyte", "килобаит")),
+    ("mb", {"mb", "мб"}, ("megabyte", "мегабаит")),
+    ("gb", {"gb", "гб"}, ("gigabyte", "гигабаит")),
+    ("tb", {"tb", "тб"}, ("terabyte", "терабаит")),
+    # Binary units are units of their own (rule format 29, newcomer finding H3: "How many MB are in 1 GB?" / "... in 1
+    # GiB?" was served at 1.000 with GiB spelled GB): 1 GiB is 1.073741824 GB.
+    ("kib", {"kib", "киб"}, ("kibibyte", "кибибаит")),
+    ("mib", {"mib", "миб"}, ("mebibyte", "мебибаит")),
+    ("gib", {"gib", "гиб"}, ("gibibyte", "гибибаит")),
+    ("tib", {"tib", "тиб"}, ("tebibyte", "тебибаит")),
     ("watt", {"вт", "ватт", "ватта", "ваттов", "ваттах"}, ("watt", "vatio")),
     ("kw", {"kw", "квт"}, ("kilowatt", "kilovatio", "киловатт")),
     ("horsepower", {"hp", "ps"}, ("horsepower", "pferdestarke")),
@@ -383,26 +389,28 @@ _UNIT_SIZES = {
 inches", "1 hour" and "60 minutes" are one quantity. Not temperatures (an offset), months and years (no fixed size),
 currencies (a rate). Power since rule format 23 ("1 kW" / "1000 watts"); not horsepower (two sizes: hp and PS) nor
 kitchen measures (US or metric). Data sizes since rule format 27, in both readings (`_DATA_SIZES`)."""
-_DATA_SIZES = {"kb": 1, "mb": 2, "gb": 3, "tb": 4}
+_DATA_SIZES = {"kb": 1, "mb": 2, "gb": 3, "tb": 4, "kib": 1, "mib": 2, "gib": 3, "tib": 4}
 """Data sizes by their power of 1000 or of 1024: a writer's "1 GB" is 1000 MB or 1024 MB (SI or binary prefixes), so
-either is the same quantity ("1 GB" / "1000 MB" / "1024 MB"; not "100 MB")."""
+either is the same quantity ("1 GB" / "1000 MB" / "1024 MB"; not "100 MB"); a binary unit ("GiB", `_BINARY`) by 1024
+only ("1 GiB" / "1024 MiB"; "1 GiB" / "1 GB" is the same number in another unit: `unit_swap`)."""
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
 _BINARY = frozenset("kib mib gib tib".split())
+"""The binary data units of `_DATA_SIZES` (kibibyte ...), sized by 1024 only."""
 _BITS = re.compile(r"\d\s*[kKmMgGtT]i?b(?![^\W\d_])")
 """A data size written with a lower-case "b" ("1 Gb", "100 Mb", "1 gb"): bits or bytes, which the folded token no longer
 tells ("1 Gb" / "1000 MB" were one quantity at format 27)."""
 
 
-def _value(number: str, unit: str, written: list[str] | None = None) -> frozenset[tuple[str, Decimal]]:
-    """A quantity's family and its sizes in the family's base unit (`_UNIT_SIZES`, `_DATA_SIZES`; a binary prefix as
-    written, "GiB", by 1024 only), for a number written in digits with or without a decimal point ("1.5":
-    `equal_quantities`); empty for any other. `written`: the quantity's tokens."""
+def _value(number: str, unit: str) -> frozenset[tuple[str, Decimal]]:
+    """A quantity's family and its sizes in the family's base unit (`_UNIT_SIZES`, `_DATA_SIZES`; a binary unit,
+    "GiB", by 1024 only), for a number written in digits with or without a decimal point ("1.5": `equal_quantities`);
+    empty for any other."""
     if not _DECIMAL.fullmatch(number):
         return frozenset()
     if unit in _DATA_SIZES:
-        bases = (1024,) if _BINARY.intersection(written or ()) else (1000, 1024)
+        bases = (1024,) if unit in _BINARY else (1000, 1024)
         return frozenset(("data", Decimal(number) * base ** _DATA_SIZES[unit]) for base in bases)
     if unit not in _UNIT_SIZES:
         return frozenset()
@@ -438,9 +446,9 @@ def _same_quantities(
             continue
         if bits and span[0] in _DATA_SIZES:
             continue
-        value = _value(da.get(n, n), span[0], ua[span[1] : span[2]])
+        value = _value(da.get(n, n), span[0])
         other = next(
-            (m for m, s in spans_b.items() if s[0] != span[0] and value & _value(db.get(m, m), s[0], ub[s[1] : s[2]])), None
+            (m for m, s in spans_b.items() if s[0] != span[0] and value & _value(db.get(m, m), s[0])), None
         )
         if other is None or other in spans_a:
             continue
