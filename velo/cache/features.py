@@ -15,8 +15,9 @@ share almost every word, so their vectors are close. These features add what the
   words), negation, symbols (an emoji, an emoticon `:)` / `:(`, `*` / `**`) and spellings (an accent on a
   content word "papa" / "papá", an acronym's capitals "US" / "us"), word order
   and roles ("5 km to miles" / "5 miles to km"; two arguments exchanged around a verb, "Germany invaded Poland" /
-  "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language that the other question
-  does not name ("What is photosynthesis?" / "... Answer in French.": `velo.cache.answer_language`, in `role_swap`);
+  "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language or form that the other
+  question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
+  `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`);
 * a second embedder's opinion of the whole pair.
 """
 
@@ -29,7 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_language, code_marks, negation, numbers, order, persons, question_words, roles, spellings, text, variants,
+    answer_form, answer_language, code_marks, negation, numbers, order, persons, question_words, roles, spellings, text,
+    variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -161,6 +163,7 @@ class HitFeaturizer:
                 or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc)
+                or answer_form.answer_form_change(p.request, p.cached)
             ),
         )
 
