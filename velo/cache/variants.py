@@ -8,7 +8,8 @@ A variant counts only where the other question has the other spelling and not it
 
 * British and American spellings of one English word (`american`, `_BRITISH`: "colour" / "color", "favourite",
   "organise", "analyse", "centre", "travelling", "defence", "catalogue", "grey", "aluminium"), listed, between two
-  English texts (`_english`) and never for a name (`_names`: "Grey's Anatomy", "the Labour Party"; rule format 28).
+  English texts (`_english`) and never for a name (`_names`: "Grey's Anatomy", "the Labour Party"; rule format 28),
+  capitalized or before a word that makes it one (`_NAME_NOUNS`: "the labour party", "labour day"; format 29).
   No maintained package holds such a list (breame 0.1.2 and localspelling 0.94 were last released in 2021 and 2020);
   "tonne" / "ton" is no variant (1000 kg / 907 kg).
 * A hyphen inside a word against the word written in one, for the compounds `_COMPOUNDS` lists ("e-mail" / "email",
@@ -83,6 +84,23 @@ def _names(text: str) -> set[str]:
     return {fold(w) for w, starts, *_ in cased_words(text) if not starts and w[:1].isupper()}
 
 
+_NAME_NOUNS = frozenset(
+    "party parties government governments leader leaders mp mps voter voters candidate candidates politician politicians"
+    " minister ministers manifesto".split()
+)
+"""Words that make the listed word before them a name, written lower-case as much as capitalized (rule format 29, a
+newcomer's finding H6: "what is the labour party?" / "what is the labor party?" was served at 1.000: the UK's Labour
+party and Australia's Labor party; "the centre party" is Sweden's or Finland's)."""
+_NAMED_PAIRS = frozenset({("labour", "day"), ("labor", "day")})
+"""Two words that are a name where the second is no name noun (Labour Day, a day in May in much of the world, or
+Canada's; Labor Day, the United States' in September): "favourite day" stays a variant."""
+
+
+def _named_by_next(toks: list[str]) -> set[str]:
+    """The tokens a name noun (`_NAME_NOUNS`, `_NAMED_PAIRS`) follows: "labour" of "the labour party", "labour day"."""
+    return {t for t, n in zip(toks, toks[1:]) if n in _NAME_NOUNS or (t, n) in _NAMED_PAIRS}
+
+
 def _english(text: str) -> bool:
     """Whether `text` may be English: its letters are all ASCII (no "sobre" of a Spanish text is a "sober")."""
     return all(c.isascii() for c in text if c.isalpha()) and bool(_ENGLISH_WORD.search(text))
@@ -136,7 +154,7 @@ def respelled(request: str, cached: str, tq: list[str], tc: list[str]) -> list[s
     umlauts |= {spelled: plain for plain, spelled in _umlauts_written_out(cached) if plain in only_c}
     joined_q = _hyphenated(request)
     english = _english(request) and _english(cached)
-    names = _names(request) | _names(cached)
+    names = _names(request) | _names(cached) | _named_by_next(tq) | _named_by_next(tc)
     split_c = {"".join(parts): list(parts) for parts in _hyphenated(cached) if "".join(parts) in sq - sc}
     out: list[str] = []
     i = 0
