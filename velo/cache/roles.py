@@ -194,6 +194,16 @@ def _term_at(toks: list[str], at: int) -> str:
     return _term(t)
 
 
+def unit_at(toks: list[str], at: int) -> str | None:
+    """The unit (`_UNIT_NAMES`) whose symbol, abbreviation or word starts at token `at` ("kg", "$", "m" after a number,
+    "公斤"), else None."""
+    if not 0 <= at < len(toks):
+        return None
+    unit = _han_unit(toks, at) or _term_at(toks, at)
+    written = toks[at]
+    return unit if unit in _UNIT_NAMES and (HAN.match(written) or written in _LETTER_UNITS or _unit_form(written)) else None
+
+
 _GLUED = re.compile(r"(\d+(?:[.,]\d+)?)([^\W\d_]+)")
 
 
