@@ -39,6 +39,13 @@ REFUSED = [
 ]
 
 
+# Rows refused outright since rule format 29 (`variants.name_respelled`: a listed spelling inside a name), with the score
+# format 29 gives them.
+FORMAT_29 = {
+    ("What is Gray's Anatomy?", "What is Grey's Anatomy?"): 0.0, ("What is the Labor Party?", "What is the Labour Party?"): 0.0,
+}
+
+
 def _same_words(a: str, b: str) -> bool:
     p = _Pair(a, b)
     return p.tq == p.tc
@@ -159,4 +166,5 @@ def test_the_false_hit_is_refused(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_27: float, format_28: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert not got and decision.score == pytest.approx(format_28, abs=0.02), decision.features
+    expected = FORMAT_29.get((cached, request_), format_28)
+    assert not got and decision.score == pytest.approx(expected, abs=0.02), decision.features

@@ -2,7 +2,7 @@
 units read as decimal ones ("How many MB are in 1 GB?" / "... in 1 GiB?": `velo.cache.roles`), an instruction about
 the answer's form on one side only ("What is photosynthesis?" / "... Answer in one word.": `velo.cache.answer_form`),
 and lower-case "labour" / "labor" folded where a following word makes it a name ("the labour party":
-`velo.cache.variants`). The rewordings stay served: the same instruction worded otherwise, "1 GiB" / "1024 MiB".
+`velo.cache.variants`, which now refuses a listed word spelled the other way inside a name: `name_respelled`). The rewordings stay served: the same instruction worded otherwise, "1 GiB" / "1024 MiB".
 Token-level tests read the features as the featurizer does; the shipped-rule tests use real e5 + USE embedders, real
 embedded Milvus and the shipped rule.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cache.backends import served_pair
-from velo.cache import SemanticCache, roles
+from velo.cache import SemanticCache, roles, variants
 from velo.cache.answer_form import answer_form_change, forms
 from velo.cache.features import _Pair
 
@@ -34,7 +34,9 @@ REFUSED = [
     ("Что такое фотосинтез?", "Что такое фотосинтез? Ответь одним словом.", 0.996, 0.0),
     ("什么是光合作用？", "什么是光合作用？用一句话回答。", 0.997, 0.0),
     ("什么是光合作用？", "什么是光合作用？请用JSON格式回答。", 0.965, 0.0),
-    ("what is the labor party?", "what is the labour party?", 1.0, 0.881),
+    ("what is the labor party?", "what is the labour party?", 1.0, 0.0),
+    ("what is labor day?", "what is labour day?", 1.0, 0.0),
+    ("When is Labor Day?", "When is Labour Day?", 0.608, 0.0),
 ]
 
 # (cached question, request, format 29's score): the same form asked on both sides in other words, one data size in
@@ -161,3 +163,5 @@ def _same_words(a: str, b: str) -> bool:
 )
 def test_a_listed_word_before_a_name_noun_is_a_name(a: str, b: str, same: bool) -> None:
     assert _same_words(a, b) is same and _same_words(b, a) is same
+    p = _Pair(a, b)
+    assert variants.name_respelled(p.request, p.cached, p.tq, p.tc) is not same

@@ -153,6 +153,7 @@ class HitFeaturizer:
             order_swap=float(order.reordered(p.tq, p.tc)),
             symbol_swap=float(
                 text.symbol_swap(p.tq, p.tc)
+                or variants.name_respelled(p.request, p.cached, p.tq, p.tc)
                 or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached)))
             ),
             role_swap=float(

@@ -177,3 +177,16 @@ def respelled(request: str, cached: str, tq: list[str], tc: list[str]) -> list[s
             out.append(t)
         i += 1
     return out
+
+
+def name_respelled(request: str, cached: str, tq: list[str], tc: list[str]) -> bool:
+    """Whether a word of one question is the other's listed word in its other spelling (`_BRITISH`) where either is a
+    name (`_names`, `_named_by_next`): "When is Labour Day?" / "When is Labor Day?", "what is the labour party?" / "what
+    is the labor party?" (rule format 29, a newcomer's finding H6: a country's spelling names its own party or holiday;
+    "what is labour day?" / "what is labor day?" was still served at 0.958-0.980 once no longer the same words). A
+    name misspelt the other way ("Gray's Anatomy" for "Grey's Anatomy", a miss at 0.618 already) is refused too."""
+    if not (_english(request) and _english(cached)):
+        return False
+    names = _names(request) | _names(cached) | _named_by_next(tq) | _named_by_next(tc)
+    only_q, only_c = set(tq) - set(tc), set(tc) - set(tq)
+    return any(_english_variant(x, y) and (x in names or y in names) for x in only_q for y in only_c)
