@@ -131,7 +131,13 @@ def test_two_forms_are_a_change(a: str, b: str) -> None:
         ("什么是光合作用？用一句话回答。", "用一句话解释什么是光合作用"),
         # a degree on one side only: oasst1 rewordings add and drop it ("介绍你自己" / "能请你详细介绍一下你自己吗？")
         ("介绍你自己", "能请你详细介绍一下你自己吗？"), ("Explain photosynthesis.", "Explain photosynthesis in detail."),
+        ("Explain quantum computing to a 5 year old", "ELI5 quantum computing"),
+        ("Summarize this article in 3 sentences", "Give me a three-sentence summary of this article"),
+        ("Write an essay on climate change in 500 words", "Write a 500-word essay on climate change"),
+        ("Объясни, что такое ДНК, в двух словах", "Что такое ДНК? Кратко"),  # an idiom for "briefly", no length
         # a form that is what is asked, or no form
+        ("What does ELI5 mean?", "What is the meaning of ELI5?"), ("How do I write a haiku?", "How to write a haiku?"),
+        ("如何在Excel中制作表格？", "Excel怎么做表格？"), ("Wie erstelle ich eine Tabelle in Excel?", "Wie mache ich eine Excel-Tabelle?"),
         ("How do I parse JSON in Python?", "How to read a JSON file in Python?"),
         ("What is a word that rhymes with orange?", "Give me a word that rhymes with orange"),
         ("What is the chemical symbol for gold?", "Which element symbol stands for gold on the periodic table?"),

@@ -58,6 +58,8 @@ _LENGTH = re.compile(
 _LED_COUNTS = frozenset("одним двумя тремя четырьмя пятью шестью семью восемью девятью десятью".split())
 """Counts in the Russian instrumental, which asks for a length with no preposition ("одним словом", "тремя
 предложениями"; not "одной", also genitive: "по одной строке")."""
+_IDIOMS = frozenset({"в двух словах"})
+"""Counts that are no length: "в двух словах" is "briefly" ("brief" in `_FORMS`)."""
 _UNIT_PATTERNS = [(unit, re.compile(rf"(?:{pattern})\Z")) for unit, pattern in _UNITS.items()]
 _HAN_ANSWER = re.compile(r"回答|回复|概括|总结|解释|说明|描述|介绍|以内|左右")
 
@@ -126,7 +128,7 @@ _FORMS = {
 folded text matches in the five languages. "brief" and "detail" are told apart only from each other (`_DEGREES`); the
 wider words of a mention keep a form from being a difference where the other question names it otherwise ("Dame una
 lista de pasos" / "Dámelos en forma de lista", "Explain like I'm five" / "... in terms a five-year-old would understand")."""
-_FORM_PATTERNS = {label: (re.compile(asked), re.compile(named)) for label, (asked, named) in _FORMS.items()}
+_FORM_PATTERNS = {label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in _FORMS.items()}
 _DEGREES = frozenset({"brief", "detail"})
 """Forms that are a difference only against each other ("Answer briefly." / "Answer in detail."): a rewording adds and
 drops them freely (in the replay of format 28's pairs, 30 oasst1 rewordings added "详细", "подробнее", "kurz" or
@@ -164,6 +166,8 @@ def _forms(sentence: str, instructions: bool) -> set[str]:
         return verb or edges.startswith(m[0].strip()) or edges.endswith(m[0].strip())
 
     for m in _LENGTH.finditer(sentence):
+        if m[0] in _IDIOMS:
+            continue
         if not instructions or (_led(m, sentence) and asked(m)):
             out.add(_length(m))
     for label, (asked_as, named) in _FORM_PATTERNS.items():
