@@ -2,7 +2,8 @@
 units read as decimal ones ("How many MB are in 1 GB?" / "... in 1 GiB?": `velo.cache.roles`), an instruction about
 the answer's form on one side only ("What is photosynthesis?" / "... Answer in one word.": `velo.cache.answer_form`),
 and lower-case "labour" / "labor" folded where a following word makes it a name ("the labour party":
-`velo.cache.variants`, which now refuses a listed word spelled the other way inside a name: `name_respelled`). The rewordings stay served: the same instruction worded otherwise, "1 GiB" / "1024 MiB".
+`velo.cache.variants`, which now refuses a listed word spelled the other way inside a name: `name_respelled`). The
+rewordings stay served: the same instruction worded otherwise, "1 GiB" / "1024 MiB".
 Token-level tests read the features as the featurizer does; the shipped-rule tests use real e5 + USE embedders, real
 embedded Milvus and the shipped rule.
 """

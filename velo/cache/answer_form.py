@@ -7,15 +7,17 @@ answer does not follow the new instruction. `answer_form_change` is folded into 
 `velo.cache.features`, as `velo.cache.answer_language` (the same kind for the answer's language, format 27) is.
 
 A form is one of `_FORMS`' labels: a length counted in words, sentences, paragraphs or lines ("in one word", "in 3
-sentences", "一句话": "word:1", "sentence:3"), "brief" / "detail", "simple" (for a child or a layman: "like I'm five",
-"in simple terms", "простыми словами", "通俗"), "expert", a format ("json", "table", "list", "markdown", ...) or a style
-("poem", "haiku", "formal", "casual", "funny"). A form is an *instruction* where its sentence also has a verb of
-answering, explaining or writing (`_VERBS`: "Answer in one word", "Explain briefly", "Responde en una palabra", "一句话
-概括"), or where it opens or closes its sentence ("In one word, what is X?", "What is X in one sentence?"), and is
-*mentioned* wherever its words stand. The veto: a form one question's instruction asks for that the other question does
-not mention at all. The same form on both sides, worded otherwise, is no difference ("Answer in one word" / "Reply with
-a single word", "Explain like I'm five" / "Explain it in simple terms"), nor is a form that is part of what is asked on
-both sides ("How do I parse JSON?" / "How to read a JSON file?").
+sentences", "一句话": "word:1", "sentence:3"), "brief" / "detail" (a difference only against each other: `_DEGREES`),
+"simple" (a child's level: "like I'm five", "como si tuviera cinco años", "как пятилетнему", "给五岁小孩"), "expert", a
+format ("json", "table", "list", "markdown", ...), verse ("in a haiku", "als Gedicht", "стихами") or a register
+("pirate", "formal", "casual", "funny"). A form is an *instruction* where its sentence also has a verb of answering,
+explaining or writing (`_VERBS`: "Answer in one word", "Responde en una palabra", "一句话概括"), or where it opens or
+closes its sentence ("In one word, what is X?", "What is X in one sentence?"), and is *mentioned* wherever its words
+stand. The veto: a form one question's instruction asks for that the other question does not mention at all. The same
+form on both sides, worded otherwise, is no difference ("Answer in one word" / "Reply with a single word", "Explain like
+I'm five" / "Explain it to a five-year-old"), nor is a form that is part of what is asked on both sides ("How do I
+parse JSON?" / "How to read a JSON file?"). Rule format 29 reads these; "in simple terms", "in plain English" and a
+degree on one side only are left to the model: oasst1 rewordings add them freely (`_DEGREES`).
 """
 
 from __future__ import annotations
