@@ -38,7 +38,7 @@ import numpy as np  # noqa: E402
 
 from services.edge import EdgeSettings, _open  # noqa: E402
 from services.edge_serving import EdgeServer, WriteBack  # noqa: E402
-from services.metrics import Metrics  # noqa: E402
+from services.metrics import EdgeMetrics  # noqa: E402
 from velo.data.oasst1 import read_oa_questions  # noqa: E402
 from velo.paths import shared_dir  # noqa: E402
 from velo.types import Source  # noqa: E402
@@ -82,7 +82,7 @@ async def run(args: argparse.Namespace) -> None:
     prefill, first, second = pairs[: args.prefill], pairs[args.prefill : args.prefill + args.answers], pairs[args.prefill + args.answers :]
     home = Path(tempfile.mkdtemp(prefix="velo-write-back-"))
     settings = EdgeSettings(cache_uri=str(home / "edge.db"), llm="http://127.0.0.1:9", capacity=None, write_batch=args.write_batch)
-    edge = _open(settings, Metrics())
+    edge = _open(settings, EdgeMetrics())
     writer = asyncio.create_task(edge.write_back_forever())
     embed = edge.cache.embedder.embed
     try:

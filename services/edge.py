@@ -45,7 +45,7 @@ from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
-from services.metrics import Metrics
+from services.metrics import EdgeMetrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
 from velo.checkpoint import HitRuleMismatch
 from velo.policy import CACHE_MIN_SCORE, check_policy_spec, trained_floor
@@ -250,7 +250,7 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
+def _open(settings: EdgeSettings, metrics: EdgeMetrics) -> EdgeServer:
     """Everything slow (embedders, Milvus, the LLM, the policy) happens here, in a worker thread."""
     from velo.cache.factory import open_cache
     from velo.cache.semantic_cache import CacheConfig
@@ -284,7 +284,7 @@ def _open(settings: EdgeSettings, metrics: Metrics) -> EdgeServer:
 
 def build_app(settings: EdgeSettings) -> FastAPI:
     """The edge app; its lifespan opens the cache, policy and LLMs, runs the write-back task, and closes all."""
-    metrics = Metrics()
+    metrics = EdgeMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
-from services.metrics import Metrics
+from services.metrics import EdgeMetrics
 from velo.batching import OpportunisticBatcher
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
 from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang, check_unicode
@@ -148,7 +148,7 @@ class EdgeServer:
     """One edge server's cache, policy and LLMs; `serve` answers one request."""
 
     def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
-                 cloud: ChatLLM | None, metrics: Metrics, languages: LanguageIdentifier, *, queue_capacity: int, default_max_tokens: int,
+                 cloud: ChatLLM | None, metrics: EdgeMetrics, languages: LanguageIdentifier, *, queue_capacity: int, default_max_tokens: int,
                  write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8, cache_min_score: float = CACHE_MIN_SCORE) -> None:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
         self.cache_min_score = cache_min_score

@@ -47,7 +47,7 @@ from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read
 from services.gateway_routing import EdgeStream, Router, Served
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
 from services.llm import EndpointLLM
-from services.metrics import Metrics
+from services.metrics import GatewayMetrics
 from services.openai_chat import (
     Chunks,
     WholeAnswer,
@@ -147,7 +147,7 @@ class GatewaySettings(BaseSettings):
 
 def build_app(settings: GatewaySettings) -> FastAPI:
     """The gateway app; its lifespan opens the connection pools to the edge servers and the cloud."""
-    metrics = Metrics()
+    metrics = GatewayMetrics()
     keys = settings.key_ring()
 
     @asynccontextmanager

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from services.http import RetryLater
 from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
-from services.metrics import Metrics
+from services.metrics import ServiceMetrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
 
 log = logging.getLogger("velo.gateway")
@@ -95,7 +95,7 @@ class EdgeFailed(Exception):
 
 
 class Router:
-    def __init__(self, edges: list[str], cloud: EndpointLLM | None, metrics: Metrics, *, mode: str, timeout_s: float,
+    def __init__(self, edges: list[str], cloud: EndpointLLM | None, metrics: ServiceMetrics, *, mode: str, timeout_s: float,
                  retries: int, backoff_s: float, down_for_s: float, edge_token: str | None = None) -> None:
         self.edges, self.cloud, self.metrics, self.mode = [e.rstrip("/") for e in edges], cloud, metrics, mode
         self.retries, self.backoff_s, self.down_for_s = retries, backoff_s, down_for_s

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from services.edge import EdgeSettings, _open
-from services.metrics import Metrics
+from services.metrics import EdgeMetrics
 from tests.services.servers import closed_port
 from velo.cache.factory import open_cache
 from velo.cache.semantic_cache import CacheConfig
@@ -33,7 +33,7 @@ def filled(tmp_path: Path) -> str:
 def test_an_opened_edge_is_warm_and_the_warm_up_changed_nothing(filled: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("INFO", logger="velo.edge")
     settings = EdgeSettings(cache_uri=filled, llm=f"http://127.0.0.1:{closed_port()}", policy="rule-cloud")  # no model: a hit needs none
-    edge = _open(settings, Metrics())
+    edge = _open(settings, EdgeMetrics())
     try:
         assert any(r.getMessage().startswith("edge edge-0 warmed up in ") for r in caplog.records), caplog.records
         use = edge.cache.featurizer.alt_embedder
