@@ -31,6 +31,7 @@ from fastapi.responses import Response
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.disconnect import CancelOnDisconnect, describe
 from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, record_request, sse_response
 from services.llm import AnswerStream, LocalChatLLM, collect, refused_prompt, sampling_params
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, max_tokens_param, sampling_of, stream_flags
@@ -96,6 +97,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
 
     app = FastAPI(title="VELO cloud LLM", version=API_VERSION, lifespan=lifespan)
     install_error_handlers(app, settings.max_body_bytes)
+    app.add_middleware(CancelOnDisconnect, service="cloud")  # a caller that left cancels the generation (logged 499)
 
     @app.get("/healthz")
     async def healthz() -> dict:
@@ -105,6 +107,7 @@ def build_app(settings: CloudSettings) -> FastAPI:
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
     async def chat_completions(body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))], request: Request) -> Response:
+        describe(request, body.user, body.safety_identifier)
         if request.app.state.upstream is not None:
             record_request("cloud", "upstream", body.user, body.safety_identifier)
             return await _forward(request.app.state.upstream, body, settings)

@@ -15,6 +15,8 @@ Identical whole (non-streaming) greedy `/v1/serve` requests in flight at once sh
 `EdgeSettings.coalesce`): N identical concurrent misses make one cloud call, not N; each response has its own
 `latency_ms` (its whole wait), `velo_coalesced_requests_total` counts the ones that shared (`velo_requests_total` counts
 them too) and their request-log lines end `coalesced=yes`. Streams are each answered on their own.
+A request whose client (the gateway) disconnects is cancelled, its cloud call or LLM generation with it, unless it shares
+a call another request still waits for; nothing is written back; logged 499 (`services/disconnect.py`).
 
 An admin route while Milvus is down answers 503 `cache_unavailable` with `Retry-After` (the reconnection interval,
 `EdgeServer.reopen_after_s`, rounded up); `/v1/serve` answers without the cache meanwhile.
@@ -41,6 +43,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.coalesce import Coalescer, coalescing_key, requests_fault
+from services.disconnect import CancelOnDisconnect, describe
 from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
@@ -307,6 +310,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
 
     app = FastAPI(title=f"VELO edge server {settings.edge_id}", version=API_VERSION, lifespan=lifespan)
     install_error_handlers(app, settings.max_body_bytes)
+    app.add_middleware(CancelOnDisconnect, service="edge", on_closed=lambda closed: metrics.client_disconnects.labels(closed.phase).inc())
 
     def edge_of(request: Request) -> EdgeServer:
         return request.app.state.edge
@@ -345,6 +349,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     async def serve(body: Annotated[ServeRequest, Depends(json_body(ServeRequest))], request: Request) -> Response:
         edge = edge_of(request)
         check_prompt_chars((turn.content for turn in body.messages), settings.max_prompt_chars, "messages")
+        describe(request, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
         if body.stream:
             begun = await started(edge, body)
             record_request("edge", begun.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)

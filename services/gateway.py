@@ -24,6 +24,9 @@ time spent waiting on edge servers or the cloud), the figure LiteLLM reports as 
 not in it; for a streamed answer it covers the gateway's work until the stream started (headers go first).
 A generated answer streams token by token as the edge's LLM (or the cloud) makes it, passed on as each piece
 arrives; a cached answer streams in word pieces, in the same chunks.
+A client that disconnects before its response ended cancels its request: the call to the edge is closed (the edge
+cancels its own upstream call in turn), nothing is counted as served or charged but a started stream's cloud answer,
+and the request log has its 499 line (`services/disconnect.py`, `velo_client_disconnects_total`).
 
     velo serve gateway --port 8000 --edge http://127.0.0.1:8201 --cloud-url http://127.0.0.1:8300 --keys keys.json
 """
@@ -43,6 +46,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
@@ -164,7 +168,9 @@ def build_app(settings: GatewaySettings) -> FastAPI:
             await app.state.router.aclose()
 
     app = FastAPI(title="VELO gateway", version=API_VERSION, lifespan=lifespan)
+    app.state.keys = keys
     install_error_handlers(app, settings.max_body_bytes)
+    app.add_middleware(CancelOnDisconnect, service="gateway", on_closed=lambda closed: metrics.client_disconnects.labels(closed.phase).inc())
 
     async def admitted(request: Request) -> tuple[str, str, bytes]:
         """(key, namespace, body) of a request that passed size, key, rate and namespace checks."""
@@ -175,7 +181,8 @@ def build_app(settings: GatewaySettings) -> FastAPI:
 
     async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str],
                      body: ChatCompletionRequest | CompletionRequest) -> Served:
-        with keys.cloud_use(key) as grant:  # reserved before routing, settled by the route (a stream's at its start)
+        describe(request, body.user, identifiers(body).get("safety_identifier"), key=repr(keys.specs[key].name), namespace=namespace)
+        with keys.cloud_use(key) as grant:  # reserved before routing, settled by the route (a stream's at its start); given back if the client leaves first
             req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
                                cloud_allowed=grant.allowed, stream=bool(body.stream), lang=body.lang, user=body.user, **identifiers(body), **sampling_of(body))
             try:

@@ -13,7 +13,7 @@ from services import gateway as gateway_service
 
 KEY, LIMITED, FALLBACK, REFUSE = "test-key-0001", "limited-key-01", "budget-fallback", "budget-refuse-1"
 KEYS = {
-    KEY: {"name": "tests", "namespaces": ["default", "first", "team-a", "load", "seed-a", "seed-b", "seed-c"]},
+    KEY: {"name": "tests", "namespaces": ["default", "first", "team-a", "load", "seed-a", "seed-b", "seed-c", "disconnect"]},
     LIMITED: {"requests_per_minute": 6, "burst": 2},
     FALLBACK: {"namespaces": ["budget"], "cloud_budget": 0, "over_budget": "fallback"},
     REFUSE: {"namespaces": ["budget"], "cloud_budget": 0, "over_budget": "refuse"},
