@@ -76,7 +76,10 @@ class GatewaySettings(BaseSettings):
     edges: list[str] = []
     """Edge server base URLs, nearest first."""
     mode: Literal["nearest", "all"] = "nearest"
-    """`nearest`: the first edge that answers; `all`: every edge at once, the fastest answer kept."""
+    """`nearest`: the first edge that answers; `all`: every edge at once, the fastest answer kept. `all` pays a cloud call
+    on every edge that misses its cache (N edges: up to N cloud calls for one answer; the slower ones are cancelled when the
+    first answers, `services/disconnect.py`, but a hosted cloud bills what it generated until then; the key's cloud budget
+    is charged once): for latency over cloud spend (edges whose caches differ, an edge that may be slow)."""
     cloud_url: str | None = None
     """The cloud service, used directly when no edge server answers."""
     cloud_model: str = "velo-cloud"

@@ -2,7 +2,10 @@
 
 The two modes of the VELO paper: `nearest` sends a request to the first edge server of the list (the settings
 list edges nearest first), and on failure to the next; `all`
-sends it to every edge server that is up at once and keeps the first answer (the others are cancelled).
+sends it to every edge server that is up at once and keeps the first answer (the others are cancelled: their connections
+closed, so each edge cancels its own cloud call or LLM generation, `services/disconnect.py`). Each edge that misses its
+cache asks the cloud, so a question no edge has cached starts one cloud call per edge for one answer: `all` buys latency
+with cloud spend.
 A call that fails with a connection error, a timeout, a 5xx, a 408 or 429 (the edge's state), or a 401 / 403 /
 404 / 405 / 407 (the gateway's settings: not an edge at that URL) is retried with exponential back-off (`backoff_s`,
 2x, 4x...) up to `retries` times; an edge that failed is skipped for `down_for_s`. When no edge answers, the cloud

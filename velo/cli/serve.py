@@ -101,7 +101,7 @@ def gateway(
     edge: Annotated[list[str] | None, typer.Option(help="An edge server's base URL (repeat, nearest first).")] = None,
     cloud_url: Annotated[str | None, typer.Option(help="The cloud service, used when no edge server answers.")] = None,
     keys_file: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="The API keys (JSON, services/gateway_keys.py).")] = None,
-    mode: Annotated[str | None, typer.Option(help="nearest (the first edge that answers) or all (the fastest of all).")] = None,
+    mode: Annotated[str | None, typer.Option(help="nearest (the first edge that answers) or all (every edge at once, the fastest answer kept: a question no edge has cached starts a cloud call on every edge, the slower ones cancelled when the first answers; for latency over cloud spend).")] = None,
 ) -> None:
     """The users' OpenAI-compatible entry (services/gateway.py)."""
     from services.gateway import GatewaySettings, build_app

@@ -272,7 +272,7 @@ def _velo(*args: str) -> list[str]:
 def up(
     port: Annotated[int, typer.Option(min=1, max=65535, help="The gateway's port.")] = 8000,
     edges: Annotated[int, typer.Option(min=1, max=8, help="Edge servers to start.")] = 1,
-    mode: Annotated[str, typer.Option(help="Gateway routing: nearest or all.")] = "nearest",
+    mode: Annotated[str, typer.Option(help="Gateway routing: nearest (the first edge that answers) or all (every edge at once, the fastest answer kept: a question no edge has cached starts a cloud call on every edge, the slower ones cancelled when the first answers; for latency over cloud spend).")] = "nearest",
     milvus: Annotated[str, typer.Option(help="lite-server (one milvus-lite server for all edges) or embedded (a file per edge).")] = "lite-server",
     policy: Annotated[str, typer.Option(help="The edge servers' policy (a named rule or a checkpoint).")] = "rule-cloud",
     model_dir: ModelDirOpt = None,
