@@ -148,6 +148,10 @@ class Router:
                     problem = f"status {response.status_code}: {detail.message if detail is not None else content[:200].decode(errors='replace')}"
             except httpx.TransportError as err:
                 problem = f"{type(err).__name__}: {err}"
+            except asyncio.CancelledError:  # the client left, or `all` mode's faster edge answered: the edge sees its connection close
+                if response is not None:
+                    await response.aclose()
+                raise
             except ValidationError as err:
                 problem = f"status {response.status_code if response is not None else '-'} with no ServeResponse: {err.errors()[0].get('msg')}"
             if response is not None:

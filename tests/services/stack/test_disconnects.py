@@ -192,3 +192,24 @@ def test_a_shared_call_nobody_waits_for_any_longer_is_cancelled(edge: Running, c
     assert len(edge.app.state.flights) == 0
     sync(edge)
     assert get(f"{edge.url}/admin/cache/namespaces/disconnect-both").json()["entries"] == 0
+
+
+def test_a_stream_left_before_it_started_is_cancelled_at_the_gateway_and_the_edge(gateway: Running, edge: Running, cloud: Running,
+                                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """The newcomer's probe, streamed: an httpx client with a 0.5 s timeout while the edge is held at its lookup (its
+    cache lock taken here), so no start event has reached the gateway; the gateway and the edge each log 499 `waiting`
+    and the cloud is never asked."""
+    caplog.set_level(logging.INFO, logger="velo.requests")
+    before = (metric(gateway, WAITING), metric(edge, WAITING), _cloud_llm(cloud).batcher.stats().completed)
+    chat = {"model": "velo", "messages": [{"role": "user", "content": "Write a very long poem about the sea."}], "max_tokens": LONG,
+            "stream": True, "user": "early-leaver"}
+    with edge.app.state.edge._cache_mutex:
+        with pytest.raises(httpx.ReadTimeout), httpx.Client(timeout=0.5) as client, \
+                client.stream("POST", f"{gateway.url}/v1/chat/completions", json=chat, headers=AUTH):
+            pass
+        for service in ("gateway", "edge"):
+            line = _wait_for_line(caplog, service, "user='early-leaver' status=499")
+            assert " phase=waiting elapsed_ms=" in line, line
+    assert (metric(gateway, WAITING), metric(edge, WAITING)) == (before[0] + 1, before[1] + 1)
+    time.sleep(1.0)  # the lookup, released, finds no request to answer
+    assert _cloud_llm(cloud).batcher.stats().completed == before[2] and len(edge.app.state.flights) == 0
