@@ -20,7 +20,8 @@ Starlette's `listen_for_disconnect` covers streams only):
 - once a stream has started, the app is told (its `receive` returns `http.disconnect`, as Starlette's
   `StreamingResponse` expects under ASGI spec 2.3, which uvicorn declares) and stops the stream itself
   (`services.http.ClosingStreamingResponse` closes the upstream); the task is not cancelled as well, which would land
-  in that cleanup. A stream's route was logged at its start and its cloud answer charged then (partly generated: the
+  in that cleanup (a server that declares spec 2.4, where Starlette no longer listens, would need the task cancelled:
+  uvicorn 0.54 declares 2.3). A stream's route was logged at its start and its cloud answer charged then (partly generated: the
   upstream was paid, as LiteLLM bills a disconnected stream's partial spend); it is not counted as served.
 Either way the request log gets a line with `status=499` and the time from the request's arrival to the disconnect,
 and `velo_client_disconnects_total{phase}` counts it (`waiting` / `streaming`); a disconnect after the response
