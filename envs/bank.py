@@ -46,8 +46,11 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/29"
-"""29: the hit features of hit rule format 28 (format 27's spelling folds narrowed: British / American by
+BANK_VERSION = "velo.bank/30"
+"""30: the hit features of hit rule format 29 (a how-to against a motive, a time word for a place word, an instruction
+about the answer's form, binary data units, a British / American word inside a name: new vetoes; trailing zeros of
+decimal quantities folded).
+29: the hit features of hit rule format 28 (format 27's spelling folds narrowed: British / American by
 list, hyphens in listed compounds, one Chinese script against the other, ñ / ß / minimal pairs kept, data sizes in
 bytes; the same question categories only of one event; how / why compatible again; answer-language instructions in
 the other question's own language and converse verbs with the doer changed no longer vetoed).

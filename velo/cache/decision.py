@@ -28,8 +28,30 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/28"
-"""28: format 27's folds and vetoes narrowed after a tester's probes (each a kind; the same weights). Precision:
+RULE_FORMAT = "velo.hit_rule/29"
+"""29: a newcomer's false hits under format 28, each a kind (the same weights). `role_swap` also for a how-to against a
+motive, although manner beside reason stays compatible (`question_words.how_to_against_motive`: "How can I lose
+weight?" / "Why should I lose weight?" 0.988 -> 0, "Как медитировать?" / "Зачем медитировать?" 0.997 -> 0, "如何省钱？" /
+"为什么要省钱？" 0.998 -> 0, "Wie kann ich abnehmen?" / "Warum sollte ich abnehmen?"; "How does ice float?" / "Why does ice
+float?" stays 0.989, "你怎么哭了？" / "你为什么哭了？" 0.990); for a time word exchanged for a place word, as a question word
+or a conjunction (`question_words.time_for_place`: "What happened when / where the Titanic sank?" 0.976 -> 0, "Who died
+when / where Lincoln was shot?", "Что случилось, когда / где убили Линкольна?", "Who discovered penicillin and when / and
+where?" 0.976 -> 0, als / wo, 的时候 / 的地方; "... and when?" / "When was penicillin discovered, and by whom?" stays
+1.000); for an instruction about the answer's form (a length, a format such as JSON or a table, a child's level, verse,
+a register) on one side only or another on the other side, in five languages (`answer_form`: "What is photosynthesis?" /
+"... Answer in one word." 0.994 -> 0, "... Explain like I'm five." 0.993 -> 0, "... 用一句话回答。" 0.997 -> 0, "Answer
+briefly" / "Answer in detail" 0.915 -> 0; "Answer in one word" / "Reply with a single word" stays 0.997; "briefly" or
+"in simple terms" on one side only is left to the model: the oasst1 rewordings add them to the same question). Binary
+data units are units of their own ("How many MB are in 1 GB?" / "... 1 GiB?" 1.000 -> 0; "1 GiB" / "1024 MiB" stays
+1.000: `roles`). `symbol_swap` for a listed British / American word spelled the other way inside a name, capitalized or
+before a name noun (`variants.name_respelled`: "what is the labor party?" / "... labour party?" 1.000 -> 0, "Gray's
+Anatomy" / "Grey's Anatomy" 0.618 -> 0; "labour laws" stays the same words). Recall: a decimal quantity (beside a unit or
+an arithmetic operator) loses its trailing zeros in the compared tokens (`decimals`: "What is 2.50 plus 1?" / "... 2.5
+plus 1?" 0.064 -> 1.000, "1.50 kg" / "1.5 kg"); a version keeps them ("Python 3.10" / "Python 3.1" stays a miss).
+wozu, для чего, 为啥, 何必, 何苦 are reason words. Replay of 8,946 pairs against format 28: 26 changed, 0 right hits
+newly vetoed, 22 look-alikes newly vetoed. The shipped format 28 rule was relabelled 29 unrefitted (same weights).
+
+28: format 27's folds and vetoes narrowed after a tester's probes (each a kind; the same weights). Precision:
 British / American spelling is an explicit list of one English word's two spellings between two English texts, never a
 capitalized word inside a sentence (`variants._BRITISH`: "Grey's Anatomy" / "Gray's ..." 1.000 -> 0.618, "timbre" /
 "timber", "draught" / "draft", "Reize" / "Reise" 1.000 -> 0.00-0.06); a hyphen folds only in listed compounds
