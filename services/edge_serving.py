@@ -59,7 +59,8 @@ from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamE
 from services.metrics import EdgeMetrics
 from velo.batching import OpportunisticBatcher
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
-from velo.cache.semantic_cache import CacheInputError, SemanticCache, check_lang, check_unicode
+from velo.cache.input_checks import CacheInputError, check_lang, check_unicode
+from velo.cache.semantic_cache import SemanticCache
 from velo.observation import ObservationLayout, SystemLoad, encode_observation, request_tokens
 from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
 from velo.types import HitDecision, Neighbour, Source

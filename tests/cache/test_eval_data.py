@@ -43,7 +43,7 @@ def test_cache_eval_refuses_xx_in_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("code", "stored"), [("en", "en"), ("EN", "en"), ("pt-BR", "pt-br"), ("zh-Hant", "zh-hant"), ("und", "und")])
 def test_language_codes_the_cache_accepts(code: str, stored: str) -> None:
-    from velo.cache.semantic_cache import check_lang
+    from velo.cache.input_checks import check_lang
 
     assert check_lang(code) == stored
 

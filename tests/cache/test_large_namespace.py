@@ -80,7 +80,7 @@ def test_ttl_expired_entries_are_not_counted(make_cache: MakeCache) -> None:
 def test_second_process_on_the_same_embedded_file_is_told_it_is_locked(tmp_path: Path) -> None:
     uri = str(tmp_path / "cache.db")
     opener = (
-        "import sys; from velo.cache.semantic_cache import _open_client\n"
+        "import sys; from velo.cache.milvus_client import _open_client\n"
         "c = _open_client(sys.argv[1]); print('open', flush=True); sys.stdin.read()\n"
     )
     holder = subprocess.Popen(
@@ -103,7 +103,7 @@ def test_second_process_on_the_same_embedded_file_is_told_it_is_locked(tmp_path:
 
 
 def test_milvus_lites_log_is_held_only_to_be_replaced_and_otherwise_given_out(caplog: pytest.LogCaptureFixture) -> None:
-    from velo.cache.semantic_cache import _MILVUS_LITE_LOG, _holding
+    from velo.cache.milvus_client import _MILVUS_LITE_LOG, _holding
 
     logger = logging.getLogger(_MILVUS_LITE_LOG)
     with caplog.at_level(logging.INFO, logger=_MILVUS_LITE_LOG):

@@ -7,7 +7,7 @@ import socket
 import pytest
 from typer.testing import CliRunner
 
-from velo.cache.semantic_cache import CacheUnreachableError, _open_client
+from velo.cache.milvus_client import CacheUnreachableError, _open_client
 from velo.cli.main import app
 from velo.paths import BUNDLED_CACHE_EVAL
 

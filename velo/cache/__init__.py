@@ -7,14 +7,9 @@ from velo.cache.decision import (
     default_rule,
     parse_rule,
 )
-from velo.cache.semantic_cache import (
-    CacheConfig,
-    CacheInputError,
-    CacheLockedError,
-    CacheSchemaError,
-    CacheUnreachableError,
-    SemanticCache,
-)
+from velo.cache.input_checks import CacheInputError
+from velo.cache.milvus_client import CacheLockedError, CacheUnreachableError
+from velo.cache.semantic_cache import CacheConfig, CacheSchemaError, SemanticCache
 
 __all__ = [
     "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "CacheUnreachableError", "HitRule", "LogisticHitRule", "SemanticCache",

@@ -31,16 +31,9 @@ from pathlib import Path
 import numpy as np
 
 from velo.cache.decision import StaticThreshold
-from velo.cache.semantic_cache import (
-    CacheInputError,
-    SemanticCache,
-    check_asked,
-    check_context,
-    check_lang,
-    check_unicode,
-    lang_key,
-    primary_language,
-)
+from velo.cache.input_checks import CacheInputError, check_asked, check_context, check_lang, check_unicode
+from velo.cache.lang_codes import lang_key, primary_language
+from velo.cache.semantic_cache import SemanticCache
 from velo.lang_id import UNDETERMINED
 from velo.json_limits import JSONLimitError, loads as load_json
 from velo.types import HitFeatures
@@ -100,7 +93,7 @@ class QueryOutcome:
     vetoes: tuple[str, ...] = ()
     """The rule's vetoes that fired on the best neighbour (`HitRule.vetoes`; () for a rule without vetoes)."""
     looked_up_as: str | None = None
-    """The language an `und` query was searched as: its question's best guess (`semantic_cache.lang_key` form, "en",
+    """The language an `und` query was searched as: its question's best guess (`lang_codes.lang_key` form, "en",
     "zh-hant"), as the cache's identifier makes it; None for a query in a stated language or a cache without one."""
 
     @property

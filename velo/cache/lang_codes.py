@@ -1,5 +1,6 @@
 """The language codes the cache accepts as the `lang` of an entry or a request: ISO 639-1 (two letters) or "und",
-as BCP 47 language[-script][-region] tags (`velo.cache.semantic_cache.check_lang`).
+as BCP 47 language[-script][-region] tags (`velo.cache.input_checks.check_lang`), and what a checked code is matched on
+(`primary_language`, `lang_key`; as a Milvus filter, `_lang_filter`).
 
 Source: ISO 639-1 as maintained by the Library of Congress (184 codes; the deprecated "iw", "in", "ji" and
 "jw" are left out: their current codes are "he", "id", "yi", "jv").
@@ -49,3 +50,40 @@ def codes_of_script(primary: str, script: str) -> tuple[frozenset[str], bool]:
     or with a region of the default script -- is of it too)."""
     named = {f"{primary}-{script}"} | {f"{primary}-{r}" for r, s in REGION_SCRIPTS.get(primary, {}).items() if s == script}
     return frozenset(named), script == SCRIPTS[primary][0]
+
+
+def lang_key(lang: str) -> str:
+    """What a checked code is told apart by (lower-cased): its primary subtag, with the script for a language written in
+    several (`lang_codes.script_of`): "en-US" and "en-GB" -> "en", "zh", "zh-CN", "zh-SG" -> "zh-hans", "zh-TW", "zh-Hant"
+    -> "zh-hant", "und" -> "und". Two entries of one question are one entry iff their keys are equal (`entry_id`)."""
+    primary, script = primary_language(lang.lower()), script_of(lang.lower())
+    return f"{primary}-{script}" if script else primary
+
+
+def primary_language(lang: str) -> str:
+    """The primary language subtag of a checked code ("en-us" -> "en", "zh-hant" -> "zh"): what a lookup's language
+    is matched on, with the script for a language written in several (`lang_codes.SCRIPTS`). BCP 47 / RFC 4647 basic
+    filtering: a request in "en-US" finds entries stored as "en", "en-GB" or "en-US", and a request in "en" finds them
+    all. Regions are not told apart; scripts are (`lang_codes.script_of`): "zh-Hant" and "zh-TW" find Traditional
+    entries only, "zh", "zh-Hans" and "zh-CN" Simplified ones only (a reader of one script wants an answer in it)."""
+    return lang.split("-", 1)[0]
+
+
+def _lang_filter(lang: str) -> str:
+    """The Milvus filter of the entries a request in `lang` (checked) may be served: `primary_language`, and the same
+    script for a language of `SCRIPTS`: a stored code with a script subtag says it (`zh-hant`, `zh-hant-tw`), one
+    without has its region's or the default (`codes_of_script` lists the regions that are not the default's)."""
+    primary, script = primary_language(lang), script_of(lang)
+    if script is None:
+        return f'(lang == "{primary}" or lang like "{primary}-%")'
+    named, default = codes_of_script(primary, script)
+    if not default:
+        return f'(lang in {_milvus_list(named)} or lang like "{primary}-{script}-%")'
+    other_scripts = [s for s in SCRIPTS[primary] if s != script]
+    others = {c for s in other_scripts for c in codes_of_script(primary, s)[0]}
+    unlike = "".join(f' and not (lang like "{primary}-{s}-%")' for s in other_scripts)
+    return f'(lang == "{primary}" or (lang like "{primary}-%" and lang not in {_milvus_list(others)}{unlike}))'
+
+
+def _milvus_list(codes: frozenset[str] | set[str]) -> str:
+    return "[" + ", ".join(f'"{c}"' for c in sorted(codes)) + "]"

@@ -13,16 +13,11 @@ collection at open and kept in step with every write.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import logging
 import re
-import threading
 import time
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from pymilvus import DataType, MilvusClient
@@ -30,17 +25,25 @@ from pymilvus import DataType, MilvusClient
 from velo.cache.keys import context_key, exact_key
 from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
-from velo.cache.lang_codes import ISO_639_1, LANGUAGE_CODES, SCRIPTS, codes_of_script, script_of
-from velo.control_chars import CONTROL_RULE, control_character
+from velo.cache.input_checks import (
+    CacheInputError,
+    _check_contexts,
+    _check_guesses,
+    _check_requests,
+    _require_list,
+    check_asked,
+    check_lang,
+    check_namespace,
+    check_unicode,
+)
+from velo.cache.lang_codes import _lang_filter, lang_key, primary_language
+from velo.cache.milvus_client import _open_client
 from velo.embedding import Embedder
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
-from velo.types import LANGUAGES, CacheEntry, HitDecision, LookupResult, Neighbour, Source
+from velo.types import CacheEntry, HitDecision, LookupResult, Neighbour, Source
 
 SCHEMA_VERSION = "2"
 """2: an entry's id includes its language (`entry_id`). A collection of schema 1 is re-keyed when opened (`_rekey_v1`)."""
-_NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_LANG = re.compile(r"(?P<primary>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|[0-9]{3}))?")
-"""BCP 47 language[-script][-region] (RFC 5646 2.1); extended language subtags ("zh-yue") and variants are not taken."""
 _FLUSH_EVERY = 128
 """Unflushed rows are searched by brute force in milvus-lite (~80 us each): flush once this many wait."""
 _MAX_VARCHAR_BYTES = 65535
@@ -49,20 +52,8 @@ _QUERY_WINDOW = 16384
 _FIELDS = ("id", "question", "answer", "lang", "namespace", "source", "created_at", "last_hit_at", "hit_count", "context_key")
 
 
-class CacheInputError(ValueError):
-    """A request or entry the cache refuses; nothing was written."""
-
-
 class CacheSchemaError(ValueError):
     """The collection on disk does not match this cache (another embedder, dimension or schema)."""
-
-
-class CacheUnreachableError(ConnectionError):
-    """No Milvus server answers at the cache's URI (a ConnectionError, so the CLI reports it in one line)."""
-
-
-class CacheLockedError(RuntimeError):
-    """The embedded milvus-lite file is open in another process (one process may hold it at a time)."""
 
 
 @dataclass(frozen=True)
@@ -94,123 +85,6 @@ class CacheConfig:
             raise ValueError(f"collection name {self.collection!r}: letters, digits and _ only, not starting with a digit")
 
 
-def check_namespace(namespace: str) -> str:
-    if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
-        raise CacheInputError(f"namespace {namespace!r} must be 1-64 characters of A-Z a-z 0-9 _ -")
-    return namespace
-
-
-def check_lang(lang: object, what: str = "language code") -> str:
-    """An ISO 639-1 code or "und" (BCP 47's undetermined, what the edge server writes back for a request
-    without a language), optionally with a region or script subtag ("en", "pt-BR", "zh-Hant"); compared
-    lower-cased ("EN" finds entries stored as "en") on the primary subtag and, for Chinese, the script
-    (`primary_language`; the code is stored as given, lower-cased). Anything else (a word, "xx", "en_US", a script
-    Chinese is not written in here, "zh-Latn") is a `CacheInputError` naming `what` and the allowed codes."""
-    match = _LANG.fullmatch(lang.lower()) if isinstance(lang, str) else None
-    if match is None or match["primary"] not in LANGUAGE_CODES:
-        raise CacheInputError(
-            f"{what} ({lang!r}) is not a language code: an ISO 639-1 code of two letters ({', '.join(LANGUAGES)}, "
-            f"or any other of the {len(ISO_639_1)} in velo/cache/lang_codes.py) or 'und' (undetermined), "
-            f"optionally with a script and a region (BCP 47 language[-script][-region]) like 'pt-BR', 'zh-Hant' or "
-            f"'zh-Hant-TW'; Cantonese is 'zh-HK' or 'zh-Hant-HK'"
-        )
-    if match["primary"] == UNDETERMINED and (match["script"] or match["region"]):
-        raise CacheInputError(
-            f"{what} ({lang!r}): 'und' (undetermined) takes no subtag; name the language instead (e.g. 'zh-Hant' for "
-            f"Traditional Chinese), or send 'und' alone"
-        )
-    scripts = SCRIPTS.get(match["primary"], ())
-    if match["script"] and not scripts:
-        raise CacheInputError(
-            f"{what} ({lang!r}): {match['primary']!r} is written in one script here, so a script subtag tells nothing; "
-            f"drop it ('{match['primary']}' or '{match['primary']}-' and a region)"
-        )
-    if scripts and script_of(lang.lower()) not in scripts:
-        raise CacheInputError(
-            f"{what} ({lang!r}): {match['primary']!r} is told apart by script, and its scripts are "
-            f"{', '.join(s.title() for s in scripts)} (e.g. '{match['primary']}-{scripts[-1].title()}'), or a region"
-        )
-    return lang.lower()
-
-
-def lang_key(lang: str) -> str:
-    """What a checked code is told apart by (lower-cased): its primary subtag, with the script for a language written in
-    several (`lang_codes.script_of`): "en-US" and "en-GB" -> "en", "zh", "zh-CN", "zh-SG" -> "zh-hans", "zh-TW", "zh-Hant"
-    -> "zh-hant", "und" -> "und". Two entries of one question are one entry iff their keys are equal (`entry_id`)."""
-    primary, script = primary_language(lang.lower()), script_of(lang.lower())
-    return f"{primary}-{script}" if script else primary
-
-
-def primary_language(lang: str) -> str:
-    """The primary language subtag of a checked code ("en-us" -> "en", "zh-hant" -> "zh"): what a lookup's language
-    is matched on, with the script for a language written in several (`lang_codes.SCRIPTS`). BCP 47 / RFC 4647 basic
-    filtering: a request in "en-US" finds entries stored as "en", "en-GB" or "en-US", and a request in "en" finds them
-    all. Regions are not told apart; scripts are (`lang_codes.script_of`): "zh-Hant" and "zh-TW" find Traditional
-    entries only, "zh", "zh-Hans" and "zh-CN" Simplified ones only (a reader of one script wants an answer in it)."""
-    return lang.split("-", 1)[0]
-
-
-def _lang_filter(lang: str) -> str:
-    """The Milvus filter of the entries a request in `lang` (checked) may be served: `primary_language`, and the same
-    script for a language of `SCRIPTS`: a stored code with a script subtag says it (`zh-hant`, `zh-hant-tw`), one
-    without has its region's or the default (`codes_of_script` lists the regions that are not the default's)."""
-    primary, script = primary_language(lang), script_of(lang)
-    if script is None:
-        return f'(lang == "{primary}" or lang like "{primary}-%")'
-    named, default = codes_of_script(primary, script)
-    if not default:
-        return f'(lang in {_milvus_list(named)} or lang like "{primary}-{script}-%")'
-    other_scripts = [s for s in SCRIPTS[primary] if s != script]
-    others = {c for s in other_scripts for c in codes_of_script(primary, s)[0]}
-    unlike = "".join(f' and not (lang like "{primary}-{s}-%")' for s in other_scripts)
-    return f'(lang == "{primary}" or (lang like "{primary}-%" and lang not in {_milvus_list(others)}{unlike}))'
-
-
-def _milvus_list(codes: frozenset[str] | set[str]) -> str:
-    return "[" + ", ".join(f'"{c}"' for c in sorted(codes)) + "]"
-
-
-def check_context(context: object, what: str = "context") -> list[str]:
-    """A conversation's earlier user turns: a list (or tuple) of strings. A string alone is refused (it would be
-    read as one turn per character), as is a turn that is not a string or not valid Unicode."""
-    _require_list(context, what, "of the conversation's earlier user turns (strings)", single="turn")
-    for j, turn in enumerate(context):
-        if not isinstance(turn, str):
-            raise CacheInputError(f"{what} turn #{j} must be a string, got {type(turn).__name__}")
-        check_unicode(turn, f"{what} turn #{j}")
-        check_asked(turn, f"{what} turn #{j}")
-    return list(context)
-
-
-def _require_list(value: object, what: str, of: str, *, kinds: tuple[type, ...] = (list, tuple), single: str | None = None) -> None:
-    """CacheInputError unless `value` is one of `kinds`: a string (or bytes) is refused, as iterating it would read one
-    item per character; `single` names the item a lone string probably was ("wrap a single turn in a list")."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, kinds):
-        hint = f" (wrap a single {single} in a list)" if single and isinstance(value, str) else ""
-        raise CacheInputError(f"{what} must be a list {of}, got {type(value).__name__}{hint}")
-
-
-def check_unicode(value: str, what: str) -> str:
-    """`value` if it can be stored as UTF-8; a lone surrogate (half of a UTF-16 pair) cannot."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise CacheInputError(
-            f"{what} is not valid Unicode text: a lone surrogate {value[exc.start]!r} at character {exc.start}"
-        ) from None
-    return value
-
-
-def check_asked(value: str, what: str) -> str:
-    """`value` if it can be asked: a question or context turn with no control character but tab, line feed and carriage
-    return (`velo.control_chars`, the services' rule for every request text), else `CacheInputError` naming it and the
-    character's position. A NUL in a question had been embedded, stored and served (issue 8): milvus-lite keeps it, so
-    nothing was cut, but the entry showed as a question it was not. Answers are stored as the LLM wrote them."""
-    if (control := control_character(value)) is not None:
-        raise CacheInputError(f"{what} holds {control}: {CONTROL_RULE}")
-    return value
-
-
 def entry_id(namespace: str, ctx_key: str, question: str, lang: str) -> str:
     """Deterministic id (32 hex digits): writing back the same question (up to white space) in the same language
     (`lang_key`: regions alike, scripts apart) replaces it; two questions that differ in any character (an emoji, a
@@ -218,87 +92,6 @@ def entry_id(namespace: str, ctx_key: str, question: str, lang: str) -> str:
     scripts (zh-Hans and zh-Hant): each is served to its own readers. Schema 2; schema 1 ids left `lang` out."""
     key = "\x1f".join((namespace, ctx_key, exact_key(question), lang_key(lang)))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
-def _is_embedded(uri: str) -> bool:
-    return "://" not in uri
-
-
-_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
-"""pymilvus pings every 10 s, idle or not (keepalive_time_ms 10000, permit_without_calls); a gRPC server with
-the default policy (milvus-lite's, embedded or served, and Milvus) accepts a ping without data at most every 5 minutes and answers
-more with GOAWAY "too_many_pings", which grpc logs as an error on every idle edge server. Ping no more often
-than that, and not on an idle channel: a dead server still fails the next call."""
-
-
-_MILVUS_LITE_LOG = "milvus_lite.server_manager"
-"""The logger milvus-lite writes its own failure to open a file on (with the traceback of its DataDirLockedError,
-about 20 lines, before pymilvus raises "Open local milvus failed")."""
-
-
-class _Held(logging.Filter):
-    """Holds back the records this thread logs on a logger, to be dropped or given out again (`_holding`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.thread, self.records = threading.get_ident(), []
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.thread != self.thread:
-            return True
-        self.records.append(record)
-        return False
-
-
-@contextmanager
-def _holding(name: str) -> Iterator[_Held]:
-    """The records this thread logs on logger `name` inside the block, held back; given out on leaving unless the
-    block cleared `held.records` (it said the same more clearly)."""
-    logger, held = logging.getLogger(name), _Held()
-    logger.addFilter(held)
-    try:
-        yield held
-    finally:
-        logger.removeFilter(held)
-        for record in held.records:
-            logger.handle(record)
-
-
-def _open_client(uri: str) -> MilvusClient:
-    """`MilvusClient(uri)`, with a clear error when an embedded file is locked by another process
-    (pymilvus reports only "Open local milvus failed", after milvus-lite logged a 20-line traceback, which VELO's
-    message replaces; any other failure's log is given out as it was) or when no server answers at a server URI."""
-    with _holding(_MILVUS_LITE_LOG) as held:
-        try:
-            return MilvusClient(uri, grpc_options=_GRPC_OPTIONS)
-        except Exception:
-            if _is_embedded(uri) and _locked_elsewhere(Path(uri)):
-                held.records.clear()
-                raise CacheLockedError(
-                    f"the embedded Milvus file {uri!r} is locked by another process: milvus-lite lets one process "
-                    f"open a file at a time. To share one cache between processes, serve the file with "
-                    f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and open it with "
-                    f"uri='http://127.0.0.1:19530' in every process (or stop the other process)."
-                ) from None
-            if not _is_embedded(uri):
-                raise CacheUnreachableError(
-                    f"cannot reach Milvus at {uri}: is the server running? Start one with `milvus-lite server "
-                    f"--data-dir DIR --host HOST --port PORT` (or Milvus standalone), or give an embedded file path"
-                ) from None
-            raise
-
-
-def _locked_elsewhere(path: Path) -> bool:
-    lock = path / "LOCK"  # milvus-lite's lock file (milvus_lite.db.MilvusLite._acquire_lock)
-    if not lock.is_file():
-        return False
-    with open(lock, "rb") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.flock(f, fcntl.LOCK_UN)
-    return False
 
 
 class SemanticCache:
@@ -749,42 +542,6 @@ class _BestGuess:
         return self.of(row["question"]) == lang_key(lang)
 
 
-def _check_guesses(guesses: Sequence[str | None] | None, questions: Sequence[str] | None) -> list[str | None] | None:
-    """`guesses` checked (one language code or None per question), or `CacheInputError` naming the bad one."""
-    if guesses is None:
-        return None
-    _require_list(guesses, "guesses", "with one language code (or None) per question", single="language code")
-    if questions is None or len(guesses) != len(questions):
-        raise CacheInputError(f"{0 if questions is None else len(questions)} questions need as many guesses, got {len(guesses)}")
-    checked = [None if g is None else check_lang(g, f"guess #{i}") for i, g in enumerate(guesses)]
-    if UNDETERMINED in checked:
-        raise CacheInputError(f"guess #{checked.index(UNDETERMINED)} is 'und': a best guess names a language (None: not identified)")
-    return checked
-
-
-def _check_requests(
-    contexts: Sequence[Sequence[str]] | None, langs: Sequence[str | None] | None, n: int
-) -> tuple[list[str], list[str | None]]:
-    """Each of `n` requests' context key and checked language (None: any), or `CacheInputError` naming the bad one."""
-    keys = [context_key(c) for c in _check_contexts(contexts, n, "requests")]
-    if langs is not None:
-        _require_list(langs, "langs", "with one language code (or None) per request", single="language code")
-    langs = list(langs) if langs is not None else [None] * n
-    if len(langs) != n:
-        raise CacheInputError(f"{n} requests need as many contexts and languages")
-    return keys, [None if lang is None else check_lang(lang, "lang" if n == 1 else f"lang #{i}") for i, lang in enumerate(langs)]
-
-
-def _check_contexts(contexts: Sequence[Sequence[str]] | None, n: int, what: str) -> list[list[str]]:
-    """One context per item or request (none given: every one a first turn), each checked by `check_context`."""
-    if contexts is None:
-        return [[] for _ in range(n)]
-    _require_list(contexts, "contexts", "with one context per item")
-    if len(contexts) != n:
-        raise CacheInputError(f"{n} {what} but {len(contexts)} contexts")
-    return [check_context(c, "context" if n == 1 else f"context #{i}") for i, c in enumerate(contexts)]
-
-
 def _row(e: CacheEntry) -> dict:
     return {
         "id": e.id, "question": e.question, "answer": e.answer, "lang": e.lang, "namespace": e.namespace,
@@ -800,7 +557,4 @@ def _entry(eid: str, r: dict) -> CacheEntry:
     )
 
 
-__all__ = [
-    "CacheConfig", "CacheInputError", "CacheLockedError", "CacheSchemaError", "SemanticCache", "check_asked", "check_context",
-    "check_lang", "check_namespace", "entry_id", "lang_key", "primary_language",
-]
+__all__ = ["CacheConfig", "CacheSchemaError", "SemanticCache", "entry_id"]

@@ -1,0 +1,107 @@
+"""Opening the Milvus client of a cache (`_open_client`): gRPC keepalive options every Milvus accepts, and a one-line
+error for the two failures a user can fix, an embedded file locked by another process (`CacheLockedError`) and no
+server at a server URI (`CacheUnreachableError`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pymilvus import MilvusClient
+
+
+class CacheUnreachableError(ConnectionError):
+    """No Milvus server answers at the cache's URI (a ConnectionError, so the CLI reports it in one line)."""
+
+
+class CacheLockedError(RuntimeError):
+    """The embedded milvus-lite file is open in another process (one process may hold it at a time)."""
+
+
+def _is_embedded(uri: str) -> bool:
+    return "://" not in uri
+
+
+_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
+"""pymilvus pings every 10 s, idle or not (keepalive_time_ms 10000, permit_without_calls); a gRPC server with
+the default policy (milvus-lite's, embedded or served, and Milvus) accepts a ping without data at most every 5 minutes and answers
+more with GOAWAY "too_many_pings", which grpc logs as an error on every idle edge server. Ping no more often
+than that, and not on an idle channel: a dead server still fails the next call."""
+
+
+_MILVUS_LITE_LOG = "milvus_lite.server_manager"
+"""The logger milvus-lite writes its own failure to open a file on (with the traceback of its DataDirLockedError,
+about 20 lines, before pymilvus raises "Open local milvus failed")."""
+
+
+class _Held(logging.Filter):
+    """Holds back the records this thread logs on a logger, to be dropped or given out again (`_holding`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread, self.records = threading.get_ident(), []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.thread != self.thread:
+            return True
+        self.records.append(record)
+        return False
+
+
+@contextmanager
+def _holding(name: str) -> Iterator[_Held]:
+    """The records this thread logs on logger `name` inside the block, held back; given out on leaving unless the
+    block cleared `held.records` (it said the same more clearly)."""
+    logger, held = logging.getLogger(name), _Held()
+    logger.addFilter(held)
+    try:
+        yield held
+    finally:
+        logger.removeFilter(held)
+        for record in held.records:
+            logger.handle(record)
+
+
+def _open_client(uri: str) -> MilvusClient:
+    """`MilvusClient(uri)`, with a clear error when an embedded file is locked by another process
+    (pymilvus reports only "Open local milvus failed", after milvus-lite logged a 20-line traceback, which VELO's
+    message replaces; any other failure's log is given out as it was) or when no server answers at a server URI."""
+    with _holding(_MILVUS_LITE_LOG) as held:
+        try:
+            return MilvusClient(uri, grpc_options=_GRPC_OPTIONS)
+        except Exception:
+            if _is_embedded(uri) and _locked_elsewhere(Path(uri)):
+                held.records.clear()
+                raise CacheLockedError(
+                    f"the embedded Milvus file {uri!r} is locked by another process: milvus-lite lets one process "
+                    f"open a file at a time. To share one cache between processes, serve the file with "
+                    f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and open it with "
+                    f"uri='http://127.0.0.1:19530' in every process (or stop the other process)."
+                ) from None
+            if not _is_embedded(uri):
+                raise CacheUnreachableError(
+                    f"cannot reach Milvus at {uri}: is the server running? Start one with `milvus-lite server "
+                    f"--data-dir DIR --host HOST --port PORT` (or Milvus standalone), or give an embedded file path"
+                ) from None
+            raise
+
+
+def _locked_elsewhere(path: Path) -> bool:
+    lock = path / "LOCK"  # milvus-lite's lock file (milvus_lite.db.MilvusLite._acquire_lock)
+    if not lock.is_file():
+        return False
+    with open(lock, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+    return False
+
+
+__all__ = ["CacheLockedError", "CacheUnreachableError"]
