@@ -122,6 +122,8 @@ def _wait_ready(uri: str, watchdog: subprocess.Popen, log_path: Path, timeout_s:
     """Poll until a MilvusClient connects and lists collections (and `ready_line` is in the log, if given)."""
     from pymilvus import MilvusClient
 
+    from velo.cache.milvus_client import GRPC_OPTIONS
+
     deadline = time.monotonic() + timeout_s
     last_error: Exception | None = None
     while time.monotonic() < deadline:
@@ -129,7 +131,7 @@ def _wait_ready(uri: str, watchdog: subprocess.Popen, log_path: Path, timeout_s:
             raise MilvusServerError(f"{what} exited with code {watchdog.returncode} before it was ready; log {log_path}:\n{_tail(log_path)}")
         if ready_line is None or ready_line in log_path.read_text(errors="replace"):
             try:
-                client = MilvusClient(uri=uri, timeout=2)
+                client = MilvusClient(uri=uri, timeout=2, grpc_options=GRPC_OPTIONS)  # pymilvus keeps the first client's options for the address
                 try:
                     client.list_collections()
                     return

@@ -13,6 +13,7 @@ from tests.cache.backends import EXACT, MakeCache
 from velo.cache import CacheConfig, HitRule, SemanticCache, default_rule
 from velo.cache.decision import embedder_key
 from velo.cache.features import HitFeaturizer
+from velo.cache.milvus_client import GRPC_OPTIONS
 from velo.embedding import Embedder
 
 
@@ -43,7 +44,7 @@ def make_cache(uri: str, e5: Embedder, use: Embedder) -> Iterator[MakeCache]:
     for cache in opened:
         cache.close()
     if uri.startswith("http"):
-        client = MilvusClient(uri=uri)
+        client = MilvusClient(uri=uri, grpc_options=GRPC_OPTIONS)  # the cache's options: pymilvus shares the connection
         for name in {c.config.collection for c in opened}:
             client.drop_collection(name)
         client.close()

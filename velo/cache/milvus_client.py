@@ -27,11 +27,13 @@ def _is_embedded(uri: str) -> bool:
     return "://" not in uri
 
 
-_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
+GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
 """pymilvus pings every 10 s, idle or not (keepalive_time_ms 10000, permit_without_calls); a gRPC server with
 the default policy (milvus-lite's, embedded or served, and Milvus) accepts a ping without data at most every 5 minutes and answers
 more with GOAWAY "too_many_pings", which grpc logs as an error on every idle edge server. Ping no more often
-than that, and not on an idle channel: a dead server still fails the next call."""
+than that, and not on an idle channel: a dead server still fails the next call. Every client of a server URI needs
+them, the tests' own included: pymilvus shares one connection per address and token and keeps the options of the
+client that opened it first."""
 
 
 _MILVUS_LITE_LOG = "milvus_lite.server_manager"
@@ -73,7 +75,7 @@ def _open_client(uri: str) -> MilvusClient:
     message replaces; any other failure's log is given out as it was) or when no server answers at a server URI."""
     with _holding(_MILVUS_LITE_LOG) as held:
         try:
-            return MilvusClient(uri, grpc_options=_GRPC_OPTIONS)
+            return MilvusClient(uri, grpc_options=GRPC_OPTIONS)
         except Exception:
             if _is_embedded(uri) and _locked_elsewhere(Path(uri)):
                 held.records.clear()
@@ -104,4 +106,4 @@ def _locked_elsewhere(path: Path) -> bool:
     return False
 
 
-__all__ = ["CacheLockedError", "CacheUnreachableError"]
+__all__ = ["GRPC_OPTIONS", "CacheLockedError", "CacheUnreachableError"]
