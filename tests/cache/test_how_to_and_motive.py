@@ -5,7 +5,12 @@ lead's decision after tester brk27's finding 2). `question_words.how_to_against_
 how to act: "How can I / do you / to ...?", "¿Cómo puedo / se ...?", "Wie kann ich / macht man ...?", "Как
 медитировать?", "如何省钱？") against a motive ("Why should / would ...?", "What for?", "¿Por qué debería / Para qué
 ...?", "Warum sollte / Wozu ...?", "Зачем / Почему я должен ...?", 为什么要 / 何必); a mechanism against a cause of one
-event ("How does ice float?" / "Why does ice float?") stays compatible. Token-level tests read the features as the
+event ("How does ice float?" / "Why does ice float?") stays compatible. Since tester brk29's MEDIUM-3 / MEDIUM-4: the
+learner's "Why + clause" ("Why sky is blue?", "Why people yawn?") is no motive and "How do you explain that / why ..."
+no how-to (both ask the cause); a how-to or a motive worded without how / why is read from a phrase ("What is the best
+way to ...?", "la mejor manera de", "der beste Weg", "лучший способ", 最好的方法; "What is the point of ...?", "the
+benefits of", "Какой смысл ...?", 有什么好处) and from a German infinitive question ("Wie / Warum Geld sparen?"), a bare
+"why be" and a bare Chinese "why" ("为啥省钱？"). Token-level tests read the features as the
 featurizer does; the shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the shipped rule.
 """
 
@@ -37,6 +42,46 @@ REFUSED = [
     ("如何冥想？", "为啥要冥想？", 0.990),
 ]
 
+# (cached question, request, format 29's score, the score now): tester brk29's MEDIUM-4, refused
+# (/work/scratch/fix29c/score.py on this branch).
+WORDED_OTHERWISE_REFUSED = [
+    ("What is the best way to lose weight?", "Why should I lose weight?", 0.946, 0.0),
+    ("Why should I lose weight?", "What is the best way to lose weight?", 0.973, 0.0),
+    ("What's the best way to save money?", 'Why should I save money?', 0.967, 0.0),
+    ('Why should I save money?', "What's the best way to save money?", 0.968, 0.0),
+    ("Why save money?", "Tips for saving money?", 0.967, 0.0),
+    ("How to be happy?", "Why be happy?", 0.988, 0.0),
+    ("Why be happy?", "How to be happy?", 0.975, 0.0),
+    ("How do I quit smoking?", "What are the benefits of quitting smoking?", 0.981, 0.0),
+    ("What are the benefits of quitting smoking?", "How do I quit smoking?", 0.985, 0.0),
+    ("How to meditate?", "What is the point of meditating?", 0.991, 0.0),
+    ("What is the point of meditating?", "How to meditate?", 0.999, 0.0),
+    ("Wie Geld sparen?", "Warum Geld sparen?", 0.963, 0.0),
+    ("Warum Geld sparen?", "Wie Geld sparen?", 0.989, 0.0),
+    ("Как бросить курить?", "Какой смысл бросать курить?", 0.988, 0.0),
+    ("Какой смысл бросать курить?", "Как бросить курить?", 0.988, 0.0),
+    ("如何减肥？", "减肥有什么好处？", 0.985, 0.0),
+    ("减肥有什么好处？", "如何减肥？", 0.991, 0.0),
+    ("怎样省钱？", "为啥省钱？", 0.987, 0.0),
+    ("为啥省钱？", "怎样省钱？", 0.993, 0.0),
+    ("Warum sollte ich Geld sparen?", "Was ist der beste Weg, Geld zu sparen?", 0.951, 0.0),
+    ("为什么要省钱？", "省钱的最好方法是什么？", 0.961, 0.0),
+]
+
+# (cached question, request, format 29's score, the score now): tester brk29's MEDIUM-3, served again.
+CAUSE_SERVED = [
+    ("Why ice floats on water?", "How can you explain that ice floats on water?", 0.0, 0.991),
+    ("How can you explain that ice floats on water?", "Why ice floats on water?", 0.0, 0.995),
+    ("Why sky is blue?", "How do you explain that the sky is blue?", 0.0, 0.996),
+    ("How do you explain that the sky is blue?", "Why sky is blue?", 0.0, 0.993),
+    ("Why leaves change color in autumn?", "How do you explain leaves changing color in autumn?", 0.0, 0.996),
+    ("How do you explain leaves changing color in autumn?", "Why leaves change color in autumn?", 0.0, 0.997),
+    ("Why people yawn?", "How can you explain why people yawn?", 0.0, 0.998),
+    ("How can you explain why people yawn?", "Why people yawn?", 0.0, 0.996),
+    ("Why cats purr?", "How do you explain cats purring?", 0.0, 0.997),
+    ("How do you explain cats purring?", "Why cats purr?", 0.0, 0.998),
+]
+
 # Other instances: a how-to against a motive in the five languages, either way round.
 HOW_TO_AND_MOTIVE = [
     ("How to save money?", "Why save money?"),
@@ -54,6 +99,16 @@ HOW_TO_AND_MOTIVE = [
     ("¿Cómo puedo ahorrar?", "¿Por qué yo debería ahorrar?"),
     ("Как медитировать?", "Почему нужно медитировать?"),
     ("How should I invest?", "Why should I invest?"),
+    *((c, r) for c, r, _, _ in WORDED_OTHERWISE_REFUSED),
+    ("What's the easiest way to learn guitar?", "What's the point of learning guitar?"),
+    ("¿Cuál es la mejor manera de ahorrar?", "¿Por qué debería ahorrar?"),
+    ("Какой лучший способ экономить деньги?", "Зачем экономить деньги?"),
+    ("¿Qué puedo hacer para dormir mejor?", "¿Qué sentido tiene dormir mejor?"),
+    ("Wie abnehmen?", "Wozu abnehmen?"),
+    ("What should I do to sleep better?", "Why sleep better?"),
+    ("Как похудеть?", "В чём смысл худеть?"),
+    ("学编程最好的方法是什么？", "学编程有什么意义？"),
+    ("How do I explain inflation to my kids?", "Why should I explain inflation to my kids?"),
 ]
 
 # Manner against reason that is no how-to against a motive: no question_swap (the mechanism and the cause of one
@@ -76,6 +131,16 @@ NOT_A_SWAP = [
     ("他怎么不来？", "他为什么不来？"),
     ("Почему ты плачешь?", "Как ты плачешь?"),
     ("Why is the sky blue?", "How is the sky blue?"),
+    *((c, r) for c, r, _, _ in CAUSE_SERVED),
+    ("Why water boils?", "How do you explain that water boils?"),
+    ("¿Por qué el cielo es azul?", "¿Cómo explicas que el cielo sea azul?"),
+    ("Warum ist der Himmel blau?", "Wie erklärt man, dass der Himmel blau ist?"),
+    ("Почему небо голубое?", "Как объяснить, что небо голубое?"),
+    ("为什么天是蓝的？", "怎么解释天是蓝的？"),
+    ("Why birds migrate?", "How can I lose weight?"),
+    ("What is the best way to lose weight?", "What should I do to lose weight?"),
+    ("What is the meaning of life?", "How to live?"),
+    ("Wie heißen die Planeten?", "Warum heißen die Planeten so?"),
 ]
 
 # Manner beside reason of one event, served by the shipped rule (format 28's scores, unchanged).
@@ -120,3 +185,21 @@ def test_the_cause_of_one_event_is_served(
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert decision.features.role_swap == 0.0
     assert got, (decision.score, decision.features)
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_29", "now"), WORDED_OTHERWISE_REFUSED)
+def test_a_how_to_against_a_motive_worded_otherwise_is_refused(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
+) -> None:
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert decision.features.role_swap == 1.0
+    assert not got and decision.score == pytest.approx(now, abs=0.02), (decision.score, decision.features)
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_29", "now"), CAUSE_SERVED)
+def test_a_cause_worded_otherwise_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
+) -> None:
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert decision.features.role_swap == 0.0
+    assert got and decision.score == pytest.approx(now, abs=0.02), (decision.score, decision.features)

@@ -127,6 +127,39 @@ def _infinitive(word: str) -> bool:
     )
 
 
+_EXPLAIN = frozenset(
+    "explain account explicar explicas explica explicarias erklart erklaren erklarst объяснить объяснишь объяснять".split()
+)
+_CLAUSE_WORDS = frozenset("that why how what whether que por dass warum wieso weshalb ob что почему как".split())
+_EXPLAINERS = _DOERS | frozenset("se man ich du wir es мне нам".split())
+
+
+def _explains(toks: list[str], after: int) -> bool:
+    """True when the words from `after` (right after a manner word) ask to explain a fact, which asks its cause as
+    "why" does, not how to explain something to someone: an explain verb among the next three words with a clause
+    after it and its doer ("How do you explain that the sky is blue?", "How can you explain why people yawn?", "¿Cómo
+    explicas que ...?", "Wie erklärt man, dass ...?", "Как объяснить, что ...?") or, in English, after a doer and
+    with no "to" after it ("How do you explain cats purring?"; "How do I explain inflation to my kids?" is a how-to),
+    and 解释 right after 怎么 / 如何 ("怎么解释天是蓝的？"): tester brk29's MEDIUM-3."""
+    if after < len(toks) and toks[after] >= "\u2e80":
+        return "".join(toks[after : after + 2]) in ("解释", "解釋")
+    for k in range(after, min(after + 3, len(toks))):
+        if toks[k] in _EXPLAIN:
+            nxt = next((t for t in toks[k + 1 :] if t not in _EXPLAINERS), "")
+            english = toks[k] in ("explain", "account") and toks[after] != "to" and "to" not in toks[k + 1 :]
+            return nxt in _CLAUSE_WORDS or english
+    return False
+
+
+def _german_infinitive(toks: list[str], i: int) -> bool:
+    """True for a German infinitive question opened by the question word at `i`, the first word: no finite verb after
+    it and an infinitive last ("Wie Geld sparen?", "Warum abnehmen?"; not "Wie heißen die Planeten?")."""
+    rest = [t for t in toks[i + 1 :] if t.isalnum()]
+    if i != 0 or not rest or len(rest[-1]) < 5 or not rest[-1].endswith(("en", "ern", "eln")):
+        return False
+    return all(t not in FUNCTION_WORDS and not t.endswith(("en", "t")) for t in rest[:-1])
+
+
 def _how_to(toks: list[str], at: tuple[int, int, str]) -> bool:
     """True when the manner word at `at` asks how a doer should perform an act: "How can I / do you / does one ...?",
     "How to ...?", "¿Cómo puedo ...?", "¿Cómo se hace ...?", "¿Cómo bajar de peso?", "Wie kann ich / nehme ich / macht
@@ -139,15 +172,36 @@ def _how_to(toks: list[str], at: tuple[int, int, str]) -> bool:
     if word >= "\u2e80":
         last = [t for t in toks if t.isalnum()][-1:]
         return all(t in _HAN_BEFORE_HOW_TO for t in toks[:i]) and last not in (["了"], ["的"])
+    if _explains(toks, i + n):
+        return False
     if word == "how":
         return after[0] == "to" or (after[0] in _HOW_TO_VERBS["how"] and after[1] in _DOERS)
     if word == "wie":
-        return after[1] in ("ich", "man", "wir", "du")
+        return after[1] in ("ich", "man", "wir", "du") or _german_infinitive(toks, i)
     if word in ("como", "как", "каким"):
         verbs = _HOW_TO_VERBS["como" if word == "como" else "как"]  # "каким образом" is Russian "how" too
         person = word != "como" and after[0] in ("я", "мы", "ты", "вы") and after[1].startswith(("мог", "може", "долж"))
         return after[0] in verbs or _infinitive(after[0]) or person
     return False
+
+
+_HAN_WHY = frozenset("为 什 么|為 什 麼|为 何|為 何|为 啥|為 啥".split("|"))
+_HAN_NOT_BARE = frozenset("是会會能的了呢吗嗎这這那")
+"""A Chinese "why" followed by a short bare predicate asks for a motive as "Why meditate?" does ("为啥省钱？"), unless
+a copula, modal or particle shows a statement about a thing ("为什么天是蓝的？", "为什么猫会打呼噜？")."""
+_SUBJECT_CUES = frozenset("is are was were can could will would does do did has have had may might must".split())
+
+
+def _bare_verb(after: list[str]) -> bool:
+    """True when the words after "why" start with a bare verb ("Why meditate?", "Why save money?"), not a noun phrase
+    followed by its verb, the learner's "Why + clause" that asks a cause ("Why sky is blue?", "Why people yawn?", "Why
+    cats purr?", "Why leaves change color?": tester brk29's MEDIUM-3): a doer, a word before a form of be / do / have /
+    a modal, or a plural before a content word is a subject."""
+    first, second = after[0], after[1]
+    if not first.isalpha() or first in FUNCTION_WORDS or first in _DOERS or second in _SUBJECT_CUES:
+        return False
+    plural = first.endswith("s") and not first.endswith(("ss", "us", "is"))
+    return not (plural and _content(second))
 
 
 def _motive(toks: list[str], at: tuple[int, int, str]) -> bool:
@@ -164,12 +218,51 @@ def _motive(toks: list[str], at: tuple[int, int, str]) -> bool:
     verb = next((t for t in toks[i + n :] if t not in _SUBJECTS), "")
     if verb in _MOTIVE_VERBS.get(key, ()):
         return True
+    if key == "warum":
+        return _german_infinitive(toks, i)  # "Warum Geld sparen?"
+    if phrase in _HAN_WHY:
+        rest = [t for t in toks[i + n :] if t.isalnum()]
+        return all(t in _SUBJECTS for t in toks[:i]) and 0 < len(rest) <= 4 and not _HAN_NOT_BARE.intersection(rest)
     if phrase == "why":
         doer_needs = after[0] in ("do", "does") and after[1] in _DOERS and after[2] in ("need", "have", "want")
-        return doer_needs or (after[0].isalpha() and after[0] not in FUNCTION_WORDS)  # "Why meditate?"
+        return doer_needs or after[0] == "be" or _bare_verb(after)  # "Why meditate?", "Why be happy?"
     if phrase == "por que":
         return (after[0] in ("tengo", "tenemos", "tienes", "hay") and after[1] == "que") or _infinitive(after[0])
     return False
+
+
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(tokens(fold(p.strip()))) for p in text.split("|") if p.strip())
+
+
+_HOW_TO_PHRASES = _phrases(
+    """best way to | best ways to | easiest way to | tips for | tips to | tips on | consejos para | tipps fur | tipps zum
+    | советы как | what should i do to | what can i do to | mejor manera de
+    | mejor forma de | mejor modo de | que debo hacer para | que puedo hacer para | beste weg | besten weg
+    | beste methode | was soll ich tun um | was kann ich tun um | лучший способ | лучшии способ | что мне делать чтобы
+    | что делать чтобы | 最好的方法 | 最好的办法 | 最好的辦法 | 最佳方法 | 最好方法"""
+)
+"""How-tos worded without "how" ("What is the best way to lose weight?", "¿Cuál es la mejor manera de ahorrar?",
+"Was ist der beste Weg, Geld zu sparen?", "Какой лучший способ экономить деньги?", "省钱的最好方法是什么？")."""
+_MOTIVE_PHRASES = _phrases(
+    """the point of | the point in | any point in | benefits of | para que sirve | que sentido tiene | какои смысл
+    | в чем смысл | 有什么意义 | 有什麼意義 | 有什么好处 | 有什麼好處 | 有啥好处"""
+)
+"""Motives worded without "why" ("What is the point of meditating?", "What are the benefits of quitting smoking?",
+"¿Qué sentido tiene ahorrar?", "Какой смысл бросать курить?", "减肥有什么好处？"); not "What is the meaning of ...?"."""
+
+
+def _holds(toks: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(tuple(toks[k : k + len(p)]) == p for p in phrases for k in range(len(toks) - len(p) + 1))
+
+
+def _how_to_or_motive(toks: list[str]) -> tuple[bool, bool]:
+    """Whether a question asks how to act and whether it asks for a motive: by its first question word (`_how_to`,
+    `_motive`) or by a phrase anywhere (`_HOW_TO_PHRASES`, `_MOTIVE_PHRASES`)."""
+    first = _asked(toks)[:1]
+    how_to = any(_how_to(toks, f) for f in first) or _holds(toks, _HOW_TO_PHRASES)
+    motive = any(_motive(toks, f) for f in first) or _holds(toks, _MOTIVE_PHRASES)
+    return how_to, motive
 
 
 def how_to_against_motive(a: list[str], b: list[str]) -> bool:
@@ -180,10 +273,8 @@ def how_to_against_motive(a: list[str], b: list[str]) -> bool:
     each question's first question word (`_how_to`, `_motive`); manner beside reason stays compatible otherwise
     (`_COMPATIBLE`): "How does ice float?" / "Why does ice float?", "How did Napoleon die?" / "Why did Napoleon die?",
     "你怎么哭了？" / "你为什么哭了？" ask for the mechanism and the cause of one event, and share their answer."""
-    fa, fb = _asked(a), _asked(b)
-    if not fa or not fb:
-        return False
-    return (_how_to(a, fa[0]) and _motive(b, fb[0])) or (_how_to(b, fb[0]) and _motive(a, fa[0]))
+    (how_a, why_a), (how_b, why_b) = _how_to_or_motive(a), _how_to_or_motive(b)
+    return (how_a and not why_a and why_b and not how_b) or (how_b and not why_b and why_a and not how_a)
 
 
 _CONJUNCTIONS = frozenset("and or but y e o u pero und oder aber sowie и а или но 和 与 與 跟 而 并 並 还 還 或".split())
@@ -270,26 +361,89 @@ als", "в случаях, где / когда"): no exchange there."""
 
 def _names_a_variable(toks: list[str], at: int) -> bool:
     """True for a one-letter variable at `at` ("... f(b)-f(a) /(b-a), where / when x is user input": oasst1 validation,
-    a rewording; "where x is" defines x as "when x is" does), not "I", "a" nor Spanish "y", "o", "e", "u"."""
-    word = toks[at] if at < len(toks) else ""
-    return len(word) == 1 and word.isascii() and word.isalpha() and word not in "iayoeu"
+    a rewording; "where x is" defines x as "when x is" does), not "I", "a" nor Spanish "y", "o", "e", "u", nor a letter
+    before another lone letter or a content word: an initial or a hyphenated name ("where J. K. Rowling was born",
+    "when D-Day started", tokens "d", "day": tester brk29's LOW)."""
+    word, after = (toks[at : at + 2] + ["", ""])[:2]
+    name = len(after) == 1 or _content(after)
+    return len(word) == 1 and word.isascii() and word.isalpha() and word not in "iayoeu" and not name
 
 
-def _times_and_places(toks: list[str], lo: int, hi: int) -> set[str] | None:
-    """The kinds ("time", "place") of the time and place words in toks[lo:hi]; None when a word there is neither one
-    of them nor a function word (the questions differ in more than those words)."""
-    kinds, i = set(), lo
+_EITHER = frozenset("when where cuando donde adonde wo когда где куда".split())
+"""Time and place words that are question words or conjunctions by their place (`_asks`); "wann", "what time", "a
+qué hora", "во сколько", 什么时候, 哪里 only ask, "als", "wenn", "whenever", 的时候, 的地方 only join."""
+_QUESTION_PHRASES = frozenset(phrase for phrase, cat in _TABLE if cat in ("time", "place"))
+
+
+def _asks(toks: list[str], i: int, n: int) -> bool:
+    """True when the time or place word of `n` tokens at `i` asks (a question word), not a conjunction: English "when"
+    / "where" by `_asked`; the other words of `_EITHER` when first, after a conjunction ("... y cuándo", "и где") or
+    last ("Who discovered penicillin and when?")."""
+    if tuple(toks[i : i + n]) not in _QUESTION_PHRASES:
+        return False
+    if toks[i] in _CONJUNCTION_WHEN:
+        return any(j == i for j, _, _ in _asked(toks))
+    if toks[i] not in _EITHER:
+        return True
+    return i == 0 or toks[i - 1] in _CONJUNCTIONS or all(_ends(t) for t in toks[i + n :])
+
+
+_PAST = frozenset(
+    """was were did had wasn weren didn hadn sank fell began broke came went won lost took wrote fought struck rose
+    grew flew drew threw spoke stood became gave told said brought built bought taught thought held kept knew sold sent
+    spent froze stole ran saw met fue fueron era eran hubo habia estaba estaban war waren wurde wurden hatte hatten
+    geschah starb fiel begann kam ging 了 曾""".split()
+)
+"""Past forms that tell of a one-time event (`_one_time`), beside English "-ed" after its subject, Spanish "-aron",
+"-ieron", "-ió" and Russian "-л", "-ла", "-ли", "-лся" (`_past`)."""
+_PAST_SUBJECTS = frozenset("who what which i you he she it we they".split())
+_PASSIVE_OR_PERFECT = frozenset("is are be been being am get gets has have".split())
+
+
+def _past(toks: list[str], k: int) -> bool:
+    """True when the token at `k` is a past form: `_PAST`; English "-ed" after a subject, not after "is" / "has" nor
+    an adverb in "-ly" ("What happened", "the volcano erupted"; not "the data is nearly sorted", "for distributed
+    systems"); Spanish "-aron", "-ieron", "-io" ("hundió", "dispararon"); Russian "-л", "-ла", "-ло", "-ли" and their
+    reflexives ("убили", "случилось")."""
+    t = toks[k]
+    if t in _PAST:
+        return t != "was" or k > 0  # a first "was" is German "what" ("Was passiert, wenn ...?")
+    if t in FUNCTION_WORDS or not t.isalpha() or len(t) < 4:
+        return False
+    if not t.isascii():
+        return t.endswith(("л", "ла", "ло", "ли", "лся", "лась", "лось", "лись"))
+    before = toks[max(k - 2, 0) : k]
+    subject = bool(before) and (before[-1] in _PAST_SUBJECTS or (_content(before[-1]) and not before[-1].endswith("ly")))
+    english = t.endswith("ed") and not t.endswith("eed") and subject and not _PASSIVE_OR_PERFECT.intersection(before)
+    return english or t.endswith(("aron", "ieron", "yeron")) or (len(t) > 4 and t.endswith("io"))
+
+
+def _one_time(toks: list[str]) -> bool:
+    """True when a question tells of a one-time event, a past one (`_past`; German "als" is "when" of the past): there
+    a time word against a place word asks another thing ("What happened when / where the Titanic sank?"), while in a
+    general condition, present and repeatable, "when" and "where" are close ("What happens when / where two tectonic
+    plates meet?", "Give an example where / when recursion is better", "apps where / when reads dominate": tester
+    brk29's HIGH-2)."""
+    return "als" in toks or any(_past(toks, k) for k in range(len(toks)))
+
+
+def _times_and_places(toks: list[str], lo: int, hi: int) -> tuple[set[str], bool] | None:
+    """The kinds ("time", "place") of the time and place words in toks[lo:hi] and whether one of them asks (`_asks`);
+    None when a word there is neither one of them nor a function word (the questions differ in more than those
+    words)."""
+    kinds, asks, i = set(), False, lo
     while i < hi:
         found = next(((p, k) for p, k in _TIME_OR_PLACE_TABLE if tuple(toks[i : min(i + len(p), hi)]) == p), None)
         if found:
             if not (i > 0 and toks[i - 1] in _SITUATIONS) and not _names_a_variable(toks, i + len(found[0])):
                 kinds.add(found[1])
+                asks = asks or _asks(toks, i, len(found[0]))
             i += len(found[0])
         elif toks[i] in FUNCTION_WORDS or not toks[i].isalnum():
             i += 1
         else:
             return None
-    return kinds
+    return kinds, asks
 
 
 def time_for_place(a: list[str], b: list[str]) -> bool:
@@ -300,23 +454,25 @@ def time_for_place(a: list[str], b: list[str]) -> bool:
     penicillin and when / and where?": served at 0.96-0.98 by rule format 28, newcomer's finding H5; `question_swap`
     reads only the first question words, and English "when" / "where" before a clause not at all). Function words may
     differ beside them ("什么时候出生" / "在哪里出生"); a side with both kinds ("when and where") asks the other's too."""
-    ka, kb = set(), set()
+    ka, kb, asks = set(), set(), False
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
         da, db = _times_and_places(a, i1, i2), _times_and_places(b, j1, j2)
         if da is None or db is None:
             return False
-        ka |= da
-        kb |= db
-    return {frozenset(ka), frozenset(kb)} == {frozenset({"time"}), frozenset({"place"})}
+        ka |= da[0]
+        kb |= db[0]
+        asks = asks or da[1] or db[1]
+    exchanged = {frozenset(ka), frozenset(kb)} == {frozenset({"time"}), frozenset({"place"})}
+    return exchanged and (asks or _one_time(a) or _one_time(b))
 
 
 def question_swap(a: list[str], b: list[str]) -> bool:
     """True when a question word of one category was put in place of one of another: the first question words
     (`_first_words_swap`, where a how-to against a motive is a swap although manner beside reason is compatible:
     `how_to_against_motive`) or a time word for a place word anywhere (`time_for_place`)."""
-    return _first_words_swap(a, b) or time_for_place(a, b)
+    return _first_words_swap(a, b) or how_to_against_motive(a, b) or time_for_place(a, b)
 
 
 def _first_words_swap(a: list[str], b: list[str]) -> bool:
@@ -336,7 +492,7 @@ def _first_words_swap(a: list[str], b: list[str]) -> bool:
         return False
     if set(wa) - {""} == set(wb) - {""} and _one_question(a, fa) and _one_question(b, fb):
         return False
-    return frozenset({wa[0], wb[0]}) not in _COMPATIBLE or how_to_against_motive(a, b)
+    return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
 
 
 _OBJECT_WORDS = frozenset("whom wen wem кого кому кем какую".split())
