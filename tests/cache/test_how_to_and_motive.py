@@ -10,7 +10,8 @@ learner's "Why + clause" ("Why sky is blue?", "Why people yawn?") is no motive a
 no how-to (both ask the cause); a how-to or a motive worded without how / why is read from a phrase ("What is the best
 way to ...?", "la mejor manera de", "der beste Weg", "лучший способ", 最好的方法; "What is the point of ...?", "the
 benefits of", "Какой смысл ...?", 有什么好处) and from a German infinitive question ("Wie / Warum Geld sparen?"), a bare
-"why be" and a bare Chinese "why" ("为啥省钱？"). Token-level tests read the features as the
+"why be", a bare Chinese "why" ("为啥省钱？") and whether to act at all ("Is it worth ...?", "Should I ...?", "Lohnt es
+sich ...?", "Стоит ли ...?", 值得). Token-level tests read the features as the
 featurizer does; the shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the shipped rule.
 """
 
@@ -66,6 +67,11 @@ WORDED_OTHERWISE_REFUSED = [
     ("为啥省钱？", "怎样省钱？", 0.993, 0.0),
     ("Warum sollte ich Geld sparen?", "Was ist der beste Weg, Geld zu sparen?", 0.951, 0.0),
     ("为什么要省钱？", "省钱的最好方法是什么？", 0.961, 0.0),
+    ("Is it worth learning Spanish?", "How do I learn Spanish?", 0.983, 0.0),
+    ("How do I learn Spanish?", "Is it worth learning Spanish?", 0.949, 0.0),
+    ("Should I learn Rust?", "How do I learn Rust?", 0.974, 0.0),
+    ("How do I learn Rust?", "Should I learn Rust?", 0.956, 0.0),
+    ("Lohnt es sich, Deutsch zu lernen?", "Wie lerne ich Deutsch?", 0.950, 0.0),
 ]
 
 # (cached question, request, format 29's score, the score now): tester brk29's MEDIUM-3, served again.
@@ -109,6 +115,8 @@ HOW_TO_AND_MOTIVE = [
     ("Как похудеть?", "В чём смысл худеть?"),
     ("学编程最好的方法是什么？", "学编程有什么意义？"),
     ("How do I explain inflation to my kids?", "Why should I explain inflation to my kids?"),
+    ("Стоит ли учить немецкий?", "Как учить немецкий?"),
+    ("值得学德语吗？", "怎么学德语？"),
 ]
 
 # Manner against reason that is no how-to against a motive: no question_swap (the mechanism and the cause of one

@@ -8,8 +8,9 @@ categorise ("what", "which", "qué", "cuál", "was", "что", "什么", "哪个
 ("cómo se llama", "wie heißt", "как зовут", "怎么样") belong to no category. Phrases are matched on folded tokens,
 longest first ("what time" is time, "how many" quantity, "为什么" reason although it holds "什么"; "怎么会" reason
 although it holds "怎么"); Han phrases are matched character by character (`velo.cache.text.tokens` splits Han so).
-Besides the first question words, `question_swap` sees a how-to against a motive (`how_to_against_motive`) and a time
-word exchanged for a place word anywhere, a conjunction included (`time_for_place`).
+Besides the first question words, `question_swap` sees a how-to against a motive, worded with how / why or not
+(`how_to_against_motive`), and a time word exchanged for a place word anywhere, a conjunction included in a one-time
+event (`time_for_place`).
 """
 
 from __future__ import annotations
@@ -245,11 +246,14 @@ _HOW_TO_PHRASES = _phrases(
 """How-tos worded without "how" ("What is the best way to lose weight?", "¿Cuál es la mejor manera de ahorrar?",
 "Was ist der beste Weg, Geld zu sparen?", "Какой лучший способ экономить деньги?", "省钱的最好方法是什么？")."""
 _MOTIVE_PHRASES = _phrases(
-    """the point of | the point in | any point in | benefits of | para que sirve | que sentido tiene | какои смысл
-    | в чем смысл | 有什么意义 | 有什麼意義 | 有什么好处 | 有什麼好處 | 有啥好处"""
+    """the point of | the point in | any point in | benefits of | is it worth | worth it | para que sirve | que sentido tiene
+    | vale la pena | lohnt es sich | lohnt sich | какои смысл | в чем смысл | стоит ли | 有什么意义 | 有什麼意義 | 有什么好处
+    | 有什麼好處 | 有啥好处 | 值得"""
 )
 """Motives worded without "why" ("What is the point of meditating?", "What are the benefits of quitting smoking?",
-"¿Qué sentido tiene ahorrar?", "Какой смысл бросать курить?", "减肥有什么好处？"); not "What is the meaning of ...?"."""
+"¿Qué sentido tiene ahorrar?", "Какой смысл бросать курить?", "减肥有什么好处？") and whether to act at all ("Is it worth
+learning Spanish?", "¿Vale la pena aprender alemán?", "Lohnt es sich, Deutsch zu lernen?", "Стоит ли учить немецкий?",
+"值得学德语吗？"); not "What is the meaning of ...?"."""
 
 
 def _holds(toks: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
@@ -261,7 +265,8 @@ def _how_to_or_motive(toks: list[str]) -> tuple[bool, bool]:
     `_motive`) or by a phrase anywhere (`_HOW_TO_PHRASES`, `_MOTIVE_PHRASES`)."""
     first = _asked(toks)[:1]
     how_to = any(_how_to(toks, f) for f in first) or _holds(toks, _HOW_TO_PHRASES)
-    motive = any(_motive(toks, f) for f in first) or _holds(toks, _MOTIVE_PHRASES)
+    should = toks[:2] in (["should", "i"], ["should", "we"])  # "Should I learn Rust?": whether to act
+    motive = any(_motive(toks, f) for f in first) or _holds(toks, _MOTIVE_PHRASES) or should
     return how_to, motive
 
 
@@ -270,7 +275,11 @@ def how_to_against_motive(a: list[str], b: list[str]) -> bool:
     motive ("How can I lose weight?" / "Why should I lose weight?", "¿Cómo puedo bajar de peso?" / "¿Por qué debería
     bajar de peso?", "Wie kann ich abnehmen?" / "Warum sollte ich abnehmen?", "Как медитировать?" / "Зачем
     медитировать?", "如何省钱？" / "为什么要省钱？": served at 0.99-0.998 by rule format 28, newcomer's finding H2). Read on
-    each question's first question word (`_how_to`, `_motive`); manner beside reason stays compatible otherwise
+    each question's first question word (`_how_to`, `_motive`) and, since tester brk29's MEDIUM-4, on phrases that
+    word them without how / why (`_HOW_TO_PHRASES`, `_MOTIVE_PHRASES`: "What is the best way to lose weight?" / "Why
+    should I lose weight?", "How to meditate?" / "What is the point of meditating?", 0.97-0.999 by format 29); a side
+    read both ways is neither. "How do you explain that ...?" asks a cause, no how-to (`_explains`), and "Why sky is
+    blue?" a cause, no motive (`_bare_verb`). Manner beside reason stays compatible otherwise
     (`_COMPATIBLE`): "How does ice float?" / "Why does ice float?", "How did Napoleon die?" / "Why did Napoleon die?",
     "你怎么哭了？" / "你为什么哭了？" ask for the mechanism and the cause of one event, and share their answer."""
     (how_a, why_a), (how_b, why_b) = _how_to_or_motive(a), _how_to_or_motive(b)
@@ -453,7 +462,9 @@ def time_for_place(a: list[str], b: list[str]) -> bool:
     Titanic?", "Was geschah, als / wo die Titanic sank?", "泰坦尼克号沉没的时候 / 的地方发生了什么？", "Who discovered
     penicillin and when / and where?": served at 0.96-0.98 by rule format 28, newcomer's finding H5; `question_swap`
     reads only the first question words, and English "when" / "where" before a clause not at all). Function words may
-    differ beside them ("什么时候出生" / "在哪里出生"); a side with both kinds ("when and where") asks the other's too."""
+    differ beside them ("什么时候出生" / "在哪里出生"); a side with both kinds ("when and where") asks the other's too.
+    A conjunction counts only in a one-time event (`_one_time`, tester brk29's HIGH-2): "What happens when / where two
+    tectonic plates meet?", "Give an example where / when recursion is better", 0.95-0.98, are served again."""
     ka, kb, asks = set(), set(), False
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "equal":
