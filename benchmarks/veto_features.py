@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from velo.cache import answer_language, code_marks, features, negation, numbers, order, persons, question_words, roles, text
+from velo.cache import answer_language, code_marks, features, negation, numbers, order, persons, question_words, roles, subject_object, text
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS
 
 
@@ -47,7 +47,7 @@ def vetoes(request: str, cached: str) -> tuple:
         negation.negation_change(p.tq, p.tc),
         text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached))),
         roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)
-        or question_words.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
+        or subject_object.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
         or order.dash_exchanged(p.request, p.cached) or persons.person_swap(p.tq, p.tc)
         or answer_language.answer_language_change(p.tq, p.tc),
     )

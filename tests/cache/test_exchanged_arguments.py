@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from velo.cache import SemanticCache, order, question_words
+from velo.cache import SemanticCache, order, subject_object
 from velo.cache.features import _Pair
 from tests.cache.backends import served_pair
 
@@ -33,7 +33,7 @@ EXCHANGED = [
 ]
 
 # (cached question, request, format 15's score): the question word asks for the subject in one, the object in the
-# other (rule format 16: question_words.subject_object_swap).
+# other (rule format 16: subject_object.subject_object_swap).
 SUBJECT_OBJECT = [
     ("Who did Brutus kill?", "Who killed Brutus?", 0.991),
     ("What did the cat eat?", "What ate the cat?", 0.954),
@@ -45,7 +45,7 @@ SUBJECT_OBJECT = [
 
 # (cached question, request, the newcomer's score on a clone from before rule format 16, main's at format 16): reported
 # served; Russian arguments whose case endings changed with their place (rule format 17: order._as_cased) were still
-# served by format 16, the others were vetoed by it (question_words.subject_object_swap, order._german_neighbours).
+# served by format 16, the others were vetoed by it (subject_object.subject_object_swap, order._german_neighbours).
 NEWCOMER = [
     ("Почему кошки боятся собак?", "Почему собаки боятся кошек?", 0.998, 0.998),
     ("Почему кошки боятся собак?", "Почему кошек боятся собаки?", None, 0.998),  # the cases alone exchanged
@@ -137,13 +137,13 @@ def test_words_reordered_otherwise_are_no_exchange(cached: str, request_: str) -
 @pytest.mark.parametrize(("cached", "request_", "before"), SUBJECT_OBJECT)
 def test_subject_and_object_asked_in_each_others_place(cached: str, request_: str, before: float) -> None:
     pair = _Pair(request_, cached)
-    assert question_words.subject_object_swap(pair.tq, pair.tc) and question_words.subject_object_swap(pair.tc, pair.tq)
+    assert subject_object.subject_object_swap(pair.tq, pair.tc) and subject_object.subject_object_swap(pair.tc, pair.tq)
 
 
 @pytest.mark.parametrize(("cached", "request_"), SAME_ROLE)
 def test_the_same_role_asked_is_no_subject_object_swap(cached: str, request_: str) -> None:
     pair = _Pair(request_, cached)
-    assert not question_words.subject_object_swap(pair.tq, pair.tc) and not question_words.subject_object_swap(pair.tc, pair.tq)
+    assert not subject_object.subject_object_swap(pair.tq, pair.tc) and not subject_object.subject_object_swap(pair.tc, pair.tq)
 
 
 @pytest.mark.parametrize(

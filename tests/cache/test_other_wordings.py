@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cache.backends import served_pair
-from velo.cache import SemanticCache, negation, order, question_words, roles
+from velo.cache import SemanticCache, negation, order, question_words, roles, subject_object
 from velo.cache.features import _Pair
 
 # (cached question, request, format 18's score with the answer "the answer to {cached}"; None: not probed): another
@@ -133,7 +133,7 @@ def _vetoed(cached: str, request_: str) -> bool:
     p = _Pair(request_, cached)
     return bool(
         roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)
-        or question_words.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
+        or subject_object.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
         or negation.negation_change(p.tq, p.tc) == 1.0
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cache.backends import served_pair
-from velo.cache import SemanticCache, numbers, order, question_words, roles
+from velo.cache import SemanticCache, numbers, order, question_words, roles, subject_object
 from velo.cache.features import _Pair
 
 # (cached question, request, format 21's score, format 22's) with the answer "the answer to {cached}": format 21
@@ -82,7 +82,7 @@ def _vetoed(cached: str, request_: str) -> bool:
     return bool(
         numbers.number_change(p.request, p.cached, p.same_quantities) >= 1.0
         or roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)
-        or question_words.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
+        or subject_object.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
     )
 
 

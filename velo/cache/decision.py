@@ -124,7 +124,7 @@ superscript is an exponent ("10²" is "10^2", no longer "102": `text.nfkc`). The
 23: `role_swap` also for two arguments exchanged around function words only ("Is a tomato a fruit?" / "Is a fruit a
 tomato?", "Who is my mother's brother?" / "... brother's mother?", "Wie viele Megabyte hat ein Gigabyte?":
 `order._exchanged_around_function_words`), German compounds' modifiers exchanged ("Katzenfutter ... Hunde" /
-"Hundefutter ... Katzen": `order._compounds_split`), "whom did" against "who" (`question_words._asks_for`), and units of
+"Hundefutter ... Katzen": `order._compounds_split`), "whom did" against "who" (`subject_object._asks_for`), and units of
 kitchen measures, data sizes and power in the five languages (`roles._UNITS`: "teaspoons" / "tablespoon", "MB",
 "千瓦" / "马力"); `negation_mismatch` 1.0 for a converse verb with the same people in the same places ("lend" /
 "borrow", "teach" / "learn", "buy" / "sell", "give" / "receive": `opposites.converse_action`) and for quantifiers of
@@ -148,7 +148,7 @@ and after the calibration, and their replay changed no veto flag of the fit, dev
 rewordings or of the written look-alikes.
 20: `role_swap` also for a passive's "who" asking for the one acted on in German and Spanish ("Wer wurde von Brutus
 getötet?" / "Wer hat Brutus getötet?", "¿Quién fue asesinado por Bruto?" / "¿Quién asesinó a Bruto?":
-`question_words._asks_for`) and for Russian arguments moved with their forms when a neuter or a consonant beside a soft
+`subject_object._asks_for`) and for Russian arguments moved with their forms when a neuter or a consonant beside a soft
 sign leaves the nominative and accusative alike ("Почему время лечит сердце?" / "Почему сердце лечит время?":
 `order._moved_in_their_cases`). The shipped format 19 rule was relabelled 20 unrefitted (same weights).
 19: `role_swap` also for two operands of division or subtraction exchanged with no role word between them ("Divide
@@ -158,7 +158,7 @@ nominative and accusative ("der Junge das Mädchen" / "das Mädchen den Jungen",
 "die Mutter das Kind": `order._same_phrase`), Russian nouns with a fleeting vowel ("пёс" / "пса", "заяц" / "зайца":
 `order._forms`), a passive, "which N" and Chinese 把 / 被 asking for the other role ("Who did Brutus kill?" / "Who was
 Brutus killed by?", "Which company bought Twitter?" / "Which company did Twitter buy?", "谁把小明打了" / "小明把谁打了":
-`question_words._asks_for`); `negation_mismatch` 1.0 for "before" / "after" attached to each other's arguments ("перед
+`subject_object._asks_for`); `negation_mismatch` 1.0 for "before" / "after" attached to each other's arguments ("перед
 сном и после пробуждения" / "после сна и перед пробуждением": `opposites.relations_exchanged`). No longer a veto: the
 same numbers in any order around one commutative operator or after "add" / "multiply" ("2 plus 3 plus 4" / "4 plus 3
 plus 2", "Add 5 to 12" / "Add 12 to 5": `roles.numbers_commute`), "by whom" (the agent: "By whom was Brutus killed?"),
@@ -177,7 +177,7 @@ relabelled 18 unrefitted (same weights).
 "之后": `opposites._RELATION_PAIRS`). The shipped format 16 rule was relabelled 17 unrefitted (same weights).
 16: `role_swap` also for a question word asking for the subject in one question and the object in the other
 ("Who did Brutus kill?" / "Who killed Brutus?", "¿A quién mató Bruto?" / "¿Quién mató a Bruto?", "Wen" / "Wer",
-"Кого" / "Кто": `question_words.subject_object_swap`) and for German subject and object side by side in each other's
+"Кого" / "Кто": `subject_object.subject_object_swap`) and for German subject and object side by side in each other's
 place ("Warum hat Deutschland Polen angegriffen?" / "... Polen Deutschland ...", "dass der Hund die Katze jagt" / "dass
 die Katze den Hund jagt": `order._german_neighbours`); `negation_mismatch` 1.0 for a negating prefix in a replaced
 stretch of up to 3 words a side ("connect to" / "disconnect from": `negation._negated_in`), words such as "discover" /

@@ -31,7 +31,7 @@ import numpy as np
 
 from velo.cache import (
     answer_form, answer_language, code_marks, decimals, negation, numbers, order, persons, question_words, roles, spellings,
-    text, variants,
+    subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -159,7 +159,7 @@ class HitFeaturizer:
             role_swap=float(
                 roles.role_swap(p.tq, p.tc)
                 or question_words.question_swap(p.tq, p.tc)
-                or question_words.subject_object_swap(p.tq, p.tc)
+                or subject_object.subject_object_swap(p.tq, p.tc)
                 or order.exchanged(p.tq, p.tc)
                 or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
