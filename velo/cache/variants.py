@@ -8,8 +8,9 @@ A variant counts only where the other question has the other spelling and not it
 
 * British and American spellings of one English word (`american`, `_BRITISH`: "colour" / "color", "favourite",
   "organise", "analyse", "centre", "travelling", "defence", "catalogue", "grey", "aluminium"), listed, between two
-  English texts (`_english`) and never for a name (`_names`: "Grey's Anatomy", "the Labour Party"; rule format 28),
-  capitalized or before a word that makes it one (`_NAME_NOUNS`: "the labour party", "labour day"; format 29).
+  English texts (`_english`) and never for a name, capitalized inside a sentence (`_names`: "Grey's Anatomy", "the
+  Labour Party"; rule format 28) or listed as one whose two spellings name different things (`_NAME_PHRASES`: "the
+  labour party", "labour day", "grey's anatomy"; format 29, a listed name spelled the other way is a `symbol_swap`).
   No maintained package holds such a list (breame 0.1.2 and localspelling 0.94 were last released in 2021 and 2020);
   "tonne" / "ton" is no variant (1000 kg / 907 kg).
 * A hyphen inside a word against the word written in one, for the compounds `_COMPOUNDS` lists ("e-mail" / "email",
@@ -24,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from velo.cache.text import cased_words, fold
+from velo.cache.text import cased_words, fold, tokens
 
 _OUR = "colour flavour honour humour labour neighbour behaviour harbour rumour vapour armour endeavour favour savour"
 _TRE = "centre theatre fibre litre calibre sombre spectre meagre lustre sabre mitre"
@@ -84,21 +85,53 @@ def _names(text: str) -> set[str]:
     return {fold(w) for w, starts, *_ in cased_words(text) if not starts and w[:1].isupper()}
 
 
-_NAME_NOUNS = frozenset(
-    "party parties government governments leader leaders mp mps voter voters candidate candidates politician politicians"
-    " minister ministers manifesto".split()
+_POLITICAL_NOUNS = (
+    "party parties leader leaders government governments mp mps voter voters candidate candidates politician"
+    " politicians minister ministers manifesto"
 )
-"""Words that make the listed word before them a name, written lower-case as much as capitalized (rule format 29, a
-newcomer's finding H6: "what is the labour party?" / "what is the labor party?" was served at 1.000: the UK's Labour
-party and Australia's Labor party; "the centre party" is Sweden's or Finland's)."""
-_NAMED_PAIRS = frozenset({("labour", "day"), ("labor", "day")})
-"""Two words that are a name where the second is no name noun (Labour Day, a day in May in much of the world, or
-Canada's; Labor Day, the United States' in September): "favourite day" stays a variant."""
+_NAME_PHRASES = tuple(
+    (tuple(phrase.split()), capitalized)
+    for phrase, capitalized in (
+        *((f"labour {noun}", False) for noun in _POLITICAL_NOUNS.split()),
+        ("labour day", False),
+        ("grey's anatomy", False),
+        ("neighbours", True),
+    )
+)
+"""Names whose British and American spellings name different things, as (the words in British spelling, whether the
+name must be capitalized), lower-case too unless marked (rule format 29; a tester, brk29, found format 29's veto of any
+capitalized word or any word before a party noun refusing the same name or no name at all: "Pearl Harbor" / "Pearl
+Harbour" 0.967 -> 0, "World Health Organisation" / "... Organization" 0.979 -> 0, "How Do I Organise My Closet?",
+"What's your favourite party game?" / "... favorite ..." 1.000 -> 0, "Who is Israel's defence minister?" 1.000 -> 0):
+
+* the Labour party (the UK's, New Zealand's, Ireland's) and the Labor party (Australia's), named with a political noun
+  ("the labour party", "the 1945 labour government", "the labour leader"); "labour laws", "labour" of childbirth and
+  "who leads labour in australia?" (no political noun: served at 1.000, as in format 28) are left alone;
+* Labour Day (1 May in much of the world, other dates in Australia and New Zealand) and Labor Day (the United States' in
+  September): the spelling says which country's holiday, and so which date, is asked about;
+* Grey's Anatomy (the television series) and Gray's Anatomy (the anatomy textbook);
+* Neighbours (the Australian soap opera) and Neighbors (the 2014 film), capitalized only: "my neighbours" is no name.
+
+A name spelled the other way is otherwise the same name ("Pearl Harbour", "Sydney Harbor Bridge", "Globe Theater",
+"Kennedy Space Centre"): as in format 28, a capitalized listed word inside a sentence is not folded (`_names`) and the
+pair is left to the model."""
 
 
-def _named_by_next(toks: list[str]) -> set[str]:
-    """The tokens a name noun (`_NAME_NOUNS`, `_NAMED_PAIRS`) follows: "labour" of "the labour party", "labour day"."""
-    return {t for t, n in zip(toks, toks[1:]) if n in _NAME_NOUNS or (t, n) in _NAMED_PAIRS}
+_PHRASE_TOKENS = tuple(([american(t) for t in tokens(" ".join(p))], capital) for p, capital in _NAME_PHRASES)
+
+
+def _listed_names(text: str, toks: list[str]) -> set[str]:
+    """The tokens of `toks` (of `text`) inside a name `_NAME_PHRASES` lists, in either spelling: "labour" and "party" of
+    "the labour party", "gray", "s", "anatomy" of "gray's anatomy"; "Neighbours" only capitalized."""
+    spelled = [american(t) for t in toks]
+    capitalized = _names(text)
+    out: set[str] = set()
+    for words, needs_capital in _PHRASE_TOKENS:
+        n = len(words)
+        for k in range(len(toks) - n + 1):
+            if spelled[k : k + n] == words and (not needs_capital or toks[k] in capitalized):
+                out.update(toks[k : k + n])
+    return out
 
 
 def _english(text: str) -> bool:
@@ -154,7 +187,7 @@ def respelled(request: str, cached: str, tq: list[str], tc: list[str]) -> list[s
     umlauts |= {spelled: plain for plain, spelled in _umlauts_written_out(cached) if plain in only_c}
     joined_q = _hyphenated(request)
     english = _english(request) and _english(cached)
-    names = _names(request) | _names(cached) | _named_by_next(tq) | _named_by_next(tc)
+    names = _names(request) | _names(cached) | _listed_names(request, tq) | _listed_names(cached, tc)
     split_c = {"".join(parts): list(parts) for parts in _hyphenated(cached) if "".join(parts) in sq - sc}
     out: list[str] = []
     i = 0
@@ -180,13 +213,14 @@ def respelled(request: str, cached: str, tq: list[str], tc: list[str]) -> list[s
 
 
 def name_respelled(request: str, cached: str, tq: list[str], tc: list[str]) -> bool:
-    """Whether a word of one question is the other's listed word in its other spelling (`_BRITISH`) where either is a
-    name (`_names`, `_named_by_next`): "When is Labour Day?" / "When is Labor Day?", "what is the labour party?" / "what
-    is the labor party?" (rule format 29, a newcomer's finding H6: a country's spelling names its own party or holiday;
-    "what is labour day?" / "what is labor day?" was still served at 0.958-0.980 once no longer the same words). A
-    name misspelt the other way ("Gray's Anatomy" for "Grey's Anatomy", a miss at 0.618 already) is refused too."""
+    """Whether a word of one question is the other's listed word in its other spelling (`_BRITISH`) inside a name
+    whose two spellings name different things (`_NAME_PHRASES`): "When is Labour Day?" / "When is Labor Day?", "what
+    is the labour party?" / "what is the labor party?", "grey's anatomy" / "gray's anatomy" (rule format 29, a
+    newcomer's finding H6: a country's spelling names its own party or holiday; "what is labour day?" / "what is labor
+    day?" was still served at 0.958-0.980 once no longer the same words). Not any other name nor a word before a party
+    noun ("Pearl Harbour" / "Pearl Harbor", "favourite party game": a tester's finding, brk29)."""
     if not (_english(request) and _english(cached)):
         return False
-    names = _names(request) | _names(cached) | _named_by_next(tq) | _named_by_next(tc)
+    names = _listed_names(request, tq) | _listed_names(cached, tc)
     only_q, only_c = set(tq) - set(tc), set(tc) - set(tq)
     return any(_english_variant(x, y) and (x in names or y in names) for x in only_q for y in only_c)
