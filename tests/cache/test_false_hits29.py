@@ -162,7 +162,8 @@ def _same_words(a: str, b: str) -> bool:
         ("what is the labour party?", "what is the labor party?", False),
         ("what is labour day?", "what is labor day?", False),
         ("Who leads the labour party?", "Who leads the labor party?", False),
-        ("What is the centre party?", "What is the center party?", False),
+        # one party's English name in two spellings (Sweden's, Finland's): no name whose spellings name two things
+        ("What is the centre party?", "What is the center party?", True),
         ("labour laws in the uk?", "labor laws in the uk?", True),
         ("What is the labour market?", "What is the labor market?", True),
         ("What is your favourite day?", "What is your favorite day?", True),

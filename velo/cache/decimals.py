@@ -36,7 +36,8 @@ from velo.cache.text import tokens
 _VERSION_WORDS = frozenset(
     """version versions ver v release rel build sec sect section sections chapter chap ch part art article paragraph
     para clause rule step level patch update § versión sección capítulo artículo versão kapitel abschnitt absatz
-    artikel teil версия версии глава раздел пункт статья часть 第 版 版本 章 节 条""".split()
+    artikel teil версия версии версию глава главе главы главу раздел разделе раздела пункт пункте статья статье часть
+    части 第 版 版本 章 节 条""".split()
 )
 """Words after which a decimal names a release or a place in a text ("version 2.10", "sec 2.10", "Kapitel 3.10")."""
 

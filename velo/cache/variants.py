@@ -139,7 +139,9 @@ def _english(text: str) -> bool:
     return all(c.isascii() for c in text if c.isalpha()) and bool(_ENGLISH_WORD.search(text))
 
 
-_ENGLISH_WORD = re.compile(r"(?i)\b(?:the|is|are|a|an|what|how|why|of|my|your|do|does|i|you|to|in)\b")
+_ENGLISH_WORD = re.compile(r"(?i)\b(?:the|is|are|a|an|what|how|why|who|when|where|which|of|my|your|do|does|i|you|to|in)\b")
+"""Frequent English words, one of which an ASCII text must hold to be read as English ("who", "when", "where", "which"
+since a tester's finding, brk29: "who wrote grey's anatomy?" had none and was no English text)."""
 
 
 def _english_variant(x: str, y: str) -> bool:
@@ -218,9 +220,8 @@ def name_respelled(request: str, cached: str, tq: list[str], tc: list[str]) -> b
     is the labour party?" / "what is the labor party?", "grey's anatomy" / "gray's anatomy" (rule format 29, a
     newcomer's finding H6: a country's spelling names its own party or holiday; "what is labour day?" / "what is labor
     day?" was still served at 0.958-0.980 once no longer the same words). Not any other name nor a word before a party
-    noun ("Pearl Harbour" / "Pearl Harbor", "favourite party game": a tester's finding, brk29)."""
-    if not (_english(request) and _english(cached)):
-        return False
+    noun ("Pearl Harbour" / "Pearl Harbor", "favourite party game": a tester's finding, brk29). The listed names are
+    names in a text of any language ("grey's anatomy season 3 cast" holds no frequent English word)."""
     names = _listed_names(request, tq) | _listed_names(cached, tc)
     only_q, only_c = set(tq) - set(tc), set(tc) - set(tq)
     return any(_english_variant(x, y) and (x in names or y in names) for x in only_q for y in only_c)
