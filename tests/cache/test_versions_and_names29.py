@@ -108,8 +108,11 @@ def test_the_rewording_is_served(
         ("Is it 3.10 times faster?", False), ("Ist es 3.10 mal schneller?", False), ("Is 3.10 / 3.11 supported?", False),
         ("¿Es 3.10 por 3.12 mejor?", False), ("Python 3.10加了哪些新特性？", False), ("Python 3.10除了match还有什么？", False),
         ("3.10减少了哪些开销？", False), ("3.10加了什么？", False),
+        # an ambiguous operator inside the question, two decimals with more question after them
+        ("Is python 3.10 x 2 faster?", False), ("Is python 3.10 plus 3.11 faster?", False),
+        ("what is 3.20 + 1.10?", False),
         # quantities
-        ("What is 2.50 plus 1?", True), ("What is 2 plus 2.50?", True), ("What is 1.10 x 2?", True),
+        ("What is 2.50 plus 1?", True), ("What is 2 plus 2.50?", True), ("What is 1.10 x 2?", True), ("What is 2 x 1.10?", True),
         ("What is 3.20 minus 1.10?", True), ("What is 10.0 divided by 4?", True), ("What is 9 divided by 1.50?", True),
         ("How much is $2.50 in euros?", True), ("What is 12.50% of 80?", True), ("Convert 1.50 liters to cups", True),
         ("Is 1.50 m tall for a child?", True), ("¿Cuánto es 2,50 por 4?", True), ("Was ist 2,50 mal 4?", True),

@@ -18,11 +18,15 @@ the tax code say?"). A decimal loses its trailing zeros only where it is clearly
   beside the operator (`_ARITHMETIC`: "2.50 plus 1", "3.20 minus 1.10", "2,50 умножить на 4", "3.10除以2"; the
   operator's next character must be the number, so 加 of 加了, 除 of 除了, 减 of 减少 never match). A word that is an
   operator only sometimes (`_AMBIGUOUS`: "x", "/", "=", "+", "-", "mal", "por", "durch", "más", "times") needs a
-  whole number on the other side: "1.10 x 2" folds, "3.10 / 3.11" and "3.10 por 3.12" (two versions compared) do not.
+  whole number on the other side and the expression at the end of the question: "What is 1.10 x 2?" folds, "3.10 /
+  3.11" and "3.10 por 3.12" (two versions compared) and "is python 3.10 x 2 faster?" do not; two decimals beside an
+  unambiguous operator only at the end of the question too ("What is 3.20 minus 1.10?", not "Is python 3.10 plus
+  3.11 faster?").
 
 Left as misses (as in format 28): "3.50 GPA", "pH 7.0", "0.50 BTC", "20% of 10.50" (no listed unit or operator beside
-the number), "3.20 + 1.10" (an ambiguous operator between two decimals), a lower-case name before arithmetic ("python
-3.10 plus 3.11" still folds: no capital, no version word).
+the number), "3.20 + 1.10" (an ambiguous operator between two decimals), "Is 2.50 x 4 equal to 10?" (an ambiguous
+operator inside the question). A lower-case name before "plus", "minus" and a whole number still folds ("is python
+3.10 plus 2 faster?": no capital, no version word, an unambiguous operator).
 """
 
 from __future__ import annotations
@@ -97,9 +101,18 @@ def _currency_before(before: str) -> bool:
     return any(unit_at(toks, k) in _CURRENCIES for k in range(max(0, len(toks) - 2), len(toks)))
 
 
-def _operand(other: str | None, ambiguous: bool, before_other: str) -> bool:
-    """Whether `other` is a plain number operand: a whole number beside an ambiguous operator, and not named itself."""
-    return other is not None and not (ambiguous and re.search(r"[.,]\d", other)) and not _named(before_other, False)
+def _operand(other: str | None, ambiguous: bool, before_other: str, rest: str) -> bool:
+    """Whether `other` is a plain number operand, not named itself: a whole number beside an unambiguous operator; a
+    whole number beside an ambiguous one, or a decimal beside an unambiguous one, only where the expression ends the
+    question (`rest`, the text after it: "What is 3.20 minus 1.10?", "What is 1.10 x 2?"; not "Is python 3.10 plus
+    3.11 faster?", two versions compared, nor "is python 3.10 x 2 faster?")."""
+    if other is None or _named(before_other, False):
+        return False
+    whole, ends = not re.search(r"[.,]\d", other), bool(_ENDS.match(rest))
+    return (whole and (ends or not ambiguous)) or (ends and not ambiguous)
+
+
+_ENDS = re.compile(r"\s*(?:[=?!.？。！]|$)")
 
 
 def _quantity(text: str, start: int, end: int) -> bool:
@@ -110,12 +123,10 @@ def _quantity(text: str, start: int, end: int) -> bool:
         return False
     if unit_after or _currency_before(before):
         return True
-    if m := _ARITHMETIC_AFTER.match(after):
-        if _operand(m[3], bool(m[2]), ""):
-            return True
-    if m := _ARITHMETIC_BEFORE.search(before):
-        return _operand(m[1], bool(m[3]), before[: m.start(1)])
-    return False
+    if (m := _ARITHMETIC_AFTER.match(after)) and _operand(m[3], bool(m[2]), "", after[m.end() :]):
+        return True
+    m = _ARITHMETIC_BEFORE.search(before)
+    return bool(m) and _operand(m[1], bool(m[3]), before[: m.start(1)], after)
 
 
 def without_trailing_zeros(toks: list[str], text: str) -> list[str]:
