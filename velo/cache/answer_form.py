@@ -7,17 +7,27 @@ answer does not follow the new instruction. `answer_form_change` is folded into 
 `velo.cache.features`, as `velo.cache.answer_language` (the same kind for the answer's language, format 27) is.
 
 A form is one of `_FORMS`' labels: a length counted in words, sentences, paragraphs or lines ("in one word", "in 3
-sentences", "一句话": "word:1", "sentence:3"), "brief" / "detail" (a difference only against each other: `_DEGREES`),
-"simple" (a child's level: "like I'm five", "como si tuviera cinco años", "как пятилетнему", "给五岁小孩"), "expert", a
-format ("json", "table", "list", "markdown", ...), verse ("in a haiku", "als Gedicht", "стихами") or a register
-("pirate", "formal", "casual", "funny"). A form is an *instruction* where its sentence also has a verb of answering,
-explaining or writing (`_VERBS`: "Answer in one word", "Responde en una palabra", "一句话概括"), or where it opens or
-closes its sentence ("In one word, what is X?", "What is X in one sentence?"), and is *mentioned* wherever its words
-stand. The veto: a form one question's instruction asks for that the other question does not mention at all. The same
-form on both sides, worded otherwise, is no difference ("Answer in one word" / "Reply with a single word", "Explain like
-I'm five" / "Explain it to a five-year-old"), nor is a form that is part of what is asked on both sides ("How do I
-parse JSON?" / "How to read a JSON file?"). Rule format 29 reads these; "in simple terms", "in plain English" and a
-degree on one side only are left to the model: oasst1 rewordings add them freely (`_DEGREES`).
+sentences", "limit your answer to 100 words", "3 sentences max", "一句话": "word:1", "sentence:3"), "brief" / "detail"
+(a difference only against each other: `_DEGREES`), an audience ("simple": a child's level, "like I'm five", "to a
+10-year-old", "как пятилетнему", "给五岁小孩"; "expert": "to an expert", "at a PhD level", "专业术语"), a format
+("json", "table", "list", "markdown", ...), verse ("in a haiku", "in poetic form", "als Gedicht", "стихами"), "yes or
+no", or a register ("pirate", "formal", "casual", "funny", "sarcastic", "polite", "rude", "文言文"). A form is an
+*instruction* inside an instruction's frame: after a verb of answering, explaining or writing that opens its clause
+(`_VERBS`, `_FILLERS`: "Answer in one word", "Can you explain it like I'm five?", "Tabulate X", "Responde en una
+palabra"; an audience only after a verb of telling: `_TELLING`), alone in its sentence ("... ? In one word."), in
+Chinese in a sentence with a verb of answering and no question word before it ("请分点回答", "一句话概括"); a length
+with a count, a degree or "ELI5" also where it opens or closes its sentence ("In one word, what is X?", "What is X in
+one sentence?"). Elsewhere a form's words are a topic: "Cuentos para niños", "How do I teach math to a child?", "What
+is meter in a poem?", "给孩子买什么玩具好？" (format 29 read these as instructions: brk29's MEDIUM-2, 0.98-0.99 -> 0).
+The veto: a form one question asks for that the other neither asks for nor names more often than the asker does
+outside its instruction (`_unnamed`), with whole words in spaced scripts and whole phrases in Chinese ("table" in
+"stable", "fun" in "function", 点 in 特点 name nothing: brk29's HIGH-4, served at 0.96-0.998 by format 29). The same
+form on both sides, worded otherwise, is no difference ("Answer in one word" / "Reply with a single word", "Describe
+the ocean in poetic form" / "... as a poem", "Tabulate X" / "Put X in a table"), nor is a form that is part of what
+is asked on both sides ("How do I parse JSON?" / "How to read a JSON file?"). Left to the model, because the oasst1
+rewordings in the replay add them to the same question: "in simple terms", "in plain English", a degree on one side
+only (`_DEGREES`), "step by step" (12 right hits add it on one side: "How do I build a PC?" / "Could you walk me
+through ... step by step?"), "with examples" (19: "编写一个python for循环" / "请帮我用python编写一个for循环的例子").
 """
 
 from __future__ import annotations
@@ -46,8 +56,9 @@ _UNITS = {
     "line": r"lines?|lineas?|zeilen?|строк\w*",
 }
 """Units a length is counted in (folded; "предложением", "句话")."""
-_LEAD = r"(?:in|with|using|within|under|into|at most|no more than|fewer than|less than|max(?:imum)?(?: of)?|en|con|mit|" \
-    r"auf|hochstens|maximal|в|не более|用|以|不超过)"
+_LEAD = r"(?:(?:in|with|using|within|under|into|to|at most|no more than|fewer than|less than|max(?:imum)?(?: of)?|en|con|mit|" \
+    r"auf|hochstens|maximal|в|не более|用|以|不超过)(?:\s*(?:about|around|roughly|approximately|unas|unos|etwa|ungefahr|" \
+    r"около|примерно))?)"
 """Words that put a length before its count ("in one word", "con una palabra", "mit einem Satz", "в одном предложении",
 "用一句话", "不超过"); without one, a count and unit is an instruction only before an answer's noun (`_NOUNS`), in the
 Russian instrumental (`_LED_COUNTS`) or, in Chinese, before a verb of answering ("一句话概括")."""
@@ -60,6 +71,8 @@ _LENGTH = re.compile(
 _LED_COUNTS = frozenset("одним двумя тремя четырьмя пятью шестью семью восемью девятью десятью".split())
 """Counts in the Russian instrumental, which asks for a length with no preposition ("одним словом", "тремя
 предложениями"; not "одной", also genitive: "по одной строке")."""
+_AT_MOST = re.compile(r"\s*(?:max(?:imum)?|or (?:less|fewer)|o menos|oder weniger|или меньше)\b")
+"""After a count and unit, a limit ("3 sentences max", "100 words or less")."""
 _IDIOMS = frozenset({"в двух словах"})
 """Counts that are no length: "в двух словах" is "briefly" ("brief" in `_FORMS`)."""
 _UNIT_PATTERNS = [(unit, re.compile(rf"(?:{pattern})\Z")) for unit, pattern in _UNITS.items()]
@@ -70,79 +83,132 @@ _FORMS = {
         r"\b(?:briefly|brief|concise(?:ly)?|succinct(?:ly)?|in short|in a nutshell|short answer|keep it short|tl;? ?dr|"
         r"brevemente|breve|en pocas palabras|conciso|resumido|kurz(?:e|en|er)?|knapp|in kurze|кратко|коротко|вкратце|"
         r"в двух словах|сжато|лаконично)\b|简短|简要|简洁|简明|扼要",
-        r"short|corto|кратк|коротк|简",
+        r"\b(?:short|corto|кратк\w*|коротк\w*)\b|简短",
     ),
     "detail": (
         r"\b(?:in detail|detailed|in depth|in-depth|thoroughly|at length|en detalle|detallad[ao](?:mente)?|a fondo|"
         r"ausfuhrlich|detailliert|im detail|подробн\w*|детальн\w*|развернут\w*)\b|详细|详尽",
-        r"detail|more|mas|mehr|подроб|具体|细",
+        r"\b(?:details?|подробн\w*)\b|详细",
     ),
     "simple": (
         r"\b(?:like i'?m (?:five|5)|like i am (?:five|5)|eli5|(?:five|5)[- ]year[- ]old|as if i were (?:five|5)|"
         r"(?:to|for) (?:a )?(?:small |little |young )?(?:child|children|kids?)|como si tuviera (?:cinco|5) anos|"
+        r"(?:[1-9]|1[0-2]|six|seven|eight|nine|ten|eleven|twelve)[- ]years?[- ]old|like i'?m (?:[1-9]|1[0-2]|ten)\b|"
+        r"(?:einem|fur einen) (?:sechs|sieben|acht|neun|zehn|elf|zwolf)jahrigen|(?:de|con) (?:[1-9]|1[0-2]|diez) anos|"
+        r"как (?:шести|семи|восьми|девяти|десяти)летнему|"
         r"(?:como a|para|a) (?:que )?(?:un )?nin[oa]s?|wie (?:einem|fur einen) (?:funfjahrigen|kind)|"
         r"als ware ich (?:funf|5)|fur kinder|как (?:пятилетнему|ребенку)|для детеи)\b|五岁|给小孩|给孩子",
-        r"child|kid|five|nin[oa]|kind|funf|ребен|дет|пятилет|孩|岁",
+        r"\b(?:child|children|kids?|nin[oa]s?|kinder|kindern|funfjahrig\w*|ребен\w*|ребят\w*|дети|детеи|детям|детьми|"
+        r"пятилетн\w*)\b|孩子|小孩|小朋友|儿童",
     ),
     "expert": (
-        r"\b(?:for an expert|for experts|para expertos|fur experten|для специалистов|для экспертов)\b",
-        r"expert|специалист|эксперт|专家",
+        r"\b(?:(?:for|to) (?:an )?(?:expert|professional|specialist)s?|at (?:a|an) (?:phd|expert|graduate) level|technically|"
+        r"(?:para|a|como a) (?:un )?expertos?|(?:fur|einem) experten|(?:как|для) (?:специалист|эксперт)\w*)\b|专业术语|专家的角度",
+        r"\b(?:experts?|expertos?|experten?|специалист\w*|эксперт\w*)\b|专家",
     ),
     **{
-        name: (rf"(?<![a-z]){name}(?![a-z])", name)
+        name: (
+            rf"\b(?:(?:in|as|into|using|en|a|como|als|im|в|в формате|в виде)\s+(?:(?:a|an|valid|the|un|una)\s+)?|formato\s+){name}"
+            rf"(?![a-z])|(?<![a-z]){name}[- ]?(?:format|formato|формат\w*)|[用以]\s*{name}|{name}\s*格式",
+            rf"(?<![a-z]){name}(?![a-z])",
+        )
         for name in ("json", "yaml", "xml", "csv", "markdown", "html")
     },
     "table": (
-        r"\b(?:(?:in|as|into|using) (?:a )?(?:markdown )?table|table format|tabular|en (?:una |forma de )?tabla|"
-        r"als tabelle|in (?:einer )?tabelle|in tabellenform|tabellarisch|в виде таблицы|таблицеи)\b|表格形式|用表格|以表格|"
+        r"\b(?:(?:in|as|into|using) (?:a )?(?:markdown )?table|table format|tabular|tabulate|en (?:una |forma de )?tabla|"
+        r"als tabelle|in (?:einer )?tabelle|in tabellenform|tabellarisch|в виде таблицы|в формате таблицы|в табличном виде|таблицеи)\b|表格形式|用表格|以表格|"
         r"做成表格|列成表格",
-        r"table|tabla|tabelle|таблиц|表",
+        r"\b(?:tables?|tablas?|tabellen?|таблиц\w*)\b|表格",
     ),
     "list": (
         r"\b(?:bullet(?:ed)? (?:list|points?)|bullets|numbered list|as a list|in list form|point form|"
         r"en (?:forma de )?lista|con vinetas|als liste|in stichpunkten|stichpunktartig|als aufzahlung|списком|по пунктам|"
         r"в виде списка)\b|列表形式|以列表|用列表|分点",
-        r"list|bullet|point|vineta|stichpunkt|aufzahlung|списк|пункт|列|点",
+        r"\b(?:lists?|bullets?|bullet points?|listas?|liste|vinetas?|stichpunkt\w*|aufzahlung\w*|списк\w*)\b|列表|清单|要点",
     ),
     "verse": (
         r"\b(?:(?:as|in|into|in the form of) (?:a )?(?:poem|haiku|limerick|sonnet|song|rap|rhymes?|verse)|rhyming|"
-        r"(?:en (?:forma de )?|con )(?:un )?(?:poema|haiku|verso|rima)|como (?:un )?poema|als gedicht|in (?:form eines )?"
-        r"(?:gedichts?|reimen|versen)|als haiku|в стихах|стихами|в форме стих\w*|в рифму|в виде стих\w*)\b|用诗|以诗|写成诗|"
-        r"诗的形式",
-        r"poem|poema|gedicht|стих|诗|rhym|rim|reim|рифм|vers|haiku|limerick|sonnet|song|rap|cancion|lied|песн|хайку",
+        r"poetic(?:ally)?|in poetic form|(?:en (?:forma de )?|con )(?:un )?(?:poema|haiku|verso|rima)|como (?:un )?poema|"
+        r"als gedicht|in (?:form eines )?(?:gedichts?|reimen|versen)|als haiku|в стихах|стихами|в форме стих\w*|в рифму|"
+        r"в виде стих\w*|(?:write|compose|escrib\w*|compon\w*|schreib\w*|verfass\w*|напиш\w*|сочин\w*)\s+(?:\w+\s+){0,3}?"
+        r"(?:poem|poema|gedicht|стих\w*|haiku|limerick|sonnet|song|rap|cancion))\b|用诗|以诗|写成诗|诗的形式",
+        r"\b(?:poems?|poetry|poetic\w*|verses?|rhym\w*|haikus?|limericks?|sonnets?|songs?|raps?|poemas?|poesia|versos?|"
+        r"rimas?|cancion\w*|gedichte?|poesie|reim\w*|стих\w*|поэз\w*|рифм\w*|хаику|песн\w*)\b|诗歌|诗词|诗句|首诗|写诗|作诗",
     ),
-    "pirate": (r"\b(?:like a pirate|as a pirate|pirate speak|como un pirata|wie ein pirat|как пират)\b|像海盗", r"pirat|海盗"),
+    "pirate": (r"\b(?:like a pirate|as a pirate|pirate speak|como un pirata|wie ein pirat|как пират)\b|像海盗", r"\bpirat\w*|海盗"),
     "formal": (
         r"\b(?:formally|in a formal|formal tone|formell|официально|официальным)\b|正式的语气|正式的口吻",
-        r"formal|официальн|正式",
+        r"\b(?:formal\w*|formell\w*|официальн\w*)\b",
     ),
     "casual": (
         r"\b(?:casually|informally|in a casual|casual tone|informell|неформально)\b|口语化",
-        r"casual|informal|неформальн|口语",
+        r"\b(?:casual\w*|informal\w*|informell\w*|неформальн\w*)\b|口语",
     ),
+    "sarcastic": (
+        r"\b(?:sarcastic(?:ally)?|in a sarcastic|sarcastico|sarcasticamente|sarkastisch|саркастично|с сарказмом)\b|讽刺",
+        r"\b(?:sarcas\w*|sarkas\w*|сарказм\w*|саркастич\w*)\b|讽刺",
+    ),
+    "polite": (r"\b(?:politely|in a polite|polite tone|hoflich|educadamente|вежливо)\b|礼貌", r"\b(?:polite\w*|hoflich\w*)\b"),
+    "rude": (r"\b(?:rudely|in a rude|rude tone|grob|groseramente|грубо)\b", r"\b(?:rude\w*)\b"),
+    "yesno": (
+        r"(?:\b(?P<told>answer|reply|respond|say|responde|contesta|di|antworte|sag|ответь|скажи)(?:\s+(?:with|only|just|"
+        r"solo|con|mit|nur|только))*\s+)?\b(?:(?:a )?yes or (?:a )?no|yes/no|si o no|ja oder nein|да или нет)\b|"
+        r"(?P<han>(?:回答|用))?(?:是或否|是或不是)",
+        r"\b(?:yes or no|si o no|ja oder nein|да или нет)\b",
+    ),
+    "classical": (r"(?:用|以)文言文?|文言文", r"文言文"),
     "funny": (
-        r"\b(?:in a funny way|funnily|humorously|with humou?r|sarcastically|con humor|de forma divertida|witzig|lustig|"
+        r"\b(?:in a (?:funny|humorous|witty) (?:way|tone|manner)|funnily|humorously|with humou?r|con humor|de forma divertida|witzig|lustig|"
         r"с юмором|смешно)\b|幽默|搞笑",
-        r"fun|humo|sarcas|divertid|witz|lustig|юмор|смеш|幽默|搞笑",
+        r"\b(?:fun|funny|humou?r\w*|divertid\w*|witz\w*|lustig\w*|юмор\w*|смешн\w*)\b|幽默|搞笑",
     ),
 }
-"""Forms an answer can be asked in, by label: (the form as an instruction asks for it, the words that mention it), as
-folded text matches in the five languages. "brief" and "detail" are told apart only from each other (`_DEGREES`); the
-wider words of a mention keep a form from being a difference where the other question names it otherwise ("Dame una
-lista de pasos" / "Dámelos en forma de lista", "Explain like I'm five" / "... in terms a five-year-old would understand")."""
+"""Forms an answer can be asked in, by label: (the form as an instruction asks for it, the words that name it), as
+folded text matches in the five languages. Both are whole words in spaced scripts and whole phrases in Chinese: a form
+word inside another word names nothing ("fun" in "function", "table" in "stable", "kid" in "kidneys", "дет" in
+"будет", 点 in 特点, 表 in 代表作: brk29's HIGH-4, served at 0.96-0.998 by format 29), nor does a bare count ("five" in
+"the five senses"). "brief" and "detail" are told apart only from each other (`_DEGREES`)."""
 _FORM_PATTERNS = {label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in _FORMS.items()}
 _DEGREES = frozenset({"brief", "detail"})
 """Forms that are a difference only against each other ("Answer briefly." / "Answer in detail."): a rewording adds and
 drops them freely (in the replay of format 28's pairs, 30 oasst1 rewordings added "详细", "подробнее", "kurz" or
 "briefly" to a question without it: "介绍你自己" / "能请你详细介绍一下你自己吗？")."""
+_ADDRESSED = re.compile(r"eli5|like i'?m|like i am|as if i were|como si tuviera|als ware ich|tl;? ?dr")
+"""Forms worded to the answerer themselves, an instruction wherever they open or close their sentence ("ELI5: what is
+X?"), as are the degrees ("Briefly, what is X?") and a length with a count ("What is X in one sentence?"); any other
+form there is a topic ("Cuentos para niños", "What is meter in a poem?", "How do I teach math to a child?")."""
 
 _VERBS = re.compile(
-    r"\b(?:answer|respond|reply|write|explain|describe|summar|tell|give|define|outline|list|format|put|keep|return|"
-    r"output|elaborate|compose|respuesta|contest|escrib|explic|describ|resum|dime|dame|defin|enumer|compon|antwort|"
-    r"beantwort|schreib|erklar|beschreib|fass|gib|nenn|formulier|verfass|ответ|отвеч|напиш|пиши|объясн|расскаж|опиш|"
-    r"перечисл|дай|излож|сочин)|回答|回复|解释|说明|描述|介绍|概括|总结|写|列出|给出|输出|返回|讲"
+    r"(?<![a-zа-я])(?:answer|respond|reply|write|explain|describe|summar|tell|give|define|outline|list|format|put|keep|"
+    r"return|output|say|elaborate|compose|limit|use|make|present|provide|tabulat|rewrite|rephrase|redo|do (?:it|that|this|"
+    r"the same)|respuesta|respond|contest|escrib|reescrib|explic|describ|resum|dime|dame|defin|enumer|compon|usa|haz|"
+    r"di|indic|muestr|pasa|pon|presenta|antwort|beantwort|schreib|umschreib|erklar|beschreib|fass|gib|nenn|formulier|"
+    r"verfass|mach|sag|ответ|скажи|отвеч|напиш|пиши|перепиш|объясн|расскаж|опиш|перечисл|дай|излож|сочин|сделаи|переделаи)"
 )
-"""Beginnings of the verbs (and nouns) of answering, explaining and writing, folded; Chinese as written."""
+"""Beginnings of the verbs (and nouns) of answering, explaining and writing, folded: an instruction's frame where one
+opens its clause, after nothing but a request's fillers (`_FILLERS`: "Answer in one word", "Can you explain it like
+I'm five?", "Объясни как пятилетнему"), not where it is the asker's own ("How do I explain death to a child?",
+"Как объяснить ребенку ...")."""
+_AUDIENCES = frozenset({"simple", "expert"})
+_TELLING = re.compile(
+    r"(?<![a-zа-я])(?:answer|respond|reply|explain|describe|define|tell|summar|contest|respond|explic|describ|resum|"
+    r"antwort|beantwort|erklar|beschreib|ответ|отвеч|объясн|расскаж|опиш)"
+)
+"""The verbs whose listener an audience is ("Explain it to a child"), unlike a thing's ("Give me gift ideas for a 5 year
+old", "Write a story for kids")."""
+_OF = re.compile(r"\s+(?:of|de|del|von|der|des|eines|einer)\b")
+"""After a length, a part of something named, no length of the answer ("how many syllables are in one line of a haiku")."""
+_FILLERS = re.compile(
+    r"(?:[\s¿¡]+|(?<!\w)(?:please|pls|plz|now|also|and|then|but|just|only|kindly|simply|so|like|ok(?:ay)?|(?:can|could|"
+    r"would|will) (?:you|u)|i(?: would|'d)? (?:want|like) you to|try to|por favor|puedes|podrias|y|ahora|solo|bitte|"
+    r"kannst du|konntest du|und|jetzt|nur|пожалуиста|можешь|можете|и|а|теперь|только)(?!\w))*"
+)
+_CLAUSE = re.compile(r"[,:;()\"«»“”—–]")
+_HAN_VERBS = re.compile(r"回答|回复|作答|解释|讲解|说明|描述|介绍|概括|总结|列出|阐述|表述|写")
+"""Chinese verbs of answering: a form before or after one in its clause is an instruction ("请用表格回答", "给五岁小孩
+解释一下"), not one with no such verb ("给孩子买什么玩具好？") or after a question word (`_HAN_QUESTION`)."""
+_HAN_QUESTION = re.compile(r"如何|怎么|怎样|为什么|为何|哪|吗")
+_HAN_CLAUSE = re.compile(r"[^，、：,:]+")
 _SENTENCES = re.compile(r"[^.?!;。？！；\n]+")
 
 
@@ -155,46 +221,97 @@ def _led(match: re.Match, sentence: str) -> bool:
     """Whether a count and unit asks for a length (`_LEAD`)."""
     if HAN.match(match[1]) or HAN.match(match[2][-1]):
         return match[0] != match[0].lstrip("用以不超过") or bool(_HAN_ANSWER.match(sentence, match.end()))
-    return not match[0].startswith(match[1]) or match[0].rstrip().endswith(_NOUNS_TUPLE) or match[1] in _LED_COUNTS
+    return (not match[0].startswith(match[1]) or match[0].rstrip().endswith(_NOUNS_TUPLE) or match[1] in _LED_COUNTS
+            or bool(_AT_MOST.match(sentence, match.end())))
 
 
-def _forms(sentence: str, instructions: bool) -> set[str]:
-    """The forms a sentence (folded) names; with `instructions`, only those it asks the answer in (module docstring)."""
-    out = set()
-    verb = bool(_VERBS.search(sentence))
+def _framed(sentence: str, start: int, end: int, label: str) -> bool:
+    """Whether the words at start:end are in an instruction's frame: after a verb of answering that opens its clause
+    (`_VERBS`), or, in Chinese, in a clause with a verb of answering and no question word before them."""
+    if HAN.search(sentence):
+        clause = next(c for c in _HAN_CLAUSE.finditer(sentence) if c.start() <= start < c.end() or c.end() >= end)
+        return bool(_HAN_VERBS.search(sentence)) and not _HAN_QUESTION.search(sentence, clause.start(), start)
+    for verb in (_VERBS if label not in _AUDIENCES else _TELLING).finditer(sentence, 0, end):
+        before = _CLAUSE.split(sentence[: verb.start()])[-1]
+        if verb.start() <= start and _FILLERS.fullmatch(before):
+            return True
+    return False
+
+
+def _alone(sentence: str, start: int, end: int) -> bool:
+    """Whether the words at start:end are their sentence, but for fillers ("... ? In one word, please.", "ELI5")."""
+    rest = _CLAUSE.sub(" ", sentence[:start] + " " + sentence[end:]).strip(" ¿¡'")
+    return bool(_FILLERS.fullmatch(rest)) or rest in ("请", "请你")
+
+
+def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
+    """The forms a sentence (folded) names, with where; with `instructions`, only those it asks the answer in (module
+    docstring)."""
+    out = []
     edges = sentence.strip(" ¿¡\"'«»“”()[],:")
 
-    def asked(m: re.Match) -> bool:
-        return verb or edges.startswith(m[0].strip()) or edges.endswith(m[0].strip())
+    def asked(m: re.Match, edge: bool, label: str) -> bool:
+        if label == "yesno" and not (m["told"] or m["han"]):
+            return _alone(sentence, m.start(), m.end())
+        if _framed(sentence, m.start(), m.end(), label) or _alone(sentence, m.start(), m.end()):
+            return True
+        return edge and (edges.startswith(m[0].strip()) or edges.endswith(m[0].strip()))
 
     for m in _LENGTH.finditer(sentence):
         if m[0] in _IDIOMS:
             continue
-        if not instructions or (_led(m, sentence) and asked(m)):
-            out.add(_length(m))
+        if HAN.match(m[1]) or HAN.match(m[2][-1]):
+            told = bool(_VERBS.search(sentence) or _HAN_VERBS.search(sentence)) or edges.startswith(m[0]) or edges.endswith(m[0])
+        else:
+            told = asked(m, m[1] not in ("a", "an"), "length") and not _OF.match(sentence, m.end())
+        if not instructions or (_led(m, sentence) and told):
+            out.append((_length(m), m.start(), m.end()))
     for label, (asked_as, named) in _FORM_PATTERNS.items():
-        pattern = asked_as if instructions else named
-        if any(not instructions or asked(m) for m in pattern.finditer(sentence)):
-            out.add(label)
+        for m in (asked_as if instructions else named).finditer(sentence):
+            if not instructions or asked(m, label in _DEGREES or bool(_ADDRESSED.search(m[0])), label):
+                out.append((label, m.start(), m.end()))
     return out
+
+
+def _all_spans(question: str, instructions: bool) -> list[tuple[str, int, int]]:
+    folded = fold(question)
+    return [(label, s.start() + i, s.start() + j) for s in _SENTENCES.finditer(folded) for label, i, j in
+            _spans(s[0], instructions)]
 
 
 def forms(question: str, instructions: bool = True) -> frozenset[str]:
     """The forms a question's instructions ask its answer in ("word:1", "brief", "json", ...); with `instructions`
     False, every form it mentions."""
-    folded = fold(question)
-    return frozenset().union(*(_forms(s, instructions) for s in _SENTENCES.findall(folded)))
+    return frozenset(label for label, _, _ in _all_spans(question, instructions))
+
+
+def _unnamed(asker: str, other: str) -> set[str]:
+    """The forms `asker` asks for that `other` neither asks for nor names more often than `asker` does outside its
+    instructions' sentences: a form the two questions share as their topic ("What is the periodic table?" / "...
+    Answer in a table.") names nothing, one the other question asks for in other words does ("¿Puedes darme una lista
+    de pasos?" / "Dámelos en forma de lista.")."""
+    asked = _all_spans(asker, True)
+    folded = fold(asker)
+    told = [s.span() for s in _SENTENCES.finditer(folded) if any(s.start() <= i < s.end() for _, i, _ in asked)]
+    named_here = [(label, i, j) for label, i, j in _all_spans(asker, False) if not any(x <= i < y for x, y in told)]
+    named_there = _all_spans(other, False)
+    out = set()
+    for label in {label for label, _, _ in asked} - _DEGREES - forms(other):
+        here = len({(i, j) for lab, i, j in named_here if lab == label})
+        there = len({(i, j) for lab, i, j in named_there if lab == label})
+        if there <= here:
+            out.add(label)
+    return out
 
 
 def answer_form_change(a: str, b: str) -> bool:
     """True when an instruction of one question asks for a form of the answer (a length, a format, a register or a
-    style: `forms`) the other question does not mention: "What is photosynthesis?" / "... Answer in one word.", "...
-    Answer briefly." / "... Answer in detail.", "什么是光合作用？" / "什么是光合作用？请用JSON格式回答。". Not "... Answer in one
-    word." / "... Reply with a single word." (the same form)."""
+    style: `forms`) the other question does not name (`_unnamed`): "What is photosynthesis?" / "... Answer in one
+    word.", "... Answer briefly." / "... Answer in detail.", "什么是光合作用？" / "什么是光合作用？请用JSON格式回答。". Not "...
+    Answer in one word." / "... Reply with a single word." (the same form)."""
     fa, fb = forms(a), forms(b)
     if not (fa or fb):
         return False
     if fa & _DEGREES and fb & _DEGREES and fa & _DEGREES != fb & _DEGREES:
         return True
-    fa, fb = fa - _DEGREES, fb - _DEGREES
-    return bool(fa - forms(b, instructions=False) or fb - forms(a, instructions=False))
+    return bool(_unnamed(a, b) or _unnamed(b, a))
