@@ -15,6 +15,56 @@ from tests.cache.backends import served_pair
 from velo.cache import SemanticCache
 from velo.cache.answer_form import answer_form_change, forms
 
+# (cached question, request, format 29's score, this change's) with the answer "the answer to {cached}"
+# (/work/scratch/fix29b/score.py on main 59e5f7a and on this branch; the rule's weights unchanged).
+REFUSED = [
+    ("What is a function in Python?", "What is a function in Python? Answer humorously.", 0.964, 0.0),
+    ("What kind of animal is a platypus?", "What kind of animal is a platypus? Explain like I'm five.", 0.990, 0.0),
+    ("How do kidneys work?", "How do kidneys work? Explain like I'm five.", 0.984, 0.0),
+    ("What is stable diffusion?", "What is stable diffusion? Answer in a table.", 0.994, 0.0),
+    ("What is the latest version of Python?", "What is the latest version of Python? Answer as a poem.", 0.977, 0.0),
+    ("Was ist eine Funktion in Python?", "Was ist eine Funktion in Python? Antworte lustig.", 0.986, 0.0),
+    ("Что будет, если смешать уксус и соду?", "Что будет, если смешать уксус и соду? Объясни как пятилетнему.", 0.980, 0.0),
+    ("量子计算有什么特点？", "量子计算有什么特点？请分点回答。", 0.997, 0.0),
+    ("What is photosynthesis?", "What is photosynthesis? Limit your answer to 100 words.", 0.994, 0.0),
+    ("What is photosynthesis?", "What is photosynthesis? Keep it to 3 sentences max.", 0.997, 0.0),
+    ("Is coffee bad for you? Answer yes or no.", "Is coffee bad for you?", 0.979, 0.0),
+    ("What is recursion?", "What is recursion? Explain it to a 10-year-old.", 0.995, 0.0),
+    ("What is quantum computing?", "What is quantum computing? Explain it to an expert.", 0.986, 0.0),
+    ("What is love?", "What is love? Answer in a sarcastic tone.", 0.988, 0.0),
+    ("Что такое инфляция?", "Что такое инфляция? Ответь в формате таблицы.", 0.994, 0.0),
+    ("什么是光合作用？", "什么是光合作用？请用文言文回答。", 0.993, 0.0),
+]
+
+# (cached question, request, format 29's score, this change's): an audience or topic word, or one form in two wordings.
+SERVED = [
+    ("Cuentos para niños", "Cuentos infantiles", 0.0, 0.991),
+    ("Canciones para niños", "Canciones infantiles", 0.0, 0.988),
+    ("给孩子买什么玩具好？", "买什么玩具送小朋友好？", 0.0, 0.993),
+    ("How do I teach math to a child?", "How can I teach my son math?", 0.0, 0.991),
+    ("What is the meter in a poem?", "What is meter in poetry?", 0.0, 0.977),
+    ("Tabulate the populations of the five largest countries.",
+     "Put the populations of the five largest countries in a table.", 0.0, 0.956),
+    ("Describe the ocean in poetic form.", "Describe the ocean as a poem.", 0.0, 0.995),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_29", "now"), REFUSED)
+def test_the_false_hit_is_refused(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
+) -> None:
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert not got and decision.score == pytest.approx(now, abs=0.02), decision.features
+
+
+@pytest.mark.parametrize(("cached", "request_", "format_29", "now"), SERVED)
+def test_the_rewording_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
+) -> None:
+    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
+    assert got and decision.score == pytest.approx(now, abs=0.02), decision.features
+
+
 # (plain question, the same with an instruction): the plain side holds the form's word inside another word, a number
 # or a word of another language ("kind" is German for child), which format 29 read as naming the form.
 HIDDEN = [
