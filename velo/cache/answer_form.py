@@ -9,8 +9,8 @@ answer does not follow the new instruction. `answer_form_change` is folded into 
 A form is one of `_FORMS`' labels: a length counted in words, sentences, paragraphs or lines ("in one word", "in 3
 sentences", "limit your answer to 100 words", "3 sentences max", "一句话": "word:1", "sentence:3"), "brief" / "detail"
 (a difference only against each other: `_DEGREES`), an audience ("simple": a child's level, "like I'm five", "to a
-10-year-old", "как пятилетнему", "给五岁小孩"; "expert": "to an expert", "at a PhD level", "专业术语"), a format
-("json", "table", "list", "markdown", ...), verse ("in a haiku", "in poetic form", "als Gedicht", "стихами"), "yes or
+10-year-old", "как пятилетнему", "给五岁小孩"; "teen": "to a teenager"; "expert": "to an expert", "at a PhD level",
+"专业术语"), a format ("json", "table", "list", "markdown", ...), verse ("in a haiku", "in poetic form", "als Gedicht", "стихами"), "yes or
 no", or a register ("pirate", "formal", "casual", "funny", "sarcastic", "polite", "rude", "文言文"). A form is an
 *instruction* inside an instruction's frame: after a verb of answering, explaining or writing that opens its clause
 (`_VERBS`, `_FILLERS`: "Answer in one word", "Can you explain it like I'm five?", "Tabulate X", "Responde en una
@@ -101,6 +101,11 @@ _FORMS = {
         r"\b(?:child|children|kids?|nin[oa]s?|kinder|kindern|funfjahrig\w*|ребен\w*|ребят\w*|дети|детеи|детям|детьми|"
         r"пятилетн\w*)\b|孩子|小孩|小朋友|儿童",
     ),
+    "teen": (
+        r"\b(?:(?:to|for) (?:a )?(?:teenagers?|teens?|high school students?)|(?:para|a) (?:un )?adolescentes?|"
+        r"(?:einem|fur einen) (?:teenager|jugendlichen)|как подростку|для подростков)\b|给中学生",
+        r"\b(?:teenagers?|teens?|high school students?|adolescentes?|jugendliche\w*|подрост\w*)\b|中学生",
+    ),
     "expert": (
         r"\b(?:(?:for|to) (?:an )?(?:expert|professional|specialist)s?|at (?:a|an) (?:phd|expert|graduate) level|technically|"
         r"(?:para|a|como a) (?:un )?expertos?|(?:fur|einem) experten|(?:как|для) (?:специалист|эксперт)\w*)\b|专业术语|专家的角度",
@@ -189,7 +194,7 @@ _VERBS = re.compile(
 opens its clause, after nothing but a request's fillers (`_FILLERS`: "Answer in one word", "Can you explain it like
 I'm five?", "Объясни как пятилетнему"), not where it is the asker's own ("How do I explain death to a child?",
 "Как объяснить ребенку ...")."""
-_AUDIENCES = frozenset({"simple", "expert"})
+_AUDIENCES = frozenset({"simple", "teen", "expert"})
 _TELLING = re.compile(
     r"(?<![a-zа-я])(?:answer|respond|reply|explain|describe|define|tell|summar|contest|respond|explic|describ|resum|"
     r"antwort|beantwort|erklar|beschreib|ответ|отвеч|объясн|расскаж|опиш)"
@@ -261,7 +266,8 @@ def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
         if m[0] in _IDIOMS:
             continue
         if HAN.match(m[1]) or HAN.match(m[2][-1]):
-            told = bool(_VERBS.search(sentence) or _HAN_VERBS.search(sentence)) or edges.startswith(m[0]) or edges.endswith(m[0])
+            verb = bool(_VERBS.search(sentence) or _HAN_VERBS.search(sentence))
+            told = verb or edges.startswith(m[0]) or edges.endswith(m[0])
         else:
             told = asked(m, m[1] not in ("a", "an"), "length") and not _OF.match(sentence, m.end())
         if not instructions or (_led(m, sentence) and told):
