@@ -10,8 +10,8 @@ Two rules share one interface:
   differ and of the words one side adds, how well the cached answer fits the request, number / negation / order mismatches). Its weights are fitted per embedder by `velo cache calibrate` on the team's own
   multilingual set, the shared oasst1 paraphrases and the team's rewordings and look-alikes of the oasst1 train questions
   (each source weighing the same, the threshold at 0.97 out-of-fold precision) and shipped in `velo/cache/rules/`.
-  `velo cache calibrate` also weighs the products of every two standardized features (`interactions`, recall29);
-  the shipped format 28 rule is linear (no `interactions` in its file).
+  Since format 29 the model also weighs the products of every two standardized features (`interactions`, recall29),
+  as `velo cache calibrate` fits it by default.
 """
 
 from __future__ import annotations
@@ -51,7 +51,39 @@ Anatomy" / "Grey's Anatomy" 0.618 -> 0; "labour laws" stays the same words). Rec
 an arithmetic operator) loses its trailing zeros in the compared tokens (`decimals`: "What is 2.50 plus 1?" / "... 2.5
 plus 1?" 0.064 -> 1.000, "1.50 kg" / "1.5 kg"); a version keeps them ("Python 3.10" / "Python 3.1" stays a miss).
 wozu, для чего, 为啥, 何必, 何苦 are reason words. Replay of 8,946 pairs against format 28: 26 changed, 0 right hits
-newly vetoed, 22 look-alikes newly vetoed. The shipped format 28 rule was relabelled 29 unrefitted (same weights).
+newly vetoed, 22 look-alikes newly vetoed.
+Narrowed after a tester's 1,012 probes (brk29), before any rule of this format shipped. A time word for a place word as
+a conjunction counts only in a one-time event told in the past (a question word always): "What happens when / where two
+tectonic plates meet?" 0 -> 0.972, "Which database is best for apps where / when reads dominate?" 0 -> 0.969 served
+again, "What happened when / where the Titanic sank?" stays 0, "... when / where D-Day started?" 0.956 -> 0 (a letter
+before a word is an initial, not a variable). "Why sky is blue?" / "How do you explain that the sky is blue?" 0 -> 0.996
+(both ask the cause). A how-to against a motive is read without how / why too ("How to meditate?" / "What is the point
+of meditating?" 0.999 -> 0, "Wie / Warum Geld sparen?" 0.989 -> 0, "怎样省钱？" / "为啥省钱？" 0.993 -> 0, "Should I learn
+Rust?" / "How do I learn Rust?" 0.974 -> 0). A decimal loses its trailing zeros only as a quantity, never named
+(`decimals`: no version or section word and no capitalized word right before it; a unit after it, a currency before it,
+or arithmetic with a plain number beside the operator): "Why choose Python 3.10 over 3.9?" / "... 3.1 ..." 1.000 ->
+0.742, "What's new in OS X 10.10?" / "10.1" 1.000 -> 0.726, "Python 3.10加了哪些新特性？" 1.000 -> 0.527; "What is 2.50
+plus 1?", "1.50 m", "$2.50" stay 1.000. A British / American spelling is a `symbol_swap` only inside a listed name whose
+spellings name two things (`variants._NAME_PHRASES`: labour + a political noun, Labour Day, Grey's Anatomy, capitalized
+Neighbours; lower case too): "Pearl Harbor" / "Pearl Harbour" 0 -> 0.967, "What's your favourite party game?" 0 ->
+1.000, "Who is Israel's defence minister?" 0 -> 1.000 served again.
+An answer form is named only by whole words (whole phrases in Chinese), and the other question's mention cancels the
+veto only where it names the form more often than the asker's own topic does ("What is a function in Python?" / "...
+Answer humorously." 0.964 -> 0, "What is stable diffusion?" / "... Answer in a table." 0.994 -> 0, "量子计算有什么特点？" /
+"...请分点回答。" 0.997 -> 0); an instruction needs its frame: a verb of answering opening its clause, a sentence of its
+own, in Chinese a verb of answering with no question word before it ("Cuentos para niños" / "Cuentos infantiles" 0 ->
+0.991, "What is the meter in a poem?" / "... in poetry?" 0 -> 0.977, "Tabulate X" / "Put X in a table" 0 -> 0.956 served
+again). Newly read: word and sentence limits ("Limit your answer to 100 words" 0.994 -> 0), yes or no, a child's age, a
+teenager, an expert ("to an expert" 0.986 -> 0), tones ("in a sarcastic tone" 0.988 -> 0), "в формате таблицы", "文言文";
+"step by step" and "with examples" on one side only are left to the model (the oasst1 rewordings add them to the same
+question: 12 and 19 right hits in the replay). Replay of these narrowings against format 29 as first written: 15 pairs
+changed, 0 right hits newly vetoed.
+The model: the rule also weighs the product of every two standardized terms (`interactions`, `INTERACTION_PAIRS`, C =
+`INTERACTION_C`; a helper's study, recall29: on the calibration sources out of fold and on the oasst1 validation
+rewordings never fitted on, the linear model's false hits are look-alikes asking another thing of one topic at a high
+similarity, which no single weight separates). Refitted by `velo cache calibrate` on the same three sources (6,858
+lookups, 8.7 min): threshold 0.943 -> 0.919. Dev, read once after the fit: precision 0.988 -> 0.972, recall 0.604 ->
+0.652 (165 -> 181 hits, 2 -> 5 false hits).
 
 28: format 27's folds and vetoes narrowed after a tester's probes (each a kind; the same weights). Precision:
 British / American spelling is an explicit list of one English word's two spellings between two English texts, never a
