@@ -96,9 +96,7 @@ def test_the_observation_shows_the_hard_case(lookalike_requests: list[dict]) -> 
     """The learner sees look-alikes the hit rule scores above the CACHE floor (CACHE offered, its answer wrong), and
     e5 puts every one close to the cached question."""
     high = [row for row in lookalike_requests if row["score"] >= CACHE_MIN_SCORE]
-    # the highest scored over 0.9 under the linear rule, 0.892 under format 29 refitted with interactions (threshold
-    # 0.919): close to the threshold, a miss
-    assert len(high) >= 3 and max(row["score"] for row in high) > 0.87
+    assert len(high) >= 3 and max(row["score"] for row in high) > 0.9
     assert all(row["cache_offered"] for row in high)
     assert np.median([row["similarity"] for row in lookalike_requests]) > 0.85
 
