@@ -30,24 +30,3 @@ def served_pair(cache: SemanticCache, cached: str, request_: str, lang: str, ans
     cache.insert(cached, answer, lang=lang, namespace=namespace)
     result = cache.lookup(request_, lang=lang, namespace=namespace, record=False)
     return result.answer == answer, result.decision
-
-
-ORDER_SWAP_29 = "order_swap weighed harder"
-
-
-def missed_by_refit29(rows: list[tuple], missed: dict[tuple[str, str], tuple[float, str]]) -> list:
-    """`rows` (cached question, request, ...) with each pair of `missed` marked xfail(strict): served by the linear
-    rule (format 28 / 29 as first written), a miss under format 29's interactions model (0ccdfa2) at the score and
-    for the reason `missed` gives. Strict, so that a later rule serving it again fails loudly and its mark is dropped.
-
-    >>> missed_by_refit29([("Is Tom married to Anna?", "Is Anna married to Tom?")], {})
-    [('Is Tom married to Anna?', 'Is Anna married to Tom?')]
-    """
-    def mark(row: tuple) -> object:
-        if (row[0], row[1]) not in missed:
-            return row
-        score, why = missed[row[0], row[1]]
-        reason = (f"served by the linear rule (format 28 / 29 as first written), a miss under format 29's interactions "
-                  f"model (score {score:.3f}): {why}; left for the next refit")
-        return pytest.param(*row, marks=pytest.mark.xfail(strict=True, reason=reason))
-    return [mark(row) for row in rows]

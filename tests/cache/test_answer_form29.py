@@ -49,15 +49,6 @@ SERVED = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963).
-REFIT_29 = {
-    ("Cuentos para niños", "Cuentos infantiles"): 0.966,
-    ("How do I teach math to a child?", "How can I teach my son math?"): 0.955,
-}
-
-
 @pytest.mark.parametrize(("cached", "request_", "format_29", "now"), REFUSED)
 def test_the_false_hit_is_refused(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
@@ -71,7 +62,7 @@ def test_the_rewording_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got and decision.score == pytest.approx(REFIT_29.get((cached, request_), now), abs=0.02), decision.features
+    assert got and decision.score == pytest.approx(now, abs=0.02), decision.features
 
 
 # (plain question, the same with an instruction): the plain side holds the form's word inside another word, a number

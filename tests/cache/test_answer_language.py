@@ -13,7 +13,7 @@ import pytest
 from velo.cache import SemanticCache
 from velo.cache.answer_language import answer_language_change, answer_languages
 from velo.cache.features import _Pair
-from tests.cache.backends import missed_by_refit29, served_pair
+from tests.cache.backends import served_pair
 
 # (cached question, request, format 26's score): an instruction naming another language than the question's, on one
 # side only or naming two languages.
@@ -116,17 +116,10 @@ def test_answer_languages_are_named_by_instructions(question: str, languages: se
     assert answer_languages(_Pair(question, question).tq) == languages
 
 
-# (cached question, request): (format 29 refitted's score, why): served by the linear rule, a miss under the refit.
-MISSED_29 = {
-    ("Qu'est-ce que la photosynthèse ?", "What is photosynthesis? Answer in French."): (
-        0.646, "a pair in two languages (lexical_overlap 0.0, alt_similarity 0.58) weighed harder"),
-}
-
-
 @pytest.mark.parametrize(
     ("cached", "request_", "served"),
-    missed_by_refit29([*((c, r, False) for c, r, before in ANOTHER_LANGUAGE if before and before > 0.943),
-                       *((c, r, True) for c, r, before in SAME_ANSWER if before)], MISSED_29),
+    [*((c, r, False) for c, r, before in ANOTHER_LANGUAGE if before and before > 0.943),
+     *((c, r, True) for c, r, before in SAME_ANSWER if before)],
 )
 def test_another_answer_language_is_a_miss_and_the_same_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, served: bool

@@ -10,7 +10,7 @@ import pytest
 
 from velo.cache import SemanticCache, order, subject_object
 from velo.cache.features import _Pair
-from tests.cache.backends import ORDER_SWAP_29, missed_by_refit29, served_pair
+from tests.cache.backends import served_pair
 
 # (cached question, request, format 10's score): two arguments exchanged around what stays between them.
 EXCHANGED = [
@@ -187,19 +187,7 @@ def test_russian_arguments_in_each_others_case_and_place_are_exchanged() -> None
     assert not _exchanged("кредитная и дебетовая карта - в чем отличие", "Чем отличается дебетовая карта от кредитной?")
 
 
-# (cached question, request): (format 29 refitted's score, why): served by the linear rule, a miss under the refit
-# (order_swap 1.0 is a model feature, no veto).
-MISSED_29 = {
-    ("What's 7 plus 8?", "What's 8 plus 7?"): (0.891, ORDER_SWAP_29),
-    ("What is 7 multiplied by 8?", "What is 8 multiplied by 7?"): (0.642, ORDER_SWAP_29),
-    ("¿Cuánto es 7 más 8?", "¿Cuánto es 8 más 7?"): (0.901, ORDER_SWAP_29),
-    ("7乘以8等于多少？", "8乘以7等于多少？"): (0.719, ORDER_SWAP_29),
-    ("Сколько будет 7 умножить на 8?", "Сколько будет 8 умножить на 7?"): (0.634, ORDER_SWAP_29),
-    ("Сколько будет 7 плюс 8?", "Сколько будет 8 плюс 7?"): (0.898, ORDER_SWAP_29),
-}
-
-
-@pytest.mark.parametrize(("cached", "request_"), missed_by_refit29(COMMUTED, MISSED_29))
+@pytest.mark.parametrize(("cached", "request_"), COMMUTED)
 def test_a_commutative_operation_either_way_round_is_served(shipped_rule_cache: SemanticCache, cached: str, request_: str) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert got and decision.features.role_swap == 0.0, (decision.score, decision.features)

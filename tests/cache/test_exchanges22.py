@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import ORDER_SWAP_29, missed_by_refit29, served_pair
+from tests.cache.backends import served_pair
 from tests.cache.test_other_wordings import _vetoed
 from velo.cache import SemanticCache
 
@@ -111,22 +111,6 @@ SAME_QUESTION_TOKENS = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963); the two it misses are MISSED_29's.
-REFIT_29 = {
-    ("How many teaspoons make a tablespoon?", "How many teaspoons are in a tablespoon?"): 0.998,
-    ("Is a tomato really a fruit?", "Is a tomato a fruit?"): 0.996,
-    ("Warum folgt der Hund dem Mann?", "Warum folgt dem Mann der Hund?"): 0.947,
-    ("Is it safe to mix bleach with ammonia?", "Is it safe to mix ammonia with bleach?"): 0.934,
-}
-# (cached question, request): (format 29 refitted's score, why): served by the linear rule, a miss under the refit.
-MISSED_29 = {
-    ("Почему мама любит папу?", "Почему папу любит мама?"): (0.817, ORDER_SWAP_29),
-    ("Which is better, Python or Java?", "Which is better, Java or Python?"): (0.814, ORDER_SWAP_29),
-}
-
-
 @pytest.mark.parametrize(("cached", "request_"), [(c, r) for c, r, _, _ in OTHER_QUESTION] + OTHER_QUESTION_TOKENS)
 def test_another_question_is_vetoed_either_way(cached: str, request_: str) -> None:
     assert _vetoed(cached, request_) and _vetoed(request_, cached)
@@ -145,12 +129,11 @@ def test_another_question_is_a_miss(
     assert not got and decision.score == 0.0, (decision.score, decision.features)
 
 
-@pytest.mark.parametrize(("cached", "request_", "format_22"), missed_by_refit29(SAME_QUESTION, MISSED_29))
+@pytest.mark.parametrize(("cached", "request_", "format_22"), SAME_QUESTION)
 def test_the_same_question_is_served(shipped_rule_cache: SemanticCache, cached: str, request_: str, format_22: float) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got, (decision.score, decision.features)
-    assert decision.score == pytest.approx(REFIT_29.get((cached, request_), format_22), abs=0.02), decision.features
-    assert decision.features.role_swap == 0.0 and decision.features.negation_mismatch < 1.0
+    assert decision.score == pytest.approx(format_22, abs=0.02), decision.features
+    assert got and decision.features.role_swap == 0.0 and decision.features.negation_mismatch < 1.0
 
 
 # (cached question, request, format 26's score): lend / borrow in es / de / ru with the same people in the same places

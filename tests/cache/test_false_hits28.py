@@ -46,19 +46,6 @@ FORMAT_29 = {
 }
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963).
-REFIT_29 = {
-    ("How do I cash a check?", "How do I cash a cheque?"): 0.683,
-    ("What does timber mean?", "What does timbre mean?"): 0.601,
-    ("What is a Pella?", "What is a Paella?"): 0.065,
-    ("What is a coop?", "What is a co-op?"): 0.669,
-    ("What is a preposition?", "What is a pre-position?"): 0.809,
-    ("“了解”和“了解”一样吗？", "“瞭解”和“了解”一样吗？"): 0.139,
-}
-
-
 def _same_words(a: str, b: str) -> bool:
     p = _Pair(a, b)
     return p.tq == p.tc
@@ -179,5 +166,5 @@ def test_the_false_hit_is_refused(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_27: float, format_28: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    expected = REFIT_29.get((cached, request_), FORMAT_29.get((cached, request_), format_28))
+    expected = FORMAT_29.get((cached, request_), format_28)
     assert not got and decision.score == pytest.approx(expected, abs=0.02), decision.features

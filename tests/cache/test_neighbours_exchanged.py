@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import ORDER_SWAP_29, missed_by_refit29, served_pair
+from tests.cache.backends import served_pair
 from tests.cache.test_other_wordings import _vetoed
 from velo.cache import SemanticCache
 from velo.cache.features import _Pair
@@ -122,14 +122,7 @@ def test_another_question_is_a_miss(shipped_rule_cache: SemanticCache, cached: s
     assert not got and decision.score == 0.0 and decision.features.role_swap == 1.0, (decision.score, decision.features)
 
 
-# (cached question, request): (format 29 refitted's score, why): served by the linear rule, a miss under the refit.
-MISSED_29 = {
-    ("Does aspirin interact with ibuprofen?", "Does ibuprofen interact with aspirin?"): (0.175, ORDER_SWAP_29),
-    ("Should I stretch before running?", "Before running, should I stretch?"): (0.904, ORDER_SWAP_29),
-}
-
-
-@pytest.mark.parametrize(("cached", "request_", "format_24", "served_24"), missed_by_refit29(SAME_QUESTION, MISSED_29))
+@pytest.mark.parametrize(("cached", "request_", "format_24", "served_24"), SAME_QUESTION)
 def test_the_same_question_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_24: float, served_24: bool
 ) -> None:

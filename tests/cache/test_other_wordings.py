@@ -128,25 +128,6 @@ SAME_QUESTION_TOKENS = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963). Each a miss now, order_swap weighed harder (the test asserts
-# the rule's verdict on the score, not serving).
-REFIT_29 = {
-    ("Add 5 to 12", "Add 12 to 5"): 0.805,  # the linear rule served it at 0.994
-    ("Addiere 5 zu 12", "Addiere 12 zu 5"): 0.763,  # the linear rule served it at 0.995
-    ("Suma 5 a 12", "Suma 12 a 5"): 0.798,  # the linear rule served it at 0.995
-    ("Прибавь 5 к 12", "Прибавь 12 к 5"): 0.808,  # the linear rule served it at 0.995
-    ("Почему кошки боятся собак?", "Почему собак боятся кошки?"): 0.829,  # the linear rule served it at 0.994
-    ("Почему кот любит собаку?", "Почему собаку любит кот?"): 0.804,  # the linear rule served it at 0.993
-    ("Was ist gesünder: Kaffee mit Milch oder ohne?", "Was ist gesünder: Kaffee ohne Milch oder mit?"): 0.109,  # the linear rule served it at 0.944
-    ("跑步之前还是之后吃饭好？", "跑步之后还是之前吃饭好？"): 0.571,  # the linear rule served it at 0.959
-    ("What is 2 plus 3 plus 4?", "What is 4 plus 3 plus 2?"): 0.838,
-    ("Was ist 2 mal 3 mal 4?", "Was ist 4 mal 3 mal 2?"): 0.878,
-    ("2加3加4等于多少？", "4加3加2等于多少？"): 0.811,
-}
-
-
 def _vetoed(cached: str, request_: str) -> bool:
     """The `role_swap` veto and a negation or relation put in (`negation_mismatch` 1.0), as the hit features read them."""
     p = _Pair(request_, cached)
@@ -178,5 +159,5 @@ def test_the_same_question_is_scored_by_the_model(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_18: float, format_19: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert decision.score == pytest.approx(REFIT_29.get((cached, request_), format_19), abs=0.02), decision.features
+    assert decision.score == pytest.approx(format_19, abs=0.02), decision.features
     assert got is shipped_rule_cache.rule.accepts(decision.score) and decision.features.role_swap == 0.0

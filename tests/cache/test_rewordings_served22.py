@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import ORDER_SWAP_29, missed_by_refit29, served_pair
+from tests.cache.backends import served_pair
 from velo.cache import SemanticCache, numbers, order, question_words, roles, subject_object
 from velo.cache.features import _Pair
 
@@ -76,25 +76,6 @@ VETOED = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963). SERVED's misses are the rule's verdict on their score (the test
-# asserts no serving); STILL_SERVED's miss is MISSED_29's.
-REFIT_29 = {
-    ("Python vs Java for beginners", "Java vs Python for beginners"): 0.849,  # the linear rule served it at 0.989
-    ("How is a crocodile different from an alligator?", "How is an alligator different from a crocodile?"): 0.754,  # the linear rule served it at 0.996
-    ("Is Tom married to Anna?", "Is Anna married to Tom?"): 0.014,  # the linear rule served it at 0.944
-    ("¿En qué se diferencia el cocodrilo del caimán?", "¿En qué se diferencia el caimán del cocodrilo?"): 0.944,
-    ("Wie unterscheidet sich ein Krokodil von einem Alligator?", "Wie unterscheidet sich ein Alligator von einem Krokodil?"): 0.268,  # the linear rule served it at 0.955
-    ("Compare Python to Java", "Compare Java to Python"): 0.840,  # the linear rule served it at 0.993
-    ("What is the difference between TCP and UDP?", "What is the difference between UDP and TCP?"): 0.940,
-    ("В чём разница между TCP и UDP?", "В чём разница между UDP и TCP?"): 0.919,  # served by 0.0005 over the threshold
-    ("Who painted the Mona Lisa?", "Who was the Mona Lisa painted by?"): 0.996,
-}
-# (cached question, request): (format 29 refitted's score, why): served by the linear rule, a miss under the refit.
-MISSED_29 = {("Ist Tom mit Anna verheiratet?", "Ist Anna mit Tom verheiratet?"): (0.822, ORDER_SWAP_29)}
-
-
 def _vetoed(cached: str, request_: str) -> bool:
     """A number replaced or `role_swap`, as the hit features read them."""
     p = _Pair(request_, cached)
@@ -143,15 +124,15 @@ def test_the_rewording_is_scored_by_the_model(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_21: float, format_22: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert decision.score == pytest.approx(REFIT_29.get((cached, request_), format_22), abs=0.02), decision.features
+    assert decision.score == pytest.approx(format_22, abs=0.02), decision.features
     assert got is shipped_rule_cache.rule.accepts(decision.score)
     assert decision.features.role_swap == 0.0 and decision.features.number_mismatch < 1.0
 
 
-@pytest.mark.parametrize(("cached", "request_", "score"), missed_by_refit29(STILL_SERVED, MISSED_29))
+@pytest.mark.parametrize(("cached", "request_", "score"), STILL_SERVED)
 def test_the_rewording_is_still_served(shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got and decision.score == pytest.approx(REFIT_29.get((cached, request_), score), abs=0.02), decision.features
+    assert got and decision.score == pytest.approx(score, abs=0.02), decision.features
 
 
 @pytest.mark.parametrize(("cached", "request_"), VETOED)

@@ -82,14 +82,6 @@ STILL_MISSED = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963).
-REFIT_29 = {
-    ("How many kilograms are in a ton?", "How many kilograms are in a tonne?"): 0.492,
-}
-
-
 def _vetoed(cached: str, request_: str) -> bool:
     p = _Pair(request_, cached)
     return bool(
@@ -238,4 +230,4 @@ def test_the_rewording_is_served(
 @pytest.mark.parametrize(("cached", "request_", "score"), STILL_MISSED)
 def test_the_look_alike_is_a_miss(shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert not got and decision.score == pytest.approx(REFIT_29.get((cached, request_), score), abs=0.02), decision.features
+    assert not got and decision.score == pytest.approx(score, abs=0.02), decision.features

@@ -33,22 +33,12 @@ PAIRS = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963).
-REFIT_29 = {
-    ("What's new in Python 3.1?", "What's new in Python 3.10?"): 0.235,
-    ("What's new in iOS 17?", "What's new in iOS 17.0?"): 0.106,
-}
-
-
 @pytest.mark.parametrize(("cached", "request_", "format_28", "format_29"), PAIRS)
 def test_the_pair_scores_as_measured(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_28: float, format_29: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    expected = REFIT_29.get((cached, request_), format_29)
-    assert got is (format_29 >= 0.9) and decision.score == pytest.approx(expected, abs=0.02), decision.features
+    assert got is (format_29 >= 0.9) and decision.score == pytest.approx(format_29, abs=0.02), decision.features
 
 
 @pytest.mark.parametrize(

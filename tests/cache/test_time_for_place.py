@@ -241,42 +241,6 @@ NOT_AN_EXCHANGE = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963).
-REFIT_29 = {
-    ("What happens where two tectonic plates meet?", "What happens when two tectonic plates meet?"): 0.998,
-    ("What happens when two tectonic plates meet?", "What happens where two tectonic plates meet?"): 0.998,
-    ("What happens where a river meets the sea?", "What happens when a river meets the sea?"): 0.996,
-    ("What happens when a river meets the sea?", "What happens where a river meets the sea?"): 0.998,
-    ("What happens to light where it enters water?", "What happens to light when it enters water?"): 0.998,
-    ("What happens to light when it enters water?", "What happens to light where it enters water?"): 0.998,
-    ("Give an example where recursion is better than iteration", "Give an example when recursion is better than iteration"): 0.994,
-    ("Give an example when recursion is better than iteration", "Give an example where recursion is better than iteration"): 0.993,
-    ("Is there an example where bubble sort is the best choice?", "Is there an example when bubble sort is the best choice?"): 0.998,
-    ("Is there an example when bubble sort is the best choice?", "Is there an example where bubble sort is the best choice?"): 0.998,
-    ("¿Qué ocurre donde chocan dos placas tectónicas?", "¿Qué ocurre cuando chocan dos placas tectónicas?"): 0.997,
-    ("¿Qué ocurre cuando chocan dos placas tectónicas?", "¿Qué ocurre donde chocan dos placas tectónicas?"): 0.994,
-    ("Which sorting algorithm is best when the data is nearly sorted?", "Which sorting algorithm is best where the data is nearly sorted?"): 0.996,
-    ("Which sorting algorithm is best where the data is nearly sorted?", "Which sorting algorithm is best when the data is nearly sorted?"): 0.997,
-    ("Are there exceptions where the rule doesn't apply?", "Are there exceptions when the rule doesn't apply?"): 0.996,
-    ("Are there exceptions when the rule doesn't apply?", "Are there exceptions where the rule doesn't apply?"): 0.996,
-    ("What is TDD good for in projects where requirements change?", "What is TDD good for in projects when requirements change?"): 0.998,
-    ("What is TDD good for in projects when requirements change?", "What is TDD good for in projects where requirements change?"): 0.995,
-    ("What happens where the Gulf Stream meets the Labrador Current?", "What happens when the Gulf Stream meets the Labrador Current?"): 0.997,
-    ("What happens when the Gulf Stream meets the Labrador Current?", "What happens where the Gulf Stream meets the Labrador Current?"): 0.994,
-    ("What happens where warm air meets cold air?", "What happens when warm air meets cold air?"): 0.998,
-    ("What happens when warm air meets cold air?", "What happens where warm air meets cold air?"): 0.999,
-    ("Что происходит, где тёплый воздух встречается с холодным?", "Что происходит, когда тёплый воздух встречается с холодным?"): 0.996,
-    ("What happens where the Amazon meets the ocean?", "What happens when the Amazon meets the ocean?"): 0.998,
-    ("What happens when the Amazon meets the ocean?", "What happens where the Amazon meets the ocean?"): 0.998,
-    ("Which database is best for apps where reads dominate?", "Which database is best for apps when reads dominate?"): 0.998,
-    ("Which database is best for apps when reads dominate?", "Which database is best for apps where reads dominate?"): 0.998,
-    ("What tools help in teams where people work remotely?", "What tools help in teams when people work remotely?"): 0.997,
-    ("What tools help in teams when people work remotely?", "What tools help in teams where people work remotely?"): 0.997,
-}
-
-
 def _exchanged(cached: str, request_: str) -> bool:
     pair = _Pair(request_, cached)
     return question_words.time_for_place(pair.tq, pair.tc)
@@ -321,4 +285,4 @@ def test_a_general_condition_is_served(
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert decision.features.role_swap == 0.0
-    assert got and decision.score == pytest.approx(REFIT_29.get((cached, request_), now), abs=0.02), (decision.score, decision.features)
+    assert got and decision.score == pytest.approx(now, abs=0.02), (decision.score, decision.features)

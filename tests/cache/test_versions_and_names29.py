@@ -77,38 +77,12 @@ SERVED = [
 ]
 
 
-# Scores under rule format 29 refitted with interactions (0ccdfa2: logistic, products of every two standardized
-# terms, threshold 0.919; format 29 as first written was linear, threshold 0.943) where they moved by more than the
-# pin's 0.02 (/work/scratch/pins29/score.py on ac33963).
-REFIT_29 = {
-    ("Why choose Python 3.10 over 3.9?", "Why choose Python 3.1 over 3.9?"): 0.837,
-    ("What's new in OS X 10.10?", "What's new in OS X 10.1?"): 0.806,
-    ("Should I use Kubernetes 1.20 over 1.19?", "Should I use Kubernetes 1.2 over 1.19?"): 0.415,
-    ("¿Vale la pena reemplazar Python 3.10 por 3.12?", "¿Vale la pena reemplazar Python 3.1 por 3.12?"): 0.819,
-    ("Wird Python 3.10 durch 3.12 ersetzt?", "Wird Python 3.1 durch 3.12 ersetzt?"): 0.532,
-    ("Python 3.10加了哪些新特性？", "Python 3.1加了哪些新特性？"): 0.555,
-    ("安卓4.10加了什么？", "安卓4.1加了什么？"): 0.168,
-    ("Чем Python 3.10 минус GIL отличается?", "Чем Python 3.1 минус GIL отличается?"): 0.802,
-    ("What does sec 2.10 of the tax code say?", "What does sec 2.1 of the tax code say?"): 0.126,
-    ("What happened on day 3.10 of the trial?", "What happened on day 3.1 of the trial?"): 0.090,
-    ("Is Python 3.10 / 3.11 supported by Django?", "Is Python 3.1 / 3.11 supported by Django?"): 0.903,
-    ("Was steht in Kapitel 3.10?", "Was steht in Kapitel 3.1?"): 0.036,
-    ("Что говорится в главе 3.10?", "Что говорится в главе 3.1?"): 0.153,
-    ("¿Qué dice la sección 2.10?", "¿Qué dice la sección 2.1?"): 0.059,
-    ("Is 3.10 / 3.11 supported by Django?", "Is 3.1 / 3.11 supported by Django?"): 0.816,
-    ("What happened at Pearl Harbor?", "What happened at Pearl Harbour?"): 0.993,
-    ("How tall is the Sydney Harbour Bridge?", "How tall is the Sydney Harbor Bridge?"): 0.995,
-    ("When was the Globe Theatre built?", "When was the Globe Theater built?"): 0.993,
-    ("How Do I Organise My Closet?", "How Do I Organize My Closet?"): 0.997,
-}
-
-
 @pytest.mark.parametrize(("cached", "request_", "format_29", "now"), REFUSED)
 def test_the_false_hit_is_refused(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert not got and decision.score == pytest.approx(REFIT_29.get((cached, request_), now), abs=0.02), decision.features
+    assert not got and decision.score == pytest.approx(now, abs=0.02), decision.features
 
 
 @pytest.mark.parametrize(("cached", "request_", "format_29", "now"), SERVED)
@@ -116,7 +90,7 @@ def test_the_rewording_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got and decision.score == pytest.approx(REFIT_29.get((cached, request_), now), abs=0.02), decision.features
+    assert got and decision.score == pytest.approx(now, abs=0.02), decision.features
 
 
 @pytest.mark.parametrize(
