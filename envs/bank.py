@@ -264,6 +264,19 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
 
 
+def features_code_digest() -> str:
+    """The sha256 of the source of `velo.cache`'s modules (sorted by name), which compute a bank's hit features: part
+    of the bank key, so a bank built before a change of a veto or a reader is not reused by code that would featurize
+    its pairs otherwise. Without it only `BANK_VERSION` told them apart, and the retrain of 2 Dec 17:19 UTC found a
+    bank of the same version and rule built before three commits had narrowed format 29's vetoes."""
+    import velo.cache
+
+    h = hashlib.sha256()
+    for path in sorted(Path(velo.cache.__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def bank_rule() -> LogisticHitRule:
     """The hit rule every bank decides with, so the rule whose score and verdict the environment's observations carry
     (a checkpoint records its `identity`): the shipped rule of the e5 + USE pair. The models' names come from their
@@ -309,7 +322,7 @@ def build_bank(
     rule = bank_rule()
     key = _digest(
         BANK_VERSION, sorted(p.id for p in pairs), [_file_digest(p) for p in paraphrase_files],
-        _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(), ALT_ONE_TEXT,
+        _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(), ALT_ONE_TEXT, features_code_digest(),
     )
     cache_dir = cache_dir or velo_home() / "banks"
     path = cache_dir / f"{key}.npz"

@@ -121,3 +121,23 @@ def test_the_banks_second_embedder_gives_each_text_the_vector_it_has_alone(tmp_p
     alone = np.stack([alt_embedder(None).embed([t])[0] for t in texts])
     np.testing.assert_array_equal(alt_embedder(tmp_path / ALT_ONE_TEXT).embed(texts), alone)
     np.testing.assert_array_equal(alt_embedder(tmp_path / ALT_ONE_TEXT).embed(texts[::-1]), alone[::-1])  # read back
+
+
+def test_a_bank_of_other_feature_code_is_not_reused(prepared_sample: Path, bank_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bank key holds the digest of `velo.cache`'s source: a bank of the same version and rule built by code that
+    featurized its pairs otherwise is built again, not read (the retrain of 2 Dec 17:19 UTC met such a bank)."""
+    import envs.bank as bank_module
+
+    build_bank(prepared_sample, "train", cache_dir=bank_dir)  # the session's bank: read, not built
+
+    class Built(Exception):
+        pass
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise Built
+
+    monkeypatch.setattr(bank_module, "_build", refuse)
+    build_bank(prepared_sample, "train", cache_dir=bank_dir)  # same code: read again
+    monkeypatch.setattr(bank_module, "features_code_digest", lambda: "0" * 16)
+    with pytest.raises(Built):
+        build_bank(prepared_sample, "train", cache_dir=bank_dir)
