@@ -30,3 +30,10 @@ def served_pair(cache: SemanticCache, cached: str, request_: str, lang: str, ans
     cache.insert(cached, answer, lang=lang, namespace=namespace)
     result = cache.lookup(request_, lang=lang, namespace=namespace, record=False)
     return result.answer == answer, result.decision
+
+
+def assert_scored(cache: SemanticCache, cached: str, request_: str, served: bool, score: float) -> None:
+    """`served_pair` of `cached` / `request_` (language `und`) is served or not as `served` says, at `score` (± 0.02);
+    the failure shows the pair's features."""
+    got, decision = served_pair(cache, cached, request_, "und", f"the answer to {cached}")
+    assert got is served and decision.score == pytest.approx(score, abs=0.02), decision.features

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import served_pair
+from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache
 from velo.cache.answer_form import answer_form_change, forms
 
@@ -53,16 +53,14 @@ SERVED = [
 def test_the_false_hit_is_refused(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
-    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert not got and decision.score == pytest.approx(now, abs=0.02), decision.features
+    assert_scored(shipped_rule_cache, cached, request_, False, now)
 
 
 @pytest.mark.parametrize(("cached", "request_", "format_29", "now"), SERVED)
 def test_the_rewording_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
-    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got and decision.score == pytest.approx(now, abs=0.02), decision.features
+    assert_scored(shipped_rule_cache, cached, request_, True, now)
 
 
 # (plain question, the same with an instruction): the plain side holds the form's word inside another word, a number

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import served_pair
+from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache, text, variants
 from velo.cache.decimals import without_trailing_zeros
 from velo.cache.features import _Pair
@@ -81,16 +81,14 @@ SERVED = [
 def test_the_false_hit_is_refused(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
-    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert not got and decision.score == pytest.approx(now, abs=0.02), decision.features
+    assert_scored(shipped_rule_cache, cached, request_, False, now)
 
 
 @pytest.mark.parametrize(("cached", "request_", "format_29", "now"), SERVED)
 def test_the_rewording_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
-    got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got and decision.score == pytest.approx(now, abs=0.02), decision.features
+    assert_scored(shipped_rule_cache, cached, request_, True, now)
 
 
 @pytest.mark.parametrize(
