@@ -17,7 +17,7 @@ from velo.cache import SemanticCache
 # (cached question, request, format 22's score with the answer "the answer to {cached}" (format 21's the same), format
 # 22 served it): another question, vetoed since rule format 23.
 OTHER_QUESTION = [
-    # units exchanged without a number (roles._UNITS: kitchen measures, data sizes, power; order's exchange around
+    # units exchanged without a number (quantities._UNITS: kitchen measures, data sizes, power; order's exchange around
     # function words where no role word stands between the units)
     ("How many teaspoons are in a tablespoon?", "How many tablespoons are in a teaspoon?", 0.998, True),
     ("Wie viele Teelöffel sind ein Esslöffel?", "Wie viele Esslöffel sind ein Teelöffel?", 0.972, True),

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from velo.cache import CacheConfig, SemanticCache, default_rule, numbers, roles, text
+from velo.cache import CacheConfig, SemanticCache, default_rule, numbers, quantities, roles, text
 from velo.cache.decision import embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.embedding import Embedder
@@ -240,7 +240,7 @@ def test_a_numbers_sign_and_exponent_are_part_of_it(a: str, b: str, change: floa
     ],
 )
 def test_only_a_scale_or_currency_written_first_is_moved_after_its_number(raw: str, expected: list[str]) -> None:
-    assert roles.unit_after_number(text.tokens(raw)) == expected
+    assert quantities.unit_after_number(text.tokens(raw)) == expected
 
 
 @pytest.mark.parametrize(
@@ -263,5 +263,5 @@ def test_only_a_scale_or_currency_written_first_is_moved_after_its_number(raw: s
     ],
 )
 def test_one_quantity_is_spelled_as_the_cached_question_spells_it(a: str, b: str, same: bool) -> None:
-    ta, tb = (roles.unit_after_number(text.tokens(numbers.as_digits(t))) for t in (a, b))
-    assert (roles.spelled_as(ta, tb) == tb) is same
+    ta, tb = (quantities.unit_after_number(text.tokens(numbers.as_digits(t))) for t in (a, b))
+    assert (quantities.spelled_as(ta, tb) == tb) is same

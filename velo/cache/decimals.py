@@ -12,7 +12,7 @@ the tax code say?"). A decimal loses its trailing zeros only where it is clearly
 * not named (`_named`): the word right before it is no version or section word (`_VERSION_WORDS`: "version", "v",
   "sec", "§", "Kapitel", "глава", "第") and no capitalized word inside the sentence ("Python", "OS X", "Minecraft 1.20
   days"); a capitalized first word ("Python 3.10 ...", "Convert 1.50 liters") names it unless a unit follows;
-* a quantity (`_quantity`): a unit of measure right after it (`velo.cache.roles.unit_at`: "1.50 kg", "2.50公斤",
+* a quantity (`_quantity`): a unit of measure right after it (`velo.cache.quantities.unit_at`: "1.50 kg", "2.50公斤",
   "12.50%"; a unit before it is one only for a currency, "$2.50", since "day 3.10", "min 2.10", "sec 2.10" name a
   place in a trial, a video, a code), or an operand of arithmetic whose other operand is a plain number written right
   beside the operator (`_ARITHMETIC`: "2.50 plus 1", "3.20 minus 1.10", "2,50 умножить на 4", "3.10除以2"; the
@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from velo.cache.numbers import ascii_digits
-from velo.cache.roles import unit_at
+from velo.cache.quantities import unit_at
 from velo.cache.text import tokens
 
 _VERSION_WORDS = frozenset(

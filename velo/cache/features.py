@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, code_marks, decimals, negation, numbers, order, persons, question_words, roles, spellings,
-    subject_object, text, variants,
+    answer_form, answer_language, code_marks, decimals, negation, numbers, order, persons, quantities, question_words, roles,
+    spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -176,12 +176,12 @@ class _Pair:
         self.request, self.cached = request, cached
         # Han numerals in digits: "一万元" / "10000元" differ in no word (number_mismatch reads the texts as written);
         # a unit before its number after it: "摄氏100度" / "100摄氏度" is one quantity in the same words.
-        self.tq, self.tc = (roles.unit_after_number(text.tokens(numbers.as_digits(t))) for t in (request, cached))
+        self.tq, self.tc = (quantities.unit_after_number(text.tokens(numbers.as_digits(t))) for t in (request, cached))
         # One quantity spelled as the cached question spells it: "100 °C" / "100 degrees Celsius" / "100摄氏度" differ
         # in no word (a quantity in another unit keeps its spelling: role_swap sees it; one of equal size in a unit of
         # the same family, "1000 g" / "1 kg", is respelled, and its numbers are one number to number_mismatch).
-        self.same_quantities = roles.equal_quantities(self.tq, self.tc, request, cached)
-        self.tq = roles.spelled_as(self.tq, self.tc)
+        self.same_quantities = quantities.equal_quantities(self.tq, self.tc, request, cached)
+        self.tq = quantities.spelled_as(self.tq, self.tc)
         self.tq, self.tc = text.one_power_sign(self.tq, self.tc)  # "2^10" / "2**10" (rule format 25)
         if self.tq != self.tc:
             self._same_words_spelled_otherwise()
@@ -199,7 +199,7 @@ class _Pair:
     def _same_words_spelled_otherwise(self) -> None:
         """The two questions as one spelling of each word (`velo.cache.spellings`, `velo.cache.variants`: "What's" /
         "What is", "臺灣" / "台灣", "favourite" / "favorite", "e-mail" / "email") and of each quantity, a decimal too
-        ("1.5 kg" / "1500 g": `roles.spelled_as` with the texts; "1.50 kg" / "1.5 kg": `velo.cache.decimals`, rule
+        ("1.5 kg" / "1500 g": `quantities.spelled_as` with the texts; "1.50 kg" / "1.5 kg": `velo.cache.decimals`, rule
         format 29), kept only where that makes them the
         same words (rule format 27): the same request, served outright. Elsewhere the features keep the tokens the model
         was fitted on: respelling a rewording's words moves its overlap features off that fit, and in the replay of
@@ -207,10 +207,10 @@ class _Pair:
         "What's Google Authenticator?" / "What is google authenticator?" 0.965 -> 0.887; 2 rose above it, besides those
         made the same words)."""
         sq, sc = (
-            roles.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True))
+            quantities.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True))
             for t in spellings.one_script(self.request, self.cached)
         )
-        sq = roles.spelled_as(variants.respelled(self.request, self.cached, sq, sc), sc, self.request, self.cached)
+        sq = quantities.spelled_as(variants.respelled(self.request, self.cached, sq, sc), sc, self.request, self.cached)
         sq, sc = text.one_power_sign(sq, sc)
         sq, sc = decimals.without_trailing_zeros(sq, self.request), decimals.without_trailing_zeros(sc, self.cached)
         if sq == sc:

@@ -24,7 +24,9 @@ from velo.cache.negation import QUANTIFIER_WORDS
 from velo.cache.numbers import is_number_token
 from velo.cache.opposites import alternatives_exchanged, relation_arguments_exchanged
 from velo.cache.question_words import question_words
-from velo.cache.roles import COMMUTATIVE_OPERATORS, content_terms, numbers_commute, symmetric_exchange, term
+from velo.cache.quantities import content_terms, term
+from velo.cache.role_words import COMMUTATIVE_OPERATORS, numbers_commute
+from velo.cache.roles import symmetric_exchange
 from velo.cache.text import FUNCTION_WORDS, HAN, nfkc, shared_ends, tokens
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from velo.cache.roles import content_terms
+from velo.cache.quantities import content_terms
 from velo.cache.text import FUNCTION_WORDS
 
 
@@ -138,7 +138,7 @@ def subject_object_swap(a: list[str], b: list[str]) -> bool:
     Brutus killed by?", "Which company bought Twitter?" / "Which company did Twitter buy?", "Какая компания купила
     Twitter?" / "Какую компанию купил Twitter?", "谁把小明打了？" / "小明把谁打了？": nc18 finding 5, served at 0.98-0.999
     by format 18): both question words ask for a person or a thing and are of one category, so `question_swap` cannot
-    see it. Only when the two questions' content terms, the question words left out, are the same (`roles.content_terms`:
+    see it. Only when the two questions' content terms, the question words left out, are the same (`quantities.content_terms`:
     a word as its stem), or the same but for the verb each question's shape points to (English changes the verb's
     form with "did" and the passive: "killed" / "kill", "bought" / "buy"). A question worded otherwise around the
     question word is none ("Who wrote Hamlet?" / "Who did write Hamlet?": "did" stresses, the object is Hamlet in

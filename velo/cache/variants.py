@@ -3,7 +3,7 @@
 against the threshold 0.9434, "e-mail" / "email").
 
 `respelled` writes the request's word as the cached question spells it, so the features and the same-words rule see
-one word (as `velo.cache.roles.spelled_as` does for a quantity); the search embedding keeps the texts as written.
+one word (as `velo.cache.quantities.spelled_as` does for a quantity); the search embedding keeps the texts as written.
 A variant counts only where the other question has the other spelling and not its own:
 
 * British and American spellings of one English word (`american`, `_BRITISH`: "colour" / "color", "favourite",
