@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, code_marks, decimals, negation, numbers, order, persons, quantities, question_words, roles,
-    spellings, subject_object, text, variants,
+    answer_form, answer_language, code_marks, decimals, negation, numbers, order, passive, persons, quantities,
+    question_words, roles, spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -157,10 +157,12 @@ class HitFeaturizer:
                 or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached)))
             ),
             role_swap=float(
-                roles.role_swap(p.tq, p.tc)
+                # A passive with its agent in the active's order: "Was Caesar betrayed by Brutus?" is "Did Brutus
+                # betray Caesar?", not the two names exchanged (rule format 30)
+                roles.role_swap(*p.active)
                 or question_words.question_swap(p.tq, p.tc)
                 or subject_object.subject_object_swap(p.tq, p.tc)
-                or order.exchanged(p.tq, p.tc)
+                or order.exchanged(*p.active)
                 or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc)
@@ -185,6 +187,7 @@ class _Pair:
         self.tq, self.tc = text.one_power_sign(self.tq, self.tc)  # "2^10" / "2**10" (rule format 25)
         if self.tq != self.tc:
             self._same_words_spelled_otherwise()
+        self.active = passive.active_order(self.tq), passive.active_order(self.tc)
         self.cq, self.cc = text.content_words(self.tq), text.content_words(self.tc)
         sq, sc, scq, scc = set(self.tq), set(self.tc), set(self.cq), set(self.cc)
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]
