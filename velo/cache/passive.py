@@ -120,7 +120,8 @@ def _romance_or_english(toks: list[str], k: int, aux: frozenset[str], lang: str)
     Brutus", "Caesar was betrayed by Brutus", "can the file be opened by Python", "fue César traicionado por Bruto"):
     the one acted on (P) before its auxiliary (declarative) or right after it (question), the agent (A) after the
     marker. A P M A -> A M P, where M is what stands between P and the marker: "was brutus betrayed caesar"; Spanish
-    writes the personal "a" before the object ("fue bruto traicionado a cesar", as "¿Traicionó Bruto a César?")."""
+    writes the personal "a" before the object and a regular verb in the active's tense ("fue bruto traiciono a cesar",
+    as "¿Traicionó Bruto a César?": `roles.role_swap` then reads "a" on both sides)."""
     part = k - 1
     if part < 1 or not _participle(toks[part], lang) or (end := _agent_phrase(toks, k + 1)) is None:
         return None
@@ -137,8 +138,30 @@ def _romance_or_english(toks: list[str], k: int, aux: frozenset[str], lang: str)
             return None
     if start is None:
         return None
-    marker = ["a"] if lang == "es" else []
-    return toks[:start] + toks[k + 1 : end] + toks[patient_end : part + 1] + marker + toks[start:patient_end] + toks[end:]
+    verb, patient = toks[patient_end : part + 1], toks[start:patient_end]
+    if lang == "es":  # the verb in the active's tense, the personal "a" before the object ("al ratón", "a César")
+        verb = verb[:-1] + [_spanish_active(toks[part], toks[max(start - 1, 0) : part])]
+        patient = ["al"] + patient[1:] if patient[0] == "el" else ["a"] + patient
+    return toks[:start] + toks[k + 1 : end] + verb + patient + toks[end:]
+
+
+_ES_PRETERITE = frozenset("fue fueron".split())
+_ES_PRESENT = frozenset("es son".split())
+
+
+def _spanish_active(participle: str, before: list[str]) -> str:
+    """A regular Spanish participle as the active's third person in the tense of "ser" before it (`before`), folded:
+    "fue traicionado" -> "traiciono" (traicionó), "fue invadida" -> "invadio" (invadió), "es escrito" stays (irregular).
+    The active then has the same terms ("¿Traicionó César a Bruto?"), which `roles.role_swap` asks of both sides."""
+    for ending, preterite, present in (("ad", "o", "a"), ("id", "io", "e")):
+        for number in ("o", "a", "os", "as"):
+            if participle.endswith(ending + number) and len(participle) > len(ending + number) + 2:
+                root = participle[: -len(ending + number)]
+                if _ES_PRETERITE.intersection(before):
+                    return root + preterite
+                if _ES_PRESENT.intersection(before):
+                    return root + present
+    return participle
 
 
 _DE_SEIN = frozenset("ist sind war waren".split())
@@ -201,7 +224,7 @@ def _chinese(toks: list[str], k: int) -> list[str] | None:
 
 def active_order(toks: list[str]) -> list[str]:
     """`toks` with its first passive clause that names its agent in the active's order (module docstring): "was caesar
-    betrayed by brutus" -> "was brutus betrayed caesar", "fue cesar traicionado por bruto" -> "fue bruto traicionado a
+    betrayed by brutus" -> "was brutus betrayed caesar", "fue cesar traicionado por bruto" -> "fue bruto traiciono a
     cesar", "wurde caesar von brutus verraten" -> "hat brutus caesar verraten", "凯撒被布鲁图背叛了吗" -> "布鲁图背叛了凯
     撒吗"; any other tokens as they are."""
     for k, t in enumerate(toks):
