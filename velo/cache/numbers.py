@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Collection
 from decimal import Decimal
 
+from velo.cache import number_words
 from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, nfkc, tokens
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -296,17 +297,23 @@ def as_digits(text: str) -> str:
 
 
 def _all_readings(text: str) -> list[frozenset[str]]:
-    """The readings of every number in a text: written in digits of any script, in Han numerals, or as one of
-    the small number words of `_NUMBER_WORDS`, each with its sign, a minus or a sign word (`signs_as_minus`; "minus
+    """The readings of every number in a text: written in digits of any script, in Han numerals, or in words
+    (`velo.cache.number_words`: "seventeen", "twenty-one", "veintiuno", "einundzwanzig", "двадцать один"), each with its sign, a minus or a sign word (`signs_as_minus`; "minus
     five" is -5)."""
     plain = ascii_digits(text)
     found = [_signed_readings(m) for m in _NUMERAL.finditer(as_digits(plain))]
     toks = tokens(scales_as_digits(plain))
     found += [
-        frozenset({("-" if _signed_word(toks, i) else "") + str(_NUMBER_WORDS[t])}) for i, t in enumerate(toks)
-        if t in _NUMBER_WORDS and not _NUMBER_WORD_PARTS.intersection(toks[max(0, i - 1) : i] + toks[i + 1 : i + 2])
+        frozenset({("-" if _signed_word(toks, c.start) else "") + str(c.value)}) for c in number_words.cardinals(toks)
+        if not _goes_on(toks[max(0, c.start - 1) : c.start] + toks[c.end : c.end + 1])
     ]
     return found
+
+
+def _goes_on(neighbours: list[str]) -> bool:
+    """Whether a number written in words has a word beside it that makes it part of a longer number ("five thousand
+    two hundred", "veinte y dos": `_NUMBER_WORD_PARTS`, any number word): then it is not read on its own."""
+    return any(t in _NUMBER_WORD_PARTS or number_words.cardinals([t]) for t in neighbours)
 
 
 def _signed_word(toks: list[str], at: int) -> bool:
@@ -405,11 +412,13 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
 
 def same_number(a: str, b: str) -> bool:
     """Whether two stretches of text are each nothing but numbers, and the same numbers ("一万" / "10000", "五" / "5",
-    "five" / "5", "1,000" / "1000")."""
+    "five" / "5", "twenty-one" / "21", "1,000" / "1000")."""
     na, nb = _all_readings(a), _all_readings(b)
     if not na or not nb or number_change(a, b) != 0.0:
         return False
-    return all(is_number_token(t) or t == "一" for t in tokens(ascii_digits(a)) + tokens(ascii_digits(b)))
+    return all(
+        is_number_token(t) or t == "一" for x in (a, b) for t in number_words.as_digits(tokens(ascii_digits(x)))
+    )
 
 
 def is_number_token(t: str) -> bool:
