@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, code_marks, decimals, negation, number_words, numbers, order, passive, persons,
-    quantities, question_words, roles, spellings, subject_object, text, variants,
+    answer_form, answer_language, code_marks, counts, decimals, negation, number_words, numbers, order, passive,
+    persons, quantities, question_words, roles, spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -148,7 +148,7 @@ class HitFeaturizer:
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
             answer_gap=own - relevance,
-            number_mismatch=numbers.number_change(p.request, p.cached, p.same_quantities),
+            number_mismatch=max(numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))),
             negation_mismatch=negation.negation_change(p.tq, p.tc),
             order_swap=float(order.reordered(p.tq, p.tc)),
             symbol_swap=float(

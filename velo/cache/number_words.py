@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from velo.cache.text import fold
+
 
 def _table(rows: dict[int, str]) -> dict[str, int]:
-    return {w: n for n, words in rows.items() for w in words.split()}
+    return {fold(w): n for n, words in rows.items() for w in words.split()}
 
 
 _ONES = _table({1: "one un uno una ein eine eins один одна одно одну одного одной одному одним"})
@@ -70,6 +72,15 @@ _DE_COMPOUND = re.compile(
     rf"|(?P<rest>[a-z]+))?"
 )
 """A German number in one word: "einundzwanzig", "dreihundertzwölf", "hundertfünf" (folded)."""
+
+
+_ORDINAL_UNIT = re.compile(
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|primero|primera|primer|segundo|segunda|tercero|tercera"
+    "|tercer|cuarto|cuarta|quinto|quinta|sexto|sexta|septimo|septima|octavo|octava|noveno|novena"
+    "|(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят)(?:ыи|ои|ии|ая|ое|ые|ого|ому|ым|ом|ую|ых|ыми|ьего|ья|ье|ьи|ьеи"
+    "|ьему|ьим|ьем|ью|ьих)"
+)
+"""The unit of a compound ordinal, folded (й is и): "forty-fourth", "двадцать первый" are no cardinal forty / двадцать."""
 
 
 class Cardinal(NamedTuple):
@@ -134,6 +145,9 @@ def cardinals(toks: list[str]) -> list[Cardinal]:
             if nxt is None or nxt[1] >= low or (toks[j + 1 if joined else j] in _HUNDRED):
                 break
             value, low, j = value + nxt[0], nxt[2], j + 1 + joined
+        if j < len(toks) and _ORDINAL_UNIT.fullmatch(toks[j]):
+            i = j + 1
+            continue
         if j - i > 1 or toks[i] not in _NOT_ALONE:
             out.append(Cardinal(i, j, value))
         i = j

@@ -1,0 +1,119 @@
+"""A count of things against one thing: "Tell me a joke." / "Tell me 5 jokes.", "Nenne ein Beispiel ..." / "Nenne drei
+Beispiele ...", "Приведи пример ..." / "Приведи три примера ...", "讲个笑话" / "讲五个笑话".
+
+A newcomer's finding after rule format 29: `number_mismatch` read these as 0.5 (a number on one side only), which the
+model weighs too lightly ("Dame un ejemplo de un mamífero." / "Dame tres ejemplos de mamíferos." 0.988, served). One
+question asks for one thing, the other for several of the same thing: the answers differ. `count_replaced` is read by
+`velo.cache.numbers.number_change` as a number replaced (1.0, a veto).
+
+One thing is an article or a word for one before the noun ("a", "an", "one", "un", "una", "ein", "eine", "один",
+"一个", a classifier straight after a verb "讲个"), or the noun bare in its singular where the other side counts it
+("Расскажи анекдот" / "Расскажи пять анекдотов", "книгу" / "три книги"). A count is a whole number 2 to 1000 in digits
+or words before the noun, not after an article ("a 3 bedroom house"). Not a count: "a few", "several", "some" (no
+number: a rewording may add them), a plural without a number ("What is a mammal?" / "What are mammals?"), an ordinal
+("the first man on the moon"). A question that names the thing once and counts it too ("How do I split a file into 3
+files?") is left to the model against one that names it once.
+"""
+
+from __future__ import annotations
+
+from velo.cache import number_words
+from velo.cache.numbers import MEASURE_WORDS
+from velo.cache.text import FUNCTION_WORDS, HAN, fold
+
+_ONE = frozenset(
+    fold(w) for w in "a an one single un una uno ein eine einen einem einer eines один одна одно одну одного одной одним одном".split()
+)
+"""An article or a word for one before a noun, folded."""
+_ENDINGS = frozenset(
+    "s es ies y e en n er a o as os ы и а я у ю ов ев еи ь ом ем ам ям ах ях ами ями".split()
+) | {""}
+"""Inflection endings a noun's singular and plural (or its cases after a number) differ by: "joke" / "jokes", "story" /
+"stories", "Witz" / "Witze", "ejemplo" / "ejemplos", "пример" / "примера" / "примеров", "книгу" / "книги"."""
+_SINGULAR_ENDINGS = frozenset("у ю ь о е".split()) | {""}
+"""Endings of a bare noun read as one thing against its counted form: the stem itself ("joke", "пример", "анекдот")
+or a Russian singular accusative or neuter ("книгу", "песню", "слово"); a plural ending ("примеры", "jokes") is none,
+nor "й", which folding makes и ("музей" / "музеи")."""
+_NOT_COUNTING = frozenset("这這那哪每某几幾")
+"""Han characters before a classifier that pick out or ask, not count ("这个", "几个")."""
+_NOUN_REACH = 3
+"""How many tokens after a number or an article its noun may stand ("three good examples", "ein Beispiel")."""
+
+
+def _noun(toks: list[str], at: int) -> int | None:
+    """Where the first content word at or after `at` stands, within `_NOUN_REACH` tokens, else None."""
+    for k in range(at, min(len(toks), at + _NOUN_REACH)):
+        if toks[k] not in FUNCTION_WORDS and not toks[k][0].isdigit() and not number_words.cardinals([toks[k]]):
+            return k
+    return None
+
+
+def _han(t: str) -> bool:
+    return len(t) == 1 and HAN.match(t) is not None
+
+
+def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
+    """The nouns `toks` counts (a number 2-1000 before them) and the nouns it names once (an article or one before
+    them; in Chinese a classifier with its next character, "个笑", counted after a number, once after 一 or a verb)."""
+    values: dict[int, tuple[int, int]] = {
+        i: (int(t), i + 1) for i, t in enumerate(toks) if t.isdigit() and not (i and toks[i - 1] in ("-", ".", ","))
+    }
+    values.update((c.start, (c.value, c.end)) for c in number_words.cardinals(toks))
+    counts, ones = [], []
+    for i, (value, end) in values.items():
+        if 2 <= value <= 1000 and not (i and toks[i - 1] in _ONE) and end < len(toks):
+            if _han(toks[end]) and MEASURE_WORDS.fullmatch(toks[end]) and end + 1 < len(toks):
+                counts.append(toks[end] + toks[end + 1])
+            elif (k := _noun(toks, end)) is not None and not _han(toks[k]):
+                counts.append(toks[k])
+    for i, t in enumerate(toks):
+        if t in _ONE and (k := _noun(toks, i + 1)) is not None:
+            ones.append(toks[k])
+        elif (
+            _han(t) and MEASURE_WORDS.fullmatch(t) and i + 1 < len(toks) and i
+            and (toks[i - 1] == "1" or (_han(toks[i - 1]) and toks[i - 1] not in _NOT_COUNTING and not toks[i - 1].isdigit()))
+        ):
+            ones.append(t + toks[i + 1])
+    return counts, ones
+
+
+def _split(x: str, y: str) -> tuple[str, str] | None:
+    """The endings of two forms of one noun after their common stem (at least 3 letters), if both are endings of
+    `_ENDINGS`: ("joke", "jokes") -> ("", "s"); else None."""
+    n = 0
+    while n < min(len(x), len(y)) and x[n] == y[n]:
+        n += 1
+    if n < 3 and x != y:
+        return None
+    return (x[n:], y[n:]) if x[n:] in _ENDINGS and y[n:] in _ENDINGS else None
+
+
+def _bare_singulars(toks: list[str], counted: str) -> bool:
+    """Whether `toks` has `counted`'s noun bare in its singular: a form of it whose ending after their common stem is
+    a singular's (`_SINGULAR_ENDINGS`) where the counted form's is another ("joke" / "jokes", "пример" / "примера")."""
+    for t in toks:
+        ends = _split(t, counted) if not _han(t) else None
+        if ends is not None and ends[0] != ends[1] and ends[0] in _SINGULAR_ENDINGS:
+            return True
+    return False
+
+
+def _one_against_count(ta: list[str], tb: list[str]) -> bool:
+    counts_a, ones_a = _counted(ta)
+    counts_b, ones_b = _counted(tb)
+    for noun in counts_a:
+        def same(x: str) -> bool:
+            return x == noun if _han(noun[0]) else _split(x, noun) is not None
+        if any(map(same, counts_b)) or any(map(same, ones_a)):
+            continue  # counted on both sides (`number_change` compares the numbers), or named once beside its count
+        if any(map(same, ones_b)) or (not _han(noun[0]) and _bare_singulars(tb, noun)):
+            return True
+    return False
+
+
+def count_replaced(ta: list[str], tb: list[str]) -> bool:
+    """Whether one question asks for several of a thing (a number 2-1000 before its noun) and the other for one of
+    the same thing (an article or a word for one, or the noun bare in its singular): "Tell me a joke." / "Tell me 5
+    jokes.", "Dame un ejemplo" / "Dame tres ejemplos", "Приведи пример" / "Приведи три примера", "讲个笑话" / "讲五个笑话".
+    Token lists as `velo.cache.numbers.as_digits` and `velo.cache.text.tokens` give them."""
+    return _one_against_count(ta, tb) or _one_against_count(tb, ta)
