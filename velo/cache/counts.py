@@ -7,8 +7,8 @@ question asks for one thing, the other for several of the same thing: the answer
 `velo.cache.numbers.number_change` as a number replaced (1.0, a veto).
 
 One thing is an article or a word for one before the noun ("a", "an", "one", "un", "una", "ein", "eine", "один",
-"一个", a classifier straight after a verb "讲个"), or the noun bare in its singular where the other side counts it
-("Расскажи анекдот" / "Расскажи пять анекдотов", "книгу" / "три книги"). A count is a whole number 2 to 1000 in digits
+"一个", a classifier straight after a verb "讲个"), or in Russian, which has no articles, the noun bare in its singular
+where the other side counts it ("Расскажи анекдот" / "Расскажи пять анекдотов", "книгу" / "три книги"). A count is a whole number 2 to 1000 in digits
 or words before the noun, not after an article ("a 3 bedroom house"). Not a count: "a few", "several", "some" (no
 number: a rewording may add them), a plural without a number ("What is a mammal?" / "What are mammals?"), an ordinal
 ("the first man on the moon"). A question that names the thing once and counts it too ("How do I split a file into 3
@@ -16,6 +16,8 @@ files?") is left to the model against one that names it once.
 """
 
 from __future__ import annotations
+
+import re
 
 from velo.cache import number_words
 from velo.cache.numbers import MEASURE_WORDS
@@ -34,6 +36,7 @@ _SINGULAR_ENDINGS = frozenset("у ю ь о е".split()) | {""}
 """Endings of a bare noun read as one thing against its counted form: the stem itself ("joke", "пример", "анекдот")
 or a Russian singular accusative or neuter ("книгу", "песню", "слово"); a plural ending ("примеры", "jokes") is none,
 nor "й", which folding makes и ("музей" / "музеи")."""
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _NOT_COUNTING = frozenset("这這那哪每某几幾")
 """Han characters before a classifier that pick out or ask, not count ("这个", "几个")."""
 _NOUN_REACH = 3
@@ -67,7 +70,7 @@ def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
             elif (k := _noun(toks, end)) is not None and not _han(toks[k]):
                 counts.append(toks[k])
     for i, t in enumerate(toks):
-        if t in _ONE and (k := _noun(toks, i + 1)) is not None:
+        if t in _ONE and i + 1 < len(toks) and i + 1 not in values and (k := _noun(toks, i + 1)) is not None:
             ones.append(toks[k])
         elif (
             _han(t) and MEASURE_WORDS.fullmatch(t) and i + 1 < len(toks) and i
@@ -89,13 +92,20 @@ def _split(x: str, y: str) -> tuple[str, str] | None:
 
 
 def _bare_singulars(toks: list[str], counted: str) -> bool:
-    """Whether `toks` has `counted`'s noun bare in its singular: a form of it whose ending after their common stem is
-    a singular's (`_SINGULAR_ENDINGS`) where the counted form's is another ("joke" / "jokes", "пример" / "примера")."""
-    for t in toks:
-        ends = _split(t, counted) if not _han(t) else None
+    """Whether `toks` has `counted`'s noun bare in its singular, in Russian, which has no articles: a form of it whose
+    ending after their common stem is a singular's (`_SINGULAR_ENDINGS`) where the counted form's is another
+    ("пример" / "примера", "книгу" / "книги"), not after a number. In English, Spanish and German a singular without
+    an indefinite article is a definite one or a modifier ("the best way" / "3 ways", "a three-sentence summary" / "in
+    3 sentences"): left to the model."""
+    for k, t in enumerate(toks):
+        ends = _split(t, counted) if _CYRILLIC.match(t) and not (k and _is_number(toks[k - 1])) else None
         if ends is not None and ends[0] != ends[1] and ends[0] in _SINGULAR_ENDINGS:
             return True
     return False
+
+
+def _is_number(t: str) -> bool:
+    return t[0].isdigit() or bool(number_words.cardinals([t]))
 
 
 def _one_against_count(ta: list[str], tb: list[str]) -> bool:
