@@ -145,7 +145,7 @@ def cardinals(toks: list[str]) -> list[Cardinal]:
             if nxt is None or nxt[1] >= low or (toks[j + 1 if joined else j] in _HUNDRED):
                 break
             value, low, j = value + nxt[0], nxt[2], j + 1 + joined
-        if j < len(toks) and _ORDINAL_UNIT.fullmatch(toks[j]):
+        if low >= 10 and j < len(toks) and _ORDINAL_UNIT.fullmatch(toks[j]):  # "forty-fourth"; "ten second rule" counts
             i = j + 1
             continue
         if j - i > 1 or toks[i] not in _NOT_ALONE:
