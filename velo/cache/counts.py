@@ -37,8 +37,11 @@ _SINGULAR_ENDINGS = frozenset("у ю ь о е".split()) | {""}
 or a Russian singular accusative or neuter ("книгу", "песню", "слово"); a plural ending ("примеры", "jokes") is none,
 nor "й", which folding makes и ("музей" / "музеи")."""
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_NOT_COUNTING = frozenset("这這那哪每某几幾")
-"""Han characters before a classifier that pick out or ask, not count ("这个", "几个")."""
+_NOT_COUNTING = frozenset("这這那哪每某几幾多少各整半第")
+"""Han characters before a classifier that pick out, ask or count otherwise ("这个", "几个", "多少个", "多个" several,
+"各个" each, "整个" whole, "半个" half, "第二个" the second)."""
+_NOT_A_COUNT_AFTER = frozenset({"-", ".", ",", "第"})
+"""A number after these is a code's, a decimal's or an ordinal's ("AK-47", "第二个"), no count."""
 _NOUN_REACH = 3
 """How many tokens after a number or an article its noun may stand ("three good examples", "ein Beispiel")."""
 
@@ -46,7 +49,7 @@ _NOUN_REACH = 3
 def _noun(toks: list[str], at: int) -> int | None:
     """Where the first content word at or after `at` stands, within `_NOUN_REACH` tokens, else None."""
     for k in range(at, min(len(toks), at + _NOUN_REACH)):
-        if toks[k] not in FUNCTION_WORDS and not toks[k][0].isdigit() and not number_words.cardinals([toks[k]]):
+        if toks[k] not in FUNCTION_WORDS and toks[k][0].isalpha() and not number_words.cardinals([toks[k]]):
             return k
     return None
 
@@ -58,13 +61,15 @@ def _han(t: str) -> bool:
 def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
     """The nouns `toks` counts (a number 2-1000 before them) and the nouns it names once (an article or one before
     them; in Chinese a classifier with its next character, "个笑", counted after a number, once after 一 or a verb)."""
-    values: dict[int, tuple[int, int]] = {
-        i: (int(t), i + 1) for i, t in enumerate(toks) if t.isdigit() and not (i and toks[i - 1] in ("-", ".", ","))
-    }
+    values: dict[int, tuple[int, int]] = {i: (int(t), i + 1) for i, t in enumerate(toks) if t.isdigit()}
     values.update((c.start, (c.value, c.end)) for c in number_words.cardinals(toks))
     counts, ones = [], []
     for i, (value, end) in values.items():
-        if 2 <= value <= 1000 and not (i and toks[i - 1] in _ONE) and end < len(toks):
+        before = toks[i - 1] if i else ""
+        if (
+            2 <= value <= 1000 and end < len(toks) and before not in _ONE and before not in _NOT_A_COUNT_AFTER
+            and not before[-1:].isdigit() and not toks[end][0].isdigit()
+        ):
             if _han(toks[end]) and MEASURE_WORDS.fullmatch(toks[end]) and end + 1 < len(toks):
                 counts.append(toks[end] + toks[end + 1])
             elif (k := _noun(toks, end)) is not None and not _han(toks[k]):
@@ -74,7 +79,7 @@ def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
             ones.append(toks[k])
         elif (
             _han(t) and MEASURE_WORDS.fullmatch(t) and i + 1 < len(toks) and i
-            and (toks[i - 1] == "1" or (_han(toks[i - 1]) and toks[i - 1] not in _NOT_COUNTING and not toks[i - 1].isdigit()))
+            and ((toks[i - 1] == "1" and toks[i - 2 : i - 1] != ["第"]) or (_han(toks[i - 1]) and toks[i - 1] not in _NOT_COUNTING))
         ):
             ones.append(t + toks[i + 1])
     return counts, ones
@@ -114,9 +119,13 @@ def _one_against_count(ta: list[str], tb: list[str]) -> bool:
     for noun in counts_a:
         def same(x: str) -> bool:
             return x == noun if _han(noun[0]) else _split(x, noun) is not None
+
+        def one_form(x: str) -> bool:  # another form of the noun: "joke" / "jokes"; "come" / "come" is no noun counted
+            return x == noun if _han(noun[0]) else x != noun and _split(x, noun) is not None
+
         if any(map(same, counts_b)) or any(map(same, ones_a)):
             continue  # counted on both sides (`number_change` compares the numbers), or named once beside its count
-        if any(map(same, ones_b)) or (not _han(noun[0]) and _bare_singulars(tb, noun)):
+        if any(map(one_form, ones_b)) or (not _han(noun[0]) and _bare_singulars(tb, noun)):
             return True
     return False
 
