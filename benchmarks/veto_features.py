@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from velo.cache import answer_language, code_marks, features, negation, numbers, order, persons, question_words, roles, subject_object, text
+from velo.cache import answer_language, code_marks, counts, features, negation, numbers, order, persons, question_words, roles, subject_object, text
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS
 
 
@@ -43,7 +43,7 @@ def vetoes(request: str, cached: str) -> tuple:
     """The four veto features of one pair, as `HitFeaturizer` computes them."""
     p = features._Pair(request, cached)
     return (
-        numbers.number_change(p.request, p.cached, p.same_quantities),
+        max(numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))),
         negation.negation_change(p.tq, p.tc),
         text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached))),
         roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)
