@@ -8,8 +8,8 @@ question asks for one thing, the other for several of the same thing: the answer
 
 One thing is an article or a word for one before the noun ("a", "an", "one", "un", "una", "ein", "eine", "один",
 "一个", a classifier straight after a verb "讲个"), or in Russian, which has no articles, the noun bare in its singular
-where the other side counts it ("Расскажи анекдот" / "Расскажи пять анекдотов", "книгу" / "три книги"). A count is a whole number 2 to 1000 in digits
-or words before the noun, not after an article ("a 3 bedroom house"). Not a count: "a few", "several", "some" (no
+where the other side counts it ("Расскажи анекдот" / "Расскажи пять анекдотов", "книгу" / "три книги"). A count is
+a whole number 2 to 1000 in digits or words before the noun, not after an article ("a 3 bedroom house"). Not a count: "a few", "several", "some" (no
 number: a rewording may add them), a plural without a number ("What is a mammal?" / "What are mammals?"), an ordinal
 ("the first man on the moon"). A question that names the thing once and counts it too ("How do I split a file into 3
 files?") is left to the model against one that names it once.
@@ -24,7 +24,8 @@ from velo.cache.numbers import MEASURE_WORDS
 from velo.cache.text import FUNCTION_WORDS, HAN, fold
 
 _ONE = frozenset(
-    fold(w) for w in "a an one single un una uno ein eine einen einem einer eines один одна одно одну одного одной одним одном".split()
+    fold(w)
+    for w in "a an one single un una uno ein eine einen einem einer eines один одна одно одну одного одной одним одном".split()
 )
 """An article or a word for one before a noun, folded."""
 _ENDINGS = frozenset(
@@ -79,7 +80,10 @@ def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
             ones.append(toks[k])
         elif (
             _han(t) and MEASURE_WORDS.fullmatch(t) and i + 1 < len(toks) and i
-            and ((toks[i - 1] == "1" and toks[i - 2 : i - 1] != ["第"]) or (_han(toks[i - 1]) and toks[i - 1] not in _NOT_COUNTING))
+            and (
+                (toks[i - 1] == "1" and toks[i - 2 : i - 1] != ["第"])
+                or (_han(toks[i - 1]) and toks[i - 1] not in _NOT_COUNTING)
+            )
         ):
             ones.append(t + toks[i + 1])
     return counts, ones

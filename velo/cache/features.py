@@ -148,7 +148,10 @@ class HitFeaturizer:
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
             answer_gap=own - relevance,
-            number_mismatch=max(numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))),
+            # a count against one thing ("a joke" / "5 jokes") is a number replaced too (`velo.cache.counts`)
+            number_mismatch=max(
+                numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))
+            ),
             negation_mismatch=negation.negation_change(p.tq, p.tc),
             order_swap=float(order.reordered(p.tq, p.tc)),
             symbol_swap=float(
@@ -206,10 +209,9 @@ class _Pair:
         format 29) and of each number written in words ("Is seventeen prime?" / "Is 17 prime?": `velo.cache.number_words`,
         rule format 30), kept only where that makes them the same words (rule format 27): the same request, served
         outright. Elsewhere the features keep the tokens the model was fitted on: respelling a rewording's words moves
-        its overlap features off that fit, and in the replay of
-        format 26's 8,946 pairs it cost more right hits than it won (11 served at format 26 fell below the threshold,
-        "What's Google Authenticator?" / "What is google authenticator?" 0.965 -> 0.887; 2 rose above it, besides those
-        made the same words)."""
+        its overlap features off that fit, and in the replay of format 26's 8,946 pairs it cost more right hits than it
+        won (11 served at format 26 fell below the threshold, "What's Google Authenticator?" / "What is google
+        authenticator?" 0.965 -> 0.887; 2 rose above it, besides those made the same words)."""
         sq, sc = (
             quantities.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True))
             for t in spellings.one_script(self.request, self.cached)

@@ -40,7 +40,8 @@ _TEENS = _table({
     12: "twelve doce zwolf двенадцать двенадцати", 13: "thirteen trece dreizehn тринадцать тринадцати",
     14: "fourteen catorce vierzehn четырнадцать четырнадцати", 15: "fifteen quince funfzehn пятнадцать пятнадцати",
     16: "sixteen dieciseis sechzehn шестнадцать шестнадцати", 17: "seventeen diecisiete siebzehn семнадцать семнадцати",
-    18: "eighteen dieciocho achtzehn восемнадцать восемнадцати", 19: "nineteen diecinueve neunzehn девятнадцать девятнадцати",
+    18: "eighteen dieciocho achtzehn восемнадцать восемнадцати",
+    19: "nineteen diecinueve neunzehn девятнадцать девятнадцати",
 })
 _TENS = _table({
     20: "twenty veinte zwanzig двадцать двадцати", 30: "thirty treinta dreissig тридцать тридцати",
@@ -55,7 +56,8 @@ _TENS_AND_UNIT = {
 }
 """Spanish 21-29 in one word ("veintiuno", "veintiún", "veintidós" folded)."""
 _HUNDREDS = _table({
-    100: "cien ciento сто ста", 200: "doscientos doscientas двести двухсот", 300: "trescientos trescientas триста трехсот",
+    100: "cien ciento сто ста", 200: "doscientos doscientas двести двухсот",
+    300: "trescientos trescientas триста трехсот",
     400: "cuatrocientos cuatrocientas четыреста четырехсот", 500: "quinientos quinientas пятьсот пятисот",
     600: "seiscientos seiscientas шестьсот шестисот", 700: "setecientos setecientas семьсот семисот",
     800: "ochocientos ochocientas восемьсот восьмисот", 900: "novecientos novecientas девятьсот девятисот",
@@ -67,9 +69,9 @@ _JOINERS = {"and": 100, "y": 10}
 _NOT_ALONE = frozenset(_ONES) | {"once", "elf", "quince"}
 
 _DE_UNIT = "ein|eins|zwei|drei|vier|funf|sechs|sieben|acht|neun"
+_DE_TENS = "zwanzig|dreissig|vierzig|funfzig|sechzig|siebzig|achtzig|neunzig"
 _DE_COMPOUND = re.compile(
-    rf"(?:(?P<h>{_DE_UNIT})?hundert)?(?:(?P<u>{_DE_UNIT.replace('eins|', '')})und(?P<t>{'|'.join(w for w in _TENS if w.isascii() and w.endswith('zig'))})"
-    rf"|(?P<rest>[a-z]+))?"
+    rf"(?:(?P<h>{_DE_UNIT})?hundert)?(?:(?P<u>{_DE_UNIT.replace('eins|', '')})und(?P<t>{_DE_TENS})|(?P<rest>[a-z]+))?"
 )
 """A German number in one word: "einundzwanzig", "dreihundertzwölf", "hundertfünf" (folded)."""
 
@@ -77,10 +79,11 @@ _DE_COMPOUND = re.compile(
 _ORDINAL_UNIT = re.compile(
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|primero|primera|primer|segundo|segunda|tercero|tercera"
     "|tercer|cuarto|cuarta|quinto|quinta|sexto|sexta|septimo|septima|octavo|octava|noveno|novena"
-    "|(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят)(?:ыи|ои|ии|ая|ое|ые|ого|ому|ым|ом|ую|ых|ыми|ьего|ья|ье|ьи|ьеи"
-    "|ьему|ьим|ьем|ью|ьих)"
+    "|(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят)"
+    "(?:ыи|ои|ии|ая|ое|ые|ого|ому|ым|ом|ую|ых|ыми|ьего|ья|ье|ьи|ьеи|ьему|ьим|ьем|ью|ьих)"
 )
-"""The unit of a compound ordinal, folded (й is и): "forty-fourth", "двадцать первый" are no cardinal forty / двадцать."""
+"""The unit of a compound ordinal, folded (й is и): "forty-fourth", "двадцать первый" are no cardinal forty /
+двадцать."""
 
 
 class Cardinal(NamedTuple):

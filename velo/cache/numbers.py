@@ -1,7 +1,9 @@
-"""Numbers as the hit decision reads them: digits of any script, Han numerals and small number words.
+"""Numbers as the hit decision reads them: digits of any script, Han numerals and number words
+(`velo.cache.number_words`).
 
-`number_change` compares the numbers two questions mention ("5 km" / "50 km", "五个" / "四个", "five" / "ten"
-differ; "5 km" / "five km" do not); `is_number_token` tells `velo.cache.roles` where a quantity starts.
+`number_change` compares the numbers two questions mention ("5 km" / "50 km", "五个" / "四个", "five" / "ten",
+"seventeen" / "19" differ; "5 km" / "five km", "twenty-one" / "21" do not); `is_number_token` tells `velo.cache.roles`
+where a quantity starts (small number words only: `_NUMBER_WORDS`).
 """
 
 from __future__ import annotations
