@@ -252,7 +252,7 @@ _SCALED = re.compile(
     rf"(?:(?P<scales>(?:\s+(?:{_SCALE})(?![\w])\.?)+)|(?P<k>k)(?![\w]))"
 )
 """A number in digits or a word, then scale words (`_SCALES`) or a "k" written onto it ("5k", "10K": five thousand;
-`roles._unglued` reads no unit there)."""
+`quantities.unglued` reads no unit there)."""
 _NEXT_WORD = re.compile(r"\s*([^\W_]+)")
 
 
@@ -397,7 +397,7 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
     "1 million" = "1000000": `scales_as_digits`).
 
     `same`: (a number of `a`, a number of `b`) that are one quantity in two units of a family ("1 kg" / "1000 g":
-    `roles.equal_quantities`, since rule format 22).
+    `quantities.equal_quantities`, since rule format 22).
     """
     na, nb = _all_readings(a), _all_readings(b)
     # a decimal as `same` writes it ("1.50", "2.0") and as the readings do ("1.5", "2"): rule format 28
