@@ -65,6 +65,7 @@ from velo.observation import ObservationLayout, SystemLoad, encode_observation, 
 from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
 from velo.types import HitDecision, Neighbour, Source
 from velo.llm.sampling import SamplingParams
+from velo.plural import counted
 from velo.wire import APIError, FinishReason, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
 
 log = logging.getLogger("velo.edge")
@@ -507,7 +508,7 @@ class EdgeServer:
                 except ConnectionError:
                     await asyncio.sleep(self.reopen_after_s)
                 except Exception as err:  # a refused entry (too long, bad text): drop it, say so, keep going
-                    log.error("write-back refused %d answers: %s", len(batch), err)
+                    log.error("write-back refused %s: %s", counted(len(batch), "answer"), err)
                     break
             for _ in batch:
                 self.writes.task_done()

@@ -41,6 +41,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from services.http import RetryLater, retry_after
 from velo.json_limits import TOO_DEEP, JSONLimitError, depth_beyond
 from velo.wire import APIError, api_key_problem, namespace_problem
+from velo.plural import counted
 
 MIN_KEY_CHARS = 8
 ANY_NAMESPACE = "*"
@@ -124,7 +125,7 @@ def namespace_forbidden(spec: KeySpec, asked: str, setting: KeysSetting = "keys_
 def rate_limited(rate: float, wait_s: float) -> RetryLater:
     """429 of a key's rate limit, `wait_s` until its bucket holds a request again; its message says the wait `Retry-After` sends."""
     seconds = retry_after(wait_s)["Retry-After"]
-    return RetryLater(429, f"rate limit of {rate:g} requests per minute reached; retry in {seconds} s", "rate_limit_exceeded", wait_s, "rate_limit_error")
+    return RetryLater(429, f"rate limit of {counted(rate, 'request')} per minute reached; retry in {seconds} s", "rate_limit_exceeded", wait_s, "rate_limit_error")
 
 
 class _Members(list):
@@ -276,7 +277,7 @@ class KeyRing:
         budget = account.spec.cloud_budget
         reserved = budget is not None and account.cloud_used + account.cloud_reserved < budget
         if budget is not None and not reserved and account.spec.over_budget == "refuse":
-            raise RetryLater(429, f"the cloud budget of this key ({budget} answers) is spent ({account.cloud_used} used, "
+            raise RetryLater(429, f"the cloud budget of this key ({counted(budget, 'answer')}) is spent ({account.cloud_used} used, "
                                   f"{account.cloud_reserved} held by requests in flight)", "insufficient_quota", None, "insufficient_quota")
         grant = CloudGrant(allowed=budget is None or reserved)
         account.cloud_reserved += reserved

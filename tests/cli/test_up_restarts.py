@@ -63,7 +63,7 @@ def test_the_gateway_dying_faster_than_the_rate_stops_the_stack(tmp_path: Path) 
     said: list[str] = []
     try:
         _death(stack, said)
-        with pytest.raises(OSError, match=r"the gateway stopped \(code 3\) after 1 restarts within 60 s"):
+        with pytest.raises(OSError, match=r"the gateway stopped \(code 3\) after 1 restart within 60 s"):
             _death(stack, said)
     finally:
         stack.stop()

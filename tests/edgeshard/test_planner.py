@@ -272,11 +272,11 @@ GOOD = {
     ("change", "message"),
     [
         (lambda p: p.update(source="nope"), "source 'nope' is not a device"),
-        (lambda p: p["layers"][0]["compute_ms"].pop("d1"), r"layers\[0\].compute_ms lacks device\(s\) d1"),
+        (lambda p: p["layers"][0]["compute_ms"].pop("d1"), r"layers\[0\].compute_ms lacks device d1"),
         (lambda p: p["layers"][0].update(memory_bytes=-1), r"layers\[0\].memory_bytes: Input should be greater than or equal to 0"),
         (lambda p: p["layers"][0]["compute_ms"].update(d0=-2.0), r"layers\[0\].compute_ms.d0: Input should be greater than or equal"),
         (lambda p: p.update(layers=[]), "layers: List should have at least 1 item"),
-        (lambda p: p["bandwidth_bytes_per_s"].update(d9={"d0": 1.0}), r"bandwidth_bytes_per_s\['d9'\] names unknown device\(s\) d9"),
+        (lambda p: p["bandwidth_bytes_per_s"].update(d9={"d0": 1.0}), r"bandwidth_bytes_per_s\['d9'\] names unknown device d9"),
         (lambda p: p["bandwidth_bytes_per_s"]["d0"].update(d1=0), r"bandwidth_bytes_per_s.d0.d1: Input should be greater than 0"),
         (lambda p: p["devices"].append({"name": "d0", "memory_bytes": 1}), "device names must be unique"),
     ],

@@ -194,6 +194,7 @@ def test_concurrent_requests_never_spend_more_than_the_cloud_budget(cloud: Runni
         assert all(r.headers["x-should-retry"] == "false" and "retry-after" not in r.headers for r in got if r.status_code == 429)
         again = post(f"{gateway.url}/v1/chat/completions", json=QUESTION, headers=auth(ONE_CLOUD))
         assert again.status_code == 429 and "(1 used, 0 held by requests in flight)" in again.json()["error"]["message"]
+        assert again.json()["error"]["message"].startswith("the cloud budget of this key (1 answer) is spent"), again.text  # said "(1 answers)"
 
         fallback = asyncio.run(_at_once(gateway.url, TWO_FALLBACK, 5))  # no edge to fall back on: 503 past the budget
         assert sorted(r.status_code for r in fallback) == [200, 200, 503, 503, 503], [r.text for r in fallback]

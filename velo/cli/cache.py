@@ -17,6 +17,7 @@ from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.milvus_uri import check_milvus_uri
 from velo.cli.outputs import check_output, output_path
+from velo.plural import counted
 
 cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
 console = make_console()
@@ -118,7 +119,7 @@ def _write_verdicts(outcomes, path: Path) -> str:  # noqa: ANN001 (QueryOutcome 
         for outcome in outcomes:
             f.write(json_out.dumps(verdict_record(outcome), ensure_ascii=False) + "\n")
     counts = ", ".join(f"{n} {verdict}" for verdict, n in verdict_counts(outcomes).items())
-    return f"verdicts of {len(outcomes)} queries ({counts}) written to {path}"
+    return f"verdicts of {counted(len(outcomes), 'query')} ({counts}) written to {path}"
 
 
 def _eval_inputs(seeds: Path, queries: Path, rule: str, uri: str | None) -> dict[str, Path | None]:
@@ -236,7 +237,7 @@ def calibrate_cmd(
     path = out or calibrated_rule_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(rule.to_json(), indent=2) + "\n")
-    console.print(f"fitted on {len(usable)} lookups; threshold {rule.threshold:.3f}; written to {path}")
+    console.print(f"fitted on {counted(len(usable), 'lookup')}; threshold {rule.threshold:.3f}; written to {path}")
     if out is None:
         console.print(
             f"the shipped default rule ({rule_path(key)}) is unchanged: evaluate this one with `--rule {path}`, "

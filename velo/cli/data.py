@@ -17,6 +17,7 @@ from velo.data.oasst1 import download_hub_files
 from velo.data.prepare import DEFAULT_MAX_CHARS, SPLITS, PreparedData, prepare
 from velo.paths import BUNDLED_OASST1, prepared_dir
 from velo.types import LANGUAGES
+from velo.plural import counted
 
 data_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Prepare oasst1 question/answer data.")
 
@@ -64,13 +65,13 @@ def prepare_command(
     console = make_console()
     console.print(_counts_table(result))
     dropped = ", ".join(f"{count} {reason}" for reason, count in result.manifest.dropped.items() if count)
-    console.print(f"read {len(result.manifest.sources)} file(s); dropped pairs: {dropped or 'none'}")
+    console.print(f"read {counted(len(result.manifest.sources), 'file')}; dropped pairs: {dropped or 'none'}")
     console.print(f"wrote train.jsonl, test.jsonl and manifest.json to {escape(str(result.out_dir))}")
     from velo.llm.edge_answers import install_shipped_edge_answers
 
     installed = install_shipped_edge_answers(result.out_dir)
     if installed:
-        console.print(f"installed the shipped edge LLM answers to {installed} prepared question(s)")
+        console.print(f"installed the shipped edge LLM answers to {counted(installed, 'prepared question')}")
 
 
 def _counts_table(result: PreparedData) -> Table:
@@ -118,7 +119,7 @@ def edge_answers_command(
         max_new_tokens=max_new_tokens,
     )
     console = make_console()
-    console.print(f"{len(plan.selected)} pair(s) selected, {plan.done} already answered in {escape(str(plan.path))}")
+    console.print(f"{counted(len(plan.selected), 'pair')} selected, {plan.done} already answered in {escape(str(plan.path))}")
     if not plan.todo:
         console.print("nothing to generate")
         return
@@ -149,6 +150,6 @@ def edge_answers_command(
         torch.set_num_threads(previous_threads)  # commands also run in-process (tests, the demo)
     elapsed = time.perf_counter() - started
     console.print(
-        f"wrote {answered} answer(s) ({tokens} tokens, {capped} at the --max-new-tokens cap) to {escape(str(plan.path))} "
+        f"wrote {counted(answered, 'answer')} ({counted(tokens, 'token')}, {capped} at the --max-new-tokens cap) to {escape(str(plan.path))} "
         f"in {elapsed:.0f} s ({answered / elapsed:.3f} answers/s, batch size {batch_size})"
     )

@@ -18,6 +18,7 @@ from rich.text import Text
 from velo.cli.console import excerpt, make_console, section
 from velo.cli.errors import fail_cleanly
 from velo.paths import BUNDLED_CACHE_EVAL, require_bundled_data, velo_home
+from velo.plural import counted
 
 console = make_console()
 SECTIONS = (
@@ -87,7 +88,7 @@ def demo(
     config = CacheConfig(uri=str(home / "edge_0.db"), collection="edge_0", capacity=None)
     cache = open_cache(config, rule=rule, embedding_cache=home / "embeddings.sqlite")
     _fill(cache, pairs, seeds)
-    console.print(f"  {len(cache)} entries; hit rule: {cache.rule.name}")
+    console.print(f"  {counted(len(cache), 'entry')}; hit rule: {cache.rule.name}")
 
     section(console, SECTIONS[2])
     table = Table(show_lines=False)
@@ -114,7 +115,7 @@ def demo(
         report = summarize(run_queries(eval_cache, seeds, queries))
     console.print(
         f"  precision {report['precision']:.3f}  recall {report['recall']:.3f}  false-hit rate "
-        f"{report['false_hit_rate']:.3f}  ({report['hits']} hits / {report['queries']} queries)  "
+        f"{report['false_hit_rate']:.3f}  ({counted(report['hits'], 'hit')} / {counted(report['queries'], 'query')})  "
         f"lookup p50 {report['p50_ms']:.1f} ms, p95 {report['p95_ms']:.1f} ms"
     )
     console.print("  full table and the static-threshold curve: velo cache eval --seeds ... --queries ... --sweep")

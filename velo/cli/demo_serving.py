@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from velo.cli.console import excerpt
+from velo.plural import counted
 
 if TYPE_CHECKING:
     from velo.cache import SemanticCache
@@ -98,7 +99,7 @@ def evaluate_policies(console: Console, data: Path, episodes: int = 3, steps: in
     from envs import velo_edge_v1
 
     env = velo_edge_v1.parallel_env(scenario, max_steps=steps, data_dir=data, split="test")
-    console.print(f"  scenario {scenario}: {len(env.possible_agents)} edge servers, {episodes} episodes x {steps} requests per edge "
+    console.print(f"  scenario {scenario}: {counted(len(env.possible_agents), 'edge server')}, {counted(episodes, 'episode')} x {counted(steps, 'request')} per edge "
                   "on the held-out test split (DLRS was trained on the train split); satisfaction, latency and action shares")
     results = {}
     for name in EVAL_POLICIES.split(","):

@@ -54,7 +54,8 @@ def scenario_summary(name: str, r: dict) -> str:
     # on one line read as one count of the other (nc17 finding 21)
     ran = len([label for label in r["policies"] if label != "greedy-best"])
     lines.append("workload (the same for each policy): " + ", ".join(f"{k} {shown(v, k)}" for k, v in r["workload"].items()))
-    lines.append(f"cache answers, all {ran} policies' episodes together: "
+    ran_policies = "the one policy's" if ran == 1 else f"all {ran} policies'"
+    lines.append(f"cache answers, {ran_policies} episodes together: "
                  + ", ".join(f"{k} {shown(v, k)}" for k, v in r["cache_answers"].items()))
     lines.append("edge answer quality by language: " + ", ".join(f"{k} {shown(v, 'language')}" for k, v in r["edge_quality_by_language"].items()))
     t = r["greedy_tuning"]

@@ -14,6 +14,7 @@ from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.floor import CacheMinScore
 from velo.cli.outputs import check_output, output_path
+from velo.plural import counted
 
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
 RUN_SETTINGS = {"algo": "--algo", "seed": "--seed", "scenario": "--scenario", "denoise_steps": "--denoise-steps", "top_v": "--top-v",
@@ -156,7 +157,7 @@ def train(
     from velo.networks import build_actor
     from envs.mixture import training_envs
 
-    console.print(f"building {n_envs} environment(s) ({scenario or 'scenario drawn per episode from the non-calm suite'}; "
+    console.print(f"building {counted(n_envs, 'environment')} ({scenario or 'scenario drawn per episode from the non-calm suite'}; "
                   f"CACHE offered from hit-rule score {cache_min_score:g})")
     from velo.latency import load_edge_profile
 
@@ -173,7 +174,7 @@ def train(
     planned = whole_rollouts(total_steps, per_rollout) * per_rollout  # the learners run whole rollouts (agents.mappo.train)
     if planned != total_steps:
         console.print(f"training {planned:,} agent-steps: --total-steps {total_steps:,} rounded up to whole rollouts of "
-                      f"{per_rollout:,} ({n_envs} env(s) x {episode_steps} steps x {len(vec.agents)} edges)")
+                      f"{per_rollout:,} ({counted(n_envs, 'env')} x {counted(episode_steps, 'step')} x {counted(len(vec.agents), 'edge')})")
     started, trained, base, writer = time.perf_counter(), [0], [None], None
     stop = _StopAtRolloutEnd(console)
     try:
@@ -221,7 +222,7 @@ def train(
     elapsed = time.perf_counter() - started
     console.print(f"wrote {path}")
     print(f"trained {trained[0]:,} agent-steps in {elapsed:.1f} s: {trained[0] / elapsed:,.0f} agent-steps/s overall "
-          f"(the whole run: collection, updates and checkpoints; {threads} torch thread(s))")
+          f"(the whole run: collection, updates and checkpoints; {counted(threads, 'torch thread')})")
 
 
 def _resumed_settings(out: Path, given: set[str], values: dict, total_steps: int | None) -> dict:

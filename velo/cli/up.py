@@ -39,6 +39,7 @@ import typer
 from velo.cli.errors import fail_cleanly
 from velo.cli.model_dir import ModelDirOpt, check_model_dir
 from velo.paths import velo_home
+from velo.plural import counted
 
 _GRACE_S = 20.0
 RESTARTS, RESTART_WINDOW_S = 3, 60.0
@@ -129,8 +130,8 @@ class Stack:
             within = f"within {self.window_s:g} s"
             if len(child.restarted_at) >= self.restarts:
                 if child.name == "gateway":
-                    raise OSError(f"the gateway stopped (code {code}) after {self.restarts} restarts {within}; see {log}")
-                say(f"{child.name} stopped (code {code}) after {self.restarts} restarts {within}: left down, {meanwhile} "
+                    raise OSError(f"the gateway stopped (code {code}) after {counted(self.restarts, 'restart')} {within}; see {log}")
+                say(f"{child.name} stopped (code {code}) after {counted(self.restarts, 'restart')} {within}: left down, {meanwhile} "
                     f"(see {log})")
                 child.left_down = True
                 continue

@@ -39,6 +39,7 @@ from velo.files import write_text_atomic
 from velo.json_limits import loads as load_json
 from velo.paths import BUNDLED_OASST1, require_bundled_data
 from velo.types import LANGUAGES, QAPair, Role, Turn
+from velo.plural import counted, noun_for
 
 FORMAT_VERSION = "velo.prepared/1"
 SPLITS: tuple[str, ...] = ("train", "test")
@@ -112,10 +113,8 @@ def resolve_languages(languages: Iterable[str]) -> tuple[str, ...]:
     resolved = tuple(dict.fromkeys(normalize_lang(code) for code in languages if code.strip()))
     unknown = [code for code in resolved if code not in OASST1_LANGUAGES]
     if unknown or not resolved:
-        raise ValueError(
-            f"unknown language code(s) {', '.join(unknown) or '(none given)'}; "
-            f"oasst1 languages are: {', '.join(sorted(OASST1_LANGUAGES))}"
-        )
+        asked = f"unknown {noun_for(len(unknown), 'language code')} {', '.join(unknown)}" if unknown else "no language code given"
+        raise ValueError(f"{asked}; oasst1 languages are: {', '.join(sorted(OASST1_LANGUAGES))}")
     return resolved
 
 
@@ -208,7 +207,7 @@ def prepare(
     empty = [split for split in SPLITS if not any(per[split] for per in counts.values())]
     if empty and require_both_splits:
         conversations = len({pair.conversation_id for pair in kept})
-        raise ValueError(f"test_fraction={test_fraction} leaves the {empty[0]} split empty ({conversations} conversation(s) "
+        raise ValueError(f"test_fraction={test_fraction} leaves the {empty[0]} split empty ({counted(conversations, 'conversation')} "
                          "split by a seeded hash): give a fraction nearer 0.5, another seed, or more data")
     manifest = Manifest(FORMAT_VERSION, seed, test_fraction, wanted, max_chars, tuple(records), tuple(skipped), counts, dropped)
     by_split = {split: tuple(pair for pair in kept if pair.split == split) for split in SPLITS}
@@ -249,7 +248,7 @@ def load_prepared(out_dir: Path, split: str | None = None) -> list[QAPair]:
             raise PreparedDataError(f"{path} is damaged ({err!r}); run `velo data prepare --out {out_dir}` again") from err
         if len(loaded) != manifest.total(name):
             raise PreparedDataError(
-                f"{path} holds {len(loaded)} pairs, the manifest says {manifest.total(name)}; "
+                f"{path} holds {counted(len(loaded), 'pair')}, the manifest says {manifest.total(name)}; "
                 f"run `velo data prepare --out {out_dir}` again"
             )
         pairs += loaded

@@ -40,6 +40,7 @@ from typing import Literal
 import numpy as np
 
 from velo.edgeshard.profile import Profile
+from velo.plural import noun_for
 
 Objective = Literal["latency", "throughput"]
 OBJECTIVES: tuple[str, ...] = ("latency", "throughput")
@@ -97,7 +98,7 @@ def _check(profile: Profile, assignment: tuple[str, ...] | list[str]) -> list[Sh
         raise InvalidAssignmentError(f"assignment has {len(assignment)} entries for {n} layers")
     unknown = sorted(set(assignment) - set(profile.device_names))
     if unknown:
-        raise InvalidAssignmentError(f"assignment names unknown device(s) {', '.join(unknown)}")
+        raise InvalidAssignmentError(f"assignment names unknown {noun_for(len(unknown), 'device')} {', '.join(unknown)}")
     if assignment[0] != profile.source:
         raise InvalidAssignmentError(f"the first layer must run on the source {profile.source}, not {assignment[0]}")
     runs = shards(assignment)

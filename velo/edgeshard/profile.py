@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from velo.plural import noun_for
 
 NonNegInt = Annotated[int, Field(ge=0)]
 NonNegMs = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -65,14 +66,14 @@ class Profile(_Frozen):
         for i, layer in enumerate(self.layers):
             missing = [n for n in names if n not in layer.compute_ms]
             if missing:
-                raise ValueError(f"layers[{i}].compute_ms lacks device(s) {', '.join(missing)}")
+                raise ValueError(f"layers[{i}].compute_ms lacks {noun_for(len(missing), 'device')} {', '.join(missing)}")
             unknown = sorted(set(layer.compute_ms) - known)
             if unknown:
-                raise ValueError(f"layers[{i}].compute_ms names unknown device(s) {', '.join(unknown)}")
+                raise ValueError(f"layers[{i}].compute_ms names unknown {noun_for(len(unknown), 'device')} {', '.join(unknown)}")
         for a, row in self.bandwidth_bytes_per_s.items():
             unknown = sorted(({a} | set(row)) - known)
             if unknown:
-                raise ValueError(f"bandwidth_bytes_per_s[{a!r}] names unknown device(s) {', '.join(unknown)}")
+                raise ValueError(f"bandwidth_bytes_per_s[{a!r}] names unknown {noun_for(len(unknown), 'device')} {', '.join(unknown)}")
         clouds = [d.name for d in self.devices if d.kind == "cloud"]
         if len(clouds) > 1:
             raise ValueError(f"at most one device may have kind 'cloud', got {', '.join(clouds)}")
