@@ -8,7 +8,7 @@
 | `DELETE /admin/cache/namespaces/{namespace}` | every entry of the namespace, however many (pages past one Milvus query window) |
 | `GET /admin/cache/namespaces/{namespace}` | `{"namespace", "entries"}` |
 | `POST /admin/cache/sync` | waits until every queued write-back is in the cache |
-| `GET /healthz` | `{"status", "edge", "cache": "up" / "down", "pending_writes", "policy"}`; 200 even with the cache down (the edge still answers) |
+| `GET /healthz` | `{"status": "ok" / "degraded" / "unavailable", "edge", "cache", "llm", "cloud", "down", "problems", "pending_writes", "policy"}`: Milvus pinged, the LLM endpoint and the cloud asked (`GET /v1/models`) when it is called; `down` lists what does not answer (`cache`, `llm`, `cloud`), `problems` why; 200 while the edge answers anything ("degraded" with the cache down: it answers without it), 503 "unavailable" when cache, LLM and cloud are all down (`services/health.py`) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`) |
 
 Identical whole (non-streaming) greedy `/v1/serve` requests in flight at once share one answer (`services/coalesce.py`,
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -46,6 +46,7 @@ from services.coalesce import Coalescer, coalescing_key, requests_fault
 from services.disconnect import CancelOnDisconnect, describe
 from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
+from services.health import edge_health
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
 from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
 from services.metrics import EdgeMetrics
@@ -412,10 +413,10 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         return {"pending_writes": edge.writes.qsize(), "waited_ms": round((time.perf_counter() - t0) * 1000, 3)}
 
     @app.get("/healthz")
-    async def healthz(request: Request) -> dict:
+    async def healthz(request: Request) -> Response:
         edge = edge_of(request)
-        return {"status": "ok", "edge": settings.edge_id, "cache": "up" if edge.cache_up else "down",
-                "pending_writes": edge.writes.qsize(), "policy": settings.policy}
+        body, status = await edge_health(edge)
+        return JSONResponse({**body, "edge": settings.edge_id, "pending_writes": edge.writes.qsize(), "policy": settings.policy}, status)
 
     @app.get("/metrics")
     async def prometheus() -> Response:

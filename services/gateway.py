@@ -5,7 +5,7 @@
 | `POST /v1/chat/completions` | `chat.completion` (or its stream) with `route`, `latency_ms`, `similarity` |
 | `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
 | `GET /v1/models`, `GET /v1/models/{id}` | the served model (`velo`; `services.http.model_routes`: another id -> 404 `model_not_found`), for a valid key |
-| `GET /healthz` | each edge server's state (`up`, `cache down`, `down`, `status N`) and the gateway's `status`: `ok`, `degraded` (an edge down or answering without its cache, requests still answered) or `unavailable` (503: no edge answering, no cloud) |
+| `GET /healthz` | each edge server's state from its own `/healthz` (`up`; `cache down`, `cloud down`, ... answering without them; `unavailable`; `down`: no answer; `status N`), the cloud's (`{"url", "state": "up" / "down", "problem"}`, asked `GET /v1/models` now; null without one), `down` (what is not up) and the gateway's `status`: `ok`, `degraded` (something down, requests still answered) or `unavailable` (503: no edge answering and no cloud answering; `services/health.py`) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
@@ -35,12 +35,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
-import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
@@ -49,6 +48,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
+from services.health import PROBE_S, down_list, gateway_status, probe_edge
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
 from services.llm import EndpointLLM
 from services.metrics import GatewayMetrics
@@ -268,9 +268,14 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     @app.get("/healthz")
     async def healthz(request: Request) -> Response:
         router: Router = request.app.state.router
-        states = await asyncio.gather(*(_health(router.http, edge) for edge in router.edges))
-        status = health_status(states, settings.cloud_url is not None)
-        body = {"status": status, "mode": settings.mode, "edges": dict(zip(router.edges, states)), "cloud": settings.cloud_url}
+        cloud_probe = router.cloud.probe(PROBE_S) if router.cloud is not None else _no_cloud()
+        *found, cloud_why = await asyncio.gather(*(probe_edge(router.http, edge) for edge in router.edges), cloud_probe)
+        edges = dict(zip(router.edges, found))
+        cloud = None if router.cloud is None else "down" if cloud_why is not None else "up"
+        status = gateway_status(found, cloud)
+        body = {"status": status, "mode": settings.mode, "edges": {url: edge.state for url, edge in edges.items()},
+                "cloud": None if router.cloud is None else {"url": settings.cloud_url, "state": cloud, "problem": cloud_why},
+                "down": down_list(edges, cloud)}
         unavailable = status == "unavailable"
         return JSONResponse(body, status_code=503 if unavailable else 200, headers=retry_after(settings.down_for_s) if unavailable else None)
 
@@ -297,28 +302,5 @@ def as_sent(err: APIError, body: ChatCompletionRequest | CompletionRequest) -> A
     return err if param == err.param else APIError(err.status, message, err.type, err.code, param)
 
 
-def health_status(edge_states: Sequence[str], has_cloud: bool) -> str:
-    """"ok": every edge server is up with its cache; "degraded": some are not, but requests are still answered (by an
-    edge that is up, with its cache or without it, or by the cloud directly when none is); "unavailable" (served with
-    503, so a load balancer takes the gateway out): no edge answers and no cloud is configured. An edge whose Milvus
-    is down answers without its cache (every request from its LLM or the cloud): "degraded", not "ok" (nc17 finding
-    19: the gateway said "ok" while its only edge's cache was down). The cloud is not probed: an OpenAI-compatible
-    upstream need not have a health route, and a failed cloud call is answered with 502 per request."""
-    if edge_states and all(state == "up" for state in edge_states):
-        return "ok"
-    answering = any(state in ("up", "cache down") for state in edge_states)
-    return "degraded" if answering or has_cloud else "unavailable"
-
-
-async def _health(http: httpx.AsyncClient, edge: str) -> str:
-    try:
-        response = await http.get(f"{edge}/healthz", timeout=2.0)
-    except httpx.TransportError:
-        return "down"
-    if response.status_code != 200:
-        return f"status {response.status_code}"
-    try:
-        cache = response.json().get("cache")
-    except (ValueError, AttributeError):  # not an edge server's JSON: its 200 is all it says
-        cache = None
-    return "cache down" if cache == "down" else "up"
+async def _no_cloud() -> None:
+    return None

@@ -426,6 +426,17 @@ class EndpointLLM:
     def waiting(self) -> int:
         return self._waiting
 
+    async def probe(self, timeout_s: float) -> str | None:
+        """None when the endpoint answers `GET /v1/models` now, else why not: unreachable, a 5xx, or 401 / 403 (it refuses
+        this key, so it answers no request of ours). A 404 / 405 is a server without that route: it answers HTTP."""
+        try:
+            response = await self._http.get("/v1/models", timeout=timeout_s)
+        except httpx.TransportError as err:
+            return f"{self.base_url} unreachable: {type(err).__name__}"
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            return f"{self.base_url} answered {response.status_code}"
+        return None
+
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int] | None:
         """With a `counter`, ValueError naming the endpoint's context window for a conversation it would refuse, else the
         prompt's token ids in the endpoint model's tokenizer (counted, never sent: the endpoint is sent the messages);

@@ -209,6 +209,13 @@ class SemanticCache:
         oldest = time.time() - self.config.ttl_s
         return sum(1 for created, _, _ in self._stats.values() if created >= oldest)
 
+    def ping(self, timeout_s: float = 2.0) -> None:
+        """Ask Milvus, now, whether this cache's collection is there: returns when it answers yes, raises what pymilvus
+        raised when it cannot answer within `timeout_s` (a stopped server: `MilvusException`), ConnectionError when the
+        collection is gone. For health checks, which must not report a state remembered from the last request."""
+        if not self.client.has_collection(self.config.collection, timeout=timeout_s):
+            raise ConnectionError(f"Milvus answers, but the collection {self.config.collection!r} is gone")
+
     def close(self) -> None:
         self.client.close()
 

@@ -1,0 +1,116 @@
+"""What `/healthz` says, found out when it is asked: the edge's cache, its LLM endpoint and its cloud, the gateway's
+edges and cloud, each probed at call time (not a flag remembered from the last request), at most `PROBE_S` each.
+
+Edge (`edge_health`): `status` "ok" (nothing down), "degraded" (something down, but the edge still answers: a
+request its cache does not hold goes to its LLM or the cloud, or only hits are answered when both LLMs are down) or
+"unavailable" (HTTP 503: cache, LLM and cloud all down, the edge answers nothing); `down` lists what is down, of
+`cache` (Milvus does not answer, or the edge is reconnecting: `EdgeServer.reopen_forever`), `llm` (an endpoint LLM,
+`VELO_EDGE_LLM` a URL; the in-process SmolLM2 is never down) and `cloud`; `problems` says why for each.
+
+Gateway (`gateway_status`): each edge's state as its own `/healthz` gave it (`up`; `cache down`, `cloud down`, ... for
+an edge answering without them; `unavailable`; `down` when it did not answer; `status N`), the cloud's (`up`,
+`down`, or None without one), and `status` "ok" (every edge and the cloud up), "degraded" (something is not, but an
+edge or the cloud answers) or "unavailable" (503: no edge answers and no cloud).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import httpx
+
+from services.llm import EndpointLLM
+
+if TYPE_CHECKING:
+    from services.edge_serving import EdgeServer
+
+PROBE_S = 1.5
+"""Longest wait for one probe (Milvus, an LLM endpoint); the gateway waits `EDGE_PROBE_S` for an edge's whole health."""
+EDGE_PROBE_S = PROBE_S + 1.5
+
+
+async def cache_problem(edge: EdgeServer) -> str | None:
+    """None when the edge's Milvus answers now; else why not. A ping that fails marks the cache down as a failed lookup
+    does (`EdgeServer.cache_call`: logged, counted, reopened in the background), so requests stop waiting on it."""
+    try:
+        await asyncio.wait_for(edge.cache_call("ping", lambda: edge.cache.ping(PROBE_S)), PROBE_S + 0.5)
+    except TimeoutError:  # the lock is held by a lookup that waits on Milvus itself
+        return f"Milvus did not answer within {PROBE_S:g} s"
+    except (ConnectionError, ValueError) as err:
+        return str(err)[:300]
+    return None
+
+
+async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
+    """The edge's `/healthz` body (without its identity and queue) and HTTP status, its cache, LLM endpoint and cloud
+    probed at once."""
+    llm = edge.llm if isinstance(edge.llm, EndpointLLM) else None
+    cloud = edge.cloud if isinstance(edge.cloud, EndpointLLM) else None
+    cache, llm_why, cloud_why = await asyncio.gather(
+        cache_problem(edge),
+        llm.probe(PROBE_S) if llm is not None else _none(),
+        cloud.probe(PROBE_S) if cloud is not None else _none(),
+    )
+    problems = {name: why for name, why in (("cache", cache), ("llm", llm_why), ("cloud", cloud_why)) if why is not None}
+    answers = cache is None or llm_why is None or (cloud is not None and cloud_why is None)
+    status = "ok" if not problems else "degraded" if answers else "unavailable"
+    body = {"status": status, "cache": _state(cache), "llm": "local" if llm is None else _state(llm_why),
+            "cloud": None if cloud is None else _state(cloud_why), "down": list(problems), "problems": problems}
+    return body, 200 if answers else 503
+
+
+async def _none() -> None:
+    return None
+
+
+def _state(problem: str | None) -> str:
+    return "up" if problem is None else "down"
+
+
+class EdgeState(NamedTuple):
+    """An edge as the gateway found it: `state` for `/healthz`, and whether it answers requests at all."""
+
+    state: str
+    answers: bool
+
+
+async def probe_edge(http: httpx.AsyncClient, edge: str) -> EdgeState:
+    """An edge's state from its `/healthz`: `up`; what it is down, as `cache down` or `cache, cloud down`, when it answers
+    without them; `unavailable` (its 503: nothing of it answers); `down` when it did not answer; `status N` otherwise.
+    A 200 that is no edge's JSON is `up`: it is all the server says."""
+    try:
+        response = await http.get(f"{edge}/healthz", timeout=EDGE_PROBE_S)
+    except httpx.TransportError:
+        return EdgeState("down", False)
+    try:
+        body = response.json()
+        down = body.get("down") if isinstance(body, dict) else None
+    except ValueError:
+        down = None
+    if response.status_code == 503 and isinstance(down, list):
+        return EdgeState("unavailable", False)
+    if response.status_code != 200:
+        return EdgeState(f"status {response.status_code}", False)
+    if isinstance(down, list) and down:
+        return EdgeState(f"{', '.join(map(str, down))} down", True)
+    if isinstance(body, dict) and body.get("cache") == "down":  # an edge of before the `down` list
+        return EdgeState("cache down", True)
+    return EdgeState("up", True)
+
+
+def gateway_status(edges: Sequence[EdgeState], cloud: str | None) -> str:
+    """"ok": every edge is up with everything it uses, and the cloud (if any) answers; "degraded": something is not, but
+    an edge or the cloud answers requests; "unavailable" (served with 503, so a load balancer takes the gateway out): no
+    edge answers and no cloud does (none configured, or not answering). An edge whose Milvus is down answers without
+    its cache: "degraded", not "ok" (nc17 finding 19); a cloud that does not answer leaves the gateway without its
+    fallback: "degraded" too."""
+    if all(edge.state == "up" for edge in edges) and cloud in (None, "up") and (edges or cloud == "up"):
+        return "ok"
+    return "degraded" if any(edge.answers for edge in edges) or cloud == "up" else "unavailable"
+
+
+def down_list(edges: Mapping[str, EdgeState], cloud: str | None) -> list[str]:
+    """What of the gateway's upstreams is not wholly up: edge URLs, then `cloud`."""
+    return [url for url, edge in edges.items() if edge.state != "up"] + (["cloud"] if cloud == "down" else [])
