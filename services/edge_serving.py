@@ -66,9 +66,14 @@ from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
 from velo.types import HitDecision, Neighbour, Source
 from velo.llm.sampling import SamplingParams
 from velo.plural import counted
+from services.repeats import recovered
 from velo.wire import APIError, FinishReason, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
 
 log = logging.getLogger("velo.edge")
+cache_log = logging.getLogger("velo.edge.cache")
+"""Milvus failing and coming back, apart from the cloud's (`cloud_log`): a recovery ends its own runs of repeated
+failures (`services/repeats.py`), not the other's."""
+cloud_log = logging.getLogger("velo.edge.cloud")
 _EMA = 0.2
 WARM_UP_PROBE = "What is the capital of France?"
 """The question `EdgeServer.warm_up` sends through a request's stages at start (looked up, never answered or written)."""
@@ -167,6 +172,8 @@ class EdgeServer:
         self._rate_limited = 0.0
         self._cloud_inflight = 0
         self._link_state = 0
+        self._cloud_failing = False
+        """A cloud call failed and none has succeeded since (its recovery is logged once)."""
         self._background: set[asyncio.Task] = set()
 
     # ------------------------------------------------------------------ the cache, guarded
@@ -185,7 +192,7 @@ class EdgeServer:
             except Exception as err:
                 self._cache_down_since = time.monotonic()
                 self.metrics.cache_errors.labels(operation).inc()
-                log.error("cache %s failed, serving without the cache: %s: %s", operation, type(err).__name__, err)
+                cache_log.error("cache %s failed, serving without the cache: %s: %s", operation, type(err).__name__, err)
                 raise ConnectionError(f"cache {operation} failed: {type(err).__name__}: {err}") from err
 
     async def cache_call(self, operation: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
@@ -203,11 +210,11 @@ class EdgeServer:
                 fresh = await asyncio.to_thread(SemanticCache, old.embedder, old.rule, old.config, old.featurizer, old.languages)
             except Exception as err:
                 self.metrics.cache_errors.labels("reopen").inc()
-                log.warning("the cache is still down: %s: %s", type(err).__name__, str(err)[:200])
+                cache_log.warning("the cache is still down: %s: %s", type(err).__name__, str(err)[:200])
                 continue
             with self._cache_mutex:  # held for an assignment only: no await, no blocking of the loop to speak of
                 self.cache, self._cache_down_since = fresh, None
-            log.warning("the cache is back (Milvus reachable again)")
+            cache_log.warning("the cache is back (Milvus reachable again)", extra=recovered("pymilvus"))
             with contextlib.suppress(Exception):  # the old client's connection is dead already
                 await asyncio.to_thread(old.close)
 
@@ -465,13 +472,17 @@ class EdgeServer:
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
                 self._rate_limited = (1 - _EMA) * self._rate_limited + _EMA * (err.status == 429)
                 self._link_state = 2 if err.status is None else 0
-                log.warning("cloud call failed, answering with the edge LLM: %s", err)
+                cloud_log.warning("cloud call failed, answering with the edge LLM: %s", err)
+                self._cloud_failing = True
             else:
                 elapsed = (time.perf_counter() - t0) * 1000.0  # streamed: the time to the stream's start
                 self._cloud_ms = (1 - _EMA) * self._cloud_ms + _EMA * elapsed if self._cloud_ms else elapsed
                 self._cloud_failures *= 1 - _EMA
                 self._rate_limited *= 1 - _EMA
                 self._link_state = 0
+                if self._cloud_failing:
+                    self._cloud_failing = False
+                    cloud_log.warning("the cloud answers again", extra=recovered())
                 return stream, "cloud" if action == Action.CLOUD else "cloud_context", self.cloud.name
             finally:
                 self._cloud_inflight -= 1

@@ -27,6 +27,7 @@ import httpx
 from pydantic import ValidationError
 
 from services.http import RetryLater
+from services.repeats import recovered
 from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
 from services.metrics import ServiceMetrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
@@ -117,6 +118,12 @@ class Router:
         up = [e for e in order if self._down_until.get(e, 0.0) <= now]
         return up or order  # all marked down: try them anyway rather than not at all
 
+    def _answers_again(self, edge: str) -> None:
+        """`edge` answered: no longer skipped; if it had failed, that is over (logged once, ending the gateway's runs of
+        repeated failures, `services/repeats.py`)."""
+        if self._down_until.pop(edge, None) is not None:
+            log.warning("edge %s answers again", edge, extra=recovered())
+
     async def _call_edge(self, edge: str, req: ServeRequest) -> ServeResponse | EdgeStream:
         """One edge's answer; for `req.stream` an `EdgeStream` once the edge's start event arrived (a failure before
         it is retried like any other)."""
@@ -132,14 +139,14 @@ class Router:
                     lines = response.aiter_lines()
                     first = await _next_event(lines)
                     if first is not None and first.start is not None:
-                        self._down_until.pop(edge, None)
+                        self._answers_again(edge)
                         return EdgeStream(first.start, response, lines)
                     problem = f"the stream began without a start event: {first}"
                 else:
                     content = await response.aread()
                     if response.status_code < 400:
                         answer = ServeResponse.model_validate_json(content)  # ValidationError: a failure of that edge, below
-                        self._down_until.pop(edge, None)
+                        self._answers_again(edge)
                         return answer
                     if refused_request(response.status_code):  # the request's fault: any edge would refuse it
                         error = parse_error(content) or ErrorDetail(message=content[:300].decode(errors="replace"), type="invalid_request_error")

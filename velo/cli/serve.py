@@ -25,12 +25,19 @@ def _given(**options: object) -> dict[str, object]:
     return {name: value for name, value in options.items() if value is not None}
 
 
-def _run(app, host: str, port: int) -> None:
+def _run(app, host: str, port: int, libraries: tuple[str, ...] = ()) -> None:
+    """Serve `app`; `libraries` are imported first so that their own log handlers get the repeats filter too."""
+    import importlib
+
     import uvicorn
 
     from services.http import write_request_log
+    from services.repeats import install
 
     write_request_log()  # the request log (INFO) reaches the service's log at uvicorn's "warning"
+    for name in libraries:
+        importlib.import_module(name)
+    install(libraries)  # a failure that repeats on every request (Milvus, the cloud down) is written once, then counted
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
 
 
@@ -69,7 +76,7 @@ def edge(
         check_model_dir(settings.model_dir, "--model-dir" if model_dir else "VELO_EDGE_MODEL_DIR")
     app = build_app(settings)
     typer.echo(f"edge server {settings.edge_id} on http://{host}:{port} (cache {settings.cache_uri}, policy {settings.policy})", err=True)
-    _run(app, host, port)
+    _run(app, host, port, ("pymilvus",))  # pymilvus writes a traceback per failed call through its own handlers
 
 
 @serve_app.command("cloud")
