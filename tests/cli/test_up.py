@@ -43,7 +43,7 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(stop: str, tmp_path: Path
             lines.append(line)
             if line.startswith("API key:"):
                 break
-        assert lines[0].strip() == f"VELO is up: http://127.0.0.1:{port}/v1", lines
+        assert lines[0].strip() == f"VELO is up: http://127.0.0.1:{port}/v1   model: velo", lines  # the id requests must send
         key = lines[-1].split(":", 1)[1].strip()
         assert key.startswith("velo-local-")
         started = psutil.Process(up.pid).children(recursive=True)

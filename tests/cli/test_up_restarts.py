@@ -1,15 +1,16 @@
-"""`velo up`'s restart limit is a rate (`velo.cli.up.Stack.supervise`), checked with real child processes that die
+"""`velo up`'s restarts: a milvus-lite server killed and restarted is said to be back; the restart limit is a rate (`velo.cli.up.Stack.supervise`), checked with real child processes that die
 at once (`sh -c 'exit 3'`): nc18 finding 12 found a count for the whole run, so three kills hours apart left an edge
 down for good."""
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
 import pytest
 
-from velo.cli.up import Stack
+from velo.cli.up import Stack, start_milvus_lite
 
 DIES = ["sh", "-c", "exit 3"]
 
@@ -73,3 +74,28 @@ def test_the_gateway_dying_faster_than_the_rate_stops_the_stack(tmp_path: Path) 
 def test_a_rate_that_is_none_is_refused(tmp_path: Path, restarts: int, window_s: float) -> None:
     with pytest.raises(ValueError, match="restarts must be >= 0 and window_s > 0"):
         Stack(tmp_path / "logs", restarts=restarts, window_s=window_s)
+
+
+def test_a_milvus_that_dies_is_restarted_and_said_to_be_back(tmp_path: Path) -> None:
+    """A newcomer's finding: `velo up` said "milvus stopped ...; restarting it" and never that it was back (milvus has
+    no health URL, so "back" was never checked). A real milvus-lite server, killed with SIGKILL."""
+    stack = Stack(tmp_path / "logs")
+    said: list[str] = []
+    try:
+        uri = start_milvus_lite(stack, tmp_path / "milvus")
+        port = int(uri.rsplit(":", 1)[1])
+        stack.children[0].proc.kill()
+        stack.children[0].proc.wait(10)
+        deadline = time.monotonic() + 60
+        while not any(" is back " in line for line in said):
+            assert time.monotonic() < deadline, said
+            stack.supervise(said.append)
+            time.sleep(0.2)
+        with socket.create_connection(("127.0.0.1", port), timeout=5):  # the same port as before: the edges' URI still holds
+            pass
+    finally:
+        stack.stop()
+    assert said[0].startswith("milvus stopped (code -9); restarting it (1 of 3 within 60 s), meanwhile the edges answer "
+                              "without their cache until it returns"), said
+    assert said[-1] == f"milvus is back (listening on port {port}; the edges reconnect to it by themselves)", said
+    assert len(said) == 2, said

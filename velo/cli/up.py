@@ -4,9 +4,10 @@
 its own file), the cloud service (SmolLM2), `--edges` edge servers (one cache collection each, the learned
 hit rule then cloud) and the gateway on `--port`, waiting for each to report healthy. It writes a fresh
 local API key, for every cache namespace (`LOCAL_NAMESPACES`), to `$VELO_HOME/up/keys.json` and the URL and key to
-`$VELO_HOME/up/client.json` (for `velo ask`), prints both, and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
+`$VELO_HOME/up/client.json` (for `velo ask`), prints both and the model id requests must name (`velo`, as the gateway
+lists it), and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
 SIGKILL after a grace period). A process that dies meanwhile is reported on stderr and started again with the same
-command (same port), at most `RESTARTS` times within any `RESTART_WINDOW_S` seconds (a rate, as systemd's
+command (same port), and reported again once it is back (healthy; milvus: listening on its port), at most `RESTARTS` times within any `RESTART_WINDOW_S` seconds (a rate, as systemd's
 `StartLimitBurst=3` / `StartLimitIntervalSec=60`: deaths spread over hours are each restarted; compose's
 `restart: unless-stopped` has no limit at all, only a growing delay): the gateway stays up while an edge is down (it
 routes around a failed edge, to the other edges, then the cloud; /healthz says degraded), so one crashed edge is not
@@ -73,7 +74,9 @@ class Child:
     proc: subprocess.Popen
     log: BinaryIO
     health: str | None = None
-    """The URL that answers 200 when it is up (None: milvus, checked by its port)."""
+    """The URL that answers 200 when it is up (None: milvus, checked by `port`)."""
+    port: int | None = None
+    """The loopback port a process without a health URL (milvus) listens on when it is up."""
     restarted_at: list[float] = field(default_factory=list)
     """`time.monotonic()` of its restarts within the last window (older ones are dropped)."""
     recovering: bool = False
@@ -97,30 +100,25 @@ class Stack:
         return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **env},
                                 preexec_fn=_die_with_parent)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None, health: str | None = None) -> subprocess.Popen:
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None, health: str | None = None,
+              port: int | None = None) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (closed by stop)
-        child = Child(name, argv, dict(env or {}), self._spawn(argv, dict(env or {}), log), log, health)
+        child = Child(name, argv, dict(env or {}), self._spawn(argv, dict(env or {}), log), log, health, port=port)
         self.children.append(child)
         return child.proc
 
     def supervise(self, say) -> None:  # noqa: ANN001 (a print function)
         """One round of supervision: each process found dead is reported through `say` and started again with its
         own command, unless it was restarted `restarts` times within the last `window_s` seconds; a restarted one is
-        reported back once its health URL answers. Raises OSError when the gateway dies past that rate (nothing serves
+        reported back once its health URL answers 200 (milvus: once its port accepts connections; the edges reconnect
+        to it by themselves within a second, `services.edge_serving.EdgeServer.reopen_forever`). Raises OSError when the gateway dies past that rate (nothing serves
         then); another process past it is reported once and left down."""
-        import httpx
-
         for child in self.children:
             code = child.proc.poll()
             if code is None:
-                if child.recovering and child.health is not None:
-                    try:
-                        healthy = httpx.get(child.health, timeout=1.0).status_code == 200
-                    except httpx.TransportError:
-                        healthy = False
-                    if healthy:
-                        child.recovering = False
-                        say(f"{child.name} is back (healthy at {child.health})")
+                if child.recovering and (back := _back(child)) is not None:
+                    child.recovering = False
+                    say(f"{child.name} is back ({back})")
                 continue
             if child.left_down:
                 continue
@@ -155,14 +153,7 @@ class Stack:
     def wait_listening(self, name: str, port: int, timeout_s: float) -> None:
         """Until something accepts connections on loopback `port`; OSError if the process exits or the time runs out."""
 
-        def listening() -> bool:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1.0):
-                    return True
-            except OSError:
-                return False
-
-        self.wait_until(name, listening, timeout_s, 0.2, f"listening on port {port}")
+        self.wait_until(name, lambda: _listening(port), timeout_s, 0.2, f"listening on port {port}")
 
     def wait_until(self, name: str, ready, timeout_s: float, poll_s: float, what: str) -> None:  # noqa: ANN001
         proc = next(c.proc for c in self.children if c.name == name)
@@ -189,11 +180,36 @@ class Stack:
             child.log.close()
 
 
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def _back(child: Child) -> str | None:
+    """How a restarted child shows it is up again (its health URL answers 200, or its port accepts connections), or
+    None while it does not yet."""
+    import httpx
+
+    if child.health is not None:
+        try:
+            healthy = httpx.get(child.health, timeout=1.0).status_code == 200
+        except httpx.TransportError:
+            healthy = False
+        return f"healthy at {child.health}" if healthy else None
+    if child.port is not None and _listening(child.port):
+        return f"listening on port {child.port}" + ("; the edges reconnect to it by themselves" if child.name == "milvus" else "")
+    return None
+
+
 def start_milvus_lite(stack: Stack, data: Path) -> str:
     """A milvus-lite server over `data` on a free port; its URI."""
     port = _free_port()
     data.mkdir(parents=True, exist_ok=True)
-    stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)])
+    stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                port=port)
     stack.wait_listening("milvus", port, 60.0)
     return f"http://127.0.0.1:{port}"
 
@@ -228,6 +244,16 @@ def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_fil
                                 "--keys-file", str(keys_file), "--mode", mode), gateway_env, f"{gateway_url}/healthz")
     stack.wait_healthy("gateway", f"{gateway_url}/healthz", start_timeout)
     return gateway_url
+
+
+def served_model(gateway_url: str, key: str) -> str:
+    """The model id clients must send (`"model"` of a chat completion), as the running gateway lists it (`GET /v1/models`,
+    `velo` unless its `model_name` says otherwise): a newcomer who ran the README's serving section had no name to send."""
+    import httpx
+
+    listed = httpx.get(f"{gateway_url}/v1/models", headers={"Authorization": f"Bearer {key}"}, timeout=30.0)
+    listed.raise_for_status()
+    return listed.json()["data"][0]["id"]
 
 
 def write_private(path: Path, text: str) -> None:
@@ -307,7 +333,7 @@ def up(
         gateway_url = start_stack(stack, port, caches, keys_file, mode=mode, policy=policy, model_dir=model_dir, start_timeout=start_timeout,
                                   internal_token=secrets.token_hex(16))
         write_private(home / "client.json", json.dumps({"base_url": gateway_url, "api_key": key}))  # holds the key too (nc18)
-        typer.echo(f"VELO is up: {gateway_url}/v1")
+        typer.echo(f"VELO is up: {gateway_url}/v1   model: {served_model(gateway_url, key)}")
         typer.echo(f"API key: {key}")
         typer.echo(f"try: velo ask \"What is the capital of France?\"   (logs: {stack.logs}; Ctrl-C stops everything)", err=True)
         while True:
