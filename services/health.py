@@ -36,8 +36,8 @@ async def cache_problem(edge: EdgeServer) -> str | None:
     does (`EdgeServer.cache_call`: logged, counted, reopened in the background), so requests stop waiting on it."""
     try:
         await asyncio.wait_for(edge.cache_call("ping", lambda: edge.cache.ping(PROBE_S)), PROBE_S + 0.5)
-    except TimeoutError:  # the lock is held by a lookup that waits on Milvus itself
-        return f"Milvus did not answer within {PROBE_S:g} s"
+    except TimeoutError:  # Milvus hangs, or the cache lock was held past the wait (a lookup or an insert waiting on it)
+        return f"no answer from the cache within {PROBE_S + 0.5:g} s (Milvus hangs, or the cache is that busy)"
     except (ConnectionError, ValueError) as err:
         return str(err)[:300]
     return None
