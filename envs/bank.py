@@ -46,8 +46,11 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/30"
-"""30: the hit features of hit rule format 29 (a how-to against a motive, a time word for a place word, an instruction
+BANK_VERSION = "velo.bank/31"
+"""31: the hit features of hit rule format 30 (a passive with its agent read in the active's order: `role_swap`; a count
+against one thing: `number_mismatch`; number words as digits; commuted operands, joined items, alternatives and a
+symmetric relation's arguments in another order: no `order_swap`).
+30: the hit features of hit rule format 29 (a how-to against a motive, a time word for a place word, an instruction
 about the answer's form, binary data units, a British / American word inside a name: new vetoes; trailing zeros of
 decimal quantities folded).
 29: the hit features of hit rule format 28 (format 27's spelling folds narrowed: British / American by

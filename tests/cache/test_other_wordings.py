@@ -98,7 +98,7 @@ SAME_QUESTION = [
     ("跑步之前还是之后吃饭好？", "跑步之后还是之前吃饭好？", 0.0, 0.959),
     # all operators the same commutative one: any order (the model scores them 0.85-0.91, under the threshold)
     ("What is 2 plus 3 plus 4?", "What is 4 plus 3 plus 2?", 0.0, 0.893),
-    ("Was ist 2 mal 3 mal 4?", "Was ist 4 mal 3 mal 2?", 0.0, 0.853),
+    ("Was ist 2 mal 3 mal 4?", "Was ist 4 mal 3 mal 2?", 0.0, 0.833),  # format 30: order_swap 0 (0.853 before)
     ("2加3加4等于多少？", "4加3加2等于多少？", 0.0, 0.914),
 ]
 

@@ -153,7 +153,8 @@ class HitFeaturizer:
                 numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))
             ),
             negation_mismatch=negation.negation_change(p.tq, p.tc),
-            order_swap=float(order.reordered(p.tq, p.tc)),
+            # the same question in another order: commuted operands, joined items, a symmetric relation (format 30)
+            order_swap=float(order.reordered(p.tq, p.tc) and not order.symmetric_reordering(p.tq, p.tc)),
             symbol_swap=float(
                 text.symbol_swap(p.tq, p.tc)
                 or variants.name_respelled(p.request, p.cached, p.tq, p.tc)

@@ -10,7 +10,8 @@ Hund die Katze jagt") or after a first verb ("Warum jagt der Hund die Katze?"): 
 "Hundefutter ... Katzen") since rule format 23; the only two content words of a yes/no question exchanged as neighbours
 ("Are all squares rectangles?" / "Are all rectangles squares?": `_neighbours_exchanged`) and the activities of "before"
 exchanged in other forms ("stretch before running" / "run before stretching": `opposites.relation_arguments_exchanged`)
-since rule format 25.
+since rule format 25. Since rule format 30 `order_swap` is 0 for a reordering that keeps the question (`symmetric_reordering`:
+commuted operands, joined items, alternatives, a symmetric relation's arguments), which `exchanged` also leaves alone.
 The hit features' `order_swap` (the same tokens in another order) is only a model feature, weighed among the rest,
 and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_swap` veto since rule format 11.
 """
@@ -25,8 +26,8 @@ from velo.cache.numbers import is_number_token
 from velo.cache.opposites import alternatives_exchanged, relation_arguments_exchanged
 from velo.cache.question_words import question_words
 from velo.cache.quantities import content_terms, term
-from velo.cache.role_words import COMMUTATIVE_OPERATORS, numbers_commute
-from velo.cache.roles import symmetric_exchange
+from velo.cache.role_words import ASYMMETRIC_OPERATORS, COMMUTATIVE_OPERATORS, COORDINATORS, ROLE_MARKERS, numbers_commute
+from velo.cache.roles import _COMPARATIVES, _symmetric_term, symmetric_exchange
 from velo.cache.text import FUNCTION_WORDS, HAN, nfkc, shared_ends, tokens
 
 
@@ -44,6 +45,102 @@ def reordered(a: list[str], b: list[str]) -> bool:
     compared the two token sets, so an added repeat read as the same words reordered (helper veto27, M6: 13 of the
     replay's 8,946 pairs)."""
     return a != b and Counter(a) == Counter(b)
+
+
+_JOINED_BY = COORDINATORS | {"либо"}
+"""Words that join two items alike ("cats and dogs", "Python or Java", "Python vs Java", "perros y gatos", "Katzen
+und Hunde", "кошки и собаки", "猫和狗"): the items in each other's place are the same question."""
+_HAN_JOINED_BY = ("还是", "還是", "或者", "以及")
+"""Chinese joining words of two characters (each a token): "跑步还是游泳" / "游泳还是跑步"."""
+_NOT_AN_ITEM = (ROLE_MARKERS - {"a", "de", "del", "al"}) | ASYMMETRIC_OPERATORS | _JOINED_BY
+"""Tokens no joined item holds: an item that takes a role word's argument ("km to miles and feet" / "feet and km to
+miles") or another join is a clause, not an item (Spanish "a" / "de" stay: "a la playa", "de México")."""
+_NUMBERS_IN_ORDER = (
+    "differ", "diferen", "unterschied", "разниц", "различ", "差", "ratio", "quotient", "cocient", "razon", "verhaltnis",
+    "отношен", "比", "subtra", "rest", "minus", "menos", "divid", "teil", "дел", "вычт", "вычес", "отним", "除", "减",
+)
+"""Beginnings of words (folded; Chinese as written) after which two numbers are read in order: "the difference between
+10 and 3" is 7, "between 3 and 10" is -7 (a difference of concepts, "HTML and CSS", is symmetric), a ratio, a
+subtraction, a division."""
+
+
+def _numbers_in_order(toks: list[str], moved: list[str]) -> bool:
+    """Whether `moved` (the tokens two questions put in other places) holds a number and the question reads its numbers
+    in order (`_NUMBERS_IN_ORDER`)."""
+    return any(is_number_token(t) for t in moved) and any(
+        t.startswith(_NUMBERS_IN_ORDER) or any(w in t for w in _NUMBERS_IN_ORDER if HAN.match(w)) for t in toks
+    )
+
+
+def _commuting_numbers(a: list[str], b: list[str]) -> bool:
+    """Whether `b` is `a` with its numbers in another order and every other token in place, the numbers joined by one
+    commutative operator (`role_words.numbers_commute`: "7 plus 8" / "8 plus 7", "3 × 4" / "4 × 3", "7加8" / "8加7",
+    "7 умножить на 8"; not "3 plus 4 times 5", nor "Divide 10 by 2")."""
+    return (
+        len(a) == len(b)
+        and all(x == y or (is_number_token(x) and is_number_token(y)) for x, y in zip(a, b))
+        and numbers_commute(a) and numbers_commute(b)
+    )
+
+
+def _joined_exchange(a: list[str], b: list[str]) -> bool:
+    """Whether `b` is `a` with two items of at most 3 tokens each, either side of a joining word (`_JOINED_BY`,
+    `_HAN_JOINED_BY`), in each other's place and nothing else moved: "X and Y" / "Y and X", "X or Y?" / "Y or X?",
+    "between the cat and the dog" / "between the dog and the cat", "猫和狗" / "狗和猫". An item holds no role word
+    (`_NOT_AN_ITEM`)."""
+    if len(a) != len(b):
+        return False
+    for k in range(1, len(a) - 1):
+        m = 1 if a[k] in _JOINED_BY else 2 if "".join(a[k : k + 2]) in _HAN_JOINED_BY else 0
+        for i in range(1, min(k, _LONGEST) + 1) if m else ():
+            for j in range(1, min(len(a) - k - m, _LONGEST) + 1):
+                x, y = a[k - i : k], a[k + m : k + m + j]
+                if x != y and not _NOT_AN_ITEM.intersection(x + y) and b == a[: k - i] + y + a[k : k + m] + x + a[k + m + j :]:
+                    return True
+    return False
+
+
+def _symmetric_arguments(a: list[str], b: list[str]) -> bool:
+    """Whether `b` is `a` with two runs of at most `_LONGEST` content terms (`content_terms`) in each other's place, side
+    by side or around what stays, in a question with a word of a symmetric relation anywhere (`roles._symmetric_term`)
+    and no comparative: `roles.symmetric_exchange` and, with the relation after both arguments, "Ist Tom mit Anna
+    verheiratet?" / "Ist Anna mit Tom verheiratet?"."""
+    if symmetric_exchange(a, b):
+        return True
+    if _COMPARATIVES.intersection(a) or _COMPARATIVES.intersection(b):
+        return False
+    ca, cb = content_terms(a), content_terms(b)
+    if ca == cb or sorted(ca) != sorted(cb) or not _symmetric_term(ca):
+        return False
+    start, end = shared_ends(ca, cb)
+    ma, mb = ca[start : len(ca) - end], cb[start : len(cb) - end]
+    n = len(ma)
+    adjacent = any(ma[:i] == mb[n - i :] and ma[i:] == mb[: n - i] for i in range(1, n) if max(i, n - i) <= _LONGEST)
+    return adjacent or any(True for _ in _swapped_runs(ma, mb))
+
+
+def symmetric_reordering(a: list[str], b: list[str]) -> bool:
+    """Whether two token lists that are the same tokens in another order (`reordered`) exchange what does not change the
+    question: the operands of a commutative operator (`_commuting_numbers`: "7 plus 8" / "8 plus 7", "3 × 4" / "4 × 3"),
+    two alternatives ("X or Y?" / "Y or X?", "Kaffee mit Milch oder ohne?" / "Kaffee ohne Milch oder mit?":
+    `opposites.alternatives_exchanged`), two joined items (`_joined_exchange`: "Katzen und Hunde" / "Hunde und Katzen",
+    "кошки или собаки", "猫和狗"), the arguments of a symmetric relation (`roles.symmetric_exchange`: "Is Tom married to
+    Anna?" / "Is Anna married to Tom?", "similar to", "the distance between A and B", "Чем крокодил отличается от
+    аллигатора?", "北京到上海的距离"). The hit features' `order_swap` is 0 for them (rule format 30; formats up to 29
+    gave every reordering 1, so a right hit lost score for a word order that changes nothing), as the vetoes already
+    leave them served (`roles.role_swap`, `exchanged`).
+
+    Not symmetric: numbers read in order (`_numbers_in_order`: "the difference between 10 and 3" / "... 3 and 10", a
+    difference of concepts is symmetric), a role word's arguments ("Convert 5 km to miles" / "... 5 miles to km"), an
+    operation's operands ("Divide 10 by 2" / "... 2 by 10"), an "is-a" question ("Is a tomato a fruit?" / "Is a fruit a
+    tomato?"), a comparative ("Is Tom older than Anna?")."""
+    if not reordered(a, b):
+        return False
+    if _numbers_in_order(a, [x for x, y in zip(a, b) if x != y] if len(a) == len(b) else a):
+        return False
+    return (
+        _commuting_numbers(a, b) or alternatives_exchanged(a, b) or _joined_exchange(a, b) or _symmetric_arguments(a, b)
+    )
 
 
 _DE_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
@@ -196,8 +293,8 @@ def exchanged(a: list[str], b: list[str], compounds: bool = True) -> bool:
     `roles.COMMUTATIVE_OPERATORS`), two neighbours in each other's place ("the capital of France" / "France's capital":
     nothing stays between them), a phrase moved to the other end ("In Python, how do I read a file?" / "How do I read a file in
     Python?"), other content words on either side. German arguments side by side: `_german_neighbours`."""
-    if alternatives_exchanged(a, b):
-        return False  # "跑步之前还是之后" / "跑步之后还是之前": the same alternatives
+    if alternatives_exchanged(a, b) or symmetric_reordering(a, b):
+        return False  # "跑步之前还是之后" / "跑步之后还是之前", "喝茶还是喝咖啡" / "喝咖啡还是喝茶": the same question (format 30)
     if symmetric_exchange(a, b):
         return False  # "Python vs Java" / "Java vs Python": a symmetric relation's arguments (`roles.symmetric_exchange`)
     if _german_neighbours(a, b) or _cases_exchanged(a, b) or _exchanged_around_function_words(a, b):
