@@ -89,6 +89,22 @@ def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_e
         return run_queries(cache, seed_rows, query_rows), cache.rule.name, key
 
 
+def _check_bank_splits(splits: list[str]) -> None:
+    """Refuse, before any work, a `--bank-split` other than `train` or given twice: the test split's questions judge
+    the schedulers (`velo evaluate --split test`), so a rule fitted on them would be tuned on test data, and a split
+    given twice would silently weigh its source twice."""
+    for split in splits:
+        if split == "test":
+            raise typer.BadParameter(
+                "--bank-split test: the test split's questions judge the schedulers (velo evaluate --split test); "
+                "a hit rule fitted on them would be tuned on test data: fit on train"
+            )
+        if split != "train":
+            raise typer.BadParameter(f"--bank-split {split!r}: the only split a rule may be fitted on is train")
+    if len(splits) > 1:
+        raise typer.BadParameter(f"--bank-split given {len(splits)} times: each source is weighed once; give train once")
+
+
 def _bank_source(split: str, key: str) -> tuple[list, list[bool], list[str]]:
     """(features, should-hit, question ids) of the labelled pairs (`envs.bank_pairs.labelled_pairs`) of the request bank
     `velo train` builds for `split` of $VELO_HOME/data (built and cached under $VELO_HOME/banks on first use). A
@@ -228,9 +244,9 @@ def calibrate_cmd(
     diff_embedder: DiffOpt = "use-multilingual",
     bank_split: Annotated[
         list[str],
-        typer.Option(help="A split of $VELO_HOME/data (train) whose request bank's labelled pairs (envs.bank_pairs: two "
+        typer.Option(help="train: the split of $VELO_HOME/data whose request bank's labelled pairs (envs.bank_pairs: two "
                           "wordings of one question should hit, a look-alike against its question's wordings should miss) "
-                          "are one more source, weighing as much as each --seeds / --queries pair (repeatable; the bank "
+                          "are one more source, weighing as much as each --seeds / --queries pair (once; test is refused: it judges the schedulers; the bank "
                           "`velo train` builds, e5 + USE only)."),
     ] = [],  # noqa: B006 (typer reads the default, never mutates it)
     interactions: Annotated[
@@ -248,6 +264,7 @@ def calibrate_cmd(
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
+    _check_bank_splits(bank_split)
     if out is not None:
         check_output("--out", out, inputs={"--seeds": seeds, "--queries": queries})
     outcomes, sources = [], []
