@@ -5,7 +5,7 @@
 | `POST /v1/chat/completions` | `chat.completion` (or its stream) with `route`, `latency_ms`, `similarity` |
 | `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
 | `GET /v1/models`, `GET /v1/models/{id}` | the served model (`velo`; `services.http.model_routes`: another id -> 404 `model_not_found`), for a valid key |
-| `GET /healthz` | each edge server's state from its own `/healthz` (`up`; `cache down`, `cloud down`, ... answering without them; `unavailable`; `down`: no answer; `status N`), the cloud's (`{"url", "state": "up" / "down", "problem"}`, asked `GET /v1/models` now; null without one), `down` (what is not up) and the gateway's `status`: `ok`, `degraded` (something down, requests still answered) or `unavailable` (503: no edge answering and no cloud answering; `services/health.py`) |
+| `GET /healthz` | each edge server's state from its own `/healthz` (`up`; `cache down`, `cloud down`, ... answering without them; `unavailable`; `down`: no answer; `status N`), the cloud's (`{"url", "state": "up" / "down", "problem"}`, asked `GET /v1/models` now; null without one), `down` (what answers no request: edge URLs, `cloud`), `degraded` (edges answering without a part) and the gateway's `status`: `ok`, `degraded` (something down, requests still answered) or `unavailable` (503: no edge answering and no cloud answering; `services/health.py`) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
@@ -48,7 +48,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
-from services.health import PROBE_S, down_list, gateway_status, probe_edge
+from services.health import PROBE_S, degraded_list, down_list, gateway_status, probe_edge
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
 from services.llm import EndpointLLM
 from services.metrics import GatewayMetrics
@@ -275,7 +275,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         status = gateway_status(found, cloud)
         body = {"status": status, "mode": settings.mode, "edges": {url: edge.state for url, edge in edges.items()},
                 "cloud": None if router.cloud is None else {"url": settings.cloud_url, "state": cloud, "problem": cloud_why},
-                "down": down_list(edges, cloud)}
+                "down": down_list(edges, cloud), "degraded": degraded_list(edges)}
         unavailable = status == "unavailable"
         return JSONResponse(body, status_code=503 if unavailable else 200, headers=retry_after(settings.down_for_s) if unavailable else None)
 

@@ -112,5 +112,12 @@ def gateway_status(edges: Sequence[EdgeState], cloud: str | None) -> str:
 
 
 def down_list(edges: Mapping[str, EdgeState], cloud: str | None) -> list[str]:
-    """What of the gateway's upstreams is not wholly up: edge URLs, then `cloud`."""
-    return [url for url, edge in edges.items() if edge.state != "up"] + (["cloud"] if cloud == "down" else [])
+    """What of the gateway's upstreams answers no request: edge URLs (no answer, `unavailable`, another status), then
+    `cloud`. An edge that answers without a part of it (`cache down`, ...) is degraded, not down (nc31: a monitor
+    reading `down` paged for an edge that was serving): `degraded_list`."""
+    return [url for url, edge in edges.items() if not edge.answers] + (["cloud"] if cloud == "down" else [])
+
+
+def degraded_list(edges: Mapping[str, EdgeState]) -> list[str]:
+    """The edge URLs that answer requests without a part of them (their state says what: `cache down`, ...)."""
+    return [url for url, edge in edges.items() if edge.answers and edge.state != "up"]
