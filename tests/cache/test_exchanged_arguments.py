@@ -222,3 +222,26 @@ ORDER_SWAP = [
 def test_order_swap_is_the_same_tokens_each_as_often_in_another_order(cached: str, request_: str, swap: float) -> None:
     pair = _Pair(request_, cached)
     assert float(order.reordered(pair.tq, pair.tc)) == swap == float(order.reordered(pair.tc, pair.tq))
+
+
+# nc31 (format 30): a passive asked with its agent last ("X was killed by whom?") asks for the doer; its participle stands
+# before "by", where the verb of "By whom was X killed?" stands last. Served at 0.999-1.000 beside the object's question.
+AGENT_LAST = [
+    ("Who did Brutus kill?", "Brutus was killed by whom?"),
+    ("Whom did Cain kill?", "Cain was killed by whom?"),
+    ("Who did Oswald shoot?", "Oswald was shot by whom?"),
+    ("Who did Caesar betray?", "Caesar was betrayed by whom?"),
+    ("What did the cat eat?", "The cat was eaten by whom?"),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_"), AGENT_LAST)
+def test_a_passive_with_its_agent_asked_last_asks_for_the_subject(cached: str, request_: str) -> None:
+    pair = _Pair(request_, cached)
+    assert subject_object.subject_object_swap(pair.tq, pair.tc) and subject_object.subject_object_swap(pair.tc, pair.tq)
+
+
+@pytest.mark.parametrize("cached", ["Who killed Brutus?", "By whom was Brutus killed?", "Who was Brutus killed by?"])
+def test_the_doer_asked_with_the_agent_last_is_the_same_question(cached: str) -> None:
+    pair = _Pair("Brutus was killed by whom?", cached)
+    assert not subject_object.subject_object_swap(pair.tq, pair.tc) and not subject_object.subject_object_swap(pair.tc, pair.tq)

@@ -97,7 +97,9 @@ def _asks_for(toks: list[str]) -> _Asked | None:
         if t in _OBJECT_WORDS or (k == 0 and t in _FIRST_OBJECT_WORDS):
             # English "whom did X defeat?" writes its verb bare, "Who defeated X?" in its tense (rule format 23)
             do = t == "whom" and toks[k + 1 : k + 2] and toks[k + 1] in _DO
-            return _Asked("subject" if agent else "object", k, _last_content(toks, k) if agent or do else ())
+            # the agent last ("Brutus was killed by whom?"): the participle stands before its "by" (nc31)
+            verbs = (_last_content(toks, k) or _last_content(toks[: k - 1], -1)) if agent else _last_content(toks, k) if do else ()
+            return _Asked("subject" if agent else "object", k, verbs)
         if t in _SUBJECT_WORDS or (k == 0 and t in _FIRST_SUBJECT_WORDS) or t in ("quien", "quienes"):
             if toks[k + 1 : k + 2] and toks[k + 1] in _PASSIVE and _AGENT_AFTER.intersection(toks[k + 2 :]):
                 return _Asked("object", k, _first_content(toks, k + 1) + _last_content(toks, k + 1))  # the one killed
