@@ -153,6 +153,9 @@ def test_one_thing_or_no_count_is_no_count_replaced(a: str, b: str) -> None:
         ("quince años", []), ("einundzwanzig", [21]), ("dreihundertzwölf", [312]), ("hundertfünf", [105]),
         ("elf", []), ("dreiunddreißig", [33]), ("двадцать один", [21]), ("двести сорок два", [242]), ("трёхсот", [300]),
         ("двадцать первый век", []), ("a joke", []), ("один из", []), ("un chiste", []), ("ein Witz", []),
+        # nc31: German tens before "eine" / "ein" (an article) had been read as 31 / 41
+        ("ist dreißig eine Primzahl", [30]), ("ist vierzig eine Primzahl", [40]), ("zwanzig ein Euro", [20]),
+        ("thirty one", [31]), ("treinta y uno", [31]), ("тридцать одна", [31]),
     ],
 )
 def test_cardinals_in_words(words: str, values: list[int]) -> None:
@@ -167,6 +170,7 @@ def test_cardinals_in_words(words: str, values: list[int]) -> None:
         ("Who was the 44th president?", "Who was the forty-fourth president?", 0.5),  # ordinals are not read
         ("Count to 5200", "Count to five thousand two hundred", 0.5),  # a number going on past a scale word
         ("Was sind 15 Prozent von 80?", "Rechne mir 15 Prozent von achtzig aus.", 0.0),
+        ("Ist 30 eine Primzahl?", "Ist dreißig eine Primzahl?", 0.0), ("Ist 31 eine Primzahl?", "Ist dreißig eine Primzahl?", 1.0),
     ],
 )
 def test_number_words_are_compared_as_numbers(a: str, b: str, change: float) -> None:

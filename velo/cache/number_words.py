@@ -70,6 +70,8 @@ _NOT_ALONE = frozenset(_ONES) | {"once", "elf", "quince"}
 
 _DE_UNIT = "ein|eins|zwei|drei|vier|funf|sechs|sieben|acht|neun"
 _DE_TENS = "zwanzig|dreissig|vierzig|funfzig|sechzig|siebzig|achtzig|neunzig"
+_DE_TENS_WORDS = frozenset(_DE_TENS.split("|"))
+"""German tens, never followed by a unit of the same number as another word ("einunddreißig" is one word)."""
 _DE_COMPOUND = re.compile(
     rf"(?:(?P<h>{_DE_UNIT})?hundert)?(?:(?P<u>{_DE_UNIT.replace('eins|', '')})und(?P<t>{_DE_TENS})|(?P<rest>[a-z]+))?"
 )
@@ -147,6 +149,8 @@ def cardinals(toks: list[str]) -> list[Cardinal]:
             nxt = _part(toks[j + 1] if joined else toks[j])
             if nxt is None or nxt[1] >= low or (toks[j + 1 if joined else j] in _HUNDRED):
                 break
+            if toks[j - 1] in _DE_TENS_WORDS and not joined:
+                break  # German writes a unit before its tens in one word: "dreißig eine Primzahl" is 30 and an article (nc31)
             value, low, j = value + nxt[0], nxt[2], j + 1 + joined
         if low >= 10 and j < len(toks) and _ORDINAL_UNIT.fullmatch(toks[j]):  # "forty-fourth"; "ten second rule" counts
             i = j + 1
