@@ -86,12 +86,12 @@ def _active(question: str) -> str:
 @pytest.mark.parametrize(
     ("question", "active"),
     [
-        ("Was Caesar betrayed by Brutus?", "was brutus betrayed caesar"),
-        ("Caesar was betrayed by Brutus.", "brutus was betrayed caesar"),
-        ("Why was Poland invaded by Germany?", "why was germany invaded poland"),
-        ("Can the file be opened by Python?", "can python be opened the file"),
-        ("Was America discovered by Columbus in 1492?", "was columbus discovered america in 1492"),
-        ("Is the door closed by the wind?", "is the wind closed the door"),
+        ("Was Caesar betrayed by Brutus?", "was brutus betray caesar"),
+        ("Caesar was betrayed by Brutus.", "brutus was betray caesar"),
+        ("Why was Poland invaded by Germany?", "why was germany invad poland"),  # "invade" stems to "invad"
+        ("Can the file be opened by Python?", "can python be open the file"),
+        ("Was America discovered by Columbus in 1492?", "was columbus discover america in 1492"),
+        ("Is the door closed by the wind?", "is the wind clos the door"),
         ("¿Fue César traicionado por Bruto?", "fue bruto traiciono a cesar"),
         ("César fue traicionado por Bruto", "bruto fue traiciono a cesar"),
         ("¿Por qué fue Polonia invadida por Alemania?", "por que fue alemania invadio a polonia"),
@@ -135,3 +135,26 @@ def test_a_passive_with_its_agent_is_read_in_the_actives_order(question: str, ac
 )
 def test_no_passive_with_a_doer_keeps_its_order(question: str) -> None:
     assert _active(question) == " ".join(text.tokens(numbers.as_digits(question)))
+
+
+# nc31: names exchanged across the voices with a verb whose participle stems otherwise than its base ("discovered" /
+# "discov", "stabbed" / "stab") had been served at 0.995-0.998; the same event in the other voice stays served.
+@pytest.mark.parametrize(
+    ("cached", "request_", "exchanged"),
+    [
+        ("Did Columbus discover America?", "Was Columbus discovered by America?", True),
+        ("Did Brutus stab Caesar?", "Was Brutus stabbed by Caesar?", True),
+        ("Did the police arrest the thief?", "Was the police arrested by the thief?", True),
+        ("Did the cat chase the dog?", "Was the cat chased by the dog?", True),
+        ("Did Columbus discover America?", "Was America discovered by Columbus?", False),
+        ("Did Brutus stab Caesar?", "Was Caesar stabbed by Brutus?", False),
+        ("Did the cat chase the dog?", "Was the dog chased by the cat?", False),
+        ("Did the farmer carry the lamb?", "Was the lamb carried by the farmer?", False),
+    ],
+)
+def test_the_participle_is_read_as_its_verb(cached: str, request_: str, exchanged: bool) -> None:
+    from velo.cache import order, passive, roles
+    from velo.cache.text import tokens
+
+    a, b = passive.active_order(tokens(cached)), passive.active_order(tokens(request_))
+    assert bool(roles.role_swap(a, b) or order.exchanged(a, b)) is exchanged, (a, b)

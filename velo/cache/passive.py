@@ -139,10 +139,31 @@ def _romance_or_english(toks: list[str], k: int, aux: frozenset[str], lang: str)
     if start is None:
         return None
     verb, patient = toks[patient_end : part + 1], toks[start:patient_end]
+    if lang == "en":  # the verb as the active with "did" writes it, so both name it alike ("discovered" -> "discover")
+        verb = verb[:-1] + [_english_base(toks[part])]
     if lang == "es":  # the verb in the active's tense, the personal "a" before the object ("al ratón", "a César")
         verb = verb[:-1] + [_spanish_active(toks[part], toks[max(start - 1, 0) : part])]
         patient = ["al"] + patient[1:] if patient[0] == "el" else ["a"] + patient
     return toks[:start] + toks[k + 1 : end] + verb + patient + toks[end:]
+
+
+_KEPT_DOUBLES = frozenset("lsfz")
+"""Letters a base verb ends doubled ("kill", "pass", "stuff", "buzz"): "killed" is "kill", where "stabbed" is "stab"."""
+
+
+def _english_base(participle: str) -> str:
+    """A regular English participle's base verb, as "did" asks with it ("discovered" -> "discover", "stabbed" -> "stab",
+    "carried" -> "carry", "invaded" -> "invad", whose stem is "invade"'s): newcomer nc31 found "Did Columbus discover
+    America?" / "Was Columbus discovered by America?" served at 0.998 because the two verbs' stems differ ("discov" /
+    "discovered") and `order.exchanged` then saw no exchange. An irregular participle ("bitten", "shot") is kept."""
+    if participle.endswith("ied") and len(participle) > 4:
+        return participle[:-3] + "y"
+    if not participle.endswith("ed") or len(participle) < 5:
+        return participle
+    base = participle[:-2]
+    if base[-1] == base[-2] and base[-1] not in _KEPT_DOUBLES:
+        base = base[:-1]
+    return base
 
 
 _ES_PRETERITE = frozenset("fue fueron".split())
