@@ -48,7 +48,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
-from services.health import PROBE_S, degraded_list, down_list, gateway_status, probe_edge
+from services.health import degraded_list, down_list, endpoint_problem, gateway_status, probe_edge
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
 from services.llm import EndpointLLM
 from services.metrics import GatewayMetrics
@@ -268,8 +268,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
     @app.get("/healthz")
     async def healthz(request: Request) -> Response:
         router: Router = request.app.state.router
-        cloud_probe = router.cloud.probe(PROBE_S) if router.cloud is not None else _no_cloud()
-        *found, cloud_why = await asyncio.gather(*(probe_edge(router.http, edge) for edge in router.edges), cloud_probe)
+        *found, cloud_why = await asyncio.gather(*(probe_edge(router.http, edge) for edge in router.edges), endpoint_problem(router.cloud))
         edges = dict(zip(router.edges, found))
         cloud = None if router.cloud is None else "down" if cloud_why is not None else "up"
         status = gateway_status(found, cloud)
@@ -301,6 +300,3 @@ def as_sent(err: APIError, body: ChatCompletionRequest | CompletionRequest) -> A
         message, param = message.replace("max_tokens", named), named
     return err if param == err.param else APIError(err.status, message, err.type, err.code, param)
 
-
-async def _no_cloud() -> None:
-    return None

@@ -48,11 +48,7 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     probed at once."""
     llm = edge.llm if isinstance(edge.llm, EndpointLLM) else None
     cloud = edge.cloud if isinstance(edge.cloud, EndpointLLM) else None
-    cache, llm_why, cloud_why = await asyncio.gather(
-        cache_problem(edge),
-        llm.probe(PROBE_S) if llm is not None else _none(),
-        cloud.probe(PROBE_S) if cloud is not None else _none(),
-    )
+    cache, llm_why, cloud_why = await asyncio.gather(cache_problem(edge), endpoint_problem(llm), endpoint_problem(cloud))
     problems = {name: why for name, why in (("cache", cache), ("llm", llm_why), ("cloud", cloud_why)) if why is not None}
     answers = cache is None or llm_why is None or (cloud is not None and cloud_why is None)
     status = "ok" if not problems else "degraded" if answers else "unavailable"
@@ -61,8 +57,9 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     return body, 200 if answers else 503
 
 
-async def _none() -> None:
-    return None
+async def endpoint_problem(llm: EndpointLLM | None) -> str | None:
+    """`llm.probe(PROBE_S)`: None when the endpoint answers now, else why not; None without an endpoint (nothing to ask)."""
+    return None if llm is None else await llm.probe(PROBE_S)
 
 
 def _state(problem: str | None) -> str:
