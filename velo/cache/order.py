@@ -27,7 +27,7 @@ from velo.cache.opposites import alternatives_exchanged, relation_arguments_exch
 from velo.cache.question_words import question_words
 from velo.cache.quantities import content_terms, term
 from velo.cache.role_words import ASYMMETRIC_OPERATORS, COMMUTATIVE_OPERATORS, COORDINATORS, ROLE_MARKERS, numbers_commute
-from velo.cache.roles import _COMPARATIVES, _symmetric_term, symmetric_exchange
+from velo.cache.roles import COMPARATIVES, symmetric_exchange, symmetric_term
 from velo.cache.text import FUNCTION_WORDS, HAN, nfkc, shared_ends, tokens
 
 
@@ -102,15 +102,15 @@ def _joined_exchange(a: list[str], b: list[str]) -> bool:
 
 def _symmetric_arguments(a: list[str], b: list[str]) -> bool:
     """Whether `b` is `a` with two runs of at most `_LONGEST` content terms (`content_terms`) in each other's place, side
-    by side or around what stays, in a question with a word of a symmetric relation anywhere (`roles._symmetric_term`)
+    by side or around what stays, in a question with a word of a symmetric relation anywhere (`roles.symmetric_term`)
     and no comparative: `roles.symmetric_exchange` and, with the relation after both arguments, "Ist Tom mit Anna
     verheiratet?" / "Ist Anna mit Tom verheiratet?"."""
     if symmetric_exchange(a, b):
         return True
-    if _COMPARATIVES.intersection(a) or _COMPARATIVES.intersection(b):
+    if COMPARATIVES.intersection(a) or COMPARATIVES.intersection(b):
         return False
     ca, cb = content_terms(a), content_terms(b)
-    if ca == cb or sorted(ca) != sorted(cb) or not _symmetric_term(ca):
+    if ca == cb or sorted(ca) != sorted(cb) or not symmetric_term(ca):
         return False
     start, end = shared_ends(ca, cb)
     ma, mb = ca[start : len(ca) - end], cb[start : len(cb) - end]

@@ -115,7 +115,7 @@ _SYMMETRIC = (
 married to B as B to A ("vs", "different from", "similar to", "compared to", "married to", "Unterschied", "se
 diferencia de", "отличается от", "похож на", "区别"); since rule format 25 a distance ("distance", "Entfernung",
 "расстояние", "距离", "多远") and an interaction ("interact", "Wechselwirkung", "взаимодействует", "相互作用")."""
-_COMPARATIVES = frozenset(
+COMPARATIVES = frozenset(
     """more less better worse than mas menos mejor peor mehr weniger besser schlechter больше меньше лучше хуже 更""".split()
 )
 """Words that make a comparison one-sided ("How much more expensive is a Mac compared to a PC?"): no symmetric relation."""
@@ -126,7 +126,7 @@ _SYMMETRIC_WORDS = frozenset("far lejos lej weit далеко далек".split(
 words ("farm", "weiter"): how far A is from B is how far B is from A. Rule format 25."""
 
 
-def _symmetric_term(terms: list[str]) -> bool:
+def symmetric_term(terms: list[str]) -> bool:
     """Whether a word of `terms` is a symmetric relation's (`_SYMMETRIC`, `_SYMMETRIC_WORDS`; Han characters read
     together, "区 别")."""
     return any(t.startswith(_SYMMETRIC) or t in _SYMMETRIC_WORDS for t in terms) or any(w in "".join(terms) for w in _SYMMETRIC if HAN.match(w))
@@ -139,9 +139,9 @@ def symmetric_exchange(a: list[str], b: list[str]) -> bool:
     ("北京到上海的距离是多少？", rule format 25) ("Python vs Java" / "Java vs Python", "How is a crocodile
     different from an alligator?" / "How is an alligator different from a crocodile?", "Is Tom married to Anna?" / "Is
     Anna married to Tom?", "Compare Python to Java", "Чем крокодил отличается от аллигатора?"), and no comparative
-    (`_COMPARATIVES`: "more expensive ... compared to" asks which way). The same question, not the reverse one (issue 8:
+    (`COMPARATIVES`: "more expensive ... compared to" asks which way). The same question, not the reverse one (issue 8:
     `role_swap` refused these under rule format 21)."""
-    if _COMPARATIVES.intersection(a) or _COMPARATIVES.intersection(b):
+    if COMPARATIVES.intersection(a) or COMPARATIVES.intersection(b):
         return False
     ca, cb = content_terms(a), content_terms(b)
     if ca == cb or sorted(ca) != sorted(cb):
@@ -155,7 +155,7 @@ def symmetric_exchange(a: list[str], b: list[str]) -> bool:
             if ma[:i] == mb[n - i :] and mb[:j] == ma[n - j :] and ma[i : n - j] == mb[j : n - i]:
                 between = ma[i : n - j] + ca[max(start - 2, 0) : start]
                 between += [t for t in ca[len(ca) - end : len(ca) - end + 2] if HAN.match(t)]  # "北京到上海的距离"
-                if _symmetric_term(between):
+                if symmetric_term(between):
                     return True
     return False
 
