@@ -4,8 +4,10 @@ scheduling policies side by side in the edge environment.
 The stack is `velo up`'s (cloud service, one edge server over the demo's filled embedded cache, gateway) as
 local processes, stopped when the part ends. The workload sends, per language, a reworded question (the cache
 should answer), a look-alike that asks something else (the policy should send it to the cloud), then the
-look-alike again (now answered from the cache: the cloud's answer was written back). Then the shipped learned
-scheduler (DLRS) is evaluated against the baselines in the edge environment.
+look-alike again (now answered from the cache: the cloud's answer was written back). Below the table, each row that
+did not go as that plan says is explained: a rewording the hit rule scored under its threshold, or a first answer the
+edge did not store (one in another language than its question: the offline stand-in cloud answers some of them in
+English). Then the shipped learned scheduler (DLRS) is evaluated against the baselines in the edge environment.
 """
 
 from __future__ import annotations
@@ -62,15 +64,28 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
         for col in ("kind", "lang", "request", "route", "similarity", "ms", "answer"):
             table.add_column(col, overflow="fold")
         served: dict[str, list[float]] = {}
+        why: list[str] = []
+        not_stored: set[str] = set()
         with velo.Client(base_url=url, api_key=key) as client:
             for kind, q in kinds:
+                skipped = _not_written(url) if kind == "look-alike" else 0.0
                 answer = client.chat(q["question"], max_tokens=DEMO_MAX_TOKENS)
                 if kind == "look-alike":
                     _sync(url, stack)
+                    if _not_written(url) > skipped:
+                        not_stored.add(q["question"])
                 served.setdefault(answer.route or "?", []).append(answer.latency_ms or 0.0)
                 sim = "-" if answer.similarity is None else f"{answer.similarity:.3f}"
                 table.add_row(kind, q["lang"], Text(q["question"]), answer.route, sim, f"{answer.latency_ms:.0f}", excerpt(console, answer.text, 40))
+                if answer.route != "cache" and kind == "reworded":
+                    why.append(f"{q['lang']} rewording on the {answer.route} route: the hit rule scored its closest cached "
+                               "question under the threshold (section 3 shows the score)")
+                elif answer.route != "cache" and kind.endswith("asked again") and q["question"] in not_stored:
+                    why.append(f"{q['lang']} look-alike asked again on the {answer.route} route: its first answer was not "
+                               "stored, being in another language than the question (the edge stores none such)")
         console.print(table)
+        for line in why:
+            console.print(f"  {line}")
         summary = Table(title="latency per route (ms, end to end through the gateway)")
         for col in ("route", "requests", "p50", "max"):
             summary.add_column(col)
@@ -79,6 +94,19 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
         console.print(summary)
     finally:
         stack.stop()
+
+
+def _not_written(gateway_url: str) -> float:
+    """How many whole answers the demo's edges have not written back so far (`velo_write_backs_skipped_total`, all
+    reasons), read from each edge's Prometheus `/metrics`."""
+    import httpx
+    from prometheus_client.parser import text_string_to_metric_families
+
+    total = 0.0
+    for edge in httpx.get(f"{gateway_url}/healthz", timeout=30).json()["edges"]:
+        for family in text_string_to_metric_families(httpx.get(f"{edge}/metrics", timeout=30).text):
+            total += sum(s.value for s in family.samples if s.name == "velo_write_backs_skipped_total")
+    return total
 
 
 def _sync(gateway_url: str, stack) -> None:  # noqa: ANN001
