@@ -31,7 +31,7 @@ import numpy as np
 
 from velo.cache import (
     answer_form, answer_language, code_marks, counts, decimals, negation, number_words, numbers, order, passive,
-    persons, quantities, question_words, roles, spellings, subject_object, text, variants,
+    number_spellings, persons, quantities, question_words, roles, spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -149,7 +149,8 @@ class HitFeaturizer:
             answer_relevance=relevance,
             answer_gap=own - relevance,
             # a count against one thing ("a joke" / "5 jokes") is a number replaced too (`velo.cache.counts`)
-            number_mismatch=max(
+            # one number spelled two ways in the same place, the only difference: none ("1" / "one", "1st" / "first")
+            number_mismatch=0.0 if p.numbers_respelled else max(
                 numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))
             ),
             negation_mismatch=negation.negation_change(p.tq, p.tc),
@@ -158,7 +159,11 @@ class HitFeaturizer:
             symbol_swap=float(
                 text.symbol_swap(p.tq, p.tc)
                 or variants.name_respelled(p.request, p.cached, p.tq, p.tc)
-                or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached)))
+                or (p.tq == p.tc and (
+                    text.spelling_swap(p.request, p.cached)
+                    # the point of an ordinal respelled ("1.º" / "primer") is no code's separator
+                    or (not p.numbers_respelled and code_marks.code_swap(p.request, p.cached))
+                ))
             ),
             role_swap=float(
                 # A passive with its agent in the active's order: "Was Caesar betrayed by Brutus?" is "Did Brutus
@@ -189,6 +194,10 @@ class _Pair:
         self.same_quantities = quantities.equal_quantities(self.tq, self.tc, request, cached)
         self.tq = quantities.spelled_as(self.tq, self.tc)
         self.tq, self.tc = text.one_power_sign(self.tq, self.tc)  # "2^10" / "2**10" (rule format 25)
+        self.numbers_respelled = False
+        """Whether the two questions became the same words only by spelling a number as the other does where it stands
+        ("Tell me 1 joke." / "Tell me one joke.", "1st" / "first", "World War 1" / "World War I":
+        `velo.cache.number_spellings`): then no number differs."""
         if self.tq != self.tc:
             self._same_words_spelled_otherwise()
         self.active = passive.active_order(self.tq), passive.active_order(self.tc)
@@ -208,7 +217,8 @@ class _Pair:
         "What is", "臺灣" / "台灣", "favourite" / "favorite", "e-mail" / "email") and of each quantity, a decimal too
         ("1.5 kg" / "1500 g": `quantities.spelled_as` with the texts; "1.50 kg" / "1.5 kg": `velo.cache.decimals`, rule
         format 29) and of each number written in words ("Is seventeen prime?" / "Is 17 prime?": `velo.cache.number_words`,
-        rule format 30), kept only where that makes them the same words (rule format 27): the same request, served
+        rule format 30; a word for one, an ordinal or a Roman numeral where the other question has the same number:
+        `velo.cache.number_spellings`, after format 30), kept only where that makes them the same words (rule format 27): the same request, served
         outright. Elsewhere the features keep the tokens the model was fitted on: respelling a rewording's words moves
         its overlap features off that fit, and in the replay of format 26's 8,946 pairs it cost more right hits than it
         won (11 served at format 26 fell below the threshold, "What's Google Authenticator?" / "What is google
@@ -221,8 +231,10 @@ class _Pair:
         sq, sc = text.one_power_sign(sq, sc)
         sq, sc = decimals.without_trailing_zeros(sq, self.request), decimals.without_trailing_zeros(sc, self.cached)
         sq, sc = number_words.as_digits(sq), number_words.as_digits(sc)
-        if sq == sc:
-            self.tq, self.tc = sq, sc
+        respelled = number_spellings.respelled(sq, sc, self.request, self.cached)
+        if respelled == sc:
+            self.numbers_respelled = respelled != sq
+            self.tq, self.tc = sc, sc
 
     def snippets(self) -> list[str]:
         out = [self.request, self.cached]
