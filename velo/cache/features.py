@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, code_marks, counts, decimals, negation, number_words, numbers, order, passive,
-    number_spellings, persons, quantities, question_words, roles, spellings, subject_object, text, variants,
+    answer_form, answer_language, code_marks, counts, decimals, negation, number_spellings, number_words, numbers, order,
+    passive, persons, quantities, question_words, roles, spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -218,9 +218,9 @@ class _Pair:
         ("1.5 kg" / "1500 g": `quantities.spelled_as` with the texts; "1.50 kg" / "1.5 kg": `velo.cache.decimals`, rule
         format 29) and of each number written in words ("Is seventeen prime?" / "Is 17 prime?": `velo.cache.number_words`,
         rule format 30; a word for one, an ordinal or a Roman numeral where the other question has the same number:
-        `velo.cache.number_spellings`, after format 30), kept only where that makes them the same words (rule format 27): the same request, served
-        outright. Elsewhere the features keep the tokens the model was fitted on: respelling a rewording's words moves
-        its overlap features off that fit, and in the replay of format 26's 8,946 pairs it cost more right hits than it
+        `velo.cache.number_spellings`, after format 30), kept only where that makes them the same words (rule format
+        27): the same request, served outright. Elsewhere the features keep the tokens the model was fitted on:
+        respelling a rewording's words moves its overlap features off that fit, and in the replay of format 26's 8,946 pairs it cost more right hits than it
         won (11 served at format 26 fell below the threshold, "What's Google Authenticator?" / "What is google
         authenticator?" 0.965 -> 0.887; 2 rose above it, besides those made the same words)."""
         sq, sc = (

@@ -1,6 +1,7 @@
 """One number in another spelling in the same place: "Tell me 1 joke." / "Tell me one joke.", "Who finished 1st?" /
 "Who finished first?", "World War 1" / "World War one" / "World War I", "the 44th president" / "the forty-fourth
-president", "der 1. Weltkrieg" / "der erste Weltkrieg", "el 1.º puesto" / "el primer puesto", "1-й раз" / "первый раз".
+president", "der 1. Weltkrieg" / "der erste Weltkrieg", "el 1.º puesto" / "el primer puesto", "1-й раз" / "первый
+раз".
 
 A newcomer's finding after rule format 30 (recall): `velo.cache.number_words` reads cardinals of two words and more,
 never a word for one alone (it is as often an article: "one of", "un", "ein", "один из"), nor ordinals nor Roman
@@ -62,7 +63,8 @@ for _n, (_en, _es, _de, _ru) in _ORDINAL_STEMS.items():
     _ORDINAL_WORDS.append((re.compile(_en), _n, False))
     _ORDINAL_WORDS.append((re.compile(f"(?:{_es})"), _n, True))
     _ORDINAL_WORDS.append((re.compile(f"{_de}(?:e|er|en|es|em)"), _n, True))
-    _ORDINAL_WORDS.append((re.compile(f"{_ru}(?:{_RU})" if _n != 3 else f"{_ru}(?:ии|ья|ье|ьего|ьему|ьим|ьем|ью|ьи|ьих)"), _n, True))
+    _ru_ends = _RU if _n != 3 else "ии|ья|ье|ьего|ьему|ьим|ьем|ью|ьи|ьих"  # третий, третья, третьего
+    _ORDINAL_WORDS.append((re.compile(f"{_ru}(?:{_ru_ends})"), _n, True))
 _EN_TEENS = {w: 11 + i for i, w in enumerate(
     "eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split())}
 _EN_TENS = {w: 20 + 10 * i for i, w in enumerate(
@@ -73,7 +75,9 @@ _MARK_AFTER = frozenset({"o", "a", "er", "ra"})
 """An ending the tokens split from its digits: "1.º" is "1", "o"."""
 _RU_MARK = frozenset(fold(w) for w in "й я е го му м х ми ой ый ий ая ое ого ому ым ом ую ые ых".split())
 """A Russian ordinal's ending after a hyphen: "1-й", "2-го", "3-я"."""
-_ROMAN = re.compile(r"\b[A-Z][a-z]+ (?=[IVXLCDM]{2,}\b|[IVX]\b)(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\b")
+_ROMAN = re.compile(
+    r"\b[A-Z][a-z]+ (?=[IVXLCDM]{2,}\b|[IVX]\b)(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\b"
+)
 """A Roman numeral in capitals after a capitalized word ("World War I", "Louis XIV", "Part II"): I, V and X alone, the
 other letters only in longer numerals ("Vitamin C", "Plan D", "Size L" are letters)."""
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -114,7 +118,7 @@ def _number(stretch: list[str], roman: frozenset[str]) -> _Number | None:
         rest = stretch[1:]
         if not rest:
             return _Number(int(m.group(1)), "ordinal" if m.group(2) else "digits")
-        if rest in ([o] for o in _MARK_AFTER) or (len(rest) == 2 and rest[0] == "-" and rest[1] in _RU_MARK):
+        if (len(rest) == 1 and rest[0] in _MARK_AFTER) or (len(rest) == 2 and rest[0] == "-" and rest[1] in _RU_MARK):
             return _Number(int(m.group(1)), "ordinal")
         return None
     words, tens = list(stretch), 0
