@@ -43,6 +43,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.coalesce import Coalescer, coalescing_key, requests_fault
+from services.deadline import Deadline
 from services.disconnect import CancelOnDisconnect, describe
 from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
@@ -115,6 +116,14 @@ class EdgeSettings(BaseSettings):
     cloud_model: str = "velo-cloud"
     cloud_api_key: SecretStr | None = None
     timeout_s: float = Field(120.0, gt=0)
+    """Longest wait for the cloud's answer (or its stream's start), and for an `llm` URL's. A caller that sends
+    `x-velo-timeout-ms` (the gateway does, `services/deadline.py`) lowers the cloud's to half the time it has left, so
+    the edge LLM still has the other half to answer in when the cloud does not."""
+    cloud_down_for_s: float = Field(30.0, ge=0)
+    """How long a cloud that gave no answer (connection refused or reset, or none in time and its health probe failing;
+    or `/healthz` finding it down) is skipped: requests go to the edge LLM without calling it, then one trial request
+    calls it again (`services/cooldown.py`). 30 s: Envoy's default ejection time for a failing host; a hung cloud then
+    costs one request's wait every 30 s instead of every request's."""
     model_dir: Path | None = None
     threads: int | None = Field(None, ge=1)
     """torch threads of the local LLM (None: torch's default)."""
@@ -278,7 +287,8 @@ def _open(settings: EdgeSettings, metrics: EdgeMetrics) -> EdgeServer:
     cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, _secret(settings.cloud_api_key), settings.timeout_s) if settings.cloud_url else None
     edge = EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, languages, queue_capacity=settings.queue_capacity,
                       default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated,
-                      write_batch=settings.write_batch, cache_min_score=settings.cache_min_score)
+                      write_batch=settings.write_batch, cache_min_score=settings.cache_min_score, cloud_timeout_s=settings.timeout_s,
+                      cloud_down_for_s=settings.cloud_down_for_s)
     try:  # before the lifespan yields: the first request is as fast as the next (`EdgeServer.warm_up`)
         log.info("edge %s warmed up in %.2f s", settings.edge_id, edge.warm_up())
     except Exception as err:  # the request path meets the same failure and answers it (Milvus down: without the cache)
@@ -303,6 +313,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
                 await asyncio.wait_for(edge.writes.join(), timeout=30)  # a clean stop loses no answer
             writer.cancel()
             reopener.cancel()
+            await edge.clouds.aclose()
             for llm in (edge.llm, edge.cloud):
                 if llm is not None:
                     await llm.aclose()
@@ -330,16 +341,16 @@ def build_app(settings: EdgeSettings) -> FastAPI:
     flights: Coalescer[ServeResponse] = Coalescer(shared_failure=requests_fault)
     app.state.flights = flights
 
-    async def started(edge: EdgeServer, body: ServeRequest, arrived: float | None = None) -> Started:
+    async def started(edge: EdgeServer, body: ServeRequest, deadline: Deadline | None, arrived: float | None = None) -> Started:
         try:
-            return await edge.start(body, arrived)
+            return await edge.start(body, arrived, deadline)
         except ValueError as err:  # a prompt the LLM cannot take (the cache's refusals are APIErrors naming their field): nothing written
             raise refused_prompt(err) from None
         except UpstreamError as err:
             raise _no_llm(edge, err) from None
 
-    async def whole(edge: EdgeServer, body: ServeRequest, arrived: float | None = None) -> ServeResponse:
-        begun = await started(edge, body, arrived)
+    async def whole(edge: EdgeServer, body: ServeRequest, deadline: Deadline | None, arrived: float | None = None) -> ServeResponse:
+        begun = await started(edge, body, deadline, arrived)
         try:
             made = await collect(begun.stream)
         except UpstreamError as err:
@@ -351,18 +362,19 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         edge = edge_of(request)
         check_prompt_chars((turn.content for turn in body.messages), settings.max_prompt_chars, "messages")
         describe(request, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
+        deadline = Deadline.of_caller(request.headers)
         if body.stream:
-            begun = await started(edge, body)
+            begun = await started(edge, body, deadline)
             record_request("edge", begun.route, body.user, body.safety_identifier, edge=settings.edge_id, namespace=body.namespace)
             return sse_response((sse_event(event) async for event in edge.events(begun)), on_close=begun.stream.aclose)
         key = coalescing_key(body) if settings.coalesce else None
         joined = False
         if key is None:
-            answer = await whole(edge, body)
+            answer = await whole(edge, body, deadline)
         else:
             # the whole wait counts, also for a request that ran on its own after the flight it had joined failed
             t0 = time.perf_counter()
-            answer, joined = await flights.run(key, lambda: whole(edge, body, t0))
+            answer, joined = await flights.run(key, lambda: whole(edge, body, deadline, t0))
             if joined:  # another request's answer: this one's own time, counted as served by that route and as coalesced
                 seconds = time.perf_counter() - t0
                 answer = answer.model_copy(update={"latency_ms": round(seconds * 1000.0, 3)})
@@ -433,7 +445,8 @@ def _no_llm(edge: EdgeServer, err: UpstreamError) -> APIError:
     if err.refused:
         return err.refusal("the LLM")
     edge.metrics.upstream_failures.labels("llm").inc()
-    return APIError(502, f"no LLM could answer: {err}", "server_error", "upstream_failed")
+    skipped = edge.clouds.note(edge.cloud_name) if edge.cloud is not None else None
+    return APIError(502, f"no LLM could answer: {err}" + (f"; {skipped}" if skipped else ""), "server_error", "upstream_failed")
 
 
 def _checked(namespace: str) -> str:

@@ -55,7 +55,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
+from services.cooldown import Cooldown
+from services.deadline import Deadline
+from services.health import endpoint_problem
+from services.llm import AnswerStream, ChatLLM, EndpointLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.metrics import EdgeMetrics
 from velo.batching import OpportunisticBatcher
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
@@ -156,7 +159,8 @@ class EdgeServer:
 
     def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
                  cloud: ChatLLM | None, metrics: EdgeMetrics, languages: LanguageIdentifier, *, queue_capacity: int, default_max_tokens: int,
-                 write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8, cache_min_score: float = CACHE_MIN_SCORE) -> None:
+                 write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8, cache_min_score: float = CACHE_MIN_SCORE,
+                 cloud_timeout_s: float = 120.0, cloud_down_for_s: float = 30.0) -> None:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
         self.cache_min_score = cache_min_score
         self.languages = languages
@@ -172,8 +176,10 @@ class EdgeServer:
         self._rate_limited = 0.0
         self._cloud_inflight = 0
         self._link_state = 0
-        self._cloud_failing = False
-        """A cloud call failed and none has succeeded since (its recovery is logged once)."""
+        self.cloud_timeout_s = cloud_timeout_s
+        """The longest a cloud call may take (less when the caller's deadline leaves less: `_cloud_time`)."""
+        self.clouds = Cooldown("cloud", cloud_down_for_s, metrics, cloud_log, "answering with the edge LLM")
+        """The cloud's down mark: skipped for `cloud_down_for_s` after it gave no answer, then one trial request."""
         self._background: set[asyncio.Task] = set()
 
     # ------------------------------------------------------------------ the cache, guarded
@@ -306,17 +312,35 @@ class EdgeServer:
     def _observe(self, looked: Looked, lang: str, follow_up: bool, prompt_tokens: float) -> np.ndarray:
         return observe(self.layout, looked, lang, follow_up, self._load(prompt_tokens))
 
-    def _mask(self, looked: Looked, cloud_allowed: bool) -> np.ndarray:
-        cloud = self.cloud is not None and cloud_allowed
+    @property
+    def cloud_name(self) -> str:
+        """The cloud's URL (its name in logs, messages and its down mark); "" without a cloud."""
+        return "" if self.cloud is None else getattr(self.cloud, "base_url", self.cloud.name)
+
+    def _cloud_time(self, allowed: bool, deadline: Deadline | None) -> float | None:
+        """The seconds a cloud call may take for this request, or None when the cloud may not be called: none configured,
+        not allowed, no time left, or marked down (skipped, counted: `services/cooldown.py`). Its own `cloud_timeout_s`,
+        or less: `FALLBACK_SHARE` of what the caller's `deadline` leaves now, so the edge LLM still has the rest to
+        answer in (`services/deadline.py`). A request let through to a cloud whose cool-down is over is its trial."""
+        if self.cloud is None or not allowed:
+            return None
+        bound = self.cloud_timeout_s if deadline is None else deadline.for_call(True, self.cloud_timeout_s)
+        if bound <= 0 or self.clouds.skipped(self.cloud_name) is not None:
+            return None
+        return bound
+
+    def _mask(self, looked: Looked, cloud: bool) -> np.ndarray:
+        """`cloud`: the cloud may be called for this request (`_cloud_time`)."""
         servable = servable_from_cache(looked, self.cache_min_score)
         mask = np.array([servable, self.llm.waiting < self.queue_capacity, cloud, cloud and bool(looked.neighbours)], dtype=np.int8)
         if not mask.any():
             mask[Action.EDGE] = 1
         return mask
 
-    async def start(self, req: ServeRequest, arrived: float | None = None) -> Started:
+    async def start(self, req: ServeRequest, arrived: float | None = None, deadline: Deadline | None = None) -> Started:
         """Look the request up, let the policy choose, and start the answer (its text not read yet); `arrived`: the
-        `time.perf_counter()` its latency counts from, when it waited before (default: now).
+        `time.perf_counter()` its latency counts from, when it waited before (default: now); `deadline`: when the caller
+        stops waiting (its `x-velo-timeout-ms`), which bounds the cloud call (`_cloud_time`).
 
         Raises APIError 400 for a field the cache would refuse (a bad language code, text that is not valid Unicode) and
         ValueError for a conversation the edge LLM cannot take (too long for its context window), both before the
@@ -335,10 +359,13 @@ class EdgeServer:
         looked = await self.lookup(question, req.namespace, context, language)
         lang = language.lang
         obs = self._observe(looked, lang, bool(context), request_tokens(t["content"] for t in turns))
-        mask = self._mask(looked, req.cloud_allowed)
+        cloud_s = self._cloud_time(req.cloud_allowed, deadline)
+        mask = self._mask(looked, cloud_s is not None)
         action = int(self.policy.act(obs, mask))
         if not 0 <= action < len(mask) or not mask[action]:
             action = Action.CACHE if mask[Action.CACHE] and looked.decision is not None and looked.decision.hit else Action.EDGE
+        if cloud_s is not None and action not in (Action.CLOUD, Action.CLOUD_CONTEXT):
+            self.clouds.released(self.cloud_name)  # a trial this request was let through for goes to the next one
         similarity = looked.neighbours[0].similarity if looked.neighbours else None
         if action == Action.CACHE:
             best = looked.neighbours[0]
@@ -350,7 +377,7 @@ class EdgeServer:
         else:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
             stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
-                                                        req.upstream_fields())
+                                                        req.upstream_fields(), cloud_s)
         return Started(req, question, lang, context, looked, route, model, similarity, stream, t0, t0 if arrived is None else arrived)
 
     def hit_answer(self, answer: str, stop: list[str], max_tokens: int | None) -> HitText:
@@ -450,43 +477,64 @@ class EdgeServer:
         yield ServeEvent(done=await self.finish(started, started.stream.generated))
 
     async def _generate(self, action: int, turns: list[dict[str, str]], prompt_ids: list[int] | None, looked: Looked, max_tokens: int,
-                        stop: list[str], sampling: SamplingParams, streaming: bool, fields: Mapping[str, str]) -> tuple[AnswerStream, str, str]:
+                        stop: list[str], sampling: SamplingParams, streaming: bool, fields: Mapping[str, str],
+                        cloud_s: float | None) -> tuple[AnswerStream, str, str]:
         """Start the answer of a generating `action`; the cloud is sent the client's identifiers (`fields`:
-        `ServeRequest.upstream_fields`) as the cloud service forwards them to its upstream."""
-        if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None:
+        `ServeRequest.upstream_fields`) as the cloud service forwards them to its upstream, and given `cloud_s` seconds
+        (`_cloud_time`) to answer, or to start its stream."""
+        if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None and cloud_s is not None:
             messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
             t0 = time.perf_counter()
             self._cloud_inflight += 1
             try:
-                if streaming:
-                    stream: AnswerStream = await self.cloud.stream(messages, max_tokens, stop, sampling, fields=fields)
-                else:
-                    stream = TextPieces(await self.cloud.generate(messages, max_tokens, stop, sampling, fields=fields))
+                stream = await self._call_cloud(messages, max_tokens, stop, sampling, streaming, fields, cloud_s)
             except UpstreamError as err:
-                if err.refused and action == Action.CLOUD:  # the client's own conversation: the request's fault, not the link's
-                    raise err.refusal("the cloud LLM") from None
-                if err.refused:  # CLOUD_CONTEXT: the neighbours the edge added may be what the cloud refused
+                if err.refused:  # it answered: the request's fault, not the link's
+                    self.clouds.answered(self.cloud_name)
+                    if action == Action.CLOUD:  # the client's own conversation
+                        raise err.refusal("the cloud LLM") from None
+                    # CLOUD_CONTEXT: the neighbours the edge added may be what the cloud refused
                     log.warning("the cloud refused the conversation with its cached neighbours, answering with the edge LLM: %s", err)
                     return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
                 self.metrics.upstream_failures.labels("cloud").inc()
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
                 self._rate_limited = (1 - _EMA) * self._rate_limited + _EMA * (err.status == 429)
                 self._link_state = 2 if err.status is None else 0
-                cloud_log.warning("cloud call failed, answering with the edge LLM: %s", err)
-                self._cloud_failing = True
+                self._cloud_failed(err)
+            except asyncio.CancelledError:  # the client left: no verdict on the cloud
+                self.clouds.released(self.cloud_name)
+                raise
             else:
                 elapsed = (time.perf_counter() - t0) * 1000.0  # streamed: the time to the stream's start
                 self._cloud_ms = (1 - _EMA) * self._cloud_ms + _EMA * elapsed if self._cloud_ms else elapsed
                 self._cloud_failures *= 1 - _EMA
                 self._rate_limited *= 1 - _EMA
                 self._link_state = 0
-                if self._cloud_failing:
-                    self._cloud_failing = False
-                    cloud_log.warning("the cloud answers again", extra=recovered())
+                self.clouds.answered(self.cloud_name)
                 return stream, "cloud" if action == Action.CLOUD else "cloud_context", self.cloud.name
             finally:
                 self._cloud_inflight -= 1
         return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
+
+    async def _call_cloud(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams, streaming: bool,
+                          fields: Mapping[str, str], seconds: float) -> AnswerStream:
+        """The cloud's answer (whole, as word pieces) or its opened stream within `seconds`; UpstreamError otherwise, a
+        `timed_out` one when the time ran out (a SIGSTOPped cloud accepts the connection and says nothing)."""
+        assert self.cloud is not None
+        try:
+            async with asyncio.timeout(seconds):
+                if streaming:
+                    return await self.cloud.stream(messages, max_tokens, stop, sampling, fields=fields)
+                return TextPieces(await self.cloud.generate(messages, max_tokens, stop, sampling, fields=fields))
+        except TimeoutError:
+            raise UpstreamError(f"{self.cloud_name} gave no answer within {seconds:.1f} s", timed_out=True) from None
+
+    def _cloud_failed(self, err: UpstreamError) -> None:
+        """Mark the cloud down when it gave no answer (connection refused or reset, or none in time: `services/cooldown.py`;
+        after a timeout the health probe decides whether it is down or slow); an error it answered is logged only."""
+        cloud = self.cloud
+        recheck = (lambda: endpoint_problem(cloud)) if err.timed_out and isinstance(cloud, EndpointLLM) else None
+        self.clouds.failed(self.cloud_name, str(err), dead=err.status is None, recheck=recheck)
 
     def _record_hit(self, neighbour: Neighbour) -> None:
         async def record() -> None:

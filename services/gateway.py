@@ -45,6 +45,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.deadline import Deadline
 from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
@@ -96,11 +97,20 @@ class GatewaySettings(BaseSettings):
     """Sent to the edge servers as `Authorization: Bearer <token>`: their `internal_token` (`services.edge.EdgeSettings`)."""
     model_name: str = "velo"
     timeout_s: float = Field(120.0, gt=0)
-    """Longest wait for one edge server's answer."""
+    """Longest wait for one client request's answer (or its stream's start), all attempts together: every edge tried,
+    retries, back-off and the direct cloud come out of it (`services/deadline.py`), and a client's own budget lowers it
+    (`x-velo-timeout-ms`, or the `x-stainless-timeout` / `x-stainless-read-timeout` the official SDKs send). An edge is
+    given half of what is left when another edge or the cloud could still answer after it, and told its time
+    (`x-velo-timeout-ms`), so it bounds its own cloud call within it. After a stream started, each piece may take this long."""
     retries: int = Field(2, ge=0)
+    """Attempts on an edge after its first that failed quickly (connection refused, a 5xx); an edge that timed out is not asked again."""
     backoff_s: float = Field(0.1, ge=0)
     down_for_s: float = Field(5.0, ge=0)
-    """How long an edge server that failed is skipped."""
+    """How long an edge server that failed is skipped (then one trial request: `services/cooldown.py`)."""
+    cloud_down_for_s: float = Field(30.0, ge=0)
+    """How long the direct cloud is skipped after it gave no answer (connection refused or reset, or none in time and its
+    health probe failing; or `/healthz` finding it down): a request no edge answers gets 503 meanwhile, naming it, then
+    one trial request calls it again. 30 s as the edge's `cloud_down_for_s`."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_prompt_chars: int = Field(32_000, ge=1)
     """Longest conversation accepted (characters over all messages, or the prompt's); longer -> 413 naming the field
@@ -163,7 +173,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, cloud_key, settings.timeout_s) if settings.cloud_url else None
         app.state.router = Router(settings.edges, cloud, metrics, mode=settings.mode, timeout_s=settings.timeout_s,
                                   retries=settings.retries, backoff_s=settings.backoff_s, down_for_s=settings.down_for_s,
-                                  edge_token=settings.edge_token.get_secret_value() if settings.edge_token else None)
+                                  cloud_down_for_s=settings.cloud_down_for_s, edge_token=settings.edge_token.get_secret_value() if settings.edge_token else None)
         app.state.started = int(time.time())
         try:
             yield
@@ -182,15 +192,18 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         keys.admit(key)
         return key, keys.namespace(key, request.headers.get(NAMESPACE_HEADER)), body
 
-    async def answer(request: Request, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None, stop: list[str],
-                     body: ChatCompletionRequest | CompletionRequest) -> Served:
+    async def answer(request: Request, deadline: Deadline, key: str, namespace: str, turns: list[dict[str, str]], max_tokens: int | None,
+                     stop: list[str], body: ChatCompletionRequest | CompletionRequest) -> Served:
         describe(request, body.user, identifiers(body).get("safety_identifier"), key=repr(keys.specs[key].name), namespace=namespace)
         with keys.cloud_use(key) as grant:  # reserved before routing, settled by the route (a stream's at its start); given back if the client leaves first
             req = ServeRequest(messages=[Turn(**t) for t in turns], namespace=namespace, max_tokens=max_tokens, stop=stop,
                                cloud_allowed=grant.allowed, stream=bool(body.stream), lang=body.lang, user=body.user, **identifiers(body), **sampling_of(body))
             try:
-                served = await request.app.state.router.serve(req)
+                served = await request.app.state.router.serve(req, deadline)
             except APIError as err:
+                if err.status >= 500:  # no upstream answered: the request log has its line, as for an answer (a 4xx is the request's own)
+                    record_request("gateway", "error", body.user, identifiers(body).get("safety_identifier"), status=err.status, code=err.code,
+                                   key=repr(keys.specs[key].name), namespace=namespace)
                 raise as_sent(err, body) from None
             route = served.answer.route if served.answer is not None else served.stream.start.route  # type: ignore[union-attr]
             if route in ("cloud", "cloud_context"):
@@ -243,24 +256,24 @@ def build_app(settings: GatewaySettings) -> FastAPI:
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
-        t0 = time.perf_counter()
+        t0, deadline = time.perf_counter(), Deadline.of_client(request.headers, settings.timeout_s)
         key, namespace, raw = await admitted(request)
         body = parse_body(ChatCompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
         check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
-        served = await answer(request, key, namespace, turns, chat_max_tokens(body), body.stop_strings, body)
+        served = await answer(request, deadline, key, namespace, turns, chat_max_tokens(body), body.stop_strings, body)
         return respond(served, t0, body, chat=True)
 
     @app.post(f"/{API_VERSION}/completions", response_model=None)
     async def completions(request: Request) -> Response:
-        t0 = time.perf_counter()
+        t0, deadline = time.perf_counter(), Deadline.of_client(request.headers, settings.timeout_s)
         key, namespace, raw = await admitted(request)
         body = parse_body(CompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = [{"role": "user", "content": completion_prompt(body)}]
         check_prompt_chars((turns[0]["content"],), settings.max_prompt_chars, "prompt")
-        served = await answer(request, key, namespace, turns, body.max_tokens, body.stop_strings, body)
+        served = await answer(request, deadline, key, namespace, turns, body.max_tokens, body.stop_strings, body)
         return respond(served, t0, body, chat=False)
 
     model_routes(app, settings.model_name, authenticate=lambda request: keys.authenticate(request.headers.get("authorization")))
@@ -270,6 +283,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         router: Router = request.app.state.router
         *found, cloud_why = await asyncio.gather(*(probe_edge(router.http, edge) for edge in router.edges), endpoint_problem(router.cloud))
         edges = dict(zip(router.edges, found))
+        router.health_found(edges, cloud_why)
         cloud = None if router.cloud is None else "down" if cloud_why is not None else "up"
         status = gateway_status(found, cloud)
         body = {"status": status, "mode": settings.mode, "edges": {url: edge.state for url, edge in edges.items()},

@@ -20,15 +20,17 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 import httpx
 from pydantic import ValidationError
 
+from services.cooldown import Cooldown
+from services.deadline import Deadline
+from services.health import EdgeState, endpoint_problem, probe_edge
 from services.http import RetryLater
-from services.repeats import recovered
-from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
+from services.llm import EndpointLLM, Generated, UpstreamError, refused_request, sampling_params, word_pieces
 from services.metrics import ServiceMetrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
 
@@ -99,92 +101,130 @@ class EdgeFailed(Exception):
 
 
 class Router:
+    """The edges (`edges`, nearest first) and the direct cloud of a gateway, each skipped while marked down
+    (`services/cooldown.py`): an edge after it failed (`down_for_s`), the cloud after it gave no answer (`cloud_down_for_s`)."""
+
     def __init__(self, edges: list[str], cloud: EndpointLLM | None, metrics: ServiceMetrics, *, mode: str, timeout_s: float,
-                 retries: int, backoff_s: float, down_for_s: float, edge_token: str | None = None) -> None:
+                 retries: int, backoff_s: float, down_for_s: float, cloud_down_for_s: float = 30.0, edge_token: str | None = None) -> None:
         self.edges, self.cloud, self.metrics, self.mode = [e.rstrip("/") for e in edges], cloud, metrics, mode
         self.retries, self.backoff_s, self.down_for_s = retries, backoff_s, down_for_s
         self.http = httpx.AsyncClient(timeout=timeout_s, limits=httpx.Limits(max_connections=256, max_keepalive_connections=64))
-        self._down_until: dict[str, float] = {}
+        self.edge_marks = Cooldown("edge", down_for_s, metrics, log, "asking the next edge, then the cloud")
+        self.cloud_marks = Cooldown("cloud", cloud_down_for_s, metrics, log, "a request no edge answers gets 503")
         self._serve_urls = {e: httpx.URL(f"{e}/v1/serve") for e in self.edges}  # parsed once, not per request
         self._headers = _JSON | ({"authorization": f"Bearer {edge_token}"} if edge_token else {})  # the edges' internal_token
 
     async def aclose(self) -> None:
+        await self.edge_marks.aclose()
+        await self.cloud_marks.aclose()
         await self.http.aclose()
         if self.cloud is not None:
             await self.cloud.aclose()
 
-    def _up(self, order: list[str]) -> list[str]:
-        now = time.monotonic()
-        up = [e for e in order if self._down_until.get(e, 0.0) <= now]
-        return up or order  # all marked down: try them anyway rather than not at all
+    def cloud_usable(self, req: ServeRequest) -> bool:
+        """The direct cloud could answer `req` after the edges: configured, allowed, not marked down."""
+        return self.cloud is not None and req.cloud_allowed and not self.cloud_marks.is_down(self.cloud.base_url)
 
-    def _answers_again(self, edge: str) -> None:
-        """`edge` answered: no longer skipped; if it had failed, that is over (logged once, ending the gateway's runs of
-        repeated failures, `services/repeats.py`)."""
-        if self._down_until.pop(edge, None) is not None:
-            log.warning("edge %s answers again", edge, extra=recovered())
+    def health_found(self, edges: Mapping[str, EdgeState], cloud_problem: str | None) -> None:
+        """What `/healthz` found: an edge that answers no request, and a cloud that does not answer, are marked down as a
+        failed call marks them (requests skip them). A probe that finds one up lifts no mark: a trial request does."""
+        for url, found in edges.items():
+            if not found.answers:
+                self.edge_marks.failed(url, f"health probe: {found.state}", dead=True)
+        if self.cloud is not None and cloud_problem is not None:
+            self.cloud_marks.failed(self.cloud.base_url, f"health probe: {cloud_problem}", dead=True)
 
-    async def _call_edge(self, edge: str, req: ServeRequest) -> ServeResponse | EdgeStream:
+    async def _edge_answers(self, edge: str) -> str | None:
+        """None when `edge`'s `/healthz` answers (it is slow, not down), else its state: the recheck after a timeout."""
+        found = await probe_edge(self.http, edge)
+        return None if found.answers else found.state
+
+    async def _call_edge(self, edge: str, req: ServeRequest, deadline: Deadline, fallback_after: bool) -> ServeResponse | EdgeStream:
         """One edge's answer; for `req.stream` an `EdgeStream` once the edge's start event arrived (a failure before
-        it is retried like any other)."""
+        it is retried like any other). Its attempts, retries and back-off share one bound: the time `deadline` leaves,
+        half of it when another edge or the cloud could still answer after it (`Deadline.for_call`); each attempt tells
+        the edge its time left (`x-velo-timeout-ms`). A quick failure (connection refused, a 5xx) is retried; a timeout
+        is not (an edge that said nothing in its time is not asked again within the request). EdgeFailed when it did not
+        answer, the edge then marked down (`edge_marks`; after a timeout its `/healthz` decides: `Cooldown.failed`)."""
         payload = req.model_dump_json().encode()  # encoded once, by pydantic (cheaper than a dict through json.dumps)
+        bound = Deadline.within(deadline.for_call(fallback_after))
+        problem, timed_out, attempts = "no time left in the request's budget", False, 0
         for attempt in range(self.retries + 1):
-            if attempt:
-                await asyncio.sleep(self.backoff_s * 2 ** (attempt - 1))
-            response = None
+            wait = self.backoff_s * 2 ** (attempt - 1) if attempt else 0.0
+            if bound.left() - wait <= 0:
+                break
+            if wait:
+                await asyncio.sleep(wait)
+            seconds, attempts, response = bound.left(), attempt + 1, None
             try:
-                request = self.http.build_request("POST", self._serve_urls[edge], content=payload, headers=self._headers)
-                response = await self.http.send(request, stream=True)
-                if response.status_code < 400 and req.stream:
-                    lines = response.aiter_lines()
-                    first = await _next_event(lines)
-                    if first is not None and first.start is not None:
-                        self._answers_again(edge)
-                        return EdgeStream(first.start, response, lines)
-                    problem = f"the stream began without a start event: {first}"
-                else:
-                    content = await response.aread()
-                    if response.status_code < 400:
-                        answer = ServeResponse.model_validate_json(content)  # ValidationError: a failure of that edge, below
-                        self._answers_again(edge)
-                        return answer
-                    if refused_request(response.status_code):  # the request's fault: any edge would refuse it
-                        error = parse_error(content) or ErrorDetail(message=content[:300].decode(errors="replace"), type="invalid_request_error")
-                        raise APIError(response.status_code, error.message, error.type, error.code, error.param)
-                    detail = parse_error(content)  # the edge's own words (what its cloud or LLM sent), not a cut of its JSON
-                    problem = f"status {response.status_code}: {detail.message if detail is not None else content[:200].decode(errors='replace')}"
+                async with asyncio.timeout(seconds):
+                    request = self.http.build_request("POST", self._serve_urls[edge], content=payload, headers=self._headers | Deadline.header(seconds))
+                    response = await self.http.send(request, stream=True)
+                    if response.status_code < 400 and req.stream:
+                        lines = response.aiter_lines()
+                        first = await _next_event(lines)
+                        if first is not None and first.start is not None:
+                            self.edge_marks.answered(edge)
+                            return EdgeStream(first.start, response, lines)
+                        problem = f"the stream began without a start event: {first}"
+                    else:
+                        content = await response.aread()
+                        if response.status_code < 400:
+                            answer = ServeResponse.model_validate_json(content)  # ValidationError: a failure of that edge, below
+                            self.edge_marks.answered(edge)
+                            return answer
+                        if refused_request(response.status_code):  # the request's fault: any edge would refuse it
+                            self.edge_marks.answered(edge)
+                            error = parse_error(content) or ErrorDetail(message=content[:300].decode(errors="replace"), type="invalid_request_error")
+                            raise APIError(response.status_code, error.message, error.type, error.code, error.param)
+                        detail = parse_error(content)  # the edge's own words (what its cloud or LLM sent), not a cut of its JSON
+                        problem = f"status {response.status_code}: {detail.message if detail is not None else content[:200].decode(errors='replace')}"
+            except TimeoutError:
+                problem, timed_out = f"no answer within {seconds:.1f} s", True
             except httpx.TransportError as err:
-                problem = f"{type(err).__name__}: {err}"
+                problem, timed_out = f"{type(err).__name__}: {err}", isinstance(err, httpx.TimeoutException)
             except asyncio.CancelledError:  # the client left, or `all` mode's faster edge answered: the edge sees its connection close
                 if response is not None:
                     await response.aclose()
+                self.edge_marks.released(edge)
                 raise
             except ValidationError as err:
                 problem = f"status {response.status_code if response is not None else '-'} with no ServeResponse: {err.errors()[0].get('msg')}"
             if response is not None:
                 await response.aclose()
             self.metrics.upstream_failures.labels("edge").inc()
-            log.warning("edge %s failed (attempt %d of %d): %s", edge, attempt + 1, self.retries + 1, problem)
-        self._down_until[edge] = time.monotonic() + self.down_for_s
+            log.info("edge %s failed (attempt %d of %d): %s", edge, attempt + 1, self.retries + 1, problem)  # the verdict below is the warning
+            if timed_out:
+                break
+        if attempts:
+            problem = f"{problem} (attempt {attempts} of {self.retries + 1})" if attempts > 1 else problem
+            self.edge_marks.failed(edge, problem, dead=True, recheck=(lambda: self._edge_answers(edge)) if timed_out else None)
+        else:
+            self.edge_marks.released(edge)
         raise EdgeFailed(f"{edge}: {problem}")
 
-    async def serve(self, req: ServeRequest) -> Served:
-        """The answer (`Served.answer`), or for `req.stream` its stream (`Served.stream`, started)."""
+    async def serve(self, req: ServeRequest, deadline: Deadline) -> Served:
+        """The answer (`Served.answer`), or for `req.stream` its stream (`Served.stream`, started), by `deadline`: edges
+        marked down are skipped, and everything (attempts, retries, the direct cloud) comes out of the one budget."""
         t0 = time.perf_counter()
-        order = self._up(self.edges)
         failures: list[str] = []
         answer: ServeResponse | EdgeStream | None = None
+        cloud_after = self.cloud_usable(req)
         if self.mode == "all":
-            answer = await self._fastest(order, req, failures)
+            answer = await self._fastest(req, deadline, failures, cloud_after)
         else:
-            for edge in order:
+            for i, edge in enumerate(self.edges):
+                if (skipped := self.edge_marks.skipped(edge)) is not None:
+                    failures.append(skipped)
+                    continue
+                more = cloud_after or any(not self.edge_marks.is_down(e) for e in self.edges[i + 1:])
                 try:
-                    answer = await self._call_edge(edge, req)
+                    answer = await self._call_edge(edge, req, deadline, more)
                     break
                 except EdgeFailed as err:
                     failures.append(str(err))
         if answer is None:
-            answer = await self._cloud_fallback(req, failures)
+            answer = await self._cloud_fallback(req, failures, deadline)
             if req.stream:
                 answer = EdgeStream.of_whole(answer)
         upstream_ms = (time.perf_counter() - t0) * 1000.0
@@ -192,8 +232,14 @@ class Router:
             return Served(None, upstream_ms, answer)
         return Served(answer, upstream_ms)
 
-    async def _fastest(self, order: list[str], req: ServeRequest, failures: list[str]) -> ServeResponse | EdgeStream | None:
-        tasks = [asyncio.create_task(self._call_edge(edge, req)) for edge in order]
+    async def _fastest(self, req: ServeRequest, deadline: Deadline, failures: list[str], cloud_after: bool) -> ServeResponse | EdgeStream | None:
+        order = []
+        for edge in self.edges:
+            if (skipped := self.edge_marks.skipped(edge)) is not None:
+                failures.append(skipped)
+            else:
+                order.append(edge)
+        tasks = [asyncio.create_task(self._call_edge(edge, req, deadline, cloud_after)) for edge in order]
         winner = None
         try:
             for next_done in asyncio.as_completed(tasks):
@@ -212,22 +258,47 @@ class Router:
                     if isinstance(late, EdgeStream) and late is not winner:
                         await late.aclose()
 
-    async def _cloud_fallback(self, req: ServeRequest, failures: list[str]) -> ServeResponse:
+    async def _cloud_fallback(self, req: ServeRequest, failures: list[str], deadline: Deadline) -> ServeResponse:
+        """The cloud's answer when no edge answered, within what `deadline` leaves; 503 `no_upstream` naming why not."""
         why = "; ".join(failures) or "no edge server configured"
         if self.cloud is None or not req.cloud_allowed:
             raise RetryLater(503, f"no edge server answered ({why}) and the cloud may not be used for this request", "no_upstream", self.down_for_s)
+        name = self.cloud.base_url
+        if (skipped := self.cloud_marks.skipped(name)) is not None:
+            raise RetryLater(503, f"no edge server answered ({why}) and {skipped}", "no_upstream", self.down_for_s)
+        seconds = deadline.for_call(False)
+        if seconds <= 0:
+            self.cloud_marks.released(name)
+            raise RetryLater(503, f"no edge server answered ({why}) and the request's time ran out before the cloud could be asked", "no_upstream",
+                             self.down_for_s)
         t0 = time.perf_counter()
         try:
-            made = await self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens, req.stop,
-                                             sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields())
+            made = await self._cloud_answer(req, seconds)
         except UpstreamError as err:
             if err.refused:
+                self.cloud_marks.answered(name)
                 raise err.refusal("the cloud LLM") from None
             self.metrics.upstream_failures.labels("cloud").inc()
+            cloud = self.cloud
+            self.cloud_marks.failed(name, str(err), dead=err.status is None, recheck=(lambda: endpoint_problem(cloud)) if err.timed_out else None)
             raise RetryLater(503, f"no edge server answered ({why}) and the cloud failed: {err}", "no_upstream", self.down_for_s) from None
+        except asyncio.CancelledError:
+            self.cloud_marks.released(name)
+            raise
+        self.cloud_marks.answered(name)
         log.warning("answered by the cloud directly: %s", why)
         return ServeResponse(
             answer=made.text, route="cloud", similarity=None, latency_ms=round((time.perf_counter() - t0) * 1000.0, 3),
             finish_reason=made.finish_reason, prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens,
             model=made.model, edge="gateway", cache_error="no edge server answered",
         )
+
+    async def _cloud_answer(self, req: ServeRequest, seconds: float) -> Generated:
+        """The cloud's whole answer to `req` within `seconds`; UpstreamError (`timed_out` when the time ran out)."""
+        assert self.cloud is not None
+        try:
+            async with asyncio.timeout(seconds):
+                return await self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens,
+                                                 req.stop, sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields())
+        except TimeoutError:
+            raise UpstreamError(f"{self.cloud.base_url} gave no answer within {seconds:.1f} s", timed_out=True) from None

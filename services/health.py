@@ -5,7 +5,10 @@ Edge (`edge_health`): `status` "ok" (nothing down), "degraded" (something down, 
 request its cache does not hold goes to its LLM or the cloud, or only hits are answered when both LLMs are down) or
 "unavailable" (HTTP 503: cache, LLM and cloud all down, the edge answers nothing); `down` lists what is down, of
 `cache` (Milvus does not answer, or the edge is reconnecting: `EdgeServer.reopen_forever`), `llm` (an endpoint LLM,
-`VELO_EDGE_LLM` a URL; the in-process SmolLM2 is never down) and `cloud`; `problems` says why for each.
+`VELO_EDGE_LLM` a URL; the in-process SmolLM2 is never down) and `cloud`; `problems` says why for each. A cloud found
+down is marked down, as a failed Milvus ping marks the cache: requests skip it for `cloud_down_for_s`
+(`services/cooldown.py`). A probe that finds it up lifts no mark: `GET /v1/models` answering says nothing of its chat
+completions (a cloud service whose upstream hangs answers it), so a trial request does that.
 
 Gateway (`gateway_status`): each edge's state as its own `/healthz` gave it (`up`; `cache down`, `cloud down`, ... for
 an edge answering without them; `unavailable`; `down` when it did not answer; `status N`), the cloud's (`up`,
@@ -49,6 +52,8 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     llm = edge.llm if isinstance(edge.llm, EndpointLLM) else None
     cloud = edge.cloud if isinstance(edge.cloud, EndpointLLM) else None
     cache, llm_why, cloud_why = await asyncio.gather(cache_problem(edge), endpoint_problem(llm), endpoint_problem(cloud))
+    if cloud is not None and cloud_why is not None:  # requests stop waiting on it (`services/cooldown.py`)
+        edge.clouds.failed(edge.cloud_name, f"health probe: {cloud_why}", dead=True)
     problems = {name: why for name, why in (("cache", cache), ("llm", llm_why), ("cloud", cloud_why)) if why is not None}
     answers = cache is None or llm_why is None or (cloud is not None and cloud_why is None)
     status = "ok" if not problems else "degraded" if answers else "unavailable"

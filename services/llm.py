@@ -49,11 +49,12 @@ class Generated:
 
 class UpstreamError(RuntimeError):
     """An LLM endpoint failed (unreachable, timed out, or answered an error status), or refused the request itself
-    (`refused`); `detail` is the endpoint's own error (its message, code, param) when it answered one."""
+    (`refused`); `detail` is the endpoint's own error (its message, code, param) when it answered one; `status` None:
+    no answer at all, `timed_out` when for want of time (a hung endpoint accepts the connection and says nothing)."""
 
-    def __init__(self, message: str, status: int | None = None, detail: ErrorDetail | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, detail: ErrorDetail | None = None, *, timed_out: bool = False) -> None:
         super().__init__(message)
-        self.status, self.detail = status, detail
+        self.status, self.detail, self.timed_out = status, detail, timed_out
 
     @property
     def param(self) -> str | None:
@@ -470,7 +471,7 @@ class EndpointLLM:
         try:
             response = await self._http.post("/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling, fields))
         except httpx.TransportError as err:
-            raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}") from None
+            raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}", timed_out=isinstance(err, httpx.TimeoutException)) from None
         finally:
             self._waiting -= 1
         if response.status_code >= 400:
@@ -494,7 +495,7 @@ class EndpointLLM:
         try:
             response = await self._http.send(self._http.build_request("POST", "/v1/chat/completions", json=body), stream=True)
         except httpx.TransportError as err:
-            raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}") from None
+            raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}", timed_out=isinstance(err, httpx.TimeoutException)) from None
         if response.status_code >= 400:
             error = await self._failed(response)
             await response.aclose()

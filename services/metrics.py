@@ -9,6 +9,8 @@ live on the edge only (nc24 M7).
 | `velo_request_latency_seconds` | histogram | route | x | x |
 | `velo_route_share` | gauge, set at scrape | route: share of answered requests | x | x |
 | `velo_upstream_failures_total` | counter | target: edge / cloud (gateway), cloud / llm (edge) | x | x |
+| `velo_upstream_skips_total` | counter | target: edge / cloud (gateway), cloud (edge): requests that did not call an upstream marked down (`services/cooldown.py`) | x | x |
+| `velo_upstreams_down` | gauge | target: upstreams marked down now, skipped until a trial request answers | x | x |
 | `velo_client_disconnects_total` | counter | phase: `waiting` (before the response started) / `streaming` (`services/disconnect.py`); not in `velo_requests_total` | x | x |
 | `velo_overhead_seconds` | histogram | the gateway's own time per request | x | |
 | `velo_cache_lookups_total` | counter | result: hit / miss / error | | x |
@@ -48,6 +50,8 @@ class ServiceMetrics:
         self.latency = Histogram("velo_request_latency_seconds", "End-to-end latency by route", ["route"], buckets=_LATENCY_BUCKETS, registry=r)
         self.route_share = Gauge("velo_route_share", "Share of answered requests by route", ["route"], registry=r)
         self.upstream_failures = Counter("velo_upstream_failures", "Failed calls to another service", ["target"], registry=r)
+        self.upstream_skips = Counter("velo_upstream_skips", "Requests that did not call an upstream marked down", ["target"], registry=r)
+        self.upstreams_down = Gauge("velo_upstreams_down", "Upstreams marked down now (skipped until a trial request answers)", ["target"], registry=r)
         self.client_disconnects = Counter("velo_client_disconnects", "Requests whose client left before their response ended (logged 499)",
                                           ["phase"], registry=r)
         for route in ROUTES:

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from services import gateway as gateway_service
 from services.metrics import EdgeMetrics, GatewayMetrics
 
-COMMON = {"velo_requests_total", "velo_request_latency_seconds", "velo_route_share", "velo_upstream_failures_total", "velo_client_disconnects_total"}
+COMMON = {"velo_requests_total", "velo_request_latency_seconds", "velo_route_share", "velo_upstream_failures_total", "velo_client_disconnects_total",
+          "velo_upstream_skips_total", "velo_upstreams_down"}
 EDGE_ONLY = {"velo_cache_lookups_total", "velo_cache_hit_rate", "velo_cache_errors_total", "velo_write_backs_total", "velo_write_backs_skipped_total",
              "velo_write_backs_pending", "velo_write_back_seconds", "velo_write_back_delay_seconds", "velo_coalesced_requests_total"}
 

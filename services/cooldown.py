@@ -1,0 +1,134 @@
+"""Upstreams that stopped answering are skipped for a while, then tried again with one request: the gateway's edges
+and its direct cloud, an edge's cloud. One `Cooldown` per kind of upstream (`target`), holding each one's state:
+
+| state | a request | leaves it |
+|---|---|---|
+| up | calls it | `failed(dead=True)`: down for `down_for_s` |
+| down, cooling | does not call it (counted in `velo_upstream_skips_total{target}`): the caller's fallback answers | the cool-down ends: half-open |
+| half-open | the first caller is let through, a trial; the others are still skipped | the trial's `answered` (up), `failed` (down again), `released` (no verdict: the next caller tries) |
+
+"Dead" is a call that got no answer: refused or reset connections, or no answer within its time (a SIGSTOPped process
+accepts connections and says nothing). A 5xx or another error status is an answer: counted and answered elsewhere
+per request, never skipped (it costs no waiting). A timeout alone does not tell a hung upstream from a slow one, or
+from a caller that gave it little time, so `failed` takes a `recheck` (the health probe, `GET /v1/models` within
+`services.health.PROBE_S`): when that answers, the mark is lifted and the next request calls it again.
+
+Logged once per change (through `services/repeats.py`, which collapses a failure repeated on every request): the
+failure, and "answers again" (`recovered()`) on the first answer after any failure. `velo_upstreams_down{target}`
+counts the ones marked down now (cooling or half-open). Both are in `services/metrics.py`.
+
+    clouds = Cooldown("cloud", 30.0, metrics, log, "answering with the edge LLM meanwhile")
+    if (why := clouds.skipped(url)) is None:   # may call it (up, or this request is the trial)
+        ...call it...; clouds.answered(url)    # or clouds.failed(url, problem, dead=True) / clouds.released(url)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from services.metrics import ServiceMetrics
+from services.repeats import recovered
+
+
+@dataclass
+class _Mark:
+    why: str
+    since: float
+    until: float
+    trial: bool = False
+    """A request was let through to try it and has not said how it went."""
+
+
+class Cooldown:
+    """The down marks of one kind of upstream (see the module docstring). `meanwhile`: what the caller does instead, for
+    the log ("answering with the edge LLM meanwhile"); `clock` is `time.monotonic` unless a test steps time itself."""
+
+    def __init__(self, target: str, down_for_s: float, metrics: ServiceMetrics, log: logging.Logger, meanwhile: str,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if not down_for_s >= 0:
+            raise ValueError(f"down_for_s must be >= 0, got {down_for_s}")
+        self.target, self.down_for_s, self.metrics, self.log, self.meanwhile, self.clock = target, down_for_s, metrics, log, meanwhile, clock
+        self._marks: dict[str, _Mark] = {}
+        self._failing: set[str] = set()
+        self._rechecks: set[asyncio.Task] = set()
+        metrics.upstream_skips.labels(target)
+        metrics.upstreams_down.labels(target).set(0)
+
+    def is_down(self, name: str) -> bool:
+        return name in self._marks
+
+    def skipped(self, name: str) -> str | None:
+        """None when a request may call `name` now: it is up, or its cool-down is over and no trial is out (this caller's
+        call is the trial: report it with `answered`, `failed` or `released`). Else why it is skipped, for a message;
+        the skip is counted."""
+        mark = self._marks.get(name)
+        if mark is None:
+            return None
+        now = self.clock()
+        if now >= mark.until and not mark.trial:
+            mark.trial = True
+            return None
+        self.metrics.upstream_skips.labels(self.target).inc()
+        return self._describe(name, mark, now)
+
+    def note(self, name: str) -> str | None:
+        """Why `name` is skipped now (as `skipped` says it), without counting or claiming a trial; None when it is up."""
+        mark = self._marks.get(name)
+        return None if mark is None else self._describe(name, mark, self.clock())
+
+    def _describe(self, name: str, mark: _Mark, now: float) -> str:
+        then = "a trial request is out" if mark.trial else f"tried again in {max(0.0, mark.until - now):.1f} s"
+        return f"the {self.target} {name} is skipped: no answer {now - mark.since:.1f} s ago ({mark.why}); {then}"
+
+    def failed(self, name: str, why: str, *, dead: bool, recheck: Callable[[], Awaitable[str | None]] | None = None) -> None:
+        """A call to `name` failed. `dead` (no answer at all): marked down for `down_for_s` (again, for a trial); with
+        `recheck` (a probe returning None when it answers), the probe runs at once in the background and lifts the mark
+        if it answers. Not `dead` (it answered an error): not skipped, a mark is lifted (it is reachable)."""
+        self._failing.add(name)
+        if not dead:
+            self._marks.pop(name, None)
+            self.log.warning("%s %s failed, %s: %s", self.target, name, self.meanwhile, why)
+            self._count()
+            return
+        now = self.clock()
+        mark = self._marks[name] = _Mark(why, now, now + self.down_for_s)
+        self.log.warning("%s %s does not answer (%s): skipped for %g s, %s, then tried with one request", self.target, name, why,
+                         self.down_for_s, self.meanwhile)
+        self._count()
+        if recheck is not None:
+            task = asyncio.get_running_loop().create_task(self._recheck(name, mark, recheck))
+            self._rechecks.add(task)  # held until done: the loop keeps only weak references to tasks
+            task.add_done_callback(self._rechecks.discard)
+
+    async def _recheck(self, name: str, mark: _Mark, probe: Callable[[], Awaitable[str | None]]) -> None:
+        problem = await probe()
+        if problem is None and self._marks.get(name) is mark:
+            del self._marks[name]
+            self._count()
+            self.log.warning("%s %s answers its health probe after that: slow, not down; called again", self.target, name)
+
+    def answered(self, name: str) -> None:
+        """A call to `name` got its answer (or a refusal of the request: it answers): up; the end of a failure is logged once."""
+        self._marks.pop(name, None)
+        self._count()
+        if name in self._failing:
+            self._failing.discard(name)
+            self.log.warning("%s %s answers again", self.target, name, extra=recovered())
+
+    def released(self, name: str) -> None:
+        """A trial that ended without a verdict (the client left, the request's own fault, no cloud action chosen): the
+        next caller tries instead."""
+        mark = self._marks.get(name)
+        if mark is not None:
+            mark.trial = False
+
+    def _count(self) -> None:
+        self.metrics.upstreams_down.labels(self.target).set(len(self._marks))
+
+    async def aclose(self) -> None:
+        for task in list(self._rechecks):
+            task.cancel()

@@ -1,0 +1,93 @@
+"""A request's time budget, passed down: the gateway tells each edge how long it will still wait, and every call an edge
+or the gateway makes to an upstream comes out of that one budget.
+
+| header | sent by | value | read by |
+|---|---|---|---|
+| `x-velo-timeout-ms` | the gateway on each call to an edge (a client or the SDK may send it to the gateway too) | milliseconds the caller still waits for this response, counted from when it sent it | the edge, the gateway |
+| `x-stainless-timeout` | the official OpenAI / Anthropic SDKs for Node (the request's timeout) | seconds | the gateway |
+| `x-stainless-read-timeout` | the official `openai` Python client (its read timeout, which bounds the wait for the response to start) | seconds | the gateway |
+
+A relative time, not a clock time: the gateway's and an edge's clocks need not agree (gRPC's `grpc-timeout` and Envoy's
+`x-envoy-expected-rq-timeout-ms` carry the time left the same way). A value that is no positive finite number is
+ignored: the header is a hint, the receiver's own `timeout_s` still bounds it. The OpenAI API itself has no
+request field for a time budget.
+
+The budget covers a whole answer, or a stream until it starts (its first event: after that each piece may take up to
+`timeout_s`, as before). Who spends it:
+- the gateway's `timeout_s`, lowered by a client's header, is the budget of one client request, all its attempts,
+  retries, back-off and the direct cloud together (`services.gateway_routing.Router`; gRPC's retry design A6 keeps
+  retries within the call's deadline the same way);
+- a call that is followed by a fallback gets at most `FALLBACK_SHARE` of what is left, so the fallback still has the
+  rest: the gateway's call to an edge when another edge or its own cloud could still answer, and an edge's call to its
+  cloud, whose fallback is the edge's own LLM (`services.edge_serving.EdgeServer`).
+
+    deadline = Deadline.within(4.0)           # 4 s from now
+    deadline.for_call(fallback_after=True)    # -> 2.0 (s): this call's bound
+    deadline.header(2.0)                      # -> {"x-velo-timeout-ms": "2000"}
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+
+TIMEOUT_HEADER = "x-velo-timeout-ms"
+CLIENT_TIMEOUT_HEADERS: tuple[tuple[str, float], ...] = ((TIMEOUT_HEADER, 0.001), ("x-stainless-timeout", 1.0), ("x-stainless-read-timeout", 1.0))
+"""The headers a client states its budget in, and each one's unit in seconds."""
+FALLBACK_SHARE = 0.5
+"""The most of the time left that a call with a fallback after it may take: half, so a hung upstream leaves the
+fallback as much time as it took (with the gateway's 120 s: an edge gets 60 s when the gateway has a cloud of its own,
+the edge's cloud 30 s of those, the edge's LLM the rest)."""
+
+
+def header_seconds(headers: Mapping[str, str], name: str, unit_s: float) -> float | None:
+    """The positive finite budget `headers[name]` states, in seconds; None when absent or no such number."""
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw) * unit_s
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+class Deadline:
+    """The moment (`clock()` time) by which a request must be answered; `clock` is `time.monotonic` unless a test steps it."""
+
+    def __init__(self, at: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.at, self.clock = at, clock
+
+    @classmethod
+    def within(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        return cls(clock() + seconds, clock)
+
+    @classmethod
+    def of_client(cls, headers: Mapping[str, str], ceiling_s: float) -> Deadline:
+        """The gateway's deadline for a client request: its `timeout_s` (`ceiling_s`) from now, or sooner when the client
+        stated a smaller budget (`CLIENT_TIMEOUT_HEADERS`, the smallest of them)."""
+        stated = (header_seconds(headers, name, unit_s) for name, unit_s in CLIENT_TIMEOUT_HEADERS)
+        return cls.within(min([ceiling_s, *(s for s in stated if s is not None)]))
+
+    @classmethod
+    def of_caller(cls, headers: Mapping[str, str]) -> Deadline | None:
+        """An edge's deadline from its caller's `x-velo-timeout-ms`; None without one (the edge's own `timeout_s` bounds it)."""
+        seconds = header_seconds(headers, TIMEOUT_HEADER, 0.001)
+        return None if seconds is None else cls.within(seconds)
+
+    def left(self) -> float:
+        """Seconds until the deadline (negative once past)."""
+        return self.at - self.clock()
+
+    def for_call(self, fallback_after: bool, ceiling_s: float | None = None) -> float:
+        """The seconds one upstream call may take now: what is left, `FALLBACK_SHARE` of it when a fallback must still fit
+        after the call, at most `ceiling_s`; 0 when nothing is left."""
+        left = max(0.0, self.left())
+        bound = left * FALLBACK_SHARE if fallback_after else left
+        return bound if ceiling_s is None else min(bound, ceiling_s)
+
+    @staticmethod
+    def header(seconds: float) -> dict[str, str]:
+        """`x-velo-timeout-ms` for a call bounded by `seconds` (at least 1 ms)."""
+        return {TIMEOUT_HEADER: str(max(1, int(seconds * 1000)))}

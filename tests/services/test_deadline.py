@@ -1,0 +1,106 @@
+"""A request's budget and an upstream's down mark, on a clock the test steps (`services/deadline.py`, `services/cooldown.py`):
+hand-computed bounds, headers that state no budget ignored, and the cool-down's states (up, down, one trial, up again)
+with what they count and log."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from services.cooldown import Cooldown
+from services.deadline import TIMEOUT_HEADER, Deadline
+from services.metrics import ServiceMetrics
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_call_with_a_fallback_after_it_gets_half_of_what_is_left() -> None:
+    clock = Clock()
+    deadline = Deadline.within(4.0, clock)
+    assert deadline.for_call(fallback_after=True) == 2.0 and deadline.for_call(fallback_after=False) == 4.0
+    assert deadline.for_call(fallback_after=True, ceiling_s=1.5) == 1.5
+    clock.now += 3.0
+    assert deadline.left() == pytest.approx(1.0) and deadline.for_call(True) == pytest.approx(0.5)
+    clock.now += 2.0  # past it: nothing for any call
+    assert deadline.left() == pytest.approx(-1.0) and deadline.for_call(False) == 0.0
+    assert Deadline.header(1.2345) == {TIMEOUT_HEADER: "1234"} and Deadline.header(0.0) == {TIMEOUT_HEADER: "1"}
+
+
+def test_the_client_budget_is_the_smallest_stated_and_never_above_the_gateways() -> None:
+    def budget(headers: dict[str, str], ceiling: float = 120.0) -> float:
+        return Deadline.of_client(headers, ceiling).left()
+
+    assert budget({}) == pytest.approx(120.0, abs=0.1)
+    assert budget({"x-stainless-read-timeout": "5.0"}) == pytest.approx(5.0, abs=0.1)  # the openai Python client's, seconds
+    assert budget({"x-stainless-timeout": "600", "x-velo-timeout-ms": "2500"}) == pytest.approx(2.5, abs=0.1)
+    assert budget({"x-stainless-read-timeout": "600"}, ceiling=4.0) == pytest.approx(4.0, abs=0.1)  # a client cannot raise it
+    for bad in ("soon", "-3", "0", "nan", "inf", ""):  # a hint that states no budget is ignored
+        assert budget({"x-stainless-read-timeout": bad, TIMEOUT_HEADER: bad}, ceiling=7.0) == pytest.approx(7.0, abs=0.1), bad
+    assert Deadline.of_caller({}) is None and Deadline.of_caller({TIMEOUT_HEADER: "x"}) is None
+    assert Deadline.of_caller({TIMEOUT_HEADER: "1500"}).left() == pytest.approx(1.5, abs=0.1)  # type: ignore[union-attr]
+
+
+def _value(metrics: ServiceMetrics, name: str, target: str) -> float:
+    return metrics.registry.get_sample_value(name, {"target": target}) or 0.0
+
+
+def test_a_dead_upstream_is_skipped_then_tried_by_one_request_and_its_return_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    clock, metrics = Clock(), ServiceMetrics()
+    marks = Cooldown("cloud", 30.0, metrics, logging.getLogger("velo.test.cooldown"), "answering with the edge LLM", clock)
+    url = "http://127.0.0.1:8300"
+    assert marks.skipped(url) is None and not marks.is_down(url)  # up: called
+    with caplog.at_level(logging.WARNING, "velo.test.cooldown"):
+        marks.failed(url, "ReadTimeout", dead=True)
+        clock.now += 10.0
+        why = marks.skipped(url)
+        assert why == f"the cloud {url} is skipped: no answer 10.0 s ago (ReadTimeout); tried again in 20.0 s", why
+        assert _value(metrics, "velo_upstream_skips_total", "cloud") == 1 and _value(metrics, "velo_upstreams_down", "cloud") == 1
+        clock.now += 20.0  # the cool-down is over: one trial, the others still skipped
+        assert marks.skipped(url) is None
+        assert marks.skipped(url) == f"the cloud {url} is skipped: no answer 30.0 s ago (ReadTimeout); a trial request is out"
+        marks.released(url)  # the trial's client left: the next request tries
+        assert marks.skipped(url) is None
+        marks.failed(url, "ReadTimeout", dead=True)  # the trial found it still down: another 30 s
+        clock.now += 29.0
+        assert marks.skipped(url) is not None and _value(metrics, "velo_upstream_skips_total", "cloud") == 3
+        clock.now += 1.0
+        assert marks.skipped(url) is None
+        marks.answered(url)
+        marks.answered(url)  # its next answers say nothing
+    assert not marks.is_down(url) and marks.skipped(url) is None and _value(metrics, "velo_upstreams_down", "cloud") == 0
+    said = [record.getMessage() for record in caplog.records]
+    assert said == [f"cloud {url} does not answer (ReadTimeout): skipped for 30 s, answering with the edge LLM, then tried with one request"] * 2 + [
+        f"cloud {url} answers again"], said
+    assert getattr(caplog.records[-1], "velo_recovers", None) == ()  # ends the runs of repeated failures (services/repeats.py)
+
+
+def test_an_error_answered_is_not_a_dead_upstream_and_a_slow_one_is_called_again_once_its_probe_answers() -> None:
+    clock, metrics = Clock(), ServiceMetrics()
+    marks = Cooldown("edge", 5.0, metrics, logging.getLogger("velo.test.cooldown"), "asking the next edge", clock)
+    marks.failed("a", "status 503: busy", dead=False)  # it answered: nothing skipped
+    assert marks.skipped("a") is None
+
+    async def probes() -> None:
+        async def answers() -> str | None:
+            return None
+
+        async def silent() -> str | None:
+            return "unreachable: ReadTimeout"
+
+        marks.failed("slow", "no answer within 2.0 s", dead=True, recheck=answers)
+        marks.failed("hung", "no answer within 2.0 s", dead=True, recheck=silent)
+        assert marks.is_down("slow") and marks.is_down("hung")
+        await asyncio.sleep(0.05)
+
+    asyncio.run(probes())
+    assert not marks.is_down("slow") and marks.is_down("hung") and _value(metrics, "velo_upstreams_down", "edge") == 1
+    with pytest.raises(ValueError, match="down_for_s must be >= 0"):
+        Cooldown("edge", -1.0, metrics, logging.getLogger("velo.test.cooldown"), "", clock)

@@ -1,0 +1,122 @@
+"""A hung cloud (its process SIGSTOPped: it accepts connections and says nothing) costs a request no more than its
+budget, and the requests after it nothing: real processes and apps on loopback.
+
+The cloud is `velo serve cloud` in front of a stand-in upstream (`recording_upstream`, which records what reaches it),
+run as a process so that it can be stopped and resumed; the edge server's LLM is another stand-in endpoint, so an
+answer's route says who answered. The edge's own `timeout_s` is left at 120 s: only the gateway's 4 s budget, passed
+down in `x-velo-timeout-ms`, can bound its cloud call. Before, a request waited the edge's whole timeout on the cloud,
+the gateway gave up on the edge first and retried it, then asked the hung cloud itself: with 120 s timeouts, 503 after
+8 min 0 s; with 5 s ones, 503 after 20.4 s (`/work/scratch/svc32/hung_cloud.py`, the report of helper svc32).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from services import edge as edge_service
+from tests.milvus_servers import free_ports
+from tests.services.servers import Running, closed_port, metric, post, running
+from tests.services.stack.apps import KEY, gateway_app
+from tests.services.stack.test_end_user_fields import recording_upstream
+
+REPO = Path(__file__).resolve().parents[2]
+BUDGET_S = 4.0
+"""The gateway's `timeout_s` here; every request must end well within 3x it (a bound on correctness, not a speed claim)."""
+COOL_DOWN_S = 3.0
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@contextmanager
+def cloud_process(upstream_url: str, log: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`velo serve cloud` forwarding to `upstream_url`, healthy; resumed and stopped at the end whatever its state."""
+    port = free_ports(1)[0]
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "velo", "serve", "cloud", "--port", str(port), "--upstream-url", upstream_url,
+                                 "--upstream-model", "cloud-up"], stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO,
+                                env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"})
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            yield proc, url
+        finally:
+            os.kill(proc.pid, signal.SIGCONT)
+            proc.terminate()
+            proc.wait(timeout=60)
+
+
+def ask(gateway: Running, question: str, **headers: str) -> tuple[httpx.Response, float]:
+    t0 = time.monotonic()
+    response = post(f"{gateway.url}/v1/chat/completions", json={"model": "velo", "messages": [{"role": "user", "content": question}], "max_tokens": 6},
+                    headers={**AUTH, **headers}, timeout=60)
+    return response, time.monotonic() - t0
+
+
+def test_a_hung_cloud_is_skipped_by_the_edge_within_the_gateways_budget_then_tried_again(tmp_path: Path) -> None:
+    to_cloud: list[dict] = []
+    to_edge_llm: list[dict] = []
+    cloud_failures, skips, down = 'velo_upstream_failures_total{target="cloud"}', 'velo_upstream_skips_total{target="cloud"}', 'velo_upstreams_down{target="cloud"}'
+    with (running(recording_upstream(to_cloud)) as upstream, running(recording_upstream(to_edge_llm)) as edge_llm,
+          cloud_process(upstream.url, tmp_path / "cloud.log") as (cloud, cloud_url)):
+        settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=cloud_url, llm=edge_llm.url, llm_model="edge-llm",
+                                             edge_id="edge-h", cloud_down_for_s=COOL_DOWN_S)
+        with running(edge_service.build_app(settings)) as edge, running(gateway_app([edge.url], cloud_url, timeout_s=BUDGET_S)) as gateway:
+            got, _ = ask(gateway, "What is the tallest mountain in Europe?")
+            assert got.status_code == 200 and got.json()["route"] == "cloud" and len(to_cloud) == 1, got.text
+
+            os.kill(cloud.pid, signal.SIGSTOP)
+            got, took = ask(gateway, "Why do cats purr?")
+            assert got.status_code == 200 and got.json()["route"] == "edge" and took < 3 * BUDGET_S, (took, got.text)
+            assert got.json()["choices"][0]["message"]["content"] == "Forty-two." and to_edge_llm[-1]["model"] == "edge-llm"
+            assert (metric(edge, cloud_failures), metric(edge, skips), metric(edge, down)) == (1.0, 0.0, 1.0)
+
+            got, took = ask(gateway, "How far away is the Moon?")  # within the cool-down: the cloud is not called at all
+            assert got.status_code == 200 and got.json()["route"] == "edge" and took < 3 * BUDGET_S, (took, got.text)
+            assert (metric(edge, cloud_failures), metric(edge, skips), metric(edge, down)) == (1.0, 1.0, 1.0)
+            assert metric(gateway, 'velo_upstream_failures_total{target="edge"}') == 0  # the edge answered both in time
+
+            os.kill(cloud.pid, signal.SIGCONT)
+            time.sleep(COOL_DOWN_S + 0.5)
+            got, _ = ask(gateway, "What is the speed of sound in air?")  # the trial request: the cloud answers again
+            assert got.status_code == 200 and got.json()["route"] == "cloud", got.text
+            assert to_cloud[-1]["messages"][-1]["content"] == "What is the speed of sound in air?"
+            assert (metric(edge, cloud_failures), metric(edge, skips), metric(edge, down)) == (1.0, 1.0, 0.0)
+
+
+def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_is_skipped(tmp_path: Path) -> None:
+    """No edge answers: the gateway asks its cloud within what the client's budget leaves (`x-stainless-read-timeout`, as
+    the openai Python client sends its timeout), then skips it: 503 at once, naming it, until the cool-down ends."""
+    to_cloud: list[dict] = []
+    skips, failures = 'velo_upstream_skips_total{target="cloud"}', 'velo_upstream_failures_total{target="cloud"}'
+    with running(recording_upstream(to_cloud)) as upstream, cloud_process(upstream.url, tmp_path / "cloud.log") as (cloud, cloud_url):
+        with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud_url, timeout_s=60.0, cloud_down_for_s=COOL_DOWN_S)) as gateway:
+            os.kill(cloud.pid, signal.SIGSTOP)
+            got, took = ask(gateway, "Why is the sea salty?", **{"x-stainless-read-timeout": "2.0"})
+            error = got.json()["error"]
+            assert got.status_code == 503 and error["code"] == "no_upstream" and took < 3 * 2.0, (took, got.text)
+            assert f"the cloud failed: {cloud_url} gave no answer within" in error["message"], error
+            got, took = ask(gateway, "Why is the sky blue?")
+            error = got.json()["error"]
+            assert got.status_code == 503 and f"the cloud {cloud_url} is skipped: no answer" in error["message"] and took < 2.0, (took, error)
+            assert (metric(gateway, failures), metric(gateway, skips)) == (1.0, 1.0)
+
+            os.kill(cloud.pid, signal.SIGCONT)
+            time.sleep(COOL_DOWN_S + 0.5)
+            got, _ = ask(gateway, "What is the capital of Peru?")
+            assert got.status_code == 200 and got.json()["route"] == "cloud" and got.headers["x-velo-edge"] == "gateway", got.text
+            assert to_cloud[-1]["messages"][-1]["content"] == "What is the capital of Peru?"
