@@ -4,7 +4,7 @@ and its direct cloud, an edge's cloud. One `Cooldown` per kind of upstream (`tar
 | state | a request | leaves it |
 |---|---|---|
 | up | calls it | `failed(dead=True)`: down for `down_for_s` |
-| down, cooling | does not call it (counted in `velo_upstream_skips_total{target}`): the caller's fallback answers | the cool-down ends: half-open |
+| down, cooling | does not call it (counted in `velo_upstream_skips_total{target}` when it would have): the caller's fallback answers | the cool-down ends: half-open |
 | half-open | the first caller is let through, a trial; the others are still skipped | the trial's `answered` (up), `failed` (down again), `released` (no verdict: the next caller tries) |
 
 "Dead" is a call that got no answer: refused or reset connections, or no answer within its time (a SIGSTOPped process
@@ -64,7 +64,7 @@ class Cooldown:
     def skipped(self, name: str) -> str | None:
         """None when a request may call `name` now: it is up, or its cool-down is over and no trial is out (this caller's
         call is the trial: report it with `answered`, `failed` or `released`). Else why it is skipped, for a message;
-        the skip is counted."""
+        the caller counts the request with `count_skip` if it routes it around (a cache hit would not have called it)."""
         mark = self._marks.get(name)
         if mark is None:
             return None
@@ -72,8 +72,11 @@ class Cooldown:
         if now >= mark.until and not mark.trial:
             mark.trial = True
             return None
-        self.metrics.upstream_skips.labels(self.target).inc()
         return self._describe(name, mark, now)
+
+    def count_skip(self) -> None:
+        """A request that would have called a skipped upstream was answered (or refused) without it."""
+        self.metrics.upstream_skips.labels(self.target).inc()
 
     def note(self, name: str) -> str | None:
         """Why `name` is skipped now (as `skipped` says it), without counting or claiming a trial; None when it is up."""

@@ -317,17 +317,20 @@ class EdgeServer:
         """The cloud's URL (its name in logs, messages and its down mark); "" without a cloud."""
         return "" if self.cloud is None else getattr(self.cloud, "base_url", self.cloud.name)
 
-    def _cloud_time(self, allowed: bool, deadline: Deadline | None) -> float | None:
-        """The seconds a cloud call may take for this request, or None when the cloud may not be called: none configured,
-        not allowed, no time left, or marked down (skipped, counted: `services/cooldown.py`). Its own `cloud_timeout_s`,
-        or less: `FALLBACK_SHARE` of what the caller's `deadline` leaves now, so the edge LLM still has the rest to
-        answer in (`services/deadline.py`). A request let through to a cloud whose cool-down is over is its trial."""
+    def _cloud_time(self, allowed: bool, deadline: Deadline | None) -> tuple[float | None, bool]:
+        """The seconds a cloud call may take for this request, None when the cloud may not be called (none configured,
+        not allowed, no time left, or marked down: `services/cooldown.py`), and whether it is skipped for its mark. Its
+        own `cloud_timeout_s`, or less: `FALLBACK_SHARE` of what the caller's `deadline` leaves now, so the edge LLM still
+        has the rest to answer in (`services/deadline.py`). A request let through to a cloud whose cool-down is over is
+        its trial."""
         if self.cloud is None or not allowed:
-            return None
+            return None, False
         bound = self.cloud_timeout_s if deadline is None else deadline.for_call(True, self.cloud_timeout_s)
-        if bound <= 0 or self.clouds.skipped(self.cloud_name) is not None:
-            return None
-        return bound
+        if bound <= 0:
+            return None, False
+        if self.clouds.skipped(self.cloud_name) is not None:
+            return None, True
+        return bound, False
 
     def _mask(self, looked: Looked, cloud: bool) -> np.ndarray:
         """`cloud`: the cloud may be called for this request (`_cloud_time`)."""
@@ -359,13 +362,15 @@ class EdgeServer:
         looked = await self.lookup(question, req.namespace, context, language)
         lang = language.lang
         obs = self._observe(looked, lang, bool(context), request_tokens(t["content"] for t in turns))
-        cloud_s = self._cloud_time(req.cloud_allowed, deadline)
+        cloud_s, skipped = self._cloud_time(req.cloud_allowed, deadline)
         mask = self._mask(looked, cloud_s is not None)
         action = int(self.policy.act(obs, mask))
         if not 0 <= action < len(mask) or not mask[action]:
             action = Action.CACHE if mask[Action.CACHE] and looked.decision is not None and looked.decision.hit else Action.EDGE
         if cloud_s is not None and action not in (Action.CLOUD, Action.CLOUD_CONTEXT):
             self.clouds.released(self.cloud_name)  # a trial this request was let through for goes to the next one
+        if skipped and action == Action.EDGE:  # generated without the cloud for its mark (a cache hit would not have asked it)
+            self.clouds.count_skip()
         similarity = looked.neighbours[0].similarity if looked.neighbours else None
         if action == Action.CACHE:
             best = looked.neighbours[0]

@@ -215,6 +215,7 @@ class Router:
         else:
             for i, edge in enumerate(self.edges):
                 if (skipped := self.edge_marks.skipped(edge)) is not None:
+                    self.edge_marks.count_skip()
                     failures.append(skipped)
                     continue
                 more = cloud_after or any(not self.edge_marks.is_down(e) for e in self.edges[i + 1:])
@@ -236,6 +237,7 @@ class Router:
         order = []
         for edge in self.edges:
             if (skipped := self.edge_marks.skipped(edge)) is not None:
+                self.edge_marks.count_skip()
                 failures.append(skipped)
             else:
                 order.append(edge)
@@ -265,6 +267,7 @@ class Router:
             raise RetryLater(503, f"no edge server answered ({why}) and the cloud may not be used for this request", "no_upstream", self.down_for_s)
         name = self.cloud.base_url
         if (skipped := self.cloud_marks.skipped(name)) is not None:
+            self.cloud_marks.count_skip()
             raise RetryLater(503, f"no edge server answered ({why}) and {skipped}", "no_upstream", self.down_for_s)
         seconds = deadline.for_call(False)
         if seconds <= 0:

@@ -88,8 +88,9 @@ def test_an_edge_server_down_is_skipped_and_with_none_left_the_cloud_answers(edg
 
 def test_all_mode_keeps_the_fastest_edge_and_a_slow_edge_times_out(edge: Running, edge_c: Running) -> None:
     """edge-c is made slow (its lookup held at the cache lock): `all` keeps edge-a's answer without waiting for it, and
-    `nearest` with edge-c first gives up on it after `timeout_s` (no retry here) and asks edge-a, which has the
-    answer cached (a hit: well within the timeout)."""
+    `nearest` with edge-c first gives up on it after half of `timeout_s` (another edge comes after it:
+    `services/deadline.py`; a timeout is not retried) and asks edge-a, which has the answer cached (a hit: well within
+    the other half)."""
     question = {"model": "velo", "messages": [{"role": "user", "content": "What is the capital of Spain?"}], "max_tokens": TOKENS}
     auth = {"Authorization": f"Bearer {KEY}"}
     post(f"{edge.url}/v1/serve", json={"messages": question["messages"], "max_tokens": TOKENS})
@@ -117,8 +118,8 @@ def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_sti
         body = {"model": "velo-cloud", "messages": [{"role": "user", "content": content}], "max_tokens": tokens, "temperature": 0}
         return post(f"{cloud.url}/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"]
 
-    cloud_failures = 'velo_upstream_failures_total{target="cloud"}'
-    failed_before = metric(edge_c, cloud_failures)
+    cloud_failures, cloud_skips = 'velo_upstream_failures_total{target="cloud"}', 'velo_upstream_skips_total{target="cloud"}'
+    failed_before, skipped_before = metric(edge_c, cloud_failures), metric(edge_c, cloud_skips)
     with running(gateway_app([edge_c.url], None)) as gw:
         with velo.Client(base_url=gw.url, api_key=KEY) as client:
             first = client.chat(question, max_tokens=TOKENS)
@@ -127,7 +128,11 @@ def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_sti
             assert client.chat(question, max_tokens=TOKENS).route == "cache"
             pieces = list(client.chat_stream(story, max_tokens=12))
             assert pieces[-1].route == "edge" and "".join(p.text for p in pieces) == direct(story, 12) and len(pieces) >= 4
-        assert metric(edge_c, cloud_failures) == failed_before + 2  # the cache hit did not call it
+        # a refused connection marks the cloud down (`services/cooldown.py`), and so does a health probe of edge-c (a gateway
+        # that timed out on it asks its /healthz, earlier in this file): of the two generated answers at most the first
+        # called the cloud, the other was counted as skipping it, and the cache hit did neither
+        failed, skipped = metric(edge_c, cloud_failures) - failed_before, metric(edge_c, cloud_skips) - skipped_before
+        assert failed <= 1 and failed + skipped == 2, (failed, skipped)
         server = edge_c.app.state.edge
         server.llm, endpoint = EndpointLLM(f"http://127.0.0.1:{closed_port()}", "velo-cloud"), server.llm  # the edge's LLM server goes down too
         try:
