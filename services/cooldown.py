@@ -87,6 +87,15 @@ class Cooldown:
         then = "a trial request is out" if mark.trial else f"tried again in {max(0.0, mark.until - now):.1f} s"
         return f"the {self.target} {name} is skipped: no answer {now - mark.since:.1f} s ago ({mark.why}); {then}"
 
+    def probed_down(self, name: str, why: str) -> None:
+        """A health probe found `name` down: marked down as a dead call marks it; already marked, its cool-down is made to
+        last `down_for_s` from now at least, quietly, and a trial request that is out stays the only one."""
+        mark = self._marks.get(name)
+        if mark is None:
+            self.failed(name, f"health probe: {why}", dead=True)
+        else:
+            mark.until = max(mark.until, self.clock() + self.down_for_s)
+
     def failed(self, name: str, why: str, *, dead: bool, recheck: Callable[[], Awaitable[str | None]] | None = None) -> None:
         """A call to `name` failed. `dead` (no answer at all): marked down for `down_for_s` (again, for a trial); with
         `recheck` (a probe returning None when it answers), the probe runs at once in the background and lifts the mark

@@ -3,7 +3,7 @@ or the gateway makes to an upstream comes out of that one budget.
 
 | header | sent by | value | read by |
 |---|---|---|---|
-| `x-velo-timeout-ms` | the gateway on each call to an edge (a client or the SDK may send it to the gateway too) | milliseconds the caller still waits for this response, counted from when it sent it | the edge, the gateway |
+| `x-velo-timeout-ms` | the gateway on each call to an edge; the SDK (`velo.Client`) with its `timeout` | milliseconds the caller still waits for this response, counted from when it sent it | the edge, the gateway |
 | `x-stainless-timeout` | the official OpenAI / Anthropic SDKs for Node (the request's timeout) | seconds | the gateway |
 | `x-stainless-read-timeout` | the official `openai` Python client (its read timeout, which bounds the wait for the response to start) | seconds | the gateway |
 
@@ -32,7 +32,8 @@ import math
 import time
 from collections.abc import Callable, Mapping
 
-TIMEOUT_HEADER = "x-velo-timeout-ms"
+from velo.sdk import TIMEOUT_HEADER
+
 CLIENT_TIMEOUT_HEADERS: tuple[tuple[str, float], ...] = ((TIMEOUT_HEADER, 0.001), ("x-stainless-timeout", 1.0), ("x-stainless-read-timeout", 1.0))
 """The headers a client states its budget in, and each one's unit in seconds."""
 FALLBACK_SHARE = 0.5

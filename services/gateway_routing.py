@@ -130,9 +130,9 @@ class Router:
         failed call marks them (requests skip them). A probe that finds one up lifts no mark: a trial request does."""
         for url, found in edges.items():
             if not found.answers:
-                self.edge_marks.failed(url, f"health probe: {found.state}", dead=True)
+                self.edge_marks.probed_down(url, found.state)
         if self.cloud is not None and cloud_problem is not None:
-            self.cloud_marks.failed(self.cloud.base_url, f"health probe: {cloud_problem}", dead=True)
+            self.cloud_marks.probed_down(self.cloud.base_url, cloud_problem)
 
     async def _edge_answers(self, edge: str) -> str | None:
         """None when `edge`'s `/healthz` answers (it is slow, not down), else its state: the recheck after a timeout."""

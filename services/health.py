@@ -53,7 +53,7 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     cloud = edge.cloud if isinstance(edge.cloud, EndpointLLM) else None
     cache, llm_why, cloud_why = await asyncio.gather(cache_problem(edge), endpoint_problem(llm), endpoint_problem(cloud))
     if cloud is not None and cloud_why is not None:  # requests stop waiting on it (`services/cooldown.py`)
-        edge.clouds.failed(edge.cloud_name, f"health probe: {cloud_why}", dead=True)
+        edge.clouds.probed_down(edge.cloud_name, cloud_why)
     problems = {name: why for name, why in (("cache", cache), ("llm", llm_why), ("cloud", cloud_why)) if why is not None}
     answers = cache is None or llm_why is None or (cloud is not None and cloud_why is None)
     status = "ok" if not problems else "degraded" if answers else "unavailable"

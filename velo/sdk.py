@@ -53,6 +53,9 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_MODEL = "velo"
 NAMESPACE_HEADER = "x-velo-namespace"
 OVERHEAD_HEADER = "x-velo-overhead-ms"
+TIMEOUT_HEADER = "x-velo-timeout-ms"
+"""The milliseconds a caller still waits for its response: the SDK sends its `timeout`, so the gateway answers (or
+gives up) within it; the gateway sends each edge its time left (`services/deadline.py`)."""
 
 Messages = str | Sequence[dict[str, Any]]
 """A question (one user turn) or OpenAI chat messages."""
@@ -246,10 +249,11 @@ def _gateway(base_url: object) -> str:
     return _gateway_url(base_url)  # type: ignore[arg-type]
 
 
-def _headers(api_key: object, namespace: object) -> dict[str, str]:
+def _headers(api_key: object, namespace: object, timeout: float) -> dict[str, str]:
     """The headers every request carries, each checked when the client is built: `InvalidRequestError` (a ValueError)
-    naming the argument (httpx would fail at the first request, with a bare UnicodeEncodeError for a non-ASCII value)."""
-    headers = {}
+    naming the argument (httpx would fail at the first request, with a bare UnicodeEncodeError for a non-ASCII value);
+    the client's `timeout` as its budget (`TIMEOUT_HEADER`)."""
+    headers = {TIMEOUT_HEADER: str(max(1, int(timeout * 1000)))}
     if api_key is not None:
         if (problem := api_key_problem(api_key)) is not None:
             raise _refused("api_key", f"api_key: {problem}")
@@ -353,7 +357,7 @@ class Client:
     def __init__(self, base_url: str = DEFAULT_BASE_URL, api_key: str | None = None, *, namespace: str | None = None,
                  model: str = DEFAULT_MODEL, timeout: float = 120.0) -> None:
         self.model = model
-        self._http = httpx.Client(base_url=_gateway(base_url), headers=_headers(api_key, namespace), timeout=timeout)
+        self._http = httpx.Client(base_url=_gateway(base_url), headers=_headers(api_key, namespace, timeout), timeout=timeout)
 
     def __enter__(self) -> Client:
         return self
@@ -411,7 +415,7 @@ class AsyncClient:
     def __init__(self, base_url: str = DEFAULT_BASE_URL, api_key: str | None = None, *, namespace: str | None = None,
                  model: str = DEFAULT_MODEL, timeout: float = 120.0) -> None:
         self.model = model
-        self._http = httpx.AsyncClient(base_url=_gateway(base_url), headers=_headers(api_key, namespace), timeout=timeout)
+        self._http = httpx.AsyncClient(base_url=_gateway(base_url), headers=_headers(api_key, namespace, timeout), timeout=timeout)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -105,3 +105,31 @@ def test_an_error_answered_is_not_a_dead_upstream_and_a_slow_one_is_called_again
     assert not marks.is_down("slow") and marks.is_down("hung") and _value(metrics, "velo_upstreams_down", "edge") == 1
     with pytest.raises(ValueError, match="down_for_s must be >= 0"):
         Cooldown("edge", -1.0, metrics, logging.getLogger("velo.test.cooldown"), "", clock)
+
+
+def test_a_health_probe_that_finds_it_down_marks_it_and_then_only_keeps_it_down(caplog: pytest.LogCaptureFixture) -> None:
+    """Probed every few seconds (a monitor's /healthz), a hung cloud stays skipped, logged once; a trial that is out stays
+    the only one."""
+    clock, metrics = Clock(), ServiceMetrics()
+    marks = Cooldown("cloud", 30.0, metrics, logging.getLogger("velo.test.cooldown"), "answering with the edge LLM", clock)
+    with caplog.at_level(logging.WARNING, "velo.test.cooldown"):
+        marks.probed_down("c", "c unreachable: ReadTimeout")
+        clock.now += 30.0
+        assert marks.skipped("c") is None  # the trial
+        marks.probed_down("c", "c unreachable: ReadTimeout")
+        assert marks.skipped("c") is not None  # still one trial, and 30 s more from the probe
+        marks.released("c")
+        clock.now += 29.0
+        assert marks.skipped("c") is not None
+        clock.now += 1.0
+        assert marks.skipped("c") is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "cloud c does not answer (health probe: c unreachable: ReadTimeout): skipped for 30 s, answering with the edge LLM, then tried with one request"]
+
+
+def test_the_sdk_states_its_timeout_as_the_requests_budget() -> None:
+    import velo
+
+    with velo.Client(api_key="sdk-key-0001", timeout=2.5) as client:
+        sent = client._http.headers
+    assert sent[TIMEOUT_HEADER] == "2500" and Deadline.of_client(sent, 120.0).left() == pytest.approx(2.5, abs=0.1)

@@ -11,6 +11,7 @@ the gateway gave up on the edge first and retried it, then asked the hung cloud 
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from services import edge as edge_service
 from tests.milvus_servers import free_ports
@@ -98,9 +100,11 @@ def test_a_hung_cloud_is_skipped_by_the_edge_within_the_gateways_budget_then_tri
             assert (metric(edge, cloud_failures), metric(edge, skips), metric(edge, down)) == (1.0, 1.0, 0.0)
 
 
-def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_is_skipped(tmp_path: Path) -> None:
+def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """No edge answers: the gateway asks its cloud within what the client's budget leaves (`x-stainless-read-timeout`, as
-    the openai Python client sends its timeout), then skips it: 503 at once, naming it, until the cool-down ends."""
+    the openai Python client sends its timeout), then skips it: 503 at once, naming it, until the cool-down ends. Each
+    503 has its request-log line, as an answer has; the dead edge's failure is one warning, its attempts none."""
+    caplog.set_level(logging.INFO, logger="velo.requests")
     to_cloud: list[dict] = []
     skips, failures = 'velo_upstream_skips_total{target="cloud"}', 'velo_upstream_failures_total{target="cloud"}'
     with running(recording_upstream(to_cloud)) as upstream, cloud_process(upstream.url, tmp_path / "cloud.log") as (cloud, cloud_url):
@@ -114,6 +118,10 @@ def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_
             error = got.json()["error"]
             assert got.status_code == 503 and f"the cloud {cloud_url} is skipped: no answer" in error["message"] and took < 2.0, (took, error)
             assert (metric(gateway, failures), metric(gateway, skips)) == (1.0, 1.0)
+            logged = [r.getMessage() for r in caplog.records if r.name == "velo.requests" and r.getMessage().startswith("gateway ")]
+            assert logged == ["gateway error user=- status=503 code=no_upstream key='tests' namespace=default"] * 2, logged
+            warned = [r.getMessage() for r in caplog.records if r.name == "velo.gateway" and r.levelno >= logging.WARNING]
+            assert len(warned) == 2 and "(attempt 2 of 2)" in warned[0] and warned[1].startswith(f"cloud {cloud_url} does not answer"), warned
 
             os.kill(cloud.pid, signal.SIGCONT)
             time.sleep(COOL_DOWN_S + 0.5)
