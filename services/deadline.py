@@ -28,11 +28,16 @@ The budget covers a whole answer, or a stream until it starts (its first event: 
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TypeVar
 
+from services.llm import UpstreamError
 from velo.sdk import TIMEOUT_HEADER
+
+T = TypeVar("T")
 
 CLIENT_TIMEOUT_HEADERS: tuple[tuple[str, float], ...] = ((TIMEOUT_HEADER, 0.001), ("x-stainless-timeout", 1.0), ("x-stainless-read-timeout", 1.0))
 """The headers a client states its budget in, and each one's unit in seconds."""
@@ -92,3 +97,13 @@ class Deadline:
     def header(seconds: float) -> dict[str, str]:
         """`x-velo-timeout-ms` for a call bounded by `seconds` (at least 1 ms)."""
         return {TIMEOUT_HEADER: str(max(1, int(seconds * 1000)))}
+
+
+async def bounded(call: Awaitable[T], seconds: float, who: str) -> T:
+    """`await call` within `seconds`; else it is cancelled (its connection closed) and UpstreamError `timed_out` names
+    `who`: a SIGSTOPped upstream accepts the connection and says nothing, which only a bound on the whole call ends."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await call
+    except TimeoutError:
+        raise UpstreamError(f"{who} gave no answer within {seconds:.1f} s", timed_out=True) from None

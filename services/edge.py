@@ -2,7 +2,7 @@
 
 | route | does |
 |---|---|
-| `POST /v1/serve` | `ServeRequest` -> `ServeResponse`: lookup, the policy's action, the answer, its route, latency, similarity (`services/edge_serving.py`); with `stream: true` server-sent `ServeEvent`s (start, text deltas as the LLM makes them, done) |
+| `POST /v1/serve` | `ServeRequest` -> `ServeResponse`: lookup, the policy's action, the answer, its route, latency, similarity (`services/edge_serving.py`); with `stream: true` server-sent `ServeEvent`s (start, text deltas as the LLM makes them, done); `x-velo-timeout-ms` (the gateway's time left, `services/deadline.py`) bounds the cloud call to half of it |
 | `POST /admin/cache/lookup` | `CacheLookupRequest` -> `CacheLookupResponse` (nothing recorded); without `lang` the question's language is identified as `/v1/serve` does, so it finds what a request would be served |
 | `DELETE /admin/cache/entries/{id}` | `DeletedCount` (0 when the id is unknown) |
 | `DELETE /admin/cache/namespaces/{namespace}` | every entry of the namespace, however many (pages past one Milvus query window) |

@@ -33,7 +33,10 @@ CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A masked
 accepted, else EDGE). A failed cloud call (unreachable, timed out,
 5xx, 408, 429, a 401 / 403 / 404 that says the edge's cloud settings are wrong, or a 200 whose answer cannot be
 relayed: a tool call, null content, no chat.completion at all, `services.llm.relayable`) is counted in the cloud's
-failures the policy observes and answered by the edge LLM; once a streamed answer has begun, such a failure ends the
+failures the policy observes and answered by the edge LLM. A cloud that gave no answer (connection refused or reset, or
+none within its time: `cloud_timeout_s`, or half of what the caller's `x-velo-timeout-ms` leaves) is marked down and
+skipped for `cloud_down_for_s`, CLOUD and CLOUD_CONTEXT masked as without a cloud, then tried by one request
+(`services/cooldown.py`; a timeout is rechecked by the health probe first: a slow cloud is called again); once a streamed answer has begun, such a failure ends the
 stream with an error event (502 `upstream_failed` naming what the upstream sent), as does an edge LLM at an endpoint
 that fails, without a stream (`services.edge._no_llm`). A cloud that refuses the request itself (400, 413,
 ...: `services.llm.refused_request`, e.g. a max_tokens above the cloud's limit) did not fail: nothing is counted
@@ -51,12 +54,12 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from services.cooldown import Cooldown
-from services.deadline import Deadline
+from services.deadline import Deadline, bounded
+from services.edge_records import HitText, Looked, LookupKey, RequestLang, Started, WriteBack
 from services.health import endpoint_problem
 from services.llm import AnswerStream, ChatLLM, EndpointLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.metrics import EdgeMetrics
@@ -66,11 +69,11 @@ from velo.cache.input_checks import CacheInputError, check_lang, check_unicode
 from velo.cache.semantic_cache import SemanticCache
 from velo.observation import ObservationLayout, SystemLoad, encode_observation, request_tokens
 from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
-from velo.types import HitDecision, Neighbour, Source
+from velo.types import Neighbour, Source
 from velo.llm.sampling import SamplingParams
 from velo.plural import counted
 from services.repeats import recovered
-from velo.wire import APIError, FinishReason, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
+from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
 
 log = logging.getLogger("velo.edge")
 cache_log = logging.getLogger("velo.edge.cache")
@@ -80,78 +83,6 @@ cloud_log = logging.getLogger("velo.edge.cloud")
 _EMA = 0.2
 WARM_UP_PROBE = "What is the capital of France?"
 """The question `EdgeServer.warm_up` sends through a request's stages at start (looked up, never answered or written)."""
-
-
-@dataclass(frozen=True)
-class WriteBack:
-    question: str
-    answer: str
-    lang: str
-    namespace: str
-    context: tuple[str, ...]
-    source: Source
-    vector: np.ndarray | None
-    """The question's embedding from its lookup; None when the lookup failed (the writer embeds it)."""
-    queued_at: float = field(default_factory=time.perf_counter)
-    """When the answer was queued (`time.perf_counter`), for the write-back's delay."""
-
-
-@dataclass(frozen=True)
-class RequestLang:
-    """The language a request is looked up and written back under (`EdgeServer.request_lang`)."""
-
-    lang: str
-    """The stated language, else the identified one ("und" when unsure)."""
-    guess: str | None = None
-    """The identifier's best guess when it identified the question (`Identified.guess`; None for a stated language),
-    given to the cache, which matches an "und" question as it and would otherwise identify the question again."""
-
-
-@dataclass(frozen=True)
-class LookupKey:
-    question: str
-    namespace: str
-    context: tuple[str, ...]
-    lang: RequestLang
-
-
-@dataclass(frozen=True)
-class Looked:
-    vector: np.ndarray | None
-    neighbours: tuple[Neighbour, ...]
-    decision: HitDecision | None
-    error: str | None
-
-
-@dataclass(frozen=True)
-class HitText:
-    """A cached answer as one request is served it (`EdgeServer.hit_answer`)."""
-
-    text: str
-    finish_reason: FinishReason
-    tokens: int | None
-    """`text`'s tokens in the edge LLM's tokenizer; None when it has none (an endpoint without `llm_tokenizer`)."""
-
-
-@dataclass
-class Started:
-    """A request whose route is chosen and whose answer has started (`EdgeServer.start`)."""
-
-    request: ServeRequest
-    question: str
-    lang: str
-    """The stated language, else the identified one ("und" when unsure): the lookup's and the write-back's."""
-    context: tuple[str, ...]
-    looked: Looked
-    route: str
-    model: str
-    similarity: float | None
-    stream: AnswerStream
-    t0: float
-    """When this answer was started (the edge LLM's time, which the policy observes, is counted from it)."""
-    arrived: float
-    """When the request arrived: its `latency_ms` and its latency histogram count from it (t0, but for a coalesced
-    request that waited on an identical one's failed flight before running on its own: `services/coalesce.py`)."""
 
 
 class EdgeServer:
@@ -318,11 +249,9 @@ class EdgeServer:
         return "" if self.cloud is None else getattr(self.cloud, "base_url", self.cloud.name)
 
     def _cloud_time(self, allowed: bool, deadline: Deadline | None) -> tuple[float | None, bool]:
-        """The seconds a cloud call may take for this request, None when the cloud may not be called (none configured,
-        not allowed, no time left, or marked down: `services/cooldown.py`), and whether it is skipped for its mark. Its
-        own `cloud_timeout_s`, or less: `FALLBACK_SHARE` of what the caller's `deadline` leaves now, so the edge LLM still
-        has the rest to answer in (`services/deadline.py`). A request let through to a cloud whose cool-down is over is
-        its trial."""
+        """The seconds a cloud call may take (`cloud_timeout_s`, or `FALLBACK_SHARE` of what `deadline` leaves, the edge
+        LLM having the rest: `services/deadline.py`), None when it may not be called (none, not allowed, no time, marked
+        down), and whether it is skipped for its mark; a request let through after the cool-down is its trial."""
         if self.cloud is None or not allowed:
             return None, False
         bound = self.cloud_timeout_s if deadline is None else deadline.for_call(True, self.cloud_timeout_s)
@@ -492,7 +421,10 @@ class EdgeServer:
             t0 = time.perf_counter()
             self._cloud_inflight += 1
             try:
-                stream = await self._call_cloud(messages, max_tokens, stop, sampling, streaming, fields, cloud_s)
+                call = self.cloud.stream(messages, max_tokens, stop, sampling, fields=fields) if streaming else self.cloud.generate(
+                    messages, max_tokens, stop, sampling, fields=fields)
+                made = await bounded(call, cloud_s, self.cloud_name)  # a stream: until it opened
+                stream: AnswerStream = TextPieces(made) if isinstance(made, Generated) else made
             except UpstreamError as err:
                 if err.refused:  # it answered: the request's fault, not the link's
                     self.clouds.answered(self.cloud_name)
@@ -520,19 +452,6 @@ class EdgeServer:
             finally:
                 self._cloud_inflight -= 1
         return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
-
-    async def _call_cloud(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams, streaming: bool,
-                          fields: Mapping[str, str], seconds: float) -> AnswerStream:
-        """The cloud's answer (whole, as word pieces) or its opened stream within `seconds`; UpstreamError otherwise, a
-        `timed_out` one when the time ran out (a SIGSTOPped cloud accepts the connection and says nothing)."""
-        assert self.cloud is not None
-        try:
-            async with asyncio.timeout(seconds):
-                if streaming:
-                    return await self.cloud.stream(messages, max_tokens, stop, sampling, fields=fields)
-                return TextPieces(await self.cloud.generate(messages, max_tokens, stop, sampling, fields=fields))
-        except TimeoutError:
-            raise UpstreamError(f"{self.cloud_name} gave no answer within {seconds:.1f} s", timed_out=True) from None
 
     def _cloud_failed(self, err: UpstreamError) -> None:
         """Mark the cloud down when it gave no answer (connection refused or reset, or none in time: `services/cooldown.py`;

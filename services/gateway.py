@@ -17,8 +17,11 @@ English but one or two in CJK, so the edge server, which counts its LLM's tokens
 its context window with 400 before any lookup); request fields as `services/openai_chat.py` decides.
 Then the request goes to the edge servers (`services/gateway_routing.py`) with `cloud_allowed` set from the
 key's cloud budget, one cloud answer of it reserved while the request is routed (`KeyRing.cloud_use`: concurrent
-requests cannot overspend it). A 503 (`no_upstream`: no edge answered and no cloud for the request; `/healthz`
-unavailable) carries `Retry-After: <down_for_s>`, rounded up: the time a failed edge is skipped.
+requests cannot overspend it), within the request's budget: `timeout_s`, or less when the client states less in
+`x-velo-timeout-ms` (the SDK), `x-stainless-timeout` or `x-stainless-read-timeout` (the official SDKs;
+`services/deadline.py`). A 503 (`no_upstream`: no edge answered and no cloud for the request, its message naming each
+and why, a skipped one's cool-down included; `/healthz` unavailable) carries `Retry-After: <down_for_s>`, rounded up:
+the time a failed edge is skipped; the request log has its line (`gateway error ... status=503 code=no_upstream`).
 Every answer, streamed or not, carries the header `x-velo-overhead-ms`: the gateway's own time (total minus the
 time spent waiting on edge servers or the cloud), the figure LiteLLM reports as `x-litellm-overhead-duration-ms`; time a request waits in the event loop before its handler runs is
 not in it; for a streamed answer it covers the gateway's work until the stream started (headers go first).

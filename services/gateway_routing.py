@@ -6,12 +6,18 @@ sends it to every edge server that is up at once and keeps the first answer (the
 closed, so each edge cancels its own cloud call or LLM generation, `services/disconnect.py`). Each edge that misses its
 cache asks the cloud, so a question no edge has cached starts one cloud call per edge for one answer: `all` buys latency
 with cloud spend.
-A call that fails with a connection error, a timeout, a 5xx, a 408 or 429 (the edge's state), or a 401 / 403 /
-404 / 405 / 407 (the gateway's settings: not an edge at that URL) is retried with exponential back-off (`backoff_s`,
-2x, 4x...) up to `retries` times; an edge that failed is skipped for `down_for_s`. When no edge answers, the cloud
-answers directly (if the caller may use it); when it cannot, 503 `no_upstream` with `Retry-After: <down_for_s>`
-rounded up, the time a failed edge is skipped. Any other 4xx from an edge or the cloud is the request's fault
-(`services.llm.refused_request`): it is passed on unchanged, neither retried nor counted as a failure.
+All of it comes out of one budget per client request, the gateway's `timeout_s` or the client's smaller one
+(`services/deadline.py`): an edge gets half of what is left when another edge or the cloud could still answer after
+it, and is told its time (`x-velo-timeout-ms`) so that it bounds its own cloud call within it.
+A call that fails quickly, with a connection error, a 5xx, a 408 or 429 (the edge's state), or a 401 / 403 / 404 / 405 /
+407 (the gateway's settings: not an edge at that URL) is retried with exponential back-off (`backoff_s`, 2x, 4x...) up
+to `retries` times while the edge's time lasts; a timeout is not retried (the edge said nothing in its time). An edge
+that failed is skipped for `down_for_s`, then tried by one request (`services/cooldown.py`; after a timeout its
+`/healthz` decides whether it is down or slow). When no edge answers, the cloud answers directly (if the caller may use
+it) in the time left; a cloud that gave no answer is skipped for `cloud_down_for_s` the same way. When nothing can
+answer, 503 `no_upstream` naming why, with `Retry-After: <down_for_s>` rounded up, the time a failed edge is skipped.
+Any other 4xx from an edge or the cloud is the request's fault (`services.llm.refused_request`): it is passed on
+unchanged, neither retried nor counted as a failure.
 """
 
 from __future__ import annotations
@@ -27,10 +33,10 @@ import httpx
 from pydantic import ValidationError
 
 from services.cooldown import Cooldown
-from services.deadline import Deadline
+from services.deadline import Deadline, bounded
 from services.health import EdgeState, endpoint_problem, probe_edge
 from services.http import RetryLater
-from services.llm import EndpointLLM, Generated, UpstreamError, refused_request, sampling_params, word_pieces
+from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
 from services.metrics import ServiceMetrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
 
@@ -276,7 +282,9 @@ class Router:
                              self.down_for_s)
         t0 = time.perf_counter()
         try:
-            made = await self._cloud_answer(req, seconds)
+            made = await bounded(self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens,
+                                                      req.stop, sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields()),
+                                 seconds, name)
         except UpstreamError as err:
             if err.refused:
                 self.cloud_marks.answered(name)
@@ -295,13 +303,3 @@ class Router:
             finish_reason=made.finish_reason, prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens,
             model=made.model, edge="gateway", cache_error="no edge server answered",
         )
-
-    async def _cloud_answer(self, req: ServeRequest, seconds: float) -> Generated:
-        """The cloud's whole answer to `req` within `seconds`; UpstreamError (`timed_out` when the time ran out)."""
-        assert self.cloud is not None
-        try:
-            async with asyncio.timeout(seconds):
-                return await self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens,
-                                                 req.stop, sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields())
-        except TimeoutError:
-            raise UpstreamError(f"{self.cloud.base_url} gave no answer within {seconds:.1f} s", timed_out=True) from None
