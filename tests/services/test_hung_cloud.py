@@ -6,7 +6,7 @@ run as a process so that it can be stopped and resumed; the edge server's LLM is
 answer's route says who answered. The edge's own `timeout_s` is left at 120 s: only the gateway's 4 s budget, passed
 down in `x-velo-timeout-ms`, can bound its cloud call. Before, a request waited the edge's whole timeout on the cloud,
 the gateway gave up on the edge first and retried it, then asked the hung cloud itself: with 120 s timeouts, 503 after
-8 min 0 s; with 5 s ones, 503 after 20.4 s (`/work/scratch/svc32/hung_cloud.py`, the report of helper svc32).
+8 min 0 s; with 5 s ones, 503 after 20.4 s (`benchmarks/hung_cloud.py`).
 """
 
 from __future__ import annotations
