@@ -30,16 +30,13 @@ def test_a_process_dying_faster_than_the_rate_is_left_down_after_three_restarts(
             _death(stack, said)
     finally:
         stack.stop()
+    nothing = "nothing is left to route to (no other edge, no cloud runs): the gateway answers 503 no_upstream until it is back"
     assert [line.split(" (see ")[0] for line in said] == [
-        "edge-0 stopped (code 3); restarting it (1 of 3 within 60 s), meanwhile the gateway routes around it "
-        "(to the other edges, then the cloud)",
-        "edge-0 stopped (code 3); restarting it (2 of 3 within 60 s), meanwhile the gateway routes around it "
-        "(to the other edges, then the cloud)",
-        "edge-0 stopped (code 3); restarting it (3 of 3 within 60 s), meanwhile the gateway routes around it "
-        "(to the other edges, then the cloud)",
-        "edge-0 stopped (code 3) after 3 restarts within 60 s: left down, the gateway routes around it "
-        "(to the other edges, then the cloud)",
-    ], said  # the 5th round finds it left down and says nothing more
+        f"edge-0 stopped (code 3); restarting it (1 of 3 within 60 s), meanwhile {nothing}",
+        f"edge-0 stopped (code 3); restarting it (2 of 3 within 60 s), meanwhile {nothing}",
+        f"edge-0 stopped (code 3); restarting it (3 of 3 within 60 s), meanwhile {nothing}",
+        f"edge-0 stopped (code 3) after 3 restarts within 60 s: left down, {nothing}",
+    ], said  # the 5th round finds it left down and says nothing more (nc: it had said "routes around it" with nothing left)
     assert stack.children[0].left_down
 
 
@@ -99,3 +96,22 @@ def test_a_milvus_that_dies_is_restarted_and_said_to_be_back(tmp_path: Path) -> 
                               "without their cache until it returns"), said
     assert said[-1] == f"milvus is back (listening on port {port}; the edges reconnect to it by themselves)", said
     assert len(said) == 2, said
+
+
+def test_an_edges_death_says_what_is_left_to_route_to(tmp_path: Path) -> None:
+    """The other edges that run, then the cloud; the cloud alone; nothing (one left down counts as not running)."""
+    stack = Stack(tmp_path / "logs", restarts=3, window_s=60.0)
+    stack.start("edge-0", DIES)
+    sleeping = ["sh", "-c", "sleep 30"]
+    edge_1, cloud = stack.start("edge-1", sleeping), stack.start("cloud", sleeping)
+    try:
+        dead = stack.children[0]
+        assert stack.without_edge(dead) == "the gateway routes around it (to edge-1, then the cloud)"
+        edge_1.kill()
+        edge_1.wait(10)
+        assert stack.without_edge(dead) == "the gateway routes around it (to the cloud directly: no other edge runs)"
+        cloud.kill()
+        cloud.wait(10)
+        assert stack.without_edge(dead).startswith("nothing is left to route to")
+    finally:
+        stack.stop()

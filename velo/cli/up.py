@@ -10,8 +10,8 @@ SIGKILL after a grace period). A process that dies meanwhile is reported on stde
 command (same port), and reported again once it is back (healthy; milvus: listening on its port), at most `RESTARTS` times within any `RESTART_WINDOW_S` seconds (a rate, as systemd's
 `StartLimitBurst=3` / `StartLimitIntervalSec=60`: deaths spread over hours are each restarted; compose's
 `restart: unless-stopped` has no limit at all, only a growing delay): the gateway stays up while an edge is down (it
-routes around a failed edge, to the other edges, then the cloud; /healthz says degraded), so one crashed edge is not
-an outage; one that keeps dying (a 4th death within the window) is left down, reported. Only the gateway, the
+routes around a failed edge, to the other edges, then the cloud; /healthz says degraded; the message says which are
+left, or that nothing is: 503 `no_upstream` then), so one crashed edge is not an outage; one that keeps dying (a 4th death within the window) is left down, reported. Only the gateway, the
 stack's one entry point, stops everything when it dies past that rate (nc17 finding 3: `velo up` used to
 stop the whole stack, gateway included, when one edge died). Each child is also told by the kernel to stop if `velo up` itself dies
 (PR_SET_PDEATHSIG), so no process outlives it. Logs: `$VELO_HOME/up/logs/<service>.log`. One `velo up` per
@@ -48,8 +48,9 @@ RESTARTS, RESTART_WINDOW_S = 3, 60.0
 dies again within the window is left down (the gateway: the stack stops). A rate, not a count for the whole run
 (nc18 finding 12: three kills hours apart left an edge down for good); systemd's StartLimitBurst / StartLimitIntervalSec."""
 _MEANWHILE = {"milvus": "the edges answer without their cache until it returns", "cloud": "the edges answer with their own LLM",
-              "edge": "the gateway routes around it (to the other edges, then the cloud)", "gateway": "nothing serves"}
-"""What serving does while a process of each kind is down (services/gateway.py, services/edge.py)."""
+              "gateway": "nothing serves"}
+"""What serving does while a process of each kind is down (services/gateway.py, services/edge.py); an edge's depends on
+what is left (`Stack.without_edge`)."""
 
 
 def _free_port() -> int:
@@ -122,7 +123,8 @@ class Stack:
                 continue
             if child.left_down:
                 continue
-            log, meanwhile = self.logs / f"{child.name}.log", _MEANWHILE[child.name.split("-")[0]]
+            kind = child.name.split("-")[0]
+            log, meanwhile = self.logs / f"{child.name}.log", self.without_edge(child) if kind == "edge" else _MEANWHILE[kind]
             now = time.monotonic()
             child.restarted_at = [t for t in child.restarted_at if now - t < self.window_s]
             within = f"within {self.window_s:g} s"
@@ -137,6 +139,19 @@ class Stack:
             say(f"{child.name} stopped (code {code}); restarting it ({len(child.restarted_at)} of {self.restarts} {within}), "
                 f"meanwhile {meanwhile} (see {log})")
             child.proc, child.recovering = self._spawn(child.argv, child.env, child.log), True
+
+    def without_edge(self, edge: Child) -> str:
+        """What the gateway does while `edge` is down, from what else runs: the other edges, then the cloud; the cloud alone;
+        or, nothing left (no other edge, no cloud running), 503 `no_upstream` to every request: it had said "routes around
+        it" then too."""
+        running = [c.name for c in self.children if c is not edge and not c.left_down and c.proc.poll() is None]
+        others = [name for name in running if name.startswith("edge-")]
+        cloud = "cloud" in running
+        if others:
+            return f"the gateway routes around it (to {', '.join(others)}{', then the cloud' if cloud else ''})"
+        if cloud:
+            return "the gateway routes around it (to the cloud directly: no other edge runs)"
+        return "nothing is left to route to (no other edge, no cloud runs): the gateway answers 503 no_upstream until it is back"
 
     def wait_healthy(self, name: str, url: str, timeout_s: float) -> None:
         """Until `url` answers 200; OSError if the process exits or the time runs out."""
