@@ -109,7 +109,8 @@ class GatewaySettings(BaseSettings):
     """Attempts on an edge after its first that failed quickly (connection refused, a 5xx); an edge that timed out is not asked again."""
     backoff_s: float = Field(0.1, ge=0)
     down_for_s: float = Field(5.0, ge=0)
-    """How long an edge server that failed is skipped (then one trial request: `services/cooldown.py`)."""
+    """How long an edge server that gave no answer (connection refused or reset, none in time, its `/healthz` silent) is
+    skipped, then one trial request calls it (`services/cooldown.py`); one that answered an error is asked again."""
     cloud_down_for_s: float = Field(30.0, ge=0)
     """How long the direct cloud is skipped after it gave no answer (connection refused or reset, or none in time and its
     health probe failing; or `/healthz` finding it down): a request no edge answers gets 503 meanwhile, naming it, then

@@ -12,8 +12,9 @@ it, and is told its time (`x-velo-timeout-ms`) so that it bounds its own cloud c
 A call that fails quickly, with a connection error, a 5xx, a 408 or 429 (the edge's state), or a 401 / 403 / 404 / 405 /
 407 (the gateway's settings: not an edge at that URL) is retried with exponential back-off (`backoff_s`, 2x, 4x...) up
 to `retries` times while the edge's time lasts; a timeout is not retried (the edge said nothing in its time). An edge
-that failed is skipped for `down_for_s`, then tried by one request (`services/cooldown.py`; after a timeout its
-`/healthz` decides whether it is down or slow). When no edge answers, the cloud answers directly (if the caller may use
+that gave no answer (connection refused or reset, a timeout, or its `/healthz` not answering) is skipped for
+`down_for_s`, then tried by one request (`services/cooldown.py`; after a timeout its `/healthz` decides whether it is
+down or slow); one that answered an error is asked again by the next request (it costs no wait). When no edge answers, the cloud answers directly (if the caller may use
 it) in the time left; a cloud that gave no answer is skipped for `cloud_down_for_s` the same way. When nothing can
 answer, 503 `no_upstream` naming why, with `Retry-After: <down_for_s>` rounded up, the time a failed edge is skipped.
 Any other 4xx from an edge or the cloud is the request's fault (`services.llm.refused_request`): it is passed on
@@ -108,7 +109,7 @@ class EdgeFailed(Exception):
 
 class Router:
     """The edges (`edges`, nearest first) and the direct cloud of a gateway, each skipped while marked down
-    (`services/cooldown.py`): an edge after it failed (`down_for_s`), the cloud after it gave no answer (`cloud_down_for_s`)."""
+    (`services/cooldown.py`) after they gave no answer: an edge for `down_for_s`, the cloud for `cloud_down_for_s`."""
 
     def __init__(self, edges: list[str], cloud: EndpointLLM | None, metrics: ServiceMetrics, *, mode: str, timeout_s: float,
                  retries: int, backoff_s: float, down_for_s: float, cloud_down_for_s: float = 30.0, edge_token: str | None = None) -> None:
@@ -151,17 +152,18 @@ class Router:
         half of it when another edge or the cloud could still answer after it (`Deadline.for_call`); each attempt tells
         the edge its time left (`x-velo-timeout-ms`). A quick failure (connection refused, a 5xx) is retried; a timeout
         is not (an edge that said nothing in its time is not asked again within the request). EdgeFailed when it did not
-        answer, the edge then marked down (`edge_marks`; after a timeout its `/healthz` decides: `Cooldown.failed`)."""
+        answer; one that gave no answer at all is marked down (`edge_marks`; after a timeout its `/healthz` decides:
+        `Cooldown.failed`)."""
         payload = req.model_dump_json().encode()  # encoded once, by pydantic (cheaper than a dict through json.dumps)
         bound = Deadline.within(deadline.for_call(fallback_after))
-        problem, timed_out, attempts = "no time left in the request's budget", False, 0
+        problem, timed_out, silent, attempts = "no time left in the request's budget", False, False, 0
         for attempt in range(self.retries + 1):
             wait = self.backoff_s * 2 ** (attempt - 1) if attempt else 0.0
             if bound.left() - wait <= 0:
                 break
             if wait:
                 await asyncio.sleep(wait)
-            seconds, attempts, response = bound.left(), attempt + 1, None
+            seconds, attempts, response, silent = bound.left(), attempt + 1, None, False
             try:
                 async with asyncio.timeout(seconds):
                     request = self.http.build_request("POST", self._serve_urls[edge], content=payload, headers=self._headers | Deadline.header(seconds))
@@ -186,9 +188,9 @@ class Router:
                         detail = parse_error(content)  # the edge's own words (what its cloud or LLM sent), not a cut of its JSON
                         problem = f"status {response.status_code}: {detail.message if detail is not None else content[:200].decode(errors='replace')}"
             except TimeoutError:
-                problem, timed_out = f"no answer within {seconds:.1f} s", True
+                problem, timed_out, silent = f"no answer within {seconds:.1f} s", True, True
             except httpx.TransportError as err:
-                problem, timed_out = f"{type(err).__name__}: {err}", isinstance(err, httpx.TimeoutException)
+                problem, timed_out, silent = f"{type(err).__name__}: {err}", isinstance(err, httpx.TimeoutException), True
             except asyncio.CancelledError:  # the client left, or `all` mode's faster edge answered: the edge sees its connection close
                 if response is not None:
                     await response.aclose()
@@ -202,9 +204,9 @@ class Router:
             log.info("edge %s failed (attempt %d of %d): %s", edge, attempt + 1, self.retries + 1, problem)  # the verdict below is the warning
             if timed_out:
                 break
-        if attempts:
+        if attempts:  # skipped only when it said nothing; an edge that answers an error (its LLMs failing) costs no wait
             problem = f"{problem} (attempt {attempts} of {self.retries + 1})" if attempts > 1 else problem
-            self.edge_marks.failed(edge, problem, dead=True, recheck=(lambda: self._edge_answers(edge)) if timed_out else None)
+            self.edge_marks.failed(edge, problem, dead=silent, recheck=(lambda: self._edge_answers(edge)) if timed_out else None)
         else:
             self.edge_marks.released(edge)
         raise EdgeFailed(f"{edge}: {problem}")
