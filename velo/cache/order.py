@@ -133,14 +133,32 @@ def symmetric_reordering(a: list[str], b: list[str]) -> bool:
     Not symmetric: numbers read in order (`_numbers_in_order`: "the difference between 10 and 3" / "... 3 and 10", a
     difference of concepts is symmetric), a role word's arguments ("Convert 5 km to miles" / "... 5 miles to km"), an
     operation's operands ("Divide 10 by 2" / "... 2 by 10"), an "is-a" question ("Is a tomato a fruit?" / "Is a fruit a
-    tomato?"), a comparative ("Is Tom older than Anna?")."""
+    tomato?"), a comparative ("Is Tom older than Anna?").
+
+    Russian arguments of a symmetric relation exchanged with their case endings are read by their words in either case
+    (`_russian_cases_as`: "Чем кошки отличаются от собак?" / "Чем собаки отличаются от кошек?"), after format 30; only
+    the symmetric relation's arguments, not joined items nor operands, which keep their case."""
     if not reordered(a, b):
-        return False
+        cased = _russian_cases_as(a, b)
+        return cased != b and reordered(a, cased) and _symmetric_arguments(a, cased)
     if _numbers_in_order(a, [x for x, y in zip(a, b) if x != y] if len(a) == len(b) else a):
         return False
     return (
         _commuting_numbers(a, b) or alternatives_exchanged(a, b) or _joined_exchange(a, b) or _symmetric_arguments(a, b)
     )
+
+
+def _russian_cases_as(a: list[str], b: list[str]) -> list[str]:
+    """`b` with each Russian word `a` lacks written as the one word `a` has and `b` lacks that is the same word in another
+    case (`_as_cased`, `_one_word`: a common beginning of at least 3 letters that leaves at most 2, or a fleeting vowel):
+    ["чем", "собаки", "отличаются", "от", "кошек"] as ["чем", "кошки", ...] writes it -> ["чем", "собак", "отличаются",
+    "от", "кошки"]. Russian marks an argument's role by its case, so two arguments exchanged change their endings: "Чем
+    кошки отличаются от собак?" / "Чем собаки отличаются от кошек?" (vetoed by `exchanged` up to format 30), "Чем волк
+    отличается от собаки?" / "Чем собака отличается от волка?" (0.849). `b` itself where a word only one side has is
+    not Cyrillic, or has no one such word (a verb that agrees with another subject, "отличается" / "отличаются", is no
+    case form: `_one_word` needs at most 2 letters left)."""
+    only = [t for t in a if t not in b] + [t for t in b if t not in a]
+    return _as_cased(a, b) if only and all(_CYRILLIC.fullmatch(t) for t in only) else b
 
 
 _DE_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
