@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.cache.backends import served_pair
-from velo.cache import SemanticCache, features, order
+from velo.cache import SemanticCache, features, numbers, order, quantities, text
 from velo.cache.decision import fired_vetoes
 
 # (cached question, request): the same question in another order.
@@ -65,12 +65,18 @@ def _order_swap(cached: str, request_: str) -> float:
     return float(order.reordered(p.tq, p.tc) and not order.symmetric_reordering(p.tq, p.tc))
 
 
+def _tokens(t: str) -> list[str]:
+    """The tokens `features._Pair` starts from (it then reads a symmetric reordering as the same words, after format 30)."""
+    return quantities.unit_after_number(text.tokens(numbers.as_digits(t)))
+
+
 @pytest.mark.parametrize(("cached", "request_"), SYMMETRIC)
 def test_a_symmetric_exchange_is_no_order_swap(cached: str, request_: str) -> None:
-    p = features._Pair(request_, cached)
-    assert order.reordered(p.tq, p.tc)  # the same tokens in another order: format 29 gave them order_swap 1
-    assert order.symmetric_reordering(p.tq, p.tc) and order.symmetric_reordering(p.tc, p.tq)
-    assert not order.exchanged(*p.active)  # the role_swap reader agrees: the arguments were not exchanged
+    tq, tc = _tokens(request_), _tokens(cached)
+    assert order.reordered(tq, tc)  # the same tokens in another order: format 29 gave them order_swap 1
+    assert order.symmetric_reordering(tq, tc) and order.symmetric_reordering(tc, tq)
+    assert not order.exchanged(tq, tc)  # the role_swap reader agrees: the arguments were not exchanged
+    assert _order_swap(cached, request_) == 0.0
 
 
 @pytest.mark.parametrize(("cached", "request_"), ASYMMETRIC)

@@ -94,12 +94,14 @@ SAME_QUESTION = [
     ("Прибавь 5 к 12", "Прибавь 12 к 5", 0.0, 0.995),
     ("Почему кошки боятся собак?", "Почему собак боятся кошки?", 0.0, 0.994),
     ("Почему кот любит собаку?", "Почему собаку любит кот?", 0.0, 0.993),
-    ("Was ist gesünder: Kaffee mit Milch oder ohne?", "Was ist gesünder: Kaffee ohne Milch oder mit?", 0.0, 0.944),
-    ("跑步之前还是之后吃饭好？", "跑步之后还是之前吃饭好？", 0.0, 0.959),
-    # all operators the same commutative one: any order (the model scores them 0.85-0.91, under the threshold)
-    ("What is 2 plus 3 plus 4?", "What is 4 plus 3 plus 2?", 0.0, 0.893),
-    ("Was ist 2 mal 3 mal 4?", "Was ist 4 mal 3 mal 2?", 0.0, 0.833),  # format 30: order_swap 0 (0.853 before)
-    ("2加3加4等于多少？", "4加3加2等于多少？", 0.0, 0.914),
+    # after format 30 an order that keeps the question is the same words (`features._Pair.reordered_alike`): 1.0, not
+    # the model's 0.944 / 0.959 (format 30) nor 0.893 / 0.833 / 0.914 (under the threshold up to format 30)
+    ("Was ist gesünder: Kaffee mit Milch oder ohne?", "Was ist gesünder: Kaffee ohne Milch oder mit?", 0.0, 1.0),
+    ("跑步之前还是之后吃饭好？", "跑步之后还是之前吃饭好？", 0.0, 1.0),
+    # all operators the same commutative one: any order
+    ("What is 2 plus 3 plus 4?", "What is 4 plus 3 plus 2?", 0.0, 1.0),
+    ("Was ist 2 mal 3 mal 4?", "Was ist 4 mal 3 mal 2?", 0.0, 1.0),
+    ("2加3加4等于多少？", "4加3加2等于多少？", 0.0, 1.0),
 ]
 
 # (cached question, request): no veto, on the tokens only.

@@ -27,15 +27,17 @@ SERVED = [
     ("How much is 1 kg in pounds?", "How much is 1000 g in pounds?", 0.0, 1.0),
     ("How long is 1 hour in seconds?", "How long is 60 minutes in seconds?", 0.0, 1.0),
     ("How much is 1 foot in centimeters?", "How much is 12 inches in centimeters?", 0.0, 1.0),
-    # a symmetric relation's arguments exchanged
-    ("Python vs Java for beginners", "Java vs Python for beginners", 0.0, 0.989),
-    ("How is a crocodile different from an alligator?", "How is an alligator different from a crocodile?", 0.0, 0.996),
-    ("Is Tom married to Anna?", "Is Anna married to Tom?", 0.0, 0.944),
+    # a symmetric relation's arguments exchanged: after format 30 the same words in an order that keeps the question
+    # (`_Pair.reordered_alike`), 1.0; format 22-30 scored them 0.989, 0.996, 0.944, 0.969, 0.955, 0.996, 0.993 in this order but for
+    # "¿Está Tom casado con Ana?" / "... Ana casada con Tom?", which changes a word: still the model's
+    ("Python vs Java for beginners", "Java vs Python for beginners", 0.0, 1.0),
+    ("How is a crocodile different from an alligator?", "How is an alligator different from a crocodile?", 0.0, 1.0),
+    ("Is Tom married to Anna?", "Is Anna married to Tom?", 0.0, 1.0),
     ("¿Está Tom casado con Ana?", "¿Está Ana casada con Tom?", 0.0, 0.998),
-    ("¿En qué se diferencia el cocodrilo del caimán?", "¿En qué se diferencia el caimán del cocodrilo?", 0.0, 0.969),
-    ("Wie unterscheidet sich ein Krokodil von einem Alligator?", "Wie unterscheidet sich ein Alligator von einem Krokodil?", 0.0, 0.955),
-    ("Чем крокодил отличается от аллигатора?", "Чем аллигатор отличается от крокодила?", 0.0, 0.996),
-    ("Compare Python to Java", "Compare Java to Python", 0.0, 0.993),
+    ("¿En qué se diferencia el cocodrilo del caimán?", "¿En qué se diferencia el caimán del cocodrilo?", 0.0, 1.0),
+    ("Wie unterscheidet sich ein Krokodil von einem Alligator?", "Wie unterscheidet sich ein Alligator von einem Krokodil?", 0.0, 1.0),
+    ("Чем крокодил отличается от аллигатора?", "Чем аллигатор отличается от крокодила?", 0.0, 1.0),
+    ("Compare Python to Java", "Compare Java to Python", 0.0, 1.0),
 ]
 
 # (cached question, request, score): served by format 21 already, served by format 22 (a number now written alike
@@ -47,11 +49,13 @@ STILL_SERVED = [
     ("Wie viel sind zwei Millionen Euro?", "Wie viel sind 2 Millionen Euro?", 1.0),
     ("两千块钱能买什么？", "2000块钱能买什么？", 1.0),
     ("Wie viel sind 1,5 Liter in Gallonen?", "Wie viel sind 1.5 Liter in Gallonen?", 1.0),
-    ("What is the difference between TCP and UDP?", "What is the difference between UDP and TCP?", 0.976),
-    ("¿Cuál es la diferencia entre TCP y UDP?", "¿Cuál es la diferencia entre UDP y TCP?", 0.966),
-    ("Was ist der Unterschied zwischen TCP und UDP?", "Was ist der Unterschied zwischen UDP und TCP?", 0.965),
-    ("В чём разница между TCP и UDP?", "В чём разница между UDP и TCP?", 0.975),
-    ("Ist Tom mit Anna verheiratet?", "Ist Anna mit Tom verheiratet?", 0.986),
+    # after format 30 the same words in another order that keeps the question: 1.0 (0.976, 0.966, 0.965, 0.975, 0.986 up
+    # to format 30)
+    ("What is the difference between TCP and UDP?", "What is the difference between UDP and TCP?", 1.0),
+    ("¿Cuál es la diferencia entre TCP y UDP?", "¿Cuál es la diferencia entre UDP y TCP?", 1.0),
+    ("Was ist der Unterschied zwischen TCP und UDP?", "Was ist der Unterschied zwischen UDP und TCP?", 1.0),
+    ("В чём разница между TCP и UDP?", "В чём разница между UDP и TCP?", 1.0),
+    ("Ist Tom mit Anna verheiratet?", "Ist Anna mit Tom verheiratet?", 1.0),
     # a passive that keeps who did what (never vetoed since format 19's "by whom")
     ("Who wrote Hamlet?", "By whom was Hamlet written?", 1.0),
     ("Who painted the Mona Lisa?", "Who was the Mona Lisa painted by?", 0.967),
