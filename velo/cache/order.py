@@ -11,7 +11,10 @@ Hund die Katze jagt") or after a first verb ("Warum jagt der Hund die Katze?"): 
 ("Are all squares rectangles?" / "Are all rectangles squares?": `_neighbours_exchanged`) and the activities of "before"
 exchanged in other forms ("stretch before running" / "run before stretching": `opposites.relation_arguments_exchanged`)
 since rule format 25. Since rule format 30 `order_swap` is 0 for a reordering that keeps the question (`symmetric_reordering`:
-commuted operands, joined items, alternatives, a symmetric relation's arguments), which `exchanged` also leaves alone.
+commuted operands, joined items, alternatives, a symmetric relation's arguments), which `exchanged` also leaves alone;
+after it the hit features read such a pair as the same words (`features._Pair.reordered_alike`), and Russian arguments
+of a symmetric relation exchanged with their case endings count ("Чем кошки отличаются от собак?" / "Чем собаки
+отличаются от кошек?": `_russian_cases_as`).
 The hit features' `order_swap` (the same tokens in another order) is only a model feature, weighed among the rest,
 and rule format 10 served them at 0.95-0.99; `exchanged` is part of the `role_swap` veto since rule format 11.
 """
