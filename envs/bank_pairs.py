@@ -62,3 +62,20 @@ def served_counts(pairs: BankPairs, accepts) -> tuple[int, int]:
     """(false pairs served, right pairs served) when `accepts(features row) -> bool` decides each pair."""
     served = np.array([bool(accepts(x)) for x in pairs.features], dtype=bool)
     return int((served & ~pairs.right).sum()), int((served & pairs.right).sum())
+
+
+def _subset(pairs: BankPairs, mask: np.ndarray) -> BankPairs:
+    return BankPairs(
+        pairs.features[mask], pairs.right[mask], [q for q, m in zip(pairs.question, mask.tolist()) if m],
+        pairs.request[mask], pairs.cached[mask],
+    )
+
+
+def without_questions(pairs: BankPairs, questions: frozenset[str]) -> BankPairs:
+    """The pairs of every question but `questions` (oasst1 ids): what calibration fits on (`velo.data.holdout`)."""
+    return _subset(pairs, np.array([q not in questions for q in pairs.question], dtype=bool))
+
+
+def of_questions(pairs: BankPairs, questions: frozenset[str]) -> BankPairs:
+    """The pairs of `questions` only (oasst1 ids): the hold-out a rule is judged on (`velo.data.holdout`)."""
+    return _subset(pairs, np.array([q in questions for q in pairs.question], dtype=bool))

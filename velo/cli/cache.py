@@ -72,14 +72,32 @@ def fresh_cache(uri: str | None, embedder: str, diff_embedder: str, rule: str, l
             cache.close()
 
 
-def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_embedder: str, rule: str):
+def _questions_of(query) -> set[str]:  # noqa: ANN001 (velo.cache.evaluation.Query)
+    """The questions a query belongs to: its `of` (a look-alike's question too) and the seed it should hit."""
+    return {q for q in (query.meta.get("of"), query.target) if q is not None}
+
+
+def held_out_rows(seeds: list, queries: list, drop: frozenset[str], keep: frozenset[str] | None) -> tuple[list, list]:
+    """(seeds, queries) without the questions `drop` (a seed with such an id, a query whose `of` or `target` is one:
+    calibration's hold-out) and, when `keep` is given, with only the queries of the questions `keep` (every seed
+    stays: the neighbours a cache would hold)."""
+    seeds = [s for s in seeds if s.id not in drop]
+    queries = [q for q in queries if not _questions_of(q) & drop and (keep is None or _questions_of(q) & keep)]
+    return seeds, queries
+
+
+def _outcomes(seeds: Path, queries: Path, uri: str | None, embedder: str, diff_embedder: str, rule: str,
+              drop: frozenset[str] = frozenset(), keep: frozenset[str] | None = None):
+    """(outcomes, rule name, embedder key) of replaying `queries` on a fresh cache of `seeds`. `drop`: question ids
+    left out entirely (the seed with that id, every query of it: calibration's hold-out); `keep`: when given, only the
+    queries of these questions are replayed, against every seed (judging on the hold-out)."""
     from velo.cache.decision import embedder_key
     from velo.cache.evaluation import load_queries, load_seeds, run_queries
 
     from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, UNDETERMINED, LanguageIdentifier
 
     seed_rows = load_seeds(seeds)
-    query_rows = load_queries(queries, {s.id for s in seed_rows})
+    seed_rows, query_rows = held_out_rows(seed_rows, load_queries(queries, {s.id for s in seed_rows}), drop, keep)
     # The edge's identifier with its default settings: it decides only what `und` matches, so it is loaded (~1 s) only
     # when a seed or query is `und`.
     und = any(r.lang.split("-")[0].lower() == UNDETERMINED for r in [*seed_rows, *query_rows])
@@ -105,19 +123,21 @@ def _check_bank_splits(splits: list[str]) -> None:
         raise typer.BadParameter(f"--bank-split given {len(splits)} times: each source is weighed once; give train once")
 
 
-def _bank_source(split: str, key: str) -> tuple[list, list[bool], list[str]]:
+def _bank_source(split: str, key: str, held_out: frozenset[str]) -> tuple[list, list[bool], list[str]]:
     """(features, should-hit, question ids) of the labelled pairs (`envs.bank_pairs.labelled_pairs`) of the request bank
-    `velo train` builds for `split` of $VELO_HOME/data (built and cached under $VELO_HOME/banks on first use). A
-    BadParameter when the bank's features are of another embedder pair than `key`."""
+    `velo train` builds for `split` of $VELO_HOME/data (built and cached under $VELO_HOME/banks on first use), without
+    the pairs of the `held_out` questions. A BadParameter when the bank's features are of another embedder pair than `key`."""
     from envs.bank import all_paraphrase_files, bank_rule, build_bank
-    from envs.bank_pairs import labelled_pairs
+    from envs.bank_pairs import labelled_pairs, without_questions
     from velo.paths import velo_home
     from velo.types import HitFeatures
 
     if bank_rule().embedder != key:
         raise typer.BadParameter(f"--bank-split: a request bank holds the features of {bank_rule().embedder}, not {key}")
-    pairs = labelled_pairs(build_bank(velo_home() / "data", split, all_paraphrase_files()))
-    console.print(f"bank {split}: {int(pairs.right.sum())} right pairs, {int((~pairs.right).sum())} look-alike pairs")
+    every = labelled_pairs(build_bank(velo_home() / "data", split, all_paraphrase_files()))
+    pairs = without_questions(every, held_out)
+    console.print(f"bank {split}: {int(pairs.right.sum())} right pairs, {int((~pairs.right).sum())} look-alike pairs "
+                  f"({len(every.right) - len(pairs.right)} pairs of held-out questions left out)")
     return [HitFeatures(*map(float, row)) for row in pairs.features], pairs.right.tolist(), pairs.question
 
 
@@ -164,11 +184,59 @@ def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+EVAL_SPLITS = ("holdout",)
+"""What `velo cache eval --bank-split` judges on: only the train split's hold-out (`velo.data.holdout`)."""
+
+
+def _check_eval_bank_split(split: str | None, seeds: Path | None, queries: Path | None, embedder: str, diff_embedder: str) -> None:
+    """Refuse, before any work, a `velo cache eval --bank-split` other than holdout (train minus the hold-out is what
+    calibration fits on; the test split's questions judge the schedulers, so nothing judged there may choose a rule),
+    an embedder pair no request bank holds, and --seeds without --queries or neither without --bank-split."""
+    if split is not None and split not in EVAL_SPLITS:
+        why = {
+            "train": "calibration fits on the train split outside its hold-out, so a rule judged there is judged on its own fitting data",
+            "test": "the test split's questions judge the schedulers (velo evaluate --split test): nothing judged there may choose a hit rule",
+        }.get(split, "unknown split")
+        raise typer.BadParameter(f"--bank-split {split!r}: {why}; the only split a rule is judged on is holdout "
+                                 "(the train split's hold-out, velo.data.holdout)")
+    if (seeds is None) != (queries is None):
+        raise typer.BadParameter("give --seeds and --queries together")
+    if seeds is None and split is None:
+        raise typer.BadParameter("give --seeds and --queries, or --bank-split holdout, or both")
+    if split is not None and (embedder, diff_embedder) != ("e5-small", "use-multilingual"):
+        raise typer.BadParameter(f"--bank-split: a request bank holds the features of e5-small + use-multilingual, not {embedder} + {diff_embedder}")
+
+
+def _holdout_bank(rule_spec: str, held_out: frozenset[str]) -> dict:
+    """The hold-out's labelled bank pairs (`envs.bank_pairs`, the train bank of $VELO_HOME/data, built and cached under
+    $VELO_HOME/banks on first use) decided by the rule `rule_spec`: pairs, false / right pairs served, precision (None
+    when nothing is served) and recall."""
+    from envs.bank import all_paraphrase_files, bank_rule, build_bank
+    from envs.bank_pairs import labelled_pairs, of_questions, served_counts
+    from velo.cache.decision import parse_rule
+    from velo.paths import velo_home
+    from velo.types import HitFeatures
+
+    rule = parse_rule(rule_spec, bank_rule().embedder)
+    pairs = of_questions(labelled_pairs(build_bank(velo_home() / "data", "train", all_paraphrase_files())), held_out)
+    false, right = served_counts(pairs, lambda x: rule.accepts(rule.score(HitFeatures(*map(float, x)))))
+    n_right = int(pairs.right.sum())
+    return {
+        "questions": len(set(pairs.question)), "right_pairs": n_right, "false_pairs": len(pairs.right) - n_right,
+        "right_served": right, "false_served": false,
+        "precision": right / (right + false) if right + false else None, "recall": right / n_right if n_right else None,
+    }
+
+
 @cache_app.command("eval")
 @fail_cleanly
 def eval_cmd(
-    seeds: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="SEEDS.jsonl: {id, question, answer, lang[, context]} per line.")],
-    queries: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl: {question, lang, expect, target[, context]} per line.")],
+    seeds: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="SEEDS.jsonl: {id, question, answer, lang[, context]} per line.")
+    ] = None,
+    queries: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="QUERIES.jsonl: {question, lang, expect, target[, context]} per line.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     sweep: Annotated[bool, typer.Option("--sweep", help="Also print the static-threshold precision/recall curve.")] = False,
     rule: Annotated[str, typer.Option(help="Hit rule: default, static:T, or a rule .json file.")] = "default",
@@ -183,21 +251,48 @@ def eval_cmd(
                                               "cosine similarity, the vetoes that fired and the verdict (right_hit, wrong_hit: served "
                                               "another seed, false_hit, missed, right_miss)."),
     ] = None,
+    bank_split: Annotated[
+        str | None,
+        typer.Option(help="holdout: judge the rule on the train split's hold-out (velo.data.holdout: questions `velo cache "
+                          "calibrate` never fits on): its request-bank pairs (two wordings of one question should hit, a "
+                          "look-alike against its question's wordings should miss; the train bank of $VELO_HOME/data, e5 + USE "
+                          "only) and, with --seeds / --queries, only the queries of held-out questions (`of` or `target`), "
+                          "against every seed. train and test are refused."),
+    ] = None,
 ) -> None:
     """Build a fresh cache from SEEDS, replay QUERIES, report precision, recall, false hits and latency.
 
     n/a where undefined: a recall with no query expecting a hit, a precision with no hit. A line's `context` (the
     earlier user turns) is replayed: seeds are stored and queries looked up under it. --verdicts FILE says which
-    queries were wrong and why."""
+    queries were wrong and why. --bank-split holdout judges on the hold-out of the train split instead (with or
+    without --seeds / --queries)."""
     from velo.cache.evaluation import static_sweep, summarize
+    from velo.data.holdout import held_out_questions
+    from velo.paths import velo_home
 
+    _check_eval_bank_split(bank_split, seeds, queries, embedder, diff_embedder)
     check_rule_option(rule)
     if uri is not None:
         check_milvus_uri("--uri", uri)
     if verdicts is not None:
+        if seeds is None:
+            raise typer.BadParameter("--verdicts: give --seeds and --queries (the verdicts are the queries')")
         check_output("--verdicts", verdicts, inputs=_eval_inputs(seeds, queries, rule, uri))
-    outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule)
+    held_out = None
+    if bank_split is not None:
+        held_out = held_out_questions(velo_home() / "data")
+        if not held_out:
+            raise typer.BadParameter(f"--bank-split holdout: no prepared train split in {velo_home() / 'data'}; run `velo data prepare`")
+        bank = _holdout_bank(rule, held_out)
+        if seeds is None:
+            _print_bank(bank, rule, as_json)
+            return
+    outcomes, rule_name, _ = _outcomes(seeds, queries, uri, embedder, diff_embedder, rule, keep=held_out)
+    if not outcomes:
+        raise typer.BadParameter(f"--queries {queries}: no query of a held-out question (velo.data.holdout)")
     report = {**summarize(outcomes), "rule": rule_name, "embedder": embedder}
+    if held_out is not None:
+        report["holdout_bank"] = bank
     curve = static_sweep(outcomes) if sweep else None
     _undefined_as_none(outcomes, report, curve)
     written = _write_verdicts(outcomes, verdicts) if verdicts is not None else None
@@ -224,6 +319,20 @@ def eval_cmd(
         console.print(sweep_table)
     if written:
         console.print(written, markup=False, highlight=False)
+    if held_out is not None:
+        _print_bank(bank, rule, False)
+
+
+def _print_bank(bank: dict, rule: str, as_json: bool) -> None:
+    """`velo cache eval --bank-split holdout`'s bank figures: one JSON object, or a line."""
+    if as_json:
+        print(json_out.dumps({"rule": rule, "holdout_bank": bank}))
+        return
+    console.print(
+        f"hold-out bank pairs ({rule}; {counted(bank['questions'], 'question')}): false pairs served {bank['false_served']} of "
+        f"{bank['false_pairs']}, right pairs served {bank['right_served']} of {bank['right_pairs']}; precision "
+        f"{_rate(bank['precision'])}, recall {_rate(bank['recall'])}", markup=False, highlight=False,
+    )
 
 
 @cache_app.command("calibrate")
@@ -246,7 +355,8 @@ def calibrate_cmd(
         list[str],
         typer.Option(help="train: the split of $VELO_HOME/data whose request bank's labelled pairs (envs.bank_pairs: two "
                           "wordings of one question should hit, a look-alike against its question's wordings should miss) "
-                          "are one more source, weighing as much as each --seeds / --queries pair (once; test is refused: it judges the schedulers; the bank "
+                          "are one more source, weighing as much as each --seeds / --queries pair, without its held-out "
+                          "questions (velo.data.holdout) (once; test is refused: it judges the schedulers; the bank "
                           "`velo train` builds, e5 + USE only)."),
     ] = [],  # noqa: B006 (typer reads the default, never mutates it)
     interactions: Annotated[
@@ -255,21 +365,29 @@ def calibrate_cmd(
 ) -> None:
     """Fit the logistic hit rule on labelled queries (label: serving the best neighbour is right).
 
-    Without --out the rule goes to $VELO_HOME/hit_rules/ and is used with `--rule PATH`; the shipped default
+    Never on the hold-out of the train split prepared in $VELO_HOME/data (velo.data.holdout: the conversations a
+    fixed hash puts in 20 %): a held-out question's seed, its queries (`of` or `target` its id: rewordings and
+    look-alikes) and its bank pairs are left out, so `velo cache eval --bank-split holdout` judges the rule on
+    questions it never saw. Without --out the rule goes to $VELO_HOME/hit_rules/ and is used with `--rule PATH`; the shipped default
     (velo/cache/rules/) changes only when --out names it. Folds group by source and question: the bank pairs of an
     oasst1 question and its rewordings as queries may fall in different folds (grouped across sources instead, the
     threshold of the interactions fit with `--bank-split train` rose 0.926 -> 0.941 on format 30's features, helper recall31).
     """
     from velo.cache.decision import TARGET_PRECISION, LogisticHitRule, calibrated_rule_path, rule_path
+    from velo.data.holdout import held_out_questions
+    from velo.paths import velo_home
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
     _check_bank_splits(bank_split)
     if out is not None:
         check_output("--out", out, inputs={"--seeds": seeds, "--queries": queries})
+    held_out = held_out_questions(velo_home() / "data")
+    console.print(f"held out from the fit: {counted(len(held_out), 'question')} of the train split in {velo_home() / 'data'} "
+                  "(velo.data.holdout; judge with `velo cache eval --bank-split holdout`)")
     outcomes, sources = [], []
     for n, (s, q) in enumerate(zip(seeds, queries)):
-        found, _, key = _outcomes(s, q, None, embedder, diff_embedder, "static:1")
+        found, _, key = _outcomes(s, q, None, embedder, diff_embedder, "static:1", drop=held_out)
         outcomes += found
         sources += [f"{n}:{q}"] * len(found)
     usable = [(o, src) for o, src in zip(outcomes, sources) if o.features is not None]
@@ -278,7 +396,7 @@ def calibrate_cmd(
     groups = [f"{src}:{o.query.meta.get('of') or o.query.target or o.query.question}" for o, src in usable]
     sources = [src for _, src in usable]
     for split in bank_split:
-        found = _bank_source(split, key)
+        found = _bank_source(split, key, held_out)
         features += found[0]
         labels += found[1]
         groups += [f"bank:{split}:{q}" for q in found[2]]
