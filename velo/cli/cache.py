@@ -368,7 +368,9 @@ def calibrate_cmd(
     Never on the hold-out of the train split prepared in $VELO_HOME/data (velo.data.holdout: the conversations a
     fixed hash puts in 20 %): a held-out question's seed, its queries (`of` or `target` its id: rewordings and
     look-alikes) and its bank pairs are left out, so `velo cache eval --bank-split holdout` judges the rule on
-    questions it never saw. Without --out the rule goes to $VELO_HOME/hit_rules/ and is used with `--rule PATH`; the shipped default
+    questions it never saw.
+
+    Without --out the rule goes to $VELO_HOME/hit_rules/ and is used with `--rule PATH`; the shipped default
     (velo/cache/rules/) changes only when --out names it. Folds group by source and question: the bank pairs of an
     oasst1 question and its rewordings as queries may fall in different folds (grouped across sources instead, the
     threshold of the interactions fit with `--bank-split train` rose 0.926 -> 0.941 on format 30's features, helper recall31).
