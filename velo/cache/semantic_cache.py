@@ -157,7 +157,13 @@ class SemanticCache:
         params = {"M": 16, "efConstruction": 200} if self.config.index == "HNSW" else {}
         index.add_index("embedding", index_type=self.config.index, metric_type="COSINE", params=params)
         # Strong consistency: a write-back must be visible to the very next lookup (real Milvus defaults to Bounded).
-        self.client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
+        self.client.create_collection(name, schema=schema, consistency_level="Strong")
+        # sync=False: pymilvus's wait for the index build (`wait_for_creating_index`, pymilvus#1602) first asks for a
+        # timestamp, an RPC milvus-lite does not implement; its gRPC server logged "NotImplementedError: AllocTimestamp"
+        # with a traceback on every edge that created its collection (pymilvus#3711 reports the same wait failing on
+        # Milvus Lite). The index of an empty collection has nothing to build, so there is nothing to wait for.
+        self.client.create_index(name, index, sync=False)
+        self.client.load_collection(name)
         self.client.alter_collection_properties(name, properties=self._properties())
 
     def _rekey_v1(self) -> None:
