@@ -66,6 +66,7 @@ from services.metrics import EdgeMetrics
 from velo.batching import OpportunisticBatcher
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
 from velo.cache.input_checks import CacheInputError, check_lang, check_unicode
+from velo.cache.milvus_client import milvus_failure
 from velo.cache.semantic_cache import SemanticCache
 from velo.observation import ObservationLayout, SystemLoad, encode_observation, request_tokens
 from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
@@ -101,6 +102,8 @@ class EdgeServer:
         self._lookups = OpportunisticBatcher(self._lookup_batch, max_batch=16)
         self.writes: asyncio.Queue[WriteBack] = asyncio.Queue()
         self._cache_down_since: float | None = None
+        self._cache_down_why = ""
+        """What the failure that marked the cache down said (`milvus_failure`), for what asks while it is down."""
         self._edge_ms = 0.0
         self._cloud_ms = 0.0
         self._cloud_failures = 0.0
@@ -121,16 +124,17 @@ class EdgeServer:
         to come back (`reopen_forever` does)."""
         with self._cache_mutex:
             if self._cache_down_since is not None:
-                raise ConnectionError("the cache is down (Milvus unreachable); reconnecting in the background")
+                raise ConnectionError(f"the cache is down ({self._cache_down_why}); reconnecting in the background")
             try:
                 return fn(*args, **kwargs)
             except (ValueError, KeyError):  # CacheInputError and friends: the request's fault, Milvus is fine
                 raise
             except Exception as err:
-                self._cache_down_since = time.monotonic()
+                why = milvus_failure(err, self.cache.config.uri)  # one line, not gRPC's multi-line text
+                self._cache_down_since, self._cache_down_why = time.monotonic(), why
                 self.metrics.cache_errors.labels(operation).inc()
-                cache_log.error("cache %s failed, serving without the cache: %s: %s", operation, type(err).__name__, err)
-                raise ConnectionError(f"cache {operation} failed: {type(err).__name__}: {err}") from err
+                cache_log.error("cache %s failed, serving without the cache: %s", operation, why)
+                raise ConnectionError(f"cache {operation} failed: {why}") from err
 
     async def cache_call(self, operation: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
         """`fn(*args, **kwargs)` on the cache in a worker thread, guarded (see `_guarded`)."""
@@ -147,7 +151,7 @@ class EdgeServer:
                 fresh = await asyncio.to_thread(SemanticCache, old.embedder, old.rule, old.config, old.featurizer, old.languages)
             except Exception as err:
                 self.metrics.cache_errors.labels("reopen").inc()
-                cache_log.warning("the cache is still down: %s: %s", type(err).__name__, str(err)[:200])
+                cache_log.warning("the cache is still down: %s", milvus_failure(err, old.config.uri))
                 continue
             with self._cache_mutex:  # held for an assignment only: no await, no blocking of the loop to speak of
                 self.cache, self._cache_down_since = fresh, None

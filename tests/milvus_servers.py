@@ -162,6 +162,16 @@ def lite_server(data_dir: Path, timeout_s: float = 30.0, port: int | None = None
         yield uri
 
 
+def listening_process(uri: str) -> psutil.Process:
+    """The process listening on `uri`'s loopback port (a `lite_server`'s milvus-lite, to stop with SIGSTOP: a server
+    that hangs, its port still open)."""
+    port = int(uri.rsplit(":", 1)[1])
+    pids = {c.pid for c in psutil.net_connections("tcp") if c.status == psutil.CONN_LISTEN and c.laddr.port == port and c.pid}
+    if len(pids) != 1:
+        raise MilvusServerError(f"not one process listens on port {port}: {sorted(pids)}")
+    return psutil.Process(pids.pop())
+
+
 def standalone_unavailable() -> str | None:
     """Why Milvus standalone cannot run here (None when it can)."""
     if importlib.util.find_spec("milvus") is None:
@@ -198,4 +208,4 @@ def standalone_server(data_dir: Path, timeout_s: float = 120.0) -> Iterator[str]
         yield uri
 
 
-__all__ = ["MilvusServerError", "free_ports", "lite_server", "standalone_server", "standalone_unavailable"]
+__all__ = ["MilvusServerError", "free_ports", "listening_process", "lite_server", "standalone_server", "standalone_unavailable"]

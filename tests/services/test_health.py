@@ -6,6 +6,8 @@ and gateways in front of it. Nothing is served in between: what the health says 
 
 from __future__ import annotations
 
+import logging
+import signal
 import time
 from pathlib import Path
 
@@ -14,7 +16,8 @@ import pytest
 
 from services import cloud as cloud_service
 from services import edge as edge_service
-from tests.milvus_servers import free_ports, lite_server
+from services.health import PROBE_S
+from tests.milvus_servers import free_ports, listening_process, lite_server
 from tests.services.servers import Running, closed_port, get, running
 from tests.services.stack.apps import gateway_app
 
@@ -93,6 +96,50 @@ def test_edge_and_gateway_health_follow_milvus_the_llm_and_the_cloud(tmp_path: P
         if edge is not None:
             edge.stop()
         cloud.stop()
+
+
+def _said_plainly(edge: Running, why: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The edge's health and its cache log say `why`, the one line of the Milvus failure, and nothing of gRPC's text."""
+    status, body = health(edge)
+    assert status == 200 and body["status"] == "degraded" and body["down"] == ["cache"], body
+    assert body["problems"]["cache"] == f"cache ping failed: {why}", body
+    status, body = health(edge)  # marked down: said at once, with the reason that marked it
+    assert body["problems"]["cache"] == f"the cache is down ({why}); reconnecting in the background", body
+    said = [r.getMessage() for r in caplog.records if r.name == "velo.edge.cache"]
+    assert said[0] == f"cache ping failed, serving without the cache: {why}", said
+    assert not [line for line in said if "\n" in line or "StatusCode" in line or "Rpc" in line], said
+
+
+@pytest.mark.parametrize("failure", ["hung", "stopped"])
+def test_a_hung_milvus_reads_as_plainly_as_a_stopped_one(tmp_path: Path, failure: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Milvus's process SIGSTOPped (its port open, nothing answering) or ended: `/healthz` and the edge's own log lines
+    say so in one plain line naming the URI, where a hung one had shown gRPC's multi-line `_InactiveRpcError` text
+    (`status = StatusCode.DEADLINE_EXCEEDED ...`); SIGCONT, and the edge finds its cache again."""
+    milvus_port, data = free_ports(1)[0], tmp_path / "milvus"
+    llm = Running(cloud_app())
+    edge: Running | None = None
+    caplog.set_level(logging.WARNING, logger="velo.edge.cache")
+    try:
+        with lite_server(data, port=milvus_port) as uri:
+            settings = edge_service.EdgeSettings(cache_uri=uri, llm=llm.url, llm_model="velo-cloud", cloud_url=None, edge_id="edge-p")
+            edge = Running(edge_service.build_app(settings))
+            assert health(edge)[1]["status"] == "ok"
+            if failure == "hung":
+                server = listening_process(uri)
+                server.send_signal(signal.SIGSTOP)
+                try:
+                    _said_plainly(edge, f"Milvus at {uri} did not answer within {PROBE_S:g} s (the server hangs or is overloaded)", caplog)
+                finally:
+                    server.send_signal(signal.SIGCONT)
+                assert until(edge, "up")["status"] == "ok"
+                assert [r for r in caplog.records if r.getMessage().startswith("the cache is back")], caplog.text
+                edge.stop()  # before Milvus stops: its clean shutdown closes its client
+        if failure == "stopped":
+            _said_plainly(edge, f"cannot reach Milvus at {uri} (is the server running?)", caplog)
+    finally:
+        if edge is not None:
+            edge.stop()
+        llm.stop()
 
 
 def test_a_gateway_whose_cloud_and_edges_are_gone_is_unavailable() -> None:

@@ -1,6 +1,6 @@
 """Opening the Milvus client of a cache (`_open_client`): gRPC keepalive options every Milvus accepts, and a one-line
 error for the two failures a user can fix, an embedded file locked by another process (`CacheLockedError`) and no
-server at a server URI (`CacheUnreachableError`).
+server at a server URI (`CacheUnreachableError`); `milvus_failure`, one plain line for a call that failed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import grpc
 from pymilvus import MilvusClient
+from pymilvus.exceptions import MilvusException
 
 
 class CacheUnreachableError(ConnectionError):
@@ -93,6 +95,28 @@ def _open_client(uri: str) -> MilvusClient:
             raise
 
 
+_CONNECT_FAILED = 2
+"""pymilvus's `Status.CONNECT_FAILED`: "Fail connecting to server on HOST:PORT, illegal connection params or server
+unavailable" (`GrpcHandler._setup_grpc_channel`), raised when no channel to the server gets ready."""
+
+
+def milvus_failure(err: BaseException, uri: str, timeout_s: float | None = None) -> str:
+    """Why a call to Milvus at `uri` failed, in one line for logs and `/healthz`, in place of gRPC's multi-line text:
+    no answer within `timeout_s` (gRPC DEADLINE_EXCEEDED: the server hangs, e.g. its process is stopped, or is
+    overloaded), no server (gRPC UNAVAILABLE, or pymilvus's CONNECT_FAILED); a `CacheUnreachableError` or
+    `CacheLockedError` as it says; anything else as `Type: message`, whitespace folded, at most 200 characters."""
+    if isinstance(err, (CacheUnreachableError, CacheLockedError)):
+        return str(err)
+    code = err.code() if isinstance(err, grpc.RpcError) and callable(getattr(err, "code", None)) else None
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        within = "in time" if timeout_s is None else f"within {timeout_s:g} s"
+        return f"Milvus at {uri} did not answer {within} (the server hangs or is overloaded)"
+    if code == grpc.StatusCode.UNAVAILABLE or (isinstance(err, MilvusException) and err.code == _CONNECT_FAILED):
+        return f"cannot reach Milvus at {uri} (is the server running?)"
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text if len(text) <= 200 else text[:197] + '...'}"
+
+
 def _locked_elsewhere(path: Path) -> bool:
     lock = path / "LOCK"  # milvus-lite's lock file (milvus_lite.db.MilvusLite._acquire_lock)
     if not lock.is_file():
@@ -106,4 +130,4 @@ def _locked_elsewhere(path: Path) -> bool:
     return False
 
 
-__all__ = ["GRPC_OPTIONS", "CacheLockedError", "CacheUnreachableError"]
+__all__ = ["GRPC_OPTIONS", "CacheLockedError", "CacheUnreachableError", "milvus_failure"]

@@ -37,7 +37,7 @@ from velo.cache.input_checks import (
     check_unicode,
 )
 from velo.cache.lang_codes import _lang_filter, lang_key, primary_language
-from velo.cache.milvus_client import _open_client
+from velo.cache.milvus_client import CacheUnreachableError, _open_client, milvus_failure
 from velo.embedding import Embedder
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
 from velo.types import CacheEntry, HitDecision, LookupResult, Neighbour, Source
@@ -216,10 +216,15 @@ class SemanticCache:
         return sum(1 for created, _, _ in self._stats.values() if created >= oldest)
 
     def ping(self, timeout_s: float = 2.0) -> None:
-        """Ask Milvus, now, whether this cache's collection is there: returns when it answers yes, raises what pymilvus
-        raised when it cannot answer within `timeout_s` (a stopped server: `MilvusException`), ConnectionError when the
-        collection is gone. For health checks, which must not report a state remembered from the last request."""
-        if not self.client.has_collection(self.config.collection, timeout=timeout_s):
+        """Ask Milvus, now, whether this cache's collection is there: returns when it answers yes; else
+        `CacheUnreachableError` (a ConnectionError) saying why in one line (`milvus_failure`: no answer within
+        `timeout_s`, a hung server; no server), ConnectionError when the collection is gone. For health checks, which must not report a
+        state remembered from the last request."""
+        try:
+            there = self.client.has_collection(self.config.collection, timeout=timeout_s)
+        except Exception as err:
+            raise CacheUnreachableError(milvus_failure(err, self.config.uri, timeout_s)) from err
+        if not there:
             raise ConnectionError(f"Milvus answers, but the collection {self.config.collection!r} is gone")
 
     def close(self) -> None:
