@@ -60,6 +60,8 @@ class _Run:
     held: int = 0
     """Identical records dropped since the run was last written."""
     written_at: float = 0.0
+    same: str = ""
+    """`_same(text)`, worked out once: every record of the call is compared with it."""
 
 
 _DURATION = re.compile(r"\d+(?:\.\d+)?\s?(?:ms|s)\b")
@@ -111,8 +113,8 @@ class Repeats(logging.Filter):
             notes += self._end(record.name, *recovers)
         elif record.levelno >= logging.WARNING:
             call, text, now = (record.name, _same(str(record.msg))), _text(record), self.clock()
-            run = self._runs.get(call)
-            if run is not None and _same(run.text) == _same(text):
+            run, same = self._runs.get(call), _same(text)
+            if run is not None and run.same == same:
                 if now - run.written_at < self.remind_s:
                     run.held += 1
                     return False
@@ -122,7 +124,7 @@ class Repeats(logging.Filter):
             else:
                 if run is not None and run.held:
                     notes.append(f"before: {_short(run.text)!r} repeated {counted(run.held, 'more time')}")
-                self._runs[call] = _Run(text, record.name, 0, now)
+                self._runs[call] = _Run(text, record.name, 0, now, same)
                 self._runs.move_to_end(call)
                 while len(self._runs) > self.max_runs:
                     self._runs.popitem(last=False)
