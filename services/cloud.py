@@ -5,7 +5,7 @@ Ollama, a hosted API: `upstream_api_key` is sent as its bearer token, `upstream_
 request's `model`) and relays the answer, streams included, so every field the upstream honours works; a failure
 is relayed with its status and the upstream's `Retry-After` (`retry-after-ms`, `x-should-retry`).
 Without it (the embedded default) it answers with a local model (SmolLM2-135M-Instruct through
-`velo.llm`, concurrent requests continuously batched and streamed token by token: `services/llm.py`), the
+`velo.llm`, concurrent requests continuously batched and streamed token by token: `services/llm_local.py`), the
 fields decided as in `services/openai_chat.py`.
 
 | route | answer |
@@ -33,7 +33,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.disconnect import CancelOnDisconnect, describe
 from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, record_request, sse_response
-from services.llm import AnswerStream, LocalChatLLM, collect, refused_prompt, sampling_params
+from services.llm import AnswerStream, collect, refused_prompt, sampling_params
+from services.llm_local import LocalChatLLM
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, max_tokens_param, sampling_of, stream_flags
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, Usage
 

@@ -49,7 +49,8 @@ from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
 from services.health import edge_health
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
-from services.llm import ChatLLM, EndpointLLM, PromptCounter, UpstreamError, collect, open_llm, refused_prompt
+from services.llm import ChatLLM, UpstreamError, collect, open_llm, refused_prompt
+from services.llm_endpoint import EndpointLLM, PromptCounter
 from services.metrics import EdgeMetrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
 from velo.checkpoint import HitRuleMismatch

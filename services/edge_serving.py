@@ -32,7 +32,7 @@ The mask allows CACHE only with a neighbour the cache's hit rule scores at least
 CLOUD / CLOUD_CONTEXT only with a cloud and when the caller may use it. A masked choice falls back (CACHE if the rule
 accepted, else EDGE). A failed cloud call (unreachable, timed out,
 5xx, 408, 429, a 401 / 403 / 404 that says the edge's cloud settings are wrong, or a 200 whose answer cannot be
-relayed: a tool call, null content, no chat.completion at all, `services.llm.relayable`) is counted in the cloud's
+relayed: a tool call, null content, no chat.completion at all, `services.llm_endpoint.relayable`) is counted in the cloud's
 failures the policy observes and answered by the edge LLM. A cloud that gave no answer (connection refused or reset, or
 none within its time: `cloud_timeout_s`, or half of what the caller's `x-velo-timeout-ms` leaves) is marked down and
 skipped for `cloud_down_for_s`, CLOUD and CLOUD_CONTEXT masked as without a cloud, then tried by one request
@@ -61,7 +61,8 @@ from services.cooldown import Cooldown
 from services.deadline import Deadline, bounded
 from services.edge_records import HitText, Looked, LookupKey, RequestLang, Started, WriteBack
 from services.health import endpoint_problem
-from services.llm import AnswerStream, ChatLLM, EndpointLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
+from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
+from services.llm_endpoint import EndpointLLM
 from services.metrics import EdgeMetrics
 from velo.batching import OpportunisticBatcher
 from velo.lang_id import UNDETERMINED, LanguageIdentifier

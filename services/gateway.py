@@ -54,7 +54,7 @@ from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read
 from services.gateway_routing import EdgeStream, Router, Served
 from services.health import degraded_list, down_list, endpoint_problem, gateway_status, probe_edge
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
-from services.llm import EndpointLLM
+from services.llm_endpoint import EndpointLLM
 from services.metrics import GatewayMetrics
 from services.openai_chat import (
     Chunks,

@@ -37,7 +37,8 @@ from services.cooldown import Cooldown
 from services.deadline import Deadline, bounded
 from services.health import EdgeState, endpoint_problem, probe_edge
 from services.http import RetryLater
-from services.llm import EndpointLLM, UpstreamError, refused_request, sampling_params, word_pieces
+from services.llm import UpstreamError, refused_request, sampling_params, word_pieces
+from services.llm_endpoint import EndpointLLM
 from services.metrics import ServiceMetrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
 

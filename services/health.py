@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import httpx
 
-from services.llm import EndpointLLM
+from services.llm_endpoint import EndpointLLM
 
 if TYPE_CHECKING:
     from services.edge_serving import EdgeServer

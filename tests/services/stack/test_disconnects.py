@@ -26,7 +26,7 @@ WAITING, STREAMING = 'velo_client_disconnects_total{phase="waiting"}', 'velo_cli
 AUTH = {"Authorization": f"Bearer {KEY}", "x-velo-namespace": "disconnect"}
 
 
-def _cloud_llm(cloud: Running):  # noqa: ANN202 - services.llm.LocalChatLLM
+def _cloud_llm(cloud: Running):  # noqa: ANN202 - services.llm_local.LocalChatLLM
     return cloud.app.state.llm
 
 

@@ -79,7 +79,7 @@ def test_every_limit_is_checked_before_the_lookup(edge: Running, cloud: Running,
     refused after the embedding, and an edge whose LLM is an endpoint embedded a question of up to 8,000 characters
     before the endpoint refused it. Now: 413 naming the body limit at the edge and the cloud; 400 naming `lang`; and,
     given the endpoint model's tokenizer (`llm_tokenizer`), 400 naming its context window; no lookup for any."""
-    from services.llm import EndpointLLM, PromptCounter
+    from services.llm_endpoint import EndpointLLM, PromptCounter
 
     lookups = [f'velo_cache_lookups_total{{result="{r}"}}' for r in ("hit", "miss", "error")]
     before = [metric(server, sample) for server in (edge, edge_c) for sample in lookups]

@@ -19,7 +19,7 @@ def test_a_request_the_cloud_refuses_is_passed_on_and_not_counted_as_a_cloud_fai
     cloud's 400 through the edge, through the gateway (streamed or not) and from the gateway's own cloud fallback,
     and nothing is counted, retried or answered elsewhere. A 404 (an edge's misnamed cloud model, a gateway's edge
     URL where no edge listens) says the settings are wrong: a failure of that upstream, answered elsewhere."""
-    from services.llm import EndpointLLM
+    from services.llm_endpoint import EndpointLLM
 
     server, cloud_failures, edge_failures = edge.app.state.edge, 'velo_upstream_failures_total{target="cloud"}', 'velo_upstream_failures_total{target="edge"}'
     before = (metric(edge, cloud_failures), server._cloud_failures, server.llm.batcher.stats().rows_decoded, metric(gateway, edge_failures))
@@ -110,7 +110,7 @@ def test_all_mode_keeps_the_fastest_edge_and_a_slow_edge_times_out(edge: Running
 def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_still_answer(cloud: Running, edge_c: Running) -> None:
     """edge-c's answers are its LLM server's, streamed token by token through the gateway, and written back; with
     that LLM server down too, the edge answers 502 and the gateway, with no edge and no cloud left, 503."""
-    from services.llm import EndpointLLM
+    from services.llm_endpoint import EndpointLLM
 
     question, story = "What does a bee make?", "Describe the longest river in Africa."
 
