@@ -80,6 +80,16 @@ class EdgeSettings(BaseSettings):
     cache_uri: str = ".velo/edge-0.db"
     """milvus-lite file (embedded, one process) or a Milvus server (http://host:19530)."""
     collection: str = "velo_cache"
+    cache_timeout_s: float = Field(1.5, gt=0)
+    """Longest wait for each Milvus call a request, a write-back or an admin route makes (search, query, get, upsert,
+    delete; the `/healthz` ping too, at most 1.5 s) and for the cache's lock before it. Past it the request is answered
+    without the cache; a call with no answer marks the cache down (reopened every second in the background), so the
+    requests after it do not wait at all. 1.5 s: the health probe's bound (`services.health.PROBE_S`), so a Milvus the
+    health finds down is one the requests give up on; a search takes milliseconds, a hung Milvus had held one 70 s."""
+    cache_flush_timeout_s: float = Field(30.0, gt=0)
+    """Longest wait for the Milvus calls a healthy server may take long over, none on a request's path nor under the
+    cache's lock: the flush of written-back answers (every 128; real Milvus seals and persists segments) and opening
+    the collection (at start and each reopen: load it, read its entries' eviction stats)."""
     capacity: int | None = Field(10_000, ge=1)
     ttl_s: float | None = Field(None, gt=0)
     top_v: int = Field(10, ge=1)
@@ -273,7 +283,8 @@ def _open(settings: EdgeSettings, metrics: EdgeMetrics) -> EdgeServer:
 
     if "://" not in settings.cache_uri:
         Path(settings.cache_uri).parent.mkdir(parents=True, exist_ok=True)
-    config = CacheConfig(uri=settings.cache_uri, collection=settings.collection, top_k=settings.top_v, capacity=settings.capacity, ttl_s=settings.ttl_s)
+    config = CacheConfig(uri=settings.cache_uri, collection=settings.collection, top_k=settings.top_v, capacity=settings.capacity, ttl_s=settings.ttl_s,
+                         timeout_s=settings.cache_timeout_s, slow_timeout_s=settings.cache_flush_timeout_s)
     languages = LanguageIdentifier(settings.lang_candidates, settings.lang_min_probability)
     cache = open_cache(config, embedder=settings.embedder, diff_embedder=settings.diff_embedder, rule=settings.rule, languages=languages)
     layout = ObservationLayout(cache.embedder.dim, settings.top_v)

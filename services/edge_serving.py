@@ -100,6 +100,8 @@ class EdgeServer:
         self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
         self.write_back_truncated, self.reopen_after_s, self.write_batch = write_back_truncated, reopen_after_s, write_batch
         self._cache_mutex = threading.Lock()
+        self._cache_holder = ""
+        """The operation holding `_cache_mutex` (for the message of one that waited past its bound)."""
         self._lookups = OpportunisticBatcher(self._lookup_batch, max_batch=16)
         self.writes: asyncio.Queue[WriteBack] = asyncio.Queue()
         self._cache_down_since: float | None = None
@@ -122,20 +124,32 @@ class EdgeServer:
         """Run a cache method, one at a time (this runs in worker threads); a Milvus failure marks the cache down.
 
         While the cache is down this raises ConnectionError at once: the request path never waits for Milvus
-        to come back (`reopen_forever` does)."""
-        with self._cache_mutex:
+        to come back (`reopen_forever` does). Nothing waits for the lock longer than the cache's `timeout_s`, the bound
+        of each Milvus call made under it (`CacheConfig.timeout_s`): past it, ConnectionError without marking the cache
+        down, as its holder does within that bound if Milvus hangs (a hung search had held it 70 s)."""
+        bound = self.cache.config.timeout_s
+        if not self._cache_mutex.acquire(timeout=-1 if bound is None else bound):
+            self.metrics.cache_errors.labels(operation).inc()
+            why = f"the cache is busy: {self._cache_holder or 'another call'} held it past {bound:g} s"
+            cache_log.warning("cache %s waited in vain, serving without the cache: %s", operation, why)
+            raise ConnectionError(f"cache {operation} not run: {why}")
+        try:
             if self._cache_down_since is not None:
                 raise ConnectionError(f"the cache is down ({self._cache_down_why}); reconnecting in the background")
+            self._cache_holder = operation
             try:
                 return fn(*args, **kwargs)
             except (ValueError, KeyError):  # CacheInputError and friends: the request's fault, Milvus is fine
                 raise
             except Exception as err:
-                why = milvus_failure(err, self.cache.config.uri)  # one line, not gRPC's multi-line text
+                why = milvus_failure(err, self.cache.config.uri, bound)  # one line, not gRPC's multi-line text
                 self._cache_down_since, self._cache_down_why = time.monotonic(), why
                 self.metrics.cache_errors.labels(operation).inc()
                 cache_log.error("cache %s failed, serving without the cache: %s", operation, why)
                 raise ConnectionError(f"cache {operation} failed: {why}") from err
+        finally:
+            self._cache_holder = ""
+            self._cache_mutex.release()
 
     async def cache_call(self, operation: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
         """`fn(*args, **kwargs)` on the cache in a worker thread, guarded (see `_guarded`)."""
@@ -502,6 +516,17 @@ class EdgeServer:
                 self.writes.task_done()
             self.metrics.pending.set(self.writes.qsize())
 
+    def _flush(self, cache: SemanticCache) -> None:
+        """`cache.flush_if_due()` outside the cache lock, bounded by its `slow_timeout_s` (a flush on real Milvus can take
+        seconds; lookups meanwhile are not held up by it). A failure loses nothing: the answers are upserted, and the
+        flush stays due, for the next write. It marks nothing down either: a lookup finds a hung Milvus within its bound."""
+        try:
+            cache.flush_if_due()
+        except Exception as err:
+            self.metrics.cache_errors.labels("flush").inc()
+            cache_log.warning("flushing the written-back answers failed, flushing with the next write: %s",
+                              milvus_failure(err, cache.config.uri, cache.config.slow_timeout_s))
+
     def _embed_answers(self, answers: list[str]) -> None:
         """Embed the answers for the hit features before the insert, outside the cache lock, so lookups run
         meanwhile: the featurizer's embedder remembers recent vectors (`velo.embedding.recent`), and the insert's
@@ -520,11 +545,13 @@ class EdgeServer:
             vectors = np.stack([w.vector for w in items]) if embedded else None  # type: ignore[misc]
             t0 = time.perf_counter()
             await asyncio.to_thread(self._embed_answers, [w.answer for w in items])
+            cache = self.cache  # the flush below goes to the client that stored them, should a reopen replace it
             await self.cache_call(
-                "write", self.cache.insert_many, [(w.question, w.answer, w.lang) for w in items], namespace=namespace,
-                contexts=[w.context for w in items], source=source, vectors=vectors,
+                "write", cache.insert_many, [(w.question, w.answer, w.lang) for w in items], namespace=namespace,
+                contexts=[w.context for w in items], source=source, vectors=vectors, flush=False,
             )
             stored = time.perf_counter()
+            await asyncio.to_thread(self._flush, cache)
             self.metrics.write_backs.inc(len(items))
             for item in items:
                 self.metrics.write_cost.observe((stored - t0) / len(items))

@@ -36,10 +36,14 @@ EDGE_PROBE_S = PROBE_S + 1.5
 
 async def cache_problem(edge: EdgeServer) -> str | None:
     """None when the edge's Milvus answers now; else why not. A ping that fails marks the cache down as a failed lookup
-    does (`EdgeServer.cache_call`: logged, counted, reopened in the background), so requests stop waiting on it."""
+    does (`EdgeServer.cache_call`: logged, counted, reopened in the background), so requests stop waiting on it. The
+    ping waits for the cache's lock and for Milvus as a request does (the cache's `timeout_s`, the ping at most
+    `PROBE_S`); the health answers within `PROBE_S + 0.5` s whatever they take (the gateway waits `EDGE_PROBE_S`)."""
+    bound = edge.cache.config.timeout_s
+    ping_s = PROBE_S if bound is None else min(bound, PROBE_S)
     try:
-        await asyncio.wait_for(edge.cache_call("ping", lambda: edge.cache.ping(PROBE_S)), PROBE_S + 0.5)
-    except TimeoutError:  # Milvus hangs, or the cache lock was held past the wait (a lookup or an insert waiting on it)
+        await asyncio.wait_for(edge.cache_call("ping", lambda: edge.cache.ping(ping_s)), PROBE_S + 0.5)
+    except TimeoutError:  # the lock and then the ping took their whole bounds: the worker still marks a hung Milvus down
         return f"no answer from the cache within {PROBE_S + 0.5:g} s (Milvus hangs, or the cache is that busy)"
     except (ConnectionError, ValueError) as err:
         return str(err)[:300]

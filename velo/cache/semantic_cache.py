@@ -71,8 +71,18 @@ class CacheConfig:
     max_chars: int = 8000
     """Longest question or answer accepted (characters)."""
     index: str = "HNSW"
+    timeout_s: float | None = None
+    """Longest wait (s) for each Milvus call of a lookup, a write or an admin read (search, query, get, upsert, delete,
+    the health ping); past it the call raises gRPC's DEADLINE_EXCEEDED (`milvus_failure`: "did not answer within N s").
+    None: pymilvus waits until the server answers (a hung server held a search 70 s, until gRPC gave up)."""
+    slow_timeout_s: float | None = None
+    """The same for the calls a healthy Milvus may take long over, never made on a request's path: a flush (real
+    Milvus seals and persists segments) and opening the collection (describe, load, reading the eviction stats)."""
 
     def __post_init__(self) -> None:
+        for bound in (self.timeout_s, self.slow_timeout_s):
+            if bound is not None and not bound > 0:
+                raise ValueError(f"timeout_s and slow_timeout_s must be > 0 or None, got {bound}")
         if self.eviction not in ("lru", "lfu"):
             raise ValueError(f"eviction must be 'lru' or 'lfu', got {self.eviction!r}")
         if self.top_k < 1:
@@ -124,8 +134,9 @@ class SemanticCache:
 
     def _open_collection(self) -> None:
         name = self.config.collection
-        if self.client.has_collection(name):
-            info = self.client.describe_collection(name)
+        slow = self.config.slow_timeout_s
+        if self.client.has_collection(name, timeout=slow):
+            info = self.client.describe_collection(name, timeout=slow)
             props = {k: str(v) for k, v in (info.get("properties") or {}).items()}
             dims = [int(f["params"]["dim"]) for f in info["fields"] if f["name"] == "embedding"]
             found = props.get("velo.embedder", "<unknown>")
@@ -137,7 +148,7 @@ class SemanticCache:
                     f"with {self.embedder.name!r} (dim {self.embedder.dim}). Use another collection or the same embedder."
                 )
             # milvus-lite reopens an existing collection released; searching it needs it loaded.
-            self.client.load_collection(name)
+            self.client.load_collection(name, timeout=slow)
             if props.get("velo.schema") == "1":
                 self._rekey_v1()
             return
@@ -157,22 +168,22 @@ class SemanticCache:
         params = {"M": 16, "efConstruction": 200} if self.config.index == "HNSW" else {}
         index.add_index("embedding", index_type=self.config.index, metric_type="COSINE", params=params)
         # Strong consistency: a write-back must be visible to the very next lookup (real Milvus defaults to Bounded).
-        self.client.create_collection(name, schema=schema, consistency_level="Strong")
+        self.client.create_collection(name, schema=schema, consistency_level="Strong", timeout=slow)
         # sync=False: pymilvus's wait for the index build (`wait_for_creating_index`, pymilvus#1602) first asks for a
         # timestamp, an RPC milvus-lite does not implement; its gRPC server logged "NotImplementedError: AllocTimestamp"
         # with a traceback on every edge that created its collection (pymilvus#3711 reports the same wait failing on
         # Milvus Lite). The index of an empty collection has nothing to build, so there is nothing to wait for.
-        self.client.create_index(name, index, sync=False)
-        self.client.load_collection(name)
-        self.client.alter_collection_properties(name, properties=self._properties())
+        self.client.create_index(name, index, sync=False, timeout=slow)
+        self.client.load_collection(name, timeout=slow)
+        self.client.alter_collection_properties(name, properties=self._properties(), timeout=slow)
 
     def _rekey_v1(self) -> None:
         """Give every entry of a schema-1 collection its schema-2 id (`entry_id` with its language), then mark the
         collection schema 2. Nothing is lost or duplicated: schema 1 held one entry per question, so no two entries
         get one id; the new rows are written before the old ids are deleted, and an interrupted re-keying is finished
         at the next open (rows already re-keyed keep their id)."""
-        name = self.config.collection
-        rows = self._query_all('id != ""', ["*"], expected=_QUERY_WINDOW)
+        name, slow = self.config.collection, self.config.slow_timeout_s
+        rows = self._query_all('id != ""', ["*"], expected=_QUERY_WINDOW, timeout=slow)
         moved, old_ids = [], []
         for r in rows:
             new_id = entry_id(r["namespace"], r["context_key"], r["question"], r["lang"])
@@ -180,18 +191,19 @@ class SemanticCache:
                 moved.append({**{k: r[k] for k in _FIELDS}, "id": new_id, "embedding": [float(x) for x in r["embedding"]]})
                 old_ids.append(r["id"])
         for start in range(0, len(moved), 1000):
-            self.client.upsert(name, moved[start : start + 1000])
-        self.client.flush(name)
+            self.client.upsert(name, moved[start : start + 1000], timeout=slow)
+        self.client.flush(name, timeout=slow)
         for start in range(0, len(old_ids), _QUERY_WINDOW):
-            self.client.delete(name, ids=old_ids[start : start + _QUERY_WINDOW])
-        self.client.flush(name)
-        self.client.alter_collection_properties(name, properties={"velo.schema": SCHEMA_VERSION})
+            self.client.delete(name, ids=old_ids[start : start + _QUERY_WINDOW], timeout=slow)
+        self.client.flush(name, timeout=slow)
+        self.client.alter_collection_properties(name, properties={"velo.schema": SCHEMA_VERSION}, timeout=slow)
 
-    def _query_all(self, expr: str, fields: list[str], prefix: str = "", expected: int | None = None) -> list[dict]:
+    def _query_all(self, expr: str, fields: list[str], prefix: str = "", expected: int | None = None, timeout: float | None = None) -> list[dict]:
         """Every row matching `expr`, however many. One query returns at most `_QUERY_WINDOW` rows, so a set
         that may be larger is read as 16 slices by the next hex digit of the id (ids are hex digests), and a
         slice that fills the window is split again. `expected` (default: all entries) is an upper bound on
-        the rows; a bound over half a window goes straight to slices instead of reading a full window first.
+        the rows; a bound over half a window goes straight to slices instead of reading a full window first. `timeout`:
+        each query's bound (the cache's `timeout_s` for an admin read, `slow_timeout_s` when opening).
 
         Not offset paging (offset + limit may not pass the window either) nor `query_iterator` (it asks
         milvus-lite for a timestamp it does not implement and logs a traceback).
@@ -199,13 +211,13 @@ class SemanticCache:
         expected = len(self._stats) if expected is None else expected
         if expected <= _QUERY_WINDOW // 2:
             where = f'({expr}) and id like "{prefix}%"' if prefix else expr
-            rows = self.client.query(self.config.collection, filter=where, output_fields=fields, limit=_QUERY_WINDOW)
+            rows = self.client.query(self.config.collection, filter=where, output_fields=fields, limit=_QUERY_WINDOW, timeout=timeout)
             if len(rows) < _QUERY_WINDOW:
                 return rows
-        return [r for d in "0123456789abcdef" for r in self._query_all(expr, fields, prefix + d, expected // 16)]
+        return [r for d in "0123456789abcdef" for r in self._query_all(expr, fields, prefix + d, expected // 16, timeout)]
 
     def _load_stats(self) -> None:
-        for r in self._query_all('id != ""', ["id", "created_at", "last_hit_at", "hit_count"]):
+        for r in self._query_all('id != ""', ["id", "created_at", "last_hit_at", "hit_count"], timeout=self.config.slow_timeout_s):
             self._stats[r["id"]] = (float(r["created_at"]), float(r["last_hit_at"]), int(r["hit_count"]))
 
     def __len__(self) -> int:
@@ -271,6 +283,7 @@ class SemanticCache:
     def insert_many(
         self, items: Sequence[tuple[str, str, str]], *, namespace: str = "default",
         contexts: Sequence[Sequence[str]] | None = None, source: Source = Source.CLOUD, vectors: np.ndarray | None = None,
+        flush: bool = True,
     ) -> list[CacheEntry]:
         """Write back (question, answer, lang) items (a list of tuples; none: nothing written, `[]`); returns one entry per
         item, in order, each the entry stored under that item's id when the call returns. Everything is validated before
@@ -281,7 +294,8 @@ class SemanticCache:
         "A2" for one question had returned "A1" for the first while "A2" was stored: nc19 finding 5). The capacity holds
         after every call: entries the batch adds beyond it evict older ones by `eviction`, never the batch's own; a batch
         of more entries (distinct ids) than the capacity is a `CacheInputError`, nothing written (3,000 new entries into
-        a capacity of 4 had all been stored: nc19 finding 4)."""
+        a capacity of 4 had all been stored: nc19 finding 4). `flush=False` leaves the flush that falls due to the caller
+        (`flush_if_due`), which may run it outside a lock it holds around the write."""
         check_namespace(namespace)
         _require_list(items, "items", "of (question, answer, lang) tuples", single="item")
         for i, item in enumerate(items):
@@ -317,11 +331,10 @@ class SemanticCache:
             written[entry.id] = entry
         self._purge_expired(now)
         self._make_room(sum(1 for eid in written if eid not in self._stats), keep=written.keys())
-        self.client.upsert(self.config.collection, rows)
+        self.client.upsert(self.config.collection, rows, timeout=self.config.timeout_s)
         self._unflushed += len(rows)
-        if self._unflushed >= _FLUSH_EVERY:
-            self.client.flush(self.config.collection)
-            self._unflushed = 0
+        if flush:
+            self.flush_if_due()
         entries = list(written.values())
         self.featurizer.remember_answers([e.id for e in entries], [e.answer for e in entries])
         self.featurizer.remember_questions([e.question for e in entries])
@@ -331,6 +344,15 @@ class SemanticCache:
         for e in entries:
             self._stats[e.id] = (e.created_at, e.last_hit_at, e.hit_count)
         return [written[eid] for eid in ids]
+
+    def flush_if_due(self) -> bool:
+        """Flush once `_FLUSH_EVERY` written rows wait (bounded by `slow_timeout_s`); whether it flushed. A flush that
+        fails raises and stays due: the rows are stored (upserted) already, the next call flushes them."""
+        if self._unflushed < _FLUSH_EVERY:
+            return False
+        self.client.flush(self.config.collection, timeout=self.config.slow_timeout_s)
+        self._unflushed = 0
+        return True
 
     def delete(self, ids: Sequence[str]) -> int:
         """Delete the entries with these ids (a list of entry ids; unknown ids are skipped, an id given twice is one);
@@ -343,7 +365,7 @@ class SemanticCache:
         known = [i for i in dict.fromkeys(ids) if i in self._stats]
         for start in range(0, len(known), _QUERY_WINDOW):
             window = known[start : start + _QUERY_WINDOW]
-            self.client.delete(self.config.collection, ids=window)
+            self.client.delete(self.config.collection, ids=window, timeout=self.config.timeout_s)
             self._deleted = True
             for i in window:  # after each window Milvus deleted: a failure later leaves the stats true to the store
                 del self._stats[i]
@@ -352,7 +374,7 @@ class SemanticCache:
     def clear_namespace(self, namespace: str) -> int:
         """Delete every entry of `namespace` (however many); returns how many were deleted."""
         check_namespace(namespace)
-        return self.delete([r["id"] for r in self._query_all(f'namespace == "{namespace}"', ["id"])])
+        return self.delete([r["id"] for r in self._query_all(f'namespace == "{namespace}"', ["id"], timeout=self.config.timeout_s)])
 
     def _purge_expired(self, now: float) -> int:
         if self.config.ttl_s is None:
@@ -375,14 +397,14 @@ class SemanticCache:
 
     def record_hit(self, neighbour: Neighbour) -> None:
         """Bump recency and frequency of a served entry (what LRU and LFU evict by)."""
-        rows = self.client.get(self.config.collection, ids=[neighbour.entry.id], output_fields=["*"])
+        rows = self.client.get(self.config.collection, ids=[neighbour.entry.id], output_fields=["*"], timeout=self.config.timeout_s)
         if not rows:
             return
         row = dict(rows[0])
         row["last_hit_at"] = time.time()
         row["hit_count"] = int(row["hit_count"]) + 1
         row["embedding"] = [float(x) for x in row["embedding"]]
-        self.client.upsert(self.config.collection, [row])
+        self.client.upsert(self.config.collection, [row], timeout=self.config.timeout_s)
         self._stats[row["id"]] = (float(row["created_at"]), row["last_hit_at"], row["hit_count"])
 
     # ---------------------------------------------------------------- reads
@@ -455,7 +477,7 @@ class SemanticCache:
                 # Session: this client's own write-backs are visible (read-your-writes) without Strong's
                 # ~200 ms wait on real Milvus (measured: 3.7 ms with Session). Deletes are not covered by
                 # Session there (a deleted entry was still found), so the first search after one is Strong.
-                consistency_level="Strong" if strong_first else "Session",
+                consistency_level="Strong" if strong_first else "Session", timeout=self.config.timeout_s,
             )
             for i, row_hits in zip(idx, hits):
                 out[i] = tuple(
@@ -530,7 +552,7 @@ class SemanticCache:
         expr = 'id != ""' if namespace is None else f'namespace == "{check_namespace(namespace)}"'
         if self.config.ttl_s is not None:
             expr += f" and created_at >= {time.time() - self.config.ttl_s:.6f}"
-        return [_entry(r["id"], r) for r in self._query_all(expr, list(_FIELDS))]
+        return [_entry(r["id"], r) for r in self._query_all(expr, list(_FIELDS), timeout=self.config.timeout_s)]
 
 
 class _BestGuess:
