@@ -41,7 +41,8 @@ stream with an error event (502 `upstream_failed` naming what the upstream sent)
 that fails, without a stream (`services.edge._no_llm`). A cloud that refuses the request itself (400, 413,
 ...: `services.llm.refused_request`, e.g. a max_tokens above the cloud's limit) did not fail: nothing is counted
 and the client gets that status with the cloud's message (for CLOUD_CONTEXT, whose prompt the edge enlarged with
-cached neighbours, the edge LLM answers instead). When Milvus is unreachable every request is still answered, without the cache: the error
+cached neighbours, the edge LLM answers instead). When Milvus is unreachable, or gives no answer within the cache's `timeout_s`
+(`VELO_EDGE_CACHE_TIMEOUT_S`), every request is still answered, without the cache: the error
 is logged and counted (`velo_cache_errors_total`), answers wait in the write-back queue, and the cache is
 reopened (same embedders and rule) in the background every `reopen_after_s` until Milvus answers.
 """
@@ -100,8 +101,7 @@ class EdgeServer:
         self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
         self.write_back_truncated, self.reopen_after_s, self.write_batch = write_back_truncated, reopen_after_s, write_batch
         self._cache_mutex = threading.Lock()
-        self._cache_holder = ""
-        """The operation holding `_cache_mutex` (for the message of one that waited past its bound)."""
+        self._cache_holder = ""  # the operation holding it, named to one that waited past its bound
         self._lookups = OpportunisticBatcher(self._lookup_batch, max_batch=16)
         self.writes: asyncio.Queue[WriteBack] = asyncio.Queue()
         self._cache_down_since: float | None = None

@@ -16,6 +16,7 @@ import signal
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from services import edge as edge_service
@@ -82,3 +83,48 @@ def test_a_hung_milvus_costs_one_request_the_bound_and_the_next_none(tmp_path: P
                 looked = post(f"{edge.url}/admin/cache/lookup", json={"question": question}, timeout=60).json()
                 assert looked["hit"] and looked["entry"]["question"] == question, looked
             edge.stop()  # before Milvus stops: its clean shutdown closes its client
+
+
+def test_a_write_back_that_timed_out_is_written_once_milvus_answers(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Milvus stops between a request's lookup and its write-back (the LLM endpoint stops it when asked): the write's
+    upsert gets no answer within the bound, marks the cache down, and waits in the queue; after SIGCONT it is written,
+    once (an upsert of the same id: the timed-out one, if the resumed server applied it, is replaced, not doubled)."""
+    caplog.set_level(logging.WARNING, logger="velo.edge.cache")
+    to_llm: list[dict] = []
+    hang: list[psutil.Process] = []
+    app = recording_upstream(to_llm)
+
+    @app.middleware("http")
+    async def stop_milvus(request, call_next):  # noqa: ANN001, ANN202
+        while hang:
+            hang.pop().send_signal(signal.SIGSTOP)
+        return await call_next(request)
+
+    with running(app) as llm, lite_server(tmp_path / "milvus") as uri:
+        settings = edge_service.EdgeSettings(cache_uri=uri, llm=llm.url, llm_model="edge-llm", cloud_url=None, edge_id="edge-hw",
+                                             cache_timeout_s=BOUND_S, cache_flush_timeout_s=2.0)
+        with running(edge_service.build_app(settings)) as edge:
+            assert serve(edge, "What do cows drink?")[0]["route"] == "edge"
+            sync(edge)
+            server = listening_process(uri)
+            hang.append(server)
+            try:
+                answered, _ = serve(edge, "Why do cats purr?")
+                assert answered["route"] == "edge" and answered["cache_error"] is None, answered  # looked up before the hang
+                deadline = time.monotonic() + 30
+                while metric(edge, 'velo_cache_errors_total{operation="write"}') < 1:
+                    assert time.monotonic() < deadline, caplog.text
+                    time.sleep(0.1)
+                why = f"Milvus at {uri} did not answer within {BOUND_S:g} s (the server hangs or is overloaded)"
+                failed = [r.getMessage() for r in caplog.records if r.name == "velo.edge.cache" and r.levelno >= logging.ERROR]
+                assert failed == [f"cache write failed, serving without the cache: {why}"], failed
+                assert metric(edge, "velo_write_backs_total") == 1.0  # the first answer's; this one is held, retried
+            finally:
+                server.send_signal(signal.SIGCONT)
+            cache_state(edge, "up")
+            sync(edge)
+            looked = post(f"{edge.url}/admin/cache/lookup", json={"question": "Why do cats purr?"}, timeout=60).json()
+            assert looked["hit"] and looked["entry"]["question"] == "Why do cats purr?", looked
+            assert get(f"{edge.url}/admin/cache/namespaces/default", timeout=60).json()["entries"] == 2
+            assert metric(edge, "velo_write_backs_total") == 2.0
+            edge.stop()
