@@ -35,12 +35,12 @@ KIND_SWITCHED = [
 ONE_OR_SEVERAL = [
     ("Tell me a joke.", "Tell me jokes.", True, 0.994),
     ("Tell me a joke.", "Tell me some jokes.", True, 0.985),
-    ("Tell me a joke.", "Tell me several jokes.", False, 0.894),
+    ("Tell me a joke.", "Tell me several jokes.", True, 0.997),  # format 30 refused it at 0.894
     ("Recommend a book about history.", "Recommend several books about history.", True, 0.97),
     ("Cuéntame un chiste.", "Cuéntame unos chistes.", True, 0.999),
     ("Erzähl mir einen Witz.", "Erzähl mir ein paar Witze.", True, 0.984),
     ("Расскажи анекдот.", "Расскажи несколько анекдотов.", True, 0.992),
-    ("讲个笑话", "讲几个笑话", False, 0.912),  # Chinese marks no plural; 几个 is "a few"
+    ("讲个笑话", "讲几个笑话", True, 0.989),  # Chinese marks no plural; 几个 is "a few"; format 30: refused at 0.912
 ]
 
 
