@@ -46,12 +46,8 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/32"
-"""32: the hit features and rule of hit rule format 31 (a number spelled another way and a reordering that keeps the
-question read as the same words; Russian symmetric arguments in their cases; a passive asked with its agent last, an
-English regular participle read as its verb, German tens never joined with a following unit; the interactions model
-fitted with the train bank's pairs).
-31: the hit features of hit rule format 30 (a passive with its agent read in the active's order: `role_swap`; a count
+BANK_VERSION = "velo.bank/31"
+"""31: the hit features of hit rule format 30 (a passive with its agent read in the active's order: `role_swap`; a count
 against one thing: `number_mismatch`; number words as digits; commuted operands, joined items, alternatives and a
 symmetric relation's arguments in another order: no `order_swap`).
 30: the hit features of hit rule format 29 (a how-to against a motive, a time word for a place word, an instruction

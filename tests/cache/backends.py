@@ -37,11 +37,3 @@ def assert_scored(cache: SemanticCache, cached: str, request_: str, served: bool
     the failure shows the pair's features."""
     got, decision = served_pair(cache, cached, request_, "und", f"the answer to {cached}")
     assert got is served and decision.score == pytest.approx(score, abs=0.02), decision.features
-
-
-def assert_missed_by_the_model(cache: SemanticCache, cached: str, request_: str, score: float) -> None:
-    """`served_pair` of `cached` / `request_` (language `und`) is a miss at `score` (± 0.02) with no veto deciding it:
-    a rewording the model scores under its threshold (the `FORMAT_31_MISSES` lists: format 31's recall losses)."""
-    got, decision = served_pair(cache, cached, request_, "und", f"the answer to {cached}")
-    assert not got and decision.score == pytest.approx(score, abs=0.02), decision.features
-    assert cache.rule.vetoes(decision.features) == (), decision.features

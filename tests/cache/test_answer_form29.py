@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import assert_missed_by_the_model, assert_scored
+from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache
 from velo.cache.answer_form import answer_form_change, forms
 
@@ -36,23 +36,17 @@ REFUSED = [
     ("什么是光合作用？", "什么是光合作用？请用文言文回答。", 0.993, 0.0),
 ]
 
-# (cached question, request, format 29's score, the score now): an audience or topic word, or one form in two wordings.
+# (cached question, request, format 29's score, this change's): an audience or topic word, or one form in two wordings.
 SERVED = [
-    ("Cuentos para niños", "Cuentos infantiles", 0.0, 0.968),
+    ("Cuentos para niños", "Cuentos infantiles", 0.0, 0.991),
     ("Canciones para niños", "Canciones infantiles", 0.0, 0.988),
     ("给孩子买什么玩具好？", "买什么玩具送小朋友好？", 0.0, 0.993),
-    ("How do I teach math to a child?", "How can I teach my son math?", 0.0, 0.94),
+    ("How do I teach math to a child?", "How can I teach my son math?", 0.0, 0.991),
     ("What is the meter in a poem?", "What is meter in poetry?", 0.0, 0.977),
+    ("Tabulate the populations of the five largest countries.",
+     "Put the populations of the five largest countries in a table.", 0.0, 0.956),
     ("Describe the ocean in poetic form.", "Describe the ocean as a poem.", 0.0, 0.995),
 ]
-
-# (cached question, request) -> (format 30's score, format 31's): rewordings format 30 served and format 31 misses, no
-# veto deciding. The rule is a model fitted on the train data and these are its recall losses
-# (docs/hit-rule-formats.md, "Format 31": dev's recall 0.604 -> 0.515).
-FORMAT_31_MISSES = {
-    ("Tabulate the populations of the five largest countries.",
-     "Put the populations of the five largest countries in a table."): (0.956, 0.936),
-}
 
 
 @pytest.mark.parametrize(("cached", "request_", "format_29", "now"), REFUSED)
@@ -67,13 +61,6 @@ def test_the_rewording_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_29: float, now: float
 ) -> None:
     assert_scored(shipped_rule_cache, cached, request_, True, now)
-
-
-@pytest.mark.parametrize(("cached", "request_"), list(FORMAT_31_MISSES))
-def test_format_31_misses_the_rewording(shipped_rule_cache: SemanticCache, cached: str, request_: str) -> None:
-    """Format 30 served each pair at its first score, format 31 misses it at its second, no veto deciding: a recall
-    loss of the model fitted on the train data, pinned so that a change to it shows."""
-    assert_missed_by_the_model(shipped_rule_cache, cached, request_, FORMAT_31_MISSES[(cached, request_)][1])
 
 
 # (plain question, the same with an instruction): the plain side holds the form's word inside another word, a number

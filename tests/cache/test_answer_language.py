@@ -13,7 +13,7 @@ import pytest
 from velo.cache import SemanticCache
 from velo.cache.answer_language import answer_language_change, answer_languages
 from velo.cache.features import _Pair
-from tests.cache.backends import assert_missed_by_the_model, served_pair
+from tests.cache.backends import served_pair
 
 # (cached question, request, format 26's score): an instruction naming another language than the question's, on one
 # side only or naming two languages.
@@ -81,13 +81,6 @@ SAME_ANSWER = [
 ]
 
 
-# (cached question, request) -> (format 30's score, format 31's): rows of SAME_ANSWER format 30 served and format 31
-# misses, no veto deciding. The rule is a model fitted on the train data and these are its recall losses
-# (docs/hit-rule-formats.md, "Format 31": dev's recall 0.604 -> 0.515).
-FORMAT_31_MISSES = {
-    ("Qu'est-ce que la photosynthèse ?", "What is photosynthesis? Answer in French."): (1.000, 0.762),
-}
-
 def _change(cached: str, request_: str) -> bool:
     pair = _Pair(request_, cached)
     return answer_language_change(pair.tq, pair.tc)
@@ -126,7 +119,7 @@ def test_answer_languages_are_named_by_instructions(question: str, languages: se
 @pytest.mark.parametrize(
     ("cached", "request_", "served"),
     [*((c, r, False) for c, r, before in ANOTHER_LANGUAGE if before and before > 0.943),
-     *((c, r, True) for c, r, before in SAME_ANSWER if before and (c, r) not in FORMAT_31_MISSES)],
+     *((c, r, True) for c, r, before in SAME_ANSWER if before)],
 )
 def test_another_answer_language_is_a_miss_and_the_same_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, served: bool
@@ -134,10 +127,3 @@ def test_another_answer_language_is_a_miss_and_the_same_is_served(
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert got is served, (decision.score, decision.features)
     assert decision.features.role_swap == float(not served)
-
-
-@pytest.mark.parametrize(("cached", "request_"), list(FORMAT_31_MISSES))
-def test_format_31_misses_the_same_answer(shipped_rule_cache: SemanticCache, cached: str, request_: str) -> None:
-    """Format 30 served each pair at its first score, format 31 misses it at its second, no veto deciding: a recall
-    loss of the model fitted on the train data, pinned so that a change to it shows."""
-    assert_missed_by_the_model(shipped_rule_cache, cached, request_, FORMAT_31_MISSES[(cached, request_)][1])

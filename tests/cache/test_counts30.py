@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import assert_missed_by_the_model, assert_scored
+from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache, counts, number_words, numbers, text
 from velo.cache.features import _Pair
 
@@ -38,33 +38,25 @@ COUNT_REFUSED = [
     ("Give 3 examples of mammals.", "Give 5 examples of mammals.", 0.0, 0.0),  # two counts: refused already
 ]
 
-# (cached question, request, the score now, for FORMAT_31_MISSES format 30's): one thing as an article or as one, a
-# plural without a count, one count written two ways, a count against the same count as a modifier.
+# (cached question, request, score on both): one thing as an article or as one, a plural without a count, one count
+# written two ways, a count against the same count as a modifier.
 COUNT_SERVED = [
     ("Name one example of a mammal.", "Give an example of a mammal.", 0.968),
     ("Tell me a joke", "Tell me one joke", 0.993),
     ("What is a mammal?", "What are mammals?", 1.0),
-    ("¿Qué es un mamífero?", "¿Qué son los mamíferos?", 0.97),
+    ("¿Qué es un mamífero?", "¿Qué son los mamíferos?", 1.0),
     ("Was ist ein Säugetier?", "Was sind Säugetiere?", 0.999),
     ("Что такое млекопитающее?", "Что такое млекопитающие?", 0.995),
     ("Cuéntame un chiste.", "Cuéntame uno chiste.", 0.998),
     ("Приведи пример млекопитающего.", "Приведи один пример млекопитающего.", 0.984),
     ("Расскажи анекдот.", "Расскажи один анекдот.", 0.975),
-    ("讲个笑话", "讲一个笑话", 0.944),
+    ("讲个笑话", "讲一个笑话", 0.988),
     ("给我举个哺乳动物的例子", "给我举一个哺乳动物的例子", 0.977),
     ("Give me three examples of mammals.", "Give me 3 examples of mammals.", 1.0),
-    ("Summarize this article in 3 sentences", "Give me a three-sentence summary of this article", 0.961),
+    ("Summarize this article in 3 sentences", "Give me a three-sentence summary of this article", 0.989),
     ("A train travels 120 km in 1.5 hours. What is its average speed?",
      "If a train covers 120 kilometers in an hour and a half, how fast is it going on average?", 0.975),
 ]
-
-# (cached question, request) -> (format 30's score, format 31's): rows of COUNT_SERVED format 30 served and format 31
-# misses, no veto deciding ("个" / "一个": number_mismatch 0.5, which format 30's model forgave). The rule is a model
-# fitted on the train data and these are its recall losses (docs/hit-rule-formats.md, "Format 31": dev's recall 0.604
-# -> 0.515).
-FORMAT_31_MISSES = {
-    ("给我举个哺乳动物的例子", "给我举一个哺乳动物的例子"): (0.977, 0.816),
-}
 
 # (cached question, request, format 29's score, this branch's): one number in words and in digits is served, another
 # number refused.
@@ -99,18 +91,11 @@ def test_a_count_against_one_thing_is_refused(
     assert_scored(shipped_rule_cache, cached, request_, False, score)
 
 
-@pytest.mark.parametrize(("cached", "request_", "score"), [x for x in COUNT_SERVED if x[:2] not in FORMAT_31_MISSES])
+@pytest.mark.parametrize(("cached", "request_", "score"), COUNT_SERVED)
 def test_one_thing_asked_alike_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float
 ) -> None:
     assert_scored(shipped_rule_cache, cached, request_, True, score)
-
-
-@pytest.mark.parametrize(("cached", "request_"), list(FORMAT_31_MISSES))
-def test_format_31_misses_one_thing_asked_alike(shipped_rule_cache: SemanticCache, cached: str, request_: str) -> None:
-    """Format 30 served each pair at its first score, format 31 misses it at its second, no veto deciding: a recall
-    loss of the model fitted on the train data, pinned so that a change to it shows."""
-    assert_missed_by_the_model(shipped_rule_cache, cached, request_, FORMAT_31_MISSES[(cached, request_)][1])
 
 
 @pytest.mark.parametrize(("cached", "request_", "format_29", "score"), WORDS)

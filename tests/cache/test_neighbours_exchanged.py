@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import assert_missed_by_the_model, served_pair
+from tests.cache.backends import served_pair
 from tests.cache.test_other_wordings import _vetoed
 from velo.cache import SemanticCache
 from velo.cache.features import _Pair
@@ -77,14 +77,6 @@ SAME_QUESTION = [
     ("lol", "LOL", 1.000, True),
 ]
 
-# (cached question, request) -> (format 30's score, format 31's): rows of SAME_QUESTION format 30 served and format 31
-# misses, no veto deciding (the clause moved to the front: order_swap 1.0, which format 30's model forgave). The rule is
-# a model fitted on the train data and these are its recall losses (docs/hit-rule-formats.md, "Format 31": dev's recall
-# 0.604 -> 0.515).
-FORMAT_31_MISSES = {
-    ("Should I stretch before running?", "Before running, should I stretch?"): (0.988, 0.645),
-}
-
 # (cached question, request): no veto, on the tokens only.
 SAME_QUESTION_TOKENS = [
     ("What is the distance from Berlin to Munich?", "What is the distance from Munich to Berlin?"),
@@ -130,9 +122,7 @@ def test_another_question_is_a_miss(shipped_rule_cache: SemanticCache, cached: s
     assert not got and decision.score == 0.0 and decision.features.role_swap == 1.0, (decision.score, decision.features)
 
 
-@pytest.mark.parametrize(
-    ("cached", "request_", "format_24", "served_24"), [x for x in SAME_QUESTION if x[:2] not in FORMAT_31_MISSES]
-)
+@pytest.mark.parametrize(("cached", "request_", "format_24", "served_24"), SAME_QUESTION)
 def test_the_same_question_is_served(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_24: float, served_24: bool
 ) -> None:
@@ -140,13 +130,6 @@ def test_the_same_question_is_served(
     assert got, (decision.score, decision.features)
     if served_24:
         assert decision.score == pytest.approx(format_24, abs=0.02)
-
-
-@pytest.mark.parametrize(("cached", "request_"), list(FORMAT_31_MISSES))
-def test_format_31_misses_the_same_question(shipped_rule_cache: SemanticCache, cached: str, request_: str) -> None:
-    """Format 30 served each pair at its first score, format 31 misses it at its second, no veto deciding: a recall
-    loss of the model fitted on the train data, pinned so that a change to it shows."""
-    assert_missed_by_the_model(shipped_rule_cache, cached, request_, FORMAT_31_MISSES[(cached, request_)][1])
 
 
 def test_a_presentation_selector_is_no_symbol() -> None:

@@ -34,12 +34,12 @@ SAME_NUMBER = [
     ("Erzähl mir 1 Witz.", "Erzähl mir einen Witz.", 0.513, 1.0),
 ]
 
-# (cached question, request, the score now): another number, or "i" that is no Roman numeral, stays refused.
+# (cached question, request, score on both): another number, or "i" that is no Roman numeral, stays refused.
 ANOTHER_NUMBER = [
     ("What happened in World War I?", "What happened in World War II?", 0.130),
-    ("Who was the 44th president?", "Who was the forty-third president?", 0.108),
-    ("Who finished 1st?", "Who finished second?", 0.396),
-    ("What is i squared?", "What is 1 squared?", 0.148),
+    ("Who was the 44th president?", "Who was the forty-third president?", 0.034),
+    ("Who finished 1st?", "Who finished second?", 0.081),
+    ("What is i squared?", "What is 1 squared?", 0.048),
     ("Tell me 1 joke.", "Tell me 2 jokes.", 0.0),
     ("Was geschah im 1. Weltkrieg?", "Was geschah im zweiten Weltkrieg?", 0.006),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cache.backends import assert_missed_by_the_model, served_pair
+from tests.cache.backends import served_pair
 from velo.cache import SemanticCache, negation, order, question_words, roles, subject_object
 from velo.cache.features import _Pair
 
@@ -104,15 +104,6 @@ SAME_QUESTION = [
     ("2加3加4等于多少？", "4加3加2等于多少？", 0.0, 1.0),
 ]
 
-# (cached question, request) -> (format 30's score, format 31's): rows of SAME_QUESTION format 30 served and format 31
-# misses, no veto deciding (a Russian object moved before its verb: order_swap 1.0, which format 30's model forgave).
-# The rule is a model fitted on the train data and these are its recall losses (docs/hit-rule-formats.md, "Format 31":
-# dev's recall 0.604 -> 0.515).
-FORMAT_31_MISSES = {
-    ("Почему кошки боятся собак?", "Почему собак боятся кошки?"): (0.993, 0.568),
-    ("Почему кот любит собаку?", "Почему собаку любит кот?"): (0.993, 0.648),
-}
-
 # (cached question, request): no veto, on the tokens only.
 SAME_QUESTION_TOKENS = [
     ("Multiply 6 by 9", "Multiply 9 by 6"),
@@ -165,19 +156,10 @@ def test_another_question_is_a_miss(shipped_rule_cache: SemanticCache, cached: s
     assert not got and decision.score == 0.0, (decision.score, decision.features)
 
 
-@pytest.mark.parametrize(
-    ("cached", "request_", "format_18", "format_19"), [x for x in SAME_QUESTION if x[:2] not in FORMAT_31_MISSES]
-)
+@pytest.mark.parametrize(("cached", "request_", "format_18", "format_19"), SAME_QUESTION)
 def test_the_same_question_is_scored_by_the_model(
     shipped_rule_cache: SemanticCache, cached: str, request_: str, format_18: float, format_19: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
     assert decision.score == pytest.approx(format_19, abs=0.02), decision.features
     assert got is shipped_rule_cache.rule.accepts(decision.score) and decision.features.role_swap == 0.0
-
-
-@pytest.mark.parametrize(("cached", "request_"), list(FORMAT_31_MISSES))
-def test_format_31_misses_the_same_question(shipped_rule_cache: SemanticCache, cached: str, request_: str) -> None:
-    """Format 30 served each pair at its first score, format 31 misses it at its second, no veto deciding: a recall
-    loss of the model fitted on the train data, pinned so that a change to it shows."""
-    assert_missed_by_the_model(shipped_rule_cache, cached, request_, FORMAT_31_MISSES[(cached, request_)][1])

@@ -14,12 +14,12 @@ from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache, numbers, text
 from velo.cache.passive import active_order
 
-# (cached question, request, format 29's score, the score now) with the answer "the answer to {cached}"
+# (cached question, request, format 29's score, this change's) with the answer "the answer to {cached}"
 # (/work/scratch/passive30/score.py on main e2bfa21 and on this branch; the rule's weights unchanged).
 SERVED = [
     ("Did Brutus betray Caesar?", "Was Caesar betrayed by Brutus?", 0.0, 1.0),
     ("Why did Germany invade Poland?", "Why was Poland invaded by Germany?", 0.0, 1.0),
-    ("Did the cat chase the dog?", "Was the dog chased by the cat?", 0.0, 0.966),
+    ("Did the cat chase the dog?", "Was the dog chased by the cat?", 0.0, 0.999),
     ("Did Shakespeare write Hamlet?", "Was Hamlet written by Shakespeare?", 0.0, 1.0),
     ("Does the wind close the door?", "Is the door closed by the wind?", 0.0, 0.998),
     ("¿Por qué Alemania invadió Polonia?", "¿Por qué fue Polonia invadida por Alemania?", 0.0, 0.993),

@@ -57,8 +57,8 @@ STILL_SERVED = [
     ("В чём разница между TCP и UDP?", "В чём разница между UDP и TCP?", 1.0),
     ("Ist Tom mit Anna verheiratet?", "Ist Anna mit Tom verheiratet?", 1.0),
     # a passive that keeps who did what (never vetoed since format 19's "by whom")
-    ("Who wrote Hamlet?", "By whom was Hamlet written?", 0.976),
-    ("Who painted the Mona Lisa?", "Who was the Mona Lisa painted by?", 0.998),
+    ("Who wrote Hamlet?", "By whom was Hamlet written?", 1.0),
+    ("Who painted the Mona Lisa?", "Who was the Mona Lisa painted by?", 0.967),
 ]
 
 # (cached question, request): another question, vetoed (score 0). Format 21 scored "1,5 Liter" / "15 Liter" 0.468, "1

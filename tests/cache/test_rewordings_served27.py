@@ -17,9 +17,8 @@ from tests.cache.backends import served_pair
 from velo.cache import SemanticCache, numbers, question_words, spellings, text, variants
 from velo.cache.features import _Pair
 
-# (cached question, request, format 26's score, the score now) with the answer "the answer to {cached}"
-# (/work/scratch/norm27/score.py on main 6294ff7 and on this branch; format 27's score in a comment where format 31
-# moved it).
+# (cached question, request, format 26's score, format 27's) with the answer "the answer to {cached}"
+# (/work/scratch/norm27/score.py on main 6294ff7 and on this branch).
 SERVED = [
     # a writer who types no accent at all (format 26: symbol_swap, an accent on a content word)
     ("¿Cuál es la ciudad más grande de Canadá?", "¿Cual es la ciudad mas grande de Canada?", 0.0, 1.0),
@@ -27,7 +26,7 @@ SERVED = [
     ("¿Qué come un pingüino?", "que come un pinguino", 0.0, 1.0),  # Spanish "ü": an accent, not an umlaut
     ("What is the best café in Paris?", "What is the best cafe in Paris?", 0.0, 1.0),
     # the same two things asked in another order (format 26: role_swap, question_words.question_swap)
-    ("Who discovered penicillin and when?", "When was penicillin first discovered, and by whom?", 0.0, 0.963),  # format 27: 1.0
+    ("Who discovered penicillin and when?", "When was penicillin first discovered, and by whom?", 0.0, 1.0),
     ("¿Quién descubrió la penicilina y cuándo?", "¿Cuándo y quién descubrió la penicilina?", 0.0, 0.964),
     ("Wann und von wem wurde das Penicillin entdeckt?", "Wer hat das Penicillin wann entdeckt?", 0.0, 0.994),
     ("Когда и кем был открыт пенициллин?", "Кто и когда открыл пенициллин?", 0.0, 0.994),
@@ -66,8 +65,7 @@ SERVED = [
     ("Is 2 TB enough for a laptop?", "Is 2000 GB enough for a laptop?", 0.0, 1.0),
 ]
 
-# (cached question, request, the score now): another question (or word), as format 26 scored it, unchanged by format
-# 27 (format 31 moved "ton" / "tonne" from 0.441).
+# (cached question, request, score): another question (or word), as format 26 scored it, unchanged by format 27.
 STILL_MISSED = [
     ("¿Quién es el papá?", "¿Quién es el papa?", 0.0),  # both type accents elsewhere: "papá" is another word
     # "papá" / "papa" even from a writer who types no accent (rule format 28: test_false_hits28.py)
@@ -77,7 +75,7 @@ STILL_MISSED = [
     ("Who discovered penicillin and when?", "When was penicillin discovered?", 0.0),  # two things against one
     ("Who discovered penicillin?", "When was penicillin discovered?", 0.0),
     ("How do I re-sign a document?", "How do I resign a document?", 0.088),  # "re-": another word
-    ("How many kilograms are in a ton?", "How many kilograms are in a tonne?", 0.485),  # 907 kg / 1000 kg
+    ("How many kilograms are in a ton?", "How many kilograms are in a tonne?", 0.441),  # 907 kg / 1000 kg
     ("Is 1 GB enough for a phone plan?", "Is 100 MB enough for a phone plan?", 0.0),
     ("Convert 1.5 kg to g", "Convert 1500 g to kg", 0.0),  # the reverse conversion
     ("How far is 2.5 km in miles?", "How far is 250 m in miles?", 0.0),
@@ -221,12 +219,12 @@ def test_respelling_counts_only_where_it_makes_the_same_words() -> None:
     assert p.tq == p.tc == ["what", "is", "your", "favorite", "color"]
 
 
-@pytest.mark.parametrize(("cached", "request_", "format_26", "now"), SERVED)
+@pytest.mark.parametrize(("cached", "request_", "format_26", "format_27"), SERVED)
 def test_the_rewording_is_served(
-    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_26: float, now: float
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_26: float, format_27: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got and decision.score == pytest.approx(now, abs=0.02), decision.features
+    assert got and decision.score == pytest.approx(format_27, abs=0.02), decision.features
 
 
 @pytest.mark.parametrize(("cached", "request_", "score"), STILL_MISSED)

@@ -15,9 +15,8 @@ from velo.cache import SemanticCache, text
 from velo.cache.decimals import without_trailing_zeros
 from velo.cache.features import _Pair
 
-# (cached question, request, format 28's score, the score now) with the answer "the answer to {cached}"
-# (/work/scratch/veto29b/score.py on this branch before and after velo.cache.decimals; the rule's weights unchanged;
-# format 29's score in a comment where format 31 moved it).
+# (cached question, request, format 28's score, format 29's) with the answer "the answer to {cached}"
+# (/work/scratch/veto29b/score.py on this branch before and after velo.cache.decimals; the rule's weights unchanged).
 PAIRS = [
     ("What is 1.5 kg in pounds?", "What is 1.50 kg in pounds?", 0.076, 1.0),
     ("1.5 kg", "1.50 kg", 0.582, 1.0),
@@ -28,18 +27,18 @@ PAIRS = [
     ("Was ist 10 geteilt durch 4?", "Was ist 10,0 geteilt durch 4?", 0.025, 1.0),
     ("¿Cuánto es 2,5 € en dólares?", "¿Cuánto es 2,50 € en dólares?", 0.672, 1.0),
     # versions and a thousands separator stay other numbers
-    ("What's new in Python 3.1?", "What's new in Python 3.10?", 0.350, 0.222),  # format 29: 0.350
-    ("What's new in iOS 17?", "What's new in iOS 17.0?", 0.358, 0.085),  # format 29: 0.358
+    ("What's new in Python 3.1?", "What's new in Python 3.10?", 0.350, 0.350),
+    ("What's new in iOS 17?", "What's new in iOS 17.0?", 0.358, 0.358),
     ("What is 1 kg in pounds?", "What is 1,000 kg in pounds?", 0.0, 0.0),
 ]
 
 
-@pytest.mark.parametrize(("cached", "request_", "format_28", "now"), PAIRS)
+@pytest.mark.parametrize(("cached", "request_", "format_28", "format_29"), PAIRS)
 def test_the_pair_scores_as_measured(
-    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_28: float, now: float
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, format_28: float, format_29: float
 ) -> None:
     got, decision = served_pair(shipped_rule_cache, cached, request_, "und", f"the answer to {cached}")
-    assert got is (now >= 0.9) and decision.score == pytest.approx(now, abs=0.02), decision.features
+    assert got is (format_29 >= 0.9) and decision.score == pytest.approx(format_29, abs=0.02), decision.features
 
 
 @pytest.mark.parametrize(

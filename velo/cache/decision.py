@@ -10,9 +10,8 @@ Two rules share one interface:
   differ and of the words one side adds, how well the cached answer fits the request, number / negation / order mismatches). Its weights are fitted per embedder by `velo cache calibrate` on the team's own
   multilingual set, the shared oasst1 paraphrases and the team's rewordings and look-alikes of the oasst1 train questions
   (each source weighing the same, the threshold at 0.97 out-of-fold precision) and shipped in `velo/cache/rules/`.
-  Since format 31 the shipped model also weighs the products of every two standardized features (`interactions`,
-  recall29) and is fitted with the request bank's labelled pairs of the train split as a fourth source, never on the
-  train split's hold-out (`velo.data.holdout`), on which it was chosen: docs/hit-rule-formats.md, "Format 31".
+  `LogisticHitRule.fit(interactions=True)` also weighs the products of every two standardized features (recall29;
+  not the shipped rule's model: rule format 29's docstring says why).
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/31"
+RULE_FORMAT = "velo.hit_rule/30"
 """The format of the rule files this code reads (`velo/cache/rules/*.json`): bumped whenever a feature, a veto or
 the model's terms change, so that a rule fitted on other features is refused with a message naming both formats.
 What each format changed, with its examples, scores and replay counts: docs/hit-rule-formats.md."""
