@@ -277,7 +277,11 @@ def _interrupted(data: Path, out: Path, ready: Path, *extra: str, algo: str = "m
     def watch() -> None:
         # No time limit: building the bank on a fresh machine can take minutes before training starts (a 120 s
         # limit let the whole 100,000-step run finish in CI); the watcher gives up only once the command returned.
-        while not (ready.is_file() if ready.suffix else ready.is_dir() and any(ready.iterdir())):
+        # `ready` alone is not enough: the TensorBoard writer makes tb/ before `velo train` installs its Ctrl-C
+        # handler, and a SIGINT in between is a plain interrupt that saves nothing (an ippo-sb3 case failed so in CI
+        # under load); wait until the handler is `velo train`'s own too.
+        while not (ready.is_file() if ready.suffix else ready.is_dir() and any(ready.iterdir())) or (
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler):
             if finished.is_set():
                 return
             time.sleep(0.02)
