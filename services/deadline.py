@@ -8,9 +8,14 @@ or the gateway makes to an upstream comes out of that one budget.
 | `x-stainless-read-timeout` | the official `openai` Python client (its read timeout, which bounds the wait for the response to start) | seconds | the gateway |
 
 A relative time, not a clock time: the gateway's and an edge's clocks need not agree (gRPC's `grpc-timeout` and Envoy's
-`x-envoy-expected-rq-timeout-ms` carry the time left the same way). A value that is no positive finite number is
-ignored: the header is a hint, the receiver's own `timeout_s` still bounds it. The OpenAI API itself has no
-request field for a time budget.
+`x-envoy-expected-rq-timeout-ms` carry the time left the same way). `x-velo-timeout-ms` that is no positive integer
+is refused (400 `invalid_value` naming it: `budget_ms`); the SDKs' headers are hints, a value that is no positive
+finite number ignored (the Node SDK sends `"0"` for a timeout under 1 s), the receiver's own `timeout_s` still bounding
+it. The OpenAI API itself has no request field for a time budget.
+
+A timeout marks an upstream down (`services/cooldown.py`) only within the service's own full bound for it: a budget a
+client lowered (`Deadline.cut`, passed down to the edges as `x-velo-timeout-cut: 1`) fails its own request when it
+runs out, and marks nothing down: a client's 1 ms says nothing of the upstreams.
 
 The budget covers a whole answer, or a stream until it starts (its first event: after that each piece may take up to
 `timeout_s`, as before). Who spends it:
@@ -36,19 +41,40 @@ from typing import TypeVar
 
 from services.llm import UpstreamError
 from velo.sdk import TIMEOUT_HEADER
+from velo.wire import APIError
 
 T = TypeVar("T")
 
 CLIENT_TIMEOUT_HEADERS: tuple[tuple[str, float], ...] = ((TIMEOUT_HEADER, 0.001), ("x-stainless-timeout", 1.0), ("x-stainless-read-timeout", 1.0))
 """The headers a client states its budget in, and each one's unit in seconds."""
+CUT_HEADER = "x-velo-timeout-cut"
+"""Sent `1` by the gateway with `x-velo-timeout-ms` when a client's budget lowered its own: the edge's timeouts within it
+mark nothing down (`Deadline.cut`)."""
 FALLBACK_SHARE = 0.5
 """The most of the time left that a call with a fallback after it may take: half, so a hung upstream leaves the
 fallback as much time as it took (with the gateway's 120 s: an edge gets 60 s when the gateway has a cloud of its own,
 the edge's cloud 30 s of those, the edge's LLM the rest)."""
 
 
+def budget_ms(headers: Mapping[str, str]) -> float | None:
+    """The seconds `x-velo-timeout-ms` states; None when absent. APIError 400 `invalid_value` naming the header when it
+    is no positive integer of milliseconds (0, -5, "abc", "1.5"): a budget the caller meant and the service would
+    otherwise silently replace with its own."""
+    raw = headers.get(TIMEOUT_HEADER)
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+        raise APIError(400, f"{TIMEOUT_HEADER} must be a positive integer of milliseconds (the time the caller still waits), got {raw[:40]!r}",
+                       code="invalid_value", param=TIMEOUT_HEADER)
+    return int(text) / 1000.0
+
+
 def header_seconds(headers: Mapping[str, str], name: str, unit_s: float) -> float | None:
-    """The positive finite budget `headers[name]` states, in seconds; None when absent or no such number."""
+    """The positive finite budget `headers[name]` states, in seconds; None when absent or no such number
+    (`x-velo-timeout-ms`: `budget_ms`, which refuses one)."""
+    if name == TIMEOUT_HEADER:
+        return budget_ms(headers)
     raw = headers.get(name)
     if raw is None:
         return None
@@ -60,27 +86,31 @@ def header_seconds(headers: Mapping[str, str], name: str, unit_s: float) -> floa
 
 
 class Deadline:
-    """The moment (`clock()` time) by which a request must be answered; `clock` is `time.monotonic` unless a test steps it."""
+    """The moment (`clock()` time) by which a request must be answered; `clock` is `time.monotonic` unless a test steps it.
+    `cut`: a client's budget made it sooner than the service's own bound, so a call that runs out of it fails this
+    request only and marks no upstream down (`services/cooldown.py`)."""
 
-    def __init__(self, at: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.at, self.clock = at, clock
+    def __init__(self, at: float, clock: Callable[[], float] = time.monotonic, cut: bool = False) -> None:
+        self.at, self.clock, self.cut = at, clock, cut
 
     @classmethod
-    def within(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> Deadline:
-        return cls(clock() + seconds, clock)
+    def within(cls, seconds: float, clock: Callable[[], float] = time.monotonic, cut: bool = False) -> Deadline:
+        return cls(clock() + seconds, clock, cut)
 
     @classmethod
     def of_client(cls, headers: Mapping[str, str], ceiling_s: float) -> Deadline:
         """The gateway's deadline for a client request: its `timeout_s` (`ceiling_s`) from now, or sooner when the client
-        stated a smaller budget (`CLIENT_TIMEOUT_HEADERS`, the smallest of them)."""
-        stated = (header_seconds(headers, name, unit_s) for name, unit_s in CLIENT_TIMEOUT_HEADERS)
-        return cls.within(min([ceiling_s, *(s for s in stated if s is not None)]))
+        stated a smaller budget (`CLIENT_TIMEOUT_HEADERS`, the smallest of them: then `cut`). APIError 400: `budget_ms`."""
+        stated = [s for name, unit_s in CLIENT_TIMEOUT_HEADERS if (s := header_seconds(headers, name, unit_s)) is not None]
+        seconds = min([ceiling_s, *stated])
+        return cls.within(seconds, cut=seconds < ceiling_s)
 
     @classmethod
     def of_caller(cls, headers: Mapping[str, str]) -> Deadline | None:
-        """An edge's deadline from its caller's `x-velo-timeout-ms`; None without one (the edge's own `timeout_s` bounds it)."""
-        seconds = header_seconds(headers, TIMEOUT_HEADER, 0.001)
-        return None if seconds is None else cls.within(seconds)
+        """An edge's deadline from its caller's `x-velo-timeout-ms` (`cut` when `x-velo-timeout-cut` is `1`); None
+        without one (the edge's own `timeout_s` bounds it). APIError 400: `budget_ms`."""
+        seconds = budget_ms(headers)
+        return None if seconds is None else cls.within(seconds, cut=headers.get(CUT_HEADER) == "1")
 
     def left(self) -> float:
         """Seconds until the deadline (negative once past)."""
@@ -93,10 +123,9 @@ class Deadline:
         bound = left * FALLBACK_SHARE if fallback_after else left
         return bound if ceiling_s is None else min(bound, ceiling_s)
 
-    @staticmethod
-    def header(seconds: float) -> dict[str, str]:
-        """`x-velo-timeout-ms` for a call bounded by `seconds` (at least 1 ms)."""
-        return {TIMEOUT_HEADER: str(max(1, int(seconds * 1000)))}
+    def header(self, seconds: float) -> dict[str, str]:
+        """`x-velo-timeout-ms` for a call bounded by `seconds` (at least 1 ms), and `x-velo-timeout-cut` when `cut`."""
+        return {TIMEOUT_HEADER: str(max(1, int(seconds * 1000)))} | ({CUT_HEADER: "1"} if self.cut else {})
 
 
 async def bounded(call: Awaitable[T], seconds: float, who: str) -> T:
@@ -106,4 +135,4 @@ async def bounded(call: Awaitable[T], seconds: float, who: str) -> T:
         async with asyncio.timeout(seconds):
             return await call
     except TimeoutError:
-        raise UpstreamError(f"{who} gave no answer within {seconds:.1f} s", timed_out=True) from None
+        raise UpstreamError(f"{who} gave no answer within {seconds:.3g} s", timed_out=True) from None

@@ -330,7 +330,7 @@ class EdgeServer:
         else:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
             stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
-                                                        req.upstream_fields(), cloud_s)
+                                                        req.upstream_fields(), cloud_s, deadline is not None and deadline.cut)
         return Started(req, question, lang, context, looked, route, model, similarity, stream, t0, t0 if arrived is None else arrived)
 
     def hit_answer(self, answer: str, stop: list[str], max_tokens: int | None) -> HitText:
@@ -431,10 +431,11 @@ class EdgeServer:
 
     async def _generate(self, action: int, turns: list[dict[str, str]], prompt_ids: list[int] | None, looked: Looked, max_tokens: int,
                         stop: list[str], sampling: SamplingParams, streaming: bool, fields: Mapping[str, str],
-                        cloud_s: float | None) -> tuple[AnswerStream, str, str]:
+                        cloud_s: float | None, cut: bool = False) -> tuple[AnswerStream, str, str]:
         """Start the answer of a generating `action`; the cloud is sent the client's identifiers (`fields`:
         `ServeRequest.upstream_fields`) as the cloud service forwards them to its upstream, and given `cloud_s` seconds
-        (`_cloud_time`) to answer, or to start its stream."""
+        (`_cloud_time`) to answer, or to start its stream. `cut`: a client's budget shortened `cloud_s`
+        (`Deadline.cut`), so a timeout marks nothing down and the edge LLM answers."""
         if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None and cloud_s is not None:
             messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
             t0 = time.perf_counter()
@@ -451,6 +452,10 @@ class EdgeServer:
                         raise err.refusal("the cloud LLM") from None
                     # CLOUD_CONTEXT: the neighbours the edge added may be what the cloud refused
                     log.warning("the cloud refused the conversation with its cached neighbours, answering with the edge LLM: %s", err)
+                    return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
+                if err.timed_out and cut:  # the caller's short budget ran out: the edge LLM answers, the cloud is not judged
+                    self.clouds.released(self.cloud_name)
+                    log.info("%s; within the caller's budget, not marked down: answering with the edge LLM", err)
                     return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
                 self.metrics.upstream_failures.labels("cloud").inc()
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA

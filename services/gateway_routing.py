@@ -156,7 +156,7 @@ class Router:
         answer; one that gave no answer at all is marked down (`edge_marks`; after a timeout its `/healthz` decides:
         `Cooldown.failed`)."""
         payload = req.model_dump_json().encode()  # encoded once, by pydantic (cheaper than a dict through json.dumps)
-        bound = Deadline.within(deadline.for_call(fallback_after))
+        bound = Deadline.within(deadline.for_call(fallback_after), cut=deadline.cut)
         problem, timed_out, silent, attempts = "no time left in the request's budget", False, False, 0
         for attempt in range(self.retries + 1):
             wait = self.backoff_s * 2 ** (attempt - 1) if attempt else 0.0
@@ -167,7 +167,7 @@ class Router:
             seconds, attempts, response, silent = bound.left(), attempt + 1, None, False
             try:
                 async with asyncio.timeout(seconds):
-                    request = self.http.build_request("POST", self._serve_urls[edge], content=payload, headers=self._headers | Deadline.header(seconds))
+                    request = self.http.build_request("POST", self._serve_urls[edge], content=payload, headers=self._headers | bound.header(seconds))
                     response = await self.http.send(request, stream=True)
                     if response.status_code < 400 and req.stream:
                         lines = response.aiter_lines()
@@ -201,11 +201,14 @@ class Router:
                 problem = f"status {response.status_code if response is not None else '-'} with no ServeResponse: {err.errors()[0].get('msg')}"
             if response is not None:
                 await response.aclose()
+            if timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the edge is not judged
+                log.info("edge %s: %s, within the client's budget; not marked down", edge, problem)
+                break
             self.metrics.upstream_failures.labels("edge").inc()
             log.info("edge %s failed (attempt %d of %d): %s", edge, attempt + 1, self.retries + 1, problem)  # the verdict below is the warning
             if timed_out:
                 break
-        if attempts:  # skipped only when it said nothing; an edge that answers an error (its LLMs failing) costs no wait
+        if attempts and not (timed_out and deadline.cut):  # skipped only when it said nothing; an edge that answers an error (its LLMs failing) costs no wait
             problem = f"{problem} (attempt {attempts} of {self.retries + 1})" if attempts > 1 else problem
             self.edge_marks.failed(edge, problem, dead=silent, recheck=(lambda: self._edge_answers(edge)) if timed_out else None)
         else:
@@ -292,6 +295,10 @@ class Router:
             if err.refused:
                 self.cloud_marks.answered(name)
                 raise err.refusal("the cloud LLM") from None
+            if err.timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the cloud is not judged
+                self.cloud_marks.released(name)
+                raise RetryLater(503, f"no edge server answered ({why}) and the cloud gave no answer within the client's budget: {err}", "no_upstream",
+                                 self.down_for_s) from None
             self.metrics.upstream_failures.labels("cloud").inc()
             cloud = self.cloud
             self.cloud_marks.failed(name, str(err), dead=err.status is None, recheck=(lambda: endpoint_problem(cloud)) if err.timed_out else None)

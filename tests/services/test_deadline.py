@@ -10,8 +10,9 @@ import logging
 import pytest
 
 from services.cooldown import Cooldown
-from services.deadline import TIMEOUT_HEADER, Deadline
+from services.deadline import CUT_HEADER, TIMEOUT_HEADER, Deadline
 from services.metrics import ServiceMetrics
+from velo.wire import APIError
 
 
 class Clock:
@@ -31,7 +32,8 @@ def test_a_call_with_a_fallback_after_it_gets_half_of_what_is_left() -> None:
     assert deadline.left() == pytest.approx(1.0) and deadline.for_call(True) == pytest.approx(0.5)
     clock.now += 2.0  # past it: nothing for any call
     assert deadline.left() == pytest.approx(-1.0) and deadline.for_call(False) == 0.0
-    assert Deadline.header(1.2345) == {TIMEOUT_HEADER: "1234"} and Deadline.header(0.0) == {TIMEOUT_HEADER: "1"}
+    assert deadline.header(1.2345) == {TIMEOUT_HEADER: "1234"} and deadline.header(0.0) == {TIMEOUT_HEADER: "1"}
+    assert Deadline.within(4.0, clock, cut=True).header(2.0) == {TIMEOUT_HEADER: "2000", CUT_HEADER: "1"}  # the edge learns it was cut
 
 
 def test_the_client_budget_is_the_smallest_stated_and_never_above_the_gateways() -> None:
@@ -42,10 +44,27 @@ def test_the_client_budget_is_the_smallest_stated_and_never_above_the_gateways()
     assert budget({"x-stainless-read-timeout": "5.0"}) == pytest.approx(5.0, abs=0.1)  # the openai Python client's, seconds
     assert budget({"x-stainless-timeout": "600", "x-velo-timeout-ms": "2500"}) == pytest.approx(2.5, abs=0.1)
     assert budget({"x-stainless-read-timeout": "600"}, ceiling=4.0) == pytest.approx(4.0, abs=0.1)  # a client cannot raise it
-    for bad in ("soon", "-3", "0", "nan", "inf", ""):  # a hint that states no budget is ignored
-        assert budget({"x-stainless-read-timeout": bad, TIMEOUT_HEADER: bad}, ceiling=7.0) == pytest.approx(7.0, abs=0.1), bad
-    assert Deadline.of_caller({}) is None and Deadline.of_caller({TIMEOUT_HEADER: "x"}) is None
+    for bad in ("soon", "-3", "0", "nan", "inf", ""):  # an SDK's hint that states no budget is ignored (Node sends "0" under 1 s)
+        assert budget({"x-stainless-read-timeout": bad, "x-stainless-timeout": bad}, ceiling=7.0) == pytest.approx(7.0, abs=0.1), bad
+    assert Deadline.of_caller({}) is None
     assert Deadline.of_caller({TIMEOUT_HEADER: "1500"}).left() == pytest.approx(1.5, abs=0.1)  # type: ignore[union-attr]
+
+
+def test_a_budget_a_client_lowered_is_cut_and_the_edge_is_told() -> None:
+    assert not Deadline.of_client({}, 4.0).cut and not Deadline.of_client({"x-stainless-read-timeout": "600"}, 4.0).cut
+    assert Deadline.of_client({TIMEOUT_HEADER: "30"}, 4.0).cut and Deadline.of_client({"x-stainless-timeout": "2"}, 4.0).cut
+    assert Deadline.of_caller({TIMEOUT_HEADER: "30", CUT_HEADER: "1"}).cut  # type: ignore[union-attr]
+    assert not Deadline.of_caller({TIMEOUT_HEADER: "2000"}).cut  # type: ignore[union-attr]  # the gateway's own share
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "abc", "1.5", "", "nan", "１０"])
+def test_a_velo_budget_that_is_no_positive_integer_of_milliseconds_is_refused(bad: str) -> None:
+    for parse in (lambda h: Deadline.of_client(h, 120.0), Deadline.of_caller):
+        with pytest.raises(APIError) as refused:
+            parse({TIMEOUT_HEADER: bad})
+        body = refused.value.body.error
+        assert refused.value.status == 400 and body.type == "invalid_request_error" and body.param == TIMEOUT_HEADER, body
+        assert "positive integer of milliseconds" in body.message and body.code == "invalid_value", body
 
 
 def _value(metrics: ServiceMetrics, name: str, target: str) -> float:

@@ -11,6 +11,7 @@ the gateway gave up on the edge first and retried it, then asked the hung cloud 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -23,10 +24,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 
 from services import edge as edge_service
 from tests.milvus_servers import free_ports
-from tests.services.servers import Running, closed_port, metric, post, running
+from tests.services.servers import Running, closed_port, metric, post, running, sync
 from tests.services.stack.apps import KEY, gateway_app
 from tests.services.stack.test_end_user_fields import recording_upstream
 
@@ -102,15 +104,21 @@ def test_a_hung_cloud_is_skipped_by_the_edge_within_the_gateways_budget_then_tri
 
 def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """No edge answers: the gateway asks its cloud within what the client's budget leaves (`x-stainless-read-timeout`, as
-    the openai Python client sends its timeout), then skips it: 503 at once, naming it, until the cool-down ends. Each
-    503 has its request-log line, as an answer has; the dead edge's failure is one warning, its attempts none."""
+    the openai Python client sends its timeout): 503 within it, the cloud not marked down (the client's short budget
+    says nothing of it). Within the gateway's own 2 s it is marked, then skipped: 503 at once, naming it, until the
+    cool-down ends. Each 503 has its request-log line, as an answer has; the dead edge's failure is one warning."""
     caplog.set_level(logging.INFO, logger="velo.requests")
     to_cloud: list[dict] = []
     skips, failures = 'velo_upstream_skips_total{target="cloud"}', 'velo_upstream_failures_total{target="cloud"}'
     with running(recording_upstream(to_cloud)) as upstream, cloud_process(upstream.url, tmp_path / "cloud.log") as (cloud, cloud_url):
-        with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud_url, timeout_s=60.0, cloud_down_for_s=COOL_DOWN_S)) as gateway:
+        with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud_url, timeout_s=2.0, cloud_down_for_s=COOL_DOWN_S)) as gateway:
             os.kill(cloud.pid, signal.SIGSTOP)
-            got, took = ask(gateway, "Why is the sea salty?", **{"x-stainless-read-timeout": "2.0"})
+            got, took = ask(gateway, "Why is the sea salty?", **{"x-stainless-read-timeout": "1.0"})
+            error = got.json()["error"]
+            assert got.status_code == 503 and error["code"] == "no_upstream" and took < 3 * 1.0, (took, got.text)
+            assert f"the cloud gave no answer within the client's budget: {cloud_url} gave no answer within" in error["message"], error
+            assert (metric(gateway, failures), metric(gateway, 'velo_upstreams_down{target="cloud"}')) == (0.0, 0.0)
+            got, took = ask(gateway, "Why is the sea salty?")
             error = got.json()["error"]
             assert got.status_code == 503 and error["code"] == "no_upstream" and took < 3 * 2.0, (took, got.text)
             assert f"the cloud failed: {cloud_url} gave no answer within" in error["message"], error
@@ -119,7 +127,7 @@ def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_
             assert got.status_code == 503 and f"the cloud {cloud_url} is skipped: no answer" in error["message"] and took < 2.0, (took, error)
             assert (metric(gateway, failures), metric(gateway, skips)) == (1.0, 1.0)
             logged = [r.getMessage() for r in caplog.records if r.name == "velo.requests" and r.getMessage().startswith("gateway ")]
-            assert logged == ["gateway error user=- status=503 code=no_upstream key='tests' namespace=default"] * 2, logged
+            assert logged == ["gateway error user=- status=503 code=no_upstream key='tests' namespace=default"] * 3, logged
             warned = [r.getMessage() for r in caplog.records if r.name == "velo.gateway" and r.levelno >= logging.WARNING]
             assert len(warned) == 2 and "(attempt 2 of 2)" in warned[0] and warned[1].startswith(f"cloud {cloud_url} does not answer"), warned
 
@@ -128,3 +136,63 @@ def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_
             got, _ = ask(gateway, "What is the capital of Peru?")
             assert got.status_code == 200 and got.json()["route"] == "cloud" and got.headers["x-velo-edge"] == "gateway", got.text
             assert to_cloud[-1]["messages"][-1]["content"] == "What is the capital of Peru?"
+
+
+def slow_upstream(seen: list[dict], delay_s: float) -> FastAPI:
+    """`recording_upstream`, healthy but taking `delay_s` to answer a chat (its `GET /v1/models`, the health probe, at once)."""
+    app = recording_upstream(seen)
+
+    @app.middleware("http")
+    async def slow(request: Request, call_next):  # noqa: ANN001, ANN202
+        if request.url.path.endswith("/chat/completions"):
+            await asyncio.sleep(delay_s)
+        return await call_next(request)
+
+    app.get("/v1/models")(lambda: {"object": "list", "data": [{"id": "up", "object": "model", "created": 1, "owned_by": "test"}]})
+    return app
+
+
+def test_a_clients_short_budget_fails_its_own_request_and_marks_no_upstream_down(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A healthy stack whose LLMs take 0.3 s: a client's 1 ms or 30 ms budget (`x-velo-timeout-ms`) fails its request
+    (the edge's cloud, the gateway's edge and its cloud all run out of it), but says nothing of the upstreams: none is
+    marked down (no "does not answer" warning, `velo_upstreams_down` 0), and the next request's cached answer comes
+    from the edge's cache (before, the gateway skipped the edge for 5 s and the cloud for 30 s: a cloud call paid)."""
+    caplog.set_level(logging.WARNING)
+    to_cloud: list[dict] = []
+    question = "What is the tallest mountain in Europe?"
+    downs = [(side, f'velo_upstreams_down{{target="{target}"}}') for side, target in (("gateway", "edge"), ("gateway", "cloud"), ("edge", "cloud"))]
+    with running(slow_upstream(to_cloud, 0.3)) as cloud, running(slow_upstream([], 0.3)) as edge_llm:
+        settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=cloud.url, llm=edge_llm.url, llm_model="edge-llm",
+                                             edge_id="edge-b")
+        with running(edge_service.build_app(settings)) as edge, running(gateway_app([edge.url], cloud.url, timeout_s=BUDGET_S)) as gateway:
+            servers = {"gateway": gateway, "edge": edge}
+            got, _ = ask(gateway, question)
+            assert got.status_code == 200 and got.json()["route"] == "cloud", got.text
+            sync(edge)
+            for budget_ms, asked in (("1", question), ("30", "Why do cats purr?")):
+                got, took = ask(gateway, asked, **{"x-velo-timeout-ms": budget_ms})
+                assert got.status_code == 503 and got.json()["error"]["code"] == "no_upstream" and took < BUDGET_S, (budget_ms, took, got.text)
+                assert [metric(servers[side], sample) for side, sample in downs] == [0.0, 0.0, 0.0], (budget_ms, got.text)
+            calls = len(to_cloud)
+            got, _ = ask(gateway, question)
+            assert got.status_code == 200 and got.json()["route"] == "cache" and got.headers["x-velo-edge"] == "edge-b", got.text
+            assert len(to_cloud) == calls and metric(gateway, 'velo_upstream_skips_total{target="edge"}') == 0  # no cloud call paid
+            marked = [r.getMessage() for r in caplog.records if "does not answer" in r.getMessage()]
+            assert marked == [], marked
+
+
+def test_a_velo_budget_that_is_no_positive_integer_is_refused_by_the_gateway_and_the_edge(tmp_path: Path) -> None:
+    """400 naming `x-velo-timeout-ms` for 0, -5 and "abc", in the one error shape, at both; the Node SDK's "0" (its
+    `x-stainless-timeout` for a timeout under 1 s) is a hint and never refused."""
+    with running(recording_upstream([])) as llm:
+        settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), llm=llm.url, llm_model="edge-llm", edge_id="edge-v")
+        with running(edge_service.build_app(settings)) as edge, running(gateway_app([edge.url], None, timeout_s=BUDGET_S)) as gateway:
+            for bad in ("0", "-5", "abc"):
+                for got in (ask(gateway, "Why is the sky blue?", **{"x-velo-timeout-ms": bad})[0],
+                            post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why is the sky blue?"}], "max_tokens": 6},
+                                 headers={"x-velo-timeout-ms": bad})):
+                    error = got.json()["error"]
+                    assert got.status_code == 400 and error["type"] == "invalid_request_error" and error["code"] == "invalid_value", got.text
+                    assert error["param"] == "x-velo-timeout-ms" and "positive integer of milliseconds" in error["message"], error
+            got, _ = ask(gateway, "Why is the sky blue?", **{"x-stainless-timeout": "0"})
+            assert got.status_code == 200 and got.json()["route"] == "edge", got.text
