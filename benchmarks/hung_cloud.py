@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+
+from velo.cli.up import _free_port
 
 seen: list[str] = []
 
@@ -63,11 +64,6 @@ def upstream() -> FastAPI:
     return app
 
 
-def port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as s:
-        return s.getsockname()[1]
-
-
 def wait(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 600
     while True:
@@ -89,7 +85,7 @@ def main() -> None:
     ap.add_argument("--extra-env", nargs="*", default=[])
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="velo-hung-cloud-"))
-    up_port, cloud_port, edge_port, gw_port = port(), port(), port(), port()
+    up_port, cloud_port, edge_port, gw_port = _free_port(), _free_port(), _free_port(), _free_port()
     server = uvicorn.Server(uvicorn.Config(upstream(), host="127.0.0.1", port=up_port, log_level="critical"))  # a request the resumed cloud forwards after its caller left is no news
     threading.Thread(target=server.run, daemon=True).start()
     env = {**os.environ, "PYTHONPATH": args.repo, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "VELO_HOME": str(tmp / "home")}
