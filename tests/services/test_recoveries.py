@@ -62,6 +62,15 @@ def _lines(log: Path, start: str) -> list[str]:
     return [line for line in log.read_text(errors="replace").splitlines() if line.split(" ", 4)[-1].startswith(start)]
 
 
+def _assert_down_once_then_answers_again(log: Path, upstream: str, logged_as: str) -> None:
+    """`log` says once that `upstream` ("cloud URL", "edge URL") does not answer and once that it answers again, both
+    as `logged_as` (level and logger), the second counting the 2 failed trials in between."""
+    down, again = _lines(log, f"{upstream} does not answer"), _lines(log, f"{upstream} answers again")
+    assert len(down) == 1 and logged_as in down[0], log.read_text()[-5000:]
+    assert len(again) == 1 and logged_as in again[0], log.read_text()[-5000:]
+    assert again[0].endswith("repeated 2 more times until now]") and f"'{upstream} does not answer (" in again[0], again
+
+
 def test_an_edge_whose_cloud_was_down_says_once_that_it_answers_again(tmp_path: Path) -> None:
     cloud_port, edge_port = free_ports(2)
     cloud_url, edge_url = f"http://127.0.0.1:{cloud_port}", f"http://127.0.0.1:{edge_port}"
@@ -92,10 +101,7 @@ def test_an_edge_whose_cloud_was_down_says_once_that_it_answers_again(tmp_path: 
         finally:
             stop(edge)
             stop(cloud)
-    down, again = _lines(edge_log, f"cloud {cloud_url} does not answer"), _lines(edge_log, f"cloud {cloud_url} answers again")
-    assert len(down) == 1 and " WARNING velo.edge.cloud " in down[0], edge_log.read_text()[-5000:]
-    assert len(again) == 1 and " WARNING velo.edge.cloud " in again[0], edge_log.read_text()[-5000:]
-    assert again[0].endswith("repeated 2 more times until now]") and f"'cloud {cloud_url} does not answer (" in again[0], again
+    _assert_down_once_then_answers_again(edge_log, f"cloud {cloud_url}", " WARNING velo.edge.cloud ")
 
 
 def test_a_gateway_whose_edge_was_down_says_once_that_it_answers_again(tmp_path: Path) -> None:
@@ -127,7 +133,4 @@ def test_a_gateway_whose_edge_was_down_says_once_that_it_answers_again(tmp_path:
         finally:
             stop(gateway)
             stop(edge)
-    down, again = _lines(gateway_log, f"edge {edge_url} does not answer"), _lines(gateway_log, f"edge {edge_url} answers again")
-    assert len(down) == 1 and " WARNING velo.gateway" in down[0], gateway_log.read_text()[-5000:]
-    assert len(again) == 1 and " WARNING velo.gateway" in again[0], gateway_log.read_text()[-5000:]
-    assert again[0].endswith("repeated 2 more times until now]") and f"'edge {edge_url} does not answer (" in again[0], again
+    _assert_down_once_then_answers_again(gateway_log, f"edge {edge_url}", " WARNING velo.gateway")
