@@ -66,13 +66,14 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
         served: dict[str, list[float]] = {}
         why: list[str] = []
         not_stored: set[str] = set()
+        edges = _edges(url)
         with velo.Client(base_url=url, api_key=key) as client:
             for kind, q in kinds:
-                skipped = _not_written(url) if kind == "look-alike" else 0.0
+                skipped = _not_written(edges) if kind == "look-alike" else 0.0
                 answer = client.chat(q["question"], max_tokens=DEMO_MAX_TOKENS)
                 if kind == "look-alike":
-                    _sync(url, stack)
-                    if _not_written(url) > skipped:
+                    _sync(edges)
+                    if _not_written(edges) > skipped:
                         not_stored.add(q["question"])
                 served.setdefault(answer.route or "?", []).append(answer.latency_ms or 0.0)
                 sim = "-" if answer.similarity is None else f"{answer.similarity:.3f}"
@@ -96,25 +97,31 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
         stack.stop()
 
 
-def _not_written(gateway_url: str) -> float:
-    """How many whole answers the demo's edges have not written back so far (`velo_write_backs_skipped_total`, all
-    reasons), read from each edge's Prometheus `/metrics`."""
+def _edges(gateway_url: str) -> list[str]:
+    """The gateway's edge URLs, from its `/healthz` (which probes each one: read once per stack)."""
+    import httpx
+
+    return list(httpx.get(f"{gateway_url}/healthz", timeout=30).json()["edges"])
+
+
+def _not_written(edges: list[str]) -> float:
+    """How many whole answers `edges` have not written back so far (`velo_write_backs_skipped_total`, all reasons),
+    read from each edge's Prometheus `/metrics`."""
     import httpx
     from prometheus_client.parser import text_string_to_metric_families
 
     total = 0.0
-    for edge in httpx.get(f"{gateway_url}/healthz", timeout=30).json()["edges"]:
+    for edge in edges:
         for family in text_string_to_metric_families(httpx.get(f"{edge}/metrics", timeout=30).text):
             total += sum(s.value for s in family.samples if s.name == "velo_write_backs_skipped_total")
     return total
 
 
-def _sync(gateway_url: str, stack) -> None:  # noqa: ANN001
-    """Wait for the edge's write-backs, so that the repeat finds the answer (the demo's edge is edge-0)."""
+def _sync(edges: list[str]) -> None:
+    """Wait for the edges' write-backs, so that the repeat finds the answer."""
     import httpx
 
-    health = httpx.get(f"{gateway_url}/healthz", timeout=30).json()
-    for edge in health["edges"]:
+    for edge in edges:
         httpx.post(f"{edge}/admin/cache/sync", timeout=120)
 
 
