@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, code_marks, counts, decimals, negation, number_spellings, number_words, numbers, order,
+    answer_form, answer_language, case_words, code_marks, counts, decimals, negation, number_spellings, number_words, numbers, order,
     passive, persons, quantities, question_words, roles, spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
@@ -174,6 +174,7 @@ class HitFeaturizer:
                 or order.exchanged(*p.active)
                 or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
+                or case_words.referent_change(text.tokens(p.request), text.tokens(p.cached))
                 or answer_language.answer_language_change(p.tq, p.tc)
                 or answer_form.answer_form_change(p.request, p.cached)
             ),
