@@ -50,6 +50,21 @@ _RELATION_PAIRS = frozenset(
 entrenar", "vor" / "nach dem Training", "перед тренировкой" / "после тренировки", "до" / "после", "训练之前" / "之后",
 "睡前" / "睡后" (folded: "después" is "despues"). A Han character only where it alone is replaced ("前" of "目前"
 / "后" of "然后" are other words)."""
+_DIRECTION_PAIRS = frozenset(
+    frozenset(p.split("/"))
+    for p in """to/from into/from towards/from above/below over/under inside/outside
+    a/desde hacia/desde encima/debajo dentro/fuera
+    nach/aus zu/von uber/unter innen/aussen
+    в/из во/из к/от над/под""".split()
+)
+"""Prepositions of opposite direction or side put in each other's place, one for one (folded: "über" is "uber",
+"außen" is "aussen"): "Cheap flights to Paris" / "... from Paris" (served at 0.982 by format 30), "Vuelos baratos a
+Madrid" / "... desde Madrid" (0.958), "Flüge nach Berlin" / "Flüge aus Berlin", "билеты в Москву" / "билеты из Москвы",
+"above" / "below zero", "over" / "under 18". Not after a word of difference ("different from" / "different to": the
+same question, `_DIFFERENT`). Since the lead's probe after format 30; "for" / "against" are left to the model ("a
+vaccine for" / "against measles" is one vaccine), as are Chinese direction words, which are also verbs ("到", "从")."""
+_DIFFERENT = ("differ", "distinct", "separat", "unterschied", "verschied", "distint", "diferent", "отлича", "различ")
+"""Beginnings of words after which "from" and "to" say the same ("different from / to", "verschieden von / zu")."""
 _NOT_CLOSING = frozenset("于系键注心")
 """关 before one of these is no closing (关于 about, 关系 relation, 关键 key, 关注 follow, 关心 care)."""
 
@@ -80,6 +95,14 @@ def opposite_words(x: str, y: str) -> bool:
     return False
 
 
+def _one_for_one(xs: list[str], ys: list[str], k: int, m: int) -> bool:
+    """Whether `xs[k]` and `ys[m]` are put in each other's place and nothing else changed but one word's case ending
+    (Russian "в Москву" / "из Москвы": `_same_rest`)."""
+    if len(xs) != len(ys) or k != m or len(xs) > 2:
+        return False
+    return all(u == v or _same_rest(u, v) for i, (u, v) in enumerate(zip(xs, ys)) if i != k)
+
+
 def _han_opposite(a: list[str], b: list[str], k: int, m: int) -> bool:
     x, y = a[k], b[m]
     if frozenset((x, y)) not in _HAN_PAIRS:
@@ -91,8 +114,9 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
     """Whether, where two token lists differ (`ops`: difflib's non-equal opcodes, at most 3 tokens a side), one puts
     an action in the opposite direction: a word with a prefix or particle of opposite direction (`opposite_words`), a
     particle of opposite direction after the same content word or ending both questions ("turn on" / "turn off",
-    "Bluetooth ein?" / "Bluetooth aus?"), a Han character of opposite direction ("开" / "关", "上" / "下"), or a word of
-    opposite order in time (`_RELATION_PAIRS`: "before" / "after", "перед" / "после")."""
+    "Bluetooth ein?" / "Bluetooth aus?"), a Han character of opposite direction ("开" / "关", "上" / "下"), a word of
+    opposite order in time (`_RELATION_PAIRS`: "before" / "after", "перед" / "после"), or a preposition of opposite
+    direction or side, one for one (`_DIRECTION_PAIRS`: "to" / "from Paris", "above" / "below zero")."""
     for op, i1, i2, j1, j2 in ops:
         if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
             continue
@@ -105,6 +129,10 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
                     return True
                 if frozenset((x, y)) in _RELATION_PAIRS and (x.isalpha() and not HAN.fullmatch(x) or i2 - i1 == j2 - j1 == 1):
                     return True  # "before" / "after", "перед" / "после", "之前" / "之后"
+                if frozenset((x, y)) in _DIRECTION_PAIRS and _one_for_one(a[i1:i2], b[j1:j2], k - i1, m - j1) and not (
+                    k > 0 and a[k - 1].startswith(_DIFFERENT)
+                ):
+                    return True  # "to" / "from Paris", "a" / "desde Madrid", "в Москву" / "из Москвы"
                 if frozenset((x, y)) in _PARTICLE_PAIRS and k == i1 and m == j1:
                     after_same = i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and a[i1 - 1].isalpha() and a[i1 - 1] not in FUNCTION_WORDS
                     if after_same or (i2 == len(a) and j2 == len(b)):
