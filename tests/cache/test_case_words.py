@@ -43,6 +43,7 @@ ANOTHER_QUESTION = [
     ("¿Qué le dijo ella?", "¿Qué les dijo ella?", 0.990),
     ("他打了她吗？", "她打了他吗？", 0.986),  # Chinese pronouns have no case
     ("他为什么喜欢她？", "她为什么喜欢他？", 0.968),
+    ("Do they love us?", "Do we love them?", 0.999),  # a plural first person beside a third
 ]
 
 # (a, b): the same words but for a pronoun or an article, another question (refused by the model's score before), on
@@ -54,6 +55,10 @@ ANOTHER_QUESTION_TOKENS = [
     ("他多大了？", "她多大了？"),
     ("How do I install it?", "How do I install them?"),
     ("Почему его любит она?", "Почему её любит он?"),
+    ("What should we do?", "What should they do?"),
+    ("Where is our hotel?", "Where is their hotel?"),
+    ("他们爱我们吗？", "我们爱他们吗？"),
+    ("Любят ли они нас?", "Любим ли мы их?"),
 ]
 
 # (a, b): the same question; no referent changed.
@@ -65,6 +70,7 @@ SAME_QUESTION_TOKENS = [
     ("Почему он её любит?", "Почему её он любит?"),  # the pronouns moved with their cases
     ("Hat er dich gesehen?", "Hat dich er gesehen?"),
     ("How do I install Python?", "How do you install Python?"),  # first and second person: `persons.person_swap`'s
+    ("How do we install Python?", "How do I install Python?"),
     ("¿Cómo lo hago?", "¿Cómo la hago?"),  # an article or object pronoun alone says nothing
     ("What does it mean?", "What does this mean?"),  # "this" is no pronoun here
     ("Why did he leave her?", "Why did he leave herbs?"),  # another word, not another pronoun: the content features'

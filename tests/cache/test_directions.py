@@ -26,6 +26,7 @@ OPPOSITE = [
     ("How do I send an email to Gmail?", "How do I send an email from Gmail?", 0.979),
     ("How to move files to a USB drive?", "How to move files from a USB drive?", 0.955),
     ("How do I copy files to my phone?", "How do I copy files from my phone?", 0.969),
+    ("What is a good gift for my wife?", "What is a good gift from my wife?", 0.970),
 ]
 
 # (a, b): the opposite question, refused by the model's score before, on the tokens only.
@@ -34,12 +35,17 @@ OPPOSITE_TOKENS = [
     ("Wie komme ich zu dir?", "Wie komme ich von dir?"),
     ("Is the ball inside the box?", "Is the ball outside the box?"),
     ("Как добраться к вокзалу?", "Как добраться от вокзала?"),
+    ("How many days until Christmas?", "How many days since Christmas?"),
+    ("Wie viele Tage bis Weihnachten?", "Wie viele Tage seit Weihnachten?"),
+    ("¿Cuántos días faltan hasta Navidad?", "¿Cuántos días faltan desde Navidad?"),
 ]
 
 # (cached question, request, format 30's score, unchanged): the same question.
 SAME = [
     ("How is Python different from Java?", "How is Python different to Java?", 0.990),  # after a word of difference
     ("How do I get from Berlin to Paris?", "How do I get to Paris from Berlin?", 0.974),  # the same trip in another order
+    ("Is there a cure for cancer?", "Is there a cure from cancer?", 0.976),  # "for" / "from" after a word of cure
+    ("How to protect yourself from the sun?", "How to protect yourself for the sun?", 0.969),
 ]
 
 

@@ -35,15 +35,24 @@ _THIRD = frozenset(
 )
 """Third-person pronouns, folded ("её" is "ее", "ей" is "еи"; Spanish "él" folds to the article "el", which
 `_SPANISH_WEAK` holds)."""
+_PLURAL = frozenset(
+    """we us our ours ourselves wir uns unser unsere unseren unserem unserer unseres euch euer eure euren eurem eurer
+    nosotros nosotras nos nuestro nuestra nuestros nuestras vosotros vosotras os vuestro vuestra vuestros vuestras
+    мы нас нам нами наш наша наше наши нашего нашеи нашему наших вы вас вам вами ваш ваша ваше ваши вашего вашеи
+    вашему ваших""".split()
+)
+"""First- and second-person plural pronouns, folded: beside a third-person pronoun that changed they go with it ("Do
+they love us?" / "Do we love them?"); alone, or for "I" ("How do we install Python?" / "How do I ..."), they are the
+generic doer of a how-to or `persons.person_swap`'s."""
 _SPANISH_WEAK = frozenset("el la lo los las".split())
 """Spanish words that are an article or an object pronoun ("él" folded, "la", "lo"): another of them beside a third-
 person pronoun that changed goes with it ("¿Por qué ella lo odia?" / "¿Por qué él la odia?"), alone it says nothing."""
-_PRONOUNS = _THIRD | _FIRST | _SECOND | _SPANISH_WEAK
+_PRONOUNS = _THIRD | _FIRST | _SECOND | _PLURAL | _SPANISH_WEAK
 _NOMINATIVE = frozenset(
-    """i we he she it they you ich du er sie es wir ihr yo tu el ella ellos ellas я ты он она оно мы вы они
-    他 她 它 我 你 您""".split()
+    """i we he she it they you ich du er sie es wir ihr yo tu el ella ellos ellas nosotros nosotras vosotros vosotras
+    я ты он она оно мы вы они 他 她 它 我 你 您""".split()
 )
-_OBJECTIVE_TOO = frozenset("it you sie es ihr 他 她 它 我 你 您".split())
+_OBJECTIVE_TOO = frozenset("it you sie es ihr nosotros nosotras vosotros vosotras 他 她 它 我 你 您".split())
 """Subject pronouns (folded: "tú" is "tu", "él" is "el") and those of them that are an object's or possessive's form
 too; Chinese pronouns have no case. Every other pronoun is an object's or a possessive's form."""
 

@@ -52,19 +52,22 @@ entrenar", "vor" / "nach dem Training", "перед тренировкой" / "�
 / "后" of "然后" are other words)."""
 _DIRECTION_PAIRS = frozenset(
     frozenset(p.split("/"))
-    for p in """to/from into/from towards/from above/below over/under inside/outside
-    a/desde hacia/desde encima/debajo dentro/fuera
-    nach/aus zu/von uber/unter innen/aussen
+    for p in """to/from into/from towards/from for/from above/below over/under inside/outside since/until since/till
+    a/desde hacia/desde encima/debajo dentro/fuera desde/hasta
+    nach/aus zu/von uber/unter innen/aussen seit/bis
     в/из во/из к/от над/под""".split()
 )
 """Prepositions of opposite direction or side put in each other's place, one for one (folded: "über" is "uber",
 "außen" is "aussen"): "Cheap flights to Paris" / "... from Paris" (served at 0.982 by format 30), "Vuelos baratos a
 Madrid" / "... desde Madrid" (0.958), "Flüge nach Berlin" / "Flüge aus Berlin", "билеты в Москву" / "билеты из Москвы",
-"above" / "below zero", "over" / "under 18". Not after a word of difference ("different from" / "different to": the
-same question, `_DIFFERENT`). Since the lead's probe after format 30; "for" / "against" are left to the model ("a
+"above" / "below zero", "over" / "under 18", "a gift for" / "from my wife" (0.970), "days since" / "until Christmas". Not after a word of difference ("different from" / "different to": the
+same question, `_DIFFERENT`), nor "for" / "from" after a word of protection or cure (`_GUARDED`). Since the lead's probe after format 30; "for" / "against" are left to the model ("a
 vaccine for" / "against measles" is one vaccine), as are Chinese direction words, which are also verbs ("到", "从")."""
 _DIFFERENT = ("differ", "distinct", "separat", "unterschied", "verschied", "distint", "diferent", "отлича", "различ")
 """Beginnings of words after which "from" and "to" say the same ("different from / to", "verschieden von / zu")."""
+_GUARDED = ("protect", "cure", "remed", "medic", "safe", "shelter", "guard", "defen", "shield")
+"""Beginnings of words after which "for" and "from" say the same to many writers ("a cure for / from cancer",
+"protect yourself from / for the sun")."""
 _NOT_CLOSING = frozenset("于系键注心")
 """关 before one of these is no closing (关于 about, 关系 relation, 关键 key, 关注 follow, 关心 care)."""
 
@@ -129,8 +132,9 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
                     return True
                 if frozenset((x, y)) in _RELATION_PAIRS and (x.isalpha() and not HAN.fullmatch(x) or i2 - i1 == j2 - j1 == 1):
                     return True  # "before" / "after", "перед" / "после", "之前" / "之后"
-                if frozenset((x, y)) in _DIRECTION_PAIRS and _one_for_one(a[i1:i2], b[j1:j2], k - i1, m - j1) and not (
-                    k > 0 and a[k - 1].startswith(_DIFFERENT)
+                before = a[max(0, k - 2) : k]  # "different from", "protect yourself from"
+                if frozenset((x, y)) in _DIRECTION_PAIRS and _one_for_one(a[i1:i2], b[j1:j2], k - i1, m - j1) and not any(
+                    w.startswith(_DIFFERENT) or ({x, y} == {"for", "from"} and w.startswith(_GUARDED)) for w in before
                 ):
                     return True  # "to" / "from Paris", "a" / "desde Madrid", "в Москву" / "из Москвы"
                 if frozenset((x, y)) in _PARTICLE_PAIRS and k == i1 and m == j1:
