@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from velo.cache import opposites
+from velo.cache import opposites, verb_forms
 from velo.cache.text import FUNCTION_WORDS, HAN, stem
 
 # Words that negate a question, per language ("n't" is split off by the tokenizer into "t").
@@ -32,6 +32,16 @@ _CONTRACTED = frozenset("isn aren wasn weren don doesn didn haven hasn hadn won 
 _TAG_OPENERS = frozenset("or o oder или 还是 還是".split())
 
 
+_TAG_PRONOUNS = frozenset("i you he she it we they there this that".split())
+
+
+def _tag_after(rest: list[str]) -> bool:
+    """Whether what follows an "n't" ends a question tag: nothing, or a pronoun perhaps with "think" ("..., isn't it?",
+    "..., don't you think?"). Before lk40 any "n't" among a question's last three tokens was a tag, so "Who didn't write
+    Hamlet?" and "Why doesn't it work?" were read as asking either way."""
+    return not rest or (rest[0] in _TAG_PRONOUNS and rest[1:] in ([], ["think"]))
+
+
 def _asks_either_way(toks: list[str], k: int) -> bool:
     """Whether the negation at `toks[k]` only shapes a yes/no question, which asks the same either way: a negative
     question's opener ("Isn't coffee harmful?", "¿No es malo?", "Не вреден ли кофе?"), a tag ("..., or not?",
@@ -44,7 +54,7 @@ def _asks_either_way(toks: list[str], k: int) -> bool:
         return True
     if (t == "no" and k == len(toks) - 1) or toks[k - 1 : k] and toks[k - 1] in _TAG_OPENERS or toks[k + 1 : k + 2] == ["wahr"]:
         return True  # "..., ¿no?", "..., or not?", "nicht wahr?" (a German "nicht" at the end is no tag: "Warum geht das nicht?")
-    if t == "t" and toks[k - 1 : k] and toks[k - 1] in _CONTRACTED and k >= len(toks) - 3:
+    if t == "t" and toks[k - 1 : k] and toks[k - 1] in _CONTRACTED and _tag_after(toks[k + 1 :]):
         return True
     if t in ("不", "没", "沒") and all(x in FUNCTION_WORDS for x in toks[k + 1 :]):
         return True  # a tag at the end: "你吃饭了没有", "去不"
@@ -176,6 +186,36 @@ def _negations(toks: list[str], i1: int, i2: int) -> list[int]:
     return [k for k in range(i1, i2) if toks[k] in _NEGATIONS and not _asks_either_way(toks, k)]
 
 
+def _negated_verb_form(a: list[str], b: list[str]) -> bool:
+    """Whether one question is the other with a negation put in and its verb in another form, nothing else but function
+    words and auxiliaries changed (lk40, newcomer nc32): "Who wrote Hamlet?" / "Who did not write Hamlet?" ("didn't",
+    "has not written"), "Wer schrieb Hamlet?" / "Wer hat Hamlet nicht geschrieben?", "¿Quién escribió Hamlet?" / "¿Quién
+    no ha escrito Hamlet?", "Кто написал Гамлета?" / "Кто не писал Гамлета?" (`velo.cache.verb_forms.same_verb`). The
+    verbs' stems differ, so `_plain_content` found another content word and the pair was left to the model (0.959-0.969
+    by rule format 30), or the same stem in two places ("Wer entdeckte Amerika?" / "Wer hat Amerika nicht entdeckt?":
+    the negation stands apart from the verb that changed, which the stretch-by-stretch reading below does not join). The
+    negated side has one negation that does not only shape a yes/no question
+    (`_asks_either_way`: "Didn't Shakespeare write Hamlet?" asks what "Did ...?" asks), the other none."""
+    na, nb = _negations(a, 0, len(a)), _negations(b, 0, len(b))
+    if len(na) + len(nb) != 1 or any(t in _NEGATIONS for t in (b if na else a) if t != "t"):
+        return False
+    x, y = (a, b) if na else (b, a)
+    sx, sy = {stem(t) for t in x}, {stem(t) for t in y}
+
+    def content(toks: list[str], others: set[str]) -> list[str]:
+        # an auxiliary before "n't" is none ("won" of "won't", not "Who won ...?")
+        return [
+            t for i, t in enumerate(toks)
+            if not (t in FUNCTION_WORDS or t in _NEGATIONS or t in verb_forms.AUXILIARIES or toks[i + 1 : i + 2] == ["t"])
+            and stem(t) not in others
+        ]
+
+    only_x, only_y = content(x, sy), content(y, sx)
+    if not only_x and not only_y:
+        return True  # one stem in two forms ("entdeckte" / "entdeckt"), the negation apart from the stretch that changed
+    return len(only_x) == len(only_y) == 1 and verb_forms.same_verb(only_x[0], only_y[0])
+
+
 def negation_change(a: list[str], b: list[str]) -> float:
     """How negation differs between two token lists.
 
@@ -184,7 +224,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
     bad for you?" / "Is coffee not bad for you?", "有害" / "无害", "with" / "without", "с алкоголем" / "без алкоголя":
     `_uninflected`) while the two have the same content words and not as many negations, or a word replaced by itself with a negating prefix ("gekochter"
     / "ungekochter", "installiere" / "deinstalliere", "правильно" / "неправильно", "connect to" / "disconnect from":
-    `_negated_in`), or an action put in the opposite
+    `_negated_in`), or a negation put in with the verb in another form ("wrote" / "did not write": `_negated_verb_form`),
+    or an action put in the opposite
     direction by a prefix or particle ("включить" / "выключить", "turn on" / "turn off", "schalte ... ein" / "... aus",
     "打开" / "关闭": `opposites.opposite_action`), a converse verb with the same people in the same places ("lend" /
     "borrow": `opposites.converse_action`) or a quantifier of another share ("all" / "some": `quantifier_change`; rule
@@ -204,6 +245,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
         return 1.0  # an action in the opposite direction ("включить" / "выключить", "turn on" / "turn off"), a converse
     if quantifier_change(a, b):
         return 1.0  # "all" / "some" (rule format 23)
+    if _negated_verb_form(a, b):
+        return 1.0  # "Who wrote Hamlet?" / "Who did not write Hamlet?": the verb in its other form (lk40)
     # A negation moved or written otherwise ("nicht mein WLAN" / "mein WLAN nicht", "does not" / "doesn't") is none put
     # in; nor is one beside other words ("can't" / "unable": the model weighs that).
     if len(_negations(a, 0, len(a))) == len(_negations(b, 0, len(b))) or _plain_content(a) != _plain_content(b):
