@@ -29,18 +29,26 @@ _ONE = frozenset(
 )
 """An article or a word for one before a noun, folded."""
 _ENDINGS = frozenset(
-    "s es ies y e en n er a o as os ы и а я у ю ов ев еи ь ом ем ам ям ах ях ами ями".split()
+    "s es ies y e en n er a o as os ы и а я у ю ов ев еи ь ом ем ам ям ах ях ами ями о е ои".split()
 ) | {""}
 """Inflection endings a noun's singular and plural (or its cases after a number) differ by: "joke" / "jokes", "story" /
-"stories", "Witz" / "Witze", "ejemplo" / "ejemplos", "пример" / "примера" / "примеров", "книгу" / "книги"."""
-_SINGULAR_ENDINGS = frozenset("у ю ь о е".split()) | {""}
-"""Endings of a bare noun read as one thing against its counted form: the stem itself ("joke", "пример", "анекдот")
-or a Russian singular accusative or neuter ("книгу", "песню", "слово"); a plural ending ("примеры", "jokes") is none,
-nor "й", which folding makes и ("музей" / "музеи")."""
+"stories", "Witz" / "Witze", "ejemplo" / "ejemplos", "пример" / "примера" / "примеров", "книгу" / "книги"; the Russian
+(Cyrillic) "о", "е" and "ои" ("ой" folded) of a singular's cases since lk40: "в банане" / "в 2 бананах", "в яблоке" / "в
+3 яблоках", "с ложкой" / "с 2 ложками" (the Latin "e" and "o" were there, the Cyrillic letters were not)."""
+_SINGULAR_ENDINGS = frozenset("у ю ь о е ом ем ои".split()) | {""}
+"""Endings of a bare noun read as one thing against its counted form: the stem itself ("joke", "пример", "анекдот"),
+a Russian singular accusative or neuter ("книгу", "песню", "слово"), prepositional or dative ("в банане", "о книге"),
+instrumental ("с бананом", "с ложкой", folded "ложкои"); a plural ending ("примеры", "jokes", "бананах", "бананами") is
+none, nor "й", which folding makes и ("музей" / "музеи"), nor "а" / "я", the singular genitive that a count of 2-4
+takes ("2 банана")."""
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _NOT_COUNTING = frozenset("这這那哪每某几幾多少各整半第")
 """Han characters before a classifier that pick out, ask or count otherwise ("这个", "几个", "多少个", "多个" several,
 "各个" each, "整个" whole, "半个" half, "第二个" the second)."""
+_CLASSIFIERS_AFTER_ONE = frozenset("根头頭片把滴勺串枝艘架栋棟幅句段封")
+"""Classifiers `MEASURE_WORDS` lacks (`velo.cache.numbers` reads no 一 before them as 1): "一根香蕉" / "两根香蕉", "一片面包"
+/ "三片面包" (lk40). Read as a count after a number and as one thing after 一 or 1 only: after another character they
+end words ("知道" is no 道, left out; "木头", "照片" are no classifier after 一)."""
 _NOT_A_COUNT_AFTER = frozenset({"-", ".", ",", "第"})
 """A number after these is a code's, a decimal's or an ordinal's ("AK-47", "第二个"), no count."""
 _NOUN_REACH = 3
@@ -71,7 +79,7 @@ def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
             2 <= value <= 1000 and end < len(toks) and before not in _ONE and before not in _NOT_A_COUNT_AFTER
             and not before[-1:].isdigit() and not toks[end][0].isdigit()
         ):
-            if _han(toks[end]) and MEASURE_WORDS.fullmatch(toks[end]) and end + 1 < len(toks):
+            if _han(toks[end]) and _classifier(toks[end]) and end + 1 < len(toks):
                 counts.append(toks[end] + toks[end + 1])
             elif (k := _noun(toks, end)) is not None and not _han(toks[k]):
                 counts.append(toks[k])
@@ -86,7 +94,13 @@ def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
             )
         ):
             ones.append(t + toks[i + 1])
+        elif t in _CLASSIFIERS_AFTER_ONE and i + 1 < len(toks) and i and toks[i - 1] in ("1", "一"):
+            ones.append(t + toks[i + 1])
     return counts, ones
+
+
+def _classifier(t: str) -> bool:
+    return bool(MEASURE_WORDS.fullmatch(t)) or t in _CLASSIFIERS_AFTER_ONE
 
 
 def _split(x: str, y: str) -> tuple[str, str] | None:
