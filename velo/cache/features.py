@@ -175,6 +175,7 @@ class HitFeaturizer:
                 or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
                 or case_words.referent_change(text.tokens(p.request), text.tokens(p.cached))
+                or passive.han_arguments_exchanged(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc)
                 or answer_form.answer_form_change(p.request, p.cached)
             ),
