@@ -147,9 +147,15 @@ def _counts_one(text: str, at: int) -> bool:
     after an ordinal marker ("第一", "星期一"). Elsewhere it is as often "a", "once" or part of a word
     (一下, 一样, 一起, 统一) as the number one; after a demonstrative or question word it picks one out, not counts
     ("哪一年" which year, "这一次" this time, "每一个" every one)."""
-    if text[at - 1 : at] in _NOT_COUNTING or text[at - 1 : at + 1] in _WORDS_ENDING_IN_ONE or _TOGETHER.match(text, at + 1):
+    if one_counts_nothing(text, at):
         return False
     return bool(MEASURE_WORDS.match(text, at + 1)) or text[:at].endswith(_ORDINAL_MARKERS)
+
+
+def one_counts_nothing(text: str, at: int) -> bool:
+    """Whether the 一 at `at` picks one out or is part of a word whatever follows it: after a demonstrative or question
+    word ("哪一年", "这一次"), the end of a word ("统一"), "together" ("一块儿")."""
+    return text[at - 1 : at] in _NOT_COUNTING or text[at - 1 : at + 1] in _WORDS_ENDING_IN_ONE or bool(_TOGETHER.match(text, at + 1))
 
 
 _HAN_UNIT_THOUSAND = re.compile("千[米克瓦]")

@@ -11,7 +11,7 @@ relation exchanged are not (`symmetric_exchange`: "Python vs Java" / "Java vs Py
 from __future__ import annotations
 
 from velo.cache.quantities import (
-    LETTER_UNITS, UNIT_NAMES, content_terms, han_unit, quantities_of, stem_or_unit, term_at, unglued, unit_after_number,
+    LETTER_UNITS, UNIT_NAMES, content_terms, han_unit, ones_before_units, quantities_of, stem_or_unit, term_at, unglued, unit_after_number,
 )
 from velo.cache.role_words import (
     ASYMMETRIC_OPERATORS, COMMUTATIVE_OPERATORS, COORDINATORS, ROLE_MARKERS, exchanged_numbers, number_at, numbers_commute,
@@ -171,8 +171,11 @@ def role_swap(a: list[str], b: list[str]) -> bool:
     argument one side leaves out ("в градусы Фаренгейта" / "в Фаренгейты"), arguments joined
     symmetrically ("between A and B" / "between B and A"), and one quantity in the same unit on both sides with
     the target unit moved ("How many miles are in 5 kilometers?" / "5 km in miles?").
+
+    One of a unit written as a word is read as 1 (`ones_before_units`, lk40: "一公斤等于多少磅" / "一磅等于多少公斤",
+    "¿Cuántas libras es un kilo?" / "¿Cuántos kilos es una libra?").
     """
-    a, b = unit_after_number(unglued(a)), unit_after_number(unglued(b))
+    a, b = unit_after_number(unglued(ones_before_units(a))), unit_after_number(unglued(ones_before_units(b)))
     if exchanged_numbers(a, b):
         # Two operands in each other's place with no role word between them ("Divide 10 by 2" / "Divide 2 by 10",
         # "Teile 10 durch 2": nc18 finding 2, served at 0.993-0.995 by format 18); the same question only when they
