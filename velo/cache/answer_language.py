@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from velo.cache.text import HAN
+from velo.cache.text import HAN, fold
 
 _CYRILLIC = re.compile(r"[а-яё]")
 
@@ -133,10 +133,59 @@ def _han_text(toks: list[str]) -> str:
     return "".join(t for t in toks if len(t) == 1 and HAN.match(t))
 
 
-def answer_languages(toks: list[str]) -> frozenset[str]:
+_SET_OFF = (
+    re.compile(r"[,;:(\u2013\u2014]\s*(?P<prep>(?:in|auf|en|на|по)\s|по-)\s*(?P<name>\w+)\s*\)?\s*[?.!]*\s*$"),
+    re.compile(r"^[\s¿¡]*(?P<prep>(?:in|auf|en|на|по)\s|по-)\s*(?P<name>\w+)\s*[,:]"),
+)
+"""A language's name after its preposition set off from the question by a comma (a colon, a dash, brackets) at its end or
+its start: "What is the capital of Spain, in Spanish?", "¿Cuál es la capital de España, en inglés?", "Was ist die
+Hauptstadt von Spanien, auf Spanisch?", "Какая столица Испании, по-испански?", "In French: what is photosynthesis?"
+(folded text)."""
+_HAN_SET_OFF = re.compile(r"[，,；;：:（(]\s*请?(?:用|以)(?P<name>[\u4e00-\u9fff]+?)[)）]?[？?。.!！]*\s*$")
+"""The same in Chinese: "西班牙的首都是什么，用西班牙语？"."""
+_ASKS_FOR_WORDS = (
+    "say", "translat", "mean", "word", "call", "spell", "pronounc", "sagt", "sage", "heisst", "ubersetz", "bedeut",
+    "wort", "dice", "decir", "traduc", "signific", "palabra", "llama", "сказат", "скажи", "перев", "значит", "значен",
+    "слово", "называ", "произн", "说", "翻译", "翻譯", "意思", "叫", "念", "读",
+)
+"""Beginnings of words (folded; Chinese characters as written) of saying, translating, meaning and naming: a question with
+one asks for words in the language it names ("How do you say hello, in French?"), which is part of what is asked."""
+
+
+def set_off_languages(text: str) -> frozenset[str]:
+    """The languages named in a phrase set off at a question's end or start (`_SET_OFF`, `_HAN_SET_OFF`), as codes, when
+    the question asks for no words of a language (`_ASKS_FOR_WORDS`); empty for an empty `text`. Not a verb of
+    answering beside the name, which `_named` reads: "..., in Spanish?" is an instruction by its place alone (lk40:
+    "What is the capital of Spain?" / "What is the capital of Spain, in Spanish?" was served at 0.974 by format 30)."""
+    folded = fold(text.strip())
+    found = set()
+    for pattern in _SET_OFF:
+        m = pattern.search(folded)
+        if m is None:
+            continue
+        prep, name = m["prep"].strip(" -"), m["name"]
+        if name in _WORDS and prep in _PREPOSITIONS[_WORDS[name][0]]:
+            found.add(_WORDS[name][1])
+        elif prep in _PREPOSITIONS["ru"] and (stem := next((s for s in _RU_STEMS if name.startswith(s)), None)):
+            found.add(_RU_STEMS[stem])
+    m = _HAN_SET_OFF.search(folded)
+    if m is not None and m["name"] in _HAN_NAMES:
+        found.add(_HAN_NAMES[m["name"]])
+    if not found:
+        return frozenset()
+    words = re.findall(r"\w+", folded)
+    if any(w.startswith(_ASKS_FOR_WORDS) for w in words) or any(c in folded for c in _ASKS_FOR_WORDS if HAN.match(c)):
+        return frozenset()
+    return frozenset(found)
+
+
+def answer_languages(toks: list[str], text: str = "") -> frozenset[str]:
     """The languages a question's answer-language instructions name other than the one it is written in (codes:
-    "fr", "en", ...)."""
+    "fr", "en", ...); with the question's `text`, a language's name set off at its end or start too
+    (`set_off_languages`: "..., in Spanish?")."""
     named = [found for k in range(1, len(toks)) if toks[k - 1] in _ANY_PREPOSITION and (found := _named(toks, k))]
+    if text:
+        named += [("", code) for code in sorted(set_off_languages(text))]
     joined = _han_text(toks)
     for name, code in _HAN_NAMES.items() if joined else ():
         at = joined.find(name)
@@ -146,7 +195,7 @@ def answer_languages(toks: list[str]) -> frozenset[str]:
             at = joined.find(name, at + 1)
     if not named:
         return frozenset()
-    own = _question_language(toks, named[0][0])
+    own = _question_language(toks, next((lang for lang, _ in named if lang), ""))
     return frozenset(code for _, code in named if code != own)
 
 
@@ -174,7 +223,7 @@ def written_in(toks: list[str]) -> frozenset[str]:
     return frozenset(lang for lang, n in counts.items() if n == best and n)
 
 
-def answer_language_change(a: list[str], b: list[str]) -> bool:
+def answer_language_change(a: list[str], b: list[str], text_a: str = "", text_b: str = "") -> bool:
     """True when an answer-language instruction of one question names a language the other does not name at all:
     "What is photosynthesis? Answer in French." / "What is photosynthesis?", "... Answer in English." / "... Answer in
     French.", "Was ist Photosynthese? Bitte auf Englisch antworten." / "Was ist Photosynthese?". Not when the other
@@ -183,7 +232,7 @@ def answer_language_change(a: list[str], b: list[str]) -> bool:
     "Was ist Photosynthese?" / "What is photosynthesis? Answer in German.", "What is photosynthesis?" / "¿Qué es la
     fotosíntesis? Responde en inglés.", "Explique la photosynthèse" / "Explain photosynthesis in French": the cached
     answer is in the asked language, served at 0.99-1.000 by format 26)."""
-    la, lb = answer_languages(a), answer_languages(b)
+    la, lb = answer_languages(a, text_a), answer_languages(b, text_b)
     if not (la or lb):
         return False
     return bool(la - mentioned(b) - written_in(b) or lb - mentioned(a) - written_in(a))

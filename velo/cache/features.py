@@ -176,7 +176,7 @@ class HitFeaturizer:
                 or persons.person_swap(p.tq, p.tc)
                 or case_words.referent_change(text.tokens(p.request), text.tokens(p.cached))
                 or passive.han_arguments_exchanged(p.tq, p.tc)
-                or answer_language.answer_language_change(p.tq, p.tc)
+                or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
                 or answer_form.answer_form_change(p.request, p.cached)
             ),
         )
