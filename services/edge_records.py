@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -64,6 +65,17 @@ class HitText:
     """`text`'s tokens in the edge LLM's tokenizer; None when it has none (an endpoint without `llm_tokenizer`)."""
 
 
+class Begun(NamedTuple):
+    """An LLM's answer under way (`EdgeServer._generate`): its stream, route, model, and `fallback`."""
+
+    stream: AnswerStream
+    route: str
+    model: str
+    fallback: str | None = None
+    """Why the edge LLM answers in place of the cloud it was to answer or would have (the cloud cooling down, failed,
+    out of the caller's time): such an answer is not written back (`services/edge_writeback.py`). None otherwise."""
+
+
 @dataclass
 class Started:
     """A request whose route is chosen and whose answer has started (`EdgeServer.start`)."""
@@ -83,3 +95,5 @@ class Started:
     arrived: float
     """When the request arrived: its `latency_ms` and its latency histogram count from it (t0, but for a coalesced
     request that waited on an identical one's failed flight before running on its own: `services/coalesce.py`)."""
+    fallback: str | None = None
+    """`Begun.fallback`: why the edge LLM answered in place of the cloud, or None."""

@@ -7,7 +7,7 @@
       EDGE           this edge's LLM
       CLOUD          the cloud LLM
       CLOUD_CONTEXT  the cloud LLM, the best cached neighbours given as context
-    write-back of LLM answers into the cache, off the request path (a queue and one writer task)
+    write-back of LLM answers into the cache, off the request path (`services/edge_writeback.py`)
 
 `serve` answers whole; `start` + `events` stream: the route is chosen and announced first, then the answer's
 text as it is generated (the edge LLM's tokens from its continuous batcher, the cloud's stream relayed), a
@@ -15,9 +15,9 @@ cached answer in word pieces. The request's sampling fields go to whichever LLM 
 a cached answer is served as it is. An LLM answer is written back once complete, and only if the LLM ended it
 itself: one cut by `max_tokens` (finish_reason "length") or by the request's `stop` strings is not (the next
 requester would be served the cut answer), nor one whose stream the client abandoned (it stopped generating);
-`write_back_truncated` writes the cut ones too. An answer an upstream filtered ("content_filter") is never written,
-nor one surely in another language than the request's (`answer_language_differs`; counted in
-`velo_write_backs_skipped{reason="language"}`).
+`write_back_truncated` writes the cut ones too. Nor is an answer the edge LLM gave in place of the cloud (`Started.fallback`:
+the cloud cooling down, failed, out of time), one an upstream filtered, or one in another language than its question
+(`services/edge_writeback.py`, which holds the rules and the writer task).
 
 Sampling and the cache: only greedy answers are written back (temperature absent or 0, `services.llm.sampling_params`);
 sampled requests read the cache like greedy ones. A greedy request (VELO's default) is promised the answer the model
@@ -60,13 +60,14 @@ import numpy as np
 
 from services.cooldown import Cooldown
 from services.deadline import Deadline, bounded
-from services.edge_records import HitText, Looked, LookupKey, RequestLang, Started, WriteBack
+from services.edge_records import Begun, HitText, Looked, LookupKey, RequestLang, Started, WriteBack
+from services.edge_writeback import Writer
 from services.health import endpoint_problem
 from services.llm import AnswerStream, ChatLLM, Generated, TextPieces, UpstreamError, collect, cut_at_stop, sampling_params
 from services.llm_endpoint import EndpointLLM
 from services.metrics import EdgeMetrics
 from velo.batching import OpportunisticBatcher
-from velo.lang_id import UNDETERMINED, LanguageIdentifier
+from velo.lang_id import LanguageIdentifier
 from velo.cache.input_checks import CacheInputError, check_lang, check_unicode
 from velo.cache.milvus_client import milvus_failure
 from velo.cache.semantic_cache import SemanticCache
@@ -74,7 +75,6 @@ from velo.observation import ObservationLayout, SystemLoad, encode_observation, 
 from velo.policy import CACHE_MIN_SCORE, Action, Policy, cache_servable
 from velo.types import Neighbour, Source
 from velo.llm.sampling import SamplingParams
-from velo.plural import counted
 from services.repeats import recovered
 from velo.wire import APIError, ServeEvent, ServeRequest, ServeResponse, ServeStart, cache_context, check_question
 
@@ -84,6 +84,8 @@ cache_log = logging.getLogger("velo.edge.cache")
 failures (`services/repeats.py`), not the other's."""
 cloud_log = logging.getLogger("velo.edge.cloud")
 _EMA = 0.2
+SKIPPED_FOR_ITS_MARK = "the cloud is skipped, cooling down after it gave no answer"
+"""Why the cloud is not called for a request while it is marked down (`services/cooldown.py`): `EdgeServer._cloud_time`."""
 WARM_UP_PROBE = "What is the capital of France?"
 """The question `EdgeServer.warm_up` sends through a request's stages at start (looked up, never answered or written)."""
 
@@ -99,11 +101,14 @@ class EdgeServer:
         self.cache_min_score = cache_min_score
         self.languages = languages
         self.metrics, self.queue_capacity, self.default_max_tokens = metrics, queue_capacity, default_max_tokens
-        self.write_back_truncated, self.reopen_after_s, self.write_batch = write_back_truncated, reopen_after_s, write_batch
+        self.reopen_after_s = reopen_after_s
         self._cache_mutex = threading.Lock()
         self._cache_holder = ""  # the operation holding it, named to one that waited past its bound
         self._lookups = OpportunisticBatcher(self._lookup_batch, max_batch=16)
-        self.writes: asyncio.Queue[WriteBack] = asyncio.Queue()
+        self.writer = Writer(self, write_batch=write_batch, write_back_truncated=write_back_truncated)
+        self.writes: asyncio.Queue[WriteBack] = self.writer.queue
+        """The answers waiting to be written back (`Writer.queue`; `/admin/cache/sync` joins it)."""
+        self.write_back_forever = self.writer.forever
         self._cache_down_since: float | None = None
         self._cache_down_why = ""
         """What the failure that marked the cache down said (`milvus_failure`), for what asks while it is down."""
@@ -267,18 +272,19 @@ class EdgeServer:
         """The cloud's URL (its name in logs, messages and its down mark); "" without a cloud."""
         return "" if self.cloud is None else getattr(self.cloud, "base_url", self.cloud.name)
 
-    def _cloud_time(self, allowed: bool, deadline: Deadline | None) -> tuple[float | None, bool]:
+    def _cloud_time(self, allowed: bool, deadline: Deadline | None) -> tuple[float | None, str | None]:
         """The seconds a cloud call may take (`cloud_timeout_s`, or `FALLBACK_SHARE` of what `deadline` leaves, the edge
-        LLM having the rest: `services/deadline.py`), None when it may not be called (none, not allowed, no time, marked
-        down), and whether it is skipped for its mark; a request let through after the cool-down is its trial."""
+        LLM having the rest: `services/deadline.py`), None when it may not be called; and, when the edge has a cloud this
+        request may use but cannot call now, why not (`SKIPPED_FOR_ITS_MARK`, no time left): an answer of the edge LLM is
+        then a fallback. A request let through after the cool-down is its trial."""
         if self.cloud is None or not allowed:
-            return None, False
+            return None, None
         bound = self.cloud_timeout_s if deadline is None else deadline.for_call(True, self.cloud_timeout_s)
         if bound <= 0:
-            return None, False
+            return None, "the caller's budget left the cloud no time"
         if self.clouds.skipped(self.cloud_name) is not None:
-            return None, True
-        return bound, False
+            return None, SKIPPED_FOR_ITS_MARK
+        return bound, None
 
     def _mask(self, looked: Looked, cloud: bool) -> np.ndarray:
         """`cloud`: the cloud may be called for this request (`_cloud_time`)."""
@@ -310,16 +316,17 @@ class EdgeServer:
         looked = await self.lookup(question, req.namespace, context, language)
         lang = language.lang
         obs = self._observe(looked, lang, bool(context), request_tokens(t["content"] for t in turns))
-        cloud_s, skipped = self._cloud_time(req.cloud_allowed, deadline)
+        cloud_s, unusable = self._cloud_time(req.cloud_allowed, deadline)
         mask = self._mask(looked, cloud_s is not None)
         action = int(self.policy.act(obs, mask))
         if not 0 <= action < len(mask) or not mask[action]:
             action = Action.CACHE if mask[Action.CACHE] and looked.decision is not None and looked.decision.hit else Action.EDGE
         if cloud_s is not None and action not in (Action.CLOUD, Action.CLOUD_CONTEXT):
             self.clouds.released(self.cloud_name)  # a trial this request was let through for goes to the next one
-        if skipped and action == Action.EDGE:  # generated without the cloud for its mark (a cache hit would not have asked it)
+        if unusable == SKIPPED_FOR_ITS_MARK and action == Action.EDGE:  # generated without the cloud for its mark (a cache hit would not have asked it)
             self.clouds.count_skip()
         similarity = looked.neighbours[0].similarity if looked.neighbours else None
+        fallback = None
         if action == Action.CACHE:
             best = looked.neighbours[0]
             hit = self.hit_answer(best.entry.answer, req.stop, req.max_tokens)
@@ -329,9 +336,11 @@ class EdgeServer:
             self._record_hit(best)
         else:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
-            stream, route, model = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
-                                                        req.upstream_fields(), cloud_s, deadline is not None and deadline.cut)
-        return Started(req, question, lang, context, looked, route, model, similarity, stream, t0, t0 if arrived is None else arrived)
+            begun = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
+                                         req.upstream_fields(), cloud_s, deadline is not None and deadline.cut)
+            stream, route, model = begun.stream, begun.route, begun.model
+            fallback = begun.fallback or (unusable if action == Action.EDGE else None)
+        return Started(req, question, lang, context, looked, route, model, similarity, stream, t0, t0 if arrived is None else arrived, fallback)
 
     def hit_answer(self, answer: str, stop: list[str], max_tokens: int | None) -> HitText:
         """A cached `answer` as a request is served it, with its finish reason and its tokens: cut at the first of the
@@ -358,20 +367,11 @@ class EdgeServer:
 
     async def finish(self, started: Started, made: Generated) -> ServeResponse:
         """After the answer's last text: queue its write-back (an LLM's complete answer), count it, the response."""
-        req = started.request
         if started.route != "cache":
             if started.route == "edge":
                 elapsed = (time.perf_counter() - started.t0) * 1000.0
                 self._edge_ms = (1 - _EMA) * self._edge_ms + _EMA * elapsed if self._edge_ms else elapsed
-            writable = self._whole(req, made) and made.text.strip() and self.uncacheable(started.question) is None
-            if writable and (other := self.answer_language_differs(started.lang, made.text)) is not None:
-                log.info("not writing back a %s answer to a %s question", other, started.lang)
-                self.metrics.not_written.labels("language").inc()
-            elif writable:
-                source = Source.EDGE if started.route == "edge" else Source.CLOUD
-                self.writes.put_nowait(WriteBack(started.question, made.text, started.lang, req.namespace, started.context,
-                                                 source, started.looked.vector, time.perf_counter()))
-                self.metrics.pending.set(self.writes.qsize())
+            self.writer.offer(started, made)
         seconds = time.perf_counter() - started.arrived
         self.metrics.served(started.route, seconds)
         return ServeResponse(
@@ -379,28 +379,6 @@ class EdgeServer:
             finish_reason=made.finish_reason, prompt_tokens=made.prompt_tokens, completion_tokens=made.completion_tokens, model=made.model,
             edge=self.edge_id, cache_error=started.looked.error,
         )
-
-    def answer_language_differs(self, lang: str, answer: str) -> str | None:
-        """The language `answer` is surely written in (`self.languages`, at its `min_probability`) when that is not the
-        request's `lang`, else None; None too when `lang` is "und" or a language the identifier cannot name. Such an
-        answer is relayed but not written back: the stand-in cloud answered `Was ist die Hauptstadt von Schweden?` in
-        English, which the cache stored under `de` and served at similarity 1.0 to the repeat (nc17 finding 15)."""
-        base = lang.split("-")[0]
-        if base not in self.languages.languages:
-            return None
-        found = self.languages.identify(answer).lang
-        return found if found != UNDETERMINED and found.split("-")[0] != base else None
-
-    def _whole(self, req: ServeRequest, made: Generated) -> bool:
-        """Whether an answer may be written back: a greedy one the LLM ended itself (the module docstring says why a
-        sampled one is not). An answer cut by max_tokens ("length") or by the request's own stop strings (which OpenAI,
-        like VELO, also reports as "stop": a request with stop strings cannot tell) would be served, cut, to the next
-        requester, who may allow more; `write_back_truncated` writes them too. A filtered one ("content_filter") never."""
-        if made.finish_reason == "content_filter":  # an upstream filtered it: relayed to this client, never served to another
-            return False
-        if not sampling_params(req.temperature, req.top_p, req.seed).greedy:  # one draw of many: not what a greedy request would get
-            return False
-        return self.write_back_truncated or (made.finish_reason == "stop" and not req.stop)
 
     async def serve(self, req: ServeRequest) -> ServeResponse:
         """One request, answered whole."""
@@ -431,11 +409,12 @@ class EdgeServer:
 
     async def _generate(self, action: int, turns: list[dict[str, str]], prompt_ids: list[int] | None, looked: Looked, max_tokens: int,
                         stop: list[str], sampling: SamplingParams, streaming: bool, fields: Mapping[str, str],
-                        cloud_s: float | None, cut: bool = False) -> tuple[AnswerStream, str, str]:
+                        cloud_s: float | None, cut: bool = False) -> Begun:
         """Start the answer of a generating `action`; the cloud is sent the client's identifiers (`fields`:
         `ServeRequest.upstream_fields`) as the cloud service forwards them to its upstream, and given `cloud_s` seconds
         (`_cloud_time`) to answer, or to start its stream. `cut`: a client's budget shortened `cloud_s`
-        (`Deadline.cut`), so a timeout marks nothing down and the edge LLM answers."""
+        (`Deadline.cut`), so a timeout marks nothing down and the edge LLM answers. When the edge LLM answers a cloud
+        action, `Begun.fallback` says why."""
         if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None and cloud_s is not None:
             messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
             t0 = time.perf_counter()
@@ -452,16 +431,19 @@ class EdgeServer:
                         raise err.refusal("the cloud LLM") from None
                     # CLOUD_CONTEXT: the neighbours the edge added may be what the cloud refused
                     log.warning("the cloud refused the conversation with its cached neighbours, answering with the edge LLM: %s", err)
-                    return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
+                    return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name,
+                                 "the cloud refused the cached neighbours")
                 if err.timed_out and cut:  # the caller's short budget ran out: the edge LLM answers, the cloud is not judged
                     self.clouds.released(self.cloud_name)
                     log.info("%s; within the caller's budget, not marked down: answering with the edge LLM", err)
-                    return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
+                    return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name,
+                                 "the cloud gave no answer within the caller's budget")
                 self.metrics.upstream_failures.labels("cloud").inc()
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
                 self._rate_limited = (1 - _EMA) * self._rate_limited + _EMA * (err.status == 429)
                 self._link_state = 2 if err.status is None else 0
                 self._cloud_failed(err)
+                fallback = "the cloud failed"
             except asyncio.CancelledError:  # the client left: no verdict on the cloud
                 self.clouds.released(self.cloud_name)
                 raise
@@ -472,10 +454,11 @@ class EdgeServer:
                 self._rate_limited *= 1 - _EMA
                 self._link_state = 0
                 self.clouds.answered(self.cloud_name)
-                return stream, "cloud" if action == Action.CLOUD else "cloud_context", self.cloud.name
+                return Begun(stream, "cloud" if action == Action.CLOUD else "cloud_context", self.cloud.name)
             finally:
                 self._cloud_inflight -= 1
-        return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name
+            return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name, fallback)
+        return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name)
 
     def _cloud_failed(self, err: UpstreamError) -> None:
         """Mark the cloud down when it gave no answer (connection refused or reset, or none in time: `services/cooldown.py`;
@@ -494,73 +477,6 @@ class EdgeServer:
         task = asyncio.get_running_loop().create_task(record())
         self._background.add(task)  # held until done: the loop keeps only weak references to tasks
         task.add_done_callback(self._background.discard)
-
-    # ------------------------------------------------------------------ write-back
-    async def write_back_forever(self) -> None:
-        """The one writer: takes queued answers `write_batch` at a time and inserts them; while Milvus is down they wait.
-
-        The answers' embeddings (e5 passages for the hit features' answer relevance, the costly part: seconds for a
-        long oasst1 answer on a loaded core) are computed first, outside the cache lock (`_embed_answers`); the
-        insert then holds the lock for the Milvus upsert only, so lookups are not stalled behind write-backs
-        (`benchmarks/write_back.py`: with the embedding under the lock, 64 answers in one insert stalled every
-        lookup for three minutes on a loaded machine)."""
-        while True:
-            batch = [await self.writes.get()]
-            while not self.writes.empty() and len(batch) < self.write_batch:
-                batch.append(self.writes.get_nowait())
-            while True:
-                try:
-                    await self._insert(batch)
-                    break
-                except ConnectionError:
-                    await asyncio.sleep(self.reopen_after_s)
-                except Exception as err:  # a refused entry (too long, bad text): drop it, say so, keep going
-                    log.error("write-back refused %s: %s", counted(len(batch), "answer"), err)
-                    break
-            for _ in batch:
-                self.writes.task_done()
-            self.metrics.pending.set(self.writes.qsize())
-
-    def _flush(self, cache: SemanticCache) -> None:
-        """`cache.flush_if_due()` outside the cache lock, bounded by its `slow_timeout_s` (a flush on real Milvus can take
-        seconds; lookups meanwhile are not held up by it). A failure loses nothing: the answers are upserted, and the
-        flush stays due, for the next write. It marks nothing down either: a lookup finds a hung Milvus within its bound."""
-        try:
-            cache.flush_if_due()
-        except Exception as err:
-            self.metrics.cache_errors.labels("flush").inc()
-            cache_log.warning("flushing the written-back answers failed, flushing with the next write: %s",
-                              milvus_failure(err, cache.config.uri, cache.config.slow_timeout_s))
-
-    def _embed_answers(self, answers: list[str]) -> None:
-        """Embed the answers for the hit features before the insert, outside the cache lock, so lookups run
-        meanwhile: the featurizer's embedder remembers recent vectors (`velo.embedding.recent`), and the insert's
-        own `remember_answers` then finds them instead of embedding under the lock. A failure here only means the
-        insert embeds them itself."""
-        try:
-            self.cache.featurizer.embedder.embed(answers, passage=True)
-        except Exception as err:
-            log.warning("embedding answers before their write-back failed (the insert will): %s: %s", type(err).__name__, err)
-
-    async def _insert(self, batch: list[WriteBack]) -> None:
-        groups: dict[tuple[str, Source, bool], list[WriteBack]] = {}
-        for item in batch:
-            groups.setdefault((item.namespace, item.source, item.vector is not None), []).append(item)
-        for (namespace, source, embedded), items in groups.items():
-            vectors = np.stack([w.vector for w in items]) if embedded else None  # type: ignore[misc]
-            t0 = time.perf_counter()
-            await asyncio.to_thread(self._embed_answers, [w.answer for w in items])
-            cache = self.cache  # the flush below goes to the client that stored them, should a reopen replace it
-            await self.cache_call(
-                "write", cache.insert_many, [(w.question, w.answer, w.lang) for w in items], namespace=namespace,
-                contexts=[w.context for w in items], source=source, vectors=vectors, flush=False,
-            )
-            stored = time.perf_counter()
-            await asyncio.to_thread(self._flush, cache)
-            self.metrics.write_backs.inc(len(items))
-            for item in items:
-                self.metrics.write_cost.observe((stored - t0) / len(items))
-                self.metrics.write_delay.observe(stored - item.queued_at)
 
 
 def observe(layout: ObservationLayout, looked: Looked, lang: str, follow_up: bool, load: SystemLoad) -> np.ndarray:

@@ -54,7 +54,7 @@ def test_only_an_answer_the_llm_ended_itself_is_written_back(edge: Running) -> N
     cut by max_tokens (finish_reason "length") or by the request's stop strings is not cached: the next requester
     would be served the cut answer. The same question answered whole (7 tokens) is."""
     server, question = edge.app.state.edge, "What is 2+2? Answer with one number."
-    server.write_back_truncated = False
+    server.writer.write_back_truncated = False
     try:
         for fields, finish in (({"max_tokens": 3}, "length"), ({"max_tokens": 16, "stop": [" is"]}, "stop"), ({"max_tokens": 16}, "stop")):
             got = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "namespace": "whole", **fields}).json()
@@ -64,7 +64,7 @@ def test_only_an_answer_the_llm_ended_itself_is_written_back(edge: Running) -> N
         entry = post(f"{edge.url}/admin/cache/lookup", json={"question": question, "namespace": "whole"}).json()["entry"]
         assert get(f"{edge.url}/admin/cache/namespaces/whole").json()["entries"] == 1 and entry["answer"] == got["answer"]
     finally:
-        server.write_back_truncated = True
+        server.writer.write_back_truncated = True
 
 
 def test_sampling_fields_are_honoured_and_a_seed_reproduces_the_answer(gateway: Running, edge: Running) -> None:

@@ -25,8 +25,9 @@ from tests.services.stack.apps import KEY, TOKENS, edge_settings, gateway_app
 IDENTIFIERS = {"user": "hash-9c1e", "safety_identifier": "sid-41f2", "prompt_cache_key": "faq-v3"}
 
 
-def recording_upstream(seen: list[dict]) -> FastAPI:
-    """An OpenAI-compatible `/v1/chat/completions` that appends each body to `seen` and answers "Forty-two."."""
+def recording_upstream(seen: list[dict], answer: str = "Forty-two.") -> FastAPI:
+    """An OpenAI-compatible `/v1/chat/completions` that appends each body to `seen` and answers `answer` ("Forty-two."),
+    streamed in two pieces when asked to stream."""
     app = FastAPI()
 
     @app.post("/v1/chat/completions")
@@ -36,10 +37,11 @@ def recording_upstream(seen: list[dict]) -> FastAPI:
         usage = {"prompt_tokens": 4, "completion_tokens": 3, "total_tokens": 7}
         if not body.get("stream"):
             return JSONResponse({"id": "x", "object": "chat.completion", "created": 1, "model": "up", "usage": usage,
-                                 "choices": [{"index": 0, "message": {"role": "assistant", "content": "Forty-two."}, "finish_reason": "stop"}]})
+                                 "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]})
 
         def events() -> Iterator[str]:
-            for delta, finish in (({"role": "assistant", "content": "Forty-"}, None), ({"content": "two."}, None), ({}, "stop")):
+            half = len(answer) // 2
+            for delta, finish in (({"role": "assistant", "content": answer[:half]}, None), ({"content": answer[half:]}, None), ({}, "stop")):
                 yield "data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "up",
                                              "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + "\n\n"
             yield "data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "up", "choices": [], "usage": usage}) + "\n\n"

@@ -108,8 +108,10 @@ def test_all_mode_keeps_the_fastest_edge_and_a_slow_edge_times_out(edge: Running
 
 
 def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_still_answer(cloud: Running, edge_c: Running) -> None:
-    """edge-c's answers are its LLM server's, streamed token by token through the gateway, and written back; with
-    that LLM server down too, the edge answers 502 and the gateway, with no edge and no cloud left, 503."""
+    """edge-c's answers are its LLM server's, streamed token by token through the gateway; they are fallbacks (the cloud
+    does not answer), so none is written back (`services/edge_writeback.py`), and an answer the cache held before is
+    served from it; with that LLM server down too, the edge answers 502 and the gateway, with no edge and no cloud left,
+    503."""
     from services.llm_endpoint import EndpointLLM
 
     question, story = "What does a bee make?", "Describe the longest river in Africa."
@@ -120,20 +122,27 @@ def test_with_the_cloud_down_the_cache_and_an_edge_llm_at_an_openai_endpoint_sti
 
     cloud_failures, cloud_skips = 'velo_upstream_failures_total{target="cloud"}', 'velo_upstream_skips_total{target="cloud"}'
     failed_before, skipped_before = metric(edge_c, cloud_failures), metric(edge_c, cloud_skips)
+    fallbacks = 'velo_write_backs_skipped_total{reason="fallback"}'
+    not_written = metric(edge_c, fallbacks)
+    server = edge_c.app.state.edge
     with running(gateway_app([edge_c.url], None)) as gw:
         with velo.Client(base_url=gw.url, api_key=KEY) as client:
             first = client.chat(question, max_tokens=TOKENS)
             assert first.route == "edge" and first.text == direct(question, TOKENS)
             sync(edge_c)
-            assert client.chat(question, max_tokens=TOKENS).route == "cache"
+            assert client.chat(question, max_tokens=TOKENS).route == "edge" and metric(edge_c, fallbacks) == not_written + 2
+            known = "What does a cow give?"
+            with server._cache_mutex:  # an answer cached before the cloud went down
+                server.cache.insert(known, "Milk.", lang="en")
+            cached = client.chat(known, max_tokens=TOKENS)
+            assert (cached.route, cached.text) == ("cache", "Milk.")
             pieces = list(client.chat_stream(story, max_tokens=12))
             assert pieces[-1].route == "edge" and "".join(p.text for p in pieces) == direct(story, 12) and len(pieces) >= 4
         # a refused connection marks the cloud down (`services/cooldown.py`), and so does a health probe of edge-c (a gateway
-        # that timed out on it asks its /healthz, earlier in this file): of the two generated answers at most the first
-        # called the cloud, the other was counted as skipping it, and the cache hit did neither
+        # that timed out on it asks its /healthz, earlier in this file): of the three generated answers at most the first
+        # called the cloud, the others were counted as skipping it, and the cache hit did neither
         failed, skipped = metric(edge_c, cloud_failures) - failed_before, metric(edge_c, cloud_skips) - skipped_before
-        assert failed <= 1 and failed + skipped == 2, (failed, skipped)
-        server = edge_c.app.state.edge
+        assert failed <= 1 and failed + skipped == 3, (failed, skipped)
         server.llm, endpoint = EndpointLLM(f"http://127.0.0.1:{closed_port()}", "velo-cloud"), server.llm  # the edge's LLM server goes down too
         try:
             nothing = post(f"{edge_c.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do bees buzz?"}], "max_tokens": TOKENS})
