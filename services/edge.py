@@ -130,6 +130,12 @@ class EdgeSettings(BaseSettings):
     """Longest wait for the cloud's answer (or its stream's start), and for an `llm` URL's. A caller that sends
     `x-velo-timeout-ms` (the gateway does, `services/deadline.py`) lowers the cloud's to half the time it has left, so
     the edge LLM still has the other half to answer in when the cloud does not."""
+    cloud_max_tokens: int | None = Field(1024, ge=1)
+    """The most `max_tokens` the cloud takes: the cloud service's `max_tokens_limit` (`VELO_CLOUD_MAX_TOKENS_LIMIT`, 1024
+    by default); set it to your cloud's. A request asking more is not sent to the cloud: the cache or the edge LLM
+    answers it, its `max_tokens` honoured (as when the cloud is down, the edge LLM's answer is not written back).
+    max_tokens 2000 had been answered 200 on a cache hit and 400 (the cloud's "at most 1024") on a miss. None (from
+    Python): no limit known, the cloud's refusal of a larger one is relayed (400 naming max_tokens)."""
     cloud_down_for_s: float = Field(30.0, ge=0)
     """How long a cloud that gave no answer (connection refused or reset, or none in time and its health probe failing;
     or `/healthz` finding it down) is skipped: requests go to the edge LLM without calling it, then one trial request
@@ -300,7 +306,7 @@ def _open(settings: EdgeSettings, metrics: EdgeMetrics) -> EdgeServer:
     edge = EdgeServer(settings.edge_id, cache, policy, layout, llm, cloud, metrics, languages, queue_capacity=settings.queue_capacity,
                       default_max_tokens=settings.default_max_tokens, write_back_truncated=settings.write_back_truncated,
                       write_batch=settings.write_batch, cache_min_score=settings.cache_min_score, cloud_timeout_s=settings.timeout_s,
-                      cloud_down_for_s=settings.cloud_down_for_s)
+                      cloud_down_for_s=settings.cloud_down_for_s, cloud_max_tokens=settings.cloud_max_tokens)
     try:  # before the lifespan yields: the first request is as fast as the next (`EdgeServer.warm_up`)
         log.info("edge %s warmed up in %.2f s", settings.edge_id, edge.warm_up())
     except Exception as err:  # the request path meets the same failure and answers it (Milvus down: without the cache)

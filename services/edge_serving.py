@@ -96,7 +96,7 @@ class EdgeServer:
     def __init__(self, edge_id: str, cache: SemanticCache, policy: Policy, layout: ObservationLayout, llm: ChatLLM,
                  cloud: ChatLLM | None, metrics: EdgeMetrics, languages: LanguageIdentifier, *, queue_capacity: int, default_max_tokens: int,
                  write_back_truncated: bool, reopen_after_s: float = 1.0, write_batch: int = 8, cache_min_score: float = CACHE_MIN_SCORE,
-                 cloud_timeout_s: float = 120.0, cloud_down_for_s: float = 30.0) -> None:
+                 cloud_timeout_s: float = 120.0, cloud_down_for_s: float = 30.0, cloud_max_tokens: int | None = None) -> None:
         self.edge_id, self.cache, self.policy, self.layout, self.llm, self.cloud = edge_id, cache, policy, layout, llm, cloud
         self.cache_min_score = cache_min_score
         self.languages = languages
@@ -120,6 +120,8 @@ class EdgeServer:
         self._link_state = 0
         self.cloud_timeout_s = cloud_timeout_s
         """The longest a cloud call may take (less when the caller's deadline leaves less: `_cloud_time`)."""
+        self.cloud_max_tokens = cloud_max_tokens
+        """The most max_tokens the cloud takes (None: not known); a request asking more is answered without it (`_cloud_time`)."""
         self.clouds = Cooldown("cloud", cloud_down_for_s, metrics, cloud_log, "answering with the edge LLM")
         """The cloud's down mark: skipped for `cloud_down_for_s` after it gave no answer, then one trial request."""
         self._background: set[asyncio.Task] = set()
@@ -272,13 +274,16 @@ class EdgeServer:
         """The cloud's URL (its name in logs, messages and its down mark); "" without a cloud."""
         return "" if self.cloud is None else getattr(self.cloud, "base_url", self.cloud.name)
 
-    def _cloud_time(self, allowed: bool, deadline: Deadline | None) -> tuple[float | None, str | None]:
+    def _cloud_time(self, allowed: bool, deadline: Deadline | None, max_tokens: int) -> tuple[float | None, str | None]:
         """The seconds a cloud call may take (`cloud_timeout_s`, or `FALLBACK_SHARE` of what `deadline` leaves, the edge
         LLM having the rest: `services/deadline.py`), None when it may not be called; and, when the edge has a cloud this
-        request may use but cannot call now, why not (`SKIPPED_FOR_ITS_MARK`, no time left): an answer of the edge LLM is
-        then a fallback. A request let through after the cool-down is its trial."""
+        request may use but cannot call now, why not (`SKIPPED_FOR_ITS_MARK`, no time left, `max_tokens` above
+        `cloud_max_tokens`): an answer of the edge LLM is then a fallback. A request let through after the cool-down is
+        its trial."""
         if self.cloud is None or not allowed:
             return None, None
+        if self.cloud_max_tokens is not None and max_tokens > self.cloud_max_tokens:
+            return None, f"max_tokens {max_tokens} is more than the cloud takes ({self.cloud_max_tokens})"
         bound = self.cloud_timeout_s if deadline is None else deadline.for_call(True, self.cloud_timeout_s)
         if bound <= 0:
             return None, "the caller's budget left the cloud no time"
@@ -316,7 +321,7 @@ class EdgeServer:
         looked = await self.lookup(question, req.namespace, context, language)
         lang = language.lang
         obs = self._observe(looked, lang, bool(context), request_tokens(t["content"] for t in turns))
-        cloud_s, unusable = self._cloud_time(req.cloud_allowed, deadline)
+        cloud_s, unusable = self._cloud_time(req.cloud_allowed, deadline, max_tokens)
         mask = self._mask(looked, cloud_s is not None)
         action = int(self.policy.act(obs, mask))
         if not 0 <= action < len(mask) or not mask[action]:

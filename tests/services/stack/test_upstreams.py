@@ -14,7 +14,7 @@ from tests.services.stack.apps import FALLBACK, KEY, REFUSE, TOKENS, gateway_app
 
 
 def test_a_request_the_cloud_refuses_is_passed_on_and_not_counted_as_a_cloud_failure(gateway: Running, edge: Running, cloud: Running) -> None:
-    """Issue: the cloud's 400 (here max_tokens above its limit of 1024) counted in the edge's cloud-failure EMA, which
+    """Issue: the cloud's 400 (here max_tokens above its limit of 1024, the edge not told that limit) counted in the edge's cloud-failure EMA, which
     the policy observes, and the edge LLM answered instead. A refusal is the request's fault: the client gets the
     cloud's 400 through the edge, through the gateway (streamed or not) and from the gateway's own cloud fallback,
     and nothing is counted, retried or answered elsewhere. A 404 (an edge's misnamed cloud model, a gateway's edge
@@ -25,11 +25,15 @@ def test_a_request_the_cloud_refuses_is_passed_on_and_not_counted_as_a_cloud_fai
     before = (metric(edge, cloud_failures), server._cloud_failures, server.llm.batcher.stats().rows_decoded, metric(gateway, edge_failures))
     turns = [{"role": "user", "content": "Write a long essay about rivers."}]
     auth = {"Authorization": f"Bearer {KEY}"}
-    with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud.url)) as cloud_only:
-        refusals = [post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": 2000})] + [
-            post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": 2000, "stream": stream}, headers=auth)
-            for gw, stream in ((gateway, False), (gateway, True), (cloud_only, False))]
-        assert metric(cloud_only, cloud_failures) == 0
+    server.cloud_max_tokens, limit = None, server.cloud_max_tokens  # an edge not told its cloud's limit asks it (test_max_tokens_routes.py)
+    try:
+        with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud.url)) as cloud_only:
+            refusals = [post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": 2000})] + [
+                post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": 2000, "stream": stream}, headers=auth)
+                for gw, stream in ((gateway, False), (gateway, True), (cloud_only, False))]
+            assert metric(cloud_only, cloud_failures) == 0
+    finally:
+        server.cloud_max_tokens = limit
     for response in refusals:
         error = response.json()["error"]
         assert response.status_code == 400 and error["param"] == "max_tokens", response.text
