@@ -83,6 +83,27 @@ class Cooldown:
         mark = self._marks.get(name)
         return None if mark is None else self._describe(name, mark, self.clock())
 
+    def report(self, name: str) -> dict | None:
+        """What `/healthz` says of `name` while it is marked down, None while it is up: `state` "cooling down" (requests
+        skip it for `next_trial_in_s` more seconds), "trial due" (the cool-down is over: the next request that would
+        call it does) or "trial out" (a request is calling it now; `next_trial_in_s` None); `why` (what its failure
+        said), `down_since_s` (seconds since it gave no answer) and `down_for_s`."""
+        mark = self._marks.get(name)
+        if mark is None:
+            return None
+        now = self.clock()
+        state = "trial out" if mark.trial else "cooling down" if now < mark.until else "trial due"
+        return {"state": state, "why": mark.why, "down_since_s": round(now - mark.since, 1), "down_for_s": self.down_for_s,
+                "next_trial_in_s": None if mark.trial else round(max(0.0, mark.until - now), 1)}
+
+    def next_trial_in(self, name: str) -> float | None:
+        """Seconds until a request may call `name` again (0 when it may now: up, or its trial is due); None while a
+        trial request is out (it decides, at no known time)."""
+        mark = self._marks.get(name)
+        if mark is None:
+            return 0.0
+        return None if mark.trial else max(0.0, mark.until - self.clock())
+
     def _describe(self, name: str, mark: _Mark, now: float) -> str:
         then = "a trial request is out" if mark.trial else f"tried again in {max(0.0, mark.until - now):.1f} s"
         return f"the {self.target} {name} is skipped: no answer {now - mark.since:.1f} s ago ({mark.why}); {then}"

@@ -55,6 +55,10 @@ FALLBACK_SHARE = 0.5
 fallback as much time as it took (with the gateway's 120 s: an edge gets 60 s when the gateway has a cloud of its own,
 the edge's cloud 30 s of those, the edge's LLM the rest)."""
 
+SPENT_SLACK_S = 0.005
+"""What may be left of a budget a timeout has used up: uvloop's timers count in whole milliseconds and fire up to one
+early (a 503 for a client's spent 30 ms budget had found 0.4 ms left)."""
+
 
 def budget_ms(headers: Mapping[str, str]) -> float | None:
     """The seconds `x-velo-timeout-ms` states; None when absent. APIError 400 `invalid_value` naming the header when it
@@ -115,6 +119,10 @@ class Deadline:
     def left(self) -> float:
         """Seconds until the deadline (negative once past)."""
         return self.at - self.clock()
+
+    def spent(self) -> bool:
+        """Whether the budget has run out: at most `SPENT_SLACK_S` left (a timer set to it may fire that early)."""
+        return self.left() <= SPENT_SLACK_S
 
     def for_call(self, fallback_after: bool, ceiling_s: float | None = None) -> float:
         """The seconds one upstream call may take now: what is left, `FALLBACK_SHARE` of it when a fallback must still fit

@@ -8,7 +8,7 @@
 | `DELETE /admin/cache/namespaces/{namespace}` | every entry of the namespace, however many (pages past one Milvus query window) |
 | `GET /admin/cache/namespaces/{namespace}` | `{"namespace", "entries"}` |
 | `POST /admin/cache/sync` | waits until every queued write-back is in the cache |
-| `GET /healthz` | `{"status": "ok" / "degraded" / "unavailable", "edge", "cache", "llm", "cloud", "down", "problems", "pending_writes", "policy"}`: Milvus pinged, the LLM endpoint and the cloud asked (`GET /v1/models`) when it is called; `down` lists what does not answer (`cache`, `llm`, `cloud`), `problems` why; 200 while the edge answers anything ("degraded" with the cache down: it answers without it), 503 "unavailable" when cache, LLM and cloud are all down (`services/health.py`) |
+| `GET /healthz` | `{"status": "ok" / "degraded" / "unavailable", "edge", "cache", "llm", "cloud", "down", "problems", "cooldowns", "pending_writes", "policy"}`: Milvus pinged, the LLM endpoint and the cloud asked (`GET /v1/models`) when it is called; `down` lists what does not answer (`cache`, `llm`, `cloud`; the cloud too while requests skip it in its cool-down: `cloud` "cooling down", `cooldowns.cloud` saying why and when its trial is), `problems` why; 200 while the edge answers anything ("degraded" with the cache down: it answers without it), 503 "unavailable" when cache, LLM and cloud are all down (`services/health.py`) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`) |
 
 Identical whole (non-streaming) greedy `/v1/serve` requests in flight at once share one answer (`services/coalesce.py`,

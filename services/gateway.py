@@ -5,7 +5,7 @@
 | `POST /v1/chat/completions` | `chat.completion` (or its stream) with `route`, `latency_ms`, `similarity` |
 | `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
 | `GET /v1/models`, `GET /v1/models/{id}` | the served model (`velo`; `services.http.model_routes`: another id -> 404 `model_not_found`), for a valid key |
-| `GET /healthz` | each edge server's state from its own `/healthz` (`up`; `cache down`, `cloud down`, ... answering without them; `unavailable`; `down`: no answer; `status N`), the cloud's (`{"url", "state": "up" / "down", "problem"}`, asked `GET /v1/models` now; null without one), `down` (what answers no request: edge URLs, `cloud`), `degraded` (edges answering without a part) and the gateway's `status`: `ok`, `degraded` (something down, requests still answered) or `unavailable` (503: no edge answering and no cloud answering; `services/health.py`) |
+| `GET /healthz` | each edge server's state from its own `/healthz` (`up`; `cache down`, `cloud down`, ... answering without them; `unavailable`; `down`: no answer; `status N`; `cooling down`: it answers its `/healthz` but requests skip it until its trial), `cooldowns` (each upstream marked down: `Cooldown.report`), the cloud's (`{"url", "state": "up" / "down" / "cooling down", "problem"}`, asked `GET /v1/models` now; null without one), `down` (what answers no request: edge URLs, `cloud`), `degraded` (edges answering without a part) and the gateway's `status`: `ok`, `degraded` (something down, requests still answered) or `unavailable` (503: no edge answering and no cloud answering; `services/health.py`) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
 Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
@@ -20,8 +20,9 @@ key's cloud budget, one cloud answer of it reserved while the request is routed 
 requests cannot overspend it), within the request's budget: `timeout_s`, or less when the client states less in
 `x-velo-timeout-ms` (the SDK), `x-stainless-timeout` or `x-stainless-read-timeout` (the official SDKs;
 `services/deadline.py`). A 503 (`no_upstream`: no edge answered and no cloud for the request, its message naming each
-and why, a skipped one's cool-down included; `/healthz` unavailable) carries `Retry-After: <down_for_s>`, rounded up:
-the time a failed edge is skipped; the request log has its line (`gateway error ... status=503 code=no_upstream`).
+and why, a skipped one's cool-down included; `/healthz` unavailable) carries `Retry-After`: the time until the first
+upstream marked down is tried again, rounded up (`Router.soonest_trial`; `down_for_s` when none is), or, when the
+client's own budget ran out, `x-should-retry: false` instead (`Router._unanswered`); the request log has its line (`gateway error ... status=503 code=no_upstream`).
 Every answer, streamed or not, carries the header `x-velo-overhead-ms`: the gateway's own time (total minus the
 time spent waiting on edge servers or the cloud), the figure LiteLLM reports as `x-litellm-overhead-duration-ms`; time a request waits in the event loop before its handler runs is
 not in it; for a streamed answer it covers the gateway's work until the stream started (headers go first).
@@ -52,7 +53,7 @@ from services.deadline import Deadline
 from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
 from services.gateway_routing import EdgeStream, Router, Served
-from services.health import degraded_list, down_list, endpoint_problem, gateway_status, probe_edge
+from services.health import cooled, degraded_list, down_list, endpoint_problem, gateway_status, probe_edge
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
 from services.llm_endpoint import EndpointLLM
 from services.metrics import GatewayMetrics
@@ -288,13 +289,18 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         *found, cloud_why = await asyncio.gather(*(probe_edge(router.http, edge) for edge in router.edges), endpoint_problem(router.cloud))
         edges = dict(zip(router.edges, found))
         router.health_found(edges, cloud_why)
-        cloud = None if router.cloud is None else "down" if cloud_why is not None else "up"
-        status = gateway_status(found, cloud)
+        edges = {url: router.cooled_edge(url, edge) for url, edge in edges.items()}  # skipped by requests: not "up"
+        cloud = None
+        if router.cloud is not None:
+            cloud, cloud_why = cooled(router.cloud_marks, router.cloud.base_url, cloud_why)
+        status = gateway_status(list(edges.values()), cloud)
         body = {"status": status, "mode": settings.mode, "edges": {url: edge.state for url, edge in edges.items()},
                 "cloud": None if router.cloud is None else {"url": settings.cloud_url, "state": cloud, "problem": cloud_why},
-                "down": down_list(edges, cloud), "degraded": degraded_list(edges)}
+                "down": down_list(edges, cloud), "degraded": degraded_list(edges), "cooldowns": router.cooldowns()}
         unavailable = status == "unavailable"
-        return JSONResponse(body, status_code=503 if unavailable else 200, headers=retry_after(settings.down_for_s) if unavailable else None)
+        wait = router.soonest_trial()
+        return JSONResponse(body, status_code=503 if unavailable else 200,
+                            headers=retry_after(settings.down_for_s if wait is None else wait) if unavailable else None)
 
     @app.get("/metrics")
     async def prometheus() -> Response:

@@ -16,7 +16,8 @@ that gave no answer (connection refused or reset, a timeout, or its `/healthz` n
 `down_for_s`, then tried by one request (`services/cooldown.py`; after a timeout its `/healthz` decides whether it is
 down or slow); one that answered an error is asked again by the next request (it costs no wait). When no edge answers, the cloud answers directly (if the caller may use
 it) in the time left; a cloud that gave no answer is skipped for `cloud_down_for_s` the same way. When nothing can
-answer, 503 `no_upstream` naming why, with `Retry-After: <down_for_s>` rounded up, the time a failed edge is skipped.
+answer, 503 `no_upstream` naming why, with `Retry-After` the time until the first upstream marked down is tried again
+(`down_for_s` when none is), or `x-should-retry: false` when the client's own budget ran out (`Router._unanswered`).
 Any other 4xx from an edge or the cloud is the request's fault (`services.llm.refused_request`): it is passed on
 unchanged, neither retried nor counted as a failure.
 """
@@ -141,6 +142,40 @@ class Router:
                 self.edge_marks.probed_down(url, found.state)
         if self.cloud is not None and cloud_problem is not None:
             self.cloud_marks.probed_down(self.cloud.base_url, cloud_problem)
+
+    def _unanswered(self, message: str, req: ServeRequest, deadline: Deadline, ran_out: bool = False) -> RetryLater:
+        """503 `no_upstream` with `message`, and when asking again may help (svc40 item 6: a client's own 30 ms budget had
+        been told `Retry-After: 5`, the edges' cool-down, though nothing was marked down). The client's own budget ran out
+        (`Deadline.cut`; `ran_out`, or none left): no `Retry-After` but `x-should-retry: false`, since the same request with the same
+        budget would fail alike; else the wait until the first upstream this request could use is tried again
+        (`soonest_trial`: an edge's or the cloud's cool-down left); else, nothing being marked down (edges that answered
+        errors), `down_for_s`."""
+        if deadline.cut and (ran_out or deadline.spent()):
+            return RetryLater(503, f"{message}; the client's budget ran out (retry with a longer one)", "no_upstream", None)
+        wait = self.soonest_trial(cloud=self.cloud is not None and req.cloud_allowed)
+        return RetryLater(503, message, "no_upstream", self.down_for_s if wait is None else wait)
+
+    def cooled_edge(self, url: str, found: EdgeState) -> EdgeState:
+        """`found` (an edge's `/healthz` as probed), or "cooling down" when it answers it but requests skip it still
+        (marked down after it gave one no answer, until its trial: `edge_marks`)."""
+        return EdgeState("cooling down", False) if found.answers and self.edge_marks.is_down(url) else found
+
+    def cooldowns(self) -> dict[str, dict]:
+        """`/healthz`'s `cooldowns`: each upstream marked down now (edge URLs, `cloud`) and its `Cooldown.report`."""
+        found = {url: report for url in self.edges if (report := self.edge_marks.report(url)) is not None}
+        if self.cloud is not None and (report := self.cloud_marks.report(self.cloud.base_url)) is not None:
+            found["cloud"] = report
+        return found
+
+    def soonest_trial(self, cloud: bool = True) -> float | None:
+        """Seconds until the first upstream marked down may be called again (its trial; `cloud`: the cloud counts), the
+        `Retry-After` of a 503 for want of them; None when none is marked with a known time (a trial out decides at no
+        known time; nothing marked: no wait tells when it will answer)."""
+        waits = [self.edge_marks.next_trial_in(url) for url in self.edges if self.edge_marks.is_down(url)]
+        if cloud and self.cloud is not None and self.cloud_marks.is_down(self.cloud.base_url):
+            waits.append(self.cloud_marks.next_trial_in(self.cloud.base_url))
+        known = [wait for wait in waits if wait is not None]
+        return min(known) if known else None
 
     async def _edge_answers(self, edge: str) -> str | None:
         """None when `edge`'s `/healthz` answers (it is slow, not down), else its state: the recheck after a timeout."""
@@ -273,19 +308,19 @@ class Router:
                         await late.aclose()
 
     async def _cloud_fallback(self, req: ServeRequest, failures: list[str], deadline: Deadline) -> ServeResponse:
-        """The cloud's answer when no edge answered, within what `deadline` leaves; 503 `no_upstream` naming why not."""
+        """The cloud's answer when no edge answered, within what `deadline` leaves; 503 `no_upstream` naming why not
+        (`_unanswered`)."""
         why = "; ".join(failures) or "no edge server configured"
         if self.cloud is None or not req.cloud_allowed:
-            raise RetryLater(503, f"no edge server answered ({why}) and the cloud may not be used for this request", "no_upstream", self.down_for_s)
+            raise self._unanswered(f"no edge server answered ({why}) and the cloud may not be used for this request", req, deadline)
         name = self.cloud.base_url
         if (skipped := self.cloud_marks.skipped(name)) is not None:
             self.cloud_marks.count_skip()
-            raise RetryLater(503, f"no edge server answered ({why}) and {skipped}", "no_upstream", self.down_for_s)
+            raise self._unanswered(f"no edge server answered ({why}) and {skipped}", req, deadline)
         seconds = deadline.for_call(False)
         if seconds <= 0:
             self.cloud_marks.released(name)
-            raise RetryLater(503, f"no edge server answered ({why}) and the request's time ran out before the cloud could be asked", "no_upstream",
-                             self.down_for_s)
+            raise self._unanswered(f"no edge server answered ({why}) and the request's time ran out before the cloud could be asked", req, deadline)
         t0 = time.perf_counter()
         try:
             made = await bounded(self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens,
@@ -297,12 +332,12 @@ class Router:
                 raise err.refusal("the cloud LLM") from None
             if err.timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the cloud is not judged
                 self.cloud_marks.released(name)
-                raise RetryLater(503, f"no edge server answered ({why}) and the cloud gave no answer within the client's budget: {err}", "no_upstream",
-                                 self.down_for_s) from None
+                raise self._unanswered(f"no edge server answered ({why}) and the cloud gave no answer within the client's budget: {err}", req,
+                                       deadline, ran_out=True) from None
             self.metrics.upstream_failures.labels("cloud").inc()
             cloud = self.cloud
             self.cloud_marks.failed(name, str(err), dead=err.status is None, recheck=(lambda: endpoint_problem(cloud)) if err.timed_out else None)
-            raise RetryLater(503, f"no edge server answered ({why}) and the cloud failed: {err}", "no_upstream", self.down_for_s) from None
+            raise self._unanswered(f"no edge server answered ({why}) and the cloud failed: {err}", req, deadline) from None
         except asyncio.CancelledError:
             self.cloud_marks.released(name)
             raise

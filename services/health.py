@@ -8,11 +8,12 @@ request its cache does not hold goes to its LLM or the cloud, or only hits are a
 `VELO_EDGE_LLM` a URL; the in-process SmolLM2 is never down) and `cloud`; `problems` says why for each. A cloud found
 down is marked down, as a failed Milvus ping marks the cache: requests skip it for `cloud_down_for_s`
 (`services/cooldown.py`). A probe that finds it up lifts no mark: `GET /v1/models` answering says nothing of its chat
-completions (a cloud service whose upstream hangs answers it), so a trial request does that.
+completions (a cloud service whose upstream hangs answers it), so a trial request does that; meanwhile its state is
+`cooling down` (`cooled`), in `down`, and `cooldowns` says why, since when and when its trial is (`Cooldown.report`).
 
 Gateway (`gateway_status`): each edge's state as its own `/healthz` gave it (`up`; `cache down`, `cloud down`, ... for
-an edge answering without them; `unavailable`; `down` when it did not answer; `status N`), the cloud's (`up`,
-`down`, or None without one), and `status` "ok" (every edge and the cloud up), "degraded" (something is not, but an
+an edge answering without them; `unavailable`; `down` when it did not answer; `status N`; `cooling down` when it answers
+but requests skip it until its trial), the cloud's (`up`, `down`, `cooling down`, or None without one), and `status` "ok" (every edge and the cloud up), "degraded" (something is not, but an
 edge or the cloud answers) or "unavailable" (503: no edge answers and no cloud).
 """
 
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import httpx
 
+from services.cooldown import Cooldown
 from services.llm_endpoint import EndpointLLM
 
 if TYPE_CHECKING:
@@ -56,14 +58,34 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     llm = edge.llm if isinstance(edge.llm, EndpointLLM) else None
     cloud = edge.cloud if isinstance(edge.cloud, EndpointLLM) else None
     cache, llm_why, cloud_why = await asyncio.gather(cache_problem(edge), endpoint_problem(llm), endpoint_problem(cloud))
-    if cloud is not None and cloud_why is not None:  # requests stop waiting on it (`services/cooldown.py`)
-        edge.clouds.probed_down(edge.cloud_name, cloud_why)
+    cooling: dict[str, dict] = {}
+    cloud_state = None
+    if cloud is not None:
+        if cloud_why is not None:  # requests stop waiting on it (`services/cooldown.py`)
+            edge.clouds.probed_down(edge.cloud_name, cloud_why)
+        cloud_state, cloud_why = cooled(edge.clouds, edge.cloud_name, cloud_why)
+        if (report := edge.clouds.report(edge.cloud_name)) is not None:
+            cooling["cloud"] = report
     problems = {name: why for name, why in (("cache", cache), ("llm", llm_why), ("cloud", cloud_why)) if why is not None}
     answers = cache is None or llm_why is None or (cloud is not None and cloud_why is None)
     status = "ok" if not problems else "degraded" if answers else "unavailable"
-    body = {"status": status, "cache": _state(cache), "llm": "local" if llm is None else _state(llm_why),
-            "cloud": None if cloud is None else _state(cloud_why), "down": list(problems), "problems": problems}
+    body = {"status": status, "cache": _state(cache), "llm": "local" if llm is None else _state(llm_why), "cloud": cloud_state,
+            "down": list(problems), "problems": problems, "cooldowns": cooling}
     return body, 200 if answers else 503
+
+
+def cooled(marks: Cooldown, name: str, problem: str | None) -> tuple[str, str | None]:
+    """An upstream's `/healthz` state and problem from its probe's `problem` (None: it answered) and its down mark: "up"
+    (no mark, or its cool-down over: the next request calls it, a trial); "down" when the probe failed; "cooling down"
+    when it answered but requests skip it still (in its cool-down, or while a trial request is out: `Cooldown.note` says
+    since when and when the next trial is). The probe alone had said "up" for a cloud requests were skipping (svc40
+    item 2): one back on its port before its cool-down ended."""
+    if problem is not None:
+        return "down", problem
+    report = marks.report(name)
+    if report is None or report["state"] == "trial due":  # the next request calls it: as up as a probe can tell
+        return "up", None
+    return "cooling down", marks.note(name)
 
 
 async def endpoint_problem(llm: EndpointLLM | None) -> str | None:
@@ -121,7 +143,7 @@ def down_list(edges: Mapping[str, EdgeState], cloud: str | None) -> list[str]:
     """What of the gateway's upstreams answers no request: edge URLs (no answer, `unavailable`, another status), then
     `cloud`. An edge that answers without a part of it (`cache down`, ...) is degraded, not down (nc31: a monitor
     reading `down` paged for an edge that was serving): `degraded_list`."""
-    return [url for url, edge in edges.items() if not edge.answers] + (["cloud"] if cloud == "down" else [])
+    return [url for url, edge in edges.items() if not edge.answers] + (["cloud"] if cloud not in (None, "up") else [])
 
 
 def degraded_list(edges: Mapping[str, EdgeState]) -> list[str]:

@@ -32,6 +32,10 @@ def health(server: Running) -> tuple[int, dict]:
     return response.status_code, response.json()
 
 
+COOL_DOWN_S = 3.0
+"""The edge's cloud cool-down here (30 s by default)."""
+
+
 def until(server: Running, cache: str, timeout_s: float = 60.0) -> dict:
     deadline = time.monotonic() + timeout_s
     while (got := health(server)[1])["cache"] != cache:
@@ -46,7 +50,8 @@ def test_edge_and_gateway_health_follow_milvus_the_llm_and_the_cloud(tmp_path: P
     edge: Running | None = None
     try:
         with lite_server(data, port=milvus_port) as uri:
-            settings = edge_service.EdgeSettings(cache_uri=uri, llm=cloud.url, llm_model="velo-cloud", cloud_url=cloud.url, edge_id="edge-h")
+            settings = edge_service.EdgeSettings(cache_uri=uri, llm=cloud.url, llm_model="velo-cloud", cloud_url=cloud.url, edge_id="edge-h",
+                                                 cloud_down_for_s=COOL_DOWN_S)
             edge = Running(edge_service.build_app(settings))
             status, body = health(edge)
             assert status == 200 and body["status"] == "ok" and body["down"] == [] and body["problems"] == {}, body
@@ -83,8 +88,12 @@ def test_edge_and_gateway_health_follow_milvus_the_llm_and_the_cloud(tmp_path: P
             assert response.json()["edges"] == {edge.url: "unavailable"} and "retry-after" in response.headers, response.text
 
         cloud = Running(cloud_app(), port=cloud_port)  # the cloud is back, Milvus is not
-        status, body = health(edge)
-        assert status == 200 and body["status"] == "degraded" and body["down"] == ["cache"], body
+        status, body = health(edge)  # the probes that found the cloud down marked it: requests skip it until its cool-down ends
+        assert status == 200 and body["status"] == "degraded" and body["down"] == ["cache", "cloud"] and body["cloud"] == "cooling down", body
+        assert body["cooldowns"]["cloud"]["state"] == "cooling down" and body["cooldowns"]["cloud"]["next_trial_in_s"] <= COOL_DOWN_S, body
+        time.sleep(body["cooldowns"]["cloud"]["next_trial_in_s"] + 0.1)
+        status, body = health(edge)  # the cool-down over, the next request tries it: up as far as a probe tells
+        assert status == 200 and body["down"] == ["cache"] and body["cloud"] == "up" and body["cooldowns"]["cloud"]["state"] == "trial due", body
         with running(gateway_app([edge.url, f"http://127.0.0.1:{closed_port()}"], cloud.url)) as gateway:
             status, body = health(gateway)
             assert status == 200 and body["status"] == "degraded" and list(body["edges"].values()) == ["cache down", "down"], body

@@ -1,0 +1,82 @@
+"""What `/healthz` and a 503 say of an upstream in its cool-down (`services/cooldown.py`), against real servers on loopback.
+
+svc40 item 2: an upstream that gave a request no answer is skipped by requests for its cool-down, but `/healthz` asked
+only its probe: a cloud back on its port before its cool-down ended was "up" (status "ok") while every request skipped
+it. Now it is "cooling down", in `down`, with `cooldowns` saying why, since when and when its trial is.
+svc40 item 6: a 503 for a client's own short budget carried `Retry-After: 5` (the edges' cool-down, though nothing was
+marked down); now it carries `x-should-retry: false`, and a 503 for want of upstreams the wait until the first of them
+is tried again.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from services import edge as edge_service
+from tests.services.servers import Running, closed_port, get, post, running
+from tests.services.stack.apps import KEY, gateway_app
+from tests.services.stack.test_end_user_fields import recording_upstream
+from tests.services.test_hung_cloud import slow_upstream
+
+AUTH = {"Authorization": f"Bearer {KEY}"}
+COOL_DOWN_S = 30.0
+
+
+def ask(gateway: Running, question: str, **headers: str):  # noqa: ANN201 - the httpx response
+    return post(f"{gateway.url}/v1/chat/completions", headers={**AUTH, **headers}, timeout=60,
+                json={"model": "velo", "messages": [{"role": "user", "content": question}], "max_tokens": 6})
+
+
+def test_a_cloud_back_before_its_cool_down_ends_is_reported_cooling_down_not_up(tmp_path: Path) -> None:
+    cloud = Running(recording_upstream([]))
+    port = cloud.port
+    try:
+        with running(recording_upstream([], "The edge's answer.")) as llm:
+            settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=cloud.url, llm=llm.url, llm_model="edge-llm",
+                                                 edge_id="edge-h", cloud_down_for_s=COOL_DOWN_S)
+            with (running(edge_service.build_app(settings)) as edge,
+                  running(gateway_app([edge.url], None)) as through_edge,
+                  running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud.url, down_for_s=2.0, cloud_down_for_s=COOL_DOWN_S)) as direct):
+                assert get(f"{edge.url}/healthz").json()["cloud"] == "up"
+                cloud.stop()
+                assert post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do cats purr?"}]}).json()["route"] == "edge"
+                assert ask(direct, "Why do cats purr?").status_code == 503  # the gateway's own cloud: marked down too
+                cloud = Running(recording_upstream([]), port)  # back, its GET /v1/models answering; requests still skip it
+
+                health = get(f"{edge.url}/healthz")
+                body = health.json()
+                assert health.status_code == 200 and (body["status"], body["cloud"], body["down"]) == ("degraded", "cooling down", ["cloud"]), body
+                report = body["cooldowns"]["cloud"]
+                assert report["state"] == "cooling down" and "unreachable" in report["why"] and report["down_for_s"] == COOL_DOWN_S, report
+                assert COOL_DOWN_S - 15 < report["next_trial_in_s"] <= COOL_DOWN_S and "tried again in" in body["problems"]["cloud"], body
+                assert get(f"{through_edge.url}/healthz").json()["edges"] == {edge.url: "cloud down"}
+
+                health = get(f"{direct.url}/healthz")  # its edge down, its cloud cooling: nothing answers a request now
+                body = health.json()
+                assert health.status_code == 503 and body["status"] == "unavailable" and body["cloud"]["state"] == "cooling down", body
+                assert body["down"][-1] == "cloud" and body["cooldowns"]["cloud"]["state"] == "cooling down", body
+                edge_wait = body["cooldowns"][body["down"][0]]["next_trial_in_s"]
+                assert edge_wait <= 2.0 and health.headers["retry-after"] in ("1", "2"), (health.headers, body)  # the edge's trial comes first
+    finally:
+        cloud.stop()
+
+
+def test_a_503_says_when_asking_again_helps_and_not_when_the_clients_budget_ran_out(tmp_path: Path) -> None:
+    with running(slow_upstream([], 0.5)) as cloud, running(slow_upstream([], 0.5)) as llm:
+        settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=cloud.url, llm=llm.url, llm_model="edge-llm", edge_id="edge-r")
+        with running(edge_service.build_app(settings)) as edge, running(gateway_app([edge.url], cloud.url, timeout_s=4.0)) as gateway:
+            got = ask(gateway, "Why do cats purr?", **{"x-velo-timeout-ms": "30"})  # before: Retry-After: 5
+            assert got.status_code == 503 and got.json()["error"]["code"] == "no_upstream", got.text
+            assert "retry-after" not in got.headers and got.headers["x-should-retry"] == "false", (got.headers, got.text)
+            assert "the client's budget ran out" in got.json()["error"]["message"], got.text
+    dead_cloud = f"http://127.0.0.1:{closed_port()}"
+    with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], dead_cloud, down_for_s=2.0, cloud_down_for_s=COOL_DOWN_S)) as gateway:
+        first = ask(gateway, "Why is the sky blue?")  # the edge and the cloud refuse connections: both marked down
+        assert first.status_code == 503 and first.headers["retry-after"] == "2", first.headers  # the edge's trial is the first
+        time.sleep(2.2)
+        again = ask(gateway, "Why is the sky blue?")  # the edge's trial fails: 2 s more; the cloud's trial is ~28 s away
+        assert again.status_code == 503 and again.headers["retry-after"] == "2", again.headers
+    with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], None, down_for_s=2.0)) as gateway:
+        got = ask(gateway, "Why is the sky blue?", **{"x-velo-timeout-ms": "5000"})  # a budget, but not what ran out: the edge is dead
+        assert got.status_code == 503 and got.headers["retry-after"] == "2", got.headers
