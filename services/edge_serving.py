@@ -16,8 +16,8 @@ a cached answer is served as it is. An LLM answer is written back once complete,
 itself: one cut by `max_tokens` (finish_reason "length") or by the request's `stop` strings is not (the next
 requester would be served the cut answer), nor one whose stream the client abandoned (it stopped generating);
 `write_back_truncated` writes the cut ones too. Nor is an answer the edge LLM gave in place of the cloud (`Started.fallback`:
-the cloud cooling down, failed, out of time), one an upstream filtered, or one in another language than its question
-(`services/edge_writeback.py`, which holds the rules and the writer task).
+the cloud cooling down, failed, out of time), one an upstream filtered, one in another language than its question, or
+one that loops (`services/edge_writeback.py`, which holds the rules and the writer task).
 
 Sampling and the cache: only greedy answers are written back (temperature absent or 0, `services.llm.sampling_params`);
 sampled requests read the cache like greedy ones. A greedy request (VELO's default) is promised the answer the model

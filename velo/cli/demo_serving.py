@@ -7,7 +7,9 @@ should answer), a look-alike that asks something else (the policy should send it
 look-alike again (now answered from the cache: the cloud's answer was written back). Below the table, each row that
 did not go as that plan says is explained: a rewording the hit rule scored under its threshold, or a first answer the
 edge did not store (one in another language than its question: the offline stand-in cloud answers some of them in
-English). Then the shipped learned scheduler (DLRS) is evaluated against the baselines in the edge environment.
+English; one that loops, as the stand-in's small model does in some languages: "Такой-Такой-Такой-..."; the reasons of
+`velo_write_backs_skipped_total`, `services/edge_writeback.py`). Then the shipped learned scheduler (DLRS) is evaluated
+against the baselines in the edge environment.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
 
 DEMO_MAX_TOKENS = 48
 """Generated answers are cut at this length to keep the demo to minutes on a CPU; the demo caches them anyway."""
+NOT_STORED_BECAUSE = {
+    "language": "being in another language than the question",
+    "repetition": "repeating one passage over and over (a small model's loop)",
+    "fallback": "being the edge LLM's, given while the cloud did not answer",
+}
+"""What each reason of `velo_write_backs_skipped_total` says in the demo's why-lines (`services/edge_writeback.py`)."""
 EVAL_POLICIES = "dlrs,rule-cloud,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,random,oracle"
 """The shipped learned scheduler first, then the rule baselines (the edge server above runs rule-cloud) and the oracle."""
 
@@ -65,16 +73,17 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
             table.add_column(col, overflow="fold")
         served: dict[str, list[float]] = {}
         why: list[str] = []
-        not_stored: set[str] = set()
+        not_stored: dict[str, str] = {}
         edges = _edges(url)
         with velo.Client(base_url=url, api_key=key) as client:
             for kind, q in kinds:
-                skipped = _not_written(edges) if kind == "look-alike" else 0.0
+                skipped = _not_written(edges) if kind == "look-alike" else {}
                 answer = client.chat(q["question"], max_tokens=DEMO_MAX_TOKENS)
                 if kind == "look-alike":
                     _sync(edges)
-                    if _not_written(edges) > skipped:
-                        not_stored.add(q["question"])
+                    now = _not_written(edges)
+                    if reasons := [reason for reason, n in now.items() if n > skipped.get(reason, 0.0)]:
+                        not_stored[q["question"]] = " and ".join(NOT_STORED_BECAUSE.get(r, r) for r in reasons)
                 served.setdefault(answer.route or "?", []).append(answer.latency_ms or 0.0)
                 sim = "-" if answer.similarity is None else f"{answer.similarity:.3f}"
                 table.add_row(kind, q["lang"], Text(q["question"]), answer.route, sim, f"{answer.latency_ms:.0f}", excerpt(console, answer.text, 40))
@@ -83,7 +92,7 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
                                "question under the threshold (section 3 shows the score)")
                 elif answer.route != "cache" and kind.endswith("asked again") and q["question"] in not_stored:
                     why.append(f"{q['lang']} look-alike asked again on the {answer.route} route: its first answer was not "
-                               "stored, being in another language than the question (the edge stores none such)")
+                               f"stored, {not_stored[q['question']]} (the edge stores none such)")
         console.print(table)
         for line in why:
             console.print(f"  {line}")
@@ -104,17 +113,20 @@ def _edges(gateway_url: str) -> list[str]:
     return list(httpx.get(f"{gateway_url}/healthz", timeout=30).json()["edges"])
 
 
-def _not_written(edges: list[str]) -> float:
-    """How many whole answers `edges` have not written back so far (`velo_write_backs_skipped_total`, all reasons),
+def _not_written(edges: list[str]) -> dict[str, float]:
+    """How many whole answers `edges` have not written back so far, by reason (`velo_write_backs_skipped_total{reason}`),
     read from each edge's Prometheus `/metrics`."""
     import httpx
     from prometheus_client.parser import text_string_to_metric_families
 
-    total = 0.0
+    totals: dict[str, float] = {}
     for edge in edges:
         for family in text_string_to_metric_families(httpx.get(f"{edge}/metrics", timeout=30).text):
-            total += sum(s.value for s in family.samples if s.name == "velo_write_backs_skipped_total")
-    return total
+            for sample in family.samples:
+                if sample.name == "velo_write_backs_skipped_total":
+                    reason = sample.labels.get("reason", "?")
+                    totals[reason] = totals.get(reason, 0.0) + sample.value
+    return totals
 
 
 def _sync(edges: list[str]) -> None:
