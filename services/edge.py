@@ -339,20 +339,28 @@ def build_app(settings: EdgeSettings) -> FastAPI:
                 await asyncio.to_thread(edge.cache.close)
 
     app = FastAPI(title=f"VELO edge server {settings.edge_id}", version=API_VERSION, lifespan=lifespan)
-    install_error_handlers(app, settings.max_body_bytes)
+    token = settings.internal_token.get_secret_value().encode() if settings.internal_token else None
+
+    def token_first(path: str, authorization: str | None) -> APIError | None:
+        """The 401 of a `/v1/serve` or `/admin/*` request without the gateway's token (`settings.internal_token`), before
+        any other check, its body's size included (`services.http.BodyLimit`); None when admitted or open."""
+        guarded_path = path == f"/{API_VERSION}/serve" or path.startswith("/admin/")
+        sent = authorization or ""
+        if token is None or not guarded_path or (sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].strip().encode(), token)):
+            return None
+        return APIError(401, "this edge server answers its gateway only: send 'Authorization: Bearer <the edge's internal token>' "
+                             "(VELO_EDGE_INTERNAL_TOKEN, the gateway's VELO_GATEWAY_EDGE_TOKEN)", "authentication_error", "invalid_internal_token")
+
+    install_error_handlers(app, settings.max_body_bytes, admit=token_first)
     app.add_middleware(CancelOnDisconnect, service="edge", on_closed=lambda closed: metrics.client_disconnects.labels(closed.phase).inc())
 
     def edge_of(request: Request) -> EdgeServer:
         return request.app.state.edge
 
-    token = settings.internal_token.get_secret_value().encode() if settings.internal_token else None
-
     def internal(request: Request) -> None:
-        """Admits a request of the gateway (`settings.internal_token`); 401 otherwise."""
-        sent = request.headers.get("authorization", "")
-        if token is not None and not (sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].strip().encode(), token)):
-            raise APIError(401, "this edge server answers its gateway only: send 'Authorization: Bearer <the edge's internal token>' "
-                                "(VELO_EDGE_INTERNAL_TOKEN, the gateway's VELO_GATEWAY_EDGE_TOKEN)", "authentication_error", "invalid_internal_token")
+        """Admits a request of the gateway (`token_first`, which the middleware asked already: a route's own guard)."""
+        if (refused := token_first(request.url.path, request.headers.get("authorization"))) is not None:
+            raise refused
 
     guarded = [Depends(internal)]
 

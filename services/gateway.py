@@ -8,10 +8,12 @@
 | `GET /healthz` | each edge server's state from its own `/healthz` (`up`; `cache down`, `cloud down`, ... answering without them; `unavailable`; `down`: no answer; `status N`; `cooling down`: it answers its `/healthz` but requests skip it until its trial), `cooldowns` (each upstream marked down: `Cooldown.report`), the cloud's (`{"url", "state": "up" / "down" / "cooling down", "problem"}`, asked `GET /v1/models` now; null without one), `down` (what answers no request: edge URLs, `cloud`), `degraded` (edges answering without a part) and the gateway's `status`: `ok`, `degraded` (something down, requests still answered) or `unavailable` (503: no edge answering and no cloud answering; `services/health.py`) |
 | `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
 
-Order of checks, each answered with the one error shape: body larger than `max_body_bytes` -> 413; missing or
-unknown key -> 401 (`services/gateway_keys.py`); the key's rate limit -> 429 with `Retry-After` (the wait in whole
-seconds, rounded up, as its message says); a namespace
-(`x-velo-namespace` header) the key may not use -> 403; a body that is empty, not UTF-8 or not JSON, a text
+Order of checks, each answered with the one error shape: missing or unknown key -> 401 (`services/gateway_keys.py`),
+before anything else of the request is looked at, its size included (`key_first`: a client without a key learns
+nothing but that it needs one); body larger than `max_body_bytes` -> 413; the key's rate limit -> 429 with
+`Retry-After` (the wait in whole seconds, rounded up, as its message says); a namespace (`x-velo-namespace` header)
+that is no namespace -> 400, one the key may not use -> 403; a budget header that is no budget (`x-velo-timeout-ms`)
+-> 400; a body that is empty, not UTF-8 or not JSON, a text
 with a lone surrogate, or schema errors -> 400 naming the problem and the field (`velo.wire.parse_body`, as the edge); prompt longer than `max_prompt_chars` -> 413 naming `messages` (`prompt`) and the limit (a coarse bound: a character is a quarter of a token in
 English but one or two in CJK, so the edge server, which counts its LLM's tokens, answers a prompt longer than
 its context window with 400 before any lookup); request fields as `services/openai_chat.py` decides.
@@ -187,7 +189,18 @@ def build_app(settings: GatewaySettings) -> FastAPI:
 
     app = FastAPI(title="VELO gateway", version=API_VERSION, lifespan=lifespan)
     app.state.keys = keys
-    install_error_handlers(app, settings.max_body_bytes)
+
+    def key_first(path: str, authorization: str | None) -> APIError | None:
+        """The 401 of a `/v1/...` request without a valid key, before any other check (`services.http.BodyLimit`)."""
+        if not path.startswith(f"/{API_VERSION}/"):
+            return None  # /healthz, /metrics: open; an unknown path: 404
+        try:
+            keys.authenticate(authorization)
+        except APIError as err:
+            return err
+        return None
+
+    install_error_handlers(app, settings.max_body_bytes, admit=key_first)
     app.add_middleware(CancelOnDisconnect, service="gateway", on_closed=lambda closed: metrics.client_disconnects.labels(closed.phase).inc())
 
     async def admitted(request: Request) -> tuple[str, str, bytes]:
@@ -261,8 +274,9 @@ def build_app(settings: GatewaySettings) -> FastAPI:
 
     @app.post(f"/{API_VERSION}/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
-        t0, deadline = time.perf_counter(), Deadline.of_client(request.headers, settings.timeout_s)
+        t0 = time.perf_counter()
         key, namespace, raw = await admitted(request)
+        deadline = Deadline.of_client(request.headers, settings.timeout_s)  # its 400 after the key's 401 (svc40 item 5)
         body = parse_body(ChatCompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
@@ -272,8 +286,9 @@ def build_app(settings: GatewaySettings) -> FastAPI:
 
     @app.post(f"/{API_VERSION}/completions", response_model=None)
     async def completions(request: Request) -> Response:
-        t0, deadline = time.perf_counter(), Deadline.of_client(request.headers, settings.timeout_s)
+        t0 = time.perf_counter()
         key, namespace, raw = await admitted(request)
+        deadline = Deadline.of_client(request.headers, settings.timeout_s)
         body = parse_body(CompletionRequest, raw)
         check_model(body.model, settings.model_name)
         turns = [{"role": "user", "content": completion_prompt(body)}]

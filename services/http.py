@@ -158,19 +158,31 @@ def sse_response(events: AsyncIterator[str], headers: dict[str, str] | None = No
     return ClosingStreamingResponse(events, on_close, media_type="text/event-stream", headers={"Cache-Control": "no-cache", **(headers or {})})
 
 
+Admit = Callable[[str, str | None], APIError | None]
+"""An app's first check of a request, from its path and `Authorization` header alone: its 401 (`APIError`), or None."""
+
+
 class BodyLimit:
     """ASGI middleware: a request whose body is larger than `max_bytes` is answered 413 naming the limit before any of it
     is parsed, tokenized or embedded: a declared `Content-Length` before the route runs, a chunked body as soon as
     what was read passes the limit (an HTTPException, which FastAPI's body reading lets through to the handler of
     every app). A 3 MB CJK prompt otherwise cost an app seconds (`benchmarks/oversized_refusal.py`), tokenizing 1.6
-    million tokens to find them longer than an 8,192-token context window."""
+    million tokens to find them longer than an 8,192-token context window.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    `admit` (the gateway's API keys, an edge's internal token) runs before anything else, the size included: a client
+    without a key learns nothing but that it needs one (svc40 item 5: a keyless body over the limit had been told the
+    limit in a 413, a bad `x-velo-timeout-ms` had been a 400 before the 401). It needs no byte of the body."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, admit: Admit | None = None) -> None:
+        self.app, self.max_bytes, self.admit = app, max_bytes, admit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if self.admit is not None:
+            sent = dict(scope["headers"]).get(b"authorization")
+            if (refused := self.admit(scope["path"], None if sent is None else sent.decode("latin-1"))) is not None:
+                return await error_response(refused)(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
             message = f"the body is {int(declared)} bytes, more than this server's limit of {self.max_bytes}"
@@ -207,10 +219,11 @@ def check_prompt_chars(texts: Iterable[str], limit: int, param: str) -> None:
                        code="prompt_too_large", param=param)
 
 
-def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None) -> None:
-    """Answer every failure with the one error shape; with `max_body_bytes`, a larger body with 413 (`BodyLimit`)."""
+def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None, admit: Admit | None = None) -> None:
+    """Answer every failure with the one error shape; with `max_body_bytes`, a larger body with 413 (`BodyLimit`), after
+    `admit`'s 401 if it refuses the request."""
     if max_body_bytes is not None:
-        app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+        app.add_middleware(BodyLimit, max_bytes=max_body_bytes, admit=admit)
 
     @app.exception_handler(APIError)
     async def api_error(request: Request, exc: APIError) -> JSONResponse:
