@@ -96,6 +96,8 @@ class Deadline:
 
     def __init__(self, at: float, clock: Callable[[], float] = time.monotonic, cut: bool = False) -> None:
         self.at, self.clock, self.cut = at, clock, cut
+        self.budget_s = at - clock()
+        """The seconds the budget held when it was made (for the log line of what ran it out)."""
 
     @classmethod
     def within(cls, seconds: float, clock: Callable[[], float] = time.monotonic, cut: bool = False) -> Deadline:
@@ -119,6 +121,12 @@ class Deadline:
     def left(self) -> float:
         """Seconds until the deadline (negative once past)."""
         return self.at - self.clock()
+
+    def cut_line(self, who: str, waited_s: float) -> str:
+        """The log line of an upstream `who` that gave no answer in the `waited_s` seconds a client's cut budget left it:
+        which upstream hung, for how long, and that nothing is marked down for it (`services/cooldown.py`)."""
+        return (f"{who} gave no answer within {waited_s:.3g} s, what the client's budget of {self.budget_s:.3g} s left it "
+                "(x-velo-timeout-ms or the SDK's timeout): not marked down, a slow or hung upstream alike")
 
     def spent(self) -> bool:
         """Whether the budget has run out: at most `SPENT_SLACK_S` left (a timer set to it may fire that early)."""

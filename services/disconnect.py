@@ -107,16 +107,19 @@ class CancelOnDisconnect:
         handler = asyncio.current_task()
         cancelled_by_us = False
 
+        def left() -> None:
+            closed = Closed(self.service, scope.get("path", ""), "streaming" if started else "waiting", time.perf_counter() - watch.arrived, watch)
+            log_closed(closed)
+            if self.on_closed is not None:
+                self.on_closed(closed)
+
         async def watch_client() -> None:
             nonlocal cancelled_by_us
             while (await receive())["type"] != "http.disconnect":
                 pass  # a body part after the last one: none in HTTP/1.1, read and dropped
             if ended:  # the response was sent whole: a connection closed, not a request left
                 return
-            closed = Closed(self.service, scope.get("path", ""), "streaming" if started else "waiting", time.perf_counter() - watch.arrived, watch)
-            log_closed(closed)
-            if self.on_closed is not None:
-                self.on_closed(closed)
+            left()
             gone.set()
             if not started and handler is not None:
                 cancelled_by_us = True
@@ -130,6 +133,11 @@ class CancelOnDisconnect:
             message = await receive()
             if message["type"] == "http.request" and not message.get("more_body", False):
                 watcher = asyncio.get_running_loop().create_task(watch_client())
+            elif message["type"] == "http.disconnect":
+                # gone before its body was read (a gateway that gave up on this server while it hung, its request still in
+                # the socket when it resumed): Starlette raises ClientDisconnect, answered quietly (`services.http`); it had
+                # been logged as an "unexpected error" 500 with its traceback (svc40 item 3)
+                left()
             return message
 
         async def app_send(message: Message) -> None:

@@ -342,7 +342,7 @@ class EdgeServer:
         else:
             sampling = sampling_params(req.temperature, req.top_p, req.seed)
             begun = await self._generate(action, turns, prompt_ids, looked, max_tokens, req.stop, sampling, req.stream,
-                                         req.upstream_fields(), cloud_s, deadline is not None and deadline.cut)
+                                         req.upstream_fields(), cloud_s, deadline)
             stream, route, model = begun.stream, begun.route, begun.model
             fallback = begun.fallback or (unusable if action == Action.EDGE else None)
         return Started(req, question, lang, context, looked, route, model, similarity, stream, t0, t0 if arrived is None else arrived, fallback)
@@ -401,6 +401,9 @@ class EdgeServer:
                 yield ServeEvent(delta=delta)
         except UpstreamError as err:
             self.metrics.upstream_failures.labels("cloud" if started.route.startswith("cloud") else "llm").inc()
+            # its own line (svc40 item 3): the client gets an error event, the request log had the stream's start only
+            (cloud_log if started.route.startswith("cloud") else log).warning("the %s LLM (%s) failed mid-stream, %.3g s after the request started: %s", started.route,
+                                                                              started.model, time.perf_counter() - started.t0, err)
             yield ServeEvent(error=APIError(502, f"the {started.route} LLM failed mid-answer: {err}", "server_error", "upstream_failed").body.error)
             return
         except Exception as err:  # the status line is sent: a stream must still end with an error, never cut short
@@ -414,11 +417,11 @@ class EdgeServer:
 
     async def _generate(self, action: int, turns: list[dict[str, str]], prompt_ids: list[int] | None, looked: Looked, max_tokens: int,
                         stop: list[str], sampling: SamplingParams, streaming: bool, fields: Mapping[str, str],
-                        cloud_s: float | None, cut: bool = False) -> Begun:
+                        cloud_s: float | None, deadline: Deadline | None = None) -> Begun:
         """Start the answer of a generating `action`; the cloud is sent the client's identifiers (`fields`:
         `ServeRequest.upstream_fields`) as the cloud service forwards them to its upstream, and given `cloud_s` seconds
-        (`_cloud_time`) to answer, or to start its stream. `cut`: a client's budget shortened `cloud_s`
-        (`Deadline.cut`), so a timeout marks nothing down and the edge LLM answers. When the edge LLM answers a cloud
+        (`_cloud_time`) to answer, or to start its stream. `deadline`: the caller's; when a client's budget shortened
+        `cloud_s` (`Deadline.cut`) a timeout marks nothing down, is logged as such, and the edge LLM answers. When the edge LLM answers a cloud
         action, `Begun.fallback` says why."""
         if action in (Action.CLOUD, Action.CLOUD_CONTEXT) and self.cloud is not None and cloud_s is not None:
             messages = _with_neighbours(turns, looked.neighbours) if action == Action.CLOUD_CONTEXT else turns
@@ -438,9 +441,9 @@ class EdgeServer:
                     log.warning("the cloud refused the conversation with its cached neighbours, answering with the edge LLM: %s", err)
                     return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name,
                                  "the cloud refused the cached neighbours")
-                if err.timed_out and cut:  # the caller's short budget ran out: the edge LLM answers, the cloud is not judged
+                if err.timed_out and deadline is not None and deadline.cut:  # the caller's short budget ran out: the edge LLM answers
                     self.clouds.released(self.cloud_name)
-                    log.info("%s; within the caller's budget, not marked down: answering with the edge LLM", err)
+                    cloud_log.warning("%s; answering with the edge LLM", deadline.cut_line(f"cloud {self.cloud_name}", cloud_s))
                     return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name,
                                  "the cloud gave no answer within the caller's budget")
                 self.metrics.upstream_failures.labels("cloud").inc()

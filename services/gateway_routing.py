@@ -52,8 +52,10 @@ _JSON = {"content-type": "application/json"}
 class EdgeStream:
     """A streamed answer whose start event has arrived: `events()` gives the rest (deltas, then done or error)."""
 
-    def __init__(self, start: ServeStart, response: httpx.Response | None, lines: AsyncIterator[str] | None, whole: ServeResponse | None = None) -> None:
-        self.start, self._response, self._lines, self._whole = start, response, lines, whole
+    def __init__(self, start: ServeStart, response: httpx.Response | None, lines: AsyncIterator[str] | None, whole: ServeResponse | None = None,
+                 url: str = "") -> None:
+        self.start, self._response, self._lines, self._whole, self.url = start, response, lines, whole, url
+        self.opened = time.monotonic()
 
     @classmethod
     def of_whole(cls, answer: ServeResponse) -> EdgeStream:
@@ -75,6 +77,9 @@ class EdgeStream:
                     return
             yield ServeEvent(error=ErrorDetail(message=f"edge {self.start.edge} ended its stream early", type="server_error", code="upstream_failed"))
         except httpx.TransportError as err:
+            # its own line: the client sees an error event, the request log the stream's start only (svc40 item 3)
+            log.warning("edge %s (%s) broke off its stream %.3g s after it started: %s%s", self.start.edge, self.url, time.monotonic() - self.opened,
+                        type(err).__name__, " (no piece within the gateway's timeout_s)" if isinstance(err, httpx.ReadTimeout) else f": {err}")
             yield ServeEvent(error=ErrorDetail(message=f"edge {self.start.edge} broke off its stream: {type(err).__name__}", type="server_error",
                                                code="upstream_failed"))
         except ValidationError as err:
@@ -209,7 +214,7 @@ class Router:
                         first = await _next_event(lines)
                         if first is not None and first.start is not None:
                             self.edge_marks.answered(edge)
-                            return EdgeStream(first.start, response, lines)
+                            return EdgeStream(first.start, response, lines, url=edge)
                         problem = f"the stream began without a start event: {first}"
                     else:
                         content = await response.aread()
@@ -237,7 +242,7 @@ class Router:
             if response is not None:
                 await response.aclose()
             if timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the edge is not judged
-                log.info("edge %s: %s, within the client's budget; not marked down", edge, problem)
+                log.warning(deadline.cut_line(f"edge {edge}", seconds))  # its own line: the 503's request line names no upstream (svc40 item 3)
                 break
             self.metrics.upstream_failures.labels("edge").inc()
             log.info("edge %s failed (attempt %d of %d): %s", edge, attempt + 1, self.retries + 1, problem)  # the verdict below is the warning
@@ -332,6 +337,7 @@ class Router:
                 raise err.refusal("the cloud LLM") from None
             if err.timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the cloud is not judged
                 self.cloud_marks.released(name)
+                log.warning(deadline.cut_line(f"cloud {name}", seconds))
                 raise self._unanswered(f"no edge server answered ({why}) and the cloud gave no answer within the client's budget: {err}", req,
                                        deadline, ran_out=True) from None
             self.metrics.upstream_failures.labels("cloud").inc()

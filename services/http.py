@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from velo.wire import API_VERSION, APIError, ModelCard, ModelList, body_not_json, parse_body
@@ -240,6 +241,10 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None, admi
         kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
         code = "request_too_large" if exc.status_code == 413 else kind.removesuffix("_error")
         return error_response(APIError(exc.status_code, str(exc.detail), kind, code))
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_left(request: Request, exc: ClientDisconnect) -> Response:
+        return Response(status_code=499)  # nobody reads it: `services.disconnect.CancelOnDisconnect` logged the 499 line
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -105,8 +105,9 @@ def test_a_hung_cloud_is_skipped_by_the_edge_within_the_gateways_budget_then_tri
 def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """No edge answers: the gateway asks its cloud within what the client's budget leaves (`x-stainless-read-timeout`, as
     the openai Python client sends its timeout): 503 within it, the cloud not marked down (the client's short budget
-    says nothing of it). Within the gateway's own 2 s it is marked, then skipped: 503 at once, naming it, until the
-    cool-down ends. Each 503 has its request-log line, as an answer has; the dead edge's failure is one warning."""
+    says nothing of it), but logged as hanging in it. Within the gateway's own 2 s it is marked, then skipped: 503 at once,
+    naming it, until the cool-down ends. Each 503 has its request-log line, as an answer has; the dead edge's failure is
+    one warning."""
     caplog.set_level(logging.INFO, logger="velo.requests")
     to_cloud: list[dict] = []
     skips, failures = 'velo_upstream_skips_total{target="cloud"}', 'velo_upstream_failures_total{target="cloud"}'
@@ -129,7 +130,8 @@ def test_the_gateways_own_hung_cloud_answers_503_within_the_clients_budget_then_
             logged = [r.getMessage() for r in caplog.records if r.name == "velo.requests" and r.getMessage().startswith("gateway ")]
             assert logged == ["gateway error user=- status=503 code=no_upstream key='tests' namespace=default"] * 3, logged
             warned = [r.getMessage() for r in caplog.records if r.name == "velo.gateway" and r.levelno >= logging.WARNING]
-            assert len(warned) == 2 and "(attempt 2 of 2)" in warned[0] and warned[1].startswith(f"cloud {cloud_url} does not answer"), warned
+            assert len(warned) == 3 and "(attempt 2 of 2)" in warned[0] and warned[2].startswith(f"cloud {cloud_url} does not answer"), warned
+            assert warned[1].startswith(f"cloud {cloud_url} gave no answer within") and "not marked down" in warned[1], warned  # the client's budget
 
             os.kill(cloud.pid, signal.SIGCONT)
             time.sleep(COOL_DOWN_S + 0.5)
