@@ -83,10 +83,16 @@ def test_streams_and_other_fields_are_not_coalesced(edge: Running, cloud: Runnin
 def test_a_refused_flight_is_refused_to_each_request_from_one_call_and_poisons_nothing(edge: Running, cloud: Running) -> None:
     """The cloud refuses max_tokens above its limit (1024), the request's own fault: the cloud is asked once and every
     identical request gets its refusal (each follower asked again before), none hangs, and the same question asked
-    right afterwards is answered."""
+    right afterwards is answered. (The edge is not told the cloud's limit here: told it, as by default, it would not offer
+    the cloud such a request at all, `tests/services/test_max_tokens_routes.py`.)"""
     question = [{"role": "user", "content": "Write a long essay about lakes."}]
-    with _cloud_requests(edge) as sent:
-        refused = asyncio.run(_at_once(f"{edge.url}/v1/serve", [{"messages": question, "max_tokens": 2000, "namespace": "coalesce-refused"}] * 4))
+    server = edge.app.state.edge
+    server.cloud_max_tokens, limit = None, server.cloud_max_tokens
+    try:
+        with _cloud_requests(edge) as sent:
+            refused = asyncio.run(_at_once(f"{edge.url}/v1/serve", [{"messages": question, "max_tokens": 2000, "namespace": "coalesce-refused"}] * 4))
+    finally:
+        server.cloud_max_tokens = limit
     assert len(sent) == 1, sent
     for response in refused:
         error = response.json()["error"]
