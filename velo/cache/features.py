@@ -31,7 +31,7 @@ import numpy as np
 
 from velo.cache import (
     answer_form, answer_language, case_words, code_marks, counts, decimals, negation, number_spellings, number_words, numbers, order,
-    passive, persons, quantities, question_words, roles, spellings, subject_object, text, variants,
+    passive, persons, quantities, question_words, roles, speaker_roles, spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -175,6 +175,7 @@ class HitFeaturizer:
                 or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
                 or case_words.referent_change(text.tokens(p.request), text.tokens(p.cached))
+                or speaker_roles.speaker_exchanged(p.tq, p.tc)
                 or passive.han_arguments_exchanged(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
                 or answer_form.answer_form_change(p.request, p.cached)
