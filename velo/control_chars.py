@@ -21,6 +21,7 @@ OpenAI documents no rule for control characters in a message's content.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 CONTROL_RULE = "text may hold tab, line feed and carriage return, no other control character (U+0000-U+001F)"
 """The rule as a refusal states it."""
@@ -41,3 +42,11 @@ def control_character(text: str) -> str | None:
         return None
     code = ord(found.group())
     return f"the control character U+{code:04X} ({_NAMES[code]}) at character {found.start()}"
+
+
+def blank(text: str) -> bool:
+    """Whether `text` shows nothing: only white space and Unicode format characters (category Cf: the zero-width space
+    U+200B, the joiners U+200C / U+200D, the byte-order mark U+FEFF, direction marks). Such a question is empty to a
+    reader, so the cache and the services refuse it as empty (newcomer nc40: "\\u200b\\u200b" was stored, and through
+    the gateway it cost a cloud call)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)

@@ -587,6 +587,10 @@ NAN = float("nan")
 BAD_INPUTS: dict[str, tuple[Callable[[SemanticCache], object], str]] = {
     "empty question": (lambda c: c.insert("", "a", lang="en"), "question #0 is empty"),
     "whitespace question": (lambda c: c.insert(" \t\n", "a", lang="en"), "question #0 is empty"),
+    # nc40: only invisible format characters (zero-width space, byte-order mark, joiners) show nothing: empty
+    "zero-width question": (lambda c: c.insert("\u200b\u200b", "a", lang="en"), "question #0 is empty"),
+    "byte-order-mark answer": (lambda c: c.insert("New question?", "\ufeff", lang="en"), "answer #0 is empty"),
+    "lookup joiners only": (lambda c: c.lookup("\u200d \u200c"), "question is empty"),
     "oversized question": (lambda c: c.insert("x" * 8001, "a", lang="en"), "question #0 has 8001 characters"),
     "empty answer": (lambda c: c.insert("New question?", "", lang="en"), "answer #0 is empty"),
     "whitespace answer": (lambda c: c.insert("New question?", "  \n", lang="en"), "answer #0 is empty"),

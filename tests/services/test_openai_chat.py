@@ -12,7 +12,7 @@ def _request(*messages: dict) -> ChatCompletionRequest:
     return ChatCompletionRequest.model_validate({"model": "velo", "messages": list(messages)})
 
 
-@pytest.mark.parametrize("content", ["", "   \n"])
+@pytest.mark.parametrize("content", ["", "   \n", "\u200b\u200b", "\ufeff", " \u200d "])  # invisible format characters too (nc40)
 def test_an_empty_question_is_called_empty(content: str) -> None:
     """It used to get "the last message must be a user message with the question", which it was."""
     with pytest.raises(APIError) as caught:

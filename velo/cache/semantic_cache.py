@@ -38,6 +38,7 @@ from velo.cache.input_checks import (
 )
 from velo.cache.lang_codes import _lang_filter, lang_key, primary_language
 from velo.cache.milvus_client import CacheUnreachableError, _open_client, milvus_failure
+from velo.control_chars import blank
 from velo.embedding import Embedder
 from velo.lang_id import UNDETERMINED, LanguageIdentifier
 from velo.types import CacheEntry, HitDecision, LookupResult, Neighbour, Source
@@ -254,8 +255,8 @@ class SemanticCache:
         characters); else `CacheInputError` naming `what`. Callers that embed texts themselves check first."""
         if not isinstance(value, str):
             raise CacheInputError(f"{what} must be a string, got {type(value).__name__}")
-        if not value.strip():
-            raise CacheInputError(f"{what} is empty")
+        if blank(value):
+            raise CacheInputError(f"{what} is empty (only white space or invisible format characters)")
         check_unicode(value, what)
         if len(value) > self.config.max_chars or len(value.encode()) > _MAX_VARCHAR_BYTES:
             raise CacheInputError(f"{what} has {len(value)} characters; the cache accepts at most {self.config.max_chars}")

@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
+from velo.control_chars import blank
 from velo.wire.errors import APIError, unknown_keys
 
 MAX_STOP_STRINGS = 4
@@ -152,8 +153,8 @@ def check_question(turns: Sequence[Mapping[str, str]]) -> str:
     last = f"messages[{len(turns) - 1}]"
     if turns[-1]["role"] != "user":
         raise APIError(400, f"the last message must be a user message with the question, got role {turns[-1]['role']!r}", code="invalid_value", param=last)
-    if not turns[-1]["content"].strip():
-        raise APIError(400, f"the question is empty: {last}.content has no text", code="invalid_value", param=last)
+    if blank(turns[-1]["content"]):
+        raise APIError(400, f"the question is empty: {last}.content has no text (only white space or invisible format characters)", code="invalid_value", param=last)
     return turns[-1]["content"]
 
 
