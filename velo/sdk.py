@@ -124,6 +124,9 @@ class Answer:
     """Time the gateway itself added (its `x-velo-overhead-ms` header), ms."""
     usage: Usage | None
     raw: ChatCompletion | Completion
+    finish_reason: str | None = None
+    """Why the text ended, as the OpenAI API says it: "stop" (the model ended it or a `stop` string did), "length"
+    (`max_tokens` cut it), None when the server sent none (nc40: it had been only in `raw.choices[0]`)."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +296,8 @@ def _answer_of(response: httpx.Response, completion: bool = False) -> Answer:
     choice = raw.choices[0] if raw.choices else None
     text = "" if choice is None else (choice.text if completion else choice.message.content)  # type: ignore[union-attr]
     overhead = response.headers.get(OVERHEAD_HEADER)
-    return Answer(text, raw.route, raw.latency_ms, raw.similarity, float(overhead) if overhead else None, raw.usage, raw)
+    finish = None if choice is None else choice.finish_reason
+    return Answer(text, raw.route, raw.latency_ms, raw.similarity, float(overhead) if overhead else None, raw.usage, raw, finish)
 
 
 def _piece_of(line: str) -> StreamPiece | None:
