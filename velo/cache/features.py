@@ -30,8 +30,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, case_words, code_marks, counts, decimals, negation, number_spellings, number_words, numbers, order,
-    passive, persons, quantities, question_words, roles, speaker_roles, spellings, subject_object, text, variants,
+    answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, negation, number_spellings,
+    number_words, numbers, order, passive, persons, quantities, question_words, roles, speaker_roles, spellings,
+    subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -204,6 +205,9 @@ class _Pair:
         self.reordered_alike = False
         """Whether the two questions became the same words by reading the request in the cached question's order, one
         that keeps the question (`order.symmetric_reordering`, after format 30)."""
+        self.free_words_folded = False
+        """Whether the two questions became the same words only with the words writers vary freely written one way
+        (`velo.cache.free_words`: "please", "请问", 您 / 你, "Could you" / "Can you"; rc40)."""
         if self.tq != self.tc:
             self._same_words_spelled_otherwise()
         self.active = passive.active_order(self.tq), passive.active_order(self.tc)
@@ -229,20 +233,15 @@ class _Pair:
         respelling a rewording's words moves its overlap features off that fit, and in the replay of format 26's 8,946 pairs it cost more right hits than it
         won (11 served at format 26 fell below the threshold, "What's Google Authenticator?" / "What is google
         authenticator?" 0.965 -> 0.887; 2 rose above it, besides those made the same words)."""
-        sq, sc = (
-            quantities.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True))
-            for t in spellings.one_script(self.request, self.cached)
-        )
-        sq = quantities.spelled_as(variants.respelled(self.request, self.cached, sq, sc), sc, self.request, self.cached)
-        sq, sc = text.one_power_sign(sq, sc)
-        sq, sc = decimals.without_trailing_zeros(sq, self.request), decimals.without_trailing_zeros(sc, self.cached)
-        sq, sc = number_words.as_digits(sq), number_words.as_digits(sc)
-        respelled = number_spellings.respelled(sq, sc, self.request, self.cached)
-        # ... or in an order that keeps the question (`order.symmetric_reordering`: "7 plus 8" / "8 plus 7", "cats and
-        # dogs" / "dogs and cats", "Is Tom married to Anna?" / "Is Anna married to Tom?", Russian arguments in their cases
-        # "Чем кошки отличаются от собак?" / "Чем собаки отличаются от кошек?"; after format 30): the model weighs
-        # order_swap at about 0, so the overlap features alone kept such a pair a miss (0.760-0.901).
-        if respelled == sc or order.symmetric_reordering(respelled, sc):
+        alike = _spelled_alike(self.request, self.cached)
+        # ... or but for words writers add, drop or swap freely ("please", "请问", 您 / 你, "Could you" / "Can you":
+        # `velo.cache.free_words`, rc40), read in the texts with those words written one way
+        folded = free_words.fold(self.request), free_words.fold(self.cached)
+        if alike is None and folded != (self.request, self.cached):
+            alike = _spelled_alike(*folded)
+            self.free_words_folded = alike is not None
+        if alike is not None:
+            sq, sc, respelled = alike
             self.numbers_respelled = respelled != sq  # `respelled` is `sq` but for the numbers it spelled as `sc` does
             self.reordered_alike = respelled != sc
             self.tq, self.tc = sc, sc
@@ -254,6 +253,27 @@ class _Pair:
         for pair in self.substitutions + self.additions:
             out += list(pair)
         return out
+
+
+def _spelled_alike(request: str, cached: str) -> tuple[list[str], list[str], list[str]] | None:
+    """(request's tokens, cached question's tokens, the request's respelled as the cached question spells them) when the
+    two texts are the same words but for spellings (`_Pair._same_words_spelled_otherwise`), else None."""
+    sq, sc = (
+        quantities.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True))
+        for t in spellings.one_script(request, cached)
+    )
+    sq = quantities.spelled_as(variants.respelled(request, cached, sq, sc), sc, request, cached)
+    sq, sc = text.one_power_sign(sq, sc)
+    sq, sc = decimals.without_trailing_zeros(sq, request), decimals.without_trailing_zeros(sc, cached)
+    sq, sc = number_words.as_digits(sq), number_words.as_digits(sc)
+    respelled = number_spellings.respelled(sq, sc, request, cached)
+    # ... or in an order that keeps the question (`order.symmetric_reordering`: "7 plus 8" / "8 plus 7", "cats and
+    # dogs" / "dogs and cats", "Is Tom married to Anna?" / "Is Anna married to Tom?", Russian arguments in their cases
+    # "Чем кошки отличаются от собак?" / "Чем собаки отличаются от кошек?"; after format 30): the model weighs
+    # order_swap at about 0, so the overlap features alone kept such a pair a miss (0.760-0.901).
+    if respelled == sc or order.symmetric_reordering(respelled, sc):
+        return sq, sc, respelled
+    return None
 
 
 def _opcodes(tq: list[str], tc: list[str]) -> list[tuple[str, int, int, int, int]]:
