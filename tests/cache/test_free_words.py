@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from velo.cache import free_words
+from tests.cache.backends import assert_scored
+from velo.cache import SemanticCache, free_words
 from velo.cache.features import _Pair
 
 # (cached question, request): the same words but for what writers vary freely, from the team's sets outside dev and
@@ -60,6 +61,12 @@ def test_free_words_make_the_same_words(cached: str, request_: str) -> None:
     p = _Pair(request_, cached)
     assert p.tq == p.tc and p.free_words_folded
     assert _same_words(request_, cached)  # either way round
+
+
+@pytest.mark.parametrize(("cached", "request_"), SAME_WORDS)
+def test_the_same_words_are_served_outright(shipped_rule_cache: SemanticCache, cached: str, request_: str) -> None:
+    """Served at 1.000 whatever the model says: "谢谢。" / "多谢。" scored 0.756 and "你好" / "嗨" fell under the gate (0.000)."""
+    assert_scored(shipped_rule_cache, cached, request_, True, 1.0)
 
 
 @pytest.mark.parametrize(("cached", "request_"), NOT_SAME_WORDS)
