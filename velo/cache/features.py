@@ -233,15 +233,16 @@ class _Pair:
         respelling a rewording's words moves its overlap features off that fit, and in the replay of format 26's 8,946 pairs it cost more right hits than it
         won (11 served at format 26 fell below the threshold, "What's Google Authenticator?" / "What is google
         authenticator?" 0.965 -> 0.887; 2 rose above it, besides those made the same words)."""
-        alike = _spelled_alike(self.request, self.cached)
+        sq, sc, respelled = _respelled(self.request, self.cached)
+        alike = _alike(respelled, sc)
         # ... or but for words writers add, drop or swap freely ("please", "请问", 您 / 你, "Could you" / "Can you":
         # `velo.cache.free_words`, rc40), read in the texts with those words written one way
-        folded = free_words.fold(self.request), free_words.fold(self.cached)
-        if alike is None and folded != (self.request, self.cached):
-            alike = _spelled_alike(*folded)
-            self.free_words_folded = alike is not None
-        if alike is not None:
-            sq, sc, respelled = alike
+        if not alike and free_words.could_fold(respelled, sc):
+            folded = free_words.fold(self.request), free_words.fold(self.cached)
+            if folded != (self.request, self.cached):
+                sq, sc, respelled = _respelled(*folded)
+                alike = self.free_words_folded = bool(_alike(respelled, sc))
+        if alike:
             self.numbers_respelled = respelled != sq  # `respelled` is `sq` but for the numbers it spelled as `sc` does
             self.reordered_alike = respelled != sc
             self.tq, self.tc = sc, sc
@@ -255,9 +256,9 @@ class _Pair:
         return out
 
 
-def _spelled_alike(request: str, cached: str) -> tuple[list[str], list[str], list[str]] | None:
-    """(request's tokens, cached question's tokens, the request's respelled as the cached question spells them) when the
-    two texts are the same words but for spellings (`_Pair._same_words_spelled_otherwise`), else None."""
+def _respelled(request: str, cached: str) -> tuple[list[str], list[str], list[str]]:
+    """(the request's tokens, the cached question's tokens, the request's respelled as the cached question spells them:
+    `_Pair._same_words_spelled_otherwise`)."""
     sq, sc = (
         quantities.unit_after_number(text.tokens(numbers.as_digits(t), spelled=True))
         for t in spellings.one_script(request, cached)
@@ -266,14 +267,15 @@ def _spelled_alike(request: str, cached: str) -> tuple[list[str], list[str], lis
     sq, sc = text.one_power_sign(sq, sc)
     sq, sc = decimals.without_trailing_zeros(sq, request), decimals.without_trailing_zeros(sc, cached)
     sq, sc = number_words.as_digits(sq), number_words.as_digits(sc)
-    respelled = number_spellings.respelled(sq, sc, request, cached)
-    # ... or in an order that keeps the question (`order.symmetric_reordering`: "7 plus 8" / "8 plus 7", "cats and
-    # dogs" / "dogs and cats", "Is Tom married to Anna?" / "Is Anna married to Tom?", Russian arguments in their cases
-    # "Чем кошки отличаются от собак?" / "Чем собаки отличаются от кошек?"; after format 30): the model weighs
-    # order_swap at about 0, so the overlap features alone kept such a pair a miss (0.760-0.901).
-    if respelled == sc or order.symmetric_reordering(respelled, sc):
-        return sq, sc, respelled
-    return None
+    return sq, sc, number_spellings.respelled(sq, sc, request, cached)
+
+
+def _alike(respelled: list[str], sc: list[str]) -> bool:
+    """The same words, or the same in an order that keeps the question (`order.symmetric_reordering`: "7 plus 8" / "8
+    plus 7", "cats and dogs" / "dogs and cats", "Is Tom married to Anna?" / "Is Anna married to Tom?", Russian arguments
+    in their cases "Чем кошки отличаются от собак?" / "Чем собаки отличаются от кошек?"; after format 30): the model
+    weighs order_swap at about 0, so the overlap features alone kept such a pair a miss (0.760-0.901)."""
+    return respelled == sc or order.symmetric_reordering(respelled, sc)
 
 
 def _opcodes(tq: list[str], tc: list[str]) -> list[tuple[str, int, int, int, int]]:

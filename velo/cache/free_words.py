@@ -23,6 +23,9 @@ question word of a category (`velo.cache.question_words`: 咋 and 怎么 are bot
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from velo.cache.text import tokens
 
 _FLAGS = re.IGNORECASE
 _END = r"(?=[\s\W]|$)"
@@ -63,3 +66,18 @@ def fold(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+FREE_TOKENS = frozenset(tokens(
+    "please pls plz por favor bitte пожалуйста 请问 您你 咋怎么 啥什么 hi there hello hey 嗨哈喽囉好 buenas hola здравствуйте"
+    " здравствуй привет thank you u thanks thx ty 多谢感了啦 muchas mil gracias could can how do i we one 呀啊吧嘛"
+))
+"""Every token a word of the table is written with, before or after `fold` (Han characters one by one)."""
+
+
+def could_fold(a: list[str], b: list[str]) -> bool:
+    """Whether two token lists differ only in tokens of `FREE_TOKENS`, counted as a multiset (order aside): else no
+    folding of free words can make them the same words, and `features._Pair` spares itself a second reading of the
+    texts (about 7 ms on a long pair, on a third of the labelled pairs)."""
+    left = (Counter(a) - Counter(b)) + (Counter(b) - Counter(a))
+    return all(t in FREE_TOKENS for t in left)
