@@ -86,3 +86,11 @@ def test_fold_writes_each_kind_one_way() -> None:
     assert free_words.fold("Could you explain it, please?") == "can you explain it, ?"
     assert free_words.fold("Hi there, how do we start?") == "hello, how can we start?"
     assert free_words.fold("酒吧在哪里？") == "酒吧在哪里？"
+
+
+def test_could_fold_only_where_free_tokens_differ() -> None:
+    """The guard before a second reading: a content word that differs can never be folded away."""
+    assert free_words.could_fold(["please", "explain", "it"], ["explain", "it"])
+    assert free_words.could_fold(["您", "好"], ["你", "好"])
+    assert not free_words.could_fold(["please", "explain", "it"], ["explain", "this"])
+    assert not free_words.could_fold(["酒", "吧"], ["酒", "店"])
