@@ -20,7 +20,6 @@ EXCHANGED = [
 
 EXCHANGED_TOKENS = [
     ("How do I ask my boss for a raise?", "How does my boss ask me for a raise?"),
-    ("Can you help me?", "Can I help you?"),  # `persons.person_swap` refuses it too
 ]
 
 # (a, b): the speaker stays the doer, or other words change: no exchange.
@@ -28,6 +27,9 @@ NOT_EXCHANGED = [
     ("How do I lose weight?", "What helps me lose weight?"),  # another content word
     ("Can I eat eggs every day?", "Is it ok for me to eat eggs every day?"),  # "for me to": still the doer
     ("How do I tell my wife I love her?", "How do I tell my wife that I love her?"),
+    ("Can I borrow money from you?", "Can you lend me money?"),  # speaker and listener: one loan (`opposites`)
+    ("Kann ich mir Geld von dir leihen?", "Kannst du mir Geld leihen?"),
+    ("Can you help me?", "Can I help you?"),  # speaker and listener exchanged: `persons.person_swap`'s
 ]
 
 

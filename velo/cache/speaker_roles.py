@@ -7,7 +7,7 @@ noun ("my wife"), which moves, so the two questions are not the same word for wo
 
 `speaker_exchanged` (in the `role_swap` veto, after format 30) reads it on folded tokens: the same content words (a
 verb may agree with its new subject: "sage" / "sagt", "люблю" / "любит"), one question's doer is the speaker or the
-listener (`persons.subject_person`), the other's is not, and the other names that person only as an object ("me",
+listener (`persons.subject_person`), the other's is a third person, and the other names that person only as an object ("me",
 "mir", "мне", "меня"; not "for me to ...", the infinitive's doer), which the first does not. Not read yet: Spanish,
 which says its subject in the verb's ending ("¿Cómo le digo a mi esposa ...?" / "¿Cómo me dice mi esposa ...?"), and
 German where the function-word list holds one of the verb's forms ("sage" / "sagt"): both are left to the model.
@@ -54,7 +54,9 @@ def speaker_exchanged(a: list[str], b: list[str]) -> bool:
         return False
     for x, y in ((a, b), (b, a)):
         person = subject_person(x)
-        if person in _OBJECTS and subject_person(y) != person:
+        # the other's doer a third person: the speaker and the listener as doers are `persons`' ("Can I borrow money
+        # from you?" / "Can you lend me money?" is one loan: `opposites.converse_action`)
+        if person in _OBJECTS and subject_person(y) == 0:
             objects = _OBJECTS[person]
             # "for me to eat" makes the speaker the infinitive's doer: "Is it ok for me to eat eggs?" is "Can I eat eggs?"
             acted_on = [i for i, t in enumerate(y) if t in objects and y[i + 1 : i + 2] != ["to"]]
