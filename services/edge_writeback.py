@@ -33,6 +33,7 @@ import numpy as np
 from services.edge_records import Started, WriteBack
 from services.llm import Generated, sampling_params
 from velo.cache.milvus_client import milvus_failure
+from velo.control_chars import blank
 from velo.lang_id import UNDETERMINED
 from velo.plural import counted
 from velo.text_loops import degenerate_repetition
@@ -84,7 +85,7 @@ class Writer:
             return "sampled"
         if not (self.write_back_truncated or (made.finish_reason == "stop" and not req.stop)):
             return "cut"
-        if not made.text.strip():
+        if blank(made.text):  # white space or invisible format characters only: the cache would refuse it as empty
             return "empty"
         if self.edge.uncacheable(started.question) is not None:
             return "uncacheable"

@@ -32,6 +32,7 @@ import time
 import uuid
 from collections.abc import Iterator
 
+from velo.control_chars import blank
 from velo.wire import (
     SSE_DONE,
     APIError,
@@ -128,7 +129,7 @@ def completion_prompt(body: CompletionRequest) -> str:
         raise APIError.unsupported("echo", "send false or null")
     if body.best_of is not None:
         raise APIError.unsupported("best_of", "one answer per request; send 1 or null")
-    if not isinstance(body.prompt, str) or not body.prompt.strip():
+    if not isinstance(body.prompt, str) or blank(body.prompt):
         raise APIError(400, "prompt must be one non-empty text (batches and token ids are not served)", code="invalid_value", param="prompt")
     return body.prompt
 

@@ -54,6 +54,7 @@ def test_language_codes_the_cache_accepts(code: str, stored: str) -> None:
     ({**QUERY, "question": "Why \ud800 blue?"}, "field 'question' is not valid Unicode text: a lone surrogate"),
     ({**QUERY, "question": "Why\u0000 blue?"}, "field 'question' holds the control character U+0000 (NUL) at character 3"),
     ({**QUERY, "context": ["Hi\u001b"]}, "field 'context' turn #0 holds the control character U+001B (ESC) at character 2"),
+    ({**QUERY, "question": "\u200b\ufeff"}, "field 'question' must be a non-empty string"),  # invisible only: empty
     ({"question": "Who wrote Hamlet?", "lang": "en", "expect": "miss", "target": "s1"}, "a query expecting a miss has no 'target'"),
 ])
 def test_bad_query_lines_are_refused_naming_file_and_line(tmp_path: Path, row: dict, message: str) -> None:
@@ -69,6 +70,7 @@ def test_bad_query_lines_are_refused_naming_file_and_line(tmp_path: Path, row: d
 @pytest.mark.parametrize(("row", "message"), [
     ({**SEED, "anwser": "x"}, "unknown field 'anwser' (did you mean 'answer'?)"),
     ({**SEED, "answer": "Rayleigh \udfff."}, "field 'answer' is not valid Unicode text"),
+    ({**SEED, "answer": " \u200d "}, "field 'answer' must be a non-empty string"),
 ])
 def test_bad_seed_lines_are_refused_naming_file_and_line(tmp_path: Path, row: dict, message: str) -> None:
     with pytest.raises(EvalDataError, match=r"seeds.jsonl:1: ") as err:

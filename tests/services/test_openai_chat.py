@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.openai_chat import chat_turns
-from velo.wire import APIError, ChatCompletionRequest
+from services.openai_chat import chat_turns, completion_prompt
+from velo.wire import APIError, ChatCompletionRequest, CompletionRequest
 
 
 def _request(*messages: dict) -> ChatCompletionRequest:
@@ -19,6 +19,15 @@ def test_an_empty_question_is_called_empty(content: str) -> None:
         chat_turns(_request({"role": "system", "content": "Be brief."}, {"role": "user", "content": content}))
     assert caught.value.status == 400 and caught.value.param == "messages[1]"
     assert "the question is empty" in caught.value.message
+
+
+@pytest.mark.parametrize("prompt", ["", "   \n", "\u200b\u200b", "\ufeff"])
+def test_an_empty_completion_prompt_is_refused_naming_prompt(prompt: str) -> None:
+    """The completions route asks its prompt as a question: one of only invisible characters is as empty as the chat
+    route's (`velo.control_chars.blank`)."""
+    with pytest.raises(APIError) as caught:
+        completion_prompt(CompletionRequest.model_validate({"model": "velo", "prompt": prompt}))
+    assert caught.value.status == 400 and caught.value.param == "prompt" and "non-empty" in caught.value.message
 
 
 def test_a_last_turn_that_is_not_the_users_is_named() -> None:

@@ -34,6 +34,7 @@ from velo.cache.decision import StaticThreshold
 from velo.cache.input_checks import CacheInputError, check_asked, check_context, check_lang, check_unicode
 from velo.cache.lang_codes import lang_key, primary_language
 from velo.cache.semantic_cache import SemanticCache
+from velo.control_chars import blank
 from velo.lang_id import UNDETERMINED
 from velo.json_limits import JSONLimitError, loads as load_json
 from velo.types import HitFeatures
@@ -147,8 +148,8 @@ def _field(path: Path, n: int, row: dict, key: str, nullable: bool = False) -> s
     value = row.get(key)
     if value is None and nullable:
         return None
-    if not isinstance(value, str) or not value.strip():
-        raise EvalDataError(f"{path}:{n}: field {key!r} must be a non-empty string")
+    if not isinstance(value, str) or blank(value):
+        raise EvalDataError(f"{path}:{n}: field {key!r} must be a non-empty string (not only white space or invisible format characters)")
     try:
         check_unicode(value, f"field {key!r}")
         if key == "question":  # what is asked: the cache refuses a control character in it (`check_asked`), so say where
