@@ -31,7 +31,7 @@ from velo.cache.question_words import question_words
 from velo.cache.quantities import content_terms, term
 from velo.cache.role_words import ASYMMETRIC_OPERATORS, COMMUTATIVE_OPERATORS, COORDINATORS, ROLE_MARKERS, numbers_commute
 from velo.cache.roles import COMPARATIVES, symmetric_exchange, symmetric_term
-from velo.cache.text import FUNCTION_WORDS, HAN, nfkc, shared_ends, tokens
+from velo.cache.text import FUNCTION_WORDS, HAN, nfkc, one_beginning, shared_ends, tokens
 
 
 _LONGEST = 3
@@ -269,8 +269,7 @@ def _one_word(x: str, y: str) -> bool:
     finding 4, served at 0.97-0.98 by format 18) and at most 2 letters more."""
     if not (x.isalpha() and y.isalpha()) or HAN.search(x + y):
         return False
-    n = next((k for k, (c, d) in enumerate(zip(x, y)) if c != d), min(len(x), len(y)))
-    if n >= max(3, len(x) - 2, len(y) - 2):
+    if one_beginning(x, y):
         return True
     return any(v.startswith(u) and len(v) - len(u) <= 2 for s, t in ((x, y), (y, x)) for u in _forms(s)[1:] for v in (t,))
 

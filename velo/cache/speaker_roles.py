@@ -18,6 +18,7 @@ from __future__ import annotations
 from velo.cache.case_words import _PRONOUNS
 from velo.cache.persons import subject_person
 from velo.cache.quantities import content_terms
+from velo.cache.text import one_beginning
 
 _OBJECTS = {
     1: frozenset("me mir mich меня мне мнои".split()),
@@ -25,12 +26,6 @@ _OBJECTS = {
 }
 """The speaker's and the listener's object forms, folded ("мной" is "мнои"; English "you" is both subject and object
 and is not read here, nor Spanish "me" / "te", whose subject the verb says)."""
-
-
-def _alike(x: str, y: str) -> bool:
-    """One word, perhaps in another form: a common beginning of at least 3 letters leaving at most 2 of each."""
-    n = next((k for k, (c, d) in enumerate(zip(x, y)) if c != d), min(len(x), len(y)))
-    return x == y or n >= max(3, len(x) - 2, len(y) - 2)
 
 
 _AUXILIARIES = frozenset("habe hast hat haben bin bist ist sind dass".split())
@@ -44,7 +39,12 @@ def _content(toks: list[str]) -> list[str]:
 
 def _same_content(a: list[str], b: list[str]) -> bool:
     ca, cb = _content(a), _content(b)
-    return len(ca) == len(cb) and all(any(_alike(x, y) for y in cb) for x in ca) and all(any(_alike(y, x) for x in ca) for y in cb)
+    return len(ca) == len(cb) and _each_in(ca, cb) and _each_in(cb, ca)
+
+
+def _each_in(xs: list[str], ys: list[str]) -> bool:
+    """Whether every word of `xs` is a word of `ys`, perhaps in another form (`text.one_beginning`)."""
+    return all(any(x == y or one_beginning(x, y) for y in ys) for x in xs)
 
 
 def speaker_exchanged(a: list[str], b: list[str]) -> bool:
