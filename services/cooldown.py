@@ -61,6 +61,13 @@ class Cooldown:
     def is_down(self, name: str) -> bool:
         return name in self._marks
 
+    def skipping(self, name: str) -> bool:
+        """Whether requests skip `name` now: marked down and cooling, or half-open with its trial out. Not once its
+        cool-down is over and no trial is out (the next request calls it: `/healthz` says "up", as a probe can tell),
+        nor when it is up. Neither counts nor claims a trial (`skipped` does)."""
+        mark = self._marks.get(name)
+        return mark is not None and (mark.trial or self.clock() < mark.until)
+
     def skipped(self, name: str) -> str | None:
         """None when a request may call `name` now: it is up, or its cool-down is over and no trial is out (this caller's
         call is the trial: report it with `answered`, `failed` or `released`). Else why it is skipped, for a message;

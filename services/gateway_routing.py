@@ -162,8 +162,9 @@ class Router:
 
     def cooled_edge(self, url: str, found: EdgeState) -> EdgeState:
         """`found` (an edge's `/healthz` as probed), or "cooling down" when it answers it but requests skip it still
-        (marked down after it gave one no answer, until its trial: `edge_marks`)."""
-        return EdgeState("cooling down", False) if found.answers and self.edge_marks.is_down(url) else found
+        (marked down after it gave one no answer, until its trial: `Cooldown.skipping`, the rule `health.cooled` reads
+        for a cloud)."""
+        return EdgeState("cooling down", False) if found.answers and self.edge_marks.skipping(url) else found
 
     def cooldowns(self) -> dict[str, dict]:
         """`/healthz`'s `cooldowns`: each upstream marked down now (edge URLs, `cloud`) and its `Cooldown.report`."""

@@ -82,8 +82,7 @@ def cooled(marks: Cooldown, name: str, problem: str | None) -> tuple[str, str | 
     item 2): one back on its port before its cool-down ended."""
     if problem is not None:
         return "down", problem
-    report = marks.report(name)
-    if report is None or report["state"] == "trial due":  # the next request calls it: as up as a probe can tell
+    if not marks.skipping(name):  # up, or its trial due: the next request calls it, as up as a probe can tell
         return "up", None
     return "cooling down", marks.note(name)
 

@@ -83,8 +83,11 @@ def test_a_dead_upstream_is_skipped_then_tried_by_one_request_and_its_return_log
         marks.count_skip()
         assert why == f"the cloud {url} is skipped: no answer 10.0 s ago (ReadTimeout); tried again in 20.0 s", why
         assert _value(metrics, "velo_upstream_skips_total", "cloud") == 1 and _value(metrics, "velo_upstreams_down", "cloud") == 1
+        assert marks.skipping(url)
         clock.now += 20.0  # the cool-down is over: one trial, the others still skipped
+        assert marks.is_down(url) and not marks.skipping(url)  # the trial is due: the next request calls it
         assert marks.skipped(url) is None
+        assert marks.skipping(url)  # the trial is out: the others skip it
         assert marks.skipped(url) == f"the cloud {url} is skipped: no answer 30.0 s ago (ReadTimeout); a trial request is out"
         marks.released(url)  # the trial's client left: the next request tries
         assert marks.skipped(url) is None
