@@ -106,6 +106,14 @@ def _one_for_one(xs: list[str], ys: list[str], k: int, m: int) -> bool:
     return all(u == v or _same_rest(u, v) for i, (u, v) in enumerate(zip(xs, ys)) if i != k)
 
 
+def _said_alike(a: list[str], k: int, y: str) -> bool:
+    """Whether `a[k]` and `y`, prepositions of `_DIRECTION_PAIRS`, say the same after one of the two words before `a[k]`:
+    a word of difference ("different from / to": `_DIFFERENT`), or for "for" / "from" one of protection or cure
+    ("protect yourself from / for": `_GUARDED`)."""
+    guarded = {a[k], y} == {"for", "from"}
+    return any(w.startswith(_DIFFERENT) or (guarded and w.startswith(_GUARDED)) for w in a[max(0, k - 2) : k])
+
+
 def _han_opposite(a: list[str], b: list[str], k: int, m: int) -> bool:
     x, y = a[k], b[m]
     if frozenset((x, y)) not in _HAN_PAIRS:
@@ -132,10 +140,7 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
                     return True
                 if frozenset((x, y)) in _RELATION_PAIRS and (x.isalpha() and not HAN.fullmatch(x) or i2 - i1 == j2 - j1 == 1):
                     return True  # "before" / "after", "перед" / "после", "之前" / "之后"
-                before = a[max(0, k - 2) : k]  # "different from", "protect yourself from"
-                if frozenset((x, y)) in _DIRECTION_PAIRS and _one_for_one(a[i1:i2], b[j1:j2], k - i1, m - j1) and not any(
-                    w.startswith(_DIFFERENT) or ({x, y} == {"for", "from"} and w.startswith(_GUARDED)) for w in before
-                ):
+                if frozenset((x, y)) in _DIRECTION_PAIRS and _one_for_one(a[i1:i2], b[j1:j2], k - i1, m - j1) and not _said_alike(a, k, y):
                     return True  # "to" / "from Paris", "a" / "desde Madrid", "в Москву" / "из Москвы"
                 if frozenset((x, y)) in _PARTICLE_PAIRS and k == i1 and m == j1:
                     after_same = i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and a[i1 - 1].isalpha() and a[i1 - 1] not in FUNCTION_WORDS
