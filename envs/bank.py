@@ -46,8 +46,15 @@ from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/31"
-"""31: the hit features of hit rule format 30 (a passive with its agent read in the active's order: `role_swap`; a count
+BANK_VERSION = "velo.bank/33"
+"""33: the hit features of hit rule format 32 (format 30's weights with the readers landed since: an agent asked last,
+English regular participles, German tens words, a number spelled another way in the same place, a reordering that
+keeps the question and words writers add or drop freely read as the same words, Russian symmetric arguments in their
+cases, a pronoun or a German article's case that points at someone else, the speaker and a third person exchanged, a
+Chinese 被 passive, one of a unit written as a word, a language set off by a comma: `role_swap`; a preposition of
+opposite direction, a negation with the verb in another form: `negation_mismatch`; a count against one thing in a
+Russian case: `number_mismatch`). 32 was the withdrawn format 31's bank.
+31: the hit features of hit rule format 30 (a passive with its agent read in the active's order: `role_swap`; a count
 against one thing: `number_mismatch`; number words as digits; commuted operands, joined items, alternatives and a
 symmetric relation's arguments in another order: no `order_swap`).
 30: the hit features of hit rule format 29 (a how-to against a motive, a time word for a place word, an instruction
