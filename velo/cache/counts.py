@@ -23,11 +23,14 @@ from velo.cache import number_words
 from velo.cache.numbers import MEASURE_WORDS
 from velo.cache.text import FUNCTION_WORDS, HAN, fold
 
-_ONE = frozenset(
-    fold(w)
-    for w in "a an one single un una uno ein eine einen einem einer eines один одна одно одну одного одной одним одном".split()
+GENDERED_ONES = frozenset(
+    fold(w) for w in "un una uno ein eine einen einem einer eines один одна одно одну одного одной одним одном".split()
 )
-"""An article or a word for one before a noun, folded."""
+"""Spanish, German and Russian words for one (and articles) whose form follows the noun's gender and case, folded: also
+one of a unit to `quantities.ones_before_units` ("un kilo" / "una libra"), which leaves English "a" alone (folded, it is
+the Spanish preposition too: "a mi jefe")."""
+WORDS_FOR_ONE = frozenset("a an one single".split()) | GENDERED_ONES
+"""An article or a word for one before a noun, folded (en / es / de / ru)."""
 _ENDINGS = frozenset(
     "s es ies y e en n er a o as os ы и а я у ю ов ев еи ь ом ем ам ям ах ях ами ями о е ои".split()
 ) | {""}
@@ -76,7 +79,7 @@ def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
     for i, (value, end) in values.items():
         before = toks[i - 1] if i else ""
         if (
-            2 <= value <= 1000 and end < len(toks) and before not in _ONE and before not in _NOT_A_COUNT_AFTER
+            2 <= value <= 1000 and end < len(toks) and before not in WORDS_FOR_ONE and before not in _NOT_A_COUNT_AFTER
             and not before[-1:].isdigit() and not toks[end][0].isdigit()
         ):
             if _han(toks[end]) and _classifier(toks[end]) and end + 1 < len(toks):
@@ -84,7 +87,7 @@ def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
             elif (k := _noun(toks, end)) is not None and not _han(toks[k]):
                 counts.append(toks[k])
     for i, t in enumerate(toks):
-        if t in _ONE and i + 1 < len(toks) and i + 1 not in values and (k := _noun(toks, i + 1)) is not None:
+        if t in WORDS_FOR_ONE and i + 1 < len(toks) and i + 1 not in values and (k := _noun(toks, i + 1)) is not None:
             ones.append(toks[k])
         elif (
             _han(t) and MEASURE_WORDS.fullmatch(t) and i + 1 < len(toks) and i

@@ -175,7 +175,7 @@ class HitFeaturizer:
                 or order.exchanged(*p.active)
                 or order.dash_exchanged(p.request, p.cached)
                 or persons.person_swap(p.tq, p.tc)
-                or case_words.referent_change(text.tokens(p.request), text.tokens(p.cached))
+                or case_words.referent_change(*p.written)
                 or speaker_roles.speaker_exchanged(p.tq, p.tc)
                 or passive.han_arguments_exchanged(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
@@ -191,7 +191,12 @@ class _Pair:
         self.request, self.cached = request, cached
         # Han numerals in digits: "一万元" / "10000元" differ in no word (number_mismatch reads the texts as written);
         # a unit before its number after it: "摄氏100度" / "100摄氏度" is one quantity in the same words.
-        self.tq, self.tc = (quantities.unit_after_number(text.tokens(numbers.as_digits(t))) for t in (request, cached))
+        self.written = text.tokens(request), text.tokens(cached)
+        """The tokens of the texts as written (no number read in digits), for `case_words`: tokenized once per pair."""
+        self.tq, self.tc = (
+            quantities.unit_after_number(w if (d := numbers.as_digits(t)) == t else text.tokens(d))
+            for t, w in zip((request, cached), self.written)
+        )
         # One quantity spelled as the cached question spells it: "100 °C" / "100 degrees Celsius" / "100摄氏度" differ
         # in no word (a quantity in another unit keeps its spelling: role_swap sees it; one of equal size in a unit of
         # the same family, "1000 g" / "1 kg", is respelled, and its numbers are one number to number_mismatch).

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from velo.cache.counts import GENDERED_ONES
 from velo.cache.numbers import MEASURE_WORDS, ascii_digits, is_number_token, one_counts_nothing
 from velo.cache.role_words import ROLE_MARKERS
 from velo.cache.text import FUNCTION_WORDS, HAN, fold, stem
@@ -131,13 +132,9 @@ def han_unit(toks: list[str], at: int) -> str | None:
     return found[0] if found else None
 
 
-_WORDS_FOR_ONE = frozenset("un una uno ein eine einen einem einer eines один одна одно одну одном однои одного".split())
-"""Spanish, German and Russian words for one (and articles) whose form follows the noun's gender and case, folded."""
-
-
 def ones_before_units(toks: list[str]) -> list[str]:
     """`toks` with one of a unit written as a word as "1": a lone 一 before a unit's Chinese name (`_HAN_UNITS`) and a
-    word for one before a unit (`_WORDS_FOR_ONE`). Read for the `role_swap` veto only (`roles.role_swap`; the features
+    word for one before a unit (`counts.GENDERED_ONES`). Read for the `role_swap` veto only (`roles.role_swap`; the features
     the model weighs keep their tokens), lk40: "一公斤等于多少磅" / "一磅等于多少公斤" is "1 kg in lb" / "1 lb in kg", but
     `numbers.as_digits` reads 一 as 1 only before its `MEASURE_WORDS` (公斤, 公里, 米, 年; not 磅, 英里, 盎司, 加仑, 美元,
     ...), so the first question had "1公斤" and the second "一磅", no quantity in common, and no unit was swapped (served
@@ -146,7 +143,7 @@ def ones_before_units(toks: list[str]) -> list[str]:
     "哪一", "统一"), nor 一码事 (one and the same thing, no yard)."""
     out = list(toks)
     for i, t in enumerate(toks):
-        if t in _WORDS_FOR_ONE and unit_at(toks, i + 1) is not None and not HAN.match(toks[i + 1]):
+        if t in GENDERED_ONES and unit_at(toks, i + 1) is not None and not HAN.match(toks[i + 1]):
             out[i] = "1"
         if t != "一" or _han_unit_span(toks, i + 1) is None or toks[i + 1 : i + 3] in (["码", "事"], ["碼", "事"]):
             continue
