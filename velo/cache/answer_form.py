@@ -28,6 +28,16 @@ is asked on both sides ("How do I parse JSON?" / "How to read a JSON file?"). Le
 rewordings in the replay add them to the same question: "in simple terms", "in plain English", a degree on one side
 only (`_DEGREES`), "step by step" (12 right hits add it on one side: "How do I build a PC?" / "Could you walk me
 through ... step by step?"), "with examples" (19: "编写一个python for循环" / "请帮我用python编写一个for循环的例子").
+
+An instruction added as a sentence of its own (`_bare`: besides the form only verbs of answering, objects and courtesy;
+after format 32, a newcomer's finding: "Explain photosynthesis." / "... Use simple words." served at 0.968) is read for
+forms a rewording words inside its question instead: a plain-language level (`_BARE_FORMS`: "Use simple words.", "In
+layman's terms.", "Explain it to a beginner.", "Sin tecnicismos.", "Verwende einfache Wörter.", "Простым языком.",
+"用大白话解释。"), "technically", and "brief" alone ("Keep it short.", "Sé breve.", "Будь краток.", "简短一点。"); any
+other form there too ("Write it for a child.", "Sei witzig.", "用正式的语气。"). In the labelled pairs outside dev the
+same level inside the question's sentence is a rewording ("Что такое инфляция?" / "Объясни простыми словами, что значит
+инфляция"), and so is "detail" in a sentence of its own ("Расскажи, пожалуйста, подробнее.", "详细点？" as follow-ups
+worded "more specifically"): both are left to the model, as is German "einfach" ("Erkläre es einfach": also "just").
 """
 
 from __future__ import annotations
@@ -52,12 +62,12 @@ _COUNT_WORD = "|".join(sorted(map(re.escape, _COUNT), key=len, reverse=True))
 _UNITS = {
     "word": r"words?|one-word|palabras?|wort|worten|worter|слов\w*|个?词|个?字",
     "sentence": r"sentences?|frases?|oracion(?:es)?|satz|satzen|satze|предложени\w*|句话?",
-    "paragraph": r"paragraphs?|parrafos?|absatz|absatzen|absatze|абзац\w*",
+    "paragraph": r"paragraphs?|parrafos?|absatz|absatzen|absatze|абзац\w*|个?段落|段话",
     "line": r"lines?|lineas?|zeilen?|строк\w*",
 }
 """Units a length is counted in (folded; "предложением", "句话")."""
 _LEAD = r"(?:(?:in|with|using|within|under|into|to|at most|no more than|fewer than|less than|max(?:imum)?(?: of)?|en|con|mit|" \
-    r"auf|hochstens|maximal|в|не более|用|以|不超过)(?:\s*(?:about|around|roughly|approximately|unas|unos|etwa|ungefahr|" \
+    r"maximo|como maximo|auf|hochstens|maximal|в|не более|не больше|максимум|用|以|不超过)(?:\s*(?:about|around|roughly|approximately|unas|unos|etwa|ungefahr|" \
     r"около|примерно))?)"
 """Words that put a length before its count ("in one word", "con una palabra", "mit einem Satz", "в одном предложении",
 "用一句话", "不超过"); without one, a count and unit is an instruction only before an answer's noun (`_NOUNS`), in the
@@ -71,8 +81,11 @@ _LENGTH = re.compile(
 _LED_COUNTS = frozenset("одним двумя тремя четырьмя пятью шестью семью восемью девятью десятью".split())
 """Counts in the Russian instrumental, which asks for a length with no preposition ("одним словом", "тремя
 предложениями"; not "одной", also genitive: "по одной строке")."""
-_AT_MOST = re.compile(r"\s*(?:max(?:imum)?|or (?:less|fewer)|o menos|oder weniger|или меньше)\b")
-"""After a count and unit, a limit ("3 sentences max", "100 words or less")."""
+_AT_MOST = re.compile(
+    r"\s*(?:max(?:imum)?|or (?:less|fewer)|o menos|oder weniger|или меньше|only|at most|como maximo|solamente|nur|hochstens|"
+    r"только|не больше)(?![\w-])"
+)
+"""After a count and unit, a limit ("3 sentences max", "100 words or less", "One paragraph only")."""
 _IDIOMS = frozenset({"в двух словах"})
 """Counts that are no length: "в двух словах" is "briefly" ("brief" in `_FORMS`)."""
 _UNIT_PATTERNS = [(unit, re.compile(rf"(?:{pattern})\Z")) for unit, pattern in _UNITS.items()]
@@ -82,7 +95,7 @@ _FORMS = {
     "brief": (
         r"\b(?:briefly|brief|concise(?:ly)?|succinct(?:ly)?|in short|in a nutshell|short answer|keep it short|tl;? ?dr|"
         r"brevemente|breve|en pocas palabras|conciso|resumido|kurz(?:e|en|er)?|knapp|in kurze|кратко|коротко|вкратце|"
-        r"в двух словах|сжато|лаконично)\b|简短|简要|简洁|简明|扼要",
+        r"в двух словах|сжато|лаконично|будь(?:те)? крат\w*)\b|简短|简要|简洁|简明|扼要",
         r"\b(?:short|corto|кратк\w*|коротк\w*)\b|简短",
     ),
     "detail": (
@@ -107,8 +120,8 @@ _FORMS = {
         r"\b(?:teenagers?|teens?|high school students?|adolescentes?|jugendliche\w*|подрост\w*)\b|中学生",
     ),
     "expert": (
-        r"\b(?:(?:for|to) (?:an )?(?:expert|professional|specialist)s?|at (?:a|an) (?:phd|expert|graduate) level|technically|"
-        r"(?:para|a|como a) (?:un )?expertos?|(?:fur|einem) experten|(?:как|для) (?:специалист|эксперт)\w*)\b|专业术语|专家的角度",
+        r"\b(?:(?:for|to) (?:an )?(?:expert|professional|specialist)s?|at (?:a|an) (?:phd|expert|graduate) level|"
+        r"(?:para|a|como a) (?:un )?expertos?|(?:fur|einem) experten|(?:как|для) (?:специалист|эксперт)\w*)\b|(?<!不要用)(?<!不用)(?<!避免)(?<!别用)专业术语|专家的角度",
         r"\b(?:experts?|expertos?|experten?|специалист\w*|эксперт\w*)\b|专家",
     ),
     **{
@@ -126,9 +139,10 @@ _FORMS = {
         r"\b(?:tables?|tablas?|tabellen?|таблиц\w*)\b|表格",
     ),
     "list": (
-        r"\b(?:bullet(?:ed)? (?:list|points?)|bullets|numbered list|as a list|in list form|point form|"
-        r"en (?:forma de )?lista|con vinetas|als liste|in stichpunkten|stichpunktartig|als aufzahlung|списком|по пунктам|"
-        r"в виде списка)\b|列表形式|以列表|用列表|分点",
+        r"\b(?:bullet(?:ed)? (?:list|points?)|bullets|numbered (?:list|steps|points)|as a list|in list form|point form|"
+        r"en (?:forma de )?lista|con vinetas|(?:usa|utiliza|con) (?:una )?(?:lista|vinetas)|als liste|in stichpunkten|"
+        r"stichpunktartig|als aufzahlung|(?:verwende|benutze|nutze|mit) (?:einer )?(?:stichpunkte\w*|aufzahlung\w*|liste)|"
+        r"списком|по пунктам|в виде списка|(?:маркированн|нумерованн)\w* спис(?:ок|к\w*))\b|列表形式|以列表|用列表|分点",
         r"\b(?:lists?|bullets?|bullet points?|listas?|liste|vinetas?|stichpunkt\w*|aufzahlung\w*|списк\w*)\b|列表|清单|要点",
     ),
     "verse": (
@@ -142,11 +156,13 @@ _FORMS = {
     ),
     "pirate": (r"\b(?:like a pirate|as a pirate|pirate speak|como un pirata|wie ein pirat|как пират)\b|像海盗", r"\bpirat\w*|海盗"),
     "formal": (
-        r"\b(?:formally|in a formal|formal tone|formell|официально|официальным)\b|正式的语气|正式的口吻",
+        r"\b(?:formally|in a formal|formal tone|tono formal|formell\w*(?: ton| stil)|formell|официально|официальным|"
+        r"официальн\w* (?:тон\w*|стил\w*))\b|正式的语气|正式的口吻",
         r"\b(?:formal\w*|formell\w*|официальн\w*)\b",
     ),
     "casual": (
-        r"\b(?:casually|informally|in a casual|casual tone|informell|неформально)\b|口语化",
+        r"\b(?:casually|informally|in a casual|casual tone|(?:keep it|be) (?:casual|informal)|tono (?:informal|casual)|"
+        r"informell|неформально|неформальн\w* (?:тон\w*|стил\w*))\b|口语化",
         r"\b(?:casual\w*|informal\w*|informell\w*|неформальн\w*)\b|口语",
     ),
     "sarcastic": (
@@ -162,9 +178,25 @@ _FORMS = {
         r"\b(?:yes or no|si o no|ja oder nein|да или нет)\b",
     ),
     "classical": (r"(?:用|以)文言文?|文言文", r"文言文"),
+    "friendly": (
+        r"\b(?:friendly tone|in a friendly (?:way|tone|manner)|(?:be|keep it) friendly|tono (?:amable|amistoso)|"
+        r"freundliche\w* ton|дружелюбн\w*(?: тон\w*)?)\b|友好的语气|亲切的语气",
+        r"\b(?:friendl\w*|amable|amistos\w*|freundlich\w*|дружелюбн\w*)\b|友好|亲切",
+    ),
+    "academic": (
+        r"\b(?:academic (?:tone|style)|in an academic|academically|tono academico|estilo academico|akademische\w* "
+        r"(?:ton|stil)|wissenschaftliche\w* stil|академическ\w* (?:тон\w*|стил\w*)|научн\w* стил\w*)\b|学术的语气|学术风格",
+        r"\b(?:academ\w*|akademisch\w*|академическ\w*)\b|学术",
+    ),
+    "emoji": (
+        r"\b(?:(?:use|add|include|using|with|con|usa|mit|verwende|с|используи\w*) (?:some |lots of |many |muchos |viele |"
+        r"(?:a )?few )?(?:emojis?|emoticons?|эмодзи|смаиликами|смаилики))\b|(?:用|加上?)表情(?:符号)?",
+        r"\b(?:emojis?|emoticons?|эмодзи|смаилик\w*)\b|表情",
+    ),
     "funny": (
-        r"\b(?:in a (?:funny|humorous|witty) (?:way|tone|manner)|funnily|humorously|with humou?r|con humor|de forma divertida|witzig|lustig|"
-        r"с юмором|смешно)\b|幽默|搞笑",
+        r"\b(?:in a (?:funny|humorous|witty) (?:way|tone|manner)|funnily|humorously|with humou?r|(?:be|make it|keep it) "
+        r"(?:funny|humorous|witty)|con humor|de forma divertida|(?:hazlo|se) divertid[oa]|witzig|lustig|с юмором|смешно)\b|"
+        r"幽默|搞笑",
         r"\b(?:fun|funny|humou?r\w*|divertid\w*|witz\w*|lustig\w*|юмор\w*|смешн\w*)\b|幽默|搞笑",
     ),
 }
@@ -174,6 +206,46 @@ word inside another word names nothing ("fun" in "function", "table" in "stable"
 "будет", 点 in 特点, 表 in 代表作: brk29's HIGH-4, served at 0.96-0.998 by format 29), nor does a bare count ("five" in
 "the five senses"). "brief" and "detail" are told apart only from each other (`_DEGREES`)."""
 _FORM_PATTERNS = {label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in _FORMS.items()}
+_BARE_FORMS = {
+    "plain": (
+        r"\b(?:(?:in |with |use |using )?(?:simple|plain|easy|everyday|non-?technical|basic) (?:words|terms|language|english)|"
+        r"(?:in )?layman'?s? terms|(?:for|to) (?:a )?(?:laym[ae]n|layperson|beginners?|novices?|non-?experts?|"
+        r"non-?technical (?:audience|person|people|readers?))|(?:avoid|without|no|don'?t use|do not use) (?:any )?"
+        r"(?:technical )?(?:jargon|technical terms|technical language)|(?:keep|make) (?:it|the (?:language|wording|answer|explanation)) (?:simple|easy)|simply|"
+        r"(?:easy|simple) to understand|"
+        r"(?:con |usa |usando |en )?(?:palabras|terminos|lenguaje) (?:sencill[ao]s?|simples?|faciles?|llan[ao]s?)|"
+        r"(?:de (?:forma|manera)|en forma) (?:sencilla|simple|facil)|sencillamente|(?:sin|evita(?:ndo)?) (?:tecnicismos|"
+        r"jerga|terminos tecnicos)|para (?:principiantes|novatos|legos)|explicado facil|facil de entender|"
+        r"(?:in |mit |verwende |benutze |nutze )?einfache(?:n|r)? (?:worte|worten|worter|wortern|sprache|begriffe|begriffen)|"
+        r"in leichter sprache|einfach erklart|(?:ohne|vermeide) (?:fachbegriffe|fachjargon|fachsprache|jargon)|"
+        r"fur (?:anfanger|laien)|leicht verstandlich|"
+        r"простыми словами|простые слова|простым языком|по-простому|на простом языке|доступным языком|доступно|(?:без|избегаи\w*) "
+        r"(?:терминов|жаргона|сложных терминов|специальных терминов)|для (?:начинающих|новичков|чаиников)|как (?:новичку|"
+        r"чаинику))\b|简单的话|简单的语言|通俗易懂(?:的语言|的话)?|通俗地|通俗的语言|大白话|浅显易懂|(?:不要|不用|避免|别)用?专业术语|给初学者|给新手",
+        r"\b(?:simple words|plain (?:language|english)|layman\w*|jargon|beginners?|novices?|principiantes?|novatos?|"
+        r"tecnicismos?|jerga|anfanger\w*|laien|fachbegriff\w*|fachjargon|начинающ\w*|новичк\w*|чаиник\w*|жаргон\w*|"
+        r"simpl\w*|plain|easy|sencill\w*|facil\w*|einfach\w*|leicht\w*|прост\w*|доступн\w*)\b|"
+        r"通俗|大白话|初学者|新手|简单|浅显",
+    ),
+    "expert": (r"\b(?:technically|tecnicamente|technisch|технически)\b", r"(?!)"),
+}
+"""Forms read as an instruction only in a sentence that holds nothing else (`_bare`: "Explain photosynthesis. Use simple
+words.", "... Keep it simple.", "... Sin tecnicismos.", "... 用大白话解释。"): a plain-language level (and "technically")
+asked within the question's own sentence is how oasst1 rewordings word the same question ("Что такое инфляция?" /
+"Объясни простыми словами, что значит инфляция", "Can you explain how you technically work behind the scenes?" are
+right pairs in the replay), so there it is left to the model; added as a sentence of its own, it is an instruction about
+the answer that the cached answer did not follow (after format 32, a newcomer's finding: served at 0.968)."""
+_BARE_PATTERNS = {label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in _BARE_FORMS.items()}
+_BARE_WORDS = frozenset(
+    """it this that them me you your the a an answer response reply explanation tone style words language terms please
+    can could would will keep be make use using avoid write try just only por favor un una unos unas ein eine einen einem einer
+    lo la le me mi es das dich mir sie ihn bitte
+    sei seien halte bleib verwende benutze nutze schreib mach usa utiliza emplea escribe hazlo haz se manten mantenlo tu
+    это его ее мне свои ответ будь будьте используи используите пиши сделаи""".split()
+)
+"""Words a sentence of a bare instruction may hold besides the form and a verb of answering (`_VERBS`), folded: objects
+("it", "lo", "es", "это"), "be" / "keep" / "use" and their Spanish, German and Russian imperatives, courtesy."""
+_HAN_BARE = frozenset("请你您用以一点些吧说讲写来地的给我们回答解释下话")
 _DEGREES = frozenset({"brief", "detail"})
 """Forms that are a difference only against each other ("Answer briefly." / "Answer in detail."): a rewording adds and
 drops them freely (in the replay of format 28's pairs, 30 oasst1 rewordings added "详细", "подробнее", "kurz" or
@@ -243,6 +315,17 @@ def _framed(sentence: str, start: int, end: int, label: str) -> bool:
     return False
 
 
+def _bare(sentence: str, start: int, end: int) -> bool:
+    """Whether the words at start:end are an instruction in a sentence of its own: besides them only verbs of answering,
+    objects and courtesy (`_BARE_WORDS`; in Chinese, `_HAN_BARE`): "Use simple words.", "Explain it to a beginner.",
+    "Keep it short.", "用大白话解释。"; not "Explain photosynthesis in simple terms." nor "Что значит инфляция, простыми
+    словами?"."""
+    rest = _CLAUSE.sub(" ", sentence[:start] + " " + sentence[end:])
+    if HAN.search(sentence):
+        return all(ch in _HAN_BARE for ch in re.sub(r"[\W\d_]", "", rest))
+    return all(w in _BARE_WORDS or _VERBS.match(w) or _FILLERS.fullmatch(w) for w in re.findall(r"[^\W\d_]+|\d+", rest))
+
+
 def _alone(sentence: str, start: int, end: int) -> bool:
     """Whether the words at start:end are their sentence, but for fillers ("... ? In one word, please.", "ELI5")."""
     rest = _CLAUSE.sub(" ", sentence[:start] + " " + sentence[end:]).strip(" ¿¡'")
@@ -260,6 +343,8 @@ def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
             return _alone(sentence, m.start(), m.end())
         if _framed(sentence, m.start(), m.end(), label) or _alone(sentence, m.start(), m.end()):
             return True
+        if _bare(sentence, m.start(), m.end()):  # "Write it for a child.", "Sei witzig.", "用正式的语气。"
+            return True
         return edge and (edges.startswith(m[0].strip()) or edges.endswith(m[0].strip()))
 
     for m in _LENGTH.finditer(sentence):
@@ -276,6 +361,9 @@ def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
         for m in (asked_as if instructions else named).finditer(sentence):
             if not instructions or asked(m, label in _DEGREES or bool(_ADDRESSED.search(m[0])), label):
                 out.append((label, m.start(), m.end()))
+    for label, (asked_as, named) in _BARE_PATTERNS.items():
+        out += [(label, m.start(), m.end()) for m in (asked_as if instructions else named).finditer(sentence)
+                if not instructions or _bare(sentence, m.start(), m.end())]
     return out
 
 
@@ -301,8 +389,13 @@ def _unnamed(asker: str, other: str) -> set[str]:
     told = [s.span() for s in _SENTENCES.finditer(folded) if any(s.start() <= i < s.end() for _, i, _ in asked)]
     named_here = [(label, i, j) for label, i, j in _all_spans(asker, False) if not any(x <= i < y for x, y in told)]
     named_there = _all_spans(other, False)
+    # "brief" asked in a sentence of its own ("Keep it short.", "Be brief.") is a length the other question did not ask
+    # for; within the question's sentence rewordings add it freely (`_DEGREES`), and "detail" in a sentence of its own
+    # is how oasst1 follow-ups reword "more specifically" ("Расскажи, пожалуйста, подробнее.", "详细点？": 2 right pairs)
+    bare = {label for label, i, j in asked if label == "brief" and any(
+        s.start() <= i < s.end() and _bare(s[0], i - s.start(), j - s.start()) for s in _SENTENCES.finditer(folded))}
     out = set()
-    for label in {label for label, _, _ in asked} - _DEGREES - forms(other):
+    for label in ({label for label, _, _ in asked} - _DEGREES | bare) - forms(other):
         here = len({(i, j) for lab, i, j in named_here if lab == label})
         there = len({(i, j) for lab, i, j in named_there if lab == label})
         if there <= here:
