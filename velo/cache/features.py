@@ -17,7 +17,8 @@ share almost every word, so their vectors are close. These features add what the
   and roles ("5 km to miles" / "5 miles to km"; two arguments exchanged around a verb, "Germany invaded Poland" /
   "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language or form that the other
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
-  `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`);
+  `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`), and the same question in another tense ("Was
+  Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`);
 * a second embedder's opinion of the whole pair.
 """
 
@@ -32,7 +33,7 @@ import numpy as np
 from velo.cache import (
     answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, negation, number_spellings,
     number_words, numbers, order, passive, persons, quantities, question_words, roles, speaker_roles, spellings,
-    subject_object, text, variants,
+    subject_object, tense, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -180,6 +181,7 @@ class HitFeaturizer:
                 or passive.han_arguments_exchanged(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
                 or answer_form.answer_form_change(p.request, p.cached)
+                or tense.tense_change(p.tq, p.tc)
             ),
         )
 
