@@ -122,6 +122,23 @@ def _symmetric_arguments(a: list[str], b: list[str]) -> bool:
     return adjacent or any(True for _ in _swapped_runs(ma, mb))
 
 
+_ES_QUESTION_WORDS = frozenset("que cual cuales cuando cuanto cuanta cuantos cuantas donde adonde como quien quienes por".split())
+"""Spanish question words (folded: "qué", "cuántos", "por qué"), which a topic may be put before."""
+
+
+def topic_fronted(a: list[str], b: list[str]) -> bool:
+    """Whether `a` is the Spanish question `b` with its topic put first (left dislocation): `b` opens with a question
+    word, and `a` is `b` with the words after the question's stretch moved before it ("¿Messi cuántos años tiene?" /
+    "¿Cuántos años tiene Messi?", "¿Cervantes cuándo nació?" / "¿Cuándo nació Cervantes?", "¿A César quién lo mató?"
+    is also read by the model). Spanish marks a fronted object with "a", which moves with it, so the roles stay (after
+    format 32; a newcomer's finding: 0.832 and 0.000 with the answer "the answer to {cached}"). Not a topic moved into
+    the middle ("¿César a quién mató?" / "¿Quién mató a César?": other tokens), nor any English order ("is a tomato a
+    fruit"): only a Spanish question word opens `b`."""
+    if a == b or len(a) != len(b) or not b or b[0] not in _ES_QUESTION_WORDS:
+        return False
+    return any(a[k:] + a[:k] == b for k in range(1, len(a)))
+
+
 def symmetric_reordering(a: list[str], b: list[str]) -> bool:
     """Whether two token lists that are the same tokens in another order (`reordered`) exchange what does not change the
     question: the operands of a commutative operator (`_commuting_numbers`: "7 plus 8" / "8 plus 7", "3 × 4" / "4 × 3"),
