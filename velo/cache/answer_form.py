@@ -42,6 +42,7 @@ worded "more specifically"): both are left to the model, as is German "einfach" 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from velo.cache.text import HAN, fold
@@ -367,10 +368,11 @@ def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
     return out
 
 
-def _all_spans(question: str, instructions: bool) -> list[tuple[str, int, int]]:
+@functools.lru_cache(maxsize=512)  # a pure function of the text: `answer_form_change` asks for each text's spans 3-4 times
+def _all_spans(question: str, instructions: bool) -> tuple[tuple[str, int, int], ...]:
     folded = fold(question)
-    return [(label, s.start() + i, s.start() + j) for s in _SENTENCES.finditer(folded) for label, i, j in
-            _spans(s[0], instructions)]
+    return tuple((label, s.start() + i, s.start() + j) for s in _SENTENCES.finditer(folded) for label, i, j in
+                 _spans(s[0], instructions))
 
 
 def forms(question: str, instructions: bool = True) -> frozenset[str]:

@@ -136,7 +136,7 @@ def topic_fronted(a: list[str], b: list[str]) -> bool:
     fruit"): only a Spanish question word opens `b`."""
     if a == b or len(a) != len(b) or not b or b[0] not in _ES_QUESTION_WORDS:
         return False
-    return any(a[k:] + a[:k] == b for k in range(1, len(a)))
+    return any(a[k] == b[0] and a[k:] + a[:k] == b for k in range(1, len(a)))
 
 
 def symmetric_reordering(a: list[str], b: list[str]) -> bool:

@@ -31,25 +31,29 @@ _NAMES = [
 """Names of one country or union, each as tokens spell it (folded: "ü" is "u", "й" is "и"), with the article some
 languages put before the full name and not before the abbreviation ("de los Estados Unidos" / "de EE. UU.")."""
 _GROUPS = [sorted((tuple(fold(form).split()) for form in names.split("|")), key=len, reverse=True) for names in _NAMES]
+_FIRST = [frozenset(form[0] for form in forms) for forms in _GROUPS]
+"""The words a name of each group begins with: a text holding none of them names none (most texts, read at a glance)."""
 
 
-def _find(toks: list[str], form: tuple[str, ...]) -> bool:
-    n = len(form)
-    return any(tuple(toks[i : i + n]) == form for i in range(len(toks) - n + 1))
+def _at(toks: list[str], i: int, forms: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The longest of `forms` that starts at token `i`."""
+    return next((f for f in forms if tuple(toks[i : i + len(f)]) == f), None)
 
 
 def respelled(tq: list[str], tc: list[str]) -> list[str]:
     """`tq`, the request's tokens, with each name of `_NAMES` written as the cached question's tokens `tc` write the same
     country or union (its longest form there): "ee", "uu" -> "estados", "unidos" against "estados unidos"."""
-    out = list(tq)
-    for forms in _GROUPS:
-        there = next((f for f in forms if _find(tc, f)), None)
+    out = tq
+    for forms, first in zip(_GROUPS, _FIRST):
+        if first.isdisjoint(out) or first.isdisjoint(tc):
+            continue
+        there = max((f for i, t in enumerate(tc) if t in first and (f := _at(tc, i, forms))), key=len, default=None)
         if there is None:
             continue
         written: list[str] = []
         i = 0
         while i < len(out):  # left to right, the longest form first: "los estados unidos" before "estados unidos"
-            form = next((f for f in forms if tuple(out[i : i + len(f)]) == f), None)
+            form = _at(out, i, forms) if out[i] in first else None
             if form is None:
                 written.append(out[i])
                 i += 1
@@ -57,4 +61,4 @@ def respelled(tq: list[str], tc: list[str]) -> list[str]:
                 written += there
                 i += len(form)
         out = written
-    return out
+    return list(out)

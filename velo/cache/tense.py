@@ -17,8 +17,6 @@ aspect, and function words): a word of the past put in is read instead ("以前"
 
 from __future__ import annotations
 
-import difflib
-
 from velo.cache.text import fold
 
 _TENSES = """
@@ -44,13 +42,13 @@ def tense_change(tq: list[str], tc: list[str]) -> bool:
     """True when two token lists (`text.tokens`) differ only in one auxiliary or copula in another tense (`_TENSES`:
     "was" / "is", "era" / "es", "war" / "ist", "является" / "являлся"), or only in a Russian past or future copula put
     in (`_RUSSIAN_COPULAS`), or only in a Chinese word of the past put in (`_HAN_PAST`)."""
-    if tq == tc:
+    if tq == tc or abs(len(tq) - len(tc)) > 2:
         return False
-    edits = [op for op in difflib.SequenceMatcher(None, tq, tc, autojunk=False).get_opcodes() if op[0] != "equal"]
-    if len(edits) != 1:
+    at = next((i for i, (x, y) in enumerate(zip(tq, tc)) if x != y), min(len(tq), len(tc)))
+    if len(tq) == len(tc):  # one token in another form, all else the same
+        return tq[at + 1 :] == tc[at + 1 :] and frozenset((tq[at], tc[at])) in _TENSE_PAIRS
+    longer, shorter = (tq, tc) if len(tq) > len(tc) else (tc, tq)
+    put_in = longer[at : at + len(longer) - len(shorter)]
+    if longer[at + len(put_in) :] != shorter[at:]:
         return False
-    op, i1, i2, j1, j2 = edits[0]
-    if op == "replace":
-        return i2 - i1 == 1 and j2 - j1 == 1 and frozenset((tq[i1], tc[j1])) in _TENSE_PAIRS
-    put_in = tq[i1:i2] + tc[j1:j2]
     return (len(put_in) == 1 and put_in[0] in _RUSSIAN_COPULAS) or "".join(put_in) in _HAN_PAST
