@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 
 from velo.cache.text import FUNCTION_WORDS, fold, tokens
+from velo.cache.where_to_start import asks_to_start
 
 _PHRASES = {
     "place": """where | whereabouts | donde | adonde | wo | wohin | где | куда
@@ -501,4 +502,6 @@ def _first_words_swap(a: list[str], b: list[str]) -> bool:
         return False
     if set(wa) - {""} == set(wb) - {""} and _one_question(a, fa) and _one_question(b, fb):
         return False
+    if {wa[0], wb[0]} == {"place", "manner"} and asks_to_start(a, *fa[0][:2]) and asks_to_start(b, *fb[0][:2]):
+        return False  # where to start is how to start ("where do I start?" / "how do I get started?": rc41)
     return frozenset({wa[0], wb[0]}) not in _COMPATIBLE
