@@ -10,7 +10,7 @@ relation exchanged are not (`symmetric_exchange`: "Python vs Java" / "Java vs Py
 
 from __future__ import annotations
 
-from velo.cache.han_counts import ordinal_against_count
+from velo.cache.uncounted import counts_nothing
 from velo.cache.quantities import (
     LETTER_UNITS, UNIT_NAMES, content_terms, han_unit, ones_before_units, quantities_of, stem_or_unit, term_at, unglued, unit_after_number,
 )
@@ -98,9 +98,9 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     for n in qa.keys() & qb.keys():
         (ua, before_a), (ub, before_b) = qa[n], qb[n]
         if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b and not (commute and {ua, ub} & COMMUTATIVE_TERMS):
-            # not an operator's operands: "7乘以8等于" / "8乘以7等于" counts 乘 and 等; nor an ordinal against a count
-            # ("第一个建议" / "写一个程序": `velo.cache.han_counts`, rc41)
-            if not ordinal_against_count(before_a, before_b):
+            # not an operator's operands: "7乘以8等于" / "8乘以7等于" counts 乘 and 等; nor an ordinal against a count or a code
+            # ("第一个建议" / "写一个程序", "F-35B": `velo.cache.uncounted`, rc41)
+            if not counts_nothing(before_a, before_b):
                 return True
     return False
 
