@@ -34,6 +34,9 @@ from velo.cache import (
     answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, negation, number_spellings,
     number_words, numbers, order, passive, persons, quantities, question_words, roles, short_names, speaker_roles,
     spellings, subject_object, tense, text, variants,
+
+    number_words, numbers, order, passive, persons, quantities, question_words, roles, set_phrases, speaker_roles,
+    spellings, subject_object, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -215,6 +218,9 @@ class _Pair:
         self.free_words_folded = False
         """Whether the two questions became the same words only with the words writers vary freely written one way
         (`velo.cache.free_words`: "please", "请问", 您 / 你, "Could you" / "Can you"; rc40)."""
+        self.set_phrases_folded = False
+        """Whether the two questions became the same words only with a set phrase written one way (`velo.cache.set_phrases`:
+        "1+1=?" / "1+1是多少", "对" / "嗯", "在吗" / "你还在吗", "继续" / "接着来"; rc41)."""
         if self.tq != self.tc:
             self._same_words_spelled_otherwise()
         self.active = passive.active_order(self.tq), passive.active_order(self.tc)
@@ -249,6 +255,14 @@ class _Pair:
             if folded != (self.request, self.cached):
                 sq, sc, respelled = _respelled(*folded)
                 alike = self.free_words_folded = bool(_alike(respelled, sc))
+        # ... or but for a set phrase worded otherwise, free words aside ("1+1=?" / "1+1是多少", "对" / "嗯",
+        # "在吗" / "你还在吗", "请继续" / "接着来": `velo.cache.set_phrases`, rc41)
+        if not alike and set_phrases.could_fold(self.request, self.cached):
+            free = free_words.fold(self.request), free_words.fold(self.cached)
+            phrased = set_phrases.fold(free[0]), set_phrases.fold(free[1])
+            if phrased != free:  # no set phrase read: the texts were read already, as written or with free words folded
+                sq, sc, respelled = _respelled(*phrased)
+                alike = self.set_phrases_folded = bool(_alike(respelled, sc))
         if alike:
             self.numbers_respelled = respelled != sq  # `respelled` is `sq` but for the numbers it spelled as `sc` does
             self.reordered_alike = respelled != sc

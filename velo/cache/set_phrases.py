@@ -1,0 +1,146 @@
+"""Set phrases of a conversation worded otherwise make the same words (rc41, after rule format 32).
+
+The "same words" step of the hit rule serves outright two questions that are the same words after folding what writers
+vary freely (`velo.cache.features._Pair`, `velo.cache.free_words`). The team's sets hold short turns that say one thing
+in words that share nothing, so the model refused them ("在吗" / "你还在吗" 0.52, "对" / "嗯" 0.000, "1+1=?" / "1+1是多少"
+0.109). `fold` writes each as one phrase of its language:
+
+| kind | examples (folded to the first, per language) | kept apart |
+|---|---|---|
+| an arithmetic question, the whole text | "1+1=?", "1+1是多少", "1+1等于几", "1加1的结果是几", "请帮我算一下，1+2的结果是多少？", "What is 2 plus 2?", "123 x 3567" / "123*3567" (folded to the bare expression, "1+1") | another number or operator ("1+2", "1×2"), an expression asked about ("1+1为什么等于2", "1+1在二进制里等于几") |
+| agreement, the whole text | "yes", "yeah", "right", "correct", "that's right"; "sí", "correcto", "así es"; "ja", "genau", "richtig", "stimmt"; "да", "верно", "точно"; 是的, 是, 对, 对的, 没错, 正确, 嗯, 你说的是对的 | acceptance ("ok"), refusal ("no", 不对, 不是) |
+| acceptance, the whole text | "ok", "okay", "alright", "fine", "sure", "got it"; "vale", "de acuerdo", "está bien"; "in ordnung", "alles klar"; "хорошо", "ладно", "понятно"; 好的, 好, 好吧, 行, 行吧, 可以, 嗯好, 知道了, 明白了, 好的我知道了 | agreement, refusal |
+| refusal, the whole text | "no", "nope"; "nein"; "нет"; 不, 不是, 不对, 不正确 | agreement, acceptance |
+| "are you there", the whole text | "are you there", "you there", "are you still there"; "estás ahí", "sigues ahí"; "bist du da", "bist du noch da"; "ты здесь", "ты тут", "ты ещё здесь"; 在吗, 在？, 你在吗, 你还在吗, 请问你现在在线吗, 喂，你现在还在线吗 | "where are you" (你在哪里), someone else (他在吗), "how are you" (你还好吗) |
+| "continue", the whole text | "continue", "go on", "keep going", "carry on"; "continúa", "sigue"; "weiter", "mach weiter"; "продолжай", "дальше"; 继续, 继续吧, 接着来 | another instruction ("stop", "再写一首") |
+| continuing to write, in Chinese, anywhere | 接着写, 接着往下写, 往下写, 继续写下去, 继续写, 接着来 / 继续 ("请接着写这个故事" / "继续这个故事") | 接着说 (talk on), 再写 (write another) |
+
+Each phrase keeps its language (an answer to "да" is Russian), except the bare arithmetic expression, which has none:
+the cache looks up entries of the request's language. Like `free_words`, the features read the folded texts only where
+that makes the two questions the same words; the vetoes read the texts as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_OPERATORS: tuple[tuple[str, str], ...] = (
+    (r"\+|加上?|plus|más|mas|плюс", "+"),
+    (r"-|−|减去?|minus|menos|минус", "-"),
+    (r"\*|x|×|·|乘以?|times|multiplied by|por|mal|умножить на|умноженное на", "*"),
+    (r"/|÷|除以|divided by|dividido (?:por|entre)|entre|geteilt durch|durch|разделить на|делить на", "/"),
+)
+_OPERATOR = "|".join(f"(?:{p})" for p, _ in _OPERATORS)
+_EXPRESSION = re.compile(rf"(?P<e>{_NUMBER}(?:\s*(?:{_OPERATOR})\s*{_NUMBER})+)", re.IGNORECASE)
+_ASK_BEFORE = re.compile(
+    r"^(?:请问|请帮我算一下|帮我算一下|算一下|请计算|计算|"
+    r"what(?:'s| is)|how much is|calculate|compute|cu[aá]nto (?:es|son)|calcula|was ist|wie ?viel ist|berechne|"
+    r"сколько будет|чему равно|посчитай)?$",
+    re.IGNORECASE,
+)
+_ASK_AFTER = re.compile(r"^(?:=|等于几|等于多少|等于|是多少|是几|的结果是多少|的结果是几|的结果|equals|is)?$", re.IGNORECASE)
+
+
+def _arithmetic(text: str) -> str | None:
+    """The expression of a text that only asks an arithmetic question ("1+1=?", "1+1是多少", "What is 2 plus 2?"), with
+    its operators written + - * / and no spaces ("1+1", "2+2", "123*3567"), else None."""
+    core = re.sub(r"[\s?？!！。.,，:：¿¡]+$", "", text.strip())
+    core = re.sub(r"^[\s¿¡]+", "", core)
+    m = next(iter(_EXPRESSION.finditer(core)), None)
+    if m is None:
+        return None
+    before = re.sub(r"[\s,，:：]+$", "", core[: m.start()])
+    after = re.sub(r"\s+", "", core[m.end() :])
+    if not _ASK_BEFORE.match(before.strip()) or not _ASK_AFTER.match(after):
+        return None
+    expression = m["e"]
+    for pattern, sign in _OPERATORS:
+        expression = re.sub(rf"\s*(?:{pattern})\s*", sign, expression, flags=re.IGNORECASE)
+    return expression
+
+
+def _table(rows: dict[str, str]) -> dict[str, str]:
+    """Phrase -> the phrase it is folded to, both as `_key` writes them."""
+    return {_key(p): _key(canonical) for canonical, phrases in rows.items() for p in phrases.split("|")}
+
+
+def _key(text: str) -> str:
+    """A whole text as the tables read it: case folded, punctuation and spaces between words as one space, none at
+    either end nor between Han characters."""
+    words = re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    return re.sub(r"(?<=[\u2e80-\u9fff]) (?=[\u2e80-\u9fff])", "", words)
+
+
+_WHOLE = _table({
+    # agreement
+    "yes": "yes|yeah|yep|yup|correct|that's right|that is right|exactly|yes indeed",
+    "sí": "sí|si|correcto|exacto|así es|eso es|claro que sí",
+    "ja": "ja|genau|richtig|stimmt|jawohl|ja genau|das stimmt",
+    "да": "да|верно|точно|правильно|ага|да верно|всё верно|все верно",
+    "是的": "是的|是|是啊|是呀|对|对的|对啊|对呀|没错|正确|正确的|嗯|嗯嗯|确实|你说的是对的|你说得对|是啊确实是这样",
+    # acceptance (and understanding)
+    "ok": "ok|okay|alright|all right|fine|sure|got it|ok got it|i see|understood|ok thanks",
+    "vale": "vale|de acuerdo|está bien|esta bien|bueno|entendido|entiendo|perfecto",
+    "in ordnung": "in ordnung|alles klar|gut|verstanden|verstehe|na gut",
+    "хорошо": "хорошо|ладно|ок|окей|понятно|ясно|понял|поняла",
+    "好的": "好的|好|好吧|行|行吧|可以|嗯好|嗯 好|好嘞|知道了|我知道了|明白了|我明白了|懂了|好的我知道了|好的我明白了|好的我明白你的意思了",
+    # refusal
+    "no": "no|nope|nah|no thanks",
+    "nein": "nein|nein danke",
+    "нет": "нет|нет спасибо",
+    "不是": "不是|不|不对|不正确|不是的|错了|不对的",
+})
+"""Whole statements of one set phrase (`_key`) -> the phrase each is folded to; see the module's table. Not a text ending
+in a question mark: "Yes?", "好的？", "继续？" ask something."""
+
+_WHOLE_QUESTIONS = _table({
+    "are you there": "are you there|you there|are you still there|still there|anyone there|is anyone there|are you online",
+    "estás ahí": "estás ahí|estas ahi|sigues ahí|sigues ahi|estás ahí todavía|hay alguien",
+    "bist du da": "bist du da|bist du noch da|noch da|ist jemand da",
+    "ты здесь": "ты здесь|ты тут|ты ещё здесь|ты еще здесь|ты ещё тут|ты еще тут|ты на связи|ау",
+})
+"""Whole questions of one set phrase, with or without their question mark ("在？", "Are you there?")."""
+
+_CONTINUE = _table({
+    "continue": "continue|go on|keep going|carry on|continue writing|keep writing|go on please",
+    "continúa": "continúa|continua|sigue|continuar|sigue escribiendo|continúa escribiendo",
+    "weiter": "weiter|mach weiter|weitermachen|fahre fort|fahr fort|schreib weiter|bitte weiter",
+    "продолжай": "продолжай|продолжи|продолжайте|дальше|давай дальше|продолжай писать",
+    "继续": "继续|继续吧|接着来|你继续|继续继续|接着",
+})
+_WHOLE.update(_CONTINUE)
+
+_HAN_ARE_YOU_THERE = re.compile(r"^(?:喂|你好|您好)?(?:请问)?(?:你|您)?(?:现在)?还?(?:在|在线)(吗|么|嘛|不在|没)?$")
+"""Chinese "are you there", the whole text as `_key` writes it: 在吗, 在, 你还在吗, 请问你现在在线吗, 喂你现在还在线吗."""
+_HAN_CONTINUE_WRITING = re.compile("接着往下写|继续写下去|继续往下写|接着写下去|接着写|往下写|继续写|接着来")
+"""Chinese verb phrases of writing on, read anywhere as 继续: in a chat each asks to go on with what was being written
+("请接着写这个故事" / "继续这个故事", "继续写下去。" / "继续。")."""
+
+
+def fold(text: str) -> str:
+    """`text` with a set phrase of the module's table written one way: a whole text of one kind as its language's
+    phrase ("你还在吗？" -> "在吗", "Yeah!" -> "yes", "1+1是多少" -> "1+1"), and Chinese writing on as 继续 anywhere
+    ("请接着写这个故事" -> "请继续这个故事"); else `text` as it is. Any str."""
+    expression = _arithmetic(text)
+    if expression is not None:
+        return expression
+    key = _key(text)
+    if key in _WHOLE_QUESTIONS:
+        return _WHOLE_QUESTIONS[key]
+    if key in _WHOLE and not text.rstrip().endswith(("?", "？")):
+        return _WHOLE[key]
+    there = _HAN_ARE_YOU_THERE.match(key.replace(" ", ""))
+    if there and (there[1] or text.rstrip().endswith(("?", "？"))):
+        return "在吗"  # a bare "在" without a question mark answers "here", it asks nothing
+    return _HAN_CONTINUE_WRITING.sub("继续", text)
+
+
+MAX_LENGTH = 40
+"""Longer texts hold none of the module's phrases as a whole, and `features._Pair` reads no set phrase in them: a
+second reading of the texts costs about 2 ms (`free_words.could_fold`'s measure)."""
+
+
+def could_fold(request: str, cached: str) -> bool:
+    """Whether `fold` may make the two texts the same words: both at most `MAX_LENGTH` characters."""
+    return len(request) <= MAX_LENGTH and len(cached) <= MAX_LENGTH
