@@ -7,8 +7,8 @@ in words that share nothing, so the model refused them ("在吗" / "你还在吗
 
 | kind | examples (folded to the first, per language) | kept apart |
 |---|---|---|
-| an arithmetic question, the whole text | "1+1=?", "1+1是多少", "1+1等于几", "1加1的结果是几", "请帮我算一下，1+2的结果是多少？", "What is 2 plus 2?", "123 x 3567" / "123*3567" (folded to the bare expression, "1+1") | another number or operator ("1+2", "1×2"), an expression asked about ("1+1为什么等于2", "1+1在二进制里等于几") |
-| agreement, the whole text | "yes", "yeah", "right", "correct", "that's right"; "sí", "correcto", "así es"; "ja", "genau", "richtig", "stimmt"; "да", "верно", "точно"; 是的, 是, 对, 对的, 没错, 正确, 嗯, 你说的是对的 | acceptance ("ok"), refusal ("no", 不对, 不是) |
+| an arithmetic question, the whole text | "1+1=?", "1+1是多少", "1+1等于几", "1加1的结果是几", "请帮我算一下，1+2的结果是多少？", "What is 2 plus 2?", "123 x 3567" / "123*3567", "(-1)*(-1)*(-1)=?" / "-1 × -1 × -1 等于多少？" (folded to the bare expression, "1+1", "-1*-1*-1") | another number or operator ("1+2", "1×2"), an expression asked about ("1+1为什么等于2", "1+1在二进制里等于几") |
+| agreement, the whole text | "yes", "yeah", "correct", "that's right"; "sí", "correcto", "así es"; "ja", "genau", "richtig", "stimmt"; "да", "верно", "точно"; 是的, 是, 对, 对的, 没错, 正确, 嗯, 你说的是对的 | acceptance ("ok"), refusal ("no", 不对, 不是) |
 | acceptance, the whole text | "ok", "okay", "alright", "fine", "sure", "got it"; "vale", "de acuerdo", "está bien"; "in ordnung", "alles klar"; "хорошо", "ладно", "понятно"; 好的, 好, 好吧, 行, 行吧, 可以, 嗯好, 知道了, 明白了, 好的我知道了 | agreement, refusal |
 | refusal, the whole text | "no", "nope"; "nein"; "нет"; 不, 不是, 不对, 不正确 | agreement, acceptance |
 | "are you there", the whole text | "are you there", "you there", "are you still there"; "estás ahí", "sigues ahí"; "bist du da", "bist du noch da"; "ты здесь", "ты тут", "ты ещё здесь"; 在吗, 在？, 你在吗, 你还在吗, 请问你现在在线吗, 喂，你现在还在线吗 | "where are you" (你在哪里), someone else (他在吗), "how are you" (你还好吗) |
@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = r"\d+(?:[.,]\d+)?"
+_NUMBER = r"(?:\(\s*[-−]?\s*\d+(?:[.,]\d+)?\s*\)|[-−]?\d+(?:[.,]\d+)?)"
+"""A number, signed or not, perhaps in parentheses ("1", "2.5", "-1", "(-1)")."""
 _OPERATORS: tuple[tuple[str, str], ...] = (
     (r"\+|加上?|plus|más|mas|плюс", "+"),
     (r"-|−|减去?|minus|menos|минус", "-"),
@@ -54,7 +55,8 @@ def _arithmetic(text: str) -> str | None:
     after = re.sub(r"\s+", "", core[m.end() :])
     if not _ASK_BEFORE.match(before.strip()) or not _ASK_AFTER.match(after):
         return None
-    expression = m["e"]
+    # a signed number in parentheses as its sign and digits ("(-1)*(-1)" / "-1 × -1"); each operator one way
+    expression = re.sub(r"\(\s*([-−]?)\s*(\d+(?:[.,]\d+)?)\s*\)", r"\1\2", m["e"]).replace("−", "-")
     for pattern, sign in _OPERATORS:
         expression = re.sub(rf"\s*(?:{pattern})\s*", sign, expression, flags=re.IGNORECASE)
     return expression
