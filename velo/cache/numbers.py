@@ -388,6 +388,10 @@ def _code_replaced(ta: list[str], tb: list[str]) -> bool:
     )
 
 
+_HAN_COMMA = re.compile(r"(?<=\d)，(?=\d)")
+"""A full-width comma between two digits: Chinese writes its decimals with a point."""
+
+
 def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> float:
     """How the numbers differ between two questions, written in digits of any script, in Han numerals or as
     small number words ("five", "cinco", "пять"), counted as often as they are written.
@@ -405,6 +409,9 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
     `same`: (a number of `a`, a number of `b`) that are one quantity in two units of a family ("1 kg" / "1000 g":
     `quantities.equal_quantities`, since rule format 22).
     """
+    # a Chinese comma between two numbers separates them, it is no decimal comma ("若1+1=3，1个苹果..." had read 3.1,
+    # which NFKC writes "3,1": rc41)
+    a, b = _HAN_COMMA.sub("、", a), _HAN_COMMA.sub("、", b)
     na, nb = _all_readings(a), _all_readings(b)
     # a decimal as `same` writes it ("1.50", "2.0") and as the readings do ("1.5", "2"): rule format 28
     na = [r.union(*(_readings(y) | {y} for x, y in same if x in r or r & _readings(x))) for r in na]
