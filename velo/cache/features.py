@@ -32,11 +32,8 @@ import numpy as np
 
 from velo.cache import (
     answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, negation, number_spellings,
-    number_words, numbers, order, passive, persons, quantities, question_words, roles, short_names, speaker_roles,
-    spellings, subject_object, tense, text, variants,
-
-    number_words, numbers, order, passive, persons, quantities, question_words, roles, set_phrases, speaker_roles,
-    spellings, subject_object, text, variants,
+    number_words, numbers, order, passive, persons, quantities, question_words, roles, set_phrases, short_names,
+    speaker_roles, spellings, subject_object, tense, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
