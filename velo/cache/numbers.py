@@ -352,8 +352,11 @@ def _unmatched(na: list[frozenset[str]], nb: list[frozenset[str]]) -> tuple[list
 
 
 _OPERATOR = r"(?:[-+*/^×÷·=]|times|plus|minus|mal|por|mas|más|menos|плюс|минус|умножить на|разделить на|乘以?|加|减|除以)"
-_EXPRESSION = re.compile(rf"(?i)\d+(?:[.,]\d+)?(?:\s*{_OPERATOR}\s*\d+(?:[.,]\d+)?)+")
-"""Arithmetic written in digits and operators, symbols or words ("10 * 10", "3 mal 3", "2 + 2 = 4", "5乘以5")."""
+_TERM = r"\(*\s*[-+]?\s*\d+(?:[.,]\d+)?\s*\)*"
+"""An operand: a number, signed or not, inside brackets or not ("-1", "(-1)", "((2)")."""
+_EXPRESSION = re.compile(rf"(?i){_TERM}(?:\s*(?:再|然后)?\s*{_OPERATOR}\s*{_TERM})+")
+"""Arithmetic written in digits and operators, symbols or words ("10 * 10", "3 mal 3", "2 + 2 = 4", "5乘以5",
+"(-1)*(-1)"); 再 / 然后 ("then") before an operator goes on computing ("-1乘以-1再乘以-1")."""
 _OPERAND = re.compile(r"\d+(?:[.,]\d+)?")
 
 
