@@ -54,7 +54,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.deadline import Deadline
 from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
-from services.gateway_routing import EdgeStream, Router, Served
+from services.gateway_routing import CLOUD_MAX_TOKENS_LIMIT, EdgeStream, Router, Served
 from services.health import cooled, degraded_list, down_list, endpoint_problem, gateway_status, probe_edge
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
 from services.llm_endpoint import EndpointLLM
@@ -91,6 +91,13 @@ class GatewaySettings(BaseSettings):
     """The cloud service, used directly when no edge server answers."""
     cloud_model: str = "velo-cloud"
     cloud_api_key: SecretStr | None = None
+    cloud_max_tokens: int | None = Field(CLOUD_MAX_TOKENS_LIMIT, ge=1)
+    """The most `max_tokens` the cloud takes, as the edge's `cloud_max_tokens` (same default, 1024: the cloud service's
+    `max_tokens_limit`); set it to your cloud's. A request asking more is never sent to the direct cloud: the edges
+    answer it (the cache or the edge LLM) with the whole budget, and when none answers it is a 400 naming `max_tokens`
+    and the limit at once (at once with no edge configured, or all skipped). It had been given half the budget at an edge,
+    so a 2000-token edge answer was cut at 30 s, then the cloud asked, which refused it (400). None (from Python): no limit
+    known, the cloud's refusal is relayed (400)."""
     keys_file: Path | None = None
     """The API keys (`services/gateway_keys.py`); or `keys_json` with the same document inline; or `api_key`."""
     keys_json: str | None = None
@@ -180,7 +187,8 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         cloud = EndpointLLM(settings.cloud_url, settings.cloud_model, cloud_key, settings.timeout_s) if settings.cloud_url else None
         app.state.router = Router(settings.edges, cloud, metrics, mode=settings.mode, timeout_s=settings.timeout_s,
                                   retries=settings.retries, backoff_s=settings.backoff_s, down_for_s=settings.down_for_s,
-                                  cloud_down_for_s=settings.cloud_down_for_s, edge_token=settings.edge_token.get_secret_value() if settings.edge_token else None)
+                                  cloud_down_for_s=settings.cloud_down_for_s, edge_token=settings.edge_token.get_secret_value() if settings.edge_token else None,
+                                  cloud_max_tokens=settings.cloud_max_tokens)
         app.state.started = int(time.time())
         try:
             yield

@@ -19,7 +19,10 @@ it) in the time left; a cloud that gave no answer is skipped for `cloud_down_for
 answer, 503 `no_upstream` naming why, with `Retry-After` the time until the first upstream marked down is tried again
 (`down_for_s` when none is), or `x-should-retry: false` when the client's own budget ran out (`Router._unanswered`).
 Any other 4xx from an edge or the cloud is the request's fault (`services.llm.refused_request`): it is passed on
-unchanged, neither retried nor counted as a failure.
+unchanged, neither retried nor counted as a failure, with a warning line for the cloud's (every error of the direct
+cloud call has one, naming it and the status). A request whose `max_tokens` is above what the cloud takes
+(`cloud_max_tokens`) is never sent to the direct cloud (`over_cloud_limit`): the edges get the whole budget for it,
+and when none answers it is a 400 naming max_tokens and the limit, at once when no edge could be asked.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResp
 log = logging.getLogger("velo.gateway")
 CLOUD_MAX_TOKENS = 128
 """max_tokens of a request that gave none, when the gateway asks the cloud directly (an edge's default: its `default_max_tokens`, also 128)."""
+CLOUD_MAX_TOKENS_LIMIT = 1024
+"""The most `max_tokens` the cloud takes unless told otherwise: the cloud service's `max_tokens_limit` and the edge's
+`cloud_max_tokens` default alike (`GatewaySettings.cloud_max_tokens`)."""
 _JSON = {"content-type": "application/json"}
 
 
@@ -119,8 +125,10 @@ class Router:
     (`services/cooldown.py`) after they gave no answer: an edge for `down_for_s`, the cloud for `cloud_down_for_s`."""
 
     def __init__(self, edges: list[str], cloud: EndpointLLM | None, metrics: ServiceMetrics, *, mode: str, timeout_s: float,
-                 retries: int, backoff_s: float, down_for_s: float, cloud_down_for_s: float = 30.0, edge_token: str | None = None) -> None:
+                 retries: int, backoff_s: float, down_for_s: float, cloud_down_for_s: float = 30.0, edge_token: str | None = None,
+                 cloud_max_tokens: int | None = CLOUD_MAX_TOKENS_LIMIT) -> None:
         self.edges, self.cloud, self.metrics, self.mode = [e.rstrip("/") for e in edges], cloud, metrics, mode
+        self.cloud_max_tokens = cloud_max_tokens
         self.retries, self.backoff_s, self.down_for_s = retries, backoff_s, down_for_s
         self.http = httpx.AsyncClient(timeout=timeout_s, limits=httpx.Limits(max_connections=256, max_keepalive_connections=64))
         self.edge_marks = Cooldown("edge", down_for_s, metrics, log, "asking the next edge, then the cloud")
@@ -136,8 +144,20 @@ class Router:
             await self.cloud.aclose()
 
     def cloud_usable(self, req: ServeRequest) -> bool:
-        """The direct cloud could answer `req` after the edges: configured, allowed, not marked down."""
-        return self.cloud is not None and req.cloud_allowed and not self.cloud_marks.is_down(self.cloud.base_url)
+        """The direct cloud could answer `req` after the edges: configured, allowed, not marked down, and `req`'s
+        max_tokens within what it takes (`over_cloud_limit`). When it could not, an edge is given the whole budget, not
+        half of it: the half kept for a cloud call that would be refused had cut the edge LLM's 2000 tokens at 30 s."""
+        return (self.cloud is not None and req.cloud_allowed and not self.cloud_marks.is_down(self.cloud.base_url)
+                and self.over_cloud_limit(req) is None)
+
+    def over_cloud_limit(self, req: ServeRequest) -> str | None:
+        """Why the direct cloud would refuse `req` for its max_tokens (above `cloud_max_tokens`, the cloud's limit, as the
+        edge's `cloud_max_tokens` decides for its own cloud call), else None; None too when no limit is known (the cloud's
+        refusal is then relayed)."""
+        asked = CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens
+        if self.cloud_max_tokens is None or asked <= self.cloud_max_tokens:
+            return None
+        return f"max_tokens {asked} is more than the cloud takes ({self.cloud_max_tokens})"
 
     def health_found(self, edges: Mapping[str, EdgeState], cloud_problem: str | None) -> None:
         """What `/healthz` found: an edge that answers no request, and a cloud that does not answer, are marked down as a
@@ -320,6 +340,12 @@ class Router:
         if self.cloud is None or not req.cloud_allowed:
             raise self._unanswered(f"no edge server answered ({why}) and the cloud may not be used for this request", req, deadline)
         name = self.cloud.base_url
+        if (over := self.over_cloud_limit(req)) is not None:  # not asked: it would refuse (checked before its mark, claiming no trial)
+            if deadline.cut and deadline.spent():  # the edges had the client's whole budget: a longer one may let an edge answer
+                raise self._unanswered(f"no edge server answered ({why}) and {over}", req, deadline, ran_out=True)
+            log.warning("not asking the cloud %s: %s; no edge server answered (%s)", name, over, why)
+            raise APIError(400, f"{over} and no edge server answered ({why}): ask for at most {self.cloud_max_tokens}, which the cloud "
+                                f"answers, or again when an edge answers", code="invalid_value", param="max_tokens")
         if (skipped := self.cloud_marks.skipped(name)) is not None:
             self.cloud_marks.count_skip()
             raise self._unanswered(f"no edge server answered ({why}) and {skipped}", req, deadline)
@@ -335,6 +361,8 @@ class Router:
         except UpstreamError as err:
             if err.refused:
                 self.cloud_marks.answered(name)
+                # its own line: a refusal is passed on as the request's fault, and had left no trace in the gateway's log
+                log.warning("cloud %s refused the request (status %s), passed on to the client: %s", name, err.status, err)
                 raise err.refusal("the cloud LLM") from None
             if err.timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the cloud is not judged
                 self.cloud_marks.released(name)

@@ -27,7 +27,8 @@ def test_a_request_the_cloud_refuses_is_passed_on_and_not_counted_as_a_cloud_fai
     auth = {"Authorization": f"Bearer {KEY}"}
     server.cloud_max_tokens, limit = None, server.cloud_max_tokens  # an edge not told its cloud's limit asks it (test_max_tokens_routes.py)
     try:
-        with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud.url)) as cloud_only:
+        # a gateway not told its cloud's limit asks it too (one told answers the 400 itself: test_gateway_cloud_limit.py)
+        with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud.url, cloud_max_tokens=None)) as cloud_only:
             refusals = [post(f"{edge.url}/v1/serve", json={"messages": turns, "max_tokens": 2000})] + [
                 post(f"{gw.url}/v1/chat/completions", json={"model": "velo", "messages": turns, "max_tokens": 2000, "stream": stream}, headers=auth)
                 for gw, stream in ((gateway, False), (gateway, True), (cloud_only, False))]
