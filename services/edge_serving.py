@@ -86,6 +86,8 @@ cloud_log = logging.getLogger("velo.edge.cloud")
 _EMA = 0.2
 SKIPPED_FOR_ITS_MARK = "the cloud is skipped, cooling down after it gave no answer"
 """Why the cloud is not called for a request while it is marked down (`services/cooldown.py`): `EdgeServer._cloud_time`."""
+NOT_ALLOWED = "the caller may not use the cloud for this request (cloud_allowed false: the gateway's key is past its cloud budget)"
+"""Why the cloud is not called for a request whose `cloud_allowed` is false: `EdgeServer._cloud_time`."""
 WARM_UP_PROBE = "What is the capital of France?"
 """The question `EdgeServer.warm_up` sends through a request's stages at start (looked up, never answered or written)."""
 
@@ -278,10 +280,14 @@ class EdgeServer:
         """The seconds a cloud call may take (`cloud_timeout_s`, or `FALLBACK_SHARE` of what `deadline` leaves, the edge
         LLM having the rest: `services/deadline.py`), None when it may not be called; and, when the edge has a cloud this
         request may use but cannot call now, why not (`SKIPPED_FOR_ITS_MARK`, no time left, `max_tokens` above
-        `cloud_max_tokens`): an answer of the edge LLM is then a fallback. A request let through after the cool-down is
-        its trial."""
-        if self.cloud is None or not allowed:
+        `cloud_max_tokens`, the caller not allowing it): an answer of the edge LLM is then a fallback, whatever kept the
+        cloud out (an over-budget key's edge answers had been written back, served from the cache to keys with budget
+        in place of the cloud's). None and None without a cloud: the edge LLM is then the scheduler's own choice. A
+        request let through after the cool-down is its trial."""
+        if self.cloud is None:
             return None, None
+        if not allowed:
+            return None, NOT_ALLOWED
         if self.cloud_max_tokens is not None and max_tokens > self.cloud_max_tokens:
             return None, f"max_tokens {max_tokens} is more than the cloud takes ({self.cloud_max_tokens})"
         bound = self.cloud_timeout_s if deadline is None else deadline.for_call(True, self.cloud_timeout_s)

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from services import edge as edge_service
+from services import gateway as gateway_service
 from tests.services.servers import Running, metric, post, running, sync
 from tests.services.stack.test_end_user_fields import recording_upstream
 from tests.services.test_hung_cloud import slow_upstream
@@ -88,3 +89,32 @@ def test_the_edge_llms_answer_when_the_caller_left_the_cloud_too_little_time_is_
             sync(edge)
             assert metric(edge, WRITTEN) == 1.0
             assert httpx.get(f"{edge.url}/healthz", timeout=30).json()["cloud"] == "up"
+
+
+def test_the_edge_llms_answers_to_a_key_past_its_cloud_budget_are_not_cached(tmp_path: Path) -> None:
+    """svc41 finding 3: a key past its cloud budget (`over_budget: fallback`) is answered by the edge LLM (the gateway
+    sends `cloud_allowed: false`), and those answers had been written back: a key with budget asking the same question
+    in the same namespace was served the small model's answer from the cache. Now they follow the one rule of answers
+    given in place of the cloud: relayed, counted as `fallback`, not written."""
+    spent, paying = "spent-key-0001", "paying-key-001"
+    keys = {spent: {"name": "spent", "cloud_budget": 0, "over_budget": "fallback"}, paying: {"name": "paying"}}
+    with running(recording_upstream([], CLOUDS)) as cloud, running(recording_upstream([], EDGES)) as llm:
+        settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=cloud.url, llm=llm.url, llm_model="edge-llm", edge_id="edge-k")
+        with running(edge_service.build_app(settings)) as edge, \
+                running(gateway_service.build_app(gateway_service.GatewaySettings(edges=[edge.url], keys_json=json.dumps(keys)))) as gateway:
+            def ask(key: str, question: str, stream: bool = False) -> tuple[str, str]:
+                got = post(f"{gateway.url}/v1/chat/completions", headers={"Authorization": f"Bearer {key}"}, timeout=60,
+                           json={"model": "velo", "messages": [{"role": "user", "content": question}], "max_tokens": 32, "stream": stream})
+                assert got.status_code == 200, got.text
+                if not stream:
+                    return got.json()["route"], got.json()["choices"][0]["message"]["content"]
+                chunks = [json.loads(line[5:]) for line in got.text.splitlines() if line.startswith("data:") and "[DONE]" not in line]
+                return chunks[-1]["route"], "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+
+            question = "What is the tallest mountain in Europe?"
+            assert ask(spent, question) == ("edge", EDGES) and ask(spent, "Why is the sea salty?", stream=True) == ("edge", EDGES)
+            sync(edge)
+            assert (metric(edge, FALLBACKS), metric(edge, WRITTEN)) == (2.0, 0.0)
+            assert ask(paying, question) == ("cloud", CLOUDS)  # before: ("cache", EDGES), the spent key's answer
+            sync(edge)
+            assert ask(spent, question) == ("cache", CLOUDS) and metric(edge, WRITTEN) == 1.0  # the cloud's answer serves both
