@@ -361,18 +361,28 @@ class EdgeServer:
         hit had come back whole with "stop" whatever `max_tokens` while `stop` was applied (issue 9 finding 5). An
         endpoint LLM without `llm_tokenizer` cannot count: its hits are served uncut by `max_tokens`, as its
         `completion_tokens` are 0. The text is tokenized once: the cut's count is the one reported (it had been
-        tokenized again to count it)."""
-        text, _ = cut_at_stop(answer, stop)
+        tokenized again to count it).
+
+        Counted as the LLM that wrote it counted it (svc41 finding 4: the same answer had been one token fewer from the
+        cache than from the cloud): a cached answer ended with the LLM's end-of-sequence token, which `usage` counts
+        (`velo.llm.decoding.TextDecoder.tokens`, as vLLM does), so served whole it counts its text's tokens and that one,
+        and it fits a `max_tokens` only with it: at a `max_tokens` of just its text's tokens the LLM would have stopped
+        before its end token, "length". One cut at the request's `stop` ends without it, as a generated one does."""
+        text, stopped = cut_at_stop(answer, stop)
+        end = 0 if stopped else 1  # the end-of-sequence token that ended the cached answer, not the request's stop string
         if max_tokens is None or (prefix := self.llm.first_tokens(text, max_tokens)) is None:
-            return HitText(text, "stop", self.llm.count_tokens(text))
-        return HitText(prefix.text, "length" if prefix.cut else "stop", prefix.tokens)
+            tokens = self.llm.count_tokens(text)
+            return HitText(text, "stop", None if tokens is None else tokens + end)
+        if not prefix.cut and prefix.tokens + end <= max_tokens:
+            return HitText(text, "stop", prefix.tokens + end)
+        return HitText(prefix.text, "length", prefix.tokens)
 
     @staticmethod
     def hit_usage(prompt_ids: list[int] | None, completion: int | None) -> tuple[int, int]:
         """(prompt_tokens, completion_tokens) of a cached answer served: the prompt's tokens as this edge's LLM counted
-        them for the request (`ChatLLM.check`, the count it reports for an answer it generates) and the served text's
-        tokens in the same tokenizer (`hit_answer`'s count; a generated answer's count also has its end-of-sequence
-        token: one more). A hit had answered 0 and 0 (issue 8 finding 3), though the client sent a prompt and read an
+        them for the request (`ChatLLM.check`, the count it reports for an answer it generates) and the served answer's
+        tokens in the same tokenizer (`hit_answer`'s count: its end-of-sequence token included when served whole, as a
+        generated answer's). A hit had answered 0 and 0 (issue 8 finding 3), though the client sent a prompt and read an
         answer. 0 where the LLM cannot count (an endpoint without `llm_tokenizer`: `completion` None)."""
         return (0 if prompt_ids is None else len(prompt_ids)), (0 if completion is None else completion)
 
