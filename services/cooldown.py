@@ -5,7 +5,7 @@ and its direct cloud, an edge's cloud. One `Cooldown` per kind of upstream (`tar
 |---|---|---|
 | up | calls it | `failed(dead=True)`: down for `down_for_s` |
 | down, cooling | does not call it (counted in `velo_upstream_skips_total{target}` when it would have): the caller's fallback answers | the cool-down ends: half-open |
-| half-open | the first caller is let through, a trial; the others are still skipped | the trial's `answered` (up), `failed` (down again), `released` (no verdict: the next caller tries) |
+| half-open | the first caller is let through, a trial; the others are still skipped | the trial's `answered` (up), `failed` (down again), `released` (no verdict: the next caller tries); a health probe that finds it answering before any caller comes (`probed_up`: up) |
 
 "Dead" is a call that got no answer: refused or reset connections, or no answer within its time (a SIGSTOPped process
 accepts connections and says nothing). A 5xx or another error status is an answer: counted and answered elsewhere
@@ -123,6 +123,17 @@ class Cooldown:
             self.failed(name, f"health probe: {why}", dead=True)
         else:
             mark.until = max(mark.until, self.clock() + self.down_for_s)
+
+    def probed_up(self, name: str) -> None:
+        """A health probe found `name` answering. When its cool-down is over and no trial request is out ("trial due":
+        the next request would call it), the probe was its trial: up, as `answered` (its "answers again" line). While it
+        cools down, or a trial request is out, nothing changes: the probe's `GET /v1/models` says nothing of its chat
+        completions during the cool-down a failed call set (svc40 item 2), and the request out decides. An upstream no
+        request needs had stayed "trial due" in `/healthz`'s `cooldowns` for good after it recovered (svc41 finding 2:
+        the gateway's second edge while its nearest answered, its cloud while edges answered)."""
+        mark = self._marks.get(name)
+        if mark is not None and not mark.trial and self.clock() >= mark.until:
+            self.answered(name)
 
     def failed(self, name: str, why: str, *, dead: bool, recheck: Callable[[], Awaitable[str | None]] | None = None) -> None:
         """A call to `name` failed. `dead` (no answer at all): marked down for `down_for_s` (again, for a trial); with

@@ -161,12 +161,18 @@ class Router:
 
     def health_found(self, edges: Mapping[str, EdgeState], cloud_problem: str | None) -> None:
         """What `/healthz` found: an edge that answers no request, and a cloud that does not answer, are marked down as a
-        failed call marks them (requests skip them). A probe that finds one up lifts no mark: a trial request does."""
+        failed call marks them (requests skip them). A probe that finds one up lifts its mark only once its cool-down is
+        over ("trial due": `Cooldown.probed_up`); within it, a trial request does."""
         for url, found in edges.items():
             if not found.answers:
                 self.edge_marks.probed_down(url, found.state)
-        if self.cloud is not None and cloud_problem is not None:
-            self.cloud_marks.probed_down(self.cloud.base_url, cloud_problem)
+            else:
+                self.edge_marks.probed_up(url)
+        if self.cloud is not None:
+            if cloud_problem is not None:
+                self.cloud_marks.probed_down(self.cloud.base_url, cloud_problem)
+            else:
+                self.cloud_marks.probed_up(self.cloud.base_url)
 
     def _unanswered(self, message: str, req: ServeRequest, deadline: Deadline, ran_out: bool = False) -> RetryLater:
         """503 `no_upstream` with `message`, and when asking again may help (svc40 item 6: a client's own 30 ms budget had

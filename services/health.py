@@ -7,9 +7,11 @@ request its cache does not hold goes to its LLM or the cloud, or only hits are a
 `cache` (Milvus does not answer, or the edge is reconnecting: `EdgeServer.reopen_forever`), `llm` (an endpoint LLM,
 `VELO_EDGE_LLM` a URL; the in-process SmolLM2 is never down) and `cloud`; `problems` says why for each. A cloud found
 down is marked down, as a failed Milvus ping marks the cache: requests skip it for `cloud_down_for_s`
-(`services/cooldown.py`). A probe that finds it up lifts no mark: `GET /v1/models` answering says nothing of its chat
-completions (a cloud service whose upstream hangs answers it), so a trial request does that; meanwhile its state is
-`cooling down` (`cooled`), in `down`, and `cooldowns` says why, since when and when its trial is (`Cooldown.report`).
+(`services/cooldown.py`). A probe that finds it up lifts no mark during its cool-down: `GET /v1/models` answering says
+nothing of its chat completions (a cloud service whose upstream hangs answers it), so a trial request does that;
+meanwhile its state is `cooling down` (`cooled`), in `down`, and `cooldowns` says why, since when and when its trial is
+(`Cooldown.report`). Once the cool-down is over ("trial due"), a probe that finds it up is its trial and lifts the mark
+(`Cooldown.probed_up`), as the probe after a timeout does: an upstream no request needed had stayed in `cooldowns` for good.
 
 Gateway (`gateway_status`): each edge's state as its own `/healthz` gave it (`up`; `cache down`, `cloud down`, ... for
 an edge answering without them; `unavailable`; `down` when it did not answer; `status N`; `cooling down` when it answers
@@ -63,6 +65,8 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     if cloud is not None:
         if cloud_why is not None:  # requests stop waiting on it (`services/cooldown.py`)
             edge.clouds.probed_down(edge.cloud_name, cloud_why)
+        else:  # its trial, once its cool-down is over: no request may come to call it (a cache that answers them all)
+            edge.clouds.probed_up(edge.cloud_name)
         cloud_state, cloud_why = cooled(edge.clouds, edge.cloud_name, cloud_why)
         if (report := edge.clouds.report(edge.cloud_name)) is not None:
             cooling["cloud"] = report

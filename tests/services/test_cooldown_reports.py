@@ -6,6 +6,8 @@ it. Now it is "cooling down", in `down`, with `cooldowns` saying why, since when
 svc40 item 6: a 503 for a client's own short budget carried `Retry-After: 5` (the edges' cool-down, though nothing was
 marked down); now it carries `x-should-retry: false`, and a 503 for want of upstreams the wait until the first of them
 is tried again.
+svc41 finding 2: an upstream no request needed after it recovered stayed "trial due" in `cooldowns` for good; now the
+probe that finds it up once its cool-down is over is its trial.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 
 from services import edge as edge_service
-from tests.services.servers import Running, closed_port, get, post, running
+from tests.services.servers import Running, closed_port, get, post, running, sync
 from tests.services.stack.apps import KEY, gateway_app
 from tests.services.stack.test_end_user_fields import recording_upstream
 from tests.services.test_hung_cloud import slow_upstream
@@ -80,3 +82,44 @@ def test_a_503_says_when_asking_again_helps_and_not_when_the_clients_budget_ran_
     with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], None, down_for_s=2.0)) as gateway:
         got = ask(gateway, "Why is the sky blue?", **{"x-velo-timeout-ms": "5000"})  # a budget, but not what ran out: the edge is dead
         assert got.status_code == 503 and got.headers["retry-after"] == "2", got.headers
+
+
+def test_an_upstream_back_after_its_cool_down_leaves_cooldowns_though_no_request_calls_it(tmp_path: Path) -> None:
+    """The gateway's second edge (its nearest answering every request), its cloud (the edge answering) and the edge's cloud
+    (the cache answering) are stopped, found down by `/healthz`, and started again on their ports: within the cool-down
+    they are still "cooling down"; after it, before: "trial due" for good, as no request calls them; now gone, "up"."""
+    down_for_s = 8.0  # longer than an edge's restart on a loaded machine
+    cloud, llm = Running(recording_upstream([])), Running(recording_upstream([], "The edge's answer."))
+    second = None
+    try:
+        edges = []
+        for name in ("edge-1", "edge-2"):
+            settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / f"{name}.db"), cloud_url=cloud.url, llm=llm.url, llm_model="edge-llm",
+                                                 edge_id=name, cloud_down_for_s=down_for_s)
+            edges.append((settings, Running(edge_service.build_app(settings))))
+        (_, first), (second_settings, second) = edges
+        with running(gateway_app([first.url, second.url], cloud.url, down_for_s=down_for_s, cloud_down_for_s=down_for_s)) as gateway:
+            assert ask(gateway, "Why do cats purr?").json()["route"] == "cloud"
+            sync(first)
+            cloud_port, second_port = cloud.port, second.port
+            cloud.stop()
+            second.stop()
+            body = get(f"{gateway.url}/healthz").json()
+            assert set(body["cooldowns"]) == {second.url, "cloud"}, body
+            assert get(f"{first.url}/healthz").json()["cooldowns"]["cloud"]["state"] == "cooling down"
+            cloud, second = Running(recording_upstream([]), cloud_port), Running(edge_service.build_app(second_settings), second_port)
+            body = get(f"{gateway.url}/healthz").json()  # within the cool-down: skipped still
+            assert {url: report["state"] for url, report in body["cooldowns"].items()} == {second.url: "cooling down", "cloud": "cooling down"}, body
+            time.sleep(max(report["next_trial_in_s"] for report in body["cooldowns"].values()) + 0.3)
+            for _ in range(2):
+                assert ask(gateway, "Why do cats purr?").json()["route"] == "cache"  # the nearest edge, from its cache: nothing else called
+            body = get(f"{gateway.url}/healthz").json()
+            assert (body["status"], body["cooldowns"], body["down"]) == ("ok", {}, []), body  # before: both "trial due"
+            assert body["edges"] == {first.url: "up", second.url: "up"} and body["cloud"]["state"] == "up", body
+            edge_health = get(f"{first.url}/healthz").json()
+            assert (edge_health["status"], edge_health["cooldowns"], edge_health["cloud"]) == ("ok", {}, "up"), edge_health
+        first.stop()
+    finally:
+        for server in (cloud, llm, second):
+            if server is not None:
+                server.stop()

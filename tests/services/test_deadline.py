@@ -149,6 +149,28 @@ def test_a_health_probe_that_finds_it_down_marks_it_and_then_only_keeps_it_down(
         "cloud c does not answer (health probe: c unreachable: ReadTimeout): skipped for 30 s, answering with the edge LLM, then tried with one request"]
 
 
+def test_a_health_probe_that_finds_it_up_once_its_trial_is_due_is_its_trial(caplog: pytest.LogCaptureFixture) -> None:
+    """svc41 finding 2: an upstream no request needed (the gateway's second edge, its cloud while edges answer) stayed
+    "trial due" in `/healthz`'s `cooldowns` after it recovered. A probe that finds it up lifts the mark once the trial
+    is due, never while it cools down or while a trial request is out."""
+    clock, metrics = Clock(), ServiceMetrics()
+    marks = Cooldown("edge", 5.0, metrics, logging.getLogger("velo.test.cooldown"), "asking the next edge", clock)
+    with caplog.at_level(logging.WARNING, "velo.test.cooldown"):
+        marks.failed("e", "ConnectError", dead=True)
+        clock.now += 4.9
+        marks.probed_up("e")  # back on its port within its cool-down: still skipped (svc40 item 2)
+        assert marks.skipping("e") and marks.report("e")["state"] == "cooling down"  # type: ignore[index]
+        clock.now += 0.1
+        assert marks.skipped("e") is None  # a trial request is out: it decides, not the probe
+        marks.probed_up("e")
+        assert marks.report("e")["state"] == "trial out"  # type: ignore[index]
+        marks.released("e")
+        assert marks.report("e")["state"] == "trial due"  # type: ignore[index]
+        marks.probed_up("e")  # before: "trial due" for good while no request called it
+    assert marks.report("e") is None and not marks.is_down("e") and _value(metrics, "velo_upstreams_down", "edge") == 0
+    assert [r.getMessage() for r in caplog.records][-1] == "edge e answers again"
+
+
 def test_the_sdk_states_its_timeout_as_the_requests_budget() -> None:
     import velo
 
