@@ -84,6 +84,10 @@ def test_with_no_edge_answering_a_max_tokens_the_cloud_refuses_is_a_400_at_once(
                     assert got.status_code == 400 and error["param"] == field and error["type"] == "invalid_request_error", got.text
                     assert f"{field} 2000 is more than the cloud takes (1024)" in error["message"] and "no edge server answered" in error["message"], error
                     assert time.perf_counter() - t0 < 1.0
+            streamed = chat(gateway.url, "Why is the sky blue?", max_tokens=2000, stream=True)  # refused before a stream starts
+            assert streamed.status_code == 400 and streamed.json()["error"]["param"] == "max_tokens", streamed.text
+            completion = post(f"{cloud_only.url}/v1/completions", headers=AUTH, json={"model": "velo", "prompt": "The sky is", "max_tokens": 2000})
+            assert completion.status_code == 400 and "max_tokens 2000 is more than the cloud takes (1024)" in completion.json()["error"]["message"]
             assert to_cloud == []  # never asked
             assert chat(gateway.url, "Why is the sky blue?", max_tokens=1024).json()["route"] == "cloud"  # within the limit: the cloud answers
             assert [body["max_tokens"] for body in to_cloud] == [1024]
