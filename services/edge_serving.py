@@ -468,7 +468,7 @@ class EdgeServer:
                 self._link_state = 2 if err.status is None else 0
                 self._cloud_failed(err)
                 fallback = "the cloud failed"
-            except asyncio.CancelledError:  # the client left: no verdict on the cloud
+            except BaseException:  # the client left, or an error no branch above judged: no verdict, a trial goes to the next request
                 self.clouds.released(self.cloud_name)
                 raise
             else:

@@ -259,13 +259,16 @@ class Router:
                 problem, timed_out, silent = f"no answer within {seconds:.1f} s", True, True
             except httpx.TransportError as err:
                 problem, timed_out, silent = f"{type(err).__name__}: {err}", isinstance(err, httpx.TimeoutException), True
-            except asyncio.CancelledError:  # the client left, or `all` mode's faster edge answered: the edge sees its connection close
+            except ValidationError as err:
+                problem = f"status {response.status_code if response is not None else '-'} with no ServeResponse: {err.errors()[0].get('msg')}"
+            except BaseException:
+                # the client left, or `all` mode's faster edge answered (the edge sees its connection close), or something
+                # unforeseen: no verdict, and a trial this call was let through for goes to the next request (it had
+                # stayed "trial out", the edge skipped for good, after an exception no branch above judged)
                 if response is not None:
                     await response.aclose()
                 self.edge_marks.released(edge)
                 raise
-            except ValidationError as err:
-                problem = f"status {response.status_code if response is not None else '-'} with no ServeResponse: {err.errors()[0].get('msg')}"
             if response is not None:
                 await response.aclose()
             if timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the edge is not judged
@@ -379,7 +382,7 @@ class Router:
             cloud = self.cloud
             self.cloud_marks.failed(name, str(err), dead=err.status is None, recheck=(lambda: endpoint_problem(cloud)) if err.timed_out else None)
             raise self._unanswered(f"no edge server answered ({why}) and the cloud failed: {err}", req, deadline) from None
-        except asyncio.CancelledError:
+        except BaseException:  # the client left, or an error no branch above judged: no verdict, a trial goes to the next request
             self.cloud_marks.released(name)
             raise
         self.cloud_marks.answered(name)

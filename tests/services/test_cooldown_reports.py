@@ -15,6 +15,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.responses import Response
+
 from services import edge as edge_service
 from tests.services.servers import Running, closed_port, get, post, running, sync
 from tests.services.stack.apps import KEY, gateway_app
@@ -123,3 +126,38 @@ def test_an_upstream_back_after_its_cool_down_leaves_cooldowns_though_no_request
         for server in (cloud, llm, second):
             if server is not None:
                 server.stop()
+
+
+def test_a_trial_that_ends_in_an_error_no_branch_judged_goes_to_the_next_request(tmp_path: Path) -> None:
+    """A cloud marked down comes back answering a body httpx cannot decode (gzip that is not): its trial request ended in
+    that exception (a 500), which no branch of the call judged, and the trial stayed out: "trial out" in `cooldowns`, and
+    every later request skipped the cloud ("a trial request is out"), for good. Now such an end releases the trial."""
+    app = FastAPI()
+
+    @app.post("/v1/chat/completions")
+    async def garbled() -> Response:
+        return Response(b"not gzip at all", media_type="application/json", headers={"content-encoding": "gzip"})
+
+    app.get("/v1/models")(lambda: {"object": "list", "data": []})
+    port = closed_port()
+    with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], f"http://127.0.0.1:{port}", cloud_down_for_s=0.5)) as gateway:
+        assert ask(gateway, "Why is the sky blue?").status_code == 503  # the cloud refuses the connection: marked down
+        with running(app, port):
+            time.sleep(0.6)
+            assert ask(gateway, "Why is the sky blue?").status_code == 500  # the trial: an error no branch judged
+            assert "cloud" not in get(f"{gateway.url}/healthz").json()["cooldowns"]  # before: "trial out", for good
+            again = ask(gateway, "Why is the sky blue?")
+            assert again.status_code == 500, again.text  # called again; before: 503, "a trial request is out"
+    port = closed_port()  # an edge's cloud alike
+    with running(recording_upstream([], "The edge's answer.")) as llm:
+        settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=f"http://127.0.0.1:{port}", llm=llm.url, llm_model="edge-llm",
+                                             edge_id="edge-g", cloud_down_for_s=0.5)
+        with running(edge_service.build_app(settings)) as edge:
+            def serve() -> int:
+                return post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do cats purr?"}], "max_tokens": 6}).status_code
+
+            assert serve() == 200  # the edge LLM's answer, the cloud marked down
+            with running(app, port):
+                time.sleep(0.6)
+                assert serve() == 500  # the trial
+                assert get(f"{edge.url}/healthz").json()["cooldowns"] == {}  # before: "trial out", the cloud skipped for good
