@@ -82,7 +82,7 @@ class EdgeStream:
                 if event.done is not None or event.error is not None:
                     return
             yield ServeEvent(error=ErrorDetail(message=f"edge {self.start.edge} ended its stream early", type="server_error", code="upstream_failed"))
-        except httpx.TransportError as err:
+        except (httpx.TransportError, httpx.DecodingError) as err:
             # its own line: the client sees an error event, the request log the stream's start only (svc40 item 3)
             log.warning("edge %s (%s) broke off its stream %.3g s after it started: %s%s", self.start.edge, self.url, time.monotonic() - self.opened,
                         type(err).__name__, " (no piece within the gateway's timeout_s)" if isinstance(err, httpx.ReadTimeout) else f": {err}")
@@ -261,6 +261,8 @@ class Router:
                 problem, timed_out, silent = f"{type(err).__name__}: {err}", isinstance(err, httpx.TimeoutException), True
             except ValidationError as err:
                 problem = f"status {response.status_code if response is not None else '-'} with no ServeResponse: {err.errors()[0].get('msg')}"
+            except httpx.DecodingError as err:  # it answered, in a body that cannot be decoded: a failure of that edge, not a 500 of ours
+                problem = f"status {response.status_code if response is not None else '-'} in a body that cannot be decoded: {err}"
             except BaseException:
                 # the client left, or `all` mode's faster edge answered (the edge sees its connection close), or something
                 # unforeseen: no verdict, and a trial this call was let through for goes to the next request (it had

@@ -98,8 +98,16 @@ class EndpointLLM:
             body["stop"] = stop
         return body
 
+    async def _read(self, response: httpx.Response) -> bytes:
+        """`response`'s body; UpstreamError with its status when it cannot be decoded (a `Content-Encoding` the body does
+        not hold to: httpx.DecodingError had gone up as an internal error, a 500 with a traceback, naming no upstream)."""
+        try:
+            return await response.aread()
+        except httpx.DecodingError as err:
+            raise UpstreamError(f"{self.base_url} answered {response.status_code} in a body that cannot be decoded: {err}", response.status_code) from None
+
     async def _failed(self, response: httpx.Response) -> UpstreamError:
-        content = await response.aread()
+        content = await self._read(response)
         detail = parse_error(content)
         message = detail.message if detail is not None else content.decode(errors="replace")[:300]
         return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code, detail)
@@ -108,7 +116,12 @@ class EndpointLLM:
                        *, fields: Mapping[str, str] | None = None) -> Generated:
         self._waiting += 1
         try:
-            response = await self._http.post("/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling, fields))
+            response = await self._http.send(self._http.build_request("POST", "/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling, fields)),
+                                             stream=True)
+            try:
+                content = await self._read(response)
+            finally:
+                await response.aclose()
         except httpx.TransportError as err:
             raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}", timed_out=isinstance(err, httpx.TimeoutException)) from None
         finally:
@@ -116,7 +129,7 @@ class EndpointLLM:
         if response.status_code >= 400:
             raise await self._failed(response)
         try:
-            answer = ChatCompletion.model_validate_json(response.content)
+            answer = ChatCompletion.model_validate_json(content)
         except ValidationError as err:
             raise UpstreamError(f"{self.base_url} answered {response.status_code} with no chat.completion: {_first_problem(err)}", response.status_code) from None
         if not answer.choices:
@@ -197,7 +210,7 @@ class _EndpointStream:
                     if delta.content:
                         parts.append(delta.content)
                         yield delta.content
-        except httpx.TransportError as err:
+        except (httpx.TransportError, httpx.DecodingError) as err:
             raise UpstreamError(f"{self._owner.base_url} broke off its stream: {type(err).__name__}: {err}") from None
         finally:
             await self.aclose()

@@ -12,8 +12,11 @@ probe that finds it up once its cool-down is over is its trial.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
+
+import pytest
 
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -128,36 +131,49 @@ def test_an_upstream_back_after_its_cool_down_leaves_cooldowns_though_no_request
                 server.stop()
 
 
-def test_a_trial_that_ends_in_an_error_no_branch_judged_goes_to_the_next_request(tmp_path: Path) -> None:
-    """A cloud marked down comes back answering a body httpx cannot decode (gzip that is not): its trial request ended in
-    that exception (a 500), which no branch of the call judged, and the trial stayed out: "trial out" in `cooldowns`, and
-    every later request skipped the cloud ("a trial request is out"), for good. Now such an end releases the trial."""
+def test_an_upstream_answering_a_body_that_cannot_be_decoded_fails_named_and_its_trial_ends(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A cloud marked down comes back answering a body httpx cannot decode (`Content-Encoding: gzip`, not gzip): that
+    httpx.DecodingError had gone up as a 500 `internal_error` with a traceback naming no upstream, and its trial request
+    stayed out: "trial out" in `cooldowns`, every later request skipping the cloud ("a trial request is out") for good.
+    Releasing a trial on any error no branch judged fixed the second (`Router._cloud_fallback`, `_call_edge`,
+    `EdgeServer._generate`); now such a body is the upstream's failure, named with its status: the gateway's cloud a 503
+    and a warning, an edge's cloud answered for by the edge LLM, a gateway's edge failed over, each trial ended."""
+    caplog.set_level(logging.WARNING)
     app = FastAPI()
 
     @app.post("/v1/chat/completions")
+    @app.post("/v1/serve")
     async def garbled() -> Response:
         return Response(b"not gzip at all", media_type="application/json", headers={"content-encoding": "gzip"})
 
     app.get("/v1/models")(lambda: {"object": "list", "data": []})
     port = closed_port()
-    with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], f"http://127.0.0.1:{port}", cloud_down_for_s=0.5)) as gateway:
+    cloud_url = f"http://127.0.0.1:{port}"
+    with running(gateway_app([f"http://127.0.0.1:{closed_port()}"], cloud_url, cloud_down_for_s=0.5)) as gateway:
         assert ask(gateway, "Why is the sky blue?").status_code == 503  # the cloud refuses the connection: marked down
         with running(app, port):
             time.sleep(0.6)
-            assert ask(gateway, "Why is the sky blue?").status_code == 500  # the trial: an error no branch judged
-            assert "cloud" not in get(f"{gateway.url}/healthz").json()["cooldowns"]  # before: "trial out", for good
-            again = ask(gateway, "Why is the sky blue?")
-            assert again.status_code == 500, again.text  # called again; before: 503, "a trial request is out"
+            for _ in range(2):  # the trial, then a request that calls it again (before: 500, then 503 "a trial request is out")
+                got = ask(gateway, "Why is the sky blue?")
+                assert got.status_code == 503 and "answered 200 in a body that cannot be decoded" in got.json()["error"]["message"], got.text
+                assert "cloud" not in get(f"{gateway.url}/healthz").json()["cooldowns"]
+    failed = [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"cloud {cloud_url} failed")]
+    assert failed and "answered 200 in a body that cannot be decoded" in failed[0], failed
+    with running(app) as edge_like, running(gateway_app([edge_like.url], None)) as gateway:  # an "edge" answering so
+        got = ask(gateway, "Why is the sky blue?")
+        assert got.status_code == 503 and "status 200 in a body that cannot be decoded" in got.json()["error"]["message"], got.text
     port = closed_port()  # an edge's cloud alike
     with running(recording_upstream([], "The edge's answer.")) as llm:
         settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=f"http://127.0.0.1:{port}", llm=llm.url, llm_model="edge-llm",
                                              edge_id="edge-g", cloud_down_for_s=0.5)
         with running(edge_service.build_app(settings)) as edge:
-            def serve() -> int:
-                return post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do cats purr?"}], "max_tokens": 6}).status_code
+            def serve() -> str:
+                got = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do cats purr?"}], "max_tokens": 6})
+                assert got.status_code == 200, got.text
+                return got.json()["route"]
 
-            assert serve() == 200  # the edge LLM's answer, the cloud marked down
+            assert serve() == "edge"  # the edge LLM's answer, the cloud marked down
             with running(app, port):
                 time.sleep(0.6)
-                assert serve() == 500  # the trial
+                assert serve() == "edge"  # the trial: the cloud failed, the edge LLM answers (before: 500)
                 assert get(f"{edge.url}/healthz").json()["cooldowns"] == {}  # before: "trial out", the cloud skipped for good
