@@ -44,9 +44,17 @@ def control_character(text: str) -> str | None:
     return f"the control character U+{code:04X} ({_NAMES[code]}) at character {found.start()}"
 
 
+_BLANK_LETTERS = frozenset({0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800})
+"""Characters of a letter or symbol category that show nothing: the Hangul fillers (choseong / jungseong, the
+compatibility and half-width fillers) and the blank braille pattern (Unicode's Default_Ignorable_Code_Point lists the
+fillers; U+2800 renders as an empty cell)."""
+
+
 def blank(text: str) -> bool:
-    """Whether `text` shows nothing: only white space and Unicode format characters (category Cf: the zero-width space
-    U+200B, the joiners U+200C / U+200D, the byte-order mark U+FEFF, direction marks). Such a question is empty to a
-    reader, so the cache and the services refuse it as empty (newcomer nc40: "\\u200b\\u200b" was stored, and through
-    the gateway it cost a cloud call)."""
-    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+    """Whether `text` shows nothing: only white space, Unicode format characters (category Cf: the zero-width space
+    U+200B, the joiners U+200C / U+200D, the byte-order mark U+FEFF, direction marks), marks with no letter to sit on
+    (categories Mn / Me alone: variation selectors U+FE0F, the grapheme joiner U+034F, a lone U+0301) and the blank
+    letters of `_BLANK_LETTERS`. Such a question is empty to a reader, so the cache and the services refuse it as empty
+    (newcomer nc40: "\\u200b\\u200b" was stored, and through the gateway it cost a cloud call; nc41: "\\u3164",
+    "\\u2800", "\\ufe0f" still did)."""
+    return all(c.isspace() or unicodedata.category(c) in ("Cf", "Mn", "Me") or ord(c) in _BLANK_LETTERS for c in text)

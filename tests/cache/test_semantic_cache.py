@@ -591,6 +591,10 @@ BAD_INPUTS: dict[str, tuple[Callable[[SemanticCache], object], str]] = {
     "zero-width question": (lambda c: c.insert("\u200b\u200b", "a", lang="en"), "question #0 is empty"),
     "byte-order-mark answer": (lambda c: c.insert("New question?", "\ufeff", lang="en"), "answer #0 is empty"),
     "lookup joiners only": (lambda c: c.lookup("\u200d \u200c"), "question is empty"),
+    # nc41: Hangul fillers, the blank braille cell and marks with no letter show nothing either
+    "hangul-filler question": (lambda c: c.insert("\u3164\u3164", "a", lang="ko"), "question #0 is empty"),
+    "braille-blank answer": (lambda c: c.insert("New question?", "\u2800", lang="en"), "answer #0 is empty"),
+    "lookup lone marks": (lambda c: c.lookup("\ufe0f\u0301"), "question is empty"),
     "oversized question": (lambda c: c.insert("x" * 8001, "a", lang="en"), "question #0 has 8001 characters"),
     "empty answer": (lambda c: c.insert("New question?", "", lang="en"), "answer #0 is empty"),
     "whitespace answer": (lambda c: c.insert("New question?", "  \n", lang="en"), "answer #0 is empty"),

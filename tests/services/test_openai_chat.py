@@ -12,7 +12,10 @@ def _request(*messages: dict) -> ChatCompletionRequest:
     return ChatCompletionRequest.model_validate({"model": "velo", "messages": list(messages)})
 
 
-@pytest.mark.parametrize("content", ["", "   \n", "\u200b\u200b", "\ufeff", " \u200d "])  # invisible format characters too (nc40)
+@pytest.mark.parametrize("content", [
+    "", "   \n", "\u200b\u200b", "\ufeff", " \u200d ",  # invisible format characters too (nc40)
+    "\u3164", "\u115f", "\u1160", "\uffa0", "\u2800", "\ufe0f", "\u034f", "\u17b4", "\u0301", " \u3164\ufe0f ",  # nc41
+])
 def test_an_empty_question_is_called_empty(content: str) -> None:
     """It used to get "the last message must be a user message with the question", which it was."""
     with pytest.raises(APIError) as caught:
@@ -21,7 +24,7 @@ def test_an_empty_question_is_called_empty(content: str) -> None:
     assert "the question is empty" in caught.value.message
 
 
-@pytest.mark.parametrize("prompt", ["", "   \n", "\u200b\u200b", "\ufeff"])
+@pytest.mark.parametrize("prompt", ["", "   \n", "\u200b\u200b", "\ufeff", "\u3164", "\u2800", "\ufe0f"])
 def test_an_empty_completion_prompt_is_refused_naming_prompt(prompt: str) -> None:
     """The completions route asks its prompt as a question: one of only invisible characters is as empty as the chat
     route's (`velo.control_chars.blank`)."""
@@ -38,3 +41,10 @@ def test_a_last_turn_that_is_not_the_users_is_named() -> None:
 
 def test_a_user_question_is_a_turn() -> None:
     assert chat_turns(_request({"role": "user", "content": "Hi"}))[-1] == {"role": "user", "content": "Hi"}
+
+
+@pytest.mark.parametrize("content", ["e\u0301", "\u2764\ufe0f", "\ud55c\uad6d", "\u3164a", "\u2801"])
+def test_a_question_that_shows_something_is_asked(content: str) -> None:
+    """A mark on a letter, an emoji with its variation selector, Hangul syllables, a filler beside a letter and a braille
+    dot are text: only the invisible alone is empty."""
+    assert chat_turns(_request({"role": "user", "content": content}))[-1]["content"] == content
