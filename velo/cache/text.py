@@ -464,7 +464,6 @@ _SUFFIXES = sorted(
 folded: й is read и ("рублей" is the token "рублеи")."""
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a pure function of one token, called ~350 times per pair's vetoes
 def one_beginning(x: str, y: str) -> bool:
     """Whether two words share a beginning of at least 3 characters that leaves at most 2 of each: one word in two
     forms ("кошки" / "кошек", "sage" / "sagt", "люблю" / "любит"; not "отлич" / "отличаетс", a noun and its verb).
@@ -473,6 +472,7 @@ def one_beginning(x: str, y: str) -> bool:
     return n >= max(3, len(x) - 2, len(y) - 2)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of one token, called ~350 times per pair's vetoes
 def stem(token: str) -> str:
     """The token without its longest inflection ending, keeping at least three characters: "долларов" / "доллары"
     / "доллар", "рублей" / "рубли", "Meilen" / "Meile", "millas" / "milla", "miles" / "mile" each share a stem,
