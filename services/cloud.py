@@ -33,7 +33,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.disconnect import CancelOnDisconnect, describe
 from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, record_request, sse_response
-from services.llm import AnswerStream, collect, refused_prompt, sampling_params
+from services.llm import CLOUD_MAX_TOKENS_LIMIT, AnswerStream, collect, refused_prompt, sampling_params
 from services.llm_local import LocalChatLLM
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, max_tokens_param, sampling_of, stream_flags
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, Usage
@@ -63,7 +63,7 @@ class CloudSettings(BaseSettings):
     """torch threads of the local model (None: torch's default)."""
     max_batch: int = Field(8, ge=1)
     """Most requests the local model decodes together (its continuous batcher's `max_batch`)."""
-    max_tokens_limit: int = Field(1024, ge=1)
+    max_tokens_limit: int = Field(CLOUD_MAX_TOKENS_LIMIT, ge=1)
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
     max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)

@@ -49,7 +49,7 @@ from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
 from services.health import edge_health
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
-from services.llm import ChatLLM, UpstreamError, collect, open_llm, refused_prompt
+from services.llm import CLOUD_MAX_TOKENS_LIMIT, ChatLLM, UpstreamError, collect, open_llm, refused_prompt
 from services.llm_endpoint import EndpointLLM, PromptCounter
 from services.metrics import EdgeMetrics
 from velo.lang_id import DEFAULT_LANGUAGES, EDGE_MIN_PROBABILITY, LanguageIdentifier, check_candidates
@@ -130,7 +130,7 @@ class EdgeSettings(BaseSettings):
     """Longest wait for the cloud's answer (or its stream's start), and for an `llm` URL's. A caller that sends
     `x-velo-timeout-ms` (the gateway does, `services/deadline.py`) lowers the cloud's to half the time it has left, so
     the edge LLM still has the other half to answer in when the cloud does not."""
-    cloud_max_tokens: int | None = Field(1024, ge=1)
+    cloud_max_tokens: int | None = Field(CLOUD_MAX_TOKENS_LIMIT, ge=1)
     """The most `max_tokens` the cloud takes: the cloud service's `max_tokens_limit` (`VELO_CLOUD_MAX_TOKENS_LIMIT`, 1024
     by default); set it to your cloud's. A request asking more is not sent to the cloud: the cache or the edge LLM
     answers it, its `max_tokens` honoured (as when the cloud is down, the edge LLM's answer is not written back).

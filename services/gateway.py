@@ -54,9 +54,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.deadline import Deadline
 from services.disconnect import CancelOnDisconnect, describe
 from services.gateway_keys import KeyRing, KeySpec, key_problem, load_keys, read_keys
-from services.gateway_routing import CLOUD_MAX_TOKENS_LIMIT, EdgeStream, Router, Served
+from services.gateway_routing import EdgeStream, Router, Served
 from services.health import cooled, degraded_list, down_list, endpoint_problem, gateway_status, probe_edge
 from services.http import check_prompt_chars, install_error_handlers, json_response, model_routes, record_request, retry_after, sse_response
+from services.llm import CLOUD_MAX_TOKENS_LIMIT
 from services.llm_endpoint import EndpointLLM
 from services.metrics import GatewayMetrics
 from services.openai_chat import (

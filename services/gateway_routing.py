@@ -41,7 +41,7 @@ from services.cooldown import Cooldown
 from services.deadline import Deadline, bounded
 from services.health import EdgeState, endpoint_problem, probe_edge
 from services.http import RetryLater
-from services.llm import UpstreamError, refused_request, sampling_params, word_pieces
+from services.llm import CLOUD_MAX_TOKENS_LIMIT, UpstreamError, refused_request, sampling_params, word_pieces
 from services.llm_endpoint import EndpointLLM
 from services.metrics import ServiceMetrics
 from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
@@ -49,9 +49,6 @@ from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResp
 log = logging.getLogger("velo.gateway")
 CLOUD_MAX_TOKENS = 128
 """max_tokens of a request that gave none, when the gateway asks the cloud directly (an edge's default: its `default_max_tokens`, also 128)."""
-CLOUD_MAX_TOKENS_LIMIT = 1024
-"""The most `max_tokens` the cloud takes unless told otherwise: the cloud service's `max_tokens_limit` and the edge's
-`cloud_max_tokens` default alike (`GatewaySettings.cloud_max_tokens`)."""
 _JSON = {"content-type": "application/json"}
 
 

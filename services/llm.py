@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from services.llm_endpoint import PromptCounter
 
 GREEDY = SamplingParams()
+CLOUD_MAX_TOKENS_LIMIT = 1024
+"""The most `max_tokens` the cloud takes unless told otherwise: the cloud service's `max_tokens_limit` and what the
+edge's and the gateway's `cloud_max_tokens` assume of a cloud by default (one number, so the three cannot drift)."""
 
 
 @dataclass(frozen=True)
