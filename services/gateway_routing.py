@@ -52,6 +52,12 @@ CLOUD_MAX_TOKENS = 128
 _JSON = {"content-type": "application/json"}
 
 
+def tokens_asked_of_cloud(req: ServeRequest) -> int:
+    """The max_tokens the direct cloud is asked for `req` (`CLOUD_MAX_TOKENS` when it gave none): what is sent, and what
+    `Router.over_cloud_limit` holds against the cloud's limit."""
+    return CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens
+
+
 class EdgeStream:
     """A streamed answer whose start event has arrived: `events()` gives the rest (deltas, then done or error)."""
 
@@ -151,7 +157,7 @@ class Router:
         """Why the direct cloud would refuse `req` for its max_tokens (above `cloud_max_tokens`, the cloud's limit, as the
         edge's `cloud_max_tokens` decides for its own cloud call), else None; None too when no limit is known (the cloud's
         refusal is then relayed)."""
-        asked = CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens
+        asked = tokens_asked_of_cloud(req)
         if self.cloud_max_tokens is None or asked <= self.cloud_max_tokens:
             return None
         return f"max_tokens {asked} is more than the cloud takes ({self.cloud_max_tokens})"
@@ -363,7 +369,7 @@ class Router:
             raise self._unanswered(f"no edge server answered ({why}) and the request's time ran out before the cloud could be asked", req, deadline)
         t0 = time.perf_counter()
         try:
-            made = await bounded(self.cloud.generate([t.model_dump() for t in req.messages], CLOUD_MAX_TOKENS if req.max_tokens is None else req.max_tokens,
+            made = await bounded(self.cloud.generate([t.model_dump() for t in req.messages], tokens_asked_of_cloud(req),
                                                       req.stop, sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields()),
                                  seconds, name)
         except UpstreamError as err:
