@@ -17,7 +17,7 @@ aspect, and function words): a word of the past put in is read instead ("以前"
 
 from __future__ import annotations
 
-from velo.cache.text import fold
+from velo.cache.text import fold, shared_ends
 
 _TENSES = """
     is was; are were; am was; do did; does did; has had; have had; will did;
@@ -44,11 +44,11 @@ def tense_change(tq: list[str], tc: list[str]) -> bool:
     in (`_RUSSIAN_COPULAS`), or only in a Chinese word of the past put in (`_HAN_PAST`)."""
     if tq == tc or abs(len(tq) - len(tc)) > 2:
         return False
-    at = next((i for i, (x, y) in enumerate(zip(tq, tc)) if x != y), min(len(tq), len(tc)))
-    if len(tq) == len(tc):  # one token in another form, all else the same
-        return tq[at + 1 :] == tc[at + 1 :] and frozenset((tq[at], tc[at])) in _TENSE_PAIRS
-    longer, shorter = (tq, tc) if len(tq) > len(tc) else (tc, tq)
-    put_in = longer[at : at + len(longer) - len(shorter)]
-    if longer[at + len(put_in) :] != shorter[at:]:
+    start, end = shared_ends(tq, tc)
+    dq, dc = tq[start : len(tq) - end], tc[start : len(tc) - end]  # where they differ
+    if len(dq) == len(dc) == 1:  # one token in another form, all else the same
+        return frozenset((dq[0], dc[0])) in _TENSE_PAIRS
+    if dq and dc:
         return False
+    put_in = dq or dc
     return (len(put_in) == 1 and put_in[0] in _RUSSIAN_COPULAS) or "".join(put_in) in _HAN_PAST
