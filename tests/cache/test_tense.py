@@ -1,5 +1,7 @@
 """The same question in another tense: "Was Python faster than Java?" / "Is Python faster than Java?" (after rule
-format 32, a newcomer's finding: served at 0.940), read by `velo.cache.tense` in the `role_swap` veto.
+format 32, a newcomer's finding: served at 0.940), read by `velo.cache.tense` in the `role_swap` veto; a future in two
+words, Russian's instrumental after its copula and Chinese aspect marks (tense42, a newcomer's finding: "Who is / will
+be the president of France?" 0.977, "Кто президент Франции?" / "Кто был президентом Франции?" 0.997).
 
 Token-level tests call `tense.tense_change`; the shipped-rule tests use real e5 + USE embedders, real embedded Milvus and
 the shipped rule (weights unchanged). Scores before are main's (f027f07, format 32) with the answer "the answer to
@@ -26,6 +28,22 @@ REFUSED = [
     ("¿Hay vida en Marte?", "¿Hubo vida en Marte?", 0.958),
     ("Ist Python schneller als Java?", "War Python schneller als Java?", 0.945),
     ("Python比Java快吗？", "Python以前比Java快吗？", 0.993),
+    # tense42: a future in two words, Russian's case after its copula, Chinese aspect marks (before: branch tense42's
+    # first commit, 7a4c716, /work/scratch/tense42/tense_before.txt)
+    ("Who is the president of France?", "Who will be the president of France?", 0.977),
+    ("Is Bitcoin banned?", "Will Bitcoin be banned?", 0.999),
+    ("Will Bitcoin be banned?", "Is Bitcoin banned?", 0.996),
+    ("Are robots dangerous?", "Will robots be dangerous?", 0.999),
+    ("Ist Bitcoin verboten?", "Wird Bitcoin verboten sein?", 0.999),
+    ("Was ist die Hauptstadt von Deutschland?", "Was wird die Hauptstadt von Deutschland sein?", 0.955),
+    ("¿Quién es el presidente de Francia?", "¿Quién va a ser el presidente de Francia?", 0.944),
+    ("¿Está prohibido Bitcoin?", "¿Estará prohibido Bitcoin?", 0.993),
+    ("¿Hay vida en Marte?", "¿Habrá vida en Marte?", 0.963),
+    ("Кто президент Франции?", "Кто был президентом Франции?", 0.997),
+    ("Плутон планета?", "Плутон был планетой?", 0.990),
+    ("Кто президент Франции?", "Кто будет президентом Франции?", 0.994),
+    ("Кто самый богатый человек в мире?", "Кто был самым богатым человеком в мире?", 0.998),
+    ("你吃饭吗？", "你吃饭了吗？", 0.966),
 ]
 
 # (cached question, request, score): the same question, the tense among other words or a hypothetical's future.
@@ -34,6 +52,13 @@ SERVED = [
      "If I buy 3 notebooks at $2.50 each and pay with a $10 bill, how much change will I get?", 0.954),
     ("Where was Lionel Messi born?", "What is Lionel Messi's birthplace?", 0.998),
     ("Are AI assistants going to replace human workers?", "Will AI assistants take over human jobs?", 0.980),
+    # tense42: a future against a present that speaks of the future or of no time in particular; Chinese 会
+    ("How long does it take to boil an egg?", "How long will it take to boil an egg?", 0.979),
+    ("How much does it cost?", "How much will it cost?", 0.972),
+    ("What is the weather tomorrow?", "What will the weather be tomorrow?", 0.995),
+    ("What is the future of AI?", "What will be the future of AI?", 0.993),
+    ("Wie lange dauert es, ein Ei zu kochen?", "Wie lange wird es dauern, ein Ei zu kochen?", 0.965),
+    ("明天下雨吗", "明天会下雨吗", 0.952),
 ]
 
 
@@ -60,6 +85,26 @@ def test_the_rewording_is_served(shipped_rule_cache: SemanticCache, cached: str,
         ("Python быстрее Java?", "Python был быстрее Java?"), ("Какая столица Германии?", "Какая была столица Германии?"),
         ("Кто является президентом Франции?", "Кто являлся президентом Франции?"),
         ("他是老师吗？", "他以前是老师吗？"), ("你去过北京吗？", "你曾经去过北京吗？"),
+        # tense42: a future in two words, on one side only
+        ("Who is the president of France?", "Who will be the president of France?"),
+        ("Who was the president of France?", "Who will be the president of France?"),
+        ("Is the stock market open?", "Will the stock market be open?"), ("Who's the president?", "Who was the president?"),
+        ("Are you my friend?", "Will you be my friend?"), ("Is it true?", "Will it be true?"),
+        ("Wer ist Präsident von Frankreich?", "Wer wird Präsident von Frankreich?"),
+        ("Wer ist der Präsident von Frankreich?", "Wer wird der Präsident von Frankreich sein?"),
+        ("¿Quién es el presidente de Francia?", "¿Quién será el presidente de Francia?"),
+        ("¿Quién fue el presidente de Francia?", "¿Quién será el presidente de Francia?"),
+        ("¿Quiénes son los mejores?", "¿Quiénes serán los mejores?"), ("¿Cómo va el proyecto?", "¿Cómo iba el proyecto?"),
+        ("¿Dónde estamos?", "¿Dónde estábamos?"),
+        # Russian: the noun or adjective in the instrumental after a past or future copula
+        ("Кто президент Франции?", "Кто был президентом Франции?"), ("Плутон планета?", "Плутон был планетой?"),
+        ("Москва столица России?", "Москва была столицей России?"),
+        ("Кто является президентом Франции?", "Кто был президентом Франции?"),
+        ("Кто самый богатый человек в мире?", "Кто был самым богатым человеком в мире?"),
+        ("Кто президент Франции?", "Кто будет президентом Франции?"), ("Есть ли жизнь на Марсе?", "Будет ли жизнь на Марсе?"),
+        # Chinese: 过, and 了 on the question's verb
+        ("你去北京吗", "你去过北京吗"), ("你看这部电影吗？", "你看过这部电影吗？"), ("他走吗", "他走了吗"),
+        ("你吃饭吗？", "你吃饭了吗？"), ("你吃饭没有？", "你吃饭了没有？"),
     ],
 )
 def test_another_tense_is_read_both_ways(a: str, b: str) -> None:
@@ -76,6 +121,22 @@ def test_another_tense_is_read_both_ways(a: str, b: str) -> None:
         ("Is Python faster than Java?", "Is Python slower than Java?"),  # another word, not a tense
         ("Was ist Python?", "Wer ist Python?"),  # German "was" is "what"
         ("Who won the World Cup?", "Who wins the World Cup?"),  # a main verb's form: not read (module docstring)
+        # tense42: a future against a generic present or in a question about a time to come, a condition, a number
+        ("How long does it take to boil an egg?", "How long will it take to boil an egg?"),
+        ("Does it work?", "Will it work?"), ("What is the weather tomorrow?", "What will the weather be tomorrow?"),
+        ("What is the future of AI?", "What will be the future of AI?"), ("When is Easter?", "When will Easter be?"),
+        ("Who is the president in 2030?", "Who will be the president in 2030?"),
+        ("If I drop a ball, is it going to fall?", "If I drop a ball, will it fall?"),
+        ("Wie ist das Wetter morgen?", "Wie wird das Wetter morgen?"),
+        ("¿Cómo es el futuro?", "¿Cómo va a ser el futuro?"), ("Сколько 2+2?", "Сколько будет 2+2?"),
+        ("Кто президент Франции?", "Кто будет президентом Франции в 2030 году?"),  # another word besides
+        # present marks alone, or one more of the same tense; a modal is a word of its own
+        ("Какой город является столицей Казахстана?", "Какой город — столица Казахстана?"),  # a labelled right pair
+        ("¿Es esta la casa?", "¿Es la casa?"), ("Is it banned?", "Should it be banned?"),
+        ("What's Messi's age?", "What is Messi age?"),
+        # Chinese: 会 (will, can), 了 in a statement, one aspect mark beside the other
+        ("明天下雨吗", "明天会下雨吗"), ("他游泳吗？", "他会游泳吗？"), ("我失恋怎么办", "我失恋了怎么办"),
+        ("你吃过饭了吗", "你吃饭了吗"), ("你去过北京吗", "你去过北京了吗"),
     ],
 )
 def test_no_tense_change(a: str, b: str) -> None:

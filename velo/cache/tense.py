@@ -4,51 +4,168 @@ Cup?", "¿Era Python más rápido que Java?" / "¿Es ...?", "War Python schnelle
 быстрее Java?" / "Python быстрее Java?" (after rule format 32, a newcomer's finding: served at 0.940; 0.986 with the
 answer "the answer to {cached}"). The answer about then is not the answer about now.
 
-`tense_change` reads the narrowest form of the kind: the two questions are the same tokens but for one auxiliary or
-copula in two tenses (`_TENSES`), or, in Russian, which has no present copula, but for a past or future one put in. A
-tense changed beside other differences is left to the model: in the labelled pairs outside dev, 15 right pairs change
+`tense_change` reads the kind where the tense is the only difference: each question read as its tense marks
+(`_MARKS`: auxiliaries and copulas of the present, the past, the future) and the rest; the rest the same words, the marks
+of another tense. So a future written in two words is read ("Who will be the president of France?" / "Who is ...?",
+"Will Bitcoin be banned?" / "Is Bitcoin banned?", "Wer wird Präsident sein?", "¿Quién va a ser ...?"; the infinitive
+"be", "sein", "ser", "estar" after a future mark is part of it), and so is Russian, which has no present copula and puts
+the noun after a past or future one in the instrumental ("Кто президент Франции?" / "Кто был президентом Франции?",
+"Плутон планета?" / "Плутон был планетой?": `_instrumental`). The other tense's marks may differ in number: "¿Es esta la
+casa?" / "¿Es la casa?" has only present marks, and no tense changed.
+
+A future against a present is the same question where the present already speaks of the future or of no time in
+particular (lk41: "how much change do I get?" / "... will I get?" is a labelled right pair): against the generic present
+of "do" ("How long does it take?" / "How long will it take?", "How much does it cost?"), in a question that names a time
+to come, a condition or a number (`_FUTURE_READ`: "tomorrow", "next", "future", "if", "when", a year: "What is the
+weather tomorrow?" / "What will the weather be tomorrow?", "What is the future of AI?" / "What will be the future of
+AI?"), not vetoed. A past against any other tense is always another question.
+
+A tense changed beside other differences is left to the model: in the labelled pairs outside dev, 15 right pairs change
 an auxiliary's tense among other words ("Where was Lionel Messi born?" / "What is Lionel Messi's birthplace?", "Are AI
 assistants going to replace human workers?" / "Will AI assistants take over human jobs?"). A main verb in another form
 ("Who wins ...?" / "Who won ...?") is not read: `verb_forms.same_verb` pairs forms of one tense too (a participle, an
-infinitive), and the labelled pairs hold no such pair to judge it by. Chinese marks no tense in its verbs (了, 过 are
-aspect, and function words): a word of the past put in is read instead ("以前", "曾经"). Read in the `role_swap` veto by
-`velo.cache.features`.
+infinitive), and the labelled pairs hold no such pair to judge it by.
+
+Chinese marks no tense in its verbs: a word of the past put in is read (`_HAN_PAST`: "以前", "曾经"), and two aspect
+marks put in where nothing else differs: 过, that the thing has been done ever ("你去北京吗" / "你去过北京吗", are you
+going / have you been), and 了 before the question's 吗 or 没(有), that it is done ("他走吗" / "他走了吗", is he leaving / has he
+left). Not 会 ("明天下雨吗" / "明天会下雨吗" is one question: 明天 says the time already; "他会游泳吗" is "can he swim"), nor 了 in
+a statement before the question ("我失恋了怎么办" / "我失恋怎么办"). Read in the `role_swap` veto by `velo.cache.features`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from velo.cache.text import fold, shared_ends
 
-_TENSES = """
-    is was; are were; am was; do did; does did; has had; have had; will did;
-    es era; es fue; son eran; son fueron; está estaba; está estuvo; están estaban; están estuvieron; hay había; hay hubo;
-    tiene tenía; tiene tuvo; tienen tenían; será es; será fue; será era; serán son; serán fueron; va iba;
-    ist war; sind waren; bin war; bist warst; hat hatte; haben hatten; gibt gab; wird wurde; werden wurden; wird war;
-    является являлся; является являлась; являются являлись; есть был; есть была; есть было; есть были; будет был;
-    будет была; будет было; будут были
-"""
-"""Forms of one auxiliary or copula in two tenses (present / past, future / past or present), en / es / de / ru. Not
-"will" / "do": "how much change do I get?" / "... will I get?" is one hypothetical question (a labelled right pair)."""
-_TENSE_PAIRS = frozenset(frozenset(fold(w) for w in pair.split()) for pair in _TENSES.split(";"))
-_RUSSIAN_COPULAS = frozenset("был была было были будет будут".split())
-"""Russian copulas of the past and the future, put in where the present has none ("Python быстрее Java?")."""
+_MARKS = {
+    "present": """
+        is are am has have isn aren hasn haven s re m ve
+        es son eres soy somos esta estan estas estoy estamos hay ha han hemos tiene tienen tenemos va van
+        ist sind bin bist seid hat haben habe hast habt gibt
+        является являются есть
+    """,
+    "generic": "do does don doesn",
+    "past": """
+        was were did had wasn weren didn hadn
+        era eran eras eramos fue fueron fui fuiste fuimos estaba estaban estabamos estuvo estuvieron habia habian hubo
+        tenia tenian teniamos tuvo tuvieron iba iban
+        war waren warst wart hatte hatten hattest wurde wurden wurdest gab
+        был была было были являлся являлась являлось являлись
+    """,
+    "future": """
+        will shall ll
+        sera seran seras seremos estara estaran estaremos habra habran tendra tendran tendremos
+        wird werden wirst werdet werde
+        будет будут буду будешь будем будете
+    """,
+}
+"""Auxiliaries and copulas by the tense they mark (folded: "está" is "esta", "había" is "habia"), en / es / de / ru.
+"generic" is English "do" of the present, which speaks of no time in particular. English contractions as tokens
+write them ("who's": "s", "you're": "re", "I'll": "ll"; a possessive "s" is no tense of its own, and a present mark
+alone never makes a change). Not the modals ("would", "can"), which stay among the words, nor "won't" ("won" is a
+past)."""
+_TENSE_OF = {fold(w): tense for tense, words in _MARKS.items() for w in words.split()}
+_INFINITIVES = frozenset("be sein ser estar".split())
+"""The copula's infinitive, part of a future written in two words ("will be", "wird ... sein", "va a ser")."""
+_GOING = frozenset("va van vas voy vamos".split())
+"""Spanish "ir" of the present, a future before "a" and an infinitive ("va a ser", "van a estar")."""
 
-_HAN_PAST = frozenset("以前 曾经 曾 过去 从前 当年 那时 当时".split())
-"""Chinese words that put a question in the past, put in where the other has none ("Python以前比Java快吗？" / "Python比Java快吗？"):
-Chinese has no tense of its verbs."""
+_FUTURE_READ = frozenset(
+    fold(w) for w in """
+        tomorrow tonight next soon later future upcoming coming if when
+        mañana próximo próxima próximos próximas futuro pronto luego si cuando
+        morgen nächste nächsten nächster nächstes bald zukunft künftig später wenn falls wann
+        завтра скоро будущем будущее будущего позже если когда
+    """.split()
+)
+"""Words that put a present question in the future or in no time ("What is the weather tomorrow?", "If I drop a ball,
+is it going to fall?", "When is Easter?"): there a future is the same question."""
+_FUTURE_READ_STEMS = ("следующ", "nachst")
+
+_NOMINATIVE = ("", "а", "я", "о", "е", "ы", "и", "ь", "ыи", "ии", "ои", "ая", "яя", "ое", "ее", "ые", "ие")
+_INSTRUMENTAL = ("ом", "ем", "ои", "еи", "ою", "ею", "ью", "ым", "им", "ами", "ями", "ыми", "ими")
+"""Russian endings of the nominative and the instrumental, nouns and adjectives (folded: "й" is "и")."""
+
+_HAN_PAST = frozenset("以前 曾经 曾 过去 从前 当年 那时 当时 过".split())
+"""Chinese words that put a question in the past, put in where the other has none ("Python以前比Java快吗？" / "Python比Java快吗？",
+"你去过北京吗" / "你去北京吗"): Chinese has no tense of its verbs."""
+_HAN_DONE_BEFORE = frozenset("吗 么 没 嘛".split())
+"""What 了 stands before when it marks the question's verb done ("他走了吗", "你吃了没有")."""
+_HAN_ASPECTS = frozenset("了 过".split())
+"""Chinese marks that the thing is done: one put in beside the other adds nothing ("你吃过饭了吗" / "你吃饭了吗", have you
+eaten)."""
+
+
+def _read(toks: list[str]) -> tuple[list[str], Counter]:
+    """The tokens without their tense marks (`_MARKS`; a future's infinitive, `_INFINITIVES`), and the marks' tenses."""
+    tenses: Counter = Counter()
+    rest: list[str] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t in _GOING and i + 2 < len(toks) and toks[i + 1] == "a" and toks[i + 2].endswith(("ar", "er", "ir")):
+            tenses["future"] += 1  # "va a ser": the infinitive is read next
+            i += 2
+            continue
+        if (tense := _TENSE_OF.get(t)) is not None:
+            tenses[tense] += 1
+        else:
+            rest.append(t)
+        i += 1
+    if tenses["future"]:
+        rest = [t for t in rest if t not in _INFINITIVES]
+    return rest, tenses
+
+
+def _instrumental(x: str, y: str) -> bool:
+    """Whether two Russian words are one word in the nominative and the instrumental ("президент" / "президентом",
+    "планета" / "планетой", "самый" / "самым"), the stem of three letters at least."""
+    for nom, ins in ((x, y), (y, x)):
+        for ending in _INSTRUMENTAL:
+            stem = ins[: -len(ending)]
+            if ins.endswith(ending) and len(stem) >= 3 and "а" <= stem[0] <= "я" and nom[len(stem) :] in _NOMINATIVE and nom.startswith(stem):
+                return True
+    return False
+
+
+def _same_rest(a: list[str], b: list[str]) -> bool:
+    return len(a) == len(b) and all(x == y or _instrumental(x, y) for x, y in zip(a, b))
+
+
+def _future_read(toks: list[str]) -> bool:
+    return any(t in _FUTURE_READ or t.startswith(_FUTURE_READ_STEMS) or t.isdigit() for t in toks)
+
+
+def _han_aspect(tq: list[str], tc: list[str]) -> bool:
+    """Whether one list is the other with a Chinese word of the past (`_HAN_PAST`) put in, or 了 before 吗 / 没; not 过
+    or 了 where the other list has one of them (`_HAN_ASPECTS`)."""
+    start, end = shared_ends(tq, tc)
+    dq, dc = tq[start : len(tq) - end], tc[start : len(tc) - end]  # where they differ
+    if dq and dc:
+        return False
+    put_in, after = "".join(dq or dc), (tq if dq else tc)[start + len(dq or dc) :]
+    if put_in in _HAN_ASPECTS and _HAN_ASPECTS.intersection(tq if dc else tc):
+        return False  # the other mark of a thing done is there already
+    return (put_in in _HAN_PAST) or (put_in == "了" and bool(after) and after[0] in _HAN_DONE_BEFORE)
 
 
 def tense_change(tq: list[str], tc: list[str]) -> bool:
-    """True when two token lists (`text.tokens`) differ only in one auxiliary or copula in another tense (`_TENSES`:
-    "was" / "is", "era" / "es", "war" / "ist", "является" / "являлся"), or only in a Russian past or future copula put
-    in (`_RUSSIAN_COPULAS`), or only in a Chinese word of the past put in (`_HAN_PAST`)."""
-    if tq == tc or abs(len(tq) - len(tc)) > 2:
+    """True when two token lists (`text.tokens`) are the same question in two tenses: the same words but for their
+    tense marks (`_read`; a Russian noun in the nominative against the instrumental after a copula, `_instrumental`),
+    and a past on one side only ("was" / "is", "era" / "es", "war" / "ist", "был" / -), or a future on one side only
+    against a present that speaks of now ("will be" / "is", "será" / "es", "wird ... sein" / "ist", "будет" / -; not
+    against "do", nor where `_FUTURE_READ` reads a time to come); or, in Chinese, the same characters but for a word
+    of the past or an aspect mark put in (`_han_aspect`)."""
+    if tq == tc or abs(len(tq) - len(tc)) > 3:
         return False
-    start, end = shared_ends(tq, tc)
-    dq, dc = tq[start : len(tq) - end], tc[start : len(tc) - end]  # where they differ
-    if len(dq) == len(dc) == 1:  # one token in another form, all else the same
-        return frozenset((dq[0], dc[0])) in _TENSE_PAIRS
-    if dq and dc:
-        return False
-    put_in = dq or dc
-    return (len(put_in) == 1 and put_in[0] in _RUSSIAN_COPULAS) or "".join(put_in) in _HAN_PAST
+    rq, mq = _read(tq)
+    rc, mc = _read(tc)
+    if mq != mc and _same_rest(rq, rc):
+        changed = (mq - mc) + (mc - mq)
+        if changed["past"]:
+            return True
+        if changed["future"] and not (mq["generic"] or mc["generic"] or _future_read(tq) or _future_read(tc)):
+            return True
+    return _han_aspect(tq, tc)
