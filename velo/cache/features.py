@@ -18,7 +18,8 @@ share almost every word, so their vectors are close. These features add what the
   "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language or form that the other
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
   `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`), and the same question in another tense ("Was
-  Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`);
+  Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`), and a place qualified, widened or narrowed
+  ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas": `velo.cache.places`, in `role_swap`);
 * a second embedder's opinion of the whole pair.
 """
 
@@ -32,7 +33,7 @@ import numpy as np
 
 from velo.cache import (
     answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, negation, number_spellings,
-    number_words, numbers, order, passive, persons, quantities, question_words, roles, set_phrases, short_names,
+    number_words, numbers, order, passive, persons, places, quantities, question_words, roles, set_phrases, short_names,
     speaker_roles, spellings, subject_object, tense, text, variants,
 )
 from velo.embedding import Embedder
@@ -182,6 +183,7 @@ class HitFeaturizer:
                 or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
                 or answer_form.answer_form_change(p.request, p.cached)
                 or tense.tense_change(p.tq, p.tc)
+                or places.place_changed(p.tq, p.tc, p.request, p.cached)
             ),
         )
 
@@ -282,7 +284,7 @@ def _respelled(request: str, cached: str) -> tuple[list[str], list[str], list[st
         for t in spellings.one_script(request, cached)
     )
     # a country named in full or by its abbreviation ("Estados Unidos" / "EE. UU.": `velo.cache.short_names`)
-    sq = short_names.respelled(sq, sc)
+    sq = short_names.respelled(sq, sc, short_names.capitals(request), short_names.capitals(cached))
     sq = quantities.spelled_as(variants.respelled(request, cached, sq, sc), sc, request, cached)
     sq, sc = text.one_power_sign(sq, sc)
     sq, sc = decimals.without_trailing_zeros(sq, request), decimals.without_trailing_zeros(sc, cached)
