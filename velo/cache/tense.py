@@ -22,9 +22,11 @@ AI?"), not vetoed. A past against any other tense is always another question.
 
 A tense changed beside other differences is left to the model: in the labelled pairs outside dev, 15 right pairs change
 an auxiliary's tense among other words ("Where was Lionel Messi born?" / "What is Lionel Messi's birthplace?", "Are AI
-assistants going to replace human workers?" / "Will AI assistants take over human jobs?"). A main verb in another form
-("Who wins ...?" / "Who won ...?") is not read: `verb_forms.same_verb` pairs forms of one tense too (a participle, an
-infinitive), and the labelled pairs hold no such pair to judge it by.
+assistants going to replace human workers?" / "Will AI assistants take over human jobs?"). A main verb is read in one
+case only (`_past_verbs`): an English simple past on a side with no tense marks against "will" or "do" and the bare verb
+("Who invented the telephone?" / "Who will invent the telephone?"). Not "Who wins ...?" / "Who won ...?" (the labelled
+pairs hold no such pair to judge it by), nor a participle after "has" ("What theories has Dyson defended?" / "... did
+Dyson defend?" is a labelled right pair).
 
 Chinese marks no tense in its verbs: a word of the past put in is read (`_HAN_PAST`: "以前", "曾经"), and two aspect
 marks put in where nothing else differs: 过, that the thing has been done ever ("你去北京吗" / "你去过北京吗", are you
@@ -38,6 +40,7 @@ from __future__ import annotations
 from collections import Counter
 
 from velo.cache.text import fold, shared_ends
+from velo.cache.verb_forms import english_past
 
 _MARKS = {
     "present": """
@@ -130,8 +133,24 @@ def _instrumental(x: str, y: str) -> bool:
     return False
 
 
-def _same_rest(a: list[str], b: list[str]) -> bool:
-    return len(a) == len(b) and all(x == y or _instrumental(x, y) for x, y in zip(a, b))
+def _past_verbs(a: list[str], b: list[str], ma: Counter, mb: Counter) -> tuple[int, int] | None:
+    """None where the rests `a`, `b` (`_read`) are not the same words; else how many English main verbs in the past
+    each has where the other has the bare verb after "will" or "do" ("Who invented the telephone?" / "Who will invent
+    ...?": 1, 0), read only on a side with no tense marks of its own (a participle after "has" or "is" is no simple
+    past). A Russian nominative against its instrumental is the same word (`_instrumental`)."""
+    if len(a) != len(b):
+        return None
+    pa = pb = 0
+    for x, y in zip(a, b):
+        if x == y or _instrumental(x, y):
+            continue
+        if not ma and (mb["future"] or mb["generic"]) and english_past(x, y):
+            pa += 1
+        elif not mb and (ma["future"] or ma["generic"]) and english_past(y, x):
+            pb += 1
+        else:
+            return None
+    return pa, pb
 
 
 def _future_read(toks: list[str]) -> bool:
@@ -162,7 +181,9 @@ def tense_change(tq: list[str], tc: list[str]) -> bool:
         return False
     rq, mq = _read(tq)
     rc, mc = _read(tc)
-    if mq != mc and _same_rest(rq, rc):
+    if (verbs := _past_verbs(rq, rc, mq, mc)) is not None:
+        mq, mc = mq + Counter(past=verbs[0]), mc + Counter(past=verbs[1])
+    if mq != mc and verbs is not None:
         changed = (mq - mc) + (mc - mq)
         if changed["past"]:
             return True

@@ -150,3 +150,23 @@ def same_verb(x: str, y: str) -> bool:
         return True
     rx, ry = _roots(lx or x) | _roots(x), _roots(ly or y) | _roots(y)
     return bool(rx & ry) or _russian_aspect(x, y)
+
+
+_EN_PASTS = {
+    forms[0]: frozenset(forms[1:]) for forms in (entry.split() for entry in _EN_IRREGULAR.split(";")) if forms
+}
+"""English irregular verbs: base -> its past and participle forms ("win" -> "won", "write" -> "wrote", "written")."""
+
+
+def english_past(past: str, base: str) -> bool:
+    """Whether `past` is the English past (or participle) of the bare verb `base`, both folded: an irregular form
+    (`_EN_IRREGULAR`: "won" / "win", "wrote" / "write") or a regular one ("invented" / "invent", "released" / "release",
+    "carried" / "carry", "stopped" / "stop"); a base of three letters at least."""
+    if len(base) < 3 or past == base:
+        return False
+    if base in _EN_PASTS:
+        return past in _EN_PASTS[base]
+    return past in (
+        base + "ed", base + "d" if base.endswith("e") else "", base[:-1] + "ied" if base.endswith("y") else "",
+        base + base[-1] + "ed",
+    )
