@@ -16,7 +16,8 @@ casa?" / "¿Es la casa?" has only present marks, and no tense changed.
 A future against a present is the same question where the present already speaks of the future or of no time in
 particular (lk41: "how much change do I get?" / "... will I get?" is a labelled right pair): against the generic present
 of "do" ("How long does it take?" / "How long will it take?", "How much does it cost?"), in a question that names a time
-to come, a condition or a number (`_FUTURE_READ`: "tomorrow", "next", "future", "if", "when", a year: "What is the
+to come, a condition or a number (`_FUTURE_READ`: "tomorrow", "next", "future", "if", "when"; a number in digits, a
+year or an operand, "Сколько будет 2+2?": "What is the
 weather tomorrow?" / "What will the weather be tomorrow?", "What is the future of AI?" / "What will be the future of
 AI?"), not vetoed. A past against any other tense is always another question.
 
