@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cache.backends import assert_scored
-from velo.cache import SemanticCache, numbers
+from velo.cache import SemanticCache, arithmetic, numbers
 
 # (cached question, request, score before): another computation, served before, now refused by `number_mismatch`
 ANOTHER_COMPUTATION = [
@@ -52,5 +52,12 @@ def test_the_same_computation_is_served(shipped_rule_cache: SemanticCache, cache
 
 
 def test_a_phone_number_or_a_list_is_no_computation() -> None:
-    assert numbers._operands("Call (555) 123 4567 or (555) 123 4568") == numbers._operands("Call (555) 123 4567")
-    assert not numbers._operands("Pick (1) or (2)")
+    assert not numbers.computation_change("Call (555) 123 4567 or (555) 123 4568", "Call (555) 123 4567")
+    for text in ("Call (555) 123 4567", "Pick (1) or (2)"):
+        assert not any(e.computes for e in arithmetic.read(numbers.arithmetic_text(text)))
+
+
+def test_a_bracketed_sum_is_two_operands() -> None:
+    (expression,) = arithmetic.read("(2+3)*4")
+    assert expression.key() == "*(+(2,3),4)"
+    assert numbers.computation_change("(2+3)*4=?", "(2+3)*4*4=?")

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection
 from decimal import Decimal
 
-from velo.cache import number_words
+from velo.cache import arithmetic, number_words
 from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, nfkc, tokens
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -351,21 +351,34 @@ def _unmatched(na: list[frozenset[str]], nb: list[frozenset[str]]) -> tuple[list
     return free_a, [j for j in range(len(nb)) if j not in pair_of_b]
 
 
-_OPERATOR = r"(?:[-+*/^×÷·=]|times|plus|minus|mal|por|mas|más|menos|плюс|минус|умножить на|разделить на|乘以?|加|减|除以)"
-_TERM = r"\(*\s*[-+]?\s*\d+(?:[.,]\d+)?\s*\)*"
-"""An operand: a number, signed or not, inside brackets or not ("-1", "(-1)", "((2)")."""
-_EXPRESSION = re.compile(rf"(?i){_TERM}(?:\s*(?:再|然后)?\s*{_OPERATOR}\s*{_TERM})+")
-"""Arithmetic written in digits and operators, symbols or words ("10 * 10", "3 mal 3", "2 + 2 = 4", "5乘以5",
-"(-1)*(-1)"); 再 / 然后 ("then") before an operator goes on computing ("-1乘以-1再乘以-1")."""
-_OPERAND = re.compile(r"\d+(?:[.,]\d+)?")
+def arithmetic_text(text: str) -> str:
+    """`text` as `velo.cache.arithmetic.read` reads it: NFKC and digits of any script in ASCII (`ascii_digits`: "１＋１"
+    is "1+1"), a number's sign written as a word as "-" (`signs_as_minus`: "minus 5 plus 3" is "-5 plus 3"; "10 minus 3"
+    stays, an operator)."""
+    return signs_as_minus(ascii_digits(text))
 
 
-def _operands(text: str) -> Counter:
-    """The numbers of the arithmetic written in digits and operator symbols ("10 * 10 * 10": 10 three times; "2 + 2 =
-    4": 2 twice and 4), each as its readings (`_readings`), counted: where two questions both compute, a number
-    written more or fewer times is another computation. Numbers in prose are not counted (a rewording mentions a
-    number once where the question repeated it)."""
-    return Counter(_readings(n) for e in _EXPRESSION.finditer(ascii_digits(text)) for n in _OPERAND.findall(e.group()))
+def _reading(number: str) -> str:
+    """A number of an expression as `arithmetic.Expression.key` compares it: its readings (`_readings`: "1,000" is
+    "1000" and "1"), one string."""
+    return "|".join(sorted(_readings(number)))
+
+
+def computation_change(a: str, b: str) -> bool:
+    """Whether two questions that compute compute different things (`velo.cache.arithmetic`: an operand, a sign, an
+    operator or a bracket that changes the expression; "10 * 10" / "10 * 10 * 10", "(-1)-(-1)" / "(-1)-1", "-(2+3)" /
+    "(2+3)", "2*(3+4)" / "2*3+4", "-2^2" / "(-2)^2"; not "7+8" / "8+7", "(-1)*(-1)" / "-1 × -1", "1+1=?" / "1+1是多少"):
+    where both compute, their computations differ; where one computes by signs alone ("-(-1)", "--1") and the other not
+    at all, their arithmetic differs ("-(-1)=?" / "-1=?"). Arithmetic in prose against none is no change (a rewording
+    writes "1-2 hours" as "1 to 2 hours"), nor are numbers outside the arithmetic (a rewording mentions a number once
+    where the question repeated it)."""
+    ea, eb = arithmetic.read(arithmetic_text(a)), arithmetic.read(arithmetic_text(b))
+    ca, cb = (Counter(e.key(_reading) for e in es if e.computes) for es in (ea, eb))
+    if ca and cb:
+        return ca != cb
+    if (ca or cb) and not any(e.has_operator for e in ea + eb):
+        return Counter(e.key(_reading) for e in ea) != Counter(e.key(_reading) for e in eb)
+    return False
 
 
 def _has_letters_and_digits(t: str) -> bool:
@@ -400,9 +413,9 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
     small number words ("five", "cinco", "пять"), counted as often as they are written.
 
     1.0: *a number replaced* -- each question has a number the other lacks ("给了小红5个" / "给了小红4个",
-    "五个" / "四个", "八折" / "八五折", "200 °F" / "100 °F", "the 43rd / 44th president", "five" / "ten"), one
-    question computes with a number more often than the other ("10 * 10" / "10 * 10 * 10": `_operands`), or a word written with letters and
-    digits stands for another with the same letters ("H2O" / "H2O2", "CO" / "CO2", "H2O" / "HO2": `_code_replaced`):
+    "五个" / "四个", "八折" / "八五折", "200 °F" / "100 °F", "the 43rd / 44th president", "five" / "ten"), the two
+    questions compute different things ("10 * 10" / "10 * 10 * 10", "-(2+3)" / "(2+3)": `computation_change`), or a
+    word written with letters and digits stands for another with the same letters ("H2O" / "H2O2", "CO" / "CO2", "H2O" / "HO2": `_code_replaced`):
     a different question, whatever the wording around it.
     0.5: numbers on one side only, or more numbers on one side ("in 90 minutes" / "in 1.5 hours" has one of
     each, so it is 1.0): possibly a rewording, weighed by the hit rule.
@@ -421,9 +434,8 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
     free_a, free_b = _unmatched(na, nb)
     a_only = [i for i in free_a if not any(na[i] & s for s in nb)]
     b_only = [j for j in free_b if not any(nb[j] & r for r in na)]
-    ea, eb = _operands(a), _operands(b)
     ta, tb = tokens(ascii_digits(a)), tokens(ascii_digits(b))
-    if (a_only and b_only) or (ea and eb and ea != eb) or _code_replaced(ta, tb) or _code_replaced(tb, ta):
+    if (a_only and b_only) or computation_change(a, b) or _code_replaced(ta, tb) or _code_replaced(tb, ta):
         return 1.0
     return 0.5 if free_a or free_b else 0.0
 

@@ -24,16 +24,8 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = r"(?:\(\s*[-−]?\s*\d+(?:[.,]\d+)?\s*\)|[-−]?\d+(?:[.,]\d+)?)"
-"""A number, signed or not, perhaps in parentheses ("1", "2.5", "-1", "(-1)")."""
-_OPERATORS: tuple[tuple[str, str], ...] = (
-    (r"\+|加上?|plus|más|mas|плюс", "+"),
-    (r"-|−|减去?|minus|menos|минус", "-"),
-    (r"\*|x|×|·|乘以?|times|multiplied by|por|mal|умножить на|умноженное на", "*"),
-    (r"/|÷|除以|divided by|dividido (?:por|entre)|entre|geteilt durch|durch|разделить на|делить на", "/"),
-)
-_OPERATOR = "|".join(f"(?:{p})" for p, _ in _OPERATORS)
-_EXPRESSION = re.compile(rf"(?P<e>{_NUMBER}(?:\s*(?:{_OPERATOR})\s*{_NUMBER})+)", re.IGNORECASE)
+from velo.cache import arithmetic, numbers
+
 _ASK_BEFORE = re.compile(
     r"^(?:请问|请帮我算一下|帮我算一下|算一下|请计算|计算|"
     r"what(?:'s| is)|how much is|calculate|compute|cu[aá]nto (?:es|son)|calcula|was ist|wie ?viel ist|berechne|"
@@ -44,22 +36,20 @@ _ASK_AFTER = re.compile(r"^(?:=|等于几|等于多少|等于|是多少|是几|�
 
 
 def _arithmetic(text: str) -> str | None:
-    """The expression of a text that only asks an arithmetic question ("1+1=?", "1+1是多少", "What is 2 plus 2?"), with
-    its operators written + - * / and no spaces ("1+1", "2+2", "123*3567"), else None."""
-    core = re.sub(r"[\s?？!！。.,，:：¿¡]+$", "", text.strip())
+    """The expression of a text that only asks an arithmetic question ("1+1=?", "1+1是多少", "What is 2 plus 2?",
+    "-(2+3)等于多少？"), as `velo.cache.arithmetic` writes it: operators + - * / ^, brackets where they change the
+    expression, no spaces ("1+1", "2+2", "123*3567", "-1*-1*-1", "-(2+3)"); else None. The text is read as numbers read
+    it (`numbers.arithmetic_text`: "１＋１＝？" is "1+1=?"). An equation ("1+1=2?") asks whether it holds: None."""
+    core = re.sub(r"[\s?!。.,:¿¡]+$", "", numbers.arithmetic_text(text).strip())
     core = re.sub(r"^[\s¿¡]+", "", core)
-    m = next(iter(_EXPRESSION.finditer(core)), None)
-    if m is None:
+    expression = next((e for e in arithmetic.read(core) if e.computes), None)
+    if expression is None or "=" in expression.written:
         return None
-    before = re.sub(r"[\s,，:：]+$", "", core[: m.start()])
-    after = re.sub(r"\s+", "", core[m.end() :])
+    before = re.sub(r"[\s,:]+$", "", core[: expression.start])
+    after = re.sub(r"\s+", "", core[expression.end :])
     if not _ASK_BEFORE.match(before.strip()) or not _ASK_AFTER.match(after):
         return None
-    # a signed number in parentheses as its sign and digits ("(-1)*(-1)" / "-1 × -1"); each operator one way
-    expression = re.sub(r"\(\s*([-−]?)\s*(\d+(?:[.,]\d+)?)\s*\)", r"\1\2", m["e"]).replace("−", "-")
-    for pattern, sign in _OPERATORS:
-        expression = re.sub(rf"\s*(?:{pattern})\s*", sign, expression, flags=re.IGNORECASE)
-    return expression
+    return expression.written
 
 
 def _table(rows: dict[str, str]) -> dict[str, str]:
