@@ -211,6 +211,10 @@ class Expression(NamedTuple):
     start: int
     end: int
     tree: Node
+    numbered: bool = False
+    """Three or more numbers joined by one "-" or "/" each and nothing else, no spaces: a date, a ratio or a name
+    ("2023-10-05" / "2023/10/05", "50/30/20" / "50-30-20": a right pair of the labelled set), whose separator `key`
+    does not read. Two numbers stay a difference or a quotient ("5-2" / "5/2")."""
 
     @property
     def computes(self) -> bool:
@@ -231,8 +235,23 @@ class Expression(NamedTuple):
     def key(self, leaf: Callable[[str], str] = str) -> str:
         """What two expressions share when they are one computation (module docstring): the tree in prefix form with the
         operands of + and * (and the sides of =) sorted, each number as `leaf` reads it (`numbers` reads "1,000" and
-        "1000" alike)."""
+        "1000" alike); a `numbered` run as its numbers ("50/30/20" and "50-30-20": "numbered(50,30,20)")."""
+        if self.numbered:
+            return f"numbered({','.join(leaf(n.text) for n in _numbers(self.tree))})"
         return _key(self.tree, leaf)
+
+
+def _numbers(node: Node) -> list[Node]:
+    return [node] if node.op == "n" else [n for a in node.args for n in _numbers(a)]
+
+
+def _numbered(toks: list[_Token]) -> bool:
+    """Whether `toks` (one expression's) are `Expression.numbered`."""
+    return (
+        len(toks) >= 5 and len({t.value for t in toks[1::2]}) == 1 and toks[1].value in "-/"
+        and all(t.kind == "number" for t in toks[::2]) and all(t.kind == "op" for t in toks[1::2])
+        and all(a.end == b.start for a, b in zip(toks, toks[1:]))
+    )
 
 
 def _has_operator(node: Node) -> bool:
@@ -287,6 +306,6 @@ def read(text: str) -> tuple[Expression, ...]:
             i += 1
             continue
         node, j = parsed
-        out.append(Expression(toks[i].start, toks[j - 1].end, node))
+        out.append(Expression(toks[i].start, toks[j - 1].end, node, _numbered(toks[i:j])))
         i = j
     return tuple(out)
