@@ -7,7 +7,7 @@ in words that share nothing, so the model refused them ("在吗" / "你还在吗
 
 | kind | examples (folded to the first, per language) | kept apart |
 |---|---|---|
-| an arithmetic question, the whole text | "1+1=?", "1+1是多少", "1+1等于几", "1加1的结果是几", "请帮我算一下，1+2的结果是多少？", "What is 2 plus 2?", "123 x 3567" / "123*3567", "(-1)*(-1)*(-1)=?" / "-1 × -1 × -1 等于多少？" (folded to the bare expression, "1+1", "-1*-1*-1") | another number or operator ("1+2", "1×2"), an expression asked about ("1+1为什么等于2", "1+1在二进制里等于几") |
+| an arithmetic question, the whole text | "1+1=?", "1+1是多少", "1+1等于几", "1加1的结果是几", "请帮我算一下，1+2的结果是多少？", "What is 2 plus 2?", "123 x 3567" / "123*3567", "(-1)*(-1)*(-1)=?" / "-1 × -1 × -1 等于多少？", "-(2+3)=?" / "¿Cuánto es -(2+3)?", "１＋１＝？" (folded to the bare expression as `velo.cache.arithmetic` writes it, "1+1", "-1*-1*-1", "-(2+3)") | another number, operator, sign or bracket ("1+2", "1×2", "(2+3)", "2*3+4" / "2*(3+4)": `numbers.computation_change` refuses what these tokens still hide, "-1--1" / "-1-1"), an expression asked about ("1+1为什么等于2", "1+1在二进制里等于几"), an equation ("1+1=2?") |
 | agreement, the whole text | "yes", "yeah", "correct", "that's right"; "sí", "correcto", "así es"; "ja", "genau", "richtig", "stimmt"; "да", "верно", "точно"; 是的, 是, 对, 对的, 没错, 正确, 嗯, 你说的是对的 | acceptance ("ok"), refusal ("no", 不对, 不是) |
 | acceptance, the whole text | "ok", "okay", "alright", "fine", "sure", "got it"; "vale", "de acuerdo", "está bien"; "in ordnung", "alles klar"; "хорошо", "ладно", "понятно"; 好的, 好, 好吧, 行, 行吧, 可以, 嗯好, 知道了, 明白了, 好的我知道了 | agreement, refusal |
 | refusal, the whole text | "no", "nope"; "nein"; "нет"; 不, 不是, 不对, 不正确 | agreement, acceptance |
