@@ -6,7 +6,8 @@ bare digits between operators and `set_phrases` read a bracket only around a sig
 "(-1)-1=?", "-(2+3)=?" / "(2+3)=?" and "-(-1)=?" / "-1=?" were the same words, served at 1.000, in every language and
 with "−" (U+2212) as the minus. `velo.cache.arithmetic` now reads an expression as a tree for both, and
 `numbers.computation_change` compares the trees (`number_mismatch` 1.0). Scores before are main 7a4c716's with the
-answer "the answer to {cached}" (/work/scratch/lead/score.py).
+answer "the answer to {cached}" (/work/scratch/lead/score.py); every pair below is refused now at 0.000, except the
+rewordings of one expression, served.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache, arithmetic, numbers, set_phrases
+from velo.cache.features import _Pair
 
 # (cached question, request, score before): a sign before a bracket, lost before
 A_SIGN_LOST = [
@@ -59,25 +61,27 @@ THE_KIND = [
     ("1 - (-1) = ?", "1 - 1 = ?", 0.394),
 ]
 
-# (cached question, request, score, served): the same expression reworded (spaces, "what is", "=" with or without "?",
-# another language, another symbol for an operator, operands of + or * in another order)
+# (cached question, request, score before, score now): the same expression reworded (spaces, "what is", "=" with or
+# without "?", another language, another symbol for an operator, operands of + or * in another order), served
 SAME_EXPRESSION = [
-    ("1+1=?", "1+1是多少", 1.000, True),
-    ("1+1是多少", "1+1=?", 1.000, True),
-    ("1 + 1 = ?", "1+1=?", 1.000, True),
-    ("What is 1+1?", "1+1=", 1.000, True),
-    ("1+1=", "1+1=?", 1.000, True),
-    ("(-1)*(-1)*(-1)=?", "-1 × -1 × -1 等于多少？", 1.000, True),
-    ("-(2+3)=?", "-(2+3)是多少", 1.000, True),
-    ("¿Cuánto es -(2+3)?", "-(2+3)=?", 1.000, True),
-    ("(-1)-(-1)=?", "(−1)−(−1)=?", 1.000, True),
-    ("１＋１＝？", "1+1=?", 1.000, True),
-    ("-(-1)=?", "-(-1)是多少", 1.000, True),
-    ("What is 2 plus 2?", "2+2=?", 1.000, True),
-    ("7+8=?", "8+7=?", 1.000, True),
-    ("What is (-2) times (-2)?", "What is -2 times -2?", 1.000, True),
-    ("2乘以(3加4)等于几", "2*(3+4)=?", 1.000, True),
-    ("(2+3)^2=?", "(2+3)^2是多少", 1.000, True),
+    ("1+1=?", "1+1是多少", 1.000, 1.000),
+    ("1+1是多少", "1+1=?", 1.000, 1.000),
+    ("1 + 1 = ?", "1+1=?", 1.000, 1.000),
+    ("What is 1+1?", "1+1=", 1.000, 1.000),
+    ("1+1=", "1+1=?", 1.000, 1.000),
+    ("(-1)*(-1)*(-1)=?", "-1 × -1 × -1 等于多少？", 1.000, 1.000),
+    ("(-1)-(-1)=?", "(−1)−(−1)=?", 1.000, 1.000),
+    ("１＋１＝？", "1+1=?", 1.000, 1.000),
+    ("What is 2 plus 2?", "2+2=?", 1.000, 1.000),
+    ("7+8=?", "8+7=?", 1.000, 1.000),
+    ("What is (-2) times (-2)?", "What is -2 times -2?", 1.000, 1.000),
+    ("¿Cuánto es -(2+3)?", "-(2+3)=?", 0.985, 1.000),
+    # a bracket `set_phrases` did not read: the same words now (`code_marks` reads the folded texts' brackets)
+    ("-(2+3)=?", "-(2+3)是多少", 0.199, 1.000),
+    ("-(-1)=?", "-(-1)是多少", 0.186, 1.000),
+    ("(2+3)^2=?", "(2+3)^2是多少", 0.220, 1.000),
+    ("2乘以(3加4)等于几", "2*(3+4)=?", 0.440, 1.000),
+    ("2*(3+4)=?", "2 × (3 + 4) = ?", 0.000, 1.000),  # symbol_swap before: a bracket after a space is prose to code_marks
 ]
 
 
@@ -91,16 +95,23 @@ def test_another_expression_is_refused(shipped_rule_cache: SemanticCache, cached
     assert_scored(shipped_rule_cache, cached, request_, False, 0.0)
 
 
-@pytest.mark.parametrize(("cached", "request_", "score", "served"), SAME_EXPRESSION)
-def test_the_same_expression_reworded_is_one_computation(cached: str, request_: str, score: float, served: bool) -> None:
+@pytest.mark.parametrize(("cached", "request_", "before", "now"), SAME_EXPRESSION)
+def test_the_same_expression_reworded_is_one_computation(cached: str, request_: str, before: float, now: float) -> None:
     assert numbers.number_change(request_, cached) == 0.0 and numbers.number_change(cached, request_) == 0.0
 
 
-@pytest.mark.parametrize(("cached", "request_", "score", "served"), SAME_EXPRESSION)
-def test_the_same_expression_reworded_is_scored_as_before(
-    shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float, served: bool
+@pytest.mark.parametrize(("cached", "request_", "before", "now"), SAME_EXPRESSION)
+def test_the_same_expression_reworded_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, before: float, now: float
 ) -> None:
-    assert_scored(shipped_rule_cache, cached, request_, served, score)
+    assert_scored(shipped_rule_cache, cached, request_, True, now)
+
+
+def test_code_marks_are_read_in_the_texts_found_the_same_words() -> None:
+    folded = _Pair("-(2+3)=?", "¿Cuánto es -(2+3)?")
+    assert folded.set_phrases_folded and folded.compared == ("-(2+3)", "-(2+3)")
+    as_written = _Pair("2*3+4=?", "2*(3+4)=?")
+    assert as_written.tq == as_written.tc and as_written.compared == ("2*3+4=?", "2*(3+4)=?")
 
 
 @pytest.mark.parametrize(

@@ -165,7 +165,7 @@ class HitFeaturizer:
                 or (p.tq == p.tc and (
                     text.spelling_swap(p.request, p.cached)
                     # the point of an ordinal respelled ("1.º" / "primer") is no code's separator
-                    or (not p.numbers_respelled and code_marks.code_swap(p.request, p.cached))
+                    or (not p.numbers_respelled and code_marks.code_swap(*p.compared))
                 ))
             ),
             role_swap=float(
@@ -220,6 +220,10 @@ class _Pair:
         self.set_phrases_folded = False
         """Whether the two questions became the same words only with a set phrase written one way (`velo.cache.set_phrases`:
         "1+1=?" / "1+1是多少", "对" / "嗯", "在吗" / "你还在吗", "继续" / "接着来"; rc41)."""
+        self.compared = request, cached
+        """The texts whose words the same-words step found the same: as written, or as `set_phrases.fold` wrote them
+        where that made the same words. `code_marks.code_swap` reads their brackets: "¿Cuánto es -(2+3)?" / "-(2+3)=?"
+        hold one bracket, "-(2+3)", after other words; folded, both are "-(2+3)" (after format 32)."""
         if self.tq != self.tc:
             self._same_words_spelled_otherwise()
         self.active = passive.active_order(self.tq), passive.active_order(self.tc)
@@ -262,6 +266,8 @@ class _Pair:
             if phrased != free:  # no set phrase read: the texts were read already, as written or with free words folded
                 sq, sc, respelled = _respelled(*phrased)
                 alike = self.set_phrases_folded = bool(_alike(respelled, sc))
+                if alike:
+                    self.compared = phrased
         if alike:
             self.numbers_respelled = respelled != sq  # `respelled` is `sq` but for the numbers it spelled as `sc` does
             self.reordered_alike = respelled != sc
