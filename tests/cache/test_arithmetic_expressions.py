@@ -189,3 +189,13 @@ def test_one_side_computing_against_prose_is_no_change() -> None:
 )
 def test_set_phrases_fold_an_arithmetic_question_to_its_expression(text: str, folded: str) -> None:
     assert set_phrases.fold(text) == folded
+
+
+def test_a_plus_sign_is_no_other_number_yet_no_same_words(shipped_rule_cache: SemanticCache) -> None:
+    """A plus sign changes no number (tests/cache/test_signs_and_operators.py: "What is +5 plus 3?" / "What is 5 plus 3?"
+    is no veto), so "+(2+3)=?" / "(2+3)=?" is no other computation; `text.tokens` keeps the "+", so neither is it the same
+    words: the model refuses it, 0.758 before and after."""
+    assert numbers.number_change("+(2+3)=?", "(2+3)=?") == 0.0
+    pair = _Pair("+(2+3)=?", "(2+3)=?")
+    assert pair.tq != pair.tc
+    assert_scored(shipped_rule_cache, "+(2+3)=?", "(2+3)=?", False, 0.758)

@@ -22,8 +22,9 @@ goes; between its parts only spaces. It *computes* when it has an operator, or a
 computation: every operand, minus sign and operator, and the brackets where they change the tree ("2*(3+4)" /
 "2*3+4", "(1+2)+3" / "1+2+3"), operands of + and * in any order ("7+8" / "8+7"), a bracket around one operand dropped
 ("(-1)*(-1)" / "-1*-1"), a plus sign dropped: it changes no number ("+5 plus 3" / "5 plus 3"; `text.tokens` keeps it, so
-such a pair is no same words either, and "1-+1" / "1+1", whose minus `text.tokens` drops, differs in its operator). Its `written` form is the expression in symbols without spaces ("What is 2 plus 2?" -> "2+2",
-"(-1)*(-1)" -> "-1*-1", "-(2+3)" -> "-(2+3)").
+such a pair is no same words either, and "1-+1" / "1+1", whose minus `text.tokens` drops, differs in its operator).
+Its `written` form is the expression in symbols without spaces ("What is 2 plus 2?" -> "2+2", "(-1)*(-1)" -> "-1*-1",
+"-(2+3)" -> "-(2+3)").
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ _WORDS: tuple[tuple[str, str], ...] = (
 `numbers.signs_as_minus`, which writes it "-"; here a word joins two operands only."""
 _HAN: tuple[tuple[str, str], ...] = (("+", "加上?"), ("-", "减去?"), ("*", "乘以?"), ("/", "除以"))
 """Chinese operators. 除 alone is left out: "6除2" divides 2 by 6."""
-_SYMBOLS = {"+": "+", "-": "-", "\u2212": "-", "*": "*", "×": "*", "·": "*", "/": "/", "÷": "/", "^": "^", "**": "^", "=": "="}
+_SYMBOLS = {
+    "+": "+", "-": "-", "\u2212": "-", "*": "*", "×": "*", "·": "*", "/": "/", "÷": "/", "^": "^", "**": "^", "=": "=",
+}
 
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:[.,]\d+)?)"
@@ -58,7 +61,7 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 """One token: a number, an operator (a symbol, a word, "x" right before a number or a bracket: "123 x 3567", not the
-"x" of "3x+5"), or a bracket."""
+"x" of "3x+5"; 再 / 然后 before it is part of it), or a bracket."""
 _SPACE = re.compile(r"\s*")
 
 
