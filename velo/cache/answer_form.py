@@ -45,20 +45,8 @@ from __future__ import annotations
 import functools
 import re
 
+from velo.cache.added_instructions import ANYWHERE, BARE, BARE_WORDS, COUNT, COUNT_WORD, HAN_BARE, counted
 from velo.cache.text import HAN, fold
-
-_NUMBERS = {
-    "1": "a an one single 1 un una uno unica sola ein eine einem einer einen einzigen одним одно одном однои одну один "
-    "одного одна 一",
-    "2": "two 2 dos zwei zweien двумя два две двух 两 二", "3": "three 3 tres drei dreien тремя три трех 三",
-    "4": "four 4 cuatro vier четырьмя четыре четырех 四", "5": "five 5 cinco funf пятью пять пяти 五",
-    "6": "six 6 seis sechs шестью шесть шести 六", "7": "seven 7 siete sieben семью семь семи 七",
-    "8": "eight 8 ocho acht восемью восемь восьми 八", "9": "nine 9 nueve neun девятью девять девяти 九",
-    "10": "ten 10 diez zehn десятью десять десяти 十",
-}
-"""Counts of a length in the five languages, folded ("одной" is "однои"), as the digits they stand for."""
-_COUNT = {w: n for n, words in _NUMBERS.items() for w in words.split()}
-_COUNT_WORD = "|".join(sorted(map(re.escape, _COUNT), key=len, reverse=True))
 
 _UNITS = {
     "word": r"words?|one-word|palabras?|wort|worten|worter|слов\w*|个?词|个?字",
@@ -76,7 +64,7 @@ Russian instrumental (`_LED_COUNTS`) or, in Chinese, before a verb of answering 
 _NOUNS = r"(?:answer|reply|response|summary|explanation|description|definition|respuesta|resumen|antwort|ответ)"
 _NOUNS_TUPLE = tuple(_NOUNS.strip("(?:)").split("|"))
 _LENGTH = re.compile(
-    rf"(?:(?<![a-zа-я]){_LEAD}\s*)?(?<![a-zа-я0-9])({_COUNT_WORD}|\d+)[\s-]*(?:(?:single|einzig\w*)\s+)?"
+    rf"(?:(?<![a-zа-я]){_LEAD}\s*)?(?<![a-zа-я0-9])({COUNT_WORD}|\d+)[\s-]*(?:(?:single|einzig\w*)\s+)?"
     rf"({'|'.join(_UNITS.values())})(?![a-zа-я0-9])(?:\s*{_NOUNS})?"
 )
 _LED_COUNTS = frozenset("одним двумя тремя четырьмя пятью шестью семью восемью девятью десятью".split())
@@ -96,8 +84,8 @@ _FORMS = {
     "brief": (
         r"\b(?:briefly|brief|concise(?:ly)?|succinct(?:ly)?|in short|in a nutshell|short answer|keep it short|tl;? ?dr|"
         r"brevemente|breve|en pocas palabras|conciso|resumido|kurz(?:e|en|er)?|knapp|in kurze|кратко|коротко|вкратце|"
-        r"в двух словах|сжато|лаконично|будь(?:те)? крат\w*)\b|简短|简要|简洁|简明|扼要",
-        r"\b(?:short|corto|кратк\w*|коротк\w*)\b|简短",
+        r"в двух словах|сжато|лаконично|будь(?:те)? крат\w*|shorter|mas corto|короче|покороче|кратче)\b|简短|简要|简洁|简明|扼要",
+        r"\b(?:short|corto|кратк\w*|коротк\w*|короче)\b|简短",
     ),
     "detail": (
         r"\b(?:in detail|detailed|in depth|in-depth|thoroughly|at length|en detalle|detallad[ao](?:mente)?|a fondo|"
@@ -207,50 +195,24 @@ word inside another word names nothing ("fun" in "function", "table" in "stable"
 "будет", 点 in 特点, 表 in 代表作: brk29's HIGH-4, served at 0.96-0.998 by format 29), nor does a bare count ("five" in
 "the five senses"). "brief" and "detail" are told apart only from each other (`_DEGREES`)."""
 _FORM_PATTERNS = {label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in _FORMS.items()}
-_BARE_FORMS = {
-    "plain": (
-        r"\b(?:(?:in |with |use |using )?(?:simple|plain|easy|everyday|non-?technical|basic) (?:words|terms|language|english)|"
-        r"(?:in )?layman'?s? terms|(?:for|to) (?:a )?(?:laym[ae]n|layperson|beginners?|novices?|non-?experts?|"
-        r"non-?technical (?:audience|person|people|readers?))|(?:avoid|without|no|don'?t use|do not use) (?:any )?"
-        r"(?:technical )?(?:jargon|technical terms|technical language)|(?:keep|make) (?:it|the (?:language|wording|answer|explanation)) (?:simple|easy)|simply|"
-        r"(?:easy|simple) to understand|"
-        r"(?:con |usa |usando |en )?(?:palabras|terminos|lenguaje) (?:sencill[ao]s?|simples?|faciles?|llan[ao]s?)|"
-        r"(?:de (?:forma|manera)|en forma) (?:sencilla|simple|facil)|sencillamente|(?:sin|evita(?:ndo)?) (?:tecnicismos|"
-        r"jerga|terminos tecnicos)|para (?:principiantes|novatos|legos)|explicado facil|facil de entender|"
-        r"(?:in |mit |verwende |benutze |nutze )?einfache(?:n|r)? (?:worte|worten|worter|wortern|sprache|begriffe|begriffen)|"
-        r"in leichter sprache|einfach erklart|(?:ohne|vermeide) (?:fachbegriffe|fachjargon|fachsprache|jargon)|"
-        r"fur (?:anfanger|laien)|leicht verstandlich|"
-        r"простыми словами|простые слова|простым языком|по-простому|на простом языке|доступным языком|доступно|(?:без|избегаи\w*) "
-        r"(?:терминов|жаргона|сложных терминов|специальных терминов)|для (?:начинающих|новичков|чаиников)|как (?:новичку|"
-        r"чаинику))\b|简单的话|简单的语言|通俗易懂(?:的语言|的话)?|通俗地|通俗的语言|大白话|浅显易懂|(?:不要|不用|避免|别)用?专业术语|给初学者|给新手",
-        r"\b(?:simple words|plain (?:language|english)|layman\w*|jargon|beginners?|novices?|principiantes?|novatos?|"
-        r"tecnicismos?|jerga|anfanger\w*|laien|fachbegriff\w*|fachjargon|начинающ\w*|новичк\w*|чаиник\w*|жаргон\w*|"
-        r"simpl\w*|plain|easy|sencill\w*|facil\w*|einfach\w*|leicht\w*|прост\w*|доступн\w*)\b|"
-        r"通俗|大白话|初学者|新手|简单|浅显",
-    ),
-    "expert": (r"\b(?:technically|tecnicamente|technisch|технически)\b", r"(?!)"),
+_BARE_PATTERNS = {label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in BARE.items()}
+"""Forms read as an instruction only where they are set apart (`_set_apart`; `velo.cache.added_instructions.BARE`): a
+plain-language level (and "technically"), an example, the reasons, asked within the question's own sentence, are how
+oasst1 rewordings word the same question ("Что такое инфляция?" / "Объясни простыми словами, что значит инфляция", "Can
+you explain how you technically work behind the scenes?", "请帮我用python编写一个for循环的例子" are right pairs in the
+replay), so there they are left to the model; added as a sentence of their own, they are an instruction about the
+answer that the cached answer did not follow (after format 32, newcomers' findings: served at 0.968-0.997)."""
+_ANYWHERE_PATTERNS = {
+    label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in ANYWHERE.items()
 }
-"""Forms read as an instruction only in a sentence that holds nothing else (`_bare`: "Explain photosynthesis. Use simple
-words.", "... Keep it simple.", "... Sin tecnicismos.", "... 用大白话解释。"): a plain-language level (and "technically")
-asked within the question's own sentence is how oasst1 rewordings word the same question ("Что такое инфляция?" /
-"Объясни простыми словами, что значит инфляция", "Can you explain how you technically work behind the scenes?" are
-right pairs in the replay), so there it is left to the model; added as a sentence of its own, it is an instruction about
-the answer that the cached answer did not follow (after format 32, a newcomer's finding: served at 0.968)."""
-_BARE_PATTERNS = {label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in _BARE_FORMS.items()}
-_BARE_WORDS = frozenset(
-    """it this that them me you your the a an answer response reply explanation tone style words language terms please
-    can could would will keep be make use using avoid write try just only por favor un una unos unas ein eine einen einem einer
-    lo la le me mi es das dich mir sie ihn bitte
-    sei seien halte bleib verwende benutze nutze schreib mach usa utiliza emplea escribe hazlo haz se manten mantenlo tu
-    это его ее мне свои ответ будь будьте используи используите пиши сделаи""".split()
-)
-"""Words a sentence of a bare instruction may hold besides the form and a verb of answering (`_VERBS`), folded: objects
-("it", "lo", "es", "это"), "be" / "keep" / "use" and their Spanish, German and Russian imperatives, courtesy."""
-_HAN_BARE = frozenset("请你您用以一点些吧说讲写来地的给我们回答解释下话")
 _DEGREES = frozenset({"brief", "detail"})
 """Forms that are a difference only against each other ("Answer briefly." / "Answer in detail."): a rewording adds and
 drops them freely (in the replay of format 28's pairs, 30 oasst1 rewordings added "详细", "подробнее", "kurz" or
 "briefly" to a question without it: "介绍你自己" / "能请你详细介绍一下你自己吗？")."""
+_BESIDE = frozenset({"detail", "reason"})
+"""Forms read only beside a question, where a sentence of its own adds them (`_unnamed`)."""
+_MORE = re.compile(r"\b(?:more|mas|mehr|ausfuhrlicher|genauer|detaillierter|подробнее|поподробнее|более)\b|详细(?:点|一点|些|一些)|再")
+"""A degree of detail asked as "more" than an answer gave ("Расскажи подробнее.", "详细点？"): a follow-up's words."""
 _ADDRESSED = re.compile(r"eli5|like i'?m|like i am|as if i were|como si tuviera|als ware ich|tl;? ?dr")
 """Forms worded to the answerer themselves, an instruction wherever they open or close their sentence ("ELI5: what is
 X?"), as are the degrees ("Briefly, what is X?") and a length with a count ("What is X in one sentence?"); any other
@@ -261,11 +223,12 @@ _VERBS = re.compile(
     r"return|output|say|elaborate|compose|limit|use|make|present|provide|tabulat|rewrite|rephrase|redo|do (?:it|that|this|"
     r"the same)|respuesta|respond|contest|escrib|reescrib|explic|describ|resum|dime|dame|defin|enumer|compon|usa|haz|"
     r"di|indic|muestr|pasa|pon|presenta|antwort|beantwort|schreib|umschreib|erklar|beschreib|fass|gib|nenn|formulier|"
-    r"verfass|mach|sag|ответ|скажи|отвеч|напиш|пиши|перепиш|объясн|расскаж|опиш|перечисл|дай|излож|сочин|сделаи|переделаи)"
+    r"verfass|mach|sag|ответ|скажи|отвеч|напиш|пиши|перепиш|объясн|расскаж|опиш|перечисл|дай|излож|сочин|сделаи|переделаи|"
+    r"continu|keep going|go on|sigue|segui|weiter|fortfahr|fahr fort|продолж)"
 )
 """Beginnings of the verbs (and nouns) of answering, explaining and writing, folded: an instruction's frame where one
 opens its clause, after nothing but a request's fillers (`_FILLERS`: "Answer in one word", "Can you explain it like
-I'm five?", "Объясни как пятилетнему"), not where it is the asker's own ("How do I explain death to a child?",
+I'm five?", "Объясни как пятилетнему"; going on: "Continue in bullet points", "Продолжай кратко"), not where it is the asker's own ("How do I explain death to a child?",
 "Как объяснить ребенку ...")."""
 _AUDIENCES = frozenset({"simple", "teen", "expert"})
 _TELLING = re.compile(
@@ -282,7 +245,7 @@ _FILLERS = re.compile(
     r"kannst du|konntest du|und|jetzt|nur|пожалуиста|можешь|можете|и|а|теперь|только)(?!\w))*"
 )
 _CLAUSE = re.compile(r"[,:;()\"«»“”—–]")
-_HAN_VERBS = re.compile(r"回答|回复|作答|解释|讲解|说明|描述|介绍|概括|总结|列出|阐述|表述|写")
+_HAN_VERBS = re.compile(r"回答|回复|作答|解释|讲解|说明|描述|介绍|概括|总结|列出|阐述|表述|写|继续|接着")
 """Chinese verbs of answering: a form before or after one in its clause is an instruction ("请用表格回答", "给五岁小孩
 解释一下"), not one with no such verb ("给孩子买什么玩具好？") or after a question word (`_HAN_QUESTION`)."""
 _HAN_QUESTION = re.compile(r"如何|怎么|怎样|为什么|为何|哪|吗")
@@ -292,7 +255,7 @@ _SENTENCES = re.compile(r"[^.?!;。？！；\n]+")
 
 def _length(match: re.Match) -> str:
     unit = next(u for u, pattern in _UNIT_PATTERNS if pattern.match(match[2]))
-    return f"{'word' if match[2] == 'one-word' else unit}:{_COUNT.get(match[1], match[1])}"
+    return f"{'word' if match[2] == 'one-word' else unit}:{COUNT.get(match[1], match[1])}"
 
 
 def _led(match: re.Match, sentence: str) -> bool:
@@ -318,13 +281,23 @@ def _framed(sentence: str, start: int, end: int, label: str) -> bool:
 
 def _bare(sentence: str, start: int, end: int) -> bool:
     """Whether the words at start:end are an instruction in a sentence of its own: besides them only verbs of answering,
-    objects and courtesy (`_BARE_WORDS`; in Chinese, `_HAN_BARE`): "Use simple words.", "Explain it to a beginner.",
+    objects and courtesy (`BARE_WORDS`; in Chinese, `HAN_BARE`): "Use simple words.", "Explain it to a beginner.",
     "Keep it short.", "用大白话解释。"; not "Explain photosynthesis in simple terms." nor "Что значит инфляция, простыми
     словами?"."""
     rest = _CLAUSE.sub(" ", sentence[:start] + " " + sentence[end:])
     if HAN.search(sentence):
-        return all(ch in _HAN_BARE for ch in re.sub(r"[\W\d_]", "", rest))
-    return all(w in _BARE_WORDS or _VERBS.match(w) or _FILLERS.fullmatch(w) for w in re.findall(r"[^\W\d_]+|\d+", rest))
+        return all(ch in HAN_BARE for ch in re.sub(r"[\W\d_]", "", rest))
+    return all(w in BARE_WORDS or _VERBS.match(w) or _FILLERS.fullmatch(w) for w in re.findall(r"[^\W\d_]+|\d+", rest))
+
+
+def _set_apart(sentence: str, start: int, end: int) -> bool:
+    """Whether the words at start:end are an instruction set apart from the question: in a sentence of their own
+    (`_bare`) or in a clause of their own that opens the sentence before a colon ("Кратко: что такое инфляция?",
+    "Briefly: what is X?", "简单说：什么是通货膨胀？"; after format 32, a newcomer's finding: served at 0.950-0.993)."""
+    if _bare(sentence, start, end):
+        return True
+    colon = sentence.find(":", end)
+    return colon > 0 and ":" not in sentence[:start] and _bare(sentence[:colon], start, end)
 
 
 def _alone(sentence: str, start: int, end: int) -> bool:
@@ -344,7 +317,7 @@ def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
             return _alone(sentence, m.start(), m.end())
         if _framed(sentence, m.start(), m.end(), label) or _alone(sentence, m.start(), m.end()):
             return True
-        if _bare(sentence, m.start(), m.end()):  # "Write it for a child.", "Sei witzig.", "用正式的语气。"
+        if _set_apart(sentence, m.start(), m.end()):  # "Write it for a child.", "Sei witzig.", "用正式的语气。"
             return True
         return edge and (edges.startswith(m[0].strip()) or edges.endswith(m[0].strip()))
 
@@ -363,8 +336,10 @@ def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
             if not instructions or asked(m, label in _DEGREES or bool(_ADDRESSED.search(m[0])), label):
                 out.append((label, m.start(), m.end()))
     for label, (asked_as, named) in _BARE_PATTERNS.items():
-        out += [(label, m.start(), m.end()) for m in (asked_as if instructions else named).finditer(sentence)
-                if not instructions or _bare(sentence, m.start(), m.end())]
+        out += [(counted(label, m[0]), m.start(), m.end()) for m in (asked_as if instructions else named).finditer(sentence)
+                if not instructions or _set_apart(sentence, m.start(), m.end())]
+    for label, (asked_as, named) in _ANYWHERE_PATTERNS.items():
+        out += [(label, m.start(), m.end()) for m in (asked_as if instructions else named).finditer(sentence)]
     return out
 
 
@@ -391,13 +366,25 @@ def _unnamed(asker: str, other: str) -> set[str]:
     told = [s.span() for s in _SENTENCES.finditer(folded) if any(s.start() <= i < s.end() for _, i, _ in asked)]
     named_here = [(label, i, j) for label, i, j in _all_spans(asker, False) if not any(x <= i < y for x, y in told)]
     named_there = _all_spans(other, False)
-    # "brief" asked in a sentence of its own ("Keep it short.", "Be brief.") is a length the other question did not ask
-    # for; within the question's sentence rewordings add it freely (`_DEGREES`), and "detail" in a sentence of its own
-    # is how oasst1 follow-ups reword "more specifically" ("Расскажи, пожалуйста, подробнее.", "详细点？": 2 right pairs)
-    bare = {label for label, i, j in asked if label == "brief" and any(
-        s.start() <= i < s.end() and _bare(s[0], i - s.start(), j - s.start()) for s in _SENTENCES.finditer(folded))}
+    # a degree set apart is an instruction the other question did not give ("Keep it short.", "Be brief.", "Кратко: ...",
+    # "Подробно.", "请详细解释。"); within the question's sentence rewordings add it freely (`_DEGREES`). "detail" and the
+    # reasons only beside a question: alone, "Why?" is a question word (`velo.cache.question_words`: "Why?" / "How so?"),
+    # and "detail" not as "more", how a follow-up asks ("Расскажи, пожалуйста, подробнее.", "详细点？": 2 right pairs of
+    # oasst1 follow-ups worded "more specifically")
+    sentences = [s for s in _SENTENCES.finditer(folded) if re.search(r"[^\W\d_]", s[0])]
+
+    def beside(label: str, i: int, j: int) -> bool:
+        s = next(s for s in sentences if s.start() <= i < s.end())
+        if label in _DEGREES and not _set_apart(s[0], i - s.start(), j - s.start()):
+            return False
+        if label == "brief" or label.split(":")[0] not in _BESIDE:
+            return True
+        return (len(sentences) > 1 or ":" in s[0][j - s.start():]) and not (label == "detail" and _MORE.search(s[0]))
+
+    labels = {label for label, i, j in asked if label not in _DEGREES and label.split(":")[0] not in _BESIDE}
+    labels |= {label for label, i, j in asked if (label in _DEGREES or label.split(":")[0] in _BESIDE) and beside(label, i, j)}
     out = set()
-    for label in ({label for label, _, _ in asked} - _DEGREES | bare) - forms(other):
+    for label in labels - forms(other):
         here = len({(i, j) for lab, i, j in named_here if lab == label})
         there = len({(i, j) for lab, i, j in named_there if lab == label})
         if there <= here:

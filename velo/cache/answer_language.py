@@ -61,17 +61,23 @@ _HAN_NAMES = {
 _PREPOSITIONS = {"en": ("in", "using"), "de": ("auf", "in"), "es": ("en",), "ru": ("по", "на"), "fr": ("en",)}
 _ANY_PREPOSITION = frozenset().union(*_PREPOSITIONS.values())
 _VERBS = {
-    "en": ("answer", "respond", "reply", "replies", "write", "explain", "speak", "talk", "tell", "describe", "summar"),
-    "de": ("antwort", "beantwort", "schreib", "erklar", "sprich", "sprech", "formulier", "beschreib"),
-    "es": ("respond", "respuesta", "contest", "escrib", "explic", "habl", "describ", "resum", "dime"),
-    "ru": ("ответ", "отвеч", "напиш", "пиши", "объясн", "расскаж", "говор", "опиш"),
-    "fr": ("repond", "reponse", "ecri", "expliqu", "redig", "decri", "resum", "parl"),
+    "en": ("answer", "respond", "reply", "replies", "write", "explain", "speak", "talk", "tell", "describe", "summar",
+           "continu", "carry", "going", "keep"),
+    "de": ("antwort", "beantwort", "schreib", "erklar", "sprich", "sprech", "formulier", "beschreib", "weiter", "fortfahr",
+           "fahr", "fortsetz"),
+    "es": ("respond", "respuesta", "contest", "escrib", "explic", "habl", "describ", "resum", "dime", "continu", "sigue",
+           "segui", "prosigu"),
+    "ru": ("ответ", "отвеч", "напиш", "пиши", "объясн", "расскаж", "говор", "опиш", "продолж", "дальше"),
+    "fr": ("repond", "reponse", "ecri", "expliqu", "redig", "decri", "resum", "parl", "continu"),
 }
-"""Beginnings of the verbs (and nouns: "Antwort", "respuesta") of answering, writing and explaining, folded."""
+"""Beginnings of the verbs (and nouns: "Antwort", "respuesta") of answering, writing and explaining, folded, and of
+going on ("Continue in Spanish", "Sigue en inglés", "Weiter auf Englisch", "Продолжай на английском": after format 32,
+a newcomer's finding: "Continue" / "Continue in Spanish" served at 0.959, "Продолжай" / "... на английском" 0.944)."""
 _AFTER = frozenset("please only bitte nur solo solamente пожалуиста только seulement uniquement svp".split())
 """Words right after a language's name that make it an instruction ("in English please"; Spanish "por favor" too)."""
-_HAN_VERBS = ("回答", "回复", "回覆", "作答", "答复", "解释", "解釋", "解答", "写", "寫", "讲", "講", "说明", "說明", "描述")
-"""Chinese verbs of answering, writing and explaining, after the language's name ("用英文回答", "请用英语来回答"); not 说 ("英语怎么说": how to say it in English) nor 翻译 (a translation's target is what is asked)."""
+_HAN_VERBS = ("回答", "回复", "回覆", "作答", "答复", "解释", "解釋", "解答", "写", "寫", "讲", "講", "说明", "說明", "描述", "继续",
+              "繼續", "接着")
+"""Chinese verbs of answering, writing, explaining and going on, after the language's name ("用英文回答", "请用英语来回答"); not 说 ("英语怎么说": how to say it in English) nor 翻译 (a translation's target is what is asked)."""
 
 _COMMON = {
     "en": frozenset("the is are what how why who when where does do did can you i an of and to this that it my your with for".split()),

@@ -18,8 +18,10 @@ share almost every word, so their vectors are close. These features add what the
   "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language or form that the other
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
   `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`), and the same question in another tense ("Was
-  Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`), and a place qualified, widened or narrowed
-  ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas": `velo.cache.places`, in `role_swap`);
+  Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`), a place qualified, widened or narrowed
+  ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas": `velo.cache.places`, in `role_swap`), and a
+  short turn of a conversation said against asked or "are you there" against "where are you" ("Yes" / "Yes?", "在吗" /
+  "在哪": `velo.cache.set_phrases`, in `role_swap`);
 * a second embedder's opinion of the whole pair.
 """
 
@@ -184,6 +186,8 @@ class HitFeaturizer:
                 or answer_form.answer_form_change(p.request, p.cached)
                 or tense.tense_change(p.tq, p.tc)
                 or places.place_changed(p.tq, p.tc, p.request, p.cached)
+                # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
+                or set_phrases.another_turn(p.request, p.cached)
             ),
         )
 

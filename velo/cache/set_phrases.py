@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from velo.cache import arithmetic, numbers
+from velo.cache.text import fold as text_fold
 
 _ASK_BEFORE = re.compile(
     r"^(?:请问|请帮我算一下|帮我算一下|算一下|请计算|计算|"
@@ -94,6 +95,9 @@ _WHOLE_QUESTIONS = _table({
 })
 """Whole questions of one set phrase, with or without their question mark ("在？", "Are you there?")."""
 
+_ARE_YOU_THERE = frozenset({*_WHOLE_QUESTIONS.values(), "在吗"})
+"""What `fold` writes a whole "are you there" as, in each language."""
+
 _CONTINUE = _table({
     "continue": "continue|go on|keep going|carry on|continue writing|keep writing|go on please",
     "continúa": "continúa|continua|sigue|continuar|sigue escribiendo|continúa escribiendo",
@@ -126,6 +130,49 @@ def fold(text: str) -> str:
     if there and (there[1] or text.rstrip().endswith(("?", "？"))):
         return "在吗"  # a bare "在" without a question mark answers "here", it asks nothing
     return _HAN_CONTINUE_WRITING.sub("继续", text)
+
+
+_QUESTION_PARTICLE = re.compile(r"(?<=[\u2e80-\u9fff])(?:吗|么|嘛|呢)$")
+"""A Chinese particle that makes a statement a question ("继续吗", "对吗", "好的吗")."""
+_WHERE = re.compile(r"\b(?:where|donde|wo|wohin|woher|где|куда|откуда)\b|哪")
+"""Question words of place, folded ("¿Dónde estás?", "Wo bist du?", "Где ты?", "在哪", "你在哪里")."""
+
+
+def _asked(text: str) -> str | None:
+    """The set phrase of `_WHOLE` a whole text asks back ("Yes?" -> "yes", "¿Sí?" -> "sí", "继续吗？" -> "继续", "对吗" ->
+    "是的"), else None."""
+    key = _key(text)
+    core = _QUESTION_PARTICLE.sub("", key)
+    if core == key and not text.rstrip().endswith(("?", "？")):
+        return None
+    return _WHOLE.get(core)
+
+
+def _said(text: str) -> str | None:
+    """The set phrase of `_WHOLE` a whole text says, not asking it ("Yes." -> "yes", "继续" -> "继续"), else None."""
+    return None if text.rstrip().endswith(("?", "？")) else _WHOLE.get(_key(text))
+
+
+def _are_you_there(text: str) -> bool:
+    """Whether a whole text asks "are you there" (`fold` writes it as its language's phrase)."""
+    return fold(text) in _ARE_YOU_THERE
+
+
+def another_turn(request: str, cached: str) -> bool:
+    """True when two short turns of a conversation ask for other answers though their words are (nearly) the same
+    (after format 32, a newcomer's findings M1 and M2): a set phrase said on one side and a set phrase asked on the
+    other ("Yes" / "Yes?" 1.000, "Sí" / "¿Sí?", "继续" / "继续吗？" 0.955, "对" / "对吗？" 0.949, "Continue" / "Continue?":
+    the tokens drop the question mark, so the first were the same words), and "are you there" against a question of
+    place ("¿Estás ahí?" / "¿Dónde estás?" 0.971, "在吗" / "在哪" 0.978, "Ты здесь?" / "Где ты?"). Texts of at most
+    `MAX_LENGTH` characters; False for longer ones. Folded into the `role_swap` veto by `velo.cache.features`."""
+    if not could_fold(request, cached):
+        return False
+    for a, b in ((request, cached), (cached, request)):
+        if _said(a) is not None and _asked(b) is not None:
+            return True
+        if _are_you_there(a) and _WHERE.search(text_fold(b)):
+            return True
+    return False
 
 
 MAX_LENGTH = 40

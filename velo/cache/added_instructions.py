@@ -1,0 +1,144 @@
+"""The tables of `velo.cache.answer_form` for instructions read only where they are set apart from the question: in a
+sentence of their own ("Explain photosynthesis. Use simple words.") or before a colon that opens it ("Кратко: что такое
+инфляция?"), and the counts its lengths are written with.
+
+| label | asked (set apart; folded) | why only there |
+|---|---|---|
+| "plain": a plain-language level | "Use simple words.", "In layman's terms.", "Explain it simply.", "Explícalo fácil.", "Hazlo sencillo.", "Erklär es einfach.", "Объясни просто.", "Объясни попроще.", "简单点说。", "说人话。", "简单说：" | within the question's sentence it is how rewordings word the same question ("Объясни простыми словами, что значит инфляция") |
+| "expert" | "Technically." | "how you technically work" is a rewording |
+| "example:N" / "example" | "Give an example.", "Give me three examples.", "Dame un ejemplo.", "Gib ein Beispiel.", "Приведи пример.", "举个例子。" | "with examples" inside the question is a rewording (19 oasst1 right pairs: "请帮我用python编写一个for循环的例子") |
+| "reason:N" / "reason" | "Explain why.", "Why?", "Give me three reasons.", "Explica por qué.", "Nenne drei Gründe.", "Объясни почему.", "解释一下为什么。" | a "why" in the question's sentence is its question word |
+
+`ANYWHERE` holds the forms read wherever they stand after a preposition, as no rewording adds them: a number's notation
+("What is 1+1 in binary?", "1+1在二进制里是多少", "What is 255 in hex?", "Answer in words.", "прописью", "用大写数字").
+These were served by format 32 as look-alikes (after format 32, a newcomer's finding: "Was ist Inflation? Erklär es
+einfach." 0.990, "什么是通货膨胀？请详细解释。" 0.997, "... 举个例子。" 0.980, "Is Python faster than Java? Explain why."
+0.965, "2+2=? Answer in words." 0.994, "1+1是多少" / "1+1在二进制里是多少" 0.964).
+"""
+
+from __future__ import annotations
+
+import re
+
+COUNTS = {
+    "1": "a an one single 1 un una uno unica sola ein eine einem einer einen einzigen одним одно одном однои одну один "
+    "одного одна 一",
+    "2": "two 2 dos zwei zweien двумя два две двух 两 二", "3": "three 3 tres drei dreien тремя три трех 三",
+    "4": "four 4 cuatro vier четырьмя четыре четырех 四", "5": "five 5 cinco funf пятью пять пяти 五",
+    "6": "six 6 seis sechs шестью шесть шести 六", "7": "seven 7 siete sieben семью семь семи 七",
+    "8": "eight 8 ocho acht восемью восемь восьми 八", "9": "nine 9 nueve neun девятью девять девяти 九",
+    "10": "ten 10 diez zehn десятью десять десяти 十",
+}
+"""Counts of a length or of things asked for in the five languages, folded ("одной" is "однои"), as the digits they
+stand for."""
+COUNT = {w: n for n, words in COUNTS.items() for w in words.split()}
+COUNT_WORD = "|".join(sorted(map(re.escape, COUNT), key=len, reverse=True))
+_COUNTED = rf"(?:(?:{COUNT_WORD}|\d+)\s+)?"
+"""A count before the things asked for ("three reasons", "tres razones", "drei Gründe", "три причины"), optional."""
+_HAN_COUNTED = r"[一二两三四五六七八九十几\d]*\s*[个條条種种]?"
+"""The same in Chinese ("三个理由", "几个例子", "个例子")."""
+
+BARE = {
+    "plain": (
+        r"\b(?:(?:in |with |use |using )?(?:simple|plain|easy|everyday|non-?technical|basic) (?:words|terms|language|english)|"
+        r"(?:in )?layman'?s? terms|(?:for|to) (?:a )?(?:laym[ae]n|layperson|beginners?|novices?|non-?experts?|"
+        r"non-?technical (?:audience|person|people|readers?))|(?:avoid|without|no|don'?t use|do not use) (?:any )?"
+        r"(?:technical )?(?:jargon|technical terms|technical language)|(?:keep|make) (?:it|the (?:language|wording|answer|explanation)) (?:simple|easy)|simply|"
+        r"(?:easy|simple) to understand|simpler|more simply|dumb(?:ed)? (?:it )?down|in plain words|plainly|"
+        r"(?:con |usa |usando |en )?(?:palabras|terminos|lenguaje) (?:sencill[ao]s?|simples?|faciles?|llan[ao]s?)|"
+        r"(?:de (?:forma|manera|modo)|en forma) (?:sencilla|simple|facil)|sencillamente|(?:sin|evita(?:ndo)?) (?:tecnicismos|"
+        r"jerga|terminos tecnicos)|para (?:principiantes|novatos|legos|tontos)|explicado facil|facil de entender|"
+        r"(?:mas )?(?:facil|facilito|sencill[oa]|sencillito)|"
+        r"(?:in |mit |verwende |benutze |nutze )?einfache(?:n|r)? (?:worte|worten|worter|wortern|sprache|begriffe|begriffen)|"
+        r"in leichter sprache|einfach erklart|(?:ohne|vermeide) (?:fachbegriffe|fachjargon|fachsprache|jargon)|"
+        r"fur (?:anfanger|laien|dummies)|leicht verstandlich|(?<=[a-z] )(?:einfach|einfacher|verstandlich|verstandlicher)|"
+        r"простыми словами|простые слова|простым языком|по-простому|на простом языке|доступным языком|доступно|(?:без|избегаи\w*) "
+        r"(?:терминов|жаргона|сложных терминов|специальных терминов)|для (?:начинающих|новичков|чаиников)|как (?:новичку|"
+        r"чаинику)|попроще|проще|(?<=[а-я] )(?:просто|понятно|понятнее|доступнее))\b|简单的话|简单的语言|通俗易懂(?:的语言|的话)?|通俗地|"
+        r"通俗的语言|大白话|浅显易懂|(?:不要|不用|避免|别)用?专业术语|给初学者|给新手|简单(?:点|一点|些|一些)?地?(?:说|讲|解释)|"
+        r"(?:说|讲|解释)得?简单(?:点|一点|些|一些)|通俗(?:点|一点|些|一些)|(?:说|讲)人话|白话",
+        r"\b(?:simple words|plain (?:language|english)|layman\w*|jargon|beginners?|novices?|principiantes?|novatos?|"
+        r"tecnicismos?|jerga|anfanger\w*|laien|fachbegriff\w*|fachjargon|начинающ\w*|новичк\w*|чаиник\w*|жаргон\w*|"
+        r"simpl\w*|plain|easy|sencill\w*|facil\w*|einfach\w*|leicht\w*|прост\w*|доступн\w*)\b|"
+        r"通俗|大白话|初学者|新手|简单|浅显|人话",
+    ),
+    "expert": (r"\b(?:technically|tecnicamente|technisch|технически)\b", r"(?!)"),
+    "example": (
+        rf"\b{_COUNTED}(?:(?:concrete|real[- ]world|practical|simple|specific|konkrete\w*|concret[oa]s?|конкретн\w*)\s+)?"
+        rf"(?:examples?|ejemplos?|beispiele?n?|пример|примеры|примера|примеров|примером|примерами)\b|"
+        rf"举{_HAN_COUNTED}例子?(?:说明)?|(?:给|来)我?{_HAN_COUNTED}例子",
+        r"\b(?:examples?|ejemplos?|beispiel\w*|пример\w*)\b|例子|举例|列举|举几|举一|举些|举出|示例|实例|比如|例如",
+    ),
+    "reason": (
+        rf"\b(?:why|por que|warum|wieso|weshalb|почему|{_COUNTED}(?:reasons?|razon(?:es)?|motivos?|grunde?|grunden|"
+        rf"причин\w*)|justify|justifica\w*|begrunde\w*|обоснуи\w*)\b|为什么|为何|{_HAN_COUNTED}(?:原因|理由)",
+        r"\b(?:why|reasons?|porque|razon\w*|motivo\w*|warum|wieso|weshalb|grund\w*|begrund\w*|почему|зачем|причин\w*)\b|"
+        r"为什么|为何|原因|理由",
+    ),
+}
+"""Forms read as an instruction only where they are set apart (`answer_form._set_apart`): label -> (the form as an
+instruction asks for it, the words that name it), as folded text matches. German "einfach" and Russian "просто" ("just"
+before a verb: "Просто объясни.") only after another word ("Erklär es einfach.", "Объясни просто.")."""
+COUNTED = frozenset({"example", "reason"})
+"""Forms whose label takes the count of the things asked for ("Give me three reasons." is "reason:3"; one, or none
+written, is the bare label)."""
+
+_NOTATIONS = (
+    ("binary", r"binary|binario|binarsystem|binarform|binardarstellung|binar|binarcode|двоичн\w*|base[- ]?(?:2|two)",
+     r"binary|binari\w*|binar\w*|двоичн\w*|base[- ]?(?:2|two)", "(?:二|2)进位?制"),
+    ("hex", r"hex|hexadecimal|hexadezimal\w*|шестнадцатеричн\w*|base[- ]?16", r"hex\w*|шестнадцатеричн\w*|base[- ]?16",
+     "(?:十六|16)进位?制"),
+    ("octal", r"octal|oktal\w*|восьмеричн\w*|base[- ]?8", r"octal|oktal\w*|восьмеричн\w*|base[- ]?8", "(?:八|8)进位?制"),
+    ("roman", r"roman numerals?|numeros romanos|romischen zahlen|romische\w* zahl\w*|римскими цифрами|римских цифрах",
+     r"roman|romanos|romisch\w*|римск\w*", "罗马数字"),
+)
+ANYWHERE = {
+    **{
+        f"notation:{name}": (
+            rf"\b(?:(?:in|into|to|as|en|al|im|ins|als|в|во|на)\s+(?:(?:the|el|la|das|den)\s+)?(?:{spaced})|a (?=binario|hexadecimal|octal|numeros romanos)(?:{spaced}))\b|"
+            rf"(?:用|以|在|转|转成|转换成|转换为|换成|变成|写成){han}|{han}(?:里|中|下|表示)",
+            rf"\b(?:{named})\b|{han}",
+        )
+        for name, spaced, named, han in _NOTATIONS
+    },
+    "notation:words": (
+        r"\b(?:(?:in|into|to|as|en|con|in) (?:words|letras|worten)|spell(?:ed)? (?:it )?out|written out|ausgeschrieben|"
+        r"прописью|(?:respond|contest|escrib|di)\w* (?:con|en) palabras|(?:ответ|напиш|скаж|запиш)\w* словами)\b|"
+        r"大写数字|中文大写|汉字数字",
+        r"\b(?:in words|spelled out|en letras|in worten|ausgeschrieben|прописью)\b|大写数字|中文大写|汉字数字",
+    ),
+}
+"""Forms read wherever they stand after a preposition: a number's notation ("What is 1+1 in binary?", "¿Cuánto es 1+1
+en binario?", "im Binärsystem", "в двоичной системе", "1+1在二进制里是多少", "Answer in words.", "Ответь словами.",
+"прописью", "用大写数字回答"). No rewording of the labelled pairs adds one; where both questions name it, it is no
+difference."""
+
+
+def counted(label: str, matched: str) -> str:
+    """`label` with the count of the things `matched` asks for, when a form of `COUNTED` asks for more than one ("three
+    reasons" -> "reason:3", "三个理由" -> "reason:3"; "an example", "几个例子" -> "example")."""
+    if label not in COUNTED:
+        return label
+    words = re.findall(r"[^\W\d_]+|\d+", matched)
+    n = next((COUNT[w] for w in words if w in COUNT), None)
+    if n is None:
+        n = next((COUNT[c] for c in matched if c in COUNT), None)
+    return label if n in (None, "1") else f"{label}:{n}"
+
+
+BARE_WORDS = frozenset(
+    """it this that them me you your the a an answer response reply explanation tone style words language terms please
+    can could would will keep be make use using avoid write try just only por favor un una unos unas ein eine einen einem einer
+    lo la le me mi es das dich mir sie ihn bitte
+    sei seien halte bleib verwende benutze nutze schreib mach usa utiliza emplea escribe hazlo haz se manten mantenlo tu
+    это его ее мне свои ответ будь будьте используи используите пиши сделаи
+    show provide include add with us some more also and pon ponme muestra muestrame algun algunos algunas con mas
+    zeig zeige mir mit noch paar приведи приведите покажи покажите назови назовите с еще несколько пару парочку
+    ну и going on but aber pero но""".split()
+)
+"""Words a sentence of a set-apart instruction may hold besides the form and a verb of answering (`answer_form._VERBS`),
+folded: objects ("it", "lo", "es", "это"), "be" / "keep" / "use" / "show" / "give" and their Spanish, German and Russian
+imperatives ("pon", "zeig", "приведи", "назови"), "with" / "con" / "mit" / "с", "but" ("Keep going, but be brief."),
+courtesy."""
+HAN_BARE = frozenset("请你您用以一点些吧说讲写来地的给我们回答解释下话明再几个呢继续接着但")
+"""The same for Chinese, character by character ("请解释一下", "给我", "再举几个", "继续，但简短一点")."""
