@@ -127,7 +127,6 @@ def test_an_added_instruction_is_read_both_ways(lang: str, added: str, form: str
         ("What is a simple machine?", "What are simple machines?"),
         ("Which programming language is best for beginners?", "What is the best first programming language?"),
         ("请给我一份适合初学者的唱歌训练计划。", "我是唱歌新手，能不能帮我制定一份适合初学者的练唱计划？"),
-        ("Erkläre die Photosynthese. Erkläre es einfach.", "Erkläre die Photosynthese."),
     ],
 )
 def test_no_added_instruction(a: str, b: str) -> None:

@@ -29,15 +29,21 @@ rewordings in the replay add them to the same question: "in simple terms", "in p
 only (`_DEGREES`), "step by step" (12 right hits add it on one side: "How do I build a PC?" / "Could you walk me
 through ... step by step?"), "with examples" (19: "编写一个python for循环" / "请帮我用python编写一个for循环的例子").
 
-An instruction added as a sentence of its own (`_bare`: besides the form only verbs of answering, objects and courtesy;
-after format 32, a newcomer's finding: "Explain photosynthesis." / "... Use simple words." served at 0.968) is read for
-forms a rewording words inside its question instead: a plain-language level (`_BARE_FORMS`: "Use simple words.", "In
-layman's terms.", "Explain it to a beginner.", "Sin tecnicismos.", "Verwende einfache Wörter.", "Простым языком.",
-"用大白话解释。"), "technically", and "brief" alone ("Keep it short.", "Sé breve.", "Будь краток.", "简短一点。"); any
-other form there too ("Write it for a child.", "Sei witzig.", "用正式的语气。"). In the labelled pairs outside dev the
-same level inside the question's sentence is a rewording ("Что такое инфляция?" / "Объясни простыми словами, что значит
-инфляция"), and so is "detail" in a sentence of its own ("Расскажи, пожалуйста, подробнее.", "详细点？" as follow-ups
-worded "more specifically"): both are left to the model, as is German "einfach" ("Erkläre es einfach": also "just").
+An instruction set apart from the question (`_set_apart`: a sentence of its own, besides the form only verbs of
+answering, objects and courtesy, or a clause of that kind opening the sentence before a colon; after format 32,
+newcomers' findings: "Explain photosynthesis." / "... Use simple words." served at 0.968, "Что такое инфляция?" /
+"Кратко: что такое инфляция?" 0.950) is read for forms a rewording words inside its question instead
+(`velo.cache.added_instructions`): a plain-language level ("Use simple words.", "In layman's terms.", "Explain it
+simply.", "Explícalo fácil.", "Erklär es einfach.", "Объясни просто.", "简单点说。", "说人话。"), "technically", an
+example ("Give an example.", "Приведи пример.", "举个例子。"), the reasons ("Explain why.", "Give me three reasons.",
+"解释一下为什么。"), and the degrees: "brief" ("Keep it short.", "Sé breve.", "Будь краток.", "简短一点。", "Кратко: ...")
+and "detail" beside a question ("Подробно.", "请详细解释。", "In detail: ..."); any other form there too ("Write it for
+a child.", "Sei witzig.", "用正式的语气。"). In the labelled pairs outside dev the same level inside the question's
+sentence is a rewording ("Что такое инфляция?" / "Объясни простыми словами, что значит инфляция"), and so is "detail"
+asked as "more" ("Расскажи, пожалуйста, подробнее.", "详细点？": follow-ups worded "more specifically"); a "why" alone is
+the question's word ("Why?" / "How so?"). A number's notation is read wherever it follows its preposition ("What is 1+1
+in binary?", "1+1在二进制里是多少", "Answer in words."), and verbs of going on frame an instruction as verbs of answering
+do ("Continue in bullet points.", "继续，用表格").
 """
 
 from __future__ import annotations
