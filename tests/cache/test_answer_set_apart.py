@@ -115,6 +115,9 @@ _BASES = {"en": "What is inflation?", "es": "¿Qué es la inflación?", "de": "W
         ("zh", "简单点说。", "plain"), ("zh", "说人话。", "plain"), ("zh", "请详细解释。", "detail"), ("zh", "举个例子。", "example"),
         ("zh", "举三个例子。", "example:3"), ("zh", "解释一下为什么。", "reason"), ("zh", "给我三个理由。", "reason:3"),
         ("zh", "用二进制回答。", "notation:binary"),
+        # asked as a question: "can you ..."
+        ("en", "Can you give an example?", "example"), ("es", "¿Puedes dar un ejemplo?", "example"),
+        ("de", "Kannst du ein Beispiel geben?", "example"), ("ru", "Можешь привести пример?", "example"),
     ],
 )
 def test_an_added_instruction_is_read_both_ways(lang: str, added: str, form: str) -> None:
@@ -190,6 +193,10 @@ def test_going_on_in_another_form_is_read(base: str, asked: str) -> None:
         # the same instruction worded otherwise, or the form both questions name
         ("Explain recursion with an example.", "Explain recursion. Give an example."),
         ("Why is the sky blue?", "Is the sky blue? Explain why."),
+        ("Why is the sky blue?", "Why is the sky blue? Explain why."),  # the reasons asked again
+        # Chinese "can you ... ?" closes oasst1 follow-ups whose rewordings ask 具体: left to the model
+        ("那这架飞机具体都有些什么功能呢？能详细说说吗？", "那它具体有哪些功能？"),
+        ("你为什么认为不应该让孩子接触死亡这个话题呢？能说说理由吗？", "理由是？"),
         ("How do I convert 10 to binary?", "What is 10 in binary?"),
         ("What is a binary tree?", "What's a binary tree?"),
         ("Continue", "Continue in English"),  # the language "Continue" was answered in

@@ -134,11 +134,13 @@ BARE_WORDS = frozenset(
     это его ее мне свои ответ будь будьте используи используите пиши сделаи
     show provide include add with us some more also and pon ponme muestra muestrame algun algunos algunas con mas
     zeig zeige mir mit noch paar приведи приведите покажи покажите назови назовите с еще несколько пару парочку
-    ну и going on but aber pero но""".split()
+    ну и going on but aber pero но geben nennen dar poner mostrar привести показать назвать
+    du kannst konntest puedes podrias можешь можете""".split()
 )
 """Words a sentence of a set-apart instruction may hold besides the form and a verb of answering (`answer_form._VERBS`),
 folded: objects ("it", "lo", "es", "это"), "be" / "keep" / "use" / "show" / "give" and their Spanish, German and Russian
-imperatives ("pon", "zeig", "приведи", "назови"), "with" / "con" / "mit" / "с", "but" ("Keep going, but be brief."),
+imperatives and infinitives ("pon", "zeig", "приведи", "назови", "Kannst du ein Beispiel geben?"), "with" / "con" / "mit" / "с", "but" ("Keep going, but be brief."),
 courtesy."""
 HAN_BARE = frozenset("请你您用以一点些吧说讲写来地的给我们回答解释下话明再几个呢继续接着但")
-"""The same for Chinese, character by character ("请解释一下", "给我", "再举几个", "继续，但简短一点")."""
+"""The same for Chinese, character by character ("请解释一下", "给我", "再举几个", "继续，但简短一点"). Not 能 / 可以 ... 吗:
+"能详细说说吗？", "能说说理由吗？" close oasst1 follow-ups whose rewordings ask "具体" (4 right pairs in the replay)."""

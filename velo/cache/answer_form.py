@@ -393,7 +393,8 @@ def _unnamed(asker: str, other: str) -> set[str]:
     for label in labels - forms(other):
         here = len({(i, j) for lab, i, j in named_here if lab == label})
         there = len({(i, j) for lab, i, j in named_there if lab == label})
-        if there <= here:
+        # "Why is the sky blue? Explain why." asks nothing its question did not: the reasons asked again
+        if there <= here and not (label == "reason" and here):
             out.add(label)
     return out
 
