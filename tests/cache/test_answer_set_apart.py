@@ -200,6 +200,8 @@ def test_going_on_in_another_form_is_read(base: str, asked: str) -> None:
         ("How do I convert 10 to binary?", "What is 10 in binary?"),
         ("What is a binary tree?", "What's a binary tree?"),
         ("Continue", "Continue in English"),  # the language "Continue" was answered in
+        # a point inside a word ends no sentence: "¿Por qué un " is no "why?" of its own
+        ("¿Por qué un .exe no corre fácil fuera de Windows?", "¿Cómo puedo ejecutar un .exe en Linux?"),
     ],
 )
 def test_no_instruction_of_one_side_only(a: str, b: str) -> None:

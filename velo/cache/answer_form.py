@@ -256,7 +256,8 @@ _HAN_VERBS = re.compile(r"回答|回复|作答|解释|讲解|说明|描述|介�
 解释一下"), not one with no such verb ("给孩子买什么玩具好？") or after a question word (`_HAN_QUESTION`)."""
 _HAN_QUESTION = re.compile(r"如何|怎么|怎样|为什么|为何|哪|吗")
 _HAN_CLAUSE = re.compile(r"[^，、：,:]+")
-_SENTENCES = re.compile(r"[^.?!;。？！；\n]+")
+_SENTENCES = re.compile(r"(?:[^.?!;。？！；\n]|\.(?=\w))+")
+"""Sentences: a point before a letter or digit ends none (".exe", "3.5", "e.g")."""
 
 
 def _length(match: re.Match) -> str:
