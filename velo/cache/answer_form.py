@@ -51,7 +51,9 @@ from __future__ import annotations
 import functools
 import re
 
-from velo.cache.added_instructions import ANYWHERE, BARE, BARE_WORDS, COUNT, COUNT_WORD, HAN_BARE, counted
+from velo.cache.added_instructions import (
+    ANYWHERE, BARE, BARE_WORDS, COUNT, COUNT_WORD, HAN_BARE, TRIGGERS, counted,
+)
 from velo.cache.text import HAN, fold
 
 _UNITS = {
@@ -208,6 +210,7 @@ oasst1 rewordings word the same question ("Что такое инфляция?" 
 you explain how you technically work behind the scenes?", "请帮我用python编写一个for循环的例子" are right pairs in the
 replay), so there they are left to the model; added as a sentence of their own, they are an instruction about the
 answer that the cached answer did not follow (after format 32, newcomers' findings: served at 0.968-0.997)."""
+_TRIGGERS = {label: re.compile(stems) for label, stems in TRIGGERS.items()}
 _ANYWHERE_PATTERNS = {
     label: (re.compile(asked), re.compile(f"{asked}|{named}")) for label, (asked, named) in ANYWHERE.items()
 }
@@ -343,10 +346,13 @@ def _spans(sentence: str, instructions: bool) -> list[tuple[str, int, int]]:
             if not instructions or asked(m, label in _DEGREES or bool(_ADDRESSED.search(m[0])), label):
                 out.append((label, m.start(), m.end()))
     for label, (asked_as, named) in _BARE_PATTERNS.items():
+        if label in _TRIGGERS and not _TRIGGERS[label].search(sentence):
+            continue
         out += [(counted(label, m[0]), m.start(), m.end()) for m in (asked_as if instructions else named).finditer(sentence)
                 if not instructions or _set_apart(sentence, m.start(), m.end())]
     for label, (asked_as, named) in _ANYWHERE_PATTERNS.items():
-        out += [(label, m.start(), m.end()) for m in (asked_as if instructions else named).finditer(sentence)]
+        if _TRIGGERS[label].search(sentence):
+            out += [(label, m.start(), m.end()) for m in (asked_as if instructions else named).finditer(sentence)]
     return out
 
 
