@@ -18,6 +18,11 @@ in words that share nothing, so the model refused them ("在吗" / "你还在吗
 Each phrase keeps its language (an answer to "да" is Russian), except the bare arithmetic expression, which has none:
 the cache looks up entries of the request's language. Like `free_words`, the features read the folded texts only where
 that makes the two questions the same words; the vetoes read the texts as written.
+
+A phrase said is not the phrase asked: the tokens drop a question mark, so "Yes" / "Yes?" were the same words and
+served at 1.000 (after format 32, a newcomer's finding M2), and "继续" / "继续吗？" at 0.955; nor is "are you there" a
+question of place ("¿Estás ahí?" / "¿Dónde estás?" 0.971, "在吗" / "在哪" 0.978: M1). `another_turn` reads both kinds,
+and `velo.cache.features` folds it into the `role_swap` veto.
 """
 
 from __future__ import annotations
@@ -85,7 +90,7 @@ _WHOLE = _table({
     "不是": "不是|不|不对|不正确|不是的|错了|不对的",
 })
 """Whole statements of one set phrase (`_key`) -> the phrase each is folded to; see the module's table. Not a text ending
-in a question mark: "Yes?", "好的？", "继续？" ask something."""
+in a question mark: "Yes?", "好的？", "继续？" ask something (against the statement, a veto: `another_turn`)."""
 
 _WHOLE_QUESTIONS = _table({
     "are you there": "are you there|you there|are you still there|still there|anyone there|is anyone there|are you online",
