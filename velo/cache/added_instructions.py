@@ -102,7 +102,7 @@ ANYWHERE = {
         for name, spaced, named, han in _NOTATIONS
     },
     "notation:words": (
-        r"\b(?:(?:in|into|to|as|en|con|in) (?:words|letras|worten)|spell(?:ed)? (?:it )?out|written out|ausgeschrieben|"
+        r"\b(?:(?:in|into|to|as|en|con) (?:words|letras|worten)|spell(?:ed)? (?:it )?out|written out|ausgeschrieben|"
         r"прописью|(?:respond|contest|escrib|di)\w* (?:con|en) palabras|(?:ответ|напиш|скаж|запиш)\w* словами)\b|"
         r"大写数字|中文大写|汉字数字",
         r"\b(?:in words|spelled out|en letras|in worten|ausgeschrieben|прописью)\b|大写数字|中文大写|汉字数字",
