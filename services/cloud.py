@@ -4,6 +4,9 @@ With `upstream_url` set it forwards each request's JSON unchanged to that OpenAI
 Ollama, a hosted API: `upstream_api_key` is sent as its bearer token, `upstream_model` replaces the
 request's `model`) and relays the answer, streams included, so every field the upstream honours works; a failure
 is relayed with its status and the upstream's `Retry-After` (`retry-after-ms`, `x-should-retry`).
+`max_tokens_limit` holds in both modes: a request asking more (`max_tokens` or `max_completion_tokens`) is a 400 naming
+that field, before any upstream call, and one asking no limit is sent with `max_tokens` at the limit (the local model's
+default is `DEFAULT_MAX_TOKENS`).
 Without it (the embedded default) it answers with a local model (SmolLM2-135M-Instruct through
 `velo.llm`, concurrent requests continuously batched and streamed token by token: `services/llm_local.py`), the
 fields decided as in `services/openai_chat.py`.
@@ -64,6 +67,9 @@ class CloudSettings(BaseSettings):
     max_batch: int = Field(8, ge=1)
     """Most requests the local model decodes together (its continuous batcher's `max_batch`)."""
     max_tokens_limit: int = Field(CLOUD_MAX_TOKENS_LIMIT, ge=1)
+    """The most `max_tokens` (or `max_completion_tokens`) a request may ask, with the local model or an upstream: more ->
+    400 naming the field; none asked -> `DEFAULT_MAX_TOKENS` locally, this limit sent to an upstream. The edge's and the
+    gateway's `cloud_max_tokens` must not exceed it (same default)."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
     max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)
@@ -110,16 +116,15 @@ def build_app(settings: CloudSettings) -> FastAPI:
     async def chat_completions(body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))], request: Request) -> Response:
         describe(request, body.user, body.safety_identifier)
         if request.app.state.upstream is not None:
+            asked = _limited_tokens(body, settings.max_tokens_limit)
             record_request("cloud", "upstream", body.user, body.safety_identifier)
-            return await _forward(request.app.state.upstream, body, settings)
+            return await _forward(request.app.state.upstream, body, settings, settings.max_tokens_limit if asked is None else None)
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
         check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
-        max_tokens = chat_max_tokens(body)
+        max_tokens = _limited_tokens(body, settings.max_tokens_limit)
         max_tokens = DEFAULT_MAX_TOKENS if max_tokens is None else max_tokens
         limit_param = max_tokens_param(body)
-        if max_tokens > settings.max_tokens_limit:
-            raise APIError(400, f"{limit_param} is at most {settings.max_tokens_limit} here, got {max_tokens}", code="invalid_value", param=limit_param)
         llm: LocalChatLLM = request.app.state.llm
         sampling = sampling_params(**sampling_of(body))
         try:
@@ -154,9 +159,24 @@ async def _chunks(stream: AnswerStream, model: str, include_usage: bool, obfusca
         yield chunk
 
 
-async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, settings: CloudSettings) -> Response:
-    """Relay the request to the upstream and its answer back, status and stream included."""
+def _limited_tokens(body: ChatCompletionRequest, limit: int) -> int | None:
+    """The answer's token limit the request asks (`max_tokens` or `max_completion_tokens`; None: neither), checked
+    against the service's `max_tokens_limit` in every mode: more -> 400 naming the field the client sent. The upstream
+    mode had forwarded any limit unchanged (svc42 item 5), so the edge and the gateway, which plan with this limit,
+    were wrong about what the cloud takes."""
+    asked = chat_max_tokens(body)  # 400 for two limits that differ
+    if asked is not None and asked > limit:
+        param = max_tokens_param(body)
+        raise APIError(400, f"{param} is at most {limit} here, got {asked}", code="invalid_value", param=param)
+    return asked
+
+
+async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, settings: CloudSettings, cap: int | None) -> Response:
+    """Relay the request to the upstream and its answer back, status and stream included; `cap` (a request that states
+    no limit) is sent as its `max_tokens`: the upstream's own default may be longer than the service's limit."""
     payload = body.model_dump(exclude_none=True)
+    if cap is not None:
+        payload["max_tokens"] = cap
     if settings.upstream_model:
         payload["model"] = settings.upstream_model
     try:
