@@ -5,7 +5,10 @@ and its direct cloud, an edge's cloud. One `Cooldown` per kind of upstream (`tar
 |---|---|---|
 | up | calls it | `failed(dead=True)`: down for `down_for_s` |
 | down, cooling | does not call it (counted in `velo_upstream_skips_total{target}` when it would have): the caller's fallback answers | the cool-down ends: half-open |
-| half-open | the first caller is let through, a trial; the others are still skipped | the trial's `answered` (up), `failed` (down again), `released` (no verdict: the next caller tries); a health probe that finds it answering before any caller comes (`probed_up`: up) |
+| half-open | the first caller is let through, a trial; the others are still skipped | the trial's `answered` (up), `failed` (down again), `released` (no verdict: the next caller tries); a health probe before any caller comes is the trial: answering (`probed_up`: up), or not (`probed_down`: cooling again) |
+
+A health probe during the cool-down changes nothing (`probed_down`, `probed_up`): the trial comes when `/healthz`'s
+`next_trial_in_s` said, however often a monitor polls it.
 
 "Dead" is a call that got no answer: refused or reset connections, or no answer within its time (a SIGSTOPped process
 accepts connections and says nothing). A 5xx or another error status is an answer: counted and answered elsewhere
@@ -116,13 +119,18 @@ class Cooldown:
         return f"the {self.target} {name} is skipped: no answer {now - mark.since:.1f} s ago ({mark.why}); {then}"
 
     def probed_down(self, name: str, why: str) -> None:
-        """A health probe found `name` down: marked down as a dead call marks it; already marked, its cool-down is made to
-        last `down_for_s` from now at least, quietly, and a trial request that is out stays the only one."""
+        """A health probe found `name` down: marked down as a dead call marks it. Already marked: within its cool-down
+        nothing changes (its trial stays when `report` announced it); once the cool-down is over (trial due, or a trial
+        request out) the probe is a failed trial, as `probed_up` makes one that answers a passed one: the next trial is
+        `down_for_s` from now, quietly, and a trial request that is out stays the only one (it may still answer: up).
+        Each failing probe had set the cool-down from itself (svc42 item 3): a monitor polling `/healthz` more often than
+        `down_for_s` read `next_trial_in_s` at `down_for_s` on every poll, and no request ever tried the upstream again."""
         mark = self._marks.get(name)
+        now = self.clock()
         if mark is None:
             self.failed(name, f"health probe: {why}", dead=True)
-        else:
-            mark.until = max(mark.until, self.clock() + self.down_for_s)
+        elif now >= mark.until:
+            mark.until = now + self.down_for_s
 
     def probed_up(self, name: str) -> None:
         """A health probe found `name` answering. When its cool-down is over and no trial request is out ("trial due":

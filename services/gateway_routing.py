@@ -164,8 +164,9 @@ class Router:
 
     def health_found(self, edges: Mapping[str, EdgeState], cloud_problem: str | None) -> None:
         """What `/healthz` found: an edge that answers no request, and a cloud that does not answer, are marked down as a
-        failed call marks them (requests skip them). A probe that finds one up lifts its mark only once its cool-down is
-        over ("trial due": `Cooldown.probed_up`); within it, a trial request does."""
+        failed call marks them (requests skip them). Within a cool-down a probe changes nothing: its trial stays when
+        announced. Once it is over ("trial due") the probe is the trial: one found up is up (`Cooldown.probed_up`), one
+        found down cools down again from now (`Cooldown.probed_down`)."""
         for url, found in edges.items():
             if not found.answers:
                 self.edge_marks.probed_down(url, found.state)

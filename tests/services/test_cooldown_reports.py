@@ -177,3 +177,26 @@ def test_an_upstream_answering_a_body_that_cannot_be_decoded_fails_named_and_its
                 time.sleep(0.6)
                 assert serve() == "edge"  # the trial: the cloud failed, the edge LLM answers (before: 500)
                 assert get(f"{edge.url}/healthz").json()["cooldowns"] == {}  # before: "trial out", the cloud skipped for good
+
+
+def test_healthz_polled_during_a_cool_down_counts_its_trial_down_and_the_probe_when_it_is_due_is_the_trial() -> None:
+    """svc42 item 3: each `/healthz` that found a dead upstream down set its cool-down again from itself, so a monitor
+    polling it saw `next_trial_in_s` at `down_for_s` on every poll, and, polling more often than that, kept requests from
+    ever trying it. Now the trial stays when it was announced; the poll that comes once it is due is the trial, and a
+    failure there starts the next cool-down (as a failed trial request does)."""
+    down_for_s = 4.0
+    dead_edge, dead_cloud = f"http://127.0.0.1:{closed_port()}", f"http://127.0.0.1:{closed_port()}"
+    with running(gateway_app([dead_edge], dead_cloud, down_for_s=down_for_s, cloud_down_for_s=down_for_s)) as gateway:
+        first = get(f"{gateway.url}/healthz").json()["cooldowns"]
+        assert {name: report["state"] for name, report in first.items()} == {dead_edge: "cooling down", "cloud": "cooling down"}, first
+        time.sleep(1.5)
+        polled = get(f"{gateway.url}/healthz")
+        again = polled.json()["cooldowns"]
+        for name in (dead_edge, "cloud"):  # before: down_for_s again, from this poll
+            assert again[name]["next_trial_in_s"] <= first[name]["next_trial_in_s"] - 1.0, (first, again)
+            assert again[name]["down_since_s"] >= 1.5, again
+        assert int(polled.headers["retry-after"]) <= 3, polled.headers  # the 503's wait counts down too
+        time.sleep(max(report["next_trial_in_s"] for report in again.values()) + 0.2)
+        due = get(f"{gateway.url}/healthz").json()["cooldowns"]  # the trial: a probe, failed
+        for name in (dead_edge, "cloud"):
+            assert due[name]["state"] == "cooling down" and due[name]["next_trial_in_s"] > down_for_s - 1.0, due

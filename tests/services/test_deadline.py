@@ -149,6 +149,26 @@ def test_a_health_probe_that_finds_it_down_marks_it_and_then_only_keeps_it_down(
         "cloud c does not answer (health probe: c unreachable: ReadTimeout): skipped for 30 s, answering with the edge LLM, then tried with one request"]
 
 
+def test_health_probes_during_the_cool_down_do_not_move_its_trial_and_one_when_it_is_due_is_a_failed_trial() -> None:
+    """svc42 item 3: every failing probe had set the cool-down to `down_for_s` from itself, so a monitor polling `/healthz`
+    every 10 s saw `next_trial_in_s` 30.0 on every poll and no request ever tried the upstream again. Now the trial
+    stays when it was announced; a probe once it is due is the trial (as one that finds it up is: `probed_up`)."""
+    clock, metrics = Clock(), ServiceMetrics()
+    marks = Cooldown("cloud", 30.0, metrics, logging.getLogger("velo.test.cooldown"), "answering with the edge LLM", clock)
+    marks.failed("c", "ConnectError", dead=True)
+    for _ in range(2):
+        clock.now += 10.0
+        marks.probed_down("c", "c unreachable: ConnectError")
+    assert marks.next_trial_in("c") == pytest.approx(10.0) and marks.report("c")["next_trial_in_s"] == 10.0  # type: ignore[index]
+    assert marks.report("c")["down_since_s"] == 20.0  # type: ignore[index]
+    clock.now += 10.0
+    assert marks.report("c")["state"] == "trial due"  # type: ignore[index]
+    marks.probed_down("c", "c unreachable: ConnectError")  # the trial, failed: 30 s more from it, as a failed trial request
+    assert marks.skipping("c") and marks.report("c") == {"state": "cooling down", "why": "ConnectError", "down_since_s": 30.0,  # type: ignore[index]
+                                                         "down_for_s": 30.0, "next_trial_in_s": 30.0}
+    assert _value(metrics, "velo_upstreams_down", "cloud") == 1
+
+
 def test_a_health_probe_that_finds_it_up_once_its_trial_is_due_is_its_trial(caplog: pytest.LogCaptureFixture) -> None:
     """svc41 finding 2: an upstream no request needed (the gateway's second edge, its cloud while edges answer) stayed
     "trial due" in `/healthz`'s `cooldowns` after it recovered. A probe that finds it up lifts the mark once the trial
