@@ -18,7 +18,10 @@ from a caller that gave it little time, so `failed` takes a `recheck` (the healt
 
 Logged once per change (through `services/repeats.py`, which collapses a failure repeated on every request): the
 failure, and "answers again" (`recovered()`) on the first answer after any failure. `velo_upstreams_down{target}`
-counts the ones marked down now (cooling or half-open). Both are in `services/metrics.py`.
+counts the ones marked down now (cooling or half-open); a scrape of `/metrics` first probes the half-open ones with no
+trial out (`probe_due`: the probe is their trial), so one that recovered while no request or `/healthz` came is not
+counted, and one still down is (it had been counted for good once recovered, until traffic came). Both are in
+`services/metrics.py`.
 
     clouds = Cooldown("cloud", 30.0, metrics, log, "answering with the edge LLM meanwhile")
     if (why := clouds.skipped(url)) is None:   # may call it (up, or this request is the trial)
@@ -30,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from services.metrics import ServiceMetrics
@@ -113,6 +116,25 @@ class Cooldown:
         if mark is None:
             return 0.0
         return None if mark.trial else max(0.0, mark.until - self.clock())
+
+    def due(self, name: str) -> bool:
+        """Whether `name`'s trial is due: marked down, its cool-down over and no trial request out (the next request, or
+        a health probe, tries it)."""
+        mark = self._marks.get(name)
+        return mark is not None and not mark.trial and self.clock() >= mark.until
+
+    async def probe_due(self, probes: Mapping[str, Callable[[], Awaitable[str | None]]]) -> None:
+        """Probe at once each upstream of `probes` whose trial is due (`due`; a probe returns None when it answers, else
+        why not) and take its answer as the trial (`probed_up` / `probed_down`): what `/metrics` runs before it renders,
+        so `velo_upstreams_down` is true at scrape time without a request or a `/healthz` to try the upstream. No I/O
+        when nothing is due: an upstream cooling down, up, or with a trial request out is not probed."""
+        due = [name for name in probes if self.due(name)]
+        found = await asyncio.gather(*(probes[name]() for name in due))
+        for name, problem in zip(due, found):
+            if problem is None:
+                self.probed_up(name)
+            else:
+                self.probed_down(name, problem)
 
     def _describe(self, name: str, mark: _Mark, now: float) -> str:
         then = "a trial request is out" if mark.trial else f"tried again in {max(0.0, mark.until - now):.1f} s"

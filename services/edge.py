@@ -9,7 +9,7 @@
 | `GET /admin/cache/namespaces/{namespace}` | `{"namespace", "entries"}` |
 | `POST /admin/cache/sync` | waits until every queued write-back is in the cache |
 | `GET /healthz` | `{"status": "ok" / "degraded" / "unavailable", "edge", "cache", "llm", "cloud", "down", "problems", "cooldowns", "pending_writes", "policy"}`: Milvus pinged, the LLM endpoint and the cloud asked (`GET /v1/models`) when it is called; `down` lists what does not answer (`cache`, `llm`, `cloud`; the cloud too while requests skip it in its cool-down: `cloud` "cooling down", `cooldowns.cloud` saying why and when its trial is), `problems` why; 200 while the edge answers anything ("degraded" with the cache down: it answers without it), 503 "unavailable" when cache, LLM and cloud are all down (`services/health.py`) |
-| `GET /metrics` | Prometheus text (`services/metrics.py`) |
+| `GET /metrics` | Prometheus text (`services/metrics.py`); a cloud whose trial is due is probed first, the probe its trial (`Cooldown.probe_due`), so `velo_upstreams_down` holds at scrape time |
 
 Identical whole (non-streaming) greedy `/v1/serve` requests in flight at once share one answer (`services/coalesce.py`,
 `EdgeSettings.coalesce`): N identical concurrent misses make one cloud call, not N; each response has its own
@@ -47,7 +47,7 @@ from services.deadline import Deadline
 from services.disconnect import CancelOnDisconnect, describe
 from services.edge_serving import EdgeServer, Started, check_cache_fields
 from services.gateway_keys import key_problem
-from services.health import edge_health
+from services.health import edge_health, probe_due_cloud
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, record_request, sse_response
 from services.llm import CLOUD_MAX_TOKENS_LIMIT, ChatLLM, UpstreamError, collect, open_llm, refused_prompt
 from services.llm_endpoint import EndpointLLM, PromptCounter
@@ -457,7 +457,9 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         return JSONResponse({**body, "edge": settings.edge_id, "pending_writes": edge.writes.qsize(), "policy": settings.policy}, status)
 
     @app.get("/metrics")
-    async def prometheus() -> Response:
+    async def prometheus(request: Request) -> Response:
+        if (edge := getattr(request.app.state, "edge", None)) is not None:
+            await probe_due_cloud(edge)  # `velo_upstreams_down` true at scrape time (`Cooldown.probe_due`)
         return Response(metrics.render(), media_type=metrics.content_type)
 
     return app

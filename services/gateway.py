@@ -6,7 +6,7 @@
 | `POST /v1/completions` | `text_completion` (the prompt is served as one question) |
 | `GET /v1/models`, `GET /v1/models/{id}` | the served model (`velo`; `services.http.model_routes`: another id -> 404 `model_not_found`), for a valid key |
 | `GET /healthz` | each edge server's state from its own `/healthz` (`up`; `cache down`, `cloud down`, ... answering without them; `unavailable`; `down`: no answer; `status N`; `cooling down`: it answers its `/healthz` but requests skip it until its trial), `cooldowns` (each upstream marked down: `Cooldown.report`), the cloud's (`{"url", "state": "up" / "down" / "cooling down", "problem"}`, asked `GET /v1/models` now; null without one), `down` (what answers no request: edge URLs, `cloud`), `degraded` (edges answering without a part) and the gateway's `status`: `ok`, `degraded` (something down, requests still answered) or `unavailable` (503: no edge answering and no cloud answering; `services/health.py`) |
-| `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request |
+| `GET /metrics` | Prometheus text (`services/metrics.py`), with the gateway's own time per request; an upstream whose trial is due is probed first, the probe its trial (`Cooldown.probe_due`), so `velo_upstreams_down` holds at scrape time |
 
 Order of checks, each answered with the one error shape: missing or unknown key -> 401 (`services/gateway_keys.py`),
 before anything else of the request is looked at, its size included (`key_first`: a client without a key learns
@@ -327,7 +327,8 @@ def build_app(settings: GatewaySettings) -> FastAPI:
                             headers=retry_after(settings.down_for_s if wait is None else wait) if unavailable else None)
 
     @app.get("/metrics")
-    async def prometheus() -> Response:
+    async def prometheus(request: Request) -> Response:
+        await request.app.state.router.probe_due()  # `velo_upstreams_down` true at scrape time (`Cooldown.probe_due`)
         return Response(metrics.render(), media_type=metrics.content_type)
 
     return app

@@ -178,6 +178,13 @@ class Router:
             else:
                 self.cloud_marks.probed_up(self.cloud.base_url)
 
+    async def probe_due(self) -> None:
+        """Probe the edges and the cloud whose trial is due, the probe being the trial (`Cooldown.probe_due`): before
+        `/metrics` renders `velo_upstreams_down`. Nothing is asked when no trial is due."""
+        edges = {url: (lambda url=url: self._edge_answers(url)) for url in self.edges}
+        cloud = {} if self.cloud is None else {self.cloud.base_url: lambda: endpoint_problem(self.cloud)}
+        await asyncio.gather(self.edge_marks.probe_due(edges), self.cloud_marks.probe_due(cloud))
+
     def _unanswered(self, message: str, req: ServeRequest, deadline: Deadline, ran_out: bool = False) -> RetryLater:
         """503 `no_upstream` with `message`, and when asking again may help (svc40 item 6: a client's own 30 ms budget had
         been told `Retry-After: 5`, the edges' cool-down, though nothing was marked down). The client's own budget ran out

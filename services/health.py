@@ -78,6 +78,14 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     return body, 200 if answers else 503
 
 
+async def probe_due_cloud(edge: EdgeServer) -> None:
+    """Probe the edge's cloud endpoint when its trial is due, the probe being its trial (`Cooldown.probe_due`): before
+    the edge's `/metrics` renders `velo_upstreams_down`. Nothing is asked otherwise."""
+    cloud = edge.cloud if isinstance(edge.cloud, EndpointLLM) else None
+    if cloud is not None:
+        await edge.clouds.probe_due({edge.cloud_name: lambda: endpoint_problem(cloud)})
+
+
 def cooled(marks: Cooldown, name: str, problem: str | None) -> tuple[str, str | None]:
     """An upstream's `/healthz` state and problem from its probe's `problem` (None: it answered) and its down mark: "up"
     (no mark, or its cool-down over: the next request calls it, a trial); "down" when the probe failed; "cooling down"

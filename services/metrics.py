@@ -10,7 +10,7 @@ live on the edge only (nc24 M7).
 | `velo_route_share` | gauge, set at scrape | route: share of answered requests | x | x |
 | `velo_upstream_failures_total` | counter | target: edge / cloud (gateway), cloud / llm (edge) | x | x |
 | `velo_upstream_skips_total` | counter | target: edge / cloud (gateway), cloud (edge): requests that did not call an upstream marked down (`services/cooldown.py`) | x | x |
-| `velo_upstreams_down` | gauge | target: upstreams marked down now, skipped until a trial request answers | x | x |
+| `velo_upstreams_down` | gauge, made true at scrape | target: upstreams marked down now, skipped until a trial answers; a scrape first probes those whose trial is due (`Cooldown.probe_due`), so one that recovered while no request came is not counted | x | x |
 | `velo_client_disconnects_total` | counter | phase: `waiting` (before the response started) / `streaming` (`services/disconnect.py`); not in `velo_requests_total` | x | x |
 | `velo_overhead_seconds` | histogram | the gateway's own time per request | x | |
 | `velo_cache_lookups_total` | counter | result: hit / miss / error | | x |

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 
 from services import edge as edge_service
-from tests.services.servers import Running, closed_port, get, post, running, sync
+from tests.services.servers import Running, closed_port, get, metric, post, running, sync
 from tests.services.stack.apps import KEY, gateway_app
 from tests.services.stack.test_end_user_fields import recording_upstream
 from tests.services.test_hung_cloud import slow_upstream
@@ -200,3 +200,29 @@ def test_healthz_polled_during_a_cool_down_counts_its_trial_down_and_the_probe_w
         due = get(f"{gateway.url}/healthz").json()["cooldowns"]  # the trial: a probe, failed
         for name in (dead_edge, "cloud"):
             assert due[name]["state"] == "cooling down" and due[name]["next_trial_in_s"] > down_for_s - 1.0, due
+
+
+def test_upstreams_down_is_true_at_scrape_time_though_no_request_or_healthz_came(tmp_path: Path) -> None:
+    """svc42 item 4: `velo_upstreams_down` changed only when a request or `/healthz` tried an upstream, so a scraper saw
+    an upstream that had come back as down for good while no traffic came. Now a scrape probes those whose trial is due:
+    the gateway's cloud (back) and the edge's cloud (back) read 0, the gateway's dead edge still 1; during the cool-down a
+    scrape asks nothing and changes nothing."""
+    down_for_s = 2.0
+    cloud_port, dead_edge = closed_port(), f"http://127.0.0.1:{closed_port()}"
+    cloud_url = f"http://127.0.0.1:{cloud_port}"
+    with running(recording_upstream([], "The edge's answer.")) as llm:
+        settings = edge_service.EdgeSettings(cache_uri=str(tmp_path / "edge.db"), cloud_url=cloud_url, llm=llm.url, llm_model="edge-llm",
+                                             edge_id="edge-m", cloud_down_for_s=down_for_s)
+        with (running(edge_service.build_app(settings)) as edge,
+              running(gateway_app([dead_edge], cloud_url, down_for_s=down_for_s, cloud_down_for_s=down_for_s)) as gateway):
+            assert ask(gateway, "Why do cats purr?").status_code == 503  # its edge and its cloud refuse connections: both marked
+            assert post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": "Why do cats purr?"}]}).json()["route"] == "edge"
+            downs = {(gateway, "edge"): 1.0, (gateway, "cloud"): 1.0, (edge, "cloud"): 1.0}
+            assert {key: metric(key[0], f'velo_upstreams_down{{target="{key[1]}"}}') for key in downs} == downs
+            with running(recording_upstream([]), cloud_port):  # the cloud is back; no request, no /healthz comes
+                assert metric(gateway, 'velo_upstreams_down{target="cloud"}') == 1.0  # cooling down: skipped still, not probed
+                time.sleep(down_for_s + 0.3)
+                got = {key: metric(key[0], f'velo_upstreams_down{{target="{key[1]}"}}') for key in downs}
+                assert got == {(gateway, "edge"): 1.0, (gateway, "cloud"): 0.0, (edge, "cloud"): 0.0}, got  # before: all 1.0
+                cooldowns = get(f"{gateway.url}/healthz").json()["cooldowns"]
+                assert set(cooldowns) == {dead_edge} and cooldowns[dead_edge]["state"] == "cooling down", cooldowns  # the scrape's probe: its trial
