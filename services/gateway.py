@@ -138,6 +138,9 @@ class GatewaySettings(BaseSettings):
         for i, url in enumerate(value):
             if (problem := url_problem(url)) is not None:
                 raise ValueError(f"edges[{i}]: {problem}")
+            # one edge twice would be asked twice per request (retried as "the next edge", called twice in mode all)
+            if (first := next((j for j, other in enumerate(value[:i]) if other.rstrip("/") == url.rstrip("/")), None)) is not None:
+                raise ValueError(f"edges[{i}]: {url} is edges[{first}] again; give each edge server once")
         return value
 
     @field_validator("cloud_url")

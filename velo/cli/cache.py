@@ -381,6 +381,10 @@ def calibrate_cmd(
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
+    resolved = [q.resolve() for q in queries]
+    if twice := next((q for i, q in enumerate(queries) if resolved.index(resolved[i]) != i), None):
+        # a --seeds file may serve two query sets; one query set twice would weigh its queries twice in the fit
+        raise typer.BadParameter(f"--queries {twice} is given twice: its queries would weigh twice in the fit; give each once")
     _check_bank_splits(bank_split)
     if out is not None:
         check_output("--out", out, inputs={"--seeds": seeds, "--queries": queries})

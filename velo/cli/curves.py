@@ -31,6 +31,8 @@ def curves(
         label = label or path_.name
         if label in labelled:
             raise ValueError(f"two runs are labelled {label!r}: name them LABEL=DIR")
+        if (twice := next((other for other, p in labelled.items() if p.resolve() == path_.resolve()), None)) is not None:
+            raise ValueError(f"run {path} is given twice (as {twice!r} and {label!r}): its curve would be drawn twice; give each run once")
         labelled[label] = path_
     try:
         written = plot_curves(labelled, out, smooth, tag)

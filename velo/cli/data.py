@@ -13,7 +13,7 @@ from velo.cli.comma_list import comma_entries
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output, output_path
-from velo.data.oasst1 import download_hub_files
+from velo.data.oasst1 import download_hub_files, normalize_lang
 from velo.data.prepare import DEFAULT_MAX_CHARS, SPLITS, PreparedData, prepare
 from velo.paths import BUNDLED_OASST1, prepared_dir
 from velo.types import LANGUAGES
@@ -56,7 +56,7 @@ def prepare_command(
     result = prepare(
         sources or None,
         out or prepared_dir(),
-        languages=comma_entries(languages, "--languages"),
+        languages=comma_entries(languages, "--languages", normalize_lang),
         test_fraction=test_fraction,
         seed=seed,
         max_chars=max_chars,
@@ -115,7 +115,7 @@ def edge_answers_command(
 
     data_dir = data or prepared_dir()
     plan = plan_edge_answers(
-        data_dir, split=split, languages=comma_entries(languages, "--languages") if languages is not None else None, limit=limit, model=model or SMOLLM2_NAME,
+        data_dir, split=split, languages=comma_entries(languages, "--languages", normalize_lang) if languages is not None else None, limit=limit, model=model or SMOLLM2_NAME,
         max_new_tokens=max_new_tokens,
     )
     console = make_console()

@@ -140,7 +140,9 @@ def _evaluate_scenarios(
     from velo.latency import load_edge_profile
 
     asked = comma_entries(scenario, "--scenario")
-    names = list(SCENARIOS) if "all" in asked else list(dict.fromkeys(get_scenario(n).name for n in asked))
+    if "all" in asked and len(asked) > 1:  # its names are every scenario's: one of them would be given twice
+        raise typer.BadParameter(f"--scenario: 'all' names every scenario already, in {scenario!r}; give all alone, or the names")
+    names = list(SCENARIOS) if asked == ["all"] else [get_scenario(n).name for n in asked]
     if plots is not None:  # a chart directory per scenario
         for name in names:
             check_output("--plots", plots / name, directory=True, files=PLOT_FILES, inputs={"--edge-profile": edge_profile})

@@ -121,8 +121,11 @@ def resolve_languages(languages: Iterable[str]) -> tuple[str, ...]:
 def collect_files(sources: Sequence[Path]) -> tuple[list[tuple[Path, SourceFormat]], list[str]]:
     """Expand directories, detect formats and order files richest-format first (see
     `SourceFormat.priority`); returns the files and the unrecognized files skipped inside directories.
-    A file named explicitly must be recognized."""
+    A file named explicitly must be recognized. A file reached twice (named twice, or named and inside a directory
+    given, or in two directories given) is a ValueError naming it and both sources: it had been read once, silently,
+    whatever the user meant by the second (svc42 item 2)."""
     found: dict[Path, tuple[int, int, Path, SourceFormat]] = {}
+    reached: dict[Path, Path] = {}
     skipped: list[str] = []
     for source in sources:
         source = Path(source)
@@ -133,6 +136,9 @@ def collect_files(sources: Sequence[Path]) -> tuple[list[tuple[Path, SourceForma
         else:
             inside = [source]
         for path in inside:
+            if (before := reached.setdefault(path.resolve(), source)) is not source:
+                how = "named twice" if before == source else f"given as {before} and again as {source}"
+                raise ValueError(f"source file {path} is {how}: each file is read once; give each source once")
             try:
                 fmt = detect_format(path)
             except UnrecognizedFormatError:
