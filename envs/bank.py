@@ -29,13 +29,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from velo.cache.keys import context_key
+from envs.bank_notice import announce, record_rate
+from envs.bank_texts import BankTexts
 from velo.cache.decision import LogisticHitRule, default_rule, embedder_key
 from velo.cache.features import HitFeaturizer
 from velo.data import load_prepared
@@ -44,6 +46,7 @@ from velo.embedding.models import E5SmallEmbedder, USEMultilingualEmbedder
 from velo.llm.edge_answers import edge_answers_path, load_edge_answers
 from velo.observation import approx_tokens, request_tokens
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_data, shared_paraphrases, velo_home
+from velo.progress import QUIET, Steps
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
 BANK_VERSION = "velo.bank/33"
@@ -322,8 +325,11 @@ def build_bank(
     candidates: int = 16,
     edge_quality_fallback: float = 0.5,
     cache_dir: Path | None = None,
+    steps: Steps | None = None,
 ) -> RequestBank:
-    """Load the bank for `split` of the prepared data, building and caching it on first use."""
+    """Load the bank for `split` of the prepared data, building and caching it on first use. A build (minutes to
+    hours: `envs.bank_notice`) reports to `steps`: what it builds, why, about how long and where (`announce`), then its
+    stages' progress; reading a bank already built says nothing."""
     paraphrase_files = default_paraphrase_files() if paraphrase_files is None else paraphrase_files
     pairs = load_prepared(data_dir, split)
     if not pairs:
@@ -339,11 +345,17 @@ def build_bank(
     if path.exists():
         bank = _load(path, rule)
     else:
+        steps = steps or QUIET
+        started = time.perf_counter()
+        texts = BankTexts.of(pairs, load_paraphrases(paraphrase_files), load_lookalikes(paraphrase_files))
+        n_pairs = texts.pairs(candidates)
+        announce(steps, BANK_VERSION, split, data_dir, len(pairs) + len(texts.lookalike_of), len(texts.texts), n_pairs, path)
         search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
-        alt = alt_embedder(cache_dir / ALT_ONE_TEXT)
-        bank = _build(pairs, load_paraphrases(paraphrase_files), load_lookalikes(paraphrase_files), edge_file, candidates, edge_quality_fallback, search, alt, rule)
         cache_dir.mkdir(parents=True, exist_ok=True)
+        alt = alt_embedder(cache_dir / ALT_ONE_TEXT)
+        bank = _build(pairs, texts, edge_file, candidates, edge_quality_fallback, search, alt, rule, steps)
         _save(bank, path)
+        record_rate(cache_dir, n_pairs, time.perf_counter() - started)
     bank._extra_path = path.with_name(f"{key}.pairs.npz")
     _load_extra(bank, any_format=False)
     return bank
@@ -364,44 +376,40 @@ def load_bank_file(path: Path | str, pairs: Path | str | None = None) -> Request
     return bank
 
 
-def _build(pairs: list[QAPair], paraphrases, lookalike_texts, edge_file: Path, k: int, edge_fallback: float, search, alt, rule) -> RequestBank:
+_EMBED_PART = 256
+"""Texts embedded per call in a build, so its progress moves (e5 gives a text the same bits batched or not)."""
+_FEATURIZE_PART = 256
+"""Pairs featurized per call in a build (a pair's features are a function of the pair alone: `PAIRS_FORMAT`)."""
+
+
+def _embed(search: Embedder, texts: list[str], steps: Steps, passage: bool = False) -> np.ndarray:
+    parts = []
+    for start in range(0, len(texts), _EMBED_PART):
+        parts.append(search.embed(texts[start : start + _EMBED_PART], passage=passage))
+        steps.advance(len(parts[-1]))
+    return np.concatenate(parts) if parts else search.embed(texts, passage=passage)
+
+
+def _build(pairs: list[QAPair], worded: BankTexts, edge_file: Path, k: int, edge_fallback: float, search, alt, rule, steps: Steps) -> RequestBank:
     from velo.observation import LANG_INDEX
 
-    ctx_ids: dict[str, int] = {"": 0}
-    item_ctx, texts, text_item, text_orig = [], [], [], []
-    for i, p in enumerate(pairs):
-        ckey = context_key([t.text for t in p.context if t.role.value == "user"])
-        item_ctx.append(ctx_ids.setdefault(ckey, len(ctx_ids)))
-        variants = [p.question] + [q for q in dict.fromkeys(paraphrases.get(p.id, [])) if q != p.question]
-        for j, v in enumerate(variants):
-            texts.append(v)
-            text_item.append(i)
-            text_orig.append(j == 0)
-    worded = set(texts)
-    lookalike_of: list[int] = []
-    for i, p in enumerate(pairs):
-        for q in dict.fromkeys(lookalike_texts.get(p.id, [])):
-            if q not in worded:  # a text another item asks is no look-alike of this one
-                worded.add(q)
-                lookalike_of.append(i)
-                texts.append(q)
-                text_item.append(len(pairs) + len(lookalike_of) - 1)
-                text_orig.append(True)
-    of = np.array(lookalike_of, dtype=np.int64)
+    texts, text_item, text_orig, item_ctx = worded.texts, worded.text_item, worded.text_orig, worded.item_ctx
+    of = np.array(worded.lookalike_of, dtype=np.int64)
     text_item_a = np.array(text_item)
-    text_vecs = search.embed(texts)
-    answer_vecs = search.embed([p.answer for p in pairs], passage=True)
+    edge = load_edge_answers(edge_file.parent) if edge_file.exists() else {}
+    real = bool(edge) and all(p.id in edge for p in pairs)
+    steps.start("embedding questions and answers (e5)", len(texts) + len(pairs) * (2 if real else 1))
+    text_vecs = _embed(search, texts, steps)
+    answer_vecs = _embed(search, [p.answer for p in pairs], steps, passage=True)
     rng = np.random.default_rng(0)
     a, b = rng.integers(0, len(pairs), 4000), rng.integers(0, len(pairs), 4000)
     keep = a != b
     floor = float(np.median(np.sum(answer_vecs[a[keep]] * answer_vecs[b[keep]], axis=1))) if keep.any() else 0.75
 
-    edge = load_edge_answers(edge_file.parent) if edge_file.exists() else {}
-    real = bool(edge) and all(p.id in edge for p in pairs)
     from velo.satisfaction import answer_quality
 
     if real:
-        edge_vecs = search.embed([edge[p.id].answer or "-" for p in pairs], passage=True)
+        edge_vecs = _embed(search, [edge[p.id].answer or "-" for p in pairs], steps, passage=True)
         edge_tokens = np.array([edge[p.id].output_tokens for p in pairs], dtype=np.float64)
         edge_q = np.array([answer_quality(float(e @ r), floor) for e, r in zip(edge_vecs, answer_vecs)])
     else:
@@ -423,7 +431,7 @@ def _build(pairs: list[QAPair], paraphrases, lookalike_texts, edge_file: Path, k
     for i, v in enumerate(answer_vecs):
         featurizer.remember_vector(str(i), v)
     cand = np.full((len(texts), k), -1, dtype=np.int64)
-    group = item_lang[text_item_a] * (len(ctx_ids) + 1) + item_ctx_a[text_item_a]
+    group = item_lang[text_item_a] * (worded.n_contexts + 1) + item_ctx_a[text_item_a]
     jobs: list[tuple[int, int, int]] = []
     for g in np.unique(group):
         members = np.flatnonzero(group == g)
@@ -433,12 +441,14 @@ def _build(pairs: list[QAPair], paraphrases, lookalike_texts, edge_file: Path, k
             cand[t, : len(order)] = order
             jobs += [(int(t), col, int(c)) for col, c in enumerate(order)]
     feats = np.zeros((len(texts), k, len(HitFeatures.names())), dtype=np.float32)
-    for start in range(0, len(jobs), 2048):
-        chunk = jobs[start : start + 2048]
+    steps.start("featurizing pairs (hit features: USE and the cache's readers)", len(jobs))
+    for start in range(0, len(jobs), _FEATURIZE_PART):
+        chunk = jobs[start : start + _FEATURIZE_PART]
         neighbours = [[_neighbour(texts, text_item_a, text_vecs, t, c)] for t, _, c in chunk]
         rows = featurizer.batch([texts[t] for t, _, _ in chunk], [text_vecs[t] for t, _, _ in chunk], neighbours)
         for (t, col, _), f in zip(chunk, rows):
             feats[t, col] = f.as_tuple()
+        steps.advance(len(chunk))
     lookalike_ids = []
     for j, x in enumerate(of.tolist()):
         lookalike_ids.append(f"{pairs[x].id}#lookalike{sum(1 for y in of[:j].tolist() if y == x)}")

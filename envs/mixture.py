@@ -76,17 +76,18 @@ class ScenarioMixture:
 
 def training_envs(n_envs: int, episode_steps: int, top_v: int = 10, scenario: str | None = None,
                   split: str | None = "train", data_dir=None, bank=None, edge_action: bool = True, edge_profile=None,
-                  cache_min_score: float = CACHE_MIN_SCORE):
+                  cache_min_score: float = CACHE_MIN_SCORE, steps=None):
     """`n_envs` environments stepped together (`VectorEdgeEnv`) for a trainer: each one `scenario`, or a
     `ScenarioMixture` of the non-calm suite (None). One request bank is built (or `bank` given) and shared.
     `edge_action=False` never offers EDGE (data without the edge LLM's answers; see `envs.velo_edge_v1`).
     `edge_profile`: the edge LLM's `velo.latency.EdgeLLMProfile` (default the measured single-request one; the
     batched one is `load_edge_profile(PROFILES / "edge_llm_batched.json")`). `cache_min_score`: the floor of the
-    action mask (`EdgeEnvConfig.cache_min_score`; `velo train --cache-min-score`), recorded in the checkpoint."""
+    action mask (`EdgeEnvConfig.cache_min_score`; `velo train --cache-min-score`), recorded in the checkpoint. `steps`
+    (`velo.progress.Steps`): where the bank's build, if it is built, reports."""
     from envs import velo_edge_v1
     from envs.vector import VectorEdgeEnv
 
-    first = velo_edge_v1.parallel_env(scenario or HARD_SCENARIOS[0], bank=bank, edge_action=edge_action,
+    first = velo_edge_v1.parallel_env(scenario or HARD_SCENARIOS[0], bank=bank, edge_action=edge_action, steps=steps,
                                       max_steps=episode_steps, edge_profile=edge_profile,
                                       top_v=top_v, split=split, data_dir=data_dir, cache_min_score=cache_min_score)
     slots = []

@@ -89,6 +89,7 @@ from velo.latency import load_cache_profile, load_cloud_profile, load_edge_profi
 from velo.observation import ObservationLayout, SystemLoad, encode_context, encode_request
 from velo.paths import prepared_dir
 from velo.policy import ACTIONS, CACHE, CLOUD, CLOUD_CONTEXT, EDGE, cache_servable  # noqa: F401 (re-exported: the contract lives in velo.policy)
+from velo.progress import Steps
 from velo.satisfaction import answer_quality, satisfaction
 from velo.types import LANGUAGES, HitFeatures
 
@@ -102,9 +103,10 @@ _MASKS = {
 }
 
 
-def parallel_env(bank: RequestBank | None = None, **config) -> VeloEdgeEnv:
-    """Build the environment; keyword arguments are `EdgeEnvConfig` fields (`workload`, `weights` may be dicts)."""
-    return VeloEdgeEnv(config_with(config, env_id=ENV_ID), bank)
+def parallel_env(bank: RequestBank | None = None, steps: Steps | None = None, **config) -> VeloEdgeEnv:
+    """Build the environment; keyword arguments are `EdgeEnvConfig` fields (`workload`, `weights` may be dicts). A
+    request bank built for it (none given, none cached: `envs.bank.build_bank`) reports to `steps`."""
+    return VeloEdgeEnv(config_with(config, env_id=ENV_ID), bank, steps)
 
 
 class ResetNeeded(gymnasium.error.ResetNeeded, ValueError):
@@ -117,12 +119,12 @@ class ResetNeeded(gymnasium.error.ResetNeeded, ValueError):
 class VeloEdgeEnv(ParallelEnv):
     metadata = {"name": ENV_ID, "render_modes": [], "is_parallelizable": True}
 
-    def __init__(self, config: EdgeEnvConfig, bank: RequestBank | None = None) -> None:
+    def __init__(self, config: EdgeEnvConfig, bank: RequestBank | None = None, steps: Steps | None = None) -> None:
         self.config = config
         self.bank = bank or build_bank(
             config.data_dir or prepared_dir(), config.split,
             list(config.paraphrase_files) if config.paraphrase_files is not None else None,
-            edge_quality_fallback=config.edge_quality_fallback,
+            edge_quality_fallback=config.edge_quality_fallback, steps=steps,
         )
         self.cache_ms = load_cache_profile().lookup_ms
         self.edge = config.edge_profile or load_edge_profile()

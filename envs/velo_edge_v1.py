@@ -96,6 +96,7 @@ from envs.velo_edge_v0 import CACHE, EDGE, VeloEdgeEnv
 from envs.workload import Stream, generate
 from velo.observation import SystemLoad
 from velo.paths import prepared_dir
+from velo.progress import Steps
 from velo.satisfaction import satisfaction
 
 ENV_ID = "velo_edge_v1"
@@ -103,33 +104,35 @@ _EMA = 0.2
 
 
 def parallel_env(
-    scenario: str | Scenario = "calm", bank: RequestBank | None = None, edge_action: bool = True, **config
+    scenario: str | Scenario = "calm", bank: RequestBank | None = None, edge_action: bool = True, steps: Steps | None = None, **config
 ) -> VeloEdgeEnvV1:
     """Build the environment for `scenario`; keyword arguments are v0's `EdgeEnvConfig` fields.
 
     `edge_action=False` never offers EDGE (it is 0 in every `action_mask`): for data without the edge LLM's
-    answers, e.g. to tune a rule that never picks EDGE on the train split (see the module docstring)."""
+    answers, e.g. to tune a rule that never picks EDGE on the train split (see the module docstring). A request bank
+    built for it (none given, none cached: `envs.bank.build_bank`) reports to `steps`."""
     scenario = get_scenario(scenario) if isinstance(scenario, str) else scenario
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a scenario name or a Scenario, got {type(scenario).__name__}")
     config.setdefault("n_edges", scenario.n_edges)
     config.setdefault("workload", scenario.workload)
     config.setdefault("paraphrase_files", tuple(all_paraphrase_files()))
-    return VeloEdgeEnvV1(config_with(config), scenario, bank, edge_action)
+    return VeloEdgeEnvV1(config_with(config), scenario, bank, edge_action, steps)
 
 
 class VeloEdgeEnvV1(VeloEdgeEnv):
     metadata = {"name": ENV_ID, "render_modes": [], "is_parallelizable": True}
 
     def __init__(
-        self, config: EdgeEnvConfig, scenario: Scenario, bank: RequestBank | None = None, edge_action: bool = True
+        self, config: EdgeEnvConfig, scenario: Scenario, bank: RequestBank | None = None, edge_action: bool = True,
+        steps: Steps | None = None,
     ) -> None:
         if not isinstance(edge_action, (bool, np.bool_)):
             raise TypeError(f"edge_action must be a bool, got {edge_action!r}")
         bank = bank or build_bank(
             config.data_dir or prepared_dir(), config.split,
             list(config.paraphrase_files) if config.paraphrase_files is not None else None,
-            edge_quality_fallback=config.edge_quality_fallback,
+            edge_quality_fallback=config.edge_quality_fallback, steps=steps,
         )
         if scenario.name != "calm" and edge_action and not bank.edge_answers_real:
             raise ValueError(

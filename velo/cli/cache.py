@@ -17,6 +17,7 @@ from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.milvus_uri import check_milvus_uri
 from velo.cli.outputs import check_output, output_path
+from velo.cli.progress import console_steps
 from velo.plural import counted
 
 cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
@@ -134,7 +135,8 @@ def _bank_source(split: str, key: str, held_out: frozenset[str]) -> tuple[list, 
 
     if bank_rule().embedder != key:
         raise typer.BadParameter(f"--bank-split: a request bank holds the features of {bank_rule().embedder}, not {key}")
-    every = labelled_pairs(build_bank(velo_home() / "data", split, all_paraphrase_files()))
+    with console_steps(make_console(stderr=True)) as built:  # a first run builds the bank: minutes to hours
+        every = labelled_pairs(build_bank(velo_home() / "data", split, all_paraphrase_files(), steps=built))
     pairs = without_questions(every, held_out)
     console.print(f"bank {split}: {int(pairs.right.sum())} right pairs, {int((~pairs.right).sum())} look-alike pairs "
                   f"({len(every.right) - len(pairs.right)} pairs of held-out questions left out)")
@@ -218,7 +220,9 @@ def _holdout_bank(rule_spec: str, held_out: frozenset[str]) -> dict:
     from velo.types import HitFeatures
 
     rule = parse_rule(rule_spec, bank_rule().embedder)
-    pairs = of_questions(labelled_pairs(build_bank(velo_home() / "data", "train", all_paraphrase_files())), held_out)
+    with console_steps(make_console(stderr=True)) as built:  # stderr: --json keeps stdout one document
+        bank = build_bank(velo_home() / "data", "train", all_paraphrase_files(), steps=built)
+    pairs = of_questions(labelled_pairs(bank), held_out)
     false, right = served_counts(pairs, lambda x: rule.accepts(rule.score(HitFeatures(*map(float, x)))))
     n_right = int(pairs.right.sum())
     return {

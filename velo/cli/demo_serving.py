@@ -23,7 +23,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from velo.cli.console import excerpt
+from velo.cli.console import excerpt, make_console
+from velo.cli.progress import console_steps
 from velo.plural import counted
 
 if TYPE_CHECKING:
@@ -145,7 +146,8 @@ def evaluate_policies(console: Console, data: Path, episodes: int = 3, steps: in
     from agents.registry import load_policy
     from envs import velo_edge_v1
 
-    env = velo_edge_v1.parallel_env(scenario, max_steps=steps, data_dir=data, split="test")
+    with console_steps(make_console(stderr=True)) as built:  # the sample's test bank, built on a first demo
+        env = velo_edge_v1.parallel_env(scenario, max_steps=steps, data_dir=data, split="test", steps=built)
     console.print(f"  scenario {scenario}: {counted(len(env.possible_agents), 'edge server')}, {counted(episodes, 'episode')} x {counted(steps, 'request')} per edge "
                   "on the held-out test split (DLRS was trained on the train split); satisfaction, latency and action shares")
     results = {}

@@ -18,6 +18,7 @@ from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.floor import CacheMinScore
 from velo.cli.outputs import check_output, output_path
+from velo.cli.progress import console_steps
 from velo.cli.scenario_summary import scenario_summary
 
 DEFAULT_POLICIES = "random,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,oracle"
@@ -65,10 +66,11 @@ def evaluate(
     specs = _labelled_specs(policies, floor)
     from velo.latency import load_edge_profile
 
-    env = velo_edge_v0.parallel_env(
-        n_edges=edges, max_steps=steps, data_dir=data, split=None if split == "all" else split,
-        edge_profile=load_edge_profile(edge_profile) if edge_profile is not None else None, cache_min_score=floor,
-    )
+    with console_steps(make_console(stderr=True)) as built:  # a first run builds the split's request bank: minutes
+        env = velo_edge_v0.parallel_env(
+            n_edges=edges, max_steps=steps, data_dir=data, split=None if split == "all" else split,
+            edge_profile=load_edge_profile(edge_profile) if edge_profile is not None else None, cache_min_score=floor, steps=built,
+        )
     names = list(specs)
     envs = [env_for(env, spec) for spec in specs.values()]
     loaded = [load_policy(spec, e.layout, seed, e.bank.rule.identity, floor) for spec, e in zip(specs.values(), envs)]
@@ -155,8 +157,16 @@ def _evaluate_scenarios(
         chosen["oracle"] = chosen.pop("oracle")
     common = dict(max_steps=steps, data_dir=data, edge_profile=load_edge_profile(edge_profile) if edge_profile else None,
                   cache_min_score=cache_min_score)
-    env = velo_edge_v1.parallel_env(names[0], split=None if split == "all" else split, **common)
     console = make_console(stderr=True)
+    # Both banks (the evaluated split's, the train split's Greedy is tuned on) before any bar: a first run builds them,
+    # each minutes to hours, and says so (velo.cli.progress); one live display at a time.
+    with console_steps(console) as built:
+        env = velo_edge_v1.parallel_env(names[0], split=None if split == "all" else split, steps=built, **common)
+        # The train split has no edge LLM answers: EDGE is not offered there, which changes no Greedy action
+        # (agents/headroom.py says what it does change and reports it).
+        # One bank when the evaluation is on train too: the pairs its episodes featurize serve the tuning.
+        tuning = velo_edge_v1.parallel_env(names[0], split="train", edge_action=False, steps=built,
+                                           bank=env.bank if split == "train" else None, **common)
     evaluated = {}
     with Progress(console=console, disable=as_json, transient=True) as progress:
         for name in names:
@@ -165,10 +175,7 @@ def _evaluate_scenarios(
                 env.with_scenario(name), chosen, episodes, seed, None, on_step=lambda _: progress.advance(task)
             )
         env.close()
-        # Tuned after the evaluation (the same numbers: each policy runs on its own seeded episodes). The
-        # train split has no edge LLM answers: EDGE is not offered there, which changes no Greedy action
-        # (agents/headroom.py says what it does change and reports it).
-        tuning = velo_edge_v1.parallel_env(names[0], split="train", edge_action=False, **common)
+        # Tuned after the evaluation (the same numbers: each policy runs on its own seeded episodes).
         report = {}
         for name in names:
             progress.add_task(f"{name}: tuning greedy on train", total=None)

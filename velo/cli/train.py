@@ -14,6 +14,7 @@ from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.floor import CacheMinScore
 from velo.cli.outputs import check_output, output_path
+from velo.cli.progress import console_steps
 from velo.plural import counted
 
 TRAIN_ALGOS = ("mappo", "g-mappo", "t-mappo", "lrs", "dlrs", "ippo-sb3")
@@ -163,9 +164,10 @@ def train(
 
     saved_before = saved_steps(out)
     try:
-        vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
-                            edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None,
-                            cache_min_score=cache_min_score)
+        with console_steps(console) as built:  # a first run builds the train split's request bank: minutes to hours
+            vec = training_envs(n_envs, episode_steps, top_v, scenario, None if split == "all" else split, data,
+                                edge_action=edge_action, edge_profile=load_edge_profile(edge_profile) if edge_profile else None,
+                                cache_min_score=cache_min_score, steps=built)
     except KeyboardInterrupt:
         _say_interrupted(console, out, resume, saved_before, saved_before, None)
     existed = {d: d.exists() for d in (out, out / "tb")}

@@ -1,0 +1,75 @@
+"""What a request-bank build tells its user before and while it runs (`velo.progress.Steps`), and how long it expects.
+
+A bank is built once per set of inputs and cached (`envs.bank.build_bank`), but its first build is long: the test split
+of the shared oasst1 data (2,034 texts, 25,812 pairs to featurize) took 42 min on this project's 2 shared cores, the
+train split (96,002 pairs) about four times that, and `velo evaluate` showed nothing meanwhile (svc42 item 1). Before
+building, `announce` says what is built (split, questions, texts, pairs), why (no bank there yet, the bank format
+changed, or these inputs changed), about how long (pairs x the seconds per pair the last build in that directory took,
+`RATE_FILE`, else `SECONDS_PER_PAIR`) and where it is kept; `record_rate` stores the measured rate after a build.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from velo.plural import counted
+from velo.progress import Steps, duration
+
+SECONDS_PER_PAIR = 0.098
+"""Seconds a build takes per pair to featurize, all stages together, when no build in the bank directory measured it:
+the shared test split's first build, 25,812 pairs in 42 min on 2 cores shared with other work."""
+RATE_FILE = "build-rate.json"
+"""In the bank directory: `{"seconds_per_pair", "pairs", "seconds"}` of the last build there (`record_rate`)."""
+
+
+def seconds_per_pair(cache_dir: Path) -> tuple[float, str]:
+    """(seconds per pair, where that figure comes from) for the estimate of a build in `cache_dir`."""
+    try:
+        rate = json.loads((cache_dir / RATE_FILE).read_text())
+        seconds = float(rate["seconds_per_pair"])
+        if seconds > 0:
+            return seconds, f"as the last build in {cache_dir} took ({counted(int(rate['pairs']), 'pair')} in {duration(float(rate['seconds']))})"
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, or damaged: a hint, never trusted
+        pass
+    return SECONDS_PER_PAIR, "as the shared data's test split took on 2 busy cores"
+
+
+def why_built(cache_dir: Path, version: str) -> str:
+    """Why no bank could be read in `cache_dir`: none there yet (a first run), the newest one of another format
+    `version`, or one of these inputs changed since."""
+    banks = sorted((p for p in cache_dir.glob("*.npz") if p.name.count(".") == 1), key=lambda p: p.stat().st_mtime) if cache_dir.is_dir() else []
+    if not banks:
+        return "first run: no request bank is built there yet"
+    try:
+        with np.load(banks[-1], allow_pickle=False) as z:  # reads the meta entry alone
+            newest = json.loads(str(z["meta"]))["version"]
+    except (OSError, ValueError, KeyError):
+        newest = None
+    if newest is not None and newest != version:
+        return f"the bank format changed ({newest} -> {version}): banks built before are not read"
+    return ("no bank of these inputs yet: the split, the prepared data, the paraphrases, the edge answers, the hit rule "
+            "or the hit features' code differ from every bank there")
+
+
+def announce(steps: Steps, version: str, split: str | None, data_dir: Path, items: int, texts: int, pairs: int, path: Path) -> None:
+    """Say, before a build of a bank of format `version`, what it builds, why, about how long it takes and where it is
+    kept."""
+    rate, source = seconds_per_pair(path.parent)
+    steps.note(
+        f"building the request bank of {f'the {split} split' if split else 'both splits'} of {data_dir} ({counted(items, 'item', grouped=True)}, "
+        f"{counted(texts, 'text', grouped=True)}, {counted(pairs, 'pair', grouped=True)} to featurize): {why_built(path.parent, version)}; about "
+        f"{duration(pairs * rate)} ({rate:.3g} s per pair, {source}); kept in {path} and read by every later run with "
+        "the same inputs"
+    )
+
+
+def record_rate(cache_dir: Path, pairs: int, seconds: float) -> None:
+    """Store the measured seconds per pair of a build for the next estimate in `cache_dir` (replacing the last)."""
+    if pairs > 0 and seconds > 0:
+        tmp = cache_dir / f"{RATE_FILE}.tmp"
+        tmp.write_text(json.dumps({"seconds_per_pair": seconds / pairs, "pairs": pairs, "seconds": round(seconds, 1)}) + "\n")
+        tmp.replace(cache_dir / RATE_FILE)
+
