@@ -47,7 +47,7 @@ def test_holdout_without_prepared_data_is_refused(tmp_path: Path, monkeypatch) -
 def test_holdout_bank_figures_are_the_rules_decisions_on_held_out_pairs(prepared_sample: Path) -> None:
     result = CliRunner().invoke(app, ["cache", "eval", "--bank-split", "holdout", "--json"])
     assert result.exit_code == 0, result.output
-    got = json.loads(result.output)["holdout_bank"]
+    got = json.loads(result.stdout)["holdout_bank"]  # stdout alone: a first run's bank build is told on stderr
     bank = build_bank(prepared_sample, "train", all_paraphrase_files())  # the bank the command read (cached by it)
     pairs = of_questions(labelled_pairs(bank), held_out_questions(prepared_sample))
     rule = default_rule(bank.rule.embedder)
