@@ -184,7 +184,7 @@ class HitFeaturizer:
                 or passive.han_arguments_exchanged(p.tq, p.tc)
                 or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
                 or answer_form.answer_form_change(p.request, p.cached)
-                or tense.tense_change(p.tq, p.tc)
+                or tense.tense_change(p.tq, p.tc, p.request, p.cached)
                 or places.place_changed(p.tq, p.tc, p.request, p.cached)
                 # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
                 or set_phrases.another_turn(p.request, p.cached)

@@ -40,8 +40,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import re
+
 from velo.cache.text import fold, shared_ends
 from velo.cache.verb_forms import english_past
+from velo.cache.verb_tenses import main_verb_change
 
 _MARKS = {
     "present": """
@@ -171,13 +174,20 @@ def _han_aspect(tq: list[str], tc: list[str]) -> bool:
     return (put_in in _HAN_PAST) or (put_in == "了" and bool(after) and after[0] in _HAN_DONE_BEFORE)
 
 
-def tense_change(tq: list[str], tc: list[str]) -> bool:
+def _mark_words(toks: list[str]) -> list[str]:
+    """The tense marks of a token list (`_MARKS`), as written there."""
+    return [t for t in toks if t in _TENSE_OF]
+
+
+def tense_change(tq: list[str], tc: list[str], request: str = "", cached: str = "") -> bool:
     """True when two token lists (`text.tokens`) are the same question in two tenses: the same words but for their
     tense marks (`_read`; a Russian noun in the nominative against the instrumental after a copula, `_instrumental`),
     and a past on one side only ("was" / "is", "era" / "es", "war" / "ist", "был" / -), or a future on one side only
     against a present that speaks of now ("will be" / "is", "será" / "es", "wird ... sein" / "ist", "будет" / -; not
     against "do", nor where `_FUTURE_READ` reads a time to come); or, in Chinese, the same characters but for a word
-    of the past or an aspect mark put in (`_han_aspect`)."""
+    of the past or an aspect mark put in (`_han_aspect`); or the same words but for one main verb, a past on one side
+    against a present or future on the other (`velo.cache.verb_tenses`; `request`, `cached`: the texts as written,
+    where a Spanish preterite's accent is read)."""
     if tq == tc or abs(len(tq) - len(tc)) > 3:
         return False
     rq, mq = _read(tq)
@@ -190,4 +200,5 @@ def tense_change(tq: list[str], tc: list[str]) -> bool:
             return True
         if changed["future"] and not (mq["generic"] or mc["generic"] or _future_read(tq) or _future_read(tc)):
             return True
-    return _han_aspect(tq, tc)
+    written = frozenset(re.findall(r"\w+", (request + " " + cached).lower()))
+    return _han_aspect(tq, tc) or main_verb_change(tq, tc, rq, rc, _mark_words(tq), _mark_words(tc), written)
