@@ -19,9 +19,10 @@ share almost every word, so their vectors are close. These features add what the
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
   `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`), and the same question in another tense ("Was
   Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`), a place qualified, widened or narrowed
-  ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas": `velo.cache.places`, in `role_swap`), and a
+  ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas": `velo.cache.places`, in `role_swap`), a
   short turn of a conversation said against asked or "are you there" against "where are you" ("Yes" / "Yes?", "在吗" /
-  "在哪": `velo.cache.set_phrases`, in `role_swap`);
+  "在哪": `velo.cache.set_phrases`, in `role_swap`), and a modal of permission against one of advice ("Can I eat eggs
+  while pregnant?" / "Should I ...?": `velo.cache.modals`, in `role_swap`);
 * a second embedder's opinion of the whole pair.
 """
 
@@ -34,9 +35,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, negation, number_spellings,
-    number_words, numbers, order, passive, persons, places, quantities, question_words, roles, set_phrases, short_names,
-    speaker_roles, spellings, subject_object, tense, text, variants,
+    answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, modals, negation,
+    number_spellings, number_words, numbers, order, passive, persons, places, quantities, question_words, roles,
+    set_phrases, short_names, speaker_roles, spellings, subject_object, tense, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -188,6 +189,7 @@ class HitFeaturizer:
                 or places.place_changed(p.tq, p.tc, p.request, p.cached)
                 # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
                 or set_phrases.another_turn(p.request, p.cached)
+                or modals.modal_change(p.tq, p.tc)
             ),
         )
 

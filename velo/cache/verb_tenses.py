@@ -178,7 +178,8 @@ def main_verb_change(tq: list[str], tc: list[str], rq: list[str], rc: list[str],
                      written: frozenset[str] = frozenset()) -> bool:
     """True when two questions are the same words but for one main verb, a past on one side against a present or
     future on the other (module docstring), or, in Chinese, 了 against 会 / 将. `tq`, `tc`: the token lists
-    (`text.tokens`); `rq`, `rc`: their rests (`tense._read`); `wq`, `wc`: each side's tense-mark words; `written`: the two texts' words as written, lowercased (the Spanish preterite's accent)."""
+    (`text.tokens`); `rq`, `rc`: their rests (`tense._read`); `wq`, `wc`: each side's tense-mark words; `written`:
+    the two texts' words as written, lowercased (the Spanish preterite's accent)."""
     if (ij := _one_each(rq, rc)) is not None:
         x, y = rq[ij[0]], rc[ij[1]]
         if len(x) >= 3 and len(y) >= 3 and _past_against_other(x, y, wq, wc, written):
