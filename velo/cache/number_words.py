@@ -1,11 +1,21 @@
-"""Cardinals written in words, 1 to 999, in en, es, de and ru: "seventeen", "twenty-one", "veintiuno", "treinta y dos",
-"einundzwanzig", "двадцать один", "трёхсот" (Han numerals are read by `velo.cache.numbers.han_numerals_as_digits`).
+"""Cardinals written in words, 1 to 999 and the thousands and years beyond, in en, es, de and ru: "seventeen",
+"twenty-one", "veintiuno", "treinta y dos", "einundzwanzig", "двадцать один", "трёхсот", "nineteen eighty-nine" (Han
+numerals are read by `velo.cache.numbers.han_numerals_as_digits`).
 
 A newcomer's finding after rule format 29: "Is 17 prime?" / "Is seventeen prime?" scored 0.313 (a miss) because only
 2-12 and round tens were number words, and "Является ли 21 простым числом?" / "... двадцать один ...?" was refused
 (двадцать read alone as 20). Read from folded tokens (`velo.cache.text.tokens`: "twenty-one" is two tokens, "dreißig"
 is "dreissig"): a run of number words that make one number, each part of a smaller place than the one before ("two
-hundred and five", "ciento veinte", "двести сорок два"; "nineteen eighty-four" is two runs).
+hundred and five", "ciento veinte", "двести сорок два").
+
+Years and thousands (verbs42, recall: "What happened in nineteen eighty-nine?" / "What happened in 1989?" was refused as
+a number mismatch, 19 and 89 read apart): hundreds counted past nine ("nineteen hundred and five" 1905, "fifteen hundred"
+1500), a thousand word after its number or alone where the language says so ("two thousand five", "dos mil cinco", "mil
+novecientos ochenta y nueve", "две тысячи пять", "тысяча девятьсот восемьдесят девять"), German in one word
+("zweitausendfünf", "neunzehnhundertneunundachtzig"), and an English year said in two halves, the first 13 to 20
+("nineteen eighty-nine", "twenty twenty", "nineteen oh five"; "eleven thirty" is a time; "nineteen eighty" is 1980, not
+1989). Tokens keep no commas, so a list "nineteen, twenty" reads 1920. Russian years are said as ordinals ("в тысяча
+девятьсот восемьдесят девятом году") and are not read.
 
 No library reads these: text2num 3.x (the kept one) has no Russian ("not ported yet", its own README), needs each
 text's language and reads articles and ordinals as numbers; num2words writes numbers as words, the other way. The
@@ -67,6 +77,16 @@ _HUNDRED = frozenset({"hundred", "hundert"})
 _JOINERS = {"and": 100, "y": 10}
 """A word inside a number and the place of the part it follows: "two hundred and five", "treinta y dos"."""
 _NOT_ALONE = frozenset(_ONES) | {"once", "elf", "quince"}
+_ONES_ALONE = frozenset(_ONES)
+_THOUSANDS = frozenset(fold(w) for w in "thousand mil tausend тысяча тысячи тысяч".split())
+"""Words for a thousand after the number that multiplies it ("two thousand", "dos mil", "две тысячи")."""
+_THOUSAND_ALONE = frozenset(fold(w) for w in "mil тысяча".split())
+"""Words that are a thousand with no number before them ("mil novecientos", "тысяча девятьсот"); English "thousand"
+needs "a" or "one"."""
+_ROUND_THOUSANDS = re.compile(r"[1-9]\d?000")
+_EN_YEAR_HEADS = frozenset("thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())
+"""The first half of an English year said in two ("nineteen eighty-nine"): 11 and 12 are left, "eleven thirty" being a
+time."""
 
 _DE_UNIT = "ein|eins|zwei|drei|vier|funf|sechs|sieben|acht|neun"
 _DE_TENS = "zwanzig|dreissig|vierzig|funfzig|sechzig|siebzig|achtzig|neunzig"
@@ -111,6 +131,25 @@ def _german(word: str) -> tuple[int, int] | None:
     return (value + part, 1 if rest not in _TENS else 10) if part else None
 
 
+def _german_large(word: str) -> int | None:
+    """A German number of a thousand and more, or of hundreds counted past nine, in one word: "zweitausendfünf" 2005,
+    "neunzehnhundertneunundachtzig" 1989 (folded), else None."""
+    if "tausend" in word:
+        head, tail = word.split("tausend", 1)
+        times = 1 if head in ("", "ein") else _UNITS.get(head) or _TEENS.get(head) or _TENS.get(head)
+    elif "hundert" in word and word.split("hundert", 1)[0] in _TEENS:
+        head, tail = word.split("hundert", 1)
+        times = _TEENS[head] / 10  # so that times * 1000 is its hundreds
+    else:
+        return None
+    if not times:
+        return None
+    rest = 0 if not tail else _UNITS.get(tail) or _TEENS.get(tail) or _TENS.get(tail) or (_german(tail) or (0,))[0]
+    if tail and not rest:
+        return None
+    return int(times * 1000) + rest
+
+
 def _part(word: str) -> tuple[int, int, int] | None:
     """(value, place of its highest part, place of its lowest part) of one number word, else None."""
     if word in _UNITS:
@@ -125,36 +164,89 @@ def _part(word: str) -> tuple[int, int, int] | None:
         return _HUNDREDS[word], 100, 100
     if word in _HUNDRED:
         return 100, 100, 100
+    if word.isascii() and len(word) > 9 and (large := _german_large(word)) is not None:
+        return large, 1000, 1
     german = _german(word) if word.isascii() and len(word) > 7 else None
     return (german[0], 100 if german[0] >= 100 else 10, german[1]) if german else None
+
+
+def _run(toks: list[str], i: int) -> tuple[int, int, int] | None:
+    """The number of 1 to 999 in words starting at `toks[i]`: (value, place of its lowest part, end), else None."""
+    first = _part(toks[i])
+    if first is None:
+        return None
+    value, _, low = first
+    j = i + 1
+    if toks[i] in _UNITS and j < len(toks) and toks[j] in _HUNDRED:  # "three hundred"
+        value, low, j = value * 100, 100, j + 1
+    while j < len(toks):
+        joined = toks[j] in _JOINERS and _JOINERS[toks[j]] == low and j + 1 < len(toks)
+        nxt = _part(toks[j + 1] if joined else toks[j])
+        if nxt is None or nxt[1] >= low or (toks[j + 1 if joined else j] in _HUNDRED):
+            break
+        if toks[j - 1] in _DE_TENS_WORDS and not joined:
+            break  # German writes a unit before its tens in one word: "dreißig eine Primzahl" is 30 and an article (nc31)
+        value, low, j = value + nxt[0], nxt[2], j + 1 + joined
+    return value, low, j
+
+
+def _below(toks: list[str], j: int, limit: int) -> tuple[int, int]:
+    """(value, end) of a number below `limit` at `toks[j]`, after an "and" ("two thousand and five"), else (0, j)."""
+    at = j + (j < len(toks) and toks[j] == "and")
+    run = _run(toks, at) if at < len(toks) else None
+    if run is None or run[0] >= limit or (run[2] < len(toks) and _ORDINAL_UNIT.fullmatch(toks[run[2]])):
+        return 0, j
+    return run[0], run[2]
+
+
+def _year_or_thousands(toks: list[str], i: int, value: int, j: int) -> tuple[int, int] | None:
+    """A longer number that the run `value` at `toks[i:j]` begins, (value, end), else None: hundreds counted past
+    nine ("nineteen hundred (and five)" 1900, 1905), thousands ("two thousand and five" 2005, "dos mil cinco",
+    "тысяча девятьсот ..."), an English year in two halves ("nineteen eighty-nine" 1989, "twenty twenty" 2020,
+    "nineteen oh five" 1905; the first half 13 to 20 only: "eleven thirty" is a time)."""
+    if j < len(toks) and toks[j] in _HUNDRED and 10 < value < 100:
+        rest, end = _below(toks, j + 1, 100)
+        return value * 100 + rest, end
+    if j < len(toks) and toks[j] in _THOUSANDS and 0 < value < 1000:
+        rest, end = _below(toks, j + 1, 1000)
+        return value * 1000 + rest, end
+    if j == i + 1 and toks[i] in _EN_YEAR_HEADS and j < len(toks):
+        if toks[j] in ("oh", "o") and j + 1 < len(toks) and toks[j + 1] in _UNITS and toks[j + 1] not in _ONES_ALONE:
+            return value * 100 + _UNITS[toks[j + 1]], j + 2
+        rest, end = _below(toks, j, 100)
+        if rest >= 10 and toks[j] != "and":
+            return value * 100 + rest, end
+    return None
 
 
 def cardinals(toks: list[str]) -> list[Cardinal]:
     """The numbers written in words in `toks`, each run of words that make one number as one `Cardinal` ("twenty
     one" 21, "two hundred and five" 205, "treinta y dos" 32, "einundzwanzig" 21, "двадцать один" 21); a word for one
-    alone, or a word that alone means something else in a neighbouring language, is none (`_NOT_ALONE`)."""
+    alone, or a word that alone means something else in a neighbouring language, is none (`_NOT_ALONE`). Years and
+    thousands too (`_year_or_thousands`: "nineteen eighty-nine" 1989, "two thousand and five" 2005, "mil novecientos
+    ochenta y nueve" 1989, "neunzehnhundertneunundachtzig" 1989); a thousand written in digits by
+    `velo.cache.numbers.scales_as_digits` goes on with "and" and words ("2000 and five" 2005)."""
     out: list[Cardinal] = []
     i = 0
     while i < len(toks):
-        first = _part(toks[i])
-        if first is None:
+        run = _run(toks, i)
+        if run is None:
+            # a thousand with no number before it ("mil novecientos", "тысяча девятьсот"), or in digits
+            # before "and" ("two thousand and five" is "2000 and five" once its scale word is read)
+            head = 1000 if toks[i] in _THOUSAND_ALONE else int(toks[i]) if _ROUND_THOUSANDS.fullmatch(toks[i]) else 0
+            rest, end = _below(toks, i + 1, 1000) if head else (0, i)
+            if rest and (head == 1000 or toks[i + 1] == "and"):
+                out.append(Cardinal(i, end, head + rest))
+                i = end
+                continue
             i += 1
             continue
-        value, _, low = first
-        j = i + 1
-        if toks[i] in _UNITS and j < len(toks) and toks[j] in _HUNDRED:  # "three hundred"
-            value, low, j = value * 100, 100, j + 1
-        while j < len(toks):
-            joined = toks[j] in _JOINERS and _JOINERS[toks[j]] == low and j + 1 < len(toks)
-            nxt = _part(toks[j + 1] if joined else toks[j])
-            if nxt is None or nxt[1] >= low or (toks[j + 1 if joined else j] in _HUNDRED):
-                break
-            if toks[j - 1] in _DE_TENS_WORDS and not joined:
-                break  # German writes a unit before its tens in one word: "dreißig eine Primzahl" is 30 and an article (nc31)
-            value, low, j = value + nxt[0], nxt[2], j + 1 + joined
+        value, low, j = run
         if low >= 10 and j < len(toks) and _ORDINAL_UNIT.fullmatch(toks[j]):  # "forty-fourth"; "ten second rule" counts
             i = j + 1
             continue
+        if (longer := _year_or_thousands(toks, i, value, j)) is not None:
+            value, j = longer
         if j - i > 1 or toks[i] not in _NOT_ALONE:
             out.append(Cardinal(i, j, value))
         i = j
