@@ -37,7 +37,8 @@ _SHOULD = frozenset(
 )
 """Modals of advice or obligation (folded)."""
 _SHOULD_PHRASES = frozenset(
-    tuple(p.split()) for p in """have to|has to|need to|needs to|tengo que|tiene que|tienes que|tenemos que|hay que""".split("|")
+    tuple(p.split())
+    for p in "have to|has to|need to|needs to|tengo que|tiene que|tienes que|tenemos que|hay que".split("|")
 )
 """Obligation in two words, each word also a word of its own ("have", "need", "tengo", "hay")."""
 _PARTICLES = frozenset("to que ли i do does".split())

@@ -37,7 +37,8 @@ from velo.cache.verb_forms import _DE_STRONG, english_past
 
 _ES_ENDINGS = (
     # (folded ending, tense, conjugations it belongs to, whether the text must write it with an accent)
-    ("aron", "past", "a", False), ("ieron", "past", "ei", False), ("aban", "past", "a", False), ("aba", "past", "a", False),
+    ("aron", "past", "a", False), ("ieron", "past", "ei", False), ("aban", "past", "a", False),
+    ("aba", "past", "a", False),
     ("ian", "past", "ei", True), ("ia", "past", "ei", True), ("io", "past", "ei", True), ("o", "past", "a", True),
     ("aran", "future", "a", False), ("ara", "future", "a", False), ("eran", "future", "e", False),
     ("era", "future", "e", False), ("iran", "future", "i", False), ("ira", "future", "i", False),
@@ -45,8 +46,8 @@ _ES_ENDINGS = (
     ("e", "present", "ei", False), ("ado", "participle", "a", False), ("ido", "participle", "ei", False),
 )
 """Spanish endings of the third person, folded: the preterite, the imperfect, the future, the present, the participle;
-"a" is the "-ar" conjugation, "e" / "i" the "-er" / "-ir" ones. An accented ending ("-ó", "-ió", "-ía") is read only where
-the text writes the accent: folded, "gano" is also "I earn", "tenia" also "tapeworm"."""
+"a" is the "-ar" conjugation, "e" / "i" the "-er" / "-ir" ones. An accented ending ("-ó", "-ió", "-ía") is read only
+where the text writes the accent: folded, "gano" is also "I earn", "tenia" also "tapeworm"."""
 _ES_HABER = frozenset("ha han he has hemos habia habian".split())
 """Spanish "haber" before a participle: the perfect, a past."""
 
