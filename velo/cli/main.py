@@ -9,6 +9,7 @@ import typer
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a hub look-up without network hangs ~74 s; opt in with HF_HUB_OFFLINE=0
 
 from velo.cli.cache import cache_app  # noqa: E402
+import velo.cli.cache_score  # noqa: E402,F401 (registers `velo cache score` on cache_app)
 from velo.cli.curves import curves  # noqa: E402
 from velo.cli.data import data_app  # noqa: E402
 from velo.cli.demo import demo  # noqa: E402

@@ -1,0 +1,68 @@
+"""`velo cache score`: a pair scored as the cache decides it, with the real embedders and the shipped rule; bad pairs
+files refused naming the line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from velo.cli.main import app
+
+
+def _json_rows(result) -> list[dict]:  # noqa: ANN001 (click Result)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_look_alike_is_a_miss_with_its_veto_and_a_rewording_a_hit(tmp_path: Path) -> None:
+    """The issue's example ("Convert 5 km to miles" / "Convert 5 miles to km": vetoed as arguments exchanged) and a
+    rewording served, from a pairs file; the answer default and a line's own answer and language."""
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"cached": "Convert 5 km to miles", "request": "Convert 5 miles to km"},
+        {"cached": "What is the capital of France?", "request": "what's the capital of france",
+         "answer": "Paris is the capital of France.", "lang": "en"},
+    ]) + "\n\n", encoding="utf-8")
+    rows = _json_rows(CliRunner().invoke(app, ["cache", "score", "--pairs", str(pairs), "--json"]))
+    swap, same = rows
+    assert not swap["hit"] and swap["score"] < 0.5 and "role_swap" in swap["vetoes"] and swap["similarity"] > 0.9
+    assert swap["answer"] == "the answer to Convert 5 km to miles" and swap["lang"] == "und"
+    assert same["hit"] and same["score"] >= 0.943 and same["vetoes"] == [] and same["lang"] == "en"
+    assert swap["rule"].startswith("logistic (velo.hit_rule/")
+
+
+def test_two_arguments_print_a_table() -> None:
+    result = CliRunner().invoke(app, ["cache", "score", "Who wrote Hamlet?", "Who wrote Macbeth?"])
+    assert result.exit_code == 0, result.output
+    assert "miss" in result.stdout and "Who wrote Macbeth?" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (['{"cached": "a?"}'], "line 1 request: expected a non-empty string"),
+        (['{"cached": "a?", "request": "b?"}', "not json"], "line 2: not JSON"),
+        (['["a?", "b?"]'], "line 1: expected an object"),
+        (['{"cached": "a?", "request": "b?", "questoin": "c"}'], "line 1: unknown field(s) questoin"),
+        (['{"cached": " ", "request": "b?"}'], "line 1 cached: expected a non-empty string"),
+        (["", "  "], "no pair"),
+    ],
+)
+def test_a_bad_pairs_file_is_refused_naming_the_line(tmp_path: Path, lines: list[str], message: str) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["cache", "score", "--pairs", str(pairs)])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["only one question"], "give CACHED and REQUEST"), (["a?", "b?", "--pairs", "README.md"], "not both"),
+     (["a?", "b?", "--rule", "static:2"], "--rule static:2")],
+)
+def test_bad_arguments_are_refused_before_any_model_loads(argv: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["cache", "score", *argv])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
