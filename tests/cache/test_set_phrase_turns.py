@@ -79,6 +79,14 @@ def test_no_other_turn(a: str, b: str) -> None:
     assert not set_phrases.another_turn(a, b) and not set_phrases.another_turn(b, a)
 
 
+@pytest.mark.parametrize("asked", ["Yes?!", "Yes!?", "Yes??", "Yes? ", "Yes?..", "对？！", "¿Sí?!"])
+def test_a_question_mark_anywhere_in_the_closing_punctuation_asks(asked: str) -> None:
+    """nc42 finding H3: "Yes" / "Yes?!" was served at 1.000; only a last "?" was read as asking."""
+    said = {"对？！": "对", "¿Sí?!": "Sí"}.get(asked, "Yes")
+    assert set_phrases.another_turn(asked, said) and set_phrases.another_turn(said, asked)
+    assert not set_phrases.another_turn(asked, said + "?")
+
+
 @pytest.mark.parametrize("where", ["在哪", "在哪儿", "你在哪里？", "¿Dónde estás?", "Wo bist du?", "Где ты?", "Where are you?"])
 def test_where_is_not_read_as_are_you_there(where: str) -> None:
     assert set_phrases.fold(where) == where

@@ -148,14 +148,23 @@ def _asked(text: str) -> str | None:
     "是的"), else None."""
     key = _key(text)
     core = _QUESTION_PARTICLE.sub("", key)
-    if core == key and not text.rstrip().endswith(("?", "？")):
+    if core == key and not _ends_asking(text):
         return None
     return _WHOLE.get(core)
 
 
 def _said(text: str) -> str | None:
     """The set phrase of `_WHOLE` a whole text says, not asking it ("Yes." -> "yes", "继续" -> "继续"), else None."""
-    return None if text.rstrip().endswith(("?", "？")) else _WHOLE.get(_key(text))
+    return None if _ends_asking(text) else _WHOLE.get(_key(text))
+
+
+_CLOSING = re.compile(r"[\W_]*$")
+
+
+def _ends_asking(text: str) -> bool:
+    """Whether the punctuation that closes `text` holds a question mark: "Yes?", "Yes?!", "Yes!?", "Yes? ", "对？！" (nc42
+    finding H3: "Yes" / "Yes?!" was served at 1.000, only a last "?" having been read as asking)."""
+    return any(mark in _CLOSING.search(text).group() for mark in "?？")
 
 
 def _are_you_there(text: str) -> bool:
