@@ -18,9 +18,10 @@ from velo.cli.errors import fail_cleanly
 from velo.cli.milvus_uri import check_milvus_uri
 from velo.cli.outputs import check_output, output_path
 from velo.cli.progress import console_steps
+from velo.cli.once import OnceGroup
 from velo.plural import counted
 
-cache_app = typer.Typer(no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
+cache_app = typer.Typer(cls=OnceGroup, no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
 console = make_console()
 
 EmbedderOpt = Annotated[str, typer.Option(help="Search embedder: e5-small, use-multilingual, minilm or st:<name|path>.")]

@@ -13,13 +13,14 @@ from velo.cli.comma_list import comma_entries
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
 from velo.cli.outputs import check_output, output_path
+from velo.cli.once import OnceGroup
 from velo.data.oasst1 import download_hub_files, normalize_lang
 from velo.data.prepare import DEFAULT_MAX_CHARS, SPLITS, PreparedData, prepare
 from velo.paths import BUNDLED_OASST1, prepared_dir
 from velo.types import LANGUAGES
 from velo.plural import counted
 
-data_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Prepare oasst1 question/answer data.")
+data_app = typer.Typer(cls=OnceGroup, no_args_is_help=True, add_completion=False, help="Prepare oasst1 question/answer data.")
 
 
 @data_app.callback()

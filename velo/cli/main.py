@@ -16,10 +16,11 @@ from velo.cli.demo import demo  # noqa: E402
 from velo.cli.evaluate import evaluate  # noqa: E402
 from velo.cli.serve import serve_app  # noqa: E402
 from velo.cli.shard import shard_app  # noqa: E402
+from velo.cli.once import OnceGroup  # noqa: E402
 from velo.cli.train import train  # noqa: E402
 from velo.cli.up import ask, up  # noqa: E402
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="VELO: LLM serving at the network edge.")
+app = typer.Typer(cls=OnceGroup, no_args_is_help=True, add_completion=False, help="VELO: LLM serving at the network edge.")
 app.add_typer(data_app, name="data")
 app.add_typer(cache_app, name="cache")
 app.command("demo")(demo)

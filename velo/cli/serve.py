@@ -15,8 +15,9 @@ import typer
 from velo.cli.errors import fail_cleanly
 from velo.cli.milvus_uri import check_milvus_uri
 from velo.cli.model_dir import ModelDirOpt, check_model_dir
+from velo.cli.once import OnceGroup
 
-serve_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run one VELO service (edge server, cloud LLM, gateway).")
+serve_app = typer.Typer(cls=OnceGroup, no_args_is_help=True, add_completion=False, help="Run one VELO service (edge server, cloud LLM, gateway).")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 

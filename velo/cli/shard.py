@@ -14,9 +14,10 @@ from rich.table import Table
 from velo.cli import json_out
 from velo.cli.console import make_console
 from velo.cli.errors import fail_cleanly
+from velo.cli.once import OnceGroup
 from velo.cli.outputs import check_output, output_path
 
-shard_app = typer.Typer(no_args_is_help=True, help="Plan a layer-wise split of an LLM over edge devices and the cloud (EdgeShard).")
+shard_app = typer.Typer(cls=OnceGroup, no_args_is_help=True, help="Plan a layer-wise split of an LLM over edge devices and the cloud (EdgeShard).")
 console = make_console()
 
 
