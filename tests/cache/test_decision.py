@@ -336,3 +336,13 @@ def test_default_rule_refuses_a_one_word_substitution(default_rule_cache: Semant
     for request in MULTILINGUAL[lang][3]:
         result = default_rule_cache.lookup(request, lang=lang, record=False)
         assert result.answer is None, (request, result.decision.score, result.decision.features)
+
+
+def test_a_file_with_no_format_is_named_as_not_a_rule_file(tmp_path: Path) -> None:
+    """nc42: a JSON file without `format` was refused as "a hit rule of format None"."""
+    path = tmp_path / "mine.json"
+    data = a_rule().to_json()
+    del data["format"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"mine\.json: no 'format' field: not a hit rule file of `velo cache calibrate`"):
+        parse_rule(str(path), "anything")

@@ -345,6 +345,8 @@ class LogisticHitRule(HitRule):
 
     @classmethod
     def from_json(cls, data: dict) -> LogisticHitRule:
+        if "format" not in data:  # nc42: "a hit rule of format None" named no problem a user could see
+            raise ValueError(f"no 'format' field: not a hit rule file of `velo cache calibrate` (this code reads {RULE_FORMAT})")
         if data.get("format") != RULE_FORMAT or tuple(data.get("features", ())) != MODEL_TERMS:
             raise ValueError(
                 f"a hit rule of format {data.get('format')!r}: this code reads {RULE_FORMAT} rules over features "
