@@ -46,7 +46,7 @@ def test_two_arguments_print_a_table() -> None:
         (['{"cached": "a?"}'], "line 1 request: expected a non-empty string"),
         (['{"cached": "a?", "request": "b?"}', "not json"], "line 2: not JSON"),
         (['["a?", "b?"]'], "line 1: expected an object"),
-        (['{"cached": "a?", "request": "b?", "questoin": "c"}'], "line 1: unknown field(s) questoin"),
+        (['{"cached": "a?", "request": "b?", "questoin": "c"}'], "line 1: unknown field questoin"),
         (['{"cached": " ", "request": "b?"}'], "line 1 cached: expected a non-empty string"),
         (["", "  "], "no pair"),
     ],

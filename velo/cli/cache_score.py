@@ -21,6 +21,7 @@ from rich.table import Table
 from velo.cli import json_out
 from velo.cli.cache import DiffOpt, EmbedderOpt, cache_app, check_rule_option, console, fresh_cache
 from velo.cli.errors import fail_cleanly
+from velo.plural import noun_for
 
 DEFAULT_ANSWER = "the answer to {cached}"
 _FIELDS = {"cached", "request", "answer", "lang"}
@@ -58,7 +59,7 @@ def read_pairs(path: Path, answer: str, lang: str) -> list[ScoredPair]:
         if not isinstance(row, dict):
             raise ValueError(f"{where}: expected an object with cached and request, got {type(row).__name__}")
         if unknown := sorted(set(row) - _FIELDS):
-            raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(_FIELDS))})")
+            raise ValueError(f"{where}: unknown {noun_for(len(unknown), 'field')} {', '.join(unknown)} (known: {', '.join(sorted(_FIELDS))})")
         cached = _text(row.get("cached"), f"{where} cached")
         pairs.append(ScoredPair(
             cached, _text(row.get("request"), f"{where} request"),
