@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cache.backends import assert_scored
-from velo.cache import SemanticCache, arithmetic, numbers, set_phrases
+from velo.cache import SemanticCache, arithmetic, code_marks, numbers, set_phrases
 from velo.cache.features import _Pair
 
 # (cached question, request, score before): a sign before a bracket, lost before
@@ -199,3 +199,19 @@ def test_a_plus_sign_is_no_other_number_yet_no_same_words(shipped_rule_cache: Se
     pair = _Pair("+(2+3)=?", "(2+3)=?")
     assert pair.tq != pair.tc
     assert_scored(shipped_rule_cache, "+(2+3)=?", "(2+3)=?", False, 0.758)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("2*(3+4)=?", "2 * (3 + 4) = ?"), ("10-(2+3)", "10 - (2 + 3)"), ("2 × (3+4)", "2×(3+4)"), ("(1+2) * 3", "(1+2)*3"),
+     ("sqrt(16) + 9", "sqrt(16)+9")],
+)
+def test_spaces_around_an_arithmetic_bracket_change_no_code_mark(a: str, b: str) -> None:
+    """nc42: "2*(3+4)=?" / "2 * (3 + 4) = ?" was refused at 0.000 by `code_swap`: a bracket counted as code only where it
+    touched a character, so spacing changed its verdict. An operator beside it, spaced or not, makes it arithmetic's."""
+    assert not code_marks.code_swap(a, b) and not code_marks.code_swap(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), [("2 * (3 + 4)", "2 * 3 + 4"), ("10 - (2 + 3)", "10 - 2 + 3"), ("(2 + 3) ^ 2", "2 + 3 ^ 2")])
+def test_a_spaced_bracket_still_tells_expressions_apart(a: str, b: str) -> None:
+    assert code_marks.code_swap(a, b)
