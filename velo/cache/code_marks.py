@@ -24,7 +24,8 @@ def code_marks(text: str) -> list[str]:
     structure that `tokens` drops ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2").
 
     A bracket pair is code when it touches a word or symbol from outside: its opening bracket follows a non-space
-    character ("sqrt(", "a[") or its closing bracket is followed by one other than sentence punctuation (")**2").
+    character ("sqrt(", "a[") or its closing bracket is followed by one other than sentence punctuation (")**2"), or an
+    operator or minus stands beside it, spaced or not ("2 * (3 + 4)" as "2*(3+4)": `_operator_beside`).
     A parenthesis of prose ("What is RAM (memory)?") is not, nor an empty pair ("len()" / "len": a call written or
     not), a grouping that changes nothing (`_redundant`: "(-1)*(-1)") or an unmatched bracket ("1)"). Spaces do not
     count: "sqrt(16) + 9" is "sqrt(16)+9"."""
