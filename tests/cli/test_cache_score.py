@@ -43,12 +43,12 @@ def test_two_arguments_print_a_table() -> None:
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        (['{"cached": "a?"}'], "line 1 request: expected a non-empty string"),
-        (['{"cached": "a?", "request": "b?"}', "not json"], "line 2: not JSON"),
-        (['["a?", "b?"]'], "line 1: expected an object"),
-        (['{"cached": "a?", "request": "b?", "questoin": "c"}'], "line 1: unknown field questoin"),
-        (['{"cached": " ", "request": "b?"}'], "line 1 cached: expected a non-empty string"),
-        (["", "  "], "no pair"),
+        (['{"cached": "a?"}'], "pairs.jsonl:1: field 'request' must be a non-empty string"),
+        (['{"cached": "a?", "request": "b?"}', "not json"], "pairs.jsonl:2: not JSON"),
+        (['["a?", "b?"]'], "pairs.jsonl:1: expected a JSON object"),
+        (['{"cached": "a?", "request": "b?", "questoin": "c"}'], "pairs.jsonl:1: unknown field 'questoin'"),
+        (['{"cached": " ", "request": "b?"}'], "pairs.jsonl:1: field 'cached' must be a non-empty string"),
+        (["", "  "], "pairs.jsonl: no records"),
     ],
 )
 def test_a_bad_pairs_file_is_refused_naming_the_line(tmp_path: Path, lines: list[str], message: str) -> None:
@@ -61,7 +61,8 @@ def test_a_bad_pairs_file_is_refused_naming_the_line(tmp_path: Path, lines: list
 @pytest.mark.parametrize(
     ("argv", "message"),
     [(["only one question"], "give CACHED and REQUEST"), (["a?", "b?", "--pairs", "README.md"], "not both"),
-     (["a?", "b?", "--rule", "static:2"], "--rule static:2")],
+     (["a?", "b?", "--rule", "static:2"], "--rule static:2"), (["a?", "\u200b "], "REQUEST is empty"),
+     (["a?", "b?", "--lang", "xx"], "--lang")],
 )
 def test_bad_arguments_are_refused_before_any_model_loads(argv: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["cache", "score", *argv])

@@ -27,6 +27,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,6 +42,7 @@ from velo.types import HitFeatures
 
 
 SEED_FIELDS = ("id", "question", "answer", "lang", "context")
+PAIR_FIELDS = ("cached", "request", "answer", "lang")
 QUERY_FIELDS = ("question", "lang", "expect", "target", "context")
 QUERY_METADATA = ("kind", "of", "source")
 """Keys a query may carry besides `QUERY_FIELDS`, kept as metadata (`scripts/*_to_cache_eval.py` write them)."""
@@ -210,6 +212,31 @@ def load_queries(path: Path, seed_ids: set[str]) -> list[Query]:
             Query(str(_field(path, n, row, "question")), _lang(path, n, row), expect, target, meta, _context(path, n, row), n)
         )
     return queries
+
+
+class Pair(NamedTuple):
+    """One (cached question, request) pair to score (`velo cache score`): the cached question, the request, the cached
+    answer and the language both are stored and looked up as (`und`: any)."""
+
+    cached: str
+    request: str
+    answer: str
+    lang: str
+
+
+def load_pairs(path: Path, answer: str, lang: str) -> list[Pair]:
+    """The pairs of a JSONL file, one `{"cached", "request"[, "answer"][, "lang"]}` object per line (blank lines
+    skipped), each field read as a seed's is; `answer` (its `{cached}` replaced by the line's cached question) and
+    `lang` where a line gives none. EvalDataError naming the file and line, as `load_seeds`."""
+    pairs = []
+    for n, row in _read_jsonl(path):
+        _known_keys(path, n, row, PAIR_FIELDS)
+        cached, request = (str(_field(path, n, row, k)) for k in ("cached", "request"))
+        pairs.append(Pair(
+            cached, request, str(_field(path, n, row, "answer")) if "answer" in row else answer.replace("{cached}", cached),
+            _lang(path, n, row) if "lang" in row else lang,
+        ))
+    return pairs
 
 
 def run_queries(cache: SemanticCache, seeds: Sequence[Seed], queries: Sequence[Query]) -> list[QueryOutcome]:

@@ -10,9 +10,8 @@ project's figures use, "the answer to {cached}".
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,57 +20,15 @@ from rich.table import Table
 from velo.cli import json_out
 from velo.cli.cache import DiffOpt, EmbedderOpt, cache_app, check_rule_option, console, fresh_cache
 from velo.cli.errors import fail_cleanly
-from velo.plural import noun_for
+from velo.control_chars import blank
+
+if TYPE_CHECKING:  # the cache (pymilvus) is imported when the command runs, not when `velo` starts
+    from velo.cache.evaluation import Pair
 
 DEFAULT_ANSWER = "the answer to {cached}"
-_FIELDS = {"cached", "request", "answer", "lang"}
 
 
-class ScoredPair(NamedTuple):
-    """One pair to score: the cached question, the request, the cached answer and the language both are stored and
-    looked up as (`und`: any)."""
-
-    cached: str
-    request: str
-    answer: str
-    lang: str
-
-
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{where}: expected a non-empty string, got {value!r}")
-    return value
-
-
-def read_pairs(path: Path, answer: str, lang: str) -> list[ScoredPair]:
-    """The pairs of a JSONL file, one `{"cached", "request"[, "answer"][, "lang"]}` object per line (blank lines
-    skipped); `answer` (with `{cached}` replaced) and `lang` where a line gives none. ValueError naming the file and
-    line for a line that is not such an object, and for a file with no pair."""
-    pairs = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path} line {number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise ValueError(f"{where}: expected an object with cached and request, got {type(row).__name__}")
-        if unknown := sorted(set(row) - _FIELDS):
-            raise ValueError(f"{where}: unknown {noun_for(len(unknown), 'field')} {', '.join(unknown)} (known: {', '.join(sorted(_FIELDS))})")
-        cached = _text(row.get("cached"), f"{where} cached")
-        pairs.append(ScoredPair(
-            cached, _text(row.get("request"), f"{where} request"),
-            _text(row["answer"], f"{where} answer") if "answer" in row else answer.replace("{cached}", cached),
-            _text(row.get("lang", lang), f"{where} lang"),
-        ))
-    if not pairs:
-        raise ValueError(f"{path}: no pair (one JSON object per line: {{\"cached\": ..., \"request\": ...}})")
-    return pairs
-
-
-def score_pairs(cache, pairs: list[ScoredPair]) -> list[dict]:  # noqa: ANN001 (velo.cache.SemanticCache)
+def score_pairs(cache, pairs: list[Pair]) -> list[dict]:  # noqa: ANN001 (velo.cache.SemanticCache)
     """Each pair's verdict in `cache` (empty), each in a namespace of its own: `{"cached", "request", "answer", "lang",
     "hit", "score", "similarity", "vetoes"}`; `similarity` (cosine, search embedder) and `score` are null when the
     request found no neighbour (another language)."""
@@ -110,14 +67,20 @@ def score_cmd(
     Give CACHED and REQUEST, or --pairs FILE. Each pair is scored alone in a fresh embedded cache."""
     if pairs is not None and (cached is not None or request is not None):
         raise typer.BadParameter("give CACHED and REQUEST, or --pairs FILE, not both")
+    from velo.cache.evaluation import Pair, load_pairs
+    from velo.cache.input_checks import check_lang
+
     check_rule_option(rule)
+    lang = check_lang(lang, "--lang")
     if pairs is not None:
-        todo = read_pairs(pairs, answer, lang)
+        todo = load_pairs(pairs, answer, lang)
     elif cached is None or request is None:
         raise typer.BadParameter("give CACHED and REQUEST (two questions), or --pairs FILE")
     else:
-        todo = [ScoredPair(_text(cached, "CACHED"), _text(request, "REQUEST"), answer.replace("{cached}", cached),
-                           _text(lang, "--lang"))]
+        for name, text in (("CACHED", cached), ("REQUEST", request)):
+            if blank(text):
+                raise typer.BadParameter(f"{name} is empty (only white space or invisible characters): give a question")
+        todo = [Pair(cached, request, answer.replace("{cached}", cached), lang)]
     with fresh_cache(None, embedder, diff_embedder, rule) as cache:
         rows = score_pairs(cache, todo)
         rule_name = str(cache.rule.identity)
