@@ -40,7 +40,7 @@ _EN_IRREGULAR = """
 """
 """English irregular verbs: base, past, participle (a few with two pasts or participles)."""
 
-_DE_STRONG = """
+DE_STRONG = """
     backen buk gebacken; beginnen begann begonnen; beißen biss gebissen; bieten bot geboten; binden band gebunden;
     bitten bat gebeten; bleiben blieb geblieben; braten briet gebraten; brechen brach gebrochen; brennen brannte
     gebrannt; bringen brachte gebracht; denken dachte gedacht; empfehlen empfahl empfohlen; erfinden erfand erfunden;
@@ -65,7 +65,7 @@ _DE_STRONG = """
     gezwungen; entdecken entdeckte entdeckt; besiegen besiegte besiegt; gründen gründete gegründet
 """
 """German strong and mixed verbs (and a few weak ones whose participle has no "ge-" or an "-et"): infinitive, past,
-participle, folded by `_forms` ("aß" is "ass")."""
+participle, folded by `_forms` ("aß" is "ass"); `verb_tenses` reads its pasts and participles too."""
 
 _ES_PARTICIPLES = """
     escribir escrito; hacer hecho; decir dicho; ver visto; poner puesto; descubrir descubierto; abrir abierto; morir
@@ -87,7 +87,7 @@ Spanish "haber". They stand beside the verb's other form and ask nothing of thei
 
 
 def _table(source: str) -> dict[str, str]:
-    """Each form of a table (`_EN_IRREGULAR`, `_DE_STRONG`, `_ES_PARTICIPLES`) -> its verb's first form, folded."""
+    """Each form of a table (`_EN_IRREGULAR`, `DE_STRONG`, `_ES_PARTICIPLES`) -> its verb's first form, folded."""
     out: dict[str, str] = {}
     for entry in source.split(";"):
         forms = [fold(w) for w in entry.split()]
@@ -96,7 +96,7 @@ def _table(source: str) -> dict[str, str]:
     return out
 
 
-_LEMMAS = _table(_EN_IRREGULAR) | _table(_DE_STRONG) | _table(_ES_PARTICIPLES)
+_LEMMAS = _table(_EN_IRREGULAR) | _table(DE_STRONG) | _table(_ES_PARTICIPLES)
 
 _EN_ENDINGS = ("ied", "ies", "ed", "es", "s", "d", "ing")
 _DE_ENDINGS = ("eten", "test", "tet", "ten", "te", "et", "en", "st", "t", "e", "n")

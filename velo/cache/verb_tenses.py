@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from velo.cache.text import fold, shared_ends
-from velo.cache.verb_forms import _DE_STRONG, english_past
+from velo.cache.verb_forms import DE_STRONG, english_past
 
 _ES_ENDINGS = (
     # (folded ending, tense, conjugations it belongs to, whether the text must write it with an accent)
@@ -55,9 +55,9 @@ _DE_HABEN = frozenset("hat haben habe hast habt ist sind bin bist seid hatte hat
 """German auxiliaries of the perfect ("hat ... gewonnen", "ist ... gestorben"): with a participle, a past."""
 _DE_WERDEN = frozenset("wird werden wirst werdet werde".split())
 _DE_TABLE: dict[str, tuple[str, str]] = {}
-"""German strong verbs' forms (`verb_forms._DE_STRONG`), folded -> (stem of the infinitive, "past" / "participle" /
+"""German strong verbs' forms (`verb_forms.DE_STRONG`), folded -> (stem of the infinitive, "past" / "participle" /
 "infinitive")."""
-for _entry in _DE_STRONG.split(";"):
+for _entry in DE_STRONG.split(";"):
     _forms = [fold(w) for w in _entry.split()]
     if len(_forms) == 3:
         _stem = _forms[0][:-2] if _forms[0].endswith("en") else _forms[0][:-1]
