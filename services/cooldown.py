@@ -131,10 +131,14 @@ class Cooldown:
         due = [name for name in probes if self.due(name)]
         found = await asyncio.gather(*(probes[name]() for name in due))
         for name, problem in zip(due, found):
-            if problem is None:
-                self.probed_up(name)
-            else:
-                self.probed_down(name, problem)
+            self.probed(name, problem)
+
+    def probed(self, name: str, problem: str | None) -> None:
+        """What a health probe of `name` found: None, it answers (`probed_up`), else why not (`probed_down`)."""
+        if problem is None:
+            self.probed_up(name)
+        else:
+            self.probed_down(name, problem)
 
     def _describe(self, name: str, mark: _Mark, now: float) -> str:
         then = "a trial request is out" if mark.trial else f"tried again in {max(0.0, mark.until - now):.1f} s"

@@ -168,15 +168,9 @@ class Router:
         announced. Once it is over ("trial due") the probe is the trial: one found up is up (`Cooldown.probed_up`), one
         found down cools down again from now (`Cooldown.probed_down`)."""
         for url, found in edges.items():
-            if not found.answers:
-                self.edge_marks.probed_down(url, found.state)
-            else:
-                self.edge_marks.probed_up(url)
+            self.edge_marks.probed(url, None if found.answers else found.state)
         if self.cloud is not None:
-            if cloud_problem is not None:
-                self.cloud_marks.probed_down(self.cloud.base_url, cloud_problem)
-            else:
-                self.cloud_marks.probed_up(self.cloud.base_url)
+            self.cloud_marks.probed(self.cloud.base_url, cloud_problem)
 
     async def probe_due(self) -> None:
         """Probe the edges and the cloud whose trial is due, the probe being the trial (`Cooldown.probe_due`): before

@@ -63,10 +63,9 @@ async def edge_health(edge: EdgeServer) -> tuple[dict, int]:
     cooling: dict[str, dict] = {}
     cloud_state = None
     if cloud is not None:
-        if cloud_why is not None:  # requests stop waiting on it (`services/cooldown.py`)
-            edge.clouds.probed_down(edge.cloud_name, cloud_why)
-        else:  # its trial, once its cool-down is over: no request may come to call it (a cache that answers them all)
-            edge.clouds.probed_up(edge.cloud_name)
+        # down: requests stop waiting on it (`services/cooldown.py`); up: its trial, once its cool-down is over (no
+        # request may come to call it: a cache that answers them all)
+        edge.clouds.probed(edge.cloud_name, cloud_why)
         cloud_state, cloud_why = cooled(edge.clouds, edge.cloud_name, cloud_why)
         if (report := edge.clouds.report(edge.cloud_name)) is not None:
             cooling["cloud"] = report
