@@ -72,6 +72,7 @@ from services.openai_chat import (
     sampling_of,
     stream_flags,
 )
+from velo.repeated import first_repeat
 from velo.sdk import NAMESPACE_HEADER, OVERHEAD_HEADER, url_problem
 from velo.wire import API_VERSION, APIError, ChatCompletionRequest, CompletionRequest, ServeRequest, Turn, Usage, api_key_problem, parse_body
 
@@ -135,12 +136,13 @@ class GatewaySettings(BaseSettings):
     @field_validator("edges")
     @classmethod
     def _edge_urls(cls, value: list[str]) -> list[str]:
+        # one edge twice would be asked twice per request (retried as "the next edge", called twice in mode all)
+        repeat = first_repeat(value, lambda url: url.rstrip("/"))
         for i, url in enumerate(value):
             if (problem := url_problem(url)) is not None:
                 raise ValueError(f"edges[{i}]: {problem}")
-            # one edge twice would be asked twice per request (retried as "the next edge", called twice in mode all)
-            if (first := next((j for j, other in enumerate(value[:i]) if other.rstrip("/") == url.rstrip("/")), None)) is not None:
-                raise ValueError(f"edges[{i}]: {url} is edges[{first}] again; give each edge server once")
+            if repeat is not None and repeat[1] == i:
+                raise ValueError(f"edges[{i}]: {url} is edges[{repeat[0]}] again; give each edge server once")
         return value
 
     @field_validator("cloud_url")

@@ -20,6 +20,7 @@ from velo.cli.outputs import check_output, output_path
 from velo.cli.progress import console_steps
 from velo.cli.once import OnceGroup
 from velo.plural import counted
+from velo.repeated import first_repeat
 
 cache_app = typer.Typer(cls=OnceGroup, no_args_is_help=True, help="Evaluate and calibrate the Milvus semantic cache.")
 console = make_console()
@@ -386,10 +387,9 @@ def calibrate_cmd(
 
     if len(seeds) != len(queries):
         raise typer.BadParameter("give one --queries file per --seeds file")
-    resolved = [q.resolve() for q in queries]
-    if twice := next((q for i, q in enumerate(queries) if resolved.index(resolved[i]) != i), None):
+    if (repeat := first_repeat(queries, Path.resolve)) is not None:
         # a --seeds file may serve two query sets; one query set twice would weigh its queries twice in the fit
-        raise typer.BadParameter(f"--queries {twice} is given twice: its queries would weigh twice in the fit; give each once")
+        raise typer.BadParameter(f"--queries {queries[repeat[1]]} is given twice: its queries would weigh twice in the fit; give each once")
     _check_bank_splits(bank_split)
     if out is not None:
         check_output("--out", out, inputs={"--seeds": seeds, "--queries": queries})

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import typer
 
+from velo.repeated import first_repeat
+
 
 def comma_entries(text: str, option: str, same: Callable[[str], str] | None = None) -> list[str]:
     """The entries of a comma-separated option, stripped; BadParameter naming `option` and the entry for an empty
@@ -19,10 +21,10 @@ def comma_entries(text: str, option: str, same: Callable[[str], str] | None = No
     entries = [entry.strip() for entry in text.split(",")]
     if (empty := next((i for i, entry in enumerate(entries, 1) if not entry), None)) is not None:
         raise typer.BadParameter(f"{option}: entry {empty} of {text!r} is empty; give one or more names separated by single commas")
-    seen: dict[str, int] = {}
-    for i, entry in enumerate(entries):
-        named = entry if same is None else same(entry)
-        if (first := seen.setdefault(named, i)) != i:
-            again = f"{entry!r} is given twice" if entries[first] == entry else f"{entries[first]!r} and {entry!r} both name {named!r}"
-            raise typer.BadParameter(f"{option}: {again} in {text!r} (entries {first + 1} and {i + 1}); give each once")
+    named = entries if same is None else [same(entry) for entry in entries]
+    if (repeat := first_repeat(named)) is not None:
+        first, i = repeat
+        entry = entries[i]
+        again = f"{entry!r} is given twice" if entries[first] == entry else f"{entries[first]!r} and {entry!r} both name {named[i]!r}"
+        raise typer.BadParameter(f"{option}: {again} in {text!r} (entries {first + 1} and {i + 1}); give each once")
     return entries
