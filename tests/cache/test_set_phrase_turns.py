@@ -90,3 +90,10 @@ def test_a_question_mark_anywhere_in_the_closing_punctuation_asks(asked: str) ->
 @pytest.mark.parametrize("where", ["在哪", "在哪儿", "你在哪里？", "¿Dónde estás?", "Wo bist du?", "Где ты?", "Where are you?"])
 def test_where_is_not_read_as_are_you_there(where: str) -> None:
     assert set_phrases.fold(where) == where
+
+
+@pytest.mark.parametrize(("asked", "folded"), [("Yes?!", "Yes?!"), ("对？！", "对？！"), ("在？！", "在吗"), ("Yes!", "yes")])
+def test_fold_reads_asking_as_another_turn_does(asked: str, folded: str) -> None:
+    """`fold` and `another_turn` read one rule for a text that asks (`_ends_asking`): "Yes?!" is no "yes" said, and a bare
+    在 asked with "?!" is "are you there"."""
+    assert set_phrases.fold(asked) == folded

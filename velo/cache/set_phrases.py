@@ -129,10 +129,10 @@ def fold(text: str) -> str:
     key = _key(text)
     if key in _WHOLE_QUESTIONS:
         return _WHOLE_QUESTIONS[key]
-    if key in _WHOLE and not text.rstrip().endswith(("?", "？")):
+    if key in _WHOLE and not _ends_asking(text):
         return _WHOLE[key]
     there = _HAN_ARE_YOU_THERE.match(key.replace(" ", ""))
-    if there and (there[1] or text.rstrip().endswith(("?", "？"))):
+    if there and (there[1] or _ends_asking(text)):
         return "在吗"  # a bare "在" without a question mark answers "here", it asks nothing
     return _HAN_CONTINUE_WRITING.sub("继续", text)
 
