@@ -431,7 +431,8 @@ def _build(pairs: list[QAPair], worded: BankTexts, edge_file: Path, k: int, edge
     for i, v in enumerate(answer_vecs):
         featurizer.remember_vector(str(i), v)
     cand = np.full((len(texts), k), -1, dtype=np.int64)
-    group = item_lang[text_item_a] * (worded.n_contexts + 1) + item_ctx_a[text_item_a]
+    # one grouping for what is featurized and for the count the build announced (`BankTexts.pairs`)
+    group = np.array([lang * (worded.n_contexts + 1) + ctx for lang, ctx in worded.groups], dtype=np.int64)
     jobs: list[tuple[int, int, int]] = []
     for g in np.unique(group):
         members = np.flatnonzero(group == g)
