@@ -49,8 +49,13 @@ from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS, require_bundled_d
 from velo.progress import QUIET, Steps
 from velo.types import CacheEntry, HitFeatures, Neighbour, QAPair, Source
 
-BANK_VERSION = "velo.bank/33"
-"""33: the hit features of hit rule format 32 (format 30's weights with the readers landed since: an agent asked last,
+BANK_VERSION = "velo.bank/34"
+"""34: the hit features of hit rule format 33 (format 30's weights with the readers landed since format 32: one
+reader of arithmetic with a sign before a bracket: `number_mismatch`; instructions about the answer set apart from the
+question, a short turn said against asked, a tense changed by a future in two words, a Russian case or a Chinese aspect mark, a main
+verb's past against its present or future, a place qualified, widened or narrowed, permission against advice:
+`role_swap`; years and thousands in words, abbreviations of countries and unions: the same words).
+33: the hit features of hit rule format 32 (format 30's weights with the readers landed since: an agent asked last,
 English regular participles, German tens words, a number spelled another way in the same place, a reordering that
 keeps the question and words writers add or drop freely read as the same words, Russian symmetric arguments in their
 cases, a pronoun or a German article's case that points at someone else, the speaker and a third person exchanged, a

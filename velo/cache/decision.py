@@ -30,7 +30,7 @@ import numpy as np
 from velo.types import HitFeatures, HitRuleId
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FORMAT = "velo.hit_rule/32"
+RULE_FORMAT = "velo.hit_rule/33"
 """The format of the rule files this code reads (`velo/cache/rules/*.json`): bumped whenever a feature, a veto or
 the model's terms change, so that a rule fitted on other features is refused with a message naming both formats.
 What each format changed, with its examples, scores and replay counts: docs/hit-rule-formats.md."""
