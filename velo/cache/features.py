@@ -154,44 +154,58 @@ class HitFeaturizer:
             cached_only_words=float(len(p.conly_c)),
             answer_relevance=relevance,
             answer_gap=own - relevance,
-            # a count against one thing ("a joke" / "5 jokes") is a number replaced too (`velo.cache.counts`)
-            # one number spelled two ways in the same place, the only difference: none ("1" / "one", "1st" / "first")
-            number_mismatch=0.0 if p.numbers_respelled else max(
-                numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))
-            ),
-            negation_mismatch=negation.negation_change(p.tq, p.tc),
-            # the same question in another order: commuted operands, joined items, a symmetric relation (format 30)
-            order_swap=float(order.reordered(p.tq, p.tc) and not order.symmetric_reordering(p.tq, p.tc)),
-            symbol_swap=float(
-                text.symbol_swap(p.tq, p.tc)
-                or variants.name_respelled(p.request, p.cached, p.tq, p.tc)
-                or (p.tq == p.tc and (
-                    text.spelling_swap(p.request, p.cached)
-                    # the point of an ordinal respelled ("1.º" / "primer") is no code's separator
-                    or (not p.numbers_respelled and code_marks.code_swap(*p.compared))
-                ))
-            ),
-            role_swap=float(
-                # A passive with its agent in the active's order: "Was Caesar betrayed by Brutus?" is "Did Brutus
-                # betray Caesar?", not the two names exchanged (rule format 30)
-                roles.role_swap(*p.active)
-                or question_words.question_swap(p.tq, p.tc)
-                or subject_object.subject_object_swap(p.tq, p.tc)
-                or order.exchanged(*p.active)
-                or order.dash_exchanged(p.request, p.cached)
-                or persons.person_swap(p.tq, p.tc)
-                or case_words.referent_change(*p.written)
-                or speaker_roles.speaker_exchanged(p.tq, p.tc)
-                or passive.han_arguments_exchanged(p.tq, p.tc)
-                or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
-                or answer_form.answer_form_change(p.request, p.cached)
-                or tense.tense_change(p.tq, p.tc, p.request, p.cached)
-                or places.place_changed(p.tq, p.tc, p.request, p.cached)
-                # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
-                or set_phrases.another_turn(p.request, p.cached)
-                or modals.modal_change(p.tq, p.tc)
-            ),
+            **_veto_features(p),
         )
+
+
+def veto_features(request: str, cached: str) -> dict[str, float]:
+    """The five token-level features of a (request, cached question) pair that name what differs: `HitFeatures`'
+    number_mismatch (0.0, 0.5 for numbers on one side only, 1.0), negation_mismatch, order_swap, symbol_swap and
+    role_swap (0.0 or 1.0), the ones the rule file's vetoes read. They need no embedder: a replay over labelled pairs
+    calls this and reads the code the cache runs, not a copy of it."""
+    return _veto_features(_Pair(request, cached))
+
+
+def _veto_features(p: _Pair) -> dict[str, float]:
+    return {
+        # a count against one thing ("a joke" / "5 jokes") is a number replaced too (`velo.cache.counts`)
+        # one number spelled two ways in the same place, the only difference: none ("1" / "one", "1st" / "first")
+        "number_mismatch": 0.0 if p.numbers_respelled else max(
+            numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))
+        ),
+        "negation_mismatch": negation.negation_change(p.tq, p.tc),
+        # the same question in another order: commuted operands, joined items, a symmetric relation (format 30)
+        "order_swap": float(order.reordered(p.tq, p.tc) and not order.symmetric_reordering(p.tq, p.tc)),
+        "symbol_swap": float(
+            text.symbol_swap(p.tq, p.tc)
+            or variants.name_respelled(p.request, p.cached, p.tq, p.tc)
+            or (p.tq == p.tc and (
+                text.spelling_swap(p.request, p.cached)
+                # the point of an ordinal respelled ("1.º" / "primer") is no code's separator
+                or (not p.numbers_respelled and code_marks.code_swap(*p.compared))
+            ))
+        ),
+        "role_swap": float(
+            # A passive with its agent in the active's order: "Was Caesar betrayed by Brutus?" is "Did Brutus
+            # betray Caesar?", not the two names exchanged (rule format 30)
+            roles.role_swap(*p.active)
+            or question_words.question_swap(p.tq, p.tc)
+            or subject_object.subject_object_swap(p.tq, p.tc)
+            or order.exchanged(*p.active)
+            or order.dash_exchanged(p.request, p.cached)
+            or persons.person_swap(p.tq, p.tc)
+            or case_words.referent_change(*p.written)
+            or speaker_roles.speaker_exchanged(p.tq, p.tc)
+            or passive.han_arguments_exchanged(p.tq, p.tc)
+            or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
+            or answer_form.answer_form_change(p.request, p.cached)
+            or tense.tense_change(p.tq, p.tc, p.request, p.cached)
+            or places.place_changed(p.tq, p.tc, p.request, p.cached)
+            # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
+            or set_phrases.another_turn(p.request, p.cached)
+            or modals.modal_change(p.tq, p.tc)
+        ),
+    }
 
 
 class _Pair:
