@@ -295,6 +295,11 @@ by CPU) moves the sums by up to 7e-9 relative between an AVX2 and an AVX-512 mac
 sum 129.25279048 against 129.25278986); a changed action or outcome moves a reward sum by far more (rewards of two
 actions differ by hundredths), a changed veto flag or verdict an observation sum by at least 1 (1e-9 held on one
 machine and failed 5 of 8 on another). Rebuilt on
+2026-12-03 for bank format 34 / hit rule format 33 (the readers and vetoes landed after format 32) with
+`python tests/envs/pinned_episodes.py --rebuild` on the same machine as format 33's: every array the same bytes but the
+format in meta and 4 of the 373 x 16 candidates' `role_swap` 0 -> 1 (German follow-ups asking for a shorter answer,
+"Kannst du das kürzer fassen?", against other follow-ups: an instruction about the answer now read); every sum as
+before. Rebuilt on
 2026-12-03 for bank format 33 / hit rule format 32 (format 30's weights with the readers and vetoes landed since,
 `docs/hit-rule-formats.md`) with main's code after it (41b62a6's readers), on this session's machine, whose CPU is not
 the last snapshot's: its embedding vectors differ from that snapshot's by up to 0.0024 (q4 e5 arithmetic), which orders
