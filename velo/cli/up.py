@@ -2,8 +2,9 @@
 
 `velo up` starts, in order, a milvus-lite server (or nothing with `--milvus embedded`: each edge then opens
 its own file), the cloud service (SmolLM2), `--edges` edge servers (one cache collection each, the learned
-hit rule then cloud) and the gateway on `--port`, waiting for each to report healthy. It writes a fresh
-local API key, for every cache namespace (`LOCAL_NAMESPACES`), to `$VELO_HOME/up/keys.json` and the URL and key to
+hit rule then cloud) and the gateway on `--port`, waiting for each to report healthy. It writes a local API key, for
+every cache namespace (`LOCAL_NAMESPACES`), to `$VELO_HOME/up/keys.json` (the last start's key, kept across restarts; a
+new one with `--new-key`) and the URL and key to
 `$VELO_HOME/up/client.json` (for `velo ask`), prints both and the model id requests must name (`velo`, as the gateway
 lists it), and runs until Ctrl-C or SIGTERM, then stops every process it started (SIGTERM, then
 SIGKILL after a grace period). A process that dies meanwhile is reported on stderr and started again with the same
@@ -25,6 +26,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -285,10 +287,14 @@ The key is the stack owner's, the one user of a loopback stack, so every tenant 
 alone, the README's `velo ask --namespace NS` got 403 "this key may not use namespace" (a newcomer's finding, 2 Dec 2026)."""
 
 
-def write_local_key(home: Path) -> tuple[str, Path]:
-    """A fresh local API key and the keys file (mode 0600) that holds it, for every namespace (`LOCAL_NAMESPACES`)."""
-    key = f"velo-local-{secrets.token_hex(12)}"
+def write_local_key(home: Path, *, new: bool = False) -> tuple[str, Path]:
+    """The local API key and the keys file (mode 0600) that holds it, for every namespace (`LOCAL_NAMESPACES`): the key
+    the last `velo up` of this VELO_HOME wrote, so that a client configured with it keeps working across restarts (a
+    newcomer's finding: every start made a new one), or a fresh one with `new`, or where none is kept (no file, or one
+    that holds anything but a single local key)."""
     keys_file = home / "keys.json"
+    key = None if new else _kept_key(keys_file)
+    key = key or f"velo-local-{secrets.token_hex(12)}"
     write_private(keys_file, json.dumps({key: {"name": "local", "namespaces": LOCAL_NAMESPACES}}))
     return key, keys_file
 
@@ -306,6 +312,18 @@ def lock_home(home: Path):  # noqa: ANN201 (an open file)
     return lock
 
 
+def _kept_key(keys_file: Path) -> str | None:
+    try:
+        keys = json.loads(keys_file.read_text())
+    except (OSError, ValueError):
+        return None
+    if isinstance(keys, dict) and len(keys) == 1:
+        ((key, spec),) = keys.items()
+        if re.fullmatch(r"velo-local-[0-9a-f]{24}", key) and spec == {"name": "local", "namespaces": list(LOCAL_NAMESPACES)}:
+            return key
+    return None
+
+
 def _velo(*args: str) -> list[str]:
     return [sys.executable, "-m", "velo", "serve", *args]
 
@@ -319,6 +337,7 @@ def up(
     policy: Annotated[str, typer.Option(help="The edge servers' policy (a named rule or a checkpoint).")] = "rule-cloud",
     model_dir: ModelDirOpt = None,
     start_timeout: Annotated[float, typer.Option(min=1.0, help="Seconds each service may take to become healthy.")] = 300.0,
+    new_key: Annotated[bool, typer.Option("--new-key", help="Make a new local API key (the last one stops working); by default the key of the last start is kept.")] = False,
 ) -> None:
     """Start the whole stack on loopback and run until Ctrl-C / SIGTERM."""
     if milvus not in ("lite-server", "embedded"):
@@ -335,7 +354,7 @@ def up(
     home = velo_home() / "up"
     home.mkdir(parents=True, exist_ok=True)
     lock = lock_home(home)
-    key, keys_file = write_local_key(home)
+    key, keys_file = write_local_key(home, new=new_key)
     stack = Stack(home / "logs")
     def on_signal(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
