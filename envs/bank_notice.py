@@ -5,7 +5,7 @@ of the shared oasst1 data (2,034 texts, 25,812 pairs to featurize) took 42 min o
 train split (96,002 pairs) about four times that, and `velo evaluate` showed nothing meanwhile (svc42 item 1). Before
 building, `announce` says what is built (split, questions, texts, pairs), why (no bank there yet, the bank format
 changed, or these inputs changed), about how long (pairs x the seconds per pair the last build in that directory took,
-`RATE_FILE`, else `SECONDS_PER_PAIR`) and where it is kept; `record_rate` stores the measured rate after a build.
+`RATE_FILE`, else the range `SECONDS_PER_PAIR` of a build with and without the embedders' vectors cached) and where it is kept; `record_rate` stores the measured rate after a build.
 """
 
 from __future__ import annotations
@@ -18,23 +18,27 @@ import numpy as np
 from velo.plural import counted
 from velo.progress import Steps, duration
 
-SECONDS_PER_PAIR = 0.098
+SECONDS_PER_PAIR = (0.008, 0.098)
 """Seconds a build takes per pair to featurize, all stages together, when no build in the bank directory measured it:
-the shared test split's first build, 25,812 pairs in 42 min on 2 cores shared with other work."""
+(with the embedders' vectors of its texts already cached, without any), measured on this project's 2 shared cores: the
+shared train split's build for hit rule format 33 (98,786 pairs in 789 s, its texts embedded by earlier runs, load 2-6)
+and the shared test split's first build (25,812 pairs in 42 min, load 4-8). A bank's first build in a new `VELO_HOME`
+falls between: the bundled sample's took 86 s for about 5,500 pairs (a newcomer, nc42, told 9 min by the slow end)."""
 RATE_FILE = "build-rate.json"
 """In the bank directory: `{"seconds_per_pair", "pairs", "seconds"}` of the last build there (`record_rate`)."""
 
 
-def seconds_per_pair(cache_dir: Path) -> tuple[float, str]:
-    """(seconds per pair, where that figure comes from) for the estimate of a build in `cache_dir`."""
+def seconds_per_pair(cache_dir: Path) -> tuple[float, float, str]:
+    """(fewest, most seconds per pair, where the figures come from) for the estimate of a build in `cache_dir`: the rate
+    the last build there took (both the same), else `SECONDS_PER_PAIR`."""
     try:
         rate = json.loads((cache_dir / RATE_FILE).read_text())
         seconds = float(rate["seconds_per_pair"])
         if seconds > 0:
-            return seconds, f"as the last build in {cache_dir} took ({counted(int(rate['pairs']), 'pair')} in {duration(float(rate['seconds']))})"
+            return seconds, seconds, f"as the last build in {cache_dir} took ({counted(int(rate['pairs']), 'pair')} in {duration(float(rate['seconds']))})"
     except (OSError, ValueError, KeyError, TypeError):  # none yet, or damaged: a hint, never trusted
         pass
-    return SECONDS_PER_PAIR, "as the shared data's test split took on 2 busy cores"
+    return (*SECONDS_PER_PAIR, "the first with the embedders' vectors of these texts cached, the second with none, on 2 busy cores")
 
 
 def why_built(cache_dir: Path, version: str) -> str:
@@ -57,11 +61,13 @@ def why_built(cache_dir: Path, version: str) -> str:
 def announce(steps: Steps, version: str, split: str | None, data_dir: Path, items: int, texts: int, pairs: int, path: Path) -> None:
     """Say, before a build of a bank of format `version`, what it builds, why, about how long it takes and where it is
     kept."""
-    rate, source = seconds_per_pair(path.parent)
+    fewest, most, source = seconds_per_pair(path.parent)
+    took = duration(pairs * fewest) if fewest == most else f"{duration(pairs * fewest)} to {duration(pairs * most)}"
+    per_pair = f"{fewest:.3g}" if fewest == most else f"{fewest:.3g} to {most:.3g}"
     steps.note(
         f"building the request bank of {f'the {split} split' if split else 'both splits'} of {data_dir} ({counted(items, 'item', grouped=True)}, "
         f"{counted(texts, 'text', grouped=True)}, {counted(pairs, 'pair', grouped=True)} to featurize): {why_built(path.parent, version)}; about "
-        f"{duration(pairs * rate)} ({rate:.3g} s per pair, {source}); kept in {path} and read by every later run with "
+        f"{took} ({per_pair} s per pair, {source}); kept in {path} and read by every later run with "
         "the same inputs"
     )
 
