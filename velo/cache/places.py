@@ -16,9 +16,10 @@ country's adjective must be written with one too ("the new iPhone" / "the iPhone
 
 from __future__ import annotations
 
+import os
 import re
 
-from velo.cache.text import HAN, fold, marks_case, shared_ends
+from velo.cache.text import FUNCTION_WORDS, HAN, cased_words, fold, marks_case, shared_ends
 
 _COMPASS = frozenset(
     """north south east west northern southern eastern western central northeast northwest southeast southwest upper
@@ -38,6 +39,7 @@ _PREFIXES = ("nord", "sud", "ost", "west", "mittel", "norte", "centro")
 """Compass prefixes of a name in one word (folded: "Südkorea" is "sudkorea", "Sudáfrica" "sudafrica")."""
 _PLURALS = frozenset("americas koreas carolinas dakotas".split())
 """Names whose plural is a larger place ("the Americas": North, Central and South America; "the Dakotas")."""
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ARTICLES = frozenset("the el la los las die der den des das".split())
 
 
@@ -67,7 +69,12 @@ def _trim(part: list[str]) -> list[str]:
 def place_changed(tq: list[str], tc: list[str], request: str, cached: str) -> bool:
     """True when two token lists (`text.tokens` of `request`, `cached`) are the same but for a place qualified, widened
     or narrowed (module docstring): a qualifier put in before or after a name, a compass prefix joined to it, or the
-    name in its plural."""
+    name in its plural; or, among other rewording, when one names a place that the other narrows by a point of the
+    compass or widens to its plural (`compass_changed`)."""
+    return _only_place_changed(tq, tc, request, cached) or compass_changed(request, cached)
+
+
+def _only_place_changed(tq: list[str], tc: list[str], request: str, cached: str) -> bool:
     if tq == tc or abs(len(tq) - len(tc)) > 3:
         return False
     start, end = shared_ends(tq, tc)
@@ -87,4 +94,118 @@ def place_changed(tq: list[str], tc: list[str], request: str, cached: str) -> bo
             return True
         name_text = request if dq[0] == x else cached
         return any(y == p + x for p in _PREFIXES) and len(x) >= 4 and _written_with_capital(x, name_text)
+    return False
+
+
+_DIRECTIONS = {
+    **dict.fromkeys("north northern nord norte".split(), "n"),
+    **dict.fromkeys("south southern sud sur".split(), "s"),
+    **dict.fromkeys("east eastern ost este oriental".split(), "e"),
+    **dict.fromkeys("west western oeste occidental".split(), "w"),
+    **dict.fromkeys("central mittel centro".split(), "c"),
+    "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw", "upper": "up", "lower": "lo",
+}
+"""A point of the compass (or "upper", "lower") that narrows a place, folded, as one letter or two."""
+_RUSSIAN_DIRECTIONS = {"южн": "s", "северн": "n", "восточн": "e", "западн": "w", "центральн": "c"}
+_SAID_ANYWHERE = frozenset(
+    """north south east west northern southern eastern western northeast northwest southeast southwest nord sud ost
+    norden suden osten westen norte sur oeste oriental occidental""".split()
+)
+"""Compass words that, anywhere in the text that names a place bare, may already narrow it ("the north of Ireland",
+"in northern Ireland", "im Norden Irlands"): then `compass_changed` reads nothing. Spanish "este" (this), "centro" and
+"central" (a central bank) are left out: they would keep most texts from being read."""
+_RUSSIAN_SAID = ("юг", "север", "восто", "запад", "южн")
+_HAN_SAID = re.compile("[南北东西](?:部|方|边)")
+_HAN_NAMES = "爱尔兰 苏丹 美洲 非洲 欧洲 亚洲 卡罗来纳 卡罗莱纳 达科他 弗吉尼亚 帝汶 德国".split()
+"""Han names of places that a point of the compass narrows into another place (北爱尔兰, 南苏丹, 南美洲, 北卡罗来纳, 西弗吉尼亚,
+东帝汶). Not 韩 / 朝鲜 (南韩 is 韩国, 北朝鲜 is 朝鲜) nor 马其顿 (北马其顿 is the same country): a short list, since a Han
+character before a name may be part of another word (越南, 马来西亚)."""
+_HAN_MENTION = re.compile(
+    "(拉丁|东南|西南|东北|西北|[南北东西中])?(" + "|".join(_HAN_NAMES) + ")"
+    "|(东南|[南北东西])(亚)(?!洲)|([南北东西])(非|美)(?![洲国])|([南北东西中])(欧)(?!洲)|([东西])(德)(?!国)"
+)
+"""A Han place name with what stands before it; short forms of a region, 南非 / 东欧 / 东南亚 / 北美 / 东德, name the
+continent or country (非洲, 欧洲, 亚洲, 美洲, 德国) narrowed. 中美 (China and the US) and 西亚 (in 马来西亚) are none."""
+_HAN_SHORT = {"非": "非洲", "欧": "欧洲", "亚": "亚洲", "美": "美洲", "德": "德国"}
+_HAN_DIRECTIONS = {"南": "s", "北": "n", "东": "e", "西": "w", "中": "c", "东南": "se", "西南": "sw", "东北": "ne", "西北": "nw"}
+_OTHER = "other"
+"""A name qualified by a word other than a point of the compass ("Latin America", "América Latina", "拉丁美洲")."""
+
+
+def _direction(word: str) -> str | None:
+    return _DIRECTIONS.get(word) or next((d for s, d in _RUSSIAN_DIRECTIONS.items() if word.startswith(s)), None)
+
+
+def _mentions(text: str) -> tuple[list[tuple[str, str]], bool]:
+    """The places `text` names, each as (name folded, how it is qualified: "" bare, a direction of `_DIRECTIONS`,
+    "plural" for "the Americas", or `_OTHER`), and whether every compass word in it qualifies a name it gives (False
+    for "North and South Korea", "the north of Ireland")."""
+    words = cased_words(text)
+    folded = [fold(w) for w, *_ in words]
+    cased = marks_case(text)
+
+    def capital(i: int) -> bool:
+        return not cased or words[i][0][0].isupper()
+
+    out: list[tuple[str, str]] = []
+    used: set[int] = set()
+    for i, f in enumerate(folded):
+        if len(f) < 3 or f in FUNCTION_WORDS or _direction(f) or not capital(i):
+            continue
+        prefix = next((p for p in _PREFIXES if f.startswith(p) and len(f) - len(p) >= 4), None)
+        if prefix:  # "Südkorea", "Nordirland", "Sudáfrica"
+            out.append((f[len(prefix) :], _DIRECTIONS.get(prefix, "c")))
+            continue
+        if i and (d := _direction(folded[i - 1])) and capital(i - 1):  # "South Korea", "Южная Корея"
+            out.append((f, d)), used.add(i - 1)
+            continue
+        after = tuple(folded[i + 1 : i + 3])
+        if after in _AFTER or after[:1] in _AFTER:  # "Corea del Sur", "Europa Occidental"
+            out.append((f, _DIRECTIONS[after[-1] if after in _AFTER else after[0]]))
+            used.add(i + (2 if after in _AFTER else 1))
+            continue
+        if f in _PLURALS and i and folded[i - 1] in ("the", "las", "los"):  # "the Americas" (German "Amerikas": of)
+            out.append((f[:-1], "plural"))
+            continue
+        qualified = any(
+            0 <= j < len(words) and cased and words[j][0][0].isupper() and not words[j][1] and folded[j] not in
+            FUNCTION_WORDS for j in (i - 1, i + 1)
+        )
+        out.append((f, _OTHER if qualified else ""))
+    said = [i for i, f in enumerate(folded) if f in _SAID_ANYWHERE or f.startswith(_RUSSIAN_SAID)]
+    for m in _HAN_MENTION.finditer(text):
+        before, name = (m.group(1), m.group(2)) if m.group(2) else next(
+            (m.group(k), _HAN_SHORT[m.group(k + 1)]) for k in (3, 5, 7, 9) if m.group(k)
+        )
+        out.append((name, _OTHER if before == "拉丁" else _HAN_DIRECTIONS.get(before or "", "")))
+    return out, not (set(said) - used) and not _HAN_SAID.search(text)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """One name in two forms: the same word, a German genitive ("Irlands"), a Russian case ("Корея" / "Кореи")."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4 or HAN.match(a) or HAN.match(b):
+        return False
+    if a + "s" == b or b + "s" == a:
+        return True
+    shared = len(os.path.commonprefix([a, b]))
+    return bool(_CYRILLIC.match(a)) and shared >= 4 and shared >= max(len(a), len(b)) - 3
+
+
+def compass_changed(request: str, cached: str) -> bool:
+    """True when, among any other rewording, one text names a place bare and the other only narrowed by a point of the
+    compass or widened to its plural ("What is the capital of Ireland?" / "Capital of Northern Ireland?", "How big is
+    America?" / "How big are the Americas?", "Irlanda" / "Irlanda del Norte", "Кореи" / "Южной Кореи", 苏丹 / 南苏丹), or
+    both name it narrowed, each by another point ("North Korea" / "South Korea"). Nothing is read where a compass
+    word in a text qualifies no name of it ("North and South Korea", "the north of Ireland", 北部)."""
+    (mq, whole_q), (mc, whole_c) = _mentions(request), _mentions(cached)
+    if not (whole_q and whole_c):
+        return False
+    for name, _ in mq:
+        ways_q = {w for n, w in mq if _same_name(n, name)}
+        ways_c = {w for n, w in mc if _same_name(n, name)}
+        if not ways_c or ways_q == ways_c or len(ways_q) > 1 or len(ways_c) > 1 or _OTHER in ways_q | ways_c:
+            continue
+        return True
     return False
