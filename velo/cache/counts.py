@@ -157,3 +157,78 @@ def count_replaced(ta: list[str], tb: list[str]) -> bool:
     jokes.", "Dame un ejemplo" / "Dame tres ejemplos", "Приведи пример" / "Приведи три примера", "讲个笑话" / "讲五个笑话".
     Token lists as `velo.cache.numbers.as_digits` and `velo.cache.text.tokens` give them."""
     return _one_against_count(ta, tb) or _one_against_count(tb, ta)
+
+
+_NOT_SUPERLATIVES = frozenset(
+    """forest interest honest harvest request contest protest manifest modest digest suggest arrest conquest inquest
+    midwest southwest northwest everest budapest bucharest earnest priest tempest behest unrest bequest invest""".split()
+)
+"""English words in "-est" that are no superlative ("the forest fire")."""
+_SPANISH_SUPERLATIVES = frozenset("mejor mejores peor peores mayor mayores menor menores".split())
+_GERMAN_SUPERLATIVE = re.compile(r"(\w{2,}st)(e|en)")
+_RUSSIAN_SUPERLATIVE = re.compile(r"(?:сам|лучш|худш|\w+[еа]йш)\w*")
+_RUSSIAN_ONE, _RUSSIAN_SEVERAL = ("ыи", "ии", "ои", "ая", "яя", "ое", "ее"), ("ые", "ие")
+
+
+def _superlatives(toks: list[str]) -> list[tuple[str, str | None, list[str]]]:
+    """The superlatives `toks` asks with, each as (what it says, "one" / "several" where its article or ending tells,
+    else None, the tokens its noun may be among): "the largest planet", "the most spoken languages", "el planeta más
+    grande", "los mejores libros", "der größte Planet", "die größten Planeten", "самая большая планета"."""
+    out: list[tuple[str, str | None, list[str]]] = []
+    for i, t in enumerate(toks):
+        before = toks[i - 1] if i else ""
+        if before == "the" and t in ("most", "least") and i + 1 < len(toks):  # "the most spoken language"
+            out.append((t + " " + toks[i + 1], None, toks[i + 2 : i + 5]))
+        elif before == "the" and (t in ("best", "worst") or (len(t) >= 6 and t.endswith("est") and t not in _NOT_SUPERLATIVES)):
+            out.append((t, None, toks[i + 1 : i + 4]))
+        elif t in ("mas", "menos") and i >= 2 and (art := [a for a in toks[max(0, i - 3) : i] if a in _ES_ARTICLES]):
+            out.append((t, _ES_ARTICLES[art[-1]], toks[i - 2 : i]))  # "el planeta más grande"
+        elif t in _SPANISH_SUPERLATIVES and before in _ES_ARTICLES:  # "los mejores libros"
+            out.append((t.removesuffix("es"), _ES_ARTICLES[before], toks[i + 1 : i + 4]))
+        elif (m := _GERMAN_SUPERLATIVE.fullmatch(t)) and before in ("der", "das", "die"):
+            several = m.group(2) == "en"
+            if not several or before == "die":  # "den größten Planeten" is one: left out
+                out.append((m.group(1), "several" if several else "one", toks[i + 1 : i + 4]))
+        elif _CYRILLIC.match(t) and _RUSSIAN_SUPERLATIVE.fullmatch(t) and t.endswith(_RUSSIAN_ONE + _RUSSIAN_SEVERAL):
+            out.append((t[:-2], "several" if t.endswith(_RUSSIAN_SEVERAL) else "one", toks[i + 1 : i + 4]))
+    return out
+
+
+_ES_ARTICLES = {"el": "one", "la": "one", "los": "several", "las": "several"}
+_ENGLISH_PLURALS = {("", "s"), ("", "es"), ("y", "ies")}
+
+
+def _one_superlative_against_several(ta: list[str], tb: list[str]) -> bool:
+    """Whether `ta` asks for the one thing a superlative picks out ("the largest planet") and `tb` for several of it
+    ("the largest planets"), the same superlative before the same noun in the singular and the plural."""
+    if {"are", "were"} & set(ta) or {"is", "was"} & set(tb):
+        english_agrees = False  # "Which of the largest planets is hottest?": the plural is not what is asked for
+    else:
+        english_agrees = True
+    for said, number_a, near_a in _superlatives(ta):
+        for said_b, number_b, near_b in _superlatives(tb):
+            if said != said_b or number_a == "several" or number_b == "one":
+                continue
+            if number_a is None and not english_agrees:
+                continue
+            for x in near_a:
+                for y in near_b:
+                    ends = _split(x, y) if x != y else None
+                    if ends is None or x in FUNCTION_WORDS or y in FUNCTION_WORDS:
+                        continue
+                    if number_a is None and ends not in _ENGLISH_PLURALS:
+                        continue
+                    if number_a is not None and (number_a, number_b) != ("one", "several"):
+                        continue
+                    return True
+    return False
+
+
+def superlative_number_change(ta: list[str], tb: list[str]) -> bool:
+    """Whether one question asks for the one thing a superlative picks out and the other for several ("What is the
+    largest planet?" / "What are the largest planets?", "el mejor libro" / "los mejores libros", "der größte Planet" /
+    "die größten Planeten", "самая большая планета" / "самые большие планеты"; after rule format 33, a newcomer's
+    finding: 0.999, served). One answer names one, the other a list. A singular or plural of a kind without a
+    superlative ("What is a cat?" / "What are cats?", "the benefit" / "the benefits") is a rewording and not read.
+    Chinese marks no plural and is not read. Token lists as `count_replaced` takes them."""
+    return _one_superlative_against_several(ta, tb) or _one_superlative_against_several(tb, ta)

@@ -168,10 +168,11 @@ def veto_features(request: str, cached: str) -> dict[str, float]:
 
 def _veto_features(p: _Pair) -> dict[str, float]:
     return {
-        # a count against one thing ("a joke" / "5 jokes") is a number replaced too (`velo.cache.counts`)
+        # a count against one thing ("a joke" / "5 jokes") is a number replaced too (`velo.cache.counts`), and so is
+        # the one thing a superlative picks out against several ("the largest planet" / "planets", after format 33)
         # one number spelled two ways in the same place, the only difference: none ("1" / "one", "1st" / "first")
         "number_mismatch": 0.0 if p.numbers_respelled else max(
-            numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))
+            numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc) or counts.superlative_number_change(p.tq, p.tc))
         ),
         "negation_mismatch": negation.negation_change(p.tq, p.tc),
         # the same question in another order: commuted operands, joined items, a symmetric relation (format 30)

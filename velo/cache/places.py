@@ -122,11 +122,12 @@ _HAN_NAMES = "爱尔兰 苏丹 美洲 非洲 欧洲 亚洲 卡罗来纳 卡罗�
 character before a name may be part of another word (越南, 马来西亚)."""
 _HAN_MENTION = re.compile(
     "(拉丁|东南|西南|东北|西北|[南北东西中])?(" + "|".join(_HAN_NAMES) + ")"
-    "|(东南|[南北东西])(亚)(?!洲)|([南北东西])(非|美)(?![洲国])|([南北东西中])(欧)(?!洲)|([东西])(德)(?!国)"
+    "|(东南|[南东])(亚)(?!洲)|([南北东西])(欧)(?!洲)|([东西])(德)(?!国)"
 )
-"""A Han place name with what stands before it; short forms of a region, 南非 / 东欧 / 东南亚 / 北美 / 东德, name the
-continent or country (非洲, 欧洲, 亚洲, 美洲, 德国) narrowed. 中美 (China and the US) and 西亚 (in 马来西亚) are none."""
-_HAN_SHORT = {"非": "非洲", "欧": "欧洲", "亚": "亚洲", "美": "美洲", "德": "德国"}
+"""A Han place name with what stands before it; short forms of a region, 东欧 / 东南亚 / 东德, name the continent or
+country (欧洲, 亚洲, 德国) narrowed. Not read as short forms, since the characters stand in other words: 西亚 (in 马来西亚),
+南非 / 西非 ("湖南非常", "东西非常"), 北美 ("东北美食"), 中欧 / 中美 (China and Europe, the US)."""
+_HAN_SHORT = {"欧": "欧洲", "亚": "亚洲", "德": "德国"}
 _HAN_DIRECTIONS = {"南": "s", "北": "n", "东": "e", "西": "w", "中": "c", "东南": "se", "西南": "sw", "东北": "ne", "西北": "nw"}
 _OTHER = "other"
 """A name qualified by a word other than a point of the compass ("Latin America", "América Latina", "拉丁美洲")."""
@@ -167,9 +168,10 @@ def _mentions(text: str) -> tuple[list[tuple[str, str]], bool]:
         if f in _PLURALS and i and folded[i - 1] in ("the", "las", "los"):  # "the Americas" (German "Amerikas": of)
             out.append((f[:-1], "plural"))
             continue
+        # "Latin America", "América Latina", "the Republic of Korea" (South Korea by another name)
         qualified = any(
             0 <= j < len(words) and cased and words[j][0][0].isupper() and not words[j][1] and folded[j] not in
-            FUNCTION_WORDS for j in (i - 1, i + 1)
+            FUNCTION_WORDS for j in (i - 1, i + 1, i - 2 if i >= 2 and folded[i - 1] in ("of", "de", "del") else -1)
         )
         out.append((f, _OTHER if qualified else ""))
     said = [i for i, f in enumerate(folded) if f in _SAID_ANYWHERE or f.startswith(_RUSSIAN_SAID)]
@@ -177,6 +179,8 @@ def _mentions(text: str) -> tuple[list[tuple[str, str]], bool]:
         before, name = (m.group(1), m.group(2)) if m.group(2) else next(
             (m.group(k), _HAN_SHORT[m.group(k + 1)]) for k in (3, 5, 7, 9) if m.group(k)
         )
+        if before == "中" and not name.endswith("洲"):  # 中德 is China and Germany; 中美洲 is Central America
+            before = None
         out.append((name, _OTHER if before == "拉丁" else _HAN_DIRECTIONS.get(before or "", "")))
     return out, not (set(said) - used) and not _HAN_SAID.search(text)
 
