@@ -224,11 +224,35 @@ def _one_superlative_against_several(ta: list[str], tb: list[str]) -> bool:
     return False
 
 
+def _han_several(ta: list[str], tb: list[str]) -> bool:
+    """Chinese marks no plural: `tb` asks which ones (哪些) and `ta` which one (`_HAN_WHICH_ONE`), each within
+    `_HAN_REACH` characters after the same 最 superlative, and `ta` counts nothing (几: "说几个最有名的..." asks for
+    several too): "最大的行星是什么？" / "最大的行星有哪些？"."""
+    def asked(toks: list[str], words: tuple[str, ...]) -> set[str]:
+        return {
+            toks[i + 1] for i, t in enumerate(toks[:-1]) if t == "最"
+            and any(w in "".join(toks[i + 2 : i + 2 + _HAN_REACH]) for w in words)
+        }
+
+    if "几" in ta or "些" in ta:
+        return False
+    return bool(asked(ta, _HAN_WHICH_ONE) & asked(tb, ("哪些",)))
+
+
+_HAN_WHICH_ONE = ("什么", "谁", "哪一") + tuple("哪" + c for c in "个座颗位家本部种国条所只门")
+"""Question words that ask for one: what, who, which one (哪 with a classifier: 哪座 of a mountain, 哪颗 of a planet)."""
+_HAN_REACH = 12
+"""How many characters after 最 and its next one the question word may stand ("最大的行星是什么", "最有名的日本特摄有哪些")."""
+
+
 def superlative_number_change(ta: list[str], tb: list[str]) -> bool:
     """Whether one question asks for the one thing a superlative picks out and the other for several ("What is the
     largest planet?" / "What are the largest planets?", "el mejor libro" / "los mejores libros", "der größte Planet" /
     "die größten Planeten", "самая большая планета" / "самые большие планеты"; after rule format 33, a newcomer's
     finding: 0.999, served). One answer names one, the other a list. A singular or plural of a kind without a
     superlative ("What is a cat?" / "What are cats?", "the benefit" / "the benefits") is a rewording and not read.
-    Chinese marks no plural and is not read. Token lists as `count_replaced` takes them."""
-    return _one_superlative_against_several(ta, tb) or _one_superlative_against_several(tb, ta)
+    Chinese marks no plural: there 哪些 (which ones) against a question without it is read ("最大的行星是什么？" / "最大的行星
+    有哪些？"). Token lists as `count_replaced` takes them."""
+    return any(
+        _one_superlative_against_several(a, b) or _han_several(a, b) for a, b in ((ta, tb), (tb, ta))
+    )
