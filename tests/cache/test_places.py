@@ -13,7 +13,7 @@ import pytest
 
 from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache, text
-from velo.cache.places import place_changed
+from velo.cache.places import compass_changed, place_changed
 
 # (cached question, request, score before): served before, refused now at 0.0.
 REFUSED = [
@@ -83,3 +83,93 @@ def test_another_place_is_read_both_ways(a: str, b: str) -> None:
 def test_no_place_changed(a: str, b: str) -> None:
     ta, tb = text.tokens(a), text.tokens(b)
     assert not place_changed(ta, tb, a, b) and not place_changed(tb, ta, b, a)
+
+
+# After format 33 (place43; a newcomer's finding): the place narrowed by a point of the compass or widened to its plural
+# among other rewording (the verb's number, "What is ..." / "Capital of ...?"). (cached question, request, score before)
+# with the answer "the answer to {cached}", main 8b2b6cb (/work/scratch/place43/probe2_before.jsonl): refused now at 0.0.
+NARROWED_AMONG_REWORDING = [
+    ("How big is America?", "How big are the Americas?", 0.998),
+    ("What languages are spoken in the Americas?", "What language is spoken in America?", 0.998),
+    ("¿Qué tan grande es América?", "¿Qué tan grandes son las Américas?", 1.000),
+    ("What is the capital of Ireland?", "Capital of Northern Ireland?", 0.982),
+    ("What is the capital of Korea?", "Capital of South Korea?", 0.994),
+    ("What's the population of Korea?", "How many people live in South Korea?", 0.982),
+    ("What is the capital of Carolina?", "Capital city of North Carolina?", 0.983),
+    ("What is the capital of Sudan?", "Tell me the capital of South Sudan.", 0.979),
+    ("What is the capital of Timor?", "Capital of East Timor?", 0.982),
+    ("Was ist die Hauptstadt von Korea?", "Hauptstadt von Südkorea?", 0.990),
+    ("¿Cuál es la capital de Irlanda?", "Capital de Irlanda del Norte", 0.963),
+    ("苏丹的首都是什么？", "南苏丹首都？", 0.967),
+    ("东欧的人口是多少？", "欧洲有多少人口？", 0.959),
+]
+
+# (cached question, request, score): rewordings that name the same place, served before and after.
+SAME_PLACE_REWORDED = [
+    ("What is the capital of South Korea?", "What's South Korea's capital?", 0.997),
+    ("How many countries are in Latin America?", "How many countries does Latin America have?", 0.995),
+    ("What is the weather like in the north of Ireland?", "What's the weather in northern Ireland like?", 0.998),
+    ("马来西亚的首都是什么？", "马来西亚首都？", 0.987),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_", "before"), NARROWED_AMONG_REWORDING)
+def test_a_place_narrowed_among_rewording_is_refused(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, before: float
+) -> None:
+    assert_scored(shipped_rule_cache, cached, request_, False, 0.0)
+
+
+@pytest.mark.parametrize(("cached", "request_", "score"), SAME_PLACE_REWORDED)
+def test_the_same_place_reworded_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float
+) -> None:
+    assert_scored(shipped_rule_cache, cached, request_, True, score)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("How big is America?", "How big are the Americas?"),
+        ("What is the capital of Ireland?", "Capital of Northern Ireland?"),
+        ("What is the capital of Virginia?", "Which city is the capital of West Virginia?"),
+        ("What is the capital of North Korea?", "Tell me the capital of South Korea."),  # another point each
+        ("¿Cuántos países hay en Centroamérica?", "¿Cuántos países hay en Sudamérica?"),
+        ("¿Qué tan grande es América?", "¿Qué tan grandes son las Américas?"),
+        ("¿Cuál es la capital de Corea?", "¿Capital de Corea del Sur?"),
+        ("Was ist die Hauptstadt von Irland?", "Hauptstadt von Nordirland?"),
+        ("Wo liegt Korea?", "Sag mir, wo Süd-Korea liegt."),
+        ("Какая столица Кореи?", "Столица Южной Кореи?"),
+        ("Какая столица Ирландии?", "Скажи, какая столица Северной Ирландии."),
+        ("爱尔兰的首都是什么？", "北爱尔兰的首都在哪里？"),
+        ("美洲有几个国家？", "中美洲一共有多少个国家？"),
+        ("欧洲的历史", "请介绍东欧历史"),
+        ("what is in north dakota", "What is in Dakota?"),  # no case marked in one: any word is a name
+    ],
+)
+def test_a_place_narrowed_among_rewording_is_read_both_ways(a: str, b: str) -> None:
+    assert compass_changed(a, b) and compass_changed(b, a)
+    ta, tb = text.tokens(a), text.tokens(b)
+    assert place_changed(ta, tb, a, b) and place_changed(tb, ta, b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("¿Cuántos países hay en América del Sur?", "¿Cuántos países hay en Sudamérica?"),  # one place written two ways
+        ("What is the capital of the Republic of Korea?", "Capital of South Korea?"),  # South Korea by another name
+        ("What is Latin America?", "What is South America?"),  # another qualifier, not a narrowed place
+        ("Compare North and South Korea.", "Compare Korea."),  # a compass word that qualifies no name
+        ("What is the weather like in the north of Ireland?", "What's the weather in Ireland like?"),
+        ("Wie ist das Wetter im Norden Irlands?", "Wie ist das Wetter in Irland?"),
+        ("Какая погода на юге Кореи?", "Какая погода в Корее?"),
+        ("北部爱尔兰的天气", "爱尔兰的天气"),
+        ("马来西亚的首都是什么？", "亚洲的首都是什么？"),  # 西亚 stands in 马来西亚
+        ("湖南非常热", "非洲非常热"),  # 南非 stands in 湖南非常
+        ("中德关系", "德国的历史"),  # 中德: China and Germany
+        ("What is the capital of South Korea?", "What's South Korea's capital?"),
+        ("What is the capital of Korea?", "What is the capital of Japan?"),
+    ],
+)
+def test_no_place_narrowed(a: str, b: str) -> None:
+    assert not compass_changed(a, b) and not compass_changed(b, a)

@@ -166,7 +166,7 @@ _NOT_SUPERLATIVES = frozenset(
 """English words in "-est" that are no superlative ("the forest fire")."""
 _SPANISH_SUPERLATIVES = frozenset("mejor mejores peor peores mayor mayores menor menores".split())
 _GERMAN_SUPERLATIVE = re.compile(r"(\w{2,}st)(e|en)")
-_RUSSIAN_SUPERLATIVE = re.compile(r"(?:сам|лучш|худш|\w+[еа]йш)\w*")
+_RUSSIAN_SUPERLATIVE = re.compile(r"(?:сам|лучш|худш|\w+[еа][йи]ш)\w*")  # folded: "крупнейший" is "крупнеишии"
 _RUSSIAN_ONE, _RUSSIAN_SEVERAL = ("ыи", "ии", "ои", "ая", "яя", "ое", "ее"), ("ые", "ие")
 
 
