@@ -9,7 +9,9 @@ vetoes fewer right pairs than it refuses look-alikes; 0 is not fewer than 0, so 
 
 These tests pin both halves of that statement on the shipped rule (real e5 + USE embedders, real embedded Milvus): a
 singular or plural switched in a question about a kind of thing is a rewording and served, whatever veto comes; the
-kind itself is served or refused by the model at today's scores, so a change to it shows here.
+kind itself is served or refused by the model at today's scores, so a change to it shows here. The one thing a
+superlative picks out against several ("the largest planet" / "the largest planets") is vetoed since place43 (after
+format 33): tests/cache/test_superlative_number.py.
 """
 
 from __future__ import annotations

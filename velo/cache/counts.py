@@ -13,6 +13,15 @@ a whole number 2 to 1000 in digits or words before the noun, not after an articl
 number: a rewording may add them), a plural without a number ("What is a mammal?" / "What are mammals?"), an ordinal
 ("the first man on the moon"). A question that names the thing once and counts it too ("How do I split a file into 3
 files?") is left to the model against one that names it once.
+
+The one thing a superlative picks out against several of it (`superlative_number_change`, after rule format 33, a
+newcomer's finding: "What is the largest planet?" / "What are the largest planets?" 0.999, served): the same
+superlative ("the largest", "the most spoken", "the best"; "el ... más grande", "los mejores"; "der größte" / "die
+größten"; "самая большая" / "самые большие") before one noun in its singular and its plural, the number read from the
+noun's ending in English and from the article or the adjective's ending in Spanish, German and Russian; in Chinese,
+which marks no plural, 哪些 (which ones) against 什么 / 哪个 (which one) after the same 最. Read in `number_mismatch`.
+A singular or plural of a kind without a superlative ("What is a cat?" / "What are cats?") is a rewording and not
+read; "the main cause" / "the main causes" is no superlative either.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ share almost every word, so their vectors are close. These features add what the
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
   `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`), and the same question in another tense ("Was
   Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`), a place qualified, widened or narrowed
-  ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas": `velo.cache.places`, in `role_swap`), a
+  ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas", "Ireland" / "Northern Ireland" among other
+  rewording: `velo.cache.places`, in `role_swap`), a
   short turn of a conversation said against asked or "are you there" against "where are you" ("Yes" / "Yes?", "在吗" /
   "在哪": `velo.cache.set_phrases`, in `role_swap`), and a modal of permission against one of advice ("Can I eat eggs
   while pregnant?" / "Should I ...?": `velo.cache.modals`, in `role_swap`);

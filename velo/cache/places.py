@@ -12,6 +12,16 @@ plural (`_PLURALS`: "the Americas", "las Américas", "the Koreas"). A name is a 
 that marks case (`text.marks_case`; any word in a text all in lower or upper case, and a Han character); "new" and a
 country's adjective must be written with one too ("the new iPhone" / "the iPhone" is no place). Read in the
 `role_swap` veto by `velo.cache.features`.
+
+`compass_changed` reads the kind among other rewording (after rule format 33, a newcomer's finding: "What is the
+capital of Ireland?" / "Capital of Northern Ireland?" 0.982, "How big is America?" / "How big are the Americas?" 0.998,
+served): the places each text names, each bare, narrowed by a point of the compass written with a capital before it
+("South Korea", "Южной Кореи"), after it ("Irlanda del Norte") or joined to it ("Nordirland", "Sudamérica"), widened to
+its plural after an article ("the Americas"), or qualified otherwise ("Latin America", "the Republic of Korea"); in
+Chinese a short list of names (`_HAN_NAMES`) after 南 / 北 / 东 / 西 / 中 and the short forms 东欧, 东南亚, 东德. One text
+naming a place bare and the other only narrowed, or the two narrowed by two points ("North Korea" / "South Korea"), is
+another place. Nothing is read where a compass word qualifies no name ("the north of Ireland", "North and South
+Korea", 北部), nor for one place written two ways ("América del Sur" / "Sudamérica": both south).
 """
 
 from __future__ import annotations
