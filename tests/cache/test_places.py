@@ -1,6 +1,8 @@
 """A place against a larger, smaller or qualified place (after rule format 32, a newcomer's finding: "What is the history
 of America?" / "... of the Americas?", "... the Virgin Islands?" / "... the U.S. Virgin Islands?" served), read by
-`velo.cache.places` in the `role_swap` veto.
+`velo.cache.places` in the `role_swap` veto; since place43 (after format 33, newcomer nc42's finding: "How big is
+America?" / "How big are the Americas?" 0.998, "What is the capital of Ireland?" / "Capital of Northern Ireland?" 0.982)
+also among other rewording (`places.compass_changed`).
 
 Token-level tests call `places.place_changed`; the shipped-rule tests use real e5 + USE embedders, real embedded Milvus
 and the shipped rule (weights unchanged). Scores before are branch tense42's 7a4c716 (format 32) with the answer "the
@@ -87,7 +89,8 @@ def test_no_place_changed(a: str, b: str) -> None:
 
 # After format 33 (place43; a newcomer's finding): the place narrowed by a point of the compass or widened to its plural
 # among other rewording (the verb's number, "What is ..." / "Capital of ...?"). (cached question, request, score before)
-# with the answer "the answer to {cached}", main 8b2b6cb (/work/scratch/place43/probe2_before.jsonl): refused now at 0.0.
+# with the answer "the answer to {cached}", main 8b2b6cb (/work/scratch/place43/probe2_before.jsonl); refused now at
+# 0.0.
 NARROWED_AMONG_REWORDING = [
     ("How big is America?", "How big are the Americas?", 0.998),
     ("What languages are spoken in the Americas?", "What language is spoken in America?", 0.998),

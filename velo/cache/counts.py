@@ -170,7 +170,8 @@ def count_replaced(ta: list[str], tb: list[str]) -> bool:
 
 _NOT_SUPERLATIVES = frozenset(
     """forest interest honest harvest request contest protest manifest modest digest suggest arrest conquest inquest
-    midwest southwest northwest everest budapest bucharest earnest priest tempest behest unrest bequest invest""".split()
+    midwest southwest northwest everest budapest bucharest earnest priest tempest behest unrest bequest
+    invest""".split()
 )
 """English words in "-est" that are no superlative ("the forest fire")."""
 _SPANISH_SUPERLATIVES = frozenset("mejor mejores peor peores mayor mayores menor menores".split())
@@ -188,7 +189,9 @@ def _superlatives(toks: list[str]) -> list[tuple[str, str | None, list[str]]]:
         before = toks[i - 1] if i else ""
         if before == "the" and t in ("most", "least") and i + 1 < len(toks):  # "the most spoken language"
             out.append((t + " " + toks[i + 1], None, toks[i + 2 : i + 5]))
-        elif before == "the" and (t in ("best", "worst") or (len(t) >= 6 and t.endswith("est") and t not in _NOT_SUPERLATIVES)):
+        elif before == "the" and (
+            t in ("best", "worst") or (len(t) >= 6 and t.endswith("est") and t not in _NOT_SUPERLATIVES)
+        ):
             out.append((t, None, toks[i + 1 : i + 4]))
         elif t in ("mas", "menos") and i >= 2 and (art := [a for a in toks[max(0, i - 3) : i] if a in _ES_ARTICLES]):
             out.append((t, _ES_ARTICLES[art[-1]], toks[i - 2 : i]))  # "el planeta más grande"

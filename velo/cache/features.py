@@ -173,7 +173,8 @@ def _veto_features(p: _Pair) -> dict[str, float]:
         # the one thing a superlative picks out against several ("the largest planet" / "planets", after format 33)
         # one number spelled two ways in the same place, the only difference: none ("1" / "one", "1st" / "first")
         "number_mismatch": 0.0 if p.numbers_respelled else max(
-            numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc) or counts.superlative_number_change(p.tq, p.tc))
+            numbers.number_change(p.request, p.cached, p.same_quantities),
+            float(counts.count_replaced(p.tq, p.tc) or counts.superlative_number_change(p.tq, p.tc)),
         ),
         "negation_mismatch": negation.negation_change(p.tq, p.tc),
         # the same question in another order: commuted operands, joined items, a symmetric relation (format 30)

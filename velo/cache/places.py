@@ -165,10 +165,11 @@ def _mentions(text: str) -> tuple[list[tuple[str, str]], bool]:
             continue
         prefix = next((p for p in _PREFIXES if f.startswith(p) and len(f) - len(p) >= 4), None)
         if prefix:  # "Südkorea", "Nordirland", "Sudáfrica"
-            out.append((f[len(prefix) :], _DIRECTIONS.get(prefix, "c")))
+            out.append((f[len(prefix) :], _DIRECTIONS[prefix]))
             continue
         if i and (d := _direction(folded[i - 1])) and capital(i - 1):  # "South Korea", "Южная Корея"
-            out.append((f, d)), used.add(i - 1)
+            out.append((f, d))
+            used.add(i - 1)
             continue
         after = tuple(folded[i + 1 : i + 3])
         if after in _AFTER or after[:1] in _AFTER:  # "Corea del Sur", "Europa Occidental"
