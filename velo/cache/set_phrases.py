@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import re
 
-from velo.cache import arithmetic, numbers
+from velo.cache import arithmetic, numbers, question_words
 from velo.cache.text import fold as text_fold
+from velo.cache.text import tokens
 
 _ASK_BEFORE = re.compile(
     r"^(?:请问|请帮我算一下|帮我算一下|算一下|请计算|计算|"
@@ -167,6 +168,30 @@ def _ends_asking(text: str) -> bool:
     return any(mark in _CLOSING.search(text).group() for mark in "?？")
 
 
+_SHORT_WORDS = 2
+"""The most words (Han: runs of at most `_SHORT_HAN` characters) a turn said or asked back may hold (`_short_turn`)."""
+_SHORT_HAN = 4
+
+
+def _short_turn(text: str) -> tuple[str, bool] | None:
+    """A short turn of a conversation, any word: (its words as `_key` writes them without a Chinese question particle,
+    whether it asks), for a text of one or two words ("Right", "Really?", "¿Claro?", "Wirklich?", "Правда?", "对不起？",
+    "真的吗", "Okay then?") with no question word ("Why?", "Wie bitte?", "怎么了" ask the same said or asked) and no digit
+    (an arithmetic question asks with or without its "?": "1+1" / "1+1=?"); else None. Said and asked, the same words
+    are two turns: "Right" agrees, "Right?" asks for agreement (after format 33, a newcomer's finding: "Right" / "Right?",
+    "Sorry" / "Sorry?", "Правда" / "Правда?", "对不起" / "对不起？" served at 1.000, their words on no list of `_WHOLE`)."""
+    key = _key(text)
+    core = _QUESTION_PARTICLE.sub("", key)
+    words = core.split()
+    if not words or len(words) > _SHORT_WORDS or re.search(r"\d", core):
+        return None
+    if any(len(w) > _SHORT_HAN and re.match(r"[\u2e80-\u9fff]", w) for w in words):
+        return None
+    if question_words.question_words(tokens(core)):
+        return None
+    return core, core != key or _ends_asking(text)
+
+
 def _are_you_there(text: str) -> bool:
     """Whether a whole text asks "are you there" (`fold` writes it as its language's phrase)."""
     return fold(text) in _ARE_YOU_THERE
@@ -181,6 +206,9 @@ def another_turn(request: str, cached: str) -> bool:
     `MAX_LENGTH` characters; False for longer ones. Folded into the `role_swap` veto by `velo.cache.features`."""
     if not could_fold(request, cached):
         return False
+    turn_a, turn_b = _short_turn(request), _short_turn(cached)
+    if turn_a and turn_b and turn_a[0] == turn_b[0] and turn_a[1] != turn_b[1]:
+        return True
     for a, b in ((request, cached), (cached, request)):
         if _said(a) is not None and _asked(b) is not None:
             return True
