@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from velo.cache.text import fold, tokens
+
 COUNTS = {
     "1": "a an one single 1 un una uno unica sola ein eine einem einer einen einzigen одним одно одном однои одну один "
     "одного одна 一",
@@ -157,3 +159,153 @@ courtesy."""
 HAN_BARE = frozenset("请你您用以一点些吧说讲写来地的给我们回答解释下话明再几个呢继续接着但")
 """The same for Chinese, character by character ("请解释一下", "给我", "再举几个", "继续，但简短一点"). Not 能 / 可以 ... 吗:
 "能详细说说吗？", "能说说理由吗？" close oasst1 follow-ups whose rewordings ask "具体" (4 right pairs in the replay)."""
+
+
+# An instruction added as a sentence of its own, whatever its words (after format 33, a newcomer's finding: "What is
+# photosynthesis? Show me some code." 0.979, "... Step by step." 0.983, "... Cite your sources." 0.961, "Paso a paso."
+# 0.994, "Пошагово." 0.983, "用代码说明。" 0.973, served though no list above holds their words).
+_PARTS = re.compile(r"[^.?!。？！\n]+[.?!。？！\n]*")
+"""A text's sentences with the punctuation that closes each; a point before a letter or digit ends none (below)."""
+_COLON_LEAD = re.compile(r"^([^:：]{1,40}?)[:：]\s*(?=\S)")
+"""A short clause that opens its sentence before a colon ("TL;DR: what is X?", "Кратко: что такое ...", "概括：...")."""
+_POLITE = re.compile(
+    r"^(?:(?:can|could|would|will) (?:you|u)|(?:puedes|podrias|podria usted)|(?:kannst|konntest) du|(?:konnen|konnten) sie|"
+    r"(?:можешь|можете|не могли бы вы|не мог бы ты)|(?:你|您)?(?:能不能|可不可以|能否|可以|能))\s*"
+)
+"""The opening of a request worded as a question ("Can you show me some code?", "¿Puedes citar tus fuentes?", "能用代码
+说明吗？"): an instruction all the same."""
+_LEAD = re.compile(
+    r"^(?:(?:please|pls|plz|now|also|and|then|just|ok(?:ay)?|so|kindly|por favor|ahora|y|tambien|bitte|jetzt|und|auch|"
+    r"пожалуиста|теперь|и|а|также|ещё|еще)\b[\s,]*|(?:请你|请您|请|麻烦你|麻烦|再|也)\s*)*"
+)
+_ASIDES = frozenset(w.strip() for w in """thanks|thank you|thanks a lot|thank you very much|thanks in advance|thx|ty|cheers|please|hi|hello|hey|
+    hi there|hello there|good morning|good evening|quick question|just curious|just wondering|i am curious|asking for a friend|
+    gracias|muchas gracias|gracias de antemano|hola|buenos dias|por favor|saludos|danke|danke schon|vielen dank|danke im voraus|
+    hallo|guten morgen|bitte|grusse|спасибо|большое спасибо|заранее спасибо|привет|здравствуите|добрыи день|пожалуиста|
+    谢谢|谢谢你|谢谢您|多谢|感谢|麻烦了|你好|您好|请|拜托|拜托了""".split("|"))
+"""Courtesy, greetings and asides a sentence of its own may be (folded, `_key`): nothing asked of the answer."""
+_STATES = re.compile(
+    r"^(?:i|i'm|im|i've|i'd|we|we're|my|our|he|she|it|it's|its|this|that|these|those|there|here|the|a|an|yo|mi|mis|nosotros|"
+    r"el|la|los|las|un|una|esto|eso|este|esta|aqui|me|te|le|lo|nos|se|ich|mein|meine|wir|er|sie|es|das|der|die|dies|ein|"
+    r"eine|hier|я|мы|мои|моя|мое|мне|он|она|оно|они|это|этот|эта|вот|у|тут|здесь)\b|^[我你他她它这那咱]"
+)
+"""Openings of a statement, not of an instruction: a subject or an article before one ("I'm a student.", "This is
+the news:", "Ahora te presento el mío." (a clitic opens a finite verb: the imperative puts it after, "Dime"), "Это
+важно.", "我写了下面这样一段文字：", "这是新闻："). Read on the casefolded words, accents kept ("Sé breve." is "be brief",
+"Se ..." a statement)."""
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|am|has|have|had|does|did|'s|'re|'m|es|son|esta|estan|era|fue|soy|estoy|tengo|tiene|hay|ha|"
+    r"ist|sind|war|bin|habe|hat|gibt|wird|является|был|была|было|были|есть|будет)\b|是"
+)
+"""A copula or auxiliary (folded): the sentence states something ("It's for school.", "Photosynthesis is complex.",
+"Das ist wichtig.", "这是新闻"), an instruction has none ("Be thorough.", "Sé breve.")."""
+_ANSWERING = frozenset("""please por favor bitte пожалуиста thanks thank gracias danke спасибо answer respond reply explain tell describe elaborate clarify help go ahead continue say it
+    that this me us you them again one more time responde contesta explica explicalo explicame dime di ayudame sigue
+    continua eso esto lo antworte erklare erklar erklaren erklaere sag sage beschreibe hilf weiter mach es das dies mir
+    uns ответь ответьте объясни объясните скажи скажите расскажи расскажите опиши помоги продолжи продолжай это мне
+    нам""".split())
+"""Words that ask only for the answer already asked ("Explain.", "Please answer.", "Tell me.", "Объясни, пожалуйста."):
+with courtesy (`BARE_WORDS` less its words of forms), no instruction."""
+_HAN_ANSWERING = frozenset("请你您我们的一下吧呢说讲解释回答告诉明白吗啊呀")
+"""The same in Chinese, character by character ("解释一下。", "请回答。", "告诉我吧。")."""
+_MAX_WORDS = 8
+_MAX_HAN = 12
+"""The most words (Han characters) an added instruction holds: longer sentences are another question or a context."""
+
+
+def _key(text: str) -> str:
+    words = re.sub(r"[\W_]+", " ", fold(text)).strip()
+    return re.sub(r"(?<=[\u2e80-\u9fff]) (?=[\u2e80-\u9fff])", "", words)
+
+
+def _parts(text: str) -> list[str]:
+    """A text's sentences, each with its closing punctuation, and a short clause before a colon that opens one as a
+    part of its own; a point before a letter or digit joins (".exe", "3.5")."""
+    out: list[str] = []
+    for m in _PARTS.finditer(text):
+        if out and re.search(r"\.$", out[-1]) and re.match(r"\w", m[0]):
+            out[-1] += m[0]
+            continue
+        lead = _COLON_LEAD.match(m[0].lstrip())
+        out += [lead[1] + ":", m[0].lstrip()[lead.end():]] if lead else [m[0]]
+    return [p for p in out if re.search(r"\w", p)]
+
+
+def _added(longer: str, shorter: str) -> list[str]:
+    """The sentences `longer` adds before or after the whole of `shorter` (the same tokens, `text.tokens`), else []."""
+    key = _key(shorter)
+    if not key or len(longer) <= len(shorter):
+        return []
+    cuts = _ends(_parts(longer), True) + _ends(_parts(longer), False)
+    for added, rest in cuts:
+        if _key(" ".join(rest)) == key:
+            return added
+    if len(longer) > _MAX_TOKENIZED:  # `text.tokens` costs about 0.1 ms a sentence; long texts were written out, not reworded
+        return []
+    target = tokens(shorter)  # the same question reworded as the tokens read it ("What's X?" / "What is X? ...")
+    return next((added for added, rest in cuts if tokens(" ".join(rest)) == target), [])
+
+
+def _ends(parts: list[str], first: bool) -> list[tuple[list[str], list[str]]]:
+    """The ways to cut `parts` into a short run of sentences at one end (at most `_MAX_ADDED` characters: an added
+    instruction is short) and the rest, nonempty."""
+    out = []
+    for k in range(1, len(parts)):
+        added, rest = (parts[:k], parts[k:]) if first else (parts[-k:], parts[:-k])
+        if sum(map(len, added)) > _MAX_ADDED:
+            break
+        out.append((added, rest))
+    return out
+
+
+_MAX_ADDED = 120
+_MAX_TOKENIZED = 200
+
+
+def _instruction(sentence: str, shared: str) -> bool:
+    """Whether an added sentence asks something of the answer that the shared question did not: an imperative or a bare
+    phrase addressed to the answerer ("Show me some code.", "Step by step.", "Cite your sources.", "Summarize.",
+    "TL;DR:", "Paso a paso.", "Zeig mir etwas Code.", "Пошагово.", "Покажи код.", "用代码说明。", "分步骤说明。"), not
+    courtesy or an aside (`_ASIDES`), a statement (`_STATES`, `_FINITE`), a question other than a request ("Can you
+    cite your sources?" is one), a bare request for the answer ("Explain.", "解释一下。"), nor a restatement (its words
+    are the question's: "Explain photosynthesis.")."""
+    asks = bool(re.search(r"[?？]\W*$", sentence)) or bool(re.search(r"[吗呢]\W*$", sentence))
+    plain = re.sub(r"^[\W_]+|[\W_]+$", "", sentence.casefold())
+    plain = _LEAD.sub("", plain)
+    polite = _POLITE.match(plain)
+    if asks and not polite:
+        return False
+    plain = _LEAD.sub("", plain[polite.end():] if polite else plain)
+    plain = re.sub(r"[吗呢]$", "", plain)
+    key = _key(plain)
+    if not key or key in _ASIDES or _key(sentence) in _ASIDES or _STATES.match(plain) or _FINITE.search(fold(plain)):
+        return False
+    han = re.findall(r"[\u2e80-\u9fff]", key)
+    words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"[\u2e80-\u9fff]", " ", key))
+    if len(words) > _MAX_WORDS or len(han) > _MAX_HAN:
+        return False
+    content = [w for w in words if w not in _ANSWERING and w not in BARE_WORDS - _FORM_WORDS] + [
+        c for c in han if c not in _HAN_ANSWERING
+    ]
+    if not content:
+        return False
+    there = set(re.findall(r"[^\W\d_]+|\d+", re.sub(r"[\u2e80-\u9fff]", " ", _key(shared)))) | set(
+        re.findall(r"[\u2e80-\u9fff]", shared)
+    )
+    return sum(c in there for c in content) * 2 < len(content)
+
+
+_FORM_WORDS = frozenset("""show provide include add some more code sources steps example examples detail""".split())
+"""Words of `BARE_WORDS` that name what an added sentence asks for ("Show me some code.", "Add sources."): content here."""
+
+
+def instruction_added(a: str, b: str) -> bool:
+    """True when one text is the other with a sentence (or a clause before a colon) added that is an instruction about
+    the answer (`_instruction`), whatever its words: "What is photosynthesis?" / "... Show me some code.", "... Step by
+    step.", "... Summarize.", "TL;DR: what is photosynthesis?", "¿Qué es la fotosíntesis? Paso a paso.", "Что такое
+    фотосинтез? Пошагово.", "什么是光合作用？用代码说明。"; not "... Thanks!", "... Please.", "... Explain.", "...
+    谢谢". Any two str."""
+    for longer, shorter in ((a, b), (b, a)):
+        if any(_instruction(s, shorter) for s in _added(longer, shorter)):
+            return True
+    return False

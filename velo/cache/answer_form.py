@@ -52,7 +52,7 @@ import functools
 import re
 
 from velo.cache.added_instructions import (
-    ANYWHERE, BARE, BARE_WORDS, COUNT, COUNT_WORD, HAN_BARE, TRIGGERS, counted,
+    ANYWHERE, BARE, BARE_WORDS, COUNT, COUNT_WORD, HAN_BARE, TRIGGERS, counted, instruction_added,
 )
 from velo.cache.text import HAN, fold
 
@@ -232,7 +232,7 @@ _VERBS = re.compile(
     r"return|output|say|elaborate|compose|limit|use|make|present|provide|tabulat|rewrite|rephrase|redo|do (?:it|that|this|"
     r"the same)|respuesta|respond|contest|escrib|reescrib|explic|describ|resum|dime|dame|defin|enumer|compon|usa|haz|"
     r"di|indic|muestr|pasa|pon|presenta|antwort|beantwort|schreib|umschreib|erklar|beschreib|fass|gib|nenn|formulier|"
-    r"verfass|mach|sag|ответ|скажи|отвеч|напиш|пиши|перепиш|объясн|расскаж|опиш|перечисл|дай|излож|сочин|сделаи|переделаи|"
+    r"verfass|mach|sag|ответ|скажи|отвеч|напиш|пиши|перепиш|объясн|расскаж|опиш|перечисл|даи|излож|сочин|сделаи|переделаи|"
     r"continu|keep going|go on|sigue|segui|weiter|fortfahr|fahr fort|продолж)"
 )
 """Beginnings of the verbs (and nouns) of answering, explaining and writing, folded: an instruction's frame where one
@@ -411,6 +411,8 @@ def answer_form_change(a: str, b: str) -> bool:
     style: `forms`) the other question does not name (`_unnamed`): "What is photosynthesis?" / "... Answer in one
     word.", "... Answer briefly." / "... Answer in detail.", "什么是光合作用？" / "什么是光合作用？请用JSON格式回答。". Not "...
     Answer in one word." / "... Reply with a single word." (the same form)."""
+    if instruction_added(a, b):  # any instruction added as a sentence of its own, on no list ("... Step by step.")
+        return True
     fa, fb = forms(a), forms(b)
     if not (fa or fb):
         return False

@@ -176,10 +176,12 @@ _SHORT_HAN = 4
 def _short_turn(text: str) -> tuple[str, bool] | None:
     """A short turn of a conversation, any word: (its words as `_key` writes them without a Chinese question particle,
     whether it asks), for a text of one or two words ("Right", "Really?", "¿Claro?", "Wirklich?", "Правда?", "对不起？",
-    "真的吗", "Okay then?") with no question word ("Why?", "Wie bitte?", "怎么了" ask the same said or asked) and no digit
-    (an arithmetic question asks with or without its "?": "1+1" / "1+1=?"); else None. Said and asked, the same words
-    are two turns: "Right" agrees, "Right?" asks for agreement (after format 33, a newcomer's finding: "Right" / "Right?",
-    "Sorry" / "Sorry?", "Правда" / "Правда?", "对不起" / "对不起？" served at 1.000, their words on no list of `_WHOLE`)."""
+    "真的吗", "Okay then?") with no question word ("Why?", "Wie bitte?", "怎么了" ask the same said or asked), no digit
+    (an arithmetic question asks with or without its "?": "1+1" / "1+1=?") and no name (`_NAMED`); else None. Said and
+    asked, the same words are two turns: "Right" agrees, "Right?" asks for agreement (after format 33, a newcomer's
+    finding: "Right" / "Right?", "Sorry" / "Sorry?", "Правда" / "Правда?", "对不起" / "对不起？" served at 1.000, their
+    words on no list of `_WHOLE`). Three words or more are a request, the same with or without its "?" ("Tell me a joke"
+    / "Tell me a joke?", "Capital of France" / "Capital of France?")."""
     key = _key(text)
     core = _QUESTION_PARTICLE.sub("", key)
     words = core.split()
@@ -187,9 +189,15 @@ def _short_turn(text: str) -> tuple[str, bool] | None:
         return None
     if any(len(w) > _SHORT_HAN and re.match(r"[\u2e80-\u9fff]", w) for w in words):
         return None
-    if question_words.question_words(tokens(core)):
+    if question_words.question_words(tokens(core)) or _NAMED.search(text):
         return None
     return core, core != key or _ends_asking(text)
+
+
+_NAMED = re.compile(r"[^\W\d_][A-Z]")
+"""A word with a capital inside it: an acronym or a product's name ("WLAN", "GPU", "iPhone", "ChatGPT"). Alone, it names
+a topic whether asked or said: "WLAN？" / "WLAN" (with "请问WLAN" and "说说WLAN") are one oasst1 first turn's rewordings,
+the only right pair of the replay the rule flagged."""
 
 
 def _are_you_there(text: str) -> bool:
