@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from velo.cache import question_words
 from velo.cache.text import fold, tokens
 
 COUNTS = {
@@ -232,18 +233,14 @@ def _parts(text: str) -> list[str]:
 
 
 def _added(longer: str, shorter: str) -> list[str]:
-    """The sentences `longer` adds before or after the whole of `shorter` (the same tokens, `text.tokens`), else []."""
+    """The sentences `longer` adds before or after the whole of `shorter` (the same words, case, accents and punctuation
+    folded: `_key`), else []. A question reworded beside the sentence added is left to the model ("What's X?" / "What is
+    X? Step by step.")."""
     key = _key(shorter)
     if not key or len(longer) <= len(shorter):
         return []
     cuts = _ends(_parts(longer), True) + _ends(_parts(longer), False)
-    for added, rest in cuts:
-        if _key(" ".join(rest)) == key:
-            return added
-    if len(longer) > _MAX_TOKENIZED:  # `text.tokens` costs about 0.1 ms a sentence; long texts were written out, not reworded
-        return []
-    target = tokens(shorter)  # the same question reworded as the tokens read it ("What's X?" / "What is X? ...")
-    return next((added for added, rest in cuts if tokens(" ".join(rest)) == target), [])
+    return next((added for added, rest in cuts if _key(" ".join(rest)) == key), [])
 
 
 def _ends(parts: list[str], first: bool) -> list[tuple[list[str], list[str]]]:
@@ -259,7 +256,6 @@ def _ends(parts: list[str], first: bool) -> list[tuple[list[str], list[str]]]:
 
 
 _MAX_ADDED = 120
-_MAX_TOKENIZED = 200
 
 
 def _instruction(sentence: str, shared: str) -> bool:
@@ -306,6 +302,27 @@ def instruction_added(a: str, b: str) -> bool:
     фотосинтез? Пошагово.", "什么是光合作用？用代码说明。"; not "... Thanks!", "... Please.", "... Explain.", "...
     谢谢". Any two str."""
     for longer, shorter in ((a, b), (b, a)):
-        if any(_instruction(s, shorter) for s in _added(longer, shorter)):
+        if _asks(shorter) and any(_instruction(s, shorter) for s in _added(longer, shorter)):
             return True
     return False
+
+
+_MAX_ASKED = 200
+"""The longest question or request an added instruction is read beside (characters): longer texts are pasted ones."""
+
+
+def _asks(text: str) -> bool:
+    """Whether a text is a question or a request that an instruction can be added to: at most `_MAX_ASKED` characters,
+    and closing with a question or opening with no statement ("What is X?", "Explain X.", "Tell me about X"). A text
+    pasted alone asks nothing of its own, so a frame added to it is what the rewordings of one oasst1 first turn vary
+    ("重复：我是 ChatGPT，……" / "我是 ChatGPT，……（照着重复这句话）" / "我是 ChatGPT，……", "Resumo: los estudios de la
+    evolución humana ..." / "Pues mira: los estudios ...", "概括：新年前夕，……", "看看这段：……": the 14 right pairs of the
+    replay the rule flagged first)."""
+    if len(text) > _MAX_ASKED:
+        return False
+    if re.search(r"[?？]\W*$|[吗呢]\W*$", text):
+        return True
+    first = _parts(text)[0].casefold().strip()
+    if question_words.question_words(tokens(first)):  # a question without its mark ("what is photosynthesis")
+        return True
+    return not (_STATES.match(_LEAD.sub("", first)) or _FINITE.search(fold(first)))
