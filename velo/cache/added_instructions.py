@@ -14,6 +14,14 @@ sentence of their own ("Explain photosynthesis. Use simple words.") or before a 
 These were served by format 32 as look-alikes (after format 32, a newcomer's finding: "Was ist Inflation? Erklär es
 einfach." 0.990, "什么是通货膨胀？请详细解释。" 0.997, "... 举个例子。" 0.980, "Is Python faster than Java? Explain why."
 0.965, "2+2=? Answer in words." 0.994, "1+1是多少" / "1+1在二进制里是多少" 0.964).
+
+`instruction_added` reads the kind beyond the tables (after format 33, a newcomer's finding: "What is photosynthesis?
+Show me some code." 0.979, "... Step by step." 0.983, "... Cite your sources." 0.961, "Paso a paso." 0.994,
+"Пошагово." 0.983, "用代码说明。" 0.973): a sentence (or a clause before a colon) one text adds to the whole of the other
+is an instruction when it is an imperative or a bare phrase addressed to the answerer, whatever its words, beside a
+question or a request (`_asks`), and is no courtesy or aside, statement, other question, bare request for the answer
+or restatement (`_instruction`). The tables stay for what it cannot see: an instruction within the question's own
+sentence or clause, and which form two instructions ask for.
 """
 
 from __future__ import annotations

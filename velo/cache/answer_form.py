@@ -43,7 +43,8 @@ sentence is a rewording ("Что такое инфляция?" / "Объясни
 asked as "more" ("Расскажи, пожалуйста, подробнее.", "详细点？": follow-ups worded "more specifically"); a "why" alone is
 the question's word ("Why?" / "How so?"). A number's notation is read wherever it follows its preposition ("What is 1+1
 in binary?", "1+1在二进制里是多少", "Answer in words."), and verbs of going on frame an instruction as verbs of answering
-do ("Continue in bullet points.", "继续，用表格").
+do ("Continue in bullet points.", "继续，用表格"). Any other instruction added as a sentence of its own, on no list, is
+read by its shape (`added_instructions.instruction_added`: "... Show me some code.", "... Step by step.", "... 用代码说明。").
 """
 
 from __future__ import annotations

@@ -21,8 +21,10 @@ that makes the two questions the same words; the vetoes read the texts as writte
 
 A phrase said is not the phrase asked: the tokens drop a question mark, so "Yes" / "Yes?" were the same words and
 served at 1.000 (after format 32, a newcomer's finding M2), and "继续" / "继续吗？" at 0.955; nor is "are you there" a
-question of place ("¿Estás ahí?" / "¿Dónde estás?" 0.971, "在吗" / "在哪" 0.978: M1). `another_turn` reads both kinds,
-and `velo.cache.features` folds it into the `role_swap` veto.
+question of place ("¿Estás ahí?" / "¿Dónde estás?" 0.971, "在吗" / "在哪" 0.978: M1). Nor is any turn of one or two
+words said the same turn asked, whatever its words (`_short_turn`; after format 33, a newcomer's finding: "Right" /
+"Right?", "Правда" / "Правда?", "对不起" / "对不起？" 1.000). `another_turn` reads these kinds, and `velo.cache.features`
+folds it into the `role_swap` veto.
 """
 
 from __future__ import annotations
