@@ -69,7 +69,7 @@ def test_another_turn_is_read_both_ways(cached: str, request_: str, before: floa
 @pytest.mark.parametrize(
     ("a", "b"),
     [
-        ("Yes", "Yes"), ("Yes?", "Yes?"), ("Yes", "Yeah."), ("OK?", "Okay?"), ("在吗", "在"), ("在吗", "你还在吗"),
+        ("Yes", "Yes"), ("Yes?", "Yes?"), ("Yes", "Yeah."), ("OK?", "Okay?"), ("在吗", "你还在吗"),
         ("Are you there?", "Are you still there?"), ("你还在吗", "你还好吗"),
         ("Where are you?", "Where are you now?"),  # both ask where
         ("Yes", "Yes" + "!" * 40),  # longer than a set phrase's text

@@ -82,7 +82,7 @@ NOT_SAME_WORDS = [
     ("你在吗？", "你在哪里？", 0.000),  # where are you: 0.832 until `set_phrases.another_turn` (after format 32)
     ("你在吗？", "他在吗？", 0.000),  # someone else
     ("你还在吗", "你还好吗", 0.029),  # how are you
-    ("在吗", "在", 0.856),  # "here" answers, it asks nothing
+    ("在吗", "在", 0.0),  # "here" answers, it asks nothing: said against asked, `role_swap` (0.856 before inst43)
     ("Are you there?", "Where are you?", 0.000),  # 0.562 likewise
     ("继续", "再写一首", 0.000),
     ("接着写", "接着说", 0.590),  # talk on

@@ -57,6 +57,17 @@ REFUSED = [
     ("Seriously?", "Seriously", 1.000),
     ("Okay then", "Okay then?", 1.000),
     ("真的", "真的？", 1.000),
+    (_EN, f"{_EN} Explain it step by step.", 0.994),
+    (_EN, f"{_EN} Can you show me some code?", 0.987),
+    ("Explain photosynthesis.", "Explain photosynthesis. Step by step.", 0.980),
+    (_ES, f"{_ES} Resúmelo.", 0.962),
+    (_RU, f"{_RU} Процитируй источники.", 0.974),
+    (_ZH, f"{_ZH}分步骤解释。", 0.979),
+    (_ZH, f"{_ZH}能用代码说明吗？", 0.967),
+    ("Gracias", "¿Gracias?", 1.000),
+    ("Danke", "Danke?", 1.000),
+    ("Спасибо", "Спасибо?", 1.000),
+    ("谢谢", "谢谢？", 1.000),
 ]
 
 # (cached question, request, score): served, as before.
@@ -68,6 +79,17 @@ SERVED = [
     ("Tell me a joke", "Tell me a joke?", 1.000),
     ("Capital of France?", "Capital of France", 1.000),
     ("Why", "Why?", 1.000),
+    ("WLAN", "WLAN？", 1.000),
+    ("Right", "Right!", 1.000),
+    (_EN, f"{_EN} I'm a student.", 0.996),
+    (_EN, f"{_EN} Just curious.", 0.988),
+    (_ES, f"{_ES} Gracias.", 0.986),
+    (_DE, f"{_DE} Danke!", 0.986),
+    (_DE, f"{_DE} Erkläre es.", 0.990),
+    (_RU, f"{_RU} Объясни, пожалуйста.", 0.994),
+    (_RU, f"{_RU} Спасибо.", 0.986),
+    (_ZH, f"{_ZH}请解释一下。", 0.998),
+    (_ZH, f"{_ZH}我是学生。", 0.986),
 ]
 
 
@@ -150,7 +172,7 @@ def test_courtesy_statements_and_restatements_are_no_instruction(lang: str, sent
     [
         ("Right", "Right?"), ("Really", "Really?"), ("True", "True?"), ("Sorry", "Sorry?"), ("Okay then", "Okay then?"),
         ("Claro", "¿Claro?"), ("Perdón", "¿Perdón?"), ("Wirklich", "Wirklich?"), ("Echt", "Echt?!"),
-        ("Правда", "Правда?"), ("Серьёзно", "Серьёзно?"), ("对不起", "对不起？"), ("真的", "真的吗"), ("你好", "你好吗"),
+        ("Правда", "Правда?"), ("Серьёзно", "Серьёзно?"), ("对不起", "对不起？"), ("真的", "真的吗"), ("你好", "你好吗"), ("在", "在吗"),
     ],
 )
 def test_a_short_turn_said_against_asked_is_another_turn(said: str, asked: str) -> None:
