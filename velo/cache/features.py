@@ -36,9 +36,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, case_words, code_marks, counts, decimals, free_words, modals, negation,
-    number_spellings, number_words, numbers, order, passive, persons, places, quantities, question_words, roles,
-    set_phrases, short_names, speaker_roles, spellings, subject_object, tense, text, variants,
+    answer_form, answer_language, arithmetic, case_words, code_marks, counts, decimals, free_words, modals, moved_phrases,
+    negation, number_spellings, number_words, numbers, order, passive, persons, places, quantities, question_words,
+    roles, set_phrases, short_names, speaker_roles, spellings, subject_object, tense, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -178,9 +178,13 @@ def _veto_features(p: _Pair) -> dict[str, float]:
         ),
         "negation_mismatch": negation.negation_change(p.tq, p.tc),
         # the same question in another order: commuted operands, joined items, a symmetric relation (format 30)
-        "order_swap": float(order.reordered(p.tq, p.tc) and not order.symmetric_reordering(p.tq, p.tc)),
+        # ... or a phrase moved whole ("eine Datei in Python" / "in Python eine Datei", "X是什么" / "什么是X": recall43)
+        "order_swap": float(
+            order.reordered(p.tq, p.tc) and not order.symmetric_reordering(p.tq, p.tc)
+            and not moved_phrases.moved_whole(p.tq, p.tc)
+        ),
         "symbol_swap": float(
-            text.symbol_swap(p.tq, p.tc)
+            text.symbol_swap(p.tq, p.tc, *(arithmetic.numbered_joins(numbers.arithmetic_text(t)) for t in (p.request, p.cached)))
             or variants.name_respelled(p.request, p.cached, p.tq, p.tc)
             or (p.tq == p.tc and (
                 text.spelling_swap(p.request, p.cached)

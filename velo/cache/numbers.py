@@ -158,6 +158,10 @@ def one_counts_nothing(text: str, at: int) -> bool:
     return text[at - 1 : at] in _NOT_COUNTING or text[at - 1 : at + 1] in _WORDS_ENDING_IN_ONE or bool(_TOGETHER.match(text, at + 1))
 
 
+_WORDS_STARTING_WITH_ZERO = tuple("零食 零件 零部件 零钱 零錢 零售 零散 零星 零碎 零花 零用 零乱 零亂 零工 零活 零头 零頭 零落".split())
+"""Words whose first character is 零 with no zero in them (recall43): 零食 snacks, 零件 parts, 零钱 small change, 零售 retail,
+零散 / 零星 / 零碎 scattered, 零花 / 零用 pocket money, 零乱 messy, 零工 odd jobs ("买零食" had read "买0食"). Not 零基础 (no
+grounding at all, a beginner): a zero of experience, which "有多年经验" (years of it) replaces."""
 _HAN_UNIT_THOUSAND = re.compile("千[米克瓦]")
 """千 starting a unit's name (千米 km, 千克 kg, 千瓦 kW), not a thousand: "5千米" is 5 km."""
 
@@ -173,6 +177,8 @@ def _han_number_spans(text: str) -> list[tuple[int, str]]:
             start, run = start + 1, run[1:]
         if _HAN_UNIT_THOUSAND.match(text, start + len(run) - 1):
             run = run[:-1]
+        if run == "零" and text.startswith(_WORDS_STARTING_WITH_ZERO, start):
+            continue
         if not run or run == "万一" or run == "萬一" or (run == "一" and not _counts_one(text, start)):
             continue
         out.append((start, run))
@@ -180,6 +186,11 @@ def _han_number_spans(text: str) -> list[tuple[int, str]]:
 
 
 _DIGITS_BEFORE = re.compile(r"\d+(?:\.\d+)?$")
+_AND_A_HALF = re.compile(
+    r"(?<![\d.])(\d+)(?:(个|個)半(?=小时|小時|钟头|鐘頭|月|星期|礼拜|禮拜|世纪|世紀)|(年|天|周|週|斤|公里|公斤|分钟|分鐘)半)"
+)
+"""A number and a half ("一个半小时" 1.5 hours, "两年半", "3天半"), written "1.5个小时", "2.5年", "3.5天" (recall43: "到车站要1.5小时" /
+"大概要一个半小时" had read 1 against 1.5). Not 点半, half past an hour ("三点半" is 3:30)."""
 
 
 def han_numerals_as_digits(text: str) -> str:
@@ -197,7 +208,7 @@ def han_numerals_as_digits(text: str) -> str:
             head, value = head[: digits.start()], format(product.normalize(), "f")
         out += [head, str(value)]
         end = start + len(run)
-    return "".join(out) + text[end:]
+    return _AND_A_HALF.sub(lambda m: f"{m[1]}.5{m[2] or m[3]}", "".join(out) + text[end:])
 
 
 _SIGN_WORDS = frozenset("minus negative menos negativo negativ минус".split())

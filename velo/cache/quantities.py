@@ -75,6 +75,9 @@ _UNITS = (
     ("watt", {"вт", "ватт", "ватта", "ваттов", "ваттах"}, ("watt", "vatio")),
     ("kw", {"kw", "квт"}, ("kilowatt", "kilovatio", "киловатт")),
     ("horsepower", {"hp", "ps"}, ("horsepower", "pferdestarke")),
+    # A percentage written as a sign or a word (recall43: "Was sind 15 Prozent von 80?" / "Was sind 15 % von 80?" was
+    # 0.939, two spellings of one quantity): "%", "percent", "Prozent", "процентов"; not Spanish "por ciento" (two words).
+    ("percent", {"%", "percent", "pct", "prozent", "процент", "процента", "процентов"}, ()),
 )
 """Units and currencies written as a symbol, an abbreviation or a word in the five languages (as folded tokens): "km" and
 "kilometers", "$" and "dólares" are one term to `role_swap` and `unit_swap`. Chinese names are `_HAN_UNITS`, one-letter

@@ -26,8 +26,8 @@ _PHRASES = {
     "time": """when | what time | what year | which year | what date | what day | cuando | a que hora | que ano | en que ano
         | que dia | wann | um wie viel uhr | um wieviel uhr | welchem jahr | welches jahr | когда | во сколько
         | в каком году | в котором часу | какого числа | 什么时候 | 什麼時候 | 何时 | 何時 | 几点 | 幾點 | 哪年 | 哪一年
-        | 什么时间 | 几号 | 幾號""",
-    "person": """who | whom | whose | quien | quienes | wer | wen | wem | wessen | кто | кого | кому | кем | чей | чья | 谁 | 誰""",
+        | 什么时间 | 几号 | 幾號 | 几几年 | 幾幾年 | 几月 | 幾月""",
+    "person": """who | whom | whose | quien | quienes | wer | wen | wem | wessen | кто | кого | кому | кем | чей | чья | 谁 | 誰 | 哪一位 | 哪位""",
     "reason": """why | how come | how is it that | how so | what for | por que | para que | como es que | como asi | warum
         | wieso | weshalb | weswegen | wozu | wie kommt es | почему | зачем | для чего | отчего | как так | как же так
         | 为什么 | 為什麼 | 为何 | 為何 | 为啥 | 為啥 | 何必 | 何苦 | 怎么会 | 怎麼會 | 干嘛
@@ -42,9 +42,14 @@ _PHRASES = {
         | что | какой | какая | какое | какие | каком | какого | каких | который | которая | которое | откуда
         | как зовут | как звали | как называется | как назывался | как дела | 什么 | 什麼 | 啥 | 哪个 | 哪個 | 哪些
         | 怎么样 | 怎麼樣 | 几乎 | 幾乎 | 如何是好""",
+    "-": """como minimo | como maximo | как минимум | как максимум | 这几 | 這幾 | 那几 | 那幾""",
 }
 """Each category's question words and phrases in the five languages (folded, as `velo.cache.text.fold` leaves them);
-"" holds phrases that hold a categorised word but ask for none of the categories."""
+"" holds phrases that hold a categorised word but ask for none of the categories; "-" phrases that hold a question
+word and are none, not counted at all (recall43: "как минимум четыре примера", "como mínimo", at least; "这几位思想家",
+these few; each had been read as the question's first word, "how" / "how many", against the "where" / "who" it asks).
+Since recall43 "几几年" and "几月" ask a time (which year, which month: "最冷的年份是几几年？" / "最冷的是哪一年？", "今天是几月几号？" /
+"今天是几号"), not a quantity, and "哪一位" a person ("哪一位的思想" / "谁的思想")."""
 
 
 def _phrase_table() -> list[tuple[tuple[str, ...], str]]:
@@ -67,7 +72,8 @@ def _matches(toks: list[str]) -> list[tuple[int, int, str]]:
     while i < len(toks):
         for phrase, cat in _BY_FIRST.get(toks[i], ()):
             if tuple(toks[i : i + len(phrase)]) == phrase:
-                found.append((i, len(phrase), cat))
+                if cat != "-":  # no question word: "как минимум", "这几位"
+                    found.append((i, len(phrase), cat))
                 i += len(phrase)
                 break
         else:

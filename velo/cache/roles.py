@@ -10,7 +10,7 @@ relation exchanged are not (`symmetric_exchange`: "Python vs Java" / "Java vs Py
 
 from __future__ import annotations
 
-from velo.cache.uncounted import counts_nothing
+from velo.cache.uncounted import counts_nothing, things_exchanged
 from velo.cache.quantities import (
     LETTER_UNITS, UNIT_NAMES, content_terms, han_unit, ones_before_units, quantities_of, stem_or_unit, term_at, unglued, unit_after_number,
 )
@@ -95,14 +95,16 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     sa = {stem_or_unit(t) for t in a if t not in FUNCTION_WORDS}
     sb = {stem_or_unit(t) for t in b if t not in FUNCTION_WORDS}
     commute = numbers_commute(a)  # with another operator, an operand's place can matter: "3 más 4 por 5"
+    moved = {}
     for n in qa.keys() & qb.keys():
         (ua, before_a), (ub, before_b) = qa[n], qb[n]
         if ua != ub and ua in sb and ub in sa and ub != before_a and ua != before_b and not (commute and {ua, ub} & COMMUTATIVE_TERMS):
             # not an operator's operands: "7乘以8等于" / "8乘以7等于" counts 乘 and 等; nor an ordinal against a count or a code
             # ("第一个建议" / "写一个程序", "F-35B": `velo.cache.uncounted`, rc41)
             if not counts_nothing(before_a, before_b):
-                return True
-    return False
+                moved[n] = (ua, ub)
+    # a modifier's first word read as the thing counted moves no count: "写一首唐代风格的古诗" / "写一篇古诗" (recall43)
+    return bool(moved) and things_exchanged(a, b, [stem_or_unit(t) for t in a], [stem_or_unit(t) for t in b], moved)
 
 
 COMMUTATIVE_TERMS = frozenset(content_terms([c for w in sorted(COMMUTATIVE_OPERATORS) for c in (w if HAN.match(w) else [w])]))
