@@ -13,7 +13,8 @@ share almost every word, so their vectors are close. These features add what the
   should be about as relevant to the request as to the question it was written for;
 * explicit mismatches of numbers (one replaced by another, in digits of any script, Han numerals or number
   words), negation, symbols (an emoji, an emoticon `:)` / `:(`, `*` / `**`) and spellings (an accent on a
-  content word "papa" / "papá", an acronym's capitals "US" / "us"), word order
+  content word "papa" / "papá", an acronym's capitals "US" / "us"), word order (not a phrase moved whole, "eine Datei
+  in Python" / "in Python eine Datei", "X是什么" / "什么是X": `velo.cache.moved_phrases`)
   and roles ("5 km to miles" / "5 miles to km"; two arguments exchanged around a verb, "Germany invaded Poland" /
   "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language or form that the other
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":

@@ -81,7 +81,9 @@ def unit_swap(a: list[str], b: list[str]) -> bool:
     another thing, with no role word to show it.
 
     Not a swap: a word moved from right before the number to right after it ("the top 10 films" / "the 10 top
-    films"), a unit one side leaves out."""
+    films"), a unit one side leaves out, and a count that moved nothing: its two things in the same order on both sides,
+    or one side's thing the head after the other's modifier closed by 的 ("写一首唐代风格的古诗" / "以唐代的风格，写一篇古诗": 1 read as
+    counting 唐 / 古; `uncounted.things_exchanged`, recall43)."""
     a, b = unit_after_number(unglued(a)), unit_after_number(unglued(b))
     units_a, units_b = quantities_of(a, units=True), quantities_of(b, units=True)
     if any(
