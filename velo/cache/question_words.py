@@ -42,12 +42,13 @@ _PHRASES = {
         | что | какой | какая | какое | какие | каком | какого | каких | который | которая | которое | откуда
         | как зовут | как звали | как называется | как назывался | как дела | 什么 | 什麼 | 啥 | 哪个 | 哪個 | 哪些
         | 怎么样 | 怎麼樣 | 几乎 | 幾乎 | 如何是好""",
-    "-": """como minimo | como maximo | как минимум | как максимум | 这几 | 這幾 | 那几 | 那幾""",
+    "-": """como minimo | como maximo | как минимум | как максимум | 这几 | 這幾 | 那几 | 那幾 | 怎么连 | 怎麼連""",
 }
 """Each category's question words and phrases in the five languages (folded, as `velo.cache.text.fold` leaves them);
 "" holds phrases that hold a categorised word but ask for none of the categories; "-" phrases that hold a question
 word and are none, not counted at all (recall43: "как минимум четыре примера", "como mínimo", at least; "这几位思想家",
-these few; each had been read as the question's first word, "how" / "how many", against the "where" / "who" it asks).
+these few; "你怎么连这个都听不懂？" how come you don't even get this, a reproach; each had been read as the question's first
+word, "how" / "how many", against the "where" / "who" it asks).
 Since recall43 "几几年" and "几月" ask a time (which year, which month: "最冷的年份是几几年？" / "最冷的是哪一年？", "今天是几月几号？" /
 "今天是几号"), not a quantity, and "哪一位" a person ("哪一位的思想" / "谁的思想")."""
 
