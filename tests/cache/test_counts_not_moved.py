@@ -22,9 +22,10 @@ from velo.cache.features import _Pair
 SAME_COUNT = [
     ("写一首唐代风格的古诗，以水为题。", "以水为题，以唐代的风格，写一篇古诗。", 0.999, True),
     ("以水为题，以唐代的风格，写一篇古诗。", "写一首唐代风格的古诗，以水为题。", 0.999, True),
-    ("你好，请写一首赞美肥宅快乐水（即可口可乐）的打油诗", "你好，能不能请你帮我写一首打油诗，来赞美一下肥宅快乐水，也就是可口可乐？", 0.0, False),
-    ("再写一份无人机在智能农业中的应用方案", "能不能再帮我写一份方案，讲讲无人机在智能农业里的应用？", 0.0, False),
+    # the thing counted after a modifier closed by 的 on one side
+    ("你好，请写一首赞美肥宅快乐水（即可口可乐）的打油诗", "你好，能不能请你帮我写一首打油诗，来赞美一下肥宅快乐水，也就是可口可乐？", 0.975, True),
     # the veto lifted, the model refuses
+    ("再写一份无人机在智能农业中的应用方案", "能不能再帮我写一份方案，讲讲无人机在智能农业里的应用？", 0.923, False),
     ("SQL里怎么只查询一张表的前10行？", "写一条SQL，取出某个表最开始的十条记录", 0.281, False),
 ]
 
@@ -45,7 +46,7 @@ def _unit_swap(cached: str, request_: str) -> bool:
     return roles.role_swap(*p.active)
 
 
-@pytest.mark.parametrize(("cached", "request_", "score", "served"), SAME_COUNT[:2] + SAME_COUNT[4:])
+@pytest.mark.parametrize(("cached", "request_", "score", "served"), SAME_COUNT)
 def test_a_modifier_read_as_the_thing_counted_moves_no_count(cached: str, request_: str, score: float, served: bool) -> None:
     assert not _unit_swap(cached, request_) and not _unit_swap(request_, cached)
 

@@ -4,7 +4,7 @@
 year) and "几月" (which month) as a quantity against "哪一年" / "几号" (a time), "这几位思想家" (these few thinkers) as "how
 many" against "谁", and "как минимум" (at least) as "how" against "где": 16 of the 17,170 right pairs outside dev were
 refused at 0.000 so (/work/scratch/recall43). "几几年" and "几月" now ask a time, "哪一位" a person, and "как минимум",
-"como mínimo", "这几" / "那几" are no question words.
+"como mínimo", "这几" / "那几" and the reproach "你怎么连..." (how come you don't even ...) are no question words.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def test_another_question_is_refused(shipped_rule_cache: SemanticCache, cached: 
         ("这个要几个月？", ["quantity"]),  # how many months: a quantity still
         ("这几位思想家当中，哪一位的思想最值得学习？", ["person"]),
         ("那几本书哪里有卖？", ["place"]),
+        ("你怎么连这个都听不懂？现任的美国总统是哪一位？", ["person"]),  # a reproach, then the question
         ("Подскажи как минимум четыре примера. Где они применяются?", ["place"]),
         ("Назови как максимум три причины. Почему так?", ["reason"]),
         ("Dame como mínimo cuatro ejemplos. ¿Dónde se usan?", ["place"]),
