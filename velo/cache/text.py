@@ -367,7 +367,7 @@ def spelling_swap(a: str, b: str) -> bool:
     return False
 
 
-def symbol_swap(a: list[str], b: list[str], unread_a: Counter = Counter(), unread_b: Counter = Counter()) -> bool:
+def symbol_swap(a: list[str], b: list[str], unread_a: Counter | None = None, unread_b: Counter | None = None) -> bool:
     """True when each question has a symbol the other lacks (🙂 / 🙃, `*` / `**`, C++ / C#, 5/2 / 5-2, "10 - 3" /
     "10 + 3", "x - 1" / "x + 1"): one symbol put in another's place; or a command-line flag is a bare word on the
     other side ("rm -rf" / "rm rf"); or an operator on one side only among the same words ("^abc$" / "abc", "C++" /
@@ -375,7 +375,7 @@ def symbol_swap(a: list[str], b: list[str], unread_a: Counter = Counter(), unrea
     ("15 %" / "15 percent") or an emoji on one side only ("Thanks 🙂" / "Thanks") is a rewording; a sign on one
     side only ("-5" / "5") is a number replaced (`velo.cache.numbers`). `unread_a`, `unread_b`: symbols of `a`, `b` that
     join numbers into one name (`arithmetic.numbered_joins`: "50-30-20" / "50/30/20", a date), left out of the first test."""
-    sa, sb = Counter(symbols(a)) - unread_a, Counter(symbols(b)) - unread_b
+    sa, sb = Counter(symbols(a)) - (unread_a or Counter()), Counter(symbols(b)) - (unread_b or Counter())
     return (
         (bool(sa - sb) and bool(sb - sa)) or _flag_dropped(a, set(b)) or _flag_dropped(b, set(a))
         or (_operators(_asked(a)) != _operators(_asked(b)) and _words(a) == _words(b))

@@ -59,8 +59,9 @@ _HEAD_WITHIN = 3
 
 def _head_after_de(toks: list[str], terms: list[str], number: str, term: str) -> bool:
     """Whether `term` stands right after a 的 (within `_HEAD_WITHIN` tokens) that follows the first occurrence of
-    `number` in `toks` (before another number, within `_DE_WINDOW` tokens): the counted thing is the head noun after a modifier closed by 的, which
-    `unit_swap` read as the modifier's first word ("写一首赞美肥宅快乐水的打油诗": 1 counts 打油诗, read 赞)."""
+    `number` in `toks` (before another number, within `_DE_WINDOW` tokens): the counted thing is the head noun after a
+    modifier closed by 的, which `unit_swap` read as the modifier's first word ("写一首赞美肥宅快乐水的打油诗": 1 counts 打油诗,
+    read 赞). A number not found among `toks` (written in other digits) gives False: the count is read as before."""
     first = number.split()[0]
     if first not in toks:
         return False
