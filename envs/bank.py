@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.bank_notice import announce, record_rate
+from envs.bank_notice import announce, one_build, record_rate
 from envs.bank_texts import BankTexts
 from velo.cache.decision import LogisticHitRule, default_rule, embedder_key
 from velo.cache.features import HitFeaturizer
@@ -351,16 +351,19 @@ def build_bank(
         bank = _load(path, rule)
     else:
         steps = steps or QUIET
-        started = time.perf_counter()
-        texts = BankTexts.of(pairs, load_paraphrases(paraphrase_files), load_lookalikes(paraphrase_files))
-        n_pairs = texts.pairs(candidates)
-        announce(steps, BANK_VERSION, split, data_dir, len(pairs) + len(texts.lookalike_of), len(texts.texts), n_pairs, path)
-        search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        alt = alt_embedder(cache_dir / ALT_ONE_TEXT)
-        bank = _build(pairs, texts, edge_file, candidates, edge_quality_fallback, search, alt, rule, steps)
-        _save(bank, path)
-        record_rate(cache_dir, n_pairs, time.perf_counter() - started)
+        with one_build(cache_dir, key, steps):
+            if path.exists():  # the process this one waited for built it
+                bank = _load(path, rule)
+            else:
+                started = time.perf_counter()
+                texts = BankTexts.of(pairs, load_paraphrases(paraphrase_files), load_lookalikes(paraphrase_files))
+                n_pairs = texts.pairs(candidates)
+                announce(steps, BANK_VERSION, split, data_dir, len(pairs) + len(texts.lookalike_of), len(texts.texts), n_pairs, path)
+                search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
+                alt = alt_embedder(cache_dir / ALT_ONE_TEXT)
+                bank = _build(pairs, texts, edge_file, candidates, edge_quality_fallback, search, alt, rule, steps)
+                _save(bank, path)
+                record_rate(cache_dir, n_pairs, time.perf_counter() - started)
     bank._extra_path = path.with_name(f"{key}.pairs.npz")
     _load_extra(bank, any_format=False)
     return bank

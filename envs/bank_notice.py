@@ -6,11 +6,18 @@ train split (96,002 pairs) about four times that, and `velo evaluate` showed not
 building, `announce` says what is built (split, questions, texts, pairs), why (no bank there yet, the bank format
 changed, or these inputs changed), about how long (pairs x the seconds per pair the last build in that directory took,
 `RATE_FILE`, else the range `SECONDS_PER_PAIR` of a build with and without the embedders' vectors cached) and where it is kept; `record_rate` stores the measured rate after a build.
+
+Two processes that need the same bank (the README's two `velo evaluate` runs side by side) build it once: `one_build`
+holds a lock on `<key>.lock` in the bank directory while one builds, and the other says it waits, then reads the bank
+the first saved (a retrain's two evaluations had each built the same train and test banks, side by side).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +86,22 @@ def record_rate(cache_dir: Path, pairs: int, seconds: float) -> None:
         tmp.write_text(json.dumps({"seconds_per_pair": seconds / pairs, "pairs": pairs, "seconds": round(seconds, 1)}) + "\n")
         tmp.replace(cache_dir / RATE_FILE)
 
+
+
+@contextmanager
+def one_build(cache_dir: Path, key: str, steps: Steps) -> Iterator[None]:
+    """Hold the build lock of bank `key` in `cache_dir` (an advisory `flock` on `<key>.lock`, released when the process
+    ends, however it ends); if another process holds it, say so on `steps` and wait for it. The caller checks again
+    whether the bank exists once inside: the process it waited for has usually saved it."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / f"{key}.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            steps.note(f"waiting for another process that is building this request bank ({cache_dir / key}.npz); "
+                       "it is read when that build ends")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

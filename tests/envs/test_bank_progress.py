@@ -86,3 +86,34 @@ def test_why_a_bank_is_built_names_a_format_change(tmp_path: Path) -> None:
     assert why_built(tmp_path / "none", BANK_VERSION) == "first run: no request bank is built there yet"
     (tmp_path / RATE_FILE).write_text("not json")
     assert seconds_per_pair(tmp_path)[:2] == SECONDS_PER_PAIR  # a damaged rate file is a hint never trusted
+
+
+def test_a_second_process_waits_for_the_build_and_reads_the_bank_it_saved(small_data: Path, tmp_path: Path) -> None:
+    """Two `velo evaluate` runs side by side used to build the same bank each; the second now waits for the first's
+    lock on `<key>.lock` and reads what it saved (`envs.bank_notice.one_build`). The lock is a real `flock`: a second
+    open file description conflicts even within one process, so this test holds it as the other process would."""
+    import shutil
+    import threading
+
+    from envs.bank_notice import one_build
+
+    first = tmp_path / "first"
+    built = build_bank(small_data, "train", paraphrase_files=[], cache_dir=first)
+    (saved,) = [p for p in first.glob("*.npz") if p.name.count(".") == 1]
+    other, told, result = tmp_path / "other", Told(), {}
+    with one_build(other, saved.stem, Told()):
+        waiting = threading.Thread(target=lambda: result.setdefault("bank", build_bank(
+            small_data, "train", paraphrase_files=[], cache_dir=other, steps=told)))
+        waiting.start()
+        for _ in range(600):  # until it says it waits (it loads nothing else first)
+            if told.notes:
+                break
+            waiting.join(0.05)
+        assert told.notes == [f"waiting for another process that is building this request bank ({other / saved.stem}.npz); "
+                              "it is read when that build ends"], told.notes
+        assert waiting.is_alive()
+        shutil.copyfile(saved, other / saved.name)  # what the process holding the lock saves before it ends
+    waiting.join(60)
+    assert not waiting.is_alive()
+    assert told.stages == [] and result["bank"].texts == built.texts  # read, not built again
+    assert not (other / RATE_FILE).exists()
