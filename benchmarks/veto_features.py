@@ -1,5 +1,7 @@
-"""CPU per pair of the hit features read from the tokens alone: the vetoes (`number_mismatch`, `negation_mismatch`,
-`symbol_swap`, `role_swap`) and the token comparison they start from (`velo.cache.features._Pair`).
+"""CPU per pair of the hit features read from the tokens alone: the vetoes (`velo.cache.features.veto_features`:
+number_mismatch, negation_mismatch, order_swap, symbol_swap, role_swap, the code the cache runs) and the token
+comparison they start from (`velo.cache.features._Pair`); then `code_marks` of one text of the cache's longest
+(8,000 characters) made of code, which a follow-up's context key and `code_swap` read.
 
     python benchmarks/veto_features.py [--pairs 3000] [--repeats 3]
 
@@ -18,7 +20,9 @@ import os
 import time
 from pathlib import Path
 
-from velo.cache import answer_language, code_marks, counts, features, negation, numbers, order, persons, question_words, roles, subject_object, text
+import statistics
+
+from velo.cache import code_marks, features
 from velo.paths import BUNDLED_CACHE_EVAL, BUNDLED_REWORDINGS
 
 
@@ -39,20 +43,6 @@ def bundled_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def vetoes(request: str, cached: str) -> tuple:
-    """The four veto features of one pair, as `HitFeaturizer` computes them."""
-    p = features._Pair(request, cached)
-    return (
-        max(numbers.number_change(p.request, p.cached, p.same_quantities), float(counts.count_replaced(p.tq, p.tc))),
-        negation.negation_change(p.tq, p.tc),
-        text.symbol_swap(p.tq, p.tc) or (p.tq == p.tc and (text.spelling_swap(p.request, p.cached) or code_marks.code_swap(p.request, p.cached))),
-        roles.role_swap(p.tq, p.tc) or question_words.question_swap(p.tq, p.tc)
-        or subject_object.subject_object_swap(p.tq, p.tc) or order.exchanged(p.tq, p.tc)
-        or order.dash_exchanged(p.request, p.cached) or persons.person_swap(p.tq, p.tc)
-        or answer_language.answer_language_change(p.tq, p.tc),
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=3000)
@@ -63,8 +53,16 @@ def main() -> None:
     for repeat in range(args.repeats):
         start = time.process_time()
         for request, cached in pairs:
-            vetoes(request, cached)
+            features.veto_features(request, cached)
         print(f"repeat {repeat + 1}: {1000 * (time.process_time() - start) / len(pairs):.3f} ms CPU per pair")
+    for piece in ("f(1)", "a[1:]", "1+(2+3)"):
+        long = (piece * 8000)[:8000]
+        took = []
+        for _ in range(args.repeats):
+            start = time.process_time()
+            code_marks.code_marks(long)
+            took.append(time.process_time() - start)
+        print(f"code_marks of {piece!r} repeated to 8,000 characters: {1000 * statistics.median(took):.1f} ms CPU (median of {args.repeats})")
 
 
 if __name__ == "__main__":

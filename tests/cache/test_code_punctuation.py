@@ -147,5 +147,23 @@ def test_code_marks_count_the_tokens_before_each_mark_as_the_prefix_tokenized_al
     rng = random.Random(0)
     for _ in range(500):
         s = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40)))
+        if any(len(run) > code_marks._LONG_RUN for run in s.split()):  # placed by characters there (the test below)
+            continue
         places = list(range(len(s) + 1))
         assert code_marks._token_counts(s, places) == [len(text.tokens(s[:i])) for i in places], s
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("a[1:]" * 600, "a[1:]" * 599 + "a[:1]"),  # a separator moved at the end of a 3,000-character run
+    ("f(1)" * 1000, "f(1)" * 500 + "f[1]" + "f(1)" * 499),  # another bracket in the middle
+    ("2*(1+(2+3))" * 300, "2*((1+2)+3)" + "2*(1+(2+3))" * 299),  # a grouping changed at the start
+])
+def test_code_in_a_long_run_is_placed_by_characters_and_still_told_apart(a: str, b: str) -> None:
+    """A place more than `_LONG_RUN` characters past the last cut is given by characters (`_token_counts`: tokenizing the
+    run again for each place had taken 26-36 s for 8,000 characters of "f(1)" / "a[1:]", ops43); marks moved inside
+    such a run are still told apart, and a text is still its own match."""
+    assert text.tokens(a) == text.tokens(b)
+    assert code_marks.code_marks(a) == code_marks.code_marks("".join(list(a)))
+    assert code_marks.code_swap(a, b)
+    counts = code_marks._token_counts(a, list(range(0, len(a), 97)))
+    assert isinstance(counts[0], int) and any(isinstance(c, str) and c.endswith("c") for c in counts), counts[:5]

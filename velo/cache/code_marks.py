@@ -75,13 +75,21 @@ def _hyphen_beside(text: str, k: int, step: int) -> bool:
     return 0 <= k < len(text) and (text[k] == MINUS_SIGNS or "-" in unicodedata.normalize("NFKC", text[k]))
 
 
-def _token_counts(text: str, places: list[int]) -> list[int]:
+_LONG_RUN = 128
+"""Characters of a run without a cut past which a place is given by characters, not tokens (`_token_counts`)."""
+
+
+def _token_counts(text: str, places: list[int]) -> list[int | str]:
     """`len(tokens(text[:i]))` for each place i (sorted), tokenizing `text` once: the tokens of a prefix are those of the
     pieces before it, cut at spaces, and those of the rest of it. No token of `tokens` holds a space and its
     look-arounds see one character across one, except a hyphen's between operands ("10 - 3", "x - 1":
     `text._BETWEEN_OPERANDS` looks past the space), so a space with a hyphen on neither side is a cut. Before, each
     place tokenized its whole prefix (quadratic in a long turn of code). Checked against brute force
-    (tests/cache/test_code_punctuation.py)."""
+    (tests/cache/test_code_punctuation.py). A place more than `_LONG_RUN` characters past the last cut is given as the
+    tokens before that cut and the characters after it ("12+300c"): tokenizing that run again for each of its places
+    was quadratic too (an 8,000-character "a[1:]a[1:]..." took 36 s, ops43). Characters tell marks apart at least as
+    finely as tokens, so two texts the tokens tell apart stay apart; texts whose long runs are written with other
+    characters for the same tokens are told apart too (a miss, never a wrong hit)."""
     cuts = [
         c for m in _SPACE.finditer(text, 1, len(text) - 1)
         if not _hyphen_beside(text, (c := m.start()) - 1, -1) and not _hyphen_beside(text, c + 1, 1)
@@ -92,7 +100,7 @@ def _token_counts(text: str, places: list[int]) -> list[int]:
             done += len(tokens(text[start : cuts[k]]))
             start = cuts[k]
             k += 1
-        out.append(done + len(tokens(text[start:i])))
+        out.append(done + len(tokens(text[start:i])) if i - start <= _LONG_RUN else f"{done}+{i - start}c")
     return out
 
 
