@@ -51,7 +51,7 @@ _MARKS = {
         is are am has have isn aren hasn haven s re m ve
         es son eres soy somos esta estan estas estoy estamos hay ha han hemos tiene tienen tenemos va van
         ist sind bin bist seid hat haben habe hast habt gibt
-        является являются есть
+        является являются есть становится становятся
     """,
     "generic": "do does don doesn",
     "past": """
@@ -59,13 +59,13 @@ _MARKS = {
         era eran eras eramos fue fueron fui fuiste fuimos estaba estaban estabamos estuvo estuvieron habia habian hubo
         tenia tenian teniamos tuvo tuvieron iba iban
         war waren warst wart hatte hatten hattest wurde wurden wurdest gab
-        был была было были являлся являлась являлось являлись
+        был была было были являлся являлась являлось являлись стал стала стало стали
     """,
     "future": """
         will shall ll
         sera seran seras seremos estara estaran estaremos habra habran tendra tendran tendremos
         wird werden wirst werdet werde
-        будет будут буду будешь будем будете
+        будет будут буду будешь будем будете станет станут стану станешь станем станете
     """,
 }
 """Auxiliaries and copulas by the tense they mark (folded: "está" is "esta", "había" is "habia"), en / es / de / ru.
@@ -104,14 +104,86 @@ _HAN_ASPECTS = frozenset("了 过".split())
 """Chinese marks that the thing is done: one put in beside the other adds nothing ("你吃过饭了吗" / "你吃饭了吗", have you
 eaten)."""
 
+_PERFECT = frozenset("has have hasn haven ve ha han hemos".split())
+"""English and Spanish "have" as the perfect's auxiliary: with a participle it speaks of a past ("Has the UK left the
+EU?", "¿Ha salido ...?")."""
+_HABEN = frozenset("hat haben habe hast habt".split())
+"""German "haben" of the present, most often a perfect's auxiliary ("Hat Brutus Caesar verraten?" is a past, as "Wurde
+Caesar von Brutus verraten?"): a question with it has no one tense to read."""
+_RU_PAST = re.compile(r".{3,}(?:л|ла|ло|ли)")
+"""A Russian past of a main verb ("произошло", "крестил"): beside it, a question with no copula is no present."""
+_S_IS = frozenset(
+    "who what where when why how which it that there here he she this everything everyone nobody someone".split()
+)
+"""Words after which "'s" is "is" ("who's", "it's"); elsewhere it is a possessive ("Twitter's")."""
+_FIRST = frozenset(fold(w) for w in "first primer primera primero erste ersten erster erstes первый первая первое первым первой первого".split())
+"""An ordinal "first": the first holder of a thing was and is the same one ("Who was / is the first president of the
+US?", "¿Quién fue / es el primer presidente ...?", "Кто был первым / первый президент США?")."""
+_SHORT = 12
+"""The most tokens of a question read by `reworded_tense_change`: a question alone, not a story in one tense around a
+question in another."""
+_LIGHT = frozenset(
+    fold(w) for w in """
+        the a an of s
+        el la los las lo un una de del
+        der die das den dem des ein eine einen einem einer eines von vom
+    """.split()
+)
+"""Articles and the words of a possessive, which a light rewording puts in or takes out ("the CEO of Twitter" /
+"Twitter's CEO", "el presidente de Francia" / "presidente de Francia", "der Kanzler von Deutschland" / "Deutschlands
+Kanzler")."""
+_THEN_NOW = frozenset(
+    fold(w) for w in """
+        formerly previously once before earlier then now currently current today nowadays
+        antes anteriormente antiguamente entonces ahora actualmente actual hoy
+        früher vorher damals einst ehemals jetzt aktuell derzeit heute
+        раньше прежде тогда сейчас теперь сегодня нынешний нынешнии
+    """.split()
+)
+"""Words of then and now, which say the tense again beside a copula ("Who was formerly the CEO?", "Wer war früher
+Kanzler?", "¿Quién era antes ...?", "Кто раньше был ...?")."""
+_HAN_NOW = frozenset("现在 目前 当前 如今 现任".split())
+"""Chinese words of now, against a word of the past on the other side ("现在谁是总统" / "以前谁是总统")."""
+
+
+_GERMAN = frozenset(
+    fold(w) for w in """
+        ist sind bist seid gibt waren wurde wurden wird werden wirst hatte hatten der das dem des ein eine einen einem
+        einer eines wie wer wann warum ich du nicht und von vom mit für über auf zum zur kann sich
+    """.split()
+)
+"""German words no English question holds: beside one of them "was" is German "what", no past ("Was kostet ein
+Ticket?", "Was war Deutschlands Hauptstadt?"; nc42: "Was kostet / kostete ein Ticket?" was read as two English pasts
+and served at 0.992), nor before "war" ("Was war ...?"). Not "war", "hat", "die", "man", "den", which English writes
+too."""
+_ENGLISH = frozenset("the a an of to in it you is are did does do will has have be".split())
+"""English words no German question holds: beside one of them "war" is the noun, no past ("Has the war ended?")."""
+
+
+def _no_marks(toks: list[str]) -> set[str]:
+    """The words of `_MARKS` that are no marks in this question: German "was" and English "war" (`_GERMAN`,
+    `_ENGLISH`)."""
+    out = set()
+    if "was" in toks and (not _GERMAN.isdisjoint(toks) or "war" in toks[toks.index("was") + 1 :][:1]):
+        out.add("was")
+    if "war" in toks and not _ENGLISH.isdisjoint(toks):
+        out.add("war")
+    return out
+
 
 def _read(toks: list[str]) -> tuple[list[str], Counter]:
-    """The tokens without their tense marks (`_MARKS`; a future's infinitive, `_INFINITIVES`), and the marks' tenses."""
+    """The tokens without their tense marks (`_MARKS`; a future's infinitive, `_INFINITIVES`), and the marks' tenses.
+    German "was" ("what", beside a word of `_GERMAN`) and English "war" (beside a word of `_ENGLISH`) are no marks."""
     tenses: Counter = Counter()
     rest: list[str] = []
+    words = _no_marks(toks)
     i = 0
     while i < len(toks):
         t = toks[i]
+        if t in words:
+            rest.append(t)
+            i += 1
+            continue
         if t in _GOING and i + 2 < len(toks) and toks[i + 1] == "a" and toks[i + 2].endswith(("ar", "er", "ir")):
             tenses["future"] += 1  # "va a ser": the infinitive is read next
             i += 2
@@ -137,20 +209,24 @@ def _instrumental(x: str, y: str) -> bool:
     return False
 
 
-def _past_verbs(a: list[str], b: list[str], ma: Counter, mb: Counter) -> tuple[int, int] | None:
+def _past_verbs(a: list[str], b: list[str], ma: Counter, mb: Counter, wa: list[str], wb: list[str]) -> tuple[int, int] | None:
     """None where the rests `a`, `b` (`_read`) are not the same words; else how many English main verbs in the past
     each has where the other has the bare verb after "will" or "do" ("Who invented the telephone?" / "Who will invent
-    ...?": 1, 0), read only on a side with no tense marks of its own (a participle after "has" or "is" is no simple
-    past). A Russian nominative against its instrumental is the same word (`_instrumental`)."""
+    ...?": 1, 0), read on a side with no tense marks of its own or with a perfect's "has" / "have" alone (`wa`, `wb`:
+    each side's mark words; "Has the UK left the EU?" / "Will the UK leave the EU?": a past against a future). A
+    participle after "has" against "did" is one past ("What theories has Dyson defended?" / "... did Dyson defend?",
+    a labelled right pair): "did" is neither "will" nor "do". A Russian nominative against its instrumental is the same
+    word (`_instrumental`)."""
     if len(a) != len(b):
         return None
     pa = pb = 0
+    bare_a, bare_b = not ma or set(wa) <= _PERFECT, not mb or set(wb) <= _PERFECT
     for x, y in zip(a, b):
         if x == y or _instrumental(x, y):
             continue
-        if not ma and (mb["future"] or mb["generic"]) and english_past(x, y):
+        if bare_a and (mb["future"] or mb["generic"]) and english_past(x, y):
             pa += 1
-        elif not mb and (ma["future"] or ma["generic"]) and english_past(y, x):
+        elif bare_b and (ma["future"] or ma["generic"]) and english_past(y, x):
             pb += 1
         else:
             return None
@@ -176,7 +252,15 @@ def _han_aspect(tq: list[str], tc: list[str]) -> bool:
 
 def _mark_words(toks: list[str]) -> list[str]:
     """The tense marks of a token list (`_MARKS`), as written there."""
-    return [t for t in toks if t in _TENSE_OF]
+    words = _no_marks(toks)
+    return [t for t in toks if t in _TENSE_OF and t not in words]
+
+
+def _fixed_first(changed: Counter, rest: list[str]) -> bool:
+    """Whether a past against a present asks of a first one (`_FIRST`), which stays first: "Who was / is the first
+    president of the US?" is one question. Not "last" ("Who is the last president?" may be the one in office), nor a
+    future ("Who will be the first person on Mars?")."""
+    return set(changed) <= {"past", "present"} and not _FIRST.isdisjoint(rest)
 
 
 def tense_change(tq: list[str], tc: list[str], request: str = "", cached: str = "") -> bool:
@@ -184,21 +268,102 @@ def tense_change(tq: list[str], tc: list[str], request: str = "", cached: str = 
     tense marks (`_read`; a Russian noun in the nominative against the instrumental after a copula, `_instrumental`),
     and a past on one side only ("was" / "is", "era" / "es", "war" / "ist", "был" / -), or a future on one side only
     against a present that speaks of now ("will be" / "is", "será" / "es", "wird ... sein" / "ist", "будет" / -; not
-    against "do", nor where `_FUTURE_READ` reads a time to come); or, in Chinese, the same characters but for a word
-    of the past or an aspect mark put in (`_han_aspect`); or the same words but for one main verb, a past on one side
-    against a present or future on the other (`velo.cache.verb_tenses`; `request`, `cached`: the texts as written,
-    where a Spanish preterite's accent is read)."""
-    if tq == tc or abs(len(tq) - len(tc)) > 3:
+    against "do", nor where `_FUTURE_READ` reads a time to come); not a past against a present of a first one
+    (`_fixed_first`); or the same content reworded around two tenses (`reworded_tense_change`); or, in Chinese, the same
+    characters but for a word of the past or an aspect mark put in (`_han_aspect`, `_han_past_moved`); or the same
+    words but for one main verb, a past on one side against a present or future on the other
+    (`velo.cache.verb_tenses`; `request`, `cached`: the texts as written, where a Spanish preterite's accent is read)."""
+    if tq == tc:
+        return False
+    if reworded_tense_change(tq, tc) or _han_past_moved(tq, tc) or _han_past_moved(tc, tq):
+        return True
+    if abs(len(tq) - len(tc)) > 3:
         return False
     rq, mq = _read(tq)
     rc, mc = _read(tc)
-    if (verbs := _past_verbs(rq, rc, mq, mc)) is not None:
+    if (verbs := _past_verbs(rq, rc, mq, mc, _mark_words(tq), _mark_words(tc))) is not None:
         mq, mc = mq + Counter(past=verbs[0]), mc + Counter(past=verbs[1])
     if mq != mc and verbs is not None:
         changed = (mq - mc) + (mc - mq)
-        if changed["past"]:
+        if changed["past"] and not _fixed_first(changed, rq):
             return True
         if changed["future"] and not (mq["generic"] or mc["generic"] or _future_read(tq) or _future_read(tc)):
             return True
     written = frozenset(re.findall(r"\w+", (request + " " + cached).lower()))
     return _han_aspect(tq, tc) or main_verb_change(tq, tc, rq, rc, _mark_words(tq), _mark_words(tc), written)
+
+
+def _main_tense(toks: list[str]) -> tuple[str | None, list[str]]:
+    """The tense of a short question's copula or auxiliaries (`_MARKS`: "present", "generic", "past", "future"), None
+    where its marks hold two tenses, a perfect's "has" / "have" (a present of a past) or none (a Russian question with
+    none is in the present: it has no present copula); and its rest (`_read`). An English possessive "'s" is no mark
+    ("Twitter's CEO"): "'s" is "is" only after a pronoun or a question word (`_S_IS`)."""
+    rest, marks = _read(toks)
+    possessive = sum(1 for i, t in enumerate(toks) if t == "s" and i and toks[i - 1] not in _S_IS)
+    marks = +(marks - Counter(present=possessive))
+    if marks["present"] and (not _PERFECT.isdisjoint(toks) or not _HABEN.isdisjoint(toks) or any(map(_participle, rest))):
+        return None, rest  # "Has it ended?", "¿Ha ganado?", "Hat Brutus Caesar verraten?", "Wann ist sie gefallen?"
+    if not marks:
+        russian = any("а" <= c <= "я" for t in toks for c in t)
+        return ("present" if russian and not any(_RU_PAST.fullmatch(t) for t in rest) else None), rest
+    return (next(iter(marks)) if len(marks) == 1 else None), rest
+
+
+def _participle(t: str) -> bool:
+    """A German or Spanish participle, by its form ("gefallen", "gekauft", "ganado", "vendido")."""
+    return (t.startswith("ge") and t.endswith(("t", "en")) and len(t) >= 6) or (t.endswith(("ado", "ido")) and len(t) >= 5)
+
+
+def _same_content(a: list[str], b: list[str]) -> bool:
+    """Whether two rests hold the same words in any order, less articles and a possessive's words (`_LIGHT`) and words
+    of then and now (`_THEN_NOW`); a German genitive is its noun ("Deutschlands" / "Deutschland"), a Russian
+    instrumental its nominative (`_instrumental`)."""
+    a = [t for t in a if t not in _LIGHT and t not in _THEN_NOW]
+    b = [t for t in b if t not in _LIGHT and t not in _THEN_NOW]
+    if len(a) != len(b) or not a:
+        return False
+    left = list(b)
+    for x in a:
+        at = next((j for j, y in enumerate(left) if x == y or _genitive(x, y) or _instrumental(x, y)), None)
+        if at is None:
+            return False
+        del left[at]
+    return True
+
+
+def _genitive(x: str, y: str) -> bool:
+    return len(min(x, y, key=len)) >= 4 and (x + "s" == y or y + "s" == x)
+
+
+def reworded_tense_change(tq: list[str], tc: list[str]) -> bool:
+    """True when two short questions (`_SHORT` tokens at most) ask for the same things in two tenses, their copulas or
+    auxiliaries read each on its own (`_main_tense`), whatever light rewording comes with it (`_same_content`: "Who is
+    the CEO of Twitter?" / "Who was Twitter's CEO?", "Wer ist der Kanzler von Deutschland?" / "Wer war Deutschlands
+    Kanzler?", "¿Quién es el presidente de Francia?" / "¿Quién fue presidente de Francia?", "Кто президент России?" /
+    "Кто раньше был президентом России?"; nc42: served at 0.980-0.999). A past against another tense, or a future
+    against a present of now (not against "do", nor where `_FUTURE_READ` reads a time to come), as `tense_change`
+    reads them where nothing else differs; not a past against a present of a first one (`_fixed_first`)."""
+    if len(tq) > _SHORT or len(tc) > _SHORT:
+        return False
+    (sq, rq), (sc, rc) = _main_tense(tq), _main_tense(tc)
+    if sq is None or sc is None or sq == sc or not _same_content(rq, rc):
+        return False
+    changed = Counter((sq, sc))
+    if changed["past"]:
+        return not _fixed_first(changed, rq)
+    return bool(changed["future"]) and not (changed["generic"] or _future_read(tq) or _future_read(tc))
+
+
+def _han_past_moved(past: list[str], other: list[str]) -> bool:
+    """Whether `past` holds the characters of `other` in any order and a Chinese word of the past (`_HAN_PAST`, less
+    the aspect mark 过) besides, and `other` at most a word of now (`_HAN_NOW`) besides: "法国总统以前是谁？" / "谁是法国
+    总统？" (nc42: served at 0.979), "苹果以前的CEO是谁？" / "谁是苹果的CEO？"."""
+    extra, missing = Counter(past) - Counter(other), Counter(other) - Counter(past)
+    put_in = "".join(sorted(extra.elements()))
+    now = "".join(sorted(missing.elements()))
+    return (
+        len(past) <= _SHORT + 4
+        and any(put_in == "".join(sorted(w)) for w in _HAN_PAST - {"过"})
+        and (not now or any(now == "".join(sorted(w)) for w in _HAN_NOW))
+        and any("\u4e00" <= c <= "\u9fff" for t in other for c in t)
+    )

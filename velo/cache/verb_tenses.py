@@ -101,10 +101,13 @@ def _german(word: str, marks_words: list[str]) -> list[tuple[str, str]]:
         if word.endswith("en") and len(word) >= 5:
             kinds.append((word[:-2], "infinitive"))
         elif word.endswith(("te", "ten")) and len(word) >= 6:
-            kinds.append((word[: -2 if word.endswith("te") else -3], "past"))
+            stem = word[: -2 if word.endswith("te") else -3]
+            kinds.append((stem, "past"))
+            if stem.endswith("e") and stem[-2:-1] in ("t", "d"):
+                kinds.append((stem[:-1], "past"))  # "kostete", "redete": an "e" after a stem's t or d
         elif word.endswith("t") and len(word) >= 5:
             kinds.append((word[:-2] if word.endswith("et") else word[:-1], "present"))
-    aux, out = set(marks_words), []
+    aux, out = set(marks_words) - {"was"}, []  # "was" is German "what" ("Was kostete ...?"), never an auxiliary
     for stem, kind in kinds:
         if kind == "participle":
             tense = "past" if aux and aux <= _DE_HABEN else ""
