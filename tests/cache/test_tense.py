@@ -111,6 +111,9 @@ def test_the_rewording_is_served(shipped_rule_cache: SemanticCache, cached: str,
         # an English main verb in the past against "will" or "do" and the bare verb
         ("Who won the World Cup?", "Who will win the World Cup?"), ("Who invented the telephone?", "Who will invent the telephone?"),
         ("Who wrote Hamlet?", "Who does write Hamlet?"), ("Who carried the flag?", "Who will carry the flag?"),
+        # tense43: a perfect's participle after "has" against "will" and the bare verb is a past against a future
+        # (tense42 held it no change: nc42 found "Has the UK left the EU?" / "Will the UK leave the EU?" served, 0.968)
+        ("Who has invented it?", "Who will invent it?"),
     ],
 )
 def test_another_tense_is_read_both_ways(a: str, b: str) -> None:
@@ -147,7 +150,7 @@ def test_another_tense_is_read_both_ways(a: str, b: str) -> None:
         # controversial theories has Freeman Dyson defended?" / "... did Freeman Dyson defend?")
         ("Who won the World Cup?", "Who did win the World Cup?"), ("Who invented the telephone?", "Who invent the telephone?"),
         ("What theories has Dyson defended?", "What theories did Dyson defend?"),
-        ("Where are the files stored?", "Where do the files store?"), ("Who has invented it?", "Who will invent it?"),
+        ("Where are the files stored?", "Where do the files store?"),
     ],
 )
 def test_no_tense_change(a: str, b: str) -> None:

@@ -332,10 +332,12 @@ def _alike(respelled: list[str], sc: list[str]) -> bool:
     in their cases "Чем кошки отличаются от собак?" / "Чем собаки отличаются от кошек?"; after format 30): the model
     weighs order_swap at about 0, so the overlap features alone kept such a pair a miss (0.760-0.901). A Spanish topic put
     before the question word is such an order too (`order.topic_fronted`: "¿Messi cuántos años tiene?" / "¿Cuántos años
-    tiene Messi?"; after format 32)."""
+    tiene Messi?"; after format 32), and so is Chinese 了 after the verb or after its object (`tense.han_done_moved`:
+    "你吃了饭吗" / "你吃饭了吗"; nc42: 0.114)."""
     return (
         respelled == sc or order.symmetric_reordering(respelled, sc)
         or order.topic_fronted(respelled, sc) or order.topic_fronted(sc, respelled)
+        or tense.han_done_moved(respelled, sc)
     )
 
 

@@ -21,19 +21,35 @@ year or an operand, "Сколько будет 2+2?": "What is the
 weather tomorrow?" / "What will the weather be tomorrow?", "What is the future of AI?" / "What will be the future of
 AI?"), not vetoed. A past against any other tense is always another question.
 
-A tense changed beside other differences is left to the model: in the labelled pairs outside dev, 15 right pairs change
-an auxiliary's tense among other words ("Where was Lionel Messi born?" / "What is Lionel Messi's birthplace?", "Are AI
-assistants going to replace human workers?" / "Will AI assistants take over human jobs?"). A main verb is read in one
-case only (`_past_verbs`): an English simple past on a side with no tense marks against "will" or "do" and the bare verb
-("Who invented the telephone?" / "Who will invent the telephone?"). Not "Who wins ...?" / "Who won ...?" (the labelled
-pairs hold no such pair to judge it by), nor a participle after "has" ("What theories has Dyson defended?" / "... did
-Dyson defend?" is a labelled right pair).
+A tense changed beside a light rewording is read too (`reworded_tense_change`; after format 33, a newcomer's finding,
+nc42: "Who is the CEO of Twitter?" / "Who was Twitter's CEO?" 0.999, "Wer ist der Kanzler von Deutschland?" / "Wer war
+Deutschlands Kanzler?" 0.999, "谁是法国总统？" / "法国总统以前是谁？" 0.979): each short question's copula or auxiliaries read on
+their own as one tense (`_main_tense`; a perfect, "has" + participle, "hat ... verraten", "ist ... gefallen", is none),
+and the rest the same words in any order but for articles, a possessive's words and words of then and now ("formerly",
+"früher", "antes", "раньше"; a German genitive, a Russian instrumental). Other differences besides are left to the
+model: another verb or noun for the same fact is no tense of it ("Where was Lionel Messi born?" / "What is Lionel
+Messi's birthplace?", "Who wrote Hamlet?" / "Who is the author of Hamlet?", "В каком году произошло / было крещение
+Руси?", labelled right pairs or rewordings the model serves; in the labelled pairs outside dev, a tense read on each side
+with one word more or changed flags right pairs, /work/scratch/tense43/wide.py). A first one asked in the past or the
+present is one question ("Who was / is the first president of the US?": `_FIRST`), the last one is not (it may be the
+one in office).
+
+A main verb is read in one case only here (`_past_verbs`): an English simple past on a side with no tense marks, or a
+participle after a perfect's "has" / "have", against "will" or "do" and the bare verb ("Who invented the telephone?" /
+"Who will invent the telephone?", "Has the UK left the EU?" / "Will the UK leave the EU?"); `velo.cache.verb_tenses`
+reads the others. A participle after "has" against "did" is one past ("What theories has Dyson defended?" / "... did
+Dyson defend?" is a labelled right pair). German "was" beside a German word is "what" and English "war" beside an
+English word the noun (`_no_marks`: "Was kostet / kostete ein Ticket?" was read as two English pasts, 0.992); Russian
+становиться is a copula of its own tenses ("Кто стал президентом?" / "Кто президент?" 0.996).
 
 Chinese marks no tense in its verbs: a word of the past put in is read (`_HAN_PAST`: "以前", "曾经"), and two aspect
 marks put in where nothing else differs: 过, that the thing has been done ever ("你去北京吗" / "你去过北京吗", are you
 going / have you been), and 了 before the question's 吗 or 没(有), that it is done ("他走吗" / "他走了吗", is he leaving / has he
 left). Not 会 ("明天下雨吗" / "明天会下雨吗" is one question: 明天 says the time already; "他会游泳吗" is "can he swim"), nor 了 in
-a statement before the question ("我失恋了怎么办" / "我失恋怎么办"). Read in the `role_swap` veto by `velo.cache.features`.
+a statement before the question ("我失恋了怎么办" / "我失恋怎么办"). A word of the past moved with the rest is read in any order
+(`_han_past_moved`: "法国总统以前是谁？" / "谁是法国总统？"), and 了 after the verb or after its object before 吗 is one aspect
+(`han_done_moved`, read as the same words by `velo.cache.features`: "你吃了饭吗" / "你吃饭了吗"). Read in the `role_swap` veto
+by `velo.cache.features`.
 """
 
 from __future__ import annotations
@@ -295,8 +311,9 @@ def tense_change(tq: list[str], tc: list[str], request: str = "", cached: str = 
 
 def _main_tense(toks: list[str]) -> tuple[str | None, list[str]]:
     """The tense of a short question's copula or auxiliaries (`_MARKS`: "present", "generic", "past", "future"), None
-    where its marks hold two tenses, a perfect's "has" / "have" (a present of a past) or none (a Russian question with
-    none is in the present: it has no present copula); and its rest (`_read`). An English possessive "'s" is no mark
+    where its marks hold two tenses, where a present is a perfect's ("has", "ha", German "haben", or a participle by its
+    form: a present of a past) or where it has none (but a Russian question with no past verb is in the present: Russian
+    has no present copula); and its rest (`_read`). An English possessive "'s" is no mark
     ("Twitter's CEO"): "'s" is "is" only after a pronoun or a question word (`_S_IS`)."""
     rest, marks = _read(toks)
     possessive = sum(1 for i, t in enumerate(toks) if t == "s" and i and toks[i - 1] not in _S_IS)
@@ -366,4 +383,22 @@ def _han_past_moved(past: list[str], other: list[str]) -> bool:
         and any(put_in == "".join(sorted(w)) for w in _HAN_PAST - {"过"})
         and (not now or any(now == "".join(sorted(w)) for w in _HAN_NOW))
         and any("\u4e00" <= c <= "\u9fff" for t in other for c in t)
+    )
+
+
+def han_done_moved(a: list[str], b: list[str]) -> bool:
+    """Whether two Chinese questions are one question with 了 after the verb on one side and after its object, before
+    the question's 吗 / 没 (`_HAN_DONE_BEFORE`), on the other: "你吃了饭吗" / "你吃饭了吗", "你看了电影没有" / "你看电影了没有"
+    (have you eaten: one aspect, the thing done; nc42: served at 0.114, not vetoed, so read as the same words by
+    `velo.cache.features._alike`). One 了 on each side, the same characters but for where it stands."""
+    if a.count("了") != 1 or b.count("了") != 1 or a == b:
+        return False
+    i, j = a.index("了"), b.index("了")
+    late, early = (a, b) if i > j else (b, a)
+    at, before = max(i, j), min(i, j)
+    return (
+        [t for t in a if t != "了"] == [t for t in b if t != "了"]
+        and before >= 1 and "\u4e00" <= early[before - 1] <= "\u9fff"
+        and at + 1 < len(late) and late[at + 1] in _HAN_DONE_BEFORE
+        and all("\u4e00" <= c <= "\u9fff" for t in late[before:at] for c in t)
     )
