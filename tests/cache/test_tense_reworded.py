@@ -37,14 +37,25 @@ REFUSED = [
     ("Was macht Tesla?", "Was machte Tesla?", 0.956),
     ("Кто стал президентом?", "Кто президент?", 0.996),
     ("Кто президент России?", "Кто стал президентом России?", 0.976),
+    # variants: a word of now, a future, another perfect (/work/scratch/tense43/ex2_before.txt, ex3_before.txt)
+    ("Who was the CEO of Tesla?", "Who's Tesla's CEO?", 0.999),
+    ("¿Quién fue el presidente de Francia?", "¿Quién es el actual presidente de Francia?", 0.906),
+    ("Wer war der Kanzler?", "Wer ist der aktuelle Kanzler?", 0.848),
+    ("Кто был президентом России?", "Кто сейчас президент России?", 0.991),
+    ("以前谁是法国总统？", "现在谁是法国总统？", 0.873),
+    ("Who is the CEO of Twitter?", "Who will be Twitter's CEO?", 0.999),
+    ("¿Quién es el presidente de Francia?", "¿Quién será presidente de Francia?", 0.934),
+    ("Have prices risen?", "Will prices rise?", 0.999),
 ]
 
-# (cached question, request, score): one question; the first two were vetoed before, the last was a miss at 0.114.
+# (cached question, request, score): one question; the first six were vetoed before (0.000), the rest served as before.
 SERVED = [
     ("Who was the first president of the US?", "Who is the first president of the US?", 0.980),
     ("¿Quién fue el primer presidente de Estados Unidos?", "¿Quién es el primer presidente de Estados Unidos?", 0.967),
     ("Wer war der erste Bundeskanzler?", "Wer ist der erste Bundeskanzler?", 0.982),
     ("Кто был первым президентом США?", "Кто первый президент США?", 0.999),
+    ("Who was the founder of Microsoft?", "Who is the founder of Microsoft?", 0.987),  # a maker: one person
+    ("Кто был основателем Microsoft?", "Кто основатель Microsoft?", 0.998),
     ("Has the UK left the EU?", "Did the UK leave the EU?", 0.980),  # a perfect and a past: one past
     ("Who wrote Hamlet?", "Who is the author of Hamlet?", 0.993),  # another verb, not another tense of it
     ("Сколько стоит билет?", "Сколько будет стоить билет?", 0.996),  # as "How much does it / will it cost?"
@@ -63,9 +74,15 @@ def test_one_question_is_served(shipped_rule_cache: SemanticCache, cached: str, 
     assert_scored(shipped_rule_cache, cached, request_, True, score)
 
 
-def test_done_after_the_verb_or_its_object_is_served(shipped_rule_cache: SemanticCache) -> None:
-    assert_scored(shipped_rule_cache, "你吃饭了吗", "你吃了饭吗", True, 1.0)
-    assert_scored(shipped_rule_cache, "你看电影了没有", "你看了电影没有", True, 1.0)
+@pytest.mark.parametrize(
+    ("cached", "request_", "before"),
+    [("你吃饭了吗", "你吃了饭吗", 0.114), ("你看电影了吗", "你看了电影吗", 0.754), ("你看电影了没有", "你看了电影没有", 0.849),
+     ("他写作业了吗", "他写了作业吗", 0.936)],
+)
+def test_done_after_the_verb_or_its_object_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, before: float
+) -> None:
+    assert_scored(shipped_rule_cache, cached, request_, True, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -111,6 +128,10 @@ def test_a_tense_change_is_read_beside_a_light_rewording(a: str, b: str) -> None
         ("¿Quién fue el primer presidente de Estados Unidos?", "¿Quién es el primer presidente de Estados Unidos?"),
         ("Wer war der erste Bundeskanzler?", "Wer ist der erste Bundeskanzler?"),
         ("Кто был первым президентом США?", "Кто первый президент США?"),
+        ("Who was the founder of Microsoft?", "Who is the founder of Microsoft?"),
+        ("¿Quién fue el inventor del teléfono?", "¿Quién es el inventor del teléfono?"),
+        ("Wer war der Erfinder des Telefons?", "Wer ist der Erfinder des Telefons?"),
+        ("Кто был основателем Microsoft?", "Кто основатель Microsoft?"),
         # a perfect against a past; a present against a future of a main verb or "do"
         ("Has the UK left the EU?", "Did the UK leave the EU?"), ("Сколько стоит билет?", "Сколько будет стоить билет?"),
         ("How much does a ticket cost?", "How much will a ticket cost?"),
@@ -127,10 +148,12 @@ def test_no_tense_change_read(a: str, b: str) -> None:
     assert not tense_change(ta, tb) and not tense_change(tb, ta)
 
 
-def test_the_last_one_in_two_tenses_stays_apart() -> None:
+def test_the_last_one_or_an_office_in_two_tenses_stays_apart() -> None:
     for a, b in (("Who is the last president of the US?", "Who was the last president of the US?"),
                  ("Who is the first person on Mars?", "Who will be the first person on Mars?"),
-                 ("Who is the president of the US?", "Who was the president of the US?")):
+                 ("Who is the president of the US?", "Who was the president of the US?"),
+                 ("Is the author alive?", "Was the author alive?"),  # of the person, not who it is
+                 ("Wer war der Kanzler?", "Wer ist der aktuelle Kanzler?")):
         assert tense_change(text.tokens(a), text.tokens(b))
 
 

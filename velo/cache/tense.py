@@ -31,8 +31,8 @@ model: another verb or noun for the same fact is no tense of it ("Where was Lion
 Messi's birthplace?", "Who wrote Hamlet?" / "Who is the author of Hamlet?", "В каком году произошло / было крещение
 Руси?", labelled right pairs or rewordings the model serves; in the labelled pairs outside dev, a tense read on each side
 with one word more or changed flags right pairs, /work/scratch/tense43/wide.py). A first one asked in the past or the
-present is one question ("Who was / is the first president of the US?": `_FIRST`), the last one is not (it may be the
-one in office).
+present is one question, and so is the maker of a thing made ("Who was / is the first president of the US?", "Who
+was / is the founder of Microsoft?": `_FIRST`); the last one is not (it may be the one in office).
 
 A main verb is read in one case only here (`_past_verbs`): an English simple past on a side with no tense marks, or a
 participle after a perfect's "has" / "have", against "will" or "do" and the bare verb ("Who invented the telephone?" /
@@ -132,9 +132,20 @@ _S_IS = frozenset(
     "who what where when why how which it that there here he she this everything everyone nobody someone".split()
 )
 """Words after which "'s" is "is" ("who's", "it's"); elsewhere it is a possessive ("Twitter's")."""
-_FIRST = frozenset(fold(w) for w in "first primer primera primero erste ersten erster erstes первый первая первое первым первой первого".split())
-"""An ordinal "first": the first holder of a thing was and is the same one ("Who was / is the first president of the
-US?", "¿Quién fue / es el primer presidente ...?", "Кто был первым / первый президент США?")."""
+_FIRST = frozenset(
+    fold(w) for w in """
+        first primer primera primero erste ersten erster erstes первый первая первое первым первой первого первыми
+        founder founders inventor inventors author authors painter composer discoverer creator
+        fundador fundadores fundadora inventora autor autora autores pintor compositor descubridor creador
+        gründer gründerin erfinder erfinderin autorin maler komponist komponisten entdecker schöpfer
+        основатель основателем основателя изобретатель изобретателем изобретателя автор автором автора композитор
+        композитором создатель создателем
+    """.split()
+)
+"""A first one, or the maker of a thing made: who held it then holds it now ("Who was / is the first president of the
+US?", "¿Quién fue / es el primer presidente ...?", "Кто был первым / первый президент США?", "Who was / is the founder
+of Microsoft?", "Wer war / ist der Erfinder des Telefons?"). Not "last", nor an office held ("CEO", "president")."""
+_WHO_WHAT = frozenset(fold(w) for w in "who what which quién quiénes qué cuál cuáles wer was welche welcher welches кто что какой какая какое".split())
 _SHORT = 12
 """The most tokens of a question read by `reworded_tense_change`: a question alone, not a story in one tense around a
 question in another."""
@@ -152,12 +163,13 @@ _THEN_NOW = frozenset(
     fold(w) for w in """
         formerly previously once before earlier then now currently current today nowadays
         antes anteriormente antiguamente entonces ahora actualmente actual hoy
-        früher vorher damals einst ehemals jetzt aktuell derzeit heute
-        раньше прежде тогда сейчас теперь сегодня нынешний нынешнии
+        früher vorher damals einst ehemals jetzt aktuell aktuelle aktueller aktuellen derzeit derzeitige derzeitiger heute
+        раньше прежде тогда сейчас теперь сегодня нынешний нынешнии нынешнего нынешним текущий
     """.split()
 )
 """Words of then and now, which say the tense again beside a copula ("Who was formerly the CEO?", "Wer war früher
-Kanzler?", "¿Quién era antes ...?", "Кто раньше был ...?")."""
+Kanzler?", "¿Quién era antes ...?", "Кто раньше был ...?", "Wer ist der aktuelle Kanzler?"). Not "former" / "ehemalige",
+which ask of the past in the present ("Who is the former CEO?" / "Who was the CEO?")."""
 _HAN_NOW = frozenset("现在 目前 当前 如今 现任".split())
 """Chinese words of now, against a word of the past on the other side ("现在谁是总统" / "以前谁是总统")."""
 
@@ -273,10 +285,10 @@ def _mark_words(toks: list[str]) -> list[str]:
 
 
 def _fixed_first(changed: Counter, rest: list[str]) -> bool:
-    """Whether a past against a present asks of a first one (`_FIRST`), which stays first: "Who was / is the first
-    president of the US?" is one question. Not "last" ("Who is the last president?" may be the one in office), nor a
-    future ("Who will be the first person on Mars?")."""
-    return set(changed) <= {"past", "present"} and not _FIRST.isdisjoint(rest)
+    """Whether a past against a present asks who or what is a first one or a maker (`_FIRST`, the rest `rest`
+    beginning with a word of `_WHO_WHAT`), which stays so: "Who was / is the first president of the US?", "Who was / is
+    the founder of Microsoft?" are one question each; "Is / Was the author alive?" asks of the person, not who it is."""
+    return set(changed) <= {"past", "present"} and bool(rest) and rest[0] in _WHO_WHAT and not _FIRST.isdisjoint(rest)
 
 
 def tense_change(tq: list[str], tc: list[str], request: str = "", cached: str = "") -> bool:

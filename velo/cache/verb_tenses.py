@@ -15,8 +15,10 @@ side (`_tenses`, by language):
 - Spanish: the preterite, written with its accent ("ganó", "comió"; unwritten, "gano" is also "I earn") or in the
   plural ("ganaron", "comieron"), the imperfect ("ganaba", "comía"), and the perfect ("ha ganado") against the present
   ("gana", "come") or the future ("ganará", "comerá").
-- German: the simple past ("gewann", "kaufte") or a participle after "haben" / "sein" ("hat ... gewonnen", "ist ...
-  gestorben") against the present ("gewinnt") or an infinitive after "werden" ("wird ... gewinnen").
+- German: the simple past ("gewann", "kaufte", "kostete": a stem in t or d puts "e" before "-te") or a participle after
+  "haben" / "sein" ("hat ... gewonnen", "ist ... gestorben") against the present ("gewinnt", "kostet") or an infinitive
+  after "werden" ("wird ... gewinnen"). "was" is no auxiliary here: it is "what" ("Was kostet / kostete ein Ticket?",
+  nc42: served at 0.992).
 - Russian: a past in "-л" ("выиграл", "изобрёл") against a present or perfective future ("выиграет", "выигрывает",
   "изобретёт"), or an infinitive after "будет".
 - Chinese (no tense in its verbs): 了 on one side where the other has 会 / 将 / 将会 / 将要 ("谁赢了世界杯？" / "谁会赢世界杯？"),
