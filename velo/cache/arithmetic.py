@@ -323,3 +323,18 @@ def numbered_joins(text: str) -> Counter:
     return Counter(
         op for e in read(text) if e.numbered for op in re.findall(r"[-/]", text[e.start : e.end])
     )
+
+
+def brackets_change(text: str, start: int, end: int) -> bool | None:
+    """Whether the bracket pair at `text[start]` "(" and `text[end]` ")" changes what the expression it stands in
+    computes: the expressions read (`read`) with the two brackets written as spaces have other keys (`Expression.key`).
+    "-(2+3)" (-5, not -2+3), "2*(3+4)", "(-2)^2", "(1+2)+3" (a run of + read in two) change it; "(2+3)=?", "((2+3))",
+    "(-1)*(-1)", "(2*3)+4" do not. None when no expression read holds both brackets (a bracket of prose, "What is RAM
+    (memory)?"). Reads `text` as given (`read`); `start` < `end` are indices of `text`, else ValueError."""
+    if not (0 <= start < end < len(text)) or text[start] != "(" or text[end] != ")":
+        raise ValueError(f"no bracket pair at {start}, {end} of {text!r}")
+    read_ = read(text)
+    if not any(e.start <= start and end < e.end for e in read_):
+        return None
+    bare = f"{text[:start]} {text[start + 1 : end]} {text[end + 1 :]}"
+    return [e.key() for e in read(bare)] != [e.key() for e in read_]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from velo.cache import arithmetic
+from velo.cache.numbers import ascii_digits, same_computation_reordered
 from velo.cache.text import FUNCTION_WORDS, HAN, MINUS_SIGNS, OPERATORS, SENTENCE_PUNCT, fold, nfkc, tokens
 
 
@@ -19,7 +21,7 @@ _OPEN, _CLOSE = "([{", ")]}"
 _CODE_SEPARATORS = ",:;"
 
 
-def code_marks(text: str) -> list[str]:
+def code_marks(text: str, arithmetic_brackets: bool = True) -> list[str]:
     """The brackets of code in `text` and the separators inside them, each as "<tokens before it><mark>": the
     structure that `tokens` drops ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2").
 
@@ -30,6 +32,7 @@ def code_marks(text: str) -> list[str]:
     not), a grouping that changes nothing (`_redundant`: "(-1)*(-1)") or an unmatched bracket ("1)"). Spaces do not
     count: "sqrt(16) + 9" is "sqrt(16)+9"."""
     text = nfkc(text)
+    digits = ascii_digits(text)  # as `arithmetic.read` reads numbers, one character for one
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
@@ -43,7 +46,12 @@ def code_marks(text: str) -> list[str]:
             after = text[i + 1] if i + 1 < len(text) else " "
             touches = (not before.isspace() or not (after.isspace() or after in SENTENCE_PUNCT)
                        or _operator_beside(text, start, -1) or _operator_beside(text, i, 1))
-            if touches and not _redundant(text, start, i):
+            grouping = _arithmetic_grouping(digits, start, i)
+            if grouping is None:
+                grouping = not _redundant(text, start, i)
+            elif not arithmetic_brackets:
+                grouping = False
+            if touches and grouping:
                 pairs.append((start, i))
         elif ch in _CLOSE:
             stack.clear()
@@ -187,6 +195,24 @@ def _code_letter(text: str, end: int) -> bool:
     return len(word) == 1 and word.isascii() and word.isalpha() and fold(word) not in FUNCTION_WORDS
 
 
+_BESIDE_ARITHMETIC = frozenset(" \t\n()+-*/^=\u2212×÷·?,;:¿¡")
+"""What may stand right beside a bracket pair that `arithmetic` judges: a space, another bracket, an operator, a
+question's punctuation. A word or digit glued to it is a call or an index ("sqrt(16)+9", "f(2+3)"), and "!" or "%" after
+it an operator that `arithmetic` does not read ("(2+3)!" is no "2+3!")."""
+
+
+def _arithmetic_grouping(text: str, start: int, end: int) -> bool | None:
+    """Whether the parenthesis pair at `start`, `end` of `text` (NFKC, ASCII digits) groups something, where it stands in
+    arithmetic: by `arithmetic.brackets_change`, the one reader of brackets in arithmetic ("-(2+3)" / "-2+3", "2*(3+4)" /
+    "2*3+4" group; "(2+3)=?" / "2+3=?", "((2+3))", "(2*3)+4" do not: a newcomer found "(2+3)=?" / "2+3=?" refused by
+    `code_swap`, after format 33). None elsewhere (`_redundant` judges a bracket around one operand there)."""
+    before = text[start - 1] if start else " "
+    after = text[end + 1] if end + 1 < len(text) else " "
+    if text[start] == "(" and all(c in _BESIDE_ARITHMETIC or HAN.match(c) for c in (before, after)):
+        return arithmetic.brackets_change(text, start, end)
+    return None
+
+
 def _redundant(text: str, start: int, end: int) -> bool:
     """A grouping parenthesis around one operand changes nothing ("(-1)*(-1)" is "-1*-1", "(2)" is "2"), except a sign
     grouped before a power: "(-2)**2" is 4, "-2**2" is -4. Not a call's ("sqrt(16)") nor an index's ("a[1]")."""
@@ -201,5 +227,9 @@ def _redundant(text: str, start: int, end: int) -> bool:
 def code_swap(a: str, b: str) -> bool:
     """True when the two questions' code has its brackets or separators elsewhere among the same tokens (`code_marks`):
     "a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2". Asked, as `text.spelling_swap`, only of
-    questions with the same tokens."""
-    return code_marks(a) != code_marks(b)
+    questions with the same tokens. Where the two compute the same with operands of + and * in another order
+    (`numbers.same_computation_reordered`: "(4+3)*2=?" / "2*(3+4)=?"), the brackets of their arithmetic are that
+    computation's, compared already: only the other marks count."""
+    if code_marks(a) == code_marks(b):
+        return False
+    return not same_computation_reordered(a, b) or code_marks(a, False) != code_marks(b, False)

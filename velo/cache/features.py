@@ -278,14 +278,14 @@ class _Pair:
         won (11 served at format 26 fell below the threshold, "What's Google Authenticator?" / "What is google
         authenticator?" 0.965 -> 0.887; 2 rose above it, besides those made the same words)."""
         sq, sc, respelled = _respelled(self.request, self.cached)
-        alike = _alike(respelled, sc)
+        alike = _alike(respelled, sc, self.request, self.cached)
         # ... or but for words writers add, drop or swap freely ("please", "请问", 您 / 你, "Could you" / "Can you":
         # `velo.cache.free_words`, rc40), read in the texts with those words written one way
         if not alike and free_words.could_fold(respelled, sc):
             folded = free_words.fold(self.request), free_words.fold(self.cached)
             if folded != (self.request, self.cached):
                 sq, sc, respelled = _respelled(*folded)
-                alike = self.free_words_folded = bool(_alike(respelled, sc))
+                alike = self.free_words_folded = bool(_alike(respelled, sc, *folded))
         # ... or but for a set phrase worded otherwise, free words aside ("1+1=?" / "1+1是多少", "对" / "嗯",
         # "在吗" / "你还在吗", "请继续" / "接着来": `velo.cache.set_phrases`, rc41)
         if not alike and set_phrases.could_fold(self.request, self.cached):
@@ -293,7 +293,7 @@ class _Pair:
             phrased = set_phrases.fold(free[0]), set_phrases.fold(free[1])
             if phrased != free:  # no set phrase read: the texts were read already, as written or with free words folded
                 sq, sc, respelled = _respelled(*phrased)
-                alike = self.set_phrases_folded = bool(_alike(respelled, sc))
+                alike = self.set_phrases_folded = bool(_alike(respelled, sc, *phrased))
                 if alike:
                     self.compared = phrased
         if alike:
@@ -326,18 +326,21 @@ def _respelled(request: str, cached: str) -> tuple[list[str], list[str], list[st
     return sq, sc, number_spellings.respelled(sq, sc, request, cached)
 
 
-def _alike(respelled: list[str], sc: list[str]) -> bool:
+def _alike(respelled: list[str], sc: list[str], request: str, cached: str) -> bool:
     """The same words, or the same in an order that keeps the question (`order.symmetric_reordering`: "7 plus 8" / "8
     plus 7", "cats and dogs" / "dogs and cats", "Is Tom married to Anna?" / "Is Anna married to Tom?", Russian arguments
     in their cases "Чем кошки отличаются от собак?" / "Чем собаки отличаются от кошек?"; after format 30): the model
     weighs order_swap at about 0, so the overlap features alone kept such a pair a miss (0.760-0.901). A Spanish topic put
     before the question word is such an order too (`order.topic_fronted`: "¿Messi cuántos años tiene?" / "¿Cuántos años
     tiene Messi?"; after format 32), and so is Chinese 了 after the verb or after its object (`tense.han_done_moved`:
-    "你吃了饭吗" / "你吃饭了吗"; nc42: 0.114)."""
+    "你吃了饭吗" / "你吃饭了吗"; nc42: 0.114). So are operands of + and * exchanged inside arithmetic, read from the texts
+    `request` and `cached` (`numbers.same_computation_reordered`: "2*(4+3)=?" / "2*(3+4)=?", whose tokens have lost the
+    brackets that tell "2*(4+3)" from "2*4+3"; after format 33)."""
     return (
         respelled == sc or order.symmetric_reordering(respelled, sc)
         or order.topic_fronted(respelled, sc) or order.topic_fronted(sc, respelled)
         or tense.han_done_moved(respelled, sc)
+        or (sorted(respelled) == sorted(sc) and numbers.same_computation_reordered(request, cached))
     )
 
 

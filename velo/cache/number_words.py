@@ -83,7 +83,9 @@ _THOUSANDS = frozenset(fold(w) for w in "thousand mil tausend тысяча ты�
 _THOUSAND_ALONE = frozenset(fold(w) for w in "mil тысяча".split())
 """Words that are a thousand with no number before them ("mil novecientos", "тысяча девятьсот"); English "thousand"
 needs "a" or "one"."""
-_ROUND_THOUSANDS = re.compile(r"[1-9]\d?000")
+_ROUND_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:000)+")
+"""A round number of thousands, millions ... in digits, as `velo.cache.numbers.scales_as_digits` writes "two thousand",
+"one million": a number in words may go on from it after "and" ("one million and five", 1000005)."""
 _EN_YEAR_HEADS = frozenset("thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())
 """The first half of an English year said in two ("nineteen eighty-nine"): 11 and 12 are left, "eleven thirty" being a
 time."""
@@ -93,9 +95,10 @@ _DE_TENS = "zwanzig|dreissig|vierzig|funfzig|sechzig|siebzig|achtzig|neunzig"
 _DE_TENS_WORDS = frozenset(_DE_TENS.split("|"))
 """German tens, never followed by a unit of the same number as another word ("einunddreißig" is one word)."""
 _DE_COMPOUND = re.compile(
-    rf"(?:(?P<h>{_DE_UNIT})?hundert)?(?:(?P<u>{_DE_UNIT.replace('eins|', '')})und(?P<t>{_DE_TENS})|(?P<rest>[a-z]+))?"
+    rf"(?:(?P<h>{_DE_UNIT})?hundert(?:und(?=[a-z]))?)?(?:(?P<u>{_DE_UNIT.replace('eins|', '')})und(?P<t>{_DE_TENS})|(?P<rest>[a-z]+))?"
 )
-"""A German number in one word: "einundzwanzig", "dreihundertzwölf", "hundertfünf" (folded)."""
+"""A German number in one word: "einundzwanzig", "dreihundertzwölf", "hundertfünf", "hundertundeins" (folded; "und"
+after "hundert" as after "tausend": `_german_large`)."""
 
 
 _ORDINAL_UNIT = re.compile(
@@ -133,7 +136,7 @@ def _german(word: str) -> tuple[int, int] | None:
 
 def _german_large(word: str) -> int | None:
     """A German number of a thousand and more, or of hundreds counted past nine, in one word: "zweitausendfünf" 2005,
-    "neunzehnhundertneunundachtzig" 1989 (folded), else None."""
+    "zweitausendundfünf" 2005, "tausendundeine" 1001, "neunzehnhundertneunundachtzig" 1989 (folded), else None."""
     if "tausend" in word:
         head, tail = word.split("tausend", 1)
         times = 1 if head in ("", "ein") else _UNITS.get(head) or _TEENS.get(head) or _TENS.get(head)
@@ -144,6 +147,8 @@ def _german_large(word: str) -> int | None:
         return None
     if not times:
         return None
+    if tail.startswith("und") and len(tail) > 3:
+        tail = tail[3:]  # "zweitausendundfünf", "tausendundeine": "und" between the thousands and the rest (after format 33)
     rest = 0 if not tail else _UNITS.get(tail) or _TEENS.get(tail) or _TENS.get(tail) or (_german(tail) or (0,))[0]
     if tail and not rest:
         return None

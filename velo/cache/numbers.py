@@ -322,10 +322,14 @@ def _all_readings(text: str) -> list[frozenset[str]]:
     plain = ascii_digits(text)
     found = [_signed_readings(m) for m in _NUMERAL.finditer(as_digits(plain))]
     toks = tokens(scales_as_digits(plain))
-    found += [
-        frozenset({("-" if _signed_word(toks, c.start) else "") + str(c.value)}) for c in number_words.cardinals(toks)
-        if not _goes_on(toks[max(0, c.start - 1) : c.start] + toks[c.end : c.end + 1])
-    ]
+    cardinals = [c for c in number_words.cardinals(toks) if not _goes_on(toks[max(0, c.start - 1) : c.start] + toks[c.end : c.end + 1])]
+    for c in cardinals:
+        # a thousand in digits that a number in words goes on from ("two thousand and five" is "2000 and five" once
+        # `scales_as_digits` read its scale word: 2005, not 2000 as well; a newcomer found "What is two thousand and
+        # five?" / "What is 2005?" refused, after format 33)
+        if toks[c.start][0].isdigit() and (head := frozenset({toks[c.start]})) in found:
+            found.remove(head)
+    found += [frozenset({("-" if _signed_word(toks, c.start) else "") + str(c.value)}) for c in cardinals]
     return found
 
 
@@ -390,6 +394,32 @@ def computation_change(a: str, b: str) -> bool:
     if (ca or cb) and not any(e.has_operator for e in ea + eb):
         return Counter(e.key(_reading) for e in ea) != Counter(e.key(_reading) for e in eb)
     return False
+
+
+def same_computation_reordered(a: str, b: str) -> bool:
+    """Whether two texts differ only in the order of operands inside their arithmetic: each computes, their computing
+    expressions (`velo.cache.arithmetic`, in order) have the same keys, so the operands of + and * (and the sides of =)
+    exchanged anywhere in the tree, in brackets too ("2*(4+3)=?" / "2*(3+4)=?", "10-(2+3)" / "10-(3+2)", "(2*3)+4" /
+    "(3*2)+4"; not "(4-3)*2" / "(3-4)*2"), and the same tokens outside them, and the texts differ (a newcomer found
+    "2*(4+3)=?" / "2*(3+4)=?" refused by `role_swap`, which reads the tokens with their brackets dropped, after format 33).
+    Not where "x" or "X" multiplies: "1920x1080" / "1080x1920", "a 3 x 5 matrix" / "a 5 x 3 matrix" are sizes."""
+    ta, tb = arithmetic_text(a), arithmetic_text(b)
+    ea, eb = ([e for e in arithmetic.read(t) if e.computes] for t in (ta, tb))
+    if a == b or not ea or len(ea) != len(eb) or any(x.key(_reading) != y.key(_reading) for x, y in zip(ea, eb)):
+        return False
+    if any(_SIZE.search(t[e.start : e.end]) for t, es in ((ta, ea), (tb, eb)) for e in es):
+        return False
+    return _outside(ta, ea) == _outside(tb, eb)
+
+
+_SIZE = re.compile(r"(?<![^\W\d_])[xX](?![^\W\d_])")
+"""An "x" that `arithmetic` reads as a product between numbers: in a size as often ("1920x1080", "2 x 4")."""
+
+
+def _outside(text: str, expressions: list[arithmetic.Expression]) -> list[list[str]]:
+    """The tokens of `text` between and around `expressions` (in order), stretch by stretch."""
+    cuts = [0] + [k for e in expressions for k in (e.start, e.end)] + [len(text)]
+    return [tokens(text[i:j]) for i, j in zip(cuts[::2], cuts[1::2])]
 
 
 def _has_letters_and_digits(t: str) -> bool:

@@ -8,9 +8,9 @@ in words that share nothing, so the model refused them ("在吗" / "你还在吗
 | kind | examples (folded to the first, per language) | kept apart |
 |---|---|---|
 | an arithmetic question, the whole text | "1+1=?", "1+1是多少", "1+1等于几", "1加1的结果是几", "请帮我算一下，1+2的结果是多少？", "What is 2 plus 2?", "123 x 3567" / "123*3567", "(-1)*(-1)*(-1)=?" / "-1 × -1 × -1 等于多少？", "-(2+3)=?" / "¿Cuánto es -(2+3)?", "１＋１＝？" (folded to the bare expression as `velo.cache.arithmetic` writes it, "1+1", "-1*-1*-1", "-(2+3)") | another number, operator, sign or bracket ("1+2", "1×2", "(2+3)", "2*3+4" / "2*(3+4)": `numbers.computation_change` refuses what these tokens still hide, "-1--1" / "-1-1"), an expression asked about ("1+1为什么等于2", "1+1在二进制里等于几"), an equation ("1+1=2?") |
-| agreement, the whole text | "yes", "yeah", "correct", "that's right"; "sí", "correcto", "así es"; "ja", "genau", "richtig", "stimmt"; "да", "верно", "точно"; 是的, 是, 对, 对的, 没错, 正确, 嗯, 你说的是对的 | acceptance ("ok"), refusal ("no", 不对, 不是) |
+| agreement, the whole text | "yes", "yeah", "correct", "that's right"; "sí", "correcto", "así es"; "ja", "genau", "richtig", "stimmt", "jep"; "да", "верно", "точно", "ага", "угу"; 是的, 是, 对, 对的, 没错, 正确, 嗯, 你说的是对的 | acceptance ("ok"), refusal ("no", 不对, 不是) |
 | acceptance, the whole text | "ok", "okay", "alright", "fine", "sure", "got it"; "vale", "de acuerdo", "está bien"; "in ordnung", "alles klar"; "хорошо", "ладно", "понятно"; 好的, 好, 好吧, 行, 行吧, 可以, 嗯好, 知道了, 明白了, 好的我知道了 | agreement, refusal |
-| refusal, the whole text | "no", "nope"; "nein"; "нет"; 不, 不是, 不对, 不正确 | agreement, acceptance |
+| refusal, the whole text | "no", "nope"; "nein", "nö", "nee"; "нет", "неа", "не-а"; 不, 不是, 不对, 不正确 | agreement, acceptance |
 | "are you there", the whole text | "are you there", "you there", "are you still there"; "estás ahí", "sigues ahí"; "bist du da", "bist du noch da"; "ты здесь", "ты тут", "ты ещё здесь"; 在吗, 在？, 你在吗, 你还在吗, 请问你现在在线吗, 喂，你现在还在线吗 | "where are you" (你在哪里), someone else (他在吗), "how are you" (你还好吗) |
 | "continue", the whole text | "continue", "go on", "keep going", "carry on"; "continúa", "sigue"; "weiter", "mach weiter"; "продолжай", "дальше"; 继续, 继续吧, 接着来 | another instruction ("stop", "再写一首") |
 | continuing to write, in Chinese, anywhere | 接着写, 接着往下写, 往下写, 继续写下去, 继续写, 接着来 / 继续 ("请接着写这个故事" / "继续这个故事") | 接着说 (talk on), 再写 (write another) |
@@ -77,8 +77,8 @@ _WHOLE = _table({
     # agreement
     "yes": "yes|yeah|yep|yup|correct|that's right|that is right|exactly|yes indeed",
     "sí": "sí|si|correcto|exacto|así es|eso es|claro que sí",
-    "ja": "ja|genau|richtig|stimmt|jawohl|ja genau|das stimmt",
-    "да": "да|верно|точно|правильно|ага|да верно|всё верно|все верно",
+    "ja": "ja|genau|richtig|stimmt|jawohl|ja genau|das stimmt|jep|jup",
+    "да": "да|верно|точно|правильно|ага|угу|да верно|всё верно|все верно",
     "是的": "是的|是|是啊|是呀|对|对的|对啊|对呀|没错|正确|正确的|嗯|嗯嗯|确实|你说的是对的|你说得对|是啊确实是这样",
     # acceptance (and understanding)
     "ok": "ok|okay|alright|all right|fine|sure|got it|ok got it|i see|understood|ok thanks",
@@ -88,8 +88,8 @@ _WHOLE = _table({
     "好的": "好的|好|好吧|行|行吧|可以|嗯好|嗯 好|好嘞|知道了|我知道了|明白了|我明白了|懂了|好的我知道了|好的我明白了|好的我明白你的意思了",
     # refusal
     "no": "no|nope|nah|no thanks",
-    "nein": "nein|nein danke",
-    "нет": "нет|нет спасибо",
+    "nein": "nein|nein danke|nö|nee|nö danke",
+    "нет": "нет|нет спасибо|неа|не-а",
     "不是": "不是|不|不对|不正确|不是的|错了|不对的",
 })
 """Whole statements of one set phrase (`_key`) -> the phrase each is folded to; see the module's table. Not a text ending
