@@ -8,6 +8,12 @@ number in brackets and no other bracket. Neither saw a sign before a bracket, an
 second of two signs, so "(-1)-(-1)=?" / "(-1)-1=?", "-(2+3)=?" / "(2+3)=?" and "-(-1)=?" / "-1=?" were the same words,
 served at 1.000.
 
+After format 33 (a newcomer's findings) two more readers defer to it: `code_marks` asks `brackets_change` whether a
+bracket in arithmetic groups anything ("(2+3)=?" / "2+3=?" had been code, refused by `symbol_swap`; "-(2+3)" / "-2+3"
+stays apart), and the same-words step of `velo.cache.features` reads two questions whose computations have the same
+`key`, operands of + and * exchanged inside brackets too, as the same words (`numbers.same_computation_reordered`:
+"2*(4+3)=?" / "2*(3+4)=?" had been an exchange of operands to `role_swap`, which reads tokens without brackets).
+
 | read | as |
 |---|---|
 | a number | digits with one decimal point or comma ("2", "2.5", "3,5"), as written |

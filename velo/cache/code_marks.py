@@ -4,8 +4,9 @@ Two questions with the same tokens may still ask different things when their cod
 code and the separators inside them ("a[1:]" / "a[:1]", "sqrt(16)+9" / "sqrt(16+9)", "-2**2" / "(-2)**2") and the
 punctuation of code and math (":q!" / ":q", "0!" / "0", "a?.b" / "a.b", "cd .." / "cd .": `_code_punctuation`, rule
 format 26). `code_marks` lists them, each placed among the tokens; `code_swap` tells two questions apart by them (a hit
-feature, `velo.cache.features`), and a follow-up's context key holds them (`velo.cache.keys.context_key`).
-"""
+feature, `velo.cache.features`), and a follow-up's context key holds them (`velo.cache.keys.context_key`). A bracket in
+arithmetic is code where it changes the expression as `velo.cache.arithmetic` reads it (`_arithmetic_grouping`, after
+format 33: "(2+3)=?" / "2+3=?" were refused as code; "-(2+3)" / "-2+3" stay apart)."""
 
 from __future__ import annotations
 

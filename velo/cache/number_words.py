@@ -12,7 +12,8 @@ Years and thousands (verbs42, recall: "What happened in nineteen eighty-nine?" /
 a number mismatch, 19 and 89 read apart): hundreds counted past nine ("nineteen hundred and five" 1905, "fifteen hundred"
 1500), a thousand word after its number or alone where the language says so ("two thousand five", "dos mil cinco", "mil
 novecientos ochenta y nueve", "две тысячи пять", "тысяча девятьсот восемьдесят девять"), German in one word
-("zweitausendfünf", "neunzehnhundertneunundachtzig"), and an English year said in two halves, the first 13 to 20
+("zweitausendfünf", "neunzehnhundertneunundachtzig", with "und" after the thousands or hundreds:
+"zweitausendundfünf", "hundertundeins", after format 33), and an English year said in two halves, the first 13 to 20
 ("nineteen eighty-nine", "twenty twenty", "nineteen oh five"; "eleven thirty" is a time; "nineteen eighty" is 1980, not
 1989). Tokens keep no commas, so a list "nineteen, twenty" reads 1920. Russian years are said as ordinals ("в тысяча
 девятьсот восемьдесят девятом году") and are not read.
