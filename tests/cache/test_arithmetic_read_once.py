@@ -32,6 +32,13 @@ SERVED = [
     ("10-(2+3)=?", "10-(3+2)=?", 0.000),
     ("(2*3)+4=?", "(3*2)+4=?", 0.000),
     ("10/(2*5)=?", "10/(5*2)=?", 0.000),
+    ("2 * (4 + 3) = ?", "2*(3+4)=?", 0.000),
+    ("(2+3)*(4+5)=?", "(5+4)*(3+2)=?", 0.928),
+    ("What is (10-3)+2?", "What is 10-3+2?", 0.000),
+    ("(2+3)等于多少", "2+3等于多少", 0.000),  # zh
+    ("¿Cuánto es 10-(2+3)?", "¿Cuánto es 10-(3+2)?", 0.000),  # es
+    ("Was ist (2*3)+4?", "Was ist (3*2)+4?", 0.000),  # de
+    ("Сколько будет 10/(2*5)?", "Сколько будет 10/(5*2)?", 0.000),  # ru
     ("What is two thousand and five?", "What is 2005?", 0.000),
     ("Нет", "Неа", 0.000),
 ]
@@ -44,6 +51,9 @@ REFUSED = [
     ("10-(2-3)=?", "10-(3-2)=?"),
     ("2*3+4=?", "2*(3+4)=?"),
     ("sqrt(16)+9", "sqrt(16+9)"),
+    ("What is 5 % (2+3)?", "What is 5 % 2+3?"),  # an operator `arithmetic` does not read beside the bracket
+    ("What is 10-(3+2)?", "What is 10-3+2?"),
+    ("Is 2+3 bigger than 3+4?", "Is 3+4 bigger than 2+3?"),
     ("Неа?", "Нет"),
 ]
 
@@ -94,6 +104,9 @@ def test_brackets_change_refuses_a_place_that_holds_no_bracket_pair() -> None:
         ("-(2+3)=?", "-2+3=?", True),
         ("2*(3+4)=?", "2*3+4=?", True),
         ("(-2)**2", "-2**2", True),
+        ("What is (10-3)+2?", "What is 10-3+2?", False),
+        ("What is 5 % (2+3)?", "What is 5 % 2+3?", True),  # "%": an operator `arithmetic` does not read
+        ("(2+3)!", "2+3!", True),  # a factorial after the bracket, the same
         ("sqrt(16)+9", "sqrt(16+9)", True),  # a call's bracket is no arithmetic's
         ("a[1:]", "a[:1]", True),
     ],

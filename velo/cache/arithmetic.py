@@ -343,4 +343,4 @@ def brackets_change(text: str, start: int, end: int) -> bool | None:
     if not any(e.start <= start and end < e.end for e in read_):
         return None
     bare = f"{text[:start]} {text[start + 1 : end]} {text[end + 1 :]}"
-    return [e.key() for e in read(bare)] != [e.key() for e in read_]
+    return [e.key() for e in read.__wrapped__(bare)] != [e.key() for e in read_]  # `bare` is read once: not cached

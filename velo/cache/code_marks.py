@@ -200,6 +200,9 @@ _BESIDE_ARITHMETIC = frozenset(" \t\n()+-*/^=\u2212×÷·?,;:¿¡")
 """What may stand right beside a bracket pair that `arithmetic` judges: a space, another bracket, an operator, a
 question's punctuation. A word or digit glued to it is a call or an index ("sqrt(16)+9", "f(2+3)"), and "!" or "%" after
 it an operator that `arithmetic` does not read ("(2+3)!" is no "2+3!")."""
+_READ_BESIDE = frozenset("()+-*/^=\u2212×÷·?,;:¿¡.。？，")
+"""What may be the first character other than a space beside such a pair, besides a word or number: a symbol that
+`arithmetic` reads, or a question's punctuation; "5 % (2+3)" / "5 % 2+3" have an operator it does not read there."""
 
 
 def _arithmetic_grouping(text: str, start: int, end: int) -> bool | None:
@@ -209,7 +212,11 @@ def _arithmetic_grouping(text: str, start: int, end: int) -> bool | None:
     `code_swap`, after format 33). None elsewhere (`_redundant` judges a bracket around one operand there)."""
     before = text[start - 1] if start else " "
     after = text[end + 1] if end + 1 < len(text) else " "
-    if text[start] == "(" and all(c in _BESIDE_ARITHMETIC or HAN.match(c) for c in (before, after)):
+    spaced = text[:start].rstrip()[-1:], text[end + 1 :].lstrip()[:1]
+    if (
+        text[start] == "(" and all(c in _BESIDE_ARITHMETIC or HAN.match(c) for c in (before, after))
+        and all(not c or c.isalnum() or c in _READ_BESIDE for c in spaced)
+    ):
         return arithmetic.brackets_change(text, start, end)
     return None
 
