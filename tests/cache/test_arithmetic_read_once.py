@@ -87,6 +87,12 @@ def test_brackets_change_reads_the_tree(expression: str, at: tuple[int, int], ch
     assert arithmetic.brackets_change(expression, *at) is changes
 
 
+def test_brackets_change_leaves_a_long_expression_to_the_old_rule() -> None:
+    long = "+".join(["(1+2)"] * 50)  # 299 characters: each bracket would re-read it
+    assert arithmetic.brackets_change(long, 0, 4) is None
+    assert arithmetic.brackets_change(long[:29], 0, 4) is True  # "(1+2)+(1+2)+...": a run of + read in two
+
+
 def test_brackets_change_refuses_a_place_that_holds_no_bracket_pair() -> None:
     with pytest.raises(ValueError, match="no bracket pair"):
         arithmetic.brackets_change("2+3", 0, 2)

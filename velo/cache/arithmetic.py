@@ -35,6 +35,7 @@ Its `written` form is the expression in symbols without spaces ("What is 2 plus 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -331,16 +332,31 @@ def numbered_joins(text: str) -> Counter:
     )
 
 
+_LONGEST_JUDGED = 200
+"""The longest expression, in characters, whose brackets `brackets_change` judges: a question's arithmetic is far shorter,
+and each bracket re-reads its expression (a long turn of code with hundreds of brackets would take seconds)."""
+
+
 def brackets_change(text: str, start: int, end: int) -> bool | None:
     """Whether the bracket pair at `text[start]` "(" and `text[end]` ")" changes what the expression it stands in
-    computes: the expressions read (`read`) with the two brackets written as spaces have other keys (`Expression.key`).
-    "-(2+3)" (-5, not -2+3), "2*(3+4)", "(-2)^2", "(1+2)+3" (a run of + read in two) change it; "(2+3)=?", "((2+3))",
-    "(-1)*(-1)", "(2*3)+4" do not. None when no expression read holds both brackets (a bracket of prose, "What is RAM
-    (memory)?"). Reads `text` as given (`read`); `start` < `end` are indices of `text`, else ValueError."""
+    computes: that expression (`read`) read again with the two brackets written as spaces has another key
+    (`Expression.key`). "-(2+3)" (-5, not -2+3), "2*(3+4)", "(-2)^2", "(1+2)+3" (a run of + read in two) change it;
+    "(2+3)=?", "((2+3))", "(-1)*(-1)", "(2*3)+4" do not. None when no expression read holds both brackets (a bracket of
+    prose, "What is RAM (memory)?"), or the one that does is longer than `_LONGEST_JUDGED`. Reads `text` as given
+    (`read`); `start` < `end` are indices of `text`, else ValueError."""
     if not (0 <= start < end < len(text)) or text[start] != "(" or text[end] != ")":
         raise ValueError(f"no bracket pair at {start}, {end} of {text!r}")
-    read_ = read(text)
-    if not any(e.start <= start and end < e.end for e in read_):
+    expressions = read(text)
+    k = bisect.bisect_right(_starts(text), start) - 1
+    if k < 0 or end >= (e := expressions[k]).end or e.end - e.start > _LONGEST_JUDGED:
         return None
-    bare = f"{text[:start]} {text[start + 1 : end]} {text[end + 1 :]}"
-    return [e.key() for e in read.__wrapped__(bare)] != [e.key() for e in read_]  # `bare` is read once: not cached
+    span = text[e.start : e.end]
+    s, t = start - e.start, end - e.start
+    bare = f"{span[:s]} {span[s + 1 : t]} {span[t + 1 :]}"
+    return [x.key() for x in read.__wrapped__(bare)] != [e.key()]  # `bare` is read once: not cached
+
+
+@functools.lru_cache(maxsize=256)
+def _starts(text: str) -> list[int]:
+    """Where each expression `read` finds in `text` starts, in order (they do not overlap)."""
+    return [e.start for e in read(text)]
