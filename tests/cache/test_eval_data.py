@@ -87,3 +87,15 @@ def test_cache_eval_matches_und_by_its_best_guess_as_the_edge_does(tmp_path: Pat
     assert result.exit_code == 0, result.output
     report = json.loads(result.output[result.output.index("{"):])
     assert report["hits"] == 1 and report["recall"] == 1.0, report
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80abc"])
+def test_bytes_that_are_not_utf8_are_refused_naming_file_line_and_byte(tmp_path: Path, bad: bytes) -> None:
+    """nc43: a bad byte in a seeds, queries or pairs file gave "'utf-8' codec can't decode byte 0xff in position 41"
+    with no file or line (`velo.files.utf8_lines`); a CRLF file reads as before."""
+    path = tmp_path / "queries.jsonl"
+    path.write_bytes(json.dumps(QUERY).encode() + b"\r\n" + b'{"question": "Why is the sky ' + bad + b' blue?"}\r\n')
+    with pytest.raises(EvalDataError, match=rf"queries\.jsonl:2: not valid UTF-8: byte 0x{bad[0]:02x} at byte 30 of the line"):
+        load_queries(path, {"s1"})
+    path.write_bytes(json.dumps(QUERY).encode() + b"\r\n")
+    assert [q.question for q in load_queries(path, {"s1"})] == [QUERY["question"]]

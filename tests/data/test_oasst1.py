@@ -240,6 +240,10 @@ def test_unrecognized_and_malformed_files(tmp_path: Path) -> None:
     gz.write_bytes(b"not gzip at all")
     with pytest.raises(DataFormatError, match=r"y\.messages\.jsonl\.gz: cannot read"):
         read_source(gz)
+    latin = tmp_path / "z.messages.jsonl"  # nc43: no line was named for a byte that is not UTF-8
+    latin.write_bytes(json.dumps(MESSAGES[0]).encode() + b"\n" + '{"message_id": "z", "text": "caf\u00e9"}\n'.encode("latin-1"))
+    with pytest.raises(DataFormatError, match=r"z\.messages\.jsonl:2: not valid UTF-8: byte 0xe9 at byte 33 of the line"):
+        read_source(latin)
 
 
 def test_hub_fails_fast_offline(monkeypatch: pytest.MonkeyPatch) -> None:

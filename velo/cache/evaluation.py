@@ -37,6 +37,7 @@ from velo.cache.lang_codes import lang_key, primary_language
 from velo.cache.semantic_cache import SemanticCache
 from velo.control_chars import blank
 from velo.lang_id import UNDETERMINED
+from velo.files import utf8_lines
 from velo.json_limits import JSONLimitError, loads as load_json
 from velo.types import HitFeatures
 
@@ -120,7 +121,11 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
     if not path.exists():
         raise EvalDataError(f"{path}: no such file")
     rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        lines = utf8_lines(path)
+    except ValueError as exc:
+        raise EvalDataError(str(exc)) from None
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:

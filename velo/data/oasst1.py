@@ -30,6 +30,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from velo.files import utf8_line
 from velo.json_limits import JSONLimitError, loads as load_json
 from velo.types import QAPair, Role, Turn
 
@@ -377,8 +378,12 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, decoded JSON) for each non-blank line of a `.jsonl` or `.jsonl.gz` file."""
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8") as lines:
-            for lineno, line in enumerate(lines, start=1):
+        with opener(path, "rb") as raws:
+            for lineno, raw in enumerate(raws, start=1):
+                try:
+                    line = utf8_line(raw, f"{path}:{lineno}")
+                except ValueError as err:
+                    raise DataFormatError(str(err)) from None
                 if not line.strip():
                     continue
                 try:
