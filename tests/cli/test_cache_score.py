@@ -32,6 +32,14 @@ def test_a_look_alike_is_a_miss_with_its_veto_and_a_rewording_a_hit(tmp_path: Pa
     assert swap["answer"] == "the answer to Convert 5 km to miles" and swap["lang"] == "und"
     assert same["hit"] and same["score"] >= 0.943 and same["vetoes"] == [] and same["lang"] == "en"
     assert swap["rule"].startswith("logistic (velo.hit_rule/")
+    assert swap["readers"]["role_swap"] == ["roles.role_swap", "order.exchanged"] and same["readers"] == {}
+
+
+def test_the_table_names_the_reader_behind_a_role_swap() -> None:
+    """nc43: "role_swap" alone named a tense, a place, a modal and an answer language alike."""
+    result = CliRunner().invoke(app, ["cache", "score", "Can I eat eggs while pregnant?", "Should I eat eggs while pregnant?"])
+    assert result.exit_code == 0, result.output
+    assert "role_swap (modals.modal_change)" in " ".join(result.stdout.split()), result.stdout
 
 
 def test_two_arguments_print_a_table() -> None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import difflib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -184,36 +184,52 @@ def _veto_features(p: _Pair) -> dict[str, float]:
             order.reordered(p.tq, p.tc) and not order.symmetric_reordering(p.tq, p.tc)
             and not moved_phrases.moved_whole(p.tq, p.tc)
         ),
-        "symbol_swap": float(
-            text.symbol_swap(p.tq, p.tc, *(arithmetic.numbered_joins(numbers.arithmetic_text(t)) for t in (p.request, p.cached)))
-            or variants.name_respelled(p.request, p.cached, p.tq, p.tc)
-            or (p.tq == p.tc and (
-                text.spelling_swap(p.request, p.cached)
-                # the point of an ordinal respelled ("1.º" / "primer") is no code's separator
-                or (not p.numbers_respelled and code_marks.code_swap(*p.compared))
-            ))
-        ),
-        "role_swap": float(
-            # A passive with its agent in the active's order: "Was Caesar betrayed by Brutus?" is "Did Brutus
-            # betray Caesar?", not the two names exchanged (rule format 30)
-            roles.role_swap(*p.active)
-            or question_words.question_swap(p.tq, p.tc)
-            or subject_object.subject_object_swap(p.tq, p.tc)
-            or order.exchanged(*p.active)
-            or order.dash_exchanged(p.request, p.cached)
-            or persons.person_swap(p.tq, p.tc)
-            or case_words.referent_change(*p.written)
-            or speaker_roles.speaker_exchanged(p.tq, p.tc)
-            or passive.han_arguments_exchanged(p.tq, p.tc)
-            or answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)
-            or answer_form.answer_form_change(p.request, p.cached)
-            or tense.tense_change(p.tq, p.tc, p.request, p.cached)
-            or places.place_changed(p.tq, p.tc, p.request, p.cached)
-            # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
-            or set_phrases.another_turn(p.request, p.cached)
-            or modals.modal_change(p.tq, p.tc)
-        ),
+        "symbol_swap": float(any(fired(p) for _, fired in _SYMBOL_READERS)),
+        "role_swap": float(any(fired(p) for _, fired in _ROLE_READERS)),
     }
+
+
+_SYMBOL_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
+    ("text.symbol_swap", lambda p: text.symbol_swap(
+        p.tq, p.tc, *(arithmetic.numbered_joins(numbers.arithmetic_text(t)) for t in (p.request, p.cached)))),
+    ("variants.name_respelled", lambda p: variants.name_respelled(p.request, p.cached, p.tq, p.tc)),
+    ("text.spelling_swap", lambda p: p.tq == p.tc and text.spelling_swap(p.request, p.cached)),
+    # the point of an ordinal respelled ("1.º" / "primer") is no code's separator
+    ("code_marks.code_swap", lambda p: p.tq == p.tc and not p.numbers_respelled and code_marks.code_swap(*p.compared)),
+)
+"""The readers whose finding is `symbol_swap`, by name, in the order they are asked (the first that fires decides)."""
+_ROLE_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
+    # A passive with its agent in the active's order: "Was Caesar betrayed by Brutus?" is "Did Brutus betray Caesar?",
+    # not the two names exchanged (rule format 30)
+    ("roles.role_swap", lambda p: roles.role_swap(*p.active)),
+    ("question_words.question_swap", lambda p: question_words.question_swap(p.tq, p.tc)),
+    ("subject_object.subject_object_swap", lambda p: subject_object.subject_object_swap(p.tq, p.tc)),
+    ("order.exchanged", lambda p: order.exchanged(*p.active)),
+    ("order.dash_exchanged", lambda p: order.dash_exchanged(p.request, p.cached)),
+    ("persons.person_swap", lambda p: persons.person_swap(p.tq, p.tc)),
+    ("case_words.referent_change", lambda p: case_words.referent_change(*p.written)),
+    ("speaker_roles.speaker_exchanged", lambda p: speaker_roles.speaker_exchanged(p.tq, p.tc)),
+    ("passive.han_arguments_exchanged", lambda p: passive.han_arguments_exchanged(p.tq, p.tc)),
+    ("answer_language.answer_language_change", lambda p: answer_language.answer_language_change(p.tq, p.tc, p.request, p.cached)),
+    ("answer_form.answer_form_change", lambda p: answer_form.answer_form_change(p.request, p.cached)),
+    ("tense.tense_change", lambda p: tense.tense_change(p.tq, p.tc, p.request, p.cached)),
+    ("places.place_changed", lambda p: places.place_changed(p.tq, p.tc, p.request, p.cached)),
+    # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
+    ("set_phrases.another_turn", lambda p: set_phrases.another_turn(p.request, p.cached)),
+    ("modals.modal_change", lambda p: modals.modal_change(p.tq, p.tc)),
+)
+"""The readers whose finding is `role_swap`, by name, in the order they are asked (the first that fires decides)."""
+
+
+def vetoing_readers(request: str, cached: str) -> dict[str, list[str]]:
+    """Which readers find what differs in a (request, cached question) pair, for the two features several readers feed:
+    `{"symbol_swap": [...], "role_swap": [...]}`, each the names (module.function) of every reader of it that fires,
+    in the order `HitFeaturizer` asks them; empty lists where none does. Every reader is asked (the featurizer stops at
+    the first): to tell an operator why a pair was refused ("role_swap" alone named tenses, places, modals and answer
+    languages alike: a newcomer's finding, nc43)."""
+    p = _Pair(request, cached)
+    return {name: [reader for reader, fired in table if fired(p)]
+            for name, table in (("symbol_swap", _SYMBOL_READERS), ("role_swap", _ROLE_READERS))}
 
 
 class _Pair:

@@ -30,18 +30,24 @@ DEFAULT_ANSWER = "the answer to {cached}"
 
 def score_pairs(cache, pairs: list[Pair]) -> list[dict]:  # noqa: ANN001 (velo.cache.SemanticCache)
     """Each pair's verdict in `cache` (empty), each in a namespace of its own: `{"cached", "request", "answer", "lang",
-    "hit", "score", "similarity", "vetoes"}`; `similarity` (cosine, search embedder) and `score` are null when the
-    request found no neighbour (another language)."""
+    "hit", "score", "similarity", "vetoes", "readers"}`; `similarity` (cosine, search embedder) and `score` are null
+    when the request found no neighbour (another language); `readers` names, for a `symbol_swap` or `role_swap` that
+    fired, the readers that found it (`velo.cache.features.vetoing_readers`: "role_swap" alone names a tense, a place, a
+    modal or an answer language alike)."""
+    from velo.cache.features import vetoing_readers
+
     rows = []
     for i, p in enumerate(pairs):
         namespace = f"pair{i}"
         cache.insert(p.cached, p.answer, lang=p.lang, namespace=namespace)
         d = cache.lookup(p.request, lang=p.lang, namespace=namespace, record=False).decision
         found = d.features is not None
+        vetoes = list(cache.rule.vetoes(d.features)) if found else []
+        readers = vetoing_readers(p.request, p.cached) if vetoes else {}
         rows.append({
             **p._asdict(), "hit": d.hit, "score": d.score if found else None,
             "similarity": d.features.similarity if found else None,
-            "vetoes": list(cache.rule.vetoes(d.features)) if found else [],
+            "vetoes": vetoes, "readers": {v: readers[v] for v in vetoes if readers.get(v)},
         })
     return rows
 
@@ -95,6 +101,6 @@ def score_cmd(
     for r in rows:
         found = r["score"] is not None
         table.add_row(f"{r['score']:.3f}" if found else "n/a", "hit" if r["hit"] else "miss" if found else "no neighbour",
-                      f"{r['similarity']:.3f}" if found else "n/a", escape(", ".join(r["vetoes"])),
+                      f"{r['similarity']:.3f}" if found else "n/a", escape(", ".join(f"{v} ({', '.join(r['readers'][v])})" if v in r["readers"] else v for v in r["vetoes"])),
                       escape(r["cached"]), escape(r["request"]))
     console.print(table)
