@@ -70,7 +70,7 @@ def test_a_bad_pairs_file_is_refused_naming_the_line(tmp_path: Path, lines: list
     ("argv", "message"),
     [(["only one question"], "give CACHED and REQUEST"), (["a?", "b?", "--pairs", "README.md"], "not both"),
      (["a?", "b?", "--rule", "static:2"], "--rule static:2"), (["a?", "\u200b "], "REQUEST is empty"),
-     (["a?", "b?", "--lang", "xx"], "--lang")],
+     (["a?", "b?", "--lang", "xx"], "--lang"), (["a?", "b?", "--answer", " \u200b"], "--answer is empty")],
 )
 def test_bad_arguments_are_refused_before_any_model_loads(argv: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["cache", "score", *argv])

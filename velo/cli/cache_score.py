@@ -78,6 +78,8 @@ def score_cmd(
 
     check_rule_option(rule)
     lang = check_lang(lang, "--lang")
+    if blank(answer):  # nc43: it surfaced from the cache as "answer #0 is empty"
+        raise typer.BadParameter("--answer is empty (only white space or invisible characters): give the cached answer")
     if pairs is not None:
         todo = load_pairs(pairs, answer, lang)
     elif cached is None or request is None:
