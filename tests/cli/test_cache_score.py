@@ -46,6 +46,9 @@ def test_two_arguments_print_a_table() -> None:
     result = CliRunner().invoke(app, ["cache", "score", "Who wrote Hamlet?", "Who wrote Macbeth?"])
     assert result.exit_code == 0, result.output
     assert "miss" in result.stdout and "Who wrote Macbeth?" in result.stdout
+    assert "stood in for the cached answer" in result.stdout  # nc43: the verdict near the threshold moves with it
+    given = CliRunner().invoke(app, ["cache", "score", "Who wrote Hamlet?", "Who wrote Macbeth?", "--answer", "Shakespeare."])
+    assert given.exit_code == 0 and "stood in" not in given.stdout, given.output
 
 
 @pytest.mark.parametrize(
