@@ -126,7 +126,11 @@ def test_code_swap_reads_brackets_in_arithmetic_by_the_tree(a: str, b: str, swap
     ("a", "b", "reordered"),
     [
         ("2*(4+3)=?", "2*(3+4)=?", True),
-        ("2乘以(4加3)等于几", "2乘以(3加4)等于几", True),  # zh
+        ("2*(4+3)等于几", "2*(3+4)等于几", True),  # zh
+        ("2乘以(4加3)等于几", "2乘以(3加4)等于几", False),  # an operator in words: left to the other readers
+        ("Dividir 10 por 2", "Dividir 2 por 10", False),  # "por" read as a product inside a division (CI after ops43)
+        ("What is 2 times 3 to the power of 2?", "What is 3 times 2 to the power of 2?", False),  # the power unread
+        ("Is 7 times 8 56?", "Is 8 times 7 56?", False),
         ("¿Cuánto es 10-(2+3)?", "¿Cuánto es 10-(3+2)?", True),  # es
         ("Was ist (2*3)+4?", "Was ist (3*2)+4?", True),  # de
         ("Сколько будет 10/(2*5)?", "Сколько будет 10/(5*2)?", True),  # ru

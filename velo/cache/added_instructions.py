@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from velo.cache import question_words
+from velo.cache import answer_language, question_words
 from velo.cache.text import fold, tokens
 
 COUNTS = {
@@ -284,6 +284,8 @@ def _instruction(sentence: str, shared: str) -> bool:
     key = _key(plain)
     if not key or key in _ASIDES or _key(sentence) in _ASIDES or _STATES.match(plain) or _FINITE.search(fold(plain)):
         return False
+    if answer_language.mentioned(tokens(sentence)):  # the answer's language: `answer_language` knows the question's own
+        return False  # ("What is photosynthesis? Please answer in English." is served; "... in French." is not there)
     han = re.findall(r"[\u2e80-\u9fff]", key)
     words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"[\u2e80-\u9fff]", " ", key))
     if len(words) > _MAX_WORDS or len(han) > _MAX_HAN:
