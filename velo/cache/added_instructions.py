@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from velo.cache import answer_language, question_words
-from velo.cache.text import fold, tokens
+from velo.cache.text import fold, tokens, words_key
 
 COUNTS = {
     "1": "a an one single 1 un una uno unica sola ein eine einem einer einen einzigen одним одно одном однои одну один "
@@ -223,8 +223,7 @@ _MAX_HAN = 12
 
 
 def _key(text: str) -> str:
-    words = re.sub(r"[\W_]+", " ", fold(text)).strip()
-    return re.sub(r"(?<=[\u2e80-\u9fff]) (?=[\u2e80-\u9fff])", "", words)
+    return words_key(fold(text))
 
 
 def _parts(text: str) -> list[str]:

@@ -30,7 +30,7 @@ import re
 
 from velo.cache import number_words
 from velo.cache.numbers import MEASURE_WORDS
-from velo.cache.text import FUNCTION_WORDS, HAN, fold
+from velo.cache.text import CYRILLIC, FUNCTION_WORDS, HAN, fold
 
 GENDERED_ONES = frozenset(
     fold(w) for w in "un una uno ein eine einen einem einer eines один одна одно одну одного одной одним одном".split()
@@ -53,7 +53,6 @@ a Russian singular accusative or neuter ("книгу", "песню", "слово
 instrumental ("с бананом", "с ложкой", folded "ложкои"); a plural ending ("примеры", "jokes", "бананах", "бананами") is
 none, nor "й", which folding makes и ("музей" / "музеи"), nor "а" / "я", the singular genitive that a count of 2-4
 takes ("2 банана")."""
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _NOT_COUNTING = frozenset("这這那哪每某几幾多少各整半第")
 """Han characters before a classifier that pick out, ask or count otherwise ("这个", "几个", "多少个", "多个" several,
 "各个" each, "整个" whole, "半个" half, "第二个" the second)."""
@@ -133,7 +132,7 @@ def _bare_singulars(toks: list[str], counted: str) -> bool:
     an indefinite article is a definite one or a modifier ("the best way" / "3 ways", "a three-sentence summary" / "in
     3 sentences"): left to the model."""
     for k, t in enumerate(toks):
-        ends = _split(t, counted) if _CYRILLIC.match(t) and not (k and _is_number(toks[k - 1])) else None
+        ends = _split(t, counted) if CYRILLIC.match(t) and not (k and _is_number(toks[k - 1])) else None
         if ends is not None and ends[0] != ends[1] and ends[0] in _SINGULAR_ENDINGS:
             return True
     return False
@@ -201,7 +200,7 @@ def _superlatives(toks: list[str]) -> list[tuple[str, str | None, list[str]]]:
             several = m.group(2) == "en"
             if not several or before == "die":  # "den größten Planeten" is one: left out
                 out.append((m.group(1), "several" if several else "one", toks[i + 1 : i + 4]))
-        elif _CYRILLIC.match(t) and _RUSSIAN_SUPERLATIVE.fullmatch(t) and t.endswith(_RUSSIAN_ONE + _RUSSIAN_SEVERAL):
+        elif CYRILLIC.match(t) and _RUSSIAN_SUPERLATIVE.fullmatch(t) and t.endswith(_RUSSIAN_ONE + _RUSSIAN_SEVERAL):
             out.append((t[:-2], "several" if t.endswith(_RUSSIAN_SEVERAL) else "one", toks[i + 1 : i + 4]))
     return out
 

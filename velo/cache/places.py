@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import re
 
-from velo.cache.text import FUNCTION_WORDS, HAN, cased_words, fold, marks_case, shared_ends
+from velo.cache.text import CYRILLIC, FUNCTION_WORDS, HAN, cased_words, fold, marks_case, shared_ends
 
 _COMPASS = frozenset(
     """north south east west northern southern eastern western central northeast northwest southeast southwest upper
@@ -49,7 +49,6 @@ _PREFIXES = ("nord", "sud", "ost", "west", "mittel", "norte", "centro")
 """Compass prefixes of a name in one word (folded: "Südkorea" is "sudkorea", "Sudáfrica" "sudafrica")."""
 _PLURALS = frozenset("americas koreas carolinas dakotas".split())
 """Names whose plural is a larger place ("the Americas": North, Central and South America; "the Dakotas")."""
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ARTICLES = frozenset("the el la los las die der den des das".split())
 
 
@@ -205,7 +204,7 @@ def _same_name(a: str, b: str) -> bool:
     if a + "s" == b or b + "s" == a:
         return True
     shared = len(os.path.commonprefix([a, b]))
-    return bool(_CYRILLIC.match(a)) and shared >= 4 and shared >= max(len(a), len(b)) - 3
+    return bool(CYRILLIC.match(a)) and shared >= 4 and shared >= max(len(a), len(b)) - 3
 
 
 def compass_changed(request: str, cached: str) -> bool:

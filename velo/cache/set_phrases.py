@@ -33,7 +33,7 @@ import re
 
 from velo.cache import arithmetic, numbers, question_words
 from velo.cache.text import fold as text_fold
-from velo.cache.text import tokens
+from velo.cache.text import tokens, words_key
 
 _ASK_BEFORE = re.compile(
     r"^(?:请问|请帮我算一下|帮我算一下|算一下|请计算|计算|"
@@ -68,9 +68,8 @@ def _table(rows: dict[str, str]) -> dict[str, str]:
 
 def _key(text: str) -> str:
     """A whole text as the tables read it: case folded, punctuation and spaces between words as one space, none at
-    either end nor between Han characters."""
-    words = re.sub(r"[\W_]+", " ", text.casefold()).strip()
-    return re.sub(r"(?<=[\u2e80-\u9fff]) (?=[\u2e80-\u9fff])", "", words)
+    either end nor between Han characters (`words_key`)."""
+    return words_key(text.casefold())
 
 
 _WHOLE = _table({

@@ -73,6 +73,16 @@ _TOKEN = re.compile(
 symbol (category S*: emoji, currency, math, arrows), dropped if it is punctuation."""
 HAN = re.compile(rf"[{CJK}]")
 """One Han or kana character (each is one token)."""
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+"""One Cyrillic character (a Russian word starts with one)."""
+
+
+def words_key(folded: str) -> str:
+    """A text its caller folded, as the phrase tables read it whole: punctuation and spaces between words as one space,
+    none at either end nor between Han characters ("thanks!!" -> "thanks", "谢 谢" -> "谢谢"; `velo.cache.set_phrases`,
+    `velo.cache.added_instructions`)."""
+    words = re.sub(r"[\W_]+", " ", folded).strip()
+    return re.sub(r"(?<=[\u2e80-\u9fff]) (?=[\u2e80-\u9fff])", "", words)
 
 
 
