@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,13 +26,10 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import httpx  # noqa: E402
 
+from velo.cli.up import free_ports  # noqa: E402
+
 QUESTION = "What is the capital of Australia?"
 ANSWER = "Canberra is the capital of Australia."
-
-
-def free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return sock.getsockname()[1]
 
 
 def fill(uri: str) -> None:
@@ -48,9 +44,9 @@ def fill(uri: str) -> None:
 
 def one_start(uri: str, later: int) -> tuple[float, float, list[float]]:
     """(seconds to ready, the first hit's ms, the later hits' ms) of one fresh edge process."""
-    port = free_port()
+    port, llm_port = free_ports(2)
     command = [str(Path(sys.executable).parent / "velo"), "serve", "edge", "--port", str(port), "--cache-uri", uri,
-               "--llm", f"http://127.0.0.1:{free_port()}", "--policy", "rule-cloud"]
+               "--llm", f"http://127.0.0.1:{llm_port}", "--policy", "rule-cloud"]
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     t0 = time.perf_counter()
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

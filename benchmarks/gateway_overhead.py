@@ -28,16 +28,11 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from velo.cli.up import free_ports
+
 REPO = Path(__file__).resolve().parents[1]
 QUESTION = "What is the capital of France?"
 KEY = "bench-key-0001"
-
-
-def _port() -> int:
-    import socket
-
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return sock.getsockname()[1]
 
 
 def _wait(url: str, proc: subprocess.Popen, timeout_s: float = 600) -> None:
@@ -75,7 +70,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         keys = Path(tmp) / "keys.json"
         keys.write_text(json.dumps({KEY: {"name": "bench"}}))
-        edge_port, gw_port = _port(), _port()
+        edge_port, gw_port = free_ports(2)
         models = ["--model-dir", str(args.model_dir)] if args.model_dir else []
         velo = [sys.executable, "-m", "velo", "serve"]
         procs = [subprocess.Popen([*velo, "edge", "--port", str(edge_port), "--cache-uri", f"{tmp}/edge.db", "--threads", "1", *models],

@@ -33,7 +33,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from velo.cli.up import _free_port
+from velo.cli.up import free_ports
 
 seen: list[str] = []
 
@@ -85,7 +85,7 @@ def main() -> None:
     ap.add_argument("--extra-env", nargs="*", default=[])
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="velo-hung-cloud-"))
-    up_port, cloud_port, edge_port, gw_port = _free_port(), _free_port(), _free_port(), _free_port()
+    up_port, cloud_port, edge_port, gw_port = free_ports(4)
     server = uvicorn.Server(uvicorn.Config(upstream(), host="127.0.0.1", port=up_port, log_level="critical"))  # a request the resumed cloud forwards after its caller left is no news
     threading.Thread(target=server.run, daemon=True).start()
     env = {**os.environ, "PYTHONPATH": args.repo, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "VELO_HOME": str(tmp / "home")}

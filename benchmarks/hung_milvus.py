@@ -34,7 +34,7 @@ import uvicorn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.hung_cloud import upstream  # noqa: E402  (the stand-in LLM endpoint: "Forty-two.", whole or streamed)
 from tests.milvus_servers import listening_process, lite_server  # noqa: E402
-from velo.cli.up import _free_port  # noqa: E402
+from velo.cli.up import free_ports  # noqa: E402
 
 
 def main() -> None:
@@ -45,7 +45,7 @@ def main() -> None:
     ap.add_argument("--extra-env", nargs="*", default=[])
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="velo-hung-milvus-"))
-    up_port, edge_port = _free_port(), _free_port()
+    up_port, edge_port = free_ports(2)
     server = uvicorn.Server(uvicorn.Config(upstream(), host="127.0.0.1", port=up_port, log_level="critical"))
     threading.Thread(target=server.run, daemon=True).start()
     env = {**os.environ, "PYTHONPATH": args.repo, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "VELO_HOME": str(tmp / "home"),

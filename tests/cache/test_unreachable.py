@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from typer.testing import CliRunner
 
+from tests.ports import closed_port
 from velo.cache.milvus_client import CacheUnreachableError, _open_client
 from velo.cli.main import app
 from velo.paths import BUNDLED_CACHE_EVAL
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_no_server_at_the_uri() -> None:

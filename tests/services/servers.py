@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -11,12 +12,16 @@ from contextlib import contextmanager
 import httpx
 import uvicorn
 
+from tests import ports
+
 
 class Running:
-    """A started server: its `url`; `stop()` runs the app's shutdown (lifespan) and frees the port."""
+    """A started server: its `url`; `stop()` runs the app's shutdown (lifespan) and closes the port."""
 
     def __init__(self, app, port: int | None = None, start_timeout_s: float = 300.0) -> None:
-        self.app = app
+        self.app, self.stopped = app, False
+        if port:
+            ports.take(port)  # held while down (`tests.ports`): this server is its upstream back
         self.sock = socket.create_server(("127.0.0.1", port or 0), reuse_port=False)
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -31,10 +36,14 @@ class Running:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        """Idempotent."""
+        """Idempotent. The port stays held (`tests.ports`) so the stopped server stays down until a test restarts it."""
         self.server.should_exit = True
         self.thread.join(timeout=60)
-        self.sock.close()
+        if not self.stopped:
+            self.stopped = True
+            self.sock.close()
+            with contextlib.suppress(OSError):  # a connection in TIME_WAIT on it: not held, as before
+                ports.hold(self.port)
 
 
 @contextmanager
@@ -44,12 +53,6 @@ def running(app, port: int | None = None) -> Iterator[Running]:
         yield server
     finally:
         server.stop()
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (an edge server that is down)."""
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return sock.getsockname()[1]
 
 
 def post(url: str, **kwargs: object) -> httpx.Response:

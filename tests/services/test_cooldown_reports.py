@@ -22,7 +22,8 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 
 from services import edge as edge_service
-from tests.services.servers import Running, closed_port, get, metric, post, running, sync
+from tests.ports import closed_port
+from tests.services.servers import Running, get, metric, post, running, sync
 from tests.services.stack.apps import KEY, gateway_app
 from tests.services.stack.test_end_user_fields import recording_upstream
 from tests.services.test_hung_cloud import slow_upstream

@@ -21,7 +21,8 @@ import pytest
 
 from services import cloud as cloud_service
 from tests.milvus_servers import free_ports, lite_server
-from tests.services.servers import Running, closed_port
+from tests.ports import closed_port
+from tests.services.servers import Running
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import pytest
 
 from services.edge import EdgeSettings, _open
 from services.metrics import EdgeMetrics
-from tests.services.servers import closed_port
+from tests.ports import closed_port
 from velo.cache.factory import open_cache
 from velo.cache.semantic_cache import CacheConfig
 from velo.wire import ServeRequest, Turn

@@ -595,7 +595,8 @@ def test_the_cloud_service_relays_this_server_as_its_openai_compatible_upstream(
     cloud service in front of this server, driven by the official client, whole and streamed; the upstream's
     errors are relayed as they are, an upstream that is down is a 502 in the one error shape."""
     from services import cloud as cloud_service
-    from tests.services.servers import closed_port, running
+    from tests.ports import closed_port
+    from tests.services.servers import running
 
     settings = cloud_service.CloudSettings(model_name="velo-cloud", upstream_url=server[0], upstream_model=SMOLLM2_NAME, upstream_api_key="sk-upstream")
     with running(cloud_service.build_app(settings)) as front:

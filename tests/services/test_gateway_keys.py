@@ -23,7 +23,8 @@ from services import cloud as cloud_service
 from services import gateway as gateway_service
 from services.gateway_keys import load_keys
 from tests.services.conftest import shared_model_dir
-from tests.services.servers import Running, closed_port, post, running
+from tests.ports import closed_port
+from tests.services.servers import Running, post, running
 
 PLAIN, ONE_CLOUD, TWO_FALLBACK, RATED, ANY = "plain-key-0001", "one-cloud-0001", "two-fallback-01", "rated-key-0001", "any-namespace-01"
 KEYS = {

@@ -18,7 +18,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 
 from services import edge as edge_service
-from tests.services.servers import closed_port, post, running
+from tests.ports import closed_port
+from tests.services.servers import post, running
 from tests.services.stack.apps import KEY, gateway_app
 from tests.services.stack.test_end_user_fields import recording_upstream
 from tests.services.test_hung_cloud import slow_upstream

@@ -18,7 +18,8 @@ from services import cloud as cloud_service
 from services import edge as edge_service
 from services.health import PROBE_S
 from tests.milvus_servers import free_ports, listening_process, lite_server
-from tests.services.servers import Running, closed_port, get, running
+from tests.ports import closed_port
+from tests.services.servers import Running, get, running
 from tests.services.stack.apps import gateway_app
 
 

@@ -28,7 +28,8 @@ from fastapi import FastAPI, Request
 
 from services import edge as edge_service
 from tests.milvus_servers import free_ports
-from tests.services.servers import Running, closed_port, metric, post, running, sync
+from tests.ports import closed_port
+from tests.services.servers import Running, metric, post, running, sync
 from tests.services.stack.apps import KEY, gateway_app
 from tests.services.stack.test_end_user_fields import recording_upstream
 

@@ -18,7 +18,7 @@ import pytest
 
 from services.repeats import Repeats, recovered
 from tests.milvus_servers import free_ports, lite_server
-from tests.services.servers import closed_port
+from tests.ports import closed_port
 
 REPO = Path(__file__).resolve().parents[2]
 

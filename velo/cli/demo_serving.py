@@ -50,7 +50,7 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
     import velo
     from velo.cache import CacheConfig
     from velo.cache.factory import open_cache
-    from velo.cli.up import Stack, _free_port, start_milvus_lite, start_stack, write_local_key
+    from velo.cli.up import Stack, free_ports, start_milvus_lite, start_stack, write_local_key
 
     up_home = home / "demo-stack"
     shutil.rmtree(up_home / "milvus", ignore_errors=True)
@@ -62,7 +62,7 @@ def serve_workload(console: Console, home: Path, fill: Callable[[SemanticCache],
         uri = start_milvus_lite(stack, up_home / "milvus")
         with open_cache(CacheConfig(uri=uri, collection="edge_0", capacity=None), rule=rule, embedding_cache=home / "embeddings.sqlite") as cache:
             fill(cache)
-        url = start_stack(stack, _free_port(), [(uri, "edge_0")], keys_file, env={"VELO_EDGE_WRITE_BACK_TRUNCATED": "true", "VELO_EDGE_RULE": rule})
+        url = start_stack(stack, free_ports(1)[0], [(uri, "edge_0")], keys_file, env={"VELO_EDGE_WRITE_BACK_TRUNCATED": "true", "VELO_EDGE_RULE": rule})
         console.print(f"  gateway {url}/v1; every request below goes through velo.Client")
         console.print("  (offline, the 'cloud' here is a stand-in: the same small SmolLM2-135M as the edge, so its answers are "
                       "weak; point the cloud service at a real LLM with `velo serve cloud --upstream-url URL`)")

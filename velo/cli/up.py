@@ -55,9 +55,22 @@ _MEANWHILE = {"milvus": "the edges answer without their cache until it returns",
 what is left (`Stack.without_edge`)."""
 
 
-def _free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return sock.getsockname()[1]
+def free_ports(n: int, avoid: frozenset[int] = frozenset()) -> list[int]:
+    """`n` distinct loopback ports free now, none in `avoid` (a port given for another process). All are held until
+    every one is picked: a port found free and let go is the next one the kernel may hand out, and two edges started
+    before either listened could have been given one port."""
+    held: list[socket.socket] = []
+    try:
+        ports: list[int] = []
+        while len(ports) < n:
+            sock = socket.create_server(("127.0.0.1", 0))
+            held.append(sock)
+            if (port := sock.getsockname()[1]) not in avoid:
+                ports.append(port)
+        return ports
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def _die_with_parent() -> None:
@@ -223,7 +236,7 @@ def _back(child: Child) -> str | None:
 
 def start_milvus_lite(stack: Stack, data: Path) -> str:
     """A milvus-lite server over `data` on a free port; its URI."""
-    port = _free_port()
+    [port] = free_ports(1)
     data.mkdir(parents=True, exist_ok=True)
     stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)],
                 port=port)
@@ -243,12 +256,11 @@ def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_fil
         edge_env, gateway_env = env | {"VELO_EDGE_INTERNAL_TOKEN": internal_token}, env | {"VELO_GATEWAY_EDGE_TOKEN": internal_token}
     threads = ["--threads", "1"]
     models = ["--model-dir", str(model_dir)] if model_dir else []
-    cloud_port = _free_port()
+    cloud_port, *edge_ports = free_ports(1 + len(caches), avoid=frozenset({port}))
     stack.start("cloud", _velo("cloud", "--port", str(cloud_port), *threads, *models), env, f"http://127.0.0.1:{cloud_port}/healthz")
     stack.wait_healthy("cloud", f"http://127.0.0.1:{cloud_port}/healthz", start_timeout)
     edge_urls = []
-    for i, (uri, collection) in enumerate(caches):
-        edge_port = _free_port()
+    for i, ((uri, collection), edge_port) in enumerate(zip(caches, edge_ports)):
         stack.start(f"edge-{i}", _velo("edge", "--port", str(edge_port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", collection,
                                       "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models), edge_env,
                     f"http://127.0.0.1:{edge_port}/healthz")

@@ -19,7 +19,8 @@ from openai import OpenAI
 from services import cloud as cloud_service
 from services import edge as edge_service
 from tests.services.conftest import shared_model_dir
-from tests.services.servers import Running, closed_port, running
+from tests.ports import closed_port
+from tests.services.servers import Running, running
 from tests.services.stack.apps import KEY, edge_settings, gateway_app
 
 

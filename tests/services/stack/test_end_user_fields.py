@@ -19,7 +19,8 @@ from openai import BadRequestError, OpenAI
 
 from services import cloud as cloud_service
 from services import edge as edge_service
-from tests.services.servers import Running, closed_port, running
+from tests.ports import closed_port
+from tests.services.servers import Running, running
 from tests.services.stack.apps import KEY, TOKENS, edge_settings, gateway_app
 
 IDENTIFIERS = {"user": "hash-9c1e", "safety_identifier": "sid-41f2", "prompt_cache_key": "faq-v3"}

@@ -9,7 +9,8 @@ import time
 import pytest
 
 import velo
-from tests.services.servers import Running, closed_port, get, metric, post, running, sync
+from tests.ports import closed_port
+from tests.services.servers import Running, get, metric, post, running, sync
 from tests.services.stack.apps import FALLBACK, KEY, REFUSE, TOKENS, gateway_app
 
 
