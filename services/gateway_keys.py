@@ -215,6 +215,19 @@ class _Account:
     """Cloud answers held by requests in flight (`KeyRing.cloud_use`)."""
 
 
+_KEYS_FROM = {"keys_file": "its keys file, --keys-file / VELO_GATEWAY_KEYS_FILE", "keys_json": "VELO_GATEWAY_KEYS_JSON",
+              "api_key": "VELO_GATEWAY_API_KEY"}
+"""Where a gateway's keys come from, by `KeyRing.setting`, as a 401 for an unknown key names it (nc43: a key `velo up
+--new-key` had replaced got "invalid API key" and no hint)."""
+
+
+def masked(key: str) -> str:
+    """`key` as a 401 may echo it: its first 6 and last 4 characters ("velo-l...a3f2"), all of it hidden when shorter
+    than 16, so the sender can tell which of their keys went out without the message carrying a usable key (OpenAI's
+    "Incorrect API key provided: sk-ab***cd" does the same)."""
+    return f"'{key[:6]}...{key[-4:]}'" if len(key) >= 16 else f"({len(key)} characters)"
+
+
 @dataclass
 class KeyRing:
     """The gateway's keys and their live state (rate-limit buckets, cloud answers used)."""
@@ -239,9 +252,14 @@ class KeyRing:
         if not authorization:
             raise APIError(401, "missing API key: send 'Authorization: Bearer <key>'", "authentication_error", "missing_api_key")
         scheme, _, key = authorization.partition(" ")
-        if scheme.lower() != "bearer" or key.strip() not in self._accounts:
-            raise APIError(401, "invalid API key", "authentication_error", "invalid_api_key")
-        return key.strip()
+        if scheme.lower() != "bearer" or not key.strip():
+            raise APIError(401, "invalid API key: the Authorization header must be 'Bearer <key>'", "authentication_error", "invalid_api_key")
+        key = key.strip()
+        if key not in self._accounts:
+            raise APIError(401, f"invalid API key {masked(key)}: not one of this gateway's keys ({_KEYS_FROM[self.setting]}); a key "
+                                "replaced there stops working (`velo up` prints its key when it starts; `velo up --new-key` replaces it)",
+                           "authentication_error", "invalid_api_key")
+        return key
 
     def namespace(self, key: str, asked: str | None) -> str:
         spec = self._accounts[key].spec

@@ -129,6 +129,28 @@ def test_the_gateways_upstream_settings_are_checked_at_start(setting: str, value
     assert says in str(caught.value) and "clöud" not in str(caught.value)
 
 
+# --- 401 ----------------------------------------------------------------------------------------------
+
+
+def test_a_401_says_which_key_went_out_and_where_this_gateways_keys_come_from(gateway: Running) -> None:
+    """nc43: a key `velo up --new-key` had replaced got "invalid API key" and no hint. Now the key is shown masked (its
+    ends only: the message never carries a usable key) beside where this gateway's keys come from; a header that is not
+    `Bearer <key>` is told the form, echoing nothing of it."""
+    url = f"{gateway.url}/v1/chat/completions"
+    old = "velo-local-0123456789abcdef01234567"
+    got = post(url, json=QUESTION, headers=auth(old))
+    error = got.json()["error"]
+    assert (got.status_code, error["code"]) == (401, "invalid_api_key"), got.text
+    assert error["message"].startswith("invalid API key 'velo-l...4567': not one of this gateway's keys (VELO_GATEWAY_KEYS_JSON)"), error
+    assert "--new-key" in error["message"] and old not in got.text, error
+    short = post(url, json=QUESTION, headers=auth("abc123"))
+    assert "invalid API key (6 characters)" in short.json()["error"]["message"] and "abc123" not in short.text, short.text
+    for header in (PLAIN, f"Basic {PLAIN}", "Bearer"):  # the key without its scheme, another scheme, no key
+        got = post(url, json=QUESTION, headers={"Authorization": header})
+        assert got.status_code == 401 and got.json()["error"]["message"] == "invalid API key: the Authorization header must be 'Bearer <key>'", got.text
+        assert PLAIN not in got.text
+
+
 # --- namespaces ------------------------------------------------------------------------------------
 
 
