@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from envs import bank_features
 from envs.bank_notice import announce, one_build, record_rate
 from envs.bank_texts import BankTexts
 from velo.cache.decision import LogisticHitRule, default_rule, embedder_key
@@ -341,12 +342,11 @@ def build_bank(
         raise ValueError(f"no prepared pairs in {data_dir} (split {split!r}); run `velo data prepare`")
     edge_file = edge_answers_path(data_dir)
     rule = bank_rule()
-    key = _digest(
-        BANK_VERSION, sorted(p.id for p in pairs), [_file_digest(p) for p in paraphrase_files],
-        _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(), ALT_ONE_TEXT, features_code_digest(),
-    )
+    ids, paraphrases, code = sorted(p.id for p in pairs), [_file_digest(p) for p in paraphrase_files], features_code_digest()
+    key = _digest(BANK_VERSION, ids, paraphrases, _file_digest(edge_file), candidates, edge_quality_fallback, rule.to_json(), ALT_ONE_TEXT, code)
     cache_dir = cache_dir or velo_home() / "banks"
     path = cache_dir / f"{key}.npz"
+    features_path = cache_dir / f"{_digest(BANK_VERSION, ids, paraphrases, candidates, rule.to_json(), ALT_ONE_TEXT, code)}{bank_features.SUFFIX}"
     if path.exists():
         bank = _load(path, rule)
     else:
@@ -358,12 +358,14 @@ def build_bank(
                 started = time.perf_counter()
                 texts = BankTexts.of(pairs, load_paraphrases(paraphrase_files), load_lookalikes(paraphrase_files))
                 n_pairs = texts.pairs(candidates)
-                announce(steps, BANK_VERSION, split, data_dir, len(pairs) + len(texts.lookalike_of), len(texts.texts), n_pairs, path)
+                kept = features_path if features_path.exists() else None
+                announce(steps, BANK_VERSION, split, data_dir, len(pairs) + len(texts.lookalike_of), len(texts.texts), n_pairs, path, kept)
                 search = load_embedder("e5-small", velo_home() / "embeddings.sqlite")
                 alt = alt_embedder(cache_dir / ALT_ONE_TEXT)
-                bank = _build(pairs, texts, edge_file, candidates, edge_quality_fallback, search, alt, rule, steps)
+                bank = _build(pairs, texts, edge_file, candidates, edge_quality_fallback, search, alt, rule, steps, features_path)
                 _save(bank, path)
-                record_rate(cache_dir, n_pairs, time.perf_counter() - started)
+                if kept is None:  # a build that read its features says nothing of the rate of one that computes them
+                    record_rate(cache_dir, n_pairs, time.perf_counter() - started)
     bank._extra_path = path.with_name(f"{key}.pairs.npz")
     _load_extra(bank, any_format=False)
     return bank
@@ -398,7 +400,8 @@ def _embed(search: Embedder, texts: list[str], steps: Steps, passage: bool = Fal
     return np.concatenate(parts) if parts else search.embed(texts, passage=passage)
 
 
-def _build(pairs: list[QAPair], worded: BankTexts, edge_file: Path, k: int, edge_fallback: float, search, alt, rule, steps: Steps) -> RequestBank:
+def _build(pairs: list[QAPair], worded: BankTexts, edge_file: Path, k: int, edge_fallback: float, search, alt, rule, steps: Steps,
+           features_path: Path) -> RequestBank:
     from velo.observation import LANG_INDEX
 
     texts, text_item, text_orig, item_ctx = worded.texts, worded.text_item, worded.text_orig, worded.item_ctx
@@ -449,15 +452,18 @@ def _build(pairs: list[QAPair], worded: BankTexts, edge_file: Path, k: int, edge
             order = members[np.argsort(-sims[row], kind="stable")[:k]]
             cand[t, : len(order)] = order
             jobs += [(int(t), col, int(c)) for col, c in enumerate(order)]
-    feats = np.zeros((len(texts), k, len(HitFeatures.names())), dtype=np.float32)
-    steps.start("featurizing pairs (hit features: USE and the cache's readers)", len(jobs))
-    for start in range(0, len(jobs), _FEATURIZE_PART):
-        chunk = jobs[start : start + _FEATURIZE_PART]
-        neighbours = [[_neighbour(texts, text_item_a, text_vecs, t, c)] for t, _, c in chunk]
-        rows = featurizer.batch([texts[t] for t, _, _ in chunk], [text_vecs[t] for t, _, _ in chunk], neighbours)
-        for (t, col, _), f in zip(chunk, rows):
-            feats[t, col] = f.as_tuple()
-        steps.advance(len(chunk))
+    feats = bank_features.stored(features_path, cand, texts)
+    if feats is None:
+        feats = np.zeros((len(texts), k, len(HitFeatures.names())), dtype=np.float32)
+        steps.start("featurizing pairs (hit features: USE and the cache's readers)", len(jobs))
+        for start in range(0, len(jobs), _FEATURIZE_PART):
+            chunk = jobs[start : start + _FEATURIZE_PART]
+            neighbours = [[_neighbour(texts, text_item_a, text_vecs, t, c)] for t, _, c in chunk]
+            rows = featurizer.batch([texts[t] for t, _, _ in chunk], [text_vecs[t] for t, _, _ in chunk], neighbours)
+            for (t, col, _), f in zip(chunk, rows):
+                feats[t, col] = f.as_tuple()
+            steps.advance(len(chunk))
+        bank_features.store(features_path, cand, texts, feats)
     lookalike_ids = []
     for j, x in enumerate(of.tolist()):
         lookalike_ids.append(f"{pairs[x].id}#lookalike{sum(1 for y in of[:j].tolist() if y == x)}")

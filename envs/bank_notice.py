@@ -65,15 +65,21 @@ def why_built(cache_dir: Path, version: str) -> str:
             "or the hit features' code differ from every bank there")
 
 
-def announce(steps: Steps, version: str, split: str | None, data_dir: Path, items: int, texts: int, pairs: int, path: Path) -> None:
+def announce(steps: Steps, version: str, split: str | None, data_dir: Path, items: int, texts: int, pairs: int, path: Path,
+             features_from: Path | None = None) -> None:
     """Say, before a build of a bank of format `version`, what it builds, why, about how long it takes and where it is
-    kept."""
+    kept; with `features_from`, that its pairs' hit features are read from that file (`envs.bank_features`)."""
+    what = f"building the request bank of {f'the {split} split' if split else 'both splits'} of {data_dir} ({counted(items, 'item', grouped=True)}, "
+    if features_from is not None:
+        steps.note(f"{what}{counted(texts, 'text', grouped=True)}; the hit features of its {counted(pairs, 'pair', grouped=True)} read from "
+                   f"{features_from}, computed for a bank of the same pairs with other edge answers): {why_built(path.parent, version)}; "
+                   f"kept in {path} and read by every later run with the same inputs")
+        return
     fewest, most, source = seconds_per_pair(path.parent)
     took = duration(pairs * fewest) if fewest == most else f"{duration(pairs * fewest)} to {duration(pairs * most)}"
     per_pair = f"{fewest:.3g}" if fewest == most else f"{fewest:.3g} to {most:.3g}"
     steps.note(
-        f"building the request bank of {f'the {split} split' if split else 'both splits'} of {data_dir} ({counted(items, 'item', grouped=True)}, "
-        f"{counted(texts, 'text', grouped=True)}, {counted(pairs, 'pair', grouped=True)} to featurize): {why_built(path.parent, version)}; about "
+        f"{what}{counted(texts, 'text', grouped=True)}, {counted(pairs, 'pair', grouped=True)} to featurize): {why_built(path.parent, version)}; about "
         f"{took} ({per_pair} s per pair, {source}); kept in {path} and read by every later run with "
         "the same inputs"
     )

@@ -24,7 +24,7 @@ from envs.bank import (
 def bank_dir(edge_bank: RequestBank, velo_home: Path, tmp_path: Path) -> Path:
     """A copy of the session's bank file, with no pair features saved next to it yet."""
     for built in (velo_home / "banks").glob("*.npz"):
-        if not built.name.endswith(".pairs.npz"):
+        if built.name.count(".") == 1:  # the banks: not their pairs' or candidates' features
             shutil.copy(built, tmp_path / built.name)
     return tmp_path
 

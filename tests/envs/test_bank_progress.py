@@ -117,3 +117,28 @@ def test_a_second_process_waits_for_the_build_and_reads_the_bank_it_saved(small_
     assert not waiting.is_alive()
     assert told.stages == [] and result["bank"].texts == built.texts  # read, not built again
     assert not (other / RATE_FILE).exists()
+
+
+def test_a_bank_of_the_same_pairs_with_other_edge_answers_reads_their_hit_features(small_data: Path, tmp_path: Path) -> None:
+    """`envs.bank_features`: the hit features do not depend on the edge answers nor the edge-quality fallback, so a
+    second bank that differs only there reads them (the suite's two sample banks had featurized the same pairs twice)."""
+    from envs import bank_features
+
+    first = build_bank(small_data, "train", paraphrase_files=[], cache_dir=tmp_path, steps=Told())
+    rate = (tmp_path / RATE_FILE).read_text()
+    [kept] = tmp_path.glob(f"*{bank_features.SUFFIX}")
+    told = Told()
+    other = build_bank(small_data, "train", paraphrase_files=[], cache_dir=tmp_path, steps=told, edge_quality_fallback=0.3)
+    assert [stage[0] for stage in told.stages] == ["embedding questions and answers (e5)"], told.stages  # nothing featurized
+    assert f"the hit features of its {int(np.count_nonzero(first.cand >= 0))} pairs read from {kept}" in told.notes[0], told.notes
+    assert np.array_equal(other.cand, first.cand) and np.array_equal(other.cand_feats, first.cand_feats)
+    assert np.all(other.edge_quality == 0.3) and not np.array_equal(other.edge_quality, first.edge_quality)  # a bank of its own
+    assert (tmp_path / RATE_FILE).read_text() == rate  # reading features says nothing of how fast a build featurizes
+
+    assert bank_features.stored(kept, first.cand, first.texts[:-1] + ["another text"]) is None  # other texts: featurized over
+    assert bank_features.stored(kept, np.flip(first.cand, axis=1), first.texts) is None  # other candidates too
+    kept.write_bytes(b"not a file of features")
+    told = Told()
+    again = build_bank(small_data, "train", paraphrase_files=[], cache_dir=tmp_path, steps=told, edge_quality_fallback=0.2)
+    assert told.stages[-1][0].startswith("featurizing pairs") and np.array_equal(again.cand_feats, first.cand_feats)
+    assert np.array_equal(bank_features.stored(kept, first.cand, first.texts), first.cand_feats)  # written again, whole
