@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, arithmetic, case_words, code_marks, counts, decimals, free_words, modals, moved_phrases,
+    answer_form, answer_language, arithmetic, case_words, code_marks, comparisons, counts, decimals, free_words, modals, moved_phrases,
     negation, number_spellings, number_words, numbers, order, passive, persons, places, quantities, question_words,
     roles, set_phrases, short_names, speaker_roles, spellings, subject_object, tense, text, variants,
 )
@@ -205,6 +205,9 @@ _ROLE_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
     ("question_words.question_swap", lambda p: question_words.question_swap(p.tq, p.tc)),
     ("subject_object.subject_object_swap", lambda p: subject_object.subject_object_swap(p.tq, p.tc)),
     ("order.exchanged", lambda p: order.exchanged(*p.active)),
+    # one comparison's arguments exchanged in a synonym: "Is the Earth bigger than Mars?" / "Is Mars larger than
+    # Earth?" (after format 33, nc43)
+    ("comparisons.arguments_exchanged", lambda p: comparisons.arguments_exchanged(p.tq, p.tc)),
     ("order.dash_exchanged", lambda p: order.dash_exchanged(p.request, p.cached)),
     ("persons.person_swap", lambda p: persons.person_swap(p.tq, p.tc)),
     ("case_words.referent_change", lambda p: case_words.referent_change(*p.written)),

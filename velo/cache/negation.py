@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from velo.cache import opposites, verb_forms
+from velo.cache import comparisons, opposites, verb_forms
 from velo.cache.text import FUNCTION_WORDS, HAN, stem
 
 # Words that negate a question, per language ("n't" is split off by the tokenizer into "t").
@@ -120,12 +120,16 @@ _QUANTIFIERS = {
         所有 每 每个 每個 全部 一切""",
     "most": """most mayoria meisten большинство 大多数 大多數 大部分""",
     "some": """some several algunos algunas varios varias einige manche mehrere некоторые несколько 有些 有的 一些 某些""",
+    "any": "any irgendwelche irgendein irgendeine irgendeinen",
 }
 """Quantifiers by how much of a kind they speak of, folded ("mayoría" is "mayoria", "каждый" is "каждыи"; Han words
 matched character by character, longest first): "all" / "most" / "some" put in each other's place ask another question
-("Can all birds fly?" / "Can some birds fly?", "所有的鸟都会飞吗？" / "有些鸟会飞吗？"). Not "any" (a rewording says "any" for
-"some": "Are there any ..." / "Are there some ..."), nor "todo" / "alles" (everything; Russian "всё" is folded into "все").
-Rule format 23."""
+("Can all birds fly?" / "Can some birds fly?", "所有的鸟都会飞吗？" / "有些鸟会飞吗？"). "any" asks what "some" asks (a
+rewording says "any" for "some": "Are there any ..." / "Are there some ...": `_SAME_SHARE`), and another share than
+"all" ("Do all birds fly?" / "Do any birds fly?": nc43, 0.984 served by format 33). Not "todo" / "alles" (everything;
+Russian "всё" is folded into "все"). Rule format 23."""
+_SAME_SHARE = {"any": "some"}
+"""Kinds of `_QUANTIFIERS` that speak of the same share as another."""
 QUANTIFIER_WORDS = frozenset(w for ws in _QUANTIFIERS.values() for w in ws.split() if not HAN.match(w))
 """The quantifiers of `_QUANTIFIERS` written as one token ("all", "alle", "todos", "все"; not the Han words, read
 character by character): words that may stand before two arguments exchanged as neighbours ("Are all squares
@@ -165,6 +169,7 @@ def quantifier_change(a: list[str], b: list[str]) -> bool:
     the content-word features do not see it; the model scored them 0.70-0.89). A quantifier one side adds ("Can birds
     fly?" / "Can all birds fly?") is left to the model. Rule format 23."""
     (ka, ra), (kb, rb) = _quantified(a), _quantified(b)
+    ka, kb = ({_SAME_SHARE.get(k, k) for k in kinds} for kinds in (ka, kb))
     if not ka or not kb or ka == kb:
         return False
     return _plain_content(ra) - {"都"} == _plain_content(rb) - {"都"}
@@ -243,6 +248,8 @@ def negation_change(a: list[str], b: list[str]) -> float:
         return 1.0  # a word replaced by itself with a negating prefix ("connect to" / "disconnect from")
     if opposites.opposite_action(a, b, ops) or opposites.relations_exchanged(a, b) or opposites.converse_action(a, b, ops):
         return 1.0  # an action in the opposite direction ("включить" / "выключить", "turn on" / "turn off"), a converse
+    if comparisons.opposite_comparison(a, b):
+        return 1.0  # "Is light faster than sound?" / "... slower than sound?" (after format 33, nc43)
     if quantifier_change(a, b):
         return 1.0  # "all" / "some" (rule format 23)
     if _negated_verb_form(a, b):

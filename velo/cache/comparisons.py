@@ -1,0 +1,235 @@
+"""A comparison of two things as the hit decision reads it: its two arguments, the quality it compares and which way.
+
+"Is the Earth bigger than Mars?" / "Is Mars larger than Earth?" asks the reverse question in a synonym, and "Is light
+faster than sound?" / "Is light slower than sound?" the opposite one (a newcomer's finding, nc43, with format 33:
+0.953-1.000, served, in English, Spanish, German, Russian and Chinese). `roles.role_swap` and `order.exchanged` read
+the same comparative with its arguments exchanged, not a synonym, and no reader knew "faster" / "slower" for
+opposites. Here each comparative is read as the quality it compares and its direction (`_QUALITIES`: "bigger",
+"larger", "greater", "más grande", "mayor", "größer", "больше", "крупнее", 大 are all (size, +1); "smaller", "kleiner",
+"меньше", 小 are (size, -1); "more expensive" and "cheaper" are (price, +1) and (price, -1)), and the two questions are
+compared as (first argument, quality, direction, second argument):
+
+* the same quality and direction, the arguments exchanged: the reverse question (`arguments_exchanged`, a `role_swap`
+  veto);
+* the same quality in the other direction, the same arguments: the opposite question (`opposite_comparison`, read by
+  `negation.negation_change` as an opposite, 1.0, a veto);
+* the other direction with the arguments exchanged ("Is the Earth bigger than Mars?" / "Is Mars smaller than Earth?")
+  asks the same thing (whichever is bigger, the other is smaller; a yes answers both), and the same direction with the
+  same arguments in a synonym ("Is Earth larger than Mars?") too: neither is read, the model weighs them as before.
+
+A comparison is read where a comparative stands right before its "than" ("bigger than", "more expensive than", "más
+rápida que", "größer als"), in Russian before its second argument in the genitive or after "чем" ("Земля больше Марса",
+"Свет быстрее, чем звук"), and in Chinese between 比's argument and the end ("地球比火星(更)大吗"); the first argument
+is the content words before the comparative, the second those after its "than" (what both questions share after it, or
+before the first, left out: "... in volume?"). Arguments compare word by word with a case ending apart ("Земля" /
+"Земли", `opposites._alike`). A comparison elsewhere in the sentence ("How much bigger is the Earth than Mars?",
+"Which is bigger, Mars or Earth?", "ein größerer Planet als") is not read, nor a quality outside `_QUALITIES` but
+"more X" / "less X" ("más X" / "menos X", "более X" / "менее X"), read as X's quality.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from velo.cache.opposites import _alike
+from velo.cache.text import CYRILLIC, FUNCTION_WORDS, HAN
+
+_QUALITIES: dict[str, str] = {
+    "size+": """bigger larger greater more mayor mayores grosser grossere mehr больше крупнее 大 多""",
+    "size-": """smaller less fewer lesser menor menores kleiner weniger меньше мельче 小 少""",
+    "speed+": "faster quicker schneller rascher быстрее скорее 快",
+    "speed-": "slower langsamer медленнее 慢",
+    "price+": "pricier costlier dearer teurer дороже 贵",
+    "price-": "cheaper billiger gunstiger дешевле 便宜",
+    "age+": "older elder alter старше 老",
+    "age-": "younger junger младше моложе 年轻",
+    "weight+": "heavier schwerer тяжелее 重",
+    "weight-": "lighter leichter легче 轻",
+    "quality+": "better mejor mejores besser лучше 好",
+    "quality-": "worse peor peores schlechter хуже 差 坏",
+    "height+": "taller higher hoher выше 高",
+    "height-": "lower niedriger ниже 矮 低",
+    "length+": "longer langer длиннее 长",
+    "length-": "shorter kurzer короче 短",
+    "strength+": "stronger starker сильнее 强",
+    "strength-": "weaker schwacher слабее 弱",
+    "heat+": "hotter warmer heisser горячее теплее 热",
+    "heat-": "colder cooler kalter холоднее 冷",
+    "difficulty+": "harder schwerer schwieriger сложнее труднее 难",
+    "difficulty-": "easier leichter einfacher легче проще 容易 简单",
+    "wealth+": "richer reicher богаче 富",
+    "wealth-": "poorer armer беднее 穷",
+}
+"""Comparatives by the quality they compare and its direction, folded ("größer" is "grosser", "jünger" is "junger";
+Han words as written): a word may compare two qualities (German "schwerer" heavier or harder, "leichter" and Russian
+"легче" lighter or easier)."""
+_PLAIN: dict[str, str] = {
+    "size+": "big large great grande grandes",
+    "size-": "small little pequeno pequena pequenos pequenas",
+    "speed+": "fast quick rapido rapida rapidos rapidas veloz",
+    "speed-": "slow lento lenta lentos lentas",
+    "price+": "expensive costly caro cara caros caras",
+    "price-": "cheap barato barata baratos baratas",
+    "age+": "old viejo vieja viejos viejas",
+    "age-": "young joven jovenes",
+    "weight+": "heavy pesado pesada pesados pesadas",
+    "weight-": "light ligero ligera ligeros ligeras liviano liviana",
+    "height+": "tall high alto alta altos altas",
+    "height-": "low bajo baja bajos bajas",
+    "length+": "long largo larga largos largas",
+    "length-": "short corto corta cortos cortas",
+    "strength+": "strong fuerte fuertes",
+    "strength-": "weak debil debiles",
+    "heat+": "hot warm caliente calientes",
+    "heat-": "cold cool frio fria frios frias",
+    "difficulty+": "hard difficult dificil dificiles",
+    "difficulty-": "easy facil faciles",
+    "wealth+": "rich rico rica ricos ricas",
+    "wealth-": "poor pobre pobres",
+}
+"""Adjectives that "more" / "less" (`_MORE`, `_LESS`) make comparatives of, by the quality and direction of "more X":
+"more expensive" is (price, +1), "less expensive" (price, -1), "más rápida" (speed, +1), "más lenta" (speed, -1)."""
+_MORE = frozenset("more mas более".split())
+_LESS = frozenset("less menos менее".split())
+"""Words that make a comparative of the adjective after them (folded: "más" is "mas"); German inflects instead."""
+_THAN = frozenset("than que als чем".split())
+"""Words that open a comparison's second argument (Spanish "que" only after a comparative: it is also "that")."""
+_HAN_DEGREE = frozenset("更还要")
+"""Han characters that may stand between 比's second argument and the comparative ("比火星更大", "比我还高")."""
+_NOT_COMPARING = frozenset("如较較赛賽例特喻分率方拟擬重")
+"""Han characters after 比 that make it another word (比如 for example, 比较 rather, 比赛 a match, 比例, 比特, 比重)."""
+_HAN_LONGEST = 2
+
+
+def _table(rows: dict[str, str]) -> dict[str, frozenset[tuple[str, int]]]:
+    out: dict[str, set[tuple[str, int]]] = {}
+    for quality, words in rows.items():
+        for w in words.split():
+            out.setdefault(w, set()).add((quality[:-1], 1 if quality.endswith("+") else -1))
+    return {w: frozenset(qs) for w, qs in out.items()}
+
+
+_COMPARATIVES = _table(_QUALITIES)
+_ADJECTIVES = _table(_PLAIN)
+
+
+class Comparison(NamedTuple):
+    """One comparison of a question: its first and second arguments (content tokens), and the (quality, direction)
+    pairs its comparative may mean (`_QUALITIES`: "bigger" is {("size", 1)})."""
+
+    first: list[str]
+    qualities: frozenset[tuple[str, int]]
+    second: list[str]
+
+
+_PERSONS = frozenset(
+    """i me you he him she her we us they them yo mi ti tu el ella nosotros ellos ich mich mir du dich dir er ihn ihm sie
+    wir uns я меня мне ты тебя тебе он его она ее мы нас они их 我 你 他 她 们""".split()
+)
+"""Personal pronouns, folded: an argument of a comparison though function words elsewhere ("Is my brother older than
+me?")."""
+
+
+def _content(toks: list[str]) -> list[str]:
+    return [t for t in toks if (t not in FUNCTION_WORDS or t in _PERSONS) and t.isalnum()]
+
+
+def _qualities(toks: list[str], end: int) -> tuple[int, frozenset[tuple[str, int]]] | None:
+    """The start and qualities of the comparative ending right before `end` ("bigger", "more expensive", "más grande",
+    "menos caro"), or None."""
+    if end < 1:
+        return None
+    word = toks[end - 1]
+    if end >= 2 and toks[end - 2] in _MORE | _LESS:
+        plain = _ADJECTIVES.get(word)
+        if plain is None and (word in FUNCTION_WORDS or not word.isalpha()):
+            return None
+        sign = 1 if toks[end - 2] in _MORE else -1
+        # an adjective outside `_PLAIN` is its own quality: "more dangerous" / "less dangerous"
+        qs = plain if plain is not None else frozenset({(word, 1)})
+        return end - 2, frozenset((q, s * sign) for q, s in qs)
+    if word in _COMPARATIVES:
+        return end - 1, _COMPARATIVES[word]
+    return None
+
+
+def _han_comparison(toks: list[str]) -> Comparison | None:
+    """A Chinese comparison "X比Y(更)ADJ": X the characters before 比, Y those up to the comparative."""
+    if toks.count("比") != 1:
+        return None
+    k = toks.index("比")
+    if toks[k + 1 : k + 2] and toks[k + 1] in _NOT_COMPARING or k and toks[k - 1] in "对對相无無好评評类類攀":
+        return None
+    for m in range(k + 2, len(toks)):
+        for n in range(_HAN_LONGEST, 0, -1):
+            word = "".join(toks[m : m + n])
+            if len(word) == n and word in _COMPARATIVES and all(HAN.fullmatch(t) for t in toks[m : m + n]):
+                second = toks[k + 1 : m]
+                while second and second[-1] in _HAN_DEGREE:
+                    second = second[:-1]
+                first, second = _content(toks[:k]), _content(second)
+                return Comparison(first, _COMPARATIVES[word], second) if first and second else None
+    return None
+
+
+def comparison(toks: list[str]) -> Comparison | None:
+    """The one comparison `toks` (as `text.tokens` gives them) asks, or None where it asks none or several."""
+    if any(HAN.fullmatch(t) for t in toks):
+        return _han_comparison(toks)
+    found: dict[int, Comparison] = {}  # by where the comparative starts: "быстрее, чем" is read once
+    for i, t in enumerate(toks):
+        if t in _THAN and (read := _qualities(toks, i)) is not None:
+            found.setdefault(read[0], Comparison(_content(toks[: read[0]]), read[1], _content(toks[i + 1 :])))
+        elif CYRILLIC.match(t) and toks[i + 1 : i + 2] != ["чем"]:
+            # Russian: the second argument in the genitive right after the comparative ("Земля больше Марса", "более
+            # дорогой, чем" is read at "чем")
+            if t in _COMPARATIVES:
+                found.setdefault(i, Comparison(_content(toks[:i]), _COMPARATIVES[t], _content(toks[i + 1 :])))
+            elif t in ("более", "менее") and toks[i + 2 : i + 3] != ["чем"] and (read := _qualities(toks, i + 2)):
+                found.setdefault(i, Comparison(_content(toks[:i]), read[1], _content(toks[i + 2 :])))
+    whole = [c for c in found.values() if c.first and c.second]
+    return whole[0] if len(whole) == 1 else None
+
+
+def _same(x: list[str], y: list[str]) -> bool:
+    return len(x) == len(y) and all(map(_alike, x, y))
+
+
+def _trimmed(a: Comparison, b: Comparison) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The two comparisons' arguments without the words both first arguments open with and both second arguments end
+    with ("Is X bigger than Y in volume?" / "Is Y bigger than X in volume?")."""
+    fa, fb, sa, sb = a.first, b.first, a.second, b.second
+    while fa and fb and fa[0] == fb[0]:
+        fa, fb = fa[1:], fb[1:]
+    while sa and sb and sa[-1] == sb[-1]:
+        sa, sb = sa[:-1], sb[:-1]
+    return fa, fb, sa, sb
+
+
+def _directions(a: Comparison, b: Comparison) -> set[bool]:
+    """Whether the two comparatives compare a quality both may mean in the same direction (True), the other (False)."""
+    return {sa == sb for qa, sa in a.qualities for qb, sb in b.qualities if qa == qb}
+
+
+def arguments_exchanged(ta: list[str], tb: list[str]) -> bool:
+    """Whether two questions ask one comparison, the same quality in the same direction, with its two arguments in each
+    other's place: "Is the Earth bigger than Mars?" / "Is Mars larger than Earth?", "Земля больше Марса?" / "Марс
+    крупнее Земли?", "地球比火星大吗" / "火星比地球更大吗", "¿Es la Tierra más grande que Marte?" / "¿Es Marte mayor que la
+    Tierra?". Not the other direction ("Is Mars smaller than Earth?" asks the same)."""
+    a, b = comparison(ta), comparison(tb)
+    if a is None or b is None or _directions(a, b) != {True}:
+        return False
+    fa, fb, sa, sb = _trimmed(a, b)
+    return bool(fa and sa) and _same(fa, sb) and _same(sa, fb) and not _same(fa, sa)
+
+
+def opposite_comparison(ta: list[str], tb: list[str]) -> bool:
+    """Whether two questions compare the same two arguments in the same places by one quality in opposite directions:
+    "Is light faster than sound?" / "Is light slower than sound?", "¿Es la luz más rápida que el sonido?" / "... más
+    lenta ...", "Ist Licht schneller als Schall?" / "... langsamer ...", "Свет быстрее звука?" / "Свет медленнее звука?",
+    "光比声音快吗" / "光比声音慢吗", "cheaper" / "more expensive", "older" / "younger". Not with the arguments exchanged too
+    ("Is sound slower than light?" asks the same)."""
+    a, b = comparison(ta), comparison(tb)
+    if a is None or b is None or _directions(a, b) != {False}:
+        return False
+    return _same(a.first, b.first) and _same(a.second, b.second)
