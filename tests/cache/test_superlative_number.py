@@ -70,6 +70,13 @@ def test_a_rewording_is_served(shipped_rule_cache: SemanticCache, cached: str, r
         ("Какой лучший язык программирования?", "Какие лучшие языки программирования?"),
         ("世界上最高的山是哪座？", "世界上最高的山有哪些？"),
         ("最好的编程语言是什么？", "最好的编程语言有哪些？"),
+        # the noun after "which", the superlative after the verb (nc43: 0.999, served)
+        ("Which planet is the largest?", "Which planets are the largest?"),
+        ("What language is the most spoken?", "What languages are the most spoken?"),
+        ("¿Qué planeta es el más grande?", "¿Qué planetas son los más grandes?"),
+        ("Welcher Planet ist der größte?", "Welche Planeten sind die größten?"),
+        ("Какая планета самая большая?", "Какие планеты самые большие?"),
+        ("哪颗行星最大？", "哪些行星最大？"),
     ],
 )
 def test_one_against_several_is_read_both_ways(a: str, b: str) -> None:

@@ -19,7 +19,10 @@ newcomer's finding: "What is the largest planet?" / "What are the largest planet
 superlative ("the largest", "the most spoken", "the best"; "el ... más grande", "los mejores"; "der größte" / "die
 größten"; "самая большая" / "самые большие") before one noun in its singular and its plural, the number read from the
 noun's ending in English and from the article or the adjective's ending in Spanish, German and Russian; in Chinese,
-which marks no plural, 哪些 (which ones) against 什么 / 哪个 (which one) after the same 最. Read in `number_mismatch`.
+which marks no plural, 哪些 (which ones) against 什么 / 哪个 (which one) after or before the same 最. The noun may
+stand after a question word with the superlative after the verb ("Which planet is the largest?" / "Which planets are the
+largest?", "¿Qué planeta es el más grande?", "Welcher Planet ist der größte?", "Какая планета самая большая?", "哪颗行星
+最大" / "哪些行星最大": nc43, 0.999 served by format 33). Read in `number_mismatch`.
 A singular or plural of a kind without a superlative ("What is a cat?" / "What are cats?") is a rewording and not
 read; "the main cause" / "the main causes" is no superlative either.
 """

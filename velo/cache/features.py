@@ -16,7 +16,9 @@ share almost every word, so their vectors are close. These features add what the
   content word "papa" / "papá", an acronym's capitals "US" / "us"), word order (not a phrase moved whole, "eine Datei
   in Python" / "in Python eine Datei", "X是什么" / "什么是X": `velo.cache.moved_phrases`)
   and roles ("5 km to miles" / "5 miles to km"; two arguments exchanged around a verb, "Germany invaded Poland" /
-  "Poland invaded Germany": `velo.cache.order`), and an instruction naming the answer's language or form that the other
+  "Poland invaded Germany": `velo.cache.order`; a comparison's arguments exchanged in a synonym, "Is the Earth bigger
+  than Mars?" / "Is Mars larger than Earth?", and its opposite comparative, "faster" / "slower" in `negation_mismatch`:
+  `velo.cache.comparisons`, nc43's finding), and an instruction naming the answer's language or form that the other
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
   `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`), and the same question in another tense ("Was
   Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`), a place qualified, widened or narrowed
@@ -37,9 +39,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, arithmetic, case_words, code_marks, comparisons, counts, decimals, free_words, modals, moved_phrases,
-    negation, number_spellings, number_words, numbers, order, passive, persons, places, quantities, question_words,
-    roles, set_phrases, short_names, speaker_roles, spellings, subject_object, tense, text, variants,
+    answer_form, answer_language, arithmetic, case_words, code_marks, comparisons, counts, decimals, free_words, modals,
+    moved_phrases, negation, number_spellings, number_words, numbers, order, passive, persons, places, quantities,
+    question_words, roles, set_phrases, short_names, speaker_roles, spellings, subject_object, tense, text, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour

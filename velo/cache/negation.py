@@ -167,7 +167,8 @@ def quantifier_change(a: list[str], b: list[str]) -> bool:
     "¿Pueden volar algunas aves?", "Können alle Vögel fliegen?" / "Können einige Vögel fliegen?", "Все ли птицы умеют
     летать?" / "Некоторые птицы умеют летать?", "所有的鸟都会飞吗？" / "有些鸟会飞吗？": a quantifier is a function word, so
     the content-word features do not see it; the model scored them 0.70-0.89). A quantifier one side adds ("Can birds
-    fly?" / "Can all birds fly?") is left to the model. Rule format 23."""
+    fly?" / "Can all birds fly?") is left to the model. Rule format 23. "any" is the share "some" is (`_SAME_SHARE`):
+    "Do all birds fly?" / "Do any birds fly?" asks another (after format 33, nc43), "any" / "some" the same."""
     (ka, ra), (kb, rb) = _quantified(a), _quantified(b)
     ka, kb = ({_SAME_SHARE.get(k, k) for k in kinds} for kinds in (ka, kb))
     if not ka or not kb or ka == kb:
