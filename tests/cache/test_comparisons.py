@@ -8,7 +8,7 @@ stays served, as does the same comparison in a synonym.
 
 Token-level tests call the readers; the shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the
 shipped rule (weights unchanged). Scores before are main 0b10e9b's with the answer "the answer to {cached}"
-(`velo cache score --pairs`, /work/scratch/compare44/probe_before.txt, probe3_before.txt).
+(`velo cache score --pairs`, /work/scratch/compare44/probe_before.txt, probe2_before.txt).
 """
 
 from __future__ import annotations
@@ -41,6 +41,15 @@ REFUSED = [
     ("Does every bird fly?", "Does any bird fly?", 0.956),
     # one a superlative picks out against several, the noun after "which"
     ("Which planet is the largest?", "Which planets are the largest?", 0.999),
+    ("¿Qué planeta es el más grande?", "¿Qué planetas son los más grandes?", 1.000),
+    ("Welcher Planet ist der größte?", "Welche Planeten sind die größten?", 1.000),
+    ("Какая планета самая большая?", "Какие планеты самые большие?", 1.000),
+    ("哪颗行星最大", "哪些行星最大", 0.782),
+    # other instances
+    ("Золото дороже серебра?", "Золото дешевле серебра?", 0.948),
+    ("Ist Gold teurer als Silber?", "Ist Gold billiger als Silber?", 0.799),
+    ("金比银贵吗", "金比银便宜吗", 0.812),
+    ("Do all mammals lay eggs?", "Do any mammals lay eggs?", 0.940),
 ]
 
 # (cached question, request, score): the same question, served before and after.
@@ -49,6 +58,11 @@ SERVED = [
     ("Is the Earth bigger than Mars?", "Is Mars smaller than Earth?", 0.984),
     ("Is light faster than sound?", "Is sound slower than light?", 0.987),
     ("Do all birds fly?", "Can all birds fly?", 0.991),
+    ("Is my brother older than me?", "Am I younger than my brother?", 0.996),
+    ("Is Python better than Java for data science?", "Is Java worse than Python for data science?", 0.985),
+    ("Is Python faster than Java?", "Is Python quicker than Java?", 0.960),
+    ("Which planet is the largest?", "What planet is the largest?", 0.992),
+    ("Are there any birds that can't fly?", "Are there some birds that can't fly?", 0.971),
 ]
 
 

@@ -96,8 +96,9 @@ _THAN = frozenset("than que als чем".split())
 """Words that open a comparison's second argument (Spanish "que" only after a comparative: it is also "that")."""
 _HAN_DEGREE = frozenset("更还要")
 """Han characters that may stand between 比's second argument and the comparative ("比火星更大", "比我还高")."""
-_NOT_COMPARING = frozenset("如较較赛賽例特喻分率方拟擬重")
-"""Han characters after 比 that make it another word (比如 for example, 比较 rather, 比赛 a match, 比例, 比特, 比重)."""
+_NOT_COMPARING = frozenset("如较較赛賽例特喻分率方拟擬重利萨薩基尔爾亚亞")
+"""Han characters after 比 that make it another word (比如 for example, 比较 rather, 比赛 a match, 比例, 比特, 比重) or a
+name (比利时 Belgium, 比萨 pizza, 比基尼, 比尔 Bill, 比亚迪)."""
 _HAN_LONGEST = 2
 
 
