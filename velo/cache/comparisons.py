@@ -41,8 +41,8 @@ _QUALITIES: dict[str, str] = {
     "speed-": "slower langsamer медленнее 慢",
     "price+": "pricier costlier dearer teurer дороже 贵",
     "price-": "cheaper billiger gunstiger дешевле 便宜",
-    "age+": "older elder alter старше 老",
-    "age-": "younger junger младше моложе 年轻",
+    "age+": "older elder mayor mayores alter старше 老",
+    "age-": "younger junger menor menores младше моложе 年轻",
     "weight+": "heavier schwerer тяжелее 重",
     "weight-": "lighter leichter легче 轻",
     "quality+": "better mejor mejores besser лучше 好",
@@ -62,7 +62,10 @@ _QUALITIES: dict[str, str] = {
 }
 """Comparatives by the quality they compare and its direction, folded ("größer" is "grosser", "jünger" is "junger";
 Han words as written): a word may compare two qualities (German "schwerer" heavier or harder, "leichter" and Russian
-"легче" lighter or easier)."""
+"легче" lighter or easier, Spanish "mayor" bigger or older)."""
+_QUANTITY_WORDS = frozenset("more less fewer lesser mehr weniger 多 少".split())
+"""Comparatives that compare an amount as often as a size ("Is Tom more than a friend?"): not a synonym of "bigger" to
+`same_in_synonyms` (Russian "больше" before a genitive is "bigger than" as often, and is read)."""
 _PLAIN: dict[str, str] = {
     "size+": "big large great grande grandes",
     "size-": "small little pequeno pequena pequenos pequenas",
@@ -121,6 +124,8 @@ class Comparison(NamedTuple):
     first: list[str]
     qualities: frozenset[tuple[str, int]]
     second: list[str]
+    span: tuple[int, int]
+    """Where the comparative stands among the tokens ("more expensive": two tokens)."""
 
 
 _PERSONS = frozenset(
@@ -169,7 +174,7 @@ def _han_comparison(toks: list[str]) -> Comparison | None:
                 while second and second[-1] in _HAN_DEGREE:
                     second = second[:-1]
                 first, second = _content(toks[:k]), _content(second)
-                return Comparison(first, _COMPARATIVES[word], second) if first and second else None
+                return Comparison(first, _COMPARATIVES[word], second, (m, m + n)) if first and second else None
     return None
 
 
@@ -180,14 +185,14 @@ def comparison(toks: list[str]) -> Comparison | None:
     found: dict[int, Comparison] = {}  # by where the comparative starts: "быстрее, чем" is read once
     for i, t in enumerate(toks):
         if t in _THAN and (read := _qualities(toks, i)) is not None:
-            found.setdefault(read[0], Comparison(_content(toks[: read[0]]), read[1], _content(toks[i + 1 :])))
+            found.setdefault(read[0], Comparison(_content(toks[: read[0]]), read[1], _content(toks[i + 1 :]), (read[0], i)))
         elif CYRILLIC.match(t) and toks[i + 1 : i + 2] != ["чем"]:
             # Russian: the second argument in the genitive right after the comparative ("Земля больше Марса", "более
             # дорогой, чем" is read at "чем")
             if t in _COMPARATIVES:
-                found.setdefault(i, Comparison(_content(toks[:i]), _COMPARATIVES[t], _content(toks[i + 1 :])))
+                found.setdefault(i, Comparison(_content(toks[:i]), _COMPARATIVES[t], _content(toks[i + 1 :]), (i, i + 1)))
             elif t in ("более", "менее") and toks[i + 2 : i + 3] != ["чем"] and (read := _qualities(toks, i + 2)):
-                found.setdefault(i, Comparison(_content(toks[:i]), read[1], _content(toks[i + 2 :])))
+                found.setdefault(i, Comparison(_content(toks[:i]), read[1], _content(toks[i + 2 :]), (i, i + 2)))
     whole = [c for c in found.values() if c.first and c.second]
     return whole[0] if len(whole) == 1 else None
 
@@ -234,3 +239,18 @@ def opposite_comparison(ta: list[str], tb: list[str]) -> bool:
     if a is None or b is None or _directions(a, b) != {False}:
         return False
     return _same(a.first, b.first) and _same(a.second, b.second)
+
+
+def same_in_synonyms(ta: list[str], tb: list[str]) -> bool:
+    """Whether `tb` is `ta` with its comparative put in a synonym of the very same qualities and directions and nothing
+    else changed: "Земля больше Марса?" / "Земля крупнее Марса?", "Is Python faster than Java?" / "Is Python quicker than
+    Java?", "¿Es la Tierra más grande que Marte?" / "... mayor ..." is not ("mayor" is bigger or older). The hit features
+    read such a pair as the same words (`features._alike`). Not a quantity's comparative (`_QUANTITY_WORDS`: "more" /
+    "bigger")."""
+    a, b = comparison(ta), comparison(tb)
+    if a is None or b is None or a.qualities != b.qualities:
+        return False
+    (i, j), (k, m) = a.span, b.span
+    if _QUANTITY_WORDS.intersection(ta[i:j] + tb[k:m]) or ta[i:j] == tb[k:m]:
+        return False
+    return ta[:i] + tb[k:m] + ta[j:] == tb

@@ -356,12 +356,14 @@ def _alike(respelled: list[str], sc: list[str], request: str, cached: str) -> bo
     tiene Messi?"; after format 32), and so is Chinese 了 after the verb or after its object (`tense.han_done_moved`:
     "你吃了饭吗" / "你吃饭了吗"; nc42: 0.114). So are operands of + and * exchanged inside arithmetic, read from the texts
     `request` and `cached` (`numbers.same_computation_reordered`: "2*(4+3)=?" / "2*(3+4)=?", whose tokens have lost the
-    brackets that tell "2*(4+3)" from "2*4+3"; after format 33)."""
+    brackets that tell "2*(4+3)" from "2*4+3"; after format 33). So is one comparison in a synonym of the same quality
+    (`comparisons.same_in_synonyms`: "Земля больше Марса?" / "Земля крупнее Марса?", 0.900; nc43, after format 33)."""
     return (
         respelled == sc or order.symmetric_reordering(respelled, sc)
         or order.topic_fronted(respelled, sc) or order.topic_fronted(sc, respelled)
         or tense.han_done_moved(respelled, sc)
         or (sorted(respelled) == sorted(sc) and numbers.same_computation_reordered(request, cached))
+        or comparisons.same_in_synonyms(respelled, sc)
     )
 
 
