@@ -14,8 +14,10 @@ compared as (first argument, quality, direction, second argument):
 * the same quality in the other direction, the same arguments: the opposite question (`opposite_comparison`, read by
   `negation.negation_change` as an opposite, 1.0, a veto);
 * the other direction with the arguments exchanged ("Is the Earth bigger than Mars?" / "Is Mars smaller than Earth?")
-  asks the same thing (whichever is bigger, the other is smaller; a yes answers both), and the same direction with the
-  same arguments in a synonym ("Is Earth larger than Mars?") too: neither is read, the model weighs them as before.
+  asks the same thing (whichever is bigger, the other is smaller; a yes answers both): not read, the model weighs it as
+  before;
+* the same comparison with its comparative alone put in a synonym of the very same qualities ("Земля больше Марса?" /
+  "Земля крупнее Марса?", 0.900, a miss): the same words (`same_in_synonyms`, read by `features._alike`).
 
 A comparison is read where a comparative stands right before its "than" ("bigger than", "more expensive than", "más
 rápida que", "größer als"), in Russian before its second argument in the genitive or after "чем" ("Земля больше Марса",
