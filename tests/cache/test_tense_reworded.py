@@ -169,3 +169,59 @@ def test_the_last_one_or_an_office_in_two_tenses_stays_apart() -> None:
 def test_han_done_after_the_verb_or_its_object(a: str, b: str, moved: bool) -> None:
     ta, tb = text.tokens(a), text.tokens(b)
     assert han_done_moved(ta, tb) is moved and han_done_moved(tb, ta) is moved
+
+
+# "Ever" beside a tense change (after format 33, a newcomer's finding, nc43: "Is Pluto a planet?" / "Was Pluto ever a
+# planet?" served at 0.996 with a real answer): "ever", "alguna vez", "jemals", "когда-либо" are words of then and now
+# (`tense._THEN_NOW`, `_EVER`), and a perfect asked with "ever" is a past. Scores before are main's (0b10e9b), answer
+# "the answer to {cached}" (/work/scratch/modal44/probe2_cmp.txt).
+REFUSED_EVER = [
+    ("Is Pluto a planet?", "Was Pluto ever a planet?", 0.995),
+    ("Was Pluto ever a planet?", "Is Pluto a planet?", 0.988),
+    ("¿Es Plutón un planeta?", "¿Fue Plutón alguna vez un planeta?", 0.962),
+    ("Ist Pluto ein Planet?", "War Pluto jemals ein Planet?", 0.965),
+    ("Плутон планета?", "Плутон когда-либо был планетой?", 0.987),
+    ("Is Pluto a planet?", "Has Pluto ever been a planet?", 0.998),
+    ("Плутон планета?", "Был ли Плутон когда-нибудь планетой?", 0.980),
+]
+# one tense, "ever" put in or a perfect against a past: served as before
+SERVED_EVER = [
+    ("Was Pluto a planet?", "Was Pluto ever a planet?", 0.980),
+    ("Has Pluto ever been a planet?", "Was Pluto ever a planet?", 0.995),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_", "before"), REFUSED_EVER)
+def test_a_tense_change_with_ever_is_refused(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, before: float
+) -> None:
+    assert_scored(shipped_rule_cache, cached, request_, False, 0.0)
+
+
+@pytest.mark.parametrize(("cached", "request_", "score"), SERVED_EVER)
+def test_ever_in_one_tense_is_served(shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float) -> None:
+    assert_scored(shipped_rule_cache, cached, request_, True, score)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "changed"),
+    [
+        ("Is Pluto a planet?", "Was Pluto ever a planet?", True),
+        ("Is Pluto a planet?", "Has Pluto ever been a planet?", True),
+        ("¿Es Plutón un planeta?", "¿Fue Plutón alguna vez un planeta?", True),
+        ("¿Es Plutón un planeta?", "¿Ha sido Plutón alguna vez un planeta?", True),
+        ("Ist Pluto ein Planet?", "War Pluto jemals ein Planet?", True),
+        ("Ist Pluto ein Planet?", "Ist Pluto jemals ein Planet gewesen?", True),
+        ("Плутон планета?", "Плутон когда-либо был планетой?", True),
+        ("Плутон планета?", "Был ли Плутон когда-нибудь планетой?", True),
+        ("冥王星是行星吗？", "冥王星曾经是行星吗？", True),
+        ("Was Pluto a planet?", "Was Pluto ever a planet?", False),
+        ("Has Pluto ever been a planet?", "Was Pluto ever a planet?", False),
+        ("Do you ever dream?", "Do you dream?", False),
+        ("Is it ever too late to learn?", "Is it too late to learn?", False),
+        ("Will humans ever live on Mars?", "Do humans live on Mars?", False),
+    ],
+)
+def test_ever_beside_a_tense(a: str, b: str, changed: bool) -> None:
+    ta, tb = text.tokens(a), text.tokens(b)
+    assert tense_change(ta, tb) is changed and tense_change(tb, ta) is changed

@@ -25,8 +25,11 @@ share almost every word, so their vectors are close. These features add what the
   ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas", "Ireland" / "Northern Ireland" among other
   rewording: `velo.cache.places`, in `role_swap`), a
   short turn of a conversation said against asked or "are you there" against "where are you" ("Yes" / "Yes?", "在吗" /
-  "在哪": `velo.cache.set_phrases`, in `role_swap`), and a modal of permission against one of advice ("Can I eat eggs
-  while pregnant?" / "Should I ...?": `velo.cache.modals`, in `role_swap`);
+  "在哪": `velo.cache.set_phrases`, in `role_swap`), a modal of permission against one of advice ("Can I eat eggs
+  while pregnant?" / "Should I ...?", also among other rewording: `velo.cache.modals`, in `role_swap`), and a time
+  named from now moved ("this weekend" / "next weekend", "today" / "tomorrow": `velo.cache.time_deixis`, in
+  `role_swap`), and a condition, an addressee or an amount put in ("... if I have no rice cooker?", "... to a
+  physicist.", "a few grapes": `velo.cache.qualifiers`, in `role_swap`);
 * a second embedder's opinion of the whole pair.
 """
 
@@ -39,9 +42,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, arithmetic, case_words, code_marks, comparisons, counts, decimals, free_words, modals,
-    moved_phrases, negation, number_spellings, number_words, numbers, order, passive, persons, places, quantities,
-    question_words, roles, set_phrases, short_names, speaker_roles, spellings, subject_object, tense, text, variants,
+    answer_form, answer_language, arithmetic, case_words, code_marks, comparisons, counts, decimals, free_words,
+    modals, moved_phrases, negation, number_spellings, number_words, numbers, order, passive, persons, places,
+    qualifiers, quantities, question_words, roles, set_phrases, short_names, speaker_roles, spellings, subject_object,
+    tense, text, time_deixis, variants,
 )
 from velo.embedding import Embedder
 from velo.types import HitFeatures, Neighbour
@@ -222,6 +226,10 @@ _ROLE_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
     # "Yes" / "Yes?", "继续" / "继续吗？", "¿Estás ahí?" / "¿Dónde estás?" (after format 32)
     ("set_phrases.another_turn", lambda p: set_phrases.another_turn(p.request, p.cached)),
     ("modals.modal_change", lambda p: modals.modal_change(p.tq, p.tc)),
+    # "this weekend" / "next weekend", "today" / "tomorrow", 今年 / 去年 (after format 33, nc43)
+    ("time_deixis.time_moved", lambda p: time_deixis.time_moved(p.tq, p.tc)),
+    # a condition, an addressee or an amount put in, nothing else changed (after format 33, nc43)
+    ("qualifiers.qualifier_added", lambda p: qualifiers.qualifier_added(p.tq, p.tc) is not None),
 )
 """The readers whose finding is `role_swap`, by name, in the order they are asked (the first that fires decides)."""
 

@@ -12,6 +12,16 @@ a newcomer's finding: served at 0.960; "¿Puedo / ¿Debo ...?" 0.917, "Darf / So
 "¿Podrías / Puedes ...?", 可以 / 能, 该 / 要: labelled right pairs) and never across it in the labelled pairs outside dev
 (/work/scratch/verbs42/study/modaldiff2.py). Not read: "shall" (an offer: "Shall I open the window?"), 要 and 得 (also
 "want", "will" and a particle), "would". Read in the `role_swap` veto by `velo.cache.features`.
+
+Among other rewording (after format 33, a newcomer's finding, nc43: "Can I drink alcohol while pregnant?" / "Should I
+drink alcohol when pregnant?" 0.977, "¿Puedo beber alcohol durante el embarazo?" / "¿Debería beber alcohol cuando estoy
+embarazada?" 0.968, "Можно ли пить ...?" / "Стоит ли пить ...?" 0.977, served: "while" / "when" made a second stretch)
+the modal is read where it opens a yes-no question asked of the asker or of anyone, with the verb it governs
+(`asked_modal`): two such questions, "may" on one side and "should" on the other of one verb, are two questions whatever
+else differs. A question word before the modal makes the two kinds one question ("How can I start?" / "What should I do
+to start?", "¿Cómo puedo empezar ...?" / "¿Qué debería hacer ...?": labelled right pairs), a modal asked of the answerer
+is a request ("Can you ...?", "你能不能..."), and another verb is another question the model judges. In the labelled
+pairs outside dev no right pair has the two kinds so asked of one verb (/work/scratch/modal44/study/asked_study.py).
 """
 
 from __future__ import annotations

@@ -26,7 +26,9 @@ nc42: "Who is the CEO of Twitter?" / "Who was Twitter's CEO?" 0.999, "Wer ist de
 Deutschlands Kanzler?" 0.999, "谁是法国总统？" / "法国总统以前是谁？" 0.979): each short question's copula or auxiliaries read on
 their own as one tense (`_main_tense`; a perfect, "has" + participle, "hat ... verraten", "ist ... gefallen", is none),
 and the rest the same words in any order but for articles, a possessive's words and words of then and now ("formerly",
-"früher", "antes", "раньше"; a German genitive, a Russian instrumental). Other differences besides are left to the
+"früher", "antes", "раньше"; a German genitive, a Russian instrumental); "ever" is one of them, and a perfect asked
+with it a past (a newcomer's finding, nc43: "Is Pluto a planet?" / "Was Pluto ever a planet?" 0.996, "Has Pluto ever
+been a planet?", "¿Fue Plutón alguna vez ...?", "War Pluto jemals ...?", "Плутон когда-либо был планетой?"). Other differences besides are left to the
 model: another verb or noun for the same fact is no tense of it ("Where was Lionel Messi born?" / "What is Lionel
 Messi's birthplace?", "Who wrote Hamlet?" / "Who is the author of Hamlet?", "В каком году произошло / было крещение
 Руси?", labelled right pairs or rewordings the model serves; in the labelled pairs outside dev, a tense read on each side
