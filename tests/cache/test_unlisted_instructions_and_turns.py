@@ -194,3 +194,16 @@ def test_a_short_turn_said_against_asked_is_another_turn(said: str, asked: str) 
 )
 def test_requests_questions_and_names_are_no_other_turn(a: str, b: str) -> None:
     assert not set_phrases.another_turn(a, b) and not set_phrases.another_turn(b, a)
+
+
+@pytest.mark.parametrize("wordless", ["-", "???", "…", "!!!", "。", "()", "—"])
+@pytest.mark.parametrize("other", ["-", "What is photosynthesis?", "Explain photosynthesis. Step by step.", "什么是光合作用？分步骤说明。"])
+def test_a_text_with_no_word_is_read_without_error(wordless: str, other: str) -> None:
+    # `added_instructions._asks` took the first sentence of a text with none and raised IndexError: a lookup of "-"
+    # against any cached question failed (`velo cache score "What is it?" "-"`; found by modal44's scan of test pairs)
+    from velo.cache.features import veto_features
+
+    for request, cached in ((wordless, other), (other, wordless)):
+        assert set(veto_features(request, cached)) == {
+            "number_mismatch", "negation_mismatch", "order_swap", "symbol_swap", "role_swap"}
+    assert not instruction_added(wordless, other) and not instruction_added(other, wordless)

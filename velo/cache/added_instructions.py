@@ -331,7 +331,10 @@ def _asks(text: str) -> bool:
         return False
     if re.search(r"[?？]\W*$|[吗呢]\W*$", text):
         return True
-    first = _parts(text)[0].casefold().strip()
+    parts = _parts(text)
+    if not parts:
+        return False  # no word at all ("-", "???", "🙂"): nothing asked; `_parts(text)[0]` raised IndexError (modal44)
+    first = parts[0].casefold().strip()
     if question_words.question_words(tokens(first)):  # a question without its mark ("what is photosynthesis")
         return True
     return not (_STATES.match(_LEAD.sub("", first)) or _FINITE.search(fold(first)))
