@@ -27,8 +27,9 @@ _THEN = frozenset("then so entonces dann то тогда".split())
 чему равна абсолютная единица?" / "А абсолютная единица?", a labelled right pair: a follow-up asked in full and in
 short)."""
 _HAN_IF = ("如果", "要是", "假如", "假设")
-_TELLING = ("explain", "describe", "tell", "teach", "explica", "describ", "ensen", "erklar", "beschreib", "objasn")
-"""Beginnings of the verbs of telling (folded) whose addressee narrows the answer ("Explain X to a physicist")."""
+_TELLING = ("explain", "describe", "tell", "teach", "explica", "describ", "ensen", "erklar", "beschreib")
+"""Beginnings of the verbs of telling (folded) whose addressee narrows the answer ("Explain X to a physicist"); a
+Russian addressee is a dative with no word before it, not read."""
 _TO = {
     "to": frozenset("a an my your our the someone somebody".split()),
     "a": frozenset("un una mi mis alguien".split()),
@@ -46,8 +47,9 @@ _AMOUNTS = frozenset(
 )
 """Amounts before the thing they measure (folded tokens). A Russian amount puts its noun in the genitive ("есть
 виноград" / "есть немного винограда"): another word, not read."""
-_HAN_AMOUNTS = frozenset("一点 一点点 几颗 几个 几粒 很多 太多 少量 大量 一颗 一些些".split()) - {"一颗"}
-"""Chinese amounts before the thing they measure (一些 is left out: a free word)."""
+_HAN_AMOUNTS = frozenset("一点 一点点 几颗 几个 几粒 很多 太多 少量 大量".split())
+"""Chinese amounts before the thing they measure (一些 is left out: a free word; 一颗, one, is a count:
+`velo.cache.counts`)."""
 _THANKS = frozenset("thanks gracias dank danke спасибо merci".split())
 """Thanks measured ("¡Muchas gracias!" / "Gracias!", a labelled right pair): courtesy, not an amount of a thing."""
 
