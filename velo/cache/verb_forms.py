@@ -156,6 +156,9 @@ _EN_PASTS = {
     forms[0]: frozenset(forms[1:]) for forms in (entry.split() for entry in _EN_IRREGULAR.split(";")) if forms
 }
 """English irregular verbs: base -> its past and participle forms ("win" -> "won", "write" -> "wrote", "written")."""
+EN_PAST_FORMS = frozenset().union(*_EN_PASTS.values()) - _EN_PASTS.keys()
+"""The irregular pasts and participles that are no verb's bare form ("won", "wrote"; not "cut", "read", "lay"):
+`velo.cache.frames` puts "did" before an indirect question whose verb is one."""
 
 
 def english_past(past: str, base: str) -> bool:
