@@ -56,8 +56,9 @@ _FRAMES: dict[str, re.Pattern] = {
                r"|ich\s+frage\s+mich"),
         ("es", r"d[ií]me|d[ií]game|d[ií]ganos|d[ií]nos|(?:me\s+)?(?:puedes|podr[ií]as|puede|podr[ií]a)\s+decir(?:me)?"
                r"|(?:quiero|quisiera|necesito)\s+saber|me\s+gustar[ií]a\s+saber|sabes|sabe\s+usted|sabe|me\s+pregunto"),
-        ("zh", r"(?:请|麻烦)?(?:你|您)?(?:能|可以|能不能)?(?:告诉我|跟我说)|我(?:很)?想(?:要)?(?:知道|问一下|问问|问|了解)"
-               r"|(?:你|您)知道"),
+        # not 我想问 alone: "我想问一个问题：..." announces the question
+        ("zh", r"(?:请|麻烦)?(?:你|您)?(?:能|可以|能不能)?(?:告诉我|跟我说)(?:一下)?|我(?:很)?想(?:要)?(?:知道|问一下|问问|了解一下"
+               r"|了解)|(?:你|您)知道"),
         ("ru", r"скажи(?:те)?(?:\s+мне)?|подскажи(?:те)?(?:\s+мне)?|(?:я\s+)?хочу\s+знать|(?:я\s+)?хотел(?:а)?\s+бы\s+знать"
                r"|(?:ты\s+)?знаешь|(?:вы\s+)?знаете|(?:можешь|можете)\s+(?:мне\s+)?сказать(?:\s+мне)?"),
     )
@@ -68,6 +69,7 @@ _EN_WH = frozenset("who whom whose what which where when why how".split())
 _EN_AUX = frozenset("am is are was were can could will would should shall may might must has have had do does did".split())
 _EN_SUBJECT = frozenset("i you he she it we they the a an my your his her its our their this that these those".split())
 _EN_PLURAL_SUBJECT = frozenset("i you we they".split())
+_EN_NOT_IN_PHRASE = frozenset("to of in on for with about from at by and or not".split())
 _DE_WH = frozenset(
     "wer wen wem wessen was wo wann warum wieso weshalb weswegen wie welche welcher welches welchen welchem woher wohin"
     " womit wofür worüber".split()
@@ -88,6 +90,7 @@ _RU_PREPOSITIONS = frozenset("с со в во на о об от у к по за 
 _ZH_WH = re.compile("谁|什么|哪|怎么|怎样|为什么|为何|多少|几|多大|多久|多长|多远|多高|何")
 _ZH_ASKING = re.compile("[吗呢][\\s？?。.！!]*$")
 _WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[?!？！。\n]|\.(?=\s|$)")
 _EDGE = "?!¿¡.,;:…\"'«»“”„‘’？。！，："
 
 
@@ -99,9 +102,12 @@ def bare(text: str) -> str | None:
         m = frame.match(text)
         if m is None or not (rest := text[m.end():].strip()):
             continue
-        out = _READERS[lang](rest, bool(m.group("sep").strip()))
+        # the frame holds its first sentence; what follows is kept as written ("你知道他的作者是谁吗？请使用英文来回复")
+        end = _SENTENCE_END.search(rest)
+        clause, after = (rest[: end.end()], rest[end.end() :].strip()) if end else (rest, "")
+        out = _READERS[lang](clause, bool(m.group("sep").strip()))
         if out:
-            return out
+            return out + (" " + after if after else "")
     return None
 
 
@@ -130,8 +136,10 @@ def _english(rest: str, separated: bool) -> str | None:
     # the question word's phrase: "how old", "how many apples", "which company"; "who", "why" ... stand alone
     reach = 1 if low[0] in ("who", "whom", "why", "where", "when") else 3
     for j in range(1, min(reach, len(ws) - 1) + 1):
-        if low[j] in _EN_AUX:
-            return _question(ws)  # the direct order already: "what is the capital", "who did Caesar kill"
+        if low[j] in _EN_AUX or low[j] in _EN_NOT_IN_PHRASE:
+            # the direct order already ("what is the capital", "who did Caesar kill"), an infinitive ("how to format a
+            # table"), or a phrase this does not read ("which of the following")
+            return _question(ws)
         if low[j] in _EN_SUBJECT or ws[j][:1].isupper():
             return _question(ws[:j] + _en_inverted(ws[j:]))
     return _question(ws)  # the question word is the subject ("who killed Caesar"), or an infinitive ("how to ...")
@@ -152,6 +160,9 @@ def _en_inverted(clause: list[str]) -> list[str]:
 
 
 def _german(rest: str, separated: bool) -> str | None:
+    head, comma, tail = rest.partition(",")  # the clause ends at its comma ("..., die sie heute noch nicht ...")
+    if comma and (out := _german(head, separated)):
+        return out[:-1] + ", " + tail.strip()
     ws = _words(rest)
     low = [w.lower() for w in ws]
     if len(ws) < 2:

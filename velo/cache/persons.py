@@ -62,8 +62,16 @@ def _subject(toks: list[str], i: int) -> bool:
     return True
 
 
+_HAN_ABOUT = ("多大", "多高", "多重", "几岁", "叫")
+"""Chinese words after a subject that ask of the person themselves ("你多大了", "我几岁", "你叫什么名字"; nc43: "你多大了？" /
+"我多大了？" was read as the generic doer of a task)."""
+
+
 def _about_themselves(toks: list[str], i: int) -> bool:
-    """A subject beside "to be" or "to have" ("How old are you?", "Am I a robot?", "你是机器人吗？")."""
+    """A subject beside "to be" or "to have" ("How old are you?", "Am I a robot?", "你是机器人吗？"), or a Han subject
+    before a word of `_HAN_ABOUT` ("你多大了？")."""
+    if toks[i] in ("我", "你", "您") and "".join(toks[i + 1 : i + 3]).startswith(_HAN_ABOUT):
+        return True
     return any(0 <= j < len(toks) and toks[j] in _BE_HAVE for j in (i - 1, i + 1))
 
 
