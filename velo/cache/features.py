@@ -178,16 +178,14 @@ def veto_features(request: str, cached: str) -> dict[str, float]:
 def _veto_features(p: _Pair) -> dict[str, float]:
     """The veto features of the texts as written and, where one of them is a question in a frame ("I want to know who
     Caesar killed."), of the bare questions (`velo.cache.frames.bare`: "Who did Caesar killed?"): each feature the
-    bare pair's where either is a veto's (1.0; `order_swap`, a model feature only, is the texts'). The vetoes read a
+    bare pair's where it is a veto's (1.0; `order_swap`, a model feature only, is the texts'). The vetoes read a
     question's own shape (its question word first, its words place by place), so a frame hid the swap each refuses bare
     (nc43: "Who killed Caesar?" / "I want to know who Caesar killed." 0.998, served)."""
     found = _read_vetoes(p)
     if (bare := p.bare()) is not None:
-        # the bare questions decide each veto: the frame's own words ("tell me") are no part of what is asked
-        found |= {
-            name: value for name, value in _read_vetoes(bare).items()
-            if name != "order_swap" and (value >= 1.0 or found[name] >= 1.0)
-        }
+        # either reading's veto counts: the bare pair alone lost two look-alikes of the replay that `answer_form`
+        # refuses as written ("Can you tell me how to format a table in markdown?" / "... an url in rst?")
+        found |= {name: 1.0 for name, value in _read_vetoes(bare).items() if value >= 1.0 and name != "order_swap"}
     return found
 
 
@@ -257,9 +255,8 @@ def vetoing_readers(request: str, cached: str) -> dict[str, list[str]]:
     in the order `HitFeaturizer` asks them; empty lists where none does. Every reader is asked (the featurizer stops at
     the first): to tell an operator why a pair was refused ("role_swap" alone named tenses, places, modals and answer
     languages alike: a newcomer's finding, nc43)."""
-    p = _Pair(request, cached)
-    p = p.bare() or p  # a question in a frame is read bare (`_veto_features`)
-    return {name: [reader for reader, fired in table if fired(p)]
+    pairs = [p := _Pair(request, cached)] + [b for b in (p.bare(),) if b is not None]  # as `_veto_features` reads them
+    return {name: [reader for reader, fired in table if any(fired(q) for q in pairs)]
             for name, table in (("symbol_swap", _SYMBOL_READERS), ("role_swap", _ROLE_READERS))}
 
 

@@ -24,7 +24,9 @@ after the question word ("who killed Caesar" has none: the question word is the 
 German puts the finite verb last ("wen Cäsar getötet hat"): it goes after the question word and its phrase ("wie alt",
 "welchen Konzern"), read so where a pronoun, an article or a capitalized word follows them ("wer hat Cäsar getötet" is
 direct). Spanish, Chinese and Russian ask an indirect question in the direct order: the frame is only taken off (and
-Spanish "si", Chinese 吗 closing a question that has a question word after 你知道).
+Spanish "si", Chinese 吗 closing a question that has a question word after 你知道). A frame holds its first sentence
+(up to "?", "!", "。" or a full stop before a space; German to its first comma, "..., die sie heute noch nicht haben"):
+what follows is kept as written ("你知道他的作者是谁吗？请使用英文来回复" -> "他的作者是谁？ 请使用英文来回复").
 
 Not read: a frame that is no question ("Tell me a joke", "Dime un chiste", "告诉我你的名字" holds no question word: an
 instruction, left as it is), a frame in the middle or at the end ("Who killed Caesar, do you know?"), and "that" /
