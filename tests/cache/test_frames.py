@@ -38,6 +38,13 @@ FRAMED = [
     ("Какая столица Франции?", "Хочу знать, какая была столица Франции.", 0.986),
 ]
 
+# (cached question, request): other vetoes' kinds inside a frame, read bare since frame44 (not vetoed on main 0b10e9b).
+FRAMED_TOKENS = [
+    ("Should I eat eggs while pregnant?", "I want to know if I can eat eggs while pregnant."),  # `modals`
+    ("Who will win the World Cup?", "Tell me who won the World Cup."),  # `tense`
+    ("Who did Brutus kill?", "Can you tell me who killed Brutus?"),  # `subject_object`
+]
+
 # (cached question, request, the score before): the speaker and another exchanged in a plain question.
 PLAIN = [
     ("¿Por qué mi perro me ladra?", "¿Por qué le ladro a mi perro?", 0.991),
@@ -100,7 +107,7 @@ def test_a_text_with_no_frame_around_a_question_has_none(written: str) -> None:
     assert bare(written) is None
 
 
-@pytest.mark.parametrize(("cached", "request_"), [(c, r) for c, r, _ in FRAMED])
+@pytest.mark.parametrize(("cached", "request_"), [(c, r) for c, r, _ in FRAMED] + FRAMED_TOKENS)
 def test_the_vetoes_read_the_bare_question(cached: str, request_: str) -> None:
     assert veto_features(request_, cached)["role_swap"] == 1.0
     assert veto_features(cached, request_)["role_swap"] == 1.0
