@@ -28,8 +28,19 @@ _NOT_WITH = frozenset("户途处法品力量于来作意心功")
 用功), not "with"."""
 _DE_SPAN = ("de", "a")
 """Spanish "de X a Y" (from X to Y): a range moved whole, "de mayor a menor"."""
-_ADVERBS = frozenset("exactly exactamente genau именно".split())
-"""Adverbs that may open or close a question with the same meaning ("Exactly how ...?" / "How ... exactly?")."""
+_ADVERBS = frozenset("exactly exactamente genau именно возможно".split())
+"""Adverbs that may open or close a question with the same meaning ("Exactly how ...?" / "How ... exactly?"); Russian
+"возможно" (possible) before or after what it says of ("Сколько возможно вариантов ...?" / "Сколько вариантов ...
+возможно?", recall44)."""
+_SUPERLATIVE = ("самы", "сама", "само", "самой", "самого", "самом", "самую", "самым", "самых")
+"""Russian "самый" in its forms: with its adjective a phrase that stands before or after its noun ("Какое самое большое
+озеро?" / "Какое озеро самое большое?", recall44)."""
+_COPULAS = frozenset("is are was were es son esta estan era ist sind war waren".split())
+_ASKING = frozenset("why what who where how when which whom whose que quien donde cuando como por warum was wer wo wie wann".split())
+"""Question words after which a copula stands before or after the subject: "why is the sky blue?" / "why the sky is
+blue?", "¿Por qué el cielo es azul?" / "¿Por qué es azul el cielo?" (recall44)."""
+_HAN_RECOMMEND = ("推荐", "推薦")
+"""A Chinese request verb that stands before a counted object or after it as a heading's: "推荐10本科幻小说" / "10本科幻小说推荐"."""
 _HAN_ASKED = (["什", "么"], ["什", "麼"], ["谁"], ["誰"])
 """What a Chinese question asks before or after 是: "什么是X" / "X是什么", "谁是X" / "X是谁"."""
 _MAX_PHRASE = 4
@@ -43,6 +54,8 @@ def _phrase(run: list[str]) -> bool:
         return run[0] != "用" or (len(run) > 1 and run[1] not in _NOT_WITH)
     if len(run) == 4 and run[0] == _DE_SPAN[0] and run[2] == _DE_SPAN[1]:
         return True
+    if len(run) == 2 and run[0].startswith(_SUPERLATIVE) and run[1].isalpha():
+        return True  # "самое большое"
     return len(run) == 1 and run[0] in _ADVERBS
 
 
@@ -77,4 +90,35 @@ def moved_whole(a: list[str], b: list[str]) -> bool:
         return False
     if any(_phrase(x) or _phrase(y) for x, y in _swapped_runs(a, b)):
         return True
-    return _han_copula(a, b)
+    return _han_copula(a, b) or _copula_inverted(a, b) or _han_recommend_moved(a, b)
+
+
+def _copula_inverted(a: list[str], b: list[str]) -> bool:
+    """Whether `a` and `b` put the copula of a question before or after its subject, right after the question word:
+    two neighbouring runs exchanged, one starting with a copula (`_COPULAS`), the other of at most three tokens and no
+    copula, a question word of `_ASKING` right before them ("why is the sky blue" / "why the sky is blue", "por que el
+    cielo es azul" / "por que es azul el cielo")."""
+    start = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    if start == 0 or a[start - 1] not in _ASKING:
+        return False
+    return any(
+        (x[0] in _COPULAS) != (y[0] in _COPULAS) and len(y if x[0] in _COPULAS else x) <= 3
+        and not _COPULAS.intersection(y if x[0] in _COPULAS else x)
+        for x, y in _swapped_runs(a, b)
+    )
+
+
+def _han_recommend_moved(a: list[str], b: list[str]) -> bool:
+    """Whether one side asks 推荐 before a counted object and the other after it, as a heading does ("推荐10本科幻小说" /
+    "10本科幻小说推荐"): the same characters, the object starting with a number."""
+    for x, y in ((a, b), (b, a)):
+        for verb in _HAN_RECOMMEND:
+            v = list(verb)
+            rest = x[len(v) :]
+            if x[: len(v)] == v and rest[:1] and rest[0][0].isdigit():
+                end = len(y)
+                while end and not y[end - 1].isalnum():
+                    end -= 1
+                if y[end - len(v) : end] == v and y[: end - len(v)] + y[end:] == rest:
+                    return True
+    return False

@@ -56,8 +56,8 @@ def _asks_either_way(toks: list[str], k: int) -> bool:
         return True  # "..., ¿no?", "..., or not?", "nicht wahr?" (a German "nicht" at the end is no tag: "Warum geht das nicht?")
     if t == "t" and toks[k - 1 : k] and toks[k - 1] in _CONTRACTED and _tag_after(toks[k + 1 :]):
         return True
-    if t in ("不", "没", "沒") and all(x in FUNCTION_WORDS for x in toks[k + 1 :]):
-        return True  # a tag at the end: "你吃饭了没有", "去不"
+    if t in ("不", "没", "沒") and all(x in FUNCTION_WORDS for x in toks[k + 1 :]) and toks[k : k + 2] != ["不", "了"]:
+        return True  # a tag at the end: "你吃饭了没有", "去不"; not "帮不了我", cannot help (recall44)
     return t in ("不", "没", "沒") and 0 < k < len(toks) - 1 and toks[k - 1] == toks[k + 1]
 
 

@@ -41,7 +41,11 @@ _PHRASES = {
         | como se dice | was | welche | welcher | welches | welchen | welchem | wie heisst | wie hiess | wie geht | woher
         | что | какой | какая | какое | какие | каком | какого | каких | который | которая | которое | откуда
         | как зовут | как звали | как называется | как назывался | как дела | 什么 | 什麼 | 啥 | 哪个 | 哪個 | 哪些
-        | 怎么样 | 怎麼樣 | 几乎 | 幾乎 | 如何是好""",
+        | 怎么样 | 怎麼樣 | 几乎 | 幾乎 | 如何是好
+        | wie heissen | wie hiessen | wie sie heissen | wie du heisst | wie er heisst | wie sie heisst | wie ist ihr name
+        | wie ist dein name | wie ist sein name | wie ist der name | wie lautet ihr name | wie lautet dein name
+        | 难在哪 | 難在哪 | 难在哪里 | 難在哪裡 | 难在哪儿 | 难点在哪 | 难点在哪里 | 错在哪 | 錯在哪 | 错在哪里 | 錯在哪裡 | 错在哪儿
+        | 错哪 | 好在哪 | 好在哪里 | 区别在哪 | 区别在哪里 | 區別在哪裡 | 不同在哪里 | 差别在哪里 | 问题在哪 | 问题在哪里""",
     "-": """como minimo | como maximo | как минимум | как максимум | 这几 | 這幾 | 那几 | 那幾 | 怎么连 | 怎麼連""",
 }
 """Each category's question words and phrases in the five languages (folded, as `velo.cache.text.fold` leaves them);
@@ -50,7 +54,12 @@ word and are none, not counted at all (recall43: "как минимум четы
 these few; "你怎么连这个都听不懂？" how come you don't even get this, a reproach; each had been read as the question's first
 word, "how" / "how many", against the "where" / "who" it asks).
 Since recall43 "几几年" and "几月" ask a time (which year, which month: "最冷的年份是几几年？" / "最冷的是哪一年？", "今天是几月几号？" /
-"今天是几号"), not a quantity, and "哪一位" a person ("哪一位的思想" / "谁的思想")."""
+"今天是几号"), not a quantity, and "哪一位" a person ("哪一位的思想" / "谁的思想").
+Since recall44 German "wie" asking a name ("wie heißen Sie?", "wie Sie heißen", "wie ist Ihr Name?": "wie heißt" was
+there) and Chinese "where" of a difficulty, a fault or a difference ("难在哪里", "错在哪儿", "区别在哪里": what is hard,
+wrong, different) ask for no category ("室温超导技术难在哪里？" / "室温超导难点？", "Guten Tag, wie ist Ihr Name?" / "...
+mit wem ich es zu tun habe – wie heißen Sie denn?": right pairs of the replay, refused as place or manner against time
+or person)."""
 
 
 def _phrase_table() -> list[tuple[tuple[str, ...], str]]:
@@ -322,12 +331,38 @@ def _ends(t: str) -> bool:
     return not t.isalnum() or t in _ENDS
 
 
+_PERSON_HEADS = frozenset("anyone anybody someone somebody person people persons individual man woman guy".split())
+_EXISTENCE = (("is", "there"), ("are", "there"), ("do", "you", "know"), ("does", "anyone"), ("has", "anyone"))
+"""A person word before English "who" in a question that asks whether such a person exists ("Do you know a single
+person in the world who owns a working fighter jet?", "Is there anyone who ...?"): "who" opens a relative clause and
+asks no person (recall44: against "Anyone in the world own a working fighter jet? If so, how did they get it?", a
+right pair of the replay refused as person against manner). "Do you know who owns ...?" (no person word before it)
+still asks one."""
+_FEELING_WHEN = ("бес", "раздраж", "нрав", "люблю", "ненавиж", "надоел", "злит", "обидно", "неприятно",
+                 "odio", "molesta", "encanta", "gusta", "fastidia", "enoja")
+"""Beginnings of Russian and Spanish words of liking or annoyance after which "когда" / "cuando" is a conjunction
+("Особенно бесит, когда предлагают ...", "Me molesta cuando ...": it annoys me when), as English "I hate it when"
+(`_CLAUSE_STARTS`) is: recall44, a long Russian rewording read as asking a time."""
+
+
+def _relative(toks: list[str], i: int) -> bool:
+    """Whether the question word at `i` is a relative "who" after a person word in an existence question
+    (`_PERSON_HEADS`, `_EXISTENCE`) or a "когда" / "cuando" after a word of feeling (`_FEELING_WHEN`)."""
+    before = toks[:i]
+    if toks[i] == "who":
+        existence = any(tuple(before[k : k + len(e)]) == e for e in _EXISTENCE for k in range(len(before)))
+        return existence and bool(_PERSON_HEADS.intersection(before))
+    return toks[i] in ("когда", "cuando") and i > 0 and before[-1].startswith(_FEELING_WHEN)
+
+
 def _asked(toks: list[str]) -> list[tuple[int, int, str]]:
-    """`_matches` without English "when" / "where" used as a conjunction (`_CLAUSE_STARTS`, `_ASKING_AFTER`)."""
+    """`_matches` without English "when" / "where" used as a conjunction (`_CLAUSE_STARTS`, `_ASKING_AFTER`) nor a
+    relative "who" or a "когда" of feeling (`_relative`)."""
     return [
         (i, n, cat) for i, n, cat in _matches(toks)
-        if toks[i] not in _CONJUNCTION_WHEN or all(_ends(t) for t in toks[i + n :]) or toks[i + n] in _ASKING_AFTER
-        or not (_content(toks[i + n]) or toks[i + n] in _CLAUSE_STARTS)
+        if (toks[i] not in _CONJUNCTION_WHEN or all(_ends(t) for t in toks[i + n :]) or toks[i + n] in _ASKING_AFTER
+            or not (_content(toks[i + n]) or toks[i + n] in _CLAUSE_STARTS))
+        and not _relative(toks, i)
     ]
 
 
@@ -492,6 +527,37 @@ def question_swap(a: list[str], b: list[str]) -> bool:
     return _first_words_swap(a, b) or how_to_against_motive(a, b) or time_for_place(a, b)
 
 
+def _start_against_how_to(a: list[str], at_a: tuple[int, int, str], b: list[str], at_b: tuple[int, int, str]) -> bool:
+    """Whether one side asks where a doer should start (`asks_to_start`) and the other how to do it (`_how_to`; in
+    Chinese a manner word in a question not closed by 的 or 了): "我想自己创建一门新的编程语言，请问应该从哪里着手？" / "创建一门新的编程语言应该
+    怎么做？", "...markdown语法里的一些进阶内容，请问应该从哪里着手？" / "markdown进阶语法怎么学？" (recall44: 14 right pairs of the
+    replay, served at 0.94-0.98 without the veto; rc41 had left them to it)."""
+    for (x, at_x), (y, at_y) in (((a, at_a), (b, at_b)), ((b, at_b), (a, at_a))):
+        if at_x[2] == "place" and asks_to_start(x, *at_x[:2]):
+            if y[at_y[0]] >= "\u2e80":
+                last = [t for t in y if t.isalnum()][-1:]
+                return last not in (["了"], ["的"])
+            return _how_to(y, at_y)
+    return False
+
+
+_WHICH = frozenset("which welche welcher welches welchen cual cuales какой какая какое какие".split())
+
+
+def _choice(toks: list[str], found: list[tuple[int, int, str]]) -> bool:
+    """Whether a question asks when to use which of two things: a time word joined to a second time word ("When
+    should I use 'affect' and when 'effect'?", "wann schreibt man das und wann dass") or followed within three words by
+    "which" ("erklären, wann man welche Schreibweise verwendet"). Against a "how" it asks the same as "how do I tell
+    which one is right?", "Wie erkenne ich, ob ich 'das' oder 'dass' schreiben muss?" (recall44: 8 right pairs of the
+    replay refused as time against manner); "When do I plant tomatoes?" / "How do I plant tomatoes?" stays a swap."""
+    first = [(i, n) for i, n, cat in found[:1] if cat == "time"]
+    if not first:
+        return False
+    (i, n), later = first[0], [j for j, _, cat in _matches(toks) if cat == "time" and j > first[0][0]]
+    joined = any(toks[j - 1] in _CONJUNCTIONS and toks[j] == toks[i] for j in later)
+    return joined or bool(_WHICH.intersection(toks[i + n : i + n + 3]))
+
+
 def _first_words_swap(a: list[str], b: list[str]) -> bool:
     """True when the two questions' first question words are of different categories: one was put in another's place
     ("dónde" / "cuándo", "wo" / "wann", "где" / "когда", "在哪里" / "什么时候", "who" / "when"). Not a swap: the same
@@ -511,4 +577,8 @@ def _first_words_swap(a: list[str], b: list[str]) -> bool:
         return False
     if {wa[0], wb[0]} == {"place", "manner"} and asks_to_start(a, *fa[0][:2]) and asks_to_start(b, *fb[0][:2]):
         return False  # where to start is how to start ("where do I start?" / "how do I get started?": rc41)
+    if {wa[0], wb[0]} == {"place", "manner"} and _start_against_how_to(a, fa[0], b, fb[0]):
+        return False
+    if {wa[0], wb[0]} == {"time", "manner"} and (_choice(a, fa) or _choice(b, fb)):
+        return False  # when to use which is how to tell which to use (recall44)
     return frozenset({wa[0], wb[0]}) not in _COMPATIBLE

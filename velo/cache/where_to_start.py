@@ -26,8 +26,9 @@ _BETWEEN = frozenset(tokens(fold(
 )))
 """Words that may stand between the question word and the word of starting: a doer, a modal, "to", "get" ("how can I
 get started": "started" is read after "get" only)."""
-_HAN_STARTING = ("入手", "着手", "著手", "开始", "開始", "下手", "入门", "入門", "上手")
-"""Chinese words of starting, right after the question word ("从哪里入手", "怎么入门", "如何开始")."""
+_HAN_STARTING = ("入手", "着手", "著手", "开始", "開始", "下手", "入门", "入門", "上手", "起步")
+"""Chinese words of starting, right after the question word ("从哪里入手", "怎么入门", "如何开始"; "怎么起步", get
+started, since recall44: "我打算系统地学编程，应该从哪里开始？" / "系统学编程，怎么起步？")."""
 _HAN_EVENT_ENDS = frozenset("的了")
 """A Chinese question closed by these tells of an event ("马拉松是在哪里开始的？", "你怎么开始了？"), as in `question_words`."""
 WINDOW = 4
