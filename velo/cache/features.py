@@ -388,11 +388,14 @@ def _alike(respelled: list[str], sc: list[str], request: str, cached: str) -> bo
     "你吃了饭吗" / "你吃饭了吗"; nc42: 0.114). So are operands of + and * exchanged inside arithmetic, read from the texts
     `request` and `cached` (`numbers.same_computation_reordered`: "2*(4+3)=?" / "2*(3+4)=?", whose tokens have lost the
     brackets that tell "2*(4+3)" from "2*4+3"; after format 33). So is one comparison in a synonym of the same quality
-    (`comparisons.same_in_synonyms`: "Земля больше Марса?" / "Земля крупнее Марса?", 0.900; nc43, after format 33)."""
+    (`comparisons.same_in_synonyms`: "Земля больше Марса?" / "Земля крупнее Марса?", 0.900; nc43, after format 33), and
+    a phrase moved whole (`moved_phrases.moved_whole`: "¿Por qué es azul el cielo?" / "¿Por qué el cielo es azul?",
+    "Какое озеро самое большое?" / "Какое самое большое озеро?", "why is the sky blue" / "why the sky is blue":
+    0.885-0.942 by format 33's model, which weighs full overlap in another order as a look-alike's; recall44)."""
     return (
         respelled == sc or order.symmetric_reordering(respelled, sc)
         or order.topic_fronted(respelled, sc) or order.topic_fronted(sc, respelled)
-        or tense.han_done_moved(respelled, sc)
+        or tense.han_done_moved(respelled, sc) or moved_phrases.moved_whole(respelled, sc)
         or (sorted(respelled) == sorted(sc) and numbers.same_computation_reordered(request, cached))
         or comparisons.same_in_synonyms(respelled, sc)
     )

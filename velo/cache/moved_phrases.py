@@ -36,7 +36,9 @@ _SUPERLATIVE = ("самы", "сама", "само", "самой", "самого"
 """Russian "самый" in its forms: with its adjective a phrase that stands before or after its noun ("Какое самое большое
 озеро?" / "Какое озеро самое большое?", recall44)."""
 _COPULAS = frozenset("is are was were es son esta estan era ist sind war waren".split())
-_ASKING = frozenset("why what who where how when which whom whose que quien donde cuando como por warum was wer wo wie wann".split())
+_ASKING = frozenset(
+    "why what who where how when which whom whose que quien donde cuando como por warum wieso weshalb was wer wo wie wann".split()
+)
 """Question words after which a copula stands before or after the subject: "why is the sky blue?" / "why the sky is
 blue?", "¿Por qué el cielo es azul?" / "¿Por qué es azul el cielo?" (recall44)."""
 _HAN_RECOMMEND = ("推荐", "推薦")
