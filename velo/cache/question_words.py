@@ -534,11 +534,21 @@ def _start_against_how_to(a: list[str], at_a: tuple[int, int, str], b: list[str]
     replay, served at 0.94-0.98 without the veto; rc41 had left them to it)."""
     for (x, at_x), (y, at_y) in (((a, at_a), (b, at_b)), ((b, at_b), (a, at_a))):
         if at_x[2] == "place" and asks_to_start(x, *at_x[:2]):
+            verb = next((t for t in y[at_y[0] + at_y[1] :] if t not in _HOW_TO_FILLERS), "")
+            if verb not in x and verb not in _GENERIC_DO:
+                return False  # how to do another thing: "where do I start?" / "how do I stop?", 从哪里着手创建 / 如何学习
             if y[at_y[0]] >= "\u2e80":
                 last = [t for t in y if t.isalnum()][-1:]
                 return last not in (["了"], ["的"])
             return _how_to(y, at_y)
     return False
+
+
+_HOW_TO_FILLERS = _DOERS | _HOW_TO_VERBS["how"] | _HOW_TO_VERBS["como"] | _HOW_TO_VERBS["как"] | {"to", "get"}
+_GENERIC_DO = frozenset("do hacer hago machen mache делать сделать 做 办 辦 弄 搞".split())
+"""The how-to's verb (the first word after "how" that is no doer, modal or "to") must be one the where-to-start side
+says, or a bare "do" (怎么做, how to go about it): "我想自己创建一门新的编程语言，请问应该从哪里着手？" / "如何学习一门新的编程语言？"
+(learn, not create) and "I want to learn Rust, where do I start?" / "... how do I stop?" stay apart (rc41's look-alikes)."""
 
 
 _WHICH = frozenset("which welche welcher welches welchen cual cuales какой какая какое какие".split())
