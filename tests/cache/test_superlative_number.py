@@ -38,7 +38,7 @@ REWORDED = [
     ("What is the largest planet?", "What's the biggest planet?", 0.998),
     ("What is a cat?", "What are cats?", 0.999),
     ("What is the benefit of exercise?", "What are the benefits of exercise?", 0.999),
-    ("Какое озеро самое большое в мире?", "Какое самое большое озеро в мире?", 0.954),
+    ("Какое озеро самое большое в мире?", "Какое самое большое озеро в мире?", 1.0),  # 0.954 before recall44: moved whole
 ]
 
 
