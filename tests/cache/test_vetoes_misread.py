@@ -3,11 +3,11 @@
 The veto replay over the 17,170 right pairs outside dev (main 0b10e9b) found 102 that a veto forced to 0.000. Grouped by
 the reader that fired, the misreadings fixed here: a relative "who" in an existence question, "когда" / "cuando" after a
 word of feeling, "wie heißen Sie" / "wie ist Ihr Name", "难在哪里" / "区别在哪里" read as question words of a category
-(`question_words`); when to use which against how to tell, where to start against a how-to, 起步
+(`question_words`); when to use which against how to tell, where to start against a how-to of the same verb, 起步
 (`question_words`, `where_to_start`); an umlaut of a name in English text (`text.spelling_swap`); a prose quote closed
-after a symbol (`text.symbol_swap`); 规划一个 read as 划一 and a date written twice (`numbers`); 帮不了 read as a tag, a
-preposition after another verb (`negation`, `opposites`); a count read inside one compound (`uncounted`); phrases
-moved whole (`moved_phrases`), now read as the same words. Each kind has a look-alike that stays refused.
+after a symbol (`text.symbol_swap`); 规划一个 read as 划一 and a date written twice (`numbers`); 帮不了 read as a tag
+(`negation`); a count read inside one compound (`uncounted`); phrases moved whole (`moved_phrases`) and a capital asked
+for as a city (`capital_city`), now read as the same words. Each kind has a look-alike that stays refused.
 
 Token-level tests call the modules; the shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the
 shipped rule (weights unchanged), with the answer "the answer to {cached}".
@@ -94,7 +94,10 @@ OTHER_READERS = [
     ("开始：2023/02/01 上午10.30", "开始：2023/02/02 上午10.30", True),
     ("我觉得你帮不了我。", "我不觉得你能帮到我。", False),
     ("我能帮你", "我帮不了你", True),
-    ("Make a function and then call it from the main code.", "Make a function and then incorporate it into the main code.", False),
+    # a preposition after another verb stays a direction turned: the rewording "call it from" / "incorporate it into"
+    # goes on refused with the look-alikes "find in" / "remove from", "the farthest from" / "the nearest to"
+    ("Make a function and then call it from the main code.", "Make a function and then incorporate it into the main code.", True),
+    ("как найти дубликаты в списке в python", "как удалить дубликаты из списка в python", True),
     ("Cheap flights to Paris", "Cheap flights from Paris", True),
     ("写一段情侣之间互相调情的对话，要求2500个中文字。", "描写一段情侣互相调情的对话，字数要求2500字中文。", False),
     ("五个苹果和三个梨", "三个苹果和五个梨", True),

@@ -61,8 +61,7 @@ _DIRECTION_PAIRS = frozenset(
 "außen" is "aussen"): "Cheap flights to Paris" / "... from Paris" (served at 0.982 by format 30), "Vuelos baratos a
 Madrid" / "... desde Madrid" (0.958), "Flüge nach Berlin" / "Flüge aus Berlin", "билеты в Москву" / "билеты из Москвы",
 "above" / "below zero", "over" / "under 18", "a gift for" / "from my wife" (0.970), "days since" / "until Christmas". Not after a word of difference ("different from" / "different to": the
-same question, `_DIFFERENT`), nor "for" / "from" after a word of protection or cure (`_GUARDED`), nor after other
-verbs on the two sides (`_other_verbs`: "call it from" / "incorporate it into", recall44). Since the lead's probe after format 30; "for" / "against" are left to the model ("a
+same question, `_DIFFERENT`), nor "for" / "from" after a word of protection or cure (`_GUARDED`). Since the lead's probe after format 30; "for" / "against" are left to the model ("a
 vaccine for" / "against measles" is one vaccine), as are Chinese direction words, which are also verbs ("到", "从")."""
 _DIFFERENT = ("differ", "distinct", "separat", "unterschied", "verschied", "distint", "diferent", "отлича", "различ")
 """Beginnings of words after which "from" and "to" say the same ("different from / to", "verschieden von / zu")."""
@@ -115,16 +114,6 @@ def _said_alike(a: list[str], k: int, y: str) -> bool:
     return any(w.startswith(_DIFFERENT) or (guarded and w.startswith(_GUARDED)) for w in a[max(0, k - 2) : k])
 
 
-def _other_verbs(a: list[str], b: list[str], k: int, m: int) -> bool:
-    """Whether the prepositions at `a[k]` and `b[m]` follow other words: among the three tokens before each, each side
-    has a content word the other lacks there ("call it from the main code" / "incorporate it into the main code": each
-    preposition is its own verb's, no direction turned; recall44, a right pair of the replay refused at 0.000). "Cheap
-    flights to / from Paris" has the same words before both."""
-    before_a = {t for t in a[max(0, k - 3) : k] if t.isalpha() and t not in FUNCTION_WORDS}
-    before_b = {t for t in b[max(0, m - 3) : m] if t.isalpha() and t not in FUNCTION_WORDS}
-    return bool(before_a - before_b) and bool(before_b - before_a)
-
-
 def _han_opposite(a: list[str], b: list[str], k: int, m: int) -> bool:
     x, y = a[k], b[m]
     if frozenset((x, y)) not in _HAN_PAIRS:
@@ -151,9 +140,7 @@ def opposite_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
                     return True
                 if frozenset((x, y)) in _RELATION_PAIRS and (x.isalpha() and not HAN.fullmatch(x) or i2 - i1 == j2 - j1 == 1):
                     return True  # "before" / "after", "перед" / "после", "之前" / "之后"
-                if frozenset((x, y)) in _DIRECTION_PAIRS and _one_for_one(a[i1:i2], b[j1:j2], k - i1, m - j1) and not (
-                    _said_alike(a, k, y) or _other_verbs(a, b, k, m)
-                ):
+                if frozenset((x, y)) in _DIRECTION_PAIRS and _one_for_one(a[i1:i2], b[j1:j2], k - i1, m - j1) and not _said_alike(a, k, y):
                     return True  # "to" / "from Paris", "a" / "desde Madrid", "в Москву" / "из Москвы"
                 if frozenset((x, y)) in _PARTICLE_PAIRS and k == i1 and m == j1:
                     after_same = i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and a[i1 - 1].isalpha() and a[i1 - 1] not in FUNCTION_WORDS
