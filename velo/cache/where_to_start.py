@@ -7,8 +7,10 @@ the team's sets that the veto refused at 0.000). Each side must ask how a doer s
 starting after the question word, with only a doer or a modal between ("where do I start", "where to begin", "how can
 I get started", "¿por dónde empiezo?", "wo fange ich an", "с чего мне начать", "从哪里入手", "怎么入门"). An event is left
 to the veto ("Where was the marathon started?" / "How was the marathon started?", "Where does the race start?",
-"马拉松是在哪里开始的？"), and so is a side without starting: "从哪里着手" / "如何学习" (where to start / how to learn),
-"从哪里着手" / "如何创建"; "Where do I start?" / "When do I start?" (place / time) is another category.
+"马拉松是在哪里开始的？"), and so is a side without starting: "从哪里着手" / "如何学习" (where to start / how to learn);
+"Where do I start?" / "When do I start?" (place / time) is another category. Since recall44 a where-to-start is also
+read against a how-to whose verb the where-to-start side says, or a bare 怎么做
+(`question_words._start_against_how_to`: "我想自己创建一门新的编程语言，请问应该从哪里着手？" / "如何创建一门新的编程语言？").
 """
 
 from __future__ import annotations
