@@ -6,8 +6,8 @@ word of feeling, "wie heißen Sie" / "wie ist Ihr Name", "难在哪里" / "区�
 (`question_words`); when to use which against how to tell, where to start against a how-to of the same verb, 起步
 (`question_words`, `where_to_start`); an umlaut of a name in English text (`text.spelling_swap`); a prose quote closed
 after a symbol (`text.symbol_swap`); 规划一个 read as 划一 and a date written twice (`numbers`); 帮不了 read as a tag
-(`negation`); a count read inside one compound (`uncounted`); phrases moved whole (`moved_phrases`) and a capital asked
-for as a city (`capital_city`), now read as the same words. Each kind has a look-alike that stays refused.
+(`negation`); a count read inside one compound (`uncounted`); phrases moved whole (`moved_phrases`), now read as the
+same words. Each kind has a look-alike that stays refused.
 
 Token-level tests call the modules; the shipped-rule tests use real e5 + USE embedders, real embedded Milvus and the
 shipped rule (weights unchanged), with the answer "the answer to {cached}".
