@@ -5,7 +5,9 @@ unless `order.symmetric_reordering` found a symmetric exchange: 24 of the 17,170
 Python" / "in Python eine Datei", "人工智能是什么？" / "什么是人工智能？"). `velo.cache.moved_phrases` reads a phrase moved whole
 (a preposition's phrase, a Spanish "de X a Y", "exactly") and a Chinese question word on the other side of 是 as the same
 question. `order_swap` is a feature the rule weighs, not one of its vetoes: these pairs were served before and after
-(0.96-0.99), and the labelled replay no longer counts them.
+(0.96-0.99), and the labelled replay no longer counts them. Since recall44 a phrase moved whole also reads as the same
+words, served outright (1.0): the model weighs full overlap in another order as a look-alike's ("¿Por qué es azul el
+cielo?" / "¿Por qué el cielo es azul?" 0.885, a miss).
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from tests.cache.backends import assert_scored
 from velo.cache import SemanticCache, moved_phrases
 from velo.cache.features import _Pair, _veto_features
 
-# (cached question, request, score with the answer "the answer to {cached}", served): the labelled pairs outside dev
+# (cached question, request, score with the answer "the answer to {cached}", served): the labelled pairs outside dev,
+# 0.958-0.989 by the model under recall43, served outright as the same words since recall44 (`features._alike`)
 MOVED = [
-    ("什么是人工智能？", "人工智能是什么？", 0.986, True),
-    ("人工智能是什么？", "什么是人工智能？", 0.989, True),
-    ("Wie lese ich in Python eine Datei Zeile für Zeile ein?", "Wie lese ich eine Datei in Python Zeile für Zeile ein?", 0.963, True),
-    ("Как в JavaScript проверить, является ли значение массивом?", "Как проверить в JavaScript, является ли значение массивом?", 0.959, True),
-    ("How reliable is carbon dating exactly?", "Exactly how reliable is carbon dating?", 0.958, True),
+    ("什么是人工智能？", "人工智能是什么？", 1.0, True),
+    ("人工智能是什么？", "什么是人工智能？", 1.0, True),
+    ("Wie lese ich in Python eine Datei Zeile für Zeile ein?", "Wie lese ich eine Datei in Python Zeile für Zeile ein?", 1.0, True),
+    ("Как в JavaScript проверить, является ли значение массивом?", "Как проверить в JavaScript, является ли значение массивом?", 1.0, True),
+    ("How reliable is carbon dating exactly?", "Exactly how reliable is carbon dating?", 1.0, True),
     (
         "¿Cómo ordeno los resultados de una consulta SQL de mayor a menor?",
-        "¿Cómo ordeno de mayor a menor los resultados de una consulta SQL?", 0.975, True,
+        "¿Cómo ordeno de mayor a menor los resultados de una consulta SQL?", 1.0, True,
     ),
 ]
 
