@@ -84,7 +84,9 @@ def _han(t: str) -> bool:
 def _counted(toks: list[str]) -> tuple[list[str], list[str]]:
     """The nouns `toks` counts (a number 2-1000 before them) and the nouns it names once (an article or one before
     them; in Chinese a classifier with its next character, "个笑", counted after a number, once after 一 or a verb)."""
-    values: dict[int, tuple[int, int]] = {i: (int(t), i + 1) for i, t in enumerate(toks) if t.isdigit()}
+    values: dict[int, tuple[int, int]] = {  # a count is 2-1000: a longer run of digits is none (int() refuses 4,301 digits and more)
+        i: (int(t), i + 1) for i, t in enumerate(toks) if t.isdecimal() and len(t.lstrip("0")) <= 4
+    }
     values.update((c.start, (c.value, c.end)) for c in number_words.cardinals(toks))
     counts, ones = [], []
     for i, (value, end) in values.items():

@@ -107,6 +107,11 @@ def _ordinal_word(word: str) -> tuple[int, bool] | None:
     return (_EN_TENS[word], False) if word in _EN_TENS else None
 
 
+_LONGEST_SPELLED = 21
+"""Digits of the longest number in digits read as one that words may spell (up to the quintillions); a longer run of
+digits is a number spelled one way only."""
+
+
 def _number(stretch: list[str], roman: frozenset[str]) -> _Number | None:
     """The number a stretch of tokens spells, all of it; None if it is not one number."""
     if len(stretch) == 1 and stretch[0] in roman:
@@ -114,6 +119,8 @@ def _number(stretch: list[str], roman: frozenset[str]) -> _Number | None:
     if len(stretch) == 1 and stretch[0] in _ONE_WORDS:
         return _Number(1, "cardinal")
     m = _DIGIT_ORDINAL.fullmatch(stretch[0])
+    if m is not None and len(m.group(1)) > _LONGEST_SPELLED:
+        return None  # no word spells it (and int() refuses 4,301 digits and more: a 5,000-digit request raised ValueError)
     if m is not None:
         rest = stretch[1:]
         if not rest:

@@ -84,9 +84,10 @@ _THOUSANDS = frozenset(fold(w) for w in "thousand mil tausend тысяча ты�
 _THOUSAND_ALONE = frozenset(fold(w) for w in "mil тысяча".split())
 """Words that are a thousand with no number before them ("mil novecientos", "тысяча девятьсот"); English "thousand"
 needs "a" or "one"."""
-_ROUND_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:000)+")
+_ROUND_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:000){1,6}")
 """A round number of thousands, millions ... in digits, as `velo.cache.numbers.scales_as_digits` writes "two thousand",
-"one million": a number in words may go on from it after "and" ("one million and five", 1000005)."""
+"one million": a number in words may go on from it after "and" ("one million and five", 1000005). Up to 21 digits
+(a 5,000-digit run of zeros had reached int(), which refuses 4,301 digits and more)."""
 _EN_YEAR_HEADS = frozenset("thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())
 """The first half of an English year said in two ("nineteen eighty-nine"): 11 and 12 are left, "eleven thirty" being a
 time."""

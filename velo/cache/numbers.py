@@ -114,13 +114,22 @@ def _readings(numeral: str) -> frozenset[str]:
     return frozenset(found or {digits, decimal.rstrip(".")})
 
 
+_EXPONENT_WRITTEN_OUT = 100
+"""The largest exponent (either sign) a number's readings are written out with ("1e5" is 100000, one number with
+"100000"); a larger one is kept as it is written, its mantissa read."""
+
+
 def _signed_readings(m: re.Match) -> frozenset[str]:
     """The readings (`_readings`) of a `_NUMERAL` match with its exponent applied and its sign ("-5" is not "5";
     "+5" is), in the decimal notation `Decimal` normalizes to ("1e-5" 0.00001, "1e5" 100000)."""
     found = _readings(m["digits"])
     if m["exponent"]:
-        scale = Decimal(10) ** int(m["exponent"].replace(MINUS_SIGNS, "-"))
-        found = frozenset(format((Decimal(r) * scale).normalize(), "f") for r in found)
+        written = m["exponent"].replace(MINUS_SIGNS, "-")
+        exponent = int(written) if len(written.lstrip("+-0")) <= 3 else None  # int() refuses 4,301 digits and more
+        if exponent is None or abs(exponent) > _EXPONENT_WRITTEN_OUT:  # "1e999999" raised Overflow; "1e99999" is 100,000 digits
+            found = frozenset(f"{r}e{written.lstrip('+')}" for r in found)
+        else:
+            found = frozenset(format((Decimal(r) * Decimal(10) ** exponent).normalize(), "f") for r in found)
     if m["sign"] and m["sign"] != "+" and found != {"0"}:
         found = frozenset("-" + r for r in found)
     return found
@@ -283,7 +292,7 @@ _NEXT_WORD = re.compile(r"\s*([^\W_]+)")
 def _number_value(number: str) -> Decimal | None:
     """The value of a number written in digits (a decimal comma or point once: "2,5" is 2.5) or as a word for one to
     twelve or a round ten (`_NUMBER_WORDS`, `_ONES`), else None."""
-    if number[0].isdigit():
+    if number[0].isdecimal():  # not isdigit: "³" and "①" are digits Decimal cannot read ("³k" raised InvalidOperation)
         readings = _readings(number)
         return Decimal(next(iter(readings))) if len(readings) == 1 else None
     word = fold(number)
@@ -292,7 +301,7 @@ def _number_value(number: str) -> Decimal | None:
 
 def _scaled(m: re.Match) -> str:
     value = _number_value(m["number"])
-    if value is None or (m["k"] and not m["number"][0].isdigit()):
+    if value is None or (m["k"] and not m["number"][0].isdecimal()):
         return m.group()
     if m["k"]:  # "5k", "50k", "2.5k"; "401k" is a retirement plan's name, no round number of thousands
         return format((value * 1000).normalize(), "f") if value < 100 or value % 10 == 0 else m.group()

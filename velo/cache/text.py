@@ -221,8 +221,21 @@ def symbols(toks: Iterable[str]) -> tuple[str, ...]:
 _CASE_SENSITIVE = re.compile(rf"(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)")
 
 
-_SENTENCE_START = re.compile(r"(?:\A|[.!?…。！？]\s+|\n)[\s¿¡\"'«“‘„(\[]*\Z")
-"""What comes before a word that starts a sentence: nothing, or the end of a sentence then space (and opening quotes)."""
+_OPENERS = "¿¡\"'«“‘„(["
+_SENTENCE_ENDS = ".!?…。！？"
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` starts a sentence: only space and opening quotes or brackets (`_OPENERS`) between it
+    and the start of `text`, a line break, or the end of a sentence followed by space. Read backwards over that run
+    alone: a regex searched from 0 to each word (as before) took 0.67 s on a request of 6,000 characters."""
+    i = start
+    while i and (text[i - 1].isspace() or text[i - 1] in _OPENERS):
+        i -= 1
+    run = text[i:start]
+    return i == 0 or "\n" in run or (text[i - 1] in _SENTENCE_ENDS and run[:1].isspace())
+
+
 _AFTER_NUMBER = re.compile(r"\d ?\Z")
 _CODE_PUNCT = "\\%$@#&^~/*+=<>|`"
 """Punctuation that makes a single letter right after it code: "\\d" / "\\D" (a regex class), "%m" / "%M" (strftime),
@@ -243,9 +256,9 @@ def cased_words(text: str) -> list[tuple[str, bool, bool, bool]]:
     for m in _CASE_SENSITIVE.finditer(text):
         w, start = m.group(), m.start()
         coded = len(w) == 1 and start > 0 and text[start - 1] in _CODE_PUNCT
-        unit = any(c.isdigit() for c in w) or bool(_AFTER_NUMBER.search(text, 0, start))
+        unit = any(c.isdigit() for c in w) or bool(_AFTER_NUMBER.search(text, max(0, start - 2), start))
         named = unit or coded or w.lower() in _POLITE_FORMS
-        out.append((w, bool(_SENTENCE_START.search(text, 0, start)), named, coded))
+        out.append((w, _starts_sentence(text, start), named, coded))
     return out
 
 
