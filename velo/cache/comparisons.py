@@ -24,7 +24,7 @@ rápida que", "größer als"), in Russian before its second argument in the geni
 "Свет быстрее, чем звук"), and in Chinese between 比's argument and the end ("地球比火星(更)大吗"); the first argument
 is the content words before the comparative, the second those after its "than" (what both questions share after it, or
 before the first, left out: "... in volume?"). Arguments compare word by word with a case ending apart ("Земля" /
-"Земли", `opposites._alike`). A comparison elsewhere in the sentence ("How much bigger is the Earth than Mars?",
+"Земли", `opposites.case_forms_alike`). A comparison elsewhere in the sentence ("How much bigger is the Earth than Mars?",
 "Which is bigger, Mars or Earth?", "ein größerer Planet als") is not read, nor a quality outside `_QUALITIES` but
 "more X" / "less X" ("más X" / "menos X", "более X" / "менее X"), read as X's quality.
 """
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from velo.cache.opposites import _alike
+from velo.cache.opposites import case_forms_alike
 from velo.cache.text import CYRILLIC, FUNCTION_WORDS, HAN
 
 _QUALITIES: dict[str, str] = {
@@ -200,7 +200,7 @@ def comparison(toks: list[str]) -> Comparison | None:
 
 
 def _same(x: list[str], y: list[str]) -> bool:
-    return len(x) == len(y) and all(map(_alike, x, y))
+    return len(x) == len(y) and all(map(case_forms_alike, x, y))
 
 
 def _trimmed(a: Comparison, b: Comparison) -> tuple[list[str], list[str], list[str], list[str]]:

@@ -219,7 +219,7 @@ def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
     exchanged too ("Should my brother borrow money from me?") more than function words change: no veto, the model
     weighs it. Rule format 23. A verb of lending whose direction other words set is read in that direction
     (`_directed`: "Kann ich meinem Bruder Geld leihen?" / "Kann ich mir von meinem Bruder Geld leihen?"), and a person
-    in another case is in the same place ("одолжить деньги брату" / "занять деньги у брата": `_alike`). Not when the
+    in another case is in the same place ("одолжить деньги брату" / "занять деньги у брата": `case_forms_alike`). Not when the
     two doers are known and differ (`velo.cache.persons.subject_person`, rule format 28): "Can you lend me your car?" /
     "Can I borrow your car?" is one loan; "Can I lend you my car?" / "Can I borrow your car?" stays vetoed."""
     doers = persons.subject_person(a), persons.subject_person(b)  # read before `_directed` joins "pido prestado"
@@ -235,7 +235,7 @@ def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
             [t for t in side if t not in FUNCTION_WORDS and t.isalnum() and not (pair and any(_converse(t, u) for u in xs + ys))]
             for side in (xs, ys)
         )
-        if (rest_x or rest_y) and not (len(rest_x) == len(rest_y) and all(map(_alike, rest_x, rest_y))):
+        if (rest_x or rest_y) and not (len(rest_x) == len(rest_y) and all(map(case_forms_alike, rest_x, rest_y))):
             return False
         found = found or pair
     # the converse verb with its doer changed is the same act seen from the other side ("Can you lend me your car?" /
@@ -244,7 +244,7 @@ def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
     return found and not (0 < doers[0] != doers[1] > 0)
 
 
-def _alike(u: str, v: str) -> bool:
+def case_forms_alike(u: str, v: str) -> bool:
     """Two words that may be one word in two cases: the same, or a common beginning of at least 2 letters that leaves
     at most 2 of the shorter ("сном" / "сна", "пробуждения" / "пробуждением")."""
     n = next((k for k, (c, d) in enumerate(zip(u, v)) if c != d), min(len(u), len(v)))
@@ -272,9 +272,9 @@ def relations_exchanged(a: list[str], b: list[str]) -> bool:
         if not all(w in a and w in b for w in (x, y)):
             continue
         ax, ay, bx, by = _argument(a, a.index(x)), _argument(a, a.index(y)), _argument(b, b.index(x)), _argument(b, b.index(y))
-        if None in (ax, ay, bx, by) or _alike(ax, ay):
+        if None in (ax, ay, bx, by) or case_forms_alike(ax, ay):
             continue
-        if _alike(ax, by) and _alike(ay, bx) and not _alike(ax, bx):
+        if case_forms_alike(ax, by) and case_forms_alike(ay, bx) and not case_forms_alike(ax, bx):
             return True
     return False
 
@@ -288,7 +288,7 @@ def _content(toks: list[str]) -> bool:
 
 def relation_arguments_exchanged(a: list[str], b: list[str]) -> bool:
     """Whether `b` is `a` with the two activities a word of order in time (`_RELATION_PAIRS`, the same one, once in
-    each question) relates in each other's place, each run of up to 3 tokens perhaps in another form (`_alike`, word
+    each question) relates in each other's place, each run of up to 3 tokens perhaps in another form (`case_forms_alike`, word
     by word): "Should I stretch before running?" / "Should I run before stretching?", "Should I drink coffee before
     taking antibiotics?" / "Should I take antibiotics before drinking coffee?" (served at 0.99 by format 24:
     `order.exchanged` compares stems, and "running" is no form of "run" there), and German puts both after it, "Soll
@@ -312,9 +312,9 @@ def relation_arguments_exchanged(a: list[str], b: list[str]) -> bool:
             x, mid, y = ma[:i], ma[i : n - j], ma[n - j :]
             if mid != mb[j : n - i] or not (_content(x) and _content(y)):
                 continue
-            if not (all(map(_alike, x, mb[n - i :])) and all(map(_alike, y, mb[:j]))):
+            if not (all(map(case_forms_alike, x, mb[n - i :])) and all(map(case_forms_alike, y, mb[:j]))):
                 continue
-            if i == j and all(map(_alike, x, mb[:j])):
+            if i == j and all(map(case_forms_alike, x, mb[:j])):
                 continue  # each word alike in its own place: no exchange
             related = rels[0] in mid or (
                 rels[0] in before and all(t in FUNCTION_WORDS for t in before[before.index(rels[0]) + 1 :])
