@@ -53,6 +53,9 @@ class Looked:
     neighbours: tuple[Neighbour, ...]
     decision: HitDecision | None
     error: str | None
+    rule_failed: bool = False
+    """The hit rule raised on this request (a reader's bug, `EdgeServer._decided`): answered as if the cache held nothing
+    near it, and its answer not written back (as a neighbour it could fail the lookups of others)."""
 
 
 @dataclass(frozen=True)

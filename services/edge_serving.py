@@ -204,8 +204,31 @@ class EdgeServer:
                                 guesses=[requests[i].lang.guess for i in idx])
             for i, neighbours in zip(idx, hits):
                 found[i] = neighbours
-        decisions = cache.decide_many([r.question for r in requests], vectors, found)
-        return [Looked(v, n, d, None) for v, n, d in zip(vectors, found, decisions)]
+        return self._decided(cache, [r.question for r in requests], vectors, found)
+
+    def _decided(self, cache: SemanticCache, questions: list[str], vectors: np.ndarray, found: list[tuple[Neighbour, ...]]) -> list[Looked]:
+        """The hit decisions of one batch of lookups. The decision stage is our own code over the request's text (the
+        readers of `velo.cache.features`), not Milvus: a reader that raises (a bug; tests/cache/test_any_text.py) had
+        made `_guarded` report Milvus down, reopen the cache and fail every request of the batch. Now the batch is
+        decided again one request at a time, and a request whose decision raises is looked up as finding nothing
+        (`Looked.rule_failed`), logged with its traceback and counted (`velo_cache_errors_total{operation="decide"}`)."""
+        try:
+            return [Looked(v, n, d, None) for v, n, d in zip(vectors, found, cache.decide_many(questions, vectors, found))]
+        except CacheInputError:
+            raise
+        except Exception:  # noqa: BLE001 - which request raised is found below, each alone
+            pass
+        looked = []
+        for question, vector, neighbours in zip(questions, vectors, found):
+            try:
+                looked.append(Looked(vector, neighbours, cache.decide_many([question], [vector], [neighbours])[0], None))
+            except Exception as err:  # noqa: BLE001 - a bug of ours on this text: this request goes without the cache
+                self.metrics.cache_errors.labels("decide").inc()
+                cache_log.exception("the hit rule failed on a request (%d characters), answered without the cache: %s: %s",
+                                    len(question), type(err).__name__, err)
+                looked.append(Looked(vector, (), None, f"the hit rule failed on this request ({type(err).__name__}); answered "
+                                                       "without the cache", rule_failed=True))
+        return looked
 
     def uncacheable(self, question: str) -> str | None:
         """Why the cache cannot hold `question` (longer than its `max_chars`, empty), or None."""

@@ -87,7 +87,7 @@ class Writer:
             return "cut"
         if blank(made.text):  # white space or invisible format characters only: the cache would refuse it as empty
             return "empty"
-        if self.edge.uncacheable(started.question) is not None:
+        if self.edge.uncacheable(started.question) is not None or started.looked.rule_failed:
             return "uncacheable"
         if started.fallback is not None:
             # One line per outage: identical records are held and counted (`services/repeats.py`) until the cloud's
