@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from velo.cache.evaluation import EvalDataError, load_queries, load_seeds
+from velo.cache.evaluation import EvalDataError, load_pairs, load_queries, load_seeds
 from velo.cli.main import app
 
 SEED = {"id": "s1", "question": "Why is the sky blue?", "answer": "Rayleigh scattering.", "lang": "en"}
@@ -55,6 +55,7 @@ def test_language_codes_the_cache_accepts(code: str, stored: str) -> None:
     ({**QUERY, "question": "Why\u0000 blue?"}, "field 'question' holds the control character U+0000 (NUL) at character 3"),
     ({**QUERY, "context": ["Hi\u001b"]}, "field 'context' turn #0 holds the control character U+001B (ESC) at character 2"),
     ({**QUERY, "question": "\u200b\ufeff"}, "field 'question' must be a non-empty string"),  # invisible only: empty
+    ({**QUERY, "question": "x" * 8001}, "field 'question' has 8001 characters; the cache accepts at most 8000"),
     ({"question": "Who wrote Hamlet?", "lang": "en", "expect": "miss", "target": "s1"}, "a query expecting a miss has no 'target'"),
 ])
 def test_bad_query_lines_are_refused_naming_file_and_line(tmp_path: Path, row: dict, message: str) -> None:
@@ -71,6 +72,7 @@ def test_bad_query_lines_are_refused_naming_file_and_line(tmp_path: Path, row: d
     ({**SEED, "anwser": "x"}, "unknown field 'anwser' (did you mean 'answer'?)"),
     ({**SEED, "answer": "Rayleigh \udfff."}, "field 'answer' is not valid Unicode text"),
     ({**SEED, "answer": " \u200d "}, "field 'answer' must be a non-empty string"),
+    ({**SEED, "answer": "长" * 8001}, "field 'answer' has 8001 characters; the cache accepts at most 8000"),
 ])
 def test_bad_seed_lines_are_refused_naming_file_and_line(tmp_path: Path, row: dict, message: str) -> None:
     with pytest.raises(EvalDataError, match=r"seeds.jsonl:1: ") as err:
@@ -99,3 +101,17 @@ def test_bytes_that_are_not_utf8_are_refused_naming_file_line_and_byte(tmp_path:
         load_queries(path, {"s1"})
     path.write_bytes(json.dumps(QUERY).encode() + b"\r\n")
     assert [q.question for q in load_queries(path, {"s1"})] == [QUERY["question"]]
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"cached": "What is it?", "request": "x" * 13200}, "field 'request' has 13200 characters; the cache accepts at most 8000"),
+    ({"cached": "What\u0007 is it?", "request": "What is it?"}, "field 'cached' holds the control character U+0007 (BEL)"),
+    ({"cached": "What is it?", "request": "What is it?", "answer": "x" * 9000}, "field 'answer' has 9000 characters"),
+])
+def test_a_pairs_line_the_cache_would_refuse_is_named_before_any_model_loads(tmp_path: Path, row: dict, message: str) -> None:
+    """nc44: a 13,200-character request in a pairs file stopped `velo cache score --pairs` after 18 s of work with "question
+    #0 has 13200 characters" (no file, no line), and a control character in a pair's question reached the cache."""
+    good = {"cached": "What is it?", "request": "What's it?"}
+    with pytest.raises(EvalDataError, match=r"pairs.jsonl:2: ") as err:
+        load_pairs(write(tmp_path / "pairs.jsonl", good, row), "the answer", "en")
+    assert message in str(err.value)

@@ -32,9 +32,9 @@ from typing import NamedTuple
 import numpy as np
 
 from velo.cache.decision import StaticThreshold
-from velo.cache.input_checks import CacheInputError, check_asked, check_context, check_lang, check_unicode
+from velo.cache.input_checks import CacheInputError, check_asked, check_context, check_lang, check_length, check_unicode
 from velo.cache.lang_codes import lang_key, primary_language
-from velo.cache.semantic_cache import SemanticCache
+from velo.cache.semantic_cache import CacheConfig, SemanticCache
 from velo.control_chars import blank
 from velo.lang_id import UNDETERMINED
 from velo.files import utf8_lines
@@ -159,8 +159,11 @@ def _field(path: Path, n: int, row: dict, key: str, nullable: bool = False) -> s
         raise EvalDataError(f"{path}:{n}: field {key!r} must be a non-empty string (not only white space or invisible format characters)")
     try:
         check_unicode(value, f"field {key!r}")
-        if key == "question":  # what is asked: the cache refuses a control character in it (`check_asked`), so say where
+        if key in ("question", "cached", "request"):  # asked: the cache refuses a control character in it (`check_asked`)
             check_asked(value, f"field {key!r}")
+        # what the cache would refuse at insert or lookup, said with the line (nc44: a 13,200-character request in a pairs
+        # file stopped `velo cache score` after 18 s with "question #0 has 13200 characters", no file or line)
+        check_length(value, f"field {key!r}", CacheConfig.max_chars)
     except CacheInputError as exc:
         raise EvalDataError(f"{path}:{n}: {exc}") from None
     return value

@@ -82,6 +82,18 @@ def _require_list(value: object, what: str, of: str, *, kinds: tuple[type, ...] 
         raise CacheInputError(f"{what} must be a list {of}, got {type(value).__name__}{hint}")
 
 
+MAX_VARCHAR_BYTES = 65535
+"""The longest question or answer Milvus stores, in UTF-8 bytes (its VARCHAR `max_length`)."""
+
+
+def check_length(value: str, what: str, max_chars: int) -> str:
+    """`value` if the cache can hold it: at most `max_chars` characters (`CacheConfig.max_chars`) and
+    `MAX_VARCHAR_BYTES` bytes; else `CacheInputError` naming `what`."""
+    if len(value) > max_chars or len(value.encode("utf-8", "surrogatepass")) > MAX_VARCHAR_BYTES:
+        raise CacheInputError(f"{what} has {len(value)} characters; the cache accepts at most {max_chars}")
+    return value
+
+
 def check_unicode(value: str, what: str) -> str:
     """`value` if it can be stored as UTF-8; a lone surrogate (half of a UTF-16 pair) cannot."""
     try:

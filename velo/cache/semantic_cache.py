@@ -26,6 +26,7 @@ from velo.cache.keys import context_key, exact_key
 from velo.cache.decision import HitRule
 from velo.cache.features import HitFeaturizer
 from velo.cache.input_checks import (
+    MAX_VARCHAR_BYTES,
     CacheInputError,
     _check_contexts,
     _check_guesses,
@@ -33,6 +34,7 @@ from velo.cache.input_checks import (
     _require_list,
     check_asked,
     check_lang,
+    check_length,
     check_namespace,
     check_unicode,
 )
@@ -47,7 +49,6 @@ SCHEMA_VERSION = "2"
 """2: an entry's id includes its language (`entry_id`). A collection of schema 1 is re-keyed when opened (`_rekey_v1`)."""
 _FLUSH_EVERY = 128
 """Unflushed rows are searched by brute force in milvus-lite (~80 us each): flush once this many wait."""
-_MAX_VARCHAR_BYTES = 65535
 _QUERY_WINDOW = 16384
 """Most rows one Milvus query returns (its limit on offset + limit); larger sets are read in id-prefix slices."""
 _FIELDS = ("id", "question", "answer", "lang", "namespace", "source", "created_at", "last_hit_at", "hit_count", "context_key")
@@ -157,8 +158,8 @@ class SemanticCache:
         schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
         schema.add_field("namespace", DataType.VARCHAR, max_length=64)
         schema.add_field("context_key", DataType.VARCHAR, max_length=64)
-        schema.add_field("question", DataType.VARCHAR, max_length=_MAX_VARCHAR_BYTES)
-        schema.add_field("answer", DataType.VARCHAR, max_length=_MAX_VARCHAR_BYTES)
+        schema.add_field("question", DataType.VARCHAR, max_length=MAX_VARCHAR_BYTES)
+        schema.add_field("answer", DataType.VARCHAR, max_length=MAX_VARCHAR_BYTES)
         schema.add_field("lang", DataType.VARCHAR, max_length=16)
         schema.add_field("source", DataType.VARCHAR, max_length=16)
         schema.add_field("created_at", DataType.DOUBLE)
@@ -258,9 +259,7 @@ class SemanticCache:
         if blank(value):
             raise CacheInputError(f"{what} is empty (only white space or invisible format characters)")
         check_unicode(value, what)
-        if len(value) > self.config.max_chars or len(value.encode()) > _MAX_VARCHAR_BYTES:
-            raise CacheInputError(f"{what} has {len(value)} characters; the cache accepts at most {self.config.max_chars}")
-        return value
+        return check_length(value, what, self.config.max_chars)
 
     def _check_vectors(self, vectors: np.ndarray, n: int) -> np.ndarray:
         vectors = np.asarray(vectors, dtype=np.float32)
