@@ -60,7 +60,7 @@ from collections import Counter
 
 import re
 
-from velo.cache.text import fold, shared_ends
+from velo.cache.text import FUNCTION_WORDS, fold, shared_ends
 from velo.cache.verb_forms import english_past
 from velo.cache.verb_tenses import main_verb_change
 
@@ -210,6 +210,24 @@ def _no_marks(toks: list[str]) -> set[str]:
     return out
 
 
+_EN_BE = frozenset("is are am s re m".split())
+"""English "be" of the present before "going to", a future with the verb after it ("Who is going to win?", nc44: served
+at 0.975 against "Who won?", where "Who will win?" was refused)."""
+
+
+def _going_to(toks: list[str], i: int) -> int | None:
+    """Where "going" stands when `toks[i:]` opens with "is / are / am", up to two words of a subject ("is it", "is the
+    price"), then "going to" and a verb (a word that is no function word, or "be": "going to win", "going to be"; not
+    "going to the store", a place gone to); else None."""
+    if toks[i] not in _EN_BE:
+        return None
+    for going in range(i + 1, min(i + 4, len(toks) - 2)):
+        if toks[going] == "going" and toks[going + 1] == "to":
+            verb = toks[going + 2]
+            return going if verb == "be" or verb not in FUNCTION_WORDS else None
+    return None
+
+
 def _read(toks: list[str]) -> tuple[list[str], Counter]:
     """The tokens without their tense marks (`_MARKS`; a future's infinitive, `_INFINITIVES`), and the marks' tenses.
     German "was" ("what", beside a word of `_GERMAN`) and English "war" (beside a word of `_ENGLISH`) are no marks."""
@@ -226,6 +244,11 @@ def _read(toks: list[str]) -> tuple[list[str], Counter]:
         if t in _GOING and i + 2 < len(toks) and toks[i + 1] == "a" and toks[i + 2].endswith(("ar", "er", "ir")):
             tenses["future"] += 1  # "va a ser": the infinitive is read next
             i += 2
+            continue
+        if (going := _going_to(toks, i)) is not None:
+            tenses["future"] += 1  # "is going to win", "is it going to rain": the subject kept, the infinitive read next
+            rest += toks[i + 1 : going]
+            i = going + 2
             continue
         if (tense := _TENSE_OF.get(t)) is not None:
             tenses[tense] += 1
