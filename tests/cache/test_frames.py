@@ -114,7 +114,15 @@ def test_the_vetoes_read_the_bare_question(cached: str, request_: str) -> None:
     assert vetoing_readers(request_, cached)["role_swap"]
 
 
-@pytest.mark.parametrize(("cached", "request_"), [(c, r) for c, r, _ in KEPT])
+FRAME_PRONOUNS = [
+    # nc44: the frame's own "me" read as the asker by `speaker_exchanged` (as written) refused these; who is who is now
+    # read in the bare pair alone where a text is framed (`features._FRAME_PERSONS`)
+    ("How do I boil an egg?", "Tell me how to boil an egg."), ("How do I boil an egg?", "Please tell me how to boil an egg."),
+    ("How do I install Python?", "Tell me how to install Python."), ("How old are you?", "Tell me how old you are."),
+]
+
+
+@pytest.mark.parametrize(("cached", "request_"), [(c, r) for c, r, _ in KEPT] + FRAME_PRONOUNS)
 def test_the_same_question_in_a_frame_is_no_veto(cached: str, request_: str) -> None:
     for a, b in ((request_, cached), (cached, request_)):
         found = veto_features(a, b)
