@@ -181,12 +181,12 @@ def _veto_features(p: _Pair) -> dict[str, float]:
     bare pair's where it is a veto's (1.0; `order_swap`, a model feature only, is the texts'). The vetoes read a
     question's own shape (its question word first, its words place by place), so a frame hid the swap each refuses bare
     (nc43: "Who killed Caesar?" / "I want to know who Caesar killed." 0.998, served)."""
-    bare = p.bare()
-    found = _read_vetoes(p, framed=bare is not None)
-    if bare is not None:
+    (written, skip), *bare = _readings(p)
+    found = _read_vetoes(written, skip)
+    for q, skip in bare:
         # either reading's veto counts: the bare pair alone lost two look-alikes of the replay that `answer_form`
         # refuses as written ("Can you tell me how to format a table in markdown?" / "... an url in rst?")
-        found |= {name: 1.0 for name, value in _read_vetoes(bare).items() if value >= 1.0 and name != "order_swap"}
+        found |= {name: 1.0 for name, value in _read_vetoes(q, skip).items() if value >= 1.0 and name != "order_swap"}
     return found
 
 
@@ -196,7 +196,15 @@ question: where a text is framed they read the bare pair alone (nc44: "Tell me h
 install Python?" was refused by `speaker_exchanged`, as written)."""
 
 
-def _read_vetoes(p: _Pair, framed: bool = False) -> dict[str, float]:
+def _readings(p: _Pair) -> list[tuple[_Pair, frozenset[str]]]:
+    """The pairs the vetoes read, each with the readers it skips: the texts as written and, where one is framed, the
+    bare pair, the readers of `_FRAME_PERSONS` reading the bare pair alone. `_veto_features` and `vetoing_readers` both
+    read these."""
+    bare = p.bare()
+    return [(p, frozenset())] if bare is None else [(p, _FRAME_PERSONS), (bare, frozenset())]
+
+
+def _read_vetoes(p: _Pair, skip: frozenset[str] = frozenset()) -> dict[str, float]:
     return {
         # a count against one thing ("a joke" / "5 jokes") is a number replaced too (`velo.cache.counts`), and so is
         # the one thing a superlative picks out against several ("the largest planet" / "planets", after format 33)
@@ -213,7 +221,7 @@ def _read_vetoes(p: _Pair, framed: bool = False) -> dict[str, float]:
             and not moved_phrases.moved_whole(p.tq, p.tc)
         ),
         "symbol_swap": float(any(fired(p) for _, fired in _SYMBOL_READERS)),
-        "role_swap": float(any(fired(p) for name, fired in _ROLE_READERS if not (framed and name in _FRAME_PERSONS))),
+        "role_swap": float(any(fired(p) for name, fired in _ROLE_READERS if name not in skip)),
     }
 
 
@@ -262,11 +270,8 @@ def vetoing_readers(request: str, cached: str) -> dict[str, list[str]]:
     in the order `HitFeaturizer` asks them; empty lists where none does. Every reader is asked (the featurizer stops at
     the first): to tell an operator why a pair was refused ("role_swap" alone named tenses, places, modals and answer
     languages alike: a newcomer's finding, nc43)."""
-    p = _Pair(request, cached)
-    bare = p.bare()  # as `_veto_features` reads them: both pairs, the readers of `_FRAME_PERSONS` the bare one alone
-    pairs = [p] if bare is None else [p, bare]
-    return {name: [reader for reader, fired in table
-                   if any(fired(q) for q in pairs if not (bare is not None and q is p and reader in _FRAME_PERSONS))]
+    readings = _readings(_Pair(request, cached))  # as `_veto_features` reads them
+    return {name: [reader for reader, fired in table if any(fired(q) for q, skip in readings if reader not in skip)]
             for name, table in (("symbol_swap", _SYMBOL_READERS), ("role_swap", _ROLE_READERS))}
 
 

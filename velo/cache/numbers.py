@@ -168,8 +168,13 @@ def _counts_one(text: str, at: int) -> bool:
 def one_counts_nothing(text: str, at: int) -> bool:
     """Whether the 一 at `at` picks one out or is part of a word whatever follows it: after a demonstrative or question
     word ("哪一年", "这一次"), the end of a word ("统一"), "together" ("一块儿")."""
-    word = text[at - 1 : at + 1] in _WORDS_ENDING_IN_ONE and text[max(at - 2, 0) : at] not in _ENDING_BEFORE_ONE
-    return text[at - 1 : at] in _NOT_COUNTING or word or bool(_TOGETHER.match(text, at + 1))
+    return text[at - 1 : at] in _NOT_COUNTING or _one_ends_a_word(text, at) or bool(_TOGETHER.match(text, at + 1))
+
+
+def _one_ends_a_word(text: str, at: int) -> bool:
+    """Whether the 一 at `at` is the end of a word of `_WORDS_ENDING_IN_ONE` ("统一"), not the 一 after a word whose last
+    character starts one (`_ENDING_BEFORE_ONE`: "规划一个" counts)."""
+    return text[at - 1 : at + 1] in _WORDS_ENDING_IN_ONE and text[max(at - 2, 0) : at] not in _ENDING_BEFORE_ONE
 
 
 _WORDS_STARTING_WITH_ZERO = tuple("零食 零件 零部件 零钱 零錢 零售 零散 零星 零碎 零花 零用 零乱 零亂 零工 零活 零头 零頭 零落".split())
@@ -187,9 +192,7 @@ def _han_number_spans(text: str) -> list[tuple[int, str]]:
     out = []
     for m in _HAN_NUMERAL.finditer(text):
         start, run = m.start(), m.group()
-        if run[0] == "一" and len(run) > 1 and text[start - 1 : start + 1] in _WORDS_ENDING_IN_ONE and (
-            text[max(start - 2, 0) : start] not in _ENDING_BEFORE_ONE
-        ):
+        if run[0] == "一" and len(run) > 1 and _one_ends_a_word(text, start):
             start, run = start + 1, run[1:]
         if _HAN_UNIT_THOUSAND.match(text, start + len(run) - 1):
             run = run[:-1]

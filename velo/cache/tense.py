@@ -162,15 +162,16 @@ _LIGHT = frozenset(
 """Articles, the words of a possessive and the Russian question particle ("Был ли Плутон планетой?"), which a light rewording puts in or takes out ("the CEO of Twitter" /
 "Twitter's CEO", "el presidente de Francia" / "presidente de Francia", "der Kanzler von Deutschland" / "Deutschlands
 Kanzler")."""
+_EVER_ONE = frozenset("ever jemals je".split())
+""""Ever" in one token, a word of then and now (`_THEN_NOW`) that also makes a perfect a past (`_main_tense`)."""
 _THEN_NOW = frozenset(
     fold(w) for w in """
         formerly previously once before earlier then now currently current today nowadays
         antes anteriormente antiguamente entonces ahora actualmente actual hoy
         früher vorher damals einst ehemals jetzt aktuell aktuelle aktueller aktuellen derzeit derzeitige derzeitiger heute
         раньше прежде тогда сейчас теперь сегодня нынешний нынешнии нынешнего нынешним текущий
-        ever jemals je
     """.split()
-)
+) | _EVER_ONE
 """Words of then and now, which say the tense again beside a copula ("Who was formerly the CEO?", "Wer war früher
 Kanzler?", "¿Quién era antes ...?", "Кто раньше был ...?", "Wer ist der aktuelle Kanzler?"). Not "former" / "ehemalige",
 which ask of the past in the present ("Who is the former CEO?" / "Who was the CEO?"). And "ever", which asks the
@@ -178,7 +179,6 @@ past whole ("Is Pluto a planet?" / "Was Pluto ever a planet?", "War Pluto jemals
 two words in Spanish and Russian, `_EVER`)."""
 _EVER = (("alguna", "vez"), ("когда", "либо"), ("когда", "нибудь"))
 """"Ever" in two tokens: "alguna vez", "когда-либо", "когда-нибудь" (`text.tokens` splits at the hyphen)."""
-_EVER_ONE = frozenset("ever jemals je".split())
 _BEEN = frozenset("been sido gewesen".split())
 """The copula's participle, part of a perfect asked with "ever" ("Has Pluto ever been a planet?")."""
 _HAN_NOW = frozenset("现在 目前 当前 如今 现任".split())
