@@ -73,8 +73,8 @@ class CloudSettings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
     max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)
-    """Longest prompt the local model is given (characters over all messages; an upstream judges its own); longer -> 413
-    before it is tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
+    """Longest prompt the local model is given (characters over all messages; an upstream judges its own); longer -> 400
+    `context_length_exceeded` before it is tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
 
 
 def build_app(settings: CloudSettings) -> FastAPI:

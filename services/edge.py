@@ -154,8 +154,8 @@ class EdgeSettings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
     max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)
-    """Longest prompt accepted (characters over all messages); longer -> 413 before it is tokenized
-    (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
+    """Longest prompt accepted (characters over all messages); longer -> 400 `context_length_exceeded` before it is
+    tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
     lang_candidates: Annotated[list[str], NoDecode] = list(DEFAULT_LANGUAGES)
     """Languages a request that states none may be identified as (`velo.lang_id`; fewer candidates are surer on short questions):
     ISO 639-1 codes py3langid knows (`velo.lang_id.IDENTIFIABLE`), as a comma list (`VELO_EDGE_LANG_CANDIDATES=en,zh`) or JSON."""

@@ -51,7 +51,7 @@ of complete characters only (`velo.llm.decoding`). `usage.completion_tokens` cou
 a final end-of-sequence token included; `usage.prompt_tokens` counts each prompt once, whatever n. Every
 failure answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`), request
 validation with 400 as OpenAI does, a body over `max_body_bytes` with 413 before it is read or tokenized, text prompts
-over `max_prompt_chars` characters in all with 413 naming `prompt` or `messages` before they are tokenized, a failed
+over `max_prompt_chars` characters in all with 400 `context_length_exceeded` naming `prompt` or `messages` before they are tokenized, a failed
 shard chain with 503 `shard_failure` and `Retry-After` (`ShardServerSettings.retry_after_s`, rounded up; `/health` too).
 One request runs through the chain at a time.
 
@@ -135,8 +135,8 @@ class ShardServerSettings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     """Largest request body accepted; larger -> 413 before it is read (`services.http.BodyLimit`)."""
     max_prompt_chars: int = Field(MAX_PROMPT_CHARS, ge=1)
-    """Longest prompt accepted (characters over all messages, or over a completion's text prompts); longer -> 413
-    before it is tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
+    """Longest prompt accepted (characters over all messages, or over a completion's text prompts); longer -> 400
+    `context_length_exceeded` before it is tokenized (`services.http.check_prompt_chars`; the default's reasoning: `services.http.MAX_PROMPT_CHARS`)."""
 
     retry_after_s: float = Field(20.0, gt=0)
     """The `Retry-After` (rounded up) of a 503 `shard_failure`, answered when the shard chain fails (a worker lost or

@@ -14,7 +14,7 @@ nothing but that it needs one); body larger than `max_body_bytes` -> 413; the ke
 `Retry-After` (the wait in whole seconds, rounded up, as its message says); a namespace (`x-velo-namespace` header)
 that is no namespace -> 400, one the key may not use -> 403; a budget header that is no budget (`x-velo-timeout-ms`)
 -> 400; a body that is empty, not UTF-8 or not JSON, a text
-with a lone surrogate, or schema errors -> 400 naming the problem and the field (`velo.wire.parse_body`, as the edge); prompt longer than `max_prompt_chars` -> 413 naming `messages` (`prompt`) and the limit (a coarse bound: a character is a quarter of a token in
+with a lone surrogate, or schema errors -> 400 naming the problem and the field (`velo.wire.parse_body`, as the edge); prompt longer than `max_prompt_chars` -> 400 `context_length_exceeded` naming `messages` (`prompt`) and the limit (a coarse bound: a character is a quarter of a token in
 English but one or two in CJK, so the edge server, which counts its LLM's tokens, answers a prompt longer than
 its context window with 400 before any lookup); request fields as `services/openai_chat.py` decides.
 Then the request goes to the edge servers (`services/gateway_routing.py`) with `cloud_allowed` set from the
@@ -129,8 +129,8 @@ class GatewaySettings(BaseSettings):
     one trial request calls it again. 30 s as the edge's `cloud_down_for_s`."""
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_prompt_chars: int = Field(32_000, ge=1)
-    """Longest conversation accepted (characters over all messages, or the prompt's); longer -> 413 naming the field
-    (`services.http.check_prompt_chars`). Characters are no measure of tokens across scripts: the edge refuses what
+    """Longest conversation accepted (characters over all messages, or the prompt's); longer -> 400
+    `context_length_exceeded` naming the field (`services.http.check_prompt_chars`). Characters are no measure of tokens across scripts: the edge refuses what
     its LLM cannot take, in tokens."""
 
     @field_validator("edges")

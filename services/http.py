@@ -3,9 +3,9 @@
 Every failure of every app answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`):
 request validation with 400 as OpenAI does (FastAPI's own 422 is replaced), unknown routes with 404, a body
 larger than the app's `max_body_bytes` with 413 before it is read, a prompt longer than its `max_prompt_chars` with
-413 naming the prompt's field before it is tokenized or embedded (`check_prompt_chars`), and any unexpected exception
-with 500 and its type, never a stack trace. Every 503 and 429 is a `RetryLater`, which says when to ask again in the
-headers the official `openai` client obeys.
+400 `context_length_exceeded` naming the prompt's field before it is tokenized or embedded (`check_prompt_chars`), and
+any unexpected exception with 500 and its type, never a stack trace. Every 503 and 429 is a `RetryLater`, which says
+when to ask again in the headers the official `openai` client obeys.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from velo.wire import API_VERSION, APIError, ModelCard, ModelList, body_not_json, parse_body
+from velo.wire import API_VERSION, CONTEXT_LENGTH_EXCEEDED, APIError, ModelCard, ModelList, body_not_json, parse_body
 
 log = logging.getLogger("velo.services")
 requests_log = logging.getLogger("velo.requests")
@@ -210,14 +210,16 @@ tokenizing 64,000 CJK characters (~100,000 tokens) before the context window ref
 
 
 def check_prompt_chars(texts: Iterable[str], limit: int, param: str) -> None:
-    """413 `prompt_too_large` naming `param` (the prompt's field: "messages", "prompt") and the limit for a prompt whose
-    `texts` (its messages' or its prompts' text) have more than `limit` characters in all. Counting takes microseconds,
+    """400 `context_length_exceeded` naming `param` (the prompt's field: "messages", "prompt") and the limit for a prompt
+    whose `texts` (its messages' or its prompts' text) have more than `limit` characters in all: the status and code
+    OpenAI answers a prompt too long for the model with, which clients read to shorten a conversation and ask again (it
+    had been a 413 `prompt_too_large`, which they read as a body too large). Counting takes microseconds,
     so every service asks this before its tokenizer or embedder sees the prompt: a 0.9 MB CJK body, under
     `max_body_bytes`, had taken ~0.55 s of tokenizing to be refused by the context window (`benchmarks/oversized_refusal.py`)."""
     chars = sum(len(text) for text in texts)
     if chars > limit:
-        raise APIError(413, f"{param} has {chars} characters, more than this server's limit of {limit} (max_prompt_chars)",
-                       code="prompt_too_large", param=param)
+        raise APIError(400, f"{param} has {chars} characters, more than this server's limit of {limit} (max_prompt_chars)",
+                       code=CONTEXT_LENGTH_EXCEEDED, param=param)
 
 
 def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None, admit: Admit | None = None) -> None:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from velo.llm.sampling import SamplingParams
-from velo.wire import APIError, ErrorDetail, FinishReason
+from velo.llm.local import RequestTooLong
+from velo.wire import CONTEXT_LENGTH_EXCEEDED, APIError, ErrorDetail, FinishReason
 
 if TYPE_CHECKING:
     from services.llm_endpoint import PromptCounter
@@ -88,16 +89,18 @@ def refused_prompt(err: ValueError, prompt_param: str = "messages", max_tokens_p
     """400 for a request an LLM cannot take, naming the request field at fault as the client sent it. The ValueErrors
     that reach it (every caller: `services.cloud`, `services.edge`'s `/v1/serve`, `services.edgeshard._start`):
     `velo.llm.local.RequestTooLong` (the prompt and max_tokens exceed the context window or the batcher's
-    `kv_budget_tokens`), whose `param` is "max_tokens" when the prompt alone fits, named as `max_tokens_param` (the
-    field the client used: `max_completion_tokens` when it sent that one; code invalid_value), or "messages" when the
-    prompt alone is too long; `velo.llm.decoding.StopMatcher`'s empty stop string (`param` "stop", invalid_value: the
-    wire models refuse one first); an empty prompt (`LocalLLM.check_request`, no param: `velo shard serve`'s
+    `kv_budget_tokens`: code `context_length_exceeded`, as OpenAI answers a prompt over the context window), whose
+    `param` is "max_tokens" when the prompt alone fits, named as `max_tokens_param` (the field the client used:
+    `max_completion_tokens` when it sent that one), or the prompt's field when the prompt alone is too long;
+    `velo.llm.decoding.StopMatcher`'s empty stop string (`param` "stop", invalid_value: the wire models refuse one first); an empty prompt (`LocalLLM.check_request`, no param: `velo shard serve`'s
     `prompt: ""`). What names no other field is the prompt's, `prompt_param` (code invalid_prompt, named in the message
     too). It had blamed the prompt for every ValueError, and `max_tokens` for a client that sent `max_completion_tokens`."""
     param = getattr(err, "param", None)
-    if param == "max_tokens":
-        message = re.sub(r"\bmax_tokens\b", max_tokens_param, str(err))
-        return APIError(400, message, code="invalid_value", param=max_tokens_param)
+    if isinstance(err, RequestTooLong):
+        if param == "max_tokens":
+            message = re.sub(r"\bmax_tokens\b", max_tokens_param, str(err))
+            return APIError(400, message, code=CONTEXT_LENGTH_EXCEEDED, param=max_tokens_param)
+        return APIError(400, f"{prompt_param}: {err}", code=CONTEXT_LENGTH_EXCEEDED, param=prompt_param)
     if param is not None and param != "messages":
         return APIError(400, f"{param}: {err}", code="invalid_value", param=param)
     return APIError(400, f"{prompt_param}: {err}", code="invalid_prompt", param=prompt_param)

@@ -394,7 +394,7 @@ CJK_PROMPT = "这是一个很长的中文提示，用来测试服务器的长度
 @pytest.mark.parametrize("route, fields", [("/v1/completions", {"prompt": CJK_PROMPT}), ("/v1/completions", {"prompt": ["Hi", CJK_PROMPT]}),
                                            ("/v1/chat/completions", {"messages": [{"role": "user", "content": CJK_PROMPT}]})])
 def test_a_prompt_longer_than_the_context_window_is_a_400_naming_it(client: httpx.Client, route: str, fields: dict) -> None:
-    error = assert_error(client.post(route, json={"model": SMOLLM2_NAME, "max_tokens": 2, **fields}), 400, "invalid_prompt", next(iter(fields)))
+    error = assert_error(client.post(route, json={"model": SMOLLM2_NAME, "max_tokens": 2, **fields}), 400, "context_length_exceeded", next(iter(fields)))
     assert "8192-token context window" in error["message"], error
     assert client.get("/health").status_code == 200  # nothing was started: the chain is free
 
@@ -410,10 +410,11 @@ def test_a_body_over_the_limit_is_a_413_naming_it_before_it_is_read(client: http
     assert client.get("/health").status_code == 200
 
 
-def test_a_prompt_over_max_prompt_chars_is_a_413_naming_it_before_it_is_tokenized(client: httpx.Client) -> None:
+def test_a_prompt_over_max_prompt_chars_is_a_400_context_length_exceeded_naming_it_before_it_is_tokenized(client: httpx.Client) -> None:
     """Issue: a 0.9 MB CJK body, under `max_body_bytes`, was refused by the context window only after ~0.55 s of
     tokenizing. Text prompts of more than `max_prompt_chars` (64,000) characters in all, a batch's or a conversation's,
-    are refused naming the field and the limit before the tokenizer sees them (`/health` counts the prompts it
+    are refused naming the field and the limit before the tokenizer sees them, with OpenAI's status and code for a prompt
+    too long (nc44: it had been a 413, which clients read as a body too large) (`/health` counts the prompts it
     tokenized); one of 64,000 is tokenized, and refused by the context window."""
     def tokenized() -> int:
         return client.get("/health").json()["prompts_tokenized"]
@@ -425,10 +426,10 @@ def test_a_prompt_over_max_prompt_chars_is_a_413_naming_it_before_it_is_tokenize
         ("/v1/completions", {"prompt": ["Hi", at_limit]}, "prompt", 64_002),
         ("/v1/chat/completions", {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": at_limit}]}, "messages", 64_009),
     ):
-        error = assert_error(client.post(route, json={"model": SMOLLM2_NAME, "max_tokens": 2, **fields}), 413, "prompt_too_large", param)
+        error = assert_error(client.post(route, json={"model": SMOLLM2_NAME, "max_tokens": 2, **fields}), 400, "context_length_exceeded", param)
         assert error["message"] == f"{param} has {chars} characters, more than this server's limit of 64000 (max_prompt_chars)", error
     assert tokenized() == before
-    error = assert_error(client.post("/v1/completions", json={"model": SMOLLM2_NAME, "max_tokens": 2, "prompt": at_limit}), 400, "invalid_prompt", "prompt")
+    error = assert_error(client.post("/v1/completions", json={"model": SMOLLM2_NAME, "max_tokens": 2, "prompt": at_limit}), 400, "context_length_exceeded", "prompt")
     assert "8192-token context window" in error["message"] and tokenized() == before + 1, error
 
 
@@ -450,7 +451,7 @@ def test_a_refused_field_costs_no_tokenizing(client: httpx.Client, route: str, f
 def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_a_400_naming_max_tokens(client: httpx.Client) -> None:
     """~7,600 tokens fit the 8,192-token window, not with 1,000 more: max_tokens is at fault, not the prompt."""
     body = {"model": SMOLLM2_NAME, "max_tokens": 1000, "messages": [{"role": "user", "content": CJK_PROMPT[:25 * 190]}]}
-    error = assert_error(client.post("/v1/chat/completions", json=body), 400, "invalid_value", "max_tokens")
+    error = assert_error(client.post("/v1/chat/completions", json=body), 400, "context_length_exceeded", "max_tokens")
     assert "ask for max_tokens <= " in error["message"] and "shorten" not in error["message"], error
 
 

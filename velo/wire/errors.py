@@ -23,6 +23,13 @@ MAX_NAMED_CHARS = 200
 """Longest text of a body (a key, a value) an error message quotes; longer is cut with "...". """
 
 
+CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded"
+"""The code of a 400 for a request longer than the model or the server can take: a prompt over a service's
+`max_prompt_chars` (`services.http.check_prompt_chars`), or a prompt and its `max_tokens` over the context window
+(`services.llm.refused_prompt`). It is OpenAI's code for a prompt over the context window, which clients read to
+shorten the conversation and ask again."""
+
+
 def clip(text: str) -> str:
     """`text` as an error message quotes it: at most `MAX_NAMED_CHARS` characters (a 100 KB key is no name to echo)."""
     return text if len(text) <= MAX_NAMED_CHARS else f"{text[:MAX_NAMED_CHARS]}..."

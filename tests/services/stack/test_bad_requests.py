@@ -26,7 +26,7 @@ def test_bad_requests_get_the_one_error_shape_with_the_right_status(gateway: Run
         (post(url, json={**body, "temperature": 2.5}, headers=auth), 400, "invalid_value", "temperature"),
         (post(url, json={**body, "tools": [{"type": "function"}]}, headers=auth), 400, "unsupported_parameter", "tools"),
         (post(url, json={**body, "model": "gpt-4o"}, headers=auth), 404, "model_not_found", "model"),
-        (post(url, json={**body, "messages": [{"role": "user", "content": "x" * 40_000}]}, headers=auth), 413, "prompt_too_large", "messages"),
+        (post(url, json={**body, "messages": [{"role": "user", "content": "x" * 40_000}]}, headers=auth), 400, "context_length_exceeded", "messages"),
     ]
     for response, status, code, param in cases:
         error = response.json()["error"]

@@ -35,7 +35,7 @@ def test_a_prompt_too_long_for_the_llm_is_refused_before_the_lookup_in_every_scr
     ]
     for response in refusals:
         error = response.json()["error"]
-        assert response.status_code == 400 and error["param"] == "messages", response.text
+        assert response.status_code == 400 and (error["code"], error["param"]) == ("context_length_exceeded", "messages"), response.text
         assert "8192-token context window" in error["message"] and "tokens plus max_new_tokens" in error["message"], error
     assert [metric(edge, sample) for sample in lookups] == before
     assert post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": CJK_SENTENCE}], "max_tokens": TOKENS}).status_code == 200
@@ -47,14 +47,16 @@ def test_a_max_tokens_too_large_for_a_prompt_that_fits_is_blamed_on_max_tokens(g
     local LLM), at the cloud, and at an edge relaying its endpoint LLM's refusal."""
     with velo.Client(base_url=gateway.url, api_key=KEY) as client, pytest.raises(velo.BadRequestError) as caught:
         client.chat("Say hello", max_tokens=8190)
-    assert caught.value.param == "max_tokens" and "ask for max_tokens <= " in caught.value.message, caught.value.message
+    assert (caught.value.code, caught.value.param) == ("context_length_exceeded", "max_tokens"), caught.value.message
+    assert "ask for max_tokens <= " in caught.value.message, caught.value.message
     largest = int(caught.value.message.rsplit("<= ", 1)[1])
     assert 8000 < largest < 8190 and "shorten the conversation" not in caught.value.message
     long_prompt = [{"role": "user", "content": CJK_SENTENCE * 190}]  # ~7,600 tokens: fits, but not with 1,000 more
     for response in (post(f"{cloud.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": long_prompt, "max_tokens": 1000}),
                      post(f"{edge_c.url}/v1/serve", json={"messages": long_prompt, "max_tokens": 1000})):
         error = response.json()["error"]
-        assert response.status_code == 400 and error["param"] == "max_tokens" and "ask for max_tokens <= " in error["message"], response.text
+        assert response.status_code == 400 and (error["code"], error["param"]) == ("context_length_exceeded", "max_tokens"), response.text
+        assert "ask for max_tokens <= " in error["message"], error
 
 
 def test_an_edge_whose_llm_is_an_endpoint_refuses_a_prompt_too_long_without_embedding_it(edge_c: Running) -> None:
@@ -106,7 +108,7 @@ def test_every_limit_is_checked_before_the_lookup(edge: Running, cloud: Running,
 
 def _refused_for_its_length(response: httpx.Response, param: str, chars: int, limit: int) -> None:
     error = response.json()["error"]
-    assert response.status_code == 413 and (error["code"], error["param"]) == ("prompt_too_large", param), response.text
+    assert response.status_code == 400 and (error["code"], error["param"]) == ("context_length_exceeded", param), response.text
     assert error["message"] == f"{param} has {chars} characters, more than this server's limit of {limit} (max_prompt_chars)", error
 
 
@@ -116,7 +118,7 @@ LOOKUPS = [f'velo_cache_lookups_total{{result="{r}"}}' for r in ("hit", "miss", 
 def test_the_edge_refuses_a_prompt_over_max_prompt_chars_before_tokenizing_it(edge: Running) -> None:
     """Issue: a 0.9 MB CJK body (300,000 characters, under the 1,000,000-byte body limit) was refused by the context
     window only after ~0.55 s of tokenizing. Now more than `max_prompt_chars` (64,000) characters over all messages are
-    a 413 naming `messages` and the limit before the tokenizer and the lookup; 64,000 are tokenized (and refused)."""
+    a 400 `context_length_exceeded` naming `messages` and the limit before the tokenizer and the lookup; 64,000 are tokenized (and refused)."""
     llm = edge.app.state.edge.llm
     at_limit = (CJK_SENTENCE * 2_560)[:64_000]
     before = (llm.prompts_tokenized, [metric(edge, sample) for sample in LOOKUPS])
@@ -143,7 +145,7 @@ def test_an_answer_of_the_edge_llm_tokenizes_its_conversation_once(edge: Running
 
 
 def test_the_cloud_refuses_a_prompt_over_max_prompt_chars_before_tokenizing_it(cloud: Running) -> None:
-    """As the edge: 413 naming `messages` and the limit (64,000) before its SmolLM2's tokenizer; 64,000 are tokenized."""
+    """As the edge: 400 `context_length_exceeded` naming `messages` and the limit (64,000) before its SmolLM2's tokenizer; 64,000 are tokenized."""
     llm, body = cloud.app.state.llm, {"model": "velo-cloud", "max_tokens": TOKENS}
     at_limit = (CJK_SENTENCE * 2_560)[:64_000]
     before = llm.prompts_tokenized
