@@ -52,6 +52,24 @@ def standalone_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield uri
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The commands' output is read as a pipe's (`velo.cli.console`), but pytest-xdist's workers start with COLUMNS=80,
+    which the consoles (some made when a test module is imported) take for the user's choice of width and wrap at:
+    a worker drops it, as a run in one process never had it (tests that want a width set their own)."""
+    if hasattr(config, "workerinput"):
+        os.environ.pop("COLUMNS", None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test`'s workers (`--dist loadgroup`) take a test file each, as `--dist loadfile` would (its module fixtures
+    start once), except that every test on Milvus standalone runs in one worker: two standalone servers cannot run on
+    one machine (each binds embedded etcd's peer port 2380 and locks /run/milvus/standalone.pid; the second panicked)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        standalone = "standalone_uri" in item.fixturenames or (callspec is not None and callspec.params.get("uri") == "standalone")
+        item.add_marker(pytest.mark.xdist_group("milvus-standalone" if standalone else item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def velo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test runs with `$VELO_HOME` in tmp, so nothing writes into the working tree or the user's home.

@@ -17,8 +17,10 @@ from velo.paths import BUNDLED_OASST1
 
 
 def refused(args: list[str], message: str, env: dict[str, str] | None = None) -> None:
-    result = CliRunner().invoke(app, args, env=env)
-    said = " ".join(result.output.replace("│", " ").split())  # typer's error box wraps a long message in its frame
+    # typer's error box wraps a long message in its frame, at 80 columns where its width was not set before it was
+    # first drawn (a pytest-xdist worker): a path wrapped inside a word would not be found
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200", **(env or {})})
+    said = " ".join(result.output.replace("│", " ").split())
     assert result.exit_code == 2 and message in said, result.output
     assert "Traceback" not in result.output
 
