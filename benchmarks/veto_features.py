@@ -1,6 +1,7 @@
 """CPU per pair of the hit features read from the tokens alone: the vetoes (`velo.cache.features.veto_features`:
 number_mismatch, negation_mismatch, order_swap, symbol_swap, role_swap, the code the cache runs) and the token
-comparison they start from (`velo.cache.features._Pair`); then `code_marks` of one text of the cache's longest
+comparison they start from (`velo.cache.features._Pair`); then pairs of the cache's longest texts made to repeat what
+the readers compare (`LONG_PAIRS`); then `code_marks` of one text of the cache's longest
 (8,000 characters) made of code, which a follow-up's context key and `code_swap` read.
 
     python benchmarks/veto_features.py [--pairs 3000] [--repeats 3]
@@ -43,6 +44,18 @@ def bundled_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
+LONG_PAIRS = {
+    "a product of 2s": ("2*" * 4000, "2*" * 3999 + "3"),
+    "Chinese question words repeated": ("为什么" * 2700, "怎么" * 4000),
+    "numbers repeated": ("1 2 3 " * 1400, "1 2 4 " * 1400),
+    "names repeated": (" ".join(f"Word{i % 97} not" for i in range(800)), " ".join(f"Word{i % 89} no" for i in range(800))),
+    "one word repeated": ("Is it " + "not " * 2000 + "true?", "Is it true? " * 700),
+}
+"""Texts of the cache's longest that a user can send, each made to repeat what the readers compare: before the session
+of 4 Dec 2026 these took from seconds to minutes a pair ("1 2 3 " x 400 against "1 2 4 " x 400: 50 s at 2,400
+characters), and "a product of 2s" raised RecursionError (`velo.cache.value_matching`, `velo.cache.alignment`)."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=3000)
@@ -55,6 +68,13 @@ def main() -> None:
         for request, cached in pairs:
             features.veto_features(request, cached)
         print(f"repeat {repeat + 1}: {1000 * (time.process_time() - start) / len(pairs):.3f} ms CPU per pair")
+    for kind, (request, cached) in LONG_PAIRS.items():
+        took = []
+        for repeat in range(args.repeats):  # a new word at the end each repeat: no text memo holds the pair
+            start = time.process_time()
+            features.veto_features(f"{request[:7990]} r{repeat}", f"{cached[:7990]} r{repeat}")
+            took.append(time.process_time() - start)
+        print(f"a pair of 8,000 characters, {kind}: {1000 * statistics.median(took):.0f} ms CPU (median of {args.repeats})")
     for piece in ("f(1)", "a[1:]", "1+(2+3)"):
         long = (piece * 8000)[:8000]
         took = []

@@ -77,3 +77,25 @@ def test_a_number_written_out_stays_one_number_and_a_huge_exponent_is_kept_as_wr
     long = "7" * 5000
     assert veto_features(f"Is {long} prime?", f"Is {long} prime?")["number_mismatch"] == 0.0
     assert veto_features(f"Is {long} prime?", f"Is {long[:-1]}8 prime?")["number_mismatch"] == 1.0
+
+
+LONG_PAIRS = [("2*" * 4000, "2*" * 3999 + "3"), ("为什么" * 2666, "怎么" * 4000), ("1 2 3 " * 1333, "1 2 4 " * 1333),
+              (" ".join(f"Word{i % 97} not" for i in range(800)), " ".join(f"Word{i % 89} no" for i in range(800)))]
+
+
+@pytest.mark.parametrize(("request_", "cached"), LONG_PAIRS, ids=["product", "zh", "numbers", "names"])
+def test_two_long_texts_repeating_what_the_readers_compare_are_read(request_: str, cached: str) -> None:
+    """Texts of the cache's longest (8,000 characters), both ways. The product of 2s raised RecursionError (the pairing
+    of the two sides' numbers recursed once per number paired: `velo.cache.value_matching`); the others took from
+    seconds to minutes a pair (`benchmarks/veto_features.py` prints their time)."""
+    for a, b in ((request_[:8000], cached[:8000]), (cached[:8000], request_[:8000])):
+        _read(a, b)
+    assert veto_features(LONG_PAIRS[0][0], LONG_PAIRS[0][1])["number_mismatch"] == 1.0  # a 2 replaced by a 3
+    assert veto_features(LONG_PAIRS[2][0], LONG_PAIRS[2][1])["number_mismatch"] == 1.0
+
+
+def test_numbers_are_paired_one_to_one_however_often_they_repeat() -> None:
+    """`number_change` pairs each number with one of the other side that may mean the same (a maximum matching): one
+    more on a side is a number added (0.5), the same counts are the same numbers (0.0), in any order."""
+    assert veto_features("2 " * 1000 + "3", "3 " + "2 " * 1000)["number_mismatch"] == 0.0
+    assert veto_features("2 " * 1000 + "3", "3 " + "2 " * 999)["number_mismatch"] == 0.5

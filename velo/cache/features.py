@@ -36,14 +36,13 @@ share almost every word, so their vectors are close. These features add what the
 
 from __future__ import annotations
 
-import difflib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from velo.cache import (
-    answer_form, answer_language, arithmetic, case_words, code_marks, comparisons, counts, decimals, frames,
+    alignment, answer_form, answer_language, arithmetic, case_words, code_marks, comparisons, counts, decimals, frames,
     free_words, modals, moved_phrases, negation, number_spellings, number_words, numbers, order, passive, persons,
     places, qualifiers, quantities, question_words, roles, set_phrases, short_names, speaker_roles, spellings,
     subject_object, tense, text, time_deixis, variants,
@@ -319,9 +318,8 @@ class _Pair:
         only_q, only_c = [t for t in self.tq if t not in sc], [t for t in self.tc if t not in sq]
         self.conly_q, self.conly_c = [t for t in self.cq if t not in scc], [t for t in self.cc if t not in scq]
         self.diff = (_join(only_q), _join(only_c)) if only_q and only_c else None
-        matcher = difflib.SequenceMatcher(None, self.tq, self.tc, autojunk=False)
-        self.sequence_ratio = matcher.ratio()
-        opcodes = matcher.get_opcodes()
+        self.sequence_ratio = alignment.ratio(self.tq, self.tc)
+        opcodes = alignment.opcodes(self.tq, self.tc)
         self.substitutions = _substitutions(self.tq, self.tc, opcodes)
         self.additions = _additions(self.request, self.cached, self.tq, self.tc, opcodes)
 
@@ -417,7 +415,7 @@ def _alike(respelled: list[str], sc: list[str], request: str, cached: str) -> bo
 
 
 def _opcodes(tq: list[str], tc: list[str]) -> list[tuple[str, int, int, int, int]]:
-    return difflib.SequenceMatcher(None, tq, tc, autojunk=False).get_opcodes()
+    return alignment.opcodes(tq, tc)
 
 
 def _substitutions(tq: list[str], tc: list[str], opcodes: list | None = None) -> list[tuple[str, str]]:

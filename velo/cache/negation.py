@@ -5,10 +5,9 @@ one. `negation_change` scores what differs; a negation put in where the two ques
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
-from velo.cache import comparisons, opposites, verb_forms
+from velo.cache import alignment, comparisons, opposites, verb_forms
 from velo.cache.text import FUNCTION_WORDS, HAN, stem
 
 # Words that negate a question, per language ("n't" is split off by the tokenizer into "t").
@@ -244,7 +243,7 @@ def negation_change(a: list[str], b: list[str]) -> float:
     """
     if opposites.alternatives_exchanged(a, b):
         return 0.0  # "mit Milch oder ohne" / "ohne Milch oder mit": the same alternatives in another order
-    ops = [o for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if o[0] != "equal"]
+    ops = alignment.changes(a, b)
     if _negated_in(a, b, ops):
         return 1.0  # a word replaced by itself with a negating prefix ("connect to" / "disconnect from")
     if opposites.opposite_action(a, b, ops) or opposites.relations_exchanged(a, b) or opposites.converse_action(a, b, ops):

@@ -18,11 +18,10 @@ letter only I, V or X ("Vitamin C", "Plan D", "Size L" are letters).
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import NamedTuple
 
-from velo.cache import number_words
+from velo.cache import alignment, number_words
 from velo.cache.text import fold
 
 
@@ -156,7 +155,7 @@ def respelled(ta: list[str], tb: list[str], a: str, b: str) -> list[str]:
     texts as written (Roman numerals are read where they write them in capitals: `romans`)."""
     roman = romans(a) | romans(b)
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in alignment.opcodes(ta, tb):
         same = op == "replace" and _same(ta[i1:i2], tb[j1:j2], roman)
         out += tb[j1:j2] if same else ta[i1:i2]
     return out

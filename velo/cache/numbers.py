@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection
 from decimal import Decimal
 
-from velo.cache import arithmetic, number_words
+from velo.cache import arithmetic, number_words, value_matching
 from velo.cache.text import CJK, FUNCTION_WORDS, MINUS_SIGNS, fold, nfkc, tokens
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -366,25 +366,6 @@ def _signed_word(toks: list[str], at: int) -> bool:
     )
 
 
-def _unmatched(na: list[frozenset[str]], nb: list[frozenset[str]]) -> tuple[list[int], list[int]]:
-    """The numbers of each side left over when every number of `na` is paired with at most one of `nb` that can
-    mean the same (a maximum matching of readings that share a value, by augmenting paths): a number written
-    three times on one side and twice on the other leaves one over."""
-    pair_of_b: dict[int, int] = {}
-
-    def place(i: int, seen: set[int]) -> bool:
-        for j, s in enumerate(nb):
-            if j not in seen and na[i] & s:
-                seen.add(j)
-                if j not in pair_of_b or place(pair_of_b[j], seen):
-                    pair_of_b[j] = i
-                    return True
-        return False
-
-    free_a = [i for i in range(len(na)) if not place(i, set())]
-    return free_a, [j for j in range(len(nb)) if j not in pair_of_b]
-
-
 def arithmetic_text(text: str) -> str:
     """`text` as `velo.cache.arithmetic.read` reads it: NFKC and digits of any script in ASCII (`ascii_digits`: "１＋１"
     is "1+1"), a number's sign written as a word as "-" (`signs_as_minus`: "minus 5 plus 3" is "-5 plus 3"; "10 minus 3"
@@ -468,10 +449,13 @@ def _code_replaced(ta: list[str], tb: list[str]) -> bool:
     glue into it) is no other word."""
     glued_a = set(ta) | {x + y for x, y in zip(ta, ta[1:])}
     glued_b = set(tb) | {x + y for x, y in zip(tb, tb[1:])}
+    by_letters: dict[str, set[str]] = {}  # the words of `tb` by their letters: each word of `ta` is looked up, not compared with all
+    for y in tb:
+        if y[0].isalpha() and y not in glued_a:
+            by_letters.setdefault(_letters(y), set()).add(y)
     return any(
-        _letters(y) == _letters(x) and y not in glued_a
+        by_letters.get(_letters(x), set()) - {x}
         for x in ta if x[0].isalpha() and _has_letters_and_digits(x) and x not in glued_b
-        for y in tb if y != x and y[0].isalpha()
     )
 
 
@@ -502,13 +486,16 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
     na, nb = _all_readings(a), _all_readings(b)
     # a decimal as `same` writes it ("1.50", "2.0") and as the readings do ("1.5", "2"): rule format 28
     na = [r.union(*(_readings(y) | {y} for x, y in same if x in r or r & _readings(x))) for r in na]
-    free_a, free_b = _unmatched(na, nb)
-    a_only = [i for i in free_a if not any(na[i] & s for s in nb)]
-    b_only = [j for j in free_b if not any(nb[j] & r for r in na)]
+    # a number is left over when not every number of a side can be paired with its own of the other that may mean the
+    # same ("5" written three times on one side, twice on the other); one the other side has no reading of is left
+    # over in any pairing
+    pairs = value_matching.matched(na, nb)
+    values_a, values_b = frozenset().union(*na), frozenset().union(*nb)
+    a_only, b_only = any(not r & values_b for r in na), any(not r & values_a for r in nb)
     ta, tb = tokens(ascii_digits(a)), tokens(ascii_digits(b))
     if (a_only and b_only) or computation_change(a, b) or _code_replaced(ta, tb) or _code_replaced(tb, ta):
         return 1.0
-    return 0.5 if free_a or free_b else 0.0
+    return 0.5 if pairs < max(len(na), len(nb)) else 0.0
 
 
 def same_number(a: str, b: str) -> bool:

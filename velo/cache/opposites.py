@@ -11,10 +11,9 @@ are left to the model.
 
 from __future__ import annotations
 
-import difflib
 import functools
 
-from velo.cache import persons
+from velo.cache import alignment, persons
 from velo.cache.text import FUNCTION_WORDS, HAN, shared_ends
 
 _PREFIX_PAIRS = tuple(
@@ -204,11 +203,18 @@ def _opens(word: str, forms: tuple[str, ...]) -> bool:
     return any(word == f or (len(f) >= 4 and word.startswith(f) and len(word) - len(f) <= 5) for f in forms)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a pure function of two words, asked for every word pair a replacement holds
-def _converse(x: str, y: str) -> bool:
-    if x.startswith(("compren", "comprom", "comprob", "compres")) or y.startswith(("compren", "comprom", "comprob", "compres")):
-        return False  # "comprender", "comprobar": other verbs
-    return any(_opens(u, p) and _opens(v, q) for p, q in _CONVERSE for u, v in ((x, y), (y, x)))
+def _opposed(opened_x: frozenset[tuple[int, int]], opened_y: frozenset[tuple[int, int]]) -> bool:
+    """Whether words opening `opened_x` and words opening `opened_y` (`_forms_opened`) hold a verb and its converse."""
+    return any((k, 1 - side) in opened_y for k, side in opened_x)  # one opens a form the other's converse is
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of one word, asked for each word of each replacement
+def _forms_opened(word: str) -> frozenset[tuple[int, int]]:
+    """The (index in `_CONVERSE`, side) of each form list `word` opens; none for "comprender", "comprobar" ...: other
+    verbs than "comprar"."""
+    if word.startswith(("compren", "comprom", "comprob", "compres")):
+        return frozenset()
+    return frozenset((k, side) for k, forms in enumerate(_CONVERSE) for side in (0, 1) if _opens(word, forms[side]))
 
 
 def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, int, int]]) -> bool:
@@ -226,13 +232,17 @@ def converse_action(a: list[str], b: list[str], ops: list[tuple[str, int, int, i
     da, db = _directed(a), _directed(b)
     if (da, db) != (a, b):
         a, b = da, db
-        ops = [o for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if o[0] != "equal"]
+        ops = alignment.changes(a, b)
     found = False
     for op, i1, i2, j1, j2 in ops:
         xs, ys = a[i1:i2], b[j1:j2]
-        pair = op == "replace" and any(_converse(x, y) for x in xs for y in ys)
+        # the forms each side's words open, joined: a word pair of the two sides is converse when the joins are (read
+        # word by word, a replacement of n words a side had asked n^2 pairs: 64 million for 8,000 characters)
+        opened_x, opened_y = (frozenset().union(*map(_forms_opened, side)) for side in (xs, ys))
+        pair = op == "replace" and _opposed(opened_x, opened_y)
+        either = opened_x | opened_y
         rest_x, rest_y = (
-            [t for t in side if t not in FUNCTION_WORDS and t.isalnum() and not (pair and any(_converse(t, u) for u in xs + ys))]
+            [t for t in side if t not in FUNCTION_WORDS and t.isalnum() and not (pair and _opposed(_forms_opened(t), either))]
             for side in (xs, ys)
         )
         if (rest_x or rest_y) and not (len(rest_x) == len(rest_y) and all(map(case_forms_alike, rest_x, rest_y))):

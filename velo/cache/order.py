@@ -177,7 +177,8 @@ def _russian_cases_as(a: list[str], b: list[str]) -> list[str]:
     отличается от собаки?" / "Чем собака отличается от волка?" (0.849). `b` itself where a word only one side has is
     not Cyrillic, or has no one such word (a verb that agrees with another subject, "отличается" / "отличаются", is no
     case form: `_one_word` needs at most 2 letters left)."""
-    only = [t for t in a if t not in b] + [t for t in b if t not in a]
+    in_a, in_b = set(a), set(b)
+    only = [t for t in a if t not in in_b] + [t for t in b if t not in in_a]
     return _as_cased(a, b) if only and all(_CYRILLIC.fullmatch(t) for t in only) else b
 
 

@@ -23,14 +23,13 @@ negation (`velo.cache.negation`), role and unit swaps (`velo.cache.roles`) and t
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
-from velo.cache import spellings
+from velo.cache import alignment, spellings
 
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Operator symbols are tokens too: "what does * do in Python" and "... ** ..." ask different things, as do
@@ -103,6 +102,7 @@ _VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
 """Text and emoji presentation selectors: "❤" and "❤️" (U+2764 U+FE0F) are one symbol drawn two ways (rule format 25)."""
 
 
+@functools.lru_cache(maxsize=1 << 12)  # a pure function of the text: the readers ask for a pair's texts ~140 times
 def nfkc(text: str) -> str:
     """NFKC, with a superscript written as the exponent it is: "10²" is "10^2", as written with a caret, not "102"
     (NFKC alone makes it a plain digit). Subscripts stay plain digits: "H₂O" is "H2O", a formula written either way.
@@ -120,6 +120,7 @@ def _folds_marks(base: str) -> bool:
     return code < 0x0530 or 0x1E00 <= code < 0x2000
 
 
+@functools.lru_cache(maxsize=1 << 12)  # a pure function of the text: the readers fold a pair's texts and spans ~100 times
 def fold(text: str) -> str:
     """Casefold, NFKC (a superscript as a `^` exponent: `nfkc`), and strip accents of Latin, Greek and Cyrillic
     letters (a missing accent or ё/е is not a difference); combining marks of other scripts are kept, recomposed
@@ -177,6 +178,11 @@ def tokens(text: str, spelled: bool = False) -> list[str]:
     (`velo.cache.spellings`, rule format 27: "What's" / "What is"), what the hit features compare where it makes two
     questions the same words (`velo.cache.features._Pair`, which writes Chinese in one script first:
     `spellings.one_script`)."""
+    return list(_tokens(text, spelled))
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a pure function of the text: the readers tokenize a pair's texts ~12 times
+def _tokens(text: str, spelled: bool) -> tuple[str, ...]:
     folded = _fold_keeping_flags(text).replace(MINUS_SIGNS, "-")
     if spelled:
         folded = spellings.contractions(folded)
@@ -189,7 +195,7 @@ def tokens(text: str, spelled: bool = False) -> list[str]:
         out += _plain_tokens(folded[pos : run.start()])
         out.append(core)
         pos = run.end()
-    return out + _plain_tokens(folded[pos:])
+    return tuple(out + _plain_tokens(folded[pos:]))
 
 
 def _plain_tokens(folded: str) -> list[str]:
@@ -251,6 +257,11 @@ def cased_words(text: str) -> list[tuple[str, bool, bool, bool]]:
     part of what it names wherever it stands (a unit or formula, a word with a digit or right after a number: "100
     Mbps" / "100 MBps", "CO2"; a single letter after code punctuation: "\\d" / "\\D", "%m" / "%M"; a German polite
     pronoun: "Ihnen" / "ihnen"), and whether it is such a single letter."""
+    return list(_cased_words(text))
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a pure function of the text: the readers ask for a pair's texts ~8 times
+def _cased_words(text: str) -> tuple[tuple[str, bool, bool, bool], ...]:
     text = nfkc(text)
     out = []
     for m in _CASE_SENSITIVE.finditer(text):
@@ -259,7 +270,7 @@ def cased_words(text: str) -> list[tuple[str, bool, bool, bool]]:
         unit = any(c.isdigit() for c in w) or bool(_AFTER_NUMBER.search(text, max(0, start - 2), start))
         named = unit or coded or w.lower() in _POLITE_FORMS
         out.append((w, _starts_sentence(text, start), named, coded))
-    return out
+    return tuple(out)
 
 
 def _case_counts(x: str, y: str, x_named: bool, y_named: bool) -> bool:
@@ -381,7 +392,7 @@ def spelling_swap(a: str, b: str) -> bool:
     fa, fb = [fold(w) for w, *_ in wa], [fold(w) for w, *_ in wb]
     both_mark_case = marks_case(a) and marks_case(b)
     plain_a, plain_b = not types_accents(a), not types_accents(b)
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in alignment.opcodes(fa, fb):
         if op != "equal":
             continue
         for (x, x_starts, x_named, _), (y, y_starts, y_named, _) in zip(wa[i1:i2], wb[j1:j2]):

@@ -22,6 +22,7 @@ A variant counts only where the other question has the other spelling and not it
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -79,10 +80,11 @@ def american(word: str) -> str:
     return _BRITISH.get(word, word)
 
 
-def _names(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 12)  # a pure function of the text, asked 4 times for each pair's texts
+def _names(text: str) -> frozenset[str]:
     """The folded words of `text` written with a capital inside a sentence: a name ("Grey's Anatomy", "the Labour
     Party"), whose spelling is the name's own."""
-    return {fold(w) for w, starts, *_ in cased_words(text) if not starts and w[:1].isupper()}
+    return frozenset(fold(w) for w, starts, *_ in cased_words(text) if not starts and w[:1].isupper())
 
 
 _POLITICAL_NOUNS = (
@@ -117,20 +119,28 @@ A name spelled the other way is otherwise the same name ("Pearl Harbour", "Sydne
 pair is left to the model."""
 
 
-_PHRASE_TOKENS = tuple(([american(t) for t in tokens(" ".join(p))], capital) for p, capital in _NAME_PHRASES)
+def _by_first_word() -> dict[str, list[tuple[list[str], bool]]]:
+    index: dict[str, list[tuple[list[str], bool]]] = {}
+    for phrase, capitalized in _NAME_PHRASES:
+        words = [american(t) for t in tokens(" ".join(phrase))]
+        index.setdefault(words[0], []).append((words, capitalized))
+    return index
+
+
+_PHRASES_BY_FIRST = _by_first_word()
+"""`_NAME_PHRASES` as (American-spelled tokens, capitalized only), by their first token: `_listed_names` tries at a
+word only the phrases it opens (it had tried each phrase at each word)."""
 
 
 def _listed_names(text: str, toks: list[str]) -> set[str]:
     """The tokens of `toks` (of `text`) inside a name `_NAME_PHRASES` lists, in either spelling: "labour" and "party" of
     "the labour party", "gray", "s", "anatomy" of "gray's anatomy"; "Neighbours" only capitalized."""
     spelled = [american(t) for t in toks]
-    capitalized = _names(text)
     out: set[str] = set()
-    for words, needs_capital in _PHRASE_TOKENS:
-        n = len(words)
-        for k in range(len(toks) - n + 1):
-            if spelled[k : k + n] == words and (not needs_capital or toks[k] in capitalized):
-                out.update(toks[k : k + n])
+    for k, first in enumerate(spelled):
+        for words, needs_capital in _PHRASES_BY_FIRST.get(first, ()):
+            if spelled[k : k + len(words)] == words and (not needs_capital or toks[k] in _names(text)):
+                out.update(toks[k : k + len(words)])
     return out
 
 
