@@ -27,6 +27,15 @@ before the first, left out: "... in volume?"). Arguments compare word by word wi
 "Земли", `opposites.case_forms_alike`). A comparison elsewhere in the sentence ("How much bigger is the Earth than Mars?",
 "Which is bigger, Mars or Earth?", "ein größerer Planet als") is not read, nor a quality outside `_QUALITIES` but
 "more X" / "less X" ("más X" / "menos X", "более X" / "менее X"), read as X's quality.
+
+`degree_changed` reads one comparison asked to another degree (after rule format 33, a newcomer's finding, nc44: "Is
+Python faster than C?" / "Is Python as fast as C?" 0.998, "Is a cheetah twice as fast as a lion?" / "Is a cheetah faster
+than a lion?" 0.971, served): `graded` reads a comparative as above, an equality ("as fast as", "tan rápido como", "so
+schnell wie", "так же быстр, как", "和C一样快", "有C那么快") with its plain adjective's quality (`_PLAIN`,
+`_RUSSIAN_PLAIN`), and a multiplier before either ("twice", "two times", "el doble de", "doppelt so", "в два раза",
+"вдвое") or, in Chinese, after the comparative ("大两倍"). The degrees are "than", "equal" and "x2" (a multiplied
+comparison either way: "twice as fast as" and "two times faster than" are one degree); the same arguments, in place or
+exchanged, and a quality both may mean, to another degree, are another question.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from velo.cache.opposites import case_forms_alike
-from velo.cache.text import CYRILLIC, FUNCTION_WORDS, HAN
+from velo.cache.text import CYRILLIC, FUNCTION_WORDS, HAN, fold
 
 _QUALITIES: dict[str, str] = {
     "size+": """bigger larger greater more mayor mayores grosser grossere mehr больше крупнее 大 多""",
@@ -69,31 +78,33 @@ _QUANTITY_WORDS = frozenset("more less fewer lesser mehr weniger 多 少".split(
 """Comparatives that compare an amount as often as a size ("Is Tom more than a friend?"): not a synonym of "bigger" to
 `same_in_synonyms` (Russian "больше" before a genitive is "bigger than" as often, and is read)."""
 _PLAIN: dict[str, str] = {
-    "size+": "big large great grande grandes",
-    "size-": "small little pequeno pequena pequenos pequenas",
-    "speed+": "fast quick rapido rapida rapidos rapidas veloz",
-    "speed-": "slow lento lenta lentos lentas",
-    "price+": "expensive costly caro cara caros caras",
-    "price-": "cheap barato barata baratos baratas",
-    "age+": "old viejo vieja viejos viejas",
-    "age-": "young joven jovenes",
-    "weight+": "heavy pesado pesada pesados pesadas",
-    "weight-": "light ligero ligera ligeros ligeras liviano liviana",
-    "height+": "tall high alto alta altos altas",
-    "height-": "low bajo baja bajos bajas",
-    "length+": "long largo larga largos largas",
-    "length-": "short corto corta cortos cortas",
-    "strength+": "strong fuerte fuertes",
-    "strength-": "weak debil debiles",
-    "heat+": "hot warm caliente calientes",
-    "heat-": "cold cool frio fria frios frias",
-    "difficulty+": "hard difficult dificil dificiles",
-    "difficulty-": "easy facil faciles",
-    "wealth+": "rich rico rica ricos ricas",
-    "wealth-": "poor pobre pobres",
+    "size+": "big large great grande grandes gross",
+    "size-": "small little pequeno pequena pequenos pequenas klein",
+    "speed+": "fast quick rapido rapida rapidos rapidas veloz schnell rasch",
+    "speed-": "slow lento lenta lentos lentas langsam",
+    "price+": "expensive costly caro cara caros caras teuer",
+    "price-": "cheap barato barata baratos baratas billig gunstig",
+    "age+": "old viejo vieja viejos viejas alt",
+    "age-": "young joven jovenes jung",
+    "weight+": "heavy pesado pesada pesados pesadas schwer",
+    "weight-": "light ligero ligera ligeros ligeras liviano liviana leicht",
+    "height+": "tall high alto alta altos altas hoch",
+    "height-": "low bajo baja bajos bajas niedrig",
+    "length+": "long largo larga largos largas lang",
+    "length-": "short corto corta cortos cortas kurz",
+    "strength+": "strong fuerte fuertes stark",
+    "strength-": "weak debil debiles schwach",
+    "heat+": "hot warm caliente calientes heiss",
+    "heat-": "cold cool frio fria frios frias kalt",
+    "difficulty+": "hard difficult dificil dificiles schwierig",
+    "difficulty-": "easy facil faciles einfach",
+    "wealth+": "rich rico rica ricos ricas reich",
+    "wealth-": "poor pobre pobres arm",
 }
 """Adjectives that "more" / "less" (`_MORE`, `_LESS`) make comparatives of, by the quality and direction of "more X":
-"more expensive" is (price, +1), "less expensive" (price, -1), "más rápida" (speed, +1), "más lenta" (speed, -1)."""
+"more expensive" is (price, +1), "less expensive" (price, -1), "más rápida" (speed, +1), "más lenta" (speed, -1); and
+the plain adjectives of an equality ("as fast as", "so schnell wie": `_equality`), German ones folded ("groß" is
+"gross")."""
 _MORE = frozenset("more mas более".split())
 _LESS = frozenset("less menos менее".split())
 """Words that make a comparative of the adjective after them (folded: "más" is "mas"); German inflects instead."""
@@ -256,3 +267,159 @@ def same_in_synonyms(ta: list[str], tb: list[str]) -> bool:
     if _QUANTITY_WORDS.intersection(ta[i:j] + tb[k:m]) or ta[i:j] == tb[k:m]:
         return False
     return ta[:i] + tb[k:m] + ta[j:] == tb
+
+
+_RUSSIAN_PLAIN = {
+    "быстр": "speed+", "скор": "speed+", "медлен": "speed-", "больш": "size+", "велик": "size+", "крупн": "size+",
+    "мал": "size-", "маленьк": "size-", "дорог": "price+", "дешев": "price-", "стар": "age+", "молод": "age-",
+    "тяжел": "weight+", "легк": "weight-", "высок": "height+", "низк": "height-", "длин": "length+", "коротк": "length-",
+    "сильн": "strength+", "силен": "strength+", "слаб": "strength-", "горяч": "heat+", "тепл": "heat+",
+    "холодн": "heat-", "богат": "wealth+", "бедн": "wealth-", "хорош": "quality+", "плох": "quality-",
+    "трудн": "difficulty+", "сложн": "difficulty+", "прост": "difficulty-",
+}
+"""Stems of Russian plain adjectives, folded ("тяжёлый" is "тяжелыи"), by quality and direction: a full or short form
+is the stem and an ending of at most three letters ("быстр", "быстрый", "быстрая")."""
+_EQUAL = {"as": "as", "tan": "como", "so": "wie", "genauso": "wie", "ebenso": "wie"}
+"""The word before an equality's adjective and the one after it: "as fast as", "tan rápido como", "so schnell wie"."""
+_RUSSIAN_EQUAL = frozenset(fold(w) for w in "так такой такая такое такие столь".split())
+"""Russian "так же быстр, как", "такой же быстрый, как", "столь же ...": the word before "же"."""
+_NUMBER_WORDS = {
+    **dict.fromkeys("two dos zwei два две 两 二".split(), 2), **dict.fromkeys("three tres drei три 三".split(), 3),
+    **dict.fromkeys("four cuatro vier четыре 四".split(), 4), **dict.fromkeys("five cinco funf пять 五".split(), 5),
+    **dict.fromkeys("ten diez zehn десять 十".split(), 10),
+}
+_TIMES = frozenset("times veces mal раза раз 倍".split())
+_ONE_WORD_TIMES = {
+    "twice": 2, "thrice": 3, "half": 0.5, "doppelt": 2, "zweimal": 2, "dreimal": 3, "viermal": 4, "halb": 0.5,
+    "doble": 2, "triple": 3, "вдвое": 2, "втрое": 3, "вчетверо": 4, "впятеро": 5,
+}
+"""A multiplier in one word, folded ("twice as fast as", "doppelt so schnell wie", "el doble de rápido que", "вдвое
+быстрее")."""
+
+
+class Graded(NamedTuple):
+    """A comparison with its degree: "than" ("faster than"), "equal" ("as fast as") or "x2" ("twice as fast as", "two
+    times faster than": a multiplied comparison either way), its arguments and qualities as `Comparison`'s."""
+
+    first: list[str]
+    qualities: frozenset[tuple[str, int]]
+    second: list[str]
+    degree: str
+
+
+def _plain_qualities(word: str) -> frozenset[tuple[str, int]]:
+    """The (quality, direction) pairs of a plain adjective ("fast", "rápido", "schnell", "быстр", 快), or the word as
+    its own quality ("dangerous": "more dangerous than" compares it)."""
+    if word in _ADJECTIVES:
+        return _ADJECTIVES[word]
+    if word in _COMPARATIVES and HAN.match(word):
+        return _COMPARATIVES[word]
+    if CYRILLIC.match(word):
+        stem = max((s for s in _RUSSIAN_PLAIN if word.startswith(s) and len(word) - len(s) <= 3), key=len, default=None)
+        if stem is not None:
+            return _table({_RUSSIAN_PLAIN[stem]: word})[word]
+    return frozenset({(word, 1)})
+
+
+def _number(token: str) -> float | None:
+    return float(token) if token.isdecimal() and len(token) <= 4 else _NUMBER_WORDS.get(token)
+
+
+def _multiplier(toks: list[str], end: int) -> tuple[int, float] | None:
+    """Where the multiplier ending right before `end` starts and its value ("twice", "two times", "3 mal", "в два
+    раза", "el doble de"), or None."""
+    k = end - 1 if end >= 1 and toks[end - 1] == "de" else end  # "el doble de grande que"
+    if k >= 1 and toks[k - 1] in _ONE_WORD_TIMES:
+        article = k >= 2 and toks[k - 2] in ("el", "la")  # "el doble": not the pronoun "él" of `_PERSONS`
+        return k - 1 - article, _ONE_WORD_TIMES[toks[k - 1]]
+    if k >= 2 and toks[k - 1] in _TIMES and (n := _number(toks[k - 2])) is not None:
+        return (k - 3 if k >= 3 and toks[k - 3] == "в" else k - 2), n
+    if k >= 1 and toks[k - 1].endswith("mal") and (n := _number(toks[k - 1][:-3])) is not None:  # "4mal"
+        return k - 1, n
+    return None
+
+
+def _degree(toks: list[str], start: int, first: list[str]) -> tuple[list[str], str]:
+    """The first argument without a multiplier ending before `start`, and the degree it gives ("x2"), or "than"."""
+    found = _multiplier(toks, start)
+    if found is None:
+        return first, "than"
+    m, value = found
+    return _content(toks[:m]), f"x{value:g}"
+
+
+def _equality(toks: list[str]) -> Graded | None:
+    """The one equality `toks` asks ("Is Python as fast as C?", "¿Es Python tan rápido como C?", "Ist Python so
+    schnell wie C?", "Python так же быстр, как C?", "Python和C一样快吗", "Python有C那么快吗"), multiplied or not, or
+    None."""
+    found = []
+    for i, t in enumerate(toks[:-2]):
+        adj = toks[i + 1]
+        if adj in FUNCTION_WORDS or not adj.isalpha():
+            continue
+        if _EQUAL.get(t) == toks[i + 2]:
+            first, degree = _degree(toks, i, _content(toks[:i]))
+            found.append(Graded(first, _plain_qualities(adj), _content(toks[i + 3 :]), "equal" if degree == "than" else degree))
+        elif t == "de" and i and toks[i - 1] in ("doble", "triple") and toks[i + 2] == "que":  # "el doble de grande que"
+            first, degree = _degree(toks, i + 1, [])
+            found.append(Graded(first, _plain_qualities(adj), _content(toks[i + 3 :]), degree))
+        elif t == "же" and i and toks[i - 1] in _RUSSIAN_EQUAL and toks[i + 2] == "как":
+            first, degree = _degree(toks, i - 1, _content(toks[: i - 1]))
+            found.append(Graded(first, _plain_qualities(adj), _content(toks[i + 3 :]), "equal" if degree == "than" else degree))
+    if any(HAN.fullmatch(t) for t in toks):
+        found += _han_equality(toks)
+    whole = [g for g in found if g.first and g.second]
+    return whole[0] if len(whole) == 1 and len(found) == 1 else None
+
+
+def _han_equality(toks: list[str]) -> list[Graded]:
+    """"X和Y一样ADJ" (和, 跟, 与, 同) and "X有Y那么ADJ" (那么, 这么)."""
+    joined = "".join(toks)
+    out = []
+    for k, t in enumerate(toks):
+        if t not in "和跟与同有":
+            continue
+        for j in range(k + 2, len(toks) - 2):
+            if "".join(toks[j : j + 2]) in (("一样",) if t != "有" else ("那么", "这么")):
+                word = next((w for n in (2, 1) if (w := "".join(toks[j + 2 : j + 2 + n])) in _COMPARATIVES and len(w) == n), None)
+                if word is not None and "比" not in joined:
+                    out.append(Graded(_content(toks[:k]), _COMPARATIVES[word], _content(toks[k + 1 : j]), "equal"))
+                break
+    return out
+
+
+def graded(toks: list[str]) -> Graded | None:
+    """The one comparison `toks` asks with its degree (`Graded`): an equality (`_equality`) or a comparative
+    (`comparison`), multiplied before it ("two times faster than", "в два раза больше") or, in Chinese, after it
+    ("大两倍"); None where it asks none, several, or both kinds."""
+    eq, c = _equality(toks), comparison(toks)
+    if eq is not None and c is not None:
+        return None
+    if eq is not None:
+        return eq
+    if c is None:
+        return None
+    start, end = c.span
+    if any(HAN.fullmatch(t) for t in toks):
+        after = [t for t in toks[end:] if t != "了"]
+        n = _number(after[0]) if len(after) >= 2 and after[1] == "倍" else None
+        return Graded(c.first, c.qualities, c.second, "than" if n is None else f"x{n:g}")
+    first, degree = _degree(toks, start, c.first)
+    return Graded(first, c.qualities, c.second, degree) if first else None
+
+
+def degree_changed(ta: list[str], tb: list[str]) -> bool:
+    """Whether two questions compare the same two arguments by one quality (either direction) to another degree: an
+    equality against a comparative ("Is Python as fast as C?" / "Is Python faster than C?"), a multiplied comparison
+    against a plain one ("Is a cheetah twice as fast as a lion?" / "Is a cheetah faster than a lion?") or by another
+    factor ("twice as big" / "three times as big"), in English, Spanish ("tan rápido como" / "más rápido que", "el doble
+    de grande que"), German ("so schnell wie" / "schneller als", "doppelt so groß wie"), Russian ("так же быстр, как" /
+    "быстрее, чем", "в два раза больше") and Chinese ("和C一样快" / "比C快", "大两倍"). The arguments may be exchanged
+    (an equality has no order). "twice as fast as" / "two times faster than" is one degree (x2)."""
+    a, b = graded(ta), graded(tb)
+    if a is None or b is None or a.degree == b.degree:
+        return False
+    if not {q for q, _ in a.qualities} & {q for q, _ in b.qualities}:
+        return False
+    fa, fb, sa, sb = _trimmed(a, b)  # type: ignore[arg-type]
+    return (_same(fa, fb) and _same(sa, sb)) or (bool(fa and sa) and _same(fa, sb) and _same(sa, fb))

@@ -18,12 +18,15 @@ share almost every word, so their vectors are close. These features add what the
   and roles ("5 km to miles" / "5 miles to km"; two arguments exchanged around a verb, "Germany invaded Poland" /
   "Poland invaded Germany": `velo.cache.order`; a comparison's arguments exchanged in a synonym, "Is the Earth bigger
   than Mars?" / "Is Mars larger than Earth?", and its opposite comparative, "faster" / "slower" in `negation_mismatch`:
-  `velo.cache.comparisons`, nc43's finding), and an instruction naming the answer's language or form that the other
+  `velo.cache.comparisons`, nc43's finding; one comparison to another degree, "as fast as" / "faster than", "twice as
+  fast as" / "faster than": `comparisons.degree_changed`, nc44), and an instruction naming the answer's language or form that the other
   question does not name ("What is photosynthesis?" / "... Answer in French." / "... Answer in one word.":
   `velo.cache.answer_language`, `velo.cache.answer_form`, in `role_swap`), and the same question in another tense ("Was
   Python faster than Java?" / "Is ...?": `velo.cache.tense`, in `role_swap`), a place qualified, widened or narrowed
   ("Virgin Islands" / "U.S. Virgin Islands", "America" / "the Americas", "Ireland" / "Northern Ireland" among other
-  rewording: `velo.cache.places`, in `role_swap`), a
+  rewording; a place with its kind against it bare, "Georgia" / "the state of Georgia", "New York" / "New York City",
+  nc44: `velo.cache.places`, in `role_swap`), two texts of no word written with other marks ("???" / "!!!", nc44:
+  `text.wordless_swap`, in `symbol_swap`), a
   short turn of a conversation said against asked or "are you there" against "where are you" ("Yes" / "Yes?", "在吗" /
   "在哪": `velo.cache.set_phrases`, in `role_swap`), a modal of permission against one of advice ("Can I eat eggs
   while pregnant?" / "Should I ...?", also among other rewording: `velo.cache.modals`, in `role_swap`), and a time
@@ -231,6 +234,8 @@ _SYMBOL_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
     ("text.spelling_swap", lambda p: p.tq == p.tc and text.spelling_swap(p.request, p.cached)),
     # the point of an ordinal respelled ("1.º" / "primer") is no code's separator
     ("code_marks.code_swap", lambda p: p.tq == p.tc and not p.numbers_respelled and code_marks.code_swap(*p.compared)),
+    # texts of no word written with other marks: "???" / "!!!" (nc44, after format 33; both have no token)
+    ("text.wordless_swap", lambda p: text.wordless_swap(p.request, p.cached)),
 )
 """The readers whose finding is `symbol_swap`, by name, in the order they are asked (the first that fires decides)."""
 _ROLE_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
@@ -243,6 +248,8 @@ _ROLE_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
     # one comparison's arguments exchanged in a synonym: "Is the Earth bigger than Mars?" / "Is Mars larger than
     # Earth?" (after format 33, nc43)
     ("comparisons.arguments_exchanged", lambda p: comparisons.arguments_exchanged(p.tq, p.tc)),
+    # one comparison to another degree: "as fast as" / "faster than", "twice as fast as" / "faster than" (nc44)
+    ("comparisons.degree_changed", lambda p: comparisons.degree_changed(p.tq, p.tc)),
     ("order.dash_exchanged", lambda p: order.dash_exchanged(p.request, p.cached)),
     ("persons.person_swap", lambda p: persons.person_swap(p.tq, p.tc)),
     ("case_words.referent_change", lambda p: case_words.referent_change(*p.written)),

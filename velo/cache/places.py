@@ -22,6 +22,17 @@ Chinese a short list of names (`_HAN_NAMES`) after 南 / 北 / 东 / 西 / 中 a
 naming a place bare and the other only narrowed, or the two narrowed by two points ("North Korea" / "South Korea"), is
 another place. Nothing is read where a compass word qualifies no name ("the north of Ireland", "North and South
 Korea", 北部), nor for one place written two ways ("América del Sur" / "Sudamérica": both south).
+
+`type_changed` reads a place named with its kind against the same name bare or with another kind, among other rewording
+(after rule format 33, a newcomer's finding, nc44: "What is the capital of Georgia?" / "What is the capital of the state
+of Georgia?" 0.969, served): the kind before the name as its apposition, after an article ("the state of Georgia", "el
+estado de México", "des Bundesstaates Georgia"; Russian "штата Джорджия", not after a question word), or written with
+a capital after it ("New York City", "Washington State", "Washington, D.C."); in Chinese 州 or 国 put after a name, the
+only difference (华盛顿 / 华盛顿州). The kind says which place of the name is meant, and the cached answer may be for the
+other. Nothing is read where both name the same kind, a kind is no name's ("the state of the economy", "the state of
+the US economy", "which state of Australia"), in a text that marks no case or of more than 20 words (places named as a
+request's setting), nor for "the city of X", "город X", 北京市, 广东省: the replay's labelled rewordings name a city or a
+province as what it is ("la ciudad de Maracaibo" / "Maracaibo", "город Магнитогорск" / "Магнитогорск").
 """
 
 from __future__ import annotations
@@ -80,7 +91,10 @@ def place_changed(tq: list[str], tc: list[str], request: str, cached: str) -> bo
     or narrowed (module docstring): a qualifier put in before or after a name, a compass prefix joined to it, or the
     name in its plural; or, among other rewording, when one names a place that the other narrows by a point of the
     compass or widens to its plural (`compass_changed`)."""
-    return _only_place_changed(tq, tc, request, cached) or compass_changed(request, cached)
+    return (
+        _only_place_changed(tq, tc, request, cached) or compass_changed(request, cached)
+        or type_changed(tq, tc, request, cached)
+    )
 
 
 def _only_place_changed(tq: list[str], tc: list[str], request: str, cached: str) -> bool:
@@ -238,4 +252,124 @@ def compass_changed(request: str, cached: str) -> bool:
         if not ways_c or ways_q == ways_c or len(ways_q) > 1 or len(ways_c) > 1 or _OTHER in ways_q | ways_c:
             continue
         return True
+    return False
+
+
+_TYPES = {
+    **dict.fromkeys("state estado bundesstaat bundesstaates bundesstaats staat staates staats штат".split(), "state"),
+    **dict.fromkeys("country pais land landes страна".split(), "country"),
+    **dict.fromkeys("province provincia provinz провинция область".split(), "province"),
+    **dict.fromkeys("county condado grafschaft".split(), "county"),
+    **dict.fromkeys("territory territorio territorium территория".split(), "territory"),
+    **dict.fromkeys("district distrito bezirk округ".split(), "district"),
+    **dict.fromkeys("island isla insel остров".split(), "island"),
+}
+"""Words naming the kind of a place, folded, by kind ("the state of Georgia", "el estado de México", "des Bundesstaates
+Georgia", "штата Джорджия"). Not "republic" / "kingdom": an official name is the same place ("the Kingdom of Saudi
+Arabia"); nor "the city of" before a name ("la ciudad de Maracaibo", "город Магнитогорск" / "Магнитогорск": labelled
+rewordings of the replay, a city named as what it is), only "City" after one, a name of its own ("New York City",
+"Mexico City")."""
+_RUSSIAN_TYPES = {fold(w): k for k, ws in {
+    "state": "штат", "country": "стран", "province": "провинци област", "district": "округ",
+    "island": "остров", "territory": "территори"}.items() for w in ws.split()}
+"""Russian stems of `_TYPES`' words, in a case of the singular (`_SINGULAR`: "в штате Техас", "в городе Нью-Йорке"; not
+"штатов США", a plural, nor "странный", strange)."""
+_SINGULAR = frozenset(fold(w) for w in "а у е ом ой ы и ю я ей ью ь".split()) | {""}
+_TYPE_AFTER = {"City": "city", "State": "state", "County": "county", "Province": "province"}
+"""A kind written with a capital after the name: "New York City", "Washington State", "Mexico City"."""
+_ARTICLE_BEFORE = {"of": frozenset({"the"}), "de": frozenset("el la del al".split()), "": frozenset(
+    "der die das des dem den".split())}
+"""What stands before a kind named before its place, by the word between the kind and the name: "the state of Georgia",
+"el estado de México", "des Bundesstaates Georgia" (a German kind has no word between); the article makes it the name's
+apposition, not "which state of the US", "welcher Staat Europas"."""
+_RUSSIAN_ASKING = frozenset(fold(w) for w in "какой какая какое какие каком какого какую который которая котором самый самом самая сколько".split())
+"""A Russian kind after a question word or a superlative is no apposition: "Какой штат США самый большой?"."""
+_HAN_TYPES = frozenset("州国")
+"""Han kinds after a name: 州 (华盛顿州), 国. Not 市, 省, 县, which Chinese writes after a city's or a province's name by
+habit (北京市 / 北京, 广东省 / 广东: one place)."""
+_MOST_WORDS = 20
+"""Texts of more words are not read: a long request names places as the setting of what it asks ("viajar entre Madrid y
+el pueblo de Huercal-Overa, en la provincia de Almería" / "Madrid - Huercal-Overa (Almería)", labelled rewordings)."""
+_HAN_NOT_TYPED = frozenset("全国 各国 外国 本国 两国 出国 回国 祖国 各州 本州".split())
+_HAN_TYPE_WORDS = frozenset("国家 国际 国内 国外 国王 国民 国籍 国旗 国歌 州长".split())
+"""A Han kind character in a word with the character before or after it (外国 abroad, 国家 a country, 州长 a governor):
+not a place's kind."""
+_WORD = re.compile(r"\w+")
+
+
+def _typed_mentions(text: str) -> list[tuple[str, str]]:
+    """The names `text` writes with a capital, each as (its last word folded, the kind named with it or "" bare):
+    "What is the capital of the state of Georgia?" is [("georgia", "state")] ("What" opens the sentence; function words
+    are left out), "Washington, D.C." ("washington", "dc"), "New York City" ("york", "city"), "в штате Техас" ("техас",
+    "state"). Empty for a text that marks no case."""
+    words = list(_WORD.finditer(text))
+    if not marks_case(text) or len(words) > _MOST_WORDS:
+        return []
+    folded = [fold(m.group()) for m in words]
+
+    def capital(i: int) -> bool:
+        return 0 <= i < len(words) and words[i].group()[0].isupper() and folded[i] not in FUNCTION_WORDS
+
+    def gap(i: int) -> str:  # what stands between word i and word i + 1
+        return text[words[i].end() : words[i + 1].start()] if i + 1 < len(words) else ""
+
+    typed: dict[int, str] = {}
+    for i, f in enumerate(folded):
+        kind = _TYPES.get(f) or next((k for s, k in _RUSSIAN_TYPES.items() if f[len(s) :] in _SINGULAR and f.startswith(s)), None)
+        lead = next((w for w in ("of", "de") if folded[i + 1 : i + 2] == [w]), "")
+        before = folded[i - 1] if i else ""
+        if kind is not None and (
+            before not in _RUSSIAN_ASKING if CYRILLIC.match(f) else before in _ARTICLE_BEFORE[lead]
+        ):  # a kind before its name: "the state of Georgia", "des Bundesstaates Georgia", "штата Джорджия"
+            j = i + 1 + bool(lead) + (folded[i + 1 + bool(lead) : i + 2 + bool(lead)] in (["the"], ["la"], ["el"]))
+            end = j
+            while capital(end) and gap(end - 1).strip() in ("", "-"):
+                end += 1
+            # the name ends its phrase: not "the state of the US economy"
+            if end > j and (end == len(words) or gap(end - 1).strip() or folded[end] in FUNCTION_WORDS):
+                typed[end - 1] = kind
+        elif words[i].group() in _TYPE_AFTER and capital(i - 1) and gap(i - 1) == " ":
+            typed[i - 1] = _TYPE_AFTER[words[i].group()]
+        elif f == "d" and folded[i + 1 : i + 2] == ["c"] and capital(i - 1) and words[i].group() == "D":
+            typed[i - 1] = "dc"  # "Washington, D.C.", "Washington D.C."
+        elif words[i].group() == "DC" and capital(i - 1):
+            typed[i - 1] = "dc"
+    return [(folded[i], typed.get(i, "")) for i in range(len(words)) if capital(i) or i in typed]
+
+
+def _han_type_added(tq: list[str], tc: list[str]) -> bool:
+    """One token list is the other with a Han kind put after a name of two characters or more (华盛顿 / 华盛顿州), nothing
+    else changed."""
+    longer, shorter = (tq, tc) if len(tq) == len(tc) + 1 else (tc, tq)
+    if len(longer) != len(shorter) + 1:
+        return False
+    k = next((i for i, (x, y) in enumerate(zip(longer, shorter)) if x != y), len(shorter))
+    if longer[:k] + longer[k + 1 :] != shorter or longer[k] not in _HAN_TYPES or k < 2:
+        return False
+    name, after = longer[k - 2 : k], longer[k + 1 : k + 2]
+    return (
+        all(HAN.fullmatch(c) and c not in FUNCTION_WORDS for c in name)
+        and name[1] + longer[k] not in _HAN_NOT_TYPED and longer[k] + "".join(after) not in _HAN_TYPE_WORDS
+    )
+
+
+def type_changed(tq: list[str], tc: list[str], request: str, cached: str) -> bool:
+    """True when one text names a place with its kind and the other names it bare or with another kind, among any other
+    rewording: "What is the capital of Georgia?" / "... of the state of Georgia?" (nc44: 0.969, served), "Washington" /
+    "Washington State" / "Washington, D.C.", "New York" / "New York City", "México" / "el estado de México", "Georgia"
+    / "des Bundesstaates Georgia", "Джорджии" / "штата Джорджия", "the state of Georgia" / "the country of Georgia";
+    in Chinese a kind put after a name, nothing else changed (华盛顿 / 华盛顿州). The kind may be for
+    another place of that name, and the cached answer for the other. Nothing is read where both name the same kind, a
+    name is written both ways in one text, or the kind is not a name's ("the state of the economy", "the city's
+    population", "which state of the US"), nor in a text of more than `_MOST_WORDS` words."""
+    if _han_type_added(tq, tc):
+        return True
+    mq, mc = _typed_mentions(request), _typed_mentions(cached)
+    for name, kind in mq + mc:
+        if not kind:
+            continue
+        ways_q = {k for n, k in mq if _same_name(n, name)}
+        ways_c = {k for n, k in mc if _same_name(n, name)}
+        if ways_q and ways_c and len(ways_q) == len(ways_c) == 1 and ways_q != ways_c:
+            return True
     return False
