@@ -266,6 +266,9 @@ _ROLE_READERS: tuple[tuple[str, Callable[[_Pair], bool]], ...] = (
     ("time_deixis.time_moved", lambda p: time_deixis.time_moved(p.tq, p.tc)),
     # a condition, an addressee or an amount put in, nothing else changed (after format 33, nc43)
     ("qualifiers.qualifier_added", lambda p: qualifiers.qualifier_added(p.tq, p.tc) is not None),
+    # a group or a condition one side restricts its question to, among other rewording: "Is ibuprofen safe?" / "Can
+    # children take ibuprofen safely?" (after format 33, nc44)
+    ("qualifiers.restriction_added", lambda p: qualifiers.restriction_added(p.tq, p.tc) is not None),
 )
 """The readers whose finding is `role_swap`, by name, in the order they are asked (the first that fires decides)."""
 

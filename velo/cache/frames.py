@@ -50,18 +50,23 @@ _FRAMES: dict[str, re.Pattern] = {
         rf"(?:\s*,?\s*(?:please|por favor|bitte|пожалуйста))?(?P<sep>{_SEP})", re.I,
     )
     for lang, frames in (
-        ("en", r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?tell\s+me|i(?:\s+(?:want|need|would\s+like)|\s*['’]d\s+like)"
+        # "show me how to", "explain how", "walk me through how" (nc44: "Show me how to boil an egg." / "How do I boil
+        # an egg?" was refused, the frame's "me" read as the asker)
+        ("en", r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:tell|show|teach)\s+me|(?:(?:can|could|would|will)"
+               r"\s+you\s+(?:please\s+)?)?explain(?:\s+to\s+me)?|walk\s+me\s+through|i(?:\s+(?:want|need|would\s+like)|\s*['’]d\s+like)"
                r"\s+to\s+know|do\s+you\s+(?:happen\s+to\s+)?know|i\s+wonder|i\s*['’]?m\s+wondering|i\s+am\s+wondering"
                r"|i\s+was\s+wondering"),
-        ("de", r"sag(?:e|t)?\s+(?:mir|uns)|sagen\s+sie\s+mir|(?:kannst|könntest)\s+du\s+mir\s+sagen|(?:können|könnten)\s+sie"
-               r"\s+mir\s+sagen|ich\s+(?:möchte|will|würde|wüsste)(?:\s+gerne?)?\s+(?:wissen|gern)|weißt\s+du|wissen\s+sie"
+        ("de", r"(?:sag|zeig|erklär)(?:e|t)?\s+(?:mir|uns)|(?:sagen|zeigen|erklären)\s+sie\s+mir|(?:kannst|könntest)\s+du"
+               r"\s+mir\s+(?:sagen|zeigen|erklären)|(?:können|könnten)\s+sie\s+mir\s+(?:sagen|zeigen|erklären)|ich\s+(?:möchte|will|würde|wüsste)(?:\s+gerne?)?\s+(?:wissen|gern)|weißt\s+du|wissen\s+sie"
                r"|ich\s+frage\s+mich"),
-        ("es", r"d[ií]me|d[ií]game|d[ií]ganos|d[ií]nos|(?:me\s+)?(?:puedes|podr[ií]as|puede|podr[ií]a)\s+decir(?:me)?"
+        ("es", r"d[ií]me|d[ií]game|d[ií]ganos|d[ií]nos|mu[ée]strame|ens[ée][ñn]ame|expl[ií]ca(?:me)?"
+               r"|(?:me\s+)?(?:puedes|podr[ií]as|puede|podr[ií]a)\s+(?:decir|mostrar|explicar|ense[ñn]ar)(?:me)?"
                r"|(?:quiero|quisiera|necesito)\s+saber|me\s+gustar[ií]a\s+saber|sabes|sabe\s+usted|sabe|me\s+pregunto"),
         # not 我想问 alone: "我想问一个问题：..." announces the question
-        ("zh", r"(?:请|麻烦)?(?:你|您)?(?:能|可以|能不能)?(?:告诉我|跟我说)(?:一下)?|我(?:很)?想(?:要)?(?:知道|问一下|问问|了解一下"
+        ("zh", r"(?:请|麻烦)?(?:你|您)?(?:能|可以|能不能)?(?:告诉我|跟我说|教我|教教我|给我讲讲|给我解释)(?:一下)?|我(?:很)?想(?:要)?(?:知道|问一下|问问|了解一下"
                r"|了解)|(?:你|您)知道"),
-        ("ru", r"скажи(?:те)?(?:\s+мне)?|подскажи(?:те)?(?:\s+мне)?|(?:я\s+)?хочу\s+знать|(?:я\s+)?хотел(?:а)?\s+бы\s+знать"
+        ("ru", r"скажи(?:те)?(?:\s+мне)?|подскажи(?:те)?(?:\s+мне)?|(?:покажи|объясни)(?:те)?(?:\s+мне)?|научи(?:те)?"
+               r"(?:\s+меня)?|(?:я\s+)?хочу\s+знать|(?:я\s+)?хотел(?:а)?\s+бы\s+знать"
                r"|(?:ты\s+)?знаешь|(?:вы\s+)?знаете|(?:можешь|можете)\s+(?:мне\s+)?сказать(?:\s+мне)?"),
     )
 }

@@ -19,7 +19,10 @@ addressee (its dative has no word of its own before it).
 
 from __future__ import annotations
 
+import re
+
 from velo.cache.text import shared_ends
+from velo.cache.time_deixis import times
 
 _IF = frozenset("if unless si wenn falls если".split())
 _THEN = frozenset("then so entonces dann то тогда".split())
@@ -54,6 +57,60 @@ _THANKS = frozenset("thanks gracias dank danke спасибо merci".split())
 """Thanks measured ("¡Muchas gracias!" / "Gracias!", a labelled right pair): courtesy, not an amount of a thing."""
 
 
+_TIME_FILLERS = frozenset(
+    """in on of during since by the en el la los las de del durante desde im am den der dem die des seit wahrend jahr
+    jahre jahren jahrzehnt year years decade ano anos decada в во на с к году год года годах годы годов г""".split()
+)
+"""Words around a date (folded): its prepositions and articles, and the words for a year or decade ("in the year 2014",
+"en el año 2014", "im Jahr 2014", "в 2014 году", "los años 90")."""
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december enero febrero marzo abril
+    mayo junio julio agosto septiembre setiembre octubre noviembre diciembre januar februar marz mai juni juli oktober
+    dezember январь января февраль февраля март марта апрель апреля май мая июнь июня июль июля август августа сентябрь
+    сентября октябрь октября ноябрь ноября декабрь декабря""".split()
+)
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
+_DECADE = re.compile(r"(?:1\d|20)?\d0(?:s|er|ern|erjahre|erjahren)|(?:1\d|20)?\d0")
+"""A decade: "90s", "1990s", "90er", "90ern"; bare "90" only beside "-х" / "-е" or a word for years ("los años 90")."""
+_DAY = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
+_HAN_DATE = re.compile(r"[在于]?(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?)?|\d{1,2}月\d{1,2}[日号]|(?:\d{2}|\d{4})年代)的?")
+
+
+def _time(put_in: list[str]) -> bool:
+    """Whether a stretch is a time that narrows a question (module docstring): a year, a decade or a date with its
+    prepositions ("in 2014", "2014", "в 2014 году", "2014年", "in the 90s", "los años 90", "on November 5, 2024"), or a
+    time named from now other than now (`velo.cache.time_deixis.times`: "last year", "el año pasado", "letztes Jahr",
+    "в прошлом году", 去年, "tomorrow"; "today" / "this year" ask of now, as the question without them does)."""
+    if len(put_in) > 7:
+        return False
+    if len(put_in) <= 4 and any(offset for _, offset in times(put_in)):
+        return True
+    if _HAN_DATE.fullmatch("".join(put_in)):
+        return True
+    dated = decade = month = False
+    bare_decade = False
+    for i, t in enumerate(put_in):
+        if _YEAR.fullmatch(t):
+            dated = True
+        elif t in _MONTHS:
+            month = True
+        elif _DECADE.fullmatch(t):
+            if t[-1].isdigit():
+                bare_decade = put_in[i + 1 : i + 2] == ["-"] or not {"anos", "jahre", "годы", "годов", "years"}.isdisjoint(put_in)
+                decade = decade or bare_decade
+                if not bare_decade and not _DAY.fullmatch(t):
+                    return False
+            else:
+                decade = True
+        elif t in _TIME_FILLERS or _DAY.fullmatch(t) or t in {"-", "х", "е", "x", "e"}:
+            continue
+        else:
+            return False
+    # a month counts with its day or year ("may" alone is also a modal, "march" a verb)
+    named = any(t in _MONTHS and put_in[i - 1 : i] in (["in"], ["en"], ["im"], ["в"]) for i, t in enumerate(put_in))
+    return dated or decade or named or (month and any(_DAY.fullmatch(t) for t in put_in))
+
+
 def _han(toks: list[str]) -> bool:
     return bool(toks) and all(len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in toks)
 
@@ -62,6 +119,8 @@ def _kind(put_in: list[str], shorter: list[str], at: int) -> str | None:
     """What a stretch `put_in`, put into `shorter` at `at`, is: "condition", "audience", "amount" or None."""
     if len(put_in) > 12:
         return None
+    if _time(put_in):
+        return "time"
     if _han(put_in):
         joined, around = "".join(put_in), "".join(shorter)
         if joined.startswith(_HAN_IF) and len(joined) > 3:
@@ -96,3 +155,95 @@ def qualifier_added(tq: list[str], tc: list[str]) -> str | None:
         return None
     longer, shorter = (tq, tc) if dq else (tc, tq)
     return _kind(longer[start : len(longer) - end], shorter, start)
+
+
+_CONDITIONS = {
+    "pregnancy": """pregnant pregnancy embarazada embarazadas embarazo schwanger schwangere schwangeren schwangerschaft
+        беременна беременная беременной беременным беременных беременность беременности""",
+    "breastfeeding": """breastfeeding breastfeed lactancia amamantando lactando stillzeit stillen stillende stillenden
+        кормящим кормящей кормящая лактации""",
+    "diabetes": "diabetes diabetic diabetics diabetico diabeticos diabetiker диабет диабете диабетом диабетикам диабетиков",
+    "empty stomach": "ayunas nuchtern nuchternen натощак",
+}
+"""Conditions that restrict when a question holds (folded words), read wherever they stand: "while pregnant", "during
+pregnancy", "durante el embarazo", "in der Schwangerschaft", "во время беременности", "with diabetes", "en ayunas",
+"натощак" ("on an empty stomach" is read as its two words, `_EMPTY_STOMACH`)."""
+_GROUPS = {
+    "child": """child children kid kids toddler toddlers teen teens teenager teenagers nino ninos nina ninas
+        kinder kindern kleinkind kleinkinder kleinkindern jugendliche jugendlichen ребенок ребенка ребенку детеи дети
+        детям детях подростков подросткам""",
+    "baby": """baby babies infant infants newborn newborns bebe bebes babys saugling sauglinge sauglingen младенец
+        младенцев младенцам младенцу грудничку грудничков новорожденным новорожденных""",
+    "dog": "dog dogs puppy puppies perro perros perrito perritos hund hunde hunden собака собаки собак собакам собаке",
+    "cat": "cat cats kitten kittens gato gatos katze katzen кошка кошки кошек кошкам кошке кот кота котам",
+    "elderly": "elderly seniors ancianos senioren пожилых пожилым",
+}
+"""Groups a question can be restricted to (folded words): read where a preposition of the group stands before them
+(`_FOR`: "for children", "para niños", "für Kinder", "для детей", "in children"), where a modal opens the question
+they are the subject of (`_MODALS`: "Can children take ...", "¿Pueden los perros ...", "Dürfen Hunde ..."), or in
+the Russian dative, which needs no preposition ("Можно ли детям ...")."""
+_CONDITION_OF = {w: kind for kind, words in _CONDITIONS.items() for w in words.split()}
+_GROUP_OF = {w: kind for kind, words in _GROUPS.items() for w in words.split()}
+_EMPTY_STOMACH = ("empty", "stomach")
+_FOR = frozenset("for to in para en fur bei для у".split())
+_BETWEEN = frozenset(
+    "a an the my our your young small little los las mi mis sus pequenos die den meine meinen kleine kleinen unsere"
+    " маленьких маленьким моего моему моих".split()
+)
+"""Words that may stand between `_FOR` or a modal and the group ("for young children", "para los niños")."""
+_MODALS = frozenset(
+    "can could may should must pueden puede deben debe durfen darf konnen kann sollten sollen могут может должны".split()
+)
+_RU_DATIVE = frozenset("детям ребенку младенцам младенцу собакам собаке кошкам кошке пожилым беременным кормящим диабетикам".split())
+_HAN_CONDITIONS = {"pregnancy": ("怀孕", "孕妇", "孕期", "妊娠"), "breastfeeding": ("哺乳",), "diabetes": ("糖尿病",),
+                   "empty stomach": ("空腹", "空肚子")}
+_HAN_GROUPS = {"child": ("儿童", "孩子", "小孩", "小朋友"), "baby": ("婴儿", "宝宝", "新生儿"), "dog": ("狗",),
+               "cat": ("猫",), "elderly": ("老人", "老年人")}
+_HAN_BEFORE_GROUP = ("对", "给", "让")
+
+
+def _restrictions(toks: list[str]) -> tuple[frozenset[str], bool]:
+    """(the restrictions a token list reads as narrowing its question, whether it names any group or condition at all,
+    wherever it stands)."""
+    found: set[str] = set()
+    named = False
+    han = "".join(t for t in toks if len(t) == 1 and "\u4e00" <= t <= "\u9fff")
+    for kind, words in _HAN_CONDITIONS.items():
+        if any(w in han for w in words):
+            found.add(kind)
+    for kind, words in _HAN_GROUPS.items():
+        for w in words:
+            at = han.find(w)
+            if at >= 0 and not (w == "狗" and han[at - 1 : at] == "热"):  # 热狗, a hot dog
+                named = True
+                if at == 0 or han[at - 1] in _HAN_BEFORE_GROUP:
+                    found.add(kind)
+    opened = bool(toks) and toks[0] in _MODALS
+    for i, t in enumerate(toks):
+        if t in _CONDITION_OF:
+            found.add(_CONDITION_OF[t])
+        elif t == "stomach" and tuple(toks[i - 1 : i + 1]) == _EMPTY_STOMACH:
+            found.add("empty stomach")
+        elif t in _GROUP_OF:
+            named = True
+            j = i - 1
+            while j >= 0 and toks[j] in _BETWEEN:
+                j -= 1
+            if (j >= 0 and toks[j] in _FOR) or (opened and j == 0) or t in _RU_DATIVE:
+                found.add(_GROUP_OF[t])
+    return frozenset(found), named or bool(found)
+
+
+def restriction_added(tq: list[str], tc: list[str]) -> str | None:
+    """The restriction (module docstring: a group, "child", "baby", "dog", "cat", "elderly", or a condition,
+    "pregnancy", "breastfeeding", "diabetes", "empty stomach") one token list (`text.tokens`) puts on its question where
+    the other names no group or condition at all, whatever else is reworded: "Is ibuprofen safe for children?" / "Is
+    ibuprofen safe?", "Can children take ibuprofen safely?" / "Is ibuprofen safe?", "Can I drink coffee when I'm
+    pregnant?" / "Can I drink coffee?"; None where neither or both carry one ("for kids" / "for children", "Can children
+    take ibuprofen safely?" / "Is ibuprofen safe for children?")."""
+    (rq, named_q), (rc, named_c) = _restrictions(tq), _restrictions(tc)
+    if rq and not named_c:
+        return min(rq)
+    if rc and not named_q:
+        return min(rc)
+    return None
