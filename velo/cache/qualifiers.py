@@ -167,7 +167,7 @@ _CONDITIONS = {
 }
 """Conditions that restrict when a question holds (folded words), read wherever they stand: "while pregnant", "during
 pregnancy", "durante el embarazo", "in der Schwangerschaft", "во время беременности", "with diabetes", "en ayunas",
-"натощак" ("on an empty stomach" is read as its two words, `_EMPTY_STOMACH`)."""
+"натощак" (in several words: `_CONDITION_PHRASES`)."""
 _GROUPS = {
     "child": """child children kid kids toddler toddlers teen teens teenager teenagers nino ninos nina ninas
         kinder kindern kleinkind kleinkinder kleinkindern jugendliche jugendlichen ребенок ребенка ребенку детеи дети
@@ -184,7 +184,13 @@ they are the subject of (`_MODALS`: "Can children take ...", "¿Pueden los perro
 the Russian dative, which needs no preposition ("Можно ли детям ...")."""
 _CONDITION_OF = {w: kind for kind, words in _CONDITIONS.items() for w in words.split()}
 _GROUP_OF = {w: kind for kind, words in _GROUPS.items() for w in words.split()}
-_EMPTY_STOMACH = ("empty", "stomach")
+_CONDITION_PHRASES = {
+    ("empty", "stomach"): "empty stomach", ("without", "eating"): "empty stomach", ("without", "food"): "empty stomach",
+    ("sin", "comer"): "empty stomach", ("ohne", "essen"): "empty stomach", ("ohne", "zu", "essen"): "empty stomach",
+    ("без", "еды"): "empty stomach", ("не", "поев"): "empty stomach",
+}
+"""Conditions in several words, read where they stand ("Can I take ibuprofen without eating anything first?" / "... on
+an empty stomach?" is one question: a labelled right pair)."""
 _FOR = frozenset("for to in para en fur bei для у".split())
 _BETWEEN = frozenset(
     "a an the my our your young small little los las mi mis sus pequenos die den meine meinen kleine kleinen unsere"
@@ -196,8 +202,9 @@ _MODALS = frozenset(
 )
 _RU_DATIVE = frozenset("детям ребенку младенцам младенцу собакам собаке кошкам кошке пожилым беременным кормящим диабетикам".split())
 _HAN_CONDITIONS = {"pregnancy": ("怀孕", "孕妇", "孕期", "妊娠"), "breastfeeding": ("哺乳",), "diabetes": ("糖尿病",),
-                   "empty stomach": ("空腹", "空肚子")}
-_HAN_GROUPS = {"child": ("儿童", "孩子", "小孩", "小朋友"), "baby": ("婴儿", "宝宝", "新生儿"), "dog": ("狗",),
+                   "empty stomach": ("空腹", "空肚子", "不吃东西", "没吃饭")}
+_HAN_GROUPS = {"child": ("儿童", "孩子", "小孩", "小朋友", "幼童", "学童", "幼儿", "小学生", "未成年", "青少年"),
+               "baby": ("婴儿", "宝宝", "新生儿"), "dog": ("狗",),
                "cat": ("猫",), "elderly": ("老人", "老年人")}
 _HAN_BEFORE_GROUP = ("对", "给", "让")
 
@@ -222,8 +229,9 @@ def _restrictions(toks: list[str]) -> tuple[frozenset[str], bool]:
     for i, t in enumerate(toks):
         if t in _CONDITION_OF:
             found.add(_CONDITION_OF[t])
-        elif t == "stomach" and tuple(toks[i - 1 : i + 1]) == _EMPTY_STOMACH:
-            found.add("empty stomach")
+        elif (kind := next((k for words, k in _CONDITION_PHRASES.items() if tuple(toks[i : i + len(words)]) == words),
+                           None)):
+            found.add(kind)
         elif t in _GROUP_OF:
             named = True
             j = i - 1
@@ -240,10 +248,11 @@ def restriction_added(tq: list[str], tc: list[str]) -> str | None:
     the other names no group or condition at all, whatever else is reworded: "Is ibuprofen safe for children?" / "Is
     ibuprofen safe?", "Can children take ibuprofen safely?" / "Is ibuprofen safe?", "Can I drink coffee when I'm
     pregnant?" / "Can I drink coffee?"; None where neither or both carry one ("for kids" / "for children", "Can children
-    take ibuprofen safely?" / "Is ibuprofen safe for children?")."""
+    take ibuprofen safely?" / "Is ibuprofen safe for children?"), and where the other holds under a third of its tokens
+    (a follow-up asked in short: "为什么呢？" / "你为什么认为不应该让孩子接触死亡这个话题呢？", a labelled right pair)."""
     (rq, named_q), (rc, named_c) = _restrictions(tq), _restrictions(tc)
-    if rq and not named_c:
+    if rq and not named_c and 3 * len(tc) >= len(tq):
         return min(rq)
-    if rc and not named_q:
+    if rc and not named_q and 3 * len(tq) >= len(tc):
         return min(rc)
     return None
