@@ -70,8 +70,13 @@ _MONTHS = frozenset(
     сентября октябрь октября ноябрь ноября декабрь декабря""".split()
 )
 _YEAR = re.compile(r"1\d{3}|20\d{2}")
-_DECADE = re.compile(r"(?:1\d|20)?\d0(?:s|er|ern|erjahre|erjahren)|(?:1\d|20)?\d0")
-"""A decade: "90s", "1990s", "90er", "90ern"; bare "90" only beside "-х" / "-е" or a word for years ("los años 90")."""
+_DECADE = re.compile(r"(?:1\d|20)?\d0(?:s|er|ern|erjahre|erjahren)")
+"""A decade with its ending: "90s", "1990s", "90er", "90ern"."""
+_TENS = re.compile(r"(?:1\d|20)?\d0")
+"""A decade written bare ("90", "1990"): read so only before "-х" / "-е" or beside a word for years ("los años 90")."""
+_YEARS = frozenset("years anos jahre годы годов".split())
+_MONTH_AFTER = frozenset("in en im в".split())
+_DATE_MARKS = frozenset("- х е x e".split())
 _DAY = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
 _HAN_DATE = re.compile(r"[在于]?(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?)?|\d{1,2}月\d{1,2}[日号]|(?:\d{2}|\d{4})年代)的?")
 
@@ -87,28 +92,20 @@ def _time(put_in: list[str]) -> bool:
         return True
     if _HAN_DATE.fullmatch("".join(put_in)):
         return True
-    dated = decade = month = False
-    bare_decade = False
+    dated = month = day = False
     for i, t in enumerate(put_in):
-        if _YEAR.fullmatch(t):
+        if _YEAR.fullmatch(t) or _DECADE.fullmatch(t):
+            dated = True
+        elif _TENS.fullmatch(t) and (put_in[i + 1 : i + 2] == ["-"] or not _YEARS.isdisjoint(put_in)):
             dated = True
         elif t in _MONTHS:
-            month = True
-        elif _DECADE.fullmatch(t):
-            if t[-1].isdigit():
-                bare_decade = put_in[i + 1 : i + 2] == ["-"] or not {"anos", "jahre", "годы", "годов", "years"}.isdisjoint(put_in)
-                decade = decade or bare_decade
-                if not bare_decade and not _DAY.fullmatch(t):
-                    return False
-            else:
-                decade = True
-        elif t in _TIME_FILLERS or _DAY.fullmatch(t) or t in {"-", "х", "е", "x", "e"}:
-            continue
-        else:
+            # a month counts after "in" or with its day ("may" alone is also a modal, "march" a verb)
+            month = month or (i > 0 and put_in[i - 1] in _MONTH_AFTER)
+        elif _DAY.fullmatch(t):
+            day = True
+        elif t not in _TIME_FILLERS and t not in _DATE_MARKS:
             return False
-    # a month counts with its day or year ("may" alone is also a modal, "march" a verb)
-    named = any(t in _MONTHS and put_in[i - 1 : i] in (["in"], ["en"], ["im"], ["в"]) for i, t in enumerate(put_in))
-    return dated or decade or named or (month and any(_DAY.fullmatch(t) for t in put_in))
+    return dated or month or (day and any(t in _MONTHS for t in put_in))
 
 
 def _han(toks: list[str]) -> bool:
