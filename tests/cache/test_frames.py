@@ -36,6 +36,8 @@ FRAMED = [
     ("Кто убил Цезаря?", "Я хочу знать, кого убил Цезарь.", 0.993),
     ("Она любит его?", "Скажи, он любит её?", 1.000),
     ("Какая столица Франции?", "Хочу знать, какая была столица Франции.", 0.986),
+    # frames of showing and explaining (nc44, after format 33; score before on main 5bcaee7)
+    ("How old are you?", "Show me how old I am.", 0.946),
 ]
 
 # (cached question, request): other vetoes' kinds inside a frame, read bare since frame44 (not vetoed on main 0b10e9b).
@@ -66,6 +68,13 @@ KEPT = [
     ("¿Por qué mi perro me ladra?", "¿Por qué me ladra mi perro?", 0.983),
 ]
 
+# (cached question, request, score before, score now): the same question in a frame of showing, teaching or explaining
+# (nc44): its "me" had been read as the asker (`speaker_exchanged`), refused; the bare pair is read now.
+SHOWN = [
+    ("How do I boil an egg?", "Show me how to boil an egg.", 0.000, 0.966),
+    ("How do I install Python?", "Show me how to install Python.", 0.000, 0.974),
+]
+
 # (text, its bare question), in the five languages.
 BARE = [
     ("I want to know who Caesar killed.", "Who did Caesar killed?"),
@@ -88,12 +97,28 @@ BARE = [
     ("请告诉我，他爱她吗？", "他爱她吗？"),
     ("Я хочу знать, кого убил Цезарь.", "Кого убил Цезарь?"),
     ("Скажи, сколько мне лет.", "Сколько мне лет?"),
+    ("Show me how to boil an egg.", "How to boil an egg?"),
+    ("Can you show me how to boil an egg?", "How to boil an egg?"),
+    ("Walk me through how to boil an egg.", "How to boil an egg?"),
+    ("Teach me how to swim.", "How to swim?"),
+    ("Explain why the sky is blue.", "Why is the sky blue?"),
+    ("Explain what a black hole is.", "What is a black hole?"),
+    ("Zeig mir, wie man ein Ei kocht.", "Wie kocht man ein Ei?"),
+    ("Erklär mir, warum der Himmel blau ist.", "Warum ist der Himmel blau?"),
+    ("Muéstrame cómo hervir un huevo.", "¿Cómo hervir un huevo?"),
+    ("Explícame por qué el cielo es azul.", "¿Por qué el cielo es azul?"),
+    ("教我怎么煮鸡蛋。", "怎么煮鸡蛋？"),
+    ("给我解释一下为什么天是蓝的", "为什么天是蓝的？"),
+    ("Покажи, как сварить яйцо.", "Как сварить яйцо?"),
+    ("Объясни, почему небо голубое.", "Почему небо голубое?"),
 ]
 
 # texts with no frame around a question: an instruction, a frame's words in another use, a question as it is.
 NO_FRAME = [
     "Tell me a joke.", "Do you know the way to San Jose?", "Dime un chiste.", "Saber es poder.", "告诉我你的名字",
     "Скажи тост.", "Who killed Caesar?", "Ich möchte wissen.", "Sag mir Bescheid.",
+    "Show me a picture of a cat.", "Explain quantum entanglement.", "Walk me through setting up git.", "Zeig mir den Weg.",
+    "Muéstrame una foto.", "教我英语", "Покажи фото.",
 ]
 
 
@@ -119,6 +144,10 @@ FRAME_PRONOUNS = [
     # read in the bare pair alone where a text is framed (`features._FRAME_PERSONS`)
     ("How do I boil an egg?", "Tell me how to boil an egg."), ("How do I boil an egg?", "Please tell me how to boil an egg."),
     ("How do I install Python?", "Tell me how to install Python."), ("How old are you?", "Tell me how old you are."),
+    ("How do I boil an egg?", "Show me how to boil an egg."), ("How do I boil an egg?", "Can you show me how to boil an egg?"),
+    ("How do I boil an egg?", "Walk me through how to boil an egg."), ("How do I install Python?", "Teach me how to install Python."),
+    ("Wie koche ich ein Ei?", "Zeig mir, wie man ein Ei kocht."), ("¿Cómo hiervo un huevo?", "Muéstrame cómo hervir un huevo."),
+    ("Как сварить яйцо?", "Покажи, как сварить яйцо."), ("怎么煮鸡蛋？", "教我怎么煮鸡蛋。"),
 ]
 
 
@@ -164,4 +193,11 @@ def test_the_look_alike_is_refused(shipped_rule_cache: SemanticCache, cached: st
 
 @pytest.mark.parametrize(("cached", "request_", "score"), KEPT)
 def test_the_same_question_in_a_frame_is_served(shipped_rule_cache: SemanticCache, cached: str, request_: str, score: float) -> None:
+    assert_scored(shipped_rule_cache, cached, request_, served=True, score=score)
+
+
+@pytest.mark.parametrize(("cached", "request_", "before", "score"), SHOWN)
+def test_the_same_question_in_a_frame_of_showing_is_served(
+    shipped_rule_cache: SemanticCache, cached: str, request_: str, before: float, score: float
+) -> None:
     assert_scored(shipped_rule_cache, cached, request_, served=True, score=score)
