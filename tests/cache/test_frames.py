@@ -117,8 +117,8 @@ BARE = [
 NO_FRAME = [
     "Tell me a joke.", "Do you know the way to San Jose?", "Dime un chiste.", "Saber es poder.", "告诉我你的名字",
     "Скажи тост.", "Who killed Caesar?", "Ich möchte wissen.", "Sag mir Bescheid.",
-    "Show me a picture of a cat.", "Explain quantum entanglement.", "Walk me through setting up git.", "Zeig mir den Weg.",
-    "Muéstrame una foto.", "教我英语", "Покажи фото.",
+    "Show me a picture of a cat.", "Explain quantum entanglement.", "Walk me through setting up git.",
+    "Zeig mir den Weg.", "Muéstrame una foto.", "教我英语", "Покажи фото.",
 ]
 
 
@@ -144,9 +144,12 @@ FRAME_PRONOUNS = [
     # read in the bare pair alone where a text is framed (`features._FRAME_PERSONS`)
     ("How do I boil an egg?", "Tell me how to boil an egg."), ("How do I boil an egg?", "Please tell me how to boil an egg."),
     ("How do I install Python?", "Tell me how to install Python."), ("How old are you?", "Tell me how old you are."),
-    ("How do I boil an egg?", "Show me how to boil an egg."), ("How do I boil an egg?", "Can you show me how to boil an egg?"),
-    ("How do I boil an egg?", "Walk me through how to boil an egg."), ("How do I install Python?", "Teach me how to install Python."),
-    ("Wie koche ich ein Ei?", "Zeig mir, wie man ein Ei kocht."), ("¿Cómo hiervo un huevo?", "Muéstrame cómo hervir un huevo."),
+    ("How do I boil an egg?", "Show me how to boil an egg."),
+    ("How do I boil an egg?", "Can you show me how to boil an egg?"),
+    ("How do I boil an egg?", "Walk me through how to boil an egg."),
+    ("How do I install Python?", "Teach me how to install Python."),
+    ("Wie koche ich ein Ei?", "Zeig mir, wie man ein Ei kocht."),
+    ("¿Cómo hiervo un huevo?", "Muéstrame cómo hervir un huevo."),
     ("Как сварить яйцо?", "Покажи, как сварить яйцо."), ("怎么煮鸡蛋？", "教我怎么煮鸡蛋。"),
 ]
 

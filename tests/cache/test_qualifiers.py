@@ -39,7 +39,10 @@ REFUSED = [
 TIMES = [
     ("Who won the World Cup?", "I want to know who won the World Cup in 2014.", 0.977),
     ("¿Quién ganó el Mundial?", "Quiero saber quién ganó el Mundial en 2014.", 0.982),
-    ("Wer hat die Weltmeisterschaft gewonnen?", "Ich möchte wissen, wer die Weltmeisterschaft 2014 gewonnen hat.", 0.982),
+    (
+        "Wer hat die Weltmeisterschaft gewonnen?", "Ich möchte wissen, wer die Weltmeisterschaft 2014 gewonnen hat.",
+        0.982,
+    ),
     ("谁赢得了世界杯？", "我想知道谁赢得了2014年世界杯。", 0.995),
     ("Кто выиграл чемпионат мира?", "Кто выиграл чемпионат мира в 2014 году?", 0.939),
     ("What was the best movie?", "Tell me what the best movie was last year.", 0.612),
@@ -169,7 +172,10 @@ def test_a_time_put_in(a: str, b: str, found: str | None) -> None:
         # both restrict, in other words; a group named where it restricts nothing; a follow-up asked in short: none
         ("Is ibuprofen safe for kids?", "Is ibuprofen safe for children?", None),
         ("Can children take ibuprofen safely?", "Is ibuprofen safe for children?", None),
-        ("Can I take ibuprofen without eating anything first?", "Is it safe to take ibuprofen on an empty stomach?", None),
+        (
+            "Can I take ibuprofen without eating anything first?", "Is it safe to take ibuprofen on an empty stomach?",
+            None,
+        ),  # a labelled right pair
         ("¿Es seguro el ibuprofeno para los niños?", "¿Pueden los niños tomar ibuprofeno?", None),
         ("Ist Ibuprofen für Kinder sicher?", "Dürfen Kinder Ibuprofen nehmen?", None),
         ("该让孩子接触死亡话题吗？", "我们是否应该让学童甚至是幼童接触死亡这个话题？", None),

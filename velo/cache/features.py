@@ -31,9 +31,10 @@ share almost every word, so their vectors are close. These features add what the
   "在哪": `velo.cache.set_phrases`, in `role_swap`), a modal of permission against one of advice ("Can I eat eggs
   while pregnant?" / "Should I ...?", also among other rewording: `velo.cache.modals`, in `role_swap`), and a time
   named from now moved ("this weekend" / "next weekend", "today" / "tomorrow": `velo.cache.time_deixis`, in
-  `role_swap`), and a condition, an addressee or an amount put in ("... if I have no rice cooker?", "... to a
-  physicist.", "a few grapes": `velo.cache.qualifiers`, in `role_swap`); each read in the bare question where a
-  text wraps one in a frame ("I want to know who Caesar killed." / "Who killed Caesar?": `velo.cache.frames`, nc43);
+  `role_swap`), and a condition, an addressee, an amount or a time put in ("... if I have no rice cooker?", "... to a
+  physicist.", "a few grapes", "... in 2014?") or a group or a condition one side restricts its question to ("Is
+  ibuprofen safe?" / "Can children take ibuprofen safely?": `velo.cache.qualifiers`, in `role_swap`, nc44); each
+  read in the bare question where a text wraps one in a frame ("I want to know who Caesar killed." / "Who killed Caesar?": `velo.cache.frames`, nc43);
 * a second embedder's opinion of the whole pair.
 """
 

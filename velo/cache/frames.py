@@ -2,7 +2,9 @@
 old I am." is "How old am I?", "Ich möchte wissen, wen Cäsar getötet hat." is "Wen hat Cäsar getötet?", "Quiero saber a
 quién mató César." is "¿A quién mató César?", "我想知道凯撒杀了谁。" is "凯撒杀了谁？", "Я хочу знать, кого убил Цезарь." is
 "Кого убил Цезарь?" (newcomer nc43's finding: look-alikes served at 0.96-1.00 by rule format 33 once one question was
-wrapped, the vetoes that refuse them bare reading only a question's own shape).
+wrapped, the vetoes that refuse them bare reading only a question's own shape). Frames of showing, teaching and
+explaining were added after nc44 found "Show me how to boil an egg." / "How do I boil an egg?" refused, its "me" read as
+the asker where no frame was read.
 
 `bare` takes the frame off the start of a text and puts an indirect question in a direct one's word order, so that
 `velo.cache.features` asks every veto about the bare questions as well as about the texts as written (a veto found in
@@ -10,11 +12,11 @@ either counts). The frames read, with an optional courtesy word ("please", "por 
 
 | lang | frames | the indirect question after it |
 |---|---|---|
-| en | "(can / could / would you) tell me", "I want / I'd like / I would like / I need to know", "do you know", "I wonder", "I'm / I was wondering" | a question word or "if" / "whether"; or a direct question after "," or ":" |
-| de | "sag(t) / sagen Sie mir", "kannst du / können Sie mir sagen", "ich möchte / will / würde gern wissen", "weißt du", "wissen Sie", "ich frage mich" | a question word or "ob"; or a direct question after "," |
-| es | "dime", "dígame", "(me) puedes / podrías decir(me)", "quiero / quisiera / necesito saber", "me gustaría saber", "¿sabes / sabe (usted)", "me pregunto" | a question word (after a preposition too: "a quién") or "si"; or "¿...?" |
-| zh | 告诉我, 跟我说, 你能 / 可以告诉我, 我想知道, 我想问, 我想了解, 你知道 | any text holding a question word (谁 什么 哪 怎么 多少 几 多大 ...) or ending in 吗 / 呢 |
-| ru | "скажи(те) (мне)", "подскажи(те)", "(я) хочу знать", "(я) хотел(а) бы знать", "(ты) знаешь", "(вы) знаете", "можешь / можете сказать" | a question word (after a preposition too), a verb with "ли", or a question after "," |
+| en | "(can / could / would you) tell / show / teach me", "explain (to me)", "walk me through", "I want / I'd like / I would like / I need to know", "do you know", "I wonder", "I'm / I was wondering" | a question word or "if" / "whether"; or a direct question after "," or ":" |
+| de | "sag / zeig / erklär (e, t) mir", "sagen / zeigen / erklären Sie mir", "kannst du / können Sie mir sagen / zeigen / erklären", "ich möchte / will / würde gern wissen", "weißt du", "wissen Sie", "ich frage mich" | a question word or "ob"; or a direct question after "," |
+| es | "dime", "dígame", "muéstrame", "enséñame", "explica(me)", "(me) puedes / podrías decir / mostrar / explicar / enseñar(me)", "quiero / quisiera / necesito saber", "me gustaría saber", "¿sabes / sabe (usted)", "me pregunto" | a question word (after a preposition too: "a quién") or "si"; or "¿...?" |
+| zh | 告诉我, 跟我说, 教我, 给我讲讲, 给我解释, 你能 / 可以告诉我, 我想知道, 我想问, 我想了解, 你知道 | any text holding a question word (谁 什么 哪 怎么 多少 几 多大 ...) or ending in 吗 / 呢 |
+| ru | "скажи(те) (мне)", "подскажи(те)", "покажи / объясни(те) (мне)", "научи(те) (меня)", "(я) хочу знать", "(я) хотел(а) бы знать", "(ты) знаешь", "(вы) знаете", "можешь / можете сказать" | a question word (after a preposition too), a verb with "ли", or a question after "," |
 
 Word order (`_english`, `_german`): an English indirect question keeps its subject before its verb ("who Caesar
 killed", "how old I am", "what the capital of France was"): its first auxiliary after the subject goes before it ("how
@@ -28,9 +30,10 @@ Spanish "si", Chinese 吗 closing a question that has a question word after 你�
 (up to "?", "!", "。" or a full stop before a space; German to its first comma, "..., die sie heute noch nicht haben"):
 what follows is kept as written ("你知道他的作者是谁吗？请使用英文来回复" -> "他的作者是谁？ 请使用英文来回复").
 
-Not read: a frame that is no question ("Tell me a joke", "Dime un chiste", "告诉我你的名字" holds no question word: an
-instruction, left as it is), a frame in the middle or at the end ("Who killed Caesar, do you know?"), and "that" /
-"dass" / "что" clauses ("I want to know that ..."), which are no questions.
+Not read: a frame that is no question ("Tell me a joke", "Dime un chiste", "告诉我你的名字", "Show me a picture",
+"Explain quantum entanglement", "Walk me through setting up git" hold no question word: an instruction, left as it
+is), a frame in the middle or at the end ("Who killed Caesar, do you know?"), and "that" / "dass" / "что" clauses ("I
+want to know that ..."), which are no questions.
 """
 
 from __future__ import annotations
