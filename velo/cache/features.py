@@ -34,7 +34,8 @@ share almost every word, so their vectors are close. These features add what the
   `role_swap`), and a condition, an addressee, an amount or a time put in ("... if I have no rice cooker?", "... to a
   physicist.", "a few grapes", "... in 2014?") or a group or a condition one side restricts its question to ("Is
   ibuprofen safe?" / "Can children take ibuprofen safely?": `velo.cache.qualifiers`, in `role_swap`, nc44); each
-  read in the bare question where a text wraps one in a frame ("I want to know who Caesar killed." / "Who killed Caesar?": `velo.cache.frames`, nc43);
+  read in the bare question where a text wraps one in a frame ("I want to know who Caesar killed." / "Who killed
+  Caesar?": `velo.cache.frames`, nc43);
 * a second embedder's opinion of the whole pair.
 """
 
