@@ -182,6 +182,10 @@ def test_a_time_put_in(a: str, b: str, found: str | None) -> None:
         ("为什么呢？", "你为什么认为不应该让孩子接触死亡这个话题呢？能说说理由吗？", None),
         ("Безопасен ли ибупрофен для детей?", "Можно ли детям ибупрофен?", None),
         ("How do children learn languages?", "How are languages learned?", None),
+        ("Cuentos para niños", "Cuentos infantiles", None),  # labelled right pairs (test_answer_form29)
+        ("How do I teach math to a child?", "How can I teach my son math?", None),
+        ("Lieder für Kinder", "Kinderlieder", None),
+        ("Песни для детей", "Детские песни", None),
         ("热狗好吃吗？", "好吃吗？", None),
     ],
 )

@@ -196,6 +196,15 @@ _GROUPS = {
 (`_FOR`: "for children", "para niños", "für Kinder", "для детей", "in children"), where a modal opens the question
 they are the subject of (`_MODALS`: "Can children take ...", "¿Pueden los perros ...", "Dürfen Hunde ..."), or in
 the Russian dative, which needs no preposition ("Можно ли детям ...")."""
+_NAMED = frozenset(
+    "son sons daughter daughters hijo hijos hija hijas sohn sohne tochter tochter сын сына сыну дочь дочери infantil"
+    " infantiles pediatric pediatrico pediatrica".split()
+)
+_NAMED_STEMS = ("kinder", "детск", "baby", "hunde", "katzen", "собач", "кошач")
+"""Words that name a group without restricting a question by themselves, but carry the restriction in other words
+("How do I teach math to a child?" / "How can I teach my son math?", "Cuentos para niños" / "Cuentos infantiles",
+"Kinderlieder", "детские песни": labelled right pairs and their kind), so that the other side's is no restriction
+added."""
 _CONDITION_OF = {w: kind for kind, words in _CONDITIONS.items() for w in words.split()}
 _GROUP_OF = {w: kind for kind, words in _GROUPS.items() for w in words.split()}
 _CONDITION_PHRASES = {
@@ -217,7 +226,8 @@ _MODALS = frozenset(
 _RU_DATIVE = frozenset("детям ребенку младенцам младенцу собакам собаке кошкам кошке пожилым беременным кормящим диабетикам".split())
 _HAN_CONDITIONS = {"pregnancy": ("怀孕", "孕妇", "孕期", "妊娠"), "breastfeeding": ("哺乳",), "diabetes": ("糖尿病",),
                    "empty stomach": ("空腹", "空肚子", "不吃东西", "没吃饭")}
-_HAN_GROUPS = {"child": ("儿童", "孩子", "小孩", "小朋友", "幼童", "学童", "幼儿", "小学生", "未成年", "青少年"),
+_HAN_GROUPS = {"child": ("儿童", "孩子", "小孩", "小朋友", "幼童", "学童", "幼儿", "小学生", "未成年", "青少年", "儿子",
+                         "女儿"),
                "baby": ("婴儿", "宝宝", "新生儿"), "dog": ("狗",),
                "cat": ("猫",), "elderly": ("老人", "老年人")}
 _HAN_BEFORE_GROUP = ("对", "给", "让")
@@ -240,6 +250,7 @@ def _restrictions(toks: list[str]) -> tuple[frozenset[str], bool]:
                 if at == 0 or han[at - 1] in _HAN_BEFORE_GROUP:
                     found.add(kind)
     opened = bool(toks) and toks[0] in _MODALS
+    named = named or any(t in _NAMED or t.startswith(_NAMED_STEMS) for t in toks)
     for i, t in enumerate(toks):
         if t in _CONDITION_OF:
             found.add(_CONDITION_OF[t])
