@@ -130,7 +130,7 @@ def _han(toks: list[str]) -> bool:
 
 
 def _kind(put_in: list[str], shorter: list[str], at: int) -> str | None:
-    """What a stretch `put_in`, put into `shorter` at `at`, is: "condition", "audience", "amount" or None."""
+    """What a stretch `put_in`, put into `shorter` at `at`, is: "condition", "audience", "amount", "time" or None."""
     if len(put_in) > 12:
         return None
     if _time(put_in):
@@ -157,10 +157,10 @@ def _kind(put_in: list[str], shorter: list[str], at: int) -> str | None:
 
 
 def qualifier_added(tq: list[str], tc: list[str]) -> str | None:
-    """The kind of qualifier ("condition", "audience", "amount") one token list (`text.tokens`) puts into the other
-    where nothing else differs (module docstring): "How do I cook rice if I have no rice cooker?" / "How do I cook
+    """The kind of qualifier ("condition", "audience", "amount", "time") one token list (`text.tokens`) puts into the
+    other where nothing else differs (module docstring): "How do I cook rice if I have no rice cooker?" / "How do I cook
     rice?", "Explain quantum entanglement to a physicist." / "Explain quantum entanglement.", "Can dogs eat a few
-    grapes?" / "Can dogs eat grapes?"; None otherwise."""
+    grapes?" / "Can dogs eat grapes?", "Who won the World Cup in 2014?" / "Who won the World Cup?"; None otherwise."""
     if tq == tc:
         return None
     start, end = shared_ends(tq, tc)
@@ -176,7 +176,8 @@ _CONDITIONS = {
         беременна беременная беременной беременным беременных беременность беременности""",
     "breastfeeding": """breastfeeding breastfeed lactancia amamantando lactando stillzeit stillen stillende stillenden
         кормящим кормящей кормящая лактации""",
-    "diabetes": "diabetes diabetic diabetics diabetico diabeticos diabetiker диабет диабете диабетом диабетикам диабетиков",
+    "diabetes": """diabetes diabetic diabetics diabetico diabeticos diabetiker диабет диабете диабетом диабетикам
+        диабетиков""",
     "empty stomach": "ayunas nuchtern nuchternen натощак",
 }
 """Conditions that restrict when a question holds (folded words), read wherever they stand: "while pregnant", "during
@@ -197,7 +198,7 @@ _GROUPS = {
 they are the subject of (`_MODALS`: "Can children take ...", "¿Pueden los perros ...", "Dürfen Hunde ..."), or in
 the Russian dative, which needs no preposition ("Можно ли детям ...")."""
 _NAMED = frozenset(
-    "son sons daughter daughters hijo hijos hija hijas sohn sohne tochter tochter сын сына сыну дочь дочери infantil"
+    "son sons daughter daughters hijo hijos hija hijas sohn sohne tochter сын сына сыну дочь дочери infantil"
     " infantiles pediatric pediatrico pediatrica".split()
 )
 _NAMED_STEMS = ("kinder", "детск", "baby", "hunde", "katzen", "собач", "кошач")
@@ -221,15 +222,20 @@ _BETWEEN = frozenset(
 )
 """Words that may stand between `_FOR` or a modal and the group ("for young children", "para los niños")."""
 _MODALS = frozenset(
-    "can could may should must pueden puede deben debe durfen darf konnen kann sollten sollen могут может должны".split()
+    "can could may should must pueden puede deben debe durfen darf konnen kann sollten sollen могут может"
+    " должны".split()
 )
-_RU_DATIVE = frozenset("детям ребенку младенцам младенцу собакам собаке кошкам кошке пожилым беременным кормящим диабетикам".split())
+_RU_DATIVE = frozenset(
+    "детям ребенку младенцам младенцу собакам собаке кошкам кошке пожилым беременным кормящим диабетикам".split()
+)
 _HAN_CONDITIONS = {"pregnancy": ("怀孕", "孕妇", "孕期", "妊娠"), "breastfeeding": ("哺乳",), "diabetes": ("糖尿病",),
                    "empty stomach": ("空腹", "空肚子", "不吃东西", "没吃饭")}
-_HAN_GROUPS = {"child": ("儿童", "孩子", "小孩", "小朋友", "幼童", "学童", "幼儿", "小学生", "未成年", "青少年", "儿子",
-                         "女儿"),
-               "baby": ("婴儿", "宝宝", "新生儿"), "dog": ("狗",),
-               "cat": ("猫",), "elderly": ("老人", "老年人")}
+_HAN_GROUPS = {
+    "child": ("儿童", "孩子", "小孩", "小朋友", "幼童", "学童", "幼儿", "小学生", "未成年", "青少年", "儿子", "女儿"),
+    "baby": ("婴儿", "宝宝", "新生儿"), "dog": ("狗",), "cat": ("猫",), "elderly": ("老人", "老年人"),
+}
+"""Chinese groups: a restriction at the start of the question or after 对 / 给 / 让 ("布洛芬对儿童安全吗", "儿童可以吃
+布洛芬吗"), named anywhere."""
 _HAN_BEFORE_GROUP = ("对", "给", "让")
 
 
