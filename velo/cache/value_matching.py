@@ -13,8 +13,19 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Sequence
+from typing import NamedTuple
 
 Readings = frozenset[str]
+
+
+class _Path(NamedTuple):
+    """An augmenting path: from `start` (a reading set of `na` with numbers unpaired) to `end` (one of `nb` with numbers
+    left), the pairs (a, b) it makes and the pairs (b, a') it undoes (a' gives b up and takes the next b)."""
+
+    start: Readings
+    end: Readings
+    made: list[tuple[Readings, Readings]]
+    undone: list[tuple[Readings, Readings]]
 
 
 def matched(na: Sequence[Readings], nb: Sequence[Readings]) -> int:
@@ -50,11 +61,9 @@ def matched(na: Sequence[Readings], nb: Sequence[Readings]) -> int:
 
 
 def _augmenting_path(left_a: Counter[Readings], left_b: Counter[Readings], edges: dict[Readings, list[Readings]],
-                     into: dict[Readings, Counter[Readings]]):  # noqa: ANN202 (the tuple below)
+                     into: dict[Readings, Counter[Readings]]) -> _Path | None:
     """A shortest path from a node of `na` with numbers left unpaired to a node of `nb` with numbers left, through
-    edges (a, b) and pairs already made (b, a') in turn, as (its start, its end, the pairs (a, b) it makes, the pairs
-    (b, a') it undoes: a' gives b up to the a before it and takes the b after it); None when there is none, and the
-    matching is maximum."""
+    edges (a, b) and pairs already made (b, a') in turn; None when there is none, and the matching is maximum."""
     reached_b: dict[Readings, Readings] = {}  # b -> the a whose edge reached it
     reached_a: dict[Readings, Readings | None] = {a: None for a, left in left_a.items() if left}  # a -> the b it pairs with on the path
     queue = deque(reached_a)
@@ -73,7 +82,7 @@ def _augmenting_path(left_a: Counter[Readings], left_b: Counter[Readings], edges
     return None
 
 
-def _traced(end: Readings, reached_a: dict[Readings, Readings | None], reached_b: dict[Readings, Readings]):  # noqa: ANN202
+def _traced(end: Readings, reached_a: dict[Readings, Readings | None], reached_b: dict[Readings, Readings]) -> _Path:
     made: list[tuple[Readings, Readings]] = []
     undone: list[tuple[Readings, Readings]] = []
     b = end
@@ -82,6 +91,6 @@ def _traced(end: Readings, reached_a: dict[Readings, Readings | None], reached_b
         made.append((a, b))
         given_up = reached_a[a]
         if given_up is None:
-            return a, end, made, undone
+            return _Path(a, end, made, undone)
         undone.append((given_up, a))
         b = given_up
