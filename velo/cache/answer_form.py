@@ -295,10 +295,20 @@ def _bare(sentence: str, start: int, end: int) -> bool:
     objects and courtesy (`BARE_WORDS`; in Chinese, `HAN_BARE`): "Use simple words.", "Explain it to a beginner.",
     "Keep it short.", "用大白话解释。"; not "Explain photosynthesis in simple terms." nor "Что значит инфляция, простыми
     словами?"."""
+    if HAN.search(sentence):  # every letter outside start:end one of HAN_BARE
+        others = _han_not_bare(sentence)
+        return not others or (others[0] >= start and others[-1] < end)
     rest = _CLAUSE.sub(" ", sentence[:start] + " " + sentence[end:])
-    if HAN.search(sentence):
-        return all(ch in HAN_BARE for ch in re.sub(r"[\W\d_]", "", rest))
     return all(w in BARE_WORDS or _VERBS.match(w) or _FILLERS.fullmatch(w) for w in re.findall(r"[^\W\d_]+|\d+", rest))
+
+
+@functools.lru_cache(maxsize=256)  # asked for each form a sentence names: once per sentence, not once per form
+def _han_not_bare(sentence: str) -> tuple[int, ...]:
+    """Where `sentence` has a letter (no digit, mark or punctuation) that is not one of `HAN_BARE`."""
+    return tuple(i for i, ch in enumerate(sentence) if ch not in HAN_BARE and _LETTER.match(ch))
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _set_apart(sentence: str, start: int, end: int) -> bool:
