@@ -60,6 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop("COLUMNS", None)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups into the test ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test`'s workers (`--dist loadgroup`) take a test file each, as `--dist loadfile` would (its module fixtures
     start once), except that every test on Milvus standalone runs in one worker: two standalone servers cannot run on
