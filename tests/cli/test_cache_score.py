@@ -78,3 +78,17 @@ def test_a_bad_pairs_file_is_refused_naming_the_line(tmp_path: Path, lines: list
 def test_bad_arguments_are_refused_before_any_model_loads(argv: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["cache", "score", *argv])
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+
+
+def test_the_stand_in_answer_of_a_question_of_the_caches_longest_fits_and_a_long_argument_is_named(tmp_path: Path) -> None:
+    """nc45 LOW: a pair whose cached question has 8,000 characters was refused with "answer #0 has 8014 characters",
+    an answer the user never wrote (the stand-in "the answer to {cached}"); a REQUEST over the limit was "question
+    has 8008 characters". The stand-in is cut to the cache's limit; an argument too long is named."""
+    from velo.cache.evaluation import answer_for
+
+    long = "Why is the sky blue? " * 400
+    assert len(answer_for("the answer to {cached}", long[:8000])) == 8000
+    assert answer_for("Ten minutes.", long) == "Ten minutes."  # no {cached}: the user's own answer, whole
+    result = CliRunner().invoke(app, ["cache", "score", "How do I boil an egg?", long[:8008]], env={"COLUMNS": "200"})
+    said = " ".join(result.output.replace("│", " ").split())
+    assert result.exit_code == 2 and "REQUEST has 8008 characters; the cache accepts at most 8000" in said, result.output

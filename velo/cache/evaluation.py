@@ -232,6 +232,15 @@ class Pair(NamedTuple):
     lang: str
 
 
+def answer_for(template: str, cached: str) -> str:
+    """`template` with `{cached}` replaced by the cached question, the result cut to the cache's `max_chars`: a stand-in
+    answer ("the answer to {cached}") for a question of the cache's longest had been refused as too long, though the
+    user wrote neither (nc45). A template without `{cached}` is returned whole, and checked as any answer."""
+    if "{cached}" not in template:
+        return template
+    return template.replace("{cached}", cached)[: CacheConfig.max_chars]
+
+
 def load_pairs(path: Path, answer: str, lang: str) -> list[Pair]:
     """The pairs of a JSONL file, one `{"cached", "request"[, "answer"][, "lang"]}` object per line (blank lines
     skipped), each field read as a seed's is; `answer` (its `{cached}` replaced by the line's cached question) and
@@ -241,7 +250,7 @@ def load_pairs(path: Path, answer: str, lang: str) -> list[Pair]:
         _known_keys(path, n, row, PAIR_FIELDS)
         cached, request = (str(_field(path, n, row, k)) for k in ("cached", "request"))
         pairs.append(Pair(
-            cached, request, str(_field(path, n, row, "answer")) if "answer" in row else answer.replace("{cached}", cached),
+            cached, request, str(_field(path, n, row, "answer")) if "answer" in row else answer_for(answer, cached),
             _lang(path, n, row) if "lang" in row else lang,
         ))
     return pairs

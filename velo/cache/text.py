@@ -98,8 +98,11 @@ _DASH_FLAG = re.compile("(?<![^\\s(\\[{\"'`])[\u2013\u2014](?=[A-Za-z])")
 """An en or em dash opening a command-line flag: what "--" becomes under autocorrect ("ls —all" is "ls --all")."""
 
 
-_VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
-"""Text and emoji presentation selectors: "❤" and "❤️" (U+2764 U+FE0F) are one symbol drawn two ways (rule format 25)."""
+_VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f\u00ad\u200b\u2060\ufeff]")
+"""Text and emoji presentation selectors: "❤" and "❤️" (U+2764 U+FE0F) are one symbol drawn two ways (rule format 25);
+and characters that draw nothing and mean nothing, the soft hyphen, zero-width space, word joiner and byte-order mark
+("Was ist 2+2?" with a zero-width space after it was refused as code written otherwise: nc45). The zero-width joiner
+and non-joiner stay: they join emoji and letters into others."""
 
 
 @functools.lru_cache(maxsize=1 << 12)  # a pure function of the text: the readers ask for a pair's texts ~140 times

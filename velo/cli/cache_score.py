@@ -73,7 +73,8 @@ def score_cmd(
     Give CACHED and REQUEST, or --pairs FILE. Each pair is scored alone in a fresh embedded cache."""
     if pairs is not None and (cached is not None or request is not None):
         raise typer.BadParameter("give CACHED and REQUEST, or --pairs FILE, not both")
-    from velo.cache.evaluation import Pair, load_pairs
+    from velo.cache import CacheConfig
+    from velo.cache.evaluation import Pair, answer_for, load_pairs
     from velo.cache.input_checks import check_lang
 
     check_rule_option(rule)
@@ -88,7 +89,9 @@ def score_cmd(
         for name, text in (("CACHED", cached), ("REQUEST", request)):
             if blank(text):
                 raise typer.BadParameter(f"{name} is empty (only white space or invisible characters): give a question")
-        todo = [Pair(cached, request, answer.replace("{cached}", cached), lang)]
+            if len(text) > CacheConfig.max_chars:  # named here: the cache would say "question has N characters" (nc45)
+                raise typer.BadParameter(f"{name} has {len(text)} characters; the cache accepts at most {CacheConfig.max_chars}")
+        todo = [Pair(cached, request, answer_for(answer, cached), lang)]
     with fresh_cache(None, embedder, diff_embedder, rule) as cache:
         rows = score_pairs(cache, todo)
         rule_name = str(cache.rule.identity)
@@ -106,7 +109,7 @@ def score_cmd(
                       f"{r['similarity']:.3f}" if found else "n/a", escape(", ".join(f"{v} ({', '.join(r['readers'][v])})" if v in r["readers"] else v for v in r["vetoes"])),
                       escape(r["cached"]), escape(r["request"]))
     console.print(table)
-    if answer == DEFAULT_ANSWER and any(r["answer"] == DEFAULT_ANSWER.replace("{cached}", r["cached"]) for r in rows):
+    if answer == DEFAULT_ANSWER and any(r["answer"] == answer_for(DEFAULT_ANSWER, r["cached"]) for r in rows):
         # nc43: a verdict near the threshold moved with the answer (0.981 hit with this one, 0.889 with the real one)
         console.print(f"answer: {DEFAULT_ANSWER!r} stood in for the cached answer; the rule reads how relevant the answer "
                       "is to the request, so a score near the threshold moves with it: give the real one with --answer")
