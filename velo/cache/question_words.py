@@ -17,7 +17,7 @@ from __future__ import annotations
 
 
 from velo.cache import alignment
-from velo.cache.text import FUNCTION_WORDS, fold, tokens
+from velo.cache.text import FUNCTION_WORDS, by_first_word, fold, tokens
 from velo.cache.where_to_start import asks_to_start
 
 _PHRASES = {
@@ -251,37 +251,28 @@ def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(tokens(fold(p.strip()))) for p in text.split("|") if p.strip())
 
 
-def _by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """`phrases` by their first token: `_holds` tries at a position only the phrases its token opens (it had tried every
-    phrase at every position, 3.5 million slices per 1,500 pairs' vetoes)."""
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for p in phrases:
-        index.setdefault(p[0], []).append(p)
-    return {first: tuple(ps) for first, ps in index.items()}
-
-
-_HOW_TO_PHRASES = _by_first(_phrases(
+_HOW_TO_PHRASES = by_first_word(_phrases(
     """best way to | best ways to | easiest way to | tips for | tips to | tips on | consejos para | tipps fur | tipps zum
     | советы как | what should i do to | what can i do to | mejor manera de
     | mejor forma de | mejor modo de | que debo hacer para | que puedo hacer para | beste weg | besten weg
     | beste methode | was soll ich tun um | was kann ich tun um | лучший способ | лучшии способ | что мне делать чтобы
     | что делать чтобы | 最好的方法 | 最好的办法 | 最好的辦法 | 最佳方法 | 最好方法"""
-))
+), lambda p: p)
 """How-tos worded without "how" ("What is the best way to lose weight?", "¿Cuál es la mejor manera de ahorrar?",
 "Was ist der beste Weg, Geld zu sparen?", "Какой лучший способ экономить деньги?", "省钱的最好方法是什么？")."""
-_MOTIVE_PHRASES = _by_first(_phrases(
+_MOTIVE_PHRASES = by_first_word(_phrases(
     """the point of | the point in | any point in | benefits of | is it worth | worth it | para que sirve | que sentido tiene
     | vale la pena | lohnt es sich | lohnt sich | какои смысл | в чем смысл | стоит ли | 有什么意义 | 有什麼意義 | 有什么好处
     | 有什麼好處 | 有啥好处 | 值得"""
-))
+), lambda p: p)
 """Motives worded without "why" ("What is the point of meditating?", "What are the benefits of quitting smoking?",
 "¿Qué sentido tiene ahorrar?", "Какой смысл бросать курить?", "减肥有什么好处？") and whether to act at all ("Is it worth
 learning Spanish?", "¿Vale la pena aprender alemán?", "Lohnt es sich, Deutsch zu lernen?", "Стоит ли учить немецкий?",
 "值得学德语吗？"); not "What is the meaning of ...?"."""
 
 
-def _holds(toks: list[str], phrases: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
-    """Whether one of `phrases` (indexed by their first token: `_by_first`) is a run of `toks`."""
+def _holds(toks: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> bool:
+    """Whether one of `phrases` (indexed by their first token: `text.by_first_word`) is a run of `toks`."""
     return any(tuple(toks[k : k + len(p)]) == p for k, tok in enumerate(toks) for p in phrases.get(tok, ()))
 
 
@@ -404,15 +395,10 @@ _TIME_OR_PLACE = {
 }
 """Time and place words as question words and as conjunctions ("when" / "where", "cuando" / "donde", "als" / "wo",
 "когда" / "где", 的时候 / 的地方, 沉没时 / 沉没处)."""
-def _time_or_place_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    phrases = ((tuple(tokens(fold(p.strip()))), kind) for kind, ps in _TIME_OR_PLACE.items() for p in ps.split("|") if p.strip())
-    for phrase, kind in sorted(phrases, key=lambda pk: -len(pk[0])):
-        table.setdefault(phrase[0], []).append((phrase, kind))
-    return table
-
-
-_TIME_OR_PLACE_TABLE = _time_or_place_table()
+_TIME_OR_PLACE_TABLE = by_first_word(sorted(
+    ((tuple(tokens(fold(p.strip()))), kind) for kind, ps in _TIME_OR_PLACE.items() for p in ps.split("|") if p.strip()),
+    key=lambda pk: -len(pk[0]),
+), lambda pk: pk[0])
 """(phrase tokens, kind) of `_TIME_OR_PLACE` by the phrase's first token, longest first: `_times_and_places` tries at
 a word only the phrases it opens (it had tried all 66 at each word)."""
 _SITUATIONS = frozenset(

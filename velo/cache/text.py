@@ -27,7 +27,8 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from velo.cache import alignment, spellings
 
@@ -555,3 +556,16 @@ def stem(token: str) -> str:
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             return token[: -len(suffix)]
     return token
+
+
+_Item = TypeVar("_Item")
+
+
+def by_first_word(items: Iterable[_Item], words: Callable[[_Item], Sequence[str]]) -> dict[str, list[_Item]]:
+    """`items` (phrases, or records holding one) by the first of their `words`, in their order: a reader tries at a
+    token only the phrases it opens, not every phrase at every token (`question_words`, `variants`: 3.5 million slices
+    per 1,500 pairs' vetoes had gone to that)."""
+    index: dict[str, list[_Item]] = {}
+    for item in items:
+        index.setdefault(words(item)[0], []).append(item)
+    return index

@@ -26,7 +26,7 @@ import functools
 import re
 import unicodedata
 
-from velo.cache.text import cased_words, fold, tokens
+from velo.cache.text import by_first_word, cased_words, fold, tokens
 
 _OUR = "colour flavour honour humour labour neighbour behaviour harbour rumour vapour armour endeavour favour savour"
 _TRE = "centre theatre fibre litre calibre sombre spectre meagre lustre sabre mitre"
@@ -119,15 +119,9 @@ A name spelled the other way is otherwise the same name ("Pearl Harbour", "Sydne
 pair is left to the model."""
 
 
-def _by_first_word() -> dict[str, list[tuple[list[str], bool]]]:
-    index: dict[str, list[tuple[list[str], bool]]] = {}
-    for phrase, capitalized in _NAME_PHRASES:
-        words = [american(t) for t in tokens(" ".join(phrase))]
-        index.setdefault(words[0], []).append((words, capitalized))
-    return index
-
-
-_PHRASES_BY_FIRST = _by_first_word()
+_PHRASES_BY_FIRST = by_first_word(
+    (([american(t) for t in tokens(" ".join(phrase))], capital) for phrase, capital in _NAME_PHRASES), lambda item: item[0]
+)
 """`_NAME_PHRASES` as (American-spelled tokens, capitalized only), by their first token: `_listed_names` tries at a
 word only the phrases it opens (it had tried each phrase at each word)."""
 
