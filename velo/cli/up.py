@@ -33,6 +33,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -122,6 +123,12 @@ class Stack:
         child = Child(name, argv, dict(env or {}), self._spawn(argv, dict(env or {}), log), log, health, port=port)
         self.children.append(child)
         return child.proc
+
+    def restart_on(self, name: str, argv: list[str], health: str | None, port: int) -> None:
+        """Start the dead child `name` again with another command (`wait_or_rebind`: on another port)."""
+        child = next(c for c in self.children if c.name == name)
+        child.argv, child.health, child.port = argv, health, port if health is None else None
+        child.proc = self._spawn(argv, child.env, child.log)
 
     def supervise(self, say) -> None:  # noqa: ANN001 (a print function)
         """One round of supervision: each process found dead is reported through `say` and started again with its
@@ -234,13 +241,51 @@ def _back(child: Child) -> str | None:
     return None
 
 
+_LOST_PORT = ("address already in use", "failed to bind to address")
+"""What a child's log says when another process bound its port first (uvicorn's Errno 98, gRPC's in milvus-lite)."""
+PORT_ATTEMPTS = 3
+"""Ports a child is started on, each found free, before its start fails (`wait_or_rebind`)."""
+
+
+def lost_its_port(log: Path) -> bool:
+    """Whether a child's log ends with its server failing to bind its port (`_LOST_PORT`)."""
+    try:
+        tail = log.read_bytes()[-4000:].decode("utf-8", "replace").lower()
+    except OSError:
+        return False
+    return any(sign in tail for sign in _LOST_PORT)
+
+
+def wait_or_rebind(stack: Stack, name: str, port: int, argv_of: Callable[[int], list[str]], wait: Callable[[int], None],
+                   health_of: Callable[[int], str | None] = lambda port: None, avoid: frozenset[int] = frozenset()) -> int:
+    """Wait for the child `name`, started on `port` (`wait(port)` raises OSError if it exits or never gets ready); if it
+    exited because another process bound that port first, start it again on another free port, up to
+    `PORT_ATTEMPTS` ports in all. The port it serves on. A port is found free and let go before the child binds it
+    (seconds later for a service that loads models first), and on a busy machine another process took it: nc45 saw
+    `velo up` fail 1 time in 3 with "cloud exited with code 3" beside a test run."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        try:
+            wait(port)
+            return port
+        except OSError:
+            child = next(c for c in stack.children if c.name == name)
+            if attempt == PORT_ATTEMPTS or child.proc.poll() is None or not lost_its_port(stack.logs / f"{name}.log"):
+                raise
+        [port] = free_ports(1, avoid)
+        stack.restart_on(name, argv_of(port), health_of(port), port)
+    raise AssertionError("unreachable")
+
+
 def start_milvus_lite(stack: Stack, data: Path) -> str:
     """A milvus-lite server over `data` on a free port; its URI."""
     [port] = free_ports(1)
     data.mkdir(parents=True, exist_ok=True)
-    stack.start("milvus", [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                port=port)
-    stack.wait_listening("milvus", port, 60.0)
+
+    def argv_of(port: int) -> list[str]:
+        return [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)]
+
+    stack.start("milvus", argv_of(port), port=port)
+    port = wait_or_rebind(stack, "milvus", port, argv_of, lambda port: stack.wait_listening("milvus", port, 60.0))
     return f"http://127.0.0.1:{port}"
 
 
@@ -256,17 +301,32 @@ def start_stack(stack: Stack, port: int, caches: list[tuple[str, str]], keys_fil
         edge_env, gateway_env = env | {"VELO_EDGE_INTERNAL_TOKEN": internal_token}, env | {"VELO_GATEWAY_EDGE_TOKEN": internal_token}
     threads = ["--threads", "1"]
     models = ["--model-dir", str(model_dir)] if model_dir else []
-    cloud_port, *edge_ports = free_ports(1 + len(caches), avoid=frozenset({port}))
-    stack.start("cloud", _velo("cloud", "--port", str(cloud_port), *threads, *models), env, f"http://127.0.0.1:{cloud_port}/healthz")
-    stack.wait_healthy("cloud", f"http://127.0.0.1:{cloud_port}/healthz", start_timeout)
+    avoid = frozenset({port})
+    cloud_port, *edge_ports = free_ports(1 + len(caches), avoid=avoid)
+
+    def health_of(port: int) -> str:
+        return f"http://127.0.0.1:{port}/healthz"
+
+    def cloud_argv(port: int) -> list[str]:
+        return _velo("cloud", "--port", str(port), *threads, *models)
+
+    stack.start("cloud", cloud_argv(cloud_port), env, health_of(cloud_port))
+    cloud_port = wait_or_rebind(stack, "cloud", cloud_port, cloud_argv,
+                                lambda port: stack.wait_healthy("cloud", health_of(port), start_timeout), health_of, avoid)
+
+    def edge_argv(i: int) -> Callable[[int], list[str]]:
+        uri, collection = caches[i]
+        return lambda port: _velo("edge", "--port", str(port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", collection,
+                                  "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models)
+
+    for i, edge_port in enumerate(edge_ports):  # all started before any is waited for: they load their models at once
+        stack.start(f"edge-{i}", edge_argv(i)(edge_port), edge_env, health_of(edge_port))
     edge_urls = []
-    for i, ((uri, collection), edge_port) in enumerate(zip(caches, edge_ports)):
-        stack.start(f"edge-{i}", _velo("edge", "--port", str(edge_port), "--edge-id", f"edge-{i}", "--cache-uri", uri, "--collection", collection,
-                                      "--cloud-url", f"http://127.0.0.1:{cloud_port}", "--policy", policy, *threads, *models), edge_env,
-                    f"http://127.0.0.1:{edge_port}/healthz")
+    for i, edge_port in enumerate(edge_ports):
+        name = f"edge-{i}"
+        edge_port = wait_or_rebind(stack, name, edge_port, edge_argv(i),
+                                   lambda port, name=name: stack.wait_healthy(name, health_of(port), start_timeout), health_of, avoid)
         edge_urls.append(f"http://127.0.0.1:{edge_port}")
-    for i, url in enumerate(edge_urls):
-        stack.wait_healthy(f"edge-{i}", f"{url}/healthz", start_timeout)
     edge_args = [arg for url in edge_urls for arg in ("--edge", url)]
     gateway_url = f"http://127.0.0.1:{port}"
     stack.start("gateway", _velo("gateway", "--port", str(port), *edge_args, "--cloud-url", f"http://127.0.0.1:{cloud_port}",
