@@ -105,8 +105,10 @@ def test_an_edge_whose_cloud_was_down_says_once_that_it_answers_again(tmp_path: 
 
 
 def test_a_gateway_whose_edge_was_down_says_once_that_it_answers_again(tmp_path: Path) -> None:
-    edge_port, gateway_port = free_ports(2)
-    edge_url, gateway_url = f"http://127.0.0.1:{edge_port}", f"http://127.0.0.1:{gateway_port}"
+    # each port found free just before its server starts: one picked before the edge loaded its models had been bound
+    # meanwhile by another pytest-xdist worker's process ("address already in use")
+    [edge_port] = free_ports(1)
+    edge_url = f"http://127.0.0.1:{edge_port}"
     edge_log, gateway_log = tmp_path / "edge.log", tmp_path / "gateway.log"
     edge_env = {"VELO_HOME": str(tmp_path / "home"), "VELO_EDGE_LLM_MODEL": "edge-llm"}
 
@@ -120,6 +122,8 @@ def test_a_gateway_whose_edge_was_down_says_once_that_it_answers_again(tmp_path:
         edge_argv = ["edge", "--cache-uri", str(tmp_path / "edge.db"), "--llm", edge_llm.url]
         try:
             edge = start(edge_argv, edge_port, edge_log, **edge_env)
+            [gateway_port] = free_ports(1)
+            gateway_url = f"http://127.0.0.1:{gateway_port}"
             gateway = start(["gateway", "--edge", edge_url], gateway_port, gateway_log, VELO_GATEWAY_KEYS_JSON=json.dumps({KEY: {"name": "tests"}}),
                             VELO_GATEWAY_DOWN_FOR_S=str(DOWN_FOR_S))
             assert ask("Why do cats purr?") == 200
