@@ -426,10 +426,6 @@ def _alike(respelled: list[str], sc: list[str], request: str, cached: str) -> bo
     )
 
 
-def _opcodes(tq: list[str], tc: list[str]) -> list[tuple[str, int, int, int, int]]:
-    return alignment.opcodes(tq, tc)
-
-
 def _substitutions(tq: list[str], tc: list[str], opcodes: list | None = None) -> list[tuple[str, str]]:
     """The words put in place of others: for each stretch where the two token sequences differ (difflib's
     alignment) and both sides have content words, those words of each side, joined ("largest city" / "capital",
@@ -444,7 +440,7 @@ def _substitutions(tq: list[str], tc: list[str], opcodes: list | None = None) ->
     / "¿Cuántas calorías tiene un plato de paella?") had nothing replaced and looked like a heavy rewording.
     """
     out = []
-    for op, i1, i2, j1, j2 in opcodes if opcodes is not None else _opcodes(tq, tc):
+    for op, i1, i2, j1, j2 in opcodes if opcodes is not None else alignment.opcodes(tq, tc):
         if op == "equal":
             continue
         a = [t for t in tq[i1:i2] if t not in text.FUNCTION_WORDS]
@@ -469,7 +465,7 @@ def _additions(request: str, cached: str, tq: list[str], tc: list[str], opcodes:
     """
     sq, sc = set(tq), set(tc)
     out = []
-    for op, i1, i2, j1, j2 in opcodes if opcodes is not None else _opcodes(tq, tc):
+    for op, i1, i2, j1, j2 in opcodes if opcodes is not None else alignment.opcodes(tq, tc):
         if op == "delete" and (a := [t for t in tq[i1:i2] if t not in text.FUNCTION_WORDS and t not in sc]):
             out.append((_join(a), cached))
         elif op == "insert" and (b := [t for t in tc[j1:j2] if t not in text.FUNCTION_WORDS and t not in sq]):

@@ -488,10 +488,7 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
     na, nb = _all_readings(a), _all_readings(b)
     # a decimal as `same` writes it ("1.50", "2.0") and as the readings do ("1.5", "2"): rule format 28
     na = [r.union(*(_readings(y) | {y} for x, y in same if x in r or r & _readings(x))) for r in na]
-    # a number is left over when not every number of a side can be paired with its own of the other that may mean the
-    # same ("5" written three times on one side, twice on the other); one the other side has no reading of is left
-    # over in any pairing
-    pairs = value_matching.matched(na, nb)
+    # a number the other side has no reading of, on each side: a number replaced
     values_a, values_b = frozenset().union(*na), frozenset().union(*nb)
     a_only, b_only = any(not r & values_b for r in na), any(not r & values_a for r in nb)
     ta, tb = tokens(ascii_digits(a)), tokens(ascii_digits(b))
@@ -499,7 +496,9 @@ def number_change(a: str, b: str, same: Collection[tuple[str, str]] = ()) -> flo
         return 1.0
     if _list_changed(ta, tb):
         return 1.0  # "the median of 3, 7, 9, ..., 45" / "... 45, 50": served at 0.958 (nc45)
-    return 0.5 if pairs < max(len(na), len(nb)) else 0.0
+    # a number is left over when not every number of a side can be paired with its own of the other that may mean the
+    # same ("5" written three times on one side, twice on the other): asked last, the pairing being the dearest step
+    return 0.5 if value_matching.matched(na, nb) < max(len(na), len(nb)) else 0.0
 
 
 _LIST_LENGTH = 3

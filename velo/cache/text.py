@@ -99,7 +99,7 @@ _DASH_FLAG = re.compile("(?<![^\\s(\\[{\"'`])[\u2013\u2014](?=[A-Za-z])")
 """An en or em dash opening a command-line flag: what "--" becomes under autocorrect ("ls —all" is "ls --all")."""
 
 
-_VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f\u00ad\u200b\u2060\ufeff]")
+_UNDRAWN = re.compile("[\ufe0e\ufe0f\u00ad\u200b\u2060\ufeff]")
 """Text and emoji presentation selectors: "❤" and "❤️" (U+2764 U+FE0F) are one symbol drawn two ways (rule format 25);
 and characters that draw nothing and mean nothing, the soft hyphen, zero-width space, word joiner and byte-order mark
 ("Was ist 2+2?" with a zero-width space after it was refused as code written otherwise: nc45). The zero-width joiner
@@ -110,10 +110,10 @@ and non-joiner stay: they join emoji and letters into others."""
 def nfkc(text: str) -> str:
     """NFKC, with a superscript written as the exponent it is: "10²" is "10^2", as written with a caret, not "102"
     (NFKC alone makes it a plain digit). Subscripts stay plain digits: "H₂O" is "H2O", a formula written either way.
-    A presentation selector is dropped (`_VARIATION_SELECTORS`: "❤️" is "❤"). A typographic dash is "-" (`_DASHES`; "--"
+    A presentation selector is dropped (`_UNDRAWN`: "❤️" is "❤"). A typographic dash is "-" (`_DASHES`; "--"
     opening a flag, `_DASH_FLAG`) and a fraction "½" is "1/2" ("1½" is "1 1/2": `_FRACTION`; the fraction slash "⁄" is
     "/"), rule format 27."""
-    text = _FRACTION.sub(" ", _VARIATION_SELECTORS.sub("", text))
+    text = _FRACTION.sub(" ", _UNDRAWN.sub("", text))
     text = _DASHES.sub("-", _DASH_FLAG.sub("--", text.replace("\ufe58", "\u2014")))
     return unicodedata.normalize("NFKC", _SUPERSCRIPT.sub(lambda m: f"^{m.group()}", text)).replace("\u2044", "/")
 
