@@ -41,7 +41,8 @@ def test_the_same_list_or_no_list_is_left_as_it_was(cached: str, request_: str, 
 
 def test_characters_that_draw_nothing_are_no_difference() -> None:
     """nc45 LOW: "Was ist 2+2?" and the same with a zero-width space after it was refused as code written otherwise.
-    The soft hyphen, zero-width space, word joiner and byte-order mark are dropped (`velo.cache.text.nfkc`)."""
-    for mark in ("\u200b", "\u00ad", "\u2060", "\ufeff"):
+    The soft hyphen, zero-width space, word joiner and byte-order mark are dropped (`velo.cache.text.nfkc`), and so
+    are the bidirectional marks and controls (nc45 LOW: the left-to-right mark U+200E had been left in)."""
+    for mark in ("\u200b", "\u00ad", "\u2060", "\ufeff", "\u200e", "\u200f", "\u061c", "\u202a", "\u202e", "\u2066", "\u2069"):
         assert set(veto_features("Was ist 2+2?", f"Was ist 2+2?{mark}").values()) == {0.0}, repr(mark)
         assert set(veto_features("What is 10 km in miles?", f"What is 1{mark}0 km in miles?").values()) == {0.0}, repr(mark)

@@ -99,11 +99,13 @@ _DASH_FLAG = re.compile("(?<![^\\s(\\[{\"'`])[\u2013\u2014](?=[A-Za-z])")
 """An en or em dash opening a command-line flag: what "--" becomes under autocorrect ("ls —all" is "ls --all")."""
 
 
-_UNDRAWN = re.compile("[\ufe0e\ufe0f\u00ad\u200b\u2060\ufeff]")
+_UNDRAWN = re.compile("[\ufe0e\ufe0f\u00ad\u200b\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 """Text and emoji presentation selectors: "❤" and "❤️" (U+2764 U+FE0F) are one symbol drawn two ways (rule format 25);
 and characters that draw nothing and mean nothing, the soft hyphen, zero-width space, word joiner and byte-order mark
-("Was ist 2+2?" with a zero-width space after it was refused as code written otherwise: nc45). The zero-width joiner
-and non-joiner stay: they join emoji and letters into others."""
+("Was ist 2+2?" with a zero-width space after it was refused as code written otherwise: nc45), and the bidirectional
+marks, embeddings, overrides and isolates (U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069), which only order how
+a line is drawn (Unicode's bidirectional algorithm, UAX #9) and which editors insert around a right-to-left word. The
+zero-width joiner and non-joiner stay: they join emoji and letters into others."""
 
 
 @functools.lru_cache(maxsize=1 << 12)  # a pure function of the text: the readers ask for a pair's texts ~140 times
