@@ -35,11 +35,12 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.disconnect import CancelOnDisconnect, describe
-from services.http import MAX_PROMPT_CHARS, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, record_request, sse_response
-from services.llm import CLOUD_MAX_TOKENS_LIMIT, AnswerStream, collect, refused_prompt, sampling_params
+from services.deadline import caller_budget
+from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, record_request, sse_response
+from services.llm import CLOUD_MAX_TOKENS_LIMIT, AnswerStream, PastDeadline, collect, refused_prompt, sampling_params
 from services.llm_local import LocalChatLLM
 from services.openai_chat import Chunks, WholeAnswer, chat_max_tokens, chat_turns, check_model, max_tokens_param, sampling_of, stream_flags
-from velo.wire import API_VERSION, APIError, ChatCompletionRequest, Usage
+from velo.wire import API_VERSION, DEADLINE_EXCEEDED, APIError, ChatCompletionRequest, Usage
 
 DEFAULT_MAX_TOKENS = 256
 _RETRY_HEADERS = ("retry-after", "retry-after-ms", "x-should-retry")
@@ -128,9 +129,11 @@ def build_app(settings: CloudSettings) -> FastAPI:
         llm: LocalChatLLM = request.app.state.llm
         sampling = sampling_params(**sampling_of(body))
         try:
-            stream = await llm.stream(turns, max_tokens, body.stop_strings, sampling)
+            stream = await llm.stream(turns, max_tokens, body.stop_strings, sampling, within_s=caller_budget(request.headers))
         except ValueError as err:  # the prompt does not fit the context window: the request's fault
             raise refused_prompt(err, "messages", limit_param) from None
+        except PastDeadline as err:  # its prefill alone outlasts the caller's wait: refused at once, the caller's fallback has the time
+            raise RetryLater(504, str(err), DEADLINE_EXCEEDED, None) from None
         record_request("cloud", "local", body.user, body.safety_identifier)
         if body.stream:
             include_usage, obfuscate = stream_flags(body)

@@ -17,6 +17,11 @@ A timeout marks an upstream down (`services/cooldown.py`) only within the servic
 client lowered (`Deadline.cut`, passed down to the edges as `x-velo-timeout-cut: 1`) fails its own request when it
 runs out, and marks nothing down: a client's 1 ms says nothing of the upstreams.
 
+An LLM of VELO's own refuses at once what it cannot begin within its caller's time (504 `deadline_exceeded`:
+`services.llm.PastDeadline`, from the least prefill time of the prompt, `velo.llm.prefill_time`), so the time goes to
+the next fallback whole rather than running out on a call that could not end in it; the edge and the gateway tell the
+cloud service its time in `x-velo-timeout-ms` for that (`timeout_header`).
+
 The budget covers a whole answer, or a stream until it starts (its first event: after that each piece may take up to
 `timeout_s`, as before). Who spends it:
 - the gateway's `timeout_s`, lowered by a client's header, is the budget of one client request, all its attempts,
@@ -89,6 +94,13 @@ def header_seconds(headers: Mapping[str, str], name: str, unit_s: float) -> floa
     return value if math.isfinite(value) and value > 0 else None
 
 
+def caller_budget(headers: Mapping[str, str]) -> float | None:
+    """The seconds a caller states it waits (the smallest of `CLIENT_TIMEOUT_HEADERS`), None when it states none.
+    APIError 400: `budget_ms`."""
+    stated = [s for name, unit_s in CLIENT_TIMEOUT_HEADERS if (s := header_seconds(headers, name, unit_s)) is not None]
+    return min(stated) if stated else None
+
+
 class Deadline:
     """The moment (`clock()` time) by which a request must be answered; `clock` is `time.monotonic` unless a test steps it.
     `cut`: a client's budget made it sooner than the service's own bound, so a call that runs out of it fails this
@@ -107,8 +119,8 @@ class Deadline:
     def of_client(cls, headers: Mapping[str, str], ceiling_s: float) -> Deadline:
         """The gateway's deadline for a client request: its `timeout_s` (`ceiling_s`) from now, or sooner when the client
         stated a smaller budget (`CLIENT_TIMEOUT_HEADERS`, the smallest of them: then `cut`). APIError 400: `budget_ms`."""
-        stated = [s for name, unit_s in CLIENT_TIMEOUT_HEADERS if (s := header_seconds(headers, name, unit_s)) is not None]
-        seconds = min([ceiling_s, *stated])
+        stated = caller_budget(headers)
+        seconds = ceiling_s if stated is None else min(ceiling_s, stated)
         return cls.within(seconds, cut=seconds < ceiling_s)
 
     @classmethod
@@ -140,8 +152,13 @@ class Deadline:
         return bound if ceiling_s is None else min(bound, ceiling_s)
 
     def header(self, seconds: float) -> dict[str, str]:
-        """`x-velo-timeout-ms` for a call bounded by `seconds` (at least 1 ms), and `x-velo-timeout-cut` when `cut`."""
-        return {TIMEOUT_HEADER: str(max(1, int(seconds * 1000)))} | ({CUT_HEADER: "1"} if self.cut else {})
+        """`x-velo-timeout-ms` for a call bounded by `seconds` (`timeout_header`), and `x-velo-timeout-cut` when `cut`."""
+        return timeout_header(seconds) | ({CUT_HEADER: "1"} if self.cut else {})
+
+
+def timeout_header(seconds: float) -> dict[str, str]:
+    """`x-velo-timeout-ms` for a call its caller waits `seconds` for (at least 1 ms)."""
+    return {TIMEOUT_HEADER: str(max(1, int(seconds * 1000)))}
 
 
 async def bounded(call: Awaitable[T], seconds: float, who: str) -> T:

@@ -61,6 +61,7 @@ from velo.wire import (
     CacheEntryOut,
     CacheLookupRequest,
     CacheLookupResponse,
+    DEADLINE_EXCEEDED,
     DeletedCount,
     ServeRequest,
     ServeResponse,
@@ -417,6 +418,7 @@ def build_app(settings: EdgeSettings) -> FastAPI:
         if (why := edge.uncacheable(body.question)) is not None:  # a question the cache cannot hold (over max_chars)
             raise APIError(400, why, code="invalid_value", param="question")
         lang = edge.request_lang(body.lang, body.question)
+        await edge.embed_first(body.question)  # outside the cache's lock, which the lookup below holds
         found = await _admin(edge, "lookup", edge.cache.lookup, body.question, namespace=body.namespace, context=body.context, lang=lang.lang,
                              record=False, guess=lang.guess)
         best = found.decision.neighbour
@@ -469,9 +471,13 @@ def _no_llm(edge: EdgeServer, err: UpstreamError) -> APIError:
     """The LLM that was to answer failed (an endpoint, the cloud having failed first or not being allowed): 502, which
     the gateway retries and then answers from another edge or the cloud. An endpoint that refused the request itself
     (`services.llm.refused_request`: 400 for a prompt longer than its context window) did not fail: its status and
-    error are relayed to the client as they are."""
+    error are relayed to the client as they are. One that could not begin within the caller's time
+    (`services.llm.PastDeadline`) did not fail either: 504 `deadline_exceeded` with `x-should-retry: false` (the same
+    request with the same budget would be refused alike), which the gateway does not retry."""
     if err.refused:
         return err.refusal("the LLM")
+    if err.past_deadline:  # the LLM is fine: this prompt needs more time than the caller gives
+        return RetryLater(504, str(err), DEADLINE_EXCEEDED, None)
     edge.metrics.upstream_failures.labels("llm").inc()
     skipped = edge.clouds.note(edge.cloud_name) if edge.cloud is not None else None
     return APIError(502, f"no LLM could answer: {err}" + (f"; {skipped}" if skipped else ""), "server_error", "upstream_failed")

@@ -88,6 +88,10 @@ SKIPPED_FOR_ITS_MARK = "the cloud is skipped, cooling down after it gave no answ
 """Why the cloud is not called for a request while it is marked down (`services/cooldown.py`): `EdgeServer._cloud_time`."""
 NOT_ALLOWED = "the caller may not use the cloud for this request (cloud_allowed false: the gateway's key is past its cloud budget)"
 """Why the cloud is not called for a request whose `cloud_allowed` is false: `EdgeServer._cloud_time`."""
+EMBED_ALONE_CHARS = 1_000
+"""A question longer than this is embedded before it joins a lookup batch (`EdgeServer.embed_first`): ~250 English
+tokens or more, ~0.2 s of e5 and up (its 510-token windows: ~0.6 s each), where most oasst1 questions (the 95th
+percentile: 85 tokens) take milliseconds."""
 WARM_UP_PROBE = "What is the capital of France?"
 """The question `EdgeServer.warm_up` sends through a request's stages at start (looked up, never answered or written)."""
 
@@ -188,12 +192,31 @@ class EdgeServer:
         return self._cache_down_since is None
 
     def _lookup_batch(self, requests: list[LookupKey]) -> list[Looked]:
-        """Embed, search and decide a batch of requests in one embedder call and one search per namespace."""
-        return self._guarded("lookup", self._lookup_many, requests)
+        """Embed, search and decide a batch of requests in one embedder call and one search per namespace; only the
+        search holds the cache's lock (`_guarded`)."""
+        return self._lookup_many(requests, guarded=True)
 
-    def _lookup_many(self, requests: list[LookupKey]) -> list[Looked]:
+    def _lookup_many(self, requests: list[LookupKey], guarded: bool = False) -> list[Looked]:
+        """The batch's lookups. Embedding and the hit decision are computation of ours on the request's text, not calls
+        of the Milvus client, so they run outside the lock: a 7,995-character question's embedding (~4 s, e5 over each
+        of its 510-token windows) had held it, and every write-back and admin call waiting past the cache's
+        `timeout_s` (1.5 s) had failed as "the cache is busy" meanwhile. An embedder that fails fails the batch's
+        lookups (ConnectionError: answered without the cache), without marking Milvus down."""
+        questions = [r.question for r in requests]
+        try:
+            vectors = self.cache.embedder.embed(questions)
+        except (ValueError, KeyError):  # EmbeddingError and friends: the request's fault
+            raise
+        except Exception as err:  # noqa: BLE001 - not Milvus: the cache stays up, these requests go without it
+            self.metrics.cache_errors.labels("embed").inc()
+            cache_log.exception("embedding %d question(s) failed, answered without the cache", len(questions))
+            raise ConnectionError(f"the embedder failed ({type(err).__name__}: {err})") from err
+        found = self._guarded("lookup", self._search_many, requests, vectors) if guarded else self._search_many(requests, vectors)
+        return self._decided(self.cache, questions, vectors, found)
+
+    def _search_many(self, requests: list[LookupKey], vectors: np.ndarray) -> list[tuple[Neighbour, ...]]:
+        """Each request's top-V neighbours, one search per namespace."""
         cache = self.cache
-        vectors = cache.embedder.embed([r.question for r in requests])
         found: list[tuple[Neighbour, ...]] = [()] * len(requests)
         by_namespace: dict[str, list[int]] = {}
         for i, r in enumerate(requests):
@@ -204,7 +227,7 @@ class EdgeServer:
                                 guesses=[requests[i].lang.guess for i in idx])
             for i, neighbours in zip(idx, hits):
                 found[i] = neighbours
-        return self._decided(cache, [r.question for r in requests], vectors, found)
+        return found
 
     def _decided(self, cache: SemanticCache, questions: list[str], vectors: np.ndarray, found: list[tuple[Neighbour, ...]]) -> list[Looked]:
         """The hit decisions of one batch of lookups. The decision stage is our own code over the request's text (the
@@ -244,6 +267,8 @@ class EdgeServer:
         ~0.6 s per 500 tokens (its `Looked.error` says why; it is answered without the cache and not written back)."""
         if (why := self.uncacheable(question)) is not None:
             return Looked(None, (), None, f"not looked up: {why}")
+        if len(question) > EMBED_ALONE_CHARS:
+            await self.embed_first(question)
         try:
             looked = await self._lookups(LookupKey(question, namespace, tuple(context), lang))
         except ConnectionError as err:
@@ -251,6 +276,15 @@ class EdgeServer:
             return Looked(None, (), None, str(err))
         self.metrics.lookups.labels("hit" if looked.decision is not None and looked.decision.hit else "miss").inc()
         return looked
+
+    async def embed_first(self, question: str) -> None:
+        """Embed a question in a thread of its own, outside the cache's lock and any lookup batch, so that the lookup
+        then finds its vector among the embedder's recent ones (`velo.embedding.recent`). `lookup` does it for a long
+        question: the batches run one at a time, and the short requests batched with a 7,995-character question had
+        waited for its ~4 s of e5 windows; `/admin/cache/lookup` for every question, its lookup (`SemanticCache.lookup`)
+        running under the lock. A failure here is left to the lookup, which embeds it again and judges it."""
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(self.cache.embedder.embed, [question])
 
     def request_lang(self, stated: str | None, question: str) -> RequestLang:
         """The language a request is looked up and written back under: the stated one, else the question's own as
@@ -467,8 +501,8 @@ class EdgeServer:
             t0 = time.perf_counter()
             self._cloud_inflight += 1
             try:
-                call = self.cloud.stream(messages, max_tokens, stop, sampling, fields=fields) if streaming else self.cloud.generate(
-                    messages, max_tokens, stop, sampling, fields=fields)
+                call = self.cloud.stream(messages, max_tokens, stop, sampling, fields=fields, within_s=cloud_s) if streaming else self.cloud.generate(
+                    messages, max_tokens, stop, sampling, fields=fields, within_s=cloud_s)
                 made = await bounded(call, cloud_s, self.cloud_name)  # a stream: until it opened
                 stream: AnswerStream = TextPieces(made) if isinstance(made, Generated) else made
             except UpstreamError as err:
@@ -478,12 +512,17 @@ class EdgeServer:
                         raise err.refusal("the cloud LLM") from None
                     # CLOUD_CONTEXT: the neighbours the edge added may be what the cloud refused
                     log.warning("the cloud refused the conversation with its cached neighbours, answering with the edge LLM: %s", err)
-                    return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name,
+                    return Begun(await self._edge_llm(turns, max_tokens, stop, sampling, prompt_ids, deadline), "edge", self.llm.name,
                                  "the cloud refused the cached neighbours")
+                if err.past_deadline:  # it answered at once that its share of the time is too short: the edge LLM has the rest
+                    self.clouds.answered(self.cloud_name)
+                    cloud_log.info("the cloud %s could not begin within %.3g s, answering with the edge LLM: %s", self.cloud_name, cloud_s, err)
+                    return Begun(await self._edge_llm(turns, max_tokens, stop, sampling, prompt_ids, deadline), "edge", self.llm.name,
+                                 "the cloud could not begin within its share of the caller's budget")
                 if err.timed_out and deadline is not None and deadline.cut:  # the caller's short budget ran out: the edge LLM answers
                     self.clouds.released(self.cloud_name)
                     cloud_log.warning("%s; answering with the edge LLM", deadline.cut_line(f"cloud {self.cloud_name}", cloud_s))
-                    return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name,
+                    return Begun(await self._edge_llm(turns, max_tokens, stop, sampling, prompt_ids, deadline), "edge", self.llm.name,
                                  "the cloud gave no answer within the caller's budget")
                 self.metrics.upstream_failures.labels("cloud").inc()
                 self._cloud_failures = (1 - _EMA) * self._cloud_failures + _EMA
@@ -504,8 +543,14 @@ class EdgeServer:
                 return Begun(stream, "cloud" if action == Action.CLOUD else "cloud_context", self.cloud.name)
             finally:
                 self._cloud_inflight -= 1
-            return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name, fallback)
-        return Begun(await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids), "edge", self.llm.name)
+            return Begun(await self._edge_llm(turns, max_tokens, stop, sampling, prompt_ids, deadline), "edge", self.llm.name, fallback)
+        return Begun(await self._edge_llm(turns, max_tokens, stop, sampling, prompt_ids, deadline), "edge", self.llm.name)
+
+    async def _edge_llm(self, turns: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams,
+                        prompt_ids: list[int] | None, deadline: Deadline | None) -> AnswerStream:
+        """The edge LLM's answer, started within what `deadline` leaves: `services.llm.PastDeadline` at once for a prompt
+        whose prefill alone takes longer (the gateway then asks its next upstream with the time left)."""
+        return await self.llm.stream(turns, max_tokens, stop, sampling, prompt_ids, within_s=None if deadline is None else deadline.left())
 
     def _cloud_failed(self, err: UpstreamError) -> None:
         """Mark the cloud down when it gave no answer (connection refused or reset, or none in time: `services/cooldown.py`;

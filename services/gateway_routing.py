@@ -18,6 +18,9 @@ down or slow); one that answered an error is asked again by the next request (it
 it) in the time left; a cloud that gave no answer is skipped for `cloud_down_for_s` the same way. When nothing can
 answer, 503 `no_upstream` naming why, with `Retry-After` the time until the first upstream marked down is tried again
 (`down_for_s` when none is), or `x-should-retry: false` when the client's own budget ran out (`Router._unanswered`).
+An edge or the cloud that answers 504 `deadline_exceeded` at once (no LLM of its can begin the answer within the time it
+was given: `services.llm.PastDeadline`) is neither retried nor marked down, and the time left goes to the next; when
+the direct cloud answers so too, so does the gateway (504, `x-should-retry: false`).
 Any other 4xx from an edge or the cloud is the request's fault (`services.llm.refused_request`): it is passed on
 unchanged, neither retried nor counted as a failure, with a warning line for the cloud's (every error of the direct
 cloud call has one, naming it and the status). A request whose `max_tokens` is above what the cloud takes
@@ -44,7 +47,7 @@ from services.http import RetryLater
 from services.llm import CLOUD_MAX_TOKENS_LIMIT, UpstreamError, refused_request, sampling_params, word_pieces
 from services.llm_endpoint import EndpointLLM
 from services.metrics import ServiceMetrics
-from velo.wire import APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
+from velo.wire import DEADLINE_EXCEEDED, APIError, ErrorDetail, ServeEvent, ServeRequest, ServeResponse, ServeStart, parse_error
 
 log = logging.getLogger("velo.gateway")
 CLOUD_MAX_TOKENS = 128
@@ -229,7 +232,7 @@ class Router:
         `Cooldown.failed`)."""
         payload = req.model_dump_json().encode()  # encoded once, by pydantic (cheaper than a dict through json.dumps)
         bound = Deadline.within(deadline.for_call(fallback_after), cut=deadline.cut)
-        problem, timed_out, silent, attempts = "no time left in the request's budget", False, False, 0
+        problem, timed_out, silent, attempts, past_deadline = "no time left in the request's budget", False, False, 0, False
         for attempt in range(self.retries + 1):
             wait = self.backoff_s * 2 ** (attempt - 1) if attempt else 0.0
             if bound.left() - wait <= 0:
@@ -260,6 +263,7 @@ class Router:
                             raise APIError(response.status_code, error.message, error.type, error.code, error.param)
                         detail = parse_error(content)  # the edge's own words (what its cloud or LLM sent), not a cut of its JSON
                         problem = f"status {response.status_code}: {detail.message if detail is not None else content[:200].decode(errors='replace')}"
+                        past_deadline = detail is not None and detail.code == DEADLINE_EXCEEDED
             except TimeoutError:
                 problem, timed_out, silent = f"no answer within {seconds:.1f} s", True, True
             except httpx.TransportError as err:
@@ -278,6 +282,9 @@ class Router:
                 raise
             if response is not None:
                 await response.aclose()
+            if past_deadline:  # no LLM of the edge could begin in its time, said at once: not retried, not judged
+                self.edge_marks.answered(edge)
+                raise EdgeFailed(f"{edge}: {problem}")
             if timed_out and deadline.cut:  # the client's short budget ran out: this request fails, the edge is not judged
                 log.warning(deadline.cut_line(f"edge {edge}", seconds))  # its own line: the 503's request line names no upstream (svc40 item 3)
                 break
@@ -372,9 +379,15 @@ class Router:
         t0 = time.perf_counter()
         try:
             made = await bounded(self.cloud.generate([t.model_dump() for t in req.messages], tokens_asked_of_cloud(req),
-                                                      req.stop, sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields()),
+                                                      req.stop, sampling_params(req.temperature, req.top_p, req.seed), fields=req.upstream_fields(),
+                                                      within_s=seconds),
                                  seconds, name)
         except UpstreamError as err:
+            if err.past_deadline:  # it could not begin in the time left: a longer budget or a shorter prompt may be answered
+                self.cloud_marks.answered(name)
+                log.warning("cloud %s could not begin within %.3g s: %s", name, seconds, err)
+                raise RetryLater(504, f"no edge server answered ({why}) and the cloud could not begin within the time left: {err}",
+                                 DEADLINE_EXCEEDED, None) from None
             if err.refused:
                 self.cloud_marks.answered(name)
                 # its own line: a refusal is passed on as the request's fault, and had left no trace in the gateway's log

@@ -90,12 +90,13 @@ def retry_after(wait_s: float) -> dict[str, str]:
 
 
 class RetryLater(APIError):
-    """A 503 (this server cannot answer now) or 429 (the caller asked too often) and when to ask again: `wait_s` goes out
-    as `Retry-After` (`retry_after`); None says waiting will not lift the refusal (a spent budget), as
+    """A 503 (this server cannot answer now), 429 (the caller asked too often) or 504 (no LLM could begin the answer in
+    the caller's time: `velo.wire.DEADLINE_EXCEEDED`) and when to ask again: `wait_s` goes out as `Retry-After`
+    (`retry_after`); None says waiting will not lift the refusal (a spent budget, one too short for the prompt), as
     `x-should-retry: false`, which the official `openai` client reads before retrying. The one way a VELO service answers
     503 or 429 (`tests/services/test_retry_later.py` finds no other), so none is sent without its wait."""
 
-    def __init__(self, status: Literal[429, 503], message: str, code: str, wait_s: float | None, type: str = "server_error") -> None:
+    def __init__(self, status: Literal[429, 503, 504], message: str, code: str, wait_s: float | None, type: str = "server_error") -> None:
         super().__init__(status, message, type, code)
         self.wait_s = wait_s
         self.headers = retry_after(wait_s) if wait_s is not None else {"x-should-retry": "false"}

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from velo.llm.sampling import SamplingParams
 from velo.llm.local import RequestTooLong
-from velo.wire import CONTEXT_LENGTH_EXCEEDED, APIError, ErrorDetail, FinishReason
+from velo.wire import CONTEXT_LENGTH_EXCEEDED, DEADLINE_EXCEEDED, APIError, ErrorDetail, FinishReason
 
 if TYPE_CHECKING:
     from services.llm_endpoint import PromptCounter
@@ -65,10 +65,29 @@ class UpstreamError(RuntimeError):
         """The endpoint refused the request itself (`refused_request`): not a failure of the endpoint."""
         return refused_request(self.status)
 
+    @property
+    def past_deadline(self) -> bool:
+        """The LLM could not begin the answer within the time its caller gave it, and said so at once (504
+        `deadline_exceeded`: `PastDeadline`): not a failure of the LLM, which answers what fits its time."""
+        return self.status == 504 and self.detail is not None and self.detail.code == DEADLINE_EXCEEDED
+
     def refusal(self, who: str) -> APIError:
         """The refusal passed on to the client as it came: the endpoint's status, message, type, code and param."""
         detail = self.detail or ErrorDetail(message=str(self), type="invalid_request_error")
         return APIError(self.status or 400, f"{who} refused the request: {detail.message}", detail.type, detail.code, detail.param)
+
+
+class PastDeadline(UpstreamError):
+    """A local LLM refused, before running anything, a request whose prefill alone takes longer than the `within_s` its
+    caller gave (`velo.llm.prefill_time`: the least time it can take here): 504 `deadline_exceeded`, the message naming
+    both times. The caller answers from its next fallback with the whole time left, instead of after the time ran out."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 504, ErrorDetail(message=message, type="server_error", code=DEADLINE_EXCEEDED))
+
+    def error(self) -> APIError:
+        """The 504 a service answers with."""
+        return APIError(504, str(self), "server_error", DEADLINE_EXCEEDED)
 
 
 NOT_THE_REQUESTS_FAULT = frozenset({401, 403, 404, 405, 407, 408, 429})
@@ -176,14 +195,17 @@ class ChatLLM(Protocol):
         """Requests queued or running on this LLM now."""
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                       *, fields: Mapping[str, str] | None = None) -> Generated: ...
+                       *, fields: Mapping[str, str] | None = None, within_s: float | None = None) -> Generated: ...
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None) -> AnswerStream:
+                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None,
+                     within_s: float | None = None) -> AnswerStream:
         """Start an answer; raises what `generate` raises for a request that cannot start (before any text). `prompt_ids`:
         what `check` returned for these `messages`, so an LLM that tokenized them there does not tokenize them again.
         `fields`: the client's identifiers an endpoint sends with the request (`ServeRequest.upstream_fields`: `user`,
-        `safety_identifier`, `prompt_cache_key`); a local model has no one to tell and ignores them."""
+        `safety_identifier`, `prompt_cache_key`); a local model has no one to tell and ignores them. `within_s`: the
+        seconds the caller waits for the answer (a stream: for its start); a local model refuses at once what it cannot
+        begin in that time (`PastDeadline`), an endpoint is told it as `x-velo-timeout-ms` (`services/deadline.py`)."""
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int] | None:
         """Raises ValueError naming the limit for a conversation this LLM cannot take (too long for its context

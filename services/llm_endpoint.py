@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 from pydantic import ValidationError
 
+from services.deadline import timeout_header
 from services.llm import GREEDY, AnswerStream, Generated, Prefix, UpstreamError, first_tokens, sampling_fields
 from velo.json_limits import JSONLimitError, loads as load_json
 from velo.llm.sampling import SamplingParams
@@ -113,11 +114,12 @@ class EndpointLLM:
         return UpstreamError(f"{self.base_url} answered {response.status_code}: {message}", response.status_code, detail)
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                       *, fields: Mapping[str, str] | None = None) -> Generated:
+                       *, fields: Mapping[str, str] | None = None, within_s: float | None = None) -> Generated:
         self._waiting += 1
         try:
-            response = await self._http.send(self._http.build_request("POST", "/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling, fields)),
-                                             stream=True)
+            request = self._http.build_request("POST", "/v1/chat/completions", json=self._body(messages, max_tokens, stop, sampling, fields),
+                                               headers=_budget(within_s))
+            response = await self._http.send(request, stream=True)
             try:
                 content = await self._read(response)
             finally:
@@ -140,12 +142,13 @@ class EndpointLLM:
         return Generated(text, reason, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0, answer.model)
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None) -> AnswerStream:
+                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None,
+                     within_s: float | None = None) -> AnswerStream:
         """Opens the upstream's stream (`stream_options.include_usage` for the counts); raises UpstreamError when it
         cannot be opened, before any text (a failure later ends the stream with UpstreamError)."""
         body = {**self._body(messages, max_tokens, stop, sampling, fields), "stream": True, "stream_options": {"include_usage": True}}
         try:
-            response = await self._http.send(self._http.build_request("POST", "/v1/chat/completions", json=body), stream=True)
+            response = await self._http.send(self._http.build_request("POST", "/v1/chat/completions", json=body, headers=_budget(within_s)), stream=True)
         except httpx.TransportError as err:
             raise UpstreamError(f"{self.base_url} unreachable: {type(err).__name__}: {err}", timed_out=isinstance(err, httpx.TimeoutException)) from None
         if response.status_code >= 400:
@@ -156,6 +159,12 @@ class EndpointLLM:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def _budget(within_s: float | None) -> dict[str, str]:
+    """`x-velo-timeout-ms` for a call its caller waits `within_s` seconds for (none when not given): VELO's cloud service
+    refuses at once what its model cannot begin in that time (`services.llm.PastDeadline`)."""
+    return {} if within_s is None else timeout_header(within_s)
 
 
 def relayable(url: str, text: str | None, finish: str | None, calls_tools: bool, refusal: str | None) -> tuple[str, FinishReason]:

@@ -1,7 +1,8 @@
 """The local LLM a service runs in its own process (`LocalChatLLM`): SmolLM2-135M-Instruct through `velo.llm`, serving
 concurrent requests in one continuously re-formed batch (`velo.llm.continuous.ContinuousBatcher`: requests join and
 leave the running batch at every decode step); its text is detokenized token by token (`velo.llm.decoding`), stop
-strings end a request at once. It answers the `services.llm.ChatLLM` contract; torch is imported when one is built.
+strings end a request at once. A request whose prefill alone cannot end within the time its caller waits is refused
+at once (`LocalChatLLM.past_deadline`). It answers the `services.llm.ChatLLM` contract; torch is imported when one is built.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
-from services.llm import GREEDY, AnswerStream, Generated, Prefix, collect, first_tokens
+from services.llm import GREEDY, AnswerStream, Generated, PastDeadline, Prefix, collect, first_tokens
 from velo.llm.sampling import SamplingParams
 from velo.wire import FinishReason
 
 _END = object()
+CALIBRATION_TOKENS = 256
+"""The prompt tokens `LocalChatLLM` prefills once at start (~0.8 s of one core for SmolLM2-135M), so that its prefill
+rate is known before the first long prompt (`velo.llm.prefill_time`: at least `MIN_TOKENS`)."""
 
 
 class _Trim:
@@ -100,9 +104,10 @@ class LocalChatLLM:
 
     `max_batch`: most requests decoded together (the batcher's `max_batch`). `prompts_tokenized` counts the
     conversations tokenized (by `check`, and by `stream` when not given `check`'s ids): a request refused before it was
-    tokenized leaves it unchanged, a request the edge server checked and answered with this LLM adds one."""
+    tokenized leaves it unchanged, a request the edge server checked and answered with this LLM adds one. `calibrate`:
+    prefill `CALIBRATION_TOKENS` once at start, so that `past_deadline` can judge the first long prompt too."""
 
-    def __init__(self, model_dir: Path | None = None, threads: int | None = None, max_batch: int = 8) -> None:
+    def __init__(self, model_dir: Path | None = None, threads: int | None = None, max_batch: int = 8, calibrate: bool = True) -> None:
         import torch
 
         from velo.llm.continuous import ContinuousBatcher
@@ -115,16 +120,36 @@ class LocalChatLLM:
         self.batcher = ContinuousBatcher(self.llm, max_batch=max_batch)
         self._inflight = 0
         self.prompts_tokenized = 0
+        if calibrate:
+            self.batcher.generate(list(range(1000, 1000 + CALIBRATION_TOKENS)), 1)  # sets the prefill rate: `past_deadline`
 
     @property
     def waiting(self) -> int:
         return self._inflight
 
     async def stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None) -> AnswerStream:
-        """Raises ValueError for a conversation the model cannot take (too long for its context window). `messages` are
-        tokenized unless `prompt_ids` (`check`'s answer for them) are given; `fields` are for an endpoint (ignored)."""
-        return _LocalStream(self, self._prompt_ids(messages) if prompt_ids is None else prompt_ids, max_tokens, stop, sampling)
+                     prompt_ids: list[int] | None = None, *, fields: Mapping[str, str] | None = None,
+                     within_s: float | None = None) -> AnswerStream:
+        """Raises ValueError for a conversation the model cannot take (too long for its context window), PastDeadline for
+        one whose prefill cannot end within `within_s` (`past_deadline`). `messages` are tokenized unless `prompt_ids`
+        (`check`'s answer for them) are given; `fields` are for an endpoint (ignored)."""
+        ids = self._prompt_ids(messages) if prompt_ids is None else prompt_ids
+        if within_s is not None and (why := self.past_deadline(ids, within_s)) is not None:
+            raise PastDeadline(why)
+        return _LocalStream(self, ids, max_tokens, stop, sampling)
+
+    def past_deadline(self, prompt_ids: list[int], within_s: float) -> str | None:
+        """Why the answer to `prompt_ids` cannot begin within `within_s` seconds: its prefill alone takes longer, at the
+        fastest rate measured on this LLM's prefills (`velo.llm.prefill_time`; `CALIBRATION_TOKENS` at start); None when
+        it may (or no rate is known). The answer's decode steps and the wait for a place in the batch are not counted, so
+        what is refused could not have been answered in time."""
+        least = self.batcher.prefill_seconds(prompt_ids)
+        if least is None or least <= within_s:
+            return None
+        rate = self.batcher.clock.seconds_per_flop
+        speed = f" ({1e-9 / rate:.0f} GFLOP/s measured)" if rate else ""
+        return (f"{self.name} cannot begin this answer within the {max(within_s, 0.0):.1f} s its caller waits: prefilling the "
+                f"{len(prompt_ids):,}-token prompt takes at least {least:.1f} s here{speed}; shorten the prompt or give the request more time")
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int]:
         """ValueError naming the context window for a conversation `stream` would refuse, else its token ids (for
@@ -146,8 +171,8 @@ class LocalChatLLM:
         return first_tokens(self.llm.tokenizer, text, max_tokens)
 
     async def generate(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str], sampling: SamplingParams = GREEDY,
-                       *, fields: Mapping[str, str] | None = None) -> Generated:
-        return await collect(await self.stream(messages, max_tokens, stop, sampling))
+                       *, fields: Mapping[str, str] | None = None, within_s: float | None = None) -> Generated:
+        return await collect(await self.stream(messages, max_tokens, stop, sampling, within_s=within_s))
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self.batcher.close)

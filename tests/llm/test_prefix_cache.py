@@ -49,3 +49,15 @@ def test_a_different_prefix_becomes_a_new_entry_and_the_least_recent_is_dropped(
     assert [p.ids for p in cache._prefixes] == [tuple(c), tuple(a)]  # b dropped
     with pytest.raises(ValueError, match="entries must be an integer >= 1"):
         PrefixCache(entries=0)
+
+
+def test_shared_tells_what_a_lookup_would_reuse_and_changes_nothing() -> None:
+    cache = PrefixCache(entries=4, min_tokens=16)
+    prompt = TEMPLATE + [5, 6]
+    cache.store(prompt, kv(prompt))
+    order, reused = [p.ids for p in cache._prefixes], cache.reused_tokens
+    assert cache.shared(TEMPLATE + [5, 9]) == 21
+    assert cache.shared(prompt) == len(prompt) - 1  # never the whole prompt
+    assert cache.shared(TEMPLATE[:15] + [9]) == 0  # fewer than min_tokens
+    assert ([p.ids for p in cache._prefixes], cache.reused_tokens) == (order, reused)
+    assert cache.lookup(TEMPLATE + [5, 9])[0] == 21

@@ -13,7 +13,8 @@ limits):
 2. **Prefill alone**: each newcomer runs its own prefill as `LocalLLM.generate_ids` does (no padding), except
    that the part of its prompt it shares with a recent prompt (at least 16 tokens: the chat template's system
    turn, 24 tokens of SmolLM2's) is not recomputed: its keys and values come from `velo.llm.prefix_cache` (vLLM's
-   automatic prefix caching). Its cache then becomes the row's own KV buffers (`velo.llm.row_cache`).
+   automatic prefix caching). Its cache then becomes the row's own KV buffers (`velo.llm.row_cache`). Its thread CPU
+   time sets the rate of `prefill_seconds`, the least time a prompt's prefill takes (`velo.llm.prefill_time`).
 3. **Decode together**: one forward pass per step for every running row: the linear layers on all rows at once
    (a step reads every weight once whatever the rows: on one thread 16 rows cost ~3x one row, 120-147 against
    42-45 ms of CPU, README "Edge LLM batching"), attention row by row over each row's own positions, so no row
@@ -44,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from velo.llm.batch_generate import BatchedGeneration
 from velo.llm.local import LocalLLM, check_room
+from velo.llm.prefill_time import PrefillClock
 from velo.llm.sampling import Sampler
 
 if TYPE_CHECKING:
@@ -123,6 +125,8 @@ class ContinuousBatcher:
         from velo.llm.row_cache import use_row_attention
 
         use_row_attention(llm.model)
+        self.clock = PrefillClock.for_model(llm.model)
+        """The least prefill time of a prompt (`prefill_seconds`), its rate measured on this batcher's own prefills."""
         self.prefixes = PrefixCache(prefix_cache_entries) if prefix_cache_entries else None
         self.llm = llm
         self.max_batch, self.kv_budget_tokens, self.prefill_budget_tokens = max_batch, kv_budget_tokens, prefill_budget_tokens
@@ -155,6 +159,12 @@ class ContinuousBatcher:
         batcher's `kv_budget_tokens`); nothing is queued."""
         self.llm.check_request(prompt_ids, max_new_tokens)
         check_room(len(prompt_ids), max_new_tokens, self.kv_budget_tokens, f"the batcher's kv_budget_tokens={self.kv_budget_tokens}")
+
+    def prefill_seconds(self, prompt_ids: Sequence[int]) -> float | None:
+        """The least seconds the prefill of `prompt_ids` takes here (`velo.llm.prefill_time`), the prefix a recent prompt
+        shares with it not counted (`PrefixCache.shared`); None before a rate was measured."""
+        cached = self.prefixes.shared(prompt_ids) if self.prefixes is not None else 0
+        return self.clock.seconds(len(prompt_ids) - cached, cached)
 
     def generate(self, prompt_ids: Sequence[int], max_new_tokens: int, timeout: float | None = None) -> BatchedGeneration:
         """Submit and wait for the answer."""
@@ -236,11 +246,12 @@ class ContinuousBatcher:
 
         from transformers import DynamicCache
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         ids = handle.prompt_ids
         reused, prefix = self.prefixes.lookup(ids) if self.prefixes is not None else (0, [])
         past = DynamicCache(prefix) if reused else None  # DynamicCache copies the prefix: the entry stays as it was
         out = self.llm.model(torch.tensor([ids[reused:]]), past_key_values=past, use_cache=True, logits_to_keep=1)
+        self.clock.observe(len(ids) - reused, reused, time.thread_time() - cpu)
         token = handle.choose(out.logits[0, -1])
         handle.prefill_ms = (time.perf_counter() - start) * 1000.0
         layers = [(k, v) for k, v, *_ in out.past_key_values]

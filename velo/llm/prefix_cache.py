@@ -66,6 +66,13 @@ class PrefixCache:
                 best, length = index, n
         return best, length
 
+    def shared(self, ids: Sequence[int]) -> int:
+        """How many first tokens of `ids` a `lookup` now would reuse (0 when fewer than `min_tokens`); changes nothing.
+        Safe from another thread than the one that looks up and stores: it reads a copy of the entries' list."""
+        n = max((_common(prefix.ids, ids) for prefix in list(self._prefixes)), default=0)
+        n = min(n, len(ids) - 1)
+        return n if n >= self.min_tokens else 0
+
     def lookup(self, ids: Sequence[int]) -> tuple[int, Layers]:
         """(n, layers): the KV of the first n tokens of `ids` (n < len(ids)), or (0, []) when no entry shares
         `min_tokens`. The tensors are the cache's own: copy before writing (a `DynamicCache` built from them does)."""

@@ -39,7 +39,7 @@ VELO's own routes (the edge server's `/v1/serve`, the admin routes) take and ret
 
 from __future__ import annotations
 
-from velo.wire.errors import CONTEXT_LENGTH_EXCEEDED, APIError, ErrorDetail, ErrorResponse, body_not_json, body_problem, parse_body, parse_error
+from velo.wire.errors import CONTEXT_LENGTH_EXCEEDED, DEADLINE_EXCEEDED, APIError, ErrorDetail, ErrorResponse, body_not_json, body_problem, parse_body, parse_error
 from velo.wire.requests import (
     MAX_STOP_STRINGS,
     ChatCompletionRequest,
@@ -95,7 +95,7 @@ API_VERSION = "v1"
 """The version of every route (`/v1/...`)."""
 
 __all__ = [
-    "API_KEY_RULE", "API_VERSION", "CONTEXT_LENGTH_EXCEEDED", "MAX_STOP_STRINGS", "NAMESPACE_PATTERN", "NAMESPACE_RULE", "OBFUSCATION_BLOCK", "ROUTES", "SSE_DONE",
+    "API_KEY_RULE", "API_VERSION", "CONTEXT_LENGTH_EXCEEDED", "DEADLINE_EXCEEDED", "MAX_STOP_STRINGS", "NAMESPACE_PATTERN", "NAMESPACE_RULE", "OBFUSCATION_BLOCK", "ROUTES", "SSE_DONE",
     "APIError", "AssistantMessage", "CacheEntryOut", "CacheLookupRequest", "CacheLookupResponse", "ChatChoice", "ChatChunkChoice",
     "ChatCompletion", "ChatCompletionChunk", "ChatCompletionRequest", "ChatDelta", "ChatFinishReason", "ChatMessage", "Completion",
     "CompletionChoice", "CompletionRequest", "ContentPart", "DeletedCount", "ErrorDetail", "ErrorResponse", "FinishReason", "ModelCard",

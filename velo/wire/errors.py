@@ -30,6 +30,12 @@ CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded"
 shorten the conversation and ask again."""
 
 
+DEADLINE_EXCEEDED = "deadline_exceeded"
+"""The code of a 504 for a request an LLM could not begin to answer within the time its caller still waits
+(`x-velo-timeout-ms`): its prompt's prefill alone takes longer (`services.llm.PastDeadline`), so it was refused at
+once, leaving the time to the next fallback. gRPC's status for a call whose deadline passes, DEADLINE_EXCEEDED."""
+
+
 def clip(text: str) -> str:
     """`text` as an error message quotes it: at most `MAX_NAMED_CHARS` characters (a 100 KB key is no name to echo)."""
     return text if len(text) <= MAX_NAMED_CHARS else f"{text[:MAX_NAMED_CHARS]}..."
