@@ -35,7 +35,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.disconnect import CancelOnDisconnect, describe
-from services.deadline import caller_budget
+from services.deadline import caller_budget, timeout_header
 from services.http import MAX_PROMPT_CHARS, RetryLater, check_prompt_chars, install_error_handlers, json_body, json_response, model_routes, record_request, sse_response
 from services.llm import CLOUD_MAX_TOKENS_LIMIT, AnswerStream, PastDeadline, collect, refused_prompt, sampling_params
 from services.llm_local import LocalChatLLM
@@ -119,7 +119,8 @@ def build_app(settings: CloudSettings) -> FastAPI:
         if request.app.state.upstream is not None:
             asked = _limited_tokens(body, settings.max_tokens_limit)
             record_request("cloud", "upstream", body.user, body.safety_identifier)
-            return await _forward(request.app.state.upstream, body, settings, settings.max_tokens_limit if asked is None else None)
+            return await _forward(request.app.state.upstream, body, settings, settings.max_tokens_limit if asked is None else None,
+                                  caller_budget(request.headers))
         check_model(body.model, settings.model_name)
         turns = chat_turns(body)
         check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
@@ -174,16 +175,19 @@ def _limited_tokens(body: ChatCompletionRequest, limit: int) -> int | None:
     return asked
 
 
-async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, settings: CloudSettings, cap: int | None) -> Response:
+async def _forward(upstream: httpx.AsyncClient, body: ChatCompletionRequest, settings: CloudSettings, cap: int | None,
+                   within_s: float | None = None) -> Response:
     """Relay the request to the upstream and its answer back, status and stream included; `cap` (a request that states
-    no limit) is sent as its `max_tokens`: the upstream's own default may be longer than the service's limit."""
+    no limit) is sent as its `max_tokens`: the upstream's own default may be longer than the service's limit. The time
+    its caller waits, `within_s`, is passed on as `x-velo-timeout-ms` (`velo shard serve` refuses at once what it cannot
+    begin in it; other servers ignore the header)."""
     payload = body.model_dump(exclude_none=True)
     if cap is not None:
         payload["max_tokens"] = cap
     if settings.upstream_model:
         payload["model"] = settings.upstream_model
     try:
-        request = upstream.build_request("POST", "/v1/chat/completions", json=payload)
+        request = upstream.build_request("POST", "/v1/chat/completions", json=payload, headers={} if within_s is None else timeout_header(within_s))
         response = await upstream.send(request, stream=bool(body.stream))
     except httpx.TransportError as err:
         raise APIError(502, f"the cloud upstream {settings.upstream_url} is unreachable: {type(err).__name__}", "server_error", "upstream_unreachable") from None

@@ -52,8 +52,10 @@ a final end-of-sequence token included; `usage.prompt_tokens` counts each prompt
 failure answers `{"error": {"message", "type", "code", "param"}}` (`velo.wire.ErrorResponse`), request
 validation with 400 as OpenAI does, a body over `max_body_bytes` with 413 before it is read or tokenized, text prompts
 over `max_prompt_chars` characters in all with 400 `context_length_exceeded` naming `prompt` or `messages` before they are tokenized, a failed
-shard chain with 503 `shard_failure` and `Retry-After` (`ShardServerSettings.retry_after_s`, rounded up; `/health` too).
-One request runs through the chain at a time.
+shard chain with 503 `shard_failure` and `Retry-After` (`ShardServerSettings.retry_after_s`, rounded up; `/health` too),
+a prompt whose prefill alone outlasts the time its caller waits (`x-velo-timeout-ms`, the OpenAI SDKs' timeout headers)
+with 504 `deadline_exceeded` and `x-should-retry: false` before the chain runs anything (`_in_time`; VELO's cloud service
+forwards its caller's time here). One request runs through the chain at a time.
 
     velo shard serve --shards 0:15,15:30 --port 8100
 """
@@ -64,7 +66,7 @@ import asyncio
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,12 +89,16 @@ from services.http import (
     model_routes,
     record_request,
 )
+from services.deadline import caller_budget
 from services.llm import refused_prompt
+from services.llm_local import CALIBRATION_TOKENS
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
+from velo.llm.prefill_time import past_deadline
 from velo.llm.sampling import Sampler, SamplingParams
 from velo.wire import (
     API_VERSION,
+    DEADLINE_EXCEEDED,
     SSE_DONE,
     APIError,
     AssistantMessage,
@@ -184,6 +190,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # starting the workers blocks for seconds: keep the event loop free meanwhile
         llm = await asyncio.to_thread(ShardedLLM, settings.shards, settings.model_dir, settings.threads, settings.model_name)
+        await asyncio.to_thread(llm.run_ids, list(range(1000, 1000 + CALIBRATION_TOKENS)), 1)  # the prefill rate: `_in_time`
         app.state.llm, app.state.tokenizer, app.state.started = llm, _Tokenizer(llm), int(time.time())
         try:
             yield
@@ -204,6 +211,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     def completions(body: Annotated[CompletionRequest, Depends(json_body(CompletionRequest))], request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_completion(body, request.app.state.tokenizer, settings)
+        _in_time(llm, plan, request.headers)
         streams = _start(llm, plan, COMPLETION_MAX_TOKENS)
         record_request("shard", "completions", body.user, choices=len(streams))
         answer = _CompletionAnswer(f"cmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams, settings.retry_after_s)
@@ -213,6 +221,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     def chat_completions(body: Annotated[ChatCompletionRequest, Depends(json_body(ChatCompletionRequest))], request: Request) -> Response:
         llm: ShardedLLM = request.app.state.llm
         plan = _plan_chat(body, request.app.state.tokenizer, settings)
+        _in_time(llm, plan, request.headers)
         streams = _start(llm, plan, CHAT_MAX_TOKENS)
         record_request("shard", "chat", body.user, body.safety_identifier, choices=len(streams))
         answer = _ChatAnswer(f"chatcmpl-{uuid.uuid4().hex}", settings.model_name, plan, llm, streams, settings.retry_after_s)
@@ -262,6 +271,19 @@ def _plan_chat(body: ChatCompletionRequest, tokenizer: _Tokenizer, settings: Sha
     turns = text_turns(body.messages, "the model")
     check_prompt_chars((t["content"] for t in turns), settings.max_prompt_chars, "messages")
     return _common_plan(body, tokenizer.llm, settings, lambda: [_Prompt(tokenizer.chat(turns), echo="")], (max_tokens, param), "messages")
+
+
+def _in_time(llm: ShardedLLM, plan: _Plan, headers: Mapping[str, str]) -> None:
+    """504 `deadline_exceeded` (`x-should-retry: false`), before the chain runs anything, when the first prompt's prefill
+    alone outlasts what the caller waits (`services.deadline.caller_budget`: `x-velo-timeout-ms`, the OpenAI SDKs'
+    timeout headers), as VELO's other LLM servers refuse it (`services.llm.PastDeadline`): the caller's fallback gets
+    the time. Its least time: `ShardedLLM.prefill_seconds`, its rate set by a 256-token prefill at start."""
+    within = caller_budget(headers)
+    if within is None:
+        return
+    ids = plan.prompts[0].ids
+    if (why := past_deadline(llm.name, len(ids), llm.prefill_seconds(ids), within)) is not None:
+        raise RetryLater(504, why, DEADLINE_EXCEEDED, None)
 
 
 def _check_model(body: CompletionRequest | ChatCompletionRequest, settings: ShardServerSettings) -> None:

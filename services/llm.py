@@ -85,10 +85,6 @@ class PastDeadline(UpstreamError):
     def __init__(self, message: str) -> None:
         super().__init__(message, 504, ErrorDetail(message=message, type="server_error", code=DEADLINE_EXCEEDED))
 
-    def error(self) -> APIError:
-        """The 504 a service answers with."""
-        return APIError(504, str(self), "server_error", DEADLINE_EXCEEDED)
-
 
 NOT_THE_REQUESTS_FAULT = frozenset({401, 403, 404, 405, 407, 408, 429})
 """4xx statuses that say nothing against a request's content: 408 (timeout) and 429 (rate limit) are the upstream's

@@ -143,13 +143,9 @@ class LocalChatLLM:
         fastest rate measured on this LLM's prefills (`velo.llm.prefill_time`; `CALIBRATION_TOKENS` at start); None when
         it may (or no rate is known). The answer's decode steps and the wait for a place in the batch are not counted, so
         what is refused could not have been answered in time."""
-        least = self.batcher.prefill_seconds(prompt_ids)
-        if least is None or least <= within_s:
-            return None
-        rate = self.batcher.clock.seconds_per_flop
-        speed = f" ({1e-9 / rate:.0f} GFLOP/s measured)" if rate else ""
-        return (f"{self.name} cannot begin this answer within the {max(within_s, 0.0):.1f} s its caller waits: prefilling the "
-                f"{len(prompt_ids):,}-token prompt takes at least {least:.1f} s here{speed}; shorten the prompt or give the request more time")
+        from velo.llm.prefill_time import past_deadline
+
+        return past_deadline(self.name, len(prompt_ids), self.batcher.prefill_seconds(prompt_ids), within_s)
 
     def check(self, messages: list[dict[str, str]], max_tokens: int) -> list[int]:
         """ValueError naming the context window for a conversation `stream` would refuse, else its token ids (for

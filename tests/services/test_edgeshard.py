@@ -157,6 +157,26 @@ def test_models_and_health(client: httpx.Client, server: tuple[str, list[int]]) 
     assert health["status"] == "ok" and [w["pid"] for w in health["workers"]] == server[1]
 
 
+def test_a_prompt_the_chain_cannot_begin_in_the_callers_time_is_a_504_before_it_runs(client: httpx.Client, openai_client: OpenAI) -> None:
+    """As VELO's other LLM servers (`services.llm.PastDeadline`): ~2,000 tokens (seconds of prefill through the chain)
+    with a 0.5 s budget, stated as `x-velo-timeout-ms` (what VELO's cloud service forwards) or by the `openai` client's
+    timeout, is refused with 504 `deadline_exceeded` and `x-should-retry: false` (this server bounds no generation by
+    time otherwise: run, it would have been a 200), and a short prompt with time enough is answered."""
+    long_text = "The harbour filled with boats before the storm reached the coast. " * 150
+    response = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": long_text, "max_tokens": 1},
+                           headers={"x-velo-timeout-ms": "500"})
+    error = response.json()["error"]
+    assert response.status_code == 504 and error["code"] == "deadline_exceeded", response.text
+    assert response.headers["x-should-retry"] == "false" and "-token prompt takes at least" in error["message"], error
+    with pytest.raises(openai.APIStatusError) as caught:
+        openai_client.with_options(timeout=0.5).chat.completions.create(model=SMOLLM2_NAME, messages=[{"role": "user", "content": long_text}],
+                                                                        max_tokens=1)
+    assert caught.value.status_code == 504 and caught.value.code == "deadline_exceeded"
+    short = client.post("/v1/completions", json={"model": SMOLLM2_NAME, "prompt": "The capital of France is", "max_tokens": 1},
+                        headers={"x-velo-timeout-ms": "60000"})
+    assert short.status_code == 200, short.text
+
+
 def test_the_openai_client_retrieves_the_served_model_and_an_unknown_one_is_a_404(openai_client: OpenAI, client: httpx.Client) -> None:
     """Issue 8 (L7): `GET /v1/models/{id}` (`models.retrieve`) was a 404 for the served model too."""
     from openai import NotFoundError
@@ -594,7 +614,8 @@ def test_the_sdk_gets_answers_streams_and_typed_errors(server: tuple[str, list[i
 def test_the_cloud_service_relays_this_server_as_its_openai_compatible_upstream(server: tuple[str, list[int]], reference: LocalLLM) -> None:
     """The compose deployment's cloud path (cloud -> `llm`), and any third-party OpenAI-compatible upstream: the
     cloud service in front of this server, driven by the official client, whole and streamed; the upstream's
-    errors are relayed as they are, an upstream that is down is a 502 in the one error shape."""
+    errors are relayed as they are (a 504 `deadline_exceeded` for a prompt the chain cannot begin in the time the cloud
+    passes on), an upstream that is down is a 502 in the one error shape."""
     from services import cloud as cloud_service
     from tests.ports import closed_port
     from tests.services.servers import running
@@ -617,6 +638,11 @@ def test_the_cloud_service_relays_this_server_as_its_openai_compatible_upstream(
             assert next(response.iter_lines()).startswith("data: ")
         with httpx.Client(base_url=server[0], timeout=30) as next_client:  # 500 tokens take over a minute here
             assert complete(next_client, prompt="Hi", max_tokens=2)["choices"][0]["text"]
+        long_chat = [{"role": "user", "content": "The harbour filled with boats before the storm reached the coast. " * 150}]
+        late = httpx.post(f"{front.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": long_chat, "max_tokens": 1},
+                          headers={"x-velo-timeout-ms": "500"}, timeout=60)  # the caller's time, passed on to the chain
+        assert_error(late, 504, code="deadline_exceeded")
+        assert late.headers["x-should-retry"] == "false"
     down = cloud_service.CloudSettings(upstream_url=f"http://127.0.0.1:{closed_port()}")
     with running(cloud_service.build_app(down)) as front:
         assert_error(httpx.post(f"{front.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": CHAT}, timeout=60), 502,
@@ -655,3 +681,4 @@ def test_a_lost_worker_is_a_503_with_retry_after_which_the_openai_client_waits(s
         relayed = httpx.post(f"{front.url}/v1/chat/completions", json={"model": "velo-cloud", "messages": CHAT, "max_tokens": 2}, timeout=60)
         assert_error(relayed, 503, code="shard_failure")
         assert relayed.headers["retry-after"] == "2", relayed.headers
+

@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 
 from velo.edgeshard import transport
 from velo.edgeshard.transport import Message
+from velo.llm.prefill_time import PrefillClock
 from velo.edgeshard.worker import READY_PREFIX
 from velo.llm.decoding import FinishReason, TextDecoder
 from velo.llm.local import SMOLLM2_NAME, Generation, LocalLLM, Message as ChatMessage, default_cache_dir
@@ -68,6 +69,8 @@ class ShardStep(NamedTuple):
     """Wall time of the pass, transport and the choice of the token included."""
     compute_ms: tuple[float, ...]
     """Per shard: time in its layers."""
+    cpu_ms: tuple[float, ...] = ()
+    """Per shard: CPU time of the thread that ran its layers (the rate of `ShardedLLM.prefill_seconds`)."""
 
 
 class TextStream:
@@ -210,6 +213,8 @@ class ShardedLLM:
         try:
             self._skeleton = _skeleton(self.model_dir, name)
             check_ranges(self.ranges, int(self._skeleton.model.config.num_hidden_layers))
+            self.clock = PrefillClock.for_model(self._skeleton.model)
+            """The least prefill time of a prompt (`prefill_seconds`), its rate the shards' CPU time on the chain's prefills."""
             self._start(threads, startup_timeout_s)
         except BaseException:
             self.close()
@@ -271,6 +276,12 @@ class ShardedLLM:
         stopped = stop_at_eos and produced[-1] in self.stop_ids
         return ShardedGeneration(generation, tuple(produced), stopped, steps[0].compute_ms, tuple(decode_compute))
 
+    def prefill_seconds(self, prompt_ids: Sequence[int]) -> float | None:
+        """The least seconds the chain's prefill of `prompt_ids` takes: its FLOPs at the fastest rate measured on the
+        chain's own prefills (the shards' thread CPU time summed: they run one after another; `velo.llm.prefill_time`);
+        None before one of `MIN_TOKENS` was measured."""
+        return self.clock.seconds(len(prompt_ids))
+
     def check_request(self, prompt_ids: Sequence[int], max_new_tokens: int) -> None:
         """ValueError for a request the model cannot run: empty prompt, max_new_tokens < 1, context exceeded."""
         self._skeleton.check_request(prompt_ids, max_new_tokens)
@@ -331,7 +342,10 @@ class ShardedLLM:
                     token = choose(reply.tensors["logits"], produced) if choose else int(reply.fields["token"])
                     produced.append(token)
                     compute = tuple(float(ms) for ms in reply.fields["compute_ms"])
-                    yield ShardStep(token, (time.perf_counter() - start) * 1000.0, compute)
+                    cpu = tuple(float(ms) for ms in reply.fields.get("cpu_ms", ()))
+                    if position == 0:
+                        self.clock.observe(len(prompt_ids), 0, sum(cpu) / 1000.0)
+                    yield ShardStep(token, (time.perf_counter() - start) * 1000.0, compute, cpu)
                     if len(produced) == max_new_tokens or (stop_at_eos and token in self.stop_ids):
                         return
                     position += inputs.shape[1]

@@ -286,19 +286,20 @@ class Worker:
 
         with self.lock:
             shard = self._loaded()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             with torch.inference_mode():
                 out = shard.run(session, position, is_prefill, inputs)
-            compute_ms = (time.perf_counter() - started) * 1000.0
+            compute_ms, cpu_ms = (time.perf_counter() - started) * 1000.0, (time.thread_time() - cpu) * 1000.0
             if shard.is_last:
                 tensors = {"logits": out} if f.get("return_logits") else {}
-                return Message("result", {"token": int(out.argmax()), "compute_ms": [compute_ms]}, tensors)
+                return Message("result", {"token": int(out.argmax()), "compute_ms": [compute_ms], "cpu_ms": [cpu_ms]}, tensors)
             if self.next.sock is None:
                 raise ValueError(f"layers {shard.name} do not end the model and no next stage is linked: send 'load' with next=HOST:PORT")
             down = self._downstream(Message("forward", dict(f), {"hidden": out}))
         if down.op != "result":
             return down
-        return Message("result", {**down.fields, "compute_ms": [compute_ms, *down.fields["compute_ms"]]}, down.tensors)
+        return Message("result", {**down.fields, "compute_ms": [compute_ms, *down.fields["compute_ms"]],
+                                  "cpu_ms": [cpu_ms, *down.fields.get("cpu_ms", ())]}, down.tensors)
 
     def _reset(self, message: Message) -> Message:
         with self.lock:

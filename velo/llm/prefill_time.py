@@ -91,3 +91,13 @@ class PrefillClock:
         """The least seconds the prefill takes here; None before any rate was measured."""
         rate = self.seconds_per_flop
         return None if rate is None else rate * self.flops(new_tokens, cached_tokens)
+
+
+def past_deadline(model: str, prompt_tokens: int, least_s: float | None, within_s: float) -> str | None:
+    """Why `model` cannot begin an answer within the `within_s` seconds its caller waits: the least prefill time
+    `least_s` of its `prompt_tokens`-token prompt (`PrefillClock.seconds`) is longer; None when it is not (or unknown).
+    The one message of every LLM server of VELO that refuses for it (`services.llm.PastDeadline`, `velo shard serve`)."""
+    if least_s is None or least_s <= within_s:
+        return None
+    return (f"{model} cannot begin this answer within the {max(within_s, 0.0):.1f} s its caller waits: prefilling the "
+            f"{prompt_tokens:,}-token prompt takes at least {least_s:.1f} s here; shorten the prompt or give the request more time")
