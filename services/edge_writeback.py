@@ -24,6 +24,7 @@ minutes on a loaded machine). While Milvus is down the answers wait in the queue
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -57,6 +58,8 @@ class Writer:
     def __init__(self, edge: EdgeServer, *, write_batch: int, write_back_truncated: bool) -> None:
         self.edge, self.write_batch, self.write_back_truncated = edge, write_batch, write_back_truncated
         self.queue: asyncio.Queue[WriteBack] = asyncio.Queue()
+        self._landing: dict[tuple[str, tuple[str, ...], str, str], asyncio.Event] = {}
+        """Per queued answer's (namespace, context, question, language): set once its write is done (`landed`)."""
         for reason in SKIP_REASONS:
             edge.metrics.not_written.labels(reason)
 
@@ -67,8 +70,10 @@ class Writer:
         reason = self.skip_reason(started, made)
         if reason is None:
             source = Source.EDGE if started.route == "edge" else Source.CLOUD
-            self.queue.put_nowait(WriteBack(started.question, made.text, started.lang, started.request.namespace, started.context,
-                                            source, started.looked.vector, time.perf_counter()))
+            item = WriteBack(started.question, made.text, started.lang, started.request.namespace, started.context, source,
+                             started.looked.vector, time.perf_counter())
+            self.queue.put_nowait(item)
+            self._landing.setdefault(_landing_key(item.namespace, item.context, item.question, item.lang), asyncio.Event())
             self.edge.metrics.pending.set(self.queue.qsize())
             return True
         if reason in SKIP_REASONS:
@@ -131,9 +136,21 @@ class Writer:
                 except Exception as err:  # a refused entry (too long, bad text): drop it, say so, keep going
                     log.error("write-back refused %s: %s", counted(len(batch), "answer"), err)
                     break
-            for _ in batch:
+            for item in batch:
                 self.queue.task_done()
+                if (landed := self._landing.pop(_landing_key(item.namespace, item.context, item.question, item.lang), None)) is not None:
+                    landed.set()
             self.edge.metrics.pending.set(self.queue.qsize())
+
+    async def landed(self, question: str, namespace: str, context: tuple[str, ...], lang: str, within_s: float) -> None:
+        """Wait, at most `within_s`, until a queued answer to this very question (namespace, context and language
+        alike) is written: a question asked again right after its answer (a client's retry, a double submit) had missed
+        the cache while that answer was still being written back (embedding it, the upsert: ~0.1 s, seconds on a loaded
+        core), and gone to the cloud a second time (nc45). Returns at once when none is queued."""
+        landing = self._landing.get(_landing_key(namespace, context, question, lang))
+        if landing is not None and within_s > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(landing.wait(), within_s)
 
     def _flush(self, cache: SemanticCache) -> None:
         """`cache.flush_if_due()` outside the cache lock, bounded by its `slow_timeout_s` (a flush on real Milvus can take
@@ -176,3 +193,7 @@ class Writer:
             for item in items:
                 edge.metrics.write_cost.observe((stored - t0) / len(items))
                 edge.metrics.write_delay.observe(stored - item.queued_at)
+
+
+def _landing_key(namespace: str, context: tuple[str, ...], question: str, lang: str) -> tuple[str, tuple[str, ...], str, str]:
+    return namespace, tuple(context), question, lang
