@@ -30,8 +30,9 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import numpy as np  # noqa: E402
 
+from benchmarks.write_back import lookups  # noqa: E402 - the closed-loop clients of its phase 2
 from services.edge import EdgeSettings, _open  # noqa: E402
-from services.edge_serving import EdgeServer, WriteBack  # noqa: E402
+from services.edge_serving import WriteBack  # noqa: E402
 from services.metrics import EdgeMetrics  # noqa: E402
 from velo.data.oasst1 import read_oa_questions  # noqa: E402
 from velo.paths import shared_dir  # noqa: E402
@@ -39,21 +40,6 @@ from velo.types import Source  # noqa: E402
 
 SHARED_PAIRS = shared_dir() / "data" / "oasst1" / "oa_questions.jsonl"
 SENTENCE = "Describe how the harbour changed once the new lighthouse was built on the northern cliffs. "
-
-
-async def lookups(edge: EdgeServer, questions: list[str], clients: int, until) -> list[float]:  # noqa: ANN001
-    times: list[float] = []
-
-    async def client(c: int) -> None:
-        i = c
-        while not until():
-            question, t0 = questions[i % len(questions)], time.perf_counter()
-            await edge.lookup(question, "default", (), edge.request_lang(None, question))
-            times.append(time.perf_counter() - t0)
-            i += clients
-
-    await asyncio.gather(*(client(c) for c in range(clients)))
-    return times
 
 
 def summary(times: list[float]) -> str:
