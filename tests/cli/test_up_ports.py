@@ -39,7 +39,7 @@ def test_a_child_whose_port_was_taken_first_is_started_again_on_another(tmp_path
         port = taken.getsockname()[1]
         try:
             stack.start("milvus", argv_of(port), port=port)
-            served = wait_or_rebind(stack, "milvus", port, argv_of, lambda port: stack.wait_listening("milvus", port, 60.0))
+            served = wait_or_rebind(stack, "milvus", port, argv_of, lambda port: stack.wait_milvus(port, 60.0))
             assert served != port and stack.children[0].port == served
             with socket.create_connection(("127.0.0.1", served), timeout=5):
                 pass
@@ -48,12 +48,37 @@ def test_a_child_whose_port_was_taken_first_is_started_again_on_another(tmp_path
     assert lost_its_port(tmp_path / "logs" / "milvus.log")
 
 
+def test_another_process_listening_on_the_milvus_port_does_not_pass_for_the_server(tmp_path: Path) -> None:
+    """nc45 LOW: `velo up` waited for its milvus-lite server by connecting to its port, so a process listening there
+    first passed for it (and the edges would have been sent to it). Now the server must answer a Milvus call
+    (`velo.cache.milvus_client.milvus_answers`): the listener does not, the server started on that port exits
+    ("Failed to bind"), and it is started again on another, where it answers."""
+    from velo.cache.milvus_client import milvus_answers
+
+    data = tmp_path / "milvus"
+    data.mkdir()
+
+    def argv_of(port: int) -> list[str]:
+        return [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)]
+
+    stack = Stack(tmp_path / "logs")
+    with socket.create_server(("127.0.0.1", 0)) as impostor:  # listening: a connection to it succeeds
+        port = impostor.getsockname()[1]
+        assert not milvus_answers(f"http://127.0.0.1:{port}", 1.0)
+        try:
+            stack.start("milvus", argv_of(port), port=port)
+            served = wait_or_rebind(stack, "milvus", port, argv_of, lambda port: stack.wait_milvus(port, 60.0))
+            assert served != port and milvus_answers(f"http://127.0.0.1:{served}")
+        finally:
+            stack.stop()
+
+
 def test_a_child_that_fails_for_another_reason_is_not_started_again(tmp_path: Path) -> None:
     stack = Stack(tmp_path / "logs")
     argv = [sys.executable, "-c", "import sys; print('no model here'); sys.exit(3)"]
     try:
         stack.start("cloud", argv, port=None)
         with pytest.raises(OSError, match="cloud exited with code 3"):
-            wait_or_rebind(stack, "cloud", 1, lambda port: argv, lambda port: stack.wait_listening("cloud", port, 30.0))
+            wait_or_rebind(stack, "cloud", 1, lambda port: argv, lambda port: stack.wait_until("cloud", lambda: False, 30.0, 0.2, "up"))
     finally:
         stack.stop()

@@ -94,7 +94,7 @@ def test_a_milvus_that_dies_is_restarted_and_said_to_be_back(tmp_path: Path) -> 
         stack.stop()
     assert said[0].startswith("milvus stopped (code -9); restarting it (1 of 3 within 60 s), meanwhile the edges answer "
                               "without their cache until it returns"), said
-    assert said[-1] == f"milvus is back (listening on port {port}; the edges reconnect to it by themselves)", said
+    assert said[-1] == f"milvus is back (answering on port {port}; the edges reconnect to it by themselves)", said
     assert len(said) == 2, said
 
 

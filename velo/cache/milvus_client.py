@@ -95,6 +95,24 @@ def _open_client(uri: str) -> MilvusClient:
             raise
 
 
+def milvus_answers(uri: str, timeout_s: float = 2.0) -> bool:
+    """Whether a Milvus server answers a call of its API at server `uri` now (its collections listed within `timeout_s`):
+    a process that only accepts connections on the port does not. `velo up` had taken any listener on its milvus-lite
+    server's port for the server (nc45), where another process that bound the port first would have been its edges'
+    Milvus."""
+    try:
+        client = MilvusClient(uri, timeout=timeout_s, grpc_options=GRPC_OPTIONS)
+    except Exception:  # noqa: BLE001 - no channel to a Milvus server: not answering
+        return False
+    try:
+        client.list_collections(timeout=timeout_s)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+    finally:
+        client.close()
+
+
 _CONNECT_FAILED = 2
 """pymilvus's `Status.CONNECT_FAILED`: "Fail connecting to server on HOST:PORT, illegal connection params or server
 unavailable" (`GrpcHandler._setup_grpc_channel`), raised when no channel to the server gets ready."""

@@ -187,10 +187,12 @@ class Stack:
 
         self.wait_until(name, healthy, timeout_s, 0.3, f"healthy at {url}")
 
-    def wait_listening(self, name: str, port: int, timeout_s: float) -> None:
-        """Until something accepts connections on loopback `port`; OSError if the process exits or the time runs out."""
+    def wait_milvus(self, port: int, timeout_s: float) -> None:
+        """Until the milvus-lite server answers Milvus calls on loopback `port` (`milvus_answers`: another process
+        listening on the port does not pass for it); OSError if the process exits or the time runs out."""
+        from velo.cache.milvus_client import milvus_answers
 
-        self.wait_until(name, lambda: _listening(port), timeout_s, 0.2, f"listening on port {port}")
+        self.wait_until("milvus", lambda: milvus_answers(f"http://127.0.0.1:{port}"), timeout_s, 0.3, f"answering Milvus calls on port {port}")
 
     def wait_until(self, name: str, ready, timeout_s: float, poll_s: float, what: str) -> None:  # noqa: ANN001
         proc = next(c.proc for c in self.children if c.name == name)
@@ -236,8 +238,12 @@ def _back(child: Child) -> str | None:
         except httpx.TransportError:
             healthy = False
         return f"healthy at {child.health}" if healthy else None
+    if child.name == "milvus" and child.port is not None:
+        from velo.cache.milvus_client import milvus_answers
+
+        return f"answering on port {child.port}; the edges reconnect to it by themselves" if milvus_answers(f"http://127.0.0.1:{child.port}", 1.0) else None
     if child.port is not None and _listening(child.port):
-        return f"listening on port {child.port}" + ("; the edges reconnect to it by themselves" if child.name == "milvus" else "")
+        return f"listening on port {child.port}"
     return None
 
 
@@ -286,7 +292,7 @@ def start_milvus_lite(stack: Stack, data: Path) -> str:
         return [str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)]
 
     stack.start("milvus", argv_of(port), port=port)
-    port = wait_or_rebind(stack, "milvus", port, argv_of, lambda port: stack.wait_listening("milvus", port, 60.0))
+    port = wait_or_rebind(stack, "milvus", port, argv_of, lambda port: stack.wait_milvus(port, 60.0))
     return f"http://127.0.0.1:{port}"
 
 
