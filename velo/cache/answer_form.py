@@ -55,7 +55,7 @@ import re
 from velo.cache.added_instructions import (
     ANYWHERE, BARE, BARE_WORDS, COUNT, COUNT_WORD, HAN_BARE, TRIGGERS, counted, instruction_added,
 )
-from velo.cache.text import HAN, fold
+from velo.cache.text import HAN, LETTER, fold
 
 _UNITS = {
     "word": r"words?|one-word|palabras?|wort|worten|worter|слов\w*|个?词|个?字",
@@ -308,7 +308,7 @@ def _han_not_bare(sentence: str) -> tuple[int, ...]:
     return tuple(i for i, ch in enumerate(sentence) if ch not in HAN_BARE and _LETTER.match(ch))
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER = re.compile(LETTER)
 
 
 def _set_apart(sentence: str, start: int, end: int) -> bool:

@@ -38,10 +38,11 @@ CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # between operands they are ("5/2", "5-2", "3:2", "10 - 3", "x-1", "a / b"), and so are a number's sign ("-5",
 # "气温-10度") and a command-line flag's dash ("rm -rf", "--force").
 OPERATORS = "*+=<>%^&|~#@$"
-_LETTER = r"[^\W\d_]"
-_ALONE = rf"(?<!{_LETTER}){_LETTER}"
+LETTER = r"[^\W\d_]"
+"""A letter of any script (a word character that is no digit and no underscore), as a pattern to build others with."""
+_ALONE = rf"(?<!{LETTER}){LETTER}"
 _BETWEEN_OPERANDS = (
-    rf"(?<=\d)/(?=\d)|(?:(?<=\d)|(?<=\d ))-(?= ?(?:\d|{_LETTER}(?!{_LETTER})))|(?:(?<={_ALONE})|(?<={_ALONE} ))-(?= ?\d)"
+    rf"(?<=\d)/(?=\d)|(?:(?<=\d)|(?<=\d ))-(?= ?(?:\d|{LETTER}(?!{LETTER})))|(?:(?<={_ALONE})|(?<={_ALONE} ))-(?= ?\d)"
 )
 """A slash between digits ("5/2"); a hyphen between operands, one of them digits, the other digits or a letter standing
 alone ("x", not the "x" of "max"), at most one space on either side ("10 - 3", "x-1", "x - 1"). Not "a - b" (a dash in
@@ -67,7 +68,7 @@ def _mark_ranges(limit: int = 0x20000) -> str:
 _TOKEN = re.compile(
     rf"(?P<cjk>[{CJK}])|(?P<word>(?:[^\W{CJK}]|[{_mark_ranges()}])+)|(?P<op>[{re.escape(OPERATORS)}]+)"
     rf"|(?P<digits>(?<=\d):(?=\d)|{_BETWEEN_OPERANDS})"
-    rf"|(?P<sign>(?<![^\W{CJK}])-(?=\d))|(?P<flag>(?<![^\s(\[{{\"'`])--?{_LETTER}[\w-]*)|(?P<other>[^\w\s])"
+    rf"|(?P<sign>(?<![^\W{CJK}])-(?=\d))|(?P<flag>(?<![^\s(\[{{\"'`])--?{LETTER}[\w-]*)|(?P<other>[^\w\s])"
 )
 """`other` is any other single character that is neither a word character nor space: kept iff it is a
 symbol (category S*: emoji, currency, math, arrows), dropped if it is punctuation."""
@@ -164,7 +165,7 @@ def _standalone_punct(run: str) -> str | None:
     return core
 
 
-_FLAG = re.compile(rf"(?<![^\s(\[{{\"'`])--?{_LETTER}[\w-]*")
+_FLAG = re.compile(rf"(?<![^\s(\[{{\"'`])--?{LETTER}[\w-]*")
 """A command-line flag as written ("-V", "--force"): the `flag` tokens of `_TOKEN`, found before folding."""
 
 
