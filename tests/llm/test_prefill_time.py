@@ -11,7 +11,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from velo.llm import LocalLLM  # noqa: E402
 from velo.llm.continuous import ContinuousBatcher  # noqa: E402
-from velo.llm.prefill_time import MIN_TOKENS, PrefillClock  # noqa: E402
+from velo.llm.prefill_time import LOAD_WINDOW_S, MIN_LOAD_CPU_S, MIN_TOKENS, PrefillClock  # noqa: E402
 
 
 def small_clock() -> PrefillClock:
@@ -44,6 +44,23 @@ def test_the_fastest_rate_measured_is_kept_and_short_prefills_are_not_measured()
     assert clock.measured_tokens == 300
 
 
+def test_the_estimate_is_stretched_by_the_least_slowdown_of_the_recent_work() -> None:
+    """nc46: CPU time alone let a prompt into a share of time it could not meet at load 3-5 on two cores. The estimate is
+    multiplied by the least wall / CPU time of the work of the last `LOAD_WINDOW_S`; work too small to tell, and work
+    older than the window, count for nothing; a ratio under 1 (a timer's rounding) counts as 1."""
+    clock = small_clock()
+    clock.observe(MIN_TOKENS, 0, clock.flops(MIN_TOKENS))
+    assert clock.slowdown(now=100.0) == 1.0 and clock.seconds(500, now=100.0) == pytest.approx(clock.flops(500))
+    clock.note_load(1.0, 3.0, now=100.0)
+    clock.note_load(0.5, 1.25, now=110.0)  # 2.5: the least
+    clock.note_load(MIN_LOAD_CPU_S / 2, 1.0, now=110.0)  # too little CPU to tell
+    assert clock.slowdown(now=115.0) == 2.5
+    assert clock.seconds(500, now=115.0) == pytest.approx(2.5 * clock.flops(500))
+    assert clock.slowdown(now=110.0 + LOAD_WINDOW_S + 1) == 1.0  # all of it older than the window
+    clock.note_load(1.0, 0.9, now=200.0)
+    assert clock.slowdown(now=200.0) == 1.0
+
+
 def test_invalid_model_sizes_are_refused_naming_them() -> None:
     with pytest.raises(ValueError, match="layers must be an integer >= 1, got 0"):
         PrefillClock(non_embedding_params=1, layers=0, attention_width=1, hidden=1, vocab=1)
@@ -63,8 +80,10 @@ def test_smollm2_sizes_and_the_batchers_estimate(llm: LocalLLM) -> None:
         assert rate is not None and batcher.clock.measured_tokens == len(prompt)
         longer = prompt + llm.tokenizer.encode(" And then the bridge was rebuilt." * 10, add_special_tokens=False)
         fresh = [t + 1 for t in longer]  # shares no prefix with anything prefilled
-        assert batcher.prefill_seconds(fresh) == pytest.approx(rate * clock.flops(len(fresh)))
+        slowdown = batcher.clock.slowdown()  # its prefill's and decode step's wall over CPU time, just measured
+        assert slowdown >= 1.0
+        assert batcher.prefill_seconds(fresh) == pytest.approx(rate * clock.flops(len(fresh)) * slowdown, rel=1e-3)
         shared = batcher.prefixes.shared(longer)
         assert shared == len(prompt)  # the whole earlier prompt is cached
-        assert batcher.prefill_seconds(longer) == pytest.approx(rate * clock.flops(len(longer) - shared, shared))
+        assert batcher.prefill_seconds(longer) == pytest.approx(rate * clock.flops(len(longer) - shared, shared) * slowdown, rel=1e-3)
         assert batcher.prefill_seconds(longer) < batcher.prefill_seconds(fresh)

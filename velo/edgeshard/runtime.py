@@ -345,6 +345,7 @@ class ShardedLLM:
                     cpu = tuple(float(ms) for ms in reply.fields.get("cpu_ms", ()))
                     if position == 0:
                         self.clock.observe(len(prompt_ids), 0, sum(cpu) / 1000.0)
+                    self.clock.note_load(sum(cpu) / 1000.0, sum(compute) / 1000.0)
                     yield ShardStep(token, (time.perf_counter() - start) * 1000.0, compute, cpu)
                     if len(produced) == max_new_tokens or (stop_at_eos and token in self.stop_ids):
                         return

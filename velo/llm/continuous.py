@@ -251,7 +251,9 @@ class ContinuousBatcher:
         reused, prefix = self.prefixes.lookup(ids) if self.prefixes is not None else (0, [])
         past = DynamicCache(prefix) if reused else None  # DynamicCache copies the prefix: the entry stays as it was
         out = self.llm.model(torch.tensor([ids[reused:]]), past_key_values=past, use_cache=True, logits_to_keep=1)
-        self.clock.observe(len(ids) - reused, reused, time.thread_time() - cpu)
+        cpu = time.thread_time() - cpu
+        self.clock.observe(len(ids) - reused, reused, cpu)
+        self.clock.note_load(cpu, time.perf_counter() - start)
         token = handle.choose(out.logits[0, -1])
         handle.prefill_ms = (time.perf_counter() - start) * 1000.0
         layers = [(k, v) for k, v, *_ in out.past_key_values]
@@ -264,11 +266,12 @@ class ContinuousBatcher:
         batch.join(handle, layers, token)
 
     def _step(self, batch: _Batch) -> None:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         logits = batch.step(self.llm.model)
         tokens = [handle.choose(row) for handle, row in zip(batch.rows, logits)]
         batch.chose(tokens)
         elapsed = (time.perf_counter() - start) * 1000.0
+        self.clock.note_load(time.thread_time() - cpu, elapsed / 1000.0)
         with self._lock:
             self._steps += 1
             self._rows_decoded += len(batch.rows)

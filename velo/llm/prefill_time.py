@@ -29,13 +29,21 @@ medians of 3-5): 32 tokens 41 GFLOP/s, 64 tokens 52, 128 tokens 63, 256 tokens 6
 65, 5,000 tokens 69 (27.9 s): from a 256-token calibration the estimate is 0.89-0.97 of the CPU time measured for 256
 to 5,000 tokens, on the low side as a least time must be.
 
-`seconds(n, p)` is therefore the least time the prefill could take: a request refused on it could not have begun
-its answer in time (only its prefill is counted, not the decode steps or the wait for a place in the batch, which
-a greedy answer may end after one token).
+Load: CPU time is what the prefill needs, not how long it takes on a machine whose cores other processes share: at a
+load of 3-5 on two cores a 20,000-character prompt estimated at 17.8 s of CPU was let into the cloud's 30 s under
+`velo up`, took longer, was abandoned and prefilled again by the next fallback (nc46). So the estimate is stretched by
+the least slowdown measured on this LLM's own work in the last `LOAD_WINDOW_S` (wall time over thread CPU time of its
+prefills and decode steps, `note_load`; 1 when it has done none): what the prefill takes at the load seen just now.
+
+`seconds(n, p)` is therefore the least time the prefill could take at the load just measured: a request refused on it
+could not have begun its answer in time unless the machine got quieter (only its prefill is counted, not the decode
+steps or the wait for a place in the batch, which a greedy answer may end after one token).
 """
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,6 +51,10 @@ if TYPE_CHECKING:
 
 MIN_TOKENS = 128
 """The fewest new tokens of a prefill whose time sets the rate (see the module docstring)."""
+LOAD_WINDOW_S = 30.0
+"""How recent the work is whose slowdown (wall over CPU time) stretches the estimate (`PrefillClock.slowdown`)."""
+MIN_LOAD_CPU_S = 0.02
+"""Work of less CPU than this (a decode step of one row is ~45 ms) says too little of the load to be counted."""
 
 
 class PrefillClock:
@@ -61,6 +73,8 @@ class PrefillClock:
         """The fastest rate measured (CPU seconds per FLOP); None before a prefill of `MIN_TOKENS` was measured."""
         self.measured_tokens = 0
         """New tokens of the prefill that set `seconds_per_flop`."""
+        self._load: deque[tuple[float, float]] = deque(maxlen=256)
+        """(monotonic time, wall / CPU time) of the recent work (`note_load`)."""
 
     @classmethod
     def for_model(cls, model: PreTrainedModel) -> PrefillClock:
@@ -87,10 +101,23 @@ class PrefillClock:
         if self.seconds_per_flop is None or rate < self.seconds_per_flop:
             self.seconds_per_flop, self.measured_tokens = rate, new_tokens
 
-    def seconds(self, new_tokens: int, cached_tokens: int = 0) -> float | None:
-        """The least seconds the prefill takes here; None before any rate was measured."""
+    def note_load(self, cpu_seconds: float, wall_seconds: float, now: float | None = None) -> None:
+        """Take note of work of this LLM (a prefill, a decode step) that took `cpu_seconds` of its thread and
+        `wall_seconds` of wall time: its slowdown, for `slowdown`. Work of less than `MIN_LOAD_CPU_S` is ignored."""
+        if cpu_seconds >= MIN_LOAD_CPU_S:
+            self._load.append((time.monotonic() if now is None else now, max(1.0, wall_seconds / cpu_seconds)))
+
+    def slowdown(self, now: float | None = None) -> float:
+        """The least wall / CPU time of this LLM's work in the last `LOAD_WINDOW_S` (>= 1); 1 when it did none then."""
+        since = (time.monotonic() if now is None else now) - LOAD_WINDOW_S
+        recent = [ratio for at, ratio in list(self._load) if at >= since]
+        return min(recent, default=1.0)
+
+    def seconds(self, new_tokens: int, cached_tokens: int = 0, now: float | None = None) -> float | None:
+        """The least seconds the prefill takes here at the load just measured (`slowdown`); None before any rate was
+        measured."""
         rate = self.seconds_per_flop
-        return None if rate is None else rate * self.flops(new_tokens, cached_tokens)
+        return None if rate is None else rate * self.flops(new_tokens, cached_tokens) * self.slowdown(now)
 
 
 def past_deadline(model: str, prompt_tokens: int, least_s: float | None, within_s: float) -> str | None:
@@ -100,4 +127,5 @@ def past_deadline(model: str, prompt_tokens: int, least_s: float | None, within_
     if least_s is None or least_s <= within_s:
         return None
     return (f"{model} cannot begin this answer within the {max(within_s, 0.0):.1f} s its caller waits: prefilling the "
-            f"{prompt_tokens:,}-token prompt takes at least {least_s:.1f} s here; shorten the prompt or give the request more time")
+            f"{prompt_tokens:,}-token prompt takes at least {least_s:.1f} s here at the present load; shorten the prompt or give "
+            "the request more time")
