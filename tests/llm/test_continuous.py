@@ -124,3 +124,38 @@ def test_rows_of_very_different_lengths_and_a_repeated_prompt_get_their_alone_an
     assert llm.model.config._attn_implementation == "velo_rows"
     assert llm.generate_ids(prompts[3], TOKENS).text == alone[3].text
     assert [g.text for g in generate_batch(llm, prompts[3:5], TOKENS)] == [alone[3].text, alone[4].text]
+
+
+LONG = "Summarize the following notes. " + "The river rose after three days of rain, and the town moved its market uphill. " * 14
+"""~250 SmolLM2 tokens: four chunks of 64."""
+
+
+def test_a_prompt_prefilled_in_chunks_gets_its_alone_answer_and_short_requests_go_between_its_chunks(llm) -> None:
+    """nc46: a long prompt's prefill held every other request of the LLM until it ended. With chunks of 64 tokens, the
+    short request submitted with it is answered before the long prompt's first token, and the long prompt's answer is
+    the one it gets alone (its chunks compute the same function, up to float rounding)."""
+    long_ids, short_ids = llm.prompt_ids(LONG), llm.prompt_ids(QUESTIONS[0])
+    alone = llm.generate_ids(long_ids, max_new_tokens=TOKENS).output_tokens
+    order: list[str] = []
+    with ContinuousBatcher(llm, max_batch=4, prefill_chunk_tokens=64, prefix_cache_entries=0) as batcher:
+        first = batcher.submit(long_ids, TOKENS, on_token=lambda token: order.append("long") if "long" not in order else None)
+        short = batcher.submit(short_ids, 3)
+        short.future.add_done_callback(lambda _: order.append("short"))
+        result, chunks = first.future.result(120), batcher.stats().prefill_chunks
+    assert order[:2] == ["short", "long"], order
+    assert chunks == -(-len(long_ids) // 64) and chunks >= 4
+    assert result.output_tokens == alone and result.text == llm.generate_ids(long_ids, max_new_tokens=TOKENS).text
+
+
+def test_a_request_cancelled_while_its_prompt_is_prefilled_in_chunks_stops_there(llm) -> None:
+    """The rest of an abandoned long prompt is not prefilled: its future is cancelled after the chunk it was in."""
+    ids = llm.prompt_ids(LONG * 3)
+    with ContinuousBatcher(llm, prefill_chunk_tokens=32, prefix_cache_entries=0) as batcher:
+        handle = batcher.submit(ids, TOKENS)
+        while batcher.stats().prefill_chunks == 0:
+            threading.Event().wait(0.01)
+        handle.cancel()
+        with pytest.raises(CancelledError):
+            handle.future.result(120)
+        done = batcher.stats().prefill_chunks
+    assert done < -(-len(ids) // 32), (done, len(ids))

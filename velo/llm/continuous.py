@@ -7,9 +7,12 @@ limits):
 1. **Admit** at each step boundary, first come first served, while the batch has fewer than `max_batch` rows,
    the KV cache of the running rows plus the newcomer (prompt + `max_new_tokens` positions each, the worst case)
    fits `kv_budget_tokens`, and this step's admissions have prefilled at most `prefill_budget_tokens` prompt
-   tokens (so the newcomers of one step stall the running rows for a bounded time; a single prompt longer than
-   that is still prefilled whole: README "Edge LLM batching" says why it is not chunked). A request that does not
-   fit waits; one that could never fit is refused at `submit`.
+   tokens (so the newcomers of one step stall the running rows for a bounded time). A prompt with more new tokens
+   than `prefill_chunk_tokens` (512) is prefilled that many at a time, one chunk per step, the running rows decoding
+   and short newcomers joining between its chunks, one such prompt at a time (chunked prefill, Sarathi-Serve:
+   Agrawal et al., OSDI 2024): a 5,000-token prompt, ~28 s of prefill on one core, had held every other request of
+   the LLM that long, and ran to its end when its caller had left (nc46). A request that does not fit waits; one
+   that could never fit is refused at `submit`.
 2. **Prefill alone**: each newcomer runs its own prefill as `LocalLLM.generate_ids` does (no padding), except
    that the part of its prompt it shares with a recent prompt (at least 16 tokens: the chat template's system
    turn, 24 tokens of SmolLM2's) is not recomputed: its keys and values come from `velo.llm.prefix_cache` (vLLM's
@@ -101,6 +104,8 @@ class BatcherStats:
     completed: int
     running: int
     waiting: int
+    prefill_chunks: int = 0
+    """Forward passes over a chunk of a long prompt (`prefill_chunk_tokens`), the last one of each prompt included."""
 
     @property
     def mean_batch(self) -> float:
@@ -112,11 +117,13 @@ class ContinuousBatcher:
 
     def __init__(
         self, llm: LocalLLM, max_batch: int = 8, kv_budget_tokens: int = 16_384, prefill_budget_tokens: int = 512,
-        prefix_cache_entries: int = 4,
+        prefix_cache_entries: int = 4, prefill_chunk_tokens: int = 512,
     ) -> None:
-        """`prefix_cache_entries`: prompt prefixes whose KV is kept for reuse (`velo.llm.prefix_cache`; 0: none)."""
+        """`prefix_cache_entries`: prompt prefixes whose KV is kept for reuse (`velo.llm.prefix_cache`; 0: none);
+        `prefill_chunk_tokens`: a prompt with more new tokens than this is prefilled that many at a time, one chunk
+        between two decode steps (step 2 of the module docstring)."""
         for name, value in (("max_batch", max_batch), ("kv_budget_tokens", kv_budget_tokens),
-                            ("prefill_budget_tokens", prefill_budget_tokens)):
+                            ("prefill_budget_tokens", prefill_budget_tokens), ("prefill_chunk_tokens", prefill_chunk_tokens)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
         if not isinstance(prefix_cache_entries, int) or prefix_cache_entries < 0:
@@ -130,6 +137,10 @@ class ContinuousBatcher:
         self.prefixes = PrefixCache(prefix_cache_entries) if prefix_cache_entries else None
         self.llm = llm
         self.max_batch, self.kv_budget_tokens, self.prefill_budget_tokens = max_batch, kv_budget_tokens, prefill_budget_tokens
+        self.prefill_chunk_tokens = prefill_chunk_tokens
+        self._filling: _Filling | None = None
+        """The one prompt being prefilled in chunks, if any."""
+        self._chunks = 0
         self._waiting: deque[Handle] = deque()
         self._lock = threading.Condition()
         self._closed = False
@@ -172,7 +183,7 @@ class ContinuousBatcher:
 
     def stats(self) -> BatcherStats:
         with self._lock:
-            return BatcherStats(self._steps, self._rows_decoded, self._completed, self._running, len(self._waiting))
+            return BatcherStats(self._steps, self._rows_decoded, self._completed, self._running, len(self._waiting), self._chunks)
 
     def close(self) -> None:
         """Finish the running rows, cancel the waiting ones, stop the worker."""
@@ -198,31 +209,36 @@ class ContinuousBatcher:
         batch = _Batch(self.llm.model)
         while True:
             with self._lock:
-                while not self._waiting and not batch.rows and not self._closed:
+                while not self._waiting and not batch.rows and self._filling is None and not self._closed:
                     self._lock.wait()
-                if self._closed and not batch.rows:
+                if self._closed and not batch.rows and self._filling is None:
                     return
                 admitted = self._admissions(batch)
             try:
                 with torch.inference_mode():
                     for handle in admitted:
                         self._prefill(batch, handle)
+                    if self._filling is not None:
+                        self._prefill_chunk(batch)
                     if batch.rows:
                         self._step(batch)
             except Exception as error:  # a model failure fails the requests it touched, not the server
-                for handle in {*batch.rows, *admitted}:
+                filling = [self._filling.handle] if self._filling is not None else []
+                for handle in {*batch.rows, *admitted, *filling}:
                     if not handle.future.done():
                         with self._lock:
                             self._running -= 1
                         handle.future.set_exception(error)
-                batch = _Batch(self.llm.model)
+                batch, self._filling = _Batch(self.llm.model), None
 
     def _admissions(self, batch: _Batch) -> list[Handle]:
         """Waiting requests that join at this step (caller holds the lock)."""
         admitted: list[Handle] = []
-        kv = sum(len(h.prompt_ids) + h.max_new_tokens for h in batch.rows)
+        rows = [*batch.rows, *([self._filling.handle] if self._filling is not None else [])]
+        kv = sum(len(h.prompt_ids) + h.max_new_tokens for h in rows)
         prefill = 0
-        while self._waiting and len(batch.rows) + len(admitted) < self.max_batch:
+        long_prompts = int(self._filling is not None)
+        while self._waiting and len(rows) + len(admitted) < self.max_batch:
             handle = self._waiting[0]
             if handle.cancelled:
                 self._waiting.popleft().future.cancel()
@@ -232,6 +248,10 @@ class ContinuousBatcher:
                 break
             if admitted and prefill + len(handle.prompt_ids) > self.prefill_budget_tokens:
                 break
+            long_prompt = len(handle.prompt_ids) > self.prefill_chunk_tokens
+            if long_prompt and long_prompts:  # one prompt is prefilled in chunks at a time
+                break
+            long_prompts += long_prompt
             self._waiting.popleft()
             if not handle.future.set_running_or_notify_cancel():
                 continue
@@ -242,23 +262,57 @@ class ContinuousBatcher:
         return admitted
 
     def _prefill(self, batch: _Batch, handle: Handle) -> None:
-        import torch
-
         from transformers import DynamicCache
 
-        start, cpu = time.perf_counter(), time.thread_time()
+        start = time.perf_counter()
         ids = handle.prompt_ids
         reused, prefix = self.prefixes.lookup(ids) if self.prefixes is not None else (0, [])
         past = DynamicCache(prefix) if reused else None  # DynamicCache copies the prefix: the entry stays as it was
-        out = self.llm.model(torch.tensor([ids[reused:]]), past_key_values=past, use_cache=True, logits_to_keep=1)
+        if len(ids) - reused > self.prefill_chunk_tokens:  # `_prefill_chunk` goes on with it, a chunk per step
+            self._filling = _Filling(handle, past if past is not None else DynamicCache(), reused, start)
+            return
+        out = self._forward(ids[reused:], reused, past)
+        self._joined(batch, handle, out, start)
+
+    def _forward(self, ids: Sequence[int], cached: int, past):  # noqa: ANN001, ANN202 - a DynamicCache, a model output
+        """One prefill pass over `ids` after the `cached` positions of `past`, timed for the clock."""
+        import torch
+
+        start, cpu = time.perf_counter(), time.thread_time()
+        out = self.llm.model(torch.tensor([list(ids)]), past_key_values=past, use_cache=True, logits_to_keep=1)
         cpu = time.thread_time() - cpu
-        self.clock.observe(len(ids) - reused, reused, cpu)
+        self.clock.observe(len(ids), cached, cpu)
         self.clock.note_load(cpu, time.perf_counter() - start)
+        return out
+
+    def _prefill_chunk(self, batch: _Batch) -> None:
+        """The next `prefill_chunk_tokens` of the prompt being prefilled in chunks; after its last chunk it joins the
+        batch. A request cancelled meanwhile (its client left, its caller's time ran out) leaves at once: the rest of a
+        long prompt is not prefilled for nobody (Sarathi-Serve, Agrawal et al., OSDI 2024, chunks prefills so that
+        decode steps go on between them; here it also bounds what an abandoned prompt costs)."""
+        filling = self._filling
+        assert filling is not None
+        handle, ids = filling.handle, filling.handle.prompt_ids
+        if handle.cancelled:
+            self._filling = None
+            self._complete(handle)
+            return
+        chunk = ids[filling.done : filling.done + self.prefill_chunk_tokens]
+        out = self._forward(chunk, filling.done, filling.past)
+        filling.done += len(chunk)
+        with self._lock:
+            self._chunks += 1
+        if filling.done == len(ids):
+            self._filling = None
+            self._joined(batch, handle, out, filling.started)
+
+    def _joined(self, batch: _Batch, handle: Handle, out, started: float) -> None:  # noqa: ANN001 - a model output
+        """A prefilled request's first token; it joins the batch unless that ended it."""
         token = handle.choose(out.logits[0, -1])
-        handle.prefill_ms = (time.perf_counter() - start) * 1000.0
+        handle.prefill_ms = (time.perf_counter() - started) * 1000.0
         layers = [(k, v) for k, v, *_ in out.past_key_values]
         if self.prefixes is not None:
-            self.prefixes.store(ids, layers)
+            self.prefixes.store(handle.prompt_ids, layers)
         self._emit(handle, token)
         if self._finished(handle):
             self._complete(handle)
@@ -314,6 +368,18 @@ class ContinuousBatcher:
             decode_ms=handle.decode_ms,
             batch_size=handle.max_batch_seen,
         ))
+
+
+@dataclass(eq=False)
+class _Filling:
+    """A prompt being prefilled in chunks: its request, its KV cache so far, how many of its tokens it holds."""
+
+    handle: Handle
+    past: object
+    """The `transformers.DynamicCache` of its first `done` positions."""
+    done: int
+    started: float
+    """When its prefill began (`time.perf_counter`), for its `prefill_ms`."""
 
 
 class _Batch:
