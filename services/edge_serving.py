@@ -91,6 +91,9 @@ NOT_ALLOWED = "the caller may not use the cloud for this request (cloud_allowed 
 REPEAT_WAIT_S = 1.0
 """The longest a request waits for a queued answer to the very same question to be written back before it is looked up
 (`Writer.landed`): a write takes ~0.1 s here, seconds only on a loaded core."""
+LOOKUP_SHARE = 0.25
+"""The most of the time its caller still waits that a long question's embedding may take before its lookup is skipped
+(`EdgeServer.lookup`): the lookup is there to save time."""
 EMBED_ALONE_CHARS = 1_000
 """A question longer than this is embedded before it joins a lookup batch (`EdgeServer.embed_first`): ~250 English
 tokens or more, ~0.2 s of e5 and up (its 510-token windows: ~0.6 s each), where most oasst1 questions (the 95th
@@ -264,14 +267,23 @@ class EdgeServer:
             return str(err)
         return None
 
-    async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: RequestLang) -> Looked:
+    async def lookup(self, question: str, namespace: str, context: Sequence[str], lang: RequestLang, within_s: float | None = None) -> Looked:
         """One request's lookup; concurrent requests are looked up together (`velo.batching.OpportunisticBatcher`).
         A question the cache cannot hold is not looked up: it could match nothing, and embedding it would cost
-        ~0.6 s per 500 tokens (its `Looked.error` says why; it is answered without the cache and not written back)."""
+        ~0.6 s per 500 tokens (its `Looked.error` says why; it is answered without the cache and not written back).
+        A long question whose embedding takes more than `LOOKUP_SHARE` of `within_s` (the time its caller still waits)
+        is not looked up either (`velo_cache_lookups_total{result="skipped"}`): a 7,990-character question's embedding
+        (~4.5 s at load 3-5) had spent the edge's whole 5 s of a 10 s budget, and the request failed where one over
+        the cache's 8,000 characters, never looked up, was answered (nc46). Its embedding goes on in the background and
+        is remembered, so the same question with more time is looked up at once."""
         if (why := self.uncacheable(question)) is not None:
             return Looked(None, (), None, f"not looked up: {why}")
         if len(question) > EMBED_ALONE_CHARS:
-            await self.embed_first(question)
+            bound = None if within_s is None else max(0.0, within_s * LOOKUP_SHARE)
+            if not await self.embed_first(question, bound):
+                self.metrics.lookups.labels("skipped").inc()
+                return Looked(None, (), None, f"not looked up: embedding its {len(question):,} characters takes more than "
+                                              f"{bound:.2f} s, a quarter of the time the caller waits")
         try:
             looked = await self._lookups(LookupKey(question, namespace, tuple(context), lang))
         except ConnectionError as err:
@@ -280,14 +292,22 @@ class EdgeServer:
         self.metrics.lookups.labels("hit" if looked.decision is not None and looked.decision.hit else "miss").inc()
         return looked
 
-    async def embed_first(self, question: str) -> None:
+    async def embed_first(self, question: str, within_s: float | None = None) -> bool:
         """Embed a question in a thread of its own, outside the cache's lock and any lookup batch, so that the lookup
         then finds its vector among the embedder's recent ones (`velo.embedding.recent`). `lookup` does it for a long
         question: the batches run one at a time, and the short requests batched with a 7,995-character question had
         waited for its ~4 s of e5 windows; `/admin/cache/lookup` for every question, its lookup (`SemanticCache.lookup`)
-        running under the lock. A failure here is left to the lookup, which embeds it again and judges it."""
-        with contextlib.suppress(Exception):
-            await asyncio.to_thread(self.cache.embedder.embed, [question])
+        running under the lock. A failure here is left to the lookup, which embeds it again and judges it. False when
+        it did not end within `within_s` (it goes on in its thread, and its vector is remembered when it ends)."""
+        embedding = asyncio.ensure_future(asyncio.to_thread(self.cache.embedder.embed, [question]))
+        embedding.add_done_callback(lambda done: done.cancelled() or done.exception())  # a failure is the lookup's to judge
+        try:
+            await asyncio.wait_for(asyncio.shield(embedding), within_s)
+        except TimeoutError:
+            return False
+        except Exception:  # noqa: BLE001 - judged by the lookup
+            pass
+        return True
 
     def request_lang(self, stated: str | None, question: str) -> RequestLang:
         """The language a request is looked up and written back under: the stated one, else the question's own as
@@ -387,7 +407,7 @@ class EdgeServer:
         if self.cache_up:  # its own answer may still be on its way into the cache
             wait = REPEAT_WAIT_S if deadline is None else min(REPEAT_WAIT_S, deadline.left() * FALLBACK_SHARE / 2)
             await self.writer.landed(question, req.namespace, tuple(context), language.lang, wait)
-        looked = await self.lookup(question, req.namespace, context, language)
+        looked = await self.lookup(question, req.namespace, context, language, None if deadline is None else deadline.left())
         lang = language.lang
         obs = self._observe(looked, lang, bool(context), request_tokens(t["content"] for t in turns))
         cloud_s, unusable = self._cloud_time(req.cloud_allowed, deadline, max_tokens)

@@ -13,7 +13,7 @@ live on the edge only (nc24 M7).
 | `velo_upstreams_down` | gauge, made true at scrape | target: upstreams marked down now, skipped until a trial answers; a scrape first probes those whose trial is due (`Cooldown.probe_due`), so one that recovered while no request came is not counted | x | x |
 | `velo_client_disconnects_total` | counter | phase: `waiting` (before the response started) / `streaming` (`services/disconnect.py`); not in `velo_requests_total` | x | x |
 | `velo_overhead_seconds` | histogram | the gateway's own time per request | x | |
-| `velo_cache_lookups_total` | counter | result: hit / miss / error | | x |
+| `velo_cache_lookups_total` | counter | result: hit / miss / error / skipped (a long question whose embedding would take more than a quarter of the time its caller waits: `EdgeServer.lookup`) | | x |
 | `velo_cache_hit_rate` | gauge, set at scrape | hits / (hits + misses) | | x |
 | `velo_cache_errors_total` | counter | operation: lookup / write / flush / record_hit / ping / reopen / admin_* (Milvus unreachable or no answer within its bound; the cache's lock held past it); decide (the hit rule raised on one request, answered without the cache: `EdgeServer._decided`); embed (the embedder raised on a batch of questions, answered without the cache: `EdgeServer._lookup_many`) | | x |
 | `velo_write_backs_total` | counter | answers written into the cache | | x |
@@ -104,7 +104,7 @@ class EdgeMetrics(ServiceMetrics):
         self.write_delay = Histogram("velo_write_back_delay_seconds", "From an answer's queueing to its entry being stored",
                                      buckets=_LATENCY_BUCKETS, registry=r)
         self.coalesced = Counter("velo_coalesced_requests", "Requests answered with an identical request's answer in flight", registry=r)
-        for result in ("hit", "miss", "error"):
+        for result in ("hit", "miss", "error", "skipped"):
             self.lookups.labels(result)
 
     def _derive(self) -> None:

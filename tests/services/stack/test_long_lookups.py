@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.services.servers import Running, delete, post
+from tests.services.servers import Running, delete, metric, post
 
 LONG = "Describe how the harbour changed once the new lighthouse was built on the northern cliffs. " * 86
 """7,912 characters (~1,700 e5 tokens: four windows, seconds of embedding), under the cache's 8,000."""
@@ -46,3 +46,16 @@ def test_a_long_question_served_is_embedded_before_its_lookup_batch(edge: Runnin
                                                   "cloud_allowed": False, "namespace": "long-lookups"})
     assert response.status_code == 200, response.text
     assert (embedder.misses - misses, embedder.hits - hits) == (1, 1)
+
+
+def test_a_long_question_whose_embedding_outlasts_a_quarter_of_the_time_left_is_not_looked_up(edge: Running) -> None:
+    """nc46: a 7,990-character question's embedding spent the edge's whole share of a 10 s budget. With 0.4 s left
+    it is answered without the cache (`velo_cache_lookups_total{result="skipped"}`), here by the edge LLM's refusal
+    at once, since its prefill cannot begin in the time either."""
+    question = "Tell me how the old mill by the river was restored after the flood of that spring. " * 95
+    skipped = metric(edge, 'velo_cache_lookups_total{result="skipped"}')
+    response = post(f"{edge.url}/v1/serve", json={"messages": [{"role": "user", "content": question}], "max_tokens": 1,
+                                                  "cloud_allowed": False, "namespace": "long-lookups"},
+                    headers={"x-velo-timeout-ms": "400"})
+    assert response.status_code == 504 and response.json()["error"]["code"] == "deadline_exceeded", response.text
+    assert metric(edge, 'velo_cache_lookups_total{result="skipped"}') == skipped + 1
