@@ -90,3 +90,13 @@ def test_identifiable_is_what_the_model_knows_and_the_cache_accepts(ident: Langu
 def test_bad_candidates_are_refused_before_the_model_loads(languages: list[str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         LanguageIdentifier(languages)
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u00ad", "\u2060", "\ufeff", "\u200e", "\u200f", "\u2066"])
+def test_characters_that_draw_nothing_are_no_evidence_of_a_language(ident: LanguageIdentifier, mark: str) -> None:
+    """nc46: "What\u200b is\u200b the\u200b largest\u200b planet ..." (a zero-width space after each word) was `und`, so the
+    cache compared it with `und` entries only and missed its `en` entry; the identifier now reads it without them
+    (`velo.control_chars.UNDRAWN`), as the hit rule's readers do."""
+    for plain in ("What is the largest planet in the solar system?", "Wie viele Beine hat eine Spinne?", "Какая столица Японии?"):
+        marked = " ".join(f"{word}{mark}" for word in plain.split(" "))
+        assert ident.identify(marked) == ident.identify(plain), (plain, mark)

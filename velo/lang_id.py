@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from velo.control_chars import undrawn_removed
 from velo.scripts import written_script
 
 UNDETERMINED = "und"
@@ -131,7 +132,7 @@ class LanguageIdentifier:
         self.languages, self.min_probability = tuple(languages), min_probability
 
     def identify(self, text: str) -> Identified:
-        text = compatibility_letters_folded(text)
+        text = compatibility_letters_folded(undrawn_removed(text))  # `UNDRAWN`: no evidence of a language
         best, probability = self._model.classify(text)
         best, probability = str(best), float(probability)
         script = written_script(text, best)

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from velo.cache import alignment, spellings
+from velo.control_chars import undrawn_removed
 
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Operator symbols are tokens too: "what does * do in Python" and "... ** ..." ask different things, as do
@@ -100,23 +101,14 @@ _DASH_FLAG = re.compile("(?<![^\\s(\\[{\"'`])[\u2013\u2014](?=[A-Za-z])")
 """An en or em dash opening a command-line flag: what "--" becomes under autocorrect ("ls —all" is "ls --all")."""
 
 
-_UNDRAWN = re.compile("[\ufe0e\ufe0f\u00ad\u200b\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
-"""Text and emoji presentation selectors: "❤" and "❤️" (U+2764 U+FE0F) are one symbol drawn two ways (rule format 25);
-and characters that draw nothing and mean nothing, the soft hyphen, zero-width space, word joiner and byte-order mark
-("Was ist 2+2?" with a zero-width space after it was refused as code written otherwise: nc45), and the bidirectional
-marks, embeddings, overrides and isolates (U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069), which only order how
-a line is drawn (Unicode's bidirectional algorithm, UAX #9) and which editors insert around a right-to-left word. The
-zero-width joiner and non-joiner stay: they join emoji and letters into others."""
-
-
 @functools.lru_cache(maxsize=1 << 12)  # a pure function of the text: the readers ask for a pair's texts ~140 times
 def nfkc(text: str) -> str:
     """NFKC, with a superscript written as the exponent it is: "10²" is "10^2", as written with a caret, not "102"
     (NFKC alone makes it a plain digit). Subscripts stay plain digits: "H₂O" is "H2O", a formula written either way.
-    A presentation selector is dropped (`_UNDRAWN`: "❤️" is "❤"). A typographic dash is "-" (`_DASHES`; "--"
+    A presentation selector is dropped (`velo.control_chars.UNDRAWN`: "❤️" is "❤"). A typographic dash is "-" (`_DASHES`; "--"
     opening a flag, `_DASH_FLAG`) and a fraction "½" is "1/2" ("1½" is "1 1/2": `_FRACTION`; the fraction slash "⁄" is
     "/"), rule format 27."""
-    text = _FRACTION.sub(" ", _UNDRAWN.sub("", text))
+    text = _FRACTION.sub(" ", undrawn_removed(text))
     text = _DASHES.sub("-", _DASH_FLAG.sub("--", text.replace("\ufe58", "\u2014")))
     return unicodedata.normalize("NFKC", _SUPERSCRIPT.sub(lambda m: f"^{m.group()}", text)).replace("\u2044", "/")
 
