@@ -243,7 +243,11 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int | None = None, admi
             return error_response(body_not_json(exc.__cause__.object))
         kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
         code = "request_too_large" if exc.status_code == 413 else kind.removesuffix("_error")
-        return error_response(APIError(exc.status_code, str(exc.detail), kind, code))
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":  # no such route: say where the API is (nc46: a base_url without /v1)
+            message = (f"{request.method} {request.url.path} is no route of this server: its API is under /{API_VERSION}/ "
+                       f"(an OpenAI client's base_url ends in /{API_VERSION})")
+        return error_response(APIError(exc.status_code, message, kind, code))
 
     @app.exception_handler(ClientDisconnect)
     async def client_left(request: Request, exc: ClientDisconnect) -> Response:

@@ -4,6 +4,7 @@ is left behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
@@ -59,6 +61,13 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(stop: str, tmp_path: Path
         assert tenant.returncode == 0 and tenant.stdout.strip() and "route=" in tenant.stderr, tenant.stderr
         wrong = subprocess.run([sys.executable, "-m", "velo", "ask", "Hi", "--key", "not-a-key-at-all"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
         assert wrong.returncode == 2 and "invalid API key" in wrong.stderr
+        # nc46: client.json's base_url (the SDK's) given to an OpenAI client got a bare 404; it holds that client's too
+        client = json.loads((tmp_path / "home" / "up" / "client.json").read_text())
+        assert client["openai_base_url"] == f"http://127.0.0.1:{port}/v1" == client["base_url"] + "/v1"
+        models = httpx.get(f"{client['openai_base_url']}/models", headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        assert models.status_code == 200 and models.json()["data"][0]["id"] == "velo"
+        lost = httpx.get(f"{client['base_url']}/models", headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        assert lost.status_code == 404 and "its API is under /v1/" in lost.json()["error"]["message"], lost.text
         if stop == "sigterm":
             _an_edge_that_dies_is_reported_and_restarted_while_the_gateway_serves(up, env)
             started = psutil.Process(up.pid).children(recursive=True)  # the restarted edge among them

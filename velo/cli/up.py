@@ -445,7 +445,8 @@ def up(
         # the edges answer only the gateway: another local user cannot serve or flush them past the API key
         gateway_url = start_stack(stack, port, caches, keys_file, mode=mode, policy=policy, model_dir=model_dir, start_timeout=start_timeout,
                                   internal_token=secrets.token_hex(16))
-        write_private(home / "client.json", json.dumps({"base_url": gateway_url, "api_key": key}))  # holds the key too (nc18)
+        # base_url: the SDK's and `velo ask`'s; openai_base_url: an OpenAI client's, with /v1 (nc46: the one printed)
+        write_private(home / "client.json", json.dumps({"base_url": gateway_url, "openai_base_url": f"{gateway_url}/v1", "api_key": key}))
         typer.echo(f"VELO is up: {gateway_url}/v1   model: {served_model(gateway_url, key)}")
         typer.echo(f"API key: {key}")
         typer.echo(f"try: velo ask \"What is the capital of France?\"   (logs: {stack.logs}; Ctrl-C stops everything)", err=True)
