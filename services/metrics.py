@@ -17,7 +17,7 @@ live on the edge only (nc24 M7).
 | `velo_cache_hit_rate` | gauge, set at scrape | hits / (hits + misses) | | x |
 | `velo_cache_errors_total` | counter | operation: lookup / write / flush / record_hit / ping / reopen / admin_* (Milvus unreachable or no answer within its bound; the cache's lock held past it); decide (the hit rule raised on one request, answered without the cache: `EdgeServer._decided`); embed (the embedder raised on a batch of questions, answered without the cache: `EdgeServer._lookup_many`) | | x |
 | `velo_write_backs_total` | counter | answers written into the cache | | x |
-| `velo_write_backs_skipped_total` | counter | reason: whole answers not written back: `fallback` (the edge LLM's, in place of the cloud), `language`, `repetition` (`services/edge_writeback.py`) | | x |
+| `velo_write_backs_skipped_total` | counter | reason: whole answers not written back: `fallback` (the edge LLM's, in place of the cloud), `language`, `repetition`, `echo` (`services/edge_writeback.py`) | | x |
 | `velo_write_backs_pending` | gauge | answers waiting to be written | | x |
 | `velo_write_back_seconds` | histogram | cost of a write-back per answer (a batch's insert time / its answers) | | x |
 | `velo_write_back_delay_seconds` | histogram | from an answer's queueing (its response's end) to its entry being stored | | x |

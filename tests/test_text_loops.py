@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from velo.text_loops import LOOP_MIN_CHARS, LOOP_MIN_COPIES, degenerate_repetition
+from velo.text_loops import LOOP_MIN_CHARS, LOOP_MIN_COPIES, degenerate_repetition, echoes_question
 
 LOOPS = [
     "Скажи, какой-Какой-Такой-Такой-Такой-Такой-Такой-",  # "Скажи, какой город является столицей Австралии"
@@ -56,3 +56,16 @@ def test_a_long_answer_is_judged_in_well_under_a_millisecond_per_kilobyte() -> N
     t0 = time.perf_counter()
     assert degenerate_repetition(text) is None
     assert time.perf_counter() - t0 < 0.5  # a bound on correctness under load, not a speed claim (~2 ms alone)
+
+
+@pytest.mark.parametrize(("question", "answer", "echo"), [
+    ("Какая столица Японии?", "Какой столица Японии?", True),  # SmolLM2-135M's greedy answer (nc46)
+    ("What is the capital of France?", "what is the capital of France", True),
+    ("What is the capital of France?", "The capital of France is Paris.", False),  # restates it to answer it
+    ("Как сварить яйцо?", "Как сварить яйцо? (What is your favorite color?)", False),  # more than the question
+    ("What is 2+2?", "2+2 is 4.", False),
+    ("Hi", "", False),
+    ("???", "???", False),  # no words on either side
+])
+def test_an_answer_that_says_its_question_again(question: str, answer: str, echo: bool) -> None:
+    assert echoes_question(question, answer) is echo

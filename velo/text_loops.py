@@ -49,3 +49,26 @@ def _matching_suffix(text: str, period: int) -> int:
         else:
             high = mid - 1
     return low
+
+
+ECHO_RATIO = 0.85
+"""How alike an answer and its question must be, as `difflib.SequenceMatcher.ratio` of their letters and digits, for
+the answer to be the question said again (`echoes_question`). "What is the capital of France?" and "The capital of
+France is Paris." are 0.71 alike: an answer that restates its question to answer it is no echo."""
+
+
+def echoes_question(question: str, answer: str) -> bool:
+    """Whether `answer` is its `question` said again, nearly letter for letter: their words (casefolded, punctuation
+    left out) at least `ECHO_RATIO` alike. A small model answers some questions so (SmolLM2-135M, greedy: "Какая
+    столица Японии?" -> "Какой столица Японии?", 0.90 alike); written back, that was served from the cache to the
+    question's rewordings (nc46)."""
+    import difflib
+
+    q, a = _words(question), _words(answer)
+    return bool(q and a) and difflib.SequenceMatcher(None, q, a, autojunk=False).ratio() >= ECHO_RATIO
+
+
+def _words(text: str) -> str:
+    import re
+
+    return " ".join(re.findall(r"\w+", text.casefold()))

@@ -36,6 +36,7 @@ NOT_STORED_BECAUSE = {
     "language": "being in another language than the question",
     "repetition": "repeating one passage over and over (a small model's loop)",
     "fallback": "being the edge LLM's, given while the cloud did not answer",
+    "echo": "saying the question again instead of answering it (a small model's non-answer)",
 }
 """What each reason of `velo_write_backs_skipped_total` says in the demo's why-lines (`services/edge_writeback.py`)."""
 EVAL_POLICIES = "dlrs,rule-cloud,greedy-0.1,greedy-0.3,greedy-0.5,greedy-llm,edge-only,random,oracle"

@@ -26,3 +26,17 @@ def test_a_looping_answer_is_not_cached(oai: OpenAI, edge: Running) -> None:
     assert metric(edge, SKIPPED) == before + 1
     again = asked()
     assert again.route == "cloud" and again.choices[0].message.content == answer, again  # was "cache" at similarity 1.0
+
+
+def test_an_answer_that_says_its_question_again_is_not_cached(oai: OpenAI, edge: Running) -> None:
+    """nc46: the stand-in cloud answers "Какая столица Японии?" with "Какой столица Японии?", which was cached and
+    served to the rewording."""
+    skipped = 'velo_write_backs_skipped_total{reason="echo"}'
+    question = "Какая столица Японии?"
+    before = metric(edge, skipped)
+    first = oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=48)
+    assert first.route == "cloud" and first.choices[0].message.content == "Какой столица Японии?", first
+    sync(edge)
+    assert metric(edge, skipped) == before + 1
+    again = oai.chat.completions.create(model="velo", messages=[{"role": "user", "content": question}], max_tokens=48)
+    assert again.route == "cloud", again
