@@ -8,10 +8,12 @@ limits):
    the KV cache of the running rows plus the newcomer (prompt + `max_new_tokens` positions each, the worst case)
    fits `kv_budget_tokens`, and this step's admissions have prefilled at most `prefill_budget_tokens` prompt
    tokens (so the newcomers of one step stall the running rows for a bounded time). A prompt with more new tokens
-   than `prefill_chunk_tokens` (512) is prefilled that many at a time, one chunk per step, the running rows decoding
-   and short newcomers joining between its chunks, one such prompt at a time (chunked prefill, Sarathi-Serve:
-   Agrawal et al., OSDI 2024): a 5,000-token prompt, ~28 s of prefill on one core, had held every other request of
-   the LLM that long, and ran to its end when its caller had left (nc46). A request that does not fit waits; one
+   than `prefill_chunk_tokens` (512) is prefilled that many at a time, one such prompt at a time, short newcomers
+   joining between its chunks and the running rows decoding after each chunk for as long as it took (chunked prefill,
+   Sarathi-Serve: Agrawal et al., OSDI 2024; one decode step per chunk had made each of their tokens wait a chunk,
+   ~2.5 s: a short question beside a 20,000-character prompt took 29.9 s under `velo up`): a 5,000-token prompt,
+   ~28 s of prefill on one core, had held every other request of the LLM that long, and ran to its end when its
+   caller had left (nc46). A request that does not fit waits; one
    that could never fit is refused at `submit`.
 2. **Prefill alone**: each newcomer runs its own prefill as `LocalLLM.generate_ids` does (no padding), except
    that the part of its prompt it shares with a recent prompt (at least 16 tokens: the chat template's system
@@ -207,6 +209,7 @@ class ContinuousBatcher:
 
         torch.set_grad_enabled(False)
         batch = _Batch(self.llm.model)
+        owed = 0.0  # seconds of decode steps the running rows are owed for the last prefill chunk
         while True:
             with self._lock:
                 while not self._waiting and not batch.rows and self._filling is None and not self._closed:
@@ -218,10 +221,14 @@ class ContinuousBatcher:
                 with torch.inference_mode():
                     for handle in admitted:
                         self._prefill(batch, handle)
-                    if self._filling is not None:
+                    if self._filling is not None and (not batch.rows or owed <= 0.0):
+                        began = time.perf_counter()
                         self._prefill_chunk(batch)
+                        owed = time.perf_counter() - began  # the running rows' turn: as long as the chunk took
                     if batch.rows:
+                        began = time.perf_counter()
                         self._step(batch)
+                        owed -= time.perf_counter() - began
             except Exception as error:  # a model failure fails the requests it touched, not the server
                 filling = [self._filling.handle] if self._filling is not None else []
                 for handle in {*batch.rows, *admitted, *filling}:
