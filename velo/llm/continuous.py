@@ -13,8 +13,7 @@ limits):
    Sarathi-Serve: Agrawal et al., OSDI 2024; one decode step per chunk had made each of their tokens wait a chunk,
    ~2.5 s: a short question beside a 20,000-character prompt took 29.9 s under `velo up`): a 5,000-token prompt,
    ~28 s of prefill on one core, had held every other request of the LLM that long, and ran to its end when its
-   caller had left (nc46). A request that does not fit waits; one
-   that could never fit is refused at `submit`.
+   caller had left (nc46). A request that does not fit waits; one that could never fit is refused at `submit`.
 2. **Prefill alone**: each newcomer runs its own prefill as `LocalLLM.generate_ids` does (no padding), except
    that the part of its prompt it shares with a recent prompt (at least 16 tokens: the chat template's system
    turn, 24 tokens of SmolLM2's) is not recomputed: its keys and values come from `velo.llm.prefix_cache` (vLLM's
@@ -122,8 +121,8 @@ class ContinuousBatcher:
         prefix_cache_entries: int = 4, prefill_chunk_tokens: int = 512,
     ) -> None:
         """`prefix_cache_entries`: prompt prefixes whose KV is kept for reuse (`velo.llm.prefix_cache`; 0: none);
-        `prefill_chunk_tokens`: a prompt with more new tokens than this is prefilled that many at a time, one chunk
-        between two decode steps (step 2 of the module docstring)."""
+        `prefill_chunk_tokens`: a prompt with more new tokens than this is prefilled that many at a time, the running
+        rows decoding between its chunks (step 1 of the module docstring)."""
         for name, value in (("max_batch", max_batch), ("kv_budget_tokens", kv_budget_tokens),
                             ("prefill_budget_tokens", prefill_budget_tokens), ("prefill_chunk_tokens", prefill_chunk_tokens)):
             if not isinstance(value, int) or value < 1:
