@@ -68,6 +68,11 @@ def test_velo_up_serves_velo_ask_and_leaves_no_orphans(stop: str, tmp_path: Path
         assert models.status_code == 200 and models.json()["data"][0]["id"] == "velo"
         lost = httpx.get(f"{client['base_url']}/models", headers={"Authorization": f"Bearer {key}"}, timeout=30)
         assert lost.status_code == 404 and "its API is under /v1/" in lost.json()["error"]["message"], lost.text
+        # nc46: a `velo up` user had no way to reach the edges' admin routes (their URLs and token were nowhere)
+        assert len(client["edges"]) == 1 and client["edges"][0].startswith("http://127.0.0.1:")
+        admin = httpx.get(f"{client['edges'][0]}/admin/cache/namespaces/default", headers={"Authorization": f"Bearer {client['edge_token']}"}, timeout=30)
+        assert admin.status_code == 200 and admin.json()["namespace"] == "default", admin.text
+        assert httpx.get(f"{client['edges'][0]}/admin/cache/namespaces/default", timeout=30).status_code == 401
         if stop == "sigterm":
             _an_edge_that_dies_is_reported_and_restarted_while_the_gateway_serves(up, env)
             started = psutil.Process(up.pid).children(recursive=True)  # the restarted edge among them

@@ -443,13 +443,18 @@ def up(
         server = start_milvus_lite(stack, home / "milvus") if milvus == "lite-server" else None
         caches = [(server or str(home / f"edge-{i}.db"), f"velo_edge_{i}") for i in range(edges)]
         # the edges answer only the gateway: another local user cannot serve or flush them past the API key
+        edge_token = secrets.token_hex(16)
         gateway_url = start_stack(stack, port, caches, keys_file, mode=mode, policy=policy, model_dir=model_dir, start_timeout=start_timeout,
-                                  internal_token=secrets.token_hex(16))
-        # base_url: the SDK's and `velo ask`'s; openai_base_url: an OpenAI client's, with /v1 (nc46: the one printed)
-        write_private(home / "client.json", json.dumps({"base_url": gateway_url, "openai_base_url": f"{gateway_url}/v1", "api_key": key}))
+                                  internal_token=edge_token)
+        edge_urls = [child.health.removesuffix("/healthz") for child in stack.children if child.name.startswith("edge-") and child.health]
+        # base_url: the SDK's and `velo ask`'s; openai_base_url: an OpenAI client's, with /v1 (nc46: the one printed);
+        # the edges and their token, for their admin routes (nc46: a `velo up` user had no way to call them)
+        write_private(home / "client.json", json.dumps({"base_url": gateway_url, "openai_base_url": f"{gateway_url}/v1", "api_key": key,
+                                                        "edges": edge_urls, "edge_token": edge_token}))
         typer.echo(f"VELO is up: {gateway_url}/v1   model: {served_model(gateway_url, key)}")
         typer.echo(f"API key: {key}")
         typer.echo(f"try: velo ask \"What is the capital of France?\"   (logs: {stack.logs}; Ctrl-C stops everything)", err=True)
+        typer.echo(f"edges: {', '.join(edge_urls)} (their /admin routes take the edge_token of {home / 'client.json'} as a Bearer token)", err=True)
         while True:
             stack.supervise(lambda line: typer.echo(line, err=True))
             time.sleep(0.5)
