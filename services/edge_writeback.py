@@ -9,7 +9,7 @@ language. Each answer not written for a reason worth watching is counted in `vel
 | `fallback` | the edge LLM's, given by an edge that has a cloud in place of it (one rule, `EdgeServer._cloud_time` and `_generate`'s `Begun.fallback`): the cloud was cooling down (`services/cooldown.py`), failed, gave no answer in the caller's budget, had no time left in it, refused the cached neighbours of CLOUD_CONTEXT, would refuse the request's `max_tokens` (`cloud_max_tokens`), or the caller did not allow it (`cloud_allowed` false: the gateway's key past its cloud budget, whose edge answers had been written back and served to keys with budget) | the scheduler did not choose it: written back, it was served from the cache to the question and its rewordings after the cloud answered again, the small model's answer where the scheduler wanted the cloud's (svc40 item 1). Also logged, as a warning on `velo.edge.cloud` (one line per outage through `services/repeats.py`, its count in the cloud's "answers again" line) |
 | `language` | surely in another language than its question | served to the repeat under the question's language (nc17 finding 15) |
 | `repetition` | ends in one passage repeated (`velo.text_loops.degenerate_repetition`) | a small model's loop, cut by `max_tokens`, served as the answer to the question and its rewordings (svc40 item 7: `velo demo`'s stand-in cloud, "Скажи, какой-Какой-Такой-Такой-Такой-Такой-Такой-") |
-| `echo` | its question said again, nearly letter for letter (`velo.text_loops.echoes_question`) | a small model's non-answer (nc46: "Какая столица Японии?" answered "Какой столица Японии?"), served from the cache to the question's rewordings |
+| `echo` | ended by the LLM itself as its question said again, nearly letter for letter (`velo.text_loops.echoes_question`; an answer cut by `max_tokens`, "The largest ocean on Earth is", may be leading up to its answer) | a small model's non-answer (nc46: "Какая столица Японии?" answered "Какой столица Японии?"), served from the cache to the question's rewordings |
 
 Not counted, as before: an answer cut by `max_tokens` ("length") or by the request's own `stop` strings
 (`write_back_truncated` writes them), a sampled one, a filtered one ("content_filter"), an empty one, one to a question
@@ -107,7 +107,7 @@ class Writer:
         if (loop := degenerate_repetition(made.text)) is not None:
             log.info("not writing back an answer that repeats itself: %s", loop)
             return "repetition"
-        if echoes_question(started.question, made.text):
+        if made.finish_reason == "stop" and echoes_question(started.question, made.text):  # a cut one may be leading up to its answer
             log.info("not writing back an answer that says its question again")
             return "echo"
         return None
