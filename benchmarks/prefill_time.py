@@ -31,7 +31,7 @@ def prefill(model, ids: list[int]) -> tuple[float, float]:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lengths", default="256,1024,2048,5000", help="prompt lengths in tokens, comma-separated")
-    parser.add_argument("--calibrate", type=int, default=256, help="tokens of the calibration prefill (LocalChatLLM's CALIBRATION_TOKENS)")
+    parser.add_argument("--calibrate", type=int, default=256, help="tokens of the calibration prefill (velo.llm.prefill_time.CALIBRATION_TOKENS)")
     parser.add_argument("--repeats", type=int, default=3, help="prefills per length; the median is printed")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()

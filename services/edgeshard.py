@@ -91,10 +91,9 @@ from services.http import (
 )
 from services.deadline import caller_budget
 from services.llm import refused_prompt
-from services.llm_local import CALIBRATION_TOKENS
 from velo.edgeshard.runtime import ShardedLLM, ShardError, TextStream, as_ranges
 from velo.llm.local import SMOLLM2_NAME
-from velo.llm.prefill_time import past_deadline
+from velo.llm.prefill_time import calibration_prompt, past_deadline
 from velo.llm.sampling import Sampler, SamplingParams
 from velo.wire import (
     API_VERSION,
@@ -190,7 +189,7 @@ def build_app(settings: ShardServerSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # starting the workers blocks for seconds: keep the event loop free meanwhile
         llm = await asyncio.to_thread(ShardedLLM, settings.shards, settings.model_dir, settings.threads, settings.model_name)
-        await asyncio.to_thread(llm.run_ids, list(range(1000, 1000 + CALIBRATION_TOKENS)), 1)  # the prefill rate: `_in_time`
+        await asyncio.to_thread(llm.run_ids, calibration_prompt(), 1)  # the prefill rate: `_in_time`
         app.state.llm, app.state.tokenizer, app.state.started = llm, _Tokenizer(llm), int(time.time())
         try:
             yield

@@ -16,9 +16,6 @@ from velo.llm.sampling import SamplingParams
 from velo.wire import FinishReason
 
 _END = object()
-CALIBRATION_TOKENS = 256
-"""The prompt tokens `LocalChatLLM` prefills once at start (~0.8 s of one core for SmolLM2-135M), so that its prefill
-rate is known before the first long prompt (`velo.llm.prefill_time`: at least `MIN_TOKENS`)."""
 
 
 class _Trim:
@@ -105,7 +102,7 @@ class LocalChatLLM:
     `max_batch`: most requests decoded together (the batcher's `max_batch`). `prompts_tokenized` counts the
     conversations tokenized (by `check`, and by `stream` when not given `check`'s ids): a request refused before it was
     tokenized leaves it unchanged, a request the edge server checked and answered with this LLM adds one. `calibrate`:
-    prefill `CALIBRATION_TOKENS` once at start, so that `past_deadline` can judge the first long prompt too."""
+    prefill `velo.llm.prefill_time.CALIBRATION_TOKENS` once at start, so that `past_deadline` can judge the first long prompt too."""
 
     def __init__(self, model_dir: Path | None = None, threads: int | None = None, max_batch: int = 8, calibrate: bool = True) -> None:
         import torch
@@ -121,7 +118,9 @@ class LocalChatLLM:
         self._inflight = 0
         self.prompts_tokenized = 0
         if calibrate:
-            self.batcher.generate(list(range(1000, 1000 + CALIBRATION_TOKENS)), 1)  # sets the prefill rate: `past_deadline`
+            from velo.llm.prefill_time import calibration_prompt
+
+            self.batcher.generate(calibration_prompt(), 1)  # sets the prefill rate: `past_deadline`
 
     @property
     def waiting(self) -> int:

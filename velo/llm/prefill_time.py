@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 
 MIN_TOKENS = 128
 """The fewest new tokens of a prefill whose time sets the rate (see the module docstring)."""
+CALIBRATION_TOKENS = 256
+"""The prompt tokens an LLM server prefills once at start (`calibration_prompt`; ~0.8 s of one core for SmolLM2-135M),
+so that its rate is known before the first long prompt (at least `MIN_TOKENS`)."""
 LOAD_WINDOW_S = 30.0
 """How recent the work is whose slowdown (wall over CPU time) stretches the estimate (`PrefillClock.slowdown`)."""
 MIN_LOAD_CPU_S = 0.02
@@ -129,3 +132,9 @@ def past_deadline(model: str, prompt_tokens: int, least_s: float | None, within_
     return (f"{model} cannot begin this answer within the {max(within_s, 0.0):.1f} s its caller waits: prefilling the "
             f"{prompt_tokens:,}-token prompt takes at least {least_s:.1f} s here at the present load; shorten the prompt or give "
             "the request more time")
+
+
+def calibration_prompt() -> list[int]:
+    """The token ids an LLM server prefills at start to set its rate (`CALIBRATION_TOKENS` of them; any ids do: the
+    FLOPs depend on the count only): `services.llm_local.LocalChatLLM`, `velo shard serve`."""
+    return list(range(1000, 1000 + CALIBRATION_TOKENS))
